@@ -1,0 +1,14 @@
+package org.edgefm.api;
+
+/**
+ * A configuration value is missing, malformed or out of range. The message names the key (and the
+ * file, where there is one) and what was expected.
+ */
+public class ConfigException extends EdgeFmException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception with a one-line message naming the key. */
+    public ConfigException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,26 @@
+package org.edgefm.api.model;
+
+import java.util.Map;
+import org.edgefm.api.Check;
+
+/**
+ * How an agent runs a service: a kernel kind (for example {@code transformer-encoder},
+ * {@code patchify}, {@code fusion}, {@code head}) and its dimensions, so the kernel's FLOPs match
+ * the catalog's workload. Optionally a weights file ({@code .npy}) that the agent loads at preload.
+ *
+ * @param kind    the kernel kind; agents list the kinds they support in their birth message
+ * @param dims    named integer dimensions (for example {@code layers}, {@code hidden}, {@code heads},
+ *                {@code tokens})
+ * @param weights path of a weights file relative to the agent's model directory, or null for
+ *                deterministic seeded weights
+ */
+public record KernelSpec(String kind, Map<String, Integer> dims, String weights) {
+    /** Validates the kind and copies the dimensions. */
+    public KernelSpec {
+        Check.id(kind, "kind");
+        dims = Check.mapOf(dims, "dims");
+        for (Map.Entry<String, Integer> e : dims.entrySet()) {
+            Check.positive(e.getValue(), "dims." + e.getKey());
+        }
+    }
+}

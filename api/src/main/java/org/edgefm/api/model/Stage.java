@@ -1,0 +1,27 @@
+package org.edgefm.api.model;
+
+import org.edgefm.api.Check;
+
+/**
+ * One vertex of a task type's in-tree DAG: a stage that runs a service and hands its output to at
+ * most one successor (multimodal fusion makes DAGs in-trees: several parents, one child).
+ *
+ * @param id      stage id, unique within its task type
+ * @param service id of the service that runs this stage
+ * @param next    id of the successor stage, or null for the sink (the final stage)
+ */
+public record Stage(String id, String service, String next) {
+    /** Validates the ids. */
+    public Stage {
+        Check.id(id, "id");
+        Check.id(service, "service");
+        if (next != null) {
+            Check.id(next, "next");
+        }
+    }
+
+    /** True for the sink stage. */
+    public boolean isSink() {
+        return next == null;
+    }
+}

@@ -1,0 +1,27 @@
+package org.edgefm.api.spi;
+
+import org.edgefm.api.Check;
+
+/**
+ * A complete planner as users select it by name ({@code --planner two-tier}): a core-placement
+ * planner plus a light-service controller. {@code CORE+LIGHT} (e.g. {@code sparse-ip+prop-avg})
+ * combines parts of different plugins without a preset. The core planner name {@value #NO_CORE}
+ * means "no core placement" (planners that only act per slot).
+ *
+ * @param name        stable kebab-case name
+ * @param corePlanner name of a core-placement planner, or {@value #NO_CORE}
+ * @param controller  name of a light-service controller
+ * @param description one line for {@code ./edgefm plugins}
+ */
+public record PlannerPreset(String name, String corePlanner, String controller, String description) {
+    /** The core planner name that places no core service. */
+    public static final String NO_CORE = "none";
+
+    /** Validates every field. */
+    public PlannerPreset {
+        Check.id(name, "name");
+        Check.id(corePlanner, "corePlanner");
+        Check.id(controller, "controller");
+        Check.notNull(description, "description");
+    }
+}
