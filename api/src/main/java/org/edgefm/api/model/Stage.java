@@ -1,5 +1,6 @@
 package org.edgefm.api.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.edgefm.api.Check;
 
 /**
@@ -21,6 +22,7 @@ public record Stage(String id, String service, String next) {
     }
 
     /** True for the sink stage. */
+    @JsonIgnore
     public boolean isSink() {
         return next == null;
     }

@@ -1,0 +1,141 @@
+package org.edgefm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.scenario.ScenarioException;
+import org.edgefm.api.scenario.ScenarioLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code edgefm scenario validate|show|list}: work with scenario files. */
+@Command(name = "scenario", mixinStandardHelpOptions = true,
+        description = "Validate, show and list scenario files (docs/scenario-format.md).",
+        subcommands = {ScenarioCommand.Validate.class, ScenarioCommand.Show.class, ScenarioCommand.ListBuiltIn.class})
+final class ScenarioCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (validate, show or list)");
+    }
+
+    /** {@code edgefm scenario validate FILE...}. */
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check scenario files (or built-in names); print a summary of each, or the first error "
+                    + "with the file, the path inside it and what was expected.")
+    static final class Validate implements java.util.concurrent.Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "FILE|NAME", description = "Scenario files or built-in scenario names.")
+        List<String> refs;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            int bad = 0;
+            for (String ref : refs) {
+                try {
+                    Scenario s = ScenarioLoader.resolve(ref);
+                    out.println(ref + ": ok: " + summary(s));
+                } catch (ScenarioException e) {
+                    err.println(e.getMessage());
+                    bad++;
+                }
+            }
+            return bad == 0 ? 0 : Main.EXIT_FAILED;
+        }
+    }
+
+    /** {@code edgefm scenario show FILE|NAME}. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print a scenario as normalised JSON (defaults filled in, comments removed).")
+    static final class Show implements Runnable {
+        @Parameters(paramLabel = "FILE|NAME", description = "A scenario file or built-in name.")
+        String ref;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().getOut().println(ScenarioLoader.toJson(ScenarioLoader.resolve(ref)));
+        }
+    }
+
+    /** {@code edgefm scenario list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the built-in scenarios.")
+    static final class ListBuiltIn implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            for (String name : builtInNames()) {
+                Scenario s = ScenarioLoader.resolve(name);
+                out.printf("%-16s %s%n", name, s.description());
+            }
+            return 0;
+        }
+    }
+
+    static String summary(Scenario s) {
+        var m = s.model();
+        return String.format("%d nodes, %d links, %d services (%d core, %d light), %d task types, %d users, "
+                        + "%d demand streams, %d slots of %s ms, %d scheduled failures",
+                m.topology().nodes().size(), m.topology().links().size(), m.services().size(),
+                m.services(ServiceKind.CORE).size(), m.services(ServiceKind.LIGHT).size(), m.taskTypes().size(),
+                m.users().size(), m.workload().size(), s.run().slots(), trim(s.run().slotMs()), s.failures().size());
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** Names of the scenarios packaged on the classpath under {@code scenarios/}. */
+    static List<String> builtInNames() throws IOException {
+        TreeSet<String> names = new TreeSet<>();
+        Enumeration<URL> dirs = ScenarioCommand.class.getClassLoader().getResources("scenarios");
+        while (dirs.hasMoreElements()) {
+            URL url = dirs.nextElement();
+            if (url.getProtocol().equals("file")) {
+                try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+                    files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".json"))
+                            .forEach(f -> names.add(f.substring(0, f.length() - 5)));
+                } catch (URISyntaxException e) {
+                    throw new IOException("bad classpath entry " + url, e);
+                }
+            } else if (url.getProtocol().equals("jar")) {
+                String path = url.getPath();
+                String jar = path.substring("file:".length(), path.indexOf("!/"));
+                try (JarFile jf = new JarFile(java.net.URLDecoder.decode(jar, java.nio.charset.StandardCharsets.UTF_8))) {
+                    Enumeration<JarEntry> entries = jf.entries();
+                    while (entries.hasMoreElements()) {
+                        String n = entries.nextElement().getName();
+                        if (n.startsWith("scenarios/") && n.endsWith(".json") && n.indexOf('/', 10) < 0) {
+                            names.add(n.substring(10, n.length() - 5));
+                        }
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(names);
+    }
+}

@@ -1,0 +1,83 @@
+package org.edgefm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void help_exitsZeroAndListsCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: edgefm").contains("scenario");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void version_printsProjectVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("edgefm ").doesNotContain("${project.version}");
+    }
+
+    @Test
+    void unknownCommand_printsOneLineErrorThenUsage_exit2() {
+        assertThat(run("frobnicate")).isEqualTo(2);
+        String[] lines = err.toString().split("\n");
+        assertThat(lines[0]).isEqualTo("edgefm: unknown command 'frobnicate'");
+        assertThat(lines[1]).startsWith("Usage: edgefm");
+        assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unknownFlag_exit2() {
+        assertThat(run("--frobnicate")).isEqualTo(2);
+        assertThat(err.toString().split("\n")[0]).isEqualTo("edgefm: Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void scenarioValidate_builtInExample_ok() {
+        assertThat(run("scenario", "validate", "example")).isZero();
+        assertThat(out.toString()).startsWith("example: ok: 4 nodes, 4 links, 6 services (2 core, 4 light)");
+    }
+
+    @Test
+    void scenarioValidate_brokenCopy_namesBadField_exit1() throws Exception {
+        String good = new String(Main.class.getClassLoader().getResourceAsStream("scenarios/example.json").readAllBytes());
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, good.replace("\"inputMb\": 0.5", "\"inputMb\": 0"));
+        assertThat(run("scenario", "validate", bad.toString())).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo(bad + ": taskTypes[1].inputMb: 0.0 (expected: > 0)");
+    }
+
+    @Test
+    void scenarioValidate_noArgument_isUsageError() {
+        assertThat(run("scenario", "validate")).isEqualTo(2);
+        assertThat(err.toString().split("\n")[0]).isEqualTo("edgefm scenario validate: Missing required parameter: 'FILE|NAME'");
+    }
+
+    @Test
+    void scenarioShow_missingFile_oneLineFailure_exit1() {
+        assertThat(run("scenario", "show", "nope.json")).isEqualTo(1);
+        assertThat(err.toString().strip())
+                .isEqualTo("edgefm scenario show: nope.json: (file): no such file, and no built-in scenario of that name");
+    }
+
+    @Test
+    void scenarioList_includesExample() throws Exception {
+        assertThat(ScenarioCommand.builtInNames()).contains("example");
+    }
+}
