@@ -1,0 +1,36 @@
+package org.edgefm.host;
+
+import org.edgefm.api.wire.Directive;
+
+/**
+ * A fleet of nodes as the control loop sees it, real or simulated (sim-to-field parity: the control
+ * loop does not know which). {@code MqttFleet} talks to real agents over MQTT; {@code SimulatedFleet}
+ * models the same nodes, links, queues and tasks in virtual time.
+ *
+ * <p>Implementations are driven from one thread (the control loop's); they need not be thread-safe
+ * towards the loop, but a real fleet updates its state from network threads and MUST publish
+ * consistent snapshots.
+ */
+public interface Fleet extends AutoCloseable {
+
+    /** The fleet's clock: ms since the run started (virtual time in a simulation). */
+    double nowMs();
+
+    /**
+     * The state at {@link #nowMs()}: nodes, per-service queues and rates over the interval since the
+     * previous snapshot, arrivals, channels, measured links, and the tasks completed in that interval
+     * (each completion appears in exactly one snapshot).
+     */
+    FleetSnapshot snapshot();
+
+    /**
+     * Hands one node its new desired state. Latest wins: a directive whose (planner epoch, version)
+     * is not newer than the node's is ignored by the node. A real fleet delivers it at least once
+     * (durable outbox); a simulated one applies it at once.
+     */
+    void apply(Directive directive);
+
+    /** Releases resources (connections, files); a fleet is not used after close. */
+    @Override
+    void close();
+}

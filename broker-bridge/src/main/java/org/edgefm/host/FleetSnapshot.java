@@ -1,0 +1,38 @@
+package org.edgefm.host;
+
+import java.util.List;
+import org.edgefm.api.Check;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LinkEstimate;
+import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.api.spi.UserObservation;
+import org.edgefm.api.wire.TaskCompletion;
+
+/**
+ * What a {@link Fleet} reports at one instant; the control loop turns it into the planners'
+ * {@link org.edgefm.api.spi.SlotObservation}.
+ *
+ * @param nowMs       the fleet clock
+ * @param nodes       every known node
+ * @param services    per (node, service) state over the interval since the previous snapshot
+ * @param arrivals    arrival rates per (user, task type) over that interval
+ * @param users       the users' current channels
+ * @param links       measured links (empty in simulation)
+ * @param completions tasks completed in that interval, each reported once
+ * @param submitted   tasks submitted in that interval
+ */
+public record FleetSnapshot(double nowMs, List<NodeStatus> nodes, List<ServiceObservation> services,
+        List<DemandEstimate> arrivals, List<UserObservation> users, List<LinkEstimate> links,
+        List<TaskCompletion> completions, long submitted) {
+    /** Validates every field. */
+    public FleetSnapshot {
+        Check.nonNegative(nowMs, "nowMs");
+        nodes = Check.listOf(nodes, "nodes");
+        services = Check.listOf(services, "services");
+        arrivals = Check.listOf(arrivals, "arrivals");
+        users = Check.listOf(users, "users");
+        links = Check.listOf(links, "links");
+        completions = Check.listOf(completions, "completions");
+        Check.nonNegative(submitted, "submitted");
+    }
+}
