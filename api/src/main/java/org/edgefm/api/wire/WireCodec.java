@@ -39,8 +39,12 @@ public final class WireCodec {
         return maxPayloadBytes;
     }
 
-    /** Encodes a message as UTF-8 JSON. */
+    /** Encodes a message as UTF-8 JSON; a message of another schema version is refused. */
     public byte[] encode(WireMessage message) {
+        if (message.schema() != SCHEMA) {
+            throw new IllegalArgumentException("schema: " + message.schema() + " (expected: " + SCHEMA
+                    + "; this code writes schema " + SCHEMA + " only)");
+        }
         try {
             return Json.WIRE.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {

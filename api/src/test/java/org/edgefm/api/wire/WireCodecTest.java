@@ -206,6 +206,13 @@ class WireCodecTest {
     }
 
     @Test
+    void encode_otherSchemaVersion_isRefused() {
+        assertThatThrownBy(() -> codec.encode(new Death(2, "n1", 1, 1, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("schema: 2 (expected: 1");
+    }
+
+    @Test
     void encode_omitsNullOptionalFields() {
         String json = new String(codec.encode(new Death(1, "n1", 1, 1, null)), StandardCharsets.UTF_8);
         assertThat(json).doesNotContain("reason");
