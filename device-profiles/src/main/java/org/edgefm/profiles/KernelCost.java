@@ -26,9 +26,10 @@ import org.edgefm.api.model.KernelSpec;
  * @param weightBytes FP32 weight bytes of one instance
  * @param inputShape  the input tensor shape (rows, columns)
  * @param outputShape the output tensor shape (rows, columns)
+ * @param gemms       the matrix products of one request, each {m, k, n}, in execution order
  */
 public record KernelCost(String kind, double flops, double bytesMoved, long weightBytes, int[] inputShape,
-        int[] outputShape) {
+        int[] outputShape, List<int[]> gemms) {
     /** The kernel kinds this formula set knows. */
     public static final List<String> KINDS = List.of("transformer-encoder", "patchify", "fusion", "head");
     /** Bytes per element: the kernels compute in FP32. */
@@ -65,7 +66,7 @@ public record KernelCost(String kind, double flops, double bytesMoved, long weig
                     a.gemm(t, mlp, h);                   // MLP down
                 }
                 long w = (long) layers * (4L * h * h + 2L * h * mlp);
-                return new KernelCost(spec.kind(), a.flops, a.bytes, w * BYTES_PER_ELEMENT, new int[] {t, h}, new int[] {t, h});
+                return new KernelCost(spec.kind(), a.flops, a.bytes, w * BYTES_PER_ELEMENT, new int[] {t, h}, new int[] {t, h}, List.copyOf(a.gemms));
             }
             case "patchify" -> {
                 int image = dim(spec, "image", null);
@@ -79,7 +80,7 @@ public record KernelCost(String kind, double flops, double bytesMoved, long weig
                 int k = patch * patch * ch;
                 a.gemm(np, k, h);
                 return new KernelCost(spec.kind(), a.flops, a.bytes, (long) k * h * BYTES_PER_ELEMENT,
-                        new int[] {np, k}, new int[] {np, h});
+                        new int[] {np, k}, new int[] {np, h}, List.copyOf(a.gemms));
             }
             case "fusion" -> {
                 int t = dim(spec, "tokens", null);
@@ -89,7 +90,7 @@ public record KernelCost(String kind, double flops, double bytesMoved, long weig
                 a.gemm(t, in, h);
                 a.gemm(t, h, out);
                 return new KernelCost(spec.kind(), a.flops, a.bytes, ((long) in * h + (long) h * out) * BYTES_PER_ELEMENT,
-                        new int[] {t, in}, new int[] {t, out});
+                        new int[] {t, in}, new int[] {t, out}, List.copyOf(a.gemms));
             }
             case "head" -> {
                 int in = dim(spec, "in", null);
@@ -98,7 +99,7 @@ public record KernelCost(String kind, double flops, double bytesMoved, long weig
                 a.gemm(1, in, out);
                 a.flops += (double) t * in;              // mean pooling over the tokens
                 return new KernelCost(spec.kind(), a.flops, a.bytes, (long) in * out * BYTES_PER_ELEMENT,
-                        new int[] {t, in}, new int[] {1, out});
+                        new int[] {t, in}, new int[] {1, out}, List.copyOf(a.gemms));
             }
             default -> throw new EdgeFmException("unknown kernel kind '" + spec.kind() + "' (expected one of: "
                     + String.join(", ", KINDS) + ")");
@@ -158,10 +159,12 @@ public record KernelCost(String kind, double flops, double bytesMoved, long weig
     private static final class Acc {
         double flops;
         double bytes;
+        final java.util.ArrayList<int[]> gemms = new java.util.ArrayList<>();
 
-        void gemm(long m, long k, long n) {
+        void gemm(int m, int k, int n) {
+            gemms.add(new int[] {m, k, n});
             flops += 2.0 * m * k * n;
-            bytes += (double) BYTES_PER_ELEMENT * (m * k + k * n + m * n);
+            bytes += (double) BYTES_PER_ELEMENT * ((long) m * k + (long) k * n + (long) m * n);
         }
     }
 }
