@@ -1,0 +1,173 @@
+package org.edgefm.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.edgefm.agent.internal.AgentContext;
+import org.edgefm.agent.internal.AgentStore;
+import org.edgefm.agent.internal.CalibrationVerticle;
+import org.edgefm.agent.internal.DirectiveVerticle;
+import org.edgefm.agent.internal.MqttLinkVerticle;
+import org.edgefm.agent.internal.ResultOutboxVerticle;
+import org.edgefm.agent.internal.ServiceRuntime;
+import org.edgefm.agent.internal.TaskVerticle;
+import org.edgefm.agent.internal.TelemetryVerticle;
+import org.edgefm.agent.telemetry.GpuProbe;
+import org.edgefm.agent.telemetry.HostSampler;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.Resource;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.profiles.Detection;
+import org.edgefm.profiles.DeviceProfile;
+import org.edgefm.profiles.MachineFacts;
+import org.edgefm.profiles.ProfileCatalog;
+import org.edgefm.profiles.ProfileDetector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: resolves its device profile, opens its MapDB state, restores the services of
+ * the last applied directive, and deploys its verticles (task and peer HTTP, result outbox,
+ * directives, telemetry, calibration, MQTT link). {@link #stop()} publishes the death and closes
+ * everything.
+ */
+public final class Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final Vertx vertx;
+    private final AgentContext ctx;
+    private final AgentStore store;
+
+    private Agent(Vertx vertx, AgentContext ctx, AgentStore store) {
+        this.vertx = vertx;
+        this.ctx = ctx;
+        this.store = store;
+    }
+
+    /**
+     * Starts an agent and returns once its verticles are deployed (the birth follows as soon as the
+     * broker accepts the connection).
+     *
+     * @throws EdgeFmException one line for an expected failure (unknown profile, unreadable state)
+     */
+    public static Agent start(AgentConfig config) {
+        MachineFacts facts = HostSampler.machineFacts();
+        DeviceProfile profile;
+        if (config.profile() != null) {
+            profile = ProfileCatalog.builtIn().get(config.profile());
+        } else {
+            Detection d = new ProfileDetector(ProfileCatalog.builtIn()).detect(facts);
+            profile = d.profile();
+            LOG.info("device profile {} ({})", profile.name(), d.reason());
+        }
+        ResourceVector capacity = profile.capacity();
+        if (ProfileCatalog.GENERIC_CPU.equals(profile.name())) {
+            capacity = capacity.with(Resource.CPU, facts.logicalCores()).with(Resource.RAM, facts.ramBytes() / 1e9);
+        }
+        Map<String, TaskType> types = new LinkedHashMap<>();
+        if (config.scenario() != null) {
+            for (TaskType t : ScenarioLoader.resolve(config.scenario()).taskTypes()) {
+                types.put(t.id(), t);
+            }
+        }
+        for (TaskType t : config.taskTypes()) {
+            types.put(t.id(), t);
+        }
+        AgentStore store = AgentStore.open(Path.of(config.dataDir()));
+        Vertx vertx = Vertx.vertx();
+        try {
+            ServiceRuntime runtime = new ServiceRuntime(vertx, Path.of(config.modelDir()));
+            AgentContext ctx = new AgentContext(config, profile, capacity, store, runtime, types);
+            Agent agent = new Agent(vertx, ctx, store);
+            agent.restore().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+            GpuProbe.Source src = switch (profile.kind()) {
+                case "jetson" -> GpuProbe.Source.TEGRASTATS;
+                case "gpu-server" -> GpuProbe.Source.NVIDIA_SMI;
+                default -> GpuProbe.Source.NONE;
+            };
+            GpuProbe gpu = new GpuProbe(src, profile.gpu() == null ? "gpu" : profile.gpu().name());
+            long memoryBudget = (long) (facts.ramBytes() * 0.8);
+            vertx.deployVerticle(new TaskVerticle(ctx))
+                    .compose(id -> vertx.deployVerticle(new ResultOutboxVerticle(ctx)))
+                    .compose(id -> vertx.deployVerticle(new DirectiveVerticle(ctx, memoryBudget)))
+                    .compose(id -> vertx.deployVerticle(new TelemetryVerticle(ctx, gpu)))
+                    .compose(id -> vertx.deployVerticle(new CalibrationVerticle(ctx)))
+                    .compose(id -> vertx.deployVerticle(new MqttLinkVerticle(ctx)))
+                    .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            LOG.info("agent {} started: fleet {}, profile {}, broker {}, data {}", config.nodeId(), config.fleet(),
+                    profile.name(), config.broker(), config.dataDir());
+            return agent;
+        } catch (java.util.concurrent.ExecutionException e) {
+            close(vertx, store);
+            Throwable c = e.getCause();
+            throw c instanceof EdgeFmException ee ? ee : new EdgeFmException("agent start failed: " + c, c);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            close(vertx, store);
+            throw new EdgeFmException("agent start failed: " + e, e);
+        }
+    }
+
+    /** Runs the services of the directive persisted before a restart, without any new directive. */
+    private Future<Void> restore() {
+        byte[] saved = store.directive().orElse(null);
+        if (saved == null) {
+            return Future.succeededFuture();
+        }
+        Directive d = ctx.codec().decode(ctx.topics().directive(ctx.nodeId()), saved, Directive.class);
+        return ctx.runtime().prepare(d.desired()).map(plan -> {
+            ctx.runtime().commit(plan);
+            ctx.applied(d);
+            LOG.info("restored directive v{} (planner epoch {}): services {}", d.version(), d.plannerEpoch(),
+                    ctx.runtime().serviceIds());
+            return null;
+        });
+    }
+
+    /** The node id. */
+    public String nodeId() {
+        return ctx.nodeId();
+    }
+
+    /** {@code host:port} of the task and peer endpoint. */
+    public String dataEndpoint() {
+        return ctx.dataEndpoint();
+    }
+
+    /** Publishes the death, undeploys the verticles, stops the services and closes the state. */
+    public void stop() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stop: {}", e.toString());
+        }
+        ctx.runtime().close();
+        store.close();
+    }
+
+    private static void close(Vertx vertx, AgentStore store) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // already failing
+        }
+        store.close();
+    }
+
+    /** Starts an agent and blocks until the JVM is asked to stop (SIGTERM, Ctrl-C). */
+    public static void runUntilShutdown(AgentConfig config) throws InterruptedException {
+        Agent a = start(config);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping agent {}", a.nodeId());
+            a.stop();
+            done.countDown();
+        }, "edgefm-agent-shutdown"));
+        done.await();
+    }
+}

@@ -1,0 +1,77 @@
+package org.edgefm.agent;
+
+import java.nio.file.Path;
+import org.edgefm.api.EdgeFmException;
+
+/**
+ * Entry point of the agent's self-contained jar: {@code java -jar edgefm-agent.jar [--config FILE]
+ * [--broker URL] [--node-id ID] [--fleet NAME] [--profile NAME] [--data-dir DIR] [--http-port N]}.
+ * Flags override the file. Exit codes: 1 failed, 2 usage error; errors are one line.
+ */
+public final class AgentMain {
+    private AgentMain() {
+    }
+
+    /** Parses the flags and runs the agent until SIGTERM. */
+    public static void main(String[] args) {
+        try {
+            AgentConfig c = parse(args);
+            Agent.runUntilShutdown(c);
+        } catch (UsageException e) {
+            System.err.println("edgefm-agent: " + e.getMessage());
+            System.err.println("usage: edgefm-agent [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]"
+                    + " [--profile NAME] [--data-dir DIR] [--http-port N]");
+            System.exit(2);
+        } catch (EdgeFmException e) {
+            System.err.println("edgefm-agent: " + e.getMessage());
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Parses the command line into a configuration. */
+    static AgentConfig parse(String[] args) {
+        String config = null;
+        String broker = null;
+        String node = null;
+        String fleet = null;
+        String profile = null;
+        String dataDir = null;
+        Integer port = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                throw new UsageException("option " + a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--config" -> config = v;
+                case "--broker" -> broker = v;
+                case "--node-id" -> node = v;
+                case "--fleet" -> fleet = v;
+                case "--profile" -> profile = v;
+                case "--data-dir" -> dataDir = v;
+                case "--http-port" -> {
+                    try {
+                        port = Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--http-port: '" + v + "' is not a number");
+                    }
+                }
+                default -> throw new UsageException("unknown option " + a);
+            }
+        }
+        AgentConfig base = config == null ? AgentConfig.defaults() : AgentConfig.load(Path.of(config));
+        return base.withOverrides(broker, node, fleet, profile, dataDir, port);
+    }
+
+    /** A command-line mistake. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package org.edgefm.agent.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.edgefm.agent.AgentConfig;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.wire.Capabilities;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.KernelCalibration;
+import org.edgefm.api.wire.PeerMetrics;
+import org.edgefm.api.wire.Topics;
+import org.edgefm.api.wire.WireCodec;
+import org.edgefm.profiles.DeviceProfile;
+import org.edgefm.profiles.KernelCost;
+
+/**
+ * What the verticles of one agent share: configuration, profile, codec, store, service runtime,
+ * and the small mutable state (applied directive, session, calibration, peer link figures).
+ * Thread-safe: mutable fields are volatile or concurrent.
+ */
+public final class AgentContext {
+    /** The agent software version. */
+    public static final String AGENT_VERSION = "0.1.0";
+
+    private final AgentConfig config;
+    private final DeviceProfile profile;
+    private final ResourceVector capacity;
+    private final AgentStore store;
+    private final ServiceRuntime runtime;
+    private final Map<String, TaskType> taskTypes;
+    private final WireCodec codec = new WireCodec();
+    private final Topics topics;
+    private final Map<String, double[]> peerLinks = new ConcurrentHashMap<>();
+    private final AtomicLong rejectedMessages = new AtomicLong();
+    private volatile Directive applied;
+    private volatile List<KernelCalibration> calibration = List.of();
+    private volatile long sessionEpoch;
+    private volatile boolean connected;
+    private volatile String dataEndpoint = "";
+
+    /** Creates the context. */
+    public AgentContext(AgentConfig config, DeviceProfile profile, ResourceVector capacity, AgentStore store,
+            ServiceRuntime runtime, Map<String, TaskType> taskTypes) {
+        this.config = requireNonNull(config, "config is null");
+        this.profile = requireNonNull(profile, "profile is null");
+        this.capacity = requireNonNull(capacity, "capacity is null");
+        this.store = requireNonNull(store, "store is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.taskTypes = Map.copyOf(taskTypes);
+        this.topics = Topics.forFleet(config.fleet());
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    public DeviceProfile profile() {
+        return profile;
+    }
+
+    public AgentStore store() {
+        return store;
+    }
+
+    public ServiceRuntime runtime() {
+        return runtime;
+    }
+
+    public Map<String, TaskType> taskTypes() {
+        return taskTypes;
+    }
+
+    public WireCodec codec() {
+        return codec;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public Path dataDir() {
+        return Path.of(config.dataDir());
+    }
+
+    /** What the birth announces. */
+    public Capabilities capabilities() {
+        return new Capabilities(capacity, System.getProperty("os.arch"), "nd4j-cpu", KernelCost.KINDS);
+    }
+
+    public Directive applied() {
+        return applied;
+    }
+
+    public void applied(Directive d) {
+        this.applied = d;
+    }
+
+    public long appliedVersion() {
+        Directive d = applied;
+        return d == null ? 0 : d.version();
+    }
+
+    public long appliedEpoch() {
+        Directive d = applied;
+        return d == null ? 0 : d.plannerEpoch();
+    }
+
+    public List<KernelCalibration> calibration() {
+        return calibration;
+    }
+
+    public void calibration(List<KernelCalibration> c) {
+        this.calibration = List.copyOf(c);
+    }
+
+    public long sessionEpoch() {
+        return sessionEpoch;
+    }
+
+    public void session(long epoch, boolean connected) {
+        this.sessionEpoch = epoch;
+        this.connected = connected;
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    public void disconnected() {
+        this.connected = false;
+    }
+
+    public String dataEndpoint() {
+        return dataEndpoint;
+    }
+
+    public void dataEndpoint(String hostPort) {
+        this.dataEndpoint = hostPort;
+    }
+
+    /** Counts a message refused on receipt. */
+    public long countRejected() {
+        return rejectedMessages.incrementAndGet();
+    }
+
+    /** Records one transfer to a peer: round trip in ms and MB sent. */
+    public void recordTransfer(String peer, double rttMs, double mb) {
+        peerLinks.put(peer, new double[] {rttMs, rttMs > 0 ? mb / rttMs : 0});
+    }
+
+    /** The measured links to peers. */
+    public List<PeerMetrics> peerMetrics() {
+        return peerLinks.entrySet().stream().map(e -> new PeerMetrics(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+    }
+}

@@ -1,0 +1,166 @@
+package org.edgefm.agent.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import java.util.Locale;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.spi.Route;
+import org.edgefm.api.spi.WeightedTarget;
+import org.edgefm.api.wire.Ack;
+import org.edgefm.api.wire.AckOutcome;
+import org.edgefm.api.wire.DesiredService;
+import org.edgefm.api.wire.DesiredState;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.MessageType;
+import org.edgefm.api.wire.WireCodec;
+import org.edgefm.api.wire.WireFormatException;
+import org.edgefm.profiles.KernelCost;
+import org.edgefm.profiles.PerformanceModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies directives, one at a time in arrival order: decode and validate (a malformed one gets a
+ * rejected ack naming the field), latest-wins by {@code (plannerEpoch, version)} (older ones get a
+ * stale ack and a log line; a re-delivery of the version in force is acknowledged again), check
+ * that it is possible here (kernel kinds and dimensions, core parallelism, memory, peers of
+ * routes), load the kernels, commit the directive to MapDB, swap the services in, then
+ * acknowledge.
+ */
+public final class DirectiveVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectiveVerticle.class);
+    private static final ObjectMapper TREE = new ObjectMapper();
+
+    private final AgentContext ctx;
+    private final long memoryBudgetBytes;
+    private Future<?> chain = Future.succeededFuture();
+
+    /** The directive executor of one agent; services may use up to {@code memoryBudgetBytes}. */
+    public DirectiveVerticle(AgentContext ctx, long memoryBudgetBytes) {
+        this.ctx = ctx;
+        this.memoryBudgetBytes = memoryBudgetBytes;
+    }
+
+    @Override
+    public Future<?> start() {
+        vertx.eventBus().<Buffer>consumer(Bus.DIRECTIVE_IN, this::onDirective);
+        return Future.succeededFuture();
+    }
+
+    private void onDirective(Message<Buffer> m) {
+        String topic = m.headers().get("topic");
+        byte[] bytes = m.body().getBytes();
+        chain = chain.eventually(() -> handle(topic, bytes));
+    }
+
+    private Future<Void> handle(String topic, byte[] bytes) {
+        Directive d;
+        try {
+            d = ctx.codec().decode(topic, bytes, Directive.class);
+        } catch (WireFormatException e) {
+            LOG.warn("refused directive: {} (refused so far: {})", e.getMessage(), ctx.countRejected());
+            long[] ev = bestEffortIds(bytes);
+            return ack(ev[0], ev[1], AckOutcome.REJECTED, e.field() + ": " + e.problem());
+        }
+        Directive cur = ctx.applied();
+        if (cur != null) {
+            if (d.plannerEpoch() < cur.plannerEpoch()) {
+                LOG.info("ignored directive v{} of planner epoch {}: older than epoch {} in force", d.version(),
+                        d.plannerEpoch(), cur.plannerEpoch());
+                return ack(d.plannerEpoch(), d.version(), AckOutcome.STALE, null);
+            }
+            if (d.plannerEpoch() == cur.plannerEpoch() && d.version() < cur.version()) {
+                LOG.info("ignored directive v{}: older than v{} in force", d.version(), cur.version());
+                return ack(d.plannerEpoch(), d.version(), AckOutcome.STALE, null);
+            }
+            if (d.plannerEpoch() == cur.plannerEpoch() && d.version() == cur.version()) {
+                return ack(d.plannerEpoch(), d.version(), AckOutcome.APPLIED, null); // re-delivery: idempotent
+            }
+        }
+        String problem = impossibility(d.desired());
+        if (problem != null) {
+            LOG.warn("rejected directive v{}: {}", d.version(), problem);
+            return ack(d.plannerEpoch(), d.version(), AckOutcome.REJECTED, problem);
+        }
+        return ctx.runtime().prepare(d.desired())
+                .compose(plan -> vertx.executeBlocking(() -> {
+                    ctx.store().saveDirective(bytes);
+                    return plan;
+                }, false))
+                .compose(plan -> {
+                    ctx.runtime().commit(plan);
+                    ctx.applied(d);
+                    LOG.info("applied directive v{} (planner epoch {}): services {}", d.version(), d.plannerEpoch(),
+                            ctx.runtime().serviceIds());
+                    return ack(d.plannerEpoch(), d.version(), AckOutcome.APPLIED, null);
+                }, e -> {
+                    String why = e instanceof EdgeFmException ? e.getMessage() : e.toString();
+                    LOG.warn("rejected directive v{}: {}", d.version(), why);
+                    return ack(d.plannerEpoch(), d.version(), AckOutcome.REJECTED, why);
+                });
+    }
+
+    /** Why a desired state cannot run here, or null. */
+    String impossibility(DesiredState s) {
+        long bytes = 0;
+        for (DesiredService d : s.services()) {
+            if (d.kind() == ServiceKind.CORE && d.parallelism() != 1) {
+                return "services." + d.service() + ".parallelism: " + d.parallelism() + " (expected: 1 for a core service)";
+            }
+            if (d.kernel() != null) {
+                try {
+                    bytes += PerformanceModel.footprintBytes(KernelCost.of(d.kernel()), d.instances(), d.parallelism());
+                } catch (EdgeFmException e) {
+                    return "services." + d.service() + ".kernel: " + e.getMessage();
+                }
+            }
+        }
+        if (bytes > memoryBudgetBytes) {
+            return String.format(Locale.ROOT, "impossible: the services need %.2f GB of memory, this node offers %.2f GB",
+                    bytes / 1e9, memoryBudgetBytes / 1e9);
+        }
+        for (Route r : s.routing()) {
+            for (WeightedTarget t : r.targets()) {
+                if (!t.node().equals(ctx.nodeId()) && !s.peers().containsKey(t.node())) {
+                    return "routing: " + r.taskType() + "/" + r.stage() + " names node '" + t.node()
+                            + "' without a data endpoint in peers";
+                }
+            }
+        }
+        return null;
+    }
+
+    private Future<Void> ack(long epoch, long version, AckOutcome outcome, String error) {
+        Ack a = new Ack(WireCodec.SCHEMA, ctx.nodeId(), epoch, version, outcome, error, System.currentTimeMillis());
+        return vertx.eventBus().request(Bus.PUBLISH, Buffer.buffer(ctx.codec().encode(a)), new DeliveryOptions()
+                        .addHeader("topic", ctx.topics().ack(ctx.nodeId()))
+                        .addHeader("qos", String.valueOf(MessageType.ACK.qos().level()))
+                        .addHeader("retain", "false"))
+                .onFailure(e -> LOG.warn("could not publish the ack of v{}: {}", version, e.getMessage()))
+                .<Void>mapEmpty()
+                .otherwiseEmpty();
+    }
+
+    private static long[] bestEffortIds(byte[] bytes) {
+        long epoch = 0;
+        long version = 0;
+        try {
+            JsonNode n = TREE.readTree(bytes);
+            if (n != null && n.path("plannerEpoch").isIntegralNumber() && n.path("plannerEpoch").asLong() >= 0) {
+                epoch = n.path("plannerEpoch").asLong();
+            }
+            if (n != null && n.path("version").isIntegralNumber() && n.path("version").asLong() >= 0) {
+                version = n.path("version").asLong();
+            }
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // not JSON: acknowledge with 0/0
+        }
+        return new long[] {epoch, version};
+    }
+}

@@ -1,0 +1,229 @@
+package org.edgefm.agent.internal;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLSocketFactory;
+import org.edgefm.agent.AgentConfig;
+import org.edgefm.api.wire.Birth;
+import org.edgefm.api.wire.Command;
+import org.edgefm.api.wire.CommandKind;
+import org.edgefm.api.wire.Death;
+import org.edgefm.api.wire.MessageType;
+import org.edgefm.api.wire.Topics;
+import org.edgefm.api.wire.WireCodec;
+import org.edgefm.api.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT link: connects with the death as the Will (carrying a fresh session epoch), publishes
+ * the retained birth on every connect, subscribes to this node's directive and command topics,
+ * reconnects with capped exponential backoff (with jitter), serves {@link Bus#PUBLISH} for the
+ * other verticles, and publishes the death itself on a clean stop. MQTT 5 by default, 3.1.1 when
+ * configured or when the broker refuses 5 ({@code auto}). Blocking Paho calls run on workers.
+ */
+public final class MqttLinkVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttLinkVerticle.class);
+
+    private final AgentContext ctx;
+    private final PahoTransports.Settings settings;
+    private volatile MqttTransport transport;
+    private boolean useV3;
+    private int attempts;
+    private boolean stopping;
+    private long startNanos;
+
+    /** The link of one agent. */
+    public MqttLinkVerticle(AgentContext ctx) {
+        this.ctx = ctx;
+        AgentConfig c = ctx.config();
+        SSLSocketFactory tls = c.tlsCaFile() == null ? null : PahoTransports.trusting(Path.of(c.tlsCaFile()));
+        this.settings = new PahoTransports.Settings(c.broker(), "edgefm-" + c.fleet() + "-" + c.nodeId(), c.username(),
+                c.password(), tls);
+        this.useV3 = "3.1.1".equals(c.mqttVersion());
+    }
+
+    @Override
+    public Future<?> start() {
+        startNanos = System.nanoTime();
+        vertx.eventBus().<Buffer>consumer(Bus.PUBLISH, this::onPublish);
+        vertx.eventBus().consumer(Bus.REBIRTH, m -> {
+            if (ctx.connected()) {
+                publishBirth();
+            }
+        });
+        connect();
+        return Future.succeededFuture();
+    }
+
+    private void connect() {
+        if (stopping) {
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            long epoch = ctx.store().nextSessionEpoch();
+            Topics t = ctx.topics();
+            WireCodec codec = ctx.codec();
+            MqttTransport.Will will = new MqttTransport.Will(t.death(ctx.nodeId()),
+                    codec.encode(new Death(WireCodec.SCHEMA, ctx.nodeId(), epoch, System.currentTimeMillis(), "will")),
+                    MessageType.DEATH.qos().level(), MessageType.DEATH.retained());
+            MqttTransport tr = open(will);
+            tr.subscribe(t.directive(ctx.nodeId()), t.command(ctx.nodeId()));
+            transport = tr;
+            return epoch;
+        }, false).onSuccess(epoch -> {
+            attempts = 0;
+            ctx.session(epoch, true);
+            LOG.info("connected to {} ({}), node {}, session epoch {}", settings.url(), transport.protocol(), ctx.nodeId(), epoch);
+            publishBirth().onComplete(ar -> vertx.eventBus().publish(Bus.CONNECTED, null));
+        }).onFailure(e -> {
+            LOG.warn("{}", e.getMessage());
+            scheduleReconnect();
+        });
+    }
+
+    private MqttTransport open(MqttTransport.Will will) throws MqttTransport.MqttLinkException {
+        MqttTransport.Handler h = new MqttTransport.Handler() {
+            @Override
+            public void message(String topic, byte[] payload) {
+                onMessage(topic, payload);
+            }
+
+            @Override
+            public void connectionLost(String reason) {
+                context.runOnContext(v -> onLost(reason));
+            }
+        };
+        if (!useV3) {
+            MqttTransport v5 = new PahoTransports.V5(settings);
+            try {
+                v5.connect(will, h);
+                return v5;
+            } catch (MqttTransport.MqttLinkException e) {
+                if (!(e.protocolRefused() && "auto".equals(ctx.config().mqttVersion()))) {
+                    throw e;
+                }
+                LOG.info("broker refused MQTT 5 ({}); using MQTT 3.1.1", e.getMessage());
+                useV3 = true;
+            }
+        }
+        MqttTransport v3 = new PahoTransports.V3(settings);
+        v3.connect(will, h);
+        return v3;
+    }
+
+    private void onLost(String reason) {
+        if (stopping) {
+            return;
+        }
+        ctx.disconnected();
+        LOG.warn("lost the broker connection: {}", reason);
+        MqttTransport tr = transport;
+        transport = null;
+        if (tr != null) {
+            vertx.executeBlocking(() -> {
+                tr.disconnectUncleanly();
+                return null;
+            }, false);
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (stopping) {
+            return;
+        }
+        long min = ctx.config().reconnectMinMs();
+        long max = ctx.config().reconnectMaxMs();
+        long delay = Math.min(max, min << Math.min(20, attempts));
+        delay = Math.max(1, (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+        attempts++;
+        LOG.info("reconnecting in {} ms (attempt {})", delay, attempts);
+        vertx.setTimer(delay, id -> connect());
+    }
+
+    private Future<Void> publishBirth() {
+        Birth b = new Birth(WireCodec.SCHEMA, ctx.nodeId(), ctx.sessionEpoch(), System.currentTimeMillis(),
+                ctx.profile().name(), AgentContext.AGENT_VERSION, ctx.capabilities(), ctx.appliedVersion(), ctx.appliedEpoch(),
+                ctx.calibration(), ctx.dataEndpoint());
+        if (attempts == 0 && startNanos > 0) {
+            LOG.info("birth published {} ms after start", (System.nanoTime() - startNanos) / 1_000_000);
+            startNanos = 0;
+        }
+        return publish(ctx.topics().birth(ctx.nodeId()), ctx.codec().encode(b), MessageType.BIRTH.qos().level(),
+                MessageType.BIRTH.retained());
+    }
+
+    private Future<Void> publish(String topic, byte[] payload, int qos, boolean retain) {
+        MqttTransport tr = transport;
+        if (tr == null || !ctx.connected()) {
+            return Future.failedFuture("not connected");
+        }
+        return Future.fromCompletionStage(tr.publish(topic, payload, qos, retain), context);
+    }
+
+    private void onPublish(Message<Buffer> m) {
+        String topic = m.headers().get("topic");
+        int qos = Integer.parseInt(m.headers().get("qos"));
+        boolean retain = Boolean.parseBoolean(m.headers().get("retain"));
+        publish(topic, m.body().getBytes(), qos, retain).onComplete(ar -> {
+            if (ar.succeeded()) {
+                m.reply(null);
+            } else {
+                m.fail(1, String.valueOf(ar.cause().getMessage()));
+            }
+        });
+    }
+
+    private void onMessage(String topic, byte[] payload) {
+        MessageType type;
+        try {
+            type = Topics.parse(topic).type();
+        } catch (WireFormatException e) {
+            LOG.warn("ignored message: {}", e.getMessage());
+            ctx.countRejected();
+            return;
+        }
+        if (type == MessageType.DIRECTIVE) {
+            vertx.eventBus().send(Bus.DIRECTIVE_IN, Buffer.buffer(payload), new DeliveryOptions().addHeader("topic", topic));
+        } else if (type == MessageType.COMMAND) {
+            try {
+                Command c = ctx.codec().decode(topic, payload, Command.class);
+                LOG.info("command {} (request {})", c.command(), c.requestId());
+                vertx.eventBus().send(c.command() == CommandKind.REBIRTH ? Bus.REBIRTH : Bus.CALIBRATE, null);
+            } catch (WireFormatException e) {
+                LOG.warn("refused command from the host: {} (refused so far: {})", e.getMessage(), ctx.countRejected());
+            }
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        MqttTransport tr = transport;
+        boolean wasConnected = ctx.connected();
+        ctx.disconnected();
+        if (tr == null) {
+            return Future.succeededFuture();
+        }
+        byte[] death = ctx.codec().encode(new Death(WireCodec.SCHEMA, ctx.nodeId(), ctx.sessionEpoch(),
+                System.currentTimeMillis(), "shutdown"));
+        String topic = ctx.topics().death(ctx.nodeId());
+        return vertx.executeBlocking(() -> {
+            if (wasConnected) {
+                try {
+                    tr.publish(topic, death, MessageType.DEATH.qos().level(), false).get(2, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("could not publish the death on stop: {}", e.getMessage());
+                }
+            }
+            tr.disconnect();
+            return null;
+        }, false);
+    }
+}

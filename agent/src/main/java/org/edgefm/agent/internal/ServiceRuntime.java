@@ -1,0 +1,266 @@
+package org.edgefm.agent.internal;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.edgefm.agent.kernel.Kernel;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.wire.DesiredService;
+import org.edgefm.api.wire.DesiredState;
+import org.edgefm.api.wire.ServiceMetrics;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The service instances this node runs and their queues. Each service has its own worker pool
+ * with {@code instances x parallelism} threads (a core instance serves one task at a time, a light
+ * one up to its parallelism); tasks beyond that wait in a FIFO queue. Applying a desired state is
+ * two steps: {@link #prepare} loads the kernels of new or changed services on a worker (nothing
+ * changes yet), {@link #commit} swaps them in. Thread-safe.
+ */
+public final class ServiceRuntime {
+    /** At most this many rate samples per service per telemetry message. */
+    static final int MAX_RATE_SAMPLES = 32;
+
+    private final Vertx vertx;
+    private final Path modelDir;
+    private final Map<String, Hosted> services = new LinkedHashMap<>();
+    private int generation;
+
+    /** A runtime loading {@code .npy} weights from {@code modelDir}. */
+    public ServiceRuntime(Vertx vertx, Path modelDir) {
+        this.vertx = vertx;
+        this.modelDir = modelDir;
+    }
+
+    /** The result of one stage: output and service start/end, ms since the epoch. */
+    public record StageRun(INDArray output, long startMs, long endMs) {
+    }
+
+    /** Kernels loaded for a desired state, ready to swap in. */
+    public static final class Plan {
+        private final DesiredState desired;
+        private final Map<String, List<Kernel>> kernels;
+
+        private Plan(DesiredState desired, Map<String, List<Kernel>> kernels) {
+            this.desired = desired;
+            this.kernels = kernels;
+        }
+    }
+
+    /** Loads the kernels a desired state needs beyond those running; fails naming the service and problem. */
+    public Future<Plan> prepare(DesiredState desired) {
+        Map<String, List<Kernel>> reuse = new HashMap<>();
+        synchronized (this) {
+            for (DesiredService d : desired.services()) {
+                Hosted h = services.get(d.service());
+                if (h != null && Objects.equals(h.spec.kernel(), d.kernel())) {
+                    reuse.put(d.service(), h.kernels);
+                }
+            }
+        }
+        return vertx.executeBlocking(() -> {
+            Map<String, List<Kernel>> out = new HashMap<>();
+            for (DesiredService d : desired.services()) {
+                List<Kernel> have = reuse.getOrDefault(d.service(), List.of());
+                List<Kernel> ks = new ArrayList<>(have.subList(0, Math.min(have.size(), d.instances())));
+                while (ks.size() < d.instances()) {
+                    if (d.kernel() == null) {
+                        ks.add(null);
+                        continue;
+                    }
+                    try {
+                        ks.add(Kernel.load(d.kernel(), modelDir, d.service().hashCode()));
+                    } catch (EdgeFmException e) {
+                        throw new EdgeFmException("services." + d.service() + ".kernel: " + e.getMessage(), e);
+                    }
+                }
+                out.put(d.service(), ks);
+            }
+            return new Plan(desired, out);
+        }, false);
+    }
+
+    /** Swaps a prepared plan in: starts, resizes and stops services; queued tasks of a stopped service fail. */
+    public synchronized void commit(Plan plan) {
+        Map<String, Hosted> next = new LinkedHashMap<>();
+        for (DesiredService d : plan.desired.services()) {
+            Hosted old = services.remove(d.service());
+            Hosted h = new Hosted(d, plan.kernels.get(d.service()), generation++);
+            if (old != null) {
+                h.queue.addAll(old.queue);
+                old.queue.clear();
+                h.arrivals = old.arrivals;
+                h.completed = old.completed;
+                old.retire();
+            }
+            next.put(d.service(), h);
+        }
+        for (Hosted gone : services.values()) {
+            for (Job j : gone.queue) {
+                j.promise.tryFail(new EdgeFmException("service '" + gone.spec.service() + "' was stopped by a directive"));
+            }
+            gone.queue.clear();
+            gone.retire();
+        }
+        services.clear();
+        services.putAll(next);
+        for (Hosted h : services.values()) {
+            dispatch(h);
+        }
+    }
+
+    /** Runs one stage on a service: queued, then served on its worker pool. */
+    public synchronized Future<StageRun> execute(String service, List<INDArray> inputs) {
+        Hosted h = services.get(service);
+        if (h == null) {
+            return Future.failedFuture(new EdgeFmException("service '" + service + "' is not running here"));
+        }
+        Promise<StageRun> p = Promise.promise();
+        h.arrivals++;
+        h.queue.add(new Job(inputs, p, System.currentTimeMillis()));
+        dispatch(h);
+        return p.future();
+    }
+
+    /** True when the service runs here. */
+    public synchronized boolean hosts(String service) {
+        return services.containsKey(service);
+    }
+
+    /** The services running, by id. */
+    public synchronized List<String> serviceIds() {
+        return List.copyOf(services.keySet());
+    }
+
+    /** Per-service metrics since the previous call (arrivals, completions, latencies, rates reset). */
+    public synchronized List<ServiceMetrics> drainMetrics() {
+        List<ServiceMetrics> out = new ArrayList<>();
+        for (Hosted h : services.values()) {
+            List<Double> lat = new ArrayList<>(h.latencies);
+            Collections.sort(lat);
+            out.add(new ServiceMetrics(h.spec.service(), h.kernels.size(), h.spec.parallelism(), h.queue.size(), h.inFlight,
+                    h.arrivals, h.completed, percentile(lat, 0.50), percentile(lat, 0.95), List.copyOf(h.rates)));
+            h.arrivals = 0;
+            h.completed = 0;
+            h.latencies.clear();
+            h.rates.clear();
+        }
+        return out;
+    }
+
+    /** Stops every service. */
+    public synchronized void close() {
+        for (Hosted h : services.values()) {
+            h.retire();
+        }
+        services.clear();
+    }
+
+    private static Double percentile(List<Double> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        int i = (int) Math.ceil(q * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private void dispatch(Hosted h) {
+        while (!h.retired && h.inFlight < h.slots && !h.queue.isEmpty()) {
+            Job job = h.queue.poll();
+            int inst = h.freeInstance();
+            h.busy[inst]++;
+            h.inFlight++;
+            Kernel k = h.kernels.get(inst);
+            h.executor.<StageRun>executeBlocking(() -> {
+                long start = System.currentTimeMillis();
+                INDArray out = k == null ? (job.inputs.isEmpty() ? null : job.inputs.get(0)) : k.run(job.inputs);
+                return new StageRun(out, start, System.currentTimeMillis());
+            }, false).onComplete(ar -> {
+                synchronized (ServiceRuntime.this) {
+                    h.busy[inst]--;
+                    h.inFlight--;
+                    if (ar.succeeded()) {
+                        StageRun r = ar.result();
+                        h.completed++;
+                        h.latencies.add((double) (r.endMs() - job.enqueuedMs));
+                        if (h.rates.size() < MAX_RATE_SAMPLES) {
+                            h.rates.add(h.spec.workloadMb() / Math.max(0.001, r.endMs() - r.startMs()));
+                        }
+                    }
+                    dispatch(h);
+                }
+                if (ar.succeeded()) {
+                    job.promise.tryComplete(ar.result());
+                } else {
+                    job.promise.tryFail(ar.cause());
+                }
+            });
+        }
+    }
+
+    private record Job(List<INDArray> inputs, Promise<StageRun> promise, long enqueuedMs) {
+    }
+
+    private final class Hosted {
+        final DesiredService spec;
+        final List<Kernel> kernels;
+        final int perInstance;
+        final int slots;
+        final int[] busy;
+        final WorkerExecutor executor;
+        final ArrayDeque<Job> queue = new ArrayDeque<>();
+        final List<Double> latencies = new ArrayList<>();
+        final List<Double> rates = new ArrayList<>();
+        int inFlight;
+        int arrivals;
+        int completed;
+        boolean retired;
+
+        Hosted(DesiredService spec, List<Kernel> kernels, int gen) {
+            this.spec = spec;
+            this.kernels = kernels;
+            this.perInstance = spec.kind() == ServiceKind.CORE ? 1 : spec.parallelism();
+            this.slots = perInstance * kernels.size();
+            this.busy = new int[kernels.size()];
+            this.executor = vertx.createSharedWorkerExecutor("edgefm-svc-" + spec.service() + "-" + gen, slots, 1, TimeUnit.HOURS);
+        }
+
+        int freeInstance() {
+            int best = 0;
+            for (int i = 1; i < busy.length; i++) {
+                if (busy[i] < busy[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+
+        void retire() {
+            retired = true;
+            // running tasks finish on the old pool; close it once they are done
+            vertx.setTimer(1, id -> closeWhenIdle());
+        }
+
+        private void closeWhenIdle() {
+            synchronized (ServiceRuntime.this) {
+                if (inFlight == 0) {
+                    executor.close();
+                } else {
+                    vertx.setTimer(100, id -> closeWhenIdle());
+                }
+            }
+        }
+    }
+}

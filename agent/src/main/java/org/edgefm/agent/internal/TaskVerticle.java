@@ -1,0 +1,279 @@
+package org.edgefm.agent.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.spi.Route;
+import org.edgefm.api.spi.WeightedTarget;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.Result;
+import org.edgefm.api.wire.StageTiming;
+import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.api.wire.WireCodec;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Task ingress and the data plane. {@code POST /v1/tasks/{taskType}} accepts a task (body: an
+ * optional tensor in {@link Tensors} form; {@code ?id=} an optional task id) and answers 202 with
+ * the task id. The agent runs each stage it hosts, forwards a stage's output agent-to-agent with
+ * {@code POST /v1/peer/stage} (Vert.x HTTP on Netty) to the node the routing table names, joins all
+ * parents of a fusion stage before running it (in-tree DAG), and hands the completion of the sink
+ * (or of a failure) with per-stage timestamps to the result outbox. {@code GET /v1/health} says
+ * what runs here.
+ */
+public final class TaskVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskVerticle.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final AgentContext ctx;
+    private final Map<String, Join> joins = new HashMap<>();
+    private HttpClientAgent client;
+    private HttpServer server;
+
+    /** The data plane of one agent. */
+    public TaskVerticle(AgentContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Where a task is: which task, and the timings of the stages done so far. */
+    record Header(String taskId, TaskType taskType, String origin, long submittedAtMs, String stage, String fromStage,
+            List<StageTiming> timings) {
+    }
+
+    private static final class Join {
+        final Map<String, INDArray> inputs = new LinkedHashMap<>();
+        final List<StageTiming> timings = new ArrayList<>();
+    }
+
+    @Override
+    public Future<?> start() {
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+        Router r = Router.router(vertx);
+        r.route().handler(BodyHandler.create().setBodyLimit(Tensors.MAX_VALUES * 4 + 65536));
+        r.post("/v1/tasks/:taskType").handler(this::onSubmit);
+        r.post("/v1/peer/stage").handler(this::onPeer);
+        r.get("/v1/health").handler(rc -> rc.json(new JsonObject().put("nodeId", ctx.nodeId())
+                .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())));
+        return vertx.createHttpServer().requestHandler(r).listen(ctx.config().httpPort(), ctx.config().httpHost())
+                .onSuccess(s -> {
+                    server = s;
+                    ctx.dataEndpoint(ctx.config().advertiseHost() + ":" + s.actualPort());
+                    LOG.info("task and peer endpoint on http://{}:{}", ctx.config().httpHost(), s.actualPort());
+                });
+    }
+
+    private void onSubmit(RoutingContext rc) {
+        String typeId = rc.pathParam("taskType");
+        TaskType tt = ctx.taskTypes().get(typeId);
+        if (tt == null) {
+            rc.response().setStatusCode(404).end(new JsonObject().put("error", "unknown task type '" + typeId
+                    + "' (known: " + String.join(", ", ctx.taskTypes().keySet()) + ")").encode());
+            return;
+        }
+        INDArray input;
+        try {
+            byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
+            input = Tensors.read(body, 0, body.length);
+        } catch (EdgeFmException e) {
+            rc.response().setStatusCode(400).end(new JsonObject().put("error", e.getMessage()).encode());
+            return;
+        }
+        String id = rc.queryParams().get("id");
+        String taskId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        rc.response().setStatusCode(202).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("taskId", taskId).put("taskType", typeId).encode());
+        for (Stage leaf : tt.leaves()) {
+            Header h = new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of());
+            deliver(h, input);
+        }
+    }
+
+    private void onPeer(RoutingContext rc) {
+        try {
+            Buffer b = rc.body().buffer();
+            int headerLen = b.getInt(0);
+            Header h = JSON.readValue(b.getBytes(4, 4 + headerLen), Header.class);
+            byte[] all = b.getBytes();
+            INDArray t = Tensors.read(all, 4 + headerLen, all.length - 4 - headerLen);
+            rc.response().setStatusCode(202).end();
+            arrive(h, t);
+        } catch (Exception e) {
+            LOG.warn("refused peer stage data: {}", e.getMessage());
+            rc.response().setStatusCode(400).end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
+        }
+    }
+
+    /** Sends stage input to the node that serves the stage (this one or a peer). */
+    private void deliver(Header h, INDArray tensor) {
+        String target;
+        try {
+            target = route(h);
+        } catch (EdgeFmException e) {
+            fail(h, e.getMessage());
+            return;
+        }
+        if (target.equals(ctx.nodeId())) {
+            arrive(h, tensor);
+            return;
+        }
+        Directive d = ctx.applied();
+        String endpoint = d == null ? null : d.desired().peers().get(target);
+        if (endpoint == null) {
+            fail(h, "stage '" + h.stage() + "': no data endpoint for node '" + target + "'");
+            return;
+        }
+        forward(target, endpoint, h, tensor);
+    }
+
+    private void forward(String target, String endpoint, Header h, INDArray tensor) {
+        byte[] header;
+        try {
+            header = JSON.writeValueAsBytes(h);
+        } catch (java.io.IOException e) {
+            fail(h, "cannot encode the stage header: " + e.getMessage());
+            return;
+        }
+        byte[] data = tensor == null ? new byte[0] : Tensors.write(tensor);
+        Buffer body = Buffer.buffer(4 + header.length + data.length).appendInt(header.length).appendBytes(header).appendBytes(data);
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring(0, colon);
+        int port = Integer.parseInt(endpoint.substring(colon + 1));
+        long t0 = System.nanoTime();
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI("/v1/peer/stage"))
+                .compose(req -> req.send(body))
+                .compose(resp -> resp.statusCode() == 202 ? Future.succeededFuture()
+                        : resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + " " + b.toString(StandardCharsets.UTF_8))))
+                .onSuccess(v -> ctx.recordTransfer(target, (System.nanoTime() - t0) / 1e6, body.length() / 1e6))
+                .onFailure(e -> fail(h, "forwarding stage '" + h.stage() + "' to node '" + target + "' failed: " + e.getMessage()));
+    }
+
+    /** Input for a stage arrived here: wait for all its parents, then run it. */
+    private void arrive(Header h, INDArray tensor) {
+        TaskType tt = h.taskType();
+        List<Stage> parents = tt.parents(h.stage());
+        List<INDArray> inputs;
+        List<StageTiming> timings;
+        if (parents.size() <= 1) {
+            inputs = tensor == null ? List.of() : List.of(tensor);
+            timings = h.timings();
+        } else {
+            String key = h.taskId() + "/" + h.stage();
+            Join j = joins.computeIfAbsent(key, k -> new Join());
+            j.inputs.put(h.fromStage(), tensor);
+            for (StageTiming t : h.timings()) {
+                if (j.timings.stream().noneMatch(x -> x.stage().equals(t.stage()))) {
+                    j.timings.add(t);
+                }
+            }
+            if (j.inputs.size() < parents.size()) {
+                return; // wait for the other parents of this fusion stage
+            }
+            joins.remove(key);
+            inputs = new ArrayList<>();
+            for (Stage p : parents) {
+                INDArray in = j.inputs.get(p.id());
+                if (in != null) {
+                    inputs.add(in);
+                }
+            }
+            timings = j.timings;
+        }
+        Stage stage = tt.stage(h.stage());
+        List<StageTiming> done = timings;
+        ctx.runtime().execute(stage.service(), inputs).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(new Header(h.taskId(), tt, h.origin(), h.submittedAtMs(), h.stage(), h.fromStage(), done),
+                        "stage '" + stage.id() + "' on node '" + ctx.nodeId() + "': " + ar.cause().getMessage());
+                return;
+            }
+            ServiceRuntime.StageRun run = ar.result();
+            List<StageTiming> next = new ArrayList<>(done);
+            next.add(new StageTiming(stage.id(), ctx.nodeId(), run.startMs(), run.endMs()));
+            if (stage.isSink()) {
+                complete(h, next, run.endMs(), true, null);
+            } else {
+                deliver(new Header(h.taskId(), tt, h.origin(), h.submittedAtMs(), stage.next(), stage.id(), next), run.output());
+            }
+        });
+    }
+
+    /** The node serving a stage: the route for this origin, else the route for any origin, else this node if it hosts the service. */
+    private String route(Header h) {
+        Stage stage = h.taskType().stage(h.stage());
+        Directive d = ctx.applied();
+        Route best = null;
+        if (d != null) {
+            for (Route r : d.desired().routing()) {
+                if (r.taskType().equals(h.taskType().id()) && r.stage().equals(stage.id())) {
+                    if (h.origin().equals(r.origin())) {
+                        best = r;
+                        break;
+                    }
+                    if (r.origin() == null && best == null) {
+                        best = r;
+                    }
+                }
+            }
+        }
+        if (best == null) {
+            if (ctx.runtime().hosts(stage.service())) {
+                return ctx.nodeId();
+            }
+            throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
+                    + "'): no route, and the service does not run on node '" + ctx.nodeId() + "'");
+        }
+        // deterministic weighted choice by task id, so a task's stages go to the same nodes on every agent
+        double total = best.targets().stream().mapToDouble(WeightedTarget::weight).sum();
+        double u = ((h.taskId() + "/" + stage.id()).hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE * total;
+        for (WeightedTarget t : best.targets()) {
+            u -= t.weight();
+            if (u <= 0) {
+                return t.node();
+            }
+        }
+        return best.targets().get(best.targets().size() - 1).node();
+    }
+
+    private void fail(Header h, String error) {
+        LOG.warn("task {} failed: {}", h.taskId(), error);
+        complete(h, h.timings(), System.currentTimeMillis(), false, error);
+    }
+
+    private void complete(Header h, List<StageTiming> timings, long endMs, boolean success, String error) {
+        TaskCompletion c = new TaskCompletion(h.taskId(), h.taskType().id(), h.origin(), h.submittedAtMs(),
+                Math.max(endMs, h.submittedAtMs()), h.taskType().deadlineMs(), success, error, timings);
+        Result r = new Result(WireCodec.SCHEMA, ctx.nodeId(), System.currentTimeMillis(), List.of(c));
+        vertx.eventBus().send(Bus.RESULT, Buffer.buffer(ctx.codec().encode(r)), new DeliveryOptions().addHeader("taskId", h.taskId()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,54 @@
+package org.edgefm.agent.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.edgefm.api.EdgeFmException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The binary form of a tensor between agents: {@code int rows, int cols} then rows x cols FP32
+ * values, little-endian, row-major. An empty byte array is "no tensor" (a generated input).
+ */
+public final class Tensors {
+    /** Largest tensor accepted: 64 Mi values (256 MB). */
+    public static final long MAX_VALUES = 64L << 20;
+
+    private Tensors() {
+    }
+
+    /** Encodes a 2-D (or flattened to 1 x n) tensor. */
+    public static byte[] write(INDArray a) {
+        INDArray m = a.rank() == 2 ? a : a.reshape(1, a.length());
+        float[] f = m.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * f.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt((int) m.rows()).putInt((int) m.columns());
+        b.asFloatBuffer().put(f);
+        return b.array();
+    }
+
+    /**
+     * Decodes a tensor; null for an empty array.
+     *
+     * @throws EdgeFmException when the bytes do not hold a tensor
+     */
+    public static INDArray read(byte[] bytes, int offset, int length) {
+        if (length == 0) {
+            return null;
+        }
+        if (length < 8) {
+            throw new EdgeFmException("tensor: " + length + " bytes (expected: at least an 8-byte header)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        int rows = b.getInt();
+        int cols = b.getInt();
+        long n = (long) rows * cols;
+        if (rows <= 0 || cols <= 0 || n > MAX_VALUES || length != 8 + 4 * n) {
+            throw new EdgeFmException("tensor: header " + rows + " x " + cols + " does not match " + (length - 8) + " data bytes");
+        }
+        float[] f = new float[(int) n];
+        b.asFloatBuffer().get(f);
+        return Nd4j.create(f, new long[] {rows, cols}, 'c');
+    }
+}

@@ -1,0 +1,166 @@
+package org.edgefm.agent.kernel;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.KernelSpec;
+import org.edgefm.profiles.KernelCost;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One loaded instance of a service kernel: its weights in memory and the computation of one
+ * request. The matrix products are exactly those {@link KernelCost} counts, so FLOPs match the
+ * catalog's workload. {@link #run} is safe to call from several threads at once (weights are only
+ * read), which is how a light instance serves up to its parallelism of tasks.
+ */
+public abstract class Kernel {
+    private final KernelSpec spec;
+    private final KernelCost cost;
+    private final long preloadNanos;
+
+    /** Creates the kernel; subclasses load their weights before calling {@link #loaded(long)}. */
+    Kernel(KernelSpec spec, long preloadNanos) {
+        this.spec = requireNonNull(spec, "spec is null");
+        this.cost = KernelCost.of(spec);
+        this.preloadNanos = preloadNanos;
+    }
+
+    /**
+     * Builds a kernel: validates the spec (unknown kind or missing dimension: an
+     * {@link EdgeFmException} naming it), then loads weights from {@code modelDir/spec.weights()}
+     * ({@code .npy}, FP32, all matrices flattened in the order the kind documents) or generates them
+     * from {@code seed}. Blocking: call on a worker thread.
+     */
+    public static Kernel load(KernelSpec spec, Path modelDir, long seed) {
+        KernelCost cost = KernelCost.of(spec);
+        long t0 = System.nanoTime();
+        WeightSource w = spec.weights() == null ? new WeightSource(seed, null) : new WeightSource(seed, readNpy(spec, cost, modelDir));
+        return switch (spec.kind()) {
+            case "transformer-encoder" -> new TransformerEncoderKernel(spec, w, t0);
+            case "patchify" -> new LinearKernels.Patchify(spec, w, t0);
+            case "fusion" -> new LinearKernels.Fusion(spec, w, t0);
+            case "head" -> new LinearKernels.Head(spec, w, t0);
+            default -> throw new AssertionError("KernelCost.of accepted " + spec.kind());
+        };
+    }
+
+    private static INDArray readNpy(KernelSpec spec, KernelCost cost, Path modelDir) {
+        Path file = modelDir == null ? Path.of(spec.weights()) : modelDir.resolve(spec.weights());
+        if (!Files.isReadable(file)) {
+            throw new EdgeFmException("kernel '" + spec.kind() + "': weights file " + file + " is not readable");
+        }
+        INDArray a;
+        try {
+            a = Nd4j.createFromNpyFile(new File(file.toString()));
+        } catch (RuntimeException e) {
+            throw new EdgeFmException("kernel '" + spec.kind() + "': weights file " + file + " is not a valid .npy file", e);
+        }
+        long expected = cost.weightBytes() / KernelCost.BYTES_PER_ELEMENT;
+        if (a.length() != expected) {
+            throw new EdgeFmException("kernel '" + spec.kind() + "': weights file " + file + " holds " + a.length()
+                    + " values (expected: " + expected + ")");
+        }
+        return a.castTo(DataType.FLOAT).reshape(a.length());
+    }
+
+    /** The spec. */
+    public KernelSpec spec() {
+        return spec;
+    }
+
+    /** FLOPs, bytes, weights and shapes of one request. */
+    public KernelCost cost() {
+        return cost;
+    }
+
+    /** The time it took to load or generate the weights, ms. */
+    public double preloadMs() {
+        return preloadNanos / 1e6;
+    }
+
+    /**
+     * Runs one request. The inputs (one per parent stage; none for a generated input) are
+     * concatenated and fitted to the kernel's input shape: flattened, repeated or cut to
+     * rows x columns. Blocking: call on a worker thread.
+     */
+    public INDArray run(List<INDArray> inputs) {
+        return compute(fit(inputs, cost.inputShape()[0], cost.inputShape()[1]));
+    }
+
+    /** The computation on an input of exactly the kernel's input shape. */
+    protected abstract INDArray compute(INDArray x);
+
+    /** A deterministic input of the kernel's shape (for calibration, benchmarks and empty task bodies). */
+    public INDArray sampleInput(long seed) {
+        return Nd4j.randn(seed, new long[] {cost.inputShape()[0], cost.inputShape()[1]}).castTo(DataType.FLOAT);
+    }
+
+    /** Fits tensors to a rows x cols matrix: concatenated flat, repeated or cut (an adapter between stages). */
+    static INDArray fit(List<INDArray> inputs, int rows, int cols) {
+        long need = (long) rows * cols;
+        if (inputs.size() == 1 && inputs.get(0).rank() == 2 && inputs.get(0).rows() == rows
+                && inputs.get(0).columns() == cols && inputs.get(0).dataType() == DataType.FLOAT) {
+            return inputs.get(0);
+        }
+        float[] out = new float[(int) need];
+        float[] flat = concat(inputs);
+        if (flat.length == 0) {
+            return Nd4j.randn(0L, new long[] {rows, cols}).castTo(DataType.FLOAT);
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = flat[i % flat.length];
+        }
+        return Nd4j.create(out, new long[] {rows, cols}, 'c');
+    }
+
+    private static float[] concat(List<INDArray> inputs) {
+        long n = 0;
+        for (INDArray a : inputs) {
+            n += a.length();
+        }
+        float[] flat = new float[(int) Math.min(n, Integer.MAX_VALUE - 8)];
+        int pos = 0;
+        for (INDArray a : inputs) {
+            float[] f = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            int len = Math.min(f.length, flat.length - pos);
+            System.arraycopy(f, 0, flat, pos, len);
+            pos += len;
+        }
+        return flat;
+    }
+
+    /** Deterministic weights from a seed, or slices of a loaded flat array, in declaration order. */
+    static final class WeightSource {
+        private final long seed;
+        private final INDArray flat;
+        private long offset;
+        private int count;
+
+        WeightSource(long seed, INDArray flat) {
+            this.seed = seed;
+            this.flat = flat;
+        }
+
+        /** The next rows x cols matrix. */
+        INDArray next(int rows, int cols) {
+            long n = (long) rows * cols;
+            INDArray m;
+            if (flat != null) {
+                m = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + n)).dup().reshape('c', rows, cols);
+            } else {
+                // scaled like a trained layer (variance 1/fan-in) so activations stay finite through deep stacks
+                m = Nd4j.randn(seed * 1_000_003L + count, new long[] {rows, cols}).castTo(DataType.FLOAT)
+                        .muli(1.0 / Math.sqrt(rows));
+            }
+            offset += n;
+            count++;
+            return m;
+        }
+    }
+}

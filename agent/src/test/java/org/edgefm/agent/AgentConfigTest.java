@@ -1,0 +1,83 @@
+package org.edgefm.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.edgefm.api.EdgeFmException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults_areFilledIn() {
+        AgentConfig c = AgentConfig.defaults();
+        assertThat(c.fleet()).isEqualTo("default");
+        assertThat(c.broker()).isEqualTo("tcp://127.0.0.1:1883");
+        assertThat(c.telemetryPeriodMs()).isEqualTo(1000);
+        assertThat(c.mqttVersion()).isEqualTo("auto");
+        assertThat(c.nodeId()).matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+        assertThat(c.dataDir()).endsWith(c.nodeId());
+    }
+
+    @Test
+    void load_fileWithComments_thenFlagsOverride() throws Exception {
+        Path f = dir.resolve("a.json");
+        Files.writeString(f, "// device\n{\"nodeId\": \"j1\", \"broker\": \"tcp://10.0.0.1:1883\", \"telemetryPeriodMs\": 250}");
+        AgentConfig c = AgentConfig.load(f).withOverrides("tcp://127.0.0.1:1884", null, "lab", null, null, 8080);
+        assertThat(c.nodeId()).isEqualTo("j1");
+        assertThat(c.broker()).isEqualTo("tcp://127.0.0.1:1884");
+        assertThat(c.fleet()).isEqualTo("lab");
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.telemetryPeriodMs()).isEqualTo(250);
+    }
+
+    @Test
+    void load_errors_areOneLineNamingTheFileAndProblem() throws Exception {
+        Path f = dir.resolve("b.json");
+        Files.writeString(f, "{\"nodeid\": \"j1\"}");
+        assertThatThrownBy(() -> AgentConfig.load(f)).isInstanceOf(EdgeFmException.class)
+                .hasMessage(f + ": unknown key 'nodeid'");
+        Files.writeString(f, "{\"telemetryPeriodMs\": 0}");
+        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessage(f + ": telemetryPeriodMs: 0 (expected: > 0)");
+        Files.writeString(f, "{\"nodeId\": \"a/b\"}");
+        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessageContaining("nodeId: 'a/b'");
+        assertThatThrownBy(() -> AgentConfig.load(dir.resolve("missing.json"))).hasMessageEndingWith("missing.json: no such file");
+    }
+
+    @Test
+    void toString_neverShowsThePassword() throws Exception {
+        Path f = dir.resolve("c.json");
+        Files.writeString(f, "{\"nodeId\": \"j1\", \"username\": \"j1\", \"password\": \"hunter2-secret\"}");
+        AgentConfig c = AgentConfig.load(f);
+        assertThat(c.password()).isEqualTo("hunter2-secret");
+        assertThat(c.toString()).doesNotContain("hunter2-secret").contains("password=(hidden)");
+    }
+
+    @Test
+    void install_dryRunMasksThePassword_andApplyWritesAPrivateConfigAndAUnit() throws Exception {
+        Path f = dir.resolve("d.json");
+        Files.writeString(f, "{\"nodeId\": \"j9\", \"password\": \"pa\\\"ss\", \"profile\": \"jetson-orin-nx-16gb\"}");
+        Path jar = Files.writeString(dir.resolve("edgefm-agent-0.1.0-SNAPSHOT-device.jar"), "jar");
+        AgentInstaller.Plan plan = AgentInstaller.plan(AgentConfig.load(f), dir.resolve("root"), jar);
+        String dry = AgentInstaller.describe(plan);
+        assertThat(dry).doesNotContain("pa\\\"ss").contains("\"password\" : \"(hidden)\"")
+                .contains("ExecStart=/usr/bin/java").contains("--config " + dir.resolve("root/etc/edgefm/agent.json"))
+                .contains("would copy " + jar);
+        assertThat(dir.resolve("root")).doesNotExist();
+
+        AgentInstaller.apply(plan);
+        Path cfg = dir.resolve("root/etc/edgefm/agent.json");
+        assertThat(Files.getPosixFilePermissions(cfg)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        AgentConfig back = AgentConfig.load(cfg);
+        assertThat(back.password()).isEqualTo("pa\"ss");
+        assertThat(back.dataDir()).isEqualTo(dir.resolve("root/var/lib/edgefm/agent").toAbsolutePath().toString());
+        assertThat(dir.resolve("root/etc/systemd/system/edgefm-agent.service")).content().contains("Restart=always");
+        assertThat(dir.resolve("root/opt/edgefm/edgefm-agent.jar")).hasContent("jar");
+    }
+}

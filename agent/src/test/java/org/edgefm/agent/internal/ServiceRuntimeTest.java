@@ -1,0 +1,95 @@
+package org.edgefm.agent.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.edgefm.api.model.KernelSpec;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.wire.DesiredService;
+import org.edgefm.api.wire.DesiredState;
+import org.edgefm.api.wire.ServiceMetrics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ServiceRuntimeTest {
+    // about 0.13 GFLOP per task: long enough that five tasks cannot finish while they are submitted
+    private static final KernelSpec ENCODER = new KernelSpec("transformer-encoder",
+            Map.of("layers", 4, "hidden", 256, "heads", 4, "tokens", 128, "mlp", 512), null);
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private ServiceRuntime runtime(DesiredService... services) throws Exception {
+        ServiceRuntime r = new ServiceRuntime(vertx, Path.of("."));
+        ServiceRuntime.Plan p = r.prepare(new DesiredState(List.of(services), List.of(), Map.of()))
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        r.commit(p);
+        return r;
+    }
+
+    private static ServiceMetrics metrics(ServiceRuntime r, String service) {
+        return r.drainMetrics().stream().filter(m -> m.service().equals(service)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void coreInstance_servesOneTaskAtATime_lightInstanceUpToItsParallelism() throws Exception {
+        ServiceRuntime r = runtime(new DesiredService("core", ServiceKind.CORE, 1, 1, null, 1, ENCODER),
+                new DesiredService("light", ServiceKind.LIGHT, 1, 3, null, 1, ENCODER));
+        List<Future<ServiceRuntime.StageRun>> runs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            runs.add(r.execute("core", List.of()));
+        }
+        ServiceMetrics core = metrics(r, "core");
+        assertThat(core.inFlight()).isEqualTo(1);
+        assertThat(core.queueLength()).isGreaterThanOrEqualTo(3);
+        assertThat(core.arrivals()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            runs.add(r.execute("light", List.of()));
+        }
+        ServiceMetrics light = metrics(r, "light");
+        assertThat(light.inFlight()).isEqualTo(3);
+        assertThat(light.queueLength()).isGreaterThanOrEqualTo(1);
+        for (Future<ServiceRuntime.StageRun> f : runs) {
+            ServiceRuntime.StageRun run = f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            assertThat(run.output().shape()).containsExactly(128, 256);
+            assertThat(run.endMs()).isGreaterThanOrEqualTo(run.startMs());
+        }
+        ServiceMetrics after = metrics(r, "core");
+        assertThat(after.completed()).isEqualTo(5);
+        assertThat(after.queueLength()).isZero();
+        assertThat(after.latencyP50Ms()).isNotNull();
+        assertThat(after.latencyP95Ms()).isGreaterThanOrEqualTo(after.latencyP50Ms());
+        assertThat(after.rateSamplesMbPerMs()).hasSize(5).allSatisfy(x -> assertThat(x).isPositive());
+    }
+
+    @Test
+    void commit_stopsServicesNotDesired_andExecuteOnAStoppedServiceFails() throws Exception {
+        ServiceRuntime r = runtime(new DesiredService("a", ServiceKind.LIGHT, 1, 1, null, 1, null));
+        assertThat(r.hosts("a")).isTrue();
+        r.commit(r.prepare(DesiredState.EMPTY).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertThat(r.serviceIds()).isEmpty();
+        assertThatThrownBy(() -> r.execute("a", List.of()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasMessageContaining("service 'a' is not running here");
+    }
+
+    @Test
+    void prepare_badNpyFile_failsNamingTheService() {
+        ServiceRuntime r = new ServiceRuntime(vertx, Path.of("no-such-dir"));
+        DesiredState s = new DesiredState(List.of(new DesiredService("h", ServiceKind.LIGHT, 1, 1, null, 1,
+                new KernelSpec("head", Map.of("in", 4, "out", 2), "w.npy"))), List.of(), Map.of());
+        assertThatThrownBy(() -> r.prepare(s).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .hasMessageContaining("services.h.kernel: kernel 'head': weights file").hasMessageContaining("is not readable");
+    }
+}

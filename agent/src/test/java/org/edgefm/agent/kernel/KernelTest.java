@@ -1,0 +1,99 @@
+package org.edgefm.agent.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.KernelSpec;
+import org.edgefm.api.wire.KernelCalibration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class KernelTest {
+    static final KernelSpec ENCODER = new KernelSpec("transformer-encoder",
+            Map.of("layers", 2, "hidden", 64, "heads", 4, "tokens", 16, "mlp", 128), null);
+
+    @Test
+    void transformerEncoder_outputHasTokensByHidden_andIsNormalisedPerRow() {
+        Kernel k = Kernel.load(ENCODER, null, 7);
+        INDArray out = k.run(List.of(k.sampleInput(1)));
+        assertThat(out.shape()).containsExactly(16, 64);
+        // post-norm: every row has mean ~0 and variance ~1, and nothing overflowed
+        assertThat(out.mean(1).maxNumber().doubleValue()).isLessThan(1e-4);
+        assertThat(out.mul(out).mean(1).minNumber().doubleValue()).isBetween(0.99, 1.01);
+        assertThat(out.isInfinite().any() || out.isNaN().any()).isFalse();
+    }
+
+    @Test
+    void sameSeed_sameWeights_sameOutput_otherSeedDiffers() {
+        INDArray in = Kernel.load(ENCODER, null, 1).sampleInput(3);
+        INDArray a = Kernel.load(ENCODER, null, 42).run(List.of(in));
+        INDArray b = Kernel.load(ENCODER, null, 42).run(List.of(in));
+        INDArray c = Kernel.load(ENCODER, null, 43).run(List.of(in));
+        assertThat(a.equalsWithEps(b, 1e-6)).isTrue();
+        assertThat(a.equalsWithEps(c, 1e-3)).isFalse();
+    }
+
+    @Test
+    void fusion_twoParentInputs_areFittedToItsInputShape() {
+        Kernel k = Kernel.load(new KernelSpec("fusion", Map.of("tokens", 8, "in", 32, "hidden", 64, "out", 16), null), null, 1);
+        INDArray p1 = Nd4j.rand(DataType.FLOAT, 3, 10);
+        INDArray p2 = Nd4j.rand(DataType.FLOAT, 5, 7);
+        assertThat(k.run(List.of(p1, p2)).shape()).containsExactly(8, 16);
+    }
+
+    @Test
+    void head_givesAProbabilityVector() {
+        Kernel k = Kernel.load(new KernelSpec("head", Map.of("in", 32, "out", 10, "tokens", 4), null), null, 1);
+        INDArray p = k.run(List.of(Nd4j.rand(DataType.FLOAT, 4, 32)));
+        assertThat(p.shape()).containsExactly(1, 10);
+        assertThat(p.sumNumber().doubleValue()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
+    }
+
+    @Test
+    void patchify_matchesAPlainMatrixProduct() {
+        KernelSpec spec = new KernelSpec("patchify", Map.of("image", 8, "patch", 4, "channels", 1, "hidden", 5), null);
+        Kernel k = Kernel.load(spec, null, 9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 16);
+        INDArray w = new Kernel.WeightSource(9, null).next(16, 5);
+        assertThat(k.run(List.of(x)).equalsWithEps(x.mmul(w), 1e-5)).isTrue();
+    }
+
+    @Test
+    void npyWeights_areLoaded_andAWrongSizeIsNamed(@TempDir Path dir) throws Exception {
+        KernelSpec spec = new KernelSpec("head", Map.of("in", 4, "out", 3), "head.npy");
+        INDArray w = Nd4j.linspace(DataType.FLOAT, 1, 12, 1);
+        Files.write(dir.resolve("head.npy"), Nd4j.toNpyByteArray(w));
+        Kernel k = Kernel.load(spec, dir, 1);
+        INDArray x = Nd4j.create(new float[] {1, 0, 0, 0}, new long[] {1, 4}, 'c');
+        INDArray expected = Nd4j.create(new float[] {1, 2, 3}, new long[] {1, 3}, 'c');
+        // softmax of row 0 of W = [1, 2, 3]
+        INDArray sm = org.nd4j.linalg.ops.transforms.Transforms.exp(expected, true);
+        sm.divi(sm.sumNumber());
+        assertThat(k.run(List.of(x)).equalsWithEps(sm, 1e-5)).isTrue();
+
+        Files.write(dir.resolve("bad.npy"), Nd4j.toNpyByteArray(Nd4j.zeros(DataType.FLOAT, 5)));
+        assertThatThrownBy(() -> Kernel.load(new KernelSpec("head", Map.of("in", 4, "out", 3), "bad.npy"), dir, 1))
+                .isInstanceOf(EdgeFmException.class).hasMessageContaining("holds 5 values (expected: 12)");
+        assertThatThrownBy(() -> Kernel.load(new KernelSpec("head", Map.of("in", 4, "out", 3), "missing.npy"), dir, 1))
+                .hasMessageContaining("is not readable");
+    }
+
+    @Test
+    void calibrator_reportsPositiveRatesForEveryKind() {
+        List<KernelCalibration> cal = new Calibrator(1, 0).calibrateAll();
+        assertThat(cal).extracting(KernelCalibration::kernel).containsExactly("transformer-encoder", "patchify", "fusion", "head");
+        assertThat(cal).allSatisfy(c -> {
+            assertThat(c.gflops()).isPositive();
+            assertThat(c.mbPerMs()).isPositive();
+            assertThat(c.preloadMs()).isNotNull();
+        });
+    }
+}

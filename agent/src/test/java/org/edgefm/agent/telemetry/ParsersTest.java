@@ -1,0 +1,108 @@
+package org.edgefm.agent.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.edgefm.api.wire.GpuMetrics;
+import org.edgefm.api.wire.HostMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParsersTest {
+    private static String fixture(String name) throws IOException {
+        try (InputStream in = ParsersTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String withoutComments(String s) {
+        return String.join("\n", s.lines().filter(l -> !l.startsWith("#")).toList());
+    }
+
+    @Test
+    void tegrastats_recordedLines_giveUtilMemoryTemperatureAndPower() throws IOException {
+        List<String> lines = fixture("tegrastats-samples.txt").lines().toList();
+        int checked = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).startsWith("#! ") || lines.get(i).startsWith("#! expected")) {
+                continue;
+            }
+            String[] exp = lines.get(i).substring(3).split(" ");
+            Optional<GpuMetrics> m = TegrastatsParser.parse(lines.get(i + 1), "jetson-gpu");
+            checked++;
+            if (exp[0].equals("skip")) {
+                assertThat(m).as(lines.get(i + 1)).isEmpty();
+                continue;
+            }
+            assertThat(m).as(lines.get(i + 1)).isPresent();
+            GpuMetrics g = m.get();
+            assertThat(g.utilization()).isEqualTo(Double.parseDouble(exp[0]));
+            assertThat(g.memUsedBytes()).isEqualTo(Long.parseLong(exp[1]) * 1024 * 1024);
+            assertThat(g.memTotalBytes()).isEqualTo(Long.parseLong(exp[2]) * 1024 * 1024);
+            if (exp[3].equals("none")) {
+                assertThat(g.temperatureC()).isNull();
+            } else {
+                assertThat(g.temperatureC()).isEqualTo(Double.parseDouble(exp[3]));
+            }
+            assertThat(g.powerW()).isCloseTo(Double.parseDouble(exp[4]), within(1e-9));
+        }
+        assertThat(checked).isEqualTo(5);
+    }
+
+    @Test
+    void tegrastats_busyGpu_readsTheLoad() {
+        String line = "RAM 6712/7620MB (lfb 12x4MB) SWAP 369/3810MB (cached 8MB) CPU [40%@1497] GR3D_FREQ 87%@[624] gpu@55C VDD_IN 9120mW/8535mW";
+        assertThat(TegrastatsParser.parse(line, "g").orElseThrow().utilization()).isEqualTo(0.87);
+    }
+
+    @Test
+    void nvidiaSmi_headerWithUnits_isMappedByColumnName() throws IOException {
+        List<GpuMetrics> g = NvidiaSmiParser.parse(withoutComments(fixture("nvidia-smi-samples.txt")));
+        assertThat(g).hasSize(1);
+        assertThat(g.get(0).name()).isEqualTo("Tesla T4");
+        assertThat(g.get(0).utilization()).isEqualTo(0.98);
+        assertThat(g.get(0).memUsedBytes()).isEqualTo(7234L * 1024 * 1024);
+        assertThat(g.get(0).memTotalBytes()).isEqualTo(15360L * 1024 * 1024);
+        assertThat(g.get(0).temperatureC()).isEqualTo(72.0);
+        assertThat(g.get(0).powerW()).isNull();
+    }
+
+    @Test
+    void nvidiaSmi_notAvailableFields_readAsAbsent() throws IOException {
+        List<GpuMetrics> g = NvidiaSmiParser.parse(withoutComments(fixture("nvidia-smi-gb10.txt")));
+        assertThat(g).hasSize(1);
+        assertThat(g.get(0).name()).isEqualTo("NVIDIA GB10");
+        assertThat(g.get(0).memTotalBytes()).isZero();
+        assertThat(g.get(0).powerW()).isEqualTo(12.98);
+        assertThat(g.get(0).utilization()).isEqualTo(0.05);
+    }
+
+    @Test
+    void nvidiaSmi_probeFormat_noHeaderNoUnits_twoGpus() {
+        // the probe's own format (--format=csv,noheader,nounits, FIELDS order); values illustrative
+        List<GpuMetrics> g = NvidiaSmiParser.parse("0, NVIDIA H100 80GB HBM3, 37, 1024, 81559, 41, 120.50\n"
+                + "1, NVIDIA H100 80GB HBM3, 0, 4, 81559, 30, [N/A]\ngarbage line\n");
+        assertThat(g).extracting(GpuMetrics::index).containsExactly(0, 1);
+        assertThat(g.get(0).powerW()).isEqualTo(120.5);
+        assertThat(g.get(1).powerW()).isNull();
+    }
+
+    @Test
+    void hostSampler_readsPlausibleValuesOnThisMachine(@TempDir Path dir) throws Exception {
+        HostSampler s = new HostSampler(dir);
+        Thread.sleep(200);
+        HostMetrics m = s.sample();
+        assertThat(m.memTotalBytes()).isGreaterThan(256L * 1024 * 1024);
+        assertThat(m.memUsedBytes()).isBetween(1L, m.memTotalBytes());
+        assertThat(m.cpuLoadPerCore()).hasSize(Runtime.getRuntime().availableProcessors());
+        assertThat(m.diskTotalBytes()).isPositive();
+        assertThat(m.diskUsedBytes()).isLessThanOrEqualTo(m.diskTotalBytes());
+        assertThat(HostSampler.machineFacts().logicalCores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+}

@@ -1,0 +1,72 @@
+package org.edgefm.profiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.edgefm.api.EdgeFmException;
+import org.junit.jupiter.api.Test;
+
+class ProfileCatalogTest {
+    private final ProfileCatalog catalog = ProfileCatalog.builtIn();
+
+    @Test
+    void builtIn_hasTheTenAgreedNames() {
+        assertThat(catalog.all()).extracting(DeviceProfile::name).containsExactly(
+                "jetson-orin-nano-8gb", "jetson-orin-nx-16gb", "jetson-agx-orin-64gb", "jetson-xavier-nx-8gb",
+                "nvidia-t4", "nvidia-l4", "nvidia-a100-80gb", "nvidia-h100-80gb", "rtx-4090", "generic-cpu");
+    }
+
+    @Test
+    void everyProfile_namesASourceForEveryFigure() {
+        for (DeviceProfile p : catalog.all()) {
+            assertThat(p.sources()).as(p.name()).containsKeys(DeviceProfile.SOURCED_FIELDS.toArray(String[]::new));
+            if (p.hasGpu()) {
+                assertThat(p.sources()).as(p.name()).containsKey("gpu");
+            }
+            assertThat(p.sources().values()).as(p.name()).allSatisfy(s -> assertThat(s).isNotBlank());
+        }
+    }
+
+    @Test
+    void jetsons_shareMemoryAndAreArm_serversAreNot() {
+        for (DeviceProfile p : catalog.all()) {
+            if (p.kind().equals("jetson")) {
+                assertThat(p.cpu().arch()).isEqualTo("aarch64");
+                assertThat(p.gpu().sharedMemory()).isTrue();
+                assertThat(p.gpu().memoryGb()).isEqualTo(p.ramGb());
+            } else if (p.kind().equals("gpu-server")) {
+                assertThat(p.gpu().sharedMemory()).as(p.name()).isFalse();
+                assertThat(p.gpu().fp16Tflops()).as(p.name()).isGreaterThan(p.gpu().fp32Tflops());
+            }
+        }
+        assertThat(catalog.get("generic-cpu").hasGpu()).isFalse();
+        assertThat(catalog.get("nvidia-h100-80gb").gpu().fp16Tflops())
+                .isGreaterThan(catalog.get("nvidia-a100-80gb").gpu().fp16Tflops());
+    }
+
+    @Test
+    void get_unknownName_listsTheKnownOnes() {
+        assertThatThrownBy(() -> catalog.get("jetson-nano"))
+                .isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("unknown device profile 'jetson-nano'")
+                .hasMessageContaining("jetson-orin-nano-8gb");
+    }
+
+    @Test
+    void profile_withoutSourceForAFigure_isRefused() {
+        DeviceProfile p = catalog.get("nvidia-t4");
+        java.util.Map<String, String> sources = new java.util.HashMap<>(p.sources());
+        sources.remove("memoryBandwidthGbPerS");
+        assertThatThrownBy(() -> new DeviceProfile(p.name(), p.displayName(), p.kind(), p.cpu(), p.ramGb(), p.gpu(),
+                p.memoryBandwidthGbPerS(), p.power(), p.storage(), p.detect(), sources))
+                .hasMessageContaining("sources.memoryBandwidthGbPerS: missing");
+    }
+
+    @Test
+    void capacity_usesCoresRamAndGpuMemory() {
+        DeviceProfile p = catalog.get("jetson-agx-orin-64gb");
+        assertThat(p.capacity().get(org.edgefm.api.model.Resource.CPU)).isEqualTo(12);
+        assertThat(p.capacity().get(org.edgefm.api.model.Resource.VRAM)).isEqualTo(64);
+        assertThat(p.capacity().get(org.edgefm.api.model.Resource.POWER)).isEqualTo(60);
+    }
+}
