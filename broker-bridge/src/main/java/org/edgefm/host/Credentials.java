@@ -93,6 +93,13 @@ public final class Credentials {
         }
     }
 
+    /** These accounts plus (or with a new password for) {@code user}. */
+    public Credentials with(String user, char[] password) {
+        Map<String, String> m = new LinkedHashMap<>(hashes);
+        m.put(user, hash(password));
+        return new Credentials(m);
+    }
+
     /** A salted PBKDF2 hash of a password, in the file's format. */
     public static String hash(char[] password) {
         byte[] salt = new byte[16];
