@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import java.util.Map;
 import org.edgefm.api.wire.Directive;
 
 /**
@@ -29,6 +30,15 @@ public interface Fleet extends AutoCloseable {
      * (durable outbox); a simulated one applies it at once.
      */
     void apply(Directive directive);
+
+    /**
+     * The data endpoints ({@code host:port}) of the nodes that announced one, by node id; the
+     * control loop copies the ones its routes name into each directive. Empty by default (a
+     * simulated fleet routes internally).
+     */
+    default Map<String, String> peerEndpoints() {
+        return Map.of();
+    }
 
     /** Releases resources (connections, files); a fleet is not used after close. */
     @Override

@@ -1,0 +1,67 @@
+package org.edgefm.host;
+
+import io.vertx.core.Vertx;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a {@link ControlLoop} in wall-clock time: a Vert.x periodic timer every slot runs
+ * {@link ControlLoop#step()} on a worker thread (plugin calls and MapDB commits never run on an event
+ * loop). A slot whose predecessor is still running is skipped and counted, never queued.
+ */
+public final class RealTimeDriver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RealTimeDriver.class);
+
+    private final Vertx vertx;
+    private final ControlLoop loop;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile long skipped;
+    private long timer = -1;
+
+    /** Creates a driver; nothing runs before {@link #start()}. */
+    public RealTimeDriver(Vertx vertx, ControlLoop loop) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx is null");
+        this.loop = Objects.requireNonNull(loop, "loop is null");
+    }
+
+    /** Places core services, then steps every slot. */
+    public synchronized void start() {
+        if (timer >= 0) {
+            return;
+        }
+        long period = Math.max(1, Math.round(loop.settings().slotMs()));
+        timer = vertx.setPeriodic(period, id -> tick());
+    }
+
+    private void tick() {
+        if (!busy.compareAndSet(false, true)) {
+            skipped++;
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            loop.step();
+            return null;
+        }, false).onComplete(ar -> {
+            busy.set(false);
+            if (ar.failed()) {
+                LOG.error("control loop step failed: {}", String.valueOf(ar.cause()), ar.cause());
+            }
+        });
+    }
+
+    /** Slots skipped because the previous step was still running. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Stops the timer; a step in progress finishes. */
+    @Override
+    public synchronized void close() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+    }
+}
