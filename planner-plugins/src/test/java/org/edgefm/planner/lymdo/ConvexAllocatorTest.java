@@ -12,11 +12,11 @@ class ConvexAllocatorTest {
     /**
      * A numeric optimiser independent of the closed forms: cyclic coordinate descent with golden
      * section over every variable of the slot problem (φ_i, ψ_i, and the splits β_1 = 1 − β_2,
-     * η_1 = 1 − η_2 for two UEs), from several random starts.
+     * η_1 = 1 − η_2 for two UEs), polished by Nelder-Mead with restarts, from several starts.
      */
     static double numericOptimum(SlotProblem p, int[] cuts, SplittableRandom r) {
         double best = Double.POSITIVE_INFINITY;
-        for (int start = 0; start < 6; start++) {
+        for (int start = 0; start < 3; start++) {
             // Start: the best stable point of a coarse grid over the splits at full speed, randomly perturbed.
             double[] x = gridStart(p, cuts);
             if (start > 0) {
@@ -30,7 +30,7 @@ class ConvexAllocatorTest {
                 }
             }
             double f = objective(p, cuts, x);
-            for (int sweep = 0; sweep < 300; sweep++) {
+            for (int sweep = 0; sweep < 100; sweep++) {
                 for (int k = 0; k < x.length; k++) {
                     final int kk = k;
                     double[] y = x.clone();
@@ -65,9 +65,98 @@ class ConvexAllocatorTest {
                     }
                 }
             }
-            best = Math.min(best, f);
+            best = Math.min(best, nelderMead(p, cuts, x));
         }
         return best;
+    }
+
+    /** Nelder-Mead with restarts on the box (0, 1]^6 (points outside cost +inf), polishing a start point. */
+    static double nelderMead(SlotProblem p, int[] cuts, double[] start) {
+        int d = start.length;
+        double[] bestX = start.clone();
+        double bestF = box(p, cuts, bestX);
+        for (int restart = 0; restart < 8; restart++) {
+            double[][] simplex = new double[d + 1][];
+            double[] f = new double[d + 1];
+            simplex[0] = bestX.clone();
+            for (int i = 0; i < d; i++) {
+                double[] y = bestX.clone();
+                y[i] = y[i] > 0.5 ? y[i] - 0.05 : y[i] + 0.05;
+                simplex[i + 1] = y;
+            }
+            for (int i = 0; i <= d; i++) {
+                f[i] = box(p, cuts, simplex[i]);
+            }
+            for (int it = 0; it < 4000; it++) {
+                Integer[] idx = new Integer[d + 1];
+                for (int i = 0; i <= d; i++) {
+                    idx[i] = i;
+                }
+                final double[] ff = f;
+                java.util.Arrays.sort(idx, (a, b) -> Double.compare(ff[a], ff[b]));
+                double[][] s2 = new double[d + 1][];
+                double[] f2 = new double[d + 1];
+                for (int i = 0; i <= d; i++) {
+                    s2[i] = simplex[idx[i]];
+                    f2[i] = f[idx[i]];
+                }
+                simplex = s2;
+                f = f2;
+                double[] c = new double[d];
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j < d; j++) {
+                        c[j] += simplex[i][j] / d;
+                    }
+                }
+                double[] xr = lerp(c, simplex[d], -1);
+                double fr = box(p, cuts, xr);
+                if (fr < f[0]) {
+                    double[] xe = lerp(c, simplex[d], -2);
+                    double fe = box(p, cuts, xe);
+                    simplex[d] = fe < fr ? xe : xr;
+                    f[d] = Math.min(fe, fr);
+                } else if (fr < f[d - 1]) {
+                    simplex[d] = xr;
+                    f[d] = fr;
+                } else {
+                    double[] xc = lerp(c, simplex[d], 0.5);
+                    double fc = box(p, cuts, xc);
+                    if (fc < f[d]) {
+                        simplex[d] = xc;
+                        f[d] = fc;
+                    } else {
+                        for (int i = 1; i <= d; i++) {
+                            simplex[i] = lerp(simplex[0], simplex[i], 0.5);
+                            f[i] = box(p, cuts, simplex[i]);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i <= d; i++) {
+                if (f[i] < bestF) {
+                    bestF = f[i];
+                    bestX = simplex[i].clone();
+                }
+            }
+        }
+        return bestF;
+    }
+
+    static double[] lerp(double[] c, double[] x, double t) {
+        double[] y = new double[c.length];
+        for (int i = 0; i < c.length; i++) {
+            y[i] = c[i] + t * (x[i] - c[i]);
+        }
+        return y;
+    }
+
+    static double box(SlotProblem p, int[] cuts, double[] x) {
+        for (double v : x) {
+            if (!(v > 0 && v <= 1)) {
+                return Double.POSITIVE_INFINITY;
+            }
+        }
+        return objective(p, cuts, x);
     }
 
     static double[] gridStart(SlotProblem p, int[] cuts) {
@@ -113,7 +202,7 @@ class ConvexAllocatorTest {
             }
             double numeric = numericOptimum(p, cuts, r);
             assertThat(a.objective()).as("case %d", k).isLessThanOrEqualTo(numeric * (1 + 1e-6));
-            assertThat(a.objective()).as("case %d", k).isGreaterThanOrEqualTo(numeric * (1 - 1e-2));
+            assertThat(a.objective()).as("case %d", k).isGreaterThanOrEqualTo(numeric * (1 - 1e-3));
             checked++;
         }
         assertThat(checked).isEqualTo(10);
