@@ -1,0 +1,82 @@
+package org.edgefm.planner.lymdo;
+
+import java.util.List;
+import org.edgefm.api.ConfigException;
+import org.edgefm.api.spi.ConfigKey;
+import org.edgefm.api.spi.PlannerConfig;
+
+/**
+ * Settings of the seed-paper-3 controllers. Every numeric key is our reconstruction (papers.md 4.2
+ * and 5.3: the paper's parameter table was not retrievable), hence {@code assumption = true}.
+ *
+ * @param edgeNode       id of the edge server, or empty for the first edge-server node
+ * @param v              Lyapunov trade-off {@code V} (J per task·ms of delay)
+ * @param localPowerW    device compute power at full frequency {@code P^L} (W)
+ * @param txPowerW       maximum transmit power {@code P^T} (W)
+ * @param energyBudgetW  long-term average power budget per UE (W); 0 = the device node's POWER capacity
+ * @param poolMbPerMs    uplink pool {@code B}; 0 = the sum of the users' uplink bandwidths
+ * @param rateSmoothing  EWMA weight of the last slot's arrivals in the rate forecast, in (0, 1]
+ * @param actor          the learned actor's settings
+ */
+public record LymdoSettings(String edgeNode, double v, double localPowerW, double txPowerW, double energyBudgetW,
+        double poolMbPerMs, double rateSmoothing, DrooActor.Settings actor) {
+
+    /** Keys of every LyMDO controller. */
+    public static final List<ConfigKey> COMMON_KEYS = List.of(
+            new ConfigKey("lymdo.edge-node", "", "id of the edge server that runs the back parts; empty = the first edge-server node", false),
+            new ConfigKey("lymdo.v", "0.003", "Lyapunov V: weight of delay (task-ms) against energy-queue drift (J)", true),
+            new ConfigKey("lymdo.local-power-w", "5", "device compute power at full CPU/GPU frequency in W (power ~ frequency^3)", true),
+            new ConfigKey("lymdo.tx-power-w", "0.2", "maximum uplink transmit power in W", true),
+            new ConfigKey("lymdo.energy-budget-w", "0", "long-term average power budget per UE in W; 0 = the device node's 'power' capacity", true),
+            new ConfigKey("lymdo.bandwidth-pool-mb-per-ms", "0", "uplink pool B in MB/ms per bit/s/Hz shared by bandwidth shares; 0 = sum of the users' uplinkBandwidthMbPerMs", true),
+            new ConfigKey("lymdo.rate-smoothing", "0.5", "EWMA weight of the last slot's arrivals in the rate forecast, in (0, 1]", true));
+
+    /** Keys of the learned actor ({@code lymdo} only). */
+    public static final List<ConfigKey> ACTOR_KEYS = List.of(
+            new ConfigKey("lymdo.hidden1", "64", "width of the actor's first hidden layer", true),
+            new ConfigKey("lymdo.hidden2", "32", "width of the actor's second hidden layer", true),
+            new ConfigKey("lymdo.candidates", "6", "K: quantised candidate partitions evaluated per slot", true),
+            new ConfigKey("lymdo.memory", "1024", "replay memory capacity (slots)", true),
+            new ConfigKey("lymdo.batch", "32", "training batch size", true),
+            new ConfigKey("lymdo.train-interval", "2", "slots between training steps", true),
+            new ConfigKey("lymdo.learning-rate", "0.01", "Adam step size", true),
+            new ConfigKey("lymdo.seed", "1", "seed of the actor's weights, batches and exploration", false));
+
+    /** Reads and validates; a bad value is a {@link ConfigException} naming the key. */
+    public static LymdoSettings from(PlannerConfig c) {
+        double v = positive(c, "lymdo.v", 0.003);
+        double pl = nonNegative(c, "lymdo.local-power-w", 5);
+        double pt = nonNegative(c, "lymdo.tx-power-w", 0.2);
+        double eb = nonNegative(c, "lymdo.energy-budget-w", 0);
+        double pool = nonNegative(c, "lymdo.bandwidth-pool-mb-per-ms", 0);
+        double sm = c.getDouble("lymdo.rate-smoothing", 0.5);
+        if (!(sm > 0 && sm <= 1)) {
+            throw new ConfigException("lymdo.rate-smoothing: " + sm + " (expected: in (0, 1])");
+        }
+        DrooActor.Settings a;
+        try {
+            a = new DrooActor.Settings(c.getInt("lymdo.hidden1", 64), c.getInt("lymdo.hidden2", 32),
+                    c.getInt("lymdo.candidates", 6), c.getInt("lymdo.memory", 1024), c.getInt("lymdo.batch", 32),
+                    c.getInt("lymdo.train-interval", 2), c.getDouble("lymdo.learning-rate", 0.01), c.getInt("lymdo.seed", 1));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("lymdo actor settings: " + e.getMessage());
+        }
+        return new LymdoSettings(c.getString("lymdo.edge-node", "").trim(), v, pl, pt, eb, pool, sm, a);
+    }
+
+    private static double positive(PlannerConfig c, String key, double def) {
+        double x = c.getDouble(key, def);
+        if (!(x > 0) || Double.isInfinite(x)) {
+            throw new ConfigException(key + ": " + x + " (expected: > 0)");
+        }
+        return x;
+    }
+
+    private static double nonNegative(PlannerConfig c, String key, double def) {
+        double x = c.getDouble(key, def);
+        if (!(x >= 0) || Double.isInfinite(x)) {
+            throw new ConfigException(key + ": " + x + " (expected: >= 0)");
+        }
+        return x;
+    }
+}
