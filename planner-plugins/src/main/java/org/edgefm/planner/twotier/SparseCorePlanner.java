@@ -175,6 +175,10 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
             }
             if (req > 0) {
                 svcSel.add(m);
+            } else if (e.rate[m] > 0) {
+                ServiceSpec svc = model.service(e.services.get(m));
+                blockers.add(new Reason("no-host", "no online node can host (or be reached for) core service " + svc.id()
+                        + " (needs " + svc.demand() + " per instance)"));
             } else {
                 notes.add(new Reason("no-demand", "core service " + e.services.get(m) + " has no demand; not placed"));
             }
