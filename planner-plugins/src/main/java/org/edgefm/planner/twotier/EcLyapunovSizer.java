@@ -56,6 +56,10 @@ public final class EcLyapunovSizer implements Sizer {
                     bestY[x] = y;
                     cap[x] = c;
                 }
+                if (c * in.slotMs() >= backlog) {
+                    // covered: a higher y adds cost and per-task latency, never value
+                    break;
+                }
             }
             if (best == Double.POSITIVE_INFINITY) {
                 // no parallelism meets the deadline statistically: serve at y = 1 on the mean, flagged
