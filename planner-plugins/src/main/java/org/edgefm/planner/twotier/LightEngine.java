@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -144,6 +143,10 @@ public final class LightEngine implements LightServiceController {
             this.rank = rank;
             this.share = share;
         }
+
+        String key() {
+            return stream.origin() + "|" + stream.type() + "|" + stage + "|" + rank;
+        }
     }
 
     @Override
@@ -268,7 +271,7 @@ public final class LightEngine implements LightServiceController {
         if (!unserved.isEmpty()) {
             StringBuilder b = new StringBuilder();
             unserved.forEach((m, r) -> b.append(b.length() == 0 ? "" : ", ").append(m)
-                    .append(String.format(Locale.ROOT, " %.4f tasks/ms", r)));
+                    .append(" ").append(Math.round(r * 1e4) / 1e4).append(" tasks/ms"));
             notes.add(new Reason("unserved-demand", "capacity short of the expected demand: " + b));
         }
         if (!atRisk.isEmpty()) {
@@ -551,12 +554,12 @@ public final class LightEngine implements LightServiceController {
     private static List<Contribution> merge(List<Contribution> a, List<Contribution> moved) {
         Map<String, Contribution> m = new LinkedHashMap<>();
         for (Contribution c : a) {
-            m.put(c.stream + "|" + c.stage + "|" + c.rank, c);
+            m.put(c.key(), c);
         }
         for (Contribution c : moved) {
-            Contribution old = m.get(c.stream + "|" + c.stage + "|" + c.rank);
+            Contribution old = m.get(c.key());
             if (old == null) {
-                m.put(c.stream + "|" + c.stage + "|" + c.rank, c);
+                m.put(c.key(), c);
             } else {
                 old.share += c.share;
             }
@@ -584,7 +587,7 @@ public final class LightEngine implements LightServiceController {
             for (Stage st : t.stages()) {
                 Map<String, Double> targets;
                 if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    targets = coreTargets(r, st, placement, paths);
+                    targets = coreTargets(r, st, k, placement, paths);
                 } else {
                     targets = perStream.getOrDefault(k.origin() + "|" + k.type() + "|" + st.id(), Map.of());
                 }
@@ -629,13 +632,13 @@ public final class LightEngine implements LightServiceController {
     }
 
     /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances. */
-    private Map<String, Double> coreTargets(MeanValueRouting r, Stage st, CorePlacement placement, NetworkPaths paths) {
+    private Map<String, Double> coreTargets(MeanValueRouting r, Stage st, StreamKey k, CorePlacement placement, NetworkPaths paths) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (r == null) {
             return out;
         }
         int[] cand = r.candidates(st.id());
-        int[] ranked = r.ranked(st.id());
+        int[] ranked = cache.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
         if (ranked.length == 0) {
             return out;
         }

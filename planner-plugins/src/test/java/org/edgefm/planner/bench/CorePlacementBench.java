@@ -46,6 +46,26 @@ public class CorePlacementBench {
     private MipCoreSolver solver;
     private MipCoreSolver.Solution last;
 
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private long cpuNanos;
+    private long ops;
+
+    /** Resets the CPU-time counters (the machine is shared: CPU time per op is reported next to wall time). */
+    @Setup(Level.Iteration)
+    public void resetCpu() {
+        cpuNanos = 0;
+        ops = 0;
+    }
+
+    /** Prints this iteration's mean thread CPU time per operation. */
+    @TearDown(Level.Iteration)
+    public void printCpu() {
+        if (ops > 0) {
+            System.out.printf(java.util.Locale.ROOT, " [cpu %s %s %.3f ms/op over %d ops]", getClass().getSimpleName(), size,
+                    cpuNanos / 1e6 / ops, ops);
+        }
+    }
+
     /** Builds the instance. */
     @Setup(Level.Trial)
     public void setUp() {
@@ -65,7 +85,11 @@ public class CorePlacementBench {
     /** The whole planner call. */
     @Benchmark
     public Object place() {
-        return planner.place(ctx);
+        long t0 = CPU.getCurrentThreadCpuTime();
+        Object r = planner.place(ctx);
+        cpuNanos += CPU.getCurrentThreadCpuTime() - t0;
+        ops++;
+        return r;
     }
 
     /** The MIP alone on the prebuilt problem. */

@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One slot of {@code ec-lyapunov} at 16 nodes × 8 light services and 1,000 × 50, on a fixed core
@@ -52,6 +53,26 @@ public class LightControllerBench {
     private LightEngine controller;
     private SlotObservation obs;
     private long slot;
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private long cpuNanos;
+    private long ops;
+
+    /** Resets the CPU-time counters (the machine is shared: CPU time per op is reported next to wall time). */
+    @Setup(Level.Iteration)
+    public void resetCpu() {
+        cpuNanos = 0;
+        ops = 0;
+    }
+
+    /** Prints this iteration's mean thread CPU time per operation. */
+    @TearDown(Level.Iteration)
+    public void printCpu() {
+        if (ops > 0) {
+            System.out.printf(java.util.Locale.ROOT, " [cpu %s %s %.3f ms/op over %d ops]", getClass().getSimpleName(), size,
+                    cpuNanos / 1e6 / ops, ops);
+        }
+    }
 
     /** Builds the instance, the core placement and the first decision (fills the routing cache). */
     @Setup(Level.Trial)
@@ -88,6 +109,10 @@ public class LightControllerBench {
     @Benchmark
     public Object decide() {
         slot++;
-        return controller.decide(obs);
+        long t0 = CPU.getCurrentThreadCpuTime();
+        Object r = controller.decide(obs);
+        cpuNanos += CPU.getCurrentThreadCpuTime() - t0;
+        ops++;
+        return r;
     }
 }
