@@ -50,6 +50,8 @@ public final class EcLyapunovSizer implements Sizer {
         int yValid = 0;
         RateModel.Gamma gamma = !empirical && svc.rate() instanceof RateModel.Gamma g ? g : null;
         for (int y = 1; y <= ymax; y++) {
+            // assumption: a task's rate at parallelism y is f / y^α (ec-lyapunov.parallelism-exponent);
+            // the deadline check gets the stage budget minus the task's own mean processing time
             double delay = in.budgetMs() - svc.workloadMb() * Math.pow(y, s.alpha()) / meanRate;
             if (delay <= 0) {
                 break;
@@ -57,6 +59,7 @@ public final class EcLyapunovSizer implements Sizer {
             yValid = y;
             delayY[y] = delay;
             if (gamma != null) {
+                // assumption: η = 1 in Pr{delay > D} ≈ η·exp(−θ μ D), and the x instances are independent servers
                 double c = -Math.log(s.epsilon()) / delay;
                 num[y] = c * gamma.scale() * speed * Math.pow(y, 1 - s.alpha()) * dt / svc.workloadMb();
                 arg[y] = c * dt / gamma.shape();
@@ -98,7 +101,11 @@ public final class EcLyapunovSizer implements Sizer {
         return new Ladder(bestY, value, cap, risk);
     }
 
-    /** Coverage of the expected demand first (weight W), then {@code V·C − H·min((S − λ)⁺Δt, H)}. */
+    /**
+     * Coverage of the expected demand first (weight W), then {@code V·C − H·min((S − λ)⁺Δt, H)}.
+     * Assumption: paper 1's Sec. III-B objective was not retrievable; this is the standard
+     * drift-plus-penalty with eq. (11) kept as a constraint on the expected demand.
+     */
     private double value(ServiceSpec svc, int x, int y, double capacity, Input in, double h) {
         double cover = Math.min(capacity, in.lambda()) * in.slotMs();
         double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h);

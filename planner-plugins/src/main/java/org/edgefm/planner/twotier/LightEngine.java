@@ -324,6 +324,8 @@ public final class LightEngine implements LightServiceController {
                 if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
                     continue;
                 }
+                // assumption: light stages run at the origin, on servers, in the cloud or beside core
+                // instances (ec-lyapunov.light-candidates = all lifts this)
                 boolean ok = switch (ranking) {
                     case CLOUD_ONLY -> n.kind() == NodeKind.CLOUD;
                     default -> s.allLightCandidates() || v == origin || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
@@ -438,7 +440,8 @@ public final class LightEngine implements LightServiceController {
             p.owners.add(c);
             MeanValueRouting r = routing(c.stream, model);
             int j = cs[1][c.rank];
-            // mean-value budget left for this stage: D_n − d^pr − (best mean time from here to the sink)
+            // assumption: the budget left for this stage is D_n − d^pr − (best mean time from here to the
+            // sink), the worst over the streams the pair serves
             double budget = t.deadlineMs() - r.preceding(c.stage, j) - r.toSink(c.stage, j);
             p.budget = Math.min(p.budget, budget);
         }
@@ -631,7 +634,7 @@ public final class LightEngine implements LightServiceController {
         return new RoutingTable(routes);
     }
 
-    /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances. */
+    /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances (assumption: papers.md 5.1 item 6). */
     private Map<String, Double> coreTargets(MeanValueRouting r, Stage st, StreamKey k, CorePlacement placement, NetworkPaths paths) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (r == null) {

@@ -201,7 +201,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         for (int m = 0; m < nm; m++) {
             ServiceSpec svc = model.service(services.get(m));
             dem[m] = svc.demand();
-            // paper 1: c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m
+            // paper 1, eq. (14): c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m
             cost[m] = svc.costs().deploy() + svc.costs().maintain();
             int hosts = 0;
             for (int v = 0; v < nv; v++) {
@@ -247,7 +247,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
     }
 
     /**
-     * Backups: for each node that hosts core instances, where to re-create them when it is lost —
+     * Backups (assumption: the paper's "fault-tolerant backbone" criterion was not retrievable): for each node that hosts core instances, where to re-create them when it is lost —
      * first on survivors not yet hosting the service (to keep diversity), best coefficient first,
      * within the survivors' spare capacity. Each node's plan assumes only that node fails.
      */
