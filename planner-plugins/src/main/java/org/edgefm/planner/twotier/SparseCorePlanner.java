@@ -227,9 +227,19 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                         + ", so one node loss may remove it"));
             }
         }
+        int[][] current = new int[nv][nm];
+        double[] deploy = new double[nm];
+        if (settings.keepCurrent()) {
+            for (int m = 0; m < nm; m++) {
+                deploy[m] = model.service(services.get(m)).costs().deploy();
+                for (int v = 0; v < nv; v++) {
+                    current[v][m] = ctx.current().instances(nodes.get(v), services.get(m));
+                }
+            }
+        }
         CorePlacementProblem p = new CorePlacementProblem(nodes, services, cap, dem, cost, q, settings.xi(), required, upper,
                 settings.capacityMode(), mode == Mode.CLOUD ? CorePlacementProblem.Sparsity.NONE : settings.sparsity(),
-                minNodes, maxNodes, settings.maxTypesPerNode());
+                minNodes, maxNodes, settings.maxTypesPerNode(), current, deploy);
         return new Built(p, e, notes, blockers);
     }
 
