@@ -258,4 +258,14 @@ class CorePlacementMipTest {
             assertThat(s.objective()).isCloseTo(best, org.assertj.core.data.Offset.offset(1e-6));
         }
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"SCIP", "CP_SAT", "CBC"})
+    void everyBackend_findsTheBruteForceOptimum(String backend) {
+        CorePlacementProblem p = problem(new double[] {12, 9, 16}, new double[] {3, 5}, new double[][] {{0.9, 0.2}, {0.4, 0.7}, {0.1, 0.5}},
+                new double[] {2.5, 1.2}, CapacityMode.AGGREGATE, Sparsity.DIVERSITY, 2, 2, 1);
+        MipCoreSolver.Solution s = new MipCoreSolver(backend, 0).solve(p, 10_000);
+        assertThat(s.outcome()).as(s.detail()).isEqualTo(MipCoreSolver.Outcome.OPTIMAL);
+        assertThat(s.objective()).isCloseTo(bruteForce(p), org.assertj.core.data.Offset.offset(1e-6));
+    }
 }
