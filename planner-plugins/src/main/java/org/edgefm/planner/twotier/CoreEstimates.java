@@ -38,6 +38,8 @@ public final class CoreEstimates {
     public final double[][] qos;
     /** Mean preceding latency {@code d^pr} per (v, m), rate-weighted over streams; NaN where never reachable. */
     public final double[][] preceding;
+    /** {@code Λ_m}: total rate (tasks/ms) of stage visits that need each core service, hostable or not. */
+    public final double[] rate;
     /** Notes found while estimating (missing demand, unknown users). */
     public final List<Reason> notes;
 
@@ -47,6 +49,7 @@ public final class CoreEstimates {
         this.load = new double[nodes.size()][services.size()];
         this.qos = new double[nodes.size()][services.size()];
         this.preceding = new double[nodes.size()][services.size()];
+        this.rate = new double[services.size()];
         this.notes = notes;
     }
 
@@ -89,6 +92,7 @@ public final class CoreEstimates {
                 }
             }
         }
+        System.arraycopy(total, 0, e.rate, 0, total.length);
         double[][] precWeight = new double[online.size()][core.size()];
         int[] toOnline = new int[paths.size()];
         for (int v = 0; v < paths.size(); v++) {
@@ -133,6 +137,8 @@ public final class CoreEstimates {
                         continue;
                     }
                     double cu = LatencyModel.meanProcessingMs(svc, paths.node(cand[j]));
+                    // assumption: eq. (10) counts tasks in service, so z̃ is rate × holding time (Little's law)
+                    // by default, or rate × Δt with sparse-ip.demand-mode = per-slot
                     double hold = s.demandMode().equals("concurrent") ? cu : s.slotMs();
                     e.load[v][m] += st.rate() * w[j] / wsum * hold * s.headroom();
                     double d = st.type().deadlineMs();
