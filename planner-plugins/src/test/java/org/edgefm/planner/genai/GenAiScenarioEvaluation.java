@@ -63,7 +63,7 @@ public final class GenAiScenarioEvaluation {
             Map<String, Double> perModel = new LinkedHashMap<>();
             List<DemandEstimate> counted = new ArrayList<>();
             for (Demand d : m.workload()) {
-                int k = poisson(r, d.arrivals().meanRatePerMs() * slotMs);
+                int k = poissonCount(r, d.arrivals().meanRatePerMs() * slotMs);
                 counted.add(new DemandEstimate(d.user(), d.taskType(), k / slotMs));
                 for (TaskType tt : m.taskTypes()) {
                     if (tt.id().equals(d.taskType())) {
@@ -89,7 +89,8 @@ public final class GenAiScenarioEvaluation {
                 .orElseThrow().create(sc.plannerConfig());
     }
 
-    static int poisson(SplittableRandom r, double mean) {
+    /** A Poisson variate (normal approximation above a mean of 500). */
+    public static int poissonCount(SplittableRandom r, double mean) {
         if (mean > 500) {
             return (int) Math.max(0, Math.round(mean + Math.sqrt(mean) * r.nextGaussian()));
         }

@@ -7,6 +7,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LymdoEngineTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void oneNd4jThread() {
+        // The actor's matrices are tiny; on a busy 2-core machine ND4J's threads only add overhead.
+        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(1);
+    }
+
     static final double V = 0.003;
     static final double FPS = 10;
     static final double BUDGET_W = 0.6;
