@@ -30,9 +30,9 @@ class LymdoEngineTest {
     }
 
     /**
-     * Drives an engine through {@code slots} slots of random arrivals and fading (seeded, so every
-     * selector sees the same inputs); it decides on the last slot's arrivals and channel and is
-     * charged what the new slot's actual arrivals and channel cost. Averages over slots from {@code from}.
+     * Drives an engine through {@code slots} slots of random load and fading (seeded, so every
+     * selector sees the same inputs), both known at the start of the slot as in DROO; each slot's
+     * energy is charged to the virtual queues. Averages over slots from {@code from}.
      */
     static Run run(PartitionSelector selector, int n, int slots, int from, long seed) {
         LymdoEngine engine = new LymdoEngine(selector);
