@@ -50,6 +50,8 @@ public final class GenAiController implements LightServiceController {
     private final DeploymentPolicy policy;
     private final Map<String, Double> forecast = new HashMap<>();
     private Set<String> resident = new LinkedHashSet<>();
+    private DeploymentProblem lastProblem;
+    private boolean[] lastDecision;
 
     /** A controller that decides with {@code policy}. */
     public GenAiController(GenAiSettings settings, DeploymentPolicy policy) {
@@ -127,6 +129,8 @@ public final class GenAiController implements LightServiceController {
             }
         }
         resident = now;
+        lastProblem = problem;
+        lastDecision = x.clone();
         notes.add(new Reason("genai-cost", String.format(java.util.Locale.ROOT,
                 "predicted cost %.4f (delay %.1f ms: switching %.1f, cloud %.1f; resource %.4f; energy %.1f of %.1f J); resident %s",
                 DeploymentCost.cost(problem, x), DeploymentCost.delayMs(problem, x), DeploymentCost.switchingMs(problem, x),
@@ -139,6 +143,16 @@ public final class GenAiController implements LightServiceController {
                     + " is offline; every request is routed to the cloud")), decision);
         }
         return PlanResult.planned(decision, notes);
+    }
+
+    /** The problem of the last slot decided (forecast requests), or null; for evaluations. */
+    DeploymentProblem lastProblem() {
+        return lastProblem;
+    }
+
+    /** The deployment chosen in the last slot, or null; for evaluations. */
+    boolean[] lastDecision() {
+        return lastDecision == null ? null : lastDecision.clone();
     }
 
     /** The deployment in force: from the edge's service observations where reported, else our own state. */
@@ -211,7 +225,8 @@ public final class GenAiController implements LightServiceController {
             }
         }
         for (String s : edgeServices) {
-            allocs.add(new ServiceAllocation(edgeId, s, 1, 1));
+            boolean isModel = model.service(s).switching() != null;
+            allocs.add(new ServiceAllocation(edgeId, s, 1, isModel ? settings.parallelism() : 1));
         }
         return new LightDecision(obs.slot(), allocs, new RoutingTable(routes), List.of(), notes);
     }

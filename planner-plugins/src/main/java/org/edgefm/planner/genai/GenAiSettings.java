@@ -16,10 +16,11 @@ import org.edgefm.api.spi.PlannerConfig;
  * @param gpuPrice       {@code α_g}: cost per GPU-memory unit held for one slot
  * @param rateSmoothing  weight of the newest slot in the request-rate estimate (EWMA), in (0, 1]
  * @param backhaulMbPerMs cloud-to-edge bandwidth used when no link joins the two nodes
+ * @param parallelism    requests one resident model serves at once (the allocation's {@code y})
  * @param ga             the genetic algorithm's settings
  */
 public record GenAiSettings(String edgeNode, String cloudNode, double delayWeight, double storagePrice,
-        double gpuPrice, double rateSmoothing, double backhaulMbPerMs, GeneticDeployment.Settings ga) {
+        double gpuPrice, double rateSmoothing, double backhaulMbPerMs, int parallelism, GeneticDeployment.Settings ga) {
 
     /** Configuration keys shared by every paper-2 controller. */
     public static final List<ConfigKey> COMMON_KEYS = List.of(
@@ -29,7 +30,8 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
             new ConfigKey("genai.storage-price", "0.002", "alpha_s: cost per storage unit (GB) kept for one slot", true),
             new ConfigKey("genai.gpu-price", "0.02", "alpha_g: cost per GPU-memory unit (GB) kept for one slot", true),
             new ConfigKey("genai.rate-smoothing", "0.5", "EWMA weight of the last slot's request count in the forecast for the next slot, in (0, 1]", true),
-            new ConfigKey("genai.backhaul-mb-per-ms", "1.25", "cloud-to-edge bandwidth in MB/ms when no link joins the cloud and edge nodes (1.25 = 10 Gbit/s)", true));
+            new ConfigKey("genai.backhaul-mb-per-ms", "1.25", "cloud-to-edge bandwidth in MB/ms when no link joins the cloud and edge nodes (1.25 = 10 Gbit/s)", true),
+            new ConfigKey("genai.parallelism", "16", "requests one resident model serves at once (continuous batching); paper 2 does not model queueing", true));
 
     /** Configuration keys of the genetic algorithm. */
     public static final List<ConfigKey> GA_KEYS = List.of(
@@ -54,6 +56,10 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
         if (!(bh > 0)) {
             throw new ConfigException("genai.backhaul-mb-per-ms: " + bh + " (expected: > 0)");
         }
+        int par = c.getInt("genai.parallelism", 16);
+        if (par < 1) {
+            throw new ConfigException("genai.parallelism: " + par + " (expected: >= 1)");
+        }
         GeneticDeployment.Settings ga;
         try {
             ga = new GeneticDeployment.Settings(c.getInt("genai-ga.population", 40), c.getInt("genai-ga.generations", 60),
@@ -64,7 +70,7 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
             throw new ConfigException("genai-ga." + e.getMessage());
         }
         return new GenAiSettings(c.getString("genai.edge-node", "").trim(), c.getString("genai.cloud-node", "").trim(),
-                wd, as, ag, sm, bh, ga);
+                wd, as, ag, sm, bh, par, ga);
     }
 
     private static double nonNegative(PlannerConfig c, String key, double def) {

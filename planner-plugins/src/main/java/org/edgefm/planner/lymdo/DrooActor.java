@@ -14,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * written with ND4J maps the slot state (per UE: load, channel, energy pressure) to a score per
  * (UE, cut point); the scores are quantised into {@code K} candidate cut vectors (the best cut per
  * UE, then the same with the least certain UEs moved to their second-best cut, then random
- * exploration); each candidate gets its convex allocation; the best is executed and stored in a
+ * exploration; plus the cuts executed in the previous slot); each candidate gets its convex allocation; the best is executed and stored in a
  * replay memory as a one-hot target, and the network is trained online on random batches of that
  * memory with binary cross-entropy (Adam). Everything is seeded.
  */
@@ -33,6 +33,7 @@ public final class DrooActor implements PartitionSelector {
     private int memNext;
     private long slots;
     private long trainSteps;
+    private int[] previous;
 
     /**
      * The actor's settings (all [I]: LyMDO's were not retrievable; defaults follow DROO's scale).
@@ -49,7 +50,7 @@ public final class DrooActor implements PartitionSelector {
     public record Settings(int hidden1, int hidden2, int candidates, int memory, int batch, int trainInterval,
             double learningRate, long seed) {
         /** Defaults of the {@code lymdo} controller. */
-        public static final Settings DEFAULT = new Settings(64, 32, 6, 1024, 32, 2, 0.01, 1L);
+        public static final Settings DEFAULT = new Settings(64, 32, 8, 1024, 32, 2, 0.01, 1L);
 
         /** Validates every field. */
         public Settings {
@@ -75,7 +76,13 @@ public final class DrooActor implements PartitionSelector {
         float[] state = features(p);
         float[] scores = forward(state);
         List<int[]> candidates = quantise(p, scores);
+        if (previous != null && previous.length == p.size()) {
+            // assumption: the last executed cuts are one more candidate (channels and loads change
+            // slowly), a cheap guard while the network is untrained; DROO itself does not do this.
+            candidates.add(Math.min(1, candidates.size()), previous.clone());
+        }
         Allocation best = PartitionSelector.best(p, allocator, candidates);
+        previous = best.cuts().clone();
         if (best.feasible()) {
             remember(state, target(p, best.cuts()));
         }

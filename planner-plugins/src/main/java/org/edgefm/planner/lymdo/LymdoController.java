@@ -66,6 +66,16 @@ public final class LymdoController implements LightServiceController {
         return engine.queues();
     }
 
+    /** The problem of the last slot decided, or null; for evaluations. */
+    SlotProblem lastProblem() {
+        return lastProblem;
+    }
+
+    /** The allocation chosen in the last slot, or null; for evaluations. */
+    Allocation lastAllocation() {
+        return lastAllocation;
+    }
+
     @Override
     public PlanResult<LightDecision> decide(SlotObservation obs) {
         List<Reason> notes = new ArrayList<>();

@@ -27,7 +27,12 @@ public final class LymdoPlugin implements PlannerPlugin {
     public List<LightServiceControllerFactory> lightServiceControllers() {
         return List.of(
                 factory("lymdo", "paper 3: DNN partition by a DROO-style learned actor (ND4J), closed-form allocation, Lyapunov energy queues",
-                        s -> new DrooActor(s.actor()), true),
+                        s -> {
+                            if (s.nd4jThreads() > 0) {
+                                org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(s.nd4jThreads());
+                            }
+                            return new DrooActor(s.actor());
+                        }, true),
                 factory("lymdo-exhaustive", "paper 3 reference: exhaustive partition search per slot (small cases), same allocation and queues",
                         s -> new ExhaustivePartition(), false),
                 factory("all-local", "paper 3 baseline (ours): the whole DNN on the device",

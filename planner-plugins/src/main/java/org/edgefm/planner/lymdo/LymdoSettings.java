@@ -17,9 +17,10 @@ import org.edgefm.api.spi.PlannerConfig;
  * @param poolMbPerMs    uplink pool {@code B}; 0 = the sum of the users' uplink bandwidths
  * @param rateSmoothing  EWMA weight of the last slot's arrivals in the rate forecast, in (0, 1]
  * @param actor          the learned actor's settings
+ * @param nd4jThreads    ND4J's process-wide thread count to set, or 0 to leave it alone
  */
 public record LymdoSettings(String edgeNode, double v, double localPowerW, double txPowerW, double energyBudgetW,
-        double poolMbPerMs, double rateSmoothing, DrooActor.Settings actor) {
+        double poolMbPerMs, double rateSmoothing, DrooActor.Settings actor, int nd4jThreads) {
 
     /** Keys of every LyMDO controller. */
     public static final List<ConfigKey> COMMON_KEYS = List.of(
@@ -35,12 +36,13 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
     public static final List<ConfigKey> ACTOR_KEYS = List.of(
             new ConfigKey("lymdo.hidden1", "64", "width of the actor's first hidden layer", true),
             new ConfigKey("lymdo.hidden2", "32", "width of the actor's second hidden layer", true),
-            new ConfigKey("lymdo.candidates", "6", "K: quantised candidate partitions evaluated per slot", true),
+            new ConfigKey("lymdo.candidates", "8", "K: quantised candidate partitions evaluated per slot", true),
             new ConfigKey("lymdo.memory", "1024", "replay memory capacity (slots)", true),
             new ConfigKey("lymdo.batch", "32", "training batch size", true),
             new ConfigKey("lymdo.train-interval", "2", "slots between training steps", true),
             new ConfigKey("lymdo.learning-rate", "0.01", "Adam step size", true),
-            new ConfigKey("lymdo.seed", "1", "seed of the actor's weights, batches and exploration", false));
+            new ConfigKey("lymdo.seed", "1", "seed of the actor's weights, batches and exploration", false),
+            new ConfigKey("lymdo.nd4j-threads", "0", "if > 0, sets ND4J's process-wide thread count (the actor's matrices are tiny; 1 avoids thread overhead on busy hosts); 0 leaves it alone", false));
 
     /** Reads and validates; a bad value is a {@link ConfigException} naming the key. */
     public static LymdoSettings from(PlannerConfig c) {
@@ -56,12 +58,16 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
         DrooActor.Settings a;
         try {
             a = new DrooActor.Settings(c.getInt("lymdo.hidden1", 64), c.getInt("lymdo.hidden2", 32),
-                    c.getInt("lymdo.candidates", 6), c.getInt("lymdo.memory", 1024), c.getInt("lymdo.batch", 32),
+                    c.getInt("lymdo.candidates", 8), c.getInt("lymdo.memory", 1024), c.getInt("lymdo.batch", 32),
                     c.getInt("lymdo.train-interval", 2), c.getDouble("lymdo.learning-rate", 0.01), c.getInt("lymdo.seed", 1));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("lymdo actor settings: " + e.getMessage());
         }
-        return new LymdoSettings(c.getString("lymdo.edge-node", "").trim(), v, pl, pt, eb, pool, sm, a);
+        int threads = c.getInt("lymdo.nd4j-threads", 0);
+        if (threads < 0) {
+            throw new ConfigException("lymdo.nd4j-threads: " + threads + " (expected: >= 0)");
+        }
+        return new LymdoSettings(c.getString("lymdo.edge-node", "").trim(), v, pl, pt, eb, pool, sm, a, threads);
     }
 
     private static double positive(PlannerConfig c, String key, double def) {

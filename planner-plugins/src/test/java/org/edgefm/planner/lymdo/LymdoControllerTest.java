@@ -36,6 +36,12 @@ import org.edgefm.api.spi.UserObservation;
 import org.junit.jupiter.api.Test;
 
 class LymdoControllerTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void oneNd4jThread() {
+        // The actor's matrices are tiny; on a busy 2-core machine ND4J's threads only add overhead.
+        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(1);
+    }
+
     static ServiceSpec block(String id, double workMb, double outMb) {
         return new ServiceSpec(id, ServiceKind.LIGHT, ResourceVector.of(Map.of(Resource.CPU, 1.0)), workMb, outMb,
                 new RateModel.Deterministic(0.1), new ServiceCosts(0, 0, 0), null, null);

@@ -7,6 +7,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LymdoEngineTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void oneNd4jThread() {
+        // The actor's matrices are tiny; on a busy 2-core machine ND4J's threads only add overhead.
+        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(1);
+    }
+
     static final double V = 0.003;
     static final double FPS = 10;
     static final double BUDGET_W = 0.6;
@@ -24,9 +30,9 @@ class LymdoEngineTest {
     }
 
     /**
-     * Drives an engine through {@code slots} slots of random arrivals and fading (seeded, so every
-     * selector sees the same inputs); it decides on the last slot's arrivals and channel and is
-     * charged what the new slot's actual arrivals and channel cost. Averages over slots from {@code from}.
+     * Drives an engine through {@code slots} slots of random load and fading (seeded, so every
+     * selector sees the same inputs), both known at the start of the slot as in DROO; each slot's
+     * energy is charged to the virtual queues. Averages over slots from {@code from}.
      */
     static Run run(PartitionSelector selector, int n, int slots, int from, long seed) {
         LymdoEngine engine = new LymdoEngine(selector);
