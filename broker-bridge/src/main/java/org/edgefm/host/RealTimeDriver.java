@@ -17,13 +17,24 @@ public final class RealTimeDriver implements AutoCloseable {
     private final Vertx vertx;
     private final ControlLoop loop;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final java.util.function.LongConsumer stepNanos;
     private volatile long skipped;
     private long timer = -1;
 
     /** Creates a driver; nothing runs before {@link #start()}. */
     public RealTimeDriver(Vertx vertx, ControlLoop loop) {
+        this(vertx, loop, n -> { });
+    }
+
+    /**
+     * Creates a driver that reports each step's wall time.
+     *
+     * @param stepNanos receives the duration of every step in ns
+     */
+    public RealTimeDriver(Vertx vertx, ControlLoop loop, java.util.function.LongConsumer stepNanos) {
         this.vertx = Objects.requireNonNull(vertx, "vertx is null");
         this.loop = Objects.requireNonNull(loop, "loop is null");
+        this.stepNanos = Objects.requireNonNull(stepNanos, "stepNanos is null");
     }
 
     /** Places core services, then steps every slot. */
@@ -41,7 +52,9 @@ public final class RealTimeDriver implements AutoCloseable {
             return;
         }
         vertx.executeBlocking(() -> {
+            long t0 = System.nanoTime();
             loop.step();
+            stepNanos.accept(System.nanoTime() - t0);
             return null;
         }, false).onComplete(ar -> {
             busy.set(false);

@@ -24,7 +24,7 @@ import org.mapdb.Serializer;
  * The trial journal: every snapshot (with the task results it carries), core placement, decision,
  * directive and plugin failure of a run, appended to a transactional MapDB file in order, so that a
  * trial can be exported as JSON lines and replayed against another plugin. Entries are committed at
- * the start of each slot and on close, so a crash loses at most the slot in progress. A
+ * most once a second (at the start of a slot) and on close, so a crash loses at most the last second. A
  * {@link ControlLoop.Listener}; thread-safe.
  *
  * <p>Each line is {@code {"seq":N,"kind":"snapshot|placement|decision|directive|plugin-failure",
@@ -37,6 +37,7 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     private final ConcurrentNavigableMap<Long, String> entries;
     private final Atomic.Long seq;
     private volatile long slot;
+    private long lastCommitNanos = System.nanoTime();
 
     /** Opens (or creates and continues) a journal file. */
     public TrialJournal(Path file) {
@@ -65,7 +66,11 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     @Override
     public void onSnapshot(long slot, FleetSnapshot snapshot) {
         synchronized (this) {
-            db.commit(); // the previous slot's entries
+            // the previous slots' entries, at most once a second: a crash loses at most a second
+            if (System.nanoTime() - lastCommitNanos >= 1_000_000_000L) {
+                db.commit();
+                lastCommitNanos = System.nanoTime();
+            }
             this.slot = slot;
         }
         append("snapshot", snapshot);
