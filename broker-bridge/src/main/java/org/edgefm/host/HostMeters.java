@@ -37,6 +37,8 @@ public final class HostMeters implements ControlLoop.Listener {
     }
 
     private static final int HISTORY = 600;
+    /** Percentiles cover roughly the last 20 to 30 s. */
+    private static final java.time.Duration WINDOW = java.time.Duration.ofSeconds(30);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer decisionTimer;
@@ -53,17 +55,21 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Creates the meters. */
     public HostMeters() {
         decisionTimer = Timer.builder("edgefm.decision.time").description("Light-controller call time")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
         placementTimer = Timer.builder("edgefm.placement.time").description("Core-placement call time").register(registry);
         telemetryLag = Timer.builder("edgefm.telemetry.lag")
                 .description("Receipt time minus the agent's telemetry timestamp (includes clock offset)")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
         ackTime = Timer.builder("edgefm.directive.ack.time")
                 .description("From the first publish of a directive to its acknowledgement")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
         stepTime = Timer.builder("edgefm.step.time")
                 .description("One control-loop slot: snapshot, decision, diff, directives handed out")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
         completed = Counter.builder("edgefm.tasks.completed").description("Task completions received").register(registry);
         onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
         Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)

@@ -69,12 +69,23 @@ public final class RealTimeDriver implements AutoCloseable {
         return skipped;
     }
 
-    /** Stops the timer; a step in progress finishes. */
+    /** Stops the timer and waits (up to 30 s) for a step in progress to finish. */
     @Override
-    public synchronized void close() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
+    public void close() {
+        synchronized (this) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (busy.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
