@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Modular foundation-model inference across a fleet of edge devices.",
-        subcommands = {ScenarioCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ScenarioCommand.class,
+                HostCommand.class,
+                PluginsCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'edgefm COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed, 2 usage error."})
 public final class Main implements Runnable {
     /** Exit code of a command that ran and failed. */

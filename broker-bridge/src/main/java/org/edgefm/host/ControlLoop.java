@@ -1,0 +1,416 @@
+package org.edgefm.host;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.spi.CoreAssignment;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.CorePlacementPlanner;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.spi.LightServiceController;
+import org.edgefm.api.spi.NodeObservation;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.Route;
+import org.edgefm.api.spi.ServiceAllocation;
+import org.edgefm.api.spi.SlotObservation;
+import org.edgefm.api.spi.WeightedTarget;
+import org.edgefm.api.wire.DesiredService;
+import org.edgefm.api.wire.DesiredState;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.WireCodec;
+import org.edgefm.host.internal.PluginCaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one control loop of EdgeFM, over a {@link Fleet} that may be real or simulated. It is driven
+ * from outside: {@link #start()} once, then {@link #step()} once per slot, from one thread (a
+ * simulator calls it in virtual time, {@link RealTimeDriver} on a Vert.x timer in the field).
+ *
+ * <p>Each step takes a snapshot, turns it into a {@link SlotObservation}, asks the light-service
+ * controller for a decision, diffs (core placement + decision) against what each node was last
+ * given, and hands every changed node a new {@link Directive}. The core-placement planner runs at
+ * start, every planning epoch, and when a node hosting core services goes offline; in that case the
+ * placement's failover plan is applied at once, then the planner is asked to re-place onto the
+ * survivors. Every plugin call is timed; a plugin that throws, returns nothing usable or overruns its
+ * budget is reported by name ({@link Listener#onPluginFailure}) and the last good decision stays.
+ */
+public final class ControlLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
+
+    /**
+     * How the loop runs.
+     *
+     * @param slotMs          slot length Δt in ms
+     * @param planningEpochMs period of core re-placement in ms; 0 = only at start and on node loss
+     * @param coreBudget      time budget of one core-placement call
+     * @param lightBudget     time budget of one light-controller call
+     * @param plannerEpoch    the planner epoch stamped on every directive (increases per host run)
+     * @param enforceBudget   true: plugin calls run on their own thread and are abandoned at the
+     *                        budget; false: run inline, an overrun is measured only (virtual time)
+     * @param wallClock       ms since the Unix epoch, for {@link Directive#issuedAtMs()}
+     */
+    public record Settings(double slotMs, double planningEpochMs, Duration coreBudget, Duration lightBudget,
+            long plannerEpoch, boolean enforceBudget, LongSupplier wallClock) {
+        /** Validates every field. */
+        public Settings {
+            if (!(slotMs > 0)) {
+                throw new IllegalArgumentException("slotMs: " + slotMs + " (expected: > 0)");
+            }
+            if (!(planningEpochMs >= 0)) {
+                throw new IllegalArgumentException("planningEpochMs: " + planningEpochMs + " (expected: >= 0)");
+            }
+            Objects.requireNonNull(coreBudget, "coreBudget is null");
+            Objects.requireNonNull(lightBudget, "lightBudget is null");
+            if (plannerEpoch < 0) {
+                throw new IllegalArgumentException("plannerEpoch: " + plannerEpoch + " (expected: >= 0)");
+            }
+            Objects.requireNonNull(wallClock, "wallClock is null");
+        }
+
+        /** Field defaults: 10 s core budget, half a slot for the controller, budgets enforced. */
+        public static Settings of(double slotMs, double planningEpochMs, long plannerEpoch) {
+            return new Settings(slotMs, planningEpochMs, Duration.ofSeconds(10),
+                    Duration.ofNanos((long) (slotMs * 0.5e6)), plannerEpoch, true, System::currentTimeMillis);
+        }
+    }
+
+    /** Receives what the loop does (journal, metrics, HTTP API). Called on the loop's thread. */
+    public interface Listener {
+        /** A snapshot was taken at the start of {@code slot}. */
+        default void onSnapshot(long slot, FleetSnapshot snapshot) {
+        }
+
+        /** A core placement came into force. */
+        default void onCorePlacement(CorePlacementContext.Trigger trigger, CorePlacement placement, double elapsedMs) {
+        }
+
+        /** The controller decided for {@code slot}. */
+        default void onDecision(long slot, LightDecision decision, double elapsedMs) {
+        }
+
+        /** A directive was handed to the fleet. */
+        default void onDirective(Directive directive) {
+        }
+
+        /**
+         * A plugin failed; the last good decision stays.
+         *
+         * @param plugin the failing planner's name
+         * @param role   {@code core-planner} or {@code light-controller}
+         * @param reason {@code threw}, {@code overran} or {@code no-plan}
+         * @param detail one line
+         */
+        default void onPluginFailure(String plugin, String role, String reason, String detail) {
+        }
+    }
+
+    /**
+     * What one step did.
+     *
+     * @param slot       the slot index
+     * @param decided    true when the controller produced a new decision
+     * @param directives directives handed to the fleet in this step
+     */
+    public record StepReport(long slot, boolean decided, List<Directive> directives) {
+    }
+
+    private final Fleet fleet;
+    private final SystemModel model;
+    private final ResolvedPlanner planner;
+    private final Settings settings;
+    private final Listener listener;
+    private final CorePlacementPlanner corePlanner;
+    private final LightServiceController controller;
+    private final PluginCaller coreCaller;
+    private final PluginCaller lightCaller;
+    private final Map<String, ServiceSpec> catalog;
+
+    private CorePlacement placement = CorePlacement.EMPTY;
+    private LightDecision decision;
+    private long slot;
+    private double lastPlanMs = Double.NaN;
+    private boolean started;
+    private final Set<String> lostCoreNodes = new HashSet<>();
+    private final Map<String, DesiredState> given = new TreeMap<>();
+    private final Map<String, Long> versions = new TreeMap<>();
+    private final Map<String, Directive> lastDirectives = new TreeMap<>();
+
+    /**
+     * Creates the loop and the planner instances.
+     *
+     * @param fleet    the fleet it controls
+     * @param model    the system model the planners get
+     * @param planner  the resolved planner
+     * @param config   planner settings
+     * @param settings slot length, epoch, budgets
+     * @param listener observer of what it does, or null
+     * @throws org.edgefm.api.ConfigException when a planner refuses its configuration
+     */
+    public ControlLoop(Fleet fleet, SystemModel model, ResolvedPlanner planner, PlannerConfig config,
+            Settings settings, Listener listener) {
+        this.fleet = Objects.requireNonNull(fleet, "fleet is null");
+        this.model = Objects.requireNonNull(model, "model is null");
+        this.planner = Objects.requireNonNull(planner, "planner is null");
+        this.settings = Objects.requireNonNull(settings, "settings is null");
+        this.listener = listener == null ? new Listener() { } : listener;
+        PlannerConfig cfg = config == null ? PlannerConfig.EMPTY : config;
+        this.corePlanner = planner.core() == null ? null : planner.core().create(cfg);
+        this.controller = planner.controller().create(cfg);
+        this.coreCaller = corePlanner == null ? null
+                : new PluginCaller("edgefm-core-" + planner.coreName(), settings.enforceBudget());
+        this.lightCaller = new PluginCaller("edgefm-light-" + planner.controller().name(), settings.enforceBudget());
+        this.catalog = model.servicesById();
+    }
+
+    /** The planner this loop runs. */
+    public ResolvedPlanner planner() {
+        return planner;
+    }
+
+    /** The core placement in force. */
+    public synchronized CorePlacement placement() {
+        return placement;
+    }
+
+    /** The light decision in force, or null before the first one. */
+    public synchronized LightDecision decision() {
+        return decision;
+    }
+
+    /** The next slot index. */
+    public synchronized long slot() {
+        return slot;
+    }
+
+    /** The newest directive handed to each node. */
+    public synchronized Map<String, Directive> directives() {
+        return Map.copyOf(lastDirectives);
+    }
+
+    /** The settings. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Places core services for the first time (trigger {@code START}). Idempotent. */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        FleetSnapshot s = fleet.snapshot();
+        planCore(CorePlacementContext.Trigger.START, offline(s), s.nowMs());
+    }
+
+    /** Runs one slot; calls {@link #start()} first if needed. */
+    public synchronized StepReport step() {
+        start();
+        FleetSnapshot snap = fleet.snapshot();
+        listener.onSnapshot(slot, snap);
+        Set<String> offline = offline(snap);
+
+        // Node loss: failover at once, then a re-placement onto the survivors.
+        List<String> newlyLost = new ArrayList<>();
+        for (String n : offline) {
+            if (!placement.onNode(n).isEmpty() && lostCoreNodes.add(n)) {
+                newlyLost.add(n);
+            }
+        }
+        lostCoreNodes.retainAll(offline);
+        if (!newlyLost.isEmpty()) {
+            CorePlacement failed = placement;
+            for (String n : newlyLost) {
+                failed = failed.withoutNode(n);
+            }
+            LOG.warn("nodes {} hosting core services are offline; failover applied, re-placing", newlyLost);
+            placement = failed;
+            listener.onCorePlacement(CorePlacementContext.Trigger.NODE_LOST, placement, 0);
+            planCore(CorePlacementContext.Trigger.NODE_LOST, offline, snap.nowMs());
+        } else if (settings.planningEpochMs() > 0 && !Double.isNaN(lastPlanMs)
+                && snap.nowMs() - lastPlanMs >= settings.planningEpochMs()) {
+            planCore(CorePlacementContext.Trigger.EPOCH, offline, snap.nowMs());
+        }
+
+        SlotObservation obs = observe(snap);
+        boolean decided = false;
+        PluginCaller.Outcome<PlanResult<LightDecision>> out = lightCaller.call(() -> controller.decide(obs),
+                settings.lightBudget());
+        String name = planner.controller().name();
+        if (out instanceof PluginCaller.Returned<PlanResult<LightDecision>> r) {
+            if (r.value() == null || r.value().plan().isEmpty()) {
+                String why = r.value() == null ? "returned null" : "no plan: " + r.value().reasons();
+                failure(name, PluginInfo.LIGHT, "no-plan", why);
+            } else {
+                decision = r.value().plan().get();
+                decided = true;
+                listener.onDecision(slot, decision, r.elapsedMs());
+            }
+        } else if (out instanceof PluginCaller.Failed<PlanResult<LightDecision>> f) {
+            failure(name, PluginInfo.LIGHT, f.reason(), f.detail());
+        }
+        List<Directive> sent = diffAndApply();
+        StepReport report = new StepReport(slot, decided, sent);
+        slot++;
+        return report;
+    }
+
+    private void planCore(CorePlacementContext.Trigger trigger, Set<String> offline, double nowMs) {
+        lastPlanMs = nowMs;
+        if (corePlanner == null) {
+            return;
+        }
+        CorePlacementContext ctx = new CorePlacementContext(model, declaredDemand(), offline, placement, trigger,
+                settings.coreBudget());
+        PluginCaller.Outcome<PlanResult<CorePlacement>> out = coreCaller.call(() -> corePlanner.place(ctx),
+                settings.coreBudget());
+        String name = planner.coreName();
+        if (out instanceof PluginCaller.Returned<PlanResult<CorePlacement>> r) {
+            if (r.value() == null || r.value().plan().isEmpty()) {
+                failure(name, PluginInfo.CORE, "no-plan", r.value() == null ? "returned null" : "no plan: " + r.value().reasons());
+                return;
+            }
+            CorePlacement p = r.value().plan().get();
+            List<String> onOffline = p.assignments().stream().map(CoreAssignment::node).filter(offline::contains)
+                    .distinct().toList();
+            if (!onOffline.isEmpty()) {
+                failure(name, PluginInfo.CORE, "no-plan", "placed core services on offline nodes " + onOffline);
+                return;
+            }
+            placement = p;
+            listener.onCorePlacement(trigger, p, r.elapsedMs());
+        } else if (out instanceof PluginCaller.Failed<PlanResult<CorePlacement>> f) {
+            failure(name, PluginInfo.CORE, f.reason(), f.detail());
+        }
+    }
+
+    private void failure(String plugin, String role, String reason, String detail) {
+        LOG.warn("planner '{}' ({}) {}: {}; keeping the last good decision", plugin, role, reason, detail);
+        listener.onPluginFailure(plugin, role, reason, detail);
+    }
+
+    private List<DemandEstimate> declaredDemand() {
+        List<DemandEstimate> out = new ArrayList<>();
+        for (var d : model.workload()) {
+            out.add(new DemandEstimate(d.user(), d.taskType(), d.arrivals().meanRatePerMs()));
+        }
+        return out;
+    }
+
+    private static Set<String> offline(FleetSnapshot s) {
+        Set<String> on = new HashSet<>();
+        Set<String> off = new HashSet<>();
+        for (NodeStatus n : s.nodes()) {
+            (n.online() ? on : off).add(n.node());
+        }
+        return off;
+    }
+
+    private SlotObservation observe(FleetSnapshot snap) {
+        Map<String, NodeStatus> status = new LinkedHashMap<>();
+        snap.nodes().forEach(n -> status.put(n.node(), n));
+        List<NodeObservation> nodes = new ArrayList<>();
+        for (NodeSpec n : model.topology().nodes()) {
+            ResourceVector used = ResourceVector.ZERO;
+            for (CoreAssignment a : placement.onNode(n.id())) {
+                ServiceSpec spec = catalog.get(a.service());
+                if (spec != null) {
+                    used = used.plus(spec.demand().times(a.instances()));
+                }
+            }
+            NodeStatus st = status.get(n.id());
+            nodes.add(new NodeObservation(n.id(), st != null && st.online(), n.capacity().minusFloored(used),
+                    st == null ? null : st.telemetryAgeMs(), st == null ? null : st.cpuLoad()));
+        }
+        return new SlotObservation(slot, snap.nowMs(), settings.slotMs(), model, placement, nodes, snap.services(),
+                snap.arrivals(), snap.users(), snap.links(), decision);
+    }
+
+    /** The desired state of every node under the placement and decision in force. */
+    private Map<String, DesiredState> desired() {
+        Map<String, Map<String, DesiredService>> perNode = new TreeMap<>();
+        for (NodeSpec n : model.topology().nodes()) {
+            perNode.put(n.id(), new LinkedHashMap<>());
+        }
+        for (CoreAssignment a : placement.assignments()) {
+            ServiceSpec spec = catalog.get(a.service());
+            if (spec == null) {
+                continue;
+            }
+            perNode.computeIfAbsent(a.node(), k -> new LinkedHashMap<>()).put(a.service(),
+                    new DesiredService(a.service(), ServiceKind.CORE, a.instances(), 1, null, spec.workloadMb(), spec.kernel()));
+        }
+        List<Route> routes = decision == null ? List.of() : decision.routing().routes();
+        if (decision != null) {
+            for (ServiceAllocation a : decision.allocations()) {
+                ServiceSpec spec = catalog.get(a.service());
+                if (a.instances() == 0 || spec == null || spec.kind() == ServiceKind.CORE) {
+                    continue;
+                }
+                perNode.computeIfAbsent(a.node(), k -> new LinkedHashMap<>()).put(a.service(),
+                        new DesiredService(a.service(), ServiceKind.LIGHT, a.instances(), a.parallelism(),
+                                a.computeShare(), spec.workloadMb(), spec.kernel()));
+            }
+        }
+        Map<String, String> endpoints = fleet.peerEndpoints();
+        Map<String, String> peers = new TreeMap<>();
+        for (Route r : routes) {
+            for (WeightedTarget t : r.targets()) {
+                String ep = endpoints.get(t.node());
+                if (ep != null) {
+                    peers.put(t.node(), ep);
+                }
+            }
+        }
+        Map<String, DesiredState> out = new TreeMap<>();
+        perNode.forEach((node, services) -> out.put(node,
+                new DesiredState(List.copyOf(services.values()), routes, peers)));
+        return out;
+    }
+
+    private List<Directive> diffAndApply() {
+        List<Directive> sent = new ArrayList<>();
+        for (Map.Entry<String, DesiredState> e : desired().entrySet()) {
+            String node = e.getKey();
+            if (e.getValue().equals(given.get(node))) {
+                continue;
+            }
+            long version = versions.merge(node, 1L, Long::sum);
+            Directive d = new Directive(WireCodec.SCHEMA, node, settings.plannerEpoch(), version,
+                    settings.wallClock().getAsLong(), e.getValue());
+            given.put(node, e.getValue());
+            lastDirectives.put(node, d);
+            fleet.apply(d);
+            listener.onDirective(d);
+            sent.add(d);
+        }
+        if (!sent.isEmpty()) {
+            fleet.flush();
+        }
+        return sent;
+    }
+
+    /** Stops the plugin threads; the fleet is not closed. */
+    @Override
+    public void close() {
+        if (coreCaller != null) {
+            coreCaller.close();
+        }
+        lightCaller.close();
+    }
+}

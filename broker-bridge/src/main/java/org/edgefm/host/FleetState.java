@@ -1,0 +1,286 @@
+package org.edgefm.host;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LinkEstimate;
+import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.api.wire.Birth;
+import org.edgefm.api.wire.Death;
+import org.edgefm.api.wire.PeerMetrics;
+import org.edgefm.api.wire.Result;
+import org.edgefm.api.wire.ServiceMetrics;
+import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.api.wire.Telemetry;
+
+/**
+ * The host's view of every node of a real fleet, built from validated births, deaths, telemetry and
+ * results (Sparkplug-style host behaviour). Session epochs tie each death to its birth: a death or
+ * telemetry from an older session never changes a fresh one. Telemetry sequence gaps within a session
+ * are reported so the bridge can ask for a rebirth. Thread-safe (network threads write, the control
+ * loop and the HTTP API read).
+ */
+public final class FleetState {
+    /** What the bridge should do after a telemetry message. */
+    public enum TelemetryVerdict {
+        /** In sequence. */
+        OK,
+        /** Messages were lost within the session: ask for a rebirth. */
+        GAP,
+        /** No birth is known for this session (host restarted, birth lost): ask for a rebirth. */
+        UNKNOWN_SESSION,
+        /** From a session older than the current one: ignored. */
+        STALE_SESSION
+    }
+
+    /**
+     * One node as the HTTP API shows it.
+     *
+     * @param node           node id
+     * @param online         session alive and telemetry fresh
+     * @param sessionAlive   a birth without a matching death
+     * @param stale          no telemetry within the stale limit
+     * @param sessionEpoch   current session epoch
+     * @param profile        device profile from the birth, or null
+     * @param dataEndpoint   data endpoint from the birth, or null
+     * @param appliedEpoch   planner epoch of the applied desired state
+     * @param appliedVersion applied desired-state version
+     * @param telemetryAgeMs age of the newest telemetry, or null
+     * @param lastSeq        last telemetry sequence number, or -1
+     * @param gaps           sequence gaps seen
+     * @param cpuLoad        last CPU load, or null
+     * @param services       last per-service metrics
+     */
+    public record NodeView(String node, boolean online, boolean sessionAlive, boolean stale, long sessionEpoch,
+            String profile, String dataEndpoint, long appliedEpoch, long appliedVersion, Double telemetryAgeMs,
+            long lastSeq, long gaps, Double cpuLoad, List<ServiceMetrics> services) {
+    }
+
+    private static final class Node {
+        final String id;
+        long sessionEpoch = -1;
+        boolean alive;
+        Birth birth;
+        Telemetry last;
+        long lastTelemetryAtMs = -1;
+        long lastSeq = -1;
+        long gaps;
+        long appliedEpoch;
+        long appliedVersion;
+        final Map<String, int[]> counts = new LinkedHashMap<>();
+        final Map<String, List<Double>> rates = new LinkedHashMap<>();
+
+        Node(String id) {
+            this.id = id;
+        }
+    }
+
+    private static final int MAX_RATE_SAMPLES = 64;
+    private static final int DEDUP_WINDOW = 100_000;
+
+    private final double staleAfterMs;
+    private final Map<String, Node> nodes = new TreeMap<>();
+    private final Map<String, String> userByNode = new LinkedHashMap<>();
+    private final LinkedHashSet<String> seenTasks = new LinkedHashSet<>();
+    private final List<TaskCompletion> completions = new ArrayList<>();
+    private long submitted;
+    private double lastSnapshotMs = -1;
+
+    /**
+     * Creates an empty state.
+     *
+     * @param staleAfterMs telemetry older than this marks a node stale (offline for the planners)
+     * @param users        the scenario's users (to attribute arrivals), may be empty
+     */
+    public FleetState(double staleAfterMs, List<UserSpec> users) {
+        this.staleAfterMs = staleAfterMs;
+        for (UserSpec u : users) {
+            userByNode.putIfAbsent(u.node(), u.id());
+        }
+    }
+
+    private Node node(String id) {
+        return nodes.computeIfAbsent(id, Node::new);
+    }
+
+    /** Records a birth; returns false when it is older than the current session (ignored). */
+    public synchronized boolean onBirth(Birth b, double nowMs) {
+        Node n = node(b.nodeId());
+        if (b.sessionEpoch() < n.sessionEpoch) {
+            return false;
+        }
+        if (b.sessionEpoch() > n.sessionEpoch) {
+            n.lastSeq = -1;
+        }
+        n.sessionEpoch = b.sessionEpoch();
+        n.alive = true;
+        n.birth = b;
+        n.appliedEpoch = b.plannerEpoch();
+        n.appliedVersion = b.appliedVersion();
+        n.lastTelemetryAtMs = (long) nowMs; // a birth counts as a sign of life
+        return true;
+    }
+
+    /** Records a death; returns false when it belongs to an older (or unknown later) session. */
+    public synchronized boolean onDeath(Death d) {
+        Node n = node(d.nodeId());
+        if (d.sessionEpoch() != n.sessionEpoch) {
+            return false;
+        }
+        n.alive = false;
+        return true;
+    }
+
+    /** Records telemetry and says whether a rebirth is needed. */
+    public synchronized TelemetryVerdict onTelemetry(Telemetry t, double nowMs) {
+        Node n = node(t.nodeId());
+        if (t.sessionEpoch() < n.sessionEpoch) {
+            return TelemetryVerdict.STALE_SESSION;
+        }
+        TelemetryVerdict v = TelemetryVerdict.OK;
+        if (t.sessionEpoch() > n.sessionEpoch || !n.alive) {
+            v = TelemetryVerdict.UNKNOWN_SESSION;
+        } else if (n.lastSeq >= 0 && t.seq() > n.lastSeq + 1) {
+            n.gaps++;
+            v = TelemetryVerdict.GAP;
+        }
+        if (t.sessionEpoch() == n.sessionEpoch && t.seq() <= n.lastSeq) {
+            return TelemetryVerdict.OK; // duplicate or reordered QoS 1 delivery: nothing new
+        }
+        if (t.sessionEpoch() == n.sessionEpoch) {
+            n.lastSeq = t.seq();
+        }
+        n.last = t;
+        n.lastTelemetryAtMs = (long) nowMs;
+        n.appliedVersion = Math.max(n.appliedVersion, t.appliedVersion());
+        for (ServiceMetrics s : t.services()) {
+            int[] c = n.counts.computeIfAbsent(s.service(), k -> new int[2]);
+            c[0] += s.arrivals();
+            c[1] += s.completed();
+            List<Double> r = n.rates.computeIfAbsent(s.service(), k -> new ArrayList<>());
+            for (Double x : s.rateSamplesMbPerMs()) {
+                if (r.size() < MAX_RATE_SAMPLES && x != null) {
+                    r.add(x);
+                }
+            }
+        }
+        return v;
+    }
+
+    /** Records task completions; a task id already seen (a re-sent result) is counted once. */
+    public synchronized int onResult(Result r) {
+        int added = 0;
+        for (TaskCompletion c : r.completions()) {
+            if (seenTasks.add(c.taskId())) {
+                completions.add(c);
+                added++;
+                if (seenTasks.size() > DEDUP_WINDOW) {
+                    seenTasks.remove(seenTasks.iterator().next());
+                }
+            }
+        }
+        submitted += added;
+        return added;
+    }
+
+    /** The applied (planner epoch, version) of a node as its birth and telemetry report it. */
+    public synchronized long[] applied(String node) {
+        Node n = nodes.get(node);
+        return n == null ? new long[] {0, 0} : new long[] {n.appliedEpoch, n.appliedVersion};
+    }
+
+    /** True while the node's session is alive (its telemetry may be stale). */
+    public synchronized boolean sessionAlive(String node) {
+        Node n = nodes.get(node);
+        return n != null && n.alive;
+    }
+
+    /** Data endpoints from births, by node. */
+    public synchronized Map<String, String> dataEndpoints() {
+        Map<String, String> m = new TreeMap<>();
+        nodes.values().forEach(n -> {
+            if (n.birth != null && !n.birth.dataEndpoint().isBlank()) {
+                m.put(n.id, n.birth.dataEndpoint());
+            }
+        });
+        return m;
+    }
+
+    private boolean stale(Node n, double nowMs) {
+        return n.lastTelemetryAtMs < 0 || nowMs - n.lastTelemetryAtMs > staleAfterMs;
+    }
+
+    /** Every node as the HTTP API shows it. */
+    public synchronized List<NodeView> view(double nowMs) {
+        List<NodeView> out = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            boolean stale = stale(n, nowMs);
+            out.add(new NodeView(n.id, n.alive && !stale, n.alive, stale, Math.max(0, n.sessionEpoch),
+                    n.birth == null ? null : n.birth.profile(), n.birth == null ? null : n.birth.dataEndpoint(),
+                    n.appliedEpoch, n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
+                    n.lastSeq, n.gaps, n.last == null ? null : n.last.host().cpuLoad(),
+                    n.last == null ? List.of() : n.last.services()));
+        }
+        return out;
+    }
+
+    /**
+     * The snapshot at {@code nowMs}: counters since the previous snapshot are reset, completions are
+     * handed out once.
+     */
+    public synchronized FleetSnapshot snapshot(double nowMs) {
+        List<NodeStatus> st = new ArrayList<>();
+        List<ServiceObservation> services = new ArrayList<>();
+        List<LinkEstimate> links = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            boolean stale = stale(n, nowMs);
+            st.add(new NodeStatus(n.id, n.alive && !stale, Math.max(0, n.sessionEpoch), n.appliedEpoch,
+                    n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
+                    n.last == null ? null : n.last.host().cpuLoad()));
+            if (n.last != null) {
+                for (ServiceMetrics s : n.last.services()) {
+                    int[] c = n.counts.getOrDefault(s.service(), new int[2]);
+                    List<Double> r = n.rates.getOrDefault(s.service(), List.of());
+                    double[] samples = r.stream().mapToDouble(Double::doubleValue).toArray();
+                    services.add(new ServiceObservation(n.id, s.service(), s.instances(), s.parallelism(),
+                            s.queueLength(), s.inFlight(), c[0], c[1], samples, s.latencyP95Ms()));
+                }
+                for (PeerMetrics p : n.last.peers()) {
+                    if (p.rttMs() != null && p.throughputMbPerMs() != null) {
+                        links.add(new LinkEstimate(n.id, p.peer(), p.rttMs(), p.throughputMbPerMs()));
+                    }
+                }
+            }
+            n.counts.clear();
+            n.rates.clear();
+        }
+        // assumption: arrivals per (user, task type) are counted from the completions of tasks that
+        // entered at the user's node; telemetry carries per-service, not per-user, arrivals.
+        double interval = lastSnapshotMs < 0 ? 0 : nowMs - lastSnapshotMs;
+        Map<String, Integer> perStream = new TreeMap<>();
+        for (TaskCompletion c : completions) {
+            String user = userByNode.get(c.origin());
+            if (user != null) {
+                perStream.merge(user + "|" + c.taskType(), 1, Integer::sum);
+            }
+        }
+        List<DemandEstimate> arrivals = new ArrayList<>();
+        if (interval > 0) {
+            perStream.forEach((k, v) -> {
+                int bar = k.indexOf('|');
+                arrivals.add(new DemandEstimate(k.substring(0, bar), k.substring(bar + 1), v / interval));
+            });
+        }
+        lastSnapshotMs = nowMs;
+        List<TaskCompletion> done = List.copyOf(completions);
+        completions.clear();
+        long sub = submitted;
+        submitted = 0;
+        return new FleetSnapshot(nowMs, st, services, arrivals, List.of(), links, done, sub);
+    }
+}

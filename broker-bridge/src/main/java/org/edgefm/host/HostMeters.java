@@ -1,0 +1,209 @@
+package org.edgefm.host;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.TaskCompletion;
+
+/**
+ * The host's Micrometer meters, exposed in Prometheus text format on {@code /metrics}: messages in,
+ * out and bad (by type and reason), plugin failures (by plugin), decision and placement time, outbox
+ * size, task completions and the on-time rate; plus a short history of per-slot trial figures for
+ * the dashboard. Also a {@link ControlLoop.Listener}. Thread-safe.
+ */
+public final class HostMeters implements ControlLoop.Listener {
+    /**
+     * One slot's trial figures for the dashboard.
+     *
+     * @param slot         slot index
+     * @param nowMs        fleet clock
+     * @param completed    tasks completed in the slot
+     * @param onTime       of which on time
+     * @param meanLatencyMs mean end-to-end latency, or null when none completed
+     */
+    public record SlotPoint(long slot, double nowMs, int completed, int onTime, Double meanLatencyMs) {
+    }
+
+    private static final int HISTORY = 600;
+    /** Percentiles cover roughly the last 20 to 30 s. */
+    private static final java.time.Duration WINDOW = java.time.Duration.ofSeconds(30);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer decisionTimer;
+    private final Timer placementTimer;
+    private final Timer telemetryLag;
+    private final Timer ackTime;
+    private final Timer stepTime;
+    private final Counter completed;
+    private final Counter onTime;
+    private final Deque<SlotPoint> history = new ArrayDeque<>();
+    private long totalCompleted;
+    private long totalOnTime;
+
+    /** Creates the meters. */
+    public HostMeters() {
+        decisionTimer = Timer.builder("edgefm.decision.time").description("Light-controller call time")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
+        placementTimer = Timer.builder("edgefm.placement.time").description("Core-placement call time").register(registry);
+        telemetryLag = Timer.builder("edgefm.telemetry.lag")
+                .description("Receipt time minus the agent's telemetry timestamp (includes clock offset)")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
+        ackTime = Timer.builder("edgefm.directive.ack.time")
+                .description("From the first publish of a directive to its acknowledgement")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
+        stepTime = Timer.builder("edgefm.step.time")
+                .description("One control-loop slot: snapshot, decision, diff, directives handed out")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
+        completed = Counter.builder("edgefm.tasks.completed").description("Task completions received").register(registry);
+        onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
+        Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)
+                .description("Share of completed tasks that met their deadline").register(registry);
+    }
+
+    /** Registers the outbox-size gauge. */
+    public void outboxSize(Supplier<Number> size) {
+        Gauge.builder("edgefm.outbox.size", size, s -> s.get().doubleValue())
+                .description("Unacknowledged directives").register(registry);
+    }
+
+    /** Counts a received, valid message of {@code type}. */
+    public void messageIn(String type) {
+        registry.counter("edgefm.messages.in", "type", type).increment();
+    }
+
+    /** Counts a published message of {@code type}. */
+    public void messageOut(String type) {
+        registry.counter("edgefm.messages.out", "type", type).increment();
+    }
+
+    /** Counts a refused message of {@code type} for {@code kind}. */
+    public void messageBad(String type, String kind) {
+        registry.counter("edgefm.messages.bad", "type", type, "kind", kind).increment();
+    }
+
+    /** Records the lag of one telemetry message in ms (negative values, from clock offset, count as 0). */
+    public void telemetryLag(long ms) {
+        telemetryLag.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+    }
+
+    /** Records a directive's publish-to-acknowledgement time. */
+    public void ackTime(long nanos) {
+        ackTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records one control-loop step's wall time. */
+    public void stepTime(long nanos) {
+        stepTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The step timer (benchmarks). */
+    public Timer stepTimer() {
+        return stepTime;
+    }
+
+    /** The telemetry-lag timer (benchmarks). */
+    public Timer telemetryLagTimer() {
+        return telemetryLag;
+    }
+
+    /** The publish-to-ack timer (benchmarks). */
+    public Timer ackTimer() {
+        return ackTime;
+    }
+
+    /** The decision timer (benchmarks). */
+    public Timer decisionTimer() {
+        return decisionTimer;
+    }
+
+    /** Total refused messages (tests, health). */
+    public double badTotal() {
+        return registry.find("edgefm.messages.bad").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    @Override
+    public void onDecision(long slot, LightDecision decision, double elapsedMs) {
+        decisionTimer.record((long) (elapsedMs * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onCorePlacement(CorePlacementContext.Trigger trigger, CorePlacement placement, double elapsedMs) {
+        placementTimer.record((long) (elapsedMs * 1e6), TimeUnit.NANOSECONDS);
+        registry.counter("edgefm.placements", "trigger", trigger.name().toLowerCase()).increment();
+    }
+
+    @Override
+    public void onDirective(Directive directive) {
+        registry.counter("edgefm.directives.issued").increment();
+    }
+
+    @Override
+    public void onPluginFailure(String plugin, String role, String reason, String detail) {
+        registry.counter("edgefm.plugin.failures", "plugin", plugin, "role", role, "reason", reason).increment();
+    }
+
+    @Override
+    public void onSnapshot(long slot, FleetSnapshot snapshot) {
+        int n = 0;
+        int ok = 0;
+        double latency = 0;
+        for (TaskCompletion c : snapshot.completions()) {
+            n++;
+            latency += c.latencyMs();
+            if (c.onTime()) {
+                ok++;
+            }
+        }
+        completed.increment(n);
+        onTime.increment(ok);
+        synchronized (this) {
+            totalCompleted += n;
+            totalOnTime += ok;
+            history.addLast(new SlotPoint(slot, snapshot.nowMs(), n, ok, n == 0 ? null : latency / n));
+            while (history.size() > HISTORY) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    /** The on-time rate over the run, or NaN before the first completion. */
+    public synchronized double onTimeRate() {
+        return totalCompleted == 0 ? Double.NaN : (double) totalOnTime / totalCompleted;
+    }
+
+    /** Completions over the run. */
+    public synchronized long totalCompleted() {
+        return totalCompleted;
+    }
+
+    /** The recent per-slot figures, oldest first. */
+    public synchronized List<SlotPoint> history() {
+        return new ArrayList<>(history);
+    }
+
+    /** The Micrometer registry (to add meters). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

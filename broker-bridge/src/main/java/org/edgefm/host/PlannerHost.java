@@ -1,0 +1,236 @@
+package org.edgefm.host;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.wire.Directive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The planner host process: broker (embedded HiveMQ, or an external one), {@link MqttFleet},
+ * {@link PluginRegistry}, {@link ControlLoop} with its {@link RealTimeDriver}, the durable
+ * {@link DirectiveOutbox}, the {@link TrialJournal}, {@link HostMeters} and the {@link HttpApi}.
+ * {@link #start()} brings them up in that order, {@link #close()} takes them down in reverse.
+ */
+public final class PlannerHost implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlannerHost.class);
+
+    private final HostConfig config;
+    private final ClassLoader loader;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private PluginRegistry registry;
+    private HostMeters meters;
+    private DirectiveOutbox outbox;
+    private MqttFleet fleet;
+    private ControlLoop loop;
+    private TrialJournal journal;
+    private Vertx vertx;
+    private HttpApi http;
+    private String brokerUrl;
+    private long plannerEpoch;
+
+    /**
+     * Creates the host.
+     *
+     * @param config its configuration
+     * @param loader the class loader whose class path holds the built-in plugins
+     */
+    public PlannerHost(HostConfig config, ClassLoader loader) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.loader = Objects.requireNonNull(loader, "loader is null");
+    }
+
+    /**
+     * Starts every part.
+     *
+     * @throws EdgeFmException naming what failed (the parts started so far are stopped)
+     */
+    public PlannerHost start() {
+        try {
+            doStart();
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void doStart() {
+        LOG.info("starting planner host: {}", config);
+        registry = PluginRegistry.load(loader, config.pluginsDir());
+        ResolvedPlanner planner = config.planner() == null ? null : registry.resolve(config.planner());
+        Scenario scenario = config.scenario() == null ? null : ScenarioLoader.resolve(config.scenario());
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (java.io.IOException e) {
+            throw new EdgeFmException("dataDir " + config.dataDir() + ": cannot create: " + e.getMessage(), e);
+        }
+        meters = new HostMeters();
+        outbox = new DirectiveOutbox(config.dataDir().resolve("outbox.db"), 1_000, 30_000);
+        toClose.add(outbox);
+        plannerEpoch = outbox.nextPlannerEpoch();
+        meters.outboxSize(outbox::size);
+
+        char[] hostPassword = config.hostPassword();
+        if (config.brokerUrl() == null) {
+            Credentials creds = config.credentialsFile() == null ? null : Credentials.load(config.credentialsFile());
+            if (creds != null) {
+                // The host's own account on its embedded broker: a fresh random password per run.
+                byte[] r = new byte[24];
+                new SecureRandom().nextBytes(r);
+                hostPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(r).toCharArray();
+                creds = creds.with(config.hostUser(), hostPassword);
+            } else {
+                hostPassword = null;
+            }
+            EmbeddedBroker broker = new EmbeddedBroker(new EmbeddedBroker.Settings(config.brokerBind(), config.brokerPort(),
+                    config.tlsPort(), config.keystore(), config.keystorePassword(), creds, config.hostUser(),
+                    config.dataDir().resolve("broker")));
+            broker.start();
+            toClose.add(0, broker);
+            String bind = config.brokerBind().equals("0.0.0.0") ? "127.0.0.1" : config.brokerBind();
+            brokerUrl = config.brokerPort() > 0 ? "tcp://" + bind + ":" + config.brokerPort() : null;
+            if (brokerUrl == null) {
+                throw new EdgeFmException("the host connects to its embedded broker over plain loopback MQTT; set brokerPort");
+            }
+        } else {
+            brokerUrl = config.brokerUrl();
+            if (hostPassword == null && System.getenv("EDGEFM_HOST_PASSWORD") != null) {
+                hostPassword = System.getenv("EDGEFM_HOST_PASSWORD").toCharArray();
+            }
+        }
+        fleet = new MqttFleet(new MqttFleet.Options(brokerUrl, config.fleet(), config.hostId(),
+                hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, null,
+                config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
+        toClose.add(0, fleet);
+        fleet.connect(plannerEpoch);
+
+        if (planner != null) {
+            journal = new TrialJournal(config.dataDir().resolve("journal-" + plannerEpoch + ".db"));
+            toClose.add(0, journal);
+            double slotMs = config.slotMs() != null ? config.slotMs() : scenario.run().slotMs();
+            double epochMs = config.planningEpochMs() != null ? config.planningEpochMs() : scenario.run().planningEpochMs();
+            ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
+            loop = new ControlLoop(fleet, scenario.model(), planner, scenario.plannerConfig().with(config.plannerSettings()),
+                    ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), listeners);
+            toClose.add(0, loop);
+            LOG.info("control loop: planner {} (core {}, controller {}), slot {} ms, planning epoch {} ms, scenario {}",
+                    planner.name(), planner.coreName(), planner.controller().name(), slotMs, epochMs, scenario.name());
+        } else {
+            LOG.info("no planner configured: the host bridges and records fleet state, and re-sends pending directives");
+        }
+        vertx = Vertx.vertx();
+        toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        if (loop != null) {
+            RealTimeDriver driver = new RealTimeDriver(vertx, loop, meters::stepTime);
+            driver.start();
+            toClose.add(0, driver);
+        }
+        if (config.httpPort() >= 0) {
+            http = new HttpApi(vertx, this);
+            http.listen(config.httpBind(), config.httpPort());
+        }
+        LOG.info("planner host up: fleet {}, broker {}, planner epoch {}, HTTP {}", config.fleet(), brokerUrl,
+                plannerEpoch, http == null ? "off" : "http://" + config.httpBind() + ":" + http.port() + "/");
+    }
+
+    static ControlLoop.Listener fanOut(List<ControlLoop.Listener> ls) {
+        return new ControlLoop.Listener() {
+            @Override
+            public void onSnapshot(long slot, FleetSnapshot snapshot) {
+                ls.forEach(l -> l.onSnapshot(slot, snapshot));
+            }
+
+            @Override
+            public void onCorePlacement(CorePlacementContext.Trigger trigger, CorePlacement placement, double elapsedMs) {
+                ls.forEach(l -> l.onCorePlacement(trigger, placement, elapsedMs));
+            }
+
+            @Override
+            public void onDecision(long slot, LightDecision decision, double elapsedMs) {
+                ls.forEach(l -> l.onDecision(slot, decision, elapsedMs));
+            }
+
+            @Override
+            public void onDirective(Directive directive) {
+                ls.forEach(l -> l.onDirective(directive));
+            }
+
+            @Override
+            public void onPluginFailure(String plugin, String role, String reason, String detail) {
+                ls.forEach(l -> l.onPluginFailure(plugin, role, reason, detail));
+            }
+        };
+    }
+
+    /** The configuration. */
+    public HostConfig config() {
+        return config;
+    }
+
+    /** The plugin registry. */
+    public PluginRegistry registry() {
+        return registry;
+    }
+
+    /** The meters. */
+    public HostMeters meters() {
+        return meters;
+    }
+
+    /** The real fleet. */
+    public MqttFleet fleet() {
+        return fleet;
+    }
+
+    /** The control loop, or null without a planner. */
+    public ControlLoop loop() {
+        return loop;
+    }
+
+    /** The trial journal, or null without a planner. */
+    public TrialJournal journal() {
+        return journal;
+    }
+
+    /** The planner epoch of this run. */
+    public long plannerEpoch() {
+        return plannerEpoch;
+    }
+
+    /** The broker URL the host uses. */
+    public String brokerUrl() {
+        return brokerUrl;
+    }
+
+    /** The HTTP port, or -1 without HTTP. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Stops every part, newest first; errors are logged, not thrown. */
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+        toClose.clear();
+    }
+}

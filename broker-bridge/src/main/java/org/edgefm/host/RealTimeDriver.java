@@ -1,0 +1,91 @@
+package org.edgefm.host;
+
+import io.vertx.core.Vertx;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a {@link ControlLoop} in wall-clock time: a Vert.x periodic timer every slot runs
+ * {@link ControlLoop#step()} on a worker thread (plugin calls and MapDB commits never run on an event
+ * loop). A slot whose predecessor is still running is skipped and counted, never queued.
+ */
+public final class RealTimeDriver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RealTimeDriver.class);
+
+    private final Vertx vertx;
+    private final ControlLoop loop;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final java.util.function.LongConsumer stepNanos;
+    private volatile long skipped;
+    private long timer = -1;
+
+    /** Creates a driver; nothing runs before {@link #start()}. */
+    public RealTimeDriver(Vertx vertx, ControlLoop loop) {
+        this(vertx, loop, n -> { });
+    }
+
+    /**
+     * Creates a driver that reports each step's wall time.
+     *
+     * @param stepNanos receives the duration of every step in ns
+     */
+    public RealTimeDriver(Vertx vertx, ControlLoop loop, java.util.function.LongConsumer stepNanos) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx is null");
+        this.loop = Objects.requireNonNull(loop, "loop is null");
+        this.stepNanos = Objects.requireNonNull(stepNanos, "stepNanos is null");
+    }
+
+    /** Places core services, then steps every slot. */
+    public synchronized void start() {
+        if (timer >= 0) {
+            return;
+        }
+        long period = Math.max(1, Math.round(loop.settings().slotMs()));
+        timer = vertx.setPeriodic(period, id -> tick());
+    }
+
+    private void tick() {
+        if (!busy.compareAndSet(false, true)) {
+            skipped++;
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            long t0 = System.nanoTime();
+            loop.step();
+            stepNanos.accept(System.nanoTime() - t0);
+            return null;
+        }, false).onComplete(ar -> {
+            busy.set(false);
+            if (ar.failed()) {
+                LOG.error("control loop step failed: {}", String.valueOf(ar.cause()), ar.cause());
+            }
+        });
+    }
+
+    /** Slots skipped because the previous step was still running. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Stops the timer and waits (up to 30 s) for a step in progress to finish. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (busy.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

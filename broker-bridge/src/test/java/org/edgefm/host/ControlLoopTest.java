@@ -1,0 +1,113 @@
+package org.edgefm.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.wire.DesiredService;
+import org.edgefm.api.wire.Directive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ControlLoopTest {
+    static final Scenario TINY = ScenarioLoader.resolve("tiny");
+    final PluginRegistry registry = PluginRegistry.of(List.of(new TestPlugin()));
+    final List<String> failures = new ArrayList<>();
+    final List<CorePlacementContext.Trigger> placements = new ArrayList<>();
+
+    ControlLoop loop(FakeFleet fleet, String planner, Map<String, String> cfg, boolean enforce, Duration lightBudget) {
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), lightBudget, 7, enforce, () -> 42L);
+        return new ControlLoop(fleet, TINY.model(), registry.resolve(planner), PlannerConfig.EMPTY.with(cfg), s,
+                new ControlLoop.Listener() {
+                    @Override
+                    public void onPluginFailure(String plugin, String role, String reason, String detail) {
+                        failures.add(plugin + "/" + reason);
+                    }
+
+                    @Override
+                    public void onCorePlacement(CorePlacementContext.Trigger t, CorePlacement p, double ms) {
+                        placements.add(t);
+                    }
+                });
+    }
+
+    static List<String> services(Directive d) {
+        return d.desired().services().stream().map(DesiredService::service).toList();
+    }
+
+    @Test
+    void step_firstSlot_placesCoreAndSendsOneDirectivePerNode() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "test-pair", Map.of(), false, Duration.ofSeconds(1))) {
+            ControlLoop.StepReport r = loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
+            assertThat(r.directives()).hasSize(3);
+            Directive n1 = loop.directives().get("n1");
+            assertThat(services(n1)).containsExactlyInAnyOrder("enc", "head");
+            assertThat(n1.plannerEpoch()).isEqualTo(7);
+            assertThat(n1.version()).isEqualTo(1);
+            assertThat(services(loop.directives().get("n3"))).containsExactly("head");
+            // unchanged decision: nothing new to send
+            assertThat(loop.step().directives()).isEmpty();
+        }
+    }
+
+    @Test
+    void step_coreNodeLost_appliesFailoverAndReplans() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "test-pair", Map.of(), false, Duration.ofSeconds(1))) {
+            loop.step();
+            fleet.online.put("n1", false);
+            fleet.now = 100;
+            ControlLoop.StepReport r = loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START,
+                    CorePlacementContext.Trigger.NODE_LOST, CorePlacementContext.Trigger.NODE_LOST);
+            assertThat(loop.placement().nodesHosting("enc")).containsExactly("n2");
+            Directive n2 = r.directives().stream().filter(d -> d.nodeId().equals("n2")).findFirst().orElseThrow();
+            assertThat(services(n2)).contains("enc");
+            assertThat(n2.version()).isEqualTo(2);
+            Directive n1 = r.directives().stream().filter(d -> d.nodeId().equals("n1")).findFirst().orElseThrow();
+            assertThat(services(n1)).isEmpty();
+        }
+    }
+
+    @Test
+    void step_throwingController_keepsLastDecisionAndNamesPlugin() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "first-fit+throw-after", Map.of("throw-after.slots", "1"), true,
+                Duration.ofSeconds(1))) {
+            loop.step();
+            LightDecision first = loop.decision();
+            int sent = fleet.applied.size();
+            fleet.online.put("n3", false); // a change one-each would react to
+            ControlLoop.StepReport r = loop.step();
+            assertThat(r.decided()).isFalse();
+            assertThat(loop.decision()).isSameAs(first);
+            assertThat(fleet.applied).hasSize(sent);
+            assertThat(failures).containsExactly("throw-after/threw");
+        }
+    }
+
+    @Test
+    void step_overrunningController_isAbandonedAtItsBudget() {
+        FakeFleet fleet = new FakeFleet("n1");
+        try (ControlLoop loop = loop(fleet, "none+sleepy", Map.of("sleepy.ms", "2000"), true, Duration.ofMillis(50))) {
+            ControlLoop.StepReport r = loop.step();
+            assertThat(r.decided()).isFalse();
+            assertThat(loop.decision()).isNull();
+            assertThat(failures).containsExactly("sleepy/overran");
+            // the earlier call is still running: the next one is refused at once, not queued
+            loop.step();
+            assertThat(failures).containsExactly("sleepy/overran", "sleepy/overran");
+        }
+    }
+}

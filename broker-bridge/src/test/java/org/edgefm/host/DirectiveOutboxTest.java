@@ -1,0 +1,56 @@
+package org.edgefm.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.edgefm.api.wire.Directive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectiveOutboxTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void pending_survivesReopen_andEpochCounterIncreases() {
+        Path f = dir.resolve("outbox.db");
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            assertThat(o.nextPlannerEpoch()).isEqualTo(1);
+            o.put(WireSamples.directive("j1", 1, 3));
+        }
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            assertThat(o.nextPlannerEpoch()).isEqualTo(2);
+            assertThat(o.due(0, n -> true)).extracting(Directive::version).containsExactly(3L);
+        }
+    }
+
+    @Test
+    void put_olderThanPending_isIgnored_newerReplaces() {
+        try (DirectiveOutbox o = new DirectiveOutbox(dir.resolve("o.db"), 1000, 30_000)) {
+            o.put(WireSamples.directive("j1", 2, 5));
+            o.put(WireSamples.directive("j1", 1, 9));
+            assertThat(o.due(0, n -> true)).extracting(Directive::plannerEpoch, Directive::version)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 5L));
+            o.put(WireSamples.directive("j1", 2, 6));
+            assertThat(o.due(0, n -> true)).extracting(Directive::version).containsExactly(6L);
+        }
+    }
+
+    @Test
+    void sent_backsOff_untilSettledByAppliedVersion() {
+        try (DirectiveOutbox o = new DirectiveOutbox(dir.resolve("o.db"), 1000, 4000)) {
+            o.put(WireSamples.directive("j1", 1, 1));
+            o.sent("j1", 0);
+            assertThat(o.due(999, n -> true)).isEmpty();
+            assertThat(o.due(1000, n -> true)).hasSize(1);
+            o.sent("j1", 1000); // next after 2000 ms
+            assertThat(o.due(2999, n -> true)).isEmpty();
+            assertThat(o.due(3000, n -> true)).hasSize(1);
+            assertThat(o.due(3000, n -> false)).isEmpty();
+            assertThat(o.settle("j1", 0, 5, DirectiveOutbox.State.APPLIED, null)).isFalse(); // older epoch
+            assertThat(o.settle("j1", 1, 1, DirectiveOutbox.State.APPLIED, null)).isTrue();
+            assertThat(o.size()).isZero();
+            assertThat(o.entries()).extracting(DirectiveOutbox.Entry::state).containsExactly(DirectiveOutbox.State.APPLIED);
+        }
+    }
+}

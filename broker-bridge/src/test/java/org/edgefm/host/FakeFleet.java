@@ -1,0 +1,40 @@
+package org.edgefm.host;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A hand-driven fleet for control-loop tests: nodes go on and offline, directives are recorded. */
+final class FakeFleet implements Fleet {
+    final Map<String, Boolean> online = new LinkedHashMap<>();
+    final List<org.edgefm.api.wire.Directive> applied = new ArrayList<>();
+    double now;
+
+    FakeFleet(String... nodes) {
+        for (String n : nodes) {
+            online.put(n, true);
+        }
+    }
+
+    @Override
+    public double nowMs() {
+        return now;
+    }
+
+    @Override
+    public FleetSnapshot snapshot() {
+        List<NodeStatus> st = new ArrayList<>();
+        online.forEach((n, on) -> st.add(new NodeStatus(n, on, 1, 0, 0, 0.0, null)));
+        return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), List.of(), List.of(), 0);
+    }
+
+    @Override
+    public void apply(org.edgefm.api.wire.Directive directive) {
+        applied.add(directive);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,55 @@
+package org.edgefm.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FleetStateTest {
+    final FleetState state = new FleetState(1000, List.of());
+
+    static NodeStatus status(FleetSnapshot s, String node) {
+        return s.nodes().stream().filter(n -> n.node().equals(node)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void death_fromOlderSession_doesNotMarkFreshSessionOffline() {
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
+        state.onBirth(WireSamples.birth("j1", 2, 0, 0), 10);
+        assertThat(state.onDeath(WireSamples.death("j1", 1))).isFalse();
+        assertThat(status(state.snapshot(20), "j1").online()).isTrue();
+        assertThat(state.onDeath(WireSamples.death("j1", 2))).isTrue();
+        assertThat(status(state.snapshot(30), "j1").online()).isFalse();
+    }
+
+    @Test
+    void birth_fromOlderSession_isIgnored() {
+        state.onBirth(WireSamples.birth("j1", 5, 0, 0), 0);
+        assertThat(state.onBirth(WireSamples.birth("j1", 4, 0, 0), 1)).isFalse();
+        assertThat(status(state.snapshot(2), "j1").sessionEpoch()).isEqualTo(5);
+    }
+
+    @Test
+    void telemetry_gapAndUnknownSession_areReported() {
+        assertThat(state.onTelemetry(WireSamples.telemetry("j1", 1, 0, 0), 0))
+                .isEqualTo(FleetState.TelemetryVerdict.UNKNOWN_SESSION);
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
+        assertThat(state.onTelemetry(WireSamples.telemetry("j1", 1, 1, 0), 1)).isEqualTo(FleetState.TelemetryVerdict.OK);
+        assertThat(state.onTelemetry(WireSamples.telemetry("j1", 1, 2, 0), 2)).isEqualTo(FleetState.TelemetryVerdict.OK);
+        assertThat(state.onTelemetry(WireSamples.telemetry("j1", 1, 5, 0), 3)).isEqualTo(FleetState.TelemetryVerdict.GAP);
+        assertThat(state.onTelemetry(WireSamples.telemetry("j1", 0, 9, 0), 4))
+                .isEqualTo(FleetState.TelemetryVerdict.STALE_SESSION);
+    }
+
+    @Test
+    void snapshot_staleTelemetry_marksNodeOfflineButSessionAlive() {
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
+        state.onTelemetry(WireSamples.telemetry("j1", 1, 0, 3), 100);
+        NodeStatus fresh = status(state.snapshot(500), "j1");
+        assertThat(fresh.online()).isTrue();
+        assertThat(fresh.appliedVersion()).isEqualTo(3);
+        assertThat(fresh.telemetryAgeMs()).isEqualTo(400.0);
+        assertThat(status(state.snapshot(5000), "j1").online()).isFalse();
+        assertThat(state.sessionAlive("j1")).isTrue();
+    }
+}

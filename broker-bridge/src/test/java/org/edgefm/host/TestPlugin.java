@@ -1,0 +1,153 @@
+package org.edgefm.host;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.PlannerPlugin;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.spi.CoreAssignment;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementPlanner;
+import org.edgefm.api.spi.CorePlacementPlannerFactory;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.spi.LightServiceController;
+import org.edgefm.api.spi.LightServiceControllerFactory;
+import org.edgefm.api.spi.NodeObservation;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.PlannerPreset;
+import org.edgefm.api.spi.RoutingTable;
+import org.edgefm.api.spi.ServiceAllocation;
+
+/**
+ * Test planners: {@code first-fit} places each core service on the first node not offline with a
+ * failover to the next; {@code one-each} runs one instance of every light service on every online
+ * node; {@code throw-after} decides like one-each for {@code throw-after.slots} slots, then throws;
+ * {@code sleepy} sleeps {@code sleepy.ms} per call.
+ */
+public final class TestPlugin implements PlannerPlugin {
+    @Override
+    public String name() {
+        return "test";
+    }
+
+    @Override
+    public List<CorePlacementPlannerFactory> corePlacementPlanners() {
+        return List.of(new CorePlacementPlannerFactory() {
+            @Override
+            public String name() {
+                return "first-fit";
+            }
+
+            @Override
+            public String description() {
+                return "each core service on the first node not offline";
+            }
+
+            @Override
+            public CorePlacementPlanner create(PlannerConfig config) {
+                return ctx -> {
+                    List<String> up = new ArrayList<>();
+                    for (NodeSpec n : ctx.model().topology().nodes()) {
+                        if (!ctx.offlineNodes().contains(n.id())) {
+                            up.add(n.id());
+                        }
+                    }
+                    List<CoreAssignment> as = new ArrayList<>();
+                    Map<String, List<CoreAssignment>> failover = new LinkedHashMap<>();
+                    for (ServiceSpec s : ctx.model().services(ServiceKind.CORE)) {
+                        if (!up.isEmpty()) {
+                            as.add(new CoreAssignment(up.get(0), s.id(), 1));
+                            if (up.size() > 1) {
+                                failover.computeIfAbsent(up.get(0), k -> new ArrayList<>())
+                                        .add(new CoreAssignment(up.get(1), s.id(), 1));
+                            }
+                        }
+                    }
+                    return PlanResult.planned(new CorePlacement(as, failover));
+                };
+            }
+        });
+    }
+
+    static LightDecision oneEach(org.edgefm.api.spi.SlotObservation o) {
+        List<ServiceAllocation> al = new ArrayList<>();
+        for (NodeObservation n : o.nodes()) {
+            if (n.online()) {
+                for (ServiceSpec s : o.model().services(ServiceKind.LIGHT)) {
+                    al.add(new ServiceAllocation(n.node(), s.id(), 1, 1));
+                }
+            }
+        }
+        return new LightDecision(o.slot(), al, RoutingTable.EMPTY, List.of(), List.of());
+    }
+
+    @Override
+    public List<LightServiceControllerFactory> lightServiceControllers() {
+        return List.of(factory("one-each", c -> o -> PlanResult.planned(oneEach(o))), factory("throw-after", c -> {
+            int n = c.getInt("throw-after.slots", 1);
+            int[] calls = {0};
+            return o -> {
+                if (calls[0]++ >= n) {
+                    throw new IllegalStateException("test controller fails on purpose");
+                }
+                return PlanResult.planned(oneEach(o));
+            };
+        }), factory("churn", c -> o -> {
+            // a new parallelism every slot: every node gets a new directive every slot
+            LightDecision d = oneEach(o);
+            List<ServiceAllocation> al = new ArrayList<>();
+            for (ServiceAllocation a : d.allocations()) {
+                al.add(new ServiceAllocation(a.node(), a.service(), 1, (int) (o.slot() % 3) + 1));
+            }
+            return PlanResult.planned(new LightDecision(o.slot(), al, RoutingTable.EMPTY, List.of(), List.of()));
+        }), factory("sleepy", c -> {
+            long ms = c.getInt("sleepy.ms", 500);
+            return o -> {
+                Thread.sleep(ms);
+                return PlanResult.planned(oneEach(o));
+            };
+        }));
+    }
+
+    interface Decider {
+        PlanResult<LightDecision> decide(org.edgefm.api.spi.SlotObservation o) throws Exception;
+    }
+
+    private static LightServiceControllerFactory factory(String name,
+            java.util.function.Function<PlannerConfig, Decider> make) {
+        return new LightServiceControllerFactory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return "test controller " + name;
+            }
+
+            @Override
+            public LightServiceController create(PlannerConfig config) {
+                Decider d = make.apply(config);
+                return o -> {
+                    try {
+                        return d.decide(o);
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+            }
+        };
+    }
+
+    @Override
+    public List<PlannerPreset> planners() {
+        return List.of(new PlannerPreset("test-pair", "first-fit", "one-each", "first-fit + one-each"));
+    }
+}

@@ -1,0 +1,119 @@
+package org.edgefm.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.edgefm.host.HostConfig;
+import org.edgefm.host.PlannerHost;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code edgefm host}: runs the planner host until stopped (Ctrl-C or SIGTERM). */
+@Command(name = "host", mixinStandardHelpOptions = true,
+        description = "Run the planner host: MQTT broker (embedded, or --broker), fleet state, plugins, control loop, "
+                + "durable directives, HTTP API, /metrics and dashboard. Flags override the configuration file. "
+                + "With --add-account USER, add a broker account to the --credentials file (password read from "
+                + "standard input) and exit.")
+final class HostCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "Host configuration (JSON; see broker-bridge/README.md).")
+    Path config;
+
+    @Option(names = "--broker", paramLabel = "URL", description = "Use an external broker (tcp://host:port or ssl://host:port).")
+    String broker;
+
+    @Option(names = "--broker-port", paramLabel = "N", description = "Port of the embedded broker (default 1883).")
+    Integer brokerPort;
+
+    @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (default 8080; 0 = any free port; -1 = off).")
+    Integer httpPort;
+
+    @Option(names = "--fleet", paramLabel = "NAME", description = "Fleet name, the topic level under edgefm/v1/.")
+    String fleet;
+
+    @Option(names = "--planner", paramLabel = "NAME", description = "A preset or CORE+LIGHT (./edgefm plugins lists them).")
+    String planner;
+
+    @Option(names = "--scenario", paramLabel = "FILE|NAME", description = "The system model the planners get.")
+    String scenario;
+
+    @Option(names = "--credentials", paramLabel = "FILE", description = "Broker accounts of the embedded broker.")
+    Path credentials;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Outbox and journal files (default host-data).")
+    Path dataDir;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Folder of plugin jars (default plugins).")
+    Path pluginsDir;
+
+    @Option(names = "--add-account", paramLabel = "USER",
+            description = "Add or replace USER (a node id, or the host account) in the --credentials file; the password is read from standard input.")
+    String addAccount;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (addAccount != null) {
+            return addAccount();
+        }
+        if (broker != null && brokerPort != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broker and --broker-port exclude each other");
+        }
+        HostConfig base = config == null ? HostConfig.defaults() : HostConfig.load(config);
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, "brokerUrl", broker);
+        put(o, "brokerPort", brokerPort);
+        put(o, "httpPort", httpPort);
+        put(o, "fleet", fleet);
+        put(o, "planner", planner);
+        put(o, "scenario", scenario);
+        put(o, "credentialsFile", credentials);
+        put(o, "dataDir", dataDir);
+        put(o, "pluginsDir", pluginsDir);
+        HostConfig cfg = base.with(o);
+        CountDownLatch stopped = new CountDownLatch(1);
+        PlannerHost host = new PlannerHost(cfg, HostCommand.class.getClassLoader()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            host.close();
+            stopped.countDown();
+        }, "edgefm-host-stop"));
+        spec.commandLine().getOut().println("planner host running: broker " + host.brokerUrl() + ", HTTP "
+                + (host.httpPort() < 0 ? "off" : "http://" + cfg.httpBind() + ":" + host.httpPort() + "/")
+                + ", planner " + (cfg.planner() == null ? "none" : cfg.planner()) + " (Ctrl-C stops)");
+        stopped.await();
+        return 0;
+    }
+
+    private int addAccount() throws java.io.IOException {
+        if (credentials == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--add-account needs --credentials FILE");
+        }
+        if (!org.edgefm.api.Check.ID.matcher(addAccount).matches()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--add-account: '" + addAccount
+                    + "' (expected: 1-64 of A-Z a-z 0-9 . _ -)");
+        }
+        String pw = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (pw == null || pw.isEmpty()) {
+            throw new org.edgefm.api.ConfigException("--add-account: no password on standard input");
+        }
+        java.util.List<String> lines = java.nio.file.Files.exists(credentials)
+                ? new java.util.ArrayList<>(java.nio.file.Files.readAllLines(credentials)) : new java.util.ArrayList<>();
+        lines.removeIf(l -> l.startsWith(addAccount + ":"));
+        lines.add(addAccount + ":" + org.edgefm.host.Credentials.hash(pw.toCharArray()));
+        java.nio.file.Files.write(credentials, lines);
+        org.edgefm.host.Credentials.load(credentials); // validates what was written
+        spec.commandLine().getOut().println("account '" + addAccount + "' written to " + credentials);
+        return 0;
+    }
+
+    private static void put(Map<String, Object> o, String key, Object value) {
+        if (value != null) {
+            o.put(key, value.toString());
+        }
+    }
+}

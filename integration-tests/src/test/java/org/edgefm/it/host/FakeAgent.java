@@ -1,0 +1,154 @@
+package org.edgefm.it.host;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.wire.Ack;
+import org.edgefm.api.wire.AckOutcome;
+import org.edgefm.api.wire.Birth;
+import org.edgefm.api.wire.Capabilities;
+import org.edgefm.api.wire.Death;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.HostMetrics;
+import org.edgefm.api.wire.MessageType;
+import org.edgefm.api.wire.Telemetry;
+import org.edgefm.api.wire.Topics;
+import org.edgefm.api.wire.WireCodec;
+import org.edgefm.api.wire.WireMessage;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * A minimal agent over real Paho v5: connects with its node's account (Will = death), publishes a
+ * retained birth, records the directives it receives and acknowledges them when asked to.
+ */
+final class FakeAgent implements AutoCloseable {
+    final String node;
+    final Topics topics;
+    final WireCodec codec = new WireCodec();
+    final List<Directive> directives = new CopyOnWriteArrayList<>();
+    final MqttClient mqtt;
+    volatile boolean autoAck;
+    long session = 1;
+    long seq;
+
+    FakeAgent(String url, String fleet, String node, String password) throws MqttException {
+        this.node = node;
+        this.topics = Topics.forFleet(fleet);
+        this.mqtt = new MqttClient(url, "agent-" + node + "-" + System.nanoTime(), new MemoryPersistence());
+        mqtt.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage m) {
+                if (topic.equals(topics.directive(node))) {
+                    Directive d = codec.decode(topic, m.getPayload(), Directive.class);
+                    directives.add(d);
+                    if (autoAck) {
+                        new Thread(() -> ack(d)).start();
+                    }
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken t) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {
+            }
+
+            @Override
+            public void authPacketArrived(int code, MqttProperties p) {
+            }
+        });
+        connect(password);
+    }
+
+    void connect(String password) throws MqttException {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName(node);
+        o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        o.setConnectionTimeout(10);
+        MqttMessage will = new MqttMessage(codec.encode(new Death(WireCodec.SCHEMA, node, session, 1, "will")));
+        will.setQos(1);
+        o.setWill(topics.death(node), will);
+        mqtt.connect(o);
+        mqtt.subscribe(topics.directive(node), 1);
+    }
+
+    /** Connects again after the broker went away, with a new session, and publishes a birth. */
+    void reconnect(String url, String password, long appliedEpoch, long appliedVersion) throws MqttException {
+        session++;
+        if (mqtt.isConnected()) {
+            mqtt.disconnectForcibly(100, 1000);
+        }
+        connect(password);
+        birth(appliedEpoch, appliedVersion);
+    }
+
+    void publish(WireMessage m, String topic) throws MqttException {
+        MqttMessage msg = new MqttMessage(codec.encode(m));
+        msg.setQos(1);
+        msg.setRetained(m.type() == MessageType.BIRTH);
+        mqtt.publish(topic, msg);
+    }
+
+    void birth(long appliedEpoch, long appliedVersion) throws MqttException {
+        publish(new Birth(WireCodec.SCHEMA, node, session, System.currentTimeMillis(), "it", "it",
+                new Capabilities(ResourceVector.of(4, 8, 0, 0), "amd64", "none", List.of()), appliedVersion,
+                appliedEpoch, List.of(), "127.0.0.1:1"), topics.birth(node));
+    }
+
+    void telemetry(long appliedVersion) throws MqttException {
+        publish(new Telemetry(WireCodec.SCHEMA, node, session, seq++, System.currentTimeMillis(), appliedVersion,
+                new HostMetrics(0.1, List.of(), 1, 2, 0, 0, 1, 2, 0, 0, null, 1), List.of(), List.of(), List.of()),
+                topics.telemetry(node));
+    }
+
+    void ack(Directive d) {
+        try {
+            publish(new Ack(WireCodec.SCHEMA, node, d.plannerEpoch(), d.version(), AckOutcome.APPLIED, null,
+                    System.currentTimeMillis()), topics.ack(node));
+        } catch (MqttException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Publishes raw bytes at QoS 1. */
+    void raw(String topic, byte[] payload) throws MqttException {
+        MqttMessage msg = new MqttMessage(payload);
+        msg.setQos(1);
+        mqtt.publish(topic, msg);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (mqtt.isConnected()) {
+                mqtt.disconnectForcibly(100, 1000);
+            }
+        } catch (MqttException ignored) {
+            // teardown
+        }
+        try {
+            mqtt.close(true);
+        } catch (MqttException ignored) {
+            // teardown
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package org.edgefm.planner.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.spi.CoreAssignment;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.spi.LightServiceController;
+import org.edgefm.api.spi.NodeObservation;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.SlotObservation;
+
+/**
+ * Runs a planner found by name through {@link java.util.ServiceLoader} on a small scenario, the way
+ * the host does: one core placement, then a light decision per slot on synthesised observations
+ * (every node online, residual = capacity minus core instances, arrivals = the declared rates).
+ * Framework-neutral: assertions throw {@link AssertionError}.
+ *
+ * <pre>{@code
+ * PlannerTestKit.Run run = PlannerTestKit.planner("two-tier").slots(5).run();
+ * run.assertCorePlanned().assertWithinCapacity().assertEveryStageRouted();
+ * }</pre>
+ */
+public final class PlannerTestKit {
+    private final String name;
+    private SystemModel model = TestScenarios.small();
+    private PlannerConfig config = PlannerConfig.EMPTY;
+    private int slots = 3;
+    private double slotMs = 100;
+    private Set<String> offline = Set.of();
+    private UnaryOperator<SlotObservation> tamper = UnaryOperator.identity();
+    private ClassLoader loader = PlannerTestKit.class.getClassLoader();
+
+    private PlannerTestKit(String name) {
+        this.name = name;
+    }
+
+    /** Starts a run of the planner with this name (a preset or {@code CORE+LIGHT}). */
+    public static PlannerTestKit planner(String name) {
+        return new PlannerTestKit(name);
+    }
+
+    /** The scenario (default {@link TestScenarios#small()}). */
+    public PlannerTestKit on(SystemModel m) {
+        this.model = m;
+        return this;
+    }
+
+    /** Planner settings. */
+    public PlannerTestKit config(Map<String, ?> values) {
+        this.config = PlannerConfig.of(values);
+        return this;
+    }
+
+    /** Number of light-controller slots (default 3). */
+    public PlannerTestKit slots(int n) {
+        this.slots = n;
+        return this;
+    }
+
+    /** Nodes that are offline from the start. */
+    public PlannerTestKit offline(Set<String> nodes) {
+        this.offline = Set.copyOf(nodes);
+        return this;
+    }
+
+    /** Changes every observation before the controller sees it (stale or missing metrics). */
+    public PlannerTestKit tamper(UnaryOperator<SlotObservation> f) {
+        this.tamper = f;
+        return this;
+    }
+
+    /** The class loader plugins are found with (default: this class's). */
+    public PlannerTestKit loader(ClassLoader l) {
+        this.loader = l;
+        return this;
+    }
+
+    /** Runs: one core placement and {@code slots} light decisions. Exceptions from the plugin propagate. */
+    public Run run() {
+        PluginCatalog.Resolved r = PluginCatalog.load(loader).resolve(name);
+        List<DemandEstimate> demand = new ArrayList<>();
+        for (Demand d : model.workload()) {
+            demand.add(new DemandEstimate(d.user(), d.taskType(), d.arrivals().meanRatePerMs()));
+        }
+        PlanResult<CorePlacement> core = null;
+        CorePlacement placement = CorePlacement.EMPTY;
+        if (r.core() != null) {
+            core = r.core().create(config).place(new CorePlacementContext(model, demand, offline, CorePlacement.EMPTY,
+                    CorePlacementContext.Trigger.START, Duration.ofSeconds(10)));
+            placement = core.plan().orElse(CorePlacement.EMPTY);
+        }
+        LightServiceController controller = r.light().create(config);
+        List<SlotObservation> observations = new ArrayList<>();
+        List<PlanResult<LightDecision>> decisions = new ArrayList<>();
+        LightDecision previous = null;
+        for (int t = 0; t < slots; t++) {
+            SlotObservation o = tamper.apply(observe(t, placement, demand, previous));
+            PlanResult<LightDecision> d = controller.decide(o);
+            observations.add(o);
+            decisions.add(d);
+            previous = d.plan().orElse(previous);
+        }
+        return new Run(model, core, placement, observations, decisions);
+    }
+
+    private SlotObservation observe(int t, CorePlacement placement, List<DemandEstimate> demand, LightDecision previous) {
+        Map<String, ResourceVector> used = new HashMap<>();
+        for (CoreAssignment a : placement.assignments()) {
+            used.merge(a.node(), model.service(a.service()).demand().times(a.instances()), ResourceVector::plus);
+        }
+        List<NodeObservation> nodes = new ArrayList<>();
+        for (NodeSpec n : model.topology().nodes()) {
+            nodes.add(new NodeObservation(n.id(), !offline.contains(n.id()),
+                    n.capacity().minusFloored(used.getOrDefault(n.id(), ResourceVector.ZERO)), 0.0, null));
+        }
+        return new SlotObservation(t, t * slotMs, slotMs, model, placement, nodes, List.of(), demand, List.of(), List.of(), previous);
+    }
+
+    /** What a run produced, with assertions. */
+    public static final class Run {
+        private final SystemModel model;
+        private final PlanResult<CorePlacement> core;
+        private final CorePlacement placement;
+        private final List<SlotObservation> observations;
+        private final List<PlanResult<LightDecision>> decisions;
+
+        Run(SystemModel model, PlanResult<CorePlacement> core, CorePlacement placement, List<SlotObservation> observations,
+                List<PlanResult<LightDecision>> decisions) {
+            this.model = model;
+            this.core = core;
+            this.placement = placement;
+            this.observations = observations;
+            this.decisions = decisions;
+        }
+
+        /** The core planner's result, or null for a planner without core placement. */
+        public PlanResult<CorePlacement> core() {
+            return core;
+        }
+
+        /** The core placement in force (empty when none). */
+        public CorePlacement placement() {
+            return placement;
+        }
+
+        /** The light decisions, one per slot. */
+        public List<PlanResult<LightDecision>> decisions() {
+            return decisions;
+        }
+
+        /** The observation each decision was made on. */
+        public List<SlotObservation> observations() {
+            return observations;
+        }
+
+        /** The last slot's decision (fails when it has no plan). */
+        public LightDecision lastDecision() {
+            return decisions.get(decisions.size() - 1).plan()
+                    .orElseThrow(() -> new AssertionError("the last slot has no decision: " + decisions.get(decisions.size() - 1).reasons()));
+        }
+
+        /** The core result is a feasible plan. */
+        public Run assertCorePlanned() {
+            if (!(core instanceof PlanResult.Planned)) {
+                throw new AssertionError("core placement is not planned: " + (core == null ? "no core planner" : core.reasons()));
+            }
+            return this;
+        }
+
+        /** Every light decision keeps each node within its residual capacity. */
+        public Run assertWithinCapacity() {
+            for (int t = 0; t < decisions.size(); t++) {
+                LightDecision d = decisions.get(t).plan().orElse(null);
+                if (d == null) {
+                    continue;
+                }
+                Map<String, ResourceVector> use = new HashMap<>();
+                d.allocations().forEach(a -> use.merge(a.node(), model.service(a.service()).demand().times(a.instances()),
+                        ResourceVector::plus));
+                for (Map.Entry<String, ResourceVector> e : use.entrySet()) {
+                    NodeObservation n = observations.get(t).node(e.getKey());
+                    if (n == null || !n.online() || !e.getValue().fitsIn(n.residual())) {
+                        throw new AssertionError("slot " + t + ": node " + e.getKey() + " gets " + e.getValue() + " of "
+                                + (n == null ? "nothing (unknown node)" : n.online() ? n.residual() : "nothing (offline)"));
+                    }
+                }
+            }
+            return this;
+        }
+
+        /** The last decision routes every stage of every task type somewhere. */
+        public Run assertEveryStageRouted() {
+            LightDecision d = lastDecision();
+            for (var t : model.taskTypes()) {
+                for (var st : t.stages()) {
+                    boolean routed = d.routing().routes().stream().anyMatch(r -> r.taskType().equals(t.id()) && r.stage().equals(st.id()));
+                    if (!routed) {
+                        throw new AssertionError("stage " + t.id() + "/" + st.id() + " has no route; notes: " + decisions.get(decisions.size() - 1).reasons());
+                    }
+                }
+            }
+            return this;
+        }
+    }
+}

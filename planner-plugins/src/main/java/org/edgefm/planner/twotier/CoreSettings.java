@@ -1,0 +1,141 @@
+package org.edgefm.planner.twotier;
+
+import java.util.List;
+import java.util.Locale;
+import org.edgefm.api.ConfigException;
+import org.edgefm.api.spi.ConfigKey;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.planner.latency.LatencyModel;
+import org.edgefm.planner.latency.NetworkPaths;
+
+/**
+ * Settings of the core-placement planners ({@code sparse-ip} and the core baselines), read from
+ * {@link PlannerConfig} and validated; every reconstruction is a key with {@code assumption = true}.
+ *
+ * @param xi               ξ of eq. (14)
+ * @param beta             β of the exponential-decay apportioning of {@code z̃}, per ms
+ * @param qosScore         {@code slack} or {@code exp}
+ * @param demandMode       {@code concurrent} (λ·a/f, Little's law) or {@code per-slot} (λ·Δt)
+ * @param slotMs           Δt used by {@code per-slot}
+ * @param headroom         multiplier on the estimated demand
+ * @param sparsity         the sparsity reading
+ * @param minNodes         S_min
+ * @param maxNodes         S_max
+ * @param maxTypesPerNode  S
+ * @param capacityMode     how C1 is read
+ * @param solver           OR-Tools backend
+ * @param timeLimitMs      solver time limit, 0 = the host's budget
+ * @param relativeGap      relative MIP gap
+ * @param maxPerNode       cap on instances of one service on one node
+ * @param allLightCandidates true: light stages may run anywhere in the mean-value analysis
+ * @param kmPerMs          propagation speed l
+ * @param meanChannel      how {@code T̄} averages the channel
+ * @param leafInput        how leaves share the input
+ * @param seed             seed of the random baseline
+ */
+public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
+        CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
+        CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
+        int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
+        LatencyModel.LeafInput leafInput, long seed) {
+
+    /** Shared latency-model keys (all planners of this family). */
+    public static final List<ConfigKey> LATENCY_KEYS = List.of(
+            new ConfigKey("latency.propagation-km-per-ms", "200", "propagation speed l of eq. (2) in km/ms", true),
+            new ConfigKey("latency.mean-channel", "log-of-mean",
+                    "mean uplink in T̄: log-of-mean = log2(1+E[γ]), mean-of-log = E[log2(1+γ)]", true),
+            new ConfigKey("latency.leaf-input", "full", "input A_n per leaf of an in-tree: full or split", true));
+
+    /** The keys of the core planners, prefix {@code sparse-ip.}. */
+    public static final List<ConfigKey> KEYS = List.of(
+            new ConfigKey("sparse-ip.xi", "10", "ξ of eq. (14): cost units per unit of QoS score Q (Q is in [0,1])", true),
+            new ConfigKey("sparse-ip.beta", "0.1", "β of the exponential-decay apportioning of z̃ over nodes, per ms", true),
+            new ConfigKey("sparse-ip.qos-score", "slack", "Q: slack = rate-share-weighted deadline slack / D_n; exp = exp(-T̄/D_n)", true),
+            new ConfigKey("sparse-ip.demand-mode", "concurrent",
+                    "z̃ in C2: concurrent = λ·a_m/f_m busy instances (Little); per-slot = λ·Δt tasks per slot", true),
+            new ConfigKey("sparse-ip.slot-ms", "100", "Δt in ms for demand-mode per-slot", true),
+            new ConfigKey("sparse-ip.demand-headroom", "1.25", "multiplier on Σ_v z̃_{v,m} in C2 (1 = the mean)", true),
+            new ConfigKey("sparse-ip.sparsity", "diversity", "sparsity reading: diversity, isolation, both or none", true),
+            new ConfigKey("sparse-ip.min-nodes", "2", "S_min: distinct nodes per core service (diversity)", true),
+            new ConfigKey("sparse-ip.max-nodes", "4", "S_max: distinct nodes per core service (diversity)", true),
+            new ConfigKey("sparse-ip.max-types-per-node", "1", "S: core service types per node (isolation)", true),
+            new ConfigKey("sparse-ip.capacity", "aggregate",
+                    "C1: aggregate = Σ_m r_m x_{v,m} <= R_v (eq. 8); per-service = r_m x_{v,m} <= R_v as printed", true),
+            new ConfigKey("sparse-ip.solver", "SCIP", "OR-Tools MIP backend: SCIP, CP_SAT or CBC", false),
+            new ConfigKey("sparse-ip.time-limit-ms", "0", "solver time limit in ms; 0 = the host's time budget", false),
+            new ConfigKey("sparse-ip.relative-gap", "0.0001", "relative MIP gap at which the solver may stop", false),
+            new ConfigKey("sparse-ip.max-instances-per-node", "64", "upper bound of x_{v,m}", false),
+            new ConfigKey("sparse-ip.light-candidates", "origin-and-servers",
+                    "nodes light stages may use in the mean-value analysis: origin-and-servers or all", true),
+            new ConfigKey("sparse-ip.seed", "1", "seed of the random-core baseline", false));
+
+    /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
+    public static CoreSettings from(PlannerConfig c) {
+        double xi = nonNegative(c, "sparse-ip.xi", 10);
+        double beta = nonNegative(c, "sparse-ip.beta", 0.1);
+        String q = c.getChoice("sparse-ip.qos-score", "slack", "slack", "exp");
+        String dm = c.getChoice("sparse-ip.demand-mode", "concurrent", "concurrent", "per-slot");
+        double slot = positive(c, "sparse-ip.slot-ms", 100);
+        double head = positive(c, "sparse-ip.demand-headroom", 1.25);
+        CorePlacementProblem.Sparsity sp = CorePlacementProblem.Sparsity.valueOf(
+                c.getChoice("sparse-ip.sparsity", "diversity", "diversity", "isolation", "both", "none").toUpperCase(Locale.ROOT));
+        int smin = c.getInt("sparse-ip.min-nodes", 2);
+        int smax = c.getInt("sparse-ip.max-nodes", 4);
+        int s = c.getInt("sparse-ip.max-types-per-node", 1);
+        if (smin < 1) {
+            throw new ConfigException("sparse-ip.min-nodes: " + smin + " (expected: >= 1)");
+        }
+        if (smax < smin) {
+            throw new ConfigException("sparse-ip.max-nodes: " + smax + " (expected: >= sparse-ip.min-nodes = " + smin + ")");
+        }
+        if (s < 1) {
+            throw new ConfigException("sparse-ip.max-types-per-node: " + s + " (expected: >= 1)");
+        }
+        CorePlacementProblem.CapacityMode cm = c.getChoice("sparse-ip.capacity", "aggregate", "aggregate", "per-service")
+                .equals("aggregate") ? CorePlacementProblem.CapacityMode.AGGREGATE : CorePlacementProblem.CapacityMode.PER_SERVICE;
+        String solver = c.getChoice("sparse-ip.solver", "SCIP", "SCIP", "CP_SAT", "CBC");
+        int limit = c.getInt("sparse-ip.time-limit-ms", 0);
+        if (limit < 0) {
+            throw new ConfigException("sparse-ip.time-limit-ms: " + limit + " (expected: >= 0)");
+        }
+        double gap = nonNegative(c, "sparse-ip.relative-gap", 1e-4);
+        int cap = c.getInt("sparse-ip.max-instances-per-node", 64);
+        if (cap < 1) {
+            throw new ConfigException("sparse-ip.max-instances-per-node: " + cap + " (expected: >= 1)");
+        }
+        boolean all = c.getChoice("sparse-ip.light-candidates", "origin-and-servers", "origin-and-servers", "all").equals("all");
+        long seed = c.getInt("sparse-ip.seed", 1);
+        return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
+                kmPerMs(c), meanChannel(c), leafInput(c), seed);
+    }
+
+    static double kmPerMs(PlannerConfig c) {
+        return positive(c, "latency.propagation-km-per-ms", NetworkPaths.DEFAULT_KM_PER_MS);
+    }
+
+    static LatencyModel.MeanChannel meanChannel(PlannerConfig c) {
+        return c.getChoice("latency.mean-channel", "log-of-mean", "log-of-mean", "mean-of-log").equals("log-of-mean")
+                ? LatencyModel.MeanChannel.LOG_OF_MEAN : LatencyModel.MeanChannel.MEAN_OF_LOG;
+    }
+
+    static LatencyModel.LeafInput leafInput(PlannerConfig c) {
+        return c.getChoice("latency.leaf-input", "full", "full", "split").equals("full")
+                ? LatencyModel.LeafInput.FULL : LatencyModel.LeafInput.SPLIT;
+    }
+
+    static double positive(PlannerConfig c, String key, double def) {
+        double v = c.getDouble(key, def);
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new ConfigException(key + ": " + v + " (expected: > 0)");
+        }
+        return v;
+    }
+
+    static double nonNegative(PlannerConfig c, String key, double def) {
+        double v = c.getDouble(key, def);
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new ConfigException(key + ": " + v + " (expected: >= 0)");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,133 @@
+package org.edgefm.planner.twotier;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.edgefm.api.model.RateModel;
+import org.edgefm.api.model.ServiceSpec;
+
+/**
+ * Tier 2 of paper 1 for one pair (reconstruction, papers.md 1.5). The service {@code S(x, y)} is
+ * the arrival rate that passes the statistical deadline check
+ * ({@link EffectiveCapacity#admissibleRateGamma}, or the empirical EC from measured samples). Per
+ * slot the pair minimises, lexicographically, first the uncovered expected demand
+ * {@code max(0, λ − S)} (eq. (11) in rate form), then the drift-plus-penalty
+ * {@code V·C^lt(x, y) − H·min((S − λ)⁺Δt, H)} where {@code C^lt} is eq. (7) with the scale-up-only
+ * instantiation price and {@code H} the virtual queue
+ * {@code H(t+1) = max(H(t) + z(t) − S(t)Δt, 0)} (at least the observed queue), which drains
+ * backlog that the expected demand did not foresee.
+ */
+public final class EcLyapunovSizer implements Sizer {
+    private static final double COVER_WEIGHT = 1e6;
+    private final LightSettings s;
+    private final Map<String, Double> queues = new HashMap<>();
+
+    /** A sizer with its own virtual queues. */
+    public EcLyapunovSizer(LightSettings settings) {
+        this.s = settings;
+    }
+
+    @Override
+    public Ladder ladder(Input in) {
+        ServiceSpec svc = in.service();
+        int xmax = Math.min(in.maxX(), s.maxInstances());
+        double dt = s.ecIntervalMs() > 0 ? s.ecIntervalMs() : in.slotMs();
+        double speed = in.node().speedFactor();
+        double meanRate = svc.rate().mean() * speed;
+        double h = in.queue();
+        double backlog = h + in.lambda() * in.slotMs();
+        boolean empirical = in.samples().length >= s.minSamples();
+        int[] bestY = new int[xmax + 1];
+        double[] value = new double[xmax + 1];
+        double[] cap = new double[xmax + 1];
+        boolean[] risk = new boolean[xmax + 1];
+        int last = xmax;
+        for (int x = 1; x <= xmax; x++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int y = 1; y <= s.maxParallelism(); y++) {
+                double perTaskMs = svc.workloadMb() * Math.pow(y, s.alpha()) / meanRate;
+                double delay = in.budgetMs() - perTaskMs;
+                if (delay <= 0) {
+                    break;
+                }
+                double c = admissibleTasksPerMs(svc, x, y, delay, dt, speed, empirical, in);
+                double v = value(svc, x, y, c, in, h);
+                if (v < best - 1e-12) {
+                    best = v;
+                    bestY[x] = y;
+                    cap[x] = c;
+                }
+            }
+            if (best == Double.POSITIVE_INFINITY) {
+                // no parallelism meets the deadline statistically: serve at y = 1 on the mean, flagged
+                risk[x] = true;
+                bestY[x] = 1;
+                cap[x] = x * meanRate / svc.workloadMb();
+                best = value(svc, x, 1, cap[x], in, h);
+            }
+            value[x] = best;
+            if (cap[x] * in.slotMs() >= backlog) {
+                last = x;
+                break;
+            }
+        }
+        if (last < xmax) {
+            return new Ladder(java.util.Arrays.copyOf(bestY, last + 1), java.util.Arrays.copyOf(value, last + 1),
+                    java.util.Arrays.copyOf(cap, last + 1), java.util.Arrays.copyOf(risk, last + 1));
+        }
+        return new Ladder(bestY, value, cap, risk);
+    }
+
+    /** Coverage of the expected demand first (weight W), then {@code V·C − H·min((S − λ)⁺Δt, H)}. */
+    private double value(ServiceSpec svc, int x, int y, double capacity, Input in, double h) {
+        double cover = Math.min(capacity, in.lambda()) * in.slotMs();
+        double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h);
+        return -COVER_WEIGHT * cover + s.v() * Sizer.cost(svc, x, y, in.prevX(), s.parallelismTimesY()) - h * extra;
+    }
+
+    private double admissibleTasksPerMs(ServiceSpec svc, int x, int y, double delayMs, double dt, double speed,
+            boolean empirical, Input in) {
+        // an instance at parallelism y serves y tasks at f/y^α each: aggregate rate f·y^(1-α)
+        double gain = Math.pow(y, 1 - s.alpha());
+        double mbPerMs;
+        if (empirical) {
+            // samples are per-task rates at parallelism samplesY: the instance rate is sample·samplesY^α
+            double factor = Math.pow(Math.max(1, in.samplesY()), s.alpha()) * gain;
+            mbPerMs = EffectiveCapacity.admissibleRateEmpirical(in.samples(), factor, x, s.epsilon(), delayMs, dt);
+        } else if (svc.rate() instanceof RateModel.Gamma g) {
+            mbPerMs = EffectiveCapacity.admissibleRateGamma(g.shape(), g.scale() * speed * gain, x, s.epsilon(), delayMs, dt);
+        } else if (svc.rate() instanceof RateModel.Empirical e) {
+            mbPerMs = EffectiveCapacity.admissibleRateEmpirical(e.samples(), speed * gain, x, s.epsilon(), delayMs, dt);
+        } else {
+            // deterministic: EC equals the rate; the deadline check reduces to the mean
+            mbPerMs = x * svc.rate().mean() * speed * gain;
+        }
+        return mbPerMs / svc.workloadMb();
+    }
+
+    @Override
+    public void commit(String node, String service, double arrivalsInSlot, double capacityPerMs, double slotMs) {
+        String k = node + "|" + service;
+        double h = queues.getOrDefault(k, 0.0);
+        // virtual queue: H(t+1) = max(H(t) + z(t) − S(t)·Δt, 0)
+        double next = Math.max(0, h + arrivalsInSlot - capacityPerMs * slotMs);
+        if (next == 0) {
+            queues.remove(k);
+        } else {
+            queues.put(k, next);
+        }
+    }
+
+    /** Raises a pair's virtual queue to at least the backlog an agent reports. */
+    @Override
+    public void observeBacklog(String node, String service, double queueLength) {
+        String k = node + "|" + service;
+        if (queueLength > queues.getOrDefault(k, 0.0)) {
+            queues.put(k, queueLength);
+        }
+    }
+
+    @Override
+    public double queue(String node, String service) {
+        return queues.getOrDefault(node + "|" + service, 0.0);
+    }
+}

@@ -1,0 +1,638 @@
+package org.edgefm.planner.twotier;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.NodeKind;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.Resource;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.spi.LightServiceController;
+import org.edgefm.api.spi.NodeObservation;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.Reason;
+import org.edgefm.api.spi.Route;
+import org.edgefm.api.spi.RoutingTable;
+import org.edgefm.api.spi.ServiceAllocation;
+import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.api.spi.SlotObservation;
+import org.edgefm.api.spi.WeightedTarget;
+import org.edgefm.planner.latency.LatencyModel;
+import org.edgefm.planner.latency.MeanValueRouting;
+import org.edgefm.planner.latency.NetworkPaths;
+
+/**
+ * The per-slot light-service controller shared by {@code ec-lyapunov} and the light baselines:
+ * attributes each stream's demand to candidate nodes per stage, sizes every (node, service) pair
+ * with a {@link Sizer}, resolves each node's residual capacity greedily (largest objective gain per
+ * unit of bottleneck resource first), re-routes what a node could not take to the next candidate,
+ * and emits allocations plus routes for every stage of every task type (core stages included).
+ *
+ * <p>Per slot it costs {@code O(P·x_max·y_max + P log P)} for {@code P} (node, service) pairs with
+ * demand, times {@code 1 + spill-rounds}; the mean-value routing analysis is redone only when the
+ * core placement or the set of usable nodes changes.
+ */
+public final class LightEngine implements LightServiceController {
+    /** How candidate nodes of a light stage are ordered. */
+    public enum Ranking {
+        /** By mean end-to-end latency through the node (paper 1's network awareness). */
+        MEAN_LATENCY,
+        /** The origin first, then the least-loaded (largest residual) nodes. */
+        NEAREST_THEN_LEAST_LOADED,
+        /** A fresh random order every slot. */
+        RANDOM,
+        /** Cloud nodes only, by mean latency. */
+        CLOUD_ONLY
+    }
+
+    private final LightSettings s;
+    private final Sizer sizer;
+    private final Ranking ranking;
+    private final java.util.SplittableRandom random;
+    private Cache cache;
+    private final Map<String, Integer> previousX = new HashMap<>();
+
+    /**
+     * @param settings the settings
+     * @param sizer    how pairs are sized
+     * @param ranking  how light-stage candidates are ordered
+     */
+    public LightEngine(LightSettings settings, Sizer sizer, Ranking ranking) {
+        this.s = settings;
+        this.sizer = sizer;
+        this.ranking = ranking;
+        this.random = new java.util.SplittableRandom(settings.seed());
+    }
+
+    /** The sizer (tests read its virtual queues). */
+    public Sizer sizer() {
+        return sizer;
+    }
+
+    private record StreamKey(String origin, String type) {
+    }
+
+    /** Per (core placement, usable nodes): the mean-value analyses and candidates. */
+    private static final class Cache {
+        final SystemModel model;
+        final CorePlacement placement;
+        final Set<String> unusable;
+        final NetworkPaths paths;
+        final LatencyModel latency;
+        final Map<StreamKey, MeanValueRouting> routing = new HashMap<>();
+
+        Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s) {
+            this.model = model;
+            this.placement = placement;
+            this.unusable = unusable;
+            this.paths = new NetworkPaths(model.topology(), s.kmPerMs(), unusable);
+            this.latency = new LatencyModel(model, paths, s.meanChannel(), s.leafInput());
+        }
+    }
+
+    private static final class Pair {
+        final int node;
+        final ServiceSpec service;
+        double lambda;
+        double budget = Double.POSITIVE_INFINITY;
+        final List<Contribution> owners = new ArrayList<>();
+        Sizer.Ladder ladder;
+        int x;
+
+        Pair(int node, ServiceSpec service) {
+            this.node = node;
+            this.service = service;
+        }
+    }
+
+    /** A stream's share of one stage at its rank-th candidate. */
+    private static final class Contribution {
+        final StreamKey stream;
+        final String stage;
+        final int rank;
+        double share;
+
+        Contribution(StreamKey stream, String stage, int rank, double share) {
+            this.stream = stream;
+            this.stage = stage;
+            this.rank = rank;
+            this.share = share;
+        }
+    }
+
+    @Override
+    public PlanResult<LightDecision> decide(SlotObservation obs) {
+        List<Reason> notes = new ArrayList<>();
+        SystemModel model = obs.model();
+        Map<String, NodeSpec> nodes = model.topology().nodesById();
+
+        // 1. usable nodes: online, with fresh telemetry
+        double staleAfter = s.staleAfterMs() > 0 ? s.staleAfterMs() : 3 * obs.slotMs();
+        Set<String> unusable = new HashSet<>();
+        Map<String, ResourceVector> residual = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        for (NodeSpec n : model.topology().nodes()) {
+            NodeObservation o = obs.node(n.id());
+            if (o == null) {
+                missing.add(n.id());
+                unusable.add(n.id());
+            } else if (!o.online()) {
+                unusable.add(n.id());
+            } else if (o.telemetryAgeMs() != null && o.telemetryAgeMs() > staleAfter) {
+                stale.add(n.id() + " (" + Math.round(o.telemetryAgeMs()) + " ms)");
+                unusable.add(n.id());
+            } else {
+                residual.put(n.id(), o.residual());
+            }
+        }
+        if (!missing.isEmpty()) {
+            notes.add(new Reason("missing-node-metrics", "no observation for " + String.join(", ", missing)
+                    + "; treated as unavailable"));
+        }
+        if (!stale.isEmpty()) {
+            notes.add(new Reason("stale-metrics", "telemetry older than " + Math.round(staleAfter) + " ms from "
+                    + String.join(", ", stale) + "; treated as unavailable"));
+        }
+        if (residual.isEmpty()) {
+            notes.add(new Reason("no-usable-node", "no node is online with fresh telemetry; nothing can be allocated"));
+            return PlanResult.infeasible(notes, new LightDecision(obs.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));
+        }
+        if (ranking == Ranking.CLOUD_ONLY && residual.keySet().stream().noneMatch(id -> nodes.get(id).kind() == NodeKind.CLOUD)) {
+            notes.add(new Reason("no-cloud-node", "the scenario has no usable node of kind cloud"));
+            return PlanResult.infeasible(notes, new LightDecision(obs.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));
+        }
+        if (cache == null || cache.model != model || !cache.placement.equals(obs.corePlacement()) || !cache.unusable.equals(unusable)) {
+            cache = new Cache(model, obs.corePlacement(), unusable, s);
+        }
+        NetworkPaths paths = cache.paths;
+
+        // 2. demand per stream (origin device, task type)
+        Map<StreamKey, Double> rates = streamRates(obs, model, notes);
+
+        // 3. candidates per (stream, stage)
+        Map<StreamKey, Map<String, int[]>> cands = new LinkedHashMap<>();
+        for (StreamKey k : rates.keySet()) {
+            MeanValueRouting r = routing(k, model);
+            if (r == null) {
+                continue;
+            }
+            Map<String, int[]> perStage = new LinkedHashMap<>();
+            for (Stage st : model.taskType(k.type()).stages()) {
+                perStage.put(st.id(), rank(r, st, k, residual, model));
+            }
+            cands.put(k, perStage);
+        }
+
+        // 4. attribution, sizing, node resolution, spill
+        Map<String, ServiceSpec> services = model.servicesById();
+        List<Contribution> contributions = new ArrayList<>();
+        for (Map.Entry<StreamKey, Map<String, int[]>> e : cands.entrySet()) {
+            for (Stage st : model.taskType(e.getKey().type()).stages()) {
+                if (services.get(st.service()).kind() == ServiceKind.LIGHT && e.getValue().get(st.id()).length > 0) {
+                    contributions.add(new Contribution(e.getKey(), st.id(), 0, 1.0));
+                }
+            }
+        }
+        Map<Long, Pair> pairs = Map.of();
+        for (int round = 0; round <= s.spillRounds(); round++) {
+            pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths);
+            List<Contribution> moved = spill(pairs, cands);
+            if (moved.isEmpty()) {
+                break;
+            }
+            contributions = merge(contributions, moved);
+            if (round == s.spillRounds()) {
+                pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths);
+            }
+        }
+
+        // 5. virtual queues, allocations, notes
+        List<ServiceAllocation> allocations = new ArrayList<>();
+        Map<String, Double> unserved = new TreeMap<>();
+        Set<String> atRisk = new java.util.TreeSet<>();
+        Set<String> decided = new HashSet<>();
+        for (Pair p : pairs.values()) {
+            String node = paths.node(p.node).id();
+            double capacity = p.x > 0 ? p.ladder.capacity()[p.x] : 0;
+            ServiceObservation so = obs.service(node, p.service.id());
+            double arrivals = so != null ? so.arrivals() : p.lambda * obs.slotMs();
+            sizer.commit(node, p.service.id(), arrivals, capacity, obs.slotMs());
+            decided.add(node + "|" + p.service.id());
+            if (p.x > 0) {
+                allocations.add(new ServiceAllocation(node, p.service.id(), p.x, p.ladder.y()[p.x]));
+                previousX.put(node + "|" + p.service.id(), p.x);
+                if (p.ladder.atRisk()[p.x]) {
+                    atRisk.add(p.service.id() + "@" + node);
+                }
+            } else {
+                previousX.remove(node + "|" + p.service.id());
+            }
+            if (p.lambda - capacity > 1e-9) {
+                unserved.merge(p.service.id(), p.lambda - capacity, Double::sum);
+            }
+        }
+        previousX.keySet().removeIf(k -> !decided.contains(k));
+        allocations.sort(java.util.Comparator.comparing(ServiceAllocation::node).thenComparing(ServiceAllocation::service));
+        if (!unserved.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            unserved.forEach((m, r) -> b.append(b.length() == 0 ? "" : ", ").append(m)
+                    .append(String.format(Locale.ROOT, " %.4f tasks/ms", r)));
+            notes.add(new Reason("unserved-demand", "capacity short of the expected demand: " + b));
+        }
+        if (!atRisk.isEmpty()) {
+            notes.add(new Reason("deadline-at-risk", "no parallelism passes the statistical deadline check for "
+                    + String.join(", ", atRisk) + "; sized on the mean"));
+        }
+
+        // 6. routing for every stage of every task type
+        RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), paths, unusable, notes);
+        return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
+    }
+
+    private MeanValueRouting routing(StreamKey k, SystemModel model) {
+        return cache.routing.computeIfAbsent(k, key -> {
+            NetworkPaths paths = cache.paths;
+            int origin = paths.indexOf(key.origin());
+            if (origin < 0 || paths.isExcluded(origin)) {
+                return null;
+            }
+            TaskType t = model.taskType(key.type());
+            double uplink = 0;
+            int n = 0;
+            for (UserSpec u : model.users()) {
+                if (u.node().equals(key.origin())) {
+                    uplink += cache.latency.meanUplinkMs(u, t);
+                    n++;
+                }
+            }
+            uplink = n == 0 ? 0 : uplink / n;
+            return MeanValueRouting.analyse(cache.latency, t, origin, uplink, st -> candidates(st, origin, model));
+        });
+    }
+
+    private int[] candidates(Stage st, int origin, SystemModel model) {
+        NetworkPaths paths = cache.paths;
+        ServiceSpec svc = model.service(st.service());
+        List<Integer> out = new ArrayList<>();
+        if (svc.kind() == ServiceKind.CORE) {
+            for (String host : cache.placement.nodesHosting(svc.id())) {
+                int v = paths.indexOf(host);
+                if (v >= 0 && !paths.isExcluded(v)) {
+                    out.add(v);
+                }
+            }
+        } else {
+            Set<String> coreHosts = new HashSet<>();
+            cache.placement.assignments().forEach(a -> coreHosts.add(a.node()));
+            for (int v = 0; v < paths.size(); v++) {
+                NodeSpec n = paths.node(v);
+                if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
+                    continue;
+                }
+                boolean ok = switch (ranking) {
+                    case CLOUD_ONLY -> n.kind() == NodeKind.CLOUD;
+                    default -> s.allLightCandidates() || v == origin || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
+                };
+                if (ok) {
+                    out.add(v);
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The ordered candidate node indices of one stage for one stream (top K). */
+    private int[] rank(MeanValueRouting r, Stage st, StreamKey k, Map<String, ResourceVector> residual, SystemModel model) {
+        int[] cand = r.candidates(st.id());
+        int[] byLatency = r.ranked(st.id());
+        int[] nodesRanked = new int[byLatency.length];
+        for (int i = 0; i < byLatency.length; i++) {
+            nodesRanked[i] = cand[byLatency[i]];
+        }
+        ServiceSpec svc = model.service(st.service());
+        if (svc.kind() == ServiceKind.CORE) {
+            return nodesRanked;
+        }
+        NetworkPaths paths = cache.paths;
+        int[] ordered = nodesRanked;
+        if (ranking == Ranking.NEAREST_THEN_LEAST_LOADED) {
+            int origin = paths.indexOf(k.origin());
+            Integer[] boxed = Arrays.stream(nodesRanked).boxed().toArray(Integer[]::new);
+            Arrays.sort(boxed, (a, b) -> {
+                if (a == origin || b == origin) {
+                    return a == origin ? (b == origin ? 0 : -1) : 1;
+                }
+                return Double.compare(load(residual, paths.node(b).id()), load(residual, paths.node(a).id()));
+            });
+            ordered = Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+        } else if (ranking == Ranking.RANDOM) {
+            ordered = nodesRanked.clone();
+            for (int i = ordered.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = ordered[i];
+                ordered[i] = ordered[j];
+                ordered[j] = t;
+            }
+        }
+        return Arrays.copyOf(ordered, Math.min(ordered.length, s.candidates()));
+    }
+
+    private static double load(Map<String, ResourceVector> residual, String node) {
+        ResourceVector r = residual.get(node);
+        return r == null ? -1 : r.get(Resource.CPU) + r.get(Resource.GPU);
+    }
+
+    private Map<StreamKey, Double> streamRates(SlotObservation obs, SystemModel model, List<Reason> notes) {
+        Map<String, String> userNode = new HashMap<>();
+        for (UserSpec u : model.users()) {
+            userNode.put(u.id(), u.node());
+        }
+        Set<String> typeIds = new HashSet<>();
+        model.taskTypes().forEach(t -> typeIds.add(t.id()));
+        List<DemandEstimate> d = obs.arrivals();
+        if (d.isEmpty()) {
+            List<DemandEstimate> declared = new ArrayList<>();
+            for (Demand w : model.workload()) {
+                declared.add(new DemandEstimate(w.user(), w.taskType(), w.arrivals().meanRatePerMs()));
+            }
+            d = declared;
+            if (obs.slot() > 0 && !declared.isEmpty()) {
+                notes.add(new Reason("missing-arrivals", "no arrival counts in this slot; using the declared workload"));
+            }
+        }
+        Map<StreamKey, Double> rates = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (DemandEstimate de : d) {
+            String node = userNode.get(de.user());
+            if (node == null || !typeIds.contains(de.taskType())) {
+                unknown.add(de.user() + "/" + de.taskType());
+                continue;
+            }
+            if (de.ratePerMs() > 0) {
+                rates.merge(new StreamKey(node, de.taskType()), de.ratePerMs(), Double::sum);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            notes.add(new Reason("unknown-demand", "arrivals for unknown user/task type ignored: " + String.join(", ", unknown)));
+        }
+        return rates;
+    }
+
+    private Map<Long, Pair> allocate(SlotObservation obs, SystemModel model, Map<String, ServiceSpec> services,
+            Map<StreamKey, Map<String, int[]>> cands, Map<StreamKey, Double> rates, List<Contribution> contributions,
+            Map<String, ResourceVector> residual, NetworkPaths paths) {
+        Map<Long, Pair> pairs = new LinkedHashMap<>();
+        Map<String, Integer> serviceIndex = new HashMap<>();
+        for (ServiceSpec sv : model.services()) {
+            serviceIndex.put(sv.id(), serviceIndex.size());
+        }
+        for (Contribution c : contributions) {
+            int[] cs = cands.get(c.stream).get(c.stage);
+            if (c.rank >= cs.length || c.share <= 0) {
+                continue;
+            }
+            int v = cs[c.rank];
+            TaskType t = model.taskType(c.stream.type());
+            Stage st = t.stage(c.stage);
+            ServiceSpec svc = services.get(st.service());
+            long key = ((long) v << 20) | serviceIndex.get(svc.id());
+            Pair p = pairs.computeIfAbsent(key, k -> new Pair(v, svc));
+            p.lambda += rates.get(c.stream) * c.share;
+            p.owners.add(c);
+            MeanValueRouting r = routing(c.stream, model);
+            int j = indexOf(r.candidates(c.stage), v);
+            // mean-value budget left for this stage: D_n − d^pr − (best mean time from here to the sink)
+            double budget = t.deadlineMs() - r.preceding(c.stage, j) - r.toSink(c.stage, j);
+            p.budget = Math.min(p.budget, budget);
+        }
+        // size each pair, then resolve each node's residual capacity greedily
+        Map<Integer, List<Pair>> byNode = new HashMap<>();
+        for (Pair p : pairs.values()) {
+            String node = paths.node(p.node).id();
+            ServiceObservation so = obs.service(node, p.service.id());
+            if (so != null) {
+                sizer.observeBacklog(node, p.service.id(), so.queueLength());
+            }
+            ResourceVector res = residual.get(node);
+            int maxX = res == null ? 0 : Math.min(s.maxInstances(), p.service.demand().copiesFittingIn(res));
+            double[] samples = so == null ? new double[0] : so.rateSamplesMbPerMs();
+            int sy = so == null ? 1 : Math.max(1, so.parallelism());
+            p.ladder = sizer.ladder(new Sizer.Input(paths.node(p.node), p.service, p.lambda, p.budget,
+                    previousX.getOrDefault(node + "|" + p.service.id(), 0), sizer.queue(node, p.service.id()), obs.slotMs(),
+                    samples, sy, maxX));
+            byNode.computeIfAbsent(p.node, k -> new ArrayList<>()).add(p);
+        }
+        for (Map.Entry<Integer, List<Pair>> e : byNode.entrySet()) {
+            resolveNode(residual.get(paths.node(e.getKey()).id()), e.getValue());
+        }
+        return pairs;
+    }
+
+    /**
+     * Greedy resolution of one node's resources (papers.md 1.5): repeatedly give one more instance to
+     * the pair whose objective drops most per unit of its bottleneck resource share, while it fits.
+     */
+    static void resolveNode(ResourceVector residual, List<Pair> pairs) {
+        if (residual == null) {
+            return;
+        }
+        ResourceVector used = ResourceVector.ZERO;
+        for (Pair p : pairs) {
+            p.x = 0;
+        }
+        while (true) {
+            Pair best = null;
+            double bestScore = 0;
+            for (Pair p : pairs) {
+                if (p.x + 1 >= p.ladder.value().length) {
+                    continue;
+                }
+                double base = p.x == 0 ? 0 : p.ladder.value()[p.x];
+                double gain = base - p.ladder.value()[p.x + 1];
+                if (gain <= 1e-12 || !used.plus(p.service.demand()).fitsIn(residual)) {
+                    continue;
+                }
+                double score = gain / Math.max(1e-9, bottleneck(p.service.demand(), residual));
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = p;
+                }
+            }
+            if (best == null) {
+                return;
+            }
+            best.x++;
+            used = used.plus(best.service.demand());
+        }
+    }
+
+    private static double bottleneck(ResourceVector demand, ResourceVector residual) {
+        double b = 0;
+        for (Resource k : Resource.values()) {
+            double d = demand.get(k);
+            if (d > 0) {
+                b = Math.max(b, d / Math.max(1e-9, residual.get(k)));
+            }
+        }
+        return b;
+    }
+
+    /** Moves the share a pair could not serve to each owner's next candidate. */
+    private static List<Contribution> spill(Map<Long, Pair> pairs, Map<StreamKey, Map<String, int[]>> cands) {
+        List<Contribution> moved = new ArrayList<>();
+        for (Pair p : pairs.values()) {
+            double cap = p.x > 0 ? p.ladder.capacity()[p.x] : 0;
+            if (p.lambda <= 0 || cap >= p.lambda - 1e-12) {
+                continue;
+            }
+            double fraction = 1 - cap / p.lambda;
+            for (Contribution c : p.owners) {
+                if (c.rank + 1 < cands.get(c.stream).get(c.stage).length) {
+                    double m = c.share * fraction;
+                    c.share -= m;
+                    moved.add(new Contribution(c.stream, c.stage, c.rank + 1, m));
+                }
+            }
+        }
+        return moved;
+    }
+
+    private static List<Contribution> merge(List<Contribution> a, List<Contribution> moved) {
+        Map<String, Contribution> m = new LinkedHashMap<>();
+        for (Contribution c : a) {
+            m.put(c.stream + "|" + c.stage + "|" + c.rank, c);
+        }
+        for (Contribution c : moved) {
+            Contribution old = m.get(c.stream + "|" + c.stage + "|" + c.rank);
+            if (old == null) {
+                m.put(c.stream + "|" + c.stage + "|" + c.rank, c);
+            } else {
+                old.share += c.share;
+            }
+        }
+        return new ArrayList<>(m.values());
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private RoutingTable routes(SystemModel model, Map<StreamKey, Map<String, int[]>> cands, List<Contribution> contributions,
+            CorePlacement placement, NetworkPaths paths, Set<String> unusable, List<Reason> notes) {
+        List<Route> routes = new ArrayList<>();
+        Map<String, Map<String, Double>> fallback = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> perStream = new LinkedHashMap<>();
+        for (Contribution c : contributions) {
+            int[] cs = cands.get(c.stream).get(c.stage);
+            if (c.rank < cs.length && c.share > 1e-12) {
+                String node = paths.node(cs[c.rank]).id();
+                perStream.computeIfAbsent(c.stream.origin() + "|" + c.stream.type() + "|" + c.stage, k -> new LinkedHashMap<>())
+                        .merge(node, c.share, Double::sum);
+            }
+        }
+        for (Map.Entry<StreamKey, Map<String, int[]>> e : cands.entrySet()) {
+            StreamKey k = e.getKey();
+            TaskType t = model.taskType(k.type());
+            MeanValueRouting r = routing(k, model);
+            for (Stage st : t.stages()) {
+                Map<String, Double> targets;
+                if (model.service(st.service()).kind() == ServiceKind.CORE) {
+                    targets = coreTargets(r, st, placement, paths);
+                } else {
+                    targets = perStream.getOrDefault(k.origin() + "|" + k.type() + "|" + st.id(), Map.of());
+                }
+                if (targets.isEmpty()) {
+                    continue;
+                }
+                List<WeightedTarget> w = weighted(targets);
+                if (w.isEmpty()) {
+                    continue;
+                }
+                routes.add(new Route(k.type(), st.id(), k.origin(), w));
+                Map<String, Double> fb = fallback.computeIfAbsent(k.type() + "|" + st.id(), x -> new LinkedHashMap<>());
+                targets.forEach((n, wt) -> fb.merge(n, wt, Double::sum));
+            }
+        }
+        List<String> unrouted = new ArrayList<>();
+        for (TaskType t : model.taskTypes()) {
+            for (Stage st : t.stages()) {
+                Map<String, Double> fb = fallback.get(t.id() + "|" + st.id());
+                if (fb == null && model.service(st.service()).kind() == ServiceKind.CORE) {
+                    // no demand seen for this type: route core stages to every usable host
+                    fb = new LinkedHashMap<>();
+                    for (var a : placement.assignments()) {
+                        if (a.service().equals(st.service()) && !unusable.contains(a.node())) {
+                            fb.merge(a.node(), (double) a.instances(), Double::sum);
+                        }
+                    }
+                }
+                List<WeightedTarget> w = fb == null ? List.of() : weighted(fb);
+                if (w.isEmpty()) {
+                    unrouted.add(t.id() + "/" + st.id());
+                    continue;
+                }
+                routes.add(new Route(t.id(), st.id(), null, w));
+            }
+        }
+        if (!unrouted.isEmpty()) {
+            notes.add(new Reason("unrouted-stage", "no serving node for " + String.join(", ", unrouted)
+                    + " (no demand or no usable host this slot)"));
+        }
+        return new RoutingTable(routes);
+    }
+
+    /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances. */
+    private Map<String, Double> coreTargets(MeanValueRouting r, Stage st, CorePlacement placement, NetworkPaths paths) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (r == null) {
+            return out;
+        }
+        int[] cand = r.candidates(st.id());
+        int[] ranked = r.ranked(st.id());
+        if (ranked.length == 0) {
+            return out;
+        }
+        double best = r.through(st.id(), ranked[0]);
+        for (int j : ranked) {
+            if (r.through(st.id(), j) <= best + s.coreRouteSlackMs()) {
+                String node = paths.node(cand[j]).id();
+                out.put(node, (double) placement.instances(node, st.service()));
+            }
+        }
+        return out;
+    }
+
+    private static List<WeightedTarget> weighted(Map<String, Double> m) {
+        double total = m.values().stream().mapToDouble(Double::doubleValue).sum();
+        List<WeightedTarget> out = new ArrayList<>();
+        m.forEach((n, w) -> {
+            if (w > 0) {
+                out.add(new WeightedTarget(n, w / total));
+            }
+        });
+        return out;
+    }
+}

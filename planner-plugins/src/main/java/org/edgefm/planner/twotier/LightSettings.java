@@ -1,0 +1,92 @@
+package org.edgefm.planner.twotier;
+
+import java.util.List;
+import org.edgefm.api.ConfigException;
+import org.edgefm.api.spi.ConfigKey;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.planner.latency.LatencyModel;
+
+/**
+ * Settings of the light-service controllers ({@code ec-lyapunov} and the light baselines).
+ *
+ * @param epsilon            ε: target delay-bound violation probability
+ * @param v                  V: Lyapunov cost weight
+ * @param maxParallelism     y_max
+ * @param maxInstances       x_max per (node, service) and slot
+ * @param alpha              per-task rate at parallelism y is {@code f / y^α}
+ * @param parallelismTimesY  true: {@code c^pl·x·y}; false: {@code c^pl·x} as printed in eq. (7)
+ * @param ecIntervalMs       Δt of the effective capacity, 0 = the slot length
+ * @param minSamples         measured rate samples needed to use the empirical EC
+ * @param staleAfterMs       telemetry older than this marks a node unavailable, 0 = 3 slots
+ * @param candidates         K: candidate nodes per stage and origin
+ * @param spillRounds        re-routing rounds for demand a node cannot take
+ * @param allLightCandidates light stages may use any node (else origin, servers, cloud and core hosts)
+ * @param coreRouteSlackMs   core hosts within this much of the best mean latency share a stage's traffic
+ * @param headroom           mean-demand multiplier of the mean-sized baselines
+ * @param seed               seed of the random baseline
+ * @param kmPerMs            propagation speed
+ * @param meanChannel        channel averaging in T̄
+ * @param leafInput          leaf input sharing
+ */
+public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
+        boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
+        boolean allLightCandidates, double coreRouteSlackMs, double headroom, long seed, double kmPerMs,
+        LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput) {
+
+    /** The keys of the light controllers. */
+    public static final List<ConfigKey> KEYS = List.of(
+            new ConfigKey("ec-lyapunov.epsilon", "0.05", "ε: allowed probability that a stage overruns its delay budget", true),
+            new ConfigKey("ec-lyapunov.v", "10", "V of drift-plus-penalty: weight of the cost (7) against the virtual queues", true),
+            new ConfigKey("ec-lyapunov.max-parallelism", "8", "y_max: highest parallelism level per instance", true),
+            new ConfigKey("ec-lyapunov.max-instances", "16", "x_max: most instances of one light service per node", false),
+            new ConfigKey("ec-lyapunov.parallelism-exponent", "0.7",
+                    "α: a task's rate at parallelism y is f/y^α (1 = processor sharing, no batching gain)", true),
+            new ConfigKey("ec-lyapunov.parallelism-cost", "x-times-y",
+                    "parallelism term of eq. (7): x-times-y = c^pl·x·y; x = c^pl·x as printed", true),
+            new ConfigKey("ec-lyapunov.ec-interval-ms", "0", "Δt of the effective capacity (i.i.d. service per interval); 0 = slot length", true),
+            new ConfigKey("ec-lyapunov.min-samples", "20", "measured rate samples needed before the empirical EC replaces the catalog's Gamma", false),
+            new ConfigKey("ec-lyapunov.stale-after-ms", "0", "telemetry older than this makes a node unavailable; 0 = three slots", false),
+            new ConfigKey("ec-lyapunov.candidates", "3", "K: candidate nodes per (origin, stage), best mean latency first", true),
+            new ConfigKey("ec-lyapunov.spill-rounds", "2", "rounds that re-route demand a node could not take to the next candidate", true),
+            new ConfigKey("ec-lyapunov.light-candidates", "origin-and-servers",
+                    "where light stages may run: origin-and-servers (origin, servers, cloud, core hosts) or all", true),
+            new ConfigKey("ec-lyapunov.core-route-slack-ms", "10",
+                    "core hosts within this many ms of the best mean latency share a core stage's traffic", true),
+            new ConfigKey("light.headroom", "1.0", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light and static-light", true),
+            new ConfigKey("light.seed", "1", "seed of random-light", false));
+
+    /** Reads and validates the settings. */
+    public static LightSettings from(PlannerConfig c) {
+        double eps = c.getDouble("ec-lyapunov.epsilon", 0.05);
+        if (!(eps > 0 && eps < 1)) {
+            throw new ConfigException("ec-lyapunov.epsilon: " + eps + " (expected: in (0, 1))");
+        }
+        double v = CoreSettings.nonNegative(c, "ec-lyapunov.v", 10);
+        int ymax = atLeast(c, "ec-lyapunov.max-parallelism", 8, 1);
+        int xmax = atLeast(c, "ec-lyapunov.max-instances", 16, 1);
+        double alpha = c.getDouble("ec-lyapunov.parallelism-exponent", 0.7);
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new ConfigException("ec-lyapunov.parallelism-exponent: " + alpha + " (expected: in [0, 1])");
+        }
+        boolean xy = c.getChoice("ec-lyapunov.parallelism-cost", "x-times-y", "x-times-y", "x").equals("x-times-y");
+        double dt = CoreSettings.nonNegative(c, "ec-lyapunov.ec-interval-ms", 0);
+        int minS = atLeast(c, "ec-lyapunov.min-samples", 20, 1);
+        double stale = CoreSettings.nonNegative(c, "ec-lyapunov.stale-after-ms", 0);
+        int k = atLeast(c, "ec-lyapunov.candidates", 3, 1);
+        int spill = atLeast(c, "ec-lyapunov.spill-rounds", 2, 0);
+        boolean all = c.getChoice("ec-lyapunov.light-candidates", "origin-and-servers", "origin-and-servers", "all").equals("all");
+        double slack = CoreSettings.nonNegative(c, "ec-lyapunov.core-route-slack-ms", 10);
+        double head = CoreSettings.positive(c, "light.headroom", 1.0);
+        long seed = c.getInt("light.seed", 1);
+        return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, head, seed,
+                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c));
+    }
+
+    private static int atLeast(PlannerConfig c, String key, int def, int min) {
+        int v = c.getInt(key, def);
+        if (v < min) {
+            throw new ConfigException(key + ": " + v + " (expected: >= " + min + ")");
+        }
+        return v;
+    }
+}

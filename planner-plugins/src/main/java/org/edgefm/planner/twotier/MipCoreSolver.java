@@ -1,0 +1,214 @@
+package org.edgefm.planner.twotier;
+
+import com.google.ortools.Loader;
+import com.google.ortools.linearsolver.MPConstraint;
+import com.google.ortools.linearsolver.MPObjective;
+import com.google.ortools.linearsolver.MPSolver;
+import com.google.ortools.linearsolver.MPSolverParameters;
+import com.google.ortools.linearsolver.MPVariable;
+import org.edgefm.api.model.Resource;
+
+/**
+ * Solves a {@link CorePlacementProblem} exactly with OR-Tools' MIP interface (SCIP by default,
+ * CP-SAT or CBC on request) under a wall-time limit. Each constraint family is one method.
+ */
+public final class MipCoreSolver {
+    private static volatile boolean loaded;
+
+    /** What the solver returned. */
+    public enum Outcome {
+        /** Proven optimal (within the relative gap). */
+        OPTIMAL,
+        /** A feasible solution, not proven optimal when the time ran out. */
+        FEASIBLE,
+        /** Proven infeasible. */
+        INFEASIBLE,
+        /** No solution found within the time limit, or the solver failed. */
+        NO_SOLUTION
+    }
+
+    /**
+     * The solver's answer.
+     *
+     * @param outcome   what happened
+     * @param x         instances per (node, service), null without a solution
+     * @param objective objective value, NaN without a solution
+     * @param bound     best proven lower bound, NaN when unknown
+     * @param millis    wall time spent
+     * @param detail    the backend's status text
+     */
+    public record Solution(Outcome outcome, int[][] x, double objective, double bound, long millis, String detail) {
+        /** Relative gap {@code |objective − bound| / max(|objective|, 1e-9)}, 0 when optimal. */
+        public double gap() {
+            if (outcome == Outcome.OPTIMAL) {
+                return 0;
+            }
+            if (Double.isNaN(objective) || Double.isNaN(bound)) {
+                return Double.NaN;
+            }
+            return Math.abs(objective - bound) / Math.max(Math.abs(objective), 1e-9);
+        }
+    }
+
+    private final String backend;
+    private final double relativeGap;
+
+    /**
+     * @param backend     OR-Tools solver id: {@code SCIP}, {@code CP_SAT} or {@code CBC}
+     * @param relativeGap relative MIP gap at which the solver may stop
+     */
+    public MipCoreSolver(String backend, double relativeGap) {
+        this.backend = backend;
+        this.relativeGap = relativeGap;
+    }
+
+    /** Loads OR-Tools' native libraries once per class loader. */
+    public static synchronized void loadNatives() {
+        if (!loaded) {
+            Loader.loadNativeLibraries();
+            loaded = true;
+        }
+    }
+
+    /** Solves the problem within {@code timeLimitMs}. */
+    public Solution solve(CorePlacementProblem p, long timeLimitMs) {
+        long start = System.nanoTime();
+        loadNatives();
+        MPSolver solver = MPSolver.createSolver(backend);
+        if (solver == null) {
+            return new Solution(Outcome.NO_SOLUTION, null, Double.NaN, Double.NaN, 0,
+                    "OR-Tools backend " + backend + " is not available");
+        }
+        try {
+            int nv = p.nodeCount();
+            int nm = p.serviceCount();
+            MPVariable[][] x = new MPVariable[nv][nm];
+            MPVariable[][] used = new MPVariable[nv][nm];
+            boolean needIndicator = p.sparsity() != CorePlacementProblem.Sparsity.NONE;
+            for (int v = 0; v < nv; v++) {
+                for (int m = 0; m < nm; m++) {
+                    // C3: integrality
+                    x[v][m] = solver.makeIntVar(0, p.upper()[v][m], "x_" + v + "_" + m);
+                    if (needIndicator) {
+                        used[v][m] = solver.makeBoolVar("d_" + v + "_" + m);
+                    }
+                }
+            }
+            objective14(solver, p, x);
+            capacityC1(solver, p, x);
+            coverageC2(solver, p, x);
+            if (needIndicator) {
+                linkIndicators(solver, p, x, used);
+                if (p.sparsity().diversity()) {
+                    diversity(solver, p, used);
+                }
+                if (p.sparsity().isolation()) {
+                    isolation(solver, p, used);
+                }
+            }
+            solver.setTimeLimit(Math.max(1, timeLimitMs));
+            MPSolverParameters params = new MPSolverParameters();
+            params.setDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, relativeGap);
+            MPSolver.ResultStatus status = solver.solve(params);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            Outcome outcome = switch (status) {
+                case OPTIMAL -> Outcome.OPTIMAL;
+                case FEASIBLE -> Outcome.FEASIBLE;
+                case INFEASIBLE -> Outcome.INFEASIBLE;
+                default -> Outcome.NO_SOLUTION;
+            };
+            if (outcome != Outcome.OPTIMAL && outcome != Outcome.FEASIBLE) {
+                return new Solution(outcome, null, Double.NaN, Double.NaN, ms, status.toString());
+            }
+            int[][] sol = new int[nv][nm];
+            for (int v = 0; v < nv; v++) {
+                for (int m = 0; m < nm; m++) {
+                    sol[v][m] = (int) Math.round(x[v][m].solutionValue());
+                }
+            }
+            double bound = solver.objective().bestBound();
+            return new Solution(outcome, sol, p.objective(sol), bound, ms, status.toString());
+        } finally {
+            solver.delete();
+        }
+    }
+
+    /** Eq. (14): minimise {@code Σ_v Σ_m x_{v,m}·(c_m − ξ Q_{v,m})}. */
+    private static void objective14(MPSolver solver, CorePlacementProblem p, MPVariable[][] x) {
+        MPObjective obj = solver.objective();
+        for (int v = 0; v < p.nodeCount(); v++) {
+            for (int m = 0; m < p.serviceCount(); m++) {
+                obj.setCoefficient(x[v][m], p.coefficient(v, m));
+            }
+        }
+        obj.setMinimization();
+    }
+
+    /** C1: core instances fit each node's capacity, per resource (aggregate or per service, see {@link CorePlacementProblem.CapacityMode}). */
+    private static void capacityC1(MPSolver solver, CorePlacementProblem p, MPVariable[][] x) {
+        for (int v = 0; v < p.nodeCount(); v++) {
+            for (Resource k : Resource.values()) {
+                double cap = p.capacity()[v].get(k);
+                if (p.capacityMode() == CorePlacementProblem.CapacityMode.AGGREGATE) {
+                    MPConstraint c = solver.makeConstraint(-MPSolver.infinity(), cap, "c1_" + v + "_" + k);
+                    boolean any = false;
+                    for (int m = 0; m < p.serviceCount(); m++) {
+                        double r = p.demand()[m].get(k);
+                        if (r > 0) {
+                            c.setCoefficient(x[v][m], r);
+                            any = true;
+                        }
+                    }
+                    if (!any) {
+                        c.setBounds(-MPSolver.infinity(), MPSolver.infinity());
+                    }
+                }
+                // PER_SERVICE: r_{m,k} x_{v,m} <= R_{v,k} is exactly the variable's upper bound
+            }
+        }
+    }
+
+    /** C2: {@code Σ_v x_{v,m} ≥ Σ_v z̃_{v,m}} — the long-term relaxation of eq. (10). */
+    private static void coverageC2(MPSolver solver, CorePlacementProblem p, MPVariable[][] x) {
+        for (int m = 0; m < p.serviceCount(); m++) {
+            MPConstraint c = solver.makeConstraint(Math.ceil(p.required()[m] - 1e-9), MPSolver.infinity(), "c2_" + m);
+            for (int v = 0; v < p.nodeCount(); v++) {
+                c.setCoefficient(x[v][m], 1);
+            }
+        }
+    }
+
+    /** ℓ0 linearisation: {@code x_{v,m} ≤ U·δ_{v,m}} and {@code δ_{v,m} ≤ x_{v,m}}. */
+    private static void linkIndicators(MPSolver solver, CorePlacementProblem p, MPVariable[][] x, MPVariable[][] d) {
+        for (int v = 0; v < p.nodeCount(); v++) {
+            for (int m = 0; m < p.serviceCount(); m++) {
+                MPConstraint upper = solver.makeConstraint(-MPSolver.infinity(), 0, "u_" + v + "_" + m);
+                upper.setCoefficient(x[v][m], 1);
+                upper.setCoefficient(d[v][m], -p.upper()[v][m]);
+                MPConstraint lower = solver.makeConstraint(-MPSolver.infinity(), 0, "l_" + v + "_" + m);
+                lower.setCoefficient(d[v][m], 1);
+                lower.setCoefficient(x[v][m], -1);
+            }
+        }
+    }
+
+    /** Sparsity, diversity: each core service on {@code S_min..S_max} distinct nodes. */
+    private static void diversity(MPSolver solver, CorePlacementProblem p, MPVariable[][] d) {
+        for (int m = 0; m < p.serviceCount(); m++) {
+            MPConstraint c = solver.makeConstraint(p.minNodes()[m], p.maxNodes()[m], "div_" + m);
+            for (int v = 0; v < p.nodeCount(); v++) {
+                c.setCoefficient(d[v][m], 1);
+            }
+        }
+    }
+
+    /** Sparsity, isolation: at most {@code S} core service types per node. */
+    private static void isolation(MPSolver solver, CorePlacementProblem p, MPVariable[][] d) {
+        for (int v = 0; v < p.nodeCount(); v++) {
+            MPConstraint c = solver.makeConstraint(0, p.maxTypesPerNode(), "iso_" + v);
+            for (int m = 0; m < p.serviceCount(); m++) {
+                c.setCoefficient(d[v][m], 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.edgefm.planner.twotier;
+
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ServiceSpec;
+
+/**
+ * Sizes one (node, light service) pair for one slot: for each instance count {@code x} the best
+ * parallelism {@code y}, the slot objective value (lower is better) and the capacity it gives.
+ * The {@link LightEngine} then resolves the node's resources across pairs greedily.
+ */
+public interface Sizer {
+    /**
+     * What a pair faces this slot.
+     *
+     * @param node         the node
+     * @param service      the light service
+     * @param lambda       attributed demand in tasks/ms
+     * @param budgetMs     mean-value delay budget left for this stage ({@code D_n − d^pr − d^su}), worst stream
+     * @param prevX        instances in the previous slot (scale-up cost of eq. (7))
+     * @param queue        the pair's virtual queue H in tasks
+     * @param slotMs       slot length
+     * @param samples      measured per-task rates (MB/ms), possibly empty
+     * @param samplesY     parallelism at which the samples were measured
+     * @param maxX         most instances the node's residual capacity allows
+     */
+    record Input(NodeSpec node, ServiceSpec service, double lambda, double budgetMs, int prevX, double queue, double slotMs,
+            double[] samples, int samplesY, int maxX) {
+    }
+
+    /**
+     * Options by instance count: index x from 0 to {@code y.length − 1}.
+     *
+     * @param y         best parallelism per x (index 0 unused)
+     * @param value     slot objective per x (value[0] is the x = 0 option)
+     * @param capacity  admissible service rate per x in tasks/ms
+     * @param atRisk    true where no parallelism passes the statistical deadline check
+     */
+    record Ladder(int[] y, double[] value, double[] capacity, boolean[] atRisk) {
+    }
+
+    /** Builds the ladder of a pair. */
+    Ladder ladder(Input in);
+
+    /** Called once per slot with the final decision of every pair (virtual-queue updates). */
+    default void commit(String node, String service, double arrivalsInSlot, double capacityPerMs, double slotMs) {
+    }
+
+    /** Tells the sizer the backlog an agent reported for a pair (sizers without queues ignore it). */
+    default void observeBacklog(String node, String service, double queueLength) {
+    }
+
+    /** The virtual queue of a pair (0 for sizers without queues). */
+    default double queue(String node, String service) {
+        return 0;
+    }
+
+    /** Eq. (7) for one pair and slot: scale-up-only deployment, maintenance and parallelism prices. */
+    static double cost(ServiceSpec s, int x, int y, int prevX, boolean parallelismTimesY) {
+        double c = s.costs().deploy() * Math.max(0, x - prevX) + s.costs().maintain() * x;
+        return c + s.costs().parallelism() * x * (parallelismTimesY ? y : 1);
+    }
+}

@@ -1,0 +1,335 @@
+package org.edgefm.planner.twotier;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.edgefm.api.model.NodeKind;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.spi.CoreAssignment;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.CorePlacementPlanner;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.Reason;
+
+/**
+ * Tier 1 of paper 1: static, network-aware core placement. Builds the {@link CorePlacementProblem}
+ * of eq. (14) from the {@link CoreEstimates}, solves it with the MIP under a time limit (greedy
+ * fallback, reported, when the solver runs out of time), and adds a failover plan per node.
+ *
+ * <p>The same class serves the core baselines through {@link Mode}: {@code greedy-core} (the greedy
+ * alone), {@code random-core} (random feasible nodes) and {@code cloud-core} (cloud nodes only).
+ */
+public final class SparseCorePlanner implements CorePlacementPlanner {
+    /** Which algorithm solves the placement. */
+    public enum Mode {
+        /** The MIP of eq. (14) with greedy fallback ({@code sparse-ip}). */
+        MIP,
+        /** The greedy alone ({@code greedy-core}). */
+        GREEDY,
+        /** Random feasible nodes ({@code random-core}). */
+        RANDOM,
+        /** Only nodes of kind cloud, greedy ({@code cloud-core}). */
+        CLOUD
+    }
+
+    private final CoreSettings settings;
+    private final Mode mode;
+    private final SplittableRandom random;
+    private final Backend backend;
+
+    /** The exact solver, replaceable in tests. */
+    @FunctionalInterface
+    public interface Backend {
+        /** Solves within the limit. */
+        MipCoreSolver.Solution solve(CorePlacementProblem problem, long timeLimitMs);
+    }
+
+    /**
+     * @param settings validated settings
+     * @param mode     the algorithm
+     */
+    public SparseCorePlanner(CoreSettings settings, Mode mode) {
+        this(settings, mode, new MipCoreSolver(settings.solver(), settings.relativeGap())::solve);
+    }
+
+    /** A planner with its own exact solver (tests: a solver that runs out of time). */
+    public SparseCorePlanner(CoreSettings settings, Mode mode, Backend backend) {
+        this.settings = settings;
+        this.mode = mode;
+        this.random = new SplittableRandom(settings.seed());
+        this.backend = backend;
+    }
+
+    /** The problem instance and its estimates, as {@link #place} builds them. */
+    public record Built(CorePlacementProblem problem, CoreEstimates estimates, List<Reason> notes, List<Reason> blockers) {
+    }
+
+    @Override
+    public PlanResult<CorePlacement> place(CorePlacementContext ctx) {
+        Built b = build(ctx.model(), ctx);
+        List<Reason> notes = new ArrayList<>(b.notes());
+        List<Reason> blockers = new ArrayList<>(b.blockers());
+        CorePlacementProblem p = b.problem();
+        if (p.serviceCount() == 0 || p.nodeCount() == 0) {
+            if (!blockers.isEmpty()) {
+                return PlanResult.infeasible(blockers, CorePlacement.EMPTY);
+            }
+            notes.add(new Reason("nothing-to-place", "no core service has demand on an online node"));
+            return PlanResult.planned(CorePlacement.EMPTY, notes);
+        }
+        int[][] x;
+        List<String> unmet;
+        switch (mode) {
+            case MIP -> {
+                long limit = settings.timeLimitMs() > 0 ? settings.timeLimitMs() : budget(ctx.timeBudget());
+                MipCoreSolver.Solution sol = backend.solve(p, limit);
+                switch (sol.outcome()) {
+                    case OPTIMAL -> {
+                        x = sol.x();
+                        unmet = List.of();
+                        notes.add(new Reason("solver-optimal", String.format(Locale.ROOT,
+                                "%s proved the placement optimal: objective %.3f in %d ms", settings.solver(), sol.objective(), sol.millis())));
+                    }
+                    case FEASIBLE -> {
+                        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
+                        boolean greedyBetter = g.unmet().isEmpty() && p.objective(g.x()) < sol.objective();
+                        x = greedyBetter ? g.x() : sol.x();
+                        unmet = List.of();
+                        notes.add(new Reason("solver-time-limit", String.format(Locale.ROOT,
+                                "%s hit its %d ms limit with objective %.3f, bound %.3f (gap %.2f%%)%s", settings.solver(), limit,
+                                sol.objective(), sol.bound(), 100 * sol.gap(), greedyBetter ? "; the greedy was better and is used" : "")));
+                    }
+                    case INFEASIBLE -> {
+                        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
+                        blockers.add(new Reason("infeasible", settings.solver()
+                                + " proved that no placement satisfies C1, C2 and the " + p.sparsity().name().toLowerCase(Locale.ROOT)
+                                + " constraint; the plan is the greedy's best effort"));
+                        g.unmet().forEach(u -> blockers.add(new Reason("unmet", u)));
+                        return PlanResult.infeasible(blockers, assemble(p, g.x(), notes));
+                    }
+                    default -> {
+                        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
+                        x = g.x();
+                        unmet = g.unmet();
+                        notes.add(new Reason("greedy-fallback", settings.solver() + " found no solution within " + limit
+                                + " ms (" + sol.detail() + "); the greedy placement is used"));
+                    }
+                }
+            }
+            case RANDOM -> {
+                GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p, (v, m) -> random.nextDouble());
+                x = g.x();
+                unmet = g.unmet();
+            }
+            default -> {
+                GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
+                x = g.x();
+                unmet = g.unmet();
+            }
+        }
+        CorePlacement placement = assemble(p, x, notes);
+        if (!unmet.isEmpty() || !blockers.isEmpty()) {
+            unmet.forEach(u -> blockers.add(new Reason("unmet", u)));
+            return PlanResult.infeasible(blockers, placement);
+        }
+        return PlanResult.planned(placement, notes);
+    }
+
+    private static long budget(Duration d) {
+        long ms = d.toMillis();
+        // leave a tenth of the host's budget for estimates, greedy and failover
+        return Math.max(50, ms - ms / 10);
+    }
+
+    /** Builds the problem instance (public for tests and benchmarks). */
+    public Built build(SystemModel model, CorePlacementContext ctx) {
+        List<Reason> notes = new ArrayList<>();
+        List<Reason> blockers = new ArrayList<>();
+        CoreEstimates e = CoreEstimates.compute(model, ctx.demand(), ctx.offlineNodes(), settings);
+        notes.addAll(e.notes);
+        Map<String, NodeSpec> nodesById = model.topology().nodesById();
+        List<Integer> nodeSel = new ArrayList<>();
+        for (int v = 0; v < e.nodes.size(); v++) {
+            if (mode != Mode.CLOUD || nodesById.get(e.nodes.get(v)).kind() == NodeKind.CLOUD) {
+                nodeSel.add(v);
+            }
+        }
+        if (mode == Mode.CLOUD && nodeSel.isEmpty()) {
+            blockers.add(new Reason("no-cloud-node", "the scenario has no online node of kind cloud"));
+        }
+        List<Integer> svcSel = new ArrayList<>();
+        for (int m = 0; m < e.services.size(); m++) {
+            double req = 0;
+            for (int v = 0; v < e.nodes.size(); v++) {
+                req += e.load[v][m];
+            }
+            if (req > 0) {
+                svcSel.add(m);
+            } else if (e.rate[m] > 0) {
+                ServiceSpec svc = model.service(e.services.get(m));
+                blockers.add(new Reason("no-host", "no online node can host (or be reached for) core service " + svc.id()
+                        + " (needs " + svc.demand() + " per instance)"));
+            } else {
+                notes.add(new Reason("no-demand", "core service " + e.services.get(m) + " has no demand; not placed"));
+            }
+        }
+        int nv = nodeSel.size();
+        int nm = svcSel.size();
+        List<String> nodes = nodeSel.stream().map(e.nodes::get).toList();
+        List<String> services = svcSel.stream().map(e.services::get).toList();
+        ResourceVector[] cap = new ResourceVector[nv];
+        for (int v = 0; v < nv; v++) {
+            cap[v] = nodesById.get(nodes.get(v)).capacity();
+        }
+        ResourceVector[] dem = new ResourceVector[nm];
+        double[] cost = new double[nm];
+        double[] required = new double[nm];
+        int[] minNodes = new int[nm];
+        int[] maxNodes = new int[nm];
+        double[][] q = new double[nv][nm];
+        int[][] upper = new int[nv][nm];
+        for (int m = 0; m < nm; m++) {
+            ServiceSpec svc = model.service(services.get(m));
+            dem[m] = svc.demand();
+            // paper 1: c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m
+            cost[m] = svc.costs().deploy() + svc.costs().maintain();
+            int hosts = 0;
+            for (int v = 0; v < nv; v++) {
+                q[v][m] = e.qos[nodeSel.get(v)][svcSel.get(m)];
+                required[m] += mode == Mode.CLOUD ? 0 : e.load[nodeSel.get(v)][svcSel.get(m)];
+                upper[v][m] = CorePlacementProblem.copies(dem[m], cap[v], settings.maxPerNode());
+                hosts += upper[v][m] > 0 ? 1 : 0;
+            }
+            if (mode == Mode.CLOUD) {
+                for (int v = 0; v < e.nodes.size(); v++) {
+                    required[m] += e.load[v][svcSel.get(m)];
+                }
+            }
+            minNodes[m] = Math.min(settings.minNodes(), hosts);
+            maxNodes[m] = Math.max(minNodes[m], settings.maxNodes());
+            if (hosts == 0) {
+                blockers.add(new Reason("no-host", "no online node can host core service " + services.get(m)
+                        + " (needs " + dem[m] + " per instance)"));
+                minNodes[m] = 0;
+            } else if (settings.sparsity().diversity() && hosts < settings.minNodes()) {
+                notes.add(new Reason("diversity-relaxed", "core service " + services.get(m) + " fits on only " + hosts
+                        + " online node(s); S_min lowered from " + settings.minNodes() + " to " + hosts
+                        + ", so one node loss may remove it"));
+            }
+        }
+        CorePlacementProblem p = new CorePlacementProblem(nodes, services, cap, dem, cost, q, settings.xi(), required, upper,
+                settings.capacityMode(), mode == Mode.CLOUD ? CorePlacementProblem.Sparsity.NONE : settings.sparsity(),
+                minNodes, maxNodes, settings.maxTypesPerNode());
+        return new Built(p, e, notes, blockers);
+    }
+
+    /** The placement and its failover plan from a solution. */
+    static CorePlacement assemble(CorePlacementProblem p, int[][] x, List<Reason> notes) {
+        List<CoreAssignment> assignments = new ArrayList<>();
+        for (int v = 0; v < p.nodeCount(); v++) {
+            for (int m = 0; m < p.serviceCount(); m++) {
+                if (x[v][m] > 0) {
+                    assignments.add(new CoreAssignment(p.nodes().get(v), p.services().get(m), x[v][m]));
+                }
+            }
+        }
+        return new CorePlacement(assignments, failover(p, x, notes));
+    }
+
+    /**
+     * Backups: for each node that hosts core instances, where to re-create them when it is lost —
+     * first on survivors not yet hosting the service (to keep diversity), best coefficient first,
+     * within the survivors' spare capacity. Each node's plan assumes only that node fails.
+     */
+    static Map<String, List<CoreAssignment>> failover(CorePlacementProblem p, int[][] x, List<Reason> notes) {
+        Map<String, List<CoreAssignment>> plan = new LinkedHashMap<>();
+        int nv = p.nodeCount();
+        int nm = p.serviceCount();
+        for (int lost = 0; lost < nv; lost++) {
+            int[][] y = new int[nv][];
+            for (int v = 0; v < nv; v++) {
+                y[v] = x[v].clone();
+            }
+            Arrays.fill(y[lost], 0);
+            ResourceVector[] used = new ResourceVector[nv];
+            int[] types = new int[nv];
+            for (int v = 0; v < nv; v++) {
+                used[v] = ResourceVector.ZERO;
+                for (int m = 0; m < nm; m++) {
+                    used[v] = used[v].plus(p.demand()[m].times(y[v][m]));
+                    types[v] += y[v][m] > 0 ? 1 : 0;
+                }
+            }
+            Map<String, Integer> add = new LinkedHashMap<>();
+            boolean any = false;
+            for (int m = 0; m < nm; m++) {
+                int need = x[lost][m];
+                if (need == 0) {
+                    continue;
+                }
+                any = true;
+                final int mm = m;
+                final int[][] yy = y;
+                Integer[] order = new Integer[nv];
+                for (int v = 0; v < nv; v++) {
+                    order[v] = v;
+                }
+                Arrays.sort(order, (a, b) -> {
+                    int fa = yy[a][mm] > 0 ? 1 : 0;
+                    int fb = yy[b][mm] > 0 ? 1 : 0;
+                    return fa != fb ? Integer.compare(fa, fb) : Double.compare(p.coefficient(a, mm), p.coefficient(b, mm));
+                });
+                boolean progress = true;
+                while (need > 0 && progress) {
+                    progress = false;
+                    for (int v : order) {
+                        if (v != lost && GreedyCoreSolver.fits(p, y, used, types, v, m)) {
+                            if (y[v][m] == 0) {
+                                types[v]++;
+                            }
+                            y[v][m]++;
+                            used[v] = used[v].plus(p.demand()[m]);
+                            add.merge(p.nodes().get(v) + "|" + p.services().get(m), 1, Integer::sum);
+                            need--;
+                            progress = true;
+                            break;
+                        }
+                    }
+                }
+                if (need > 0) {
+                    notes.add(new Reason("failover-partial", "if " + p.nodes().get(lost) + " is lost, " + need + " instance(s) of "
+                            + p.services().get(m) + " have no spare capacity elsewhere"));
+                }
+            }
+            if (any) {
+                List<CoreAssignment> list = new ArrayList<>();
+                add.forEach((k, n) -> list.add(new CoreAssignment(k.substring(0, k.indexOf('|')), k.substring(k.indexOf('|') + 1), n)));
+                plan.put(p.nodes().get(lost), list);
+            }
+        }
+        return plan;
+    }
+
+    /** Used by tests: the map from (node, service) to instances of a solution. */
+    static Map<String, Integer> asMap(CorePlacementProblem p, int[][] x) {
+        Map<String, Integer> m = new HashMap<>();
+        for (int v = 0; v < p.nodeCount(); v++) {
+            for (int s = 0; s < p.serviceCount(); s++) {
+                if (x[v][s] > 0) {
+                    m.put(p.nodes().get(v) + "|" + p.services().get(s), x[v][s]);
+                }
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,113 @@
+package org.edgefm.planner.twotier;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.edgefm.api.PlannerPlugin;
+import org.edgefm.api.spi.ConfigKey;
+import org.edgefm.api.spi.CorePlacementPlanner;
+import org.edgefm.api.spi.CorePlacementPlannerFactory;
+import org.edgefm.api.spi.LightServiceController;
+import org.edgefm.api.spi.LightServiceControllerFactory;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.PlannerPreset;
+
+/**
+ * Paper 1's planner family ({@code paper1}): the sparse-IP core placement, the effective-capacity
+ * Lyapunov controller and the complete planner {@code two-tier}. The baselines live in
+ * {@link org.edgefm.planner.baseline.BaselinePlugin}.
+ */
+public final class TwoTierPlugin implements PlannerPlugin {
+    /** Name of the core planner. */
+    public static final String SPARSE_IP = "sparse-ip";
+    /** Name of the light controller. */
+    public static final String EC_LYAPUNOV = "ec-lyapunov";
+
+    @Override
+    public String name() {
+        return "paper1";
+    }
+
+    @Override
+    public List<CorePlacementPlannerFactory> corePlacementPlanners() {
+        return List.of(coreFactory(SPARSE_IP, "paper 1 tier 1: eq. (14) with C1, C2 and sparsity, OR-Tools MIP under a time limit,"
+                + " greedy fallback, failover plan", SparseCorePlanner.Mode.MIP));
+    }
+
+    @Override
+    public List<LightServiceControllerFactory> lightServiceControllers() {
+        return List.of(lightFactory(EC_LYAPUNOV, "paper 1 tier 2: effective-capacity deadline check, virtual queues,"
+                + " drift-plus-penalty over (x, y), greedy node resolution, routes for every stage",
+                s -> new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY)));
+    }
+
+    @Override
+    public List<PlannerPreset> planners() {
+        return List.of(new PlannerPreset("two-tier", SPARSE_IP, EC_LYAPUNOV,
+                "paper 1: sparse network-aware core placement + effective-capacity Lyapunov light control"));
+    }
+
+    /** Config keys of every core planner of this family. */
+    public static List<ConfigKey> coreKeys() {
+        List<ConfigKey> k = new ArrayList<>(CoreSettings.KEYS);
+        k.addAll(CoreSettings.LATENCY_KEYS);
+        return List.copyOf(k);
+    }
+
+    /** Config keys of every light controller of this family. */
+    public static List<ConfigKey> lightKeys() {
+        List<ConfigKey> k = new ArrayList<>(LightSettings.KEYS);
+        k.addAll(CoreSettings.LATENCY_KEYS);
+        return List.copyOf(k);
+    }
+
+    /** A core factory over {@link SparseCorePlanner} in one mode. */
+    public static CorePlacementPlannerFactory coreFactory(String name, String description, SparseCorePlanner.Mode mode) {
+        return new CorePlacementPlannerFactory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public List<ConfigKey> configKeys() {
+                return coreKeys();
+            }
+
+            @Override
+            public CorePlacementPlanner create(PlannerConfig config) {
+                return new SparseCorePlanner(CoreSettings.from(config), mode);
+            }
+        };
+    }
+
+    /** A light factory building a controller from validated settings. */
+    public static LightServiceControllerFactory lightFactory(String name, String description,
+            java.util.function.Function<LightSettings, LightServiceController> make) {
+        return new LightServiceControllerFactory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public List<ConfigKey> configKeys() {
+                return lightKeys();
+            }
+
+            @Override
+            public LightServiceController create(PlannerConfig config) {
+                return make.apply(LightSettings.from(config));
+            }
+        };
+    }
+}

@@ -1,0 +1,217 @@
+package org.edgefm.planner.twotier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.ServiceCosts;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.spi.CoreAssignment;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.spi.NodeObservation;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.Reason;
+import org.edgefm.api.spi.ServiceAllocation;
+import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.api.spi.SlotObservation;
+import org.edgefm.planner.fixtures.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EcLyapunovControllerTest {
+    private static LightEngine controller(Map<String, ?> cfg) {
+        LightSettings s = LightSettings.from(PlannerConfig.of(cfg));
+        return new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY);
+    }
+
+    private static CorePlacement core(SystemModel m) {
+        return new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY)
+                .place(new CorePlacementContext(m, List.of(), Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
+                        Duration.ofSeconds(5))).plan().orElseThrow();
+    }
+
+    /** Residual = capacity − core use, scaled by {@code share}. */
+    private static List<NodeObservation> nodes(SystemModel m, CorePlacement p, double share, Double age) {
+        Map<String, ResourceVector> used = new HashMap<>();
+        for (CoreAssignment a : p.assignments()) {
+            used.merge(a.node(), m.service(a.service()).demand().times(a.instances()), ResourceVector::plus);
+        }
+        List<NodeObservation> out = new ArrayList<>();
+        for (NodeSpec n : m.topology().nodes()) {
+            out.add(new NodeObservation(n.id(), true, n.capacity().minusFloored(used.getOrDefault(n.id(), ResourceVector.ZERO)).times(share),
+                    age, null));
+        }
+        return out;
+    }
+
+    private static List<DemandEstimate> declared(SystemModel m) {
+        List<DemandEstimate> d = new ArrayList<>();
+        for (Demand w : m.workload()) {
+            d.add(new DemandEstimate(w.user(), w.taskType(), w.arrivals().meanRatePerMs()));
+        }
+        return d;
+    }
+
+    private static SlotObservation obs(long slot, SystemModel m, CorePlacement p, List<NodeObservation> nodes,
+            List<ServiceObservation> services) {
+        return new SlotObservation(slot, slot * 100.0, 100, m, p, nodes, services, declared(m), List.of(), List.of(), null);
+    }
+
+    private static List<String> codes(PlanResult<?> r) {
+        return r.reasons().stream().map(Reason::code).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void neverExceedsResidualCapacity_evenWhenItIsScarce(long seed) {
+        SystemModel m = Fixtures.random(seed, 3, 8, 2, 5, 3);
+        CorePlacement p = core(m);
+        LightEngine c = controller(Map.of());
+        for (double share : new double[] {1.0, 0.2, 0.05}) {
+            List<NodeObservation> nodes = nodes(m, p, share, 0.0);
+            LightDecision d = c.decide(obs(0, m, p, nodes, List.of())).plan().orElseThrow();
+            Map<String, ResourceVector> use = new HashMap<>();
+            for (ServiceAllocation a : d.allocations()) {
+                use.merge(a.node(), m.service(a.service()).demand().times(a.instances()), ResourceVector::plus);
+                assertThat(a.parallelism()).isBetween(1, 8);
+            }
+            for (NodeObservation n : nodes) {
+                assertThat(use.getOrDefault(n.node(), ResourceVector.ZERO).fitsIn(n.residual())).as(n.node() + " at " + share).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void routesEveryStageOfEveryTaskTypeIncludingCoreStages() {
+        SystemModel m = Fixtures.random(9, 3, 6, 2, 4, 3);
+        CorePlacement p = core(m);
+        LightDecision d = controller(Map.of()).decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of())).plan().orElseThrow();
+        for (var t : m.taskTypes()) {
+            for (var st : t.stages()) {
+                assertThat(d.routing().targets(t.id(), st.id(), "nowhere")).as(t.id() + "/" + st.id()).isNotEmpty();
+            }
+        }
+        // core stages go to hosts of that core service
+        for (var t : m.taskTypes()) {
+            var st = t.stage("c");
+            d.routing().targets(t.id(), "c", null).forEach(w -> assertThat(p.instances(w.node(), st.service())).isPositive());
+        }
+    }
+
+    @Test
+    void staleAndMissingMetrics_giveAResultWithReasons() {
+        SystemModel m = Fixtures.star(3, 0.2);
+        CorePlacement p = core(m);
+        List<NodeObservation> nodes = new ArrayList<>(nodes(m, p, 1, 0.0));
+        nodes.removeIf(n -> n.node().equals("d0"));
+        nodes.replaceAll(n -> n.node().equals("d1") ? new NodeObservation("d1", true, n.residual(), 60_000.0, null) : n);
+        PlanResult<LightDecision> r = controller(Map.of()).decide(obs(0, m, p, nodes, List.of()));
+        assertThat(codes(r)).contains("missing-node-metrics", "stale-metrics");
+        LightDecision d = r.plan().orElseThrow();
+        assertThat(d.allocations()).noneMatch(a -> a.node().equals("d0") || a.node().equals("d1"));
+        assertThat(d.allocations()).isNotEmpty();
+    }
+
+    @Test
+    void everyNodeOffline_isInfeasibleWithReasonsNotAnException() {
+        SystemModel m = Fixtures.star(2, 0.2);
+        List<NodeObservation> nodes = m.topology().nodes().stream()
+                .map(n -> new NodeObservation(n.id(), false, n.capacity(), null, null)).toList();
+        PlanResult<LightDecision> r = controller(Map.of()).decide(obs(0, m, CorePlacement.EMPTY, nodes, List.of()));
+        assertThat(r).isInstanceOf(PlanResult.Infeasible.class);
+        assertThat(codes(r)).contains("no-usable-node");
+    }
+
+    @Test
+    void noArrivalCounts_fallsBackToDeclaredDemandWithANote() {
+        SystemModel m = Fixtures.star(2, 0.2);
+        CorePlacement p = core(m);
+        SlotObservation o = new SlotObservation(3, 300, 100, m, p, nodes(m, p, 1, 0.0), List.of(), List.of(), List.of(), List.of(), null);
+        PlanResult<LightDecision> r = controller(Map.of()).decide(o);
+        assertThat(codes(r)).contains("missing-arrivals");
+        assertThat(r.plan().orElseThrow().allocations()).isNotEmpty();
+    }
+
+    @Test
+    void moreDemand_getsMoreCapacityAndEveryLightStageIsCovered() {
+        SystemModel low = Fixtures.star(2, 0.05);
+        SystemModel high = Fixtures.star(2, 20.0);
+        int lowX = instances(low);
+        int highX = instances(high);
+        assertThat(highX).isGreaterThan(lowX);
+    }
+
+    private static int instances(SystemModel m) {
+        CorePlacement p = core(m);
+        PlanResult<LightDecision> r = controller(Map.of()).decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of()));
+        assertThat(codes(r)).doesNotContain("unserved-demand");
+        return r.plan().orElseThrow().allocations().stream().mapToInt(a -> a.instances() * a.parallelism()).sum();
+    }
+
+    @Test
+    void virtualQueue_growsWhenObservedArrivalsExceedCapacityAndThenAddsCapacity() {
+        SystemModel m = Fixtures.star(1, 0.05);
+        CorePlacement p = core(m);
+        LightEngine c = controller(Map.of());
+        LightDecision first = c.decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of())).plan().orElseThrow();
+        ServiceAllocation pre = first.allocations().stream().filter(a -> a.service().equals("pre")).findFirst().orElseThrow();
+        // the agent reports ten times the expected arrivals at that node
+        ServiceObservation burst = new ServiceObservation(pre.node(), "pre", pre.instances(), pre.parallelism(), 0, 0, 5000, 5, null, null);
+        c.decide(obs(1, m, p, nodes(m, p, 1, 0.0), List.of(burst)));
+        assertThat(c.sizer().queue(pre.node(), "pre")).isPositive();
+        LightDecision after = c.decide(obs(2, m, p, nodes(m, p, 1, 0.0), List.of())).plan().orElseThrow();
+        ServiceAllocation pre2 = after.allocation(pre.node(), "pre");
+        assertThat(pre2.instances() * pre2.parallelism()).isGreaterThan(pre.instances() * pre.parallelism());
+    }
+
+    @Test
+    void lowerMeasuredRates_leadToMoreCapacity() {
+        SystemModel m = Fixtures.star(1, 1.0);
+        CorePlacement p = core(m);
+        LightDecision base = controller(Map.of()).decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of())).plan().orElseThrow();
+        ServiceAllocation pre = base.allocations().stream().filter(a -> a.service().equals("pre")).findFirst().orElseThrow();
+        double[] slow = new double[50];
+        java.util.Arrays.fill(slow, 0.5);
+        for (int i = 0; i < slow.length; i++) {
+            slow[i] = 0.3 + 0.01 * i;
+        }
+        ServiceObservation measured = new ServiceObservation(pre.node(), "pre", 1, 1, 0, 0, 0, 0, slow, null);
+        LightDecision d = controller(Map.of()).decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of(measured))).plan().orElseThrow();
+        ServiceAllocation pre2 = d.allocation(pre.node(), "pre");
+        assertThat(pre2.instances() * Math.pow(pre2.parallelism(), 0.3))
+                .isGreaterThan(pre.instances() * Math.pow(pre.parallelism(), 0.3));
+    }
+
+    @Test
+    void eq7_instantiationIsChargedOnScaleUpOnly() {
+        ServiceSpec s = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1, 1);
+        ServiceCosts c = s.costs();
+        assertThat(Sizer.cost(s, 3, 2, 1, true)).isEqualTo(c.deploy() * 2 + c.maintain() * 3 + c.parallelism() * 3 * 2);
+        assertThat(Sizer.cost(s, 1, 2, 3, true)).isEqualTo(c.maintain() + c.parallelism() * 2);
+        assertThat(Sizer.cost(s, 1, 4, 1, false)).isEqualTo(c.maintain() + c.parallelism());
+    }
+
+    @Test
+    void tightDeadline_isFlaggedAtRisk() {
+        SystemModel m = Fixtures.star(1, 0.5);
+        // a 1 ms budget cannot be met by any stage
+        SystemModel tight = new SystemModel(m.topology(), m.services(),
+                List.of(new org.edgefm.api.model.TaskType("t", 1.0, 1.0, m.taskTypes().get(0).stages())), m.users(), m.workload());
+        CorePlacement p = core(tight);
+        PlanResult<LightDecision> r = controller(Map.of()).decide(obs(0, tight, p, nodes(tight, p, 1, 0.0), List.of()));
+        assertThat(codes(r)).contains("deadline-at-risk");
+    }
+}
