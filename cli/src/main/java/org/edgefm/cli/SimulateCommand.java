@@ -28,6 +28,7 @@ import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.host.PluginRegistry;
 import org.edgefm.host.ResolvedPlanner;
 import org.edgefm.host.sim.SimulationRun;
+import org.edgefm.host.sim.ZeroContentionBound;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -145,14 +146,17 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }
             err.println();
+            ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed());
             printTables(out, scenario, cells);
+            out.printf(Locale.ROOT, "upper bound on on-time completion (each task alone on its best nodes, any load): "
+                    + "%.2f%% (± %.2f%%, %d sampled tasks)%n", 100 * bound.onTimeRate(), 196 * bound.stdError(), bound.samples());
             out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (json != null) {
                 writeJson(scenario, cells);
                 out.println("wrote " + json);
             }
             if (report != null) {
-                Path index = SimReport.write(report, scenario, cells, loads, List.copyOf(resolved.keySet()));
+                Path index = SimReport.write(report, scenario, cells, loads, List.copyOf(resolved.keySet()), bound);
                 out.println("wrote " + index);
             }
             return 0;
@@ -283,8 +287,8 @@ final class SimulateCommand implements Callable<Integer> {
         private SimReport() {
         }
 
-        static Path write(Path dir, Scenario scenario, List<Cell> cells, List<Double> loads, List<String> planners)
-                throws IOException {
+        static Path write(Path dir, Scenario scenario, List<Cell> cells, List<Double> loads, List<String> planners,
+                ZeroContentionBound.Estimate bound) throws IOException {
             Files.createDirectories(dir);
             StringBuilder h = new StringBuilder();
             h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>EdgeFM simulate: ")
