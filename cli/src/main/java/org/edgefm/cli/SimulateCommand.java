@@ -300,6 +300,8 @@ final class SimulateCommand implements Callable<Integer> {
                     .append(esc(scenario.description())).append("</p><p>").append(cells.get(0).runs().size())
                     .append(" seeds per planner and load; ").append(scenario.run().slots()).append(" slots of ")
                     .append(fmt(scenario.run().slotMs())).append(" ms.</p>");
+            h.append(String.format(Locale.ROOT, "<p>Upper bound on on-time completion (each task alone on its best nodes,"
+                    + " no queueing, any load): <b>%.2f%%</b> (± %.2f%%).</p>", 100 * bound.onTimeRate(), 196 * bound.stdError()));
             for (double load : loads) {
                 h.append("<h2>Load ").append(fmt(load)).append("</h2><table><tr><th>planner</th><th>on-time (mean ± 95% CI)</th>"
                         + "<th>cost C<sup>cr</sup>+C<sup>lt</sup></th><th>p50 ms</th><th>p95 ms</th><th>plugin failures</th></tr>");

@@ -45,7 +45,8 @@ class SimulateCommandTest {
         assertThat(r.get("latencyMs").get("p95").asDouble()).isGreaterThanOrEqualTo(r.get("latencyMs").get("p50").asDouble());
 
         String html = Files.readString(report.resolve("index.html"));
-        assertThat(html).contains("<svg").contains("Against load").contains("greedy");
+        assertThat(html).contains("<svg").contains("Against load").contains("greedy").contains("Upper bound");
+        assertThat(out.toString()).contains("upper bound on on-time completion");
     }
 
     @Test
