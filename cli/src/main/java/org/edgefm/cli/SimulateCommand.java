@@ -234,19 +234,21 @@ final class SimulateCommand implements Callable<Integer> {
                 currentLoad = c.load();
                 out.println();
                 out.printf(Locale.ROOT, "%s, load %s (%d seeds)%n", scenario.name(), fmt(c.load()), c.runs().size());
-                out.printf(Locale.ROOT, "%-22s %-20s %12s %10s %10s %9s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
-                        "P50 MS", "P95 MS", "FAILURES");
+                out.printf(Locale.ROOT, "%-22s %-20s %12s %10s %10s %9s %8s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
+                        "P50 MS", "P95 MS", "FAILURES", "REFUSED");
             }
             double[] ot = meanCi95(c.onTime());
             double cost = Arrays.stream(c.cost()).average().orElse(Double.NaN);
             int failures = c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum();
-            out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d%n", c.planner(), 100 * ot[0],
-                    100 * ot[1], cost, c.meanQuantile(0.5), c.meanQuantile(0.95), failures);
+            long refused = c.runs().stream().mapToLong(r -> r.stats().refusedDirectives()).sum();
+            out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d %8d%n", c.planner(), 100 * ot[0],
+                    100 * ot[1], cost, c.meanQuantile(0.5), c.meanQuantile(0.95), failures, refused);
         }
         out.println();
         out.println("on-time: share of tasks finished within their deadline (mean over seeds); cost: C^cr + C^lt"
                 + " (eqs. 6-7); p50/p95: mean over seeds of each run's end-to-end latency quantiles;"
-                + " failures: plugin calls that threw, overran or returned no plan.");
+                + " failures: plugin calls that threw, overran or returned no plan; refused: directives the simulated"
+                + " nodes refused because they exceed the node's capacity (eq. 8).");
     }
 
     static String fmt(double d) {
