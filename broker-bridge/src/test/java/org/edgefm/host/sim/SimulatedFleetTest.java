@@ -220,4 +220,27 @@ class SimulatedFleetTest {
         assertThat(f.stats().failedExpired()).isGreaterThan(800);
         assertThat(f.stats().completed()).isBetween(95L, 106L);
     }
+
+    private static SimStats twoServers(SimSettings.Routing routing) {
+        // Periodic arrivals every 0.6 ms, 1 ms of service: one server is overloaded, two suffice.
+        ServiceSpec enc = coreService("enc", 1.0, 0.1, 1.0);
+        SystemModel m = model(List.of(node("a", 1.0), node("b", 1.0)), List.of(new LinkSpec("a", "b", 1e6, 0, 0)),
+                List.of(enc), List.of(chain("j", 1e-6, 100, "enc")), List.of(user("u", "a", 1e6, 1.0)),
+                List.of(periodic("u", "j", 0.6)));
+        SimulatedFleet f = new SimulatedFleet(m, 100, List.of(), 9, SimSettings.DEFAULTS.withRouting(routing));
+        List<Route> routes = List.of(route("j", "s0", "a", "b"));
+        f.apply(directive("a", 1, List.of(core(enc, 1)), routes));
+        f.apply(directive("b", 1, List.of(core(enc, 1)), routes));
+        f.advanceTo(6000);
+        return f.stats();
+    }
+
+    @Test
+    void capacityAwareRouting_sendsEachTaskToAFreeServer_weightedRandomQueues() {
+        SimStats aware = twoServers(SimSettings.Routing.CAPACITY_AWARE);
+        SimStats random = twoServers(SimSettings.Routing.WEIGHTED);
+        assertThat(aware.completed()).isGreaterThan(9_000);
+        assertThat(aware.latencyQuantileMs(1.0)).isLessThan(1.001);
+        assertThat(random.meanLatencyMs()).isGreaterThan(1.2);
+    }
 }
