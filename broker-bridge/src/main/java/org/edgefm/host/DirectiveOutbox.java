@@ -117,19 +117,23 @@ public final class DirectiveOutbox implements AutoCloseable {
      * Stores directives (each replacing its node's pending one unless that is newer) in one
      * transaction, committed before the method returns: a directive is durable before it is sent.
      */
-    public synchronized void putAll(List<Directive> directives) {
-        for (Directive d : directives) {
-            Directive old = cache.get(d.nodeId());
-            if (old != null && newer(old.plannerEpoch(), old.version(), d.plannerEpoch(), d.version())) {
-                continue;
+    public void putAll(List<Directive> directives) {
+        synchronized (this) {
+            for (Directive d : directives) {
+                Directive old = cache.get(d.nodeId());
+                if (old != null && newer(old.plannerEpoch(), old.version(), d.plannerEpoch(), d.version())) {
+                    continue;
+                }
+                pending.put(d.nodeId(), codec.encode(d));
+                cache.put(d.nodeId(), d);
+                retries.remove(d.nodeId());
+                settled.remove(d.nodeId());
             }
-            pending.put(d.nodeId(), codec.encode(d));
-            cache.put(d.nodeId(), d);
-            retries.remove(d.nodeId());
-            settled.remove(d.nodeId());
+            dirty = false;
         }
+        // The sync to disk runs outside this object's lock, so acks and telemetry (network threads)
+        // never wait for it; MapDB serialises commits with concurrent changes itself.
         db.commit();
-        dirty = false;
     }
 
     /**
@@ -137,11 +141,14 @@ public final class DirectiveOutbox implements AutoCloseable {
      * in a crash only makes the host re-send a directive the agent already runs, which the agent
      * answers without change (latest wins).
      */
-    public synchronized void flush() {
-        if (dirty) {
-            db.commit();
+    public void flush() {
+        synchronized (this) {
+            if (!dirty) {
+                return;
+            }
             dirty = false;
         }
+        db.commit();
     }
 
     private static boolean newer(long e1, long v1, long e2, long v2) {

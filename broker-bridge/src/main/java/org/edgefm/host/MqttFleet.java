@@ -147,6 +147,8 @@ public final class MqttFleet implements Fleet {
         }
         if (options.socketFactory() != null) {
             o.setSocketFactory(options.socketFactory());
+        } else if (options.brokerUrl().startsWith("tcp://")) {
+            o.setSocketFactory(new org.edgefm.host.internal.NoDelaySocketFactory());
         }
         o.setCleanStart(true);
         o.setAutomaticReconnect(true);

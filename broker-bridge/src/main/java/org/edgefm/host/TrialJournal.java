@@ -2,7 +2,6 @@ package org.edgefm.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -49,18 +48,24 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
         } catch (Exception e) {
             throw new EdgeFmException("journal " + file + ": cannot open: " + e.getMessage(), e);
         }
-        entries = db.treeMap("entries", Serializer.LONG, Serializer.STRING).createOrOpen();
+        // Values (one JSON line each, large for big fleets) live outside the B-tree nodes, so an append
+        // does not rewrite its neighbours.
+        entries = db.treeMap("entries", Serializer.LONG, Serializer.STRING).valuesOutsideNodesEnable().createOrOpen();
         seq = db.atomicLong("seq").createOrOpen();
     }
 
     private synchronized void append(String kind, Object data) {
         long n = seq.incrementAndGet();
-        ObjectNode line = JSON.createObjectNode();
+        Map<String, Object> line = new java.util.LinkedHashMap<>();
         line.put("seq", n);
         line.put("kind", kind);
         line.put("slot", slot);
-        line.set("data", JSON.valueToTree(data));
-        entries.put(n, line.toString());
+        line.put("data", data);
+        try {
+            entries.put(n, JSON.writeValueAsString(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

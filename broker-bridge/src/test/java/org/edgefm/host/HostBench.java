@@ -187,6 +187,7 @@ class HostBench {
         });
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setConnectionTimeout(30);
+        o.setSocketFactory(new org.edgefm.host.internal.NoDelaySocketFactory());
         c.connect(o).waitForCompletion(30_000);
         c.subscribe(topics.directive(node), 1).waitForCompletion(30_000);
         Birth b = new Birth(1, node, 1, System.currentTimeMillis(), "bench", "bench",

@@ -110,6 +110,11 @@ public final class LatencyModel {
         return leafInput == LeafInput.FULL ? type.inputMb() : type.inputMb() / type.leaves().size();
     }
 
+    /** Eq. (1) for one task of a user at one channel realisation {@code snr} (the per-leaf input of this model). */
+    public double uplinkMs(UserSpec user, TaskType type, double snr) {
+        return uplinkMs(leafInputMb(type), user.uplinkBandwidthMbPerMs(), snr);
+    }
+
     /** Mean uplink time of a user for a task type, per the configured {@link MeanChannel}. */
     public double meanUplinkMs(UserSpec user, TaskType type) {
         double se = meanSpectralEfficiency.computeIfAbsent(user.id(), k -> spectralEfficiency(user.channel()));

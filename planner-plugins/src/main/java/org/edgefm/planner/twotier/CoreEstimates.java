@@ -137,6 +137,8 @@ public final class CoreEstimates {
                         continue;
                     }
                     double cu = LatencyModel.meanProcessingMs(svc, paths.node(cand[j]));
+                    // assumption: eq. (10) counts tasks in service, so z̃ is rate × holding time (Little's law)
+                    // by default, or rate × Δt with sparse-ip.demand-mode = per-slot
                     double hold = s.demandMode().equals("concurrent") ? cu : s.slotMs();
                     e.load[v][m] += st.rate() * w[j] / wsum * hold * s.headroom();
                     double d = st.type().deadlineMs();

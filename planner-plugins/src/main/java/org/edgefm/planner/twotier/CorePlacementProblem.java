@@ -26,10 +26,21 @@ import org.edgefm.api.model.ResourceVector;
  * @param minNodes        {@code S_min} per service (diversity)
  * @param maxNodes        {@code S_max} per service (diversity)
  * @param maxTypesPerNode {@code S} (isolation)
+ * @param current         instances already running per (node, service) (all 0 at start)
+ * @param deployCost      {@code c^dp_m}: not charged again for instances up to {@code current}
  */
 public record CorePlacementProblem(List<String> nodes, List<String> services, ResourceVector[] capacity,
         ResourceVector[] demand, double[] cost, double[][] qos, double xi, double[] required, int[][] upper,
-        CapacityMode capacityMode, Sparsity sparsity, int[] minNodes, int[] maxNodes, int maxTypesPerNode) {
+        CapacityMode capacityMode, Sparsity sparsity, int[] minNodes, int[] maxNodes, int maxTypesPerNode,
+        int[][] current, double[] deployCost) {
+
+    /** A problem without running instances (a placement from scratch). */
+    public CorePlacementProblem(List<String> nodes, List<String> services, ResourceVector[] capacity,
+            ResourceVector[] demand, double[] cost, double[][] qos, double xi, double[] required, int[][] upper,
+            CapacityMode capacityMode, Sparsity sparsity, int[] minNodes, int[] maxNodes, int maxTypesPerNode) {
+        this(nodes, services, capacity, demand, cost, qos, xi, required, upper, capacityMode, sparsity, minNodes, maxNodes,
+                maxTypesPerNode, new int[nodes.size()][services.size()], new double[services.size()]);
+    }
 
     /** How C1 is read. */
     public enum CapacityMode {
@@ -74,12 +85,15 @@ public record CorePlacementProblem(List<String> nodes, List<String> services, Re
         return cost[m] - xi * qos[v][m];
     }
 
-    /** Eq. (14): {@code Σ_v Σ_m x_{v,m}·(c_m − ξ·Q_{v,m})}. */
+    /**
+     * Eq. (14): {@code Σ_v Σ_m x_{v,m}·(c_m − ξ·Q_{v,m})}, less the deployment price of instances that
+     * already run ({@code c^dp_m·min(x_{v,m}, current_{v,m})}; eq. (6) charges it once).
+     */
     public double objective(int[][] x) {
         double s = 0;
         for (int v = 0; v < nodeCount(); v++) {
             for (int m = 0; m < serviceCount(); m++) {
-                s += x[v][m] * coefficient(v, m);
+                s += x[v][m] * coefficient(v, m) - deployCost[m] * Math.min(x[v][m], current[v][m]);
             }
         }
         return s;

@@ -32,12 +32,13 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param meanChannel      how {@code T̄} averages the channel
  * @param leafInput        how leaves share the input
  * @param seed             seed of the random baseline
+ * @param keepCurrent      running instances do not pay their deployment price again
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
         CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
         int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
-        LatencyModel.LeafInput leafInput, long seed) {
+        LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent) {
 
     /** Shared latency-model keys (all planners of this family). */
     public static final List<ConfigKey> LATENCY_KEYS = List.of(
@@ -67,7 +68,9 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
             new ConfigKey("sparse-ip.max-instances-per-node", "64", "upper bound of x_{v,m}", false),
             new ConfigKey("sparse-ip.light-candidates", "origin-and-servers",
                     "nodes light stages may use in the mean-value analysis: origin-and-servers or all", true),
-            new ConfigKey("sparse-ip.seed", "1", "seed of the random-core baseline", false));
+            new ConfigKey("sparse-ip.seed", "1", "seed of the random-core baseline", false),
+            new ConfigKey("sparse-ip.keep-current", "true",
+                    "re-planning (epoch, node loss): running instances pay maintenance only, not c^dp again (eq. 6)", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -105,8 +108,9 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         }
         boolean all = c.getChoice("sparse-ip.light-candidates", "origin-and-servers", "origin-and-servers", "all").equals("all");
         long seed = c.getInt("sparse-ip.seed", 1);
+        boolean keep = c.getBoolean("sparse-ip.keep-current", true);
         return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
-                kmPerMs(c), meanChannel(c), leafInput(c), seed);
+                kmPerMs(c), meanChannel(c), leafInput(c), seed, keep);
     }
 
     static double kmPerMs(PlannerConfig c) {

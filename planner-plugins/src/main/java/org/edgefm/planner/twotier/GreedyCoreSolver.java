@@ -26,9 +26,9 @@ public final class GreedyCoreSolver {
     private GreedyCoreSolver() {
     }
 
-    /** Runs the greedy with nodes ranked by the objective coefficient. */
+    /** Runs the greedy with nodes ranked by the objective coefficient (running instances save their deployment price). */
     public static Result solve(CorePlacementProblem p) {
-        return solve(p, (v, m) -> p.coefficient(v, m));
+        return solve(p, (v, m) -> p.coefficient(v, m) - (p.current()[v][m] > 0 ? p.deployCost()[m] : 0));
     }
 
     /** A score per (node, service); lower is better. */

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -68,6 +67,7 @@ public final class LightEngine implements LightServiceController {
     private final java.util.SplittableRandom random;
     private Cache cache;
     private final Map<String, Integer> previousX = new HashMap<>();
+    private Map<String, ServiceObservation> observed = Map.of();
 
     /**
      * @param settings the settings
@@ -97,9 +97,14 @@ public final class LightEngine implements LightServiceController {
         final NetworkPaths paths;
         final LatencyModel latency;
         final Map<StreamKey, MeanValueRouting> routing = new HashMap<>();
+        final Map<String, int[]> ranked = new HashMap<>();
+        final Map<String, TaskType> types = new HashMap<>();
+        final Map<String, ServiceSpec> services;
 
         Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s) {
             this.model = model;
+            model.taskTypes().forEach(t -> types.put(t.id(), t));
+            this.services = model.servicesById();
             this.placement = placement;
             this.unusable = unusable;
             this.paths = new NetworkPaths(model.topology(), s.kmPerMs(), unusable);
@@ -116,9 +121,12 @@ public final class LightEngine implements LightServiceController {
         Sizer.Ladder ladder;
         int x;
 
-        Pair(int node, ServiceSpec service) {
+        final long key;
+
+        Pair(int node, ServiceSpec service, long key) {
             this.node = node;
             this.service = service;
+            this.key = key;
         }
     }
 
@@ -135,6 +143,10 @@ public final class LightEngine implements LightServiceController {
             this.rank = rank;
             this.share = share;
         }
+
+        String key() {
+            return stream.origin() + "|" + stream.type() + "|" + stage + "|" + rank;
+        }
     }
 
     @Override
@@ -149,8 +161,14 @@ public final class LightEngine implements LightServiceController {
         Map<String, ResourceVector> residual = new HashMap<>();
         List<String> missing = new ArrayList<>();
         List<String> stale = new ArrayList<>();
+        Map<String, NodeObservation> nodeObs = new HashMap<>();
+        obs.nodes().forEach(n -> nodeObs.put(n.node(), n));
+        observed = new HashMap<>();
+        for (ServiceObservation so : obs.services()) {
+            observed.put(so.node() + "|" + so.service(), so);
+        }
         for (NodeSpec n : model.topology().nodes()) {
-            NodeObservation o = obs.node(n.id());
+            NodeObservation o = nodeObs.get(n.id());
             if (o == null) {
                 missing.add(n.id());
                 unusable.add(n.id());
@@ -188,14 +206,14 @@ public final class LightEngine implements LightServiceController {
         Map<StreamKey, Double> rates = streamRates(obs, model, notes);
 
         // 3. candidates per (stream, stage)
-        Map<StreamKey, Map<String, int[]>> cands = new LinkedHashMap<>();
+        Map<StreamKey, Map<String, int[][]>> cands = new LinkedHashMap<>();
         for (StreamKey k : rates.keySet()) {
             MeanValueRouting r = routing(k, model);
             if (r == null) {
                 continue;
             }
-            Map<String, int[]> perStage = new LinkedHashMap<>();
-            for (Stage st : model.taskType(k.type()).stages()) {
+            Map<String, int[][]> perStage = new LinkedHashMap<>();
+            for (Stage st : cache.types.get(k.type()).stages()) {
                 perStage.put(st.id(), rank(r, st, k, residual, model));
             }
             cands.put(k, perStage);
@@ -204,24 +222,23 @@ public final class LightEngine implements LightServiceController {
         // 4. attribution, sizing, node resolution, spill
         Map<String, ServiceSpec> services = model.servicesById();
         List<Contribution> contributions = new ArrayList<>();
-        for (Map.Entry<StreamKey, Map<String, int[]>> e : cands.entrySet()) {
-            for (Stage st : model.taskType(e.getKey().type()).stages()) {
-                if (services.get(st.service()).kind() == ServiceKind.LIGHT && e.getValue().get(st.id()).length > 0) {
+        for (Map.Entry<StreamKey, Map<String, int[][]>> e : cands.entrySet()) {
+            for (Stage st : cache.types.get(e.getKey().type()).stages()) {
+                if (services.get(st.service()).kind() == ServiceKind.LIGHT && e.getValue().get(st.id())[0].length > 0) {
                     contributions.add(new Contribution(e.getKey(), st.id(), 0, 1.0));
                 }
             }
         }
-        Map<Long, Pair> pairs = Map.of();
-        for (int round = 0; round <= s.spillRounds(); round++) {
-            pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths);
-            List<Contribution> moved = spill(pairs, cands);
+        Map<Long, Pair> pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths, null, null);
+        for (int round = 0; round < s.spillRounds(); round++) {
+            Set<Integer> dirty = new HashSet<>();
+            List<Contribution> moved = spill(pairs, cands, dirty);
             if (moved.isEmpty()) {
                 break;
             }
             contributions = merge(contributions, moved);
-            if (round == s.spillRounds()) {
-                pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths);
-            }
+            // only the nodes that lost or gained demand are sized and resolved again
+            pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths, pairs, dirty);
         }
 
         // 5. virtual queues, allocations, notes
@@ -232,7 +249,7 @@ public final class LightEngine implements LightServiceController {
         for (Pair p : pairs.values()) {
             String node = paths.node(p.node).id();
             double capacity = p.x > 0 ? p.ladder.capacity()[p.x] : 0;
-            ServiceObservation so = obs.service(node, p.service.id());
+            ServiceObservation so = observed.get(node + "|" + p.service.id());
             double arrivals = so != null ? so.arrivals() : p.lambda * obs.slotMs();
             sizer.commit(node, p.service.id(), arrivals, capacity, obs.slotMs());
             decided.add(node + "|" + p.service.id());
@@ -254,7 +271,7 @@ public final class LightEngine implements LightServiceController {
         if (!unserved.isEmpty()) {
             StringBuilder b = new StringBuilder();
             unserved.forEach((m, r) -> b.append(b.length() == 0 ? "" : ", ").append(m)
-                    .append(String.format(Locale.ROOT, " %.4f tasks/ms", r)));
+                    .append(" ").append(Math.round(r * 1e4) / 1e4).append(" tasks/ms"));
             notes.add(new Reason("unserved-demand", "capacity short of the expected demand: " + b));
         }
         if (!atRisk.isEmpty()) {
@@ -274,7 +291,7 @@ public final class LightEngine implements LightServiceController {
             if (origin < 0 || paths.isExcluded(origin)) {
                 return null;
             }
-            TaskType t = model.taskType(key.type());
+            TaskType t = cache.types.get(key.type());
             double uplink = 0;
             int n = 0;
             for (UserSpec u : model.users()) {
@@ -290,7 +307,7 @@ public final class LightEngine implements LightServiceController {
 
     private int[] candidates(Stage st, int origin, SystemModel model) {
         NetworkPaths paths = cache.paths;
-        ServiceSpec svc = model.service(st.service());
+        ServiceSpec svc = cache.services.get(st.service());
         List<Integer> out = new ArrayList<>();
         if (svc.kind() == ServiceKind.CORE) {
             for (String host : cache.placement.nodesHosting(svc.id())) {
@@ -307,6 +324,8 @@ public final class LightEngine implements LightServiceController {
                 if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
                     continue;
                 }
+                // assumption: light stages run at the origin, on servers, in the cloud or beside core
+                // instances (ec-lyapunov.light-candidates = all lifts this)
                 boolean ok = switch (ranking) {
                     case CLOUD_ONLY -> n.kind() == NodeKind.CLOUD;
                     default -> s.allLightCandidates() || v == origin || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
@@ -319,40 +338,42 @@ public final class LightEngine implements LightServiceController {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The ordered candidate node indices of one stage for one stream (top K). */
-    private int[] rank(MeanValueRouting r, Stage st, StreamKey k, Map<String, ResourceVector> residual, SystemModel model) {
+    /** The ordered candidates of one stage for one stream (top K): {node indices, positions in the analysis}. */
+    private int[][] rank(MeanValueRouting r, Stage st, StreamKey k, Map<String, ResourceVector> residual, SystemModel model) {
         int[] cand = r.candidates(st.id());
-        int[] byLatency = r.ranked(st.id());
-        int[] nodesRanked = new int[byLatency.length];
-        for (int i = 0; i < byLatency.length; i++) {
-            nodesRanked[i] = cand[byLatency[i]];
-        }
-        ServiceSpec svc = model.service(st.service());
-        if (svc.kind() == ServiceKind.CORE) {
-            return nodesRanked;
-        }
-        NetworkPaths paths = cache.paths;
-        int[] ordered = nodesRanked;
-        if (ranking == Ranking.NEAREST_THEN_LEAST_LOADED) {
-            int origin = paths.indexOf(k.origin());
-            Integer[] boxed = Arrays.stream(nodesRanked).boxed().toArray(Integer[]::new);
-            Arrays.sort(boxed, (a, b) -> {
-                if (a == origin || b == origin) {
-                    return a == origin ? (b == origin ? 0 : -1) : 1;
+        int[] byLatency = cache.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
+        ServiceSpec svc = cache.services.get(st.service());
+        int[] ordered = byLatency;
+        if (svc.kind() == ServiceKind.LIGHT) {
+            NetworkPaths paths = cache.paths;
+            if (ranking == Ranking.NEAREST_THEN_LEAST_LOADED) {
+                int origin = paths.indexOf(k.origin());
+                Integer[] boxed = Arrays.stream(byLatency).boxed().toArray(Integer[]::new);
+                Arrays.sort(boxed, (a, b) -> {
+                    int na = cand[a];
+                    int nb = cand[b];
+                    if (na == origin || nb == origin) {
+                        return na == origin ? (nb == origin ? 0 : -1) : 1;
+                    }
+                    return Double.compare(load(residual, paths.node(nb).id()), load(residual, paths.node(na).id()));
+                });
+                ordered = Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+            } else if (ranking == Ranking.RANDOM) {
+                ordered = byLatency.clone();
+                for (int i = ordered.length - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int t = ordered[i];
+                    ordered[i] = ordered[j];
+                    ordered[j] = t;
                 }
-                return Double.compare(load(residual, paths.node(b).id()), load(residual, paths.node(a).id()));
-            });
-            ordered = Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
-        } else if (ranking == Ranking.RANDOM) {
-            ordered = nodesRanked.clone();
-            for (int i = ordered.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = ordered[i];
-                ordered[i] = ordered[j];
-                ordered[j] = t;
             }
+            ordered = Arrays.copyOf(ordered, Math.min(ordered.length, s.candidates()));
         }
-        return Arrays.copyOf(ordered, Math.min(ordered.length, s.candidates()));
+        int[] nodes = new int[ordered.length];
+        for (int i = 0; i < ordered.length; i++) {
+            nodes[i] = cand[ordered[i]];
+        }
+        return new int[][] {nodes, ordered};
     }
 
     private static double load(Map<String, ResourceVector> residual, String node) {
@@ -397,37 +418,52 @@ public final class LightEngine implements LightServiceController {
     }
 
     private Map<Long, Pair> allocate(SlotObservation obs, SystemModel model, Map<String, ServiceSpec> services,
-            Map<StreamKey, Map<String, int[]>> cands, Map<StreamKey, Double> rates, List<Contribution> contributions,
-            Map<String, ResourceVector> residual, NetworkPaths paths) {
+            Map<StreamKey, Map<String, int[][]>> cands, Map<StreamKey, Double> rates, List<Contribution> contributions,
+            Map<String, ResourceVector> residual, NetworkPaths paths, Map<Long, Pair> previous, Set<Integer> dirty) {
         Map<Long, Pair> pairs = new LinkedHashMap<>();
         Map<String, Integer> serviceIndex = new HashMap<>();
         for (ServiceSpec sv : model.services()) {
             serviceIndex.put(sv.id(), serviceIndex.size());
         }
         for (Contribution c : contributions) {
-            int[] cs = cands.get(c.stream).get(c.stage);
-            if (c.rank >= cs.length || c.share <= 0) {
+            int[][] cs = cands.get(c.stream).get(c.stage);
+            if (c.rank >= cs[0].length || c.share <= 0) {
                 continue;
             }
-            int v = cs[c.rank];
-            TaskType t = model.taskType(c.stream.type());
+            int v = cs[0][c.rank];
+            TaskType t = cache.types.get(c.stream.type());
             Stage st = t.stage(c.stage);
             ServiceSpec svc = services.get(st.service());
             long key = ((long) v << 20) | serviceIndex.get(svc.id());
-            Pair p = pairs.computeIfAbsent(key, k -> new Pair(v, svc));
+            Pair p = pairs.computeIfAbsent(key, k -> new Pair(v, svc, k));
             p.lambda += rates.get(c.stream) * c.share;
             p.owners.add(c);
             MeanValueRouting r = routing(c.stream, model);
-            int j = indexOf(r.candidates(c.stage), v);
-            // mean-value budget left for this stage: D_n − d^pr − (best mean time from here to the sink)
+            int j = cs[1][c.rank];
+            // assumption: the budget left for this stage is D_n − d^pr − (best mean time from here to the
+            // sink), the worst over the streams the pair serves
             double budget = t.deadlineMs() - r.preceding(c.stage, j) - r.toSink(c.stage, j);
             p.budget = Math.min(p.budget, budget);
         }
         // size each pair, then resolve each node's residual capacity greedily
         Map<Integer, List<Pair>> byNode = new HashMap<>();
+        Set<Integer> redo = dirty == null ? null : new HashSet<>(dirty);
+        if (redo != null) {
+            for (Pair p : pairs.values()) {
+                if (!previous.containsKey(p.key)) {
+                    redo.add(p.node);
+                }
+            }
+        }
         for (Pair p : pairs.values()) {
+            if (redo != null && !redo.contains(p.node)) {
+                Pair old = previous.get(p.key);
+                p.ladder = old.ladder;
+                p.x = old.x;
+                continue;
+            }
             String node = paths.node(p.node).id();
-            ServiceObservation so = obs.service(node, p.service.id());
+            ServiceObservation so = observed.get(node + "|" + p.service.id());
             if (so != null) {
                 sizer.observeBacklog(node, p.service.id(), so.queueLength());
             }
@@ -496,7 +532,7 @@ public final class LightEngine implements LightServiceController {
     }
 
     /** Moves the share a pair could not serve to each owner's next candidate. */
-    private static List<Contribution> spill(Map<Long, Pair> pairs, Map<StreamKey, Map<String, int[]>> cands) {
+    private static List<Contribution> spill(Map<Long, Pair> pairs, Map<StreamKey, Map<String, int[][]>> cands, Set<Integer> dirty) {
         List<Contribution> moved = new ArrayList<>();
         for (Pair p : pairs.values()) {
             double cap = p.x > 0 ? p.ladder.capacity()[p.x] : 0;
@@ -505,7 +541,10 @@ public final class LightEngine implements LightServiceController {
             }
             double fraction = 1 - cap / p.lambda;
             for (Contribution c : p.owners) {
-                if (c.rank + 1 < cands.get(c.stream).get(c.stage).length) {
+                int[] next = cands.get(c.stream).get(c.stage)[0];
+                if (c.rank + 1 < next.length) {
+                    dirty.add(p.node);
+                    dirty.add(next[c.rank + 1]);
                     double m = c.share * fraction;
                     c.share -= m;
                     moved.add(new Contribution(c.stream, c.stage, c.rank + 1, m));
@@ -518,12 +557,12 @@ public final class LightEngine implements LightServiceController {
     private static List<Contribution> merge(List<Contribution> a, List<Contribution> moved) {
         Map<String, Contribution> m = new LinkedHashMap<>();
         for (Contribution c : a) {
-            m.put(c.stream + "|" + c.stage + "|" + c.rank, c);
+            m.put(c.key(), c);
         }
         for (Contribution c : moved) {
-            Contribution old = m.get(c.stream + "|" + c.stage + "|" + c.rank);
+            Contribution old = m.get(c.key());
             if (old == null) {
-                m.put(c.stream + "|" + c.stage + "|" + c.rank, c);
+                m.put(c.key(), c);
             } else {
                 old.share += c.share;
             }
@@ -531,36 +570,27 @@ public final class LightEngine implements LightServiceController {
         return new ArrayList<>(m.values());
     }
 
-    private static int indexOf(int[] a, int v) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private RoutingTable routes(SystemModel model, Map<StreamKey, Map<String, int[]>> cands, List<Contribution> contributions,
+    private RoutingTable routes(SystemModel model, Map<StreamKey, Map<String, int[][]>> cands, List<Contribution> contributions,
             CorePlacement placement, NetworkPaths paths, Set<String> unusable, List<Reason> notes) {
         List<Route> routes = new ArrayList<>();
         Map<String, Map<String, Double>> fallback = new LinkedHashMap<>();
         Map<String, Map<String, Double>> perStream = new LinkedHashMap<>();
         for (Contribution c : contributions) {
-            int[] cs = cands.get(c.stream).get(c.stage);
-            if (c.rank < cs.length && c.share > 1e-12) {
-                String node = paths.node(cs[c.rank]).id();
+            int[][] cs = cands.get(c.stream).get(c.stage);
+            if (c.rank < cs[0].length && c.share > 1e-12) {
+                String node = paths.node(cs[0][c.rank]).id();
                 perStream.computeIfAbsent(c.stream.origin() + "|" + c.stream.type() + "|" + c.stage, k -> new LinkedHashMap<>())
                         .merge(node, c.share, Double::sum);
             }
         }
-        for (Map.Entry<StreamKey, Map<String, int[]>> e : cands.entrySet()) {
+        for (Map.Entry<StreamKey, Map<String, int[][]>> e : cands.entrySet()) {
             StreamKey k = e.getKey();
-            TaskType t = model.taskType(k.type());
+            TaskType t = cache.types.get(k.type());
             MeanValueRouting r = routing(k, model);
             for (Stage st : t.stages()) {
                 Map<String, Double> targets;
-                if (model.service(st.service()).kind() == ServiceKind.CORE) {
-                    targets = coreTargets(r, st, placement, paths);
+                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
+                    targets = coreTargets(r, st, k, placement, paths);
                 } else {
                     targets = perStream.getOrDefault(k.origin() + "|" + k.type() + "|" + st.id(), Map.of());
                 }
@@ -580,7 +610,7 @@ public final class LightEngine implements LightServiceController {
         for (TaskType t : model.taskTypes()) {
             for (Stage st : t.stages()) {
                 Map<String, Double> fb = fallback.get(t.id() + "|" + st.id());
-                if (fb == null && model.service(st.service()).kind() == ServiceKind.CORE) {
+                if (fb == null && cache.services.get(st.service()).kind() == ServiceKind.CORE) {
                     // no demand seen for this type: route core stages to every usable host
                     fb = new LinkedHashMap<>();
                     for (var a : placement.assignments()) {
@@ -604,14 +634,14 @@ public final class LightEngine implements LightServiceController {
         return new RoutingTable(routes);
     }
 
-    /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances. */
-    private Map<String, Double> coreTargets(MeanValueRouting r, Stage st, CorePlacement placement, NetworkPaths paths) {
+    /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances (assumption: papers.md 5.1 item 6). */
+    private Map<String, Double> coreTargets(MeanValueRouting r, Stage st, StreamKey k, CorePlacement placement, NetworkPaths paths) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (r == null) {
             return out;
         }
         int[] cand = r.candidates(st.id());
-        int[] ranked = r.ranked(st.id());
+        int[] ranked = cache.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
         if (ranked.length == 0) {
             return out;
         }

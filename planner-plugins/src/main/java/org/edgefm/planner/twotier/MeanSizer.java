@@ -27,6 +27,7 @@ public final class MeanSizer implements Sizer {
         ServiceSpec svc = in.service();
         int xmax = Math.min(in.maxX(), s.maxInstances());
         double meanRate = svc.rate().mean() * in.node().speedFactor();
+        // paper 1's PropAvg ablation as we read it (papers.md 1.7): capacity proportional to the average demand
         double need = in.lambda() * s.headroom();
         int[] bestY = new int[xmax + 1];
         double[] value = new double[xmax + 1];

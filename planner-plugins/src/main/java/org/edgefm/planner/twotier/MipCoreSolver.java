@@ -95,6 +95,7 @@ public final class MipCoreSolver {
                 }
             }
             objective14(solver, p, x);
+            keepRunning(solver, p, x);
             capacityC1(solver, p, x);
             coverageC2(solver, p, x);
             if (needIndicator) {
@@ -142,6 +143,25 @@ public final class MipCoreSolver {
             }
         }
         obj.setMinimization();
+    }
+
+    /**
+     * Running instances: {@code k_{v,m} ≤ min(x_{v,m}, current_{v,m})} earns back {@code c^dp_m}, so
+     * keeping an instance costs only its maintenance (eq. (6) charges deployment once).
+     */
+    private static void keepRunning(MPSolver solver, CorePlacementProblem p, MPVariable[][] x) {
+        for (int v = 0; v < p.nodeCount(); v++) {
+            for (int m = 0; m < p.serviceCount(); m++) {
+                int cur = Math.min(p.current()[v][m], p.upper()[v][m]);
+                if (cur > 0 && p.deployCost()[m] > 0) {
+                    MPVariable k = solver.makeIntVar(0, cur, "k_" + v + "_" + m);
+                    MPConstraint c = solver.makeConstraint(-MPSolver.infinity(), 0, "keep_" + v + "_" + m);
+                    c.setCoefficient(k, 1);
+                    c.setCoefficient(x[v][m], -1);
+                    solver.objective().setCoefficient(k, -p.deployCost()[m]);
+                }
+            }
+        }
     }
 
     /** C1: core instances fit each node's capacity, per resource (aggregate or per service, see {@link CorePlacementProblem.CapacityMode}). */

@@ -201,7 +201,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         for (int m = 0; m < nm; m++) {
             ServiceSpec svc = model.service(services.get(m));
             dem[m] = svc.demand();
-            // paper 1: c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m
+            // paper 1, eq. (14): c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m
             cost[m] = svc.costs().deploy() + svc.costs().maintain();
             int hosts = 0;
             for (int v = 0; v < nv; v++) {
@@ -227,9 +227,19 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                         + ", so one node loss may remove it"));
             }
         }
+        int[][] current = new int[nv][nm];
+        double[] deploy = new double[nm];
+        if (settings.keepCurrent()) {
+            for (int m = 0; m < nm; m++) {
+                deploy[m] = model.service(services.get(m)).costs().deploy();
+                for (int v = 0; v < nv; v++) {
+                    current[v][m] = ctx.current().instances(nodes.get(v), services.get(m));
+                }
+            }
+        }
         CorePlacementProblem p = new CorePlacementProblem(nodes, services, cap, dem, cost, q, settings.xi(), required, upper,
                 settings.capacityMode(), mode == Mode.CLOUD ? CorePlacementProblem.Sparsity.NONE : settings.sparsity(),
-                minNodes, maxNodes, settings.maxTypesPerNode());
+                minNodes, maxNodes, settings.maxTypesPerNode(), current, deploy);
         return new Built(p, e, notes, blockers);
     }
 
@@ -247,7 +257,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
     }
 
     /**
-     * Backups: for each node that hosts core instances, where to re-create them when it is lost —
+     * Backups (assumption: the paper's "fault-tolerant backbone" criterion was not retrievable): for each node that hosts core instances, where to re-create them when it is lost —
      * first on survivors not yet hosting the service (to keep diversity), best coefficient first,
      * within the survivors' spare capacity. Each node's plan assumes only that node fails.
      */

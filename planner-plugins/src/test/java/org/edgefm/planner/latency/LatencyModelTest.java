@@ -104,4 +104,17 @@ class LatencyModelTest {
         // d^pr of the sink at a: max(l1 at a = 3, l2 at a = 1 + 0.5 = 1.5) = 3
         assertThat(r.preceding("s", 0)).isCloseTo(3.0, within(1e-12));
     }
+
+    @Test
+    void eq1_perLeafInput_fullOrSplitAcrossLeaves() {
+        SystemModel m = model();
+        UserSpec u = m.users().get(0);
+        TaskType t = m.taskType("t");
+        LatencyModel full = new LatencyModel(m, new NetworkPaths(TOPO));
+        LatencyModel split = new LatencyModel(m, new NetworkPaths(TOPO), LatencyModel.MeanChannel.LOG_OF_MEAN, LatencyModel.LeafInput.SPLIT);
+        // A_n = 2 MB, b_u = 1 MB/ms, SNR 15 -> log2(16) = 4
+        assertThat(full.uplinkMs(u, t, 15)).isCloseTo(0.5, within(1e-12));
+        assertThat(split.uplinkMs(u, t, 15)).isCloseTo(0.25, within(1e-12));
+        assertThat(full.meanUplinkMs(u, t)).isCloseTo(1.0, within(1e-12));
+    }
 }

@@ -218,4 +218,54 @@ class CorePlacementMipTest {
         assertThat(p.violations(g.x())).isEmpty();
         assertThat(p.objective(g.x())).isGreaterThanOrEqualTo(SCIP.solve(p, 5000).objective() - 1e-9);
     }
+
+    private static CorePlacementProblem withCurrent(CorePlacementProblem p, int[][] current, double deploy) {
+        double[] dp = new double[p.serviceCount()];
+        java.util.Arrays.fill(dp, deploy);
+        return new CorePlacementProblem(p.nodes(), p.services(), p.capacity(), p.demand(), p.cost(), p.qos(), p.xi(), p.required(),
+                p.upper(), p.capacityMode(), p.sparsity(), p.minNodes(), p.maxNodes(), p.maxTypesPerNode(), current, dp);
+    }
+
+    @Test
+    void keepCurrent_runningInstanceBeatsASlightlyBetterNewNode() {
+        CorePlacementProblem p = problem(new double[] {100, 100}, new double[] {4}, new double[][] {{0.5}, {0.6}},
+                new double[] {1}, CapacityMode.AGGREGATE, Sparsity.NONE, 1, 2, 1);
+        assertThat(SCIP.solve(p, 5000).x()[1][0]).isEqualTo(1);
+        CorePlacementProblem running = withCurrent(p, new int[][] {{1}, {0}}, 20);
+        MipCoreSolver.Solution s = SCIP.solve(running, 5000);
+        assertThat(s.x()[0][0]).isEqualTo(1);
+        assertThat(s.x()[1][0]).isZero();
+        assertThat(s.objective()).isCloseTo(24 - 10 * 0.5 - 20, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void keepCurrent_mipEqualsBruteForceWithRunningInstances() {
+        SplittableRandom r = new SplittableRandom(99);
+        for (int trial = 0; trial < 10; trial++) {
+            double[] cap = {r.nextInt(6, 13), r.nextInt(6, 13), r.nextInt(6, 13)};
+            double[][] q = new double[3][2];
+            int[][] cur = new int[3][2];
+            for (int v = 0; v < 3; v++) {
+                q[v][0] = r.nextDouble();
+                q[v][1] = r.nextDouble();
+                cur[v][r.nextInt(2)] = r.nextInt(3);
+            }
+            CorePlacementProblem p = withCurrent(problem(cap, new double[] {3, 4}, q, new double[] {r.nextDouble() * 3, r.nextDouble() * 3},
+                    CapacityMode.AGGREGATE, Sparsity.DIVERSITY, 1, 2, 1), cur, 20);
+            double best = bruteForce(p);
+            MipCoreSolver.Solution s = SCIP.solve(p, 5000);
+            assertThat(s.outcome()).isEqualTo(MipCoreSolver.Outcome.OPTIMAL);
+            assertThat(s.objective()).isCloseTo(best, org.assertj.core.data.Offset.offset(1e-6));
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"SCIP", "CP_SAT", "CBC"})
+    void everyBackend_findsTheBruteForceOptimum(String backend) {
+        CorePlacementProblem p = problem(new double[] {12, 9, 16}, new double[] {3, 5}, new double[][] {{0.9, 0.2}, {0.4, 0.7}, {0.1, 0.5}},
+                new double[] {2.5, 1.2}, CapacityMode.AGGREGATE, Sparsity.DIVERSITY, 2, 2, 1);
+        MipCoreSolver.Solution s = new MipCoreSolver(backend, 0).solve(p, 10_000);
+        assertThat(s.outcome()).as(s.detail()).isEqualTo(MipCoreSolver.Outcome.OPTIMAL);
+        assertThat(s.objective()).isCloseTo(bruteForce(p), org.assertj.core.data.Offset.offset(1e-6));
+    }
 }

@@ -214,4 +214,20 @@ class EcLyapunovControllerTest {
         PlanResult<LightDecision> r = controller(Map.of()).decide(obs(0, tight, p, nodes(tight, p, 1, 0.0), List.of()));
         assertThat(codes(r)).contains("deadline-at-risk");
     }
+
+    @Test
+    void ladder_capacityIsTheStatisticallyAdmissibleRate() {
+        LightSettings s = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.max-parallelism", 1)));
+        ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.5, 2);
+        NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
+        // demand far above what 4 instances give: the ladder runs to x = 4
+        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(new Sizer.Input(node, svc, 100, 60, 0, 0, 100, new double[0], 1, 4));
+        assertThat(l.capacity()).hasSize(5);
+        double budget = 60 - 1.0 / (1.5 * 2 * 1.5);
+        for (int x = 1; x <= 4; x++) {
+            assertThat(l.capacity()[x]).isCloseTo(EffectiveCapacity.admissibleRateGamma(1.5, 2 * 1.5, x, 0.05, budget, 100) / 1.0,
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(l.value()[x]).isLessThan(l.value()[x - 1] == 0 && x == 1 ? 0 : l.value()[x - 1]);
+        }
+    }
 }
