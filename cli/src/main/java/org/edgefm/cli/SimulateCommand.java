@@ -389,7 +389,7 @@ final class SimulateCommand implements Callable<Integer> {
 
         private static String linePlot(String title, List<Cell> cells, List<Double> loads, List<String> planners,
                 boolean onTime) {
-            int w = 520;
+            int w = 660;
             int hgt = 300;
             int left = 60;
             int bottom = 40;
@@ -410,7 +410,7 @@ final class SimulateCommand implements Callable<Integer> {
             StringBuilder s = svgStart(w, hgt, title);
             axis(s, w, hgt, left, bottom, top, lo, hi, onTime);
             for (double l : loads) {
-                double x = left + (l - xmin) / (xmax - xmin) * (w - left - 30) + 10;
+                double x = left + (l - xmin) / (xmax - xmin) * (w - left - 180) + 10;
                 s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
                         x, hgt - bottom + 16, fmt(l)));
             }
@@ -423,7 +423,7 @@ final class SimulateCommand implements Callable<Integer> {
                     for (Cell c : cells) {
                         if (c.planner().equals(planners.get(p)) && c.load() == l) {
                             double v = onTime ? meanCi95(c.onTime())[0] : Arrays.stream(c.cost()).average().orElse(Double.NaN);
-                            double x = left + (l - xmin) / (xmax - xmin) * (w - left - 30) + 10;
+                            double x = left + (l - xmin) / (xmax - xmin) * (w - left - 180) + 10;
                             double yy = y(v, lo, hi, hgt, bottom, top);
                             pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, yy));
                             s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x, yy, color));
@@ -433,7 +433,7 @@ final class SimulateCommand implements Callable<Integer> {
                 s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\" points=\"")
                         .append(pts.toString().trim()).append("\"/>");
                 s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>",
-                        w - 150, top + 14 * (p + 1), color, esc(planners.get(p))));
+                        w - 150, top + 14 * (p + 1) + 10, color, esc(planners.get(p))));
             }
             return s.append("</svg>").toString();
         }
