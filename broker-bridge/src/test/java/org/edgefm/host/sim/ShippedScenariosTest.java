@@ -22,6 +22,15 @@ class ShippedScenariosTest {
     }
 
     @Test
+    void paperTable1_otherSeed_validVariantWithOtherValues() {
+        Scenario v = org.edgefm.api.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(7), "variant");
+        Scenario s = ScenarioLoader.load(DIR.resolve("paper-table1.json"));
+        assertThat(v.name()).isEqualTo("paper-table1-s7");
+        assertThat(v.topology().nodes()).hasSize(16);
+        assertThat(v.workload()).isNotEqualTo(s.workload());
+    }
+
+    @Test
     void paperTable1_loadsAndRunsUnderTheReferenceDeployment() {
         Scenario s = ScenarioLoader.load(DIR.resolve("paper-table1.json"));
         assertThat(s.topology().nodes()).hasSize(16);
