@@ -399,6 +399,9 @@ public final class ControlLoop implements AutoCloseable {
             listener.onDirective(d);
             sent.add(d);
         }
+        if (!sent.isEmpty()) {
+            fleet.flush();
+        }
         return sent;
     }
 

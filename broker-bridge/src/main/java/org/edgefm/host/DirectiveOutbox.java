@@ -65,6 +65,9 @@ public final class DirectiveOutbox implements AutoCloseable {
     private final long initialBackoffMs;
     private final long maxBackoffMs;
     private final Map<String, Retry> retries = new LinkedHashMap<>();
+    /** The pending directives, decoded: the MapDB map mirrored in memory. */
+    private final Map<String, Directive> cache = new TreeMap<>();
+    private boolean dirty;
     private final Map<String, Entry> settled = new TreeMap<>();
 
     /**
@@ -87,6 +90,12 @@ public final class DirectiveOutbox implements AutoCloseable {
         this.epochCounter = db.atomicLong("plannerEpoch").createOrOpen();
         this.initialBackoffMs = initialBackoffMs;
         this.maxBackoffMs = maxBackoffMs;
+        for (String node : new ArrayList<>(pending.keySet())) {
+            Directive d = decodeStored(node);
+            if (d != null) {
+                cache.put(node, d);
+            }
+        }
         if (!pending.isEmpty()) {
             LOG.info("outbox {}: {} unacknowledged directives to re-send", file, pending.size());
         }
@@ -99,16 +108,47 @@ public final class DirectiveOutbox implements AutoCloseable {
         return e;
     }
 
-    /** Stores a directive as its node's pending one, unless the pending one is newer. */
-    public synchronized void put(Directive d) {
-        Directive old = pendingDirective(d.nodeId());
-        if (old != null && newer(old.plannerEpoch(), old.version(), d.plannerEpoch(), d.version())) {
-            return;
+    /** Stores a directive as its node's pending one, unless the pending one is newer; committed on return. */
+    public void put(Directive d) {
+        putAll(List.of(d));
+    }
+
+    /**
+     * Stores directives (each replacing its node's pending one unless that is newer) in one
+     * transaction, committed before the method returns: a directive is durable before it is sent.
+     */
+    public void putAll(List<Directive> directives) {
+        synchronized (this) {
+            for (Directive d : directives) {
+                Directive old = cache.get(d.nodeId());
+                if (old != null && newer(old.plannerEpoch(), old.version(), d.plannerEpoch(), d.version())) {
+                    continue;
+                }
+                pending.put(d.nodeId(), codec.encode(d));
+                cache.put(d.nodeId(), d);
+                retries.remove(d.nodeId());
+                settled.remove(d.nodeId());
+            }
+            dirty = false;
         }
-        pending.put(d.nodeId(), codec.encode(d));
+        // The sync to disk runs outside this object's lock, so acks and telemetry (network threads)
+        // never wait for it; MapDB serialises commits with concurrent changes itself.
         db.commit();
-        retries.remove(d.nodeId());
-        settled.remove(d.nodeId());
+    }
+
+    /**
+     * Commits settlements made since the last commit. Settling is not committed at once: losing it
+     * in a crash only makes the host re-send a directive the agent already runs, which the agent
+     * answers without change (latest wins).
+     */
+    public void flush() {
+        synchronized (this) {
+            if (!dirty) {
+                return;
+            }
+            dirty = false;
+        }
+        db.commit();
     }
 
     private static boolean newer(long e1, long v1, long e2, long v2) {
@@ -116,6 +156,10 @@ public final class DirectiveOutbox implements AutoCloseable {
     }
 
     private Directive pendingDirective(String node) {
+        return cache.get(node);
+    }
+
+    private Directive decodeStored(String node) {
         byte[] b = pending.get(node);
         if (b == null) {
             return null;
@@ -152,7 +196,8 @@ public final class DirectiveOutbox implements AutoCloseable {
             return false;
         }
         pending.remove(node);
-        db.commit();
+        cache.remove(node);
+        dirty = true;
         Retry r = retries.remove(node);
         settled.put(node, new Entry(node, d.plannerEpoch(), d.version(), state, r == null ? 0 : r.attempts, error));
         return true;
@@ -161,13 +206,10 @@ public final class DirectiveOutbox implements AutoCloseable {
     /** The pending directives due for a (re-)send at {@code nowMs} among {@code reachable} nodes. */
     public synchronized List<Directive> due(double nowMs, java.util.function.Predicate<String> reachable) {
         List<Directive> out = new ArrayList<>();
-        for (String node : new ArrayList<>(pending.keySet())) {
-            Retry r = retries.get(node);
-            if ((r == null || r.nextAtMs <= nowMs) && reachable.test(node)) {
-                Directive d = pendingDirective(node);
-                if (d != null) {
-                    out.add(d);
-                }
+        for (Directive d : cache.values()) {
+            Retry r = retries.get(d.nodeId());
+            if ((r == null || r.nextAtMs <= nowMs) && reachable.test(d.nodeId())) {
+                out.add(d);
             }
         }
         return out;
@@ -191,18 +233,16 @@ public final class DirectiveOutbox implements AutoCloseable {
 
     /** Unacknowledged directives. */
     public synchronized int size() {
-        return pending.size();
+        return cache.size();
     }
 
     /** The newest directive's state for every node that has one. */
     public synchronized List<Entry> entries() {
         Map<String, Entry> all = new TreeMap<>(settled);
-        for (String node : pending.keySet()) {
-            Directive d = pendingDirective(node);
-            if (d != null) {
-                Retry r = retries.get(node);
-                all.put(node, new Entry(node, d.plannerEpoch(), d.version(), State.PENDING, r == null ? 0 : r.attempts, null));
-            }
+        for (Directive d : cache.values()) {
+            Retry r = retries.get(d.nodeId());
+            all.put(d.nodeId(), new Entry(d.nodeId(), d.plannerEpoch(), d.version(), State.PENDING,
+                    r == null ? 0 : r.attempts, null));
         }
         return new ArrayList<>(all.values());
     }
@@ -210,6 +250,7 @@ public final class DirectiveOutbox implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!db.isClosed()) {
+            db.commit();
             db.close();
         }
     }

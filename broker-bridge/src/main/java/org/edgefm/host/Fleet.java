@@ -32,6 +32,14 @@ public interface Fleet extends AutoCloseable {
     void apply(Directive directive);
 
     /**
+     * Ends a batch of {@link #apply} calls (the control loop calls it once per slot, after the
+     * slot's directives). A real fleet makes the batch durable in one transaction and sends it;
+     * the default does nothing.
+     */
+    default void flush() {
+    }
+
+    /**
      * The data endpoints ({@code host:port}) of the nodes that announced one, by node id; the
      * control loop copies the ones its routes name into each directive. Empty by default (a
      * simulated fleet routes internally).

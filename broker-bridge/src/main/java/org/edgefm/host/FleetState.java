@@ -126,11 +126,18 @@ public final class FleetState {
         return true;
     }
 
-    /** Records a death; returns false when it belongs to an older (or unknown later) session. */
+    /**
+     * Records a death; returns false when it belongs to an older session (a stale disconnect that
+     * must not end the fresh session). A death of a newer session whose birth was missed ends it.
+     */
     public synchronized boolean onDeath(Death d) {
         Node n = node(d.nodeId());
-        if (d.sessionEpoch() != n.sessionEpoch) {
+        if (d.sessionEpoch() < n.sessionEpoch) {
             return false;
+        }
+        if (d.sessionEpoch() > n.sessionEpoch) {
+            n.sessionEpoch = d.sessionEpoch();
+            n.lastSeq = -1;
         }
         n.alive = false;
         return true;

@@ -37,10 +37,15 @@ public final class HostMeters implements ControlLoop.Listener {
     }
 
     private static final int HISTORY = 600;
+    /** Percentiles cover roughly the last 20 to 30 s. */
+    private static final java.time.Duration WINDOW = java.time.Duration.ofSeconds(30);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer decisionTimer;
     private final Timer placementTimer;
+    private final Timer telemetryLag;
+    private final Timer ackTime;
+    private final Timer stepTime;
     private final Counter completed;
     private final Counter onTime;
     private final Deque<SlotPoint> history = new ArrayDeque<>();
@@ -50,8 +55,21 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Creates the meters. */
     public HostMeters() {
         decisionTimer = Timer.builder("edgefm.decision.time").description("Light-controller call time")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
         placementTimer = Timer.builder("edgefm.placement.time").description("Core-placement call time").register(registry);
+        telemetryLag = Timer.builder("edgefm.telemetry.lag")
+                .description("Receipt time minus the agent's telemetry timestamp (includes clock offset)")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
+        ackTime = Timer.builder("edgefm.directive.ack.time")
+                .description("From the first publish of a directive to its acknowledgement")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
+        stepTime = Timer.builder("edgefm.step.time")
+                .description("One control-loop slot: snapshot, decision, diff, directives handed out")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
         completed = Counter.builder("edgefm.tasks.completed").description("Task completions received").register(registry);
         onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
         Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)
@@ -77,6 +95,41 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Counts a refused message of {@code type} for {@code kind}. */
     public void messageBad(String type, String kind) {
         registry.counter("edgefm.messages.bad", "type", type, "kind", kind).increment();
+    }
+
+    /** Records the lag of one telemetry message in ms (negative values, from clock offset, count as 0). */
+    public void telemetryLag(long ms) {
+        telemetryLag.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+    }
+
+    /** Records a directive's publish-to-acknowledgement time. */
+    public void ackTime(long nanos) {
+        ackTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records one control-loop step's wall time. */
+    public void stepTime(long nanos) {
+        stepTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The step timer (benchmarks). */
+    public Timer stepTimer() {
+        return stepTime;
+    }
+
+    /** The telemetry-lag timer (benchmarks). */
+    public Timer telemetryLagTimer() {
+        return telemetryLag;
+    }
+
+    /** The publish-to-ack timer (benchmarks). */
+    public Timer ackTimer() {
+        return ackTime;
+    }
+
+    /** The decision timer (benchmarks). */
+    public Timer decisionTimer() {
+        return decisionTimer;
     }
 
     /** Total refused messages (tests, health). */

@@ -97,6 +97,9 @@ public final class MqttFleet implements Fleet {
     private final MqttAsyncClient client;
     private final ScheduledExecutorService timer;
     private final Map<String, Long> lastRebirthMs = new ConcurrentHashMap<>();
+    private final List<Directive> batch = new java.util.ArrayList<>();
+    /** First publish time (nanoTime) of each node's newest directive, keyed "node|epoch|version". */
+    private final Map<String, Long> firstSent = new ConcurrentHashMap<>();
     private volatile long plannerEpoch;
     private volatile boolean closed;
 
@@ -144,6 +147,8 @@ public final class MqttFleet implements Fleet {
         }
         if (options.socketFactory() != null) {
             o.setSocketFactory(options.socketFactory());
+        } else if (options.brokerUrl().startsWith("tcp://")) {
+            o.setSocketFactory(new org.edgefm.host.internal.NoDelaySocketFactory());
         }
         o.setCleanStart(true);
         o.setAutomaticReconnect(true);
@@ -256,6 +261,7 @@ public final class MqttFleet implements Fleet {
                 LOG.debug("ignored death of node {} for session {}: not the current session", d.nodeId(), d.sessionEpoch());
             }
         } else if (m instanceof Telemetry t) {
+            meters.telemetryLag(System.currentTimeMillis() - t.timestampMs());
             FleetState.TelemetryVerdict v = state.onTelemetry(t, now);
             if (v == FleetState.TelemetryVerdict.GAP || v == FleetState.TelemetryVerdict.UNKNOWN_SESSION) {
                 requestRebirth(t.nodeId(), v == FleetState.TelemetryVerdict.GAP ? "telemetry gap" : "unknown session");
@@ -265,6 +271,10 @@ public final class MqttFleet implements Fleet {
                 outbox.settle(t.nodeId(), applied[0], t.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
             }
         } else if (m instanceof Ack a) {
+            Long sentAt = firstSent.remove(a.nodeId() + "|" + a.plannerEpoch() + "|" + a.version());
+            if (sentAt != null && a.outcome() == AckOutcome.APPLIED) {
+                meters.ackTime(System.nanoTime() - sentAt);
+            }
             DirectiveOutbox.State s = switch (a.outcome()) {
                 case APPLIED -> DirectiveOutbox.State.APPLIED;
                 case REJECTED -> DirectiveOutbox.State.REJECTED;
@@ -296,6 +306,12 @@ public final class MqttFleet implements Fleet {
         if (!client.isConnected()) {
             return false;
         }
+        if (m instanceof Directive d) {
+            firstSent.putIfAbsent(d.nodeId() + "|" + d.plannerEpoch() + "|" + d.version(), System.nanoTime());
+            if (firstSent.size() > 100_000) {
+                firstSent.clear(); // unacknowledged entries of nodes that never answered
+            }
+        }
         try {
             client.publish(topic, codec.encode(m), m.type().qos().level(), m.type().retained());
             meters.messageOut(m.type().level());
@@ -308,6 +324,8 @@ public final class MqttFleet implements Fleet {
 
     private void resendDue() {
         try {
+            flush();
+            outbox.flush();
             double now = nowMs();
             for (Directive d : outbox.due(now, state::sessionAlive)) {
                 if (publish(topics.directive(d.nodeId()), d)) {
@@ -329,12 +347,31 @@ public final class MqttFleet implements Fleet {
         return state.snapshot(nowMs());
     }
 
-    /** Stores the directive durably, then sends it at once when the node's session is alive. */
+    /** Queues the directive; {@link #flush()} (or the outbox timer) stores the batch durably, then sends it. */
     @Override
     public void apply(Directive directive) {
-        outbox.put(directive);
-        if (state.sessionAlive(directive.nodeId()) && publish(topics.directive(directive.nodeId()), directive)) {
-            outbox.sent(directive.nodeId(), nowMs());
+        synchronized (batch) {
+            batch.add(directive);
+        }
+    }
+
+    /** Stores the queued directives in one outbox transaction, then sends those whose node is alive. */
+    @Override
+    public void flush() {
+        List<Directive> todo;
+        synchronized (batch) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            todo = new java.util.ArrayList<>(batch);
+            batch.clear();
+        }
+        outbox.putAll(todo);
+        double now = nowMs();
+        for (Directive d : todo) {
+            if (state.sessionAlive(d.nodeId()) && publish(topics.directive(d.nodeId()), d)) {
+                outbox.sent(d.nodeId(), now);
+            }
         }
     }
 

@@ -135,7 +135,7 @@ public final class PlannerHost implements AutoCloseable {
         vertx = Vertx.vertx();
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         if (loop != null) {
-            RealTimeDriver driver = new RealTimeDriver(vertx, loop);
+            RealTimeDriver driver = new RealTimeDriver(vertx, loop, meters::stepTime);
             driver.start();
             toClose.add(0, driver);
         }

@@ -17,13 +17,24 @@ public final class RealTimeDriver implements AutoCloseable {
     private final Vertx vertx;
     private final ControlLoop loop;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final java.util.function.LongConsumer stepNanos;
     private volatile long skipped;
     private long timer = -1;
 
     /** Creates a driver; nothing runs before {@link #start()}. */
     public RealTimeDriver(Vertx vertx, ControlLoop loop) {
+        this(vertx, loop, n -> { });
+    }
+
+    /**
+     * Creates a driver that reports each step's wall time.
+     *
+     * @param stepNanos receives the duration of every step in ns
+     */
+    public RealTimeDriver(Vertx vertx, ControlLoop loop, java.util.function.LongConsumer stepNanos) {
         this.vertx = Objects.requireNonNull(vertx, "vertx is null");
         this.loop = Objects.requireNonNull(loop, "loop is null");
+        this.stepNanos = Objects.requireNonNull(stepNanos, "stepNanos is null");
     }
 
     /** Places core services, then steps every slot. */
@@ -41,7 +52,9 @@ public final class RealTimeDriver implements AutoCloseable {
             return;
         }
         vertx.executeBlocking(() -> {
+            long t0 = System.nanoTime();
             loop.step();
+            stepNanos.accept(System.nanoTime() - t0);
             return null;
         }, false).onComplete(ar -> {
             busy.set(false);
@@ -56,12 +69,23 @@ public final class RealTimeDriver implements AutoCloseable {
         return skipped;
     }
 
-    /** Stops the timer; a step in progress finishes. */
+    /** Stops the timer and waits (up to 30 s) for a step in progress to finish. */
     @Override
-    public synchronized void close() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
+    public void close() {
+        synchronized (this) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+                timer = -1;
+            }
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (busy.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

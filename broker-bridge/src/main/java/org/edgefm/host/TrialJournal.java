@@ -2,7 +2,6 @@ package org.edgefm.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -24,7 +23,7 @@ import org.mapdb.Serializer;
  * The trial journal: every snapshot (with the task results it carries), core placement, decision,
  * directive and plugin failure of a run, appended to a transactional MapDB file in order, so that a
  * trial can be exported as JSON lines and replayed against another plugin. Entries are committed at
- * the start of each slot and on close, so a crash loses at most the slot in progress. A
+ * most once a second (at the start of a slot) and on close, so a crash loses at most the last second. A
  * {@link ControlLoop.Listener}; thread-safe.
  *
  * <p>Each line is {@code {"seq":N,"kind":"snapshot|placement|decision|directive|plugin-failure",
@@ -37,6 +36,7 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     private final ConcurrentNavigableMap<Long, String> entries;
     private final Atomic.Long seq;
     private volatile long slot;
+    private long lastCommitNanos = System.nanoTime();
 
     /** Opens (or creates and continues) a journal file. */
     public TrialJournal(Path file) {
@@ -48,24 +48,34 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
         } catch (Exception e) {
             throw new EdgeFmException("journal " + file + ": cannot open: " + e.getMessage(), e);
         }
-        entries = db.treeMap("entries", Serializer.LONG, Serializer.STRING).createOrOpen();
+        // Values (one JSON line each, large for big fleets) live outside the B-tree nodes, so an append
+        // does not rewrite its neighbours.
+        entries = db.treeMap("entries", Serializer.LONG, Serializer.STRING).valuesOutsideNodesEnable().createOrOpen();
         seq = db.atomicLong("seq").createOrOpen();
     }
 
     private synchronized void append(String kind, Object data) {
         long n = seq.incrementAndGet();
-        ObjectNode line = JSON.createObjectNode();
+        Map<String, Object> line = new java.util.LinkedHashMap<>();
         line.put("seq", n);
         line.put("kind", kind);
         line.put("slot", slot);
-        line.set("data", JSON.valueToTree(data));
-        entries.put(n, line.toString());
+        line.put("data", data);
+        try {
+            entries.put(n, JSON.writeValueAsString(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public void onSnapshot(long slot, FleetSnapshot snapshot) {
         synchronized (this) {
-            db.commit(); // the previous slot's entries
+            // the previous slots' entries, at most once a second: a crash loses at most a second
+            if (System.nanoTime() - lastCommitNanos >= 1_000_000_000L) {
+                db.commit();
+                lastCommitNanos = System.nanoTime();
+            }
             this.slot = slot;
         }
         append("snapshot", snapshot);

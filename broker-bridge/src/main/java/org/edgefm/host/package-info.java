@@ -1,5 +1,8 @@
 /**
- * The planner host: the {@link org.edgefm.host.Fleet} seam between the control loop and a real
- * (MQTT) or simulated fleet, and everything built on it.
+ * The planner host: the {@link org.edgefm.host.Fleet} seam between the one
+ * {@link org.edgefm.host.ControlLoop} and a real ({@link org.edgefm.host.MqttFleet}) or simulated
+ * fleet, the plugin registry, the embedded broker with its accounts and topic permissions, the
+ * durable directive outbox, the trial journal, meters, the HTTP API and the process that wires them
+ * ({@link org.edgefm.host.PlannerHost}).
  */
 package org.edgefm.host;

@@ -23,6 +23,16 @@ class FleetStateTest {
     }
 
     @Test
+    void death_ofNewerSessionWhoseBirthWasMissed_endsItAndOlderBirthCannotRevive() {
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
+        assertThat(state.onDeath(WireSamples.death("j1", 3))).isTrue();
+        assertThat(state.onBirth(WireSamples.birth("j1", 2, 0, 0), 1)).isFalse();
+        assertThat(state.sessionAlive("j1")).isFalse();
+        assertThat(state.onBirth(WireSamples.birth("j1", 4, 0, 0), 2)).isTrue();
+        assertThat(state.sessionAlive("j1")).isTrue();
+    }
+
+    @Test
     void birth_fromOlderSession_isIgnored() {
         state.onBirth(WireSamples.birth("j1", 5, 0, 0), 0);
         assertThat(state.onBirth(WireSamples.birth("j1", 4, 0, 0), 1)).isFalse();

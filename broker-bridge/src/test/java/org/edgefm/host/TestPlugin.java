@@ -96,6 +96,14 @@ public final class TestPlugin implements PlannerPlugin {
                 }
                 return PlanResult.planned(oneEach(o));
             };
+        }), factory("churn", c -> o -> {
+            // a new parallelism every slot: every node gets a new directive every slot
+            LightDecision d = oneEach(o);
+            List<ServiceAllocation> al = new ArrayList<>();
+            for (ServiceAllocation a : d.allocations()) {
+                al.add(new ServiceAllocation(a.node(), a.service(), 1, (int) (o.slot() % 3) + 1));
+            }
+            return PlanResult.planned(new LightDecision(o.slot(), al, RoutingTable.EMPTY, List.of(), List.of()));
         }), factory("sleepy", c -> {
             long ms = c.getInt("sleepy.ms", 500);
             return o -> {

@@ -37,6 +37,7 @@ class MainTest {
     void unknownCommand_printsOneLineErrorThenUsage_exit2() {
         assertThat(run("frobnicate")).isEqualTo(2);
         String[] lines = err.toString().split("\n");
+        // picocli may append a suggestion such as "(did you mean: simulate?)".
         assertThat(lines[0]).startsWith("edgefm: unknown command 'frobnicate'");
         assertThat(lines[1]).startsWith("Usage: edgefm");
         assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");

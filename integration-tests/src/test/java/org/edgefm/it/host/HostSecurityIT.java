@@ -44,6 +44,21 @@ class HostSecurityIT {
                 .isInstanceOf(MqttException.class);
     }
 
+    @Test
+    void hostState_isRetainedOnline_forAgentsToRead() throws Exception {
+        try (FakeAgent a = h.agent("edge-l4")) {
+            java.util.List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+            a.mqtt.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                new org.eclipse.paho.mqttv5.common.MqttSubscription(T.hostState(), 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> got.add(new String(m.getPayload()))});
+            await().atMost(Duration.ofSeconds(10)).until(() -> !got.isEmpty());
+            org.edgefm.api.wire.HostState s = new org.edgefm.api.wire.WireCodec().decode(T.hostState(),
+                    got.get(0).getBytes(), org.edgefm.api.wire.HostState.class);
+            assertThat(s.state()).isEqualTo(org.edgefm.api.wire.HostStatus.ONLINE);
+            assertThat(s.plannerEpoch()).isEqualTo(h.host.plannerEpoch());
+        }
+    }
+
     /** Publishes as orin-nano on a fresh connection; true when the broker refused it. */
     static boolean refused(String topic, byte[] payload) throws Exception {
         try (FakeAgent a = h.agent("orin-nano")) {

@@ -1,0 +1,65 @@
+package org.edgefm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void host_brokerAndBrokerPort_isUsageError() {
+        assertThat(run("host", "--broker", "tcp://127.0.0.1:1", "--broker-port", "1884")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("edgefm host: --broker and --broker-port exclude each other");
+    }
+
+    @Test
+    void host_badConfigKey_failsWithOneLineNamingKey() throws Exception {
+        Path cfg = dir.resolve("host.json");
+        Files.writeString(cfg, "{\"brokerPrt\": 1883}");
+        assertThat(run("host", "--config", cfg.toString())).isEqualTo(Main.EXIT_FAILED);
+        assertThat(err.toString().strip()).startsWith("edgefm host: config " + cfg + ": unknown key 'brokerPrt'")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void host_unknownPlanner_failsWithOneLine() {
+        assertThat(run("host", "--planner", "no-such-planner", "--scenario", "example", "--http-port", "-1",
+                "--broker", "tcp://127.0.0.1:1", "--data-dir", dir.resolve("d").toString(),
+                "--plugins-dir", dir.resolve("p").toString())).isEqualTo(Main.EXIT_FAILED);
+        assertThat(err.toString().strip()).contains("no-such-planner").doesNotContain("\n");
+    }
+
+    @Test
+    void plugins_json_isAnArray() {
+        assertThat(run("plugins", "--json", "--plugins-dir", dir.resolve("none").toString())).isZero();
+        assertThat(out.toString().strip()).startsWith("[").endsWith("]");
+    }
+
+    @Test
+    void addAccount_writesHashedLine() throws Exception {
+        Path creds = dir.resolve("credentials");
+        java.io.InputStream oldIn = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("pw-123456\n".getBytes()));
+        try {
+            assertThat(run("host", "--credentials", creds.toString(), "--add-account", "orin-nano")).isZero();
+        } finally {
+            System.setIn(oldIn);
+        }
+        String file = Files.readString(creds);
+        assertThat(file).contains("orin-nano:pbkdf2-sha256$").doesNotContain("pw-123456");
+    }
+}

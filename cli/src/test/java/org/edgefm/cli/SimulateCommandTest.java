@@ -1,0 +1,59 @@
+package org.edgefm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void simulate_twoLoads_writesTableJsonInIssueFormatAndHtmlReport() throws Exception {
+        Path json = dir.resolve("r.json");
+        Path report = dir.resolve("report");
+        int rc = run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "reference,greedy",
+                "--seeds", "2", "--slots", "30", "--load", "1,2", "--threads", "1", "--json", json.toString(),
+                "--report", report.toString());
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("jetson-lab, load 1 (2 seeds)").contains("jetson-lab, load 2 (2 seeds)")
+                .contains("reference").contains("greedy");
+        assertThat(err.toString()).contains("4/8 trials").contains("8/8 trials");
+
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("scenario").asText()).isEqualTo("jetson-lab");
+        assertThat(root.get("results")).hasSize(4);
+        JsonNode r = root.get("results").get(0);
+        assertThat(r.fieldNames()).toIterable().containsExactly("planner", "load", "seeds", "onTimeRate", "cost", "latencyMs");
+        assertThat(r.get("onTimeRate").fieldNames()).toIterable().containsExactly("mean", "ci95");
+        assertThat(r.get("onTimeRate").get("mean").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.get("seeds").asInt()).isEqualTo(2);
+        assertThat(r.get("latencyMs").get("p95").asDouble()).isGreaterThanOrEqualTo(r.get("latencyMs").get("p50").asDouble());
+
+        String html = Files.readString(report.resolve("index.html"));
+        assertThat(html).contains("<svg").contains("Against load").contains("greedy").contains("Upper bound");
+        assertThat(out.toString()).contains("upper bound on on-time completion");
+    }
+
+    @Test
+    void simulate_unknownPlanner_oneLineErrorNamingIt() {
+        int rc = run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "nope", "--seeds", "1",
+                "--slots", "2");
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).contains("'nope'");
+    }
+}
