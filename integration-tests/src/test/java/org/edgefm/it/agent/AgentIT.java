@@ -307,6 +307,16 @@ class AgentIT {
         assertThat(head.startMs()).isGreaterThanOrEqualTo(embed.endMs());
         assertThat(c.completedAtMs()).isEqualTo(head.endMs());
         assertThat(received(B, Result.class)).anyMatch(r -> r.completions().contains(c)); // the sink's node reports it
+
+        String ep = lastBirth(A).dataEndpoint();
+        HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/nope"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("unknown task type 'nope' (known: t1, t2, t3)");
+        HttpResponse<String> badTensor = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/t1"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badTensor.statusCode()).isEqualTo(400);
+        assertThat(badTensor.body()).contains("at least an 8-byte header");
     }
 
     @Test
