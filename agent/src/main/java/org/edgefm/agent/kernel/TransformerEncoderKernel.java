@@ -46,7 +46,7 @@ final class TransformerEncoderKernel extends Kernel {
 
     @Override
     protected INDArray compute(INDArray x) {
-        int t = (int) x.rows();
+        int t = x.rows();
         int dh = hidden / heads;
         double scale = 1.0 / Math.sqrt(dh);
         INDArray cur = x;
