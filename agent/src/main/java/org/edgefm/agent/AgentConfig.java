@@ -59,7 +59,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
             .configure(JsonParser.Feature.ALLOW_COMMENTS, true)
             .configure(JsonParser.Feature.ALLOW_YAML_COMMENTS, true)
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
     /** Validates and fills in defaults. */
     public AgentConfig {

@@ -72,7 +72,7 @@ public final class AgentInstaller {
                 "",
                 "[Service]",
                 "Type=simple",
-                "ExecStart=/usr/bin/java -Xmx512m -XX:+UseSerialGC -Dorg.bytedeco.javacpp.cachedir="
+                "ExecStart=/usr/bin/java -Xmx192m -XX:+UseSerialGC -Dorg.bytedeco.javacpp.cachedir="
                         + prefix.resolve("var/cache/edgefm/javacpp").toAbsolutePath() + " -jar " + jarTarget.toAbsolutePath()
                         + " --config " + configPath.toAbsolutePath(),
                 "Restart=always",

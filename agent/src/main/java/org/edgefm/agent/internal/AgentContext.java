@@ -52,7 +52,7 @@ public final class AgentContext {
         this.capacity = requireNonNull(capacity, "capacity is null");
         this.store = requireNonNull(store, "store is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
-        this.taskTypes = Map.copyOf(taskTypes);
+        this.taskTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(taskTypes)); // keeps declaration order
         this.topics = Topics.forFleet(config.fleet());
     }
 

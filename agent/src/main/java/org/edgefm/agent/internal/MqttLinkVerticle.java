@@ -138,13 +138,20 @@ public final class MqttLinkVerticle extends VerticleBase {
         if (stopping) {
             return;
         }
-        long min = ctx.config().reconnectMinMs();
-        long max = ctx.config().reconnectMaxMs();
-        long delay = Math.min(max, min << Math.min(20, attempts));
-        delay = Math.max(1, (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+        long delay = backoffMs(attempts, ctx.config().reconnectMinMs(), ctx.config().reconnectMaxMs(),
+                ThreadLocalRandom.current().nextDouble());
         attempts++;
         LOG.info("reconnecting in {} ms (attempt {})", delay, attempts);
         vertx.setTimer(delay, id -> connect());
+    }
+
+    /**
+     * The delay before reconnect attempt {@code attempt} (0-based): {@code min * 2^attempt}, capped at
+     * {@code max}, times a jitter factor in [0.8, 1.2) from {@code random} in [0, 1).
+     */
+    static long backoffMs(int attempt, long min, long max, double random) {
+        long base = Math.min(max, min << Math.min(20, attempt));
+        return Math.max(1, (long) (base * (0.8 + 0.4 * random)));
     }
 
     private Future<Void> publishBirth() {

@@ -79,8 +79,9 @@ public final class PahoTransports {
 
         @Override
         public void connect(Will will, Handler handler) throws MqttLinkException {
+            MqttAsyncClient c = null;
             try {
-                MqttAsyncClient c = new MqttAsyncClient(s.url(), s.clientId(), new MemoryPersistence());
+                c = new MqttAsyncClient(s.url(), s.clientId(), new MemoryPersistence());
                 MqttConnectionOptions o = new MqttConnectionOptions();
                 o.setCleanStart(true);
                 o.setAutomaticReconnect(false);
@@ -133,12 +134,23 @@ public final class PahoTransports {
                 c.connect(o).waitForCompletion(TIMEOUT_MS);
                 client = c;
             } catch (MqttException e) {
+                release(c);
                 int rc = e.getReasonCode();
                 boolean refused = rc == MqttException.REASON_CODE_UNSUPPORTED_PROTOCOL_VERSION
                         || rc == MqttException.REASON_CODE_INVALID_RETURN_CODE || rc == MqttException.REASON_CODE_MALFORMED_PACKET
                         || rc == 1;
                 throw new MqttLinkException("MQTT 5 connect to " + s.url() + " failed: " + e.getMessage() + " (reason " + rc + ")",
                         refused, e);
+            }
+        }
+
+        private static void release(MqttAsyncClient c) {
+            if (c != null) {
+                try {
+                    c.close(true);
+                } catch (MqttException ignored) {
+                    // a failed attempt: nothing more to free
+                }
             }
         }
 
@@ -236,8 +248,9 @@ public final class PahoTransports {
 
         @Override
         public void connect(Will will, Handler handler) throws MqttLinkException {
+            org.eclipse.paho.client.mqttv3.MqttAsyncClient c = null;
             try {
-                var c = new org.eclipse.paho.client.mqttv3.MqttAsyncClient(s.url(), s.clientId(),
+                c = new org.eclipse.paho.client.mqttv3.MqttAsyncClient(s.url(), s.clientId(),
                         new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
                 MqttConnectOptions o = new MqttConnectOptions();
                 o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -277,6 +290,13 @@ public final class PahoTransports {
                 c.connect(o).waitForCompletion(TIMEOUT_MS);
                 client = c;
             } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                if (c != null) {
+                    try {
+                        c.close(true);
+                    } catch (org.eclipse.paho.client.mqttv3.MqttException ignored) {
+                        // a failed attempt: nothing more to free
+                    }
+                }
                 throw new MqttLinkException("MQTT 3.1.1 connect to " + s.url() + " failed: " + e.getMessage()
                         + " (reason " + e.getReasonCode() + ")", false, e);
             }

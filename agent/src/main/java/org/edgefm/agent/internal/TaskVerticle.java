@@ -66,8 +66,15 @@ public final class TaskVerticle extends VerticleBase {
     }
 
     private static final class Join {
+        final long createdMs = System.currentTimeMillis();
+        final long keepMs;
         final Map<String, INDArray> inputs = new LinkedHashMap<>();
         final List<StageTiming> timings = new ArrayList<>();
+
+        Join(double deadlineMs) {
+            // a parent that never comes (it failed elsewhere, and that failure was reported there)
+            this.keepMs = (long) Math.max(60_000, 2 * deadlineMs);
+        }
     }
 
     @Override
@@ -77,6 +84,10 @@ public final class TaskVerticle extends VerticleBase {
         r.route().handler(BodyHandler.create().setBodyLimit(Tensors.MAX_VALUES * 4 + 65536));
         r.post("/v1/tasks/:taskType").handler(this::onSubmit);
         r.post("/v1/peer/stage").handler(this::onPeer);
+        vertx.setPeriodic(10_000, id -> {
+            long now = System.currentTimeMillis();
+            joins.values().removeIf(j -> now - j.createdMs > j.keepMs);
+        });
         r.get("/v1/health").handler(rc -> rc.json(new JsonObject().put("nodeId", ctx.nodeId())
                 .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())));
         return vertx.createHttpServer().requestHandler(r).listen(ctx.config().httpPort(), ctx.config().httpHost())
@@ -95,38 +106,46 @@ public final class TaskVerticle extends VerticleBase {
                     + "' (known: " + String.join(", ", ctx.taskTypes().keySet()) + ")").encode());
             return;
         }
-        INDArray input;
-        try {
-            byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
-            input = Tensors.read(body, 0, body.length);
-        } catch (EdgeFmException e) {
-            rc.response().setStatusCode(400).end(new JsonObject().put("error", e.getMessage()).encode());
-            return;
-        }
+        byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
         String id = rc.queryParams().get("id");
         String taskId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
-        rc.response().setStatusCode(202).putHeader("content-type", "application/json")
-                .end(new JsonObject().put("taskId", taskId).put("taskType", typeId).encode());
-        for (Stage leaf : tt.leaves()) {
-            Header h = new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of());
-            deliver(h, input);
-        }
+        // decoding a tensor is work proportional to its size: off the event loop
+        vertx.executeBlocking(() -> Tensors.read(body, 0, body.length), false).onComplete(ar -> {
+            if (ar.failed()) {
+                rc.response().setStatusCode(400).end(new JsonObject().put("error", ar.cause().getMessage()).encode());
+                return;
+            }
+            rc.response().setStatusCode(202).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("taskId", taskId).put("taskType", typeId).encode());
+            for (Stage leaf : tt.leaves()) {
+                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of()), ar.result());
+            }
+        });
     }
 
     private void onPeer(RoutingContext rc) {
-        try {
-            Buffer b = rc.body().buffer();
+        Buffer b = rc.body().buffer();
+        vertx.executeBlocking(() -> {
+            if (b == null || b.length() < 4) {
+                throw new EdgeFmException("body: too short for a stage header");
+            }
             int headerLen = b.getInt(0);
+            if (headerLen <= 0 || headerLen > b.length() - 4) {
+                throw new EdgeFmException("body: header length " + headerLen + " does not fit " + b.length() + " bytes");
+            }
             Header h = JSON.readValue(b.getBytes(4, 4 + headerLen), Header.class);
             byte[] all = b.getBytes();
-            INDArray t = Tensors.read(all, 4 + headerLen, all.length - 4 - headerLen);
+            return Map.entry(h, java.util.Optional.ofNullable(Tensors.read(all, 4 + headerLen, all.length - 4 - headerLen)));
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("refused peer stage data: {}", ar.cause().getMessage());
+                rc.response().setStatusCode(400).end(new JsonObject().put("error", String.valueOf(ar.cause().getMessage())).encode());
+                return;
+            }
             rc.response().setStatusCode(202).end();
-            arrive(h, t);
-        } catch (Exception e) {
-            LOG.warn("refused peer stage data: {}", e.getMessage());
-            rc.response().setStatusCode(400).end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
-        }
+            arrive(ar.result().getKey(), ar.result().getValue().orElse(null));
+        });
     }
 
     /** Sends stage input to the node that serves the stage (this one or a peer). */
@@ -159,17 +178,21 @@ public final class TaskVerticle extends VerticleBase {
             fail(h, "cannot encode the stage header: " + e.getMessage());
             return;
         }
-        byte[] data = tensor == null ? new byte[0] : Tensors.write(tensor);
-        Buffer body = Buffer.buffer(4 + header.length + data.length).appendInt(header.length).appendBytes(header).appendBytes(data);
         int colon = endpoint.lastIndexOf(':');
         String host = endpoint.substring(0, colon);
         int port = Integer.parseInt(endpoint.substring(colon + 1));
         long t0 = System.nanoTime();
-        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI("/v1/peer/stage"))
-                .compose(req -> req.send(body))
+        long[] size = new long[1];
+        vertx.executeBlocking(() -> {
+            byte[] data = tensor == null ? new byte[0] : Tensors.write(tensor);
+            size[0] = 4L + header.length + data.length;
+            return Buffer.buffer(4 + header.length + data.length).appendInt(header.length).appendBytes(header).appendBytes(data);
+        }, false)
+                .compose(body -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+                        .setURI("/v1/peer/stage")).compose(req -> req.send(body)))
                 .compose(resp -> resp.statusCode() == 202 ? Future.succeededFuture()
                         : resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + " " + b.toString(StandardCharsets.UTF_8))))
-                .onSuccess(v -> ctx.recordTransfer(target, (System.nanoTime() - t0) / 1e6, body.length() / 1e6))
+                .onSuccess(v -> ctx.recordTransfer(target, (System.nanoTime() - t0) / 1e6, size[0] / 1e6))
                 .onFailure(e -> fail(h, "forwarding stage '" + h.stage() + "' to node '" + target + "' failed: " + e.getMessage()));
     }
 
@@ -184,7 +207,7 @@ public final class TaskVerticle extends VerticleBase {
             timings = h.timings();
         } else {
             String key = h.taskId() + "/" + h.stage();
-            Join j = joins.computeIfAbsent(key, k -> new Join());
+            Join j = joins.computeIfAbsent(key, k -> new Join(tt.deadlineMs()));
             j.inputs.put(h.fromStage(), tensor);
             for (StageTiming t : h.timings()) {
                 if (j.timings.stream().noneMatch(x -> x.stage().equals(t.stage()))) {

@@ -23,7 +23,7 @@ public final class Tensors {
         INDArray m = a.rank() == 2 ? a : a.reshape(1, a.length());
         float[] f = m.castTo(DataType.FLOAT).dup('c').data().asFloat();
         ByteBuffer b = ByteBuffer.allocate(8 + 4 * f.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt((int) m.rows()).putInt((int) m.columns());
+        b.putInt(m.rows()).putInt(m.columns());
         b.asFloatBuffer().put(f);
         return b.array();
     }

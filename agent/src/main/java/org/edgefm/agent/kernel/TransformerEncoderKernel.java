@@ -7,7 +7,7 @@ import org.edgefm.profiles.KernelCost;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -46,22 +46,22 @@ final class TransformerEncoderKernel extends Kernel {
 
     @Override
     protected INDArray compute(INDArray x) {
-        int t = (int) x.rows();
+        int t = x.rows();
         int dh = hidden / heads;
         double scale = 1.0 / Math.sqrt(dh);
         INDArray cur = x;
         for (INDArray[] w : layers) {
             INDArray qkv = cur.mmul(w[0]);
-            INDArray ctx = Nd4j.createUninitialized(cur.dataType(), t, hidden);
-            for (int i = 0; i < heads; i++) {
-                INDArray q = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(i * dh, (i + 1) * dh));
-                INDArray k = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(hidden + i * dh, hidden + (i + 1) * dh));
-                INDArray v = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * hidden + i * dh, 2 * hidden + (i + 1) * dh));
-                INDArray scores = q.mmul(k.transpose()).muli(scale);
-                INDArray att = softmaxRows(scores);
-                ctx.get(NDArrayIndex.all(), NDArrayIndex.interval(i * dh, (i + 1) * dh)).assign(att.mmul(v));
-            }
-            INDArray attended = layerNorm(cur.add(ctx.mmul(w[1])));
+            // (t, 3·hidden) -> (3, heads, t, dh): one copy, then batched products over the heads
+            INDArray split = qkv.reshape('c', t, 3, heads, dh).permute(1, 2, 0, 3).dup('c');
+            INDArray q = split.slice(0);
+            INDArray k = split.slice(1);
+            INDArray v = split.slice(2);
+            INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale);   // (heads, t, t)
+            Nd4j.exec(new SoftMax(scores, scores, 2));
+            INDArray ctx = Nd4j.matmul(scores, v);                                  // (heads, t, dh)
+            INDArray merged = ctx.permute(1, 0, 2).dup('c').reshape('c', t, hidden);
+            INDArray attended = layerNorm(cur.add(merged.mmul(w[1])));
             INDArray up = attended.mmul(w[2]);
             Nd4j.exec(new GELU(up, up));
             cur = layerNorm(attended.addi(up.mmul(w[3])));
@@ -69,11 +69,11 @@ final class TransformerEncoderKernel extends Kernel {
         return cur;
     }
 
-    /** Row-wise softmax, numerically stable. */
+    /** Row-wise softmax of a matrix. */
     static INDArray softmaxRows(INDArray s) {
-        INDArray shifted = s.subColumnVector(s.max(true, 1));
-        INDArray e = Transforms.exp(shifted, false);
-        return e.diviColumnVector(e.sum(true, 1));
+        INDArray out = s.dup();
+        Nd4j.exec(new SoftMax(out, out, 1));
+        return out;
     }
 
     private static INDArray layerNorm(INDArray x) {

@@ -77,11 +77,6 @@ public final class HostSampler {
                 MachineFacts.readDeviceTreeModel(MachineFacts.DEVICE_TREE_MODEL), MachineFacts.nvidiaSmiGpuNames());
     }
 
-    /** Resident set size of this process in bytes (OSHI), for the idle-RSS benchmark. */
-    public long processRssBytes() {
-        return si.getOperatingSystem().getCurrentProcess().getResidentSetSize();
-    }
-
     private long[] netBytes() {
         long rx = 0;
         long tx = 0;

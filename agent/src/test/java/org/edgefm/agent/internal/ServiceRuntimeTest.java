@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ServiceRuntimeTest {
-    // about 0.13 GFLOP per task: long enough that five tasks cannot finish while they are submitted
+    // about 0.6 GFLOP per task: long enough that no more than one task can finish while five are submitted
     private static final KernelSpec ENCODER = new KernelSpec("transformer-encoder",
             Map.of("layers", 4, "hidden", 256, "heads", 4, "tokens", 128, "mlp", 512), null);
 

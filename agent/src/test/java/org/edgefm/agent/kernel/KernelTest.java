@@ -96,4 +96,41 @@ class KernelTest {
             assertThat(c.preloadMs()).isNotNull();
         });
     }
+
+    @Test
+    void transformerEncoder_batchedAttention_equalsAPerHeadReference() {
+        KernelSpec spec = new KernelSpec("transformer-encoder", Map.of("layers", 1, "hidden", 16, "heads", 4, "tokens", 6, "mlp", 32), null);
+        Kernel k = Kernel.load(spec, null, 5);
+        INDArray x = k.sampleInput(8);
+        Kernel.WeightSource ws = new Kernel.WeightSource(5, null);
+        INDArray wqkv = ws.next(16, 48);
+        INDArray wo = ws.next(16, 16);
+        INDArray w1 = ws.next(16, 32);
+        INDArray w2 = ws.next(32, 16);
+        INDArray qkv = x.mmul(wqkv);
+        INDArray ctx = Nd4j.zeros(DataType.FLOAT, 6, 16);
+        for (int h = 0; h < 4; h++) {
+            INDArray q = qkv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(h * 4, h * 4 + 4)).dup();
+            INDArray kk = qkv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(16 + h * 4, 16 + h * 4 + 4)).dup();
+            INDArray v = qkv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(32 + h * 4, 32 + h * 4 + 4)).dup();
+            INDArray s = q.mmul(kk.transpose()).muli(0.5);
+            for (int r = 0; r < 6; r++) {
+                INDArray row = s.getRow(r);
+                INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(row.sub(row.maxNumber()), true);
+                s.putRow(r, e.div(e.sumNumber()));
+            }
+            ctx.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(h * 4, h * 4 + 4)).assign(s.mmul(v));
+        }
+        INDArray a = norm(x.add(ctx.mmul(wo)));
+        INDArray up = a.mmul(w1);
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(up, up));
+        INDArray expected = norm(a.add(up.mmul(w2)));
+        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-4)).isTrue();
+    }
+
+    private static INDArray norm(INDArray m) {
+        INDArray c = m.subColumnVector(m.mean(true, 1));
+        INDArray sd = org.nd4j.linalg.ops.transforms.Transforms.sqrt(c.mul(c).mean(true, 1).addi(1e-5), true);
+        return c.divColumnVector(sd);
+    }
 }

@@ -35,6 +35,8 @@ import org.edgefm.api.spi.WeightedTarget;
 import org.edgefm.api.wire.Ack;
 import org.edgefm.api.wire.AckOutcome;
 import org.edgefm.api.wire.Birth;
+import org.edgefm.api.wire.Command;
+import org.edgefm.api.wire.CommandKind;
 import org.edgefm.api.wire.Death;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
@@ -305,6 +307,16 @@ class AgentIT {
         assertThat(head.startMs()).isGreaterThanOrEqualTo(embed.endMs());
         assertThat(c.completedAtMs()).isEqualTo(head.endMs());
         assertThat(received(B, Result.class)).anyMatch(r -> r.completions().contains(c)); // the sink's node reports it
+
+        String ep = lastBirth(A).dataEndpoint();
+        HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/nope"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("unknown task type 'nope' (known: t1, t2, t3)");
+        HttpResponse<String> badTensor = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/t1"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badTensor.statusCode()).isEqualTo(400);
+        assertThat(badTensor.body()).contains("at least an 8-byte header");
     }
 
     @Test
@@ -320,10 +332,28 @@ class AgentIT {
                 assertThat(fuse.startMs()).isGreaterThanOrEqualTo(parent.endMs());
             }
         }
+        // the forwarding node reports its measured link to the peer
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(A, Telemetry.class).stream()
+                .anyMatch(t -> t.peers().stream().anyMatch(p -> p.peer().equals(B) && p.rttMs() != null && p.rttMs() > 0)));
     }
 
     @Test
     @Order(6)
+    void rebirthAndCalibrateCommands_publishNewBirthsOnTheSameSession() throws Exception {
+        Birth before = lastBirth(A);
+        int births = received(A, Birth.class).size();
+        publish(TOPICS.command(A), CODEC.encode(new Command(WireCodec.SCHEMA, A, CommandKind.REBIRTH, "r-1", 1)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(A, Birth.class).size() > births);
+        assertThat(lastBirth(A).sessionEpoch()).isEqualTo(before.sessionEpoch());
+        assertThat(before.calibration()).isEmpty(); // agent A does not calibrate at start
+        publish(TOPICS.command(A), CODEC.encode(new Command(WireCodec.SCHEMA, A, CommandKind.CALIBRATE, "c-1", 1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> lastBirth(A).calibration().size() == 4);
+        assertThat(lastBirth(A).calibration()).extracting(k -> k.kernel())
+                .containsExactly("transformer-encoder", "patchify", "fusion", "head");
+    }
+
+    @Test
+    @Order(7)
     void malformedImpossibleAndStaleDirectives_getTheirAcks_andTheAgentStaysUp() throws Exception {
         // not JSON, published with Mosquitto's own client
         Path pub = Path.of("/usr/bin/mosquitto_pub");
@@ -365,7 +395,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void kill9_thenRestart_restoresTheServicesWithoutANewDirective() throws Exception {
         Birth before = lastBirth(A);
         agentA.kill9();
@@ -386,7 +416,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void results_whileTheBrokerIsAway_areSentOnceAfterReconnect() throws Exception {
         String ep = lastBirth(A).dataEndpoint();
         host.disconnect();
@@ -418,7 +448,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void calibrationAtStart_isPublishedInABirth_andCleanStopPublishesTheDeath() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> received(B, Birth.class).stream()
                 .anyMatch(b -> b.calibration().size() == 4));
