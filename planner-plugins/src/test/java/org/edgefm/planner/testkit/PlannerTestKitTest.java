@@ -23,7 +23,8 @@ class PlannerTestKitTest {
     void catalog_listsThePlannersUnderStableKebabCaseNames() {
         PluginCatalog c = PluginCatalog.load();
         assertThat(c.presets().keySet()).containsExactlyInAnyOrder("two-tier", "prop-avg", "greedy", "random", "all-static",
-                "cloud-only", "reference");
+                "cloud-only", "reference", "genai-ga", "all-cloud", "popularity-greedy", "density-greedy", "lru", "lymdo",
+                "lymdo-exhaustive", "all-local", "all-edge", "fixed-split");
         assertThat(c.corePlanners().keySet()).contains("sparse-ip", "greedy-core", "random-core", "cloud-core", "reference-core");
         assertThat(c.lightControllers().keySet()).contains("ec-lyapunov", "prop-avg", "greedy-light", "random-light",
                 "static-light", "cloud-light", "reference-light");
