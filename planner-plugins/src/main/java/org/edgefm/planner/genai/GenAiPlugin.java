@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.edgefm.api.PlannerPlugin;
 import org.edgefm.api.spi.ConfigKey;
-import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.LightServiceControllerFactory;
-import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.PlannerPreset;
 
 /**
@@ -48,31 +46,13 @@ public final class GenAiPlugin implements PlannerPlugin {
 
     private static LightServiceControllerFactory factory(String name, String description,
             Function<GenAiSettings, DeploymentPolicy> policy, boolean ga) {
-        return new LightServiceControllerFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public List<ConfigKey> configKeys() {
-                List<ConfigKey> keys = new ArrayList<>(GenAiSettings.COMMON_KEYS);
-                if (ga) {
-                    keys.addAll(GenAiSettings.GA_KEYS);
-                }
-                return keys;
-            }
-
-            @Override
-            public LightServiceController create(PlannerConfig config) {
-                GenAiSettings s = GenAiSettings.from(config);
-                return new GenAiController(s, policy.apply(s));
-            }
-        };
+        List<ConfigKey> keys = new ArrayList<>(GenAiSettings.COMMON_KEYS);
+        if (ga) {
+            keys.addAll(GenAiSettings.GA_KEYS);
+        }
+        return LightServiceControllerFactory.of(name, description, keys, config -> {
+            GenAiSettings s = GenAiSettings.from(config);
+            return new GenAiController(s, policy.apply(s));
+        });
     }
 }

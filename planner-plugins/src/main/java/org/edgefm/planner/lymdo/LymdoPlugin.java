@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.edgefm.api.PlannerPlugin;
 import org.edgefm.api.spi.ConfigKey;
-import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.LightServiceControllerFactory;
-import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.PlannerPreset;
 
 /**
@@ -54,31 +52,13 @@ public final class LymdoPlugin implements PlannerPlugin {
 
     private static LightServiceControllerFactory factory(String name, String description,
             Function<LymdoSettings, PartitionSelector> selector, boolean actor) {
-        return new LightServiceControllerFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public List<ConfigKey> configKeys() {
-                List<ConfigKey> keys = new ArrayList<>(LymdoSettings.COMMON_KEYS);
-                if (actor) {
-                    keys.addAll(LymdoSettings.ACTOR_KEYS);
-                }
-                return keys;
-            }
-
-            @Override
-            public LightServiceController create(PlannerConfig config) {
-                LymdoSettings s = LymdoSettings.from(config);
-                return new LymdoController(s, selector.apply(s));
-            }
-        };
+        List<ConfigKey> keys = new ArrayList<>(LymdoSettings.COMMON_KEYS);
+        if (actor) {
+            keys.addAll(LymdoSettings.ACTOR_KEYS);
+        }
+        return LightServiceControllerFactory.of(name, description, keys, config -> {
+            LymdoSettings s = LymdoSettings.from(config);
+            return new LymdoController(s, selector.apply(s));
+        });
     }
 }

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.edgefm.api.PlannerPlugin;
 import org.edgefm.api.spi.ConfigKey;
-import org.edgefm.api.spi.CorePlacementPlanner;
 import org.edgefm.api.spi.CorePlacementPlannerFactory;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.LightServiceControllerFactory;
-import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.PlannerPreset;
 
 /**
@@ -62,52 +60,14 @@ public final class TwoTierPlugin implements PlannerPlugin {
 
     /** A core factory over {@link SparseCorePlanner} in one mode. */
     public static CorePlacementPlannerFactory coreFactory(String name, String description, SparseCorePlanner.Mode mode) {
-        return new CorePlacementPlannerFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public List<ConfigKey> configKeys() {
-                return coreKeys();
-            }
-
-            @Override
-            public CorePlacementPlanner create(PlannerConfig config) {
-                return new SparseCorePlanner(CoreSettings.from(config), mode);
-            }
-        };
+        return CorePlacementPlannerFactory.of(name, description, coreKeys(),
+                config -> new SparseCorePlanner(CoreSettings.from(config), mode));
     }
 
     /** A light factory building a controller from validated settings. */
     public static LightServiceControllerFactory lightFactory(String name, String description,
             java.util.function.Function<LightSettings, LightServiceController> make) {
-        return new LightServiceControllerFactory() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public List<ConfigKey> configKeys() {
-                return lightKeys();
-            }
-
-            @Override
-            public LightServiceController create(PlannerConfig config) {
-                return make.apply(LightSettings.from(config));
-            }
-        };
+        return LightServiceControllerFactory.of(name, description, lightKeys(),
+                config -> make.apply(LightSettings.from(config)));
     }
 }
