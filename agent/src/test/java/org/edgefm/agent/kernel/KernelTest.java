@@ -58,6 +58,18 @@ class KernelTest {
     }
 
     @Test
+    void head_equalsSoftmaxOfTheTokenMeanTimesW() {
+        KernelSpec spec = new KernelSpec("head", Map.of("in", 6, "out", 5, "tokens", 7), null);
+        Kernel k = Kernel.load(spec, null, 3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 7, 6);
+        INDArray w = new Kernel.WeightSource(3, null).next(6, 5);
+        INDArray logits = x.mean(true, 0).mmul(w);
+        INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(logits.sub(logits.maxNumber()), true);
+        INDArray expected = e.div(e.sumNumber());
+        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-5)).isTrue();
+    }
+
+    @Test
     void patchify_matchesAPlainMatrixProduct() {
         KernelSpec spec = new KernelSpec("patchify", Map.of("image", 8, "patch", 4, "channels", 1, "hidden", 5), null);
         Kernel k = Kernel.load(spec, null, 9);
