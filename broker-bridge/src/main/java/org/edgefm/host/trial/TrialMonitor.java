@@ -1,0 +1,319 @@
+package org.edgefm.host.trial;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.wire.Ack;
+import org.edgefm.api.wire.AckOutcome;
+import org.edgefm.api.wire.Birth;
+import org.edgefm.api.wire.Death;
+import org.edgefm.api.wire.DesiredService;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.Result;
+import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.api.wire.Topics;
+import org.edgefm.api.wire.WireCodec;
+import org.edgefm.api.wire.WireMessage;
+
+/**
+ * Watches a live trial from the broker: a separate MQTT client subscribed to the fleet's node
+ * topics. It learns the agents' data endpoints from their births, counts directives as published
+ * (first publication of a planner epoch and version = sent, later ones = re-sent) and applied acks,
+ * records task completions by task id (a duplicate is counted once), integrates the deployment
+ * cost of the directives in force, and tracks each agent's uptime from birth to death.
+ */
+public final class TrialMonitor implements AutoCloseable {
+    /** Live counters for the progress line. */
+    public record Counts(long submitted, long completed, long onTime, long directivesSent, long directivesAcked,
+            long directivesResent) {
+    }
+
+    private final String brokerUrl;
+    private final Topics topics;
+    private final Scenario scenario;
+    private final WireCodec codec = new WireCodec();
+    private final Map<String, ServiceSpec> services = new HashMap<>();
+    private MqttClient client;
+
+    private final Map<String, String> endpoints = new HashMap<>();
+    private final Map<String, String> profiles = new LinkedHashMap<>();
+    private final Map<String, Long> bornAt = new HashMap<>();
+    private final Map<String, Double> upMs = new LinkedHashMap<>();
+    private final Map<String, Integer> births = new HashMap<>();
+    private final Set<String> appliedNodes = new HashSet<>();
+    private final Set<String> directivesSeen = new HashSet<>();
+    private final Set<String> directivesAcked = new HashSet<>();
+    private long resent;
+    private final Map<String, String> submittedType = new HashMap<>();
+    private final Set<String> refused = new HashSet<>();
+    private final Map<String, TaskCompletion> completions = new LinkedHashMap<>();
+    private long duplicates;
+    private final Map<String, Map<String, int[]>> desired = new HashMap<>();
+    private final Map<String, Long> desiredSince = new HashMap<>();
+    private double cost;
+    private final long startMs = System.currentTimeMillis();
+    private long endMs = -1;
+
+    /**
+     * Creates the monitor.
+     *
+     * @param brokerUrl the broker
+     * @param fleet     the trial's fleet
+     * @param scenario  the scenario (task deadlines and service costs)
+     */
+    public TrialMonitor(String brokerUrl, String fleet, Scenario scenario) {
+        this.brokerUrl = brokerUrl;
+        this.topics = Topics.forFleet(fleet);
+        this.scenario = scenario;
+        scenario.services().forEach(s -> services.put(s.id(), s));
+    }
+
+    /** Connects and subscribes. */
+    public void connect() {
+        try {
+            client = new MqttClient(brokerUrl, "edgefm-trial-monitor-" + System.nanoTime(), new MemoryPersistence());
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void disconnected(MqttDisconnectResponse r) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException e) {
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage m) {
+                    handle(topic, m.getPayload());
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken t) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String uri) {
+                }
+
+                @Override
+                public void authPacketArrived(int reason, MqttProperties p) {
+                }
+            });
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            o.setConnectionTimeout(5);
+            client.connect(o);
+            client.subscribe(topics.allNodesFilter(), 1);
+        } catch (MqttException e) {
+            throw new EdgeFmException("trial monitor: cannot connect to " + brokerUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void handle(String topic, byte[] payload) {
+        WireMessage msg;
+        try {
+            msg = codec.decode(topic, payload);
+        } catch (RuntimeException e) {
+            return; // the host counts malformed messages; the monitor ignores them
+        }
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (msg instanceof Birth b) {
+                endpoints.put(b.nodeId(), b.dataEndpoint());
+                profiles.put(b.nodeId(), b.profile());
+                bornAt.putIfAbsent(b.nodeId(), now);
+                births.merge(b.nodeId(), 1, Integer::sum);
+                upMs.putIfAbsent(b.nodeId(), 0.0);
+            } else if (msg instanceof Death d) {
+                endpoints.remove(d.nodeId());
+                Long since = bornAt.remove(d.nodeId());
+                if (since != null) {
+                    upMs.merge(d.nodeId(), (double) (now - since), Double::sum);
+                }
+            } else if (msg instanceof Directive d) {
+                String key = d.nodeId() + "/" + d.plannerEpoch() + "/" + d.version();
+                if (!directivesSeen.add(key)) {
+                    resent++;
+                } else {
+                    onDesired(d, now);
+                }
+            } else if (msg instanceof Ack a) {
+                if (a.outcome() == AckOutcome.APPLIED) {
+                    directivesAcked.add(a.nodeId() + "/" + a.plannerEpoch() + "/" + a.version());
+                    appliedNodes.add(a.nodeId());
+                }
+            } else if (msg instanceof Result r) {
+                for (TaskCompletion c : r.completions()) {
+                    if (completions.putIfAbsent(c.taskId(), c) != null) {
+                        duplicates++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Deployment cost: deploy per new instance; maintain per instance and parallelism per unit, per slot in force. */
+    private void onDesired(Directive d, long now) {
+        accrue(d.nodeId(), now);
+        Map<String, int[]> before = desired.getOrDefault(d.nodeId(), Map.of());
+        Map<String, int[]> after = new HashMap<>();
+        for (DesiredService s : d.desired().services()) {
+            after.put(s.service(), new int[] {s.instances(), s.parallelism()});
+            ServiceSpec spec = services.get(s.service());
+            int had = before.containsKey(s.service()) ? before.get(s.service())[0] : 0;
+            if (spec != null && s.instances() > had) {
+                cost += spec.costs().deploy() * (s.instances() - had);
+            }
+        }
+        desired.put(d.nodeId(), after);
+        desiredSince.put(d.nodeId(), now);
+    }
+
+    private void accrue(String node, long now) {
+        Long since = desiredSince.get(node);
+        Map<String, int[]> in = desired.get(node);
+        if (since == null || in == null) {
+            return;
+        }
+        double slots = (now - since) / scenario.run().slotMs();
+        for (Map.Entry<String, int[]> e : in.entrySet()) {
+            ServiceSpec spec = services.get(e.getKey());
+            if (spec != null) {
+                cost += slots * (spec.costs().maintain() * e.getValue()[0] + spec.costs().parallelism() * e.getValue()[1]);
+            }
+        }
+        desiredSince.put(node, now);
+    }
+
+    /** The data endpoint of a live agent, or null. */
+    public synchronized String endpoint(String node) {
+        return endpoints.get(node);
+    }
+
+    /** Whether the node acknowledged a directive as applied. */
+    public synchronized boolean applied(String node) {
+        return appliedNodes.contains(node);
+    }
+
+    /** Whether every directive seen so far is acknowledged as applied. */
+    public synchronized boolean directivesSettled() {
+        return !directivesSeen.isEmpty() && directivesAcked.containsAll(directivesSeen);
+    }
+
+    /** Records a submitted task. */
+    public synchronized void submitted(String taskId, String taskType) {
+        submittedType.put(taskId, taskType);
+    }
+
+    /** Records a task its agent did not accept. */
+    public synchronized void refused(String taskId) {
+        refused.add(taskId);
+    }
+
+    /** Tasks submitted and accepted but neither completed nor failed yet. */
+    public synchronized long pending() {
+        return submittedType.keySet().stream().filter(t -> !refused.contains(t) && !completions.containsKey(t)).count();
+    }
+
+    /** The live counters. */
+    public synchronized Counts counts() {
+        long completed = 0;
+        long onTime = 0;
+        for (String t : submittedType.keySet()) {
+            TaskCompletion c = completions.get(t);
+            if (c != null && c.success()) {
+                completed++;
+                if (c.completedAtMs() - c.submittedAtMs() <= c.deadlineMs()) {
+                    onTime++;
+                }
+            }
+        }
+        return new Counts(submittedType.size(), completed, onTime, directivesSeen.size(), directivesAcked.size(), resent);
+    }
+
+    /** Disconnects; uptimes of agents still alive end now. */
+    @Override
+    public synchronized void close() {
+        if (endMs < 0) {
+            endMs = System.currentTimeMillis();
+            for (Map.Entry<String, Long> e : bornAt.entrySet()) {
+                upMs.merge(e.getKey(), (double) (endMs - e.getValue()), Double::sum);
+            }
+            bornAt.clear();
+            for (String n : new ArrayList<>(desired.keySet())) {
+                accrue(n, endMs);
+            }
+        }
+        try {
+            if (client != null && client.isConnected()) {
+                client.disconnect(2000);
+            }
+            if (client != null) {
+                client.close();
+            }
+        } catch (MqttException e) {
+            // closing anyway
+        }
+    }
+
+    /**
+     * The trial's summary.
+     *
+     * @param planner the planner name
+     * @param broker  the broker description (embedded or its URL)
+     */
+    public synchronized TrialSummary summary(String planner, String broker) {
+        long end = endMs < 0 ? System.currentTimeMillis() : endMs;
+        Map<String, long[]> perType = new LinkedHashMap<>();
+        scenario.taskTypes().forEach(t -> perType.put(t.id(), new long[4]));
+        List<Double> latencies = new ArrayList<>();
+        long completed = 0;
+        long onTime = 0;
+        long failed = 0;
+        for (Map.Entry<String, String> e : submittedType.entrySet()) {
+            long[] c = perType.computeIfAbsent(e.getValue(), k -> new long[4]);
+            c[0]++;
+            TaskCompletion tc = completions.get(e.getKey());
+            if (tc == null) {
+                continue;
+            }
+            if (!tc.success()) {
+                failed++;
+                c[3]++;
+                continue;
+            }
+            completed++;
+            c[1]++;
+            double lat = tc.completedAtMs() - tc.submittedAtMs();
+            latencies.add(lat);
+            if (lat <= tc.deadlineMs()) {
+                onTime++;
+                c[2]++;
+            }
+        }
+        Map<String, TrialSummary.Agent> agents = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : upMs.entrySet()) {
+            agents.put(e.getKey(), new TrialSummary.Agent(profiles.get(e.getKey()), e.getValue() / 1000.0,
+                    births.getOrDefault(e.getKey(), 0)));
+        }
+        return new TrialSummary(scenario.name(), scenario.description(), planner, broker, (end - startMs) / 1000.0,
+                submittedType.size(), refused.size(), completed, onTime, failed, duplicates,
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray(), cost, directivesSeen.size(),
+                directivesAcked.size(), resent, perType, agents);
+    }
+}

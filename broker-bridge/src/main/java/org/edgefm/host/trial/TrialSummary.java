@@ -1,0 +1,206 @@
+package org.edgefm.host.trial;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures of one live trial: tasks, on-time completion (overall and per task type), end-to-end
+ * latency quantiles, deployment cost, directives and agent uptime. The JSON carries the
+ * {@code scenario} and {@code results} entries of {@code edgefm simulate --json} (one result, load 1,
+ * one run), so a trial and its simulation can be set side by side, plus the trial's own fields.
+ *
+ * @param scenario        scenario name
+ * @param description     scenario description
+ * @param planner         planner name
+ * @param broker          {@code embedded} or the broker URL
+ * @param wallS           wall time of the trial in seconds
+ * @param submitted       tasks submitted
+ * @param refused         tasks an agent did not accept
+ * @param completed       tasks completed successfully
+ * @param onTime          tasks completed within their deadline
+ * @param failed          tasks that ended with an error
+ * @param duplicates      completions received more than once (counted once)
+ * @param latenciesMs     sorted end-to-end latencies of completed tasks
+ * @param cost            deployment cost (deploy, maintain and parallelism costs of the directives in force)
+ * @param directivesSent  distinct directives published
+ * @param directivesAcked distinct directives acknowledged as applied
+ * @param directivesResent re-publications of a directive
+ * @param perType         per task type: submitted, completed, on time, failed
+ * @param agents          per node: profile, uptime, births
+ */
+public record TrialSummary(String scenario, String description, String planner, String broker, double wallS,
+        long submitted, long refused, long completed, long onTime, long failed, long duplicates, double[] latenciesMs,
+        double cost, long directivesSent, long directivesAcked, long directivesResent, Map<String, long[]> perType,
+        Map<String, Agent> agents) {
+
+    /**
+     * One agent of the trial.
+     *
+     * @param profile its device profile
+     * @param uptimeS seconds from its birth to its death (or the end of the trial)
+     * @param births  births seen (1 without reconnects)
+     */
+    public record Agent(String profile, double uptimeS, int births) {
+    }
+
+    /** On-time tasks over submitted tasks (NaN when none was submitted). */
+    public double onTimeRate() {
+        return submitted == 0 ? Double.NaN : (double) onTime / submitted;
+    }
+
+    /** A latency quantile in ms (NaN when no task completed). */
+    public double latencyQuantileMs(double q) {
+        if (latenciesMs.length == 0) {
+            return Double.NaN;
+        }
+        double pos = q * (latenciesMs.length - 1);
+        int i = (int) Math.floor(pos);
+        int j = Math.min(latenciesMs.length - 1, i + 1);
+        return latenciesMs[i] + (pos - i) * (latenciesMs[j] - latenciesMs[i]);
+    }
+
+    /** Prints the summary table. */
+    public void print(PrintWriter out) {
+        out.printf(Locale.ROOT, "%ntrial %s, planner %s, broker %s, %.1f s%n", scenario, planner, broker, wallS);
+        out.printf(Locale.ROOT, "%-12s %9s %9s %9s %7s %9s%n", "TASK TYPE", "SUBMITTED", "COMPLETED", "ON TIME", "FAILED",
+                "ON-TIME %");
+        for (Map.Entry<String, long[]> e : perType.entrySet()) {
+            long[] c = e.getValue();
+            out.printf(Locale.ROOT, "%-12s %9d %9d %9d %7d %8.1f%%%n", e.getKey(), c[0], c[1], c[2], c[3],
+                    c[0] == 0 ? 0.0 : 100.0 * c[2] / c[0]);
+        }
+        out.printf(Locale.ROOT, "%-12s %9d %9d %9d %7d %8.1f%%%n", "all", submitted, completed, onTime, failed,
+                submitted == 0 ? 0.0 : 100 * onTimeRate());
+        out.printf(Locale.ROOT, "end-to-end latency: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%d completed)%n",
+                latencyQuantileMs(0.5), latencyQuantileMs(0.95), latencyQuantileMs(0.99), latenciesMs.length);
+        out.printf(Locale.ROOT, "cost: %.1f (deploy + maintain + parallelism of the directives in force)%n", cost);
+        out.printf(Locale.ROOT, "directives: %d sent, %d acknowledged as applied, %d re-sent%n", directivesSent,
+                directivesAcked, directivesResent);
+        if (refused > 0 || duplicates > 0) {
+            out.printf(Locale.ROOT, "tasks not accepted by their agent: %d; duplicate completions (counted once): %d%n",
+                    refused, duplicates);
+        }
+        out.printf(Locale.ROOT, "%-12s %-24s %9s %7s%n", "AGENT", "PROFILE", "UPTIME S", "BIRTHS");
+        for (Map.Entry<String, Agent> e : agents.entrySet()) {
+            out.printf(Locale.ROOT, "%-12s %-24s %9.1f %7d%n", e.getKey(), e.getValue().profile(), e.getValue().uptimeS(),
+                    e.getValue().births());
+        }
+        out.println("on-time: share of submitted tasks finished within their deadline; latency: submission at the"
+                + " origin agent to completion at the sink, as the agents' completions report it.");
+        out.flush();
+    }
+
+    /** The JSON document. */
+    public ObjectNode toJson() {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("scenario", scenario);
+        root.put("mode", "trial");
+        root.put("planner", planner);
+        root.put("broker", broker);
+        root.put("wallS", wallS);
+        root.put("onTimeRate", onTimeRate());
+        ObjectNode lat = root.putObject("latencyMs");
+        lat.put("p50", latencyQuantileMs(0.5));
+        lat.put("p95", latencyQuantileMs(0.95));
+        lat.put("p99", latencyQuantileMs(0.99));
+        root.put("cost", cost);
+        ObjectNode d = root.putObject("directives");
+        d.put("sent", directivesSent);
+        d.put("acked", directivesAcked);
+        d.put("resent", directivesResent);
+        ObjectNode t = root.putObject("tasks");
+        t.put("submitted", submitted);
+        t.put("completed", completed);
+        t.put("onTime", onTime);
+        t.put("failed", failed);
+        t.put("refused", refused);
+        t.put("duplicates", duplicates);
+        ObjectNode per = root.putObject("taskTypes");
+        for (Map.Entry<String, long[]> e : perType.entrySet()) {
+            ObjectNode x = per.putObject(e.getKey());
+            x.put("submitted", e.getValue()[0]);
+            x.put("completed", e.getValue()[1]);
+            x.put("onTime", e.getValue()[2]);
+            x.put("failed", e.getValue()[3]);
+        }
+        ObjectNode ag = root.putObject("agents");
+        for (Map.Entry<String, Agent> e : agents.entrySet()) {
+            ObjectNode x = ag.putObject(e.getKey());
+            x.put("profile", e.getValue().profile());
+            x.put("uptimeS", e.getValue().uptimeS());
+            x.put("births", e.getValue().births());
+        }
+        // The entry of simulate --json, for tools that read both.
+        ArrayNode results = root.putArray("results");
+        ObjectNode r = results.addObject();
+        r.put("planner", planner);
+        r.put("load", 1.0);
+        r.put("seeds", 1);
+        ObjectNode o = r.putObject("onTimeRate");
+        o.put("mean", onTimeRate());
+        o.put("ci95", 0.0);
+        r.putObject("cost").put("mean", cost);
+        ObjectNode l = r.putObject("latencyMs");
+        l.put("p50", latencyQuantileMs(0.5));
+        l.put("p95", latencyQuantileMs(0.95));
+        return root;
+    }
+
+    /** Writes the JSON document to a file. */
+    public void writeJson(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson()) + "\n",
+                StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code index.html} (the summary tables and the JSON) under {@code dir}; returns its path. */
+    public Path writeReport(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>EdgeFM trial: ").append(esc(scenario))
+                .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:"
+                        + "collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}th:first-child,"
+                        + "td:first-child{text-align:left}</style></head><body>");
+        h.append("<h1>EdgeFM trial: ").append(esc(scenario)).append("</h1><p>").append(esc(description)).append("</p>");
+        h.append(String.format(Locale.ROOT, "<p>Planner %s, broker %s, %.1f s, %d agent(s).</p>", esc(planner), esc(broker),
+                wallS, agents.size()));
+        h.append("<table><tr><th>PLANNER</th><th>ON-TIME</th><th>COST</th><th>P50 MS</th><th>P95 MS</th><th>P99 MS</th></tr>");
+        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.2f%%</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td></tr></table>",
+                esc(planner), 100 * onTimeRate(), cost, latencyQuantileMs(0.5), latencyQuantileMs(0.95), latencyQuantileMs(0.99)));
+        h.append("<h2>Tasks</h2><table><tr><th>TASK TYPE</th><th>SUBMITTED</th><th>COMPLETED</th><th>ON TIME</th><th>FAILED</th></tr>");
+        for (Map.Entry<String, long[]> e : perType.entrySet()) {
+            long[] c = e.getValue();
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>",
+                    esc(e.getKey()), c[0], c[1], c[2], c[3]));
+        }
+        h.append("</table>");
+        h.append(String.format(Locale.ROOT, "<h2>Directives</h2><p>%d sent, %d acknowledged as applied, %d re-sent.</p>",
+                directivesSent, directivesAcked, directivesResent));
+        h.append("<h2>Agents</h2><table><tr><th>NODE</th><th>PROFILE</th><th>UPTIME S</th><th>BIRTHS</th></tr>");
+        for (Map.Entry<String, Agent> e : agents.entrySet()) {
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.1f</td><td>%d</td></tr>", esc(e.getKey()),
+                    esc(String.valueOf(e.getValue().profile())), e.getValue().uptimeS(), e.getValue().births()));
+        }
+        h.append("</table><h2>JSON</h2><pre>").append(esc(new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(toJson()))).append("</pre></body></html>\n");
+        Path index = dir.resolve("index.html");
+        Files.writeString(index, h, StandardCharsets.UTF_8);
+        return index;
+    }
+
+    private static String esc(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,408 @@
+package org.edgefm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.host.HostConfig;
+import org.edgefm.host.PlannerHost;
+import org.edgefm.host.trial.TrialMonitor;
+import org.edgefm.host.trial.TrialSummary;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edgefm trial}: a live field trial on this machine. Starts the embedded broker (or uses
+ * {@code --broker}) and the planner host in-process, starts N real agent processes with node ids
+ * and device profiles from the scenario, drives the scenario's arrival streams into the agents'
+ * task endpoints, shows progress on one line and ends with a summary, optionally as JSON (in the
+ * shape of {@code simulate --json}) and as an HTML report. Ctrl-C stops everything and still
+ * writes the summary and report.
+ */
+@Command(name = "trial", mixinStandardHelpOptions = true,
+        description = "Run a live trial on this machine: broker, planner host and N real agent processes; drive the"
+                + " scenario's workload into the agents and report on-time completion, latency, cost and directives.")
+final class TrialCommand implements Callable<Integer> {
+    /** The scenario of a trial without --scenario. */
+    static final String DEFAULT_SCENARIO = "trial-lab";
+
+    @Option(names = "--scenario", paramLabel = "NAME|FILE", defaultValue = DEFAULT_SCENARIO,
+            description = "A scenario file or built-in name (default: ${DEFAULT-VALUE}).")
+    String scenarioRef;
+
+    @Option(names = "--agents", paramLabel = "N", defaultValue = "3",
+            description = "Agent processes to start, one per scenario node in order (default: ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(names = "--duration", paramLabel = "D", defaultValue = "60s",
+            description = "How long the workload runs: 60s, 2m or 90 (seconds) (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--planner", paramLabel = "NAME", defaultValue = "two-tier",
+            description = "A preset or CORE+LIGHT (default: ${DEFAULT-VALUE}; see ./edgefm plugins).")
+    String planner;
+
+    @Option(names = "--broker", paramLabel = "URL", description = "Use an external broker (tcp://host:port) instead of the embedded one.")
+    String broker;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON.")
+    Path json;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write an HTML report (index.html).")
+    Path report;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
+            description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
+    Path pluginsDir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    /** Parses 60s, 2m, 1h, 500ms or a plain number of seconds; returns milliseconds, or -1 when malformed. */
+    static long parseDurationMs(String s) {
+        Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?").matcher(s.trim());
+        if (!m.matches()) {
+            return -1;
+        }
+        double v = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double ms = switch (unit) {
+            case "ms" -> v;
+            case "m" -> v * 60_000;
+            case "h" -> v * 3_600_000;
+            default -> v * 1000;
+        };
+        return ms >= 1000 ? (long) ms : -1;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long durationMs = parseDurationMs(duration);
+        if (durationMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration: '" + duration
+                    + "' (expected: at least 1 second, as 60s, 2m or 90)");
+        }
+        if (agents < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (expected: >= 1)");
+        }
+        Scenario scenario = ScenarioLoader.resolve(scenarioRef);
+        List<NodeSpec> nodes = scenario.topology().nodes();
+        if (agents > nodes.size()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (scenario "
+                    + scenario.name() + " has " + nodes.size() + " nodes)");
+        }
+        if (broker != null) {
+            checkReachable(broker);
+        }
+        // A scenario given by file travels to the agents by absolute path; a built-in one by name.
+        String scenarioArg = Files.isRegularFile(Path.of(scenarioRef)) ? Path.of(scenarioRef).toAbsolutePath().toString()
+                : scenarioRef;
+        String fleet = "trial-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+        Path work = Files.createTempDirectory("edgefm-trial-");
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fleet", fleet);
+        o.put("planner", planner);
+        o.put("scenario", scenarioArg);
+        o.put("dataDir", work.resolve("host").toString());
+        o.put("pluginsDir", pluginsDir.toString());
+        o.put("httpPort", 0);
+        if (broker != null) {
+            o.put("brokerUrl", broker);
+        } else {
+            o.put("brokerPort", freePort());
+        }
+        HostConfig cfg = HostConfig.defaults().with(o);
+
+        List<NodeSpec> running = nodes.subList(0, agents);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "edgefm-trial-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        PlannerHost host = null;
+        TrialMonitor monitor = null;
+        List<AgentProc> procs = new ArrayList<>();
+        try {
+            host = new PlannerHost(cfg, TrialCommand.class.getClassLoader()).start();
+            out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
+                    scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
+            monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
+            monitor.connect();
+            for (NodeSpec n : running) {
+                procs.add(AgentProc.start(n, host.brokerUrl(), fleet, scenarioArg, work));
+                out.printf(Locale.ROOT, "  agent %-10s profile %-22s log %s%n", n.id(), n.profile() == null ? "(detected)" : n.profile(),
+                        work.resolve(n.id() + ".log"));
+            }
+            out.flush();
+            waitForAgents(monitor, running, procs, err);
+            Map<String, String> origin = mapUsers(scenario, running, out);
+            if (!stop.get()) {
+                drive(scenario, monitor, origin, durationMs, err);
+            }
+            // Let tasks in flight finish (bounded by the longest deadline plus a margin).
+            long drainUntil = System.currentTimeMillis() + 3000 + (long) scenario.taskTypes().stream()
+                    .mapToDouble(t -> t.deadlineMs()).max().orElse(0);
+            while (!stop.get() && monitor.pending() > 0 && System.currentTimeMillis() < drainUntil) {
+                Thread.sleep(200);
+                progress(err, monitor, -1, durationMs);
+            }
+            err.println();
+            err.flush();
+        } finally {
+            for (AgentProc p : procs) {
+                p.terminate();
+            }
+            for (AgentProc p : procs) {
+                p.awaitExit(err);
+            }
+            if (monitor != null) {
+                // Deaths published by the agents arrive before the monitor goes.
+                Thread.sleep(300);
+                monitor.close();
+            }
+            if (host != null) {
+                host.close();
+            }
+            try {
+                if (monitor != null) {
+                    TrialSummary summary = monitor.summary(planner, broker == null ? "embedded" : broker);
+                    summary.print(out);
+                    if (json != null) {
+                        summary.writeJson(json);
+                        out.println("wrote " + json);
+                    }
+                    if (report != null) {
+                        out.println("wrote " + summary.writeReport(report));
+                    }
+                    out.flush();
+                }
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutting down already (Ctrl-C): the hook is waiting for us
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static void checkReachable(String url) {
+        URI u;
+        try {
+            u = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new EdgeFmException("--broker " + url + ": not a URL (expected tcp://host:port)");
+        }
+        if (u.getHost() == null || !("tcp".equals(u.getScheme()) || "ssl".equals(u.getScheme()))) {
+            throw new EdgeFmException("--broker " + url + ": expected tcp://host:port or ssl://host:port");
+        }
+        int port = u.getPort() > 0 ? u.getPort() : ("ssl".equals(u.getScheme()) ? 8883 : 1883);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(u.getHost(), port), 3000);
+        } catch (IOException e) {
+            throw new EdgeFmException("--broker " + url + ": unreachable (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void waitForAgents(TrialMonitor monitor, List<NodeSpec> running, List<AgentProc> procs, PrintWriter err)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!stop.get()) {
+            long born = running.stream().filter(n -> monitor.endpoint(n.id()) != null).count();
+            long applied = running.stream().filter(n -> monitor.applied(n.id())).count();
+            err.printf(Locale.ROOT, "\rwaiting for agents: %d/%d up, %d with an applied directive ", born, running.size(), applied);
+            err.flush();
+            if (born == running.size() && applied >= 1 && monitor.directivesSettled()) {
+                break;
+            }
+            for (AgentProc p : procs) {
+                if (!p.process.isAlive()) {
+                    err.println();
+                    throw new EdgeFmException("agent " + p.node + " exited with code " + p.process.exitValue()
+                            + " before the trial started; see " + p.log);
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                err.println();
+                throw new EdgeFmException("agents not ready after 90 s (" + born + "/" + running.size()
+                        + " up); see the agent logs");
+            }
+            Thread.sleep(250);
+        }
+        err.println();
+    }
+
+    /** Each user's origin node: its own when running, else a running one (round robin), said on {@code out}. */
+    private static Map<String, String> mapUsers(Scenario scenario, List<NodeSpec> running, PrintWriter out) {
+        Map<String, String> origin = new LinkedHashMap<>();
+        int rr = 0;
+        for (UserSpec u : scenario.users()) {
+            boolean up = running.stream().anyMatch(n -> n.id().equals(u.node()));
+            if (up) {
+                origin.put(u.id(), u.node());
+            } else {
+                String to = running.get(rr++ % running.size()).id();
+                origin.put(u.id(), to);
+                out.printf(Locale.ROOT, "  user %s: device %s is not running; its tasks go to %s%n", u.id(), u.node(), to);
+            }
+        }
+        out.flush();
+        return origin;
+    }
+
+    private void drive(Scenario scenario, TrialMonitor monitor, Map<String, String> origin, long durationMs, PrintWriter err)
+            throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long t0 = System.currentTimeMillis();
+        long end = t0 + durationMs;
+        List<Thread> streams = new ArrayList<>();
+        AtomicLong ids = new AtomicLong();
+        int i = 0;
+        for (Demand d : scenario.workload()) {
+            SplittableRandom random = new SplittableRandom(scenario.run().seed() + 31L * i++);
+            String node = origin.get(d.user());
+            Thread t = new Thread(() -> {
+                double next = t0 + d.arrivals().nextGapMs(random);
+                while (!stop.get()) {
+                    long wait = (long) next - System.currentTimeMillis();
+                    if (next >= end) {
+                        break;
+                    }
+                    if (wait > 0) {
+                        try {
+                            Thread.sleep(Math.min(wait, 200));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        continue;
+                    }
+                    String taskId = "t" + ids.incrementAndGet() + "-" + d.user();
+                    String ep = monitor.endpoint(node);
+                    if (ep != null) {
+                        monitor.submitted(taskId, d.taskType());
+                        http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + d.taskType()
+                                        + "?id=" + taskId)).timeout(Duration.ofSeconds(5))
+                                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                                HttpResponse.BodyHandlers.discarding())
+                                .whenComplete((r, e) -> {
+                                    if (e != null || r.statusCode() != 202) {
+                                        monitor.refused(taskId);
+                                    }
+                                });
+                    }
+                    next += d.arrivals().nextGapMs(random);
+                }
+            }, "trial-stream-" + d.user());
+            t.setDaemon(true);
+            t.start();
+            streams.add(t);
+        }
+        while (!stop.get() && System.currentTimeMillis() < end) {
+            Thread.sleep(250);
+            progress(err, monitor, System.currentTimeMillis() - t0, durationMs);
+        }
+        for (Thread t : streams) {
+            t.interrupt();
+            t.join(2000);
+        }
+    }
+
+    private static void progress(PrintWriter err, TrialMonitor m, long elapsedMs, long durationMs) {
+        TrialMonitor.Counts c = m.counts();
+        String time = elapsedMs < 0 ? "draining" : String.format(Locale.ROOT, "%3d/%d s", elapsedMs / 1000, durationMs / 1000);
+        err.printf(Locale.ROOT, "\r[%s] tasks %d/%d done, on-time %.1f%%, directives %d sent / %d acked / %d re-sent   ",
+                time, c.completed(), c.submitted(), c.completed() == 0 ? 0.0 : 100.0 * c.onTime() / c.completed(),
+                c.directivesSent(), c.directivesAcked(), c.directivesResent());
+        err.flush();
+    }
+
+    /** One agent process: {@code java -cp <this class path> org.edgefm.cli.Main agent ...}. */
+    static final class AgentProc {
+        final String node;
+        final Process process;
+        final Path log;
+
+        private AgentProc(String node, Process process, Path log) {
+            this.node = node;
+            this.process = process;
+            this.log = log;
+        }
+
+        static AgentProc start(NodeSpec n, String brokerUrl, String fleet, String scenario, Path work) throws IOException {
+            Path config = work.resolve(n.id() + ".json");
+            Files.writeString(config, "{\"telemetryPeriodMs\": 1000, \"scenario\": \"" + scenario.replace("\\", "\\\\")
+                    .replace("\"", "\\\"") + "\"}");
+            Path log = work.resolve(n.id() + ".log");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss1m", "-cp",
+                    System.getProperty("java.class.path"), "org.edgefm.cli.Main", "agent", "--config", config.toString(),
+                    "--broker", brokerUrl, "--node-id", n.id(), "--fleet", fleet, "--data-dir",
+                    work.resolve("agent-" + n.id()).toString(), "--http-port", "0"));
+            if (n.profile() != null) {
+                cmd.add("--profile");
+                cmd.add(n.profile());
+            }
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new AgentProc(n.id(), p, log);
+        }
+
+        /** SIGTERM: the agent publishes its death and exits. */
+        void terminate() {
+            if (process.isAlive()) {
+                process.destroy();
+            }
+        }
+
+        void awaitExit(PrintWriter err) throws InterruptedException {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                err.println("agent " + node + " did not stop within 20 s of SIGTERM; killed");
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
