@@ -17,6 +17,17 @@ public record PlannerPreset(String name, String corePlanner, String controller, 
     /** The core planner name that places no core service. */
     public static final String NO_CORE = "none";
 
+    /**
+     * A complete planner made of one light controller alone (no core placement), named and described
+     * like the controller: the shape of planners that act per slot only.
+     *
+     * @param controller the controller's factory
+     * @return the preset
+     */
+    public static PlannerPreset perSlot(LightServiceControllerFactory controller) {
+        return new PlannerPreset(controller.name(), NO_CORE, controller.name(), controller.description());
+    }
+
     /** Validates every field. */
     public PlannerPreset {
         Check.id(name, "name");

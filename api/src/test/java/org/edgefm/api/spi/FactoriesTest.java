@@ -26,6 +26,12 @@ class FactoriesTest {
     }
 
     @Test
+    void perSlotPreset_takesTheControllersNameWithoutCorePlanner() {
+        LightServiceControllerFactory f = LightServiceControllerFactory.of("t-light", "test", List.of(), c -> obs -> null);
+        assertThat(PlannerPreset.perSlot(f)).isEqualTo(new PlannerPreset("t-light", PlannerPreset.NO_CORE, "t-light", "test"));
+    }
+
+    @Test
     void coreFactoryOf_refusesABadName() {
         assertThatThrownBy(() -> CorePlacementPlannerFactory.of("bad/name", "x", List.of(), c -> ctx -> null))
                 .isInstanceOf(InvalidFieldException.class)

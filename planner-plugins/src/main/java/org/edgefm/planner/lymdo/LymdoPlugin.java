@@ -43,11 +43,7 @@ public final class LymdoPlugin implements PlannerPlugin {
 
     @Override
     public List<PlannerPreset> planners() {
-        List<PlannerPreset> out = new ArrayList<>();
-        for (LightServiceControllerFactory f : lightServiceControllers()) {
-            out.add(new PlannerPreset(f.name(), PlannerPreset.NO_CORE, f.name(), f.description()));
-        }
-        return out;
+        return lightServiceControllers().stream().map(PlannerPreset::perSlot).toList();
     }
 
     private static LightServiceControllerFactory factory(String name, String description,
