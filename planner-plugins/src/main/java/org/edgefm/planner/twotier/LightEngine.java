@@ -61,12 +61,17 @@ public final class LightEngine implements LightServiceController {
         CLOUD_ONLY
     }
 
+    /** A smoothed rate below this (about one task a day) of an undeclared stream is dropped. */
+    private static final double FORGET_BELOW_PER_MS = 1e-8;
+
     private final LightSettings s;
     private final Sizer sizer;
     private final Ranking ranking;
     private final java.util.SplittableRandom random;
     private Cache cache;
     private final Map<String, Integer> previousX = new HashMap<>();
+    /** Smoothed arrival rate per stream, tasks per ms (see {@link #streamRates}). */
+    private final Map<StreamKey, Double> smoothed = new LinkedHashMap<>();
     private Map<String, ServiceObservation> observed = Map.of();
 
     /**
@@ -280,7 +285,7 @@ public final class LightEngine implements LightServiceController {
         }
 
         // 6. routing for every stage of every task type
-        RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), paths, unusable, notes);
+        RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
     }
 
@@ -381,6 +386,14 @@ public final class LightEngine implements LightServiceController {
         return r == null ? -1 : r.get(Resource.CPU) + r.get(Resource.GPU);
     }
 
+    /**
+     * The demand the slot is planned for, per stream (origin node, task type). A slot's arrival count
+     * is a poor forecast of the next slot when a stream brings a task or two per slot: a stream that
+     * happened to bring none would lose its light instances and every route, and its next task would
+     * find no serving node. So the counted rates are smoothed (EWMA with weight
+     * {@code ec-lyapunov.demand-smoothing} on the newest slot, starting from the declared workload), and
+     * a declared stream is planned for at least {@code ec-lyapunov.demand-floor} of its declared rate.
+     */
     private Map<StreamKey, Double> streamRates(SlotObservation obs, SystemModel model, List<Reason> notes) {
         Map<String, String> userNode = new HashMap<>();
         for (UserSpec u : model.users()) {
@@ -388,32 +401,50 @@ public final class LightEngine implements LightServiceController {
         }
         Set<String> typeIds = new HashSet<>();
         model.taskTypes().forEach(t -> typeIds.add(t.id()));
+        Map<StreamKey, Double> declared = new LinkedHashMap<>();
+        for (Demand w : model.workload()) {
+            String node = userNode.get(w.user());
+            if (node != null && typeIds.contains(w.taskType())) {
+                declared.merge(new StreamKey(node, w.taskType()), w.arrivals().meanRatePerMs(), Double::sum);
+            }
+        }
+        if (smoothed.isEmpty()) {
+            smoothed.putAll(declared);
+        }
         List<DemandEstimate> d = obs.arrivals();
         if (d.isEmpty()) {
-            List<DemandEstimate> declared = new ArrayList<>();
-            for (Demand w : model.workload()) {
-                declared.add(new DemandEstimate(w.user(), w.taskType(), w.arrivals().meanRatePerMs()));
-            }
-            d = declared;
+            // nothing counted: the estimates stay as they are (the declared workload before any count)
             if (obs.slot() > 0 && !declared.isEmpty()) {
-                notes.add(new Reason("missing-arrivals", "no arrival counts in this slot; using the declared workload"));
+                notes.add(new Reason("missing-arrivals", "no arrival counts in this slot; planning for the smoothed"
+                        + " estimates (the declared workload before any count)"));
             }
+        } else {
+            Map<StreamKey, Double> counted = new HashMap<>();
+            List<String> unknown = new ArrayList<>();
+            for (DemandEstimate de : d) {
+                String node = userNode.get(de.user());
+                if (node == null || !typeIds.contains(de.taskType())) {
+                    unknown.add(de.user() + "/" + de.taskType());
+                    continue;
+                }
+                counted.merge(new StreamKey(node, de.taskType()), de.ratePerMs(), Double::sum);
+            }
+            if (!unknown.isEmpty()) {
+                notes.add(new Reason("unknown-demand", "arrivals for unknown user/task type ignored: " + String.join(", ", unknown)));
+            }
+            double w = s.demandSmoothing();
+            counted.keySet().forEach(k -> smoothed.putIfAbsent(k, 0.0));
+            // a stream neither declared nor counted for long is forgotten
+            smoothed.replaceAll((k, old) -> (1 - w) * old + w * counted.getOrDefault(k, 0.0));
+            smoothed.entrySet().removeIf(e -> e.getValue() < FORGET_BELOW_PER_MS && !declared.containsKey(e.getKey()));
         }
         Map<StreamKey, Double> rates = new LinkedHashMap<>();
-        List<String> unknown = new ArrayList<>();
-        for (DemandEstimate de : d) {
-            String node = userNode.get(de.user());
-            if (node == null || !typeIds.contains(de.taskType())) {
-                unknown.add(de.user() + "/" + de.taskType());
-                continue;
+        smoothed.forEach((k, r) -> {
+            double rate = Math.max(r, s.demandFloor() * declared.getOrDefault(k, 0.0));
+            if (rate > 0) {
+                rates.put(k, rate);
             }
-            if (de.ratePerMs() > 0) {
-                rates.merge(new StreamKey(node, de.taskType()), de.ratePerMs(), Double::sum);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            notes.add(new Reason("unknown-demand", "arrivals for unknown user/task type ignored: " + String.join(", ", unknown)));
-        }
+        });
         return rates;
     }
 
@@ -571,7 +602,8 @@ public final class LightEngine implements LightServiceController {
     }
 
     private RoutingTable routes(SystemModel model, Map<StreamKey, Map<String, int[][]>> cands, List<Contribution> contributions,
-            CorePlacement placement, NetworkPaths paths, Set<String> unusable, List<Reason> notes) {
+            CorePlacement placement, List<ServiceAllocation> allocations, NetworkPaths paths, Set<String> unusable,
+            List<Reason> notes) {
         List<Route> routes = new ArrayList<>();
         Map<String, Map<String, Double>> fallback = new LinkedHashMap<>();
         Map<String, Map<String, Double>> perStream = new LinkedHashMap<>();
@@ -615,6 +647,14 @@ public final class LightEngine implements LightServiceController {
                     fb = new LinkedHashMap<>();
                     for (var a : placement.assignments()) {
                         if (a.service().equals(st.service()) && !unusable.contains(a.node())) {
+                            fb.merge(a.node(), (double) a.instances(), Double::sum);
+                        }
+                    }
+                } else if (fb == null) {
+                    // no demand seen for this type: a light stage shares the instances other types run
+                    fb = new LinkedHashMap<>();
+                    for (ServiceAllocation a : allocations) {
+                        if (a.service().equals(st.service())) {
                             fb.merge(a.node(), (double) a.instances(), Double::sum);
                         }
                     }

@@ -22,6 +22,8 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param spillRounds        re-routing rounds for demand a node cannot take
  * @param allLightCandidates light stages may use any node (else origin, servers, cloud and core hosts)
  * @param coreRouteSlackMs   core hosts within this much of the best mean latency share a stage's traffic
+ * @param demandSmoothing    weight of the newest slot's arrival count in the smoothed demand (1 = that slot only)
+ * @param demandFloor        a declared stream is planned for at least this fraction of its declared rate
  * @param headroom           mean-demand multiplier of the mean-sized baselines
  * @param seed               seed of the random baseline
  * @param kmPerMs            propagation speed
@@ -30,7 +32,7 @@ import org.edgefm.planner.latency.LatencyModel;
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
-        boolean allLightCandidates, double coreRouteSlackMs, double headroom, long seed, double kmPerMs,
+        boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput) {
 
     /** The keys of the light controllers. */
@@ -52,6 +54,12 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     "where light stages may run: origin-and-servers (origin, servers, cloud, core hosts) or all", true),
             new ConfigKey("ec-lyapunov.core-route-slack-ms", "10",
                     "core hosts within this many ms of the best mean latency share a core stage's traffic", true),
+            new ConfigKey("ec-lyapunov.demand-smoothing", "0.2",
+                    "weight of the newest slot's arrival count in the smoothed per-stream demand (EWMA from the declared"
+                    + " rate); 1 = the last slot's count only", true),
+            new ConfigKey("ec-lyapunov.demand-floor", "0.1",
+                    "a declared stream is planned for at least this fraction of its declared rate, so its stages keep an"
+                    + " instance and a route through lulls; 0 = none", true),
             new ConfigKey("light.headroom", "1.0", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light and static-light", true),
             new ConfigKey("light.seed", "1", "seed of random-light", false));
 
@@ -76,9 +84,17 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         int spill = atLeast(c, "ec-lyapunov.spill-rounds", 2, 0);
         boolean all = c.getChoice("ec-lyapunov.light-candidates", "origin-and-servers", "origin-and-servers", "all").equals("all");
         double slack = CoreSettings.nonNegative(c, "ec-lyapunov.core-route-slack-ms", 10);
+        double smoothing = c.getDouble("ec-lyapunov.demand-smoothing", 0.2);
+        if (!(smoothing > 0 && smoothing <= 1)) {
+            throw new ConfigException("ec-lyapunov.demand-smoothing: " + smoothing + " (expected: in (0, 1])");
+        }
+        double floor = c.getDouble("ec-lyapunov.demand-floor", 0.1);
+        if (!(floor >= 0 && floor <= 1)) {
+            throw new ConfigException("ec-lyapunov.demand-floor: " + floor + " (expected: in [0, 1])");
+        }
         double head = CoreSettings.positive(c, "light.headroom", 1.0);
         long seed = c.getInt("light.seed", 1);
-        return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, head, seed,
+        return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c));
     }
 
