@@ -36,7 +36,9 @@ import org.edgefm.api.wire.WireMessage;
  * topics. It learns the agents' data endpoints from their births, counts directives as published
  * (first publication of a planner epoch and version = sent, later ones = re-sent) and applied acks,
  * records task completions by task id (a duplicate is counted once), integrates the deployment
- * cost of the directives in force, and tracks each agent's uptime from birth to death.
+ * cost of the directives in force, and tracks each agent's uptime from birth to death and its
+ * births as sessions: an agent publishes its birth again within a session (after calibrating, or
+ * when the host asks), and only a new session epoch counts as a new birth.
  */
 public final class TrialMonitor implements AutoCloseable {
     /** Live counters for the progress line. */
@@ -55,7 +57,9 @@ public final class TrialMonitor implements AutoCloseable {
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private final Map<String, Long> bornAt = new HashMap<>();
     private final Map<String, Double> upMs = new LinkedHashMap<>();
-    private final Map<String, Integer> births = new HashMap<>();
+    /** Session epochs seen per node: a birth re-sent within a session (calibration, host request) is not a new one. */
+    private final Map<String, Set<Long>> sessions = new HashMap<>();
+    private final Map<String, Long> session = new HashMap<>();
     private final Set<String> appliedNodes = new HashSet<>();
     private final Set<String> directivesSeen = new HashSet<>();
     private final Set<String> directivesAcked = new HashSet<>();
@@ -124,7 +128,8 @@ public final class TrialMonitor implements AutoCloseable {
         }
     }
 
-    private void handle(String topic, byte[] payload) {
+    /** Handles one message from the fleet's node topics (package-private for tests). */
+    void handle(String topic, byte[] payload) {
         WireMessage msg;
         try {
             msg = codec.decode(topic, payload);
@@ -134,12 +139,19 @@ public final class TrialMonitor implements AutoCloseable {
         long now = System.currentTimeMillis();
         synchronized (this) {
             if (msg instanceof Birth b) {
+                if (b.sessionEpoch() < session.getOrDefault(b.nodeId(), Long.MIN_VALUE)) {
+                    return; // a retained birth of an older session
+                }
+                session.put(b.nodeId(), b.sessionEpoch());
                 endpoints.put(b.nodeId(), b.dataEndpoint());
                 profiles.put(b.nodeId(), b.profile());
                 bornAt.putIfAbsent(b.nodeId(), now);
-                births.merge(b.nodeId(), 1, Integer::sum);
+                sessions.computeIfAbsent(b.nodeId(), k -> new HashSet<>()).add(b.sessionEpoch());
                 upMs.putIfAbsent(b.nodeId(), 0.0);
             } else if (msg instanceof Death d) {
+                if (d.sessionEpoch() < session.getOrDefault(d.nodeId(), Long.MIN_VALUE)) {
+                    return; // the will of an older connection does not end the current session
+                }
                 endpoints.remove(d.nodeId());
                 Long since = bornAt.remove(d.nodeId());
                 if (since != null) {
@@ -309,7 +321,7 @@ public final class TrialMonitor implements AutoCloseable {
         Map<String, TrialSummary.Agent> agents = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : upMs.entrySet()) {
             agents.put(e.getKey(), new TrialSummary.Agent(profiles.get(e.getKey()), e.getValue() / 1000.0,
-                    births.getOrDefault(e.getKey(), 0)));
+                    sessions.getOrDefault(e.getKey(), Set.of()).size()));
         }
         return new TrialSummary(scenario.name(), scenario.description(), planner, broker, (end - startMs) / 1000.0,
                 submittedType.size(), refused.size(), completed, onTime, failed, duplicates,

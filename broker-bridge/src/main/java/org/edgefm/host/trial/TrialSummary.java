@@ -46,7 +46,8 @@ public record TrialSummary(String scenario, String description, String planner, 
      *
      * @param profile its device profile
      * @param uptimeS seconds from its birth to its death (or the end of the trial)
-     * @param births  births seen (1 without reconnects)
+     * @param births  sessions: distinct session epochs of its births (1 without a restart or reconnect; a
+     *                birth re-sent within a session, as after calibration, is not counted again)
      */
     public record Agent(String profile, double uptimeS, int births) {
     }
