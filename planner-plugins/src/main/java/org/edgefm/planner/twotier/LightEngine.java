@@ -160,8 +160,11 @@ public final class LightEngine implements LightServiceController {
         SystemModel model = obs.model();
         Map<String, NodeSpec> nodes = model.topology().nodesById();
 
-        // 1. usable nodes: online, with fresh telemetry
-        double staleAfter = s.staleAfterMs() > 0 ? s.staleAfterMs() : 3 * obs.slotMs();
+        // 1. usable nodes: online (the host's own staleness verdict), and with telemetry younger than
+        // ec-lyapunov.stale-after-ms when that is set. No tighter default: in the field an agent's
+        // telemetry period (1 s by default) can exceed the slot, and a loaded machine delays it by
+        // seconds; taking a live node out for that would take its instances and routes with it.
+        double staleAfter = s.staleAfterMs() > 0 ? s.staleAfterMs() : Double.POSITIVE_INFINITY;
         Set<String> unusable = new HashSet<>();
         Map<String, ResourceVector> residual = new HashMap<>();
         List<String> missing = new ArrayList<>();

@@ -47,7 +47,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     "parallelism term of eq. (7): x-times-y = c^pl·x·y; x = c^pl·x as printed", true),
             new ConfigKey("ec-lyapunov.ec-interval-ms", "0", "Δt of the effective capacity (i.i.d. service per interval); 0 = slot length", true),
             new ConfigKey("ec-lyapunov.min-samples", "20", "measured rate samples needed before the empirical EC replaces the catalog's Gamma", false),
-            new ConfigKey("ec-lyapunov.stale-after-ms", "0", "telemetry older than this makes a node unavailable; 0 = three slots", false),
+            new ConfigKey("ec-lyapunov.stale-after-ms", "0", "telemetry older than this makes a node unavailable; 0 = no check beyond the host's online verdict", false),
             new ConfigKey("ec-lyapunov.candidates", "3", "K: candidate nodes per (origin, stage), best mean latency first", true),
             new ConfigKey("ec-lyapunov.spill-rounds", "2", "rounds that re-route demand a node could not take to the next candidate", true),
             new ConfigKey("ec-lyapunov.light-candidates", "origin-and-servers",

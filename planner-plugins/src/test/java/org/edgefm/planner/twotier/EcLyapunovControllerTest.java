@@ -118,7 +118,7 @@ class EcLyapunovControllerTest {
         List<NodeObservation> nodes = new ArrayList<>(nodes(m, p, 1, 0.0));
         nodes.removeIf(n -> n.node().equals("d0"));
         nodes.replaceAll(n -> n.node().equals("d1") ? new NodeObservation("d1", true, n.residual(), 60_000.0, null) : n);
-        PlanResult<LightDecision> r = controller(Map.of()).decide(obs(0, m, p, nodes, List.of()));
+        PlanResult<LightDecision> r = controller(Map.of("ec-lyapunov.stale-after-ms", "1000")).decide(obs(0, m, p, nodes, List.of()));
         assertThat(codes(r)).contains("missing-node-metrics", "stale-metrics");
         LightDecision d = r.plan().orElseThrow();
         assertThat(d.allocations()).noneMatch(a -> a.node().equals("d0") || a.node().equals("d1"));

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The light controller plans for a smoothed demand, so a stream that brought no task in the last
- * slot keeps an instance and a route for each of its stages. The scenario is the live trial's
+ * slot keeps an instance and a route for each of its stages; and a live node whose telemetry is
+ * late stays in the plan unless {@code ec-lyapunov.stale-after-ms} says otherwise. The scenario is the live trial's
  * default, {@code trial-lab}: about one task per second per stream against 500 ms slots, so most
  * slots count no arrival of a given stream, as the host reports them (only streams that brought a
  * task are listed).
@@ -61,6 +62,10 @@ class LightEngineDemandTest {
     }
 
     private static List<NodeObservation> nodes(CorePlacement p) {
+        return nodes(p, 0.0);
+    }
+
+    private static List<NodeObservation> nodes(CorePlacement p, double telemetryAgeMs) {
         Map<String, ResourceVector> used = new HashMap<>();
         for (CoreAssignment a : p.assignments()) {
             used.merge(a.node(), MODEL.service(a.service()).demand().times(a.instances()), ResourceVector::plus);
@@ -68,7 +73,7 @@ class LightEngineDemandTest {
         List<NodeObservation> out = new ArrayList<>();
         for (NodeSpec n : MODEL.topology().nodes()) {
             out.add(new NodeObservation(n.id(), true, n.capacity().minusFloored(used.getOrDefault(n.id(), ResourceVector.ZERO)),
-                    0.0, null));
+                    telemetryAgeMs, null));
         }
         return out;
     }
@@ -128,5 +133,14 @@ class LightEngineDemandTest {
         for (Stage st : MODEL.taskTypes().stream().filter(t -> t.id().equals("caption")).findFirst().orElseThrow().stages()) {
             assertThat(d.routing().targets("caption", st.id(), "orin-nx")).as(st.id()).isNotEmpty();
         }
+    }
+
+    @Test
+    void lateTelemetryOfALiveNode_keepsItInThePlanByDefault() {
+        CorePlacement p = core();
+        // a loaded machine: every agent's last telemetry is 5 s old (10 slots), the host still has them online
+        SlotObservation late = new SlotObservation(1, SLOT_MS, SLOT_MS, MODEL, p, nodes(p, 5000.0), List.of(), declared(),
+                List.of(), List.of(), null);
+        assertEveryDeclaredStreamIsServed(controller(Map.of()).decide(late).plan().orElseThrow(), p, "late telemetry");
     }
 }
