@@ -53,6 +53,8 @@ import picocli.CommandLine.Option;
 final class TrialCommand implements Callable<Integer> {
     /** The scenario of a trial without --scenario. */
     static final String DEFAULT_SCENARIO = "trial-lab";
+    /** The broker account of the host (and of the trial's monitor, which reads every node's topics). */
+    static final String HOST_ACCOUNT = "edgefm-host";
 
     @Option(names = "--scenario", paramLabel = "NAME|FILE", defaultValue = DEFAULT_SCENARIO,
             description = "A scenario file or built-in name (default: ${DEFAULT-VALUE}).")
@@ -72,6 +74,11 @@ final class TrialCommand implements Callable<Integer> {
 
     @Option(names = "--broker", paramLabel = "URL", description = "Use an external broker (tcp://host:port) instead of the embedded one.")
     String broker;
+
+    @Option(names = "--broker-accounts", paramLabel = "FILE",
+            description = "With --broker: the broker accounts as USER:PASSWORD lines (edgefm-host for the host and the trial's"
+                    + " monitor, each node id for its agent), the clear-text source of Mosquitto's password_file.")
+    Path brokerAccounts;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON.")
     Path json;
@@ -123,6 +130,12 @@ final class TrialCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (scenario "
                     + scenario.name() + " has " + nodes.size() + " nodes)");
         }
+        if (brokerAccounts != null && broker == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--broker-accounts: needs --broker (the embedded broker makes its own accounts)");
+        }
+        Map<String, String> accounts = brokerAccounts == null ? Map.of()
+                : readAccounts(brokerAccounts, nodes.subList(0, agents));
         if (broker != null) {
             checkReachable(broker);
         }
@@ -140,6 +153,10 @@ final class TrialCommand implements Callable<Integer> {
         o.put("httpPort", 0);
         if (broker != null) {
             o.put("brokerUrl", broker);
+            if (accounts.containsKey(HOST_ACCOUNT)) {
+                o.put("hostUser", HOST_ACCOUNT);
+                o.put("hostPassword", accounts.get(HOST_ACCOUNT));
+            }
         } else {
             o.put("brokerPort", freePort());
         }
@@ -164,9 +181,9 @@ final class TrialCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
                     scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
-            monitor.connect();
+            monitor.connect(accounts.containsKey(HOST_ACCOUNT) ? HOST_ACCOUNT : null, accounts.get(HOST_ACCOUNT));
             for (NodeSpec n : running) {
-                procs.add(AgentProc.start(n, host.brokerUrl(), fleet, scenarioArg, work));
+                procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work));
                 out.printf(Locale.ROOT, "  agent %-10s profile %-22s log %s%n", n.id(), n.profile() == null ? "(detected)" : n.profile(),
                         work.resolve(n.id() + ".log"));
             }
@@ -223,6 +240,36 @@ final class TrialCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Reads {@code USER:PASSWORD} lines (blank lines and {@code #} comments skipped); the host's
+     * account and one per running node must be there.
+     */
+    static Map<String, String> readAccounts(Path file, List<NodeSpec> running) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new EdgeFmException("--broker-accounts " + file + ": no such file");
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0 || colon == line.length() - 1) {
+                throw new EdgeFmException("--broker-accounts " + file + " line " + (i + 1) + ": expected USER:PASSWORD");
+            }
+            m.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+        List<String> needed = new ArrayList<>(List.of(HOST_ACCOUNT));
+        running.forEach(n -> needed.add(n.id()));
+        List<String> missing = needed.stream().filter(u -> !m.containsKey(u)).toList();
+        if (!missing.isEmpty()) {
+            throw new EdgeFmException("--broker-accounts " + file + ": no account for " + String.join(", ", missing));
+        }
+        return m;
     }
 
     private static void checkReachable(String url) {
@@ -373,10 +420,12 @@ final class TrialCommand implements Callable<Integer> {
             this.log = log;
         }
 
-        static AgentProc start(NodeSpec n, String brokerUrl, String fleet, String scenario, Path work) throws IOException {
+        static AgentProc start(NodeSpec n, String brokerUrl, String password, String fleet, String scenario, Path work)
+                throws IOException {
+            // in the trial's own folder (owner only): it holds the agent's password when it has one
             Path config = work.resolve(n.id() + ".json");
-            Files.writeString(config, "{\"telemetryPeriodMs\": 1000, \"scenario\": \"" + scenario.replace("\\", "\\\\")
-                    .replace("\"", "\\\"") + "\"}");
+            String account = password == null ? "" : ", \"username\": " + json(n.id()) + ", \"password\": " + json(password);
+            Files.writeString(config, "{\"telemetryPeriodMs\": 1000, \"scenario\": " + json(scenario) + account + "}");
             Path log = work.resolve(n.id() + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss1m", "-cp",
@@ -389,6 +438,10 @@ final class TrialCommand implements Callable<Integer> {
             }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new AgentProc(n.id(), p, log);
+        }
+
+        private static String json(String v) {
+            return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         }
 
         /** SIGTERM: the agent publishes its death and exits. */

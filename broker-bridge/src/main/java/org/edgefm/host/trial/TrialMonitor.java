@@ -88,8 +88,14 @@ public final class TrialMonitor implements AutoCloseable {
         scenario.services().forEach(s -> services.put(s.id(), s));
     }
 
-    /** Connects and subscribes. */
-    public void connect() {
+    /**
+     * Connects and subscribes.
+     *
+     * @param username the broker account (on an external broker with an ACL, one that may read every
+     *                 node's topics: the host's), or null for anonymous
+     * @param password its password, or null
+     */
+    public void connect(String username, String password) {
         try {
             client = new MqttClient(brokerUrl, "edgefm-trial-monitor-" + System.nanoTime(), new MemoryPersistence());
             client.setCallback(new MqttCallback() {
@@ -121,6 +127,10 @@ public final class TrialMonitor implements AutoCloseable {
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
             o.setConnectionTimeout(5);
+            if (username != null) {
+                o.setUserName(username);
+                o.setPassword(password == null ? null : password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             client.connect(o);
             client.subscribe(topics.allNodesFilter(), 1);
         } catch (MqttException e) {
