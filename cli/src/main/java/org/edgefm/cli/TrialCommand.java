@@ -153,7 +153,7 @@ final class TrialCommand implements Callable<Integer> {
         o.put("httpPort", 0);
         if (broker != null) {
             o.put("brokerUrl", broker);
-            if (accounts.containsKey(HOST_ACCOUNT)) {
+            if (!accounts.isEmpty()) {
                 o.put("hostUser", HOST_ACCOUNT);
                 o.put("hostPassword", accounts.get(HOST_ACCOUNT));
             }
@@ -181,7 +181,7 @@ final class TrialCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
                     scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
-            monitor.connect(accounts.containsKey(HOST_ACCOUNT) ? HOST_ACCOUNT : null, accounts.get(HOST_ACCOUNT));
+            monitor.connect(accounts.isEmpty() ? null : HOST_ACCOUNT, accounts.get(HOST_ACCOUNT));
             for (NodeSpec n : running) {
                 procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work));
                 out.printf(Locale.ROOT, "  agent %-10s profile %-22s log %s%n", n.id(), n.profile() == null ? "(detected)" : n.profile(),
@@ -440,8 +440,19 @@ final class TrialCommand implements Callable<Integer> {
             return new AgentProc(n.id(), p, log);
         }
 
+        /** A JSON string literal. */
         private static String json(String v) {
-            return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            StringBuilder b = new StringBuilder("\"");
+            for (char c : v.toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    b.append('\\').append(c);
+                } else if (c < 0x20) {
+                    b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+            return b.append('"').toString();
         }
 
         /** SIGTERM: the agent publishes its death and exits. */
