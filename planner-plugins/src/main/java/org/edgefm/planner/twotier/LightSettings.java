@@ -17,7 +17,7 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param parallelismTimesY  true: {@code c^pl·x·y}; false: {@code c^pl·x} as printed in eq. (7)
  * @param ecIntervalMs       Δt of the effective capacity, 0 = the slot length
  * @param minSamples         measured rate samples needed to use the empirical EC
- * @param staleAfterMs       telemetry older than this marks a node unavailable, 0 = 3 slots
+ * @param staleAfterMs       telemetry older than this marks a node unavailable, 0 = the host's online verdict only
  * @param candidates         K: candidate nodes per stage and origin
  * @param spillRounds        re-routing rounds for demand a node cannot take
  * @param allLightCandidates light stages may use any node (else origin, servers, cloud and core hosts)
