@@ -62,11 +62,13 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
      * @param probeBytes         size of the throughput probe in bytes (default 65536)
      * @param minThroughputBytes transfers smaller than this count as round-trip samples only, since
      *                           their time is mostly round trip (default 16384)
+     * @param minSendShare       the least share of a transfer's time counted as sending when the round
+     *                           trip is subtracted, in (0, 1] (default 0.1; see the agent README)
      * @param ewmaWeight         weight of a new sample in the smoothed figures, in (0, 1] (default 0.3)
      * @param maxAgeS            a peer not measured for this long is no longer reported (default 60)
      */
-    public record Links(Double probeIntervalS, Integer probeBytes, Integer minThroughputBytes, Double ewmaWeight,
-            Double maxAgeS) {
+    public record Links(Double probeIntervalS, Integer probeBytes, Integer minThroughputBytes, Double minSendShare,
+            Double ewmaWeight, Double maxAgeS) {
         /** Validates and fills in defaults. */
         public Links {
             probeIntervalS = probeIntervalS == null ? 5.0 : probeIntervalS;
@@ -81,6 +83,10 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
             if (minThroughputBytes < 1) {
                 throw new EdgeFmException("links.minThroughputBytes: " + minThroughputBytes + " (expected: >= 1)");
             }
+            minSendShare = minSendShare == null ? 0.1 : minSendShare;
+            if (!(minSendShare > 0 && minSendShare <= 1)) {
+                throw new EdgeFmException("links.minSendShare: " + minSendShare + " (expected: in (0, 1])");
+            }
             ewmaWeight = ewmaWeight == null ? 0.3 : ewmaWeight;
             if (!(ewmaWeight > 0 && ewmaWeight <= 1)) {
                 throw new EdgeFmException("links.ewmaWeight: " + ewmaWeight + " (expected: in (0, 1])");
@@ -93,7 +99,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
 
         /** Every default. */
         public static Links defaults() {
-            return new Links(null, null, null, null, null);
+            return new Links(null, null, null, null, null, null);
         }
     }
 

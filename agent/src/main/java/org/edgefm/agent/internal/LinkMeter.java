@@ -25,6 +25,7 @@ public final class LinkMeter {
 
     private final double weight;
     private final int minThroughputBytes;
+    private final double minSendShare;
     private final long maxAgeMs;
     private final Map<String, Link> links = new TreeMap<>();
 
@@ -32,6 +33,7 @@ public final class LinkMeter {
     public LinkMeter(AgentConfig.Links settings) {
         this.weight = settings.ewmaWeight();
         this.minThroughputBytes = settings.minThroughputBytes();
+        this.minSendShare = settings.minSendShare();
         this.maxAgeMs = (long) (settings.maxAgeS() * 1000);
     }
 
@@ -45,16 +47,17 @@ public final class LinkMeter {
 
     /**
      * A completed transfer of {@code bytes} to {@code peer} that took {@code elapsedMs} from sending
-     * the request to receiving the answer.
+     * the request to receiving the answer; {@code rttMs} is a round trip measured just before it, or
+     * NaN to use the smoothed one.
      */
-    public synchronized void transfer(String peer, long bytes, double elapsedMs, long nowMs) {
+    public synchronized void transfer(String peer, long bytes, double elapsedMs, double rttMs, long nowMs) {
         if (bytes < minThroughputBytes) {
             roundTrip(peer, elapsedMs, nowMs);
             return;
         }
         Link l = links.computeIfAbsent(peer, k -> new Link());
-        double rtt = Double.isNaN(l.rttMs) ? 0 : l.rttMs;
-        double sendMs = Math.max(elapsedMs - rtt, elapsedMs / 10);
+        double rtt = !Double.isNaN(rttMs) ? rttMs : Double.isNaN(l.rttMs) ? 0 : l.rttMs;
+        double sendMs = Math.max(elapsedMs - rtt, elapsedMs * minSendShare);
         if (sendMs > 0) {
             l.mbPerMs = ewma(l.mbPerMs, bytes / 1e6 / sendMs);
             l.samples++;

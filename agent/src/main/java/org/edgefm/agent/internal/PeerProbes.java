@@ -56,13 +56,18 @@ public final class PeerProbes {
         }));
     }
 
-    /** One round-trip probe, then one throughput probe, of {@code peer} at {@code host:port}. */
+    /**
+     * One round-trip probe, then one throughput probe of {@code peer} at {@code host:port}, whose
+     * time less that round trip is its send time.
+     */
     public Future<Void> probe(String peer, String endpoint) {
-        return send(peer, endpoint, HttpMethod.GET, "/v1/peer/ping", null)
-                .compose(v -> send(peer, endpoint, HttpMethod.POST, "/v1/peer/probe", payload));
+        return send(peer, endpoint, HttpMethod.GET, "/v1/peer/ping", null, Double.NaN)
+                .compose(rtt -> send(peer, endpoint, HttpMethod.POST, "/v1/peer/probe", payload, rtt))
+                .mapEmpty();
     }
 
-    private Future<Void> send(String peer, String endpoint, HttpMethod method, String uri, Buffer body) {
+    /** Sends one probe; its time in ms when it succeeds. */
+    private Future<Double> send(String peer, String endpoint, HttpMethod method, String uri, Buffer body, double rttMs) {
         int colon = endpoint.lastIndexOf(':');
         RequestOptions o = new RequestOptions().setMethod(method).setHost(endpoint.substring(0, colon))
                 .setPort(Integer.parseInt(endpoint.substring(colon + 1))).setURI(uri).setTimeout(TIMEOUT_MS);
@@ -71,14 +76,13 @@ public final class PeerProbes {
         return shaper.beforeSend(vertx, bytes)
                 .compose(v -> client.request(o))
                 .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(resp -> resp.statusCode() == 204 ? Future.<Void>succeededFuture()
-                        : Future.<Void>failedFuture("HTTP " + resp.statusCode()))
-                .onSuccess(v -> {
-                    double ms = (System.nanoTime() - t0) / 1e6;
+                .compose(resp -> resp.statusCode() == 204 ? Future.succeededFuture((System.nanoTime() - t0) / 1e6)
+                        : Future.<Double>failedFuture("HTTP " + resp.statusCode()))
+                .onSuccess(ms -> {
                     if (body == null) {
                         meter.roundTrip(peer, ms, System.currentTimeMillis());
                     } else {
-                        meter.transfer(peer, bytes, ms, System.currentTimeMillis());
+                        meter.transfer(peer, bytes, ms, rttMs, System.currentTimeMillis());
                     }
                 });
     }

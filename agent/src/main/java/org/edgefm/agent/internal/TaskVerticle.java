@@ -209,7 +209,7 @@ public final class TaskVerticle extends VerticleBase {
                 .compose(e -> e.getKey().statusCode() == 202 ? Future.succeededFuture(e.getValue())
                         : e.getKey().body().compose(b -> Future.failedFuture("HTTP " + e.getKey().statusCode() + " "
                                 + b.toString(StandardCharsets.UTF_8))))
-                .onSuccess(bytes -> ctx.links().transfer(target, bytes, (System.nanoTime() - t0[0]) / 1e6,
+                .onSuccess(bytes -> ctx.links().transfer(target, bytes, (System.nanoTime() - t0[0]) / 1e6, Double.NaN,
                         System.currentTimeMillis()))
                 .onFailure(e -> fail(h, "forwarding stage '" + h.stage() + "' to node '" + target + "' failed: " + e.getMessage()));
     }

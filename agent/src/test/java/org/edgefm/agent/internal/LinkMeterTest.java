@@ -9,7 +9,7 @@ import org.edgefm.api.wire.PeerMetrics;
 import org.junit.jupiter.api.Test;
 
 class LinkMeterTest {
-    private final LinkMeter meter = new LinkMeter(new AgentConfig.Links(null, null, 10_000, 0.5, 60.0));
+    private final LinkMeter meter = new LinkMeter(new AgentConfig.Links(null, null, 10_000, null, 0.5, 60.0));
 
     @Test
     void roundTrips_areSmoothedWithTheEwmaWeight() {
@@ -24,7 +24,7 @@ class LinkMeterTest {
 
     @Test
     void smallTransfer_isARoundTripSample() {
-        meter.transfer("b", 500, 4, 1000);
+        meter.transfer("b", 500, 4, Double.NaN, 1000);
         PeerMetrics p = meter.metrics(1000).get(0);
         assertThat(p.rttMs()).isEqualTo(4.0);
         assertThat(p.throughputMbPerMs()).isNull();
@@ -34,14 +34,14 @@ class LinkMeterTest {
     void largeTransfer_countsItsTimeLessTheRoundTrip() {
         meter.roundTrip("b", 2, 1000);
         // 1 MB in 12 ms of which 2 ms is round trip: 0.1 MB/ms
-        meter.transfer("b", 1_000_000, 12, 1001);
+        meter.transfer("b", 1_000_000, 12, Double.NaN, 1001);
         assertThat(meter.metrics(1001).get(0).throughputMbPerMs()).isCloseTo(0.1, within(1e-9));
     }
 
     @Test
     void transferFasterThanTheRoundTrip_isBoundedByATenthOfItsTime() {
         meter.roundTrip("b", 50, 1000);
-        meter.transfer("b", 1_000_000, 20, 1001);
+        meter.transfer("b", 1_000_000, 20, Double.NaN, 1001);
         assertThat(meter.metrics(1001).get(0).throughputMbPerMs()).isCloseTo(0.5, within(1e-9));
     }
 
@@ -51,5 +51,13 @@ class LinkMeterTest {
         meter.roundTrip("c", 1, 50_000);
         List<PeerMetrics> m = meter.metrics(61_001);
         assertThat(m).extracting(PeerMetrics::peer).containsExactly("c");
+    }
+
+    @Test
+    void transferWithItsOwnRoundTrip_usesItInsteadOfTheSmoothedOne() {
+        meter.roundTrip("b", 50, 1000);
+        // 1 MB in 60 ms right after a 10 ms round trip: 0.02 MB/ms, whatever the smoothed 50 ms says
+        meter.transfer("b", 1_000_000, 60, 10, 1001);
+        assertThat(meter.metrics(1001).get(0).throughputMbPerMs()).isCloseTo(0.02, within(1e-9));
     }
 }
