@@ -34,6 +34,7 @@ import org.edgefm.api.wire.Telemetry;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireMessage;
+import org.edgefm.host.LinkEstimator;
 
 /**
  * Watches a live trial from the broker: a separate MQTT client subscribed to the fleet's node
@@ -350,7 +351,7 @@ public final class TrialMonitor implements AutoCloseable {
             }
         }
         peers.forEach((node, m) -> m.keySet().forEach(peer -> pairs.putIfAbsent(key(node, peer), new String[] {node, peer})));
-        double kmPerMs = org.edgefm.host.LinkEstimator.Settings.defaults().kmPerMs();
+        double kmPerMs = LinkEstimator.Settings.defaults().kmPerMs();
         List<TrialSummary.Link> out = new ArrayList<>();
         for (String[] p : pairs.values()) {
             LinkSpec d = scenario.topology().link(p[0], p[1]).orElse(null);
