@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,11 +44,174 @@ import org.edgefm.api.model.TaskType;
  * @param calibrate         calibrate the kernels at start, default true
  * @param scenario          a scenario file or built-in name whose task types the agent accepts, or null
  * @param taskTypes         task types given inline (added to the scenario's)
+ * @param links             link measurement to peers ({@code links.*}), default {@link Links#defaults()}
+ * @param impairment        impairment imposed on this agent's outgoing data-plane traffic
+ *                          ({@code impairment.*}), default none
  */
 public record AgentConfig(String fleet, String nodeId, String broker, String username, String password, String tlsCaFile,
         String mqttVersion, String profile, String dataDir, String modelDir, String httpHost, Integer httpPort,
         String advertiseHost, Long telemetryPeriodMs, Long reconnectMinMs, Long reconnectMaxMs, Boolean calibrate,
-        String scenario, List<TaskType> taskTypes) {
+        String scenario, List<TaskType> taskTypes, Links links, Impairment impairment) {
+
+    /**
+     * How the agent measures the links to the peers it exchanges task data with: passively from
+     * every stage transfer, and actively with a small round-trip probe and a throughput probe per
+     * peer every {@code probeIntervalS}.
+     *
+     * @param probeIntervalS     seconds between active probes of each peer, 0 = passive only (default 5)
+     * @param probeBytes         size of the throughput probe in bytes (default 65536)
+     * @param minThroughputBytes transfers smaller than this count as round-trip samples only, since
+     *                           their time is mostly round trip (default 16384)
+     * @param minSendShare       the least share of a transfer's time counted as sending when the round
+     *                           trip is subtracted, in (0, 1] (default 0.1; see the agent README)
+     * @param ewmaWeight         weight of a new sample in the smoothed figures, in (0, 1] (default 0.3)
+     * @param maxAgeS            a peer not measured for this long is no longer reported (default 60)
+     */
+    public record Links(Double probeIntervalS, Integer probeBytes, Integer minThroughputBytes, Double minSendShare,
+            Double ewmaWeight, Double maxAgeS) {
+        /** Validates and fills in defaults. */
+        public Links {
+            probeIntervalS = probeIntervalS == null ? 5.0 : probeIntervalS;
+            if (!(probeIntervalS >= 0) || probeIntervalS.isInfinite()) {
+                throw new EdgeFmException("links.probeIntervalS: " + probeIntervalS + " (expected: >= 0; 0 disables probes)");
+            }
+            probeBytes = probeBytes == null ? 65_536 : probeBytes;
+            if (probeBytes < 1 || probeBytes > 4 << 20) {
+                throw new EdgeFmException("links.probeBytes: " + probeBytes + " (expected: 1 to 4194304)");
+            }
+            minThroughputBytes = minThroughputBytes == null ? 16_384 : minThroughputBytes;
+            if (minThroughputBytes < 1) {
+                throw new EdgeFmException("links.minThroughputBytes: " + minThroughputBytes + " (expected: >= 1)");
+            }
+            minSendShare = minSendShare == null ? 0.1 : minSendShare;
+            if (!(minSendShare > 0 && minSendShare <= 1)) {
+                throw new EdgeFmException("links.minSendShare: " + minSendShare + " (expected: in (0, 1])");
+            }
+            ewmaWeight = ewmaWeight == null ? 0.3 : ewmaWeight;
+            if (!(ewmaWeight > 0 && ewmaWeight <= 1)) {
+                throw new EdgeFmException("links.ewmaWeight: " + ewmaWeight + " (expected: in (0, 1])");
+            }
+            maxAgeS = maxAgeS == null ? 60.0 : maxAgeS;
+            if (!(maxAgeS > 0)) {
+                throw new EdgeFmException("links.maxAgeS: " + maxAgeS + " (expected: > 0)");
+            }
+        }
+
+        /** Every default. */
+        public static Links defaults() {
+            return new Links(null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * An impairment this agent imposes on what it sends on the data plane (stage transfers, probes
+     * and the answers to its peers' requests), in process, the way {@code tc netem} would on its
+     * interface: each send waits {@code delayMs}, then for the link's serialisation at
+     * {@code bandwidthMbps} (one queue per agent, first come first served), and a send that is
+     * "lost" (probability {@code lossRate}) waits a further {@code lossPenaltyMs}, as a TCP
+     * retransmission would; nothing is dropped, since the transfers run over TCP.
+     *
+     * @param delayMs       added one-way delay in ms (default 0)
+     * @param lossRate      probability that a send is lost once, in [0, 1) (default 0)
+     * @param bandwidthMbps rate cap in Mbit/s, 0 = none (default 0)
+     * @param lossPenaltyMs the retransmission wait of a lost send in ms (default 200, Linux's minimum
+     *                      TCP retransmission timeout)
+     */
+    public record Impairment(Double delayMs, Double lossRate, Double bandwidthMbps, Double lossPenaltyMs) {
+        /** Validates and fills in defaults. */
+        public Impairment {
+            delayMs = nonNegative(delayMs, "impairment.delayMs");
+            lossRate = lossRate == null ? 0.0 : lossRate;
+            if (!(lossRate >= 0 && lossRate < 1)) {
+                throw new EdgeFmException("impairment.lossRate: " + lossRate + " (expected: in [0, 1))");
+            }
+            bandwidthMbps = nonNegative(bandwidthMbps, "impairment.bandwidthMbps");
+            lossPenaltyMs = lossPenaltyMs == null ? 200.0 : nonNegative(lossPenaltyMs, "impairment.lossPenaltyMs");
+        }
+
+        /** No impairment. */
+        public static Impairment none() {
+            return new Impairment(null, null, null, null);
+        }
+
+        /** True when this impairment changes nothing. */
+        @JsonIgnore
+        public boolean isNone() {
+            return delayMs == 0 && lossRate == 0 && bandwidthMbps == 0;
+        }
+
+        /**
+         * Parses a profile such as {@code delay=50ms,loss=1%,rate=20mbit}: {@code delay} in ms (unit
+         * {@code ms} or {@code s}), {@code loss} in % or as a fraction, {@code rate} in {@code kbit},
+         * {@code mbit} or {@code gbit} (the {@code tc} spellings); {@code none} or an empty text is no
+         * impairment.
+         *
+         * @throws EdgeFmException naming the part that is wrong
+         */
+        public static Impairment parse(String profile) {
+            if (profile == null || profile.isBlank() || profile.trim().equals("none")) {
+                return none();
+            }
+            Double delay = null;
+            Double loss = null;
+            Double rate = null;
+            for (String part : profile.split(",")) {
+                String p = part.trim().toLowerCase(Locale.ROOT);
+                int eq = p.indexOf('=');
+                String key = eq < 0 ? p : p.substring(0, eq).trim();
+                String v = eq < 0 ? "" : p.substring(eq + 1).trim();
+                try {
+                    switch (key) {
+                        case "delay" -> delay = v.endsWith("ms") ? number(v, 2) : v.endsWith("s") ? number(v, 1) * 1000
+                                : number(v, 0);
+                        case "loss" -> loss = v.endsWith("%") ? number(v, 1) / 100 : number(v, 0);
+                        case "rate" -> rate = v.endsWith("gbit") ? number(v, 4) * 1000 : v.endsWith("mbit") ? number(v, 4)
+                                : v.endsWith("kbit") ? number(v, 4) / 1000 : number(v, 0);
+                        default -> throw new EdgeFmException("impairment '" + profile + "': unknown part '" + part.trim()
+                                + "' (expected: delay=MS, loss=PCT%, rate=Nmbit)");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new EdgeFmException("impairment '" + profile + "': '" + part.trim()
+                            + "' is not a number with a unit (expected e.g. delay=50ms, loss=1%, rate=20mbit)");
+                }
+            }
+            return new Impairment(delay, loss, rate, null);
+        }
+
+        private static double number(String v, int unitChars) {
+            return Double.parseDouble(v.substring(0, v.length() - unitChars).trim());
+        }
+
+        /** The profile in the form {@link #parse} reads. */
+        public String describe() {
+            if (isNone()) {
+                return "none";
+            }
+            List<String> parts = new java.util.ArrayList<>();
+            if (delayMs > 0) {
+                parts.add(String.format(Locale.ROOT, "delay=%sms", trim(delayMs)));
+            }
+            if (lossRate > 0) {
+                parts.add(String.format(Locale.ROOT, "loss=%s%%", trim(lossRate * 100)));
+            }
+            if (bandwidthMbps > 0) {
+                parts.add(String.format(Locale.ROOT, "rate=%smbit", trim(bandwidthMbps)));
+            }
+            return String.join(",", parts);
+        }
+
+        private static String trim(double d) {
+            return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+        }
+
+        private static Double nonNegative(Double v, String field) {
+            double x = v == null ? 0.0 : v;
+            if (!(x >= 0) || Double.isInfinite(x)) {
+                throw new EdgeFmException(field + ": " + x + " (expected: >= 0)");
+            }
+            return x;
+        }
+    }
 
     /** Default fleet. */
     public static final String DEFAULT_FLEET = "default";
@@ -89,12 +253,14 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
         }
         calibrate = calibrate == null ? Boolean.TRUE : calibrate;
         taskTypes = taskTypes == null ? List.of() : List.copyOf(taskTypes);
+        links = links == null ? Links.defaults() : links;
+        impairment = impairment == null ? Impairment.none() : impairment;
     }
 
     /** A configuration with every default. */
     public static AgentConfig defaults() {
         return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /**
@@ -133,14 +299,14 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 profile != null ? profile : this.profile,
                 dataDir != null ? dataDir : (nodeId != null && !nodeId.equals(this.nodeId) ? null : this.dataDir),
                 modelDir, httpHost, httpPort != null ? httpPort : this.httpPort, advertiseHost,
-                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes);
+                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment);
     }
 
     /** A copy with another telemetry period and calibration switch (tests, benchmarks). */
     public AgentConfig withTiming(long telemetryPeriodMs, boolean calibrate) {
         return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
                 httpHost, httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario,
-                taskTypes);
+                taskTypes, links, impairment);
     }
 
     @Override
@@ -149,7 +315,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 + ", password=" + (password == null ? "(none)" : "(hidden)") + ", tlsCaFile=" + tlsCaFile
                 + ", mqttVersion=" + mqttVersion + ", profile=" + profile + ", dataDir=" + dataDir + ", http="
                 + httpHost + ":" + httpPort + ", telemetryPeriodMs=" + telemetryPeriodMs + ", scenario=" + scenario
-                + ", taskTypes=" + taskTypes.size() + "]";
+                + ", taskTypes=" + taskTypes.size() + ", links=" + links + ", impairment=" + impairment.describe() + "]";
     }
 
     private static String id(String v, String field) {

@@ -80,4 +80,40 @@ class AgentConfigTest {
         assertThat(dir.resolve("root/etc/systemd/system/edgefm-agent.service")).content().contains("Restart=always");
         assertThat(dir.resolve("root/opt/edgefm/edgefm-agent.jar")).hasContent("jar");
     }
+
+    @Test
+    void linksAndImpairment_defaultsAndFile() throws Exception {
+        AgentConfig d = AgentConfig.defaults();
+        assertThat(d.links().probeIntervalS()).isEqualTo(5.0);
+        assertThat(d.links().probeBytes()).isEqualTo(65_536);
+        assertThat(d.links().ewmaWeight()).isEqualTo(0.3);
+        assertThat(d.impairment().isNone()).isTrue();
+        Path f = dir.resolve("n.json");
+        Files.writeString(f, "{\"links\": {\"probeIntervalS\": 0}, \"impairment\": {\"delayMs\": 40, \"lossRate\": 0.01}}");
+        AgentConfig c = AgentConfig.load(f);
+        assertThat(c.links().probeIntervalS()).isZero();
+        assertThat(c.impairment().delayMs()).isEqualTo(40.0);
+        assertThat(c.impairment().lossPenaltyMs()).isEqualTo(200.0);
+        Files.writeString(f, "{\"impairment\": {\"lossRate\": 1.5}}");
+        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessage(f + ": impairment.lossRate: 1.5 (expected: in [0, 1))");
+        Files.writeString(f, "{\"links\": {\"probeInterval\": 1}}");
+        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessage(f + ": unknown key 'probeInterval'");
+    }
+
+    @Test
+    void impairmentProfile_parsesTcSpellings() {
+        AgentConfig.Impairment i = AgentConfig.Impairment.parse("delay=50ms, loss=1%, rate=20mbit");
+        assertThat(i.delayMs()).isEqualTo(50.0);
+        assertThat(i.lossRate()).isEqualTo(0.01);
+        assertThat(i.bandwidthMbps()).isEqualTo(20.0);
+        assertThat(i.describe()).isEqualTo("delay=50ms,loss=1%,rate=20mbit");
+        assertThat(AgentConfig.Impairment.parse("delay=0.1s,rate=1gbit").describe()).isEqualTo("delay=100ms,rate=1000mbit");
+        assertThat(AgentConfig.Impairment.parse("none").isNone()).isTrue();
+        assertThatThrownBy(() -> AgentConfig.Impairment.parse("jitter=5ms")).isInstanceOf(EdgeFmException.class)
+                .hasMessage("impairment 'jitter=5ms': unknown part 'jitter=5ms' (expected: delay=MS, loss=PCT%, rate=Nmbit)");
+        assertThatThrownBy(() -> AgentConfig.Impairment.parse("delay=fast"))
+                .hasMessageContaining("'delay=fast' is not a number with a unit");
+        assertThatThrownBy(() -> AgentConfig.Impairment.parse("loss=100%"))
+                .hasMessage("impairment.lossRate: 1.0 (expected: in [0, 1))");
+    }
 }

@@ -140,6 +140,7 @@ public final class ControlLoop implements AutoCloseable {
     private final PluginCaller coreCaller;
     private final PluginCaller lightCaller;
     private final Map<String, ServiceSpec> catalog;
+    private final LinkEstimator links;
 
     private CorePlacement placement = CorePlacement.EMPTY;
     private LightDecision decision;
@@ -164,6 +165,23 @@ public final class ControlLoop implements AutoCloseable {
      */
     public ControlLoop(Fleet fleet, SystemModel model, ResolvedPlanner planner, PlannerConfig config,
             Settings settings, Listener listener) {
+        this(fleet, model, planner, config, settings, LinkEstimator.Settings.defaults(), listener);
+    }
+
+    /**
+     * Creates the loop and the planner instances, with the host's {@code links.*} settings.
+     *
+     * @param fleet    the fleet it controls
+     * @param model    the declared system model; the planners get it with measured links as {@code links} says
+     * @param planner  the resolved planner
+     * @param config   planner settings
+     * @param settings slot length, epoch, budgets
+     * @param links    how measured links enter the planners' topology
+     * @param listener observer of what it does, or null
+     * @throws org.edgefm.api.ConfigException when a planner refuses its configuration
+     */
+    public ControlLoop(Fleet fleet, SystemModel model, ResolvedPlanner planner, PlannerConfig config,
+            Settings settings, LinkEstimator.Settings links, Listener listener) {
         this.fleet = Objects.requireNonNull(fleet, "fleet is null");
         this.model = Objects.requireNonNull(model, "model is null");
         this.planner = Objects.requireNonNull(planner, "planner is null");
@@ -176,6 +194,7 @@ public final class ControlLoop implements AutoCloseable {
                 : new PluginCaller("edgefm-core-" + planner.coreName(), settings.enforceBudget());
         this.lightCaller = new PluginCaller("edgefm-light-" + planner.controller().name(), settings.enforceBudget());
         this.catalog = model.servicesById();
+        this.links = new LinkEstimator(links, model);
     }
 
     /** The planner this loop runs. */
@@ -224,6 +243,11 @@ public final class ControlLoop implements AutoCloseable {
         FleetSnapshot snap = fleet.snapshot();
         listener.onSnapshot(slot, snap);
         Set<String> offline = offline(snap);
+        SystemModel before = links.model();
+        links.observe(snap.links(), snap.nowMs());
+        if (links.model() != before) {
+            LOG.info("planners get a new topology: {}", links.describe());
+        }
 
         // Node loss: failover at once, then a re-placement onto the survivors.
         List<String> newlyLost = new ArrayList<>();
@@ -275,7 +299,7 @@ public final class ControlLoop implements AutoCloseable {
         if (corePlanner == null) {
             return;
         }
-        CorePlacementContext ctx = new CorePlacementContext(model, declaredDemand(), offline, placement, trigger,
+        CorePlacementContext ctx = new CorePlacementContext(links.model(), declaredDemand(), offline, placement, trigger,
                 settings.coreBudget());
         PluginCaller.Outcome<PlanResult<CorePlacement>> out = coreCaller.call(() -> corePlanner.place(ctx),
                 settings.coreBudget());
@@ -337,8 +361,8 @@ public final class ControlLoop implements AutoCloseable {
             nodes.add(new NodeObservation(n.id(), st != null && st.online(), n.capacity().minusFloored(used),
                     st == null ? null : st.telemetryAgeMs(), st == null ? null : st.cpuLoad()));
         }
-        return new SlotObservation(slot, snap.nowMs(), settings.slotMs(), model, placement, nodes, snap.services(),
-                snap.arrivals(), snap.users(), snap.links(), decision);
+        return new SlotObservation(slot, snap.nowMs(), settings.slotMs(), links.model(), placement, nodes,
+                snap.services(), snap.arrivals(), snap.users(), links.current(), decision);
     }
 
     /** The desired state of every node under the placement and decision in force. */

@@ -17,7 +17,7 @@ import org.edgefm.api.wire.TaskCompletion;
  * @param services    per (node, service) state over the interval since the previous snapshot
  * @param arrivals    arrival rates per (user, task type) over that interval
  * @param users       the users' current channels
- * @param links       measured links (empty in simulation)
+ * @param links       links measured since the previous snapshot, one entry per node and peer (empty in simulation)
  * @param completions tasks completed in that interval, each reported once
  * @param submitted   tasks submitted in that interval
  */

@@ -74,6 +74,7 @@ public final class FleetState {
         long appliedVersion;
         final Map<String, int[]> counts = new LinkedHashMap<>();
         final Map<String, List<Double>> rates = new LinkedHashMap<>();
+        final Map<String, Long> peerSamples = new TreeMap<>();
 
         Node(String id) {
             this.id = id;
@@ -116,6 +117,7 @@ public final class FleetState {
         }
         if (b.sessionEpoch() > n.sessionEpoch) {
             n.lastSeq = -1;
+            n.peerSamples.clear(); // a restarted agent counts its link samples from 0 again
         }
         n.sessionEpoch = b.sessionEpoch();
         n.alive = true;
@@ -258,8 +260,17 @@ public final class FleetState {
                             s.queueLength(), s.inFlight(), c[0], c[1], samples, s.latencyP95Ms()));
                 }
                 for (PeerMetrics p : n.last.peers()) {
-                    if (p.rttMs() != null && p.throughputMbPerMs() != null) {
+                    if (p.rttMs() == null || p.throughputMbPerMs() == null) {
+                        continue;
+                    }
+                    // a link is reported in every telemetry; only a grown sample count is a new measurement
+                    // (an agent that does not send the count: every snapshot counts)
+                    Long seen = n.peerSamples.get(p.peer());
+                    if (p.samples() == null || seen == null || p.samples() > seen) {
                         links.add(new LinkEstimate(n.id, p.peer(), p.rttMs(), p.throughputMbPerMs()));
+                    }
+                    if (p.samples() != null) {
+                        n.peerSamples.put(p.peer(), p.samples());
                     }
                 }
             }

@@ -42,15 +42,20 @@ import org.edgefm.api.InvalidFieldException;
  * @param planningEpochMs  planning epoch override, or null for the scenario's
  * @param staleAfterMs     telemetry older than this marks a node stale (default 10000)
  * @param plannerSettings  planner settings overriding the scenario's
+ * @param links            how measured links enter the planners' topology: keys {@code links.estimate},
+ *                         {@code links.ewmaWeight}, {@code links.maxAgeMs}, {@code links.rebuildThreshold},
+ *                         {@code links.rebuildMinMs}, {@code links.kmPerMs} (see {@link LinkEstimator.Settings})
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
         String httpBind, int httpPort, Path dataDir, Path pluginsDir, String planner, String scenario, Double slotMs,
-        Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings) {
+        Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links) {
 
     private static final Set<String> KEYS = Set.of("fleet", "hostId", "brokerUrl", "brokerBind", "brokerPort", "tlsPort",
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
-            "dataDir", "pluginsDir", "planner", "scenario", "slotMs", "planningEpochMs", "staleAfterMs", "plannerSettings");
+            "dataDir", "pluginsDir", "planner", "scenario", "slotMs", "planningEpochMs", "staleAfterMs", "plannerSettings",
+            "links.estimate", "links.ewmaWeight", "links.maxAgeMs", "links.rebuildThreshold", "links.rebuildMinMs",
+            "links.kmPerMs");
 
     /** Validates every field. */
     public HostConfig {
@@ -77,6 +82,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
             throw new ConfigException("staleAfterMs: " + staleAfterMs + " (expected: > 0)");
         }
         plannerSettings = Map.copyOf(plannerSettings == null ? Map.of() : plannerSettings);
+        links = links == null ? LinkEstimator.Settings.defaults() : links;
     }
 
     private static void port(int p, String key, int min) {
@@ -89,7 +95,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
     public static HostConfig defaults() {
         return new HostConfig("default", "host", null, "127.0.0.1", 1883, 0, null, null, null,
                 Credentials.DEFAULT_HOST_USER, null, "127.0.0.1", 8080, Path.of("host-data"), Path.of("plugins"),
-                null, null, null, null, 10_000, Map.of());
+                null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults());
     }
 
     /** Reads a configuration file over the defaults. */
@@ -143,7 +149,11 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 s(o, "httpBind", httpBind), i(o, "httpPort", httpPort), p(o, "dataDir", dataDir),
                 p(o, "pluginsDir", pluginsDir), s(o, "planner", planner), s(o, "scenario", scenario),
                 d(o, "slotMs", slotMs), d(o, "planningEpochMs", planningEpochMs), d(o, "staleAfterMs", staleAfterMs),
-                o.containsKey("plannerSettings") ? (Map<String, String>) o.get("plannerSettings") : plannerSettings);
+                o.containsKey("plannerSettings") ? (Map<String, String>) o.get("plannerSettings") : plannerSettings,
+                new LinkEstimator.Settings(o.containsKey("links.estimate") ? LinkEstimator.Mode.parse(String.valueOf(
+                        o.get("links.estimate"))) : links.mode(), d(o, "links.ewmaWeight", links.ewmaWeight()),
+                        d(o, "links.maxAgeMs", links.maxAgeMs()), d(o, "links.rebuildThreshold", links.rebuildThreshold()),
+                        d(o, "links.rebuildMinMs", links.rebuildMinMs()), d(o, "links.kmPerMs", links.kmPerMs())));
     }
 
     private static String s(Map<String, Object> o, String k, String dflt) {
@@ -188,6 +198,6 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 + ", credentialsFile=" + credentialsFile + ", hostUser=" + hostUser
                 + ", hostPassword=" + (hostPassword == null ? "none" : "***") + ", http=" + httpBind + ":" + httpPort
                 + ", dataDir=" + dataDir + ", pluginsDir=" + pluginsDir + ", planner=" + planner
-                + ", scenario=" + scenario + "]";
+                + ", scenario=" + scenario + ", links=" + links + "]";
     }
 }

@@ -125,7 +125,7 @@ public final class PlannerHost implements AutoCloseable {
             double epochMs = config.planningEpochMs() != null ? config.planningEpochMs() : scenario.run().planningEpochMs();
             ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
             loop = new ControlLoop(fleet, scenario.model(), planner, scenario.plannerConfig().with(config.plannerSettings()),
-                    ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), listeners);
+                    ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), config.links(), listeners);
             toClose.add(0, loop);
             LOG.info("control loop: planner {} (core {}, controller {}), slot {} ms, planning epoch {} ms, scenario {}",
                     planner.name(), planner.coreName(), planner.controller().name(), slotMs, epochMs, scenario.name());

@@ -10,6 +10,8 @@ final class FakeFleet implements Fleet {
     final Map<String, Boolean> online = new LinkedHashMap<>();
     final List<org.edgefm.api.wire.Directive> applied = new ArrayList<>();
     double now;
+    /** Link reports handed out with the next snapshot only. */
+    final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
 
     FakeFleet(String... nodes) {
         for (String n : nodes) {
@@ -26,7 +28,9 @@ final class FakeFleet implements Fleet {
     public FleetSnapshot snapshot() {
         List<NodeStatus> st = new ArrayList<>();
         online.forEach((n, on) -> st.add(new NodeStatus(n, on, 1, 0, 0, 0.0, null)));
-        return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), List.of(), List.of(), 0);
+        List<org.edgefm.api.spi.LinkEstimate> reported = List.copyOf(links);
+        links.clear();
+        return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), reported, List.of(), 0);
     }
 
     @Override

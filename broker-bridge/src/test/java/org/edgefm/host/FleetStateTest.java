@@ -62,4 +62,32 @@ class FleetStateTest {
         assertThat(status(state.snapshot(5000), "j1").online()).isFalse();
         assertThat(state.sessionAlive("j1")).isTrue();
     }
+
+    private static org.edgefm.api.wire.Telemetry withPeer(long seq, Long samples) {
+        org.edgefm.api.wire.Telemetry t = WireSamples.telemetry("j1", 1, seq, 0);
+        return new org.edgefm.api.wire.Telemetry(t.schema(), t.nodeId(), t.sessionEpoch(), t.seq(), t.timestampMs(),
+                t.appliedVersion(), t.host(), t.gpus(), t.services(),
+                List.of(new org.edgefm.api.wire.PeerMetrics("j2", 12.0, 0.05, samples, 100L)));
+    }
+
+    @Test
+    void snapshot_reportsALinkOnlyWhenItsSampleCountGrew() {
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
+        state.onTelemetry(withPeer(0, 3L), 10);
+        assertThat(state.snapshot(20).links()).containsExactly(new org.edgefm.api.spi.LinkEstimate("j1", "j2", 12.0, 0.05));
+        state.onTelemetry(withPeer(1, 3L), 30);
+        assertThat(state.snapshot(40).links()).isEmpty();
+        state.onTelemetry(withPeer(2, 4L), 50);
+        assertThat(state.snapshot(60).links()).hasSize(1);
+        // a restarted agent counts from 0 again
+        state.onBirth(WireSamples.birth("j1", 2, 0, 0), 70);
+        state.onTelemetry(new org.edgefm.api.wire.Telemetry(1, "j1", 2, 0, 1000, 0, withPeer(0, 1L).host(), List.of(),
+                List.of(), withPeer(0, 1L).peers()), 80);
+        assertThat(state.snapshot(90).links()).hasSize(1);
+        // an agent that does not send the count: every snapshot counts
+        state.onTelemetry(new org.edgefm.api.wire.Telemetry(1, "j1", 2, 1, 1000, 0, withPeer(0, 1L).host(), List.of(),
+                List.of(), List.of(new org.edgefm.api.wire.PeerMetrics("j3", 5.0, 0.1, null, null))), 100);
+        assertThat(state.snapshot(110).links()).extracting(org.edgefm.api.spi.LinkEstimate::b).containsExactly("j3");
+        assertThat(state.snapshot(120).links()).extracting(org.edgefm.api.spi.LinkEstimate::b).containsExactly("j3");
+    }
 }

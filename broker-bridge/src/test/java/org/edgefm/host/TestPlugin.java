@@ -73,6 +73,9 @@ public final class TestPlugin implements PlannerPlugin {
         });
     }
 
+    /** What the {@code record} controller was given, in order. */
+    static final List<org.edgefm.api.spi.SlotObservation> OBSERVED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     static LightDecision oneEach(org.edgefm.api.spi.SlotObservation o) {
         List<ServiceAllocation> al = new ArrayList<>();
         for (NodeObservation n : o.nodes()) {
@@ -104,6 +107,9 @@ public final class TestPlugin implements PlannerPlugin {
                 al.add(new ServiceAllocation(a.node(), a.service(), 1, (int) (o.slot() % 3) + 1));
             }
             return PlanResult.planned(new LightDecision(o.slot(), al, RoutingTable.EMPTY, List.of(), List.of()));
+        }), factory("record", c -> o -> {
+            OBSERVED.add(o);
+            return PlanResult.planned(oneEach(o));
         }), factory("sleepy", c -> {
             long ms = c.getInt("sleepy.ms", 500);
             return o -> {

@@ -1,5 +1,6 @@
 package org.edgefm.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.edgefm.agent.AgentConfig;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeSpec;
@@ -86,6 +88,10 @@ final class TrialCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Write an HTML report (index.html).")
     Path report;
 
+    @Option(names = "--impair", paramLabel = "PROFILE", defaultValue = "none", description = "Impair the agents' data"
+            + " plane, e.g. delay=40ms,loss=1%,rate=20mbit (in-process shaper in each agent; default: ${DEFAULT-VALUE}).")
+    String impair;
+
     @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
             description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
     Path pluginsDir;
@@ -123,6 +129,12 @@ final class TrialCommand implements Callable<Integer> {
         }
         if (agents < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (expected: >= 1)");
+        }
+        AgentConfig.Impairment impairment;
+        try {
+            impairment = AgentConfig.Impairment.parse(impair);
+        } catch (EdgeFmException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--impair: " + e.getMessage());
         }
         Scenario scenario = ScenarioLoader.resolve(scenarioRef);
         List<NodeSpec> nodes = scenario.topology().nodes();
@@ -182,8 +194,11 @@ final class TrialCommand implements Callable<Integer> {
                     scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
             monitor.connect(accounts.isEmpty() ? null : HOST_ACCOUNT, accounts.get(HOST_ACCOUNT));
+            String impaired = impairment.isNone() ? "none" : impairment.describe() + " (in-process shaper in each agent's data plane)";
+            monitor.impairment(impaired);
+            out.println("  impairment: " + impaired);
             for (NodeSpec n : running) {
-                procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work));
+                procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work, impairment));
                 out.printf(Locale.ROOT, "  agent %-10s profile %-22s log %s%n", n.id(), n.profile() == null ? "(detected)" : n.profile(),
                         work.resolve(n.id() + ".log"));
             }
@@ -420,12 +435,13 @@ final class TrialCommand implements Callable<Integer> {
             this.log = log;
         }
 
-        static AgentProc start(NodeSpec n, String brokerUrl, String password, String fleet, String scenario, Path work)
-                throws IOException {
+        static AgentProc start(NodeSpec n, String brokerUrl, String password, String fleet, String scenario, Path work,
+                AgentConfig.Impairment impairment) throws IOException {
             // in the trial's own folder (owner only): it holds the agent's password when it has one
             Path config = work.resolve(n.id() + ".json");
             String account = password == null ? "" : ", \"username\": " + json(n.id()) + ", \"password\": " + json(password);
-            Files.writeString(config, "{\"telemetryPeriodMs\": 1000, \"scenario\": " + json(scenario) + account + "}");
+            Files.writeString(config, "{\"telemetryPeriodMs\": 1000, \"impairment\": " + new ObjectMapper()
+                    .writeValueAsString(impairment) + ", \"scenario\": " + json(scenario) + account + "}");
             Path log = work.resolve(n.id() + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss1m", "-cp",

@@ -81,4 +81,11 @@ class MainTest {
     void scenarioList_includesExample() throws Exception {
         assertThat(ScenarioCommand.builtInNames()).contains("example");
     }
+
+    @Test
+    void trialImpair_malformedProfile_oneLineError_exit2() {
+        assertThat(run("trial", "--impair", "jitter=5ms")).isEqualTo(2);
+        assertThat(err.toString()).contains("--impair: impairment 'jitter=5ms': unknown part 'jitter=5ms'")
+                .doesNotContain("Exception");
+    }
 }

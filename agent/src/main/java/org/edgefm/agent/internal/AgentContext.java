@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgefm.agent.AgentConfig;
 import org.edgefm.api.model.ResourceVector;
@@ -36,7 +35,7 @@ public final class AgentContext {
     private final Map<String, TaskType> taskTypes;
     private final WireCodec codec = new WireCodec();
     private final Topics topics;
-    private final Map<String, double[]> peerLinks = new ConcurrentHashMap<>();
+    private final LinkMeter links;
     private final AtomicLong rejectedMessages = new AtomicLong();
     private volatile Directive applied;
     private volatile List<KernelCalibration> calibration = List.of();
@@ -54,6 +53,7 @@ public final class AgentContext {
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.taskTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(taskTypes)); // keeps declaration order
         this.topics = Topics.forFleet(config.fleet());
+        this.links = new LinkMeter(config.links());
     }
 
     public AgentConfig config() {
@@ -153,13 +153,13 @@ public final class AgentContext {
         return rejectedMessages.incrementAndGet();
     }
 
-    /** Records one transfer to a peer: round trip in ms and MB sent. */
-    public void recordTransfer(String peer, double rttMs, double mb) {
-        peerLinks.put(peer, new double[] {rttMs, rttMs > 0 ? mb / rttMs : 0});
+    /** The measured links to peers. */
+    public LinkMeter links() {
+        return links;
     }
 
-    /** The measured links to peers. */
+    /** The measured links to peers as telemetry reports them. */
     public List<PeerMetrics> peerMetrics() {
-        return peerLinks.entrySet().stream().map(e -> new PeerMetrics(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+        return links.metrics(System.currentTimeMillis());
     }
 }

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/peer/stage} (Vert.x HTTP on Netty) to the node the routing table names, joins all
  * parents of a fusion stage before running it (in-tree DAG), and hands the completion of the sink
  * (or of a failure) with per-stage timestamps to the result outbox. {@code GET /v1/health} says
- * what runs here.
+ * what runs here. Every transfer to a peer is a link measurement ({@link LinkMeter}); the agent
+ * also probes its peers ({@link PeerProbes}); what it sends on the data plane goes through its
+ * {@link Shaper}.
  */
 public final class TaskVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TaskVerticle.class);
@@ -54,6 +56,7 @@ public final class TaskVerticle extends VerticleBase {
     private final Map<String, Join> joins = new HashMap<>();
     private HttpClientAgent client;
     private HttpServer server;
+    private Shaper shaper;
 
     /** The data plane of one agent. */
     public TaskVerticle(AgentContext ctx) {
@@ -80,10 +83,20 @@ public final class TaskVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+        shaper = new Shaper(ctx.config().impairment(), ctx.nodeId().hashCode());
+        if (!shaper.impairment().isNone()) {
+            LOG.info("data plane impaired in process: {}", shaper.impairment().describe());
+        }
+        PeerProbes probes = new PeerProbes(vertx, client, shaper, ctx.links(), ctx.config().links());
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create().setBodyLimit(Tensors.MAX_VALUES * 4 + 65536));
         r.post("/v1/tasks/:taskType").handler(this::onSubmit);
         r.post("/v1/peer/stage").handler(this::onPeer);
+        probes.routes(r);
+        probes.every(ctx.nodeId(), () -> {
+            Directive d = ctx.applied();
+            return d == null ? Map.of() : d.desired().peers();
+        });
         vertx.setPeriodic(10_000, id -> {
             long now = System.currentTimeMillis();
             joins.values().removeIf(j -> now - j.createdMs > j.keepMs);
@@ -143,7 +156,7 @@ public final class TaskVerticle extends VerticleBase {
                 rc.response().setStatusCode(400).end(new JsonObject().put("error", String.valueOf(ar.cause().getMessage())).encode());
                 return;
             }
-            rc.response().setStatusCode(202).end();
+            shaper.beforeSend(vertx, 0).onComplete(v -> rc.response().setStatusCode(202).end());
             arrive(ar.result().getKey(), ar.result().getValue().orElse(null));
         });
     }
@@ -181,18 +194,23 @@ public final class TaskVerticle extends VerticleBase {
         int colon = endpoint.lastIndexOf(':');
         String host = endpoint.substring(0, colon);
         int port = Integer.parseInt(endpoint.substring(colon + 1));
-        long t0 = System.nanoTime();
-        long[] size = new long[1];
+        long[] t0 = new long[1];
         vertx.executeBlocking(() -> {
             byte[] data = tensor == null ? new byte[0] : Tensors.write(tensor);
-            size[0] = 4L + header.length + data.length;
             return Buffer.buffer(4 + header.length + data.length).appendInt(header.length).appendBytes(header).appendBytes(data);
         }, false)
+                // timed from after serialisation: the shaper's wait is part of the link, as netem's would be
+                .compose(body -> {
+                    t0[0] = System.nanoTime();
+                    return shaper.beforeSend(vertx, body.length()).map(body);
+                })
                 .compose(body -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                        .setURI("/v1/peer/stage")).compose(req -> req.send(body)))
-                .compose(resp -> resp.statusCode() == 202 ? Future.succeededFuture()
-                        : resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + " " + b.toString(StandardCharsets.UTF_8))))
-                .onSuccess(v -> ctx.recordTransfer(target, (System.nanoTime() - t0) / 1e6, size[0] / 1e6))
+                        .setURI("/v1/peer/stage")).compose(req -> req.send(body)).map(resp -> Map.entry(resp, body.length())))
+                .compose(e -> e.getKey().statusCode() == 202 ? Future.succeededFuture(e.getValue())
+                        : e.getKey().body().compose(b -> Future.failedFuture("HTTP " + e.getKey().statusCode() + " "
+                                + b.toString(StandardCharsets.UTF_8))))
+                .onSuccess(bytes -> ctx.links().transfer(target, bytes, (System.nanoTime() - t0[0]) / 1e6, Double.NaN,
+                        System.currentTimeMillis()))
                 .onFailure(e -> fail(h, "forwarding stage '" + h.stage() + "' to node '" + target + "' failed: " + e.getMessage()));
     }
 

@@ -219,4 +219,40 @@ class WireCodecTest {
         assertThat(Map.of("decoded", codec.decode(Topics.forFleet("f").death("n1"), json.getBytes(StandardCharsets.UTF_8))))
                 .containsEntry("decoded", new Death(1, "n1", 1, 1, null));
     }
+    @Test
+    void decode_peerWithoutSamplesAndAge_decodesAsOlderAgentsWriteIt() throws Exception {
+        ObjectNode t = tree(WireFixtures.telemetry());
+        ObjectNode peer = (ObjectNode) t.get("peers").get(0);
+        peer.remove("samples");
+        peer.remove("ageMs");
+        Telemetry decoded = codec.decode(WireFixtures.TOPICS.telemetry(WireFixtures.NODE), PLAIN.writeValueAsBytes(t),
+                Telemetry.class);
+        assertThat(decoded.peers()).containsExactly(new PeerMetrics("edge-l4", 1.2, 0.11, null, null));
+    }
+
+    @Test
+    void decode_peerWithSamplesAndAge_roundTrips() {
+        byte[] json = codec.encode(WireFixtures.telemetry());
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"samples\":17", "\"ageMs\":250");
+        Telemetry decoded = codec.decode(WireFixtures.TOPICS.telemetry(WireFixtures.NODE), json, Telemetry.class);
+        assertThat(decoded.peers().get(0).samples()).isEqualTo(17L);
+        assertThat(decoded.peers().get(0).ageMs()).isEqualTo(250L);
+    }
+
+    @Test
+    void decode_negativePeerRtt_namesThePath() throws Exception {
+        ObjectNode t = tree(WireFixtures.telemetry());
+        ((ObjectNode) t.get("peers").get(0)).put("rttMs", -4.0);
+        WireFormatException e = refuse(WireFixtures.TOPICS.telemetry(WireFixtures.NODE), t);
+        assertThat(e.kind()).isEqualTo(WireFormatException.Kind.BAD_VALUE);
+        assertThat(e.getMessage()).endsWith("peers[0].rttMs: -4.0 (expected: >= 0)");
+    }
+
+    @Test
+    void decode_samplesAsFloat_isRefused() throws Exception {
+        ObjectNode t = tree(WireFixtures.telemetry());
+        ((ObjectNode) t.get("peers").get(0)).put("samples", 2.5);
+        WireFormatException e = refuse(WireFixtures.TOPICS.telemetry(WireFixtures.NODE), t);
+        assertThat(e.field()).isEqualTo("peers[0].samples");
+    }
 }

@@ -35,7 +35,7 @@ final class WireFixtures {
                         1200.5, 800.25, 48.5, 3600),
                 List.of(new GpuMetrics(0, "Orin (nvgpu)", 0.6, 3L << 30, 16L << 30, 51.0, 9.5)),
                 List.of(new ServiceMetrics("projector", 2, 4, 3, 5, 17, 16, 1.9, 4.2, List.of(0.55, 0.61))),
-                List.of(new PeerMetrics("edge-l4", 1.2, 0.11)));
+                List.of(new PeerMetrics("edge-l4", 1.2, 0.11, 17L, 250L)));
     }
 
     static Directive directive() {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -17,6 +18,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.wire.Ack;
@@ -25,18 +27,22 @@ import org.edgefm.api.wire.Birth;
 import org.edgefm.api.wire.Death;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.PeerMetrics;
 import org.edgefm.api.wire.Result;
 import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.api.wire.Telemetry;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireMessage;
+import org.edgefm.host.LinkEstimator;
 
 /**
  * Watches a live trial from the broker: a separate MQTT client subscribed to the fleet's node
  * topics. It learns the agents' data endpoints from their births, counts directives as published
  * (first publication of a planner epoch and version = sent, later ones = re-sent) and applied acks,
  * records task completions by task id (a duplicate is counted once), integrates the deployment
- * cost of the directives in force, and tracks each agent's uptime from birth to death and its
+ * cost of the directives in force, counts placement changes, keeps the newest measured link figures
+ * each agent reports in its telemetry, and tracks each agent's uptime from birth to death and its
  * births as sessions: an agent publishes its birth again within a session (after calibrating, or
  * when the host asks), and only a new session epoch counts as a new birth.
  */
@@ -71,6 +77,9 @@ public final class TrialMonitor implements AutoCloseable {
     private final Map<String, Map<String, int[]>> desired = new HashMap<>();
     private final Map<String, Long> desiredSince = new HashMap<>();
     private double cost;
+    private long placementChanges;
+    private final Map<String, Map<String, PeerMetrics>> peers = new TreeMap<>();
+    private String impairment = "none";
     private final long startMs = System.currentTimeMillis();
     private long endMs = -1;
 
@@ -179,6 +188,9 @@ public final class TrialMonitor implements AutoCloseable {
                     directivesAcked.add(a.nodeId() + "/" + a.plannerEpoch() + "/" + a.version());
                     appliedNodes.add(a.nodeId());
                 }
+            } else if (msg instanceof Telemetry t) {
+                Map<String, PeerMetrics> m = peers.computeIfAbsent(t.nodeId(), k -> new TreeMap<>());
+                t.peers().forEach(p -> m.put(p.peer(), p));
             } else if (msg instanceof Result r) {
                 for (TaskCompletion c : r.completions()) {
                     if (completions.putIfAbsent(c.taskId(), c) != null) {
@@ -202,6 +214,13 @@ public final class TrialMonitor implements AutoCloseable {
                 cost += spec.costs().deploy() * (s.instances() - had);
             }
         }
+        Map<String, Integer> had = new HashMap<>();
+        before.forEach((k, v) -> had.put(k, v[0]));
+        Map<String, Integer> has = new HashMap<>();
+        after.forEach((k, v) -> has.put(k, v[0]));
+        if (desired.containsKey(d.nodeId()) && !had.equals(has)) {
+            placementChanges++;
+        }
         desired.put(d.nodeId(), after);
         desiredSince.put(d.nodeId(), now);
     }
@@ -220,6 +239,11 @@ public final class TrialMonitor implements AutoCloseable {
             }
         }
         desiredSince.put(node, now);
+    }
+
+    /** Records the impairment imposed on the data plane and how, for the summary. */
+    public synchronized void impairment(String description) {
+        this.impairment = description;
     }
 
     /** The data endpoint of a live agent, or null. */
@@ -336,6 +360,53 @@ public final class TrialMonitor implements AutoCloseable {
         return new TrialSummary(scenario.name(), scenario.description(), planner, broker, (end - startMs) / 1000.0,
                 submittedType.size(), refused.size(), completed, onTime, failed, duplicates,
                 latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray(), cost, directivesSeen.size(),
-                directivesAcked.size(), resent, perType, agents);
+                directivesAcked.size(), resent, perType, agents, impairment, placementChanges, links());
+    }
+
+    /** Declared and measured links between the agents that took part, one row per pair. */
+    private List<TrialSummary.Link> links() {
+        Set<String> nodes = profiles.keySet();
+        Map<String, String[]> pairs = new TreeMap<>();
+        for (LinkSpec l : scenario.topology().links()) {
+            if (nodes.contains(l.a()) && nodes.contains(l.b())) {
+                pairs.put(key(l.a(), l.b()), new String[] {l.a(), l.b()});
+            }
+        }
+        peers.forEach((node, m) -> m.keySet().forEach(peer -> pairs.putIfAbsent(key(node, peer), new String[] {node, peer})));
+        double kmPerMs = LinkEstimator.Settings.defaults().kmPerMs();
+        List<TrialSummary.Link> out = new ArrayList<>();
+        for (String[] p : pairs.values()) {
+            LinkSpec d = scenario.topology().link(p[0], p[1]).orElse(null);
+            List<PeerMetrics> measured = new ArrayList<>();
+            for (String[] dir : List.of(p, new String[] {p[1], p[0]})) {
+                PeerMetrics m = peers.getOrDefault(dir[0], Map.of()).get(dir[1]);
+                if (m != null) {
+                    measured.add(m);
+                }
+            }
+            Double rtt = mean(measured.stream().map(PeerMetrics::rttMs).toList());
+            Double mbPerMs = mean(measured.stream().map(PeerMetrics::throughputMbPerMs).toList());
+            long samples = measured.stream().mapToLong(m -> m.samples() == null ? 0 : m.samples()).sum();
+            out.add(new TrialSummary.Link(p[0], p[1], d == null ? null : d.bandwidthMbPerMs() * 8000,
+                    d == null ? null : 2 * (d.lengthKm() / kmPerMs + d.extraLatencyMs()), mbPerMs == null ? null : mbPerMs * 8000,
+                    rtt, samples));
+        }
+        return out;
+    }
+
+    private static String key(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+    }
+
+    private static Double mean(List<Double> xs) {
+        double sum = 0;
+        int n = 0;
+        for (Double x : xs) {
+            if (x != null) {
+                sum += x;
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
     }
 }

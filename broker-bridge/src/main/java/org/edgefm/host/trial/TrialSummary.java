@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,11 +36,14 @@ import java.util.Map;
  * @param directivesResent re-publications of a directive
  * @param perType         per task type: submitted, completed, on time, failed
  * @param agents          per node: profile, uptime, births
+ * @param impairment      the impairment imposed on the data plane and how ({@code none} without one)
+ * @param placementChanges directives that changed which services, or how many instances, a node runs
+ * @param links           the links between the trial's agents, declared next to measured
  */
 public record TrialSummary(String scenario, String description, String planner, String broker, double wallS,
         long submitted, long refused, long completed, long onTime, long failed, long duplicates, double[] latenciesMs,
         double cost, long directivesSent, long directivesAcked, long directivesResent, Map<String, long[]> perType,
-        Map<String, Agent> agents) {
+        Map<String, Agent> agents, String impairment, long placementChanges, List<Link> links) {
 
     /**
      * One agent of the trial.
@@ -50,6 +54,27 @@ public record TrialSummary(String scenario, String description, String planner, 
      *                birth re-sent within a session, as after calibration, is not counted again)
      */
     public record Agent(String profile, double uptimeS, int births) {
+    }
+
+    /** Copies the links. */
+    public TrialSummary {
+        links = List.copyOf(links);
+    }
+
+    /**
+     * One link between two agents of the trial, as the scenario declares it and as the agents
+     * measured it (the newest report of each direction, averaged over both).
+     *
+     * @param from          one end
+     * @param to            the other end
+     * @param declaredMbps  declared bandwidth in Mbit/s, or null when the scenario does not link them directly
+     * @param declaredRttMs declared round trip in ms (twice propagation plus fixed latency), or null
+     * @param measuredMbps  measured throughput in Mbit/s, or null when not measured
+     * @param measuredRttMs measured round trip in ms, or null
+     * @param samples       measurements behind the figures (both directions)
+     */
+    public record Link(String from, String to, Double declaredMbps, Double declaredRttMs, Double measuredMbps,
+            Double measuredRttMs, long samples) {
     }
 
     /** On-time tasks over submitted tasks (NaN when none was submitted). */
@@ -85,6 +110,17 @@ public record TrialSummary(String scenario, String description, String planner, 
         out.printf(Locale.ROOT, "cost: %.1f (deploy + maintain + parallelism of the directives in force)%n", cost);
         out.printf(Locale.ROOT, "directives: %d sent, %d acknowledged as applied, %d re-sent%n", directivesSent,
                 directivesAcked, directivesResent);
+        out.printf(Locale.ROOT, "placement changes: %d directive(s) changed the services or instances of a node%n",
+                placementChanges);
+        out.printf(Locale.ROOT, "impairment: %s%n", impairment);
+        if (!links.isEmpty()) {
+            out.printf(Locale.ROOT, "%-22s %13s %13s %13s %13s %7s%n", "LINK", "DECLARED MBPS", "MEASURED MBPS",
+                    "DECL. RTT MS", "MEAS. RTT MS", "SAMPLES");
+            for (Link l : links) {
+                out.printf(Locale.ROOT, "%-22s %13s %13s %13s %13s %7d%n", l.from() + " - " + l.to(), fmt(l.declaredMbps()),
+                        fmt(l.measuredMbps()), fmt(l.declaredRttMs()), fmt(l.measuredRttMs()), l.samples());
+            }
+        }
         if (refused > 0 || duplicates > 0) {
             out.printf(Locale.ROOT, "tasks not accepted by their agent: %d; duplicate completions (counted once): %d%n",
                     refused, duplicates);
@@ -140,6 +176,19 @@ public record TrialSummary(String scenario, String description, String planner, 
             x.put("uptimeS", e.getValue().uptimeS());
             x.put("births", e.getValue().births());
         }
+        root.put("impairment", impairment);
+        root.put("placementChanges", placementChanges);
+        ArrayNode ls = root.putArray("links");
+        for (Link l : links) {
+            ObjectNode x = ls.addObject();
+            x.put("from", l.from());
+            x.put("to", l.to());
+            x.put("declaredMbps", l.declaredMbps());
+            x.put("declaredRttMs", l.declaredRttMs());
+            x.put("measuredMbps", l.measuredMbps());
+            x.put("measuredRttMs", l.measuredRttMs());
+            x.put("samples", l.samples());
+        }
         // The entry of simulate --json, for tools that read both.
         ArrayNode results = root.putArray("results");
         ObjectNode r = results.addObject();
@@ -194,11 +243,37 @@ public record TrialSummary(String scenario, String description, String planner, 
             h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.1f</td><td>%d</td></tr>", esc(e.getKey()),
                     esc(String.valueOf(e.getValue().profile())), e.getValue().uptimeS(), e.getValue().births()));
         }
-        h.append("</table><h2>JSON</h2><pre>").append(esc(new ObjectMapper().writerWithDefaultPrettyPrinter()
+        h.append("</table>").append(linksTableHtml());
+        h.append("<h2>JSON</h2><pre>").append(esc(new ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(toJson()))).append("</pre></body></html>\n");
         Path index = dir.resolve("index.html");
         Files.writeString(index, h, StandardCharsets.UTF_8);
         return index;
+    }
+
+    /**
+     * The "Network" section of the report: the impairment and the declared next to the measured
+     * link matrix, as an HTML fragment.
+     */
+    public String linksTableHtml() {
+        StringBuilder h = new StringBuilder("<h2>Network</h2><p>Impairment: ").append(esc(impairment))
+                .append(String.format(Locale.ROOT, ". Placement changes: %d.</p>", placementChanges));
+        if (links.isEmpty()) {
+            return h.append("<p>No link between the trial's agents was declared or measured.</p>").toString();
+        }
+        h.append("<table><tr><th>LINK</th><th>DECLARED MBPS</th><th>MEASURED MBPS</th><th>DECLARED RTT MS</th>"
+                + "<th>MEASURED RTT MS</th><th>SAMPLES</th></tr>");
+        for (Link l : links) {
+            h.append("<tr><td>").append(esc(l.from() + " - " + l.to())).append("</td><td>").append(fmt(l.declaredMbps()))
+                    .append("</td><td>").append(fmt(l.measuredMbps())).append("</td><td>").append(fmt(l.declaredRttMs()))
+                    .append("</td><td>").append(fmt(l.measuredRttMs())).append("</td><td>").append(l.samples())
+                    .append("</td></tr>");
+        }
+        return h.append("</table>").toString();
+    }
+
+    private static String fmt(Double d) {
+        return d == null ? "-" : String.format(Locale.ROOT, "%.2f", d);
     }
 
     private static String esc(String s) {

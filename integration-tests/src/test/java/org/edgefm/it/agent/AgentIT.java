@@ -102,8 +102,9 @@ class AgentIT {
         Files.writeString(configA, "{\"fleet\": \"" + FLEET + "\", \"calibrate\": false, \"telemetryPeriodMs\": 500,"
                 + " \"reconnectMinMs\": 1000, \"reconnectMaxMs\": 2000, \"taskTypes\": " + TASK_TYPES + "}");
         Path configB = dir.resolve("b.json");
+        // B delays what it sends on the data plane by 40 ms, its answers to A included
         Files.writeString(configB, "{\"fleet\": \"" + FLEET + "\", \"calibrate\": true, \"telemetryPeriodMs\": 500,"
-                + " \"taskTypes\": " + TASK_TYPES + "}");
+                + " \"impairment\": {\"delayMs\": 40}, \"taskTypes\": " + TASK_TYPES + "}");
         agentA = new AgentProcess(A, configA, dir, broker.url()).start();
         agentB = new AgentProcess(B, configB, dir, broker.url()).start();
     }
@@ -332,9 +333,11 @@ class AgentIT {
                 assertThat(fuse.startMs()).isGreaterThanOrEqualTo(parent.endMs());
             }
         }
-        // the forwarding node reports its measured link to the peer
+        // the forwarding node reports its measured link to the peer, with B's imposed 40 ms in every round trip
         await().atMost(Duration.ofSeconds(30)).until(() -> received(A, Telemetry.class).stream()
-                .anyMatch(t -> t.peers().stream().anyMatch(p -> p.peer().equals(B) && p.rttMs() != null && p.rttMs() > 0)));
+                .anyMatch(t -> t.peers().stream().anyMatch(p -> p.peer().equals(B) && p.rttMs() != null)));
+        assertThat(received(A, Telemetry.class).stream().flatMap(t -> t.peers().stream())
+                .filter(p -> p.peer().equals(B) && p.rttMs() != null)).allMatch(p -> p.rttMs() >= 40 && p.samples() > 0);
     }
 
     @Test

@@ -50,6 +50,9 @@ class TrialIT {
             assertThat(a.path("profile").asText()).isNotEmpty();
             assertThat(a.has("uptimeS")).isTrue();
         });
+        // the declared link between the two agents is in the link matrix, next to what they measured (if anything)
+        assertThat(j.path("impairment").asText()).isEqualTo("none");
+        assertThat(j.path("links").path(0).path("declaredMbps").asDouble()).isEqualTo(100.0);
         assertThat(Files.exists(dir.resolve("report").resolve("index.html"))).isTrue();
         // Every agent process started by the trial has exited: this JVM has no java child left (a
         // command line is cut at 4 KiB in /proc, class path first, so the command is what is checked).
