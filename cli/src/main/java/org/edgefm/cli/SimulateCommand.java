@@ -28,6 +28,7 @@ import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.host.PluginRegistry;
 import org.edgefm.host.ResolvedPlanner;
 import org.edgefm.host.report.ReportWriter;
+import org.edgefm.host.sim.SimSettings;
 import org.edgefm.host.sim.SimulationRun;
 import org.edgefm.host.sim.ZeroContentionBound;
 import picocli.CommandLine;
@@ -147,7 +148,8 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }
             err.println();
-            ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed());
+            ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed(),
+                    SimSettings.from(scenario.planner()).compute());
             printTables(out, scenario, cells);
             out.printf(Locale.ROOT, "upper bound on on-time completion (each task alone on its best nodes, any load): "
                     + "%.2f%% (± %.2f%%, %d sampled tasks)%n", 100 * bound.onTimeRate(), 196 * bound.stdError(), bound.samples());
