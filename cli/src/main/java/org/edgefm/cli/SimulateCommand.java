@@ -28,6 +28,7 @@ import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.host.PluginRegistry;
 import org.edgefm.host.ResolvedPlanner;
 import org.edgefm.host.report.ReportWriter;
+import org.edgefm.host.sim.FluidLpBound;
 import org.edgefm.host.sim.SimSettings;
 import org.edgefm.host.sim.SimulationRun;
 import org.edgefm.host.sim.ZeroContentionBound;
@@ -148,9 +149,11 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }
             err.println();
+            SimSettings simSettings = SimSettings.from(scenario.planner());
             ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed(),
-                    SimSettings.from(scenario.planner()).compute());
-            printTables(out, scenario, cells);
+                    simSettings.compute());
+            Map<Double, double[]> lp = lpBounds(scenario, simSettings, err);
+            printTables(out, scenario, cells, lp);
             out.printf(Locale.ROOT, "upper bound on on-time completion (each task alone on its best nodes, any load): "
                     + "%.2f%% (± %.2f%%, %d sampled tasks)%n", 100 * bound.onTimeRate(), 196 * bound.stdError(), bound.samples());
             out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -159,10 +162,12 @@ final class SimulateCommand implements Callable<Integer> {
                 out.println("wrote " + json);
             }
             if (report != null) {
-                Path index = SimReport.write(report, scenario, cells, loads, List.copyOf(resolved.keySet()),
-                        List.of(String.format(Locale.ROOT, "Upper bound on on-time completion (each task alone on its best"
-                                + " nodes, no queueing, any load): %.2f%% (± %.2f%%).", 100 * bound.onTimeRate(),
-                                196 * bound.stdError())));
+                List<String> bounds = new ArrayList<>();
+                bounds.add(String.format(Locale.ROOT, "Upper bound on on-time completion (each task alone on its best"
+                        + " nodes, no queueing, any load): %.2f%% (± %.2f%%).", 100 * bound.onTimeRate(), 196 * bound.stdError()));
+                lp.forEach((l, b) -> bounds.add(String.format(Locale.ROOT, "LP bound (fluid relaxation, the seeds' arrivals"
+                        + " known, node capacities), load %s: %.2f%% (± %.2f%%).", fmt(l), 100 * b[0], 100 * b[1])));
+                Path index = SimReport.write(report, scenario, cells, loads, List.copyOf(resolved.keySet()), bounds);
                 out.println("wrote " + index);
             }
             return 0;
@@ -233,28 +238,51 @@ final class SimulateCommand implements Callable<Integer> {
         return df <= t.length ? t[df - 1] : 1.96;
     }
 
-    private void printTables(PrintWriter out, Scenario scenario, List<Cell> cells) {
-        double currentLoad = Double.NaN;
-        for (Cell c : cells) {
-            if (c.load() != currentLoad) {
-                currentLoad = c.load();
-                out.println();
-                out.printf(Locale.ROOT, "%s, load %s (%d seeds)%n", scenario.name(), fmt(c.load()), c.runs().size());
-                out.printf(Locale.ROOT, "%-22s %-20s %12s %10s %10s %9s %8s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
-                        "P50 MS", "P95 MS", "FAILURES", "REFUSED");
+    private void printTables(PrintWriter out, Scenario scenario, List<Cell> cells, Map<Double, double[]> lp) {
+        for (double load : loads) {
+            List<Cell> atLoad = cells.stream().filter(c -> c.load() == load).toList();
+            out.println();
+            out.printf(Locale.ROOT, "%s, load %s (%d seeds)%n", scenario.name(), fmt(load), atLoad.get(0).runs().size());
+            out.printf(Locale.ROOT, "%-22s %-20s %12s %10s %10s %9s %8s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
+                    "P50 MS", "P95 MS", "FAILURES", "REFUSED");
+            for (Cell c : atLoad) {
+                double[] ot = meanCi95(c.onTime());
+                double cost = Arrays.stream(c.cost()).average().orElse(Double.NaN);
+                int failures = c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum();
+                long refused = c.runs().stream().mapToLong(r -> r.stats().refusedDirectives()).sum();
+                out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d %8d%n", c.planner(),
+                        100 * ot[0], 100 * ot[1], cost, c.meanQuantile(0.5), c.meanQuantile(0.95), failures, refused);
             }
-            double[] ot = meanCi95(c.onTime());
-            double cost = Arrays.stream(c.cost()).average().orElse(Double.NaN);
-            int failures = c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum();
-            long refused = c.runs().stream().mapToLong(r -> r.stats().refusedDirectives()).sum();
-            out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d %8d%n", c.planner(), 100 * ot[0],
-                    100 * ot[1], cost, c.meanQuantile(0.5), c.meanQuantile(0.95), failures, refused);
+            double[] b = lp.get(load);
+            if (b != null) {
+                out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%%n", "(LP bound)", 100 * b[0], 100 * b[1]);
+            }
         }
         out.println();
         out.println("on-time: share of tasks finished within their deadline (mean over seeds); cost: C^cr + C^lt"
                 + " (eqs. 6-7); p50/p95: mean over seeds of each run's end-to-end latency quantiles;"
                 + " failures: plugin calls that threw, overran or returned no plan; refused: directives the simulated"
-                + " nodes refused because they exceed the node's capacity (eq. 8).");
+                + " nodes refused because they exceed the node's capacity (eq. 8); LP bound: the offline fluid upper"
+                + " bound for the same seeds' arrivals (docs/simulator.md), no planner can beat it.");
+    }
+
+    /** The LP bound per load (mean and 95% half-width over the seeds' arrivals); empty when OR-Tools fails. */
+    private Map<Double, double[]> lpBounds(Scenario scenario, SimSettings settings, PrintWriter err) {
+        Map<Double, double[]> out = new LinkedHashMap<>();
+        try {
+            FluidLpBound b = FluidLpBound.prepare(scenario.model(), scenario.run().slotMs(), settings,
+                    FluidLpBound.DEFAULT_SAMPLES_PER_STREAM, scenario.run().seed());
+            for (double load : loads) {
+                double[] v = new double[seeds];
+                for (int s = 0; s < seeds; s++) {
+                    v[s] = b.onTimeRate(load, scenario.run().slots(), scenario.run().seed() + s);
+                }
+                out.put(load, meanCi95(v));
+            }
+        } catch (IllegalStateException | UnsatisfiedLinkError e) {
+            err.println("simulate: LP bound unavailable: " + e.getMessage());
+        }
+        return out;
     }
 
     static String fmt(double d) {
