@@ -67,6 +67,8 @@ public final class LightEngine implements LightServiceController {
     private final java.util.SplittableRandom random;
     private Cache cache;
     private final Map<String, Integer> previousX = new HashMap<>();
+    /** Smoothed demand per stream (light.demand-smoothing). */
+    private final Map<StreamKey, Double> smoothed = new HashMap<>();
     private Map<String, ServiceObservation> observed = Map.of();
 
     /**
@@ -414,7 +416,31 @@ public final class LightEngine implements LightServiceController {
         if (!unknown.isEmpty()) {
             notes.add(new Reason("unknown-demand", "arrivals for unknown user/task type ignored: " + String.join(", ", unknown)));
         }
-        return rates;
+        double w = s.demandSmoothing();
+        if (w >= 1) {
+            return rates;
+        }
+        // λ(t) = w·z(t)/Δt + (1 − w)·λ(t − 1), started at the declared rate: one slot without an
+        // arrival is no evidence that a sparse stream stopped
+        if (smoothed.isEmpty()) {
+            for (Demand dw : model.workload()) {
+                String node = userNode.get(dw.user());
+                if (node != null) {
+                    smoothed.merge(new StreamKey(node, dw.taskType()), dw.arrivals().meanRatePerMs(), Double::sum);
+                }
+            }
+        }
+        Map<StreamKey, Double> out = new LinkedHashMap<>();
+        Set<StreamKey> keys = new java.util.LinkedHashSet<>(smoothed.keySet());
+        keys.addAll(rates.keySet());
+        for (StreamKey k : keys) {
+            double v = w * rates.getOrDefault(k, 0.0) + (1 - w) * smoothed.getOrDefault(k, 0.0);
+            smoothed.put(k, v);
+            if (v > 0) {
+                out.put(k, v);
+            }
+        }
+        return out;
     }
 
     private Map<Long, Pair> allocate(SlotObservation obs, SystemModel model, Map<String, ServiceSpec> services,

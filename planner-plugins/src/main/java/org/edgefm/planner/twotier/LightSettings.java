@@ -23,6 +23,9 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param allLightCandidates light stages may use any node (else origin, servers, cloud and core hosts)
  * @param coreRouteSlackMs   core hosts within this much of the best mean latency share a stage's traffic
  * @param headroom           mean-demand multiplier of the mean-sized baselines
+ * @param demandSmoothing    weight w of the newest slot in the per-stream demand estimate
+ *                           {@code λ(t) = w·z(t)/Δt + (1 − w)·λ(t − 1)}, started at the declared
+ *                           rate; 1 = the last slot's count alone
  * @param seed               seed of the random baseline
  * @param kmPerMs            propagation speed
  * @param meanChannel        channel averaging in T̄
@@ -30,8 +33,11 @@ import org.edgefm.planner.latency.LatencyModel;
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
-        boolean allLightCandidates, double coreRouteSlackMs, double headroom, long seed, double kmPerMs,
+        boolean allLightCandidates, double coreRouteSlackMs, double headroom, double demandSmoothing, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput) {
+
+    /** Default of {@code light.demand-smoothing}. */
+    static final String DEMAND_SMOOTHING_DEFAULT = "0.2";
 
     /** The keys of the light controllers. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -53,6 +59,10 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("ec-lyapunov.core-route-slack-ms", "10",
                     "core hosts within this many ms of the best mean latency share a core stage's traffic", true),
             new ConfigKey("light.headroom", "1.0", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light and static-light", true),
+            new ConfigKey("light.demand-smoothing", DEMAND_SMOOTHING_DEFAULT,
+                    "weight of the newest slot's arrivals in each stream's demand estimate (exponential smoothing from the"
+                            + " declared rate); 1 = the last slot alone, so a stream with no arrival in a slot loses its light instances and routes",
+                    true),
             new ConfigKey("light.seed", "1", "seed of random-light", false));
 
     /** Reads and validates the settings. */
@@ -77,8 +87,12 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         boolean all = c.getChoice("ec-lyapunov.light-candidates", "origin-and-servers", "origin-and-servers", "all").equals("all");
         double slack = CoreSettings.nonNegative(c, "ec-lyapunov.core-route-slack-ms", 10);
         double head = CoreSettings.positive(c, "light.headroom", 1.0);
+        double smooth = c.getDouble("light.demand-smoothing", Double.parseDouble(DEMAND_SMOOTHING_DEFAULT));
+        if (!(smooth > 0 && smooth <= 1)) {
+            throw new ConfigException("light.demand-smoothing: " + smooth + " (expected: in (0, 1])");
+        }
         long seed = c.getInt("light.seed", 1);
-        return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, head, seed,
+        return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, head, smooth, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c));
     }
 
