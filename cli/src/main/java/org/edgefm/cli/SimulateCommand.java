@@ -379,7 +379,7 @@ final class SimulateCommand implements Callable<Integer> {
                         ReportWriter.lines("Mean total cost against load", "load factor", "C^cr + C^lt", cost));
             }
             w.paragraph("On-time: share of tasks finished within their deadline. Cost: C^cr + C^lt (paper 1, eqs. 6-7)."
-                    + " Boxes: quartiles and median over seeds (mean as a circle), whiskers to the extremes within 1.5"
+                    + " Boxes: quartiles and median over seeds, whiskers to the extremes within 1.5"
                     + " inter-quartile ranges, points beyond them.");
             return w.write(dir);
         }

@@ -17,6 +17,7 @@ import java.util.Objects;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -183,8 +184,8 @@ public final class ReportWriter {
     // ------------------------------------------------------------------ chart builders
 
     /**
-     * Box plots of per-run values: one box (quartiles, median, mean, whiskers to the extremes
-     * within 1.5 IQR, outliers as points) per category.
+     * Box plots of per-run values: one box (quartiles and median, whiskers to the extremes within
+     * 1.5 IQR, outliers as points) per category.
      *
      * @param title  chart title
      * @param yLabel value axis label
@@ -205,8 +206,10 @@ public final class ReportWriter {
         CategoryPlot plot = chart.getCategoryPlot();
         BoxAndWhiskerRenderer r = (BoxAndWhiskerRenderer) plot.getRenderer();
         r.setFillBox(true);
+        r.setMedianVisible(true);
         r.setSeriesPaint(0, new Color(0x1f77b4));
-        r.setMeanVisible(true);
+        r.setMeanVisible(false);
+        r.setMaximumBarWidth(0.12);
         r.setMaxOutlierVisible(true);
         r.setMinOutlierVisible(true);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
@@ -247,7 +250,8 @@ public final class ReportWriter {
      * @param title   chart title
      * @param xLabel  x axis label (the sampled quantity)
      * @param samples per series name, its samples (any order; NaN ignored); at most 2,000 points
-     *                are drawn per series (evenly spaced quantiles)
+     *                are drawn per series (evenly spaced quantiles). The x axis is logarithmic when
+     *                every sample is positive and they span more than two decades
      */
     public static JFreeChart cdf(String title, String xLabel, Map<String, double[]> samples) {
         XYSeriesCollection ds = new XYSeriesCollection();
@@ -264,6 +268,19 @@ public final class ReportWriter {
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, "share of tasks", ds, PlotOrientation.VERTICAL,
                 true, false, false);
         chart.getXYPlot().setRenderer(new XYStepRenderer());
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (int i = 0; i < ds.getSeriesCount(); i++) {
+            if (ds.getSeries(i).getItemCount() > 0) {
+                lo = Math.min(lo, ds.getSeries(i).getMinX());
+                hi = Math.max(hi, ds.getSeries(i).getMaxX());
+            }
+        }
+        if (lo > 0 && hi / lo > 100) {
+            LogAxis x = new LogAxis(xLabel + " (log scale)");
+            x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+            chart.getXYPlot().setDomainAxis(x);
+        }
         ((NumberAxis) chart.getXYPlot().getRangeAxis()).setRange(0, 1.0);
         return style(chart);
     }
