@@ -207,7 +207,7 @@ public final class ReportWriter {
         BoxAndWhiskerRenderer r = (BoxAndWhiskerRenderer) plot.getRenderer();
         r.setFillBox(true);
         r.setMedianVisible(true);
-        r.setSeriesPaint(0, new Color(0x1f77b4));
+        r.setSeriesPaint(0, PALETTE[0]);
         r.setMeanVisible(false);
         r.setMaximumBarWidth(0.12);
         r.setMaxOutlierVisible(true);
@@ -304,8 +304,22 @@ public final class ReportWriter {
         return style(chart);
     }
 
+    /** Series colours (the "tab10" palette), readable on white. */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf)};
+
     private static JFreeChart style(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
+        if (chart.getPlot() instanceof XYPlot p) {
+            for (int i = 0; i < p.getDataset().getSeriesCount(); i++) {
+                p.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            }
+        } else if (chart.getPlot() instanceof CategoryPlot p && !(p.getRenderer() instanceof BoxAndWhiskerRenderer)) {
+            for (int i = 0; i < p.getDataset().getRowCount(); i++) {
+                p.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            }
+        }
         chart.getPlot().setBackgroundPaint(Color.WHITE);
         if (chart.getTitle() != null) {
             chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
