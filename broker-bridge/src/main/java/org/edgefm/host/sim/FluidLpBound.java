@@ -192,20 +192,14 @@ public final class FluidLpBound {
      * @throws IllegalStateException when OR-Tools cannot be loaded or GLOP fails
      */
     public double onTimeRate(double load, int slots, long seed) {
-        List<Demand> workload = model.withLoad(load).workload();
-        double horizon = slots * slotMs;
         int windows = (slots + windowSlots - 1) / windowSlots;
+        double horizon = slots * slotMs;
         double windowMs = windowSlots * slotMs;
-        long[][] arrivals = new long[windows][streams];
-        // the fleet's draw: one split per stream, in order, from a master seeded with the run seed
-        SplittableRandom master = new SplittableRandom(seed);
+        long[][] arrivals = arrivals(load, slots, seed);
         long total = 0;
-        for (int s = 0; s < streams; s++) {
-            ArrivalProcess p = workload.get(s).arrivals();
-            SplittableRandom r = master.split();
-            for (double t = p.nextGapMs(r); t <= horizon; t += p.nextGapMs(r)) {
-                arrivals[Math.min(windows - 1, (int) (t / windowMs))][s]++;
-                total++;
+        for (long[] w : arrivals) {
+            for (long a : w) {
+                total += a;
             }
         }
         if (total == 0) {
@@ -280,6 +274,28 @@ public final class FluidLpBound {
         } finally {
             solver.delete();
         }
+    }
+
+    /**
+     * Arrivals per window and stream, exactly as {@link SimulatedFleet} draws them for this seed and
+     * load (one {@code split()} of a generator seeded with the run seed per stream, in workload
+     * order; {@code SimulatedFleetTest}-style check in {@code FluidLpBoundTest}).
+     */
+    long[][] arrivals(double load, int slots, long seed) {
+        List<Demand> workload = model.withLoad(load).workload();
+        double horizon = slots * slotMs;
+        int windows = (slots + windowSlots - 1) / windowSlots;
+        double windowMs = windowSlots * slotMs;
+        long[][] arrivals = new long[windows][streams];
+        SplittableRandom master = new SplittableRandom(seed);
+        for (int s = 0; s < streams; s++) {
+            ArrivalProcess p = workload.get(s).arrivals();
+            SplittableRandom r = master.split();
+            for (double t = p.nextGapMs(r); t <= horizon; t += p.nextGapMs(r)) {
+                arrivals[Math.min(windows - 1, (int) (t / windowMs))][s]++;
+            }
+        }
+        return arrivals;
     }
 
     /** One sampled task: marks usable (stage, node) pairs; true when some placement meets the deadline. */

@@ -67,6 +67,19 @@ class FluidLpBoundTest {
     }
 
     @Test
+    void arrivals_areExactlyTheSimulatedFleetsForTheSeedAndLoad() {
+        org.edgefm.api.scenario.Scenario sc = org.edgefm.api.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(),
+                "paper-table1");
+        FluidLpBound b = FluidLpBound.prepare(sc.model(), 20, SimSettings.DEFAULTS, 10, 3);
+        for (double load : new double[] {1, 2.5}) {
+            SimulatedFleet f = new SimulatedFleet(sc, 11, load);
+            f.advanceTo(150 * 20.0);
+            long expected = java.util.Arrays.stream(b.arrivals(load, 150, 11)).flatMapToLong(java.util.Arrays::stream).sum();
+            assertThat(f.stats().submitted()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void atMostTheZeroContentionBound_onAPaperTable1Draw() {
         SystemModel m = org.edgefm.api.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(), "paper-table1").model();
         double zc = ZeroContentionBound.estimate(m, 20_000, 3).onTimeRate();
