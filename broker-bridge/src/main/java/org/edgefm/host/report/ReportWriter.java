@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.edgefm.api.EdgeFmException;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -168,15 +169,21 @@ public final class ReportWriter {
         return index;
     }
 
-    /** An {@code img} element holding the chart as a base64 PNG. */
+    /**
+     * An {@code img} element holding the chart as a base64 PNG.
+     *
+     * @throws EdgeFmException naming the chart when it cannot be drawn (for instance without fonts)
+     */
     public static String img(JFreeChart chart) {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
+        String alt = chart.getTitle() == null ? "chart" : chart.getTitle().getText();
         try {
             ChartUtils.writeChartAsPNG(png, chart, CHART_WIDTH, CHART_HEIGHT);
-        } catch (IOException e) {
-            throw new IllegalStateException("PNG encoding into memory failed", e);
+        } catch (IOException | RuntimeException | InternalError e) {
+            // a JVM without any font fails here (headless still draws text)
+            throw new EdgeFmException("drawing chart '" + alt + "' failed: " + e + " (charts need a font: install"
+                    + " fontconfig and a font such as Debian's fonts-dejavu-core)", e);
         }
-        String alt = chart.getTitle() == null ? "chart" : chart.getTitle().getText();
         return "<img alt=\"" + esc(alt) + "\" width=\"" + CHART_WIDTH + "\" height=\"" + CHART_HEIGHT
                 + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray()) + "\"/>";
     }
