@@ -263,7 +263,8 @@ final class SimulateCommand implements Callable<Integer> {
                 + " (eqs. 6-7); p50/p95: mean over seeds of each run's end-to-end latency quantiles;"
                 + " failures: plugin calls that threw, overran or returned no plan; refused: directives the simulated"
                 + " nodes refused because they exceed the node's capacity (eq. 8); LP bound: the offline fluid upper"
-                + " bound for the same seeds' arrivals (docs/simulator.md), no planner can beat it.");
+                + " bound on the expected on-time rate for the same seeds' arrivals (docs/simulator.md); a short run"
+                + " can exceed it by its own sampling error.");
     }
 
     /** The LP bound per load (mean and 95% half-width over the seeds' arrivals); empty when OR-Tools fails. */
