@@ -27,6 +27,9 @@ import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.host.PluginRegistry;
 import org.edgefm.host.ResolvedPlanner;
+import org.edgefm.host.report.ReportWriter;
+import org.edgefm.host.sim.FluidLpBound;
+import org.edgefm.host.sim.SimSettings;
 import org.edgefm.host.sim.SimulationRun;
 import org.edgefm.host.sim.ZeroContentionBound;
 import picocli.CommandLine;
@@ -146,8 +149,11 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }
             err.println();
-            ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed());
-            printTables(out, scenario, cells);
+            SimSettings simSettings = SimSettings.from(scenario.planner());
+            ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed(),
+                    simSettings.compute());
+            Map<Double, double[]> lp = lpBounds(scenario, simSettings, err);
+            printTables(out, scenario, cells, lp);
             out.printf(Locale.ROOT, "upper bound on on-time completion (each task alone on its best nodes, any load): "
                     + "%.2f%% (± %.2f%%, %d sampled tasks)%n", 100 * bound.onTimeRate(), 196 * bound.stdError(), bound.samples());
             out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -156,7 +162,12 @@ final class SimulateCommand implements Callable<Integer> {
                 out.println("wrote " + json);
             }
             if (report != null) {
-                Path index = SimReport.write(report, scenario, cells, loads, List.copyOf(resolved.keySet()), bound);
+                List<String> bounds = new ArrayList<>();
+                bounds.add(String.format(Locale.ROOT, "Upper bound on on-time completion (each task alone on its best"
+                        + " nodes, no queueing, any load): %.2f%% (± %.2f%%).", 100 * bound.onTimeRate(), 196 * bound.stdError()));
+                lp.forEach((l, b) -> bounds.add(String.format(Locale.ROOT, "LP bound (fluid relaxation, the seeds' arrivals"
+                        + " known, node capacities), load %s: %.2f%% (± %.2f%%).", fmt(l), 100 * b[0], 100 * b[1])));
+                Path index = SimReport.write(report, scenario, cells, loads, List.copyOf(resolved.keySet()), bounds);
                 out.println("wrote " + index);
             }
             return 0;
@@ -227,28 +238,52 @@ final class SimulateCommand implements Callable<Integer> {
         return df <= t.length ? t[df - 1] : 1.96;
     }
 
-    private void printTables(PrintWriter out, Scenario scenario, List<Cell> cells) {
-        double currentLoad = Double.NaN;
-        for (Cell c : cells) {
-            if (c.load() != currentLoad) {
-                currentLoad = c.load();
-                out.println();
-                out.printf(Locale.ROOT, "%s, load %s (%d seeds)%n", scenario.name(), fmt(c.load()), c.runs().size());
-                out.printf(Locale.ROOT, "%-22s %-20s %12s %10s %10s %9s %8s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
-                        "P50 MS", "P95 MS", "FAILURES", "REFUSED");
+    private void printTables(PrintWriter out, Scenario scenario, List<Cell> cells, Map<Double, double[]> lp) {
+        for (double load : loads) {
+            List<Cell> atLoad = cells.stream().filter(c -> c.load() == load).toList();
+            out.println();
+            out.printf(Locale.ROOT, "%s, load %s (%d seeds)%n", scenario.name(), fmt(load), atLoad.get(0).runs().size());
+            out.printf(Locale.ROOT, "%-22s %-20s %12s %10s %10s %9s %8s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
+                    "P50 MS", "P95 MS", "FAILURES", "REFUSED");
+            for (Cell c : atLoad) {
+                double[] ot = meanCi95(c.onTime());
+                double cost = Arrays.stream(c.cost()).average().orElse(Double.NaN);
+                int failures = c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum();
+                long refused = c.runs().stream().mapToLong(r -> r.stats().refusedDirectives()).sum();
+                out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d %8d%n", c.planner(),
+                        100 * ot[0], 100 * ot[1], cost, c.meanQuantile(0.5), c.meanQuantile(0.95), failures, refused);
             }
-            double[] ot = meanCi95(c.onTime());
-            double cost = Arrays.stream(c.cost()).average().orElse(Double.NaN);
-            int failures = c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum();
-            long refused = c.runs().stream().mapToLong(r -> r.stats().refusedDirectives()).sum();
-            out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d %8d%n", c.planner(), 100 * ot[0],
-                    100 * ot[1], cost, c.meanQuantile(0.5), c.meanQuantile(0.95), failures, refused);
+            double[] b = lp.get(load);
+            if (b != null) {
+                out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%%n", "(LP bound)", 100 * b[0], 100 * b[1]);
+            }
         }
         out.println();
         out.println("on-time: share of tasks finished within their deadline (mean over seeds); cost: C^cr + C^lt"
                 + " (eqs. 6-7); p50/p95: mean over seeds of each run's end-to-end latency quantiles;"
                 + " failures: plugin calls that threw, overran or returned no plan; refused: directives the simulated"
-                + " nodes refused because they exceed the node's capacity (eq. 8).");
+                + " nodes refused because they exceed the node's capacity (eq. 8); LP bound: the offline fluid upper"
+                + " bound on the expected on-time rate for the same seeds' arrivals (docs/simulator.md); a short run"
+                + " can exceed it by its own sampling error.");
+    }
+
+    /** The LP bound per load (mean and 95% half-width over the seeds' arrivals); empty when OR-Tools fails. */
+    private Map<Double, double[]> lpBounds(Scenario scenario, SimSettings settings, PrintWriter err) {
+        Map<Double, double[]> out = new LinkedHashMap<>();
+        try {
+            FluidLpBound b = FluidLpBound.prepare(scenario.model(), scenario.run().slotMs(), settings,
+                    FluidLpBound.DEFAULT_SAMPLES_PER_STREAM, scenario.run().seed());
+            for (double load : loads) {
+                double[] v = new double[seeds];
+                for (int s = 0; s < seeds; s++) {
+                    v[s] = b.onTimeRate(load, scenario.run().slots(), scenario.run().seed() + s);
+                }
+                out.put(load, meanCi95(v));
+            }
+        } catch (IllegalStateException | UnsatisfiedLinkError e) {
+            err.println("simulate: LP bound unavailable: " + e.getMessage());
+        }
+        return out;
     }
 
     static String fmt(double d) {
@@ -281,202 +316,93 @@ final class SimulateCommand implements Callable<Integer> {
         Files.writeString(json, m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
     }
 
-    /** The HTML report: tables plus inline SVG plots (per-planner distributions, on-time and cost against load). */
+    /**
+     * The HTML report, written by the shared {@link ReportWriter}: a table per load level, box plots
+     * of the per-seed on-time rate and cost per planner (paper 1, Fig. 3), the latency CDF per
+     * planner, and on-time rate and cost against load (Fig. 4) when there are several load levels.
+     */
     static final class SimReport {
-        private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-                "#e377c2", "#7f7f7f"};
-
         private SimReport() {
         }
 
         static Path write(Path dir, Scenario scenario, List<Cell> cells, List<Double> loads, List<String> planners,
-                ZeroContentionBound.Estimate bound) throws IOException {
-            Files.createDirectories(dir);
-            StringBuilder h = new StringBuilder();
-            h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>EdgeFM simulate: ")
-                    .append(esc(scenario.name())).append("</title><style>body{font-family:sans-serif;max-width:1100px;"
-                            + "margin:2em auto}table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;"
-                            + "text-align:right}th:first-child,td:first-child{text-align:left}svg{margin:8px 16px 8px 0}"
-                            + "</style></head><body>");
-            h.append("<h1>EdgeFM simulate: ").append(esc(scenario.name())).append("</h1><p>")
-                    .append(esc(scenario.description())).append("</p><p>").append(cells.get(0).runs().size())
-                    .append(" seeds per planner and load; ").append(scenario.run().slots()).append(" slots of ")
-                    .append(fmt(scenario.run().slotMs())).append(" ms.</p>");
-            h.append(String.format(Locale.ROOT, "<p>Upper bound on on-time completion (each task alone on its best nodes,"
-                    + " no queueing, any load): <b>%.2f%%</b> (± %.2f%%).</p>", 100 * bound.onTimeRate(), 196 * bound.stdError()));
+                List<String> bounds) throws IOException {
+            ReportWriter w = new ReportWriter("EdgeFM simulate: " + scenario.name());
+            w.paragraph(scenario.description());
+            w.paragraph(cells.get(0).runs().size() + " seeds per planner and load; " + scenario.run().slots()
+                    + " slots of " + fmt(scenario.run().slotMs()) + " ms.");
+            for (String b : bounds) {
+                w.paragraph(b);
+            }
             for (double load : loads) {
-                h.append("<h2>Load ").append(fmt(load)).append("</h2><table><tr><th>planner</th><th>on-time (mean ± 95% CI)</th>"
-                        + "<th>cost C<sup>cr</sup>+C<sup>lt</sup></th><th>p50 ms</th><th>p95 ms</th><th>plugin failures</th></tr>");
                 List<Cell> atLoad = cells.stream().filter(c -> c.load() == load).toList();
+                List<List<String>> rows = new ArrayList<>();
+                Map<String, double[]> onTime = new LinkedHashMap<>();
+                Map<String, double[]> cost = new LinkedHashMap<>();
+                Map<String, double[]> latency = new LinkedHashMap<>();
                 for (Cell c : atLoad) {
                     double[] ot = meanCi95(c.onTime());
-                    h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.2f%% ± %.2f%%</td><td>%.1f</td><td>%.2f</td>"
-                                    + "<td>%.2f</td><td>%d</td></tr>", esc(c.planner()), 100 * ot[0], 100 * ot[1],
-                            Arrays.stream(c.cost()).average().orElse(Double.NaN), c.meanQuantile(0.5), c.meanQuantile(0.95),
-                            c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum()));
+                    rows.add(List.of(c.planner(), ReportWriter.fmt("%.2f%% ± %.2f%%", 100 * ot[0], 100 * ot[1]),
+                            ReportWriter.fmt("%.1f", Arrays.stream(c.cost()).average().orElse(Double.NaN)),
+                            ReportWriter.fmt("%.2f", c.meanQuantile(0.5)), ReportWriter.fmt("%.2f", c.meanQuantile(0.95)),
+                            String.valueOf(c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum())));
+                    onTime.put(c.planner(), Arrays.stream(c.onTime()).map(v -> 100 * v).toArray());
+                    cost.put(c.planner(), c.cost());
+                    latency.put(c.planner(), pooledQuantiles(c.runs()));
                 }
-                h.append("</table><div>");
-                h.append(boxPlot("On-time completion rate per seed (load " + fmt(load) + ")", atLoad, true));
-                h.append(boxPlot("Total cost per seed (load " + fmt(load) + ")", atLoad, false));
-                h.append("</div>");
+                w.table("Load " + fmt(load), List.of("planner", "on-time (mean ± 95% CI)", "cost C^cr + C^lt", "p50 ms",
+                        "p95 ms", "plugin failures"), rows);
+                w.charts(null,
+                        ReportWriter.boxPlot("On-time completion per seed, load " + fmt(load), "on-time %", onTime),
+                        ReportWriter.boxPlot("Total cost per seed, load " + fmt(load), "C^cr + C^lt", cost),
+                        ReportWriter.cdf("End-to-end latency, load " + fmt(load) + " (seeds pooled)", "latency ms", latency));
             }
             if (loads.size() > 1) {
-                h.append("<h2>Against load</h2><div>");
-                h.append(linePlot("Mean on-time completion rate", cells, loads, planners, true));
-                h.append(linePlot("Mean total cost", cells, loads, planners, false));
-                h.append("</div>");
-            }
-            h.append("<p>On-time: share of tasks finished within their deadline. Cost: C<sup>cr</sup> + C<sup>lt</sup>"
-                    + " (paper 1, eqs. 6-7). Boxes: quartiles and median over seeds, whiskers: min and max, dots: seeds."
-                    + "</p></body></html>\n");
-            Path index = dir.resolve("index.html");
-            Files.writeString(index, h.toString(), StandardCharsets.UTF_8);
-            return index;
-        }
-
-        private static String boxPlot(String title, List<Cell> cells, boolean onTime) {
-            int w = 520;
-            int hgt = 300;
-            int left = 60;
-            int bottom = 40;
-            int top = 30;
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (Cell c : cells) {
-                for (double v : onTime ? c.onTime() : c.cost()) {
-                    if (!Double.isNaN(v)) {
-                        lo = Math.min(lo, v);
-                        hi = Math.max(hi, v);
+                Map<String, double[][]> onTime = new LinkedHashMap<>();
+                Map<String, double[][]> cost = new LinkedHashMap<>();
+                for (String p : planners) {
+                    double[] x = new double[loads.size()];
+                    double[] ot = new double[loads.size()];
+                    double[] c = new double[loads.size()];
+                    for (int i = 0; i < loads.size(); i++) {
+                        double l = loads.get(i);
+                        Cell cell = cells.stream().filter(k -> k.planner().equals(p) && k.load() == l).findFirst().orElseThrow();
+                        x[i] = l;
+                        ot[i] = 100 * meanCi95(cell.onTime())[0];
+                        c[i] = Arrays.stream(cell.cost()).average().orElse(Double.NaN);
                     }
+                    onTime.put(p, new double[][] {x, ot});
+                    cost.put(p, new double[][] {x, c});
                 }
+                w.charts("Against load",
+                        ReportWriter.lines("Mean on-time completion against load", "load factor", "on-time %", onTime),
+                        ReportWriter.lines("Mean total cost against load", "load factor", "C^cr + C^lt", cost));
             }
-            if (onTime) {
-                lo = Math.min(lo, 0);
-                hi = 1;
-            } else {
-                lo = 0;
-                hi = hi <= 0 ? 1 : hi * 1.05;
-            }
-            StringBuilder s = svgStart(w, hgt, title);
-            axis(s, w, hgt, left, bottom, top, lo, hi, onTime);
-            double band = (double) (w - left - 10) / Math.max(1, cells.size());
-            for (int i = 0; i < cells.size(); i++) {
-                double[] v = Arrays.stream(onTime ? cells.get(i).onTime() : cells.get(i).cost()).filter(d -> !Double.isNaN(d))
-                        .sorted().toArray();
-                double cx = left + band * (i + 0.5);
-                String color = COLORS[i % COLORS.length];
-                if (v.length > 0) {
-                    double q1 = quantile(v, 0.25);
-                    double q2 = quantile(v, 0.5);
-                    double q3 = quantile(v, 0.75);
-                    s.append(line(cx, y(v[0], lo, hi, hgt, bottom, top), cx, y(v[v.length - 1], lo, hi, hgt, bottom, top), color));
-                    double bw = Math.min(40, band * 0.5);
-                    s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-                                    + "fill-opacity=\"0.25\" stroke=\"%s\"/>", cx - bw / 2, y(q3, lo, hi, hgt, bottom, top), bw,
-                            Math.max(1, y(q1, lo, hi, hgt, bottom, top) - y(q3, lo, hi, hgt, bottom, top)), color, color));
-                    s.append(line(cx - bw / 2, y(q2, lo, hi, hgt, bottom, top), cx + bw / 2, y(q2, lo, hi, hgt, bottom, top), color));
-                    for (int k = 0; k < v.length; k++) {
-                        double jitter = ((k * 37) % 11 - 5) * bw / 14;
-                        s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>",
-                                cx + jitter, y(v[k], lo, hi, hgt, bottom, top), color));
-                    }
+            w.paragraph("On-time: share of tasks finished within their deadline. Cost: C^cr + C^lt (paper 1, eqs. 6-7)."
+                    + " Boxes: quartiles and median over seeds, whiskers to the extremes within 1.5"
+                    + " inter-quartile ranges, points beyond them.");
+            return w.write(dir);
+        }
+
+        /** Per run 1,000 evenly spaced latency quantiles, pooled: each seed weighs the same in the CDF. */
+        private static double[] pooledQuantiles(List<SimulationRun.Outcome> runs) {
+            int per = 1_000;
+            double[] out = new double[0];
+            for (SimulationRun.Outcome r : runs) {
+                double[] v = r.stats().latenciesMs();
+                if (v.length == 0) {
+                    continue;
                 }
-                s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
-                        cx, hgt - bottom + 16, esc(cells.get(i).planner())));
-            }
-            return s.append("</svg>").toString();
-        }
-
-        private static String linePlot(String title, List<Cell> cells, List<Double> loads, List<String> planners,
-                boolean onTime) {
-            int w = 660;
-            int hgt = 300;
-            int left = 60;
-            int bottom = 40;
-            int top = 30;
-            double lo = onTime ? 0 : 0;
-            double hi = onTime ? 1 : 0;
-            if (!onTime) {
-                for (Cell c : cells) {
-                    hi = Math.max(hi, Arrays.stream(c.cost()).average().orElse(0));
+                Arrays.sort(v);
+                double[] q = new double[per];
+                for (int i = 0; i < per; i++) {
+                    q[i] = v[(int) Math.min(v.length - 1, Math.floor((i + 0.5) / per * v.length))];
                 }
-                hi = hi <= 0 ? 1 : hi * 1.05;
+                double[] merged = Arrays.copyOf(out, out.length + per);
+                System.arraycopy(q, 0, merged, out.length, per);
+                out = merged;
             }
-            double xmin = loads.stream().mapToDouble(d -> d).min().orElse(0);
-            double xmax = loads.stream().mapToDouble(d -> d).max().orElse(1);
-            if (xmax == xmin) {
-                xmax = xmin + 1;
-            }
-            StringBuilder s = svgStart(w, hgt, title);
-            axis(s, w, hgt, left, bottom, top, lo, hi, onTime);
-            for (double l : loads) {
-                double x = left + (l - xmin) / (xmax - xmin) * (w - left - 180) + 10;
-                s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>",
-                        x, hgt - bottom + 16, fmt(l)));
-            }
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">load factor</text>",
-                    (w + left) / 2, hgt - 6));
-            for (int p = 0; p < planners.size(); p++) {
-                String color = COLORS[p % COLORS.length];
-                StringBuilder pts = new StringBuilder();
-                for (double l : loads) {
-                    for (Cell c : cells) {
-                        if (c.planner().equals(planners.get(p)) && c.load() == l) {
-                            double v = onTime ? meanCi95(c.onTime())[0] : Arrays.stream(c.cost()).average().orElse(Double.NaN);
-                            double x = left + (l - xmin) / (xmax - xmin) * (w - left - 180) + 10;
-                            double yy = y(v, lo, hi, hgt, bottom, top);
-                            pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, yy));
-                            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x, yy, color));
-                        }
-                    }
-                }
-                s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\" points=\"")
-                        .append(pts.toString().trim()).append("\"/>");
-                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>",
-                        w - 150, top + 14 * (p + 1) + 10, color, esc(planners.get(p))));
-            }
-            return s.append("</svg>").toString();
-        }
-
-        private static StringBuilder svgStart(int w, int h, String title) {
-            StringBuilder s = new StringBuilder();
-            s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                    + "viewBox=\"0 0 %d %d\"><rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>", w, h, w, h));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\" text-anchor=\"middle\">%s</text>",
-                    w / 2, esc(title)));
-            return s;
-        }
-
-        private static void axis(StringBuilder s, int w, int h, int left, int bottom, int top, double lo, double hi,
-                boolean percent) {
-            s.append(line(left, top, left, h - bottom, "#333")).append(line(left, h - bottom, w - 10, h - bottom, "#333"));
-            for (int i = 0; i <= 4; i++) {
-                double v = lo + (hi - lo) * i / 4;
-                double yy = y(v, lo, hi, h, bottom, top);
-                s.append(line(left - 4, yy, w - 10, yy, "#eee"));
-                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%s</text>",
-                        left - 6, yy + 3, percent ? String.format(Locale.ROOT, "%.0f%%", 100 * v) : String.format(Locale.ROOT, "%.0f", v)));
-            }
-        }
-
-        private static double y(double v, double lo, double hi, int h, int bottom, int top) {
-            return h - bottom - (v - lo) / (hi - lo) * (h - bottom - top);
-        }
-
-        private static String line(double x1, double y1, double x2, double y2, String color) {
-            return String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
-                    x1, y1, x2, y2, color);
-        }
-
-        private static double quantile(double[] sorted, double q) {
-            double pos = q * (sorted.length - 1);
-            int i = (int) Math.floor(pos);
-            int j = Math.min(sorted.length - 1, i + 1);
-            return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
-        }
-
-        private static String esc(String s) {
-            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+            return out;
         }
     }
 }

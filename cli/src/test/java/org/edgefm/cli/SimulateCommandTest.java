@@ -8,8 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 class SimulateCommandTest {
     @TempDir
@@ -45,7 +49,16 @@ class SimulateCommandTest {
         assertThat(r.get("latencyMs").get("p95").asDouble()).isGreaterThanOrEqualTo(r.get("latencyMs").get("p50").asDouble());
 
         String html = Files.readString(report.resolve("index.html"));
-        assertThat(html).contains("<svg").contains("Against load").contains("greedy").contains("Upper bound");
+        assertThat(html).doesNotContain("<svg").contains("Against load").contains("greedy").contains("Upper bound");
+        // Well-formed; per load: on-time and cost box plots and the latency CDF; then two charts against load.
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.resolve("index.html").toFile());
+        NodeList imgs = doc.getElementsByTagName("img");
+        assertThat(imgs.getLength()).isEqualTo(2 * 3 + 2);
+        for (int i = 0; i < imgs.getLength(); i++) {
+            assertThat(((Element) imgs.item(i)).getAttribute("src")).startsWith("data:image/png;base64,iVBOR");
+        }
+        assertThat(((Element) imgs.item(0)).getAttribute("alt")).contains("load 1");
+        assertThat(((Element) imgs.item(3)).getAttribute("alt")).contains("load 2");
         assertThat(out.toString()).contains("upper bound on on-time completion");
     }
 

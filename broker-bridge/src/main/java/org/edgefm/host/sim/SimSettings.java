@@ -32,10 +32,43 @@ import org.edgefm.api.ConfigException;
  *                              {@code TaskCompletion} (costs allocations; off by default)
  * @param rateSamples           {@code sim.rateSamples}: measured per-task rates reported per
  *                              (node, service) and snapshot, at most
+ * @param compute               {@code sim.compute-model}, {@code sim.compute-precision},
+ *                              {@code sim.compute-efficiency}: where processing rates come from
+ *                              (see {@link ComputeRates})
  */
 public record SimSettings(Routing routing, Unrouted unrouted, double parallelismExponent, DeadlineAction deadlineAction,
         boolean enforceCapacity, boolean parallelismCostTimesY, boolean chargeInitialLightDeploy,
-        boolean stageTimings, int rateSamples) {
+        boolean stageTimings, int rateSamples, Compute compute) {
+
+    /** Where a (node, service) pair's processing rate comes from. */
+    public enum ComputeModel {
+        /**
+         * From the device-profiles roofline ({@code PerformanceModel}) when the node names a device
+         * profile and the service has a kernel spec; otherwise as {@link #SCENARIO}.
+         */
+        PROFILES,
+        /** The service's rate times the node's {@code speedFactor}, always. */
+        SCENARIO
+    }
+
+    /**
+     * The compute-rate settings.
+     *
+     * @param model      {@code sim.compute-model}: {@code profiles} (default) | {@code scenario}
+     * @param fp16       {@code sim.compute-precision}: {@code fp16} (default; tensor cores, as GPU
+     *                   serving normally runs) | {@code fp32}; the CPU engine always computes FP32
+     * @param efficiency {@code sim.compute-efficiency}: achieved fraction of both roofs, in (0, 1]
+     *                   (default 1: the pure roofline bound)
+     */
+    public record Compute(ComputeModel model, boolean fp16, double efficiency) {
+        /** Validates the fields. */
+        public Compute {
+            Objects.requireNonNull(model, "model is null");
+            if (!(efficiency > 0 && efficiency <= 1)) {
+                throw new ConfigException("sim.compute-efficiency: " + efficiency + " (expected: in (0, 1])");
+            }
+        }
+    }
 
     /** How a stage's node is chosen at run time. */
     public enum Routing {
@@ -67,13 +100,14 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
 
     /** The defaults (documented in docs/simulator.md). */
     public static final SimSettings DEFAULTS = new SimSettings(Routing.WEIGHTED, Unrouted.DROP, 0.0,
-            DeadlineAction.COMPLETE_LATE, true, true, false, false, 64);
+            DeadlineAction.COMPLETE_LATE, true, true, false, false, 64, new Compute(ComputeModel.PROFILES, true, 1.0));
 
     /** Validates every field. */
     public SimSettings {
         Objects.requireNonNull(routing, "routing is null");
         Objects.requireNonNull(unrouted, "unrouted is null");
         Objects.requireNonNull(deadlineAction, "deadlineAction is null");
+        Objects.requireNonNull(compute, "compute is null");
         if (!(parallelismExponent >= 0 && parallelismExponent <= 1)) {
             throw new ConfigException("sim.parallelismExponent: " + parallelismExponent + " (expected: 0 to 1)");
         }
@@ -99,25 +133,34 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
                 text(planner, "sim.parallelismCost", "x-times-y", "x-times-y", "x").equals("x-times-y"),
                 bool(planner, "sim.chargeInitialLightDeploy", d.chargeInitialLightDeploy),
                 bool(planner, "sim.stageTimings", d.stageTimings),
-                (int) number(planner, "sim.rateSamples", d.rateSamples));
+                (int) number(planner, "sim.rateSamples", d.rateSamples),
+                new Compute(choice(planner, "sim.compute-model", ComputeModel.class, d.compute.model()),
+                        text(planner, "sim.compute-precision", "fp16", "fp16", "fp32").equals("fp16"),
+                        number(planner, "sim.compute-efficiency", d.compute.efficiency())));
     }
 
     /** This settings object with another routing rule. */
     public SimSettings withRouting(Routing r) {
         return new SimSettings(r, unrouted, parallelismExponent, deadlineAction, enforceCapacity,
-                parallelismCostTimesY, chargeInitialLightDeploy, stageTimings, rateSamples);
+                parallelismCostTimesY, chargeInitialLightDeploy, stageTimings, rateSamples, compute);
     }
 
     /** This settings object with another deadline action. */
     public SimSettings withDeadlineAction(DeadlineAction a) {
         return new SimSettings(routing, unrouted, parallelismExponent, a, enforceCapacity,
-                parallelismCostTimesY, chargeInitialLightDeploy, stageTimings, rateSamples);
+                parallelismCostTimesY, chargeInitialLightDeploy, stageTimings, rateSamples, compute);
+    }
+
+    /** This settings object with other compute-rate settings. */
+    public SimSettings withCompute(Compute c) {
+        return new SimSettings(routing, unrouted, parallelismExponent, deadlineAction, enforceCapacity,
+                parallelismCostTimesY, chargeInitialLightDeploy, stageTimings, rateSamples, c);
     }
 
     /** This settings object with stage timings on or off. */
     public SimSettings withStageTimings(boolean on) {
         return new SimSettings(routing, unrouted, parallelismExponent, deadlineAction, enforceCapacity,
-                parallelismCostTimesY, chargeInitialLightDeploy, on, rateSamples);
+                parallelismCostTimesY, chargeInitialLightDeploy, on, rateSamples, compute);
     }
 
     private static <E extends Enum<E>> E choice(Map<String, ?> m, String key, Class<E> type, E def) {

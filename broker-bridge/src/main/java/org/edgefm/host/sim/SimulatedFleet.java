@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *   <li>In-tree DAGs: a stage starts when the outputs of all its parents have arrived (eq. 4);
  *       the sink's end is the task's end (eq. 5).</li>
  *   <li>Per (node, service) a FIFO queue. A core instance serves one task at a time at its
- *       deterministic rate times the node's speed factor; a light instance serves up to y tasks at
+ *       deterministic rate times the (node, service) compute factor ({@link ComputeRates}: the
+ *       device-profiles roofline or the node's speed factor); a light instance serves up to y tasks at
  *       once, each at a Gamma (or empirical) rate drawn per task, times {@code y^(−α)}.</li>
  *   <li>Transfers {@code b_m / w} plus propagation between nodes (eq. 2; 0 when co-located).</li>
  *   <li>Deadlines {@code D_n} (eq. 9), node failures and recoveries on the scenario's schedule
@@ -93,7 +94,8 @@ public final class SimulatedFleet implements Fleet {
     private final String[] nodeIds;
     private final Map<String, Integer> nodeIndex = new HashMap<>();
     private final NodeSpec[] nodeSpecs;
-    private final double[] speed;
+    /** Per station: the factor on the service's rate at the node ({@link ComputeRates}). */
+    private final double[] computeFactor;
     private final boolean[] online;
     private final int[] incarnation;
     private final long[] sessions;
@@ -217,7 +219,6 @@ public final class SimulatedFleet implements Fleet {
         nodeCount = nodes.size();
         nodeIds = new String[nodeCount];
         nodeSpecs = new NodeSpec[nodeCount];
-        speed = new double[nodeCount];
         online = new boolean[nodeCount];
         incarnation = new int[nodeCount];
         sessions = new long[nodeCount];
@@ -229,7 +230,6 @@ public final class SimulatedFleet implements Fleet {
             nodeIds[i] = n.id();
             nodeSpecs[i] = n;
             nodeIndex.put(n.id(), i);
-            speed[i] = n.speedFactor();
             online[i] = true;
         }
         network = new Network(nodeCount, model.topology().links(), nodeIndex);
@@ -253,6 +253,7 @@ public final class SimulatedFleet implements Fleet {
         }
 
         int stations = nodeCount * serviceCount;
+        computeFactor = ComputeRates.factors(model, settings.compute());
         instances = new int[stations];
         parallelism = new int[stations];
         servers = new int[stations];
@@ -662,12 +663,11 @@ public final class SimulatedFleet implements Fleet {
 
     /** Recomputes servers, the per-task rate factor and the mean processing time of a station. */
     private void updateStation(int st) {
-        int node = st / serviceCount;
         int s = st % serviceCount;
         int y = core[s] ? 1 : Math.max(1, parallelism[st]);
         servers[st] = instances[st] * y;
-        // assumption (sim.parallelismExponent): per-task rate f · speed · y^(−α)
-        rateFactor[st] = speed[node] * (core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
+        // assumption (sim.parallelismExponent): per-task rate f · compute factor · y^(−α)
+        rateFactor[st] = computeFactor[st] * (core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
         meanProcMs[st] = workload[s] / (rates[s].mean() * rateFactor[st]);
     }
 

@@ -45,6 +45,18 @@ public final class ZeroContentionBound {
      * @param seed    the random seed
      */
     public static Estimate estimate(SystemModel model, int samples, long seed) {
+        return estimate(model, samples, seed, SimSettings.DEFAULTS.compute());
+    }
+
+    /**
+     * Estimates the bound with {@code samples} tasks, processing rates as the simulator computes them.
+     *
+     * @param model   the model (the bound does not depend on load)
+     * @param samples tasks to sample, at least 1
+     * @param seed    the random seed
+     * @param compute the compute-rate settings ({@code sim.compute-*})
+     */
+    public static Estimate estimate(SystemModel model, int samples, long seed, SimSettings.Compute compute) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples: " + samples + " (expected: >= 1)");
         }
@@ -55,6 +67,7 @@ public final class ZeroContentionBound {
             index.put(nodes.get(i).id(), i);
         }
         Network net = new Network(n, model.topology().links(), index);
+        double[] factor = ComputeRates.factors(model, compute);
         List<Demand> streams = model.workload();
         double[] cumulative = new double[streams.size()];
         double total = 0;
@@ -76,7 +89,7 @@ public final class ZeroContentionBound {
             int origin = index.get(user.node());
             double snr = user.channel().sampleSnr(rnd);
             double uplink = type.inputMb() / (user.uplinkBandwidthMbPerMs() * (Math.log1p(snr) / Math.log(2)));
-            if (bestLatency(model, type, nodes, net, origin, uplink, rnd) <= type.deadlineMs()) {
+            if (bestLatency(model, type, nodes, net, factor, origin, uplink, rnd) <= type.deadlineMs()) {
                 onTime++;
             }
         }
@@ -85,13 +98,15 @@ public final class ZeroContentionBound {
     }
 
     /** Eq. (4) minimised over the node of every stage, stages in topological order. */
-    private static double bestLatency(SystemModel model, TaskType type, List<NodeSpec> nodes, Network net, int origin,
-            double uplink, SplittableRandom rnd) {
+    private static double bestLatency(SystemModel model, TaskType type, List<NodeSpec> nodes, Network net,
+            double[] factor, int origin, double uplink, SplittableRandom rnd) {
+        int services = model.services().size();
         int n = nodes.size();
         Map<String, double[]> finish = new HashMap<>();
         double[] sink = null;
         for (Stage st : type.topologicalOrder()) {
             ServiceSpec spec = model.service(st.service());
+            int si = model.services().indexOf(spec);
             double base = spec.kind() == ServiceKind.CORE ? spec.rate().mean() : spec.rate().sample(rnd);
             List<Stage> parents = type.parents(st.id());
             double[] f = new double[n];
@@ -116,7 +131,7 @@ public final class ZeroContentionBound {
                         ready = Math.max(ready, best);
                     }
                 }
-                f[v] = ready + spec.workloadMb() / (base * node.speedFactor());
+                f[v] = ready + spec.workloadMb() / (base * factor[v * services + si]);
             }
             finish.put(st.id(), f);
             if (st.isSink()) {

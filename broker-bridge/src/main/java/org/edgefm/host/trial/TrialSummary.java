@@ -1,5 +1,6 @@
 package org.edgefm.host.trial;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,9 +9,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.edgefm.host.report.ReportWriter;
 
 /**
  * The figures of one live trial: tasks, on-time completion (overall and per task type), end-to-end
@@ -215,56 +219,74 @@ public record TrialSummary(String scenario, String description, String planner, 
                 StandardCharsets.UTF_8);
     }
 
-    /** Writes {@code index.html} (the summary tables and the JSON) under {@code dir}; returns its path. */
-    public Path writeReport(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>EdgeFM trial: ").append(esc(scenario))
-                .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:"
-                        + "collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}th:first-child,"
-                        + "td:first-child{text-align:left}</style></head><body>");
-        h.append("<h1>EdgeFM trial: ").append(esc(scenario)).append("</h1><p>").append(esc(description)).append("</p>");
-        h.append(String.format(Locale.ROOT, "<p>Planner %s, broker %s, %.1f s, %d agent(s).</p>", esc(planner), esc(broker),
-                wallS, agents.size()));
-        h.append("<table><tr><th>PLANNER</th><th>ON-TIME</th><th>COST</th><th>P50 MS</th><th>P95 MS</th><th>P99 MS</th></tr>");
-        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.2f%%</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td></tr></table>",
-                esc(planner), 100 * onTimeRate(), cost, latencyQuantileMs(0.5), latencyQuantileMs(0.95), latencyQuantileMs(0.99)));
-        h.append("<h2>Tasks</h2><table><tr><th>TASK TYPE</th><th>SUBMITTED</th><th>COMPLETED</th><th>ON TIME</th><th>FAILED</th></tr>");
+    /**
+     * The HTML report as a {@link ReportWriter}, in the page format of {@code simulate --report} (a
+     * trial is one run at load 1): the summary table, on-time completion per task type, the latency
+     * distribution, tasks, directives, agents and the JSON document. Callers may add sections before
+     * writing it.
+     */
+    public ReportWriter report() {
+        ReportWriter w = new ReportWriter("EdgeFM trial: " + scenario);
+        w.paragraph(description);
+        w.paragraph(String.format(Locale.ROOT, "Planner %s, broker %s, %.1f s, %d agent(s); one run at load 1.", planner,
+                broker, wallS, agents.size()));
+        w.table("Summary", List.of("planner", "on-time", "cost", "p50 ms", "p95 ms", "p99 ms"), List.of(List.of(planner,
+                ReportWriter.fmt("%.2f%%", 100 * onTimeRate()), ReportWriter.fmt("%.1f", cost),
+                ReportWriter.fmt("%.2f", latencyQuantileMs(0.5)), ReportWriter.fmt("%.2f", latencyQuantileMs(0.95)),
+                ReportWriter.fmt("%.2f", latencyQuantileMs(0.99)))));
+        Map<String, Double> perTypeOnTime = new LinkedHashMap<>();
+        List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, long[]> e : perType.entrySet()) {
             long[] c = e.getValue();
-            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>",
-                    esc(e.getKey()), c[0], c[1], c[2], c[3]));
+            double rate = c[0] == 0 ? Double.NaN : 100.0 * c[2] / c[0];
+            perTypeOnTime.put(e.getKey(), rate);
+            rows.add(List.of(e.getKey(), String.valueOf(c[0]), String.valueOf(c[1]), String.valueOf(c[2]),
+                    String.valueOf(c[3]), ReportWriter.fmt("%.1f%%", rate)));
         }
-        h.append("</table>");
-        h.append(String.format(Locale.ROOT, "<h2>Directives</h2><p>%d sent, %d acknowledged as applied, %d re-sent.</p>",
-                directivesSent, directivesAcked, directivesResent));
-        h.append("<h2>Agents</h2><table><tr><th>NODE</th><th>PROFILE</th><th>UPTIME S</th><th>BIRTHS</th></tr>");
+        rows.add(List.of("all", String.valueOf(submitted), String.valueOf(completed), String.valueOf(onTime),
+                String.valueOf(failed), ReportWriter.fmt("%.1f%%", 100 * onTimeRate())));
+        w.table("Tasks", List.of("task type", "submitted", "completed", "on time", "failed", "on-time %"), rows);
+        w.charts(null,
+                ReportWriter.bars("On-time completion per task type", "on-time %", Map.of(planner, perTypeOnTime)),
+                ReportWriter.cdf("End-to-end latency (" + latenciesMs.length + " completed tasks)", "latency ms",
+                        Map.of(planner, latenciesMs)));
+        w.paragraph(String.format(Locale.ROOT, "Directives: %d sent, %d acknowledged as applied, %d re-sent. Tasks not"
+                + " accepted by their agent: %d; duplicate completions (counted once): %d.", directivesSent,
+                directivesAcked, directivesResent, refused, duplicates));
+        List<List<String>> agentRows = new ArrayList<>();
         for (Map.Entry<String, Agent> e : agents.entrySet()) {
-            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.1f</td><td>%d</td></tr>", esc(e.getKey()),
-                    esc(String.valueOf(e.getValue().profile())), e.getValue().uptimeS(), e.getValue().births()));
+            agentRows.add(List.of(e.getKey(), String.valueOf(e.getValue().profile()),
+                    ReportWriter.fmt("%.1f", e.getValue().uptimeS()), String.valueOf(e.getValue().births())));
         }
-        h.append("</table>").append(linksTableHtml());
-        h.append("<h2>JSON</h2><pre>").append(esc(new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(toJson()))).append("</pre></body></html>\n");
-        Path index = dir.resolve("index.html");
-        Files.writeString(index, h, StandardCharsets.UTF_8);
-        return index;
+        w.table("Agents", List.of("node", "profile", "uptime s", "births"), agentRows);
+        w.section("Network", linksTableHtml());
+        try {
+            w.preformatted("JSON", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree of numbers and strings failed to print", e);
+        }
+        return w;
+    }
+
+    /** Writes {@code index.html} ({@link #report()}) under {@code dir}; returns its path. */
+    public Path writeReport(Path dir) throws IOException {
+        return report().write(dir);
     }
 
     /**
-     * The "Network" section of the report: the impairment and the declared next to the measured
-     * link matrix, as an HTML fragment.
+     * The body of the report's "Network" section: the impairment and the declared next to the
+     * measured link matrix, as an HTML fragment.
      */
     public String linksTableHtml() {
-        StringBuilder h = new StringBuilder("<h2>Network</h2><p>Impairment: ").append(esc(impairment))
+        StringBuilder h = new StringBuilder("<p>Impairment: ").append(ReportWriter.esc(impairment))
                 .append(String.format(Locale.ROOT, ". Placement changes: %d.</p>", placementChanges));
         if (links.isEmpty()) {
             return h.append("<p>No link between the trial's agents was declared or measured.</p>").toString();
         }
-        h.append("<table><tr><th>LINK</th><th>DECLARED MBPS</th><th>MEASURED MBPS</th><th>DECLARED RTT MS</th>"
-                + "<th>MEASURED RTT MS</th><th>SAMPLES</th></tr>");
+        h.append("<table><tr><th>link</th><th>declared Mbit/s</th><th>measured Mbit/s</th><th>declared RTT ms</th>"
+                + "<th>measured RTT ms</th><th>samples</th></tr>");
         for (Link l : links) {
-            h.append("<tr><td>").append(esc(l.from() + " - " + l.to())).append("</td><td>").append(fmt(l.declaredMbps()))
+            h.append("<tr><td>").append(ReportWriter.esc(l.from() + " - " + l.to())).append("</td><td>").append(fmt(l.declaredMbps()))
                     .append("</td><td>").append(fmt(l.measuredMbps())).append("</td><td>").append(fmt(l.declaredRttMs()))
                     .append("</td><td>").append(fmt(l.measuredRttMs())).append("</td><td>").append(l.samples())
                     .append("</td></tr>");
@@ -274,9 +296,5 @@ public record TrialSummary(String scenario, String description, String planner, 
 
     private static String fmt(Double d) {
         return d == null ? "-" : String.format(Locale.ROOT, "%.2f", d);
-    }
-
-    private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

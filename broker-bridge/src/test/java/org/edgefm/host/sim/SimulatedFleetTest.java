@@ -174,7 +174,7 @@ class SimulatedFleetTest {
         SystemModel m = drop.model();
         SimulatedFleet near = new SimulatedFleet(m, 100, List.of(), 1,
                 new SimSettings(SimSettings.Routing.WEIGHTED, SimSettings.Unrouted.NEAREST_HOST, 0,
-                        SimSettings.DeadlineAction.COMPLETE_LATE, true, true, false, false, 8));
+                        SimSettings.DeadlineAction.COMPLETE_LATE, true, true, false, false, 8, SimSettings.DEFAULTS.compute()));
         near.apply(directive("a", 1, List.of(light(PRE, 1, 1)), List.of(route("cap", "s0", "a"))));
         near.apply(directive("b", 1, List.of(core(ENC, 1)), List.of()));
         near.advanceTo(1050);

@@ -146,6 +146,24 @@ class EcLyapunovControllerTest {
     }
 
     @Test
+    void slotWithoutArrivals_smoothedDemandKeepsTheLightInstances_lastSlotAloneDropsThem() {
+        SystemModel m = Fixtures.star(2, 0.2);
+        CorePlacement p = core(m);
+        List<DemandEstimate> none = new ArrayList<>();
+        for (Demand w : m.workload()) {
+            none.add(new DemandEstimate(w.user(), w.taskType(), 0));
+        }
+        SlotObservation quiet = new SlotObservation(1, 100, 100, m, p, nodes(m, p, 1, 0.0), List.of(), none, List.of(),
+                List.of(), null);
+        LightEngine smoothed = controller(Map.of("ec-lyapunov.demand-smoothing", "0.2", "ec-lyapunov.demand-floor", "0"));
+        smoothed.decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of()));
+        assertThat(smoothed.decide(quiet).plan().orElseThrow().allocations()).isNotEmpty();
+        LightEngine lastSlot = controller(Map.of("ec-lyapunov.demand-smoothing", "1", "ec-lyapunov.demand-floor", "0"));
+        lastSlot.decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of()));
+        assertThat(lastSlot.decide(quiet).plan().orElseThrow().allocations()).isEmpty();
+    }
+
+    @Test
     void moreDemand_getsMoreCapacityAndEveryLightStageIsCovered() {
         SystemModel low = Fixtures.star(2, 0.05);
         SystemModel high = Fixtures.star(2, 20.0);

@@ -1,0 +1,352 @@
+package org.edgefm.host.report;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.edgefm.api.EdgeFmException;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BoxAndWhiskerRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The HTML report of {@code edgefm simulate --report} and {@code edgefm trial --report}: one
+ * self-contained {@code index.html} (no external files) made of titled sections, in order. A
+ * section is HTML text, a table, or a chart; charts are drawn with JFreeChart in headless mode
+ * ({@code java.awt.headless=true}, set when this class loads unless the JVM already fixed it) and
+ * inlined as base64 PNG images, so the report opens anywhere and needs no display to be written.
+ * The page is also well-formed XML (void elements self-closed), so tools can parse it.
+ *
+ * <p>Writers of a report add sections in reading order; a later feature adds its own section to
+ * the same writer (for instance a trial's measured link matrix as a {@link #table table}).
+ * Not thread-safe.
+ */
+public final class ReportWriter {
+    /** Pixel size of every chart image. */
+    public static final int CHART_WIDTH = 640;
+    /** Pixel height of every chart image. */
+    public static final int CHART_HEIGHT = 400;
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    /**
+     * One titled part of the report.
+     *
+     * @param title the heading ({@code h2}), or null for none
+     * @param html  the body, already HTML
+     */
+    public record Section(String title, String html) {
+        /** Checks the body. */
+        public Section {
+            Objects.requireNonNull(html, "html is null");
+        }
+    }
+
+    private final String title;
+    private final List<Section> sections = new ArrayList<>();
+
+    /**
+     * A report with a page title (also the {@code h1} heading).
+     *
+     * @param title the title, plain text
+     */
+    public ReportWriter(String title) {
+        this.title = Objects.requireNonNull(title, "title is null");
+    }
+
+    /** The sections added so far, in order (unmodifiable). */
+    public List<Section> sections() {
+        return List.copyOf(sections);
+    }
+
+    /** Adds a section of HTML. */
+    public ReportWriter section(String heading, String html) {
+        sections.add(new Section(heading, html));
+        return this;
+    }
+
+    /** Adds a paragraph of plain text (escaped). */
+    public ReportWriter paragraph(String text) {
+        return section(null, "<p>" + esc(text) + "</p>");
+    }
+
+    /**
+     * Adds a table of plain-text cells (escaped); the first column is left-aligned, the others
+     * right-aligned.
+     *
+     * @param heading the section heading, or null
+     * @param header  the column names
+     * @param rows    the rows, each as long as {@code header}
+     */
+    public ReportWriter table(String heading, List<String> header, List<List<String>> rows) {
+        StringBuilder h = new StringBuilder("<table><tr>");
+        for (String c : header) {
+            h.append("<th>").append(esc(c)).append("</th>");
+        }
+        h.append("</tr>");
+        for (List<String> row : rows) {
+            if (row.size() != header.size()) {
+                throw new IllegalArgumentException("table '" + heading + "': a row has " + row.size() + " cells, the header "
+                        + header.size());
+            }
+            h.append("<tr>");
+            for (String c : row) {
+                h.append("<td>").append(esc(c)).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        return section(heading, h.append("</table>").toString());
+    }
+
+    /** Adds preformatted text (escaped), such as a JSON document. */
+    public ReportWriter preformatted(String heading, String text) {
+        return section(heading, "<pre>" + esc(text) + "</pre>");
+    }
+
+    /**
+     * Adds charts side by side as inline PNG images under one heading.
+     *
+     * @param heading the section heading, or null
+     * @param charts  the charts, each drawn at {@link #CHART_WIDTH} × {@link #CHART_HEIGHT}
+     */
+    public ReportWriter charts(String heading, JFreeChart... charts) {
+        StringBuilder h = new StringBuilder("<div class=\"charts\">");
+        for (JFreeChart c : charts) {
+            h.append(img(c));
+        }
+        return section(heading, h.append("</div>").toString());
+    }
+
+    /** The whole page. */
+    public String html() {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/><title>").append(esc(title))
+                .append("</title><style>body{font-family:sans-serif;max-width:1320px;margin:2em auto}"
+                        + "table{border-collapse:collapse;margin:0.5em 0}td,th{padding:4px 10px;border-bottom:1px solid #ddd;"
+                        + "text-align:right}th:first-child,td:first-child{text-align:left}"
+                        + ".charts img{margin:8px 16px 8px 0}pre{background:#f6f6f6;padding:8px;overflow:auto}"
+                        + "</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
+        for (Section s : sections) {
+            if (s.title() != null) {
+                h.append("<h2>").append(esc(s.title())).append("</h2>\n");
+            }
+            h.append(s.html()).append('\n');
+        }
+        return h.append("</body></html>\n").toString();
+    }
+
+    /** Writes {@code index.html} under {@code dir} (created when missing); returns its path. */
+    public Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path index = dir.resolve("index.html");
+        Files.writeString(index, html(), StandardCharsets.UTF_8);
+        return index;
+    }
+
+    /**
+     * An {@code img} element holding the chart as a base64 PNG.
+     *
+     * @throws EdgeFmException naming the chart when it cannot be drawn (for instance without fonts)
+     */
+    public static String img(JFreeChart chart) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        String alt = chart.getTitle() == null ? "chart" : chart.getTitle().getText();
+        try {
+            ChartUtils.writeChartAsPNG(png, chart, CHART_WIDTH, CHART_HEIGHT);
+        } catch (IOException | RuntimeException | InternalError e) {
+            // a JVM without any font fails here (headless still draws text)
+            throw new EdgeFmException("drawing chart '" + alt + "' failed: " + e + " (charts need a font: install"
+                    + " fontconfig and a font such as Debian's fonts-dejavu-core)", e);
+        }
+        return "<img alt=\"" + esc(alt) + "\" width=\"" + CHART_WIDTH + "\" height=\"" + CHART_HEIGHT
+                + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray()) + "\"/>";
+    }
+
+    // ------------------------------------------------------------------ chart builders
+
+    /**
+     * Box plots of per-run values: one box (quartiles and median, whiskers to the extremes within
+     * 1.5 IQR, outliers as points) per category.
+     *
+     * @param title  chart title
+     * @param yLabel value axis label
+     * @param values per category (x axis, in map order), the values of its runs
+     */
+    public static JFreeChart boxPlot(String title, String yLabel, Map<String, double[]> values) {
+        DefaultBoxAndWhiskerCategoryDataset ds = new DefaultBoxAndWhiskerCategoryDataset();
+        for (Map.Entry<String, double[]> e : values.entrySet()) {
+            List<Double> list = new ArrayList<>();
+            for (double d : e.getValue()) {
+                if (!Double.isNaN(d)) {
+                    list.add(d);
+                }
+            }
+            ds.add(list, "runs", e.getKey());
+        }
+        JFreeChart chart = ChartFactory.createBoxAndWhiskerChart(title, null, yLabel, ds, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        BoxAndWhiskerRenderer r = (BoxAndWhiskerRenderer) plot.getRenderer();
+        r.setFillBox(true);
+        r.setMedianVisible(true);
+        r.setSeriesPaint(0, PALETTE[0]);
+        r.setMeanVisible(false);
+        r.setMaximumBarWidth(0.12);
+        r.setMaxOutlierVisible(true);
+        r.setMinOutlierVisible(true);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return style(chart);
+    }
+
+    /**
+     * Lines with markers, one series per name: y against x.
+     *
+     * @param title  chart title
+     * @param xLabel x axis label
+     * @param yLabel y axis label
+     * @param series per series name, its points as {x values, y values}
+     */
+    public static JFreeChart lines(String title, String xLabel, String yLabel, Map<String, double[][]> series) {
+        XYSeriesCollection ds = new XYSeriesCollection();
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), false, true);
+            double[] x = e.getValue()[0];
+            double[] y = e.getValue()[1];
+            for (int i = 0; i < x.length; i++) {
+                if (!Double.isNaN(y[i])) {
+                    s.add(x[i], y[i]);
+                }
+            }
+            ds.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, ds, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return style(chart);
+    }
+
+    /**
+     * Empirical cumulative distribution functions, one step line per name.
+     *
+     * @param title   chart title
+     * @param xLabel  x axis label (the sampled quantity)
+     * @param samples per series name, its samples (any order; NaN ignored); at most 2,000 points
+     *                are drawn per series (evenly spaced quantiles). The x axis is logarithmic when
+     *                every sample is positive and they span more than two decades
+     */
+    public static JFreeChart cdf(String title, String xLabel, Map<String, double[]> samples) {
+        XYSeriesCollection ds = new XYSeriesCollection();
+        for (Map.Entry<String, double[]> e : samples.entrySet()) {
+            double[] v = Arrays.stream(e.getValue()).filter(d -> !Double.isNaN(d)).sorted().toArray();
+            XYSeries s = new XYSeries(e.getKey(), true, true);
+            int points = Math.min(v.length, 2_000);
+            for (int i = 0; i < points; i++) {
+                int k = points == v.length ? i : (int) Math.round((double) i * (v.length - 1) / (points - 1));
+                s.add(v[k], (k + 1.0) / v.length);
+            }
+            ds.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, "share of tasks", ds, PlotOrientation.VERTICAL,
+                true, false, false);
+        chart.getXYPlot().setRenderer(new XYStepRenderer());
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (int i = 0; i < ds.getSeriesCount(); i++) {
+            if (ds.getSeries(i).getItemCount() > 0) {
+                lo = Math.min(lo, ds.getSeries(i).getMinX());
+                hi = Math.max(hi, ds.getSeries(i).getMaxX());
+            }
+        }
+        if (lo > 0 && hi / lo > 100) {
+            LogAxis x = new LogAxis(xLabel + " (log scale)");
+            x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+            chart.getXYPlot().setDomainAxis(x);
+        }
+        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setRange(0, 1.0);
+        return style(chart);
+    }
+
+    /**
+     * Grouped bars: one group per category, one bar per series.
+     *
+     * @param title  chart title
+     * @param yLabel value axis label
+     * @param values per series name, per category, the value
+     */
+    public static JFreeChart bars(String title, String yLabel, Map<String, Map<String, Double>> values) {
+        DefaultCategoryDataset ds = new DefaultCategoryDataset();
+        for (Map.Entry<String, Map<String, Double>> s : values.entrySet()) {
+            for (Map.Entry<String, Double> c : s.getValue().entrySet()) {
+                ds.addValue(c.getValue(), s.getKey(), c.getKey());
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart(title, null, yLabel, ds, PlotOrientation.VERTICAL,
+                values.size() > 1, false, false);
+        return style(chart);
+    }
+
+    /** Series colours (the "tab10" palette), readable on white. */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf)};
+
+    private static JFreeChart style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        if (chart.getPlot() instanceof XYPlot p) {
+            for (int i = 0; i < p.getDataset().getSeriesCount(); i++) {
+                p.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            }
+        } else if (chart.getPlot() instanceof CategoryPlot p && !(p.getRenderer() instanceof BoxAndWhiskerRenderer)) {
+            for (int i = 0; i < p.getDataset().getRowCount(); i++) {
+                p.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            }
+        }
+        chart.getPlot().setBackgroundPaint(Color.WHITE);
+        if (chart.getTitle() != null) {
+            chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        }
+        if (chart.getPlot() instanceof XYPlot p) {
+            p.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        } else if (chart.getPlot() instanceof CategoryPlot p) {
+            p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        }
+        return chart;
+    }
+
+    /** Formats a number with {@link Locale#ROOT}. */
+    public static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    /** Escapes text for HTML element content and attribute values; null gives the empty string. */
+    public static String esc(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,71 @@
+package org.edgefm.host.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.GraphicsEnvironment;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+class ReportWriterTest {
+    private static final Pattern PNG = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"");
+
+    @Test
+    void report_chartsAreDecodablePngsInAWellFormedPage_headless(@TempDir Path dir) throws Exception {
+        Map<String, double[]> perPlanner = new LinkedHashMap<>();
+        perPlanner.put("two-tier", new double[] {99.1, 99.4, 98.7, 99.9});
+        perPlanner.put("greedy <b>", new double[] {60.2, 63.5, 61.0, Double.NaN});
+        Map<String, double[][]> sweep = Map.of("two-tier", new double[][] {{0.5, 1, 2}, {99, 98, 97}});
+        Path index = new ReportWriter("A & B")
+                .paragraph("text with <tags> & \"quotes\"")
+                .table("Load 1", List.of("planner", "on-time"), List.of(List.of("two-tier", "99.0%"), List.of("x<y", "1%")))
+                .charts("Charts", ReportWriter.boxPlot("box", "on-time %", perPlanner),
+                        ReportWriter.lines("lines", "load", "on-time %", sweep),
+                        ReportWriter.cdf("cdf", "latency ms", Map.of("two-tier", new double[] {3, 1, 2, Double.NaN})),
+                        ReportWriter.bars("bars", "on-time %", Map.of("p", Map.of("vqa", 50.0, "det", 90.0))))
+                .section("Extra", "<p>added later</p>")
+                .write(dir.resolve("out"));
+
+        assertThat(GraphicsEnvironment.isHeadless()).isTrue();
+        String html = Files.readString(index, StandardCharsets.UTF_8);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<h2>Extra</h2>").doesNotContain("<tags>");
+
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(index.toFile());
+        NodeList imgs = doc.getElementsByTagName("img");
+        assertThat(imgs.getLength()).isEqualTo(4);
+        assertThat(doc.getElementsByTagName("table").getLength()).isEqualTo(1);
+        assertThat(doc.getElementsByTagName("h2").getLength()).isEqualTo(3);
+
+        List<BufferedImage> images = new ArrayList<>();
+        Matcher m = PNG.matcher(html);
+        while (m.find()) {
+            images.add(ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1)))));
+        }
+        assertThat(images).hasSize(4).allSatisfy(img -> {
+            assertThat(img.getWidth()).isEqualTo(ReportWriter.CHART_WIDTH);
+            assertThat(img.getHeight()).isEqualTo(ReportWriter.CHART_HEIGHT);
+        });
+    }
+
+    @Test
+    void table_rowOfWrongWidth_namesTheTable() {
+        assertThatThrownBy(() -> new ReportWriter("t").table("Agents", List.of("a", "b"), List.of(List.of("1"))))
+                .hasMessageContaining("'Agents'").hasMessageContaining("1 cells");
+    }
+}
