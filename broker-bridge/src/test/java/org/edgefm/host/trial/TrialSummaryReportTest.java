@@ -20,7 +20,7 @@ class TrialSummaryReportTest {
         perType.put("detect", new long[] {20, 20, 20, 0});
         TrialSummary s = new TrialSummary("lab", "a <lab>", "two-tier", "embedded", 20.0, 30, 0, 29, 28, 1, 0,
                 new double[] {5, 7, 9, 12, 40}, 120.5, 4, 4, 0, perType,
-                Map.of("n1", new TrialSummary.Agent("nvidia-l4", 19.5, 1)));
+                Map.of("n1", new TrialSummary.Agent("nvidia-l4", 19.5, 1)), "none", 0, java.util.List.of());
 
         Path index = s.report().table("Links", java.util.List.of("from", "to", "ms"),
                 java.util.List.of(java.util.List.of("n1", "n2", "0.4"))).write(dir);
