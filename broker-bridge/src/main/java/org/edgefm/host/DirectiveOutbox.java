@@ -215,12 +215,17 @@ public final class DirectiveOutbox implements AutoCloseable {
         return out;
     }
 
-    /** Records a send of {@code node}'s pending directive and schedules the next one with backoff. */
-    public synchronized void sent(String node, double nowMs) {
+    /**
+     * Records a send of {@code node}'s pending directive and schedules the next one with backoff.
+     *
+     * @return the sends of that directive so far in this host run (above 1: a re-send)
+     */
+    public synchronized int sent(String node, double nowMs) {
         Retry r = retries.computeIfAbsent(node, k -> new Retry());
         r.attempts++;
         long delay = Math.min(maxBackoffMs, initialBackoffMs << Math.min(20, r.attempts - 1));
         r.nextAtMs = nowMs + delay;
+        return r.attempts;
     }
 
     /** Makes the pending directive of {@code node} due at once (its agent was just reborn). */

@@ -154,6 +154,31 @@ public final class EmbeddedBroker implements AutoCloseable {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
+    /**
+     * The broker's own message counters (HiveMQ metrics), for benchmarks.
+     *
+     * @param publishesIn  PUBLISH packets received from clients
+     * @param publishesOut PUBLISH packets sent to subscribers
+     * @param dropped      messages the broker dropped (full queues, QoS 0 to slow clients)
+     */
+    public record Counts(long publishesIn, long publishesOut, long dropped) {
+    }
+
+    /** The broker's message counters so far (zeros before {@link #start()}). */
+    public Counts counts() {
+        if (hivemq == null) {
+            return new Counts(0, 0, 0);
+        }
+        var metrics = hivemq.getMetricRegistry().getMetrics();
+        return new Counts(count(metrics.get("com.hivemq.messages.incoming.publish.count")),
+                count(metrics.get("com.hivemq.messages.outgoing.publish.count")),
+                count(metrics.get("com.hivemq.messages.dropped.count")));
+    }
+
+    private static long count(Object metric) {
+        return metric instanceof com.codahale.metrics.Counting c ? c.getCount() : 0;
+    }
+
     /** Stops the broker. */
     @Override
     public void close() {
