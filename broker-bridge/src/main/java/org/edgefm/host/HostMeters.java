@@ -49,6 +49,7 @@ public final class HostMeters implements ControlLoop.Listener {
     private final Timer stepTime;
     private final Timer decisionLag;
     private final Counter resent;
+    private final io.micrometer.core.instrument.DistributionSummary directiveBytes;
     /** Every decision lag of the run in ns (up to {@link #MAX_LAG_SAMPLES}), for whole-run percentiles. */
     private long[] lagSamples = new long[1024];
     private int lagCount;
@@ -82,6 +83,8 @@ public final class HostMeters implements ControlLoop.Listener {
                 .register(registry);
         resent = Counter.builder("edgefm.directives.resent")
                 .description("Directives published again because no acknowledgement came in time").register(registry);
+        directiveBytes = io.micrometer.core.instrument.DistributionSummary.builder("edgefm.directive.size")
+                .description("Encoded size of published directives").baseUnit("bytes").register(registry);
         completed = Counter.builder("edgefm.tasks.completed").description("Task completions received").register(registry);
         onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
         Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)
@@ -173,6 +176,16 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Counts a directive published again by the outbox. */
     public void directiveResent() {
         resent.increment();
+    }
+
+    /** Records the encoded size of a published directive. */
+    public void directiveBytes(int bytes) {
+        directiveBytes.record(bytes);
+    }
+
+    /** Sizes of published directives (benchmarks). */
+    public io.micrometer.core.instrument.DistributionSummary directiveSizes() {
+        return directiveBytes;
     }
 
     /** Directives re-sent so far. */

@@ -319,8 +319,12 @@ public final class MqttFleet implements Fleet {
             }
         }
         try {
-            client.publish(topic, codec.encode(m), m.type().qos().level(), m.type().retained());
+            byte[] payload = codec.encode(m);
+            client.publish(topic, payload, m.type().qos().level(), m.type().retained());
             meters.messageOut(m.type().level());
+            if (m instanceof Directive) {
+                meters.directiveBytes(payload.length);
+            }
             return true;
         } catch (MqttException e) {
             LOG.debug("publish to {} failed: {}", topic, e.getMessage());

@@ -142,9 +142,10 @@ final class LoadBenchCommand implements Callable<Integer> {
                 Sample s = Sample.take(host);
                 peakHeap = Math.max(peakHeap, s.heapUsed);
                 err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (30 s) %.1f ms,"
-                                + " host CPU %.2f cores, heap %d MiB%n", (s.nanos - s0.nanos) / 1e9,
+                                + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos - s0.nanos) / 1e9,
                         (s.telemetryIn - prev.telemetryIn) / ((s.nanos - prev.nanos) / 1e9), s.directivesOut, s.resent,
-                        p99(host.meters()), (s.cpuNanos - prev.cpuNanos) / (double) (s.nanos - prev.nanos), s.heapUsed >> 20);
+                        p99(host.meters()), (s.cpuNanos - prev.cpuNanos) / (double) (s.nanos - prev.nanos), s.heapUsed >> 20,
+                        s.broker == null ? "n/a" : Long.toString(s.broker.dropped()));
                 err.flush();
                 prev = s;
             }
@@ -305,6 +306,8 @@ final class LoadBenchCommand implements Callable<Integer> {
         d.put("resent", m.directivesResent());
         d.put("pendingAtEnd", host.fleet().outbox().size());
         d.put("ackTimeP99Ms", round(pct(m.ackTimer(), 0.99)));
+        d.put("meanBytes", round(m.directiveSizes().mean()));
+        d.put("maxBytes", round(m.directiveSizes().max()));
         r.put("directives", d);
         r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
                 "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
@@ -317,7 +320,7 @@ final class LoadBenchCommand implements Callable<Integer> {
         if (s0.broker != null) {
             r.put("broker", Map.of("publishesInPerS", round((s1.broker.publishesIn() - s0.broker.publishesIn()) / seconds),
                     "publishesOutPerS", round((s1.broker.publishesOut() - s0.broker.publishesOut()) / seconds),
-                    "dropped", s1.broker.dropped()));
+                    "droppedBeforeWindow", s0.broker.dropped(), "droppedInWindow", s1.broker.dropped() - s0.broker.dropped()));
         } else {
             r.put("broker", Map.of("external", true, "hostInPerS", round((s1.telemetryIn - s0.telemetryIn) / seconds)));
         }
@@ -351,9 +354,9 @@ final class LoadBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
                 t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
         out.printf(Locale.ROOT, "directives:     issued %s, published %s, received %s, acked %s (stale %s), re-sent %s,"
-                        + " pending at end %s, ack time p99 (30 s) %s ms%n", d.get("issued"), d.get("published"),
-                d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
-                d.get("ackTimeP99Ms"));
+                        + " pending at end %s, ack time p99 (30 s) %s ms, size mean %s B, max %s B%n", d.get("issued"),
+                d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"),
+                d.get("pendingAtEnd"), d.get("ackTimeP99Ms"), d.get("meanBytes"), d.get("maxBytes"));
         out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
                         + " (controller call p99 %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"), l.get("slots"),
                 l.get("skippedSlots"), r.get("controllerCallP99Ms"));
