@@ -49,8 +49,9 @@ class VirtualFleetTest {
             await(() -> m.messagesIn("telemetry") == sent.telemetry() && m.messagesIn("ack") == sent.acks()
                     && m.messagesIn("death") == sent.deaths());
 
-            assertThat(t.births()).isEqualTo(20);
-            assertThat(m.messagesIn("birth")).isEqualTo(20);
+            // A rebirth is legitimate: QoS 0 telemetry may overtake the QoS 1 birth (unknown session).
+            assertThat(t.births()).isEqualTo(20 + t.rebirths());
+            assertThat(m.messagesIn("birth")).isEqualTo(t.births());
             assertThat(t.deaths()).isEqualTo(20);
             assertThat(m.messagesIn("telemetry")).isEqualTo(t.telemetry());
             assertThat(m.messagesIn("ack")).isEqualTo(t.acks());
