@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * directive per node, kept in a transactional MapDB file, re-sent with exponential backoff until
  * the agent acknowledges it or reports (in a birth or telemetry) that it runs that version or a newer
  * one. A newer directive for a node replaces the pending one (latest wins). The file also holds the
- * host's planner-epoch counter. Thread-safe; every change is committed before the method returns.
+ * host's planner-epoch counter. Thread-safe; every new directive is committed before the method
+ * returns, settlements at the next {@link #flush()} (or store, or close).
  */
 public final class DirectiveOutbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectiveOutbox.class);
@@ -68,6 +69,8 @@ public final class DirectiveOutbox implements AutoCloseable {
     /** The pending directives, decoded: the MapDB map mirrored in memory. */
     private final Map<String, Directive> cache = new TreeMap<>();
     private boolean dirty;
+    /** Nodes whose stored directive was settled in memory and is removed from the file by {@link #flush()}. */
+    private final java.util.Set<String> unstored = new java.util.HashSet<>();
     private final Map<String, Entry> settled = new TreeMap<>();
 
     /**
@@ -124,11 +127,16 @@ public final class DirectiveOutbox implements AutoCloseable {
                 if (old != null && newer(old.plannerEpoch(), old.version(), d.plannerEpoch(), d.version())) {
                     continue;
                 }
+                unstored.remove(d.nodeId());
                 pending.put(d.nodeId(), codec.encode(d));
                 cache.put(d.nodeId(), d);
                 retries.remove(d.nodeId());
                 settled.remove(d.nodeId());
             }
+            for (String node : unstored) {
+                pending.remove(node);
+            }
+            unstored.clear();
             dirty = false;
         }
         // The sync to disk runs outside this object's lock, so acks and telemetry (network threads)
@@ -137,15 +145,20 @@ public final class DirectiveOutbox implements AutoCloseable {
     }
 
     /**
-     * Commits settlements made since the last commit. Settling is not committed at once: losing it
-     * in a crash only makes the host re-send a directive the agent already runs, which the agent
-     * answers without change (latest wins).
+     * Removes settled directives from the file and commits. Settling only changes memory, so acks
+     * and telemetry (the MQTT client's delivery thread) never wait for MapDB's write-ahead log; losing
+     * a settlement in a crash only makes the host re-send a directive the agent already runs, which
+     * the agent answers without change (latest wins).
      */
     public void flush() {
         synchronized (this) {
             if (!dirty) {
                 return;
             }
+            for (String node : unstored) {
+                pending.remove(node);
+            }
+            unstored.clear();
             dirty = false;
         }
         db.commit();
@@ -195,7 +208,7 @@ public final class DirectiveOutbox implements AutoCloseable {
         if (!covers) {
             return false;
         }
-        pending.remove(node);
+        unstored.add(node);
         cache.remove(node);
         dirty = true;
         Retry r = retries.remove(node);
@@ -215,12 +228,17 @@ public final class DirectiveOutbox implements AutoCloseable {
         return out;
     }
 
-    /** Records a send of {@code node}'s pending directive and schedules the next one with backoff. */
-    public synchronized void sent(String node, double nowMs) {
+    /**
+     * Records a send of {@code node}'s pending directive and schedules the next one with backoff.
+     *
+     * @return the sends of that directive so far in this host run (above 1: a re-send)
+     */
+    public synchronized int sent(String node, double nowMs) {
         Retry r = retries.computeIfAbsent(node, k -> new Retry());
         r.attempts++;
         long delay = Math.min(maxBackoffMs, initialBackoffMs << Math.min(20, r.attempts - 1));
         r.nextAtMs = nowMs + delay;
+        return r.attempts;
     }
 
     /** Makes the pending directive of {@code node} due at once (its agent was just reborn). */
@@ -250,6 +268,8 @@ public final class DirectiveOutbox implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!db.isClosed()) {
+            unstored.forEach(pending::remove);
+            unstored.clear();
             db.commit();
             db.close();
         }

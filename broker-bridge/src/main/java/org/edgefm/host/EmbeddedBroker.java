@@ -46,6 +46,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    /**
+     * QoS 0 messages (telemetry) HiveMQ queues for a subscriber whose socket is not writable before
+     * it drops them. HiveMQ's default, 1,000, is one second of a 1,000-node fleet's telemetry, and the
+     * host can pause longer than that (GC, a busy machine): {@code ./edgefm bench load} lost
+     * telemetry that way. 30,000 covers a 30 s pause at 1,000 messages/s (about 45 MB at most).
+     */
+    static final int QOS0_QUEUE_FOR_SLOW_SUBSCRIBER = 30_000;
+    /** QoS 1 messages HiveMQ queues per client beyond its in-flight window (HiveMQ's default: 1,000). */
+    static final int QUEUED_MESSAGES_PER_CLIENT = 100_000;
+    /** HiveMQ's per-client memory bound for queued QoS 0 messages, raised to match (default 5 MiB). */
+    static final int QOS0_MEMORY_PER_CLIENT_BYTES = 64 << 20;
 
     /**
      * Broker settings.
@@ -113,6 +124,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         EmbeddedExtension ext = EmbeddedExtension.builder().withId("edgefm-security").withName("EdgeFM security")
                 .withVersion("1").withPriority(1000).withStartPriority(1000)
                 .withExtensionMain(new SecurityExtension(settings)).build();
+        // HiveMQ reads these process-wide settings when it builds each connection's pipeline.
+        com.hivemq.configuration.service.InternalConfigurations.NOT_WRITABLE_QUEUE_SIZE.set(QOS0_QUEUE_FOR_SLOW_SUBSCRIBER);
+        com.hivemq.configuration.service.InternalConfigurations.QOS_0_MEMORY_LIMIT_PER_CLIENT_BYTES.set(QOS0_MEMORY_PER_CLIENT_BYTES);
         hivemq = EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(data)
                 .withExtensionsFolder(settings.workDir().resolve("extensions")).withEmbeddedExtension(ext)
                 .withoutLoggingBootstrap().build();
@@ -143,7 +157,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .append("</private-key-password></keystore></tls></tls-tcp-listener>\n");
         }
         x.append("  </listeners>\n")
-                .append("  <mqtt><receive-maximum><server-receive-maximum>1000</server-receive-maximum></receive-maximum></mqtt>\n")
+                .append("  <mqtt><receive-maximum><server-receive-maximum>1000</server-receive-maximum></receive-maximum>\n")
+                // The host subscribes to every agent's acks: 1,000 agents acknowledging one burst of
+                // directives overflowed HiveMQ's default queue of 1,000 messages per client.
+                .append("    <queued-messages><max-queue-size>").append(QUEUED_MESSAGES_PER_CLIENT)
+                .append("</max-queue-size></queued-messages></mqtt>\n")
                 .append("  <persistence><mode>in-memory</mode></persistence>\n")
                 .append("  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n")
                 .append("</hivemq>\n");
@@ -152,6 +170,31 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static String xml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /**
+     * The broker's own message counters (HiveMQ metrics), for benchmarks.
+     *
+     * @param publishesIn  PUBLISH packets received from clients
+     * @param publishesOut PUBLISH packets sent to subscribers
+     * @param dropped      messages the broker dropped (full queues, QoS 0 to slow clients)
+     */
+    public record Counts(long publishesIn, long publishesOut, long dropped) {
+    }
+
+    /** The broker's message counters so far (zeros before {@link #start()}). */
+    public Counts counts() {
+        if (hivemq == null) {
+            return new Counts(0, 0, 0);
+        }
+        var metrics = hivemq.getMetricRegistry().getMetrics();
+        return new Counts(count(metrics.get("com.hivemq.messages.incoming.publish.count")),
+                count(metrics.get("com.hivemq.messages.outgoing.publish.count")),
+                count(metrics.get("com.hivemq.messages.dropped.count")));
+    }
+
+    private static long count(Object metric) {
+        return metric instanceof com.codahale.metrics.Counting c ? c.getCount() : 0;
     }
 
     /** Stops the broker. */

@@ -37,6 +37,7 @@ public final class HostMeters implements ControlLoop.Listener {
     }
 
     private static final int HISTORY = 600;
+    private static final int MAX_LAG_SAMPLES = 1 << 20;
     /** Percentiles cover roughly the last 20 to 30 s. */
     private static final java.time.Duration WINDOW = java.time.Duration.ofSeconds(30);
 
@@ -46,6 +47,12 @@ public final class HostMeters implements ControlLoop.Listener {
     private final Timer telemetryLag;
     private final Timer ackTime;
     private final Timer stepTime;
+    private final Timer decisionLag;
+    private final Counter resent;
+    private final io.micrometer.core.instrument.DistributionSummary directiveBytes;
+    /** Every decision lag of the run in ns (up to {@link #MAX_LAG_SAMPLES}), for whole-run percentiles. */
+    private long[] lagSamples = new long[1024];
+    private int lagCount;
     private final Counter completed;
     private final Counter onTime;
     private final Deque<SlotPoint> history = new ArrayDeque<>();
@@ -70,6 +77,14 @@ public final class HostMeters implements ControlLoop.Listener {
                 .description("One control-loop slot: snapshot, decision, diff, directives handed out")
                 .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
                 .register(registry);
+        decisionLag = Timer.builder("edgefm.decision.lag")
+                .description("From a slot's start to its directives handed to the fleet (timer delay, queueing, step)")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .register(registry);
+        resent = Counter.builder("edgefm.directives.resent")
+                .description("Directives published again because no acknowledgement came in time").register(registry);
+        directiveBytes = io.micrometer.core.instrument.DistributionSummary.builder("edgefm.directive.size")
+                .description("Encoded size of published directives").baseUnit("bytes").register(registry);
         completed = Counter.builder("edgefm.tasks.completed").description("Task completions received").register(registry);
         onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
         Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)
@@ -110,6 +125,92 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Records one control-loop step's wall time. */
     public void stepTime(long nanos) {
         stepTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records one slot's decision lag: slot start to directives handed to the fleet. */
+    public void decisionLag(long nanos) {
+        decisionLag.record(nanos, TimeUnit.NANOSECONDS);
+        synchronized (this) {
+            if (lagCount < MAX_LAG_SAMPLES) {
+                if (lagCount == lagSamples.length) {
+                    lagSamples = java.util.Arrays.copyOf(lagSamples, lagCount * 2);
+                }
+                lagSamples[lagCount++] = nanos;
+            }
+        }
+    }
+
+    /**
+     * Decision lag over the whole run.
+     *
+     * @param count slots recorded
+     * @param p50Ms median in ms (NaN without slots)
+     * @param p99Ms 99th percentile in ms (nearest rank; NaN without slots)
+     * @param maxMs maximum in ms (NaN without slots)
+     */
+    public record LagSummary(long count, double p50Ms, double p99Ms, double maxMs) {
+    }
+
+    /**
+     * Decision lag of the slots after the first {@code skip} (the first {@code 2^20} slots of the run).
+     *
+     * @param skip slots to leave out, e.g. the count of an earlier summary (warm-up)
+     */
+    public LagSummary decisionLagSummary(long skip) {
+        long[] s;
+        synchronized (this) {
+            int from = (int) Math.min(lagCount, Math.max(0, skip));
+            s = java.util.Arrays.copyOfRange(lagSamples, from, lagCount);
+        }
+        if (s.length == 0) {
+            return new LagSummary(0, Double.NaN, Double.NaN, Double.NaN);
+        }
+        java.util.Arrays.sort(s);
+        return new LagSummary(s.length, rank(s, 0.5) / 1e6, rank(s, 0.99) / 1e6, s[s.length - 1] / 1e6);
+    }
+
+    private static long rank(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** Counts a directive published again by the outbox. */
+    public void directiveResent() {
+        resent.increment();
+    }
+
+    /** Records the encoded size of a published directive. */
+    public void directiveBytes(int bytes) {
+        directiveBytes.record(bytes);
+    }
+
+    /** Sizes of published directives (benchmarks). */
+    public io.micrometer.core.instrument.DistributionSummary directiveSizes() {
+        return directiveBytes;
+    }
+
+    /** Directives re-sent so far. */
+    public long directivesResent() {
+        return (long) resent.count();
+    }
+
+    /** Directives issued by the control loop so far. */
+    public long directivesIssued() {
+        return (long) registry.counter("edgefm.directives.issued").count();
+    }
+
+    /** Valid messages received of {@code type} (a {@code MessageType} level) so far. */
+    public long messagesIn(String type) {
+        return (long) registry.counter("edgefm.messages.in", "type", type).count();
+    }
+
+    /** Messages published of {@code type} so far. */
+    public long messagesOut(String type) {
+        return (long) registry.counter("edgefm.messages.out", "type", type).count();
+    }
+
+    /** The decision-lag timer (percentiles over the last 20 to 30 s). */
+    public Timer decisionLagTimer() {
+        return decisionLag;
     }
 
     /** The step timer (benchmarks). */

@@ -98,6 +98,12 @@ public final class MqttFleet implements Fleet {
     private final ScheduledExecutorService timer;
     private final Map<String, Long> lastRebirthMs = new ConcurrentHashMap<>();
     private final List<Directive> batch = new java.util.ArrayList<>();
+    /**
+     * Held while directives are stored and first sent, and while the outbox timer re-sends: without
+     * it the timer saw a directive stored but not yet sent as due and sent it, and the control loop's
+     * flush sent it again (every new directive twice, found by {@code edgefm bench load}).
+     */
+    private final Object sending = new Object();
     /** First publish time (nanoTime) of each node's newest directive, keyed "node|epoch|version". */
     private final Map<String, Long> firstSent = new ConcurrentHashMap<>();
     private volatile long plannerEpoch;
@@ -313,8 +319,12 @@ public final class MqttFleet implements Fleet {
             }
         }
         try {
-            client.publish(topic, codec.encode(m), m.type().qos().level(), m.type().retained());
+            byte[] payload = codec.encode(m);
+            client.publish(topic, payload, m.type().qos().level(), m.type().retained());
             meters.messageOut(m.type().level());
+            if (m instanceof Directive) {
+                meters.directiveBytes(payload.length);
+            }
             return true;
         } catch (MqttException e) {
             LOG.debug("publish to {} failed: {}", topic, e.getMessage());
@@ -326,10 +336,12 @@ public final class MqttFleet implements Fleet {
         try {
             flush();
             outbox.flush();
-            double now = nowMs();
-            for (Directive d : outbox.due(now, state::sessionAlive)) {
-                if (publish(topics.directive(d.nodeId()), d)) {
-                    outbox.sent(d.nodeId(), now);
+            synchronized (sending) {
+                double now = nowMs();
+                for (Directive d : outbox.due(now, state::sessionAlive)) {
+                    if (publish(topics.directive(d.nodeId()), d) && outbox.sent(d.nodeId(), now) > 1) {
+                        meters.directiveResent();
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -358,19 +370,21 @@ public final class MqttFleet implements Fleet {
     /** Stores the queued directives in one outbox transaction, then sends those whose node is alive. */
     @Override
     public void flush() {
-        List<Directive> todo;
-        synchronized (batch) {
-            if (batch.isEmpty()) {
-                return;
+        synchronized (sending) {
+            List<Directive> todo;
+            synchronized (batch) {
+                if (batch.isEmpty()) {
+                    return;
+                }
+                todo = new java.util.ArrayList<>(batch);
+                batch.clear();
             }
-            todo = new java.util.ArrayList<>(batch);
-            batch.clear();
-        }
-        outbox.putAll(todo);
-        double now = nowMs();
-        for (Directive d : todo) {
-            if (state.sessionAlive(d.nodeId()) && publish(topics.directive(d.nodeId()), d)) {
-                outbox.sent(d.nodeId(), now);
+            outbox.putAll(todo);
+            double now = nowMs();
+            for (Directive d : todo) {
+                if (state.sessionAlive(d.nodeId()) && publish(topics.directive(d.nodeId()), d)) {
+                    outbox.sent(d.nodeId(), now);
+                }
             }
         }
     }

@@ -39,6 +39,8 @@ public final class PlannerHost implements AutoCloseable {
     private TrialJournal journal;
     private Vertx vertx;
     private HttpApi http;
+    private EmbeddedBroker broker;
+    private RealTimeDriver driver;
     private String brokerUrl;
     private long plannerEpoch;
 
@@ -96,7 +98,7 @@ public final class PlannerHost implements AutoCloseable {
             } else {
                 hostPassword = null;
             }
-            EmbeddedBroker broker = new EmbeddedBroker(new EmbeddedBroker.Settings(config.brokerBind(), config.brokerPort(),
+            broker = new EmbeddedBroker(new EmbeddedBroker.Settings(config.brokerBind(), config.brokerPort(),
                     config.tlsPort(), config.keystore(), config.keystorePassword(), creds, config.hostUser(),
                     config.dataDir().resolve("broker")));
             broker.start();
@@ -135,7 +137,7 @@ public final class PlannerHost implements AutoCloseable {
         vertx = Vertx.vertx();
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         if (loop != null) {
-            RealTimeDriver driver = new RealTimeDriver(vertx, loop, meters::stepTime);
+            driver = new RealTimeDriver(vertx, loop, meters::stepTime, meters::decisionLag);
             driver.start();
             toClose.add(0, driver);
         }
@@ -214,6 +216,16 @@ public final class PlannerHost implements AutoCloseable {
     /** The broker URL the host uses. */
     public String brokerUrl() {
         return brokerUrl;
+    }
+
+    /** The embedded broker, or null when the host uses an external one. */
+    public EmbeddedBroker broker() {
+        return broker;
+    }
+
+    /** Slots the control loop skipped because the previous step was still running (0 without a planner). */
+    public long skippedSlots() {
+        return driver == null ? 0 : driver.skipped();
     }
 
     /** The HTTP port, or -1 without HTTP. */

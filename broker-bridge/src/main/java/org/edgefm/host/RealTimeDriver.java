@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives a {@link ControlLoop} in wall-clock time: a Vert.x periodic timer every slot runs
  * {@link ControlLoop#step()} on a worker thread (plugin calls and MapDB commits never run on an event
- * loop). A slot whose predecessor is still running is skipped and counted, never queued.
+ * loop). A slot whose predecessor is still running is skipped and counted, never queued. Each step
+ * reports its own wall time and its <em>decision lag</em>: from the slot's nominal start (driver start
+ * plus a whole number of slots) to the end of the step, when its directives have been handed to the
+ * fleet; the lag includes a late timer and the wait for a worker thread.
  */
 public final class RealTimeDriver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RealTimeDriver.class);
@@ -18,23 +21,29 @@ public final class RealTimeDriver implements AutoCloseable {
     private final ControlLoop loop;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final java.util.function.LongConsumer stepNanos;
+    private final java.util.function.LongConsumer lagNanos;
     private volatile long skipped;
     private long timer = -1;
+    private long startNanos;
+    private long periodNanos;
 
     /** Creates a driver; nothing runs before {@link #start()}. */
     public RealTimeDriver(Vertx vertx, ControlLoop loop) {
-        this(vertx, loop, n -> { });
+        this(vertx, loop, n -> { }, n -> { });
     }
 
     /**
      * Creates a driver that reports each step's wall time.
      *
      * @param stepNanos receives the duration of every step in ns
+     * @param lagNanos  receives the decision lag of every step in ns (slot start to directives handed out)
      */
-    public RealTimeDriver(Vertx vertx, ControlLoop loop, java.util.function.LongConsumer stepNanos) {
+    public RealTimeDriver(Vertx vertx, ControlLoop loop, java.util.function.LongConsumer stepNanos,
+            java.util.function.LongConsumer lagNanos) {
         this.vertx = Objects.requireNonNull(vertx, "vertx is null");
         this.loop = Objects.requireNonNull(loop, "loop is null");
         this.stepNanos = Objects.requireNonNull(stepNanos, "stepNanos is null");
+        this.lagNanos = Objects.requireNonNull(lagNanos, "lagNanos is null");
     }
 
     /** Places core services, then steps every slot. */
@@ -43,6 +52,8 @@ public final class RealTimeDriver implements AutoCloseable {
             return;
         }
         long period = Math.max(1, Math.round(loop.settings().slotMs()));
+        periodNanos = period * 1_000_000;
+        startNanos = System.nanoTime();
         timer = vertx.setPeriodic(period, id -> tick());
     }
 
@@ -51,10 +62,14 @@ public final class RealTimeDriver implements AutoCloseable {
             skipped++;
             return;
         }
+        long fired = System.nanoTime();
+        long slotStart = startNanos + Math.max(1, (fired - startNanos) / periodNanos) * periodNanos;
         vertx.executeBlocking(() -> {
             long t0 = System.nanoTime();
             loop.step();
-            stepNanos.accept(System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            stepNanos.accept(t1 - t0);
+            lagNanos.accept(t1 - slotStart);
             return null;
         }, false).onComplete(ar -> {
             busy.set(false);

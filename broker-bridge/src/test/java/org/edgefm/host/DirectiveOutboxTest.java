@@ -53,4 +53,45 @@ class DirectiveOutboxTest {
             assertThat(o.entries()).extracting(DirectiveOutbox.Entry::state).containsExactly(DirectiveOutbox.State.APPLIED);
         }
     }
+
+    @Test
+    void settle_thenFlush_isGoneAfterReopen() {
+        Path f = dir.resolve("o.db");
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            o.put(WireSamples.directive("j1", 1, 1));
+            o.put(WireSamples.directive("j2", 1, 1));
+            assertThat(o.settle("j1", 1, 1, DirectiveOutbox.State.APPLIED, null)).isTrue();
+            assertThat(o.due(0, n -> true)).extracting(Directive::nodeId).containsExactly("j2");
+            o.flush();
+        }
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            assertThat(o.due(0, n -> true)).extracting(Directive::nodeId).containsExactly("j2");
+        }
+    }
+
+    @Test
+    void settle_thenNewerPutBeforeFlush_keepsTheNewerOneStored() {
+        Path f = dir.resolve("o.db");
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            o.put(WireSamples.directive("j1", 1, 1));
+            o.settle("j1", 1, 1, DirectiveOutbox.State.APPLIED, null);
+            o.put(WireSamples.directive("j1", 1, 2));
+            o.flush();
+        }
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            assertThat(o.due(0, n -> true)).extracting(Directive::version).containsExactly(2L);
+        }
+    }
+
+    @Test
+    void settle_withoutFlush_isStoredByClose() {
+        Path f = dir.resolve("o.db");
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            o.put(WireSamples.directive("j1", 1, 1));
+            o.settle("j1", 1, 1, DirectiveOutbox.State.APPLIED, null);
+        }
+        try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {
+            assertThat(o.size()).isZero();
+        }
+    }
 }

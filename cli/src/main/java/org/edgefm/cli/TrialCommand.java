@@ -103,6 +103,11 @@ final class TrialCommand implements Callable<Integer> {
 
     /** Parses 60s, 2m, 1h, 500ms or a plain number of seconds; returns milliseconds, or -1 when malformed. */
     static long parseDurationMs(String s) {
+        return parseDurationMs(s, 1000);
+    }
+
+    /** As {@link #parseDurationMs(String)}, with {@code minMs} as the shortest accepted duration. */
+    static long parseDurationMs(String s, long minMs) {
         Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?").matcher(s.trim());
         if (!m.matches()) {
             return -1;
@@ -115,7 +120,7 @@ final class TrialCommand implements Callable<Integer> {
             case "h" -> v * 3_600_000;
             default -> v * 1000;
         };
-        return ms >= 1000 ? (long) ms : -1;
+        return ms >= minMs ? (long) ms : -1;
     }
 
     @Override
@@ -305,7 +310,7 @@ final class TrialCommand implements Callable<Integer> {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,0 +1,386 @@
+package org.edgefm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.cli.bench.LoadScenario;
+import org.edgefm.cli.bench.VirtualFleet;
+import org.edgefm.host.EmbeddedBroker;
+import org.edgefm.host.FleetState;
+import org.edgefm.host.HostConfig;
+import org.edgefm.host.HostMeters;
+import org.edgefm.host.PlannerHost;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edgefm bench load}: N virtual agents against one planner host. The host (with the embedded
+ * broker, or {@code --broker}) runs in this process on the scenario scaled to N nodes
+ * ({@link LoadScenario}); the virtual agents ({@link VirtualFleet}) run in a child process, so the
+ * CPU and heap figures of this process are the host's (and its embedded broker's). At the end it
+ * checks that nothing was lost (births and telemetry the host counted against what the agents sent,
+ * and each node's last telemetry sequence number and gap count), and reports directives sent,
+ * acknowledged and re-sent, decision lag, host CPU and heap, and broker throughput.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = "Load benchmark: N virtual agents (births, telemetry, acks over MQTT) against one planner host;"
+                + " reports messages lost, directives, decision lag, host CPU and heap, broker throughput.")
+final class LoadBenchCommand implements Callable<Integer> {
+    @Option(names = "--agents", paramLabel = "N", defaultValue = "1000",
+            description = "Virtual agents, one per node of the scaled scenario (default: ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(names = "--duration", paramLabel = "D", defaultValue = "10m",
+            description = "Measured run after every agent is connected: 60s, 10m or 90 (seconds) (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--scenario", paramLabel = "NAME|FILE", defaultValue = TrialCommand.DEFAULT_SCENARIO,
+            description = "The cell repeated to N nodes (default: ${DEFAULT-VALUE}).")
+    String scenarioRef;
+
+    /**
+     * The default planner: the host is measured, not the planner. two-tier's MIP core placement does
+     * not finish within its 10 s budget at 1,000 nodes, so its desired states stay empty.
+     */
+    static final String DEFAULT_PLANNER = "greedy";
+
+    @Option(names = "--planner", paramLabel = "NAME", defaultValue = DEFAULT_PLANNER,
+            description = "A preset or CORE+LIGHT (default: ${DEFAULT-VALUE}; two-tier's MIP does not finish in its"
+                    + " budget at 1,000 nodes).")
+    String planner;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "Use an external broker (tcp://host:port, anonymous) instead of the embedded one.")
+    String broker;
+
+    @Option(names = "--telemetry-period", paramLabel = "D", defaultValue = "1s",
+            description = "Telemetry period of every agent: 1s, 500ms (default: ${DEFAULT-VALUE}).")
+    String telemetryPeriod;
+
+    @Option(names = "--planning-epoch", paramLabel = "D", defaultValue = "5m",
+            description = "Core re-placement period (the host's planningEpochMs), so core services are placed once the"
+                    + " agents are online (default: ${DEFAULT-VALUE}; 0 = only at start and on node loss).")
+    String planningEpoch;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
+    Path json;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
+            description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
+    Path pluginsDir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long durationMs = TrialCommand.parseDurationMs(duration);
+        if (durationMs < 0) {
+            throw usage("--duration: '" + duration + "' (expected: at least 1 second, as 60s, 10m or 90)");
+        }
+        long periodMs = TrialCommand.parseDurationMs(telemetryPeriod, 10);
+        if (periodMs < 0) {
+            throw usage("--telemetry-period: '" + telemetryPeriod + "' (expected: at least 10ms, as 1s or 500ms)");
+        }
+        long epochMs = "0".equals(planningEpoch.strip()) ? 0 : TrialCommand.parseDurationMs(planningEpoch);
+        if (epochMs < 0) {
+            throw usage("--planning-epoch: '" + planningEpoch + "' (expected: 0 or at least 1 second, as 60s or 5m)");
+        }
+        if (agents < 1 || agents > 100_000) {
+            throw usage("--agents: " + agents + " (expected: 1-100000)");
+        }
+        if (broker != null && !broker.matches("tcp://[^/:]+:\\d+")) {
+            throw usage("--broker: '" + broker + "' (expected: tcp://host:port)");
+        }
+        // One line per node birth would drown the figures.
+        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.host.MqttFleet", "warn");
+        Scenario scaled = LoadScenario.expand(ScenarioLoader.resolve(scenarioRef), agents);
+        Path work = Files.createTempDirectory("edgefm-bench-");
+        Path scenarioFile = work.resolve(scaled.name() + ".json");
+        Files.writeString(scenarioFile, ScenarioLoader.toJson(scaled), StandardCharsets.UTF_8);
+        String fleet = "bench-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fleet", fleet);
+        o.put("planner", planner);
+        o.put("scenario", scenarioFile.toString());
+        o.put("dataDir", work.resolve("host").toString());
+        o.put("pluginsDir", pluginsDir.toString());
+        o.put("httpPort", -1);
+        o.put("planningEpochMs", epochMs);
+        o.put("staleAfterMs", Math.max(10_000, 3 * periodMs));
+        if (broker != null) {
+            o.put("brokerUrl", broker);
+        } else {
+            o.put("brokerPort", TrialCommand.freePort());
+        }
+        HostConfig cfg = HostConfig.defaults().with(o);
+        Process agentsProc = null;
+        try (PlannerHost host = new PlannerHost(cfg, LoadBenchCommand.class.getClassLoader()).start()) {
+            out.printf(Locale.ROOT, "bench load: %d virtual agents, scenario %s (%s x %d), planner %s, slot %.0f ms,"
+                            + " planning epoch %d ms, telemetry every %d ms, broker %s, %s measured%n", agents, scaled.name(),
+                    scenarioRef, (agents + cellSize(scaled, agents) - 1) / cellSize(scaled, agents), planner,
+                    host.loop().settings().slotMs(), epochMs, periodMs, host.brokerUrl(), duration);
+            out.flush();
+            Path summaryFile = work.resolve("agents.json");
+            agentsProc = startAgents(host.brokerUrl(), fleet, scenarioFile, periodMs, summaryFile, work);
+            BufferedReader lines = new BufferedReader(new InputStreamReader(agentsProc.getInputStream(), StandardCharsets.UTF_8));
+            String ready = awaitReady(lines, agentsProc, work);
+            out.println("  " + ready.substring(VirtualAgentsCommand.READY.length()).strip());
+            out.flush();
+            CompletableFuture.runAsync(() -> lines.lines().forEach(l -> { })); // keep the pipe drained
+
+            Sample s0 = Sample.take(host);
+            long peakHeap = 0;
+            long end = System.nanoTime() + durationMs * 1_000_000;
+            Sample prev = s0;
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                Sample s = Sample.take(host);
+                peakHeap = Math.max(peakHeap, s.heapUsed);
+                err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (30 s) %.1f ms,"
+                                + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos - s0.nanos) / 1e9,
+                        (s.telemetryIn - prev.telemetryIn) / ((s.nanos - prev.nanos) / 1e9), s.directivesOut, s.resent,
+                        p99(host.meters()), (s.cpuNanos - prev.cpuNanos) / (double) (s.nanos - prev.nanos), s.heapUsed >> 20,
+                        s.broker == null ? "n/a" : Long.toString(s.broker.dropped()));
+                err.flush();
+                prev = s;
+            }
+            Sample s1 = Sample.take(host);
+            try (Writer w = new OutputStreamWriter(agentsProc.getOutputStream(), StandardCharsets.UTF_8)) {
+                w.write("stop\n");
+            }
+            if (!agentsProc.waitFor(90, TimeUnit.SECONDS)) {
+                throw new org.edgefm.api.EdgeFmException("virtual agents did not stop within 90 s; log: " + work.resolve("agents.log"));
+            }
+            if (agentsProc.exitValue() != 0 || !Files.exists(summaryFile)) {
+                throw new org.edgefm.api.EdgeFmException("virtual agents failed (exit " + agentsProc.exitValue() + "); log: "
+                        + work.resolve("agents.log"));
+            }
+            VirtualAgentsCommand.Summary agentSide = new ObjectMapper().readValue(summaryFile.toFile(),
+                    VirtualAgentsCommand.Summary.class);
+            awaitQuiet(host, agentSide.totals());
+            Map<String, Object> result = report(host, scaled, s0, s1, peakHeap, agentSide);
+            print(out, result);
+            if (json != null) {
+                Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n",
+                        StandardCharsets.UTF_8);
+                out.println("JSON written to " + json);
+            }
+            return Boolean.TRUE.equals(result.get("nothingLost")) ? 0 : Main.EXIT_FAILED;
+        } finally {
+            if (agentsProc != null && agentsProc.isAlive()) {
+                agentsProc.destroyForcibly();
+            }
+        }
+    }
+
+    private CommandLine.ParameterException usage(String msg) {
+        return new CommandLine.ParameterException(spec.commandLine(), msg);
+    }
+
+    private static int cellSize(Scenario scaled, int agents) {
+        long cell0 = scaled.topology().nodes().stream().filter(n -> n.id().endsWith("-0000")).count();
+        return (int) Math.max(1, Math.min(cell0, agents));
+    }
+
+    private Process startAgents(String brokerUrl, String fleet, Path scenarioFile, long periodMs, Path summary, Path work)
+            throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx1g",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "bench", "virtual-agents", "--broker", brokerUrl, "--fleet", fleet,
+                "--scenario", scenarioFile.toString(), "--agents", Integer.toString(agents),
+                "--telemetry-period-ms", Long.toString(periodMs), "--summary", summary.toString()));
+        return new ProcessBuilder(cmd).redirectError(work.resolve("agents.log").toFile()).start();
+    }
+
+    private static String awaitReady(BufferedReader lines, Process p, Path work) throws java.io.IOException {
+        for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+            if (l.startsWith(VirtualAgentsCommand.READY)) {
+                return l;
+            }
+        }
+        throw new org.edgefm.api.EdgeFmException("virtual agents exited before all were connected; log: "
+                + work.resolve("agents.log"));
+    }
+
+    /** Waits (up to 10 s) until the host has counted what the agents sent, or its counts stop moving. */
+    private static void awaitQuiet(PlannerHost host, VirtualFleet.Totals t) throws InterruptedException {
+        HostMeters m = host.meters();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            long seen = m.messagesIn("telemetry") + m.messagesIn("ack") + m.messagesIn("death");
+            if (m.messagesIn("telemetry") >= t.telemetry() && m.messagesIn("ack") >= t.acks()
+                    && m.messagesIn("death") >= t.deaths()) {
+                return;
+            }
+            if (seen == last) {
+                return;
+            }
+            last = seen;
+            Thread.sleep(1_000);
+        }
+    }
+
+    private static double p99(HostMeters m) {
+        for (var v : m.decisionLagTimer().takeSnapshot().percentileValues()) {
+            if (Math.abs(v.percentile() - 0.99) < 1e-9) {
+                return v.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Host-side counters at one moment. */
+    private record Sample(long nanos, long cpuNanos, long heapUsed, long telemetryIn, long directivesOut, long resent,
+            long slots, long skipped, EmbeddedBroker.Counts broker) {
+        static Sample take(PlannerHost host) {
+            HostMeters m = host.meters();
+            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            return new Sample(System.nanoTime(), VirtualAgentsCommand.cpuNanos(), heap.getUsed(), m.messagesIn("telemetry"),
+                    m.messagesOut("directive"), m.directivesResent(), m.decisionLagSummary(0).count(), host.skippedSlots(),
+                    host.broker() == null ? null : host.broker().counts());
+        }
+    }
+
+    private Map<String, Object> report(PlannerHost host, Scenario scaled, Sample s0, Sample s1, long peakHeap,
+            VirtualAgentsCommand.Summary agentSide) {
+        HostMeters m = host.meters();
+        VirtualFleet.Totals t = agentSide.totals();
+        Map<String, FleetState.NodeView> views = new LinkedHashMap<>();
+        host.fleet().state().view(host.fleet().nowMs()).forEach(v -> views.put(v.node(), v));
+        long gaps = 0;
+        int seqMismatch = 0;
+        int unborn = 0;
+        List<String> examples = new ArrayList<>();
+        for (VirtualFleet.AgentCounts a : t.perAgent()) {
+            FleetState.NodeView v = views.get(a.node());
+            if (v == null || v.profile() == null) {
+                unborn++;
+                continue;
+            }
+            gaps += v.gaps();
+            if (v.lastSeq() != a.lastSeq()) {
+                seqMismatch++;
+                if (examples.size() < 5) {
+                    examples.add(a.node() + ": sent up to " + a.lastSeq() + ", host has " + v.lastSeq());
+                }
+            }
+        }
+        double seconds = (s1.nanos - s0.nanos) / 1e9;
+        long telemetryIn = m.messagesIn("telemetry");
+        long birthsIn = m.messagesIn("birth");
+        long acksIn = m.messagesIn("ack");
+        boolean nothingLost = unborn == 0 && gaps == 0 && seqMismatch == 0 && telemetryIn == t.telemetry()
+                && birthsIn == t.births() && acksIn == t.acks() && m.messagesIn("death") == t.deaths()
+                && m.badTotal() == 0 && t.connectionsLost() == 0 && t.sendFailures() == 0;
+        HostMeters.LagSummary lag = m.decisionLagSummary(s0.slots);
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("agents", t.agents());
+        r.put("scenario", scaled.name());
+        r.put("planner", planner);
+        r.put("slotMs", host.loop().settings().slotMs());
+        r.put("planningEpochMs", host.loop().settings().planningEpochMs());
+        r.put("telemetryPeriodMs", TrialCommand.parseDurationMs(telemetryPeriod, 10));
+        r.put("measuredS", round(seconds));
+        r.put("nothingLost", nothingLost);
+        r.put("births", Map.of("sent", t.births(), "received", birthsIn, "nodesBorn", t.agents() - unborn));
+        r.put("telemetry", new LinkedHashMap<>(Map.of("sent", t.telemetry(), "received", telemetryIn, "gaps", gaps,
+                "lastSeqMismatches", seqMismatch, "mismatchExamples", examples)));
+        r.put("deaths", Map.of("sent", t.deaths(), "received", m.messagesIn("death")));
+        r.put("badMessages", (long) m.badTotal());
+        r.put("agentSide", Map.of("connectionsLost", t.connectionsLost(), "sendFailures", t.sendFailures(),
+                "rebirthCommands", t.rebirths(), "cpuCores", round(agentSide.cpuCores()), "heapMiB", agentSide.heapBytes() >> 20));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("issued", m.directivesIssued());
+        d.put("published", m.messagesOut("directive"));
+        d.put("received", t.directives());
+        d.put("acksSent", t.acks());
+        d.put("acked", acksIn);
+        d.put("staleAcks", t.staleAcks());
+        d.put("resent", m.directivesResent());
+        d.put("pendingAtEnd", host.fleet().outbox().size());
+        d.put("meanBytes", round(m.directiveSizes().mean()));
+        r.put("directives", d);
+        r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
+                "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
+        r.put("controllerCallP99MsLast30s", round(pct(m.decisionTimer(), 0.99)));
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double cores = (s1.cpuNanos - s0.cpuNanos) / (double) (s1.nanos - s0.nanos);
+        r.put("host", Map.of("cpuCores", round(cores), "cpuPercentOfMachine", round(100 * cores / cpus), "machineCores", cpus,
+                "heapPeakMiB", Math.max(peakHeap, s1.heapUsed) >> 20,
+                "heapMaxMiB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));
+        if (s0.broker != null) {
+            r.put("broker", Map.of("publishesInPerS", round((s1.broker.publishesIn() - s0.broker.publishesIn()) / seconds),
+                    "publishesOutPerS", round((s1.broker.publishesOut() - s0.broker.publishesOut()) / seconds),
+                    "droppedBeforeWindow", s0.broker.dropped(), "droppedInWindow", s1.broker.dropped() - s0.broker.dropped()));
+        } else {
+            r.put("broker", Map.of("external", true, "hostInPerS", round((s1.telemetryIn - s0.telemetryIn) / seconds)));
+        }
+        return r;
+    }
+
+    private static double pct(io.micrometer.core.instrument.Timer timer, double p) {
+        for (var v : timer.takeSnapshot().percentileValues()) {
+            if (Math.abs(v.percentile() - p) < 1e-9) {
+                return v.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static double round(double x) {
+        return Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(PrintWriter out, Map<String, Object> r) {
+        Map<String, Object> b = (Map<String, Object>) r.get("births");
+        Map<String, Object> t = (Map<String, Object>) r.get("telemetry");
+        Map<String, Object> d = (Map<String, Object>) r.get("directives");
+        Map<String, Object> l = (Map<String, Object>) r.get("decisionLagMs");
+        Map<String, Object> h = (Map<String, Object>) r.get("host");
+        Map<String, Object> a = (Map<String, Object>) r.get("agentSide");
+        out.printf(Locale.ROOT, "nothing lost:   %s%n", Boolean.TRUE.equals(r.get("nothingLost")) ? "yes" : "NO");
+        out.printf(Locale.ROOT, "births:         sent %s, received %s (%s of %s nodes born)%n", b.get("sent"), b.get("received"),
+                b.get("nodesBorn"), r.get("agents"));
+        out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
+                t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
+        out.printf(Locale.ROOT, "directives:     issued %s, published %s, received %s, acked %s (stale %s), re-sent %s,"
+                        + " pending at end %s, mean size %s B%n", d.get("issued"), d.get("published"), d.get("received"),
+                d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"), d.get("meanBytes"));
+        out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
+                        + " (controller call p99 over the last 30 s %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"),
+                l.get("slots"), l.get("skippedSlots"), r.get("controllerCallP99MsLast30s"));
+        out.printf(Locale.ROOT, "host process:   CPU %s cores (%s%% of %s), heap peak %s MiB of %s MiB%n", h.get("cpuCores"),
+                h.get("cpuPercentOfMachine"), h.get("machineCores"), h.get("heapPeakMiB"), h.get("heapMaxMiB"));
+        out.printf(Locale.ROOT, "broker:         %s%n", r.get("broker"));
+        out.printf(Locale.ROOT, "agents process: CPU %s cores, heap %s MiB, connections lost %s, send failures %s,"
+                        + " rebirth commands %s, bad messages at host %s%n", a.get("cpuCores"), a.get("heapMiB"),
+                a.get("connectionsLost"), a.get("sendFailures"), a.get("rebirthCommands"), r.get("badMessages"));
+        out.flush();
+    }
+}
