@@ -6,6 +6,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Supplier;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.KernelSpec;
 import org.edgefm.profiles.KernelCost;
@@ -17,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * One loaded instance of a service kernel: its weights in memory and the computation of one
  * request. The matrix products are exactly those {@link KernelCost} counts, so FLOPs match the
  * catalog's workload. {@link #run} is safe to call from several threads at once (weights are only
- * read), which is how a light instance serves up to its parallelism of tasks.
+ * read; each call takes its own working arrays from the kernel's pool and allocates only its
+ * output), which is how a light instance serves up to its parallelism of tasks.
  */
 public abstract class Kernel {
     private final KernelSpec spec;
@@ -133,6 +136,29 @@ public abstract class Kernel {
             pos += len;
         }
         return flat;
+    }
+
+    /**
+     * Working arrays reused across calls: a call takes a set (made on first need), gives it back
+     * when done, so concurrent calls never share one and a kernel holds as many sets as it has
+     * ever run calls at once (its parallelism).
+     */
+    static final class Scratch<S> {
+        private final Supplier<S> make;
+        private final ConcurrentLinkedDeque<S> free = new ConcurrentLinkedDeque<>();
+
+        Scratch(Supplier<S> make) {
+            this.make = make;
+        }
+
+        S take() {
+            S s = free.poll();
+            return s != null ? s : make.get();
+        }
+
+        void give(S s) {
+            free.push(s);
+        }
     }
 
     /** Deterministic weights from a seed, or slices of a loaded flat array, in declaration order. */

@@ -2,7 +2,9 @@ package org.edgefm.agent.kernel;
 
 import org.edgefm.api.model.KernelSpec;
 import org.edgefm.profiles.KernelCost;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,7 +32,7 @@ final class LinearKernels {
 
         @Override
         protected INDArray compute(INDArray x) {
-            return x.mmul(w);
+            return Nd4j.gemm(x, w, Nd4j.createUninitialized(DataType.FLOAT, x.rows(), w.columns()), false, false, 1, 0);
         }
     }
 
@@ -38,6 +40,7 @@ final class LinearKernels {
     static final class Fusion extends Kernel {
         private final INDArray w1;
         private final INDArray w2;
+        private final Scratch<INDArray> hidden;
 
         Fusion(KernelSpec spec, WeightSource ws, long t0) {
             this(spec, ws.next(KernelCost.dim(spec, "in", null), KernelCost.dim(spec, "hidden", null)),
@@ -48,19 +51,27 @@ final class LinearKernels {
             super(spec, System.nanoTime() - t0);
             this.w1 = w1;
             this.w2 = w2;
+            this.hidden = new Scratch<>(() -> Nd4j.create(DataType.FLOAT, cost().inputShape()[0], w1.columns()));
         }
 
         @Override
         protected INDArray compute(INDArray x) {
-            INDArray h = x.mmul(w1);
-            Nd4j.exec(new GELU(h, h));
-            return h.mmul(w2);
+            INDArray h = hidden.take();
+            try {
+                Nd4j.gemm(x, w1, h, false, false, 1, 0);
+                Nd4j.exec(new GELU(h, h));
+                return Nd4j.gemm(h, w2, Nd4j.createUninitialized(DataType.FLOAT, x.rows(), w2.columns()), false, false, 1, 0);
+            } finally {
+                hidden.give(h);
+            }
         }
     }
 
     /** Task head: mean-pool the tokens, Linear in→out, softmax. Weights: one matrix. */
     static final class Head extends Kernel {
         private final INDArray w;
+        private final INDArray ones;
+        private final Scratch<INDArray> pooled;
 
         Head(KernelSpec spec, WeightSource ws, long t0) {
             this(spec, ws.next(KernelCost.dim(spec, "in", null), KernelCost.dim(spec, "out", null)), t0);
@@ -69,16 +80,23 @@ final class LinearKernels {
         private Head(KernelSpec spec, INDArray w, long t0) {
             super(spec, System.nanoTime() - t0);
             this.w = w;
+            this.ones = Nd4j.ones(DataType.FLOAT, 1, cost().inputShape()[0]);
+            this.pooled = new Scratch<>(() -> Nd4j.create(DataType.FLOAT, 1, w.rows()));
         }
 
         @Override
         protected INDArray compute(INDArray x) {
-            // Mean over tokens as (1/T)·1ᵀX: a BLAS GEMV instead of a strided column reduction,
-            // which dominated this small, memory-bound kernel. Built per call (T floats), so
-            // concurrent calls share nothing mutable.
-            INDArray row = Nd4j.valueArrayOf(new long[] {1, x.rows()}, 1.0 / x.rows(), x.dataType());
-            INDArray logits = row.mmul(x).mmul(w);
-            return TransformerEncoderKernel.softmaxRows(logits);
+            // Mean over tokens as (1/T)·1ᵀX: a BLAS GEMV with the 1/T as its alpha, instead of a
+            // strided column reduction, which dominated this small, memory-bound kernel.
+            INDArray p = pooled.take();
+            try {
+                Nd4j.gemm(ones, x, p, false, false, 1.0 / x.rows(), 0);
+                INDArray out = Nd4j.gemm(p, w, Nd4j.createUninitialized(DataType.FLOAT, 1, w.columns()), false, false, 1, 0);
+                Nd4j.exec(new SoftMax(out, out, 1));
+                return out;
+            } finally {
+                pooled.give(p);
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class KernelTest {
     static final KernelSpec ENCODER = new KernelSpec("transformer-encoder",
@@ -114,30 +115,95 @@ class KernelTest {
         KernelSpec spec = new KernelSpec("transformer-encoder", Map.of("layers", 1, "hidden", 16, "heads", 4, "tokens", 6, "mlp", 32), null);
         Kernel k = Kernel.load(spec, null, 5);
         INDArray x = k.sampleInput(8);
-        Kernel.WeightSource ws = new Kernel.WeightSource(5, null);
-        INDArray wqkv = ws.next(16, 48);
-        INDArray wo = ws.next(16, 16);
-        INDArray w1 = ws.next(16, 32);
-        INDArray w2 = ws.next(32, 16);
-        INDArray qkv = x.mmul(wqkv);
-        INDArray ctx = Nd4j.zeros(DataType.FLOAT, 6, 16);
-        for (int h = 0; h < 4; h++) {
-            INDArray q = qkv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(h * 4, h * 4 + 4)).dup();
-            INDArray kk = qkv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(16 + h * 4, 16 + h * 4 + 4)).dup();
-            INDArray v = qkv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(32 + h * 4, 32 + h * 4 + 4)).dup();
-            INDArray s = q.mmul(kk.transpose()).muli(0.5);
-            for (int r = 0; r < 6; r++) {
-                INDArray row = s.getRow(r);
-                INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(row.sub(row.maxNumber()), true);
-                s.putRow(r, e.div(e.sumNumber()));
-            }
-            ctx.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(h * 4, h * 4 + 4)).assign(s.mmul(v));
-        }
-        INDArray a = norm(x.add(ctx.mmul(wo)));
-        INDArray up = a.mmul(w1);
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(up, up));
-        INDArray expected = norm(a.add(up.mmul(w2)));
+        assertThat(k.run(List.of(x)).equalsWithEps(encoderReference(x, 1, 16, 4, 32, 5), 1e-4)).isTrue();
+    }
+
+    @Test
+    void transformerEncoder_threeLayers_equalsThePerHeadReference_andLeavesItsInputAlone() {
+        KernelSpec spec = new KernelSpec("transformer-encoder", Map.of("layers", 3, "hidden", 48, "heads", 6, "tokens", 13, "mlp", 96), null);
+        Kernel k = Kernel.load(spec, null, 11);
+        INDArray x = k.sampleInput(4);
+        INDArray before = x.dup();
+        INDArray expected = encoderReference(x, 3, 48, 6, 96, 11);
+        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-3)).isTrue();
+        // a second call on reused working arrays gives the same result
+        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-3)).isTrue();
+        assertThat(x.equalsWithEps(before, 0)).isTrue();
+    }
+
+    @Test
+    void fusion_equalsLinearGeluLinear() {
+        KernelSpec spec = new KernelSpec("fusion", Map.of("tokens", 9, "in", 24, "hidden", 40, "out", 12), null);
+        Kernel k = Kernel.load(spec, null, 6);
+        INDArray x = k.sampleInput(2);
+        Kernel.WeightSource ws = new Kernel.WeightSource(6, null);
+        INDArray h = x.mmul(ws.next(24, 40));
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(h, h));
+        INDArray expected = h.mmul(ws.next(40, 12));
         assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-4)).isTrue();
+    }
+
+    @Test
+    void concurrentCalls_onReusedWorkingArrays_giveTheOneAtATimeOutputs() throws Exception {
+        List<Kernel> kernels = List.of(Kernel.load(ENCODER, null, 3),
+                Kernel.load(new KernelSpec("fusion", Map.of("tokens", 16, "in", 32, "hidden", 64, "out", 16), null), null, 3),
+                Kernel.load(new KernelSpec("head", Map.of("in", 32, "out", 10, "tokens", 8), null), null, 3));
+        for (Kernel k : kernels) {
+            List<INDArray> inputs = new java.util.ArrayList<>();
+            List<INDArray> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                inputs.add(k.sampleInput(100 + i));
+                expected.add(k.run(List.of(inputs.get(i))));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<INDArray>> got = new java.util.ArrayList<>();
+                for (int round = 0; round < 4; round++) {
+                    for (INDArray in : inputs) {
+                        got.add(pool.submit(() -> k.run(List.of(in))));
+                    }
+                }
+                for (int i = 0; i < got.size(); i++) {
+                    assertThat(got.get(i).get().equalsWithEps(expected.get(i % inputs.size()), 1e-5))
+                            .as("%s call %d", k.spec().kind(), i).isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The encoder computed the plain way: per-head products on copied slices, allocating every step. */
+    private static INDArray encoderReference(INDArray x, int layers, int hidden, int heads, int mlp, long seed) {
+        Kernel.WeightSource ws = new Kernel.WeightSource(seed, null);
+        int t = x.rows();
+        int dh = hidden / heads;
+        INDArray cur = x;
+        for (int l = 0; l < layers; l++) {
+            INDArray wqkv = ws.next(hidden, 3 * hidden);
+            INDArray wo = ws.next(hidden, hidden);
+            INDArray w1 = ws.next(hidden, mlp);
+            INDArray w2 = ws.next(mlp, hidden);
+            INDArray qkv = cur.mmul(wqkv);
+            INDArray ctx = Nd4j.zeros(DataType.FLOAT, t, hidden);
+            for (int h = 0; h < heads; h++) {
+                INDArray q = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(h * dh, h * dh + dh)).dup();
+                INDArray kk = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(hidden + h * dh, hidden + h * dh + dh)).dup();
+                INDArray v = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * hidden + h * dh, 2 * hidden + h * dh + dh)).dup();
+                INDArray s = q.mmul(kk.transpose()).muli(1.0 / Math.sqrt(dh));
+                for (int r = 0; r < t; r++) {
+                    INDArray row = s.getRow(r);
+                    INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(row.sub(row.maxNumber()), true);
+                    s.putRow(r, e.div(e.sumNumber()));
+                }
+                ctx.get(NDArrayIndex.all(), NDArrayIndex.interval(h * dh, h * dh + dh)).assign(s.mmul(v));
+            }
+            INDArray a = norm(cur.add(ctx.mmul(wo)));
+            INDArray up = a.mmul(w1);
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(up, up));
+            cur = norm(a.add(up.mmul(w2)));
+        }
+        return cur;
     }
 
     private static INDArray norm(INDArray m) {

@@ -115,9 +115,19 @@ final class FakeAgent implements AutoCloseable {
     }
 
     void telemetry(long appliedVersion) throws MqttException {
+        telemetry(appliedVersion, 0.1);
+    }
+
+    /** Publishes telemetry reporting the given CPU load in [0, 1]. */
+    void telemetry(long appliedVersion, double cpuLoad) throws MqttException {
         publish(new Telemetry(WireCodec.SCHEMA, node, session, seq++, System.currentTimeMillis(), appliedVersion,
-                new HostMetrics(0.1, List.of(), 1, 2, 0, 0, 1, 2, 0, 0, null, 1), List.of(), List.of(), List.of()),
+                new HostMetrics(cpuLoad, List.of(), 1, 2, 0, 0, 1, 2, 0, 0, null, 1), List.of(), List.of(), List.of()),
                 topics.telemetry(node));
+    }
+
+    /** Publishes this session's death, as an agent that shuts down cleanly does. */
+    void death(String reason) throws MqttException {
+        publish(new Death(WireCodec.SCHEMA, node, session, System.currentTimeMillis(), reason), topics.death(node));
     }
 
     void ack(Directive d) {

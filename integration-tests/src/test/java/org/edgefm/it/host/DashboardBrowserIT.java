@@ -1,0 +1,113 @@
+package org.edgefm.it.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.vertx.core.json.JsonArray;
+import org.edgefm.it.Chromium;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host's dashboard in a real headless Chromium: a host on the embedded broker, two agents
+ * (real Paho clients) sending telemetry; the page must list both nodes, then show a changed CPU
+ * load and a node that went offline without being reloaded.
+ */
+@Timeout(180)
+class DashboardBrowserIT {
+    /** One row of the nodes table as cell texts: node, state, session, applied, telemetry age, CPU, services. */
+    private static final String ROWS = "[...document.querySelectorAll('#nodes tbody tr')]"
+            + ".map(r => [...r.cells].map(c => c.textContent.trim()))";
+
+    @TempDir
+    static Path browserDir;
+    static Chromium chromium;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startChromium() throws Exception {
+        Chromium.assumeInstalled();
+        chromium = Chromium.start(browserDir);
+    }
+
+    @AfterAll
+    static void stopChromium() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @Test
+    void dashboard_listsRunningNodes_andUpdatesWithoutReload() throws Exception {
+        ScheduledExecutorService telemetry = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger nanoCpuPercent = new AtomicInteger(10);
+        try (HostHarness h = new HostHarness(dir)) {
+            h.start(null, Map.of());
+            try (FakeAgent nano = h.agent("orin-nano"); FakeAgent nx = h.agent("orin-nx")) {
+                nano.birth(0, 0);
+                nx.birth(0, 0);
+                AtomicBoolean nxRunning = new AtomicBoolean(true);
+                telemetry.scheduleAtFixedRate(() -> {
+                    try {
+                        nano.telemetry(0, nanoCpuPercent.get() / 100.0);
+                        if (nxRunning.get()) {
+                            nx.telemetry(0, 0.20);
+                        }
+                    } catch (Exception e) {
+                        // the next period tries again; the DOM assertions below fail if none gets through
+                    }
+                }, 0, 300, TimeUnit.MILLISECONDS);
+
+                chromium.navigate("http://127.0.0.1:" + h.host.httpPort() + "/");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(row("orin-nano")).startsWith("orin-nano", "online");
+                    assertThat(row("orin-nano").get(5)).isEqualTo("10 %");
+                    assertThat(row("orin-nx")).startsWith("orin-nx", "online");
+                    assertThat(row("orin-nx").get(5)).isEqualTo("20 %");
+                });
+                assertThat(chromium.evaluate("document.getElementById('summary').textContent")).contains("fleet " + HostHarness.FLEET);
+                // a marker on this document: it must survive, so the changes below come from the page's own refresh
+                chromium.evaluate("window.edgefmProbe = 'same-document'");
+
+                nanoCpuPercent.set(73);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nano").get(5)).isEqualTo("73 %"));
+
+                nxRunning.set(false);
+                telemetry.submit(() -> { }).get(); // the single telemetry thread has nothing of orin-nx in flight
+                nx.death("shutdown");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nx").get(1)).isEqualTo("offline"));
+                assertThat(row("orin-nano").get(1)).isEqualTo("online");
+                assertThat(chromium.evaluate("window.edgefmProbe")).isEqualTo("\"same-document\"");
+                System.out.println("dashboard in chromium: listed orin-nano and orin-nx, showed CPU 10 % -> 73 % and orin-nx offline, same document");
+            }
+        } finally {
+            telemetry.shutdownNow();
+        }
+    }
+
+    /** The nodes-table row of {@code node} as cell texts, or an empty list when the page shows none. */
+    private static List<String> row(String node) {
+        JsonArray rows = new JsonArray(chromium.evaluate(ROWS));
+        for (Object r : rows) {
+            JsonArray cells = (JsonArray) r;
+            if (node.equals(cells.getString(0))) {
+                return cells.stream().map(String::valueOf).toList();
+            }
+        }
+        return List.of();
+    }
+}
