@@ -153,6 +153,11 @@ public final class AgentContext {
         return rejectedMessages.incrementAndGet();
     }
 
+    /** Messages refused on receipt so far (malformed directives and commands, unknown topics). */
+    public long rejectedMessages() {
+        return rejectedMessages.get();
+    }
+
     /** Records one transfer to a peer: round trip in ms and MB sent. */
     public void recordTransfer(String peer, double rttMs, double mb) {
         peerLinks.put(peer, new double[] {rttMs, rttMs > 0 ? mb / rttMs : 0});
