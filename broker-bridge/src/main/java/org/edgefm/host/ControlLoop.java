@@ -405,6 +405,15 @@ public final class ControlLoop implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Hands the completions and counters the fleet gathered since the last slot to the listeners,
+     * without deciding anything: called once the fleet stopped receiving, so that nothing it took
+     * in is left out of the meters and the journal.
+     */
+    public synchronized void finalSnapshot() {
+        listener.onSnapshot(slot, fleet.snapshot());
+    }
+
     /** Stops the plugin threads; the fleet is not closed. */
     @Override
     public void close() {

@@ -127,6 +127,12 @@ public final class PlannerHost implements AutoCloseable {
             loop = new ControlLoop(fleet, scenario.model(), planner, scenario.plannerConfig().with(config.plannerSettings()),
                     ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), listeners);
             toClose.add(0, loop);
+            // On close the fleet stops receiving first, then the loop hands what it took in since the
+            // last slot to the meters and the journal: a result the broker acknowledged is never dropped.
+            ControlLoop last = loop;
+            toClose.remove(fleet);
+            toClose.add(0, last::finalSnapshot);
+            toClose.add(0, fleet);
             LOG.info("control loop: planner {} (core {}, controller {}), slot {} ms, planning epoch {} ms, scenario {}",
                     planner.name(), planner.coreName(), planner.controller().name(), slotMs, epochMs, scenario.name());
         } else {
@@ -221,7 +227,10 @@ public final class PlannerHost implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
-    /** Stops every part, newest first; errors are logged, not thrown. */
+    /**
+     * Stops every part, newest first except that the fleet stops before the loop and the journal,
+     * which then get a last snapshot; errors are logged, not thrown.
+     */
     @Override
     public synchronized void close() {
         for (AutoCloseable c : toClose) {
