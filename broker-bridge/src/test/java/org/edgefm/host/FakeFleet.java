@@ -9,6 +9,8 @@ import java.util.Map;
 final class FakeFleet implements Fleet {
     final Map<String, Boolean> online = new LinkedHashMap<>();
     final List<org.edgefm.api.wire.Directive> applied = new ArrayList<>();
+    /** Completions the next snapshot hands out (once). */
+    final List<org.edgefm.api.wire.TaskCompletion> completions = new ArrayList<>();
     double now;
 
     FakeFleet(String... nodes) {
@@ -26,7 +28,9 @@ final class FakeFleet implements Fleet {
     public FleetSnapshot snapshot() {
         List<NodeStatus> st = new ArrayList<>();
         online.forEach((n, on) -> st.add(new NodeStatus(n, on, 1, 0, 0, 0.0, null)));
-        return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), List.of(), List.of(), 0);
+        List<org.edgefm.api.wire.TaskCompletion> done = List.copyOf(completions);
+        completions.clear();
+        return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), List.of(), done, done.size());
     }
 
     @Override
