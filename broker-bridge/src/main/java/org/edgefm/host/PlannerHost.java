@@ -116,6 +116,17 @@ public final class PlannerHost implements AutoCloseable {
                 hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, null,
                 config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
         toClose.add(0, fleet);
+        Path previous = config.dataDir().resolve("journal-" + (plannerEpoch - 1) + ".db");
+        if (Files.exists(previous)) {
+            // results counted by the previous run may come again (an agent that missed the broker's
+            // acknowledgement, or a late second completion of the same task): count them once
+            try (TrialJournal old = new TrialJournal(previous)) {
+                List<String> ids = old.completedTaskIds();
+                fleet.state().alreadyCounted(ids);
+                LOG.info("{} task ids counted by the previous run (planner epoch {}) will not be counted again",
+                        ids.size(), plannerEpoch - 1);
+            }
+        }
         fleet.connect(plannerEpoch);
 
         if (planner != null) {
