@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -418,7 +417,7 @@ class FleetFaultsIT {
                 .put("plannerEpoch", oldEpoch + " -> " + host.plannerEpoch())
                 .put("lostWhileDown", missing("host-down").size()).print();
         assertThat(missing("host-down")).isEmpty();
-        assertThat(AGENTS.values().stream().map(AgentProcess::alive).filter(Objects::nonNull)).containsOnly(true);
+        assertThat(AGENTS.values()).allMatch(AgentProcess::alive);
         assertThat(Files.exists(dir.resolve("host").resolve("outbox.db"))).isTrue();
     }
 
