@@ -32,6 +32,7 @@ import org.edgefm.api.spi.WeightedTarget;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.TaskCompletion;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.host.internal.PluginCaller;
 import org.slf4j.Logger;
@@ -147,6 +148,8 @@ public final class ControlLoop implements AutoCloseable {
     private long slot;
     private double lastPlanMs = Double.NaN;
     private boolean started;
+    /** The start's snapshot, until the first slot hands out its completions. */
+    private FleetSnapshot carried;
     private final Set<String> lostCoreNodes = new HashSet<>();
     private final Map<String, DesiredState> given = new TreeMap<>();
     private final Map<String, Long> versions = new TreeMap<>();
@@ -234,13 +237,31 @@ public final class ControlLoop implements AutoCloseable {
         }
         started = true;
         FleetSnapshot s = fleet.snapshot();
+        carried = s;
         planCore(CorePlacementContext.Trigger.START, offline(s), s.nowMs());
+    }
+
+    /**
+     * The snapshot with the completions and submissions of the start's snapshot added, once: those
+     * arrived before the first slot (results an agent stored while no host was up) and would
+     * otherwise never reach the listeners.
+     */
+    private FleetSnapshot withCarried(FleetSnapshot s) {
+        FleetSnapshot c = carried;
+        carried = null;
+        if (c == null || (c.completions().isEmpty() && c.submitted() == 0)) {
+            return s;
+        }
+        List<TaskCompletion> all = new ArrayList<>(c.completions());
+        all.addAll(s.completions());
+        return new FleetSnapshot(s.nowMs(), s.nodes(), s.services(), s.arrivals(), s.users(), s.links(), all,
+                c.submitted() + s.submitted());
     }
 
     /** Runs one slot; calls {@link #start()} first if needed. */
     public synchronized StepReport step() {
         start();
-        FleetSnapshot snap = fleet.snapshot();
+        FleetSnapshot snap = withCarried(fleet.snapshot());
         listener.onSnapshot(slot, snap);
         Set<String> offline = offline(snap);
         SystemModel before = links.model();
@@ -427,6 +448,15 @@ public final class ControlLoop implements AutoCloseable {
             fleet.flush();
         }
         return sent;
+    }
+
+    /**
+     * Hands the completions and counters the fleet gathered since the last slot to the listeners,
+     * without deciding anything: called once the fleet stopped receiving, so that nothing it took
+     * in is left out of the meters and the journal.
+     */
+    public synchronized void finalSnapshot() {
+        listener.onSnapshot(slot, withCarried(fleet.snapshot()));
     }
 
     /** Stops the plugin threads; the fleet is not closed. */

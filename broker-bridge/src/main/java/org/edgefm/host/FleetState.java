@@ -181,6 +181,19 @@ public final class FleetState {
         return v;
     }
 
+    /**
+     * Marks task ids as already counted (by the previous run of the host), so that a result an agent
+     * publishes again after a host restart is not counted a second time.
+     */
+    public synchronized void alreadyCounted(List<String> taskIds) {
+        for (String id : taskIds) {
+            seenTasks.add(id);
+            if (seenTasks.size() > DEDUP_WINDOW) {
+                seenTasks.remove(seenTasks.iterator().next());
+            }
+        }
+    }
+
     /** Records task completions; a task id already seen (a re-sent result) is counted once. */
     public synchronized int onResult(Result r) {
         int added = 0;

@@ -30,6 +30,7 @@ import org.edgefm.api.wire.WireFormatException;
 import org.edgefm.api.wire.WireMessage;
 import org.edgefm.host.internal.BadMessageLog;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -49,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * unknown session; and delivers directives at least once through the durable
  * {@link DirectiveOutbox}, reconciled with the versions agents report. {@code host/state} is
  * published retained, with a retained offline Will; after every (re)connect the host subscribes
- * again and re-publishes {@code online}, so a Will fired by a broken connection is overwritten
- * (Hono's reconnect race).
+ * again and, once the broker acknowledged the subscriptions, re-publishes {@code online}, so a Will
+ * fired by a broken connection is overwritten (Hono's reconnect race) and agents, which hold their
+ * results until the host is online, never publish one before the host can receive it.
  */
 public final class MqttFleet implements Fleet {
     private static final Logger LOG = LoggerFactory.getLogger(MqttFleet.class);
@@ -190,10 +192,21 @@ public final class MqttFleet implements Fleet {
                     new MqttSubscription(topics.filter(MessageType.TELEMETRY), 1),
                     new MqttSubscription(topics.filter(MessageType.ACK), 1),
                     new MqttSubscription(topics.filter(MessageType.RESULT), 1)};
-                client.subscribe(subs);
-                publish(topics.hostState(), hostState(HostStatus.ONLINE));
-                LOG.info("{} to broker {} as host {} (fleet {}, planner epoch {})", reconnect ? "reconnected" : "connected",
-                        uri, options.hostId(), options.fleet(), plannerEpoch);
+                // online only once the broker acknowledged the subscriptions: agents publish their stored
+                // results when they see it, and a result sent before the host is subscribed is lost
+                client.subscribe(subs, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        publish(topics.hostState(), hostState(HostStatus.ONLINE));
+                        LOG.info("{} to broker {} as host {} (fleet {}, planner epoch {})",
+                                reconnect ? "reconnected" : "connected", uri, options.hostId(), options.fleet(), plannerEpoch);
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        LOG.error("broker {}: subscribe after connect failed: {}", uri, e.getMessage());
+                    }
+                }, null);
             } catch (MqttException e) {
                 LOG.error("broker {}: subscribe after connect failed: {}", uri, e.getMessage());
             }

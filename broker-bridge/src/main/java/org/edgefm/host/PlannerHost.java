@@ -118,6 +118,17 @@ public final class PlannerHost implements AutoCloseable {
                 hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, null,
                 config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
         toClose.add(0, fleet);
+        Path previous = config.dataDir().resolve("journal-" + (plannerEpoch - 1) + ".db");
+        if (Files.exists(previous)) {
+            // results counted by the previous run may come again (an agent that missed the broker's
+            // acknowledgement, or a late second completion of the same task): count them once
+            try (TrialJournal old = new TrialJournal(previous)) {
+                List<String> ids = old.completedTaskIds();
+                fleet.state().alreadyCounted(ids);
+                LOG.info("{} task ids counted by the previous run (planner epoch {}) will not be counted again",
+                        ids.size(), plannerEpoch - 1);
+            }
+        }
         fleet.connect(plannerEpoch);
 
         if (planner != null) {
@@ -129,6 +140,12 @@ public final class PlannerHost implements AutoCloseable {
             loop = new ControlLoop(fleet, scenario.model(), planner, scenario.plannerConfig().with(config.plannerSettings()),
                     ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), config.links(), listeners);
             toClose.add(0, loop);
+            // On close the fleet stops receiving first, then the loop hands what it took in since the
+            // last slot to the meters and the journal: a result the broker acknowledged is never dropped.
+            ControlLoop last = loop;
+            toClose.remove(fleet);
+            toClose.add(0, last::finalSnapshot);
+            toClose.add(0, fleet);
             LOG.info("control loop: planner {} (core {}, controller {}), slot {} ms, planning epoch {} ms, scenario {}",
                     planner.name(), planner.coreName(), planner.controller().name(), slotMs, epochMs, scenario.name());
         } else {
@@ -233,7 +250,10 @@ public final class PlannerHost implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
-    /** Stops every part, newest first; errors are logged, not thrown. */
+    /**
+     * Stops every part, newest first except that the fleet stops before the loop and the journal,
+     * which then get a last snapshot; errors are logged, not thrown.
+     */
     @Override
     public synchronized void close() {
         for (AutoCloseable c : toClose) {

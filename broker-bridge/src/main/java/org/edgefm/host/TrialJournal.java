@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -7,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import org.edgefm.api.EdgeFmException;
@@ -109,6 +112,24 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     /** Entries written so far. */
     public synchronized long size() {
         return entries.size();
+    }
+
+    /** The ids of the tasks whose completions the journal's snapshots carry, in order. */
+    public List<String> completedTaskIds() {
+        List<String> ids = new ArrayList<>();
+        for (String line : entries.values()) {
+            if (!line.contains("\"kind\":\"snapshot\"")) {
+                continue;
+            }
+            try {
+                for (JsonNode c : JSON.readTree(line).path("data").path("completions")) {
+                    ids.add(c.path("taskId").asText());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ids;
     }
 
     /** Writes every entry as one JSON line, in order. */

@@ -45,6 +45,29 @@ class ControlLoopTest {
     }
 
     @Test
+    void completionsInTheStartSnapshot_areHandedOutWithTheFirstSlot_once() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        List<String> seen = new ArrayList<>();
+        ControlLoop.Settings st = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 7, false,
+                () -> 42L);
+        try (ControlLoop loop = new ControlLoop(fleet, TINY.model(), registry.resolve("test-pair"), PlannerConfig.EMPTY, st,
+                new ControlLoop.Listener() {
+                    @Override
+                    public void onSnapshot(long slot, FleetSnapshot s) {
+                        s.completions().forEach(c -> seen.add(slot + ":" + c.taskId()));
+                    }
+                })) {
+            // a result stored by an agent while no host was up arrives before the first slot
+            fleet.completions.add(new org.edgefm.api.wire.TaskCompletion("early", "t", "n1", 1, 2, 100, true, null, List.of()));
+            loop.start();
+            fleet.completions.add(new org.edgefm.api.wire.TaskCompletion("first", "t", "n1", 1, 2, 100, true, null, List.of()));
+            loop.step();
+            loop.step();
+            assertThat(seen).containsExactly("0:early", "0:first");
+        }
+    }
+
+    @Test
     void step_firstSlot_placesCoreAndSendsOneDirectivePerNode() {
         FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
         try (ControlLoop loop = loop(fleet, "test-pair", Map.of(), false, Duration.ofSeconds(1))) {

@@ -9,6 +9,8 @@ import java.util.Map;
 final class FakeFleet implements Fleet {
     final Map<String, Boolean> online = new LinkedHashMap<>();
     final List<org.edgefm.api.wire.Directive> applied = new ArrayList<>();
+    /** Completions the next snapshot hands out (once). */
+    final List<org.edgefm.api.wire.TaskCompletion> completions = new ArrayList<>();
     double now;
     /** Link reports handed out with the next snapshot only. */
     final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
@@ -30,7 +32,9 @@ final class FakeFleet implements Fleet {
         online.forEach((n, on) -> st.add(new NodeStatus(n, on, 1, 0, 0, 0.0, null)));
         List<org.edgefm.api.spi.LinkEstimate> reported = List.copyOf(links);
         links.clear();
-        return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), reported, List.of(), 0);
+        List<org.edgefm.api.wire.TaskCompletion> done = List.copyOf(completions);
+        completions.clear();
+        return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), reported, done, done.size());
     }
 
     @Override

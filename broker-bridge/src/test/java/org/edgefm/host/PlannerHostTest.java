@@ -31,4 +31,52 @@ class PlannerHostTest {
                     .contains("\"kind\":\"placement\"");
         }
     }
+
+    @Test
+    void close_aResultReceivedSinceTheLastSlot_isStillJournaledAndCounted() throws Exception {
+        HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", -1,
+                "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
+                "planner", "test-pair", "scenario", "tiny", "slotMs", 600_000, "fleet", "t"));
+        PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
+        long epoch = host.plannerEpoch();
+        try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "late-agent", null, null)) {
+            org.edgefm.api.wire.Result r = new org.edgefm.api.wire.Result(1, "n1", 1, java.util.List.of(
+                    new org.edgefm.api.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 100, true, null, java.util.List.of())));
+            agent.publish(org.edgefm.api.wire.Topics.forFleet("t").result("n1"),
+                    new String(new org.edgefm.api.wire.WireCodec().encode(r), java.nio.charset.StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(
+                    "edgefm_messages_in_total{") && l.contains("type=\"result\"") && l.endsWith(" 1.0")));
+        } finally {
+            host.close();
+        }
+        assertThat(host.meters().totalCompleted()).isEqualTo(1);
+        try (TrialJournal j = new TrialJournal(dir.resolve("data").resolve("journal-" + epoch + ".db"))) {
+            java.io.StringWriter w = new java.io.StringWriter();
+            j.exportJsonLines(w);
+            assertThat(w.toString()).contains("\"taskId\":\"late-1\"");
+        }
+    }
+
+    @Test
+    void restart_aResultCountedByThePreviousRun_isNotCountedAgain() throws Exception {
+        Map<String, Object> o = Map.of("brokerPort", TestClients.freePort(), "httpPort", -1,
+                "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
+                "planner", "test-pair", "scenario", "tiny", "slotMs", 600_000, "fleet", "t");
+        HostConfig cfg = HostConfig.defaults().with(o);
+        String topic = org.edgefm.api.wire.Topics.forFleet("t").result("n1");
+        String result = new String(new org.edgefm.api.wire.WireCodec().encode(new org.edgefm.api.wire.Result(1, "n1", 1,
+                java.util.List.of(new org.edgefm.api.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 100, true, null,
+                        java.util.List.of())))), java.nio.charset.StandardCharsets.UTF_8);
+        for (int run = 1; run <= 2; run++) {
+            PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
+            try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "agent-" + run, null, null)) {
+                agent.publish(topic, result);
+                await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(
+                        "edgefm_messages_in_total{") && l.contains("type=\"result\"") && l.endsWith(" 1.0")));
+            } finally {
+                host.close();
+            }
+            assertThat(host.meters().totalCompleted()).as("run " + run).isEqualTo(run == 1 ? 1 : 0);
+        }
+    }
 }

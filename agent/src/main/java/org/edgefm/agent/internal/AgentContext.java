@@ -41,6 +41,7 @@ public final class AgentContext {
     private volatile List<KernelCalibration> calibration = List.of();
     private volatile long sessionEpoch;
     private volatile boolean connected;
+    private volatile boolean hostOnline;
     private volatile String dataEndpoint = "";
 
     /** Creates the context. */
@@ -138,6 +139,16 @@ public final class AgentContext {
 
     public void disconnected() {
         this.connected = false;
+        this.hostOnline = false;
+    }
+
+    /** True while the retained {@code host/state} of the current connection says the host is online. */
+    public boolean hostOnline() {
+        return hostOnline;
+    }
+
+    public void hostOnline(boolean online) {
+        this.hostOnline = online;
     }
 
     public String dataEndpoint() {
@@ -156,6 +167,11 @@ public final class AgentContext {
     /** The measured links to peers. */
     public LinkMeter links() {
         return links;
+    }
+
+    /** Messages refused on receipt so far (malformed directives and commands, unknown topics). */
+    public long rejectedMessages() {
+        return rejectedMessages.get();
     }
 
     /** The measured links to peers as telemetry reports them. */

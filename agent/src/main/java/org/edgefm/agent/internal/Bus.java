@@ -8,6 +8,8 @@ public final class Bus {
     public static final String DIRECTIVE_IN = "edgefm.agent.directive";
     /** The link is up and the birth is out (published, no body). */
     public static final String CONNECTED = "edgefm.agent.connected";
+    /** The host announced itself online on {@code host/state} (no body). */
+    public static final String HOST_ONLINE = "edgefm.agent.host-online";
     /** Publish the birth again on the current session. */
     public static final String REBIRTH = "edgefm.agent.rebirth";
     /** Time the kernels again. */

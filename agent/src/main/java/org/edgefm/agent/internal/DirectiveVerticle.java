@@ -66,7 +66,10 @@ public final class DirectiveVerticle extends VerticleBase {
         } catch (WireFormatException e) {
             LOG.warn("refused directive: {} (refused so far: {})", e.getMessage(), ctx.countRejected());
             long[] ev = bestEffortIds(bytes);
-            return ack(ev[0], ev[1], AckOutcome.REJECTED, e.field() + ": " + e.problem());
+            // not awaited: a flood of malformed payloads must not queue the next valid directive behind
+            // one broker round trip each
+            ack(ev[0], ev[1], AckOutcome.REJECTED, e.field() + ": " + e.problem());
+            return Future.succeededFuture();
         }
         Directive cur = ctx.applied();
         if (cur != null) {

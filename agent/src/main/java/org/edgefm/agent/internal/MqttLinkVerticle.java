@@ -13,6 +13,8 @@ import org.edgefm.api.wire.Birth;
 import org.edgefm.api.wire.Command;
 import org.edgefm.api.wire.CommandKind;
 import org.edgefm.api.wire.Death;
+import org.edgefm.api.wire.HostState;
+import org.edgefm.api.wire.HostStatus;
 import org.edgefm.api.wire.MessageType;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
@@ -73,7 +75,8 @@ public final class MqttLinkVerticle extends VerticleBase {
                     codec.encode(new Death(WireCodec.SCHEMA, ctx.nodeId(), epoch, System.currentTimeMillis(), "will")),
                     MessageType.DEATH.qos().level(), MessageType.DEATH.retained());
             MqttTransport tr = open(will);
-            tr.subscribe(t.directive(ctx.nodeId()), t.command(ctx.nodeId()));
+            ctx.hostOnline(false); // until this connection's retained host/state says otherwise
+            tr.subscribe(t.directive(ctx.nodeId()), t.command(ctx.nodeId()), t.hostState());
             transport = tr;
             return epoch;
         }, false).onSuccess(epoch -> {
@@ -196,7 +199,21 @@ public final class MqttLinkVerticle extends VerticleBase {
             ctx.countRejected();
             return;
         }
-        if (type == MessageType.DIRECTIVE) {
+        if (type == MessageType.HOST_STATE) {
+            try {
+                HostState s = ctx.codec().decode(topic, payload, HostState.class);
+                boolean online = s.state() == HostStatus.ONLINE;
+                if (online != ctx.hostOnline()) {
+                    LOG.info("host {} is {} (planner epoch {})", s.hostId(), s.state().name().toLowerCase(), s.plannerEpoch());
+                }
+                ctx.hostOnline(online);
+                if (online) {
+                    vertx.eventBus().publish(Bus.HOST_ONLINE, null);
+                }
+            } catch (WireFormatException e) {
+                LOG.warn("refused host state: {} (refused so far: {})", e.getMessage(), ctx.countRejected());
+            }
+        } else if (type == MessageType.DIRECTIVE) {
             vertx.eventBus().send(Bus.DIRECTIVE_IN, Buffer.buffer(payload), new DeliveryOptions().addHeader("topic", topic));
         } else if (type == MessageType.COMMAND) {
             try {

@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Store-and-forward for results: each result is committed to the MapDB outbox under its task id
  * before it is published, removed once the broker acknowledged it, and every stored result is
- * published again after a reconnect. A result is never in flight twice at once; a result whose
- * acknowledgement was lost may be published twice, and the host counts it once by task id.
+ * published again after a reconnect. Results are published only while the host is online (its
+ * retained {@code host/state}): a broker acknowledges a message that no subscriber takes, so a
+ * result published while the host is away or not yet subscribed (a restarted broker or host) would
+ * be lost. A result is never in flight twice at once; a result whose acknowledgement was lost may be
+ * published twice, and the host counts it once by task id.
  */
 public final class ResultOutboxVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ResultOutboxVerticle.class);
@@ -33,6 +36,7 @@ public final class ResultOutboxVerticle extends VerticleBase {
     public Future<?> start() {
         vertx.eventBus().<Buffer>consumer(Bus.RESULT, this::onResult);
         vertx.eventBus().consumer(Bus.CONNECTED, m -> flush());
+        vertx.eventBus().consumer(Bus.HOST_ONLINE, m -> flush());
         return Future.succeededFuture();
     }
 
@@ -46,6 +50,9 @@ public final class ResultOutboxVerticle extends VerticleBase {
     }
 
     private void flush() {
+        if (!ctx.connected() || !ctx.hostOnline()) {
+            return;
+        }
         vertx.executeBlocking(() -> ctx.store().outbox(), false).onSuccess(all -> {
             if (!all.isEmpty()) {
                 LOG.info("sending {} stored result(s) after reconnect", all.size());
@@ -57,7 +64,7 @@ public final class ResultOutboxVerticle extends VerticleBase {
     }
 
     private void send(String taskId, byte[] bytes) {
-        if (!ctx.connected() || !inFlight.add(taskId)) {
+        if (!ctx.connected() || !ctx.hostOnline() || !inFlight.add(taskId)) {
             return;
         }
         vertx.eventBus().request(Bus.PUBLISH, Buffer.buffer(bytes), new DeliveryOptions()

@@ -46,13 +46,25 @@ import org.slf4j.LoggerFactory;
  * what runs here. Every transfer to a peer is a link measurement ({@link LinkMeter}); the agent
  * also probes its peers ({@link PeerProbes}); what it sends on the data plane goes through its
  * {@link Shaper}.
+ * No accepted task ends silently: a forward that gets no answer within
+ * {@link #forwardTimeoutMs} and a fusion stage whose other parents do not arrive within its keep
+ * time (at least a minute, twice the deadline) are reported as failed completions.
  */
 public final class TaskVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TaskVerticle.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /** Least time a fusion stage waits for its other parents (see {@link Join}). */
+    static final long JOIN_MIN_KEEP_MS = 60_000;
+    /** How often expired joins are looked for. */
+    static final long JOIN_SWEEP_MS = 10_000;
+    /** Least time a forward to a peer may take before the task is failed. */
+    static final long FORWARD_MIN_TIMEOUT_MS = 2_000;
+
     private final AgentContext ctx;
+    private final long joinMinKeepMs;
+    private final long joinSweepMs;
     private final Map<String, Join> joins = new HashMap<>();
     private HttpClientAgent client;
     private HttpServer server;
@@ -60,7 +72,23 @@ public final class TaskVerticle extends VerticleBase {
 
     /** The data plane of one agent. */
     public TaskVerticle(AgentContext ctx) {
+        this(ctx, JOIN_MIN_KEEP_MS, JOIN_SWEEP_MS);
+    }
+
+    /** As above, with the join keep floor and sweep period given (tests). */
+    TaskVerticle(AgentContext ctx, long joinMinKeepMs, long joinSweepMs) {
         this.ctx = ctx;
+        this.joinMinKeepMs = joinMinKeepMs;
+        this.joinSweepMs = joinSweepMs;
+    }
+
+    /**
+     * How long a forward of a stage of this task type may go unanswered (connect included) before
+     * the task is failed: twice the deadline, at least {@value #FORWARD_MIN_TIMEOUT_MS} ms. Without
+     * it a request on a kept-alive connection to a peer that became unreachable would wait forever.
+     */
+    static long forwardTimeoutMs(TaskType tt) {
+        return (long) Math.max(FORWARD_MIN_TIMEOUT_MS, 2 * tt.deadlineMs());
     }
 
     /** Where a task is: which task, and the timings of the stages done so far. */
@@ -71,12 +99,17 @@ public final class TaskVerticle extends VerticleBase {
     private static final class Join {
         final long createdMs = System.currentTimeMillis();
         final long keepMs;
+        final Header first;
         final Map<String, INDArray> inputs = new LinkedHashMap<>();
         final List<StageTiming> timings = new ArrayList<>();
 
-        Join(double deadlineMs) {
-            // a parent that never comes (it failed elsewhere, and that failure was reported there)
-            this.keepMs = (long) Math.max(60_000, 2 * deadlineMs);
+        /**
+         * A parent may never come: it failed elsewhere (reported there), or it went to another node
+         * because the routing changed while the task was under way (reported here on expiry).
+         */
+        Join(Header first, long minKeepMs) {
+            this.first = first;
+            this.keepMs = (long) Math.max(minKeepMs, 2 * first.taskType().deadlineMs());
         }
     }
 
@@ -97,12 +130,10 @@ public final class TaskVerticle extends VerticleBase {
             Directive d = ctx.applied();
             return d == null ? Map.of() : d.desired().peers();
         });
-        vertx.setPeriodic(10_000, id -> {
-            long now = System.currentTimeMillis();
-            joins.values().removeIf(j -> now - j.createdMs > j.keepMs);
-        });
+        vertx.setPeriodic(joinSweepMs, id -> expireJoins());
         r.get("/v1/health").handler(rc -> rc.json(new JsonObject().put("nodeId", ctx.nodeId())
-                .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())));
+                .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())
+                .put("rejectedMessages", ctx.rejectedMessages())));
         return vertx.createHttpServer().requestHandler(r).listen(ctx.config().httpPort(), ctx.config().httpHost())
                 .onSuccess(s -> {
                     server = s;
@@ -205,13 +236,28 @@ public final class TaskVerticle extends VerticleBase {
                     return shaper.beforeSend(vertx, body.length()).map(body);
                 })
                 .compose(body -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                        .setURI("/v1/peer/stage")).compose(req -> req.send(body)).map(resp -> Map.entry(resp, body.length())))
+                        .setURI("/v1/peer/stage").setTimeout(forwardTimeoutMs(h.taskType()))).compose(req -> req.send(body)).map(resp -> Map.entry(resp, body.length())))
                 .compose(e -> e.getKey().statusCode() == 202 ? Future.succeededFuture(e.getValue())
                         : e.getKey().body().compose(b -> Future.failedFuture("HTTP " + e.getKey().statusCode() + " "
                                 + b.toString(StandardCharsets.UTF_8))))
                 .onSuccess(bytes -> ctx.links().transfer(target, bytes, (System.nanoTime() - t0[0]) / 1e6, Double.NaN,
                         System.currentTimeMillis()))
                 .onFailure(e -> fail(h, "forwarding stage '" + h.stage() + "' to node '" + target + "' failed: " + e.getMessage()));
+    }
+
+    private void expireJoins() {
+        long now = System.currentTimeMillis();
+        for (var it = joins.values().iterator(); it.hasNext();) {
+            Join j = it.next();
+            if (now - j.createdMs > j.keepMs) {
+                it.remove();
+                List<String> missing = j.first.taskType().parents(j.first.stage()).stream().map(Stage::id)
+                        .filter(p -> !j.inputs.containsKey(p)).toList();
+                fail(new Header(j.first.taskId(), j.first.taskType(), j.first.origin(), j.first.submittedAtMs(),
+                        j.first.stage(), j.first.fromStage(), j.timings), "stage '" + j.first.stage() + "' on node '"
+                        + ctx.nodeId() + "': parent(s) " + missing + " did not arrive within " + j.keepMs + " ms");
+            }
+        }
     }
 
     /** Input for a stage arrived here: wait for all its parents, then run it. */
@@ -225,7 +271,7 @@ public final class TaskVerticle extends VerticleBase {
             timings = h.timings();
         } else {
             String key = h.taskId() + "/" + h.stage();
-            Join j = joins.computeIfAbsent(key, k -> new Join(tt.deadlineMs()));
+            Join j = joins.computeIfAbsent(key, k -> new Join(h, joinMinKeepMs));
             j.inputs.put(h.fromStage(), tensor);
             for (StageTiming t : h.timings()) {
                 if (j.timings.stream().noneMatch(x -> x.stage().equals(t.stage()))) {

@@ -19,15 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.edgefm.api.model.KernelSpec;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.spi.Route;
@@ -41,6 +37,8 @@ import org.edgefm.api.wire.Death;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.HostState;
+import org.edgefm.api.wire.HostStatus;
 import org.edgefm.api.wire.Result;
 import org.edgefm.api.wire.StageTiming;
 import org.edgefm.api.wire.TaskCompletion;
@@ -49,6 +47,8 @@ import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireMessage;
 import org.edgefm.it.MosquittoBroker;
+import org.edgefm.it.support.AgentProcess;
+import org.edgefm.it.support.MqttCallbacks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -126,36 +126,17 @@ class AgentIT {
 
     static MqttClient hostClient() throws MqttException {
         MqttClient c = new MqttClient(broker.url(), "it-host-" + System.nanoTime(), new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage m) {
-                INBOX.add(Map.entry(topic, m.getPayload()));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reason, MqttProperties p) {
-            }
-        });
+        c.setCallback(MqttCallbacks.onMessage((topic, m) -> INBOX.add(Map.entry(topic, m.getPayload()))));
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         c.connect(o);
         c.subscribe(Topics.ALL_FLEETS_FILTER, 1);
+        // agents publish their stored results only while a host says it is online
+        MqttMessage online = new MqttMessage(CODEC.encode(new HostState(WireCodec.SCHEMA, "it-host", HostStatus.ONLINE, 1,
+                System.currentTimeMillis())));
+        online.setQos(1);
+        online.setRetained(true);
+        c.publish(TOPICS.hostState(), online);
         return c;
     }
 

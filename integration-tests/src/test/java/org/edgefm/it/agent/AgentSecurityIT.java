@@ -10,20 +10,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.edgefm.api.wire.Birth;
 import org.edgefm.api.wire.Death;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.it.MosquittoBroker;
+import org.edgefm.it.support.AgentProcess;
+import org.edgefm.it.support.MqttCallbacks;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,7 +57,8 @@ class AgentSecurityIT {
                 List.of("allow_anonymous false", "password_file " + pw, "acl_file " + acl))) {
             List<String[]> inbox = new CopyOnWriteArrayList<>();
             MqttClient host = new MqttClient(broker.url(), "sec-host", new MemoryPersistence());
-            host.setCallback(new Inbox(inbox));
+            host.setCallback(MqttCallbacks.onMessage(
+                    (topic, m) -> inbox.add(new String[] {topic, new String(m.getPayload(), StandardCharsets.UTF_8)})));
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setUserName("host");
             o.setPassword("host-pw".getBytes(StandardCharsets.UTF_8));
@@ -103,32 +100,5 @@ class AgentSecurityIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-    }
-
-    private record Inbox(List<String[]> inbox) implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage m) {
-            inbox.add(new String[] {topic, new String(m.getPayload(), StandardCharsets.UTF_8)});
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken t) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String uri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reason, MqttProperties p) {
-        }
     }
 }

@@ -14,6 +14,7 @@ import org.edgefm.api.wire.Birth;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.it.MosquittoBroker;
+import org.edgefm.it.support.AgentProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -16,15 +16,12 @@ import org.edgefm.api.wire.Telemetry;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireMessage;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.edgefm.it.support.MqttCallbacks;
 
 /**
  * A minimal agent over real Paho v5: connects with its node's account (Will = death), publishes a
@@ -44,38 +41,15 @@ final class FakeAgent implements AutoCloseable {
         this.node = node;
         this.topics = Topics.forFleet(fleet);
         this.mqtt = new MqttClient(url, "agent-" + node + "-" + System.nanoTime(), new MemoryPersistence());
-        mqtt.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage m) {
-                if (topic.equals(topics.directive(node))) {
-                    Directive d = codec.decode(topic, m.getPayload(), Directive.class);
-                    directives.add(d);
-                    if (autoAck) {
-                        new Thread(() -> ack(d)).start();
-                    }
+        mqtt.setCallback(MqttCallbacks.onMessage((topic, m) -> {
+            if (topic.equals(topics.directive(node))) {
+                Directive d = codec.decode(topic, m.getPayload(), Directive.class);
+                directives.add(d);
+                if (autoAck) {
+                    new Thread(() -> ack(d)).start();
                 }
             }
-
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
-        });
+        }));
         connect(password);
     }
 

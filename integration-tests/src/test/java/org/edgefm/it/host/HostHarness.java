@@ -10,12 +10,11 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.edgefm.host.Credentials;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.it.MosquittoBroker;
+import org.edgefm.it.support.Figures;
 
 /**
  * A real planner host for a test: a temporary data folder, a credentials file with passwords
@@ -86,20 +85,7 @@ final class HostHarness implements AutoCloseable {
 
     /** The sum of a Prometheus metric's samples whose labels contain every given {@code key="value"}. */
     double metric(String name, String... labels) throws IOException, InterruptedException {
-        double sum = 0;
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)$", Pattern.MULTILINE);
-        Matcher m = line.matcher(get("/metrics"));
-        outer:
-        while (m.find()) {
-            String l = m.group(1) == null ? "" : m.group(1);
-            for (String want : labels) {
-                if (!l.contains(want)) {
-                    continue outer;
-                }
-            }
-            sum += Double.parseDouble(m.group(2));
-        }
-        return sum;
+        return Figures.metric(get("/metrics"), name, labels);
     }
 
     void stopHost() {

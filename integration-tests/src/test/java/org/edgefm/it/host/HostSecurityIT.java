@@ -96,4 +96,36 @@ class HostSecurityIT {
             assertThat(victim.directives).isEmpty();
         }
     }
+
+    @Test
+    void agent_cannotSpoofTheHostState_norReadAnotherNodesDirectivesOrCommands() throws Exception {
+        byte[] offline = new org.edgefm.api.wire.WireCodec().encode(new org.edgefm.api.wire.HostState(1, "host",
+                org.edgefm.api.wire.HostStatus.OFFLINE, 99, System.currentTimeMillis()));
+        assertThat(refused(T.hostState(), offline)).as("host/state from an agent").isTrue();
+        for (String filter : new String[] {T.directive("orin-nx"), T.command("orin-nx"), "edgefm/v1/#",
+            T.filter(org.edgefm.api.wire.MessageType.DIRECTIVE)}) {
+            assertThat(subscribeRefused(filter)).as("subscribe " + filter).isTrue();
+        }
+        try (FakeAgent a = h.agent("orin-nano")) {
+            // the retained host state is still the host's own
+            java.util.List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+            a.mqtt.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                new org.eclipse.paho.mqttv5.common.MqttSubscription(T.hostState(), 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> got.add(new String(m.getPayload()))});
+            await().atMost(Duration.ofSeconds(10)).until(() -> !got.isEmpty());
+            assertThat(got.get(got.size() - 1)).contains("\"online\"").doesNotContain("\"plannerEpoch\":99");
+        }
+    }
+
+    /** Subscribes as orin-nano on a fresh connection; true when the broker refused the filter. */
+    static boolean subscribeRefused(String filter) throws Exception {
+        try (FakeAgent a = h.agent("orin-nano")) {
+            org.eclipse.paho.mqttv5.client.IMqttToken t = a.mqtt.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
+                new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1)});
+            int[] codes = t.getReasonCodes();
+            return codes != null && codes.length > 0 && java.util.Arrays.stream(codes).allMatch(c -> c >= 0x80);
+        } catch (MqttException e) {
+            return true;
+        }
+    }
 }
