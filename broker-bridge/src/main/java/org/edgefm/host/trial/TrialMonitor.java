@@ -258,7 +258,20 @@ public final class TrialMonitor implements AutoCloseable {
 
     /** Whether every directive seen so far is acknowledged as applied. */
     public synchronized boolean directivesSettled() {
-        return !directivesSeen.isEmpty() && directivesAcked.containsAll(directivesSeen);
+        // A node's directive counts as settled once it, or a later one for that node, was applied
+        // (an agent may reject an early directive that names a peer not yet born).
+        if (directivesSeen.isEmpty()) {
+            return false;
+        }
+        Map<String, long[]> latest = new HashMap<>();
+        for (String k : directivesSeen) {
+            String[] p = k.split("/");
+            long[] ev = {Long.parseLong(p[p.length - 2]), Long.parseLong(p[p.length - 1])};
+            String node = k.substring(0, k.length() - p[p.length - 2].length() - p[p.length - 1].length() - 2);
+            latest.merge(node, ev, (a, b) -> a[0] > b[0] || (a[0] == b[0] && a[1] >= b[1]) ? a : b);
+        }
+        return latest.entrySet().stream().allMatch(e -> directivesAcked.contains(
+                e.getKey() + "/" + e.getValue()[0] + "/" + e.getValue()[1]));
     }
 
     /** Records a submitted task. */

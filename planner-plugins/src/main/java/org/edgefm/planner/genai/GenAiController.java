@@ -228,6 +228,15 @@ public final class GenAiController implements LightServiceController {
             boolean isModel = model.service(s).switching() != null;
             allocs.add(new ServiceAllocation(edgeId, s, 1, isModel ? settings.parallelism() : 1));
         }
+        if (cloudId != null && settings.cloudInstances()) {
+            // The cloud keeps the whole model library resident (papers.md 3.2), so a live cloud agent
+            // can serve every request routed to it.
+            for (ServiceSpec s : model.services()) {
+                if (s.switching() != null) {
+                    allocs.add(new ServiceAllocation(cloudId, s.id(), 1, settings.parallelism()));
+                }
+            }
+        }
         return new LightDecision(obs.slot(), allocs, new RoutingTable(routes), List.of(), notes);
     }
 

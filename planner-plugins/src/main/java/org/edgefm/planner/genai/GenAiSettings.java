@@ -18,9 +18,12 @@ import org.edgefm.api.spi.PlannerConfig;
  * @param backhaulMbPerMs cloud-to-edge bandwidth used when no link joins the two nodes
  * @param parallelism    requests one resident model serves at once (the allocation's {@code y})
  * @param ga             the genetic algorithm's settings
+ * @param cloudInstances whether decisions also allocate every model at the cloud node (a live cloud agent
+ *                       then runs the models routed to it); off in simulation, where the cloud is implicit
  */
 public record GenAiSettings(String edgeNode, String cloudNode, double delayWeight, double storagePrice,
-        double gpuPrice, double rateSmoothing, double backhaulMbPerMs, int parallelism, GeneticDeployment.Settings ga) {
+        double gpuPrice, double rateSmoothing, double backhaulMbPerMs, int parallelism, GeneticDeployment.Settings ga,
+        boolean cloudInstances) {
 
     /** Configuration keys shared by every paper-2 controller. */
     public static final List<ConfigKey> COMMON_KEYS = List.of(
@@ -31,7 +34,8 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
             new ConfigKey("genai.gpu-price", "0.02", "alpha_g: cost per GPU-memory unit (GB) kept for one slot", true),
             new ConfigKey("genai.rate-smoothing", "0.5", "EWMA weight of the last slot's request count in the forecast for the next slot, in (0, 1]", true),
             new ConfigKey("genai.backhaul-mb-per-ms", "1.25", "cloud-to-edge bandwidth in MB/ms when no link joins the cloud and edge nodes (1.25 = 10 Gbit/s)", true),
-            new ConfigKey("genai.parallelism", "16", "requests one resident model serves at once (continuous batching); paper 2 does not model queueing", true));
+            new ConfigKey("genai.parallelism", "16", "requests one resident model serves at once (continuous batching); paper 2 does not model queueing", true),
+            new ConfigKey("genai.cloud-instances", "false", "also allocate every model at the cloud node, so a live cloud agent in a trial runs what is routed to it (the cloud keeps the whole library)", true));
 
     /** Configuration keys of the genetic algorithm. */
     public static final List<ConfigKey> GA_KEYS = List.of(
@@ -70,7 +74,7 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
             throw new ConfigException("genai-ga." + e.getMessage());
         }
         return new GenAiSettings(c.getString("genai.edge-node", "").trim(), c.getString("genai.cloud-node", "").trim(),
-                wd, as, ag, sm, bh, par, ga);
+                wd, as, ag, sm, bh, par, ga, c.getBoolean("genai.cloud-instances", false));
     }
 
     private static double nonNegative(PlannerConfig c, String key, double def) {
