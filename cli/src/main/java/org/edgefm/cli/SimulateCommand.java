@@ -83,8 +83,23 @@ final class SimulateCommand implements Callable<Integer> {
             return runs.stream().mapToDouble(r -> r.stats().onTimeRate()).toArray();
         }
 
+        /** Per seed: seed paper 2's total cost when the scenario has switchable models, else C^cr + C^lt. */
         double[] cost() {
-            return runs.stream().mapToDouble(r -> r.stats().totalCost()).toArray();
+            return runs.stream().mapToDouble(r -> r.stats().genai() != null ? r.stats().genai().cost()
+                    : r.stats().totalCost()).toArray();
+        }
+
+        /** Per seed: the mean end-to-end delay of completed tasks (seed paper 3's metric). */
+        double[] delay() {
+            return runs.stream().mapToDouble(r -> r.stats().meanLatencyMs()).toArray();
+        }
+
+        boolean genai() {
+            return !runs.isEmpty() && runs.get(0).stats().genai() != null;
+        }
+
+        boolean partition() {
+            return !runs.isEmpty() && runs.get(0).stats().partition() != null;
         }
 
         double meanQuantile(double q) {
@@ -258,6 +273,7 @@ final class SimulateCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%%n", "(LP bound)", 100 * b[0], 100 * b[1]);
             }
         }
+        printPaperTables(out, cells);
         out.println();
         out.println("on-time: share of tasks finished within their deadline (mean over seeds); cost: C^cr + C^lt"
                 + " (eqs. 6-7); p50/p95: mean over seeds of each run's end-to-end latency quantiles;"
@@ -286,6 +302,55 @@ final class SimulateCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The seed papers' own metrics (paper 2: cost and its parts; paper 3: delay and energy budget). */
+    private static void printPaperTables(PrintWriter out, List<Cell> cells) {
+        if (cells.stream().anyMatch(Cell::genai)) {
+            out.println();
+            out.printf(Locale.ROOT, "%-22s %6s %22s %12s %12s %10s %10s %9s %9s%n", "PLANNER (paper 2)", "LOAD",
+                    "COST (95% CI)", "DELAY COST", "RESOURCE", "CLOUD REQ", "SWITCHES", "DELAY S", "E>BUDGET");
+            for (Cell c : cells) {
+                if (!c.genai()) {
+                    continue;
+                }
+                double[] cost = meanCi95(c.cost());
+                out.printf(Locale.ROOT, "%-22s %6s %12.1f ± %7.1f %12.1f %12.1f %10.0f %10.1f %9.2f %9.1f%n", c.planner(),
+                        fmt(c.load()), cost[0], cost[1], genaiMean(c, g -> g.delayCost()), genaiMean(c, g -> g.resourceCost()),
+                        genaiMean(c, g -> g.cloudRequests()), genaiMean(c, g -> g.switches()),
+                        genaiMean(c, g -> g.meanDelayMs()) / 1000, genaiMean(c, g -> g.slotsOverEnergyBudget()));
+            }
+            out.println("paper 2 (sim.genai.*): cost = w_d x sum of request delays + storage and GPU-memory cost of resident"
+                    + " models + cloud price x cloud requests; delay s: mean request delay; switches and E>budget"
+                    + " (slots whose edge energy exceeded power x slot): means over seeds.");
+        }
+        if (cells.stream().anyMatch(Cell::partition)) {
+            out.println();
+            out.printf(Locale.ROOT, "%-22s %6s %22s %12s %14s %12s%n", "PLANNER (paper 3)", "LOAD", "DELAY MS (95% CI)",
+                    "BUDGET W", "WORST AVG W", "SATISFIED");
+            for (Cell c : cells) {
+                if (!c.partition()) {
+                    continue;
+                }
+                double[] d = meanCi95(c.delay());
+                long ok = c.runs().stream().filter(r -> r.stats().partition().satisfied()).count();
+                out.printf(Locale.ROOT, "%-22s %6s %12.2f ± %7.2f %12.3f %14.3f %9d/%d%n", c.planner(), fmt(c.load()), d[0],
+                        d[1], partitionMean(c, p -> p.budgetW()), partitionMean(c, p -> p.timeAverageW()), ok,
+                        c.runs().size());
+            }
+            out.println("paper 3 (sim.partition = serial): delay: mean end-to-end delay of completed tasks; worst avg:"
+                    + " time-average power of the user furthest over its budget (mean over seeds); satisfied: seeds in"
+                    + " which every user stayed within budget x (1 + sim.partition.energy-tolerance).");
+        }
+    }
+
+    private static double genaiMean(Cell c, java.util.function.ToDoubleFunction<org.edgefm.host.sim.SimStats.GenAi> f) {
+        return c.runs().stream().mapToDouble(r -> f.applyAsDouble(r.stats().genai())).average().orElse(Double.NaN);
+    }
+
+    private static double partitionMean(Cell c,
+            java.util.function.ToDoubleFunction<org.edgefm.host.sim.SimStats.Partition> f) {
+        return c.runs().stream().mapToDouble(r -> f.applyAsDouble(r.stats().partition())).average().orElse(Double.NaN);
+    }
+
     static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
@@ -304,10 +369,38 @@ final class SimulateCommand implements Callable<Integer> {
             ObjectNode o = r.putObject("onTimeRate");
             o.put("mean", ot[0]);
             o.put("ci95", ot[1]);
-            r.putObject("cost").put("mean", Arrays.stream(c.cost()).average().orElse(Double.NaN));
+            ObjectNode cost = r.putObject("cost");
+            double[] costCi = meanCi95(c.cost());
+            cost.put("mean", costCi[0]);
             ObjectNode l = r.putObject("latencyMs");
             l.put("p50", c.meanQuantile(0.5));
             l.put("p95", c.meanQuantile(0.95));
+            double[] delay = meanCi95(c.delay());
+            ObjectNode d = r.putObject("delayMs");
+            d.put("mean", delay[0]);
+            d.put("ci95", delay[1]);
+            if (c.genai()) {
+                cost.put("ci95", costCi[1]);
+                cost.put("model", "paper2");
+                cost.put("delayCost", genaiMean(c, g -> g.delayCost()));
+                cost.put("resourceCost", genaiMean(c, g -> g.resourceCost()));
+                cost.put("cloudCost", genaiMean(c, g -> g.cloudCost()));
+                ObjectNode g = r.putObject("genai");
+                g.put("cloudRequests", genaiMean(c, x -> x.cloudRequests()));
+                g.put("switches", genaiMean(c, x -> x.switches()));
+                g.put("meanSwitchMs", genaiMean(c, x -> x.meanSwitchMs()));
+                g.put("energyJ", genaiMean(c, x -> x.energyJ()));
+                g.put("slotsOverEnergyBudget", genaiMean(c, x -> x.slotsOverEnergyBudget()));
+            }
+            if (c.partition()) {
+                ObjectNode e = r.putObject("energy");
+                e.put("budget", partitionMean(c, p -> p.budgetW()));
+                e.put("timeAverage", partitionMean(c, p -> p.timeAverageW()));
+                e.put("worstRatio", c.runs().stream().mapToDouble(x -> x.stats().partition().ratio()).max().orElse(Double.NaN));
+                long ok = c.runs().stream().filter(x -> x.stats().partition().satisfied()).count();
+                e.put("satisfied", ok == c.runs().size());
+                e.put("satisfiedSeeds", ok);
+            }
         }
         Path parent = json.toAbsolutePath().getParent();
         if (parent != null) {

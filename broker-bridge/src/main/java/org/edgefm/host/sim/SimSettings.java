@@ -206,7 +206,21 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
         }
     }
 
-    private static boolean bool(Map<String, ?> m, String key, boolean def) {
+    /** A number {@code >= 0} under {@code key}, or {@code def}; for the sub-models' keys. */
+    static double nonNegative(Map<String, ?> m, String key, double def) {
+        double v = number(m, key, def);
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new ConfigException(key + ": " + v + " (expected: >= 0)");
+        }
+        return v;
+    }
+
+    /** One of {@code allowed} under {@code key}, or {@code def}; for the sub-models' keys. */
+    static String oneOf(Map<String, ?> m, String key, String def, String... allowed) {
+        return text(m, key, def, allowed);
+    }
+
+    static boolean bool(Map<String, ?> m, String key, boolean def) {
         Object v = m.get(key);
         if (v == null) {
             return def;

@@ -23,10 +23,52 @@ public final class SimStats {
     double coreCost;
     double lightCost;
     double latencySum;
+    GenAi genai;
+    Partition partition;
     private double[] latencies = new double[4096];
     private int latencyCount;
 
     SimStats() {
+    }
+
+    /**
+     * Seed paper 2's measures (the GenAI sub-model, {@code sim.genai.*}; papers.md 3.3 [I]).
+     *
+     * @param cost                  paper 2's total cost: delay cost + resource cost + cloud cost
+     * @param delayCost             {@code w_d} × the sum of completed requests' end-to-end delays (ms)
+     * @param resourceCost          {@code Σ_slots Σ_resident (α_s s_i + α_g g_i)}
+     * @param cloudCost             the cloud's per-request price × requests it served
+     * @param meanDelayMs           mean end-to-end delay of completed requests
+     * @param cloudRequests         requests served by a cloud node
+     * @param switches              models switched in at edge nodes
+     * @param meanSwitchMs          mean transfer + preload time of a switch
+     * @param energyJ               edge energy: residency and preloads
+     * @param slotsOverEnergyBudget (node, slot) pairs whose energy exceeded the node's power × slot
+     */
+    public record GenAi(double cost, double delayCost, double resourceCost, double cloudCost, double meanDelayMs,
+            long cloudRequests, long switches, double meanSwitchMs, double energyJ, long slotsOverEnergyBudget) {
+    }
+
+    /**
+     * Seed paper 3's energy-budget measures (the partition sub-model, {@code sim.partition};
+     * papers.md 4.2 [I]) for the user whose time-average power is highest relative to its budget.
+     *
+     * @param budgetW      that user's budget {@code Ē} in W
+     * @param timeAverageW its time-average power over the run in W
+     * @param ratio        time average over budget
+     * @param satisfied    ratio ≤ 1 + {@code sim.partition.energy-tolerance}
+     */
+    public record Partition(double budgetW, double timeAverageW, double ratio, boolean satisfied) {
+    }
+
+    /** Paper 2's measures, or null when the scenario has no switchable models. */
+    public GenAi genai() {
+        return genai;
+    }
+
+    /** Paper 3's energy measures, or null when {@code sim.partition} is off. */
+    public Partition partition() {
+        return partition;
     }
 
     void addLatency(double ms) {

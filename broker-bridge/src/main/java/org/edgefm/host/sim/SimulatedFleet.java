@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.ChannelModel;
+import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.RateModel;
@@ -25,6 +26,7 @@ import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LinkEstimate;
 import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.api.spi.UserAllocation;
 import org.edgefm.api.spi.UserObservation;
 import org.edgefm.api.spi.WeightedTarget;
 import org.edgefm.api.wire.DesiredService;
@@ -59,6 +61,10 @@ import org.slf4j.LoggerFactory;
  *       (tasks at or sent to an offline node are lost).</li>
  *   <li>Run-time routing by the routing tables of the directives (the table of the node that
  *       hands the data on), and the cost {@code C^cr + C^lt} of eqs. (6)–(7) charged per slot.</li>
+ *   <li>Seed paper 2's model switching ({@link GenAiSubModel}, when services have switching
+ *       profiles) and seed paper 3's partitioned serial queues ({@link PartitionSubModel},
+ *       {@code sim.partition = serial}); {@code sim.channel-coherence = slot} draws each user's
+ *       channel once per slot (block fading) instead of per task.</li>
  * </ul>
  *
  * <p>The event loop allocates nothing per event: events live in a primitive heap, tasks in
@@ -73,6 +79,8 @@ public final class SimulatedFleet implements Fleet {
     private static final int EV_DONE = 3;
     private static final int EV_FAIL = 4;
     private static final int EV_RECOVER = 5;
+    private static final int EV_READY = 6;
+    private static final int EV_PART = 7;
 
     private static final byte FREE = 0;
     private static final byte LIVE = 1;
@@ -178,6 +186,14 @@ public final class SimulatedFleet implements Fleet {
     private int taskHigh;
     private long taskSeq;
 
+    // Sub-models of seed papers 2 and 3 (null when inactive) and per-slot channels.
+    private final GenAiSubModel genai;
+    private final PartitionSubModel partition;
+    private final boolean slotChannels;
+    private final int[][] chainStages;
+    private final int[][] chainServices;
+    private final boolean[] streamPartitioned;
+
     private final List<TaskCompletion> completions = new ArrayList<>();
     private long intervalSubmitted;
     private double lastSnapshotMs;
@@ -193,7 +209,20 @@ public final class SimulatedFleet implements Fleet {
      */
     public SimulatedFleet(Scenario scenario, long seed, double load) {
         this(scenario.model().withLoad(load), scenario.run().slotMs(), scenario.failures(), seed,
-                SimSettings.from(scenario.planner()));
+                SimSettings.from(scenario.planner()), scenario.planner());
+    }
+
+    /**
+     * A simulated fleet without the seed papers' sub-model keys (their defaults apply).
+     *
+     * @param model    nodes, links, services, task types, users and workload (already load-scaled)
+     * @param slotMs   slot length Δt: the period at which eqs. (6)–(7) charge costs
+     * @param failures the failure schedule
+     * @param seed     the random seed
+     * @param settings the modelling settings
+     */
+    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings) {
+        this(model, slotMs, failures, seed, settings, Map.of());
     }
 
     /**
@@ -204,8 +233,13 @@ public final class SimulatedFleet implements Fleet {
      * @param failures the failure schedule
      * @param seed     the random seed
      * @param settings the modelling settings
+     * @param subModelKeys the scenario's planner section: the {@code sim.genai.*},
+     *                 {@code sim.partition*} and {@code sim.channel-coherence} keys of the seed papers'
+     *                 sub-models (docs/simulator.md)
      */
-    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings) {
+    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
+            Map<String, ?> subModelKeys) {
+        Objects.requireNonNull(subModelKeys, "subModelKeys is null");
         this.model = Objects.requireNonNull(model, "model is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         Objects.requireNonNull(failures, "failures is null");
@@ -252,6 +286,7 @@ public final class SimulatedFleet implements Fleet {
             rates[s] = spec.rate();
         }
 
+        genai = GenAiSubModel.create(subModelKeys, nodeSpecs, services, slotMs);
         int stations = nodeCount * serviceCount;
         computeFactor = ComputeRates.factors(model, settings.compute());
         instances = new int[stations];
@@ -318,6 +353,17 @@ public final class SimulatedFleet implements Fleet {
             throw new IllegalArgumentException("a task type has " + max + " stages (expected: at most 255)");
         }
         maxStages = max;
+        chainStages = new int[typeCount][];
+        chainServices = new int[typeCount][];
+        for (int t = 0; t < typeCount; t++) {
+            chainStages[t] = chainOrder(t);
+            if (chainStages[t] != null) {
+                chainServices[t] = new int[chainStages[t].length];
+                for (int k = 0; k < chainStages[t].length; k++) {
+                    chainServices[t][k] = stageService[t][chainStages[t][k]];
+                }
+            }
+        }
         tStageNode = new int[taskCapacity * maxStages];
         tPending = new int[taskCapacity * maxStages];
         if (settings.stageTimings()) {
@@ -363,8 +409,31 @@ public final class SimulatedFleet implements Fleet {
         routeRandom = master.split();
         channelRandom = master.split();
 
+        // assumption (sim.channel-coherence): paper 1 draws a channel per task; LyMDO-style block
+        // fading (papers.md 4.2) keeps one draw per user for a whole slot.
+        slotChannels = SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot");
+        if (slotChannels) {
+            drawSlotChannels();
+        }
+        boolean serial = SimSettings.oneOf(subModelKeys, "sim.partition", "off", "off", "serial").equals("serial");
+        streamPartitioned = new boolean[streamCount];
+        if (serial) {
+            double[] devicePower = new double[users.size()];
+            for (int u = 0; u < users.size(); u++) {
+                devicePower[u] = nodeSpecs[userNode[u]].capacity().get(Resource.POWER);
+            }
+            partition = new PartitionSubModel(subModelKeys, userIds, userBandwidth, devicePower, nodeCount,
+                    new PartitionHost());
+            for (int i = 0; i < streamCount; i++) {
+                streamPartitioned[i] = chainStages[streamType[i]] != null
+                        && nodeSpecs[streamOrigin[i]].kind() == NodeKind.DEVICE;
+            }
+        } else {
+            partition = null;
+        }
+
         for (int i = 0; i < streamCount; i++) {
-            events.push(arrivals[i].nextGapMs(streamRandom[i]), pack(EV_ARRIVAL, 0, 0, i));
+            events.push(arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
         }
         for (FailureEvent f : failures) {
             Integer n = nodeIndex.get(f.node());
@@ -436,6 +505,14 @@ public final class SimulatedFleet implements Fleet {
         now = timeMs;
     }
 
+    /** The seed-paper-3 shares of the decision in force (the simulated radio and CPUs follow them at once). */
+    public void applyUserAllocations(List<UserAllocation> allocations) {
+        Objects.requireNonNull(allocations, "allocations is null");
+        if (partition != null) {
+            partition.setAllocations(allocations);
+        }
+    }
+
     private void dispatch(long p) {
         int type = (int) (p >>> 60);
         int stage = (int) ((p >>> 52) & 0xFF);
@@ -447,6 +524,12 @@ public final class SimulatedFleet implements Fleet {
             case EV_DONE -> onDone(idx, stage, inc);
             case EV_FAIL -> onFail(idx);
             case EV_RECOVER -> onRecover(idx);
+            case EV_READY -> drain(idx);
+            case EV_PART -> {
+                tOutstanding[idx]--;
+                partition.onEvent(idx, stage);
+                release(idx);
+            }
             default -> throw new AssertionError("event type " + type);
         }
     }
@@ -458,7 +541,7 @@ public final class SimulatedFleet implements Fleet {
     // ------------------------------------------------------------------ events
 
     private void onArrival(int stream) {
-        events.push(now + arrivals[stream].nextGapMs(streamRandom[stream]), pack(EV_ARRIVAL, 0, 0, stream));
+        events.push(now + arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
         intervalStreamArrivals[stream]++;
         intervalSubmitted++;
         stats.submitted++;
@@ -471,8 +554,12 @@ public final class SimulatedFleet implements Fleet {
             return;
         }
         int u = streamUser[stream];
-        double snr = channels[u].sampleSnr(channelRandom);
-        lastSnr[u] = snr;
+        if (streamPartitioned[stream]) {
+            arrivePartitioned(task, stream, t, origin, u);
+            release(task);
+            return;
+        }
+        double snr = userSnr(u);
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u))
         double uplink = inputMb[t] / (userBandwidth[u] * (Math.log1p(snr) / Math.log(2)));
         int base = task * maxStages;
@@ -507,7 +594,7 @@ public final class SimulatedFleet implements Fleet {
         }
         int st = node * serviceCount + stageService[tType[task]][stage];
         intervalArrivals[st]++;
-        if (busy[st] < servers[st] && queueSize[st] == 0) {
+        if (busy[st] < servers[st] && queueSize[st] == 0 && ready(st)) {
             start(task, stage, st);
         } else {
             enqueue(st, task, stage);
@@ -616,6 +703,9 @@ public final class SimulatedFleet implements Fleet {
             rateSamples[st][rateSampleCount[st]++] = rate;
         }
         int node = st / serviceCount;
+        if (genai != null) {
+            genai.onServed(node, s);
+        }
         if (tStart != null) {
             tStart[task * maxStages + stage] = now;
         }
@@ -624,7 +714,7 @@ public final class SimulatedFleet implements Fleet {
     }
 
     private void drain(int st) {
-        while (busy[st] < servers[st] && queueSize[st] > 0) {
+        while (busy[st] < servers[st] && queueSize[st] > 0 && ready(st)) {
             long e = dequeue(st);
             int task = (int) (e >>> 8);
             int stage = (int) (e & 0xFF);
@@ -665,10 +755,152 @@ public final class SimulatedFleet implements Fleet {
     private void updateStation(int st) {
         int s = st % serviceCount;
         int y = core[s] ? 1 : Math.max(1, parallelism[st]);
-        servers[st] = instances[st] * y;
+        servers[st] = genai == null ? instances[st] * y : genai.servers(st / serviceCount, s, instances[st] * y);
         // assumption (sim.parallelismExponent): per-task rate f · compute factor · y^(−α)
         rateFactor[st] = computeFactor[st] * (core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
         meanProcMs[st] = workload[s] / (rates[s].mean() * rateFactor[st]);
+    }
+
+    // ------------------------------------------------------------------ seed papers 2 and 3
+
+    /** False while the station's model is being transferred or preloaded (paper 2). */
+    private boolean ready(int st) {
+        return genai == null || genai.ready(st, now);
+    }
+
+    /** A model's instances at an edge node change from {@code before} to {@code after} (paper 2). */
+    private void switchModel(int node, int s, int before, int after) {
+        if (before == 0 && after > 0) {
+            int cloud = genai.cloudSource();
+            double transfer = cloud < 0 ? 0 : network.delay(cloud, node, services[s].switching().transferMb());
+            double readyAt = genai.switchIn(node, s, now, transfer == Double.POSITIVE_INFINITY ? 0 : transfer);
+            events.push(readyAt, pack(EV_READY, 0, 0, node * serviceCount + s));
+        } else if (before > 0 && after == 0) {
+            genai.evict(node, s);
+        }
+    }
+
+    /** Requests queued for a model the node no longer runs go where the node's new routes say (paper 2). */
+    private void forwardEvicted(int node) {
+        for (int s = 0; s < serviceCount; s++) {
+            int st = node * serviceCount + s;
+            if (servers[st] > 0 || queueSize[st] == 0 || !genai.isModel(s)) {
+                continue;
+            }
+            while (queueSize[st] > 0) {
+                long e = dequeue(st);
+                int task = (int) (e >>> 8);
+                int stage = (int) (e & 0xFF);
+                tOutstanding[task]--;
+                if (tState[task] != LIVE) {
+                    release(task);
+                    continue;
+                }
+                int t = tType[task];
+                int target = choose(t, stage, node, streamOrigin[tStream[task]], inputMb[t]);
+                if (target < 0) {
+                    kill(task, target == NO_PATH ? "no path" : "unrouted");
+                    release(task);
+                    continue;
+                }
+                int k = task * maxStages + stage;
+                tStageNode[k] = target;
+                tPending[k] = 1;
+                tOutstanding[task]++;
+                events.push(now + network.delay(node, target, inputMb[t]), pack(EV_INPUT, stage, 0, task));
+            }
+        }
+    }
+
+    /** The SNR of user {@code u} for a transmission starting now: the slot's draw or a fresh one. */
+    private double userSnr(int u) {
+        if (slotChannels) {
+            return lastSnr[u];
+        }
+        double snr = channels[u].sampleSnr(channelRandom);
+        lastSnr[u] = snr;
+        return snr;
+    }
+
+    private void drawSlotChannels() {
+        for (int u = 0; u < channels.length; u++) {
+            lastSnr[u] = channels[u].sampleSnr(channelRandom);
+        }
+    }
+
+    /** The stages of a chain-shaped task type from its leaf to its sink, or null for another shape. */
+    private int[] chainOrder(int t) {
+        if (leaves[t].length != 1) {
+            return null;
+        }
+        int[] order = new int[stageIds[t].length];
+        int k = leaves[t][0];
+        int n = 0;
+        while (k >= 0) {
+            if (stageParents[t][k] > 1 || n == order.length) {
+                return null;
+            }
+            order[n++] = k;
+            k = stageNext[t][k];
+        }
+        return n == order.length ? order : null;
+    }
+
+    /** Paper 3: the task's cut from its origin's routes, then the serial queues of the sub-model. */
+    private void arrivePartitioned(int task, int stream, int t, int origin, int u) {
+        int[] stages = chainStages[t];
+        int cut = 0;
+        int edgeNode = origin;
+        while (cut < stages.length) {
+            double mb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
+            int target = choose(t, stages[cut], origin, origin, mb);
+            if (target < 0) {
+                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                return;
+            }
+            if (target != origin) {
+                edgeNode = target;
+                break;
+            }
+            cut++;
+        }
+        double upMb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
+        partition.arrive(task, u, origin, edgeNode, chainServices[t], cut, upMb);
+    }
+
+    /** The fleet as the partition sub-model sees it. */
+    private final class PartitionHost implements PartitionSubModel.Host {
+        @Override
+        public void push(double afterMs, int phase, int task) {
+            tOutstanding[task]++;
+            events.push(now + afterMs, pack(EV_PART, phase, 0, task));
+        }
+
+        @Override
+        public double processingMs(int s, int node) {
+            double rate = core[s] ? rates[s].mean() : rates[s].sample(serviceRandom);
+            return workload[s] / (rate * speed[node]);
+        }
+
+        @Override
+        public double networkDelay(int from, int to, double mb) {
+            return network.delay(from, to, mb);
+        }
+
+        @Override
+        public double nowMs() {
+            return now;
+        }
+
+        @Override
+        public double snr(int u) {
+            return userSnr(u);
+        }
+
+        @Override
+        public void finish(int task) {
+            SimulatedFleet.this.finish(task);
+        }
     }
 
     // ------------------------------------------------------------------ routing
@@ -971,6 +1203,9 @@ public final class SimulatedFleet implements Fleet {
         appliedVersion[node] = directive.version();
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
+            if (genai != null && genai.switchable(node, s)) {
+                switchModel(node, s, instances[st], inst[s]);
+            }
             instances[st] = inst[s];
             parallelism[st] = par[s];
             updateStation(st);
@@ -982,6 +1217,9 @@ public final class SimulatedFleet implements Fleet {
             for (int s = 0; s < serviceCount; s++) {
                 drain(node * serviceCount + s);
             }
+        }
+        if (genai != null) {
+            forwardEvicted(node);
         }
     }
 
@@ -1005,6 +1243,15 @@ public final class SimulatedFleet implements Fleet {
 
     /** Charges the slot that just ended with the instances in force (paper 1, eqs. 6 and 7). */
     private void chargeSlot() {
+        if (genai != null) {
+            genai.chargeSlot(instances, online);
+        }
+        if (partition != null) {
+            partition.chargeSlot(now);
+        }
+        if (slotChannels) {
+            drawSlotChannels();
+        }
         long slot = chargedSlots++;
         for (int node = 0; node < nodeCount; node++) {
             for (int s = 0; s < serviceCount; s++) {
@@ -1088,6 +1335,12 @@ public final class SimulatedFleet implements Fleet {
         }
         stats.pending = pending;
         stats.pendingOverdue = overdue;
+        if (genai != null) {
+            stats.genai = genai.stats(stats.latencySum, stats.completed);
+        }
+        if (partition != null) {
+            stats.partition = partition.stats(slotMs);
+        }
         return stats;
     }
 

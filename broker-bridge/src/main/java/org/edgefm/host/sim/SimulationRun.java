@@ -52,6 +52,7 @@ public final class SimulationRun {
         double slotMs = scenario.run().slotMs();
         int slots = scenario.run().slots();
         int[] failures = new int[1];
+        SimulatedFleet[] fleetRef = new SimulatedFleet[1];
         double[] plannerMs = new double[1];
         ControlLoop.Listener listener = new ControlLoop.Listener() {
             @Override
@@ -62,6 +63,9 @@ public final class SimulationRun {
             @Override
             public void onDecision(long slot, org.edgefm.api.spi.LightDecision decision, double elapsedMs) {
                 plannerMs[0] += elapsedMs;
+                // Per-user shares (seed paper 3) are not part of a directive; the simulated radio
+                // and CPUs follow the decision in force.
+                fleetRef[0].applyUserAllocations(decision.users());
             }
 
             @Override
@@ -75,6 +79,7 @@ public final class SimulationRun {
         try (SimulatedFleet fleet = new SimulatedFleet(scenario, seed, load);
                 ControlLoop loop = new ControlLoop(fleet, fleet.model(), planner,
                         config == null ? scenario.plannerConfig() : config, settings, listener)) {
+            fleetRef[0] = fleet;
             loop.start();
             for (int k = 0; k < slots; k++) {
                 loop.step();

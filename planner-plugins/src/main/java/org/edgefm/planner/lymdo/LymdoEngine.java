@@ -1,7 +1,9 @@
 package org.edgefm.planner.lymdo;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One LyMDO loop without any SPI types (papers.md 4.2, 5.3 items 2-5): per slot it writes the
@@ -13,6 +15,8 @@ public final class LymdoEngine {
     private final PartitionSelector selector;
     private final ConvexAllocator allocator = new ConvexAllocator();
     private final EnergyQueues queues = new EnergyQueues();
+    private final Map<String, Double> localBacklog = new HashMap<>();
+    private final Map<String, Double> uplinkBacklog = new HashMap<>();
 
     /** An engine choosing cuts with {@code selector}. */
     public LymdoEngine(PartitionSelector selector) {
@@ -29,20 +33,52 @@ public final class LymdoEngine {
     }
 
     /**
-     * Charges the slot that just ended: the energy of {@code decision} under what actually happened
-     * ({@code actual}: the realised arrival rates and SNRs) is added to each UE's virtual queue.
+     * Charges the slot that just ended: the energy spent in it under {@code decision}
+     * ({@code actual}: the realised arrival rates and SNRs) is added to each UE's virtual queue. The
+     * energy is that of the work served in the slot, backlog included: the engine tracks each UE's
+     * local-compute and uplink backlogs (papers.md 4.2's slotted queue update, in work units) so
+     * that a burst that spills into later slots is charged when, and at the shares with which, it
+     * is served.
      *
      * @return the realised allocation (delays and energies under {@code actual})
      */
     public Allocation account(SlotProblem actual, Allocation decision) {
         Allocation real = ConvexAllocator.evaluate(actual, decision.cuts(), decision.localShare(), decision.txShare(),
                 decision.bandwidth(), decision.edgeShare(), decision.infeasibility());
+        double[] spent = servedEnergyJ(actual, decision);
         for (int i = 0; i < actual.size(); i++) {
             SlotProblem.Ue u = actual.ues().get(i);
-            double e = real.energyJ()[i];
+            double e = spent[i];
             queues.update(u.id(), Double.isFinite(e) ? e : 0, u.energyBudgetJ());
         }
         return real;
+    }
+
+    /**
+     * The energy per UE of the work served in one slot: local busy time
+     * {@code min(Δt, (W^L + n c^L(l)) / φ)} at {@code P^L φ³} and airtime
+     * {@code min(Δt, (W^T + n d(l)) / (βR))} at {@code P^T ψ}, where {@code W^L} (ms of work at full
+     * frequency) and {@code W^T} (MB) are the backlogs left by earlier slots; updates the backlogs.
+     */
+    private double[] servedEnergyJ(SlotProblem p, Allocation a) {
+        double[] out = new double[p.size()];
+        double dt = p.slotMs();
+        for (int i = 0; i < p.size(); i++) {
+            SlotProblem.Ue u = p.ues().get(i);
+            int l = a.cuts()[i];
+            double tasks = u.ratePerMs() * dt;
+            double phi = a.localShare()[i];
+            double psi = a.txShare()[i];
+            double work = localBacklog.getOrDefault(u.id(), 0.0) + tasks * u.profile().local(l);
+            double busy = phi > 0 ? Math.min(dt, work / phi) : 0;
+            localBacklog.put(u.id(), Math.max(0, work - phi * dt));
+            double r = a.bandwidth()[i] * ConvexAllocator.rate(p, u, psi);
+            double mb = uplinkBacklog.getOrDefault(u.id(), 0.0) + tasks * u.profile().uplink(l);
+            double air = r > 0 ? Math.min(dt, mb / r) : 0;
+            uplinkBacklog.put(u.id(), Math.max(0, mb - r * dt));
+            out[i] = (busy * u.localPowerW() * phi * phi * phi + air * u.txPowerW() * psi) / 1000.0;
+        }
+        return out;
     }
 
     /** The virtual queues. */
