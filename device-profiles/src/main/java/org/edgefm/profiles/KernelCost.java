@@ -96,8 +96,8 @@ public record KernelCost(String kind, double flops, double bytesMoved, long weig
                 int in = dim(spec, "in", null);
                 int out = dim(spec, "out", null);
                 int t = dim(spec, "tokens", 1);
+                a.gemm(1, t, in);                        // mean pooling over the tokens, (1/T)·1ᵀX
                 a.gemm(1, in, out);
-                a.flops += (double) t * in;              // mean pooling over the tokens
                 return new KernelCost(spec.kind(), a.flops, a.bytes, (long) in * out * BYTES_PER_ELEMENT,
                         new int[] {t, in}, new int[] {1, out}, List.copyOf(a.gemms));
             }

@@ -35,6 +35,10 @@ class KernelCostTest {
         assertThat(p.flops()).isEqualTo(2.0 * 576 * 588 * 1024);
         KernelCost h = KernelCost.of(new KernelSpec("head", Map.of("in", 1024, "out", 256), null));
         assertThat(h.outputShape()).containsExactly(1, 256);
+        // the mean pooling is a product too, (1/T)·1ᵀX, as the agent's kernel runs it
+        KernelCost pooled = KernelCost.of(new KernelSpec("head", Map.of("in", 1024, "out", 256, "tokens", 197), null));
+        assertThat(pooled.gemms()).extracting(g -> g[0] + "x" + g[1] + "x" + g[2]).containsExactly("1x197x1024", "1x1024x256");
+        assertThat(pooled.flops()).isEqualTo(2.0 * 197 * 1024 + 2.0 * 1024 * 256);
     }
 
     @Test
