@@ -879,7 +879,7 @@ public final class SimulatedFleet implements Fleet {
         @Override
         public double processingMs(int s, int node) {
             double rate = core[s] ? rates[s].mean() : rates[s].sample(serviceRandom);
-            return workload[s] / (rate * speed[node]);
+            return workload[s] / (rate * computeFactor[node * serviceCount + s]);
         }
 
         @Override
