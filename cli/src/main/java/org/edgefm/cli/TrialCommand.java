@@ -89,7 +89,7 @@ final class TrialCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--impair", paramLabel = "PROFILE", defaultValue = "none", description = "Impair the agents' data"
-            + " plane, e.g. delay=40ms,loss=1%,rate=20mbit (in-process shaper in each agent; default: ${DEFAULT-VALUE}).")
+            + " plane, e.g. delay=40ms,loss=1%%,rate=20mbit (in-process shaper in each agent; default: ${DEFAULT-VALUE}).")
     String impair;
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",

@@ -42,7 +42,7 @@ class SimulateCommandTest {
         assertThat(root.get("scenario").asText()).isEqualTo("jetson-lab");
         assertThat(root.get("results")).hasSize(4);
         JsonNode r = root.get("results").get(0);
-        assertThat(r.fieldNames()).toIterable().containsExactly("planner", "load", "seeds", "onTimeRate", "cost", "latencyMs");
+        assertThat(r.fieldNames()).toIterable().containsExactly("planner", "load", "seeds", "onTimeRate", "cost", "latencyMs", "delayMs");
         assertThat(r.get("onTimeRate").fieldNames()).toIterable().containsExactly("mean", "ci95");
         assertThat(r.get("onTimeRate").get("mean").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.get("seeds").asInt()).isEqualTo(2);
