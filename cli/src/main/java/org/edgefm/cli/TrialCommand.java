@@ -35,6 +35,7 @@ import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
+import org.edgefm.host.report.ReportWriter;
 import org.edgefm.host.trial.TrialMonitor;
 import org.edgefm.host.trial.TrialSummary;
 import picocli.CommandLine;
@@ -189,6 +190,9 @@ final class TrialCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "edgefm-trial-stop");
+        if (report != null) {
+            ReportWriter.prepare(); // a report written during Ctrl-C cannot load fonts any more
+        }
         Runtime.getRuntime().addShutdownHook(hook);
         PlannerHost host = null;
         TrialMonitor monitor = null;

@@ -170,6 +170,17 @@ public final class ReportWriter {
     }
 
     /**
+     * Draws one small chart and throws it away, so that Java2D's fonts and image pipeline are
+     * loaded now. Call it at start when a report may be written while the JVM shuts down (Ctrl-C):
+     * loading them then registers shutdown hooks, which a JVM that is already shutting down refuses.
+     *
+     * @throws EdgeFmException when charts cannot be drawn here (see {@link #img})
+     */
+    public static void prepare() {
+        img(bars("warm-up", "value", Map.of("a", Map.of("b", 1.0))));
+    }
+
+    /**
      * An {@code img} element holding the chart as a base64 PNG.
      *
      * @throws EdgeFmException naming the chart when it cannot be drawn (for instance without fonts)
