@@ -110,10 +110,7 @@ public final class FluidLpBound {
         }
         List<NodeSpec> nodeList = model.topology().nodes();
         int n = nodeList.size();
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            index.put(nodeList.get(i).id(), i);
-        }
+        Map<String, Integer> index = Network.nodeIndex(nodeList);
         Network net = new Network(n, model.topology().links(), index);
         int ns = model.services().size();
         double[] factor = ComputeRates.factors(model, settings.compute());

@@ -1,9 +1,11 @@
 package org.edgefm.host.sim;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.edgefm.api.model.LinkSpec;
+import org.edgefm.api.model.NodeSpec;
 
 /**
  * Transfer and propagation delays between every pair of nodes (paper 1, eq. 2): sending {@code b}
@@ -18,6 +20,15 @@ final class Network {
     private final int n;
     private final double[] invBw;
     private final double[] prop;
+
+    /** Node id → its position in {@code nodes}, the numbering a {@code Network} is built on. */
+    static Map<String, Integer> nodeIndex(List<NodeSpec> nodes) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i).id(), i);
+        }
+        return index;
+    }
 
     Network(int n, List<LinkSpec> links, Map<String, Integer> index) {
         this.n = n;

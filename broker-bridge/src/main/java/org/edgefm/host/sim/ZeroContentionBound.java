@@ -62,10 +62,7 @@ public final class ZeroContentionBound {
         }
         List<NodeSpec> nodes = model.topology().nodes();
         int n = nodes.size();
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            index.put(nodes.get(i).id(), i);
-        }
+        Map<String, Integer> index = Network.nodeIndex(nodes);
         Network net = new Network(n, model.topology().links(), index);
         double[] factor = ComputeRates.factors(model, compute);
         List<Demand> streams = model.workload();
