@@ -220,6 +220,44 @@ class WireCodecTest {
                 .containsEntry("decoded", new Death(1, "n1", 1, 1, null));
     }
     @Test
+    void appliedAck_startedAndStopped_roundTrip() {
+        Ack a = WireFixtures.appliedAck();
+        byte[] json = codec.encode(a);
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"weights\":\"npy llama2-7b.npy\"",
+                "\"stopped\":[{\"service\":\"gpt-j-6b\"}]");
+        assertThat(codec.decode(WireFixtures.TOPICS.ack(WireFixtures.NODE), json, Ack.class)).isEqualTo(a);
+    }
+
+    @Test
+    void ack_withoutStartedAndStopped_decodesAsOlderAgentsWriteIt_andEmptyListsAreOmitted() throws Exception {
+        ObjectNode t = tree(WireFixtures.appliedAck());
+        t.remove("started");
+        t.remove("stopped");
+        Ack decoded = codec.decode(WireFixtures.TOPICS.ack(WireFixtures.NODE), PLAIN.writeValueAsBytes(t), Ack.class);
+        assertThat(decoded.started()).isEmpty();
+        assertThat(decoded.stopped()).isEmpty();
+        assertThat(new String(codec.encode(decoded), StandardCharsets.UTF_8)).doesNotContain("started", "stopped");
+    }
+
+    @Test
+    void ack_negativePreload_namesThePath() throws Exception {
+        ObjectNode t = tree(WireFixtures.appliedAck());
+        ((ObjectNode) t.get("started").get(0)).put("preloadMs", -1.0);
+        WireFormatException e = refuse(WireFixtures.TOPICS.ack(WireFixtures.NODE), t);
+        assertThat(e.getMessage()).contains("started[0].preloadMs");
+    }
+
+    @Test
+    void telemetry_withoutPreloadMs_decodesAsOlderAgentsWriteIt() throws Exception {
+        ObjectNode t = tree(WireFixtures.telemetry());
+        ((ObjectNode) t.get("services").get(0)).remove("preloadMs");
+        Telemetry decoded = codec.decode(WireFixtures.TOPICS.telemetry(WireFixtures.NODE), PLAIN.writeValueAsBytes(t),
+                Telemetry.class);
+        assertThat(decoded.services().get(0).preloadMs()).isEmpty();
+        assertThat(decoded.services().get(0).rateSamplesMbPerMs()).containsExactly(0.55, 0.61);
+    }
+
+    @Test
     void decode_peerWithoutSamplesAndAge_decodesAsOlderAgentsWriteIt() throws Exception {
         ObjectNode t = tree(WireFixtures.telemetry());
         ObjectNode peer = (ObjectNode) t.get("peers").get(0);

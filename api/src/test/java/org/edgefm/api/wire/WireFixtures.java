@@ -34,7 +34,8 @@ final class WireFixtures {
                 new HostMetrics(0.25, List.of(0.5, 0.0), 4L << 30, 16L << 30, 0, 2L << 30, 10L << 30, 64L << 30,
                         1200.5, 800.25, 48.5, 3600),
                 List.of(new GpuMetrics(0, "Orin (nvgpu)", 0.6, 3L << 30, 16L << 30, 51.0, 9.5)),
-                List.of(new ServiceMetrics("projector", 2, 4, 3, 5, 17, 16, 1.9, 4.2, List.of(0.55, 0.61))),
+                List.of(new ServiceMetrics("projector", 2, 4, 3, 5, 17, 16, 1.9, 4.2, List.of(0.55, 0.61),
+                        List.of(41.5, 38.0))),
                 List.of(new PeerMetrics("edge-l4", 1.2, 0.11, 17L, 250L)));
     }
 
@@ -52,6 +53,14 @@ final class WireFixtures {
 
     static Ack ack() {
         return new Ack(1, NODE, 2, 13, AckOutcome.REJECTED, "service 'x' needs 4 GiB VRAM, node has 2", 1_700_000_002_050L);
+    }
+
+    /** An applied ack that reports what the directive did. */
+    static Ack appliedAck() {
+        return new Ack(1, NODE, 2, 14, AckOutcome.APPLIED, null, 1_700_000_002_060L,
+                List.of(new InstanceStart("llama2-7b", 41.5, InstanceStart.npy("llama2-7b.npy")),
+                        new InstanceStart("whisper-small", 3.25, InstanceStart.GENERATED)),
+                List.of(new InstanceStop("gpt-j-6b")));
     }
 
     static Result result() {
