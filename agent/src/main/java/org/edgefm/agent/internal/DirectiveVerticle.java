@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import java.util.List;
 import java.util.Locale;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.ServiceKind;
@@ -17,6 +18,8 @@ import org.edgefm.api.wire.AckOutcome;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
 import org.edgefm.api.wire.MessageType;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireFormatException;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * stale ack and a log line; a re-delivery of the version in force is acknowledged again), check
  * that it is possible here (kernel kinds and dimensions, core parallelism, memory, peers of
  * routes), load the kernels, commit the directive to MapDB, swap the services in, then
- * acknowledge.
+ * acknowledge with the instances started (each with its measured preload and weights source) and
+ * stopped.
  */
 public final class DirectiveVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DirectiveVerticle.class);
@@ -97,11 +101,12 @@ public final class DirectiveVerticle extends VerticleBase {
                     return plan;
                 }, false))
                 .compose(plan -> {
-                    ctx.runtime().commit(plan);
+                    ServiceRuntime.Changes changes = ctx.runtime().commit(plan);
                     ctx.applied(d);
-                    LOG.info("applied directive v{} (planner epoch {}): services {}", d.version(), d.plannerEpoch(),
-                            ctx.runtime().serviceIds());
-                    return ack(d.plannerEpoch(), d.version(), AckOutcome.APPLIED, null);
+                    LOG.info("applied directive v{} (planner epoch {}): services {}; started {}; stopped {}", d.version(),
+                            d.plannerEpoch(), ctx.runtime().serviceIds(), describe(changes.started()),
+                            changes.stopped().stream().map(InstanceStop::service).toList());
+                    return ack(d.plannerEpoch(), d.version(), AckOutcome.APPLIED, null, changes);
                 }, e -> {
                     String why = e instanceof EdgeFmException ? e.getMessage() : e.toString();
                     LOG.warn("rejected directive v{}: {}", d.version(), why);
@@ -139,8 +144,18 @@ public final class DirectiveVerticle extends VerticleBase {
         return null;
     }
 
+    private static List<String> describe(List<InstanceStart> started) {
+        return started.stream().map(s -> s.preloadMs() == null ? s.service()
+                : String.format(Locale.ROOT, "%s (%.1f ms, %s)", s.service(), s.preloadMs(), s.weights())).toList();
+    }
+
     private Future<Void> ack(long epoch, long version, AckOutcome outcome, String error) {
-        Ack a = new Ack(WireCodec.SCHEMA, ctx.nodeId(), epoch, version, outcome, error, System.currentTimeMillis());
+        return ack(epoch, version, outcome, error, new ServiceRuntime.Changes(List.of(), List.of()));
+    }
+
+    private Future<Void> ack(long epoch, long version, AckOutcome outcome, String error, ServiceRuntime.Changes changes) {
+        Ack a = new Ack(WireCodec.SCHEMA, ctx.nodeId(), epoch, version, outcome, error, System.currentTimeMillis(),
+                changes.started(), changes.stopped());
         return vertx.eventBus().request(Bus.PUBLISH, Buffer.buffer(ctx.codec().encode(a)), new DeliveryOptions()
                         .addHeader("topic", ctx.topics().ack(ctx.nodeId()))
                         .addHeader("qos", String.valueOf(MessageType.ACK.qos().level()))

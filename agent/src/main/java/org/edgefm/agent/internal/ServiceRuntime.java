@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
 import org.edgefm.api.wire.ServiceMetrics;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -27,7 +30,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * with {@code instances x parallelism} threads (a core instance serves one task at a time, a light
  * one up to its parallelism); tasks beyond that wait in a FIFO queue. Applying a desired state is
  * two steps: {@link #prepare} loads the kernels of new or changed services on a worker (nothing
- * changes yet), {@link #commit} swaps them in. Thread-safe.
+ * changes yet), {@link #commit} swaps them in and says which instances it started (with each
+ * kernel's measured preload: reading its {@code .npy} file or generating seeded weights) and which
+ * it stopped. Thread-safe.
  */
 public final class ServiceRuntime {
     /** At most this many rate samples per service per telemetry message. */
@@ -52,10 +57,25 @@ public final class ServiceRuntime {
     public static final class Plan {
         private final DesiredState desired;
         private final Map<String, List<Kernel>> kernels;
+        /** Per service, how many of its kernels (the first ones) are running instances kept. */
+        private final Map<String, Integer> kept;
 
-        private Plan(DesiredState desired, Map<String, List<Kernel>> kernels) {
+        private Plan(DesiredState desired, Map<String, List<Kernel>> kernels, Map<String, Integer> kept) {
             this.desired = desired;
             this.kernels = kernels;
+            this.kept = kept;
+        }
+    }
+
+    /**
+     * What a commit did: instances started (new or changed services, added instances) and stopped
+     * (removed or changed services, removed instances), one entry per instance.
+     */
+    public record Changes(List<InstanceStart> started, List<InstanceStop> stopped) {
+        /** Copies the lists. */
+        public Changes {
+            started = List.copyOf(started);
+            stopped = List.copyOf(stopped);
         }
     }
 
@@ -72,15 +92,20 @@ public final class ServiceRuntime {
         }
         return vertx.executeBlocking(() -> {
             Map<String, List<Kernel>> out = new HashMap<>();
+            Map<String, Integer> kept = new HashMap<>();
             for (DesiredService d : desired.services()) {
                 List<Kernel> have = reuse.getOrDefault(d.service(), List.of());
                 List<Kernel> ks = new ArrayList<>(have.subList(0, Math.min(have.size(), d.instances())));
+                kept.put(d.service(), ks.size());
                 while (ks.size() < d.instances()) {
                     if (d.kernel() == null) {
                         ks.add(null);
                         continue;
                     }
                     try {
+                        if (d.kernel().weights() != null && Files.isReadable(weightsFile(d.kernel()))) {
+                            NpyHeader.checkWhole(weightsFile(d.kernel()), "kernel '" + d.kernel().kind() + "'");
+                        }
                         ks.add(Kernel.load(d.kernel(), modelDir, d.service().hashCode()));
                     } catch (EdgeFmException e) {
                         throw new EdgeFmException("services." + d.service() + ".kernel: " + e.getMessage(), e);
@@ -88,16 +113,36 @@ public final class ServiceRuntime {
                 }
                 out.put(d.service(), ks);
             }
-            return new Plan(desired, out);
+            return new Plan(desired, out, kept);
         }, false);
     }
 
-    /** Swaps a prepared plan in: starts, resizes and stops services; queued tasks of a stopped service fail. */
-    public synchronized void commit(Plan plan) {
+    /** Where a kernel's weights file lies (as {@link Kernel#load} resolves it). */
+    private Path weightsFile(org.edgefm.api.model.KernelSpec k) {
+        return modelDir == null ? Path.of(k.weights()) : modelDir.resolve(k.weights());
+    }
+
+    /**
+     * Swaps a prepared plan in: starts, resizes and stops services; queued tasks of a stopped service
+     * fail. Plans are committed in the order they were prepared, one at a time.
+     *
+     * @return the instances started and stopped
+     */
+    public synchronized Changes commit(Plan plan) {
         Map<String, Hosted> next = new LinkedHashMap<>();
+        List<InstanceStart> started = new ArrayList<>();
+        List<InstanceStop> stopped = new ArrayList<>();
         for (DesiredService d : plan.desired.services()) {
             Hosted old = services.remove(d.service());
-            Hosted h = new Hosted(d, plan.kernels.get(d.service()), generation++);
+            List<Kernel> ks = plan.kernels.get(d.service());
+            int kept = old == null ? 0 : plan.kept.getOrDefault(d.service(), 0);
+            for (Kernel k : ks.subList(kept, ks.size())) {
+                started.add(started(d.service(), k));
+            }
+            for (int i = kept; old != null && i < old.kernels.size(); i++) {
+                stopped.add(new InstanceStop(d.service()));
+            }
+            Hosted h = new Hosted(d, ks, generation++);
             if (old != null) {
                 h.queue.addAll(old.queue);
                 old.queue.clear();
@@ -113,12 +158,30 @@ public final class ServiceRuntime {
             }
             gone.queue.clear();
             gone.retire();
+            for (int i = 0; i < gone.kernels.size(); i++) {
+                stopped.add(new InstanceStop(gone.spec.service()));
+            }
         }
         services.clear();
         services.putAll(next);
         for (Hosted h : services.values()) {
             dispatch(h);
         }
+        return new Changes(started, stopped);
+    }
+
+    /** A started instance as the ack reports it: measured preload and weights source (none without a kernel). */
+    private static InstanceStart started(String service, Kernel k) {
+        if (k == null) {
+            return new InstanceStart(service, null, null);
+        }
+        String weights = k.spec().weights() == null ? InstanceStart.GENERATED : InstanceStart.npy(k.spec().weights());
+        return new InstanceStart(service, roundMs(k.preloadMs()), weights);
+    }
+
+    /** Milliseconds to the microsecond, to keep payloads short. */
+    private static double roundMs(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
     }
 
     /** Runs one stage on a service: queued, then served on its worker pool. */
@@ -150,8 +213,9 @@ public final class ServiceRuntime {
         for (Hosted h : services.values()) {
             List<Double> lat = new ArrayList<>(h.latencies);
             Collections.sort(lat);
+            List<Double> preloads = h.kernels.stream().filter(Objects::nonNull).map(k -> roundMs(k.preloadMs())).toList();
             out.add(new ServiceMetrics(h.spec.service(), h.kernels.size(), h.spec.parallelism(), h.queue.size(), h.inFlight,
-                    h.arrivals, h.completed, percentile(lat, 0.50), percentile(lat, 0.95), List.copyOf(h.rates)));
+                    h.arrivals, h.completed, percentile(lat, 0.50), percentile(lat, 0.95), List.copyOf(h.rates), preloads));
             h.arrivals = 0;
             h.completed = 0;
             h.latencies.clear();

@@ -5,19 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.edgefm.agent.WeightFiles;
 import org.edgefm.api.model.KernelSpec;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
 import org.edgefm.api.wire.ServiceMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServiceRuntimeTest {
     // about 0.6 GFLOP per task: long enough that no more than one task can finish while five are submitted
@@ -82,6 +87,58 @@ class ServiceRuntimeTest {
         assertThat(r.serviceIds()).isEmpty();
         assertThatThrownBy(() -> r.execute("a", List.of()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasMessageContaining("service 'a' is not running here");
+    }
+
+    @Test
+    void commit_reportsInstancesStartedWithTheirPreload_andInstancesStopped(@TempDir Path dir) throws Exception {
+        KernelSpec fromFile = new KernelSpec("head", Map.of("in", 64, "out", 32), "head.npy");
+        WeightFiles.write(fromFile, dir, 3);
+        ServiceRuntime r = new ServiceRuntime(vertx, dir);
+        ServiceRuntime.Changes first = apply(r, new DesiredService("npy", ServiceKind.LIGHT, 2, 1, null, 1, fromFile),
+                new DesiredService("gen", ServiceKind.LIGHT, 1, 1, null, 1, ENCODER),
+                new DesiredService("plain", ServiceKind.LIGHT, 1, 1, null, 1, null));
+        assertThat(first.stopped()).isEmpty();
+        assertThat(first.started()).extracting(InstanceStart::service).containsExactly("npy", "npy", "gen", "plain");
+        assertThat(first.started().get(0).weights()).isEqualTo("npy head.npy");
+        assertThat(first.started().get(0).preloadMs()).isPositive();
+        assertThat(first.started().get(2).weights()).isEqualTo("generated");
+        assertThat(first.started().get(3).preloadMs()).isNull();
+        assertThat(metrics(r, "npy").preloadMs()).hasSize(2).allSatisfy(ms -> assertThat(ms).isPositive());
+        assertThat(metrics(r, "plain").preloadMs()).isEmpty();
+
+        // one npy instance fewer, gen unchanged, plain gone, a new service started
+        ServiceRuntime.Changes second = apply(r, new DesiredService("npy", ServiceKind.LIGHT, 1, 1, null, 1, fromFile),
+                new DesiredService("gen", ServiceKind.LIGHT, 1, 1, null, 1, ENCODER),
+                new DesiredService("more", ServiceKind.LIGHT, 1, 1, null, 1, fromFile));
+        assertThat(second.started()).extracting(InstanceStart::service).containsExactly("more");
+        assertThat(second.stopped()).extracting(InstanceStop::service).containsExactlyInAnyOrder("npy", "plain");
+
+        // a changed kernel restarts every instance of the service
+        ServiceRuntime.Changes third = apply(r, new DesiredService("gen", ServiceKind.LIGHT, 1, 1, null, 1, fromFile));
+        assertThat(third.started()).extracting(InstanceStart::service).containsExactly("gen");
+        assertThat(third.stopped()).extracting(InstanceStop::service).containsExactlyInAnyOrder("npy", "gen", "more");
+    }
+
+    private static ServiceRuntime.Changes apply(ServiceRuntime r, DesiredService... services) throws Exception {
+        return r.commit(r.prepare(new DesiredState(List.of(services), List.of(), Map.of()))
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void prepare_corruptNpyFile_failsWithOneLine(@TempDir Path dir) throws Exception {
+        KernelSpec spec = new KernelSpec("head", Map.of("in", 64, "out", 32), "head.npy");
+        Path file = WeightFiles.write(spec, dir, 3);
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2));
+        ServiceRuntime r = new ServiceRuntime(vertx, dir);
+        DesiredState s = new DesiredState(List.of(new DesiredService("h", ServiceKind.LIGHT, 1, 1, null, 1, spec)),
+                List.of(), Map.of());
+        assertThatThrownBy(() -> r.prepare(s).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .cause().hasMessageStartingWith("services.h.kernel: kernel 'head': weights file ")
+                .hasMessageContaining("is truncated: ").hasMessageContaining("bytes of data (expected: 8192 as its header says)").hasMessageNotContaining("\n");
+        Files.writeString(file, "not numpy at all");
+        assertThatThrownBy(() -> r.prepare(s).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .cause().hasMessageEndingWith("is not a valid .npy file (no NUMPY header)");
     }
 
     @Test
