@@ -27,6 +27,8 @@ import org.edgefm.api.wire.Birth;
 import org.edgefm.api.wire.Death;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
 import org.edgefm.api.wire.PeerMetrics;
 import org.edgefm.api.wire.Result;
 import org.edgefm.api.wire.TaskCompletion;
@@ -44,7 +46,9 @@ import org.edgefm.host.LinkEstimator;
  * cost of the directives in force, counts placement changes, keeps the newest measured link figures
  * each agent reports in its telemetry, and tracks each agent's uptime from birth to death and its
  * births as sessions: an agent publishes its birth again within a session (after calibrating, or
- * when the host asks), and only a new session epoch counts as a new birth.
+ * when the host asks), and only a new session epoch counts as a new birth. From the applied acks it
+ * records each node's model switches: the instances a directive started (loads, with the agent's
+ * measured preload) and stopped (unloads), once per directive.
  */
 public final class TrialMonitor implements AutoCloseable {
     /** Live counters for the progress line. */
@@ -79,6 +83,10 @@ public final class TrialMonitor implements AutoCloseable {
     private double cost;
     private long placementChanges;
     private final Map<String, Map<String, PeerMetrics>> peers = new TreeMap<>();
+    private final Map<String, List<TrialSummary.Load>> loads = new TreeMap<>();
+    private final Map<String, List<TrialSummary.Unload>> unloads = new TreeMap<>();
+    /** Directives whose started and stopped instances were recorded (an ack may arrive twice). */
+    private final Set<String> switchesRecorded = new HashSet<>();
     private String impairment = "none";
     private final long startMs = System.currentTimeMillis();
     private long endMs = -1;
@@ -185,8 +193,12 @@ public final class TrialMonitor implements AutoCloseable {
                 }
             } else if (msg instanceof Ack a) {
                 if (a.outcome() == AckOutcome.APPLIED) {
-                    directivesAcked.add(a.nodeId() + "/" + a.plannerEpoch() + "/" + a.version());
+                    String key = a.nodeId() + "/" + a.plannerEpoch() + "/" + a.version();
+                    directivesAcked.add(key);
                     appliedNodes.add(a.nodeId());
+                    if ((!a.started().isEmpty() || !a.stopped().isEmpty()) && switchesRecorded.add(key)) {
+                        onSwitches(a, now);
+                    }
                 }
             } else if (msg instanceof Telemetry t) {
                 Map<String, PeerMetrics> m = peers.computeIfAbsent(t.nodeId(), k -> new TreeMap<>());
@@ -198,6 +210,19 @@ public final class TrialMonitor implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /** Records the loads and unloads an applied ack reports. */
+    private void onSwitches(Ack a, long now) {
+        double atS = (now - startMs) / 1000.0;
+        List<TrialSummary.Load> l = loads.computeIfAbsent(a.nodeId(), k -> new ArrayList<>());
+        for (InstanceStart s : a.started()) {
+            l.add(new TrialSummary.Load(s.service(), a.version(), atS, s.preloadMs(), s.weights()));
+        }
+        List<TrialSummary.Unload> u = unloads.computeIfAbsent(a.nodeId(), k -> new ArrayList<>());
+        for (InstanceStop s : a.stopped()) {
+            u.add(new TrialSummary.Unload(s.service(), a.version(), atS));
         }
     }
 
@@ -373,7 +398,18 @@ public final class TrialMonitor implements AutoCloseable {
         return new TrialSummary(scenario.name(), scenario.description(), planner, broker, (end - startMs) / 1000.0,
                 submittedType.size(), refused.size(), completed, onTime, failed, duplicates,
                 latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray(), cost, directivesSeen.size(),
-                directivesAcked.size(), resent, perType, agents, impairment, placementChanges, links());
+                directivesAcked.size(), resent, perType, agents, impairment, placementChanges, links(), switches());
+    }
+
+    /** Per node that loaded or unloaded an instance: its loads and unloads in order. */
+    private Map<String, TrialSummary.Switches> switches() {
+        Set<String> nodes = new java.util.TreeSet<>(loads.keySet());
+        nodes.addAll(unloads.keySet());
+        Map<String, TrialSummary.Switches> out = new LinkedHashMap<>();
+        for (String n : nodes) {
+            out.put(n, new TrialSummary.Switches(loads.getOrDefault(n, List.of()), unloads.getOrDefault(n, List.of())));
+        }
+        return out;
     }
 
     /** Declared and measured links between the agents that took part, one row per pair. */

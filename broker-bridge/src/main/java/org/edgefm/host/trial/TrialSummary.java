@@ -43,11 +43,14 @@ import org.edgefm.host.report.ReportWriter;
  * @param impairment      the impairment imposed on the data plane and how ({@code none} without one)
  * @param placementChanges directives that changed which services, or how many instances, a node runs
  * @param links           the links between the trial's agents, declared next to measured
+ * @param switches        per node that loaded or unloaded a service instance: its model switches as its acks
+ *                        reported them
  */
 public record TrialSummary(String scenario, String description, String planner, String broker, double wallS,
         long submitted, long refused, long completed, long onTime, long failed, long duplicates, double[] latenciesMs,
         double cost, long directivesSent, long directivesAcked, long directivesResent, Map<String, long[]> perType,
-        Map<String, Agent> agents, String impairment, long placementChanges, List<Link> links) {
+        Map<String, Agent> agents, String impairment, long placementChanges, List<Link> links,
+        Map<String, Switches> switches) {
 
     /**
      * One agent of the trial.
@@ -60,9 +63,86 @@ public record TrialSummary(String scenario, String description, String planner, 
     public record Agent(String profile, double uptimeS, int births) {
     }
 
-    /** Copies the links. */
+    /** Copies the links and switches. */
     public TrialSummary {
         links = List.copyOf(links);
+        switches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(switches));
+    }
+
+    /** A summary without model switches. */
+    public TrialSummary(String scenario, String description, String planner, String broker, double wallS,
+            long submitted, long refused, long completed, long onTime, long failed, long duplicates, double[] latenciesMs,
+            double cost, long directivesSent, long directivesAcked, long directivesResent, Map<String, long[]> perType,
+            Map<String, Agent> agents, String impairment, long placementChanges, List<Link> links) {
+        this(scenario, description, planner, broker, wallS, submitted, refused, completed, onTime, failed, duplicates,
+                latenciesMs, cost, directivesSent, directivesAcked, directivesResent, perType, agents, impairment,
+                placementChanges, links, Map.of());
+    }
+
+    /**
+     * One service instance a node started for a directive (a model loaded).
+     *
+     * @param service   the service
+     * @param version   the directive's version
+     * @param atS       when its ack arrived, seconds since the trial started
+     * @param preloadMs the agent's measured time to load the instance's weights, or null for a service without a kernel
+     * @param weights   {@code npy FILE} or {@code generated}, or null for a service without a kernel
+     */
+    public record Load(String service, long version, double atS, Double preloadMs, String weights) {
+    }
+
+    /**
+     * One service instance a node stopped for a directive (a model unloaded).
+     *
+     * @param service the service
+     * @param version the directive's version
+     * @param atS     when its ack arrived, seconds since the trial started
+     */
+    public record Unload(String service, long version, double atS) {
+    }
+
+    /**
+     * A node's model switches in the order its acks arrived.
+     *
+     * @param loads   instances started
+     * @param unloads instances stopped
+     */
+    public record Switches(List<Load> loads, List<Unload> unloads) {
+        /** Copies the lists. */
+        public Switches {
+            loads = List.copyOf(loads);
+            unloads = List.copyOf(unloads);
+        }
+
+        /** The measured preload times, sorted. */
+        public double[] preloadsMs() {
+            return loads.stream().filter(l -> l.preloadMs() != null).mapToDouble(Load::preloadMs).sorted().toArray();
+        }
+
+        /** Loads whose weights were read from a {@code .npy} file. */
+        public long fromNpy() {
+            return loads.stream().filter(l -> l.weights() != null && l.weights().startsWith("npy ")).count();
+        }
+    }
+
+    /** Every node's switches together. */
+    public Switches allSwitches() {
+        List<Load> l = new ArrayList<>();
+        List<Unload> u = new ArrayList<>();
+        switches.values().forEach(s -> {
+            l.addAll(s.loads());
+            u.addAll(s.unloads());
+        });
+        return new Switches(l, u);
+    }
+
+    /** The live summary's line: {@code model switches: 5 loads (preload p50 41 ms, max 120 ms), 3 unloads}. */
+    public static String switchesLine(Switches s) {
+        double[] p = s.preloadsMs();
+        String preload = p.length == 0 ? "" : String.format(Locale.ROOT, " (preload p50 %.0f ms, max %.0f ms)",
+                quantile(p, 0.5), p[p.length - 1]);
+        return String.format(Locale.ROOT, "%d load%s%s, %d unload%s", s.loads().size(), s.loads().size() == 1 ? "" : "s",
+                preload, s.unloads().size(), s.unloads().size() == 1 ? "" : "s");
     }
 
     /**
@@ -88,13 +168,18 @@ public record TrialSummary(String scenario, String description, String planner, 
 
     /** A latency quantile in ms (NaN when no task completed). */
     public double latencyQuantileMs(double q) {
-        if (latenciesMs.length == 0) {
+        return quantile(latenciesMs, q);
+    }
+
+    /** A quantile of sorted values, interpolated between ranks (NaN when there are none). */
+    static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) {
             return Double.NaN;
         }
-        double pos = q * (latenciesMs.length - 1);
+        double pos = q * (sorted.length - 1);
         int i = (int) Math.floor(pos);
-        int j = Math.min(latenciesMs.length - 1, i + 1);
-        return latenciesMs[i] + (pos - i) * (latenciesMs[j] - latenciesMs[i]);
+        int j = Math.min(sorted.length - 1, i + 1);
+        return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
     }
 
     /** Prints the summary table. */
@@ -116,6 +201,17 @@ public record TrialSummary(String scenario, String description, String planner, 
                 directivesAcked, directivesResent);
         out.printf(Locale.ROOT, "placement changes: %d directive(s) changed the services or instances of a node%n",
                 placementChanges);
+        out.println("model switches: " + switchesLine(allSwitches()));
+        if (!switches.isEmpty()) {
+            out.printf(Locale.ROOT, "%-12s %6s %8s %15s %15s %9s%n", "NODE", "LOADS", "UNLOADS", "PRELOAD P50 MS",
+                    "PRELOAD MAX MS", "FROM .NPY");
+            for (Map.Entry<String, Switches> e : switches.entrySet()) {
+                double[] p = e.getValue().preloadsMs();
+                out.printf(Locale.ROOT, "%-12s %6d %8d %15s %15s %9d%n", e.getKey(), e.getValue().loads().size(),
+                        e.getValue().unloads().size(), p.length == 0 ? "-" : fmt(quantile(p, 0.5)),
+                        p.length == 0 ? "-" : fmt(p[p.length - 1]), e.getValue().fromNpy());
+            }
+        }
         out.printf(Locale.ROOT, "impairment: %s%n", impairment);
         if (!links.isEmpty()) {
             out.printf(Locale.ROOT, "%-22s %13s %13s %13s %13s %7s%n", "LINK", "DECLARED MBPS", "MEASURED MBPS",
@@ -193,6 +289,7 @@ public record TrialSummary(String scenario, String description, String planner, 
             x.put("measuredRttMs", l.measuredRttMs());
             x.put("samples", l.samples());
         }
+        switchesJson(root.putObject("modelSwitches"));
         // The entry of simulate --json, for tools that read both.
         ArrayNode results = root.putArray("results");
         ObjectNode r = results.addObject();
@@ -207,6 +304,41 @@ public record TrialSummary(String scenario, String description, String planner, 
         l.put("p50", latencyQuantileMs(0.5));
         l.put("p95", latencyQuantileMs(0.95));
         return root;
+    }
+
+    /**
+     * {@code modelSwitches}: totals ({@code loads}, {@code unloads}, {@code preloadMs} p50 and max over
+     * the loads) and per node the loads ({@code service, version, atS, preloadMs, weights}) and
+     * unloads ({@code service, version, atS}).
+     */
+    private void switchesJson(ObjectNode ms) {
+        Switches all = allSwitches();
+        ms.put("loads", all.loads().size());
+        ms.put("unloads", all.unloads().size());
+        double[] p = all.preloadsMs();
+        ObjectNode pre = ms.putObject("preloadMs");
+        pre.put("p50", p.length == 0 ? null : quantile(p, 0.5));
+        pre.put("max", p.length == 0 ? null : p[p.length - 1]);
+        ObjectNode nodes = ms.putObject("nodes");
+        for (Map.Entry<String, Switches> e : switches.entrySet()) {
+            ObjectNode n = nodes.putObject(e.getKey());
+            ArrayNode ls = n.putArray("loads");
+            for (Load l : e.getValue().loads()) {
+                ObjectNode x = ls.addObject();
+                x.put("service", l.service());
+                x.put("version", l.version());
+                x.put("atS", l.atS());
+                x.put("preloadMs", l.preloadMs());
+                x.put("weights", l.weights());
+            }
+            ArrayNode us = n.putArray("unloads");
+            for (Unload u : e.getValue().unloads()) {
+                ObjectNode x = us.addObject();
+                x.put("service", u.service());
+                x.put("version", u.version());
+                x.put("atS", u.atS());
+            }
+        }
     }
 
     /** Writes the JSON document to a file. */
@@ -259,6 +391,17 @@ public record TrialSummary(String scenario, String description, String planner, 
                     ReportWriter.fmt("%.1f", e.getValue().uptimeS()), String.valueOf(e.getValue().births())));
         }
         w.table("Agents", List.of("node", "profile", "uptime s", "births"), agentRows);
+        if (!switches.isEmpty()) {
+            List<List<String>> switchRows = new ArrayList<>();
+            for (Map.Entry<String, Switches> e : switches.entrySet()) {
+                double[] p = e.getValue().preloadsMs();
+                switchRows.add(List.of(e.getKey(), String.valueOf(e.getValue().loads().size()),
+                        String.valueOf(e.getValue().unloads().size()), p.length == 0 ? "-" : fmt(quantile(p, 0.5)),
+                        p.length == 0 ? "-" : fmt(p[p.length - 1]), String.valueOf(e.getValue().fromNpy())));
+            }
+            w.table("Model switches (" + switchesLine(allSwitches()) + ")", List.of("node", "loads", "unloads",
+                    "preload p50 ms", "preload max ms", "from .npy"), switchRows);
+        }
         w.section("Network", linksTableHtml());
         try {
             w.preformatted("JSON", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson()));

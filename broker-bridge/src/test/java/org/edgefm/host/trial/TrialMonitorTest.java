@@ -6,9 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.api.wire.Ack;
+import org.edgefm.api.wire.AckOutcome;
 import org.edgefm.api.wire.Birth;
 import org.edgefm.api.wire.Capabilities;
 import org.edgefm.api.wire.Death;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.junit.jupiter.api.Test;
@@ -58,5 +62,29 @@ class TrialMonitorTest {
         birth("a", 10, "127.0.0.1:1000"); // a stale retained birth
         assertThat(monitor.endpoint("a")).isEqualTo("127.0.0.1:1001");
         assertThat(births("a")).isEqualTo(1);
+    }
+
+    private void ack(String node, long version, AckOutcome outcome, List<InstanceStart> started, List<InstanceStop> stopped) {
+        monitor.handle(topics.ack(node), codec.encode(new Ack(WireCodec.SCHEMA, node, 1, version, outcome,
+                outcome == AckOutcome.REJECTED ? "no" : null, 1000, started, stopped)));
+    }
+
+    @Test
+    void appliedAcks_recordLoadsAndUnloadsOncePerDirective() {
+        List<InstanceStart> started = List.of(new InstanceStart("llm", 41.5, InstanceStart.npy("llm.npy")),
+                new InstanceStart("asr", 3.0, InstanceStart.GENERATED));
+        ack("edge", 1, AckOutcome.APPLIED, started, List.of());
+        ack("edge", 1, AckOutcome.APPLIED, started, List.of()); // delivered twice
+        ack("edge", 2, AckOutcome.APPLIED, List.of(), List.of(new InstanceStop("llm")));
+        ack("edge", 3, AckOutcome.APPLIED, List.of(), List.of()); // nothing changed
+        ack("cloud", 1, AckOutcome.REJECTED, List.of(), List.of());
+        TrialSummary.Switches edge = monitor.summary("genai-ga", "embedded").switches().get("edge");
+        assertThat(edge.loads()).extracting(TrialSummary.Load::service).containsExactly("llm", "asr");
+        assertThat(edge.loads().get(0).preloadMs()).isEqualTo(41.5);
+        assertThat(edge.loads().get(0).weights()).isEqualTo("npy llm.npy");
+        assertThat(edge.loads().get(0).version()).isEqualTo(1);
+        assertThat(edge.unloads()).extracting(TrialSummary.Unload::service).containsExactly("llm");
+        assertThat(edge.fromNpy()).isEqualTo(1);
+        assertThat(monitor.summary("genai-ga", "embedded").switches()).doesNotContainKey("cloud");
     }
 }

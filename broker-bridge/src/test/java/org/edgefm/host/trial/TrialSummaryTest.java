@@ -46,6 +46,39 @@ class TrialSummaryTest {
     }
 
     @Test
+    void modelSwitches_lineTableJsonAndReport() throws Exception {
+        TrialSummary base = summary(List.of());
+        TrialSummary s = new TrialSummary(base.scenario(), base.description(), base.planner(), base.broker(), base.wallS(),
+                base.submitted(), base.refused(), base.completed(), base.onTime(), base.failed(), base.duplicates(),
+                base.latenciesMs(), base.cost(), base.directivesSent(), base.directivesAcked(), base.directivesResent(),
+                base.perType(), base.agents(), base.impairment(), base.placementChanges(), base.links(),
+                Map.of("edge-gpu", new TrialSummary.Switches(List.of(
+                        new TrialSummary.Load("llama2-7b", 3, 4.5, 40.0, "npy llama2-7b.npy"),
+                        new TrialSummary.Load("whisper-small", 4, 7.5, 10.0, "npy whisper-small.npy"),
+                        new TrialSummary.Load("llama2-7b", 7, 19.0, 120.0, "npy llama2-7b.npy")),
+                        List.of(new TrialSummary.Unload("llama2-7b", 5, 10.5)))));
+        assertThat(TrialSummary.switchesLine(s.allSwitches())).isEqualTo("3 loads (preload p50 40 ms, max 120 ms), 1 unload");
+        StringWriter text = new StringWriter();
+        s.print(new PrintWriter(text));
+        assertThat(text.toString()).contains("model switches: 3 loads (preload p50 40 ms, max 120 ms), 1 unload")
+                .containsPattern("edge-gpu +3 +1 +40\\.00 +120\\.00 +3");
+        JsonNode ms = s.toJson().get("modelSwitches");
+        assertThat(ms.get("loads").asInt()).isEqualTo(3);
+        assertThat(ms.get("unloads").asInt()).isEqualTo(1);
+        assertThat(ms.get("preloadMs").get("max").asDouble()).isEqualTo(120.0);
+        JsonNode edge = ms.get("nodes").get("edge-gpu");
+        assertThat(edge.get("loads").get(0).get("weights").asText()).isEqualTo("npy llama2-7b.npy");
+        assertThat(edge.get("loads").get(1).get("preloadMs").asDouble()).isEqualTo(10.0);
+        assertThat(edge.get("unloads").get(0).get("version").asLong()).isEqualTo(5);
+        assertThat(Files.readString(s.writeReport(dir))).contains("Model switches (3 loads", "<td>edge-gpu</td>");
+        // without switches: zero totals, no rows
+        JsonNode none = base.toJson().get("modelSwitches");
+        assertThat(none.get("loads").asInt()).isZero();
+        assertThat(none.get("preloadMs").get("p50").isNull()).isTrue();
+        assertThat(none.get("nodes").size()).isZero();
+    }
+
+    @Test
     void noLinks_saySo() {
         assertThat(summary(List.of()).linksTableHtml()).contains("No link between the trial's agents");
     }
