@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.edgefm.agent.AgentConfig;
+import org.edgefm.agent.WeightFiles;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.KernelSpec;
 import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
@@ -38,6 +42,7 @@ import org.edgefm.host.PlannerHost;
 import org.edgefm.host.report.ReportWriter;
 import org.edgefm.host.trial.TrialMonitor;
 import org.edgefm.host.trial.TrialSummary;
+import org.edgefm.profiles.KernelCost;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +53,9 @@ import picocli.CommandLine.Option;
  * and device profiles from the scenario, drives the scenario's arrival streams into the agents'
  * task endpoints, shows progress on one line and ends with a summary, optionally as JSON (in the
  * shape of {@code simulate --json}) and as an HTML report. Ctrl-C stops everything and still
- * writes the summary and report.
+ * writes the summary and report. Kernels whose spec names a weights file load it from the agents'
+ * model directory: {@code --model-dir}, or by default the trial's work folder, into which the trial
+ * writes seeded {@code .npy} files of each kernel's size before it starts the agents.
  */
 @Command(name = "trial", mixinStandardHelpOptions = true,
         description = "Run a live trial on this machine: broker, planner host and N real agent processes; drive the"
@@ -92,6 +99,11 @@ final class TrialCommand implements Callable<Integer> {
     @Option(names = "--impair", paramLabel = "PROFILE", defaultValue = "none", description = "Impair the agents' data"
             + " plane, e.g. delay=40ms,loss=1%%,rate=20mbit (in-process shaper in each agent; default: ${DEFAULT-VALUE}).")
     String impair;
+
+    @Option(names = "--model-dir", paramLabel = "DIR", description = "Folder of the .npy weight files the scenario's"
+            + " kernels name, given to every agent as its model directory (default: the trial writes seeded weights of"
+            + " each kernel's size into its work folder).")
+    Path modelDir;
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
             description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
@@ -160,8 +172,12 @@ final class TrialCommand implements Callable<Integer> {
         // A scenario given by file travels to the agents by absolute path; a built-in one by name.
         String scenarioArg = Files.isRegularFile(Path.of(scenarioRef)) ? Path.of(scenarioRef).toAbsolutePath().toString()
                 : scenarioRef;
+        if (modelDir != null && !Files.isDirectory(modelDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model-dir: " + modelDir + " is not a folder");
+        }
         String fleet = "trial-" + Long.toHexString(System.nanoTime() & 0xffffffL);
         Path work = Files.createTempDirectory("edgefm-trial-");
+        Path models = modelDir != null ? modelDir.toAbsolutePath() : work.resolve("models");
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fleet", fleet);
         o.put("planner", planner);
@@ -206,8 +222,10 @@ final class TrialCommand implements Callable<Integer> {
             String impaired = impairment.isNone() ? "none" : impairment.describe() + " (in-process shaper in each agent's data plane)";
             monitor.impairment(impaired);
             out.println("  impairment: " + impaired);
+            out.println("  weights: " + (modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
             for (NodeSpec n : running) {
-                procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work, impairment));
+                procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work, models,
+                        impairment));
                 out.printf(Locale.ROOT, "  agent %-10s profile %-22s log %s%n", n.id(), n.profile() == null ? "(detected)" : n.profile(),
                         work.resolve(n.id() + ".log"));
             }
@@ -264,6 +282,55 @@ final class TrialCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Writes a seeded {@code .npy} file of the right size for every weights file the scenario's
+     * kernels name (two kernels naming one file must need the same number of values), so that each
+     * agent reads its weights from disk when it starts an instance.
+     *
+     * @return what was written, for the banner
+     */
+    static String writeWeights(Scenario scenario, Path dir) {
+        Map<String, KernelSpec> files = weightFiles(scenario);
+        if (files.isEmpty()) {
+            return "generated by the agents (no kernel of " + scenario.name() + " names a weights file)";
+        }
+        long t0 = System.nanoTime();
+        long bytes = 0;
+        for (Map.Entry<String, KernelSpec> e : files.entrySet()) {
+            bytes += KernelCost.of(e.getValue()).weightBytes();
+            WeightFiles.write(e.getValue(), dir, scenario.run().seed() * 1_000_003L + e.getKey().hashCode());
+        }
+        return String.format(Locale.ROOT, "%d .npy file(s), %.1f MB of seeded FP32 values, written to %s in %d ms;"
+                + " the agents read them at each instance start", files.size(), bytes / 1e6, dir,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Says which of the scenario's weights files are missing from {@code dir} (agents reject directives that need them). */
+    static String checkWeights(Scenario scenario, Path dir) {
+        Map<String, KernelSpec> files = weightFiles(scenario);
+        List<String> missing = files.keySet().stream().filter(f -> !Files.isReadable(dir.resolve(f))).toList();
+        return files.size() + " .npy file(s) read from " + dir + (missing.isEmpty() ? ""
+                : "; missing: " + String.join(", ", missing) + " (directives that start those kernels will be rejected)");
+    }
+
+    /** The weights files the scenario's kernels name, each with a kernel that needs it. */
+    private static Map<String, KernelSpec> weightFiles(Scenario scenario) {
+        Map<String, KernelSpec> files = new TreeMap<>();
+        for (ServiceSpec s : scenario.services()) {
+            KernelSpec k = s.kernel();
+            if (k == null || k.weights() == null) {
+                continue;
+            }
+            KernelSpec other = files.putIfAbsent(k.weights(), k);
+            if (other != null && KernelCost.of(other).weightBytes() != KernelCost.of(k).weightBytes()) {
+                throw new EdgeFmException("services." + s.id() + ".kernel.weights: '" + k.weights() + "' is named by"
+                        + " kernels of different sizes (" + KernelCost.of(other).weightBytes() + " and "
+                        + KernelCost.of(k).weightBytes() + " bytes)");
+            }
+        }
+        return files;
     }
 
     /**
@@ -445,12 +512,13 @@ final class TrialCommand implements Callable<Integer> {
         }
 
         static AgentProc start(NodeSpec n, String brokerUrl, String password, String fleet, String scenario, Path work,
-                AgentConfig.Impairment impairment) throws IOException {
+                Path models, AgentConfig.Impairment impairment) throws IOException {
             // in the trial's own folder (owner only): it holds the agent's password when it has one
             Path config = work.resolve(n.id() + ".json");
             String account = password == null ? "" : ", \"username\": " + json(n.id()) + ", \"password\": " + json(password);
             Files.writeString(config, "{\"telemetryPeriodMs\": 1000, \"impairment\": " + new ObjectMapper()
-                    .writeValueAsString(impairment) + ", \"scenario\": " + json(scenario) + account + "}");
+                    .writeValueAsString(impairment) + ", \"scenario\": " + json(scenario) + ", \"modelDir\": "
+                    + json(models.toAbsolutePath().toString()) + account + "}");
             Path log = work.resolve(n.id() + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss1m", "-cp",

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@code edgefm trial --scenario genai-trial --planner genai-ga} in-process with three real
  * agent processes (access point, edge server, cloud) for 30 s and checks from the JSON summary that
- * the plugin's per-slot decisions changed the edge server's models more than once (a model loaded
- * and later unloaded) while every request was served.
+ * the plugin's per-slot decisions loaded a model on the edge server (its weights read from a
+ * {@code .npy} file the trial wrote, with a measured preload) and unloaded one there, as the edge
+ * agent's acks reported them, while requests were served.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class GenAiTrialIT {
@@ -44,5 +45,14 @@ class GenAiTrialIT {
         // or another load; the scenario's GPU budget forces unloads when popularity moves)
         assertThat(j.path("placementChanges").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(j.path("agents").size()).isEqualTo(3);
+        // the edge agent's acks: a model loaded from its .npy file (preload measured) and one unloaded
+        JsonNode edge = j.path("modelSwitches").path("nodes").path("edge-gpu");
+        assertThat(edge.path("loads")).as(j.path("modelSwitches").toString())
+                .anySatisfy(l -> {
+                    assertThat(l.path("weights").asText()).startsWith("npy ").endsWith(".npy");
+                    assertThat(l.path("preloadMs").asDouble()).isPositive();
+                });
+        assertThat(edge.path("unloads")).as(j.path("modelSwitches").toString()).isNotEmpty();
+        assertThat(j.path("modelSwitches").path("loads").asLong()).isGreaterThanOrEqualTo(edge.path("loads").size());
     }
 }
