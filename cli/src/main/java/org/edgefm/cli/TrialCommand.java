@@ -251,6 +251,9 @@ final class TrialCommand implements Callable<Integer> {
             for (AgentProc p : procs) {
                 p.awaitExit(err);
             }
+            if (modelDir == null) {
+                deleteWeights(models); // written for this trial; the logs stay
+            }
             if (monitor != null) {
                 // Deaths published by the agents arrive before the monitor goes.
                 Thread.sleep(300);
@@ -305,6 +308,20 @@ final class TrialCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%d .npy file(s), %.1f MB of seeded FP32 values, written to %s in %d ms;"
                 + " the agents read them at each instance start", files.size(), bytes / 1e6, dir,
                 (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Deletes the weights files the trial wrote and their folder, quietly. */
+    private static void deleteWeights(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary folder; the system cleans it eventually
+        }
     }
 
     /** Says which of the scenario's weights files are missing from {@code dir} (agents reject directives that need them). */

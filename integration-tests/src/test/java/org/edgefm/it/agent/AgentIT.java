@@ -38,6 +38,7 @@ import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
 import org.edgefm.api.wire.Directive;
 import org.edgefm.api.wire.HostState;
+import org.edgefm.api.wire.InstanceStart;
 import org.edgefm.api.wire.HostStatus;
 import org.edgefm.api.wire.Result;
 import org.edgefm.api.wire.StageTiming;
@@ -264,15 +265,24 @@ class AgentIT {
     void directives_areAppliedAndAcknowledged_servicesShowInTelemetry() throws Exception {
         publish(TOPICS.directive(A), CODEC.encode(directiveA(1)));
         publish(TOPICS.directive(B), CODEC.encode(directiveB(1)));
-        assertThat(awaitAck(A, 1, AckOutcome.APPLIED).error()).isNull();
+        Ack ackA = awaitAck(A, 1, AckOutcome.APPLIED);
+        assertThat(ackA.error()).isNull();
+        // the ack says what the directive started: patch with its measured (generated-weights) preload, tok without a kernel
+        assertThat(ackA.started()).extracting(InstanceStart::service).containsExactly("patch", "tok");
+        assertThat(ackA.started().get(0).weights()).isEqualTo(InstanceStart.GENERATED);
+        assertThat(ackA.started().get(0).preloadMs()).isNotNull().isGreaterThanOrEqualTo(0.0);
+        assertThat(ackA.started().get(1).preloadMs()).isNull();
+        assertThat(ackA.stopped()).isEmpty();
         awaitAck(B, 1, AckOutcome.APPLIED);
         await().atMost(Duration.ofSeconds(30)).until(() -> received(A, Telemetry.class).stream()
                 .anyMatch(x -> x.appliedVersion() == 1 && x.services().stream().anyMatch(s -> s.service().equals("patch")
-                        && s.instances() == 1 && s.parallelism() == 2)));
-        // a re-delivery of the version in force is acknowledged again, not re-applied
+                        && s.instances() == 1 && s.parallelism() == 2 && s.preloadMs().size() == 1)));
+        // a re-delivery of the version in force is acknowledged again, not re-applied: nothing started
         publish(TOPICS.directive(A), CODEC.encode(directiveA(1)));
         await().atMost(Duration.ofSeconds(30)).until(() -> received(A, Ack.class).stream()
                 .filter(a -> a.version() == 1 && a.outcome() == AckOutcome.APPLIED).count() == 2);
+        assertThat(received(A, Ack.class).stream().filter(a -> a.version() == 1 && a.outcome() == AckOutcome.APPLIED)
+                .filter(a -> a.started().isEmpty()).count()).isEqualTo(1);
     }
 
     @Test
@@ -365,6 +375,13 @@ class AgentIT {
                         Map.of("layers", 48, "hidden", 4096, "heads", 32, "tokens", 512), null))), List.of(), Map.of()));
         publish(TOPICS.directive(A), CODEC.encode(huge));
         assertThat(awaitAck(A, 7, AckOutcome.REJECTED).error()).startsWith("impossible: the services need");
+
+        Directive noWeights = new Directive(WireCodec.SCHEMA, A, 1, 8, 1, new DesiredState(List.of(
+                new DesiredService("w", ServiceKind.LIGHT, 1, 1, null, 1, new KernelSpec("head", Map.of("in", 4, "out", 2),
+                        "missing.npy"))), List.of(), Map.of()));
+        publish(TOPICS.directive(A), CODEC.encode(noWeights));
+        assertThat(awaitAck(A, 8, AckOutcome.REJECTED).error()).startsWith("services.w.kernel: kernel 'head': weights file ")
+                .endsWith("missing.npy is not readable").doesNotContain("\n");
 
         Directive stale = new Directive(WireCodec.SCHEMA, A, 0, 9, 1, DesiredState.EMPTY);
         publish(TOPICS.directive(A), CODEC.encode(stale));
