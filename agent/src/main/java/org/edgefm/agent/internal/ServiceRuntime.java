@@ -49,8 +49,12 @@ public final class ServiceRuntime {
         this.modelDir = modelDir;
     }
 
-    /** The result of one stage: output and service start/end, ms since the epoch. */
-    public record StageRun(INDArray output, long startMs, long endMs) {
+    /**
+     * The result of one stage: output and service start/end, ms since the epoch. {@code owner} is
+     * the kernel's pooled result the output belongs to (close it once the output has been read), or
+     * null when the stage ran no kernel and passed its first input through.
+     */
+    public record StageRun(INDArray output, Kernel.Output owner, long startMs, long endMs) {
     }
 
     /** Kernels loaded for a desired state, ready to swap in. */
@@ -249,8 +253,12 @@ public final class ServiceRuntime {
             Kernel k = h.kernels.get(inst);
             h.executor.<StageRun>executeBlocking(() -> {
                 long start = System.currentTimeMillis();
-                INDArray out = k == null ? (job.inputs.isEmpty() ? null : job.inputs.get(0)) : k.run(job.inputs);
-                return new StageRun(out, start, System.currentTimeMillis());
+                if (k == null) {
+                    INDArray passed = job.inputs.isEmpty() ? null : job.inputs.get(0);
+                    return new StageRun(passed, null, start, System.currentTimeMillis());
+                }
+                Kernel.Output out = k.run(job.inputs);
+                return new StageRun(out.array(), out, start, System.currentTimeMillis());
             }, false).onComplete(ar -> {
                 synchronized (ServiceRuntime.this) {
                     h.busy[inst]--;

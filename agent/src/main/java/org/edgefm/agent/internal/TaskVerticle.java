@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.TaskType;
@@ -96,11 +97,31 @@ public final class TaskVerticle extends VerticleBase {
             List<StageTiming> timings) {
     }
 
+    /**
+     * Stage data on its way: the tensor and, when it is a kernel's pooled output, that output. The
+     * last reader releases it (the stage that consumed it, the serialiser that forwarded it, or the
+     * sink), so the kernel's next call reuses the array; data from a request body or a peer owns
+     * nothing and releasing it does nothing.
+     */
+    record Data(INDArray array, Kernel.Output owner) {
+        static final Data NONE = new Data(null, null);
+
+        static Data of(INDArray array) {
+            return new Data(array, null);
+        }
+
+        void release() {
+            if (owner != null) {
+                owner.close();
+            }
+        }
+    }
+
     private static final class Join {
         final long createdMs = System.currentTimeMillis();
         final long keepMs;
         final Header first;
-        final Map<String, INDArray> inputs = new LinkedHashMap<>();
+        final Map<String, Data> inputs = new LinkedHashMap<>();
         final List<StageTiming> timings = new ArrayList<>();
 
         /**
@@ -163,7 +184,7 @@ public final class TaskVerticle extends VerticleBase {
             rc.response().setStatusCode(202).putHeader("content-type", "application/json")
                     .end(new JsonObject().put("taskId", taskId).put("taskType", typeId).encode());
             for (Stage leaf : tt.leaves()) {
-                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of()), ar.result());
+                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of()), Data.of(ar.result()));
             }
         });
     }
@@ -188,37 +209,40 @@ public final class TaskVerticle extends VerticleBase {
                 return;
             }
             shaper.beforeSend(vertx, 0).onComplete(v -> rc.response().setStatusCode(202).end());
-            arrive(ar.result().getKey(), ar.result().getValue().orElse(null));
+            arrive(ar.result().getKey(), Data.of(ar.result().getValue().orElse(null)));
         });
     }
 
     /** Sends stage input to the node that serves the stage (this one or a peer). */
-    private void deliver(Header h, INDArray tensor) {
+    private void deliver(Header h, Data data) {
         String target;
         try {
             target = route(h);
         } catch (EdgeFmException e) {
+            data.release();
             fail(h, e.getMessage());
             return;
         }
         if (target.equals(ctx.nodeId())) {
-            arrive(h, tensor);
+            arrive(h, data);
             return;
         }
         Directive d = ctx.applied();
         String endpoint = d == null ? null : d.desired().peers().get(target);
         if (endpoint == null) {
+            data.release();
             fail(h, "stage '" + h.stage() + "': no data endpoint for node '" + target + "'");
             return;
         }
-        forward(target, endpoint, h, tensor);
+        forward(target, endpoint, h, data);
     }
 
-    private void forward(String target, String endpoint, Header h, INDArray tensor) {
+    private void forward(String target, String endpoint, Header h, Data data) {
         byte[] header;
         try {
             header = JSON.writeValueAsBytes(h);
         } catch (java.io.IOException e) {
+            data.release();
             fail(h, "cannot encode the stage header: " + e.getMessage());
             return;
         }
@@ -227,8 +251,12 @@ public final class TaskVerticle extends VerticleBase {
         int port = Integer.parseInt(endpoint.substring(colon + 1));
         long[] t0 = new long[1];
         vertx.executeBlocking(() -> {
-            byte[] data = tensor == null ? new byte[0] : Tensors.write(tensor);
-            return Buffer.buffer(4 + header.length + data.length).appendInt(header.length).appendBytes(header).appendBytes(data);
+            try {
+                byte[] bytes = data.array() == null ? new byte[0] : Tensors.write(data.array());
+                return Buffer.buffer(4 + header.length + bytes.length).appendInt(header.length).appendBytes(header).appendBytes(bytes);
+            } finally {
+                data.release(); // serialised: the kernel may reuse the array
+            }
         }, false)
                 // timed from after serialisation: the shaper's wait is part of the link, as netem's would be
                 .compose(body -> {
@@ -251,6 +279,7 @@ public final class TaskVerticle extends VerticleBase {
             Join j = it.next();
             if (now - j.createdMs > j.keepMs) {
                 it.remove();
+                j.inputs.values().forEach(Data::release);
                 List<String> missing = j.first.taskType().parents(j.first.stage()).stream().map(Stage::id)
                         .filter(p -> !j.inputs.containsKey(p)).toList();
                 fail(new Header(j.first.taskId(), j.first.taskType(), j.first.origin(), j.first.submittedAtMs(),
@@ -261,18 +290,21 @@ public final class TaskVerticle extends VerticleBase {
     }
 
     /** Input for a stage arrived here: wait for all its parents, then run it. */
-    private void arrive(Header h, INDArray tensor) {
+    private void arrive(Header h, Data data) {
         TaskType tt = h.taskType();
         List<Stage> parents = tt.parents(h.stage());
-        List<INDArray> inputs;
+        List<Data> inputs;
         List<StageTiming> timings;
         if (parents.size() <= 1) {
-            inputs = tensor == null ? List.of() : List.of(tensor);
+            inputs = data.array() == null ? List.of() : List.of(data);
             timings = h.timings();
         } else {
             String key = h.taskId() + "/" + h.stage();
             Join j = joins.computeIfAbsent(key, k -> new Join(h, joinMinKeepMs));
-            j.inputs.put(h.fromStage(), tensor);
+            Data replaced = j.inputs.put(h.fromStage(), data);
+            if (replaced != null && replaced.owner() != data.owner()) {
+                replaced.release(); // the same parent twice (a resend): keep the latest
+            }
             for (StageTiming t : h.timings()) {
                 if (j.timings.stream().noneMatch(x -> x.stage().equals(t.stage()))) {
                     j.timings.add(t);
@@ -284,8 +316,8 @@ public final class TaskVerticle extends VerticleBase {
             joins.remove(key);
             inputs = new ArrayList<>();
             for (Stage p : parents) {
-                INDArray in = j.inputs.get(p.id());
-                if (in != null) {
+                Data in = j.inputs.get(p.id());
+                if (in != null && in.array() != null) {
                     inputs.add(in);
                 }
             }
@@ -293,8 +325,12 @@ public final class TaskVerticle extends VerticleBase {
         }
         Stage stage = tt.stage(h.stage());
         List<StageTiming> done = timings;
-        ctx.runtime().execute(stage.service(), inputs).onComplete(ar -> {
+        List<INDArray> arrays = new ArrayList<>(inputs.size());
+        inputs.forEach(d -> arrays.add(d.array()));
+        ctx.runtime().execute(stage.service(), arrays).onComplete(ar -> {
+            Data out = ar.succeeded() ? consumed(inputs, ar.result()) : null;
             if (ar.failed()) {
+                inputs.forEach(Data::release);
                 fail(new Header(h.taskId(), tt, h.origin(), h.submittedAtMs(), h.stage(), h.fromStage(), done),
                         "stage '" + stage.id() + "' on node '" + ctx.nodeId() + "': " + ar.cause().getMessage());
                 return;
@@ -303,11 +339,28 @@ public final class TaskVerticle extends VerticleBase {
             List<StageTiming> next = new ArrayList<>(done);
             next.add(new StageTiming(stage.id(), ctx.nodeId(), run.startMs(), run.endMs()));
             if (stage.isSink()) {
+                out.release(); // nothing reads a sink's output
                 complete(h, next, run.endMs(), true, null);
             } else {
-                deliver(new Header(h.taskId(), tt, h.origin(), h.submittedAtMs(), stage.next(), stage.id(), next), run.output());
+                deliver(new Header(h.taskId(), tt, h.origin(), h.submittedAtMs(), stage.next(), stage.id(), next), out);
             }
         });
+    }
+
+    /**
+     * The stage has read its inputs: release them, except one that a kernel-less stage passed
+     * through as its output, whose ownership moves on with it.
+     */
+    private static Data consumed(List<Data> inputs, ServiceRuntime.StageRun run) {
+        Kernel.Output carried = null;
+        for (Data in : inputs) {
+            if (run.owner() == null && in.array() == run.output()) {
+                carried = in.owner();
+            } else {
+                in.release();
+            }
+        }
+        return new Data(run.output(), run.owner() != null ? run.owner() : carried);
     }
 
     /** The node serving a stage: the route for this origin, else the route for any origin, else this node if it hosts the service. */

@@ -54,13 +54,13 @@ public final class Calibrator {
         Kernel k = Kernel.load(spec, (Path) null, 1L);
         INDArray in = k.sampleInput(2L);
         List<INDArray> input = List.of(in);
-        k.run(input);
-        k.run(input);
+        k.run(input).close();
+        k.run(input).close();
         int runs = 0;
         long t0 = System.nanoTime();
         long elapsed;
         do {
-            k.run(input);
+            k.run(input).close();
             runs++;
             elapsed = System.nanoTime() - t0;
         } while (runs < minRuns || elapsed < minNanos);

@@ -19,19 +19,27 @@ import org.nd4j.linalg.factory.Nd4j;
  * One loaded instance of a service kernel: its weights in memory and the computation of one
  * request. The matrix products are exactly those {@link KernelCost} counts, so FLOPs match the
  * catalog's workload. {@link #run} is safe to call from several threads at once (weights are only
- * read; each call takes its own working arrays from the kernel's pool and allocates only its
- * output), which is how a light instance serves up to its parallelism of tasks.
+ * read; each call takes its own working arrays and its output array from the kernel's pools), which
+ * is how a light instance serves up to its parallelism of tasks.
+ *
+ * <p>A call allocates nothing once the pools hold as many sets as calls ever ran at once: the
+ * output is an {@link Output} whose {@link Output#close()} hands its array back for the next call.
+ * On this machine a fresh ND4J array of a few MB costs as much as the product that fills it (native
+ * allocation and first touch), so a caller on a hot path closes each output as soon as it has been
+ * read; one that never closes only loses the reuse (the garbage collector frees the array).
  */
 public abstract class Kernel {
     private final KernelSpec spec;
     private final KernelCost cost;
     private final long preloadNanos;
+    private final Scratch<INDArray> outputs;
 
     /** Creates the kernel; subclasses load their weights before calling {@link #loaded(long)}. */
     Kernel(KernelSpec spec, long preloadNanos) {
         this.spec = requireNonNull(spec, "spec is null");
         this.cost = KernelCost.of(spec);
         this.preloadNanos = preloadNanos;
+        this.outputs = new Scratch<>(() -> Nd4j.create(DataType.FLOAT, cost.outputShape()[0], cost.outputShape()[1]));
     }
 
     /**
@@ -90,14 +98,69 @@ public abstract class Kernel {
     /**
      * Runs one request. The inputs (one per parent stage; none for a generated input) are
      * concatenated and fitted to the kernel's input shape: flattened, repeated or cut to
-     * rows x columns. Blocking: call on a worker thread.
+     * rows x columns; they are only read. The result's array comes from this kernel's output pool:
+     * close the result once the array has been read. Blocking: call on a worker thread.
      */
-    public INDArray run(List<INDArray> inputs) {
-        return compute(fit(inputs, cost.inputShape()[0], cost.inputShape()[1]));
+    public Output run(List<INDArray> inputs) {
+        INDArray out = outputs.take();
+        try {
+            compute(fit(inputs, cost.inputShape()[0], cost.inputShape()[1]), out);
+        } catch (RuntimeException | Error e) {
+            outputs.give(out);
+            throw e;
+        }
+        return new Output(out, outputs);
     }
 
-    /** The computation on an input of exactly the kernel's input shape. */
-    protected abstract INDArray compute(INDArray x);
+    /** Runs one request and returns a copy of the output that the caller owns (tests, one-off calls). */
+    public INDArray runDetached(List<INDArray> inputs) {
+        try (Output o = run(inputs)) {
+            return o.array().dup();
+        }
+    }
+
+    /**
+     * The computation on an input of exactly the kernel's input shape, written into {@code out}
+     * (output shape; its previous contents are garbage).
+     */
+    protected abstract void compute(INDArray x, INDArray out);
+
+    /**
+     * A kernel's result. Its array belongs to the kernel's output pool: {@link #close()} returns it
+     * for reuse, after which the array must no longer be read (the next call overwrites it).
+     * Closing twice is harmless.
+     */
+    public static final class Output implements AutoCloseable {
+        private final INDArray array;
+        private final Scratch<INDArray> home;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Output(INDArray array, Scratch<INDArray> home) {
+            this.array = array;
+            this.home = home;
+        }
+
+        /** The output array; valid until {@link #close()}. */
+        public INDArray array() {
+            if (closed.get()) {
+                throw new IllegalStateException("kernel output read after it was closed");
+            }
+            return array;
+        }
+
+        /** True once closed. */
+        public boolean isClosed() {
+            return closed.get();
+        }
+
+        /** Hands the array back to the kernel's pool (once). */
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                home.give(array);
+            }
+        }
+    }
 
     /** A deterministic input of the kernel's shape (for calibration, benchmarks and empty task bodies). */
     public INDArray sampleInput(long seed) {

@@ -70,7 +70,7 @@ public final class KernelBenchmark {
                 Arrays.fill(r, Double.MAX_VALUE);
             }
             for (int round = 0; round < 3; round++) {
-                kernelMs = Math.min(kernelMs, time(() -> k.run(in), seconds));
+                kernelMs = Math.min(kernelMs, time(() -> k.run(in).close(), seconds));
                 for (int i = 0; i < ways.size(); i++) {
                     for (int w = 0; w < 2; w++) {
                         rawMs[i][w] = Math.min(rawMs[i][w], time(ways.get(i)[w], seconds / ways.size()));

@@ -31,8 +31,8 @@ final class LinearKernels {
         }
 
         @Override
-        protected INDArray compute(INDArray x) {
-            return Nd4j.gemm(x, w, Nd4j.createUninitialized(DataType.FLOAT, x.rows(), w.columns()), false, false, 1, 0);
+        protected void compute(INDArray x, INDArray out) {
+            Nd4j.gemm(x, w, out, false, false, 1, 0);
         }
     }
 
@@ -55,12 +55,12 @@ final class LinearKernels {
         }
 
         @Override
-        protected INDArray compute(INDArray x) {
+        protected void compute(INDArray x, INDArray out) {
             INDArray h = hidden.take();
             try {
                 Nd4j.gemm(x, w1, h, false, false, 1, 0);
                 Nd4j.exec(new GELU(h, h));
-                return Nd4j.gemm(h, w2, Nd4j.createUninitialized(DataType.FLOAT, x.rows(), w2.columns()), false, false, 1, 0);
+                Nd4j.gemm(h, w2, out, false, false, 1, 0);
             } finally {
                 hidden.give(h);
             }
@@ -85,15 +85,14 @@ final class LinearKernels {
         }
 
         @Override
-        protected INDArray compute(INDArray x) {
+        protected void compute(INDArray x, INDArray out) {
             // Mean over tokens as (1/T)·1ᵀX: a BLAS GEMV with the 1/T as its alpha, instead of a
             // strided column reduction, which dominated this small, memory-bound kernel.
             INDArray p = pooled.take();
             try {
                 Nd4j.gemm(ones, x, p, false, false, 1.0 / x.rows(), 0);
-                INDArray out = Nd4j.gemm(p, w, Nd4j.createUninitialized(DataType.FLOAT, 1, w.columns()), false, false, 1, 0);
+                Nd4j.gemm(p, w, out, false, false, 1, 0);
                 Nd4j.exec(new SoftMax(out, out, 1));
-                return out;
             } finally {
                 pooled.give(p);
             }

@@ -41,7 +41,6 @@ final class TransformerEncoderKernel extends Kernel {
 
     /** One call's working arrays; the views share the buffers above them. */
     private static final class Work {
-        final INDArray cur;       // (t, h): the residual stream, normalised in place
         final INDArray qkvT;      // (3h, t)
         final INDArray qT;        // (heads, dh, t) views of qkvT
         final INDArray kT;
@@ -55,7 +54,6 @@ final class TransformerEncoderKernel extends Kernel {
 
         Work(int t, int h, int heads, int mlp) {
             int dh = h / heads;
-            cur = Nd4j.create(DataType.FLOAT, t, h);
             qkvT = Nd4j.create(DataType.FLOAT, 3L * h, t);
             INDArray split = qkvT.reshape('c', 3, heads, dh, t);
             qT = split.slice(0);
@@ -101,23 +99,23 @@ final class TransformerEncoderKernel extends Kernel {
     }
 
     @Override
-    protected INDArray compute(INDArray x) {
+    protected void compute(INDArray x, INDArray cur) {
+        // the output array is the residual stream, normalised in place; the caller's input stays untouched
         Work s = work.take();
         try {
-            s.cur.assign(x); // the caller's input stays untouched
+            cur.assign(x);
             for (Layer w : layers) {
-                Nd4j.gemm(w.wqkvT(), s.cur, s.qkvT, false, true, 1, 0);            // (Q K V)ᵀ = Wqkvᵀ·xᵀ
+                Nd4j.gemm(w.wqkvT(), cur, s.qkvT, false, true, 1, 0);            // (Q K V)ᵀ = Wqkvᵀ·xᵀ
                 Nd4j.matmul(s.qT, s.kT, s.scores, true, false, false);             // per head: Q·Kᵀ/√d
                 Nd4j.exec(new SoftMax(s.scores, s.scores, 2));
                 Nd4j.matmul(s.vT, s.scores, s.ctxT, false, true, false);           // per head: (P·V)ᵀ = Vᵀ·Pᵀ
-                Nd4j.gemm(s.merged, w.wo(), s.cur, true, false, 1, 1);             // x += merged·Wo
-                layerNorm(s.cur, s);
-                Nd4j.gemm(s.cur, w.w1(), s.up, false, false, 1, 0);                // MLP up
+                Nd4j.gemm(s.merged, w.wo(), cur, true, false, 1, 1);             // x += merged·Wo
+                layerNorm(cur, s);
+                Nd4j.gemm(cur, w.w1(), s.up, false, false, 1, 0);                // MLP up
                 Nd4j.exec(new GELU(s.up, s.up));
-                Nd4j.gemm(s.up, w.w2(), s.cur, false, false, 1, 1);                // x += GELU(up)·W2
-                layerNorm(s.cur, s);
+                Nd4j.gemm(s.up, w.w2(), cur, false, false, 1, 1);                // x += GELU(up)·W2
+                layerNorm(cur, s);
             }
-            return s.cur.dup();
         } finally {
             work.give(s);
         }

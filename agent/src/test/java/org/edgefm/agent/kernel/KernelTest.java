@@ -24,7 +24,7 @@ class KernelTest {
     @Test
     void transformerEncoder_outputHasTokensByHidden_andIsNormalisedPerRow() {
         Kernel k = Kernel.load(ENCODER, null, 7);
-        INDArray out = k.run(List.of(k.sampleInput(1)));
+        INDArray out = k.runDetached(List.of(k.sampleInput(1)));
         assertThat(out.shape()).containsExactly(16, 64);
         // post-norm: every row has mean ~0 and variance ~1, and nothing overflowed
         assertThat(out.mean(1).maxNumber().doubleValue()).isLessThan(1e-4);
@@ -35,9 +35,9 @@ class KernelTest {
     @Test
     void sameSeed_sameWeights_sameOutput_otherSeedDiffers() {
         INDArray in = Kernel.load(ENCODER, null, 1).sampleInput(3);
-        INDArray a = Kernel.load(ENCODER, null, 42).run(List.of(in));
-        INDArray b = Kernel.load(ENCODER, null, 42).run(List.of(in));
-        INDArray c = Kernel.load(ENCODER, null, 43).run(List.of(in));
+        INDArray a = Kernel.load(ENCODER, null, 42).runDetached(List.of(in));
+        INDArray b = Kernel.load(ENCODER, null, 42).runDetached(List.of(in));
+        INDArray c = Kernel.load(ENCODER, null, 43).runDetached(List.of(in));
         assertThat(a.equalsWithEps(b, 1e-6)).isTrue();
         assertThat(a.equalsWithEps(c, 1e-3)).isFalse();
     }
@@ -47,13 +47,13 @@ class KernelTest {
         Kernel k = Kernel.load(new KernelSpec("fusion", Map.of("tokens", 8, "in", 32, "hidden", 64, "out", 16), null), null, 1);
         INDArray p1 = Nd4j.rand(DataType.FLOAT, 3, 10);
         INDArray p2 = Nd4j.rand(DataType.FLOAT, 5, 7);
-        assertThat(k.run(List.of(p1, p2)).shape()).containsExactly(8, 16);
+        assertThat(k.runDetached(List.of(p1, p2)).shape()).containsExactly(8, 16);
     }
 
     @Test
     void head_givesAProbabilityVector() {
         Kernel k = Kernel.load(new KernelSpec("head", Map.of("in", 32, "out", 10, "tokens", 4), null), null, 1);
-        INDArray p = k.run(List.of(Nd4j.rand(DataType.FLOAT, 4, 32)));
+        INDArray p = k.runDetached(List.of(Nd4j.rand(DataType.FLOAT, 4, 32)));
         assertThat(p.shape()).containsExactly(1, 10);
         assertThat(p.sumNumber().doubleValue()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
     }
@@ -67,7 +67,7 @@ class KernelTest {
         INDArray logits = x.mean(true, 0).mmul(w);
         INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(logits.sub(logits.maxNumber()), true);
         INDArray expected = e.div(e.sumNumber());
-        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-5)).isTrue();
+        assertThat(k.runDetached(List.of(x)).equalsWithEps(expected, 1e-5)).isTrue();
     }
 
     @Test
@@ -76,7 +76,7 @@ class KernelTest {
         Kernel k = Kernel.load(spec, null, 9);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 16);
         INDArray w = new Kernel.WeightSource(9, null).next(16, 5);
-        assertThat(k.run(List.of(x)).equalsWithEps(x.mmul(w), 1e-5)).isTrue();
+        assertThat(k.runDetached(List.of(x)).equalsWithEps(x.mmul(w), 1e-5)).isTrue();
     }
 
     @Test
@@ -90,7 +90,7 @@ class KernelTest {
         // softmax of row 0 of W = [1, 2, 3]
         INDArray sm = org.nd4j.linalg.ops.transforms.Transforms.exp(expected, true);
         sm.divi(sm.sumNumber());
-        assertThat(k.run(List.of(x)).equalsWithEps(sm, 1e-5)).isTrue();
+        assertThat(k.runDetached(List.of(x)).equalsWithEps(sm, 1e-5)).isTrue();
 
         Files.write(dir.resolve("bad.npy"), Nd4j.toNpyByteArray(Nd4j.zeros(DataType.FLOAT, 5)));
         assertThatThrownBy(() -> Kernel.load(new KernelSpec("head", Map.of("in", 4, "out", 3), "bad.npy"), dir, 1))
@@ -115,7 +115,7 @@ class KernelTest {
         KernelSpec spec = new KernelSpec("transformer-encoder", Map.of("layers", 1, "hidden", 16, "heads", 4, "tokens", 6, "mlp", 32), null);
         Kernel k = Kernel.load(spec, null, 5);
         INDArray x = k.sampleInput(8);
-        assertThat(k.run(List.of(x)).equalsWithEps(encoderReference(x, 1, 16, 4, 32, 5), 1e-4)).isTrue();
+        assertThat(k.runDetached(List.of(x)).equalsWithEps(encoderReference(x, 1, 16, 4, 32, 5), 1e-4)).isTrue();
     }
 
     @Test
@@ -125,9 +125,9 @@ class KernelTest {
         INDArray x = k.sampleInput(4);
         INDArray before = x.dup();
         INDArray expected = encoderReference(x, 3, 48, 6, 96, 11);
-        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-3)).isTrue();
+        assertThat(k.runDetached(List.of(x)).equalsWithEps(expected, 1e-3)).isTrue();
         // a second call on reused working arrays gives the same result
-        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-3)).isTrue();
+        assertThat(k.runDetached(List.of(x)).equalsWithEps(expected, 1e-3)).isTrue();
         assertThat(x.equalsWithEps(before, 0)).isTrue();
     }
 
@@ -140,7 +140,7 @@ class KernelTest {
         INDArray h = x.mmul(ws.next(24, 40));
         Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.GELU(h, h));
         INDArray expected = h.mmul(ws.next(40, 12));
-        assertThat(k.run(List.of(x)).equalsWithEps(expected, 1e-4)).isTrue();
+        assertThat(k.runDetached(List.of(x)).equalsWithEps(expected, 1e-4)).isTrue();
     }
 
     @Test
@@ -153,14 +153,14 @@ class KernelTest {
             List<INDArray> expected = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 inputs.add(k.sampleInput(100 + i));
-                expected.add(k.run(List.of(inputs.get(i))));
+                expected.add(k.runDetached(List.of(inputs.get(i))));
             }
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
             try {
                 List<java.util.concurrent.Future<INDArray>> got = new java.util.ArrayList<>();
                 for (int round = 0; round < 4; round++) {
                     for (INDArray in : inputs) {
-                        got.add(pool.submit(() -> k.run(List.of(in))));
+                        got.add(pool.submit(() -> k.runDetached(List.of(in))));
                     }
                 }
                 for (int i = 0; i < got.size(); i++) {
@@ -170,6 +170,27 @@ class KernelTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void output_closedThenNextCall_reusesTheArray_andAClosedOutputCannotBeRead() {
+        Kernel k = Kernel.load(new KernelSpec("fusion", Map.of("tokens", 8, "in", 16, "hidden", 32, "out", 8), null), null, 4);
+        INDArray a = k.sampleInput(1);
+        INDArray b = k.sampleInput(2);
+        INDArray expectedB = k.runDetached(List.of(b));
+        Kernel.Output first = k.run(List.of(a));
+        INDArray firstArray = first.array();
+        Kernel.Output concurrent = k.run(List.of(b));
+        assertThat(concurrent.array()).as("an open output is never handed out twice").isNotSameAs(firstArray);
+        concurrent.close();
+        first.close();
+        first.close(); // twice: harmless, and the array goes back to the pool only once
+        assertThatThrownBy(first::array).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        try (Kernel.Output again = k.run(List.of(b)); Kernel.Output other = k.run(List.of(b))) {
+            assertThat(again.array()).as("the pool's most recently returned array").isSameAs(firstArray);
+            assertThat(other.array()).isNotSameAs(firstArray);
+            assertThat(again.array().equalsWithEps(expectedB, 1e-5)).as("a reused array holds the new result only").isTrue();
         }
     }
 
