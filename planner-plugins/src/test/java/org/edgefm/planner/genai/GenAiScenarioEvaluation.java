@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Stage;
@@ -24,7 +25,7 @@ import org.edgefm.api.spi.SlotObservation;
 /**
  * A model-level replay of the {@code genai-edge} scenario (not the discrete-event simulator): every
  * slot the controller decides on the last slot's request counts, then the slot's Poisson request
- * counts are drawn and the decision is charged with paper 2's cost model ({@link DeploymentCost})
+ * counts are drawn (at the rate the stream's schedule gives mid-slot) and the decision is charged with paper 2's cost model ({@link DeploymentCost})
  * on those counts. Used by {@code GenAiScenarioTest} and, with {@code main}, for the figures in
  * docs/seed-papers-2-3.md.
  */
@@ -63,7 +64,7 @@ public final class GenAiScenarioEvaluation {
             Map<String, Double> perModel = new LinkedHashMap<>();
             List<DemandEstimate> counted = new ArrayList<>();
             for (Demand d : m.workload()) {
-                int k = poissonCount(r, d.arrivals().meanRatePerMs() * slotMs);
+                int k = poissonCount(r, rateAt(d, (t + 0.5) * slotMs) * slotMs);
                 counted.add(new DemandEstimate(d.user(), d.taskType(), k / slotMs));
                 for (TaskType tt : m.taskTypes()) {
                     if (tt.id().equals(d.taskType())) {
@@ -82,6 +83,14 @@ public final class GenAiScenarioEvaluation {
             last = counted;
         }
         return total;
+    }
+
+    /** The stream's rate at {@code timeMs}: a Poisson stream's schedule factor applied, else its mean rate. */
+    static double rateAt(Demand d, double timeMs) {
+        if (d.arrivals() instanceof ArrivalProcess.Poisson p && p.schedule() != null) {
+            return p.ratePerMs() * p.schedule().factorAt(timeMs);
+        }
+        return d.arrivals().meanRatePerMs();
     }
 
     static LightServiceController create(String name, Scenario sc) {
@@ -104,10 +113,10 @@ public final class GenAiScenarioEvaluation {
         return k - 1;
     }
 
-    /** Prints mean and standard deviation of the total cost over seeds 1..N (default 20) per planner. */
+    /** Prints mean and standard deviation of the total cost over seeds 1..N (default 20) per planner; optional second argument: the scenario name (default genai-edge). */
     public static void main(String[] args) {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        Scenario sc = scenario("genai-edge");
+        Scenario sc = scenario(args.length > 1 ? args[1] : "genai-edge");
         for (String p : List.of("genai-ga", "all-cloud", "popularity-greedy", "density-greedy", "lru")) {
             double[] xs = new double[seeds];
             for (int s = 0; s < seeds; s++) {
