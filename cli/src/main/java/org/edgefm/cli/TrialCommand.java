@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.random.RandomGenerator;
 import org.edgefm.agent.AgentConfig;
 import org.edgefm.agent.WeightFiles;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.KernelSpec;
 import org.edgefm.api.model.NodeSpec;
@@ -462,7 +464,7 @@ final class TrialCommand implements Callable<Integer> {
             SplittableRandom random = new SplittableRandom(scenario.run().seed() + 31L * i++);
             String node = origin.get(d.user());
             Thread t = new Thread(() -> {
-                double next = t0 + d.arrivals().nextGapMs(random);
+                double next = nextArrivalMs(d.arrivals(), random, t0, t0);
                 while (!stop.get()) {
                     long wait = (long) next - System.currentTimeMillis();
                     if (next >= end) {
@@ -490,7 +492,7 @@ final class TrialCommand implements Callable<Integer> {
                                     }
                                 });
                     }
-                    next += d.arrivals().nextGapMs(random);
+                    next = nextArrivalMs(d.arrivals(), random, t0, next);
                 }
             }, "trial-stream-" + d.user());
             t.setDaemon(true);
@@ -505,6 +507,15 @@ final class TrialCommand implements Callable<Integer> {
             t.interrupt();
             t.join(2000);
         }
+    }
+
+    /**
+     * The wall-clock time (ms) of a stream's next arrival after the one at {@code nowMs}, for a trial
+     * that started at {@code startMs}: the gap is drawn at the trial's elapsed time, so a Poisson
+     * stream's rate schedule (time since the run start, as in the simulator) is honoured.
+     */
+    static double nextArrivalMs(ArrivalProcess arrivals, RandomGenerator random, double startMs, double nowMs) {
+        return nowMs + arrivals.nextGapMs(random, nowMs - startMs);
     }
 
     private static void progress(PrintWriter err, TrialMonitor m, long elapsedMs, long durationMs) {

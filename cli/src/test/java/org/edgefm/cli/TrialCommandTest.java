@@ -6,14 +6,18 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.edgefm.agent.kernel.Kernel;
+import org.edgefm.api.model.ArrivalProcess;
+import org.edgefm.api.model.RateSchedule;
 import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Flag checks of {@code edgefm trial} that fail before anything starts. */
+/** Flag checks of {@code edgefm trial} that fail before anything starts, and its workload clock. */
 class TrialCommandTest {
     @TempDir
     Path dir;
@@ -63,5 +67,30 @@ class TrialCommandTest {
         }
         assertThat(TrialCommand.checkWeights(genai, dir)).isEqualTo("4 .npy file(s) read from " + dir);
         assertThat(TrialCommand.checkWeights(genai, dir.resolve("x"))).contains("missing: gpt-j-6b.npy, llama2-7b-int4.npy");
+    }
+
+    /**
+     * A Poisson stream of 1 per 10 ms whose schedule is 0 in the second of every two seconds: the
+     * trial's arrival clock (started at a wall-clock time far from 0) puts no arrival into a silent
+     * second and about 100 into each active one.
+     */
+    @Test
+    void nextArrivalMs_scheduledPoisson_honoursTheScheduleFromTheTrialStart() {
+        RateSchedule onOff = new RateSchedule(List.of(new RateSchedule.Step(0, 1), new RateSchedule.Step(1000, 0)), 2000.0);
+        ArrivalProcess p = new ArrivalProcess.Poisson(0.1, onOff);
+        SplittableRandom r = new SplittableRandom(3);
+        double start = 1_700_000_000_123.0;
+        int[] perSecond = new int[20];
+        for (double t = TrialCommand.nextArrivalMs(p, r, start, start); t < start + 20_000;
+                t = TrialCommand.nextArrivalMs(p, r, start, t)) {
+            perSecond[(int) ((t - start) / 1000)]++;
+        }
+        for (int s = 0; s < 20; s++) {
+            if (s % 2 == 1) {
+                assertThat(perSecond[s]).as("silent second %d", s).isZero();
+            } else {
+                assertThat(perSecond[s]).as("active second %d", s).isBetween(60, 140);
+            }
+        }
     }
 }

@@ -288,7 +288,8 @@ public final class FluidLpBound {
         for (int s = 0; s < streams; s++) {
             ArrivalProcess p = workload.get(s).arrivals();
             SplittableRandom r = master.split();
-            for (double t = p.nextGapMs(r); t <= horizon; t += p.nextGapMs(r)) {
+            // Each gap drawn at its own time, as the fleet does, so a rate schedule is honoured.
+            for (double t = p.nextGapMs(r, 0); t <= horizon; t += p.nextGapMs(r, t)) {
                 arrivals[Math.min(windows - 1, (int) (t / windowMs))][s]++;
             }
         }

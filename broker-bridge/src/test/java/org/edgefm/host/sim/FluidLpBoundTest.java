@@ -80,6 +80,19 @@ class FluidLpBoundTest {
     }
 
     @Test
+    void arrivals_scheduledRates_areExactlyTheSimulatedFleets() {
+        // genai-edge: the LLM streams carry rate schedules (popularity rotating every 20 slots).
+        org.edgefm.api.scenario.Scenario sc = org.edgefm.api.scenario.ScenarioLoader.load(
+                java.nio.file.Path.of("..", "scenarios", "genai-edge.json"));
+        double slotMs = sc.run().slotMs();
+        FluidLpBound b = FluidLpBound.prepare(sc.model(), slotMs, SimSettings.DEFAULTS, 10, 3);
+        SimulatedFleet f = new SimulatedFleet(sc, 11, 1.0);
+        f.advanceTo(40 * slotMs);
+        long[][] a = b.arrivals(1.0, 40, 11);
+        assertThat(f.stats().submitted()).isEqualTo(java.util.Arrays.stream(a).flatMapToLong(java.util.Arrays::stream).sum());
+    }
+
+    @Test
     void atMostTheZeroContentionBound_onAPaperTable1Draw() {
         SystemModel m = org.edgefm.api.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(), "paper-table1").model();
         double zc = ZeroContentionBound.estimate(m, 20_000, 3).onTimeRate();

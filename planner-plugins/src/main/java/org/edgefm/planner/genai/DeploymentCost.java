@@ -20,6 +20,24 @@ public final class DeploymentCost {
         return p.weights().delay() * delayMs(p, x) + resourceCost(p, x);
     }
 
+    /**
+     * The objective per slot over an expected residency of {@code horizonSlots} slots (our
+     * reconstruction [I], {@code genai-ga.horizon-slots}): a model switched in now is expected to stay
+     * about that long, so its one-off switching delay is spread over that many slots, while the
+     * running terms (inference, cloud, resources) are charged per slot at the forecast rates:
+     * {@code w_d · (edge + cloud + switching / H) + ResourceCost}. With {@code H = 1} this is
+     * {@link #cost}.
+     *
+     * @throws IllegalArgumentException when {@code horizonSlots < 1}
+     */
+    public static double horizonCost(DeploymentProblem p, boolean[] x, double horizonSlots) {
+        if (!(horizonSlots >= 1) || Double.isInfinite(horizonSlots)) {
+            throw new IllegalArgumentException("horizonSlots: " + horizonSlots + " (expected: finite and >= 1)");
+        }
+        double running = edgeInferenceMs(p, x) + cloudMs(p, x);
+        return p.weights().delay() * (running + switchingMs(p, x) / horizonSlots) + resourceCost(p, x);
+    }
+
     /** DelayCost: inference at the edge, plus switching delays, plus requests served by the cloud. */
     public static double delayMs(DeploymentProblem p, boolean[] x) {
         return edgeInferenceMs(p, x) + switchingMs(p, x) + cloudMs(p, x);

@@ -39,12 +39,13 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
 
     /** Configuration keys of the genetic algorithm. */
     public static final List<ConfigKey> GA_KEYS = List.of(
-            new ConfigKey("genai-ga.population", "40", "individuals per generation", true),
+            new ConfigKey("genai-ga.population", "60", "individuals per generation", true),
             new ConfigKey("genai-ga.generations", "60", "generations per slot", true),
             new ConfigKey("genai-ga.crossover-rate", "0.9", "probability of uniform crossover of two parents", true),
             new ConfigKey("genai-ga.mutation-rate", "0", "bit-flip probability per gene; 0 = 1/number of models", true),
             new ConfigKey("genai-ga.tournament", "3", "tournament size of the selection", true),
             new ConfigKey("genai-ga.warm-start", "true", "seed the population with the previous slot's deployment", true),
+            new ConfigKey("genai-ga.horizon-slots", "10", "expected residency of a switched-in model in slots: the GA's fitness spreads a switch-in's transfer and preload delay over this many slots; 1 = myopic (>= 1)", true),
             new ConfigKey("genai-ga.seed", "1", "base random seed (slot t uses a stream derived from it and t)", false));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
@@ -66,10 +67,11 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
         }
         GeneticDeployment.Settings ga;
         try {
-            ga = new GeneticDeployment.Settings(c.getInt("genai-ga.population", 40), c.getInt("genai-ga.generations", 60),
+            ga = new GeneticDeployment.Settings(c.getInt("genai-ga.population", 60), c.getInt("genai-ga.generations", 60),
                     c.getDouble("genai-ga.crossover-rate", 0.9), c.getDouble("genai-ga.mutation-rate", 0),
                     c.getInt("genai-ga.tournament", 3), c.getBoolean("genai-ga.warm-start", true),
-                    c.getInt("genai-ga.seed", 1));
+                    c.getInt("genai-ga.seed", 1),
+                    c.getDouble("genai-ga.horizon-slots", GeneticDeployment.Settings.DEFAULT_HORIZON_SLOTS));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("genai-ga." + e.getMessage());
         }

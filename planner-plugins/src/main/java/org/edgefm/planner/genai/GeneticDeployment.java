@@ -10,6 +10,11 @@ import java.util.SplittableRandom;
  * feasible decisions and the fitness is the cost itself; the best individual is kept (elitism).
  * The first individual is the previous slot's deployment (warm start), which is usually close to
  * the next optimum because request rates drift slowly and switching is expensive.
+ *
+ * <p>The fitness is {@link DeploymentCost#horizonCost}: a switch-in's delay is spread over an expected
+ * residency of {@code horizonSlots} slots instead of being charged against one slot's benefit (a
+ * myopic GA, {@code horizonSlots = 1}, refuses a model whose one-slot benefit is below its switching
+ * delay even when the model will serve for many slots).
  */
 public final class GeneticDeployment implements DeploymentPolicy {
     private final Settings settings;
@@ -24,11 +29,22 @@ public final class GeneticDeployment implements DeploymentPolicy {
      * @param tournament    tournament size of the selection, at least 1
      * @param warmStart     seed the population with the previous slot's deployment
      * @param seed          base seed; slot {@code t} uses a stream derived from it and t
+     * @param horizonSlots  expected residency of a switched-in model in slots, over which its switching
+     *                      delay is amortised; at least 1 (1 = myopic, the whole delay in one slot)
      */
     public record Settings(int population, int generations, double crossoverRate, double mutationRate, int tournament,
-            boolean warmStart, long seed) {
+            boolean warmStart, long seed, double horizonSlots) {
+        /** The default expected residency {@code genai-ga.horizon-slots} (our assumption [I]). */
+        public static final double DEFAULT_HORIZON_SLOTS = 10;
+
         /** Defaults used by the {@code genai-ga} controller. */
-        public static final Settings DEFAULT = new Settings(40, 60, 0.9, -1, 3, true, 1L);
+        public static final Settings DEFAULT = new Settings(60, 60, 0.9, -1, 3, true, 1L, DEFAULT_HORIZON_SLOTS);
+
+        /** Myopic settings: the whole switching delay is charged in the slot of the switch-in. */
+        public Settings(int population, int generations, double crossoverRate, double mutationRate, int tournament,
+                boolean warmStart, long seed) {
+            this(population, generations, crossoverRate, mutationRate, tournament, warmStart, seed, 1);
+        }
 
         /** Validates every field. */
         public Settings {
@@ -46,6 +62,9 @@ public final class GeneticDeployment implements DeploymentPolicy {
             }
             if (tournament < 1) {
                 throw new IllegalArgumentException("tournament: " + tournament + " (expected: >= 1)");
+            }
+            if (!(horizonSlots >= 1) || Double.isInfinite(horizonSlots)) {
+                throw new IllegalArgumentException("horizon-slots: " + horizonSlots + " (expected: finite and >= 1)");
             }
         }
     }
@@ -80,6 +99,9 @@ public final class GeneticDeployment implements DeploymentPolicy {
         if (k < size) {
             pop[k++] = Baselines.densityGreedy().decide(p, null, 0);    // a good constructive start
         }
+        if (k < size) {
+            pop[k++] = savingGreedy(p);                                 // greedy on the fitness itself
+        }
         while (k < size) {
             boolean[] x = new boolean[n];
             double density = rnd.nextDouble();
@@ -90,7 +112,7 @@ public final class GeneticDeployment implements DeploymentPolicy {
         }
         int best = 0;
         for (int i = 0; i < size; i++) {
-            fit[i] = DeploymentCost.cost(p, pop[i]);
+            fit[i] = fitness(p, pop[i]);
             if (fit[i] < fit[best]) {
                 best = i;
             }
@@ -110,7 +132,7 @@ public final class GeneticDeployment implements DeploymentPolicy {
                 mutate(child, mutation, rnd);
                 DeploymentCost.repair(p, child);
                 next[c] = child;
-                nextFit[c] = DeploymentCost.cost(p, child);
+                nextFit[c] = fitness(p, child);
                 if (nextFit[c] < bestCost) {
                     bestCost = nextFit[c];
                     bestX = child.clone();
@@ -124,6 +146,41 @@ public final class GeneticDeployment implements DeploymentPolicy {
             nextFit = tf;
         }
         return bestX;
+    }
+
+    /** The cost the GA minimises: the objective with the switching delay amortised over the horizon. */
+    private double fitness(DeploymentProblem p, boolean[] x) {
+        return DeploymentCost.horizonCost(p, x, settings.horizonSlots());
+    }
+
+    /**
+     * A constructive start on the fitness itself: models in decreasing order of their saving per GPU
+     * memory unit (requests times the delay saved against the cloud, less the amortised switching
+     * delay and the resource cost), each added when its saving is positive and every constraint holds.
+     */
+    boolean[] savingGreedy(DeploymentProblem p) {
+        int n = p.size();
+        double[] saving = new double[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            DeploymentProblem.Model m = p.models().get(i);
+            double switchMs = p.wasResident(i) ? 0 : m.switchMs() / settings.horizonSlots();
+            saving[i] = p.weights().delay() * (m.requests() * (m.cloudMs() - m.inferenceMs()) - switchMs)
+                    - p.weights().storage() * m.storage() - p.weights().gpu() * m.gpuMemory();
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(saving[b] / Math.max(p.models().get(b).gpuMemory(), 1e-9),
+                saving[a] / Math.max(p.models().get(a).gpuMemory(), 1e-9)));
+        boolean[] x = new boolean[n];
+        for (int i : order) {
+            if (saving[i] > 0) {
+                x[i] = true;
+                if (!DeploymentCost.feasible(p, x)) {
+                    x[i] = false;
+                }
+            }
+        }
+        return x;
     }
 
     /** Tournament selection: the fittest (cheapest) of {@code tournament} individuals drawn at random. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Stage;
@@ -24,7 +25,7 @@ import org.edgefm.api.spi.SlotObservation;
 /**
  * A model-level replay of the {@code genai-edge} scenario (not the discrete-event simulator): every
  * slot the controller decides on the last slot's request counts, then the slot's Poisson request
- * counts are drawn and the decision is charged with paper 2's cost model ({@link DeploymentCost})
+ * counts are drawn (at the rate the stream's schedule gives mid-slot) and the decision is charged with paper 2's cost model ({@link DeploymentCost})
  * on those counts. Used by {@code GenAiScenarioTest} and, with {@code main}, for the figures in
  * docs/seed-papers-2-3.md.
  */
@@ -47,6 +48,20 @@ public final class GenAiScenarioEvaluation {
 
     /** Total cost over {@code slots} slots of planner {@code name} with arrival seed {@code seed}. */
     public static double totalCost(Scenario sc, String name, long seed, int slots) {
+        return replay(sc, name, seed, slots, null);
+    }
+
+    /**
+     * Replays like {@link #totalCost} and returns the wall time of each slot's {@code decide} call in
+     * ms (observation building and scoring excluded).
+     */
+    public static double[] decideTimesMs(Scenario sc, String name, long seed, int slots) {
+        double[] ms = new double[slots];
+        replay(sc, name, seed, slots, ms);
+        return ms;
+    }
+
+    private static double replay(Scenario sc, String name, long seed, int slots, double[] decideMs) {
         SystemModel m = sc.model();
         GenAiController c = (GenAiController) create(name, sc);
         SplittableRandom r = new SplittableRandom(seed);
@@ -58,12 +73,17 @@ public final class GenAiScenarioEvaluation {
             for (NodeSpec n : m.topology().nodes()) {
                 nodes.add(new NodeObservation(n.id(), true, n.capacity(), 0.0, null));
             }
-            c.decide(new SlotObservation(t, t * slotMs, slotMs, m, CorePlacement.EMPTY, nodes, List.of(), last, List.of(),
-                    List.of(), null));
+            SlotObservation obs = new SlotObservation(t, t * slotMs, slotMs, m, CorePlacement.EMPTY, nodes, List.of(), last,
+                    List.of(), List.of(), null);
+            long t0 = System.nanoTime();
+            c.decide(obs);
+            if (decideMs != null) {
+                decideMs[t] = (System.nanoTime() - t0) / 1e6;
+            }
             Map<String, Double> perModel = new LinkedHashMap<>();
             List<DemandEstimate> counted = new ArrayList<>();
             for (Demand d : m.workload()) {
-                int k = poissonCount(r, d.arrivals().meanRatePerMs() * slotMs);
+                int k = poissonCount(r, rateAt(d, (t + 0.5) * slotMs) * slotMs);
                 counted.add(new DemandEstimate(d.user(), d.taskType(), k / slotMs));
                 for (TaskType tt : m.taskTypes()) {
                     if (tt.id().equals(d.taskType())) {
@@ -82,6 +102,14 @@ public final class GenAiScenarioEvaluation {
             last = counted;
         }
         return total;
+    }
+
+    /** The stream's rate at {@code timeMs}: a Poisson stream's schedule factor applied, else its mean rate. */
+    static double rateAt(Demand d, double timeMs) {
+        if (d.arrivals() instanceof ArrivalProcess.Poisson p && p.schedule() != null) {
+            return p.ratePerMs() * p.schedule().factorAt(timeMs);
+        }
+        return d.arrivals().meanRatePerMs();
     }
 
     static LightServiceController create(String name, Scenario sc) {
@@ -104,10 +132,10 @@ public final class GenAiScenarioEvaluation {
         return k - 1;
     }
 
-    /** Prints mean and standard deviation of the total cost over seeds 1..N (default 20) per planner. */
+    /** Prints mean and standard deviation of the total cost over seeds 1..N (default 20) per planner; optional second argument: the scenario name (default genai-edge). */
     public static void main(String[] args) {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        Scenario sc = scenario("genai-edge");
+        Scenario sc = scenario(args.length > 1 ? args[1] : "genai-edge");
         for (String p : List.of("genai-ga", "all-cloud", "popularity-greedy", "density-greedy", "lru")) {
             double[] xs = new double[seeds];
             for (int s = 0; s < seeds; s++) {
@@ -124,7 +152,22 @@ public final class GenAiScenarioEvaluation {
             System.out.printf(Locale.ROOT, "%-18s total cost %.1f +- %.1f (%d seeds, %d slots)%n", p, mean, Math.sqrt(var),
                     seeds, sc.run().slots());
         }
-        // Single-slot optimality gap on random instances (GeneticDeploymentTest's generator, 4-16 models).
+        // Per-slot decision time of genai-ga: 5 replays of the whole run, the first as JIT warm-up.
+        List<Double> times = new ArrayList<>();
+        for (int rep = 0; rep < 5; rep++) {
+            double[] ms = decideTimesMs(sc, "genai-ga", rep + 1, sc.run().slots());
+            if (rep > 0) {
+                for (double x : ms) {
+                    times.add(x);
+                }
+            }
+        }
+        times.sort(null);
+        System.out.printf(Locale.ROOT, "genai-ga decide per slot: median %.2f ms, p99 %.2f ms, max %.2f ms (%d slots after a warm-up run)%n",
+                times.get(times.size() / 2), times.get((int) (times.size() * 0.99)), times.get(times.size() - 1), times.size());
+        // Single-slot optimality gap on random instances (GeneticDeploymentTest's generator, 4-16 models),
+        // on the GA's objective: the cost with the switching delay amortised over its default horizon.
+        double h = GeneticDeployment.Settings.DEFAULT_HORIZON_SLOTS;
         SplittableRandom r = new SplittableRandom(99);
         Map<String, DeploymentPolicy> policies = new LinkedHashMap<>();
         policies.put("genai-ga", new GeneticDeployment(GeneticDeployment.Settings.DEFAULT));
@@ -135,9 +178,9 @@ public final class GenAiScenarioEvaluation {
         int n = 200;
         for (int k = 0; k < n; k++) {
             DeploymentProblem p = GeneticDeploymentTest.randomProblem(r, 4 + r.nextInt(13));
-            double opt = DeploymentCost.cost(p, ExhaustiveDeployment.solve(p));
+            double opt = DeploymentCost.horizonCost(p, ExhaustiveDeployment.solve(p, h), h);
             for (Map.Entry<String, DeploymentPolicy> e : policies.entrySet()) {
-                double g = (DeploymentCost.cost(p, e.getValue().decide(p, null, k)) - opt) / opt;
+                double g = (DeploymentCost.horizonCost(p, e.getValue().decide(p, null, k), h) - opt) / opt;
                 gap.get(e.getKey())[0] += g / n;
                 gap.get(e.getKey())[1] = Math.max(gap.get(e.getKey())[1], g);
             }

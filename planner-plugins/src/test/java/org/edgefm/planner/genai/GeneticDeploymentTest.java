@@ -1,10 +1,15 @@
 package org.edgefm.planner.genai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import org.edgefm.api.ConfigException;
+import org.edgefm.api.spi.PlannerConfig;
 import org.junit.jupiter.api.Test;
 
 class GeneticDeploymentTest {
@@ -48,17 +53,118 @@ class GeneticDeploymentTest {
 
     @Test
     void decide_smallInstances_matchesExhaustiveCostWithinOnePercent() {
+        // The default GA minimises the horizon cost (switching amortised over its horizon) ...
+        assertWithinOnePercentOfExhaustive(GeneticDeployment.Settings.DEFAULT);
+    }
+
+    @Test
+    void decide_myopicSmallInstances_matchesExhaustiveCostWithinOnePercent() {
+        // ... and the myopic GA (horizon 1) paper 2's one-slot cost.
+        GeneticDeployment.Settings d = GeneticDeployment.Settings.DEFAULT;
+        assertWithinOnePercentOfExhaustive(new GeneticDeployment.Settings(d.population(), d.generations(),
+                d.crossoverRate(), d.mutationRate(), d.tournament(), d.warmStart(), d.seed(), 1));
+    }
+
+    private static void assertWithinOnePercentOfExhaustive(GeneticDeployment.Settings settings) {
         SplittableRandom r = new SplittableRandom(2024);
-        GeneticDeployment ga = new GeneticDeployment(GeneticDeployment.Settings.DEFAULT);
+        GeneticDeployment ga = new GeneticDeployment(settings);
+        double h = settings.horizonSlots();
         double worst = 0;
         for (int k = 0; k < 40; k++) {
             DeploymentProblem p = randomProblem(r, 4 + r.nextInt(9));
-            double opt = DeploymentCost.cost(p, ExhaustiveDeployment.solve(p));
-            double got = DeploymentCost.cost(p, ga.decide(p, null, k));
+            double opt = DeploymentCost.horizonCost(p, ExhaustiveDeployment.solve(p, h), h);
+            double got = DeploymentCost.horizonCost(p, ga.decide(p, null, k), h);
             assertThat(got).as("instance %d", k).isGreaterThanOrEqualTo(opt - 1e-9);
             worst = Math.max(worst, (got - opt) / opt);
         }
         assertThat(worst).isLessThanOrEqualTo(0.01);
+    }
+
+    @Test
+    void horizonCost_horizonOne_isTheOneSlotCost() {
+        DeploymentProblem p = randomProblem(new SplittableRandom(3), 8);
+        boolean[] x = {true, false, true, false, false, true, false, false};
+        assertThat(DeploymentCost.horizonCost(p, x, 1)).isCloseTo(DeploymentCost.cost(p, x), offset(1e-9));
+        double amortised = DeploymentCost.cost(p, x) - p.weights().delay() * DeploymentCost.switchingMs(p, x) * 0.75;
+        assertThat(DeploymentCost.horizonCost(p, x, 4)).isCloseTo(amortised, offset(1e-9));
+    }
+
+    /**
+     * One model, not resident: 30 requests per slot save 100 ms each over the cloud (3000 ms per slot)
+     * and its switch-in takes 20 000 ms. Over one slot loading it does not pay; over 10 slots it does.
+     */
+    @Test
+    void decide_benefitOverHorizonExceedsSwitchCost_horizonGaLoadsItAndMyopicGaDoesNot() {
+        List<DeploymentProblem.Model> ms = List.of(
+                new DeploymentProblem.Model("llm", 5, 4, 15_000, 5_000, 400, 500, 30, 10, 1),
+                new DeploymentProblem.Model("other", 5, 4, 15_000, 5_000, 400, 500, 0, 10, 1));
+        DeploymentProblem p = new DeploymentProblem(ms, 10, 8, 1000, new DeploymentProblem.Weights(0.001, 0, 0), null);
+        GeneticDeployment myopic = new GeneticDeployment(new GeneticDeployment.Settings(10, 10, 0.9, -1, 2, true, 1, 1));
+        GeneticDeployment horizon = new GeneticDeployment(new GeneticDeployment.Settings(10, 10, 0.9, -1, 2, true, 1, 10));
+        assertThat(myopic.decide(p, null, 0)).containsExactly(false, false);
+        assertThat(horizon.decide(p, null, 0)).containsExactly(true, false);
+        assertThat(ExhaustiveDeployment.solve(p, 10)).containsExactly(true, false);
+    }
+
+    /**
+     * Room for one of two models; "a" is resident. In slot 1 "a" dips just below "b" (9 vs 10
+     * requests), in slot 2 it is back (12 vs 10). Popularity-greedy follows the ranking and switches
+     * twice (20 s each); the horizon GA keeps "a": one extra request's 100 ms per slot never pays for
+     * a 20 s switch spread over 10 slots.
+     */
+    @Test
+    void decide_shortDipOfTheResidentModel_horizonGaKeepsItWhilePopularityGreedyThrashes() {
+        GeneticDeployment ga = new GeneticDeployment(GeneticDeployment.Settings.DEFAULT);
+        DeploymentPolicy greedy = Baselines.popularityGreedy();
+        boolean[] gaX = {true, false};
+        boolean[] greedyX = {true, false};
+        int gaSwitches = 0;
+        int greedySwitches = 0;
+        double[][] requests = {{9, 10}, {12, 10}};
+        for (int t = 0; t < requests.length; t++) {
+            boolean[] gaNext = ga.decide(twoModels(requests[t], gaX), null, t);
+            boolean[] greedyNext = greedy.decide(twoModels(requests[t], greedyX), null, t);
+            gaSwitches += switchIns(gaX, gaNext);
+            greedySwitches += switchIns(greedyX, greedyNext);
+            gaX = gaNext;
+            greedyX = greedyNext;
+            assertThat(gaX).as("genai-ga, slot %d", t).containsExactly(true, false);
+        }
+        assertThat(gaSwitches).isZero();
+        assertThat(greedySwitches).isEqualTo(2);
+    }
+
+    private static DeploymentProblem twoModels(double[] requests, boolean[] previous) {
+        List<DeploymentProblem.Model> ms = List.of(
+                new DeploymentProblem.Model("a", 5, 4, 15_000, 5_000, 400, 500, requests[0], 10, 1),
+                new DeploymentProblem.Model("b", 5, 4, 15_000, 5_000, 400, 500, requests[1], 10, 1));
+        return new DeploymentProblem(ms, 10, 4, 1000, new DeploymentProblem.Weights(0.001, 0, 0), previous);
+    }
+
+    private static int switchIns(boolean[] before, boolean[] after) {
+        int n = 0;
+        for (int i = 0; i < before.length; i++) {
+            if (after[i] && !before[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void settings_horizonKey_parsedWithItsDefaultAndValidated() {
+        assertThat(GenAiSettings.from(PlannerConfig.EMPTY).ga().horizonSlots())
+                .isEqualTo(GeneticDeployment.Settings.DEFAULT_HORIZON_SLOTS);
+        assertThat(GenAiSettings.from(PlannerConfig.of(Map.of("genai-ga.horizon-slots", 4))).ga().horizonSlots())
+                .isEqualTo(4.0);
+        assertThatThrownBy(() -> GenAiSettings.from(PlannerConfig.of(Map.of("genai-ga.horizon-slots", 0))))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("genai-ga.horizon-slots: 0.0");
+    }
+
+    @Test
+    void settings_horizonBelowOne_isRejected() {
+        assertThatThrownBy(() -> new GeneticDeployment.Settings(10, 10, 0.9, -1, 2, true, 1, 0.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("horizon-slots");
     }
 
     @Test
