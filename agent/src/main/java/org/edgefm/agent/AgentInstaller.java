@@ -72,6 +72,8 @@ public final class AgentInstaller {
                 "",
                 "[Service]",
                 "Type=simple",
+                "# ND4J's OpenMP threads sleep between ops instead of spinning on the BLAS threads' cores",
+                "Environment=OMP_WAIT_POLICY=PASSIVE",
                 "ExecStart=/usr/bin/java -Xmx192m -XX:+UseSerialGC -Dorg.bytedeco.javacpp.cachedir="
                         + prefix.resolve("var/cache/edgefm/javacpp").toAbsolutePath() + " -jar " + jarTarget.toAbsolutePath()
                         + " --config " + configPath.toAbsolutePath(),

@@ -67,7 +67,7 @@ class AgentConfigTest {
         AgentInstaller.Plan plan = AgentInstaller.plan(AgentConfig.load(f), dir.resolve("root"), jar);
         String dry = AgentInstaller.describe(plan);
         assertThat(dry).doesNotContain("pa\\\"ss").contains("\"password\" : \"(hidden)\"")
-                .contains("ExecStart=/usr/bin/java").contains("--config " + dir.resolve("root/etc/edgefm/agent.json"))
+                .contains("ExecStart=/usr/bin/java").contains("Environment=OMP_WAIT_POLICY=PASSIVE").contains("--config " + dir.resolve("root/etc/edgefm/agent.json"))
                 .contains("would copy " + jar);
         assertThat(dir.resolve("root")).doesNotExist();
 

@@ -557,8 +557,9 @@ final class TrialCommand implements Callable<Integer> {
                 cmd.add("--profile");
                 cmd.add(n.profile());
             }
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new AgentProc(n.id(), p, log);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE"); // as ./edgefm sets it: agent/README.md, "Kernel threads"
+            return new AgentProc(n.id(), pb.start(), log);
         }
 
         /** A JSON string literal. */

@@ -40,8 +40,10 @@ public final class AgentProcess implements AutoCloseable {
     /** Starts (or starts again) the process. */
     public AgentProcess start() throws IOException {
         startedNanos = System.nanoTime();
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE"); // as ./edgefm and the systemd unit set it
+        process = pb.start();
         return this;
     }
 
