@@ -46,7 +46,8 @@ public final class KernelBenchmark {
             System.err.println("KernelBenchmark: 'cpu' needs OMP_NUM_THREADS=1 (one thread, no spinning OpenMP workers)");
             System.exit(2);
         }
-        System.out.println("clock: " + (cpuClock ? "process CPU time, one thread" : "wall time"));
+        System.out.println("clock: " + (cpuClock ? "process CPU time, one thread" : "wall time") + "; OMP_WAIT_POLICY="
+                + System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset: libgomp spins)"));
         List<KernelSpec> specs = List.of(
                 new KernelSpec("transformer-encoder", Map.of("layers", 4, "hidden", 768, "heads", 12, "tokens", 197, "mlp", 3072), null),
                 new KernelSpec("patchify", Map.of("image", 336, "patch", 14, "channels", 3, "hidden", 1024), null),
