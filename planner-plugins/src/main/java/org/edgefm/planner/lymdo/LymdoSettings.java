@@ -44,6 +44,7 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
             new ConfigKey("lymdo.batch", "32", "training batch size", true),
             new ConfigKey("lymdo.train-interval", "2", "slots between training steps", true),
             new ConfigKey("lymdo.learning-rate", "0.01", "Adam step size", true),
+            new ConfigKey("lymdo.repair-rounds", "2", "when none of the K candidates is feasible: rounds of coordinate search (each UE moved to its best cut with the others fixed) to find a feasible cut vector; 0 = execute the first candidate's best effort", true),
             new ConfigKey("lymdo.seed", "1", "seed of the actor's weights, batches and exploration", false),
             new ConfigKey("lymdo.nd4j-threads", "0", "if > 0, sets ND4J's process-wide thread count (the actor's matrices are tiny; 1 avoids thread overhead on busy hosts); 0 leaves it alone", false));
 
@@ -62,7 +63,8 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
         try {
             a = new DrooActor.Settings(c.getInt("lymdo.hidden1", 64), c.getInt("lymdo.hidden2", 32),
                     c.getInt("lymdo.candidates", 8), c.getInt("lymdo.memory", 1024), c.getInt("lymdo.batch", 32),
-                    c.getInt("lymdo.train-interval", 2), c.getDouble("lymdo.learning-rate", 0.01), c.getInt("lymdo.seed", 1));
+                    c.getInt("lymdo.train-interval", 2), c.getDouble("lymdo.learning-rate", 0.01), c.getInt("lymdo.seed", 1),
+                    c.getInt("lymdo.repair-rounds", 2));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("lymdo actor settings: " + e.getMessage());
         }
