@@ -23,6 +23,20 @@ import org.edgefm.api.spi.UserAllocation;
  * Shares come from the planner's {@link UserAllocation}s; without one: φ = ψ = 1, β = the user's own
  * uplink bandwidth over the pool, η = 1 / the number of users.
  *
+ * <p>When the shares change ({@code sim.partition.share-changes}, [I]): with {@code follow} (the
+ * default) a task in service continues at the new shares from the moment they change (its
+ * remaining work, MB or ms at full speed, is re-rated; under {@code sim.channel-coherence = slot} a
+ * transmission also follows each new slot's channel). A share of 0 means the planner sends that
+ * stage no new work (its cut skips it); the tasks the stage still holds are finished at the last
+ * positive share the user had there (a radio or CPU does not drop work in flight), so the pools may
+ * be oversubscribed for that short while. With {@code at-start} a task keeps the shares in force
+ * when its service began and a share of 0 counts as 1e-6 (the behaviour before the key existed: a
+ * transmission started under a near-zero share keeps the radio busy at its power for a very long
+ * time and never finishes in a run, energy the planner's model does not see).
+ *
+ * <p>Each slot's energy per user is reported to the planner ({@link #lastSlotEnergyJ}, the
+ * {@code energyJ} of its {@code UserObservation}).
+ *
  * <p>Energy per user and slot: {@code P^L φ³ · local busy time + P^T ψ · airtime} (the cubic
  * frequency law, papers.md 4.2), compared with the budget {@code Ē} × slot. Node failures are not
  * modelled for these streams.
@@ -33,11 +47,16 @@ final class PartitionSubModel {
     static final int TX_DONE = 1;
     static final int AT_EDGE = 2;
     static final int EDGE_DONE = 3;
+    /** The bits of an epoch an event carries. */
+    static final int EPOCH_MASK = 0xFFFFF;
 
     /** What the sub-model needs from the fleet. */
     interface Host {
-        /** Schedules phase event {@code phase} of {@code task} {@code afterMs} from now. */
-        void push(double afterMs, int phase, int task);
+        /**
+         * Schedules phase event {@code phase} of {@code task} {@code afterMs} from now; the event
+         * comes back to {@link #onEvent} with {@code epoch} (its low 20 bits).
+         */
+        void push(double afterMs, int phase, int task, int epoch);
 
         /** One processing time of service {@code s} at {@code node} at full speed, in ms (drawn). */
         double processingMs(int s, int node);
@@ -51,6 +70,9 @@ final class PartitionSubModel {
         /** The SNR user {@code u}'s channel gives a transmission starting now. */
         double snr(int u);
 
+        /** Whether channels are drawn once per user and slot ({@code sim.channel-coherence = slot}). */
+        boolean slotChannels();
+
         /** The task's sink finished now. */
         void finish(int task);
     }
@@ -60,6 +82,7 @@ final class PartitionSubModel {
     private final double txPowerW;
     private final double pool;
     private final double tolerance;
+    private final boolean follow;
     private final int users;
     private final Map<String, Integer> userIndex = new HashMap<>();
     private final double[] ownBandwidth;
@@ -69,6 +92,11 @@ final class PartitionSubModel {
     private final double[] psi;
     private final double[] beta;
     private final double[] eta;
+    /** The last positive share per user (φ, ψ, β, η): what held work finishes at under a share of 0. */
+    private final double[] lastPhi;
+    private final double[] lastPsi;
+    private final double[] lastBeta;
+    private final double[] lastEta;
 
     private final Fifo[] local;
     private final Fifo[] uplink;
@@ -76,6 +104,7 @@ final class PartitionSubModel {
 
     private final double[] slotEnergy;
     private final double[] totalEnergy;
+    private final double[] lastSlotEnergy;
     private long slots;
 
     private int[] tUser = new int[1024];
@@ -84,6 +113,7 @@ final class PartitionSubModel {
     private int[] tCut = new int[1024];
     private int[][] tChain = new int[1024][];
     private double[] tUpMb = new double[1024];
+    private int[] tEpoch = new int[1024];
 
     /**
      * @param planner     the scenario's planner section ({@code sim.partition.*} keys)
@@ -101,6 +131,9 @@ final class PartitionSubModel {
         double p = SimSettings.nonNegative(planner, "sim.partition.bandwidth-pool-mb-per-ms", 0);
         double budget = SimSettings.nonNegative(planner, "sim.partition.energy-budget-w", 0);
         tolerance = SimSettings.nonNegative(planner, "sim.partition.energy-tolerance", 0.05);
+        // assumption (sim.partition.share-changes): radios and CPUs follow a new allocation at once
+        follow = SimSettings.oneOf(planner, "sim.partition.share-changes", "follow", "follow", "at-start")
+                .equals("follow");
         users = userIds.length;
         ownBandwidth = bandwidth.clone();
         pool = p > 0 ? p : Arrays.stream(bandwidth).sum();
@@ -109,11 +142,15 @@ final class PartitionSubModel {
         psi = new double[users];
         beta = new double[users];
         eta = new double[users];
+        lastPhi = new double[users];
+        lastPsi = new double[users];
+        lastBeta = new double[users];
+        lastEta = new double[users];
         for (int u = 0; u < users; u++) {
             userIndex.put(userIds[u], u);
             budgetW[u] = budget > 0 ? budget : devicePower[u];
         }
-        setAllocations(List.of());
+        applyShares(List.of());
         local = new Fifo[nodeCount];
         uplink = new Fifo[users];
         edge = new Fifo[users];
@@ -126,10 +163,27 @@ final class PartitionSubModel {
         }
         slotEnergy = new double[users];
         totalEnergy = new double[users];
+        lastSlotEnergy = new double[users];
     }
 
-    /** Applies the planner's per-user shares; users not listed get the defaults. */
+    /**
+     * Applies the planner's per-user shares; users not listed get the defaults. With
+     * {@code share-changes = follow} the tasks in service continue at the new shares from now.
+     */
     void setAllocations(List<UserAllocation> allocations) {
+        applyShares(allocations);
+        if (follow && local != null) {
+            for (Fifo q : local) {
+                rerate(q);
+            }
+            for (int u = 0; u < users; u++) {
+                rerate(uplink[u]);
+                rerate(edge[u]);
+            }
+        }
+    }
+
+    private void applyShares(List<UserAllocation> allocations) {
         for (int u = 0; u < users; u++) {
             phi[u] = 1;
             psi[u] = 1;
@@ -154,6 +208,12 @@ final class PartitionSubModel {
                 eta[u] = a.edgeComputeShare();
             }
         }
+        for (int u = 0; u < users; u++) {
+            lastPhi[u] = phi[u] > 0 ? phi[u] : lastPhi[u];
+            lastPsi[u] = psi[u] > 0 ? psi[u] : lastPsi[u];
+            lastBeta[u] = beta[u] > 0 ? beta[u] : lastBeta[u];
+            lastEta[u] = eta[u] > 0 ? eta[u] : lastEta[u];
+        }
     }
 
     /**
@@ -169,6 +229,7 @@ final class PartitionSubModel {
             tCut = Arrays.copyOf(tCut, n);
             tChain = Arrays.copyOf(tChain, n);
             tUpMb = Arrays.copyOf(tUpMb, n);
+            tEpoch = Arrays.copyOf(tEpoch, n);
         }
         tUser[task] = u;
         tOrigin[task] = origin;
@@ -183,8 +244,14 @@ final class PartitionSubModel {
         }
     }
 
-    /** Handles phase event {@code phase} of {@code task} (the fleet checked it is still live). */
-    void onEvent(int task, int phase) {
+    /**
+     * Handles phase event {@code phase} of {@code task} (the fleet checked it is still live); an
+     * event whose {@code epoch} is not the task's latest was superseded by a re-rating and is ignored.
+     */
+    void onEvent(int task, int phase, int epoch) {
+        if (epoch != (tEpoch[task] & EPOCH_MASK)) {
+            return;
+        }
         int u = tUser[task];
         switch (phase) {
             case LOCAL_DONE -> {
@@ -197,7 +264,7 @@ final class PartitionSubModel {
             }
             case TX_DONE -> {
                 next(uplink[u], TX_DONE);
-                host.push(host.networkDelay(tOrigin[task], tEdge[task], tUpMb[task]), AT_EDGE, task);
+                host.push(host.networkDelay(tOrigin[task], tEdge[task], tUpMb[task]), AT_EDGE, task, tEpoch[task] & EPOCH_MASK);
             }
             case AT_EDGE -> offer(edge[u], task, EDGE_DONE);
             case EDGE_DONE -> {
@@ -227,36 +294,83 @@ final class PartitionSubModel {
     /** Starts serving {@code task} in queue {@code q} (phase says which kind) and schedules its end. */
     private void begin(Fifo q, int task, int phase) {
         q.busy = true;
-        int u = tUser[task];
+        q.task = task;
+        q.phase = phase;
+        q.user = tUser[task];
         int[] chain = tChain[task];
         int cut = tCut[task];
-        double ms;
+        double work = 0;
         if (phase == LOCAL_DONE) {
-            double full = 0;
             for (int k = 0; k < cut; k++) {
-                full += host.processingMs(chain[k], tOrigin[task]);
+                work += host.processingMs(chain[k], tOrigin[task]);
             }
-            double f = Math.max(phi[u], 1e-6);
-            ms = full / f;
-            // papers.md 4.2: compute power cubic in the frequency share
-            q.powerW = localPowerW * f * f * f;
         } else if (phase == TX_DONE) {
-            double p = Math.max(psi[u], 1e-6);
-            double rate = Math.max(beta[u], 1e-6) * pool * (Math.log1p(p * host.snr(u)) / Math.log(2));
-            ms = tUpMb[task] / rate;
-            q.powerW = txPowerW * p;
+            work = tUpMb[task];
+            q.snr = host.snr(q.user);
         } else {
-            double full = 0;
             for (int k = cut; k < chain.length; k++) {
-                full += host.processingMs(chain[k], tEdge[task]);
+                work += host.processingMs(chain[k], tEdge[task]);
             }
-            ms = full / Math.max(eta[u], 1e-6);
-            q.powerW = 0;
         }
-        q.user = u;
+        q.remaining = work;
         q.charged = host.nowMs();
-        q.end = q.charged + ms;
-        host.push(ms, phase, task);
+        schedule(q);
+    }
+
+    /** The task in service in {@code q} continues at the shares in force from now. */
+    private void rerate(Fifo q) {
+        if (!q.busy) {
+            return;
+        }
+        double now = host.nowMs();
+        settle(q, now);
+        q.remaining = Math.max(0, q.remaining - (Math.min(now, q.end) - q.since) * q.rate);
+        if (q.phase == TX_DONE && host.slotChannels()) {
+            q.snr = host.snr(q.user);
+        }
+        schedule(q);
+    }
+
+    /**
+     * Sets the queue's service rate (work per ms) and power from the shares in force and schedules
+     * the end of its task's service; a rate of 0 pauses it (no event, no power).
+     */
+    private void schedule(Fifo q) {
+        int u = q.user;
+        double rate;
+        double power;
+        if (q.phase == LOCAL_DONE) {
+            double f = follow ? positive(phi[u], lastPhi[u]) : Math.max(phi[u], 1e-6);
+            rate = f;
+            // papers.md 4.2: compute power cubic in the frequency share
+            power = localPowerW * f * f * f;
+        } else if (q.phase == TX_DONE) {
+            double p = follow ? positive(psi[u], lastPsi[u]) : Math.max(psi[u], 1e-6);
+            double b = follow ? positive(beta[u], lastBeta[u]) : Math.max(beta[u], 1e-6);
+            rate = b * pool * (Math.log1p(p * q.snr) / Math.log(2));
+            power = txPowerW * p;
+        } else {
+            rate = follow ? positive(eta[u], lastEta[u]) : Math.max(eta[u], 1e-6);
+            power = 0;
+        }
+        double now = host.nowMs();
+        q.since = now;
+        int epoch = ++tEpoch[q.task];
+        if (rate > 0 && Double.isFinite(rate)) {
+            double ms = q.remaining / rate;
+            q.rate = rate;
+            q.powerW = power;
+            q.end = now + ms;
+            host.push(ms, q.phase, q.task, epoch & EPOCH_MASK);
+        } else {
+            q.rate = 0;
+            q.powerW = 0;
+            q.end = Double.POSITIVE_INFINITY;
+        }
+    }
+
+    private static double positive(double share, double last) {
+        return share > 0 ? share : last;
     }
 
     /** Charges a busy queue's power from where it was charged up to {@code t} (at most its service end). */
@@ -282,8 +396,14 @@ final class PartitionSubModel {
         slots++;
         for (int u = 0; u < users; u++) {
             totalEnergy[u] += slotEnergy[u];
+            lastSlotEnergy[u] = slotEnergy[u];
             slotEnergy[u] = 0;
         }
+    }
+
+    /** The energy in J user {@code u} spent in the last slot charged (0 before the first). */
+    double lastSlotEnergyJ(int u) {
+        return lastSlotEnergy[u];
     }
 
     /** The run's energy statistics over the slots charged so far. */
@@ -309,7 +429,15 @@ final class PartitionSubModel {
         int head;
         int size;
         boolean busy;
+        int task;
+        int phase;
         int user;
+        /** Work left at {@link #since}: ms at full speed, or MB on the uplink. */
+        double remaining;
+        /** Work per ms since {@link #since}; 0 while paused. */
+        double rate;
+        double since;
+        double snr;
         double powerW;
         double charged;
         double end;

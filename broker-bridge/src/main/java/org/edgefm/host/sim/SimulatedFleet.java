@@ -527,7 +527,7 @@ public final class SimulatedFleet implements Fleet {
             case EV_READY -> drain(idx);
             case EV_PART -> {
                 tOutstanding[idx]--;
-                partition.onEvent(idx, stage);
+                partition.onEvent(idx, stage, inc);
                 release(idx);
             }
             default -> throw new AssertionError("event type " + type);
@@ -871,9 +871,9 @@ public final class SimulatedFleet implements Fleet {
     /** The fleet as the partition sub-model sees it. */
     private final class PartitionHost implements PartitionSubModel.Host {
         @Override
-        public void push(double afterMs, int phase, int task) {
+        public void push(double afterMs, int phase, int task, int epoch) {
             tOutstanding[task]++;
-            events.push(now + afterMs, pack(EV_PART, phase, 0, task));
+            events.push(now + afterMs, pack(EV_PART, phase, epoch, task));
         }
 
         @Override
@@ -895,6 +895,11 @@ public final class SimulatedFleet implements Fleet {
         @Override
         public double snr(int u) {
             return userSnr(u);
+        }
+
+        @Override
+        public boolean slotChannels() {
+            return slotChannels;
         }
 
         @Override
@@ -1308,7 +1313,8 @@ public final class SimulatedFleet implements Fleet {
         }
         List<UserObservation> users = new ArrayList<>(userIds.length);
         for (int u = 0; u < userIds.length; u++) {
-            users.add(new UserObservation(userIds[u], lastSnr[u]));
+            users.add(new UserObservation(userIds[u], lastSnr[u],
+                    partition != null && chargedSlots > 0 ? partition.lastSlotEnergyJ(u) : null));
         }
         List<TaskCompletion> done = List.copyOf(completions);
         completions.clear();

@@ -131,4 +131,59 @@ class SeedPaperSubModelsTest {
         assertThat(p.budgetW()).isEqualTo(0.1);
         assertThat(p.satisfied()).isFalse();
     }
+
+    /** The fleet of the test above (first task at 200 ms, one every 200 ms), with extra sub-model keys. */
+    private static SimulatedFleet partitionFleet(Map<String, Object> extra) {
+        ServiceSpec b1 = lightService("b1", 1.0, 0.5, new RateModel.Deterministic(0.1));
+        ServiceSpec b2 = lightService("b2", 0.5, 0.01, new RateModel.Deterministic(0.1));
+        SystemModel m = model(List.of(new NodeSpec("cam", NodeKind.DEVICE, capacity(2), null, 0.5), node("edge", 1.0)),
+                List.of(new LinkSpec("cam", "edge", 2, 0, 1)), List.of(b1, b2), List.of(chain("det", 2.0, 1000, "b1", "b2")),
+                List.of(new UserSpec("u", "cam", 0.1, new ChannelModel.Fixed(3))), List.of(periodic("u", "det", 200)));
+        Map<String, Object> keys = new java.util.HashMap<>(Map.of("sim.partition", "serial",
+                "sim.partition.local-power-w", 4, "sim.partition.tx-power-w", 1, "sim.partition.energy-budget-w", 0.1));
+        keys.putAll(extra);
+        SimulatedFleet f = new SimulatedFleet(m, 1000, List.of(), 1, SimSettings.DEFAULTS, keys);
+        List<Route> cut1 = List.of(route("det", "s0", "cam"), route("det", "s1", "edge"));
+        f.apply(directive("cam", 1, List.of(light(b1, 1, 1)), cut1));
+        f.apply(directive("edge", 1, List.of(light(b2, 1, 1)), cut1));
+        f.applyUserAllocations(List.of(new UserAllocation("u", 0.5, 0.5, 1.0, 0.5)));
+        return f;
+    }
+
+    @Test
+    void partition_sharesChangeDuringService_remainingWorkFollowsTheNewShares_andEnergyIsObserved() {
+        SimulatedFleet f = partitionFleet(Map.of());
+        f.advanceTo(210);
+        // 10 ms of the first task's local work done at φ 0.5 (5 of 20 ms at full speed); φ becomes 1.
+        f.applyUserAllocations(List.of(new UserAllocation("u", 0.5, 1.0, 1.0, 0.5)));
+        f.advanceTo(1000);
+        // local 10 + 15 = 25; uplink 5; wired 1.25; edge 10: 41.25 ms; later tasks 20 + 16.25 = 36.25 ms.
+        assertThat(f.stats().latenciesMs()).containsExactly(41.25, 36.25, 36.25, 36.25);
+        // Energy: 4 W · 0.5³ · 10 ms + 4 W · 15 ms + 1 W · 5 ms = 0.070 J, then 0.085 J per task.
+        var users = f.snapshot().users();
+        assertThat(users).hasSize(1);
+        assertThat(users.get(0).energyJ()).isCloseTo(0.070 + 3 * 0.085, within(1e-12));
+        assertThat(f.stats().partition().timeAverageW()).isCloseTo(0.325, within(1e-12));
+    }
+
+    @Test
+    void partition_zeroShare_finishesHeldWorkAtTheLastPositiveShare() {
+        SimulatedFleet f = partitionFleet(Map.of());
+        f.advanceTo(210);
+        // A share of 0 stops no work in flight: the device finishes at φ 0.5 (before the fix, a share
+        // near 0 kept the task, and its radio or CPU, busy for the rest of the run).
+        f.applyUserAllocations(List.of(new UserAllocation("u", 0.0, 0.0, 1.0, 0.0)));
+        f.advanceTo(1000);
+        assertThat(f.stats().latenciesMs()).containsExactly(56.25, 56.25, 56.25, 56.25);
+        assertThat(f.snapshot().users().get(0).energyJ()).isCloseTo(4 * 0.025, within(1e-12));
+    }
+
+    @Test
+    void partition_atStart_keepsTheSharesInForceWhenServiceBegan() {
+        SimulatedFleet f = partitionFleet(Map.of("sim.partition.share-changes", "at-start"));
+        f.advanceTo(210);
+        f.applyUserAllocations(List.of(new UserAllocation("u", 0.5, 1.0, 1.0, 0.5)));
+        f.advanceTo(1000);
+        assertThat(f.stats().latenciesMs()).containsExactly(56.25, 36.25, 36.25, 36.25);
+    }
 }

@@ -46,17 +46,27 @@ public final class DrooActor implements PartitionSelector {
      * @param trainInterval slots between training steps
      * @param learningRate  Adam step size
      * @param seed          seed of the weights, the batches and the exploration
+     * @param repairRounds  rounds of the feasibility repair when no candidate is feasible (0 = none)
      */
     public record Settings(int hidden1, int hidden2, int candidates, int memory, int batch, int trainInterval,
-            double learningRate, long seed) {
+            double learningRate, long seed, int repairRounds) {
         /** Defaults of the {@code lymdo} controller. */
-        public static final Settings DEFAULT = new Settings(64, 32, 8, 1024, 32, 2, 0.01, 1L);
+        public static final Settings DEFAULT = new Settings(64, 32, 8, 1024, 32, 2, 0.01, 1L, 2);
+
+        /** Settings without a feasibility repair. */
+        public Settings(int hidden1, int hidden2, int candidates, int memory, int batch, int trainInterval,
+                double learningRate, long seed) {
+            this(hidden1, hidden2, candidates, memory, batch, trainInterval, learningRate, seed, 0);
+        }
 
         /** Validates every field. */
         public Settings {
             if (hidden1 < 1 || hidden2 < 1 || candidates < 1 || memory < 1 || batch < 1 || trainInterval < 1) {
                 throw new IllegalArgumentException("hidden " + hidden1 + "/" + hidden2 + ", candidates " + candidates
                         + ", memory " + memory + ", batch " + batch + ", train interval " + trainInterval + " (expected: >= 1)");
+            }
+            if (repairRounds < 0) {
+                throw new IllegalArgumentException("repairRounds: " + repairRounds + " (expected: >= 0)");
             }
             if (!(learningRate > 0)) {
                 throw new IllegalArgumentException("learningRate: " + learningRate + " (expected: > 0)");
@@ -82,6 +92,9 @@ public final class DrooActor implements PartitionSelector {
             candidates.add(Math.min(1, candidates.size()), previous.clone());
         }
         Allocation best = PartitionSelector.best(p, allocator, candidates);
+        if (!best.feasible()) {
+            best = repair(p, allocator, best);
+        }
         previous = best.cuts().clone();
         if (best.feasible()) {
             remember(state, target(p, best.cuts()));
@@ -91,6 +104,64 @@ public final class DrooActor implements PartitionSelector {
             train();
         }
         return best;
+    }
+
+    /**
+     * Feasibility repair (assumption, {@code lymdo.repair-rounds}; DROO assumes some candidate is
+     * feasible): when none of the K candidates is (a forecast burst overloads every proposed cut),
+     * start from the safe vector (per UE, among the cuts its device can sustain, {@code λ c^L(l) < 1},
+     * the one sending the least data, the most local on ties) and coordinate-search from it, each
+     * UE in turn moved to the cut that gives the lowest objective with the others fixed, for at most
+     * {@code repairRounds} rounds or until a round changes nothing. The result, when feasible, is
+     * executed and learned like any other.
+     */
+    private Allocation repair(SlotProblem p, ConvexAllocator allocator, Allocation start) {
+        if (settings.repairRounds() == 0) {
+            return start;
+        }
+        Allocation safe = allocator.allocate(p, safeCuts(p));
+        Allocation cur = safe.feasible() ? safe : start;
+        for (int round = 0; round < settings.repairRounds(); round++) {
+            boolean changed = false;
+            for (int i = 0; i < p.size(); i++) {
+                List<int[]> moves = new ArrayList<>();
+                moves.add(cur.cuts().clone());
+                for (int c = 0; c <= p.ues().get(i).profile().cuts(); c++) {
+                    if (c != cur.cuts()[i]) {
+                        int[] x = cur.cuts().clone();
+                        x[i] = c;
+                        moves.add(x);
+                    }
+                }
+                Allocation next = PartitionSelector.best(p, allocator, moves);
+                if (next.feasible() && (!cur.feasible() || next.objective() < cur.objective())) {
+                    cur = next;
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        return cur;
+    }
+
+    /** Per UE the sustainable cut sending the least data (see {@link #repair}). */
+    static int[] safeCuts(SlotProblem p) {
+        int[] cuts = new int[p.size()];
+        for (int i = 0; i < p.size(); i++) {
+            SlotProblem.Ue u = p.ues().get(i);
+            PartitionProfile prof = u.profile();
+            int best = 0;
+            for (int l = prof.cuts(); l >= 0; l--) {
+                boolean sustainable = u.ratePerMs() * prof.local(l) < 1;
+                if (sustainable && (prof.uplink(l) < prof.uplink(best) || u.ratePerMs() * prof.local(best) >= 1)) {
+                    best = l;
+                }
+            }
+            cuts[i] = best;
+        }
+        return cuts;
     }
 
     /** Training steps taken so far. */

@@ -132,14 +132,21 @@ public final class LymdoController implements LightServiceController {
             notes.add(new Reason("stale-arrivals", "no arrival counts in this observation; keeping the previous forecast"));
         }
 
-        // 1. Charge the slot that just ended to the virtual queues (actual arrivals, decision in force).
+        // 1. Charge the slot that just ended to the virtual queues: the measured energies where every UE
+        //    reports one (lymdo.queue-charge = observed), else the model's energy of the decision in
+        //    force under the arrivals actually counted.
         if (lastProblem != null && lastAllocation != null && !staleArrivals && sameUes(lastProblem, users)) {
             List<SlotProblem.Ue> actual = new ArrayList<>();
             for (int i = 0; i < users.size(); i++) {
                 SlotProblem.Ue u = lastProblem.ues().get(i);
                 actual.add(u.withLoad(observed.getOrDefault(users.get(i).id() + "|" + types.get(i).id(), 0.0), u.snr()));
             }
-            engine.account(lastProblem.withUes(actual), lastAllocation);
+            double[] measured = settings.chargeObserved() ? measuredEnergy(obs, users) : null;
+            if (measured != null) {
+                engine.accountMeasured(lastProblem.withUes(actual), lastAllocation, measured);
+            } else {
+                engine.account(lastProblem.withUes(actual), lastAllocation);
+            }
         }
 
         // 2. Forecast and channel for the coming slot.
@@ -271,6 +278,25 @@ public final class LymdoController implements LightServiceController {
         }
         notes.add(new Reason("stale-channel", "no channel measurement for user " + u.id() + "; using its mean SNR"));
         return u.channel().meanSnr();
+    }
+
+    /** Each UE's measured energy of the last slot, or null unless every UE reports a finite one. */
+    private static double[] measuredEnergy(SlotObservation obs, List<UserSpec> users) {
+        Map<String, Double> byUser = new HashMap<>();
+        for (UserObservation o : obs.users()) {
+            if (o.energyJ() != null) {
+                byUser.put(o.user(), o.energyJ());
+            }
+        }
+        double[] out = new double[users.size()];
+        for (int i = 0; i < users.size(); i++) {
+            Double e = byUser.get(users.get(i).id());
+            if (e == null || !Double.isFinite(e)) {
+                return null;
+            }
+            out[i] = e;
+        }
+        return out;
     }
 
     private static boolean sameUes(SlotProblem p, List<UserSpec> users) {

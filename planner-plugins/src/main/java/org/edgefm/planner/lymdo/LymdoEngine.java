@@ -55,6 +55,29 @@ public final class LymdoEngine {
     }
 
     /**
+     * Charges the slot that just ended with measured energies: {@code measuredJ[i]} J spent by UE
+     * {@code i} of {@code actual} (a simulator's or device's account, which sees what the model
+     * cannot: tasks in flight when the shares change, random service and transmission times). The
+     * model's backlogs are still advanced so that a later slot without measurements charges
+     * consistently.
+     *
+     * @return the realised allocation (delays and energies of the model under {@code actual})
+     */
+    public Allocation accountMeasured(SlotProblem actual, Allocation decision, double[] measuredJ) {
+        if (measuredJ.length != actual.size()) {
+            throw new IllegalArgumentException("measured energies: " + measuredJ.length + " (expected: " + actual.size() + ")");
+        }
+        Allocation real = ConvexAllocator.evaluate(actual, decision.cuts(), decision.localShare(), decision.txShare(),
+                decision.bandwidth(), decision.edgeShare(), decision.infeasibility());
+        servedEnergyJ(actual, decision);
+        for (int i = 0; i < actual.size(); i++) {
+            SlotProblem.Ue u = actual.ues().get(i);
+            queues.update(u.id(), measuredJ[i], u.energyBudgetJ());
+        }
+        return real;
+    }
+
+    /**
      * The energy per UE of the work served in one slot: local busy time
      * {@code min(Δt, (W^L + n c^L(l)) / φ)} at {@code P^L φ³} and airtime
      * {@code min(Δt, (W^T + n d(l)) / (βR))} at {@code P^T ψ}, where {@code W^L} (ms of work at full

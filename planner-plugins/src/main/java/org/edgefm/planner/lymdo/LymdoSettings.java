@@ -18,9 +18,11 @@ import org.edgefm.api.spi.PlannerConfig;
  * @param rateSmoothing  EWMA weight of the last slot's arrivals in the rate forecast, in (0, 1]
  * @param actor          the learned actor's settings
  * @param nd4jThreads    ND4J's process-wide thread count to set, or 0 to leave it alone
+ * @param chargeObserved charge the virtual queues with the measured energy of each UE where the
+ *                       observation carries it ({@code UserObservation.energyJ}), else with the model's
  */
 public record LymdoSettings(String edgeNode, double v, double localPowerW, double txPowerW, double energyBudgetW,
-        double poolMbPerMs, double rateSmoothing, DrooActor.Settings actor, int nd4jThreads) {
+        double poolMbPerMs, double rateSmoothing, DrooActor.Settings actor, int nd4jThreads, boolean chargeObserved) {
 
     /** Keys of every LyMDO controller. */
     public static final List<ConfigKey> COMMON_KEYS = List.of(
@@ -30,7 +32,8 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
             new ConfigKey("lymdo.tx-power-w", "0.2", "maximum uplink transmit power in W", true),
             new ConfigKey("lymdo.energy-budget-w", "0", "long-term average power budget per UE in W; 0 = the device node's 'power' capacity", true),
             new ConfigKey("lymdo.bandwidth-pool-mb-per-ms", "0", "uplink pool B in MB/ms per bit/s/Hz shared by bandwidth shares; 0 = sum of the users' uplinkBandwidthMbPerMs", true),
-            new ConfigKey("lymdo.rate-smoothing", "0.5", "EWMA weight of the last slot's arrivals in the rate forecast, in (0, 1]", true));
+            new ConfigKey("lymdo.rate-smoothing", "0.5", "EWMA weight of the last slot's arrivals in the rate forecast, in (0, 1]", true),
+            new ConfigKey("lymdo.queue-charge", "observed", "what the virtual energy queues are charged with after a slot: 'observed' = each UE's measured energy (UserObservation.energyJ) where every UE reports one, else the model's energy of the decision under the counted arrivals; 'model' = always the model's", true));
 
     /** Keys of the learned actor ({@code lymdo} only). */
     public static final List<ConfigKey> ACTOR_KEYS = List.of(
@@ -41,6 +44,7 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
             new ConfigKey("lymdo.batch", "32", "training batch size", true),
             new ConfigKey("lymdo.train-interval", "2", "slots between training steps", true),
             new ConfigKey("lymdo.learning-rate", "0.01", "Adam step size", true),
+            new ConfigKey("lymdo.repair-rounds", "2", "when none of the K candidates is feasible: rounds of coordinate search (each UE moved to its best cut with the others fixed) to find a feasible cut vector; 0 = execute the first candidate's best effort", true),
             new ConfigKey("lymdo.seed", "1", "seed of the actor's weights, batches and exploration", false),
             new ConfigKey("lymdo.nd4j-threads", "0", "if > 0, sets ND4J's process-wide thread count (the actor's matrices are tiny; 1 avoids thread overhead on busy hosts); 0 leaves it alone", false));
 
@@ -59,7 +63,8 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
         try {
             a = new DrooActor.Settings(c.getInt("lymdo.hidden1", 64), c.getInt("lymdo.hidden2", 32),
                     c.getInt("lymdo.candidates", 8), c.getInt("lymdo.memory", 1024), c.getInt("lymdo.batch", 32),
-                    c.getInt("lymdo.train-interval", 2), c.getDouble("lymdo.learning-rate", 0.01), c.getInt("lymdo.seed", 1));
+                    c.getInt("lymdo.train-interval", 2), c.getDouble("lymdo.learning-rate", 0.01), c.getInt("lymdo.seed", 1),
+                    c.getInt("lymdo.repair-rounds", 2));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("lymdo actor settings: " + e.getMessage());
         }
@@ -67,7 +72,12 @@ public record LymdoSettings(String edgeNode, double v, double localPowerW, doubl
         if (threads < 0) {
             throw new ConfigException("lymdo.nd4j-threads: " + threads + " (expected: >= 0)");
         }
-        return new LymdoSettings(c.getString("lymdo.edge-node", "").trim(), v, pl, pt, eb, pool, sm, a, threads);
+        String charge = c.getString("lymdo.queue-charge", "observed").trim();
+        if (!charge.equals("observed") && !charge.equals("model")) {
+            throw new ConfigException("lymdo.queue-charge: '" + charge + "' (expected: observed or model)");
+        }
+        return new LymdoSettings(c.getString("lymdo.edge-node", "").trim(), v, pl, pt, eb, pool, sm, a, threads,
+                charge.equals("observed"));
     }
 
     private static double positive(PlannerConfig c, String key, double def) {

@@ -157,6 +157,25 @@ class LymdoControllerTest {
     }
 
     @Test
+    void decide_observedEnergy_chargesTheVirtualQueuesWithIt() {
+        SystemModel m = system(2.0);       // 2 W · 100 ms = 0.2 J per slot
+        List<UserObservation> measured = List.of(new UserObservation("ua", 100, 0.5), new UserObservation("ub", 30, 0.05));
+        LymdoController observed = (LymdoController) create("all-local", Map.of());
+        observed.decide(slot(m, 0, tenFps(), channels()));
+        observed.decide(slot(m, 1, tenFps(), measured));
+        assertThat(observed.queues().get("ua")).isCloseTo(0.3, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(observed.queues().get("ub")).isZero();
+        // With lymdo.queue-charge = model the same slot charges the model's energy instead.
+        LymdoController model = (LymdoController) create("all-local", Map.of("lymdo.queue-charge", "model"));
+        model.decide(slot(m, 0, tenFps(), channels()));
+        model.decide(slot(m, 1, tenFps(), measured));
+        assertThat(model.queues().get("ua")).isNotCloseTo(0.3, org.assertj.core.api.Assertions.within(1e-6));
+        // A bad value is a one-line configuration error naming the key.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> create("lymdo", Map.of("lymdo.queue-charge", "guess")))
+                .hasMessageContaining("lymdo.queue-charge");
+    }
+
+    @Test
     void decide_staleMetrics_returnsAPlanWithReasons() {
         SystemModel m = system(2.0);
         LightServiceController c = create("lymdo", Map.of());

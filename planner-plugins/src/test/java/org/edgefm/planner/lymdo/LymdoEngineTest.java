@@ -111,6 +111,70 @@ class LymdoEngineTest {
         }
     }
 
+    @Test
+    void exhaustive_branchAndBound_choosesWhatFullEnumerationChooses() {
+        SplittableRandom r = new SplittableRandom(11);
+        ConvexAllocator alloc = new ConvexAllocator();
+        int infeasible = 0;
+        for (int k = 0; k < 120; k++) {
+            int n = 2 + r.nextInt(3);
+            double fps = 5 + 40 * r.nextDouble();
+            SlotProblem p = new SlotProblem(LymdoFixtures.draw(LymdoFixtures.ues(n, fps, BUDGET_W), r, MEAN_SNR).stream()
+                    .map(u -> u.withQueue(r.nextDouble() < 0.3 ? 0 : 5 * r.nextDouble())).toList(), V, LymdoFixtures.SLOT_MS,
+                    LymdoFixtures.POOL);
+            java.util.List<int[]> all = new java.util.ArrayList<>();
+            int total = (int) ExhaustivePartition.combinations(p);
+            for (int code = 0; code < total; code++) {
+                int[] c = new int[n];
+                int x = code;
+                for (int i = 0; i < n; i++) {
+                    c[i] = x % 5;
+                    x /= 5;
+                }
+                all.add(c);
+            }
+            Allocation full = PartitionSelector.best(p, alloc, all);
+            Allocation bb = new ExhaustivePartition().select(p, alloc);
+            assertThat(bb.feasible()).isEqualTo(full.feasible());
+            assertThat(bb.cuts()).containsExactly(full.cuts());
+            if (full.feasible()) {
+                assertThat(bb.objective()).isEqualTo(full.objective());
+            } else {
+                infeasible++;
+            }
+        }
+        // The instances cover both outcomes.
+        assertThat(infeasible).isBetween(1, 100);
+    }
+
+    @Test
+    void accountMeasured_chargesTheVirtualQueuesWithTheMeasuredEnergy() {
+        LymdoEngine engine = new LymdoEngine(new ExhaustivePartition());
+        SlotProblem p = new SlotProblem(LymdoFixtures.ues(2, FPS, BUDGET_W), V, LymdoFixtures.SLOT_MS, LymdoFixtures.POOL);
+        Allocation a = engine.decide(p);
+        engine.accountMeasured(p, a, new double[] {0.5, 0.01});
+        // Budget 0.6 W · 100 ms = 0.06 J per slot.
+        assertThat(engine.queues().get("ue0")).isCloseTo(0.44, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(engine.queues().get("ue1")).isZero();
+        engine.accountMeasured(p, a, new double[] {0.0, 0.07});
+        assertThat(engine.queues().get("ue0")).isCloseTo(0.38, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(engine.queues().get("ue1")).isCloseTo(0.01, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void safeCuts_keepEachDeviceSustainableAndSendTheLeastData() {
+        // detector(1): local work 0, 8, 18, 28, 34 ms; uplink 0.3, 0.8, 0.4, 0.1, 0 MB.
+        List<SlotProblem.Ue> ues = List.of(LymdoFixtures.ues(1, FPS, BUDGET_W).get(0).withLoad(0.02, MEAN_SNR),
+                LymdoFixtures.ues(1, FPS, BUDGET_W).get(0).withLoad(0.04, MEAN_SNR),
+                LymdoFixtures.ues(1, FPS, BUDGET_W).get(0).withLoad(0.2, MEAN_SNR));
+        SlotProblem p = new SlotProblem(ues.stream().map(u -> new SlotProblem.Ue(u.id() + u.ratePerMs(), u.ratePerMs(), u.snr(),
+                0, u.profile(), u.localPowerW(), u.txPowerW(), u.energyBudgetJ())).toList(), V, LymdoFixtures.SLOT_MS,
+                LymdoFixtures.POOL);
+        // 0.02/ms: everything local is sustainable (0.68); 0.04/ms: only cuts 0-2 are (cut 3 needs 1.12),
+        // of which cut 0 sends least; 0.2/ms: only cut 0.
+        assertThat(DrooActor.safeCuts(p)).containsExactly(4, 0, 0);
+    }
+
     static Run runWithBudget(PartitionSelector s, int n, double budgetW) {
         LymdoEngine engine = new LymdoEngine(s);
         SplittableRandom r = new SplittableRandom(7);
