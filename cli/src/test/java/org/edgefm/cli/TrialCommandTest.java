@@ -2,8 +2,6 @@ package org.edgefm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,20 +13,9 @@ import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Flag checks of {@code edgefm trial} that fail before anything starts, and its workload clock. */
-class TrialCommandTest {
-    @TempDir
-    Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
-
+class TrialCommandTest extends CliTestBase {
     @Test
     void brokerAccountsWithoutBroker_isMisuseExit2() throws Exception {
         Path f = Files.writeString(dir.resolve("accounts.txt"), "edgefm-host:x\n");
