@@ -1,6 +1,5 @@
 package org.edgefm.host;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -71,31 +70,6 @@ public final class FleetState {
             long lastSeq, long gaps, Double cpuLoad, List<ServiceMetrics> services, SwitchView switches) {
     }
 
-    /** Whether a model switch started or stopped a service instance. */
-    public enum SwitchKind {
-        /** An instance started: its model's weights were loaded. */
-        @JsonProperty("load") LOAD,
-        /** An instance stopped: its weights were released. */
-        @JsonProperty("unload") UNLOAD
-    }
-
-    /**
-     * One service instance a directive started or stopped on a node, as its applied ack reports it.
-     *
-     * @param kind         load (instance started) or unload (instance stopped)
-     * @param service      service id
-     * @param plannerEpoch the directive's planner epoch
-     * @param version      the directive's version
-     * @param ackMs        the ack's timestamp (agent wall clock, ms since the epoch)
-     * @param preloadMs    the agent's measured weight load time of a load, ms; null for an unload and for
-     *                     a service without a kernel
-     * @param weights      where a load's weights came from ({@code npy FILE} or {@code generated}); null
-     *                     for an unload and for a service without a kernel
-     */
-    public record ModelSwitch(SwitchKind kind, String service, long plannerEpoch, long version, long ackMs,
-            Double preloadMs, String weights) {
-    }
-
     /**
      * A node's model switches: totals since the host started and the newest switches.
      *
@@ -152,6 +126,7 @@ public final class FleetState {
     /** Model switches kept per node for the HTTP API. */
     public static final int RECENT_SWITCHES = 50;
     private static final int MAX_RATE_SAMPLES = 64;
+    private static final int MAX_PENDING_SWITCHES = 10_000;
     private static final int DEDUP_WINDOW = 100_000;
 
     private final double staleAfterMs;
@@ -159,6 +134,8 @@ public final class FleetState {
     private final Map<String, String> userByNode = new LinkedHashMap<>();
     private final LinkedHashSet<String> seenTasks = new LinkedHashSet<>();
     private final List<TaskCompletion> completions = new ArrayList<>();
+    /** Model switches since the previous snapshot, for the snapshot (and so the trial journal). */
+    private final Deque<ModelSwitch> sinceSnapshot = new ArrayDeque<>();
     private long submitted;
     private double lastSnapshotMs = -1;
 
@@ -270,7 +247,7 @@ public final class FleetState {
         n.switchVersion = a.version();
         for (InstanceStop s : a.stopped()) {
             n.unloads++;
-            remember(n, new ModelSwitch(SwitchKind.UNLOAD, s.service(), a.plannerEpoch(), a.version(), a.timestampMs(),
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.UNLOAD, s.service(), a.plannerEpoch(), a.version(), a.timestampMs(),
                     null, null));
         }
         for (InstanceStart s : a.started()) {
@@ -280,14 +257,18 @@ public final class FleetState {
                 n.preloadSumMs += s.preloadMs();
                 n.preloadMaxMs = Math.max(n.preloadMaxMs, s.preloadMs());
             }
-            remember(n, new ModelSwitch(SwitchKind.LOAD, s.service(), a.plannerEpoch(), a.version(), a.timestampMs(),
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.LOAD, s.service(), a.plannerEpoch(), a.version(), a.timestampMs(),
                     s.preloadMs(), s.weights()));
         }
         return new AckSwitches(a.started(), a.stopped());
     }
 
-    private static void remember(Node n, ModelSwitch s) {
+    private void remember(Node n, ModelSwitch s) {
         n.switches.addLast(s);
+        sinceSnapshot.add(s);
+        if (sinceSnapshot.size() > MAX_PENDING_SWITCHES) {
+            sinceSnapshot.removeFirst(); // no control loop takes snapshots (a host without a planner)
+        }
         while (n.switches.size() > RECENT_SWITCHES) {
             n.switches.removeFirst();
         }
@@ -369,8 +350,8 @@ public final class FleetState {
     }
 
     /**
-     * The snapshot at {@code nowMs}: counters since the previous snapshot are reset, completions are
-     * handed out once.
+     * The snapshot at {@code nowMs}: counters since the previous snapshot are reset, completions and
+     * model switches are handed out once.
      */
     public synchronized FleetSnapshot snapshot(double nowMs) {
         List<NodeStatus> st = new ArrayList<>();
@@ -429,6 +410,8 @@ public final class FleetState {
         completions.clear();
         long sub = submitted;
         submitted = 0;
-        return new FleetSnapshot(nowMs, st, services, arrivals, List.of(), links, done, sub);
+        List<ModelSwitch> switched = List.copyOf(sinceSnapshot);
+        sinceSnapshot.clear();
+        return new FleetSnapshot(nowMs, st, services, arrivals, List.of(), links, done, sub, switched);
     }
 }

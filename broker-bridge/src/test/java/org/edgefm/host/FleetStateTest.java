@@ -127,10 +127,10 @@ class FleetStateTest {
         assertThat(v.meanPreloadMs()).isEqualTo(60.0);
         assertThat(v.maxPreloadMs()).isEqualTo(80.0);
         assertThat(v.recent()).containsExactly(
-                new FleetState.ModelSwitch(FleetState.SwitchKind.LOAD, "patch", 7, 1, 1_001, 40.0, "npy patch.npy"),
-                new FleetState.ModelSwitch(FleetState.SwitchKind.LOAD, "tok", 7, 1, 1_001, null, null),
-                new FleetState.ModelSwitch(FleetState.SwitchKind.UNLOAD, "patch", 7, 2, 1_002, null, null),
-                new FleetState.ModelSwitch(FleetState.SwitchKind.LOAD, "enc", 7, 2, 1_002, 80.0, "generated"));
+                new ModelSwitch("j1", ModelSwitch.Kind.LOAD, "patch", 7, 1, 1_001, 40.0, "npy patch.npy"),
+                new ModelSwitch("j1", ModelSwitch.Kind.LOAD, "tok", 7, 1, 1_001, null, null),
+                new ModelSwitch("j1", ModelSwitch.Kind.UNLOAD, "patch", 7, 2, 1_002, null, null),
+                new ModelSwitch("j1", ModelSwitch.Kind.LOAD, "enc", 7, 2, 1_002, 80.0, "generated"));
         // a new planner epoch starts its versions again
         assertThat(state.onAck(applied("j1", 8, 1, List.of(), List.of(new InstanceStop("enc")))).isEmpty()).isFalse();
         assertThat(switches(state, "j1").unloads()).isEqualTo(2);
@@ -158,5 +158,17 @@ class FleetStateTest {
         assertThat(sw.loads()).isZero();
         assertThat(sw.meanPreloadMs()).isNull();
         assertThat(sw.recent()).isEmpty();
+    }
+
+    @Test
+    void snapshot_handsOutEachSwitchOnce_acrossNodes() {
+        state.onAck(applied("j1", 1, 1, List.of(new InstanceStart("a", 3.0, InstanceStart.GENERATED)), List.of()));
+        state.onAck(applied("j2", 1, 1, List.of(), List.of(new InstanceStop("b"))));
+        assertThat(state.snapshot(10).switches()).extracting(ModelSwitch::node, ModelSwitch::kind, ModelSwitch::service)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("j1", ModelSwitch.Kind.LOAD, "a"),
+                        org.assertj.core.groups.Tuple.tuple("j2", ModelSwitch.Kind.UNLOAD, "b"));
+        assertThat(state.snapshot(20).switches()).isEmpty();
+        // the node's totals and ring are not consumed by snapshots
+        assertThat(switches(state, "j1").recent()).hasSize(1);
     }
 }
