@@ -247,8 +247,8 @@ public final class FleetState {
         n.switchVersion = a.version();
         for (InstanceStop s : a.stopped()) {
             n.unloads++;
-            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.UNLOAD, s.service(), a.plannerEpoch(), a.version(), a.timestampMs(),
-                    null, null));
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.UNLOAD, s.service(), a.plannerEpoch(), a.version(),
+                    a.timestampMs(), null, null));
         }
         for (InstanceStart s : a.started()) {
             n.loads++;
@@ -257,8 +257,8 @@ public final class FleetState {
                 n.preloadSumMs += s.preloadMs();
                 n.preloadMaxMs = Math.max(n.preloadMaxMs, s.preloadMs());
             }
-            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.LOAD, s.service(), a.plannerEpoch(), a.version(), a.timestampMs(),
-                    s.preloadMs(), s.weights()));
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.LOAD, s.service(), a.plannerEpoch(), a.version(),
+                    a.timestampMs(), s.preloadMs(), s.weights()));
         }
         return new AckSwitches(a.started(), a.stopped());
     }
@@ -275,8 +275,9 @@ public final class FleetState {
     }
 
     private static SwitchView switches(Node n) {
-        return new SwitchView(n.loads, n.unloads, n.timedLoads, n.timedLoads == 0 ? null : n.preloadSumMs / n.timedLoads,
-                n.timedLoads == 0 ? null : n.preloadMaxMs, List.copyOf(n.switches));
+        boolean timed = n.timedLoads > 0;
+        return new SwitchView(n.loads, n.unloads, n.timedLoads, timed ? n.preloadSumMs / n.timedLoads : null,
+                timed ? n.preloadMaxMs : null, List.copyOf(n.switches));
     }
 
     /**

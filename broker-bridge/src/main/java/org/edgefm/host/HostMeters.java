@@ -130,7 +130,8 @@ public final class HostMeters implements ControlLoop.Listener {
         for (org.edgefm.api.wire.InstanceStart s : switches.started()) {
             registry.counter("edgefm.instance.loads", "node", node, "service", s.service()).increment();
             if (s.preloadMs() != null) {
-                preloadTimer(s.service(), weightsKind(s.weights())).record((long) (s.preloadMs() * 1e6), TimeUnit.NANOSECONDS);
+                long nanos = (long) (s.preloadMs() * 1e6);
+                preloadTimer(s.service(), weightsKind(s.weights())).record(nanos, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -138,10 +139,11 @@ public final class HostMeters implements ControlLoop.Listener {
     private Timer preloadTimer(String service, String weights) {
         return Timer.builder("edgefm.instance.preload")
                 .description("Agents' measured time to load a started instance's weights")
-                .tags("service", service, "weights", weights).serviceLevelObjectives(PRELOAD_BUCKETS).register(registry);
+                .tags("service", service, "weights", weights).serviceLevelObjectives(PRELOAD_BUCKETS)
+                .register(registry);
     }
 
-    /** {@code npy} for {@code npy FILE}, else the source as reported ({@code generated}), {@code unknown} when absent. */
+    /** {@code npy} for {@code npy FILE}, else the source as reported ({@code generated}); {@code unknown} if absent. */
     private static String weightsKind(String weights) {
         if (weights == null || weights.isBlank()) {
             return "unknown";
