@@ -242,20 +242,22 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     /**
-     * The snapshot with the completions and submissions of the start's snapshot added, once: those
-     * arrived before the first slot (results an agent stored while no host was up) and would
+     * The snapshot with the completions, submissions and model switches of the start's snapshot added,
+     * once: those arrived before the first slot (results an agent stored while no host was up) and would
      * otherwise never reach the listeners.
      */
     private FleetSnapshot withCarried(FleetSnapshot s) {
         FleetSnapshot c = carried;
         carried = null;
-        if (c == null || (c.completions().isEmpty() && c.submitted() == 0)) {
+        if (c == null || (c.completions().isEmpty() && c.submitted() == 0 && c.switches().isEmpty())) {
             return s;
         }
         List<TaskCompletion> all = new ArrayList<>(c.completions());
         all.addAll(s.completions());
+        List<ModelSwitch> switches = new ArrayList<>(c.switches());
+        switches.addAll(s.switches());
         return new FleetSnapshot(s.nowMs(), s.nodes(), s.services(), s.arrivals(), s.users(), s.links(), all,
-                c.submitted() + s.submitted());
+                c.submitted() + s.submitted(), switches);
     }
 
     /** Runs one slot; calls {@link #start()} first if needed. */

@@ -20,10 +20,12 @@ import org.edgefm.api.wire.TaskCompletion;
  * @param links       links measured since the previous snapshot, one entry per node and peer (empty in simulation)
  * @param completions tasks completed in that interval, each reported once
  * @param submitted   tasks submitted in that interval
+ * @param switches    model switches (service instances started and stopped) that nodes acknowledged in
+ *                    that interval, each reported once (empty in simulation; absent in older journals)
  */
 public record FleetSnapshot(double nowMs, List<NodeStatus> nodes, List<ServiceObservation> services,
         List<DemandEstimate> arrivals, List<UserObservation> users, List<LinkEstimate> links,
-        List<TaskCompletion> completions, long submitted) {
+        List<TaskCompletion> completions, long submitted, List<ModelSwitch> switches) {
     /** Validates every field. */
     public FleetSnapshot {
         Check.nonNegative(nowMs, "nowMs");
@@ -34,5 +36,13 @@ public record FleetSnapshot(double nowMs, List<NodeStatus> nodes, List<ServiceOb
         links = Check.listOf(links, "links");
         completions = Check.listOf(completions, "completions");
         Check.nonNegative(submitted, "submitted");
+        switches = Check.listOf(switches, "switches");
+    }
+
+    /** A snapshot without model switches. */
+    public FleetSnapshot(double nowMs, List<NodeStatus> nodes, List<ServiceObservation> services,
+            List<DemandEstimate> arrivals, List<UserObservation> users, List<LinkEstimate> links,
+            List<TaskCompletion> completions, long submitted) {
+        this(nowMs, nodes, services, arrivals, users, links, completions, submitted, List.of());
     }
 }

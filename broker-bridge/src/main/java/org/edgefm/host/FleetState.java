@@ -1,6 +1,8 @@
 package org.edgefm.host;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,8 +12,12 @@ import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LinkEstimate;
 import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.api.wire.Ack;
+import org.edgefm.api.wire.AckOutcome;
 import org.edgefm.api.wire.Birth;
 import org.edgefm.api.wire.Death;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
 import org.edgefm.api.wire.PeerMetrics;
 import org.edgefm.api.wire.Result;
 import org.edgefm.api.wire.ServiceMetrics;
@@ -20,7 +26,9 @@ import org.edgefm.api.wire.Telemetry;
 
 /**
  * The host's view of every node of a real fleet, built from validated births, deaths, telemetry and
- * results (Sparkplug-style host behaviour). Session epochs tie each death to its birth: a death or
+ * results (Sparkplug-style host behaviour), and each node's model switches from its applied acks (the
+ * service instances a directive started, with the agent's measured preload, and stopped: the newest
+ * {@value #RECENT_SWITCHES} per node and totals). Session epochs tie each death to its birth: a death or
  * telemetry from an older session never changes a fresh one. Telemetry sequence gaps within a session
  * are reported so the bridge can ask for a rebirth. Thread-safe (network threads write, the control
  * loop and the HTTP API read).
@@ -54,11 +62,36 @@ public final class FleetState {
      * @param lastSeq        last telemetry sequence number, or -1
      * @param gaps           sequence gaps seen
      * @param cpuLoad        last CPU load, or null
-     * @param services       last per-service metrics
+     * @param services       last per-service metrics (each with its running instances' measured preloads)
+     * @param switches       the node's model switches from its applied acks
      */
     public record NodeView(String node, boolean online, boolean sessionAlive, boolean stale, long sessionEpoch,
             String profile, String dataEndpoint, long appliedEpoch, long appliedVersion, Double telemetryAgeMs,
-            long lastSeq, long gaps, Double cpuLoad, List<ServiceMetrics> services) {
+            long lastSeq, long gaps, Double cpuLoad, List<ServiceMetrics> services, SwitchView switches) {
+    }
+
+    /**
+     * A node's model switches: totals since the host started and the newest switches.
+     *
+     * @param loads         instances started
+     * @param unloads       instances stopped
+     * @param timedLoads    loads with a measured preload (services with a kernel)
+     * @param meanPreloadMs mean measured preload of the timed loads, or null without one
+     * @param maxPreloadMs  largest measured preload, or null without one
+     * @param recent        the newest switches (at most {@value FleetState#RECENT_SWITCHES}), oldest first
+     */
+    public record SwitchView(long loads, long unloads, long timedLoads, Double meanPreloadMs, Double maxPreloadMs,
+            List<ModelSwitch> recent) {
+    }
+
+    /** The new switches of one applied ack (empty lists for a duplicate, rejected or stale ack). */
+    public record AckSwitches(List<InstanceStart> started, List<InstanceStop> stopped) {
+        static final AckSwitches NONE = new AckSwitches(List.of(), List.of());
+
+        /** True when the ack reported no switch not already recorded. */
+        public boolean isEmpty() {
+            return started.isEmpty() && stopped.isEmpty();
+        }
     }
 
     private static final class Node {
@@ -75,13 +108,25 @@ public final class FleetState {
         final Map<String, int[]> counts = new LinkedHashMap<>();
         final Map<String, List<Double>> rates = new LinkedHashMap<>();
         final Map<String, Long> peerSamples = new TreeMap<>();
+        final Deque<ModelSwitch> switches = new ArrayDeque<>();
+        long loads;
+        long unloads;
+        long timedLoads;
+        double preloadSumMs;
+        double preloadMaxMs;
+        /** (planner epoch, version) of the newest directive whose switches were recorded; -1 before any. */
+        long switchEpoch = -1;
+        long switchVersion = -1;
 
         Node(String id) {
             this.id = id;
         }
     }
 
+    /** Model switches kept per node for the HTTP API. */
+    public static final int RECENT_SWITCHES = 50;
     private static final int MAX_RATE_SAMPLES = 64;
+    private static final int MAX_PENDING_SWITCHES = 10_000;
     private static final int DEDUP_WINDOW = 100_000;
 
     private final double staleAfterMs;
@@ -89,6 +134,8 @@ public final class FleetState {
     private final Map<String, String> userByNode = new LinkedHashMap<>();
     private final LinkedHashSet<String> seenTasks = new LinkedHashSet<>();
     private final List<TaskCompletion> completions = new ArrayList<>();
+    /** Model switches since the previous snapshot, for the snapshot (and so the trial journal). */
+    private final Deque<ModelSwitch> sinceSnapshot = new ArrayDeque<>();
     private long submitted;
     private double lastSnapshotMs = -1;
 
@@ -182,6 +229,58 @@ public final class FleetState {
     }
 
     /**
+     * Records the model switches of an applied ack, once per directive: an ack for a directive at or
+     * below the newest one already recorded for the node (a re-delivered ack, or the ack of a re-sent
+     * version in force) adds nothing. Rejected and stale acks add nothing.
+     *
+     * @return the switches this ack added, for the meters
+     */
+    public synchronized AckSwitches onAck(Ack a) {
+        if (a.outcome() != AckOutcome.APPLIED || (a.started().isEmpty() && a.stopped().isEmpty())) {
+            return AckSwitches.NONE;
+        }
+        Node n = node(a.nodeId());
+        if (a.plannerEpoch() < n.switchEpoch || (a.plannerEpoch() == n.switchEpoch && a.version() <= n.switchVersion)) {
+            return AckSwitches.NONE;
+        }
+        n.switchEpoch = a.plannerEpoch();
+        n.switchVersion = a.version();
+        for (InstanceStop s : a.stopped()) {
+            n.unloads++;
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.UNLOAD, s.service(), a.plannerEpoch(), a.version(),
+                    a.timestampMs(), null, null));
+        }
+        for (InstanceStart s : a.started()) {
+            n.loads++;
+            if (s.preloadMs() != null) {
+                n.timedLoads++;
+                n.preloadSumMs += s.preloadMs();
+                n.preloadMaxMs = Math.max(n.preloadMaxMs, s.preloadMs());
+            }
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.LOAD, s.service(), a.plannerEpoch(), a.version(),
+                    a.timestampMs(), s.preloadMs(), s.weights()));
+        }
+        return new AckSwitches(a.started(), a.stopped());
+    }
+
+    private void remember(Node n, ModelSwitch s) {
+        n.switches.addLast(s);
+        sinceSnapshot.add(s);
+        if (sinceSnapshot.size() > MAX_PENDING_SWITCHES) {
+            sinceSnapshot.removeFirst(); // no control loop takes snapshots (a host without a planner)
+        }
+        while (n.switches.size() > RECENT_SWITCHES) {
+            n.switches.removeFirst();
+        }
+    }
+
+    private static SwitchView switches(Node n) {
+        boolean timed = n.timedLoads > 0;
+        return new SwitchView(n.loads, n.unloads, n.timedLoads, timed ? n.preloadSumMs / n.timedLoads : null,
+                timed ? n.preloadMaxMs : null, List.copyOf(n.switches));
+    }
+
+    /**
      * Marks task ids as already counted (by the previous run of the host), so that a result an agent
      * publishes again after a host restart is not counted a second time.
      */
@@ -246,14 +345,14 @@ public final class FleetState {
                     n.birth == null ? null : n.birth.profile(), n.birth == null ? null : n.birth.dataEndpoint(),
                     n.appliedEpoch, n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
                     n.lastSeq, n.gaps, n.last == null ? null : n.last.host().cpuLoad(),
-                    n.last == null ? List.of() : n.last.services()));
+                    n.last == null ? List.of() : n.last.services(), switches(n)));
         }
         return out;
     }
 
     /**
-     * The snapshot at {@code nowMs}: counters since the previous snapshot are reset, completions are
-     * handed out once.
+     * The snapshot at {@code nowMs}: counters since the previous snapshot are reset, completions and
+     * model switches are handed out once.
      */
     public synchronized FleetSnapshot snapshot(double nowMs) {
         List<NodeStatus> st = new ArrayList<>();
@@ -312,6 +411,8 @@ public final class FleetState {
         completions.clear();
         long sub = submitted;
         submitted = 0;
-        return new FleetSnapshot(nowMs, st, services, arrivals, List.of(), links, done, sub);
+        List<ModelSwitch> switched = List.copyOf(sinceSnapshot);
+        sinceSnapshot.clear();
+        return new FleetSnapshot(nowMs, st, services, arrivals, List.of(), links, done, sub, switched);
     }
 }

@@ -20,7 +20,8 @@ import org.edgefm.api.wire.TaskCompletion;
 /**
  * The host's Micrometer meters, exposed in Prometheus text format on {@code /metrics}: messages in,
  * out and bad (by type and reason), plugin failures (by plugin), decision and placement time, outbox
- * size, task completions and the on-time rate; plus a short history of per-slot trial figures for
+ * size, task completions and the on-time rate, model switches (instances started and stopped per node
+ * and service, measured preloads per service); plus a short history of per-slot trial figures for
  * the dashboard. Also a {@link ControlLoop.Listener}. Thread-safe.
  */
 public final class HostMeters implements ControlLoop.Listener {
@@ -40,6 +41,10 @@ public final class HostMeters implements ControlLoop.Listener {
     private static final int MAX_LAG_SAMPLES = 1 << 20;
     /** Percentiles cover roughly the last 20 to 30 s. */
     private static final java.time.Duration WINDOW = java.time.Duration.ofSeconds(30);
+    /** Histogram buckets of {@code edgefm_instance_preload_seconds}: 10 ms to 30 s. */
+    private static final java.time.Duration[] PRELOAD_BUCKETS = java.util.stream.LongStream
+            .of(10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000)
+            .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer decisionTimer;
@@ -110,6 +115,46 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Counts a refused message of {@code type} for {@code kind}. */
     public void messageBad(String type, String kind) {
         registry.counter("edgefm.messages.bad", "type", type, "kind", kind).increment();
+    }
+
+    /**
+     * Counts the model switches of one applied ack: {@code edgefm_instance_loads_total{node,service}},
+     * {@code edgefm_instance_unloads_total{node,service}} and each measured preload in
+     * {@code edgefm_instance_preload_seconds{service,weights}} ({@code weights} is {@code npy} or
+     * {@code generated}).
+     */
+    public void instanceSwitches(String node, FleetState.AckSwitches switches) {
+        for (org.edgefm.api.wire.InstanceStop s : switches.stopped()) {
+            registry.counter("edgefm.instance.unloads", "node", node, "service", s.service()).increment();
+        }
+        for (org.edgefm.api.wire.InstanceStart s : switches.started()) {
+            registry.counter("edgefm.instance.loads", "node", node, "service", s.service()).increment();
+            if (s.preloadMs() != null) {
+                long nanos = (long) (s.preloadMs() * 1e6);
+                preloadTimer(s.service(), weightsKind(s.weights())).record(nanos, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private Timer preloadTimer(String service, String weights) {
+        return Timer.builder("edgefm.instance.preload")
+                .description("Agents' measured time to load a started instance's weights")
+                .tags("service", service, "weights", weights).serviceLevelObjectives(PRELOAD_BUCKETS)
+                .register(registry);
+    }
+
+    /** {@code npy} for {@code npy FILE}, else the source as reported ({@code generated}); {@code unknown} if absent. */
+    private static String weightsKind(String weights) {
+        if (weights == null || weights.isBlank()) {
+            return "unknown";
+        }
+        int sp = weights.indexOf(' ');
+        return sp < 0 ? weights : weights.substring(0, sp);
+    }
+
+    /** Instances started on {@code node} for {@code service} so far. */
+    public long instanceLoads(String node, String service) {
+        return (long) registry.counter("edgefm.instance.loads", "node", node, "service", service).count();
     }
 
     /** Records the lag of one telemetry message in ms (negative values, from clock offset, count as 0). */

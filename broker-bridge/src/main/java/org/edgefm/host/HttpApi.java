@@ -21,8 +21,9 @@ import org.edgefm.api.EdgeFmException;
  * <ul>
  *   <li>{@code GET /health}: liveness, broker connection, planner epoch;</li>
  *   <li>{@code GET /api/fleet}, {@code /api/nodes}, {@code /api/placement}, {@code /api/directives},
- *       {@code /api/trial}: fleet summary, per-node state, the core placement and light decision in
- *       force, every node's newest directive and its delivery state, live trial figures;</li>
+ *       {@code /api/trial}: fleet summary, per-node state (with each node's model switches: instances
+ *       started and stopped by its directives, measured preloads), the core placement and light
+ *       decision in force, every node's newest directive and its delivery state, live trial figures;</li>
  *   <li>{@code GET /api/journal}: the trial journal as JSON lines;</li>
  *   <li>{@code GET /metrics}: Prometheus text exposition;</li>
  *   <li>{@code GET /}: the live dashboard (one HTML page, no build step).</li>
@@ -107,6 +108,8 @@ public final class HttpApi {
         m.put("planner", host.loop() == null ? null : host.loop().planner().name());
         m.put("nodes", nodes.size());
         m.put("online", nodes.stream().filter(FleetState.NodeView::online).count());
+        m.put("instanceLoads", nodes.stream().mapToLong(n -> n.switches().loads()).sum());
+        m.put("instanceUnloads", nodes.stream().mapToLong(n -> n.switches().unloads()).sum());
         m.put("outbox", host.fleet().outbox().size());
         m.put("badMessages", host.meters().badTotal());
         return m;

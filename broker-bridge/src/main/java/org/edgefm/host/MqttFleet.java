@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The real fleet: agents over MQTT 5 (Paho). It subscribes to births, deaths, telemetry, acks and
  * results of its fleet; decodes and validates each message (a bad one is logged once per sender and
- * reason, counted and dropped); keeps {@link FleetState}; asks for a rebirth on a telemetry gap or an
+ * reason, counted and dropped); keeps {@link FleetState} (including each node's model switches from
+ * its applied acks, counted in {@link HostMeters}); asks for a rebirth on a telemetry gap or an
  * unknown session; and delivers directives at least once through the durable
  * {@link DirectiveOutbox}, reconciled with the versions agents report. {@code host/state} is
  * published retained, with a retained offline Will; after every (re)connect the host subscribes
@@ -301,6 +302,12 @@ public final class MqttFleet implements Fleet {
             };
             if (outbox.settle(a.nodeId(), a.plannerEpoch(), a.version(), s, a.error()) && a.outcome() == AckOutcome.REJECTED) {
                 LOG.warn("node {} rejected directive {}/{}: {}", a.nodeId(), a.plannerEpoch(), a.version(), a.error());
+            }
+            FleetState.AckSwitches sw = state.onAck(a);
+            if (!sw.isEmpty()) {
+                meters.instanceSwitches(a.nodeId(), sw);
+                LOG.debug("node {} directive {}/{}: started {}, stopped {}", a.nodeId(), a.plannerEpoch(), a.version(),
+                        sw.started(), sw.stopped());
             }
         } else if (m instanceof Result r) {
             state.onResult(r);

@@ -23,9 +23,9 @@ import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 
 /**
- * The trial journal: every snapshot (with the task results it carries), core placement, decision,
- * directive and plugin failure of a run, appended to a transactional MapDB file in order, so that a
- * trial can be exported as JSON lines and replayed against another plugin. Entries are committed at
+ * The trial journal: every snapshot (with the task results and model switches it carries), core
+ * placement, decision, directive and plugin failure of a run, appended to a transactional MapDB file
+ * in order, so that a trial can be exported as JSON lines and replayed against another plugin. Entries are committed at
  * most once a second (at the start of a slot) and on close, so a crash loses at most the last second. A
  * {@link ControlLoop.Listener}; thread-safe.
  *

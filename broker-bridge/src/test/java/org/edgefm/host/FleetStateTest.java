@@ -3,6 +3,9 @@ package org.edgefm.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.edgefm.api.wire.AckOutcome;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
 import org.junit.jupiter.api.Test;
 
 class FleetStateTest {
@@ -89,5 +92,83 @@ class FleetStateTest {
                 List.of(), List.of(new org.edgefm.api.wire.PeerMetrics("j3", 5.0, 0.1, null, null))), 100);
         assertThat(state.snapshot(110).links()).extracting(org.edgefm.api.spi.LinkEstimate::b).containsExactly("j3");
         assertThat(state.snapshot(120).links()).extracting(org.edgefm.api.spi.LinkEstimate::b).containsExactly("j3");
+    }
+
+    static org.edgefm.api.wire.Ack applied(String node, long epoch, long version, List<InstanceStart> started,
+            List<InstanceStop> stopped) {
+        return new org.edgefm.api.wire.Ack(1, node, epoch, version, AckOutcome.APPLIED, null, 1_000 + version, started,
+                stopped);
+    }
+
+    static FleetState.SwitchView switches(FleetState s, String node) {
+        return s.view(0).stream().filter(v -> v.node().equals(node)).findFirst().orElseThrow().switches();
+    }
+
+    @Test
+    void ack_appliedWithInstances_recordsLoadsAndUnloadsOncePerDirective() {
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
+        FleetState.AckSwitches first = state.onAck(applied("j1", 7, 1,
+                List.of(new InstanceStart("patch", 40.0, "npy patch.npy"), new InstanceStart("tok", null, null)), List.of()));
+        assertThat(first.started()).extracting(InstanceStart::service).containsExactly("patch", "tok");
+        // the same ack again (QoS 1 re-delivery) and the ack of an older version add nothing
+        assertThat(state.onAck(applied("j1", 7, 1, List.of(new InstanceStart("patch", 40.0, "npy patch.npy")),
+                List.of())).isEmpty()).isTrue();
+        state.onAck(applied("j1", 7, 2, List.of(new InstanceStart("enc", 80.0, InstanceStart.GENERATED)),
+                List.of(new InstanceStop("patch"))));
+        assertThat(state.onAck(applied("j1", 7, 1, List.of(new InstanceStart("x", 1.0, null)), List.of())).isEmpty())
+                .isTrue();
+        // rejected and stale acks carry no switches
+        assertThat(state.onAck(new org.edgefm.api.wire.Ack(1, "j1", 7, 3, AckOutcome.REJECTED, "no", 5)).isEmpty()).isTrue();
+
+        FleetState.SwitchView v = switches(state, "j1");
+        assertThat(v.loads()).isEqualTo(3);
+        assertThat(v.unloads()).isEqualTo(1);
+        assertThat(v.timedLoads()).isEqualTo(2);
+        assertThat(v.meanPreloadMs()).isEqualTo(60.0);
+        assertThat(v.maxPreloadMs()).isEqualTo(80.0);
+        assertThat(v.recent()).containsExactly(
+                new ModelSwitch("j1", ModelSwitch.Kind.LOAD, "patch", 7, 1, 1_001, 40.0, "npy patch.npy"),
+                new ModelSwitch("j1", ModelSwitch.Kind.LOAD, "tok", 7, 1, 1_001, null, null),
+                new ModelSwitch("j1", ModelSwitch.Kind.UNLOAD, "patch", 7, 2, 1_002, null, null),
+                new ModelSwitch("j1", ModelSwitch.Kind.LOAD, "enc", 7, 2, 1_002, 80.0, "generated"));
+        // a new planner epoch starts its versions again
+        assertThat(state.onAck(applied("j1", 8, 1, List.of(), List.of(new InstanceStop("enc")))).isEmpty()).isFalse();
+        assertThat(switches(state, "j1").unloads()).isEqualTo(2);
+    }
+
+    @Test
+    void ack_manySwitches_keepsTheNewestInTheRingAndCountsAll() {
+        int n = FleetState.RECENT_SWITCHES + 20;
+        for (int v = 1; v <= n; v++) {
+            state.onAck(applied("j1", 1, v, List.of(new InstanceStart("s" + v, (double) v, InstanceStart.GENERATED)),
+                    List.of()));
+        }
+        FleetState.SwitchView sw = switches(state, "j1");
+        assertThat(sw.loads()).isEqualTo(n);
+        assertThat(sw.maxPreloadMs()).isEqualTo((double) n);
+        assertThat(sw.recent()).hasSize(FleetState.RECENT_SWITCHES);
+        assertThat(sw.recent().get(0).service()).isEqualTo("s21");
+        assertThat(sw.recent().get(sw.recent().size() - 1).service()).isEqualTo("s" + n);
+    }
+
+    @Test
+    void view_nodeWithoutSwitches_reportsZeroTotalsAndNoPreload() {
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
+        FleetState.SwitchView sw = switches(state, "j1");
+        assertThat(sw.loads()).isZero();
+        assertThat(sw.meanPreloadMs()).isNull();
+        assertThat(sw.recent()).isEmpty();
+    }
+
+    @Test
+    void snapshot_handsOutEachSwitchOnce_acrossNodes() {
+        state.onAck(applied("j1", 1, 1, List.of(new InstanceStart("a", 3.0, InstanceStart.GENERATED)), List.of()));
+        state.onAck(applied("j2", 1, 1, List.of(), List.of(new InstanceStop("b"))));
+        assertThat(state.snapshot(10).switches()).extracting(ModelSwitch::node, ModelSwitch::kind, ModelSwitch::service)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("j1", ModelSwitch.Kind.LOAD, "a"),
+                        org.assertj.core.groups.Tuple.tuple("j2", ModelSwitch.Kind.UNLOAD, "b"));
+        assertThat(state.snapshot(20).switches()).isEmpty();
+        // the node's totals and ring are not consumed by snapshots
+        assertThat(switches(state, "j1").recent()).hasSize(1);
     }
 }

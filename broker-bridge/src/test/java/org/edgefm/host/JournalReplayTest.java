@@ -46,4 +46,23 @@ class JournalReplayTest {
         assertThat(o.decisions().get(3).allocations()).noneMatch(a -> a.node().equals("n3"));
         assertThat(o.decisions().get(1).allocation("n1", "head").parallelism()).isEqualTo(2);
     }
+
+    @Test
+    void journal_keepsModelSwitchesOfSnapshots_andReadsOlderLinesWithout() {
+        List<ModelSwitch> switches = List.of(
+                new ModelSwitch("n1", ModelSwitch.Kind.LOAD, "patch", 2, 5, 1_700, 41.5, "npy patch.npy"),
+                new ModelSwitch("n1", ModelSwitch.Kind.UNLOAD, "enc", 2, 5, 1_700, null, null));
+        StringWriter export = new StringWriter();
+        try (TrialJournal journal = new TrialJournal(dir.resolve("s.db"))) {
+            journal.onSnapshot(0, new FleetSnapshot(100, List.of(new NodeStatus("n1", true, 1, 2, 5, 0.0, null)),
+                    List.of(), List.of(), List.of(), List.of(), List.of(), 0, switches));
+            journal.exportJsonLines(export);
+        }
+        assertThat(export.toString()).contains("\"kind\":\"load\"").contains("\"weights\":\"npy patch.npy\"");
+        List<FleetSnapshot> back = JournalReplay.snapshots(new StringReader(export.toString()
+                + "{\"seq\":2,\"kind\":\"snapshot\",\"slot\":1,\"data\":{\"nowMs\":200.0,\"nodes\":[],\"submitted\":0}}\n"));
+        assertThat(back).hasSize(2);
+        assertThat(back.get(0).switches()).isEqualTo(switches);
+        assertThat(back.get(1).switches()).isEmpty();
+    }
 }

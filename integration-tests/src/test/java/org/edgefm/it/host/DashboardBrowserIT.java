@@ -13,6 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.vertx.core.json.JsonArray;
+import org.edgefm.api.wire.Ack;
+import org.edgefm.api.wire.AckOutcome;
+import org.edgefm.api.wire.InstanceStart;
+import org.edgefm.api.wire.InstanceStop;
+import org.edgefm.api.wire.WireCodec;
 import org.edgefm.it.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The host's dashboard in a real headless Chromium: a host on the embedded broker, two agents
- * (real Paho clients) sending telemetry; the page must list both nodes, then show a changed CPU
- * load and a node that went offline without being reloaded.
+ * (real Paho clients) sending telemetry; the page must list both nodes, then show a node's model
+ * switches from its acks, a changed CPU load and a node that went offline without being reloaded.
  */
 @Timeout(180)
 class DashboardBrowserIT {
-    /** One row of the nodes table as cell texts: node, state, session, applied, telemetry age, CPU, services. */
+    /**
+     * One row of the nodes table as cell texts: node, state, session, applied, telemetry age, CPU, services,
+     * model switches.
+     */
     private static final String ROWS = "[...document.querySelectorAll('#nodes tbody tr')]"
             + ".map(r => [...r.cells].map(c => c.textContent.trim()))";
 
@@ -83,6 +91,20 @@ class DashboardBrowserIT {
                 // a marker on this document: it must survive, so the changes below come from the page's own refresh
                 chromium.evaluate("window.edgefmProbe = 'same-document'");
 
+                // model switches: the acks of two directives, the first starting two instances (one with a
+                // measured preload), the second stopping one; the column shows totals and the newest switches
+                assertThat(row("orin-nano").get(7)).isEqualTo("none");
+                nano.publish(new Ack(WireCodec.SCHEMA, "orin-nano", 1, 1, AckOutcome.APPLIED, null, System.currentTimeMillis(),
+                        List.of(new InstanceStart("patch", 41.0, InstanceStart.npy("patch.npy")), new InstanceStart("tok", null, null)),
+                        List.of()), nano.topics.ack("orin-nano"));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nano").get(7))
+                        .startsWith("2 loads, 0 unloads · preload mean 41 ms, max 41 ms").contains("+patch v1 41 ms (npy patch.npy)"));
+                nano.publish(new Ack(WireCodec.SCHEMA, "orin-nano", 1, 2, AckOutcome.APPLIED, null, System.currentTimeMillis(),
+                        List.of(), List.of(new InstanceStop("patch"))), nano.topics.ack("orin-nano"));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nano").get(7))
+                        .startsWith("2 loads, 1 unload ·").contains("−patch v2"));
+                assertThat(row("orin-nx").get(7)).isEqualTo("none");
+
                 nanoCpuPercent.set(73);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nano").get(5)).isEqualTo("73 %"));
 
@@ -92,7 +114,7 @@ class DashboardBrowserIT {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nx").get(1)).isEqualTo("offline"));
                 assertThat(row("orin-nano").get(1)).isEqualTo("online");
                 assertThat(chromium.evaluate("window.edgefmProbe")).isEqualTo("\"same-document\"");
-                System.out.println("dashboard in chromium: listed orin-nano and orin-nx, showed CPU 10 % -> 73 % and orin-nx offline, same document");
+                System.out.println("dashboard in chromium: listed orin-nano and orin-nx, showed orin-nano's model switches, CPU 10 % -> 73 % and orin-nx offline, same document");
             }
         } finally {
             telemetry.shutdownNow();
