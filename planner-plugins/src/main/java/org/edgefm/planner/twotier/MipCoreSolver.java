@@ -72,6 +72,15 @@ public final class MipCoreSolver {
 
     /** Solves the problem within {@code timeLimitMs}. */
     public Solution solve(CorePlacementProblem p, long timeLimitMs) {
+        return solve(p, timeLimitMs, null);
+    }
+
+    /**
+     * Solves the problem within {@code timeLimitMs}, starting from {@code hint} (instances per node and
+     * service, e.g. the greedy's plan; null = none). A feasible hint is the solver's first incumbent,
+     * so a solve cut short by its time limit returns a plan at least as good as the hint.
+     */
+    public Solution solve(CorePlacementProblem p, long timeLimitMs, int[][] hint) {
         long start = System.nanoTime();
         loadNatives();
         MPSolver solver = MPSolver.createSolver(backend);
@@ -107,6 +116,9 @@ public final class MipCoreSolver {
                     isolation(solver, p, used);
                 }
             }
+            if (hint != null) {
+                hint(solver, p, x, needIndicator ? used : null, hint);
+            }
             solver.setTimeLimit(Math.max(1, timeLimitMs));
             MPSolverParameters params = new MPSolverParameters();
             params.setDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, relativeGap);
@@ -132,6 +144,27 @@ public final class MipCoreSolver {
         } finally {
             solver.delete();
         }
+    }
+
+    /** Passes a start solution: every {@code x_{v,m}} and, with sparsity, its indicator {@code δ_{v,m}}. */
+    private static void hint(MPSolver solver, CorePlacementProblem p, MPVariable[][] x, MPVariable[][] d, int[][] start) {
+        int nv = p.nodeCount();
+        int nm = p.serviceCount();
+        int n = nv * nm * (d == null ? 1 : 2);
+        MPVariable[] vars = new MPVariable[n];
+        double[] values = new double[n];
+        int i = 0;
+        for (int v = 0; v < nv; v++) {
+            for (int m = 0; m < nm; m++) {
+                vars[i] = x[v][m];
+                values[i++] = start[v][m];
+                if (d != null) {
+                    vars[i] = d[v][m];
+                    values[i++] = start[v][m] > 0 ? 1 : 0;
+                }
+            }
+        }
+        solver.setHint(vars, values);
     }
 
     /** Eq. (14): minimise {@code Σ_v Σ_m x_{v,m}·(c_m − ξ Q_{v,m})}. */
