@@ -193,7 +193,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
      * solver's result is never worse than it); every other {@code x_{v,m}} is fixed to 0. The same
      * problem when nothing is pruned.
      */
-    CorePlacementProblem reduce(CorePlacementProblem p, int[][] keep, List<Reason> notes) {
+    public CorePlacementProblem reduce(CorePlacementProblem p, int[][] keep, List<Reason> notes) {
         int k = settings.candidateNodes();
         int nv = p.nodeCount();
         int nm = p.serviceCount();
@@ -205,6 +205,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
             upper[v] = p.upper()[v].clone();
         }
         int pruned = 0;
+        int pairs = 0;
         for (int m = 0; m < nm; m++) {
             final int mm = m;
             Integer[] order = new Integer[nv];
@@ -217,6 +218,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                 if (upper[v][m] == 0) {
                     continue;
                 }
+                pairs++;
                 boolean must = (keep != null && keep[v][m] > 0) || p.current()[v][m] > 0;
                 if (kept < k || must) {
                     kept += must ? 0 : 1;
@@ -231,7 +233,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         }
         notes.add(new Reason("candidates-pruned", String.format(Locale.ROOT,
                 "the solver considered at most %d candidate nodes per core service (sparse-ip.candidate-nodes) plus the"
-                        + " greedy's and the running hosts; %d of %d (node, service) pairs fixed to 0", k, pruned, nv * nm)));
+                        + " greedy's and the running hosts; %d of %d hosting (node, service) pairs fixed to 0", k, pruned, pairs)));
         return p.withUpper(upper);
     }
 
