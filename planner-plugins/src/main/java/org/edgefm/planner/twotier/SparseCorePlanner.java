@@ -128,9 +128,17 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                         }
                     }
                     case INFEASIBLE -> {
+                        if (greedyFeasible) {
+                            // the greedy's plan meets every constraint, so the solver's verdict is numerical noise
+                            x = g.x();
+                            unmet = List.of();
+                            notes.add(new Reason("greedy-fallback", settings.solver() + " reported the model infeasible although"
+                                    + " the greedy's plan satisfies it (" + sol.detail() + "); the greedy placement is used"));
+                            break;
+                        }
                         if (reduced != p) {
-                            // pruning cannot make a feasible problem infeasible when the greedy's hosts are kept,
-                            // but without a greedy plan it might: say so rather than claim a proof
+                            // without a greedy plan to keep, pruning might have removed every feasible placement:
+                            // say so rather than claim a proof
                             blockers.add(new Reason("infeasible", settings.solver() + " found no placement among the "
                                     + settings.candidateNodes() + " candidate nodes per service (sparse-ip.candidate-nodes)"
                                     + " and the greedy none at all; the plan is the greedy's best effort"));

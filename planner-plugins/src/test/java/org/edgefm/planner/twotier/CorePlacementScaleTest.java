@@ -130,6 +130,44 @@ class CorePlacementScaleTest {
     }
 
     @Test
+    void solverSaysInfeasibleButTheGreedyIsFeasible_theGreedysPlanIsUsed() {
+        SystemModel m = Fixtures.random(3, 4, 24, 5, 5, 5);
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP,
+                (problem, limit, hint) -> new MipCoreSolver.Solution(MipCoreSolver.Outcome.INFEASIBLE, null, Double.NaN, Double.NaN,
+                        1, "INFEASIBLE"));
+        PlanResult<CorePlacement> r = planner.place(ctx(m));
+        assertThat(r).isInstanceOf(PlanResult.Planned.class);
+        assertThat(codes(r)).contains("greedy-fallback").doesNotContain("infeasible");
+    }
+
+    @Test
+    void candidateNodesBelowMaxNodes_isAConfigExceptionNamingTheKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", 2))))
+                .isInstanceOf(org.edgefm.api.ConfigException.class).hasMessageContaining("sparse-ip.candidate-nodes");
+    }
+
+    @Test
+    void pruning_keepsTheGreedysHostsAndAtMostKOthersPerService() {
+        SystemModel m = Fixtures.random(5, 10, 90, 6, 6, 6);
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", 8))),
+                SparseCorePlanner.Mode.MIP);
+        CorePlacementProblem p = planner.build(m, ctx(m)).problem();
+        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
+        List<Reason> notes = new java.util.ArrayList<>();
+        CorePlacementProblem r = planner.reduce(p, g.x(), notes);
+        assertThat(r.violations(g.x())).isEqualTo(p.violations(g.x()));
+        for (int mm = 0; mm < p.serviceCount(); mm++) {
+            int free = 0;
+            for (int v = 0; v < p.nodeCount(); v++) {
+                free += r.upper()[v][mm] > 0 && g.x()[v][mm] == 0 ? 1 : 0;
+            }
+            assertThat(free).as(p.services().get(mm)).isLessThanOrEqualTo(8);
+        }
+        assertThat(notes.stream().map(Reason::code)).contains("candidates-pruned");
+    }
+
+    @Test
     void cellFleet_unreachableCellsChangeNoEstimate() {
         // cells are not linked: each cell's estimates must equal those of the cell alone
         SystemModel one = CellFleet.of("trial-lab", 4);
