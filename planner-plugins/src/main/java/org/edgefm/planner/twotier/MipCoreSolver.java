@@ -33,7 +33,7 @@ public final class MipCoreSolver {
      * @param outcome   what happened
      * @param x         instances per (node, service), null without a solution
      * @param objective objective value, NaN without a solution
-     * @param bound     best proven lower bound, NaN when unknown
+     * @param bound     best proven lower bound, NaN when unknown (e.g. stopped before the root relaxation)
      * @param millis    wall time spent
      * @param detail    the backend's status text
      */
@@ -49,6 +49,9 @@ public final class MipCoreSolver {
             return Math.abs(objective - bound) / Math.max(Math.abs(objective), 1e-9);
         }
     }
+
+    /** Bounds at or beyond this magnitude are the backend's "infinity": no bound known. */
+    static final double NO_BOUND = 1e19;
 
     private final String backend;
     private final double relativeGap;
@@ -140,6 +143,9 @@ public final class MipCoreSolver {
                 }
             }
             double bound = solver.objective().bestBound();
+            if (!(Math.abs(bound) < NO_BOUND)) {
+                bound = Double.NaN; // stopped before the root relaxation gave a bound
+            }
             return new Solution(outcome, sol, p.objective(sol), bound, ms, status.toString());
         } finally {
             solver.delete();

@@ -122,9 +122,11 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                                     "%s proved the placement optimal%s: objective %.3f in %d ms%s", settings.solver(),
                                     reduced == p ? "" : " among the pruned candidates", solved, sol.millis(), tail)));
                         } else {
+                            String bound = Double.isNaN(sol.bound()) ? "no bound yet"
+                                    : String.format(Locale.ROOT, "bound %.3f (gap %.2f%%)", sol.bound(), 100 * sol.gap());
                             notes.add(new Reason("solver-time-limit", String.format(Locale.ROOT,
-                                    "%s hit its %d ms limit with objective %.3f, bound %.3f (gap %.2f%%)%s", settings.solver(), limit,
-                                    solved, sol.bound(), 100 * sol.gap(), tail)));
+                                    "%s hit its %d ms limit with objective %.3f, %s%s", settings.solver(), limit,
+                                    solved, bound, tail)));
                         }
                     }
                     case INFEASIBLE -> {
