@@ -31,6 +31,7 @@ public final class NetworkPaths {
     private final double kmPerMs;
     private final Map<Long, double[]> cache = new HashMap<>();
     private final Map<Double, Integer> sizeIds = new HashMap<>();
+    private int[] component;
 
     /**
      * @param topology the network
@@ -123,6 +124,44 @@ public final class NetworkPaths {
             return Double.POSITIVE_INFINITY;
         }
         return delayMs(a, b, sizeMb);
+    }
+
+    /**
+     * True when traffic can go from {@code from} to {@code to} over nodes that are not excluded (the
+     * delay between them is finite); connected components, computed once.
+     */
+    public boolean reachable(int from, int to) {
+        if (excluded[from] || excluded[to]) {
+            return false;
+        }
+        if (component == null) {
+            component = components();
+        }
+        return component[from] == component[to];
+    }
+
+    private int[] components() {
+        int[] c = new int[nodes.size()];
+        Arrays.fill(c, -1);
+        int[] stack = new int[nodes.size()];
+        for (int s = 0; s < c.length; s++) {
+            if (c[s] >= 0 || excluded[s]) {
+                continue;
+            }
+            int top = 0;
+            stack[top++] = s;
+            c[s] = s;
+            while (top > 0) {
+                int u = stack[--top];
+                for (int w : adjacency[u]) {
+                    if (c[w] < 0 && !excluded[w]) {
+                        c[w] = s;
+                        stack[top++] = w;
+                    }
+                }
+            }
+        }
+        return c;
     }
 
     /** All delays from one source for one payload size (shared array: do not modify). */

@@ -95,8 +95,12 @@ public final class CoreEstimates {
         System.arraycopy(total, 0, e.rate, 0, total.length);
         double[][] precWeight = new double[online.size()][core.size()];
         int[] toOnline = new int[paths.size()];
+        Map<String, Integer> onlineIndex = new HashMap<>();
+        for (int i = 0; i < online.size(); i++) {
+            onlineIndex.put(online.get(i), i);
+        }
         for (int v = 0; v < paths.size(); v++) {
-            toOnline[v] = online.indexOf(paths.node(v).id());
+            toOnline[v] = onlineIndex.getOrDefault(paths.node(v).id(), -1);
         }
         for (Stream st : streams) {
             int origin = paths.indexOf(st.origin());
@@ -175,7 +179,9 @@ public final class CoreEstimates {
     static int[] candidates(SystemModel model, NetworkPaths paths, ServiceSpec svc, int origin, boolean allLight) {
         List<Integer> out = new ArrayList<>();
         for (int v = 0; v < paths.size(); v++) {
-            if (paths.isExcluded(v)) {
+            // a node the origin cannot reach gets an infinite d^pr and no share of z̃ or Q: leaving it
+            // out changes no estimate, and keeps the analysis linear in the reachable part of a large fleet
+            if (paths.isExcluded(v) || !paths.reachable(origin, v)) {
                 continue;
             }
             NodeSpec n = paths.node(v);

@@ -70,6 +70,12 @@ public record CorePlacementProblem(List<String> nodes, List<String> services, Re
         }
     }
 
+    /** The same problem with other upper bounds of {@code x_{v,m}} (0 = not a candidate). */
+    public CorePlacementProblem withUpper(int[][] newUpper) {
+        return new CorePlacementProblem(nodes, services, capacity, demand, cost, qos, xi, required, newUpper, capacityMode,
+                sparsity, minNodes, maxNodes, maxTypesPerNode, current, deployCost);
+    }
+
     /** Number of nodes. */
     public int nodeCount() {
         return nodes.size();

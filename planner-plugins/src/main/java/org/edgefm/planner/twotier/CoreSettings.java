@@ -33,12 +33,13 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param leafInput        how leaves share the input
  * @param seed             seed of the random baseline
  * @param keepCurrent      running instances do not pay their deployment price again
+ * @param candidateNodes   K: the solver's candidate nodes per core service, lowest coefficient first; 0 = all
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
         CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
         int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
-        LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent) {
+        LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent, int candidateNodes) {
 
     /** Shared latency-model keys (all planners of this family). */
     public static final List<ConfigKey> LATENCY_KEYS = List.of(
@@ -70,7 +71,10 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                     "nodes light stages may use in the mean-value analysis: origin-and-servers or all", true),
             new ConfigKey("sparse-ip.seed", "1", "seed of the random-core baseline", false),
             new ConfigKey("sparse-ip.keep-current", "true",
-                    "re-planning (epoch, node loss): running instances pay maintenance only, not c^dp again (eq. 6)", true));
+                    "re-planning (epoch, node loss): running instances pay maintenance only, not c^dp again (eq. 6)", true),
+            new ConfigKey("sparse-ip.candidate-nodes", "64",
+                    "K: the MIP considers per core service only its K nodes of lowest coefficient c_m - ξQ_{v,m} plus the greedy's"
+                            + " and the running hosts (the others are fixed to 0); 0 = all nodes", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -109,8 +113,12 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         boolean all = c.getChoice("sparse-ip.light-candidates", "origin-and-servers", "origin-and-servers", "all").equals("all");
         long seed = c.getInt("sparse-ip.seed", 1);
         boolean keep = c.getBoolean("sparse-ip.keep-current", true);
+        int k = c.getInt("sparse-ip.candidate-nodes", 64);
+        if (k != 0 && k < smax) {
+            throw new ConfigException("sparse-ip.candidate-nodes: " + k + " (expected: 0 or >= sparse-ip.max-nodes = " + smax + ")");
+        }
         return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
-                kmPerMs(c), meanChannel(c), leafInput(c), seed, keep);
+                kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k);
     }
 
     static double kmPerMs(PlannerConfig c) {

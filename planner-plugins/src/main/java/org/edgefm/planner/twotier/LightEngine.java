@@ -329,7 +329,9 @@ public final class LightEngine implements LightServiceController {
             cache.placement.assignments().forEach(a -> coreHosts.add(a.node()));
             for (int v = 0; v < paths.size(); v++) {
                 NodeSpec n = paths.node(v);
-                if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
+                // a node the origin cannot reach would get an infinite latency and never be ranked:
+                // leaving it out changes nothing and keeps the analysis to the reachable part of the fleet
+                if (paths.isExcluded(v) || !paths.reachable(origin, v) || !svc.demand().fitsIn(n.capacity())) {
                     continue;
                 }
                 // assumption: light stages run at the origin, on servers, in the cloud or beside core

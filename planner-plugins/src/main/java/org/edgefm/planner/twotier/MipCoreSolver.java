@@ -33,7 +33,7 @@ public final class MipCoreSolver {
      * @param outcome   what happened
      * @param x         instances per (node, service), null without a solution
      * @param objective objective value, NaN without a solution
-     * @param bound     best proven lower bound, NaN when unknown
+     * @param bound     best proven lower bound, NaN when unknown (e.g. stopped before the root relaxation)
      * @param millis    wall time spent
      * @param detail    the backend's status text
      */
@@ -49,6 +49,9 @@ public final class MipCoreSolver {
             return Math.abs(objective - bound) / Math.max(Math.abs(objective), 1e-9);
         }
     }
+
+    /** Bounds at or beyond this magnitude are the backend's "infinity": no bound known. */
+    static final double NO_BOUND = 1e19;
 
     private final String backend;
     private final double relativeGap;
@@ -72,6 +75,15 @@ public final class MipCoreSolver {
 
     /** Solves the problem within {@code timeLimitMs}. */
     public Solution solve(CorePlacementProblem p, long timeLimitMs) {
+        return solve(p, timeLimitMs, null);
+    }
+
+    /**
+     * Solves the problem within {@code timeLimitMs}, starting from {@code hint} (instances per node and
+     * service, e.g. the greedy's plan; null = none). A feasible hint is the solver's first incumbent,
+     * so a solve cut short by its time limit returns a plan at least as good as the hint.
+     */
+    public Solution solve(CorePlacementProblem p, long timeLimitMs, int[][] hint) {
         long start = System.nanoTime();
         loadNatives();
         MPSolver solver = MPSolver.createSolver(backend);
@@ -107,6 +119,9 @@ public final class MipCoreSolver {
                     isolation(solver, p, used);
                 }
             }
+            if (hint != null) {
+                hint(solver, p, x, needIndicator ? used : null, hint);
+            }
             solver.setTimeLimit(Math.max(1, timeLimitMs));
             MPSolverParameters params = new MPSolverParameters();
             params.setDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, relativeGap);
@@ -128,10 +143,34 @@ public final class MipCoreSolver {
                 }
             }
             double bound = solver.objective().bestBound();
+            if (!(Math.abs(bound) < NO_BOUND)) {
+                bound = Double.NaN; // stopped before the root relaxation gave a bound
+            }
             return new Solution(outcome, sol, p.objective(sol), bound, ms, status.toString());
         } finally {
             solver.delete();
         }
+    }
+
+    /** Passes a start solution: every {@code x_{v,m}} and, with sparsity, its indicator {@code δ_{v,m}}. */
+    private static void hint(MPSolver solver, CorePlacementProblem p, MPVariable[][] x, MPVariable[][] d, int[][] start) {
+        int nv = p.nodeCount();
+        int nm = p.serviceCount();
+        int n = nv * nm * (d == null ? 1 : 2);
+        MPVariable[] vars = new MPVariable[n];
+        double[] values = new double[n];
+        int i = 0;
+        for (int v = 0; v < nv; v++) {
+            for (int m = 0; m < nm; m++) {
+                vars[i] = x[v][m];
+                values[i++] = start[v][m];
+                if (d != null) {
+                    vars[i] = d[v][m];
+                    values[i++] = start[v][m] > 0 ? 1 : 0;
+                }
+            }
+        }
+        solver.setHint(vars, values);
     }
 
     /** Eq. (14): minimise {@code Σ_v Σ_m x_{v,m}·(c_m − ξ Q_{v,m})}. */

@@ -51,7 +51,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
     @FunctionalInterface
     public interface Backend {
         /** Solves within the limit. */
-        MipCoreSolver.Solution solve(CorePlacementProblem problem, long timeLimitMs);
+        MipCoreSolver.Solution solve(CorePlacementProblem problem, long timeLimitMs, int[][] hint);
     }
 
     /**
@@ -76,6 +76,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
 
     @Override
     public PlanResult<CorePlacement> place(CorePlacementContext ctx) {
+        long startNanos = System.nanoTime();
         Built b = build(ctx.model(), ctx);
         List<Reason> notes = new ArrayList<>(b.notes());
         List<Reason> blockers = new ArrayList<>(b.blockers());
@@ -91,34 +92,67 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         List<String> unmet;
         switch (mode) {
             case MIP -> {
-                long limit = settings.timeLimitMs() > 0 ? settings.timeLimitMs() : budget(ctx.timeBudget());
-                MipCoreSolver.Solution sol = backend.solve(p, limit);
+                // the greedy first: the solver's start incumbent, and the plan whenever the solver does no better
+                GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
+                boolean greedyFeasible = g.unmet().isEmpty();
+                double greedyObjective = greedyFeasible ? p.objective(g.x()) : Double.POSITIVE_INFINITY;
+                long limit = solverLimit(ctx.timeBudget(), startNanos);
+                if (limit < MIN_SOLVER_MS) {
+                    x = g.x();
+                    unmet = g.unmet();
+                    notes.add(new Reason("greedy-fallback", String.format(Locale.ROOT,
+                            "the estimates took %d ms of the %d ms budget, leaving %d ms for %s; the greedy placement is used",
+                            (System.nanoTime() - startNanos) / 1_000_000, ctx.timeBudget().toMillis(), Math.max(0, limit),
+                            settings.solver())));
+                    break;
+                }
+                CorePlacementProblem reduced = reduce(p, greedyFeasible ? g.x() : null, notes);
+                MipCoreSolver.Solution sol = backend.solve(reduced, limit, greedyFeasible ? g.x() : null);
                 switch (sol.outcome()) {
-                    case OPTIMAL -> {
-                        x = sol.x();
-                        unmet = List.of();
-                        notes.add(new Reason("solver-optimal", String.format(Locale.ROOT,
-                                "%s proved the placement optimal: objective %.3f in %d ms", settings.solver(), sol.objective(), sol.millis())));
-                    }
-                    case FEASIBLE -> {
-                        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
-                        boolean greedyBetter = g.unmet().isEmpty() && p.objective(g.x()) < sol.objective();
+                    case OPTIMAL, FEASIBLE -> {
+                        double solved = p.objective(sol.x());
+                        boolean greedyBetter = greedyObjective < solved;
                         x = greedyBetter ? g.x() : sol.x();
                         unmet = List.of();
-                        notes.add(new Reason("solver-time-limit", String.format(Locale.ROOT,
-                                "%s hit its %d ms limit with objective %.3f, bound %.3f (gap %.2f%%)%s", settings.solver(), limit,
-                                sol.objective(), sol.bound(), 100 * sol.gap(), greedyBetter ? "; the greedy was better and is used" : "")));
+                        String tail = greedyBetter ? String.format(Locale.ROOT,
+                                "; the greedy's plan (objective %.3f) is better and is used", greedyObjective)
+                                : greedyFeasible ? String.format(Locale.ROOT, " (greedy %.3f)", greedyObjective) : "";
+                        if (sol.outcome() == MipCoreSolver.Outcome.OPTIMAL) {
+                            notes.add(new Reason("solver-optimal", String.format(Locale.ROOT,
+                                    "%s proved the placement optimal%s: objective %.3f in %d ms%s", settings.solver(),
+                                    reduced == p ? "" : " among the pruned candidates", solved, sol.millis(), tail)));
+                        } else {
+                            String bound = Double.isNaN(sol.bound()) ? "no bound yet"
+                                    : String.format(Locale.ROOT, "bound %.3f (gap %.2f%%)", sol.bound(), 100 * sol.gap());
+                            notes.add(new Reason("solver-time-limit", String.format(Locale.ROOT,
+                                    "%s hit its %d ms limit with objective %.3f, %s%s", settings.solver(), limit,
+                                    solved, bound, tail)));
+                        }
                     }
                     case INFEASIBLE -> {
-                        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
-                        blockers.add(new Reason("infeasible", settings.solver()
-                                + " proved that no placement satisfies C1, C2 and the " + p.sparsity().name().toLowerCase(Locale.ROOT)
-                                + " constraint; the plan is the greedy's best effort"));
+                        if (greedyFeasible) {
+                            // the greedy's plan meets every constraint, so the solver's verdict is numerical noise
+                            x = g.x();
+                            unmet = List.of();
+                            notes.add(new Reason("greedy-fallback", settings.solver() + " reported the model infeasible although"
+                                    + " the greedy's plan satisfies it (" + sol.detail() + "); the greedy placement is used"));
+                            break;
+                        }
+                        if (reduced != p) {
+                            // without a greedy plan to keep, pruning might have removed every feasible placement:
+                            // say so rather than claim a proof
+                            blockers.add(new Reason("infeasible", settings.solver() + " found no placement among the "
+                                    + settings.candidateNodes() + " candidate nodes per service (sparse-ip.candidate-nodes)"
+                                    + " and the greedy none at all; the plan is the greedy's best effort"));
+                        } else {
+                            blockers.add(new Reason("infeasible", settings.solver()
+                                    + " proved that no placement satisfies C1, C2 and the " + p.sparsity().name().toLowerCase(Locale.ROOT)
+                                    + " constraint; the plan is the greedy's best effort"));
+                        }
                         g.unmet().forEach(u -> blockers.add(new Reason("unmet", u)));
                         return PlanResult.infeasible(blockers, assemble(p, g.x(), notes));
                     }
                     default -> {
-                        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
                         x = g.x();
                         unmet = g.unmet();
                         notes.add(new Reason("greedy-fallback", settings.solver() + " found no solution within " + limit
@@ -145,10 +179,72 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         return PlanResult.planned(placement, notes);
     }
 
-    private static long budget(Duration d) {
-        long ms = d.toMillis();
-        // leave a tenth of the host's budget for estimates, greedy and failover
-        return Math.max(50, ms - ms / 10);
+    /** Below this the solver is not started: the greedy's plan is used (and reported). */
+    static final long MIN_SOLVER_MS = 50;
+
+    /**
+     * The solver's time limit: {@code sparse-ip.time-limit-ms} when set, else what is left of the host's
+     * budget after the estimates and model build so far, less a tenth of the budget kept for building
+     * the solver's model, the failover plan and the call's return (the call must end within the budget).
+     */
+    private long solverLimit(Duration budget, long startNanos) {
+        if (settings.timeLimitMs() > 0) {
+            return settings.timeLimitMs();
+        }
+        long ms = budget.toMillis();
+        long spent = (System.nanoTime() - startNanos) / 1_000_000;
+        return ms - ms / 10 - spent;
+    }
+
+    /**
+     * The model the solver sees: with {@code sparse-ip.candidate-nodes = K > 0}, service {@code m} may
+     * use only its {@code K} nodes of lowest coefficient {@code c_m − ξQ_{v,m}} plus the nodes where the
+     * greedy's plan or the running placement has it (so the greedy's plan stays feasible and the
+     * solver's result is never worse than it); every other {@code x_{v,m}} is fixed to 0. The same
+     * problem when nothing is pruned.
+     */
+    public CorePlacementProblem reduce(CorePlacementProblem p, int[][] keep, List<Reason> notes) {
+        int k = settings.candidateNodes();
+        int nv = p.nodeCount();
+        int nm = p.serviceCount();
+        if (k <= 0 || k >= nv) {
+            return p;
+        }
+        int[][] upper = new int[nv][];
+        for (int v = 0; v < nv; v++) {
+            upper[v] = p.upper()[v].clone();
+        }
+        int pruned = 0;
+        int pairs = 0;
+        for (int m = 0; m < nm; m++) {
+            final int mm = m;
+            Integer[] order = new Integer[nv];
+            for (int v = 0; v < nv; v++) {
+                order[v] = v;
+            }
+            Arrays.sort(order, (a, c) -> Double.compare(p.coefficient(a, mm), p.coefficient(c, mm)));
+            int kept = 0;
+            for (int v : order) {
+                if (upper[v][m] == 0) {
+                    continue;
+                }
+                pairs++;
+                boolean must = (keep != null && keep[v][m] > 0) || p.current()[v][m] > 0;
+                if (kept < k || must) {
+                    kept += must ? 0 : 1;
+                } else {
+                    upper[v][m] = 0;
+                    pruned++;
+                }
+            }
+        }
+        if (pruned == 0) {
+            return p;
+        }
+        notes.add(new Reason("candidates-pruned", String.format(Locale.ROOT,
+                "the solver considered at most %d candidate nodes per core service (sparse-ip.candidate-nodes) plus the"
+                        + " greedy's and the running hosts; %d of %d hosting (node, service) pairs fixed to 0", k, pruned, pairs)));
+        return p.withUpper(upper);
     }
 
     /** Builds the problem instance (public for tests and benchmarks). */

@@ -10,7 +10,12 @@ import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.Reason;
+import org.edgefm.planner.fixtures.CellFleet;
+import org.edgefm.planner.twotier.CorePlacementProblem;
 import org.edgefm.planner.twotier.CoreSettings;
+import org.edgefm.planner.twotier.GreedyCoreSolver;
 import org.edgefm.planner.twotier.MipCoreSolver;
 import org.edgefm.planner.twotier.SparseCorePlanner;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,9 +31,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Core placement ({@code sparse-ip}, SCIP, 10 s limit): the whole {@code place()} call (mean-value
- * estimates, MIP, failover) and the MIP alone, at 20 nodes × 8 core services and 200 × 20. The
- * solver's outcome and gap are printed at tear-down.
+ * Core placement ({@code sparse-ip}, SCIP, the host's 10 s budget): the whole {@code place()} call
+ * (mean-value estimates, greedy, MIP started from the greedy's plan, failover), the MIP alone and the
+ * greedy alone, at 20 nodes × 8 core services, 200 × 20, 1,000 × 20 (random paper-1 systems) and
+ * {@code trial-lab-x1000} (the fleet of {@code edgefm bench load}: trial-lab's 4-node cell repeated to
+ * 1,000 nodes, 2 core services). {@code k} is {@code sparse-ip.candidate-nodes}. The solver's
+ * outcome, gap and objective against the greedy's are printed at tear-down.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,8 +44,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(1)
 public class CorePlacementBench {
     /** nodes x core services. */
-    @Param({"20x8", "200x20"})
+    @Param({"20x8", "200x20", "1000x20", "trial-lab-x1000"})
     public String size;
+
+    /** sparse-ip.candidate-nodes (0 = all nodes). */
+    @Param({"64", "0"})
+    public int k;
 
     private SystemModel model;
     private SparseCorePlanner planner;
@@ -45,6 +57,9 @@ public class CorePlacementBench {
     private SparseCorePlanner.Built built;
     private MipCoreSolver solver;
     private MipCoreSolver.Solution last;
+    private GreedyCoreSolver.Result greedy;
+    private CorePlacementProblem reduced;
+    private String lastNotes = "";
 
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private long cpuNanos;
@@ -69,15 +84,21 @@ public class CorePlacementBench {
     /** Builds the instance. */
     @Setup(Level.Trial)
     public void setUp() {
-        String[] p = size.split("x");
-        int nodes = Integer.parseInt(p[0]);
-        int cores = Integer.parseInt(p[1]);
-        model = BenchSystems.of(nodes, cores, cores, 17);
-        CoreSettings s = CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.time-limit-ms", 10_000)));
+        if (size.startsWith("trial-lab-x")) {
+            model = CellFleet.of("trial-lab", Integer.parseInt(size.substring("trial-lab-x".length())));
+        } else {
+            String[] p = size.split("x");
+            int nodes = Integer.parseInt(p[0]);
+            int cores = Integer.parseInt(p[1]);
+            model = BenchSystems.of(nodes, cores, cores, 17);
+        }
+        CoreSettings s = CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", k)));
         planner = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP);
         ctx = new CorePlacementContext(model, List.of(), Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
                 Duration.ofSeconds(10));
         built = planner.build(model, ctx);
+        greedy = GreedyCoreSolver.solve(built.problem());
+        reduced = planner.reduce(built.problem(), greedy.unmet().isEmpty() ? greedy.x() : null, new java.util.ArrayList<>());
         solver = new MipCoreSolver(s.solver(), s.relativeGap());
         MipCoreSolver.loadNatives();
     }
@@ -86,26 +107,44 @@ public class CorePlacementBench {
     @Benchmark
     public Object place() {
         long t0 = CPU.getCurrentThreadCpuTime();
-        Object r = planner.place(ctx);
+        PlanResult<CorePlacement> r = planner.place(ctx);
         cpuNanos += CPU.getCurrentThreadCpuTime() - t0;
         ops++;
+        lastNotes = r.reasons().stream().map(Reason::code).toList().toString();
         return r;
     }
 
-    /** The MIP alone on the prebuilt problem. */
+    /** The MIP alone on the prebuilt (and pruned) problem, started from the greedy's plan, 9 s limit. */
     @Benchmark
     public Object mipOnly() {
-        last = solver.solve(built.problem(), 10_000);
+        long t0 = CPU.getCurrentThreadCpuTime();
+        last = solver.solve(reduced, 9_000, greedy.unmet().isEmpty() ? greedy.x() : null);
+        cpuNanos += CPU.getCurrentThreadCpuTime() - t0;
+        ops++;
         return last;
+    }
+
+    /** The greedy alone on the prebuilt problem. */
+    @Benchmark
+    public Object greedyOnly() {
+        long t0 = CPU.getCurrentThreadCpuTime();
+        Object r = GreedyCoreSolver.solve(built.problem());
+        cpuNanos += CPU.getCurrentThreadCpuTime() - t0;
+        ops++;
+        return r;
     }
 
     /** Prints the last solve's outcome and gap. */
     @TearDown(Level.Trial)
     public void report() {
         if (last != null) {
-            System.out.printf(Locale.ROOT, "%n[core %s] %d x int vars, outcome %s, objective %.3f, bound %.3f, gap %.4f%%, %d ms%n", size,
-                    built.problem().nodeCount() * built.problem().serviceCount(), last.outcome(), last.objective(), last.bound(),
-                    100 * last.gap(), last.millis());
+            System.out.printf(Locale.ROOT, "%n[core %s k=%d] %d x int vars, outcome %s, objective %.3f, bound %.3f, gap %.4f%%, %d ms;"
+                            + " greedy objective %.3f%n", size, k, built.problem().nodeCount() * built.problem().serviceCount(),
+                    last.outcome(), built.problem().objective(last.x()), last.bound(), 100 * last.gap(), last.millis(),
+                    built.problem().objective(greedy.x()));
+        }
+        if (!lastNotes.isEmpty()) {
+            System.out.printf(Locale.ROOT, "%n[core %s k=%d] place() notes %s%n", size, k, lastNotes);
         }
     }
 }

@@ -74,7 +74,7 @@ class SparseCorePlannerTest {
         SystemModel m = Fixtures.star(4, 0.2);
         CoreSettings s = CoreSettings.from(PlannerConfig.EMPTY);
         SparseCorePlanner p = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP,
-                (problem, limit) -> new MipCoreSolver.Solution(MipCoreSolver.Outcome.NO_SOLUTION, null, Double.NaN, Double.NaN,
+                (problem, limit, hint) -> new MipCoreSolver.Solution(MipCoreSolver.Outcome.NO_SOLUTION, null, Double.NaN, Double.NaN,
                         limit, "NOT_SOLVED"));
         PlanResult<CorePlacement> r = p.place(ctx(m, Set.of()));
         assertThat(r).isInstanceOf(PlanResult.Planned.class);
