@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * optional tensor in {@link Tensors} form; {@code ?id=} an optional task id) and answers 202 with
  * the task id. The agent runs each stage it hosts, forwards a stage's output agent-to-agent with
  * {@code POST /v1/peer/stage} (Vert.x HTTP on Netty) to the node the routing table names, joins all
- * parents of a fusion stage before running it (in-tree DAG), and hands the completion of the sink
+ * parents of a fusion stage before running it (in-tree DAG; the node of a fusion stage is pinned at
+ * the task's origin, see {@link Pins}), and hands the completion of the sink
  * (or of a failure) with per-stage timestamps to the result outbox. {@code GET /v1/health} says
  * what runs here. Every transfer to a peer is a link measurement ({@link LinkMeter}); the agent
  * also probes its peers ({@link PeerProbes}); what it sends on the data plane goes through its
