@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * optional tensor in {@link Tensors} form; {@code ?id=} an optional task id) and answers 202 with
  * the task id. The agent runs each stage it hosts, forwards a stage's output agent-to-agent with
  * {@code POST /v1/peer/stage} (Vert.x HTTP on Netty) to the node the routing table names, joins all
- * parents of a fusion stage before running it (in-tree DAG), and hands the completion of the sink
+ * parents of a fusion stage before running it (in-tree DAG; the node of a fusion stage is pinned at
+ * the task's origin, see {@link Pins}), and hands the completion of the sink
  * (or of a failure) with per-stage timestamps to the result outbox. {@code GET /v1/health} says
  * what runs here. Every transfer to a peer is a link measurement ({@link LinkMeter}); the agent
  * also probes its peers ({@link PeerProbes}); what it sends on the data plane goes through its
@@ -92,9 +94,27 @@ public final class TaskVerticle extends VerticleBase {
         return (long) Math.max(FORWARD_MIN_TIMEOUT_MS, 2 * tt.deadlineMs());
     }
 
-    /** Where a task is: which task, and the timings of the stages done so far. */
+    /**
+     * Where a task is: which task, and the timings of the stages done so far. {@code pins} is the
+     * node of each fusion stage as the task's origin chose it (see {@link Pins}); null in a header
+     * from an agent that does not pin, and for a task type without fusion stages.
+     */
     record Header(String taskId, TaskType taskType, String origin, long submittedAtMs, String stage, String fromStage,
-            List<StageTiming> timings) {
+            List<StageTiming> timings, Pins pins) {
+        /** The same task at another stage. */
+        Header at(String nextStage, String from, List<StageTiming> doneSoFar) {
+            return new Header(taskId, taskType, origin, submittedAtMs, nextStage, from, doneSoFar, pins);
+        }
+    }
+
+    /**
+     * The node of every fusion (multi-parent) stage of a task, chosen once at the task's origin
+     * from its routing table, so that all parents of a join go to the same node even while a new
+     * routing table reaches the agents at different moments (each agent would otherwise choose
+     * from its own table). {@code plannerEpoch} and {@code issuedAtMs} say which table the origin
+     * chose from: the host issues one planning round's directives to all nodes together.
+     */
+    record Pins(long plannerEpoch, long issuedAtMs, Map<String, String> nodes) {
     }
 
     /**
@@ -183,8 +203,9 @@ public final class TaskVerticle extends VerticleBase {
             }
             rc.response().setStatusCode(202).putHeader("content-type", "application/json")
                     .end(new JsonObject().put("taskId", taskId).put("taskType", typeId).encode());
+            Pins pins = pins(tt, taskId);
             for (Stage leaf : tt.leaves()) {
-                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of()), Data.of(ar.result()));
+                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of(), pins), Data.of(ar.result()));
             }
         });
     }
@@ -282,8 +303,7 @@ public final class TaskVerticle extends VerticleBase {
                 j.inputs.values().forEach(Data::release);
                 List<String> missing = j.first.taskType().parents(j.first.stage()).stream().map(Stage::id)
                         .filter(p -> !j.inputs.containsKey(p)).toList();
-                fail(new Header(j.first.taskId(), j.first.taskType(), j.first.origin(), j.first.submittedAtMs(),
-                        j.first.stage(), j.first.fromStage(), j.timings), "stage '" + j.first.stage() + "' on node '"
+                fail(j.first.at(j.first.stage(), j.first.fromStage(), j.timings), "stage '" + j.first.stage() + "' on node '"
                         + ctx.nodeId() + "': parent(s) " + missing + " did not arrive within " + j.keepMs + " ms");
             }
         }
@@ -331,8 +351,8 @@ public final class TaskVerticle extends VerticleBase {
             Data out = ar.succeeded() ? consumed(inputs, ar.result()) : null;
             if (ar.failed()) {
                 inputs.forEach(Data::release);
-                fail(new Header(h.taskId(), tt, h.origin(), h.submittedAtMs(), h.stage(), h.fromStage(), done),
-                        "stage '" + stage.id() + "' on node '" + ctx.nodeId() + "': " + ar.cause().getMessage());
+                fail(h.at(h.stage(), h.fromStage(), done), "stage '" + stage.id() + "' on node '" + ctx.nodeId() + "': "
+                        + ar.cause().getMessage() + (pinnedHere(h) ? " (the task's origin chose this node for it)" : ""));
                 return;
             }
             ServiceRuntime.StageRun run = ar.result();
@@ -342,7 +362,7 @@ public final class TaskVerticle extends VerticleBase {
                 out.release(); // nothing reads a sink's output
                 complete(h, next, run.endMs(), true, null);
             } else {
-                deliver(new Header(h.taskId(), tt, h.origin(), h.submittedAtMs(), stage.next(), stage.id(), next), out);
+                deliver(h.at(stage.next(), stage.id(), next), out);
             }
         });
     }
@@ -363,17 +383,27 @@ public final class TaskVerticle extends VerticleBase {
         return new Data(run.output(), run.owner() != null ? run.owner() : carried);
     }
 
-    /** The node serving a stage: the route for this origin, else the route for any origin, else this node if it hosts the service. */
+    /**
+     * The node serving a stage: for a fusion stage the node the task's origin pinned (see
+     * {@link #pinned}), else the route for this origin, else the route for any origin, else this
+     * node if it hosts the service.
+     */
     private String route(Header h) {
         Stage stage = h.taskType().stage(h.stage());
         Directive d = ctx.applied();
+        Route own = routeOf(d, h.taskType(), stage, h.origin());
+        String pin = pinned(h, stage, d, own);
+        return pin != null ? pin : choose(own, h.taskId(), stage);
+    }
+
+    /** The route of a stage in a routing table: the one for this origin first, else the one for any origin; null if none. */
+    private static Route routeOf(Directive d, TaskType tt, Stage stage, String origin) {
         Route best = null;
         if (d != null) {
             for (Route r : d.desired().routing()) {
-                if (r.taskType().equals(h.taskType().id()) && r.stage().equals(stage.id())) {
-                    if (h.origin().equals(r.origin())) {
-                        best = r;
-                        break;
+                if (r.taskType().equals(tt.id()) && r.stage().equals(stage.id())) {
+                    if (origin.equals(r.origin())) {
+                        return r;
                     }
                     if (r.origin() == null && best == null) {
                         best = r;
@@ -381,23 +411,83 @@ public final class TaskVerticle extends VerticleBase {
                 }
             }
         }
-        if (best == null) {
+        return best;
+    }
+
+    /** A node of a route, or this node if there is no route and it hosts the service. */
+    private String choose(Route route, String taskId, Stage stage) {
+        if (route == null) {
             if (ctx.runtime().hosts(stage.service())) {
                 return ctx.nodeId();
             }
             throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
                     + "'): no route, and the service does not run on node '" + ctx.nodeId() + "'");
         }
-        // deterministic weighted choice by task id, so a task's stages go to the same nodes on every agent
-        double total = best.targets().stream().mapToDouble(WeightedTarget::weight).sum();
-        double u = ((h.taskId() + "/" + stage.id()).hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE * total;
-        for (WeightedTarget t : best.targets()) {
+        // deterministic weighted choice by task id, so a task's stages go to the same nodes on every
+        // agent that has the same routing table
+        double total = route.targets().stream().mapToDouble(WeightedTarget::weight).sum();
+        double u = ((taskId + "/" + stage.id()).hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE * total;
+        for (WeightedTarget t : route.targets()) {
             u -= t.weight();
             if (u <= 0) {
                 return t.node();
             }
         }
-        return best.targets().get(best.targets().size() - 1).node();
+        return route.targets().get(route.targets().size() - 1).node();
+    }
+
+    /**
+     * At a task's origin: the node of each of its fusion stages, from this agent's routing table;
+     * null for a task type without fusion stages. A fusion stage without a route is not pinned
+     * (each forwarder then reports the missing route itself).
+     */
+    private Pins pins(TaskType tt, String taskId) {
+        Directive d = ctx.applied();
+        Map<String, String> nodes = new TreeMap<>();
+        for (Stage s : tt.stages()) {
+            if (tt.parents(s.id()).size() > 1) {
+                try {
+                    nodes.put(s.id(), choose(routeOf(d, tt, s, ctx.nodeId()), taskId, s));
+                } catch (EdgeFmException e) {
+                    LOG.debug("task {}: stage '{}' not pinned: {}", taskId, s.id(), e.getMessage());
+                }
+            }
+        }
+        return nodes.isEmpty() ? null : new Pins(d == null ? 0 : d.plannerEpoch(), d == null ? 0 : d.issuedAtMs(), nodes);
+    }
+
+    /**
+     * The pinned node of a fusion stage, or null to use this agent's own route. The pin is used
+     * when this agent can send there (the node is this one or a peer with an endpoint in its
+     * applied directive) and either the stage's service is expected there (this node runs it, or
+     * this agent's route for the stage names the node) or this agent's routing table is not newer
+     * than the origin's, so cannot know better. Otherwise the pin is dropped: a node without an
+     * endpoint cannot be sent to at all, and a node that a newer table no longer routes the stage
+     * to would fail it; the other parents' agents, applying the same rule to the same tables,
+     * mostly make the same choice. A pinned node that no longer runs the service when the parents
+     * arrive fails the stage there, saying that the origin chose the node.
+     */
+    private String pinned(Header h, Stage stage, Directive d, Route own) {
+        Pins p = h.pins();
+        String node = p == null || p.nodes() == null ? null : p.nodes().get(stage.id());
+        if (node == null || h.taskType().parents(stage.id()).size() <= 1) {
+            return null;
+        }
+        boolean self = node.equals(ctx.nodeId());
+        if (!self && (d == null || d.desired().peers().get(node) == null)) {
+            return null;
+        }
+        boolean expected = self && ctx.runtime().hosts(stage.service())
+                || own != null && own.targets().stream().anyMatch(t -> t.node().equals(node));
+        boolean newer = d != null && (d.plannerEpoch() > p.plannerEpoch()
+                || d.plannerEpoch() == p.plannerEpoch() && d.issuedAtMs() > p.issuedAtMs());
+        return expected || !newer ? node : null;
+    }
+
+    /** True when this node is the one the task's origin pinned for the header's (fusion) stage. */
+    private boolean pinnedHere(Header h) {
+        return h.pins() != null && h.pins().nodes() != null && ctx.nodeId().equals(h.pins().nodes().get(h.stage()))
+                && h.taskType().parents(h.stage()).size() > 1;
     }
 
     private void fail(Header h, String error) {

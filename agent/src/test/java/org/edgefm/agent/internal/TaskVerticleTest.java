@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.InetAddress;
@@ -20,10 +21,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.edgefm.agent.AgentConfig;
+import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.TaskType;
 import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.WeightedTarget;
+import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.DesiredState;
 import org.edgefm.api.wire.Directive;
 import org.edgefm.api.wire.Result;
@@ -37,7 +40,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** No accepted task ends silently: an unanswered forward and a fusion stage missing a parent are reported as failures. */
+/**
+ * No accepted task ends silently: an unanswered forward and a fusion stage missing a parent are
+ * reported as failures. The parents of a fusion stage meet at the node the task's origin pinned,
+ * even when the agent forwarding a parent has an older routing table.
+ */
 @Timeout(60)
 class TaskVerticleTest {
     private static final TaskType REMOTE = new TaskType("remote", 0.1, 100, List.of(new Stage("s1", "svc", null)));
@@ -76,7 +83,11 @@ class TaskVerticleTest {
     }
 
     private int post(String path, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + ctx.dataEndpoint() + path))
+        return post(ctx, path, body);
+    }
+
+    private int post(AgentContext to, String path, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + to.dataEndpoint() + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
@@ -94,15 +105,140 @@ class TaskVerticleTest {
 
     @Test
     void fusionStageWhoseOtherParentNeverArrives_isReportedAsFailedWhenItsJoinExpires() throws Exception {
-        TaskVerticle.Header h = new TaskVerticle.Header("join-1", FORK, "n1", System.currentTimeMillis(), "j", "a", List.of());
-        byte[] header = new ObjectMapper().writeValueAsBytes(h);
-        byte[] body = ByteBuffer.allocate(4 + header.length).putInt(header.length).put(header).array();
-        assertThat(post("/v1/peer/stage", body)).isEqualTo(202);
+        TaskVerticle.Header h = new TaskVerticle.Header("join-1", FORK, "n1", System.currentTimeMillis(), "j", "a", List.of(), null);
+        assertThat(post("/v1/peer/stage", peerBody(h, false))).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty());
         TaskCompletion c = results.get(0);
         assertThat(c.taskId()).isEqualTo("join-1");
         assertThat(c.success()).isFalse();
         assertThat(c.error()).isEqualTo("stage 'j' on node 'n1': parent(s) [b] did not arrive within 300 ms");
         assertThat(results).hasSize(1);
+    }
+
+    /** A peer stage request without data; {@code withPins} false writes the header as an agent that does not pin would. */
+    private static byte[] peerBody(TaskVerticle.Header h, boolean withPins) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode node = json.valueToTree(h);
+        if (!withPins) {
+            node.remove("pins");
+        }
+        byte[] header = json.writeValueAsBytes(node);
+        return ByteBuffer.allocate(4 + header.length).putInt(header.length).put(header).array();
+    }
+
+    /** A second agent, in its own Vert.x, with its completions. */
+    private record Peer(Vertx vertx, AgentContext ctx, List<TaskCompletion> results) {
+    }
+
+    private Peer peer(String nodeId) throws Exception {
+        Vertx v = Vertx.vertx();
+        Path d = dir.resolve(nodeId);
+        java.nio.file.Files.createDirectories(d);
+        AgentConfig config = AgentConfig.defaults().withOverrides(null, nodeId, null, "generic-cpu", d.toString(), 0);
+        DeviceProfile profile = ProfileCatalog.builtIn().get("generic-cpu");
+        AgentContext c = new AgentContext(config, profile, profile.capacity(), AgentStore.open(d), new ServiceRuntime(v, d),
+                Map.of(FORK.id(), FORK));
+        List<TaskCompletion> out = new CopyOnWriteArrayList<>();
+        v.eventBus().<Buffer>consumer(Bus.RESULT, m -> out.addAll(
+                new WireCodec().decode(c.topics().result(nodeId), m.body().getBytes(), Result.class).completions()));
+        v.deployVerticle(new TaskVerticle(c, 300, 100)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new Peer(v, c, out);
+    }
+
+    private static void close(Peer p) throws Exception {
+        p.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        p.ctx().store().close();
+    }
+
+    /**
+     * Applies a directive: kernel-less services (they pass their input on) and the fork's routes
+     * a -> n1, b -> n2 and j -> {@code joinNode}, issued at {@code issuedAtMs}.
+     */
+    private static void apply(AgentContext c, long issuedAtMs, String joinNode, Map<String, String> peers, String... services)
+            throws Exception {
+        List<DesiredService> ds = java.util.Arrays.stream(services)
+                .map(s -> new DesiredService(s, ServiceKind.LIGHT, 1, 2, null, 1, null)).toList();
+        DesiredState desired = new DesiredState(ds, List.of(
+                new Route("fork", "a", null, List.of(new WeightedTarget("n1", 1))),
+                new Route("fork", "b", null, List.of(new WeightedTarget("n2", 1))),
+                new Route("fork", "j", null, List.of(new WeightedTarget(joinNode, 1)))), peers);
+        c.runtime().commit(c.runtime().prepare(desired).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+        c.applied(new Directive(WireCodec.SCHEMA, c.nodeId(), 1, 1, issuedAtMs, desired));
+    }
+
+    /**
+     * n1 (the origin) has the new routing table (the join on n1), n2 the previous one (the join on
+     * n2): without pins the parents split; with the origin's pin both meet on n1.
+     */
+    private Peer splitRouting() throws Exception {
+        Peer n2 = peer("n2");
+        apply(ctx, 2_000, "n1", Map.of("n2", n2.ctx().dataEndpoint()), "x", "z");
+        apply(n2.ctx(), 1_000, "n2", Map.of("n1", ctx.dataEndpoint()), "y", "z");
+        return n2;
+    }
+
+    @Test
+    void joinPinnedAtTheOrigin_bothParentsMeetThere_thoughTheOtherParentsAgentRoutesTheJoinElsewhere() throws Exception {
+        Peer n2 = splitRouting();
+        try {
+            assertThat(post("/v1/tasks/fork?id=pin-1", new byte[0])).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty());
+            TaskCompletion c = results.get(0);
+            assertThat(c.taskId()).isEqualTo("pin-1");
+            assertThat(c.success()).as(c.error()).isTrue();
+            assertThat(c.stages()).extracting(t -> t.stage() + "@" + t.node()).containsExactlyInAnyOrder("a@n1", "b@n2", "j@n1");
+            Thread.sleep(500); // longer than the join keep time: a stray parent on n2 would have expired by now
+            assertThat(n2.results()).isEmpty();
+            assertThat(results).hasSize(1);
+        } finally {
+            close(n2);
+        }
+    }
+
+    @Test
+    void headersWithoutPins_areAccepted_andRoutedByEachAgentsOwnTable_soTheParentsSplit() throws Exception {
+        Peer n2 = splitRouting();
+        try {
+            long now = System.currentTimeMillis();
+            // as an origin that does not pin would send the two branches
+            assertThat(post(ctx, "/v1/peer/stage", peerBody(new TaskVerticle.Header("old-1", FORK, "n1", now, "a", null,
+                    List.of(), null), false))).isEqualTo(202);
+            assertThat(post(n2.ctx(), "/v1/peer/stage", peerBody(new TaskVerticle.Header("old-1", FORK, "n1", now, "b", null,
+                    List.of(), null), false))).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty() && !n2.results().isEmpty());
+            assertThat(results.get(0).error()).isEqualTo("stage 'j' on node 'n1': parent(s) [b] did not arrive within 300 ms");
+            assertThat(n2.results().get(0).error()).isEqualTo("stage 'j' on node 'n2': parent(s) [a] did not arrive within 300 ms");
+        } finally {
+            close(n2);
+        }
+    }
+
+    @Test
+    void pinToANodeThatIsNoPeer_fallsBackToTheOwnRoute() throws Exception {
+        Peer n2 = splitRouting();
+        try {
+            TaskVerticle.Pins pins = new TaskVerticle.Pins(1, 2_000, Map.of("j", "n9"));
+            assertThat(post(n2.ctx(), "/v1/peer/stage", peerBody(new TaskVerticle.Header("far-1", FORK, "n1",
+                    System.currentTimeMillis(), "b", null, List.of(), pins), true))).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !n2.results().isEmpty());
+            assertThat(n2.results().get(0).error()).isEqualTo("stage 'j' on node 'n2': parent(s) [a] did not arrive within 300 ms");
+        } finally {
+            close(n2);
+        }
+    }
+
+    @Test
+    void pinnedNodeThatNoLongerRunsTheService_failsTheJoinSayingTheOriginChoseIt() throws Exception {
+        Peer n2 = splitRouting();
+        try {
+            // n2's table is older than the pin's: it follows the pin to n1, which does not run 'z' any more
+            apply(ctx, 2_000, "n1", Map.of("n2", n2.ctx().dataEndpoint()), "x");
+            assertThat(post("/v1/tasks/fork?id=gone-1", new byte[0])).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty());
+            assertThat(results.get(0).error()).isEqualTo("stage 'j' on node 'n1': service 'z' is not running here"
+                    + " (the task's origin chose this node for it)");
+        } finally {
+            close(n2);
+        }
     }
 }
