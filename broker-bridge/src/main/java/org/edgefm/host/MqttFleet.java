@@ -97,7 +97,16 @@ public final class MqttFleet implements Fleet {
     private final HostMeters meters;
     private final BadMessageLog badLog = new BadMessageLog(LOG);
     private final long startNanos = System.nanoTime();
-    private final MqttAsyncClient client;
+    /**
+     * Replaced only by {@link #replaceStuckClient()}: Paho 1.2.5's automatic reconnect can hang for
+     * good when the broker comes back within a moment (its reconnect waits in
+     * {@code CommsSender.start} for a sender thread that never reports running), so a client that
+     * has not reconnected within {@link #STUCK_RECONNECT_MS} is replaced by a new one.
+     */
+    private volatile MqttAsyncClient client;
+    private volatile MqttConnectionOptions connectOptions;
+    /** When the broker connection was lost (epoch ms), or -1 while connected. */
+    private volatile long lostAtMs = -1;
     private final ScheduledExecutorService timer;
     private final Map<String, Long> lastRebirthMs = new ConcurrentHashMap<>();
     private final List<Directive> batch = new java.util.ArrayList<>();
@@ -113,6 +122,12 @@ public final class MqttFleet implements Fleet {
     private volatile boolean closed;
 
     /**
+     * A lost connection not re-established after this long (automatic reconnect's 10 s cap, plus
+     * its 10 s connect timeout) is taken as a stuck client and the client is replaced.
+     */
+    static final long STUCK_RECONNECT_MS = 20_000;
+
+    /**
      * Creates the fleet; nothing is sent before {@link #connect(long)}.
      *
      * @param options broker and fleet
@@ -126,12 +141,7 @@ public final class MqttFleet implements Fleet {
         this.state = new FleetState(options.staleAfterMs(), users);
         this.outbox = Objects.requireNonNull(outbox, "outbox is null");
         this.meters = Objects.requireNonNull(meters, "meters is null");
-        try {
-            this.client = new MqttAsyncClient(options.brokerUrl(), "edgefm-host-" + options.hostId() + "-"
-                    + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new EdgeFmException("broker " + options.brokerUrl() + ": " + e.getMessage(), e);
-        }
+        this.client = newClient();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "edgefm-outbox");
             t.setDaemon(true);
@@ -169,7 +179,8 @@ public final class MqttFleet implements Fleet {
         will.setQos(MessageType.HOST_STATE.qos().level());
         will.setRetained(true);
         o.setWill(topics.hostState(), will);
-        client.setCallback(new Callback());
+        client.setCallback(new Callback(client));
+        connectOptions = o;
         try {
             client.connect(o).waitForCompletion(15_000);
         } catch (MqttException e) {
@@ -177,6 +188,51 @@ public final class MqttFleet implements Fleet {
                     + "' failed: " + e.getMessage() + " (reason code " + e.getReasonCode() + ")", e);
         }
         timer.scheduleWithFixedDelay(this::resendDue, 200, 200, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::replaceStuckClient, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private MqttAsyncClient newClient() {
+        try {
+            return new MqttAsyncClient(options.brokerUrl(), "edgefm-host-" + options.hostId() + "-"
+                    + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new EdgeFmException("broker " + options.brokerUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Watchdog (every second): when the connection has been lost for longer than
+     * {@link #STUCK_RECONNECT_MS}, a new client (new client id, same options and callback) connects
+     * in place of the old one, which is closed forcibly; repeated while the broker stays away.
+     */
+    private void replaceStuckClient() {
+        long lost = lostAtMs;
+        MqttAsyncClient old = client;
+        if (closed || lost < 0 || old.isConnected() || System.currentTimeMillis() - lost < STUCK_RECONNECT_MS) {
+            return;
+        }
+        lostAtMs = System.currentTimeMillis();
+        LOG.warn("no reconnect {} s after losing broker {}: replacing the MQTT client", (System.currentTimeMillis() - lost) / 1000,
+                options.brokerUrl());
+        try {
+            old.disconnectForcibly(0, 1, false);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("forcible disconnect of the stuck client: {}", e.getMessage());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("close of the stuck client: {}", e.getMessage());
+        }
+        MqttAsyncClient fresh = newClient();
+        fresh.setCallback(new Callback(fresh));
+        client = fresh;
+        try {
+            fresh.connect(connectOptions);
+        } catch (MqttException e) {
+            LOG.warn("broker {}: connect failed: {}; trying again in {} s", options.brokerUrl(), e.getMessage(),
+                    STUCK_RECONNECT_MS / 1000);
+        }
     }
 
     private HostState hostState(HostStatus s) {
@@ -184,8 +240,19 @@ public final class MqttFleet implements Fleet {
     }
 
     private final class Callback implements MqttCallback {
+        /** The client this callback belongs to: events of a replaced client change nothing. */
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void connectComplete(boolean reconnect, String uri) {
+            if (owner != client) {
+                return;
+            }
+            lostAtMs = -1;
             try {
                 MqttSubscription[] subs = new MqttSubscription[] {
                     new MqttSubscription(topics.filter(MessageType.BIRTH), 1),
@@ -225,6 +292,12 @@ public final class MqttFleet implements Fleet {
 
         @Override
         public void disconnected(MqttDisconnectResponse r) {
+            if (owner != client) {
+                return;
+            }
+            if (lostAtMs < 0) {
+                lostAtMs = System.currentTimeMillis();
+            }
             if (!closed) {
                 LOG.warn("lost the broker connection ({}); reconnecting", r.getReasonString() != null
                         ? r.getReasonString() : r.getException() != null ? r.getException().getMessage() : "no reason");

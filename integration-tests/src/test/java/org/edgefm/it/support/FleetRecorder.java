@@ -43,8 +43,20 @@ public final class FleetRecorder implements AutoCloseable {
 
     private final WireCodec codec = new WireCodec();
     private final List<Received> inbox = new CopyOnWriteArrayList<>();
-    private final MqttAsyncClient client;
+    /** Replaced by the watchdog when Paho's automatic reconnect hangs (as the host's MqttFleet does). */
+    private volatile MqttAsyncClient client;
     private final String filter;
+    private final String url;
+    private final MqttConnectionOptions options = new MqttConnectionOptions();
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "it-recorder-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+    private volatile long downSinceNanos = -1;
+    /** A reconnect not done after this long (automatic reconnect's 2 s cap, several times over) is stuck. */
+    private static final long STUCK_NANOS = 8_000_000_000L;
 
     /**
      * Connects and subscribes at QoS 1.
@@ -56,11 +68,9 @@ public final class FleetRecorder implements AutoCloseable {
      */
     public FleetRecorder(String url, String user, String password, String filter) throws MqttException {
         this.filter = filter;
-        client = new MqttAsyncClient(url, "it-recorder-" + System.nanoTime(), new MemoryPersistence());
-        client.setCallback(MqttCallbacks.onMessage(
-                (topic, m) -> inbox.add(new Received(topic, m.getPayload(), System.nanoTime(), decode(topic, m.getPayload()))),
-                this::subscribe));
-        MqttConnectionOptions o = new MqttConnectionOptions();
+        this.url = url;
+        client = newClient();
+        MqttConnectionOptions o = options;
         o.setCleanStart(true);
         o.setAutomaticReconnect(true);
         o.setAutomaticReconnectDelay(1, 2);
@@ -70,6 +80,50 @@ public final class FleetRecorder implements AutoCloseable {
             o.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
         client.connect(o).waitForCompletion(15_000);
+        watchdog.scheduleWithFixedDelay(this::replaceIfStuck, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(url, "it-recorder-" + System.nanoTime(), new MemoryPersistence());
+        c.setCallback(MqttCallbacks.onMessage(
+                (topic, m) -> inbox.add(new Received(topic, m.getPayload(), System.nanoTime(), decode(topic, m.getPayload()))),
+                this::subscribe));
+        return c;
+    }
+
+    /** Replaces a client that has been disconnected for {@link #STUCK_NANOS} (Paho 1.2.5's reconnect can hang). */
+    private void replaceIfStuck() {
+        MqttAsyncClient old = client;
+        if (old.isConnected()) {
+            downSinceNanos = -1;
+            return;
+        }
+        long now = System.nanoTime();
+        if (downSinceNanos < 0) {
+            downSinceNanos = now;
+            return;
+        }
+        if (now - downSinceNanos < STUCK_NANOS) {
+            return;
+        }
+        downSinceNanos = now;
+        try {
+            old.disconnectForcibly(0, 1, false);
+        } catch (MqttException | RuntimeException ignored) {
+            // the old client is being dropped either way
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException ignored) {
+            // as above
+        }
+        try {
+            MqttAsyncClient fresh = newClient();
+            client = fresh;
+            fresh.connect(options);
+        } catch (MqttException e) {
+            // the broker is still away: the next round tries again
+        }
     }
 
     /** An anonymous recorder of every fleet. */
@@ -177,6 +231,7 @@ public final class FleetRecorder implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         try {
             if (client.isConnected()) {
                 client.disconnect().waitForCompletion(2_000);
