@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.scenario.ScenarioCells;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.host.FleetState;
 import org.edgefm.host.HostConfig;
@@ -27,7 +28,7 @@ class VirtualFleetTest {
     @Test
     @Timeout(120)
     void twentyAgents_fewSeconds_hostSeesEveryBirthTelemetryAckAndDeath() throws Exception {
-        Scenario s = LoadScenario.expand(ScenarioLoader.resolve("trial-lab"), 20);
+        Scenario s = ScenarioCells.expand(ScenarioLoader.resolve("trial-lab"), 20);
         Path file = dir.resolve("s.json");
         Files.writeString(file, ScenarioLoader.toJson(s));
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", freePort(), "httpPort", -1, "fleet", "vf",

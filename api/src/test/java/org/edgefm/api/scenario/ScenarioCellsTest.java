@@ -1,20 +1,18 @@
-package org.edgefm.cli.bench;
+package org.edgefm.api.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.scenario.Scenario;
-import org.edgefm.api.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 
-class LoadScenarioTest {
+class ScenarioCellsTest {
     private final Scenario lab = ScenarioLoader.resolve("trial-lab");
 
     @Test
     void expand_tenNodesOfAFourNodeCell_copiesCellsAndCutsTheLast() {
-        Scenario s = LoadScenario.expand(lab, 10);
+        Scenario s = ScenarioCells.expand(lab, 10);
 
         assertThat(s.topology().nodes()).hasSize(10);
         assertThat(s.topology().nodes().get(0).id()).isEqualTo(lab.topology().nodes().get(0).id() + "-0000");
@@ -36,6 +34,6 @@ class LoadScenarioTest {
 
     @Test
     void expand_zeroNodes_isRefused() {
-        assertThatThrownBy(() -> LoadScenario.expand(lab, 0)).hasMessage("nodes: 0 (expected: > 0)");
+        assertThatThrownBy(() -> ScenarioCells.expand(lab, 0)).hasMessage("nodes: 0 (expected: > 0)");
     }
 }

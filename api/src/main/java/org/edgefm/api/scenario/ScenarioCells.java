@@ -1,4 +1,4 @@
-package org.edgefm.cli.bench;
+package org.edgefm.api.scenario;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,17 +11,17 @@ import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Topology;
 import org.edgefm.api.model.UserSpec;
-import org.edgefm.api.scenario.Scenario;
 
 /**
- * Scales a scenario to N nodes for the load benchmark: the scenario's topology is one <em>cell</em>;
+ * Scales a scenario to N nodes (the load benchmark's fleet, and the planners' scale tests): the
+ * scenario's topology is one <em>cell</em>;
  * cell {@code r} is a copy of it whose node and user ids carry the suffix {@code -r} (four digits),
  * with the same links, users and demand streams inside the cell, and no link between cells. The
  * last cell is cut to reach exactly N nodes (its users and streams on missing nodes are left out).
  * Scheduled failures are dropped. Services, task types, run settings and planner settings stay.
  */
-public final class LoadScenario {
-    private LoadScenario() {
+public final class ScenarioCells {
+    private ScenarioCells() {
     }
 
     /** The id of node or user {@code id} in cell {@code cell}. */
