@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -107,9 +106,6 @@ public final class ServiceRuntime {
                         continue;
                     }
                     try {
-                        if (d.kernel().weights() != null && Files.isReadable(weightsFile(d.kernel()))) {
-                            NpyHeader.checkWhole(weightsFile(d.kernel()), "kernel '" + d.kernel().kind() + "'");
-                        }
                         ks.add(Kernel.load(d.kernel(), modelDir, d.service().hashCode()));
                     } catch (EdgeFmException e) {
                         throw new EdgeFmException("services." + d.service() + ".kernel: " + e.getMessage(), e);
@@ -119,11 +115,6 @@ public final class ServiceRuntime {
             }
             return new Plan(desired, out, kept);
         }, false);
-    }
-
-    /** Where a kernel's weights file lies (as {@link Kernel#load} resolves it). */
-    private Path weightsFile(org.edgefm.api.model.KernelSpec k) {
-        return modelDir == null ? Path.of(k.weights()) : modelDir.resolve(k.weights());
     }
 
     /**

@@ -66,6 +66,7 @@ public abstract class Kernel {
         if (!Files.isReadable(file)) {
             throw new EdgeFmException("kernel '" + spec.kind() + "': weights file " + file + " is not readable");
         }
+        NpyHeader.checkWhole(file, "kernel '" + spec.kind() + "'");
         INDArray a;
         try {
             a = Nd4j.createFromNpyFile(new File(file.toString()));

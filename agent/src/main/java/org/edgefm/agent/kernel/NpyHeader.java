@@ -1,4 +1,4 @@
-package org.edgefm.agent.internal;
+package org.edgefm.agent.kernel;
 
 import java.io.IOException;
 import java.io.InputStream;
