@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code edgefm bench}: benchmarks that are documented commands, not tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (documented commands, not tests).",
-        subcommands = {LoadBenchCommand.class, VirtualAgentsCommand.class})
+        subcommands = {LoadBenchCommand.class, SimBenchCommand.class, VirtualAgentsCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -163,7 +163,9 @@ final class SimulateCommand implements Callable<Integer> {
                     cells.add(new Cell(p, load, runs));
                 }
             }
-            err.println();
+            if (System.console() != null) {
+                err.println();
+            }
             SimSettings simSettings = SimSettings.from(scenario.planner());
             ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed(),
                     simSettings.compute());
@@ -171,7 +173,12 @@ final class SimulateCommand implements Callable<Integer> {
             printTables(out, scenario, cells, lp);
             out.printf(Locale.ROOT, "upper bound on on-time completion (each task alone on its best nodes, any load): "
                     + "%.2f%% (± %.2f%%, %d sampled tasks)%n", 100 * bound.onTimeRate(), 196 * bound.stdError(), bound.samples());
-            out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            double wallS = (System.nanoTime() - t0) / 1e9;
+            long events = cells.stream().flatMap(c -> c.runs().stream()).mapToLong(r -> r.stats().events()).sum();
+            double plannerS = cells.stream().flatMap(c -> c.runs().stream()).mapToDouble(SimulationRun.Outcome::plannerMs)
+                    .sum() / 1e3;
+            out.printf(Locale.ROOT, "wall time %.1f s: %,d simulator events (%.2f M/s), planner calls %.1f s of thread time%n",
+                    wallS, events, events / wallS / 1e6, plannerS);
             if (json != null) {
                 writeJson(scenario, cells);
                 out.println("wrote " + json);
@@ -214,12 +221,18 @@ final class SimulateCommand implements Callable<Integer> {
         int filled = (int) Math.round(width * (double) done / total);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double eta = done == 0 ? 0 : elapsed / done * (total - done);
-        err.printf(Locale.ROOT, "\r[%s%s] %d/%d trials, %.0f s elapsed, ~%.0f s left ", "#".repeat(filled),
+        String bar = String.format(Locale.ROOT, "[%s%s] %d/%d trials, %.0f s elapsed, ~%.0f s left ", "#".repeat(filled),
                 "-".repeat(width - filled), done, total, elapsed, eta);
+        if (System.console() != null) {
+            err.print("\r" + bar); // a terminal: one line rewritten in place
+        } else if (done == total || 10 * done / total != 10 * (done - 1) / total) {
+            err.println(bar); // a pipe or a log file: a line at every tenth, none rewritten
+        }
         err.flush();
     }
 
-    private static Scenario withSlots(Scenario s, int slots) {
+    /** The scenario with its slot count replaced; a count below 1 is refused. */
+    static Scenario withSlots(Scenario s, int slots) {
         if (slots < 1) {
             throw new ConfigException("--slots: " + slots + " (expected: >= 1)");
         }

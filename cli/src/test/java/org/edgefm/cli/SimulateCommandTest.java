@@ -46,7 +46,8 @@ class SimulateCommandTest extends CliTestBase {
         }
         assertThat(((Element) imgs.item(0)).getAttribute("alt")).contains("load 1");
         assertThat(((Element) imgs.item(3)).getAttribute("alt")).contains("load 2");
-        assertThat(out.toString()).contains("upper bound on on-time completion");
+        assertThat(out.toString()).contains("upper bound on on-time completion").containsPattern("simulator events \\([0-9.]+ M/s\\)");
+        assertThat(err.toString()).doesNotContain("\r"); // not a terminal: plain progress lines
     }
 
     @Test
