@@ -128,7 +128,11 @@ public final class PluginRegistry {
             claim(preset.name(), plugin, version, source, PluginInfo.PRESET, preset.description());
             presets.put(preset.name(), preset);
         }
-        LOG.info("registered plugin {} {} from {}", plugin, version, source);
+        if (CLASSPATH.equals(source)) {
+            LOG.debug("registered plugin {} {} from {}", plugin, version, source); // built in: `edgefm plugins` lists them
+        } else {
+            LOG.info("registered plugin {} {} from {}", plugin, version, source);
+        }
     }
 
     private void claim(String name, String plugin, String version, String source, String role, String description) {
