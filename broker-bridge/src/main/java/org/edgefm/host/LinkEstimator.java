@@ -159,6 +159,8 @@ public final class LinkEstimator {
     }
 
     private static final double MIN_MB_PER_MS = 1e-9;
+    /** 1 MB/ms = 8,000 Mbit/s. */
+    private static final double MBIT_PER_MB_PER_MS = 8_000;
 
     private static final class Estimate {
         /** What the planners get (in blend: from the declared figures towards the reports). */
@@ -342,9 +344,22 @@ public final class LinkEstimator {
         return payloadMb;
     }
 
-    /** One line on what the planners see, for the log. */
+    /**
+     * One line on what the planners see, for the log: the mode, the count of measured links and each
+     * measured link as the planners have it ({@code a-b RTT ms, MBIT Mbit/s}).
+     */
     public String describe() {
-        return String.format(Locale.ROOT, "links.estimate=%s: %d measured link(s) in the planners' topology",
-                settings.mode().name().toLowerCase(Locale.ROOT), settings.mode() == Mode.DECLARED ? 0 : estimates.size());
+        int measured = settings.mode() == Mode.DECLARED ? 0 : publishedMeasured.size();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "links.estimate=%s: %d measured link(s) in the planners' topology",
+                settings.mode().name().toLowerCase(Locale.ROOT), measured));
+        String sep = ": ";
+        for (String k : publishedMeasured.stream().sorted().toList()) {
+            LinkSpec l = effectiveLinks.get(k);
+            b.append(sep).append(String.format(Locale.ROOT, "%s-%s %.1f ms, %.0f Mbit/s", l.a(), l.b(), specRttMs(l),
+                    l.bandwidthMbPerMs() * MBIT_PER_MB_PER_MS));
+            sep = "; ";
+        }
+        return b.toString();
     }
 }

@@ -215,6 +215,14 @@ class LinkEstimatorTest {
     }
 
     @Test
+    void describe_namesTheMeasuredLinksAsThePlannersHaveThem() {
+        LinkEstimator e = estimator(LinkEstimator.Mode.MEASURED, 10_000);
+        e.observe(List.of(new LinkEstimate("n2", "n1", 84, 0.005)), 0);
+        assertThat(e.describe())
+                .isEqualTo("links.estimate=measured: 1 measured link(s) in the planners' topology: n1-n2 84.0 ms, 40 Mbit/s");
+    }
+
+    @Test
     void declared_neverRebuilds() {
         LinkEstimator e = estimator(LinkEstimator.Mode.DECLARED);
         assertThat(e.observe(List.of(new LinkEstimate("n1", "n2", 80, 0.002)), 0)).isEqualTo(LinkEstimator.Change.NONE);
