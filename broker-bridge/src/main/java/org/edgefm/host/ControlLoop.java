@@ -119,6 +119,10 @@ public final class ControlLoop implements AutoCloseable {
          */
         default void onPluginFailure(String plugin, String role, String reason, String detail) {
         }
+
+        /** The planners got a new topology from the measured links, for {@code change} (never {@code NONE}). */
+        default void onTopologyChange(LinkEstimator.Change change) {
+        }
     }
 
     /**
@@ -266,10 +270,15 @@ public final class ControlLoop implements AutoCloseable {
         FleetSnapshot snap = withCarried(fleet.snapshot());
         listener.onSnapshot(slot, snap);
         Set<String> offline = offline(snap);
-        SystemModel before = links.model();
-        links.observe(snap.links(), snap.nowMs());
-        if (links.model() != before) {
-            LOG.info("planners get a new topology: {}", links.describe());
+        LinkEstimator.Change change = links.observe(snap.links(), snap.nowMs());
+        if (change != LinkEstimator.Change.NONE) {
+            // a moved figure is routine (at most one per links.rebuildMinIntervalMs); a link that comes or goes is news
+            if (change == LinkEstimator.Change.MOVED) {
+                LOG.debug("planners get a new topology ({}): {}", change.label(), links.describe());
+            } else {
+                LOG.info("planners get a new topology ({}): {}", change.label(), links.describe());
+            }
+            listener.onTopologyChange(change);
         }
 
         // Node loss: failover at once, then a re-placement onto the survivors.

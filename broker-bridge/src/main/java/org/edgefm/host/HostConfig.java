@@ -44,7 +44,8 @@ import org.edgefm.api.InvalidFieldException;
  * @param plannerSettings  planner settings overriding the scenario's
  * @param links            how measured links enter the planners' topology: keys {@code links.estimate},
  *                         {@code links.ewmaWeight}, {@code links.maxAgeMs}, {@code links.rebuildThreshold},
- *                         {@code links.rebuildMinMs}, {@code links.kmPerMs} (see {@link LinkEstimator.Settings})
+ *                         {@code links.rebuildMinMs}, {@code links.kmPerMs}, {@code links.rebuildNoiseK},
+ *                         {@code links.noiseWeight}, {@code links.rebuildMinIntervalMs} (see {@link LinkEstimator.Settings})
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
@@ -55,7 +56,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
             "dataDir", "pluginsDir", "planner", "scenario", "slotMs", "planningEpochMs", "staleAfterMs", "plannerSettings",
             "links.estimate", "links.ewmaWeight", "links.maxAgeMs", "links.rebuildThreshold", "links.rebuildMinMs",
-            "links.kmPerMs");
+            "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs");
 
     /** Validates every field. */
     public HostConfig {
@@ -153,7 +154,9 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 new LinkEstimator.Settings(o.containsKey("links.estimate") ? LinkEstimator.Mode.parse(String.valueOf(
                         o.get("links.estimate"))) : links.mode(), d(o, "links.ewmaWeight", links.ewmaWeight()),
                         d(o, "links.maxAgeMs", links.maxAgeMs()), d(o, "links.rebuildThreshold", links.rebuildThreshold()),
-                        d(o, "links.rebuildMinMs", links.rebuildMinMs()), d(o, "links.kmPerMs", links.kmPerMs())));
+                        d(o, "links.rebuildMinMs", links.rebuildMinMs()), d(o, "links.kmPerMs", links.kmPerMs()),
+                        d(o, "links.rebuildNoiseK", links.rebuildNoiseK()), d(o, "links.noiseWeight", links.noiseWeight()),
+                        d(o, "links.rebuildMinIntervalMs", links.rebuildMinIntervalMs())));
     }
 
     private static String s(Map<String, Object> o, String k, String dflt) {

@@ -21,7 +21,8 @@ import org.edgefm.api.wire.TaskCompletion;
  * The host's Micrometer meters, exposed in Prometheus text format on {@code /metrics}: messages in,
  * out and bad (by type and reason), plugin failures (by plugin), decision and placement time, outbox
  * size, task completions and the on-time rate, model switches (instances started and stopped per node
- * and service, measured preloads per service); plus a short history of per-slot trial figures for
+ * and service, measured preloads per service), new planners' topologies from the measured links (by
+ * reason); plus a short history of per-slot trial figures for
  * the dashboard. Also a {@link ControlLoop.Listener}. Thread-safe.
  */
 public final class HostMeters implements ControlLoop.Listener {
@@ -94,6 +95,12 @@ public final class HostMeters implements ControlLoop.Listener {
         onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
         Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)
                 .description("Share of completed tasks that met their deadline").register(registry);
+        for (LinkEstimator.Change c : LinkEstimator.Change.values()) {
+            if (c != LinkEstimator.Change.NONE) {
+                Counter.builder("edgefm.topology.rebuilds").tag("reason", c.label())
+                        .description("New topologies handed to the planners from the measured links").register(registry);
+            }
+        }
     }
 
     /** Registers the outbox-size gauge. */
@@ -302,6 +309,25 @@ public final class HostMeters implements ControlLoop.Listener {
     @Override
     public void onPluginFailure(String plugin, String role, String reason, String detail) {
         registry.counter("edgefm.plugin.failures", "plugin", plugin, "role", role, "reason", reason).increment();
+    }
+
+    /**
+     * Counts a new planners' topology in {@code edgefm_topology_rebuilds_total{reason}} ({@code reason}
+     * {@code moved}, {@code link-appeared} or {@code link-expired}).
+     */
+    @Override
+    public void onTopologyChange(LinkEstimator.Change change) {
+        registry.counter("edgefm.topology.rebuilds", "reason", change.label()).increment();
+    }
+
+    /** New planners' topologies so far for {@code change}. */
+    public long topologyRebuilds(LinkEstimator.Change change) {
+        return (long) registry.counter("edgefm.topology.rebuilds", "reason", change.label()).count();
+    }
+
+    /** New planners' topologies so far, all reasons. */
+    public long topologyRebuilds() {
+        return (long) registry.find("edgefm.topology.rebuilds").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     @Override

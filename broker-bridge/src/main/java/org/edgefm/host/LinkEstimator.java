@@ -9,7 +9,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.model.LinkSpec;
+import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.model.TaskType;
 import org.edgefm.api.model.Topology;
 import org.edgefm.api.spi.LinkEstimate;
 
@@ -23,11 +25,21 @@ import org.edgefm.api.spi.LinkEstimate;
  * unchanged; {@code measured} each measured link as measured (one-way latency = half the round
  * trip, bandwidth = measured throughput); {@code blend} an average that starts at the declared figures
  * and moves towards each report by {@code links.ewmaWeight}. In both {@code measured} and
- * {@code blend}, a measured pair the scenario does not link directly is added as a link. The model
- * handed out stays the same instance until some figure moves by more than
- * {@code links.rebuildThreshold} (relative) and {@code links.rebuildMinMs} (latency), or a link
- * appears or expires, so planners that cache per model do not rebuild every slot. Not
- * thread-safe: the control loop's thread uses it.
+ * {@code blend}, a measured pair the scenario does not link directly is added as a link.
+ *
+ * <p>The model handed out stays the same instance until a link appears or expires (a new model at
+ * once) or a figure moves by more than its noise and by more than matters to a planner, no sooner
+ * than {@code links.rebuildMinIntervalMs} after the last new model; so planners that cache per
+ * model do not re-plan on measurement jitter. Per link the samples' mean and mean absolute
+ * deviation {@code dev} are kept as moving averages (weights {@code links.ewmaWeight} and
+ * {@code links.noiseWeight}). A one-way latency {@code L} has moved when {@code |L - L0| >
+ * max(rebuildThreshold * L0, rebuildMinMs, rebuildNoiseK * dev(L))}, {@code L0} the figure the
+ * planners have; a bandwidth {@code B} when {@code |B - B0| > max(rebuildThreshold * B0,
+ * rebuildNoiseK * dev(B))} and the transfer time of the scenario's largest stage payload {@code S}
+ * (largest task input or service output) changes by more than {@code rebuildMinMs}:
+ * {@code S * |1/B - 1/B0| > rebuildMinMs}. Planners use a link's bandwidth for transfer times, so a
+ * swing between 1,600 and 2,500 Mbit/s under a payload of a few hundred kB is no change, while 1,000
+ * to 20 Mbit/s is. Not thread-safe: the control loop's thread uses it.
  */
 public final class LinkEstimator {
     /** What the planners' topology is built from. */
@@ -58,12 +70,20 @@ public final class LinkEstimator {
      * @param maxAgeMs         {@code links.maxAgeMs}, an estimate with no report for this long expires (default 30000)
      * @param rebuildThreshold {@code links.rebuildThreshold}, relative change that gives the planners a new
      *                         topology (default 0.2)
-     * @param rebuildMinMs     {@code links.rebuildMinMs}, smallest latency change in ms that does (default 1)
+     * @param rebuildMinMs     {@code links.rebuildMinMs}, smallest change in ms, of the one-way latency or of
+     *                         the largest stage payload's transfer time, that does (default 1)
      * @param kmPerMs          {@code links.kmPerMs}, propagation speed to turn a declared length into latency
      *                         (default 200, light in fibre)
+     * @param rebuildNoiseK    {@code links.rebuildNoiseK}, a change must also exceed this many mean absolute
+     *                         deviations of the link's own samples (default 3)
+     * @param noiseWeight      {@code links.noiseWeight}, weight of a new report in the samples' mean absolute
+     *                         deviation, in (0, 1] (default 0.1: steadier than the estimate itself)
+     * @param rebuildMinIntervalMs {@code links.rebuildMinIntervalMs}, fleet-clock ms between a new model and
+     *                         the next one for moved figures; a link that appears or expires does not wait
+     *                         (default 10000)
      */
     public record Settings(Mode mode, double ewmaWeight, double maxAgeMs, double rebuildThreshold, double rebuildMinMs,
-            double kmPerMs) {
+            double kmPerMs, double rebuildNoiseK, double noiseWeight, double rebuildMinIntervalMs) {
         /** Validates every field. */
         public Settings {
             Objects.requireNonNull(mode, "mode is null");
@@ -82,6 +102,25 @@ public final class LinkEstimator {
             if (!(kmPerMs > 0)) {
                 throw new ConfigException("links.kmPerMs: " + kmPerMs + " (expected: > 0)");
             }
+            if (!(rebuildNoiseK >= 0) || Double.isInfinite(rebuildNoiseK)) {
+                throw new ConfigException("links.rebuildNoiseK: " + rebuildNoiseK + " (expected: >= 0)");
+            }
+            if (!(noiseWeight > 0 && noiseWeight <= 1)) {
+                throw new ConfigException("links.noiseWeight: " + noiseWeight + " (expected: in (0, 1])");
+            }
+            if (!(rebuildMinIntervalMs >= 0) || Double.isInfinite(rebuildMinIntervalMs)) {
+                throw new ConfigException("links.rebuildMinIntervalMs: " + rebuildMinIntervalMs + " (expected: >= 0)");
+            }
+        }
+
+        /**
+         * Settings with the default {@code links.rebuildNoiseK}, {@code links.noiseWeight} and
+         * {@code links.rebuildMinIntervalMs}.
+         */
+        public Settings(Mode mode, double ewmaWeight, double maxAgeMs, double rebuildThreshold, double rebuildMinMs,
+                double kmPerMs) {
+            this(mode, ewmaWeight, maxAgeMs, rebuildThreshold, rebuildMinMs, kmPerMs, DEFAULT_NOISE_K,
+                    DEFAULT_NOISE_WEIGHT, DEFAULT_MIN_INTERVAL_MS);
         }
 
         /** The defaults. */
@@ -90,20 +129,69 @@ public final class LinkEstimator {
         }
     }
 
+    /** Default {@code links.rebuildNoiseK}. */
+    public static final double DEFAULT_NOISE_K = 3.0;
+    /** Default {@code links.noiseWeight}. */
+    public static final double DEFAULT_NOISE_WEIGHT = 0.1;
+    /** Default {@code links.rebuildMinIntervalMs}. */
+    public static final double DEFAULT_MIN_INTERVAL_MS = 10_000;
+
+    /** Why {@link #observe} gave the planners a new model, or {@link #NONE}. */
+    public enum Change {
+        /** The model stays the same instance. */
+        NONE,
+        /** A measured link entered the model. */
+        APPEARED,
+        /** A measured link expired; the declared one, if any, applies again. */
+        EXPIRED,
+        /** A measured figure moved beyond its noise and the rebuild floors (routine). */
+        MOVED;
+
+        /** The label for logs and meters: {@code link-appeared}, {@code link-expired} or {@code moved}. */
+        public String label() {
+            return switch (this) {
+                case NONE -> "none";
+                case APPEARED -> "link-appeared";
+                case EXPIRED -> "link-expired";
+                case MOVED -> "moved";
+            };
+        }
+    }
+
     private static final double MIN_MB_PER_MS = 1e-9;
+    /** 1 MB/ms = 8,000 Mbit/s. */
+    private static final double MBIT_PER_MB_PER_MS = 8_000;
 
     private static final class Estimate {
+        /** What the planners get (in blend: from the declared figures towards the reports). */
         double rttMs;
         double mbPerMs;
+        /** The samples' own moving mean and mean absolute deviation (their noise). */
+        double sampleRttMs;
+        double sampleMbPerMs;
+        double rttDevMs;
+        double mbPerMsDev;
         double lastMs;
+
+        void sample(LinkEstimate r, double w, double dw) {
+            rttDevMs = (1 - dw) * rttDevMs + dw * Math.abs(r.rttMs() - sampleRttMs);
+            mbPerMsDev = (1 - dw) * mbPerMsDev + dw * Math.abs(r.bandwidthMbPerMs() - sampleMbPerMs);
+            sampleRttMs = (1 - w) * sampleRttMs + w * r.rttMs();
+            sampleMbPerMs = (1 - w) * sampleMbPerMs + w * r.bandwidthMbPerMs();
+        }
     }
 
     private final Settings settings;
     private final SystemModel declared;
     private final Set<String> nodes;
     private final Map<String, Estimate> estimates = new TreeMap<>();
+    /** The largest payload that crosses a link, MB: any task input or service output. */
+    private final double payloadMb;
     private SystemModel effective;
     private Map<String, LinkSpec> effectiveLinks;
+    /** The measured links in {@link #effective}. */
+    private Set<String> publishedMeasured = Set.of();
+    private double lastRebuildMs = Double.NaN;
 
     /** An estimator over the declared model's topology. */
     public LinkEstimator(Settings settings, SystemModel declared) {
@@ -114,6 +202,14 @@ public final class LinkEstimator {
         Map<String, LinkSpec> links = new TreeMap<>();
         declared.topology().links().forEach(l -> links.put(key(l.a(), l.b()), l));
         this.effectiveLinks = links;
+        double payload = 0;
+        for (TaskType t : declared.taskTypes()) {
+            payload = Math.max(payload, t.inputMb());
+        }
+        for (ServiceSpec sv : declared.services()) {
+            payload = Math.max(payload, sv.outputMb());
+        }
+        this.payloadMb = payload;
     }
 
     /** The settings. */
@@ -130,8 +226,13 @@ public final class LinkEstimator {
         return 2 * (l.lengthKm() / settings.kmPerMs() + l.extraLatencyMs());
     }
 
-    /** Folds in new reports (each a new measurement) received up to {@code nowMs}. */
-    public void observe(List<LinkEstimate> reports, double nowMs) {
+    /**
+     * Folds in new reports (each a new measurement) received up to {@code nowMs}, expires stale
+     * estimates and gives the planners a new model when one of the rules in the class comment says so.
+     *
+     * @return why {@link #model()} is a new instance, or {@link Change#NONE}
+     */
+    public Change observe(List<LinkEstimate> reports, double nowMs) {
         for (LinkEstimate r : reports) {
             if (r.a().equals(r.b()) || !nodes.contains(r.a()) || !nodes.contains(r.b())) {
                 continue;
@@ -144,6 +245,8 @@ public final class LinkEstimator {
                 boolean seedDeclared = settings.mode() == Mode.BLEND && d != null;
                 e.rttMs = seedDeclared ? specRttMs(d) : r.rttMs();
                 e.mbPerMs = seedDeclared ? d.bandwidthMbPerMs() : r.bandwidthMbPerMs();
+                e.sampleRttMs = r.rttMs();
+                e.sampleMbPerMs = r.bandwidthMbPerMs();
                 estimates.put(k, e);
                 if (!seedDeclared) {
                     e.lastMs = nowMs;
@@ -153,9 +256,55 @@ public final class LinkEstimator {
             double w = settings.ewmaWeight();
             e.rttMs = (1 - w) * e.rttMs + w * r.rttMs();
             e.mbPerMs = (1 - w) * e.mbPerMs + w * r.bandwidthMbPerMs();
+            e.sample(r, w, settings.noiseWeight());
             e.lastMs = nowMs;
         }
         estimates.values().removeIf(e -> nowMs - e.lastMs > settings.maxAgeMs());
+        Change c = change(nowMs);
+        if (c != Change.NONE) {
+            rebuild();
+            lastRebuildMs = nowMs;
+        }
+        return c;
+    }
+
+    private Change change(double nowMs) {
+        if (settings.mode() == Mode.DECLARED) {
+            return Change.NONE;
+        }
+        if (!estimates.keySet().equals(publishedMeasured)) {
+            return publishedMeasured.containsAll(estimates.keySet()) ? Change.EXPIRED : Change.APPEARED;
+        }
+        if (!Double.isNaN(lastRebuildMs) && nowMs - lastRebuildMs < settings.rebuildMinIntervalMs()) {
+            return Change.NONE;
+        }
+        for (Map.Entry<String, Estimate> en : estimates.entrySet()) {
+            if (moved(en.getValue(), effectiveLinks.get(en.getKey()))) {
+                return Change.MOVED;
+            }
+        }
+        return Change.NONE;
+    }
+
+    /** Whether an estimate differs from the link the planners have by more than its noise and the floors. */
+    private boolean moved(Estimate e, LinkSpec was) {
+        double k = settings.rebuildNoiseK();
+        double rel = settings.rebuildThreshold();
+        double floorMs = settings.rebuildMinMs();
+        double latWas = specRttMs(was) / 2;
+        double dLat = Math.abs(e.rttMs / 2 - latWas);
+        if (dLat > Math.max(Math.max(rel * latWas, floorMs), k * e.rttDevMs / 2)) {
+            return true;
+        }
+        double bwWas = was.bandwidthMbPerMs();
+        double bw = Math.max(MIN_MB_PER_MS, e.mbPerMs);
+        double dBw = Math.abs(bw - bwWas);
+        if (!(dBw > Math.max(rel * bwWas, k * e.mbPerMsDev))) {
+            return false;
+        }
+        // assumption: planners use bandwidth for transfer times; a change that moves the transfer of the
+        // largest stage payload by no more than links.rebuildMinMs does not matter to them
+        return payloadMb * Math.abs(1 / bw - 1 / bwWas) > floorMs;
     }
 
     /** The live estimates (undirected, {@code a < b}), for the planners' observation and reports. */
@@ -168,11 +317,12 @@ public final class LinkEstimator {
         return out;
     }
 
-    /** The system model the planners get now; the same instance as last time unless a link moved enough. */
+    /** The system model the planners get now; the same instance until {@link #observe} says otherwise. */
     public SystemModel model() {
-        if (settings.mode() == Mode.DECLARED) {
-            return declared;
-        }
+        return effective;
+    }
+
+    private void rebuild() {
         Map<String, LinkSpec> links = new TreeMap<>();
         for (LinkSpec l : declared.topology().links()) {
             links.put(key(l.a(), l.b()), l);
@@ -183,37 +333,33 @@ public final class LinkEstimator {
             links.put(k, new LinkSpec(k.substring(0, bar), k.substring(bar + 1), Math.max(MIN_MB_PER_MS, e.mbPerMs), 0,
                     e.rttMs / 2));
         });
-        if (!moved(links)) {
-            return effective;
-        }
         effectiveLinks = links;
+        publishedMeasured = Set.copyOf(estimates.keySet());
         Topology t = new Topology(declared.topology().nodes(), List.copyOf(links.values()));
         effective = new SystemModel(t, declared.services(), declared.taskTypes(), declared.users(), declared.workload());
-        return effective;
     }
 
-    private boolean moved(Map<String, LinkSpec> links) {
-        if (!links.keySet().equals(effectiveLinks.keySet())) {
-            return true;
-        }
-        for (Map.Entry<String, LinkSpec> e : links.entrySet()) {
-            LinkSpec now = e.getValue();
-            LinkSpec was = effectiveLinks.get(e.getKey());
-            double latWas = specRttMs(was) / 2;
-            double dLat = Math.abs(specRttMs(now) / 2 - latWas);
-            if (dLat > settings.rebuildMinMs() && dLat > settings.rebuildThreshold() * latWas) {
-                return true;
-            }
-            if (Math.abs(now.bandwidthMbPerMs() - was.bandwidthMbPerMs()) > settings.rebuildThreshold() * was.bandwidthMbPerMs()) {
-                return true;
-            }
-        }
-        return false;
+    /** The largest stage payload in MB whose transfer time the bandwidth test weighs. */
+    public double payloadMb() {
+        return payloadMb;
     }
 
-    /** One line on what the planners see, for the log. */
+    /**
+     * One line on what the planners see, for the log: the mode, the count of measured links and each
+     * measured link as the planners have it ({@code a-b RTT ms, MBIT Mbit/s}).
+     */
     public String describe() {
-        return String.format(Locale.ROOT, "links.estimate=%s: %d measured link(s) in the planners' topology",
-                settings.mode().name().toLowerCase(Locale.ROOT), settings.mode() == Mode.DECLARED ? 0 : estimates.size());
+        int measured = settings.mode() == Mode.DECLARED ? 0 : publishedMeasured.size();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "links.estimate=%s: %d measured link(s) in the planners' topology",
+                settings.mode().name().toLowerCase(Locale.ROOT), measured));
+        String sep = ": ";
+        for (String k : publishedMeasured.stream().sorted().toList()) {
+            LinkSpec l = effectiveLinks.get(k);
+            b.append(sep).append(String.format(Locale.ROOT, "%s-%s %.1f ms, %.0f Mbit/s", l.a(), l.b(), specRttMs(l),
+                    l.bandwidthMbPerMs() * MBIT_PER_MB_PER_MS));
+            sep = "; ";
+        }
+        return b.toString();
     }
 }

@@ -192,6 +192,11 @@ public final class PlannerHost implements AutoCloseable {
             public void onPluginFailure(String plugin, String role, String reason, String detail) {
                 ls.forEach(l -> l.onPluginFailure(plugin, role, reason, detail));
             }
+
+            @Override
+            public void onTopologyChange(LinkEstimator.Change change) {
+                ls.forEach(l -> l.onTopologyChange(change));
+            }
         };
     }
 

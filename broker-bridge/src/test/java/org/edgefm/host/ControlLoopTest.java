@@ -138,10 +138,11 @@ class ControlLoopTest {
     void step_measuredLinks_reachTheControllersTopologyAndExpire() {
         FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
         TestPlugin.OBSERVED.clear();
+        HostMeters meters = new HostMeters();
         try (ControlLoop loop = new ControlLoop(fleet, TINY.model(), registry.resolve("first-fit+record"),
                 PlannerConfig.EMPTY, new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(5), 7,
                         false, () -> 42L), new LinkEstimator.Settings(LinkEstimator.Mode.MEASURED, 0.3, 1000, 0.2, 1, 200),
-                null)) {
+                meters)) {
             loop.step();
             fleet.links.add(new org.edgefm.api.spi.LinkEstimate("n2", "n1", 80, 0.002));
             fleet.now = 100;
@@ -157,5 +158,10 @@ class ControlLoopTest {
         // no report for longer than links.maxAgeMs: back to the declared link
         assertThat(seen.get(2).links()).isEmpty();
         assertThat(seen.get(2).model().topology().link("n1", "n2")).isEqualTo(TINY.model().topology().link("n1", "n2"));
+        assertThat(meters.topologyRebuilds(LinkEstimator.Change.APPEARED)).isEqualTo(1);
+        assertThat(meters.topologyRebuilds(LinkEstimator.Change.EXPIRED)).isEqualTo(1);
+        assertThat(meters.topologyRebuilds()).isEqualTo(2);
+        assertThat(meters.scrape()).contains("edgefm_topology_rebuilds_total{reason=\"moved\"} 0.0")
+                .contains("edgefm_topology_rebuilds_total{reason=\"link-appeared\"} 1.0");
     }
 }
