@@ -197,12 +197,12 @@ final class TrialCommand implements Callable<Integer> {
 
     /**
      * The run folder: {@code --out}, which must not exist or be empty, or
-     * {@code trials/SCENARIO-yyyyMMdd-HHmmss} (UTC) under the current folder, with {@code -2}, {@code -3}
-     * ... added when that one is taken.
+     * {@code TRIALS/SCENARIO-yyyyMMdd-HHmmss} (UTC; the command passes {@code trials} under the current
+     * folder), with {@code -2}, {@code -3} ... added when that one is taken.
      *
      * @return the folder, created; null after printing a one-line error when {@code --out} is taken
      */
-    static Path runFolder(Path out, String scenario, java.time.Instant now) throws IOException {
+    static Path runFolder(Path out, Path trials, String scenario, java.time.Instant now) throws IOException {
         if (out != null) {
             if (Files.exists(out) && (!Files.isDirectory(out) || !isEmptyDir(out))) {
                 return null;
@@ -211,7 +211,7 @@ final class TrialCommand implements Callable<Integer> {
         }
         String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
                 .withZone(java.time.ZoneOffset.UTC).format(now);
-        Path base = Path.of("trials", scenario + "-" + stamp);
+        Path base = trials.resolve(scenario + "-" + stamp);
         Path dir = base;
         for (int i = 2; Files.exists(dir); i++) {
             dir = Path.of(base + "-" + i);
@@ -291,7 +291,7 @@ final class TrialCommand implements Callable<Integer> {
         if (modelDir != null && !Files.isDirectory(modelDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model-dir: " + modelDir + " is not a folder");
         }
-        Path run = runFolder(outDir, scenario.name(), java.time.Instant.now());
+        Path run = runFolder(outDir, Path.of("trials"), scenario.name(), java.time.Instant.now());
         if (run == null) {
             err.println("trial: --out " + outDir + ": exists and is not an empty folder (choose a new one)");
             return Main.EXIT_USAGE;
@@ -611,7 +611,7 @@ final class TrialCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long t0 = System.currentTimeMillis();
         boolean impaired = !impairSpec.profile().isNone();
-        monitor.workloadStarted(t0, WINDOW_MS, impaired ? impairSpec.fromMs() : -1, impaired ? impairSpec.toMs() : -1);
+        monitor.workloadStarted(t0, durationMs, WINDOW_MS, impaired ? impairSpec.fromMs() : -1, impaired ? impairSpec.toMs() : -1);
         long end = t0 + durationMs;
         List<Thread> streams = new ArrayList<>();
         AtomicLong ids = new AtomicLong();

@@ -92,6 +92,7 @@ public final class TrialMonitor implements AutoCloseable {
     /** Timeline: when the workload started (-1: not yet), the window width and the impaired part of the workload. */
     private long workloadStartMs = -1;
     private long windowMs = 5_000;
+    private long workloadMs = -1;
     private long impairedFromMs = -1;
     private long impairedToMs = -1;
     private final Map<String, Long> submittedAt = new HashMap<>();
@@ -320,16 +321,19 @@ public final class TrialMonitor implements AutoCloseable {
      * with the part of the workload's time the data plane was impaired.
      *
      * @param startMs        wall-clock time the workload started
+     * @param workloadMs     how long it runs (the timeline ends then, or at the trial's end if that is sooner)
      * @param windowMs       window width in ms (positive)
      * @param impairedFromMs start of the impairment, ms after {@code startMs}, or -1 for none
      * @param impairedToMs   its end, ms after {@code startMs}, or -1 for the end of the trial
      */
-    public synchronized void workloadStarted(long startMs, long windowMs, long impairedFromMs, long impairedToMs) {
+    public synchronized void workloadStarted(long startMs, long workloadMs, long windowMs, long impairedFromMs,
+            long impairedToMs) {
         if (windowMs <= 0) {
             throw new IllegalArgumentException("windowMs: " + windowMs + " (expected > 0)");
         }
         this.workloadStartMs = startMs;
         this.windowMs = windowMs;
+        this.workloadMs = workloadMs;
         this.impairedFromMs = impairedFromMs;
         this.impairedToMs = impairedToMs;
     }
@@ -433,14 +437,15 @@ public final class TrialMonitor implements AutoCloseable {
     }
 
     /**
-     * Per window of the workload's time: tasks submitted in it and of those the completed and on-time
+     * Per window of the workload's time (to its end, or the trial's if sooner): tasks submitted in it and of those the completed and on-time
      * ones with their p95 latency, directives first published and placement changes in it.
      */
     private TrialSummary.Timeline timeline(long end) {
         if (workloadStartMs < 0) {
             return TrialSummary.Timeline.none();
         }
-        int n = (int) Math.max(1, (end - workloadStartMs + windowMs - 1) / windowMs);
+        long until = Math.min(end, workloadStartMs + workloadMs);
+        int n = (int) Math.max(1, (until - workloadStartMs + windowMs - 1) / windowMs);
         long[] sub = new long[n];
         long[] done = new long[n];
         long[] onTime = new long[n];
@@ -468,7 +473,7 @@ public final class TrialMonitor implements AutoCloseable {
         }
         directiveTimes.stream().mapToInt(t -> window(t, n)).filter(w -> w >= 0).forEach(w -> dirs[w]++);
         placementTimes.stream().mapToInt(t -> window(t, n)).filter(w -> w >= 0).forEach(w -> changes[w]++);
-        double toMs = impairedToMs < 0 ? end - workloadStartMs : impairedToMs;
+        double toMs = Math.min(impairedToMs < 0 ? Long.MAX_VALUE : impairedToMs, until - workloadStartMs);
         List<TrialSummary.Window> windows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long from = i * windowMs;

@@ -535,9 +535,11 @@ public record TrialSummary(String scenario, String description, String planner, 
                 + " window they were submitted in. Vertical lines: windows with placement changes%s.", timeline.windowS(),
                 band == null ? "" : "; shaded: the impaired part (" + impairment + ")");
         w.section("Timeline", "<p>" + ReportWriter.esc(note) + "</p>");
-        w.charts(null, ReportWriter.timeline("On-time completion and p95 latency per window", "seconds since the workload"
-                + " started", x, "on-time %", onTimePct, "p95 latency ms", p95,
-                changes.stream().mapToDouble(Double::doubleValue).toArray(), band));
+        org.jfree.chart.JFreeChart chart = ReportWriter.timeline("On-time completion and p95 latency per window",
+                "seconds since the workload started", x, "on-time %", onTimePct, "p95 latency ms", p95,
+                changes.stream().mapToDouble(Double::doubleValue).toArray(), band);
+        chart.getXYPlot().getDomainAxis().setRange(0, n * timeline.windowS());
+        w.charts(null, chart);
         w.table(null, List.of("from s", "submitted", "completed", "on-time %", "p95 ms", "directives",
                 "placement changes", "impaired"), rows);
     }
