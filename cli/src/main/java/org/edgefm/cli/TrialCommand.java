@@ -200,14 +200,14 @@ final class TrialCommand implements Callable<Integer> {
      * {@code TRIALS/SCENARIO-yyyyMMdd-HHmmss} (UTC; the command passes {@code trials} under the current
      * folder), with {@code -2}, {@code -3} ... added when that one is taken.
      *
-     * @return the folder, created; null after printing a one-line error when {@code --out} is taken
+     * @return the folder, created, as an absolute path; null when {@code --out} is taken
      */
     static Path runFolder(Path out, Path trials, String scenario, java.time.Instant now) throws IOException {
         if (out != null) {
             if (Files.exists(out) && (!Files.isDirectory(out) || !isEmptyDir(out))) {
                 return null;
             }
-            return Files.createDirectories(out);
+            return Files.createDirectories(out).toAbsolutePath();
         }
         String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
                 .withZone(java.time.ZoneOffset.UTC).format(now);
@@ -216,7 +216,7 @@ final class TrialCommand implements Callable<Integer> {
         for (int i = 2; Files.exists(dir); i++) {
             dir = Path.of(base + "-" + i);
         }
-        return Files.createDirectories(dir);
+        return Files.createDirectories(dir).toAbsolutePath();
     }
 
     private static boolean isEmptyDir(Path dir) throws IOException {
@@ -374,8 +374,9 @@ final class TrialCommand implements Callable<Integer> {
                     .mapToDouble(t -> t.deadlineMs()).max().orElse(0);
             while (!stop.get() && monitor.pending() > 0 && System.currentTimeMillis() < drainUntil) {
                 Thread.sleep(200);
-                progress(monitor, -1, durationMs);
+                progress(monitor, -1, durationMs, false);
             }
+            progress(monitor, -2, durationMs, true);
             console.endProgress();
         } finally {
             console.endProgress();
@@ -661,7 +662,7 @@ final class TrialCommand implements Callable<Integer> {
             if (gate != null) {
                 gate(gate, elapsed >= impairSpec.fromMs() && (impairSpec.toMs() < 0 || elapsed < impairSpec.toMs()));
             }
-            progress(monitor, elapsed, durationMs);
+            progress(monitor, elapsed, durationMs, false);
         }
         for (Thread t : streams) {
             t.interrupt();
@@ -690,12 +691,14 @@ final class TrialCommand implements Callable<Integer> {
         }
     }
 
-    private void progress(TrialMonitor m, long elapsedMs, long durationMs) {
+    /** The progress line; {@code elapsedMs} -1 while tasks in flight finish, -2 once they did (or the wait ended). */
+    private void progress(TrialMonitor m, long elapsedMs, long durationMs, boolean force) {
         TrialMonitor.Counts c = m.counts();
-        String time = elapsedMs < 0 ? "draining" : String.format(Locale.ROOT, "%3d/%d s", elapsedMs / 1000, durationMs / 1000);
+        String time = elapsedMs == -1 ? "draining" : elapsedMs < -1 ? "done" : String.format(Locale.ROOT, "%3d/%d s",
+                elapsedMs / 1000, durationMs / 1000);
         console.progress(String.format(Locale.ROOT, "[%s] tasks %d/%d done, on-time %.1f%%, directives %d sent / %d acked"
                 + " / %d re-sent", time, c.completed(), c.submitted(), c.completed() == 0 ? 0.0 : 100.0 * c.onTime()
-                / c.completed(), c.directivesSent(), c.directivesAcked(), c.directivesResent()));
+                / c.completed(), c.directivesSent(), c.directivesAcked(), c.directivesResent()), force);
     }
 
     /** One agent process: {@code java -cp <this class path> org.edgefm.cli.Main agent ...}. */

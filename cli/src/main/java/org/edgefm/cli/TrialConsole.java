@@ -34,10 +34,15 @@ final class TrialConsole {
 
     /** Shows the progress: in place on a terminal, else as a plain line when the interval has passed. */
     synchronized void progress(String line) {
+        progress(line, false);
+    }
+
+    /** As {@link #progress(String)}; {@code force} prints a plain line even within the interval (the last one). */
+    synchronized void progress(String line, boolean force) {
         long now = System.currentTimeMillis();
         if (terminal) {
             draw(line);
-        } else if (now - lastPrintMs >= intervalMs) {
+        } else if (force || now - lastPrintMs >= intervalMs) {
             err.println(line);
             err.flush();
             lastPrintMs = now;
