@@ -107,6 +107,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             Files.createDirectories(conf);
             Files.createDirectories(data);
+            // empty: the broker's only extension is embedded, but HiveMQ warns when the folder is missing
+            Files.createDirectories(settings.workDir().resolve("extensions"));
             Files.writeString(conf.resolve("config.xml"), configXml(), StandardCharsets.UTF_8);
             try {
                 Files.setPosixFilePermissions(conf.resolve("config.xml"),

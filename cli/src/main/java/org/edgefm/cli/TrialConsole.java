@@ -81,6 +81,9 @@ final class TrialConsole {
     }
 
     private void draw(String line) {
+        if (line.equals(shown)) {
+            return;
+        }
         String pad = shown != null && shown.length() > line.length() ? " ".repeat(shown.length() - line.length()) : "";
         err.print("\r" + line + pad);
         err.flush();

@@ -366,6 +366,8 @@ public final class ReportWriter {
             m.setAlpha(0.25f);
             m.setLabel("impaired");
             m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.CENTER);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.CENTER);
             plot.addDomainMarker(m, Layer.BACKGROUND);
         }
         return style(chart);
