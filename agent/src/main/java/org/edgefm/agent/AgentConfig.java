@@ -116,8 +116,11 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
      * @param bandwidthMbps rate cap in Mbit/s, 0 = none (default 0)
      * @param lossPenaltyMs the retransmission wait of a lost send in ms (default 200, Linux's minimum
      *                      TCP retransmission timeout)
+     * @param gateFile      when set, the impairment applies only while this file exists (looked for at most every
+     *                      100 ms), so that it can start and end during a run; null = always (default)
      */
-    public record Impairment(Double delayMs, Double lossRate, Double bandwidthMbps, Double lossPenaltyMs) {
+    public record Impairment(Double delayMs, Double lossRate, Double bandwidthMbps, Double lossPenaltyMs,
+            String gateFile) {
         /** Validates and fills in defaults. */
         public Impairment {
             delayMs = nonNegative(delayMs, "impairment.delayMs");
@@ -131,7 +134,20 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
 
         /** No impairment. */
         public static Impairment none() {
-            return new Impairment(null, null, null, null);
+            return new Impairment(null, null, null, null, null);
+        }
+
+        /** An impairment without a gate file. */
+        public Impairment(Double delayMs, Double lossRate, Double bandwidthMbps, Double lossPenaltyMs) {
+            this(delayMs, lossRate, bandwidthMbps, lossPenaltyMs, null);
+        }
+
+        /**
+         * The same impairment, applied only while {@code file} exists ({@code impairment.gateFile}):
+         * whoever started the agent switches it on and off by creating and deleting the file.
+         */
+        public Impairment withGateFile(String file) {
+            return new Impairment(delayMs, lossRate, bandwidthMbps, lossPenaltyMs, file);
         }
 
         /** True when this impairment changes nothing. */
@@ -175,7 +191,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                             + "' is not a number with a unit (expected e.g. delay=50ms, loss=1%, rate=20mbit)");
                 }
             }
-            return new Impairment(delay, loss, rate, null);
+            return new Impairment(delay, loss, rate, null, null);
         }
 
         private static double number(String v, int unitChars) {

@@ -94,6 +94,12 @@ class AgentConfigTest {
         assertThat(c.links().probeIntervalS()).isZero();
         assertThat(c.impairment().delayMs()).isEqualTo(40.0);
         assertThat(c.impairment().lossPenaltyMs()).isEqualTo(200.0);
+        assertThat(c.impairment().gateFile()).isNull();
+        // as edgefm trial writes it for an impairment window
+        Files.writeString(f, "{\"impairment\": " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                AgentConfig.Impairment.parse("delay=40ms").withGateFile("/run/gate")) + "}");
+        assertThat(AgentConfig.load(f).impairment().gateFile()).isEqualTo("/run/gate");
+        assertThat(AgentConfig.load(f).impairment().delayMs()).isEqualTo(40.0);
         Files.writeString(f, "{\"impairment\": {\"lossRate\": 1.5}}");
         assertThatThrownBy(() -> AgentConfig.load(f)).hasMessage(f + ": impairment.lossRate: 1.5 (expected: in [0, 1))");
         Files.writeString(f, "{\"links\": {\"probeInterval\": 1}}");

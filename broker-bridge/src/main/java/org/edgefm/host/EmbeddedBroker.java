@@ -107,6 +107,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             Files.createDirectories(conf);
             Files.createDirectories(data);
+            // empty: the broker's only extension is embedded, but HiveMQ warns when the folder is missing
+            Files.createDirectories(settings.workDir().resolve("extensions"));
             Files.writeString(conf.resolve("config.xml"), configXml(), StandardCharsets.UTF_8);
             try {
                 Files.setPosixFilePermissions(conf.resolve("config.xml"),
@@ -118,7 +120,11 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new EdgeFmException("embedded broker: cannot write its configuration under " + settings.workDir()
                     + ": " + e.getMessage(), e);
         }
-        if (settings.credentials() == null) {
+        if (settings.credentials() == null && loopbackOnly(settings.bindAddress())) {
+            // this machine's processes only (as edgefm trial runs it): a note, not a warning
+            LOG.info("embedded broker runs without authentication on {} (loopback only; no credentials file)",
+                    settings.bindAddress());
+        } else if (settings.credentials() == null) {
             LOG.warn("embedded broker runs WITHOUT authentication: every client may publish anything (no credentials file)");
         }
         EmbeddedExtension ext = EmbeddedExtension.builder().withId("edgefm-security").withName("EdgeFM security")
@@ -294,5 +300,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         byte[] out = new byte[d.remaining()];
         d.get(out);
         return out;
+    }
+
+    /** Whether {@code bind} is a loopback address (127.0.0.0/8, ::1 or localhost); false when it cannot be resolved. */
+    static boolean loopbackOnly(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            return false;
+        }
     }
 }

@@ -256,6 +256,21 @@ public final class PlannerHost implements AutoCloseable {
     }
 
     /**
+     * Stops the control loop's slots (waiting for a step in progress) while the fleet and the broker
+     * stay up: no directive is planned any more, so nodes that leave afterwards (a trial stopping its
+     * agents) are not failed over. {@link #close()} stops the rest. Does nothing without a planner.
+     */
+    public void stopPlanning() {
+        RealTimeDriver d;
+        synchronized (this) {
+            d = driver;
+        }
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    /**
      * Stops every part, newest first except that the fleet stops before the loop and the journal,
      * which then get a last snapshot; errors are logged, not thrown.
      */

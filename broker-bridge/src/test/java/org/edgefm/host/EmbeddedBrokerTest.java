@@ -91,4 +91,11 @@ class EmbeddedBrokerTest {
             assertThat(agent.got(T.directive("j2"))).isFalse();
         }
     }
+
+    @Test
+    void loopbackOnly_tellsLoopbackFromOtherBindAddresses() {
+        assertThat(EmbeddedBroker.loopbackOnly("127.0.0.1")).isTrue();
+        assertThat(EmbeddedBroker.loopbackOnly("::1")).isTrue();
+        assertThat(EmbeddedBroker.loopbackOnly("0.0.0.0")).isFalse();
+    }
 }

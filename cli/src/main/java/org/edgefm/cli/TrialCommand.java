@@ -1,6 +1,7 @@
 package org.edgefm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -39,6 +40,7 @@ import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.cli.log.CliLogging;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.host.report.ReportWriter;
@@ -92,15 +94,27 @@ final class TrialCommand implements Callable<Integer> {
                     + " monitor, each node id for its agent), the clear-text source of Mosquitto's password_file.")
     Path brokerAccounts;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON.")
+    @Option(names = "--out", paramLabel = "DIR", description = "The trial's run folder (summary.json, report/index.html,"
+            + " host.log, agents/NODE.log); must not exist or be empty (default: trials/SCENARIO-yyyyMMdd-HHmmss in UTC,"
+            + " under the current folder).")
+    Path outDir;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON here (it is always in"
+            + " the run folder as summary.json).")
     Path json;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Write an HTML report (index.html).")
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write the HTML report (index.html) here (it is"
+            + " always in the run folder's report/).")
     Path report;
 
-    @Option(names = "--impair", paramLabel = "PROFILE", defaultValue = "none", description = "Impair the agents' data"
-            + " plane, e.g. delay=40ms,loss=1%%,rate=20mbit (in-process shaper in each agent; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--impair", paramLabel = "PROFILE[@START[-END]]", defaultValue = "none", description = "Impair the"
+            + " agents' data plane, e.g. delay=40ms,loss=1%%,rate=20mbit (in-process shaper in each agent); @20s or"
+            + " @20s-40s limits it to that part of the workload's time (default: ${DEFAULT-VALUE}).")
     String impair;
+
+    @Option(names = "--progress-interval", paramLabel = "D", defaultValue = "5s", description = "When the console is"
+            + " not a terminal: time between two progress lines (default: ${DEFAULT-VALUE}).")
+    String progressInterval;
 
     @Option(names = "--model-dir", paramLabel = "DIR", description = "Folder of the .npy weight files the scenario's"
             + " kernels name, given to every agent as its model directory (default: the trial writes seeded weights of"
@@ -114,7 +128,102 @@ final class TrialCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Width of a timeline window in ms. */
+    static final long WINDOW_MS = 5_000;
+
     private final AtomicBoolean stop = new AtomicBoolean();
+    private TrialConsole console;
+
+    /**
+     * An {@code --impair} argument: the profile, and the part of the workload's time it applies to.
+     *
+     * @param profile the impairment
+     * @param fromMs  when it starts, ms after the workload started (0: from the start)
+     * @param toMs    when it ends, ms after the workload started, or -1 for the end of the trial
+     */
+    record ImpairSpec(AgentConfig.Impairment profile, long fromMs, long toMs) {
+        /** Whether it applies to only part of the trial (the agents' shaper is switched on and off). */
+        boolean windowed() {
+            return !profile.isNone() && (fromMs > 0 || toMs >= 0);
+        }
+
+        /** The profile and its window, for the banner and the summary. */
+        String describe() {
+            if (profile.isNone()) {
+                return "none";
+            }
+            String d = profile.describe();
+            if (!windowed()) {
+                return d;
+            }
+            return d + String.format(Locale.ROOT, " from %s s to %s of the workload", trim(fromMs / 1000.0),
+                    toMs < 0 ? "the end" : trim(toMs / 1000.0) + " s");
+        }
+
+        private static String trim(double d) {
+            return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+        }
+    }
+
+    /**
+     * Parses {@code PROFILE}, {@code PROFILE@START} or {@code PROFILE@START-END} (START and END as
+     * {@link #parseDurationMs durations} after the workload starts: 20s, 1m, 20; END after START).
+     *
+     * @throws EdgeFmException naming what is wrong
+     */
+    static ImpairSpec parseImpair(String arg) {
+        String text = arg == null ? "" : arg.trim();
+        int at = text.lastIndexOf('@');
+        AgentConfig.Impairment profile = AgentConfig.Impairment.parse(at < 0 ? text : text.substring(0, at));
+        if (at < 0) {
+            return new ImpairSpec(profile, 0, -1);
+        }
+        String window = text.substring(at + 1).trim();
+        int dash = window.indexOf('-');
+        long from = parseDurationMs(dash < 0 ? window : window.substring(0, dash), 0);
+        long to = dash < 0 ? -1 : parseDurationMs(window.substring(dash + 1), 0);
+        if (from < 0 || (dash >= 0 && to < 0)) {
+            throw new EdgeFmException("impairment '" + text + "': window '" + window + "' (expected @START or @START-END,"
+                    + " as @20s or @20s-40s)");
+        }
+        if (dash >= 0 && to <= from) {
+            throw new EdgeFmException("impairment '" + text + "': window '" + window + "' ends before it starts");
+        }
+        if (profile.isNone()) {
+            throw new EdgeFmException("impairment '" + text + "': a window needs a profile (as delay=40ms@20s-40s)");
+        }
+        return new ImpairSpec(profile, from, to);
+    }
+
+    /**
+     * The run folder: {@code --out}, which must not exist or be empty, or
+     * {@code TRIALS/SCENARIO-yyyyMMdd-HHmmss} (UTC; the command passes {@code trials} under the current
+     * folder), with {@code -2}, {@code -3} ... added when that one is taken.
+     *
+     * @return the folder, created, as an absolute path; null when {@code --out} is taken
+     */
+    static Path runFolder(Path out, Path trials, String scenario, java.time.Instant now) throws IOException {
+        if (out != null) {
+            if (Files.exists(out) && (!Files.isDirectory(out) || !isEmptyDir(out))) {
+                return null;
+            }
+            return Files.createDirectories(out).toAbsolutePath();
+        }
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+                .withZone(java.time.ZoneOffset.UTC).format(now);
+        Path base = trials.resolve(scenario + "-" + stamp);
+        Path dir = base;
+        for (int i = 2; Files.exists(dir); i++) {
+            dir = Path.of(base + "-" + i);
+        }
+        return Files.createDirectories(dir).toAbsolutePath();
+    }
+
+    private static boolean isEmptyDir(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
 
     /** Parses 60s, 2m, 1h, 500ms or a plain number of seconds; returns milliseconds, or -1 when malformed. */
     static long parseDurationMs(String s) {
@@ -150,11 +259,16 @@ final class TrialCommand implements Callable<Integer> {
         if (agents < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (expected: >= 1)");
         }
-        AgentConfig.Impairment impairment;
+        ImpairSpec impairSpec;
         try {
-            impairment = AgentConfig.Impairment.parse(impair);
+            impairSpec = parseImpair(impair);
         } catch (EdgeFmException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--impair: " + e.getMessage());
+        }
+        long progressMs = parseDurationMs(progressInterval, 100);
+        if (progressMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--progress-interval: '" + progressInterval
+                    + "' (expected: at least 100ms, as 5s or 500ms)");
         }
         Scenario scenario = ScenarioLoader.resolve(scenarioRef);
         List<NodeSpec> nodes = scenario.topology().nodes();
@@ -177,8 +291,18 @@ final class TrialCommand implements Callable<Integer> {
         if (modelDir != null && !Files.isDirectory(modelDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model-dir: " + modelDir + " is not a folder");
         }
+        Path run = runFolder(outDir, Path.of("trials"), scenario.name(), java.time.Instant.now());
+        if (run == null) {
+            err.println("trial: --out " + outDir + ": exists and is not an empty folder (choose a new one)");
+            return Main.EXIT_USAGE;
+        }
+        Path agentLogs = Files.createDirectories(run.resolve("agents"));
         String fleet = "trial-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+        // Agent configurations (they may hold passwords), the host's journal and generated weights: deleted at the end.
         Path work = Files.createTempDirectory("edgefm-trial-");
+        Path gate = impairSpec.windowed() ? work.resolve("impairment-on") : null;
+        AgentConfig.Impairment impairment = gate == null ? impairSpec.profile()
+                : impairSpec.profile().withGateFile(gate.toAbsolutePath().toString());
         Path models = modelDir != null ? modelDir.toAbsolutePath() : work.resolve("models");
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fleet", fleet);
@@ -208,45 +332,58 @@ final class TrialCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "edgefm-trial-stop");
-        if (report != null) {
+        String chartsMissing = null;
+        try {
             ReportWriter.prepare(); // a report written during Ctrl-C cannot load fonts any more
+        } catch (EdgeFmException e) {
+            chartsMissing = e.getMessage();
         }
+        console = new TrialConsole(err, System.console() != null, progressMs);
+        CliLogging.Capture logs = CliLogging.capture(run.resolve("host.log"), console::log);
         Runtime.getRuntime().addShutdownHook(hook);
         PlannerHost host = null;
         TrialMonitor monitor = null;
         List<AgentProc> procs = new ArrayList<>();
         try {
+            out.println("run folder: " + run);
+            out.flush();
             host = new PlannerHost(cfg, TrialCommand.class.getClassLoader()).start();
             out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
                     scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
             monitor.connect(accounts.isEmpty() ? null : HOST_ACCOUNT, accounts.get(HOST_ACCOUNT));
-            String impaired = impairment.isNone() ? "none" : impairment.describe() + " (in-process shaper in each agent's data plane)";
+            String impaired = impairSpec.profile().isNone() ? "none"
+                    : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
             monitor.impairment(impaired);
             out.println("  impairment: " + impaired);
             out.println("  weights: " + (modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
             for (NodeSpec n : running) {
                 procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work, models,
-                        impairment));
+                        impairment, agentLogs.resolve(n.id() + ".log")));
                 out.printf(Locale.ROOT, "  agent %-10s profile %-22s log %s%n", n.id(), n.profile() == null ? "(detected)" : n.profile(),
-                        work.resolve(n.id() + ".log"));
+                        agentLogs.resolve(n.id() + ".log"));
             }
             out.flush();
-            waitForAgents(monitor, running, procs, err);
+            waitForAgents(monitor, running, procs);
             Map<String, String> origin = mapUsers(scenario, running, out);
             if (!stop.get()) {
-                drive(scenario, monitor, origin, durationMs, err);
+                drive(scenario, monitor, origin, durationMs, impairSpec, gate);
             }
             // Let tasks in flight finish (bounded by the longest deadline plus a margin).
             long drainUntil = System.currentTimeMillis() + 3000 + (long) scenario.taskTypes().stream()
                     .mapToDouble(t -> t.deadlineMs()).max().orElse(0);
             while (!stop.get() && monitor.pending() > 0 && System.currentTimeMillis() < drainUntil) {
                 Thread.sleep(200);
-                progress(err, monitor, -1, durationMs);
+                progress(monitor, -1, durationMs, false);
             }
-            err.println();
-            err.flush();
+            progress(monitor, -2, durationMs, true);
+            console.endProgress();
         } finally {
+            console.endProgress();
+            if (host != null) {
+                // No more planning: agents that leave now are the trial ending, not failures to re-place around.
+                host.stopPlanning();
+            }
             for (AgentProc p : procs) {
                 p.terminate();
             }
@@ -254,7 +391,7 @@ final class TrialCommand implements Callable<Integer> {
                 p.awaitExit(err);
             }
             if (modelDir == null) {
-                deleteWeights(models); // written for this trial; the logs stay
+                deleteTree(models); // written for this trial; the logs stay
             }
             if (monitor != null) {
                 // Deaths published by the agents arrive before the monitor goes.
@@ -264,20 +401,15 @@ final class TrialCommand implements Callable<Integer> {
             if (host != null) {
                 host.close();
             }
+            deleteTree(work); // configurations, journal and gate; the logs are in the run folder
             try {
                 if (monitor != null) {
                     TrialSummary summary = monitor.summary(planner, broker == null ? "embedded" : broker);
                     summary.print(out);
-                    if (json != null) {
-                        summary.writeJson(json);
-                        out.println("wrote " + json);
-                    }
-                    if (report != null) {
-                        out.println("wrote " + summary.writeReport(report));
-                    }
-                    out.flush();
+                    writeResults(summary, run, chartsMissing, out);
                 }
             } finally {
+                logs.close();
                 finished.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -287,6 +419,29 @@ final class TrialCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Writes summary.json and report/index.html into the run folder (and --json / --report), then says where. */
+    private void writeResults(TrialSummary summary, Path run, String chartsMissing, PrintWriter out) throws IOException {
+        Path summaryJson = run.resolve("summary.json");
+        summary.writeJson(summaryJson);
+        if (json != null) {
+            summary.writeJson(json);
+            out.println("wrote " + json);
+        }
+        Path index = null;
+        if (chartsMissing == null) {
+            index = summary.writeReport(run.resolve("report"));
+            if (report != null) {
+                out.println("wrote " + summary.writeReport(report));
+            }
+        }
+        out.println();
+        out.println("report:  " + (index != null ? index : "not written: " + chartsMissing));
+        out.println("summary: " + summaryJson);
+        out.println("logs:    " + run.resolve("host.log") + " (host and broker), " + run.resolve("agents")
+                + File.separator + "NODE.log");
+        out.flush();
     }
 
     /**
@@ -312,8 +467,8 @@ final class TrialCommand implements Callable<Integer> {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Deletes the weights files the trial wrote and their folder, quietly. */
-    private static void deleteWeights(Path dir) {
+    /** Deletes a folder the trial wrote and everything in it, quietly. */
+    private static void deleteTree(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -406,32 +561,32 @@ final class TrialCommand implements Callable<Integer> {
         }
     }
 
-    private void waitForAgents(TrialMonitor monitor, List<NodeSpec> running, List<AgentProc> procs, PrintWriter err)
+    private void waitForAgents(TrialMonitor monitor, List<NodeSpec> running, List<AgentProc> procs)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + 90_000;
         while (!stop.get()) {
             long born = running.stream().filter(n -> monitor.endpoint(n.id()) != null).count();
             long applied = running.stream().filter(n -> monitor.applied(n.id())).count();
-            err.printf(Locale.ROOT, "\rwaiting for agents: %d/%d up, %d with an applied directive ", born, running.size(), applied);
-            err.flush();
+            console.status(String.format(Locale.ROOT, "waiting for agents: %d/%d up, %d with an applied directive", born,
+                    running.size(), applied));
             if (born == running.size() && applied >= 1 && monitor.directivesSettled()) {
                 break;
             }
             for (AgentProc p : procs) {
                 if (!p.process.isAlive()) {
-                    err.println();
+                    console.endProgress();
                     throw new EdgeFmException("agent " + p.node + " exited with code " + p.process.exitValue()
                             + " before the trial started; see " + p.log);
                 }
             }
             if (System.currentTimeMillis() > deadline) {
-                err.println();
+                console.endProgress();
                 throw new EdgeFmException("agents not ready after 90 s (" + born + "/" + running.size()
                         + " up); see the agent logs");
             }
             Thread.sleep(250);
         }
-        err.println();
+        console.endProgress();
     }
 
     /** Each user's origin node: its own when running, else a running one (round robin), said on {@code out}. */
@@ -452,10 +607,12 @@ final class TrialCommand implements Callable<Integer> {
         return origin;
     }
 
-    private void drive(Scenario scenario, TrialMonitor monitor, Map<String, String> origin, long durationMs, PrintWriter err)
-            throws InterruptedException {
+    private void drive(Scenario scenario, TrialMonitor monitor, Map<String, String> origin, long durationMs,
+            ImpairSpec impairSpec, Path gate) throws InterruptedException, IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long t0 = System.currentTimeMillis();
+        boolean impaired = !impairSpec.profile().isNone();
+        monitor.workloadStarted(t0, durationMs, WINDOW_MS, impaired ? impairSpec.fromMs() : -1, impaired ? impairSpec.toMs() : -1);
         long end = t0 + durationMs;
         List<Thread> streams = new ArrayList<>();
         AtomicLong ids = new AtomicLong();
@@ -501,7 +658,11 @@ final class TrialCommand implements Callable<Integer> {
         }
         while (!stop.get() && System.currentTimeMillis() < end) {
             Thread.sleep(250);
-            progress(err, monitor, System.currentTimeMillis() - t0, durationMs);
+            long elapsed = System.currentTimeMillis() - t0;
+            if (gate != null) {
+                gate(gate, elapsed >= impairSpec.fromMs() && (impairSpec.toMs() < 0 || elapsed < impairSpec.toMs()));
+            }
+            progress(monitor, elapsed, durationMs, false);
         }
         for (Thread t : streams) {
             t.interrupt();
@@ -518,13 +679,26 @@ final class TrialCommand implements Callable<Integer> {
         return nowMs + arrivals.nextGapMs(random, nowMs - startMs);
     }
 
-    private static void progress(PrintWriter err, TrialMonitor m, long elapsedMs, long durationMs) {
+    /**
+     * Switches the agents' impairment on (the gate file exists) or off (it does not); each agent's
+     * shaper looks for the file at most every 100 ms.
+     */
+    private static void gate(Path gate, boolean on) throws IOException {
+        if (on && !Files.exists(gate)) {
+            Files.writeString(gate, "on\n");
+        } else if (!on) {
+            Files.deleteIfExists(gate);
+        }
+    }
+
+    /** The progress line; {@code elapsedMs} -1 while tasks in flight finish, -2 once they did (or the wait ended). */
+    private void progress(TrialMonitor m, long elapsedMs, long durationMs, boolean force) {
         TrialMonitor.Counts c = m.counts();
-        String time = elapsedMs < 0 ? "draining" : String.format(Locale.ROOT, "%3d/%d s", elapsedMs / 1000, durationMs / 1000);
-        err.printf(Locale.ROOT, "\r[%s] tasks %d/%d done, on-time %.1f%%, directives %d sent / %d acked / %d re-sent   ",
-                time, c.completed(), c.submitted(), c.completed() == 0 ? 0.0 : 100.0 * c.onTime() / c.completed(),
-                c.directivesSent(), c.directivesAcked(), c.directivesResent());
-        err.flush();
+        String time = elapsedMs == -1 ? "draining" : elapsedMs < -1 ? "done" : String.format(Locale.ROOT, "%3d/%d s",
+                elapsedMs / 1000, durationMs / 1000);
+        console.progress(String.format(Locale.ROOT, "[%s] tasks %d/%d done, on-time %.1f%%, directives %d sent / %d acked"
+                + " / %d re-sent", time, c.completed(), c.submitted(), c.completed() == 0 ? 0.0 : 100.0 * c.onTime()
+                / c.completed(), c.directivesSent(), c.directivesAcked(), c.directivesResent()), force);
     }
 
     /** One agent process: {@code java -cp <this class path> org.edgefm.cli.Main agent ...}. */
@@ -540,14 +714,13 @@ final class TrialCommand implements Callable<Integer> {
         }
 
         static AgentProc start(NodeSpec n, String brokerUrl, String password, String fleet, String scenario, Path work,
-                Path models, AgentConfig.Impairment impairment) throws IOException {
+                Path models, AgentConfig.Impairment impairment, Path log) throws IOException {
             // in the trial's own folder (owner only): it holds the agent's password when it has one
             Path config = work.resolve(n.id() + ".json");
             String account = password == null ? "" : ", \"username\": " + json(n.id()) + ", \"password\": " + json(password);
             Files.writeString(config, "{\"telemetryPeriodMs\": 1000, \"impairment\": " + new ObjectMapper()
                     .writeValueAsString(impairment) + ", \"scenario\": " + json(scenario) + ", \"modelDir\": "
                     + json(models.toAbsolutePath().toString()) + account + "}");
-            Path log = work.resolve(n.id() + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss1m", "-cp",
                     System.getProperty("java.class.path"), "org.edgefm.cli.Main", "agent", "--config", config.toString(),

@@ -1,6 +1,7 @@
 package org.edgefm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,5 +80,63 @@ class TrialCommandTest extends CliTestBase {
                 assertThat(perSecond[s]).as("active second %d", s).isBetween(60, 140);
             }
         }
+    }
+
+    @Test
+    void outFolderNotEmpty_isRefusedWithOneLine_exit2() throws Exception {
+        Path taken = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(taken.resolve("summary.json"), "{}");
+        assertThat(run("trial", "--out", taken.toString(), "--duration", "1s")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("trial: --out " + taken + ": exists and is not an empty folder (choose a new one)");
+        assertThat(out.toString()).isEmpty();
+        assertThat(taken.resolve("host.log")).doesNotExist();
+    }
+
+    @Test
+    void runFolder_emptyOutIsUsed_defaultIsScenarioAndUtcTime_withASuffixWhenTaken() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(TrialCommand.runFolder(empty, dir, "lab", java.time.Instant.EPOCH)).isEqualTo(empty);
+        assertThat(TrialCommand.runFolder(Files.writeString(dir.resolve("file"), "x"), dir, "lab",
+                java.time.Instant.EPOCH)).isNull();
+        java.time.Instant t = java.time.Instant.parse("2026-03-04T05:06:07Z");
+        Path first = TrialCommand.runFolder(null, dir.resolve("trials"), "trial-lab", t);
+        assertThat(first).isEqualTo(dir.resolve("trials/trial-lab-20260304-050607")).isDirectory();
+        assertThat(TrialCommand.runFolder(null, dir.resolve("trials"), "trial-lab", t))
+                .isEqualTo(dir.resolve("trials/trial-lab-20260304-050607-2"));
+    }
+
+    @Test
+    void parseImpair_profileWithAndWithoutAWindow() {
+        TrialCommand.ImpairSpec whole = TrialCommand.parseImpair("delay=40ms,loss=1%");
+        assertThat(whole.windowed()).isFalse();
+        assertThat(whole.profile().delayMs()).isEqualTo(40.0);
+        assertThat(whole.describe()).isEqualTo("delay=40ms,loss=1%");
+        TrialCommand.ImpairSpec from = TrialCommand.parseImpair("delay=40ms,loss=1%@20s");
+        assertThat(from.profile().lossRate()).isEqualTo(0.01);
+        assertThat(from.fromMs()).isEqualTo(20_000);
+        assertThat(from.toMs()).isEqualTo(-1);
+        assertThat(from.describe()).isEqualTo("delay=40ms,loss=1% from 20 s to the end of the workload");
+        TrialCommand.ImpairSpec window = TrialCommand.parseImpair("delay=40ms@20s-1m");
+        assertThat(window.windowed()).isTrue();
+        assertThat(window.fromMs()).isEqualTo(20_000);
+        assertThat(window.toMs()).isEqualTo(60_000);
+        assertThat(window.describe()).isEqualTo("delay=40ms from 20 s to 60 s of the workload");
+        assertThat(TrialCommand.parseImpair("none").windowed()).isFalse();
+    }
+
+    @Test
+    void parseImpair_badWindows_areOneLineErrors_exit2() {
+        assertThatThrownBy(() -> TrialCommand.parseImpair("delay=40ms@40s-20s")).hasMessageContaining("ends before it starts");
+        assertThatThrownBy(() -> TrialCommand.parseImpair("delay=40ms@soon")).hasMessageContaining("expected @START or @START-END");
+        assertThatThrownBy(() -> TrialCommand.parseImpair("delay=40ms@20s-")).hasMessageContaining("expected @START or @START-END");
+        assertThatThrownBy(() -> TrialCommand.parseImpair("none@20s")).hasMessageContaining("a window needs a profile");
+        assertThat(run("trial", "--impair", "delay=40ms@40s-20s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--impair: impairment 'delay=40ms@40s-20s': window '40s-20s' ends before it starts");
+    }
+
+    @Test
+    void progressIntervalTooShort_isMisuseExit2() {
+        assertThat(run("trial", "--progress-interval", "10ms")).isEqualTo(2);
+        assertThat(err.toString()).contains("--progress-interval: '10ms'");
     }
 }

@@ -11,12 +11,19 @@ import org.edgefm.agent.AgentConfig;
  * send it waits the added delay, then for the serialisation of the send's bytes at the rate cap
  * behind everything queued before it (one FIFO link per agent, as {@code tc}'s rate limit), plus the
  * retransmission wait when the send is "lost". Used where {@code tc netem} in network namespaces is
- * not available. With no impairment every send goes at once. Thread-safe.
+ * not available. With no impairment every send goes at once; with a gate file
+ * ({@code impairment.gateFile}) the impairment applies only while that file exists. Thread-safe.
  */
 public final class Shaper {
+    /** How often the gate file ({@code impairment.gateFile}) is looked for, at most. */
+    static final double GATE_CHECK_MS = 100;
+
     private final AgentConfig.Impairment impairment;
     private final SplittableRandom random;
     private double linkFreeAtMs;
+    private final java.nio.file.Path gate;
+    private boolean gateOpen;
+    private double gateCheckedAtMs = Double.NEGATIVE_INFINITY;
 
     /**
      * A shaper.
@@ -27,6 +34,7 @@ public final class Shaper {
     public Shaper(AgentConfig.Impairment impairment, long seed) {
         this.impairment = impairment;
         this.random = new SplittableRandom(seed);
+        this.gate = impairment.gateFile() == null ? null : java.nio.file.Path.of(impairment.gateFile());
     }
 
     /** What this shaper imposes. */
@@ -39,7 +47,7 @@ public final class Shaper {
      * the rate-capped link.
      */
     public synchronized double waitMs(long bytes, double nowMs) {
-        if (impairment.isNone()) {
+        if (impairment.isNone() || !active(nowMs)) {
             return 0;
         }
         double readyMs = nowMs + impairment.delayMs();
@@ -52,6 +60,18 @@ public final class Shaper {
             return linkFreeAtMs - nowMs;
         }
         return readyMs - nowMs;
+    }
+
+    /** Whether the impairment applies now: always without a gate file, else while the file exists (checked every 100 ms). */
+    private boolean active(double nowMs) {
+        if (gate == null) {
+            return true;
+        }
+        if (nowMs - gateCheckedAtMs >= GATE_CHECK_MS || nowMs < gateCheckedAtMs) {
+            gateOpen = java.nio.file.Files.exists(gate);
+            gateCheckedAtMs = nowMs;
+        }
+        return gateOpen;
     }
 
     /** A future that completes when a send of {@code bytes} may go. */

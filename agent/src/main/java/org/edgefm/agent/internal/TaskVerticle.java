@@ -159,7 +159,8 @@ public final class TaskVerticle extends VerticleBase {
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
         shaper = new Shaper(ctx.config().impairment(), ctx.nodeId().hashCode());
         if (!shaper.impairment().isNone()) {
-            LOG.info("data plane impaired in process: {}", shaper.impairment().describe());
+            LOG.info("data plane impaired in process: {}{}", shaper.impairment().describe(),
+                    shaper.impairment().gateFile() == null ? "" : " while " + shaper.impairment().gateFile() + " exists");
         }
         PeerProbes probes = new PeerProbes(vertx, client, shaper, ctx.links(), ctx.config().links());
         Router r = Router.router(vertx);

@@ -75,4 +75,21 @@ class ShaperTest {
         assertThat(elapsedMs).isGreaterThanOrEqualTo(129.0);
         assertThat(order).containsExactly(0, 1, 2, 3, 4);
     }
+
+    @Test
+    void gateFile_impairsOnlyWhileTheFileExists_lookedForEvery100Ms() throws Exception {
+        java.nio.file.Path gate = java.nio.file.Files.createTempFile("shaper-gate", "");
+        java.nio.file.Files.delete(gate);
+        try {
+            Shaper s = new Shaper(impair("delay=40ms").withGateFile(gate.toString()), 1);
+            assertThat(s.waitMs(0, 1000)).isZero();
+            java.nio.file.Files.writeString(gate, "on");
+            assertThat(s.waitMs(0, 1050)).as("not looked for again yet").isZero();
+            assertThat(s.waitMs(0, 1100)).isEqualTo(40.0);
+            java.nio.file.Files.delete(gate);
+            assertThat(s.waitMs(0, 1200)).isZero();
+        } finally {
+            java.nio.file.Files.deleteIfExists(gate);
+        }
+    }
 }

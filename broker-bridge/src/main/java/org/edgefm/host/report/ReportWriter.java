@@ -1,5 +1,6 @@
 package org.edgefm.host.report;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +22,12 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BoxAndWhiskerRenderer;
+import org.jfree.chart.ui.Layer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -320,6 +324,63 @@ public final class ReportWriter {
         JFreeChart chart = ChartFactory.createBarChart(title, null, yLabel, ds, PlotOrientation.VERTICAL,
                 values.size() > 1, false, false);
         return style(chart);
+    }
+
+    /**
+     * A timeline: two quantities over time, the first on the left axis and the second on the right,
+     * with dashed vertical lines at chosen times and an optional shaded band (for instance the part
+     * of a trial whose network was impaired).
+     *
+     * @param title      chart title
+     * @param xLabel     time axis label
+     * @param x          the times of the points
+     * @param leftLabel  name and axis label of the first quantity
+     * @param left       its values (NaN: no point)
+     * @param rightLabel name and axis label of the second quantity
+     * @param right      its values (NaN: no point)
+     * @param lines      times of the vertical lines
+     * @param band       {from, to} of the shaded band, or null
+     */
+    public static JFreeChart timeline(String title, String xLabel, double[] x, String leftLabel, double[] left,
+            String rightLabel, double[] right, double[] lines, double[] band) {
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, leftLabel, series(leftLabel, x, left),
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        NumberAxis rightAxis = new NumberAxis(rightLabel);
+        rightAxis.setAutoRangeIncludesZero(true);
+        plot.setRangeAxis(1, rightAxis);
+        plot.setDataset(1, series(rightLabel, x, right));
+        plot.mapDatasetToRangeAxis(1, 1);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        r.setSeriesPaint(0, PALETTE[1]);
+        plot.setRenderer(1, r);
+        for (double t : lines) {
+            ValueMarker m = new ValueMarker(t, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                    10f, new float[] {4f, 4f}, 0f));
+            plot.addDomainMarker(m);
+        }
+        if (band != null) {
+            IntervalMarker m = new IntervalMarker(band[0], band[1], new Color(0xff, 0xc8, 0x00));
+            m.setAlpha(0.25f);
+            m.setLabel("impaired");
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.CENTER);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.CENTER);
+            plot.addDomainMarker(m, Layer.BACKGROUND);
+        }
+        return style(chart);
+    }
+
+    private static XYSeriesCollection series(String name, double[] x, double[] y) {
+        XYSeries s = new XYSeries(name, false, true);
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isNaN(y[i])) {
+                s.add(x[i], y[i]);
+            }
+        }
+        return new XYSeriesCollection(s);
     }
 
     /** Series colours (the "tab10" palette), readable on white. */

@@ -89,6 +89,15 @@ public final class TrialMonitor implements AutoCloseable {
     private final Set<String> switchesRecorded = new HashSet<>();
     private String impairment = "none";
     private final long startMs = System.currentTimeMillis();
+    /** Timeline: when the workload started (-1: not yet), the window width and the impaired part of the workload. */
+    private long workloadStartMs = -1;
+    private long windowMs = 5_000;
+    private long workloadMs = -1;
+    private long impairedFromMs = -1;
+    private long impairedToMs = -1;
+    private final Map<String, Long> submittedAt = new HashMap<>();
+    private final List<Long> directiveTimes = new ArrayList<>();
+    private final List<Long> placementTimes = new ArrayList<>();
     private long endMs = -1;
 
     /**
@@ -189,6 +198,7 @@ public final class TrialMonitor implements AutoCloseable {
                 if (!directivesSeen.add(key)) {
                     resent++;
                 } else {
+                    directiveTimes.add(now);
                     onDesired(d, now);
                 }
             } else if (msg instanceof Ack a) {
@@ -245,6 +255,7 @@ public final class TrialMonitor implements AutoCloseable {
         after.forEach((k, v) -> has.put(k, v[0]));
         if (desired.containsKey(d.nodeId()) && !had.equals(has)) {
             placementChanges++;
+            placementTimes.add(now);
         }
         desired.put(d.nodeId(), after);
         desiredSince.put(d.nodeId(), now);
@@ -302,6 +313,29 @@ public final class TrialMonitor implements AutoCloseable {
     /** Records a submitted task. */
     public synchronized void submitted(String taskId, String taskType) {
         submittedType.put(taskId, taskType);
+        submittedAt.put(taskId, System.currentTimeMillis());
+    }
+
+    /**
+     * Starts the timeline: windows of {@code windowMs} from {@code startMs} (the workload's start),
+     * with the part of the workload's time the data plane was impaired.
+     *
+     * @param startMs        wall-clock time the workload started
+     * @param workloadMs     how long it runs (the timeline ends then, or at the trial's end if that is sooner)
+     * @param windowMs       window width in ms (positive)
+     * @param impairedFromMs start of the impairment, ms after {@code startMs}, or -1 for none
+     * @param impairedToMs   its end, ms after {@code startMs}, or -1 for the end of the trial
+     */
+    public synchronized void workloadStarted(long startMs, long workloadMs, long windowMs, long impairedFromMs,
+            long impairedToMs) {
+        if (windowMs <= 0) {
+            throw new IllegalArgumentException("windowMs: " + windowMs + " (expected > 0)");
+        }
+        this.workloadStartMs = startMs;
+        this.windowMs = windowMs;
+        this.workloadMs = workloadMs;
+        this.impairedFromMs = impairedFromMs;
+        this.impairedToMs = impairedToMs;
     }
 
     /** Records a task its agent did not accept. */
@@ -398,7 +432,63 @@ public final class TrialMonitor implements AutoCloseable {
         return new TrialSummary(scenario.name(), scenario.description(), planner, broker, (end - startMs) / 1000.0,
                 submittedType.size(), refused.size(), completed, onTime, failed, duplicates,
                 latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray(), cost, directivesSeen.size(),
-                directivesAcked.size(), resent, perType, agents, impairment, placementChanges, links(), switches());
+                directivesAcked.size(), resent, perType, agents, impairment, placementChanges, links(), switches(),
+                timeline(end));
+    }
+
+    /**
+     * Per window of the workload's time (to its end, or the trial's if sooner): tasks submitted in it and of those the completed and on-time
+     * ones with their p95 latency, directives first published and placement changes in it.
+     */
+    private TrialSummary.Timeline timeline(long end) {
+        if (workloadStartMs < 0) {
+            return TrialSummary.Timeline.none();
+        }
+        long until = Math.min(end, workloadStartMs + workloadMs);
+        int n = (int) Math.max(1, (until - workloadStartMs + windowMs - 1) / windowMs);
+        long[] sub = new long[n];
+        long[] done = new long[n];
+        long[] onTime = new long[n];
+        long[] dirs = new long[n];
+        long[] changes = new long[n];
+        List<List<Double>> lat = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lat.add(new ArrayList<>());
+        }
+        for (Map.Entry<String, Long> e : submittedAt.entrySet()) {
+            int w = window(e.getValue(), n);
+            if (w < 0) {
+                continue;
+            }
+            sub[w]++;
+            TaskCompletion c = completions.get(e.getKey());
+            if (c != null && c.success()) {
+                done[w]++;
+                double l = c.completedAtMs() - c.submittedAtMs();
+                lat.get(w).add(l);
+                if (l <= c.deadlineMs()) {
+                    onTime[w]++;
+                }
+            }
+        }
+        directiveTimes.stream().mapToInt(t -> window(t, n)).filter(w -> w >= 0).forEach(w -> dirs[w]++);
+        placementTimes.stream().mapToInt(t -> window(t, n)).filter(w -> w >= 0).forEach(w -> changes[w]++);
+        double toMs = Math.min(impairedToMs < 0 ? Long.MAX_VALUE : impairedToMs, until - workloadStartMs);
+        List<TrialSummary.Window> windows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long from = i * windowMs;
+            boolean impaired = impairedFromMs >= 0 && from < toMs && from + windowMs > impairedFromMs;
+            double[] l = lat.get(i).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            windows.add(new TrialSummary.Window(from / 1000.0, sub[i], done[i], onTime[i],
+                    TrialSummary.quantile(l, 0.95), dirs[i], changes[i], impaired));
+        }
+        return new TrialSummary.Timeline(windowMs / 1000.0, windows, impairedFromMs < 0 ? null : impairedFromMs / 1000.0,
+                impairedFromMs < 0 ? null : toMs / 1000.0);
+    }
+
+    private int window(long t, int n) {
+        long w = (t - workloadStartMs) / windowMs;
+        return t < workloadStartMs || w >= n ? -1 : (int) w;
     }
 
     /** Per node that loaded or unloaded an instance: its loads and unloads in order. */

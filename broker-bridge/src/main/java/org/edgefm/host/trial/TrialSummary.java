@@ -45,12 +45,14 @@ import org.edgefm.host.report.ReportWriter;
  * @param links           the links between the trial's agents, declared next to measured
  * @param switches        per node that loaded or unloaded a service instance: its model switches as its acks
  *                        reported them
+ * @param timeline        per window of the workload's time: tasks, on-time rate, p95 latency, directives,
+ *                        placement changes and whether the data plane was impaired
  */
 public record TrialSummary(String scenario, String description, String planner, String broker, double wallS,
         long submitted, long refused, long completed, long onTime, long failed, long duplicates, double[] latenciesMs,
         double cost, long directivesSent, long directivesAcked, long directivesResent, Map<String, long[]> perType,
         Map<String, Agent> agents, String impairment, long placementChanges, List<Link> links,
-        Map<String, Switches> switches) {
+        Map<String, Switches> switches, Timeline timeline) {
 
     /**
      * One agent of the trial.
@@ -67,6 +69,59 @@ public record TrialSummary(String scenario, String description, String planner, 
     public TrialSummary {
         links = List.copyOf(links);
         switches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(switches));
+        timeline = timeline == null ? Timeline.none() : timeline;
+    }
+
+    /** A summary without a timeline. */
+    public TrialSummary(String scenario, String description, String planner, String broker, double wallS,
+            long submitted, long refused, long completed, long onTime, long failed, long duplicates, double[] latenciesMs,
+            double cost, long directivesSent, long directivesAcked, long directivesResent, Map<String, long[]> perType,
+            Map<String, Agent> agents, String impairment, long placementChanges, List<Link> links,
+            Map<String, Switches> switches) {
+        this(scenario, description, planner, broker, wallS, submitted, refused, completed, onTime, failed, duplicates,
+                latenciesMs, cost, directivesSent, directivesAcked, directivesResent, perType, agents, impairment,
+                placementChanges, links, switches, Timeline.none());
+    }
+
+    /**
+     * One window of the timeline. Tasks are counted in the window they were submitted in, so
+     * {@code completed}, {@code onTime} and the p95 latency are of those tasks.
+     *
+     * @param tS               window start, seconds after the workload started
+     * @param submitted        tasks submitted in the window
+     * @param completed        of those, completed successfully
+     * @param onTime           of those, completed within their deadline
+     * @param p95Ms            p95 end-to-end latency of the completed ones (NaN without any)
+     * @param directives       directives first published in the window
+     * @param placementChanges directives in the window that changed which services, or how many instances, a node runs
+     * @param impaired         whether the window overlaps the impaired part of the workload
+     */
+    public record Window(double tS, long submitted, long completed, long onTime, double p95Ms, long directives,
+            long placementChanges, boolean impaired) {
+        /** On-time tasks over submitted tasks of the window (NaN when none was submitted). */
+        public double onTimeRate() {
+            return submitted == 0 ? Double.NaN : (double) onTime / submitted;
+        }
+    }
+
+    /**
+     * The trial's timeline: fixed windows from the workload's start to the trial's end.
+     *
+     * @param windowS        window width in seconds
+     * @param windows        the windows in order
+     * @param impairedFromS  start of the impaired part, seconds after the workload started, or null without one
+     * @param impairedToS    its end, or null without one
+     */
+    public record Timeline(double windowS, List<Window> windows, Double impairedFromS, Double impairedToS) {
+        /** Copies the windows. */
+        public Timeline {
+            windows = List.copyOf(windows);
+        }
+
+        /** No timeline (the workload never started). */
+        public static Timeline none() {
+            return new Timeline(5.0, List.of(), null, null);
+        }
     }
 
     /** A summary without model switches. */
@@ -213,6 +268,15 @@ public record TrialSummary(String scenario, String description, String planner, 
             }
         }
         out.printf(Locale.ROOT, "impairment: %s%n", impairment);
+        if (!timeline.windows().isEmpty()) {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "on-time %% per %.0f s window%s:",
+                    timeline.windowS(), timeline.impairedFromS() == null ? "" : " (* impaired)"));
+            for (Window w : timeline.windows()) {
+                b.append(Double.isNaN(w.onTimeRate()) ? " -" : String.format(Locale.ROOT, " %.0f", 100 * w.onTimeRate()))
+                        .append(w.impaired() ? "*" : "");
+            }
+            out.println(b);
+        }
         if (!links.isEmpty()) {
             out.printf(Locale.ROOT, "%-22s %13s %13s %13s %13s %7s%n", "LINK", "DECLARED MBPS", "MEASURED MBPS",
                     "DECL. RTT MS", "MEAS. RTT MS", "SAMPLES");
@@ -290,6 +354,7 @@ public record TrialSummary(String scenario, String description, String planner, 
             x.put("samples", l.samples());
         }
         switchesJson(root.putObject("modelSwitches"));
+        timelineJson(root);
         // The entry of simulate --json, for tools that read both.
         ArrayNode results = root.putArray("results");
         ObjectNode r = results.addObject();
@@ -338,6 +403,34 @@ public record TrialSummary(String scenario, String description, String planner, 
                 x.put("version", u.version());
                 x.put("atS", u.atS());
             }
+        }
+    }
+
+    /**
+     * {@code timelineWindowS}, {@code impairedWindowS} ({@code {fromS, toS}} or null) and
+     * {@code timeline}: per window {@code tS, submitted, completed, onTimeRate, p95Ms, directives,
+     * placementChanges, impaired} (rates and latencies null where no task counts).
+     */
+    private void timelineJson(ObjectNode root) {
+        root.put("timelineWindowS", timeline.windowS());
+        if (timeline.impairedFromS() == null) {
+            root.putNull("impairedWindowS");
+        } else {
+            ObjectNode iw = root.putObject("impairedWindowS");
+            iw.put("fromS", timeline.impairedFromS());
+            iw.put("toS", timeline.impairedToS());
+        }
+        ArrayNode tl = root.putArray("timeline");
+        for (Window w : timeline.windows()) {
+            ObjectNode x = tl.addObject();
+            x.put("tS", w.tS());
+            x.put("submitted", w.submitted());
+            x.put("completed", w.completed());
+            x.put("onTimeRate", Double.isNaN(w.onTimeRate()) ? null : w.onTimeRate());
+            x.put("p95Ms", Double.isNaN(w.p95Ms()) ? null : w.p95Ms());
+            x.put("directives", w.directives());
+            x.put("placementChanges", w.placementChanges());
+            x.put("impaired", w.impaired());
         }
     }
 
@@ -402,6 +495,7 @@ public record TrialSummary(String scenario, String description, String planner, 
             w.table("Model switches (" + switchesLine(allSwitches()) + ")", List.of("node", "loads", "unloads",
                     "preload p50 ms", "preload max ms", "from .npy"), switchRows);
         }
+        timelineReport(w);
         w.section("Network", linksTableHtml());
         try {
             w.preformatted("JSON", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson()));
@@ -409,6 +503,45 @@ public record TrialSummary(String scenario, String description, String planner, 
             throw new IllegalStateException("a JSON tree of numbers and strings failed to print", e);
         }
         return w;
+    }
+
+    /** The report's "Timeline" section: the chart of on-time % and p95 per window, and the table. */
+    private void timelineReport(ReportWriter w) {
+        List<Window> ws = timeline.windows();
+        if (ws.isEmpty()) {
+            return;
+        }
+        int n = ws.size();
+        double[] x = new double[n];
+        double[] onTimePct = new double[n];
+        double[] p95 = new double[n];
+        List<Double> changes = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Window v = ws.get(i);
+            x[i] = v.tS() + timeline.windowS() / 2;
+            onTimePct[i] = 100 * v.onTimeRate();
+            p95[i] = v.p95Ms();
+            if (v.placementChanges() > 0) {
+                changes.add(x[i]);
+            }
+            rows.add(List.of(ReportWriter.fmt("%.0f", v.tS()), String.valueOf(v.submitted()), String.valueOf(v.completed()),
+                    ReportWriter.fmt("%.1f%%", onTimePct[i]), ReportWriter.fmt("%.1f", p95[i]),
+                    String.valueOf(v.directives()), String.valueOf(v.placementChanges()), v.impaired() ? "yes" : "no"));
+        }
+        double[] band = timeline.impairedFromS() == null ? null
+                : new double[] {timeline.impairedFromS(), timeline.impairedToS()};
+        String note = String.format(Locale.ROOT, "Windows of %.0f s from the start of the workload; tasks count in the"
+                + " window they were submitted in. Vertical lines: windows with placement changes%s.", timeline.windowS(),
+                band == null ? "" : "; shaded: the impaired part (" + impairment + ")");
+        w.section("Timeline", "<p>" + ReportWriter.esc(note) + "</p>");
+        org.jfree.chart.JFreeChart chart = ReportWriter.timeline("On-time completion and p95 latency per window",
+                "seconds since the workload started", x, "on-time %", onTimePct, "p95 latency ms", p95,
+                changes.stream().mapToDouble(Double::doubleValue).toArray(), band);
+        chart.getXYPlot().getDomainAxis().setRange(0, n * timeline.windowS());
+        w.charts(null, chart);
+        w.table(null, List.of("from s", "submitted", "completed", "on-time %", "p95 ms", "directives",
+                "placement changes", "impaired"), rows);
     }
 
     /** Writes {@code index.html} ({@link #report()}) under {@code dir}; returns its path. */

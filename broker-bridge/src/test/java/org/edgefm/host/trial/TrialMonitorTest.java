@@ -13,6 +13,8 @@ import org.edgefm.api.wire.Capabilities;
 import org.edgefm.api.wire.Death;
 import org.edgefm.api.wire.InstanceStart;
 import org.edgefm.api.wire.InstanceStop;
+import org.edgefm.api.wire.Result;
+import org.edgefm.api.wire.TaskCompletion;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.junit.jupiter.api.Test;
@@ -86,5 +88,29 @@ class TrialMonitorTest {
         assertThat(edge.unloads()).extracting(TrialSummary.Unload::service).containsExactly("llm");
         assertThat(edge.fromNpy()).isEqualTo(1);
         assertThat(monitor.summary("genai-ga", "embedded").switches()).doesNotContainKey("cloud");
+    }
+
+    @Test
+    void timeline_countsTasksInTheWindowTheyWereSubmittedIn_andMarksTheImpairedOnes() {
+        long now = System.currentTimeMillis();
+        // the workload started 7 s ago; impaired from 5 s on: windows [0, 5) and [5, 10)
+        monitor.workloadStarted(now - 7_000, 60_000, 5_000, 5_000, -1);
+        monitor.submitted("t1", "vqa");
+        monitor.submitted("t2", "vqa");
+        monitor.handle(topics.result("edge"), codec.encode(new Result(WireCodec.SCHEMA, "edge", now, List.of(
+                new TaskCompletion("t1", "vqa", "edge", now, now + 100, 500, true, null, List.of()),
+                new TaskCompletion("t2", "vqa", "edge", now, now + 900, 500, true, null, List.of())))));
+        TrialSummary.Timeline t = monitor.summary("two-tier", "embedded").timeline();
+        assertThat(t.windows()).hasSize(2);
+        assertThat(t.windows().get(0).submitted()).isZero();
+        assertThat(t.windows().get(0).impaired()).isFalse();
+        TrialSummary.Window w = t.windows().get(1);
+        assertThat(w.tS()).isEqualTo(5.0);
+        assertThat(w.submitted()).isEqualTo(2);
+        assertThat(w.completed()).isEqualTo(2);
+        assertThat(w.onTimeRate()).isEqualTo(0.5);
+        assertThat(w.p95Ms()).isBetween(100.0, 900.0);
+        assertThat(w.impaired()).isTrue();
+        assertThat(t.impairedFromS()).isEqualTo(5.0);
     }
 }

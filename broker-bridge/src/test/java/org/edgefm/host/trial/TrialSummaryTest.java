@@ -82,4 +82,34 @@ class TrialSummaryTest {
     void noLinks_saySo() {
         assertThat(summary(List.of()).linksTableHtml()).contains("No link between the trial's agents");
     }
+
+    @Test
+    void timeline_inJsonTextAndReport_withTheImpairedWindowShaded() throws Exception {
+        TrialSummary base = summary(List.of());
+        TrialSummary.Timeline t = new TrialSummary.Timeline(5.0, List.of(
+                new TrialSummary.Window(0, 4, 4, 4, 120.0, 3, 1, false),
+                new TrialSummary.Window(5, 3, 2, 1, 900.0, 0, 0, true),
+                new TrialSummary.Window(10, 0, 0, 0, Double.NaN, 1, 1, false)), 5.0, 10.0);
+        TrialSummary s = new TrialSummary(base.scenario(), base.description(), base.planner(), base.broker(), base.wallS(),
+                base.submitted(), base.refused(), base.completed(), base.onTime(), base.failed(), base.duplicates(),
+                base.latenciesMs(), base.cost(), base.directivesSent(), base.directivesAcked(), base.directivesResent(),
+                base.perType(), base.agents(), base.impairment(), base.placementChanges(), base.links(), Map.of(), t);
+        JsonNode json = s.toJson();
+        JsonNode w1 = json.get("timeline").get(1);
+        assertThat(w1.get("tS").asDouble()).isEqualTo(5.0);
+        assertThat(w1.get("onTimeRate").asDouble()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(w1.get("p95Ms").asDouble()).isEqualTo(900.0);
+        assertThat(w1.get("impaired").asBoolean()).isTrue();
+        assertThat(json.get("timeline").get(2).get("onTimeRate").isNull()).isTrue();
+        assertThat(json.get("timeline").get(0).get("placementChanges").asLong()).isEqualTo(1);
+        assertThat(json.get("impairedWindowS").get("toS").asDouble()).isEqualTo(10.0);
+
+        StringWriter text = new StringWriter();
+        s.print(new PrintWriter(text));
+        assertThat(text.toString()).contains("on-time % per 5 s window (* impaired): 100 33* -");
+
+        String html = Files.readString(s.writeReport(dir));
+        assertThat(html).contains("<h2>Timeline</h2>", "alt=\"On-time completion and p95 latency per window\"",
+                "<td>5</td><td>3</td><td>2</td><td>33.3%</td><td>900.0</td><td>0</td><td>0</td><td>yes</td>");
+    }
 }

@@ -32,7 +32,7 @@ class GenAiTrialIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int rc = Main.run(new String[] {"trial", "--scenario", scenario.toString(), "--planner", "genai-ga",
-                "--agents", "3", "--duration", "30s", "--json", json.toString()},
+                "--agents", "3", "--duration", "30s", "--json", json.toString(), "--out", dir.resolve("run").toString()},
                 new PrintWriter(out, true), new PrintWriter(err, true));
         System.out.println(out);
         assertThat(rc).as(err.toString()).isZero();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real {@code edgefm trial} in-process (embedded broker and planner host) with two real
- * agent processes for 20 s, and checks the JSON summary and that no agent process is left.
+ * agent processes for 20 s, and checks the JSON summary, the run folder (summary with its timeline,
+ * report, host and agent logs), a console without HiveMQ's logging, and that no agent process is left.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class TrialIT {
@@ -28,10 +29,35 @@ class TrialIT {
         Path json = dir.resolve("trial.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        Path run = dir.resolve("run");
         int rc = Main.run(new String[] {"trial", "--agents", "2", "--duration", "20s", "--json", json.toString(),
-                "--report", dir.resolve("report").toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+                "--report", dir.resolve("report").toString(), "--out", run.toString()}, new PrintWriter(out, true),
+                new PrintWriter(err, true));
         System.out.println(out);
+        System.out.println(err);
         assertThat(rc).as(err.toString()).isZero();
+        // the run folder: the summary (with its timeline), the report, the host's log and one log per agent
+        JsonNode summary = new ObjectMapper().readTree(Files.readString(run.resolve("summary.json")));
+        assertThat(summary.path("timeline").size()).isEqualTo(4); // 20 s in 5 s windows
+        assertThat(summary.path("timeline").path(1).has("onTimeRate")).isTrue();
+        assertThat(summary.path("timeline").path(1).path("impaired").asBoolean()).isFalse();
+        long submitted = 0;
+        for (JsonNode w : summary.path("timeline")) {
+            submitted += w.path("submitted").asLong();
+        }
+        assertThat(submitted).isEqualTo(summary.path("tasks").path("submitted").asLong());
+        assertThat(run.resolve("report").resolve("index.html")).isNotEmptyFile();
+        assertThat(Files.readString(run.resolve("report").resolve("index.html"))).contains("<h2>Timeline</h2>");
+        // HiveMQ's logging went to host.log, and none of it to the console
+        String hostLog = Files.readString(run.resolve("host.log"));
+        assertThat(hostLog).contains("com.hivemq", "org.edgefm.host.PlannerHost - planner host up");
+        assertThat(err.toString() + out).doesNotContainIgnoringCase("hivemq");
+        // a normal end stops planning before the agents: no failover
+        assertThat(hostLog).doesNotContain("failover applied");
+        assertThat(run.resolve("agents").resolve("agx-orin.log")).isNotEmptyFile();
+        assertThat(run.resolve("agents").resolve("orin-nx.log")).isNotEmptyFile();
+        assertThat(out.toString()).contains("report:  " + run.resolve("report").resolve("index.html"),
+                "summary: " + run.resolve("summary.json"));
         JsonNode j = new ObjectMapper().readTree(Files.readString(json));
         for (String f : new String[] {"onTimeRate", "latencyMs", "cost", "directives", "tasks", "agents", "results"}) {
             assertThat(j.has(f)).as(f).isTrue();

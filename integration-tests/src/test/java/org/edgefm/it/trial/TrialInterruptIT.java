@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ctrl-C during a live trial: {@code edgefm trial} runs in a child JVM (as {@code ./edgefm} runs it)
  * with two agent processes; once the workload runs, the trial gets SIGINT. It must stop its agents,
- * print the summary, write {@code --json} and {@code --report}, and leave no agent process behind.
+ * print the summary, write {@code --json} and {@code --report} and its run folder, and leave no agent process behind.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TrialInterruptIT {
@@ -33,6 +33,7 @@ class TrialInterruptIT {
         Path report = dir.resolve("report");
         Path out = dir.resolve("trial.out");
         Path err = dir.resolve("trial.err");
+        Path run = dir.resolve("run");
         List<String> cmd = new ArrayList<>();
         if (sigintIgnoredHere()) {
             // A JVM started in the background by a non-interactive shell inherits SIGINT as ignored, and
@@ -43,7 +44,7 @@ class TrialInterruptIT {
         }
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "org.edgefm.cli.Main", "trial", "--agents", "2",
-                "--duration", "120s", "--json", json.toString(), "--report", report.toString()));
+                "--duration", "120s", "--json", json.toString(), "--report", report.toString(), "--out", run.toString()));
         Process trial = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             long deadline = System.currentTimeMillis() + 120_000;
@@ -70,6 +71,12 @@ class TrialInterruptIT {
             assertThat(j.path("tasks").path("submitted").asLong()).isPositive();
             assertThat(j.path("agents").size()).isEqualTo(2);
             assertThat(Files.size(report.resolve("index.html"))).isPositive();
+            // the run folder too: summary, report and the host's log
+            assertThat(new ObjectMapper().readTree(Files.readString(run.resolve("summary.json"))).path("timeline").size())
+                    .isPositive();
+            assertThat(run.resolve("report").resolve("index.html")).isNotEmptyFile();
+            assertThat(Files.readString(run.resolve("host.log"))).contains("com.hivemq");
+            assertThat(stdout).contains("report:  " + run.resolve("report").resolve("index.html"));
             for (ProcessHandle a : agents) {
                 assertThat(a.isAlive()).as("agent process " + a.pid()).isFalse();
             }

@@ -66,7 +66,8 @@ class TrialMosquittoIT {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int rc = Main.run(new String[] {"trial", "--agents", "2", "--duration", "15s", "--broker", broker.url(),
-                    "--broker-accounts", accountsFile.toString(), "--json", json.toString()},
+                    "--broker-accounts", accountsFile.toString(), "--json", json.toString(), "--out",
+                    dir.resolve("run").toString()},
                     new PrintWriter(out, true), new PrintWriter(err, true));
             System.out.println(out);
             assertThat(rc).as(err.toString()).isZero();
