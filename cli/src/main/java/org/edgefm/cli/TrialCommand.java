@@ -696,7 +696,7 @@ final class TrialCommand implements Callable<Integer> {
         TrialMonitor.Counts c = m.counts();
         String time = elapsedMs == -1 ? "draining" : elapsedMs < -1 ? "done" : String.format(Locale.ROOT, "%3d/%d s",
                 elapsedMs / 1000, durationMs / 1000);
-        console.progress(String.format(Locale.ROOT, "[%s] tasks %d/%d done, on-time %.1f%%, directives %d sent / %d acked"
+        console.progress(String.format(Locale.ROOT, "[%s] tasks %d/%d done, %.1f%% of them on time, directives %d sent / %d acked"
                 + " / %d re-sent", time, c.completed(), c.submitted(), c.completed() == 0 ? 0.0 : 100.0 * c.onTime()
                 / c.completed(), c.directivesSent(), c.directivesAcked(), c.directivesResent()), force);
     }
