@@ -66,9 +66,11 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
      *                           trip is subtracted, in (0, 1] (default 0.1; see the agent README)
      * @param ewmaWeight         weight of a new sample in the smoothed figures, in (0, 1] (default 0.3)
      * @param maxAgeS            a peer not measured for this long is no longer reported (default 60)
+     * @param window             samples whose median is one step of the smoothed figures, 1 to 64 (default 5;
+     *                           1 = every sample, as a plain EWMA)
      */
     public record Links(Double probeIntervalS, Integer probeBytes, Integer minThroughputBytes, Double minSendShare,
-            Double ewmaWeight, Double maxAgeS) {
+            Double ewmaWeight, Double maxAgeS, Integer window) {
         /** Validates and fills in defaults. */
         public Links {
             probeIntervalS = probeIntervalS == null ? 5.0 : probeIntervalS;
@@ -95,11 +97,15 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
             if (!(maxAgeS > 0)) {
                 throw new EdgeFmException("links.maxAgeS: " + maxAgeS + " (expected: > 0)");
             }
+            window = window == null ? 5 : window;
+            if (window < 1 || window > 64) {
+                throw new EdgeFmException("links.window: " + window + " (expected: 1 to 64)");
+            }
         }
 
         /** Every default. */
         public static Links defaults() {
-            return new Links(null, null, null, null, null, null);
+            return new Links(null, null, null, null, null, null, null);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.edgefm.agent.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,17 +13,46 @@ import org.edgefm.api.wire.PeerMetrics;
  * transfers and of probes. A transfer of at least {@code links.minThroughputBytes} is a throughput
  * sample: its bytes over its time less the smoothed round trip (at least a tenth of its time, so a
  * noisy round trip never makes the rate explode); a smaller one, and every round-trip probe, is a
- * round-trip sample. Both figures are exponentially weighted moving averages with weight
- * {@code links.ewmaWeight}. Thread-safe.
+ * round-trip sample. Each figure is robust to single outliers (the first requests over a new
+ * connection, a garbage-collection pause): a sample enters a window of the last
+ * {@code links.window} samples, and the window's median is one step of an exponentially weighted
+ * moving average with weight {@code links.ewmaWeight}; until the window is full (and when it first
+ * is) the figure is the median of the samples so far (the lower one of an even count). Thread-safe.
  */
 public final class LinkMeter {
-    private static final class Link {
-        double rttMs = Double.NaN;
-        double mbPerMs = Double.NaN;
+    /** The last samples of one figure and its smoothed value. */
+    private static final class Figure {
+        private final double[] window;
+        private final double[] sorted;
+        private int count;
+        private int next;
+        double value = Double.NaN;
+
+        Figure(int size) {
+            window = new double[size];
+            sorted = new double[size];
+        }
+
+        void add(double sample, double weight) {
+            boolean filling = count < window.length; // the first full window also starts the average
+            window[next] = sample;
+            next = (next + 1) % window.length;
+            count = Math.min(count + 1, window.length);
+            System.arraycopy(window, 0, sorted, 0, count);
+            Arrays.sort(sorted, 0, count);
+            double median = sorted[(count - 1) / 2];
+            value = filling ? median : (1 - weight) * value + weight * median;
+        }
+    }
+
+    private final class Link {
+        final Figure rtt = new Figure(window);
+        final Figure rate = new Figure(window);
         long samples;
         long lastMs;
     }
 
+    private final int window;
     private final double weight;
     private final int minThroughputBytes;
     private final double minSendShare;
@@ -32,6 +62,7 @@ public final class LinkMeter {
     /** A meter with the agent's {@code links.*} settings. */
     public LinkMeter(AgentConfig.Links settings) {
         this.weight = settings.ewmaWeight();
+        this.window = settings.window();
         this.minThroughputBytes = settings.minThroughputBytes();
         this.minSendShare = settings.minSendShare();
         this.maxAgeMs = (long) (settings.maxAgeS() * 1000);
@@ -40,7 +71,7 @@ public final class LinkMeter {
     /** A round-trip sample to {@code peer}, measured at {@code nowMs}. */
     public synchronized void roundTrip(String peer, double rttMs, long nowMs) {
         Link l = links.computeIfAbsent(peer, k -> new Link());
-        l.rttMs = ewma(l.rttMs, rttMs);
+        l.rtt.add(rttMs, weight);
         l.samples++;
         l.lastMs = nowMs;
     }
@@ -56,25 +87,21 @@ public final class LinkMeter {
             return;
         }
         Link l = links.computeIfAbsent(peer, k -> new Link());
-        double rtt = !Double.isNaN(rttMs) ? rttMs : Double.isNaN(l.rttMs) ? 0 : l.rttMs;
+        double rtt = !Double.isNaN(rttMs) ? rttMs : Double.isNaN(l.rtt.value) ? 0 : l.rtt.value;
         double sendMs = Math.max(elapsedMs - rtt, elapsedMs * minSendShare);
         if (sendMs > 0) {
-            l.mbPerMs = ewma(l.mbPerMs, bytes / 1e6 / sendMs);
+            l.rate.add(bytes / 1e6 / sendMs, weight);
             l.samples++;
             l.lastMs = nowMs;
         }
-    }
-
-    private double ewma(double old, double sample) {
-        return Double.isNaN(old) ? sample : (1 - weight) * old + weight * sample;
     }
 
     /** The links measured within {@code links.maxAgeS} of {@code nowMs}; older ones are forgotten. */
     public synchronized List<PeerMetrics> metrics(long nowMs) {
         links.values().removeIf(l -> nowMs - l.lastMs > maxAgeMs);
         List<PeerMetrics> out = new ArrayList<>();
-        links.forEach((peer, l) -> out.add(new PeerMetrics(peer, Double.isNaN(l.rttMs) ? null : l.rttMs,
-                Double.isNaN(l.mbPerMs) ? null : l.mbPerMs, l.samples, Math.max(0, nowMs - l.lastMs))));
+        links.forEach((peer, l) -> out.add(new PeerMetrics(peer, Double.isNaN(l.rtt.value) ? null : l.rtt.value,
+                Double.isNaN(l.rate.value) ? null : l.rate.value, l.samples, Math.max(0, nowMs - l.lastMs))));
         return out;
     }
 }

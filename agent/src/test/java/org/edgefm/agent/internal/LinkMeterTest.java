@@ -9,7 +9,7 @@ import org.edgefm.api.wire.PeerMetrics;
 import org.junit.jupiter.api.Test;
 
 class LinkMeterTest {
-    private final LinkMeter meter = new LinkMeter(new AgentConfig.Links(null, null, 10_000, null, 0.5, 60.0));
+    private final LinkMeter meter = new LinkMeter(new AgentConfig.Links(null, null, 10_000, null, 0.5, 60.0, 1));
 
     @Test
     void roundTrips_areSmoothedWithTheEwmaWeight() {
@@ -59,5 +59,55 @@ class LinkMeterTest {
         // 1 MB in 60 ms right after a 10 ms round trip: 0.02 MB/ms, whatever the smoothed 50 ms says
         meter.transfer("b", 1_000_000, 60, 10, 1001);
         assertThat(meter.metrics(1001).get(0).throughputMbPerMs()).isCloseTo(0.02, within(1e-9));
+    }
+
+    @Test
+    void warmUpOutlier_doesNotReachTheFigure() {
+        LinkMeter median = new LinkMeter(new AgentConfig.Links(null, null, 10_000, null, 0.3, 60.0, 5));
+        median.roundTrip("b", 1500, 1000); // first request over a new connection, cold receiver
+        assertThat(median.metrics(1000).get(0).rttMs()).isEqualTo(1500.0); // nothing else known yet
+        median.roundTrip("b", 3, 1100);
+        assertThat(median.metrics(1100).get(0).rttMs()).isEqualTo(3.0);
+        for (int i = 0; i < 10; i++) {
+            median.roundTrip("b", 3 + (i % 2), 1200 + i);
+        }
+        assertThat(median.metrics(1300).get(0).rttMs()).isBetween(3.0, 4.0);
+        // The plain EWMA (window 1) still carries the outlier after the same twelve samples.
+        LinkMeter plain = new LinkMeter(new AgentConfig.Links(null, null, 10_000, null, 0.3, 60.0, 1));
+        plain.roundTrip("b", 1500, 1000);
+        for (int i = 0; i < 11; i++) {
+            plain.roundTrip("b", 3 + (i % 2), 1100 + i);
+        }
+        assertThat(plain.metrics(1300).get(0).rttMs()).isGreaterThan(10.0);
+    }
+
+    @Test
+    void stepChange_reachesTheFigureOnceItHoldsHalfTheWindow() {
+        LinkMeter m = new LinkMeter(new AgentConfig.Links(null, null, 10_000, null, 1.0, 60.0, 5));
+        for (int i = 0; i < 5; i++) {
+            m.roundTrip("b", 2, 1000 + i);
+        }
+        m.roundTrip("b", 40, 2000);
+        m.roundTrip("b", 40, 2001);
+        assertThat(m.metrics(2001).get(0).rttMs()).isEqualTo(2.0); // two of five: still an outlier
+        m.roundTrip("b", 40, 2002);
+        assertThat(m.metrics(2002).get(0).rttMs()).isEqualTo(40.0); // three of five: the new level
+    }
+
+    @Test
+    void throughputSamples_haveTheirOwnWindow() {
+        LinkMeter m = new LinkMeter(new AgentConfig.Links(null, null, 10_000, null, 0.3, 60.0, 3));
+        m.roundTrip("b", 0, 1000);
+        m.transfer("b", 1_000_000, 1000, 0, 1001); // 0.001 MB/ms: a stalled first transfer
+        m.transfer("b", 1_000_000, 10, 0, 1002);   // 0.1
+        m.transfer("b", 1_000_000, 10, 0, 1003);   // 0.1
+        assertThat(m.metrics(1003).get(0).throughputMbPerMs()).isCloseTo(0.1, within(1e-9));
+        assertThat(m.metrics(1003).get(0).samples()).isEqualTo(4L);
+    }
+
+    @Test
+    void windowOutsideItsRange_isRefusedNamingTheKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AgentConfig.Links(null, null, null, null, null, null, 0))
+                .hasMessageContaining("links.window: 0");
     }
 }

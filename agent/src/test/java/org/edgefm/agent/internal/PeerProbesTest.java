@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PeerProbesTest {
-    private static final AgentConfig.Links LINKS = new AgentConfig.Links(0.0, 65_536, 16_384, null, 0.5, 60.0);
+    private static final AgentConfig.Links LINKS = new AgentConfig.Links(0.0, 65_536, 16_384, null, 0.5, 60.0, 1);
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
@@ -68,7 +68,7 @@ class PeerProbesTest {
 
     @Test
     void imposedDelay_showsInTheMeasuredRoundTrip() throws Exception {
-        AgentConfig.Links lastSample = new AgentConfig.Links(0.0, 1024, 16_384, null, 1.0, 60.0);
+        AgentConfig.Links lastSample = new AgentConfig.Links(0.0, 1024, 16_384, null, 1.0, 60.0, 1);
         String plain = peer("none");
         String delayed = peer("delay=40ms");
         LinkMeter meter = new LinkMeter(lastSample);
