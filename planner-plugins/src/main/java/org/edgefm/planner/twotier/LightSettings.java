@@ -31,12 +31,13 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param leafInput          leaf input sharing
  * @param coreRouting        how a core stage's traffic is split among the service's hosts
  * @param coreRouteUtilization fill level of a host before farther hosts take a core stage's traffic
+ * @param meanTimeUtilization utilisation cap of the stability guard on mean per-task service time (0 = off)
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput, CoreRouting coreRouting,
-        double coreRouteUtilization) {
+        double coreRouteUtilization, double meanTimeUtilization) {
 
     /** How core stages are routed. */
     public enum CoreRouting {
@@ -77,6 +78,9 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " core-route-slack-ms of the best, weighted by instances", true),
             new ConfigKey("ec-lyapunov.core-route-utilization", "0.7",
                     "with core-routing = capacity, the utilisation a host is filled to before farther hosts take traffic", true),
+            new ConfigKey("ec-lyapunov.mean-time-utilization", "0.8",
+                    "stability guard of the ec-lyapunov sizer: a pair's admissible rate is at most this times x·y^(1−α)/E[a/f],"
+                    + " the mean per-task service time when a task draws its rate once (heavy-tailed for Gamma shapes near 1); 0 = off", true),
             new ConfigKey("light.headroom", "1.0", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light and static-light", true),
             new ConfigKey("light.seed", "1", "seed of random-light", false));
 
@@ -117,8 +121,12 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         if (!(util > 0 && util <= 1)) {
             throw new ConfigException("ec-lyapunov.core-route-utilization: " + util + " (expected: in (0, 1])");
         }
+        double meanUtil = c.getDouble("ec-lyapunov.mean-time-utilization", 0.8);
+        if (!(meanUtil >= 0 && meanUtil <= 1)) {
+            throw new ConfigException("ec-lyapunov.mean-time-utilization: " + meanUtil + " (expected: in [0, 1])");
+        }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
-                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), routing, util);
+                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), routing, util, meanUtil);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {
