@@ -36,7 +36,7 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param candidateNodes   K: the solver's candidate nodes per core service, lowest coefficient first; 0 = all
  * @param bestEffort       the plan when C2 cannot be met
  * @param liftMaxNodes     best effort may place a core service on more than S_max nodes
- * @param lightReserve     best effort keeps the light services' share of every node free
+ * @param lightReserve     C1 keeps the light services' share of every node free
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
@@ -93,9 +93,10 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
             new ConfigKey("sparse-ip.best-effort-lift-max-nodes", "false",
                     "when C2 cannot be met, the max-min best effort may use more than S_max nodes per core service if that raises"
                             + " the share (S_min still holds)", true),
-            new ConfigKey("sparse-ip.best-effort-light-reserve", "false",
-                    "when C2 cannot be met, each node keeps free the share of every resource that the light services' mean"
-                            + " demand (Σ λ·a/f̄·r over light stages) takes of the fleet, so the core best effort leaves the light tier room", true));
+            new ConfigKey("sparse-ip.light-reserve", "true",
+                    "C1 keeps on every node the share of each resource that the light services' mean demand (Σ λ·E[a/f]·r over"
+                            + " light stages, parallelism 1) takes of the fleet's total, so the core placement leaves the light tier room;"
+                            + " false = C1 on the full capacity", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -143,7 +144,7 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
                 kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
                 c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
-                c.getBoolean("sparse-ip.best-effort-light-reserve", false));
+                c.getBoolean("sparse-ip.light-reserve", true));
     }
 
     static double kmPerMs(PlannerConfig c) {

@@ -89,6 +89,18 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         List<Reason> notes = new ArrayList<>(b.notes());
         List<Reason> blockers = new ArrayList<>(b.blockers());
         CorePlacementProblem p = b.problem();
+        CorePlacementProblem full = p;
+        if (settings.lightReserve() && mode == Mode.MIP && p.nodeCount() > 0) {
+            List<Reason> reserveNotes = new ArrayList<>();
+            CorePlacementProblem reserved = withLightReserve(p, ctx, reserveNotes);
+            if (GreedyCoreSolver.solve(reserved).unmet().isEmpty() || !GreedyCoreSolver.solve(p).unmet().isEmpty()) {
+                p = reserved;
+                notes.addAll(reserveNotes);
+            } else {
+                notes.add(new Reason("light-reserve-dropped", "with the light services' share kept free C2 cannot be met, without it"
+                        + " it can: the core placement uses the full capacity (sparse-ip.light-reserve)"));
+            }
+        }
         if (p.serviceCount() == 0 || p.nodeCount() == 0) {
             if (!blockers.isEmpty()) {
                 return PlanResult.infeasible(blockers, CorePlacement.EMPTY);
@@ -106,7 +118,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                 double greedyObjective = greedyFeasible ? p.objective(g.x()) : Double.POSITIVE_INFINITY;
                 long limit = solverLimit(ctx.timeBudget(), startNanos);
                 if (limit < MIN_SOLVER_MS) {
-                    GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(p, g, ctx, startNanos, notes);
+                    GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(full, g, ctx, startNanos, notes);
                     x = be.x();
                     unmet = be.unmet();
                     notes.add(new Reason("greedy-fallback", String.format(Locale.ROOT,
@@ -158,12 +170,12 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                                     + " proved that no placement satisfies C1, C2 and the " + p.sparsity().name().toLowerCase(Locale.ROOT)
                                     + " constraint; the plan is a best effort (sparse-ip.best-effort)"));
                         }
-                        GreedyCoreSolver.Result be = bestEffort(p, g, ctx, startNanos, blockers);
+                        GreedyCoreSolver.Result be = bestEffort(full, g, ctx, startNanos, blockers);
                         be.unmet().forEach(u -> blockers.add(new Reason("unmet", u)));
                         return PlanResult.infeasible(blockers, assemble(p, be.x(), notes));
                     }
                     default -> {
-                        GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(p, g, ctx, startNanos, notes);
+                        GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(full, g, ctx, startNanos, notes);
                         x = be.x();
                         unmet = be.unmet();
                         notes.add(new Reason("greedy-fallback", settings.solver() + " found no solution within " + limit
@@ -207,20 +219,6 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         }
         Duration budget = ctx.timeBudget();
         CorePlacementProblem p = full;
-        if (settings.lightReserve()) {
-            double[] share = lightShare(ctx.model(), ctx.demand(), full);
-            ResourceVector[] cap = new ResourceVector[full.nodeCount()];
-            for (int v = 0; v < cap.length; v++) {
-                ResourceVector c = full.capacity()[v];
-                cap[v] = ResourceVector.of(c.get(Resource.CPU) * (1 - share[0]), c.get(Resource.RAM) * (1 - share[1]),
-                        c.get(Resource.GPU) * (1 - share[2]), c.get(Resource.VRAM) * (1 - share[3]));
-            }
-            p = full.withCapacity(cap);
-            notes.add(new Reason("light-reserve", String.format(Locale.ROOT,
-                    "each node keeps %.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM for light services, their mean demand's share"
-                            + " of the fleet (sparse-ip.best-effort-light-reserve)", 100 * share[0], 100 * share[1],
-                    100 * share[2], 100 * share[3])));
-        }
         double greedyTheta = p.coverage(greedy.x());
         String how = "water filling";
         int[][] best = GreedyCoreSolver.solveEvenly(p).x();
@@ -284,9 +282,31 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
     }
 
     /**
+     * C1 with room for the light tier ({@code sparse-ip.light-reserve}, assumption): every node's capacity
+     * less the share of each resource that the light services' mean demand takes of the fleet
+     * ({@link #lightShare}). Eq. (8) binds core and light instances together, and the light controller
+     * only gets what the core placement leaves; a placement that packs the servers next to the users
+     * full leaves their light stages nowhere to run.
+     */
+    private CorePlacementProblem withLightReserve(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
+        double[] share = lightShare(ctx.model(), ctx.demand(), p);
+        ResourceVector[] cap = new ResourceVector[p.nodeCount()];
+        for (int v = 0; v < cap.length; v++) {
+            ResourceVector c = p.capacity()[v];
+            cap[v] = ResourceVector.of(c.get(Resource.CPU) * (1 - share[0]), c.get(Resource.RAM) * (1 - share[1]),
+                    c.get(Resource.GPU) * (1 - share[2]), c.get(Resource.VRAM) * (1 - share[3]));
+        }
+        notes.add(new Reason("light-reserve", String.format(Locale.ROOT,
+                "each node keeps %.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM for light services, their mean demand's share"
+                        + " of the fleet (sparse-ip.light-reserve)", 100 * share[0], 100 * share[1], 100 * share[2], 100 * share[3])));
+        return p.withCapacity(cap);
+    }
+
+    /**
      * Per resource (CPU, RAM, GPU, VRAM), the share of the online nodes' total capacity that the light
      * services' mean demand occupies: {@code Σ} over the light stages of every stream of
-     * {@code λ·a_m/f̄_m·r_m} (busy instances by Little's law at parallelism 1), capped at 1/2.
+     * {@code λ·E[a_m/f_m]·r_m} (busy instances by Little's law at parallelism 1, a task drawing its rate
+     * once), capped at 1/2.
      */
     static double[] lightShare(SystemModel model, List<org.edgefm.api.spi.DemandEstimate> demand, CorePlacementProblem p) {
         Map<String, Double> rateByType = new HashMap<>();
@@ -305,7 +325,10 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                 if (rate <= 0 || svc == null || svc.kind() != org.edgefm.api.model.ServiceKind.LIGHT) {
                     continue;
                 }
-                double busy = rate * svc.workloadMb() / svc.rate().mean();
+                // E[a/f]: a task draws its rate once (the same mean task time as ec-lyapunov's stability guard)
+                double meanInverse = svc.rate() instanceof org.edgefm.api.model.RateModel.Gamma g
+                        ? EcLyapunovSizer.meanInverseGamma(g.shape(), g.scale()) : 1 / svc.rate().mean();
+                double busy = rate * svc.workloadMb() * meanInverse;
                 for (int k = 0; k < 4; k++) {
                     need[k] += busy * svc.demand().get(kinds[k]);
                 }

@@ -102,4 +102,27 @@ class BestEffortPlacementTest {
         assertThat(r).isInstanceOf(PlanResult.Planned.class);
         assertThat(r.reasons().stream().map(Reason::code)).doesNotContain("best-effort");
     }
+
+    @Test
+    void lightReserve_keepsTheLightServicesShareOfEveryNodeFree() {
+        SystemModel m = ScenarioLoader.load(Path.of("..", "scenarios", "paper-table1.json")).model().withLoad(3);
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP);
+        PlanResult<CorePlacement> r = planner.place(ctx(m));
+        assertThat(r).isInstanceOf(PlanResult.Planned.class);
+        assertThat(r.reasons().stream().map(Reason::code)).contains("light-reserve");
+        double[] share = SparseCorePlanner.lightShare(m, List.of(), planner.build(m, ctx(m)).problem());
+        assertThat(share[0]).isPositive();
+        CorePlacement p = r.plan().orElseThrow();
+        for (var n : m.topology().nodes()) {
+            ResourceVector used = ResourceVector.ZERO;
+            for (CoreAssignment a : p.onNode(n.id())) {
+                used = used.plus(m.service(a.service()).demand().times(a.instances()));
+            }
+            ResourceVector c = n.capacity();
+            ResourceVector kept = ResourceVector.of(c.get(org.edgefm.api.model.Resource.CPU) * (1 - share[0]),
+                    c.get(org.edgefm.api.model.Resource.RAM) * (1 - share[1]), c.get(org.edgefm.api.model.Resource.GPU) * (1 - share[2]),
+                    c.get(org.edgefm.api.model.Resource.VRAM) * (1 - share[3]));
+            assertThat(used.fitsIn(kept)).as(n.id()).isTrue();
+        }
+    }
 }
