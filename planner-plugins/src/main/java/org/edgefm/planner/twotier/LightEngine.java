@@ -288,7 +288,7 @@ public final class LightEngine implements LightServiceController {
         }
 
         // 6. routing for every stage of every task type
-        RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes, rates);
+        RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
     }
 
@@ -648,9 +648,7 @@ public final class LightEngine implements LightServiceController {
 
     private RoutingTable routes(SystemModel model, Map<StreamKey, Map<String, int[][]>> cands, List<Contribution> contributions,
             CorePlacement placement, List<ServiceAllocation> allocations, NetworkPaths paths, Set<String> unusable,
-            List<Reason> notes, Map<StreamKey, Double> rates) {
-        Map<String, Map<String, Double>> coreShares = s.coreRouting() == LightSettings.CoreRouting.CAPACITY
-                ? coreShares(model, cands.keySet(), rates, placement, paths) : Map.of();
+            List<Reason> notes) {
         List<Route> routes = new ArrayList<>();
         Map<String, Map<String, Double>> fallback = new LinkedHashMap<>();
         Map<String, Map<String, Double>> perStream = new LinkedHashMap<>();
@@ -669,10 +667,7 @@ public final class LightEngine implements LightServiceController {
             for (Stage st : t.stages()) {
                 Map<String, Double> targets;
                 if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    targets = coreShares.getOrDefault(k.origin() + "|" + k.type() + "|" + st.id(), Map.of());
-                    if (targets.isEmpty()) {
-                        targets = coreTargets(r, st, k, placement, paths);
-                    }
+                    targets = coreTargets(r, st, k, placement, paths);
                 } else {
                     targets = perStream.getOrDefault(k.origin() + "|" + k.type() + "|" + st.id(), Map.of());
                 }
@@ -722,108 +717,6 @@ public final class LightEngine implements LightServiceController {
                     + " (no demand or no usable host this slot)"));
         }
         return new RoutingTable(routes);
-    }
-
-    /** A stream's core stage with its demand still to assign. */
-    private static final class CoreVisit {
-        final String key;
-        double left;
-
-        CoreVisit(String key, double left) {
-            this.key = key;
-            this.left = left;
-        }
-    }
-
-    /**
-     * Capacity-aware core routes ({@code ec-lyapunov.core-routing = capacity}, assumption): per core
-     * service, every (stream, stage, host) option sorted by mean latency through the host; each takes
-     * what is left of the stream's rate up to what is left of the host's fill level
-     * {@code x_{v,m}·μ_{v,m}·max(ρ, Λ_m / Σ_v x_{v,m}μ_{v,m})}, where {@code ρ} is
-     * {@code ec-lyapunov.core-route-utilization}: near hosts first, but no host gets more than its share
-     * of the service's load while others idle. Demand left over (hosts out of a stream's reach are
-     * full) goes to the stream's hosts in proportion to their capacity. Keys: origin|type|stage.
-     */
-    private Map<String, Map<String, Double>> coreShares(SystemModel model, Set<StreamKey> streams, Map<StreamKey, Double> rates,
-            CorePlacement placement, NetworkPaths paths) {
-        Map<String, Map<String, Double>> out = new HashMap<>();
-        Map<String, List<Object[]>> options = new HashMap<>();
-        Map<String, List<CoreVisit>> visits = new HashMap<>();
-        for (StreamKey k : streams) {
-            MeanValueRouting r = routing(k, model);
-            Double rate = rates.get(k);
-            if (r == null || rate == null || rate <= 0) {
-                continue;
-            }
-            for (Stage st : cache.types.get(k.type()).stages()) {
-                ServiceSpec svc = cache.services.get(st.service());
-                if (svc.kind() != ServiceKind.CORE) {
-                    continue;
-                }
-                int[] cand = r.candidates(st.id());
-                CoreVisit visit = new CoreVisit(k.origin() + "|" + k.type() + "|" + st.id(), rate);
-                visits.computeIfAbsent(svc.id(), x -> new ArrayList<>()).add(visit);
-                for (int j = 0; j < cand.length; j++) {
-                    double t = r.through(st.id(), j);
-                    if (Double.isFinite(t)) {
-                        options.computeIfAbsent(svc.id(), x -> new ArrayList<>()).add(new Object[] {visit, paths.node(cand[j]).id(), t});
-                    }
-                }
-            }
-        }
-        for (Map.Entry<String, List<Object[]>> e : options.entrySet()) {
-            ServiceSpec svc = cache.services.get(e.getKey());
-            Map<String, Double> capacity = new HashMap<>();
-            double totalCap = 0;
-            for (var a : placement.assignments()) {
-                if (a.service().equals(svc.id()) && !cache.unusable.contains(a.node())) {
-                    double mu = a.instances() / LatencyModel.meanProcessingMs(svc, model.topology().nodesById().get(a.node()));
-                    capacity.merge(a.node(), mu, Double::sum);
-                    totalCap += mu;
-                }
-            }
-            if (totalCap <= 0) {
-                continue;
-            }
-            double demand = visits.get(e.getKey()).stream().mapToDouble(v -> v.left).sum();
-            double level = Math.max(s.coreRouteUtilization(), demand / totalCap);
-            Map<String, Double> room = new HashMap<>();
-            capacity.forEach((n, c) -> room.put(n, c * level));
-            List<Object[]> opts = e.getValue();
-            opts.sort(java.util.Comparator.comparingDouble(o -> (Double) o[2]));
-            for (Object[] o : opts) {
-                CoreVisit v = (CoreVisit) o[0];
-                String node = (String) o[1];
-                double free = room.getOrDefault(node, 0.0);
-                double take = Math.min(v.left, free);
-                if (take <= 0) {
-                    continue;
-                }
-                v.left -= take;
-                room.put(node, free - take);
-                out.computeIfAbsent(v.key, x -> new LinkedHashMap<>()).merge(node, take, Double::sum);
-            }
-            for (Object[] o : opts) {
-                CoreVisit v = (CoreVisit) o[0];
-                if (v.left > 1e-12) {
-                    // reachable hosts are full: the rest goes to them in proportion to their capacity
-                    double reach = 0;
-                    for (Object[] q : opts) {
-                        if (q[0] == v) {
-                            reach += capacity.getOrDefault((String) q[1], 0.0);
-                        }
-                    }
-                    for (Object[] q : opts) {
-                        if (q[0] == v && reach > 0) {
-                            out.computeIfAbsent(v.key, x -> new LinkedHashMap<>()).merge((String) q[1],
-                                    v.left * capacity.getOrDefault((String) q[1], 0.0) / reach, Double::sum);
-                        }
-                    }
-                    v.left = 0;
-                }
-            }
-        }
-        return out;
     }
 
     /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances (assumption: papers.md 5.1 item 6). */

@@ -29,23 +29,14 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param kmPerMs            propagation speed
  * @param meanChannel        channel averaging in T̄
  * @param leafInput          leaf input sharing
- * @param coreRouting        how a core stage's traffic is split among the service's hosts
- * @param coreRouteUtilization fill level of a host before farther hosts take a core stage's traffic
  * @param meanTimeUtilization utilisation cap of the stability guard on mean per-task service time (0 = off)
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
-        LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput, CoreRouting coreRouting,
-        double coreRouteUtilization, double meanTimeUtilization) {
+        LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
+        double meanTimeUtilization) {
 
-    /** How core stages are routed. */
-    public enum CoreRouting {
-        /** Hosts within {@code core-route-slack-ms} of the best mean latency, weighted by instances. */
-        SLACK,
-        /** Nearest hosts first, each up to its share of the service's capacity (see {@code core-route-utilization}). */
-        CAPACITY
-    }
 
     /** The keys of the light controllers. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -72,12 +63,6 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("ec-lyapunov.demand-floor", "0.1",
                     "a declared stream is planned for at least this fraction of its declared rate, so its stages keep an"
                     + " instance and a route through lulls; 0 = none", true),
-            new ConfigKey("ec-lyapunov.core-routing", "slack",
-                    "core stage routes: capacity = per core service, (stream, host) options by mean latency, each host filled up to"
-                    + " max(core-route-utilization, the service's load/capacity) of its instances' rate; slack = hosts within"
-                    + " core-route-slack-ms of the best, weighted by instances", true),
-            new ConfigKey("ec-lyapunov.core-route-utilization", "0.7",
-                    "with core-routing = capacity, the utilisation a host is filled to before farther hosts take traffic", true),
             new ConfigKey("ec-lyapunov.mean-time-utilization", "0.8",
                     "stability guard of the ec-lyapunov sizer: a pair's admissible rate is at most this times x·y^(1−α)/E[a/f],"
                     + " the mean per-task service time when a task draws its rate once (heavy-tailed for Gamma shapes near 1); 0 = off", true),
@@ -115,18 +100,12 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         }
         double head = CoreSettings.positive(c, "light.headroom", 1.0);
         long seed = c.getInt("light.seed", 1);
-        CoreRouting routing = c.getChoice("ec-lyapunov.core-routing", "slack", "slack", "capacity").equals("capacity")
-                ? CoreRouting.CAPACITY : CoreRouting.SLACK;
-        double util = c.getDouble("ec-lyapunov.core-route-utilization", 0.7);
-        if (!(util > 0 && util <= 1)) {
-            throw new ConfigException("ec-lyapunov.core-route-utilization: " + util + " (expected: in (0, 1])");
-        }
         double meanUtil = c.getDouble("ec-lyapunov.mean-time-utilization", 0.8);
         if (!(meanUtil >= 0 && meanUtil <= 1)) {
             throw new ConfigException("ec-lyapunov.mean-time-utilization: " + meanUtil + " (expected: in [0, 1])");
         }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
-                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), routing, util, meanUtil);
+                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {
