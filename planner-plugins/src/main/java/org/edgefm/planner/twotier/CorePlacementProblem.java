@@ -76,6 +76,48 @@ public record CorePlacementProblem(List<String> nodes, List<String> services, Re
                 sparsity, minNodes, maxNodes, maxTypesPerNode, current, deployCost);
     }
 
+    /** The same problem with {@code S_max} of every service raised to the number of nodes (diversity keeps only {@code S_min}). */
+    public CorePlacementProblem withoutMaxNodes() {
+        int[] lifted = new int[serviceCount()];
+        java.util.Arrays.fill(lifted, nodeCount());
+        for (int m = 0; m < lifted.length; m++) {
+            lifted[m] = Math.max(lifted[m], minNodes[m]);
+        }
+        return new CorePlacementProblem(nodes, services, capacity, demand, cost, qos, xi, required, upper, capacityMode,
+                sparsity, minNodes, lifted, maxTypesPerNode, current, deployCost);
+    }
+
+    /** The same problem with other node capacities (C1). */
+    public CorePlacementProblem withCapacity(ResourceVector[] newCapacity) {
+        return new CorePlacementProblem(nodes, services, newCapacity, demand, cost, qos, xi, required, upper, capacityMode,
+                sparsity, minNodes, maxNodes, maxTypesPerNode, current, deployCost);
+    }
+
+    /** The same problem with other C2 requirements (best-effort coverage of an infeasible instance). */
+    public CorePlacementProblem withRequired(double[] newRequired) {
+        return new CorePlacementProblem(nodes, services, capacity, demand, cost, qos, xi, newRequired, upper, capacityMode,
+                sparsity, minNodes, maxNodes, maxTypesPerNode, current, deployCost);
+    }
+
+    /**
+     * The smallest coverage {@code Σ_v x_{v,m} / required_m} over the services with a requirement
+     * (1 when none has one): the share of its C2 requirement the worst-covered service gets.
+     */
+    public double coverage(int[][] x) {
+        double min = Double.POSITIVE_INFINITY;
+        for (int m = 0; m < serviceCount(); m++) {
+            if (required[m] <= 0) {
+                continue;
+            }
+            int total = 0;
+            for (int v = 0; v < nodeCount(); v++) {
+                total += x[v][m];
+            }
+            min = Math.min(min, total / required[m]);
+        }
+        return min == Double.POSITIVE_INFINITY ? 1 : min;
+    }
+
     /** Number of nodes. */
     public int nodeCount() {
         return nodes.size();

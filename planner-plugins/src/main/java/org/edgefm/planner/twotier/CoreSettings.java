@@ -34,12 +34,24 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param seed             seed of the random baseline
  * @param keepCurrent      running instances do not pay their deployment price again
  * @param candidateNodes   K: the solver's candidate nodes per core service, lowest coefficient first; 0 = all
+ * @param bestEffort       the plan when C2 cannot be met
+ * @param liftMaxNodes     best effort may place a core service on more than S_max nodes
+ * @param lightReserve     C1 keeps the light services' share of every node free
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
         CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
         int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
-        LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent, int candidateNodes) {
+        LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent, int candidateNodes, BestEffort bestEffort,
+        boolean liftMaxNodes, boolean lightReserve) {
+
+    /** What {@code sparse-ip} plans when no placement meets C2 (more demand than capacity). */
+    public enum BestEffort {
+        /** Every core service gets the same, largest possible share of its requirement. */
+        MAX_MIN,
+        /** The greedy's plan: services with the most demand first, the last ones get what is left. */
+        GREEDY
+    }
 
     /** Shared latency-model keys (all planners of this family). */
     public static final List<ConfigKey> LATENCY_KEYS = List.of(
@@ -74,7 +86,17 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                     "re-planning (epoch, node loss): running instances pay maintenance only, not c^dp again (eq. 6)", true),
             new ConfigKey("sparse-ip.candidate-nodes", "64",
                     "K: the MIP considers per core service only its K nodes of lowest coefficient c_m - ξQ_{v,m} plus the greedy's"
-                            + " and the running hosts (the others are fixed to 0); 0 = all nodes", true));
+                            + " and the running hosts (the others are fixed to 0); 0 = all nodes", true),
+            new ConfigKey("sparse-ip.best-effort", "max-min",
+                    "plan when C2 cannot be met: max-min = every core service gets the same, largest possible share of its"
+                            + " requirement (then eq. 14 at that share); greedy = the greedy's plan (largest demand first)", true),
+            new ConfigKey("sparse-ip.best-effort-lift-max-nodes", "false",
+                    "when C2 cannot be met, the max-min best effort may use more than S_max nodes per core service if that raises"
+                            + " the share (S_min still holds)", true),
+            new ConfigKey("sparse-ip.light-reserve", "true",
+                    "C1 keeps on every node the share of each resource that the light services' mean demand (Σ λ·E[a/f]·r over"
+                            + " light stages, parallelism 1) takes of the fleet's total, so the core placement leaves the light tier room;"
+                            + " false = C1 on the full capacity", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -117,8 +139,12 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         if (k != 0 && k < smax) {
             throw new ConfigException("sparse-ip.candidate-nodes: " + k + " (expected: 0 or >= sparse-ip.max-nodes = " + smax + ")");
         }
+        BestEffort be = c.getChoice("sparse-ip.best-effort", "max-min", "max-min", "greedy").equals("max-min")
+                ? BestEffort.MAX_MIN : BestEffort.GREEDY;
         return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
-                kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k);
+                kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
+                c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
+                c.getBoolean("sparse-ip.light-reserve", true));
     }
 
     static double kmPerMs(PlannerConfig c) {

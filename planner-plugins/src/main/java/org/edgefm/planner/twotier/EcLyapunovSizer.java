@@ -65,11 +65,17 @@ public final class EcLyapunovSizer implements Sizer {
                 arg[y] = c * dt / gamma.shape();
             }
         }
+        // stability guard: a task holds its slot for a/f with f drawn once per task, so x instances at
+        // parallelism y serve at most x·y^(1−α)/E[a/f] tasks per ms on average, however the EC check reads
+        double meanTaskMs = s.meanTimeUtilization() > 0 ? meanTaskMs(svc, speed, empirical, in) : 0;
         for (int x = 1; x <= xmax; x++) {
             double best = Double.POSITIVE_INFINITY;
             for (int y = 1; y <= yValid; y++) {
                 double c = gamma != null ? num[y] / Math.expm1(arg[y] / x)
                         : admissibleTasksPerMs(svc, x, y, delayY[y], dt, speed, empirical, in);
+                if (meanTaskMs > 0) {
+                    c = Math.min(c, s.meanTimeUtilization() * x * Math.pow(y, 1 - s.alpha()) / meanTaskMs);
+                }
                 double v = value(svc, x, y, c, in, h);
                 if (v < best - 1e-12) {
                     best = v;
@@ -110,6 +116,69 @@ public final class EcLyapunovSizer implements Sizer {
         double cover = Math.min(capacity, in.lambda()) * in.slotMs();
         double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h);
         return -COVER_WEIGHT * cover + s.v() * Sizer.cost(svc, x, y, in.prevX(), s.parallelismTimesY()) - h * extra;
+    }
+
+    /**
+     * {@code E[a/f]} at parallelism 1, in ms: from the measured per-task rates when there are enough
+     * (each scaled to parallelism 1 by {@code samplesY^α}), else from the catalog's rate model. For a
+     * Gamma rate it is {@code a/(σ(k−1))} when {@code k > 1}, heavy-tailed as {@code k} nears 1; it is
+     * integrated numerically with rates below 10^−6 of the mean counted at that floor, so it stays finite
+     * for {@code k ≤ 1}.
+     */
+    private double meanTaskMs(ServiceSpec svc, double speed, boolean empirical, Input in) {
+        double a = svc.workloadMb();
+        if (empirical) {
+            double scale = Math.pow(Math.max(1, in.samplesY()), s.alpha());
+            double sum = 0;
+            int n = 0;
+            for (double f : in.samples()) {
+                if (f > 0) {
+                    sum += 1 / (f * scale);
+                    n++;
+                }
+            }
+            if (n > 0) {
+                return a * sum / n;
+            }
+        }
+        if (svc.rate() instanceof RateModel.Gamma g) {
+            return a * meanInverseGamma(g.shape(), g.scale() * speed);
+        }
+        if (svc.rate() instanceof RateModel.Empirical e) {
+            double sum = 0;
+            for (double f : e.samples()) {
+                sum += 1 / Math.max(f * speed, 1e-12);
+            }
+            return a * sum / e.samples().length;
+        }
+        return a / (svc.rate().mean() * speed);
+    }
+
+    /** {@code E[1/f]} for {@code f ~ Gamma(k, σ)}, rates below 10^−6 of the mean counted at that floor. */
+    static double meanInverseGamma(double shape, double scale) {
+        double mean = shape * scale;
+        double floor = 1e-6 * mean;
+        if (shape > 1.5) {
+            return 1 / (scale * (shape - 1));
+        }
+        // integrate over u = ln f: density of u ∝ f^k e^{−f/σ}; self-normalised on the same grid
+        double lo = Math.log(floor);
+        double hi = Math.log(mean * 60);
+        int n = 4000;
+        double h = (hi - lo) / n;
+        double w0 = 0;
+        double w1 = 0;
+        double below = 0;
+        // mass below the floor: ∫_0^floor f^{k−1} e^{−f/σ} df ≈ floor^k / k (e^{−f/σ} ≈ 1 there), in the u-density's units
+        below = Math.pow(floor, shape) / shape;
+        for (int i = 0; i <= n; i++) {
+            double u = lo + i * h;
+            double f = Math.exp(u);
+            double w = Math.exp(shape * u - f / scale) * (i == 0 || i == n ? 0.5 : 1) * h;
+            w0 += w;
+            w1 += w / f;
+        }
+        return (w1 + below / floor) / (w0 + below);
     }
 
     private double admissibleTasksPerMs(ServiceSpec svc, int x, int y, double delayMs, double dt, double speed,

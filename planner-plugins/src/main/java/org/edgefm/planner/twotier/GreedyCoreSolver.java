@@ -103,6 +103,100 @@ public final class GreedyCoreSolver {
         return new Result(x, unmet);
     }
 
+    /**
+     * Best effort for an instance whose C2 cannot be met (more demand than capacity): first one
+     * instance on each of {@code S_min} distinct nodes per service, as {@link #solve}, then one
+     * instance at a time to the service with the smallest coverage {@code Σ_v x_{v,m} / z̃_m} that can
+     * still grow, on its best-ranked node that fits (water filling), until every service has its
+     * requirement or none can grow. So every core service, and every task type, keeps a share of its
+     * demand instead of the services ranked first taking all the capacity.
+     */
+    public static Result solveEvenly(CorePlacementProblem p) {
+        Rank rank = (v, m) -> p.coefficient(v, m) - (p.current()[v][m] > 0 ? p.deployCost()[m] : 0);
+        int nv = p.nodeCount();
+        int nm = p.serviceCount();
+        int[][] x = new int[nv][nm];
+        ResourceVector[] used = new ResourceVector[nv];
+        Arrays.fill(used, ResourceVector.ZERO);
+        int[] types = new int[nv];
+        Integer[][] ranked = new Integer[nm][];
+        int[] need = new int[nm];
+        int[] total = new int[nm];
+        int[] distinct = new int[nm];
+        boolean diversity = p.sparsity().diversity();
+        Integer[] order = new Integer[nm];
+        for (int m = 0; m < nm; m++) {
+            order[m] = m;
+            final int mm = m;
+            ranked[m] = new Integer[nv];
+            for (int v = 0; v < nv; v++) {
+                ranked[m][v] = v;
+            }
+            Arrays.sort(ranked[m], Comparator.comparingDouble((Integer v) -> rank.score(v, mm)));
+            need[m] = (int) Math.ceil(p.required()[m] - 1e-9);
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer m) -> -p.required()[m]));
+        for (int m : order) {
+            int minDistinct = diversity ? p.minNodes()[m] : Math.min(need[m], 1);
+            for (int v : ranked[m]) {
+                if (distinct[m] >= minDistinct) {
+                    break;
+                }
+                if (fits(p, x, used, types, v, m)) {
+                    add(p, x, used, types, v, m);
+                    distinct[m]++;
+                    total[m]++;
+                }
+            }
+        }
+        boolean[] closed = new boolean[nm];
+        while (true) {
+            int pick = -1;
+            double lowest = Double.POSITIVE_INFINITY;
+            for (int m = 0; m < nm; m++) {
+                if (closed[m] || total[m] >= need[m]) {
+                    continue;
+                }
+                double ratio = total[m] / p.required()[m];
+                if (ratio < lowest) {
+                    lowest = ratio;
+                    pick = m;
+                }
+            }
+            if (pick < 0) {
+                break;
+            }
+            int maxDistinct = diversity ? p.maxNodes()[pick] : Integer.MAX_VALUE;
+            boolean placed = false;
+            for (int v : ranked[pick]) {
+                boolean fresh = x[v][pick] == 0;
+                if (fresh && distinct[pick] >= maxDistinct) {
+                    continue;
+                }
+                if (fits(p, x, used, types, v, pick)) {
+                    add(p, x, used, types, v, pick);
+                    distinct[pick] += fresh ? 1 : 0;
+                    total[pick]++;
+                    placed = true;
+                    break;
+                }
+            }
+            closed[pick] = !placed;
+        }
+        List<String> unmet = new ArrayList<>();
+        for (int m = 0; m < nm; m++) {
+            int minDistinct = diversity ? p.minNodes()[m] : Math.min(need[m], 1);
+            if (distinct[m] < minDistinct) {
+                unmet.add("diversity: " + p.services().get(m) + " fits on only " + distinct[m] + " nodes (S_min = "
+                        + minDistinct + ")");
+            }
+            if (total[m] < need[m]) {
+                unmet.add("C2: " + p.services().get(m) + " got " + total[m] + " of " + need[m] + " instances");
+            }
+        }
+        return new Result(x, unmet);
+    }
+
     static boolean fits(CorePlacementProblem p, int[][] x, ResourceVector[] used, int[] types, int v, int m) {
         if (x[v][m] + 1 > p.upper()[v][m]) {
             return false;

@@ -481,6 +481,7 @@ public final class LightEngine implements LightServiceController {
             double budget = t.deadlineMs() - r.preceding(c.stage, j) - r.toSink(c.stage, j);
             p.budget = Math.min(p.budget, budget);
         }
+        drainPairs(model, services, serviceIndex, residual, paths, pairs);
         // size each pair, then resolve each node's residual capacity greedily
         Map<Integer, List<Pair>> byNode = new HashMap<>();
         Set<Integer> redo = dirty == null ? null : new HashSet<>(dirty);
@@ -516,6 +517,45 @@ public final class LightEngine implements LightServiceController {
             resolveNode(residual.get(paths.node(e.getKey()).id()), e.getValue());
         }
         return pairs;
+    }
+
+    /**
+     * A light pair with tasks waiting but no demand attributed this slot (the routes moved away) still
+     * gets sized, with {@code λ = 0}: its virtual queue holds the backlog, so the sizer keeps instances
+     * until the queue drains. Without this, releasing the pair's last instance would strand the waiting
+     * tasks until demand came back. The delay budget is the shortest deadline among the task types that
+     * use the service.
+     */
+    private void drainPairs(SystemModel model, Map<String, ServiceSpec> services, Map<String, Integer> serviceIndex,
+            Map<String, ResourceVector> residual, NetworkPaths paths, Map<Long, Pair> pairs) {
+        for (ServiceObservation so : observed.values()) {
+            ServiceSpec svc = services.get(so.service());
+            if (so.queueLength() <= 0 || svc == null || svc.kind() != ServiceKind.LIGHT || !residual.containsKey(so.node())) {
+                continue;
+            }
+            int v = paths.indexOf(so.node());
+            if (v < 0 || paths.isExcluded(v)) {
+                continue;
+            }
+            long key = ((long) v << 20) | serviceIndex.get(svc.id());
+            if (pairs.containsKey(key)) {
+                continue;
+            }
+            double budget = Double.POSITIVE_INFINITY;
+            for (TaskType t : model.taskTypes()) {
+                for (Stage st : t.stages()) {
+                    if (st.service().equals(svc.id())) {
+                        budget = Math.min(budget, t.deadlineMs());
+                    }
+                }
+            }
+            if (budget == Double.POSITIVE_INFINITY) {
+                continue;
+            }
+            Pair p = new Pair(v, svc, key);
+            p.budget = budget;
+            pairs.put(key, p);
+        }
     }
 
     /**

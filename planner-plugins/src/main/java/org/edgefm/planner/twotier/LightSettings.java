@@ -29,11 +29,14 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param kmPerMs            propagation speed
  * @param meanChannel        channel averaging in T̄
  * @param leafInput          leaf input sharing
+ * @param meanTimeUtilization utilisation cap of the stability guard on mean per-task service time (0 = off)
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
-        LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput) {
+        LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
+        double meanTimeUtilization) {
+
 
     /** The keys of the light controllers. */
     public static final List<ConfigKey> KEYS = List.of(
@@ -60,6 +63,9 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("ec-lyapunov.demand-floor", "0.1",
                     "a declared stream is planned for at least this fraction of its declared rate, so its stages keep an"
                     + " instance and a route through lulls; 0 = none", true),
+            new ConfigKey("ec-lyapunov.mean-time-utilization", "0.8",
+                    "stability guard of the ec-lyapunov sizer: a pair's admissible rate is at most this times x·y^(1−α)/E[a/f],"
+                    + " the mean per-task service time when a task draws its rate once (heavy-tailed for Gamma shapes near 1); 0 = off", true),
             new ConfigKey("light.headroom", "1.0", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light and static-light", true),
             new ConfigKey("light.seed", "1", "seed of random-light", false));
 
@@ -94,8 +100,12 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         }
         double head = CoreSettings.positive(c, "light.headroom", 1.0);
         long seed = c.getInt("light.seed", 1);
+        double meanUtil = c.getDouble("ec-lyapunov.mean-time-utilization", 0.8);
+        if (!(meanUtil >= 0 && meanUtil <= 1)) {
+            throw new ConfigException("ec-lyapunov.mean-time-utilization: " + meanUtil + " (expected: in [0, 1])");
+        }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
-                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c));
+                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

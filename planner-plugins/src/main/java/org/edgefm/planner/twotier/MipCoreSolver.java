@@ -84,6 +84,20 @@ public final class MipCoreSolver {
      * so a solve cut short by its time limit returns a plan at least as good as the hint.
      */
     public Solution solve(CorePlacementProblem p, long timeLimitMs, int[][] hint) {
+        return solve(p, timeLimitMs, hint, false);
+    }
+
+    /**
+     * Best effort for an instance whose C2 cannot be met: maximises the common coverage {@code θ ∈ [0, 1]}
+     * with {@code Σ_v x_{v,m} ≥ θ·z̃_m} for every service, under C1 and sparsity (the objective of
+     * eq. (14) is left out; the caller solves it again with the requirements scaled by the θ found).
+     * The solution's objective is θ.
+     */
+    public Solution maxCoverage(CorePlacementProblem p, long timeLimitMs, int[][] hint) {
+        return solve(p, timeLimitMs, hint, true);
+    }
+
+    private Solution solve(CorePlacementProblem p, long timeLimitMs, int[][] hint, boolean maxCoverage) {
         long start = System.nanoTime();
         loadNatives();
         MPSolver solver = MPSolver.createSolver(backend);
@@ -106,10 +120,14 @@ public final class MipCoreSolver {
                     }
                 }
             }
-            objective14(solver, p, x);
-            keepRunning(solver, p, x);
             capacityC1(solver, p, x);
-            coverageC2(solver, p, x);
+            if (maxCoverage) {
+                coverageShare(solver, p, x);
+            } else {
+                objective14(solver, p, x);
+                keepRunning(solver, p, x);
+                coverageC2(solver, p, x);
+            }
             if (needIndicator) {
                 linkIndicators(solver, p, x, used);
                 if (p.sparsity().diversity()) {
@@ -145,6 +163,9 @@ public final class MipCoreSolver {
             double bound = solver.objective().bestBound();
             if (!(Math.abs(bound) < NO_BOUND)) {
                 bound = Double.NaN; // stopped before the root relaxation gave a bound
+            }
+            if (maxCoverage) {
+                return new Solution(outcome, sol, solver.objective().value(), bound, ms, status.toString());
             }
             return new Solution(outcome, sol, p.objective(sol), bound, ms, status.toString());
         } finally {
@@ -235,6 +256,21 @@ public final class MipCoreSolver {
                 c.setCoefficient(x[v][m], 1);
             }
         }
+    }
+
+    /** Best effort: {@code Σ_v x_{v,m} ≥ θ·z̃_m} for every service, maximise {@code θ ∈ [0, 1]}. */
+    private static void coverageShare(MPSolver solver, CorePlacementProblem p, MPVariable[][] x) {
+        MPVariable theta = solver.makeNumVar(0, 1, "theta");
+        for (int m = 0; m < p.serviceCount(); m++) {
+            MPConstraint c = solver.makeConstraint(0, MPSolver.infinity(), "share_" + m);
+            c.setCoefficient(theta, -p.required()[m]);
+            for (int v = 0; v < p.nodeCount(); v++) {
+                c.setCoefficient(x[v][m], 1);
+            }
+        }
+        MPObjective obj = solver.objective();
+        obj.setCoefficient(theta, 1);
+        obj.setMaximization();
     }
 
     /** ℓ0 linearisation: {@code x_{v,m} ≤ U·δ_{v,m}} and {@code δ_{v,m} ≤ x_{v,m}}. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.Resource;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.SystemModel;
@@ -46,6 +47,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
     private final Mode mode;
     private final SplittableRandom random;
     private final Backend backend;
+    private final Backend coverage;
 
     /** The exact solver, replaceable in tests. */
     @FunctionalInterface
@@ -64,10 +66,16 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
 
     /** A planner with its own exact solver (tests: a solver that runs out of time). */
     public SparseCorePlanner(CoreSettings settings, Mode mode, Backend backend) {
+        this(settings, mode, backend, new MipCoreSolver(settings.solver(), settings.relativeGap())::maxCoverage);
+    }
+
+    /** A planner with its own exact solvers for eq. (14) and for the best-effort coverage of an infeasible instance. */
+    public SparseCorePlanner(CoreSettings settings, Mode mode, Backend backend, Backend coverage) {
         this.settings = settings;
         this.mode = mode;
         this.random = new SplittableRandom(settings.seed());
         this.backend = backend;
+        this.coverage = coverage;
     }
 
     /** The problem instance and its estimates, as {@link #place} builds them. */
@@ -81,6 +89,18 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         List<Reason> notes = new ArrayList<>(b.notes());
         List<Reason> blockers = new ArrayList<>(b.blockers());
         CorePlacementProblem p = b.problem();
+        CorePlacementProblem full = p;
+        if (settings.lightReserve() && mode == Mode.MIP && p.nodeCount() > 0) {
+            List<Reason> reserveNotes = new ArrayList<>();
+            CorePlacementProblem reserved = withLightReserve(p, ctx, reserveNotes);
+            if (GreedyCoreSolver.solve(reserved).unmet().isEmpty() || !GreedyCoreSolver.solve(p).unmet().isEmpty()) {
+                p = reserved;
+                notes.addAll(reserveNotes);
+            } else {
+                notes.add(new Reason("light-reserve-dropped", "with the light services' share kept free C2 cannot be met, without it"
+                        + " it can: the core placement uses the full capacity (sparse-ip.light-reserve)"));
+            }
+        }
         if (p.serviceCount() == 0 || p.nodeCount() == 0) {
             if (!blockers.isEmpty()) {
                 return PlanResult.infeasible(blockers, CorePlacement.EMPTY);
@@ -98,8 +118,9 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                 double greedyObjective = greedyFeasible ? p.objective(g.x()) : Double.POSITIVE_INFINITY;
                 long limit = solverLimit(ctx.timeBudget(), startNanos);
                 if (limit < MIN_SOLVER_MS) {
-                    x = g.x();
-                    unmet = g.unmet();
+                    GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(full, g, ctx, startNanos, notes);
+                    x = be.x();
+                    unmet = be.unmet();
                     notes.add(new Reason("greedy-fallback", String.format(Locale.ROOT,
                             "the estimates took %d ms of the %d ms budget, leaving %d ms for %s; the greedy placement is used",
                             (System.nanoTime() - startNanos) / 1_000_000, ctx.timeBudget().toMillis(), Math.max(0, limit),
@@ -143,18 +164,20 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                             // say so rather than claim a proof
                             blockers.add(new Reason("infeasible", settings.solver() + " found no placement among the "
                                     + settings.candidateNodes() + " candidate nodes per service (sparse-ip.candidate-nodes)"
-                                    + " and the greedy none at all; the plan is the greedy's best effort"));
+                                    + " and the greedy none at all; the plan is a best effort (sparse-ip.best-effort)"));
                         } else {
                             blockers.add(new Reason("infeasible", settings.solver()
                                     + " proved that no placement satisfies C1, C2 and the " + p.sparsity().name().toLowerCase(Locale.ROOT)
-                                    + " constraint; the plan is the greedy's best effort"));
+                                    + " constraint; the plan is a best effort (sparse-ip.best-effort)"));
                         }
-                        g.unmet().forEach(u -> blockers.add(new Reason("unmet", u)));
-                        return PlanResult.infeasible(blockers, assemble(p, g.x(), notes));
+                        GreedyCoreSolver.Result be = bestEffort(full, g, ctx, startNanos, blockers);
+                        be.unmet().forEach(u -> blockers.add(new Reason("unmet", u)));
+                        return PlanResult.infeasible(blockers, assemble(p, be.x(), notes));
                     }
                     default -> {
-                        x = g.x();
-                        unmet = g.unmet();
+                        GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(full, g, ctx, startNanos, notes);
+                        x = be.x();
+                        unmet = be.unmet();
                         notes.add(new Reason("greedy-fallback", settings.solver() + " found no solution within " + limit
                                 + " ms (" + sol.detail() + "); the greedy placement is used"));
                     }
@@ -177,6 +200,149 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
             return PlanResult.infeasible(blockers, placement);
         }
         return PlanResult.planned(placement, notes);
+    }
+
+    /**
+     * The plan when C2 cannot be met (more demand than the nodes hold), by {@code sparse-ip.best-effort}:
+     * {@code greedy} keeps the greedy's plan, which gives the services with the most demand all they
+     * need and the last ones what is left; {@code max-min} (default) gives every core service the same,
+     * largest possible share {@code θ} of its requirement: the water-filling greedy
+     * ({@link GreedyCoreSolver#solveEvenly}), improved by the solver's maximum {@code θ} when time allows,
+     * then eq. (14) solved again with every {@code z̃_m} scaled by {@code θ}. Every task type needs all its
+     * core stages, so a service left far behind the others would make its task types late whatever the
+     * other services get.
+     */
+    private GreedyCoreSolver.Result bestEffort(CorePlacementProblem full, GreedyCoreSolver.Result greedy, CorePlacementContext ctx,
+            long startNanos, List<Reason> notes) {
+        if (settings.bestEffort() == CoreSettings.BestEffort.GREEDY) {
+            return greedy;
+        }
+        Duration budget = ctx.timeBudget();
+        CorePlacementProblem p = full;
+        double greedyTheta = p.coverage(greedy.x());
+        String how = "water filling";
+        int[][] best = GreedyCoreSolver.solveEvenly(p).x();
+        if (greedyTheta > p.coverage(best) && p.capacityViolations(greedy.x()).isEmpty()) {
+            best = greedy.x();
+        }
+        long limit = solverLimit(budget, startNanos);
+        boolean lift = settings.liftMaxNodes() && p.sparsity().diversity();
+        if (limit >= (lift ? 4 : 2) * MIN_SOLVER_MS) {
+            MipCoreSolver.Solution sol = coverage.solve(p, limit / (lift ? 4 : 2), best);
+            if (sol.x() != null && p.capacityViolations(sol.x()).isEmpty() && p.coverage(sol.x()) > p.coverage(best) + 1e-9) {
+                best = sol.x();
+                how = settings.solver();
+            }
+        }
+        if (lift && p.coverage(best) < 1) {
+            // S_max is a sparsity preference; when it keeps a service below its demand, more hosts serve more tasks
+            CorePlacementProblem wide = p.withoutMaxNodes();
+            int[][] w = GreedyCoreSolver.solveEvenly(wide).x();
+            if (wide.coverage(w) < wide.coverage(best)) {
+                w = best;
+            }
+            long l2 = solverLimit(budget, startNanos);
+            if (l2 >= 2 * MIN_SOLVER_MS) {
+                MipCoreSolver.Solution sol = coverage.solve(wide, l2 / 2, w);
+                if (sol.x() != null && wide.capacityViolations(sol.x()).isEmpty() && wide.coverage(sol.x()) > wide.coverage(w) + 1e-9) {
+                    w = sol.x();
+                }
+            }
+            if (wide.coverage(w) > p.coverage(best) + 1e-9) {
+                notes.add(new Reason("max-nodes-lifted", String.format(Locale.ROOT,
+                        "S_max = %d distinct nodes per core service held the share at %.1f%%; lifted (sparse-ip.best-effort-lift-max-nodes)",
+                        settings.maxNodes(), 100 * p.coverage(best))));
+                p = wide;
+                best = w;
+            }
+        }
+        double theta = p.coverage(best);
+        if (solverLimit(budget, startNanos) >= MIN_SOLVER_MS) {
+            double[] scaled = new double[p.serviceCount()];
+            for (int m = 0; m < scaled.length; m++) {
+                scaled[m] = p.required()[m] * theta;
+            }
+            CorePlacementProblem q = p.withRequired(scaled);
+            long rest = solverLimit(budget, startNanos);
+            if (rest >= MIN_SOLVER_MS && q.violations(best).isEmpty()) {
+                MipCoreSolver.Solution cheaper = backend.solve(q, rest, best);
+                if (cheaper.x() != null && q.violations(cheaper.x()).isEmpty() && q.objective(cheaper.x()) < q.objective(best)) {
+                    best = cheaper.x();
+                }
+            }
+        }
+        notes.add(new Reason("best-effort", String.format(Locale.ROOT,
+                "C2 cannot be met: every core service gets at least %.1f%% of its requirement (%s, sparse-ip.best-effort = max-min;"
+                        + " the greedy's plan gave the worst-covered service %.1f%%)", 100 * theta, how, 100 * greedyTheta)));
+        List<String> unmet = new ArrayList<>(p.coverageViolations(best));
+        if (p.sparsity().diversity()) {
+            unmet.addAll(p.diversityViolations(best));
+        }
+        return new GreedyCoreSolver.Result(best, unmet);
+    }
+
+    /**
+     * C1 with room for the light tier ({@code sparse-ip.light-reserve}, assumption): every node's capacity
+     * less the share of each resource that the light services' mean demand takes of the fleet
+     * ({@link #lightShare}). Eq. (8) binds core and light instances together, and the light controller
+     * only gets what the core placement leaves; a placement that packs the servers next to the users
+     * full leaves their light stages nowhere to run.
+     */
+    private CorePlacementProblem withLightReserve(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
+        double[] share = lightShare(ctx.model(), ctx.demand(), p);
+        ResourceVector[] cap = new ResourceVector[p.nodeCount()];
+        for (int v = 0; v < cap.length; v++) {
+            ResourceVector c = p.capacity()[v];
+            cap[v] = ResourceVector.of(c.get(Resource.CPU) * (1 - share[0]), c.get(Resource.RAM) * (1 - share[1]),
+                    c.get(Resource.GPU) * (1 - share[2]), c.get(Resource.VRAM) * (1 - share[3]));
+        }
+        notes.add(new Reason("light-reserve", String.format(Locale.ROOT,
+                "each node keeps %.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM for light services, their mean demand's share"
+                        + " of the fleet (sparse-ip.light-reserve)", 100 * share[0], 100 * share[1], 100 * share[2], 100 * share[3])));
+        return p.withCapacity(cap);
+    }
+
+    /**
+     * Per resource (CPU, RAM, GPU, VRAM), the share of the online nodes' total capacity that the light
+     * services' mean demand occupies: {@code Σ} over the light stages of every stream of
+     * {@code λ·E[a_m/f_m]·r_m} (busy instances by Little's law at parallelism 1, a task drawing its rate
+     * once), capped at 1/2.
+     */
+    static double[] lightShare(SystemModel model, List<org.edgefm.api.spi.DemandEstimate> demand, CorePlacementProblem p) {
+        Map<String, Double> rateByType = new HashMap<>();
+        if (demand.isEmpty()) {
+            model.workload().forEach(w -> rateByType.merge(w.taskType(), w.arrivals().meanRatePerMs(), Double::sum));
+        } else {
+            demand.forEach(d -> rateByType.merge(d.taskType(), Math.max(0, d.ratePerMs()), Double::sum));
+        }
+        Map<String, ServiceSpec> services = model.servicesById();
+        Resource[] kinds = {Resource.CPU, Resource.RAM, Resource.GPU, Resource.VRAM};
+        double[] need = new double[4];
+        for (org.edgefm.api.model.TaskType t : model.taskTypes()) {
+            double rate = rateByType.getOrDefault(t.id(), 0.0);
+            for (org.edgefm.api.model.Stage st : t.stages()) {
+                ServiceSpec svc = services.get(st.service());
+                if (rate <= 0 || svc == null || svc.kind() != org.edgefm.api.model.ServiceKind.LIGHT) {
+                    continue;
+                }
+                // E[a/f]: a task draws its rate once (the same mean task time as ec-lyapunov's stability guard)
+                double meanInverse = svc.rate() instanceof org.edgefm.api.model.RateModel.Gamma g
+                        ? EcLyapunovSizer.meanInverseGamma(g.shape(), g.scale()) : 1 / svc.rate().mean();
+                double busy = rate * svc.workloadMb() * meanInverse;
+                for (int k = 0; k < 4; k++) {
+                    need[k] += busy * svc.demand().get(kinds[k]);
+                }
+            }
+        }
+        double[] share = new double[4];
+        for (int k = 0; k < 4; k++) {
+            double total = 0;
+            for (ResourceVector c : p.capacity()) {
+                total += c.get(kinds[k]);
+            }
+            share[k] = total > 0 ? Math.min(0.5, need[k] / total) : 0;
+        }
+        return share;
     }
 
     /** Below this the solver is not started: the greedy's plan is used (and reported). */

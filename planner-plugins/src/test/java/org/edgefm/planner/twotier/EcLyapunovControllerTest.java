@@ -235,7 +235,9 @@ class EcLyapunovControllerTest {
 
     @Test
     void ladder_capacityIsTheStatisticallyAdmissibleRate() {
-        LightSettings s = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.max-parallelism", 1)));
+        // the EC check alone: the mean-time guard off
+        LightSettings s = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.max-parallelism", 1,
+                "ec-lyapunov.mean-time-utilization", 0)));
         ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.5, 2);
         NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
         // demand far above what 4 instances give: the ladder runs to x = 4
@@ -247,5 +249,53 @@ class EcLyapunovControllerTest {
                     org.assertj.core.data.Offset.offset(1e-9));
             assertThat(l.value()[x]).isLessThan(l.value()[x - 1] == 0 && x == 1 ? 0 : l.value()[x - 1]);
         }
+    }
+
+    @Test
+    void meanInverseGamma_matchesTheClosedFormAndGrowsAsTheShapeNearsOne() {
+        // E[1/f] = 1/(σ(k−1)) for k > 1; the numeric branch (k <= 1.5) agrees with it
+        assertThat(EcLyapunovSizer.meanInverseGamma(3, 2)).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(EcLyapunovSizer.meanInverseGamma(1.4, 2)).isCloseTo(1 / (2 * 0.4), org.assertj.core.data.Offset.offset(0.02));
+        // below k ≈ 1.2 the floor at 10^−6 of the mean cuts the tail: still larger than for k = 1.4
+        assertThat(EcLyapunovSizer.meanInverseGamma(1.1, 2)).isGreaterThan(EcLyapunovSizer.meanInverseGamma(1.4, 2));
+        // heavy tail: near k = 1 the mean task time is many times a/E[f]
+        assertThat(EcLyapunovSizer.meanInverseGamma(1.02, 2)).isGreaterThan(5 / (1.02 * 2));
+        assertThat(Double.isFinite(EcLyapunovSizer.meanInverseGamma(0.8, 2))).isTrue();
+    }
+
+    @Test
+    void ladder_capacityNeverExceedsTheMeanTaskTimeGuard() {
+        LightSettings s = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.max-parallelism", 1)));
+        // Gamma shape 1.2, scale 2 at speed 1.5: E[a/f] = a/(σ·speed·(k−1)) = 1/(3·0.2) ms
+        ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.2, 2);
+        NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
+        // a loose deadline, so the EC check admits nearly the mean rate and the guard is what binds
+        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(new Sizer.Input(node, svc, 100, 10_000, 0, 0, 100, new double[0], 1, 4));
+        double meanTask = EcLyapunovSizer.meanInverseGamma(1.2, 3);
+        for (int x = 1; x < l.capacity().length; x++) {
+            assertThat(l.capacity()[x]).isLessThanOrEqualTo(0.8 * x / meanTask + 1e-12);
+        }
+        // the guard binds: without it the same pair is admitted more
+        LightSettings off = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.max-parallelism", 1,
+                "ec-lyapunov.mean-time-utilization", 0)));
+        Sizer.Ladder free = new EcLyapunovSizer(off).ladder(new Sizer.Input(node, svc, 100, 10_000, 0, 0, 100, new double[0], 1, 4));
+        assertThat(free.capacity()[1]).isGreaterThan(l.capacity()[1]);
+    }
+
+    @Test
+    void aPairWithWaitingTasksButNoRoutedDemand_keepsAnInstanceUntilItsQueueDrains() {
+        SystemModel m = Fixtures.star(3, 0.2);
+        CorePlacement p = core(m);
+        List<NodeObservation> nodes = nodes(m, p, 1, 0.0);
+        LightEngine c = controller(Map.of());
+        LightDecision first = c.decide(obs(0, m, p, nodes, List.of())).plan().orElseThrow();
+        // a node where "post" got no instance this slot, yet 40 tasks wait there (routes moved away)
+        String idle = m.topology().nodes().stream().map(NodeSpec::id)
+                .filter(n -> first.allocations().stream().noneMatch(a -> a.node().equals(n) && a.service().equals("post")))
+                .filter(n -> nodes.stream().anyMatch(o -> o.node().equals(n) && m.service("post").demand().fitsIn(o.residual())))
+                .findFirst().orElseThrow();
+        ServiceObservation waiting = new ServiceObservation(idle, "post", 0, 1, 40, 0, 0, 0, new double[0], null);
+        LightDecision next = c.decide(obs(1, m, p, nodes, List.of(waiting))).plan().orElseThrow();
+        assertThat(next.allocations()).anyMatch(a -> a.node().equals(idle) && a.service().equals("post") && a.instances() >= 1);
     }
 }

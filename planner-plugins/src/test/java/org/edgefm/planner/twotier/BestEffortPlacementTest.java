@@ -1,0 +1,128 @@
+package org.edgefm.planner.twotier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.api.spi.CoreAssignment;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.Reason;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code sparse-ip} when C2 cannot be met: paper-table1 at 10× its declared load needs more core
+ * instances than its nodes hold. The max-min best effort gives every core service a share of its
+ * requirement; the greedy's plan (the behaviour before) starves the services it ranks last.
+ */
+class BestEffortPlacementTest {
+    private static SystemModel tenfold() {
+        return ScenarioLoader.load(Path.of("..", "scenarios", "paper-table1.json")).model().withLoad(10);
+    }
+
+    private static CorePlacementContext ctx(SystemModel m) {
+        return new CorePlacementContext(m, List.of(), Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
+                Duration.ofSeconds(20));
+    }
+
+    /** The smallest share of its C2 requirement that any core service gets from {@code placement}. */
+    private static double worstShare(SparseCorePlanner.Built b, CorePlacement placement) {
+        CorePlacementProblem p = b.problem();
+        double worst = Double.POSITIVE_INFINITY;
+        for (int m = 0; m < p.serviceCount(); m++) {
+            int total = 0;
+            for (CoreAssignment a : placement.assignments()) {
+                total += a.service().equals(p.services().get(m)) ? a.instances() : 0;
+            }
+            worst = Math.min(worst, total / p.required()[m]);
+        }
+        return worst;
+    }
+
+    private static void assertFits(SystemModel m, CorePlacement placement) {
+        for (var n : m.topology().nodes()) {
+            ResourceVector used = ResourceVector.ZERO;
+            for (CoreAssignment a : placement.onNode(n.id())) {
+                used = used.plus(m.service(a.service()).demand().times(a.instances()));
+            }
+            assertThat(used.fitsIn(n.capacity())).as(n.id()).isTrue();
+        }
+    }
+
+    @Test
+    void tenfoldDemand_maxMinGivesEveryCoreServiceAShareTheGreedyStarves() {
+        SystemModel m = tenfold();
+        SparseCorePlanner maxMin = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner greedy = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.best-effort", "greedy"))),
+                SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner.Built built = maxMin.build(m, ctx(m));
+        PlanResult<CorePlacement> even = maxMin.place(ctx(m));
+        PlanResult<CorePlacement> before = greedy.place(ctx(m));
+
+        assertThat(even).isInstanceOf(PlanResult.Infeasible.class);
+        assertThat(even.reasons().stream().map(Reason::code)).contains("best-effort");
+        CorePlacement evenPlan = even.plan().orElseThrow();
+        CorePlacement beforePlan = before.plan().orElseThrow();
+        assertFits(m, evenPlan);
+        // every core service gets at least half its requirement; the greedy leaves one below a third
+        assertThat(worstShare(built, evenPlan)).isGreaterThanOrEqualTo(0.5);
+        assertThat(worstShare(built, beforePlan)).isLessThan(1.0 / 3);
+        // and the best effort hosts at least as many instances as the greedy: nothing is left idle
+        int total = evenPlan.assignments().stream().mapToInt(CoreAssignment::instances).sum();
+        int greedyTotal = beforePlan.assignments().stream().mapToInt(CoreAssignment::instances).sum();
+        assertThat(total).isGreaterThanOrEqualTo(60).isGreaterThanOrEqualTo(greedyTotal);
+    }
+
+    @Test
+    void waterFilling_raisesTheWorstCoverageAboveTheGreedys() {
+        SystemModel m = tenfold();
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY);
+        CorePlacementProblem p = planner.build(m, ctx(m)).problem();
+        GreedyCoreSolver.Result greedy = GreedyCoreSolver.solve(p);
+        GreedyCoreSolver.Result even = GreedyCoreSolver.solveEvenly(p);
+        assertThat(even.unmet()).isNotEmpty();
+        assertThat(p.capacityViolations(even.x())).isEmpty();
+        assertThat(p.diversityViolations(even.x())).isEmpty();
+        assertThat(p.coverage(even.x())).isGreaterThan(p.coverage(greedy.x()) + 0.2);
+    }
+
+    @Test
+    void nominalDemand_isUnchanged_noBestEffort() {
+        SystemModel m = ScenarioLoader.load(Path.of("..", "scenarios", "paper-table1.json")).model();
+        PlanResult<CorePlacement> r = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP)
+                .place(ctx(m));
+        assertThat(r).isInstanceOf(PlanResult.Planned.class);
+        assertThat(r.reasons().stream().map(Reason::code)).doesNotContain("best-effort");
+    }
+
+    @Test
+    void lightReserve_keepsTheLightServicesShareOfEveryNodeFree() {
+        SystemModel m = ScenarioLoader.load(Path.of("..", "scenarios", "paper-table1.json")).model().withLoad(3);
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP);
+        PlanResult<CorePlacement> r = planner.place(ctx(m));
+        assertThat(r).isInstanceOf(PlanResult.Planned.class);
+        assertThat(r.reasons().stream().map(Reason::code)).contains("light-reserve");
+        double[] share = SparseCorePlanner.lightShare(m, List.of(), planner.build(m, ctx(m)).problem());
+        assertThat(share[0]).isPositive();
+        CorePlacement p = r.plan().orElseThrow();
+        for (var n : m.topology().nodes()) {
+            ResourceVector used = ResourceVector.ZERO;
+            for (CoreAssignment a : p.onNode(n.id())) {
+                used = used.plus(m.service(a.service()).demand().times(a.instances()));
+            }
+            ResourceVector c = n.capacity();
+            ResourceVector kept = ResourceVector.of(c.get(org.edgefm.api.model.Resource.CPU) * (1 - share[0]),
+                    c.get(org.edgefm.api.model.Resource.RAM) * (1 - share[1]), c.get(org.edgefm.api.model.Resource.GPU) * (1 - share[2]),
+                    c.get(org.edgefm.api.model.Resource.VRAM) * (1 - share[3]));
+            assertThat(used.fitsIn(kept)).as(n.id()).isTrue();
+        }
+    }
+}
