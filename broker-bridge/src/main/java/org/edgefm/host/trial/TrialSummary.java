@@ -531,9 +531,13 @@ public record TrialSummary(String scenario, String description, String planner, 
         }
         double[] band = timeline.impairedFromS() == null ? null
                 : new double[] {timeline.impairedFromS(), timeline.impairedToS()};
+        long windowDirectives = timeline.windows().stream().mapToLong(Window::directives).sum();
+        long windowChanges = timeline.windows().stream().mapToLong(Window::placementChanges).sum();
         String note = String.format(Locale.ROOT, "Windows of %.0f s from the start of the workload; tasks count in the"
-                + " window they were submitted in. Vertical lines: windows with placement changes%s.", timeline.windowS(),
-                band == null ? "" : "; shaded: the impaired part (" + impairment + ")");
+                + " window they were submitted in. Vertical lines: windows with placement changes%s. Before the workload"
+                + " started (agents joining, first placement): %d directive(s), %d placement change(s).", timeline.windowS(),
+                band == null ? "" : "; shaded: the impaired part (" + impairment + ")",
+                Math.max(0, directivesSent - windowDirectives), Math.max(0, placementChanges - windowChanges));
         w.section("Timeline", "<p>" + ReportWriter.esc(note) + "</p>");
         org.jfree.chart.JFreeChart chart = ReportWriter.timeline("On-time completion and p95 latency per window",
                 "seconds since the workload started", x, "on-time %", onTimePct, "p95 latency ms", p95,

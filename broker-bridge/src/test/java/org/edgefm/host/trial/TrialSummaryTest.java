@@ -110,6 +110,8 @@ class TrialSummaryTest {
 
         String html = Files.readString(s.writeReport(dir));
         assertThat(html).contains("<h2>Timeline</h2>", "alt=\"On-time completion and p95 latency per window\"",
-                "<td>5</td><td>3</td><td>2</td><td>33.3%</td><td>900.0</td><td>0</td><td>0</td><td>yes</td>");
+                "<td>5</td><td>3</td><td>2</td><td>33.3%</td><td>900.0</td><td>0</td><td>0</td><td>yes</td>",
+                // 4 directives and 3 placement changes in all, 4 and 2 of them in the windows
+                "Before the workload started (agents joining, first placement): 0 directive(s), 1 placement change(s).");
     }
 }
