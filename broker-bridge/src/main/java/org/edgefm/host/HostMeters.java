@@ -2,7 +2,10 @@ package org.edgefm.host;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayDeque;
@@ -65,8 +68,18 @@ public final class HostMeters implements ControlLoop.Listener {
     private long totalCompleted;
     private long totalOnTime;
 
+    /** Buckets of Vert.x's {@code vertx_http_server_response_time_seconds} histogram: 5 ms to 5 s. */
+    private static final java.time.Duration[] HTTP_BUCKETS = java.util.stream.LongStream.of(5, 25, 100, 250, 1_000, 5_000)
+            .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
+    /** The {@code route} label of HTTP requests that matched no route (Vert.x leaves it empty). */
+    static final String UNMATCHED_ROUTE = "unmatched";
+
     /** Creates the meters. */
     public HostMeters() {
+        // Vert.x's own meters land in this registry too (HostVertx); filters go before any meter
+        registry.config()
+                .meterFilter(MeterFilter.replaceTagValues("route", v -> v.isEmpty() ? UNMATCHED_ROUTE : v))
+                .meterFilter(httpResponseTimeBuckets());
         decisionTimer = Timer.builder("edgefm.decision.time").description("Light-controller call time")
                 .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
                 .register(registry);
@@ -101,6 +114,19 @@ public final class HostMeters implements ControlLoop.Listener {
                         .description("New topologies handed to the planners from the measured links").register(registry);
             }
         }
+    }
+
+    private static MeterFilter httpResponseTimeBuckets() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (!id.getName().equals("vertx.http.server.response.time")) {
+                    return config;
+                }
+                double[] slos = java.util.Arrays.stream(HTTP_BUCKETS).mapToDouble(d -> d.toNanos()).toArray();
+                return DistributionStatisticConfig.builder().serviceLevelObjectives(slos).build().merge(config);
+            }
+        };
     }
 
     /** Registers the outbox-size gauge. */

@@ -151,7 +151,7 @@ public final class PlannerHost implements AutoCloseable {
         } else {
             LOG.info("no planner configured: the host bridges and records fleet state, and re-sends pending directives");
         }
-        vertx = Vertx.vertx();
+        vertx = HostVertx.create(meters.registry());
         toClose.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         if (loop != null) {
             driver = new RealTimeDriver(vertx, loop, meters::stepTime, meters::decisionLag);
