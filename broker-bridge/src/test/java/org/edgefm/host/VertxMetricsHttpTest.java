@@ -39,7 +39,8 @@ class VertxMetricsHttpTest {
     void metrics_showVertxHttpMetersByRoute_nextToTheHostsOwn_andUnknownPathsShareOneLabel() throws Exception {
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", 0,
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(), "fleet", "t"));
-        try (PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start()) {
+        PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
+        try {
             for (int i = 0; i < 3; i++) {
                 assertThat(get(host, "/api/fleet").statusCode()).isEqualTo(200);
             }
@@ -65,6 +66,12 @@ class VertxMetricsHttpTest {
             assertThat(scrape).contains("edgefm_outbox_size").contains("edgefm_tasks_ontime_rate")
                     .contains("jvm_memory_used_bytes{").contains("jvm_gc_").contains("jvm_threads_live_threads")
                     .contains("vertx_pool_in_use{").contains("netty_eventexecutor_tasks_pending{");
+        } finally {
+            host.close();
         }
+        // closing the host's Vertx leaves the shared registry open: the last snapshot after it still counts
+        assertThat(host.meters().registry().isClosed()).isFalse();
+        host.meters().messageIn("after-close");
+        assertThat(host.meters().messagesIn("after-close")).isEqualTo(1);
     }
 }
