@@ -27,6 +27,10 @@ import org.edgefm.api.wire.TaskCompletion;
  * and service, measured preloads per service), new planners' topologies from the measured links (by
  * reason); plus a short history of per-slot trial figures for
  * the dashboard. Also a {@link ControlLoop.Listener}. Thread-safe.
+ *
+ * <p>The host's Vert.x writes its own meters (HTTP server by route, pools, Netty, JVM) into the same
+ * registry ({@link HostVertx}); this class shapes two of them: requests that matched no route get
+ * {@code route="unmatched"}, and the HTTP response time gets a few fixed histogram buckets.
  */
 public final class HostMeters implements ControlLoop.Listener {
     /**
