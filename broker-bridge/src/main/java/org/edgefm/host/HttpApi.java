@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -68,7 +69,11 @@ public final class HttpApi {
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(host.meters().scrape()));
         r.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(dashboard));
         try {
-            server = vertx.createHttpServer().requestHandler(r).listen(port, bind)
+            // HTTP/1.1 only: a client's h2c upgrade (java.net.http asks for one by default) is answered in
+            // HTTP/1.1. Vert.x's upgrade path wrote a /metrics body as raw bytes into the upgraded HTTP/2
+            // connection under load (BadPayloadIT: the client hung, then read "# TYPE" as a frame header).
+            server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                    .requestHandler(r).listen(port, bind)
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable c = e.getCause() == null ? e : e.getCause();

@@ -64,6 +64,8 @@ class VertxMetricsHttpTest {
             assertThat(scrape).doesNotContain("path=\"").doesNotContain("remote=\"");
             assertThat(samples(scrape, "vertx_http_server_response_time_seconds_bucket"))
                     .anyMatch(l -> l.contains("route=\"/api/fleet\"") && l.contains("le=\"+Inf\"") && l.endsWith(" 3"));
+            // java.net.http asks for an h2c upgrade by default; the host answers in HTTP/1.1
+            assertThat(get(host, "/metrics").version()).isEqualTo(HttpClient.Version.HTTP_1_1);
             assertThat(scrape).contains("edgefm_outbox_size").contains("edgefm_tasks_ontime_rate")
                     .contains("jvm_memory_used_bytes{").contains("jvm_gc_").contains("jvm_threads_live_threads")
                     .contains("vertx_pool_in_use{").contains("netty_eventexecutor_tasks_pending{");
