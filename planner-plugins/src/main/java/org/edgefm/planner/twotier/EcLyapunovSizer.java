@@ -68,6 +68,7 @@ public final class EcLyapunovSizer implements Sizer {
         // stability guard: a task holds its slot for a/f with f drawn once per task, so x instances at
         // parallelism y serve at most x·y^(1−α)/E[a/f] tasks per ms on average, however the EC check reads
         double meanTaskMs = s.meanTimeUtilization() > 0 ? meanTaskMs(svc, speed, empirical, in) : 0;
+        double bestCovering = Double.POSITIVE_INFINITY;
         for (int x = 1; x <= xmax; x++) {
             double best = Double.POSITIVE_INFINITY;
             for (int y = 1; y <= yValid; y++) {
@@ -96,6 +97,13 @@ public final class EcLyapunovSizer implements Sizer {
             }
             value[x] = best;
             if (cap[x] * in.slotMs() >= backlog) {
+                bestCovering = Math.min(bestCovering, best);
+            }
+            if (x >= in.holdX() && bestCovering < Double.POSITIVE_INFINITY && (!s.costOptimalX() || x == xmax
+                    || valueBound(svc, x + 1, in, h) >= bestCovering)) {
+                // stop at the first x that covers the backlog, or (cost-optimal-x) once no larger x at
+                // y = 1 could beat the best covering option: more instances at a lower y can cost less
+                // than fewer at a high one, since an instance's rate grows only as y^(1−α)
                 last = x;
                 break;
             }
@@ -116,6 +124,14 @@ public final class EcLyapunovSizer implements Sizer {
         double cover = Math.min(capacity, in.lambda()) * in.slotMs();
         double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h);
         return -COVER_WEIGHT * cover + s.v() * Sizer.cost(svc, x, y, in.prevX(), s.parallelismTimesY()) - h * extra;
+    }
+
+    /**
+     * A lower bound on {@link #value} at {@code x} instances: the whole expected demand covered, the
+     * cheapest parallelism (y = 1) and the largest possible queue term {@code H²}.
+     */
+    private double valueBound(ServiceSpec svc, int x, Input in, double h) {
+        return -COVER_WEIGHT * in.lambda() * in.slotMs() + s.v() * Sizer.cost(svc, x, 1, in.prevX(), s.parallelismTimesY()) - h * h;
     }
 
     /**
@@ -199,6 +215,11 @@ public final class EcLyapunovSizer implements Sizer {
             mbPerMs = x * svc.rate().mean() * speed * gain;
         }
         return mbPerMs / svc.workloadMb();
+    }
+
+    @Override
+    public int releaseAfterSlots(ServiceSpec service) {
+        return s.releaseAfterSlots(service);
     }
 
     @Override
