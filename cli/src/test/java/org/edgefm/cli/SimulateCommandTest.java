@@ -62,10 +62,10 @@ class SimulateCommandTest extends CliTestBase {
     void simulate_setOverridesAPlannerSettingAndChangesTheResult() throws Exception {
         Path a = dir.resolve("a.json");
         Path b = dir.resolve("b.json");
-        assertThat(run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "two-tier", "--seeds", "1",
-                "--slots", "30", "--threads", "1", "--json", a.toString())).as(err.toString()).isZero();
-        assertThat(run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "two-tier", "--seeds", "1",
-                "--slots", "30", "--threads", "1", "--set", "ec-lyapunov.max-instances=1", "--set", "ec-lyapunov.max-parallelism=1",
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier", "--seeds", "1",
+                "--slots", "20", "--threads", "1", "--json", a.toString())).as(err.toString()).isZero();
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier", "--seeds", "1",
+                "--slots", "20", "--threads", "1", "--set", "ec-lyapunov.max-instances=1", "--set", "ec-lyapunov.max-parallelism=1",
                 "--json", b.toString())).as(err.toString()).isZero();
         double costA = new ObjectMapper().readTree(a.toFile()).get("results").get(0).get("cost").get("mean").asDouble();
         double costB = new ObjectMapper().readTree(b.toFile()).get("results").get(0).get("cost").get("mean").asDouble();
