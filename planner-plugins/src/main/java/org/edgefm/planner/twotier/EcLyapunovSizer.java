@@ -14,7 +14,8 @@ import org.edgefm.api.model.ServiceSpec;
  * {@code V·C^lt(x, y) − H·min((S − λ)⁺Δt, H)} where {@code C^lt} is eq. (7) with the scale-up-only
  * instantiation price and {@code H} the virtual queue
  * {@code H(t+1) = max(H(t) + z(t) − S(t)Δt, 0)} (at least the observed queue), which drains
- * backlog that the expected demand did not foresee.
+ * backlog that the expected demand did not foresee, spread over {@code ec-lyapunov.drain-slots} slots
+ * (the queue term rewards clearing at most {@code H/K} in one slot).
  */
 public final class EcLyapunovSizer implements Sizer {
     private static final double COVER_WEIGHT = 1e6;
@@ -34,7 +35,9 @@ public final class EcLyapunovSizer implements Sizer {
         double speed = in.node().speedFactor();
         double meanRate = svc.rate().mean() * speed;
         double h = in.queue();
-        double backlog = h + in.lambda() * in.slotMs();
+        // the share of the virtual queue this slot's capacity is sized to clear (ec-lyapunov.drain-slots)
+        double drain = h / s.drainSlots();
+        double backlog = drain + in.lambda() * in.slotMs();
         boolean empirical = in.samples().length >= s.minSamples();
         int[] bestY = new int[xmax + 1];
         double[] value = new double[xmax + 1];
@@ -122,7 +125,7 @@ public final class EcLyapunovSizer implements Sizer {
      */
     private double value(ServiceSpec svc, int x, int y, double capacity, Input in, double h) {
         double cover = Math.min(capacity, in.lambda()) * in.slotMs();
-        double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h);
+        double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h / s.drainSlots());
         return -COVER_WEIGHT * cover + s.v() * Sizer.cost(svc, x, y, in.prevX(), s.parallelismTimesY()) - h * extra;
     }
 

@@ -379,4 +379,24 @@ class EcLyapunovControllerTest {
         }
         return x;
     }
+
+    @Test
+    void ladder_drainSlots_sizesForAShareOfTheBacklog() {
+        ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.5, 2);
+        NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
+        // a queue of 400 tasks on top of a small demand
+        Sizer.Input in = new Sizer.Input(node, svc, 0.01, 10_000, 1, 400, 100, new double[0], 1, 16, 0);
+        Sizer.Ladder all = new EcLyapunovSizer(LightSettings.from(PlannerConfig.EMPTY)).ladder(in);
+        Sizer.Ladder quarter = new EcLyapunovSizer(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.drain-slots", 4))))
+                .ladder(in);
+        int xAll = all.capacity().length - 1;
+        int xQuarter = quarter.capacity().length - 1;
+        // the ladder ends at the first x covering the sized backlog: 400 + λΔt, or 100 + λΔt
+        assertThat(all.capacity()[xAll] * 100).isGreaterThanOrEqualTo(400 + 1);
+        assertThat(quarter.capacity()[xQuarter] * 100).isGreaterThanOrEqualTo(100 + 1);
+        assertThat(quarter.capacity()[xQuarter] * 100).isLessThan(400 + 1);
+        assertThat(xQuarter).isLessThan(xAll);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.drain-slots", 0))))
+                .hasMessageContaining("ec-lyapunov.drain-slots: 0");
+    }
 }
