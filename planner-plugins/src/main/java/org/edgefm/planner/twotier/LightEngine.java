@@ -180,6 +180,7 @@ public final class LightEngine implements LightServiceController {
         observed = new HashMap<>();
         for (ServiceObservation so : obs.services()) {
             observed.put(so.node() + "|" + so.service(), so);
+            sizer.observeRates(so.node(), so.service(), so.rateSamplesMbPerMs(), so.parallelism());
         }
         for (NodeSpec n : model.topology().nodes()) {
             NodeObservation o = nodeObs.get(n.id());

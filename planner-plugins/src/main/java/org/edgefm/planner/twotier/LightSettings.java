@@ -31,6 +31,7 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param leafInput          leaf input sharing
  * @param meanTimeUtilization utilisation cap of the stability guard on mean per-task service time (0 = off)
  * @param costOptimalX       the sizer also weighs more instances at a lower parallelism once an x covers the backlog
+ * @param measureAlpha       α per pair from the measured per-task rates at the parallelism levels it ran at
  * @param drainSlots         K: a slot's capacity is sized to clear 1/K of the virtual queue (1 = all of it)
  * @param releaseAfterSlots  a surplus instance is kept this many slots before release; -1 = auto, ceil(c^dp/c^mt) per service
  */
@@ -38,7 +39,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
-        double meanTimeUtilization, boolean costOptimalX, int drainSlots, int releaseAfterSlots) {
+        double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots) {
 
     /** Slots a surplus instance of {@code svc} is kept before release (ski rental: deploy price over maintenance price). */
     public int releaseAfterSlots(org.edgefm.api.model.ServiceSpec svc) {
@@ -86,6 +87,10 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     "the ec-lyapunov sizer goes on past the first instance count that covers the backlog while more"
                     + " instances at a lower parallelism could cost less in the slot (false = stop at the first covering x;"
                     + " measured: true costs more on paper-table1, docs/simulator.md)", true),
+            new ConfigKey("ec-lyapunov.measure-parallelism-exponent", "false",
+                    "true: the ec-lyapunov sizer estimates α per pair from the measured per-task rates (least squares of the"
+                    + " mean ln rate on ln y over the levels with min-samples samples), the configured α until two levels"
+                    + " are measured; false = the configured α", true),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
                     + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits", true),
@@ -132,6 +137,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             throw new ConfigException("ec-lyapunov.mean-time-utilization: " + meanUtil + " (expected: in [0, 1])");
         }
         boolean costOptimalX = c.getChoice("ec-lyapunov.cost-optimal-x", "false", "true", "false").equals("true");
+        boolean measureAlpha = c.getChoice("ec-lyapunov.measure-parallelism-exponent", "false", "true", "false").equals("true");
         int drainSlots = atLeast(c, "ec-lyapunov.drain-slots", 1, 1);
         String release = c.getString("ec-lyapunov.release-after-slots", "0").trim();
         int releaseAfter = -1;
@@ -146,7 +152,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             }
         }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
-                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, drainSlots, releaseAfter);
+                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

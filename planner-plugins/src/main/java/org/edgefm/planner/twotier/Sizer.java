@@ -54,6 +54,10 @@ public interface Sizer {
         return 0;
     }
 
+    /** Tells the sizer a pair's measured per-task rates and the parallelism they ran at (once per slot). */
+    default void observeRates(String node, String service, double[] samples, int parallelism) {
+    }
+
     /** Tells the sizer the backlog an agent reported for a pair (sizers without queues ignore it). */
     default void observeBacklog(String node, String service, double queueLength) {
     }

@@ -399,4 +399,33 @@ class EcLyapunovControllerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.drain-slots", 0))))
                 .hasMessageContaining("ec-lyapunov.drain-slots: 0");
     }
+
+    @Test
+    void measuredParallelismExponent_recoversTheSlopeOfTheRatesAndFallsBackUntilTwoLevels() {
+        LightSettings on = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.measure-parallelism-exponent", "true")));
+        EcLyapunovSizer sizer = new EcLyapunovSizer(on);
+        java.util.Random rnd = new java.util.Random(3);
+        // per-task rates f·y^(−0.4), f log-normal around 2
+        double[] at1 = new double[200];
+        double[] at4 = new double[200];
+        for (int i = 0; i < at1.length; i++) {
+            at1[i] = 2 * Math.exp(0.3 * rnd.nextGaussian());
+            at4[i] = 2 * Math.exp(0.3 * rnd.nextGaussian()) * Math.pow(4, -0.4);
+        }
+        sizer.observeRates("n", "l", at1, 1);
+        assertThat(sizer.alpha("n|l")).isEqualTo(0.7); // one level: the configured α
+        sizer.observeRates("n", "l", at4, 4);
+        assertThat(sizer.alpha("n|l")).isCloseTo(0.4, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(sizer.alpha("other|l")).isEqualTo(0.7);
+        // rates that do not fall with y: α = 0 (clamped, never negative)
+        EcLyapunovSizer flat = new EcLyapunovSizer(on);
+        flat.observeRates("n", "l", at1, 1);
+        flat.observeRates("n", "l", at1, 8);
+        assertThat(flat.alpha("n|l")).isZero();
+        // off (the default): the configured α whatever was measured
+        EcLyapunovSizer off = new EcLyapunovSizer(LightSettings.from(PlannerConfig.EMPTY));
+        off.observeRates("n", "l", at1, 1);
+        off.observeRates("n", "l", at4, 4);
+        assertThat(off.alpha("n|l")).isEqualTo(0.7);
+    }
 }
