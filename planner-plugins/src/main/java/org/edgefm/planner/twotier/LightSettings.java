@@ -87,7 +87,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     "the ec-lyapunov sizer goes on past the first instance count that covers the backlog while more"
                     + " instances at a lower parallelism could cost less in the slot (false = stop at the first covering x;"
                     + " measured: true costs more on paper-table1, docs/simulator.md)", true),
-            new ConfigKey("ec-lyapunov.measure-parallelism-exponent", "false",
+            new ConfigKey("ec-lyapunov.measure-parallelism-exponent", "true",
                     "true: the ec-lyapunov sizer estimates α per pair from the measured per-task rates (least squares of the"
                     + " mean ln rate on ln y over the levels with min-samples samples), the configured α until two levels"
                     + " are measured; false = the configured α", true),
@@ -137,7 +137,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             throw new ConfigException("ec-lyapunov.mean-time-utilization: " + meanUtil + " (expected: in [0, 1])");
         }
         boolean costOptimalX = c.getChoice("ec-lyapunov.cost-optimal-x", "false", "true", "false").equals("true");
-        boolean measureAlpha = c.getChoice("ec-lyapunov.measure-parallelism-exponent", "false", "true", "false").equals("true");
+        boolean measureAlpha = c.getChoice("ec-lyapunov.measure-parallelism-exponent", "true", "true", "false").equals("true");
         int drainSlots = atLeast(c, "ec-lyapunov.drain-slots", 1, 1);
         String release = c.getString("ec-lyapunov.release-after-slots", "0").trim();
         int releaseAfter = -1;

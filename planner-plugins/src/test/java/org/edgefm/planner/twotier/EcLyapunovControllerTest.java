@@ -402,7 +402,7 @@ class EcLyapunovControllerTest {
 
     @Test
     void measuredParallelismExponent_recoversTheSlopeOfTheRatesAndFallsBackUntilTwoLevels() {
-        LightSettings on = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.measure-parallelism-exponent", "true")));
+        LightSettings on = LightSettings.from(PlannerConfig.EMPTY); // on by default
         EcLyapunovSizer sizer = new EcLyapunovSizer(on);
         java.util.Random rnd = new java.util.Random(3);
         // per-task rates f·y^(−0.4), f log-normal around 2
@@ -422,8 +422,8 @@ class EcLyapunovControllerTest {
         flat.observeRates("n", "l", at1, 1);
         flat.observeRates("n", "l", at1, 8);
         assertThat(flat.alpha("n|l")).isZero();
-        // off (the default): the configured α whatever was measured
-        EcLyapunovSizer off = new EcLyapunovSizer(LightSettings.from(PlannerConfig.EMPTY));
+        // off: the configured α whatever was measured
+        EcLyapunovSizer off = new EcLyapunovSizer(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.measure-parallelism-exponent", "false"))));
         off.observeRates("n", "l", at1, 1);
         off.observeRates("n", "l", at4, 4);
         assertThat(off.alpha("n|l")).isEqualTo(0.7);
