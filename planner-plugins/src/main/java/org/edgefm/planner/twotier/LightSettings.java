@@ -62,7 +62,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("ec-lyapunov.max-parallelism", "8", "y_max: highest parallelism level per instance", true),
             new ConfigKey("ec-lyapunov.max-instances", "16", "x_max: most instances of one light service per node", false),
             new ConfigKey("ec-lyapunov.parallelism-exponent", "0.7",
-                    "α: a task's rate at parallelism y is f/y^α (1 = processor sharing, no batching gain)", true),
+                    "α: a task's rate at parallelism y is f/y^α (1 = processor sharing, no batching gain); with"
+                    + " measure-parallelism-exponent the starting value of each pair's estimate", true),
             new ConfigKey("ec-lyapunov.parallelism-cost", "x-times-y",
                     "parallelism term of eq. (7): x-times-y = c^pl·x·y; x = c^pl·x as printed", true),
             new ConfigKey("ec-lyapunov.ec-interval-ms", "0", "Δt of the effective capacity (i.i.d. service per interval); 0 = slot length", true),
