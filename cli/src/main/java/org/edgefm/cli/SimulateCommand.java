@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.scenario.RunSettings;
+import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.host.PluginRegistry;
@@ -63,6 +64,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Trials run in parallel (default: the number of processors).")
     Integer threads;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a planner setting for every planner of the run (repeatable; the key must be a setting of"
+                    + " one of the planners, see planner-plugins/README.md; simulator settings cannot be set here).")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
     Path json;
@@ -108,6 +114,44 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The scenario's planner settings with the {@code --set} overrides; a key that no chosen planner
+     * declares is refused, and each planner is built once with the result so a bad value fails here.
+     */
+    private PlannerConfig plannerConfig(Scenario scenario, Map<String, ResolvedPlanner> resolved) {
+        if (sets.isEmpty()) {
+            return scenario.plannerConfig();
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (ResolvedPlanner r : resolved.values()) {
+            if (r.core() != null) {
+                r.core().configKeys().forEach(k -> known.add(k.name()));
+            }
+            r.controller().configKeys().forEach(k -> known.add(k.name()));
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String kv : sets) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--set: '" + kv + "' (expected: KEY=VALUE)");
+            }
+            String key = kv.substring(0, eq).trim();
+            if (!known.contains(key)) {
+                throw new ConfigException("--set: unknown key '" + key
+                        + "' (not a setting of " + String.join(", ", resolved.keySet()) + "; the keys are listed in planner-plugins/README.md)");
+            }
+            overrides.put(key, kv.substring(eq + 1).trim());
+        }
+        PlannerConfig config = scenario.plannerConfig().with(overrides);
+        for (ResolvedPlanner r : resolved.values()) {
+            if (r.core() != null) {
+                r.core().create(config);
+            }
+            r.controller().create(config);
+        }
+        return config;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -127,6 +171,7 @@ final class SimulateCommand implements Callable<Integer> {
         for (String p : planners) {
             resolved.put(p, registry.resolve(p.trim()));
         }
+        PlannerConfig config = plannerConfig(scenario, resolved);
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
         int total = resolved.size() * loads.size() * seeds;
         out.printf(Locale.ROOT, "simulate %s: %d planner(s) x %d load level(s) x %d seed(s), %d slots of %.0f ms, %d thread(s)%n",
@@ -144,7 +189,7 @@ final class SimulateCommand implements Callable<Integer> {
                     for (int s = 0; s < seeds; s++) {
                         long seed = scenario.run().seed() + s;
                         list.add(pool.submit(() -> {
-                            SimulationRun.Outcome o = SimulationRun.run(scenario, p.getValue(), scenario.plannerConfig(),
+                            SimulationRun.Outcome o = SimulationRun.run(scenario, p.getValue(), config,
                                     seed, load, null);
                             progress(err, done.incrementAndGet(), total, t0);
                             return o;

@@ -57,4 +57,33 @@ class SimulateCommandTest extends CliTestBase {
         assertThat(rc).isEqualTo(1);
         assertThat(err.toString()).contains("'nope'");
     }
+
+    @Test
+    void simulate_setOverridesAPlannerSettingAndChangesTheResult() throws Exception {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier", "--seeds", "1",
+                "--slots", "20", "--threads", "1", "--json", a.toString())).as(err.toString()).isZero();
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier", "--seeds", "1",
+                "--slots", "20", "--threads", "1", "--set", "ec-lyapunov.max-instances=1", "--set", "ec-lyapunov.max-parallelism=1",
+                "--json", b.toString())).as(err.toString()).isZero();
+        double costA = new ObjectMapper().readTree(a.toFile()).get("results").get(0).get("cost").get("mean").asDouble();
+        double costB = new ObjectMapper().readTree(b.toFile()).get("results").get(0).get("cost").get("mean").asDouble();
+        assertThat(costB).isNotEqualTo(costA);
+    }
+
+    @Test
+    void simulate_setUnknownKeyOrBadValue_oneLineError() {
+        int rc = run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "two-tier,greedy", "--seeds", "1",
+                "--slots", "2", "--set", "ec-lyapunov.nope=3");
+        assertThat(rc).isNotZero();
+        assertThat(err.toString()).contains("unknown key 'ec-lyapunov.nope'").contains("two-tier, greedy");
+        assertThat(err.toString().strip().lines().filter(l -> l.contains("ec-lyapunov.nope")).count()).isEqualTo(1);
+
+        err.getBuffer().setLength(0);
+        rc = run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "two-tier", "--seeds", "1",
+                "--slots", "2", "--set", "ec-lyapunov.epsilon=2");
+        assertThat(rc).isNotZero();
+        assertThat(err.toString()).contains("ec-lyapunov.epsilon: 2.0 (expected: in (0, 1))");
+    }
 }

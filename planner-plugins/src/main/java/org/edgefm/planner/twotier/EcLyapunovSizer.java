@@ -14,12 +14,15 @@ import org.edgefm.api.model.ServiceSpec;
  * {@code V·C^lt(x, y) − H·min((S − λ)⁺Δt, H)} where {@code C^lt} is eq. (7) with the scale-up-only
  * instantiation price and {@code H} the virtual queue
  * {@code H(t+1) = max(H(t) + z(t) − S(t)Δt, 0)} (at least the observed queue), which drains
- * backlog that the expected demand did not foresee.
+ * backlog that the expected demand did not foresee, spread over {@code ec-lyapunov.drain-slots} slots
+ * (the queue term rewards clearing at most {@code H/K} in one slot).
  */
 public final class EcLyapunovSizer implements Sizer {
     private static final double COVER_WEIGHT = 1e6;
     private final LightSettings s;
     private final Map<String, Double> queues = new HashMap<>();
+    /** Per pair and parallelism level y: count and sum of ln(measured per-task rate). */
+    private final Map<String, double[][]> rateLevels = new HashMap<>();
 
     /** A sizer with its own virtual queues. */
     public EcLyapunovSizer(LightSettings settings) {
@@ -29,12 +32,15 @@ public final class EcLyapunovSizer implements Sizer {
     @Override
     public Ladder ladder(Input in) {
         ServiceSpec svc = in.service();
+        double alpha = alpha(in.node().id() + "|" + svc.id());
         int xmax = Math.min(in.maxX(), s.maxInstances());
         double dt = s.ecIntervalMs() > 0 ? s.ecIntervalMs() : in.slotMs();
         double speed = in.node().speedFactor();
         double meanRate = svc.rate().mean() * speed;
         double h = in.queue();
-        double backlog = h + in.lambda() * in.slotMs();
+        // the share of the virtual queue this slot's capacity is sized to clear (ec-lyapunov.drain-slots)
+        double drain = h / s.drainSlots();
+        double backlog = drain + in.lambda() * in.slotMs();
         boolean empirical = in.samples().length >= s.minSamples();
         int[] bestY = new int[xmax + 1];
         double[] value = new double[xmax + 1];
@@ -52,7 +58,7 @@ public final class EcLyapunovSizer implements Sizer {
         for (int y = 1; y <= ymax; y++) {
             // assumption: a task's rate at parallelism y is f / y^α (ec-lyapunov.parallelism-exponent);
             // the deadline check gets the stage budget minus the task's own mean processing time
-            double delay = in.budgetMs() - svc.workloadMb() * Math.pow(y, s.alpha()) / meanRate;
+            double delay = in.budgetMs() - svc.workloadMb() * Math.pow(y, alpha) / meanRate;
             if (delay <= 0) {
                 break;
             }
@@ -61,20 +67,21 @@ public final class EcLyapunovSizer implements Sizer {
             if (gamma != null) {
                 // assumption: η = 1 in Pr{delay > D} ≈ η·exp(−θ μ D), and the x instances are independent servers
                 double c = -Math.log(s.epsilon()) / delay;
-                num[y] = c * gamma.scale() * speed * Math.pow(y, 1 - s.alpha()) * dt / svc.workloadMb();
+                num[y] = c * gamma.scale() * speed * Math.pow(y, 1 - alpha) * dt / svc.workloadMb();
                 arg[y] = c * dt / gamma.shape();
             }
         }
         // stability guard: a task holds its slot for a/f with f drawn once per task, so x instances at
         // parallelism y serve at most x·y^(1−α)/E[a/f] tasks per ms on average, however the EC check reads
-        double meanTaskMs = s.meanTimeUtilization() > 0 ? meanTaskMs(svc, speed, empirical, in) : 0;
+        double meanTaskMs = s.meanTimeUtilization() > 0 ? meanTaskMs(svc, speed, empirical, in, alpha) : 0;
+        double bestCovering = Double.POSITIVE_INFINITY;
         for (int x = 1; x <= xmax; x++) {
             double best = Double.POSITIVE_INFINITY;
             for (int y = 1; y <= yValid; y++) {
                 double c = gamma != null ? num[y] / Math.expm1(arg[y] / x)
-                        : admissibleTasksPerMs(svc, x, y, delayY[y], dt, speed, empirical, in);
+                        : admissibleTasksPerMs(svc, x, y, delayY[y], dt, speed, empirical, in, alpha);
                 if (meanTaskMs > 0) {
-                    c = Math.min(c, s.meanTimeUtilization() * x * Math.pow(y, 1 - s.alpha()) / meanTaskMs);
+                    c = Math.min(c, s.meanTimeUtilization() * x * Math.pow(y, 1 - alpha) / meanTaskMs);
                 }
                 double v = value(svc, x, y, c, in, h);
                 if (v < best - 1e-12) {
@@ -96,6 +103,13 @@ public final class EcLyapunovSizer implements Sizer {
             }
             value[x] = best;
             if (cap[x] * in.slotMs() >= backlog) {
+                bestCovering = Math.min(bestCovering, best);
+            }
+            if (x >= in.holdX() && bestCovering < Double.POSITIVE_INFINITY && (!s.costOptimalX() || x == xmax
+                    || valueBound(svc, x + 1, in, h) >= bestCovering)) {
+                // stop at the first x that covers the backlog, or (cost-optimal-x) once no larger x at
+                // y = 1 could beat the best covering option: more instances at a lower y can cost less
+                // than fewer at a high one, since an instance's rate grows only as y^(1−α)
                 last = x;
                 break;
             }
@@ -114,8 +128,16 @@ public final class EcLyapunovSizer implements Sizer {
      */
     private double value(ServiceSpec svc, int x, int y, double capacity, Input in, double h) {
         double cover = Math.min(capacity, in.lambda()) * in.slotMs();
-        double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h);
+        double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h / s.drainSlots());
         return -COVER_WEIGHT * cover + s.v() * Sizer.cost(svc, x, y, in.prevX(), s.parallelismTimesY()) - h * extra;
+    }
+
+    /**
+     * A lower bound on {@link #value} at {@code x} instances: the whole expected demand covered, the
+     * cheapest parallelism (y = 1) and the largest possible queue term {@code H²}.
+     */
+    private double valueBound(ServiceSpec svc, int x, Input in, double h) {
+        return -COVER_WEIGHT * in.lambda() * in.slotMs() + s.v() * Sizer.cost(svc, x, 1, in.prevX(), s.parallelismTimesY()) - h * h;
     }
 
     /**
@@ -125,10 +147,10 @@ public final class EcLyapunovSizer implements Sizer {
      * integrated numerically with rates below 10^−6 of the mean counted at that floor, so it stays finite
      * for {@code k ≤ 1}.
      */
-    private double meanTaskMs(ServiceSpec svc, double speed, boolean empirical, Input in) {
+    private double meanTaskMs(ServiceSpec svc, double speed, boolean empirical, Input in, double alpha) {
         double a = svc.workloadMb();
         if (empirical) {
-            double scale = Math.pow(Math.max(1, in.samplesY()), s.alpha());
+            double scale = Math.pow(Math.max(1, in.samplesY()), alpha);
             double sum = 0;
             int n = 0;
             for (double f : in.samples()) {
@@ -182,13 +204,13 @@ public final class EcLyapunovSizer implements Sizer {
     }
 
     private double admissibleTasksPerMs(ServiceSpec svc, int x, int y, double delayMs, double dt, double speed,
-            boolean empirical, Input in) {
+            boolean empirical, Input in, double alpha) {
         // an instance at parallelism y serves y tasks at f/y^α each: aggregate rate f·y^(1-α)
-        double gain = Math.pow(y, 1 - s.alpha());
+        double gain = Math.pow(y, 1 - alpha);
         double mbPerMs;
         if (empirical) {
             // samples are per-task rates at parallelism samplesY: the instance rate is sample·samplesY^α
-            double factor = Math.pow(Math.max(1, in.samplesY()), s.alpha()) * gain;
+            double factor = Math.pow(Math.max(1, in.samplesY()), alpha) * gain;
             mbPerMs = EffectiveCapacity.admissibleRateEmpirical(in.samples(), factor, x, s.epsilon(), delayMs, dt);
         } else if (svc.rate() instanceof RateModel.Gamma g) {
             mbPerMs = EffectiveCapacity.admissibleRateGamma(g.shape(), g.scale() * speed * gain, x, s.epsilon(), delayMs, dt);
@@ -199,6 +221,63 @@ public final class EcLyapunovSizer implements Sizer {
             mbPerMs = x * svc.rate().mean() * speed * gain;
         }
         return mbPerMs / svc.workloadMb();
+    }
+
+    /**
+     * Records a pair's measured per-task rates at the parallelism they ran at, for
+     * {@code ec-lyapunov.measure-parallelism-exponent}.
+     */
+    @Override
+    public void observeRates(String node, String service, double[] samples, int parallelism) {
+        if (!s.measureAlpha() || samples.length == 0 || parallelism < 1 || parallelism > s.maxParallelism()) {
+            return;
+        }
+        double[][] l = rateLevels.computeIfAbsent(node + "|" + service, k -> new double[s.maxParallelism() + 1][2]);
+        for (double f : samples) {
+            if (f > 0) {
+                l[parallelism][0]++;
+                l[parallelism][1] += Math.log(f);
+            }
+        }
+    }
+
+    /**
+     * α of a pair: the configured one, or (measured) minus the least-squares slope of the mean
+     * {@code ln f} on {@code ln y} over the parallelism levels with at least
+     * {@code ec-lyapunov.min-samples} samples each, clamped to [0, 1]; the configured α until two
+     * levels are measured.
+     */
+    double alpha(String pair) {
+        double[][] l = s.measureAlpha() ? rateLevels.get(pair) : null;
+        if (l == null) {
+            return s.alpha();
+        }
+        int n = 0;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (int y = 1; y < l.length; y++) {
+            if (l[y][0] >= s.minSamples()) {
+                double lx = Math.log(y);
+                double ly = l[y][1] / l[y][0];
+                n++;
+                sx += lx;
+                sy += ly;
+                sxx += lx * lx;
+                sxy += lx * ly;
+            }
+        }
+        if (n < 2) {
+            return s.alpha();
+        }
+        double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        return Math.max(0, Math.min(1, -slope));
+    }
+
+    @Override
+    public int releaseAfterSlots(ServiceSpec service) {
+        return s.releaseAfterSlots(service);
     }
 
     @Override

@@ -70,6 +70,8 @@ public final class LightEngine implements LightServiceController {
     private final java.util.SplittableRandom random;
     private Cache cache;
     private final Map<String, Integer> previousX = new HashMap<>();
+    /** Per pair, the instance counts the sizer wanted in the most recent slots, newest first (release hysteresis). */
+    private final Map<String, java.util.ArrayDeque<Integer>> wantedX = new HashMap<>();
     /** Smoothed arrival rate per stream, tasks per ms (see {@link #streamRates}). */
     private final Map<StreamKey, Double> smoothed = new LinkedHashMap<>();
     private Map<String, ServiceObservation> observed = Map.of();
@@ -125,6 +127,10 @@ public final class LightEngine implements LightServiceController {
         final List<Contribution> owners = new ArrayList<>();
         Sizer.Ladder ladder;
         int x;
+        /** Instances kept from recent slots: the floor of x while resources allow. */
+        int hold;
+        /** What the greedy resolution chose before the floor was applied. */
+        int wanted;
 
         final long key;
 
@@ -174,6 +180,7 @@ public final class LightEngine implements LightServiceController {
         observed = new HashMap<>();
         for (ServiceObservation so : obs.services()) {
             observed.put(so.node() + "|" + so.service(), so);
+            sizer.observeRates(so.node(), so.service(), so.rateSamplesMbPerMs(), so.parallelism());
         }
         for (NodeSpec n : model.topology().nodes()) {
             NodeObservation o = nodeObs.get(n.id());
@@ -261,6 +268,7 @@ public final class LightEngine implements LightServiceController {
             double arrivals = so != null ? so.arrivals() : p.lambda * obs.slotMs();
             sizer.commit(node, p.service.id(), arrivals, capacity, obs.slotMs());
             decided.add(node + "|" + p.service.id());
+            remember(node + "|" + p.service.id(), p.wanted, sizer.releaseAfterSlots(p.service));
             if (p.x > 0) {
                 allocations.add(new ServiceAllocation(node, p.service.id(), p.x, p.ladder.y()[p.x]));
                 previousX.put(node + "|" + p.service.id(), p.x);
@@ -275,6 +283,7 @@ public final class LightEngine implements LightServiceController {
             }
         }
         previousX.keySet().removeIf(k -> !decided.contains(k));
+        wantedX.keySet().removeIf(k -> !decided.contains(k));
         allocations.sort(java.util.Comparator.comparing(ServiceAllocation::node).thenComparing(ServiceAllocation::service));
         if (!unserved.isEmpty()) {
             StringBuilder b = new StringBuilder();
@@ -497,6 +506,8 @@ public final class LightEngine implements LightServiceController {
                 Pair old = previous.get(p.key);
                 p.ladder = old.ladder;
                 p.x = old.x;
+                p.hold = old.hold;
+                p.wanted = old.wanted;
                 continue;
             }
             String node = paths.node(p.node).id();
@@ -508,9 +519,10 @@ public final class LightEngine implements LightServiceController {
             int maxX = res == null ? 0 : Math.min(s.maxInstances(), p.service.demand().copiesFittingIn(res));
             double[] samples = so == null ? new double[0] : so.rateSamplesMbPerMs();
             int sy = so == null ? 1 : Math.max(1, so.parallelism());
+            p.hold = Math.min(maxX, held(node + "|" + p.service.id()));
             p.ladder = sizer.ladder(new Sizer.Input(paths.node(p.node), p.service, p.lambda, p.budget,
                     previousX.getOrDefault(node + "|" + p.service.id(), 0), sizer.queue(node, p.service.id()), obs.slotMs(),
-                    samples, sy, maxX));
+                    samples, sy, maxX, p.hold));
             byNode.computeIfAbsent(p.node, k -> new ArrayList<>()).add(p);
         }
         for (Map.Entry<Integer, List<Pair>> e : byNode.entrySet()) {
@@ -589,10 +601,48 @@ public final class LightEngine implements LightServiceController {
                 }
             }
             if (best == null) {
-                return;
+                break;
             }
             best.x++;
             used = used.plus(best.service.demand());
+        }
+        // release hysteresis: instances wanted in the last few slots stay while the node has room
+        for (Pair p : pairs) {
+            p.wanted = p.x;
+        }
+        for (Pair p : pairs) {
+            while (p.x < p.hold && p.x + 1 < p.ladder.value().length && used.plus(p.service.demand()).fitsIn(residual)) {
+                p.x++;
+                used = used.plus(p.service.demand());
+            }
+        }
+    }
+
+    /**
+     * Ski rental on release: the most instances the sizer wanted for a pair over the last
+     * {@link Sizer#releaseAfterSlots} slots, so a surplus instance is released only once it has gone
+     * unwanted that long (keeping it costs c^mt per slot, re-deploying it c^dp).
+     */
+    private int held(String pair) {
+        java.util.ArrayDeque<Integer> q = wantedX.get(pair);
+        int h = 0;
+        if (q != null) {
+            for (int w : q) {
+                h = Math.max(h, w);
+            }
+        }
+        return h;
+    }
+
+    private void remember(String pair, int wanted, int slots) {
+        if (slots <= 0) {
+            wantedX.remove(pair);
+            return;
+        }
+        java.util.ArrayDeque<Integer> q = wantedX.computeIfAbsent(pair, k -> new java.util.ArrayDeque<>());
+        q.addFirst(wanted);
+        while (q.size() > slots) {
+            q.removeLast();
         }
     }
 

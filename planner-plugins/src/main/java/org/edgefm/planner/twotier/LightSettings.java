@@ -30,12 +30,29 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param meanChannel        channel averaging in T̄
  * @param leafInput          leaf input sharing
  * @param meanTimeUtilization utilisation cap of the stability guard on mean per-task service time (0 = off)
+ * @param costOptimalX       the sizer also weighs more instances at a lower parallelism once an x covers the backlog
+ * @param measureAlpha       α per pair from the measured per-task rates at the parallelism levels it ran at
+ * @param drainSlots         K: a slot's capacity is sized to clear 1/K of the virtual queue (1 = all of it)
+ * @param releaseAfterSlots  a surplus instance is kept this many slots before release; -1 = auto, ceil(c^dp/c^mt) per service
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
-        double meanTimeUtilization) {
+        double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots) {
+
+    /** Slots a surplus instance of {@code svc} is kept before release (ski rental: deploy price over maintenance price). */
+    public int releaseAfterSlots(org.edgefm.api.model.ServiceSpec svc) {
+        if (releaseAfterSlots >= 0) {
+            return releaseAfterSlots;
+        }
+        double mt = svc.costs().maintain();
+        double dp = svc.costs().deploy();
+        if (dp <= 0) {
+            return 0;
+        }
+        return mt <= 0 ? Integer.MAX_VALUE / 2 : (int) Math.ceil(dp / mt - 1e-9);
+    }
 
 
     /** The keys of the light controllers. */
@@ -45,7 +62,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("ec-lyapunov.max-parallelism", "8", "y_max: highest parallelism level per instance", true),
             new ConfigKey("ec-lyapunov.max-instances", "16", "x_max: most instances of one light service per node", false),
             new ConfigKey("ec-lyapunov.parallelism-exponent", "0.7",
-                    "α: a task's rate at parallelism y is f/y^α (1 = processor sharing, no batching gain)", true),
+                    "α: a task's rate at parallelism y is f/y^α (1 = processor sharing, no batching gain); with"
+                    + " measure-parallelism-exponent the starting value of each pair's estimate", true),
             new ConfigKey("ec-lyapunov.parallelism-cost", "x-times-y",
                     "parallelism term of eq. (7): x-times-y = c^pl·x·y; x = c^pl·x as printed", true),
             new ConfigKey("ec-lyapunov.ec-interval-ms", "0", "Δt of the effective capacity (i.i.d. service per interval); 0 = slot length", true),
@@ -66,6 +84,21 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("ec-lyapunov.mean-time-utilization", "0.8",
                     "stability guard of the ec-lyapunov sizer: a pair's admissible rate is at most this times x·y^(1−α)/E[a/f],"
                     + " the mean per-task service time when a task draws its rate once (heavy-tailed for Gamma shapes near 1); 0 = off", true),
+            new ConfigKey("ec-lyapunov.cost-optimal-x", "false",
+                    "the ec-lyapunov sizer goes on past the first instance count that covers the backlog while more"
+                    + " instances at a lower parallelism could cost less in the slot (false = stop at the first covering x;"
+                    + " measured: true costs more on paper-table1, docs/simulator.md)", true),
+            new ConfigKey("ec-lyapunov.measure-parallelism-exponent", "true",
+                    "true: the ec-lyapunov sizer estimates α per pair from the measured per-task rates (least squares of the"
+                    + " mean ln rate on ln y over the levels with min-samples samples), the configured α until two levels"
+                    + " are measured; false = the configured α", true),
+            new ConfigKey("ec-lyapunov.drain-slots", "1",
+                    "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
+                    + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits", true),
+            new ConfigKey("ec-lyapunov.release-after-slots", "0",
+                    "a surplus light instance is kept this many slots after it was last needed before it is released"
+                    + " (ski rental); auto = ceil(c^dp/c^mt) of the service, 0 = release at once (measured: no saving on"
+                    + " paper-table1, docs/simulator.md)", true),
             new ConfigKey("light.headroom", "1.0", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light and static-light", true),
             new ConfigKey("light.seed", "1", "seed of random-light", false));
 
@@ -104,8 +137,23 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         if (!(meanUtil >= 0 && meanUtil <= 1)) {
             throw new ConfigException("ec-lyapunov.mean-time-utilization: " + meanUtil + " (expected: in [0, 1])");
         }
+        boolean costOptimalX = c.getChoice("ec-lyapunov.cost-optimal-x", "false", "true", "false").equals("true");
+        boolean measureAlpha = c.getChoice("ec-lyapunov.measure-parallelism-exponent", "true", "true", "false").equals("true");
+        int drainSlots = atLeast(c, "ec-lyapunov.drain-slots", 1, 1);
+        String release = c.getString("ec-lyapunov.release-after-slots", "0").trim();
+        int releaseAfter = -1;
+        if (!release.equals("auto")) {
+            try {
+                releaseAfter = Integer.parseInt(release);
+            } catch (NumberFormatException e) {
+                releaseAfter = -1;
+            }
+            if (releaseAfter < 0) {
+                throw new ConfigException("ec-lyapunov.release-after-slots: '" + release + "' (expected: auto or an integer >= 0)");
+            }
+        }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
-                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil);
+                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

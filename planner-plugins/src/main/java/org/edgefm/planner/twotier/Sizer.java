@@ -22,9 +22,10 @@ public interface Sizer {
      * @param samples      measured per-task rates (MB/ms), possibly empty
      * @param samplesY     parallelism at which the samples were measured
      * @param maxX         most instances the node's residual capacity allows
+     * @param holdX        instances kept from recent slots (release hysteresis): the ladder reaches at least this x
      */
     record Input(NodeSpec node, ServiceSpec service, double lambda, double budgetMs, int prevX, double queue, double slotMs,
-            double[] samples, int samplesY, int maxX) {
+            double[] samples, int samplesY, int maxX, int holdX) {
     }
 
     /**
@@ -43,6 +44,18 @@ public interface Sizer {
 
     /** Called once per slot with the final decision of every pair (virtual-queue updates). */
     default void commit(String node, String service, double arrivalsInSlot, double capacityPerMs, double slotMs) {
+    }
+
+    /**
+     * Slots a surplus instance of {@code service} is kept after it was last wanted before it is
+     * released (0 = at once, the default for sizers without release hysteresis).
+     */
+    default int releaseAfterSlots(ServiceSpec service) {
+        return 0;
+    }
+
+    /** Tells the sizer a pair's measured per-task rates and the parallelism they ran at (once per slot). */
+    default void observeRates(String node, String service, double[] samples, int parallelism) {
     }
 
     /** Tells the sizer the backlog an agent reported for a pair (sizers without queues ignore it). */

@@ -241,7 +241,7 @@ class EcLyapunovControllerTest {
         ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.5, 2);
         NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
         // demand far above what 4 instances give: the ladder runs to x = 4
-        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(new Sizer.Input(node, svc, 100, 60, 0, 0, 100, new double[0], 1, 4));
+        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(new Sizer.Input(node, svc, 100, 60, 0, 0, 100, new double[0], 1, 4, 0));
         assertThat(l.capacity()).hasSize(5);
         double budget = 60 - 1.0 / (1.5 * 2 * 1.5);
         for (int x = 1; x <= 4; x++) {
@@ -270,7 +270,7 @@ class EcLyapunovControllerTest {
         ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.2, 2);
         NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
         // a loose deadline, so the EC check admits nearly the mean rate and the guard is what binds
-        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(new Sizer.Input(node, svc, 100, 10_000, 0, 0, 100, new double[0], 1, 4));
+        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(new Sizer.Input(node, svc, 100, 10_000, 0, 0, 100, new double[0], 1, 4, 0));
         double meanTask = EcLyapunovSizer.meanInverseGamma(1.2, 3);
         for (int x = 1; x < l.capacity().length; x++) {
             assertThat(l.capacity()[x]).isLessThanOrEqualTo(0.8 * x / meanTask + 1e-12);
@@ -278,7 +278,7 @@ class EcLyapunovControllerTest {
         // the guard binds: without it the same pair is admitted more
         LightSettings off = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.max-parallelism", 1,
                 "ec-lyapunov.mean-time-utilization", 0)));
-        Sizer.Ladder free = new EcLyapunovSizer(off).ladder(new Sizer.Input(node, svc, 100, 10_000, 0, 0, 100, new double[0], 1, 4));
+        Sizer.Ladder free = new EcLyapunovSizer(off).ladder(new Sizer.Input(node, svc, 100, 10_000, 0, 0, 100, new double[0], 1, 4, 0));
         assertThat(free.capacity()[1]).isGreaterThan(l.capacity()[1]);
     }
 
@@ -297,5 +297,135 @@ class EcLyapunovControllerTest {
         ServiceObservation waiting = new ServiceObservation(idle, "post", 0, 1, 40, 0, 0, 0, new double[0], null);
         LightDecision next = c.decide(obs(1, m, p, nodes, List.of(waiting))).plan().orElseThrow();
         assertThat(next.allocations()).anyMatch(a -> a.node().equals(idle) && a.service().equals("post") && a.instances() >= 1);
+    }
+
+    @Test
+    void releaseAfterSlots_autoIsDeployOverMaintainRoundedUp_explicitValuesAndBadOnes() {
+        ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.5, 2);
+        ServiceSpec odd = new ServiceSpec("o", svc.kind(), svc.demand(), svc.workloadMb(), 0.5, svc.rate(),
+                new ServiceCosts(5, 2, 0.5), null, null);
+        assertThat(LightSettings.from(PlannerConfig.EMPTY).releaseAfterSlots(svc)).isZero();
+        LightSettings auto = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.release-after-slots", "auto")));
+        assertThat(auto.releaseAfterSlots(svc)).isEqualTo((int) Math.ceil(svc.costs().deploy() / svc.costs().maintain()));
+        assertThat(auto.releaseAfterSlots(odd)).isEqualTo(3);
+        assertThat(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.release-after-slots", 0))).releaseAfterSlots(svc)).isZero();
+        assertThat(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.release-after-slots", 7))).releaseAfterSlots(odd)).isEqualTo(7);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.release-after-slots", "soon"))))
+                .hasMessage("ec-lyapunov.release-after-slots: 'soon' (expected: auto or an integer >= 0)");
+    }
+
+    @Test
+    void ladder_costOptimalX_prefersMoreInstancesAtLowParallelismOverOneAtHighParallelism() {
+        // guard-bound capacity 0.8·x·y^0.3/E[a/f] with E[a/f] = 1/(3·0.2) ms: one instance needs y = 7
+        // for 0.85 tasks/ms (cost c^mt + 7·c^pl), two instances at y = 1 cover it for 2·(c^mt + c^pl)
+        ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.2, 2);
+        NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
+        Sizer.Input in = new Sizer.Input(node, svc, 0.85, 10_000, 2, 0, 100, new double[0], 1, 8, 0);
+        Sizer.Ladder first = new EcLyapunovSizer(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.cost-optimal-x", "false"))))
+                .ladder(in);
+        assertThat(first.capacity()).hasSize(2);
+        assertThat(first.y()[1]).isGreaterThan(1);
+        Sizer.Ladder optimal = new EcLyapunovSizer(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.cost-optimal-x", "true"))))
+                .ladder(in);
+        assertThat(optimal.capacity().length).isGreaterThan(2);
+        assertThat(optimal.y()[2]).isEqualTo(1);
+        assertThat(optimal.value()[2]).isLessThan(optimal.value()[1]);
+        assertThat(optimal.capacity()[2] * 100).isGreaterThanOrEqualTo(0.85 * 100);
+    }
+
+    @Test
+    void ladder_reachesTheHeldInstanceCount() {
+        ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.5, 2);
+        NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
+        LightSettings s = LightSettings.from(PlannerConfig.EMPTY);
+        // a tiny demand: one instance covers it, yet five are held from recent slots
+        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(new Sizer.Input(node, svc, 0.001, 10_000, 5, 0, 100, new double[0], 1, 8, 5));
+        assertThat(l.capacity().length).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void releaseHysteresis_keepsBurstInstancesForTheReleaseWindowThenReleasesThem() {
+        SystemModel m = Fixtures.star(1, 0.05);
+        CorePlacement p = core(m);
+        int[] held = preSeries(m, p, "auto");
+        int[] atOnce = preSeries(m, p, "0");
+        int window = (int) Math.ceil(m.service("pre").costs().deploy() / m.service("pre").costs().maintain());
+        String both = java.util.Arrays.toString(held) + " vs " + java.util.Arrays.toString(atOnce);
+        // the burst (observed at slot 1) is sized at slot 2; released at once, the next slot is back to the start
+        assertThat(atOnce[2]).as(both).isGreaterThan(atOnce[0]);
+        assertThat(atOnce[3]).as(both).isEqualTo(atOnce[0]);
+        // with hysteresis the burst's instances stay for the window (ceil(c^dp/c^mt) slots), then go
+        for (int t = 2; t <= 2 + window; t++) {
+            assertThat(held[t]).as(both).isEqualTo(atOnce[2]);
+        }
+        assertThat(held[3 + window]).as(both).isEqualTo(atOnce[0]);
+        assertThat(held[held.length - 1]).as(both).isEqualTo(atOnce[atOnce.length - 1]);
+    }
+
+    /** Instances of "pre" per slot: a burst at slot 1, then the expected arrivals. */
+    private static int[] preSeries(SystemModel m, CorePlacement p, String release) {
+        LightEngine c = controller(Map.of("ec-lyapunov.release-after-slots", release));
+        int[] x = new int[24];
+        LightDecision first = c.decide(obs(0, m, p, nodes(m, p, 1, 0.0), List.of())).plan().orElseThrow();
+        ServiceAllocation pre = first.allocations().stream().filter(a -> a.service().equals("pre")).findFirst().orElseThrow();
+        x[0] = pre.instances();
+        for (int t = 1; t < x.length; t++) {
+            List<ServiceObservation> seen = t == 1
+                    ? List.of(new ServiceObservation(pre.node(), "pre", x[0], pre.parallelism(), 0, 0, 5000, 5, null, null))
+                    : List.of();
+            LightDecision d = c.decide(obs(t, m, p, nodes(m, p, 1, 0.0), seen)).plan().orElseThrow();
+            ServiceAllocation a = d.allocation(pre.node(), "pre");
+            x[t] = a == null ? 0 : a.instances();
+        }
+        return x;
+    }
+
+    @Test
+    void ladder_drainSlots_sizesForAShareOfTheBacklog() {
+        ServiceSpec svc = Fixtures.light("l", ResourceVector.of(1, 0, 0, 0), 1.5, 2);
+        NodeSpec node = new NodeSpec("n", org.edgefm.api.model.NodeKind.EDGE_SERVER, ResourceVector.of(64, 64, 64, 64), null, 1.5);
+        // a queue of 400 tasks on top of a small demand
+        Sizer.Input in = new Sizer.Input(node, svc, 0.01, 10_000, 1, 400, 100, new double[0], 1, 16, 0);
+        Sizer.Ladder all = new EcLyapunovSizer(LightSettings.from(PlannerConfig.EMPTY)).ladder(in);
+        Sizer.Ladder quarter = new EcLyapunovSizer(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.drain-slots", 4))))
+                .ladder(in);
+        int xAll = all.capacity().length - 1;
+        int xQuarter = quarter.capacity().length - 1;
+        // the ladder ends at the first x covering the sized backlog: 400 + λΔt, or 100 + λΔt
+        assertThat(all.capacity()[xAll] * 100).isGreaterThanOrEqualTo(400 + 1);
+        assertThat(quarter.capacity()[xQuarter] * 100).isGreaterThanOrEqualTo(100 + 1);
+        assertThat(quarter.capacity()[xQuarter] * 100).isLessThan(400 + 1);
+        assertThat(xQuarter).isLessThan(xAll);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.drain-slots", 0))))
+                .hasMessageContaining("ec-lyapunov.drain-slots: 0");
+    }
+
+    @Test
+    void measuredParallelismExponent_recoversTheSlopeOfTheRatesAndFallsBackUntilTwoLevels() {
+        LightSettings on = LightSettings.from(PlannerConfig.EMPTY); // on by default
+        EcLyapunovSizer sizer = new EcLyapunovSizer(on);
+        java.util.Random rnd = new java.util.Random(3);
+        // per-task rates f·y^(−0.4), f log-normal around 2
+        double[] at1 = new double[200];
+        double[] at4 = new double[200];
+        for (int i = 0; i < at1.length; i++) {
+            at1[i] = 2 * Math.exp(0.3 * rnd.nextGaussian());
+            at4[i] = 2 * Math.exp(0.3 * rnd.nextGaussian()) * Math.pow(4, -0.4);
+        }
+        sizer.observeRates("n", "l", at1, 1);
+        assertThat(sizer.alpha("n|l")).isEqualTo(0.7); // one level: the configured α
+        sizer.observeRates("n", "l", at4, 4);
+        assertThat(sizer.alpha("n|l")).isCloseTo(0.4, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(sizer.alpha("other|l")).isEqualTo(0.7);
+        // rates that do not fall with y: α = 0 (clamped, never negative)
+        EcLyapunovSizer flat = new EcLyapunovSizer(on);
+        flat.observeRates("n", "l", at1, 1);
+        flat.observeRates("n", "l", at1, 8);
+        assertThat(flat.alpha("n|l")).isZero();
+        // off: the configured α whatever was measured
+        EcLyapunovSizer off = new EcLyapunovSizer(LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.measure-parallelism-exponent", "false"))));
+        off.observeRates("n", "l", at1, 1);
+        off.observeRates("n", "l", at4, 4);
+        assertThat(off.alpha("n|l")).isEqualTo(0.7);
     }
 }
