@@ -7,7 +7,7 @@
  *
  * <p>Speed: {@code ./edgefm bench sim} ({@link org.edgefm.host.sim.SimBenchmark}) runs paper-table1 ×
  * 20 seeds × 2,000 slots (10.8 M tasks, 106.9 M events) in about 6 s with the event loop alone and
- * 25–46 s with the two-tier planner in the loop, on 2 cores; the goals were 1 M events/s and 60 s.
+ * 22–46 s with the two-tier planner in the loop, on 2 cores; the goals were 1 M events/s and 60 s.
  * docs/simulator.md, "Speed", has the figures.
  */
 package org.edgefm.host.sim;
