@@ -449,6 +449,10 @@ public final class ControlLoop implements AutoCloseable {
             long version = versions.merge(node, 1L, Long::sum);
             Directive d = new Directive(WireCodec.SCHEMA, node, settings.plannerEpoch(), version,
                     settings.wallClock().getAsLong(), e.getValue());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("slot {}: directive {} v{} (epoch {}): {} service(s), {} route(s)", slot, node, version,
+                        settings.plannerEpoch(), e.getValue().services().size(), e.getValue().routing().size());
+            }
             given.put(node, e.getValue());
             lastDirectives.put(node, d);
             fleet.apply(d);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -404,9 +405,20 @@ class FleetFaultsIT {
         driver.phase("after-host");
         awaitNoneMissing("host-down");
         long resultsIn = System.nanoTime();
-        await().atMost(Duration.ofSeconds(60)).until(() -> AGENTS.keySet().stream().allMatch(n -> reconciled(n)
-                && rec.received(n, Ack.class).stream().anyMatch(a -> a.plannerEpoch() == host.plannerEpoch()
-                        && a.outcome() == AckOutcome.APPLIED)));
+        // The host's outbox is the record: each node's newest directive is of the new epoch and acknowledged
+        // as applied. (The recorder's own client reconnects to the restarted broker on its own schedule and
+        // can miss the first acks; the outbox cannot.) Each node on its own: the light controller keeps
+        // resizing while demand and link estimates settle, so the three are seldom all settled at once.
+        Set<String> settledNodes = new TreeSet<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (String n : AGENTS.keySet()) {
+                DirectiveOutbox.Entry e = outboxEntry(n);
+                if (e != null && e.plannerEpoch() == host.plannerEpoch() && e.state() == DirectiveOutbox.State.APPLIED) {
+                    settledNodes.add(n);
+                }
+            }
+            return settledNodes.containsAll(AGENTS.keySet());
+        });
         long outboxDone = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).until(() -> driver.succeeded("after-host") >= 3);
         Figures.of("FleetFaultsIT.hostRestart").seconds("hostDown", t0, restart)
