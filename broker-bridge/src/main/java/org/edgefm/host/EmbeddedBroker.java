@@ -17,6 +17,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -305,7 +306,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Whether {@code bind} is a loopback address (127.0.0.0/8, ::1 or localhost); false when it cannot be resolved. */
     static boolean loopbackOnly(String bind) {
         try {
-            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+            return InetAddress.getByName(bind).isLoopbackAddress();
         } catch (java.net.UnknownHostException | SecurityException e) {
             return false;
         }

@@ -3,6 +3,8 @@ package org.edgefm.agent.internal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.edgefm.agent.AgentConfig;
 
@@ -21,7 +23,7 @@ public final class Shaper {
     private final AgentConfig.Impairment impairment;
     private final SplittableRandom random;
     private double linkFreeAtMs;
-    private final java.nio.file.Path gate;
+    private final Path gate;
     private boolean gateOpen;
     private double gateCheckedAtMs = Double.NEGATIVE_INFINITY;
 
@@ -34,7 +36,7 @@ public final class Shaper {
     public Shaper(AgentConfig.Impairment impairment, long seed) {
         this.impairment = impairment;
         this.random = new SplittableRandom(seed);
-        this.gate = impairment.gateFile() == null ? null : java.nio.file.Path.of(impairment.gateFile());
+        this.gate = impairment.gateFile() == null ? null : Path.of(impairment.gateFile());
     }
 
     /** What this shaper imposes. */
@@ -68,7 +70,7 @@ public final class Shaper {
             return true;
         }
         if (nowMs - gateCheckedAtMs >= GATE_CHECK_MS || nowMs < gateCheckedAtMs) {
-            gateOpen = java.nio.file.Files.exists(gate);
+            gateOpen = Files.exists(gate);
             gateCheckedAtMs = nowMs;
         }
         return gateOpen;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -78,18 +80,18 @@ class ShaperTest {
 
     @Test
     void gateFile_impairsOnlyWhileTheFileExists_lookedForEvery100Ms() throws Exception {
-        java.nio.file.Path gate = java.nio.file.Files.createTempFile("shaper-gate", "");
-        java.nio.file.Files.delete(gate);
+        Path gate = Files.createTempFile("shaper-gate", "");
+        Files.delete(gate);
         try {
             Shaper s = new Shaper(impair("delay=40ms").withGateFile(gate.toString()), 1);
             assertThat(s.waitMs(0, 1000)).isZero();
-            java.nio.file.Files.writeString(gate, "on");
+            Files.writeString(gate, "on");
             assertThat(s.waitMs(0, 1050)).as("not looked for again yet").isZero();
             assertThat(s.waitMs(0, 1100)).isEqualTo(40.0);
-            java.nio.file.Files.delete(gate);
+            Files.delete(gate);
             assertThat(s.waitMs(0, 1200)).isZero();
         } finally {
-            java.nio.file.Files.deleteIfExists(gate);
+            Files.deleteIfExists(gate);
         }
     }
 }

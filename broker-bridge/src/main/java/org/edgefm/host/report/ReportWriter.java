@@ -27,9 +27,11 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BoxAndWhiskerRenderer;
-import org.jfree.chart.ui.Layer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -366,8 +368,8 @@ public final class ReportWriter {
             m.setAlpha(0.25f);
             m.setLabel("impaired");
             m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.CENTER);
-            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.CENTER);
+            m.setLabelAnchor(RectangleAnchor.CENTER);
+            m.setLabelTextAnchor(TextAnchor.CENTER);
             plot.addDomainMarker(m, Layer.BACKGROUND);
         }
         return style(chart);
