@@ -28,7 +28,12 @@ public final class GreedyCoreSolver {
 
     /** Runs the greedy with nodes ranked by the objective coefficient (running instances save their deployment price). */
     public static Result solve(CorePlacementProblem p) {
-        return solve(p, (v, m) -> p.coefficient(v, m) - (p.current()[v][m] > 0 ? p.deployCost()[m] : 0));
+        return solve(p, objective(p));
+    }
+
+    /** The objective coefficient of eq. (14), less the deployment price where an instance already runs. */
+    private static Rank objective(CorePlacementProblem p) {
+        return (v, m) -> p.coefficient(v, m) - (p.current()[v][m] > 0 ? p.deployCost()[m] : 0);
     }
 
     /** A score per (node, service); lower is better. */
@@ -47,22 +52,11 @@ public final class GreedyCoreSolver {
         Arrays.fill(used, ResourceVector.ZERO);
         int[] types = new int[nv];
         List<String> unmet = new ArrayList<>();
-        Integer[] order = new Integer[nm];
-        for (int m = 0; m < nm; m++) {
-            order[m] = m;
-        }
-        Arrays.sort(order, Comparator.comparingDouble((Integer m) -> -p.required()[m]));
-        for (int m : order) {
-            final int mm = m;
-            Integer[] nodes = new Integer[nv];
-            for (int v = 0; v < nv; v++) {
-                nodes[v] = v;
-            }
-            Arrays.sort(nodes, Comparator.comparingDouble((Integer v) -> rank.score(v, mm)));
-            int need = (int) Math.ceil(p.required()[m] - 1e-9);
-            boolean diversity = p.sparsity().diversity();
-            int minDistinct = diversity ? p.minNodes()[m] : Math.min(need, 1);
-            int maxDistinct = diversity ? p.maxNodes()[m] : Integer.MAX_VALUE;
+        for (int m : byDecreasingDemand(p)) {
+            Integer[] nodes = rankedNodes(p, rank, m);
+            int need = need(p, m);
+            int minDistinct = minDistinct(p, m, need);
+            int maxDistinct = maxDistinct(p, m);
             int distinct = 0;
             int total = 0;
             for (int v : nodes) {
@@ -92,13 +86,7 @@ public final class GreedyCoreSolver {
                     }
                 }
             }
-            if (distinct < minDistinct) {
-                unmet.add("diversity: " + p.services().get(m) + " fits on only " + distinct + " nodes (S_min = "
-                        + minDistinct + ")");
-            }
-            if (total < need) {
-                unmet.add("C2: " + p.services().get(m) + " got " + total + " of " + need + " instances");
-            }
+            unmet(p, m, distinct, total, need, unmet);
         }
         return new Result(x, unmet);
     }
@@ -112,7 +100,7 @@ public final class GreedyCoreSolver {
      * demand instead of the services ranked first taking all the capacity.
      */
     public static Result solveEvenly(CorePlacementProblem p) {
-        Rank rank = (v, m) -> p.coefficient(v, m) - (p.current()[v][m] > 0 ? p.deployCost()[m] : 0);
+        Rank rank = objective(p);
         int nv = p.nodeCount();
         int nm = p.serviceCount();
         int[][] x = new int[nv][nm];
@@ -123,21 +111,12 @@ public final class GreedyCoreSolver {
         int[] need = new int[nm];
         int[] total = new int[nm];
         int[] distinct = new int[nm];
-        boolean diversity = p.sparsity().diversity();
-        Integer[] order = new Integer[nm];
         for (int m = 0; m < nm; m++) {
-            order[m] = m;
-            final int mm = m;
-            ranked[m] = new Integer[nv];
-            for (int v = 0; v < nv; v++) {
-                ranked[m][v] = v;
-            }
-            Arrays.sort(ranked[m], Comparator.comparingDouble((Integer v) -> rank.score(v, mm)));
-            need[m] = (int) Math.ceil(p.required()[m] - 1e-9);
+            ranked[m] = rankedNodes(p, rank, m);
+            need[m] = need(p, m);
         }
-        Arrays.sort(order, Comparator.comparingDouble((Integer m) -> -p.required()[m]));
-        for (int m : order) {
-            int minDistinct = diversity ? p.minNodes()[m] : Math.min(need[m], 1);
+        for (int m : byDecreasingDemand(p)) {
+            int minDistinct = minDistinct(p, m, need[m]);
             for (int v : ranked[m]) {
                 if (distinct[m] >= minDistinct) {
                     break;
@@ -166,7 +145,7 @@ public final class GreedyCoreSolver {
             if (pick < 0) {
                 break;
             }
-            int maxDistinct = diversity ? p.maxNodes()[pick] : Integer.MAX_VALUE;
+            int maxDistinct = maxDistinct(p, pick);
             boolean placed = false;
             for (int v : ranked[pick]) {
                 boolean fresh = x[v][pick] == 0;
@@ -185,16 +164,56 @@ public final class GreedyCoreSolver {
         }
         List<String> unmet = new ArrayList<>();
         for (int m = 0; m < nm; m++) {
-            int minDistinct = diversity ? p.minNodes()[m] : Math.min(need[m], 1);
-            if (distinct[m] < minDistinct) {
-                unmet.add("diversity: " + p.services().get(m) + " fits on only " + distinct[m] + " nodes (S_min = "
-                        + minDistinct + ")");
-            }
-            if (total[m] < need[m]) {
-                unmet.add("C2: " + p.services().get(m) + " got " + total[m] + " of " + need[m] + " instances");
-            }
+            unmet(p, m, distinct[m], total[m], need[m], unmet);
         }
         return new Result(x, unmet);
+    }
+
+    /** The services, largest requirement first. */
+    private static Integer[] byDecreasingDemand(CorePlacementProblem p) {
+        Integer[] order = new Integer[p.serviceCount()];
+        for (int m = 0; m < order.length; m++) {
+            order[m] = m;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer m) -> -p.required()[m]));
+        return order;
+    }
+
+    /** The nodes for service {@code m}, best score first. */
+    private static Integer[] rankedNodes(CorePlacementProblem p, Rank rank, int m) {
+        Integer[] nodes = new Integer[p.nodeCount()];
+        for (int v = 0; v < nodes.length; v++) {
+            nodes[v] = v;
+        }
+        Arrays.sort(nodes, Comparator.comparingDouble((Integer v) -> rank.score(v, m)));
+        return nodes;
+    }
+
+    /** Instances service {@code m} needs for C2: its requirement rounded up. */
+    private static int need(CorePlacementProblem p, int m) {
+        return (int) Math.ceil(p.required()[m] - 1e-9);
+    }
+
+    /** Distinct nodes service {@code m} must reach first: {@code S_min} under diversity, else one if it needs any. */
+    private static int minDistinct(CorePlacementProblem p, int m, int need) {
+        return p.sparsity().diversity() ? p.minNodes()[m] : Math.min(need, 1);
+    }
+
+    /** Distinct nodes service {@code m} may use: {@code S_max} under diversity, else any. */
+    private static int maxDistinct(CorePlacementProblem p, int m) {
+        return p.sparsity().diversity() ? p.maxNodes()[m] : Integer.MAX_VALUE;
+    }
+
+    /** Adds a line per constraint of service {@code m} the placement left unmet. */
+    private static void unmet(CorePlacementProblem p, int m, int distinct, int total, int need, List<String> out) {
+        int minDistinct = minDistinct(p, m, need);
+        if (distinct < minDistinct) {
+            out.add("diversity: " + p.services().get(m) + " fits on only " + distinct + " nodes (S_min = "
+                    + minDistinct + ")");
+        }
+        if (total < need) {
+            out.add("C2: " + p.services().get(m) + " got " + total + " of " + need + " instances");
+        }
     }
 
     static boolean fits(CorePlacementProblem p, int[][] x, ResourceVector[] used, int[] types, int v, int m) {
