@@ -23,6 +23,9 @@ import org.edgefm.api.wire.Result;
 import org.edgefm.api.wire.ServiceMetrics;
 import org.edgefm.api.wire.TaskCompletion;
 import org.edgefm.api.wire.Telemetry;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.ModelSwitch;
+import org.edgefm.control.NodeStatus;
 
 /**
  * The host's view of every node of a real fleet, built from validated births, deaths, telemetry and

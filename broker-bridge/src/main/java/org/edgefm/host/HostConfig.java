@@ -13,6 +13,7 @@ import java.util.Set;
 import org.edgefm.api.Check;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.InvalidFieldException;
+import org.edgefm.control.LinkEstimator;
 
 /**
  * The planner host's configuration: a JSON file, with command-line flags taking precedence. Every

@@ -19,6 +19,9 @@ import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.wire.Directive;
 import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.control.ControlLoop;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.LinkEstimator;
 
 /**
  * The host's Micrometer meters, exposed in Prometheus text format on {@code /metrics}: messages in,

@@ -15,6 +15,10 @@ import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.control.ControlLoop;
+import org.edgefm.control.Fleet;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.ResolvedPlanner;
 
 /**
  * Replays a recorded trial against another planner: the snapshots of a {@link TrialJournal} export

@@ -28,6 +28,8 @@ import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireFormatException;
 import org.edgefm.api.wire.WireMessage;
+import org.edgefm.control.Fleet;
+import org.edgefm.control.FleetSnapshot;
 import org.edgefm.host.internal.BadMessageLog;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;

@@ -16,6 +16,11 @@ import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.control.ControlLoop;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.LinkEstimator;
+import org.edgefm.control.PluginRegistry;
+import org.edgefm.control.ResolvedPlanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,6 +3,7 @@ package org.edgefm.host;
 import io.vertx.core.Vertx;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.edgefm.control.ControlLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,6 +14,11 @@ import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.Directive;
+import org.edgefm.control.ControlLoop;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.LinkEstimator;
+import org.edgefm.control.PluginRegistry;
+import org.edgefm.control.TestPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.edgefm.control.Fleet;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.NodeStatus;
 
 /** A hand-driven fleet for control-loop tests: nodes go on and offline, directives are recorded. */
 final class FakeFleet implements Fleet {

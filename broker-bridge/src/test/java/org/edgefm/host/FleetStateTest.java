@@ -6,6 +6,9 @@ import java.util.List;
 import org.edgefm.api.wire.AckOutcome;
 import org.edgefm.api.wire.InstanceStart;
 import org.edgefm.api.wire.InstanceStop;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.ModelSwitch;
+import org.edgefm.control.NodeStatus;
 import org.junit.jupiter.api.Test;
 
 class FleetStateTest {

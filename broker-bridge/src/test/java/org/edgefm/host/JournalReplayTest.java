@@ -10,6 +10,12 @@ import java.util.Map;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.control.ControlLoop;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.ModelSwitch;
+import org.edgefm.control.NodeStatus;
+import org.edgefm.control.PluginRegistry;
+import org.edgefm.control.TestPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,6 +10,7 @@ import org.edgefm.api.ConfigException;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.spi.LinkEstimate;
+import org.edgefm.control.LinkEstimator;
 import org.junit.jupiter.api.Test;
 
 class LinkEstimatorTest {

@@ -7,7 +7,7 @@ import java.util.List;
 import org.edgefm.api.scenario.RunSettings;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
-import org.edgefm.host.PluginRegistry;
+import org.edgefm.control.PluginRegistry;
 import org.edgefm.host.sim.FluidLpBound;
 import org.edgefm.host.sim.SimSettings;
 import org.edgefm.host.sim.SimStats;

@@ -11,7 +11,7 @@ import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.wire.Directive;
-import org.edgefm.host.ResolvedPlanner;
+import org.edgefm.control.ResolvedPlanner;
 
 /**
  * Measures the simulator: a scenario for N seeds × S slots, seeds spread over T threads, either

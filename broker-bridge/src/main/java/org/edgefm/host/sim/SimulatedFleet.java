@@ -33,9 +33,9 @@ import org.edgefm.api.wire.DesiredService;
 import org.edgefm.api.wire.Directive;
 import org.edgefm.api.wire.StageTiming;
 import org.edgefm.api.wire.TaskCompletion;
-import org.edgefm.host.Fleet;
-import org.edgefm.host.FleetSnapshot;
-import org.edgefm.host.NodeStatus;
+import org.edgefm.control.Fleet;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

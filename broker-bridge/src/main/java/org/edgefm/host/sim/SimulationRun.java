@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.spi.PlannerConfig;
-import org.edgefm.host.ControlLoop;
-import org.edgefm.host.ResolvedPlanner;
+import org.edgefm.control.ControlLoop;
+import org.edgefm.control.ResolvedPlanner;
 
 /**
  * One simulated trial: a scenario at a load factor and seed, controlled by a planner through the

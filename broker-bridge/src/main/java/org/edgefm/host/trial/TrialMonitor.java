@@ -36,7 +36,7 @@ import org.edgefm.api.wire.Telemetry;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireMessage;
-import org.edgefm.host.LinkEstimator;
+import org.edgefm.control.LinkEstimator;
 
 /**
  * Watches a live trial from the broker: a separate MQTT client subscribed to the fleet's node

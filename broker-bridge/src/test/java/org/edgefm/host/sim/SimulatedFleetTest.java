@@ -16,8 +16,8 @@ import org.edgefm.api.scenario.FailureEvent;
 import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.WeightedTarget;
 import org.edgefm.api.wire.TaskCompletion;
-import org.edgefm.host.FleetSnapshot;
-import org.edgefm.host.NodeStatus;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.NodeStatus;
 import org.junit.jupiter.api.Test;
 
 class SimulatedFleetTest {

@@ -24,7 +24,7 @@ import org.edgefm.api.spi.PlanResult;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.RoutingTable;
 import org.edgefm.api.spi.ServiceAllocation;
-import org.edgefm.host.ResolvedPlanner;
+import org.edgefm.control.ResolvedPlanner;
 import org.junit.jupiter.api.Test;
 
 /** The control loop drives the simulated fleet: hand-written planners, results computed by hand. */

@@ -23,7 +23,7 @@ class CliLoggingTest {
 
     @Test
     void capture_fileGetsInfoAndAbove_consoleOnlyEdgeFmWarnings() throws Exception {
-        Logger own = LoggerFactory.getLogger("org.edgefm.host.ControlLoop");
+        Logger own = LoggerFactory.getLogger("org.edgefm.control.ControlLoop");
         Logger lib = LoggerFactory.getLogger("com.hivemq.Migrations");
         List<String> console = new ArrayList<>();
         Path file = dir.resolve("host.log");
@@ -36,8 +36,8 @@ class CliLoggingTest {
         }
         String log = Files.readString(file);
         String thread = "[" + Thread.currentThread().getName() + "] ";
-        assertThat(log).contains("[INFO] " + thread + "org.edgefm.host.ControlLoop - slot 3 planned",
-                "[WARN] " + thread + "org.edgefm.host.ControlLoop - nodes [a] offline", "java.lang.IllegalStateException: boom",
+        assertThat(log).contains("[INFO] " + thread + "org.edgefm.control.ControlLoop - slot 3 planned",
+                "[WARN] " + thread + "org.edgefm.control.ControlLoop - nodes [a] offline", "java.lang.IllegalStateException: boom",
                 "[INFO] " + thread + "com.hivemq.Migrations - migrations done",
                 "[WARN] " + thread + "com.hivemq.Migrations - extension").doesNotContain("not written");
         assertThat(console).hasSize(1);

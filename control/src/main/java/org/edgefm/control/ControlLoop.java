@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,14 +34,14 @@ import org.edgefm.api.wire.DesiredState;
 import org.edgefm.api.wire.Directive;
 import org.edgefm.api.wire.TaskCompletion;
 import org.edgefm.api.wire.WireCodec;
-import org.edgefm.host.internal.PluginCaller;
+import org.edgefm.control.internal.PluginCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one control loop of EdgeFM, over a {@link Fleet} that may be real or simulated. It is driven
  * from outside: {@link #start()} once, then {@link #step()} once per slot, from one thread (a
- * simulator calls it in virtual time, {@link RealTimeDriver} on a Vert.x timer in the field).
+ * simulator calls it in virtual time, {@code org.edgefm.host.RealTimeDriver} on a Vert.x timer in the field).
  *
  * <p>Each step takes a snapshot, turns it into a {@link SlotObservation}, asks the light-service
  * controller for a decision, diffs (core placement + decision) against what each node was last

@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

@@ -1,4 +1,4 @@
-package org.edgefm.host.internal;
+package org.edgefm.control.internal;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -17,7 +17,7 @@ import org.edgefm.api.PlannerPlugin;
 import org.edgefm.api.spi.CorePlacementPlannerFactory;
 import org.edgefm.api.spi.LightServiceControllerFactory;
 import org.edgefm.api.spi.PlannerPreset;
-import org.edgefm.host.internal.PluginClassLoader;
+import org.edgefm.control.internal.PluginClassLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

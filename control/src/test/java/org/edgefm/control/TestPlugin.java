@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +74,7 @@ public final class TestPlugin implements PlannerPlugin {
     }
 
     /** What the {@code record} controller was given, in order. */
-    static final List<org.edgefm.api.spi.SlotObservation> OBSERVED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public static final List<org.edgefm.api.spi.SlotObservation> OBSERVED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static LightDecision oneEach(org.edgefm.api.spi.SlotObservation o) {
         List<ServiceAllocation> al = new ArrayList<>();
