@@ -12,7 +12,7 @@ import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.control.ResolvedPlanner;
-import org.edgefm.host.sim.SimBenchmark;
+import org.edgefm.sim.SimBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

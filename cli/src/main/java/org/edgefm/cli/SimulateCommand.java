@@ -29,10 +29,10 @@ import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.control.ResolvedPlanner;
 import org.edgefm.host.report.ReportWriter;
-import org.edgefm.host.sim.FluidLpBound;
-import org.edgefm.host.sim.SimSettings;
-import org.edgefm.host.sim.SimulationRun;
-import org.edgefm.host.sim.ZeroContentionBound;
+import org.edgefm.sim.FluidLpBound;
+import org.edgefm.sim.SimSettings;
+import org.edgefm.sim.SimulationRun;
+import org.edgefm.sim.ZeroContentionBound;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -400,12 +400,12 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private static double genaiMean(Cell c, java.util.function.ToDoubleFunction<org.edgefm.host.sim.SimStats.GenAi> f) {
+    private static double genaiMean(Cell c, java.util.function.ToDoubleFunction<org.edgefm.sim.SimStats.GenAi> f) {
         return c.runs().stream().mapToDouble(r -> f.applyAsDouble(r.stats().genai())).average().orElse(Double.NaN);
     }
 
     private static double partitionMean(Cell c,
-            java.util.function.ToDoubleFunction<org.edgefm.host.sim.SimStats.Partition> f) {
+            java.util.function.ToDoubleFunction<org.edgefm.sim.SimStats.Partition> f) {
         return c.runs().stream().mapToDouble(r -> f.applyAsDouble(r.stats().partition())).average().orElse(Double.NaN);
     }
 

@@ -8,11 +8,11 @@ import org.edgefm.api.scenario.RunSettings;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.control.PluginRegistry;
-import org.edgefm.host.sim.FluidLpBound;
-import org.edgefm.host.sim.SimSettings;
-import org.edgefm.host.sim.SimStats;
-import org.edgefm.host.sim.SimulationRun;
-import org.edgefm.host.sim.ZeroContentionBound;
+import org.edgefm.sim.FluidLpBound;
+import org.edgefm.sim.SimSettings;
+import org.edgefm.sim.SimStats;
+import org.edgefm.sim.SimulationRun;
+import org.edgefm.sim.ZeroContentionBound;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,0 +1,1371 @@
+package org.edgefm.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.edgefm.api.model.ArrivalProcess;
+import org.edgefm.api.model.ChannelModel;
+import org.edgefm.api.model.NodeKind;
+import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.RateModel;
+import org.edgefm.api.model.Resource;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.api.scenario.FailureEvent;
+import org.edgefm.api.scenario.Scenario;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LinkEstimate;
+import org.edgefm.api.spi.Route;
+import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.api.spi.UserAllocation;
+import org.edgefm.api.spi.UserObservation;
+import org.edgefm.api.spi.WeightedTarget;
+import org.edgefm.api.wire.DesiredService;
+import org.edgefm.api.wire.Directive;
+import org.edgefm.api.wire.StageTiming;
+import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.control.Fleet;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.NodeStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A discrete-event model of a scenario's fleet in virtual time, driven by the same control loop as
+ * a real fleet. A driver alternates {@link #advanceTo(double)} (simulate up to the end of a slot)
+ * and the control loop's step ({@link #snapshot()}, then {@link #apply(Directive)} for each changed
+ * node, which takes effect at once).
+ *
+ * <p>What it models (paper 1, Sec. II; choices the paper leaves open are {@link SimSettings}):
+ * <ul>
+ *   <li>Poisson (or periodic) arrivals per (user, task type), scaled by the load factor.</li>
+ *   <li>Uplink {@code A_n / (b_u log2(1 + γ))} with γ drawn per task from the user's channel
+ *       (Nakagami fading, eq. 1); the user's device then forwards the input to every leaf stage.</li>
+ *   <li>In-tree DAGs: a stage starts when the outputs of all its parents have arrived (eq. 4);
+ *       the sink's end is the task's end (eq. 5).</li>
+ *   <li>Per (node, service) a FIFO queue. A core instance serves one task at a time at its
+ *       deterministic rate times the (node, service) compute factor ({@link ComputeRates}: the
+ *       device-profiles roofline or the node's speed factor); a light instance serves up to y tasks at
+ *       once, each at a Gamma (or empirical) rate drawn per task, times {@code y^(−α)}.</li>
+ *   <li>Transfers {@code b_m / w} plus propagation between nodes (eq. 2; 0 when co-located).</li>
+ *   <li>Deadlines {@code D_n} (eq. 9), node failures and recoveries on the scenario's schedule
+ *       (tasks at or sent to an offline node are lost).</li>
+ *   <li>Run-time routing by the routing tables of the directives (the table of the node that
+ *       hands the data on), and the cost {@code C^cr + C^lt} of eqs. (6)–(7) charged per slot.</li>
+ *   <li>Seed paper 2's model switching ({@link GenAiSubModel}, when services have switching
+ *       profiles) and seed paper 3's partitioned serial queues ({@link PartitionSubModel},
+ *       {@code sim.partition = serial}); {@code sim.channel-coherence = slot} draws each user's
+ *       channel once per slot (block fading) instead of per task.</li>
+ * </ul>
+ *
+ * <p>The event loop allocates nothing per event: events live in a primitive heap, tasks in
+ * parallel primitive arrays reused through a free list. Only finished tasks allocate (their
+ * {@link TaskCompletion}). Not thread-safe; one thread drives it.
+ */
+public final class SimulatedFleet implements Fleet {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedFleet.class);
+
+    private static final int EV_ARRIVAL = 1;
+    private static final int EV_INPUT = 2;
+    private static final int EV_DONE = 3;
+    private static final int EV_FAIL = 4;
+    private static final int EV_RECOVER = 5;
+    private static final int EV_READY = 6;
+    private static final int EV_PART = 7;
+
+    private static final byte FREE = 0;
+    private static final byte LIVE = 1;
+    private static final byte ENDED = 2;
+
+    private static final int UNROUTED = -1;
+    private static final int NO_PATH = -2;
+
+    private final SystemModel model;
+    private final SimSettings settings;
+    private final double slotMs;
+    private final long seed;
+    private final EventQueue events = new EventQueue();
+    private final SimStats stats = new SimStats();
+    private double now;
+
+    // Nodes.
+    private final int nodeCount;
+    private final String[] nodeIds;
+    private final Map<String, Integer> nodeIndex = new HashMap<>();
+    private final NodeSpec[] nodeSpecs;
+    /** Per station: the factor on the service's rate at the node ({@link ComputeRates}). */
+    private final double[] computeFactor;
+    private final boolean[] online;
+    private final int[] incarnation;
+    private final long[] sessions;
+    private final long[] appliedEpoch;
+    private final long[] appliedVersion;
+    private final Routes[] nodeRoutes;
+    private final Network network;
+
+    // Services.
+    private final int serviceCount;
+    private final String[] serviceIds;
+    private final Map<String, Integer> serviceIndex = new HashMap<>();
+    private final ServiceSpec[] services;
+    private final boolean[] core;
+    private final double[] workload;
+    private final double[] output;
+    private final RateModel[] rates;
+
+    // Stations: (node, service) pairs, index node * serviceCount + service.
+    private final int[] instances;
+    private final int[] parallelism;
+    private final int[] servers;
+    private final int[] busy;
+    private final double[] rateFactor;
+    private final double[] meanProcMs;
+    private final long[][] queue;
+    private final int[] queueHead;
+    private final int[] queueSize;
+    private final int[] intervalArrivals;
+    private final int[] intervalCompleted;
+    private final double[][] rateSamples;
+    private final int[] rateSampleCount;
+    private final int[] chargedInstances;
+    private long chargedSlots;
+
+    // Task types.
+    private final int typeCount;
+    private final int maxStages;
+    private final TaskType[] types;
+    private final String[] typeIds;
+    private final Map<String, Integer> typeIndex = new HashMap<>();
+    private final String[][] stageIds;
+    private final int[][] stageService;
+    private final int[][] stageNext;
+    private final int[][] stageParents;
+    private final int[][] leaves;
+    private final double[] inputMb;
+    private final double[] deadline;
+
+    // Users and streams.
+    private final String[] userIds;
+    private final double[] userBandwidth;
+    private final ChannelModel[] channels;
+    private final double[] lastSnr;
+    private final int streamCount;
+    private final int[] streamUser;
+    private final int[] streamType;
+    private final int[] streamOrigin;
+    private final ArrivalProcess[] arrivals;
+    private final SplittableRandom[] streamRandom;
+    private final int[] intervalStreamArrivals;
+    private final SplittableRandom serviceRandom;
+    private final SplittableRandom routeRandom;
+    private final SplittableRandom channelRandom;
+
+    // Tasks (parallel arrays, slot reuse through a free list).
+    private int taskCapacity = 1024;
+    private int[] tType = new int[taskCapacity];
+    private int[] tStream = new int[taskCapacity];
+    private double[] tArrive = new double[taskCapacity];
+    private int[] tOutstanding = new int[taskCapacity];
+    private byte[] tState = new byte[taskCapacity];
+    private long[] tSeq = new long[taskCapacity];
+    private int[] tStageNode;
+    private int[] tPending;
+    private double[] tStart;
+    private double[] tEnd;
+    private int[] freeList = new int[taskCapacity];
+    private int freeCount;
+    private int taskHigh;
+    private long taskSeq;
+
+    // Sub-models of seed papers 2 and 3 (null when inactive) and per-slot channels.
+    private final GenAiSubModel genai;
+    private final PartitionSubModel partition;
+    private final boolean slotChannels;
+    private final int[][] chainStages;
+    private final int[][] chainServices;
+    private final boolean[] streamPartitioned;
+
+    private final List<TaskCompletion> completions = new ArrayList<>();
+    private long intervalSubmitted;
+    private double lastSnapshotMs;
+    private boolean closed;
+
+    /**
+     * A simulated fleet for a scenario at a load factor; {@link SimSettings} come from the
+     * scenario's {@code sim.*} planner keys.
+     *
+     * @param scenario the scenario
+     * @param seed     the random seed of this run
+     * @param load     factor on every arrival rate ({@code --load})
+     */
+    public SimulatedFleet(Scenario scenario, long seed, double load) {
+        this(scenario.model().withLoad(load), scenario.run().slotMs(), scenario.failures(), seed,
+                SimSettings.from(scenario.planner()), scenario.planner());
+    }
+
+    /**
+     * A simulated fleet without the seed papers' sub-model keys (their defaults apply).
+     *
+     * @param model    nodes, links, services, task types, users and workload (already load-scaled)
+     * @param slotMs   slot length Δt: the period at which eqs. (6)–(7) charge costs
+     * @param failures the failure schedule
+     * @param seed     the random seed
+     * @param settings the modelling settings
+     */
+    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings) {
+        this(model, slotMs, failures, seed, settings, Map.of());
+    }
+
+    /**
+     * A simulated fleet.
+     *
+     * @param model    nodes, links, services, task types, users and workload (already load-scaled)
+     * @param slotMs   slot length Δt: the period at which eqs. (6)–(7) charge costs
+     * @param failures the failure schedule
+     * @param seed     the random seed
+     * @param settings the modelling settings
+     * @param subModelKeys the scenario's planner section: the {@code sim.genai.*},
+     *                 {@code sim.partition*} and {@code sim.channel-coherence} keys of the seed papers'
+     *                 sub-models (docs/simulator.md)
+     */
+    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
+            Map<String, ?> subModelKeys) {
+        Objects.requireNonNull(subModelKeys, "subModelKeys is null");
+        this.model = Objects.requireNonNull(model, "model is null");
+        this.settings = Objects.requireNonNull(settings, "settings is null");
+        Objects.requireNonNull(failures, "failures is null");
+        if (!(slotMs > 0)) {
+            throw new IllegalArgumentException("slotMs: " + slotMs + " (expected: > 0)");
+        }
+        this.slotMs = slotMs;
+        this.seed = seed;
+
+        List<NodeSpec> nodes = model.topology().nodes();
+        nodeCount = nodes.size();
+        nodeIds = new String[nodeCount];
+        nodeSpecs = new NodeSpec[nodeCount];
+        online = new boolean[nodeCount];
+        incarnation = new int[nodeCount];
+        sessions = new long[nodeCount];
+        appliedEpoch = new long[nodeCount];
+        appliedVersion = new long[nodeCount];
+        nodeRoutes = new Routes[nodeCount];
+        for (int i = 0; i < nodeCount; i++) {
+            NodeSpec n = nodes.get(i);
+            nodeIds[i] = n.id();
+            nodeSpecs[i] = n;
+            nodeIndex.put(n.id(), i);
+            online[i] = true;
+        }
+        network = new Network(nodeCount, model.topology().links(), nodeIndex);
+
+        serviceCount = model.services().size();
+        serviceIds = new String[serviceCount];
+        services = new ServiceSpec[serviceCount];
+        core = new boolean[serviceCount];
+        workload = new double[serviceCount];
+        output = new double[serviceCount];
+        rates = new RateModel[serviceCount];
+        for (int s = 0; s < serviceCount; s++) {
+            ServiceSpec spec = model.services().get(s);
+            services[s] = spec;
+            serviceIds[s] = spec.id();
+            serviceIndex.put(spec.id(), s);
+            core[s] = spec.kind() == ServiceKind.CORE;
+            workload[s] = spec.workloadMb();
+            output[s] = spec.outputMb();
+            rates[s] = spec.rate();
+        }
+
+        genai = GenAiSubModel.create(subModelKeys, nodeSpecs, services, slotMs);
+        int stations = nodeCount * serviceCount;
+        computeFactor = ComputeRates.factors(model, settings.compute());
+        instances = new int[stations];
+        parallelism = new int[stations];
+        servers = new int[stations];
+        busy = new int[stations];
+        rateFactor = new double[stations];
+        meanProcMs = new double[stations];
+        queue = new long[stations][];
+        queueHead = new int[stations];
+        queueSize = new int[stations];
+        intervalArrivals = new int[stations];
+        intervalCompleted = new int[stations];
+        rateSamples = new double[stations][];
+        rateSampleCount = new int[stations];
+        chargedInstances = new int[stations];
+        for (int st = 0; st < stations; st++) {
+            parallelism[st] = 1;
+            updateStation(st);
+        }
+
+        typeCount = model.taskTypes().size();
+        types = new TaskType[typeCount];
+        typeIds = new String[typeCount];
+        stageIds = new String[typeCount][];
+        stageService = new int[typeCount][];
+        stageNext = new int[typeCount][];
+        stageParents = new int[typeCount][];
+        leaves = new int[typeCount][];
+        inputMb = new double[typeCount];
+        deadline = new double[typeCount];
+        int max = 1;
+        for (int t = 0; t < typeCount; t++) {
+            TaskType tt = model.taskTypes().get(t);
+            types[t] = tt;
+            typeIds[t] = tt.id();
+            typeIndex.put(tt.id(), t);
+            inputMb[t] = tt.inputMb();
+            deadline[t] = tt.deadlineMs();
+            List<Stage> st = tt.stages();
+            int k = st.size();
+            max = Math.max(max, k);
+            stageIds[t] = new String[k];
+            stageService[t] = new int[k];
+            stageNext[t] = new int[k];
+            stageParents[t] = new int[k];
+            Map<String, Integer> idx = new HashMap<>();
+            for (int i = 0; i < k; i++) {
+                idx.put(st.get(i).id(), i);
+            }
+            for (int i = 0; i < k; i++) {
+                stageIds[t][i] = st.get(i).id();
+                stageService[t][i] = serviceIndex.get(st.get(i).service());
+                stageNext[t][i] = st.get(i).isSink() ? -1 : idx.get(st.get(i).next());
+            }
+            for (int i = 0; i < k; i++) {
+                if (stageNext[t][i] >= 0) {
+                    stageParents[t][stageNext[t][i]]++;
+                }
+            }
+            leaves[t] = tt.leaves().stream().mapToInt(s -> idx.get(s.id())).toArray();
+        }
+        if (max > 255) {
+            throw new IllegalArgumentException("a task type has " + max + " stages (expected: at most 255)");
+        }
+        maxStages = max;
+        chainStages = new int[typeCount][];
+        chainServices = new int[typeCount][];
+        for (int t = 0; t < typeCount; t++) {
+            chainStages[t] = chainOrder(t);
+            if (chainStages[t] != null) {
+                chainServices[t] = new int[chainStages[t].length];
+                for (int k = 0; k < chainStages[t].length; k++) {
+                    chainServices[t][k] = stageService[t][chainStages[t][k]];
+                }
+            }
+        }
+        tStageNode = new int[taskCapacity * maxStages];
+        tPending = new int[taskCapacity * maxStages];
+        if (settings.stageTimings()) {
+            tStart = new double[taskCapacity * maxStages];
+            tEnd = new double[taskCapacity * maxStages];
+        }
+
+        List<UserSpec> users = model.users();
+        Map<String, Integer> userIndex = new HashMap<>();
+        userIds = new String[users.size()];
+        userBandwidth = new double[users.size()];
+        channels = new ChannelModel[users.size()];
+        lastSnr = new double[users.size()];
+        int[] userNode = new int[users.size()];
+        for (int u = 0; u < users.size(); u++) {
+            UserSpec us = users.get(u);
+            userIds[u] = us.id();
+            userIndex.put(us.id(), u);
+            userBandwidth[u] = us.uplinkBandwidthMbPerMs();
+            channels[u] = us.channel();
+            lastSnr[u] = us.channel().meanSnr();
+            userNode[u] = nodeIndex.get(us.node());
+        }
+
+        SplittableRandom master = new SplittableRandom(seed);
+        List<Demand> workloadList = model.workload();
+        streamCount = workloadList.size();
+        streamUser = new int[streamCount];
+        streamType = new int[streamCount];
+        streamOrigin = new int[streamCount];
+        arrivals = new ArrivalProcess[streamCount];
+        streamRandom = new SplittableRandom[streamCount];
+        intervalStreamArrivals = new int[streamCount];
+        for (int i = 0; i < streamCount; i++) {
+            Demand d = workloadList.get(i);
+            streamUser[i] = userIndex.get(d.user());
+            streamType[i] = typeIndex.get(d.taskType());
+            streamOrigin[i] = userNode[streamUser[i]];
+            arrivals[i] = d.arrivals();
+            streamRandom[i] = master.split();
+        }
+        serviceRandom = master.split();
+        routeRandom = master.split();
+        channelRandom = master.split();
+
+        // assumption (sim.channel-coherence): paper 1 draws a channel per task; LyMDO-style block
+        // fading (papers.md 4.2) keeps one draw per user for a whole slot.
+        slotChannels = SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot");
+        if (slotChannels) {
+            drawSlotChannels();
+        }
+        boolean serial = SimSettings.oneOf(subModelKeys, "sim.partition", "off", "off", "serial").equals("serial");
+        streamPartitioned = new boolean[streamCount];
+        if (serial) {
+            double[] devicePower = new double[users.size()];
+            for (int u = 0; u < users.size(); u++) {
+                devicePower[u] = nodeSpecs[userNode[u]].capacity().get(Resource.POWER);
+            }
+            partition = new PartitionSubModel(subModelKeys, userIds, userBandwidth, devicePower, nodeCount,
+                    new PartitionHost());
+            for (int i = 0; i < streamCount; i++) {
+                streamPartitioned[i] = chainStages[streamType[i]] != null
+                        && nodeSpecs[streamOrigin[i]].kind() == NodeKind.DEVICE;
+            }
+        } else {
+            partition = null;
+        }
+
+        for (int i = 0; i < streamCount; i++) {
+            events.push(arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
+        }
+        for (FailureEvent f : failures) {
+            Integer n = nodeIndex.get(f.node());
+            if (n == null) {
+                throw new IllegalArgumentException("failure names unknown node '" + f.node() + "'");
+            }
+            events.push(f.atMs(), pack(EV_FAIL, 0, 0, n));
+            if (f.durationMs() != null) {
+                events.push(f.atMs() + f.durationMs(), pack(EV_RECOVER, 0, 0, n));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ driving
+
+    @Override
+    public double nowMs() {
+        return now;
+    }
+
+    /** The slot length Δt used for cost accounting. */
+    public double slotMs() {
+        return slotMs;
+    }
+
+    /** The seed of this run. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The settings in force. */
+    public SimSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Runs every event up to and including virtual time {@code timeMs} and charges the slots that
+     * ended on the way; afterwards {@link #nowMs()} is {@code timeMs}.
+     *
+     * @throws IllegalArgumentException when {@code timeMs} lies before {@link #nowMs()}
+     */
+    public void advanceTo(double timeMs) {
+        if (closed) {
+            throw new IllegalStateException("the fleet is closed");
+        }
+        if (timeMs < now) {
+            throw new IllegalArgumentException("advanceTo: " + timeMs + " (expected: >= now " + now + ")");
+        }
+        double boundary = (chargedSlots + 1) * slotMs;
+        while (!events.isEmpty() && events.peekTime() <= timeMs) {
+            double t = events.peekTime();
+            if (t > boundary) {
+                now = boundary;
+                chargeSlot();
+                boundary = (chargedSlots + 1) * slotMs;
+                continue;
+            }
+            long p = events.peekPayload();
+            events.pop();
+            now = t;
+            stats.events++;
+            dispatch(p);
+        }
+        while (boundary <= timeMs) {
+            now = boundary;
+            chargeSlot();
+            boundary = (chargedSlots + 1) * slotMs;
+        }
+        now = timeMs;
+    }
+
+    /** The seed-paper-3 shares of the decision in force (the simulated radio and CPUs follow them at once). */
+    public void applyUserAllocations(List<UserAllocation> allocations) {
+        Objects.requireNonNull(allocations, "allocations is null");
+        if (partition != null) {
+            partition.setAllocations(allocations);
+        }
+    }
+
+    private void dispatch(long p) {
+        int type = (int) (p >>> 60);
+        int stage = (int) ((p >>> 52) & 0xFF);
+        int inc = (int) ((p >>> 32) & 0xFFFFF);
+        int idx = (int) p;
+        switch (type) {
+            case EV_ARRIVAL -> onArrival(idx);
+            case EV_INPUT -> onInput(idx, stage);
+            case EV_DONE -> onDone(idx, stage, inc);
+            case EV_FAIL -> onFail(idx);
+            case EV_RECOVER -> onRecover(idx);
+            case EV_READY -> drain(idx);
+            case EV_PART -> {
+                tOutstanding[idx]--;
+                partition.onEvent(idx, stage, inc);
+                release(idx);
+            }
+            default -> throw new AssertionError("event type " + type);
+        }
+    }
+
+    private static long pack(int type, int stage, int inc, int idx) {
+        return ((long) type << 60) | ((long) stage << 52) | ((long) (inc & 0xFFFFF) << 32) | (idx & 0xFFFFFFFFL);
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private void onArrival(int stream) {
+        events.push(now + arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
+        intervalStreamArrivals[stream]++;
+        intervalSubmitted++;
+        stats.submitted++;
+        int t = streamType[stream];
+        int task = allocTask(t, stream);
+        int origin = streamOrigin[stream];
+        if (!online[origin]) {
+            kill(task, "node " + nodeIds[origin] + " offline");
+            release(task);
+            return;
+        }
+        int u = streamUser[stream];
+        if (streamPartitioned[stream]) {
+            arrivePartitioned(task, stream, t, origin, u);
+            release(task);
+            return;
+        }
+        double snr = userSnr(u);
+        // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u))
+        double uplink = inputMb[t] / (userBandwidth[u] * (Math.log1p(snr) / Math.log(2)));
+        int base = task * maxStages;
+        for (int leaf : leaves[t]) {
+            int target = choose(t, leaf, origin, origin, inputMb[t]);
+            if (target < 0) {
+                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                break;
+            }
+            tStageNode[base + leaf] = target;
+            tOutstanding[task]++;
+            events.push(now + uplink + network.delay(origin, target, inputMb[t]), pack(EV_INPUT, leaf, 0, task));
+        }
+        release(task);
+    }
+
+    private void onInput(int task, int stage) {
+        tOutstanding[task]--;
+        if (tState[task] != LIVE) {
+            release(task);
+            return;
+        }
+        int k = task * maxStages + stage;
+        int node = tStageNode[k];
+        if (!online[node]) {
+            kill(task, "node " + nodeIds[node] + " offline");
+            release(task);
+            return;
+        }
+        if (--tPending[k] > 0) {
+            return;
+        }
+        int st = node * serviceCount + stageService[tType[task]][stage];
+        intervalArrivals[st]++;
+        if (busy[st] < servers[st] && queueSize[st] == 0 && ready(st)) {
+            start(task, stage, st);
+        } else {
+            enqueue(st, task, stage);
+            tOutstanding[task]++;
+        }
+    }
+
+    private void onDone(int task, int stage, int inc) {
+        tOutstanding[task]--;
+        int t = tType[task];
+        int k = task * maxStages + stage;
+        int node = tStageNode[k];
+        if ((incarnation[node] & 0xFFFFF) != inc) {
+            // The node failed while serving: its servers were reset then, the task is lost.
+            kill(task, "node " + nodeIds[node] + " failed");
+            release(task);
+            return;
+        }
+        int st = node * serviceCount + stageService[t][stage];
+        busy[st]--;
+        intervalCompleted[st]++;
+        drain(st);
+        if (tState[task] != LIVE) {
+            release(task);
+            return;
+        }
+        if (tEnd != null) {
+            tEnd[k] = now;
+        }
+        int next = stageNext[t][stage];
+        if (next < 0) {
+            finish(task);
+            release(task);
+            return;
+        }
+        int kn = task * maxStages + next;
+        int target = tStageNode[kn];
+        double mb = output[stageService[t][stage]];
+        if (target < 0) {
+            target = choose(t, next, node, streamOrigin[tStream[task]], mb);
+            if (target < 0) {
+                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                release(task);
+                return;
+            }
+            tStageNode[kn] = target;
+        }
+        double d = network.delay(node, target, mb);
+        if (d == Double.POSITIVE_INFINITY) {
+            kill(task, "no path");
+            release(task);
+            return;
+        }
+        tOutstanding[task]++;
+        // paper 1, eq. (2): transfer b_m / w plus propagation W / l; 0 when co-located
+        events.push(now + d, pack(EV_INPUT, next, 0, task));
+    }
+
+    private void onFail(int node) {
+        if (!online[node]) {
+            return;
+        }
+        online[node] = false;
+        incarnation[node]++;
+        for (int s = 0; s < serviceCount; s++) {
+            int st = node * serviceCount + s;
+            busy[st] = 0;
+            while (queueSize[st] > 0) {
+                long e = dequeue(st);
+                int task = (int) (e >>> 8);
+                tOutstanding[task]--;
+                kill(task, "node " + nodeIds[node] + " failed");
+                release(task);
+            }
+        }
+        LOG.debug("t={} ms: node {} failed", now, nodeIds[node]);
+    }
+
+    private void onRecover(int node) {
+        if (online[node]) {
+            return;
+        }
+        online[node] = true;
+        sessions[node]++;
+        LOG.debug("t={} ms: node {} recovered", now, nodeIds[node]);
+    }
+
+    // ------------------------------------------------------------------ stations
+
+    private void start(int task, int stage, int st) {
+        int t = tType[task];
+        if (settings.deadlineAction() == SimSettings.DeadlineAction.DROP_EXPIRED && now - tArrive[task] > deadline[t]) {
+            kill(task, "deadline passed before stage " + stageIds[t][stage]);
+            release(task);
+            return;
+        }
+        busy[st]++;
+        int s = st % serviceCount;
+        double rate = core[s] ? rates[s].mean() * rateFactor[st] : rates[s].sample(serviceRandom) * rateFactor[st];
+        // paper 1, eq. (3): processing time a_m / f_m
+        double ms = workload[s] / rate;
+        if (rateSamples[st] == null && settings.rateSamples() > 0) {
+            rateSamples[st] = new double[settings.rateSamples()];
+        }
+        if (rateSampleCount[st] < settings.rateSamples()) {
+            rateSamples[st][rateSampleCount[st]++] = rate;
+        }
+        int node = st / serviceCount;
+        if (genai != null) {
+            genai.onServed(node, s);
+        }
+        if (tStart != null) {
+            tStart[task * maxStages + stage] = now;
+        }
+        tOutstanding[task]++;
+        events.push(now + ms, pack(EV_DONE, stage, incarnation[node], task));
+    }
+
+    private void drain(int st) {
+        while (busy[st] < servers[st] && queueSize[st] > 0 && ready(st)) {
+            long e = dequeue(st);
+            int task = (int) (e >>> 8);
+            int stage = (int) (e & 0xFF);
+            tOutstanding[task]--;
+            if (tState[task] != LIVE) {
+                release(task);
+                continue;
+            }
+            start(task, stage, st);
+        }
+    }
+
+    private void enqueue(int st, int task, int stage) {
+        long[] q = queue[st];
+        if (q == null) {
+            q = queue[st] = new long[16];
+        } else if (queueSize[st] == q.length) {
+            long[] g = new long[q.length * 2];
+            for (int i = 0; i < queueSize[st]; i++) {
+                g[i] = q[(queueHead[st] + i) % q.length];
+            }
+            queueHead[st] = 0;
+            q = queue[st] = g;
+        }
+        q[(queueHead[st] + queueSize[st]) % q.length] = ((long) task << 8) | stage;
+        queueSize[st]++;
+    }
+
+    private long dequeue(int st) {
+        long[] q = queue[st];
+        long e = q[queueHead[st]];
+        queueHead[st] = (queueHead[st] + 1) % q.length;
+        queueSize[st]--;
+        return e;
+    }
+
+    /** Recomputes servers, the per-task rate factor and the mean processing time of a station. */
+    private void updateStation(int st) {
+        int s = st % serviceCount;
+        int y = core[s] ? 1 : Math.max(1, parallelism[st]);
+        servers[st] = genai == null ? instances[st] * y : genai.servers(st / serviceCount, s, instances[st] * y);
+        // assumption (sim.parallelismExponent): per-task rate f · compute factor · y^(−α)
+        rateFactor[st] = computeFactor[st] * (core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
+        meanProcMs[st] = workload[s] / (rates[s].mean() * rateFactor[st]);
+    }
+
+    // ------------------------------------------------------------------ seed papers 2 and 3
+
+    /** False while the station's model is being transferred or preloaded (paper 2). */
+    private boolean ready(int st) {
+        return genai == null || genai.ready(st, now);
+    }
+
+    /** A model's instances at an edge node change from {@code before} to {@code after} (paper 2). */
+    private void switchModel(int node, int s, int before, int after) {
+        if (before == 0 && after > 0) {
+            int cloud = genai.cloudSource();
+            double transfer = cloud < 0 ? 0 : network.delay(cloud, node, services[s].switching().transferMb());
+            double readyAt = genai.switchIn(node, s, now, transfer == Double.POSITIVE_INFINITY ? 0 : transfer);
+            events.push(readyAt, pack(EV_READY, 0, 0, node * serviceCount + s));
+        } else if (before > 0 && after == 0) {
+            genai.evict(node, s);
+        }
+    }
+
+    /** Requests queued for a model the node no longer runs go where the node's new routes say (paper 2). */
+    private void forwardEvicted(int node) {
+        for (int s = 0; s < serviceCount; s++) {
+            int st = node * serviceCount + s;
+            if (servers[st] > 0 || queueSize[st] == 0 || !genai.isModel(s)) {
+                continue;
+            }
+            while (queueSize[st] > 0) {
+                long e = dequeue(st);
+                int task = (int) (e >>> 8);
+                int stage = (int) (e & 0xFF);
+                tOutstanding[task]--;
+                if (tState[task] != LIVE) {
+                    release(task);
+                    continue;
+                }
+                int t = tType[task];
+                int target = choose(t, stage, node, streamOrigin[tStream[task]], inputMb[t]);
+                if (target < 0) {
+                    kill(task, target == NO_PATH ? "no path" : "unrouted");
+                    release(task);
+                    continue;
+                }
+                int k = task * maxStages + stage;
+                tStageNode[k] = target;
+                tPending[k] = 1;
+                tOutstanding[task]++;
+                events.push(now + network.delay(node, target, inputMb[t]), pack(EV_INPUT, stage, 0, task));
+            }
+        }
+    }
+
+    /** The SNR of user {@code u} for a transmission starting now: the slot's draw or a fresh one. */
+    private double userSnr(int u) {
+        if (slotChannels) {
+            return lastSnr[u];
+        }
+        double snr = channels[u].sampleSnr(channelRandom);
+        lastSnr[u] = snr;
+        return snr;
+    }
+
+    private void drawSlotChannels() {
+        for (int u = 0; u < channels.length; u++) {
+            lastSnr[u] = channels[u].sampleSnr(channelRandom);
+        }
+    }
+
+    /** The stages of a chain-shaped task type from its leaf to its sink, or null for another shape. */
+    private int[] chainOrder(int t) {
+        if (leaves[t].length != 1) {
+            return null;
+        }
+        int[] order = new int[stageIds[t].length];
+        int k = leaves[t][0];
+        int n = 0;
+        while (k >= 0) {
+            if (stageParents[t][k] > 1 || n == order.length) {
+                return null;
+            }
+            order[n++] = k;
+            k = stageNext[t][k];
+        }
+        return n == order.length ? order : null;
+    }
+
+    /** Paper 3: the task's cut from its origin's routes, then the serial queues of the sub-model. */
+    private void arrivePartitioned(int task, int stream, int t, int origin, int u) {
+        int[] stages = chainStages[t];
+        int cut = 0;
+        int edgeNode = origin;
+        while (cut < stages.length) {
+            double mb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
+            int target = choose(t, stages[cut], origin, origin, mb);
+            if (target < 0) {
+                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                return;
+            }
+            if (target != origin) {
+                edgeNode = target;
+                break;
+            }
+            cut++;
+        }
+        double upMb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
+        partition.arrive(task, u, origin, edgeNode, chainServices[t], cut, upMb);
+    }
+
+    /** The fleet as the partition sub-model sees it. */
+    private final class PartitionHost implements PartitionSubModel.Host {
+        @Override
+        public void push(double afterMs, int phase, int task, int epoch) {
+            tOutstanding[task]++;
+            events.push(now + afterMs, pack(EV_PART, phase, epoch, task));
+        }
+
+        @Override
+        public double processingMs(int s, int node) {
+            double rate = core[s] ? rates[s].mean() : rates[s].sample(serviceRandom);
+            return workload[s] / (rate * computeFactor[node * serviceCount + s]);
+        }
+
+        @Override
+        public double networkDelay(int from, int to, double mb) {
+            return network.delay(from, to, mb);
+        }
+
+        @Override
+        public double nowMs() {
+            return now;
+        }
+
+        @Override
+        public double snr(int u) {
+            return userSnr(u);
+        }
+
+        @Override
+        public boolean slotChannels() {
+            return slotChannels;
+        }
+
+        @Override
+        public void finish(int task) {
+            SimulatedFleet.this.finish(task);
+        }
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    /**
+     * The node for {@code stage} of a task of type {@code t}, decided by node {@code from} (the one
+     * handing the data on) for a task that entered at {@code origin}; UNROUTED or NO_PATH.
+     */
+    private int choose(int t, int stage, int from, int origin, double mb) {
+        int s = stageService[t][stage];
+        Routes r = nodeRoutes[from];
+        Target tg = r == null ? null : r.get(t, stage, origin);
+        int chosen;
+        if (settings.routing() == SimSettings.Routing.CAPACITY_AWARE) {
+            chosen = bestByExpectedTime(tg, s, from, mb, true);
+        } else {
+            chosen = weighted(tg, s, from);
+        }
+        if (chosen >= 0 || settings.unrouted() == SimSettings.Unrouted.DROP) {
+            return chosen;
+        }
+        int nearest = bestByExpectedTime(null, s, from, mb, false);
+        return nearest >= 0 ? nearest : chosen;
+    }
+
+    private boolean usable(int node, int s, int from) {
+        return online[node] && servers[node * serviceCount + s] > 0 && network.reachable(from, node);
+    }
+
+    private int weighted(Target tg, int s, int from) {
+        if (tg == null) {
+            return UNROUTED;
+        }
+        double total = 0;
+        boolean hostedSomewhere = false;
+        for (int i = 0; i < tg.nodes.length; i++) {
+            int n = tg.nodes[i];
+            if (online[n] && servers[n * serviceCount + s] > 0) {
+                hostedSomewhere = true;
+                if (network.reachable(from, n)) {
+                    total += tg.weights[i];
+                }
+            }
+        }
+        if (total == 0) {
+            return hostedSomewhere ? NO_PATH : UNROUTED;
+        }
+        double u = routeRandom.nextDouble() * total;
+        int last = UNROUTED;
+        for (int i = 0; i < tg.nodes.length; i++) {
+            int n = tg.nodes[i];
+            if (usable(n, s, from)) {
+                last = n;
+                u -= tg.weights[i];
+                if (u < 0) {
+                    return n;
+                }
+            }
+        }
+        return last;
+    }
+
+    /** papers.md 5.1 item 6: smallest expected transfer + wait + processing, free capacity first. */
+    private int bestByExpectedTime(Target tg, int s, int from, double mb, boolean useTable) {
+        int best = UNROUTED;
+        double bestScore = Double.POSITIVE_INFINITY;
+        int count = useTable && tg != null ? tg.nodes.length : nodeCount;
+        for (int i = 0; i < count; i++) {
+            int n = useTable && tg != null ? tg.nodes[i] : i;
+            if (!usable(n, s, from)) {
+                continue;
+            }
+            int st = n * serviceCount + s;
+            int waiting = busy[st] + queueSize[st] - servers[st] + 1;
+            double wait = waiting > 0 ? waiting * meanProcMs[st] / servers[st] : 0;
+            double score = network.delay(from, n, mb) + wait + meanProcMs[st];
+            if (score < bestScore) {
+                bestScore = score;
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    /** One stage's targets: node indices and weights. */
+    private record Target(int[] nodes, double[] weights) {
+    }
+
+    /** A routing table compiled to arrays indexed by (type, stage, origin). */
+    private final class Routes {
+        final List<Route> source;
+        final Target[] table;
+
+        Routes(List<Route> routes) {
+            source = routes;
+            table = new Target[typeCount * maxStages * nodeCount];
+            // Routes without an origin first, so a route for a specific origin overrides them.
+            for (int pass = 0; pass < 2; pass++) {
+                for (Route r : routes) {
+                    if ((r.origin() == null) != (pass == 0)) {
+                        continue;
+                    }
+                    Integer t = typeIndex.get(r.taskType());
+                    if (t == null) {
+                        continue;
+                    }
+                    int stage = -1;
+                    for (int i = 0; i < stageIds[t].length; i++) {
+                        if (stageIds[t][i].equals(r.stage())) {
+                            stage = i;
+                        }
+                    }
+                    if (stage < 0) {
+                        continue;
+                    }
+                    Target tg = compile(r.targets());
+                    if (tg == null) {
+                        continue;
+                    }
+                    int base = (t * maxStages + stage) * nodeCount;
+                    if (r.origin() == null) {
+                        for (int o = 0; o < nodeCount; o++) {
+                            table[base + o] = tg;
+                        }
+                    } else {
+                        Integer o = nodeIndex.get(r.origin());
+                        if (o != null) {
+                            table[base + o] = tg;
+                        }
+                    }
+                }
+            }
+        }
+
+        Target get(int t, int stage, int origin) {
+            return table[(t * maxStages + stage) * nodeCount + origin];
+        }
+
+        private Target compile(List<WeightedTarget> targets) {
+            int[] nodes = new int[targets.size()];
+            double[] weights = new double[targets.size()];
+            int n = 0;
+            for (WeightedTarget w : targets) {
+                Integer i = nodeIndex.get(w.node());
+                if (i != null) {
+                    nodes[n] = i;
+                    weights[n] = w.weight();
+                    n++;
+                }
+            }
+            return n == 0 ? null : new Target(Arrays.copyOf(nodes, n), Arrays.copyOf(weights, n));
+        }
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    private int allocTask(int t, int stream) {
+        int task;
+        if (freeCount > 0) {
+            task = freeList[--freeCount];
+        } else {
+            if (taskHigh == taskCapacity) {
+                growTasks();
+            }
+            task = taskHigh++;
+        }
+        tType[task] = t;
+        tStream[task] = stream;
+        tArrive[task] = now;
+        tOutstanding[task] = 0;
+        tState[task] = LIVE;
+        tSeq[task] = taskSeq++;
+        int base = task * maxStages;
+        int[] parents = stageParents[t];
+        for (int k = 0; k < parents.length; k++) {
+            tStageNode[base + k] = -1;
+            tPending[base + k] = Math.max(1, parents[k]);
+        }
+        return task;
+    }
+
+    private void growTasks() {
+        int n = taskCapacity * 2;
+        tType = Arrays.copyOf(tType, n);
+        tStream = Arrays.copyOf(tStream, n);
+        tArrive = Arrays.copyOf(tArrive, n);
+        tOutstanding = Arrays.copyOf(tOutstanding, n);
+        tState = Arrays.copyOf(tState, n);
+        tSeq = Arrays.copyOf(tSeq, n);
+        tStageNode = Arrays.copyOf(tStageNode, n * maxStages);
+        tPending = Arrays.copyOf(tPending, n * maxStages);
+        if (tStart != null) {
+            tStart = Arrays.copyOf(tStart, n * maxStages);
+            tEnd = Arrays.copyOf(tEnd, n * maxStages);
+        }
+        freeList = Arrays.copyOf(freeList, n);
+        taskCapacity = n;
+    }
+
+    /** Returns the task's slot to the free list once it has ended and nothing refers to it. */
+    private void release(int task) {
+        if (tState[task] == ENDED && tOutstanding[task] == 0) {
+            tState[task] = FREE;
+            freeList[freeCount++] = task;
+        }
+    }
+
+    private void finish(int task) {
+        int t = tType[task];
+        tState[task] = ENDED;
+        double latency = now - tArrive[task];
+        boolean onTime = latency <= deadline[t];
+        stats.completed++;
+        if (onTime) {
+            stats.onTime++;
+        }
+        stats.addLatency(latency);
+        completions.add(completion(task, latency, onTime, true, null));
+    }
+
+    private void kill(int task, String why) {
+        if (tState[task] != LIVE) {
+            return;
+        }
+        tState[task] = ENDED;
+        if (why.startsWith("unrouted")) {
+            stats.failedUnrouted++;
+        } else if (why.startsWith("no path")) {
+            stats.failedNoPath++;
+        } else if (why.startsWith("deadline")) {
+            stats.failedExpired++;
+        } else {
+            stats.failedNodeDown++;
+        }
+        completions.add(completion(task, now - tArrive[task], false, false, why));
+    }
+
+    private TaskCompletion completion(int task, double latency, boolean onTime, boolean success, String error) {
+        int t = tType[task];
+        long submitted = (long) Math.floor(tArrive[task]);
+        // Whole-ms timestamps chosen so that TaskCompletion.onTime() agrees with the exact latency.
+        long whole = onTime ? (long) Math.floor(latency)
+                : Math.max((long) Math.ceil(latency), (long) Math.floor(deadline[t]) + 1);
+        List<StageTiming> timings = List.of();
+        if (tStart != null && success) {
+            List<StageTiming> list = new ArrayList<>(stageIds[t].length);
+            int base = task * maxStages;
+            for (int k = 0; k < stageIds[t].length; k++) {
+                long a = (long) Math.floor(tStart[base + k]);
+                list.add(new StageTiming(stageIds[t][k], nodeIds[tStageNode[base + k]], a,
+                        Math.max(a, (long) Math.floor(tEnd[base + k]))));
+            }
+            timings = list;
+        }
+        return new TaskCompletion("t" + tSeq[task], typeIds[t], nodeIds[streamOrigin[tStream[task]]], submitted,
+                submitted + whole, deadline[t], success, error, timings);
+    }
+
+    // ------------------------------------------------------------------ directives and cost
+
+    @Override
+    public void apply(Directive directive) {
+        Objects.requireNonNull(directive, "directive is null");
+        Integer boxed = nodeIndex.get(directive.nodeId());
+        if (boxed == null) {
+            throw new IllegalArgumentException("directive for unknown node '" + directive.nodeId() + "'");
+        }
+        int node = boxed;
+        if (directive.plannerEpoch() < appliedEpoch[node]
+                || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
+            return;
+        }
+        int[] inst = new int[serviceCount];
+        int[] par = new int[serviceCount];
+        Arrays.fill(par, 1);
+        double[] used = new double[Resource.values().length];
+        for (DesiredService d : directive.desired().services()) {
+            Integer s = serviceIndex.get(d.service());
+            if (s == null) {
+                refuse(directive, "unknown service '" + d.service() + "'");
+                return;
+            }
+            inst[s] = d.instances();
+            par[s] = core[s] ? 1 : d.parallelism();
+            for (Resource r : Resource.values()) {
+                used[r.ordinal()] += services[s].demand().get(r) * d.instances();
+            }
+        }
+        if (settings.enforceCapacity()) {
+            for (Resource r : Resource.values()) {
+                double cap = nodeSpecs[node].capacity().get(r);
+                if (used[r.ordinal()] > cap + 1e-9) {
+                    refuse(directive, String.format(java.util.Locale.ROOT, "needs %s %.3f, node has %.3f",
+                            r.jsonName(), used[r.ordinal()], cap));
+                    return;
+                }
+            }
+        }
+        appliedEpoch[node] = directive.plannerEpoch();
+        appliedVersion[node] = directive.version();
+        for (int s = 0; s < serviceCount; s++) {
+            int st = node * serviceCount + s;
+            if (genai != null && genai.switchable(node, s)) {
+                switchModel(node, s, instances[st], inst[s]);
+            }
+            instances[st] = inst[s];
+            parallelism[st] = par[s];
+            updateStation(st);
+        }
+        List<Route> routes = directive.desired().routing();
+        Routes previous = nodeRoutes[node];
+        nodeRoutes[node] = reuse(routes, previous);
+        if (online[node]) {
+            for (int s = 0; s < serviceCount; s++) {
+                drain(node * serviceCount + s);
+            }
+        }
+        if (genai != null) {
+            forwardEvicted(node);
+        }
+    }
+
+    /** Compiled tables are shared between nodes that got the same route list (the control loop's case). */
+    private Routes reuse(List<Route> routes, Routes previous) {
+        if (previous != null && (previous.source == routes || previous.source.equals(routes))) {
+            return previous;
+        }
+        for (Routes r : nodeRoutes) {
+            if (r != null && r.source == routes) {
+                return r;
+            }
+        }
+        return new Routes(routes);
+    }
+
+    private void refuse(Directive d, String why) {
+        stats.refusedDirectives++;
+        LOG.warn("t={} ms: node {} refuses directive version {}: {}", now, d.nodeId(), d.version(), why);
+    }
+
+    /** Charges the slot that just ended with the instances in force (paper 1, eqs. 6 and 7). */
+    private void chargeSlot() {
+        if (genai != null) {
+            genai.chargeSlot(instances, online);
+        }
+        if (partition != null) {
+            partition.chargeSlot(now);
+        }
+        if (slotChannels) {
+            drawSlotChannels();
+        }
+        long slot = chargedSlots++;
+        for (int node = 0; node < nodeCount; node++) {
+            for (int s = 0; s < serviceCount; s++) {
+                int st = node * serviceCount + s;
+                int x = online[node] ? instances[st] : 0;
+                int added = Math.max(0, x - chargedInstances[st]);
+                chargedInstances[st] = x;
+                var c = services[s].costs();
+                if (core[s]) {
+                    // eq. (6): deployment once per new instance, maintenance per instance and slot
+                    stats.coreCost += c.deploy() * added + c.maintain() * x;
+                } else {
+                    // eq. (7): instantiation on scale-up only (t ≠ 0), maintenance, parallelism
+                    double deploy = slot > 0 || settings.chargeInitialLightDeploy() ? c.deploy() * added : 0;
+                    double pl = c.parallelism() * x * (settings.parallelismCostTimesY() ? parallelism[st] : 1);
+                    stats.lightCost += deploy + c.maintain() * x + pl;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    @Override
+    public FleetSnapshot snapshot() {
+        double interval = now - lastSnapshotMs;
+        List<NodeStatus> nodes = new ArrayList<>(nodeCount);
+        for (int n = 0; n < nodeCount; n++) {
+            nodes.add(new NodeStatus(nodeIds[n], online[n], sessions[n], appliedEpoch[n], appliedVersion[n], 0.0, null));
+        }
+        List<ServiceObservation> obs = new ArrayList<>();
+        for (int n = 0; n < nodeCount; n++) {
+            for (int s = 0; s < serviceCount; s++) {
+                int st = n * serviceCount + s;
+                if (instances[st] == 0 && busy[st] == 0 && queueSize[st] == 0 && intervalArrivals[st] == 0
+                        && intervalCompleted[st] == 0) {
+                    continue;
+                }
+                double[] samples = rateSampleCount[st] == 0 ? new double[0]
+                        : Arrays.copyOf(rateSamples[st], rateSampleCount[st]);
+                obs.add(new ServiceObservation(nodeIds[n], serviceIds[s], online[n] ? instances[st] : 0,
+                        core[s] ? 1 : parallelism[st], queueSize[st], busy[st], intervalArrivals[st],
+                        intervalCompleted[st], samples, null));
+                intervalArrivals[st] = 0;
+                intervalCompleted[st] = 0;
+                rateSampleCount[st] = 0;
+            }
+        }
+        List<DemandEstimate> demand = new ArrayList<>(streamCount);
+        for (int i = 0; i < streamCount; i++) {
+            double rate = interval > 0 ? intervalStreamArrivals[i] / interval : 0;
+            demand.add(new DemandEstimate(userIds[streamUser[i]], typeIds[streamType[i]], rate));
+            intervalStreamArrivals[i] = 0;
+        }
+        List<UserObservation> users = new ArrayList<>(userIds.length);
+        for (int u = 0; u < userIds.length; u++) {
+            users.add(new UserObservation(userIds[u], lastSnr[u],
+                    partition != null && chargedSlots > 0 ? partition.lastSlotEnergyJ(u) : null));
+        }
+        List<TaskCompletion> done = List.copyOf(completions);
+        completions.clear();
+        long submitted = intervalSubmitted;
+        intervalSubmitted = 0;
+        lastSnapshotMs = now;
+        return new FleetSnapshot(now, nodes, obs, demand, users, List.<LinkEstimate>of(), done, submitted);
+    }
+
+    /**
+     * The run's statistics so far, with the tasks still in the system counted as of
+     * {@link #nowMs()} (those past their deadline are certainly late).
+     */
+    public SimStats stats() {
+        long pending = 0;
+        long overdue = 0;
+        for (int task = 0; task < taskHigh; task++) {
+            if (tState[task] == LIVE) {
+                pending++;
+                if (now - tArrive[task] > deadline[tType[task]]) {
+                    overdue++;
+                }
+            }
+        }
+        stats.pending = pending;
+        stats.pendingOverdue = overdue;
+        if (genai != null) {
+            stats.genai = genai.stats(stats.latencySum, stats.completed);
+        }
+        if (partition != null) {
+            stats.partition = partition.stats(slotMs);
+        }
+        return stats;
+    }
+
+    /** True while the node is online. */
+    public boolean online(String node) {
+        Integer n = nodeIndex.get(node);
+        if (n == null) {
+            throw new IllegalArgumentException("unknown node '" + node + "'");
+        }
+        return online[n];
+    }
+
+    /** The system model this fleet simulates (load-scaled). */
+    public SystemModel model() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
