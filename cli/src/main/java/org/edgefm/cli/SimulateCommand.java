@@ -65,10 +65,21 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Trials run in parallel (default: the number of processors).")
     Integer threads;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a planner setting for every planner of the run (repeatable; the key must be a setting of"
-                    + " one of the planners, see planner-plugins/README.md; simulator settings cannot be set here).")
+    @Option(names = "--seed-offset", paramLabel = "N", defaultValue = "0",
+            description = "Run seeds run.seed+N ... run.seed+N+seeds-1 (default: ${DEFAULT-VALUE}), e.g. draws not used while tuning.")
+    long seedOffset;
+
+    @Option(names = "--set", paramLabel = "[PLANNER:]KEY=VALUE",
+            description = "Override a setting (repeatable): a planner key for every chosen planner that reads it, or with"
+                    + " PLANNER: for that planner alone; a sim.* key for the simulated fleet and the bounds. A key that no"
+                    + " chosen planner reads is an error naming the planners that read it.")
     List<String> sets = new ArrayList<>();
+
+    @Option(names = "--sweep", paramLabel = "[PLANNER:]KEY=V1,V2,...",
+            description = "Run every chosen planner that reads KEY (or PLANNER alone) once per value, as PLANNER[key=V]"
+                    + " (repeatable: the product); prints the cost/on-time frontier per planner and the comparison at"
+                    + " matched cost against the first planner.")
+    List<String> sweeps = new ArrayList<>();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
     Path json;
@@ -114,42 +125,201 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The scenario's planner settings with the {@code --set} overrides; a key that no chosen planner
-     * declares is refused, and each planner is built once with the result so a bad value fails here.
-     */
-    private PlannerConfig plannerConfig(Scenario scenario, Map<String, ResolvedPlanner> resolved) {
-        if (sets.isEmpty()) {
-            return scenario.plannerConfig();
-        }
-        java.util.Set<String> known = new java.util.TreeSet<>();
-        for (ResolvedPlanner r : resolved.values()) {
-            if (r.core() != null) {
-                r.core().configKeys().forEach(k -> known.add(k.name()));
-            }
-            r.controller().configKeys().forEach(k -> known.add(k.name()));
-        }
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String kv : sets) {
+    /** One planner of the run: its label in tables, the planner it is a variant of, and its settings. */
+    record Entry(String label, String base, ResolvedPlanner planner, PlannerConfig config) {
+    }
+
+    /** A parsed {@code [PLANNER:]KEY=VALUE}. */
+    record SettingArg(String scope, String key, String value) {
+        static SettingArg parse(String option, String kv) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException("--set: '" + kv + "' (expected: KEY=VALUE)");
+                throw new ConfigException(option + ": '" + kv + "' (expected: [PLANNER:]KEY=VALUE)");
             }
-            String key = kv.substring(0, eq).trim();
-            if (!known.contains(key)) {
-                throw new ConfigException("--set: unknown key '" + key
-                        + "' (not a setting of " + String.join(", ", resolved.keySet()) + "; the keys are listed in planner-plugins/README.md)");
+            String lhs = kv.substring(0, eq).trim();
+            String scope = null;
+            int colon = lhs.indexOf(':');
+            if (colon >= 0) {
+                scope = lhs.substring(0, colon).trim();
+                lhs = lhs.substring(colon + 1).trim();
+                if (scope.isEmpty() || lhs.isEmpty()) {
+                    throw new ConfigException(option + ": '" + kv + "' (expected: [PLANNER:]KEY=VALUE)");
+                }
             }
-            overrides.put(key, kv.substring(eq + 1).trim());
+            return new SettingArg(scope, lhs, kv.substring(eq + 1).trim());
         }
-        PlannerConfig config = scenario.plannerConfig().with(overrides);
-        for (ResolvedPlanner r : resolved.values()) {
-            if (r.core() != null) {
-                r.core().create(config);
-            }
-            r.controller().create(config);
+    }
+
+    /** The keys a planner reads: its core planner's and its light controller's. */
+    static java.util.Set<String> keysOf(ResolvedPlanner r) {
+        java.util.Set<String> k = new java.util.TreeSet<>();
+        if (r.core() != null) {
+            r.core().configKeys().forEach(c -> k.add(c.name()));
         }
-        return config;
+        r.controller().configKeys().forEach(c -> k.add(c.name()));
+        return k;
+    }
+
+    /** The installed presets and light controllers that read {@code key}. */
+    static List<String> readersOf(PluginRegistry registry, String key) {
+        List<String> out = new ArrayList<>();
+        for (org.edgefm.host.PluginInfo i : registry.list()) {
+            if (i.roles().contains(org.edgefm.host.PluginInfo.PRESET) || i.roles().contains(org.edgefm.host.PluginInfo.LIGHT)) {
+                try {
+                    if (keysOf(registry.resolve(i.name())).contains(key)) {
+                        out.add(i.name());
+                    }
+                } catch (ConfigException e) {
+                    // a preset whose parts are missing reads nothing
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String readersText(PluginRegistry registry, String key) {
+        List<String> r = readersOf(registry, key);
+        return r.isEmpty() ? "no installed planner reads it; the keys are listed in planner-plugins/README.md, the"
+                + " simulator's (sim.*) in docs/simulator.md" : "read by: " + String.join(", ", r);
+    }
+
+    /**
+     * The chosen planners that {@code o} applies to; a key that none of them reads, or a scope that is
+     * not a chosen planner, is refused naming the planners that read the key.
+     */
+    private static List<String> targets(String option, SettingArg o, Map<String, ResolvedPlanner> resolved,
+            PluginRegistry registry) {
+        if (o.scope() != null) {
+            ResolvedPlanner r = resolved.get(o.scope());
+            if (r == null) {
+                throw new ConfigException(option + ": '" + o.scope() + "' is not one of the chosen planners ("
+                        + String.join(", ", resolved.keySet()) + ")");
+            }
+            if (!keysOf(r).contains(o.key())) {
+                throw new ConfigException(option + ": " + o.scope() + " does not read '" + o.key() + "' ("
+                        + readersText(registry, o.key()) + ")");
+            }
+            return List.of(o.scope());
+        }
+        List<String> t = new ArrayList<>();
+        resolved.forEach((name, r) -> {
+            if (keysOf(r).contains(o.key())) {
+                t.add(name);
+            }
+        });
+        if (t.isEmpty()) {
+            throw new ConfigException(option + ": no chosen planner (" + String.join(", ", resolved.keySet()) + ") reads '"
+                    + o.key() + "' (" + readersText(registry, o.key()) + ")");
+        }
+        return t;
+    }
+
+    /**
+     * The scenario with the {@code --set sim.*} overrides in its planner section (the simulated fleet
+     * and the bounds read them there); an unknown or malformed simulator key is refused.
+     */
+    private Scenario withSimOverrides(Scenario scenario) {
+        Map<String, Object> planner = new LinkedHashMap<>(scenario.planner());
+        boolean any = false;
+        for (String kv : sets) {
+            SettingArg o = SettingArg.parse("--set", kv);
+            if (!o.key().startsWith("sim.")) {
+                continue;
+            }
+            if (o.scope() != null) {
+                throw new ConfigException("--set: '" + kv + "': sim.* keys set the simulated fleet of every planner"
+                        + " and the bounds, not one planner (drop '" + o.scope() + ":')");
+            }
+            String key = SimSettings.canonical(o.key());
+            if (key == null) {
+                throw new ConfigException("--set: unknown simulator key '" + o.key() + "' (known: "
+                        + String.join(", ", SimSettings.KEYS) + ")");
+            }
+            planner.remove(key);
+            planner.keySet().removeIf(k -> key.equals(SimSettings.canonical(k)));
+            planner.put(key, o.value());
+            any = true;
+        }
+        if (!any) {
+            return scenario;
+        }
+        Scenario out = new Scenario(scenario.schema(), scenario.name(), scenario.description(), scenario.topology(),
+                scenario.services(), scenario.taskTypes(), scenario.users(), scenario.workload(), scenario.run(),
+                scenario.failures(), planner);
+        SimSettings.from(out.planner()); // a malformed value fails here with its key
+        return out;
+    }
+
+    /**
+     * The planners of the run: each chosen planner with the scenario's settings and the {@code --set}
+     * overrides it reads, expanded into one variant per combination of the {@code --sweep} values it
+     * reads. Each variant is built once here, so a bad value fails before any trial.
+     */
+    private List<Entry> entries(Scenario scenario, Map<String, ResolvedPlanner> resolved, PluginRegistry registry,
+            PrintWriter out) {
+        Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+        resolved.keySet().forEach(p -> overrides.put(p, new LinkedHashMap<>()));
+        for (String kv : sets) {
+            SettingArg o = SettingArg.parse("--set", kv);
+            if (o.key().startsWith("sim.")) {
+                continue;
+            }
+            List<String> t = targets("--set", o, resolved, registry);
+            t.forEach(p -> overrides.get(p).put(o.key(), o.value()));
+            if (o.scope() == null && t.size() < resolved.size()) {
+                List<String> not = resolved.keySet().stream().filter(p -> !t.contains(p)).toList();
+                out.printf(Locale.ROOT, "--set %s applies to %s (%s %s not read it)%n", kv, String.join(", ", t),
+                        String.join(", ", not), not.size() == 1 ? "does" : "do");
+            }
+        }
+        Map<String, List<Map<String, String>>> variants = new LinkedHashMap<>();
+        resolved.keySet().forEach(p -> {
+            List<Map<String, String>> v = new ArrayList<>();
+            v.add(new LinkedHashMap<>());
+            variants.put(p, v);
+        });
+        for (String kv : sweeps) {
+            SettingArg o = SettingArg.parse("--sweep", kv);
+            if (o.key().startsWith("sim.")) {
+                throw new ConfigException("--sweep: '" + o.key() + "': simulator keys are swept by separate runs with --set");
+            }
+            List<String> values = Arrays.stream(o.value().split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+            if (values.isEmpty()) {
+                throw new ConfigException("--sweep: '" + kv + "' (expected: [PLANNER:]KEY=V1,V2,...)");
+            }
+            for (String p : targets("--sweep", o, resolved, registry)) {
+                List<Map<String, String>> next = new ArrayList<>();
+                for (Map<String, String> v : variants.get(p)) {
+                    for (String value : values) {
+                        Map<String, String> m = new LinkedHashMap<>(v);
+                        m.put(o.key(), value);
+                        next.add(m);
+                    }
+                }
+                variants.put(p, next);
+            }
+        }
+        List<Entry> out2 = new ArrayList<>();
+        for (Map.Entry<String, ResolvedPlanner> e : resolved.entrySet()) {
+            for (Map<String, String> v : variants.get(e.getKey())) {
+                Map<String, String> all = new LinkedHashMap<>(overrides.get(e.getKey()));
+                all.putAll(v);
+                PlannerConfig config = scenario.plannerConfig().with(all);
+                ResolvedPlanner r = e.getValue();
+                if (r.core() != null) {
+                    r.core().create(config);
+                }
+                r.controller().create(config);
+                String label = e.getKey();
+                if (!v.isEmpty()) {
+                    List<String> parts = new ArrayList<>();
+                    v.forEach((k, val) -> parts.add(k.substring(k.indexOf('.') + 1) + "=" + val));
+                    label += "[" + String.join(",", parts) + "]";
+                }
+                out2.add(new Entry(label, e.getKey(), r, config));
+            }
+        }
+        return out2;
     }
 
     @Override
@@ -165,17 +335,19 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         Scenario base = ScenarioLoader.resolve(scenarioRef);
-        Scenario scenario = slots == null ? base : withSlots(base, slots);
+        Scenario scenario = withSimOverrides(slots == null ? base : withSlots(base, slots));
         PluginRegistry registry = PluginRegistry.load(SimulateCommand.class.getClassLoader(), pluginsDir);
         Map<String, ResolvedPlanner> resolved = new LinkedHashMap<>();
         for (String p : planners) {
-            resolved.put(p, registry.resolve(p.trim()));
+            resolved.put(p.trim(), registry.resolve(p.trim()));
         }
-        PlannerConfig config = plannerConfig(scenario, resolved);
+        List<Entry> entries = entries(scenario, resolved, registry, out);
+        long firstSeed = scenario.run().seed() + seedOffset;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
-        int total = resolved.size() * loads.size() * seeds;
-        out.printf(Locale.ROOT, "simulate %s: %d planner(s) x %d load level(s) x %d seed(s), %d slots of %.0f ms, %d thread(s)%n",
-                scenario.name(), resolved.size(), loads.size(), seeds, scenario.run().slots(), scenario.run().slotMs(), nThreads);
+        int total = entries.size() * loads.size() * seeds;
+        out.printf(Locale.ROOT, "simulate %s: %d planner(s) x %d load level(s) x %d seed(s) (%d to %d), %d slots of %.0f ms,"
+                + " %d thread(s)%n", scenario.name(), entries.size(), loads.size(), seeds, firstSeed, firstSeed + seeds - 1,
+                scenario.run().slots(), scenario.run().slotMs(), nThreads);
         out.flush();
 
         ExecutorService pool = Executors.newFixedThreadPool(nThreads);
@@ -184,23 +356,23 @@ final class SimulateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             for (double load : loads) {
-                for (Map.Entry<String, ResolvedPlanner> p : resolved.entrySet()) {
+                for (Entry p : entries) {
                     List<Future<SimulationRun.Outcome>> list = new ArrayList<>();
                     for (int s = 0; s < seeds; s++) {
-                        long seed = scenario.run().seed() + s;
+                        long seed = firstSeed + s;
                         list.add(pool.submit(() -> {
-                            SimulationRun.Outcome o = SimulationRun.run(scenario, p.getValue(), config,
+                            SimulationRun.Outcome o = SimulationRun.run(scenario, p.planner(), p.config(),
                                     seed, load, null);
                             progress(err, done.incrementAndGet(), total, t0);
                             return o;
                         }));
                     }
-                    futures.put(key(p.getKey(), load), list);
+                    futures.put(key(p.label(), load), list);
                 }
             }
             List<Cell> cells = new ArrayList<>();
             for (double load : loads) {
-                for (String p : resolved.keySet()) {
+                for (String p : entries.stream().map(Entry::label).toList()) {
                     List<SimulationRun.Outcome> runs = new ArrayList<>();
                     for (Future<SimulationRun.Outcome> f : futures.get(key(p, load))) {
                         runs.add(unwrap(f));
@@ -214,10 +386,12 @@ final class SimulateCommand implements Callable<Integer> {
             SimSettings simSettings = SimSettings.from(scenario.planner());
             ZeroContentionBound.Estimate bound = ZeroContentionBound.estimate(scenario.model(), 200_000, scenario.run().seed(),
                     simSettings.compute());
-            Map<Double, double[]> lp = lpBounds(scenario, simSettings, err);
-            printTables(out, scenario, cells, lp);
+            Map<Double, double[]> lp = lpBounds(scenario, simSettings, err, firstSeed, bound.onTimeRate());
+            printTables(out, scenario, cells, lp, bound);
             out.printf(Locale.ROOT, "upper bound on on-time completion (each task alone on its best nodes, any load): "
                     + "%.2f%% (± %.2f%%, %d sampled tasks)%n", 100 * bound.onTimeRate(), 196 * bound.stdError(), bound.samples());
+            List<Frontier> frontiers = sweeps.isEmpty() ? List.of() : frontiers(entries, cells);
+            printFrontiers(out, frontiers);
             double wallS = (System.nanoTime() - t0) / 1e9;
             long events = cells.stream().flatMap(c -> c.runs().stream()).mapToLong(r -> r.stats().events()).sum();
             double plannerS = cells.stream().flatMap(c -> c.runs().stream()).mapToDouble(SimulationRun.Outcome::plannerMs)
@@ -225,7 +399,7 @@ final class SimulateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "wall time %.1f s: %,d simulator events (%.2f M/s), planner calls %.1f s of thread time%n",
                     wallS, events, events / wallS / 1e6, plannerS);
             if (json != null) {
-                writeJson(scenario, cells);
+                writeJson(scenario, cells, lp, bound, frontiers, firstSeed);
                 out.println("wrote " + json);
             }
             if (report != null) {
@@ -233,8 +407,10 @@ final class SimulateCommand implements Callable<Integer> {
                 bounds.add(String.format(Locale.ROOT, "Upper bound on on-time completion (each task alone on its best"
                         + " nodes, no queueing, any load): %.2f%% (± %.2f%%).", 100 * bound.onTimeRate(), 196 * bound.stdError()));
                 lp.forEach((l, b) -> bounds.add(String.format(Locale.ROOT, "LP bound (fluid relaxation, the seeds' arrivals"
-                        + " known, node capacities), load %s: %.2f%% (± %.2f%%).", fmt(l), 100 * b[0], 100 * b[1])));
-                Path index = SimReport.write(report, scenario, cells, loads, List.copyOf(resolved.keySet()), bounds);
+                        + " known, node capacities, at most the bound above), load %s: %.2f%% (± %.2f%%).", fmt(l), 100 * b[0],
+                        100 * b[1])));
+                Path index = SimReport.write(report, scenario, cells, loads, entries.stream().map(Entry::label).toList(),
+                        bounds, lp, frontiers);
                 out.println("wrote " + index);
             }
             return 0;
@@ -311,7 +487,81 @@ final class SimulateCommand implements Callable<Integer> {
         return df <= t.length ? t[df - 1] : 1.96;
     }
 
-    private void printTables(PrintWriter out, Scenario scenario, List<Cell> cells, Map<Double, double[]> lp) {
+    /** A planner variant's mean result at one load. */
+    record Point(String label, double onTime, double ci95, double cost) {
+    }
+
+    /**
+     * The frontier of one load: per planner, its variants' points by cost and the efficient ones; the
+     * reference (the first planner's first variant) and, per other planner, its best on-time rate at
+     * no more than the reference's cost and its cheapest variant at least as on time as the reference.
+     */
+    record Frontier(double load, Point reference, Map<String, List<Point>> points, Map<String, List<Point>> efficient,
+            Map<String, Point> bestAtMatchedCost, Map<String, Point> cheapestAtMatchedOnTime) {
+    }
+
+    static List<Frontier> frontiers(List<Entry> entries, List<Cell> cells) {
+        List<Frontier> out = new ArrayList<>();
+        List<Double> ls = cells.stream().map(Cell::load).distinct().toList();
+        for (double load : ls) {
+            Map<String, List<Point>> points = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                Cell c = cells.stream().filter(k -> k.load() == load && k.planner().equals(e.label())).findFirst().orElseThrow();
+                double[] ot = meanCi95(c.onTime());
+                points.computeIfAbsent(e.base(), k -> new ArrayList<>())
+                        .add(new Point(e.label(), ot[0], ot[1], Arrays.stream(c.cost()).average().orElse(Double.NaN)));
+            }
+            Point ref = points.values().iterator().next().get(0);
+            Map<String, List<Point>> efficient = new LinkedHashMap<>();
+            Map<String, Point> best = new LinkedHashMap<>();
+            Map<String, Point> cheapest = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Point>> e : points.entrySet()) {
+                List<Point> ps = new ArrayList<>(e.getValue());
+                ps.sort(java.util.Comparator.comparingDouble(Point::cost));
+                e.setValue(ps);
+                efficient.put(e.getKey(), ps.stream().filter(p -> ps.stream().noneMatch(q -> q != p && q.cost() <= p.cost()
+                        && q.onTime() >= p.onTime() && (q.cost() < p.cost() || q.onTime() > p.onTime()))).toList());
+                ps.stream().filter(p -> p.cost() <= ref.cost()).max(java.util.Comparator.comparingDouble(Point::onTime))
+                        .ifPresent(p -> best.put(e.getKey(), p));
+                ps.stream().filter(p -> p.onTime() >= ref.onTime()).min(java.util.Comparator.comparingDouble(Point::cost))
+                        .ifPresent(p -> cheapest.put(e.getKey(), p));
+            }
+            out.add(new Frontier(load, ref, points, efficient, best, cheapest));
+        }
+        return out;
+    }
+
+    private static void printFrontiers(PrintWriter out, List<Frontier> frontiers) {
+        for (Frontier f : frontiers) {
+            out.println();
+            out.printf(Locale.ROOT, "frontier, load %s (per planner by cost; * = not dominated by another of its variants)%n",
+                    fmt(f.load()));
+            for (Map.Entry<String, List<Point>> e : f.points().entrySet()) {
+                for (Point p : e.getValue()) {
+                    out.printf(Locale.ROOT, "  %-40s %6.2f%% ± %5.2f%% %12.1f %s%n", p.label(), 100 * p.onTime(),
+                            100 * p.ci95(), p.cost(), f.efficient().get(e.getKey()).contains(p) ? "*" : "");
+                }
+            }
+            Point r = f.reference();
+            out.printf(Locale.ROOT, "matched cost, load %s, against %s (%.2f%% ± %.2f%% at %.1f):%n", fmt(f.load()), r.label(),
+                    100 * r.onTime(), 100 * r.ci95(), r.cost());
+            for (String base : f.points().keySet()) {
+                if (f.points().get(base).contains(r)) {
+                    continue;
+                }
+                Point b = f.bestAtMatchedCost().get(base);
+                Point c = f.cheapestAtMatchedOnTime().get(base);
+                out.printf(Locale.ROOT, "  %-12s best at cost <= %.1f: %s; cheapest at on-time >= %.2f%%: %s%n", base, r.cost(),
+                        b == null ? "none (every variant costs more)" : String.format(Locale.ROOT, "%s %.2f%% ± %.2f%% at %.1f",
+                                b.label(), 100 * b.onTime(), 100 * b.ci95(), b.cost()),
+                        100 * r.onTime(), c == null ? "none" : String.format(Locale.ROOT, "%s %.2f%% ± %.2f%% at %.1f",
+                                c.label(), 100 * c.onTime(), 100 * c.ci95(), c.cost()));
+            }
+        }
+    }
+
+    private void printTables(PrintWriter out, Scenario scenario, List<Cell> cells, Map<Double, double[]> lp,
+            ZeroContentionBound.Estimate zc) {
         for (double load : loads) {
             List<Cell> atLoad = cells.stream().filter(c -> c.load() == load).toList();
             out.println();
@@ -330,6 +580,8 @@ final class SimulateCommand implements Callable<Integer> {
             if (b != null) {
                 out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%%n", "(LP bound)", 100 * b[0], 100 * b[1]);
             }
+            out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%%n", "(zero-contention bnd)", 100 * zc.onTimeRate(),
+                    196 * zc.stdError());
         }
         printPaperTables(out, cells);
         out.println();
@@ -337,12 +589,18 @@ final class SimulateCommand implements Callable<Integer> {
                 + " (eqs. 6-7); p50/p95: mean over seeds of each run's end-to-end latency quantiles;"
                 + " failures: plugin calls that threw, overran or returned no plan; refused: directives the simulated"
                 + " nodes refused because they exceed the node's capacity (eq. 8); LP bound: the offline fluid upper"
-                + " bound on the expected on-time rate for the same seeds' arrivals (docs/simulator.md); a short run"
-                + " can exceed it by its own sampling error.");
+                + " bound on the expected on-time rate for the same seeds' arrivals, capped at the zero-contention bound"
+                + " (docs/simulator.md); a short run can exceed it by its own sampling error.");
     }
 
-    /** The LP bound per load (mean and 95% half-width over the seeds' arrivals); empty when OR-Tools fails. */
-    private Map<Double, double[]> lpBounds(Scenario scenario, SimSettings settings, PrintWriter err) {
+    /**
+     * The LP bound per load (mean and 95% half-width over the seeds' arrivals); empty when OR-Tools
+     * fails. Each seed's value is capped at the zero-contention bound {@code cap}: both bound the same
+     * expected rate (the LP's per-stream feasible share is at most the zero-contention one), so the
+     * smaller is a bound too, and the two estimates' sampling cannot print the LP above the other.
+     */
+    private Map<Double, double[]> lpBounds(Scenario scenario, SimSettings settings, PrintWriter err, long firstSeed,
+            double cap) {
         Map<Double, double[]> out = new LinkedHashMap<>();
         try {
             FluidLpBound b = FluidLpBound.prepare(scenario.model(), scenario.run().slotMs(), settings,
@@ -350,7 +608,7 @@ final class SimulateCommand implements Callable<Integer> {
             for (double load : loads) {
                 double[] v = new double[seeds];
                 for (int s = 0; s < seeds; s++) {
-                    v[s] = b.onTimeRate(load, scenario.run().slots(), scenario.run().seed() + s);
+                    v[s] = Math.min(cap, b.onTimeRate(load, scenario.run().slots(), firstSeed + s));
                 }
                 out.put(load, meanCi95(v));
             }
@@ -413,14 +671,66 @@ final class SimulateCommand implements Callable<Integer> {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
-    private void writeJson(Scenario scenario, List<Cell> cells) throws IOException {
+    private void writeJson(Scenario scenario, List<Cell> cells, Map<Double, double[]> lp, ZeroContentionBound.Estimate zc,
+            List<Frontier> frontiers, long firstSeed) throws IOException {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("scenario", scenario.name());
+        root.put("firstSeed", firstSeed);
+        ArrayNode bounds = root.putArray("bounds");
+        for (double load : loads) {
+            ObjectNode z = bounds.addObject();
+            z.put("name", "zero-contention");
+            z.put("load", load);
+            z.put("onTimeRate", zc.onTimeRate());
+            z.put("ci95", 1.96 * zc.stdError());
+            double[] b = lp.get(load);
+            if (b != null) {
+                ObjectNode l = bounds.addObject();
+                l.put("name", "lp");
+                l.put("load", load);
+                l.put("onTimeRate", b[0]);
+                l.put("ci95", b[1]);
+            }
+        }
+        if (!frontiers.isEmpty()) {
+            ArrayNode fr = root.putArray("frontier");
+            for (Frontier f : frontiers) {
+                ObjectNode o = fr.addObject();
+                o.put("load", f.load());
+                o.put("reference", f.reference().label());
+                ObjectNode per = o.putObject("planners");
+                for (String base : f.points().keySet()) {
+                    ObjectNode pb = per.putObject(base);
+                    ArrayNode pts = pb.putArray("points");
+                    for (Point p : f.points().get(base)) {
+                        ObjectNode q = pts.addObject();
+                        q.put("label", p.label());
+                        q.put("onTimeRate", p.onTime());
+                        q.put("ci95", p.ci95());
+                        q.put("cost", p.cost());
+                        q.put("efficient", f.efficient().get(base).contains(p));
+                    }
+                    Point b = f.bestAtMatchedCost().get(base);
+                    pb.put("bestAtMatchedCost", b == null ? null : b.label());
+                    Point c = f.cheapestAtMatchedOnTime().get(base);
+                    pb.put("cheapestAtMatchedOnTime", c == null ? null : c.label());
+                }
+            }
+        }
         ArrayNode results = root.putArray("results");
         for (Cell c : cells) {
             ObjectNode r = results.addObject();
             r.put("planner", c.planner());
+            double[] costs = c.cost();
+            double[] ots = c.onTime();
+            ArrayNode perSeed = r.putArray("perSeed");
+            for (int i = 0; i < ots.length; i++) {
+                ObjectNode ps = perSeed.addObject();
+                ps.put("seed", c.runs().get(i).seed());
+                ps.put("onTimeRate", ots[i]);
+                ps.put("cost", costs[i]);
+            }
             r.put("load", c.load());
             r.put("seeds", c.runs().size());
             double[] ot = meanCi95(c.onTime());
@@ -478,6 +788,11 @@ final class SimulateCommand implements Callable<Integer> {
 
         static Path write(Path dir, Scenario scenario, List<Cell> cells, List<Double> loads, List<String> planners,
                 List<String> bounds) throws IOException {
+            return write(dir, scenario, cells, loads, planners, bounds, Map.of(), List.of());
+        }
+
+        static Path write(Path dir, Scenario scenario, List<Cell> cells, List<Double> loads, List<String> planners,
+                List<String> bounds, Map<Double, double[]> lp, List<Frontier> frontiers) throws IOException {
             ReportWriter w = new ReportWriter("EdgeFM simulate: " + scenario.name());
             w.paragraph(scenario.description());
             w.paragraph(cells.get(0).runs().size() + " seeds per planner and load; " + scenario.run().slots()
@@ -504,8 +819,8 @@ final class SimulateCommand implements Callable<Integer> {
                 w.table("Load " + fmt(load), List.of("planner", "on-time (mean ± 95% CI)", "cost C^cr + C^lt", "p50 ms",
                         "p95 ms", "plugin failures"), rows);
                 w.charts(null,
-                        ReportWriter.boxPlot("On-time completion per seed, load " + fmt(load), "on-time %", onTime),
-                        ReportWriter.boxPlot("Total cost per seed, load " + fmt(load), "C^cr + C^lt", cost),
+                        ReportWriter.violin("Fig. 3: on-time completion per seed, load " + fmt(load), "on-time %", onTime),
+                        ReportWriter.violin("Fig. 3: total cost per seed, load " + fmt(load), "C^cr + C^lt", cost),
                         ReportWriter.cdf("End-to-end latency, load " + fmt(load) + " (seeds pooled)", "latency ms", latency));
             }
             if (loads.size() > 1) {
@@ -525,13 +840,38 @@ final class SimulateCommand implements Callable<Integer> {
                     onTime.put(p, new double[][] {x, ot});
                     cost.put(p, new double[][] {x, c});
                 }
+                if (lp.size() == loads.size()) {
+                    double[] x = new double[loads.size()];
+                    double[] b = new double[loads.size()];
+                    for (int i = 0; i < loads.size(); i++) {
+                        x[i] = loads.get(i);
+                        b[i] = 100 * lp.get(loads.get(i))[0];
+                    }
+                    onTime.put("LP bound", new double[][] {x, b});
+                }
                 w.charts("Against load",
-                        ReportWriter.lines("Mean on-time completion against load", "load factor", "on-time %", onTime),
+                        ReportWriter.lines("Fig. 4: mean on-time completion against load", "load factor", "on-time %", onTime),
                         ReportWriter.lines("Mean total cost against load", "load factor", "C^cr + C^lt", cost));
             }
+            for (Frontier f : frontiers) {
+                Map<String, double[][]> series = new LinkedHashMap<>();
+                List<List<String>> rows = new ArrayList<>();
+                f.points().forEach((base, ps) -> {
+                    series.put(base, new double[][] {ps.stream().mapToDouble(Point::cost).toArray(),
+                            ps.stream().mapToDouble(q -> 100 * q.onTime()).toArray()});
+                    for (Point q : ps) {
+                        rows.add(List.of(q.label(), ReportWriter.fmt("%.2f%% ± %.2f%%", 100 * q.onTime(), 100 * q.ci95()),
+                                ReportWriter.fmt("%.1f", q.cost()), f.efficient().get(base).contains(q) ? "yes" : ""));
+                    }
+                });
+                w.table("Frontier, load " + fmt(f.load()), List.of("planner variant", "on-time (mean ± 95% CI)",
+                        "cost C^cr + C^lt", "not dominated"), rows);
+                w.charts(null, ReportWriter.lines("On-time against cost, load " + fmt(f.load()), "C^cr + C^lt", "on-time %",
+                        series));
+            }
             w.paragraph("On-time: share of tasks finished within their deadline. Cost: C^cr + C^lt (paper 1, eqs. 6-7)."
-                    + " Boxes: quartiles and median over seeds, whiskers to the extremes within 1.5"
-                    + " inter-quartile ranges, points beyond them.");
+                    + " Violins: Gaussian kernel density of the per-seed values, clipped to their range, black point the"
+                    + " median.");
             return w.write(dir);
         }
 

@@ -29,7 +29,20 @@ class SimulateCommandTest extends CliTestBase {
         assertThat(root.get("scenario").asText()).isEqualTo("jetson-lab");
         assertThat(root.get("results")).hasSize(4);
         JsonNode r = root.get("results").get(0);
-        assertThat(r.fieldNames()).toIterable().containsExactly("planner", "load", "seeds", "onTimeRate", "cost", "latencyMs", "delayMs");
+        assertThat(r.fieldNames()).toIterable().containsExactly("planner", "perSeed", "load", "seeds", "onTimeRate", "cost", "latencyMs",
+                "delayMs");
+        assertThat(r.get("perSeed")).hasSize(2);
+        assertThat(r.get("perSeed").get(1).get("seed").asLong()).isEqualTo(r.get("perSeed").get(0).get("seed").asLong() + 1);
+        // every bound, per load, never the LP above the zero-contention bound
+        assertThat(root.get("bounds")).hasSize(4);
+        for (int i = 0; i < 4; i += 2) {
+            JsonNode zc = root.get("bounds").get(i);
+            JsonNode lp = root.get("bounds").get(i + 1);
+            assertThat(zc.get("name").asText()).isEqualTo("zero-contention");
+            assertThat(lp.get("name").asText()).isEqualTo("lp");
+            assertThat(lp.get("load").asDouble()).isEqualTo(zc.get("load").asDouble()).isEqualTo(i == 0 ? 1.0 : 2.0);
+            assertThat(lp.get("onTimeRate").asDouble()).isLessThanOrEqualTo(zc.get("onTimeRate").asDouble()).isBetween(0.0, 1.0);
+        }
         assertThat(r.get("onTimeRate").fieldNames()).toIterable().containsExactly("mean", "ci95");
         assertThat(r.get("onTimeRate").get("mean").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.get("seeds").asInt()).isEqualTo(2);
@@ -77,7 +90,8 @@ class SimulateCommandTest extends CliTestBase {
         int rc = run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "two-tier,greedy", "--seeds", "1",
                 "--slots", "2", "--set", "ec-lyapunov.nope=3");
         assertThat(rc).isNotZero();
-        assertThat(err.toString()).contains("unknown key 'ec-lyapunov.nope'").contains("two-tier, greedy");
+        assertThat(err.toString()).contains("no chosen planner (two-tier, greedy) reads 'ec-lyapunov.nope'")
+                .contains("no installed planner reads it");
         assertThat(err.toString().strip().lines().filter(l -> l.contains("ec-lyapunov.nope")).count()).isEqualTo(1);
 
         err.getBuffer().setLength(0);
@@ -85,5 +99,99 @@ class SimulateCommandTest extends CliTestBase {
                 "--slots", "2", "--set", "ec-lyapunov.epsilon=2");
         assertThat(rc).isNotZero();
         assertThat(err.toString()).contains("ec-lyapunov.epsilon: 2.0 (expected: in (0, 1))");
+    }
+
+    @Test
+    void simulate_setAKeyTheChosenPlannersDoNotRead_errorNamingWhoReadsIt() {
+        int rc = run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier", "--seeds", "1",
+                "--slots", "2", "--set", "light.headroom=3");
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).contains("no chosen planner (two-tier) reads 'light.headroom'").contains("read by: prop-avg");
+
+        err.getBuffer().setLength(0);
+        rc = run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier,prop-avg", "--seeds", "1",
+                "--slots", "2", "--set", "two-tier:light.headroom=3");
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).contains("two-tier does not read 'light.headroom'").contains("prop-avg");
+
+        err.getBuffer().setLength(0);
+        rc = run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier", "--seeds", "1",
+                "--slots", "2", "--set", "greedy:light.headroom=3");
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).contains("'greedy' is not one of the chosen planners (two-tier)");
+    }
+
+    @Test
+    void simulate_setForOnePlanner_changesThatPlannerAlone() throws Exception {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier,prop-avg",
+                "--seeds", "1", "--slots", "20", "--threads", "1", "--json", a.toString())).as(err.toString()).isZero();
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier,prop-avg",
+                "--seeds", "1", "--slots", "20", "--threads", "1", "--set", "prop-avg:ec-lyapunov.max-parallelism=1",
+                "--set", "prop-avg:ec-lyapunov.max-instances=1", "--json", b.toString())).as(err.toString()).isZero();
+        JsonNode ra = new ObjectMapper().readTree(a.toFile()).get("results");
+        JsonNode rb = new ObjectMapper().readTree(b.toFile()).get("results");
+        assertThat(rb.get(0).get("cost").get("mean").asDouble()).isEqualTo(ra.get(0).get("cost").get("mean").asDouble());
+        assertThat(rb.get(1).get("cost").get("mean").asDouble()).isNotEqualTo(ra.get(1).get("cost").get("mean").asDouble());
+    }
+
+    @Test
+    void simulate_simKeysFromTheCommandLine_changeTheFleetAndUnknownOnesAreRefused() throws Exception {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
+                "--slots", "20", "--threads", "1", "--json", a.toString())).as(err.toString()).isZero();
+        // kebab-case alias of sim.parallelismCost; greedy runs y = 1, so only the cost form can change its cost
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
+                "--slots", "20", "--threads", "1", "--set", "sim.parallelism-cost=x", "--set", "sim.chargeInitialLightDeploy=true",
+                "--json", b.toString())).as(err.toString()).isZero();
+        double costA = new ObjectMapper().readTree(a.toFile()).get("results").get(0).get("cost").get("mean").asDouble();
+        double costB = new ObjectMapper().readTree(b.toFile()).get("results").get(0).get("cost").get("mean").asDouble();
+        assertThat(costB).isGreaterThan(costA); // light instantiation in slot 0 is charged
+
+        err.getBuffer().setLength(0);
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
+                "--slots", "2", "--set", "sim.nope=1")).isEqualTo(1);
+        assertThat(err.toString()).contains("unknown simulator key 'sim.nope'").contains("sim.parallelismExponent");
+        err.getBuffer().setLength(0);
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
+                "--slots", "2", "--set", "sim.parallelism-exponent=3")).isEqualTo(1);
+        assertThat(err.toString()).contains("sim.parallelismExponent: 3.0 (expected: 0 to 1)");
+    }
+
+    @Test
+    void simulate_seedOffset_runsTheLaterSeeds() throws Exception {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "2",
+                "--slots", "20", "--threads", "1", "--json", a.toString())).as(err.toString()).isZero();
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
+                "--seed-offset", "1", "--slots", "20", "--threads", "1", "--json", b.toString())).as(err.toString()).isZero();
+        JsonNode second = new ObjectMapper().readTree(a.toFile()).get("results").get(0).get("perSeed").get(1);
+        JsonNode offset = new ObjectMapper().readTree(b.toFile()).get("results").get(0).get("perSeed").get(0);
+        assertThat(offset.get("seed").asLong()).isEqualTo(second.get("seed").asLong());
+        assertThat(offset.get("onTimeRate").asDouble()).isEqualTo(second.get("onTimeRate").asDouble());
+        assertThat(offset.get("cost").asDouble()).isEqualTo(second.get("cost").asDouble());
+        assertThat(new ObjectMapper().readTree(b.toFile()).get("firstSeed").asLong()).isEqualTo(second.get("seed").asLong());
+    }
+
+    @Test
+    void simulate_sweep_runsEveryReaderPerValueAndReportsTheFrontier() throws Exception {
+        Path a = dir.resolve("a.json");
+        int rc = run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier,prop-avg,greedy",
+                "--seeds", "1", "--slots", "20", "--threads", "1", "--sweep", "light.headroom=0.5,2", "--json", a.toString());
+        assertThat(rc).as(err.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(a.toFile());
+        assertThat(root.get("results")).extracting(r -> r.get("planner").asText()).containsExactly("two-tier",
+                "prop-avg[headroom=0.5]", "prop-avg[headroom=2]", "greedy[headroom=0.5]", "greedy[headroom=2]");
+        JsonNode f = root.get("frontier").get(0);
+        assertThat(f.get("reference").asText()).isEqualTo("two-tier");
+        assertThat(f.get("planners").get("prop-avg").get("points")).hasSize(2);
+        // the points are ordered by cost and the cheapest is never dominated
+        JsonNode pts = f.get("planners").get("greedy").get("points");
+        assertThat(pts.get(0).get("cost").asDouble()).isLessThanOrEqualTo(pts.get(1).get("cost").asDouble());
+        assertThat(pts.get(0).get("efficient").asBoolean()).isTrue();
+        assertThat(out.toString()).contains("frontier, load 1").contains("matched cost, load 1, against two-tier");
     }
 }

@@ -163,8 +163,42 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
                 parallelismCostTimesY, chargeInitialLightDeploy, on, rateSamples, compute);
     }
 
-    private static <E extends Enum<E>> E choice(Map<String, ?> m, String key, Class<E> type, E def) {
+    /**
+     * Every {@code sim.*} key the simulator reads (this class, the seed-paper sub-models and the fleet),
+     * in the spelling the scenario files use; {@link #canonical} also accepts the camel-case keys in
+     * kebab case ({@code sim.parallelism-exponent} for {@code sim.parallelismExponent}).
+     */
+    public static final java.util.List<String> KEYS = java.util.List.of("sim.routing", "sim.unrouted",
+            "sim.parallelismExponent", "sim.deadlineAction", "sim.enforceCapacity", "sim.parallelismCost",
+            "sim.chargeInitialLightDeploy", "sim.stageTimings", "sim.rateSamples", "sim.compute-model",
+            "sim.compute-precision", "sim.compute-efficiency", "sim.channel-coherence", "sim.genai.delay-weight",
+            "sim.genai.storage-price", "sim.genai.gpu-price", "sim.genai.cloud-request-price", "sim.genai.cloud-library",
+            "sim.genai.keep-on-disk", "sim.partition", "sim.partition.local-power-w", "sim.partition.tx-power-w",
+            "sim.partition.bandwidth-pool-mb-per-ms", "sim.partition.energy-budget-w", "sim.partition.energy-tolerance",
+            "sim.partition.share-changes");
+
+    /** The key as {@link #KEYS} spells it (a kebab-case alias of a camel-case key mapped), or null if unknown. */
+    public static String canonical(String key) {
+        for (String k : KEYS) {
+            if (k.equals(key) || kebab(k).equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private static String kebab(String key) {
+        return key.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** A value by its key or the key's kebab-case alias. */
+    private static Object lookup(Map<String, ?> m, String key) {
         Object v = m.get(key);
+        return v != null ? v : m.get(kebab(key));
+    }
+
+    private static <E extends Enum<E>> E choice(Map<String, ?> m, String key, Class<E> type, E def) {
+        Object v = lookup(m, key);
         if (v == null) {
             return def;
         }
@@ -181,7 +215,7 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
     }
 
     private static String text(Map<String, ?> m, String key, String def, String... allowed) {
-        Object v = m.get(key);
+        Object v = lookup(m, key);
         if (v == null) {
             return def;
         }
@@ -195,7 +229,7 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
     }
 
     private static double number(Map<String, ?> m, String key, double def) {
-        Object v = m.get(key);
+        Object v = lookup(m, key);
         if (v == null) {
             return def;
         }
@@ -221,7 +255,7 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
     }
 
     static boolean bool(Map<String, ?> m, String key, boolean def) {
-        Object v = m.get(key);
+        Object v = lookup(m, key);
         if (v == null) {
             return def;
         }

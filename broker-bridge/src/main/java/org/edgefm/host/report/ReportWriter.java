@@ -241,6 +241,97 @@ public final class ReportWriter {
     }
 
     /**
+     * Violin plots of per-run values (paper 1's Fig. 3): per category, the outline of a Gaussian
+     * kernel density estimate (Silverman's bandwidth) of its values, clipped to their range and scaled
+     * to the same width, with the median as a point.
+     *
+     * @param title  chart title
+     * @param yLabel value axis label
+     * @param values per category (x axis, in map order), the values of its runs
+     */
+    public static JFreeChart violin(String title, String yLabel, Map<String, double[]> values) {
+        XYSeriesCollection ds = new XYSeriesCollection();
+        XYSeriesCollection medians = new XYSeriesCollection();
+        XYSeries med = new XYSeries("median", false, true);
+        String[] names = values.keySet().toArray(new String[0]);
+        int i = 0;
+        for (Map.Entry<String, double[]> e : values.entrySet()) {
+            double[] v = Arrays.stream(e.getValue()).filter(d -> !Double.isNaN(d)).sorted().toArray();
+            XYSeries outline = new XYSeries(e.getKey(), false, true);
+            if (v.length > 0) {
+                med.add(i, v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+                double[] dens = violinOutline(v, 64);
+                double lo = v[0];
+                double hi = v[v.length - 1];
+                int n = dens.length;
+                for (int k = 0; k < n; k++) {
+                    outline.add(i - 0.4 * dens[k], lo + (hi - lo) * k / Math.max(1, n - 1));
+                }
+                for (int k = n - 1; k >= 0; k--) {
+                    outline.add(i + 0.4 * dens[k], lo + (hi - lo) * k / Math.max(1, n - 1));
+                }
+                outline.add(i - 0.4 * dens[0], lo);
+            }
+            ds.addSeries(outline);
+            i++;
+        }
+        medians.addSeries(med);
+        org.jfree.chart.axis.SymbolAxis x = new org.jfree.chart.axis.SymbolAxis(null, names);
+        x.setGridBandsVisible(false);
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        for (int k = 0; k < ds.getSeriesCount(); k++) {
+            r.setSeriesPaint(k, PALETTE[k % PALETTE.length]);
+            r.setSeriesStroke(k, new BasicStroke(1.5f));
+        }
+        XYPlot plot = new XYPlot(ds, x, y, r);
+        XYLineAndShapeRenderer m = new XYLineAndShapeRenderer(false, true);
+        m.setSeriesPaint(0, Color.BLACK);
+        plot.setDataset(1, medians);
+        plot.setRenderer(1, m);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        return style(chart);
+    }
+
+    /**
+     * The half-widths of a violin at {@code points} evenly spaced values from the smallest to the
+     * largest of {@code sorted}, scaled so that the widest is 1 (all 1 when the values are equal).
+     */
+    static double[] violinOutline(double[] sorted, int points) {
+        int n = sorted.length;
+        double lo = sorted[0];
+        double hi = sorted[n - 1];
+        double[] out = new double[points];
+        if (!(hi > lo)) {
+            Arrays.fill(out, 1);
+            return out;
+        }
+        double mean = Arrays.stream(sorted).average().orElse(0);
+        double ss = 0;
+        for (double d : sorted) {
+            ss += (d - mean) * (d - mean);
+        }
+        double sd = Math.sqrt(ss / Math.max(1, n - 1));
+        double h = Math.max(1.06 * sd * Math.pow(n, -0.2), (hi - lo) / 50);
+        double max = 0;
+        for (int k = 0; k < points; k++) {
+            double yv = lo + (hi - lo) * k / (points - 1);
+            double d = 0;
+            for (double v : sorted) {
+                double z = (yv - v) / h;
+                d += Math.exp(-0.5 * z * z);
+            }
+            out[k] = d;
+            max = Math.max(max, d);
+        }
+        for (int k = 0; k < points; k++) {
+            out[k] /= max;
+        }
+        return out;
+    }
+
+    /**
      * Lines with markers, one series per name: y against x.
      *
      * @param title  chart title

@@ -6,6 +6,7 @@ import org.edgefm.api.spi.CorePlacementPlannerFactory;
 import org.edgefm.api.spi.LightServiceControllerFactory;
 import org.edgefm.api.spi.PlannerPreset;
 import org.edgefm.planner.twotier.LightEngine;
+import org.edgefm.planner.twotier.LightSettings;
 import org.edgefm.planner.twotier.MeanSizer;
 import org.edgefm.planner.twotier.SparseCorePlanner;
 import org.edgefm.planner.twotier.TwoTierPlugin;
@@ -37,16 +38,16 @@ public final class BaselinePlugin implements PlannerPlugin {
     public List<LightServiceControllerFactory> lightServiceControllers() {
         return List.of(
                 TwoTierPlugin.lightFactory("prop-avg", "paper 1's ablation: capacity proportional to average demand,"
-                        + " no effective capacity, no virtual queues",
+                        + " no effective capacity, no virtual queues", LightSettings.MEAN_KEYS,
                         s -> new LightEngine(s, new MeanSizer(s, s.maxParallelism()), LightEngine.Ranking.MEAN_LATENCY)),
-                TwoTierPlugin.lightFactory("greedy-light", "baseline: nearest node first, spill to the least-loaded, y = 1, mean sizing",
+                TwoTierPlugin.lightFactory("greedy-light", "baseline: nearest node first, spill to the least-loaded, y = 1, mean sizing", LightSettings.MEAN_KEYS,
                         s -> new LightEngine(s, new MeanSizer(s, 1), LightEngine.Ranking.NEAREST_THEN_LEAST_LOADED)),
-                TwoTierPlugin.lightFactory("random-light", "baseline: random candidate nodes every slot, y = 1, mean sizing",
+                TwoTierPlugin.lightFactory("random-light", "baseline: random candidate nodes every slot, y = 1, mean sizing", LightSettings.MEAN_RANDOM_KEYS,
                         s -> new LightEngine(s, new MeanSizer(s, 1), LightEngine.Ranking.RANDOM)),
-                TwoTierPlugin.lightFactory("static-light", "baseline: light services placed once on declared demand, never changed",
+                TwoTierPlugin.lightFactory("static-light", "baseline: light services placed once on declared demand, never changed", LightSettings.MEAN_KEYS,
                         s -> new StaticLightController(new LightEngine(s, new MeanSizer(s, s.maxParallelism()),
                                 LightEngine.Ranking.MEAN_LATENCY))),
-                TwoTierPlugin.lightFactory("cloud-light", "baseline: every light stage on cloud nodes, mean sizing",
+                TwoTierPlugin.lightFactory("cloud-light", "baseline: every light stage on cloud nodes, mean sizing", LightSettings.MEAN_KEYS,
                         s -> new LightEngine(s, new MeanSizer(s, s.maxParallelism()), LightEngine.Ranking.CLOUD_ONLY)));
     }
 

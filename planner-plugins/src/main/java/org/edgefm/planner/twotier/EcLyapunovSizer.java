@@ -21,12 +21,12 @@ public final class EcLyapunovSizer implements Sizer {
     private static final double COVER_WEIGHT = 1e6;
     private final LightSettings s;
     private final Map<String, Double> queues = new HashMap<>();
-    /** Per pair and parallelism level y: count and sum of ln(measured per-task rate). */
-    private final Map<String, double[][]> rateLevels = new HashMap<>();
+    private final MeasuredRates measured;
 
     /** A sizer with its own virtual queues. */
     public EcLyapunovSizer(LightSettings settings) {
         this.s = settings;
+        this.measured = new MeasuredRates(settings);
     }
 
     @Override
@@ -73,12 +73,13 @@ public final class EcLyapunovSizer implements Sizer {
         }
         // stability guard: a task holds its slot for a/f with f drawn once per task, so x instances at
         // parallelism y serve at most x·y^(1−α)/E[a/f] tasks per ms on average, however the EC check reads
-        double meanTaskMs = s.meanTimeUtilization() > 0 ? meanTaskMs(svc, speed, empirical, in, alpha) : 0;
+        double meanTaskMs = s.meanTimeUtilization() > 0 ? measured.meanTaskMs(svc, speed, in.samples(), in.samplesY(), alpha) : 0;
         double bestCovering = Double.POSITIVE_INFINITY;
         for (int x = 1; x <= xmax; x++) {
             double best = Double.POSITIVE_INFINITY;
             for (int y = 1; y <= yValid; y++) {
-                double c = gamma != null ? num[y] / Math.expm1(arg[y] / x)
+                double c = !s.ecCheck() ? x * Math.pow(y, 1 - alpha) * meanRate / svc.workloadMb()
+                        : gamma != null ? num[y] / Math.expm1(arg[y] / x)
                         : admissibleTasksPerMs(svc, x, y, delayY[y], dt, speed, empirical, in, alpha);
                 if (meanTaskMs > 0) {
                     c = Math.min(c, s.meanTimeUtilization() * x * Math.pow(y, 1 - alpha) / meanTaskMs);
@@ -140,67 +141,9 @@ public final class EcLyapunovSizer implements Sizer {
         return -COVER_WEIGHT * in.lambda() * in.slotMs() + s.v() * Sizer.cost(svc, x, 1, in.prevX(), s.parallelismTimesY()) - h * h;
     }
 
-    /**
-     * {@code E[a/f]} at parallelism 1, in ms: from the measured per-task rates when there are enough
-     * (each scaled to parallelism 1 by {@code samplesY^α}), else from the catalog's rate model. For a
-     * Gamma rate it is {@code a/(σ(k−1))} when {@code k > 1}, heavy-tailed as {@code k} nears 1; it is
-     * integrated numerically with rates below 10^−6 of the mean counted at that floor, so it stays finite
-     * for {@code k ≤ 1}.
-     */
-    private double meanTaskMs(ServiceSpec svc, double speed, boolean empirical, Input in, double alpha) {
-        double a = svc.workloadMb();
-        if (empirical) {
-            double scale = Math.pow(Math.max(1, in.samplesY()), alpha);
-            double sum = 0;
-            int n = 0;
-            for (double f : in.samples()) {
-                if (f > 0) {
-                    sum += 1 / (f * scale);
-                    n++;
-                }
-            }
-            if (n > 0) {
-                return a * sum / n;
-            }
-        }
-        if (svc.rate() instanceof RateModel.Gamma g) {
-            return a * meanInverseGamma(g.shape(), g.scale() * speed);
-        }
-        if (svc.rate() instanceof RateModel.Empirical e) {
-            double sum = 0;
-            for (double f : e.samples()) {
-                sum += 1 / Math.max(f * speed, 1e-12);
-            }
-            return a * sum / e.samples().length;
-        }
-        return a / (svc.rate().mean() * speed);
-    }
-
-    /** {@code E[1/f]} for {@code f ~ Gamma(k, σ)}, rates below 10^−6 of the mean counted at that floor. */
+    /** {@code E[1/f]} for {@code f ~ Gamma(k, σ)} ({@link MeasuredRates#meanInverseGamma}). */
     static double meanInverseGamma(double shape, double scale) {
-        double mean = shape * scale;
-        double floor = 1e-6 * mean;
-        if (shape > 1.5) {
-            return 1 / (scale * (shape - 1));
-        }
-        // integrate over u = ln f: density of u ∝ f^k e^{−f/σ}; self-normalised on the same grid
-        double lo = Math.log(floor);
-        double hi = Math.log(mean * 60);
-        int n = 4000;
-        double h = (hi - lo) / n;
-        double w0 = 0;
-        double w1 = 0;
-        double below = 0;
-        // mass below the floor: ∫_0^floor f^{k−1} e^{−f/σ} df ≈ floor^k / k (e^{−f/σ} ≈ 1 there), in the u-density's units
-        below = Math.pow(floor, shape) / shape;
-        for (int i = 0; i <= n; i++) {
-            double u = lo + i * h;
-            double f = Math.exp(u);
-            double w = Math.exp(shape * u - f / scale) * (i == 0 || i == n ? 0.5 : 1) * h;
-            w0 += w;
-            w1 += w / f;
-        }
-        return (w1 + below / floor) / (w0 + below);
+        return MeasuredRates.meanInverseGamma(shape, scale);
     }
 
     private double admissibleTasksPerMs(ServiceSpec svc, int x, int y, double delayMs, double dt, double speed,
@@ -223,56 +166,15 @@ public final class EcLyapunovSizer implements Sizer {
         return mbPerMs / svc.workloadMb();
     }
 
-    /**
-     * Records a pair's measured per-task rates at the parallelism they ran at, for
-     * {@code ec-lyapunov.measure-parallelism-exponent}.
-     */
+    /** Records a pair's measured per-task rates at the parallelism they ran at ({@link MeasuredRates}). */
     @Override
     public void observeRates(String node, String service, double[] samples, int parallelism) {
-        if (!s.measureAlpha() || samples.length == 0 || parallelism < 1 || parallelism > s.maxParallelism()) {
-            return;
-        }
-        double[][] l = rateLevels.computeIfAbsent(node + "|" + service, k -> new double[s.maxParallelism() + 1][2]);
-        for (double f : samples) {
-            if (f > 0) {
-                l[parallelism][0]++;
-                l[parallelism][1] += Math.log(f);
-            }
-        }
+        measured.observe(node, service, samples, parallelism);
     }
 
-    /**
-     * α of a pair: the configured one, or (measured) minus the least-squares slope of the mean
-     * {@code ln f} on {@code ln y} over the parallelism levels with at least
-     * {@code ec-lyapunov.min-samples} samples each, clamped to [0, 1]; the configured α until two
-     * levels are measured.
-     */
+    /** α of a pair ({@link MeasuredRates#alpha}). */
     double alpha(String pair) {
-        double[][] l = s.measureAlpha() ? rateLevels.get(pair) : null;
-        if (l == null) {
-            return s.alpha();
-        }
-        int n = 0;
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        for (int y = 1; y < l.length; y++) {
-            if (l[y][0] >= s.minSamples()) {
-                double lx = Math.log(y);
-                double ly = l[y][1] / l[y][0];
-                n++;
-                sx += lx;
-                sy += ly;
-                sxx += lx * lx;
-                sxy += lx * ly;
-            }
-        }
-        if (n < 2) {
-            return s.alpha();
-        }
-        double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-        return Math.max(0, Math.min(1, -slope));
+        return measured.alpha(pair);
     }
 
     @Override
@@ -282,6 +184,9 @@ public final class EcLyapunovSizer implements Sizer {
 
     @Override
     public void commit(String node, String service, double arrivalsInSlot, double capacityPerMs, double slotMs) {
+        if (!s.virtualQueues()) {
+            return;
+        }
         String k = node + "|" + service;
         double h = queues.getOrDefault(k, 0.0);
         // virtual queue: H(t+1) = max(H(t) + z(t) − S(t)·Δt, 0)
@@ -296,6 +201,9 @@ public final class EcLyapunovSizer implements Sizer {
     /** Raises a pair's virtual queue to at least the backlog an agent reports. */
     @Override
     public void observeBacklog(String node, String service, double queueLength) {
+        if (!s.virtualQueues()) {
+            return;
+        }
         String k = node + "|" + service;
         if (queueLength > queues.getOrDefault(k, 0.0)) {
             queues.put(k, queueLength);

@@ -34,12 +34,25 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param measureAlpha       α per pair from the measured per-task rates at the parallelism levels it ran at
  * @param drainSlots         K: a slot's capacity is sized to clear 1/K of the virtual queue (1 = all of it)
  * @param releaseAfterSlots  a surplus instance is kept this many slots before release; -1 = auto, ceil(c^dp/c^mt) per service
+ * @param ecCheck            ablation switch: false sizes ec-lyapunov on the mean rate instead of the effective capacity
+ * @param virtualQueues      ablation switch: false keeps ec-lyapunov's virtual queues at 0 (no backlog drain)
+ * @param meanTime           how the mean-sized baselines read a task's service time: measured E[a/f] or a/E[f]
+ * @param drainBacklog       the mean-sized baselines add the reported backlog (cleared in one slot) to the mean demand
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
-        double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots) {
+        double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
+        boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog) {
+
+    /** How the mean-sized baselines read the time a task holds an instance slot. */
+    public enum MeanTime {
+        /** {@code E[a/f]}, from the measured per-task rates once there are enough, else the catalog's rate model. */
+        MEASURED,
+        /** {@code a/E[f]}: the service's mean rate (the baselines before this key; too low for Gamma shapes near 1). */
+        MEAN_RATE
+    }
 
     /** Slots a surplus instance of {@code svc} is kept before release (ski rental: deploy price over maintenance price). */
     public int releaseAfterSlots(org.edgefm.api.model.ServiceSpec svc) {
@@ -99,8 +112,42 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     "a surplus light instance is kept this many slots after it was last needed before it is released"
                     + " (ski rental); auto = ceil(c^dp/c^mt) of the service, 0 = release at once (measured: no saving on"
                     + " paper-table1, docs/simulator.md)", true),
-            new ConfigKey("light.headroom", "1.0", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light and static-light", true),
+            new ConfigKey("ec-lyapunov.ec-check", "true",
+                    "ablation: false sizes the ec-lyapunov pairs on the mean rate x·y^(1−α)·E[f]/a instead of the"
+                    + " effective-capacity deadline check (the stability guard and the virtual queues stay)", true),
+            new ConfigKey("ec-lyapunov.virtual-queues", "true",
+                    "ablation: false keeps the ec-lyapunov virtual queues at 0 (no drift term, no backlog drain)", true),
+            new ConfigKey("light.headroom", "1.25", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light"
+                    + " and static-light: busy instance slots λ·E[a/f] times this (1.25 = ec-lyapunov's 0.8 utilisation guard);"
+                    + " compare planners over a sweep of it (simulate --sweep), not at one value", true),
+            new ConfigKey("light.mean-time", "measured",
+                    "the time a task holds a slot in the mean-sized baselines: measured = E[a/f] from the measured per-task"
+                    + " rates (the catalog's rate model until min-samples), as ec-lyapunov's guard reads it; mean-rate = a/E[f]"
+                    + " (before this key: 2-3x too low for Table I's Gamma shapes)", true),
+            new ConfigKey("light.drain-backlog", "true",
+                    "the mean-sized baselines (except static-light) add each pair's reported backlog, cleared in one slot,"
+                    + " to the mean demand, as ec-lyapunov's virtual queue is raised to it", true),
             new ConfigKey("light.seed", "1", "seed of random-light", false));
+
+    /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
+    public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
+            "ec-lyapunov.max-parallelism", "ec-lyapunov.parallelism-exponent", "ec-lyapunov.parallelism-cost",
+            "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.spill-rounds",
+            "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
+            "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent");
+
+    /** Keys only the ec-lyapunov sizer reads. */
+    public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
+            "ec-lyapunov.ec-interval-ms", "ec-lyapunov.mean-time-utilization", "ec-lyapunov.cost-optimal-x",
+            "ec-lyapunov.drain-slots", "ec-lyapunov.release-after-slots", "ec-lyapunov.ec-check", "ec-lyapunov.virtual-queues");
+
+    /** Keys the mean sizer of the baselines reads ({@link MeanSizer}). */
+    public static final java.util.Set<String> MEAN_KEYS = java.util.Set.of("light.headroom", "light.mean-time",
+            "light.drain-backlog");
+
+    /** Keys of the mean sizer plus {@code light.seed} (random-light). */
+    public static final java.util.Set<String> MEAN_RANDOM_KEYS = java.util.Set.of("light.headroom", "light.mean-time",
+            "light.drain-backlog", "light.seed");
 
     /** Reads and validates the settings. */
     public static LightSettings from(PlannerConfig c) {
@@ -131,7 +178,12 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         if (!(floor >= 0 && floor <= 1)) {
             throw new ConfigException("ec-lyapunov.demand-floor: " + floor + " (expected: in [0, 1])");
         }
-        double head = CoreSettings.positive(c, "light.headroom", 1.0);
+        double head = CoreSettings.positive(c, "light.headroom", 1.25);
+        boolean ecCheck = c.getChoice("ec-lyapunov.ec-check", "true", "true", "false").equals("true");
+        boolean virtualQueues = c.getChoice("ec-lyapunov.virtual-queues", "true", "true", "false").equals("true");
+        MeanTime meanTime = c.getChoice("light.mean-time", "measured", "measured", "mean-rate").equals("measured")
+                ? MeanTime.MEASURED : MeanTime.MEAN_RATE;
+        boolean drainBacklog = c.getChoice("light.drain-backlog", "true", "true", "false").equals("true");
         long seed = c.getInt("light.seed", 1);
         double meanUtil = c.getDouble("ec-lyapunov.mean-time-utilization", 0.8);
         if (!(meanUtil >= 0 && meanUtil <= 1)) {
@@ -153,7 +205,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             }
         }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
-                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter);
+                CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
+                ecCheck, virtualQueues, meanTime, drainBacklog);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

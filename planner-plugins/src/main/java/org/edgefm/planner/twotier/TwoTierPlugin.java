@@ -35,7 +35,7 @@ public final class TwoTierPlugin implements PlannerPlugin {
     public List<LightServiceControllerFactory> lightServiceControllers() {
         return List.of(lightFactory(EC_LYAPUNOV, "paper 1 tier 2: effective-capacity deadline check, virtual queues,"
                 + " drift-plus-penalty over (x, y), greedy node resolution, routes for every stage",
-                s -> new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY)));
+                LightSettings.EC_LYAPUNOV_KEYS, s -> new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY)));
     }
 
     @Override
@@ -51,9 +51,24 @@ public final class TwoTierPlugin implements PlannerPlugin {
         return List.copyOf(k);
     }
 
-    /** Config keys of every light controller of this family. */
+    /** Config keys of every light controller of this family (the union of what each one reads). */
     public static List<ConfigKey> lightKeys() {
         List<ConfigKey> k = new ArrayList<>(LightSettings.KEYS);
+        k.addAll(CoreSettings.LATENCY_KEYS);
+        return List.copyOf(k);
+    }
+
+    /**
+     * The keys one light controller reads: the light engine's (candidates, routing, demand, limits,
+     * measurement), the latency model's, and {@code sizerKeys} (the keys of its sizer).
+     */
+    public static List<ConfigKey> lightKeys(java.util.Set<String> sizerKeys) {
+        List<ConfigKey> k = new ArrayList<>();
+        for (ConfigKey c : LightSettings.KEYS) {
+            if (LightSettings.ENGINE_KEYS.contains(c.name()) || sizerKeys.contains(c.name())) {
+                k.add(c);
+            }
+        }
         k.addAll(CoreSettings.LATENCY_KEYS);
         return List.copyOf(k);
     }
@@ -64,10 +79,13 @@ public final class TwoTierPlugin implements PlannerPlugin {
                 config -> new SparseCorePlanner(CoreSettings.from(config), mode));
     }
 
-    /** A light factory building a controller from validated settings. */
-    public static LightServiceControllerFactory lightFactory(String name, String description,
+    /**
+     * A light factory building a controller from validated settings; it declares the engine's keys and
+     * {@code sizerKeys}, so a setting it does not read is not offered as one of its keys.
+     */
+    public static LightServiceControllerFactory lightFactory(String name, String description, java.util.Set<String> sizerKeys,
             java.util.function.Function<LightSettings, LightServiceController> make) {
-        return LightServiceControllerFactory.of(name, description, lightKeys(),
+        return LightServiceControllerFactory.of(name, description, lightKeys(sizerKeys),
                 config -> make.apply(LightSettings.from(config)));
     }
 }
