@@ -25,7 +25,7 @@ import org.edgefm.api.model.TaskType;
  * constructor validates and fills them in. The password never appears in {@link #toString()}.
  *
  * @param fleet             fleet name (topic level), default {@value #DEFAULT_FLEET}
- * @param nodeId            node id, default the host name reduced to {@code [A-Za-z0-9._-]}
+ * @param nodeId            node id, default the host name reduced to {@code [a-z0-9_-]}
  * @param broker            MQTT broker URL, {@code tcp://} or {@code ssl://}, default {@value #DEFAULT_BROKER}
  * @param username          MQTT user name, or null for anonymous
  * @param password          MQTT password, or null
@@ -250,7 +250,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
     /** Validates and fills in defaults. */
     public AgentConfig {
         fleet = id(fleet == null ? DEFAULT_FLEET : fleet, "fleet");
-        nodeId = id(nodeId == null ? hostNodeId() : nodeId, "nodeId");
+        nodeId = nodeIdOf(nodeId == null ? hostNodeId() : nodeId);
         broker = broker == null ? DEFAULT_BROKER : broker;
         if (!broker.matches("(tcp|ssl|ws|wss)://.+")) {
             throw new EdgeFmException("broker: '" + broker + "' (expected: tcp://HOST:PORT or ssl://HOST:PORT)");
@@ -340,6 +340,14 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 + ", taskTypes=" + taskTypes.size() + ", links=" + links + ", impairment=" + impairment.describe() + "]";
     }
 
+    private static String nodeIdOf(String v) {
+        if (!org.edgefm.api.Check.NODE_ID.matcher(v).matches()) {
+            throw new EdgeFmException("nodeId: '" + v + "' (expected: 1-64 of [A-Za-z0-9_-], starting with a letter or"
+                    + " digit: a node id is a topic level and the broker account)");
+        }
+        return v;
+    }
+
     private static String id(String v, String field) {
         if (!ID.matcher(v).matches()) {
             throw new EdgeFmException(field + ": '" + v + "' (expected: 1-64 of [A-Za-z0-9._-], starting with a letter or digit)");
@@ -362,7 +370,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
         } catch (IOException e) {
             h = "agent";
         }
-        h = h.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+        h = h.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
         if (h.isEmpty() || !Character.isLetterOrDigit(h.charAt(0))) {
             h = "agent-" + h;
         }

@@ -13,6 +13,13 @@ public final class Check {
     /** Identifiers: 1 to 64 characters out of letters, digits, {@code . _ -}. Never {@code / + #}. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    /**
+     * Node ids (and so broker account names): 1 to 64 of letters, digits, {@code _ -}. Stricter than
+     * {@link #ID}: a node id is a topic level in per-node ACL patterns ({@code %u}, {@code %c}) and an
+     * MQTT client id, where {@code /}, wildcards and {@code .} have no place.
+     */
+    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
     private Check() {
     }
 
@@ -38,6 +45,16 @@ public final class Check {
                     : "has characters other than letters, digits, '.', '_' and '-'";
             throw new InvalidFieldException(field, quote(value) + " " + why
                     + " (expected: 1-64 of [A-Za-z0-9._-], starting with a letter or digit)");
+        }
+        return value;
+    }
+
+    /** Requires a valid node id ({@link #NODE_ID}). */
+    public static String nodeId(String value, String field) {
+        id(value, field);
+        if (!NODE_ID.matcher(value).matches()) {
+            throw new InvalidFieldException(field, quote(value)
+                    + " has characters other than letters, digits, '_' and '-' (expected: a node id, 1-64 of [A-Za-z0-9_-])");
         }
         return value;
     }

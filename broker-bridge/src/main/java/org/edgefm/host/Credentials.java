@@ -59,8 +59,8 @@ public final class Credentials {
             }
             String user = l.substring(0, colon);
             String hash = l.substring(colon + 1);
-            if (!Check.ID.matcher(user).matches()) {
-                throw new ConfigException(where + "username '" + user + "' (expected: 1-64 of A-Z a-z 0-9 . _ -)");
+            if (!Check.NODE_ID.matcher(user).matches()) {
+                throw new ConfigException(where + "username '" + user + "' (expected: 1-64 of A-Z a-z 0-9 _ -: a node id or the host account)");
             }
             if (hash.split("\\$").length != 4 || !hash.startsWith(SCHEME + "$")) {
                 throw new ConfigException(where + "password hash of '" + user + "' (expected: " + SCHEME

@@ -47,17 +47,21 @@ import org.edgefm.control.LinkEstimator;
  *                         {@code links.ewmaWeight}, {@code links.maxAgeMs}, {@code links.rebuildThreshold},
  *                         {@code links.rebuildMinMs}, {@code links.kmPerMs}, {@code links.rebuildNoiseK},
  *                         {@code links.noiseWeight}, {@code links.rebuildMinIntervalMs} (see {@link LinkEstimator.Settings})
+ * @param security         broker identity, limits and HTTP API protection (see {@link HostSecurity})
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
         String httpBind, int httpPort, Path dataDir, Path pluginsDir, String planner, String scenario, Double slotMs,
-        Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links) {
+        Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links,
+        HostSecurity security) {
 
     private static final Set<String> KEYS = Set.of("fleet", "hostId", "brokerUrl", "brokerBind", "brokerPort", "tlsPort",
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
             "dataDir", "pluginsDir", "planner", "scenario", "slotMs", "planningEpochMs", "staleAfterMs", "plannerSettings",
             "links.estimate", "links.ewmaWeight", "links.maxAgeMs", "links.rebuildThreshold", "links.rebuildMinMs",
-            "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs");
+            "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs",
+            "insecure", "clientCa", "broker.maxPacketBytes", "broker.maxRetainedBytes", "broker.publishesPerSecond",
+            "broker.publishBurst", "httpTokenFile", "httpHosts");
 
     /** Validates every field. */
     public HostConfig {
@@ -85,6 +89,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         }
         plannerSettings = Map.copyOf(plannerSettings == null ? Map.of() : plannerSettings);
         links = links == null ? LinkEstimator.Settings.defaults() : links;
+        security = security == null ? HostSecurity.defaults() : security;
     }
 
     private static void port(int p, String key, int min) {
@@ -97,7 +102,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
     public static HostConfig defaults() {
         return new HostConfig("default", "host", null, "127.0.0.1", 1883, 0, null, null, null,
                 Credentials.DEFAULT_HOST_USER, null, "127.0.0.1", 8080, Path.of("host-data"), Path.of("plugins"),
-                null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults());
+                null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults(), HostSecurity.defaults());
     }
 
     /** Reads a configuration file over the defaults. */
@@ -157,7 +162,31 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                         d(o, "links.maxAgeMs", links.maxAgeMs()), d(o, "links.rebuildThreshold", links.rebuildThreshold()),
                         d(o, "links.rebuildMinMs", links.rebuildMinMs()), d(o, "links.kmPerMs", links.kmPerMs()),
                         d(o, "links.rebuildNoiseK", links.rebuildNoiseK()), d(o, "links.noiseWeight", links.noiseWeight()),
-                        d(o, "links.rebuildMinIntervalMs", links.rebuildMinIntervalMs())));
+                        d(o, "links.rebuildMinIntervalMs", links.rebuildMinIntervalMs())), security(o));
+    }
+
+    private HostSecurity security(Map<String, Object> o) {
+        HostSecurity s = security;
+        EmbeddedBroker.Limits l = s.limits();
+        try {
+            l = new EmbeddedBroker.Limits(i(o, "broker.maxPacketBytes", l.maxPacketBytes()),
+                    i(o, "broker.maxRetainedBytes", l.maxRetainedBytes()),
+                    d(o, "broker.publishesPerSecond", l.publishesPerSecond()), d(o, "broker.publishBurst", l.publishBurst()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("broker." + e.getMessage());
+        }
+        boolean insecure = s.insecure();
+        if (o.containsKey("insecure")) {
+            String v = String.valueOf(o.get("insecure")).trim();
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new ConfigException("insecure: '" + v + "' (expected: true or false)");
+            }
+            insecure = Boolean.parseBoolean(v);
+        }
+        java.util.List<String> hosts = !o.containsKey("httpHosts") ? s.httpHosts()
+                : java.util.Arrays.stream(String.valueOf(o.get("httpHosts")).split(",")).map(String::trim)
+                        .filter(x -> !x.isEmpty()).toList();
+        return new HostSecurity(insecure, p(o, "clientCa", s.clientCa()), l, p(o, "httpTokenFile", s.httpTokenFile()), hosts);
     }
 
     private static String s(Map<String, Object> o, String k, String dflt) {
@@ -202,6 +231,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 + ", credentialsFile=" + credentialsFile + ", hostUser=" + hostUser
                 + ", hostPassword=" + (hostPassword == null ? "none" : "***") + ", http=" + httpBind + ":" + httpPort
                 + ", dataDir=" + dataDir + ", pluginsDir=" + pluginsDir + ", planner=" + planner
-                + ", scenario=" + scenario + ", links=" + links + "]";
+                + ", scenario=" + scenario + ", links=" + links + ", insecure=" + security.insecure()
+                + ", clientCa=" + security.clientCa() + ", limits=" + security.limits() + "]";
     }
 }

@@ -168,6 +168,9 @@ public final class MqttFleet implements Fleet {
         }
         if (options.socketFactory() != null) {
             o.setSocketFactory(options.socketFactory());
+            if (options.socketFactory() instanceof org.edgefm.host.internal.PinnedTls.Factory) {
+                o.setHttpsHostnameVerificationEnabled(false); // trust is pinned to the broker's own certificate
+            }
         } else if (options.brokerUrl().startsWith("tcp://")) {
             o.setSocketFactory(new org.edgefm.host.internal.NoDelaySocketFactory());
         }

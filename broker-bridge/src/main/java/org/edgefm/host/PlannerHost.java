@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.edgefm.api.ConfigException;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
@@ -92,26 +93,38 @@ public final class PlannerHost implements AutoCloseable {
         meters.outboxSize(outbox::size);
 
         char[] hostPassword = config.hostPassword();
+        javax.net.SocketFactory hostSockets = null;
         if (config.brokerUrl() == null) {
+            HostSecurity sec = config.security();
             Credentials creds = config.credentialsFile() == null ? null : Credentials.load(config.credentialsFile());
-            if (creds != null) {
+            boolean secured = creds != null || sec.clientCa() != null;
+            if (!secured && !EmbeddedBroker.loopbackOnly(config.brokerBind()) && !sec.insecure()) {
+                throw new ConfigException("brokerBind: " + config.brokerBind() + " is not a loopback address and the embedded"
+                        + " broker has no credentials file and no client CA: refusing to run an open broker beyond this"
+                        + " machine (give credentialsFile or clientCa, or insecure=true for a closed test network)");
+            }
+            if (secured) {
                 // The host's own account on its embedded broker: a fresh random password per run.
                 byte[] r = new byte[24];
                 new SecureRandom().nextBytes(r);
                 hostPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(r).toCharArray();
-                creds = creds.with(config.hostUser(), hostPassword);
+                creds = (creds == null ? Credentials.of(java.util.Map.of()) : creds).with(config.hostUser(), hostPassword);
             } else {
                 hostPassword = null;
             }
             broker = new EmbeddedBroker(new EmbeddedBroker.Settings(config.brokerBind(), config.brokerPort(),
                     config.tlsPort(), config.keystore(), config.keystorePassword(), creds, config.hostUser(),
-                    config.dataDir().resolve("broker")));
+                    config.dataDir().resolve("broker"), config.fleet(), sec.clientCa(), sec.limits()));
             broker.start();
             toClose.add(0, broker);
-            String bind = config.brokerBind().equals("0.0.0.0") ? "127.0.0.1" : config.brokerBind();
-            brokerUrl = config.brokerPort() > 0 ? "tcp://" + bind + ":" + config.brokerPort() : null;
-            if (brokerUrl == null) {
-                throw new EdgeFmException("the host connects to its embedded broker over plain loopback MQTT; set brokerPort");
+            String bind = config.brokerBind().equals("0.0.0.0") || config.brokerBind().equals("::") ? "127.0.0.1"
+                    : config.brokerBind();
+            if (config.brokerPort() > 0) {
+                brokerUrl = "tcp://" + bind + ":" + config.brokerPort();
+            } else {
+                // TLS only: the host reaches its own broker over TLS too, trusting exactly the broker's certificate
+                brokerUrl = "ssl://" + bind + ":" + config.tlsPort();
+                hostSockets = org.edgefm.host.internal.PinnedTls.socketFactory(config.keystore(), config.keystorePassword());
             }
         } else {
             brokerUrl = config.brokerUrl();
@@ -120,7 +133,7 @@ public final class PlannerHost implements AutoCloseable {
             }
         }
         fleet = new MqttFleet(new MqttFleet.Options(brokerUrl, config.fleet(), config.hostId(),
-                hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, null,
+                hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, hostSockets,
                 config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
         toClose.add(0, fleet);
         Path previous = config.dataDir().resolve("journal-" + (plannerEpoch - 1) + ".db");

@@ -50,7 +50,7 @@ class EmbeddedBrokerTlsTest {
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
-            MqttClient client = new MqttClient("ssl://127.0.0.1:" + tlsPort, "tls-j1", new MemoryPersistence());
+            MqttClient client = new MqttClient("ssl://127.0.0.1:" + tlsPort, "edgefm-default-j1", new MemoryPersistence());
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setSocketFactory(ssl.getSocketFactory());
             o.setUserName("j1");

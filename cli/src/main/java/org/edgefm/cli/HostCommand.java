@@ -92,9 +92,9 @@ final class HostCommand implements Callable<Integer> {
         if (credentials == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--add-account needs --credentials FILE");
         }
-        if (!org.edgefm.api.Check.ID.matcher(addAccount).matches()) {
+        if (!org.edgefm.api.Check.NODE_ID.matcher(addAccount).matches()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--add-account: '" + addAccount
-                    + "' (expected: 1-64 of A-Z a-z 0-9 . _ -)");
+                    + "' (expected: 1-64 of A-Z a-z 0-9 _ -)");
         }
         String pw = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
                 java.nio.charset.StandardCharsets.UTF_8)).readLine();

@@ -41,6 +41,8 @@ import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.cli.log.CliLogging;
+import org.edgefm.host.BrokerPolicy;
+import org.edgefm.host.Credentials;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.host.report.ReportWriter;
@@ -89,9 +91,14 @@ final class TrialCommand implements Callable<Integer> {
     @Option(names = "--broker", paramLabel = "URL", description = "Use an external broker (tcp://host:port) instead of the embedded one.")
     String broker;
 
+    @Option(names = "--fleet", paramLabel = "NAME", description = "Fleet name, the topic level under edgefm/v1/"
+            + " (default: trial-RANDOM; with --broker, the fleet the broker's ACL was rendered for).")
+    String fleetName;
+
     @Option(names = "--broker-accounts", paramLabel = "FILE",
             description = "With --broker: the broker accounts as USER:PASSWORD lines (edgefm-host for the host and the trial's"
-                    + " monitor, each node id for its agent), the clear-text source of Mosquitto's password_file.")
+                    + " monitor, edgefm-monitor for the trial's read-only monitor, each node id for its agent), the clear-text"
+                    + " source of Mosquitto's password_file.")
     Path brokerAccounts;
 
     @Option(names = "--out", paramLabel = "DIR", description = "The trial's run folder (summary.json, report/index.html,"
@@ -280,8 +287,8 @@ final class TrialCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--broker-accounts: needs --broker (the embedded broker makes its own accounts)");
         }
-        Map<String, String> accounts = brokerAccounts == null ? Map.of()
-                : readAccounts(brokerAccounts, nodes.subList(0, agents));
+        Map<String, String> accounts = new LinkedHashMap<>(brokerAccounts == null ? Map.of()
+                : readAccounts(brokerAccounts, nodes.subList(0, agents)));
         if (broker != null) {
             checkReachable(broker);
         }
@@ -297,7 +304,7 @@ final class TrialCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         Path agentLogs = Files.createDirectories(run.resolve("agents"));
-        String fleet = "trial-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+        String fleet = fleetName != null ? fleetName : "trial-" + Long.toHexString(System.nanoTime() & 0xffffffL);
         // Agent configurations (they may hold passwords), the host's journal and generated weights: deleted at the end.
         Path work = Files.createTempDirectory("edgefm-trial-");
         Path gate = impairSpec.windowed() ? work.resolve("impairment-on") : null;
@@ -319,6 +326,13 @@ final class TrialCommand implements Callable<Integer> {
             }
         } else {
             o.put("brokerPort", freePort());
+            // the embedded broker gets this run's own accounts: one per agent and one for the monitor
+            accounts.putAll(perRunAccounts(nodes.subList(0, agents)));
+            Path credentials = work.resolve("credentials");
+            Map<String, char[]> pw = new LinkedHashMap<>();
+            accounts.forEach((u, p) -> pw.put(u, p.toCharArray()));
+            Credentials.write(credentials, pw);
+            o.put("credentialsFile", credentials.toString());
         }
         HostConfig cfg = HostConfig.defaults().with(o);
 
@@ -351,7 +365,11 @@ final class TrialCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
                     scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
-            monitor.connect(accounts.isEmpty() ? null : HOST_ACCOUNT, accounts.get(HOST_ACCOUNT));
+            // the read-only monitor account where there is one (on Mosquitto with use_username_as_clientid, the
+            // host's account would take over the host's own session)
+            String monitorAccount = accounts.containsKey(BrokerPolicy.MONITOR_USER) ? BrokerPolicy.MONITOR_USER
+                    : accounts.isEmpty() ? null : HOST_ACCOUNT;
+            monitor.connect(monitorAccount, monitorAccount == null ? null : accounts.get(monitorAccount));
             String impaired = impairSpec.profile().isNone() ? "none"
                     : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
             monitor.impairment(impaired);
@@ -511,6 +529,21 @@ final class TrialCommand implements Callable<Integer> {
      * Reads {@code USER:PASSWORD} lines (blank lines and {@code #} comments skipped); the host's
      * account and one per running node must be there.
      */
+    /** Random passwords for this run: one account per running node and the monitor's; never written in clear. */
+    static Map<String, String> perRunAccounts(List<NodeSpec> running) {
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        Map<String, String> m = new LinkedHashMap<>();
+        List<String> users = new ArrayList<>();
+        running.forEach(n -> users.add(n.id()));
+        users.add(BrokerPolicy.MONITOR_USER);
+        for (String u : users) {
+            byte[] b = new byte[18];
+            r.nextBytes(b);
+            m.put(u, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+        }
+        return m;
+    }
+
     static Map<String, String> readAccounts(Path file, List<NodeSpec> running) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new EdgeFmException("--broker-accounts " + file + ": no such file");

@@ -32,20 +32,53 @@ import org.slf4j.LoggerFactory;
 public final class MqttLinkVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MqttLinkVerticle.class);
 
+    /**
+     * A connection that lasted less than this counts as flapping: the next reconnect waits longer
+     * (the backoff keeps growing) instead of starting again from the minimum delay.
+     */
+    static final long STABLE_AFTER_MS = 10_000;
+    /** After a takeover (another client with this node's client id) the next attempt waits at least this long. */
+    static final long TAKEOVER_MIN_DELAY_MS = 5_000;
+
     private final AgentContext ctx;
     private final PahoTransports.Settings settings;
+    /** The current connection, or null; only the event loop changes it. */
+    private Connection current;
     private volatile MqttTransport transport;
     private boolean useV3;
     private int attempts;
     private boolean stopping;
+    /** True from a connect attempt's start until the next timer is set or the connection is up. */
+    private boolean connecting;
+    private long reconnectTimer = -1;
     private long startNanos;
+    private long takeovers;
+
+    /**
+     * One attempt's connection. The Paho callbacks of a connection that is no longer current (a
+     * failed attempt, or one already replaced) change nothing: the loss of a connection that was
+     * never handed over, or that broke while it was being set up, ends only that attempt.
+     */
+    private static final class Connection {
+        final long id;
+        volatile MqttTransport transport;
+        volatile String lostReason;
+        volatile boolean takenOver;
+        long connectedAtNanos;
+
+        Connection(long id) {
+            this.id = id;
+        }
+    }
+
+    private long nextConnectionId;
 
     /** The link of one agent. */
     public MqttLinkVerticle(AgentContext ctx) {
         this.ctx = ctx;
         AgentConfig c = ctx.config();
         SSLSocketFactory tls = c.tlsCaFile() == null ? null : PahoTransports.trusting(Path.of(c.tlsCaFile()));
-        this.settings = new PahoTransports.Settings(c.broker(), "edgefm-" + c.fleet() + "-" + c.nodeId(), c.username(),
+        this.settings = new PahoTransports.Settings(c.broker(), ctx.topics().agentClientId(c.nodeId()), c.username(),
                 c.password(), tls);
         this.useV3 = "3.1.1".equals(c.mqttVersion());
     }
@@ -64,9 +97,12 @@ public final class MqttLinkVerticle extends VerticleBase {
     }
 
     private void connect() {
-        if (stopping) {
+        reconnectTimer = -1;
+        if (stopping || connecting || current != null) {
             return;
         }
+        connecting = true;
+        Connection conn = new Connection(++nextConnectionId);
         vertx.executeBlocking(() -> {
             long epoch = ctx.store().nextSessionEpoch();
             Topics t = ctx.topics();
@@ -74,23 +110,42 @@ public final class MqttLinkVerticle extends VerticleBase {
             MqttTransport.Will will = new MqttTransport.Will(t.death(ctx.nodeId()),
                     codec.encode(new Death(WireCodec.SCHEMA, ctx.nodeId(), epoch, System.currentTimeMillis(), "will")),
                     MessageType.DEATH.qos().level(), MessageType.DEATH.retained());
-            MqttTransport tr = open(will);
+            MqttTransport tr = open(will, conn);
+            conn.transport = tr;
             ctx.hostOnline(false); // until this connection's retained host/state says otherwise
             tr.subscribe(t.directive(ctx.nodeId()), t.command(ctx.nodeId()), t.hostState());
-            transport = tr;
             return epoch;
-        }, false).onSuccess(epoch -> {
-            attempts = 0;
+        }, false).onComplete(ar -> {
+            connecting = false;
+            if (stopping) {
+                release(conn);
+                return;
+            }
+            if (ar.failed()) {
+                release(conn);
+                LOG.warn("{}", ar.cause().getMessage());
+                scheduleReconnect(false);
+                return;
+            }
+            if (conn.lostReason != null) {
+                // lost while it was being set up (e.g. taken over at once): that attempt is over
+                release(conn);
+                LOG.warn("lost the broker connection while connecting: {}", conn.lostReason);
+                scheduleReconnect(conn.takenOver);
+                return;
+            }
+            long epoch = ar.result();
+            current = conn;
+            conn.connectedAtNanos = System.nanoTime();
+            transport = conn.transport;
             ctx.session(epoch, true);
-            LOG.info("connected to {} ({}), node {}, session epoch {}", settings.url(), transport.protocol(), ctx.nodeId(), epoch);
-            publishBirth().onComplete(ar -> vertx.eventBus().publish(Bus.CONNECTED, null));
-        }).onFailure(e -> {
-            LOG.warn("{}", e.getMessage());
-            scheduleReconnect();
+            LOG.info("connected to {} ({}) as client {}, node {}, session epoch {}", settings.url(), conn.transport.protocol(),
+                    settings.clientId(), ctx.nodeId(), epoch);
+            publishBirth().onComplete(x -> vertx.eventBus().publish(Bus.CONNECTED, null));
         });
     }
 
-    private MqttTransport open(MqttTransport.Will will) throws MqttTransport.MqttLinkException {
+    private MqttTransport open(MqttTransport.Will will, Connection conn) throws MqttTransport.MqttLinkException {
         MqttTransport.Handler h = new MqttTransport.Handler() {
             @Override
             public void message(String topic, byte[] payload) {
@@ -99,7 +154,18 @@ public final class MqttLinkVerticle extends VerticleBase {
 
             @Override
             public void connectionLost(String reason) {
-                context.runOnContext(v -> onLost(reason));
+                lost(reason, false);
+            }
+
+            @Override
+            public void takenOver(String reason) {
+                lost(reason, true);
+            }
+
+            private void lost(String reason, boolean takenOver) {
+                conn.takenOver = takenOver;
+                conn.lostReason = reason;
+                context.runOnContext(v -> onLost(conn));
             }
         };
         if (!useV3) {
@@ -120,32 +186,48 @@ public final class MqttLinkVerticle extends VerticleBase {
         return v3;
     }
 
-    private void onLost(String reason) {
-        if (stopping) {
-            return;
+    private void onLost(Connection conn) {
+        if (stopping || conn != current) {
+            return; // an attempt still being set up handles its own loss when it completes
         }
-        ctx.disconnected();
-        LOG.warn("lost the broker connection: {}", reason);
-        MqttTransport tr = transport;
+        current = null;
         transport = null;
+        ctx.disconnected();
+        boolean flapping = (System.nanoTime() - conn.connectedAtNanos) / 1_000_000 < STABLE_AFTER_MS;
+        if (!flapping && !conn.takenOver) {
+            attempts = 0;
+        }
+        LOG.warn("lost the broker connection: {}", conn.lostReason);
+        release(conn);
+        scheduleReconnect(conn.takenOver);
+    }
+
+    private void release(Connection conn) {
+        MqttTransport tr = conn.transport;
         if (tr != null) {
             vertx.executeBlocking(() -> {
                 tr.disconnectUncleanly();
                 return null;
             }, false);
         }
-        scheduleReconnect();
     }
 
-    private void scheduleReconnect() {
-        if (stopping) {
+    private void scheduleReconnect(boolean takenOver) {
+        if (stopping || reconnectTimer >= 0 || connecting || current != null) {
             return;
         }
         long delay = backoffMs(attempts, ctx.config().reconnectMinMs(), ctx.config().reconnectMaxMs(),
                 ThreadLocalRandom.current().nextDouble());
+        if (takenOver) {
+            takeovers++;
+            delay = Math.max(delay, Math.min(ctx.config().reconnectMaxMs(), TAKEOVER_MIN_DELAY_MS));
+            LOG.warn("kicked off the broker: another client connected with this node's client id '{}' ({} time(s) so far);"
+                    + " if this repeats, this node's account is used elsewhere: revoke it and give this node new"
+                    + " credentials; backing off {} ms", settings.clientId(), takeovers, delay);
+        }
         attempts++;
         LOG.info("reconnecting in {} ms (attempt {})", delay, attempts);
-        vertx.setTimer(delay, id -> connect());
+        reconnectTimer = vertx.setTimer(delay, id -> connect());
     }
 
     /**
@@ -161,7 +243,7 @@ public final class MqttLinkVerticle extends VerticleBase {
         Birth b = new Birth(WireCodec.SCHEMA, ctx.nodeId(), ctx.sessionEpoch(), System.currentTimeMillis(),
                 ctx.profile().name(), AgentContext.AGENT_VERSION, ctx.capabilities(), ctx.appliedVersion(), ctx.appliedEpoch(),
                 ctx.calibration(), ctx.dataEndpoint());
-        if (attempts == 0 && startNanos > 0) {
+        if (startNanos > 0) {
             LOG.info("birth published {} ms after start", (System.nanoTime() - startNanos) / 1_000_000);
             startNanos = 0;
         }
@@ -229,7 +311,11 @@ public final class MqttLinkVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
+        if (reconnectTimer >= 0) {
+            vertx.cancelTimer(reconnectTimer);
+        }
         MqttTransport tr = transport;
+        current = null;
         boolean wasConnected = ctx.connected();
         ctx.disconnected();
         if (tr == null) {

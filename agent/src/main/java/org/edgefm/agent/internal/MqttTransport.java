@@ -19,6 +19,14 @@ public interface MqttTransport {
 
         /** The connection broke (not called after {@link #disconnect}). */
         void connectionLost(String reason);
+
+        /**
+         * The broker ended the connection because another client connected with the same client id
+         * (MQTT 5 reason code 0x8E, session taken over). Defaults to {@link #connectionLost}.
+         */
+        default void takenOver(String reason) {
+            connectionLost(reason);
+        }
     }
 
     /** Connects with a will; throws {@link MqttLinkException} with a one-line reason on failure. */

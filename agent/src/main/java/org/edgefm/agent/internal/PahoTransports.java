@@ -32,6 +32,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /** The two Paho transports: MQTT 5 ({@code mqttv5.client}) and MQTT 3.1.1 ({@code client.mqttv3}). */
 public final class PahoTransports {
     private static final long TIMEOUT_MS = 10_000;
+    /** MQTT 5 DISCONNECT reason code: another connection with the same client id replaced this one. */
+    static final int SESSION_TAKEN_OVER = 0x8E;
 
     private PahoTransports() {
     }
@@ -104,8 +106,14 @@ public final class PahoTransports {
                     @Override
                     public void disconnected(MqttDisconnectResponse r) {
                         if (!closing) {
-                            handler.connectionLost(r.getReasonString() != null ? r.getReasonString()
-                                    : r.getException() != null ? String.valueOf(r.getException().getMessage()) : "disconnected");
+                            String why = r.getReasonString() != null ? r.getReasonString()
+                                    : r.getException() != null ? String.valueOf(r.getException().getMessage()) : "disconnected";
+                            if (r.getReturnCode() == SESSION_TAKEN_OVER) {
+                                handler.takenOver("session taken over (reason 0x8E): another client connected with client id '"
+                                        + s.clientId() + "'" + (r.getReasonString() == null ? "" : " (" + why + ")"));
+                            } else {
+                                handler.connectionLost(why);
+                            }
                         }
                     }
 

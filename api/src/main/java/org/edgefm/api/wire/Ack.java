@@ -28,7 +28,7 @@ public record Ack(int schema, String nodeId, long plannerEpoch, long version, Ac
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<InstanceStop> stopped) implements NodeMessage {
     /** Validates every field; a rejection MUST say why. */
     public Ack {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         Check.nonNegative(plannerEpoch, "plannerEpoch");
         Check.nonNegative(version, "version");
         Check.notNull(outcome, "outcome");

@@ -23,7 +23,7 @@ public record Birth(int schema, String nodeId, long sessionEpoch, long timestamp
         String dataEndpoint) implements NodeMessage {
     /** Validates every field. */
     public Birth {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         Check.nonNegative(sessionEpoch, "sessionEpoch");
         Check.nonNegative(timestampMs, "timestampMs");
         Check.notNull(profile, "profile");

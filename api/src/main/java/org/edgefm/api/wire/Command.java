@@ -15,7 +15,7 @@ public record Command(int schema, String nodeId, CommandKind command, String req
         implements NodeMessage {
     /** Validates every field. */
     public Command {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         Check.notNull(command, "command");
         Check.notNull(requestId, "requestId");
         Check.nonNegative(timestampMs, "timestampMs");

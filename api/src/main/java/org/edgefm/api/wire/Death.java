@@ -15,7 +15,7 @@ import org.edgefm.api.Check;
 public record Death(int schema, String nodeId, long sessionEpoch, long timestampMs, String reason) implements NodeMessage {
     /** Validates every field. */
     public Death {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         Check.nonNegative(sessionEpoch, "sessionEpoch");
         Check.nonNegative(timestampMs, "timestampMs");
     }

@@ -18,7 +18,7 @@ public record Directive(int schema, String nodeId, long plannerEpoch, long versi
         DesiredState desired) implements NodeMessage {
     /** Validates every field. */
     public Directive {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         Check.nonNegative(plannerEpoch, "plannerEpoch");
         Check.positive(version, "version");
         Check.nonNegative(issuedAtMs, "issuedAtMs");

@@ -14,7 +14,7 @@ import org.edgefm.api.Check;
 public record Result(int schema, String nodeId, long timestampMs, List<TaskCompletion> completions) implements NodeMessage {
     /** Validates every field. */
     public Result {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         Check.nonNegative(timestampMs, "timestampMs");
         completions = Check.listOf(Check.notEmpty(completions, "completions"), "completions");
     }

@@ -23,7 +23,7 @@ public record Telemetry(int schema, String nodeId, long sessionEpoch, long seq, 
         implements NodeMessage {
     /** Validates every field. */
     public Telemetry {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         Check.nonNegative(sessionEpoch, "sessionEpoch");
         Check.nonNegative(seq, "seq");
         Check.nonNegative(timestampMs, "timestampMs");

@@ -35,7 +35,7 @@ public final class Topics {
 
     /** The topic of a per-node message type for one node. */
     public String node(String nodeId, MessageType type) {
-        Check.id(nodeId, "nodeId");
+        Check.nodeId(nodeId, "nodeId");
         if (!type.perNode()) {
             throw new IllegalArgumentException(type + " is not a per-node message type");
         }
@@ -77,6 +77,15 @@ public final class Topics {
         return node(nodeId, MessageType.COMMAND);
     }
 
+    /**
+     * The MQTT client id of node {@code nodeId}'s agent in this fleet: {@code edgefm-{fleet}-{id}}.
+     * The embedded broker accepts an agent's account only with this client id, so one account can
+     * never take over another node's session.
+     */
+    public String agentClientId(String nodeId) {
+        return "edgefm-" + fleet + "-" + Check.nodeId(nodeId, "nodeId");
+    }
+
     /** {@code host/state}. */
     public String hostState() {
         return prefix + "host/state";
@@ -92,7 +101,7 @@ public final class Topics {
 
     /** The filter matching everything one node may publish or receive: {@code .../node/{id}/#}. */
     public String nodeSubtree(String nodeId) {
-        return prefix + "node/" + Check.id(nodeId, "nodeId") + "/#";
+        return prefix + "node/" + Check.nodeId(nodeId, "nodeId") + "/#";
     }
 
     /** The filter matching every node topic of this fleet: {@code .../node/#}. */
@@ -119,7 +128,7 @@ public final class Topics {
                     return new ParsedTopic(fleet, null, MessageType.HOST_STATE);
                 }
                 if (p.length == 6 && p[3].equals("node")) {
-                    Check.id(p[4], "nodeId");
+                    Check.nodeId(p[4], "nodeId");
                     MessageType t = MessageType.ofNodeLevel(p[5]);
                     if (t != null) {
                         return new ParsedTopic(fleet, p[4], t);

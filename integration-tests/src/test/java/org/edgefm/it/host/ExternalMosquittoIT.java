@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,17 +46,14 @@ class ExternalMosquittoIT {
             assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
         }
         Path acl = dir.resolve("edgefm.acl");
-        try (InputStream in = PlannerHost.class.getResourceAsStream("mosquitto/edgefm.acl")) {
-            assertThat(in).as("shipped ACL file").isNotNull();
-            Files.copy(in, acl);
-        }
+        Files.writeString(acl, org.edgefm.host.MosquittoFiles.acl(HostHarness.FLEET));
         // Mosquitto started as root drops to its own user: let it traverse and read the test's files.
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(passwd, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(acl, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Path brokerDir = Files.createDirectories(dir.resolve("mosquitto"));
-        try (MosquittoBroker broker = MosquittoBroker.start(brokerDir, List.of("allow_anonymous false",
-                "password_file " + passwd, "acl_file " + acl))) {
+        try (MosquittoBroker broker = MosquittoBroker.start(brokerDir, List.of(
+                org.edgefm.host.MosquittoFiles.conf(passwd, acl).split("\n")))) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("fleet", HostHarness.FLEET);
             o.put("brokerUrl", broker.url());
@@ -80,7 +76,19 @@ class ExternalMosquittoIT {
                     } catch (MqttException refused) {
                         ignored.add(refused);
                     }
-                    nano.birth(0, 0);
+                    // orin-nano's account with orin-nx's client id: Mosquitto replaces the id by the username
+                    // (use_username_as_clientid), so it cannot take over orin-nx's session
+                    org.eclipse.paho.mqttv5.client.MqttClient thief = new org.eclipse.paho.mqttv5.client.MqttClient(
+                            broker.url(), t.agentClientId("orin-nx"), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+                    org.eclipse.paho.mqttv5.client.MqttConnectionOptions o2 = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+                    o2.setUserName("orin-nano");
+                    o2.setPassword(pw.get("orin-nano").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    thief.connect(o2);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !nano.mqtt.isConnected());
+                    assertThat(nx.mqtt.isConnected()).as("orin-nx keeps its session").isTrue();
+                    thief.disconnect();
+                    thief.close();
+                    nano.reconnect(broker.url(), pw.get("orin-nano"), 0, 0);
                     await().atMost(Duration.ofSeconds(15)).until(() -> host.fleet().state().sessionAlive("orin-nano"));
                     assertThat(host.meters().badTotal()).as("the forged birth never reached the host").isZero();
                     assertThat(host.fleet().state().sessionAlive("orin-nx")).isFalse();

@@ -40,7 +40,7 @@ final class FakeAgent implements AutoCloseable {
     FakeAgent(String url, String fleet, String node, String password) throws MqttException {
         this.node = node;
         this.topics = Topics.forFleet(fleet);
-        this.mqtt = new MqttClient(url, "agent-" + node + "-" + System.nanoTime(), new MemoryPersistence());
+        this.mqtt = new MqttClient(url, topics.agentClientId(node), new MemoryPersistence());
         mqtt.setCallback(MqttCallbacks.onMessage((topic, m) -> {
             if (topic.equals(topics.directive(node))) {
                 Directive d = codec.decode(topic, m.getPayload(), Directive.class);

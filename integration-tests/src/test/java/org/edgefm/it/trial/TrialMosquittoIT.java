@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TrialMosquittoIT {
+    static final String FLEET = "trialmq";
     @TempDir
     Path dir;
 
@@ -39,6 +39,7 @@ class TrialMosquittoIT {
         accounts.put("edgefm-host", "host-" + System.nanoTime());
         accounts.put("agx-orin", "agx-" + System.nanoTime());
         accounts.put("orin-nx", "nx-" + System.nanoTime());
+        accounts.put("edgefm-monitor", "mon-" + System.nanoTime());
         List<String> lines = new ArrayList<>();
         accounts.forEach((u, p) -> lines.add(u + ":" + p));
         Path accountsFile = dir.resolve("accounts.txt");
@@ -51,22 +52,19 @@ class TrialMosquittoIT {
         assertThat(hash.exitValue()).as(new String(hash.getInputStream().readAllBytes())).isZero();
         assertThat(Files.readString(passwd)).doesNotContain(accounts.get("agx-orin"));
         Path acl = dir.resolve("edgefm.acl");
-        try (InputStream in = PlannerHost.class.getResourceAsStream("mosquitto/edgefm.acl")) {
-            assertThat(in).as("shipped ACL file").isNotNull();
-            Files.copy(in, acl);
-        }
+        Files.writeString(acl, org.edgefm.host.MosquittoFiles.acl(FLEET));
         // Mosquitto started as root drops to its own user: let it traverse and read the test's files.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(acl, PosixFilePermissions.fromString("rw-r--r--"));
         Path brokerDir = Files.createDirectories(dir.resolve("mosquitto"));
-        try (MosquittoBroker broker = MosquittoBroker.start(brokerDir, List.of("allow_anonymous false",
-                "password_file " + passwd, "acl_file " + acl))) {
+        try (MosquittoBroker broker = MosquittoBroker.start(brokerDir, List.of(
+                org.edgefm.host.MosquittoFiles.conf(passwd, acl).split("\n")))) {
             Path json = dir.resolve("trial.json");
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int rc = Main.run(new String[] {"trial", "--agents", "2", "--duration", "15s", "--broker", broker.url(),
-                    "--broker-accounts", accountsFile.toString(), "--json", json.toString(), "--out",
+                    "--broker-accounts", accountsFile.toString(), "--fleet", FLEET, "--json", json.toString(), "--out",
                     dir.resolve("run").toString()},
                     new PrintWriter(out, true), new PrintWriter(err, true));
             System.out.println(out);
