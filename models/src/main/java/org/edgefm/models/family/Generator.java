@@ -1,0 +1,111 @@
+package org.edgefm.models.family;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.edgefm.api.EdgeFmException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Token-by-token decoding over a decoder cut into parts: the prompt is run once (prefill), then
+ * each new token runs only its own position through every part, which keeps each part's
+ * key/value cache. Greedy, or top-k sampling with a seed (the same seed gives the same tokens).
+ */
+public final class Generator {
+    /** How the next token is chosen: {@code k <= 1} is greedy. */
+    public record Sampling(int k, double temperature, long seed) {
+        /** Greedy decoding. */
+        public static Sampling greedy() {
+            return new Sampling(1, 1.0, 0);
+        }
+
+        /** Checks the values. */
+        public Sampling {
+            if (!(temperature > 0)) {
+                throw new EdgeFmException("temperature: " + temperature + " (expected: > 0)");
+            }
+        }
+    }
+
+    private final List<Transformer> parts;
+    private final List<Sequence> states = new ArrayList<>();
+
+    /** A generator over the parts, in order (the first holds the embedding, the last the head). */
+    public Generator(List<Transformer> parts) {
+        if (parts.isEmpty() || !parts.get(0).part().embed() || !parts.get(parts.size() - 1).part().head()) {
+            throw new EdgeFmException("generator: the first part must hold the embedding and the last the head");
+        }
+        if (!parts.get(0).arch().isDecoder()) {
+            throw new EdgeFmException("generator: family " + parts.get(0).arch().family() + " is not a decoder");
+        }
+        this.parts = List.copyOf(parts);
+    }
+
+    /** Logits [T, vocab] of the new tokens, running them through every part. */
+    public INDArray step(int[] newTokens) {
+        if (states.isEmpty()) {
+            for (int i = 0; i < parts.size(); i++) {
+                states.add(new Sequence());
+            }
+        }
+        INDArray h = null;
+        for (int i = 0; i < parts.size(); i++) {
+            Sequence s = states.get(i);
+            s.append(newTokens);
+            h = parts.get(i).forwardText(s, h);
+        }
+        return h;
+    }
+
+    /** Generates up to {@code maxNew} tokens after the prompt; stops early at {@code eos} (−1: never). */
+    public int[] generate(int[] prompt, int maxNew, Sampling sampling, int eos) {
+        SplittableRandom rnd = new SplittableRandom(sampling.seed());
+        int[] out = new int[maxNew];
+        int n = 0;
+        INDArray logits = step(prompt);
+        while (n < maxNew) {
+            float[] last = Heads.vector(logits.getRow(logits.rows() - 1));
+            int next = choose(last, sampling, rnd);
+            out[n++] = next;
+            if (next == eos || n == maxNew) {
+                break;
+            }
+            logits = step(new int[] {next});
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    static int choose(float[] logits, Sampling s, SplittableRandom rnd) {
+        if (s.k() <= 1) {
+            int best = 0;
+            for (int i = 1; i < logits.length; i++) {
+                if (logits[i] > logits[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        int k = Math.min(s.k(), logits.length);
+        Integer[] idx = new Integer[logits.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> logits[b] != logits[a] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        double max = logits[idx[0]] / s.temperature();
+        double[] p = new double[k];
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            p[i] = Math.exp(logits[idx[i]] / s.temperature() - max);
+            sum += p[i];
+        }
+        double u = rnd.nextDouble() * sum;
+        for (int i = 0; i < k; i++) {
+            u -= p[i];
+            if (u <= 0) {
+                return idx[i];
+            }
+        }
+        return idx[k - 1];
+    }
+}
