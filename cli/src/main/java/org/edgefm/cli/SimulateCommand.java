@@ -163,8 +163,8 @@ final class SimulateCommand implements Callable<Integer> {
     /** The installed presets and light controllers that read {@code key}. */
     static List<String> readersOf(PluginRegistry registry, String key) {
         List<String> out = new ArrayList<>();
-        for (org.edgefm.host.PluginInfo i : registry.list()) {
-            if (i.roles().contains(org.edgefm.host.PluginInfo.PRESET) || i.roles().contains(org.edgefm.host.PluginInfo.LIGHT)) {
+        for (org.edgefm.control.PluginInfo i : registry.list()) {
+            if (i.roles().contains(org.edgefm.control.PluginInfo.PRESET) || i.roles().contains(org.edgefm.control.PluginInfo.LIGHT)) {
                 try {
                     if (keysOf(registry.resolve(i.name())).contains(key)) {
                         out.add(i.name());
