@@ -28,7 +28,7 @@ import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.control.ResolvedPlanner;
-import org.edgefm.host.report.ReportWriter;
+import org.edgefm.trial.report.ReportWriter;
 import org.edgefm.sim.FluidLpBound;
 import org.edgefm.sim.SimSettings;
 import org.edgefm.sim.SimulationRun;

@@ -1,4 +1,4 @@
-package org.edgefm.host.report;
+package org.edgefm.trial.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

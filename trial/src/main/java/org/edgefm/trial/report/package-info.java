@@ -1,2 +1,2 @@
 /** HTML reports with charts (JFreeChart, headless, inline PNG) shared by {@code simulate} and {@code trial}. */
-package org.edgefm.host.report;
+package org.edgefm.trial.report;

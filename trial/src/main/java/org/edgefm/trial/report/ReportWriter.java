@@ -1,4 +1,4 @@
-package org.edgefm.host.report;
+package org.edgefm.trial.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

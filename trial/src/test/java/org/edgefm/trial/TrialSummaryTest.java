@@ -1,4 +1,4 @@
-package org.edgefm.host.trial;
+package org.edgefm.trial;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

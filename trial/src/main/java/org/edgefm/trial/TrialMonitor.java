@@ -1,4 +1,4 @@
-package org.edgefm.host.trial;
+package org.edgefm.trial;
 
 import java.util.ArrayList;
 import java.util.HashMap;

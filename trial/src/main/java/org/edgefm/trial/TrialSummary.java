@@ -1,4 +1,4 @@
-package org.edgefm.host.trial;
+package org.edgefm.trial;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.edgefm.host.report.ReportWriter;
+import org.edgefm.trial.report.ReportWriter;
 
 /**
  * The figures of one live trial: tasks, on-time completion (overall and per task type), end-to-end
