@@ -24,9 +24,23 @@ import org.edgefm.api.model.ResourceVector;
  * @param storage               persistent storage
  * @param detect                substrings that identify the device
  * @param sources               public source of each figure, by field name
+ * @param perfClass             the performance-model class whose fitted coefficients apply
+ *                              ({@link PerformanceCoefficients}), e.g. {@code ampere}, {@code hopper},
+ *                              {@code orin}; null for the class named after {@code kind}
+ * @param powerModes            the board's power modes (nvpmodel), each a variant of this profile;
+ *                              empty for devices without modes
+ * @param powerMode             the power mode this profile describes, or null for the base figures
  */
 public record DeviceProfile(String name, String displayName, String kind, Cpu cpu, double ramGb, Gpu gpu,
-        double memoryBandwidthGbPerS, Power power, Storage storage, Detect detect, Map<String, String> sources) {
+        double memoryBandwidthGbPerS, Power power, Storage storage, Detect detect, Map<String, String> sources,
+        String perfClass, List<PowerMode> powerModes, String powerMode) {
+
+    /** A profile without power modes, of the default performance class. */
+    public DeviceProfile(String name, String displayName, String kind, Cpu cpu, double ramGb, Gpu gpu,
+            double memoryBandwidthGbPerS, Power power, Storage storage, Detect detect, Map<String, String> sources) {
+        this(name, displayName, kind, cpu, ramGb, gpu, memoryBandwidthGbPerS, power, storage, detect, sources, null,
+                List.of(), null);
+    }
 
     /** Fields that MUST each have a source. */
     public static final List<String> SOURCED_FIELDS =
@@ -50,6 +64,59 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
         if (gpu != null) {
             requireSource(name, sources, "gpu");
         }
+        perfClass = perfClass == null || perfClass.isBlank() ? (gpu == null ? "cpu" : kind) : perfClass;
+        powerModes = powerModes == null ? List.of() : List.copyOf(powerModes);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (PowerMode m : powerModes) {
+            if (!seen.add(m.name())) {
+                throw new IllegalArgumentException(name + ": powerModes: '" + m.name() + "' twice");
+            }
+            if (m.gpuClockGhz() > 0 && (gpu == null || gpu.clockGhz() <= 0)) {
+                throw new IllegalArgumentException(name + ": powerModes." + m.name()
+                        + ".gpuClockGhz needs gpu.clockGhz (the clock the GPU peaks are quoted at)");
+            }
+        }
+        if (powerMode != null && powerModes.stream().noneMatch(m -> m.name().equals(powerMode))) {
+            throw new IllegalArgumentException(name + ": powerMode '" + powerMode + "' is not one of its powerModes");
+        }
+    }
+
+    /** The power mode of this name, if the board has it (case-insensitive; '-' and '_' are the same). */
+    public java.util.Optional<PowerMode> findMode(String mode) {
+        String key = PowerMode.key(mode);
+        return powerModes.stream().filter(m -> PowerMode.key(m.name()).equals(key)).findFirst();
+    }
+
+    /**
+     * This profile in one of its power modes: the mode's GPU clock scales every GPU peak (peaks are
+     * quoted at {@code gpu.clockGhz}), the mode's CPU cores and clock scale the CPU peak, and the
+     * mode's memory bandwidth and power budget replace the base ones.
+     *
+     * @throws IllegalArgumentException naming the known modes when the board has no such mode
+     */
+    public DeviceProfile inMode(String mode) {
+        PowerMode m = findMode(mode).orElseThrow(() -> new IllegalArgumentException(name + ": no power mode '" + mode
+                + "' (expected one of: " + String.join(", ", powerModes.stream().map(PowerMode::name).toList()) + ")"));
+        Gpu g = gpu;
+        if (g != null && m.gpuClockGhz() > 0) {
+            double f = m.gpuClockGhz() / g.clockGhz();
+            g = new Gpu(g.name(), g.memoryGb(), g.sharedMemory(), g.fp32Tflops() * f, g.fp16Tflops() * f, g.int8Tops() * f,
+                    m.gpuClockGhz());
+        }
+        int cores = m.cpuCores() > 0 ? m.cpuCores() : cpu.cores();
+        double clock = m.cpuClockGhz() > 0 ? m.cpuClockGhz() : cpu.clockGhz();
+        Cpu c = new Cpu(cores, cpu.arch(), cpu.model(), clock, cpu.fp32Gflops() * cores * clock / (cpu.cores() * cpu.clockGhz()));
+        double bw = m.memoryBandwidthGbPerS() > 0 ? m.memoryBandwidthGbPerS() : memoryBandwidthGbPerS;
+        Power p = new Power(Math.min(power.minW(), m.powerW()), m.powerW());
+        Map<String, String> src = new java.util.HashMap<>(sources);
+        src.put("powerMode", m.source());
+        return new DeviceProfile(name, displayName + " (" + m.name() + ")", kind, c, ramGb, g, bw, p, storage, detect, src,
+                perfClass, powerModes, m.name());
+    }
+
+    /** The name with the power mode, e.g. {@code jetson-orin-nano-8gb@MAXN_SUPER}. */
+    public String qualifiedName() {
+        return powerMode == null ? name : name + "@" + powerMode;
     }
 
     private static void requireSource(String name, Map<String, String> sources, String field) {
@@ -110,15 +177,52 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
      * @param memoryGb     GPU memory in GB
      * @param sharedMemory true when the GPU shares main memory (Jetson)
      * @param fp32Tflops   peak FP32 TFLOP/s
-     * @param fp16Tflops   peak dense FP16 tensor TFLOP/s
+     * @param fp16Tflops   peak dense FP16 (and BF16) tensor TFLOP/s
+     * @param int8Tops     peak dense INT8 tensor TOP/s (the FP16 rate on GPUs without INT8 tensor math)
+     * @param clockGhz     the GPU clock the peaks are quoted at (boost clock, or the board's top mode)
      */
-    public record Gpu(String name, double memoryGb, boolean sharedMemory, double fp32Tflops, double fp16Tflops) {
+    public record Gpu(String name, double memoryGb, boolean sharedMemory, double fp32Tflops, double fp16Tflops,
+            double int8Tops, double clockGhz) {
         /** Validates every field. */
         public Gpu {
             requireNonNull(name, "name is null");
             positive(memoryGb, "gpu.memoryGb");
             positive(fp32Tflops, "gpu.fp32Tflops");
             positive(fp16Tflops, "gpu.fp16Tflops");
+            positive(int8Tops, "gpu.int8Tops");
+            positive(clockGhz, "gpu.clockGhz");
+        }
+    }
+
+    /**
+     * One power mode of a board ({@code nvpmodel}), a variant of its profile. Zero leaves a figure at
+     * the base profile's value.
+     *
+     * @param name                  the mode's name as {@code nvpmodel -q} prints it, e.g. {@code 15W},
+     *                              {@code MAXN}, {@code MAXN_SUPER}
+     * @param gpuClockGhz           the GPU's top clock in this mode, GHz
+     * @param cpuCores              online CPU cores
+     * @param cpuClockGhz           CPU top clock, GHz
+     * @param memoryBandwidthGbPerS memory bandwidth at the mode's EMC clock, GB/s
+     * @param powerW                the mode's power budget, W
+     * @param source                the public source of the mode's figures
+     */
+    public record PowerMode(String name, double gpuClockGhz, int cpuCores, double cpuClockGhz,
+            double memoryBandwidthGbPerS, double powerW, String source) {
+        /** Validates every field. */
+        public PowerMode {
+            requireNonNull(name, "powerModes.name is null");
+            if (source == null || source.isBlank()) {
+                throw new IllegalArgumentException("powerModes." + name + ".source: missing (expected: the public source of the figures)");
+            }
+            positive(powerW, "powerModes." + name + ".powerW");
+            if (gpuClockGhz < 0 || cpuCores < 0 || cpuClockGhz < 0 || memoryBandwidthGbPerS < 0) {
+                throw new IllegalArgumentException("powerModes." + name + ": negative figure (expected: >= 0, 0 = base value)");
+            }
+        }
+
+        static String key(String s) {
+            return s == null ? "" : s.strip().toLowerCase(java.util.Locale.ROOT).replace('-', '_').replace(" ", "");
         }
     }
 

@@ -3,10 +3,18 @@ package org.edgefm.profiles;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A roofline model of one device: the time of a piece of work is the larger of its compute time
- * (FLOPs over efficiency times peak FLOP/s) and its memory time (bytes over efficiency times
- * bandwidth); the memory footprint of instances against the device's memory; and a linear power
- * model between the envelope's ends. Immutable and thread-safe.
+ * The performance model of one device, in two forms:
+ * <ul>
+ *   <li>{@link #calibrated}: the model checked against published measurements
+ *       ({@code edgefm profiles validate}). The time of a call of batch {@code b} through a
+ *       {@link Workload} is {@code kernels x kernelOverheadUsGhz / gpuClockGhz +
+ *       max(b x FLOPs / (computeEfficiency(class) x peak(precision)), bytes(precision) /
+ *       (memoryEfficiency x bandwidth))}, where bytes are the weights once plus the activations
+ *       of every item. Coefficients: {@link PerformanceCoefficients}.</li>
+ *   <li>{@link #of}: the plain roofline (one efficiency for both roofs, no per-call overhead).</li>
+ * </ul>
+ * Also the memory footprint of instances against the device's memory, and a linear power model
+ * between the envelope's ends. Immutable and thread-safe.
  */
 public final class PerformanceModel {
     /**
@@ -23,23 +31,115 @@ public final class PerformanceModel {
         CPU
     }
 
-    /** Arithmetic precision. */
+    /** Arithmetic precision: peaks and bytes per element follow it. */
     public enum Precision {
-        /** 32-bit floats (what the agent's ND4J kernels use). */
-        FP32,
-        /** 16-bit floats on tensor cores (GPU only; the CPU engine counts it as FP32). */
-        FP16
+        /** 32-bit floats (what the agent's ND4J kernels use): FP32 peak, 4-byte weights and activations. */
+        FP32(4, 4),
+        /** 16-bit floats on tensor cores: dense FP16 peak, 2-byte weights and activations. */
+        FP16(2, 2),
+        /** bfloat16: the FP16 tensor rate, 2-byte weights and activations. */
+        BF16(2, 2),
+        /** 8-bit integers on tensor cores: dense INT8 peak, 1-byte weights and activations. */
+        INT8(1, 1),
+        /** 4-bit weights with one FP16 scale per 32 (W4A16): FP16 compute, 0.5625-byte weights, FP16 activations. */
+        INT4(0.5625, 2);
+
+        private final double weightBytes;
+        private final double activationBytes;
+
+        Precision(double weightBytes, double activationBytes) {
+            this.weightBytes = weightBytes;
+            this.activationBytes = activationBytes;
+        }
+
+        /** Bytes per weight. */
+        public double weightBytes() {
+            return weightBytes;
+        }
+
+        /** Bytes per activation (and KV-cache) element. */
+        public double activationBytes() {
+            return activationBytes;
+        }
+
+        /** The precision of a name such as {@code fp16}, {@code int8}, {@code int4-awq} (case-insensitive). */
+        public static Precision parse(String s) {
+            String v = s == null ? "" : s.strip().toUpperCase(java.util.Locale.ROOT);
+            for (Precision p : values()) {
+                if (v.equals(p.name()) || v.startsWith(p.name() + "-") || v.startsWith(p.name() + "_")) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("precision '" + s + "' (expected one of: fp32, fp16, bf16, int8, int4)");
+        }
     }
 
     private final DeviceProfile profile;
     private final double efficiency;
+    private final PerformanceCoefficients coefficients;
 
-    private PerformanceModel(DeviceProfile profile, double efficiency) {
+    private PerformanceModel(DeviceProfile profile, double efficiency, PerformanceCoefficients coefficients) {
         this.profile = requireNonNull(profile, "profile is null");
         if (!(efficiency > 0 && efficiency <= 1)) {
             throw new IllegalArgumentException("efficiency: " + efficiency + " (expected: in (0, 1])");
         }
         this.efficiency = efficiency;
+        this.coefficients = coefficients;
+    }
+
+    private PerformanceModel(DeviceProfile profile, double efficiency) {
+        this(profile, efficiency, null);
+    }
+
+    /** The calibrated model with the built-in fitted coefficients. */
+    public static PerformanceModel calibrated(DeviceProfile profile) {
+        return calibrated(profile, PerformanceCoefficients.builtIn());
+    }
+
+    /** The calibrated model with these coefficients. */
+    public static PerformanceModel calibrated(DeviceProfile profile, PerformanceCoefficients coefficients) {
+        return new PerformanceModel(profile, 1.0, requireNonNull(coefficients, "coefficients is null"));
+    }
+
+    /** The coefficients of a calibrated model, or null for a plain roofline. */
+    public PerformanceCoefficients coefficients() {
+        return coefficients;
+    }
+
+    /**
+     * Time in ms of one call of {@code batch} items through a workload (calibrated model: per-kernel
+     * overhead plus the larger of compute and memory time; plain roofline: the larger of the two).
+     */
+    public double timeMs(Workload w, Engine engine, Precision precision, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch: " + batch + " (expected: >= 1)");
+        }
+        double flops = batch * w.flopsPerItem();
+        double bytes = w.weightParams() * precision.weightBytes() + batch * w.activationElementsPerItem() * precision.activationBytes();
+        if (coefficients == null) {
+            return timeMs(flops, bytes, engine, precision);
+        }
+        double etaC;
+        double etaM;
+        double overheadS = 0;
+        if (engine == Engine.GPU) {
+            DeviceProfile.Gpu g = requireGpu();
+            etaC = coefficients.computeEfficiency(profile.perfClass());
+            etaM = coefficients.memoryEfficiency();
+            double kernels = w.kernels() + w.decoderLayers() * coefficients.llmKernelsPerLayer();
+            overheadS = kernels * coefficients.kernelOverheadUsGhz() / g.clockGhz() * 1e-6;
+        } else {
+            etaC = coefficients.cpuComputeEfficiency();
+            etaM = coefficients.cpuMemoryEfficiency();
+        }
+        double compute = flops / (etaC * peakFlopsPerS(engine, precision));
+        double memory = bytes / (etaM * bandwidthBytesPerS(engine));
+        return (overheadS + Math.max(compute, memory)) * 1e3;
+    }
+
+    /** Time in ms of a whole decoder-llm request: the prefill plus every decode step. */
+    public double requestMs(Workload.LlmRequest r, Engine engine, Precision precision) {
+        return timeMs(r.prefillWork(), engine, precision, 1) + r.generate() * timeMs(r.decodeStep(), engine, precision, 1);
     }
 
     /** The pure roofline bound (efficiency 1). */
@@ -71,7 +171,11 @@ public final class PerformanceModel {
     public double peakFlopsPerS(Engine engine, Precision precision) {
         if (engine == Engine.GPU) {
             DeviceProfile.Gpu g = requireGpu();
-            return (precision == Precision.FP16 ? g.fp16Tflops() : g.fp32Tflops()) * 1e12;
+            return switch (precision) {
+                case FP32 -> g.fp32Tflops();
+                case FP16, BF16, INT4 -> g.fp16Tflops();
+                case INT8 -> g.int8Tops();
+            } * 1e12;
         }
         return profile.cpu().fp32Gflops() * 1e9;
     }

@@ -18,8 +18,11 @@ import org.edgefm.api.EdgeFmException;
 public final class ProfileCatalog {
     /** The profile names, in catalog order; each has a resource file. */
     public static final List<String> NAMES = List.of(
-            "jetson-orin-nano-8gb", "jetson-orin-nx-16gb", "jetson-agx-orin-64gb", "jetson-xavier-nx-8gb",
-            "nvidia-t4", "nvidia-l4", "nvidia-a100-80gb", "nvidia-h100-80gb", "rtx-4090", "generic-cpu");
+            "jetson-nano-4gb", "jetson-orin-nano-8gb", "jetson-orin-nx-8gb", "jetson-orin-nx-16gb",
+            "jetson-agx-orin-32gb", "jetson-agx-orin-64gb", "jetson-xavier-nx-8gb",
+            "nvidia-t4", "nvidia-l4", "nvidia-a10", "nvidia-a10g", "nvidia-l40s", "nvidia-a100-40gb", "nvidia-a100-80gb",
+            "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb", "nvidia-h100-pcie", "nvidia-h100-80gb", "rtx-4090",
+            "generic-cpu");
     /** The profile of a machine without a recognised accelerator. */
     public static final String GENERIC_CPU = "generic-cpu";
 
@@ -68,19 +71,52 @@ public final class ProfileCatalog {
         return NAMES.stream().map(profiles::get).toList();
     }
 
-    /** The profile with this name, if any. */
+    /**
+     * The profile with this name, if any; {@code NAME@MODE} names a power mode of a board (e.g.
+     * {@code jetson-orin-nano-8gb@MAXN_SUPER}).
+     */
     public Optional<DeviceProfile> find(String name) {
-        return Optional.ofNullable(profiles.get(name));
+        if (name == null) {
+            return Optional.empty();
+        }
+        int at = name.indexOf('@');
+        if (at < 0) {
+            return Optional.ofNullable(profiles.get(name));
+        }
+        DeviceProfile base = profiles.get(name.substring(0, at));
+        if (base == null || base.findMode(name.substring(at + 1)).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(base.inMode(name.substring(at + 1)));
     }
 
-    /** The profile with this name, or an error that lists the known names. */
+    /** The profile with this name (or {@code NAME@MODE}), or an error that lists the known names or modes. */
     public DeviceProfile get(String name) {
-        DeviceProfile p = profiles.get(name);
-        if (p == null) {
-            throw new EdgeFmException("unknown device profile '" + name + "' (expected one of: "
-                    + String.join(", ", NAMES) + ")");
+        Optional<DeviceProfile> p = find(name);
+        if (p.isPresent()) {
+            return p.get();
         }
-        return p;
+        int at = name == null ? -1 : name.indexOf('@');
+        if (at >= 0 && profiles.containsKey(name.substring(0, at))) {
+            DeviceProfile base = profiles.get(name.substring(0, at));
+            throw new EdgeFmException("device profile '" + base.name() + "' has no power mode '" + name.substring(at + 1)
+                    + "' (expected one of: " + (base.powerModes().isEmpty() ? "none, it has no modes"
+                    : String.join(", ", base.powerModes().stream().map(DeviceProfile.PowerMode::name).toList())) + ")");
+        }
+        throw new EdgeFmException("unknown device profile '" + name + "' (expected one of: "
+                + String.join(", ", NAMES) + ")");
+    }
+
+    /** Every profile and every power-mode variant, in catalog order. */
+    public List<DeviceProfile> allVariants() {
+        List<DeviceProfile> out = new java.util.ArrayList<>();
+        for (DeviceProfile p : all()) {
+            out.add(p);
+            for (DeviceProfile.PowerMode m : p.powerModes()) {
+                out.add(p.inMode(m.name()));
+            }
+        }
+        return out;
     }
 
     /** The profile names. */

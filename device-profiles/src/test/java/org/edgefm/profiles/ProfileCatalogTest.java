@@ -10,10 +10,41 @@ class ProfileCatalogTest {
     private final ProfileCatalog catalog = ProfileCatalog.builtIn();
 
     @Test
-    void builtIn_hasTheTenAgreedNames() {
-        assertThat(catalog.all()).extracting(DeviceProfile::name).containsExactly(
-                "jetson-orin-nano-8gb", "jetson-orin-nx-16gb", "jetson-agx-orin-64gb", "jetson-xavier-nx-8gb",
-                "nvidia-t4", "nvidia-l4", "nvidia-a100-80gb", "nvidia-h100-80gb", "rtx-4090", "generic-cpu");
+    void builtIn_hasEveryCataloguedDeviceInOrder() {
+        assertThat(catalog.all()).extracting(DeviceProfile::name).containsExactlyElementsOf(ProfileCatalog.NAMES);
+        assertThat(ProfileCatalog.NAMES).contains("jetson-nano-4gb", "nvidia-a10", "nvidia-a10g", "nvidia-a100-40gb",
+                "nvidia-a100-pcie-80gb", "nvidia-h100-pcie", "nvidia-l40s");
+    }
+
+    @Test
+    void gpus_haveInt8PeaksAndClocks_xavierNxBandwidthIsItsEmcFigure() {
+        for (DeviceProfile p : catalog.all()) {
+            if (p.hasGpu()) {
+                assertThat(p.gpu().int8Tops()).as(p.name()).isGreaterThanOrEqualTo(p.gpu().fp16Tflops());
+                assertThat(p.sources().get("gpu")).as(p.name()).containsIgnoringCase("int8");
+            }
+        }
+        assertThat(catalog.get("jetson-xavier-nx-8gb").memoryBandwidthGbPerS()).isEqualTo(51.2);
+    }
+
+    @Test
+    void powerMode_isAVariantWithScaledPeaks() {
+        DeviceProfile base = catalog.get("jetson-orin-nano-8gb");
+        DeviceProfile sup = catalog.get("jetson-orin-nano-8gb@maxn-super");
+        assertThat(sup.qualifiedName()).isEqualTo("jetson-orin-nano-8gb@MAXN_SUPER");
+        assertThat(sup.gpu().fp16Tflops()).isCloseTo(base.gpu().fp16Tflops() * 1.02 / 0.625, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(sup.memoryBandwidthGbPerS()).isEqualTo(102);
+        assertThat(sup.sources()).containsKey("powerMode");
+        assertThat(catalog.get("jetson-agx-orin-64gb@15W").memoryBandwidthGbPerS()).isEqualTo(136.5);
+        assertThat(catalog.allVariants()).hasSizeGreaterThan(catalog.all().size());
+        assertThatThrownBy(() -> catalog.get("jetson-orin-nano-8gb@60W")).isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("no power mode '60W'").hasMessageContaining("MAXN_SUPER");
+    }
+
+    @Test
+    void powerMode_withoutSource_isRefused() {
+        assertThatThrownBy(() -> new DeviceProfile.PowerMode("15W", 0.6, 4, 1.0, 50, 15, " "))
+                .hasMessageContaining("powerModes.15W.source: missing");
     }
 
     @Test

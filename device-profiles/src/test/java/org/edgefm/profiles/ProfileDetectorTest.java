@@ -10,30 +10,81 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ProfileDetectorTest {
     private final ProfileDetector detector = new ProfileDetector(ProfileCatalog.builtIn());
 
+    // /proc/device-tree/model strings as the boards print them (NUL-terminated); RAM as the OS reports it.
     @ParameterizedTest
     @CsvSource({
-            "'NVIDIA Jetson Orin Nano Developer Kit\u0000', jetson-orin-nano-8gb",
-            "NVIDIA Jetson Orin NX Engineering Reference Developer Kit, jetson-orin-nx-16gb",
-            "NVIDIA Jetson AGX Orin Developer Kit, jetson-agx-orin-64gb",
-            "NVIDIA Jetson Xavier NX Developer Kit, jetson-xavier-nx-8gb"})
-    void detect_jetsonBoardModel_picksTheBoard(String model, String expected) {
-        Detection d = detector.detect(new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 6, 7_600_000_000L, model, List.of()));
+            "'NVIDIA Jetson Orin Nano Developer Kit\u0000', 7_620_000_000, jetson-orin-nano-8gb",
+            "NVIDIA Jetson Orin NX Engineering Reference Developer Kit, 15_655_000_000, jetson-orin-nx-16gb",
+            "NVIDIA Jetson Orin NX Engineering Reference Developer Kit, 7_620_000_000, jetson-orin-nx-8gb",
+            "Jetson AGX Orin, 64_335_000_000, jetson-agx-orin-64gb",
+            "NVIDIA Jetson AGX Orin Developer Kit, 31_400_000_000, jetson-agx-orin-32gb",
+            "NVIDIA Jetson Xavier NX Developer Kit, 7_760_000_000, jetson-xavier-nx-8gb",
+            "NVIDIA Jetson Nano Developer Kit, 4_150_000_000, jetson-nano-4gb"})
+    void detect_jetsonBoardModelAndRam_picksTheModule(String model, String ram, String expected) {
+        long bytes = Long.parseLong(ram.replace("_", ""));
+        Detection d = detector.detect(new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 6, bytes, model, List.of()));
         assertThat(d.profile().name()).isEqualTo(expected);
+        assertThat(d.profile().powerMode()).isNull();
         assertThat(d.reason()).startsWith("/proc/device-tree/model is '" + model.replace("\u0000", "") + "'");
     }
 
+    @Test
+    void detect_jetsonWithNvpmodelAndL4tRelease_picksThePowerModeVariant() {
+        MachineFacts f = new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 6, 7_620_000_000L,
+                "NVIDIA Jetson Orin Nano Developer Kit", List.of(), List.of(),
+                "# R36 (release), REVISION: 4.3, GCID: 38968081, BOARD: generic, EABI: aarch64, DATE: Wed Jan  8 01:49:37 UTC 2025",
+                MachineFacts.parseNvpmodel("NV Power Mode: MAXN_SUPER\n2\n"));
+        Detection d = detector.detect(f);
+        assertThat(d.profile().qualifiedName()).isEqualTo("jetson-orin-nano-8gb@MAXN_SUPER");
+        assertThat(d.profile().memoryBandwidthGbPerS()).isEqualTo(102);
+        assertThat(d.profile().gpu().clockGhz()).isEqualTo(1.02);
+        assertThat(d.reason()).contains("L4T R36.4.3").contains("nvpmodel mode MAXN_SUPER");
+    }
+
+    @Test
+    void detect_unknownNvpmodelMode_keepsTheBaseFiguresAndSaysSo() {
+        MachineFacts f = new MachineFacts("ARMv8", "aarch64", 4, 4_150_000_000L, "NVIDIA Jetson Nano Developer Kit", List.of(),
+                List.of(), "# R32 (release), REVISION: 7.1, GCID: 29818004, BOARD: t210ref, EABI: aarch64, DATE: Sat Feb 19 17:05:08 UTC 2022",
+                "MODE_7W");
+        Detection d = detector.detect(f);
+        assertThat(d.profile().qualifiedName()).isEqualTo("jetson-nano-4gb");
+        assertThat(d.reason()).contains("L4T R32.7.1").contains("MODE_7W is not catalogued");
+    }
+
+    @Test
+    void l4tVersion_ofJetPack5Line() {
+        assertThat(MachineFacts.l4tVersion("# R35 (release), REVISION: 4.1, GCID: 33958178, BOARD: t186ref, EABI: aarch64, DATE: Tue Aug  1 19:57:35 UTC 2023"))
+                .isEqualTo("R35.4.1");
+        assertThat(MachineFacts.l4tVersion("garbage")).isNull();
+        assertThat(MachineFacts.parseNvpmodel("nvpmodel: command not found")).isNull();
+    }
+
+    // nvidia-smi --query-gpu=name,memory.total: the names and sizes the GPUs report.
     @ParameterizedTest
     @CsvSource({
-            "Tesla T4, nvidia-t4",
-            "NVIDIA L4, nvidia-l4",
-            "NVIDIA A100-SXM4-80GB, nvidia-a100-80gb",
-            "NVIDIA A100 80GB PCIe, nvidia-a100-80gb",
-            "NVIDIA H100 80GB HBM3, nvidia-h100-80gb",
-            "NVIDIA GeForce RTX 4090, rtx-4090"})
-    void detect_nvidiaSmiName_picksTheGpu(String gpu, String expected) {
-        Detection d = detector.detect(new MachineFacts("AMD EPYC 7R13", "amd64", 8, 32_000_000_000L, null, List.of(gpu)));
+            "Tesla T4, 15360, nvidia-t4",
+            "NVIDIA L4, 23034, nvidia-l4",
+            "NVIDIA L40S, 46068, nvidia-l40s",
+            "NVIDIA A10, 23028, nvidia-a10",
+            "NVIDIA A10G, 23028, nvidia-a10g",
+            "NVIDIA A100-SXM4-80GB, 81920, nvidia-a100-80gb",
+            "NVIDIA A100-SXM4-40GB, 40960, nvidia-a100-40gb",
+            "NVIDIA A100 80GB PCIe, 81920, nvidia-a100-pcie-80gb",
+            "NVIDIA A100-PCIE-40GB, 40960, nvidia-a100-pcie-40gb",
+            "NVIDIA H100 80GB HBM3, 81559, nvidia-h100-80gb",
+            "NVIDIA H100 PCIe, 81559, nvidia-h100-pcie",
+            "NVIDIA GeForce RTX 4090, 24564, rtx-4090"})
+    void detect_nvidiaSmiNameAndMemory_picksTheGpu(String gpu, long mib, String expected) {
+        Detection d = detector.detect(new MachineFacts("AMD EPYC 7R13", "amd64", 8, 32_000_000_000L, null, List.of(gpu),
+                List.of(mib), null, null));
         assertThat(d.profile().name()).isEqualTo(expected);
-        assertThat(d.reason()).contains("nvidia-smi reports GPU '" + gpu + "'");
+        assertThat(d.reason()).contains("nvidia-smi reports GPU '" + gpu + "' with " + mib + " MiB");
+    }
+
+    @Test
+    void parseMiB_acceptsUnitsAndRefusesText() {
+        assertThat(MachineFacts.parseMiB("81559 MiB")).isEqualTo(81559L);
+        assertThat(MachineFacts.parseMiB("[N/A]")).isNull();
     }
 
     @Test

@@ -72,9 +72,21 @@ public final class HostSampler {
     public static MachineFacts machineFacts() {
         SystemInfo si = new SystemInfo();
         CentralProcessor cpu = si.getHardware().getProcessor();
+        String board = MachineFacts.readDeviceTreeModel(MachineFacts.DEVICE_TREE_MODEL);
+        java.util.List<String[]> gpus = board == null ? MachineFacts.nvidiaSmiGpus() : java.util.List.of();
+        java.util.List<Long> mib = new java.util.ArrayList<>();
+        for (String[] g : gpus) {
+            Long m = MachineFacts.parseMiB(g[1]);
+            if (m == null) {
+                break;
+            }
+            mib.add(m);
+        }
         return new MachineFacts(cpu.getProcessorIdentifier().getName().strip(), System.getProperty("os.arch"),
-                cpu.getLogicalProcessorCount(), si.getHardware().getMemory().getTotal(),
-                MachineFacts.readDeviceTreeModel(MachineFacts.DEVICE_TREE_MODEL), MachineFacts.nvidiaSmiGpuNames());
+                cpu.getLogicalProcessorCount(), si.getHardware().getMemory().getTotal(), board,
+                gpus.stream().map(g -> g[0]).toList(), mib,
+                board == null ? null : MachineFacts.readFirstLine(MachineFacts.TEGRA_RELEASE),
+                board == null ? null : MachineFacts.nvpmodelMode());
     }
 
     private long[] netBytes() {

@@ -1,0 +1,100 @@
+package org.edgefm.profiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.profiles.PerformanceModel.Engine;
+import org.edgefm.profiles.PerformanceModel.Precision;
+import org.junit.jupiter.api.Test;
+
+class ValidationTest {
+    private final Measurements table = Measurements.builtIn();
+    private final PerformanceCoefficients c = PerformanceCoefficients.builtIn();
+
+    @Test
+    void builtInTable_hasAtLeast40SourcedRowsOnSixDevicesAndBothSplits() {
+        assertThat(table.rows()).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(table.rows().stream().map(Measurements.Row::device).distinct()).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(table.rows()).allSatisfy(r -> assertThat(r.source()).startsWith("https://"));
+        assertThat(table.rows("test")).isNotEmpty();
+        assertThat(table.rows("train")).isNotEmpty();
+    }
+
+    @Test
+    void heldOutRows_meetTheGoal() {
+        Validation.Summary test = Validation.summarize(Validation.run(table, table.rows("test"), c));
+        assertThat(test.medianAbsLog()).isLessThanOrEqualTo(Validation.MEDIAN_GOAL);
+        assertThat(test.worstAbsLog()).isLessThanOrEqualTo(Validation.WORST_GOAL);
+        assertThat(Validation.summarize(Validation.run(table, table.rows(), c)).meetsGoal()).isTrue();
+    }
+
+    @Test
+    void fit_onTrainRows_reproducesTheShippedCoefficients() {
+        PerformanceCoefficients f = Validation.fit(table, table.rows("train"), c);
+        assertThat(f.kernelOverheadUsGhz()).isCloseTo(c.kernelOverheadUsGhz(), within(0.05 * c.kernelOverheadUsGhz()));
+        assertThat(f.memoryEfficiency()).isCloseTo(c.memoryEfficiency(), within(0.02));
+        assertThat(f.computeEfficiency().get("default")).isCloseTo(c.computeEfficiency("default"), within(0.02));
+    }
+
+    @Test
+    void roofline_withoutOverheadOrEfficiency_isFarTooFastForBatch1Cnns() {
+        // the issue this model fixes: ResNet-50 at batch 1 on an A100 is overhead-bound
+        Measurements.Row r = table.rows().stream().filter(x -> x.model().equals("resnet50") && x.batch() == 1
+                && x.device().equals("nvidia-a100-pcie-80gb")).findFirst().orElseThrow();
+        DeviceProfile p = ProfileCatalog.builtIn().get(r.device());
+        double plain = PerformanceModel.of(p).timeMs(table.workload(r), Engine.GPU, Precision.INT8, 1);
+        double calibrated = PerformanceModel.calibrated(p).timeMs(table.workload(r), Engine.GPU, Precision.INT8, 1);
+        assertThat(plain / r.value()).isLessThan(0.1);
+        assertThat(calibrated / r.value()).isBetween(0.77, 1.3);
+    }
+
+    @Test
+    void decode_isPricedAtQuantisedWeightBytesPlusKvCache() {
+        Workload.Llm llama = new Workload.Llm("llama", 6.5e9, 32, 4096, 4096);
+        Workload w = llama.decode(512);
+        DeviceProfile orin = ProfileCatalog.builtIn().get("jetson-agx-orin-64gb");
+        PerformanceModel roof = PerformanceModel.of(orin);
+        double int4 = roof.timeMs(w, Engine.GPU, Precision.INT4, 1);
+        double fp16 = roof.timeMs(w, Engine.GPU, Precision.FP16, 1);
+        double kv = 2.0 * 32 * 4096 * 512 * 2;
+        assertThat(int4).isCloseTo((6.5e9 * 0.5625 + kv) / 204.8e9 * 1e3, within(1e-6));
+        assertThat(fp16).isCloseTo((6.5e9 * 2 + kv) / 204.8e9 * 1e3, within(1e-6));
+    }
+
+    @Test
+    void tableErrors_nameTheRowAndField() {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> models = Measurements.builtInModels();
+        String hdr = String.join(",", Measurements.COLUMNS) + "\n";
+        assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,resnet51,int8,1,nvidia-l4,,latency_ms,1,,x,https://x\n", "t.csv", models))
+                .isInstanceOf(EdgeFmException.class).hasMessageContaining("t.csv: row at line 2: model 'resnet51'");
+        assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,resnet50,int8,1,nvidia-l4,,latency_ms,-1,,x,https://x\n", "t.csv", models))
+                .hasMessageContaining("value -1.0 (expected: > 0)");
+        assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,resnet50,int8,1,nvidia-l4,9W,latency_ms,1,,x,https://x\n", "t.csv", models))
+                .hasMessageContaining("has no power mode '9W'");
+        assertThatThrownBy(() -> Measurements.parse("[{\"model\":\"resnet50\"}]", "t.json", models))
+                .hasMessageContaining("t.json: row #1: device is missing");
+    }
+
+    @Test
+    void jsonTable_isReadLikeTheCsv() {
+        String json = "{\"rows\":[{\"id\":\"a\",\"split\":\"test\",\"model\":\"resnet50\",\"precision\":\"int8\",\"batch\":\"1\","
+                + "\"device\":\"nvidia-l4\",\"metric\":\"latency_ms\",\"value\":0.36,\"source\":\"https://example.org\"}]}";
+        Measurements m = Measurements.parse(json, "t.json", Measurements.builtInModels());
+        assertThat(m.rows()).hasSize(1);
+        assertThat(Validation.run(m, m.rows(), c).get(0).predicted()).isGreaterThan(0);
+    }
+
+    @Test
+    void coefficients_withoutASource_areRefused() {
+        Map<String, String> src = c.sources().entrySet().stream().filter(e -> !e.getKey().equals("memoryEfficiency"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertThatThrownBy(() -> new PerformanceCoefficients(1, 1, 0.8, Map.of("default", 0.5), 0.5, 0.5, src))
+                .hasMessageContaining("sources.memoryEfficiency: missing");
+        assertThat(List.of(Precision.parse("int4-awq"), Precision.parse("BF16"))).containsExactly(Precision.INT4, Precision.BF16);
+    }
+}
