@@ -1,5 +1,7 @@
 package org.edgefm.host;
 
+import org.edgefm.control.FleetNotices;
+import org.edgefm.control.JoinedNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

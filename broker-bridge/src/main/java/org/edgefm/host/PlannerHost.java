@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.control.FleetModel;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.edgefm.host;
 
+import org.edgefm.control.FleetNotices;
+import org.edgefm.control.FleetModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

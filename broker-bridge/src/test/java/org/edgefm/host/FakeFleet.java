@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.control.JoinedNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package org.edgefm.host;
 
+import org.edgefm.control.FleetNotices;
+import org.edgefm.control.JoinedNode;
+import org.edgefm.control.FleetModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import java.util.List;
 import org.edgefm.api.model.ResourceVector;

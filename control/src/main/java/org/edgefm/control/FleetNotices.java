@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

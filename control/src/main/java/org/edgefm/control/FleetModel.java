@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import java.util.ArrayList;
 import java.util.HashMap;
