@@ -14,6 +14,7 @@ import org.edgefm.api.Check;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.InvalidFieldException;
 import org.edgefm.control.LinkEstimator;
+import org.edgefm.host.broker.Credentials;
 
 /**
  * The planner host's configuration: a JSON file, with command-line flags taking precedence. Every

@@ -22,6 +22,7 @@ import org.edgefm.api.wire.TaskCompletion;
 import org.edgefm.control.ControlLoop;
 import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.LinkEstimator;
+import org.edgefm.host.fleet.FleetState;
 
 /**
  * The host's Micrometer meters, exposed in Prometheus text format on {@code /metrics}: messages in,

@@ -21,6 +21,12 @@ import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.LinkEstimator;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.control.ResolvedPlanner;
+import org.edgefm.host.bridge.MqttFleet;
+import org.edgefm.host.broker.Credentials;
+import org.edgefm.host.broker.EmbeddedBroker;
+import org.edgefm.host.http.HttpApi;
+import org.edgefm.host.journal.TrialJournal;
+import org.edgefm.host.outbox.DirectiveOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.edgefm.api.wire.Topics;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.edgefm.host.broker.Credentials;
+import org.edgefm.host.broker.EmbeddedBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import org.edgefm.api.wire.InstanceStop;
 import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.ModelSwitch;
 import org.edgefm.control.NodeStatus;
+import org.edgefm.host.fleet.FleetState;
 import org.junit.jupiter.api.Test;
 
 class FleetStateTest {

@@ -16,6 +16,8 @@ import org.edgefm.control.ModelSwitch;
 import org.edgefm.control.NodeStatus;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.control.TestPlugin;
+import org.edgefm.host.journal.JournalReplay;
+import org.edgefm.host.journal.TrialJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -23,8 +23,8 @@ import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioCells;
 import org.edgefm.api.scenario.ScenarioLoader;
 import org.edgefm.cli.bench.VirtualFleet;
-import org.edgefm.host.EmbeddedBroker;
-import org.edgefm.host.FleetState;
+import org.edgefm.host.broker.EmbeddedBroker;
+import org.edgefm.host.fleet.FleetState;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.HostMeters;
 import org.edgefm.host.PlannerHost;
@@ -113,7 +113,7 @@ final class LoadBenchCommand implements Callable<Integer> {
             throw usage("--broker: '" + broker + "' (expected: tcp://host:port)");
         }
         // One line per node birth would drown the figures.
-        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.host.MqttFleet", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.host.bridge.MqttFleet", "warn");
         Scenario scaled = ScenarioCells.expand(ScenarioLoader.resolve(scenarioRef), agents);
         Path work = Files.createTempDirectory("edgefm-bench-");
         Path scenarioFile = work.resolve(scaled.name() + ".json");

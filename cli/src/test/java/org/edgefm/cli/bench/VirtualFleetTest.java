@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 import org.edgefm.api.scenario.Scenario;
 import org.edgefm.api.scenario.ScenarioCells;
 import org.edgefm.api.scenario.ScenarioLoader;
-import org.edgefm.host.FleetState;
+import org.edgefm.host.fleet.FleetState;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.HostMeters;
 import org.edgefm.host.PlannerHost;

@@ -34,7 +34,7 @@ import org.edgefm.api.wire.Telemetry;
 import org.edgefm.api.wire.Topics;
 import org.edgefm.api.wire.WireCodec;
 import org.edgefm.api.wire.WireMessage;
-import org.edgefm.host.EmbeddedBroker;
+import org.edgefm.host.broker.EmbeddedBroker;
 import org.edgefm.it.MosquittoBroker;
 import org.edgefm.it.support.AgentProcess;
 import org.edgefm.it.support.Figures;

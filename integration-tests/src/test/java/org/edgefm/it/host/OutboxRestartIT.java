@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.edgefm.api.wire.Directive;
-import org.edgefm.host.DirectiveOutbox;
+import org.edgefm.host.outbox.DirectiveOutbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.broker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.outbox;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

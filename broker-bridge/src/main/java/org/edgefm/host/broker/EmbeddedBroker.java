@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.broker;
 
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
@@ -304,7 +304,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** Whether {@code bind} is a loopback address (127.0.0.0/8, ::1 or localhost); false when it cannot be resolved. */
-    static boolean loopbackOnly(String bind) {
+    public static boolean loopbackOnly(String bind) {
         try {
             return InetAddress.getByName(bind).isLoopbackAddress();
         } catch (java.net.UnknownHostException | SecurityException e) {

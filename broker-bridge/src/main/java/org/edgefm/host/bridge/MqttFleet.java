@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.bridge;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,6 +30,8 @@ import org.edgefm.api.wire.WireFormatException;
 import org.edgefm.api.wire.WireMessage;
 import org.edgefm.control.Fleet;
 import org.edgefm.control.FleetSnapshot;
+import org.edgefm.host.HostMeters;
+import org.edgefm.host.fleet.FleetState;
 import org.edgefm.host.internal.BadMessageLog;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -42,6 +44,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.edgefm.host.outbox.DirectiveOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

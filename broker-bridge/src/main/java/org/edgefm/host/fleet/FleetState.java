@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.fleet;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

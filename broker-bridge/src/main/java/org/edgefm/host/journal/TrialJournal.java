@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

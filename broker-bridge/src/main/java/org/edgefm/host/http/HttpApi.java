@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.host.HostMeters;
+import org.edgefm.host.PlannerHost;
+import org.edgefm.host.fleet.FleetState;
 
 /**
  * The host's HTTP API (Vert.x Web), read-only:
