@@ -41,10 +41,10 @@ class PlannerHostTest {
         PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
         long epoch = host.plannerEpoch();
         try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "late-agent", null, null)) {
-            org.edgefm.api.wire.Result r = new org.edgefm.api.wire.Result(1, "n1", 1, java.util.List.of(
-                    new org.edgefm.api.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 100, true, null, java.util.List.of())));
-            agent.publish(org.edgefm.api.wire.Topics.forFleet("t").result("n1"),
-                    new String(new org.edgefm.api.wire.WireCodec().encode(r), java.nio.charset.StandardCharsets.UTF_8));
+            org.edgefm.wire.Result r = new org.edgefm.wire.Result(1, "n1", 1, java.util.List.of(
+                    new org.edgefm.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 100, true, null, java.util.List.of())));
+            agent.publish(org.edgefm.wire.Topics.forFleet("t").result("n1"),
+                    new String(new org.edgefm.wire.WireCodec().encode(r), java.nio.charset.StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(
                     "edgefm_messages_in_total{") && l.contains("type=\"result\"") && l.endsWith(" 1.0")));
         } finally {
@@ -64,9 +64,9 @@ class PlannerHostTest {
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
                 "planner", "test-pair", "scenario", "tiny", "slotMs", 600_000, "fleet", "t");
         HostConfig cfg = HostConfig.defaults().with(o);
-        String topic = org.edgefm.api.wire.Topics.forFleet("t").result("n1");
-        String result = new String(new org.edgefm.api.wire.WireCodec().encode(new org.edgefm.api.wire.Result(1, "n1", 1,
-                java.util.List.of(new org.edgefm.api.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 100, true, null,
+        String topic = org.edgefm.wire.Topics.forFleet("t").result("n1");
+        String result = new String(new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.Result(1, "n1", 1,
+                java.util.List.of(new org.edgefm.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 100, true, null,
                         java.util.List.of())))), java.nio.charset.StandardCharsets.UTF_8);
         for (int run = 1; run <= 2; run++) {
             PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();

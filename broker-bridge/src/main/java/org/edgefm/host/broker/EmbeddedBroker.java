@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.edgefm.api.EdgeFmException;
-import org.edgefm.api.wire.MessageType;
-import org.edgefm.api.wire.Publisher;
-import org.edgefm.api.wire.Topics;
+import org.edgefm.wire.MessageType;
+import org.edgefm.wire.Publisher;
+import org.edgefm.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,7 +14,7 @@ import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.PlannerConfig;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.wire.Directive;
 import org.edgefm.control.ControlLoop;
 import org.edgefm.control.Fleet;
 import org.edgefm.control.FleetSnapshot;

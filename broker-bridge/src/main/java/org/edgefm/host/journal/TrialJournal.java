@@ -16,7 +16,7 @@ import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.LightDecision;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.wire.Directive;
 import org.edgefm.control.ControlLoop;
 import org.edgefm.control.FleetSnapshot;
 import org.mapdb.Atomic;

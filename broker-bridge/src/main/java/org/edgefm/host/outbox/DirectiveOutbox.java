@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentMap;
 import org.edgefm.api.EdgeFmException;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.WireCodec;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.WireCodec;
 import org.mapdb.Atomic;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
@@ -178,7 +178,7 @@ public final class DirectiveOutbox implements AutoCloseable {
             return null;
         }
         try {
-            return codec.decode(org.edgefm.api.wire.Topics.forFleet("outbox").directive(node), b, Directive.class);
+            return codec.decode(org.edgefm.wire.Topics.forFleet("outbox").directive(node), b, Directive.class);
         } catch (RuntimeException e) {
             LOG.warn("outbox entry of node {} is unreadable and is dropped: {}", node, e.getMessage());
             pending.remove(node);

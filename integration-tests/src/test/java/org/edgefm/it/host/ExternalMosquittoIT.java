@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.edgefm.api.wire.Topics;
+import org.edgefm.wire.Topics;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.it.MosquittoBroker;
@@ -86,8 +86,8 @@ class ExternalMosquittoIT {
                     assertThat(host.fleet().state().sessionAlive("orin-nx")).isFalse();
                     assertThat(nx.directives).isEmpty();
                     // the host may direct any node
-                    host.fleet().apply(new org.edgefm.api.wire.Directive(1, "orin-nx", host.plannerEpoch(), 1,
-                            System.currentTimeMillis(), org.edgefm.api.wire.DesiredState.EMPTY));
+                    host.fleet().apply(new org.edgefm.wire.Directive(1, "orin-nx", host.plannerEpoch(), 1,
+                            System.currentTimeMillis(), org.edgefm.wire.DesiredState.EMPTY));
                     nx.birth(0, 0);
                     await().atMost(Duration.ofSeconds(15)).until(() -> !nx.directives.isEmpty());
                     assertThat(nx.directives.get(0).plannerEpoch()).isEqualTo(host.plannerEpoch());

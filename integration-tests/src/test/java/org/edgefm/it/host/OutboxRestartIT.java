@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.wire.Directive;
 import org.edgefm.host.outbox.DirectiveOutbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
