@@ -2,6 +2,7 @@ package org.edgefm.control;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,29 +205,60 @@ public final class ControlLoop implements AutoCloseable {
         this.links = new LinkEstimator(links, model);
     }
 
+    /**
+     * What the loop has in force at the end of its latest {@link #start()} or {@link #step()}: an
+     * immutable value, published through a {@code volatile} reference. Readers on other threads (the
+     * host's HTTP handlers run on a Vert.x event loop) never wait for a step in progress, which holds
+     * the loop's lock for as long as a plugin call takes (a core re-plan may take its whole budget).
+     *
+     * @param slot       the next slot index
+     * @param placement  the core placement in force
+     * @param decision   the light decision in force, or null before the first one
+     * @param directives the newest directive handed to each node, by node id (sorted)
+     */
+    public record View(long slot, CorePlacement placement, LightDecision decision, Map<String, Directive> directives) {
+        /** Copies {@code directives}. */
+        public View {
+            Objects.requireNonNull(placement, "placement is null");
+            directives = Collections.unmodifiableMap(new TreeMap<>(directives));
+        }
+    }
+
+    private volatile View view = new View(0, CorePlacement.EMPTY, null, Map.of());
+
     /** The planner this loop runs. */
     public ResolvedPlanner planner() {
         return planner;
     }
 
-    /** The core placement in force. */
-    public synchronized CorePlacement placement() {
-        return placement;
+    /** What is in force as of the latest start or step; never blocks. */
+    public View view() {
+        return view;
     }
 
-    /** The light decision in force, or null before the first one. */
-    public synchronized LightDecision decision() {
-        return decision;
+    /** The core placement in force (as of the latest start or step; never blocks). */
+    public CorePlacement placement() {
+        return view.placement();
     }
 
-    /** The next slot index. */
-    public synchronized long slot() {
-        return slot;
+    /** The light decision in force, or null before the first one (never blocks). */
+    public LightDecision decision() {
+        return view.decision();
     }
 
-    /** The newest directive handed to each node. */
-    public synchronized Map<String, Directive> directives() {
-        return Map.copyOf(lastDirectives);
+    /** The next slot index (never blocks). */
+    public long slot() {
+        return view.slot();
+    }
+
+    /** The newest directive handed to each node (never blocks). */
+    public Map<String, Directive> directives() {
+        return view.directives();
+    }
+
+    /** Publishes what is in force now; called by the loop's thread at the end of a start or step. */
+    private void publish() {
+        view = new View(slot, placement, decision, lastDirectives);
     }
 
     /** The settings. */
@@ -243,6 +275,7 @@ public final class ControlLoop implements AutoCloseable {
         FleetSnapshot s = fleet.snapshot();
         carried = s;
         planCore(CorePlacementContext.Trigger.START, offline(s), s.nowMs());
+        publish();
     }
 
     /**
@@ -323,6 +356,7 @@ public final class ControlLoop implements AutoCloseable {
         List<Directive> sent = diffAndApply();
         StepReport report = new StepReport(slot, decided, sent);
         slot++;
+        publish();
         return report;
     }
 

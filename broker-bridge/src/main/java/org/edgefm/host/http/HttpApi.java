@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.control.ControlLoop;
 import org.edgefm.host.HostMeters;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.host.fleet.FleetState;
@@ -32,6 +33,11 @@ import org.edgefm.host.fleet.FleetState;
  *   <li>{@code GET /metrics}: Prometheus text exposition;</li>
  *   <li>{@code GET /}: the live dashboard (one HTML page, no build step).</li>
  * </ul>
+ *
+ * <p>Handlers run on a Vert.x event loop and never wait for the control loop: they read its
+ * {@link ControlLoop#view()}, an immutable value published at the end of every slot, so a slot that
+ * spends its core budget in a plugin call does not delay them. {@code /api/journal} reads a MapDB
+ * file and runs on a worker.
  */
 public final class HttpApi {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -103,7 +109,7 @@ public final class HttpApi {
         m.put("hostId", host.config().hostId());
         m.put("plannerEpoch", host.plannerEpoch());
         m.put("broker", host.brokerUrl());
-        m.put("slot", host.loop() == null ? null : host.loop().slot());
+        m.put("slot", host.loop() == null ? null : host.loop().view().slot());
         return m;
     }
 
@@ -124,16 +130,17 @@ public final class HttpApi {
     }
 
     private Map<String, Object> placement() {
+        ControlLoop.View v = host.loop() == null ? null : host.loop().view();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("core", host.loop() == null ? null : host.loop().placement());
-        m.put("light", host.loop() == null ? null : host.loop().decision());
+        m.put("core", v == null ? null : v.placement());
+        m.put("light", v == null ? null : v.decision());
         return m;
     }
 
     private Map<String, Object> directives() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("delivery", host.fleet().outbox().entries());
-        m.put("issued", host.loop() == null ? Map.of() : host.loop().directives());
+        m.put("issued", host.loop() == null ? Map.of() : host.loop().view().directives());
         return m;
     }
 
