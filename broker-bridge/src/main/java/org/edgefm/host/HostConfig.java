@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.host.broker.EmbeddedBroker;
 import org.edgefm.control.FleetModel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import org.edgefm.api.Check;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.InvalidFieldException;
 import org.edgefm.control.LinkEstimator;
+import org.edgefm.host.broker.Credentials;
 
 /**
  * The planner host's configuration: a JSON file, with command-line flags taking precedence. Every

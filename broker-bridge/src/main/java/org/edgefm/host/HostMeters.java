@@ -17,11 +17,12 @@ import java.util.function.Supplier;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.LightDecision;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.TaskCompletion;
 import org.edgefm.control.ControlLoop;
 import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.LinkEstimator;
+import org.edgefm.host.fleet.FleetState;
 
 /**
  * The host's Micrometer meters, exposed in Prometheus text format on {@code /metrics}: messages in,
@@ -164,10 +165,10 @@ public final class HostMeters implements ControlLoop.Listener {
      * {@code generated}).
      */
     public void instanceSwitches(String node, FleetState.AckSwitches switches) {
-        for (org.edgefm.api.wire.InstanceStop s : switches.stopped()) {
+        for (org.edgefm.wire.InstanceStop s : switches.stopped()) {
             registry.counter("edgefm.instance.unloads", "node", node, "service", s.service()).increment();
         }
-        for (org.edgefm.api.wire.InstanceStart s : switches.started()) {
+        for (org.edgefm.wire.InstanceStart s : switches.started()) {
             registry.counter("edgefm.instance.loads", "node", node, "service", s.service()).increment();
             if (s.preloadMs() != null) {
                 long nanos = (long) (s.preloadMs() * 1e6);

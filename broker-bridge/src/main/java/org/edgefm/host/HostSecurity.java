@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.host.broker.EmbeddedBroker;
 import java.nio.file.Path;
 import java.util.List;
 import org.edgefm.api.ConfigException;

@@ -8,14 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.edgefm.api.scenario.Scenario;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.PlannerConfig;
-import org.edgefm.api.wire.DesiredService;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.Directive;
 import org.edgefm.control.ControlLoop;
 import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.LinkEstimator;
@@ -65,9 +65,9 @@ class ControlLoopTest {
                     }
                 })) {
             // a result stored by an agent while no host was up arrives before the first slot
-            fleet.completions.add(new org.edgefm.api.wire.TaskCompletion("early", "t", "n1", 1, 2, 100, true, null, List.of()));
+            fleet.completions.add(new org.edgefm.wire.TaskCompletion("early", "t", "n1", 1, 2, 100, true, null, List.of()));
             loop.start();
-            fleet.completions.add(new org.edgefm.api.wire.TaskCompletion("first", "t", "n1", 1, 2, 100, true, null, List.of()));
+            fleet.completions.add(new org.edgefm.wire.TaskCompletion("first", "t", "n1", 1, 2, 100, true, null, List.of()));
             loop.step();
             loop.step();
             assertThat(seen).containsExactly("0:early", "0:first");

@@ -3,7 +3,8 @@ package org.edgefm.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.wire.Directive;
+import org.edgefm.host.outbox.DirectiveOutbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

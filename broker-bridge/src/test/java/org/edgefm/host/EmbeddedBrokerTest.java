@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.host.broker.BrokerPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,8 +8,10 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.edgefm.api.wire.Topics;
+import org.edgefm.wire.Topics;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.edgefm.host.broker.Credentials;
+import org.edgefm.host.broker.EmbeddedBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +88,7 @@ class EmbeddedBrokerTest {
              TestClients.Client agent = new TestClients.Client(url, J1, "j1", J1_PW)) {
             agent.mqtt.subscribe(T.directive("j1"), 1);
             try {
-                agent.mqtt.subscribe(T.filter(org.edgefm.api.wire.MessageType.DIRECTIVE), 1);
+                agent.mqtt.subscribe(T.filter(org.edgefm.wire.MessageType.DIRECTIVE), 1);
             } catch (MqttException refused) {
                 // a refused SUBACK may surface as an exception; either way nothing may arrive
             }

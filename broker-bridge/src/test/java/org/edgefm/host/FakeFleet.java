@@ -12,9 +12,9 @@ import org.edgefm.control.NodeStatus;
 /** A hand-driven fleet for control-loop tests: nodes go on and offline, directives are recorded. */
 final class FakeFleet implements Fleet {
     final Map<String, Boolean> online = new LinkedHashMap<>();
-    final List<org.edgefm.api.wire.Directive> applied = new ArrayList<>();
+    final List<org.edgefm.wire.Directive> applied = new ArrayList<>();
     /** Completions the next snapshot hands out (once). */
-    final List<org.edgefm.api.wire.TaskCompletion> completions = new ArrayList<>();
+    final List<org.edgefm.wire.TaskCompletion> completions = new ArrayList<>();
     double now;
     /** Link reports handed out with the next snapshot only. */
     final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
@@ -65,13 +65,13 @@ final class FakeFleet implements Fleet {
         online.forEach((n, on) -> st.add(new NodeStatus(n, on, 1, 0, 0, 0.0, null)));
         List<org.edgefm.api.spi.LinkEstimate> reported = List.copyOf(links);
         links.clear();
-        List<org.edgefm.api.wire.TaskCompletion> done = List.copyOf(completions);
+        List<org.edgefm.wire.TaskCompletion> done = List.copyOf(completions);
         completions.clear();
         return new FleetSnapshot(now, st, List.of(), List.of(), List.of(), reported, done, done.size());
     }
 
     @Override
-    public void apply(org.edgefm.api.wire.Directive directive) {
+    public void apply(org.edgefm.wire.Directive directive) {
         applied.add(directive);
     }
 

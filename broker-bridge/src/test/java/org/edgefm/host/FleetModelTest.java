@@ -13,8 +13,8 @@ import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.scenario.Scenario;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 
 class FleetModelTest {

@@ -3,12 +3,13 @@ package org.edgefm.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.edgefm.api.wire.AckOutcome;
-import org.edgefm.api.wire.InstanceStart;
-import org.edgefm.api.wire.InstanceStop;
+import org.edgefm.wire.AckOutcome;
+import org.edgefm.wire.InstanceStart;
+import org.edgefm.wire.InstanceStop;
 import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.ModelSwitch;
 import org.edgefm.control.NodeStatus;
+import org.edgefm.host.fleet.FleetState;
 import org.junit.jupiter.api.Test;
 
 class FleetStateTest {
@@ -69,11 +70,11 @@ class FleetStateTest {
         assertThat(state.sessionAlive("j1")).isTrue();
     }
 
-    private static org.edgefm.api.wire.Telemetry withPeer(long seq, Long samples) {
-        org.edgefm.api.wire.Telemetry t = WireSamples.telemetry("j1", 1, seq, 0);
-        return new org.edgefm.api.wire.Telemetry(t.schema(), t.nodeId(), t.sessionEpoch(), t.seq(), t.timestampMs(),
+    private static org.edgefm.wire.Telemetry withPeer(long seq, Long samples) {
+        org.edgefm.wire.Telemetry t = WireSamples.telemetry("j1", 1, seq, 0);
+        return new org.edgefm.wire.Telemetry(t.schema(), t.nodeId(), t.sessionEpoch(), t.seq(), t.timestampMs(),
                 t.appliedVersion(), t.host(), t.gpus(), t.services(),
-                List.of(new org.edgefm.api.wire.PeerMetrics("j2", 12.0, 0.05, samples, 100L)));
+                List.of(new org.edgefm.wire.PeerMetrics("j2", 12.0, 0.05, samples, 100L)));
     }
 
     @Test
@@ -87,19 +88,19 @@ class FleetStateTest {
         assertThat(state.snapshot(60).links()).hasSize(1);
         // a restarted agent counts from 0 again
         state.onBirth(WireSamples.birth("j1", 2, 0, 0), 70);
-        state.onTelemetry(new org.edgefm.api.wire.Telemetry(1, "j1", 2, 0, 1000, 0, withPeer(0, 1L).host(), List.of(),
+        state.onTelemetry(new org.edgefm.wire.Telemetry(1, "j1", 2, 0, 1000, 0, withPeer(0, 1L).host(), List.of(),
                 List.of(), withPeer(0, 1L).peers()), 80);
         assertThat(state.snapshot(90).links()).hasSize(1);
         // an agent that does not send the count: every snapshot counts
-        state.onTelemetry(new org.edgefm.api.wire.Telemetry(1, "j1", 2, 1, 1000, 0, withPeer(0, 1L).host(), List.of(),
-                List.of(), List.of(new org.edgefm.api.wire.PeerMetrics("j3", 5.0, 0.1, null, null))), 100);
+        state.onTelemetry(new org.edgefm.wire.Telemetry(1, "j1", 2, 1, 1000, 0, withPeer(0, 1L).host(), List.of(),
+                List.of(), List.of(new org.edgefm.wire.PeerMetrics("j3", 5.0, 0.1, null, null))), 100);
         assertThat(state.snapshot(110).links()).extracting(org.edgefm.api.spi.LinkEstimate::b).containsExactly("j3");
         assertThat(state.snapshot(120).links()).extracting(org.edgefm.api.spi.LinkEstimate::b).containsExactly("j3");
     }
 
-    static org.edgefm.api.wire.Ack applied(String node, long epoch, long version, List<InstanceStart> started,
+    static org.edgefm.wire.Ack applied(String node, long epoch, long version, List<InstanceStart> started,
             List<InstanceStop> stopped) {
-        return new org.edgefm.api.wire.Ack(1, node, epoch, version, AckOutcome.APPLIED, null, 1_000 + version, started,
+        return new org.edgefm.wire.Ack(1, node, epoch, version, AckOutcome.APPLIED, null, 1_000 + version, started,
                 stopped);
     }
 
@@ -121,7 +122,7 @@ class FleetStateTest {
         assertThat(state.onAck(applied("j1", 7, 1, List.of(new InstanceStart("x", 1.0, null)), List.of())).isEmpty())
                 .isTrue();
         // rejected and stale acks carry no switches
-        assertThat(state.onAck(new org.edgefm.api.wire.Ack(1, "j1", 7, 3, AckOutcome.REJECTED, "no", 5)).isEmpty()).isTrue();
+        assertThat(state.onAck(new org.edgefm.wire.Ack(1, "j1", 7, 3, AckOutcome.REJECTED, "no", 5)).isEmpty()).isTrue();
 
         FleetState.SwitchView v = switches(state, "j1");
         assertThat(v.loads()).isEqualTo(3);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.edgefm.host.journal.TrialJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +45,10 @@ class PlannerHostTest {
         PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
         long epoch = host.plannerEpoch();
         try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "late-agent", null, null)) {
-            org.edgefm.api.wire.Result r = new org.edgefm.api.wire.Result(1, "n1", 1, java.util.List.of(
-                    new org.edgefm.api.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 100, true, null, java.util.List.of())));
-            agent.publish(org.edgefm.api.wire.Topics.forFleet("t").result("n1"),
-                    new String(new org.edgefm.api.wire.WireCodec().encode(r), java.nio.charset.StandardCharsets.UTF_8));
+            org.edgefm.wire.Result r = new org.edgefm.wire.Result(1, "n1", 1, java.util.List.of(
+                    new org.edgefm.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 100, true, null, java.util.List.of())));
+            agent.publish(org.edgefm.wire.Topics.forFleet("t").result("n1"),
+                    new String(new org.edgefm.wire.WireCodec().encode(r), java.nio.charset.StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(
                     "edgefm_messages_in_total{") && l.contains("type=\"result\"") && l.endsWith(" 1.0")));
         } finally {
@@ -67,9 +68,9 @@ class PlannerHostTest {
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
                 "planner", "test-pair", "scenario", "tiny", "slotMs", 600_000, "fleet", "t");
         HostConfig cfg = HostConfig.defaults().with(o);
-        String topic = org.edgefm.api.wire.Topics.forFleet("t").result("n1");
-        String result = new String(new org.edgefm.api.wire.WireCodec().encode(new org.edgefm.api.wire.Result(1, "n1", 1,
-                java.util.List.of(new org.edgefm.api.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 100, true, null,
+        String topic = org.edgefm.wire.Topics.forFleet("t").result("n1");
+        String result = new String(new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.Result(1, "n1", 1,
+                java.util.List.of(new org.edgefm.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 100, true, null,
                         java.util.List.of())))), java.nio.charset.StandardCharsets.UTF_8);
         for (int run = 1; run <= 2; run++) {
             PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
@@ -94,12 +95,12 @@ class PlannerHostTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> host.loop().slot() >= 2);
             assertThat(host.loop().directives()).isEmpty(); // nobody joined: nothing planned, nothing pending
             assertThat(host.fleet().outbox().size()).isZero();
-            org.edgefm.api.wire.Birth b = new org.edgefm.api.wire.Birth(1, "jetson-1", 1, System.currentTimeMillis(),
-                    "jetson-orin-nano-8gb", "test", new org.edgefm.api.wire.Capabilities(
+            org.edgefm.wire.Birth b = new org.edgefm.wire.Birth(1, "jetson-1", 1, System.currentTimeMillis(),
+                    "jetson-orin-nano-8gb", "test", new org.edgefm.wire.Capabilities(
                             org.edgefm.api.model.ResourceVector.of(6, 8, 10, 8), "aarch64", "nd4j-cpu", java.util.List.of()),
                     0, 0, java.util.List.of(), "10.1.2.3:7001", java.util.List.of("camera"));
-            agent.publish(org.edgefm.api.wire.Topics.forFleet("t").birth("jetson-1"),
-                    new String(new org.edgefm.api.wire.WireCodec().encode(b), java.nio.charset.StandardCharsets.UTF_8));
+            agent.publish(org.edgefm.wire.Topics.forFleet("t").birth("jetson-1"),
+                    new String(new org.edgefm.wire.WireCodec().encode(b), java.nio.charset.StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(10)).until(() -> host.loop().directives().containsKey("jetson-1"));
             assertThat(host.loop().placement().nodesHosting("enc")).containsExactly("jetson-1");
             java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest

@@ -2,14 +2,14 @@ package org.edgefm.host;
 
 import java.util.List;
 import org.edgefm.api.model.ResourceVector;
-import org.edgefm.api.wire.Birth;
-import org.edgefm.api.wire.Capabilities;
-import org.edgefm.api.wire.Death;
-import org.edgefm.api.wire.DesiredState;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.HostMetrics;
-import org.edgefm.api.wire.Telemetry;
-import org.edgefm.api.wire.WireCodec;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.Capabilities;
+import org.edgefm.wire.Death;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.HostMetrics;
+import org.edgefm.wire.Telemetry;
+import org.edgefm.wire.WireCodec;
 
 /** Valid wire messages for tests. */
 final class WireSamples {

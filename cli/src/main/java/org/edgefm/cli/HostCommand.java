@@ -104,9 +104,9 @@ final class HostCommand implements Callable<Integer> {
         java.util.List<String> lines = java.nio.file.Files.exists(credentials)
                 ? new java.util.ArrayList<>(java.nio.file.Files.readAllLines(credentials)) : new java.util.ArrayList<>();
         lines.removeIf(l -> l.startsWith(addAccount + ":"));
-        lines.add(addAccount + ":" + org.edgefm.host.Credentials.hash(pw.toCharArray()));
+        lines.add(addAccount + ":" + org.edgefm.host.broker.Credentials.hash(pw.toCharArray()));
         java.nio.file.Files.write(credentials, lines);
-        org.edgefm.host.Credentials.load(credentials); // validates what was written
+        org.edgefm.host.broker.Credentials.load(credentials); // validates what was written
         spec.commandLine().getOut().println("account '" + addAccount + "' written to " + credentials);
         return 0;
     }

@@ -19,12 +19,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.edgefm.api.scenario.Scenario;
-import org.edgefm.api.scenario.ScenarioCells;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioCells;
+import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.cli.bench.VirtualFleet;
-import org.edgefm.host.EmbeddedBroker;
-import org.edgefm.host.FleetState;
+import org.edgefm.host.broker.EmbeddedBroker;
+import org.edgefm.host.fleet.FleetState;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.HostMeters;
 import org.edgefm.host.PlannerHost;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code edgefm bench load}: N virtual agents against one planner host. The host (with the embedded
  * broker, or {@code --broker}) runs in this process on the scenario scaled to N nodes
- * ({@link org.edgefm.api.scenario.ScenarioCells}); the virtual agents ({@link VirtualFleet}) run in a child process, so the
+ * ({@link org.edgefm.scenario.ScenarioCells}); the virtual agents ({@link VirtualFleet}) run in a child process, so the
  * CPU and heap figures of this process are the host's (and its embedded broker's). At the end it
  * checks that nothing was lost (births and telemetry the host counted against what the agents sent,
  * and each node's last telemetry sequence number and gap count), and reports directives sent,
@@ -113,7 +113,7 @@ final class LoadBenchCommand implements Callable<Integer> {
             throw usage("--broker: '" + broker + "' (expected: tcp://host:port)");
         }
         // One line per node birth would drown the figures.
-        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.host.MqttFleet", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.host.bridge.MqttFleet", "warn");
         Scenario scaled = ScenarioCells.expand(ScenarioLoader.resolve(scenarioRef), agents);
         Path work = Files.createTempDirectory("edgefm-bench-");
         Path scenarioFile = work.resolve(scaled.name() + ".json");

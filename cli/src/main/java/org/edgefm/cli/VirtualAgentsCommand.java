@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.cli.bench.VirtualFleet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

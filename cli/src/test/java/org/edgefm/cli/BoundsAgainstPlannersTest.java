@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.edgefm.api.scenario.RunSettings;
-import org.edgefm.api.scenario.Scenario;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.RunSettings;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.sim.FluidLpBound;
 import org.edgefm.sim.SimSettings;

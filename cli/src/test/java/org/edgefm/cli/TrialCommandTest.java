@@ -11,8 +11,8 @@ import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.RateSchedule;
 import org.edgefm.api.model.ServiceSpec;
-import org.edgefm.api.scenario.Scenario;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 
 /** Flag checks of {@code edgefm trial} that fail before anything starts, and its workload clock. */

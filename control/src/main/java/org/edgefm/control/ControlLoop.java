@@ -2,6 +2,7 @@ package org.edgefm.control;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +30,11 @@ import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.ServiceAllocation;
 import org.edgefm.api.spi.SlotObservation;
 import org.edgefm.api.spi.WeightedTarget;
-import org.edgefm.api.wire.DesiredService;
-import org.edgefm.api.wire.DesiredState;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.TaskCompletion;
-import org.edgefm.api.wire.WireCodec;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.WireCodec;
 import org.edgefm.control.internal.PluginCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,29 +282,60 @@ public final class ControlLoop implements AutoCloseable {
         return model;
     }
 
+    /**
+     * What the loop has in force at the end of its latest {@link #start()} or {@link #step()}: an
+     * immutable value, published through a {@code volatile} reference. Readers on other threads (the
+     * host's HTTP handlers run on a Vert.x event loop) never wait for a step in progress, which holds
+     * the loop's lock for as long as a plugin call takes (a core re-plan may take its whole budget).
+     *
+     * @param slot       the next slot index
+     * @param placement  the core placement in force
+     * @param decision   the light decision in force, or null before the first one
+     * @param directives the newest directive handed to each node, by node id (sorted)
+     */
+    public record View(long slot, CorePlacement placement, LightDecision decision, Map<String, Directive> directives) {
+        /** Copies {@code directives}. */
+        public View {
+            Objects.requireNonNull(placement, "placement is null");
+            directives = Collections.unmodifiableMap(new TreeMap<>(directives));
+        }
+    }
+
+    private volatile View view = new View(0, CorePlacement.EMPTY, null, Map.of());
+
     /** The planner this loop runs. */
     public ResolvedPlanner planner() {
         return planner;
     }
 
-    /** The core placement in force. */
-    public synchronized CorePlacement placement() {
-        return placement;
+    /** What is in force as of the latest start or step; never blocks. */
+    public View view() {
+        return view;
     }
 
-    /** The light decision in force, or null before the first one. */
-    public synchronized LightDecision decision() {
-        return decision;
+    /** The core placement in force (as of the latest start or step; never blocks). */
+    public CorePlacement placement() {
+        return view.placement();
     }
 
-    /** The next slot index. */
-    public synchronized long slot() {
-        return slot;
+    /** The light decision in force, or null before the first one (never blocks). */
+    public LightDecision decision() {
+        return view.decision();
     }
 
-    /** The newest directive handed to each node. */
-    public synchronized Map<String, Directive> directives() {
-        return Map.copyOf(lastDirectives);
+    /** The next slot index (never blocks). */
+    public long slot() {
+        return view.slot();
+    }
+
+    /** The newest directive handed to each node (never blocks). */
+    public Map<String, Directive> directives() {
+        return view.directives();
+    }
+
+    /** Publishes what is in force now; called by the loop's thread at the end of a start or step. */
+    private void publish() {
+        view = new View(slot, placement, decision, lastDirectives);
     }
 
     /** The settings. */
@@ -324,6 +356,7 @@ public final class ControlLoop implements AutoCloseable {
         started = true;
         joinPending = false;
         planCore(CorePlacementContext.Trigger.START, offline(s), s.nowMs());
+        publish();
     }
 
     private static FleetSnapshot merge(FleetSnapshot c, FleetSnapshot s) {
@@ -416,6 +449,7 @@ public final class ControlLoop implements AutoCloseable {
         List<Directive> sent = diffAndApply();
         StepReport report = new StepReport(slot, decided, sent);
         slot++;
+        publish();
         return report;
     }
 

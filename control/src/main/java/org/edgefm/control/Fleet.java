@@ -3,7 +3,7 @@ package org.edgefm.control;
 import java.util.List;
 import java.util.Map;
 import org.edgefm.api.model.UserSpec;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.wire.Directive;
 
 /**
  * A fleet of nodes as the control loop sees it, real or simulated (sim-to-field parity: the control

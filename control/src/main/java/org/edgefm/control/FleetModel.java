@@ -18,7 +18,7 @@ import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.model.Topology;
 import org.edgefm.api.model.UserSpec;
-import org.edgefm.api.scenario.Scenario;
+import org.edgefm.scenario.Scenario;
 import org.edgefm.profiles.DeviceProfile;
 import org.edgefm.profiles.ProfileCatalog;
 

@@ -6,7 +6,7 @@ import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LinkEstimate;
 import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.UserObservation;
-import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.wire.TaskCompletion;
 
 /**
  * What a {@link Fleet} reports at one instant; the control loop turns it into the planners'

@@ -17,10 +17,10 @@ import org.edgefm.api.model.TaskType;
 import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.WeightedTarget;
-import org.edgefm.api.wire.DesiredService;
-import org.edgefm.api.wire.DesiredState;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.WireCodec;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.WireCodec;
 
 /**
  * A fixed, hand-made deployment used to drive the simulator without a planner (benchmarks, engine

@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.scenario.Scenario;
+import org.edgefm.scenario.Scenario;
 import org.edgefm.api.spi.PlannerConfig;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.wire.Directive;
 import org.edgefm.control.ResolvedPlanner;
 
 /**

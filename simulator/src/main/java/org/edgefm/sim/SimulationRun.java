@@ -3,7 +3,7 @@ package org.edgefm.sim;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.IntConsumer;
-import org.edgefm.api.scenario.Scenario;
+import org.edgefm.scenario.Scenario;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.control.ControlLoop;
 import org.edgefm.control.ResolvedPlanner;

@@ -68,7 +68,7 @@ class FluidLpBoundTest {
 
     @Test
     void arrivals_areExactlyTheSimulatedFleetsForTheSeedAndLoad() {
-        org.edgefm.api.scenario.Scenario sc = org.edgefm.api.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(),
+        org.edgefm.scenario.Scenario sc = org.edgefm.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(),
                 "paper-table1");
         FluidLpBound b = FluidLpBound.prepare(sc.model(), 20, SimSettings.DEFAULTS, 10, 3);
         for (double load : new double[] {1, 2.5}) {
@@ -82,7 +82,7 @@ class FluidLpBoundTest {
     @Test
     void arrivals_scheduledRates_areExactlyTheSimulatedFleets() {
         // genai-edge: the LLM streams carry rate schedules (popularity rotating every 20 slots).
-        org.edgefm.api.scenario.Scenario sc = org.edgefm.api.scenario.ScenarioLoader.load(
+        org.edgefm.scenario.Scenario sc = org.edgefm.scenario.ScenarioLoader.load(
                 java.nio.file.Path.of("..", "scenarios", "genai-edge.json"));
         double slotMs = sc.run().slotMs();
         FluidLpBound b = FluidLpBound.prepare(sc.model(), slotMs, SimSettings.DEFAULTS, 10, 3);
@@ -94,7 +94,7 @@ class FluidLpBoundTest {
 
     @Test
     void atMostTheZeroContentionBound_onAPaperTable1Draw() {
-        SystemModel m = org.edgefm.api.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(), "paper-table1").model();
+        SystemModel m = org.edgefm.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(), "paper-table1").model();
         double zc = ZeroContentionBound.estimate(m, 20_000, 3).onTimeRate();
         FluidLpBound b = FluidLpBound.prepare(m, 20, SimSettings.DEFAULTS, 500, 3);
         for (double load : new double[] {1, 3}) {

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.edgefm.api.scenario.Scenario;
-import org.edgefm.api.scenario.ScenarioLoader;
-import org.edgefm.api.wire.Directive;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioLoader;
+import org.edgefm.wire.Directive;
 import org.junit.jupiter.api.Test;
 
 /** The shipped scenarios load, run, and paper-table1 is exactly its generator's output. */
@@ -23,7 +23,7 @@ class ShippedScenariosTest {
 
     @Test
     void paperTable1_otherSeed_validVariantWithOtherValues() {
-        Scenario v = org.edgefm.api.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(7), "variant");
+        Scenario v = org.edgefm.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(7), "variant");
         Scenario s = ScenarioLoader.load(DIR.resolve("paper-table1.json"));
         assertThat(v.name()).isEqualTo("paper-table1-s7");
         assertThat(v.topology().nodes()).hasSize(16);

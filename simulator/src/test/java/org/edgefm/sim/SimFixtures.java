@@ -21,10 +21,10 @@ import org.edgefm.api.model.Topology;
 import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.WeightedTarget;
-import org.edgefm.api.wire.DesiredService;
-import org.edgefm.api.wire.DesiredState;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.WireCodec;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.WireCodec;
 
 /** Small hand-made models and directives for the simulator tests. */
 final class SimFixtures {

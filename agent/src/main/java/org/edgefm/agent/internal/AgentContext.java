@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.edgefm.agent.AgentConfig;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.TaskType;
-import org.edgefm.api.wire.Capabilities;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.KernelCalibration;
-import org.edgefm.api.wire.PeerMetrics;
-import org.edgefm.api.wire.Topics;
-import org.edgefm.api.wire.WireCodec;
+import org.edgefm.wire.Capabilities;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.KernelCalibration;
+import org.edgefm.wire.PeerMetrics;
+import org.edgefm.wire.Topics;
+import org.edgefm.wire.WireCodec;
 import org.edgefm.profiles.DeviceProfile;
 import org.edgefm.profiles.KernelCost;
 

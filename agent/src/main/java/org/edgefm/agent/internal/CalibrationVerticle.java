@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.List;
 import org.edgefm.agent.kernel.Calibrator;
-import org.edgefm.api.wire.KernelCalibration;
+import org.edgefm.wire.KernelCalibration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.edgefm.agent.AgentConfig;
-import org.edgefm.api.wire.PeerMetrics;
+import org.edgefm.wire.PeerMetrics;
 
 /**
  * Smoothed round-trip time and throughput per peer, from request-response times of real stage

@@ -8,7 +8,7 @@ import io.vertx.core.eventbus.Message;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.edgefm.api.wire.MessageType;
+import org.edgefm.wire.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.ServiceKind;
-import org.edgefm.api.wire.DesiredService;
-import org.edgefm.api.wire.DesiredState;
-import org.edgefm.api.wire.InstanceStart;
-import org.edgefm.api.wire.InstanceStop;
-import org.edgefm.api.wire.ServiceMetrics;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.InstanceStart;
+import org.edgefm.wire.InstanceStop;
+import org.edgefm.wire.ServiceMetrics;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -7,11 +7,11 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.List;
 import org.edgefm.agent.telemetry.GpuProbe;
 import org.edgefm.agent.telemetry.HostSampler;
-import org.edgefm.api.wire.GpuMetrics;
-import org.edgefm.api.wire.HostMetrics;
-import org.edgefm.api.wire.MessageType;
-import org.edgefm.api.wire.Telemetry;
-import org.edgefm.api.wire.WireCodec;
+import org.edgefm.wire.GpuMetrics;
+import org.edgefm.wire.HostMetrics;
+import org.edgefm.wire.MessageType;
+import org.edgefm.wire.Telemetry;
+import org.edgefm.wire.WireCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.edgefm.api.model.KernelSpec;
-import org.edgefm.api.wire.KernelCalibration;
+import org.edgefm.wire.KernelCalibration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

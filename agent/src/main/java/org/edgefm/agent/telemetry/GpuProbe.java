@@ -6,7 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.edgefm.api.wire.GpuMetrics;
+import org.edgefm.wire.GpuMetrics;
 
 /**
  * Reads GPU metrics by running {@code nvidia-smi} (GPU servers) or one line of {@code tegrastats}

@@ -5,7 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.edgefm.api.wire.HostMetrics;
+import org.edgefm.wire.HostMetrics;
 import org.edgefm.profiles.MachineFacts;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;

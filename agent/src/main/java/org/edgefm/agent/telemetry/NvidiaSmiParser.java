@@ -3,7 +3,7 @@ package org.edgefm.agent.telemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.edgefm.api.wire.GpuMetrics;
+import org.edgefm.wire.GpuMetrics;
 
 /**
  * Parses {@code nvidia-smi --query-gpu=index,name,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw

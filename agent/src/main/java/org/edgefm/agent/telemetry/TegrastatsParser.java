@@ -3,7 +3,7 @@ package org.edgefm.agent.telemetry;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.edgefm.api.wire.GpuMetrics;
+import org.edgefm.wire.GpuMetrics;
 
 /**
  * Parses one line of Jetson's {@code tegrastats}: the GPU load from {@code GR3D_FREQ n%}, the

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.edgefm.agent.AgentConfig;
-import org.edgefm.api.wire.PeerMetrics;
+import org.edgefm.wire.PeerMetrics;
 import org.junit.jupiter.api.Test;
 
 class LinkMeterTest {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.KernelSpec;
-import org.edgefm.api.wire.KernelCalibration;
+import org.edgefm.wire.KernelCalibration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.edgefm.api.wire.GpuMetrics;
-import org.edgefm.api.wire.HostMetrics;
+import org.edgefm.wire.GpuMetrics;
+import org.edgefm.wire.HostMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -17,24 +17,24 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.edgefm.api.model.ResourceVector;
-import org.edgefm.api.wire.Ack;
-import org.edgefm.api.wire.AckOutcome;
-import org.edgefm.api.wire.Birth;
-import org.edgefm.api.wire.Capabilities;
-import org.edgefm.api.wire.Command;
-import org.edgefm.api.wire.CommandKind;
-import org.edgefm.api.wire.Death;
-import org.edgefm.api.wire.DesiredState;
-import org.edgefm.api.wire.Directive;
-import org.edgefm.api.wire.HostMetrics;
-import org.edgefm.api.wire.MessageType;
-import org.edgefm.api.wire.Result;
-import org.edgefm.api.wire.TaskCompletion;
-import org.edgefm.api.wire.Telemetry;
-import org.edgefm.api.wire.Topics;
-import org.edgefm.api.wire.WireCodec;
-import org.edgefm.api.wire.WireMessage;
-import org.edgefm.host.EmbeddedBroker;
+import org.edgefm.wire.Ack;
+import org.edgefm.wire.AckOutcome;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.Capabilities;
+import org.edgefm.wire.Command;
+import org.edgefm.wire.CommandKind;
+import org.edgefm.wire.Death;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.HostMetrics;
+import org.edgefm.wire.MessageType;
+import org.edgefm.wire.Result;
+import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.Telemetry;
+import org.edgefm.wire.Topics;
+import org.edgefm.wire.WireCodec;
+import org.edgefm.wire.WireMessage;
+import org.edgefm.host.broker.EmbeddedBroker;
 import org.edgefm.it.MosquittoBroker;
 import org.edgefm.it.support.AgentProcess;
 import org.edgefm.it.support.Figures;
@@ -88,20 +88,20 @@ class BadPayloadIT {
             List<MessageType> types = List.of(MessageType.BIRTH, MessageType.DEATH, MessageType.TELEMETRY,
                     MessageType.ACK, MessageType.RESULT);
             try (FakeAgent agent = h.agent("orin-nano")) {
-                org.edgefm.api.wire.WireCodec codec = new org.edgefm.api.wire.WireCodec();
+                org.edgefm.wire.WireCodec codec = new org.edgefm.wire.WireCodec();
                 // valid messages of another node, on orin-nano's own topics: refused for the mismatch
                 java.util.Map<MessageType, byte[]> mismatched = java.util.Map.of(
-                        MessageType.BIRTH, codec.encode(new org.edgefm.api.wire.Birth(1, "orin-nx", 1, 1, "p", "v",
-                                new org.edgefm.api.wire.Capabilities(org.edgefm.api.model.ResourceVector.ZERO, "amd64",
+                        MessageType.BIRTH, codec.encode(new org.edgefm.wire.Birth(1, "orin-nx", 1, 1, "p", "v",
+                                new org.edgefm.wire.Capabilities(org.edgefm.api.model.ResourceVector.ZERO, "amd64",
                                         "none", List.of()), 0, 0, List.of(), "")),
-                        MessageType.DEATH, codec.encode(new org.edgefm.api.wire.Death(1, "orin-nx", 1, 1, null)),
-                        MessageType.TELEMETRY, codec.encode(new org.edgefm.api.wire.Telemetry(1, "orin-nx", 1, 0, 1, 0,
-                                new org.edgefm.api.wire.HostMetrics(0, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, null, 0),
+                        MessageType.DEATH, codec.encode(new org.edgefm.wire.Death(1, "orin-nx", 1, 1, null)),
+                        MessageType.TELEMETRY, codec.encode(new org.edgefm.wire.Telemetry(1, "orin-nx", 1, 0, 1, 0,
+                                new org.edgefm.wire.HostMetrics(0, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, null, 0),
                                 List.of(), List.of(), List.of())),
-                        MessageType.ACK, codec.encode(new org.edgefm.api.wire.Ack(1, "orin-nx", 1, 1,
-                                org.edgefm.api.wire.AckOutcome.APPLIED, null, 1)),
-                        MessageType.RESULT, codec.encode(new org.edgefm.api.wire.Result(1, "orin-nx", 1, List.of(
-                                new org.edgefm.api.wire.TaskCompletion("t1", "vqa", "orin-nx", 1, 2, 100, true, null,
+                        MessageType.ACK, codec.encode(new org.edgefm.wire.Ack(1, "orin-nx", 1, 1,
+                                org.edgefm.wire.AckOutcome.APPLIED, null, 1)),
+                        MessageType.RESULT, codec.encode(new org.edgefm.wire.Result(1, "orin-nx", 1, List.of(
+                                new org.edgefm.wire.TaskCompletion("t1", "vqa", "orin-nx", 1, 2, 100, true, null,
                                         List.of())))));
                 for (MessageType type : types) {
                     for (byte[] bad : BAD) {

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.edgefm.api.wire.Topics;
+import org.edgefm.wire.Topics;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.it.MosquittoBroker;
@@ -46,14 +46,14 @@ class ExternalMosquittoIT {
             assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
         }
         Path acl = dir.resolve("edgefm.acl");
-        Files.writeString(acl, org.edgefm.host.MosquittoFiles.acl(HostHarness.FLEET));
+        Files.writeString(acl, org.edgefm.host.broker.MosquittoFiles.acl(HostHarness.FLEET));
         // Mosquitto started as root drops to its own user: let it traverse and read the test's files.
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(passwd, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(acl, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Path brokerDir = Files.createDirectories(dir.resolve("mosquitto"));
         try (MosquittoBroker broker = MosquittoBroker.start(brokerDir, List.of(
-                org.edgefm.host.MosquittoFiles.conf(passwd, acl).split("\n")))) {
+                org.edgefm.host.broker.MosquittoFiles.conf(passwd, acl).split("\n")))) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("fleet", HostHarness.FLEET);
             o.put("brokerUrl", broker.url());
@@ -94,8 +94,8 @@ class ExternalMosquittoIT {
                     assertThat(host.fleet().state().sessionAlive("orin-nx")).isFalse();
                     assertThat(nx.directives).isEmpty();
                     // the host may direct any node
-                    host.fleet().apply(new org.edgefm.api.wire.Directive(1, "orin-nx", host.plannerEpoch(), 1,
-                            System.currentTimeMillis(), org.edgefm.api.wire.DesiredState.EMPTY));
+                    host.fleet().apply(new org.edgefm.wire.Directive(1, "orin-nx", host.plannerEpoch(), 1,
+                            System.currentTimeMillis(), org.edgefm.wire.DesiredState.EMPTY));
                     nx.birth(0, 0);
                     await().atMost(Duration.ofSeconds(15)).until(() -> !nx.directives.isEmpty());
                     assertThat(nx.directives.get(0).plannerEpoch()).isEqualTo(host.plannerEpoch());

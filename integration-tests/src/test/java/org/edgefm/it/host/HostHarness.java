@@ -10,7 +10,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.edgefm.host.Credentials;
+import org.edgefm.host.broker.Credentials;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.it.MosquittoBroker;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.edgefm.api.wire.Topics;
+import org.edgefm.wire.Topics;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,9 +52,9 @@ class HostSecurityIT {
                 new org.eclipse.paho.mqttv5.common.MqttSubscription(T.hostState(), 1)},
                     new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, m) -> got.add(new String(m.getPayload()))});
             await().atMost(Duration.ofSeconds(10)).until(() -> !got.isEmpty());
-            org.edgefm.api.wire.HostState s = new org.edgefm.api.wire.WireCodec().decode(T.hostState(),
-                    got.get(0).getBytes(), org.edgefm.api.wire.HostState.class);
-            assertThat(s.state()).isEqualTo(org.edgefm.api.wire.HostStatus.ONLINE);
+            org.edgefm.wire.HostState s = new org.edgefm.wire.WireCodec().decode(T.hostState(),
+                    got.get(0).getBytes(), org.edgefm.wire.HostState.class);
+            assertThat(s.state()).isEqualTo(org.edgefm.wire.HostStatus.ONLINE);
             assertThat(s.plannerEpoch()).isEqualTo(h.host.plannerEpoch());
         }
     }
@@ -79,8 +79,8 @@ class HostSecurityIT {
             FakeAgent forger = h.agent("orin-nano");
             byte[] birthOfNx;
             try (forger) {
-                birthOfNx = new org.edgefm.api.wire.WireCodec().encode(new org.edgefm.api.wire.Birth(1, "orin-nx", 9, 1,
-                        "forged", "x", new org.edgefm.api.wire.Capabilities(org.edgefm.api.model.ResourceVector.ZERO,
+                birthOfNx = new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.Birth(1, "orin-nx", 9, 1,
+                        "forged", "x", new org.edgefm.wire.Capabilities(org.edgefm.api.model.ResourceVector.ZERO,
                                 "amd64", "none", java.util.List.of()), 0, 0, java.util.List.of(), "10.0.0.1:1"));
             }
             assertThat(refused(T.birth("orin-nx"), birthOfNx)).as("birth for another node").isTrue();
@@ -99,11 +99,11 @@ class HostSecurityIT {
 
     @Test
     void agent_cannotSpoofTheHostState_norReadAnotherNodesDirectivesOrCommands() throws Exception {
-        byte[] offline = new org.edgefm.api.wire.WireCodec().encode(new org.edgefm.api.wire.HostState(1, "host",
-                org.edgefm.api.wire.HostStatus.OFFLINE, 99, System.currentTimeMillis()));
+        byte[] offline = new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.HostState(1, "host",
+                org.edgefm.wire.HostStatus.OFFLINE, 99, System.currentTimeMillis()));
         assertThat(refused(T.hostState(), offline)).as("host/state from an agent").isTrue();
         for (String filter : new String[] {T.directive("orin-nx"), T.command("orin-nx"), "edgefm/v1/#",
-            T.filter(org.edgefm.api.wire.MessageType.DIRECTIVE)}) {
+            T.filter(org.edgefm.wire.MessageType.DIRECTIVE)}) {
             assertThat(subscribeRefused(filter)).as("subscribe " + filter).isTrue();
         }
         try (FakeAgent a = h.agent("orin-nano")) {

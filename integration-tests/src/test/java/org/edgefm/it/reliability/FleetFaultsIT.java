@@ -25,16 +25,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.edgefm.api.spi.CoreAssignment;
-import org.edgefm.api.wire.Ack;
-import org.edgefm.api.wire.AckOutcome;
-import org.edgefm.api.wire.Birth;
-import org.edgefm.api.wire.Death;
-import org.edgefm.api.wire.Telemetry;
-import org.edgefm.host.DirectiveOutbox;
-import org.edgefm.host.FleetState;
+import org.edgefm.wire.Ack;
+import org.edgefm.wire.AckOutcome;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.Death;
+import org.edgefm.wire.Telemetry;
+import org.edgefm.host.outbox.DirectiveOutbox;
+import org.edgefm.host.fleet.FleetState;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
-import org.edgefm.host.TrialJournal;
+import org.edgefm.host.journal.TrialJournal;
 import org.edgefm.it.MosquittoBroker;
 import org.edgefm.it.support.AgentProcess;
 import org.edgefm.it.support.Figures;
@@ -257,7 +257,7 @@ class FleetFaultsIT {
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> missing(phase).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            Map<String, List<org.edgefm.api.wire.TaskCompletion>> seen = driver.completions();
+            Map<String, List<org.edgefm.wire.TaskCompletion>> seen = driver.completions();
             for (TaskDriver.Task t : missing(phase)) {
                 System.out.println("not counted by the host: " + t + "; on the broker: " + seen.get(t.id()));
                 AGENTS.values().forEach(a -> a.log().lines().filter(l -> l.contains(t.id()))
@@ -443,9 +443,9 @@ class FleetFaultsIT {
         await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1)).until(() -> notCounted().isEmpty());
         long settled = System.nanoTime();
         Map<String, Integer> counted = hostCounted();
-        Map<String, List<org.edgefm.api.wire.TaskCompletion>> seen = driver.completions();
+        Map<String, List<org.edgefm.wire.TaskCompletion>> seen = driver.completions();
         long failed = seen.values().stream().filter(c -> !c.get(0).success()).count();
-        List<org.edgefm.api.wire.TaskCompletion> joinsExpired = seen.values().stream().map(c -> c.get(0))
+        List<org.edgefm.wire.TaskCompletion> joinsExpired = seen.values().stream().map(c -> c.get(0))
                 .filter(c -> !c.success() && c.error() != null && c.error().contains("did not arrive")).toList();
         long joinExpired = joinsExpired.size();
         // a branch that was running in the killed agent never arrives either: not a routing split

@@ -17,12 +17,12 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.edgefm.api.wire.Birth;
-import org.edgefm.api.wire.NodeMessage;
-import org.edgefm.api.wire.Topics;
-import org.edgefm.api.wire.WireCodec;
-import org.edgefm.api.wire.WireFormatException;
-import org.edgefm.api.wire.WireMessage;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.NodeMessage;
+import org.edgefm.wire.Topics;
+import org.edgefm.wire.WireCodec;
+import org.edgefm.wire.WireFormatException;
+import org.edgefm.wire.WireMessage;
 
 /**
  * A Paho v5 client that records every message on a topic filter with its arrival time, for tests

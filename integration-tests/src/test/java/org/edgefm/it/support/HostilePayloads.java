@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.edgefm.api.wire.WireCodec;
-import org.edgefm.api.wire.WireFormatException;
+import org.edgefm.wire.WireCodec;
+import org.edgefm.wire.WireFormatException;
 
 /**
  * Seeded generator of payloads that a receiver must refuse, for one topic: random bytes, token soup,

@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.edgefm.api.wire.Birth;
-import org.edgefm.api.wire.Result;
-import org.edgefm.api.wire.TaskCompletion;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.Result;
+import org.edgefm.wire.TaskCompletion;
 
 /**
  * Submits tasks at a steady pace to the task endpoints of a set of origin agents (round robin over

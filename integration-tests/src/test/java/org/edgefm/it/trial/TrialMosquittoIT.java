@@ -52,14 +52,14 @@ class TrialMosquittoIT {
         assertThat(hash.exitValue()).as(new String(hash.getInputStream().readAllBytes())).isZero();
         assertThat(Files.readString(passwd)).doesNotContain(accounts.get("agx-orin"));
         Path acl = dir.resolve("edgefm.acl");
-        Files.writeString(acl, org.edgefm.host.MosquittoFiles.acl(FLEET));
+        Files.writeString(acl, org.edgefm.host.broker.MosquittoFiles.acl(FLEET));
         // Mosquitto started as root drops to its own user: let it traverse and read the test's files.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(acl, PosixFilePermissions.fromString("rw-r--r--"));
         Path brokerDir = Files.createDirectories(dir.resolve("mosquitto"));
         try (MosquittoBroker broker = MosquittoBroker.start(brokerDir, List.of(
-                org.edgefm.host.MosquittoFiles.conf(passwd, acl).split("\n")))) {
+                org.edgefm.host.broker.MosquittoFiles.conf(passwd, acl).split("\n")))) {
             Path json = dir.resolve("trial.json");
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.edgefm.api.model.KernelSpec;
-import org.edgefm.api.scenario.ScenarioException;
+import org.edgefm.scenario.ScenarioException;
 import org.edgefm.models.BuiltinModels;
 import org.edgefm.models.Weights;
 import org.edgefm.models.family.Arch;

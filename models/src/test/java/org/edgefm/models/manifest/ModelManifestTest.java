@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.KernelSpec;
-import org.edgefm.api.scenario.ScenarioException;
+import org.edgefm.scenario.ScenarioException;
 import org.edgefm.models.Weights;
 import org.edgefm.models.family.Heads;
 import org.edgefm.models.family.Sequence;

@@ -2,7 +2,7 @@ package org.edgefm.planner.genai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.edgefm.api.scenario.Scenario;
+import org.edgefm.scenario.Scenario;
 import org.junit.jupiter.api.Test;
 
 class GenAiScenarioTest {

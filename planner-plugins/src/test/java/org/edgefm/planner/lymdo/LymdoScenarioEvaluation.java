@@ -10,7 +10,7 @@ import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.model.UserSpec;
-import org.edgefm.api.scenario.Scenario;
+import org.edgefm.scenario.Scenario;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.NodeObservation;

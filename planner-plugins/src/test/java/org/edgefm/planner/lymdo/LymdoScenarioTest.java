@@ -2,7 +2,7 @@ package org.edgefm.planner.lymdo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.edgefm.api.scenario.Scenario;
+import org.edgefm.scenario.Scenario;
 import org.edgefm.planner.genai.GenAiScenarioEvaluation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.api.spi.CoreAssignment;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;

@@ -17,7 +17,7 @@ import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.model.TaskType;
 import org.edgefm.api.model.UserSpec;
-import org.edgefm.api.scenario.ScenarioLoader;
+import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.api.spi.CoreAssignment;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.scenario.Scenario;
+import org.edgefm.scenario.Scenario;
 import org.edgefm.api.spi.CoreAssignment;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;

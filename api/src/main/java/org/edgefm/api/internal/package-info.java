@@ -1,2 +1,0 @@
-/** Implementation details of the api module; not for use by other modules or plugins. */
-package org.edgefm.api.internal;

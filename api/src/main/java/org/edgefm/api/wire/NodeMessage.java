@@ -1,7 +1,0 @@
-package org.edgefm.api.wire;
-
-/** A message about one node; its {@code nodeId} MUST equal the node id in its topic. */
-public sealed interface NodeMessage extends WireMessage permits Birth, Death, Telemetry, Directive, Ack, Result, Command {
-    /** The node the message is about. */
-    String nodeId();
-}

@@ -1,0 +1,568 @@
+package org.edgefm.host.bridge;
+
+import org.edgefm.control.FleetNotices;
+import org.edgefm.control.JoinedNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.wire.Ack;
+import org.edgefm.wire.AckOutcome;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.Command;
+import org.edgefm.wire.CommandKind;
+import org.edgefm.wire.Death;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.HostState;
+import org.edgefm.wire.HostStatus;
+import org.edgefm.wire.MessageType;
+import org.edgefm.wire.Result;
+import org.edgefm.wire.Telemetry;
+import org.edgefm.wire.Topics;
+import org.edgefm.wire.WireCodec;
+import org.edgefm.wire.WireFormatException;
+import org.edgefm.wire.WireMessage;
+import org.edgefm.control.Fleet;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.host.HostMeters;
+import org.edgefm.host.fleet.FleetState;
+import org.edgefm.host.internal.BadMessageLog;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.edgefm.host.outbox.DirectiveOutbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real fleet: agents over MQTT 5 (Paho). It subscribes to births, deaths, telemetry, acks and
+ * results of its fleet; decodes and validates each message (a bad one is logged once per sender and
+ * reason, counted and dropped); keeps {@link FleetState} (including each node's model switches from
+ * its applied acks, counted in {@link HostMeters}); asks for a rebirth on a telemetry gap or an
+ * unknown session; and delivers directives at least once through the durable
+ * {@link DirectiveOutbox}, reconciled with the versions agents report. {@code host/state} is
+ * published retained, with a retained offline Will; after every (re)connect the host subscribes
+ * again and, once the broker acknowledged the subscriptions, re-publishes {@code online}, so a Will
+ * fired by a broken connection is overwritten (Hono's reconnect race) and agents, which hold their
+ * results until the host is online, never publish one before the host can receive it.
+ */
+public final class MqttFleet implements Fleet {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttFleet.class);
+    private static final long REBIRTH_INTERVAL_MS = 5_000;
+
+    /**
+     * How to reach the broker.
+     *
+     * @param brokerUrl     {@code tcp://host:port} or {@code ssl://host:port}
+     * @param fleet         the fleet name (topic level)
+     * @param hostId        the host's id in {@code host/state}
+     * @param username      the host account, or null for an anonymous broker
+     * @param password      its password, or null; never logged or printed
+     * @param socketFactory a TLS socket factory for {@code ssl://}, or null for the JVM default
+     * @param staleAfterMs  telemetry older than this marks a node stale
+     */
+    public record Options(String brokerUrl, String fleet, String hostId, String username, char[] password,
+            SocketFactory socketFactory, double staleAfterMs) {
+        /** Validates the fields. */
+        public Options {
+            Objects.requireNonNull(brokerUrl, "brokerUrl is null");
+            Objects.requireNonNull(fleet, "fleet is null");
+            Objects.requireNonNull(hostId, "hostId is null");
+            if (!(staleAfterMs > 0)) {
+                throw new IllegalArgumentException("staleAfterMs: " + staleAfterMs + " (expected: > 0)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Options[brokerUrl=" + brokerUrl + ", fleet=" + fleet + ", hostId=" + hostId + ", username="
+                    + username + ", password=" + (password == null ? "none" : "***") + ", staleAfterMs=" + staleAfterMs + "]";
+        }
+    }
+
+    private final Options options;
+    private final Topics topics;
+    private final WireCodec codec = new WireCodec();
+    private final FleetState state;
+    private final DirectiveOutbox outbox;
+    private final HostMeters meters;
+    private final BadMessageLog badLog = new BadMessageLog(LOG);
+    private final FleetNotices notices;
+    private final long startNanos = System.nanoTime();
+    /**
+     * Replaced only by {@link #replaceStuckClient()}: Paho 1.2.5's automatic reconnect can hang for
+     * good when the broker comes back within a moment (its reconnect waits in
+     * {@code CommsSender.start} for a sender thread that never reports running), so a client that
+     * has not reconnected within {@link #STUCK_RECONNECT_MS} is replaced by a new one.
+     */
+    private volatile MqttAsyncClient client;
+    private volatile MqttConnectionOptions connectOptions;
+    /** When the broker connection was lost (epoch ms), or -1 while connected. */
+    private volatile long lostAtMs = -1;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Long> lastRebirthMs = new ConcurrentHashMap<>();
+    private final List<Directive> batch = new java.util.ArrayList<>();
+    /**
+     * Held while directives are stored and first sent, and while the outbox timer re-sends: without
+     * it the timer saw a directive stored but not yet sent as due and sent it, and the control loop's
+     * flush sent it again (every new directive twice, found by {@code edgefm bench load}).
+     */
+    private final Object sending = new Object();
+    /** First publish time (nanoTime) of each node's newest directive, keyed "node|epoch|version". */
+    private final Map<String, Long> firstSent = new ConcurrentHashMap<>();
+    private volatile long plannerEpoch;
+    private volatile boolean closed;
+
+    /**
+     * A lost connection not re-established after this long (automatic reconnect's 10 s cap, plus
+     * its 10 s connect timeout) is taken as a stuck client and the client is replaced.
+     */
+    static final long STUCK_RECONNECT_MS = 20_000;
+
+    /**
+     * Creates the fleet; nothing is sent before {@link #connect(long)}.
+     *
+     * @param options broker and fleet
+     * @param users   the scenario's users (arrival attribution), may be empty
+     * @param outbox  the durable outbox (owned by the caller)
+     * @param meters  the host's meters
+     */
+    public MqttFleet(Options options, List<UserSpec> users, DirectiveOutbox outbox, HostMeters meters) {
+        this.options = Objects.requireNonNull(options, "options is null");
+        this.topics = Topics.forFleet(options.fleet());
+        this.state = new FleetState(options.staleAfterMs(), users);
+        this.outbox = Objects.requireNonNull(outbox, "outbox is null");
+        this.meters = Objects.requireNonNull(meters, "meters is null");
+        this.notices = new FleetNotices(meters.registry());
+        this.client = newClient();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "edgefm-outbox");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Connects, publishes {@code host/state} online with the given planner epoch, subscribes, and
+     * starts re-sending the outbox.
+     *
+     * @throws EdgeFmException when the broker refuses or cannot be reached
+     */
+    public void connect(long plannerEpoch) {
+        this.plannerEpoch = plannerEpoch;
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        if (options.username() != null) {
+            o.setUserName(options.username());
+        }
+        if (options.password() != null) {
+            o.setPassword(new String(options.password()).getBytes(StandardCharsets.UTF_8));
+        }
+        if (options.socketFactory() != null) {
+            o.setSocketFactory(options.socketFactory());
+            if (options.socketFactory() instanceof org.edgefm.host.internal.PinnedTls.Factory) {
+                o.setHttpsHostnameVerificationEnabled(false); // trust is pinned to the broker's own certificate
+            }
+        } else if (options.brokerUrl().startsWith("tcp://")) {
+            o.setSocketFactory(new org.edgefm.host.internal.NoDelaySocketFactory());
+        }
+        o.setCleanStart(true);
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, 10);
+        o.setConnectionTimeout(10);
+        o.setKeepAliveInterval(10);
+        o.setReceiveMaximum(65_535);
+        MqttMessage will = new MqttMessage(codec.encode(hostState(HostStatus.OFFLINE)));
+        will.setQos(MessageType.HOST_STATE.qos().level());
+        will.setRetained(true);
+        o.setWill(topics.hostState(), will);
+        client.setCallback(new Callback(client));
+        connectOptions = o;
+        try {
+            client.connect(o).waitForCompletion(15_000);
+        } catch (MqttException e) {
+            throw new EdgeFmException("broker " + options.brokerUrl() + ": connect as '" + options.username()
+                    + "' failed: " + e.getMessage() + " (reason code " + e.getReasonCode() + ")", e);
+        }
+        timer.scheduleWithFixedDelay(this::resendDue, 200, 200, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::replaceStuckClient, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private MqttAsyncClient newClient() {
+        try {
+            return new MqttAsyncClient(options.brokerUrl(), "edgefm-host-" + options.hostId() + "-"
+                    + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new EdgeFmException("broker " + options.brokerUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Watchdog (every second): when the connection has been lost for longer than
+     * {@link #STUCK_RECONNECT_MS}, a new client (new client id, same options and callback) connects
+     * in place of the old one, which is closed forcibly; repeated while the broker stays away.
+     */
+    private void replaceStuckClient() {
+        long lost = lostAtMs;
+        MqttAsyncClient old = client;
+        if (closed || lost < 0 || old.isConnected() || System.currentTimeMillis() - lost < STUCK_RECONNECT_MS) {
+            return;
+        }
+        lostAtMs = System.currentTimeMillis();
+        LOG.warn("no reconnect {} s after losing broker {}: replacing the MQTT client", (System.currentTimeMillis() - lost) / 1000,
+                options.brokerUrl());
+        try {
+            old.disconnectForcibly(0, 1, false);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("forcible disconnect of the stuck client: {}", e.getMessage());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("close of the stuck client: {}", e.getMessage());
+        }
+        MqttAsyncClient fresh = newClient();
+        fresh.setCallback(new Callback(fresh));
+        client = fresh;
+        try {
+            fresh.connect(connectOptions);
+        } catch (MqttException e) {
+            LOG.warn("broker {}: connect failed: {}; trying again in {} s", options.brokerUrl(), e.getMessage(),
+                    STUCK_RECONNECT_MS / 1000);
+        }
+    }
+
+    private HostState hostState(HostStatus s) {
+        return new HostState(WireCodec.SCHEMA, options.hostId(), s, plannerEpoch, System.currentTimeMillis());
+    }
+
+    private final class Callback implements MqttCallback {
+        /** The client this callback belongs to: events of a replaced client change nothing. */
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {
+            if (owner != client) {
+                return;
+            }
+            lostAtMs = -1;
+            try {
+                MqttSubscription[] subs = new MqttSubscription[] {
+                    new MqttSubscription(topics.filter(MessageType.BIRTH), 1),
+                    new MqttSubscription(topics.filter(MessageType.DEATH), 1),
+                    new MqttSubscription(topics.filter(MessageType.TELEMETRY), 1),
+                    new MqttSubscription(topics.filter(MessageType.ACK), 1),
+                    new MqttSubscription(topics.filter(MessageType.RESULT), 1)};
+                // online only once the broker acknowledged the subscriptions: agents publish their stored
+                // results when they see it, and a result sent before the host is subscribed is lost
+                client.subscribe(subs, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        publish(topics.hostState(), hostState(HostStatus.ONLINE));
+                        LOG.info("{} to broker {} as host {} (fleet {}, planner epoch {})",
+                                reconnect ? "reconnected" : "connected", uri, options.hostId(), options.fleet(), plannerEpoch);
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        LOG.error("broker {}: subscribe after connect failed: {}", uri, e.getMessage());
+                    }
+                }, null);
+            } catch (MqttException e) {
+                LOG.error("broker {}: subscribe after connect failed: {}", uri, e.getMessage());
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                handle(topic, message.getPayload());
+            } catch (RuntimeException e) {
+                // Never let one message break the client's delivery thread.
+                LOG.error("internal error on a message on {}: {}", topic, e.toString(), e);
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {
+            if (owner != client) {
+                return;
+            }
+            if (lostAtMs < 0) {
+                lostAtMs = System.currentTimeMillis();
+            }
+            if (!closed) {
+                LOG.warn("lost the broker connection ({}); reconnecting", r.getReasonString() != null
+                        ? r.getReasonString() : r.getException() != null ? r.getException().getMessage() : "no reason");
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            LOG.warn("MQTT error: {}", e.getMessage());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+
+    /** Decodes, validates and routes one received message; public for tests and benchmarks. */
+    public void handle(String topic, byte[] payload) {
+        WireMessage m;
+        try {
+            m = codec.decode(topic, payload);
+        } catch (WireFormatException e) {
+            String type;
+            String sender;
+            try {
+                Topics.ParsedTopic p = Topics.parse(topic);
+                type = p.type().level();
+                sender = p.nodeId() == null ? "host" : p.nodeId();
+            } catch (WireFormatException notOurs) {
+                type = "unknown";
+                sender = "topic " + (topic.length() > 120 ? topic.substring(0, 120) + "..." : topic);
+            }
+            meters.messageBad(type, e.kind().name().toLowerCase());
+            badLog.refused(sender, type, e.kind().name().toLowerCase(), e.getMessage());
+            return;
+        }
+        meters.messageIn(m.type().level());
+        double now = nowMs();
+        if (m instanceof Birth b) {
+            if (state.onBirth(b, now)) {
+                outbox.settle(b.nodeId(), b.plannerEpoch(), b.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
+                outbox.expedite(b.nodeId());
+                notices.resolve(FleetNotices.Kind.DIRECTIVE_FOR_ABSENT_NODE, b.nodeId(), "the node joined");
+                LOG.info("node {} born (session {}, profile {}, applied {}/{})", b.nodeId(), b.sessionEpoch(),
+                        b.profile(), b.plannerEpoch(), b.appliedVersion());
+            }
+        } else if (m instanceof Death d) {
+            if (state.onDeath(d)) {
+                LOG.info("node {} died (session {}, {})", d.nodeId(), d.sessionEpoch(), d.reason());
+            } else {
+                LOG.debug("ignored death of node {} for session {}: not the current session", d.nodeId(), d.sessionEpoch());
+            }
+        } else if (m instanceof Telemetry t) {
+            meters.telemetryLag(System.currentTimeMillis() - t.timestampMs());
+            FleetState.TelemetryVerdict v = state.onTelemetry(t, now);
+            if (v == FleetState.TelemetryVerdict.GAP || v == FleetState.TelemetryVerdict.UNKNOWN_SESSION) {
+                requestRebirth(t.nodeId(), v == FleetState.TelemetryVerdict.GAP ? "telemetry gap" : "unknown session");
+            }
+            if (v != FleetState.TelemetryVerdict.STALE_SESSION) {
+                long[] applied = state.applied(t.nodeId());
+                outbox.settle(t.nodeId(), applied[0], t.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
+            }
+        } else if (m instanceof Ack a) {
+            Long sentAt = firstSent.remove(a.nodeId() + "|" + a.plannerEpoch() + "|" + a.version());
+            if (sentAt != null && a.outcome() == AckOutcome.APPLIED) {
+                meters.ackTime(System.nanoTime() - sentAt);
+            }
+            DirectiveOutbox.State s = switch (a.outcome()) {
+                case APPLIED -> DirectiveOutbox.State.APPLIED;
+                case REJECTED -> DirectiveOutbox.State.REJECTED;
+                case STALE -> DirectiveOutbox.State.STALE;
+            };
+            if (outbox.settle(a.nodeId(), a.plannerEpoch(), a.version(), s, a.error()) && a.outcome() == AckOutcome.REJECTED) {
+                LOG.warn("node {} rejected directive {}/{}: {}", a.nodeId(), a.plannerEpoch(), a.version(), a.error());
+            }
+            FleetState.AckSwitches sw = state.onAck(a);
+            if (!sw.isEmpty()) {
+                meters.instanceSwitches(a.nodeId(), sw);
+                LOG.debug("node {} directive {}/{}: started {}, stopped {}", a.nodeId(), a.plannerEpoch(), a.version(),
+                        sw.started(), sw.stopped());
+            }
+        } else if (m instanceof Result r) {
+            state.onResult(r);
+        } else {
+            LOG.debug("ignored {} on {}", m.type(), topic);
+        }
+    }
+
+    private void requestRebirth(String node, String why) {
+        long now = System.currentTimeMillis();
+        Long last = lastRebirthMs.get(node);
+        if (last != null && now - last < REBIRTH_INTERVAL_MS) {
+            return;
+        }
+        lastRebirthMs.put(node, now);
+        LOG.info("asking node {} for a rebirth ({})", node, why);
+        publish(topics.command(node), new Command(WireCodec.SCHEMA, node, CommandKind.REBIRTH,
+                UUID.randomUUID().toString(), now));
+    }
+
+    private boolean publish(String topic, WireMessage m) {
+        if (!client.isConnected()) {
+            return false;
+        }
+        if (m instanceof Directive d) {
+            firstSent.putIfAbsent(d.nodeId() + "|" + d.plannerEpoch() + "|" + d.version(), System.nanoTime());
+            if (firstSent.size() > 100_000) {
+                firstSent.clear(); // unacknowledged entries of nodes that never answered
+            }
+        }
+        try {
+            byte[] payload = codec.encode(m);
+            client.publish(topic, payload, m.type().qos().level(), m.type().retained());
+            meters.messageOut(m.type().level());
+            if (m instanceof Directive) {
+                meters.directiveBytes(payload.length);
+            }
+            return true;
+        } catch (MqttException e) {
+            LOG.debug("publish to {} failed: {}", topic, e.getMessage());
+            return false;
+        }
+    }
+
+    private void resendDue() {
+        try {
+            flush();
+            outbox.flush();
+            synchronized (sending) {
+                double now = nowMs();
+                for (Directive d : outbox.due(now, state::sessionAlive)) {
+                    if (publish(topics.directive(d.nodeId()), d) && outbox.sent(d.nodeId(), now) > 1) {
+                        meters.directiveResent();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("outbox re-send failed: {}", e.toString(), e);
+        }
+    }
+
+    @Override
+    public double nowMs() {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    @Override
+    public FleetSnapshot snapshot() {
+        return state.snapshot(nowMs());
+    }
+
+    /** Queues the directive; {@link #flush()} (or the outbox timer) stores the batch durably, then sends it. */
+    @Override
+    public void apply(Directive directive) {
+        if (!state.everBorn(directive.nodeId())) {
+            notices.raise(FleetNotices.Kind.DIRECTIVE_FOR_ABSENT_NODE, directive.nodeId(), "directive "
+                    + directive.plannerEpoch() + "/" + directive.version() + " for a node that never joined this host:"
+                    + " it waits in the outbox until the node is born");
+        }
+        synchronized (batch) {
+            batch.add(directive);
+        }
+    }
+
+    /** Stores the queued directives in one outbox transaction, then sends those whose node is alive. */
+    @Override
+    public void flush() {
+        synchronized (sending) {
+            List<Directive> todo;
+            synchronized (batch) {
+                if (batch.isEmpty()) {
+                    return;
+                }
+                todo = new java.util.ArrayList<>(batch);
+                batch.clear();
+            }
+            outbox.putAll(todo);
+            double now = nowMs();
+            for (Directive d : todo) {
+                if (state.sessionAlive(d.nodeId()) && publish(topics.directive(d.nodeId()), d)) {
+                    outbox.sent(d.nodeId(), now);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, String> peerEndpoints() {
+        return state.dataEndpoints();
+    }
+
+    @Override
+    public long membershipVersion() {
+        return state.membershipVersion();
+    }
+
+    @Override
+    public List<JoinedNode> joined() {
+        return state.joined(nowMs());
+    }
+
+    @Override
+    public void users(List<UserSpec> users) {
+        state.users(users);
+    }
+
+    /** Mismatches between the fleet that joined and what the host expected (HTTP API, dashboard). */
+    public FleetNotices notices() {
+        return notices;
+    }
+
+    /** The fleet state (HTTP API). */
+    public FleetState state() {
+        return state;
+    }
+
+    /** The outbox. */
+    public DirectiveOutbox outbox() {
+        return outbox;
+    }
+
+    /** The topics of this fleet. */
+    public Topics topics() {
+        return topics;
+    }
+
+    /** Publishes {@code host/state} offline (retained) and disconnects; the outbox stays open. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timer.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                MqttMessage off = new MqttMessage(codec.encode(hostState(HostStatus.OFFLINE)));
+                off.setQos(1);
+                off.setRetained(true);
+                client.publish(topics.hostState(), off).waitForCompletion(2_000);
+                client.disconnect(2_000).waitForCompletion(3_000);
+            }
+        } catch (MqttException e) {
+            LOG.debug("disconnect: {}", e.getMessage());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("close: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.edgefm.host.broker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import org.edgefm.api.Check;
+import org.edgefm.api.ConfigException;
+
+/**
+ * The broker accounts of the embedded broker, read from a credentials file: one account per line,
+ * {@code USERNAME:pbkdf2-sha256$ITERATIONS$SALT$HASH} (salt and hash in Base64), {@code #} starts a
+ * comment. The account named by the host configuration ({@code edgefm-host} by default) is the
+ * host; every other username is the id of the one node it may act for. Only salted hashes are
+ * stored; {@link #toString()} names the accounts, never a hash.
+ */
+public final class Credentials {
+    /** The default host account. */
+    public static final String DEFAULT_HOST_USER = "edgefm-host";
+    private static final String SCHEME = "pbkdf2-sha256";
+    private static final int ITERATIONS = 10_000;
+
+    private final Map<String, String> hashes;
+
+    private Credentials(Map<String, String> hashes) {
+        this.hashes = Map.copyOf(hashes);
+    }
+
+    /** Reads a credentials file; errors name the file and line. */
+    public static Credentials load(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("credentials file " + file + ": cannot read: " + e.getMessage());
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            int colon = l.indexOf(':');
+            String where = "credentials file " + file + ": line " + (i + 1) + ": ";
+            if (colon <= 0) {
+                throw new ConfigException(where + "expected USERNAME:" + SCHEME + "$ITERATIONS$SALT$HASH");
+            }
+            String user = l.substring(0, colon);
+            String hash = l.substring(colon + 1);
+            if (!Check.NODE_ID.matcher(user).matches()) {
+                throw new ConfigException(where + "username '" + user + "' (expected: 1-64 of A-Z a-z 0-9 _ -: a node id or the host account)");
+            }
+            if (hash.split("\\$").length != 4 || !hash.startsWith(SCHEME + "$")) {
+                throw new ConfigException(where + "password hash of '" + user + "' (expected: " + SCHEME
+                        + "$ITERATIONS$SALT$HASH, see Credentials.hash)");
+            }
+            if (m.put(user, hash) != null) {
+                throw new ConfigException(where + "username '" + user + "' appears twice");
+            }
+        }
+        return new Credentials(m);
+    }
+
+    /** Accounts from clear-text passwords (hashed here; tests and first set-up). */
+    public static Credentials of(Map<String, char[]> passwords) {
+        Map<String, String> m = new LinkedHashMap<>();
+        passwords.forEach((u, p) -> m.put(u, hash(p)));
+        return new Credentials(m);
+    }
+
+    /** Writes accounts (clear-text passwords, hashed here) to a file readable by its owner only. */
+    public static void write(Path file, Map<String, char[]> passwords) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("# EdgeFM broker accounts: USERNAME:" + SCHEME + "$ITERATIONS$SALT$HASH");
+        passwords.forEach((u, p) -> lines.add(u + ":" + hash(p)));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Non-POSIX file systems keep their default permissions.
+        }
+    }
+
+    /** These accounts plus (or with a new password for) {@code user}. */
+    public Credentials with(String user, char[] password) {
+        Map<String, String> m = new LinkedHashMap<>(hashes);
+        m.put(user, hash(password));
+        return new Credentials(m);
+    }
+
+    /** A salted PBKDF2 hash of a password, in the file's format. */
+    public static String hash(char[] password) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return SCHEME + "$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+                + Base64.getEncoder().encodeToString(pbkdf2(password, salt, ITERATIONS));
+    }
+
+    private static byte[] pbkdf2(char[] password, byte[] salt, int iterations) {
+        try {
+            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
+        }
+    }
+
+    /** True when {@code user} exists and {@code password} matches its hash (constant-time compare). */
+    public boolean verify(String user, byte[] password) {
+        String h = user == null ? null : hashes.get(user);
+        if (h == null || password == null) {
+            return false;
+        }
+        String[] p = h.split("\\$");
+        try {
+            int iterations = Integer.parseInt(p[1]);
+            byte[] salt = Base64.getDecoder().decode(p[2]);
+            byte[] expected = Base64.getDecoder().decode(p[3]);
+            char[] chars = new String(password, StandardCharsets.UTF_8).toCharArray();
+            return MessageDigest.isEqual(expected, pbkdf2(chars, salt, iterations));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The account names. */
+    public Set<String> users() {
+        return hashes.keySet();
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials[" + hashes.size() + " accounts]";
+    }
+}

@@ -1,0 +1,463 @@
+package org.edgefm.host.fleet;
+
+import org.edgefm.control.JoinedNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LinkEstimate;
+import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.wire.Ack;
+import org.edgefm.wire.AckOutcome;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.Death;
+import org.edgefm.wire.InstanceStart;
+import org.edgefm.wire.InstanceStop;
+import org.edgefm.wire.PeerMetrics;
+import org.edgefm.wire.Result;
+import org.edgefm.wire.ServiceMetrics;
+import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.Telemetry;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.ModelSwitch;
+import org.edgefm.control.NodeStatus;
+
+/**
+ * The host's view of every node of a real fleet, built from validated births, deaths, telemetry and
+ * results (Sparkplug-style host behaviour), and each node's model switches from its applied acks (the
+ * service instances a directive started, with the agent's measured preload, and stopped: the newest
+ * {@value #RECENT_SWITCHES} per node and totals). Session epochs tie each death to its birth: a death or
+ * telemetry from an older session never changes a fresh one. Telemetry sequence gaps within a session
+ * are reported so the bridge can ask for a rebirth. Thread-safe (network threads write, the control
+ * loop and the HTTP API read).
+ */
+public final class FleetState {
+    /** What the bridge should do after a telemetry message. */
+    public enum TelemetryVerdict {
+        /** In sequence. */
+        OK,
+        /** Messages were lost within the session: ask for a rebirth. */
+        GAP,
+        /** No birth is known for this session (host restarted, birth lost): ask for a rebirth. */
+        UNKNOWN_SESSION,
+        /** From a session older than the current one: ignored. */
+        STALE_SESSION
+    }
+
+    /**
+     * One node as the HTTP API shows it.
+     *
+     * @param node           node id
+     * @param online         session alive and telemetry fresh
+     * @param sessionAlive   a birth without a matching death
+     * @param stale          no telemetry within the stale limit
+     * @param sessionEpoch   current session epoch
+     * @param profile        device profile from the birth, or null
+     * @param dataEndpoint   data endpoint from the birth, or null
+     * @param appliedEpoch   planner epoch of the applied desired state
+     * @param appliedVersion applied desired-state version
+     * @param telemetryAgeMs age of the newest telemetry, or null
+     * @param lastSeq        last telemetry sequence number, or -1
+     * @param gaps           sequence gaps seen
+     * @param cpuLoad        last CPU load, or null
+     * @param services       last per-service metrics (each with its running instances' measured preloads)
+     * @param switches       the node's model switches from its applied acks
+     */
+    public record NodeView(String node, boolean online, boolean sessionAlive, boolean stale, long sessionEpoch,
+            String profile, String dataEndpoint, long appliedEpoch, long appliedVersion, Double telemetryAgeMs,
+            long lastSeq, long gaps, Double cpuLoad, List<ServiceMetrics> services, SwitchView switches) {
+    }
+
+    /**
+     * A node's model switches: totals since the host started and the newest switches.
+     *
+     * @param loads         instances started
+     * @param unloads       instances stopped
+     * @param timedLoads    loads with a measured preload (services with a kernel)
+     * @param meanPreloadMs mean measured preload of the timed loads, or null without one
+     * @param maxPreloadMs  largest measured preload, or null without one
+     * @param recent        the newest switches (at most {@value FleetState#RECENT_SWITCHES}), oldest first
+     */
+    public record SwitchView(long loads, long unloads, long timedLoads, Double meanPreloadMs, Double maxPreloadMs,
+            List<ModelSwitch> recent) {
+    }
+
+    /** The new switches of one applied ack (empty lists for a duplicate, rejected or stale ack). */
+    public record AckSwitches(List<InstanceStart> started, List<InstanceStop> stopped) {
+        static final AckSwitches NONE = new AckSwitches(List.of(), List.of());
+
+        /** True when the ack reported no switch not already recorded. */
+        public boolean isEmpty() {
+            return started.isEmpty() && stopped.isEmpty();
+        }
+    }
+
+    private static final class Node {
+        final String id;
+        long sessionEpoch = -1;
+        boolean alive;
+        Birth birth;
+        Telemetry last;
+        long lastTelemetryAtMs = -1;
+        long lastSeq = -1;
+        long gaps;
+        long appliedEpoch;
+        long appliedVersion;
+        final Map<String, int[]> counts = new LinkedHashMap<>();
+        final Map<String, List<Double>> rates = new LinkedHashMap<>();
+        final Map<String, Long> peerSamples = new TreeMap<>();
+        final Deque<ModelSwitch> switches = new ArrayDeque<>();
+        long loads;
+        long unloads;
+        long timedLoads;
+        double preloadSumMs;
+        double preloadMaxMs;
+        /** (planner epoch, version) of the newest directive whose switches were recorded; -1 before any. */
+        long switchEpoch = -1;
+        long switchVersion = -1;
+
+        Node(String id) {
+            this.id = id;
+        }
+    }
+
+    /** Model switches kept per node for the HTTP API. */
+    public static final int RECENT_SWITCHES = 50;
+    private static final int MAX_RATE_SAMPLES = 64;
+    private static final int MAX_PENDING_SWITCHES = 10_000;
+    private static final int DEDUP_WINDOW = 100_000;
+
+    private final double staleAfterMs;
+    private final Map<String, Node> nodes = new TreeMap<>();
+    private final Map<String, String> userByNode = new LinkedHashMap<>();
+    private final LinkedHashSet<String> seenTasks = new LinkedHashSet<>();
+    private final List<TaskCompletion> completions = new ArrayList<>();
+    /** Model switches since the previous snapshot, for the snapshot (and so the trial journal). */
+    private final Deque<ModelSwitch> sinceSnapshot = new ArrayDeque<>();
+    private long submitted;
+    private double lastSnapshotMs = -1;
+    /** Grows when a node joins for the first time or a birth changes its profile, capacity, labels or endpoint. */
+    private long membershipVersion;
+
+    /**
+     * Creates an empty state.
+     *
+     * @param staleAfterMs telemetry older than this marks a node stale (offline for the planners)
+     * @param users        the scenario's users (to attribute arrivals), may be empty
+     */
+    public FleetState(double staleAfterMs, List<UserSpec> users) {
+        this.staleAfterMs = staleAfterMs;
+        for (UserSpec u : users) {
+            userByNode.putIfAbsent(u.node(), u.id());
+        }
+    }
+
+    private Node node(String id) {
+        return nodes.computeIfAbsent(id, Node::new);
+    }
+
+    /** Records a birth; returns false when it is older than the current session (ignored). */
+    public synchronized boolean onBirth(Birth b, double nowMs) {
+        Node n = node(b.nodeId());
+        if (b.sessionEpoch() < n.sessionEpoch) {
+            return false;
+        }
+        if (b.sessionEpoch() > n.sessionEpoch) {
+            n.lastSeq = -1;
+            n.peerSamples.clear(); // a restarted agent counts its link samples from 0 again
+        }
+        n.sessionEpoch = b.sessionEpoch();
+        n.alive = true;
+        Birth was = n.birth;
+        if (was == null || !was.profile().equals(b.profile()) || !was.capabilities().capacity().equals(b.capabilities().capacity())
+                || !was.labels().equals(b.labels()) || !was.dataEndpoint().equals(b.dataEndpoint())) {
+            membershipVersion++;
+        }
+        n.birth = b;
+        n.appliedEpoch = b.plannerEpoch();
+        n.appliedVersion = b.appliedVersion();
+        n.lastTelemetryAtMs = (long) nowMs; // a birth counts as a sign of life
+        return true;
+    }
+
+    /**
+     * Records a death; returns false when it belongs to an older session (a stale disconnect that
+     * must not end the fresh session). A death of a newer session whose birth was missed ends it.
+     */
+    public synchronized boolean onDeath(Death d) {
+        Node n = node(d.nodeId());
+        if (d.sessionEpoch() < n.sessionEpoch) {
+            return false;
+        }
+        if (d.sessionEpoch() > n.sessionEpoch) {
+            n.sessionEpoch = d.sessionEpoch();
+            n.lastSeq = -1;
+        }
+        n.alive = false;
+        return true;
+    }
+
+    /** Records telemetry and says whether a rebirth is needed. */
+    public synchronized TelemetryVerdict onTelemetry(Telemetry t, double nowMs) {
+        Node n = node(t.nodeId());
+        if (t.sessionEpoch() < n.sessionEpoch) {
+            return TelemetryVerdict.STALE_SESSION;
+        }
+        TelemetryVerdict v = TelemetryVerdict.OK;
+        if (t.sessionEpoch() > n.sessionEpoch || !n.alive) {
+            v = TelemetryVerdict.UNKNOWN_SESSION;
+        } else if (n.lastSeq >= 0 && t.seq() > n.lastSeq + 1) {
+            n.gaps++;
+            v = TelemetryVerdict.GAP;
+        }
+        if (t.sessionEpoch() == n.sessionEpoch && t.seq() <= n.lastSeq) {
+            return TelemetryVerdict.OK; // duplicate or reordered QoS 1 delivery: nothing new
+        }
+        if (t.sessionEpoch() == n.sessionEpoch) {
+            n.lastSeq = t.seq();
+        }
+        n.last = t;
+        n.lastTelemetryAtMs = (long) nowMs;
+        n.appliedVersion = Math.max(n.appliedVersion, t.appliedVersion());
+        for (ServiceMetrics s : t.services()) {
+            int[] c = n.counts.computeIfAbsent(s.service(), k -> new int[2]);
+            c[0] += s.arrivals();
+            c[1] += s.completed();
+            List<Double> r = n.rates.computeIfAbsent(s.service(), k -> new ArrayList<>());
+            for (Double x : s.rateSamplesMbPerMs()) {
+                if (r.size() < MAX_RATE_SAMPLES && x != null) {
+                    r.add(x);
+                }
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Records the model switches of an applied ack, once per directive: an ack for a directive at or
+     * below the newest one already recorded for the node (a re-delivered ack, or the ack of a re-sent
+     * version in force) adds nothing. Rejected and stale acks add nothing.
+     *
+     * @return the switches this ack added, for the meters
+     */
+    public synchronized AckSwitches onAck(Ack a) {
+        if (a.outcome() != AckOutcome.APPLIED || (a.started().isEmpty() && a.stopped().isEmpty())) {
+            return AckSwitches.NONE;
+        }
+        Node n = node(a.nodeId());
+        if (a.plannerEpoch() < n.switchEpoch || (a.plannerEpoch() == n.switchEpoch && a.version() <= n.switchVersion)) {
+            return AckSwitches.NONE;
+        }
+        n.switchEpoch = a.plannerEpoch();
+        n.switchVersion = a.version();
+        for (InstanceStop s : a.stopped()) {
+            n.unloads++;
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.UNLOAD, s.service(), a.plannerEpoch(), a.version(),
+                    a.timestampMs(), null, null));
+        }
+        for (InstanceStart s : a.started()) {
+            n.loads++;
+            if (s.preloadMs() != null) {
+                n.timedLoads++;
+                n.preloadSumMs += s.preloadMs();
+                n.preloadMaxMs = Math.max(n.preloadMaxMs, s.preloadMs());
+            }
+            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.LOAD, s.service(), a.plannerEpoch(), a.version(),
+                    a.timestampMs(), s.preloadMs(), s.weights()));
+        }
+        return new AckSwitches(a.started(), a.stopped());
+    }
+
+    private void remember(Node n, ModelSwitch s) {
+        n.switches.addLast(s);
+        sinceSnapshot.add(s);
+        if (sinceSnapshot.size() > MAX_PENDING_SWITCHES) {
+            sinceSnapshot.removeFirst(); // no control loop takes snapshots (a host without a planner)
+        }
+        while (n.switches.size() > RECENT_SWITCHES) {
+            n.switches.removeFirst();
+        }
+    }
+
+    private static SwitchView switches(Node n) {
+        boolean timed = n.timedLoads > 0;
+        return new SwitchView(n.loads, n.unloads, n.timedLoads, timed ? n.preloadSumMs / n.timedLoads : null,
+                timed ? n.preloadMaxMs : null, List.copyOf(n.switches));
+    }
+
+    /**
+     * Marks task ids as already counted (by the previous run of the host), so that a result an agent
+     * publishes again after a host restart is not counted a second time.
+     */
+    public synchronized void alreadyCounted(List<String> taskIds) {
+        for (String id : taskIds) {
+            seenTasks.add(id);
+            if (seenTasks.size() > DEDUP_WINDOW) {
+                seenTasks.remove(seenTasks.iterator().next());
+            }
+        }
+    }
+
+    /** Records task completions; a task id already seen (a re-sent result) is counted once. */
+    public synchronized int onResult(Result r) {
+        int added = 0;
+        for (TaskCompletion c : r.completions()) {
+            if (seenTasks.add(c.taskId())) {
+                completions.add(c);
+                added++;
+                if (seenTasks.size() > DEDUP_WINDOW) {
+                    seenTasks.remove(seenTasks.iterator().next());
+                }
+            }
+        }
+        submitted += added;
+        return added;
+    }
+
+    /** The applied (planner epoch, version) of a node as its birth and telemetry report it. */
+    public synchronized long[] applied(String node) {
+        Node n = nodes.get(node);
+        return n == null ? new long[] {0, 0} : new long[] {n.appliedEpoch, n.appliedVersion};
+    }
+
+    /** True while the node's session is alive (its telemetry may be stale). */
+    public synchronized boolean sessionAlive(String node) {
+        Node n = nodes.get(node);
+        return n != null && n.alive;
+    }
+
+    /**
+     * Replaces the users whose completions count as arrivals of their streams: each user by the node
+     * its tasks enter at (the fleet model binds users to joined nodes).
+     */
+    public synchronized void users(List<UserSpec> users) {
+        userByNode.clear();
+        for (UserSpec u : users) {
+            userByNode.putIfAbsent(u.node(), u.id());
+        }
+    }
+
+    /** A counter that grows whenever the set of joined nodes or what their births announce changes. */
+    public synchronized long membershipVersion() {
+        return membershipVersion;
+    }
+
+    /** True when the node has announced a birth to this host. */
+    public synchronized boolean everBorn(String node) {
+        Node n = nodes.get(node);
+        return n != null && n.birth != null;
+    }
+
+    /** Every node that announced a birth, by id, as its newest birth says. */
+    public synchronized List<JoinedNode> joined(double nowMs) {
+        List<JoinedNode> out = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (n.birth != null) {
+                out.add(new JoinedNode(n.id, n.birth.profile(), n.birth.capabilities().capacity(), n.birth.labels(),
+                        n.birth.dataEndpoint(), n.alive && !stale(n, nowMs)));
+            }
+        }
+        return out;
+    }
+
+    /** Data endpoints from births, by node. */
+    public synchronized Map<String, String> dataEndpoints() {
+        Map<String, String> m = new TreeMap<>();
+        nodes.values().forEach(n -> {
+            if (n.birth != null && !n.birth.dataEndpoint().isBlank()) {
+                m.put(n.id, n.birth.dataEndpoint());
+            }
+        });
+        return m;
+    }
+
+    private boolean stale(Node n, double nowMs) {
+        return n.lastTelemetryAtMs < 0 || nowMs - n.lastTelemetryAtMs > staleAfterMs;
+    }
+
+    /** Every node as the HTTP API shows it. */
+    public synchronized List<NodeView> view(double nowMs) {
+        List<NodeView> out = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            boolean stale = stale(n, nowMs);
+            out.add(new NodeView(n.id, n.alive && !stale, n.alive, stale, Math.max(0, n.sessionEpoch),
+                    n.birth == null ? null : n.birth.profile(), n.birth == null ? null : n.birth.dataEndpoint(),
+                    n.appliedEpoch, n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
+                    n.lastSeq, n.gaps, n.last == null ? null : n.last.host().cpuLoad(),
+                    n.last == null ? List.of() : n.last.services(), switches(n)));
+        }
+        return out;
+    }
+
+    /**
+     * The snapshot at {@code nowMs}: counters since the previous snapshot are reset, completions and
+     * model switches are handed out once.
+     */
+    public synchronized FleetSnapshot snapshot(double nowMs) {
+        List<NodeStatus> st = new ArrayList<>();
+        List<ServiceObservation> services = new ArrayList<>();
+        List<LinkEstimate> links = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            boolean stale = stale(n, nowMs);
+            st.add(new NodeStatus(n.id, n.alive && !stale, Math.max(0, n.sessionEpoch), n.appliedEpoch,
+                    n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
+                    n.last == null ? null : n.last.host().cpuLoad()));
+            if (n.last != null) {
+                for (ServiceMetrics s : n.last.services()) {
+                    int[] c = n.counts.getOrDefault(s.service(), new int[2]);
+                    List<Double> r = n.rates.getOrDefault(s.service(), List.of());
+                    double[] samples = r.stream().mapToDouble(Double::doubleValue).toArray();
+                    services.add(new ServiceObservation(n.id, s.service(), s.instances(), s.parallelism(),
+                            s.queueLength(), s.inFlight(), c[0], c[1], samples, s.latencyP95Ms()));
+                }
+                for (PeerMetrics p : n.last.peers()) {
+                    if (p.rttMs() == null || p.throughputMbPerMs() == null) {
+                        continue;
+                    }
+                    // a link is reported in every telemetry; only a grown sample count is a new measurement
+                    // (an agent that does not send the count: every snapshot counts)
+                    Long seen = n.peerSamples.get(p.peer());
+                    if (p.samples() == null || seen == null || p.samples() > seen) {
+                        links.add(new LinkEstimate(n.id, p.peer(), p.rttMs(), p.throughputMbPerMs()));
+                    }
+                    if (p.samples() != null) {
+                        n.peerSamples.put(p.peer(), p.samples());
+                    }
+                }
+            }
+            n.counts.clear();
+            n.rates.clear();
+        }
+        // assumption: arrivals per (user, task type) are counted from the completions of tasks that
+        // entered at the user's node; telemetry carries per-service, not per-user, arrivals.
+        double interval = lastSnapshotMs < 0 ? 0 : nowMs - lastSnapshotMs;
+        Map<String, Integer> perStream = new TreeMap<>();
+        for (TaskCompletion c : completions) {
+            String user = userByNode.get(c.origin());
+            if (user != null) {
+                perStream.merge(user + "|" + c.taskType(), 1, Integer::sum);
+            }
+        }
+        List<DemandEstimate> arrivals = new ArrayList<>();
+        if (interval > 0) {
+            perStream.forEach((k, v) -> {
+                int bar = k.indexOf('|');
+                arrivals.add(new DemandEstimate(k.substring(0, bar), k.substring(bar + 1), v / interval));
+            });
+        }
+        lastSnapshotMs = nowMs;
+        List<TaskCompletion> done = List.copyOf(completions);
+        completions.clear();
+        long sub = submitted;
+        submitted = 0;
+        List<ModelSwitch> switched = List.copyOf(sinceSnapshot);
+        sinceSnapshot.clear();
+        return new FleetSnapshot(nowMs, st, services, arrivals, List.of(), links, done, sub, switched);
+    }
+}

@@ -1,0 +1,157 @@
+package org.edgefm.host.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentNavigableMap;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.api.spi.CorePlacementContext;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.wire.Directive;
+import org.edgefm.control.ControlLoop;
+import org.edgefm.control.FleetSnapshot;
+import org.mapdb.Atomic;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.Serializer;
+
+/**
+ * The trial journal: every snapshot (with the task results and model switches it carries), core
+ * placement, decision, directive and plugin failure of a run, appended to a transactional MapDB file
+ * in order, so that a trial can be exported as JSON lines and replayed against another plugin. Entries are committed at
+ * most once a second (at the start of a slot) and on close, so a crash loses at most the last second. A
+ * {@link ControlLoop.Listener}; thread-safe.
+ *
+ * <p>Each line is {@code {"seq":N,"kind":"snapshot|placement|decision|directive|plugin-failure",
+ * "slot":S,"data":{...}}}.
+ */
+public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private final DB db;
+    private final ConcurrentNavigableMap<Long, String> entries;
+    private final Atomic.Long seq;
+    private volatile long slot;
+    private long lastCommitNanos = System.nanoTime();
+
+    /** Opens (or creates and continues) a journal file. */
+    public TrialJournal(Path file) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            db = DBMaker.fileDB(file.toFile()).transactionEnable().fileMmapEnableIfSupported().make();
+        } catch (Exception e) {
+            throw new EdgeFmException("journal " + file + ": cannot open: " + e.getMessage(), e);
+        }
+        // Values (one JSON line each, large for big fleets) live outside the B-tree nodes, so an append
+        // does not rewrite its neighbours.
+        entries = db.treeMap("entries", Serializer.LONG, Serializer.STRING).valuesOutsideNodesEnable().createOrOpen();
+        seq = db.atomicLong("seq").createOrOpen();
+    }
+
+    private synchronized void append(String kind, Object data) {
+        long n = seq.incrementAndGet();
+        Map<String, Object> line = new java.util.LinkedHashMap<>();
+        line.put("seq", n);
+        line.put("kind", kind);
+        line.put("slot", slot);
+        line.put("data", data);
+        try {
+            entries.put(n, JSON.writeValueAsString(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void onSnapshot(long slot, FleetSnapshot snapshot) {
+        synchronized (this) {
+            // the previous slots' entries, at most once a second: a crash loses at most a second
+            if (System.nanoTime() - lastCommitNanos >= 1_000_000_000L) {
+                db.commit();
+                lastCommitNanos = System.nanoTime();
+            }
+            this.slot = slot;
+        }
+        append("snapshot", snapshot);
+    }
+
+    @Override
+    public void onCorePlacement(CorePlacementContext.Trigger trigger, CorePlacement placement, double elapsedMs) {
+        append("placement", Map.of("trigger", trigger.name().toLowerCase(), "placement", placement, "elapsedMs", elapsedMs));
+    }
+
+    @Override
+    public void onDecision(long slot, LightDecision decision, double elapsedMs) {
+        append("decision", Map.of("decision", decision, "elapsedMs", elapsedMs));
+    }
+
+    @Override
+    public void onDirective(Directive directive) {
+        append("directive", directive);
+    }
+
+    @Override
+    public void onPluginFailure(String plugin, String role, String reason, String detail) {
+        append("plugin-failure", Map.of("plugin", plugin, "role", role, "reason", reason, "detail", detail));
+    }
+
+    /** Commits what was appended. */
+    public synchronized void commit() {
+        db.commit();
+    }
+
+    /** Entries written so far. */
+    public synchronized long size() {
+        return entries.size();
+    }
+
+    /** The ids of the tasks whose completions the journal's snapshots carry, in order. */
+    public List<String> completedTaskIds() {
+        List<String> ids = new ArrayList<>();
+        for (String line : entries.values()) {
+            if (!line.contains("\"kind\":\"snapshot\"")) {
+                continue;
+            }
+            try {
+                for (JsonNode c : JSON.readTree(line).path("data").path("completions")) {
+                    ids.add(c.path("taskId").asText());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ids;
+    }
+
+    /** Writes every entry as one JSON line, in order. */
+    public void exportJsonLines(Writer out) {
+        try {
+            for (String line : entries.values()) {
+                out.write(line);
+                out.write('\n');
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!db.isClosed()) {
+            db.commit();
+            db.close();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.edgefm.scenario;
+
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.Check;
+import org.edgefm.api.InvalidFieldException;
+import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.model.Topology;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.api.spi.PlannerConfig;
+
+/**
+ * A scenario file: the system model plus run settings, a failure schedule and planner settings.
+ * Constructing one validates every cross reference.
+ *
+ * @param schema      format version, 1
+ * @param name        scenario name (an id)
+ * @param description free text
+ * @param topology    nodes and links; optional: a scenario without nodes is a workload and model
+ *                    specification for a live host, whose nodes are the agents that join (users then
+ *                    name their origin node or a label, as {@code camera}); the simulator needs nodes
+ * @param services    the service catalog
+ * @param taskTypes   the task types
+ * @param users       the users
+ * @param workload    the demand streams
+ * @param run         slot length, horizon, epochs, seed; defaults when absent
+ * @param failures    scheduled node failures
+ * @param planner     planner settings by key ({@code two-tier.xi: 1.0}); values are numbers,
+ *                    booleans or text
+ */
+public record Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
+        List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
+        List<FailureEvent> failures, Map<String, Object> planner) {
+    /** The format version this code reads. */
+    public static final int SCHEMA = 1;
+
+    /** Validates the whole scenario, cross references included. */
+    public Scenario {
+        if (schema != SCHEMA) {
+            throw new InvalidFieldException("schema", schema + " (expected: " + SCHEMA + ")");
+        }
+        Check.id(name, "name");
+        description = description == null ? "" : description;
+        run = run == null ? RunSettings.DEFAULTS : run;
+        failures = Check.listOf(failures, "failures");
+        planner = Check.mapOf(planner, "planner");
+        for (Map.Entry<String, Object> e : planner.entrySet()) {
+            Object v = e.getValue();
+            if (!(v instanceof Number || v instanceof Boolean || v instanceof String)) {
+                throw new InvalidFieldException("planner." + e.getKey(), "an " + (v instanceof Map ? "object" : "array")
+                        + " (expected: a number, true/false or a string)");
+            }
+        }
+        topology = topology == null ? Topology.EMPTY : topology;
+        if (topology.nodes().isEmpty()) {
+            services = Check.listOf(Check.notEmpty(services, "services"), "services");
+            taskTypes = Check.listOf(Check.notEmpty(taskTypes, "taskTypes"), "taskTypes");
+            users = Check.listOf(users, "users");
+            workload = Check.listOf(workload, "workload");
+            SystemModel.checkReferences(services, taskTypes, users, workload, null);
+        } else {
+            SystemModel model = new SystemModel(topology, services, taskTypes, users, workload);
+            services = model.services();
+            taskTypes = model.taskTypes();
+            users = model.users();
+            workload = model.workload();
+        }
+        for (int i = 0; i < failures.size(); i++) {
+            if (topology.node(failures.get(i).node()).isEmpty()) {
+                throw new InvalidFieldException("failures[" + i + "].node",
+                        Check.quote(failures.get(i).node()) + " is not a node in 'topology.nodes'");
+            }
+        }
+    }
+
+    /** True when the scenario pins nodes (a node-less one is a workload specification for a live host). */
+    public boolean pinsNodes() {
+        return !topology.nodes().isEmpty();
+    }
+
+    /**
+     * The system model planners see.
+     *
+     * @throws InvalidFieldException when the scenario pins no nodes (only a live host, which takes its
+     *                               nodes from the fleet that joins, can use such a scenario)
+     */
+    public SystemModel model() {
+        if (!pinsNodes()) {
+            throw new InvalidFieldException("topology.nodes", "none in scenario " + Check.quote(name)
+                    + " (expected: at least one node; a scenario without nodes serves a live host, whose nodes are the"
+                    + " agents that join)");
+        }
+        return new SystemModel(topology, services, taskTypes, users, workload);
+    }
+
+    /** The planner settings as a {@link PlannerConfig}. */
+    public PlannerConfig plannerConfig() {
+        return PlannerConfig.of(planner);
+    }
+}
