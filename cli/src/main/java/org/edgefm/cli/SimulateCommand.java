@@ -743,6 +743,15 @@ final class SimulateCommand implements Callable<Integer> {
             ObjectNode l = r.putObject("latencyMs");
             l.put("p50", c.meanQuantile(0.5));
             l.put("p95", c.meanQuantile(0.95));
+            ObjectNode oc = r.putObject("outcomes");
+            oc.put("submitted", c.runs().stream().mapToLong(x -> x.stats().submitted()).sum());
+            oc.put("onTime", c.runs().stream().mapToLong(x -> x.stats().onTime()).sum());
+            oc.put("completedLate", c.runs().stream().mapToLong(x -> x.stats().completed() - x.stats().onTime()).sum());
+            oc.put("unrouted", c.runs().stream().mapToLong(x -> x.stats().failedUnrouted()).sum());
+            oc.put("expired", c.runs().stream().mapToLong(x -> x.stats().failedExpired()).sum());
+            oc.put("nodeDown", c.runs().stream().mapToLong(x -> x.stats().failedNodeDown()).sum());
+            oc.put("noPath", c.runs().stream().mapToLong(x -> x.stats().failedNoPath()).sum());
+            oc.put("pending", c.runs().stream().mapToLong(x -> x.stats().pending()).sum());
             double[] delay = meanCi95(c.delay());
             ObjectNode d = r.putObject("delayMs");
             d.put("mean", delay[0]);
