@@ -538,7 +538,7 @@ final class SimulateCommand implements Callable<Integer> {
                     fmt(f.load()));
             for (Map.Entry<String, List<Point>> e : f.points().entrySet()) {
                 for (Point p : e.getValue()) {
-                    out.printf(Locale.ROOT, "  %-40s %6.2f%% ± %5.2f%% %12.1f %s%n", p.label(), 100 * p.onTime(),
+                    out.printf(Locale.ROOT, "  %-" + Math.max(40, p.label().length()) + "s %6.2f%% ± %5.2f%% %12.1f %s%n", p.label(), 100 * p.onTime(),
                             100 * p.ci95(), p.cost(), f.efficient().get(e.getKey()).contains(p) ? "*" : "");
                 }
             }
@@ -566,21 +566,23 @@ final class SimulateCommand implements Callable<Integer> {
             List<Cell> atLoad = cells.stream().filter(c -> c.load() == load).toList();
             out.println();
             out.printf(Locale.ROOT, "%s, load %s (%d seeds)%n", scenario.name(), fmt(load), atLoad.get(0).runs().size());
-            out.printf(Locale.ROOT, "%-22s %-20s %12s %10s %10s %9s %8s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
+            int w = Math.max(22, atLoad.stream().mapToInt(c -> c.planner().length()).max().orElse(0));
+            String name = "%-" + w + "s";
+            out.printf(Locale.ROOT, name + " %-20s %12s %10s %10s %9s %8s%n", "PLANNER", "ON-TIME (95% CI)", "COST",
                     "P50 MS", "P95 MS", "FAILURES", "REFUSED");
             for (Cell c : atLoad) {
                 double[] ot = meanCi95(c.onTime());
                 double cost = Arrays.stream(c.cost()).average().orElse(Double.NaN);
                 int failures = c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum();
                 long refused = c.runs().stream().mapToLong(r -> r.stats().refusedDirectives()).sum();
-                out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d %8d%n", c.planner(),
+                out.printf(Locale.ROOT, name + " %6.2f%% ± %5.2f%%     %12.1f %10.2f %10.2f %9d %8d%n", c.planner(),
                         100 * ot[0], 100 * ot[1], cost, c.meanQuantile(0.5), c.meanQuantile(0.95), failures, refused);
             }
             double[] b = lp.get(load);
             if (b != null) {
-                out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%%n", "(LP bound)", 100 * b[0], 100 * b[1]);
+                out.printf(Locale.ROOT, name + " %6.2f%% ± %5.2f%%%n", "(LP bound)", 100 * b[0], 100 * b[1]);
             }
-            out.printf(Locale.ROOT, "%-22s %6.2f%% ± %5.2f%%%n", "(zero-contention bnd)", 100 * zc.onTimeRate(),
+            out.printf(Locale.ROOT, name + " %6.2f%% ± %5.2f%%%n", "(zero-contention bnd)", 100 * zc.onTimeRate(),
                     196 * zc.stdError());
         }
         printPaperTables(out, cells);
@@ -743,6 +745,15 @@ final class SimulateCommand implements Callable<Integer> {
             ObjectNode l = r.putObject("latencyMs");
             l.put("p50", c.meanQuantile(0.5));
             l.put("p95", c.meanQuantile(0.95));
+            ObjectNode oc = r.putObject("outcomes");
+            oc.put("submitted", c.runs().stream().mapToLong(x -> x.stats().submitted()).sum());
+            oc.put("onTime", c.runs().stream().mapToLong(x -> x.stats().onTime()).sum());
+            oc.put("completedLate", c.runs().stream().mapToLong(x -> x.stats().completed() - x.stats().onTime()).sum());
+            oc.put("unrouted", c.runs().stream().mapToLong(x -> x.stats().failedUnrouted()).sum());
+            oc.put("expired", c.runs().stream().mapToLong(x -> x.stats().failedExpired()).sum());
+            oc.put("nodeDown", c.runs().stream().mapToLong(x -> x.stats().failedNodeDown()).sum());
+            oc.put("noPath", c.runs().stream().mapToLong(x -> x.stats().failedNoPath()).sum());
+            oc.put("pending", c.runs().stream().mapToLong(x -> x.stats().pending()).sum());
             double[] delay = meanCi95(c.delay());
             ObjectNode d = r.putObject("delayMs");
             d.put("mean", delay[0]);

@@ -30,7 +30,7 @@ class SimulateCommandTest extends CliTestBase {
         assertThat(root.get("results")).hasSize(4);
         JsonNode r = root.get("results").get(0);
         assertThat(r.fieldNames()).toIterable().containsExactly("planner", "perSeed", "load", "seeds", "onTimeRate", "cost", "latencyMs",
-                "delayMs");
+                "outcomes", "delayMs");
         assertThat(r.get("perSeed")).hasSize(2);
         assertThat(r.get("perSeed").get(1).get("seed").asLong()).isEqualTo(r.get("perSeed").get(0).get("seed").asLong() + 1);
         // every bound, per load, never the LP above the zero-contention bound

@@ -22,6 +22,24 @@ class ShippedScenariosTest {
     }
 
     @Test
+    void paperTable1Contended_fileIsTheGeneratorsOutputWithItsSettings() throws Exception {
+        String shipped = Files.readString(DIR.resolve("paper-table1-contended.json"), StandardCharsets.UTF_8);
+        assertThat(shipped).isEqualTo(PaperTable1Generator.generate(PaperTable1Generator.SEED, PaperTable1Generator.CONTENDED));
+        Scenario c = ScenarioLoader.load(DIR.resolve("paper-table1-contended.json"));
+        assertThat(c.name()).isEqualTo("paper-table1-contended");
+        assertThat(c.users()).hasSize(104);
+        assertThat(c.topology().nodes()).hasSize(13);
+        SimSettings st = SimSettings.from(c.planner());
+        assertThat(st.parallelismExponent()).isEqualTo(1.0);
+        assertThat(st.deadlineAction()).isEqualTo(SimSettings.DeadlineAction.DROP_EXPIRED);
+        // every light service is used by a task type
+        for (org.edgefm.api.model.ServiceSpec svc : c.services()) {
+            assertThat(c.taskTypes().stream().flatMap(t -> t.stages().stream()).anyMatch(st2 -> st2.service().equals(svc.id())))
+                    .as(svc.id()).isTrue();
+        }
+    }
+
+    @Test
     void paperTable1_otherSeed_validVariantWithOtherValues() {
         Scenario v = org.edgefm.scenario.ScenarioLoader.parse(PaperTable1Generator.generate(7), "variant");
         Scenario s = ScenarioLoader.load(DIR.resolve("paper-table1.json"));

@@ -242,7 +242,7 @@ public final class ReportWriter {
 
     /**
      * Violin plots of per-run values (paper 1's Fig. 3): per category, the outline of a Gaussian
-     * kernel density estimate (Silverman's bandwidth) of its values, clipped to their range and scaled
+     * kernel density estimate (Silverman's rule of thumb, 0.9·min(sd, IQR/1.34)·n^−1/5) of its values, clipped to their range and scaled
      * to the same width, with the median as a point.
      *
      * @param title  chart title
@@ -313,7 +313,9 @@ public final class ReportWriter {
             ss += (d - mean) * (d - mean);
         }
         double sd = Math.sqrt(ss / Math.max(1, n - 1));
-        double h = Math.max(1.06 * sd * Math.pow(n, -0.2), (hi - lo) / 50);
+        double iqr = sorted[(int) Math.floor(0.75 * (n - 1))] - sorted[(int) Math.floor(0.25 * (n - 1))];
+        double spread = iqr > 0 ? Math.min(sd, iqr / 1.34) : sd;
+        double h = Math.max(0.9 * spread * Math.pow(n, -0.2), (hi - lo) / 50);
         double max = 0;
         for (int k = 0; k < points; k++) {
             double yv = lo + (hi - lo) * k / (points - 1);
