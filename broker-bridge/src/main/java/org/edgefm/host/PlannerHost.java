@@ -54,6 +54,7 @@ public final class PlannerHost implements AutoCloseable {
     private Vertx vertx;
     private HttpApi http;
     private EmbeddedBroker broker;
+    private HttpGuard.Token httpToken;
     private RealTimeDriver driver;
     private String brokerUrl;
     private long plannerEpoch;
@@ -190,6 +191,10 @@ public final class PlannerHost implements AutoCloseable {
             toClose.add(0, driver);
         }
         if (config.httpPort() >= 0) {
+            Path tokenFile = config.security().httpTokenFile() != null ? config.security().httpTokenFile()
+                    : config.dataDir().resolve("http-token");
+            httpToken = HttpGuard.loadOrCreate(tokenFile);
+            LOG.info("HTTP API token {} {} (owner-only)", httpToken.created() ? "created in" : "read from", tokenFile);
             http = new HttpApi(vertx, this);
             http.listen(config.httpBind(), config.httpPort());
         }
@@ -284,6 +289,19 @@ public final class PlannerHost implements AutoCloseable {
     /** Slots the control loop skipped because the previous step was still running (0 without a planner). */
     public long skippedSlots() {
         return driver == null ? 0 : driver.skipped();
+    }
+
+    /** The HTTP API's bearer token (and whether this run created it), or null without HTTP. */
+    public HttpGuard.Token httpToken() {
+        return httpToken;
+    }
+
+    /** HTTP requests refused by the guard: {@code host} (Host header) and {@code token}; empty without HTTP. */
+    public java.util.Map<String, Long> httpGuardRefusals() {
+        if (http == null || http.guard() == null) {
+            return java.util.Map.of();
+        }
+        return java.util.Map.of("host", http.guard().refusedHost(), "token", http.guard().refusedToken());
     }
 
     /** The HTTP port, or -1 without HTTP. */

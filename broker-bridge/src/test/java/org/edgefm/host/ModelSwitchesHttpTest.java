@@ -41,6 +41,7 @@ class ModelSwitchesHttpTest {
 
     private String get(PlannerHost host, String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.httpPort() + path))
+                .header("Authorization", "Bearer " + host.httpToken().token())
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
         return r.body();

@@ -28,6 +28,7 @@ class VertxMetricsHttpTest {
 
     private HttpResponse<String> get(PlannerHost host, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.httpPort() + path))
+                .header("Authorization", "Bearer " + host.httpToken().token())
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -42,6 +42,14 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--credentials", paramLabel = "FILE", description = "Broker accounts of the embedded broker.")
     Path credentials;
 
+    @Option(names = "--client-ca", paramLabel = "PEM", description = "Fleet CA: the embedded broker accepts client"
+            + " certificates it signed (mutual TLS, CN = node id; needs a TLS port). See ./edgefm fleet provision.")
+    Path clientCa;
+
+    @Option(names = "--insecure", description = "Allow running without --credentials or --client-ca: an open broker"
+            + " that any local (or, off loopback, any network) client may publish to. For a closed test network only.")
+    boolean insecure;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Outbox and journal files (default host-data).")
     Path dataDir;
 
@@ -74,7 +82,17 @@ final class HostCommand implements Callable<Integer> {
         put(o, "credentialsFile", credentials);
         put(o, "dataDir", dataDir);
         put(o, "pluginsDir", pluginsDir);
+        put(o, "clientCa", clientCa);
+        if (insecure) {
+            o.put("insecure", "true");
+        }
         HostConfig cfg = base.with(o);
+        if (cfg.brokerUrl() == null && cfg.credentialsFile() == null && cfg.security().clientCa() == null
+                && !cfg.security().insecure()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "host: the embedded broker needs accounts:"
+                    + " --credentials FILE (./edgefm host --add-account NODE --credentials FILE) or --client-ca PEM"
+                    + " (./edgefm fleet provision); --insecure runs an open broker (closed test networks only)");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         PlannerHost host = new PlannerHost(cfg, HostCommand.class.getClassLoader()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -84,6 +102,11 @@ final class HostCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("planner host running: broker " + host.brokerUrl() + ", HTTP "
                 + (host.httpPort() < 0 ? "off" : "http://" + cfg.httpBind() + ":" + host.httpPort() + "/")
                 + ", planner " + (cfg.planner() == null ? "none" : cfg.planner()) + " (Ctrl-C stops)");
+        if (host.httpToken() != null && host.httpToken().created()) {
+            // printed this once; it stays in the token file (owner-only) for scrapers and later logins
+            spec.commandLine().getOut().println("HTTP API token (new; Authorization: Bearer TOKEN, dashboard: /login?token=TOKEN): "
+                    + host.httpToken().token());
+        }
         stopped.await();
         return 0;
     }

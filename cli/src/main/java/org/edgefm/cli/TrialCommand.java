@@ -362,8 +362,9 @@ final class TrialCommand implements Callable<Integer> {
             out.println("run folder: " + run);
             out.flush();
             host = new PlannerHost(cfg, TrialCommand.class.getClassLoader()).start();
-            out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
-                    scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
+            out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/login?token=%s%n",
+                    scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort(),
+                    host.httpToken().token());
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
             // the read-only monitor account where there is one (on Mosquitto with use_username_as_clientid, the
             // host's account would take over the host's own session)

@@ -42,6 +42,7 @@ public final class AgentContext {
     private volatile long sessionEpoch;
     private volatile boolean connected;
     private volatile boolean hostOnline;
+    private volatile long hostEpoch = -1;
     private volatile String dataEndpoint = "";
 
     /** Creates the context. */
@@ -149,6 +150,19 @@ public final class AgentContext {
 
     public void hostOnline(boolean online) {
         this.hostOnline = online;
+    }
+
+    /**
+     * The planner epoch the host's retained {@code host/state} announced (the highest seen), or -1
+     * before any: a directive from a later epoch is never applied.
+     */
+    public long hostEpoch() {
+        return hostEpoch;
+    }
+
+    /** Records the planner epoch of a {@code host/state}; the value never goes back. */
+    public void hostEpoch(long epoch) {
+        this.hostEpoch = Math.max(this.hostEpoch, epoch);
     }
 
     public String dataEndpoint() {

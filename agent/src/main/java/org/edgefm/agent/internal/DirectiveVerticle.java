@@ -75,6 +75,14 @@ public final class DirectiveVerticle extends VerticleBase {
             ack(ev[0], ev[1], AckOutcome.REJECTED, e.field() + ": " + e.problem());
             return Future.succeededFuture();
         }
+        if (d.plannerEpoch() > ctx.hostEpoch()) {
+            // only the host's account may publish directives (broker ACL), and its retained host/state names
+            // its planner epoch: a directive from a later epoch is forged or arrived before that state. Not
+            // applied, not acknowledged: the host's outbox sends a genuine one again.
+            LOG.warn("ignored directive v{} of planner epoch {}: beyond the epoch {} the host announced (refused so far: {})",
+                    d.version(), d.plannerEpoch(), ctx.hostEpoch(), ctx.countRejected());
+            return Future.succeededFuture();
+        }
         Directive cur = ctx.applied();
         if (cur != null) {
             if (d.plannerEpoch() < cur.plannerEpoch()) {

@@ -289,6 +289,7 @@ public final class MqttLinkVerticle extends VerticleBase {
                     LOG.info("host {} is {} (planner epoch {})", s.hostId(), s.state().name().toLowerCase(), s.plannerEpoch());
                 }
                 ctx.hostOnline(online);
+                ctx.hostEpoch(s.plannerEpoch());
                 if (online) {
                     vertx.eventBus().publish(Bus.HOST_ONLINE, null);
                 }

@@ -61,8 +61,37 @@ public abstract class Kernel {
         };
     }
 
+    /**
+     * The weights file of {@code spec} inside {@code modelDir} (the working folder without one): a
+     * path that leaves the folder, also through a symbolic link, is refused with the same message
+     * whether or not it exists, so an error never tells what lies outside the model folder.
+     */
+    static Path insideModelDir(KernelSpec spec, Path modelDir) {
+        Path base = (modelDir == null ? Path.of("") : modelDir).toAbsolutePath().normalize();
+        Path file = base.resolve(spec.weights()).normalize();
+        EdgeFmException outside = new EdgeFmException("kernel '" + spec.kind() + "': weights '" + spec.weights()
+                + "' is not a file inside the model folder " + base);
+        if (!file.startsWith(base) || file.equals(base)) {
+            throw outside;
+        }
+        // the nearest part of the path that exists must really lie inside the folder: a link out of it
+        // (dangling or not, the file itself or a folder on the way) is refused like any outside path
+        Path p = file;
+        while (p != null && !Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            p = p.getParent();
+        }
+        try {
+            if (p == null || !p.toRealPath().startsWith(base.toRealPath())) {
+                throw outside;
+            }
+        } catch (java.io.IOException e) {
+            throw outside;
+        }
+        return file;
+    }
+
     private static INDArray readNpy(KernelSpec spec, KernelCost cost, Path modelDir) {
-        Path file = modelDir == null ? Path.of(spec.weights()) : modelDir.resolve(spec.weights());
+        Path file = insideModelDir(spec, modelDir);
         if (!Files.isReadable(file)) {
             throw new EdgeFmException("kernel '" + spec.kind() + "': weights file " + file + " is not readable");
         }

@@ -22,5 +22,26 @@ public record KernelSpec(String kind, Map<String, Integer> dims, String weights)
         for (Map.Entry<String, Integer> e : dims.entrySet()) {
             Check.positive(e.getValue(), "dims." + e.getKey());
         }
+        if (weights != null) {
+            relativeWeightsPath(weights);
+        }
+    }
+
+    /**
+     * Requires a weights path that stays inside the model directory: relative, made of
+     * {@code [A-Za-z0-9._-]} names separated by {@code /}, no {@code .} or {@code ..} segment, at
+     * most 255 characters. A directive naming anything else is refused before any file is touched.
+     */
+    static void relativeWeightsPath(String w) {
+        if (w.isEmpty() || w.length() > 255 || w.startsWith("/") || w.contains("\\")) {
+            throw new org.edgefm.api.InvalidFieldException("weights", Check.quote(w)
+                    + " (expected: a path relative to the model folder, at most 255 characters)");
+        }
+        for (String seg : w.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || !seg.matches("[A-Za-z0-9._-]+")) {
+                throw new org.edgefm.api.InvalidFieldException("weights", Check.quote(w)
+                        + " (expected: a path inside the model folder: names of [A-Za-z0-9._-], no '.' or '..' segment)");
+            }
+        }
     }
 }

@@ -23,7 +23,8 @@ import org.edgefm.host.PlannerHost;
 import org.edgefm.host.fleet.FleetState;
 
 /**
- * The host's HTTP API (Vert.x Web), read-only:
+ * The host's HTTP API (Vert.x Web), read-only (GET only; every request passes {@link HttpGuard}: Host
+ * header check, bearer token for everything but {@code /health}):
  * <ul>
  *   <li>{@code GET /health}: liveness, broker connection, planner epoch;</li>
  *   <li>{@code GET /api/fleet}, {@code /api/nodes}, {@code /api/placement}, {@code /api/directives},
@@ -48,6 +49,7 @@ public final class HttpApi {
     private final PlannerHost host;
     private final String dashboard;
     private HttpServer server;
+    private HttpGuard guard;
 
     /** Creates the API over a running host's parts. */
     public HttpApi(Vertx vertx, PlannerHost host) {
@@ -63,6 +65,8 @@ public final class HttpApi {
     /** Starts listening; port 0 picks a free port. */
     public void listen(String bind, int port) {
         Router r = Router.router(vertx);
+        guard = new HttpGuard(host.httpToken().token(), bind, host.config().security().httpHosts());
+        r.route().handler(guard);
         r.get("/health").handler(ctx -> json(ctx, health()));
         r.get("/api/fleet").handler(ctx -> json(ctx, fleet()));
         r.get("/api/nodes").handler(ctx -> json(ctx, host.fleet().state().view(host.fleet().nowMs())));
@@ -90,6 +94,11 @@ public final class HttpApi {
             Throwable c = e.getCause() == null ? e : e.getCause();
             throw new EdgeFmException("HTTP: cannot listen on " + bind + ":" + port + ": " + c.getMessage(), e);
         }
+    }
+
+    /** The guard (Host header and bearer token checks), after {@link #listen}. */
+    public HttpGuard guard() {
+        return guard;
     }
 
     /** The listening port. */

@@ -146,6 +146,9 @@ class BadPayloadIT {
             openBroker.start();
             String url = "tcp://127.0.0.1:" + port;
             hostSide = FleetRecorder.anonymous(url);
+            // the agent applies directives up to the planner epoch the host's retained state announces
+            hostSide.publishRetained(Topics.forFleet(HostHarness.FLEET).hostState(), CODEC.encode(new org.edgefm.api.wire.HostState(
+                    WireCodec.SCHEMA, "it-host", org.edgefm.api.wire.HostStatus.ONLINE, 1, System.currentTimeMillis())));
             Path cfg = Files.writeString(shared.resolve("hostile-a.json"), "{\"fleet\": \"" + HostHarness.FLEET
                     + "\", \"calibrate\": false, \"telemetryPeriodMs\": 500}");
             agent = new AgentProcess("hostile-a", cfg, shared, url).start();
@@ -202,7 +205,8 @@ class BadPayloadIT {
         for (String k : batch.kinds().keySet()) {
             kindsBefore.put(k, h.metric("edgefm_messages_bad_total", label, "kind=\"" + k + "\""));
         }
-        try (FleetRecorder a = new FleetRecorder(h.url(), "orin-nano", h.passwords.get("orin-nano"), t.directive("orin-nano"))) {
+        try (FleetRecorder a = new FleetRecorder(h.url(), t.agentClientId("orin-nano"), "orin-nano",
+                h.passwords.get("orin-nano"), t.directive("orin-nano"))) {
             long t0 = System.nanoTime();
             sendPaced(a, topic, batch.payloads(), () -> (long) (h.metric("edgefm_messages_bad_total", label) - before));
             long counted = System.nanoTime();

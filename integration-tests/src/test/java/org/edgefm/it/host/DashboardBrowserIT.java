@@ -80,7 +80,7 @@ class DashboardBrowserIT {
                     }
                 }, 0, 300, TimeUnit.MILLISECONDS);
 
-                chromium.navigate("http://127.0.0.1:" + h.host.httpPort() + "/");
+                chromium.navigate("http://127.0.0.1:" + h.host.httpPort() + "/login?token=" + h.host.httpToken().token());
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     assertThat(row("orin-nano")).startsWith("orin-nano", "online");
                     assertThat(row("orin-nano").get(5)).isEqualTo("10 %");

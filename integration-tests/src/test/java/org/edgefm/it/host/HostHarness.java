@@ -76,7 +76,7 @@ final class HostHarness implements AutoCloseable {
 
     String get(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.httpPort() + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + host.httpToken().token()).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException(path + ": HTTP " + r.statusCode());
         }

@@ -47,6 +47,7 @@ public final class FleetRecorder implements AutoCloseable {
     private volatile MqttAsyncClient client;
     private final String filter;
     private final String url;
+    private final String clientId;
     private final MqttConnectionOptions options = new MqttConnectionOptions();
     private final java.util.concurrent.ScheduledExecutorService watchdog =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -67,8 +68,17 @@ public final class FleetRecorder implements AutoCloseable {
      * @param filter   topic filter, e.g. {@link Topics#ALL_FLEETS_FILTER}
      */
     public FleetRecorder(String url, String user, String password, String filter) throws MqttException {
+        this(url, null, user, password, filter);
+    }
+
+    /**
+     * Connects with a given client id (a node's account must use its node's client id,
+     * {@link Topics#agentClientId}) and subscribes at QoS 1.
+     */
+    public FleetRecorder(String url, String clientId, String user, String password, String filter) throws MqttException {
         this.filter = filter;
         this.url = url;
+        this.clientId = clientId;
         client = newClient();
         MqttConnectionOptions o = options;
         o.setCleanStart(true);
@@ -84,7 +94,8 @@ public final class FleetRecorder implements AutoCloseable {
     }
 
     private MqttAsyncClient newClient() throws MqttException {
-        MqttAsyncClient c = new MqttAsyncClient(url, "it-recorder-" + System.nanoTime(), new MemoryPersistence());
+        MqttAsyncClient c = new MqttAsyncClient(url, clientId != null ? clientId : "it-recorder-" + System.nanoTime(),
+                new MemoryPersistence());
         c.setCallback(MqttCallbacks.onMessage(
                 (topic, m) -> inbox.add(new Received(topic, m.getPayload(), System.nanoTime(), decode(topic, m.getPayload()))),
                 this::subscribe));
@@ -184,6 +195,14 @@ public final class FleetRecorder implements AutoCloseable {
         Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(50))
                 .until(() -> timed(node, type).stream().anyMatch(t -> match.test(t.message())));
         return timed(node, type).stream().filter(t -> match.test(t.message())).findFirst().orElseThrow();
+    }
+
+    /** Publishes retained at QoS 1 and waits for the broker's acknowledgement. */
+    public void publishRetained(String topic, byte[] payload) throws MqttException {
+        MqttMessage m = new MqttMessage(payload);
+        m.setQos(1);
+        m.setRetained(true);
+        client.publish(topic, m).waitForCompletion(10_000);
     }
 
     /** Publishes at QoS 1 and waits for the broker's acknowledgement. */
