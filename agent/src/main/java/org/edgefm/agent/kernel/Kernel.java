@@ -46,9 +46,13 @@ public abstract class Kernel {
      * Builds a kernel: validates the spec (unknown kind or missing dimension: an
      * {@link EdgeFmException} naming it), then loads weights from {@code modelDir/spec.weights()}
      * ({@code .npy}, FP32, all matrices flattened in the order the kind documents) or generates them
-     * from {@code seed}. Blocking: call on a worker thread.
+     * from {@code seed}. A spec whose weights read {@code manifest.json#part} runs that part of a real
+     * model instead ({@link ModelPartKernel}). Blocking: call on a worker thread.
      */
     public static Kernel load(KernelSpec spec, Path modelDir, long seed) {
+        if (ModelPartKernel.isModelRef(spec.weights())) {
+            return ModelPartKernel.load(spec, modelDir);
+        }
         KernelCost cost = KernelCost.of(spec);
         long t0 = System.nanoTime();
         WeightSource w = spec.weights() == null ? new WeightSource(seed, null) : new WeightSource(seed, readNpy(spec, cost, modelDir));
@@ -168,6 +172,11 @@ public abstract class Kernel {
         Output(INDArray array, Scratch<INDArray> home) {
             this.array = array;
             this.home = home;
+        }
+
+        /** An output whose array belongs to the caller alone (closing it only marks it closed). */
+        static Output detached(INDArray array) {
+            return new Output(array, new Scratch<>(() -> null));
         }
 
         /** The output array; valid until {@link #close()}. */

@@ -391,6 +391,25 @@ public final class ModelManifest {
         return out;
     }
 
+    /**
+     * The one kernel spec a service of this part runs under: the spec of its blocks
+     * ({@code transformer-encoder}, which the agent and planners cost), or of its head for a
+     * head-only part; its {@code weights} is {@code manifestRef#part}, which tells an agent to load the
+     * real part from the manifest ({@code manifestRef} relative to the agent's model directory). A
+     * part's patch embedding (one product of a block's size divided by the layer count, or less) is not
+     * in the spec; an embedding-only part has no spec.
+     */
+    public KernelSpec kernelSpec(String id, int textTokens, String manifestRef) {
+        PartSpec p = part(id);
+        List<KernelSpec> specs = costSpecs(id, textTokens);
+        KernelSpec main = specs.stream().filter(k -> k.kind().equals("transformer-encoder")).findFirst()
+                .orElse(specs.stream().filter(k -> k.kind().equals("head")).findFirst().orElse(null));
+        if (p.role() != Role.MODEL || main == null) {
+            throw new ScenarioException(source, "parts", "'" + id + "' runs no blocks or head (expected: a part with blocks or the head)");
+        }
+        return new KernelSpec(main.kind(), main.dims(), manifestRef + "#" + id);
+    }
+
     /** FP32 bytes of the weights one part holds (from the shapes; equals what {@link #loadPart} reads from an F32 file). */
     public long weightBytes(String id) {
         PartSpec p = part(id);

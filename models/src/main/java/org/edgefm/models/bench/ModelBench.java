@@ -1,0 +1,113 @@
+package org.edgefm.models.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.edgefm.models.Weights;
+import org.edgefm.models.family.Arch;
+import org.edgefm.models.family.Sequence;
+import org.edgefm.models.family.Transformer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Times vision models (safetensors folders with a config.json) on ND4J: end-to-end latency of one
+ * image, one block's latency, and the time of that block's matrix products alone (the same shapes,
+ * preallocated outputs: the floor any implementation of the block pays). Prints JSON. Run by
+ * {@code tools/bench-models.sh}, which times PyTorch on the same folders with the same thread count.
+ *
+ * <p>Usage: {@code ModelBench REPS DIR...}; the thread count is ND4J's (OMP_NUM_THREADS).
+ */
+public final class ModelBench {
+    private ModelBench() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: ModelBench REPS DIR...");
+            System.exit(2);
+        }
+        int reps = Integer.parseInt(args[0]);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode out = json.createObjectNode();
+        out.put("engine", "nd4j " + Nd4j.class.getPackage().getImplementationVersion());
+        out.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+        ObjectNode models = out.putObject("models");
+        for (int i = 1; i < args.length; i++) {
+            Path dir = Path.of(args[i]);
+            models.set(dir.getFileName().toString(), bench(dir, reps, json));
+        }
+        System.out.println(json.writeValueAsString(out));
+    }
+
+    static ObjectNode bench(Path dir, int reps, ObjectMapper json) {
+        Arch arch = Arch.fromConfig(dir.resolve("config.json"), null);
+        ObjectNode r = json.createObjectNode();
+        try (Weights w = Weights.open(dir)) {
+            Transformer model = Transformer.load(arch, w, Transformer.Part.all(arch));
+            Transformer block = Transformer.load(arch, w, new Transformer.Part(false, 0, 1, false));
+            float[] image = Nd4j.randn(1L, new long[] {(long) arch.channels() * arch.imageSize() * arch.imageSize()})
+                    .castTo(DataType.FLOAT).data().asFloat();
+            Runnable e2e = () -> model.head(model.runBlocks(model.embedImage(image), new Sequence()), new Sequence());
+            int t = arch.gridSide() * arch.gridSide() + 1;
+            INDArray h = Nd4j.randn(2L, new long[] {t, arch.hidden()}).castTo(DataType.FLOAT);
+            Runnable oneBlock = () -> block.runBlocks(h, new Sequence());
+            Runnable gemms = gemmsOfBlock(t, arch.hidden(), arch.heads(), arch.intermediate());
+            r.put("tokens", t);
+            r.put("endToEndMs", median(e2e, reps));
+            double b = median(oneBlock, reps);
+            double g = median(gemms, reps);
+            r.put("blockMs", b);
+            r.put("blockGemmsMs", g);
+            r.put("blockOverGemms", b / g);
+        }
+        return r;
+    }
+
+    /** The matrix products of one encoder block on T tokens, into preallocated outputs. */
+    static Runnable gemmsOfBlock(int t, int d, int heads, int m) {
+        int dh = d / heads;
+        INDArray x = Nd4j.randn(3L, new long[] {t, d}).castTo(DataType.FLOAT);
+        INDArray[] w = new INDArray[4];
+        INDArray[] y = new INDArray[4];
+        for (int i = 0; i < 4; i++) {
+            w[i] = Nd4j.randn(10L + i, new long[] {d, d}).castTo(DataType.FLOAT);
+            y[i] = Nd4j.create(DataType.FLOAT, t, d);
+        }
+        INDArray w1 = Nd4j.randn(20L, new long[] {d, m}).castTo(DataType.FLOAT);
+        INDArray w2 = Nd4j.randn(21L, new long[] {m, d}).castTo(DataType.FLOAT);
+        INDArray up = Nd4j.create(DataType.FLOAT, t, m);
+        INDArray down = Nd4j.create(DataType.FLOAT, t, d);
+        INDArray q = Nd4j.randn(4L, new long[] {heads, t, dh}).castTo(DataType.FLOAT);
+        INDArray k = Nd4j.randn(5L, new long[] {heads, t, dh}).castTo(DataType.FLOAT);
+        INDArray v = Nd4j.randn(6L, new long[] {heads, t, dh}).castTo(DataType.FLOAT);
+        INDArray scores = Nd4j.create(DataType.FLOAT, heads, t, t);
+        INDArray ctx = Nd4j.create(DataType.FLOAT, heads, t, dh);
+        return () -> {
+            for (int i = 0; i < 4; i++) {
+                Nd4j.gemm(x, w[i], y[i], false, false, 1.0, 0.0);
+            }
+            Nd4j.matmul(q, k, scores, false, true, false);
+            Nd4j.matmul(scores, v, ctx, false, false, false);
+            Nd4j.gemm(x, w1, up, false, false, 1.0, 0.0);
+            Nd4j.gemm(up, w2, down, false, false, 1.0, 0.0);
+        };
+    }
+
+    static double median(Runnable r, int reps) {
+        for (int i = 0; i < 3; i++) {
+            r.run();
+        }
+        double[] ms = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return Math.round(ms[reps / 2] * 1000) / 1000.0;
+    }
+}
