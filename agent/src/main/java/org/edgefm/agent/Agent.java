@@ -18,7 +18,6 @@ import org.edgefm.agent.internal.TelemetryVerticle;
 import org.edgefm.agent.telemetry.GpuProbe;
 import org.edgefm.agent.telemetry.HostSampler;
 import org.edgefm.api.EdgeFmException;
-import org.edgefm.api.model.Resource;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.TaskType;
 import org.edgefm.scenario.ScenarioLoader;
@@ -66,10 +65,16 @@ public final class Agent {
             profile = d.profile();
             LOG.info("device profile {} ({})", profile.name(), d.reason());
         }
-        ResourceVector capacity = profile.capacity();
         if (ProfileCatalog.GENERIC_CPU.equals(profile.name())) {
-            capacity = capacity.with(Resource.CPU, facts.logicalCores()).with(Resource.RAM, facts.ramBytes() / 1e9);
+            // measured once (about a second), then read from the data directory
+            org.edgefm.agent.kernel.HostCalibration cal = org.edgefm.agent.kernel.HostCalibration.loadOrMeasure(Path.of(config.dataDir()));
+            profile = cal.apply(profile, facts);
+            LOG.info("generic-cpu calibrated: {} GFLOP/s FP32 GEMM, {} GB/s copy ({} cores, {} GB RAM)",
+                    String.format(java.util.Locale.ROOT, "%.1f", cal.gemmGflops()),
+                    String.format(java.util.Locale.ROOT, "%.1f", cal.copyGbPerS()), facts.logicalCores(),
+                    String.format(java.util.Locale.ROOT, "%.1f", facts.ramBytes() / 1e9));
         }
+        ResourceVector capacity = profile.capacity();
         Map<String, TaskType> types = new LinkedHashMap<>();
         if (config.scenario() != null) {
             for (TaskType t : ScenarioLoader.resolve(config.scenario()).taskTypes()) {

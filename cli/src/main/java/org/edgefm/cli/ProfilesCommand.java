@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "profiles", mixinStandardHelpOptions = true,
         description = "List the device-profile catalog (sources in device-profiles/src/main/resources/org/edgefm/profiles/catalog/).",
-        subcommands = {ProfilesCommand.Detect.class, ProfilesCommand.Validate.class, ProfilesCommand.Fit.class})
+        subcommands = {ProfilesCommand.Detect.class, ProfilesCommand.Validate.class, ProfilesCommand.Fit.class, ProfilesCommand.Cost.class})
 final class ProfilesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -185,6 +185,50 @@ final class ProfilesCommand implements Runnable {
             }
             PerformanceCoefficients c = Validation.fit(m, train, PerformanceCoefficients.builtIn());
             spec.commandLine().getOut().println(c.toJson());
+            return 0;
+        }
+    }
+
+    /** {@code edgefm profiles cost}. */
+    @Command(name = "cost", mixinStandardHelpOptions = true,
+            description = "Print the time the simulator gives one request of each service with a kernel spec on each node with a"
+                    + " profile (sim.compute-model of the scenario, default profiles: the calibrated performance model),"
+                    + " next to the scenario's own time a/(f x speedFactor).")
+    static final class Cost implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--scenario", required = true, paramLabel = "FILE|NAME", description = "A scenario file or built-in name.")
+        String scenario;
+
+        @Override
+        public Integer call() {
+            org.edgefm.api.scenario.Scenario sc = org.edgefm.api.scenario.ScenarioLoader.resolve(scenario);
+            org.edgefm.host.sim.SimSettings.Compute c = org.edgefm.host.sim.SimSettings.from(
+                    sc.planner() == null ? java.util.Map.of() : sc.planner()).compute();
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%-16s %-34s %-20s %12s %14s%n", "NODE", "PROFILE", "SERVICE", "MODEL MS", "SCENARIO MS");
+            int rows = 0;
+            for (org.edgefm.api.model.NodeSpec n : sc.topology().nodes()) {
+                if (n.profile() == null) {
+                    continue;
+                }
+                for (org.edgefm.api.model.ServiceSpec s : sc.services()) {
+                    if (s.kernel() == null) {
+                        continue;
+                    }
+                    double f = org.edgefm.host.sim.ComputeRates.factor(n, s, c);
+                    double model = s.workloadMb() / (s.rate().mean() * f);
+                    double own = s.workloadMb() / (s.rate().mean() * n.speedFactor());
+                    out.printf(Locale.ROOT, "%-16s %-34s %-20s %12.2f %14.2f%n", n.id(), n.profile(), s.id(), model, own);
+                    rows++;
+                }
+            }
+            if (rows == 0) {
+                out.println("(no node with a profile hosts a service with a kernel spec: the simulator uses the speed factors)");
+            }
+            out.println("compute model: " + c.model().name().toLowerCase(Locale.ROOT) + (c.fp16() ? ", fp16" : ", fp32")
+                    + " unless a kernel's bits dim says otherwise");
             return 0;
         }
     }

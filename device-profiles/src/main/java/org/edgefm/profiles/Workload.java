@@ -86,7 +86,8 @@ public record Workload(String name, String kind, double flopsPerItem, double wei
     /**
      * The workload of one request through a service kernel spec: the agent kinds of {@link KernelCost}
      * ({@code transformer-encoder} with fused attention: Q, K, V read once per layer, not per head;
-     * {@code patchify}, {@code fusion}, {@code head}) and {@code decoder-llm} (dims layers, hidden,
+     * {@code patchify}, {@code fusion}, {@code head}), {@code cnn} (dims mflops per image, params,
+     * layers: the fused conv layers), and {@code decoder-llm} (dims layers, hidden,
      * heads, kvHeads [heads], mlp [4 x hidden; gated MLPs have three matrices], gated [0], vocab,
      * prompt, generate: one request is the prefill of the prompt plus {@code generate} decode steps,
      * priced at the mid-generation context; {@link #flopsPerItem} is then the request's total).
@@ -96,6 +97,15 @@ public record Workload(String name, String kind, double flopsPerItem, double wei
     public static Workload of(KernelSpec spec) {
         if ("decoder-llm".equals(spec.kind())) {
             return requestOf(spec).total();
+        }
+        if ("cnn".equals(spec.kind())) {
+            int mflops = KernelCost.dim(spec, "mflops", null);
+            int params = KernelCost.dim(spec, "params", null);
+            int layers = KernelCost.dim(spec, "layers", null);
+            if (mflops <= 0 || params <= 0 || layers <= 0) {
+                throw new EdgeFmException("kernel 'cnn': dims.mflops, dims.params and dims.layers must be > 0");
+            }
+            return cnn("cnn", mflops / 1e3, params, 0, layers);
         }
         KernelCost c = KernelCost.of(spec);
         long params = c.weightBytes() / KernelCost.BYTES_PER_ELEMENT;
@@ -110,6 +120,29 @@ public record Workload(String name, String kind, double flopsPerItem, double wei
                 yield new Workload(spec.kind(), "encoder", c.flops(), params, act, (double) layers * ENCODER_KERNELS_PER_LAYER, 0);
             }
             default -> new Workload(spec.kind(), "linear", c.flops(), params, inOut, c.gemms().size(), 0);
+        };
+    }
+
+    /** Kernel kinds the performance model prices but the agent's ND4J kernels do not run. */
+    public static final List<String> MODEL_ONLY_KINDS = List.of("cnn", "decoder-llm");
+
+    /**
+     * The precision a kernel spec asks for with its optional {@code bits} dim (weight bits: 32 FP32,
+     * 16 FP16, 8 INT8, 4 INT4 weights with FP16 activations), else {@code dflt}.
+     *
+     * @throws EdgeFmException for another number of bits
+     */
+    public static PerformanceModel.Precision precisionOf(KernelSpec spec, PerformanceModel.Precision dflt) {
+        Integer bits = spec.dims().get("bits");
+        if (bits == null) {
+            return dflt;
+        }
+        return switch (bits) {
+            case 32 -> PerformanceModel.Precision.FP32;
+            case 16 -> PerformanceModel.Precision.FP16;
+            case 8 -> PerformanceModel.Precision.INT8;
+            case 4 -> PerformanceModel.Precision.INT4;
+            default -> throw new EdgeFmException("kernel '" + spec.kind() + "': dims.bits " + bits + " (expected 32, 16, 8 or 4)");
         };
     }
 

@@ -11,18 +11,24 @@ import org.edgefm.profiles.DeviceProfile;
 import org.edgefm.profiles.KernelCost;
 import org.edgefm.profiles.PerformanceModel;
 import org.edgefm.profiles.ProfileCatalog;
+import org.edgefm.profiles.Workload;
 
 /**
  * The factor on each service's rate {@code f_m} at each node (paper 1, eq. 3: processing time
  * {@code a_m / (f_m · factor)}), by {@code sim.compute-model}:
  * <ul>
- *   <li>{@code profiles} (default): when the node names a device profile and the service has a
- *       kernel spec, the factor makes the mean processing time equal to the roofline time of one
- *       request ({@link KernelCost} FLOPs and bytes through {@link PerformanceModel}): factor =
- *       {@code (a_m / t_roofline) / E[f_m]}; a light service keeps its rate distribution's shape.
- *       The GPU engine computes when the service demands GPU units and the profile has a GPU, the
- *       CPU engine otherwise; precision and efficiency come from {@code sim.compute-precision} and
- *       {@code sim.compute-efficiency}. Other pairs fall back to the scenario's speed factor.</li>
+ *   <li>{@code profiles} (default): when the node names a device profile (or a power mode of one,
+ *       {@code NAME@MODE}) and the service has a kernel spec, the factor makes the mean processing
+ *       time equal to the calibrated performance model's time of one request
+ *       ({@link PerformanceModel#calibrated}: per-kernel overhead plus the larger of compute and
+ *       memory time, checked against published measurements by {@code edgefm profiles validate};
+ *       a {@code decoder-llm} request is its prefill plus every decode step): factor =
+ *       {@code (a_m / t) / E[f_m]}; a light service keeps its rate distribution's shape. The GPU
+ *       engine computes when the service demands GPU units and the profile has a GPU, the CPU
+ *       engine otherwise; the precision is the kernel's {@code bits} dim, else
+ *       {@code sim.compute-precision}. Other pairs fall back to the scenario's speed factor.</li>
+ *   <li>{@code roofline}: the same with the plain roofline ({@code sim.compute-efficiency} on both
+ *       roofs, no per-call overhead).</li>
  *   <li>{@code scenario}: the node's {@code speedFactor} for every service.</li>
  * </ul>
  */
@@ -49,24 +55,37 @@ public final class ComputeRates {
 
     /** The factor of one (node, service) pair; see {@link #factors}. */
     public static double factor(NodeSpec node, ServiceSpec spec, SimSettings.Compute settings) {
-        if (settings.model() == SimSettings.ComputeModel.PROFILES && node.profile() != null && spec.kernel() != null) {
-            PerformanceModel perf = PerformanceModel.of(profile(node), settings.efficiency());
-            return spec.workloadMb() / rooflineMs(perf, spec, settings.fp16()) / spec.rate().mean();
+        if (settings.model() != SimSettings.ComputeModel.SCENARIO && node.profile() != null && spec.kernel() != null) {
+            DeviceProfile p = profile(node);
+            PerformanceModel perf = settings.model() == SimSettings.ComputeModel.ROOFLINE
+                    ? PerformanceModel.of(p, settings.efficiency()) : PerformanceModel.calibrated(p);
+            return spec.workloadMb() / requestMs(perf, spec, settings.fp16()) / spec.rate().mean();
         }
         return node.speedFactor();
     }
 
-    /** The roofline time in ms of one request of a service (which must have a kernel spec) on a device. */
-    public static double rooflineMs(PerformanceModel perf, ServiceSpec spec, boolean fp16) {
-        KernelCost cost;
+    /** The model's time in ms of one request of a service (which must have a kernel spec) on a device. */
+    public static double requestMs(PerformanceModel perf, ServiceSpec spec, boolean fp16) {
+        boolean gpu = spec.demand().get(Resource.GPU) > 0 && perf.profile().hasGpu();
+        PerformanceModel.Engine engine = gpu ? PerformanceModel.Engine.GPU : PerformanceModel.Engine.CPU;
         try {
-            cost = KernelCost.of(spec.kernel());
+            PerformanceModel.Precision prec = Workload.precisionOf(spec.kernel(),
+                    fp16 ? PerformanceModel.Precision.FP16 : PerformanceModel.Precision.FP32);
+            if (perf.coefficients() == null && !Workload.MODEL_ONLY_KINDS.contains(spec.kernel().kind())) {
+                return perf.timeMs(KernelCost.of(spec.kernel()), engine, prec);
+            }
+            if ("decoder-llm".equals(spec.kernel().kind())) {
+                return perf.requestMs(Workload.requestOf(spec.kernel()), engine, prec);
+            }
+            return perf.timeMs(Workload.of(spec.kernel()), engine, prec, 1);
         } catch (EdgeFmException e) {
             throw new ConfigException("service '" + spec.id() + "': " + e.getMessage());
         }
-        boolean gpu = spec.demand().get(Resource.GPU) > 0 && perf.profile().hasGpu();
-        return perf.timeMs(cost, gpu ? PerformanceModel.Engine.GPU : PerformanceModel.Engine.CPU,
-                fp16 ? PerformanceModel.Precision.FP16 : PerformanceModel.Precision.FP32);
+    }
+
+    /** The plain roofline time in ms of one request (kept for callers of the earlier model). */
+    public static double rooflineMs(PerformanceModel perf, ServiceSpec spec, boolean fp16) {
+        return requestMs(perf, spec, fp16);
     }
 
     private static DeviceProfile profile(NodeSpec node) {

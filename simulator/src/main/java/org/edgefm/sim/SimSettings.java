@@ -43,10 +43,13 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
     /** Where a (node, service) pair's processing rate comes from. */
     public enum ComputeModel {
         /**
-         * From the device-profiles roofline ({@code PerformanceModel}) when the node names a device
-         * profile and the service has a kernel spec; otherwise as {@link #SCENARIO}.
+         * From the device-profiles calibrated performance model ({@code PerformanceModel.calibrated})
+         * when the node names a device profile and the service has a kernel spec; otherwise as
+         * {@link #SCENARIO}.
          */
         PROFILES,
+        /** As {@link #PROFILES} with the plain roofline ({@code sim.compute-efficiency}, no per-call overhead). */
+        ROOFLINE,
         /** The service's rate times the node's {@code speedFactor}, always. */
         SCENARIO
     }
@@ -54,11 +57,11 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
     /**
      * The compute-rate settings.
      *
-     * @param model      {@code sim.compute-model}: {@code profiles} (default) | {@code scenario}
+     * @param model      {@code sim.compute-model}: {@code profiles} (default) | {@code roofline} | {@code scenario}
      * @param fp16       {@code sim.compute-precision}: {@code fp16} (default; tensor cores, as GPU
      *                   serving normally runs) | {@code fp32}; the CPU engine always computes FP32
-     * @param efficiency {@code sim.compute-efficiency}: achieved fraction of both roofs, in (0, 1]
-     *                   (default 1: the pure roofline bound)
+     * @param efficiency {@code sim.compute-efficiency}: achieved fraction of both roofs of the
+     *                   {@code roofline} model, in (0, 1] (default 1: the pure roofline bound)
      */
     public record Compute(ComputeModel model, boolean fp16, double efficiency) {
         /** Validates the fields. */

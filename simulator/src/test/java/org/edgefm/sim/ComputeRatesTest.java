@@ -33,9 +33,10 @@ class ComputeRatesTest {
             new RateModel.Deterministic(1.0), ServiceCosts.PAPER1_CORE, null, VIT);
     private static final ServiceSpec NO_KERNEL = coreService("plain-svc", 2.0, 0.1, 1.0);
 
+    /** The calibrated model's time of one ViT-B request (the simulator's default compute model). */
     private static double rooflineMs(String profile) {
-        return PerformanceModel.of(ProfileCatalog.builtIn().get(profile)).timeMs(KernelCost.of(VIT),
-                PerformanceModel.Engine.GPU, PerformanceModel.Precision.FP16);
+        return PerformanceModel.calibrated(ProfileCatalog.builtIn().get(profile)).timeMs(org.edgefm.profiles.Workload.of(VIT),
+                PerformanceModel.Engine.GPU, PerformanceModel.Precision.FP16, 1);
     }
 
     private static SystemModel model(List<NodeSpec> nodes, List<ServiceSpec> services) {
@@ -69,8 +70,9 @@ class ComputeRatesTest {
     }
 
     @Test
-    void precisionAndEfficiency_scaleTheRooflineTime() {
-        SimSettings s = SimSettings.from(Map.of("sim.compute-precision", "fp32", "sim.compute-efficiency", "0.5"));
+    void rooflineModel_precisionAndEfficiency_scaleTheRooflineTime() {
+        SimSettings s = SimSettings.from(Map.of("sim.compute-model", "roofline", "sim.compute-precision", "fp32",
+                "sim.compute-efficiency", "0.5"));
         double t = PerformanceModel.of(ProfileCatalog.builtIn().get("nvidia-l4"), 0.5).timeMs(KernelCost.of(VIT),
                 PerformanceModel.Engine.GPU, PerformanceModel.Precision.FP32);
         double[] f = ComputeRates.factors(model(List.of(L4), List.of(ENC)), s.compute());
@@ -91,8 +93,27 @@ class ComputeRatesTest {
     }
 
     @Test
+    void decoderLlm_onAPowerMode_isPrefillPlusDecodeAtTheModesBandwidth_andInt4WeightsComeFromBits() {
+        KernelSpec tiny = new KernelSpec("decoder-llm", Map.of("layers", 22, "hidden", 2048, "heads", 32, "kvHeads", 4,
+                "mlp", 5632, "gated", 1, "vocab", 32000, "prompt", 40, "generate", 20, "bits", 4), null);
+        ServiceSpec llm = new ServiceSpec("llm", ServiceKind.CORE, ResourceVector.of(1, 1, 1, 1), 0.13, 0.001, new RateModel.Deterministic(1.0),
+                ServiceCosts.PAPER1_CORE, null, tiny);
+        NodeSpec base = new NodeSpec("nano", NodeKind.DEVICE, BIG, "jetson-orin-nano-8gb@15W", 1.0);
+        NodeSpec sup = new NodeSpec("super", NodeKind.DEVICE, BIG, "jetson-orin-nano-8gb@MAXN_SUPER", 1.0);
+        double[] f = ComputeRates.factors(model(List.of(base, sup), List.of(llm)), SimSettings.DEFAULTS.compute());
+        PerformanceModel m = PerformanceModel.calibrated(ProfileCatalog.builtIn().get("jetson-orin-nano-8gb@15W"));
+        org.edgefm.profiles.Workload.LlmRequest r = org.edgefm.profiles.Workload.requestOf(tiny);
+        double t = m.requestMs(r, PerformanceModel.Engine.GPU, PerformanceModel.Precision.INT4);
+        assertThat(0.13 / f[0]).isCloseTo(t, within(1e-9));
+        // TinyLlama INT4: 1.1 B weights x 0.5625 B = 0.62 GB per decode step, 20 steps plus prefill: about a second at 68 GB/s
+        assertThat(t).isBetween(300.0, 1500.0);
+        // the Super mode's 102 GB/s and 1020 MHz GPU: faster, by less than the 1.5x bandwidth ratio plus clock
+        assertThat(f[1] / f[0]).isBetween(1.3, 1.7);
+    }
+
+    @Test
     void badSettingsAndProfiles_oneLineErrorsNamingTheKeyOrNode() {
-        assertThatThrownBy(() -> SimSettings.from(Map.of("sim.compute-model", "roofline")))
+        assertThatThrownBy(() -> SimSettings.from(Map.of("sim.compute-model", "datasheet")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("sim.compute-model").hasMessageContaining("profiles");
         assertThatThrownBy(() -> SimSettings.from(Map.of("sim.compute-efficiency", "2")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("sim.compute-efficiency");

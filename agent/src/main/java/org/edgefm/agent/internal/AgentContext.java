@@ -37,6 +37,7 @@ public final class AgentContext {
     private final Topics topics;
     private final LinkMeter links;
     private final AtomicLong rejectedMessages = new AtomicLong();
+    private final org.edgefm.agent.telemetry.AgentMeters meters;
     private volatile Directive applied;
     private volatile List<KernelCalibration> calibration = List.of();
     private volatile long sessionEpoch;
@@ -56,6 +57,7 @@ public final class AgentContext {
         this.taskTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(taskTypes)); // keeps declaration order
         this.topics = Topics.forFleet(config.fleet());
         this.links = new LinkMeter(config.links());
+        this.meters = new org.edgefm.agent.telemetry.AgentMeters(config.nodeId());
     }
 
     public AgentConfig config() {
@@ -191,5 +193,10 @@ public final class AgentContext {
     /** The measured links to peers as telemetry reports them. */
     public List<PeerMetrics> peerMetrics() {
         return links.metrics(System.currentTimeMillis());
+    }
+
+    /** The agent's own Prometheus meters ({@code GET /metrics}). */
+    public org.edgefm.agent.telemetry.AgentMeters meters() {
+        return meters;
     }
 }

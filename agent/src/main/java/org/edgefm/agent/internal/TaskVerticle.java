@@ -173,6 +173,8 @@ public final class TaskVerticle extends VerticleBase {
             return d == null ? Map.of() : d.desired().peers();
         });
         vertx.setPeriodic(joinSweepMs, id -> expireJoins());
+        r.get("/metrics").handler(rc -> rc.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ctx.meters().scrape()));
         r.get("/v1/health").handler(rc -> rc.json(new JsonObject().put("nodeId", ctx.nodeId())
                 .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())
                 .put("rejectedMessages", ctx.rejectedMessages())));

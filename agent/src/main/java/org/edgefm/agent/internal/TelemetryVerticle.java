@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes telemetry every period while connected: OSHI host metrics and GPU metrics (sampled on
- * a worker), per-service metrics from the runtime, peer link figures, and a sequence number that
+ * Samples every period (OSHI host metrics and GPU metrics, on a worker), records the sample in
+ * the agent's own {@code /metrics}, and publishes it as telemetry while connected: per-service metrics from the runtime, peer link figures, and a sequence number that
  * restarts at 0 with each session. A tick is skipped while the previous sample is still running.
  */
 public final class TelemetryVerticle extends VerticleBase {
@@ -48,11 +48,15 @@ public final class TelemetryVerticle extends VerticleBase {
     }
 
     private void tick() {
-        if (busy || !ctx.connected()) {
+        if (busy) {
             return;
         }
         busy = true;
-        vertx.executeBlocking(() -> new Sample(sampler.sample(), gpu.read()), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> {
+            Sample s = new Sample(sampler.sample(), gpu.read());
+            ctx.meters().record(s.host(), s.gpus(), gpu.lastBoard());
+            return s;
+        }, false).onComplete(ar -> {
             busy = false;
             if (ar.failed()) {
                 LOG.warn("telemetry sample failed: {}", ar.cause().toString());

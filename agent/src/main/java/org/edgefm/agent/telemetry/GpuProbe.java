@@ -27,6 +27,7 @@ public final class GpuProbe {
     private final Source source;
     private final String gpuName;
     private volatile boolean broken;
+    private volatile TegrastatsParser.Reading lastBoard;
 
     /** A probe using {@code source}; {@code gpuName} names the Jetson GPU in tegrastats metrics. */
     public GpuProbe(Source source, String gpuName) {
@@ -39,6 +40,11 @@ public final class GpuProbe {
         return source;
     }
 
+    /** The board reading (rails, sensors) of the latest tegrastats line, or null. */
+    public TegrastatsParser.Reading lastBoard() {
+        return lastBoard;
+    }
+
     /** One reading; empty when there is no GPU or the tool is unavailable. */
     public List<GpuMetrics> read() {
         if (source == Source.NONE || broken) {
@@ -48,8 +54,10 @@ public final class GpuProbe {
             if (source == Source.NVIDIA_SMI) {
                 return NvidiaSmiParser.parse(run(NvidiaSmiParser.COMMAND, false));
             }
-            return TegrastatsParser.parse(run(List.of("tegrastats", "--interval", "100"), true), gpuName)
-                    .map(List::of).orElse(List.of());
+            TegrastatsParser.Reading r = TegrastatsParser.parseReading(run(List.of("tegrastats", "--interval", "100"), true),
+                    gpuName).orElse(null);
+            lastBoard = r;
+            return r == null ? List.of() : List.of(r.gpu());
         } catch (IOException e) {
             broken = true; // not installed: stop trying
             return List.of();

@@ -92,6 +92,16 @@ class TaskVerticleTest {
     }
 
     @Test
+    void metricsEndpoint_servesTheAgentsPrometheusText() throws Exception {
+        ctx.meters().record(new org.edgefm.api.wire.HostMetrics(0.5, List.of(0.5), 1, 2, 0, 0, 0, 0, 0, 0, null, 1), List.of(), null);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + ctx.dataEndpoint() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+        assertThat(r.body()).contains("edgefm_node_cpu_usage_ratio{node=\"n1\"} 0.5");
+    }
+
+    @Test
     void forwardToAPeerThatNeverAnswers_failsTheTaskAfterTheForwardTimeout() throws Exception {
         assertThat(TaskVerticle.forwardTimeoutMs(REMOTE)).isEqualTo(TaskVerticle.FORWARD_MIN_TIMEOUT_MS);
         assertThat(post("/v1/tasks/remote?id=fwd-1", new byte[0])).isEqualTo(202);

@@ -26,7 +26,7 @@ class ParsersTest {
     }
 
     @Test
-    void tegrastats_recordedLines_giveUtilMemoryTemperatureAndPower() throws IOException {
+    void tegrastats_recordedLinesOfJetPack4To6_giveUtilMemoryTemperatureRailsAndTotalPower() throws IOException {
         List<String> lines = fixture("tegrastats-samples.txt").lines().toList();
         int checked = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -34,25 +34,50 @@ class ParsersTest {
                 continue;
             }
             String[] exp = lines.get(i).substring(3).split(" ");
-            Optional<GpuMetrics> m = TegrastatsParser.parse(lines.get(i + 1), "jetson-gpu");
+            String line = lines.get(i + 1);
+            Optional<TegrastatsParser.Reading> m = TegrastatsParser.parseReading(line, "jetson-gpu");
             checked++;
             if (exp[0].equals("skip")) {
-                assertThat(m).as(lines.get(i + 1)).isEmpty();
+                assertThat(m).as(line).isEmpty();
                 continue;
             }
-            assertThat(m).as(lines.get(i + 1)).isPresent();
-            GpuMetrics g = m.get();
-            assertThat(g.utilization()).isEqualTo(Double.parseDouble(exp[0]));
+            assertThat(m).as(line).isPresent();
+            GpuMetrics g = m.get().gpu();
+            assertThat(g.utilization()).as(line).isEqualTo(Double.parseDouble(exp[0]));
             assertThat(g.memUsedBytes()).isEqualTo(Long.parseLong(exp[1]) * 1024 * 1024);
             assertThat(g.memTotalBytes()).isEqualTo(Long.parseLong(exp[2]) * 1024 * 1024);
             if (exp[3].equals("none")) {
-                assertThat(g.temperatureC()).isNull();
+                assertThat(g.temperatureC()).as(line).isNull();
             } else {
-                assertThat(g.temperatureC()).isEqualTo(Double.parseDouble(exp[3]));
+                assertThat(g.temperatureC()).as(line).isEqualTo(Double.parseDouble(exp[3]));
             }
-            assertThat(g.powerW()).isCloseTo(Double.parseDouble(exp[4]), within(1e-9));
+            if (exp[4].equals("none")) {
+                assertThat(g.powerW()).as(line).isNull();
+            } else {
+                assertThat(g.powerW()).as(line).isCloseTo(Double.parseDouble(exp[4]), within(1e-9));
+            }
+            assertThat(java.util.Objects.toString(m.get().totalFrom(), "none")).as(line).isEqualTo(exp[5]);
+            assertThat(m.get().railsW()).as(line).hasSize(Integer.parseInt(exp[6]));
         }
-        assertThat(checked).isEqualTo(5);
+        assertThat(checked).isEqualTo(11);
+    }
+
+    @Test
+    void tegrastats_agxOrin_totalIsAllFourRailsNotTheSystemRailAlone() {
+        String line = "04-24-2023 00:01:24 RAM 1282/62795MB (lfb 15152x4MB) SWAP 0/31398MB (cached 0MB) CPU [0%@729,0%@729] "
+                + "EMC_FREQ 0%@2133 GR3D_FREQ 0%@0 GR3D2_FREQ 0%@0 VIC_FREQ 729 APE 174 CV0@-256C CPU@42.593C Tboard@32C "
+                + "GPU@-256C tj@42.593C VDD_GPU_SOC 2399mW/2399mW VDD_CPU_CV 400mW/400mW VIN_SYS_5V0 4032mW/4032mW NC 0mW/0mW "
+                + "VDDQ_VDD2_1V8AO 301mW/301mW NC 0mW/0mW";
+        TegrastatsParser.Reading r = TegrastatsParser.parseReading(line, "g").orElseThrow();
+        assertThat(r.totalPowerW()).isCloseTo(7.132, within(1e-9));
+        assertThat(r.railsW()).containsEntry("VIN_SYS_5V0", 4.032).doesNotContainKey("NC");
+        assertThat(r.temperaturesC()).containsEntry("tj", 42.593).doesNotContainKey("gpu").doesNotContainKey("cv0");
+    }
+
+    @Test
+    void tegrastats_gr3d2_theBusierGpcCounts() {
+        String line = "RAM 100/7620MB GR3D_FREQ 10%@[305] GR3D2_FREQ 64%@[305] gpu@50C VDD_IN 5000mW/5000mW";
+        assertThat(TegrastatsParser.parse(line, "g").orElseThrow().utilization()).isEqualTo(0.64);
     }
 
     @Test
