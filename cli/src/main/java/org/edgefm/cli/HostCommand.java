@@ -27,6 +27,16 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--broker-port", paramLabel = "N", description = "Port of the embedded broker (default 1883).")
     Integer brokerPort;
 
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address the embedded broker and the HTTP API listen on"
+            + " (config keys brokerBind and httpBind; default 127.0.0.1: this machine only; 0.0.0.0 or an interface"
+            + " address for agents on other machines, with --credentials).")
+    String bind;
+
+    @Option(names = "--advertise", paramLabel = "HOST", description = "The name or address agents and browsers reach"
+            + " this machine at, for the startup line that says what to give each agent as --broker (config key"
+            + " advertiseHost; default: the bind address).")
+    String advertise;
+
     @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (default 8080; 0 = any free port; -1 = off).")
     Integer httpPort;
 
@@ -74,6 +84,9 @@ final class HostCommand implements Callable<Integer> {
         put(o, "credentialsFile", credentials);
         put(o, "dataDir", dataDir);
         put(o, "pluginsDir", pluginsDir);
+        put(o, "brokerBind", bind);
+        put(o, "httpBind", bind);
+        put(o, "advertiseHost", advertise);
         HostConfig cfg = base.with(o);
         CountDownLatch stopped = new CountDownLatch(1);
         PlannerHost host = new PlannerHost(cfg, HostCommand.class.getClassLoader()).start();
@@ -84,6 +97,7 @@ final class HostCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("planner host running: broker " + host.brokerUrl() + ", HTTP "
                 + (host.httpPort() < 0 ? "off" : "http://" + cfg.httpBind() + ":" + host.httpPort() + "/")
                 + ", planner " + (cfg.planner() == null ? "none" : cfg.planner()) + " (Ctrl-C stops)");
+        spec.commandLine().getOut().println(host.reachability());
         stopped.await();
         return 0;
     }
