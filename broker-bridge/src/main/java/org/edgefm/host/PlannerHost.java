@@ -200,6 +200,7 @@ public final class PlannerHost implements AutoCloseable {
         }
         LOG.info("planner host up: fleet {}, broker {}, planner epoch {}, HTTP {}", config.fleet(), brokerUrl,
                 plannerEpoch, http == null ? "off" : "http://" + config.httpBind() + ":" + http.port() + "/");
+        LOG.info("{}", reachability());
     }
 
     static ControlLoop.Listener fanOut(List<ControlLoop.Listener> ls) {
@@ -234,6 +235,53 @@ public final class PlannerHost implements AutoCloseable {
                 ls.forEach(l -> l.onTopologyChange(change));
             }
         };
+    }
+
+    /**
+     * One line on what is reachable from where: the embedded broker's listeners (or the external
+     * broker), the HTTP API, whether each is reachable from this machine only or from the network,
+     * what to give agents as {@code --broker}, and whether clients must authenticate.
+     */
+    public String reachability() {
+        StringBuilder b = new StringBuilder("reachable: ");
+        String adv = config.advertiseHost();
+        if (broker != null) {
+            String bind = config.brokerBind();
+            boolean local = EmbeddedBroker.loopbackOnly(bind);
+            String host = adv != null ? adv : local || isWildcard(bind) ? null : bind;
+            if (config.brokerPort() > 0) {
+                b.append("MQTT on ").append(bind).append(':').append(config.brokerPort());
+            }
+            if (config.tlsPort() > 0) {
+                b.append(config.brokerPort() > 0 ? " and " : "").append("MQTT/TLS on ").append(bind).append(':')
+                        .append(config.tlsPort());
+            }
+            b.append(local ? " (from this machine only: agents on other machines need --bind)" : " (from the network)");
+            if (!local) {
+                String scheme = config.tlsPort() > 0 ? "ssl://" : "tcp://";
+                int port = config.tlsPort() > 0 ? config.tlsPort() : config.brokerPort();
+                b.append("; agents use --broker ").append(scheme).append(host == null ? "THIS-HOST" : host).append(':')
+                        .append(port).append(" --fleet ").append(config.fleet());
+                if (host == null) {
+                    b.append(" (set --advertise to this machine's name or address)");
+                }
+            }
+            b.append(config.credentialsFile() == null ? "; no accounts: any client may connect and publish"
+                    + (local ? "" : " (use --credentials beyond a lab)") : "; accounts from " + config.credentialsFile());
+        } else {
+            b.append("nothing listens for MQTT here (external broker ").append(brokerUrl)
+                    .append("; agents use --broker with that broker's address) --fleet ").append(config.fleet());
+        }
+        if (http != null) {
+            boolean local = EmbeddedBroker.loopbackOnly(config.httpBind());
+            b.append("; HTTP API and dashboard on ").append(config.httpBind()).append(':').append(http.port())
+                    .append(local ? " (this machine only)" : " (from the network, read-only, no login)");
+        }
+        return b.toString();
+    }
+
+    private static boolean isWildcard(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
     }
 
     /** The configuration. */

@@ -24,6 +24,9 @@ class PlannerHostTest {
         try (PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> host.loop().slot() >= 3);
             assertThat(host.loop().placement().nodesHosting("enc")).containsExactly("n1");
+            assertThat(host.reachability()).startsWith("reachable: MQTT on 127.0.0.1:" + cfg.brokerPort()
+                    + " (from this machine only: agents on other machines need --bind); no accounts")
+                    .endsWith("; HTTP API and dashboard on 127.0.0.1:" + host.httpPort() + " (this machine only)");
             assertThat(host.fleet().outbox().size()).isEqualTo(3); // no agent: every node's directive pending
             // fleet.model=declared: directives for nodes that never joined are reported
             assertThat(host.fleet().notices().open()).extracting(n -> n.kind().label() + " " + n.subject())
@@ -108,6 +111,18 @@ class PlannerHostTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).contains("\"kind\":\"unexpected-node\"").contains("\"subject\":\"jetson-1\"")
                     .contains("\"planned\":1").contains("\"unexpected-node\":1");
+        }
+    }
+
+    @Test
+    void reachability_boundToEveryInterface_saysWhatAgentsUse() throws Exception {
+        HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", -1,
+                "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
+                "fleet", "lab", "brokerBind", "0.0.0.0", "advertiseHost", "planner.lab.example"));
+        try (PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start()) {
+            assertThat(host.reachability()).isEqualTo("reachable: MQTT on 0.0.0.0:" + cfg.brokerPort() + " (from the network);"
+                    + " agents use --broker tcp://planner.lab.example:" + cfg.brokerPort() + " --fleet lab; no accounts: any"
+                    + " client may connect and publish (use --credentials beyond a lab)");
         }
     }
 }

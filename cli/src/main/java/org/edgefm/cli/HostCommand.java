@@ -27,6 +27,16 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--broker-port", paramLabel = "N", description = "Port of the embedded broker (default 1883).")
     Integer brokerPort;
 
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address the embedded broker and the HTTP API listen on"
+            + " (config keys brokerBind and httpBind; default 127.0.0.1: this machine only; 0.0.0.0 or an interface"
+            + " address for agents on other machines, with --credentials).")
+    String bind;
+
+    @Option(names = "--advertise", paramLabel = "HOST", description = "The name or address agents and browsers reach"
+            + " this machine at, for the startup line that says what to give each agent as --broker (config key"
+            + " advertiseHost; default: the bind address).")
+    String advertise;
+
     @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (default 8080; 0 = any free port; -1 = off).")
     Integer httpPort;
 
@@ -86,6 +96,9 @@ final class HostCommand implements Callable<Integer> {
         if (insecure) {
             o.put("insecure", "true");
         }
+        put(o, "brokerBind", bind);
+        put(o, "httpBind", bind);
+        put(o, "advertiseHost", advertise);
         HostConfig cfg = base.with(o);
         if (cfg.brokerUrl() == null && cfg.credentialsFile() == null && cfg.security().clientCa() == null
                 && !cfg.security().insecure()) {
@@ -107,6 +120,7 @@ final class HostCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("HTTP API token (new; Authorization: Bearer TOKEN, dashboard: /login?token=TOKEN): "
                     + host.httpToken().token());
         }
+        spec.commandLine().getOut().println(host.reachability());
         stopped.await();
         return 0;
     }

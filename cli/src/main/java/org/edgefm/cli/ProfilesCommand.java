@@ -203,8 +203,8 @@ final class ProfilesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            org.edgefm.api.scenario.Scenario sc = org.edgefm.api.scenario.ScenarioLoader.resolve(scenario);
-            org.edgefm.host.sim.SimSettings.Compute c = org.edgefm.host.sim.SimSettings.from(
+            org.edgefm.scenario.Scenario sc = org.edgefm.scenario.ScenarioLoader.resolve(scenario);
+            org.edgefm.sim.SimSettings.Compute c = org.edgefm.sim.SimSettings.from(
                     sc.planner() == null ? java.util.Map.of() : sc.planner()).compute();
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "%-16s %-34s %-20s %12s %14s%n", "NODE", "PROFILE", "SERVICE", "MODEL MS", "SCENARIO MS");
@@ -217,7 +217,7 @@ final class ProfilesCommand implements Runnable {
                     if (s.kernel() == null) {
                         continue;
                     }
-                    double f = org.edgefm.host.sim.ComputeRates.factor(n, s, c);
+                    double f = org.edgefm.sim.ComputeRates.factor(n, s, c);
                     double model = s.workloadMb() / (s.rate().mean() * f);
                     double own = s.workloadMb() / (s.rate().mean() * n.speedFactor());
                     out.printf(Locale.ROOT, "%-16s %-34s %-20s %12.2f %14.2f%n", n.id(), n.profile(), s.id(), model, own);

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.edgefm.api.wire.GpuMetrics;
-import org.edgefm.api.wire.HostMetrics;
+import org.edgefm.wire.GpuMetrics;
+import org.edgefm.wire.HostMetrics;
 
 /**
  * The agent's own metrics in Prometheus text format ({@code GET /metrics} on its HTTP endpoint),

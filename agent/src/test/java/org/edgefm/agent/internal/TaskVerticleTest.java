@@ -93,7 +93,7 @@ class TaskVerticleTest {
 
     @Test
     void metricsEndpoint_servesTheAgentsPrometheusText() throws Exception {
-        ctx.meters().record(new org.edgefm.api.wire.HostMetrics(0.5, List.of(0.5), 1, 2, 0, 0, 0, 0, 0, 0, null, 1), List.of(), null);
+        ctx.meters().record(new org.edgefm.wire.HostMetrics(0.5, List.of(0.5), 1, 2, 0, 0, 0, 0, 0, 0, null, 1), List.of(), null);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + ctx.dataEndpoint() + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);

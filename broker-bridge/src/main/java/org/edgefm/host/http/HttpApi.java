@@ -1,5 +1,6 @@
 package org.edgefm.host.http;
 
+import org.edgefm.host.HttpGuard;
 import org.edgefm.control.FleetModel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

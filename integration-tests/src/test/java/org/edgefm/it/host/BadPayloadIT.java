@@ -147,8 +147,8 @@ class BadPayloadIT {
             String url = "tcp://127.0.0.1:" + port;
             hostSide = FleetRecorder.anonymous(url);
             // the agent applies directives up to the planner epoch the host's retained state announces
-            hostSide.publishRetained(Topics.forFleet(HostHarness.FLEET).hostState(), CODEC.encode(new org.edgefm.api.wire.HostState(
-                    WireCodec.SCHEMA, "it-host", org.edgefm.api.wire.HostStatus.ONLINE, 1, System.currentTimeMillis())));
+            hostSide.publishRetained(Topics.forFleet(HostHarness.FLEET).hostState(), CODEC.encode(new org.edgefm.wire.HostState(
+                    WireCodec.SCHEMA, "it-host", org.edgefm.wire.HostStatus.ONLINE, 1, System.currentTimeMillis())));
             Path cfg = Files.writeString(shared.resolve("hostile-a.json"), "{\"fleet\": \"" + HostHarness.FLEET
                     + "\", \"calibrate\": false, \"telemetryPeriodMs\": 500}");
             agent = new AgentProcess("hostile-a", cfg, shared, url).start();
