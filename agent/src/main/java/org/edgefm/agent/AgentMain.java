@@ -4,23 +4,35 @@ import java.nio.file.Path;
 import org.edgefm.api.EdgeFmException;
 
 /**
- * Entry point of the agent's self-contained jar: {@code java -jar edgefm-agent.jar [--config FILE]
- * [--broker URL] [--node-id ID] [--fleet NAME] [--profile NAME] [--data-dir DIR] [--http-port N]}.
- * Flags override the file. Exit codes: 1 failed, 2 usage error; errors are one line.
+ * Entry point of the agent's self-contained jar (the release's {@code bin/edgefm-agent} runs it):
+ * {@code java -jar edgefm-agent.jar [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]
+ * [--profile NAME] [--data-dir DIR] [--http-port N]} runs the agent (flags override the file);
+ * {@code java -jar edgefm-agent.jar install ...} installs it as a service ({@link AgentInstallCommand}).
+ * Exit codes: 1 failed, 2 usage error; errors are one line.
  */
 public final class AgentMain {
+    private static final String USAGE = "usage: edgefm-agent [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]"
+            + " [--profile NAME] [--data-dir DIR] [--http-port N]";
+
     private AgentMain() {
     }
 
     /** Parses the flags and runs the agent until SIGTERM. */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("install")) {
+            System.exit(AgentInstallCommand.run(java.util.Arrays.asList(args).subList(1, args.length), System.out, System.err, null));
+        }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(USAGE);
+            System.out.println("       edgefm-agent install --help");
+            return;
+        }
         try {
             AgentConfig c = parse(args);
             Agent.runUntilShutdown(c);
         } catch (UsageException e) {
             System.err.println("edgefm-agent: " + e.getMessage());
-            System.err.println("usage: edgefm-agent [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]"
-                    + " [--profile NAME] [--data-dir DIR] [--http-port N]");
+            System.err.println(USAGE);
             System.exit(2);
         } catch (EdgeFmException e) {
             System.err.println("edgefm-agent: " + e.getMessage());
