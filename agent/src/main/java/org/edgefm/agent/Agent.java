@@ -102,6 +102,7 @@ public final class Agent {
                     .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             LOG.info("agent {} started: fleet {}, profile {}, broker {}, data {}", config.nodeId(), config.fleet(),
                     profile.name(), config.broker(), config.dataDir());
+            LOG.info("{}", reachability(config, ctx.dataEndpoint()));
             return agent;
         } catch (java.util.concurrent.ExecutionException e) {
             close(vertx, store);
@@ -137,6 +138,22 @@ public final class Agent {
     /** {@code host:port} of the task and peer endpoint. */
     public String dataEndpoint() {
         return ctx.dataEndpoint();
+    }
+
+    /**
+     * The startup line on what is reachable from where: where the task and peer endpoint listens,
+     * what the birth announces, and the broker it connects out to.
+     */
+    static String reachability(AgentConfig config, String endpoint) {
+        String port = endpoint == null ? "?" : endpoint.substring(endpoint.lastIndexOf(':') + 1);
+        boolean loopback = config.httpHost().startsWith("127.") || config.httpHost().equals("localhost")
+                || config.httpHost().equals("::1");
+        String from = loopback ? "this machine only" : config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::")
+                ? "every interface of this machine" : "the network of " + config.httpHost();
+        return "reachable: tasks and peer data at http://" + config.httpHost() + ":" + port + " (from " + from
+                + "), announced to the fleet as " + endpoint + (loopback && !config.advertiseHost().equals(config.httpHost())
+                        ? " (but it listens on loopback: use --bind)" : "")
+                + "; outgoing only: MQTT to " + config.broker() + (config.labels().isEmpty() ? "" : "; labels " + config.labels());
     }
 
     /** Publishes the death, undeploys the verticles, stops the services and closes the state. */

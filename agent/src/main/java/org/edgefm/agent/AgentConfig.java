@@ -47,11 +47,13 @@ import org.edgefm.api.model.TaskType;
  * @param links             link measurement to peers ({@code links.*}), default {@link Links#defaults()}
  * @param impairment        impairment imposed on this agent's outgoing data-plane traffic
  *                          ({@code impairment.*}), default none
+ * @param labels            labels announced in the birth (as {@code camera}); a stream may name a label as
+ *                          its origin and the host binds it to a joined node carrying it; default none
  */
 public record AgentConfig(String fleet, String nodeId, String broker, String username, String password, String tlsCaFile,
         String mqttVersion, String profile, String dataDir, String modelDir, String httpHost, Integer httpPort,
         String advertiseHost, Long telemetryPeriodMs, Long reconnectMinMs, Long reconnectMaxMs, Boolean calibrate,
-        String scenario, List<TaskType> taskTypes, Links links, Impairment impairment) {
+        String scenario, List<TaskType> taskTypes, Links links, Impairment impairment, List<String> labels) {
 
     /**
      * How the agent measures the links to the peers it exchanges task data with: passively from
@@ -277,12 +279,29 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
         taskTypes = taskTypes == null ? List.of() : List.copyOf(taskTypes);
         links = links == null ? Links.defaults() : links;
         impairment = impairment == null ? Impairment.none() : impairment;
+        labels = labels == null ? List.of() : List.copyOf(labels);
+        if (labels.size() > 16) {
+            throw new EdgeFmException("labels: " + labels.size() + " labels (expected: at most 16)");
+        }
+        for (String l : labels) {
+            id(l, "labels");
+        }
+    }
+
+    /** A configuration without labels. */
+    public AgentConfig(String fleet, String nodeId, String broker, String username, String password, String tlsCaFile,
+            String mqttVersion, String profile, String dataDir, String modelDir, String httpHost, Integer httpPort,
+            String advertiseHost, Long telemetryPeriodMs, Long reconnectMinMs, Long reconnectMaxMs, Boolean calibrate,
+            String scenario, List<TaskType> taskTypes, Links links, Impairment impairment) {
+        this(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir, httpHost,
+                httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes,
+                links, impairment, List.of());
     }
 
     /** A configuration with every default. */
     public static AgentConfig defaults() {
         return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /**
@@ -321,14 +340,33 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 profile != null ? profile : this.profile,
                 dataDir != null ? dataDir : (nodeId != null && !nodeId.equals(this.nodeId) ? null : this.dataDir),
                 modelDir, httpHost, httpPort != null ? httpPort : this.httpPort, advertiseHost,
-                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment);
+                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment, labels);
+    }
+
+    /**
+     * A copy with the non-null network and identity arguments replacing this configuration's values
+     * ({@code --bind}, {@code --advertise}, {@code --label}, {@code --scenario}).
+     *
+     * @param httpHost      the task and peer server's bind address, or null
+     * @param advertiseHost the host peers and the workload use to reach it, or null
+     * @param labels        labels, or null to keep these
+     * @param scenario      the scenario whose task types the agent accepts, or null
+     */
+    public AgentConfig withNetwork(String httpHost, String advertiseHost, List<String> labels, String scenario) {
+        String bind = httpHost != null ? httpHost : this.httpHost;
+        // an advertised host that only followed the old bind address follows the new one
+        String adv = advertiseHost != null ? advertiseHost
+                : (httpHost != null && this.advertiseHost.equals(this.httpHost) ? null : this.advertiseHost);
+        return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
+                bind, httpPort, adv, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate,
+                scenario != null ? scenario : this.scenario, taskTypes, links, impairment, labels != null ? labels : this.labels);
     }
 
     /** A copy with another telemetry period and calibration switch (tests, benchmarks). */
     public AgentConfig withTiming(long telemetryPeriodMs, boolean calibrate) {
         return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
                 httpHost, httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario,
-                taskTypes, links, impairment);
+                taskTypes, links, impairment, labels);
     }
 
     @Override
@@ -337,7 +375,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 + ", password=" + (password == null ? "(none)" : "(hidden)") + ", tlsCaFile=" + tlsCaFile
                 + ", mqttVersion=" + mqttVersion + ", profile=" + profile + ", dataDir=" + dataDir + ", http="
                 + httpHost + ":" + httpPort + ", telemetryPeriodMs=" + telemetryPeriodMs + ", scenario=" + scenario
-                + ", taskTypes=" + taskTypes.size() + ", links=" + links + ", impairment=" + impairment.describe() + "]";
+                 + ", taskTypes=" + taskTypes.size() + ", labels=" + labels + ", links=" + links + ", impairment=" + impairment.describe() + "]";
     }
 
     private static String id(String v, String field) {

@@ -36,6 +36,8 @@ public final class AgentInstallCommand {
             "  --bind ADDR           address of the task and peer endpoint (default 0.0.0.0)",
             "  --advertise HOST      address peers reach it at (default: this machine's address towards the broker)",
             "  --http-port N         its port (default: any free port)",
+            "  --label LABEL         a label announced in the birth (repeatable; a stream may name it as its origin)",
+            "  --scenario FILE|NAME  scenario whose task types the agent accepts (a file is copied to /etc/edgefm)",
             "  --config FILE         start from this configuration (default: the installed one, if any)",
             "  --root DIR            stage an image under DIR (the unit keeps the device's paths; default /)",
             "  --java PATH           the java the unit runs (default: the one running this install)",
@@ -119,6 +121,12 @@ public final class AgentInstallCommand {
                 case "--profile" -> profile = v;
                 case "--bind" -> keys.put("httpHost", v);
                 case "--advertise" -> keys.put("advertiseHost", v);
+                case "--label" -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> l = (List<String>) keys.computeIfAbsent("labels", k -> new java.util.ArrayList<String>());
+                    l.add(v);
+                }
+                case "--scenario" -> keys.put("scenario", v);
                 case "--http-port" -> {
                     try {
                         keys.put("httpPort", Integer.parseInt(v));

@@ -133,6 +133,12 @@ public final class AgentInstaller {
         for (Map.Entry<String, Object> e : r.keys().entrySet()) {
             cfg.set(e.getKey(), JSON.valueToTree(e.getValue()));
         }
+        Path scenarioFile = null;
+        if (r.keys().get("scenario") instanceof String sc && Files.isRegularFile(Path.of(sc))) {
+            // a scenario file goes with the install; a built-in name stays a name
+            scenarioFile = Path.of(sc);
+            cfg.put("scenario", "/etc/edgefm/" + scenarioFile.getFileName());
+        }
         if (r.passwordFile() != null) {
             cfg.put("password", readPassword(r.passwordFile()));
             if (!cfg.hasNonNull("username")) {
@@ -212,6 +218,9 @@ public final class AgentInstaller {
                 + "d " + STATE + " 0750 " + SystemUser.NAME + " " + SystemUser.NAME + " -\n"
                 + "z " + CONFIG + " 0640 root " + SystemUser.NAME + " -\n";
         steps.add(new InstallPlan.WriteFile(Path.of("/etc/tmpfiles.d/edgefm-agent.conf"), tmpfiles, tmpfiles, "rw-r--r--", null, null));
+        if (scenarioFile != null) {
+            steps.add(new InstallPlan.CopyFile(Path.of(cfg.path("scenario").asText()), scenarioFile, "rw-r--r--"));
+        }
         if (r.caFile() != null) {
             steps.add(new InstallPlan.CopyFile(Path.of(CA_FILE), r.caFile(), "rw-r--r--"));
         }

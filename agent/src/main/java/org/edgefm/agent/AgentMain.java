@@ -12,7 +12,7 @@ import org.edgefm.api.EdgeFmException;
  */
 public final class AgentMain {
     private static final String USAGE = "usage: edgefm-agent [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]"
-            + " [--profile NAME] [--data-dir DIR] [--http-port N]";
+            + " [--profile NAME] [--data-dir DIR] [--http-port N] [--bind ADDR] [--advertise HOST] [--label L]... [--scenario FILE|NAME]";
 
     private AgentMain() {
     }
@@ -51,6 +51,10 @@ public final class AgentMain {
         String profile = null;
         String dataDir = null;
         Integer port = null;
+        String bind = null;
+        String advertise = null;
+        java.util.List<String> labels = null;
+        String scenario = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -64,6 +68,13 @@ public final class AgentMain {
                 case "--fleet" -> fleet = v;
                 case "--profile" -> profile = v;
                 case "--data-dir" -> dataDir = v;
+                case "--bind" -> bind = v;
+                case "--advertise" -> advertise = v;
+                case "--scenario" -> scenario = v;
+                case "--label" -> {
+                    labels = labels == null ? new java.util.ArrayList<>() : labels;
+                    labels.add(v);
+                }
                 case "--http-port" -> {
                     try {
                         port = Integer.parseInt(v);
@@ -75,7 +86,13 @@ public final class AgentMain {
             }
         }
         AgentConfig base = config == null ? AgentConfig.defaults() : AgentConfig.load(Path.of(config));
-        return base.withOverrides(broker, node, fleet, profile, dataDir, port);
+        AgentConfig c = base.withOverrides(broker, node, fleet, profile, dataDir, port).withNetwork(bind, advertise, labels, scenario);
+        String adv = c.advertiseHost();
+        if (adv.equals("0.0.0.0") || adv.equals("::") || adv.equals("[::]")) {
+            throw new UsageException("--advertise: needed with --bind " + c.httpHost()
+                    + " (peers and the workload cannot reach a wildcard address; give this machine's name or address)");
+        }
+        return c;
     }
 
     /** A command-line mistake. */

@@ -136,7 +136,15 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private final Fleet fleet;
-    private final SystemModel model;
+    /** The model in force; null while a fleet model waits for the first node. */
+    private SystemModel model;
+    /** Builds the model from the nodes that joined, or null for a fixed model. */
+    private final FleetModel fleetModel;
+    private final LinkEstimator.Settings linkSettings;
+    private long seenMembership = -1;
+    /** The model grew (nodes joined) since the last core placement. */
+    private boolean joinPending;
+    private boolean waitingLogged;
     private final ResolvedPlanner planner;
     private final Settings settings;
     private final Listener listener;
@@ -145,7 +153,7 @@ public final class ControlLoop implements AutoCloseable {
     private final PluginCaller coreCaller;
     private final PluginCaller lightCaller;
     private final Map<String, ServiceSpec> catalog;
-    private final LinkEstimator links;
+    private LinkEstimator links;
 
     private CorePlacement placement = CorePlacement.EMPTY;
     private LightDecision decision;
@@ -189,8 +197,34 @@ public final class ControlLoop implements AutoCloseable {
      */
     public ControlLoop(Fleet fleet, SystemModel model, ResolvedPlanner planner, PlannerConfig config,
             Settings settings, LinkEstimator.Settings links, Listener listener) {
+        this(fleet, Objects.requireNonNull(model, "model is null"), null, planner, config, settings, links, listener);
+    }
+
+    /**
+     * Creates the loop over the fleet that joins: the planners' model is built by {@code fleetModel}
+     * from the fleet's births and grows as nodes join (a core re-placement follows once joins have
+     * settled); no slot is planned before the first node joined.
+     *
+     * @param fleet      the fleet it controls
+     * @param fleetModel builds the model from the nodes that joined
+     * @param planner    the resolved planner
+     * @param config     planner settings
+     * @param settings   slot length, epoch, budgets
+     * @param links      how measured links enter the planners' topology
+     * @param listener   observer of what it does, or null
+     */
+    public ControlLoop(Fleet fleet, FleetModel fleetModel, ResolvedPlanner planner, PlannerConfig config,
+            Settings settings, LinkEstimator.Settings links, Listener listener) {
+        this(fleet, fleetModel.current(), Objects.requireNonNull(fleetModel, "fleetModel is null"), planner, config,
+                settings, links, listener);
+    }
+
+    private ControlLoop(Fleet fleet, SystemModel model, FleetModel fleetModel, ResolvedPlanner planner,
+            PlannerConfig config, Settings settings, LinkEstimator.Settings links, Listener listener) {
         this.fleet = Objects.requireNonNull(fleet, "fleet is null");
-        this.model = Objects.requireNonNull(model, "model is null");
+        this.model = model;
+        this.fleetModel = fleetModel;
+        this.linkSettings = Objects.requireNonNull(links, "links is null");
         this.planner = Objects.requireNonNull(planner, "planner is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.listener = listener == null ? new Listener() { } : listener;
@@ -200,8 +234,51 @@ public final class ControlLoop implements AutoCloseable {
         this.coreCaller = corePlanner == null ? null
                 : new PluginCaller("edgefm-core-" + planner.coreName(), settings.enforceBudget());
         this.lightCaller = new PluginCaller("edgefm-light-" + planner.controller().name(), settings.enforceBudget());
-        this.catalog = model.servicesById();
-        this.links = new LinkEstimator(links, model);
+        this.catalog = (model != null ? model.services() : fleetModel.spec().services()).stream()
+                .collect(java.util.stream.Collectors.toMap(ServiceSpec::id, x -> x, (a, b) -> a, LinkedHashMap::new));
+        this.links = model == null ? null : new LinkEstimator(links, model);
+        if (fleetModel != null && model != null) {
+            fleet.users(model.users());
+        }
+    }
+
+    /**
+     * Asks the fleet model for the model in force when the fleet's membership changed.
+     *
+     * @return false while no node has joined (nothing to plan for)
+     */
+    private boolean refreshModel(double nowMs) {
+        if (fleetModel == null) {
+            return true;
+        }
+        long v = fleet.membershipVersion();
+        if (v != seenMembership || model == null) {
+            seenMembership = v;
+            SystemModel m = fleetModel.refresh(fleet.joined(), nowMs);
+            if (m != null && m != model) {
+                boolean first = model == null;
+                model = m;
+                if (links == null) {
+                    links = new LinkEstimator(linkSettings, m);
+                } else {
+                    links.redeclare(m);
+                }
+                fleet.users(m.users());
+                joinPending = !first;
+                LOG.info("planners' fleet: {} node(s) joined, {} stream(s) bound to them{}", m.topology().nodes().size(),
+                        m.workload().size(), first ? "" : "; core re-placement once joins settle");
+            }
+        }
+        if (model == null && !waitingLogged) {
+            waitingLogged = true;
+            LOG.info("waiting for the first node to join before planning");
+        }
+        return model != null;
+    }
+
+    /** The system model in force (the planners' topology before measured links), or null before any node joined. */
+    public synchronized SystemModel model() {
+        return model;
     }
 
     /** The planner this loop runs. */
@@ -239,10 +316,23 @@ public final class ControlLoop implements AutoCloseable {
         if (started) {
             return;
         }
-        started = true;
         FleetSnapshot s = fleet.snapshot();
-        carried = s;
+        carried = carried == null ? s : merge(carried, s);
+        if (!refreshModel(s.nowMs())) {
+            return;
+        }
+        started = true;
+        joinPending = false;
         planCore(CorePlacementContext.Trigger.START, offline(s), s.nowMs());
+    }
+
+    private static FleetSnapshot merge(FleetSnapshot c, FleetSnapshot s) {
+        List<TaskCompletion> all = new ArrayList<>(c.completions());
+        all.addAll(s.completions());
+        List<ModelSwitch> switches = new ArrayList<>(c.switches());
+        switches.addAll(s.switches());
+        return new FleetSnapshot(s.nowMs(), s.nodes(), s.services(), s.arrivals(), s.users(), s.links(), all,
+                c.submitted() + s.submitted(), switches);
     }
 
     /**
@@ -256,19 +346,19 @@ public final class ControlLoop implements AutoCloseable {
         if (c == null || (c.completions().isEmpty() && c.submitted() == 0 && c.switches().isEmpty())) {
             return s;
         }
-        List<TaskCompletion> all = new ArrayList<>(c.completions());
-        all.addAll(s.completions());
-        List<ModelSwitch> switches = new ArrayList<>(c.switches());
-        switches.addAll(s.switches());
-        return new FleetSnapshot(s.nowMs(), s.nodes(), s.services(), s.arrivals(), s.users(), s.links(), all,
-                c.submitted() + s.submitted(), switches);
+        return merge(c, s);
     }
 
     /** Runs one slot; calls {@link #start()} first if needed. */
     public synchronized StepReport step() {
         start();
+        if (!started) {
+            // no node has joined yet: the snapshot's completions wait in the carried one
+            return new StepReport(slot++, false, List.of());
+        }
         FleetSnapshot snap = withCarried(fleet.snapshot());
         listener.onSnapshot(slot, snap);
+        refreshModel(snap.nowMs());
         Set<String> offline = offline(snap);
         LinkEstimator.Change change = links.observe(snap.links(), snap.nowMs());
         if (change != LinkEstimator.Change.NONE) {
@@ -298,6 +388,9 @@ public final class ControlLoop implements AutoCloseable {
             placement = failed;
             listener.onCorePlacement(CorePlacementContext.Trigger.NODE_LOST, placement, 0);
             planCore(CorePlacementContext.Trigger.NODE_LOST, offline, snap.nowMs());
+        } else if (joinPending && snap.nowMs() - fleetModel.changedAtMs() >= fleetModel.settings().joinSettleMs()) {
+            joinPending = false;
+            planCore(CorePlacementContext.Trigger.NODE_JOINED, offline, snap.nowMs());
         } else if (settings.planningEpochMs() > 0 && !Double.isNaN(lastPlanMs)
                 && snap.nowMs() - lastPlanMs >= settings.planningEpochMs()) {
             planCore(CorePlacementContext.Trigger.EPOCH, offline, snap.nowMs());

@@ -1,6 +1,8 @@
 package org.edgefm.host;
 
+import java.util.List;
 import java.util.Map;
+import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.wire.Directive;
 
 /**
@@ -46,6 +48,23 @@ public interface Fleet extends AutoCloseable {
      */
     default Map<String, String> peerEndpoints() {
         return Map.of();
+    }
+
+    /**
+     * A counter that grows whenever {@link #joined()} would answer differently (a node joined, or a
+     * birth changed what a node announces); 0 for a fleet whose nodes are fixed.
+     */
+    default long membershipVersion() {
+        return 0;
+    }
+
+    /** The nodes that joined, as their births announced them; empty for a fleet whose nodes are fixed. */
+    default List<JoinedNode> joined() {
+        return List.of();
+    }
+
+    /** The users (with the nodes their tasks enter at) whose completions count as their streams' arrivals. */
+    default void users(List<UserSpec> users) {
     }
 
     /** Releases resources (connections, files); a fleet is not used after close. */

@@ -138,6 +138,8 @@ public final class FleetState {
     private final Deque<ModelSwitch> sinceSnapshot = new ArrayDeque<>();
     private long submitted;
     private double lastSnapshotMs = -1;
+    /** Grows when a node joins for the first time or a birth changes its profile, capacity, labels or endpoint. */
+    private long membershipVersion;
 
     /**
      * Creates an empty state.
@@ -168,6 +170,11 @@ public final class FleetState {
         }
         n.sessionEpoch = b.sessionEpoch();
         n.alive = true;
+        Birth was = n.birth;
+        if (was == null || !was.profile().equals(b.profile()) || !was.capabilities().capacity().equals(b.capabilities().capacity())
+                || !was.labels().equals(b.labels()) || !was.dataEndpoint().equals(b.dataEndpoint())) {
+            membershipVersion++;
+        }
         n.birth = b;
         n.appliedEpoch = b.plannerEpoch();
         n.appliedVersion = b.appliedVersion();
@@ -319,6 +326,40 @@ public final class FleetState {
     public synchronized boolean sessionAlive(String node) {
         Node n = nodes.get(node);
         return n != null && n.alive;
+    }
+
+    /**
+     * Replaces the users whose completions count as arrivals of their streams: each user by the node
+     * its tasks enter at (the fleet model binds users to joined nodes).
+     */
+    public synchronized void users(List<UserSpec> users) {
+        userByNode.clear();
+        for (UserSpec u : users) {
+            userByNode.putIfAbsent(u.node(), u.id());
+        }
+    }
+
+    /** A counter that grows whenever the set of joined nodes or what their births announce changes. */
+    public synchronized long membershipVersion() {
+        return membershipVersion;
+    }
+
+    /** True when the node has announced a birth to this host. */
+    public synchronized boolean everBorn(String node) {
+        Node n = nodes.get(node);
+        return n != null && n.birth != null;
+    }
+
+    /** Every node that announced a birth, by id, as its newest birth says. */
+    public synchronized List<JoinedNode> joined(double nowMs) {
+        List<JoinedNode> out = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (n.birth != null) {
+                out.add(new JoinedNode(n.id, n.birth.profile(), n.birth.capabilities().capacity(), n.birth.labels(),
+                        n.birth.dataEndpoint(), n.alive && !stale(n, nowMs)));
+            }
+        }
+        return out;
     }
 
     /** Data endpoints from births, by node. */

@@ -46,17 +46,23 @@ import org.edgefm.api.InvalidFieldException;
  *                         {@code links.ewmaWeight}, {@code links.maxAgeMs}, {@code links.rebuildThreshold},
  *                         {@code links.rebuildMinMs}, {@code links.kmPerMs}, {@code links.rebuildNoiseK},
  *                         {@code links.noiseWeight}, {@code links.rebuildMinIntervalMs} (see {@link LinkEstimator.Settings})
+ * @param fleetModel       where the planners' nodes come from: keys {@code fleet.model} (joined or declared),
+ *                         {@code fleet.joinSettleMs}, {@code fleet.defaultSpeedFactor} (see {@link FleetModel.Settings})
+ * @param advertiseHost    the host name or address agents and users reach this machine at, for the startup
+ *                         line (default: the bind addresses as they are)
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
         String httpBind, int httpPort, Path dataDir, Path pluginsDir, String planner, String scenario, Double slotMs,
-        Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links) {
+        Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links,
+        FleetModel.Settings fleetModel, String advertiseHost) {
 
     private static final Set<String> KEYS = Set.of("fleet", "hostId", "brokerUrl", "brokerBind", "brokerPort", "tlsPort",
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
             "dataDir", "pluginsDir", "planner", "scenario", "slotMs", "planningEpochMs", "staleAfterMs", "plannerSettings",
             "links.estimate", "links.ewmaWeight", "links.maxAgeMs", "links.rebuildThreshold", "links.rebuildMinMs",
-            "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs");
+            "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs", "fleet.model",
+            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost");
 
     /** Validates every field. */
     public HostConfig {
@@ -84,6 +90,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         }
         plannerSettings = Map.copyOf(plannerSettings == null ? Map.of() : plannerSettings);
         links = links == null ? LinkEstimator.Settings.defaults() : links;
+        fleetModel = fleetModel == null ? FleetModel.Settings.defaults() : fleetModel;
     }
 
     private static void port(int p, String key, int min) {
@@ -96,7 +103,8 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
     public static HostConfig defaults() {
         return new HostConfig("default", "host", null, "127.0.0.1", 1883, 0, null, null, null,
                 Credentials.DEFAULT_HOST_USER, null, "127.0.0.1", 8080, Path.of("host-data"), Path.of("plugins"),
-                null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults());
+                null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults(),
+                FleetModel.Settings.defaults(), null);
     }
 
     /** Reads a configuration file over the defaults. */
@@ -156,7 +164,11 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                         d(o, "links.maxAgeMs", links.maxAgeMs()), d(o, "links.rebuildThreshold", links.rebuildThreshold()),
                         d(o, "links.rebuildMinMs", links.rebuildMinMs()), d(o, "links.kmPerMs", links.kmPerMs()),
                         d(o, "links.rebuildNoiseK", links.rebuildNoiseK()), d(o, "links.noiseWeight", links.noiseWeight()),
-                        d(o, "links.rebuildMinIntervalMs", links.rebuildMinIntervalMs())));
+                        d(o, "links.rebuildMinIntervalMs", links.rebuildMinIntervalMs())),
+                new FleetModel.Settings(o.containsKey("fleet.model") ? FleetModel.Source.parse(String.valueOf(
+                        o.get("fleet.model"))) : fleetModel.source(), d(o, "fleet.joinSettleMs", fleetModel.joinSettleMs()),
+                        d(o, "fleet.defaultSpeedFactor", fleetModel.defaultSpeedFactor())),
+                s(o, "advertiseHost", advertiseHost));
     }
 
     private static String s(Map<String, Object> o, String k, String dflt) {
@@ -201,6 +213,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 + ", credentialsFile=" + credentialsFile + ", hostUser=" + hostUser
                 + ", hostPassword=" + (hostPassword == null ? "none" : "***") + ", http=" + httpBind + ":" + httpPort
                 + ", dataDir=" + dataDir + ", pluginsDir=" + pluginsDir + ", planner=" + planner
-                + ", scenario=" + scenario + ", links=" + links + "]";
+                + ", scenario=" + scenario + ", links=" + links + ", fleetModel=" + fleetModel
+                + (advertiseHost == null ? "" : ", advertiseHost=" + advertiseHost) + "]";
     }
 }

@@ -22,7 +22,8 @@ import org.edgefm.api.EdgeFmException;
  * <ul>
  *   <li>{@code GET /health}: liveness, broker connection, planner epoch;</li>
  *   <li>{@code GET /api/fleet}, {@code /api/nodes}, {@code /api/placement}, {@code /api/directives},
- *       {@code /api/trial}: fleet summary, per-node state (with each node's model switches: instances
+ *       {@code /api/trial}: fleet summary (with the open fleet mismatches: unexpected nodes, awaited nodes,
+ *       streams whose origin has not joined, directives for nodes that never joined), per-node state (with each node's model switches: instances
  *       started and stopped by its directives, measured preloads), the core placement and light
  *       decision in force, every node's newest directive and its delivery state, live trial figures;</li>
  *   <li>{@code GET /api/journal}: the trial journal as JSON lines;</li>
@@ -117,6 +118,19 @@ public final class HttpApi {
         m.put("instanceUnloads", nodes.stream().mapToLong(n -> n.switches().unloads()).sum());
         m.put("outbox", host.fleet().outbox().size());
         m.put("badMessages", host.meters().badTotal());
+        FleetModel fm = host.fleetModel();
+        m.put("planned", host.loop() == null || host.loop().model() == null ? 0
+                : host.loop().model().topology().nodes().size());
+        m.put("origins", fm == null ? Map.of() : fm.origins());
+        m.put("notices", host.fleet().notices().open().stream().map(n -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("kind", n.kind().label());
+            x.put("subject", n.subject());
+            x.put("reason", n.reason());
+            x.put("sinceMs", n.sinceMs());
+            return x;
+        }).toList());
+        m.put("mismatches", host.fleet().notices().totals());
         return m;
     }
 

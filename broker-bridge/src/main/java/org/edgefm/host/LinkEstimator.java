@@ -182,8 +182,8 @@ public final class LinkEstimator {
     }
 
     private final Settings settings;
-    private final SystemModel declared;
-    private final Set<String> nodes;
+    private SystemModel declared;
+    private Set<String> nodes;
     private final Map<String, Estimate> estimates = new TreeMap<>();
     /** The largest payload that crosses a link, MB: any task input or service output. */
     private final double payloadMb;
@@ -337,6 +337,27 @@ public final class LinkEstimator {
         publishedMeasured = Set.copyOf(estimates.keySet());
         Topology t = new Topology(declared.topology().nodes(), List.copyOf(links.values()));
         effective = new SystemModel(t, declared.services(), declared.taskTypes(), declared.users(), declared.workload());
+    }
+
+    /**
+     * Takes a new declared model (the fleet that joined has grown): its nodes and declared links,
+     * with every live estimate between its nodes kept; {@link #model()} is a new instance.
+     */
+    public void redeclare(SystemModel model) {
+        this.declared = Objects.requireNonNull(model, "model is null");
+        this.nodes = model.topology().nodesById().keySet();
+        estimates.keySet().removeIf(k -> {
+            int bar = k.indexOf('|');
+            return !nodes.contains(k.substring(0, bar)) || !nodes.contains(k.substring(bar + 1));
+        });
+        if (settings.mode() == Mode.DECLARED) {
+            Map<String, LinkSpec> links = new TreeMap<>();
+            model.topology().links().forEach(l -> links.put(key(l.a(), l.b()), l));
+            effectiveLinks = links;
+            effective = model;
+        } else {
+            rebuild();
+        }
     }
 
     /** The largest stage payload in MB whose transfer time the bandwidth test weighs. */

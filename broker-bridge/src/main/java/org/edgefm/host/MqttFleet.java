@@ -96,6 +96,7 @@ public final class MqttFleet implements Fleet {
     private final DirectiveOutbox outbox;
     private final HostMeters meters;
     private final BadMessageLog badLog = new BadMessageLog(LOG);
+    private final FleetNotices notices;
     private final long startNanos = System.nanoTime();
     /**
      * Replaced only by {@link #replaceStuckClient()}: Paho 1.2.5's automatic reconnect can hang for
@@ -141,6 +142,7 @@ public final class MqttFleet implements Fleet {
         this.state = new FleetState(options.staleAfterMs(), users);
         this.outbox = Objects.requireNonNull(outbox, "outbox is null");
         this.meters = Objects.requireNonNull(meters, "meters is null");
+        this.notices = new FleetNotices(meters.registry());
         this.client = newClient();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "edgefm-outbox");
@@ -344,6 +346,7 @@ public final class MqttFleet implements Fleet {
             if (state.onBirth(b, now)) {
                 outbox.settle(b.nodeId(), b.plannerEpoch(), b.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
                 outbox.expedite(b.nodeId());
+                notices.resolve(FleetNotices.Kind.DIRECTIVE_FOR_ABSENT_NODE, b.nodeId(), "the node joined");
                 LOG.info("node {} born (session {}, profile {}, applied {}/{})", b.nodeId(), b.sessionEpoch(),
                         b.profile(), b.plannerEpoch(), b.appliedVersion());
             }
@@ -455,6 +458,11 @@ public final class MqttFleet implements Fleet {
     /** Queues the directive; {@link #flush()} (or the outbox timer) stores the batch durably, then sends it. */
     @Override
     public void apply(Directive directive) {
+        if (!state.everBorn(directive.nodeId())) {
+            notices.raise(FleetNotices.Kind.DIRECTIVE_FOR_ABSENT_NODE, directive.nodeId(), "directive "
+                    + directive.plannerEpoch() + "/" + directive.version() + " for a node that never joined this host:"
+                    + " it waits in the outbox until the node is born");
+        }
         synchronized (batch) {
             batch.add(directive);
         }
@@ -485,6 +493,26 @@ public final class MqttFleet implements Fleet {
     @Override
     public Map<String, String> peerEndpoints() {
         return state.dataEndpoints();
+    }
+
+    @Override
+    public long membershipVersion() {
+        return state.membershipVersion();
+    }
+
+    @Override
+    public List<JoinedNode> joined() {
+        return state.joined(nowMs());
+    }
+
+    @Override
+    public void users(List<UserSpec> users) {
+        state.users(users);
+    }
+
+    /** Mismatches between the fleet that joined and what the host expected (HTTP API, dashboard). */
+    public FleetNotices notices() {
+        return notices;
     }
 
     /** The fleet state (HTTP API). */

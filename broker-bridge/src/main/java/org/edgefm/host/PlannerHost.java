@@ -36,6 +36,7 @@ public final class PlannerHost implements AutoCloseable {
     private DirectiveOutbox outbox;
     private MqttFleet fleet;
     private ControlLoop loop;
+    private FleetModel fleetModel;
     private TrialJournal journal;
     private Vertx vertx;
     private HttpApi http;
@@ -137,7 +138,8 @@ public final class PlannerHost implements AutoCloseable {
             double slotMs = config.slotMs() != null ? config.slotMs() : scenario.run().slotMs();
             double epochMs = config.planningEpochMs() != null ? config.planningEpochMs() : scenario.run().planningEpochMs();
             ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
-            loop = new ControlLoop(fleet, scenario.model(), planner, scenario.plannerConfig().with(config.plannerSettings()),
+            fleetModel = new FleetModel(scenario, config.fleetModel(), fleet.notices());
+            loop = new ControlLoop(fleet, fleetModel, planner, scenario.plannerConfig().with(config.plannerSettings()),
                     ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), config.links(), listeners);
             toClose.add(0, loop);
             // On close the fleet stops receiving first, then the loop hands what it took in since the
@@ -146,8 +148,12 @@ public final class PlannerHost implements AutoCloseable {
             toClose.remove(fleet);
             toClose.add(0, last::finalSnapshot);
             toClose.add(0, fleet);
-            LOG.info("control loop: planner {} (core {}, controller {}), slot {} ms, planning epoch {} ms, scenario {}",
-                    planner.name(), planner.coreName(), planner.controller().name(), slotMs, epochMs, scenario.name());
+            LOG.info("control loop: planner {} (core {}, controller {}), slot {} ms, planning epoch {} ms, scenario {};"
+                    + " planners' nodes: {}", planner.name(), planner.coreName(), planner.controller().name(), slotMs, epochMs,
+                    scenario.name(), config.fleetModel().source() == FleetModel.Source.DECLARED
+                            ? "the scenario's " + scenario.topology().nodes().size() + " (fleet.model=declared)"
+                            : "the agents that join" + (scenario.pinsNodes() ? " (the scenario pins "
+                                    + scenario.topology().nodes().size() + ")" : ""));
         } else {
             LOG.info("no planner configured: the host bridges and records fleet state, and re-sends pending directives");
         }
@@ -223,6 +229,11 @@ public final class PlannerHost implements AutoCloseable {
     /** The control loop, or null without a planner. */
     public ControlLoop loop() {
         return loop;
+    }
+
+    /** The planners' model of the fleet that joined, or null without a planner. */
+    public FleetModel fleetModel() {
+        return fleetModel;
     }
 
     /** The trial journal, or null without a planner. */

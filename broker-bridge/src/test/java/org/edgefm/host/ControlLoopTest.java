@@ -164,4 +164,89 @@ class ControlLoopTest {
         assertThat(meters.scrape()).contains("edgefm_topology_rebuilds_total{reason=\"moved\"} 0.0")
                 .contains("edgefm_topology_rebuilds_total{reason=\"link-appeared\"} 1.0");
     }
+
+    ControlLoop joinedLoop(FakeFleet fleet, Scenario spec, FleetNotices notices, double settleMs) {
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 7, false,
+                () -> 42L);
+        FleetModel fm = new FleetModel(spec, new FleetModel.Settings(FleetModel.Source.JOINED, settleMs, 1.0), notices);
+        return new ControlLoop(fleet, fm, registry.resolve("test-pair"), PlannerConfig.EMPTY, s,
+                LinkEstimator.Settings.defaults(), new ControlLoop.Listener() {
+                    @Override
+                    public void onCorePlacement(CorePlacementContext.Trigger t, CorePlacement p, double ms) {
+                        placements.add(t);
+                    }
+                });
+    }
+
+    @Test
+    void joinedFleet_nothingJoined_plansNothing_thenTheFirstNodeGetsWork() {
+        FakeFleet fleet = new FakeFleet();
+        try (ControlLoop loop = joinedLoop(fleet, TINY, new FleetNotices(), 0)) {
+            assertThat(loop.step().directives()).isEmpty();
+            assertThat(placements).isEmpty();
+            assertThat(loop.model()).isNull();
+            fleet.join("n2", "generic-cpu", List.of());
+            fleet.now = 100;
+            ControlLoop.StepReport r = loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
+            assertThat(r.directives()).extracting(Directive::nodeId).containsExactly("n2");
+            assertThat(services(loop.directives().get("n2"))).contains("enc");
+        }
+    }
+
+    @Test
+    void joinedFleet_aNodeInNoScenario_joinsLater_andGetsWorkAtTheNextPlanningRound() {
+        FakeFleet fleet = new FakeFleet();
+        FleetNotices notices = new FleetNotices();
+        try (ControlLoop loop = joinedLoop(fleet, TINY, notices, 150)) {
+            fleet.join("n1", "generic-cpu", List.of());
+            loop.step();
+            assertThat(loop.directives()).containsOnlyKeys("n1");
+            fleet.now = 100;
+            fleet.join("jetson-1", "jetson-orin-nano-8gb", List.of());
+            ControlLoop.StepReport joinedSlot = loop.step();
+            // the light controller sees the new node at once (it runs one head per online node) ...
+            assertThat(joinedSlot.directives()).extracting(Directive::nodeId).contains("jetson-1");
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
+            // ... and the core placement follows once joins settled
+            fleet.now = 200;
+            loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
+            fleet.now = 260;
+            loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START, CorePlacementContext.Trigger.NODE_JOINED);
+            assertThat(loop.model().topology().node("jetson-1")).isPresent();
+            assertThat(notices.open()).extracting(FleetNotices.Notice::line)
+                    .anyMatch(l -> l.startsWith("unexpected-node jetson-1: joined, but scenario tiny does not declare it"));
+        }
+    }
+
+    @Test
+    void joinedFleet_aNodeThatLeaves_isFailedOver() {
+        FakeFleet fleet = new FakeFleet();
+        try (ControlLoop loop = joinedLoop(fleet, TINY, new FleetNotices(), 0)) {
+            fleet.join("n1", "generic-cpu", List.of());
+            fleet.join("n2", "generic-cpu", List.of());
+            loop.step();
+            String core = loop.placement().assignments().get(0).node();
+            fleet.online.put(core, false);
+            fleet.now = 100;
+            loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START, CorePlacementContext.Trigger.NODE_LOST,
+                    CorePlacementContext.Trigger.NODE_LOST);
+            assertThat(loop.placement().assignments()).allMatch(a -> !a.node().equals(core));
+        }
+    }
+
+    @Test
+    void joinedFleet_streamsBindToTheirOrigin_andTheFleetAttributesArrivalsByIt() {
+        FakeFleet fleet = new FakeFleet();
+        FleetNotices notices = new FleetNotices();
+        try (ControlLoop loop = joinedLoop(fleet, ScenarioLoader.resolve("tiny-fleet"), notices, 0)) {
+            fleet.join("cam-7", "generic-cpu", List.of("camera"));
+            loop.step();
+            assertThat(fleet.users).extracting(u -> u.id() + "@" + u.node()).containsExactly("cam-a@cam-7", "cam-b@cam-7");
+            assertThat(notices.open()).extracting(n -> n.kind().label() + " " + n.subject()).containsExactly("origin-missing door");
+        }
+    }
 }

@@ -15,6 +15,35 @@ final class FakeFleet implements Fleet {
     /** Link reports handed out with the next snapshot only. */
     final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
 
+    /** Nodes that announced a birth (a fleet model builds the planners' nodes from them). */
+    final Map<String, JoinedNode> births = new LinkedHashMap<>();
+    long membership;
+    final List<org.edgefm.api.model.UserSpec> users = new ArrayList<>();
+
+    /** A node joins: it is born and online. */
+    void join(String id, String profile, List<String> labels) {
+        births.put(id, new JoinedNode(id, profile, org.edgefm.api.model.ResourceVector.of(8, 16, 16, 8), labels,
+                "127.0.0.1:1", true));
+        online.put(id, true);
+        membership++;
+    }
+
+    @Override
+    public long membershipVersion() {
+        return membership;
+    }
+
+    @Override
+    public List<JoinedNode> joined() {
+        return List.copyOf(births.values());
+    }
+
+    @Override
+    public void users(List<org.edgefm.api.model.UserSpec> bound) {
+        users.clear();
+        users.addAll(bound);
+    }
+
     FakeFleet(String... nodes) {
         for (String n : nodes) {
             online.put(n, true);

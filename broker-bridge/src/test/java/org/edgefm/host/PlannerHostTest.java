@@ -19,11 +19,15 @@ class PlannerHostTest {
     void start_withPlanner_stepsAndRecordsInJournal() throws Exception {
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", 0,
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
-                "planner", "test-pair", "scenario", "tiny", "slotMs", 100, "fleet", "t"));
+                "planner", "test-pair", "scenario", "tiny", "slotMs", 100, "fleet", "t", "fleet.model", "declared"));
         try (PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> host.loop().slot() >= 3);
             assertThat(host.loop().placement().nodesHosting("enc")).containsExactly("n1");
             assertThat(host.fleet().outbox().size()).isEqualTo(3); // no agent: every node's directive pending
+            // fleet.model=declared: directives for nodes that never joined are reported
+            assertThat(host.fleet().notices().open()).extracting(n -> n.kind().label() + " " + n.subject())
+                    .containsExactlyInAnyOrder("directive-for-absent-node n1", "directive-for-absent-node n2",
+                            "directive-for-absent-node n3");
             await().atMost(Duration.ofSeconds(5)).until(() -> host.journal().size() > 3);
             java.io.StringWriter w = new java.io.StringWriter();
             host.journal().exportJsonLines(w);
@@ -77,6 +81,32 @@ class PlannerHostTest {
                 host.close();
             }
             assertThat(host.meters().totalCompleted()).as("run " + run).isEqualTo(run == 1 ? 1 : 0);
+        }
+    }
+
+    @Test
+    void joinedFleet_anAgentInNoScenario_isBorn_getsADirective_andIsShownAsUnexpected() throws Exception {
+        HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", 0,
+                "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
+                "planner", "test-pair", "scenario", "tiny", "slotMs", 100, "fleet", "t"));
+        try (PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
+                TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "jetson-1", null, null)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> host.loop().slot() >= 2);
+            assertThat(host.loop().directives()).isEmpty(); // nobody joined: nothing planned, nothing pending
+            assertThat(host.fleet().outbox().size()).isZero();
+            org.edgefm.api.wire.Birth b = new org.edgefm.api.wire.Birth(1, "jetson-1", 1, System.currentTimeMillis(),
+                    "jetson-orin-nano-8gb", "test", new org.edgefm.api.wire.Capabilities(
+                            org.edgefm.api.model.ResourceVector.of(6, 8, 10, 8), "aarch64", "nd4j-cpu", java.util.List.of()),
+                    0, 0, java.util.List.of(), "10.1.2.3:7001", java.util.List.of("camera"));
+            agent.publish(org.edgefm.api.wire.Topics.forFleet("t").birth("jetson-1"),
+                    new String(new org.edgefm.api.wire.WireCodec().encode(b), java.nio.charset.StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.loop().directives().containsKey("jetson-1"));
+            assertThat(host.loop().placement().nodesHosting("enc")).containsExactly("jetson-1");
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://127.0.0.1:" + host.httpPort() + "/api/fleet")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).contains("\"kind\":\"unexpected-node\"").contains("\"subject\":\"jetson-1\"")
+                    .contains("\"planned\":1").contains("\"unexpected-node\":1");
         }
     }
 }

@@ -33,6 +33,19 @@ final class AgentCommand implements Callable<Integer> {
     String dataDir;
     @Option(names = "--http-port", paramLabel = "N", description = "Task and peer HTTP port (default: any free port).")
     Integer httpPort;
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address the task and peer HTTP server listens on"
+            + " (config key httpHost; default 127.0.0.1: only this machine; 0.0.0.0 or an interface address for peers and"
+            + " a workload on other machines).")
+    String bind;
+    @Option(names = "--advertise", paramLabel = "HOST", description = "Host name or address peers and the workload use"
+            + " to reach this agent, announced in its birth (config key advertiseHost; default: the --bind address).")
+    String advertise;
+    @Option(names = "--label", paramLabel = "LABEL", description = "A label announced in the birth (repeatable, as"
+            + " --label camera); a scenario's stream may name it as its origin (config key labels).")
+    List<String> labels;
+    @Option(names = "--scenario", paramLabel = "FILE|NAME", description = "Scenario whose task types this agent accepts"
+            + " (config key scenario).")
+    String scenario;
 
     static AgentConfig config(Path file, String broker, String nodeId, String fleet, String profile, String dataDir, Integer port) {
         AgentConfig base = file == null ? AgentConfig.defaults() : AgentConfig.load(file);
@@ -41,9 +54,23 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Agent.runUntilShutdown(config(config, broker, nodeId, fleet, profile, dataDir, httpPort));
+        AgentConfig c = config(config, broker, nodeId, fleet, profile, dataDir, httpPort).withNetwork(bind, advertise,
+                labels, scenario);
+        if (isWildcard(c.advertiseHost())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--advertise: needed with --bind " + c.httpHost()
+                    + " (peers and the workload cannot reach a wildcard address; give this machine's name or address)");
+        }
+        Agent.runUntilShutdown(c);
         return 0;
     }
+
+    /** True for an address that means "every interface" and cannot be connected to from elsewhere. */
+    static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     /**
      * {@code edgefm agent install ...}: the release's {@code edgefm-agent install} (same flags,

@@ -74,9 +74,37 @@ final class TrialCommand implements Callable<Integer> {
             description = "A scenario file or built-in name (default: ${DEFAULT-VALUE}).")
     String scenarioRef;
 
-    @Option(names = "--agents", paramLabel = "N", defaultValue = "3",
-            description = "Agent processes to start, one per scenario node in order (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--agents", paramLabel = "N",
+            description = "Agent processes to start, one per scenario node in order (default: 3); 0 starts none and"
+                    + " drives agents that already run (see --existing).")
+    Integer agentsArg;
     int agents;
+
+    @Option(names = "--existing", description = "Drive an existing fleet (same as --agents 0): start no agent, wait for"
+            + " the fleet's births on --broker (or on this trial's embedded broker at --broker-port), drive the workload"
+            + " into the agents' advertised task endpoints and report as a local trial does.")
+    boolean existing;
+
+    @Option(names = "--fleet", paramLabel = "NAME", description = "The fleet (topic level) the agents joined (default:"
+            + " 'default' with --agents 0, a fresh name for a local trial).")
+    String fleetName;
+
+    @Option(names = "--wait-for", paramLabel = "N", description = "With --agents 0: agents to wait for before the"
+            + " workload starts (default: the scenario's pinned nodes).")
+    Integer waitFor;
+
+    @Option(names = "--wait-timeout", paramLabel = "D", defaultValue = "90s", description = "How long to wait for the"
+            + " agents; then the trial fails, naming who is missing (default: ${DEFAULT-VALUE}).")
+    String waitTimeout;
+
+    @Option(names = "--broker-port", paramLabel = "N", description = "With --agents 0 and no --broker: the port of this"
+            + " trial's embedded broker, which the agents connect to.")
+    Integer brokerPort;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "The embedded broker's bind address (default"
+            + " 127.0.0.1; 0.0.0.0 or an interface address for agents on other machines, which then reach it unauthenticated:"
+            + " use an external broker with accounts beyond a lab).")
+    String bind;
 
     @Option(names = "--duration", paramLabel = "D", defaultValue = "60s",
             description = "How long the workload runs: 60s, 2m or 90 (seconds) (default: ${DEFAULT-VALUE}).")
@@ -256,8 +284,35 @@ final class TrialCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration: '" + duration
                     + "' (expected: at least 1 second, as 60s, 2m or 90)");
         }
-        if (agents < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (expected: >= 1)");
+        if (existing && agentsArg != null && agentsArg != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--existing and --agents " + agentsArg
+                    + " exclude each other (--existing starts no agent)");
+        }
+        agents = existing ? 0 : agentsArg == null ? 3 : agentsArg;
+        boolean fleetMode = agents == 0;
+        if (agents < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (expected: >= 0)");
+        }
+        long waitTimeoutMs = parseDurationMs(waitTimeout);
+        if (waitTimeoutMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait-timeout: '" + waitTimeout
+                    + "' (expected: at least 1 second, as 90s or 5m)");
+        }
+        if (!fleetMode && (waitFor != null || brokerPort != null || bind != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), (waitFor != null ? "--wait-for"
+                    : brokerPort != null ? "--broker-port" : "--bind") + ": only with --agents 0 (--existing)");
+        }
+        if (fleetMode && broker == null && brokerPort == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--agents 0 drives agents that already run: name"
+                    + " their broker (--broker URL), or the port of this trial's embedded broker they connect to"
+                    + " (--broker-port N [--bind ADDR])");
+        }
+        if (broker != null && (brokerPort != null || bind != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broker excludes --broker-port and --bind"
+                    + " (they configure the embedded broker)");
+        }
+        if (waitFor != null && waitFor < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait-for: " + waitFor + " (expected: >= 1)");
         }
         ImpairSpec impairSpec;
         try {
@@ -272,6 +327,16 @@ final class TrialCommand implements Callable<Integer> {
         }
         Scenario scenario = ScenarioLoader.resolve(scenarioRef);
         List<NodeSpec> nodes = scenario.topology().nodes();
+        int expected = ExistingFleet.waitFor(waitFor, scenario);
+        if (fleetMode && expected < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait-for: needed, scenario " + scenario.name()
+                    + " pins no nodes (say how many agents to wait for)");
+        }
+        if (!fleetMode && nodes.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--agents " + agents + ": scenario "
+                    + scenario.name() + " declares no nodes to start agents for (drive agents that run already with"
+                    + " --agents 0)");
+        }
         if (agents > nodes.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (scenario "
                     + scenario.name() + " has " + nodes.size() + " nodes)");
@@ -297,7 +362,8 @@ final class TrialCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         Path agentLogs = Files.createDirectories(run.resolve("agents"));
-        String fleet = "trial-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+        String fleet = fleetName != null ? fleetName
+                : fleetMode ? "default" : "trial-" + Long.toHexString(System.nanoTime() & 0xffffffL);
         // Agent configurations (they may hold passwords), the host's journal and generated weights: deleted at the end.
         Path work = Files.createTempDirectory("edgefm-trial-");
         Path gate = impairSpec.windowed() ? work.resolve("impairment-on") : null;
@@ -308,6 +374,14 @@ final class TrialCommand implements Callable<Integer> {
         o.put("fleet", fleet);
         o.put("planner", planner);
         o.put("scenario", scenarioArg);
+        List<NodeSpec> running = nodes.subList(0, agents);
+        Map<String, String> localOrigins = fleetMode ? Map.of() : mapUsers(scenario, running, out);
+        if (!fleetMode && !localOrigins.isEmpty()) {
+            // the host plans each stream where its tasks enter: at the node the trial sends them to
+            Path hostScenario = work.resolve("host-scenario.json");
+            Files.writeString(hostScenario, ScenarioLoader.toJson(ExistingFleet.withOrigins(scenario, localOrigins)));
+            o.put("scenario", hostScenario.toString());
+        }
         o.put("dataDir", work.resolve("host").toString());
         o.put("pluginsDir", pluginsDir.toString());
         o.put("httpPort", 0);
@@ -318,11 +392,13 @@ final class TrialCommand implements Callable<Integer> {
                 o.put("hostPassword", accounts.get(HOST_ACCOUNT));
             }
         } else {
-            o.put("brokerPort", freePort());
+            o.put("brokerPort", brokerPort != null ? brokerPort : freePort());
+            if (bind != null) {
+                o.put("brokerBind", bind);
+            }
         }
         HostConfig cfg = HostConfig.defaults().with(o);
 
-        List<NodeSpec> running = nodes.subList(0, agents);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.set(true);
@@ -348,15 +424,23 @@ final class TrialCommand implements Callable<Integer> {
             out.println("run folder: " + run);
             out.flush();
             host = new PlannerHost(cfg, TrialCommand.class.getClassLoader()).start();
-            out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
-                    scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
+            if (fleetMode) {
+                out.printf(Locale.ROOT, "trial %s on the existing fleet %s: planner %s, broker %s, waiting for %d agent(s)"
+                        + " (up to %s), %s of workload; dashboard http://%s:%d/%n", scenario.name(), fleet, planner,
+                        broker != null ? broker : "embedded, agents connect to tcp://" + (bind == null ? "127.0.0.1" : bind)
+                                + ":" + cfg.brokerPort(), expected, waitTimeout, duration, cfg.httpBind(), host.httpPort());
+            } else {
+                out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
+                        scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
+            }
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
             monitor.connect(accounts.isEmpty() ? null : HOST_ACCOUNT, accounts.get(HOST_ACCOUNT));
             String impaired = impairSpec.profile().isNone() ? "none"
                     : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
             monitor.impairment(impaired);
             out.println("  impairment: " + impaired);
-            out.println("  weights: " + (modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
+            out.println("  weights: " + (fleetMode ? "the agents' own model directories"
+                    : modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
             for (NodeSpec n : running) {
                 procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work, models,
                         impairment, agentLogs.resolve(n.id() + ".log")));
@@ -364,8 +448,26 @@ final class TrialCommand implements Callable<Integer> {
                         agentLogs.resolve(n.id() + ".log"));
             }
             out.flush();
-            waitForAgents(monitor, running, procs);
-            Map<String, String> origin = mapUsers(scenario, running, out);
+            Map<String, String> origin;
+            if (fleetMode) {
+                waitForFleet(host, monitor, fleet, expected, waitTimeoutMs, scenario, broker != null ? broker
+                        : "tcp://" + (bind == null ? "127.0.0.1" : bind) + ":" + cfg.brokerPort());
+                List<String> lines = new ArrayList<>();
+                origin = ExistingFleet.origins(host.fleetModel(), lines);
+                for (Map.Entry<String, String> e : origin.entrySet()) {
+                    String ep = monitor.endpoint(e.getValue());
+                    out.printf(Locale.ROOT, "  user %s: tasks enter at %s (%s)%n", e.getKey(), e.getValue(),
+                            ep == null ? "no endpoint" : "http://" + ep);
+                }
+                lines.forEach(out::println);
+                out.flush();
+            } else {
+                waitForAgents(monitor, running, procs);
+                origin = new LinkedHashMap<>();
+                for (UserSpec u : scenario.users()) {
+                    origin.put(u.id(), localOrigins.getOrDefault(u.id(), u.node()));
+                }
+            }
             if (!stop.get()) {
                 drive(scenario, monitor, origin, durationMs, impairSpec, gate);
             }
@@ -589,14 +691,42 @@ final class TrialCommand implements Callable<Integer> {
         console.endProgress();
     }
 
-    /** Each user's origin node: its own when running, else a running one (round robin), said on {@code out}. */
+    /**
+     * Waits until {@code expected} agents of an existing fleet are online (births with fresh
+     * telemetry, as the host sees them) and the directives settled; fails naming who is missing.
+     */
+    private void waitForFleet(PlannerHost host, TrialMonitor monitor, String fleet, int expected, long timeoutMs,
+            Scenario scenario, String brokerUrl) throws InterruptedException {
+        long t0 = System.currentTimeMillis();
+        while (!stop.get()) {
+            List<String> up = ExistingFleet.online(host.fleet().joined());
+            long applied = up.stream().filter(monitor::applied).count();
+            console.status(String.format(Locale.ROOT, "waiting for fleet %s: %d/%d agents online, %d with an applied"
+                    + " directive", fleet, up.size(), expected, applied));
+            if (up.size() >= expected && applied >= 1 && monitor.directivesSettled()) {
+                break;
+            }
+            if (System.currentTimeMillis() - t0 > timeoutMs) {
+                console.endProgress();
+                throw new EdgeFmException(ExistingFleet.missing(fleet, expected, System.currentTimeMillis() - t0,
+                        host.fleet().joined(), scenario, host.fleetModel().unbound(), brokerUrl));
+            }
+            Thread.sleep(250);
+        }
+        console.endProgress();
+    }
+
+    /**
+     * The users whose device runs no agent, each with the running node its tasks go to instead
+     * (round robin), said on {@code out}; users whose device runs are not in the map.
+     */
     private static Map<String, String> mapUsers(Scenario scenario, List<NodeSpec> running, PrintWriter out) {
         Map<String, String> origin = new LinkedHashMap<>();
         int rr = 0;
         for (UserSpec u : scenario.users()) {
             boolean up = running.stream().anyMatch(n -> n.id().equals(u.node()));
             if (up) {
-                origin.put(u.id(), u.node());
+                continue;
             } else {
                 String to = running.get(rr++ % running.size()).id();
                 origin.put(u.id(), to);

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** Flag checks of {@code edgefm trial} that fail before anything starts, and its workload clock. */
 class TrialCommandTest extends CliTestBase {
+    static final Scenario TRIAL_LAB = ScenarioLoader.resolve("trial-lab");
+
     @Test
     void brokerAccountsWithoutBroker_isMisuseExit2() throws Exception {
         Path f = Files.writeString(dir.resolve("accounts.txt"), "edgefm-host:x\n");
@@ -36,6 +38,50 @@ class TrialCommandTest extends CliTestBase {
         Path f = dir.resolve("none.txt");
         assertThat(run("trial", "--broker", "tcp://127.0.0.1:1", "--broker-accounts", f.toString())).isEqualTo(1);
         assertThat(err.toString().strip()).endsWith("--broker-accounts " + f + ": no such file");
+    }
+
+    @Test
+    void existingFleet_withoutBroker_isMisuseExit2() {
+        assertThat(run("trial", "--agents", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--agents 0 drives agents that already run: name their broker (--broker URL)");
+    }
+
+    @Test
+    void existingAndAgents_excludeEachOther_andWaitForNeedsAnExistingFleet_exit2() {
+        assertThat(run("trial", "--existing", "--agents", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--existing and --agents 2 exclude each other");
+        err.getBuffer().setLength(0);
+        assertThat(run("trial", "--wait-for", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--wait-for: only with --agents 0 (--existing)");
+        err.getBuffer().setLength(0);
+        assertThat(run("trial", "--existing", "--broker", "tcp://127.0.0.1:1", "--broker-port", "1883")).isEqualTo(2);
+        assertThat(err.toString()).contains("--broker excludes --broker-port and --bind");
+    }
+
+    @Test
+    void existingFleet_noAgentComes_failsNamingWhoIsMissing_exit1() throws Exception {
+        int port = TrialCommand.freePort();
+        assertThat(run("trial", "--existing", "--broker-port", String.valueOf(port), "--fleet", "nobody-here",
+                "--wait-for", "1", "--wait-timeout", "2s", "--out", dir.resolve("run").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("fleet nobody-here: 0 of 1 agent(s) online after")
+                .contains("missing: agx-orin, orin-nx, edge-l4, orin-nano (pinned by scenario trial-lab)")
+                .contains("check that each agent runs with --broker tcp://127.0.0.1:" + port + " --fleet nobody-here");
+    }
+
+    @Test
+    void missing_scenarioWithoutNodes_saysHowManyMore_andNamesOfflineNodesAndMissingOrigins() {
+        Scenario spec = new Scenario(1, "spec", "", null, TRIAL_LAB.services(), TRIAL_LAB.taskTypes(), TRIAL_LAB.users(),
+                TRIAL_LAB.workload(), null, null, null);
+        String line = ExistingFleet.missing("f", 3, 90_000, List.of(
+                new org.edgefm.host.JoinedNode("b1", "generic-cpu", org.edgefm.api.model.ResourceVector.of(1, 1, 0, 0),
+                        List.of(), "h:1", true),
+                new org.edgefm.host.JoinedNode("b2", "generic-cpu", org.edgefm.api.model.ResourceVector.of(1, 1, 0, 0),
+                        List.of(), "h:2", false)), spec, java.util.Map.of("cam-1", "agx-orin"), "tcp://h:1883");
+        assertThat(line).isEqualTo("fleet f: 1 of 3 agent(s) online after 90 s (b1); missing: 2 more agent(s) (scenario spec"
+                + " pins no node names); born but offline (no fresh telemetry): b2; streams whose origin has not joined:"
+                + " cam-1 (origin agx-orin); check that each agent runs with --broker tcp://h:1883 --fleet f");
+        assertThat(ExistingFleet.waitFor(null, spec)).isEqualTo(-1);
+        assertThat(ExistingFleet.waitFor(null, TRIAL_LAB)).isEqualTo(4);
     }
 
     @Test

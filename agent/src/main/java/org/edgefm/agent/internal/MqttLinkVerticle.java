@@ -160,7 +160,7 @@ public final class MqttLinkVerticle extends VerticleBase {
     private Future<Void> publishBirth() {
         Birth b = new Birth(WireCodec.SCHEMA, ctx.nodeId(), ctx.sessionEpoch(), System.currentTimeMillis(),
                 ctx.profile().name(), AgentContext.AGENT_VERSION, ctx.capabilities(), ctx.appliedVersion(), ctx.appliedEpoch(),
-                ctx.calibration(), ctx.dataEndpoint());
+                ctx.calibration(), ctx.dataEndpoint(), ctx.config().labels());
         if (attempts == 0 && startNanos > 0) {
             LOG.info("birth published {} ms after start", (System.nanoTime() - startNanos) / 1_000_000);
             startNanos = 0;

@@ -24,15 +24,25 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
     /** Validates ids and cross references, naming the path of the first bad one. */
     public SystemModel {
         Check.notNull(topology, "topology");
+        Check.notEmpty(topology.nodes(), "topology.nodes");
         services = Check.listOf(Check.notEmpty(services, "services"), "services");
         taskTypes = Check.listOf(Check.notEmpty(taskTypes, "taskTypes"), "taskTypes");
         users = Check.listOf(users, "users");
         workload = Check.listOf(workload, "workload");
+        checkReferences(services, taskTypes, users, workload, topology.nodesById().keySet());
+    }
 
+    /**
+     * Checks ids and cross references of a catalog and workload, naming the path of the first bad
+     * one: every stage names a catalog service, every demand a user and a task type, and, when
+     * {@code nodeIds} is not null, every user a node among them (null: users name their origin
+     * node or label, resolved against the fleet that joins).
+     */
+    public static void checkReferences(List<ServiceSpec> services, List<TaskType> taskTypes, List<UserSpec> users,
+            List<Demand> workload, Set<String> nodeIds) {
         Set<String> serviceIds = unique(services.stream().map(ServiceSpec::id).toList(), "services");
         Set<String> typeIds = unique(taskTypes.stream().map(TaskType::id).toList(), "taskTypes");
         Set<String> userIds = unique(users.stream().map(UserSpec::id).toList(), "users");
-        Set<String> nodeIds = topology.nodesById().keySet();
         for (int t = 0; t < taskTypes.size(); t++) {
             List<Stage> stages = taskTypes.get(t).stages();
             for (int s = 0; s < stages.size(); s++) {
@@ -42,7 +52,7 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
                 }
             }
         }
-        for (int u = 0; u < users.size(); u++) {
+        for (int u = 0; nodeIds != null && u < users.size(); u++) {
             if (!nodeIds.contains(users.get(u).node())) {
                 throw new InvalidFieldException("users[" + u + "].node",
                         Check.quote(users.get(u).node()) + " is not a node in 'topology.nodes'");

@@ -11,7 +11,8 @@ import org.edgefm.api.InvalidFieldException;
 
 /**
  * The network graph {@code G = (V, E)}: nodes and undirected links. Node ids are unique and every
- * link joins two declared nodes.
+ * link joins two declared nodes. A topology may have no nodes (a scenario that pins none: a live
+ * host takes its nodes from the fleet that joins); a {@link SystemModel} needs at least one.
  *
  * @param nodes the nodes
  * @param links the links
@@ -19,7 +20,7 @@ import org.edgefm.api.InvalidFieldException;
 public record Topology(List<NodeSpec> nodes, List<LinkSpec> links) {
     /** Validates ids and references. */
     public Topology {
-        nodes = Check.listOf(Check.notEmpty(nodes, "nodes"), "nodes");
+        nodes = Check.listOf(nodes, "nodes");
         links = Check.listOf(links, "links");
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -44,6 +45,9 @@ public record Topology(List<NodeSpec> nodes, List<LinkSpec> links) {
             }
         }
     }
+
+    /** A topology without nodes or links. */
+    public static final Topology EMPTY = new Topology(List.of(), List.of());
 
     /** The node with this id, if any. */
     public Optional<NodeSpec> node(String id) {

@@ -19,7 +19,9 @@ import org.edgefm.api.spi.PlannerConfig;
  * @param schema      format version, 1
  * @param name        scenario name (an id)
  * @param description free text
- * @param topology    nodes and links
+ * @param topology    nodes and links; optional: a scenario without nodes is a workload and model
+ *                    specification for a live host, whose nodes are the agents that join (users then
+ *                    name their origin node or a label, as {@code camera}); the simulator needs nodes
  * @param services    the service catalog
  * @param taskTypes   the task types
  * @param users       the users
@@ -52,11 +54,20 @@ public record Scenario(int schema, String name, String description, Topology top
                         + " (expected: a number, true/false or a string)");
             }
         }
-        SystemModel model = new SystemModel(topology, services, taskTypes, users, workload);
-        services = model.services();
-        taskTypes = model.taskTypes();
-        users = model.users();
-        workload = model.workload();
+        topology = topology == null ? Topology.EMPTY : topology;
+        if (topology.nodes().isEmpty()) {
+            services = Check.listOf(Check.notEmpty(services, "services"), "services");
+            taskTypes = Check.listOf(Check.notEmpty(taskTypes, "taskTypes"), "taskTypes");
+            users = Check.listOf(users, "users");
+            workload = Check.listOf(workload, "workload");
+            SystemModel.checkReferences(services, taskTypes, users, workload, null);
+        } else {
+            SystemModel model = new SystemModel(topology, services, taskTypes, users, workload);
+            services = model.services();
+            taskTypes = model.taskTypes();
+            users = model.users();
+            workload = model.workload();
+        }
         for (int i = 0; i < failures.size(); i++) {
             if (topology.node(failures.get(i).node()).isEmpty()) {
                 throw new InvalidFieldException("failures[" + i + "].node",
@@ -65,8 +76,23 @@ public record Scenario(int schema, String name, String description, Topology top
         }
     }
 
-    /** The system model planners see. */
+    /** True when the scenario pins nodes (a node-less one is a workload specification for a live host). */
+    public boolean pinsNodes() {
+        return !topology.nodes().isEmpty();
+    }
+
+    /**
+     * The system model planners see.
+     *
+     * @throws InvalidFieldException when the scenario pins no nodes (only a live host, which takes its
+     *                               nodes from the fleet that joins, can use such a scenario)
+     */
     public SystemModel model() {
+        if (!pinsNodes()) {
+            throw new InvalidFieldException("topology.nodes", "none in scenario " + Check.quote(name)
+                    + " (expected: at least one node; a scenario without nodes serves a live host, whose nodes are the"
+                    + " agents that join)");
+        }
         return new SystemModel(topology, services, taskTypes, users, workload);
     }
 

@@ -26,7 +26,9 @@ public record CorePlacementContext(SystemModel model, List<DemandEstimate> deman
         /** A planning epoch has passed. */
         EPOCH,
         /** A node hosting core services went offline. */
-        NODE_LOST
+        NODE_LOST,
+        /** Nodes joined the fleet (or a stream's origin joined): the planners' model has grown. */
+        NODE_JOINED
     }
 
     /** Validates every field. */

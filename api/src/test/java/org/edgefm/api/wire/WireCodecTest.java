@@ -240,6 +240,28 @@ class WireCodecTest {
     }
 
     @Test
+    void birth_withoutLabels_decodesAsOlderAgentsWriteIt() throws Exception {
+        ObjectNode t = tree(WireFixtures.birth());
+        t.remove("labels");
+        Birth decoded = codec.decode(WireFixtures.TOPICS.birth(WireFixtures.NODE), PLAIN.writeValueAsBytes(t), Birth.class);
+        assertThat(decoded.labels()).isEmpty();
+    }
+
+    @Test
+    void birth_labelWithWildcard_orTooManyLabels_namesTheField() throws Exception {
+        ObjectNode t = tree(WireFixtures.birth());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) t.get("labels")).add("cam/#");
+        assertThat(refuse(WireFixtures.TOPICS.birth(WireFixtures.NODE), t).getMessage()).contains("labels[2]");
+        ObjectNode many = tree(WireFixtures.birth());
+        com.fasterxml.jackson.databind.node.ArrayNode a = (com.fasterxml.jackson.databind.node.ArrayNode) many.get("labels");
+        for (int i = 0; i < Birth.MAX_LABELS; i++) {
+            a.add("l" + i);
+        }
+        assertThat(refuse(WireFixtures.TOPICS.birth(WireFixtures.NODE), many).getMessage()).contains("labels")
+                .contains("at most 16");
+    }
+
+    @Test
     void ack_negativePreload_namesThePath() throws Exception {
         ObjectNode t = tree(WireFixtures.appliedAck());
         ((ObjectNode) t.get("started").get(0)).put("preloadMs", -1.0);

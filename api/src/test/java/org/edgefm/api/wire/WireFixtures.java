@@ -22,7 +22,7 @@ final class WireFixtures {
                 new Capabilities(ResourceVector.of(8, 16, 16, 8), "aarch64", "nd4j-cpu", List.of("transformer-encoder", "head")),
                 12, 2, List.of(new KernelCalibration("transformer-encoder", 41.5, 0.02, 120.0),
                         new KernelCalibration("head", 3.2, 0.5, null)),
-                "10.0.0.7:7400");
+                "10.0.0.7:7400", List.of("camera", "lab-2"));
     }
 
     static Death death() {
