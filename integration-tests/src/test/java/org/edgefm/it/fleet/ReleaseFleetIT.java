@@ -93,7 +93,7 @@ class ReleaseFleetIT {
             trial.addAll(List.of(JAVA, "-Xmx640m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     "org.edgefm.cli.Main", "trial", "--agents", "0", "--wait-for", "3", "--wait-timeout", "150s",
                     "--broker-port", String.valueOf(port), "--bind", lan.namespaces() ? "0.0.0.0" : "127.0.0.1",
-                    "--fleet", fleet, "--scenario", scenario.toString(), "--duration", "45s", "--out", run.toString(),
+                    "--fleet", fleet, "--scenario", scenario.toString(), "--duration", "75s", "--out", run.toString(),
                     "--progress-interval", "5s"));
             Process host = start(trial, dir, trialLog, Map.of());
 
@@ -116,16 +116,18 @@ class ReleaseFleetIT {
                 Figures fig = Figures.of("ReleaseFleetIT");
                 fig.put("lan", lan.namespaces() ? "netns" : "loopback");
                 for (int i = 0; i < 3; i++) {
-                    fig.seconds("joinToDirective." + ids[i], birthNanos(rec, ids[i]), firstWork(rec, ids[i], Duration.ofSeconds(5)));
+                    fig.seconds("joinToDirective." + ids[i], birthNanos(rec, ids[i]), firstDirective(rec, ids[i], Duration.ofSeconds(5)));
                 }
 
                 // A fourth agent joins in the middle of the workload and gets work.
-                Awaitility.await().pollDelay(Duration.ofSeconds(8)).until(() -> true);
+                Awaitility.await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
                 agents[3] = start(agentCommands.get(3), dir.resolve("root-" + ids[3]), dir.resolve(ids[3] + ".log"),
                         Map.of("OMP_WAIT_POLICY", "PASSIVE"));
-                Awaitility.await("late-board's birth").atMost(Duration.ofSeconds(90)).until(() -> rec.lastBirth(ids[3]) != null);
-                long lateWork = firstWork(rec, ids[3], Duration.ofSeconds(60));
-                fig.seconds("joinToDirective." + ids[3], birthNanos(rec, ids[3]), lateWork);
+                Awaitility.await("late-board's birth").atMost(Duration.ofSeconds(60))
+                        .until(() -> !host.isAlive() || rec.lastBirth(ids[3]) != null);
+                assertThat(host.isAlive()).as("the trial still runs when late-board joins").isTrue();
+                fig.seconds("joinToDirective." + ids[3], birthNanos(rec, ids[3]), firstDirective(rec, ids[3], Duration.ofSeconds(60)));
+                fig.seconds("joinToWork." + ids[3], birthNanos(rec, ids[3]), firstWork(rec, ids[3], Duration.ofSeconds(60)));
                 assertThat(rec.lastBirth(ids[3]).dataEndpoint()).startsWith(boards[3].address() + ":");
 
                 // One of the first three (not the camera's board: its streams enter there) leaves.
@@ -163,6 +165,8 @@ class ReleaseFleetIT {
                 System.out.println(fig.print());
                 assertThat(services(rec, ids[3])).as("the late agent's work").isNotEmpty();
             } catch (AssertionError | RuntimeException e) {
+                String tl = read(trialLog);
+                System.out.println("[trial.log, last 4000 chars] " + tl.substring(Math.max(0, tl.length() - 4000)));
                 for (String id : ids) {
                     String log = read(dir.resolve(id + ".log"));
                     System.out.println("[" + id + ".log, last 3000 chars] " + log.substring(Math.max(0, log.length() - 3000)));
@@ -253,6 +257,11 @@ class ReleaseFleetIT {
 
     private static long birthNanos(FleetRecorder rec, String node) {
         return rec.timed(node, Birth.class).get(0).atNanos();
+    }
+
+    /** When the first directive to the node arrived. */
+    private static long firstDirective(FleetRecorder rec, String node, Duration atMost) {
+        return rec.await(node, Directive.class, d -> true, atMost).atNanos();
     }
 
     /** When the first directive that gives the node a service arrived. */
