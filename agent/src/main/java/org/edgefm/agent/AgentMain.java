@@ -4,23 +4,35 @@ import java.nio.file.Path;
 import org.edgefm.api.EdgeFmException;
 
 /**
- * Entry point of the agent's self-contained jar: {@code java -jar edgefm-agent.jar [--config FILE]
- * [--broker URL] [--node-id ID] [--fleet NAME] [--profile NAME] [--data-dir DIR] [--http-port N]}.
- * Flags override the file. Exit codes: 1 failed, 2 usage error; errors are one line.
+ * Entry point of the agent's self-contained jar (the release's {@code bin/edgefm-agent} runs it):
+ * {@code java -jar edgefm-agent.jar [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]
+ * [--profile NAME] [--data-dir DIR] [--http-port N]} runs the agent (flags override the file);
+ * {@code java -jar edgefm-agent.jar install ...} installs it as a service ({@link AgentInstallCommand}).
+ * Exit codes: 1 failed, 2 usage error; errors are one line.
  */
 public final class AgentMain {
+    private static final String USAGE = "usage: edgefm-agent [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]"
+            + " [--profile NAME] [--data-dir DIR] [--http-port N] [--bind ADDR] [--advertise HOST] [--label L]... [--scenario FILE|NAME]";
+
     private AgentMain() {
     }
 
     /** Parses the flags and runs the agent until SIGTERM. */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("install")) {
+            System.exit(AgentInstallCommand.run(java.util.Arrays.asList(args).subList(1, args.length), System.out, System.err, null));
+        }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(USAGE);
+            System.out.println("       edgefm-agent install --help");
+            return;
+        }
         try {
             AgentConfig c = parse(args);
             Agent.runUntilShutdown(c);
         } catch (UsageException e) {
             System.err.println("edgefm-agent: " + e.getMessage());
-            System.err.println("usage: edgefm-agent [--config FILE] [--broker URL] [--node-id ID] [--fleet NAME]"
-                    + " [--profile NAME] [--data-dir DIR] [--http-port N]");
+            System.err.println(USAGE);
             System.exit(2);
         } catch (EdgeFmException e) {
             System.err.println("edgefm-agent: " + e.getMessage());
@@ -39,6 +51,10 @@ public final class AgentMain {
         String profile = null;
         String dataDir = null;
         Integer port = null;
+        String bind = null;
+        String advertise = null;
+        java.util.List<String> labels = null;
+        String scenario = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -52,6 +68,13 @@ public final class AgentMain {
                 case "--fleet" -> fleet = v;
                 case "--profile" -> profile = v;
                 case "--data-dir" -> dataDir = v;
+                case "--bind" -> bind = v;
+                case "--advertise" -> advertise = v;
+                case "--scenario" -> scenario = v;
+                case "--label" -> {
+                    labels = labels == null ? new java.util.ArrayList<>() : labels;
+                    labels.add(v);
+                }
                 case "--http-port" -> {
                     try {
                         port = Integer.parseInt(v);
@@ -63,7 +86,13 @@ public final class AgentMain {
             }
         }
         AgentConfig base = config == null ? AgentConfig.defaults() : AgentConfig.load(Path.of(config));
-        return base.withOverrides(broker, node, fleet, profile, dataDir, port);
+        AgentConfig c = base.withOverrides(broker, node, fleet, profile, dataDir, port).withNetwork(bind, advertise, labels, scenario);
+        String adv = c.advertiseHost();
+        if (adv.equals("0.0.0.0") || adv.equals("::") || adv.equals("[::]")) {
+            throw new UsageException("--advertise: needed with --bind " + c.httpHost()
+                    + " (peers and the workload cannot reach a wildcard address; give this machine's name or address)");
+        }
+        return c;
     }
 
     /** A command-line mistake. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.edgefm.api.EdgeFmException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,28 +56,6 @@ class AgentConfigTest {
         AgentConfig c = AgentConfig.load(f);
         assertThat(c.password()).isEqualTo("hunter2-secret");
         assertThat(c.toString()).doesNotContain("hunter2-secret").contains("password=(hidden)");
-    }
-
-    @Test
-    void install_dryRunMasksThePassword_andApplyWritesAPrivateConfigAndAUnit() throws Exception {
-        Path f = dir.resolve("d.json");
-        Files.writeString(f, "{\"nodeId\": \"j9\", \"password\": \"pa\\\"ss\", \"profile\": \"jetson-orin-nx-16gb\"}");
-        Path jar = Files.writeString(dir.resolve("edgefm-agent-0.1.0-SNAPSHOT-device.jar"), "jar");
-        AgentInstaller.Plan plan = AgentInstaller.plan(AgentConfig.load(f), dir.resolve("root"), jar);
-        String dry = AgentInstaller.describe(plan);
-        assertThat(dry).doesNotContain("pa\\\"ss").contains("\"password\" : \"(hidden)\"")
-                .contains("ExecStart=/usr/bin/java").contains("Environment=OMP_WAIT_POLICY=PASSIVE").contains("--config " + dir.resolve("root/etc/edgefm/agent.json"))
-                .contains("would copy " + jar);
-        assertThat(dir.resolve("root")).doesNotExist();
-
-        AgentInstaller.apply(plan);
-        Path cfg = dir.resolve("root/etc/edgefm/agent.json");
-        assertThat(Files.getPosixFilePermissions(cfg)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        AgentConfig back = AgentConfig.load(cfg);
-        assertThat(back.password()).isEqualTo("pa\"ss");
-        assertThat(back.dataDir()).isEqualTo(dir.resolve("root/var/lib/edgefm/agent").toAbsolutePath().toString());
-        assertThat(dir.resolve("root/etc/systemd/system/edgefm-agent.service")).content().contains("Restart=always");
-        assertThat(dir.resolve("root/opt/edgefm/edgefm-agent.jar")).hasContent("jar");
     }
 
     @Test

@@ -1,11 +1,15 @@
 package org.edgefm.cli;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.edgefm.agent.Agent;
 import org.edgefm.agent.AgentConfig;
-import org.edgefm.agent.AgentInstaller;
+import org.edgefm.agent.AgentInstallCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,42 +72,63 @@ final class AgentCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** {@code edgefm agent install --config FILE [--prefix DIR] [--dry-run]}. */
-    @Command(name = "install", mixinStandardHelpOptions = true,
-            description = "Write the agent's config, a systemd unit and the jar location under a prefix (default /).")
+    /**
+     * {@code edgefm agent install ...}: the release's {@code edgefm-agent install} (same flags,
+     * {@link AgentInstallCommand}); from a source tree it installs the jar the build made,
+     * {@code dist/agent/target/edgefm-agent.jar}.
+     */
+    @Command(name = "install", description = "Install the agent as the systemd service edgefm-agent, or stage it under --root."
+            + " Same flags as the release's 'edgefm-agent install' (--help lists them).")
     static final class Install implements Callable<Integer> {
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "Agent configuration to install.")
-        Path config;
-        @Option(names = "--prefix", paramLabel = "DIR", defaultValue = "/", description = "Install root (default: /).")
-        Path prefix;
-        @Option(names = "--jar", paramLabel = "FILE", description = "The device jar to copy (default: agent/target/edgefm-agent-*-device.jar if built).")
-        Path jar;
-        @Option(names = "--dry-run", description = "Print what would be written, with the password masked; write nothing.")
-        boolean dryRun;
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            AgentConfig c = AgentConfig.load(config);
-            Path j = jar != null ? jar : AgentInstaller.findBuiltJar(Path.of(System.getProperty("user.dir")));
-            if (jar != null && !java.nio.file.Files.isRegularFile(jar)) {
-                throw new org.edgefm.api.EdgeFmException("--jar " + jar + ": no such file");
+            PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+            int rc = AgentInstallCommand.run(args, out, err, builtJar());
+            out.flush();
+            err.flush();
+            return rc;
+        }
+
+        /** The agent jar of a source tree's build, or null. */
+        static Path builtJar() {
+            for (String base : new String[] {System.getProperty("edgefm.home"), System.getProperty("user.dir")}) {
+                if (base != null) {
+                    Path p = Path.of(base, "dist", "agent", "target", "edgefm-agent.jar");
+                    if (Files.isRegularFile(p)) {
+                        return p;
+                    }
+                }
             }
-            AgentInstaller.Plan plan = AgentInstaller.plan(c, prefix, j);
-            if (dryRun) {
-                spec.commandLine().getOut().print(AgentInstaller.describe(plan));
-                spec.commandLine().getOut().flush();
-                return 0;
-            }
-            AgentInstaller.apply(plan);
-            for (AgentInstaller.FileToWrite f : plan.files()) {
-                spec.commandLine().getOut().println("wrote " + f.path());
-            }
-            spec.commandLine().getOut().println(plan.jarSource() != null ? "copied " + plan.jarSource() + " to " + plan.jarTarget()
-                    : "the unit expects the jar at " + plan.jarTarget() + " (none built; see agent/README.md)");
-            return 0;
+            return null;
+        }
+    }
+
+    /** Bytes written to a PrintWriter (picocli's out and err), as UTF-8. */
+    private static final class WriterOutputStream extends java.io.OutputStream {
+        private final java.io.PrintWriter w;
+        private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+
+        WriterOutputStream(java.io.PrintWriter w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            buf.write(b);
+        }
+
+        @Override
+        public void flush() {
+            w.print(buf.toString(StandardCharsets.UTF_8));
+            buf.reset();
+            w.flush();
         }
     }
 }

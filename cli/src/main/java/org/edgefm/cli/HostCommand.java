@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = "Run the planner host: MQTT broker (embedded, or --broker), fleet state, plugins, control loop, "
                 + "durable directives, HTTP API, /metrics and dashboard. Flags override the configuration file. "
                 + "With --add-account USER, add a broker account to the --credentials file (password read from "
-                + "standard input) and exit.")
+                + "standard input) and exit.",
+        subcommands = {HostInstallCommand.class})
 final class HostCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Host configuration (JSON; see broker-bridge/README.md).")
     Path config;

@@ -23,12 +23,54 @@ class AgentAndProfilesCommandTest extends CliTestBase {
     }
 
     @Test
-    void agentInstall_dryRun_printsTheFilesAndWritesNothing() throws Exception {
-        Path cfg = Files.writeString(dir.resolve("a.json"), "{\"nodeId\": \"j1\", \"password\": \"top-secret\"}");
-        assertThat(run("agent", "install", "--config", cfg.toString(), "--prefix", dir.resolve("root").toString(), "--dry-run")).isZero();
+    void agentInstall_sameFlagsAsTheRelease_dryRunWritesNothing() throws Exception {
+        Path jar = Files.writeString(dir.resolve("edgefm-agent.jar"), "jar");
+        Path pw = Files.writeString(dir.resolve("pw"), "top-secret\n");
+        assertThat(run("agent", "install", "--jar", jar.toString(), "--broker", "tcp://10.0.0.1:1883", "--node-id", "j1",
+                "--password-file", pw.toString(), "--advertise", "10.0.0.2", "--root", dir.resolve("root").toString(), "--dry-run"))
+                .as(err.toString()).isZero();
         assertThat(out.toString()).contains("would write " + dir.resolve("root/etc/systemd/system/edgefm-agent.service"))
                 .contains("\"password\" : \"(hidden)\"").doesNotContain("top-secret");
         assertThat(dir.resolve("root")).doesNotExist();
+    }
+
+    @Test
+    void agentInstall_withoutABuiltJar_failsAndSaysWhatToDo() {
+        assertThat(run("agent", "install", "--jar", dir.resolve("none.jar").toString(), "--broker", "tcp://h:1883",
+                "--node-id", "j1", "--advertise", "a", "--root", dir.resolve("root").toString())).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("edgefm-agent install: agent jar " + dir.resolve("none.jar") + ": no such file");
+        assertThat(run("agent", "install", "--prefix", "/x")).isEqualTo(2);
+    }
+
+    @Test
+    void hostInstall_stagesTheReleaseLibConfigAndAHardenedUnit() throws Exception {
+        Path home = dir.resolve("edgefm-1.0");
+        Files.writeString(Files.createDirectories(home.resolve("lib")).resolve("edgefm-cli.jar"), "jar");
+        Files.writeString(Files.createDirectories(home.resolve("bin")).resolve("edgefm"), "#!/bin/sh\n");
+        Path creds = Files.writeString(dir.resolve("accounts"), "host:hash\n");
+        Path root = dir.resolve("image");
+        Path lib = home.resolve("lib");
+        assertThat(run("host", "install", "--lib", lib.toString(), "--root", root.toString(), "--fleet", "lab",
+                "--credentials", creds.toString(), "--java", "/usr/bin/java", "--planner", "two-tier", "--scenario", "trial-lab")).as(err.toString()).isZero();
+        String unit = Files.readString(root.resolve("etc/systemd/system/edgefm-host.service"));
+        assertThat(unit).doesNotContain(root.toString()).contains("User=edgefm", "SuccessExitStatus=143", "Restart=on-failure",
+                "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/edgefm\n", "CapabilityBoundingSet=\n",
+                "ExecStart=/usr/bin/java -Xmx1g", "-cp /opt/edgefm/host/lib/* org.edgefm.cli.Main host --config /etc/edgefm/host.json");
+        String cfg = Files.readString(root.resolve("etc/edgefm/host.json"));
+        assertThat(cfg).contains("\"fleet\" : \"lab\"", "\"brokerBind\" : \"0.0.0.0\"", "\"dataDir\" : \"/var/lib/edgefm/host\"",
+                "\"credentialsFile\" : \"/etc/edgefm/host-credentials\"");
+        assertThat(root.resolve("opt/edgefm/host/lib/edgefm-cli.jar")).hasContent("jar");
+        assertThat(root.resolve("etc/edgefm/host-credentials")).hasContent("host:hash");
+
+        // a port below 1024 keeps exactly one capability
+        assertThat(run("host", "install", "--lib", lib.toString(), "--root", root.toString(), "--broker-port", "883",
+                "--java", "/usr/bin/java")).as(err.toString()).isZero();
+        assertThat(Files.readString(root.resolve("etc/systemd/system/edgefm-host.service")))
+                .contains("AmbientCapabilities=CAP_NET_BIND_SERVICE");
+        assertThat(Files.readString(root.resolve("etc/edgefm/host.json"))).contains("\"fleet\" : \"lab\"");
+
+        assertThat(run("host", "install", "--root", root.toString(), "--lib", dir.resolve("nolib").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("no release lib folder at " + dir.resolve("nolib"));
     }
 
     @Test
