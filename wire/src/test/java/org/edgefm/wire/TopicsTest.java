@@ -30,11 +30,11 @@ class TopicsTest {
     @ParameterizedTest
     @EnumSource(MessageType.class)
     void parse_inverseOfBuild(MessageType type) {
-        String topic = type.perNode() ? topics.node("j-1.a_b", type) : topics.hostState();
+        String topic = type.perNode() ? topics.node("j-1_a-b", type) : topics.hostState();
         Topics.ParsedTopic p = Topics.parse(topic);
         assertThat(p.fleet()).isEqualTo("lab");
         assertThat(p.type()).isEqualTo(type);
-        assertThat(p.nodeId()).isEqualTo(type.perNode() ? "j-1.a_b" : null);
+        assertThat(p.nodeId()).isEqualTo(type.perNode() ? "j-1_a-b" : null);
     }
 
     @ParameterizedTest
