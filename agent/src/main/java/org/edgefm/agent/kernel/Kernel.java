@@ -71,8 +71,13 @@ public abstract class Kernel {
      * whether or not it exists, so an error never tells what lies outside the model folder.
      */
     static Path insideModelDir(KernelSpec spec, Path modelDir) {
+        return insideModelDir(spec, spec.weights(), modelDir);
+    }
+
+    /** {@link #insideModelDir(KernelSpec, Path)} for {@code relative}, a file that {@code spec} names. */
+    static Path insideModelDir(KernelSpec spec, String relative, Path modelDir) {
         Path base = (modelDir == null ? Path.of("") : modelDir).toAbsolutePath().normalize();
-        Path file = base.resolve(spec.weights()).normalize();
+        Path file = base.resolve(relative).normalize();
         EdgeFmException outside = new EdgeFmException("kernel '" + spec.kind() + "': weights '" + spec.weights()
                 + "' is not a file inside the model folder " + base);
         if (!file.startsWith(base) || file.equals(base)) {

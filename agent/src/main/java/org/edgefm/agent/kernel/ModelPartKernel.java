@@ -49,7 +49,8 @@ final class ModelPartKernel extends Kernel {
         long t0 = System.nanoTime();
         String ref = spec.weights();
         int hash = ref.lastIndexOf('#');
-        Path manifestFile = modelDir == null ? Path.of(ref.substring(0, hash)) : modelDir.resolve(ref.substring(0, hash));
+        // the manifest must lie inside the model folder, like any weights file a directive names
+        Path manifestFile = Kernel.insideModelDir(spec, ref.substring(0, hash), modelDir);
         String id = ref.substring(hash + 1);
         ModelManifest m = ModelManifest.load(manifestFile);
         KernelSpec expected = m.kernelSpec(id, spec.dims().getOrDefault("tokens", 1), ref.substring(0, hash));

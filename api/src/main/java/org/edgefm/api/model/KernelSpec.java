@@ -30,9 +30,17 @@ public record KernelSpec(String kind, Map<String, Integer> dims, String weights)
     /**
      * Requires a weights path that stays inside the model directory: relative, made of
      * {@code [A-Za-z0-9._-]} names separated by {@code /}, no {@code .} or {@code ..} segment, at
-     * most 255 characters. A directive naming anything else is refused before any file is touched.
+     * most 255 characters, optionally followed by {@code #PART} (a part of a real model's manifest).
+     * A directive naming anything else is refused before any file is touched.
      */
-    static void relativeWeightsPath(String w) {
+    static void relativeWeightsPath(String weights) {
+        // a real model's part is named as MANIFEST#PART: the file part obeys the rules below
+        int hash = weights.indexOf('#');
+        String w = hash < 0 ? weights : weights.substring(0, hash);
+        if (hash >= 0 && !weights.substring(hash + 1).matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new org.edgefm.api.InvalidFieldException("weights", Check.quote(weights)
+                    + " (expected: FILE#PART with a part name of 1-64 [A-Za-z0-9._-])");
+        }
         if (w.isEmpty() || w.length() > 255 || w.startsWith("/") || w.contains("\\")) {
             throw new org.edgefm.api.InvalidFieldException("weights", Check.quote(w)
                     + " (expected: a path relative to the model folder, at most 255 characters)");
