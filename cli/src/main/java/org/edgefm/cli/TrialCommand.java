@@ -43,6 +43,7 @@ import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.cli.log.CliLogging;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
+import org.edgefm.sim.SimSettings;
 import org.edgefm.trial.report.ReportWriter;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
@@ -350,7 +351,10 @@ final class TrialCommand implements Callable<Integer> {
             host = new PlannerHost(cfg, TrialCommand.class.getClassLoader()).start();
             out.printf(Locale.ROOT, "trial %s: planner %s, broker %s, %d agent(s), %s of workload; dashboard http://%s:%d/%n",
                     scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort());
-            monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
+            // cost accounting as a simulation of the same scenario reads it (sim.parallelismCost, sim.chargeInitialLightDeploy)
+            SimSettings costForm = SimSettings.from(scenario.planner());
+            monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario)
+                    .costForm(costForm.parallelismCostTimesY(), costForm.chargeInitialLightDeploy());
             monitor.connect(accounts.isEmpty() ? null : HOST_ACCOUNT, accounts.get(HOST_ACCOUNT));
             String impaired = impairSpec.profile().isNone() ? "none"
                     : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
