@@ -1,24 +1,21 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.edgefm.control.Fleet;
-import org.edgefm.control.FleetSnapshot;
-import org.edgefm.control.NodeStatus;
 
 /** A hand-driven fleet for control-loop tests: nodes go on and offline, directives are recorded. */
-final class FakeFleet implements Fleet {
-    final Map<String, Boolean> online = new LinkedHashMap<>();
-    final List<org.edgefm.wire.Directive> applied = new ArrayList<>();
+public final class FakeFleet implements Fleet {
+    public final Map<String, Boolean> online = new LinkedHashMap<>();
+    public final List<org.edgefm.wire.Directive> applied = new ArrayList<>();
     /** Completions the next snapshot hands out (once). */
-    final List<org.edgefm.wire.TaskCompletion> completions = new ArrayList<>();
-    double now;
+    public final List<org.edgefm.wire.TaskCompletion> completions = new ArrayList<>();
+    public double now;
     /** Link reports handed out with the next snapshot only. */
-    final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
+    public final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
 
-    FakeFleet(String... nodes) {
+    public FakeFleet(String... nodes) {
         for (String n : nodes) {
             online.put(n, true);
         }
