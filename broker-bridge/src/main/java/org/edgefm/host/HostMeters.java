@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.LightDecision;
+import org.edgefm.control.stats.Quantiles;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.control.ControlLoop;
@@ -231,7 +232,7 @@ public final class HostMeters implements ControlLoop.Listener {
      *
      * @param count slots recorded
      * @param p50Ms median in ms (NaN without slots)
-     * @param p99Ms 99th percentile in ms (nearest rank; NaN without slots)
+     * @param p99Ms 99th percentile in ms ({@link Quantiles}; NaN without slots)
      * @param maxMs maximum in ms (NaN without slots)
      */
     public record LagSummary(long count, double p50Ms, double p99Ms, double maxMs) {
@@ -251,12 +252,14 @@ public final class HostMeters implements ControlLoop.Listener {
         if (s.length == 0) {
             return new LagSummary(0, Double.NaN, Double.NaN, Double.NaN);
         }
-        java.util.Arrays.sort(s);
-        return new LagSummary(s.length, rank(s, 0.5) / 1e6, rank(s, 0.99) / 1e6, s[s.length - 1] / 1e6);
-    }
-
-    private static long rank(long[] sorted, double p) {
-        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+        double[] ms = new double[s.length];
+        double max = 0;
+        for (int i = 0; i < s.length; i++) {
+            ms[i] = Math.max(0, s[i] / 1e6);
+            max = Math.max(max, ms[i]);
+        }
+        double[] q = Quantiles.of(ms, 0.5, 0.99);
+        return new LagSummary(s.length, q[0], q[1], max);
     }
 
     /** Counts a directive published again by the outbox. */

@@ -1,8 +1,7 @@
 /**
- * The planner host: the {@link org.edgefm.control.Fleet} seam between the one
- * {@link org.edgefm.control.ControlLoop} and a real ({@link org.edgefm.host.bridge.MqttFleet}) or simulated
- * fleet, the plugin registry, the embedded broker with its accounts and topic permissions, the
- * durable directive outbox, the trial journal, meters, the HTTP API and the process that wires them
- * ({@link org.edgefm.host.PlannerHost}).
+ * The planner host: the process that wires the broker ({@code host.broker}), the MQTT bridge
+ * ({@code host.bridge}), fleet state ({@code host.fleet}), the directive outbox ({@code host.outbox}),
+ * the trial journal ({@code host.journal}) and the HTTP API ({@code host.http}) around the control
+ * loop of module {@code control} ({@link org.edgefm.host.PlannerHost}), with its meters and timer.
  */
 package org.edgefm.host;

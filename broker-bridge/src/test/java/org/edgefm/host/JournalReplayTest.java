@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.edgefm.control.FakeFleet;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.api.spi.PlannerConfig;

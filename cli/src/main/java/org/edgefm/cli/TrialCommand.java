@@ -45,6 +45,7 @@ import org.edgefm.host.broker.BrokerPolicy;
 import org.edgefm.host.broker.Credentials;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
+import org.edgefm.sim.SimSettings;
 import org.edgefm.trial.report.ReportWriter;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
@@ -448,7 +449,10 @@ final class TrialCommand implements Callable<Integer> {
                         scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort(),
                         host.httpToken().token());
             }
-            monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario);
+            // cost accounting as a simulation of the same scenario reads it (sim.parallelismCost, sim.chargeInitialLightDeploy)
+            SimSettings costForm = SimSettings.from(scenario.planner());
+            monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario)
+                    .costForm(costForm.parallelismCostTimesY(), costForm.chargeInitialLightDeploy());
             // the read-only monitor account where there is one (on Mosquitto with use_username_as_clientid, the
             // host's account would take over the host's own session)
             String monitorAccount = accounts.containsKey(BrokerPolicy.MONITOR_USER) ? BrokerPolicy.MONITOR_USER

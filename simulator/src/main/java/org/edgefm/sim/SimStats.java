@@ -1,6 +1,7 @@
 package org.edgefm.sim;
 
 import java.util.Arrays;
+import org.edgefm.control.stats.Quantiles;
 
 /**
  * Exact statistics of one simulation run, kept beside the {@code TaskCompletion} stream (whose
@@ -168,15 +169,9 @@ public final class SimStats {
         return latencyCount == 0 ? Double.NaN : latencySum / latencyCount;
     }
 
-    /** The q-quantile (0..1) of completed tasks' end-to-end latency in ms (nearest rank), NaN when none. */
+    /** The q-quantile (0..1) of completed tasks' end-to-end latency in ms ({@link Quantiles}), NaN when none. */
     public double latencyQuantileMs(double q) {
-        if (latencyCount == 0) {
-            return Double.NaN;
-        }
-        double[] copy = Arrays.copyOf(latencies, latencyCount);
-        Arrays.sort(copy);
-        int idx = (int) Math.ceil(q * latencyCount) - 1;
-        return copy[Math.max(0, Math.min(latencyCount - 1, idx))];
+        return Quantiles.of(Arrays.copyOf(latencies, latencyCount), q);
     }
 
     /** A copy of the completed tasks' end-to-end latencies in ms, in completion order. */

@@ -1262,17 +1262,16 @@ public final class SimulatedFleet implements Fleet {
             for (int s = 0; s < serviceCount; s++) {
                 int st = node * serviceCount + s;
                 int x = online[node] ? instances[st] : 0;
-                int added = Math.max(0, x - chargedInstances[st]);
+                int prev = chargedInstances[st];
                 chargedInstances[st] = x;
                 var c = services[s].costs();
                 if (core[s]) {
                     // eq. (6): deployment once per new instance, maintenance per instance and slot
-                    stats.coreCost += c.deploy() * added + c.maintain() * x;
+                    stats.coreCost += c.coreSlot(x, prev);
                 } else {
                     // eq. (7): instantiation on scale-up only (t ≠ 0), maintenance, parallelism
-                    double deploy = slot > 0 || settings.chargeInitialLightDeploy() ? c.deploy() * added : 0;
-                    double pl = c.parallelism() * x * (settings.parallelismCostTimesY() ? parallelism[st] : 1);
-                    stats.lightCost += deploy + c.maintain() * x + pl;
+                    stats.lightCost += c.lightSlot(x, parallelism[st], prev, slot > 0 || settings.chargeInitialLightDeploy(),
+                            settings.parallelismCostTimesY());
                 }
             }
         }

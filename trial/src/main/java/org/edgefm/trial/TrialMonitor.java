@@ -19,6 +19,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.LinkSpec;
+import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.wire.Ack;
@@ -81,6 +82,11 @@ public final class TrialMonitor implements AutoCloseable {
     private final Map<String, Map<String, int[]>> desired = new HashMap<>();
     private final Map<String, Long> desiredSince = new HashMap<>();
     private double cost;
+    /** The form of eq. (7)'s parallelism price and whether slot 0's light instances pay deployment (the simulator's sim.* keys). */
+    private boolean parallelismCostTimesY = true;
+    private boolean chargeInitialLightDeploy;
+    /** When the first directive was seen: the start of slot t = 0 for eq. (7). */
+    private long firstDirectiveMs = -1;
     private long placementChanges;
     private final Map<String, Map<String, PeerMetrics>> peers = new TreeMap<>();
     private final Map<String, List<TrialSummary.Load>> loads = new TreeMap<>();
@@ -164,15 +170,30 @@ public final class TrialMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * How the cost of eqs. (6)-(7) is read, as in the simulator ({@code sim.parallelismCost},
+     * {@code sim.chargeInitialLightDeploy}); the defaults are the simulator's: {@code c^pl·x·y}, and
+     * no instantiation price for the light instances of slot 0.
+     */
+    public synchronized TrialMonitor costForm(boolean parallelismTimesY, boolean chargeInitialLightDeploy) {
+        this.parallelismCostTimesY = parallelismTimesY;
+        this.chargeInitialLightDeploy = chargeInitialLightDeploy;
+        return this;
+    }
+
     /** Handles one message from the fleet's node topics (package-private for tests). */
     void handle(String topic, byte[] payload) {
+        handle(topic, payload, System.currentTimeMillis());
+    }
+
+    /** Handles one message received at {@code now} (ms since the epoch; package-private for replays). */
+    void handle(String topic, byte[] payload, long now) {
         WireMessage msg;
         try {
             msg = codec.decode(topic, payload);
         } catch (RuntimeException e) {
             return; // the host counts malformed messages; the monitor ignores them
         }
-        long now = System.currentTimeMillis();
         synchronized (this) {
             if (msg instanceof Birth b) {
                 if (b.sessionEpoch() < session.getOrDefault(b.nodeId(), Long.MIN_VALUE)) {
@@ -236,17 +257,25 @@ public final class TrialMonitor implements AutoCloseable {
         }
     }
 
-    /** Deployment cost: deploy per new instance; maintain per instance and parallelism per unit, per slot in force. */
+    /**
+     * Eqs. (6)-(7) over the directives in force ({@link org.edgefm.api.model.ServiceCosts}, as the
+     * simulator and the planners charge): deployment per new instance (light ones from slot 1 on),
+     * then the running price per slot in force.
+     */
     private void onDesired(Directive d, long now) {
         accrue(d.nodeId(), now);
+        if (firstDirectiveMs < 0) {
+            firstDirectiveMs = now;
+        }
+        boolean slotZero = now - firstDirectiveMs < scenario.run().slotMs();
         Map<String, int[]> before = desired.getOrDefault(d.nodeId(), Map.of());
         Map<String, int[]> after = new HashMap<>();
         for (DesiredService s : d.desired().services()) {
             after.put(s.service(), new int[] {s.instances(), s.parallelism()});
             ServiceSpec spec = services.get(s.service());
             int had = before.containsKey(s.service()) ? before.get(s.service())[0] : 0;
-            if (spec != null && s.instances() > had) {
-                cost += spec.costs().deploy() * (s.instances() - had);
+            if (spec != null && (spec.kind() == ServiceKind.CORE || !slotZero || chargeInitialLightDeploy)) {
+                cost += spec.costs().deployment(s.instances(), had);
             }
         }
         Map<String, Integer> had = new HashMap<>();
@@ -271,7 +300,7 @@ public final class TrialMonitor implements AutoCloseable {
         for (Map.Entry<String, int[]> e : in.entrySet()) {
             ServiceSpec spec = services.get(e.getKey());
             if (spec != null) {
-                cost += slots * (spec.costs().maintain() * e.getValue()[0] + spec.costs().parallelism() * e.getValue()[1]);
+                cost += slots * spec.costs().running(spec.kind(), e.getValue()[0], e.getValue()[1], parallelismCostTimesY);
             }
         }
         desiredSince.put(node, now);
@@ -362,6 +391,14 @@ public final class TrialMonitor implements AutoCloseable {
             }
         }
         return new Counts(submittedType.size(), completed, onTime, directivesSeen.size(), directivesAcked.size(), resent);
+    }
+
+    /** The cost of eqs. (6)-(7) of the directives seen, with those in force charged up to {@code now} (for replays). */
+    synchronized double costUntil(long now) {
+        for (String n : new ArrayList<>(desired.keySet())) {
+            accrue(n, now);
+        }
+        return cost;
     }
 
     /** Disconnects; uptimes of agents still alive end now. */

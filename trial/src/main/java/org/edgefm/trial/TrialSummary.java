@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.edgefm.control.stats.Quantiles;
 import org.edgefm.trial.report.ReportWriter;
 
 /**
@@ -226,15 +227,10 @@ public record TrialSummary(String scenario, String description, String planner, 
         return quantile(latenciesMs, q);
     }
 
-    /** A quantile of sorted values, interpolated between ranks (NaN when there are none). */
-    static double quantile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        double pos = q * (sorted.length - 1);
-        int i = (int) Math.floor(pos);
-        int j = Math.min(sorted.length - 1, i + 1);
-        return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
+    /** A quantile of the values ({@link Quantiles}: the project's one definition; NaN when there are none). */
+    static double quantile(double[] values, double q) {
+        // latencies come from agents' clocks: a negative one (skew) counts as 0 rather than failing the summary
+        return Quantiles.of(java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).map(v -> Math.max(0, v)).toArray(), q);
     }
 
     /** Prints the summary table. */

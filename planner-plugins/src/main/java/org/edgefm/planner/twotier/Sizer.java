@@ -69,7 +69,6 @@ public interface Sizer {
 
     /** Eq. (7) for one pair and slot: scale-up-only deployment, maintenance and parallelism prices. */
     static double cost(ServiceSpec s, int x, int y, int prevX, boolean parallelismTimesY) {
-        double c = s.costs().deploy() * Math.max(0, x - prevX) + s.costs().maintain() * x;
-        return c + s.costs().parallelism() * x * (parallelismTimesY ? y : 1);
+        return s.costs().lightSlot(x, y, prevX, true, parallelismTimesY);
     }
 }

@@ -1,31 +1,28 @@
-package org.edgefm.host;
+package org.edgefm.control;
 
 import org.edgefm.control.JoinedNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.edgefm.control.Fleet;
-import org.edgefm.control.FleetSnapshot;
-import org.edgefm.control.NodeStatus;
 
 /** A hand-driven fleet for control-loop tests: nodes go on and offline, directives are recorded. */
-final class FakeFleet implements Fleet {
-    final Map<String, Boolean> online = new LinkedHashMap<>();
-    final List<org.edgefm.wire.Directive> applied = new ArrayList<>();
+public final class FakeFleet implements Fleet {
+    public final Map<String, Boolean> online = new LinkedHashMap<>();
+    public final List<org.edgefm.wire.Directive> applied = new ArrayList<>();
     /** Completions the next snapshot hands out (once). */
-    final List<org.edgefm.wire.TaskCompletion> completions = new ArrayList<>();
-    double now;
+    public final List<org.edgefm.wire.TaskCompletion> completions = new ArrayList<>();
+    public double now;
     /** Link reports handed out with the next snapshot only. */
-    final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
+    public final List<org.edgefm.api.spi.LinkEstimate> links = new ArrayList<>();
 
     /** Nodes that announced a birth (a fleet model builds the planners' nodes from them). */
-    final Map<String, JoinedNode> births = new LinkedHashMap<>();
-    long membership;
-    final List<org.edgefm.api.model.UserSpec> users = new ArrayList<>();
+    public final Map<String, JoinedNode> births = new LinkedHashMap<>();
+    public long membership;
+    public final List<org.edgefm.api.model.UserSpec> users = new ArrayList<>();
 
     /** A node joins: it is born and online. */
-    void join(String id, String profile, List<String> labels) {
+    public void join(String id, String profile, List<String> labels) {
         births.put(id, new JoinedNode(id, profile, org.edgefm.api.model.ResourceVector.of(8, 16, 16, 8), labels,
                 "127.0.0.1:1", true));
         online.put(id, true);
@@ -48,7 +45,7 @@ final class FakeFleet implements Fleet {
         users.addAll(bound);
     }
 
-    FakeFleet(String... nodes) {
+    public FakeFleet(String... nodes) {
         for (String n : nodes) {
             online.put(n, true);
         }
