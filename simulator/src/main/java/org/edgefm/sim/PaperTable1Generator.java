@@ -152,8 +152,13 @@ public final class PaperTable1Generator {
         line("// Units: MB, ms, MB/ms. Resources: cpu; ram; gpu; vram (Table I gives no units).");
         line("//");
         line("// Assumptions [I] (the paper does not state them; papers.md 1.6 and 5.1):");
-        line("//  - " + setting.eds() + " edge devices (ED) and " + setting.ess() + " edge servers (ES). Two-tier topology: ED i links to ES");
-        line("//    i mod " + setting.ess() + " and ES (i+1) mod " + setting.ess() + " (one link when they are the same); the ESs form a full mesh. Link bandwidth w ~ U[0.1, 1.0] MB/ms [S],");
+        if (setting.ess() == 1) {
+            line("//  - " + setting.eds() + " edge devices (ED) and 1 edge server (ES). Two-tier topology: every ED links to the ES.");
+            line("//    Link bandwidth w ~ U[0.1, 1.0] MB/ms [S],");
+        } else {
+            line("//  - " + setting.eds() + " edge devices (ED) and " + setting.ess() + " edge servers (ES). Two-tier topology: ED i links to ES");
+            line("//    i mod " + setting.ess() + " and ES (i+1) mod " + setting.ess() + "; the ESs form a full mesh. Link bandwidth w ~ U[0.1, 1.0] MB/ms [S],");
+        }
         line("//    length W ~ U[0.1, 5] km [I], propagation l = 2e8 m/s [I], no extra latency.");
         line("//  - 4 core and 8 light services; speed factor 1 everywhere (rates depend on the service only).");
         line("//  - Light rate Gamma(shape k ~ U[1,2], scale σ ~ U[1,20] MB/ms) [I: reading of 'Gamma([1,2],[1,20])'].");
