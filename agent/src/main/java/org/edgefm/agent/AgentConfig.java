@@ -47,11 +47,14 @@ import org.edgefm.api.model.TaskType;
  * @param links             link measurement to peers ({@code links.*}), default {@link Links#defaults()}
  * @param impairment        impairment imposed on this agent's outgoing data-plane traffic
  *                          ({@code impairment.*}), default none
+ * @param tlsKeystore       PKCS#12 file with this node's client key and certificate (mutual TLS, CN = node
+ *                          id; {@code ./edgefm fleet provision} writes it), its password in {@code FILE.password}
+ *                          (owner-only) or the environment variable {@code EDGEFM_TLS_KEYSTORE_PASSWORD}; or null
  */
 public record AgentConfig(String fleet, String nodeId, String broker, String username, String password, String tlsCaFile,
         String mqttVersion, String profile, String dataDir, String modelDir, String httpHost, Integer httpPort,
         String advertiseHost, Long telemetryPeriodMs, Long reconnectMinMs, Long reconnectMaxMs, Boolean calibrate,
-        String scenario, List<TaskType> taskTypes, Links links, Impairment impairment) {
+        String scenario, List<TaskType> taskTypes, Links links, Impairment impairment, String tlsKeystore) {
 
     /**
      * How the agent measures the links to the peers it exchanges task data with: passively from
@@ -282,7 +285,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
     /** A configuration with every default. */
     public static AgentConfig defaults() {
         return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /**
@@ -321,14 +324,15 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 profile != null ? profile : this.profile,
                 dataDir != null ? dataDir : (nodeId != null && !nodeId.equals(this.nodeId) ? null : this.dataDir),
                 modelDir, httpHost, httpPort != null ? httpPort : this.httpPort, advertiseHost,
-                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment);
+                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment,
+                tlsKeystore);
     }
 
     /** A copy with another telemetry period and calibration switch (tests, benchmarks). */
     public AgentConfig withTiming(long telemetryPeriodMs, boolean calibrate) {
         return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
                 httpHost, httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario,
-                taskTypes, links, impairment);
+                taskTypes, links, impairment, tlsKeystore);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class AgentInstaller {
                         config.tlsCaFile(), config.mqttVersion(), config.profile(), dataDefault.toString(),
                         dataDefault.resolve("models").toString(), config.httpHost(), config.httpPort(), config.advertiseHost(),
                         config.telemetryPeriodMs(), config.reconnectMinMs(), config.reconnectMaxMs(), config.calibrate(),
-                        config.scenario(), config.taskTypes(), config.links(), config.impairment())
+                        config.scenario(), config.taskTypes(), config.links(), config.impairment(), config.tlsKeystore())
                 : config;
         String json = installed.toJson();
         String shown = installed.password() == null ? json
