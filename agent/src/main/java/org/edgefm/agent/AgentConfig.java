@@ -49,11 +49,15 @@ import org.edgefm.api.model.TaskType;
  *                          ({@code impairment.*}), default none
  * @param labels            labels announced in the birth (as {@code camera}); a stream may name a label as
  *                          its origin and the host binds it to a joined node carrying it; default none
+ * @param tlsKeystore       PKCS#12 file with this node's client key and certificate (mutual TLS, CN = node
+ *                          id; {@code ./edgefm fleet provision} writes it), its password in {@code FILE.password}
+ *                          (owner-only) or the environment variable {@code EDGEFM_TLS_KEYSTORE_PASSWORD}; or null
  */
 public record AgentConfig(String fleet, String nodeId, String broker, String username, String password, String tlsCaFile,
         String mqttVersion, String profile, String dataDir, String modelDir, String httpHost, Integer httpPort,
         String advertiseHost, Long telemetryPeriodMs, Long reconnectMinMs, Long reconnectMaxMs, Boolean calibrate,
-        String scenario, List<TaskType> taskTypes, Links links, Impairment impairment, List<String> labels) {
+        String scenario, List<TaskType> taskTypes, Links links, Impairment impairment, List<String> labels,
+        String tlsKeystore) {
 
     /**
      * How the agent measures the links to the peers it exchanges task data with: passively from
@@ -295,13 +299,13 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
             String scenario, List<TaskType> taskTypes, Links links, Impairment impairment) {
         this(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir, httpHost,
                 httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes,
-                links, impairment, List.of());
+                links, impairment, List.of(), null);
     }
 
     /** A configuration with every default. */
     public static AgentConfig defaults() {
         return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -340,7 +344,7 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 profile != null ? profile : this.profile,
                 dataDir != null ? dataDir : (nodeId != null && !nodeId.equals(this.nodeId) ? null : this.dataDir),
                 modelDir, httpHost, httpPort != null ? httpPort : this.httpPort, advertiseHost,
-                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment, labels);
+                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment, labels, tlsKeystore);
     }
 
     /**
@@ -359,14 +363,15 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 : (httpHost != null && this.advertiseHost.equals(this.httpHost) ? null : this.advertiseHost);
         return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
                 bind, httpPort, adv, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate,
-                scenario != null ? scenario : this.scenario, taskTypes, links, impairment, labels != null ? labels : this.labels);
+                scenario != null ? scenario : this.scenario, taskTypes, links, impairment, labels != null ? labels : this.labels,
+                tlsKeystore);
     }
 
     /** A copy with another telemetry period and calibration switch (tests, benchmarks). */
     public AgentConfig withTiming(long telemetryPeriodMs, boolean calibrate) {
         return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
                 httpHost, httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario,
-                taskTypes, links, impairment, labels);
+                taskTypes, links, impairment, labels, tlsKeystore);
     }
 
     @Override

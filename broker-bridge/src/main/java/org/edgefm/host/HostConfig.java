@@ -83,8 +83,18 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         port(brokerPort, "brokerPort", 0);
         port(tlsPort, "tlsPort", 0);
         port(httpPort, "httpPort", -1);
+        if (tlsPort > 0 && keystore != null && keystorePassword == null) {
+            // the keystore's password from its owner-only side file (as ./edgefm fleet provision writes it)
+            Path side = FleetProvisioner.password(keystore);
+            try {
+                keystorePassword = Files.isReadable(side) ? Files.readString(side).strip().toCharArray() : null;
+            } catch (IOException e) {
+                throw new ConfigException("keystore: cannot read " + side + ": " + e.getMessage());
+            }
+        }
         if (tlsPort > 0 && (keystore == null || keystorePassword == null)) {
-            throw new ConfigException("tlsPort: " + tlsPort + " needs keystore and keystorePassword");
+            throw new ConfigException("tlsPort: " + tlsPort + " needs keystore and keystorePassword (or the keystore's"
+                    + " FILE.password)");
         }
         if (brokerUrl == null && brokerPort == 0 && tlsPort == 0) {
             throw new ConfigException("brokerPort: 0 (expected: a port, or a tlsPort, or brokerUrl)");

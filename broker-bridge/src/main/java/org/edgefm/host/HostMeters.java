@@ -159,21 +159,61 @@ public final class HostMeters implements ControlLoop.Listener {
         registry.counter("edgefm.messages.bad", "type", type, "kind", kind).increment();
     }
 
+    /** The label value of every agent-reported name the host does not know. */
+    public static final String OTHER = "other";
+    /** Distinct node label values at most; later nodes share {@value #OTHER}. */
+    public static final int MAX_NODE_LABELS = 2_048;
+    private volatile java.util.Set<String> knownServices = java.util.Set.of();
+    /** Strong references to the flagged-node gauges' values (Micrometer holds them weakly). */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> flaggedGauges =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> nodeLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The services the host knows (its scenario's catalog): only these become {@code service} label
+     * values; any other name an agent reports is counted under {@value #OTHER}, so agents can never
+     * grow {@code /metrics} without bound.
+     */
+    public void knownServices(java.util.Collection<String> services) {
+        knownServices = java.util.Set.copyOf(services);
+    }
+
+    /** A service name as a label value: the name when the host knows it, else {@value #OTHER}. */
+    String serviceLabel(String service) {
+        return service != null && knownServices.contains(service) ? service : OTHER;
+    }
+
+    /**
+     * A node id as a label value: node ids are authenticated accounts on a secured broker; on an open
+     * one the first {@value #MAX_NODE_LABELS} get their own value, later ones {@value #OTHER}.
+     */
+    String nodeLabel(String node) {
+        if (nodeLabels.contains(node)) {
+            return node;
+        }
+        if (nodeLabels.size() < MAX_NODE_LABELS) {
+            nodeLabels.add(node);
+            return node;
+        }
+        return OTHER;
+    }
+
     /**
      * Counts the model switches of one applied ack: {@code edgefm_instance_loads_total{node,service}},
      * {@code edgefm_instance_unloads_total{node,service}} and each measured preload in
-     * {@code edgefm_instance_preload_seconds{service,weights}} ({@code weights} is {@code npy} or
-     * {@code generated}).
+     * {@code edgefm_instance_preload_seconds{service,weights}} ({@code weights} is {@code npy},
+     * {@code generated} or {@code other}); services the host does not know count as {@value #OTHER}.
      */
     public void instanceSwitches(String node, FleetState.AckSwitches switches) {
+        String n = nodeLabel(node);
         for (org.edgefm.wire.InstanceStop s : switches.stopped()) {
-            registry.counter("edgefm.instance.unloads", "node", node, "service", s.service()).increment();
+            registry.counter("edgefm.instance.unloads", "node", n, "service", serviceLabel(s.service())).increment();
         }
         for (org.edgefm.wire.InstanceStart s : switches.started()) {
-            registry.counter("edgefm.instance.loads", "node", node, "service", s.service()).increment();
-            if (s.preloadMs() != null) {
-                long nanos = (long) (s.preloadMs() * 1e6);
-                preloadTimer(s.service(), weightsKind(s.weights())).record(nanos, TimeUnit.NANOSECONDS);
+            registry.counter("edgefm.instance.loads", "node", n, "service", serviceLabel(s.service())).increment();
+            if (s.preloadMs() != null && Double.isFinite(s.preloadMs()) && s.preloadMs() >= 0) {
+                long nanos = (long) (Math.min(s.preloadMs(), 3.6e6) * 1e6);
+                preloadTimer(serviceLabel(s.service()), weightsKind(s.weights())).record(nanos, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -185,18 +225,37 @@ public final class HostMeters implements ControlLoop.Listener {
                 .register(registry);
     }
 
-    /** {@code npy} for {@code npy FILE}, else the source as reported ({@code generated}); {@code unknown} if absent. */
+    /** {@code npy} for {@code npy FILE}, {@code generated}, {@code unknown} if absent, else {@value #OTHER}. */
     private static String weightsKind(String weights) {
         if (weights == null || weights.isBlank()) {
             return "unknown";
         }
         int sp = weights.indexOf(' ');
-        return sp < 0 ? weights : weights.substring(0, sp);
+        String kind = sp < 0 ? weights : weights.substring(0, sp);
+        return kind.equals("npy") || kind.equals("generated") ? kind : OTHER;
+    }
+
+    /** Counts one rejected report: {@code edgefm_reports_rejected_total{node,reason}} (reasons are a fixed set). */
+    public void reportRejected(String node, String reason) {
+        registry.counter("edgefm.reports.rejected", "node", nodeLabel(node), "reason", reason).increment();
+    }
+
+    /** Marks a node as flagged for repeatedly rejected reports: {@code edgefm_reports_flagged{node} 1}. */
+    public void nodeFlagged(String node) {
+        String n = nodeLabel(node);
+        flaggedGauges.computeIfAbsent(n, k -> registry.gauge("edgefm.reports.flagged",
+                io.micrometer.core.instrument.Tags.of("node", k), new java.util.concurrent.atomic.AtomicInteger(1)));
+    }
+
+    /** Reports of {@code node} rejected for {@code reason} so far. */
+    public long reportsRejected(String node, String reason) {
+        var c = registry.find("edgefm.reports.rejected").tags("node", nodeLabel(node), "reason", reason).counter();
+        return c == null ? 0 : (long) c.count();
     }
 
     /** Instances started on {@code node} for {@code service} so far. */
     public long instanceLoads(String node, String service) {
-        return (long) registry.counter("edgefm.instance.loads", "node", node, "service", service).count();
+        return (long) registry.counter("edgefm.instance.loads", "node", nodeLabel(node), "service", serviceLabel(service)).count();
     }
 
     /** Records the lag of one telemetry message in ms (negative values, from clock offset, count as 0). */

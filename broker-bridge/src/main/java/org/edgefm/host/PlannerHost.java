@@ -96,6 +96,9 @@ public final class PlannerHost implements AutoCloseable {
             throw new EdgeFmException("dataDir " + config.dataDir() + ": cannot create: " + e.getMessage(), e);
         }
         meters = new HostMeters();
+        if (scenario != null) {
+            meters.knownServices(scenario.services().stream().map(org.edgefm.api.model.ServiceSpec::id).toList());
+        }
         outbox = new DirectiveOutbox(config.dataDir().resolve("outbox.db"), 1_000, 30_000);
         toClose.add(outbox);
         plannerEpoch = outbox.nextPlannerEpoch();
@@ -145,6 +148,9 @@ public final class PlannerHost implements AutoCloseable {
                 hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, hostSockets,
                 config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
         toClose.add(0, fleet);
+        if (scenario != null) {
+            fleet.taskTypes(scenario.taskTypes());
+        }
         Path previous = config.dataDir().resolve("journal-" + (plannerEpoch - 1) + ".db");
         if (Files.exists(previous)) {
             // results counted by the previous run may come again (an agent that missed the broker's

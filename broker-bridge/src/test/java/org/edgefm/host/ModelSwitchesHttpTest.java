@@ -47,6 +47,15 @@ class ModelSwitchesHttpTest {
         return r.body();
     }
 
+    private static org.edgefm.wire.Directive directive(long epoch, long version, String... services) {
+        List<org.edgefm.wire.DesiredService> ds = new java.util.ArrayList<>();
+        for (String s : services) {
+            ds.add(new org.edgefm.wire.DesiredService(s, org.edgefm.api.model.ServiceKind.LIGHT, 1, 1, null, 1.0, null));
+        }
+        return new org.edgefm.wire.Directive(WireCodec.SCHEMA, "n1", epoch, version, 1,
+                new org.edgefm.wire.DesiredState(ds, List.of(), Map.of()));
+    }
+
     private void send(TestClients.Client agent, WireMessage m, String topic) throws Exception {
         agent.publish(topic, new String(codec.encode(m), StandardCharsets.UTF_8));
     }
@@ -63,14 +72,21 @@ class ModelSwitchesHttpTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> agent.received.stream()
                     .anyMatch(r -> r.topic().equals(t.hostState()) && r.payload().contains("\"online\"")));
             send(agent, WireSamples.birth("n1", 1, 0, 0), t.birth("n1"));
-            send(agent, new Ack(WireCodec.SCHEMA, "n1", 3, 1, AckOutcome.APPLIED, null, 1_000,
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.fleet().state().sessionAlive("n1"));
+            // the host validates acks against the directives it sent and labels only services it knows
+            host.meters().knownServices(List.of("patch", "tok", "enc"));
+            long e = host.plannerEpoch();
+            host.fleet().apply(directive(e, 1, "patch", "tok"));
+            host.fleet().apply(directive(e, 2, "tok", "enc"));
+            host.fleet().flush();
+            send(agent, new Ack(WireCodec.SCHEMA, "n1", e, 1, AckOutcome.APPLIED, null, 1_000,
                     List.of(new InstanceStart("patch", 42.5, "npy patch.npy"), new InstanceStart("tok", null, null)),
                     List.of()), t.ack("n1"));
-            send(agent, new Ack(WireCodec.SCHEMA, "n1", 3, 2, AckOutcome.APPLIED, null, 2_000,
+            send(agent, new Ack(WireCodec.SCHEMA, "n1", e, 2, AckOutcome.APPLIED, null, 2_000,
                     List.of(new InstanceStart("enc", 7.5, InstanceStart.GENERATED)), List.of(new InstanceStop("patch"))),
                     t.ack("n1"));
             // a re-delivered ack counts once
-            send(agent, new Ack(WireCodec.SCHEMA, "n1", 3, 2, AckOutcome.APPLIED, null, 2_000,
+            send(agent, new Ack(WireCodec.SCHEMA, "n1", e, 2, AckOutcome.APPLIED, null, 2_000,
                     List.of(new InstanceStart("enc", 7.5, InstanceStart.GENERATED)), List.of(new InstanceStop("patch"))),
                     t.ack("n1"));
             await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().messagesIn("ack") == 3);

@@ -40,6 +40,17 @@ class PlannerHostTest {
         }
     }
 
+    /**
+     * Directs node n1 to run 'head', the sink of task type t (only a sink's completions count); the
+     * slot is too long for the loop to have decided anything yet.
+     */
+    private static String sinkNode(PlannerHost host) {
+        host.fleet().apply(new org.edgefm.wire.Directive(1, "n1", host.plannerEpoch(), 1, 1,
+                new org.edgefm.wire.DesiredState(java.util.List.of(new org.edgefm.wire.DesiredService("head",
+                        org.edgefm.api.model.ServiceKind.LIGHT, 1, 1, null, 0.1, null)), java.util.List.of(), Map.of())));
+        return "n1";
+    }
+
     @Test
     void close_aResultReceivedSinceTheLastSlot_isStillJournaledAndCounted() throws Exception {
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", -1,
@@ -47,10 +58,11 @@ class PlannerHostTest {
                 "planner", "test-pair", "scenario", "tiny", "slotMs", 600_000, "fleet", "t"));
         PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
         long epoch = host.plannerEpoch();
+        String sink = sinkNode(host);
         try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "late-agent", null, null)) {
-            org.edgefm.wire.Result r = new org.edgefm.wire.Result(1, "n1", 1, java.util.List.of(
-                    new org.edgefm.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 100, true, null, java.util.List.of())));
-            agent.publish(org.edgefm.wire.Topics.forFleet("t").result("n1"),
+            org.edgefm.wire.Result r = new org.edgefm.wire.Result(1, sink, 1, java.util.List.of(
+                    new org.edgefm.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 200, true, null, java.util.List.of())));
+            agent.publish(org.edgefm.wire.Topics.forFleet("t").result(sink),
                     new String(new org.edgefm.wire.WireCodec().encode(r), java.nio.charset.StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(
                     "edgefm_messages_in_total{") && l.contains("type=\"result\"") && l.endsWith(" 1.0")));
@@ -71,12 +83,13 @@ class PlannerHostTest {
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
                 "planner", "test-pair", "scenario", "tiny", "slotMs", 600_000, "fleet", "t");
         HostConfig cfg = HostConfig.defaults().with(o);
-        String topic = org.edgefm.wire.Topics.forFleet("t").result("n1");
-        String result = new String(new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.Result(1, "n1", 1,
-                java.util.List.of(new org.edgefm.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 100, true, null,
-                        java.util.List.of())))), java.nio.charset.StandardCharsets.UTF_8);
         for (int run = 1; run <= 2; run++) {
             PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
+            String sink = sinkNode(host);
+            String topic = org.edgefm.wire.Topics.forFleet("t").result(sink);
+            String result = new String(new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.Result(1, sink, 1,
+                    java.util.List.of(new org.edgefm.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 200, true, null,
+                            java.util.List.of())))), java.nio.charset.StandardCharsets.UTF_8);
             try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "agent-" + run, null, null)) {
                 agent.publish(topic, result);
                 await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 TrialCommand.class,
                 BenchCommand.class,
                 ModelCommand.class,
+                FleetCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'edgefm COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed, 2 usage error."})
 public final class Main implements Runnable {

@@ -492,7 +492,7 @@ final class TrialCommand implements Callable<Integer> {
                 }
             }
             if (!stop.get()) {
-                drive(scenario, monitor, origin, durationMs, impairSpec, gate);
+                drive(scenario, host, monitor, origin, durationMs, impairSpec, gate);
             }
             // Let tasks in flight finish (bounded by the longest deadline plus a margin).
             long drainUntil = System.currentTimeMillis() + 3000 + (long) scenario.taskTypes().stream()
@@ -775,7 +775,7 @@ final class TrialCommand implements Callable<Integer> {
         return origin;
     }
 
-    private void drive(Scenario scenario, TrialMonitor monitor, Map<String, String> origin, long durationMs,
+    private void drive(Scenario scenario, PlannerHost host, TrialMonitor monitor, Map<String, String> origin, long durationMs,
             ImpairSpec impairSpec, Path gate) throws InterruptedException, IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long t0 = System.currentTimeMillis();
@@ -784,6 +784,7 @@ final class TrialCommand implements Callable<Integer> {
         long end = t0 + durationMs;
         List<Thread> streams = new ArrayList<>();
         AtomicLong ids = new AtomicLong();
+        String runNonce = Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffffL);
         int i = 0;
         for (Demand d : scenario.workload()) {
             SplittableRandom random = new SplittableRandom(scenario.run().seed() + 31L * i++);
@@ -803,10 +804,12 @@ final class TrialCommand implements Callable<Integer> {
                         }
                         continue;
                     }
-                    String taskId = "t" + ids.incrementAndGet() + "-" + d.user();
+                    // a run nonce makes the ids unguessable; the host counts completions of these ids only
+                    String taskId = "t" + ids.incrementAndGet() + "-" + d.user() + "-" + runNonce;
                     String ep = monitor.endpoint(node);
                     if (ep != null) {
                         monitor.submitted(taskId, d.taskType());
+                        host.fleet().validator().taskIssued(taskId, node);
                         http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + d.taskType()
                                         + "?id=" + taskId)).timeout(Duration.ofSeconds(5))
                                         .POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -77,7 +77,8 @@ public final class MqttLinkVerticle extends VerticleBase {
     public MqttLinkVerticle(AgentContext ctx) {
         this.ctx = ctx;
         AgentConfig c = ctx.config();
-        SSLSocketFactory tls = c.tlsCaFile() == null ? null : PahoTransports.trusting(Path.of(c.tlsCaFile()));
+        SSLSocketFactory tls = PahoTransports.tls(c.tlsCaFile() == null ? null : Path.of(c.tlsCaFile()),
+                c.tlsKeystore() == null ? null : Path.of(c.tlsKeystore()));
         this.settings = new PahoTransports.Settings(c.broker(), ctx.topics().agentClientId(c.nodeId()), c.username(),
                 c.password(), tls);
         this.useV3 = "3.1.1".equals(c.mqttVersion());

@@ -46,6 +46,66 @@ public final class PahoTransports {
         }
     }
 
+    /**
+     * A TLS socket factory: trusting the CA certificate(s) of {@code caPem} (or the JVM's trust store when
+     * null) and, with {@code keystore}, presenting this node's client certificate (mutual TLS). The
+     * keystore's password is read from {@code KEYSTORE.password} or {@code EDGEFM_TLS_KEYSTORE_PASSWORD}.
+     */
+    public static SSLSocketFactory tls(Path caPem, Path keystore) {
+        if (keystore == null) {
+            return caPem == null ? null : trusting(caPem);
+        }
+        try {
+            char[] pw = keystorePassword(keystore);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                ks.load(in, pw);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pw);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            if (caPem == null) {
+                tmf.init((KeyStore) null);
+            } else {
+                tmf.init(caStore(caPem));
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new EdgeFmException("tlsKeystore " + keystore + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static char[] keystorePassword(Path keystore) throws IOException {
+        Path side = Path.of(keystore + ".password");
+        if (Files.isReadable(side)) {
+            return Files.readString(side).strip().toCharArray();
+        }
+        String env = System.getenv("EDGEFM_TLS_KEYSTORE_PASSWORD");
+        if (env != null) {
+            return env.toCharArray();
+        }
+        throw new EdgeFmException("tlsKeystore " + keystore + ": no password (expected " + side
+                + " or EDGEFM_TLS_KEYSTORE_PASSWORD)");
+    }
+
+    private static KeyStore caStore(Path caPem) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(caPem)) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+            if (i == 0) {
+                throw new EdgeFmException("tlsCaFile " + caPem + ": no certificate in it");
+            }
+            return ks;
+        }
+    }
+
     /** Builds a socket factory trusting the CA certificate(s) in a PEM file. */
     public static SSLSocketFactory trusting(Path caPem) {
         try (InputStream in = Files.newInputStream(caPem)) {
@@ -147,8 +207,9 @@ public final class PahoTransports {
                 boolean refused = rc == MqttException.REASON_CODE_UNSUPPORTED_PROTOCOL_VERSION
                         || rc == MqttException.REASON_CODE_INVALID_RETURN_CODE || rc == MqttException.REASON_CODE_MALFORMED_PACKET
                         || rc == 1;
-                throw new MqttLinkException("MQTT 5 connect to " + s.url() + " failed: " + e.getMessage() + " (reason " + rc + ")",
-                        refused, e);
+                String tls = TlsFailure.of(e);
+                throw new MqttLinkException("MQTT 5 connect to " + s.url() + " failed: " + (tls != null ? tls
+                        : e.getMessage() + " (reason " + rc + ")"), refused && tls == null, e);
             }
         }
 
@@ -305,8 +366,9 @@ public final class PahoTransports {
                         // a failed attempt: nothing more to free
                     }
                 }
-                throw new MqttLinkException("MQTT 3.1.1 connect to " + s.url() + " failed: " + e.getMessage()
-                        + " (reason " + e.getReasonCode() + ")", false, e);
+                String tls = TlsFailure.of(e);
+                throw new MqttLinkException("MQTT 3.1.1 connect to " + s.url() + " failed: " + (tls != null ? tls
+                        : e.getMessage() + " (reason " + e.getReasonCode() + ")"), false, e);
             }
         }
 

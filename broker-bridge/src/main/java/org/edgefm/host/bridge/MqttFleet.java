@@ -1,5 +1,6 @@
 package org.edgefm.host.bridge;
 
+import org.edgefm.host.ReportValidator;
 import org.edgefm.control.FleetNotices;
 import org.edgefm.control.JoinedNode;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +129,18 @@ public final class MqttFleet implements Fleet {
     private final Map<String, Long> firstSent = new ConcurrentHashMap<>();
     private volatile long plannerEpoch;
     private volatile boolean closed;
+    private volatile ReportValidator validator;
+
+    /** Checks reports against the scenario's task types too (call before {@link #connect}). */
+    public void taskTypes(List<org.edgefm.api.model.TaskType> taskTypes) {
+        this.validator = new ReportValidator(ReportValidator.Settings.defaults(), taskTypes, () -> plannerEpoch,
+                System::currentTimeMillis, meters);
+    }
+
+    /** The report validator (rejections per node and reason; task ids a task source issued). */
+    public ReportValidator validator() {
+        return validator;
+    }
 
     /**
      * A lost connection not re-established after this long (automatic reconnect's 10 s cap, plus
@@ -150,6 +163,8 @@ public final class MqttFleet implements Fleet {
         this.outbox = Objects.requireNonNull(outbox, "outbox is null");
         this.meters = Objects.requireNonNull(meters, "meters is null");
         this.notices = new FleetNotices(meters.registry());
+        this.validator = new ReportValidator(ReportValidator.Settings.defaults(), List.of(), () -> plannerEpoch,
+                System::currentTimeMillis, meters);
         this.client = newClient();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "edgefm-outbox");
@@ -352,7 +367,8 @@ public final class MqttFleet implements Fleet {
         }
         meters.messageIn(m.type().level());
         double now = nowMs();
-        if (m instanceof Birth b) {
+        if (m instanceof Birth raw) {
+            Birth b = validator.birth(raw);
             if (state.onBirth(b, now)) {
                 outbox.settle(b.nodeId(), b.plannerEpoch(), b.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
                 outbox.expedite(b.nodeId());
@@ -366,7 +382,8 @@ public final class MqttFleet implements Fleet {
             } else {
                 LOG.debug("ignored death of node {} for session {}: not the current session", d.nodeId(), d.sessionEpoch());
             }
-        } else if (m instanceof Telemetry t) {
+        } else if (m instanceof Telemetry raw) {
+            Telemetry t = validator.telemetry(raw);
             meters.telemetryLag(System.currentTimeMillis() - t.timestampMs());
             FleetState.TelemetryVerdict v = state.onTelemetry(t, now);
             if (v == FleetState.TelemetryVerdict.GAP || v == FleetState.TelemetryVerdict.UNKNOWN_SESSION) {
@@ -376,7 +393,11 @@ public final class MqttFleet implements Fleet {
                 long[] applied = state.applied(t.nodeId());
                 outbox.settle(t.nodeId(), applied[0], t.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
             }
-        } else if (m instanceof Ack a) {
+        } else if (m instanceof Ack raw) {
+            Ack a = validator.ack(raw);
+            if (a == null) {
+                return;
+            }
             Long sentAt = firstSent.remove(a.nodeId() + "|" + a.plannerEpoch() + "|" + a.version());
             if (sentAt != null && a.outcome() == AckOutcome.APPLIED) {
                 meters.ackTime(System.nanoTime() - sentAt);
@@ -395,8 +416,11 @@ public final class MqttFleet implements Fleet {
                 LOG.debug("node {} directive {}/{}: started {}, stopped {}", a.nodeId(), a.plannerEpoch(), a.version(),
                         sw.started(), sw.stopped());
             }
-        } else if (m instanceof Result r) {
-            state.onResult(r);
+        } else if (m instanceof Result raw) {
+            Result r = validator.result(raw);
+            if (r != null) {
+                state.onResult(r);
+            }
         } else {
             LOG.debug("ignored {} on {}", m.type(), topic);
         }
@@ -415,6 +439,9 @@ public final class MqttFleet implements Fleet {
     }
 
     private boolean publish(String topic, WireMessage m) {
+        if (m instanceof Directive d) {
+            validator.issued(d);
+        }
         if (!client.isConnected()) {
             return false;
         }
@@ -473,6 +500,7 @@ public final class MqttFleet implements Fleet {
                     + directive.plannerEpoch() + "/" + directive.version() + " for a node that never joined this host:"
                     + " it waits in the outbox until the node is born");
         }
+        validator.issued(directive);
         synchronized (batch) {
             batch.add(directive);
         }

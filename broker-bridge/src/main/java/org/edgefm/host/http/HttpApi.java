@@ -1,5 +1,6 @@
 package org.edgefm.host.http;
 
+import org.edgefm.host.ReportValidator;
 import org.edgefm.host.HttpGuard;
 import org.edgefm.control.FleetModel;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,7 +13,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,11 +29,12 @@ import org.edgefm.host.fleet.FleetState;
  * <ul>
  *   <li>{@code GET /health}: liveness, broker connection, planner epoch;</li>
  *   <li>{@code GET /api/fleet}, {@code /api/nodes}, {@code /api/placement}, {@code /api/directives},
- *       {@code /api/trial}: fleet summary (with the open fleet mismatches: unexpected nodes, awaited nodes,
+ *       {@code /api/trial}, {@code /api/reports}: fleet summary (with the open fleet mismatches: unexpected nodes, awaited nodes,
  *       streams whose origin has not joined, directives for nodes that never joined), per-node state (with each node's model switches: instances
  *       started and stopped by its directives, measured preloads), the core placement and light
  *       decision in force, every node's newest directive and its delivery state, live trial figures;</li>
- *   <li>{@code GET /api/journal}: the trial journal as JSON lines;</li>
+ *   <li>{@code GET /api/journal?after=SEQ&limit=N}: the trial journal as JSON lines, one page at a time
+ *       (streamed; {@code X-Journal-Next} names the next page);</li>
  *   <li>{@code GET /metrics}: Prometheus text exposition;</li>
  *   <li>{@code GET /}: the live dashboard (one HTML page, no build step).</li>
  * </ul>
@@ -74,13 +75,8 @@ public final class HttpApi {
         r.get("/api/placement").handler(ctx -> json(ctx, placement()));
         r.get("/api/directives").handler(ctx -> json(ctx, directives()));
         r.get("/api/trial").handler(ctx -> json(ctx, trial()));
-        r.get("/api/journal").blockingHandler(ctx -> {
-            StringWriter w = new StringWriter();
-            if (host.journal() != null) {
-                host.journal().exportJsonLines(w);
-            }
-            ctx.response().putHeader("content-type", "application/x-ndjson").end(w.toString());
-        });
+        r.get("/api/reports").handler(ctx -> json(ctx, host.fleet().validator().rejections()));
+        r.get("/api/journal").blockingHandler(this::journalPage);
         r.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(host.meters().scrape()));
         r.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(dashboard));
@@ -100,6 +96,54 @@ public final class HttpApi {
     /** The guard (Host header and bearer token checks), after {@link #listen}. */
     public HttpGuard guard() {
         return guard;
+    }
+
+    /** Lines of one {@code /api/journal} page by default, and at most. */
+    static final int JOURNAL_PAGE = 1_000;
+    static final int JOURNAL_PAGE_MAX = 10_000;
+
+    /**
+     * {@code GET /api/journal?after=SEQ&limit=N}: the entries after sequence number SEQ (default 0),
+     * at most N (default {@value #JOURNAL_PAGE}, at most {@value #JOURNAL_PAGE_MAX}), streamed as JSON
+     * lines in chunks; the {@code X-Journal-Next} header (and a {@code Link: rel="next"}) names the
+     * next page's {@code after} while there may be more. Memory stays bounded whatever the journal's size.
+     */
+    private void journalPage(RoutingContext ctx) {
+        long after;
+        int limit;
+        try {
+            String a = ctx.request().getParam("after");
+            String l = ctx.request().getParam("limit");
+            after = a == null ? 0 : Long.parseLong(a);
+            limit = l == null ? JOURNAL_PAGE : Integer.parseInt(l);
+            if (after < 0 || limit < 1 || limit > JOURNAL_PAGE_MAX) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            ctx.response().setStatusCode(400).end("after: a sequence number >= 0; limit: 1 to " + JOURNAL_PAGE_MAX + "\n");
+            return;
+        }
+        var res = ctx.response().putHeader("content-type", "application/x-ndjson");
+        if (host.journal() == null) {
+            res.end();
+            return;
+        }
+        var page = host.journal().page(after, limit);
+        if (page.size() == limit) {
+            long next = page.get(page.size() - 1).getKey();
+            res.putHeader("X-Journal-Next", Long.toString(next))
+                    .putHeader("Link", "</api/journal?after=" + next + "&limit=" + limit + ">; rel=\"next\"");
+        }
+        res.setChunked(true);
+        StringBuilder chunk = new StringBuilder();
+        for (var e : page) {
+            chunk.append(e.getValue()).append('\n');
+            if (chunk.length() > 64 * 1024) {
+                res.write(chunk.toString());
+                chunk.setLength(0);
+            }
+        }
+        res.end(chunk.toString());
     }
 
     /** The listening port. */
@@ -151,6 +195,10 @@ public final class HttpApi {
             return x;
         }).toList());
         m.put("mismatches", host.fleet().notices().totals());
+        var rej = host.fleet().validator().rejections();
+        m.put("reportsRejected", rej.stream().mapToLong(ReportValidator.NodeRejections::total).sum());
+        m.put("flaggedNodes", rej.stream().filter(ReportValidator.NodeRejections::flagged)
+                .map(ReportValidator.NodeRejections::node).toList());
         return m;
     }
 

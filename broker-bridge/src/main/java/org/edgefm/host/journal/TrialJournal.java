@@ -134,6 +134,21 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
         return ids;
     }
 
+    /**
+     * One page of entries: at most {@code limit} JSON lines with a sequence number above
+     * {@code afterSeq}, in order, read from the file without copying the rest of the journal.
+     */
+    public List<Map.Entry<Long, String>> page(long afterSeq, int limit) {
+        List<Map.Entry<Long, String>> out = new ArrayList<>(Math.min(limit, 1024));
+        for (Map.Entry<Long, String> e : entries.tailMap(afterSeq, false).entrySet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
     /** Writes every entry as one JSON line, in order. */
     public void exportJsonLines(Writer out) {
         try {

@@ -60,6 +60,12 @@ class BadPayloadIT {
     /** Payloads sent before waiting for the receiver to count them. */
     static final int CHUNK = 500;
     static final WireCodec CODEC = new WireCodec();
+    /**
+     * This test checks what the host and the agent do with what reaches them, so the embedded broker lets
+     * oversized packets and floods through (its own limits: EmbeddedBrokerTest and the security suite).
+     */
+    static final Map<String, Object> NO_BROKER_LIMITS = Map.of("broker.maxPacketBytes", 1 << 20,
+            "broker.publishesPerSecond", 1_000_000, "broker.publishBurst", 1_000_000);
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -83,7 +89,7 @@ class BadPayloadIT {
     @Test
     void badPayloads_onEveryAgentTopic_areCountedAndHostKeepsServing() throws Exception {
         try (HostHarness h = new HostHarness(dir)) {
-            h.start(null, Map.of());
+            h.start(null, NO_BROKER_LIMITS);
             Topics t = Topics.forFleet(HostHarness.FLEET);
             List<MessageType> types = List.of(MessageType.BIRTH, MessageType.DEATH, MessageType.TELEMETRY,
                     MessageType.ACK, MessageType.RESULT);
@@ -132,7 +138,7 @@ class BadPayloadIT {
     static HostHarness sharedHost() throws Exception {
         if (host == null) {
             host = new HostHarness(Files.createDirectories(shared.resolve("host")));
-            host.start(null, Map.of());
+            host.start(null, NO_BROKER_LIMITS);
         }
         return host;
     }
@@ -142,7 +148,8 @@ class BadPayloadIT {
         if (agent == null) {
             int port = MosquittoBroker.freePort();
             openBroker = new EmbeddedBroker(new EmbeddedBroker.Settings("127.0.0.1", port, 0, null, null, null,
-                    "edgefm-host", shared.resolve("broker")));
+                    "edgefm-host", shared.resolve("broker"), HostHarness.FLEET, null,
+                    new EmbeddedBroker.Limits(1 << 20, 64 * 1024, 1e6, 1e6)));
             openBroker.start();
             String url = "tcp://127.0.0.1:" + port;
             hostSide = FleetRecorder.anonymous(url);

@@ -1,0 +1,428 @@
+package org.edgefm.host;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.wire.Ack;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.InstanceStart;
+import org.edgefm.wire.InstanceStop;
+import org.edgefm.wire.PeerMetrics;
+import org.edgefm.wire.Result;
+import org.edgefm.wire.ServiceMetrics;
+import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.Telemetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks what agents report against what the host knows before anything reaches the fleet state,
+ * the planners or the meters (no trust in device-reported data without checks). Well-formedness is
+ * {@code WireCodec}'s job; this class checks meaning:
+ * <ul>
+ *   <li><b>epochs</b>: a birth may not claim a planner epoch beyond the host's (its applied-state
+ *       claim is dropped, so a forged directive can never settle the host's own);</li>
+ *   <li><b>acks</b> only for directives the host sent that node; instances started only of services
+ *       that directive names;</li>
+ *   <li><b>service figures</b> only for services the host asked the node to run, finite and within
+ *       physical bounds;</li>
+ *   <li><b>links</b> only to peers the node's directive names (the peers it exchanges data with and
+ *       probes), with {@code rtt > 0}, bandwidth no higher than the node's interface
+ *       ({@code reports.maxLinkMbPerMs}), and a step from the previous accepted figure of at most
+ *       {@code reports.linkStepFactor} either way;</li>
+ *   <li><b>completions</b> only from a node that runs the sink stage's service of the task type, with
+ *       the task type's deadline, times not in the future, and, where the task source registers the
+ *       ids it issued ({@link #taskIssued}), only for those ids, from their origin, once.</li>
+ * </ul>
+ * Every rejection is counted per node and {@link Reason}, logged once per node and reason, and a node
+ * with {@code reports.flagAfter} rejections within a minute is flagged (dashboard, {@code /api/fleet},
+ * {@code edgefm_reports_flagged}). Thread-safe.
+ */
+public final class ReportValidator {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportValidator.class);
+
+    /** Why a report (or part of one) was rejected; the {@code reason} label values. */
+    public enum Reason {
+        /** A birth claimed a planner epoch beyond the host's. */
+        FUTURE_EPOCH,
+        /** An ack for a directive the host never sent that node. */
+        UNKNOWN_DIRECTIVE,
+        /** Figures or instances of a service the host did not ask the node to run. */
+        UNASKED_SERVICE,
+        /** A service figure that is not finite or outside physical bounds. */
+        BAD_FIGURE,
+        /** A link to a peer the node neither exchanges data with nor probes. */
+        UNDECLARED_LINK,
+        /** A link figure outside physical bounds (rtt <= 0, bandwidth above the interface). */
+        BAD_LINK,
+        /** A completion from a node that does not run the task type's sink stage. */
+        NOT_SINK,
+        /** A completion of a task id the task source never issued, or from another origin. */
+        UNKNOWN_TASK,
+        /** A completion with impossible times or a deadline other than the task type's. */
+        BAD_TASK;
+
+        /** The label value. */
+        public String label() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    /**
+     * Bounds. [I] = reconstruction, not from the paper.
+     *
+     * @param maxLinkMbPerMs   [I] a node's interface: no measured throughput above it (default 12.5 MB/ms = 100 Gbit/s)
+     * @param maxRttMs         [I] largest credible round trip (default 60,000 ms)
+     * @param linkStepFactor   [I] an accepted link figure is clamped to within this factor of the previous one (default 4)
+     * @param maxLatencyMs     largest credible stage latency (default 3,600,000 ms)
+     * @param maxRateMbPerMs   largest credible per-task service rate sample (default 1e6 MB/ms)
+     * @param maxCount         largest credible queue, in-flight, arrival or completion count per message (default 1,000,000)
+     * @param clockSkewMs      how far in the future a completion time may lie (default 60,000 ms)
+     * @param flagAfter        rejections within a minute that flag a node (default 20)
+     */
+    public record Settings(double maxLinkMbPerMs, double maxRttMs, double linkStepFactor, double maxLatencyMs,
+            double maxRateMbPerMs, int maxCount, long clockSkewMs, int flagAfter) {
+        /** The defaults. */
+        public static Settings defaults() {
+            return new Settings(12.5, 60_000, 4, 3_600_000, 1e6, 1_000_000, 60_000, 20);
+        }
+    }
+
+    /** A node's rejections, for the API and the dashboard. */
+    public record NodeRejections(String node, Map<String, Long> byReason, long total, boolean flagged) {
+    }
+
+    /** What the host sent one node: its directives (newest last, bounded). */
+    private static final class Issued {
+        final Deque<Directive> directives = new ArrayDeque<>();
+
+        Directive newest() {
+            return directives.peekLast();
+        }
+
+        Directive find(long epoch, long version) {
+            for (Directive d : directives) {
+                if (d.plannerEpoch() == epoch && d.version() == version) {
+                    return d;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static final int KEPT_DIRECTIVES = 32;
+    private static final int MAX_TASKS = 1_000_000;
+
+    private final Settings settings;
+    private final LongSupplier hostEpoch;
+    private final LongSupplier clock;
+    private final HostMeters meters;
+    private final Map<String, TaskType> taskTypes;
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+    private final Map<String, double[]> lastLink = new ConcurrentHashMap<>();
+    private final Map<String, Map<Reason, Long>> rejected = new TreeMap<>();
+    private final Map<String, Deque<Long>> recent = new LinkedHashMap<>();
+    private final Set<String> flagged = ConcurrentHashMap.newKeySet();
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    /** Task ids the task source issued, with their origin; null until it registers one. */
+    private volatile Map<String, String> tasks;
+
+    /**
+     * A validator.
+     *
+     * @param settings  bounds
+     * @param taskTypes the scenario's task types (empty without a scenario: completions of any type are then
+     *                  checked for times and issued ids only)
+     * @param hostEpoch the host's planner epoch
+     * @param clock     epoch ms
+     * @param meters    where rejections are counted
+     */
+    public ReportValidator(Settings settings, List<TaskType> taskTypes, LongSupplier hostEpoch, LongSupplier clock,
+            HostMeters meters) {
+        this.settings = settings;
+        this.hostEpoch = hostEpoch;
+        this.clock = clock;
+        this.meters = meters;
+        Map<String, TaskType> t = new LinkedHashMap<>();
+        taskTypes.forEach(x -> t.put(x.id(), x));
+        this.taskTypes = Map.copyOf(t);
+    }
+
+    /** Records a directive the host sent (called for every directive the fleet publishes). */
+    public void issued(Directive d) {
+        Issued i = issued.computeIfAbsent(d.nodeId(), k -> new Issued());
+        synchronized (i) {
+            if (i.find(d.plannerEpoch(), d.version()) == null) {
+                i.directives.addLast(d);
+                while (i.directives.size() > KEPT_DIRECTIVES) {
+                    i.directives.removeFirst();
+                }
+            }
+        }
+    }
+
+    /**
+     * Registers a task id the task source issued at {@code origin}: from then on only registered ids
+     * are counted (a trial registers every task it submits).
+     */
+    public void taskIssued(String taskId, String origin) {
+        Map<String, String> m = tasks;
+        if (m == null) {
+            synchronized (this) {
+                if (tasks == null) {
+                    tasks = new ConcurrentHashMap<>();
+                }
+                m = tasks;
+            }
+        }
+        if (m.size() >= MAX_TASKS) {
+            m.clear(); // a very long run: forget the oldest generation rather than grow without bound
+        }
+        m.put(taskId, origin);
+    }
+
+    /** The birth as the host may believe it: a claimed planner epoch beyond the host's is dropped. */
+    public Birth birth(Birth b) {
+        if (b.plannerEpoch() <= hostEpoch.getAsLong()) {
+            return b;
+        }
+        reject(b.nodeId(), Reason.FUTURE_EPOCH, "birth claims applied directive " + b.plannerEpoch() + "/" + b.appliedVersion()
+                + " but the host's planner epoch is " + hostEpoch.getAsLong());
+        return new Birth(b.schema(), b.nodeId(), b.sessionEpoch(), b.timestampMs(), b.profile(), b.agentVersion(),
+                b.capabilities(), 0, 0, b.calibration(), b.dataEndpoint());
+    }
+
+    /** The ack, or null when it names no directive the host sent; unasked instances are removed. */
+    public Ack ack(Ack a) {
+        Issued i = issued.get(a.nodeId());
+        Directive d;
+        if (i == null) {
+            d = null;
+        } else {
+            synchronized (i) {
+                d = i.find(a.plannerEpoch(), a.version());
+            }
+        }
+        if (d == null) {
+            reject(a.nodeId(), Reason.UNKNOWN_DIRECTIVE, "ack for directive " + a.plannerEpoch() + "/" + a.version()
+                    + ", which the host never sent it");
+            return null;
+        }
+        Set<String> asked = services(d);
+        List<InstanceStart> started = new ArrayList<>();
+        for (InstanceStart s : a.started()) {
+            if (asked.contains(s.service()) && (s.preloadMs() == null || (Double.isFinite(s.preloadMs())
+                    && s.preloadMs() >= 0 && s.preloadMs() <= settings.maxLatencyMs()))) {
+                started.add(s);
+            } else {
+                reject(a.nodeId(), asked.contains(s.service()) ? Reason.BAD_FIGURE : Reason.UNASKED_SERVICE,
+                        "ack " + a.plannerEpoch() + "/" + a.version() + " started '" + clip(s.service()) + "'");
+            }
+        }
+        List<InstanceStop> stopped = new ArrayList<>();
+        for (InstanceStop s : a.stopped()) {
+            if (knownService(a.nodeId(), s.service())) {
+                stopped.add(s);
+            } else {
+                reject(a.nodeId(), Reason.UNASKED_SERVICE, "ack " + a.plannerEpoch() + "/" + a.version() + " stopped '"
+                        + clip(s.service()) + "'");
+            }
+        }
+        if (started.size() == a.started().size() && stopped.size() == a.stopped().size()) {
+            return a;
+        }
+        return new Ack(a.schema(), a.nodeId(), a.plannerEpoch(), a.version(), a.outcome(), a.error(), a.timestampMs(),
+                started, stopped);
+    }
+
+    /** The telemetry with only the service figures and links the host can believe (clamped links). */
+    public Telemetry telemetry(Telemetry t) {
+        Directive d = newest(t.nodeId());
+        Set<String> asked = d == null ? Set.of() : services(d);
+        List<ServiceMetrics> services = new ArrayList<>();
+        for (ServiceMetrics s : t.services()) {
+            if (!asked.contains(s.service())) {
+                reject(t.nodeId(), Reason.UNASKED_SERVICE, "telemetry for service '" + clip(s.service()) + "'");
+            } else if (!plausible(s)) {
+                reject(t.nodeId(), Reason.BAD_FIGURE, "telemetry for service '" + s.service() + "' has figures out of bounds");
+            } else {
+                services.add(s);
+            }
+        }
+        Set<String> peers = d == null ? Set.of() : d.desired().peers().keySet();
+        List<PeerMetrics> links = new ArrayList<>();
+        for (PeerMetrics p : t.peers()) {
+            if (!peers.contains(p.peer()) || p.peer().equals(t.nodeId())) {
+                reject(t.nodeId(), Reason.UNDECLARED_LINK, "link to '" + clip(p.peer()) + "', a peer it was not given");
+                continue;
+            }
+            if (p.rttMs() == null || p.throughputMbPerMs() == null) {
+                links.add(p); // not measured yet: carries nothing
+                continue;
+            }
+            double rtt = p.rttMs();
+            double tput = p.throughputMbPerMs();
+            if (!(rtt > 0 && rtt <= settings.maxRttMs() && tput > 0 && tput <= settings.maxLinkMbPerMs())) {
+                reject(t.nodeId(), Reason.BAD_LINK, "link to '" + p.peer() + "': rtt " + rtt + " ms, " + tput
+                        + " MB/ms (expected: 0 < rtt <= " + settings.maxRttMs() + ", 0 < throughput <= "
+                        + settings.maxLinkMbPerMs() + ")");
+                continue;
+            }
+            double[] last = lastLink.get(t.nodeId() + "|" + p.peer());
+            if (last != null) {
+                double f = settings.linkStepFactor();
+                rtt = Math.max(last[0] / f, Math.min(last[0] * f, rtt));
+                tput = Math.max(last[1] / f, Math.min(last[1] * f, tput));
+            }
+            lastLink.put(t.nodeId() + "|" + p.peer(), new double[] {rtt, tput});
+            links.add(rtt == p.rttMs() && tput == p.throughputMbPerMs() ? p
+                    : new PeerMetrics(p.peer(), rtt, tput, p.samples(), p.ageMs()));
+        }
+        if (services.size() == t.services().size() && links.size() == t.peers().size() && links.equals(t.peers())) {
+            return t;
+        }
+        return new Telemetry(t.schema(), t.nodeId(), t.sessionEpoch(), t.seq(), t.timestampMs(), t.appliedVersion(),
+                t.host(), t.gpus(), services, links);
+    }
+
+    private boolean plausible(ServiceMetrics s) {
+        int max = settings.maxCount();
+        if (s.instances() > max || s.parallelism() > max || s.queueLength() > max || s.inFlight() > max
+                || s.arrivals() > max || s.completed() > max) {
+            return false;
+        }
+        for (Double x : new Double[] {s.latencyP50Ms(), s.latencyP95Ms()}) {
+            if (x != null && !(Double.isFinite(x) && x >= 0 && x <= settings.maxLatencyMs())) {
+                return false;
+            }
+        }
+        for (Double x : s.rateSamplesMbPerMs()) {
+            if (x == null || !(Double.isFinite(x) && x > 0 && x <= settings.maxRateMbPerMs())) {
+                return false;
+            }
+        }
+        for (Double x : s.preloadMs()) {
+            if (x == null || !(Double.isFinite(x) && x >= 0 && x <= settings.maxLatencyMs())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The result with only the completions the host can believe, or null when none is left. */
+    public Result result(Result r) {
+        List<TaskCompletion> ok = new ArrayList<>();
+        long now = clock.getAsLong();
+        Directive d = newest(r.nodeId());
+        Map<String, String> issuedTasks = tasks;
+        for (TaskCompletion c : r.completions()) {
+            TaskType tt = taskTypes.get(c.taskType());
+            if (c.completedAtMs() > now + settings.clockSkewMs() || (tt != null && c.deadlineMs() != tt.deadlineMs())
+                    || (!taskTypes.isEmpty() && tt == null)) {
+                reject(r.nodeId(), Reason.BAD_TASK, "completion of task '" + clip(c.taskId()) + "' (type '" + clip(c.taskType())
+                        + "', deadline " + c.deadlineMs() + " ms, completed at " + c.completedAtMs() + ")");
+                continue;
+            }
+            if (issuedTasks != null && !c.origin().equals(issuedTasks.get(c.taskId()))) {
+                reject(r.nodeId(), Reason.UNKNOWN_TASK, "completion of task '" + clip(c.taskId()) + "' from origin '"
+                        + c.origin() + "', which the task source did not issue there");
+                continue;
+            }
+            if (tt != null && (d == null || !services(d).contains(tt.sink().service()))) {
+                reject(r.nodeId(), Reason.NOT_SINK, "completion of task '" + clip(c.taskId()) + "': the node does not run '"
+                        + tt.sink().service() + "', the sink of " + tt.id());
+                continue;
+            }
+            ok.add(c);
+        }
+        return ok.size() == r.completions().size() ? r : ok.isEmpty() ? null
+                : new Result(r.schema(), r.nodeId(), r.timestampMs(), ok);
+    }
+
+    private Directive newest(String node) {
+        Issued i = issued.get(node);
+        if (i == null) {
+            return null;
+        }
+        synchronized (i) {
+            return i.newest();
+        }
+    }
+
+    private boolean knownService(String node, String service) {
+        Issued i = issued.get(node);
+        if (i == null) {
+            return false;
+        }
+        synchronized (i) {
+            return i.directives.stream().anyMatch(d -> services(d).contains(service));
+        }
+    }
+
+    private static Set<String> services(Directive d) {
+        Set<String> s = new java.util.HashSet<>();
+        for (DesiredService x : d.desired().services()) {
+            s.add(x.service());
+        }
+        return s;
+    }
+
+    private void reject(String node, Reason reason, String what) {
+        meters.reportRejected(node, reason.label());
+        boolean flag;
+        synchronized (this) {
+            rejected.computeIfAbsent(node, k -> new TreeMap<>()).merge(reason, 1L, Long::sum);
+            Deque<Long> times = recent.computeIfAbsent(node, k -> new ArrayDeque<>());
+            long now = clock.getAsLong();
+            times.addLast(now);
+            while (!times.isEmpty() && (times.peekFirst() < now - 60_000 || times.size() > settings.flagAfter())) {
+                times.removeFirst();
+            }
+            flag = times.size() >= settings.flagAfter() && flagged.add(node);
+        }
+        if (logged.add(node + "|" + reason)) {
+            LOG.warn("rejected report of node {} ({}): {} (further rejections of this kind are counted, not logged)",
+                    node, reason.label(), what);
+        }
+        if (flag) {
+            meters.nodeFlagged(node);
+            LOG.warn("node {} flagged: {} of its reports rejected within a minute; check the device and its credentials",
+                    node, settings.flagAfter());
+        }
+    }
+
+    private static String clip(String s) {
+        return s == null ? "" : s.length() > 64 ? s.substring(0, 61) + "..." : s;
+    }
+
+    /** Rejections per node and reason, and which nodes are flagged. */
+    public synchronized List<NodeRejections> rejections() {
+        List<NodeRejections> out = new ArrayList<>();
+        rejected.forEach((n, m) -> {
+            Map<String, Long> by = new TreeMap<>();
+            m.forEach((r, c) -> by.put(r.label(), c));
+            out.add(new NodeRejections(n, by, m.values().stream().mapToLong(Long::longValue).sum(), flagged.contains(n)));
+        });
+        return out;
+    }
+
+    /** True when {@code node} is flagged. */
+    public boolean flagged(String node) {
+        return flagged.contains(node);
+    }
+
+    /** Rejections of {@code node} for {@code reason} so far. */
+    public synchronized long rejected(String node, Reason reason) {
+        return rejected.getOrDefault(node, Map.of()).getOrDefault(reason, 0L);
+    }
+}

@@ -1,0 +1,155 @@
+package org.edgefm.host;
+
+import org.edgefm.host.fleet.FleetState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.wire.Ack;
+import org.edgefm.wire.AckOutcome;
+import org.edgefm.wire.Birth;
+import org.edgefm.wire.Capabilities;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.HostMetrics;
+import org.edgefm.wire.InstanceStart;
+import org.edgefm.wire.PeerMetrics;
+import org.edgefm.wire.Result;
+import org.edgefm.wire.ServiceMetrics;
+import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.Telemetry;
+import org.junit.jupiter.api.Test;
+
+/** What the host believes of agents' reports: one test per rule, each naming the rejection it counts. */
+class ReportValidatorTest {
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final HostMeters meters = new HostMeters();
+    private final TaskType vqa = new TaskType("vqa", 1, 500, List.of(new Stage("enc", "vit", "head"), new Stage("head", "head", null)));
+    private final ReportValidator v = new ReportValidator(ReportValidator.Settings.defaults(), List.of(vqa), () -> 7,
+            now::get, meters);
+
+    private static Directive directive(String node, long version, Map<String, String> peers, String... services) {
+        List<DesiredService> ds = new java.util.ArrayList<>();
+        for (String s : services) {
+            ds.add(new DesiredService(s, ServiceKind.LIGHT, 1, 1, null, 1.0, null));
+        }
+        return new Directive(1, node, 7, version, 1, new DesiredState(ds, List.of(), peers));
+    }
+
+    private static ServiceMetrics service(String id, Double p95, List<Double> rates) {
+        return new ServiceMetrics(id, 1, 1, 0, 0, 1, 1, p95, p95, rates, List.of());
+    }
+
+    private static Telemetry telemetry(String node, List<ServiceMetrics> s, List<PeerMetrics> p) {
+        return new Telemetry(1, node, 1, 1, 1, 1, new HostMetrics(0.5, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, null, 0),
+                List.of(), s, p);
+    }
+
+    @Test
+    void birth_claimingAFutureEpoch_losesItsAppliedClaim() {
+        Birth b = new Birth(1, "n1", 1, 1, "p", "v", new Capabilities(ResourceVector.ZERO, "amd64", "none", List.of()),
+                5, 999_999_999, List.of(), "");
+        Birth got = v.birth(b);
+        assertThat(got.plannerEpoch()).isZero();
+        assertThat(got.appliedVersion()).isZero();
+        assertThat(v.rejected("n1", ReportValidator.Reason.FUTURE_EPOCH)).isEqualTo(1);
+        Birth honest = new Birth(1, "n1", 1, 1, "p", "v", b.capabilities(), 5, 7, List.of(), "");
+        assertThat(v.birth(honest)).isSameAs(honest);
+    }
+
+    @Test
+    void telemetry_keepsOnlyAskedServices_withFiniteFigures_andDeclaredLinksWithinBounds() {
+        v.issued(directive("n1", 1, Map.of("n2", "h:1", "n3", "h:2"), "vit"));
+        Telemetry t = telemetry("n1", List.of(service("vit", 5.0, List.of(1.0)), service("not-mine", 1.0, List.of()),
+                service("vit", Double.NaN, List.of()), service("vit", -1.0, List.of()), service("vit", 1.0, List.of(1e300))),
+                List.of(new PeerMetrics("n2", 4.0, 1.0, 3L, 0L), new PeerMetrics("n9", 4.0, 1.0, 3L, 0L),
+                        new PeerMetrics("n3", 0.0, 1e12, 3L, 0L)));
+        Telemetry got = v.telemetry(t);
+        assertThat(got.services()).extracting(ServiceMetrics::service).containsExactly("vit");
+        assertThat(got.services().get(0).latencyP95Ms()).isEqualTo(5.0);
+        assertThat(got.peers()).extracting(PeerMetrics::peer).containsExactly("n2");
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNASKED_SERVICE)).isEqualTo(1);
+        assertThat(v.rejected("n1", ReportValidator.Reason.BAD_FIGURE)).isEqualTo(3);
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(1);
+        assertThat(v.rejected("n1", ReportValidator.Reason.BAD_LINK)).isEqualTo(1);
+        assertThat(meters.reportsRejected("n1", "bad-figure")).isEqualTo(3);
+    }
+
+    @Test
+    void links_moveAtMostByTheStepFactorPerReport() {
+        v.issued(directive("n1", 1, Map.of("n2", "h:1"), "vit"));
+        v.telemetry(telemetry("n1", List.of(), List.of(new PeerMetrics("n2", 10.0, 1.0, 1L, 0L))));
+        PeerMetrics p = v.telemetry(telemetry("n1", List.of(), List.of(new PeerMetrics("n2", 0.001, 12.0, 2L, 0L)))).peers().get(0);
+        assertThat(p.rttMs()).isEqualTo(2.5);
+        assertThat(p.throughputMbPerMs()).isEqualTo(4.0);
+    }
+
+    @Test
+    void ack_forADirectiveNeverSent_isDropped_andUnaskedInstancesAreRemoved() {
+        assertThat(v.ack(new Ack(1, "n1", 7, 3, AckOutcome.APPLIED, null, 1))).isNull();
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNKNOWN_DIRECTIVE)).isEqualTo(1);
+        v.issued(directive("n1", 3, Map.of(), "vit"));
+        Ack a = v.ack(new Ack(1, "n1", 7, 3, AckOutcome.APPLIED, null, 1,
+                List.of(new InstanceStart("vit", 3.0, "generated"), new InstanceStart("x".repeat(60), 1.0, "generated")),
+                List.of()));
+        assertThat(a.started()).extracting(InstanceStart::service).containsExactly("vit");
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNASKED_SERVICE)).isEqualTo(1);
+    }
+
+    @Test
+    void completions_onlyFromTheSink_withTheTaskTypesDeadline_issuedIdsOnly_andNotFromTheFuture() {
+        v.issued(directive("sink", 1, Map.of(), "head"));
+        v.issued(directive("other", 1, Map.of(), "vit"));
+        TaskCompletion ok = new TaskCompletion("t1", "vqa", "n1", 1, 2, 500, true, null, List.of());
+        assertThat(v.result(new Result(1, "other", 1, List.of(ok)))).isNull();
+        assertThat(v.rejected("other", ReportValidator.Reason.NOT_SINK)).isEqualTo(1);
+        Result r = v.result(new Result(1, "sink", 1, List.of(ok,
+                new TaskCompletion("t2", "vqa", "n1", 1, 2, 1e9, true, null, List.of()),
+                new TaskCompletion("t3", "vqa", "n1", 1, now.get() + 3_600_000, 500, true, null, List.of()),
+                new TaskCompletion("t4", "nope", "n1", 1, 2, 500, true, null, List.of()))));
+        assertThat(r.completions()).extracting(TaskCompletion::taskId).containsExactly("t1");
+        assertThat(v.rejected("sink", ReportValidator.Reason.BAD_TASK)).isEqualTo(3);
+        // once the task source registers what it issued, only those ids from their origin count
+        v.taskIssued("t9", "n1");
+        assertThat(v.result(new Result(1, "sink", 1, List.of(ok)))).isNull();
+        assertThat(v.result(new Result(1, "sink", 1, List.of(new TaskCompletion("t9", "vqa", "n2", 1, 2, 500, true, null,
+                List.of()))))).isNull();
+        assertThat(v.result(new Result(1, "sink", 1, List.of(new TaskCompletion("t9", "vqa", "n1", 1, 2, 500, true, null,
+                List.of()))))).isNotNull();
+        assertThat(v.rejected("sink", ReportValidator.Reason.UNKNOWN_TASK)).isEqualTo(2);
+    }
+
+    @Test
+    void repeatedRejections_flagTheNode_onceAndVisibly() {
+        for (int i = 0; i < 25; i++) {
+            v.ack(new Ack(1, "bad", 7, 100 + i, AckOutcome.APPLIED, null, 1));
+        }
+        assertThat(v.flagged("bad")).isTrue();
+        assertThat(v.rejections()).singleElement().satisfies(n -> {
+            assertThat(n.node()).isEqualTo("bad");
+            assertThat(n.total()).isEqualTo(25);
+            assertThat(n.flagged()).isTrue();
+            assertThat(n.byReason()).containsEntry("unknown-directive", 25L);
+        });
+        assertThat(meters.scrape()).contains("edgefm_reports_flagged{node=\"bad\"} 1.0");
+    }
+
+    @Test
+    void metricLabels_onlyForServicesTheHostKnows() {
+        meters.knownServices(List.of("vit"));
+        for (int i = 0; i < 50; i++) {
+            meters.instanceSwitches("n1", new FleetState.AckSwitches(List.of(new InstanceStart("svc-" + i, 1.0, "npy x" + i)),
+                    List.of()));
+        }
+        meters.instanceSwitches("n1", new FleetState.AckSwitches(List.of(new InstanceStart("vit", 1.0, "generated")), List.of()));
+        String scrape = meters.scrape();
+        assertThat(scrape).doesNotContain("svc-").doesNotContain("x1\"").contains("service=\"other\"").contains("service=\"vit\"");
+        assertThat(meters.instanceLoads("n1", "svc-7")).isEqualTo(50); // every unknown name counts under "other"
+    }
+}
