@@ -33,7 +33,7 @@ public final class ModelBench {
         int reps = Integer.parseInt(args[0]);
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
-        out.put("engine", "nd4j " + Nd4j.class.getPackage().getImplementationVersion());
+        out.put("engine", "nd4j 1.0.0-M2.1 " + Nd4j.getBackend().getClass().getSimpleName());
         out.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
         ObjectNode models = out.putObject("models");
         for (int i = 1; i < args.length; i++) {

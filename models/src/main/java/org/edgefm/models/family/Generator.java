@@ -30,6 +30,8 @@ public final class Generator {
 
     private final List<Transformer> parts;
     private final List<Sequence> states = new ArrayList<>();
+    private int[] history = new int[0];
+    private boolean replay;
 
     /** A generator over the parts, in order (the first holds the embedding, the last the head). */
     public Generator(List<Transformer> parts) {
@@ -39,16 +41,44 @@ public final class Generator {
         if (!parts.get(0).arch().isDecoder()) {
             throw new EdgeFmException("generator: family " + parts.get(0).arch().family() + " is not a decoder");
         }
-        this.parts = List.copyOf(parts);
+        this.parts = new ArrayList<>(parts);
+    }
+
+    /**
+     * Replaces a part whose service was lost (its key/value cache is gone with it) by a fresh
+     * instance of the same blocks, e.g. on another node. The next step replays the whole history
+     * (prompt and tokens generated so far) through every part before the new tokens, as Petals does,
+     * so decoding continues with exactly the tokens it would have produced.
+     */
+    public void failover(int index, Transformer replacement) {
+        Transformer old = parts.get(index);
+        if (!old.part().equals(replacement.part()) || !old.arch().equals(replacement.arch())) {
+            throw new EdgeFmException("failover: part " + index + " holds " + old.part() + ", the replacement " + replacement.part());
+        }
+        parts.set(index, replacement);
+        replay = true;
     }
 
     /** Logits [T, vocab] of the new tokens, running them through every part. */
     public INDArray step(int[] newTokens) {
+        if (replay) {
+            states.clear();
+            replay = false;
+            int[] all = Arrays.copyOf(history, history.length + newTokens.length);
+            System.arraycopy(newTokens, 0, all, history.length, newTokens.length);
+            history = new int[0];
+            INDArray logits = step(all);
+            return logits.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(logits.rows() - newTokens.length, logits.rows()),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+        }
         if (states.isEmpty()) {
             for (int i = 0; i < parts.size(); i++) {
                 states.add(new Sequence());
             }
         }
+        int n = history.length;
+        history = Arrays.copyOf(history, n + newTokens.length);
+        System.arraycopy(newTokens, 0, history, n, newTokens.length);
         INDArray h = null;
         for (int i = 0; i < parts.size(); i++) {
             Sequence s = states.get(i);

@@ -98,6 +98,19 @@ public final class ModelManifest {
         }
     }
 
+    /** A manifest that ships in this module: {@code all-minilm-l6-v2}. */
+    public static ModelManifest builtin(String name) {
+        String res = "org/edgefm/models/builtin/" + name + ".manifest.json";
+        try (java.io.InputStream in = ModelManifest.class.getClassLoader().getResourceAsStream(res)) {
+            if (in == null) {
+                throw new ScenarioException("builtin:" + name, "(file)", "no built-in model manifest of that name (expected: all-minilm-l6-v2)");
+            }
+            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "builtin:" + name, Path.of("."));
+        } catch (IOException e) {
+            throw new ScenarioException("builtin:" + name, "(file)", "cannot read: " + e.getMessage());
+        }
+    }
+
     /** Parses and validates manifest text. */
     public static ModelManifest parse(String text, String source, Path baseDir) {
         JsonNode root;

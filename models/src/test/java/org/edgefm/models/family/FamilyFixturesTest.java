@@ -212,6 +212,25 @@ class FamilyFixturesTest {
                     Transformer.load(arch, w, new Part(false, 1, 2, false)), Transformer.load(arch, w, new Part(false, 2, 2, true)));
             assertThat(new Generator(parts).generate(prompt, greedy.length, Generator.Sampling.greedy(), -1)).containsExactly(greedy);
 
+            // a core part lost after 4 tokens, replaced by a fresh instance: the history is replayed
+            List<Transformer> parts2 = List.of(Transformer.load(arch, w, new Part(true, 0, 1, false)),
+                    Transformer.load(arch, w, new Part(false, 1, 2, false)), Transformer.load(arch, w, new Part(false, 2, 2, true)));
+            Generator g2 = new Generator(parts2);
+            int[] firstFour = g2.generate(prompt, 4, Generator.Sampling.greedy(), -1);
+            g2.failover(1, Transformer.load(arch, w, new Part(false, 1, 2, false)));
+            int[] rest = new int[greedy.length - 4];
+            INDArray lg = g2.step(new int[] {firstFour[3]});
+            for (int i = 0; i < rest.length; i++) {
+                float[] last = Heads.vector(lg.getRow(lg.rows() - 1));
+                int best = 0;
+                for (int j = 1; j < last.length; j++) {
+                    best = last[j] > last[best] ? j : best;
+                }
+                rest[i] = best;
+                lg = g2.step(new int[] {best});
+            }
+            assertThat(concat(firstFour, rest)).containsExactly(greedy);
+
             // step-wise logits with the cache equal the full-sequence reference at every position
             Generator stepper = new Generator(List.of(Transformer.load(arch, w, Part.all(arch))));
             int[] all = concat(prompt, greedy);

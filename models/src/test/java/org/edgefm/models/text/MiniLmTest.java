@@ -11,6 +11,8 @@ import org.edgefm.models.family.Heads;
 import org.edgefm.models.family.Sequence;
 import org.edgefm.models.family.Transformer;
 import org.edgefm.models.family.Transformer.Part;
+import org.edgefm.models.manifest.ActivationCodec;
+import org.edgefm.models.manifest.ModelManifest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,6 +76,29 @@ class MiniLmTest {
         assertThat(a.weightBytes() + b.weightBytes() + c.weightBytes()).isEqualTo(mono.weightBytes());
         long block = 4L * (4 * 384 * 384 + 2 * 384 * 1536 + 9 * 384 + 1536);
         assertThat(b.weightBytes()).isEqualTo(2 * block);
+    }
+
+    @Test
+    void miniLm_builtinManifestWithFp16Wire_cosineToMonolithicAtLeast09999() {
+        ModelManifest m = ModelManifest.builtin("all-minilm-l6-v2");
+        assertThat(m.wire()).isEqualTo(ActivationCodec.WireType.FP16);
+        List<Transformer> parts = List.of(m.loadPart("minilm-a", weights), m.loadPart("minilm-b", weights), m.loadPart("minilm-c", weights));
+        for (String s : SENTENCES) {
+            Sequence seq = tokenizer.encode(s);
+            INDArray h = parts.get(0).forwardText(seq, null);
+            long bytes = 0;
+            for (Transformer p : parts.subList(1, parts.size())) {
+                byte[] wire = ActivationCodec.encode(h, seq.ids(), m.wire());
+                bytes += wire.length;
+                ActivationCodec.Activation a = ActivationCodec.decode(wire);
+                h = p.forwardText(new Sequence(a.ids(), null, null), a.hidden());
+            }
+            float[] split = Heads.normalize(Heads.vector(h));
+            assertThat(Heads.cosine(split, embed(List.of(mono), s))).as(s).isGreaterThanOrEqualTo(0.9999);
+            int t = seq.ids().length;
+            assertThat(bytes).isEqualTo(2 * (20 + 4L * t + 2L * t * 384));
+            assertThat(bytes).isEqualTo(2 * m.outputWireBytes("minilm-a", t));
+        }
     }
 
     @Test
