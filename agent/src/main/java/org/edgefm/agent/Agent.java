@@ -66,13 +66,22 @@ public final class Agent {
             LOG.info("device profile {} ({})", profile.name(), d.reason());
         }
         if (ProfileCatalog.GENERIC_CPU.equals(profile.name())) {
-            // measured once (about a second), then read from the data directory
-            org.edgefm.agent.kernel.HostCalibration cal = org.edgefm.agent.kernel.HostCalibration.loadOrMeasure(Path.of(config.dataDir()));
-            profile = cal.apply(profile, facts);
-            LOG.info("generic-cpu calibrated: {} GFLOP/s FP32 GEMM, {} GB/s copy ({} cores, {} GB RAM)",
-                    String.format(java.util.Locale.ROOT, "%.1f", cal.gemmGflops()),
-                    String.format(java.util.Locale.ROOT, "%.1f", cal.copyGbPerS()), facts.logicalCores(),
-                    String.format(java.util.Locale.ROOT, "%.1f", facts.ramBytes() / 1e9));
+            // measured once at the first start with calibration on (about a second), then read from the data
+            // directory; with calibrate = false only a stored measurement is used
+            Path dataDir = Path.of(config.dataDir());
+            org.edgefm.agent.kernel.HostCalibration cal = config.calibrate()
+                    ? org.edgefm.agent.kernel.HostCalibration.loadOrMeasure(dataDir)
+                    : org.edgefm.agent.kernel.HostCalibration.load(dataDir).orElse(null);
+            if (cal != null) {
+                profile = cal.apply(profile, facts);
+                LOG.info("generic-cpu calibrated: {} GFLOP/s FP32 GEMM, {} GB/s copy ({} cores, {} GB RAM)",
+                        String.format(java.util.Locale.ROOT, "%.1f", cal.gemmGflops()),
+                        String.format(java.util.Locale.ROOT, "%.1f", cal.copyGbPerS()), facts.logicalCores(),
+                        String.format(java.util.Locale.ROOT, "%.1f", facts.ramBytes() / 1e9));
+            } else {
+                LOG.info("generic-cpu not calibrated (calibrate = false, no stored {}): catalog figures",
+                        org.edgefm.agent.kernel.HostCalibration.FILE);
+            }
         }
         ResourceVector capacity = profile.capacity();
         Map<String, TaskType> types = new LinkedHashMap<>();

@@ -15,6 +15,37 @@ class AgentAndProfilesCommandTest extends CliTestBase {
     }
 
     @Test
+    void profilesValidate_shippedTable_printsEveryRowAndMeetsTheGoalOnHeldOutRows() throws Exception {
+        Path json = dir.resolve("v.json");
+        assertThat(run("profiles", "validate", "--json", json.toString(), "--check")).isZero();
+        assertThat(out.toString()).contains("PREDICTED").contains("MEASURED").contains("test (held out)")
+                .contains("jetson-orin-nano-8gb@MAXN_SUPER").doesNotContain("MISSES");
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("rows").size()).isGreaterThanOrEqualTo(40);
+        assertThat(root.get("test").get("meetsGoal").asBoolean()).isTrue();
+        assertThat(root.get("rows").get(0).get("source").asText()).startsWith("https://");
+    }
+
+    @Test
+    void profilesValidate_otherTable_andItsErrors() throws Exception {
+        Path good = Files.writeString(dir.resolve("t.csv"), "model,precision,batch,device,metric,value,source\n"
+                + "resnet50,int8,1,nvidia-l4,latency_ms,0.3555,https://example.org/l4\n");
+        assertThat(run("profiles", "validate", "--table", good.toString())).isZero();
+        assertThat(out.toString()).contains("nvidia-l4").contains("all ").contains("1 rows");
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "model,precision,batch,device,metric,value,source\n"
+                + "resnet50,int8,1,nvidia-l5,latency_ms,0.3555,https://example.org/l4\n");
+        assertThat(run("profiles", "validate", "--table", bad.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("bad.csv: row at line 2: unknown device profile 'nvidia-l5'");
+        assertThat(run("profiles", "validate", "--tabel", "x")).isEqualTo(2);
+    }
+
+    @Test
+    void profilesCost_jetsonLab_timesEveryKernelServiceOnEveryProfiledNode() {
+        assertThat(run("profiles", "cost", "--scenario", "../scenarios/jetson-lab.json")).isZero();
+        assertThat(out.toString()).contains("orin-nano").contains("llm-7b-int4").contains("clip-vit-l14").contains("compute model: profiles");
+    }
+
+    @Test
     void profilesDetect_printsTheProfileThenWhy() {
         assertThat(run("profiles", "detect")).isZero();
         String[] lines = out.toString().split("\n");

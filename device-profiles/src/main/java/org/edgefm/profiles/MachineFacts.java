@@ -115,8 +115,19 @@ public record MachineFacts(String cpuModel, String arch, int logicalCores, long 
      * one {@code [name, MiB]} pair per GPU; empty when the tool is absent or fails within 5 s.
      */
     public static List<String[]> nvidiaSmiGpus() {
+        return parseNameMemory(run(List.of("nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader,nounits")));
+    }
+
+    /**
+     * Lines of {@code nvidia-smi --query-gpu=name,memory.total --format=csv[,noheader][,nounits]}
+     * as {@code [name, memory]} pairs; a header line ({@code name, memory.total [MiB]}) is skipped.
+     */
+    public static List<String[]> parseNameMemory(List<String> lines) {
         List<String[]> out = new ArrayList<>();
-        for (String line : run(List.of("nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader,nounits"))) {
+        for (String line : lines) {
+            if (line.isBlank() || line.strip().toLowerCase(java.util.Locale.ROOT).startsWith("name,")) {
+                continue;
+            }
             int comma = line.lastIndexOf(',');
             out.add(comma < 0 ? new String[] {line.strip(), ""} : new String[] {line.substring(0, comma).strip(), line.substring(comma + 1).strip()});
         }

@@ -82,6 +82,25 @@ class ProfileDetectorTest {
     }
 
     @Test
+    void nvidiaSmiNameMemory_withAndWithoutHeader_detectsEachGpu() {
+        // lines as nvidia-smi prints them (public logs and test suites): with units, and the header of --format=csv
+        List<String[]> g = MachineFacts.parseNameMemory(List.of("name, memory.total [MiB]", "NVIDIA A100-SXM4-80GB, 81920 MiB",
+                "NVIDIA L40S, 46068 MiB", "NVIDIA A100-SXM4-40GB, 40960 MiB", "Tesla P100-PCIE-16GB, 16384 MiB"));
+        assertThat(g).hasSize(4);
+        List<String> names = g.stream().map(x -> x[0]).toList();
+        List<Long> mib = g.stream().map(x -> MachineFacts.parseMiB(x[1])).toList();
+        assertThat(mib).containsExactly(81920L, 46068L, 40960L, 16384L);
+        assertThat(detector.detect(new MachineFacts("x", "amd64", 8, 1L << 35, null, names.subList(0, 1), mib.subList(0, 1), null, null))
+                .profile().name()).isEqualTo("nvidia-a100-80gb");
+        assertThat(detector.detect(new MachineFacts("x", "amd64", 8, 1L << 35, null, names.subList(1, 2), mib.subList(1, 2), null, null))
+                .profile().name()).isEqualTo("nvidia-l40s");
+        assertThat(detector.detect(new MachineFacts("x", "amd64", 8, 1L << 35, null, names.subList(2, 3), mib.subList(2, 3), null, null))
+                .profile().name()).isEqualTo("nvidia-a100-40gb");
+        assertThat(detector.detect(new MachineFacts("x", "amd64", 8, 1L << 35, null, names.subList(3, 4), mib.subList(3, 4), null, null))
+                .profile().name()).isEqualTo("generic-cpu");
+    }
+
+    @Test
     void parseMiB_acceptsUnitsAndRefusesText() {
         assertThat(MachineFacts.parseMiB("81559 MiB")).isEqualTo(81559L);
         assertThat(MachineFacts.parseMiB("[N/A]")).isNull();

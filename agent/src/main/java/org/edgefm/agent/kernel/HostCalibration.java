@@ -59,20 +59,30 @@ public record HostCalibration(double gemmGflops, double copyGbPerS, String measu
         return new HostCalibration(gflops, gbps, Instant.now().toString());
     }
 
-    /** The stored calibration, or a new one measured and stored (a write failure only loses the cache). */
-    public static HostCalibration loadOrMeasure(Path dataDir) {
+    /** The stored calibration, if the data directory has a readable one. */
+    public static java.util.Optional<HostCalibration> load(Path dataDir) {
         Path f = dataDir.resolve(FILE);
-        ObjectMapper m = new ObjectMapper();
         if (Files.isRegularFile(f)) {
             try {
-                HostCalibration h = m.readValue(f.toFile(), HostCalibration.class);
+                HostCalibration h = new ObjectMapper().readValue(f.toFile(), HostCalibration.class);
                 if (h.gemmGflops() > 0 && h.copyGbPerS() > 0) {
-                    return h;
+                    return java.util.Optional.of(h);
                 }
             } catch (IOException | RuntimeException e) {
-                // unreadable: measure again below
+                // unreadable: treated as absent
             }
         }
+        return java.util.Optional.empty();
+    }
+
+    /** The stored calibration, or a new one measured and stored (a write failure only loses the cache). */
+    public static HostCalibration loadOrMeasure(Path dataDir) {
+        java.util.Optional<HostCalibration> stored = load(dataDir);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        Path f = dataDir.resolve(FILE);
+        ObjectMapper m = new ObjectMapper();
         HostCalibration h = measure();
         try {
             Files.createDirectories(dataDir);
