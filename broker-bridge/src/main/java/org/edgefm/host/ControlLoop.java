@@ -281,6 +281,16 @@ public final class ControlLoop implements AutoCloseable {
         return model;
     }
 
+    /** The model the planners get (with the measured links), or null before any node joined. */
+    public synchronized SystemModel plannersModel() {
+        return links == null ? null : links.model();
+    }
+
+    /** True while nodes joined since the last core placement (a re-placement follows once joins settle). */
+    public synchronized boolean joinPending() {
+        return joinPending || (fleetModel != null && !started);
+    }
+
     /** The planner this loop runs. */
     public ResolvedPlanner planner() {
         return planner;
@@ -320,6 +330,9 @@ public final class ControlLoop implements AutoCloseable {
         carried = carried == null ? s : merge(carried, s);
         if (!refreshModel(s.nowMs())) {
             return;
+        }
+        if (fleetModel != null && s.nowMs() - fleetModel.changedAtMs() < fleetModel.settings().joinSettleMs()) {
+            return; // the first placement waits until joins settle: a fleet that joins at once is placed once
         }
         started = true;
         joinPending = false;

@@ -50,19 +50,20 @@ import org.edgefm.api.InvalidFieldException;
  *                         {@code fleet.joinSettleMs}, {@code fleet.defaultSpeedFactor} (see {@link FleetModel.Settings})
  * @param advertiseHost    the host name or address agents and users reach this machine at, for the startup
  *                         line (default: the bind addresses as they are)
+ * @param coreBudgetMs     time budget of one core-placement call (default 10000)
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
         String httpBind, int httpPort, Path dataDir, Path pluginsDir, String planner, String scenario, Double slotMs,
         Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links,
-        FleetModel.Settings fleetModel, String advertiseHost) {
+        FleetModel.Settings fleetModel, String advertiseHost, double coreBudgetMs) {
 
     private static final Set<String> KEYS = Set.of("fleet", "hostId", "brokerUrl", "brokerBind", "brokerPort", "tlsPort",
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
             "dataDir", "pluginsDir", "planner", "scenario", "slotMs", "planningEpochMs", "staleAfterMs", "plannerSettings",
             "links.estimate", "links.ewmaWeight", "links.maxAgeMs", "links.rebuildThreshold", "links.rebuildMinMs",
             "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs", "fleet.model",
-            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost");
+            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost", "coreBudgetMs");
 
     /** Validates every field. */
     public HostConfig {
@@ -91,6 +92,9 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         plannerSettings = Map.copyOf(plannerSettings == null ? Map.of() : plannerSettings);
         links = links == null ? LinkEstimator.Settings.defaults() : links;
         fleetModel = fleetModel == null ? FleetModel.Settings.defaults() : fleetModel;
+        if (!(coreBudgetMs > 0) || Double.isInfinite(coreBudgetMs)) {
+            throw new ConfigException("coreBudgetMs: " + coreBudgetMs + " (expected: > 0)");
+        }
     }
 
     private static void port(int p, String key, int min) {
@@ -104,7 +108,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         return new HostConfig("default", "host", null, "127.0.0.1", 1883, 0, null, null, null,
                 Credentials.DEFAULT_HOST_USER, null, "127.0.0.1", 8080, Path.of("host-data"), Path.of("plugins"),
                 null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults(),
-                FleetModel.Settings.defaults(), null);
+                FleetModel.Settings.defaults(), null, 10_000);
     }
 
     /** Reads a configuration file over the defaults. */
@@ -168,7 +172,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 new FleetModel.Settings(o.containsKey("fleet.model") ? FleetModel.Source.parse(String.valueOf(
                         o.get("fleet.model"))) : fleetModel.source(), d(o, "fleet.joinSettleMs", fleetModel.joinSettleMs()),
                         d(o, "fleet.defaultSpeedFactor", fleetModel.defaultSpeedFactor())),
-                s(o, "advertiseHost", advertiseHost));
+                s(o, "advertiseHost", advertiseHost), d(o, "coreBudgetMs", coreBudgetMs));
     }
 
     private static String s(Map<String, Object> o, String k, String dflt) {

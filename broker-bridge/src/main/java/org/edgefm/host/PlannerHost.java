@@ -140,7 +140,7 @@ public final class PlannerHost implements AutoCloseable {
             ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
             fleetModel = new FleetModel(scenario, config.fleetModel(), fleet.notices());
             loop = new ControlLoop(fleet, fleetModel, planner, scenario.plannerConfig().with(config.plannerSettings()),
-                    ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), config.links(), listeners);
+                    coreBudget(ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch)), config.links(), listeners);
             toClose.add(0, loop);
             // On close the fleet stops receiving first, then the loop hands what it took in since the
             // last slot to the meters and the journal: a result the broker acknowledged is never dropped.
@@ -171,6 +171,11 @@ public final class PlannerHost implements AutoCloseable {
         LOG.info("planner host up: fleet {}, broker {}, planner epoch {}, HTTP {}", config.fleet(), brokerUrl,
                 plannerEpoch, http == null ? "off" : "http://" + config.httpBind() + ":" + http.port() + "/");
         LOG.info("{}", reachability());
+    }
+
+    private ControlLoop.Settings coreBudget(ControlLoop.Settings s) {
+        return new ControlLoop.Settings(s.slotMs(), s.planningEpochMs(), java.time.Duration.ofMillis((long) config.coreBudgetMs()),
+                s.lightBudget(), s.plannerEpoch(), s.enforceBudget(), s.wallClock());
     }
 
     static ControlLoop.Listener fanOut(List<ControlLoop.Listener> ls) {
