@@ -44,6 +44,8 @@ public final class PlannerHost implements AutoCloseable {
     private RealTimeDriver driver;
     private String brokerUrl;
     private long plannerEpoch;
+    /** The host account's password on its broker (the random one on an embedded broker with accounts), or null. */
+    private char[] accountPassword;
 
     /**
      * Creates the host.
@@ -115,6 +117,7 @@ public final class PlannerHost implements AutoCloseable {
                 hostPassword = System.getenv("EDGEFM_HOST_PASSWORD").toCharArray();
             }
         }
+        accountPassword = hostPassword == null ? null : hostPassword.clone();
         fleet = new MqttFleet(new MqttFleet.Options(brokerUrl, config.fleet(), config.hostId(),
                 hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, null,
                 config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
@@ -297,6 +300,14 @@ public final class PlannerHost implements AutoCloseable {
     /** The planner epoch of this run. */
     public long plannerEpoch() {
         return plannerEpoch;
+    }
+
+    /**
+     * The password of the host's broker account ({@code hostUser}), for a client in this process
+     * that reads every node's topics (a trial's monitor); null on an open broker. Never log it.
+     */
+    public char[] hostAccountPassword() {
+        return accountPassword == null ? null : accountPassword.clone();
     }
 
     /** The broker URL the host uses. */
