@@ -55,12 +55,14 @@ import org.edgefm.host.broker.Credentials;
  *                         {@code fleet.joinSettleMs}, {@code fleet.defaultSpeedFactor} (see {@link FleetModel.Settings})
  * @param advertiseHost    the host name or address agents and users reach this machine at, for the startup
  *                         line (default: the bind addresses as they are)
+ * @param coreBudgetMs     time budget of one core-placement call (default 10000)
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
         String httpBind, int httpPort, Path dataDir, Path pluginsDir, String planner, String scenario, Double slotMs,
         Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links,
-        HostSecurity security, FleetModel.Settings fleetModel, String advertiseHost) {
+        HostSecurity security, FleetModel.Settings fleetModel, String advertiseHost,
+        double coreBudgetMs) {
 
     private static final Set<String> KEYS = Set.of("fleet", "hostId", "brokerUrl", "brokerBind", "brokerPort", "tlsPort",
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
@@ -69,7 +71,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
             "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs",
             "insecure", "clientCa", "broker.maxPacketBytes", "broker.maxRetainedBytes", "broker.publishesPerSecond",
             "broker.publishBurst", "httpTokenFile", "httpHosts", "fleet.model",
-            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost");
+            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost", "coreBudgetMs");
 
     /** Validates every field. */
     public HostConfig {
@@ -109,6 +111,9 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         links = links == null ? LinkEstimator.Settings.defaults() : links;
         security = security == null ? HostSecurity.defaults() : security;
         fleetModel = fleetModel == null ? FleetModel.Settings.defaults() : fleetModel;
+        if (!(coreBudgetMs > 0) || Double.isInfinite(coreBudgetMs)) {
+            throw new ConfigException("coreBudgetMs: " + coreBudgetMs + " (expected: > 0)");
+        }
     }
 
     private static void port(int p, String key, int min) {
@@ -122,7 +127,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         return new HostConfig("default", "host", null, "127.0.0.1", 1883, 0, null, null, null,
                 Credentials.DEFAULT_HOST_USER, null, "127.0.0.1", 8080, Path.of("host-data"), Path.of("plugins"),
                 null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults(), HostSecurity.defaults(),
-                FleetModel.Settings.defaults(), null);
+                FleetModel.Settings.defaults(), null, 10_000);
     }
 
     /** Reads a configuration file over the defaults. */
@@ -186,7 +191,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 new FleetModel.Settings(o.containsKey("fleet.model") ? FleetModel.Source.parse(String.valueOf(
                         o.get("fleet.model"))) : fleetModel.source(), d(o, "fleet.joinSettleMs", fleetModel.joinSettleMs()),
                         d(o, "fleet.defaultSpeedFactor", fleetModel.defaultSpeedFactor())),
-                s(o, "advertiseHost", advertiseHost));
+                s(o, "advertiseHost", advertiseHost), d(o, "coreBudgetMs", coreBudgetMs));
     }
 
     private HostSecurity security(Map<String, Object> o) {

@@ -58,6 +58,8 @@ public final class PlannerHost implements AutoCloseable {
     private RealTimeDriver driver;
     private String brokerUrl;
     private long plannerEpoch;
+    /** The host account's password on its broker (the random one on an embedded broker with accounts), or null. */
+    private char[] accountPassword;
 
     /**
      * Creates the host.
@@ -144,6 +146,7 @@ public final class PlannerHost implements AutoCloseable {
                 hostPassword = System.getenv("EDGEFM_HOST_PASSWORD").toCharArray();
             }
         }
+        accountPassword = hostPassword == null ? null : hostPassword.clone();
         fleet = new MqttFleet(new MqttFleet.Options(brokerUrl, config.fleet(), config.hostId(),
                 hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, hostSockets,
                 config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
@@ -172,7 +175,7 @@ public final class PlannerHost implements AutoCloseable {
             ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
             fleetModel = new FleetModel(scenario, config.fleetModel(), fleet.notices());
             loop = new ControlLoop(fleet, fleetModel, planner, scenario.plannerConfig().with(config.plannerSettings()),
-                    ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch), config.links(), listeners);
+                    coreBudget(ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch)), config.links(), listeners);
             toClose.add(0, loop);
             // On close the fleet stops receiving first, then the loop hands what it took in since the
             // last slot to the meters and the journal: a result the broker acknowledged is never dropped.
@@ -207,6 +210,11 @@ public final class PlannerHost implements AutoCloseable {
         LOG.info("planner host up: fleet {}, broker {}, planner epoch {}, HTTP {}", config.fleet(), brokerUrl,
                 plannerEpoch, http == null ? "off" : "http://" + config.httpBind() + ":" + http.port() + "/");
         LOG.info("{}", reachability());
+    }
+
+    private ControlLoop.Settings coreBudget(ControlLoop.Settings s) {
+        return new ControlLoop.Settings(s.slotMs(), s.planningEpochMs(), java.time.Duration.ofMillis((long) config.coreBudgetMs()),
+                s.lightBudget(), s.plannerEpoch(), s.enforceBudget(), s.wallClock());
     }
 
     static ControlLoop.Listener fanOut(List<ControlLoop.Listener> ls) {
@@ -328,6 +336,14 @@ public final class PlannerHost implements AutoCloseable {
     /** The planner epoch of this run. */
     public long plannerEpoch() {
         return plannerEpoch;
+    }
+
+    /**
+     * The password of the host's broker account ({@code hostUser}), for a client in this process
+     * that reads every node's topics (a trial's monitor); null on an open broker. Never log it.
+     */
+    public char[] hostAccountPassword() {
+        return accountPassword == null ? null : accountPassword.clone();
     }
 
     /** The broker URL the host uses. */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioCells;
 import org.edgefm.scenario.ScenarioLoader;
+import org.edgefm.cli.bench.StreamQuality;
 import org.edgefm.cli.bench.VirtualFleet;
 import org.edgefm.host.broker.EmbeddedBroker;
 import org.edgefm.host.fleet.FleetState;
@@ -80,6 +81,11 @@ final class LoadBenchCommand implements Callable<Integer> {
                     + " agents are online (default: ${DEFAULT-VALUE}; 0 = only at start and on node loss).")
     String planningEpoch;
 
+    @Option(names = "--core-budget", paramLabel = "D", defaultValue = "60s", description = "Time budget of one core"
+            + " placement (the host's coreBudgetMs; default: ${DEFAULT-VALUE}: placing a connected fleet of 1,000 nodes"
+            + " takes the built-in planners tens of seconds).")
+    String coreBudget;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
@@ -114,10 +120,17 @@ final class LoadBenchCommand implements Callable<Integer> {
         }
         // One line per node birth would drown the figures.
         System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.host.bridge.MqttFleet", "warn");
-        Scenario scaled = ScenarioCells.expand(ScenarioLoader.resolve(scenarioRef), agents);
+        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.control.FleetNotices", "warn");
+        // The virtual agents' network: the cell repeated, cells linked by a backbone tree. The agents build it
+        // themselves; the host gets only the workload (services, task types, streams with their origin
+        // nodes) and learns nodes from births and links from what the agents report.
+        Scenario scaled = ScenarioCells.expand(ScenarioLoader.resolve(scenarioRef), agents, ScenarioCells.Backbone.metro());
         Path work = Files.createTempDirectory("edgefm-bench-");
-        Path scenarioFile = work.resolve(scaled.name() + ".json");
-        Files.writeString(scenarioFile, ScenarioLoader.toJson(scaled), StandardCharsets.UTF_8);
+        Path scenarioFile = work.resolve(scaled.name() + "-workload.json");
+        Scenario workload = new Scenario(Scenario.SCHEMA, scaled.name(), "Load benchmark workload: no nodes, the host"
+                + " plans for the agents that join.", null, scaled.services(), scaled.taskTypes(), scaled.users(),
+                scaled.workload(), scaled.run(), List.of(), scaled.planner());
+        Files.writeString(scenarioFile, ScenarioLoader.toJson(workload), StandardCharsets.UTF_8);
         String fleet = "bench-" + Long.toHexString(System.nanoTime() & 0xffffffL);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fleet", fleet);
@@ -127,6 +140,11 @@ final class LoadBenchCommand implements Callable<Integer> {
         o.put("pluginsDir", pluginsDir.toString());
         o.put("httpPort", -1);
         o.put("planningEpochMs", epochMs);
+        long coreBudgetMs = TrialCommand.parseDurationMs(coreBudget);
+        if (coreBudgetMs < 0) {
+            throw usage("--core-budget: '" + coreBudget + "' (expected: at least 1 second, as 10s or 60s)");
+        }
+        o.put("coreBudgetMs", coreBudgetMs);
         o.put("staleAfterMs", Math.max(10_000, 3 * periodMs));
         if (broker != null) {
             o.put("brokerUrl", broker);
@@ -136,18 +154,27 @@ final class LoadBenchCommand implements Callable<Integer> {
         HostConfig cfg = HostConfig.defaults().with(o);
         Process agentsProc = null;
         try (PlannerHost host = new PlannerHost(cfg, LoadBenchCommand.class.getClassLoader()).start()) {
-            out.printf(Locale.ROOT, "bench load: %d virtual agents, scenario %s (%s x %d), planner %s, slot %.0f ms,"
-                            + " planning epoch %d ms, telemetry every %d ms, broker %s, %s measured%n", agents, scaled.name(),
-                    scenarioRef, (agents + cellSize(scaled, agents) - 1) / cellSize(scaled, agents), planner,
-                    host.loop().settings().slotMs(), epochMs, periodMs, host.brokerUrl(), duration);
+            out.printf(Locale.ROOT, "bench load: %d virtual agents, workload %s (%s x %d cells, linked by a backbone tree;"
+                            + " the host learns nodes from births and links from the agents' reports), planner %s, slot %.0f"
+                            + " ms, planning epoch %d ms, telemetry every %d ms, broker %s, %s measured after the fleet"
+                            + " joined%n", agents, scaled.name(), scenarioRef, (agents + cellSize(scaled, agents) - 1)
+                            / cellSize(scaled, agents), planner, host.loop().settings().slotMs(), epochMs, periodMs,
+                    host.brokerUrl(), duration);
             out.flush();
             Path summaryFile = work.resolve("agents.json");
-            agentsProc = startAgents(host.brokerUrl(), fleet, scenarioFile, periodMs, summaryFile, work);
+            long joinStart = System.nanoTime();
+            agentsProc = startAgents(host.brokerUrl(), fleet, scenarioRef, periodMs, summaryFile, work);
             BufferedReader lines = new BufferedReader(new InputStreamReader(agentsProc.getInputStream(), StandardCharsets.UTF_8));
             String ready = awaitReady(lines, agentsProc, work);
             out.println("  " + ready.substring(VirtualAgentsCommand.READY.length()).strip());
             out.flush();
             CompletableFuture.runAsync(() -> lines.lines().forEach(l -> { })); // keep the pipe drained
+            Joined joined = awaitJoined(host, agents, scaled.topology().links().size(), periodMs, joinStart);
+            out.printf(Locale.ROOT, "  fleet joined %.1f s after the agents started: %d nodes and %d links in the planners'"
+                    + " model; decision lag while joining p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d slots%n",
+                    joined.seconds(), joined.nodes(), joined.links(), joined.lag().p50Ms(), joined.lag().p99Ms(),
+                    joined.lag().maxMs(), joined.lag().count());
+            out.flush();
 
             Sample s0 = Sample.take(host);
             long peakHeap = 0;
@@ -166,6 +193,9 @@ final class LoadBenchCommand implements Callable<Integer> {
                 prev = s;
             }
             Sample s1 = Sample.take(host);
+            // evaluated while every agent is still online, after the CPU sample (it takes the host a few seconds)
+            StreamQuality q = host.loop().plannersModel() == null || host.loop().decision() == null ? null
+                    : StreamQuality.of(host.loop().plannersModel(), host.loop().decision().routing());
             try (Writer w = new OutputStreamWriter(agentsProc.getOutputStream(), StandardCharsets.UTF_8)) {
                 w.write("stop\n");
             }
@@ -180,6 +210,14 @@ final class LoadBenchCommand implements Callable<Integer> {
                     VirtualAgentsCommand.Summary.class);
             awaitQuiet(host, agentSide.totals());
             Map<String, Object> result = report(host, scaled, s0, s1, peakHeap, agentSide);
+            result.put("join", joined.asMap());
+            result.put("streams", q == null ? Map.of() : Map.of("streams", q.streams(), "routedShare", round(q.routedShare()),
+                    "onTimeShareEstimate", round(q.onTimeShare()), "meanLatencyMsEstimate", round(q.meanLatencyMs())));
+            if (q != null) {
+                out.printf(Locale.ROOT, "virtual streams: %d; routed to every stage %.1f%%, on time %.1f%% (estimate from the"
+                        + " routes in force: mean-value latency, eqs. (4)-(5), no queueing; mean %.0f ms)%n", q.streams(),
+                        100 * q.routedShare(), 100 * q.onTimeShare(), q.meanLatencyMs());
+            }
             print(out, result);
             if (json != null) {
                 Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n",
@@ -203,13 +241,52 @@ final class LoadBenchCommand implements Callable<Integer> {
         return (int) Math.max(1, Math.min(cell0, agents));
     }
 
-    private Process startAgents(String brokerUrl, String fleet, Path scenarioFile, long periodMs, Path summary, Path work)
+    /**
+     * How the fleet joined: seconds from the agents' start until the planners' model held every node, the
+     * join re-placement ran and the measured links stopped growing; the model's size; the lag meanwhile.
+     */
+    private record Joined(double seconds, int nodes, int links, HostMeters.LagSummary lag) {
+        Map<String, Object> asMap() {
+            return Map.of("seconds", round(seconds), "nodes", nodes, "links", links, "lagP50Ms", round(lag.p50Ms()),
+                    "lagP99Ms", round(lag.p99Ms()), "lagMaxMs", round(lag.maxMs()), "slots", lag.count());
+        }
+    }
+
+    /**
+     * Waits until the planners' model has every node, no join re-placement is pending, and its link
+     * count (measured links) has not grown for two telemetry periods; at most 120 s.
+     */
+    private static Joined awaitJoined(PlannerHost host, int nodes, int expectedLinks, long periodMs, long startNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        int lastLinks = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            var m = host.loop().plannersModel();
+            int n = m == null ? 0 : m.topology().nodes().size();
+            int l = m == null ? 0 : m.topology().links().size();
+            if (l != lastLinks) {
+                lastLinks = l;
+                stableSince = System.nanoTime();
+            }
+            boolean stable = System.nanoTime() - stableSince > 2 * periodMs * 1_000_000L;
+            if (n >= nodes && !host.loop().joinPending() && (l >= expectedLinks || stable)) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        var m = host.loop().plannersModel();
+        return new Joined((System.nanoTime() - startNanos) / 1e9, m == null ? 0 : m.topology().nodes().size(),
+                m == null ? 0 : m.topology().links().size(), host.meters().decisionLagSummary(0));
+    }
+
+    private Process startAgents(String brokerUrl, String fleet, String scenarioRef, long periodMs, Path summary, Path work)
             throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx1g",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "bench", "virtual-agents", "--broker", brokerUrl, "--fleet", fleet,
-                "--scenario", scenarioFile.toString(), "--agents", Integer.toString(agents),
+                "--scenario", scenarioRef, "--cells", "--agents", Integer.toString(agents),
                 "--telemetry-period-ms", Long.toString(periodMs), "--summary", summary.toString()));
         return new ProcessBuilder(cmd).redirectError(work.resolve("agents.log").toFile()).start();
     }

@@ -105,6 +105,11 @@ final class TrialCommand implements Callable<Integer> {
             + " trial's embedded broker, which the agents connect to.")
     Integer brokerPort;
 
+    @Option(names = "--host-config", paramLabel = "FILE", description = "With --agents 0: a host configuration file (as"
+            + " for ./edgefm host --config) for the trial's host and embedded broker: its port, TLS listener and accounts"
+            + " (brokerPort, tlsPort, keystore, credentialsFile, ...); flags and the trial's own settings go over it.")
+    Path hostConfig;
+
     @Option(names = "--bind", paramLabel = "ADDR", description = "The embedded broker's bind address (default"
             + " 127.0.0.1; 0.0.0.0 or an interface address for agents on other machines, which then reach it unauthenticated:"
             + " use an external broker with accounts beyond a lab).")
@@ -304,11 +309,12 @@ final class TrialCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--wait-timeout: '" + waitTimeout
                     + "' (expected: at least 1 second, as 90s or 5m)");
         }
-        if (!fleetMode && (waitFor != null || brokerPort != null || bind != null)) {
+        if (!fleetMode && (waitFor != null || brokerPort != null || bind != null || hostConfig != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), (waitFor != null ? "--wait-for"
-                    : brokerPort != null ? "--broker-port" : "--bind") + ": only with --agents 0 (--existing)");
+                    : brokerPort != null ? "--broker-port" : bind != null ? "--bind" : "--host-config")
+                    + ": only with --agents 0 (--existing)");
         }
-        if (fleetMode && broker == null && brokerPort == null) {
+        if (fleetMode && broker == null && brokerPort == null && hostConfig == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--agents 0 drives agents that already run: name"
                     + " their broker (--broker URL), or the port of this trial's embedded broker they connect to"
                     + " (--broker-port N [--bind ADDR])");
@@ -398,7 +404,9 @@ final class TrialCommand implements Callable<Integer> {
                 o.put("hostPassword", accounts.get(HOST_ACCOUNT));
             }
         } else {
-            o.put("brokerPort", brokerPort != null ? brokerPort : freePort());
+            if (brokerPort != null || hostConfig == null) {
+                o.put("brokerPort", brokerPort != null ? brokerPort : freePort());
+            }
             if (bind != null) {
                 o.put("brokerBind", bind);
             }
@@ -411,7 +419,7 @@ final class TrialCommand implements Callable<Integer> {
             Credentials.write(credentials, pw);
             o.put("credentialsFile", credentials.toString());
         }
-        HostConfig cfg = HostConfig.defaults().with(o);
+        HostConfig cfg = (hostConfig == null ? HostConfig.defaults() : HostConfig.load(hostConfig)).with(o);
 
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -40,6 +40,10 @@ final class VirtualAgentsCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE", required = true, description = "Agent i runs as node i.")
     String scenario;
 
+    @Option(names = "--cells", description = "The scenario is one cell: repeat it to --agents nodes, the cells linked by"
+            + " a backbone tree (ScenarioCells.Backbone.metro), in this process (no scaled scenario file).")
+    boolean cells;
+
     @Option(names = "--agents", paramLabel = "N", required = true)
     int agents;
 
@@ -66,14 +70,17 @@ final class VirtualAgentsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--broker: '" + broker
                     + "' (expected: tcp://host:port)");
         }
-        List<NodeSpec> all = ScenarioLoader.resolve(scenario).topology().nodes();
+        org.edgefm.scenario.Scenario fleetModel = cells ? org.edgefm.scenario.ScenarioCells.expand(
+                ScenarioLoader.resolve(scenario), agents, org.edgefm.scenario.ScenarioCells.Backbone.metro())
+                : ScenarioLoader.resolve(scenario);
+        List<NodeSpec> all = fleetModel.topology().nodes();
         if (agents < 1 || agents > all.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--agents: " + agents + " (expected: 1-"
                     + all.size() + ")");
         }
         long t0 = System.nanoTime();
         try (VirtualFleet fleetOfAgents = new VirtualFleet(new VirtualFleet.Settings(uri.getHost(), uri.getPort(), fleet,
-                all.subList(0, agents), telemetryPeriodMs, sessionEpoch, 64, eventLoops))) {
+                all.subList(0, agents), telemetryPeriodMs, sessionEpoch, 64, eventLoops, fleetModel.topology().links()))) {
             fleetOfAgents.start(120_000 + 100L * agents);
             out.printf(Locale.ROOT, "%s %d agents connected in %.1f s%n", READY, agents, (System.nanoTime() - t0) / 1e9);
             out.flush();

@@ -69,6 +69,19 @@ class TrialCommandTest extends CliTestBase {
     }
 
     @Test
+    void existingFleet_hostConfigWithAccounts_theMonitorLogsInAsTheHost_andTheWaitNamesWhoIsMissing() throws Exception {
+        Path accounts = Files.writeString(dir.resolve("accounts.txt"), "jetson-1:"
+                + org.edgefm.host.broker.Credentials.hash("pw-of-jetson-1".toCharArray()) + "\n");
+        int port = TrialCommand.freePort();
+        Path cfg = Files.writeString(dir.resolve("host.json"), "{\"credentialsFile\": \"" + accounts + "\", \"brokerPort\": "
+                + port + "}");
+        assertThat(run("trial", "--existing", "--host-config", cfg.toString(), "--fleet", "lab", "--wait-for", "1",
+                "--wait-timeout", "2s", "--out", dir.resolve("run").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("fleet lab: 0 of 1 agent(s) online after")
+                .contains("--broker tcp://127.0.0.1:" + port + " --fleet lab");
+    }
+
+    @Test
     void missing_scenarioWithoutNodes_saysHowManyMore_andNamesOfflineNodesAndMissingOrigins() {
         Scenario spec = new Scenario(1, "spec", "", null, TRIAL_LAB.services(), TRIAL_LAB.taskTypes(), TRIAL_LAB.users(),
                 TRIAL_LAB.workload(), null, null, null);

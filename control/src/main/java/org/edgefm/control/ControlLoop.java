@@ -145,6 +145,8 @@ public final class ControlLoop implements AutoCloseable {
     private long seenMembership = -1;
     /** The model grew (nodes joined) since the last core placement. */
     private boolean joinPending;
+    /** Fleet clock when the model first grew since the last core placement (or first appeared), NaN when none. */
+    private double growingSinceMs = Double.NaN;
     private boolean waitingLogged;
     private final ResolvedPlanner planner;
     private final Settings settings;
@@ -266,6 +268,9 @@ public final class ControlLoop implements AutoCloseable {
                 }
                 fleet.users(m.users());
                 joinPending = !first;
+                if (Double.isNaN(growingSinceMs)) {
+                    growingSinceMs = nowMs;
+                }
                 LOG.info("planners' fleet: {} node(s) joined, {} stream(s) bound to them{}", m.topology().nodes().size(),
                         m.workload().size(), first ? "" : "; core re-placement once joins settle");
             }
@@ -275,6 +280,18 @@ public final class ControlLoop implements AutoCloseable {
             LOG.info("waiting for the first node to join before planning");
         }
         return model != null;
+    }
+
+    /**
+     * True when no node has joined for {@code fleet.joinSettleMs}, or the model has kept growing for ten
+     * times that (a fleet that never stops joining is still placed).
+     */
+    private boolean joinsSettled(double nowMs) {
+        double settle = fleetModel.settings().joinSettleMs();
+        if (Double.isNaN(fleetModel.changedAtMs())) {
+            return true; // fleet.model=declared: the model never grows
+        }
+        return nowMs - fleetModel.changedAtMs() >= settle || (!Double.isNaN(growingSinceMs) && nowMs - growingSinceMs >= 10 * settle);
     }
 
     /** The system model in force (the planners' topology before measured links), or null before any node joined. */
@@ -302,6 +319,16 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private volatile View view = new View(0, CorePlacement.EMPTY, null, Map.of());
+
+    /** The model the planners get (with the measured links), or null before any node joined. */
+    public synchronized SystemModel plannersModel() {
+        return links == null ? null : links.model();
+    }
+
+    /** True while nodes joined since the last core placement (a re-placement follows once joins settle). */
+    public synchronized boolean joinPending() {
+        return joinPending || (fleetModel != null && !started);
+    }
 
     /** The planner this loop runs. */
     public ResolvedPlanner planner() {
@@ -353,8 +380,12 @@ public final class ControlLoop implements AutoCloseable {
         if (!refreshModel(s.nowMs())) {
             return;
         }
+        if (fleetModel != null && !joinsSettled(s.nowMs())) {
+            return; // the first placement waits until joins settle: a fleet that joins at once is placed once
+        }
         started = true;
         joinPending = false;
+        growingSinceMs = Double.NaN;
         planCore(CorePlacementContext.Trigger.START, offline(s), s.nowMs());
         publish();
     }
@@ -421,8 +452,9 @@ public final class ControlLoop implements AutoCloseable {
             placement = failed;
             listener.onCorePlacement(CorePlacementContext.Trigger.NODE_LOST, placement, 0);
             planCore(CorePlacementContext.Trigger.NODE_LOST, offline, snap.nowMs());
-        } else if (joinPending && snap.nowMs() - fleetModel.changedAtMs() >= fleetModel.settings().joinSettleMs()) {
+        } else if (joinPending && joinsSettled(snap.nowMs())) {
             joinPending = false;
+            growingSinceMs = Double.NaN;
             planCore(CorePlacementContext.Trigger.NODE_JOINED, offline, snap.nowMs());
         } else if (settings.planningEpochMs() > 0 && !Double.isNaN(lastPlanMs)
                 && snap.nowMs() - lastPlanMs >= settings.planningEpochMs()) {

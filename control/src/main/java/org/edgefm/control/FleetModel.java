@@ -68,8 +68,9 @@ public final class FleetModel {
      * The {@code fleet.*} host settings.
      *
      * @param source             {@code fleet.model}: joined (default) or declared
-     * @param joinSettleMs       {@code fleet.joinSettleMs}: core re-placement after joins waits until no node has
-     *                           joined for this long, so a fleet that joins at once is placed once (default 1000)
+     * @param joinSettleMs       {@code fleet.joinSettleMs}: the first core placement, and the re-placement after
+     *                           joins, wait until no node has joined for this long (at most ten times this), so a
+     *                           fleet that joins at once is placed once (default 3000)
      * @param defaultSpeedFactor {@code fleet.defaultSpeedFactor}: the speed factor of a joined node the scenario
      *                           does not pin (default 1.0: service rates as the catalog declares them)
      */
@@ -87,7 +88,7 @@ public final class FleetModel {
 
         /** The defaults. */
         public static Settings defaults() {
-            return new Settings(Source.JOINED, 1000, 1.0);
+            return new Settings(Source.JOINED, 3000, 1.0);
         }
     }
 

@@ -29,8 +29,11 @@ public final class FleetNotices {
         UNEXPECTED_NODE(true),
         /** A node the scenario pins has not joined (nothing is planned on it until it does). */
         AWAITED_NODE(false),
-        /** A stream's origin node or label has not joined: the stream is left out of the plan, not re-routed. */
-        ORIGIN_MISSING(true),
+        /**
+         * A stream's origin node or label has not joined: the stream is left out of the plan, not re-routed
+         * (logged at info: while a fleet starts, most streams wait for their origin).
+         */
+        ORIGIN_MISSING(false),
         /** A directive was issued for a node that never joined this host (it waits in the outbox). */
         DIRECTIVE_FOR_ABSENT_NODE(true);
 

@@ -159,6 +159,8 @@ public final class LinkEstimator {
     }
 
     private static final double MIN_MB_PER_MS = 1e-9;
+    /** Measured links a log line names; a large fleet's are counted, not listed. */
+    static final int DESCRIBED_LINKS = 20;
     /** 1 MB/ms = 8,000 Mbit/s. */
     private static final double MBIT_PER_MB_PER_MS = 8_000;
 
@@ -375,11 +377,15 @@ public final class LinkEstimator {
                 "links.estimate=%s: %d measured link(s) in the planners' topology",
                 settings.mode().name().toLowerCase(Locale.ROOT), measured));
         String sep = ": ";
-        for (String k : publishedMeasured.stream().sorted().toList()) {
+        List<String> keys = publishedMeasured.stream().sorted().toList();
+        for (String k : keys.subList(0, Math.min(keys.size(), DESCRIBED_LINKS))) {
             LinkSpec l = effectiveLinks.get(k);
             b.append(sep).append(String.format(Locale.ROOT, "%s-%s %.1f ms, %.0f Mbit/s", l.a(), l.b(), specRttMs(l),
                     l.bandwidthMbPerMs() * MBIT_PER_MB_PER_MS));
             sep = "; ";
+        }
+        if (keys.size() > DESCRIBED_LINKS) {
+            b.append("; and ").append(keys.size() - DESCRIBED_LINKS).append(" more");
         }
         return b.toString();
     }

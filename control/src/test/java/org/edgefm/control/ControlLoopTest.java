@@ -172,18 +172,22 @@ class ControlLoopTest {
         try (ControlLoop loop = joinedLoop(fleet, TINY, notices, 150)) {
             fleet.join("n1", "generic-cpu", List.of());
             loop.step();
+            assertThat(placements).isEmpty(); // the first placement waits until joins settle
+            fleet.now = 150;
+            loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
             assertThat(loop.directives()).containsOnlyKeys("n1");
-            fleet.now = 100;
+            fleet.now = 250;
             fleet.join("jetson-1", "jetson-orin-nano-8gb", List.of());
             ControlLoop.StepReport joinedSlot = loop.step();
             // the light controller sees the new node at once (it runs one head per online node) ...
             assertThat(joinedSlot.directives()).extracting(Directive::nodeId).contains("jetson-1");
             assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
             // ... and the core placement follows once joins settled
-            fleet.now = 200;
+            fleet.now = 350;
             loop.step();
             assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
-            fleet.now = 260;
+            fleet.now = 410;
             loop.step();
             assertThat(placements).containsExactly(CorePlacementContext.Trigger.START, CorePlacementContext.Trigger.NODE_JOINED);
             assertThat(loop.model().topology().node("jetson-1")).isPresent();

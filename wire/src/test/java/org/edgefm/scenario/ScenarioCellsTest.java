@@ -33,6 +33,33 @@ class ScenarioCellsTest {
     }
 
     @Test
+    void expand_withBackbone_linksEveryCellsGatewayInATree_soEveryNodeReachesEveryOther() {
+        Scenario s = ScenarioCells.expand(lab, 42, ScenarioCells.Backbone.metro());
+        java.util.List<LinkSpec> backbone = s.topology().links().stream()
+                .filter(l -> !l.a().substring(l.a().length() - 4).equals(l.b().substring(l.b().length() - 4))).toList();
+        assertThat(backbone).hasSize(10); // 11 cells, the last cut to two nodes
+        assertThat(backbone.get(0)).isEqualTo(new LinkSpec("edge-l4-0001", "edge-l4-0000", 1.25, 20, 1.0));
+        assertThat(backbone.get(4).b()).isEqualTo("edge-l4-0001"); // cell 5 hangs below cell (5 - 1) / 4
+        assertThat(backbone.get(9).a()).isEqualTo("agx-orin-0010"); // the cut cell has no edge server
+        java.util.Map<String, java.util.List<String>> adj = new java.util.HashMap<>();
+        s.topology().links().forEach(l -> {
+            adj.computeIfAbsent(l.a(), k -> new java.util.ArrayList<>()).add(l.b());
+            adj.computeIfAbsent(l.b(), k -> new java.util.ArrayList<>()).add(l.a());
+        });
+        java.util.Set<String> seen = new java.util.HashSet<>(java.util.List.of("agx-orin-0000"));
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(seen);
+        while (!todo.isEmpty()) {
+            adj.getOrDefault(todo.poll(), java.util.List.of()).forEach(n -> {
+                if (seen.add(n)) {
+                    todo.add(n);
+                }
+            });
+        }
+        assertThat(seen).hasSize(42);
+        assertThat(s.description()).contains("backbone");
+    }
+
+    @Test
     void expand_zeroNodes_isRefused() {
         assertThatThrownBy(() -> ScenarioCells.expand(lab, 0)).hasMessage("nodes: 0 (expected: > 0)");
     }

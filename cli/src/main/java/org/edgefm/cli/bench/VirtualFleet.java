@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Resource;
 import org.edgefm.wire.Ack;
@@ -32,6 +33,7 @@ import org.edgefm.wire.Directive;
 import org.edgefm.wire.GpuMetrics;
 import org.edgefm.wire.HostMetrics;
 import org.edgefm.wire.MessageType;
+import org.edgefm.wire.PeerMetrics;
 import org.edgefm.wire.ServiceMetrics;
 import org.edgefm.wire.Telemetry;
 import org.edgefm.wire.Topics;
@@ -62,9 +64,18 @@ public final class VirtualFleet implements AutoCloseable {
      * @param sessionEpoch        the session epoch every agent announces
      * @param connectConcurrency  connections opened at once while starting
      * @param eventLoops          event-loop threads shared by all agents
+     * @param links               the links between the nodes: each agent reports those it is an end of in its
+     *                            telemetry as measured peers (round trip twice the one-way latency, throughput
+     *                            the bandwidth), as real agents report what they measure
      */
     public record Settings(String host, int port, String fleet, List<NodeSpec> nodes, long telemetryPeriodMs,
-            long sessionEpoch, int connectConcurrency, int eventLoops) {
+            long sessionEpoch, int connectConcurrency, int eventLoops, List<LinkSpec> links) {
+        /** Settings without links. */
+        public Settings(String host, int port, String fleet, List<NodeSpec> nodes, long telemetryPeriodMs,
+                long sessionEpoch, int connectConcurrency, int eventLoops) {
+            this(host, port, fleet, nodes, telemetryPeriodMs, sessionEpoch, connectConcurrency, eventLoops, List.of());
+        }
+
         /** Validates the fields. */
         public Settings {
             Objects.requireNonNull(host, "host is null");
@@ -73,6 +84,7 @@ public final class VirtualFleet implements AutoCloseable {
             }
             Objects.requireNonNull(fleet, "fleet is null");
             nodes = List.copyOf(nodes);
+            links = List.copyOf(links);
             if (telemetryPeriodMs < 1) {
                 throw new IllegalArgumentException("telemetryPeriodMs: " + telemetryPeriodMs + " (expected: > 0)");
             }
@@ -142,7 +154,15 @@ public final class VirtualFleet implements AutoCloseable {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()).setWorkerPoolSize(1));
         SplittableRandom seeds = new SplittableRandom(settings.sessionEpoch());
         for (NodeSpec n : settings.nodes()) {
-            agents.add(new Agent(n, seeds.split()));
+            List<PeerMetrics> peers = new ArrayList<>();
+            for (LinkSpec l : settings.links()) {
+                if (l.a().equals(n.id()) || l.b().equals(n.id())) {
+                    // propagation at 200 km/ms, as the host's links.kmPerMs default
+                    peers.add(new PeerMetrics(l.other(n.id()), 2 * (l.lengthKm() / 200.0 + l.extraLatencyMs()),
+                            l.bandwidthMbPerMs(), 0L, 0L));
+                }
+            }
+            agents.add(new Agent(n, seeds.split(), peers));
         }
     }
 
@@ -265,8 +285,12 @@ public final class VirtualFleet implements AutoCloseable {
         long timer = -1;
         Directive applied;
 
-        Agent(NodeSpec node, SplittableRandom random) {
+        /** Links this node is an end of, as it reports them (the sample count grows with every telemetry). */
+        final List<PeerMetrics> peers;
+
+        Agent(NodeSpec node, SplittableRandom random, List<PeerMetrics> peers) {
             this.node = node;
+            this.peers = peers;
             this.random = random;
             this.context = vertx.getOrCreateContext();
         }
@@ -329,7 +353,8 @@ public final class VirtualFleet implements AutoCloseable {
             }
             Telemetry t = new Telemetry(WireCodec.SCHEMA, node.id(), settings.sessionEpoch(), seq,
                     System.currentTimeMillis(), applied == null ? 0 : applied.version(), hostMetrics(), gpus(),
-                    services(), List.of());
+                    services(), peers.stream().map(p -> new PeerMetrics(p.peer(), p.rttMs(), p.throughputMbPerMs(), seq + 1, 0L))
+                            .toList());
             // Counted when handed to the client: a QoS 0 message the broker drops must show as lost.
             publish(topics.telemetry(node.id()), t);
             seq++;
