@@ -176,7 +176,7 @@ class ReleaseFleetIT {
                 } else {
                     fig.seconds("joinToWork." + ids[3], birthNanos(rec, ids[3]), lateWork);
                 }
-                System.out.println(fig.print());
+                fig.print();
                 if (lateWork < 0 || summary.path("tasks").path("completed").asLong() == 0) {
                     System.out.println("[warn] ReleaseFleetIT: " + (lateWork < 0 ? "late-board got no service; " : "")
                             + summary.path("tasks").path("completed").asLong() + " task(s) completed; planner warnings: "
