@@ -120,7 +120,8 @@ class PlannerHostTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> host.loop().directives().containsKey("jetson-1"));
             assertThat(host.loop().placement().nodesHosting("enc")).containsExactly("jetson-1");
             java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create("http://127.0.0.1:" + host.httpPort() + "/api/fleet")).build(),
+                    .newBuilder(java.net.URI.create("http://127.0.0.1:" + host.httpPort() + "/api/fleet"))
+                    .header("Authorization", "Bearer " + host.httpToken().token()).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).contains("\"kind\":\"unexpected-node\"").contains("\"subject\":\"jetson-1\"")
                     .contains("\"planned\":1").contains("\"unexpected-node\":1");
@@ -131,7 +132,7 @@ class PlannerHostTest {
     void reachability_boundToEveryInterface_saysWhatAgentsUse() throws Exception {
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", -1,
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
-                "fleet", "lab", "brokerBind", "0.0.0.0", "advertiseHost", "planner.lab.example"));
+                "fleet", "lab", "brokerBind", "0.0.0.0", "advertiseHost", "planner.lab.example", "insecure", "true"));
         try (PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start()) {
             assertThat(host.reachability()).isEqualTo("reachable: MQTT on 0.0.0.0:" + cfg.brokerPort() + " (from the network);"
                     + " agents use --broker tcp://planner.lab.example:" + cfg.brokerPort() + " --fleet lab; no accounts: any"

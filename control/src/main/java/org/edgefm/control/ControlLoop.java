@@ -138,7 +138,8 @@ public final class ControlLoop implements AutoCloseable {
 
     private final Fleet fleet;
     /** The model in force; null while a fleet model waits for the first node. */
-    private SystemModel model;
+    // volatile: model() is read by HTTP handlers without the loop's lock (an immutable value)
+    private volatile SystemModel model;
     /** Builds the model from the nodes that joined, or null for a fixed model. */
     private final FleetModel fleetModel;
     private final LinkEstimator.Settings linkSettings;
@@ -294,8 +295,11 @@ public final class ControlLoop implements AutoCloseable {
         return nowMs - fleetModel.changedAtMs() >= settle || (!Double.isNaN(growingSinceMs) && nowMs - growingSinceMs >= 10 * settle);
     }
 
-    /** The system model in force (the planners' topology before measured links), or null before any node joined. */
-    public synchronized SystemModel model() {
+    /**
+     * The system model in force (the planners' topology before measured links), or null before any node
+     * joined. Never blocks: it does not wait for a step in progress.
+     */
+    public SystemModel model() {
         return model;
     }
 
@@ -418,7 +422,9 @@ public final class ControlLoop implements AutoCloseable {
         start();
         if (!started) {
             // no node has joined yet: the snapshot's completions wait in the carried one
-            return new StepReport(slot++, false, List.of());
+            StepReport idle = new StepReport(slot++, false, List.of());
+            publish();
+            return idle;
         }
         FleetSnapshot snap = withCarried(fleet.snapshot());
         listener.onSnapshot(slot, snap);

@@ -44,7 +44,7 @@ class HealthDuringReplanTest {
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", brokerPort, "httpPort", 0,
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
                 "planner", "slow-core+one-each", "scenario", "tiny", "slotMs", 100, "planningEpochMs", 300,
-                "fleet", "t"));
+                "fleet", "t", "fleet.model", "declared"));
         host = new PlannerHost(cfg, getClass().getClassLoader()).start();
     }
 
@@ -84,10 +84,11 @@ class HealthDuringReplanTest {
             throws Exception {
         assertThat(SlowCorePlugin.entered.await(20, TimeUnit.SECONDS)).as("a core re-plan started").isTrue();
         HttpClient client = vertx.createHttpClient();
+        String bearer = "Bearer " + host.httpToken().token();
         client.request(HttpMethod.GET, host.httpPort(), "127.0.0.1", "/api/placement")
-                .compose(req -> req.send().compose(resp -> resp.body()))
+                .compose(req -> req.putHeader("Authorization", bearer).send().compose(resp -> resp.body()))
                 .compose(placement -> client.request(HttpMethod.GET, host.httpPort(), "127.0.0.1", "/api/directives")
-                        .compose(req -> req.send().compose(resp -> resp.body()))
+                        .compose(req -> req.putHeader("Authorization", bearer).send().compose(resp -> resp.body()))
                         .map(directives -> new JsonObject().put("p", placement.toJsonObject()).put("d", directives.toJsonObject())))
                 .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
                     assertThat(SlowCorePlugin.inReplan).as("core re-plan still in progress").isTrue();
