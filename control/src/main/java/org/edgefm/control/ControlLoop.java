@@ -421,10 +421,9 @@ public final class ControlLoop implements AutoCloseable {
     public synchronized StepReport step() {
         start();
         if (!started) {
-            // no node has joined yet: the snapshot's completions wait in the carried one
-            StepReport idle = new StepReport(slot++, false, List.of());
-            publish();
-            return idle;
+            // no node has joined yet (or joins have not settled): nothing is planned and slot 0 is still to come;
+            // the snapshot's completions wait in the carried one
+            return new StepReport(slot, false, List.of());
         }
         FleetSnapshot snap = withCarried(fleet.snapshot());
         listener.onSnapshot(slot, snap);
