@@ -254,9 +254,9 @@ class FleetAttackIT {
         String url = "tcp://127.0.0.1:" + port;
         Path d = Files.createDirectories(dir.resolve("open"));
         try (org.edgefm.host.EmbeddedBroker open = new org.edgefm.host.EmbeddedBroker(new org.edgefm.host.EmbeddedBroker.Settings(
-                "127.0.0.1", port, 0, null, null, null, "edgefm-host", d.resolve("broker"), HostHarness.FLEET, null, null));
-             org.edgefm.it.support.FleetRecorder host = org.edgefm.it.support.FleetRecorder.anonymous(url)) {
+                "127.0.0.1", port, 0, null, null, null, "edgefm-host", d.resolve("broker"), HostHarness.FLEET, null, null))) {
             open.start();
+            org.edgefm.it.support.FleetRecorder host = org.edgefm.it.support.FleetRecorder.anonymous(url);
             host.publishRetained(T.hostState(), CODEC.encode(new org.edgefm.api.wire.HostState(WireCodec.SCHEMA, "h",
                     org.edgefm.api.wire.HostStatus.ONLINE, 1, System.currentTimeMillis())));
             Path cfg = Files.writeString(d.resolve("victim.json"), "{\"fleet\": \"" + HostHarness.FLEET
@@ -296,6 +296,8 @@ class FleetAttackIT {
                 assertThat(host.received("victim", Ack.class)).noneMatch(a -> a.plannerEpoch() == 999_999_999L);
                 Figures.of("FleetAttackIT.realAgent").put("takeovers", 3).put("futureEpochApplied", false)
                         .put("weightsError", shadow.error()).print();
+            } finally {
+                host.close();
             }
         }
     }
