@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.host.broker.FleetProvisioner;
 import org.edgefm.host.broker.EmbeddedBroker;
 import org.edgefm.control.FleetModel;
 import com.fasterxml.jackson.core.JsonProcessingException;

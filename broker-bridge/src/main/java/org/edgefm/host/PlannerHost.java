@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.host.http.HttpGuard;
 import org.edgefm.control.FleetModel;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;

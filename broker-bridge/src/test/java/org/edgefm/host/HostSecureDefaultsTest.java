@@ -1,5 +1,6 @@
 package org.edgefm.host;
 
+import org.edgefm.host.http.HttpGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.edgefm.host.FleetProvisioner;
+import org.edgefm.host.broker.FleetProvisioner;
 import org.edgefm.host.broker.MosquittoFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

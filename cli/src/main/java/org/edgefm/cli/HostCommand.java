@@ -143,7 +143,7 @@ final class HostCommand implements Callable<Integer> {
                 ? new java.util.ArrayList<>(java.nio.file.Files.readAllLines(credentials)) : new java.util.ArrayList<>();
         lines.removeIf(l -> l.startsWith(addAccount + ":"));
         lines.add(addAccount + ":" + org.edgefm.host.broker.Credentials.hash(pw.toCharArray()));
-        java.nio.file.Files.write(credentials, lines);
+        org.edgefm.host.broker.Credentials.writeOwnerOnly(credentials, lines);
         org.edgefm.host.broker.Credentials.load(credentials); // validates what was written
         spec.commandLine().getOut().println("account '" + addAccount + "' written to " + credentials);
         return 0;

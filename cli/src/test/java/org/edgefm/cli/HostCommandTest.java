@@ -14,6 +14,21 @@ class HostCommandTest extends CliTestBase {
     }
 
     @Test
+    void host_withoutCredentialsOrClientCa_isUsageError_namingTheWaysOut() {
+        assertThat(run("host", "--http-port", "-1", "--data-dir", dir.resolve("d").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--credentials FILE").contains("--client-ca").contains("--insecure");
+    }
+
+    @Test
+    void fleetMosquitto_writesTheAclForTheFleet() throws Exception {
+        assertThat(run("fleet", "mosquitto", "--fleet", "lab", "--out", dir.resolve("m").toString())).isZero();
+        assertThat(Files.readString(dir.resolve("m/edgefm.acl"))).contains("pattern write edgefm/v1/lab/node/%u/birth")
+                .doesNotContain("@FLEET@").doesNotContain("edgefm/v1/+/");
+        assertThat(Files.readString(dir.resolve("m/edgefm.conf"))).contains("use_username_as_clientid true");
+        assertThat(run("fleet", "mosquitto", "--fleet", "a/b", "--out", dir.resolve("x").toString())).isEqualTo(2);
+    }
+
+    @Test
     void host_badConfigKey_failsWithOneLineNamingKey() throws Exception {
         Path cfg = dir.resolve("host.json");
         Files.writeString(cfg, "{\"brokerPrt\": 1883}");

@@ -30,11 +30,11 @@ class TopicsTest {
     @ParameterizedTest
     @EnumSource(MessageType.class)
     void parse_inverseOfBuild(MessageType type) {
-        String topic = type.perNode() ? topics.node("j-1_a-b", type) : topics.hostState();
+        String topic = type.perNode() ? topics.node("j-1_b", type) : topics.hostState();
         Topics.ParsedTopic p = Topics.parse(topic);
         assertThat(p.fleet()).isEqualTo("lab");
         assertThat(p.type()).isEqualTo(type);
-        assertThat(p.nodeId()).isEqualTo(type.perNode() ? "j-1_a-b" : null);
+        assertThat(p.nodeId()).isEqualTo(type.perNode() ? "j-1_b" : null);
     }
 
     @ParameterizedTest
@@ -60,5 +60,15 @@ class TopicsTest {
         assertThat(MessageType.DIRECTIVE.qos()).isEqualTo(Qos.AT_LEAST_ONCE);
         assertThat(MessageType.DIRECTIVE.publisher()).isEqualTo(Publisher.HOST);
         assertThat(MessageType.ACK.publisher()).isEqualTo(Publisher.AGENT);
+    }
+
+    @Test
+    void nodeId_withDotOrWildcardOrSlash_isRefused_clientIdIsBound() {
+        Topics t = Topics.forFleet("lab");
+        for (String bad : new String[] {"a.b", "a/b", "a+b", "a#b", "", "a b"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.birth(bad)).as(bad)
+                    .isInstanceOf(org.edgefm.api.InvalidFieldException.class);
+        }
+        org.assertj.core.api.Assertions.assertThat(t.agentClientId("jetson_1-a")).isEqualTo("edgefm-lab-jetson_1-a");
     }
 }

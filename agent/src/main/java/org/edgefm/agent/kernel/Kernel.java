@@ -83,6 +83,10 @@ public abstract class Kernel {
         if (!file.startsWith(base) || file.equals(base)) {
             throw outside;
         }
+        if (!Files.isDirectory(base)) {
+            throw new EdgeFmException("kernel '" + spec.kind() + "': weights file " + file + " is not readable (the model"
+                    + " folder " + base + " does not exist)");
+        }
         // the nearest part of the path that exists must really lie inside the folder: a link out of it
         // (dangling or not, the file itself or a folder on the way) is refused like any outside path
         Path p = file;

@@ -1,6 +1,6 @@
 package org.edgefm.host.bridge;
 
-import org.edgefm.host.ReportValidator;
+import org.edgefm.host.fleet.ReportValidator;
 import org.edgefm.control.FleetNotices;
 import org.edgefm.control.JoinedNode;
 import java.nio.charset.StandardCharsets;

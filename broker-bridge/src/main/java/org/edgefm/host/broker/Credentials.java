@@ -30,9 +30,15 @@ public final class Credentials {
     /** The default host account. */
     public static final String DEFAULT_HOST_USER = "edgefm-host";
     private static final String SCHEME = "pbkdf2-sha256";
-    private static final int ITERATIONS = 10_000;
+    /** PBKDF2-HMAC-SHA256 iterations of new hashes: OWASP's current recommendation (2023). */
+    static final int ITERATIONS = 600_000;
 
     private final Map<String, String> hashes;
+    /**
+     * SHA-256 of each account's password after its first successful PBKDF2 check, so a reconnecting
+     * device costs one fast hash instead of 600,000 iterations (memory only).
+     */
+    private final Map<String, byte[]> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Credentials(Map<String, String> hashes) {
         this.hashes = Map.copyOf(hashes);
@@ -85,12 +91,18 @@ public final class Credentials {
         List<String> lines = new ArrayList<>();
         lines.add("# EdgeFM broker accounts: USERNAME:" + SCHEME + "$ITERATIONS$SALT$HASH");
         passwords.forEach((u, p) -> lines.add(u + ":" + hash(p)));
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        writeOwnerOnly(file, lines);
+    }
+
+    /** Writes lines to a file created owner-only (0600) before anything is in it. */
+    public static void writeOwnerOnly(Path file, List<String> lines) throws IOException {
+        Files.deleteIfExists(file);
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
-            // Non-POSIX file systems keep their default permissions.
+            Files.createFile(file); // non-POSIX file systems keep their default permissions
         }
+        Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
     /** These accounts plus (or with a new password for) {@code user}. */
@@ -123,15 +135,32 @@ public final class Credentials {
         if (h == null || password == null) {
             return false;
         }
+        byte[] fast = sha256(password);
+        byte[] known = verified.get(user);
+        if (known != null && MessageDigest.isEqual(known, fast)) {
+            return true;
+        }
         String[] p = h.split("\\$");
         try {
             int iterations = Integer.parseInt(p[1]);
             byte[] salt = Base64.getDecoder().decode(p[2]);
             byte[] expected = Base64.getDecoder().decode(p[3]);
             char[] chars = new String(password, StandardCharsets.UTF_8).toCharArray();
-            return MessageDigest.isEqual(expected, pbkdf2(chars, salt, iterations));
+            boolean ok = MessageDigest.isEqual(expected, pbkdf2(chars, salt, iterations));
+            if (ok) {
+                verified.put(user, fast);
+            }
+            return ok;
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 

@@ -1,7 +1,7 @@
 package org.edgefm.host.http;
 
-import org.edgefm.host.ReportValidator;
-import org.edgefm.host.HttpGuard;
+import org.edgefm.host.fleet.ReportValidator;
+import org.edgefm.host.http.HttpGuard;
 import org.edgefm.control.FleetModel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

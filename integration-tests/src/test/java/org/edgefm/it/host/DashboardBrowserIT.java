@@ -59,6 +59,15 @@ class DashboardBrowserIT {
         }
     }
 
+    private static org.edgefm.wire.Directive directive(long epoch, long version, String... services) {
+        List<org.edgefm.wire.DesiredService> ds = new java.util.ArrayList<>();
+        for (String s : services) {
+            ds.add(new org.edgefm.wire.DesiredService(s, org.edgefm.api.model.ServiceKind.LIGHT, 1, 1, null, 1.0, null));
+        }
+        return new org.edgefm.wire.Directive(WireCodec.SCHEMA, "orin-nano", epoch, version, 1,
+                new org.edgefm.wire.DesiredState(ds, List.of(), Map.of()));
+    }
+
     @Test
     void dashboard_listsRunningNodes_andUpdatesWithoutReload() throws Exception {
         ScheduledExecutorService telemetry = Executors.newSingleThreadScheduledExecutor();
@@ -94,12 +103,17 @@ class DashboardBrowserIT {
                 // model switches: the acks of two directives, the first starting two instances (one with a
                 // measured preload), the second stopping one; the column shows totals and the newest switches
                 assertThat(row("orin-nano").get(7)).isEqualTo("none");
-                nano.publish(new Ack(WireCodec.SCHEMA, "orin-nano", 1, 1, AckOutcome.APPLIED, null, System.currentTimeMillis(),
+                // the host takes acks only for directives it sent: it sends the two first
+                long e = h.host.plannerEpoch();
+                h.host.fleet().apply(directive(e, 1, "patch", "tok"));
+                h.host.fleet().apply(directive(e, 2, "tok"));
+                h.host.fleet().flush();
+                nano.publish(new Ack(WireCodec.SCHEMA, "orin-nano", e, 1, AckOutcome.APPLIED, null, System.currentTimeMillis(),
                         List.of(new InstanceStart("patch", 41.0, InstanceStart.npy("patch.npy")), new InstanceStart("tok", null, null)),
                         List.of()), nano.topics.ack("orin-nano"));
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nano").get(7))
                         .startsWith("2 loads, 0 unloads · preload mean 41 ms, max 41 ms").contains("+patch v1 41 ms (npy patch.npy)"));
-                nano.publish(new Ack(WireCodec.SCHEMA, "orin-nano", 1, 2, AckOutcome.APPLIED, null, System.currentTimeMillis(),
+                nano.publish(new Ack(WireCodec.SCHEMA, "orin-nano", e, 2, AckOutcome.APPLIED, null, System.currentTimeMillis(),
                         List.of(), List.of(new InstanceStop("patch"))), nano.topics.ack("orin-nano"));
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nano").get(7))
                         .startsWith("2 loads, 1 unload ·").contains("−patch v2"));

@@ -150,12 +150,12 @@ class FleetAttackIT {
                         List.of()), T.ack("orin-nx"));
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> h.host.fleet().validator().rejected("orin-nx",
-                    org.edgefm.host.ReportValidator.Reason.UNKNOWN_DIRECTIVE) == 20);
+                    org.edgefm.host.fleet.ReportValidator.Reason.UNKNOWN_DIRECTIVE) == 20);
             var v = h.host.fleet().validator();
-            assertThat(v.rejected("orin-nx", org.edgefm.host.ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(2);
-            assertThat(v.rejected("orin-nx", org.edgefm.host.ReportValidator.Reason.UNASKED_SERVICE)).isEqualTo(1);
-            assertThat(v.rejected("orin-nx", org.edgefm.host.ReportValidator.Reason.BAD_TASK)
-                    + v.rejected("orin-nx", org.edgefm.host.ReportValidator.Reason.NOT_SINK)).isEqualTo(2_000);
+            assertThat(v.rejected("orin-nx", org.edgefm.host.fleet.ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(2);
+            assertThat(v.rejected("orin-nx", org.edgefm.host.fleet.ReportValidator.Reason.UNASKED_SERVICE)).isEqualTo(1);
+            assertThat(v.rejected("orin-nx", org.edgefm.host.fleet.ReportValidator.Reason.BAD_TASK)
+                    + v.rejected("orin-nx", org.edgefm.host.fleet.ReportValidator.Reason.NOT_SINK)).isEqualTo(2_000);
             assertThat(v.flagged("orin-nx")).isTrue();
             assertThat(h.host.meters().totalCompleted()).as("on-time figures unchanged").isEqualTo(completedBefore);
             assertThat(h.host.fleet().snapshot().links()).as("planners' topology unchanged").isEmpty();
@@ -239,6 +239,67 @@ class FleetAttackIT {
                     new Capabilities(ResourceVector.ZERO, "amd64", "none", List.of()), r.nextLong(1, 1L << 40),
                     h.host.plannerEpoch() + 1 + r.nextLong(0, 1L << 40), List.of(), "");
         };
+    }
+
+    /**
+     * A real agent on an open (loopback, trial-like) broker: another client takes over its session
+     * three times, then forges a directive of planner epoch 999999999 and one whose weights path
+     * leaves the model folder. The agent says why it was kicked, backs off without a race, comes back,
+     * ignores the future epoch and refuses the path without telling whether the file exists.
+     */
+    @Test
+    @Timeout(240)
+    void realAgent_kickedBacksOff_ignoresFutureEpochs_andRefusesWeightsOutsideItsFolder() throws Exception {
+        int port = org.edgefm.it.MosquittoBroker.freePort();
+        String url = "tcp://127.0.0.1:" + port;
+        Path d = Files.createDirectories(dir.resolve("open"));
+        try (org.edgefm.host.broker.EmbeddedBroker open = new org.edgefm.host.broker.EmbeddedBroker(new org.edgefm.host.broker.EmbeddedBroker.Settings(
+                "127.0.0.1", port, 0, null, null, null, "edgefm-host", d.resolve("broker"), HostHarness.FLEET, null, null))) {
+            open.start();
+            org.edgefm.it.support.FleetRecorder host = org.edgefm.it.support.FleetRecorder.anonymous(url);
+            host.publishRetained(T.hostState(), CODEC.encode(new org.edgefm.wire.HostState(WireCodec.SCHEMA, "h",
+                    org.edgefm.wire.HostStatus.ONLINE, 1, System.currentTimeMillis())));
+            Path cfg = Files.writeString(d.resolve("victim.json"), "{\"fleet\": \"" + HostHarness.FLEET
+                    + "\", \"calibrate\": false, \"reconnectMinMs\": 200, \"reconnectMaxMs\": 8000}");
+            try (org.edgefm.it.support.AgentProcess victim = new org.edgefm.it.support.AgentProcess("victim", cfg, d, url).start()) {
+                host.await("victim", Birth.class, b -> true, Duration.ofSeconds(90));
+                for (int i = 0; i < 3; i++) {
+                    MqttClient thief = new MqttClient(url, T.agentClientId("victim"), new MemoryPersistence());
+                    thief.connect();
+                    thief.disconnect();
+                    thief.close(true);
+                    Thread.sleep(300);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> victim.log().contains("kicked off the broker"));
+                long births = host.received("victim", Birth.class).size();
+                await().atMost(Duration.ofSeconds(60)).until(() -> host.received("victim", Birth.class).size() > births);
+                assertThat(victim.log()).doesNotContain("NullPointerException").doesNotContain("Unhandled exception");
+
+                // a forged directive from the future: ignored, not acknowledged
+                host.publish(T.directive("victim"), CODEC.encode(new org.edgefm.wire.Directive(WireCodec.SCHEMA, "victim",
+                        999_999_999L, 1, 1, org.edgefm.wire.DesiredState.EMPTY)));
+                await().atMost(Duration.ofSeconds(30)).until(() -> victim.log().contains("beyond the epoch 1"));
+                // weights outside the model folder: refused at decoding, same text for a file that exists or not
+                for (String w : List.of("../../../../etc/shadow", "../../../../etc/no-such-file")) {
+                    String json = new String(CODEC.encode(new org.edgefm.wire.Directive(WireCodec.SCHEMA, "victim", 1,
+                            w.contains("shadow") ? 2 : 3, 1, org.edgefm.wire.DesiredState.EMPTY)), StandardCharsets.UTF_8)
+                            .replace("\"services\":[]", "\"services\":[{\"service\":\"head\",\"kind\":\"light\",\"instances\":1,"
+                                    + "\"parallelism\":1,\"workloadMb\":1.0,\"kernel\":{\"kind\":\"head\",\"dims\":{\"in\":4,"
+                                    + "\"out\":4},\"weights\":\"" + w + "\"}}]");
+                    host.publish(T.directive("victim"), json.getBytes(StandardCharsets.UTF_8));
+                }
+                Ack shadow = host.await("victim", Ack.class, a -> a.version() == 2, Duration.ofSeconds(30)).message();
+                Ack none = host.await("victim", Ack.class, a -> a.version() == 3, Duration.ofSeconds(30)).message();
+                assertThat(shadow.outcome()).isEqualTo(AckOutcome.REJECTED);
+                assertThat(shadow.error()).contains("weights").doesNotContainIgnoringCase("not readable");
+                assertThat(shadow.error().replace("shadow", "X")).isEqualTo(none.error().replace("no-such-file", "X"));
+                assertThat(host.received("victim", Ack.class)).noneMatch(a -> a.plannerEpoch() == 999_999_999L);
+                Figures.of("FleetAttackIT.realAgent").put("takeovers", 3).put("futureEpochApplied", false)
+                        .put("weightsError", shadow.error()).print();
+            } finally {
+                host.close();
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
-package org.edgefm.host;
+package org.edgefm.host.fleet;
 
+import org.edgefm.host.HostMeters;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,5 +1,7 @@
-package org.edgefm.host;
+package org.edgefm.host.fleet;
 
+import org.edgefm.host.HostMeters;
+import org.edgefm.host.fleet.ReportValidator;
 import org.edgefm.host.fleet.FleetState;
 import static org.assertj.core.api.Assertions.assertThat;
 

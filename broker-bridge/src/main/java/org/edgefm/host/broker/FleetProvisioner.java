@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.broker;
 
 import org.edgefm.host.broker.Credentials;
 import org.edgefm.host.broker.BrokerPolicy;

@@ -1,4 +1,4 @@
-package org.edgefm.host;
+package org.edgefm.host.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -114,7 +114,7 @@ public final class HttpGuard implements Handler<RoutingContext> {
     }
 
     /** Whether a Host header names this host. */
-    boolean hostAllowed(String host) {
+    public boolean hostAllowed(String host) {
         if (host == null || host.isBlank()) {
             return false;
         }
