@@ -28,7 +28,7 @@ public final class MosquittoFiles {
     }
 
     private static String resource(String name) {
-        try (InputStream in = MosquittoFiles.class.getResourceAsStream("mosquitto/" + name)) {
+        try (InputStream in = MosquittoFiles.class.getResourceAsStream("/org/edgefm/host/mosquitto/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("mosquitto/" + name + " is missing from the host's jar");
             }
