@@ -74,6 +74,11 @@ class ReleaseFleetIT {
             // Install: the release's launcher, a root folder per agent, from a base configuration that
             // skips the start-up kernel calibration (seconds of CPU per agent on a 2-core CI machine).
             Path base = Files.writeString(dir.resolve("base.json"), "{\"calibrate\": false}\n");
+            // The trial's embedded broker takes the fleet's accounts (one per node, the user name is the
+            // node id) and a read-only monitor account for this test's recorder.
+            StringBuilder accounts = new StringBuilder();
+            String monitorPassword = "monitor-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+            accounts.append("edgefm-monitor:").append(monitorPassword).append('\n');
             List<List<String>> agentCommands = new ArrayList<>();
             for (int i = 0; i < ids.length; i++) {
                 Path root = dir.resolve("root-" + ids[i]);
@@ -81,6 +86,10 @@ class ReleaseFleetIT {
                         "--root", root.toString(), "--broker", broker, "--node-id", ids[i], "--fleet", fleet,
                         "--advertise", boards[i].address(), "--profile", profiles[i], "--scenario", "trial-lab",
                         "--config", base.toString()));
+                String password = ids[i] + "-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+                accounts.append(ids[i]).append(':').append(password).append('\n');
+                install.addAll(List.of("--password-file", Files.writeString(dir.resolve(ids[i] + ".password"), password + "\n")
+                        .toString()));
                 if (i == 0) {
                     install.addAll(List.of("--label", "camera"));
                 }
@@ -92,6 +101,7 @@ class ReleaseFleetIT {
             }
 
             // The host: a trial that starts no agent, on its own machine.
+            Path accountsFile = Files.writeString(dir.resolve("accounts.txt"), accounts);
             Path scenario = workloadSpec();
             Path run = dir.resolve("run");
             Path trialLog = dir.resolve("trial.log");
@@ -100,11 +110,11 @@ class ReleaseFleetIT {
                     "org.edgefm.cli.Main", "trial", "--agents", "0", "--wait-for", "3", "--wait-timeout", "150s",
                     "--broker-port", String.valueOf(port), "--bind", lan.namespaces() ? "0.0.0.0" : "127.0.0.1",
                     "--fleet", fleet, "--scenario", scenario.toString(), "--duration", "90s", "--out", run.toString(),
-                    "--progress-interval", "5s"));
+                    "--progress-interval", "5s", "--broker-accounts", accountsFile.toString()));
             Process host = start(trial, dir, trialLog, Map.of());
 
             FleetRecorder rec = connect("tcp://" + (lan.namespaces() ? hostMachine.address() : "127.0.0.1") + ":" + port,
-                    host, trialLog);
+                    host, trialLog, fleet, monitorPassword);
             try (rec) {
                 Process[] agents = new Process[ids.length];
                 for (int i = 0; i < 3; i++) {
@@ -262,12 +272,12 @@ class ReleaseFleetIT {
         return f;
     }
 
-    private FleetRecorder connect(String url, Process host, Path trialLog) {
+    private FleetRecorder connect(String url, Process host, Path trialLog, String fleet, String monitorPassword) {
         FleetRecorder[] rec = new FleetRecorder[1];
         Awaitility.await("the trial's broker").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> {
                     assertThat(host.isAlive()).as(read(trialLog)).isTrue();
-                    rec[0] = FleetRecorder.anonymous(url);
+                    rec[0] = new FleetRecorder(url, "edgefm-monitor", monitorPassword, "edgefm/v1/" + fleet + "/#");
                     return true;
                 });
         return rec[0];

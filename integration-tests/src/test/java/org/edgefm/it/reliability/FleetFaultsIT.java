@@ -123,6 +123,8 @@ class FleetFaultsIT {
         o.put("scenario", scenario.toString());
         o.put("brokerPort", brokerPort);
         o.put("brokerBind", link.brokerBind());
+        // the agents connect without accounts over this test's own closed network (namespaces or loopback)
+        o.put("insecure", "true");
         o.put("httpPort", -1);
         o.put("dataDir", dir.resolve("host").toString());
         o.put("pluginsDir", dir.resolve("plugins").toString());
