@@ -122,6 +122,8 @@ public final class ReportValidator {
     }
 
     private static final int KEPT_DIRECTIVES = 32;
+    /** How many of a node's newest directives count as what the host asked it to run. */
+    private static final int RECENT_DIRECTIVES = 3;
     private static final int MAX_TASKS = 1_000_000;
 
     private final Settings settings;
@@ -248,8 +250,7 @@ public final class ReportValidator {
 
     /** The telemetry with only the service figures and links the host can believe (clamped links). */
     public Telemetry telemetry(Telemetry t) {
-        Directive d = newest(t.nodeId());
-        Set<String> asked = d == null ? Set.of() : services(d);
+        Set<String> asked = recentServices(t.nodeId());
         List<ServiceMetrics> services = new ArrayList<>();
         for (ServiceMetrics s : t.services()) {
             if (!asked.contains(s.service())) {
@@ -260,6 +261,7 @@ public final class ReportValidator {
                 services.add(s);
             }
         }
+        Directive d = newest(t.nodeId());
         Set<String> peers = d == null ? Set.of() : d.desired().peers().keySet();
         List<PeerMetrics> links = new ArrayList<>();
         for (PeerMetrics p : t.peers()) {
@@ -324,7 +326,7 @@ public final class ReportValidator {
     public Result result(Result r) {
         List<TaskCompletion> ok = new ArrayList<>();
         long now = clock.getAsLong();
-        Directive d = newest(r.nodeId());
+        Set<String> ran = recentServices(r.nodeId());
         Map<String, String> issuedTasks = tasks;
         for (TaskCompletion c : r.completions()) {
             TaskType tt = taskTypes.get(c.taskType());
@@ -339,7 +341,7 @@ public final class ReportValidator {
                         + c.origin() + "', which the task source did not issue there");
                 continue;
             }
-            if (tt != null && (d == null || !services(d).contains(tt.sink().service()))) {
+            if (tt != null && !ran.contains(tt.sink().service())) {
                 reject(r.nodeId(), Reason.NOT_SINK, "completion of task '" + clip(c.taskId()) + "': the node does not run '"
                         + tt.sink().service() + "', the sink of " + tt.id());
                 continue;
@@ -368,6 +370,26 @@ public final class ReportValidator {
         synchronized (i) {
             return i.directives.stream().anyMatch(d -> services(d).contains(service));
         }
+    }
+
+    /**
+     * The services of the node's newest directives ({@value #RECENT_DIRECTIVES}): reports and
+     * completions of work started under the previous directive arrive after a re-plan or failover
+     * moved it (telemetry lags a directive by a period, in-flight tasks finish where they ran).
+     */
+    private Set<String> recentServices(String node) {
+        Issued i = issued.get(node);
+        if (i == null) {
+            return Set.of();
+        }
+        Set<String> s = new java.util.HashSet<>();
+        synchronized (i) {
+            java.util.Iterator<Directive> it = i.directives.descendingIterator();
+            for (int n = 0; n < RECENT_DIRECTIVES && it.hasNext(); n++) {
+                s.addAll(services(it.next()));
+            }
+        }
+        return s;
     }
 
     private static Set<String> services(Directive d) {
