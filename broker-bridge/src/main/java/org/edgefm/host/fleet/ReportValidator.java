@@ -123,7 +123,7 @@ public final class ReportValidator {
 
     private static final int KEPT_DIRECTIVES = 32;
     /** How many of a node's newest directives count as what the host asked it to run. */
-    private static final int RECENT_DIRECTIVES = 3;
+    private static final int RECENT_DIRECTIVES = KEPT_DIRECTIVES;
     private static final int MAX_TASKS = 1_000_000;
 
     private final Settings settings;
@@ -342,7 +342,10 @@ public final class ReportValidator {
                 continue;
             }
             // the sink reports a completion; after a failover the task's origin may report one it finished itself
-            if (tt != null && !ran.contains(tt.sink().service()) && !c.origin().equals(r.nodeId())) {
+            // (a host that has sent this node nothing yet, e.g. just restarted, cannot tell: the node keeps
+            // serving the desired state an earlier host incarnation sent, so its completions count)
+            if (tt != null && issued.containsKey(r.nodeId()) && !ran.contains(tt.sink().service())
+                    && !c.origin().equals(r.nodeId())) {
                 reject(r.nodeId(), Reason.NOT_SINK, "completion of task '" + clip(c.taskId()) + "': the node does not run '"
                         + tt.sink().service() + "', the sink of " + tt.id());
                 continue;
