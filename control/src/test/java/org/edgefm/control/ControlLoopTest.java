@@ -1,7 +1,5 @@
 package org.edgefm.control;
 
-import org.edgefm.control.FleetNotices;
-import org.edgefm.control.FleetModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

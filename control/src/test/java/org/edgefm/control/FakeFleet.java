@@ -1,6 +1,5 @@
 package org.edgefm.control;
 
-import org.edgefm.control.JoinedNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

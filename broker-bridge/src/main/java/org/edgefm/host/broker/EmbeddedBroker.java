@@ -1,7 +1,5 @@
 package org.edgefm.host.broker;
 
-import org.edgefm.host.broker.ClientCertificates;
-import org.edgefm.host.broker.BrokerPolicy;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;

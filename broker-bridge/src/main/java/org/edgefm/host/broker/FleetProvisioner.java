@@ -1,7 +1,5 @@
 package org.edgefm.host.broker;
 
-import org.edgefm.host.broker.Credentials;
-import org.edgefm.host.broker.BrokerPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -122,8 +122,6 @@ public final class ReportValidator {
     }
 
     private static final int KEPT_DIRECTIVES = 32;
-    /** How many of a node's newest directives count as what the host asked it to run. */
-    private static final int RECENT_DIRECTIVES = KEPT_DIRECTIVES;
     private static final int MAX_TASKS = 1_000_000;
 
     private final Settings settings;
@@ -377,9 +375,9 @@ public final class ReportValidator {
     }
 
     /**
-     * The services of the node's newest directives ({@value #RECENT_DIRECTIVES}): reports and
-     * completions of work started under the previous directive arrive after a re-plan or failover
-     * moved it (telemetry lags a directive by a period, in-flight tasks finish where they ran).
+     * The services of every directive kept for the node (the newest {@value #KEPT_DIRECTIVES}):
+     * reports and completions of work started under an earlier directive arrive after a re-plan or
+     * failover moved it (telemetry lags a directive by a period, in-flight tasks finish where they ran).
      */
     private Set<String> recentServices(String node) {
         Issued i = issued.get(node);
@@ -388,10 +386,7 @@ public final class ReportValidator {
         }
         Set<String> s = new java.util.HashSet<>();
         synchronized (i) {
-            java.util.Iterator<Directive> it = i.directives.descendingIterator();
-            for (int n = 0; n < RECENT_DIRECTIVES && it.hasNext(); n++) {
-                s.addAll(services(it.next()));
-            }
+            i.directives.forEach(d -> s.addAll(services(d)));
         }
         return s;
     }

@@ -1,7 +1,7 @@
 package org.edgefm.host.http;
 
+import org.edgefm.api.model.SystemModel;
 import org.edgefm.host.fleet.ReportValidator;
-import org.edgefm.host.http.HttpGuard;
 import org.edgefm.control.FleetModel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -183,8 +183,8 @@ public final class HttpApi {
         m.put("outbox", host.fleet().outbox().size());
         m.put("badMessages", host.meters().badTotal());
         FleetModel fm = host.fleetModel();
-        m.put("planned", host.loop() == null || host.loop().model() == null ? 0
-                : host.loop().model().topology().nodes().size());
+        SystemModel planned = host.loop() == null ? null : host.loop().model();
+        m.put("planned", planned == null ? 0 : planned.topology().nodes().size());
         m.put("origins", fm == null ? Map.of() : fm.origins());
         m.put("notices", host.fleet().notices().open().stream().map(n -> {
             Map<String, Object> x = new LinkedHashMap<>();

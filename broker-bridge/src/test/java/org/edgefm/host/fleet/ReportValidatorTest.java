@@ -1,8 +1,6 @@
 package org.edgefm.host.fleet;
 
 import org.edgefm.host.HostMeters;
-import org.edgefm.host.fleet.ReportValidator;
-import org.edgefm.host.fleet.FleetState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

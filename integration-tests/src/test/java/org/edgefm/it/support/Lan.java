@@ -1,8 +1,9 @@
 package org.edgefm.it.support;
 
+import static org.edgefm.it.support.PartitionableLink.run;
+
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Machines on one LAN, on this machine. Where it can (root, {@code ip}), each machine is its own
@@ -182,20 +182,6 @@ public final class Lan implements AutoCloseable {
             } catch (IOException ignored) {
                 // gone with the LAN namespace already
             }
-        }
-    }
-
-    static String run(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(String.join(" ", cmd) + ": " + (out.isEmpty() ? "failed" : out));
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(String.join(" ", cmd) + ": interrupted", e);
         }
     }
 }
