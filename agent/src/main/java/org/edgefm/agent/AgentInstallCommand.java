@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.edgefm.agent.install.ClientIdentity;
 import org.edgefm.agent.install.InstallPlan;
 import org.edgefm.agent.install.JavaRuntime;
 import org.edgefm.agent.telemetry.HostSampler;
@@ -24,13 +25,19 @@ public final class AgentInstallCommand {
     /** The flags, as printed by {@code --help}. */
     public static final String USAGE = String.join("\n",
             "usage: edgefm-agent install --broker URL --node-id ID [options]",
+            "       edgefm-agent install --cert NODE-BUNDLE-DIR [options]",
             "Installs this release as the systemd service edgefm-agent (run as root), or stages it under --root.",
             "  --broker URL          MQTT broker, tcp://HOST:1883 or ssl://HOST:8883",
             "  --node-id ID          this device's node id (and, with --password-file, its MQTT user name)",
             "  --fleet NAME          fleet name (default: default)",
             "  --password-file FILE  MQTT password on the file's first line (stored in /etc/edgefm/agent.json, mode 640)",
             "  --username NAME       MQTT user name (default: the node id)",
-            "  --ca-file FILE        the broker's CA certificate (PEM), for ssl://",
+            "  --ca-file FILE        the broker's CA certificate (PEM), for ssl:// (also --ca)",
+            "  --cert BUNDLE|FILE    this node's client certificate for mutual TLS: a node folder of 'edgefm fleet",
+            "                        provision' (NODE.p12, its .password, ca.pem, agent.json: fleet, node id and broker",
+            "                        come from it), a PKCS#12 file with FILE.password next to it, or a PEM certificate",
+            "                        with --key; installed owner-only as /etc/edgefm/agent.p12 (CN = node id)",
+            "  --key FILE            the PEM private key of a PEM --cert (not encrypted)",
             "  --profile auto|NAME   device profile (default auto: detected when the agent starts; the unit's device",
             "                        sandbox follows the profile detected now, or NAME's kind)",
             "  --bind ADDR           address of the task and peer endpoint (default 0.0.0.0)",
@@ -91,6 +98,8 @@ public final class AgentInstallCommand {
         Path config = null;
         Path passwordFile = null;
         Path caFile = null;
+        Path cert = null;
+        Path key = null;
         Path java = null;
         Path jar = defaultJar;
         String heap = null;
@@ -103,10 +112,6 @@ public final class AgentInstallCommand {
             if (a.equals("--dry-run")) {
                 continue;
             }
-            if (a.equals("--cert") || a.equals("--key")) {
-                throw new UsageException(a + ": client certificates are not supported by this agent's MQTT link yet;"
-                        + " use --password-file (with ssl:// and --ca-file for TLS)");
-            }
             if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                 throw new UsageException("option " + a + " needs a value");
             }
@@ -117,7 +122,9 @@ public final class AgentInstallCommand {
                 case "--fleet" -> keys.put("fleet", v);
                 case "--username" -> keys.put("username", v);
                 case "--password-file" -> passwordFile = Path.of(v);
-                case "--ca-file" -> caFile = Path.of(v);
+                case "--ca-file", "--ca" -> caFile = Path.of(v);
+                case "--cert" -> cert = Path.of(v);
+                case "--key" -> key = Path.of(v);
                 case "--profile" -> profile = v;
                 case "--bind" -> keys.put("httpHost", v);
                 case "--advertise" -> keys.put("advertiseHost", v);
@@ -141,6 +148,9 @@ public final class AgentInstallCommand {
                 case "--jar" -> jar = Path.of(v);
                 default -> throw new UsageException("unknown option " + a);
             }
+        }
+        if (key != null && cert == null) {
+            throw new UsageException("--key needs --cert (the certificate of that key)");
         }
         boolean staging = root.toAbsolutePath().normalize().getParent() != null;
         if (jar == null) {
@@ -174,7 +184,8 @@ public final class AgentInstallCommand {
         Path home = jar.toAbsolutePath().getParent() == null ? null : jar.toAbsolutePath().getParent().getParent();
         Path launcher = home == null ? null : home.resolve("bin/edgefm-agent");
         Path readme = home == null ? null : home.resolve("README.md");
-        return AgentInstaller.plan(new AgentInstaller.Request(root, config, keys, passwordFile, caFile, jar,
+        ClientIdentity identity = cert == null ? null : ClientIdentity.read(cert, key, (String) keys.get("nodeId"));
+        return AgentInstaller.plan(new AgentInstaller.Request(root, config, keys, passwordFile, caFile, identity, jar,
                 launcher, readme, JavaRuntime.forUnit(java, staging), heap, devices, why));
     }
 

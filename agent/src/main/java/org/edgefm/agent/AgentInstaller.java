@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.edgefm.agent.install.ClientIdentity;
 import org.edgefm.agent.install.InstallPlan;
 import org.edgefm.agent.install.SystemUser;
 import org.edgefm.agent.install.UnitTemplate;
@@ -48,6 +49,8 @@ public final class AgentInstaller {
     public static final String CA_FILE = "/etc/edgefm/agent-ca.pem";
     /** The unit file. */
     public static final String UNIT_PATH = "/etc/systemd/system/" + UNIT;
+    /** The node's client keystore (mutual TLS), when one is given; its password is in {@code KEYSTORE.password}. */
+    public static final String KEYSTORE = "/etc/edgefm/agent.p12";
     /** The state folder (the unit's only writable folder). */
     public static final String STATE = SystemUser.HOME;
     /** The agent's MapDB folder inside it. */
@@ -89,6 +92,7 @@ public final class AgentInstaller {
      * @param keys         configuration keys given on the command line (they replace the base's)
      * @param passwordFile file whose first line is the MQTT password, or null
      * @param caFile       the broker's CA certificate (PEM) to install, or null
+     * @param identity     the node's client certificate and key (mutual TLS), or null
      * @param jar          the agent's release jar to copy
      * @param launcher     the release's {@code bin/edgefm-agent}, or null
      * @param readme       the release's README, or null
@@ -97,7 +101,8 @@ public final class AgentInstaller {
      * @param devices      the device sandbox
      * @param devicesWhy   why that sandbox (a note in the unit)
      */
-    public record Request(Path root, Path baseConfig, Map<String, Object> keys, Path passwordFile, Path caFile, Path jar,
+    public record Request(Path root, Path baseConfig, Map<String, Object> keys, Path passwordFile, Path caFile,
+            ClientIdentity identity, Path jar,
             Path launcher, Path readme, Path java, String heap, Devices devices, String devicesWhy) {
         public Request {
             requireNonNull(root, "root is null");
@@ -145,10 +150,37 @@ public final class AgentInstaller {
                 cfg.put("username", cfg.path("nodeId").asText(""));
             }
         }
-        if (r.caFile() != null) {
-            if (!Files.isReadable(r.caFile())) {
-                throw new EdgeFmException("--ca-file " + r.caFile() + ": no such file");
+        Path caFile = r.caFile();
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new EdgeFmException("--ca-file " + caFile + ": no such file");
+        }
+        ClientIdentity id = r.identity();
+        if (id != null) {
+            // a bundle's fleet, node and broker, unless given on the command line
+            id.bundleKeys().forEach((k, val) -> {
+                if (!r.keys().containsKey(k)) {
+                    cfg.put(k, val);
+                }
+            });
+            if (!r.keys().containsKey("nodeId") && !id.bundleKeys().containsKey("nodeId")) {
+                cfg.put("nodeId", id.commonName());
             }
+            if (!id.commonName().equals(cfg.path("nodeId").asText())) {
+                throw new EdgeFmException("--cert " + id.source() + ": the certificate is for CN '" + id.commonName()
+                        + "', not node '" + cfg.path("nodeId").asText() + "' (the broker takes a client certificate's CN as"
+                        + " the node id)");
+            }
+            if (caFile == null) {
+                caFile = id.caFile();
+            }
+            if (caFile == null && !cfg.hasNonNull("tlsCaFile")) {
+                throw new EdgeFmException("--cert " + id.source() + ": no CA certificate for the broker (give --ca FILE, the"
+                        + " PEM of the CA that signed the broker's certificate; a bundle of 'edgefm fleet provision' has ca.pem)");
+            }
+            cfg.put("tlsKeystore", KEYSTORE);
+            notes.addAll(id.notes(java.time.Instant.now()));
+        }
+        if (caFile != null) {
             cfg.put("tlsCaFile", CA_FILE);
         }
         if (!cfg.hasNonNull("nodeId")) {
@@ -156,6 +188,10 @@ public final class AgentInstaller {
         }
         if (!cfg.hasNonNull("broker")) {
             throw new EdgeFmException("install: no broker (give --broker URL, e.g. tcp://HOST:1883 or ssl://HOST:8883)");
+        }
+        if (id != null && !cfg.path("broker").asText().matches("(ssl|wss)://.+")) {
+            throw new EdgeFmException("--cert: the broker " + cfg.path("broker").asText() + " is not TLS; a client"
+                    + " certificate needs ssl://HOST:8883 (give --broker)");
         }
         String dataDir = cfg.path("dataDir").asText(null);
         if (dataDir == null || !(dataDir.equals(STATE) || dataDir.startsWith(STATE + "/"))) {
@@ -216,13 +252,22 @@ public final class AgentInstaller {
                 SystemUser.sysusersEntry(), "rw-r--r--", null, null));
         String tmpfiles = "# Ownership of the EdgeFM agent's files, applied at boot by systemd-tmpfiles (a staged image).\n"
                 + "d " + STATE + " 0750 " + SystemUser.NAME + " " + SystemUser.NAME + " -\n"
-                + "z " + CONFIG + " 0640 root " + SystemUser.NAME + " -\n";
+                + "z " + CONFIG + " 0640 root " + SystemUser.NAME + " -\n"
+                + (KEYSTORE.equals(cfg.path("tlsKeystore").asText(null))
+                        ? "z " + KEYSTORE + " 0600 " + SystemUser.NAME + " " + SystemUser.NAME + " -\n"
+                        + "z " + KEYSTORE + ".password 0600 " + SystemUser.NAME + " " + SystemUser.NAME + " -\n" : "");
         steps.add(new InstallPlan.WriteFile(Path.of("/etc/tmpfiles.d/edgefm-agent.conf"), tmpfiles, tmpfiles, "rw-r--r--", null, null));
         if (scenarioFile != null) {
             steps.add(new InstallPlan.CopyFile(Path.of(cfg.path("scenario").asText()), scenarioFile, "rw-r--r--"));
         }
-        if (r.caFile() != null) {
-            steps.add(new InstallPlan.CopyFile(Path.of(CA_FILE), r.caFile(), "rw-r--r--"));
+        if (caFile != null) {
+            steps.add(new InstallPlan.CopyFile(Path.of(CA_FILE), caFile, "rw-r--r--"));
+        }
+        if (id != null) {
+            // owner-only and owned by the service's user: the agent reads them, nobody else
+            steps.add(new InstallPlan.WriteSecret(Path.of(KEYSTORE), id.keystore(), "rw-------", SystemUser.NAME));
+            steps.add(new InstallPlan.WriteSecret(Path.of(KEYSTORE + ".password"),
+                    (id.password() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), "rw-------", SystemUser.NAME));
         }
         steps.add(new InstallPlan.WriteFile(Path.of(CONFIG), json, toJson(masked), "rw-r-----", "root", SystemUser.NAME));
         steps.add(new InstallPlan.MakeDir(Path.of(STATE), "rwxr-x---", SystemUser.NAME));

@@ -126,8 +126,8 @@ class AgentInstallerTest {
         assertThat(err.toString().strip()).isEqualTo("edgefm-agent install: install: no node id (give --node-id ID)");
         assertThat(install("--node-id", "x", "--broker", "tcp://h:1883", "--advertise", "a", "--prefix", "/x")).isEqualTo(2);
         assertThat(err.toString()).startsWith("edgefm-agent install: unknown option --prefix");
-        assertThat(install("--node-id", "x", "--broker", "tcp://h:1883", "--cert", "c.pem")).isEqualTo(2);
-        assertThat(err.toString()).contains("--cert: client certificates are not supported");
+        assertThat(install("--node-id", "x", "--broker", "tcp://h:1883", "--key", "k.pem")).isEqualTo(2);
+        assertThat(err.toString()).contains("--key needs --cert");
         assertThat(install("--node-id", "x", "--broker", "mqtt://h", "--advertise", "a")).isEqualTo(1);
         assertThat(err.toString()).contains("broker: 'mqtt://h'");
         assertThat(install("--node-id", "x/y", "--broker", "tcp://h:1883", "--advertise", "a")).isEqualTo(1);

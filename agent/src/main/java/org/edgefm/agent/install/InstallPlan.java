@@ -29,7 +29,7 @@ import org.edgefm.api.EdgeFmException;
  */
 public final class InstallPlan {
     /** One step. */
-    public sealed interface Step permits WriteFile, CopyFile, CopyDir, MakeDir {
+    public sealed interface Step permits WriteFile, WriteSecret, CopyFile, CopyDir, MakeDir {
         /** The absolute path on the target machine. */
         Path target();
     }
@@ -54,6 +54,27 @@ public final class InstallPlan {
         @Override
         public String toString() {
             return "WriteFile[" + target + "]";
+        }
+    }
+
+    /**
+     * Writes a secret as bytes (a private key's keystore): a dry run names the file and its size only.
+     *
+     * @param target  absolute path on the target machine
+     * @param content the bytes
+     * @param mode    permissions, {@code rw-------} style
+     * @param owner   owner user and group, or null (unchanged)
+     */
+    public record WriteSecret(Path target, byte[] content, String mode, String owner) implements Step {
+        public WriteSecret {
+            requireNonNull(target, "target is null");
+            content = requireNonNull(content, "content is null").clone();
+            requireNonNull(mode, "mode is null");
+        }
+
+        @Override
+        public String toString() {
+            return "WriteSecret[" + target + "]";
         }
     }
 
@@ -168,6 +189,23 @@ public final class InstallPlan {
                     }
                     move(tmp, p);
                     done.add("wrote " + p);
+                } else if (s instanceof WriteSecret w) {
+                    Files.createDirectories(p.getParent());
+                    Path tmp = p.resolveSibling("." + p.getFileName() + ".edgefm-tmp");
+                    Files.deleteIfExists(tmp);
+                    // created owner-only before a byte is written, so no other user ever sees the secret
+                    try {
+                        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    } catch (UnsupportedOperationException notPosix) {
+                        Files.createFile(tmp);
+                    }
+                    Files.write(tmp, w.content());
+                    chmod(tmp, w.mode());
+                    if (setOwners && w.owner() != null) {
+                        chown(tmp, w.owner(), w.owner());
+                    }
+                    move(tmp, p);
+                    done.add("wrote " + p);
                 } else if (s instanceof CopyFile c) {
                     Files.createDirectories(p.getParent());
                     Path tmp = p.resolveSibling("." + p.getFileName() + ".edgefm-tmp");
@@ -224,6 +262,9 @@ public final class InstallPlan {
                                 ? ", " + (w.owner() == null ? "" : w.owner()) + ":" + (w.group() == null ? "" : w.group()) : "")
                         .append("):\n");
                 sb.append(w.shown().endsWith("\n") ? w.shown() : w.shown() + "\n").append('\n');
+            } else if (s instanceof WriteSecret w) {
+                sb.append("would write ").append(p).append(" (").append(w.content().length).append(" bytes, secret, mode ")
+                        .append(w.mode()).append(w.owner() == null ? "" : ", owner " + w.owner()).append(")\n");
             } else if (s instanceof CopyFile c) {
                 sb.append("would copy ").append(c.source()).append(" to ").append(p).append('\n');
             } else if (s instanceof CopyDir c) {
