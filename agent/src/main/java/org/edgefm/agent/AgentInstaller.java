@@ -51,6 +51,8 @@ public final class AgentInstaller {
     public static final String UNIT_PATH = "/etc/systemd/system/" + UNIT;
     /** The node's client keystore (mutual TLS), when one is given; its password is in {@code KEYSTORE.password}. */
     public static final String KEYSTORE = "/etc/edgefm/agent.p12";
+    /** The unit the Debian package edgefm-agent ships (an install on such a machine writes no unit). */
+    public static final String PACKAGED_UNIT = "/usr/lib/systemd/system/" + UNIT;
     /** The state folder (the unit's only writable folder). */
     public static final String STATE = SystemUser.HOME;
     /** The agent's MapDB folder inside it. */
@@ -240,16 +242,20 @@ public final class AgentInstaller {
         });
         String unit = UnitTemplate.render(UnitTemplate.load("edgefm-agent.service"), v);
 
+        // The Debian package put the release and its unit in place: write the configuration only.
+        boolean packaged = packaged(root, r.jar());
         List<InstallPlan.Step> steps = new ArrayList<>();
-        steps.add(new InstallPlan.CopyFile(Path.of(HOME, "lib/edgefm-agent.jar"), r.jar(), "rw-r--r--"));
-        if (r.launcher() != null && Files.isRegularFile(r.launcher())) {
-            steps.add(new InstallPlan.CopyFile(Path.of(HOME, "bin/edgefm-agent"), r.launcher(), "rwxr-xr-x"));
+        if (!packaged) {
+            steps.add(new InstallPlan.CopyFile(Path.of(HOME, "lib/edgefm-agent.jar"), r.jar(), "rw-r--r--"));
+            if (r.launcher() != null && Files.isRegularFile(r.launcher())) {
+                steps.add(new InstallPlan.CopyFile(Path.of(HOME, "bin/edgefm-agent"), r.launcher(), "rwxr-xr-x"));
+            }
+            if (r.readme() != null && Files.isRegularFile(r.readme())) {
+                steps.add(new InstallPlan.CopyFile(Path.of(HOME, "README.md"), r.readme(), "rw-r--r--"));
+            }
+            steps.add(new InstallPlan.WriteFile(Path.of("/etc/sysusers.d/edgefm.conf"), SystemUser.sysusersEntry(),
+                    SystemUser.sysusersEntry(), "rw-r--r--", null, null));
         }
-        if (r.readme() != null && Files.isRegularFile(r.readme())) {
-            steps.add(new InstallPlan.CopyFile(Path.of(HOME, "README.md"), r.readme(), "rw-r--r--"));
-        }
-        steps.add(new InstallPlan.WriteFile(Path.of("/etc/sysusers.d/edgefm.conf"), SystemUser.sysusersEntry(),
-                SystemUser.sysusersEntry(), "rw-r--r--", null, null));
         String tmpfiles = "# Ownership of the EdgeFM agent's files, applied at boot by systemd-tmpfiles (a staged image).\n"
                 + "d " + STATE + " 0750 " + SystemUser.NAME + " " + SystemUser.NAME + " -\n"
                 + "z " + CONFIG + " 0640 root " + SystemUser.NAME + " -\n"
@@ -271,6 +277,11 @@ public final class AgentInstaller {
         }
         steps.add(new InstallPlan.WriteFile(Path.of(CONFIG), json, toJson(masked), "rw-r-----", "root", SystemUser.NAME));
         steps.add(new InstallPlan.MakeDir(Path.of(STATE), "rwxr-x---", SystemUser.NAME));
+        if (packaged) {
+            notes.add("the Debian package's unit " + PACKAGED_UNIT + " runs it (JVM options in /etc/default/edgefm-agent):"
+                    + " systemctl restart " + UNIT);
+            return new InstallPlan(root, steps, notes);
+        }
         steps.add(new InstallPlan.WriteFile(Path.of(UNIT_PATH), unit, unit, "rw-r--r--", null, null));
 
         if (staging) {
@@ -291,6 +302,20 @@ public final class AgentInstaller {
         }
         done.addAll(plan.apply());
         return done;
+    }
+
+    /**
+     * True when the Debian package installed the release under {@code root}: its unit is in place
+     * and the jar being installed is the package's own.
+     */
+    static boolean packaged(Path root, Path jar) {
+        Path packagedJar = root.resolve(HOME.substring(1)).resolve("lib/edgefm-agent.jar");
+        try {
+            return Files.isRegularFile(root.resolve(PACKAGED_UNIT.substring(1))) && Files.isRegularFile(packagedJar)
+                    && Files.isSameFile(jar, packagedJar);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static ObjectNode baseConfig(Path given, Path installed) {

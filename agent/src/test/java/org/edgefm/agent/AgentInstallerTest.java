@@ -111,6 +111,23 @@ class AgentInstallerTest {
     }
 
     @Test
+    void onAMachineWithTheDebianPackage_writesTheConfigurationOnly() throws Exception {
+        // what the package edgefm-agent puts in place
+        Path pkgJar = Files.createDirectories(root.resolve("opt/edgefm/agent/lib")).resolve("edgefm-agent.jar");
+        Files.writeString(pkgJar, "packaged jar");
+        Path pkgUnit = Files.createDirectories(root.resolve("usr/lib/systemd/system")).resolve("edgefm-agent.service");
+        Files.writeString(pkgUnit, "[Unit]\n");
+        jar = pkgJar;
+        assertThat(install("--broker", "tcp://h:1883", "--node-id", "p1", "--advertise", "10.0.0.3")).as(err.toString()).isZero();
+        assertThat(AgentConfig.load(root.resolve("etc/edgefm/agent.json")).nodeId()).isEqualTo("p1");
+        assertThat(root.resolve("etc/systemd/system/edgefm-agent.service")).doesNotExist();
+        assertThat(root.resolve("etc/sysusers.d/edgefm.conf")).doesNotExist();
+        assertThat(pkgJar).hasContent("packaged jar");
+        assertThat(out.toString()).contains("the Debian package's unit /usr/lib/systemd/system/edgefm-agent.service runs it")
+                .doesNotContain("copied");
+    }
+
+    @Test
     void profiles_setTheDeviceSandbox() throws Exception {
         assertThat(install("--broker", "tcp://h:1883", "--node-id", "j1", "--advertise", "10.0.0.7", "--profile",
                 "jetson-orin-nano-8gb")).as(err.toString()).isZero();
