@@ -87,8 +87,8 @@ public final class ControlLoop implements AutoCloseable {
 
         /** Field defaults: 10 s core budget, half a slot for the controller, budgets enforced. */
         public static Settings of(double slotMs, double planningEpochMs, long plannerEpoch) {
-            return new Settings(slotMs, planningEpochMs, Duration.ofSeconds(10),
-                    Duration.ofNanos((long) (slotMs * 0.5e6)), plannerEpoch, true, System::currentTimeMillis);
+            return new Settings(slotMs, planningEpochMs, PluginBudgets.core(), PluginBudgets.light(slotMs), plannerEpoch,
+                    true, System::currentTimeMillis);
         }
     }
 
