@@ -64,7 +64,8 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Outbox and journal files (default host-data).")
     Path dataDir;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Folder of plugin jars (default plugins).")
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
     @Option(names = "--add-account", paramLabel = "USER",
@@ -92,7 +93,10 @@ final class HostCommand implements Callable<Integer> {
         put(o, "scenario", scenario);
         put(o, "credentialsFile", credentials);
         put(o, "dataDir", dataDir);
-        put(o, "pluginsDir", pluginsDir);
+        if (pluginsDir != null || config == null || base.pluginsDir().equals(Path.of("plugins"))) {
+            // the config file's folder stands unless the flag overrides it
+            put(o, "pluginsDir", PluginsCli.folder(pluginsDir));
+        }
         put(o, "clientCa", clientCa);
         if (insecure) {
             o.put("insecure", "true");

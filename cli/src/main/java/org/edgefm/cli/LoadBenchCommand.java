@@ -89,8 +89,8 @@ final class LoadBenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
-            description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
     @CommandLine.Spec
@@ -137,7 +137,7 @@ final class LoadBenchCommand implements Callable<Integer> {
         o.put("planner", planner);
         o.put("scenario", scenarioFile.toString());
         o.put("dataDir", work.resolve("host").toString());
-        o.put("pluginsDir", pluginsDir.toString());
+        o.put("pluginsDir", PluginsCli.folder(pluginsDir).toString());
         o.put("httpPort", -1);
         o.put("planningEpochMs", epochMs);
         long coreBudgetMs = TrialCommand.parseDurationMs(coreBudget);

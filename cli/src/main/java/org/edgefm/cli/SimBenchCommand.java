@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
-import org.edgefm.control.PluginRegistry;
 import org.edgefm.control.ResolvedPlanner;
 import org.edgefm.sim.SimBenchmark;
 import picocli.CommandLine;
@@ -48,8 +47,8 @@ final class SimBenchCommand implements Callable<Integer> {
             description = "Run this planner in the loop (as simulate does) instead of the fixed reference deployment.")
     String planner;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
-            description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
@@ -83,7 +82,7 @@ final class SimBenchCommand implements Callable<Integer> {
         if (planner == null) {
             r = SimBenchmark.engine(scenario, load, seeds, slots, nThreads);
         } else {
-            ResolvedPlanner p = PluginRegistry.load(SimBenchCommand.class.getClassLoader(), pluginsDir).resolve(planner.trim());
+            ResolvedPlanner p = PluginsCli.registry(pluginsDir).resolve(planner.trim());
             r = SimBenchmark.withPlanner(scenario, p, scenario.plannerConfig(), load, seeds, nThreads);
         }
         out.printf(Locale.ROOT, "tasks %,d, events %,d, wall %.2f s, %.2f M events/s (%.2f M per thread)%n",

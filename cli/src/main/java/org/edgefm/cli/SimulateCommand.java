@@ -87,8 +87,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Write an HTML report with plots (index.html).")
     Path report;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
-            description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
     @CommandLine.Spec
@@ -336,7 +336,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Scenario base = ScenarioLoader.resolve(scenarioRef);
         Scenario scenario = withSimOverrides(slots == null ? base : withSlots(base, slots));
-        PluginRegistry registry = PluginRegistry.load(SimulateCommand.class.getClassLoader(), pluginsDir);
+        PluginRegistry registry = PluginsCli.registry(pluginsDir);
         Map<String, ResolvedPlanner> resolved = new LinkedHashMap<>();
         for (String p : planners) {
             resolved.put(p.trim(), registry.resolve(p.trim()));

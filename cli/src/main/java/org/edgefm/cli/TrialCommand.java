@@ -160,8 +160,8 @@ final class TrialCommand implements Callable<Integer> {
             + " each kernel's size into its work folder).")
     Path modelDir;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins",
-            description = "Folder of plugin jars (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
     @CommandLine.Spec
@@ -395,7 +395,7 @@ final class TrialCommand implements Callable<Integer> {
             o.put("scenario", hostScenario.toString());
         }
         o.put("dataDir", work.resolve("host").toString());
-        o.put("pluginsDir", pluginsDir.toString());
+        o.put("pluginsDir", PluginsCli.folder(pluginsDir).toString());
         o.put("httpPort", 0);
         if (broker != null) {
             o.put("brokerUrl", broker);

@@ -23,6 +23,7 @@ import org.edgefm.api.spi.CorePlacementPlanner;
 import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
+import org.edgefm.api.spi.LightServiceControllerFactory;
 import org.edgefm.api.spi.NodeObservation;
 import org.edgefm.api.spi.PlanResult;
 import org.edgefm.api.spi.PlannerConfig;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * start, every planning epoch, and when a node hosting core services goes offline; in that case the
  * placement's failover plan is applied at once, then the planner is asked to re-place onto the
  * survivors. Every plugin call is timed; a plugin that throws, returns nothing usable or overruns its
- * budget is reported by name ({@link Listener#onPluginFailure}) and the last good decision stays.
+ * budget is reported by name ({@link Listener#onPluginFailure}) and counted ({@link #pluginHealth()}); the
+ * last good decision stays, or the declared {@link #fallback} decides while there has been none.
  */
 public final class ControlLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
@@ -87,8 +89,8 @@ public final class ControlLoop implements AutoCloseable {
 
         /** Field defaults: 10 s core budget, half a slot for the controller, budgets enforced. */
         public static Settings of(double slotMs, double planningEpochMs, long plannerEpoch) {
-            return new Settings(slotMs, planningEpochMs, Duration.ofSeconds(10),
-                    Duration.ofNanos((long) (slotMs * 0.5e6)), plannerEpoch, true, System::currentTimeMillis);
+            return new Settings(slotMs, planningEpochMs, PluginBudgets.core(), PluginBudgets.light(slotMs), plannerEpoch,
+                    true, System::currentTimeMillis);
         }
     }
 
@@ -115,7 +117,7 @@ public final class ControlLoop implements AutoCloseable {
          *
          * @param plugin the failing planner's name
          * @param role   {@code core-planner} or {@code light-controller}
-         * @param reason {@code threw}, {@code overran} or {@code no-plan}
+         * @param reason {@code threw}, {@code overran}, {@code infeasible} or {@code empty} ({@link PluginHealth#REASONS})
          * @param detail one line
          */
         default void onPluginFailure(String plugin, String role, String reason, String detail) {
@@ -155,7 +157,9 @@ public final class ControlLoop implements AutoCloseable {
     private final CorePlacementPlanner corePlanner;
     private final LightServiceController controller;
     private final PluginCaller coreCaller;
-    private final PluginCaller lightCaller;
+    /** The controller's calls, failures and fallback ({@link PluginCallGuard}). */
+    private final PluginCallGuard guard;
+    private final PlannerConfig config;
     private final Map<String, ServiceSpec> catalog;
     private LinkEstimator links;
 
@@ -237,7 +241,9 @@ public final class ControlLoop implements AutoCloseable {
         this.controller = planner.controller().create(cfg);
         this.coreCaller = corePlanner == null ? null
                 : new PluginCaller("edgefm-core-" + planner.coreName(), settings.enforceBudget());
-        this.lightCaller = new PluginCaller("edgefm-light-" + planner.controller().name(), settings.enforceBudget());
+        this.config = cfg;
+        this.guard = new PluginCallGuard(planner.controller().name(), controller, settings.lightBudget(),
+                settings.enforceBudget(), this.listener);
         this.catalog = (model != null ? model.services() : fleetModel.spec().services()).stream()
                 .collect(java.util.stream.Collectors.toMap(ServiceSpec::id, x -> x, (a, b) -> a, LinkedHashMap::new));
         this.links = model == null ? null : new LinkEstimator(links, model);
@@ -468,21 +474,13 @@ public final class ControlLoop implements AutoCloseable {
 
         SlotObservation obs = observe(snap);
         boolean decided = false;
-        PluginCaller.Outcome<PlanResult<LightDecision>> out = lightCaller.call(() -> controller.decide(obs),
-                settings.lightBudget());
-        String name = planner.controller().name();
-        if (out instanceof PluginCaller.Returned<PlanResult<LightDecision>> r) {
-            if (r.value() == null || r.value().plan().isEmpty()) {
-                String why = r.value() == null ? "returned null" : "no plan: " + r.value().reasons();
-                failure(name, PluginInfo.LIGHT, "no-plan", why);
-            } else {
-                decision = r.value().plan().get();
-                decided = true;
-                listener.onDecision(slot, decision, r.elapsedMs());
-            }
-        } else if (out instanceof PluginCaller.Failed<PlanResult<LightDecision>> f) {
-            failure(name, PluginInfo.LIGHT, f.reason(), f.detail());
+        PluginCallGuard.Decided d = guard.decide(obs); // failures, fallback and their books: PluginCallGuard
+        if (d != null) {
+            decision = d.decision();
+            decided = true;
+            listener.onDecision(slot, decision, d.elapsedMs());
         }
+        guard.endOfSlot(obs);
         List<Directive> sent = diffAndApply();
         StepReport report = new StepReport(slot, decided, sent);
         slot++;
@@ -502,26 +500,37 @@ public final class ControlLoop implements AutoCloseable {
         String name = planner.coreName();
         if (out instanceof PluginCaller.Returned<PlanResult<CorePlacement>> r) {
             if (r.value() == null || r.value().plan().isEmpty()) {
-                failure(name, PluginInfo.CORE, "no-plan", r.value() == null ? "returned null" : "no plan: " + r.value().reasons());
+                guard.coreCall(slot, name, r.value() == null ? PluginHealth.EMPTY : PluginHealth.INFEASIBLE,
+                        r.value() == null ? "returned null" : "no plan: " + r.value().reasons(), r.elapsedMs());
                 return;
             }
             CorePlacement p = r.value().plan().get();
             List<String> onOffline = p.assignments().stream().map(CoreAssignment::node).filter(offline::contains)
                     .distinct().toList();
             if (!onOffline.isEmpty()) {
-                failure(name, PluginInfo.CORE, "no-plan", "placed core services on offline nodes " + onOffline);
+                guard.coreCall(slot, name, PluginHealth.INFEASIBLE, "placed core services on offline nodes " + onOffline,
+                        r.elapsedMs());
                 return;
             }
+            guard.coreCall(slot, name, null, null, r.elapsedMs());
             placement = p;
             listener.onCorePlacement(trigger, p, r.elapsedMs());
         } else if (out instanceof PluginCaller.Failed<PlanResult<CorePlacement>> f) {
-            failure(name, PluginInfo.CORE, f.reason(), f.detail());
+            guard.coreCall(slot, name, f.reason(), f.detail(), f.elapsedMs());
         }
     }
 
-    private void failure(String plugin, String role, String reason, String detail) {
-        LOG.warn("planner '{}' ({}) {}: {}; keeping the last good decision", plugin, role, reason, detail);
-        listener.onPluginFailure(plugin, role, reason, detail);
+    /**
+     * Declares the fallback controller, which decides while the controller has not produced a usable
+     * decision (see {@link PluginCallGuard}). Call before the first step.
+     */
+    public synchronized void fallback(LightServiceControllerFactory factory) {
+        guard.fallback(factory.name(), factory.create(config), settings.enforceBudget());
+    }
+
+    /** The plugin calls' books: calls, failures by reason, slots on the fallback (any thread). */
+    public PluginHealth pluginHealth() {
+        return guard.health();
     }
 
     private List<DemandEstimate> declaredDemand() {
@@ -644,6 +653,6 @@ public final class ControlLoop implements AutoCloseable {
         if (coreCaller != null) {
             coreCaller.close();
         }
-        lightCaller.close();
+        guard.close();
     }
 }

@@ -1,5 +1,8 @@
 package org.edgefm.control.internal;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -10,9 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one plugin's calls on its own daemon thread with a time budget, so a plugin that hangs
- * cannot stall the control loop. A call still running from an earlier overrun makes the next call
- * fail at once as an overrun (the plugin is not called twice at the same time).
+ * Runs one plugin's calls against a time budget. Live ({@code enforceBudget}): on the plugin's own
+ * daemon thread, abandoned at the budget so a plugin that hangs cannot stall the control loop; a call
+ * still running from an earlier overrun makes the next call fail at once as an overrun (the plugin is
+ * not called twice at the same time), and a result that comes late is never used. In virtual time
+ * (not enforced): inline on the caller's thread, charged with that thread's CPU time plus the time it
+ * spent waiting or blocked (sleep, locks, {@code wait}): a measure that does not depend on how busy
+ * the machine is, so a simulation stays repeatable; a call charged more than its budget is an
+ * overrun and its result is discarded exactly as live.
  */
 public final class PluginCaller implements AutoCloseable {
     /** The outcome of one call. */
@@ -50,8 +58,9 @@ public final class PluginCaller implements AutoCloseable {
      * Creates a caller.
      *
      * @param threadName    name of the plugin thread
-     * @param enforceBudget when false, calls run on the caller's thread and an overrun is only
-     *                      measured (deterministic virtual-time runs)
+     * @param enforceBudget true: calls run on the plugin's thread and are abandoned at the budget; false: they
+     *                      run on the caller's thread, charged by its CPU and waiting time (repeatable
+     *                      virtual-time runs)
      */
     public PluginCaller(String threadName, boolean enforceBudget) {
         this.enforceBudget = enforceBudget;
@@ -71,15 +80,17 @@ public final class PluginCaller implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         if (!enforceBudget) {
+            ThreadTime start = ThreadTime.now();
             try {
                 T v = call.call();
-                double ms = (System.nanoTime() - t0) / 1e6;
+                double ms = ThreadTime.now().minus(start);
                 if (ms > budgetMs) {
-                    return new Failed<>("overran", "took " + fmt(ms) + " ms (budget " + fmt(budgetMs) + " ms)", ms);
+                    return new Failed<>("overran", "took " + fmt(ms) + " ms of CPU and waiting (budget " + fmt(budgetMs)
+                            + " ms)", ms);
                 }
                 return new Returned<>(v, ms);
             } catch (Exception | LinkageError | StackOverflowError e) {
-                return new Failed<>("threw", oneLine(e), (System.nanoTime() - t0) / 1e6);
+                return new Failed<>("threw", oneLine(e), ThreadTime.now().minus(start));
             }
         }
         Future<T> f = executor.submit(call);
@@ -94,6 +105,42 @@ public final class PluginCaller implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Failed<>("threw", "interrupted", (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    /** The current thread's CPU time plus its accumulated waiting and blocked time. */
+    private record ThreadTime(long cpuNanos, long waitedMs) {
+        private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+        private static final boolean CPU = MX.isCurrentThreadCpuTimeSupported();
+        private static final boolean CONTENTION = enableContention();
+
+        private static boolean enableContention() {
+            try {
+                if (MX.isThreadContentionMonitoringSupported()) {
+                    MX.setThreadContentionMonitoringEnabled(true);
+                    return true;
+                }
+            } catch (UnsupportedOperationException | SecurityException e) {
+                // measured by CPU time alone
+            }
+            return false;
+        }
+
+        static ThreadTime now() {
+            long cpu = CPU ? MX.getCurrentThreadCpuTime() : System.nanoTime();
+            long waited = 0;
+            if (CONTENTION) {
+                ThreadInfo i = MX.getThreadInfo(Thread.currentThread().getId());
+                if (i != null) {
+                    waited = Math.max(0, i.getWaitedTime()) + Math.max(0, i.getBlockedTime());
+                }
+            }
+            return new ThreadTime(cpu, waited);
+        }
+
+        /** Charged ms since {@code start}. */
+        double minus(ThreadTime start) {
+            return (cpuNanos - start.cpuNanos) / 1e6 + (waitedMs - start.waitedMs);
         }
     }
 

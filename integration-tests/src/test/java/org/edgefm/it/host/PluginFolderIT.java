@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Plugin jars built in the test and dropped into {@code plugins/}: listed by {@code edgefm plugins},
- * used by the host; a throwing one is named in the log and {@code /metrics} and its last good
+ * Plugin jars built in the test and dropped into {@code plugins/}: listed by {@code edgefm plugins}
+ * (a second jar taking a name already taken is skipped naming both), used by the host; a throwing one is named in the log and {@code /metrics} and its last good
  * decision stays in force.
  */
 @Timeout(180)
@@ -41,7 +41,7 @@ class PluginFolderIT {
         assertThat(rc).as(err.toString()).isZero();
         JsonNode list = new ObjectMapper().readTree(out.toString());
         JsonNode entry = null;
-        for (JsonNode n : list) {
+        for (JsonNode n : list.get("plugins")) {
             if (n.get("name").asText().equals("three-each")) {
                 entry = n;
             }
@@ -66,7 +66,7 @@ class PluginFolderIT {
     }
 
     @Test
-    void duplicateNameInTwoJars_isRefusedNamingBoth() throws Exception {
+    void duplicateNameInTwoJars_secondIsSkippedNamingBoth_theFirstWorks() throws Exception {
         Path a = PluginJars.build(dir, dir.resolve("plugins/a.jar"), "it.a.ItPlugin", "1",
                 PluginJars.controllerPlugin("it.a", "dup", "ctl-a", 1, -1));
         Path b = PluginJars.build(dir, dir.resolve("plugins/b.jar"), "it.b.ItPlugin", "1",
@@ -75,9 +75,9 @@ class PluginFolderIT {
         StringWriter err = new StringWriter();
         int rc = Main.run(new String[] {"plugins", "--plugins-dir", dir.resolve("plugins").toString()},
                 new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(rc).isEqualTo(Main.EXIT_FAILED);
-        assertThat(err.toString()).contains("'dup'").contains(a.toString()).contains(b.toString());
-        assertThat(err.toString().lines().count()).isEqualTo(1);
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("ctl-a").contains(b + ": duplicate name dup, also in " + a);
+        assertThat(err.toString().strip()).startsWith("edgefm plugins: warning: 1 plugin jar(s) skipped");
     }
 
     @Test

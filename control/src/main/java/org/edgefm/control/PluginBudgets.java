@@ -1,0 +1,57 @@
+package org.edgefm.control;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The time budgets of plugin calls: one definition for the live host, {@code ./edgefm simulate} and
+ * the test kit. A light-service controller gets {@value #LIGHT_SHARE_OF_SLOT} of a slot per call
+ * (250 ms at the usual 500 ms slot); a core-placement planner gets {@value #CORE_BUDGET_MS} ms per call
+ * (the host's {@code coreBudgetMs}). Live, a call runs on the plugin's own thread and is abandoned at
+ * its budget (its late result is discarded); in simulation the call runs inline and its thread's CPU
+ * time plus the time it spent waiting or blocked is charged against the same budget, and a call over
+ * it is discarded the same way.
+ */
+public final class PluginBudgets {
+    /** Share of the slot a light-service controller's call may take. */
+    public static final double LIGHT_SHARE_OF_SLOT = 0.5;
+    /** Default budget of one core-placement call, in ms. */
+    public static final long CORE_BUDGET_MS = 10_000;
+    /** The slot length most scenarios use, in ms (for the stated example figure). */
+    public static final double TYPICAL_SLOT_MS = 500;
+
+    private PluginBudgets() {
+    }
+
+    /** The light controller's budget at slot length {@code slotMs}. */
+    public static Duration light(double slotMs) {
+        return Duration.ofNanos((long) (slotMs * LIGHT_SHARE_OF_SLOT * 1e6));
+    }
+
+    /** The default core planner's budget. */
+    public static Duration core() {
+        return Duration.ofMillis(CORE_BUDGET_MS);
+    }
+
+    /** One line for {@code ./edgefm plugins}. */
+    public static String summary() {
+        return String.format(Locale.ROOT, "light controller %.0f%% of a slot per call (%.0f ms at a %.0f ms slot),"
+                + " core planner %d ms per call (host coreBudgetMs); the same in simulate (CPU + waiting time)",
+                LIGHT_SHARE_OF_SLOT * 100, TYPICAL_SLOT_MS * LIGHT_SHARE_OF_SLOT, TYPICAL_SLOT_MS, CORE_BUDGET_MS);
+    }
+
+    /** The budgets as data, for {@code ./edgefm plugins --json}. */
+    public static Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lightShareOfSlot", LIGHT_SHARE_OF_SLOT);
+        m.put("lightMsAtTypicalSlot", TYPICAL_SLOT_MS * LIGHT_SHARE_OF_SLOT);
+        m.put("typicalSlotMs", TYPICAL_SLOT_MS);
+        m.put("coreMs", CORE_BUDGET_MS);
+        m.put("live", "the call runs on the plugin's thread; at the budget it is abandoned and its result discarded");
+        m.put("simulate", "the call's thread CPU time plus waiting and blocked time is charged; over the budget its"
+                + " result is discarded as live (--no-budget: measured only)");
+        return m;
+    }
+}

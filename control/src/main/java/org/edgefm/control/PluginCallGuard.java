@@ -1,0 +1,311 @@
+package org.edgefm.control;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.edgefm.api.spi.LightDecision;
+import org.edgefm.api.spi.LightServiceController;
+import org.edgefm.api.spi.NodeObservation;
+import org.edgefm.api.spi.PlanResult;
+import org.edgefm.api.spi.SlotObservation;
+import org.edgefm.control.internal.PluginCaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls the light-service controller for the control loop and keeps the books on every planner
+ * call: calls, usable results, failures by reason ({@link PluginHealth#REASONS}), the slowest call,
+ * and the slots run on the fallback.
+ *
+ * <p>What a failure does: once the controller has produced a usable decision (one that runs or
+ * routes something), a failed call keeps that last good decision in force. Until then a declared
+ * fallback controller decides instead (announced once), until the controller's first usable
+ * decision. A call that overran its budget is never used, not even when its result comes later.
+ *
+ * <p>Logging is throttled: the first failure of each planner and reason is logged with its detail,
+ * later ones are counted and logged as one line every {@value #LOG_EVERY_SLOTS} slots.
+ *
+ * <p>Called on the loop's thread; {@link #health()} may be called from any thread.
+ */
+public final class PluginCallGuard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginCallGuard.class);
+    /** The fallback controller when none is named: the built-in greedy baseline (module planner-plugins). */
+    public static final String DEFAULT_FALLBACK = "greedy-light";
+    /** Repeated failures of one planner and reason are logged at most once per this many slots. */
+    public static final long LOG_EVERY_SLOTS = 100;
+
+    /**
+     * A decision to put in force.
+     *
+     * @param decision     the decision
+     * @param elapsedMs    the call's charged time in ms
+     * @param fromFallback true when the fallback controller made it
+     */
+    public record Decided(LightDecision decision, double elapsedMs, boolean fromFallback) {
+    }
+
+    private final String name;
+    private final LightServiceController controller;
+    private final PluginCaller caller;
+    private final Duration budget;
+    private final ControlLoop.Listener listener;
+    private String fallbackName;
+    private LightServiceController fallback;
+    private PluginCaller fallbackCaller;
+
+    private final Map<String, Counter> counters = new LinkedHashMap<>();
+    private final Map<String, Throttle> throttles = new LinkedHashMap<>();
+    private boolean everUsable;
+    private long lastGoodSlot = -1;
+    private boolean onFallback;
+    private boolean inForceUsable;
+    private boolean fallbackAnnounced;
+    private long slots;
+    private long slotsOnFallback;
+    private long slotsWithout;
+
+    /**
+     * Creates the guard of one controller.
+     *
+     * @param name       the controller's name
+     * @param controller the controller
+     * @param budget     its time budget per call
+     * @param enforce    true: calls on the plugin's own thread, abandoned at the budget (live); false: inline,
+     *                   charged by thread CPU and waiting time (simulation)
+     * @param listener   told of every failure
+     */
+    public PluginCallGuard(String name, LightServiceController controller, Duration budget, boolean enforce,
+            ControlLoop.Listener listener) {
+        this.name = Objects.requireNonNull(name, "name is null");
+        this.controller = Objects.requireNonNull(controller, "controller is null");
+        this.budget = Objects.requireNonNull(budget, "budget is null");
+        this.listener = Objects.requireNonNull(listener, "listener is null");
+        this.caller = new PluginCaller("edgefm-light-" + name, enforce);
+        counter(name, PluginInfo.LIGHT);
+    }
+
+    /**
+     * Declares the fallback controller: it decides while the controller has not produced a usable decision.
+     *
+     * @param fallbackName its name
+     * @param fallback     the controller instance (its own state)
+     * @param enforce      as for the controller
+     */
+    public synchronized void fallback(String fallbackName, LightServiceController fallback, boolean enforce) {
+        this.fallbackName = Objects.requireNonNull(fallbackName, "fallbackName is null");
+        this.fallback = Objects.requireNonNull(fallback, "fallback is null");
+        this.fallbackCaller = new PluginCaller("edgefm-fallback-" + fallbackName, enforce);
+    }
+
+    /** The fallback controller's name, or null. */
+    public synchronized String fallbackName() {
+        return fallbackName;
+    }
+
+    /**
+     * Asks the controller (and, while it has never decided usably, the fallback) for the slot's decision.
+     *
+     * @return the decision to put in force, or null to keep the one in force
+     */
+    public synchronized Decided decide(SlotObservation obs) {
+        boolean anyOnline = obs.nodes().stream().anyMatch(NodeObservation::online);
+        Counter c = counters.get(PluginInfo.LIGHT + "/" + name);
+        PluginCaller.Outcome<PlanResult<LightDecision>> out = caller.call(() -> controller.decide(obs), budget);
+        c.call(out.elapsedMs());
+        String reason;
+        String detail;
+        if (out instanceof PluginCaller.Returned<PlanResult<LightDecision>> r) {
+            PlanResult<LightDecision> v = r.value();
+            if (v == null) {
+                reason = PluginHealth.EMPTY;
+                detail = "returned null";
+            } else if (v.plan().isEmpty()) {
+                reason = PluginHealth.INFEASIBLE;
+                detail = "infeasible without a best-effort plan: " + v.reasons();
+            } else if (!usable(v.plan().get())) {
+                if (!anyOnline) {
+                    // nothing is online: an empty decision is the right one, and no failure
+                    inForceUsable = false;
+                    return new Decided(v.plan().get(), r.elapsedMs(), false);
+                }
+                reason = PluginHealth.EMPTY;
+                detail = "decided to run and route nothing while " + online(obs) + " node(s) are online";
+            } else {
+                c.usable++;
+                if (onFallback) {
+                    LOG.info("planner '{}' (light-controller) made its first usable decision in slot {}; the fallback"
+                            + " '{}' stops", name, obs.slot(), fallbackName);
+                }
+                everUsable = true;
+                onFallback = false;
+                inForceUsable = true;
+                lastGoodSlot = obs.slot();
+                return new Decided(v.plan().get(), r.elapsedMs(), false);
+            }
+        } else {
+            PluginCaller.Failed<PlanResult<LightDecision>> f = (PluginCaller.Failed<PlanResult<LightDecision>>) out;
+            reason = f.reason();
+            detail = f.detail() + (PluginHealth.OVERRAN.equals(f.reason()) ? "; a late result is discarded" : "");
+        }
+        c.fail(reason);
+        listener.onPluginFailure(name, PluginInfo.LIGHT, reason, detail);
+        if (everUsable) {
+            log(obs.slot(), name, PluginInfo.LIGHT, reason, detail, "keeping the last good decision (slot " + lastGoodSlot
+                    + ")");
+            return null;
+        }
+        if (fallback == null) {
+            log(obs.slot(), name, PluginInfo.LIGHT, reason, detail, "no usable decision yet and no fallback declared:"
+                    + " nodes keep what they run");
+            return null;
+        }
+        log(obs.slot(), name, PluginInfo.LIGHT, reason, detail, "no usable decision yet: the fallback '" + fallbackName
+                + "' decides");
+        return runFallback(obs, anyOnline);
+    }
+
+    private Decided runFallback(SlotObservation obs, boolean anyOnline) {
+        Counter fc = counter(fallbackName, PluginHealth.FALLBACK_ROLE);
+        PluginCaller.Outcome<PlanResult<LightDecision>> out = fallbackCaller.call(() -> fallback.decide(obs), budget);
+        fc.call(out.elapsedMs());
+        if (out instanceof PluginCaller.Returned<PlanResult<LightDecision>> r && r.value() != null
+                && r.value().plan().isPresent() && (usable(r.value().plan().get()) || !anyOnline)) {
+            fc.usable++;
+            if (!fallbackAnnounced) {
+                fallbackAnnounced = true;
+                LOG.warn("planner '{}' has not produced a usable decision: the fallback controller '{}' decides from slot"
+                        + " {} until it does", name, fallbackName, obs.slot());
+            }
+            onFallback = true;
+            inForceUsable = usable(r.value().plan().get());
+            return new Decided(r.value().plan().get(), r.elapsedMs(), true);
+        }
+        String reason = out instanceof PluginCaller.Failed<PlanResult<LightDecision>> f ? f.reason()
+                : out instanceof PluginCaller.Returned<PlanResult<LightDecision>> r && r.value() != null
+                        && r.value().plan().isEmpty() ? PluginHealth.INFEASIBLE : PluginHealth.EMPTY;
+        String detail = out instanceof PluginCaller.Failed<PlanResult<LightDecision>> f ? f.detail() : "no usable decision";
+        fc.fail(reason);
+        listener.onPluginFailure(fallbackName, PluginHealth.FALLBACK_ROLE, reason, detail);
+        log(obs.slot(), fallbackName, PluginHealth.FALLBACK_ROLE, reason, detail, "nodes keep what they run");
+        return null;
+    }
+
+    /**
+     * Books a core-placement call.
+     *
+     * @param slot      the loop's slot
+     * @param core      the core planner's name
+     * @param reason    null when its placement came into force, else a {@link PluginHealth#REASONS} value
+     * @param detail    one line, for a failure
+     * @param elapsedMs the call's time in ms
+     */
+    public synchronized void coreCall(long slot, String core, String reason, String detail, double elapsedMs) {
+        Counter c = counter(core, PluginInfo.CORE);
+        c.call(elapsedMs);
+        if (reason == null) {
+            c.usable++;
+            return;
+        }
+        c.fail(reason);
+        listener.onPluginFailure(core, PluginInfo.CORE, reason, detail);
+        log(slot, core, PluginInfo.CORE, reason, detail, "keeping the core placement in force");
+    }
+
+    /** Books the end of a slot: whether the decision in force came from the fallback, or nothing usable was. */
+    public synchronized void endOfSlot(SlotObservation obs) {
+        slots++;
+        if (onFallback) {
+            slotsOnFallback++;
+        } else if (!inForceUsable && obs.nodes().stream().anyMatch(NodeObservation::online)) {
+            slotsWithout++;
+        }
+    }
+
+    /** The books so far. */
+    public synchronized PluginHealth health() {
+        List<PluginHealth.Planner> ps = new ArrayList<>();
+        counters.forEach((k, c) -> ps.add(c.snapshot()));
+        return new PluginHealth(ps, fallbackName, slots, slotsOnFallback, slotsWithout);
+    }
+
+    private Counter counter(String planner, String role) {
+        return counters.computeIfAbsent(role + "/" + planner, k -> new Counter(planner, role));
+    }
+
+    private void log(long slot, String planner, String role, String reason, String detail, String consequence) {
+        Throttle t = throttles.computeIfAbsent(planner + "/" + role + "/" + reason, k -> new Throttle());
+        t.count++;
+        t.lastDetail = detail;
+        if (t.loggedSlot < 0) {
+            t.loggedSlot = slot;
+            t.count = 0;
+            LOG.warn("planner '{}' ({}) {}: {}; {} (repeats are logged every {} slots)", planner, role, reason, detail,
+                    consequence, LOG_EVERY_SLOTS);
+        } else if (slot - t.loggedSlot >= LOG_EVERY_SLOTS) {
+            LOG.warn("planner '{}' ({}) {} {} more time(s) in {} slots; last: {}; {}", planner, role, reason, t.count,
+                    slot - t.loggedSlot, t.lastDetail, consequence);
+            t.loggedSlot = slot;
+            t.count = 0;
+        }
+    }
+
+    private static boolean usable(LightDecision d) {
+        return !d.allocations().isEmpty() || !d.routing().routes().isEmpty();
+    }
+
+    private static long online(SlotObservation obs) {
+        return obs.nodes().stream().filter(NodeObservation::online).count();
+    }
+
+    @Override
+    public synchronized void close() {
+        caller.close();
+        if (fallbackCaller != null) {
+            fallbackCaller.close();
+        }
+    }
+
+    private static final class Throttle {
+        long loggedSlot = -1;
+        long count;
+        String lastDetail;
+    }
+
+    private static final class Counter {
+        final String name;
+        final String role;
+        long calls;
+        long usable;
+        final Map<String, Long> failures = new LinkedHashMap<>();
+        double slowestMs;
+        double totalMs;
+
+        Counter(String name, String role) {
+            this.name = name;
+            this.role = role;
+        }
+
+        void call(double ms) {
+            calls++;
+            totalMs += ms;
+            slowestMs = Math.max(slowestMs, ms);
+        }
+
+        void fail(String reason) {
+            failures.merge(reason, 1L, Long::sum);
+        }
+
+        PluginHealth.Planner snapshot() {
+            return new PluginHealth.Planner(name, role, calls, usable, failures, slowestMs, totalMs);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "PluginCallGuard[%s, fallback %s]", name, fallbackName);
+    }
+}

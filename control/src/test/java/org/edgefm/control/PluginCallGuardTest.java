@@ -1,0 +1,188 @@
+package org.edgefm.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failures, fallback and budgets of plugin calls, with real plugin jars (compiled by {@link PluginJars})
+ * loaded through the registry as the host loads them.
+ */
+@Timeout(60)
+class PluginCallGuardTest {
+    static final Scenario TINY = ScenarioLoader.resolve("tiny");
+    @TempDir
+    static Path jars;
+    static PluginRegistry registry;
+    final List<String> failures = new ArrayList<>();
+
+    @BeforeAll
+    static void buildJars() {
+        PluginJars.plugin(jars, "throws", "jar-throws", PluginJars.THROW);
+        PluginJars.plugin(jars, "sleeps", "jar-sleeps", PluginJars.sleep(300));
+        PluginJars.plugin(jars, "burns", "jar-burns", PluginJars.burn(80));
+        PluginJars.plugin(jars, "infeasible", "jar-infeasible", PluginJars.INFEASIBLE);
+        PluginJars.plugin(jars, "null", "jar-null", PluginJars.NULL);
+        PluginJars.plugin(jars, "good", "jar-good", PluginJars.DECIDE);
+        registry = PluginRegistry.load(PluginCallGuardTest.class.getClassLoader(), jars);
+        assertThat(registry.quarantined()).isEmpty();
+    }
+
+    ControlLoop loop(FakeFleet fleet, String planner, boolean enforce, Duration lightBudget, boolean withFallback) {
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), lightBudget, 1, enforce, () -> 0L);
+        ControlLoop loop = new ControlLoop(fleet, TINY.model(), registry.resolve(planner), PlannerConfig.EMPTY, s,
+                new ControlLoop.Listener() {
+                    @Override
+                    public void onPluginFailure(String plugin, String role, String reason, String detail) {
+                        failures.add(plugin + "/" + reason);
+                    }
+                });
+        if (withFallback) {
+            loop.fallback(registry.resolve("jar-good").controller());
+        }
+        return loop;
+    }
+
+    static PluginHealth.Planner planner(PluginHealth h, String role) {
+        return h.planners().stream().filter(p -> p.role().equals(role)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void throwingController_neverUsable_fallbackDecidesEverySlot_andTheBooksSaySo() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "first-fit+jar-throws", false, Duration.ofSeconds(1), true)) {
+            for (int i = 0; i < 10; i++) {
+                loop.step();
+            }
+            assertThat(loop.decision()).isNotNull();
+            assertThat(loop.decision().routing().routes()).isNotEmpty(); // the fallback's decision is in force
+            PluginHealth h = loop.pluginHealth();
+            PluginHealth.Planner light = planner(h, PluginInfo.LIGHT);
+            assertThat(light.calls()).isEqualTo(10);
+            assertThat(light.failures()).containsEntry(PluginHealth.THREW, 10L);
+            assertThat(planner(h, PluginHealth.FALLBACK_ROLE).usable()).isEqualTo(10);
+            assertThat(planner(h, PluginInfo.CORE).usable()).isEqualTo(1);
+            assertThat(h.slots()).isEqualTo(10);
+            assertThat(h.slotsOnFallback()).isEqualTo(10);
+            assertThat(h.mostlyOnFallback()).isTrue();
+            assertThat(h.verdict(5, 5)).startsWith("FAILED: 10 of 10 slots ran on the fallback jar-good")
+                    .contains("jar-throws: 10 calls, failures threw 10");
+            assertThat(h.verdict(0, 5)).startsWith("FAILED: no task completed (5 submitted)");
+        }
+    }
+
+    @Test
+    void throwingController_noFallback_nothingInForce_slotsWithoutDecisionCounted() {
+        FakeFleet fleet = new FakeFleet("n1", "n2");
+        try (ControlLoop loop = loop(fleet, "first-fit+jar-throws", false, Duration.ofSeconds(1), false)) {
+            for (int i = 0; i < 4; i++) {
+                loop.step();
+            }
+            assertThat(loop.decision()).isNull();
+            PluginHealth h = loop.pluginHealth();
+            assertThat(h.slotsWithout()).isEqualTo(4);
+            assertThat(h.fallback()).isNull();
+            assertThat(h.verdict(1, 1)).contains("(none declared)");
+        }
+    }
+
+    @Test
+    void infeasibleAndNull_areCountedByReason() {
+        FakeFleet fleet = new FakeFleet("n1", "n2");
+        try (ControlLoop a = loop(fleet, "first-fit+jar-infeasible", false, Duration.ofSeconds(1), true);
+                ControlLoop b = loop(new FakeFleet("n1"), "first-fit+jar-null", false, Duration.ofSeconds(1), true)) {
+            a.step();
+            a.step();
+            b.step();
+            assertThat(planner(a.pluginHealth(), PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.INFEASIBLE, 2L);
+            assertThat(planner(b.pluginHealth(), PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.EMPTY, 1L);
+            assertThat(failures).containsExactly("jar-infeasible/infeasible", "jar-infeasible/infeasible", "jar-null/empty");
+        }
+    }
+
+    @Test
+    void sleepingController_live_isAbandonedAtTheBudget_andItsLateResultNeverUsed() {
+        FakeFleet fleet = new FakeFleet("n1", "n2");
+        try (ControlLoop loop = loop(fleet, "first-fit+jar-sleeps", true, Duration.ofMillis(50), true)) {
+            loop.step();
+            loop.step();
+            PluginHealth h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 2L);
+            assertThat(planner(h, PluginInfo.LIGHT).usable()).isZero();
+            assertThat(h.slotsOnFallback()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sleepingController_inVirtualTime_isChargedItsWaiting_andDiscardedAsLive() {
+        FakeFleet fleet = new FakeFleet("n1", "n2");
+        try (ControlLoop loop = loop(fleet, "first-fit+jar-sleeps", false, Duration.ofMillis(50), true)) {
+            loop.step();
+            PluginHealth h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 1L);
+            assertThat(planner(h, PluginInfo.LIGHT).slowestMs()).isGreaterThanOrEqualTo(250);
+            assertThat(h.slotsOnFallback()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void cpuBurningController_inVirtualTime_overrunsByCpuTime_andPassesWithALargerBudget() {
+        try (ControlLoop tight = loop(new FakeFleet("n1"), "first-fit+jar-burns", false, Duration.ofMillis(40), true);
+                ControlLoop roomy = loop(new FakeFleet("n1"), "first-fit+jar-burns", false, Duration.ofMillis(2000), true)) {
+            tight.step();
+            roomy.step();
+            assertThat(planner(tight.pluginHealth(), PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 1L);
+            assertThat(planner(roomy.pluginHealth(), PluginInfo.LIGHT).failures()).isEmpty();
+            assertThat(planner(roomy.pluginHealth(), PluginInfo.LIGHT).slowestMs()).isGreaterThanOrEqualTo(80);
+            assertThat(roomy.pluginHealth().slotsOnFallback()).isZero();
+        }
+    }
+
+    @Test
+    void controllerThatDecidesLater_takesOverFromTheFallback_thenFailuresKeepItsLastGoodDecision() {
+        // test plugin throw-after: decides for 2 slots, then throws
+        PluginRegistry r = PluginRegistry.of(List.of(new TestPlugin()));
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 1, false, () -> 0L);
+        try (ControlLoop loop = new ControlLoop(new FakeFleet("n1", "n2"), TINY.model(), r.resolve("first-fit+throw-after"),
+                PlannerConfig.EMPTY.with(Map.of("throw-after.slots", "2")), s, null)) {
+            loop.fallback(registry.resolve("jar-good").controller());
+            for (int i = 0; i < 6; i++) {
+                loop.step();
+            }
+            assertThat(loop.decision().slot()).isEqualTo(1); // its own last good decision, not the fallback's
+            PluginHealth h = loop.pluginHealth();
+            assertThat(h.slotsOnFallback()).isZero();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.THREW, 4L);
+            assertThat(h.planners()).extracting(PluginHealth.Planner::role).doesNotContain(PluginHealth.FALLBACK_ROLE);
+        }
+    }
+
+    @Test
+    void sum_addsRunsOfTheSamePlanner() {
+        PluginHealth a = new PluginHealth(List.of(new PluginHealth.Planner("x", PluginInfo.LIGHT, 3, 1,
+                Map.of(PluginHealth.THREW, 2L), 5, 9)), "fb", 3, 2, 0);
+        PluginHealth b = new PluginHealth(List.of(new PluginHealth.Planner("x", PluginInfo.LIGHT, 4, 4, Map.of(), 7, 10)),
+                "fb", 4, 0, 1);
+        PluginHealth s = PluginHealth.sum(List.of(a, b));
+        assertThat(s.planners()).singleElement().satisfies(p -> {
+            assertThat(p.calls()).isEqualTo(7);
+            assertThat(p.slowestMs()).isEqualTo(7);
+            assertThat(p.failuresText()).isEqualTo("threw 2");
+        });
+        assertThat(s.slots()).isEqualTo(7);
+        assertThat(s.slotsOnFallback()).isEqualTo(2);
+        assertThat(s.slotsWithout()).isEqualTo(1);
+        assertThat(s.toMap()).containsEntry("failures", 2L);
+    }
+}
