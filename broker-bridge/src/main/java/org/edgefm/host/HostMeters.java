@@ -509,9 +509,27 @@ public final class HostMeters implements ControlLoop.Listener {
         counter("edgefm.directives.issued", ISSUED_HELP).increment();
     }
 
+    /** Every reason a plugin call fails for ({@code ControlLoop}): the failure counters start at 0 with these. */
+    static final List<String> PLUGIN_FAILURE_REASONS = List.of("threw", "overran", "no-plan");
+    private static final String PLUGIN_FAILURES_HELP = "Planner plugin calls that failed (threw, overran their budget or"
+            + " returned no usable plan); the host kept the last good decision";
+
+    /**
+     * Registers {@code edgefm_plugin_failures_total} at 0 for the planners in use (core planner and light
+     * controller, every reason), so that an alert on its increase fires on the first failure.
+     */
+    public void pluginsInUse(String corePlanner, String lightController) {
+        for (String reason : PLUGIN_FAILURE_REASONS) {
+            counter("edgefm.plugin.failures", PLUGIN_FAILURES_HELP, "plugin", corePlanner, "role",
+                    org.edgefm.control.PluginInfo.CORE, "reason", reason);
+            counter("edgefm.plugin.failures", PLUGIN_FAILURES_HELP, "plugin", lightController, "role",
+                    org.edgefm.control.PluginInfo.LIGHT, "reason", reason);
+        }
+    }
+
     @Override
     public void onPluginFailure(String plugin, String role, String reason, String detail) {
-        counter("edgefm.plugin.failures", "Planner plugin calls that failed (threw, overran their budget or returned an invalid result); the host kept the last good decision", "plugin", plugin, "role", role, "reason", reason).increment();
+        counter("edgefm.plugin.failures", PLUGIN_FAILURES_HELP, "plugin", plugin, "role", role, "reason", reason).increment();
     }
 
     /**

@@ -180,6 +180,7 @@ public final class PlannerHost implements AutoCloseable {
             toClose.add(0, journal);
             double slotMs = config.slotMs() != null ? config.slotMs() : scenario.run().slotMs();
             double epochMs = config.planningEpochMs() != null ? config.planningEpochMs() : scenario.run().planningEpochMs();
+            meters.pluginsInUse(planner.coreName(), planner.controller().name());
             ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
             fleetModel = new FleetModel(scenario, config.fleetModel(), fleet.notices());
             loop = new ControlLoop(fleet, fleetModel, planner, scenario.plannerConfig().with(config.plannerSettings()),

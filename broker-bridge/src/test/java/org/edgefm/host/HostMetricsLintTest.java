@@ -24,6 +24,8 @@ import org.edgefm.wire.TaskCompletion;
 import org.edgefm.wire.Telemetry;
 import org.edgefm.wire.Topics;
 import org.edgefm.wire.WireCodec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +36,26 @@ import org.junit.jupiter.api.io.TempDir;
  * over HTTP, passes {@code promtool check metrics} and carries the per-node gauges, task counters by
  * type and outcome, latency histograms, broker meters and the build info.
  */
-@Timeout(90)
+@Timeout(120)
 class HostMetricsLintTest {
     @TempDir
-    Path dir;
+    static Path dir;
+    private static PlannerHost host;
+
+    @BeforeAll
+    static void start() throws Exception {
+        host = liveHost(dir);
+        n1Works(host);
+        // the agent client disconnected without a death message: n1's session is still alive
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().decisionLagSummary(0).count() >= 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (host != null) {
+            host.close();
+        }
+    }
 
     static String scrape(PlannerHost host) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
@@ -55,7 +73,7 @@ class HostMetricsLintTest {
     static PlannerHost liveHost(Path dir) throws Exception {
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", 0,
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
-                "planner", "test-pair", "scenario", "tiny", "slotMs", 100, "fleet", "t"));
+                "planner", "test-pair", "scenario", "tiny", "slotMs", 100, "fleet", "t", "staleAfterMs", 600_000));
         return new PlannerHost(cfg, HostMetricsLintTest.class.getClassLoader()).start();
     }
 
@@ -85,10 +103,7 @@ class HostMetricsLintTest {
 
     @Test
     void liveHostMetrics_passPromtool_andCarryNodeTaskBrokerAndBuildSeries() throws Exception {
-        try (PlannerHost host = liveHost(dir)) {
-            n1Works(host);
-            // the agent client disconnected without a death message: n1's session is still alive
-            await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().decisionLagSummary(0).count() >= 3);
+        {
             System.gc(); // a weakly held gauge would read NaN after a collection
             String s = scrape(host);
             System.out.printf("/metrics of a live host: %d lines, %d samples%n", s.lines().count(),
@@ -136,5 +151,65 @@ class HostMetricsLintTest {
             assertThat(s.lines().filter(l -> l.startsWith("# TYPE edgefm_")).map(l -> l.split(" ")[2]))
                     .allSatisfy(name -> assertThat(s).contains("# HELP " + name + " "));
         }
+    }
+
+    /** The shipped Prometheus files (the repository's {@code ops/} folder; tests run in the module folder). */
+    static final Path OPS = Path.of("..", "ops");
+
+    @Test
+    void shippedAlertRules_passPromtoolCheckAndTheirUnitTests() throws Exception {
+        Path prom = OPS.resolve("prometheus");
+        String check = Promtool.run(List.of("check", "rules", "edgefm-alerts.yml"), prom);
+        assertThat(check).as(check).startsWith("0\n").contains("SUCCESS");
+        String test = Promtool.run(List.of("test", "rules", "edgefm-alerts.test.yml"), prom);
+        assertThat(test).as(test).startsWith("0\n").contains("SUCCESS");
+    }
+
+    @Test
+    void everyMetricTheDashboardAndTheRulesQuery_existsOnALiveHost_andEveryDashboardQueryParses() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var dash = json.readTree(OPS.resolve("grafana").resolve("edgefm-fleet.json").toFile());
+        List<String> exprs = new java.util.ArrayList<>();
+        dash.findValues("expr").forEach(e -> exprs.add(e.asText()));
+        assertThat(exprs).hasSizeGreaterThan(20);
+        List<String> variables = new java.util.ArrayList<>();
+        for (var v : dash.path("templating").path("list")) {
+            if (v.path("type").asText().equals("query")) {
+                variables.add(v.path("definition").asText());
+            }
+        }
+        // every panel says what it shows and in which unit
+        for (var p : dash.path("panels")) {
+            if (!p.path("type").asText().equals("row")) {
+                assertThat(p.path("description").asText()).as(p.path("title").asText()).isNotBlank();
+                if (p.path("type").asText().equals("timeseries")) {
+                    assertThat(p.path("fieldConfig").path("defaults").path("unit").asText()).as(p.path("title").asText()).isNotBlank();
+                }
+            }
+        }
+        // the dashboard's queries, with Grafana's variables given values, parse as PromQL (promtool checks recording rules)
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        for (int i = 0; i < exprs.size(); i++) {
+            String e = PromQl.grafanaToPromQl(exprs.get(i));
+            rules.append("      - record: edgefm_dashboard_query_").append(i).append("\n        expr: ")
+                    .append(json.writeValueAsString(e)).append('\n');
+        }
+        Path rulesFile = dir.resolve("dashboard-queries.yml");
+        java.nio.file.Files.writeString(rulesFile, rules);
+        String check = Promtool.run(List.of("check", "rules", rulesFile.toAbsolutePath().toString()), dir);
+        assertThat(check).as(check).startsWith("0\n");
+
+        java.util.Set<String> referenced = new java.util.TreeSet<>();
+        exprs.forEach(e -> referenced.addAll(PromQl.metricNames(PromQl.grafanaToPromQl(e))));
+        variables.forEach(v -> referenced.addAll(PromQl.labelValuesMetric(v)));
+        for (String rule : PromQl.ruleExpressions(java.nio.file.Files.readString(OPS.resolve("prometheus").resolve("edgefm-alerts.yml")))) {
+            referenced.addAll(PromQl.metricNames(rule));
+        }
+        referenced.remove("up"); // Prometheus's own per-target series
+        String s = scrape(host);
+        java.util.Set<String> present = s.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
+        System.out.printf("dashboard and rules query %d metrics: %s%n", referenced.size(), referenced);
+        assertThat(referenced).hasSizeGreaterThan(20).allSatisfy(m -> assertThat(present).as("on the live host's /metrics").contains(m));
     }
 }
