@@ -59,6 +59,25 @@ public final class HostMeters implements ControlLoop.Listener {
             .of(10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000)
             .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
+    /** Buckets of the loop's timers (decision lag, step, light decision, core placement): 1 ms to 10 s. */
+    static final java.time.Duration[] LOOP_BUCKETS = ms(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
+    /** Buckets of message timings (telemetry lag, publish to acknowledgement): 5 ms to 30 s. */
+    static final java.time.Duration[] MESSAGE_BUCKETS = ms(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000);
+    /** Buckets of {@code edgefm_task_latency_seconds}: 10 ms to 60 s (deadlines of edge tasks lie in this range). */
+    static final java.time.Duration[] TASK_BUCKETS = ms(10, 25, 50, 100, 150, 200, 300, 500, 750, 1_000, 1_500, 2_000,
+            3_000, 5_000, 10_000, 30_000, 60_000);
+    private static final String LOADS_HELP = "Service instances started by applied directives, by node and service";
+    private static final String UNLOADS_HELP = "Service instances stopped by applied directives, by node and service";
+    private static final String ISSUED_HELP = "Directives the control loop handed to the fleet";
+    private static final String TOPOLOGY_HELP = "New topologies handed to the planners from the measured links, by reason";
+    private static final String TASKS_HELP = "Task completions by task type and outcome (on_time, late, failed)";
+    private static final String ORIGIN_HELP = "Task completions by origin node and outcome (on_time, late, failed)";
+
+    private static java.time.Duration[] ms(double... ms) {
+        return java.util.Arrays.stream(ms).mapToObj(m -> java.time.Duration.ofNanos((long) (m * 1e6)))
+                .toArray(java.time.Duration[]::new);
+    }
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer decisionTimer;
     private final Timer placementTimer;
@@ -88,39 +107,43 @@ public final class HostMeters implements ControlLoop.Listener {
         // Vert.x's own meters land in this registry too (HostVertx); filters go before any meter
         registry.config()
                 .meterFilter(MeterFilter.replaceTagValues("route", v -> v.isEmpty() ? UNMATCHED_ROUTE : v))
-                .meterFilter(httpResponseTimeBuckets());
+                .meterFilter(httpResponseTimeBuckets())
+                .meterFilter(PrometheusLint.FILTER);
         decisionTimer = Timer.builder("edgefm.decision.time").description("Light-controller call time")
-                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(LOOP_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
                 .register(registry);
-        placementTimer = Timer.builder("edgefm.placement.time").description("Core-placement call time").register(registry);
+        placementTimer = Timer.builder("edgefm.placement.time").description("Core-placement call time")
+                .serviceLevelObjectives(LOOP_BUCKETS).register(registry);
         telemetryLag = Timer.builder("edgefm.telemetry.lag")
                 .description("Receipt time minus the agent's telemetry timestamp (includes clock offset)")
-                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(MESSAGE_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
                 .register(registry);
         ackTime = Timer.builder("edgefm.directive.ack.time")
                 .description("From the first publish of a directive to its acknowledgement")
-                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(MESSAGE_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
                 .register(registry);
         stepTime = Timer.builder("edgefm.step.time")
                 .description("One control-loop slot: snapshot, decision, diff, directives handed out")
-                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(LOOP_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
                 .register(registry);
         decisionLag = Timer.builder("edgefm.decision.lag")
                 .description("From a slot's start to its directives handed to the fleet (timer delay, queueing, step)")
-                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(LOOP_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
                 .register(registry);
         resent = Counter.builder("edgefm.directives.resent")
                 .description("Directives published again because no acknowledgement came in time").register(registry);
         directiveBytes = io.micrometer.core.instrument.DistributionSummary.builder("edgefm.directive.size")
                 .description("Encoded size of published directives").baseUnit("bytes").register(registry);
-        completed = Counter.builder("edgefm.tasks.completed").description("Task completions received").register(registry);
+        completed = Counter.builder("edgefm.tasks.completed").description("Task completions counted (every outcome)").register(registry);
         onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
         Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)
                 .description("Share of completed tasks that met their deadline").register(registry);
+        nodeGauges = new NodeGauges(registry, this::nodeLabel, this::serviceLabel);
+        PrometheusLint.registerReplacements(registry);
+        BuildInfo.register(registry);
         for (LinkEstimator.Change c : LinkEstimator.Change.values()) {
             if (c != LinkEstimator.Change.NONE) {
-                Counter.builder("edgefm.topology.rebuilds").tag("reason", c.label())
-                        .description("New topologies handed to the planners from the measured links").register(registry);
+                counter("edgefm.topology.rebuilds", TOPOLOGY_HELP, "reason", c.label());
             }
         }
     }
@@ -138,25 +161,103 @@ public final class HostMeters implements ControlLoop.Listener {
         };
     }
 
+    private Counter counter(String name, String help, String... tags) {
+        return Counter.builder(name).description(help).tags(tags).register(registry);
+    }
+
+    /**
+     * Where the per-node gauges read the fleet ({@link NodeGauges}): the fleet state's node views, and
+     * the nodes the scenario pins (shown as down until they join).
+     */
+    public void fleet(Supplier<List<FleetState.NodeView>> nodes, java.util.Set<String> pinned) {
+        nodeGauges.source(nodes, pinned);
+    }
+
+    /**
+     * The task types the host knows (its scenario's): only these become {@code task_type} label values;
+     * any other is counted under {@value #OTHER}.
+     */
+    public void knownTaskTypes(java.util.Collection<String> taskTypes) {
+        knownTaskTypes = java.util.Set.copyOf(taskTypes);
+    }
+
+    /** A task type as a label value: the id when the host knows it, else {@value #OTHER}. */
+    String taskTypeLabel(String taskType) {
+        return taskType != null && knownTaskTypes.contains(taskType) ? taskType : OTHER;
+    }
+
+    /** The outcome label of a completion: {@code failed}, {@code on_time} or {@code late}. */
+    static String outcome(TaskCompletion c) {
+        return !c.success() ? "failed" : c.onTime() ? "on_time" : "late";
+    }
+
+    private void countTask(TaskCompletion c) {
+        String type = taskTypeLabel(c.taskType());
+        String outcome = outcome(c);
+        counter("edgefm.tasks", TASKS_HELP, "task_type", type, "outcome", outcome).increment();
+        counter("edgefm.tasks.by.origin", ORIGIN_HELP, "node", nodeLabel(c.origin()), "outcome", outcome).increment();
+        Timer.builder("edgefm.task.latency").description("End-to-end latency of completed tasks (submission at the origin"
+                + " to the end of the sink stage), by task type").tag("task_type", type).serviceLevelObjectives(TASK_BUCKETS)
+                .register(registry).record(Math.max(0, c.latencyMs()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Completions of {@code taskType} with {@code outcome} ({@code on_time}, {@code late}, {@code failed}) so far. */
+    public long tasks(String taskType, String outcome) {
+        var c = registry.find("edgefm.tasks").tags("task_type", taskTypeLabel(taskType), "outcome", outcome).counter();
+        return c == null ? 0 : (long) c.count();
+    }
+
+    /**
+     * Broker meters: {@code edgefm_broker_connections} (clients connected), PUBLISH packets received
+     * and sent, messages dropped, and connections or publishes the broker refused (by reason); each
+     * reads the embedded broker's own counters at scrape time.
+     */
+    public void broker(org.edgefm.host.broker.EmbeddedBroker broker) {
+        io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.publishes.received", broker,
+                b -> b.counts().publishesIn()).description("PUBLISH packets the embedded broker received from clients")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.publishes.sent", broker,
+                b -> b.counts().publishesOut()).description("PUBLISH packets the embedded broker sent to subscribers")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.messages.dropped", broker,
+                b -> b.counts().dropped()).description("Messages the embedded broker dropped (full queues, QoS 0 to slow clients)")
+                .register(registry);
+        Gauge.builder("edgefm.broker.connections", broker, b -> b.connections())
+                .description("Clients connected to the embedded broker").register(registry);
+        for (String kind : org.edgefm.host.broker.EmbeddedBroker.REFUSAL_KINDS) {
+            io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.refusals", broker,
+                    b -> b.refusals().getOrDefault(kind, 0L)).tag("reason", kind)
+                    .description("Connections and publishes the embedded broker refused, by reason").register(registry);
+        }
+    }
+
+    /** {@code edgefm_broker_connected}: 1 while the host's own MQTT client is connected to its broker. */
+    public void brokerLink(java.util.function.BooleanSupplier connected) {
+        Gauge.builder("edgefm.broker.connected", connected, c -> c.getAsBoolean() ? 1 : 0).strongReference(true)
+                .description("1 while the host's MQTT client is connected to the broker").register(registry);
+    }
+
     /** Registers the outbox-size gauge. */
     public void outboxSize(Supplier<Number> size) {
-        Gauge.builder("edgefm.outbox.size", size, s -> s.get().doubleValue())
-                .description("Unacknowledged directives").register(registry);
+        // strongly held: a method reference passed here is referenced by nothing else, and a weakly held
+        // one is collected at the next GC, after which the gauge reads NaN
+        Gauge.builder("edgefm.outbox.size", size, s -> s.get().doubleValue()).strongReference(true)
+                .description("Directives published and not yet acknowledged").register(registry);
     }
 
     /** Counts a received, valid message of {@code type}. */
     public void messageIn(String type) {
-        registry.counter("edgefm.messages.in", "type", type).increment();
+        counter("edgefm.messages.in", "Valid messages received from agents, by message type", "type", type).increment();
     }
 
     /** Counts a published message of {@code type}. */
     public void messageOut(String type) {
-        registry.counter("edgefm.messages.out", "type", type).increment();
+        counter("edgefm.messages.out", "Messages the host published, by message type", "type", type).increment();
     }
 
     /** Counts a refused message of {@code type} for {@code kind}. */
     public void messageBad(String type, String kind) {
-        registry.counter("edgefm.messages.bad", "type", type, "kind", kind).increment();
+        counter("edgefm.messages.bad", "Messages refused on receipt, by message type and reason", "type", type, "kind", kind).increment();
     }
 
     /** The label value of every agent-reported name the host does not know. */
@@ -164,6 +265,8 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Distinct node label values at most; later nodes share {@value #OTHER}. */
     public static final int MAX_NODE_LABELS = 2_048;
     private volatile java.util.Set<String> knownServices = java.util.Set.of();
+    private volatile java.util.Set<String> knownTaskTypes = java.util.Set.of();
+    private final NodeGauges nodeGauges;
     /** Strong references to the flagged-node gauges' values (Micrometer holds them weakly). */
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> flaggedGauges =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -207,10 +310,10 @@ public final class HostMeters implements ControlLoop.Listener {
     public void instanceSwitches(String node, FleetState.AckSwitches switches) {
         String n = nodeLabel(node);
         for (org.edgefm.wire.InstanceStop s : switches.stopped()) {
-            registry.counter("edgefm.instance.unloads", "node", n, "service", serviceLabel(s.service())).increment();
+            counter("edgefm.instance.unloads", UNLOADS_HELP, "node", n, "service", serviceLabel(s.service())).increment();
         }
         for (org.edgefm.wire.InstanceStart s : switches.started()) {
-            registry.counter("edgefm.instance.loads", "node", n, "service", serviceLabel(s.service())).increment();
+            counter("edgefm.instance.loads", LOADS_HELP, "node", n, "service", serviceLabel(s.service())).increment();
             if (s.preloadMs() != null && Double.isFinite(s.preloadMs()) && s.preloadMs() >= 0) {
                 long nanos = (long) (Math.min(s.preloadMs(), 3.6e6) * 1e6);
                 preloadTimer(serviceLabel(s.service()), weightsKind(s.weights())).record(nanos, TimeUnit.NANOSECONDS);
@@ -237,14 +340,18 @@ public final class HostMeters implements ControlLoop.Listener {
 
     /** Counts one rejected report: {@code edgefm_reports_rejected_total{node,reason}} (reasons are a fixed set). */
     public void reportRejected(String node, String reason) {
-        registry.counter("edgefm.reports.rejected", "node", nodeLabel(node), "reason", reason).increment();
+        counter("edgefm.reports.rejected", "Agent reports rejected by the host's validation, by node and reason", "node", nodeLabel(node), "reason", reason).increment();
     }
 
     /** Marks a node as flagged for repeatedly rejected reports: {@code edgefm_reports_flagged{node} 1}. */
     public void nodeFlagged(String node) {
         String n = nodeLabel(node);
-        flaggedGauges.computeIfAbsent(n, k -> registry.gauge("edgefm.reports.flagged",
-                io.micrometer.core.instrument.Tags.of("node", k), new java.util.concurrent.atomic.AtomicInteger(1)));
+        flaggedGauges.computeIfAbsent(n, k -> {
+            var one = new java.util.concurrent.atomic.AtomicInteger(1);
+            Gauge.builder("edgefm.reports.flagged", one, Number::doubleValue).tag("node", k).strongReference(true)
+                    .description("1 for a node flagged for repeatedly rejected reports").register(registry);
+            return one;
+        });
     }
 
     /** Reports of {@code node} rejected for {@code reason} so far. */
@@ -255,7 +362,7 @@ public final class HostMeters implements ControlLoop.Listener {
 
     /** Instances started on {@code node} for {@code service} so far. */
     public long instanceLoads(String node, String service) {
-        return (long) registry.counter("edgefm.instance.loads", "node", nodeLabel(node), "service", serviceLabel(service)).count();
+        return (long) counter("edgefm.instance.loads", LOADS_HELP, "node", nodeLabel(node), "service", serviceLabel(service)).count();
     }
 
     /** Records the lag of one telemetry message in ms (negative values, from clock offset, count as 0). */
@@ -343,17 +450,17 @@ public final class HostMeters implements ControlLoop.Listener {
 
     /** Directives issued by the control loop so far. */
     public long directivesIssued() {
-        return (long) registry.counter("edgefm.directives.issued").count();
+        return (long) counter("edgefm.directives.issued", ISSUED_HELP).count();
     }
 
     /** Valid messages received of {@code type} (a {@code MessageType} level) so far. */
     public long messagesIn(String type) {
-        return (long) registry.counter("edgefm.messages.in", "type", type).count();
+        return (long) counter("edgefm.messages.in", "Valid messages received from agents, by message type", "type", type).count();
     }
 
     /** Messages published of {@code type} so far. */
     public long messagesOut(String type) {
-        return (long) registry.counter("edgefm.messages.out", "type", type).count();
+        return (long) counter("edgefm.messages.out", "Messages the host published, by message type", "type", type).count();
     }
 
     /** The decision-lag timer (percentiles over the last 20 to 30 s). */
@@ -394,17 +501,35 @@ public final class HostMeters implements ControlLoop.Listener {
     @Override
     public void onCorePlacement(CorePlacementContext.Trigger trigger, CorePlacement placement, double elapsedMs) {
         placementTimer.record((long) (elapsedMs * 1e6), TimeUnit.NANOSECONDS);
-        registry.counter("edgefm.placements", "trigger", trigger.name().toLowerCase()).increment();
+        counter("edgefm.placements", "Core placements computed, by trigger", "trigger", trigger.name().toLowerCase()).increment();
     }
 
     @Override
     public void onDirective(Directive directive) {
-        registry.counter("edgefm.directives.issued").increment();
+        counter("edgefm.directives.issued", ISSUED_HELP).increment();
+    }
+
+    /** Every reason a plugin call fails for ({@code ControlLoop}): the failure counters start at 0 with these. */
+    static final List<String> PLUGIN_FAILURE_REASONS = List.of("threw", "overran", "no-plan");
+    private static final String PLUGIN_FAILURES_HELP = "Planner plugin calls that failed (threw, overran their budget or"
+            + " returned no usable plan); the host kept the last good decision";
+
+    /**
+     * Registers {@code edgefm_plugin_failures_total} at 0 for the planners in use (core planner and light
+     * controller, every reason), so that an alert on its increase fires on the first failure.
+     */
+    public void pluginsInUse(String corePlanner, String lightController) {
+        for (String reason : PLUGIN_FAILURE_REASONS) {
+            counter("edgefm.plugin.failures", PLUGIN_FAILURES_HELP, "plugin", corePlanner, "role",
+                    org.edgefm.control.PluginInfo.CORE, "reason", reason);
+            counter("edgefm.plugin.failures", PLUGIN_FAILURES_HELP, "plugin", lightController, "role",
+                    org.edgefm.control.PluginInfo.LIGHT, "reason", reason);
+        }
     }
 
     @Override
     public void onPluginFailure(String plugin, String role, String reason, String detail) {
-        registry.counter("edgefm.plugin.failures", "plugin", plugin, "role", role, "reason", reason).increment();
+        counter("edgefm.plugin.failures", PLUGIN_FAILURES_HELP, "plugin", plugin, "role", role, "reason", reason).increment();
     }
 
     /**
@@ -413,12 +538,12 @@ public final class HostMeters implements ControlLoop.Listener {
      */
     @Override
     public void onTopologyChange(LinkEstimator.Change change) {
-        registry.counter("edgefm.topology.rebuilds", "reason", change.label()).increment();
+        counter("edgefm.topology.rebuilds", TOPOLOGY_HELP, "reason", change.label()).increment();
     }
 
     /** New planners' topologies so far for {@code change}. */
     public long topologyRebuilds(LinkEstimator.Change change) {
-        return (long) registry.counter("edgefm.topology.rebuilds", "reason", change.label()).count();
+        return (long) counter("edgefm.topology.rebuilds", TOPOLOGY_HELP, "reason", change.label()).count();
     }
 
     /** New planners' topologies so far, all reasons. */
@@ -432,6 +557,7 @@ public final class HostMeters implements ControlLoop.Listener {
         int ok = 0;
         double latency = 0;
         for (TaskCompletion c : snapshot.completions()) {
+            countTask(c);
             n++;
             latency += c.latencyMs();
             if (c.onTime()) {
@@ -472,6 +598,7 @@ public final class HostMeters implements ControlLoop.Listener {
 
     /** The Prometheus text exposition. */
     public String scrape() {
+        nodeGauges.refresh();
         return registry.scrape();
     }
 }

@@ -101,6 +101,7 @@ public final class PlannerHost implements AutoCloseable {
         meters = new HostMeters();
         if (scenario != null) {
             meters.knownServices(scenario.services().stream().map(org.edgefm.api.model.ServiceSpec::id).toList());
+            meters.knownTaskTypes(scenario.taskTypes().stream().map(org.edgefm.api.model.TaskType::id).toList());
         }
         outbox = new DirectiveOutbox(config.dataDir().resolve("outbox.db"), 1_000, 30_000);
         toClose.add(outbox);
@@ -132,6 +133,7 @@ public final class PlannerHost implements AutoCloseable {
                     config.dataDir().resolve("broker"), config.fleet(), sec.clientCa(), sec.limits()));
             broker.start();
             toClose.add(0, broker);
+            meters.broker(broker);
             String bind = config.brokerBind().equals("0.0.0.0") || config.brokerBind().equals("::") ? "127.0.0.1"
                     : config.brokerBind();
             if (config.brokerPort() > 0) {
@@ -167,12 +169,18 @@ public final class PlannerHost implements AutoCloseable {
             }
         }
         fleet.connect(plannerEpoch);
+        MqttFleet f = fleet;
+        meters.brokerLink(f::connected);
+        meters.fleet(() -> f.state().view(f.nowMs()), scenario != null && scenario.pinsNodes()
+                ? scenario.topology().nodes().stream().map(org.edgefm.api.model.NodeSpec::id)
+                        .collect(java.util.stream.Collectors.toSet()) : java.util.Set.of());
 
         if (planner != null) {
             journal = new TrialJournal(config.dataDir().resolve("journal-" + plannerEpoch + ".db"));
             toClose.add(0, journal);
             double slotMs = config.slotMs() != null ? config.slotMs() : scenario.run().slotMs();
             double epochMs = config.planningEpochMs() != null ? config.planningEpochMs() : scenario.run().planningEpochMs();
+            meters.pluginsInUse(planner.coreName(), planner.controller().name());
             ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
             fleetModel = new FleetModel(scenario, config.fleetModel(), fleet.notices());
             loop = new ControlLoop(fleet, fleetModel, planner, scenario.plannerConfig().with(config.plannerSettings()),

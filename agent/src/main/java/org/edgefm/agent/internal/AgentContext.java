@@ -57,7 +57,7 @@ public final class AgentContext {
         this.taskTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(taskTypes)); // keeps declaration order
         this.topics = Topics.forFleet(config.fleet());
         this.links = new LinkMeter(config.links());
-        this.meters = new org.edgefm.agent.telemetry.AgentMeters(config.nodeId());
+        this.meters = new org.edgefm.agent.telemetry.AgentMeters(config.nodeId(), AGENT_VERSION);
     }
 
     public AgentConfig config() {

@@ -30,6 +30,7 @@ import org.edgefm.wire.HostMetrics;
  *   <li>Jetson boards (tegrastats): {@code edgefm_board_power_watts} (input rail, else the sum of
  *       rails), {@code edgefm_board_rail_power_watts{rail}},
  *       {@code edgefm_board_temperature_celsius{sensor}};</li>
+ *   <li>{@code edgefm_build_info{version,java,os_arch} 1}: the agent's version (as its birth reports it);</li>
  *   <li>{@code edgefm_agent_metrics_dropped_series_total}: series not exported because the bound
  *       ({@link #MAX_SERIES}) was reached.</li>
  * </ul>
@@ -46,9 +47,18 @@ public final class AgentMeters {
     private record Series(AtomicReference<Double> value, Meter meter) {
     }
 
-    /** Meters of one agent. */
+    /** Meters of one agent without a version ({@code dev}). */
     public AgentMeters(String nodeId) {
+        this(nodeId, "dev");
+    }
+
+    /** Meters of one agent of {@code version}. */
+    public AgentMeters(String nodeId, String version) {
         registry.config().commonTags("node", nodeId);
+        Gauge.builder("edgefm.build.info", () -> 1).strongReference(true)
+                .description("Build of the running EdgeFM process (always 1; the labels carry the information)")
+                .tag("version", version).tag("java", System.getProperty("java.version", "unknown"))
+                .tag("os_arch", System.getProperty("os.arch", "unknown")).register(registry);
         dropped = Counter.builder("edgefm.agent.metrics.dropped.series")
                 .description("Series not exported because the agent's bound on series was reached").register(registry);
     }

@@ -98,7 +98,10 @@ class TaskVerticleTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
-        assertThat(r.body()).contains("edgefm_node_cpu_usage_ratio{node=\"n1\"} 0.5");
+        assertThat(r.body()).contains("edgefm_node_cpu_usage_ratio{node=\"n1\"} 0.5")
+                .contains("version=\"" + AgentContext.AGENT_VERSION + "\"");
+        // the live endpoint's text passes promtool check metrics (where Debian's prometheus is installed)
+        org.edgefm.agent.telemetry.AgentMetersTest.lint(r.body(), null);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AgentMetersTest {
+public class AgentMetersTest {
     private static final String ORIN_NANO_JP6 = "11-30-2025 13:26:01 RAM 2461/7620MB (lfb 3x2MB) SWAP 1243/3810MB (cached 5MB) "
             + "CPU [19%@729,14%@729,22%@729,8%@729,15%@729,17%@729] EMC_FREQ 4%@2133 GR3D_FREQ 0%@[305] APE 200 "
             + "cpu@46.531C soc2@47.312C soc0@46.593C gpu@48.218C tj@48.843C soc1@48.843C "
@@ -38,7 +38,8 @@ class AgentMetersTest {
                 .contains("edgefm_board_power_watts{from=\"VDD_IN\",node=\"orin-1\"} 5.704")
                 .contains("edgefm_board_rail_power_watts{node=\"orin-1\",rail=\"VDD_SOC\"} 1.624")
                 .contains("edgefm_board_temperature_celsius{node=\"orin-1\",sensor=\"tj\"} 48.843")
-                .contains("edgefm_agent_metrics_dropped_series_total{node=\"orin-1\"} 0.0");
+                .contains("edgefm_agent_metrics_dropped_series_total{node=\"orin-1\"} 0.0")
+                .contains("edgefm_build_info{java=\"");
         lint(text, dir);
     }
 
@@ -68,7 +69,7 @@ class AgentMetersTest {
     }
 
     /** {@code promtool check metrics} (Debian package prometheus) on the exposition, where it is installed. */
-    private static void lint(String text, Path dir) throws Exception {
+    public static void lint(String text, Path dir) throws Exception {
         boolean present = System.getenv("PATH") != null && java.util.Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
                 .anyMatch(d -> new File(d, "promtool").canExecute());
         Assumptions.assumeTrue(present, "promtool not installed (Debian package prometheus): lint skipped");

@@ -482,6 +482,12 @@ public final class MqttFleet implements Fleet {
         }
     }
 
+    /** True while the host's MQTT client is connected to the broker. */
+    public boolean connected() {
+        var c = client;
+        return c != null && c.isConnected();
+    }
+
     @Override
     public double nowMs() {
         return (System.nanoTime() - startNanos) / 1e6;

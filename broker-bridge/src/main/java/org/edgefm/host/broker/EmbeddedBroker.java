@@ -320,6 +320,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         return policy;
     }
 
+    /** Every kind of refusal {@link #refusals()} counts. */
+    public static final List<String> REFUSAL_KINDS = List.of("login", "client-id", "rate", "retained-size");
+
+    /** Clients connected now (HiveMQ's {@code com.hivemq.networking.connections.current}; 0 before {@link #start()}). */
+    public long connections() {
+        EmbeddedHiveMQ h = hivemq;
+        if (h == null) {
+            return 0;
+        }
+        Object g = h.getMetricRegistry().getMetrics().get("com.hivemq.networking.connections.current");
+        return g instanceof com.codahale.metrics.Gauge<?> gauge && gauge.getValue() instanceof Number n ? n.longValue() : 0;
+    }
+
     /** Connections and publishes refused so far, by kind ({@code login}, {@code client-id}, {@code rate}, {@code retained-size}). */
     public Map<String, Long> refusals() {
         Map<String, Long> m = new TreeMap<>();

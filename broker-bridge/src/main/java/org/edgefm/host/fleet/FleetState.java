@@ -68,10 +68,13 @@ public final class FleetState {
      * @param cpuLoad        last CPU load, or null
      * @param services       last per-service metrics (each with its running instances' measured preloads)
      * @param switches       the node's model switches from its applied acks
+     * @param host           the newest telemetry's operating-system readings (memory, temperature), or null
+     * @param gpus           the newest telemetry's GPU readings (utilisation, memory, temperature, power)
      */
     public record NodeView(String node, boolean online, boolean sessionAlive, boolean stale, long sessionEpoch,
             String profile, String dataEndpoint, long appliedEpoch, long appliedVersion, Double telemetryAgeMs,
-            long lastSeq, long gaps, Double cpuLoad, List<ServiceMetrics> services, SwitchView switches) {
+            long lastSeq, long gaps, Double cpuLoad, List<ServiceMetrics> services, SwitchView switches,
+            org.edgefm.wire.HostMetrics host, List<org.edgefm.wire.GpuMetrics> gpus) {
     }
 
     /**
@@ -390,7 +393,8 @@ public final class FleetState {
                     n.birth == null ? null : n.birth.profile(), n.birth == null ? null : n.birth.dataEndpoint(),
                     n.appliedEpoch, n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
                     n.lastSeq, n.gaps, n.last == null ? null : n.last.host().cpuLoad(),
-                    n.last == null ? List.of() : n.last.services(), switches(n)));
+                    n.last == null ? List.of() : n.last.services(), switches(n), n.last == null ? null : n.last.host(),
+                    n.last == null ? List.of() : n.last.gpus()));
         }
         return out;
     }
