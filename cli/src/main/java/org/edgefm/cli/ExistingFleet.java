@@ -95,6 +95,6 @@ final class ExistingFleet {
                 .map(u -> new UserSpec(u.id(), origin.getOrDefault(u.id(), u.node()), u.uplinkBandwidthMbPerMs(), u.channel()))
                 .toList();
         return new Scenario(s.schema(), s.name(), s.description(), s.topology(), s.services(), s.taskTypes(), users,
-                s.workload(), s.run(), s.failures(), s.planner());
+                s.workload(), s.run(), s.failures(), s.planner(), s.models());
     }
 }

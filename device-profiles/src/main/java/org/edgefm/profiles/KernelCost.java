@@ -31,7 +31,7 @@ import org.edgefm.api.model.KernelSpec;
 public record KernelCost(String kind, double flops, double bytesMoved, long weightBytes, int[] inputShape,
         int[] outputShape, List<int[]> gemms) {
     /** The kernel kinds this formula set knows. */
-    public static final List<String> KINDS = List.of("transformer-encoder", "patchify", "fusion", "head");
+    public static final List<String> KINDS = List.of("transformer-encoder", "patchify", "fusion", "head", "preprocess");
     /** Bytes per element: the kernels compute in FP32. */
     public static final int BYTES_PER_ELEMENT = 4;
 
@@ -100,6 +100,17 @@ public record KernelCost(String kind, double flops, double bytesMoved, long weig
                 a.gemm(1, in, out);
                 return new KernelCost(spec.kind(), a.flops, a.bytes, (long) in * out * BYTES_PER_ELEMENT,
                         new int[] {t, in}, new int[] {1, out}, List.copyOf(a.gemms));
+            }
+            case "preprocess" -> {
+                // a real model's input stage (tokenise a text, decode and normalise an image): bytes in,
+                // a [rows, cols] tensor out; costed as one multiply-add per output value (the
+                // normalisation), with no weights; what decoding takes beyond that, calibration measures
+                int in = dim(spec, "in", null);
+                int rows = dim(spec, "rows", null);
+                int cols = dim(spec, "cols", null);
+                a.gemm(rows, 1, cols);
+                return new KernelCost(spec.kind(), a.flops, a.bytes + (double) in * BYTES_PER_ELEMENT, 0L,
+                        new int[] {1, in}, new int[] {rows, cols}, List.copyOf(a.gemms));
             }
             default -> throw new EdgeFmException("unknown kernel kind '" + spec.kind() + "' (expected one of: "
                     + String.join(", ", KINDS) + ")");

@@ -22,6 +22,8 @@ public final class BuiltinModels {
     /** The sentence-transformers truncation length of all-MiniLM-L6-v2. */
     public static final int MINILM_MAX_TOKENS = 256;
 
+    private static java.lang.ref.SoftReference<OnnxWeights> miniLmCache = new java.lang.ref.SoftReference<>(null);
+
     private BuiltinModels() {
     }
 
@@ -41,8 +43,19 @@ public final class BuiltinModels {
 
     /** MiniLM's weights under BERT names (reads the 90 MB ONNX model). */
     public static Weights miniLmWeights() {
+        // parsed once per process while memory allows: every part a process loads reads the same file
+        synchronized (BuiltinModels.class) {
+            OnnxWeights cached = miniLmCache.get();
+            if (cached != null) {
+                return cached.reopen();
+            }
+        }
         try (InputStream in = resource(MINILM_ONNX)) {
-            return OnnxWeights.read(in, "classpath:" + MINILM_ONNX);
+            OnnxWeights w = OnnxWeights.read(in, "classpath:" + MINILM_ONNX);
+            synchronized (BuiltinModels.class) {
+                miniLmCache = new java.lang.ref.SoftReference<>(w);
+            }
+            return w.reopen();
         } catch (IOException e) {
             throw new EdgeFmException("classpath:" + MINILM_ONNX + ": cannot read (" + e.getMessage() + ")", e);
         }

@@ -30,10 +30,11 @@ import org.edgefm.api.spi.PlannerConfig;
  * @param failures    scheduled node failures
  * @param planner     planner settings by key ({@code two-tier.xi: 1.0}); values are numbers,
  *                    booleans or text
+ * @param models      real models the services run parts of ({@link ModelRef}); optional
  */
 public record Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
         List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
-        List<FailureEvent> failures, Map<String, Object> planner) {
+        List<FailureEvent> failures, Map<String, Object> planner, List<ModelRef> models) {
     /** The format version this code reads. */
     public static final int SCHEMA = 1;
 
@@ -72,6 +73,62 @@ public record Scenario(int schema, String name, String description, Topology top
             if (topology.node(failures.get(i).node()).isEmpty()) {
                 throw new InvalidFieldException("failures[" + i + "].node",
                         Check.quote(failures.get(i).node()) + " is not a node in 'topology.nodes'");
+            }
+        }
+        models = Check.listOf(models, "models");
+        checkModels(models, services, taskTypes);
+    }
+
+    /** A scenario without real models (the form before {@code models} existed). */
+    public Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
+            List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
+            List<FailureEvent> failures, Map<String, Object> planner) {
+        this(schema, name, description, topology, services, taskTypes, users, workload, run, failures, planner, null);
+    }
+
+    /**
+     * Each model's file is named once, used by a service's kernel ({@code FILE#PART}) and its task
+     * types exist, each answered by one model and running only that model's parts where a stage runs
+     * a kernel that names a manifest.
+     */
+    private static void checkModels(List<ModelRef> models, List<ServiceSpec> services, List<TaskType> taskTypes) {
+        Map<String, Integer> files = new java.util.HashMap<>();
+        Map<String, String> typeModel = new java.util.HashMap<>();
+        for (int i = 0; i < models.size(); i++) {
+            ModelRef m = models.get(i);
+            if (files.put(m.file(), i) != null) {
+                throw new InvalidFieldException("models[" + i + "].file", Check.quote(m.file()) + " is named twice");
+            }
+            for (int j = 0; j < m.taskTypes().size(); j++) {
+                String t = m.taskTypes().get(j);
+                if (taskTypes.stream().noneMatch(x -> x.id().equals(t))) {
+                    throw new InvalidFieldException("models[" + i + "].taskTypes[" + j + "]", Check.quote(t) + " is not a task type");
+                }
+                if (typeModel.put(t, m.file()) != null) {
+                    throw new InvalidFieldException("models[" + i + "].taskTypes[" + j + "]", Check.quote(t)
+                            + " is answered by another model already (expected: one model per task type)");
+                }
+            }
+            boolean used = services.stream().anyMatch(s -> s.kernel() != null && s.kernel().weights() != null
+                    && s.kernel().weights().startsWith(m.file() + "#"));
+            if (!used) {
+                throw new InvalidFieldException("models[" + i + "].file", Check.quote(m.file())
+                        + " is named by no service's kernel (expected: kernels with weights '" + m.file() + "#PART')");
+            }
+        }
+        for (TaskType tt : taskTypes) {
+            String file = typeModel.get(tt.id());
+            if (file == null) {
+                continue;
+            }
+            for (org.edgefm.api.model.Stage st : tt.stages()) {
+                ServiceSpec s = services.stream().filter(x -> x.id().equals(st.service())).findFirst().orElse(null);
+                String w = s == null || s.kernel() == null ? null : s.kernel().weights();
+                if (w != null && w.contains("#") && !w.startsWith(file + "#")) {
+                    throw new InvalidFieldException("taskTypes." + tt.id() + ".stages." + st.id(), "service " + Check.quote(s.id())
+                            + " runs " + Check.quote(w) + " (expected: a part of " + Check.quote(file) + ", the model answering "
+                            + Check.quote(tt.id()) + ")");
+                }
             }
         }
     }

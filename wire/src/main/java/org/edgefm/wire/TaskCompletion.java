@@ -17,9 +17,11 @@ import org.edgefm.api.InvalidFieldException;
  * @param success       false when a stage failed
  * @param error         why it failed, or null
  * @param stages        per-stage timings
+ * @param answer        what a real model answered (label and score), or null for a task whose sink
+ *                      computes no answer (synthetic kernels) or that failed
  */
 public record TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
-        double deadlineMs, boolean success, String error, List<StageTiming> stages) {
+        double deadlineMs, boolean success, String error, List<StageTiming> stages, TaskAnswer answer) {
     /** Validates every field. */
     public TaskCompletion {
         Check.notNull(taskId, "taskId");
@@ -34,6 +36,12 @@ public record TaskCompletion(String taskId, String taskType, String origin, long
         }
         Check.positive(deadlineMs, "deadlineMs");
         stages = Check.listOf(stages, "stages");
+    }
+
+    /** A completion without an answer. */
+    public TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
+            double deadlineMs, boolean success, String error, List<StageTiming> stages) {
+        this(taskId, taskType, origin, submittedAtMs, completedAtMs, deadlineMs, success, error, stages, null);
     }
 
     /** End-to-end latency in ms. */

@@ -276,7 +276,9 @@ public final class TaskVerticle extends VerticleBase {
         long[] t0 = new long[1];
         vertx.executeBlocking(() -> {
             try {
-                byte[] bytes = data.array() == null ? new byte[0] : Tensors.write(data.array());
+                // a real model's hidden states go as FP16 where its manifest says so (the size counts for the link)
+                byte[] bytes = data.array() == null ? new byte[0]
+                        : Tensors.write(data.array(), data.owner() != null && data.owner().halfOnWire());
                 return Buffer.buffer(4 + header.length + bytes.length).appendInt(header.length).appendBytes(header).appendBytes(bytes);
             } finally {
                 data.release(); // serialised: the kernel may reuse the array
@@ -362,8 +364,10 @@ public final class TaskVerticle extends VerticleBase {
             List<StageTiming> next = new ArrayList<>(done);
             next.add(new StageTiming(stage.id(), ctx.nodeId(), run.startMs(), run.endMs()));
             if (stage.isSink()) {
+                // a real model's head answers (label and score): the completion carries it
+                org.edgefm.wire.TaskAnswer answer = run.owner() == null ? null : run.owner().answer();
                 out.release(); // nothing reads a sink's output
-                complete(h, next, run.endMs(), true, null);
+                complete(h, next, run.endMs(), true, null, answer);
             } else {
                 deliver(h.at(stage.next(), stage.id(), next), out);
             }
@@ -495,12 +499,13 @@ public final class TaskVerticle extends VerticleBase {
 
     private void fail(Header h, String error) {
         LOG.warn("task {} failed: {}", h.taskId(), error);
-        complete(h, h.timings(), System.currentTimeMillis(), false, error);
+        complete(h, h.timings(), System.currentTimeMillis(), false, error, null);
     }
 
-    private void complete(Header h, List<StageTiming> timings, long endMs, boolean success, String error) {
+    private void complete(Header h, List<StageTiming> timings, long endMs, boolean success, String error,
+            org.edgefm.wire.TaskAnswer answer) {
         TaskCompletion c = new TaskCompletion(h.taskId(), h.taskType().id(), h.origin(), h.submittedAtMs(),
-                Math.max(endMs, h.submittedAtMs()), h.taskType().deadlineMs(), success, error, timings);
+                Math.max(endMs, h.submittedAtMs()), h.taskType().deadlineMs(), success, error, timings, answer);
         Result r = new Result(WireCodec.SCHEMA, ctx.nodeId(), System.currentTimeMillis(), List.of(c));
         vertx.eventBus().send(Bus.RESULT, Buffer.buffer(ctx.codec().encode(r)), new DeliveryOptions().addHeader("taskId", h.taskId()));
     }

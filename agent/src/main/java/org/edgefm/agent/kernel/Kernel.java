@@ -61,6 +61,8 @@ public abstract class Kernel {
             case "patchify" -> new LinearKernels.Patchify(spec, w, t0);
             case "fusion" -> new LinearKernels.Fusion(spec, w, t0);
             case "head" -> new LinearKernels.Head(spec, w, t0);
+            case "preprocess" -> throw new EdgeFmException("kernel 'preprocess' is a real model's input stage (expected: weights"
+                    + " naming its part, MANIFEST.json#PART)");
             default -> throw new AssertionError("KernelCost.of accepted " + spec.kind());
         };
     }
@@ -177,15 +179,38 @@ public abstract class Kernel {
         private final INDArray array;
         private final Scratch<INDArray> home;
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final org.edgefm.wire.TaskAnswer answer;
+        private final boolean halfOnWire;
 
         Output(INDArray array, Scratch<INDArray> home) {
+            this(array, home, null, false);
+        }
+
+        private Output(INDArray array, Scratch<INDArray> home, org.edgefm.wire.TaskAnswer answer, boolean halfOnWire) {
             this.array = array;
             this.home = home;
+            this.answer = answer;
+            this.halfOnWire = halfOnWire;
         }
 
         /** An output whose array belongs to the caller alone (closing it only marks it closed). */
         static Output detached(INDArray array) {
             return new Output(array, new Scratch<>(() -> null));
+        }
+
+        /** As {@link #detached(INDArray)}, with a real model's answer and how the array travels to the next part. */
+        static Output detached(INDArray array, org.edgefm.wire.TaskAnswer answer, boolean halfOnWire) {
+            return new Output(array, new Scratch<>(() -> null), answer, halfOnWire);
+        }
+
+        /** What a real model's head answered, or null (any other kernel, or a part without a head). */
+        public org.edgefm.wire.TaskAnswer answer() {
+            return answer;
+        }
+
+        /** True when the array is a real model's hidden states that its manifest sends as FP16 between agents. */
+        public boolean halfOnWire() {
+            return halfOnWire;
         }
 
         /** The output array; valid until {@link #close()}. */

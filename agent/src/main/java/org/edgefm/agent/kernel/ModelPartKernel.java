@@ -1,15 +1,17 @@
 package org.edgefm.agent.kernel;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.KernelSpec;
-import org.edgefm.models.Weights;
 import org.edgefm.models.family.Arch;
-import org.edgefm.models.family.Sequence;
 import org.edgefm.models.family.Transformer;
+import org.edgefm.models.manifest.ActivationCodec;
 import org.edgefm.models.manifest.ModelManifest;
+import org.edgefm.models.image.SampleImages;
+import org.edgefm.models.manifest.PartRunner;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,20 +22,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link ModelManifest#kernelSpec}). Only the part's tensors are read. The spec's kind and dims are
  * the part's real shapes, so its cost is what the planners were told.
  *
- * <p>Inputs: the part holding the embedding takes a normalised image flattened channel-major
- * (vision) or the token ids as a [1, T] float row (text); later parts take the previous part's
- * hidden states [T, width]. Output: hidden states, or the head's output (class logits, a projected
- * or pooled embedding, next-token logits). Encoder text parts see one unpadded sentence per request;
- * decoder parts run the whole sequence each call (no per-request cache across agents yet).
+ * <p>What it takes and gives is {@link PartRunner}'s: a pre-processing part takes the request's
+ * bytes (an encoded image or UTF-8 text) as a row of byte values and gives the normalised image or
+ * the token ids; the part holding the embedding takes those; later parts take the previous part's
+ * hidden states [T, width]; the head gives logits, corpus similarities or an embedding, and its
+ * output carries the answer (label and score) that the task's completion reports. Hidden states of
+ * a manifest with {@code "wire": "fp16"} travel to the next agent as FP16. Encoder text parts see
+ * one unpadded sentence per request; decoder parts run the whole sequence each call (no
+ * per-request cache across agents yet).
  */
 final class ModelPartKernel extends Kernel {
-    private final Transformer part;
-    private final Arch arch;
+    private final PartRunner runner;
+    private final ModelManifest manifest;
 
-    private ModelPartKernel(KernelSpec spec, Transformer part, long t0) {
+    private ModelPartKernel(KernelSpec spec, PartRunner runner, ModelManifest manifest, long t0) {
         super(spec, System.nanoTime() - t0);
-        this.part = part;
-        this.arch = part.arch();
+        this.runner = runner;
+        this.manifest = manifest;
     }
 
     /** True if a weights value names a manifest part. */
@@ -58,51 +63,19 @@ final class ModelPartKernel extends Kernel {
             throw new EdgeFmException("kernel '" + ref + "': spec " + spec.kind() + " " + spec.dims() + " does not match the part's real shapes "
                     + expected.kind() + " " + expected.dims());
         }
-        try (Weights w = m.openWeights()) {
-            return new ModelPartKernel(spec, m.loadPart(id, w), t0);
-        }
+        return new ModelPartKernel(spec, PartRunner.load(m, id), m, t0);
     }
 
-    /** The loaded part. */
+    /** The loaded model part (null for a pre-processing part). */
     Transformer part() {
-        return part;
+        return runner.transformer();
     }
 
     @Override
     public Output run(List<INDArray> inputs) {
-        if (inputs.isEmpty() || inputs.get(0) == null) {
-            return Output.detached(forward(sampleInput(0)));
-        }
-        return Output.detached(forward(inputs.get(0)));
-    }
-
-    private INDArray forward(INDArray in) {
-        Transformer.Part p = part.part();
-        Sequence seq;
-        INDArray h;
-        if (p.embed()) {
-            if (arch.isVision()) {
-                seq = new Sequence();
-                h = part.embedImage(in.castTo(DataType.FLOAT).dup('c').data().asFloat());
-            } else {
-                float[] f = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
-                int[] ids = new int[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    ids[i] = Math.round(f[i]);
-                }
-                seq = new Sequence(ids, null, null);
-                h = part.embedTokens(seq, 0);
-            }
-        } else {
-            if (in.rank() != 2 || in.columns() != arch.hidden()) {
-                throw new EdgeFmException("model part: input of shape " + java.util.Arrays.toString(in.shape()) + " (expected: [tokens, "
-                        + arch.hidden() + "] hidden states)");
-            }
-            h = in.castTo(DataType.FLOAT);
-            seq = new Sequence(new int[(int) in.rows()], null, null);
-        }
-        h = part.runBlocks(h, seq);
-        return p.head() ? part.head(h, seq) : h;
+        INDArray in = inputs.isEmpty() || inputs.get(0) == null ? sampleInput(0) : inputs.get(0);
+        INDArray out = runner.run(in);
+        return Output.detached(out, runner.answer(out), runner.outputsHidden() && manifest.wire() == ActivationCodec.WireType.FP16);
     }
 
     @Override
@@ -112,7 +85,15 @@ final class ModelPartKernel extends Kernel {
 
     @Override
     public INDArray sampleInput(long seed) {
-        if (!part.part().embed()) {
+        Arch arch = manifest.arch();
+        java.util.Random r = new java.util.Random(seed);
+        if (runner.spec().role() == ModelManifest.Role.PREPROCESS) {
+            if (arch.isVision()) {
+                return PartRunner.bytesRow(SampleImages.png(arch.imageSize(), r.nextLong()));
+            }
+            return PartRunner.bytesRow(("a calibration sentence number " + r.nextInt(1000)).getBytes(StandardCharsets.UTF_8));
+        }
+        if (!runner.spec().part().embed()) {
             int t = cost().inputShape()[0];
             return Nd4j.randn(seed, new long[] {t, arch.hidden()}).castTo(DataType.FLOAT);
         }
@@ -120,7 +101,6 @@ final class ModelPartKernel extends Kernel {
             return Nd4j.randn(seed, new long[] {arch.channels(), (long) arch.imageSize() * arch.imageSize()}).castTo(DataType.FLOAT);
         }
         int t = cost().inputShape()[0];
-        java.util.Random r = new java.util.Random(seed);
         float[] ids = new float[t];
         for (int i = 0; i < t; i++) {
             ids[i] = r.nextInt(arch.vocab());

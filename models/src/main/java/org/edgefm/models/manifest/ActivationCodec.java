@@ -30,7 +30,8 @@ public final class ActivationCodec {
 
     /** Largest tensor accepted: 64 Mi values. */
     public static final long MAX_VALUES = 64L << 20;
-    private static final int MAGIC = 0x31414645; // "EFA1" little-endian
+    /** The first four bytes, {@code EFA1}, read as a little-endian int. */
+    public static final int MAGIC = 0x31414645;
     private static final int HEADER = 20;
 
     private ActivationCodec() {

@@ -65,9 +65,11 @@ public final class ModelManifest {
     private final float[] imageStd;
     private final int maxTokens;
     private final Map<String, PartSpec> parts;
+    private final Path corpusFile;
+    private Corpus corpus;
 
     private ModelManifest(String source, Path baseDir, String name, Arch arch, String weights, Path tokenizer, WireType wire,
-            float[] imageMean, float[] imageStd, int maxTokens, Map<String, PartSpec> parts) {
+            float[] imageMean, float[] imageStd, int maxTokens, Map<String, PartSpec> parts, Path corpusFile) {
         this.source = source;
         this.baseDir = baseDir;
         this.name = name;
@@ -79,6 +81,7 @@ public final class ModelManifest {
         this.imageStd = imageStd;
         this.maxTokens = maxTokens;
         this.parts = parts;
+        this.corpusFile = corpusFile;
     }
 
     /** Reads and validates a manifest file; relative file names resolve against its folder. */
@@ -125,7 +128,7 @@ public final class ModelManifest {
         }
         Reader r = new Reader(source, baseDir);
         r.known(root, "", Set.of("schema", "name", "description", "family", "weights", "config", "tokenizer", "pooling", "wire", "input",
-                "parts"));
+                "parts", "corpus"));
         int schema = r.integer(root, "schema");
         if (schema != SCHEMA) {
             throw new ScenarioException(source, "schema", schema + " (expected: " + SCHEMA + ")");
@@ -193,7 +196,19 @@ public final class ModelManifest {
         if (hasPre && !arch.isVision() && tokenizer == null && !weights.equals(BUILTIN_MINILM)) {
             throw new ScenarioException(source, "tokenizer", "missing (a text model's preprocess part needs the model's tokenizer.json)");
         }
-        return new ModelManifest(source, baseDir, name, arch, weights, tokenizer, wire, mean, std, maxTokens, parts);
+        Path corpusFile = null;
+        if (root.has("corpus")) {
+            if (arch.isVision() || arch.isDecoder()) {
+                throw new ScenarioException(source, "corpus", "a " + arch.family() + " model (expected: a corpus only for a text encoder, bert or clip-text)");
+            }
+            String c = r.text(root, "corpus");
+            Path cp = Path.of(c);
+            if (cp.isAbsolute() || cp.normalize().startsWith("..") || c.contains("\\")) {
+                throw new ScenarioException(source, "corpus", "'" + c + "' (expected: a path inside the manifest's folder)");
+            }
+            corpusFile = baseDir.resolve(cp).normalize(); // read when first needed: it is written with the model itself
+        }
+        return new ModelManifest(source, baseDir, name, arch, weights, tokenizer, wire, mean, std, maxTokens, parts, corpusFile);
     }
 
     private static Map<String, PartSpec> parts(Reader r, JsonNode root, Arch arch) {
@@ -336,6 +351,32 @@ public final class ModelManifest {
         return maxTokens;
     }
 
+    /** The retrieval corpus file of the text head, or null. */
+    public Path corpusFile() {
+        return corpusFile;
+    }
+
+    /**
+     * The retrieval corpus of a text encoder's head (read once, on first use), or null when the
+     * manifest names none.
+     *
+     * @throws ScenarioException when the file is missing or malformed
+     */
+    public synchronized Corpus corpus() {
+        if (corpus == null && corpusFile != null) {
+            if (!Files.isRegularFile(corpusFile)) {
+                throw new ScenarioException(source, "corpus", "'" + corpusFile.getFileName() + "': no such file next to the manifest");
+            }
+            corpus = Corpus.read(corpusFile, embeddingWidth());
+        }
+        return corpus;
+    }
+
+    /** Width of the pooled or projected embedding a text encoder's head gives. */
+    public int embeddingWidth() {
+        return arch.family().equals("clip-text") || arch.family().equals("clip-vision") ? arch.projection() : arch.hidden();
+    }
+
     /** Opens the weights (safetensors or the built-in MiniLM); tensors are read only as parts load them. */
     public Weights openWeights() {
         if (weights.equals(BUILTIN_MINILM)) {
@@ -397,6 +438,10 @@ public final class ModelManifest {
                 case "bert" -> arch.pooling().equals("pooler") ? d : 0;
                 default -> 0;
             };
+            if (corpusFile != null) {
+                // the similarity with every corpus entry: one [1, width] x [width, N] product
+                outWidth = corpus().texts().size();
+            }
             if (outWidth > 0) {
                 out.add(new KernelSpec("head", Map.of("in", d, "out", outWidth, "tokens", t), null));
             }
@@ -417,10 +462,26 @@ public final class ModelManifest {
         List<KernelSpec> specs = costSpecs(id, textTokens);
         KernelSpec main = specs.stream().filter(k -> k.kind().equals("transformer-encoder")).findFirst()
                 .orElse(specs.stream().filter(k -> k.kind().equals("head")).findFirst().orElse(null));
-        if (p.role() != Role.MODEL || main == null) {
+        if (p.role() == Role.PREPROCESS) {
+            return new KernelSpec("preprocess", preprocessDims(textTokens), manifestRef + "#" + id);
+        }
+        if (main == null) {
             throw new ScenarioException(source, "parts", "'" + id + "' runs no blocks or head (expected: a part with blocks or the head)");
         }
         return new KernelSpec(main.kind(), main.dims(), manifestRef + "#" + id);
+    }
+
+    /**
+     * The shapes of a pre-processing part: {@code in} bytes of input (an encoded image of about three
+     * bytes per pixel, or about four bytes of text per token), {@code rows} x {@code cols} out (the
+     * normalised image channel-major, or one row of token ids) and the request's {@code tokens}.
+     */
+    private Map<String, Integer> preprocessDims(int textTokens) {
+        if (arch.isVision()) {
+            int px = arch.imageSize() * arch.imageSize();
+            return Map.of("in", 3 * px, "rows", arch.channels(), "cols", px, "tokens", tokens(textTokens));
+        }
+        return Map.of("in", 4 * textTokens, "rows", 1, "cols", textTokens, "tokens", textTokens);
     }
 
     /** FP32 bytes of the weights one part holds (from the shapes; equals what {@link #loadPart} reads from an F32 file). */
@@ -458,6 +519,9 @@ public final class ModelManifest {
                 case "llama" -> d + (long) arch.vocab() * d;
                 default -> 0;
             };
+            if (corpusFile != null) {
+                n += (long) corpus().texts().size() * embeddingWidth();
+            }
         }
         return 4 * n;
     }

@@ -84,6 +84,11 @@ public final class OnnxWeights implements Weights {
         return new OnnxWeights(source, Collections.unmodifiableMap(out), Collections.unmodifiableSet(transposed));
     }
 
+    /** The same parsed model with its own count of loaded bytes (a second part reads it without parsing it again). */
+    public OnnxWeights reopen() {
+        return new OnnxWeights(source, tensors, transposed);
+    }
+
     @Override
     public Set<String> names() {
         return tensors.keySet();

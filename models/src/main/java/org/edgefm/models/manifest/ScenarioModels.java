@@ -1,0 +1,244 @@
+package org.edgefm.models.manifest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.edgefm.api.model.KernelSpec;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.models.image.SampleImages;
+import org.edgefm.scenario.ModelRef;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioException;
+import org.edgefm.wire.TaskAnswer;
+
+/**
+ * The real models of a scenario ({@link Scenario#models()}) made ready for a trial: each manifest
+ * and the files it names written into the agents' model folder, every service that runs a part
+ * checked against the part's real shapes, the inputs the trial sends generated, and for each input
+ * the answer of the whole model run in this process (the reference a split run must equal).
+ */
+public final class ScenarioModels {
+    /** Where built-in models live on the classpath. */
+    static final String BUILTIN_DIR = "org/edgefm/models/builtin/";
+    /** The built-in retrieval corpus and queries. */
+    static final String SENTENCES = BUILTIN_DIR + "retrieval-sentences.json";
+    /** Images generated per vision model. */
+    public static final int IMAGES = 12;
+
+    /**
+     * One request a trial sends.
+     *
+     * @param name     what it is, for messages (the query, or the image's seed)
+     * @param bytes    the body: UTF-8 text or an encoded image
+     * @param expected the whole model's answer
+     */
+    public record Input(String name, byte[] bytes, TaskAnswer expected) {
+    }
+
+    private final Map<String, List<Input>> inputs = new LinkedHashMap<>();
+    private final Map<String, String> modelOf = new LinkedHashMap<>();
+
+    private ScenarioModels() {
+    }
+
+    /**
+     * Prepares every model of the scenario.
+     *
+     * @param scenario    the scenario
+     * @param scenarioDir the folder a path manifest is relative to (null for a built-in scenario)
+     * @param modelDir    the agents' model folder
+     * @param seed        seed of the generated images
+     * @throws ScenarioException naming the scenario, model and field on any problem
+     */
+    public static ScenarioModels prepare(Scenario scenario, Path scenarioDir, Path modelDir, long seed) {
+        ScenarioModels out = new ScenarioModels();
+        for (int i = 0; i < scenario.models().size(); i++) {
+            ModelRef ref = scenario.models().get(i);
+            String at = "models[" + i + "]";
+            Path file = modelDir.resolve(ref.file()).normalize();
+            try {
+                materialise(ref, scenarioDir, file, scenario.name(), at);
+            } catch (IOException e) {
+                throw new ScenarioException(scenario.name(), at + ".manifest", "cannot write the model's files into " + modelDir + ": "
+                        + e.getMessage());
+            }
+            ModelManifest m = ModelManifest.load(file);
+            List<String> texts = null;
+            if (ref.inputs().equals("sentences")) {
+                if (m.arch().isVision() || m.arch().isDecoder() || m.corpusFile() == null) {
+                    throw new ScenarioException(scenario.name(), at + ".inputs", "sentences for " + m.source()
+                            + " (expected: a text encoder whose manifest names a \"corpus\" file)");
+                }
+                JsonNode s = sentences();
+                List<String> docs = new ArrayList<>();
+                s.get("documents").forEach(d -> docs.add(d.asText()));
+                try {
+                    PartRunner.embedCorpus(m, docs).write(m.corpusFile());
+                } catch (IOException e) {
+                    throw new ScenarioException(scenario.name(), at + ".manifest", "cannot write the corpus " + m.corpusFile() + ": "
+                            + e.getMessage());
+                }
+                texts = new ArrayList<>();
+                for (JsonNode q : s.get("queries")) {
+                    texts.add(q.asText());
+                }
+            } else if (!m.arch().isVision()) {
+                throw new ScenarioException(scenario.name(), at + ".inputs", "images for " + m.source() + ", a " + m.arch().family()
+                        + " model (expected: sentences)");
+            }
+            checkServices(scenario, ref, m, at); // after the corpus: a retrieval head's cost counts its entries
+            List<PartRunner> runners = new ArrayList<>();
+            List<Input> list = new ArrayList<>();
+            try {
+                for (ModelManifest.PartSpec p : m.parts()) {
+                    runners.add(PartRunner.load(m, p.id()));
+                }
+                int n = texts != null ? texts.size() : IMAGES;
+                for (int k = 0; k < n; k++) {
+                    String name = texts != null ? texts.get(k) : "image " + (seed + k);
+                    byte[] bytes = texts != null ? texts.get(k).getBytes(StandardCharsets.UTF_8)
+                            : SampleImages.png(m.arch().imageSize(), seed * 1_000_003L + k);
+                    TaskAnswer a = PartRunner.monolithic(runners, bytes);
+                    if (a == null) {
+                        throw new ScenarioException(scenario.name(), at + ".manifest", m.source() + " gives no answer (expected: a head"
+                                + " with labels, a retrieval corpus or an lm head)");
+                    }
+                    list.add(new Input(name, bytes, a));
+                }
+            } finally {
+                runners.forEach(PartRunner::close);
+            }
+            for (String t : ref.taskTypes()) {
+                out.inputs.put(t, List.copyOf(list));
+                out.modelOf.put(t, m.name());
+            }
+        }
+        return out;
+    }
+
+    /** True when requests of this task type go to a real model. */
+    public boolean serves(String taskType) {
+        return inputs.containsKey(taskType);
+    }
+
+    /** The model answering a task type, or null. */
+    public String model(String taskType) {
+        return modelOf.get(taskType);
+    }
+
+    /** The {@code index}-th request of a task type (its inputs in turn). */
+    public Input input(String taskType, long index) {
+        List<Input> l = Objects.requireNonNull(inputs.get(taskType), taskType);
+        return l.get((int) Math.floorMod(index, (long) l.size()));
+    }
+
+    /** The inputs of a task type. */
+    public List<Input> inputs(String taskType) {
+        return inputs.getOrDefault(taskType, List.of());
+    }
+
+    /** Each service that names a part of this model runs exactly the part's real shapes. */
+    private static void checkServices(Scenario scenario, ModelRef ref, ModelManifest m, String at) {
+        for (ServiceSpec s : scenario.services()) {
+            KernelSpec k = s.kernel();
+            if (k == null || k.weights() == null || !k.weights().startsWith(ref.file() + "#")) {
+                continue;
+            }
+            String part = k.weights().substring(ref.file().length() + 1);
+            if (!m.partIds().contains(part)) {
+                throw new ScenarioException(scenario.name(), "services." + s.id() + ".kernel.weights", "'" + k.weights() + "': no part '"
+                        + part + "' in " + ref.file() + " (parts: " + m.parts().stream().map(ModelManifest.PartSpec::id).toList() + ")");
+            }
+            KernelSpec want = m.kernelSpec(part, k.dims().getOrDefault("tokens", 1), ref.file());
+            if (!want.kind().equals(k.kind()) || !want.dims().equals(k.dims())) {
+                throw new ScenarioException(scenario.name(), "services." + s.id() + ".kernel", k.kind() + " " + k.dims()
+                        + " (expected: " + want.kind() + " " + want.dims() + ", the real shapes of part '" + part + "' of " + ref.file() + ")");
+            }
+            if (!s.kind().name().equalsIgnoreCase(m.part(part).kind())) {
+                throw new ScenarioException(scenario.name(), "services." + s.id() + ".kind", s.kind().name().toLowerCase(java.util.Locale.ROOT)
+                        + " (expected: " + m.part(part).kind() + ", as " + ref.file() + " declares part '" + part + "')");
+            }
+        }
+    }
+
+    /** Writes the manifest to {@code file} and the files it names next to it. */
+    private static void materialise(ModelRef ref, Path scenarioDir, Path file, String scenario, String at) throws IOException {
+        Files.createDirectories(file.getParent());
+        if (ref.builtin()) {
+            String name = ref.manifest().substring("builtin:".length());
+            byte[] single = resource(BUILTIN_DIR + name + ".manifest.json");
+            if (single != null) {
+                Files.write(file, single);
+                return;
+            }
+            byte[] manifest = resource(BUILTIN_DIR + name + "/manifest.json");
+            if (manifest == null) {
+                throw new ScenarioException(scenario, at + ".manifest", "'" + ref.manifest() + "': no built-in model of that name (expected:"
+                        + " builtin:all-minilm-l6-v2-retrieval or builtin:tiny-vit)");
+            }
+            Files.write(file, manifest);
+            for (String f : namedFiles(manifest)) {
+                byte[] b = resource(BUILTIN_DIR + name + "/" + f);
+                if (b == null) {
+                    throw new IllegalStateException("built-in model " + name + " lacks " + f);
+                }
+                Files.write(file.getParent().resolve(f), b);
+            }
+            return;
+        }
+        Path base = scenarioDir == null ? Path.of("") : scenarioDir;
+        Path src = base.resolve(ref.manifest()).normalize();
+        if (!Files.isRegularFile(src)) {
+            throw new ScenarioException(scenario, at + ".manifest", "'" + ref.manifest() + "': no such file (" + src + ")");
+        }
+        byte[] manifest = Files.readAllBytes(src);
+        Files.write(file, manifest);
+        for (String f : namedFiles(manifest)) {
+            Path from = src.getParent().resolve(f).normalize();
+            if (!from.startsWith(src.getParent()) || !Files.isRegularFile(from)) {
+                throw new ScenarioException(scenario, at + ".manifest", src + " names '" + f + "' (expected: a file next to it)");
+            }
+            Path to = file.getParent().resolve(f).normalize();
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The weights, config and tokenizer files a manifest names (not the built-in weights). */
+    private static List<String> namedFiles(byte[] manifest) throws IOException {
+        JsonNode root = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS).readTree(manifest);
+        List<String> out = new ArrayList<>();
+        for (String k : List.of("weights", "config", "tokenizer")) {
+            JsonNode v = root == null ? null : root.get(k);
+            if (v != null && v.isTextual() && !v.asText().startsWith("builtin:")) {
+                out.add(v.asText());
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode sentences() {
+        try {
+            return new ObjectMapper().readTree(Objects.requireNonNull(resource(SENTENCES), SENTENCES));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + SENTENCES, e);
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = ScenarioModels.class.getClassLoader().getResourceAsStream(name)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+}
