@@ -17,9 +17,11 @@ import org.edgefm.api.InvalidFieldException;
  * @param success       false when a stage failed
  * @param error         why it failed, or null
  * @param stages        per-stage timings
+ * @param ticket        the origin's signature of the task ({@link TaskTicket}), or null where the origin
+ *                      had no task key (a host that signs tasks rejects such completions)
  */
 public record TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
-        double deadlineMs, boolean success, String error, List<StageTiming> stages) {
+        double deadlineMs, boolean success, String error, List<StageTiming> stages, String ticket) {
     /** Validates every field. */
     public TaskCompletion {
         Check.notNull(taskId, "taskId");
@@ -34,6 +36,15 @@ public record TaskCompletion(String taskId, String taskType, String origin, long
         }
         Check.positive(deadlineMs, "deadlineMs");
         stages = Check.listOf(stages, "stages");
+        if (ticket != null && (ticket.isEmpty() || ticket.length() > 128)) {
+            throw new InvalidFieldException("ticket", Check.quote(ticket) + " (expected: 1-128 characters)");
+        }
+    }
+
+    /** A completion without a ticket. */
+    public TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
+            double deadlineMs, boolean success, String error, List<StageTiming> stages) {
+        this(taskId, taskType, origin, submittedAtMs, completedAtMs, deadlineMs, success, error, stages, null);
     }
 
     /** End-to-end latency in ms. */
