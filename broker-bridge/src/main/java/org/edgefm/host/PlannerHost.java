@@ -157,6 +157,7 @@ public final class PlannerHost implements AutoCloseable {
         if (scenario != null) {
             fleet.taskTypes(scenario.taskTypes());
         }
+        fleet.taskSecret(org.edgefm.host.fleet.TaskSecret.loadOrCreate(config.dataDir().resolve("task-secret")));
         Path previous = config.dataDir().resolve("journal-" + (plannerEpoch - 1) + ".db");
         if (Files.exists(previous)) {
             // results counted by the previous run may come again (an agent that missed the broker's
@@ -164,6 +165,7 @@ public final class PlannerHost implements AutoCloseable {
             try (TrialJournal old = new TrialJournal(previous)) {
                 List<String> ids = old.completedTaskIds();
                 fleet.state().alreadyCounted(ids);
+                fleet.validator().previousRun(old.directiveServices(), ids);
                 LOG.info("{} task ids counted by the previous run (planner epoch {}) will not be counted again",
                         ids.size(), plannerEpoch - 1);
             }

@@ -51,6 +51,13 @@ class PlannerHostTest {
         return "n1";
     }
 
+    /** The ticket agent n1 would give task {@code id} of type t with the key the host derives from its task secret. */
+    private static String ticket(Path dataDir, long epoch, String id, long submittedAtMs) throws java.io.IOException {
+        byte[] secret = java.nio.file.Files.readAllBytes(dataDir.resolve("task-secret"));
+        return org.edgefm.wire.TaskTicket.sign(org.edgefm.wire.TaskTicket.nodeKey(secret, "t", "n1", epoch), epoch, id, "n1",
+                "t", submittedAtMs);
+    }
+
     @Test
     void close_aResultReceivedSinceTheLastSlot_isStillJournaledAndCounted() throws Exception {
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", -1,
@@ -61,7 +68,8 @@ class PlannerHostTest {
         String sink = sinkNode(host);
         try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "late-agent", null, null)) {
             org.edgefm.wire.Result r = new org.edgefm.wire.Result(1, sink, 1, java.util.List.of(
-                    new org.edgefm.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 200, true, null, java.util.List.of())));
+                    new org.edgefm.wire.TaskCompletion("late-1", "t", "n1", 1, 2, 200, true, null, java.util.List.of(),
+                            ticket(dir.resolve("data"), epoch, "late-1", 1))));
             agent.publish(org.edgefm.wire.Topics.forFleet("t").result(sink),
                     new String(new org.edgefm.wire.WireCodec().encode(r), java.nio.charset.StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(
@@ -73,8 +81,11 @@ class PlannerHostTest {
         try (TrialJournal j = new TrialJournal(dir.resolve("data").resolve("journal-" + epoch + ".db"))) {
             java.io.StringWriter w = new java.io.StringWriter();
             j.exportJsonLines(w);
-            assertThat(w.toString()).contains("\"taskId\":\"late-1\"");
+            assertThat(w.toString()).contains("\"taskId\":\"late-1\"")
+                    .doesNotContain("taskKey").doesNotContain("dataToken"); // secrets go out with the directive only
         }
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("data").resolve("task-secret")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
@@ -83,13 +94,17 @@ class PlannerHostTest {
                 "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(),
                 "planner", "test-pair", "scenario", "tiny", "slotMs", 600_000, "fleet", "t");
         HostConfig cfg = HostConfig.defaults().with(o);
+        String result = null;
         for (int run = 1; run <= 2; run++) {
             PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
             String sink = sinkNode(host);
             String topic = org.edgefm.wire.Topics.forFleet("t").result(sink);
-            String result = new String(new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.Result(1, sink, 1,
-                    java.util.List.of(new org.edgefm.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 200, true, null,
-                            java.util.List.of())))), java.nio.charset.StandardCharsets.UTF_8);
+            if (result == null) { // signed under the first run's epoch, sent again to the second run
+                result = new String(new org.edgefm.wire.WireCodec().encode(new org.edgefm.wire.Result(1, sink, 1,
+                        java.util.List.of(new org.edgefm.wire.TaskCompletion("again-1", "t", "n1", 1, 2, 200, true, null,
+                                java.util.List.of(), ticket(dir.resolve("data"), host.plannerEpoch(), "again-1", 1))))),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            }
             try (TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "agent-" + run, null, null)) {
                 agent.publish(topic, result);
                 await().atMost(Duration.ofSeconds(10)).until(() -> host.meters().scrape().lines().anyMatch(l -> l.startsWith(

@@ -19,9 +19,11 @@ import org.edgefm.api.InvalidFieldException;
  * @param stages        per-stage timings
  * @param answer        what a real model answered (label and score), or null for a task whose sink
  *                      computes no answer (synthetic kernels) or that failed
+ * @param ticket        the origin's signature of the task ({@link TaskTicket}), or null where the origin
+ *                      had no task key (a host that signs tasks rejects such completions)
  */
 public record TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
-        double deadlineMs, boolean success, String error, List<StageTiming> stages, TaskAnswer answer) {
+        double deadlineMs, boolean success, String error, List<StageTiming> stages, TaskAnswer answer, String ticket) {
     /** Validates every field. */
     public TaskCompletion {
         Check.notNull(taskId, "taskId");
@@ -36,12 +38,27 @@ public record TaskCompletion(String taskId, String taskType, String origin, long
         }
         Check.positive(deadlineMs, "deadlineMs");
         stages = Check.listOf(stages, "stages");
+        if (ticket != null && (ticket.isEmpty() || ticket.length() > 128)) {
+            throw new InvalidFieldException("ticket", Check.quote(ticket) + " (expected: 1-128 characters)");
+        }
     }
 
-    /** A completion without an answer. */
+    /** A completion without an answer or a ticket. */
     public TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
             double deadlineMs, boolean success, String error, List<StageTiming> stages) {
-        this(taskId, taskType, origin, submittedAtMs, completedAtMs, deadlineMs, success, error, stages, null);
+        this(taskId, taskType, origin, submittedAtMs, completedAtMs, deadlineMs, success, error, stages, null, null);
+    }
+
+    /** A completion with an answer and without a ticket. */
+    public TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
+            double deadlineMs, boolean success, String error, List<StageTiming> stages, TaskAnswer answer) {
+        this(taskId, taskType, origin, submittedAtMs, completedAtMs, deadlineMs, success, error, stages, answer, null);
+    }
+
+    /** A completion with a ticket and without an answer. */
+    public TaskCompletion(String taskId, String taskType, String origin, long submittedAtMs, long completedAtMs,
+            double deadlineMs, boolean success, String error, List<StageTiming> stages, String ticket) {
+        this(taskId, taskType, origin, submittedAtMs, completedAtMs, deadlineMs, success, error, stages, null, ticket);
     }
 
     /** End-to-end latency in ms. */

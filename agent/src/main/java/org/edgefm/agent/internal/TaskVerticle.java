@@ -33,6 +33,7 @@ import org.edgefm.wire.Directive;
 import org.edgefm.wire.Result;
 import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.TaskTicket;
 import org.edgefm.wire.WireCodec;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -100,10 +101,10 @@ public final class TaskVerticle extends VerticleBase {
      * from an agent that does not pin, and for a task type without fusion stages.
      */
     record Header(String taskId, TaskType taskType, String origin, long submittedAtMs, String stage, String fromStage,
-            List<StageTiming> timings, Pins pins) {
+            List<StageTiming> timings, Pins pins, String ticket) {
         /** The same task at another stage. */
         Header at(String nextStage, String from, List<StageTiming> doneSoFar) {
-            return new Header(taskId, taskType, origin, submittedAtMs, nextStage, from, doneSoFar, pins);
+            return new Header(taskId, taskType, origin, submittedAtMs, nextStage, from, doneSoFar, pins, ticket);
         }
     }
 
@@ -207,10 +208,22 @@ public final class TaskVerticle extends VerticleBase {
             rc.response().setStatusCode(202).putHeader("content-type", "application/json")
                     .end(new JsonObject().put("taskId", taskId).put("taskType", typeId).encode());
             Pins pins = pins(tt, taskId);
+            String ticket = ticket(taskId, tt, now);
             for (Stage leaf : tt.leaves()) {
-                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of(), pins), Data.of(ar.result()));
+                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of(), pins, ticket),
+                        Data.of(ar.result()));
             }
         });
+    }
+
+    /**
+     * The task's ticket: this node's signature of the task with the task key of its applied
+     * directive ({@link TaskTicket}); null without a key (a host that signs no tasks).
+     */
+    private String ticket(String taskId, TaskType tt, long submittedAtMs) {
+        Directive d = ctx.applied();
+        return d == null || d.taskKey() == null ? null
+                : TaskTicket.sign(d.taskKey(), d.plannerEpoch(), taskId, ctx.nodeId(), tt.id(), submittedAtMs);
     }
 
     private void onPeer(RoutingContext rc) {
@@ -505,7 +518,8 @@ public final class TaskVerticle extends VerticleBase {
     private void complete(Header h, List<StageTiming> timings, long endMs, boolean success, String error,
             org.edgefm.wire.TaskAnswer answer) {
         TaskCompletion c = new TaskCompletion(h.taskId(), h.taskType().id(), h.origin(), h.submittedAtMs(),
-                Math.max(endMs, h.submittedAtMs()), h.taskType().deadlineMs(), success, error, timings, answer);
+                Math.max(endMs, h.submittedAtMs()), h.taskType().deadlineMs(), success, error, timings, answer,
+                h.ticket() == null || h.ticket().isEmpty() || h.ticket().length() > 128 ? null : h.ticket());
         Result r = new Result(WireCodec.SCHEMA, ctx.nodeId(), System.currentTimeMillis(), List.of(c));
         vertx.eventBus().send(Bus.RESULT, Buffer.buffer(ctx.codec().encode(r)), new DeliveryOptions().addHeader("taskId", h.taskId()));
     }

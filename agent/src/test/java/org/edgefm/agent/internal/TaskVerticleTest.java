@@ -105,6 +105,25 @@ class TaskVerticleTest {
     }
 
     @Test
+    void aTaskEnteringHere_isSignedWithTheDirectivesTaskKey_andItsCompletionCarriesTheTicket() throws Exception {
+        byte[] secret = new byte[32];
+        java.util.Arrays.fill(secret, (byte) 7);
+        Directive d = ctx.applied();
+        ctx.applied(d.withSecrets(org.edgefm.wire.TaskTicket.nodeKey(secret, "f", "n1", d.plannerEpoch()), null));
+        assertThat(post("/v1/tasks/remote?id=signed-1", new byte[0])).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !results.isEmpty());
+        TaskCompletion c = results.get(0);
+        assertThat(c.ticket()).startsWith(d.plannerEpoch() + ".");
+        assertThat(org.edgefm.wire.TaskTicket.verify(secret, "f", c)).isTrue();
+        // the ticket binds the id, origin, type and submit time: none can be moved
+        assertThat(org.edgefm.wire.TaskTicket.verify(secret, "f", new TaskCompletion("signed-2", c.taskType(), c.origin(),
+                c.submittedAtMs(), c.completedAtMs(), c.deadlineMs(), true, null, List.of(), c.ticket()))).isFalse();
+        assertThat(org.edgefm.wire.TaskTicket.verify(secret, "f", new TaskCompletion(c.taskId(), c.taskType(), c.origin(),
+                c.submittedAtMs() + 1, c.completedAtMs() + 1, c.deadlineMs(), true, null, List.of(), c.ticket()))).isFalse();
+        assertThat(org.edgefm.wire.TaskTicket.verify(secret, "other-fleet", c)).isFalse();
+    }
+
+    @Test
     void forwardToAPeerThatNeverAnswers_failsTheTaskAfterTheForwardTimeout() throws Exception {
         assertThat(TaskVerticle.forwardTimeoutMs(REMOTE)).isEqualTo(TaskVerticle.FORWARD_MIN_TIMEOUT_MS);
         assertThat(post("/v1/tasks/remote?id=fwd-1", new byte[0])).isEqualTo(202);
@@ -118,7 +137,7 @@ class TaskVerticleTest {
 
     @Test
     void fusionStageWhoseOtherParentNeverArrives_isReportedAsFailedWhenItsJoinExpires() throws Exception {
-        TaskVerticle.Header h = new TaskVerticle.Header("join-1", FORK, "n1", System.currentTimeMillis(), "j", "a", List.of(), null);
+        TaskVerticle.Header h = new TaskVerticle.Header("join-1", FORK, "n1", System.currentTimeMillis(), "j", "a", List.of(), null, null);
         assertThat(post("/v1/peer/stage", peerBody(h, false))).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty());
         TaskCompletion c = results.get(0);
@@ -215,9 +234,9 @@ class TaskVerticleTest {
             long now = System.currentTimeMillis();
             // as an origin that does not pin would send the two branches
             assertThat(post(ctx, "/v1/peer/stage", peerBody(new TaskVerticle.Header("old-1", FORK, "n1", now, "a", null,
-                    List.of(), null), false))).isEqualTo(202);
+                    List.of(), null, null), false))).isEqualTo(202);
             assertThat(post(n2.ctx(), "/v1/peer/stage", peerBody(new TaskVerticle.Header("old-1", FORK, "n1", now, "b", null,
-                    List.of(), null), false))).isEqualTo(202);
+                    List.of(), null, null), false))).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty() && !n2.results().isEmpty());
             assertThat(results.get(0).error()).isEqualTo("stage 'j' on node 'n1': parent(s) [b] did not arrive within 300 ms");
             assertThat(n2.results().get(0).error()).isEqualTo("stage 'j' on node 'n2': parent(s) [a] did not arrive within 300 ms");
@@ -232,7 +251,7 @@ class TaskVerticleTest {
         try {
             TaskVerticle.Pins pins = new TaskVerticle.Pins(1, 2_000, Map.of("j", "n9"));
             assertThat(post(n2.ctx(), "/v1/peer/stage", peerBody(new TaskVerticle.Header("far-1", FORK, "n1",
-                    System.currentTimeMillis(), "b", null, List.of(), pins), true))).isEqualTo(202);
+                    System.currentTimeMillis(), "b", null, List.of(), pins, null), true))).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> !n2.results().isEmpty());
             assertThat(n2.results().get(0).error()).isEqualTo("stage 'j' on node 'n2': parent(s) [a] did not arrive within 300 ms");
         } finally {

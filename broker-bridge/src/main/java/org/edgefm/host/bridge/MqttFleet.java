@@ -1,6 +1,7 @@
 package org.edgefm.host.bridge;
 
 import org.edgefm.host.fleet.ReportValidator;
+import org.edgefm.wire.TaskTicket;
 import org.edgefm.control.FleetNotices;
 import org.edgefm.control.JoinedNode;
 import java.nio.charset.StandardCharsets;
@@ -130,11 +131,25 @@ public final class MqttFleet implements Fleet {
     private volatile long plannerEpoch;
     private volatile boolean closed;
     private volatile ReportValidator validator;
+    private volatile byte[] taskSecret;
 
     /** Checks reports against the scenario's task types too (call before {@link #connect}). */
     public void taskTypes(List<org.edgefm.api.model.TaskType> taskTypes) {
         this.validator = new ReportValidator(ReportValidator.Settings.defaults(), taskTypes, () -> plannerEpoch,
                 System::currentTimeMillis, meters);
+        if (taskSecret != null) {
+            validator.taskSecret(taskSecret, options.fleet());
+        }
+    }
+
+    /**
+     * The host's task secret (call before {@link #connect}): every directive is published with the
+     * node's task key and the fleet's data token for its planner epoch derived from it
+     * ({@link TaskTicket}), and completions count only with their origin's ticket.
+     */
+    public void taskSecret(byte[] secret) {
+        this.taskSecret = secret.clone();
+        validator.taskSecret(secret, options.fleet());
     }
 
     /** The report validator (rejections per node and reason; task ids a task source issued). */
@@ -452,7 +467,11 @@ public final class MqttFleet implements Fleet {
             }
         }
         try {
-            byte[] payload = codec.encode(m);
+            byte[] secret = taskSecret;
+            byte[] payload = codec.encode(m instanceof Directive d && secret != null
+                    ? d.withSecrets(TaskTicket.nodeKey(secret, options.fleet(), d.nodeId(), d.plannerEpoch()),
+                            TaskTicket.dataToken(secret, options.fleet(), d.plannerEpoch()))
+                    : m);
             client.publish(topic, payload, m.type().qos().level(), m.type().retained());
             meters.messageOut(m.type().level());
             if (m instanceof Directive) {

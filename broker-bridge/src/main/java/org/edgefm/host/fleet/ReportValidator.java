@@ -22,6 +22,7 @@ import org.edgefm.wire.PeerMetrics;
 import org.edgefm.wire.Result;
 import org.edgefm.wire.ServiceMetrics;
 import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.TaskTicket;
 import org.edgefm.wire.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,16 @@ import org.slf4j.LoggerFactory;
  *       probes), with {@code rtt > 0}, bandwidth no higher than the node's interface
  *       ({@code reports.maxLinkMbPerMs}), and a step from the previous accepted figure of at most
  *       {@code reports.linkStepFactor} either way;</li>
- *   <li><b>completions</b> only from a node that runs the sink stage's service of the task type, with
- *       the task type's deadline, times not in the future, and, where the task source registers the
- *       ids it issued ({@link #taskIssued}), only for those ids, from their origin, once.</li>
+ *   <li><b>completions</b> only of tasks a node of the fleet admitted: each carries its origin's
+ *       {@link TaskTicket} (signed with the key the host derived for that origin and planner epoch
+ *       and sent only in the origin's directive), so invented ids, tasks moved to another origin,
+ *       type or submit time, and tickets of another fleet or a host secret of another run are
+ *       refused ({@code forged-task}); only from a node that runs or ran (in one of the directives
+ *       kept for it, or of the previous host run's journal) the sink stage's service of the task
+ *       type, or from the task's origin (which holds the key and could as well have run the task
+ *       itself); with the task type's deadline and times not in the future; each task id once
+ *       ({@code replay}, a bounded window below); and, where the task source registers the ids it
+ *       issued ({@link #taskIssued}), only for those ids, from their origin.</li>
  * </ul>
  * Every rejection is counted per node and {@link Reason}, logged once per node and reason, and a node
  * with {@code reports.flagAfter} rejections within a minute is flagged (dashboard, {@code /api/fleet},
@@ -71,7 +79,11 @@ public final class ReportValidator {
         /** A completion of a task id the task source never issued, or from another origin. */
         UNKNOWN_TASK,
         /** A completion with impossible times or a deadline other than the task type's. */
-        BAD_TASK;
+        BAD_TASK,
+        /** A completion without a valid ticket of its origin (invented or altered task, another fleet or run). */
+        FORGED_TASK,
+        /** A completion of a task id already counted, or older than the once-only window. */
+        REPLAY;
 
         /** The label value. */
         public String label() {
@@ -123,6 +135,8 @@ public final class ReportValidator {
 
     private static final int KEPT_DIRECTIVES = 32;
     private static final int MAX_TASKS = 1_000_000;
+    /** Task ids remembered for the once-only check; beyond it the oldest go and their submit time becomes the floor. */
+    static final int ONCE_WINDOW = 262_144;
 
     private final Settings settings;
     private final LongSupplier hostEpoch;
@@ -137,6 +151,15 @@ public final class ReportValidator {
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
     /** Task ids the task source issued, with their origin; null until it registers one. */
     private volatile Map<String, String> tasks;
+    /** The host's task secret and fleet; null: tickets are not checked (no secret configured). */
+    private volatile byte[] taskSecret;
+    private volatile String fleet;
+    /** Services the previous host run's directives named, per node (a restarted host has sent nothing yet). */
+    private final Map<String, Set<String>> previousRun = new ConcurrentHashMap<>();
+    /** Task ids counted, with their submit time, oldest first (bounded). */
+    private final LinkedHashMap<String, Long> counted = new LinkedHashMap<>();
+    /** Completions submitted before this are refused: their ids may have left {@link #counted}. */
+    private long countedFloorMs;
 
     /**
      * A validator.
@@ -157,6 +180,29 @@ public final class ReportValidator {
         Map<String, TaskType> t = new LinkedHashMap<>();
         taskTypes.forEach(x -> t.put(x.id(), x));
         this.taskTypes = Map.copyOf(t);
+    }
+
+    /**
+     * Checks tickets from now on: completions must carry a {@link TaskTicket} of their origin derived
+     * from {@code secret} for {@code fleet}.
+     */
+    public void taskSecret(byte[] secret, String fleet) {
+        this.fleet = fleet;
+        this.taskSecret = secret.clone();
+    }
+
+    /**
+     * What the previous host run knew: the services its directives named per node (from its
+     * journal), and the task ids it counted. A restarted host checks the sink of completions that
+     * nodes finish before it sends them anything, and counts none of those ids again.
+     */
+    public void previousRun(Map<String, Set<String>> servicesByNode, List<String> countedIds) {
+        servicesByNode.forEach((n, s) -> previousRun.put(n, Set.copyOf(s)));
+        synchronized (counted) {
+            for (String id : countedIds) {
+                remember(id, 0);
+            }
+        }
     }
 
     /** Records a directive the host sent (called for every directive the fleet publishes). */
@@ -325,7 +371,9 @@ public final class ReportValidator {
         List<TaskCompletion> ok = new ArrayList<>();
         long now = clock.getAsLong();
         Set<String> ran = recentServices(r.nodeId());
+        boolean known = issued.containsKey(r.nodeId()) || previousRun.containsKey(r.nodeId());
         Map<String, String> issuedTasks = tasks;
+        byte[] secret = taskSecret;
         for (TaskCompletion c : r.completions()) {
             TaskType tt = taskTypes.get(c.taskType());
             if (c.completedAtMs() > now + settings.clockSkewMs() || (tt != null && c.deadlineMs() != tt.deadlineMs())
@@ -334,24 +382,60 @@ public final class ReportValidator {
                         + "', deadline " + c.deadlineMs() + " ms, completed at " + c.completedAtMs() + ")");
                 continue;
             }
+            if (secret != null) {
+                long epoch = TaskTicket.epoch(c.ticket());
+                if (c.ticket() == null || epoch < 1 || epoch > hostEpoch.getAsLong()
+                        || !TaskTicket.verify(secret, fleet, c)) {
+                    reject(r.nodeId(), Reason.FORGED_TASK, "completion of task '" + clip(c.taskId()) + "' of origin '"
+                            + c.origin() + "': " + (c.ticket() == null ? "no ticket"
+                            : epoch < 1 || epoch > hostEpoch.getAsLong() ? "ticket of planner epoch " + epoch
+                                    + ", not of this host (epoch " + hostEpoch.getAsLong() + ")"
+                            : "ticket not signed by the origin for this task, type and submit time"));
+                    continue;
+                }
+            }
             if (issuedTasks != null && !c.origin().equals(issuedTasks.get(c.taskId()))) {
                 reject(r.nodeId(), Reason.UNKNOWN_TASK, "completion of task '" + clip(c.taskId()) + "' from origin '"
                         + c.origin() + "', which the task source did not issue there");
                 continue;
             }
-            // the sink reports a completion; after a failover the task's origin may report one it finished itself
-            // (a host that has sent this node nothing yet, e.g. just restarted, cannot tell: the node keeps
-            // serving the desired state an earlier host incarnation sent, so its completions count)
-            if (tt != null && issued.containsKey(r.nodeId()) && !ran.contains(tt.sink().service())
-                    && !c.origin().equals(r.nodeId())) {
+            // the sink reports a completion, under any directive kept for it (in-flight tasks finish where they
+            // ran after a re-plan moved the sink away); the origin may report one it finished itself after a
+            // failover (it holds the task's key: it could as well have run it). A node the host knows nothing of
+            // (no directive sent, none in the previous run's journal, e.g. a host without a planner) is not
+            // checked here; its completions still need their origin's ticket.
+            if (tt != null && known && !ran.contains(tt.sink().service()) && !c.origin().equals(r.nodeId())) {
                 reject(r.nodeId(), Reason.NOT_SINK, "completion of task '" + clip(c.taskId()) + "': the node does not run '"
                         + tt.sink().service() + "', the sink of " + tt.id());
+                continue;
+            }
+            String replay;
+            synchronized (counted) {
+                replay = counted.containsKey(c.taskId()) ? "already counted"
+                        : c.submittedAtMs() < countedFloorMs ? "submitted at " + c.submittedAtMs()
+                                + ", before the once-only window (" + countedFloorMs + ")" : null;
+                if (replay == null) {
+                    remember(c.taskId(), c.submittedAtMs());
+                }
+            }
+            if (replay != null) {
+                reject(r.nodeId(), Reason.REPLAY, "completion of task '" + clip(c.taskId()) + "': " + replay);
                 continue;
             }
             ok.add(c);
         }
         return ok.size() == r.completions().size() ? r : ok.isEmpty() ? null
                 : new Result(r.schema(), r.nodeId(), r.timestampMs(), ok);
+    }
+
+    /** Holding {@code counted}: remembers an id, forgetting the oldest beyond the window. */
+    private void remember(String taskId, long submittedAtMs) {
+        counted.put(taskId, submittedAtMs);
+        while (counted.size() > ONCE_WINDOW) {
+            var it = counted.entrySet().iterator();
+            countedFloorMs = Math.max(countedFloorMs, it.next().getValue());
+            it.remove();
+        }
     }
 
     private Directive newest(String node) {
@@ -382,9 +466,9 @@ public final class ReportValidator {
     private Set<String> recentServices(String node) {
         Issued i = issued.get(node);
         if (i == null) {
-            return Set.of();
+            return previousRun.getOrDefault(node, Set.of());
         }
-        Set<String> s = new java.util.HashSet<>();
+        Set<String> s = new java.util.HashSet<>(previousRun.getOrDefault(node, Set.of()));
         synchronized (i) {
             i.directives.forEach(d -> s.addAll(services(d)));
         }

@@ -135,6 +135,40 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     }
 
     /**
+     * The services of the directives the journal holds, per node (the newest 32 directives of each):
+     * what a restarted host knows the nodes may still run.
+     */
+    public Map<String, java.util.Set<String>> directiveServices() {
+        Map<String, java.util.ArrayDeque<java.util.Set<String>>> byNode = new java.util.TreeMap<>();
+        for (String line : entries.values()) {
+            if (!line.contains("\"kind\":\"directive\"")) {
+                continue;
+            }
+            try {
+                JsonNode d = JSON.readTree(line).path("data");
+                java.util.Set<String> services = new java.util.TreeSet<>();
+                for (JsonNode s : d.path("desired").path("services")) {
+                    services.add(s.path("service").asText());
+                }
+                var q = byNode.computeIfAbsent(d.path("nodeId").asText(), k -> new java.util.ArrayDeque<>());
+                q.addLast(services);
+                if (q.size() > 32) {
+                    q.removeFirst();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Map<String, java.util.Set<String>> out = new java.util.TreeMap<>();
+        byNode.forEach((n, q) -> {
+            java.util.Set<String> all = new java.util.TreeSet<>();
+            q.forEach(all::addAll);
+            out.put(n, all);
+        });
+        return out;
+    }
+
+    /**
      * One page of entries: at most {@code limit} JSON lines with a sequence number above
      * {@code afterSeq}, in order, read from the file without copying the rest of the journal.
      */

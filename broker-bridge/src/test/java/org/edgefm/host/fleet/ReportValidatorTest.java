@@ -23,6 +23,7 @@ import org.edgefm.wire.PeerMetrics;
 import org.edgefm.wire.Result;
 import org.edgefm.wire.ServiceMetrics;
 import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.TaskTicket;
 import org.edgefm.wire.Telemetry;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +124,76 @@ class ReportValidatorTest {
         assertThat(v.result(new Result(1, "sink", 1, List.of(new TaskCompletion("t9", "vqa", "n1", 1, 2, 500, true, null,
                 List.of()))))).isNotNull();
         assertThat(v.rejected("sink", ReportValidator.Reason.UNKNOWN_TASK)).isEqualTo(2);
+    }
+
+    /** A task that entered at {@code origin} and was signed there with the key the host sent it for {@code epoch}. */
+    private static TaskCompletion signed(byte[] secret, String fleet, long epoch, String id, String origin, long submitted) {
+        String ticket = TaskTicket.sign(TaskTicket.nodeKey(secret, fleet, origin, epoch), epoch, id, origin, "vqa", submitted);
+        return new TaskCompletion(id, "vqa", origin, submitted, submitted + 100, 500, true, null, List.of(), ticket);
+    }
+
+    @Test
+    void completions_needTheirOriginsTicket_fromTheSink_once() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        v.taskSecret(secret, "lab");
+        v.issued(directive("sink", 1, Map.of(), "head"));
+        v.issued(directive("n1", 1, Map.of(), "vit"));
+        v.issued(directive("n2", 1, Map.of(), "vit"));
+        long t0 = now.get() - 1_000;
+        // genuine: signed at its origin n1, reported by the node that runs the sink
+        assertThat(v.result(new Result(1, "sink", 1, List.of(signed(secret, "lab", 7, "a1", "n1", t0))))).isNotNull();
+        // a replay of it (the sink again, or another node holding the ticket) is refused, not counted twice
+        assertThat(v.result(new Result(1, "sink", 1, List.of(signed(secret, "lab", 7, "a1", "n1", t0))))).isNull();
+        assertThat(v.rejected("sink", ReportValidator.Reason.REPLAY)).isEqualTo(1);
+        // invented: no ticket, a made-up ticket, one for another id, another origin, another submit time
+        TaskCompletion real = signed(secret, "lab", 7, "a2", "n1", t0);
+        List<TaskCompletion> forged = List.of(
+                new TaskCompletion("x1", "vqa", "n1", t0, t0 + 1, 500, true, null, List.of()),
+                new TaskCompletion("x2", "vqa", "n1", t0, t0 + 1, 500, true, null, List.of(), "7.AAAAAAAAAAAAAAAAAAAAAA"),
+                new TaskCompletion("x3", "vqa", "n1", t0, t0 + 1, 500, true, null, List.of(), real.ticket()),
+                new TaskCompletion("a2", "vqa", "n2", t0, t0 + 1, 500, true, null, List.of(), real.ticket()),
+                new TaskCompletion("a2", "vqa", "n1", t0 + 400, t0 + 401, 500, true, null, List.of(), real.ticket()),
+                // signed with a key of another fleet, of another host secret, of a planner epoch the host never had
+                signed(secret, "other-fleet", 7, "a3", "n1", t0),
+                signed(new byte[32], "lab", 7, "a4", "n1", t0),
+                signed(secret, "lab", 8, "a5", "n1", t0));
+        assertThat(v.result(new Result(1, "sink", 1, forged))).isNull();
+        assertThat(v.rejected("sink", ReportValidator.Reason.FORGED_TASK)).isEqualTo(forged.size());
+        // a node that does not run the sink cannot count another origin's task, even with its ticket
+        assertThat(v.result(new Result(1, "n2", 1, List.of(real)))).isNull();
+        assertThat(v.rejected("n2", ReportValidator.Reason.NOT_SINK)).isEqualTo(1);
+        // ... and the refusal did not use the id up: the sink's genuine report still counts
+        assertThat(v.result(new Result(1, "sink", 1, List.of(real)))).isNotNull();
+        // the origin may report its own task (after a failover it finished it itself); tickets of an earlier epoch verify
+        assertThat(v.result(new Result(1, "n1", 1, List.of(signed(secret, "lab", 3, "a6", "n1", t0))))).isNotNull();
+    }
+
+    @Test
+    void restartedHost_checksTheSinkAgainstThePreviousRun_andCountsNoIdOfItAgain() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        v.taskSecret(secret, "lab");
+        v.previousRun(Map.of("sink", java.util.Set.of("head"), "n2", java.util.Set.of("vit")), List.of("old-1"));
+        long t0 = now.get() - 1_000;
+        // nothing sent yet in this run: the previous run's directives decide who ran the sink
+        assertThat(v.result(new Result(1, "sink", 1, List.of(signed(secret, "lab", 6, "p1", "n1", t0))))).isNotNull();
+        assertThat(v.result(new Result(1, "n2", 1, List.of(signed(secret, "lab", 6, "p2", "n1", t0))))).isNull();
+        assertThat(v.rejected("n2", ReportValidator.Reason.NOT_SINK)).isEqualTo(1);
+        assertThat(v.result(new Result(1, "sink", 1, List.of(signed(secret, "lab", 6, "old-1", "n1", t0))))).isNull();
+        assertThat(v.rejected("sink", ReportValidator.Reason.REPLAY)).isEqualTo(1);
+    }
+
+    @Test
+    void onceOnlyWindow_isBounded_andRefusesWhatIsOlderThanItsFloor() {
+        for (int i = 0; i < ReportValidator.ONCE_WINDOW + 10; i++) {
+            assertThat(v.result(new Result(1, "sink", 1, List.of(new TaskCompletion("w" + i, "vqa", "n1", 1_000 + i,
+                    1_000 + i, 500, true, null, List.of()))))).isNotNull();
+        }
+        // w0..w9 left the window; a replay of one of them is refused by the floor (submitted before it)
+        assertThat(v.result(new Result(1, "sink", 1, List.of(new TaskCompletion("w3", "vqa", "n1", 1_003, 1_003, 500, true,
+                null, List.of()))))).isNull();
+        assertThat(v.rejected("sink", ReportValidator.Reason.REPLAY)).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,53 @@
+package org.edgefm.host.fleet;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import org.edgefm.api.EdgeFmException;
+
+/**
+ * The host's task secret: 32 random bytes in {@code dataDir/task-secret}, created owner-only (0600)
+ * on the host's first start and kept across restarts, so that completions of tasks signed under an
+ * earlier planner epoch still verify after a host restart. From it the host derives each node's
+ * task key and the fleet's data token per planner epoch ({@link org.edgefm.wire.TaskTicket}).
+ * Deleting the file invalidates every ticket and token issued so far (the agents get new ones with
+ * the next directive).
+ */
+public final class TaskSecret {
+    private TaskSecret() {
+    }
+
+    /** Reads the secret, creating it (0600) when the file does not exist. */
+    public static byte[] loadOrCreate(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] r = new byte[32];
+                new SecureRandom().nextBytes(r);
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException notPosix) {
+                    Files.createFile(file);
+                } catch (FileAlreadyExistsException raced) {
+                    return loadOrCreate(file);
+                }
+                Files.write(file, r);
+                return r;
+            }
+            byte[] b = Files.readAllBytes(file);
+            if (b.length < 16) {
+                throw new EdgeFmException("task secret " + file + ": " + b.length
+                        + " bytes (expected: at least 16; delete the file to have a new one made)");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new EdgeFmException("task secret " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
