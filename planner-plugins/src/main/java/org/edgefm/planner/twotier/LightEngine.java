@@ -582,6 +582,7 @@ public final class LightEngine implements LightServiceController {
         for (Pair p : pairs) {
             p.x = 0;
         }
+
         while (true) {
             Pair best = null;
             double bestScore = 0;
@@ -702,10 +703,25 @@ public final class LightEngine implements LightServiceController {
         List<Route> routes = new ArrayList<>();
         Map<String, Map<String, Double>> fallback = new LinkedHashMap<>();
         Map<String, Map<String, Double>> perStream = new LinkedHashMap<>();
+        // A light stage is routed only to nodes that run an instance of its service after the node
+        // resolution: demand attributed to a pair that got no instance (its node's residual went to
+        // other pairs, or its spill found no further candidate) would otherwise send tasks to a node
+        // that cannot serve them, where they are lost as unrouted. The stream's other targets take its
+        // share; a stream left with none falls back to every node running the service.
+        Set<String> running = new HashSet<>();
+        for (ServiceAllocation a : allocations) {
+            if (a.instances() > 0) {
+                running.add(a.node() + "|" + a.service());
+            }
+        }
         for (Contribution c : contributions) {
             int[][] cs = cands.get(c.stream).get(c.stage);
             if (c.rank < cs[0].length && c.share > 1e-12) {
                 String node = paths.node(cs[0][c.rank]).id();
+                String service = cache.types.get(c.stream.type()).stage(c.stage).service();
+                if (!running.contains(node + "|" + service)) {
+                    continue;
+                }
                 perStream.computeIfAbsent(c.stream.origin() + "|" + c.stream.type() + "|" + c.stage, k -> new LinkedHashMap<>())
                         .merge(node, c.share, Double::sum);
             }
@@ -745,8 +761,9 @@ public final class LightEngine implements LightServiceController {
                             fb.merge(a.node(), (double) a.instances(), Double::sum);
                         }
                     }
-                } else if (fb == null) {
-                    // no demand seen for this type: a light stage shares the instances other types run
+                } else if (fb == null || fb.isEmpty()) {
+                    // no demand seen for this type, or none of its targets got an instance: a light stage
+                    // shares the instances other types and streams run
                     fb = new LinkedHashMap<>();
                     for (ServiceAllocation a : allocations) {
                         if (a.service().equals(st.service())) {
