@@ -136,6 +136,19 @@ final class ProfilesCommand implements Runnable {
                 n.put("worstAbsLogRatio", s.worstAbsLog());
                 n.put("meetsGoal", s.meetsGoal());
             }
+            java.util.Map<String, List<Validation.Result>> byKind = new java.util.TreeMap<>();
+            all.forEach(r -> byKind.computeIfAbsent(m.workload(r.row()).kind(), k -> new java.util.ArrayList<>()).add(r));
+            ObjectNode kinds = root.putObject("byKind");
+            for (var e : byKind.entrySet()) {
+                Validation.Summary s = Validation.summarize(e.getValue());
+                out.printf(Locale.ROOT, "  %-14s %3d rows, %2d devices: median |ln ratio| %.3f (x%.2f), worst %.3f (x%.2f)%n",
+                        e.getKey(), s.rows(), s.devices(), s.medianAbsLog(), Math.exp(s.medianAbsLog()), s.worstAbsLog(),
+                        Math.exp(s.worstAbsLog()));
+                ObjectNode n = kinds.putObject(e.getKey());
+                n.put("rows", s.rows());
+                n.put("medianAbsLogRatio", s.medianAbsLog());
+                n.put("worstAbsLogRatio", s.worstAbsLog());
+            }
             if (json != null) {
                 ArrayNode rows = root.putArray("rows");
                 for (Validation.Result r : all) {
@@ -151,6 +164,7 @@ final class ProfilesCommand implements Runnable {
                     n.put("predicted", r.predicted());
                     n.put("measured", row.value());
                     n.put("ratio", r.ratio());
+                    n.put("launch", row.hostLaunch() ? "stream" : "graph");
                     n.put("source", row.source());
                 }
                 root.set("coefficients", mapper.readTree(c.toJson()));

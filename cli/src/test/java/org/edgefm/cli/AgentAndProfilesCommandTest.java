@@ -24,6 +24,11 @@ class AgentAndProfilesCommandTest extends CliTestBase {
         assertThat(root.get("rows").size()).isGreaterThanOrEqualTo(40);
         assertThat(root.get("test").get("meetsGoal").asBoolean()).isTrue();
         assertThat(root.get("rows").get(0).get("source").asText()).startsWith("https://");
+        // per model kind: CNNs, transformer encoders (BERT-Large) and decoder LLMs each within x2 at worst
+        for (String kind : java.util.List.of("cnn", "encoder", "decoder-decode")) {
+            assertThat(root.get("byKind").get(kind).get("rows").asInt()).isPositive();
+            assertThat(root.get("byKind").get(kind).get("worstAbsLogRatio").asDouble()).isLessThanOrEqualTo(Math.log(2));
+        }
     }
 
     @Test

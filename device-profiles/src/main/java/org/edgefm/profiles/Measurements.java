@@ -34,6 +34,17 @@ public final class Measurements {
     /** The columns, in the built-in table's order. */
     public static final List<String> COLUMNS = List.of("id", "split", "model", "precision", "batch", "device", "power_mode",
             "metric", "value", "context", "runtime", "source");
+    /** Optional columns (after the others, in any order). */
+    public static final List<String> OPTIONAL_COLUMNS = List.of("launch");
+    /** The values of the optional {@code launch} column. */
+    public static final List<String> LAUNCHES = List.of("graph", "stream");
+    /** The kinds of model the model list may name. */
+    public static final List<String> MODEL_KINDS = List.of("cnn", "encoder", "llm");
+    /** The fields each kind of model must state (> 0). */
+    static final Map<String, List<String>> MODEL_FIELDS = Map.of(
+            "cnn", List.of("gflops", "params", "kernels"),
+            "encoder", List.of("layers", "hidden", "ffn", "tokens", "tokensRms"),
+            "llm", List.of("params", "layers", "hidden", "kvDim"));
     /** Most rows a table may have. */
     public static final int MAX_ROWS = 100_000;
 
@@ -54,9 +65,11 @@ public final class Measurements {
      * @param context   decode context tokens, 0 when not stated
      * @param runtime   the software and scenario
      * @param source    the public source
+     * @param hostLaunch true when the runtime launched each kernel from the host ({@code launch} {@code stream}),
+     *                  false for a captured CUDA graph or when the source does not say ({@code graph} or empty)
      */
     public record Row(String id, String split, String model, PerformanceModel.Precision precision, int batch, String device,
-            String powerMode, String metric, double value, int context, String runtime, String source) {
+            String powerMode, String metric, double value, int context, String runtime, String source, boolean hostLaunch) {
         /** The profile name with its power mode ({@code NAME@MODE}). */
         public String qualifiedDevice() {
             return powerMode == null ? device : device + "@" + powerMode;
@@ -126,6 +139,10 @@ public final class Measurements {
             return Workload.cnn(r.model(), m.path("gflops").asDouble(), m.path("params").asDouble(),
                     m.path("activationElements").asDouble(), m.path("kernels").asInt());
         }
+        if (kind.equals("encoder")) {
+            return Workload.encoder(r.model(), m.path("layers").asInt(), m.path("hidden").asInt(), m.path("ffn").asInt(),
+                    m.path("tokens").asDouble(), m.path("tokensRms").asDouble(), m.path("extraKernels").asInt());
+        }
         Workload.Llm llm = new Workload.Llm(r.model(), m.path("params").asDouble(), m.path("layers").asInt(),
                 m.path("hidden").asInt(), m.path("kvDim").asInt());
         return llm.decode(r.context());
@@ -140,8 +157,14 @@ public final class Measurements {
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String kind = e.getValue().path("kind").asText();
-                if (!kind.equals("cnn") && !kind.equals("llm")) {
-                    throw new EdgeFmException(MODELS_RESOURCE + ": model '" + e.getKey() + "': kind '" + kind + "' (expected cnn or llm)");
+                if (!MODEL_KINDS.contains(kind)) {
+                    throw new EdgeFmException(MODELS_RESOURCE + ": model '" + e.getKey() + "': kind '" + kind + "' (expected one of: "
+                            + String.join(", ", MODEL_KINDS) + ")");
+                }
+                for (String f : MODEL_FIELDS.get(kind)) {
+                    if (!(e.getValue().path(f).asDouble() > 0)) {
+                        throw new EdgeFmException(MODELS_RESOURCE + ": model '" + e.getKey() + "': " + f + " missing or not > 0");
+                    }
                 }
                 if (e.getValue().path("source").asText().isBlank()) {
                     throw new EdgeFmException(MODELS_RESOURCE + ": model '" + e.getKey() + "': source missing");
@@ -214,8 +237,12 @@ public final class Measurements {
             throw new EdgeFmException(at + ": split '" + split + "' (expected train or test)");
         }
         String source = need(r, "source", at);
+        String launch = blankToNull(r.get("launch"));
+        if (launch != null && !LAUNCHES.contains(launch.toLowerCase(Locale.ROOT))) {
+            throw new EdgeFmException(at + ": launch '" + launch + "' (expected one of: " + String.join(", ", LAUNCHES) + ", or empty)");
+        }
         return new Row(r.getOrDefault("id", ""), split, model, p, batch, device, mode, metric, value, context,
-                r.getOrDefault("runtime", ""), source);
+                r.getOrDefault("runtime", ""), source, launch != null && launch.equalsIgnoreCase("stream"));
     }
 
     private static int positiveInt(String s, String what, String at) {

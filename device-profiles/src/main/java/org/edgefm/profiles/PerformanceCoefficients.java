@@ -20,6 +20,9 @@ import org.edgefm.api.EdgeFmException;
  *   <li>{@code kernelOverheadUsGhz}: the fixed cost of one GPU kernel (launch, fill and drain) in
  *       microseconds at a 1 GHz GPU clock; a kernel costs {@code kernelOverheadUsGhz / clockGhz} us.
  *       It dominates batch-1 latency of small networks.</li>
+ *   <li>{@code hostLaunchUsGhz}: the host-side cost of launching one kernel when the runtime
+ *       launches kernels one by one rather than replaying a captured CUDA graph, in microseconds
+ *       at a 1 GHz CPU clock (a kernel costs {@code hostLaunchUsGhz / cpuClockGhz} us more).</li>
  *   <li>{@code llmKernelsPerLayer}: the kernels one decoder layer launches per generated token
  *       (norms, projections, rotary embedding, attention, MLP, residual adds; quantised runtimes add
  *       dequantisation).</li>
@@ -32,6 +35,7 @@ import org.edgefm.api.EdgeFmException;
  * </ul>
  *
  * @param kernelOverheadUsGhz  per-kernel overhead, us x GHz
+ * @param hostLaunchUsGhz      host launch cost per kernel without a CUDA graph, us x GHz (CPU clock)
  * @param llmKernelsPerLayer   kernels per decoder layer per step
  * @param memoryEfficiency     achieved fraction of GPU memory bandwidth
  * @param computeEfficiency    achieved fraction of the tensor peak, by performance class
@@ -39,11 +43,11 @@ import org.edgefm.api.EdgeFmException;
  * @param cpuMemoryEfficiency  achieved fraction of the CPU's memory bandwidth
  * @param sources              where each coefficient comes from, by field name
  */
-public record PerformanceCoefficients(double kernelOverheadUsGhz, double llmKernelsPerLayer, double memoryEfficiency,
+public record PerformanceCoefficients(double kernelOverheadUsGhz, double hostLaunchUsGhz, double llmKernelsPerLayer, double memoryEfficiency,
         Map<String, Double> computeEfficiency, double cpuComputeEfficiency, double cpuMemoryEfficiency,
         Map<String, String> sources) {
     /** Fields that MUST each have a source. */
-    public static final List<String> SOURCED_FIELDS = List.of("kernelOverheadUsGhz", "llmKernelsPerLayer",
+    public static final List<String> SOURCED_FIELDS = List.of("kernelOverheadUsGhz", "hostLaunchUsGhz", "llmKernelsPerLayer",
             "memoryEfficiency", "computeEfficiency", "cpuComputeEfficiency", "cpuMemoryEfficiency");
     /** The resource the built-in coefficients are read from. */
     public static final String RESOURCE = "performance-model.json";
@@ -56,6 +60,9 @@ public record PerformanceCoefficients(double kernelOverheadUsGhz, double llmKern
     public PerformanceCoefficients {
         if (!(kernelOverheadUsGhz >= 0) || Double.isInfinite(kernelOverheadUsGhz)) {
             throw new IllegalArgumentException("kernelOverheadUsGhz: " + kernelOverheadUsGhz + " (expected: >= 0)");
+        }
+        if (!(hostLaunchUsGhz >= 0) || Double.isInfinite(hostLaunchUsGhz)) {
+            throw new IllegalArgumentException("hostLaunchUsGhz: " + hostLaunchUsGhz + " (expected: >= 0)");
         }
         if (!(llmKernelsPerLayer >= 0) || Double.isInfinite(llmKernelsPerLayer)) {
             throw new IllegalArgumentException("llmKernelsPerLayer: " + llmKernelsPerLayer + " (expected: >= 0)");
@@ -107,9 +114,10 @@ public record PerformanceCoefficients(double kernelOverheadUsGhz, double llmKern
     }
 
     /** A copy with other values (sources kept), for fitting. */
-    public PerformanceCoefficients with(double overhead, double llmKernels, double memEff, Map<String, Double> compute) {
-        return new PerformanceCoefficients(overhead, llmKernels, memEff, compute, cpuComputeEfficiency, cpuMemoryEfficiency,
-                sources);
+    public PerformanceCoefficients with(double overhead, double hostLaunch, double llmKernels, double memEff,
+            Map<String, Double> compute) {
+        return new PerformanceCoefficients(overhead, hostLaunch, llmKernels, memEff, compute,
+                cpuComputeEfficiency, cpuMemoryEfficiency, sources);
     }
 
     /** Writes these coefficients as JSON (the resource format). */

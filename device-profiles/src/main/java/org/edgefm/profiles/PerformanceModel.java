@@ -111,6 +111,15 @@ public final class PerformanceModel {
      * overhead plus the larger of compute and memory time; plain roofline: the larger of the two).
      */
     public double timeMs(Workload w, Engine engine, Precision precision, int batch) {
+        return timeMs(w, engine, precision, batch, false);
+    }
+
+    /**
+     * As {@link #timeMs(Workload, Engine, Precision, int)}; with {@code hostLaunch} the runtime
+     * launches every kernel from the host (no captured CUDA graph), which adds
+     * {@code hostLaunchUsGhz / cpuClockGhz} per kernel on the GPU engine of a calibrated model.
+     */
+    public double timeMs(Workload w, Engine engine, Precision precision, int batch, boolean hostLaunch) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch: " + batch + " (expected: >= 1)");
         }
@@ -128,6 +137,9 @@ public final class PerformanceModel {
             etaM = coefficients.memoryEfficiency();
             double kernels = w.kernels() + w.decoderLayers() * coefficients.llmKernelsPerLayer();
             overheadS = kernels * coefficients.kernelOverheadUsGhz() / g.clockGhz() * 1e-6;
+            if (hostLaunch) {
+                overheadS += kernels * coefficients.hostLaunchUsGhz() / profile.cpu().clockGhz() * 1e-6;
+            }
         } else {
             etaC = coefficients.cpuComputeEfficiency();
             etaM = coefficients.cpuMemoryEfficiency();

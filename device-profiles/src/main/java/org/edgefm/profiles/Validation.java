@@ -57,11 +57,12 @@ public final class Validation {
         PerformanceModel m = PerformanceModel.calibrated(p, c);
         PerformanceModel.Engine e = m.defaultEngine();
         Workload w = table.workload(r);
+        boolean h = r.hostLaunch();
         return switch (r.metric()) {
-            case "latency_ms" -> m.timeMs(w, e, r.precision(), r.batch());
-            case "tokens_per_s" -> r.batch() * 1e3 / m.timeMs(w, e, r.precision(), r.batch());
+            case "latency_ms" -> m.timeMs(w, e, r.precision(), r.batch(), h);
+            case "tokens_per_s" -> r.batch() * 1e3 / m.timeMs(w, e, r.precision(), r.batch(), h);
             default -> r.batch() == 0 ? asymptoticItemsPerS(m, w, e, r.precision())
-                    : r.batch() * 1e3 / m.timeMs(w, e, r.precision(), r.batch());
+                    : r.batch() * 1e3 / m.timeMs(w, e, r.precision(), r.batch(), h);
         };
     }
 
@@ -96,19 +97,21 @@ public final class Validation {
 
     /**
      * Fits the coefficients on rows by least squares on ln(predicted / measured): coordinate search
-     * in log space with a shrinking step, deterministic. Fitted: the per-kernel overhead, the
-     * kernels per decoder layer, the memory efficiency, and one compute efficiency per key already
-     * in {@code start.computeEfficiency()}. The CPU coefficients and the sources are kept.
+     * in log space with a shrinking step, deterministic. Fitted: the per-kernel overhead, the host
+     * launch cost per kernel without a CUDA graph, the kernels per decoder layer, the memory
+     * efficiency, and one compute efficiency per key already in {@code start.computeEfficiency()}.
+     * The CPU coefficients and the sources are kept.
      */
     public static PerformanceCoefficients fit(Measurements table, List<Measurements.Row> rows, PerformanceCoefficients start) {
         List<String> classes = new ArrayList<>(start.computeEfficiency().keySet());
         classes.sort(null);
-        double[] x = new double[3 + classes.size()];
+        double[] x = new double[EFF_AT + classes.size()];
         x[0] = Math.log(Math.max(start.kernelOverheadUsGhz(), 1e-3));
         x[1] = Math.log(Math.max(start.llmKernelsPerLayer(), 1e-3));
         x[2] = Math.log(start.memoryEfficiency());
+        x[3] = Math.log(Math.max(start.hostLaunchUsGhz(), 1e-3));
         for (int i = 0; i < classes.size(); i++) {
-            x[3 + i] = Math.log(start.computeEfficiency().get(classes.get(i)));
+            x[EFF_AT + i] = Math.log(start.computeEfficiency().get(classes.get(i)));
         }
         double best = loss(table, rows, make(start, x, classes));
         for (double step = 0.5; step > 1e-4; step /= 2) {
@@ -119,7 +122,7 @@ public final class Validation {
                     for (double d : new double[] {step, -step}) {
                         double[] y = Arrays.copyOf(x, x.length);
                         y[i] += d;
-                        if (i >= 2 && y[i] > 0) {
+                        if ((i == 2 || i >= EFF_AT) && y[i] > 0) {
                             y[i] = 0; // efficiencies stay <= 1
                         }
                         PerformanceCoefficients c = make(start, y, classes);
@@ -136,12 +139,16 @@ public final class Validation {
         return make(start, x, classes);
     }
 
+    /** Index of the first compute efficiency in the fit's parameter vector. */
+    private static final int EFF_AT = 4;
+
     private static PerformanceCoefficients make(PerformanceCoefficients start, double[] x, List<String> classes) {
         Map<String, Double> eff = new LinkedHashMap<>();
         for (int i = 0; i < classes.size(); i++) {
-            eff.put(classes.get(i), round(Math.min(1, Math.exp(x[3 + i]))));
+            eff.put(classes.get(i), round(Math.min(1, Math.exp(x[EFF_AT + i]))));
         }
-        return start.with(round(Math.exp(x[0])), round(Math.exp(x[1])), round(Math.min(1, Math.exp(x[2]))), eff);
+        return start.with(round(Math.exp(x[0])), round(Math.exp(x[3])), round(Math.exp(x[1])),
+                round(Math.min(1, Math.exp(x[2]))), eff);
     }
 
     private static double round(double v) {

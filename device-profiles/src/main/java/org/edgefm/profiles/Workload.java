@@ -51,6 +51,27 @@ public record Workload(String name, String kind, double flopsPerItem, double wei
     }
 
     /**
+     * A transformer encoder (BERT-like) over one sequence of {@code tokens} real tokens: per layer and
+     * token the QKV, output, and two MLP matrices ({@code 8 x hidden^2 + 4 x hidden x ffn} FLOPs), plus
+     * fused attention ({@code 4 x hidden x tokens^2} per layer; {@code tokensRms} is the root mean square
+     * of the sequence lengths, so that a mean over sequences of different lengths is exact). Weights:
+     * the layers' matrices, read once per call; activations as in {@link #of} for
+     * {@code transformer-encoder}; kernels: {@link #ENCODER_KERNELS_PER_LAYER} per layer plus
+     * {@code extraKernels} (embedding, head).
+     */
+    public static Workload encoder(String name, int layers, int hidden, int ffn, double tokens, double tokensRms, int extraKernels) {
+        if (layers <= 0 || hidden <= 0 || ffn <= 0 || !(tokens > 0) || !(tokensRms >= tokens) || extraKernels < 0) {
+            throw new IllegalArgumentException(name + ": layers, hidden, ffn and tokens must be > 0, tokensRms >= tokens,"
+                    + " extraKernels >= 0");
+        }
+        double h = hidden;
+        double flops = layers * (tokens * (8 * h * h + 4 * h * ffn) + 4 * h * tokensRms * tokensRms);
+        double weights = layers * (4 * h * h + 2 * h * ffn);
+        double act = layers * tokens * (8 * h + 2.0 * ffn);
+        return new Workload(name, "encoder", flops, weights, act, (double) layers * ENCODER_KERNELS_PER_LAYER + extraKernels, 0);
+    }
+
+    /**
      * A decoder-only LLM.
      *
      * @param params     parameters read per step: every weight matrix including the LM head, not the
