@@ -158,6 +158,9 @@ public final class PlannerHost implements AutoCloseable {
             fleet.taskTypes(scenario.taskTypes());
         }
         fleet.taskSecret(org.edgefm.host.fleet.TaskSecret.loadOrCreate(config.dataDir().resolve("task-secret")));
+        org.edgefm.host.fleet.TaskSecret.writeDataToken(config.dataDir().resolve("data-token"), fleet.dataToken());
+        LOG.info("tasks enter agents with the fleet's data token (Authorization: Bearer), in {} (owner-only)",
+                config.dataDir().resolve("data-token"));
         Path previous = config.dataDir().resolve("journal-" + (plannerEpoch - 1) + ".db");
         if (Files.exists(previous)) {
             // results counted by the previous run may come again (an agent that missed the broker's
@@ -372,7 +375,15 @@ public final class PlannerHost implements AutoCloseable {
         return driver == null ? 0 : driver.skipped();
     }
 
-    /** The HTTP API's bearer token (and whether this run created it), or null without HTTP. */
+    /**
+     * The fleet's data-plane token: task sources send it to an agent's task endpoint as
+     * {@code Authorization: Bearer} (also in {@code dataDir/data-token}).
+     */
+    public String dataToken() {
+        return fleet == null ? null : fleet.dataToken();
+    }
+
+    /** The HTTP API token (null while the API is off). */
     public HttpGuard.Token httpToken() {
         return httpToken;
     }

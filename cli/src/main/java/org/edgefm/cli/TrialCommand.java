@@ -820,6 +820,7 @@ final class TrialCommand implements Callable<Integer> {
                         host.fleet().validator().taskIssued(taskId, node);
                         http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + d.taskType()
                                         + "?id=" + taskId)).timeout(Duration.ofSeconds(5))
+                                        .header("Authorization", "Bearer " + host.dataToken())
                                         .POST(HttpRequest.BodyPublishers.noBody()).build(),
                                 HttpResponse.BodyHandlers.discarding())
                                 .whenComplete((r, e) -> {

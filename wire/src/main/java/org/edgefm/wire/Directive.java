@@ -16,9 +16,9 @@ import org.edgefm.api.Check;
  * @param taskKey      the node's key for this planner epoch, with which it signs the tasks that enter
  *                     at it ({@link TaskTicket}); added by the host when it publishes, never stored
  *                     in the host's outbox or journal; null where the host signs no tasks
- * @param dataToken    the fleet's data-plane credential for this planner epoch: task submissions
- *                     and agent-to-agent stage data must carry it ({@code Authorization: Bearer}),
- *                     added like {@code taskKey}; null where the data plane is open
+ * @param dataToken    the fleet's data-plane credential: task submissions, agent-to-agent stage data
+ *                     and link probes must carry it ({@code Authorization: Bearer}); added like
+ *                     {@code taskKey}; null where the data plane is open
  */
 public record Directive(int schema, String nodeId, long plannerEpoch, long version, long issuedAtMs,
         DesiredState desired, String taskKey, String dataToken) implements NodeMessage {

@@ -38,11 +38,12 @@ public final class TaskTicket {
     }
 
     /**
-     * The data-plane token of {@code fleet} for {@code plannerEpoch} (base64url, 43 characters): the
-     * same for every node of the fleet.
+     * The data-plane token of {@code fleet} (base64url, 43 characters): the same for every node and
+     * every planner epoch (agents that still run an earlier host run's directive exchange stage
+     * data with those that run the new one), until the host's secret is replaced.
      */
-    public static String dataToken(byte[] secret, String fleet, long plannerEpoch) {
-        return b64(hmac(secret, "edgefm-data-token|" + fleet + "|" + plannerEpoch), 32);
+    public static String dataToken(byte[] secret, String fleet) {
+        return b64(hmac(secret, "edgefm-data-token|" + fleet), 32);
     }
 
     /**

@@ -36,6 +36,13 @@ public final class PeerProbes {
         this.payload = Buffer.buffer(new byte[settings.probeBytes()]);
     }
 
+    private java.util.function.Supplier<String> authorization = () -> null;
+
+    /** The Authorization header value the probes send (the fleet's data token), or null for none. */
+    public void authorization(java.util.function.Supplier<String> authorization) {
+        this.authorization = authorization;
+    }
+
     /** Installs the two answering routes; the answers wait for this agent's shaper. */
     public void routes(Router r) {
         r.get("/v1/peer/ping").handler(rc -> shaper.beforeSend(vertx, 0)
@@ -71,6 +78,10 @@ public final class PeerProbes {
         int colon = endpoint.lastIndexOf(':');
         RequestOptions o = new RequestOptions().setMethod(method).setHost(endpoint.substring(0, colon))
                 .setPort(Integer.parseInt(endpoint.substring(colon + 1))).setURI(uri).setTimeout(TIMEOUT_MS);
+        String auth = authorization.get();
+        if (auth != null) {
+            o.putHeader("Authorization", auth);
+        }
         long bytes = body == null ? 0 : body.length();
         long t0 = System.nanoTime();
         return shaper.beforeSend(vertx, bytes)

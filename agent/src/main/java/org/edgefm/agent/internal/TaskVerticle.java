@@ -73,6 +73,7 @@ public final class TaskVerticle extends VerticleBase {
     private HttpClientAgent client;
     private HttpServer server;
     private Shaper shaper;
+    private final java.util.concurrent.atomic.AtomicLong refusedRequests = new java.util.concurrent.atomic.AtomicLong();
 
     /** The data plane of one agent. */
     public TaskVerticle(AgentContext ctx) {
@@ -164,7 +165,10 @@ public final class TaskVerticle extends VerticleBase {
                     shaper.impairment().gateFile() == null ? "" : " while " + shaper.impairment().gateFile() + " exists");
         }
         PeerProbes probes = new PeerProbes(vertx, client, shaper, ctx.links(), ctx.config().links());
+        probes.authorization(this::authorization);
         Router r = Router.router(vertx);
+        r.route("/v1/tasks/*").handler(this::guard);
+        r.route("/v1/peer/*").handler(this::guard);
         r.route().handler(BodyHandler.create().setBodyLimit(Tensors.MAX_VALUES * 4 + 65536));
         r.post("/v1/tasks/:taskType").handler(this::onSubmit);
         r.post("/v1/peer/stage").handler(this::onPeer);
@@ -178,13 +182,46 @@ public final class TaskVerticle extends VerticleBase {
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ctx.meters().scrape()));
         r.get("/v1/health").handler(rc -> rc.json(new JsonObject().put("nodeId", ctx.nodeId())
                 .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())
-                .put("rejectedMessages", ctx.rejectedMessages())));
+                .put("rejectedMessages", ctx.rejectedMessages()).put("refusedRequests", refusedRequests.get())));
         return vertx.createHttpServer().requestHandler(r).listen(ctx.config().httpPort(), ctx.config().httpHost())
                 .onSuccess(s -> {
                     server = s;
                     ctx.dataEndpoint(ctx.config().advertiseHost() + ":" + s.actualPort());
                     LOG.info("task and peer endpoint on http://{}:{}", ctx.config().httpHost(), s.actualPort());
                 });
+    }
+
+    /**
+     * The data plane's credential: once the host's directive gives the fleet's data token, a task
+     * submission, stage data from a peer and a link probe must carry it as
+     * {@code Authorization: Bearer}; anything else is answered 401 before its body is read, and
+     * counted ({@code refusedRequests} in {@code /v1/health}). Before the first directive (nothing
+     * runs here yet) the data plane is open.
+     */
+    private void guard(RoutingContext rc) {
+        Directive d = ctx.applied();
+        String token = d == null ? null : d.dataToken();
+        String given = rc.request().getHeader("Authorization");
+        if (token == null || (given != null && java.security.MessageDigest.isEqual(
+                ("Bearer " + token).getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII)))) {
+            rc.next();
+            return;
+        }
+        long n = refusedRequests.incrementAndGet();
+        String why = given == null ? "no data token" : "a wrong data token";
+        if (n == 1 || Long.bitCount(n) == 1) { // the first, then at powers of two: counted, not a log flood
+            LOG.warn("refused {} {} from {}: {} (Authorization: Bearer, the fleet's data token from the host);"
+                    + " {} refused so far", rc.request().method(), rc.request().path(), rc.request().remoteAddress(), why, n);
+        }
+        rc.response().setStatusCode(401).putHeader("content-type", "application/json")
+                .putHeader("WWW-Authenticate", "Bearer realm=\"edgefm-data\"")
+                .end(new JsonObject().put("error", why + ": send the fleet's data token as Authorization: Bearer").encode());
+    }
+
+    /** The Authorization header value for this agent's requests to peers, or null without a data token. */
+    private String authorization() {
+        Directive d = ctx.applied();
+        return d == null || d.dataToken() == null ? null : "Bearer " + d.dataToken();
     }
 
     private void onSubmit(RoutingContext rc) {
@@ -302,14 +339,20 @@ public final class TaskVerticle extends VerticleBase {
                     t0[0] = System.nanoTime();
                     return shaper.beforeSend(vertx, body.length()).map(body);
                 })
-                .compose(body -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                        .setURI("/v1/peer/stage").setTimeout(forwardTimeoutMs(h.taskType()))).compose(req -> req.send(body)).map(resp -> Map.entry(resp, body.length())))
+                .compose(body -> client.request(withAuthorization(new RequestOptions().setMethod(HttpMethod.POST).setHost(host)
+                        .setPort(port).setURI("/v1/peer/stage").setTimeout(forwardTimeoutMs(h.taskType()))))
+                        .compose(req -> req.send(body)).map(resp -> Map.entry(resp, body.length())))
                 .compose(e -> e.getKey().statusCode() == 202 ? Future.succeededFuture(e.getValue())
                         : e.getKey().body().compose(b -> Future.failedFuture("HTTP " + e.getKey().statusCode() + " "
                                 + b.toString(StandardCharsets.UTF_8))))
                 .onSuccess(bytes -> ctx.links().transfer(target, bytes, (System.nanoTime() - t0[0]) / 1e6, Double.NaN,
                         System.currentTimeMillis()))
                 .onFailure(e -> fail(h, "forwarding stage '" + h.stage() + "' to node '" + target + "' failed: " + e.getMessage()));
+    }
+
+    private RequestOptions withAuthorization(RequestOptions o) {
+        String a = authorization();
+        return a == null ? o : o.putHeader("Authorization", a);
     }
 
     private void expireJoins() {

@@ -227,6 +227,51 @@ class TaskVerticleTest {
         }
     }
 
+    private int post(AgentContext to, String path, byte[] body, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + to.dataEndpoint() + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void withTheFleetsDataToken_tasksAndStageDataNeedIt_agentsSendItToTheirPeers_andRefusalsAreCounted() throws Exception {
+        Peer n2 = splitRouting();
+        try {
+            byte[] secret = new byte[32];
+            String token = org.edgefm.wire.TaskTicket.dataToken(secret, "f");
+            for (AgentContext c : List.of(ctx, n2.ctx())) {
+                c.applied(c.applied().withSecrets(org.edgefm.wire.TaskTicket.nodeKey(secret, "f", c.nodeId(), 1), token));
+            }
+            byte[] stage = peerBody(new TaskVerticle.Header("in-1", FORK, "n1", System.currentTimeMillis(), "b", null,
+                    List.of(), null, null), false);
+            assertThat(post(ctx, "/v1/tasks/fork?id=no-token", new byte[0], null)).isEqualTo(401);
+            assertThat(post(ctx, "/v1/tasks/fork?id=wrong", new byte[0], "Bearer " + token.substring(1) + "x")).isEqualTo(401);
+            assertThat(post(n2.ctx(), "/v1/peer/stage", stage, null)).isEqualTo(401);
+            assertThat(post(n2.ctx(), "/v1/peer/stage", stage, "Bearer " + org.edgefm.wire.TaskTicket.dataToken(secret, "g")))
+                    .as("another fleet's token").isEqualTo(401);
+            // a genuine task crosses both agents (a on n1, b on n2, the join on n1): each sends the token to the other
+            assertThat(post(ctx, "/v1/tasks/fork?id=ok-1", new byte[0], "Bearer " + token)).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty());
+            TaskCompletion c = results.get(0);
+            assertThat(c.success()).as(c.error()).isTrue();
+            assertThat(c.stages()).extracting(t -> t.stage() + "@" + t.node()).containsExactlyInAnyOrder("a@n1", "b@n2", "j@n1");
+            assertThat(org.edgefm.wire.TaskTicket.verify(secret, "f", c)).isTrue();
+            assertThat(results).extracting(TaskCompletion::taskId).containsExactly("ok-1"); // nothing refused ran
+            assertThat(health(ctx)).contains("\"refusedRequests\":2");
+            assertThat(health(n2.ctx())).contains("\"refusedRequests\":2");
+        } finally {
+            close(n2);
+        }
+    }
+
+    private String health(AgentContext c) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + c.dataEndpoint() + "/v1/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @Test
     void headersWithoutPins_areAccepted_andRoutedByEachAgentsOwnTable_soTheParentsSplit() throws Exception {
         Peer n2 = splitRouting();

@@ -152,6 +152,15 @@ public final class MqttFleet implements Fleet {
         validator.taskSecret(secret, options.fleet());
     }
 
+    /**
+     * The fleet's data-plane token (what task sources send agents as {@code Authorization: Bearer}),
+     * or null without a task secret.
+     */
+    public String dataToken() {
+        byte[] secret = taskSecret;
+        return secret == null ? null : TaskTicket.dataToken(secret, options.fleet());
+    }
+
     /** The report validator (rejections per node and reason; task ids a task source issued). */
     public ReportValidator validator() {
         return validator;
@@ -470,7 +479,7 @@ public final class MqttFleet implements Fleet {
             byte[] secret = taskSecret;
             byte[] payload = codec.encode(m instanceof Directive d && secret != null
                     ? d.withSecrets(TaskTicket.nodeKey(secret, options.fleet(), d.nodeId(), d.plannerEpoch()),
-                            TaskTicket.dataToken(secret, options.fleet(), d.plannerEpoch()))
+                            TaskTicket.dataToken(secret, options.fleet()))
                     : m);
             client.publish(topic, payload, m.type().qos().level(), m.type().retained());
             meters.messageOut(m.type().level());

@@ -20,6 +20,21 @@ public final class TaskSecret {
     private TaskSecret() {
     }
 
+    /** Writes the fleet's data token for task sources, owner-only (0600), replacing an older one. */
+    public static void writeDataToken(Path file, String token) {
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, token + "\n");
+        } catch (IOException e) {
+            throw new EdgeFmException("data token " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads the secret, creating it (0600) when the file does not exist. */
     public static byte[] loadOrCreate(Path file) {
         try {

@@ -111,7 +111,10 @@ class FleetFaultsIT {
                     Duration.ofSeconds(60));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> coreServicesPlaced().equals(LabFleet.CORE_SERVICES));
-        driver = new TaskDriver(rec, List.of("agx-orin", "orin-nx"), List.of("vqa", "caption"), 300).start();
+        // the fleet's data token stays the same across host restarts (derived from the host's kept task secret)
+        String dataToken = host.dataToken();
+        driver = new TaskDriver(rec, List.of("agx-orin", "orin-nx"), List.of("vqa", "caption"), 300)
+                .dataToken(() -> dataToken).start();
         driver.phase("steady");
         await().atMost(Duration.ofSeconds(60)).until(() -> driver.succeeded("steady") >= 5);
     }

@@ -49,6 +49,14 @@ public final class TaskDriver implements AutoCloseable {
         this.periodMs = periodMs;
     }
 
+    private volatile java.util.function.Supplier<String> dataToken = () -> null;
+
+    /** The fleet's data token the task endpoints require (the host's {@code dataToken()}); null: none sent. */
+    public TaskDriver dataToken(java.util.function.Supplier<String> token) {
+        this.dataToken = token;
+        return this;
+    }
+
     /** Starts submitting. */
     public TaskDriver start() {
         thread = new Thread(this::loop, "it-task-driver");
@@ -82,9 +90,14 @@ public final class TaskDriver implements AutoCloseable {
             String id = "it" + ids.incrementAndGet() + "-" + phase;
             long at = System.nanoTime();
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + b.dataEndpoint()
-                        + "/v1/tasks/" + type + "?id=" + id)).timeout(Duration.ofSeconds(3))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + b.dataEndpoint()
+                        + "/v1/tasks/" + type + "?id=" + id)).timeout(Duration.ofSeconds(3));
+                String token = dataToken.get();
+                if (token != null) {
+                    req.header("Authorization", "Bearer " + token);
+                }
+                HttpResponse<String> r = http.send(req.POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 202) {
                     accepted.add(new Task(id, type, origin, at, phase));
                 } else {
