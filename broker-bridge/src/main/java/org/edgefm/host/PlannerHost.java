@@ -228,7 +228,7 @@ public final class PlannerHost implements AutoCloseable {
 
     private ControlLoop.Settings coreBudget(ControlLoop.Settings s) {
         return new ControlLoop.Settings(s.slotMs(), s.planningEpochMs(), java.time.Duration.ofMillis((long) config.coreBudgetMs()),
-                s.lightBudget(), s.plannerEpoch(), s.enforceBudget(), s.wallClock());
+                s.lightBudget(), s.plannerEpoch(), s.enforceBudget(), s.wallClock(), s.backgroundCore());
     }
 
     static ControlLoop.Listener fanOut(List<ControlLoop.Listener> ls) {
@@ -261,6 +261,11 @@ public final class PlannerHost implements AutoCloseable {
             @Override
             public void onTopologyChange(LinkEstimator.Change change) {
                 ls.forEach(l -> l.onTopologyChange(change));
+            }
+
+            @Override
+            public void onCorePlacementDropped(CorePlacementContext.Trigger trigger, String reason) {
+                ls.forEach(l -> l.onCorePlacementDropped(trigger, reason));
             }
         };
     }

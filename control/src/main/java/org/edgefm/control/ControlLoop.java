@@ -36,6 +36,7 @@ import org.edgefm.wire.DesiredState;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.wire.WireCodec;
+import org.edgefm.control.internal.BackgroundCall;
 import org.edgefm.control.internal.PluginCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +69,13 @@ public final class ControlLoop implements AutoCloseable {
      * @param enforceBudget   true: plugin calls run on their own thread and are abandoned at the
      *                        budget; false: run inline, an overrun is measured only (virtual time)
      * @param wallClock       ms since the Unix epoch, for {@link Directive#issuedAtMs()}
+     * @param backgroundCore  true: core placement runs off the loop's thread; the placement in force
+     *                        stays and the light controller keeps deciding every slot until the new one
+     *                        arrives (wall-clock runs); false: each placement completes inside its step
+     *                        (virtual time, where a step takes no time)
      */
     public record Settings(double slotMs, double planningEpochMs, Duration coreBudget, Duration lightBudget,
-            long plannerEpoch, boolean enforceBudget, LongSupplier wallClock) {
+            long plannerEpoch, boolean enforceBudget, LongSupplier wallClock, boolean backgroundCore) {
         /** Validates every field. */
         public Settings {
             if (!(slotMs > 0)) {
@@ -87,10 +92,16 @@ public final class ControlLoop implements AutoCloseable {
             Objects.requireNonNull(wallClock, "wallClock is null");
         }
 
-        /** Field defaults: 10 s core budget, half a slot for the controller, budgets enforced. */
+        /** Settings whose core placement runs in the background exactly when budgets are enforced (wall-clock runs). */
+        public Settings(double slotMs, double planningEpochMs, Duration coreBudget, Duration lightBudget,
+                long plannerEpoch, boolean enforceBudget, LongSupplier wallClock) {
+            this(slotMs, planningEpochMs, coreBudget, lightBudget, plannerEpoch, enforceBudget, wallClock, enforceBudget);
+        }
+
+        /** Field defaults: {@link PluginBudgets}, budgets enforced, core placement in the background. */
         public static Settings of(double slotMs, double planningEpochMs, long plannerEpoch) {
             return new Settings(slotMs, planningEpochMs, PluginBudgets.core(), PluginBudgets.light(slotMs), plannerEpoch,
-                    true, System::currentTimeMillis);
+                    true, System::currentTimeMillis, true);
         }
     }
 
@@ -126,6 +137,16 @@ public final class ControlLoop implements AutoCloseable {
         /** The planners got a new topology from the measured links, for {@code change} (never {@code NONE}). */
         default void onTopologyChange(LinkEstimator.Change change) {
         }
+
+        /**
+         * A core placement computed in the background was dropped because the fleet changed under it
+         * (it places core services on nodes that went offline or left); the placement in force stays.
+         *
+         * @param trigger what the dropped placement was computed for
+         * @param reason  one line
+         */
+        default void onCorePlacementDropped(CorePlacementContext.Trigger trigger, String reason) {
+        }
     }
 
     /**
@@ -157,6 +178,19 @@ public final class ControlLoop implements AutoCloseable {
     private final CorePlacementPlanner corePlanner;
     private final LightServiceController controller;
     private final PluginCaller coreCaller;
+    /** The core placement off the loop's thread ({@link Settings#backgroundCore}), else null. */
+    private final BackgroundCall<PlanResult<CorePlacement>> coreJob;
+    /** What the pending background placement was asked for, or null. */
+    private CorePlacementContext.Trigger coreJobTrigger;
+    /** The pending background placement ran past its budget (reported); its result is dropped. */
+    private boolean coreJobAbandoned;
+    /** Nodes offline when the pending background placement was asked for. */
+    private Set<String> coreJobOffline = Set.of();
+    /** The pending background placement was started in the current start or step (it may be waited for). */
+    private boolean coreJobJustStarted;
+    /** A placement asked for while one ran: started once the running one is collected; null when none. */
+    private CorePlacementContext.Trigger queuedTrigger;
+    private volatile boolean corePlanning;
     /** The controller's calls, failures and fallback ({@link PluginCallGuard}). */
     private final PluginCallGuard guard;
     private final PlannerConfig config;
@@ -239,8 +273,10 @@ public final class ControlLoop implements AutoCloseable {
         PlannerConfig cfg = config == null ? PlannerConfig.EMPTY : config;
         this.corePlanner = planner.core() == null ? null : planner.core().create(cfg);
         this.controller = planner.controller().create(cfg);
-        this.coreCaller = corePlanner == null ? null
+        this.coreCaller = corePlanner == null || settings.backgroundCore() ? null
                 : new PluginCaller("edgefm-core-" + planner.coreName(), settings.enforceBudget());
+        this.coreJob = corePlanner == null || !settings.backgroundCore() ? null
+                : new BackgroundCall<>("edgefm-core-" + planner.coreName());
         this.config = cfg;
         this.guard = new PluginCallGuard(planner.controller().name(), controller, settings.lightBudget(),
                 settings.enforceBudget(), this.listener);
@@ -396,7 +432,9 @@ public final class ControlLoop implements AutoCloseable {
         started = true;
         joinPending = false;
         growingSinceMs = Double.NaN;
-        planCore(CorePlacementContext.Trigger.START, offline(s), s.nowMs());
+        Set<String> offline = offline(s);
+        planCore(CorePlacementContext.Trigger.START, offline, s.nowMs());
+        collectCore(offline, s.nowMs(), true);
         publish();
     }
 
@@ -446,6 +484,9 @@ public final class ControlLoop implements AutoCloseable {
             listener.onTopologyChange(change);
         }
 
+        // A placement computed in the background since the last slot comes into force first.
+        collectCore(offline, snap.nowMs(), false);
+
         // Node loss: failover at once, then a re-placement onto the survivors.
         List<String> newlyLost = new ArrayList<>();
         for (String n : offline) {
@@ -471,6 +512,8 @@ public final class ControlLoop implements AutoCloseable {
                 && snap.nowMs() - lastPlanMs >= settings.planningEpochMs()) {
             planCore(CorePlacementContext.Trigger.EPOCH, offline, snap.nowMs());
         }
+        // a placement started in this step that returns within the light budget is applied in this step
+        collectCore(offline, snap.nowMs(), true);
 
         SlotObservation obs = observe(snap);
         boolean decided = false;
@@ -488,6 +531,12 @@ public final class ControlLoop implements AutoCloseable {
         return report;
     }
 
+    /**
+     * Asks the core planner for a placement. Inline (virtual time): the result is in force when this
+     * returns. In the background: the call starts on the core planner's thread (or, while one runs,
+     * is queued and started once that one is collected; the latest request's trigger wins, a node loss
+     * before all) and {@link #collectCore} brings its result into force in a later step.
+     */
     private void planCore(CorePlacementContext.Trigger trigger, Set<String> offline, double nowMs) {
         lastPlanMs = nowMs;
         if (corePlanner == null) {
@@ -495,29 +544,129 @@ public final class ControlLoop implements AutoCloseable {
         }
         CorePlacementContext ctx = new CorePlacementContext(links.model(), declaredDemand(), offline, placement, trigger,
                 settings.coreBudget());
+        if (coreJob != null) {
+            if (coreJob.pending()) {
+                if (queuedTrigger != CorePlacementContext.Trigger.NODE_LOST) {
+                    queuedTrigger = trigger;
+                }
+                return;
+            }
+            coreJob.submit(() -> corePlanner.place(ctx));
+            coreJobTrigger = trigger;
+            coreJobAbandoned = false;
+            coreJobOffline = Set.copyOf(offline);
+            coreJobJustStarted = true;
+            corePlanning = true;
+            return;
+        }
         PluginCaller.Outcome<PlanResult<CorePlacement>> out = coreCaller.call(() -> corePlanner.place(ctx),
                 settings.coreBudget());
-        String name = planner.coreName();
         if (out instanceof PluginCaller.Returned<PlanResult<CorePlacement>> r) {
-            if (r.value() == null || r.value().plan().isEmpty()) {
-                guard.coreCall(slot, name, r.value() == null ? PluginHealth.EMPTY : PluginHealth.INFEASIBLE,
-                        r.value() == null ? "returned null" : "no plan: " + r.value().reasons(), r.elapsedMs());
-                return;
-            }
-            CorePlacement p = r.value().plan().get();
-            List<String> onOffline = p.assignments().stream().map(CoreAssignment::node).filter(offline::contains)
-                    .distinct().toList();
-            if (!onOffline.isEmpty()) {
-                guard.coreCall(slot, name, PluginHealth.INFEASIBLE, "placed core services on offline nodes " + onOffline,
-                        r.elapsedMs());
-                return;
-            }
-            guard.coreCall(slot, name, null, null, r.elapsedMs());
-            placement = p;
-            listener.onCorePlacement(trigger, p, r.elapsedMs());
+            accept(trigger, r, offline);
         } else if (out instanceof PluginCaller.Failed<PlanResult<CorePlacement>> f) {
-            guard.coreCall(slot, name, f.reason(), f.detail(), f.elapsedMs());
+            coreFailure(f.reason(), f.detail(), f.elapsedMs());
         }
+    }
+
+    /** Brings a returned placement into force, unless it is empty or uses an offline node (reported as the planner's failure). */
+    private void accept(CorePlacementContext.Trigger trigger, PluginCaller.Returned<PlanResult<CorePlacement>> r, Set<String> offline) {
+        if (r.value() == null || r.value().plan().isEmpty()) {
+            coreFailure(r.value() == null ? PluginHealth.EMPTY : PluginHealth.INFEASIBLE,
+                    r.value() == null ? "returned null" : "no plan: " + r.value().reasons(), r.elapsedMs());
+            return;
+        }
+        CorePlacement p = r.value().plan().get();
+        List<String> onOffline = p.assignments().stream().map(CoreAssignment::node).filter(offline::contains)
+                .distinct().toList();
+        if (!onOffline.isEmpty()) {
+            coreFailure(PluginHealth.INFEASIBLE, "placed core services on offline nodes " + onOffline, r.elapsedMs());
+            return;
+        }
+        guard.coreCall(slot, planner.coreName(), null, null, r.elapsedMs());
+        placement = p;
+        listener.onCorePlacement(trigger, p, r.elapsedMs());
+    }
+
+    /**
+     * Collects the background placement (nothing inline). With {@code wait}, first waits for it up to
+     * the light budget, so a placement that takes less comes into force in the step that asked for it,
+     * as inline. A placement past its budget is reported once as overrun and dropped when it returns.
+     * A returned placement whose nodes went offline or left the model while it ran was computed for a
+     * fleet that no longer exists: it is dropped ({@link Listener#onCorePlacementDropped}) and the
+     * failover already applied stays; the re-placement that the loss asked for follows. Then a queued
+     * request starts.
+     */
+    private void collectCore(Set<String> offline, double nowMs, boolean wait) {
+        if (coreJob == null || !coreJob.pending()) {
+            return;
+        }
+        if (wait && coreJobJustStarted) {
+            coreJob.await(settings.lightBudget().toNanos() / 1e6);
+        }
+        if (wait) {
+            coreJobJustStarted = false;
+        }
+        double budgetMs = settings.coreBudget().toNanos() / 1e6;
+        PluginCaller.Outcome<PlanResult<CorePlacement>> out = coreJob.poll();
+        if (out == null) {
+            if (!coreJobAbandoned && coreJob.runningMs() > budgetMs) {
+                coreJobAbandoned = true;
+                coreFailure("overran", "still running after its budget of " + Math.round(budgetMs)
+                        + " ms; its result will be dropped", coreJob.runningMs());
+            }
+            return;
+        }
+        corePlanning = false;
+        CorePlacementContext.Trigger trigger = coreJobTrigger;
+        if (coreJobAbandoned) {
+            LOG.info("core placement ({}) returned after its budget; dropped", trigger);
+        } else if (out instanceof PluginCaller.Failed<PlanResult<CorePlacement>> f) {
+            coreFailure(f.reason(), f.detail(), f.elapsedMs());
+        } else if (out instanceof PluginCaller.Returned<PlanResult<CorePlacement>> r) {
+            String stale = staleness(r.value(), offline);
+            if (stale != null) {
+                LOG.info("core placement ({}) computed in the background dropped: {}; the placement in force stays", trigger,
+                        stale);
+                listener.onCorePlacementDropped(trigger, stale);
+                if (queuedTrigger == null) {
+                    queuedTrigger = CorePlacementContext.Trigger.NODE_LOST;
+                }
+            } else {
+                accept(trigger, r, offline);
+            }
+        }
+        if (queuedTrigger != null) {
+            CorePlacementContext.Trigger next = queuedTrigger;
+            queuedTrigger = null;
+            planCore(next, offline, nowMs);
+        }
+    }
+
+    /** Why a placement computed for an earlier fleet cannot come into force now (nodes gone), or null. */
+    private String staleness(PlanResult<CorePlacement> result, Set<String> offline) {
+        if (result == null || result.plan().isEmpty()) {
+            return null; // reported as no-plan by accept
+        }
+        Set<String> gone = new java.util.TreeSet<>();
+        Set<String> known = model.topology().nodesById().keySet();
+        for (CoreAssignment a : result.plan().get().assignments()) {
+            // a node offline already when the placement was asked for is the planner's error (accept reports it)
+            boolean left = offline.contains(a.node()) && !coreJobOffline.contains(a.node());
+            if (left || !known.contains(a.node())) {
+                gone.add(a.node());
+            }
+        }
+        return gone.isEmpty() ? null : "it places core services on " + gone + ", which left while it was computed";
+    }
+
+    /** True while a core placement is being computed off the loop's thread (never blocks). */
+    public boolean corePlanning() {
+        return corePlanning;
+    }
+
+    /** Reports and counts a failed core placement ({@link PluginCallGuard#coreCall}); the placement in force stays. */
+    private void coreFailure(String reason, String detail, double elapsedMs) {
+        guard.coreCall(slot, planner.coreName(), reason, detail, elapsedMs);
     }
 
     /**
@@ -606,11 +755,24 @@ public final class ControlLoop implements AutoCloseable {
                 }
             }
         }
+        // every node gets the same routing table and peers: when they did not change since the last slot, a
+        // node whose services did not change keeps the state it was given (compared once here, not route by
+        // route and peer by peer for each of a thousand nodes, and no new state validated per node)
+        boolean routingChanged = !routes.equals(lastRoutes) || !peers.equals(lastPeers);
+        lastRoutes = routes;
+        lastPeers = peers;
         Map<String, DesiredState> out = new TreeMap<>();
-        perNode.forEach((node, services) -> out.put(node,
-                new DesiredState(List.copyOf(services.values()), routes, peers)));
+        perNode.forEach((node, services) -> {
+            List<DesiredService> list = List.copyOf(services.values());
+            DesiredState prev = given.get(node);
+            out.put(node, !routingChanged && prev != null && prev.services().equals(list) ? prev
+                    : new DesiredState(list, routes, peers));
+        });
         return out;
     }
+
+    private List<Route> lastRoutes = List.of();
+    private Map<String, String> lastPeers = Map.of();
 
     private List<Directive> diffAndApply() {
         List<Directive> sent = new ArrayList<>();
@@ -652,6 +814,9 @@ public final class ControlLoop implements AutoCloseable {
     public void close() {
         if (coreCaller != null) {
             coreCaller.close();
+        }
+        if (coreJob != null) {
+            coreJob.close();
         }
         guard.close();
     }

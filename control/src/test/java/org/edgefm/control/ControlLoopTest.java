@@ -134,6 +134,93 @@ class ControlLoopTest {
         }
     }
 
+    ControlLoop backgroundLoop(FakeFleet fleet, String gate, List<String> dropped) {
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(20), Duration.ofMillis(200), 7, true,
+                () -> 42L, true);
+        return new ControlLoop(fleet, TINY.model(), registry.resolve("gated+one-each"),
+                PlannerConfig.EMPTY.with(Map.of("gated.name", gate)), s, new ControlLoop.Listener() {
+                    @Override
+                    public void onCorePlacement(CorePlacementContext.Trigger t, CorePlacement p, double ms) {
+                        placements.add(t);
+                    }
+
+                    @Override
+                    public void onCorePlacementDropped(CorePlacementContext.Trigger t, String reason) {
+                        dropped.add(t + ": " + reason);
+                    }
+                });
+    }
+
+    /** Steps until {@code done} holds (the class's timeout bounds the wait). */
+    static void stepUntil(ControlLoop loop, java.util.function.BooleanSupplier done) throws InterruptedException {
+        while (!done.getAsBoolean()) {
+            loop.step();
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void background_slowCorePlacement_lightControllerDecidesEverySlot_andThePlacementFollows() throws Exception {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        java.util.concurrent.Semaphore gate = TestPlugin.GATES.computeIfAbsent("slow", k -> new java.util.concurrent.Semaphore(0));
+        try (ControlLoop loop = backgroundLoop(fleet, "slow", new ArrayList<>())) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(loop.step().decided()).isTrue();
+            }
+            assertThat(loop.corePlanning()).isTrue();
+            assertThat(loop.placement().assignments()).isEmpty();
+            assertThat(services(loop.directives().get("n1"))).containsExactly("head");
+            gate.release();
+            stepUntil(loop, () -> !placements.isEmpty());
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
+            assertThat(loop.corePlanning()).isFalse();
+            assertThat(services(loop.directives().get("n1"))).containsExactlyInAnyOrder("enc", "head");
+        }
+    }
+
+    @Test
+    void background_placementForANodeThatLeftMeanwhile_isDropped_andTheSurvivorsArePlaced() throws Exception {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        java.util.concurrent.Semaphore gate = TestPlugin.GATES.computeIfAbsent("stale", k -> new java.util.concurrent.Semaphore(0));
+        List<String> dropped = new ArrayList<>();
+        try (ControlLoop loop = backgroundLoop(fleet, "stale", dropped)) {
+            loop.step(); // START asked for with n1 online: first-fit will place on n1
+            fleet.online.put("n1", false);
+            fleet.now = 100;
+            loop.step();
+            gate.release(2);
+            stepUntil(loop, () -> !placements.isEmpty());
+            assertThat(dropped).singleElement().asString().startsWith("START: it places core services on [n1]");
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.NODE_LOST);
+            assertThat(loop.placement().nodesHosting("enc")).containsExactly("n2");
+        }
+    }
+
+    @Test
+    void background_placementInForce_staysWhileTheNextIsComputed() throws Exception {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        java.util.concurrent.Semaphore gate = TestPlugin.GATES.computeIfAbsent("stay", k -> new java.util.concurrent.Semaphore(0));
+        try (ControlLoop loop = backgroundLoop(fleet, "stay", new ArrayList<>())) {
+            gate.release();
+            stepUntil(loop, () -> !placements.isEmpty());
+            assertThat(loop.placement().nodesHosting("enc")).containsExactly("n1");
+            // n1, hosting core, leaves: its failover plan comes into force at once, the re-placement runs in the background
+            fleet.online.put("n1", false);
+            fleet.now = 100;
+            loop.step();
+            assertThat(loop.placement().nodesHosting("enc")).containsExactly("n2"); // the failover plan, at once
+            assertThat(loop.corePlanning()).isTrue();
+            for (int i = 0; i < 3; i++) {
+                assertThat(loop.step().decided()).isTrue();
+                assertThat(loop.placement().nodesHosting("enc")).containsExactly("n2");
+            }
+            gate.release();
+            stepUntil(loop, () -> placements.size() == 3);
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START, CorePlacementContext.Trigger.NODE_LOST,
+                    CorePlacementContext.Trigger.NODE_LOST);
+        }
+    }
+
     ControlLoop joinedLoop(FakeFleet fleet, Scenario spec, FleetNotices notices, double settleMs) {
         ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 7, false,
                 () -> 42L);

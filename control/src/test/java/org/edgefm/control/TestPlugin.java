@@ -26,7 +26,8 @@ import org.edgefm.api.spi.ServiceAllocation;
  * Test planners: {@code first-fit} places each core service on the first node not offline with a
  * failover to the next; {@code one-each} runs one instance of every light service on every online
  * node; {@code throw-after} decides like one-each for {@code throw-after.slots} slots, then throws;
- * {@code sleepy} sleeps {@code sleepy.ms} per call.
+ * {@code sleepy} sleeps {@code sleepy.ms} per call; {@code gated} places like first-fit once the test
+ * released a permit of its gate.
  */
 public final class TestPlugin implements PlannerPlugin {
     @Override
@@ -34,9 +35,37 @@ public final class TestPlugin implements PlannerPlugin {
         return "test";
     }
 
+    /** Permits of the {@code gated} core planner by {@code gated.name}: each call takes one, waiting for it. */
+    public static final Map<String, java.util.concurrent.Semaphore> GATES = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public List<CorePlacementPlannerFactory> corePlacementPlanners() {
-        return List.of(new CorePlacementPlannerFactory() {
+        return List.of(firstFit(), new CorePlacementPlannerFactory() {
+            @Override
+            public String name() {
+                return "gated";
+            }
+
+            @Override
+            public String description() {
+                return "first-fit once the test hands it a permit (GATES)";
+            }
+
+            @Override
+            public CorePlacementPlanner create(PlannerConfig config) {
+                CorePlacementPlanner inner = firstFit().create(config);
+                java.util.concurrent.Semaphore gate = GATES.computeIfAbsent(config.getString("gated.name", "default"),
+                        k -> new java.util.concurrent.Semaphore(0));
+                return ctx -> {
+                    gate.acquireUninterruptibly();
+                    return inner.place(ctx);
+                };
+            }
+        });
+    }
+
+    private static CorePlacementPlannerFactory firstFit() {
+        return new CorePlacementPlannerFactory() {
             @Override
             public String name() {
                 return "first-fit";
@@ -70,7 +99,7 @@ public final class TestPlugin implements PlannerPlugin {
                     return PlanResult.planned(new CorePlacement(as, failover));
                 };
             }
-        });
+        };
     }
 
     /** What the {@code record} controller was given, in order. */

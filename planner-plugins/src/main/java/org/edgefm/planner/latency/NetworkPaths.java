@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
@@ -164,6 +163,41 @@ public final class NetworkPaths {
         return c;
     }
 
+    /**
+     * The {@code k} candidates nearest to {@code origin}: smallest delay for a payload of {@code sizeMb}
+     * from the origin, the origin itself first when it is a candidate, ties by index; every candidate
+     * when {@code k <= 0} or there are at most {@code k}. The order of the returned array is the input's.
+     * Bounds a stream's candidate hosts in a large connected fleet (one Dijkstra per origin and size).
+     */
+    public int[] nearest(int origin, int[] candidates, int k, double sizeMb) {
+        if (k <= 0 || candidates.length <= k) {
+            return candidates;
+        }
+        double[] d = distances(origin, sizeMb);
+        Integer[] order = new Integer[candidates.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> {
+            double da = candidates[a] == origin ? -1 : d[candidates[a]];
+            double db = candidates[b] == origin ? -1 : d[candidates[b]];
+            int c = Double.compare(da, db);
+            return c != 0 ? c : Integer.compare(candidates[a], candidates[b]);
+        });
+        boolean[] keep = new boolean[candidates.length];
+        for (int i = 0; i < k; i++) {
+            keep[order[i]] = true;
+        }
+        int[] out = new int[k];
+        int n = 0;
+        for (int i = 0; i < candidates.length; i++) {
+            if (keep[i]) {
+                out[n++] = candidates[i];
+            }
+        }
+        return out;
+    }
+
     /** All delays from one source for one payload size (shared array: do not modify). */
     public double[] distances(int from, double sizeMb) {
         int sid = sizeIds.computeIfAbsent(sizeMb, k -> sizeIds.size());
@@ -177,32 +211,86 @@ public final class NetworkPaths {
     }
 
     private double[] dijkstra(int from, double sizeMb) {
-        double[] dist = new double[nodes.size()];
+        int n = nodes.size();
+        double[] dist = new double[n];
         Arrays.fill(dist, Double.POSITIVE_INFINITY);
         if (excluded[from]) {
             return dist;
         }
+        // a binary heap of node indices with decrease-key (no boxing: this runs once per source and size,
+        // thousands of times for a large fleet)
+        int[] heap = new int[n];
+        int[] pos = new int[n];
+        Arrays.fill(pos, -1);
+        boolean[] done = new boolean[n];
+        int size = 0;
         dist[from] = 0;
-        PriorityQueue<double[]> pq = new PriorityQueue<>((p, q) -> Double.compare(p[0], q[0]));
-        pq.add(new double[] {0, from});
-        while (!pq.isEmpty()) {
-            double[] top = pq.poll();
-            int u = (int) top[1];
-            if (top[0] > dist[u]) {
-                continue;
+        heap[size] = from;
+        pos[from] = size++;
+        while (size > 0) {
+            int u = heap[0];
+            done[u] = true;
+            pos[u] = -1;
+            size--;
+            if (size > 0) {
+                heap[0] = heap[size];
+                pos[heap[0]] = 0;
+                siftDown(heap, pos, dist, 0, size);
             }
             for (int e = 0; e < adjacency[u].length; e++) {
                 int v = adjacency[u][e];
-                if (excluded[v]) {
+                if (excluded[v] || done[v]) {
                     continue;
                 }
                 double nd = dist[u] + linkDelayMs(adjacencyLinks[u][e], sizeMb);
                 if (nd < dist[v]) {
                     dist[v] = nd;
-                    pq.add(new double[] {nd, v});
+                    if (pos[v] < 0) {
+                        heap[size] = v;
+                        pos[v] = size++;
+                    }
+                    siftUp(heap, pos, dist, pos[v]);
                 }
             }
         }
         return dist;
     }
+
+    private static void siftUp(int[] heap, int[] pos, double[] key, int i) {
+        int x = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            int p = heap[parent];
+            if (key[p] <= key[x]) {
+                break;
+            }
+            heap[i] = p;
+            pos[p] = i;
+            i = parent;
+        }
+        heap[i] = x;
+        pos[x] = i;
+    }
+
+    private static void siftDown(int[] heap, int[] pos, double[] key, int i, int size) {
+        int x = heap[i];
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= size) {
+                break;
+            }
+            if (c + 1 < size && key[heap[c + 1]] < key[heap[c]]) {
+                c++;
+            }
+            if (key[x] <= key[heap[c]]) {
+                break;
+            }
+            heap[i] = heap[c];
+            pos[heap[i]] = i;
+            i = c;
+        }
+        heap[i] = x;
+        pos[x] = i;
+    }
+
 }

@@ -109,8 +109,12 @@ public final class CoreEstimates {
                         + " stream is left out of the estimates"));
                 continue;
             }
+            double leafMb = latency.leafInputMb(st.type());
+            // assumption (sparse-ip.candidates-per-origin): a stream's stages are analysed on the K hosts
+            // nearest to its origin only; the other nodes would get a small share of z̃ and Q at most
             MeanValueRouting r = MeanValueRouting.analyse(latency, st.type(), origin, st.uplinkMs(),
-                    stage -> candidates(model, paths, latency.service(stage.service()), origin, s.allLightCandidates()));
+                    stage -> paths.nearest(origin, candidates(model, paths, latency.service(stage.service()), origin,
+                            s.allLightCandidates()), s.candidatesPerOrigin(), leafMb));
             for (Stage stage : st.type().stages()) {
                 Integer m = coreIndex.get(stage.service());
                 if (m == null) {

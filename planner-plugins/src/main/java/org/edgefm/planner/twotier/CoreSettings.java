@@ -37,13 +37,15 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param bestEffort       the plan when C2 cannot be met
  * @param liftMaxNodes     best effort may place a core service on more than S_max nodes
  * @param lightReserve     C1 keeps the light services' share of every node free
+ * @param candidatesPerOrigin K: the mean-value estimates consider, per stream and stage, only the K
+ *                         hosts nearest to the stream's origin; 0 = all
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
         CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
         int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
         LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent, int candidateNodes, BestEffort bestEffort,
-        boolean liftMaxNodes, boolean lightReserve) {
+        boolean liftMaxNodes, boolean lightReserve, int candidatesPerOrigin) {
 
     /** What {@code sparse-ip} plans when no placement meets C2 (more demand than capacity). */
     public enum BestEffort {
@@ -96,7 +98,12 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
             new ConfigKey("sparse-ip.light-reserve", "true",
                     "C1 keeps on every node the share of each resource that the light services' mean demand (Σ λ·E[a/f]·r over"
                             + " light stages, parallelism 1) takes of the fleet's total, so the core placement leaves the light tier room;"
-                            + " false = C1 on the full capacity", true));
+                            + " false = C1 on the full capacity", true),
+            new ConfigKey("sparse-ip.candidates-per-origin", "32",
+                    "K: the mean-value estimates analyse each stream's stages on only the K hosts nearest to the stream's"
+                            + " origin (network delay of the measured topology for the task's input), so their cost grows with"
+                            + " the streams, not with streams x fleet size (assumption for large connected fleets; 32 keeps every"
+                            + " shipped scenario whole); 0 = every reachable host", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -144,7 +151,7 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
                 kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
                 c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
-                c.getBoolean("sparse-ip.light-reserve", true));
+                c.getBoolean("sparse-ip.light-reserve", true), atLeastZero(c, "sparse-ip.candidates-per-origin", 32));
     }
 
     static double kmPerMs(PlannerConfig c) {
@@ -159,6 +166,14 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
     static LatencyModel.LeafInput leafInput(PlannerConfig c) {
         return c.getChoice("latency.leaf-input", "full", "full", "split").equals("full")
                 ? LatencyModel.LeafInput.FULL : LatencyModel.LeafInput.SPLIT;
+    }
+
+    static int atLeastZero(PlannerConfig c, String key, int def) {
+        int v = c.getInt(key, def);
+        if (v < 0) {
+            throw new ConfigException(key + ": " + v + " (expected: >= 0)");
+        }
+        return v;
     }
 
     static double positive(PlannerConfig c, String key, double def) {

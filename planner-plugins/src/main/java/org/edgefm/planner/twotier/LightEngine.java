@@ -318,11 +318,11 @@ public final class LightEngine implements LightServiceController {
                 }
             }
             uplink = n == 0 ? 0 : uplink / n;
-            return MeanValueRouting.analyse(cache.latency, t, origin, uplink, st -> candidates(st, origin, model));
+            return MeanValueRouting.analyse(cache.latency, t, origin, uplink, st -> candidates(st, t, origin, model));
         });
     }
 
-    private int[] candidates(Stage st, int origin, SystemModel model) {
+    private int[] candidates(Stage st, TaskType type, int origin, SystemModel model) {
         NetworkPaths paths = cache.paths;
         ServiceSpec svc = cache.services.get(st.service());
         List<Integer> out = new ArrayList<>();
@@ -352,6 +352,17 @@ public final class LightEngine implements LightServiceController {
                 if (ok) {
                     out.add(v);
                 }
+            }
+            // ec-lyapunov.candidates-per-origin: the K nearest to the origin, and the core hosts (few; a light
+            // stage beside its core stage saves a trip)
+            int[] all = out.stream().mapToInt(Integer::intValue).toArray();
+            int[] near = paths.nearest(origin, all, s.candidatesPerOrigin(), cache.latency.leafInputMb(type));
+            if (near.length < all.length) {
+                Set<Integer> keep = new HashSet<>();
+                for (int v : near) {
+                    keep.add(v);
+                }
+                out.removeIf(v -> !keep.contains(v) && !coreHosts.contains(paths.node(v).id()));
             }
         }
         return out.stream().mapToInt(Integer::intValue).toArray();

@@ -38,13 +38,15 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param virtualQueues      ablation switch: false keeps ec-lyapunov's virtual queues at 0 (no backlog drain)
  * @param meanTime           how the mean-sized baselines read a task's service time: measured E[a/f] or a/E[f]
  * @param drainBacklog       the mean-sized baselines add the reported backlog (cleared in one slot) to the mean demand
+ * @param candidatesPerOrigin K: a stream's light stages are analysed on the K hosts nearest to its origin (plus the
+ *                           core hosts); 0 = every reachable host
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
-        boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog) {
+        boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -83,6 +85,11 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("ec-lyapunov.min-samples", "20", "measured rate samples needed before the empirical EC replaces the catalog's Gamma", false),
             new ConfigKey("ec-lyapunov.stale-after-ms", "0", "telemetry older than this makes a node unavailable; 0 = no check beyond the host's online verdict", false),
             new ConfigKey("ec-lyapunov.candidates", "3", "K: candidate nodes per (origin, stage), best mean latency first", true),
+            new ConfigKey("ec-lyapunov.candidates-per-origin", "32",
+                    "K: the mean-value analysis of a stream's light stages considers only the K hosts nearest to its origin"
+                    + " (network delay of the measured topology) plus the core hosts, so a slot costs in proportion to the"
+                    + " streams, not to streams x fleet size (assumption for large connected fleets; 32 keeps every shipped"
+                    + " scenario whole); 0 = every reachable host", true),
             new ConfigKey("ec-lyapunov.spill-rounds", "2", "rounds that re-route demand a node could not take to the next candidate", true),
             new ConfigKey("ec-lyapunov.light-candidates", "origin-and-servers",
                     "where light stages may run: origin-and-servers (origin, servers, cloud, core hosts) or all", true),
@@ -132,7 +139,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
             "ec-lyapunov.max-parallelism", "ec-lyapunov.parallelism-exponent", "ec-lyapunov.parallelism-cost",
-            "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.spill-rounds",
+            "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.candidates-per-origin", "ec-lyapunov.spill-rounds",
             "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
             "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent");
 
@@ -206,7 +213,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
-                ecCheck, virtualQueues, meanTime, drainBacklog);
+                ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32));
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

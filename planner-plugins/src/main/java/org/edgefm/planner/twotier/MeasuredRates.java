@@ -107,6 +107,27 @@ public final class MeasuredRates {
 
     /** {@code E[1/f]} for {@code f ~ Gamma(k, σ)}, rates below 10^−6 of the mean counted at that floor. */
     static double meanInverseGamma(double shape, double scale) {
+        if (shape > 1.5) {
+            return 1 / (scale * (shape - 1));
+        }
+        // the numeric integral below costs thousands of exp/log: every slot asks again for the same few
+        // (service, node speed) pairs, so results are kept (bounded: cleared when full)
+        java.util.List<Double> key = java.util.List.of(shape, scale);
+        Double known = INVERSE_GAMMA.get(key);
+        if (known != null) {
+            return known;
+        }
+        double v = meanInverseGammaIntegral(shape, scale);
+        if (INVERSE_GAMMA.size() >= 4096) {
+            INVERSE_GAMMA.clear();
+        }
+        INVERSE_GAMMA.put(key, v);
+        return v;
+    }
+
+    private static final java.util.Map<java.util.List<Double>, Double> INVERSE_GAMMA = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static double meanInverseGammaIntegral(double shape, double scale) {
         double mean = shape * scale;
         double floor = 1e-6 * mean;
         if (shape > 1.5) {
