@@ -77,8 +77,9 @@ final class FleetCommand implements Callable<Integer> {
             files.forEach(f -> o.println("  " + f));
             o.println("host:   ./edgefm host --config " + dir.resolve("broker/host.json") + " (TLS only, client certificates of "
                     + "the fleet CA; add --credentials FILE to allow passwords too)");
-            o.println("device: copy " + dir.resolve("nodes/NODE") + "/ to " + deviceDir + "/ (keep the .p12 and .password"
-                    + " files owner-only) and run ./edgefm agent --config " + deviceDir.resolve("agent.json"));
+            o.println("device: copy " + dir.resolve("nodes/NODE") + "/ to the device and run sudo edgefm-agent install --cert"
+                    + " NODE/ --advertise ADDRESS (the service then uses mutual TLS), or copy it to " + deviceDir + "/ (keep the"
+                    + " .p12 and .password files owner-only) and run ./edgefm agent --config " + deviceDir.resolve("agent.json"));
             return 0;
         }
     }

@@ -183,6 +183,24 @@ final class HostInstallCommand implements Callable<Integer> {
                 masked.put(secret, "(hidden)");
             }
         }
+        if (packaged(r, libDir)) {
+            // The Debian package edgefm put the release and its unit in place: the configuration only,
+            // and for a port below 1024 a drop-in that gives the packaged unit that one capability.
+            steps.add(new InstallPlan.MakeDir(Path.of(PLUGINS), "rwxr-xr-x", null));
+            steps.add(new InstallPlan.WriteFile(Path.of(CONFIG), json, write(masked), "rw-r-----", "root", SystemUser.NAME));
+            steps.add(new InstallPlan.MakeDir(Path.of(DATA), "rwxr-x---", SystemUser.NAME));
+            Path dropIn = Path.of("/etc/systemd/system", UNIT + ".d", "low-port.conf");
+            String caps = "[Service]\n# A port below 1024: binding it is the one privilege the host keeps.\n"
+                    + "CapabilityBoundingSet=CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n";
+            if (lowPort) {
+                steps.add(new InstallPlan.WriteFile(dropIn, caps, caps, "rw-r--r--", null, null));
+            } else if (Files.exists(r.resolve(dropIn.toString().substring(1)))) {
+                notes.add("a port below 1024 is no longer configured: remove " + dropIn);
+            }
+            notes.add("the Debian package's unit " + PACKAGED_UNIT + " runs it (JVM options in /etc/default/edgefm-host):"
+                    + " systemctl daemon-reload && systemctl restart " + UNIT);
+            return new InstallPlan(r, steps, notes);
+        }
         steps.add(0, new InstallPlan.CopyDir(Path.of(HOME, "lib"), libDir));
         Path home = libDir.toAbsolutePath().getParent();
         if (home != null && Files.isRegularFile(home.resolve("bin/edgefm"))) {
@@ -207,6 +225,20 @@ final class HostInstallCommand implements Callable<Integer> {
         notes.add(staging ? "staged under " + r + "; enable it in the image with: systemctl --root=" + r + " enable " + UNIT
                 : "then: systemctl daemon-reload && systemctl enable --now " + UNIT);
         return new InstallPlan(r, steps, notes);
+    }
+
+    /** The unit the Debian package edgefm ships. */
+    static final String PACKAGED_UNIT = "/usr/lib/systemd/system/edgefm-host.service";
+
+    /** True when the Debian package installed the release under {@code root} and {@code libDir} is its lib folder. */
+    static boolean packaged(Path root, Path libDir) {
+        Path packagedLib = root.resolve(HOME.substring(1)).resolve("lib");
+        try {
+            return Files.isRegularFile(root.resolve(PACKAGED_UNIT.substring(1))) && Files.isDirectory(packagedLib)
+                    && Files.isSameFile(libDir, packagedLib);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Validates the configuration as the host will read it (errors name the installed file). */

@@ -110,6 +110,22 @@ class AgentAndProfilesCommandTest extends CliTestBase {
     }
 
     @Test
+    void hostInstall_onAMachineWithTheDebianPackage_writesTheConfigurationAndALowPortDropInOnly() throws Exception {
+        Path root = dir.resolve("pkgroot");
+        Path lib = Files.createDirectories(root.resolve("opt/edgefm/host/lib"));
+        Files.writeString(lib.resolve("edgefm-cli.jar"), "packaged jar");
+        Files.writeString(Files.createDirectories(root.resolve("usr/lib/systemd/system")).resolve("edgefm-host.service"), "[Unit]\n");
+        assertThat(run("host", "install", "--lib", lib.toString(), "--root", root.toString(), "--fleet", "lab",
+                "--broker-port", "883")).as(err.toString()).isZero();
+        assertThat(root.resolve("etc/edgefm/host.json")).content().contains("\"fleet\" : \"lab\"");
+        assertThat(root.resolve("etc/systemd/system/edgefm-host.service")).doesNotExist();
+        assertThat(root.resolve("etc/systemd/system/edgefm-host.service.d/low-port.conf")).content()
+                .contains("CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "AmbientCapabilities=CAP_NET_BIND_SERVICE");
+        assertThat(lib.resolve("edgefm-cli.jar")).hasContent("packaged jar");
+        assertThat(out.toString()).contains("the Debian package's unit /usr/lib/systemd/system/edgefm-host.service runs it");
+    }
+
+    @Test
     void agent_badConfig_isOneLineExit1_badFlagIsExit2() throws Exception {
         Path cfg = Files.writeString(dir.resolve("b.json"), "{\"brokr\": \"tcp://x:1\"}");
         assertThat(run("agent", "--config", cfg.toString())).isEqualTo(1);
