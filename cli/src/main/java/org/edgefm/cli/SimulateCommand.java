@@ -462,6 +462,9 @@ final class SimulateCommand implements Callable<Integer> {
                 s.workload(), new RunSettings(r.slotMs(), slots, r.planningEpochMs(), r.seed()), s.failures(), s.planner());
     }
 
+    /** The label of cost axes: the scenario's prices are in price units (paper 1, eqs. 6-7). */
+    static final String COST_AXIS = "total cost C^cr + C^lt (price units)";
+
     /** Mean and half-width of the 95% confidence interval (Student t). */
     static double[] meanCi95(double[] x) {
         double[] v = Arrays.stream(x).filter(d -> !Double.isNaN(d)).toArray();
@@ -831,7 +834,7 @@ final class SimulateCommand implements Callable<Integer> {
                         "p95 ms", "plugin failures"), rows);
                 w.charts(null,
                         ReportWriter.violin("Fig. 3: on-time completion per seed, load " + fmt(load), "on-time %", onTime),
-                        ReportWriter.violin("Fig. 3: total cost per seed, load " + fmt(load), "C^cr + C^lt", cost),
+                        ReportWriter.violin("Fig. 3: total cost per seed, load " + fmt(load), COST_AXIS, cost),
                         ReportWriter.cdf("End-to-end latency, load " + fmt(load) + " (seeds pooled)", "latency ms", latency));
             }
             if (loads.size() > 1) {
@@ -862,7 +865,7 @@ final class SimulateCommand implements Callable<Integer> {
                 }
                 w.charts("Against load",
                         ReportWriter.lines("Fig. 4: mean on-time completion against load", "load factor", "on-time %", onTime),
-                        ReportWriter.lines("Mean total cost against load", "load factor", "C^cr + C^lt", cost));
+                        ReportWriter.lines("Mean total cost against load", "load factor", COST_AXIS, cost));
             }
             for (Frontier f : frontiers) {
                 Map<String, double[][]> series = new LinkedHashMap<>();
@@ -877,7 +880,7 @@ final class SimulateCommand implements Callable<Integer> {
                 });
                 w.table("Frontier, load " + fmt(f.load()), List.of("planner variant", "on-time (mean ± 95% CI)",
                         "cost C^cr + C^lt", "not dominated"), rows);
-                w.charts(null, ReportWriter.lines("On-time against cost, load " + fmt(f.load()), "C^cr + C^lt", "on-time %",
+                w.charts(null, ReportWriter.lines("On-time against cost, load " + fmt(f.load()), COST_AXIS, "on-time %",
                         series));
             }
             w.paragraph("On-time: share of tasks finished within their deadline. Cost: C^cr + C^lt (paper 1, eqs. 6-7)."

@@ -539,7 +539,9 @@ final class TrialCommand implements Callable<Integer> {
                 if (monitor != null) {
                     TrialSummary summary = monitor.summary(planner, broker == null ? "embedded" : broker);
                     summary.print(out);
-                    writeResults(summary, run, chartsMissing, out);
+                    Map<String, Double> deadlines = new java.util.LinkedHashMap<>();
+                    scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
+                    writeResults(summary, run, chartsMissing, out, deadlines);
                 }
             } finally {
                 logs.close();
@@ -555,7 +557,8 @@ final class TrialCommand implements Callable<Integer> {
     }
 
     /** Writes summary.json and report/index.html into the run folder (and --json / --report), then says where. */
-    private void writeResults(TrialSummary summary, Path run, String chartsMissing, PrintWriter out) throws IOException {
+    private void writeResults(TrialSummary summary, Path run, String chartsMissing, PrintWriter out,
+            Map<String, Double> deadlines) throws IOException {
         Path summaryJson = run.resolve("summary.json");
         summary.writeJson(summaryJson);
         if (json != null) {
@@ -564,9 +567,9 @@ final class TrialCommand implements Callable<Integer> {
         }
         Path index = null;
         if (chartsMissing == null) {
-            index = summary.writeReport(run.resolve("report"));
+            index = summary.writeReport(run.resolve("report"), deadlines);
             if (report != null) {
-                out.println("wrote " + summary.writeReport(report));
+                out.println("wrote " + summary.writeReport(report, deadlines));
             }
         }
         out.println();

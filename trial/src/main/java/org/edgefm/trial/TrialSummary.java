@@ -447,6 +447,15 @@ public record TrialSummary(String scenario, String description, String planner, 
      * writing it.
      */
     public ReportWriter report() {
+        return report(Map.of());
+    }
+
+    /**
+     * The HTML report, with each task type's deadline marked on the latency distribution.
+     *
+     * @param deadlinesMs per task type, its deadline in ms (may be empty)
+     */
+    public ReportWriter report(Map<String, Double> deadlinesMs) {
         ReportWriter w = new ReportWriter("EdgeFM trial: " + scenario);
         w.paragraph(description);
         w.paragraph(String.format(Locale.ROOT, "Planner %s, broker %s, %.1f s, %d agent(s); one run at load 1.", planner,
@@ -456,11 +465,15 @@ public record TrialSummary(String scenario, String description, String planner, 
                 ReportWriter.fmt("%.2f", latencyQuantileMs(0.5)), ReportWriter.fmt("%.2f", latencyQuantileMs(0.95)),
                 ReportWriter.fmt("%.2f", latencyQuantileMs(0.99)))));
         Map<String, Double> perTypeOnTime = new LinkedHashMap<>();
+        Map<String, double[]> perTypeCi = new LinkedHashMap<>();
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, long[]> e : perType.entrySet()) {
             long[] c = e.getValue();
             double rate = c[0] == 0 ? Double.NaN : 100.0 * c[2] / c[0];
             perTypeOnTime.put(e.getKey(), rate);
+            double[] ci = org.edgefm.control.stats.Proportions.wilson(Math.min(c[2], c[0]), c[0],
+                    org.edgefm.control.stats.Proportions.Z95);
+            perTypeCi.put(e.getKey(), new double[] {100 * ci[0], 100 * ci[1]});
             rows.add(List.of(e.getKey(), String.valueOf(c[0]), String.valueOf(c[1]), String.valueOf(c[2]),
                     String.valueOf(c[3]), ReportWriter.fmt("%.1f%%", rate)));
         }
@@ -468,9 +481,10 @@ public record TrialSummary(String scenario, String description, String planner, 
                 String.valueOf(failed), ReportWriter.fmt("%.1f%%", 100 * onTimeRate())));
         w.table("Tasks", List.of("task type", "submitted", "completed", "on time", "failed", "on-time %"), rows);
         w.charts(null,
-                ReportWriter.bars("On-time completion per task type", "on-time %", Map.of(planner, perTypeOnTime)),
+                ReportWriter.bars("On-time completion per task type (95% Wilson interval)", "on-time % of submitted tasks",
+                        Map.of(planner, perTypeOnTime), Map.of(planner, perTypeCi)),
                 ReportWriter.cdf("End-to-end latency (" + latenciesMs.length + " completed tasks)", "latency ms",
-                        Map.of(planner, latenciesMs)));
+                        Map.of(planner, latenciesMs), deadlinesMs));
         w.paragraph(String.format(Locale.ROOT, "Directives: %d sent, %d acknowledged as applied, %d re-sent. Tasks not"
                 + " accepted by their agent: %d; duplicate completions (counted once): %d.", directivesSent,
                 directivesAcked, directivesResent, refused, duplicates));
@@ -547,6 +561,11 @@ public record TrialSummary(String scenario, String description, String planner, 
     /** Writes {@code index.html} ({@link #report()}) under {@code dir}; returns its path. */
     public Path writeReport(Path dir) throws IOException {
         return report().write(dir);
+    }
+
+    /** Writes the report with each task type's deadline marked ({@link #report(Map)}); returns its path. */
+    public Path writeReport(Path dir, Map<String, Double> deadlinesMs) throws IOException {
+        return report(deadlinesMs).write(dir);
     }
 
     /**

@@ -45,6 +45,13 @@ import org.jfree.data.xy.XYSeriesCollection;
  * inlined as base64 PNG images, so the report opens anywhere and needs no display to be written.
  * The page is also well-formed XML (void elements self-closed), so tools can parse it.
  *
+ * <p>{@link #write} also writes every chart as a vector image ({@code figures/NN-title.svg}, drawn
+ * by JFreeSVG) and its data as CSV ({@code figures/NN-title.csv}: the per-run or per-task values the
+ * chart was built from, with intervals where it draws them); the page links both under each chart.
+ * Charts follow a few rules: value axes start at zero unless the data would be flattened, and then
+ * say so in their label; latency axes are in plain milliseconds; bars carry their values (and
+ * intervals where given); violins and boxes show every run as a point.
+ *
  * <p>Writers of a report add sections in reading order; a later feature adds its own section to
  * the same writer (for instance a trial's measured link matrix as a {@link #table table}).
  * Not thread-safe.
@@ -76,6 +83,11 @@ public final class ReportWriter {
 
     private final String title;
     private final List<Section> sections = new ArrayList<>();
+    private final List<Figure> figures = new ArrayList<>();
+
+    /** A chart of the report and the base name of its files under {@code figures/}. */
+    private record Figure(String name, JFreeChart chart) {
+    }
 
     /**
      * A report with a page title (also the {@code h1} heading).
@@ -144,7 +156,10 @@ public final class ReportWriter {
     public ReportWriter charts(String heading, JFreeChart... charts) {
         StringBuilder h = new StringBuilder("<div class=\"charts\">");
         for (JFreeChart c : charts) {
-            h.append(img(c));
+            String name = String.format(Locale.ROOT, "%02d-%s", figures.size() + 1, slug(c));
+            figures.add(new Figure(name, c));
+            h.append("<figure>").append(img(c)).append("<figcaption><a href=\"figures/").append(name)
+                    .append(".svg\">SVG</a> | <a href=\"figures/").append(name).append(".csv\">data (CSV)</a></figcaption></figure>");
         }
         return section(heading, h.append("</div>").toString());
     }
@@ -156,7 +171,8 @@ public final class ReportWriter {
                 .append("</title><style>body{font-family:sans-serif;max-width:1320px;margin:2em auto}"
                         + "table{border-collapse:collapse;margin:0.5em 0}td,th{padding:4px 10px;border-bottom:1px solid #ddd;"
                         + "text-align:right}th:first-child,td:first-child{text-align:left}"
-                        + ".charts img{margin:8px 16px 8px 0}pre{background:#f6f6f6;padding:8px;overflow:auto}"
+                        + ".charts{display:flex;flex-wrap:wrap}.charts figure{margin:8px 16px 8px 0}"
+                        + "figcaption{font-size:small}pre{background:#f6f6f6;padding:8px;overflow:auto}"
                         + "</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
         for (Section s : sections) {
             if (s.title() != null) {
@@ -167,12 +183,43 @@ public final class ReportWriter {
         return h.append("</body></html>\n").toString();
     }
 
-    /** Writes {@code index.html} under {@code dir} (created when missing); returns its path. */
+    /**
+     * Writes {@code index.html} under {@code dir} (created when missing), and each chart as
+     * {@code figures/NN-title.svg} and {@code figures/NN-title.csv}; returns the page's path.
+     */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path index = dir.resolve("index.html");
         Files.writeString(index, html(), StandardCharsets.UTF_8);
+        if (!figures.isEmpty()) {
+            Path fig = Files.createDirectories(dir.resolve("figures"));
+            for (Figure f : figures) {
+                Files.writeString(fig.resolve(f.name() + ".svg"), svg(f.chart()), StandardCharsets.UTF_8);
+                Files.writeString(fig.resolve(f.name() + ".csv"), FigureData.csv(FigureData.of(f.chart())), StandardCharsets.UTF_8);
+            }
+        }
         return index;
+    }
+
+    /** The chart as an SVG document ({@link #CHART_WIDTH} × {@link #CHART_HEIGHT}, text as text). */
+    public static String svg(JFreeChart chart) {
+        org.jfree.svg.SVGGraphics2D g = new org.jfree.svg.SVGGraphics2D(CHART_WIDTH, CHART_HEIGHT);
+        chart.draw(g, new java.awt.geom.Rectangle2D.Double(0, 0, CHART_WIDTH, CHART_HEIGHT));
+        return g.getSVGDocument();
+    }
+
+    /** The chart's data as CSV (what {@link #write} puts next to its SVG). */
+    public static String csv(JFreeChart chart) {
+        return FigureData.csv(FigureData.of(chart));
+    }
+
+    private static String slug(JFreeChart c) {
+        String t = c.getTitle() == null ? "chart" : c.getTitle().getText();
+        String s = t.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (s.length() > 60) {
+            s = s.substring(0, 60).replaceAll("-+$", "");
+        }
+        return s.isEmpty() ? "chart" : s;
     }
 
     /**
@@ -217,6 +264,8 @@ public final class ReportWriter {
      */
     public static JFreeChart boxPlot(String title, String yLabel, Map<String, double[]> values) {
         DefaultBoxAndWhiskerCategoryDataset ds = new DefaultBoxAndWhiskerCategoryDataset();
+        org.jfree.data.statistics.DefaultMultiValueCategoryDataset points = new org.jfree.data.statistics.DefaultMultiValueCategoryDataset();
+        List<Double> all = new ArrayList<>();
         for (Map.Entry<String, double[]> e : values.entrySet()) {
             List<Double> list = new ArrayList<>();
             for (double d : e.getValue()) {
@@ -224,20 +273,71 @@ public final class ReportWriter {
                     list.add(d);
                 }
             }
+            all.addAll(list);
             ds.add(list, "runs", e.getKey());
+            points.add(list, "run", e.getKey());
         }
         JFreeChart chart = ChartFactory.createBoxAndWhiskerChart(title, null, yLabel, ds, false);
         CategoryPlot plot = chart.getCategoryPlot();
         BoxAndWhiskerRenderer r = (BoxAndWhiskerRenderer) plot.getRenderer();
-        r.setFillBox(true);
+        r.setFillBox(false);
         r.setMedianVisible(true);
         r.setSeriesPaint(0, PALETTE[0]);
+        r.setSeriesOutlinePaint(0, PALETTE[0]);
         r.setMeanVisible(false);
         r.setMaximumBarWidth(0.12);
-        r.setMaxOutlierVisible(true);
-        r.setMinOutlierVisible(true);
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-        return style(chart);
+        r.setMaxOutlierVisible(false);
+        r.setMinOutlierVisible(false);
+        // every run as a point over its box (a box of 2 or 3 runs alone hides how few there are)
+        org.jfree.chart.renderer.category.ScatterRenderer pr = new org.jfree.chart.renderer.category.ScatterRenderer();
+        pr.setSeriesPaint(0, new Color(0, 0, 0, 170));
+        pr.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
+        pr.setUseSeriesOffset(false);
+        plot.setDataset(1, points);
+        plot.setRenderer(1, pr);
+        plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
+        honestAxis((NumberAxis) plot.getRangeAxis(), yLabel, all.stream().mapToDouble(Double::doubleValue).toArray());
+        return FigureData.register(style(chart), perRun(yLabel, values));
+    }
+
+    /** The per-run values of a box or violin chart as a table: category, run index, value. */
+    private static FigureData.Table perRun(String yLabel, Map<String, double[]> values) {
+        List<List<String>> rows = new ArrayList<>();
+        values.forEach((k, v) -> {
+            for (int i = 0; i < v.length; i++) {
+                rows.add(List.of(k, String.valueOf(i + 1), FigureData.num(v[i])));
+            }
+        });
+        return new FigureData.Table(List.of("category", "run", yLabel), rows);
+    }
+
+    /**
+     * Makes a value axis honest about where it starts: from zero when the data lie within a factor
+     * of two of it (or cross it), else from near the data with "(axis does not start at 0)" appended
+     * to its label; a margin above and below so that no value sits on the frame; plain numbers as
+     * ticks (1,000, not 1E3).
+     */
+    static void honestAxis(NumberAxis axis, String label, double[] values) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        axis.setUpperMargin(0.1);
+        axis.setLowerMargin(0.1);
+        if (!(lo <= hi)) {
+            axis.setAutoRangeIncludesZero(true);
+            return;
+        }
+        boolean fromZero = lo <= 0 || lo <= 0.5 * hi;
+        axis.setAutoRangeIncludesZero(fromZero);
+        if (!fromZero && label != null) {
+            axis.setLabel(label + " (axis does not start at 0)");
+        }
     }
 
     /**
@@ -276,10 +376,26 @@ public final class ReportWriter {
             i++;
         }
         medians.addSeries(med);
+        // every run as a point, spread sideways by a fixed pattern (the same figure on every run)
+        XYSeries runs = new XYSeries("runs", false, true);
+        List<Double> all = new ArrayList<>();
+        int c = 0;
+        for (double[] v : values.values()) {
+            int k = 0;
+            for (double d : v) {
+                if (!Double.isNaN(d)) {
+                    runs.add(c + 0.25 * (((k * 0.6180339887) % 1.0) - 0.5), d);
+                    all.add(d);
+                    k++;
+                }
+            }
+            c++;
+        }
+        medians.addSeries(runs);
         org.jfree.chart.axis.SymbolAxis x = new org.jfree.chart.axis.SymbolAxis(null, names);
         x.setGridBandsVisible(false);
         NumberAxis y = new NumberAxis(yLabel);
-        y.setAutoRangeIncludesZero(false);
+        honestAxis(y, yLabel, all.stream().mapToDouble(Double::doubleValue).toArray());
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         for (int k = 0; k < ds.getSeriesCount(); k++) {
             r.setSeriesPaint(k, PALETTE[k % PALETTE.length]);
@@ -288,10 +404,14 @@ public final class ReportWriter {
         XYPlot plot = new XYPlot(ds, x, y, r);
         XYLineAndShapeRenderer m = new XYLineAndShapeRenderer(false, true);
         m.setSeriesPaint(0, Color.BLACK);
+        m.setSeriesShape(0, new java.awt.geom.Rectangle2D.Double(-4, -4, 8, 8));
+        m.setSeriesPaint(1, new Color(0, 0, 0, 140));
+        m.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
         plot.setDataset(1, medians);
         plot.setRenderer(1, m);
+        plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
-        return style(chart);
+        return FigureData.register(style(chart), perRun(yLabel, values));
     }
 
     /**
@@ -357,7 +477,9 @@ public final class ReportWriter {
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, ds, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setRenderer(new XYLineAndShapeRenderer(true, true));
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        honestAxis((NumberAxis) plot.getRangeAxis(), yLabel, series.values().stream().flatMapToDouble(v -> Arrays.stream(v[1])).toArray());
+        ((NumberAxis) plot.getDomainAxis()).setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###",
+                java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
         return style(chart);
     }
 
@@ -371,7 +493,23 @@ public final class ReportWriter {
      *                every sample is positive and they span more than two decades
      */
     public static JFreeChart cdf(String title, String xLabel, Map<String, double[]> samples) {
+        return cdf(title, xLabel, samples, Map.of());
+    }
+
+    /**
+     * Empirical cumulative distribution functions with deadline markers: a dashed vertical line
+     * per deadline, labelled with its name and value, and the x axis stretched to show it. The x
+     * axis reads plain numbers (10, 100, 1,000 on a logarithmic axis, never powers like 10^1.4).
+     *
+     * @param title     chart title
+     * @param xLabel    x axis label (the sampled quantity, with its unit)
+     * @param samples   per series name, its samples (any order; NaN ignored); at most 2,000 points are
+     *                  drawn per series (evenly spaced quantiles), every sample goes into the CSV
+     * @param deadlines per name (a task type), its deadline in the unit of the x axis
+     */
+    public static JFreeChart cdf(String title, String xLabel, Map<String, double[]> samples, Map<String, Double> deadlines) {
         XYSeriesCollection ds = new XYSeriesCollection();
+        List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, double[]> e : samples.entrySet()) {
             double[] v = Arrays.stream(e.getValue()).filter(d -> !Double.isNaN(d)).sorted().toArray();
             XYSeries s = new XYSeries(e.getKey(), true, true);
@@ -380,11 +518,15 @@ public final class ReportWriter {
                 int k = points == v.length ? i : (int) Math.round((double) i * (v.length - 1) / (points - 1));
                 s.add(v[k], (k + 1.0) / v.length);
             }
+            for (int k = 0; k < v.length; k++) {
+                rows.add(List.of(e.getKey(), FigureData.num(v[k]), FigureData.num((k + 1.0) / v.length)));
+            }
             ds.addSeries(s);
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, "share of tasks", ds, PlotOrientation.VERTICAL,
                 true, false, false);
-        chart.getXYPlot().setRenderer(new XYStepRenderer());
+        XYPlot plot = chart.getXYPlot();
+        plot.setRenderer(new XYStepRenderer());
         double lo = Double.POSITIVE_INFINITY;
         double hi = 0;
         for (int i = 0; i < ds.getSeriesCount(); i++) {
@@ -393,13 +535,43 @@ public final class ReportWriter {
                 hi = Math.max(hi, ds.getSeries(i).getMaxX());
             }
         }
+        for (double d : deadlines.values()) {
+            if (d > 0 && Double.isFinite(d)) {
+                lo = Math.min(lo, d);
+                hi = Math.max(hi, d);
+            }
+        }
+        java.text.DecimalFormat plain = new java.text.DecimalFormat("#,##0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT));
         if (lo > 0 && hi / lo > 100) {
             LogAxis x = new LogAxis(xLabel + " (log scale)");
-            x.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-            chart.getXYPlot().setDomainAxis(x);
+            x.setNumberFormatOverride(plain);
+            x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // one tick per decade: 1, 10, 100, 1,000
+            x.setMinorTickCount(9);
+            x.setMinorTickMarksVisible(true);
+            x.setRange(lo / 1.25, hi * 1.25);
+            plot.setDomainAxis(x);
+        } else if (hi > 0) {
+            NumberAxis x = (NumberAxis) plot.getDomainAxis();
+            x.setNumberFormatOverride(plain);
+            x.setRange(0, hi * 1.08); // latencies from zero: the gap to the first task is part of the picture
         }
-        ((NumberAxis) chart.getXYPlot().getRangeAxis()).setRange(0, 1.0);
-        return style(chart);
+        int k = 0;
+        for (Map.Entry<String, Double> d : deadlines.entrySet()) {
+            if (!(d.getValue() > 0) || !Double.isFinite(d.getValue())) {
+                continue;
+            }
+            ValueMarker m = new ValueMarker(d.getValue(), new Color(0x444444), new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            m.setLabel("deadline " + (deadlines.size() > 1 ? d.getKey() + " " : "") + plain.format(d.getValue()));
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            m.setLabelAnchor(k % 2 == 0 ? RectangleAnchor.TOP_LEFT : RectangleAnchor.BOTTOM_LEFT);
+            m.setLabelTextAnchor(k % 2 == 0 ? TextAnchor.TOP_RIGHT : TextAnchor.BOTTOM_RIGHT);
+            plot.addDomainMarker(m);
+            rows.add(List.of("deadline " + d.getKey(), FigureData.num(d.getValue()), ""));
+            k++;
+        }
+        ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
+        return FigureData.register(style(chart), new FigureData.Table(List.of("series", xLabel, "share of tasks"), rows));
     }
 
     /**
@@ -410,15 +582,51 @@ public final class ReportWriter {
      * @param values per series name, per category, the value
      */
     public static JFreeChart bars(String title, String yLabel, Map<String, Map<String, Double>> values) {
+        return bars(title, yLabel, values, Map.of());
+    }
+
+    /**
+     * Grouped bars with their values written above them and confidence intervals as error bars.
+     * The value axis starts at zero (a bar's length is its value).
+     *
+     * @param title     chart title
+     * @param yLabel    value axis label
+     * @param values    per series name, per category, the value
+     * @param intervals per series name, per category, the interval {low, high} (missing: none drawn)
+     */
+    public static JFreeChart bars(String title, String yLabel, Map<String, Map<String, Double>> values,
+            Map<String, Map<String, double[]>> intervals) {
         DefaultCategoryDataset ds = new DefaultCategoryDataset();
+        Map<String, double[]> ci = new java.util.HashMap<>();
+        List<List<String>> rows = new ArrayList<>();
+        double hi = 0;
         for (Map.Entry<String, Map<String, Double>> s : values.entrySet()) {
             for (Map.Entry<String, Double> c : s.getValue().entrySet()) {
                 ds.addValue(c.getValue(), s.getKey(), c.getKey());
+                double[] iv = intervals.getOrDefault(s.getKey(), Map.of()).get(c.getKey());
+                if (iv != null) {
+                    ci.put(ValueBarRenderer.key(s.getKey(), c.getKey()), iv.clone());
+                    hi = Math.max(hi, iv[1]);
+                }
+                if (c.getValue() != null && Double.isFinite(c.getValue())) {
+                    hi = Math.max(hi, c.getValue());
+                }
+                rows.add(List.of(s.getKey(), c.getKey(), c.getValue() == null ? "" : FigureData.num(c.getValue()),
+                        iv == null ? "" : FigureData.num(iv[0]), iv == null ? "" : FigureData.num(iv[1])));
             }
         }
         JFreeChart chart = ChartFactory.createBarChart(title, null, yLabel, ds, PlotOrientation.VERTICAL,
                 values.size() > 1, false, false);
-        return style(chart);
+        CategoryPlot plot = chart.getCategoryPlot();
+        java.text.DecimalFormat f = new java.text.DecimalFormat(hi >= 100 ? "#,##0" : hi >= 10 ? "#,##0.0" : "#,##0.00",
+                java.text.DecimalFormatSymbols.getInstance(Locale.ROOT));
+        plot.setRenderer(new ValueBarRenderer(ci, f));
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setAutoRangeIncludesZero(true);
+        y.setUpperMargin(0.15); // room for the value labels
+        y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        return FigureData.register(style(chart), new FigureData.Table(List.of("series", "category", yLabel, "ci low", "ci high"),
+                rows));
     }
 
     /**

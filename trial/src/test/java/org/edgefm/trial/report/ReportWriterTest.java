@@ -88,4 +88,69 @@ class ReportWriterTest {
         assertThat(chart.getXYPlot().getDataset(1).getItemCount(0)).isEqualTo(2); // one median per category
         assertThat(ReportWriter.img(chart)).startsWith("<img");
     }
+
+    @Test
+    void write_everyChartAlsoAsSvgAndCsv_linkedFromThePage(@TempDir Path dir) throws Exception {
+        Map<String, double[]> seeds = new LinkedHashMap<>();
+        seeds.put("two-tier", new double[] {199_000, 201_500, 205_500});
+        seeds.put("greedy", new double[] {200_000, 204_000});
+        org.jfree.chart.JFreeChart violin = ReportWriter.violin("Fig. 3: cost per seed", "total cost (price units)", seeds);
+        org.jfree.chart.JFreeChart box = ReportWriter.boxPlot("Cost per seed", "total cost (price units)", seeds);
+        Path index = new ReportWriter("figures").charts(null, violin, box).write(dir);
+        // the axes say they do not start at zero (3 % differences must not look huge unannounced)
+        assertThat(violin.getXYPlot().getRangeAxis().getLabel()).isEqualTo("total cost (price units) (axis does not start at 0)");
+        assertThat(box.getCategoryPlot().getRangeAxis().getLabel()).endsWith("(axis does not start at 0)");
+        String html = Files.readString(index);
+        assertThat(html).contains("href=\"figures/01-fig-3-cost-per-seed.svg\"").contains("href=\"figures/02-cost-per-seed.csv\"");
+        Path fig = dir.resolve("figures");
+        for (String name : List.of("01-fig-3-cost-per-seed", "02-cost-per-seed")) {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false); // no network
+            Document svg = f.newDocumentBuilder().parse(fig.resolve(name + ".svg").toFile());
+            assertThat(svg.getDocumentElement().getTagName()).isEqualTo("svg");
+            assertThat(Files.readString(fig.resolve(name + ".svg"))).contains("ost per seed</text>");
+            // every seed is in the data file, one row per run
+            List<String> csv = Files.readAllLines(fig.resolve(name + ".csv"));
+            assertThat(csv.get(0)).isEqualTo("category,run,total cost (price units)");
+            assertThat(csv).contains("two-tier,1,199000", "two-tier,3,205500", "greedy,2,204000").hasSize(6);
+        }
+        // a value range near zero starts at zero, and says nothing
+        org.jfree.chart.JFreeChart near = ReportWriter.boxPlot("share", "on-time share", Map.of("a", new double[] {0.2, 0.9}));
+        assertThat(near.getCategoryPlot().getRangeAxis().getLabel()).isEqualTo("on-time share");
+        assertThat(near.getCategoryPlot().getRangeAxis().getLowerBound()).isEqualTo(0.0);
+        // per-seed points are drawn over the boxes: a second dataset holds every run
+        assertThat(near.getCategoryPlot().getDataset(1)).isNotNull();
+    }
+
+    @Test
+    void latencyCdf_readsPlainMilliseconds_andMarksEachDeadline() throws Exception {
+        double[] lat = new double[200];
+        for (int i = 0; i < lat.length; i++) {
+            lat[i] = 5 * Math.pow(1000, i / 199.0); // 5 ms to 5 s: a logarithmic axis
+        }
+        Map<String, Double> deadlines = new LinkedHashMap<>();
+        deadlines.put("vqa", 300.0);
+        deadlines.put("det", 8_000.0);
+        org.jfree.chart.JFreeChart c = ReportWriter.cdf("latency", "latency ms", Map.of("p", lat), deadlines);
+        String svg = ReportWriter.svg(c);
+        // ticks one per decade, as plain numbers (JFreeSVG draws a log axis's tick labels as outlines)
+        org.jfree.chart.axis.LogAxis x = (org.jfree.chart.axis.LogAxis) c.getXYPlot().getDomainAxis();
+        assertThat(x.getTickUnit().getSize()).isEqualTo(1.0);
+        assertThat(x.getNumberFormatOverride().format(1000)).isEqualTo("1,000");
+        assertThat(x.getLabel()).isEqualTo("latency ms (log scale)");
+        assertThat(svg).contains("deadline vqa 300").contains("deadline det 8,000");
+        assertThat(c.getXYPlot().getDomainAxis().getUpperBound()).isGreaterThan(8_000); // the later deadline is on the chart
+        assertThat(ReportWriter.csv(c)).contains("deadline vqa,300,").startsWith("series,latency ms,share of tasks\r\n");
+    }
+
+    @Test
+    void bars_carryTheirValuesAndIntervals_fromZero() throws Exception {
+        org.jfree.chart.JFreeChart c = ReportWriter.bars("on time", "on-time %", Map.of("p", Map.of("vqa", 49.0)),
+                Map.of("p", Map.of("vqa", new double[] {45.5, 52.5})));
+        String svg = ReportWriter.svg(c);
+        assertThat(svg).contains(">49.0<");
+        assertThat(c.getCategoryPlot().getRangeAxis().getLowerBound()).isEqualTo(0.0);
+        assertThat(c.getCategoryPlot().getRangeAxis().getUpperBound()).isGreaterThan(52.5);
+        assertThat(ReportWriter.csv(c)).contains("p,vqa,49,45.5,52.5");
+    }
 }
