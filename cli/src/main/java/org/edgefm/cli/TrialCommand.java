@@ -47,6 +47,10 @@ import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
 import org.edgefm.sim.SimSettings;
 import org.edgefm.trial.report.ReportWriter;
+import org.edgefm.agent.internal.Tensors;
+import org.edgefm.models.manifest.PartRunner;
+import org.edgefm.models.manifest.ScenarioModels;
+import org.edgefm.trial.Agreement;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
 import org.edgefm.profiles.KernelCost;
@@ -172,6 +176,10 @@ final class TrialCommand implements Callable<Integer> {
 
     private final AtomicBoolean stop = new AtomicBoolean();
     private TrialConsole console;
+    /** The scenario's real models (inputs and the monolithic answers), or null for a scenario without any. */
+    private ScenarioModels realModels;
+    /** Answers of real-model tasks against the monolithic model's. */
+    private final Agreement agreement = new Agreement();
 
     /**
      * An {@code --impair} argument: the profile, and the part of the workload's time it applies to.
@@ -472,6 +480,9 @@ final class TrialCommand implements Callable<Integer> {
             out.println("  impairment: " + impaired);
             out.println("  weights: " + (fleetMode ? "the agents' own model directories"
                     : modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
+            if (!scenario.models().isEmpty()) {
+                realModels = prepareModels(scenario, models, monitor, out);
+            }
             for (NodeSpec n : running) {
                 procs.add(AgentProc.start(n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work, models,
                         impairment, agentLogs.resolve(n.id() + ".log")));
@@ -541,6 +552,7 @@ final class TrialCommand implements Callable<Integer> {
                     summary.print(out);
                     Map<String, Double> deadlines = new java.util.LinkedHashMap<>();
                     scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
+                    agreement.print(out);
                     writeResults(summary, run, chartsMissing, out, deadlines);
                 }
             } finally {
@@ -561,15 +573,18 @@ final class TrialCommand implements Callable<Integer> {
             Map<String, Double> deadlines) throws IOException {
         Path summaryJson = run.resolve("summary.json");
         summary.writeJson(summaryJson);
+        agreement.addToJson(summaryJson);
         if (json != null) {
             summary.writeJson(json);
+            agreement.addToJson(json);
             out.println("wrote " + json);
         }
         Path index = null;
         if (chartsMissing == null) {
-            index = summary.writeReport(run.resolve("report"), deadlines);
+            ReportWriter page = agreement.insertInto(summary.report(deadlines), "EdgeFM trial: " + summary.scenario());
+            index = page.write(run.resolve("report"));
             if (report != null) {
-                out.println("wrote " + summary.writeReport(report, deadlines));
+                out.println("wrote " + page.write(report));
             }
         }
         out.println();
@@ -625,12 +640,35 @@ final class TrialCommand implements Callable<Integer> {
                 : "; missing: " + String.join(", ", missing) + " (directives that start those kernels will be rejected)");
     }
 
-    /** The weights files the scenario's kernels name, each with a kernel that needs it. */
+    /**
+     * Writes the scenario's real models into the agents' model folder, checks every service that runs
+     * a part against the part's real shapes, and runs the whole model on each input the trial will
+     * send (the answers the split run must give); says what it did.
+     */
+    private ScenarioModels prepareModels(Scenario scenario, Path models, TrialMonitor monitor, PrintWriter out) {
+        long t0 = System.nanoTime();
+        Path ref = Path.of(scenarioRef);
+        ScenarioModels m = ScenarioModels.prepare(scenario, Files.isRegularFile(ref) ? ref.toAbsolutePath().getParent() : null,
+                models, scenario.run().seed());
+        for (org.edgefm.scenario.ModelRef r : scenario.models()) {
+            for (String t : r.taskTypes()) {
+                agreement.taskType(t, m.model(t));
+                out.printf(Locale.ROOT, "  model %s for %s: %d %s, answered by the whole model in this process%n", m.model(t), t,
+                        m.inputs(t).size(), r.inputs());
+            }
+        }
+        out.printf(Locale.ROOT, "  models written to %s and checked against the services in %d ms%n", models,
+                (System.nanoTime() - t0) / 1_000_000);
+        monitor.agreement(agreement);
+        return m;
+    }
+
+    /** The weights files the scenario's kernels name, each with a kernel that needs it (real models' parts are not files). */
     private static Map<String, KernelSpec> weightFiles(Scenario scenario) {
         Map<String, KernelSpec> files = new TreeMap<>();
         for (ServiceSpec s : scenario.services()) {
             KernelSpec k = s.kernel();
-            if (k == null || k.weights() == null) {
+            if (k == null || k.weights() == null || k.weights().contains("#")) {
                 continue;
             }
             KernelSpec other = files.putIfAbsent(k.weights(), k);
@@ -797,6 +835,7 @@ final class TrialCommand implements Callable<Integer> {
         AtomicLong ids = new AtomicLong();
         String runNonce = Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffffL);
         int i = 0;
+        AtomicLong sent = new AtomicLong();
         for (Demand d : scenario.workload()) {
             SplittableRandom random = new SplittableRandom(scenario.run().seed() + 31L * i++);
             String node = origin.get(d.user());
@@ -819,16 +858,24 @@ final class TrialCommand implements Callable<Integer> {
                     String taskId = "t" + ids.incrementAndGet() + "-" + d.user() + "-" + runNonce;
                     String ep = monitor.endpoint(node);
                     if (ep != null) {
+                        // a real model's task carries a real input (a question, an image) whose whole-model answer is known
+                        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+                        if (realModels != null && realModels.serves(d.taskType())) {
+                            ScenarioModels.Input in = realModels.input(d.taskType(), sent.getAndIncrement());
+                            agreement.expect(taskId, d.taskType(), in.expected());
+                            body = HttpRequest.BodyPublishers.ofByteArray(Tensors.write(PartRunner.bytesRow(in.bytes())));
+                        }
                         monitor.submitted(taskId, d.taskType());
                         host.fleet().validator().taskIssued(taskId, node);
                         http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + d.taskType()
                                         + "?id=" + taskId)).timeout(Duration.ofSeconds(5))
                                         .header("Authorization", "Bearer " + host.dataToken())
-                                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                                        .POST(body).build(),
                                 HttpResponse.BodyHandlers.discarding())
                                 .whenComplete((r, e) -> {
                                     if (e != null || r.statusCode() != 202) {
                                         monitor.refused(taskId);
+                                        agreement.withdraw(taskId);
                                     }
                                 });
                     }

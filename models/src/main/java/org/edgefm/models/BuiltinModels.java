@@ -3,9 +3,13 @@ package org.edgefm.models;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.family.Arch;
 import org.edgefm.models.onnx.OnnxWeights;
+import org.edgefm.models.safetensors.SafeTensorsWriter;
 import org.edgefm.models.text.TextTokenizer;
 
 /**
@@ -67,6 +71,34 @@ public final class BuiltinModels {
             return TextTokenizer.read(in, "classpath:" + MINILM_TOKENIZER, MINILM_MAX_TOKENS);
         } catch (IOException e) {
             throw new EdgeFmException("classpath:" + MINILM_TOKENIZER + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Writes MiniLM as a model folder of the usual hub form into {@code dir}: {@code model.safetensors}
+     * (FP32, PyTorch names and layouts, converted from the ONNX initializers), {@code config.json} and
+     * {@code tokenizer.json}. A service then maps only its own part's tensors instead of parsing the
+     * whole ONNX file. Files present already are kept.
+     */
+    public static void exportMiniLm(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path st = dir.resolve("model.safetensors");
+        if (!Files.exists(st)) {
+            Path tmp = dir.resolve("model.safetensors.part");
+            try (Weights w = miniLmWeights()) {
+                SafeTensorsWriter.write(w, tmp);
+            }
+            Files.move(tmp, st, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        copy("org/edgefm/models/builtin/all-minilm-l6-v2.config.json", dir.resolve("config.json"));
+        copy(MINILM_TOKENIZER, dir.resolve("tokenizer.json"));
+    }
+
+    private static void copy(String resource, Path to) throws IOException {
+        if (!Files.exists(to)) {
+            try (InputStream in = resource(resource)) {
+                Files.copy(in, to);
+            }
         }
     }
 

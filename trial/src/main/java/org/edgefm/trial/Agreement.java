@@ -1,0 +1,208 @@
+package org.edgefm.trial;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.edgefm.trial.report.ReportWriter;
+import org.edgefm.wire.TaskAnswer;
+import org.edgefm.wire.TaskCompletion;
+
+/**
+ * How the answers of a trial's real-model tasks compare with the whole model's: for each task the
+ * trial sent to a real model it knows the answer the monolithic model gives (run in the trial's own
+ * process), and each successful completion carries the answer of the split run. {@code agreement}
+ * is the share of answered tasks whose label equals the monolithic one; a successful completion
+ * without an answer counts as a disagreement. Failed and unfinished tasks are not answers (on-time
+ * completion counts them). Thread-safe.
+ */
+public final class Agreement {
+    /** Disagreements kept as examples for the summary. */
+    static final int EXAMPLES = 5;
+
+    private record Expected(String taskType, TaskAnswer answer) {
+    }
+
+    private final Map<String, Expected> expected = new LinkedHashMap<>();
+    private final Map<String, String> models = new LinkedHashMap<>();
+    private final Map<String, long[]> perType = new LinkedHashMap<>(); // sent, answered, agreed
+    private final List<String> examples = new ArrayList<>();
+    private double maxScoreDelta;
+
+    /** Declares a task type answered by a real model (so it shows with zero tasks too). */
+    public synchronized void taskType(String taskType, String model) {
+        models.put(taskType, model);
+        perType.computeIfAbsent(taskType, k -> new long[3]);
+    }
+
+    /** A task was sent; {@code answer} is the whole model's answer to its input. */
+    public synchronized void expect(String taskId, String taskType, TaskAnswer answer) {
+        if (expected.putIfAbsent(taskId, new Expected(taskType, answer)) == null) {
+            perType.computeIfAbsent(taskType, k -> new long[3])[0]++;
+        }
+    }
+
+    /** The agent refused the task: it was never sent. */
+    public synchronized void withdraw(String taskId) {
+        Expected e = expected.remove(taskId);
+        if (e != null) {
+            perType.get(e.taskType())[0]--;
+        }
+    }
+
+    /** A completion arrived (call once per task id; duplicates are the caller's to drop). */
+    public synchronized void observe(TaskCompletion c) {
+        Expected e = expected.get(c.taskId());
+        if (e == null || !c.success()) {
+            return;
+        }
+        long[] n = perType.get(e.taskType());
+        n[1]++;
+        TaskAnswer got = c.answer();
+        if (got != null && got.label().equals(e.answer().label())) {
+            n[2]++;
+            maxScoreDelta = Math.max(maxScoreDelta, Math.abs(got.score() - e.answer().score()));
+        } else if (examples.size() < EXAMPLES) {
+            examples.add(String.format(Locale.ROOT, "task %s (%s): answered %s, the whole model %s", c.taskId(), e.taskType(),
+                    got == null ? "nothing" : "'" + got.label() + "'", "'" + e.answer().label() + "'"));
+        }
+    }
+
+    /** True when no task type is served by a real model (nothing to report). */
+    public synchronized boolean isEmpty() {
+        return perType.isEmpty();
+    }
+
+    /** Tasks answered (successful completions of real-model tasks). */
+    public synchronized long answered() {
+        return perType.values().stream().mapToLong(n -> n[1]).sum();
+    }
+
+    /** Answers equal to the whole model's. */
+    public synchronized long agreed() {
+        return perType.values().stream().mapToLong(n -> n[2]).sum();
+    }
+
+    /** The share of answers equal to the whole model's; NaN when none was answered. */
+    public synchronized double rate() {
+        long a = answered();
+        return a == 0 ? Double.NaN : (double) agreed() / a;
+    }
+
+    /** The largest difference of an agreeing answer's score from the whole model's (FP16 on the wire moves it a little). */
+    public synchronized double maxScoreDelta() {
+        return maxScoreDelta;
+    }
+
+    /** Prints the agreement lines of the console summary. */
+    public synchronized void print(PrintWriter out) {
+        if (isEmpty()) {
+            return;
+        }
+        out.printf(Locale.ROOT, "agreement with the monolithic model: %s (%d of %d answers; largest score difference %.2g)%n",
+                pct(rate()), agreed(), answered(), maxScoreDelta);
+        for (Map.Entry<String, long[]> e : perType.entrySet()) {
+            long[] n = e.getValue();
+            out.printf(Locale.ROOT, "  %-12s %-28s %s (%d of %d answers, %d sent)%n", e.getKey(), models.getOrDefault(e.getKey(), "-"),
+                    pct(n[1] == 0 ? Double.NaN : (double) n[2] / n[1]), n[2], n[1], n[0]);
+        }
+        examples.forEach(x -> out.println("  disagreement: " + x));
+    }
+
+    /** The {@code agreement} object of summary.json. */
+    public synchronized ObjectNode toJson() {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode o = om.createObjectNode();
+        double r = rate();
+        if (Double.isNaN(r)) {
+            o.putNull("rate");
+        } else {
+            o.put("rate", r);
+        }
+        o.put("answered", answered());
+        o.put("agreed", agreed());
+        o.put("maxScoreDelta", maxScoreDelta);
+        ObjectNode types = o.putObject("taskTypes");
+        for (Map.Entry<String, long[]> e : perType.entrySet()) {
+            long[] n = e.getValue();
+            ObjectNode t = types.putObject(e.getKey());
+            t.put("model", models.get(e.getKey()));
+            t.put("sent", n[0]);
+            t.put("answered", n[1]);
+            t.put("agreed", n[2]);
+        }
+        examples.forEach(o.putArray("disagreements")::add);
+        return o;
+    }
+
+    /** Adds {@code agreement} to a summary.json written already (the summary's own fields stay as they are). */
+    public void addToJson(Path summaryJson) throws IOException {
+        if (isEmpty()) {
+            return;
+        }
+        ObjectMapper om = new ObjectMapper();
+        JsonNode root = om.readTree(summaryJson.toFile());
+        if (root instanceof ObjectNode o) {
+            o.set("agreement", toJson());
+            Files.writeString(summaryJson, om.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n", StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The trial's report with the "Agreement" table right after its "Summary" table (a copy of
+     * {@code report}'s sections; the report itself is left as it is).
+     */
+    public ReportWriter insertInto(ReportWriter report, String title) {
+        if (isEmpty()) {
+            return report;
+        }
+        ReportWriter mine = new ReportWriter(title);
+        addTo(mine);
+        ReportWriter out = new ReportWriter(title);
+        boolean placed = false;
+        for (ReportWriter.Section s : report.sections()) {
+            out.section(s.title(), s.html());
+            if (!placed && "Summary".equals(s.title())) {
+                mine.sections().forEach(x -> out.section(x.title(), x.html()));
+                placed = true;
+            }
+        }
+        if (!placed) {
+            mine.sections().forEach(x -> out.section(x.title(), x.html()));
+        }
+        return out;
+    }
+
+    /** Adds the "Agreement" table to a report. */
+    public synchronized void addTo(ReportWriter w) {
+        if (isEmpty()) {
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : perType.entrySet()) {
+            long[] n = e.getValue();
+            rows.add(List.of(e.getKey(), String.valueOf(models.get(e.getKey())), String.valueOf(n[0]), String.valueOf(n[1]),
+                    String.valueOf(n[2]), pct(n[1] == 0 ? Double.NaN : (double) n[2] / n[1])));
+        }
+        rows.add(List.of("all", "", String.valueOf(perType.values().stream().mapToLong(n -> n[0]).sum()), String.valueOf(answered()),
+                String.valueOf(agreed()), pct(rate())));
+        w.table("Agreement with the monolithic model", List.of("task type", "model", "sent", "answered", "agreed", "agreement"), rows);
+        w.paragraph(String.format(Locale.ROOT, "An answer agrees when its label (class, corpus entry or token) equals the answer of the"
+                + " whole model run in the trial's own process on the same input; the split run's scores differ from it by at most"
+                + " %.2g (hidden states travel as the manifests' wire type).%s", maxScoreDelta,
+                examples.isEmpty() ? "" : " Disagreements: " + String.join("; ", examples) + "."));
+    }
+
+    private static String pct(double r) {
+        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * r);
+    }
+}
