@@ -42,6 +42,20 @@ class ProfileDetectorTest {
     }
 
     @Test
+    void detect_agxOrinModeNamedWithModePrefix_picksTheModeAndSaysItsFiguresAreAnAssumption() {
+        // AGX Orin's nvpmodel configuration names its modes MODE_15W, MODE_30W, MODE_50W (and MAXN)
+        MachineFacts f = new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 8, 64_300_000_000L,
+                "NVIDIA Jetson AGX Orin Developer Kit", List.of(), List.of(), null,
+                MachineFacts.parseNvpmodel("NV Power Mode: MODE_30W\n2\n"));
+        Detection d = detector.detect(f);
+        assertThat(d.profile().qualifiedName()).isEqualTo("jetson-agx-orin-64gb@30W");
+        assertThat(d.reason()).contains("nvpmodel mode MODE_30W (its figures are an assumption");
+        MachineFacts maxn = new MachineFacts("ARMv8", "aarch64", 12, 64_300_000_000L, "NVIDIA Jetson AGX Orin Developer Kit",
+                List.of(), List.of(), null, "MAXN");
+        assertThat(detector.detect(maxn).reason()).doesNotContain("assumption");
+    }
+
+    @Test
     void detect_unknownNvpmodelMode_keepsTheBaseFiguresAndSaysSo() {
         MachineFacts f = new MachineFacts("ARMv8", "aarch64", 4, 4_150_000_000L, "NVIDIA Jetson Nano Developer Kit", List.of(),
                 List.of(), "# R32 (release), REVISION: 7.1, GCID: 29818004, BOARD: t210ref, EABI: aarch64, DATE: Sat Feb 19 17:05:08 UTC 2022",
