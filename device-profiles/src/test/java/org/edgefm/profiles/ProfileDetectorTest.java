@@ -96,6 +96,19 @@ class ProfileDetectorTest {
     }
 
     @Test
+    void nvidiaSmiNameMemory_recordedSessionLog_withHeaderAndWithoutUnits() {
+        // verbatim from a public repository's run log: "$ nvidia-smi --query-gpu=name,memory.total --format=csv"
+        List<String[]> g = MachineFacts.parseNameMemory(List.of("name, memory.total [MiB]", "NVIDIA GeForce RTX 4070 Ti SUPER, 16376"));
+        assertThat(g).hasSize(1);
+        assertThat(g.get(0)[0]).isEqualTo("NVIDIA GeForce RTX 4070 Ti SUPER");
+        assertThat(MachineFacts.parseMiB(g.get(0)[1])).isEqualTo(16376L);
+        // not a catalogued GPU (the catalog's RTX is the 4090): no GPU profile is claimed for it
+        Detection d = detector.detect(new MachineFacts("AMD Ryzen 9", "amd64", 16, 64_000_000_000L, null,
+                List.of(g.get(0)[0]), List.of(16376L), null, null));
+        assertThat(d.profile().name()).isNotEqualTo("rtx-4090");
+    }
+
+    @Test
     void nvidiaSmiNameMemory_withAndWithoutHeader_detectsEachGpu() {
         // lines as nvidia-smi prints them (public logs and test suites): with units, and the header of --format=csv
         List<String[]> g = MachineFacts.parseNameMemory(List.of("name, memory.total [MiB]", "NVIDIA A100-SXM4-80GB, 81920 MiB",
