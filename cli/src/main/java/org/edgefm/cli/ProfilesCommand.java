@@ -47,10 +47,12 @@ final class ProfilesCommand implements Runnable {
             out.printf(Locale.ROOT, "%-22s %-10s %5d %-8s %7s %9s %8s %8s %9s %10s  %s%n", p.name(), p.kind(), p.cpu().cores(),
                     p.cpu().arch(), fmt(p.ramGb()), gpuMem, fp16, int8, fmt(p.memoryBandwidthGbPerS()),
                     fmt(p.power().minW()) + "-" + fmt(p.power().maxW()),
-                    p.powerModes().isEmpty() ? "-" : String.join(" ", p.powerModes().stream().map(DeviceProfile.PowerMode::name).toList()));
+                    p.powerModes().isEmpty() ? "-" : String.join(" ", p.powerModes().stream()
+                            .map(m -> m.name() + (m.assumed() ? "(a)" : "")).toList()));
         }
         out.println("* GPU shares main memory. FP16 TF / INT8 TO: dense tensor peaks. A power mode is profile NAME@MODE"
-                + " (e.g. jetson-orin-nano-8gb@MAXN_SUPER). 'edgefm profiles detect': this machine.");
+                + " (e.g. jetson-orin-nano-8gb@MAXN_SUPER); (a): the mode's figures are an assumption, not a checked"
+                + " public figure. 'edgefm profiles detect': this machine.");
     }
 
     private static String fmt(double d) {

@@ -42,6 +42,8 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
                 List.of(), null);
     }
 
+    /** How a source that is not a checked public figure begins. */
+    public static final String ASSUMPTION_PREFIX = "assumption:";
     /** Fields that MUST each have a source. */
     public static final List<String> SOURCED_FIELDS =
             List.of("cpu", "ramGb", "memoryBandwidthGbPerS", "power", "storage");
@@ -205,7 +207,9 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
      * @param cpuClockGhz           CPU top clock, GHz
      * @param memoryBandwidthGbPerS memory bandwidth at the mode's EMC clock, GB/s
      * @param powerW                the mode's power budget, W
-     * @param source                the public source of the mode's figures
+     * @param source                the public source of the mode's figures; a mode whose figures have
+     *                              no checked public source says so with a source that begins with
+     *                              {@code assumption:} (and what the figures rest on)
      */
     public record PowerMode(String name, double gpuClockGhz, int cpuCores, double cpuClockGhz,
             double memoryBandwidthGbPerS, double powerW, String source) {
@@ -221,8 +225,19 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
             }
         }
 
+        /** True when the mode's figures are an assumption (its source begins with {@code assumption:}). */
+        public boolean assumed() {
+            return source.strip().toLowerCase(java.util.Locale.ROOT).startsWith(ASSUMPTION_PREFIX);
+        }
+
+        /**
+         * The matching key of a mode name: case, dashes and blanks ignored, and the {@code MODE_}
+         * prefix some boards' nvpmodel configurations give their modes ({@code MODE_30W} on Jetson
+         * AGX Orin) dropped.
+         */
         static String key(String s) {
-            return s == null ? "" : s.strip().toLowerCase(java.util.Locale.ROOT).replace('-', '_').replace(" ", "");
+            String k = s == null ? "" : s.strip().toLowerCase(java.util.Locale.ROOT).replace('-', '_').replace(" ", "");
+            return k.startsWith("mode_") && k.length() > 5 ? k.substring(5) : k;
         }
     }
 

@@ -40,8 +40,12 @@ public final class ProfileDetector {
                 }
                 if (facts.powerMode() != null) {
                     if (p.findMode(facts.powerMode()).isPresent()) {
+                        boolean assumed = p.findMode(facts.powerMode()).get().assumed();
                         p = p.inMode(facts.powerMode());
                         why.append("; nvpmodel mode ").append(facts.powerMode());
+                        if (assumed) {
+                            why.append(" (its figures are an assumption, see the catalog's source)");
+                        }
                     } else {
                         why.append("; nvpmodel mode ").append(facts.powerMode()).append(" is not catalogued for this board (base figures)");
                     }

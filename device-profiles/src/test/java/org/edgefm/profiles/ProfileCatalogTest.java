@@ -28,6 +28,24 @@ class ProfileCatalogTest {
     }
 
     @Test
+    void powerModes_withoutACheckedSource_areMarkedAsAssumptions() {
+        DeviceProfile agx = ProfileCatalog.builtIn().get("jetson-agx-orin-64gb");
+        assertThat(agx.powerModes()).filteredOn(DeviceProfile.PowerMode::assumed).extracting(DeviceProfile.PowerMode::name)
+                .containsExactlyInAnyOrder("50W", "30W", "15W");
+        assertThat(agx.findMode("MAXN").orElseThrow().assumed()).isFalse();
+        assertThat(ProfileCatalog.builtIn().get("jetson-orin-nx-16gb").findMode("MAXN_SUPER").orElseThrow().assumed()).isTrue();
+        // a mode either cites a document or begins with "assumption:"; every Orin-era mode not assumed names its URL or data sheet
+        for (DeviceProfile p : ProfileCatalog.builtIn().all()) {
+            for (DeviceProfile.PowerMode m : p.powerModes()) {
+                assertThat(m.assumed() || m.source().contains("https://") || m.source().contains("Data Sheet")
+                        || m.source().contains("Development Guide") || m.source().contains("Developer Guide"))
+                        .as(p.name() + "@" + m.name()).isTrue();
+            }
+        }
+        assertThat(agx.findMode("mode_50w")).isPresent();
+    }
+
+    @Test
     void powerMode_isAVariantWithScaledPeaks() {
         DeviceProfile base = catalog.get("jetson-orin-nano-8gb");
         DeviceProfile sup = catalog.get("jetson-orin-nano-8gb@maxn-super");

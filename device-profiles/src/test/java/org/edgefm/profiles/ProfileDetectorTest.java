@@ -42,6 +42,20 @@ class ProfileDetectorTest {
     }
 
     @Test
+    void detect_agxOrinModeNamedWithModePrefix_picksTheModeAndSaysItsFiguresAreAnAssumption() {
+        // AGX Orin's nvpmodel configuration names its modes MODE_15W, MODE_30W, MODE_50W (and MAXN)
+        MachineFacts f = new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 8, 64_300_000_000L,
+                "NVIDIA Jetson AGX Orin Developer Kit", List.of(), List.of(), null,
+                MachineFacts.parseNvpmodel("NV Power Mode: MODE_30W\n2\n"));
+        Detection d = detector.detect(f);
+        assertThat(d.profile().qualifiedName()).isEqualTo("jetson-agx-orin-64gb@30W");
+        assertThat(d.reason()).contains("nvpmodel mode MODE_30W (its figures are an assumption");
+        MachineFacts maxn = new MachineFacts("ARMv8", "aarch64", 12, 64_300_000_000L, "NVIDIA Jetson AGX Orin Developer Kit",
+                List.of(), List.of(), null, "MAXN");
+        assertThat(detector.detect(maxn).reason()).doesNotContain("assumption");
+    }
+
+    @Test
     void detect_unknownNvpmodelMode_keepsTheBaseFiguresAndSaysSo() {
         MachineFacts f = new MachineFacts("ARMv8", "aarch64", 4, 4_150_000_000L, "NVIDIA Jetson Nano Developer Kit", List.of(),
                 List.of(), "# R32 (release), REVISION: 7.1, GCID: 29818004, BOARD: t210ref, EABI: aarch64, DATE: Sat Feb 19 17:05:08 UTC 2022",
@@ -79,6 +93,19 @@ class ProfileDetectorTest {
                 List.of(mib), null, null));
         assertThat(d.profile().name()).isEqualTo(expected);
         assertThat(d.reason()).contains("nvidia-smi reports GPU '" + gpu + "' with " + mib + " MiB");
+    }
+
+    @Test
+    void nvidiaSmiNameMemory_recordedSessionLog_withHeaderAndWithoutUnits() {
+        // verbatim from a public repository's run log: "$ nvidia-smi --query-gpu=name,memory.total --format=csv"
+        List<String[]> g = MachineFacts.parseNameMemory(List.of("name, memory.total [MiB]", "NVIDIA GeForce RTX 4070 Ti SUPER, 16376"));
+        assertThat(g).hasSize(1);
+        assertThat(g.get(0)[0]).isEqualTo("NVIDIA GeForce RTX 4070 Ti SUPER");
+        assertThat(MachineFacts.parseMiB(g.get(0)[1])).isEqualTo(16376L);
+        // not a catalogued GPU (the catalog's RTX is the 4090): no GPU profile is claimed for it
+        Detection d = detector.detect(new MachineFacts("AMD Ryzen 9", "amd64", 16, 64_000_000_000L, null,
+                List.of(g.get(0)[0]), List.of(16376L), null, null));
+        assertThat(d.profile().name()).isNotEqualTo("rtx-4090");
     }
 
     @Test

@@ -24,7 +24,16 @@ public final class NvidiaSmiParser {
 
     /** Parses the tool's output; one entry per GPU line. */
     public static List<GpuMetrics> parse(String output) {
-        List<String> cols = FIELDS;
+        return parse(output, FIELDS);
+    }
+
+    /**
+     * Parses the output of a query of other fields ({@code fields}: their order, for lines without a
+     * header; a header line still decides). Fields the query lacks read as absent (index: the line's
+     * position).
+     */
+    public static List<GpuMetrics> parse(String output, List<String> fields) {
+        List<String> cols = List.copyOf(fields);
         List<GpuMetrics> out = new ArrayList<>();
         for (String raw : output.split("\\R")) {
             String line = raw.strip();

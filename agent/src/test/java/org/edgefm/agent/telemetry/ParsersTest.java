@@ -76,12 +76,14 @@ class ParsersTest {
 
     @Test
     void tegrastats_gr3d2_theBusierGpcCounts() {
+        // a constructed line (no recorded line with two busy GPCs was found): the rule, not a device's output
         String line = "RAM 100/7620MB GR3D_FREQ 10%@[305] GR3D2_FREQ 64%@[305] gpu@50C VDD_IN 5000mW/5000mW";
         assertThat(TegrastatsParser.parse(line, "g").orElseThrow().utilization()).isEqualTo(0.64);
     }
 
     @Test
     void tegrastats_busyGpu_readsTheLoad() {
+        // a constructed line in the Orin Nano JetPack 6 format of the recorded fixtures, with a busy GPU
         String line = "RAM 6712/7620MB (lfb 12x4MB) SWAP 369/3810MB (cached 8MB) CPU [40%@1497] GR3D_FREQ 87%@[624] gpu@55C VDD_IN 9120mW/8535mW";
         assertThat(TegrastatsParser.parse(line, "g").orElseThrow().utilization()).isEqualTo(0.87);
     }
@@ -109,12 +111,49 @@ class ParsersTest {
     }
 
     @Test
+    void nvidiaSmi_noHeader_realLinesOfAnotherQuery_areReadByTheQuerysFieldOrder() {
+        // verbatim from a public repository's cluster snapshot notes (nvidia-smi
+        // --query-gpu=index,name,memory.total,memory.used,utilization.gpu --format=csv,noheader), A100 SXM4 80GB node
+        String out = "0, NVIDIA A100-SXM4-80GB, 81920 MiB, 63337 MiB, 87 %\n"
+                + "1, NVIDIA A100-SXM4-80GB, 81920 MiB, 63343 MiB, 93 %\n"
+                + "2, NVIDIA A100-SXM4-80GB, 81920 MiB, 72823 MiB, 0 %\n";
+        List<GpuMetrics> g = NvidiaSmiParser.parse(out, List.of("index", "name", "memory.total", "memory.used", "utilization.gpu"));
+        assertThat(g).extracting(GpuMetrics::index).containsExactly(0, 1, 2);
+        assertThat(g.get(1).name()).isEqualTo("NVIDIA A100-SXM4-80GB");
+        assertThat(g.get(1).utilization()).isEqualTo(0.93);
+        assertThat(g.get(2).memUsedBytes()).isEqualTo(72823L * 1024 * 1024);
+        assertThat(g.get(0).memTotalBytes()).isEqualTo(81920L * 1024 * 1024);
+        assertThat(g.get(0).powerW()).isNull();
+        // the probe's own field order expects seven fields: these five-field lines are not its data lines
+        assertThat(NvidiaSmiParser.parse(out)).isEmpty();
+    }
+
+    @Test
+    void nvidiaSmi_headerOfALoggedRun_decidesTheColumns() {
+        // verbatim rows of a public H100 run's logged gpu.csv (--format=csv with units, extra fields around the probe's)
+        String out = "timestamp, index, uuid, name, utilization.gpu [%], utilization.memory [%], memory.used [MiB],"
+                + " memory.total [MiB], temperature.gpu, power.draw [W]\n"
+                + "2026/09/12 06:17:26.305, 2, GPU-107f0d10-2c02-7c73-7b9f-680acd29b484, NVIDIA H100 80GB HBM3, 100 %, 1 %,"
+                + " 29089 MiB, 81559 MiB, 35, 154.88 W\n"
+                + "2026/09/12 06:17:26.305, 3, GPU-8c958eaa-b244-64cb-6283-d37792aac963, NVIDIA H100 80GB HBM3, 100 %, 3 %,"
+                + " 29089 MiB, 81559 MiB, 29, 158.86 W\n";
+        List<GpuMetrics> g = NvidiaSmiParser.parse(out);
+        assertThat(g).extracting(GpuMetrics::index).containsExactly(2, 3);
+        assertThat(g.get(0).name()).isEqualTo("NVIDIA H100 80GB HBM3");
+        assertThat(g.get(0).utilization()).isEqualTo(1.0);
+        assertThat(g.get(1).temperatureC()).isEqualTo(29.0);
+        assertThat(g.get(1).powerW()).isEqualTo(158.86);
+        assertThat(g.get(0).memTotalBytes()).isEqualTo(81559L * 1024 * 1024);
+    }
+
+    @Test
     void nvidiaSmi_probeFormat_noHeaderNoUnits_twoGpus() {
-        // the probe's own format (--format=csv,noheader,nounits, FIELDS order); values illustrative
-        List<GpuMetrics> g = NvidiaSmiParser.parse("0, NVIDIA H100 80GB HBM3, 37, 1024, 81559, 41, 120.50\n"
-                + "1, NVIDIA H100 80GB HBM3, 0, 4, 81559, 30, [N/A]\ngarbage line\n");
-        assertThat(g).extracting(GpuMetrics::index).containsExactly(0, 1);
-        assertThat(g.get(0).powerW()).isEqualTo(120.5);
+        // the probe's own format (--format=csv,noheader,nounits, FIELDS order), with the values of the logged H100 rows
+        // above reduced to the probe's fields; [N/A] as nvidia-smi prints an unsupported field
+        List<GpuMetrics> g = NvidiaSmiParser.parse("2, NVIDIA H100 80GB HBM3, 100, 29089, 81559, 35, 154.88\n"
+                + "3, NVIDIA H100 80GB HBM3, 100, 29089, 81559, 29, [N/A]\ngarbage line\n");
+        assertThat(g).extracting(GpuMetrics::index).containsExactly(2, 3);
+        assertThat(g.get(0).powerW()).isEqualTo(154.88);
         assertThat(g.get(1).powerW()).isNull();
     }
 
