@@ -131,7 +131,10 @@ class AgentInstallCertTest {
                 pki.resolve("r1.key").toString(), "--ca", pki.resolve("ca.pem").toString())).as(err.toString()).isZero();
         Path p8 = leaf("p1", "p1", "client.ext", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1");
         assertThat(Files.readString(pki.resolve("p1.key"))).contains("BEGIN PRIVATE KEY");
+        openssl("x509", "-in", "p1.pem", "-outform", "DER", "-out", "p1.der"); // a DER certificate works as well
         root = dir.resolve("image2");
+        assertThat(install("--broker", "ssl://planner:8883", "--cert", pki.resolve("p1.der").toString(), "--key",
+                pki.resolve("p1.key").toString(), "--ca", pki.resolve("ca.pem").toString())).as(err.toString()).isZero();
         assertThat(install("--broker", "ssl://planner:8883", "--cert", p8.toString(), "--key", pki.resolve("p1.key").toString(),
                 "--ca", pki.resolve("ca.pem").toString())).as(err.toString()).isZero();
         assertThat(mutualTlsPeer(PahoTransports.tls(staged("/etc/edgefm/agent-ca.pem"), staged("/etc/edgefm/agent.p12"))))

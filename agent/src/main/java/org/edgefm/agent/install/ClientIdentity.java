@@ -45,7 +45,7 @@ import org.edgefm.api.EdgeFmException;
  * {@code NODE.p12.password}, {@code ca.pem}, {@code agent.json}); its {@code fleet}, {@code nodeId}
  * and {@code broker} are offered as configuration keys;</li>
  * <li>a PKCS#12 file, its password in {@code FILE.password} next to it;</li>
- * <li>a PEM certificate (the chain may follow the node's certificate) with a PEM private key
+ * <li>a PEM certificate (the chain may follow the node's certificate; or one DER certificate) with a PEM private key
  * ({@code --key}: PKCS#8 {@code PRIVATE KEY}, or OpenSSL's traditional {@code RSA PRIVATE KEY} and
  * {@code EC PRIVATE KEY}; not encrypted), put into a new PKCS#12 file with a random password.</li>
  * </ul>
@@ -96,7 +96,7 @@ public record ClientIdentity(byte[] keystore, String password, X509Certificate l
         } else if (!Files.exists(cert)) {
             throw new EdgeFmException("--cert " + cert + ": no such file or folder (expected: a bundle folder of"
                     + " 'edgefm fleet provision', a .p12 file, or a PEM certificate with --key)");
-        } else if (isPkcs12(cert)) {
+        } else if (isPkcs12(cert, key != null)) {
             if (key != null) {
                 throw new EdgeFmException("--key " + key + ": not used with a PKCS#12 file (--cert " + cert
                         + " holds the key)");
@@ -216,7 +216,8 @@ public record ClientIdentity(byte[] keystore, String password, X509Certificate l
 
     private static ClientIdentity pem(Path certFile, Path keyFile) {
         List<X509Certificate> chain = new ArrayList<>();
-        String certText = new String(readAll(certFile, "--cert"), StandardCharsets.US_ASCII);
+        byte[] certBytes = readAll(certFile, "--cert");
+        String certText = new String(certBytes, StandardCharsets.US_ASCII);
         try {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             Matcher m = PEM.matcher(certText);
@@ -224,6 +225,9 @@ public record ClientIdentity(byte[] keystore, String password, X509Certificate l
                 if (m.group(1).equals("CERTIFICATE")) {
                     chain.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(m.group(0).getBytes(StandardCharsets.US_ASCII))));
                 }
+            }
+            if (chain.isEmpty() && certBytes.length > 0 && certBytes[0] == 0x30) {
+                chain.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(certBytes))); // DER
             }
         } catch (GeneralSecurityException e) {
             throw new EdgeFmException("--cert " + certFile + ": not a readable PEM certificate (" + rootMessage(e) + ")");
@@ -370,10 +374,14 @@ public record ClientIdentity(byte[] keystore, String password, X509Certificate l
         }
     }
 
-    private static boolean isPkcs12(Path f) {
+    /** A {@code .p12}/{@code .pfx} name, or binary DER without {@code --key} (with one it is a DER certificate). */
+    private static boolean isPkcs12(Path f, boolean keyGiven) {
         String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (n.endsWith(".p12") || n.endsWith(".pfx")) {
             return true;
+        }
+        if (keyGiven) {
+            return false;
         }
         try (InputStream in = Files.newInputStream(f)) {
             int b = in.read();

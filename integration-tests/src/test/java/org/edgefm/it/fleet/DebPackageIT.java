@@ -154,6 +154,45 @@ class DebPackageIT {
         assertThat(root.resolve("var/lib/edgefm")).doesNotExist();
     }
 
+    /**
+     * The maintainer scripts' in-place branch (no DPKG_ROOT: getent, id, useradd on this machine's
+     * /etc), run in a private mount namespace whose /etc, /var/lib and /run/systemd are scratch
+     * folders, so this machine's users and services are untouched.
+     */
+    @Test
+    void maintainerScripts_inPlace_inAPrivateMountNamespace() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/sbin/useradd")),
+                "unshare and useradd");
+        Assumptions.assumeTrue("0".equals(run(List.of("id", "-u")).out().strip()), "root (a mount namespace)");
+        Path agentDeb = deb("agent", "edgefm-agent_");
+        Path control = dir.resolve("control");
+        ok("dpkg-deb", "--control", agentDeb.toString(), control.toString());
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path varLib = Files.createDirectories(dir.resolve("varlib"));
+        Path run = Files.createDirectories(dir.resolve("run-systemd"));
+        for (String f : List.of("nsswitch.conf", "login.defs")) {
+            if (Files.isRegularFile(Path.of("/etc", f))) {
+                Files.copy(Path.of("/etc", f), etc.resolve(f));
+            }
+        }
+        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        Files.writeString(etc.resolve("group"), "root:x:0:\nvideo:x:44:\n");
+        Files.writeString(etc.resolve("shadow"), "root:*:19000:0:99999:7:::\n");
+        Files.writeString(etc.resolve("gshadow"), "root:*::\nvideo:!::\n");
+        String script = "set -e; mount --bind " + etc + " /etc; mount --bind " + varLib + " /var/lib;"
+                + " if [ -d /run/systemd ]; then mount --bind " + run + " /run/systemd; fi;"
+                + " sh " + control.resolve("postinst") + " configure ''; sh " + control.resolve("postinst") + " configure 0.0.9;"
+                + " stat -c '%U:%G %a' /var/lib/edgefm; id -nG edgefm;"
+                + " readlink /etc/systemd/system/multi-user.target.wants/edgefm-agent.service;"
+                + " sh " + control.resolve("postrm") + " purge; echo purged";
+        String out = ok("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+        assertThat(out).contains("edgefm:edgefm 750", "/usr/lib/systemd/system/edgefm-agent.service", "purged").containsPattern("(?m)^edgefm video$|(?m)^edgefm.* video");
+        assertThat(etc.resolve("passwd")).content().containsPattern("(?m)^edgefm:x:\\d+:\\d+:EdgeFM services:");
+        assertThat(etc.resolve("systemd/system/multi-user.target.wants/edgefm-agent.service")).as("purge removes the link")
+                .doesNotExist();
+        assertThat(Files.readString(Path.of("/etc/passwd"))).as("this machine's users").doesNotContain("EdgeFM services");
+    }
+
     /** A package the build made, in dist/MODULE/target next to this module. */
     private static Path deb(String module, String prefix) throws IOException {
         Path target = Path.of(System.getProperty("user.dir")).resolve("../dist/" + module + "/target").normalize();
