@@ -37,13 +37,14 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param bestEffort       the plan when C2 cannot be met
  * @param liftMaxNodes     best effort may place a core service on more than S_max nodes
  * @param lightReserve     C1 keeps the light services' share of every node free
+ * @param lightReserveShared when the reserve and C2 do not fit together, both tiers get the same share of their demand
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
         CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
         int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
         LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent, int candidateNodes, BestEffort bestEffort,
-        boolean liftMaxNodes, boolean lightReserve) {
+        boolean liftMaxNodes, boolean lightReserve, boolean lightReserveShared) {
 
     /** What {@code sparse-ip} plans when no placement meets C2 (more demand than capacity). */
     public enum BestEffort {
@@ -96,7 +97,11 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
             new ConfigKey("sparse-ip.light-reserve", "true",
                     "C1 keeps on every node the share of each resource that the light services' mean demand (Σ λ·E[a/f]·r over"
                             + " light stages, parallelism 1) takes of the fleet's total, so the core placement leaves the light tier room;"
-                            + " false = C1 on the full capacity", true));
+                            + " false = C1 on the full capacity", true),
+            new ConfigKey("sparse-ip.light-reserve-conflict", "share",
+                    "when C2 and the light reserve do not fit together but C2 alone does: share = both tiers get the same,"
+                            + " largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share); drop = the reserve is dropped and"
+                            + " the core tier uses the full capacity (before this key)", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -144,7 +149,8 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
                 kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
                 c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
-                c.getBoolean("sparse-ip.light-reserve", true));
+                c.getBoolean("sparse-ip.light-reserve", true),
+                c.getChoice("sparse-ip.light-reserve-conflict", "share", "share", "drop").equals("share"));
     }
 
     static double kmPerMs(PlannerConfig c) {
