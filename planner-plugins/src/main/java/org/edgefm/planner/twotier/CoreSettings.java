@@ -39,13 +39,14 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param lightReserve     C1 keeps the light services' share of every node free
  * @param candidatesPerOrigin K: the mean-value estimates consider, per stream and stage, only the K
  *                         hosts nearest to the stream's origin; 0 = all
+ * @param lightReserveShared when the reserve and C2 do not fit together, both tiers get the same share of their demand
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
         CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
         int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
         LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent, int candidateNodes, BestEffort bestEffort,
-        boolean liftMaxNodes, boolean lightReserve, int candidatesPerOrigin) {
+        boolean liftMaxNodes, boolean lightReserve, int candidatesPerOrigin, boolean lightReserveShared) {
 
     /** What {@code sparse-ip} plans when no placement meets C2 (more demand than capacity). */
     public enum BestEffort {
@@ -103,7 +104,11 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                     "K: the mean-value estimates analyse each stream's stages on only the K hosts nearest to the stream's"
                             + " origin (network delay of the measured topology for the task's input), so their cost grows with"
                             + " the streams, not with streams x fleet size (assumption for large connected fleets; 32 keeps every"
-                            + " shipped scenario whole); 0 = every reachable host", true));
+                            + " shipped scenario whole); 0 = every reachable host", true),
+            new ConfigKey("sparse-ip.light-reserve-conflict", "share",
+                    "when C2 and the light reserve do not fit together but C2 alone does: share = both tiers get the same,"
+                            + " largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share); drop = the reserve is dropped and"
+                            + " the core tier uses the full capacity (before this key)", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -151,7 +156,8 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         return new CoreSettings(xi, beta, q, dm, slot, head, sp, smin, smax, s, cm, solver, limit, gap, cap, all,
                 kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
                 c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
-                c.getBoolean("sparse-ip.light-reserve", true), atLeastZero(c, "sparse-ip.candidates-per-origin", 32));
+                c.getBoolean("sparse-ip.light-reserve", true), atLeastZero(c, "sparse-ip.candidates-per-origin", 32),
+                c.getChoice("sparse-ip.light-reserve-conflict", "share", "share", "drop").equals("share"));
     }
 
     static double kmPerMs(PlannerConfig c) {

@@ -93,9 +93,20 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         if (settings.lightReserve() && mode == Mode.MIP && p.nodeCount() > 0) {
             List<Reason> reserveNotes = new ArrayList<>();
             CorePlacementProblem reserved = withLightReserve(p, ctx, reserveNotes);
-            if (GreedyCoreSolver.solve(reserved).unmet().isEmpty() || !GreedyCoreSolver.solve(p).unmet().isEmpty()) {
+            boolean fitsFull = GreedyCoreSolver.solve(p).unmet().isEmpty();
+            if (GreedyCoreSolver.solve(reserved).unmet().isEmpty()) {
                 p = reserved;
                 notes.addAll(reserveNotes);
+            } else if (!fitsFull) {
+                // C2 may not fit at all: the solver tries it with the full reserve; the best effort, if it
+                // comes to that, keeps the tiers' common share of the reserve (light-reserve-conflict = share)
+                p = reserved;
+                notes.addAll(reserveNotes);
+                if (settings.lightReserveShared()) {
+                    full = sharedReserve(full, ctx, notes);
+                }
+            } else if (settings.lightReserveShared()) {
+                p = sharedReserve(p, ctx, notes);
             } else {
                 notes.add(new Reason("light-reserve-dropped", "with the light services' share kept free C2 cannot be met, without it"
                         + " it can: the core placement uses the full capacity (sparse-ip.light-reserve)"));
@@ -300,6 +311,59 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                 "each node keeps %.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM for light services, their mean demand's share"
                         + " of the fleet (sparse-ip.light-reserve)", 100 * share[0], 100 * share[1], 100 * share[2], 100 * share[3])));
         return p.withCapacity(cap);
+    }
+
+    /**
+     * When the full light reserve and C2 do not fit together, both tiers get the same, largest fraction
+     * {@code θ} of what they ask for ({@code sparse-ip.light-reserve-conflict = share}, assumption): every
+     * node keeps {@code θ} times the light share (taken at {@code sparse-ip.demand-headroom}, as C2 takes the
+     * core demand), and C2 asks for {@code θ·z̃_m}; {@code θ} is the largest value at which the greedy or the
+     * water filling meets that. Where C2 alone fits, this is the problem solved; where it does not, the solver
+     * first tries C2 with the full reserve, and the best effort, if it comes to that, plans on this problem. Without
+     * it the reserve was dropped and the core tier took every node it fitted on to the last unit, which left
+     * the light stages of a busy fleet almost nothing (docs/simulator.md, "paper-table1-contended"). θ is
+     * found by bisection (10 steps, two greedy solves each), so it follows the demand estimates.
+     */
+    private CorePlacementProblem sharedReserve(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
+        double[] share = lightShare(ctx.model(), ctx.demand(), p);
+        for (int k = 0; k < share.length; k++) {
+            share[k] = Math.min(0.5, share[k] * settings.headroom());
+        }
+        double lo = 0;
+        double hi = 1;
+        for (int i = 0; i < 10; i++) {
+            double theta = (lo + hi) / 2;
+            CorePlacementProblem q = scaledTiers(p, share, theta);
+            if (GreedyCoreSolver.solve(q).unmet().isEmpty() || GreedyCoreSolver.solveEvenly(q).unmet().isEmpty()) {
+                lo = theta;
+            } else {
+                hi = theta;
+            }
+        }
+        if (lo == 0) {
+            notes.add(new Reason("light-reserve-dropped", "no share of the light reserve fits beside C2: the core placement uses"
+                    + " the full capacity (sparse-ip.light-reserve)"));
+            return p;
+        }
+        notes.add(new Reason("light-reserve-shared", String.format(Locale.ROOT,
+                "C2 and the light services' share at the demand headroom (%.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM) do not"
+                        + " fit together: both tiers get %.1f%% of it (sparse-ip.light-reserve-conflict = share)", 100 * share[0],
+                100 * share[1], 100 * share[2], 100 * share[3], 100 * lo)));
+        return scaledTiers(p, share, lo);
+    }
+
+    private static CorePlacementProblem scaledTiers(CorePlacementProblem p, double[] share, double theta) {
+        ResourceVector[] cap = new ResourceVector[p.nodeCount()];
+        for (int v = 0; v < cap.length; v++) {
+            ResourceVector c = p.capacity()[v];
+            cap[v] = ResourceVector.of(c.get(Resource.CPU) * (1 - theta * share[0]), c.get(Resource.RAM) * (1 - theta * share[1]),
+                    c.get(Resource.GPU) * (1 - theta * share[2]), c.get(Resource.VRAM) * (1 - theta * share[3]));
+        }
+        double[] req = new double[p.serviceCount()];
+        for (int m = 0; m < req.length; m++) {
+            req[m] = p.required()[m] * theta;
+        }
+        return p.withCapacity(cap).withRequired(req);
     }
 
     /**

@@ -60,9 +60,11 @@ class BestEffortPlacementTest {
     @Test
     void tenfoldDemand_maxMinGivesEveryCoreServiceAShareTheGreedyStarves() {
         SystemModel m = tenfold();
-        SparseCorePlanner maxMin = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP);
-        SparseCorePlanner greedy = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.best-effort", "greedy"))),
-                SparseCorePlanner.Mode.MIP);
+        // the core tier alone: the light reserve is dropped where it conflicts with C2 (sharing it is the next test)
+        SparseCorePlanner maxMin = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
+                "drop"))), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner greedy = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.best-effort", "greedy",
+                "sparse-ip.light-reserve-conflict", "drop"))), SparseCorePlanner.Mode.MIP);
         SparseCorePlanner.Built built = maxMin.build(m, ctx(m));
         PlanResult<CorePlacement> even = maxMin.place(ctx(m));
         PlanResult<CorePlacement> before = greedy.place(ctx(m));
@@ -79,6 +81,31 @@ class BestEffortPlacementTest {
         int total = evenPlan.assignments().stream().mapToInt(CoreAssignment::instances).sum();
         int greedyTotal = beforePlan.assignments().stream().mapToInt(CoreAssignment::instances).sum();
         assertThat(total).isGreaterThanOrEqualTo(60).isGreaterThanOrEqualTo(greedyTotal);
+    }
+
+    @Test
+    void tenfoldDemand_sharedReserve_leavesTheLightTierRoomOnEveryNodeAndStillCoversEveryCoreService() {
+        SystemModel m = tenfold();
+        SparseCorePlanner shared = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner dropped = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
+                "drop"))), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner.Built built = shared.build(m, ctx(m));
+        CorePlacement withShare = shared.place(ctx(m)).plan().orElseThrow();
+        CorePlacement without = dropped.place(ctx(m)).plan().orElseThrow();
+        assertFits(m, withShare);
+        double[] share = SparseCorePlanner.lightShare(m, List.of(), built.problem());
+        assertThat(share[0]).isPositive();
+        // the core tier takes less of the fleet's CPU than with the reserve dropped, and every core service keeps a share
+        assertThat(coreCpu(m, withShare)).isLessThan(coreCpu(m, without));
+        assertThat(worstShare(built, withShare)).isGreaterThan(0.2);
+    }
+
+    private static double coreCpu(SystemModel m, CorePlacement p) {
+        double cpu = 0;
+        for (CoreAssignment a : p.assignments()) {
+            cpu += m.service(a.service()).demand().get(org.edgefm.api.model.Resource.CPU) * a.instances();
+        }
+        return cpu;
     }
 
     @Test
