@@ -18,10 +18,14 @@ import org.edgefm.wire.KernelCalibration;
  * (or was interrupted, and after how long), and the machine it ran on: cores, the load average
  * before the trial and during the workload, and the share of CPU time stolen by the hypervisor
  * (from {@code /proc}, where readable). It also compares what the agents measured against their own
- * calibration: when the measured kernel rate of a service falls below its node's calibrated rate by
- * more than {@link #CALIBRATION_MARGIN} (kernel times longer than calibrated by more than that), the
- * machine was loaded beyond what the planners were told, and {@link #warnings()} says so: a low
- * on-time rate then measures the machine, not the planner. Thread-safe.
+ * calibration, in the one unit both share for any kernel size: GFLOP/s. A node calibrates each
+ * kernel kind (at standard dimensions) at start; during the trial it reports per-task rates of each
+ * service (workload MB per ms of kernel time), which with the service's kernel cost (FLOPs of its
+ * dimensions, {@code KernelCost}) give the throughput it achieved. When that falls below the
+ * calibrated throughput by more than {@link #CALIBRATION_MARGIN} (kernel times longer than calibrated
+ * by more than that), the machine was loaded beyond what the planners were told, and
+ * {@link #warnings} says so: a low on-time rate then measures the machine, not the planner.
+ * Thread-safe.
  *
  * <p>The margin: agents calibrate each kernel kind once, alone, at start; under the trial's own load
  * their rates vary by tens of percent (queueing, cache sharing), so only a slowdown of more than
@@ -97,14 +101,24 @@ public final class RunConditions {
         }
     }
 
-    /** A node's calibration, from its birth: the measured MB/ms per kernel kind. */
+    /** A node's calibration, from its birth: the measured GFLOP/s per kernel kind. */
     public synchronized void calibration(String node, List<KernelCalibration> calibration) {
         Map<String, Double> m = calibrated.computeIfAbsent(node, k -> new TreeMap<>());
         for (KernelCalibration c : calibration) {
-            if (c.mbPerMs() > 0) {
-                m.put(c.kernel(), c.mbPerMs());
+            if (c.gflops() > 0) {
+                m.put(c.kernel(), c.gflops());
             }
         }
+    }
+
+    /**
+     * What one task of a service computes.
+     *
+     * @param kernel     the kernel kind
+     * @param workloadMb the service's workload per task (the unit of the agents' rate samples)
+     * @param flops      floating-point operations of one run of its kernel
+     */
+    public record ServiceWork(String kernel, double workloadMb, double flops) {
     }
 
     /** Per-task rates a node measured for a service (MB of workload per ms of service), from its telemetry. */
@@ -123,7 +137,7 @@ public final class RunConditions {
      * @param node         the node
      * @param service      the service
      * @param kernel       its kernel kind
-     * @param slowdown     calibrated rate over the median measured rate (kernel time measured / calibrated)
+     * @param slowdown     calibrated over achieved GFLOP/s at the median measured rate (kernel time measured / calibrated)
      * @param samples      measured rates the median is of
      */
     public record Slowdown(String node, String service, String kernel, double slowdown, int samples) {
@@ -132,26 +146,28 @@ public final class RunConditions {
     /**
      * Every (node, service) with a calibration and measured rates, slowest first.
      *
-     * @param serviceKernel per service, its kernel kind (services without one are skipped)
+     * @param work per service with a kernel, what one task computes (services without one are skipped)
      */
-    public synchronized List<Slowdown> slowdowns(Map<String, String> serviceKernel) {
+    public synchronized List<Slowdown> slowdowns(Map<String, ServiceWork> work) {
         List<Slowdown> out = new ArrayList<>();
         measured.forEach((node, services) -> services.forEach((service, rates) -> {
-            String kernel = serviceKernel.get(service);
-            Double cal = kernel == null ? null : calibrated.getOrDefault(node, Map.of()).get(kernel);
-            if (cal == null || rates.isEmpty()) {
+            ServiceWork w = work.get(service);
+            Double cal = w == null ? null : calibrated.getOrDefault(node, Map.of()).get(w.kernel());
+            if (cal == null || rates.isEmpty() || !(w.flops() > 0) || !(w.workloadMb() > 0)) {
                 return;
             }
             double[] r = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double median = r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
-            out.add(new Slowdown(node, service, kernel, cal / median, r.length));
+            double msPerTask = w.workloadMb() / median;
+            double achievedGflops = w.flops() / msPerTask / 1e6;
+            out.add(new Slowdown(node, service, w.kernel(), cal / achievedGflops, r.length));
         }));
         out.sort((a, b) -> Double.compare(b.slowdown(), a.slowdown()));
         return out;
     }
 
     /** The warnings of this run (empty when none): interrupted, and kernels slower than calibrated beyond the margin. */
-    public synchronized List<String> warnings(Map<String, String> serviceKernel) {
+    public synchronized List<String> warnings(Map<String, ServiceWork> serviceKernel) {
         List<String> w = new ArrayList<>();
         if (interrupted) {
             w.add(String.format(Locale.ROOT, "the workload was interrupted after %.1f s of %.1f s planned: the figures cover"
@@ -192,7 +208,7 @@ public final class RunConditions {
      * loadAvg1Before, loadAvg1During {mean, max, samples}, cpuStealPct, cpuBusyPct},
      * {@code calibration} {margin, slowdowns} and {@code warnings} to a summary document.
      */
-    public synchronized void addTo(ObjectNode root, Map<String, String> serviceKernel) {
+    public synchronized void addTo(ObjectNode root, Map<String, ServiceWork> serviceKernel) {
         root.put("interrupted", interrupted);
         ObjectNode wl = root.putObject("workload");
         wl.put("plannedS", plannedMs < 0 ? null : plannedMs / 1000.0);
@@ -225,7 +241,7 @@ public final class RunConditions {
     }
 
     /** The document {@link #addTo} adds, alone (tests). */
-    ObjectNode toJson(Map<String, String> serviceKernel) {
+    ObjectNode toJson(Map<String, ServiceWork> serviceKernel) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         addTo(o, serviceKernel);
         return o;

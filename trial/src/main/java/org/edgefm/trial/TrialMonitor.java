@@ -377,12 +377,17 @@ public final class TrialMonitor implements AutoCloseable {
         return conditions;
     }
 
-    /** Per service of the scenario with a kernel, its kernel kind (for {@link RunConditions}). */
-    public Map<String, String> serviceKernels() {
-        Map<String, String> m = new LinkedHashMap<>();
+    /** Per service of the scenario with a kernel, what one task computes (for {@link RunConditions}). */
+    public Map<String, RunConditions.ServiceWork> serviceKernels() {
+        Map<String, RunConditions.ServiceWork> m = new LinkedHashMap<>();
         scenario.services().forEach(sv -> {
             if (sv.kernel() != null) {
-                m.put(sv.id(), sv.kernel().kind());
+                try {
+                    m.put(sv.id(), new RunConditions.ServiceWork(sv.kernel().kind(), sv.workloadMb(),
+                            org.edgefm.profiles.KernelCost.of(sv.kernel()).flops()));
+                } catch (RuntimeException e) {
+                    // a kernel kind without a cost model: not compared
+                }
             }
         });
         return m;

@@ -28,11 +28,12 @@ class RunConditionsTest {
         write(7.5, 1900, 9000, 100); // 900 user + 100 steal of 1,000 ticks: busy 100 %, steal 10 %
         c.sample(11_000);
         c.calibration("n1", List.of(new KernelCalibration("vit-block", 10, 2.0, null)));
-        c.measured("n1", "enc", List.of(0.5, 0.6, 0.4)); // median 0.5 MB/ms against 2.0 calibrated: 4 x slower
+        // 1 MB, 1e7 FLOP per task at a median 0.5 MB/ms: 2 ms, 5 GFLOP/s against 10 calibrated: 2 x the time
+        c.measured("n1", "enc", List.of(0.5, 0.6, 0.4));
         c.measured("n1", "head", List.of(1.0)); // no kernel: not compared
         c.workloadEnded(43_000, true);
 
-        ObjectNode j = c.toJson(Map.of("enc", "vit-block"));
+        ObjectNode j = c.toJson(Map.of("enc", new RunConditions.ServiceWork("vit-block", 1.0, 1e7)));
         assertThat(j.path("interrupted").asBoolean()).isTrue();
         assertThat(j.path("workload").path("plannedS").asDouble()).isEqualTo(60.0);
         assertThat(j.path("workload").path("actualS").asDouble()).isEqualTo(33.0);
@@ -41,12 +42,12 @@ class RunConditionsTest {
         assertThat(j.path("machine").path("loadAvg1During").path("max").asDouble()).isEqualTo(7.5);
         assertThat(j.path("machine").path("cpuStealPct").asDouble()).isEqualTo(10.0);
         assertThat(j.path("machine").path("cpuBusyPct").asDouble()).isEqualTo(100.0);
-        assertThat(j.path("calibration").path("slowdowns").get(0).path("slowdown").asDouble()).isEqualTo(4.0);
+        assertThat(j.path("calibration").path("slowdowns").get(0).path("slowdown").asDouble()).isEqualTo(2.0);
         assertThat(j.path("calibration").path("slowdowns").size()).isEqualTo(1);
         assertThat(j.path("warnings").size()).isEqualTo(2);
         assertThat(j.path("warnings").get(0).asText()).contains("interrupted after 33.0 s of 60.0 s planned");
         assertThat(j.path("warnings").get(1).asText()).contains("exceeded their calibration by more than 50 %")
-                .contains("enc on n1: 4.0 x").contains("the machine, not the planner").contains("7.5 on 2 cores");
+                .contains("enc on n1: 2.0 x").contains("the machine, not the planner").contains("7.5 on 2 cores");
     }
 
     @Test
@@ -55,12 +56,12 @@ class RunConditionsTest {
         RunConditions c = new RunConditions(proc, 8);
         c.workloadStarted(0, 10_000);
         c.calibration("n1", List.of(new KernelCalibration("vit-block", 10, 2.0, null)));
-        c.measured("n1", "enc", List.of(1.5, 1.6)); // 1.29 x the calibrated time: inside the 50 % margin
+        c.measured("n1", "enc", List.of(0.7, 0.8)); // 1.33 ms, 7.5 GFLOP/s against 10: 1.33 x, inside the 50 % margin
         c.workloadEnded(10_000, false);
-        ObjectNode j = c.toJson(Map.of("enc", "vit-block"));
+        ObjectNode j = c.toJson(Map.of("enc", new RunConditions.ServiceWork("vit-block", 1.0, 1e7)));
         assertThat(j.path("interrupted").asBoolean()).isFalse();
         assertThat(j.path("warnings").size()).isZero();
-        assertThat(j.path("calibration").path("slowdowns").get(0).path("slowdown").asDouble()).isBetween(1.2, 1.3);
+        assertThat(j.path("calibration").path("slowdowns").get(0).path("slowdown").asDouble()).isBetween(1.3, 1.4);
     }
 
     @Test
