@@ -548,12 +548,19 @@ final class TrialCommand implements Callable<Integer> {
             deleteTree(work); // configurations, journal and gate; the logs are in the run folder
             try {
                 if (monitor != null) {
+                    if (!monitor.conditions().ended()) {
+                        // the workload never ran to its end: stopped before or while it was being driven
+                        monitor.conditions().workloadEnded(System.currentTimeMillis(), true);
+                    }
                     TrialSummary summary = monitor.summary(planner, broker == null ? "embedded" : broker);
                     summary.print(out);
+                    for (String warning : monitor.conditions().warnings(monitor.serviceKernels())) {
+                        out.println("warning: " + warning);
+                    }
                     Map<String, Double> deadlines = new java.util.LinkedHashMap<>();
                     scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
                     agreement.print(out);
-                    writeResults(summary, run, chartsMissing, out, deadlines);
+                    writeResults(summary, run, chartsMissing, out, deadlines, monitor);
                 }
             } finally {
                 logs.close();
@@ -568,20 +575,49 @@ final class TrialCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The report's "Run conditions" section: workload length, machine load, warnings. */
+    private static String conditionsHtml(TrialMonitor monitor) {
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        monitor.conditions().addTo(doc, monitor.serviceKernels());
+        var m = doc.path("machine");
+        StringBuilder h = new StringBuilder("<p>").append(ReportWriter.esc(String.format(Locale.ROOT,
+                "Workload: %.1f s of %s s planned%s. Machine: %d cores; load average (1 min) %s before the trial, %s on average"
+                        + " during the workload (max %s); CPU busy %s %%, stolen by the hypervisor %s %% (from %s). Kernel"
+                        + " times are compared with each agent's calibration; more than %.0f %% slower is reported.",
+                doc.path("workload").path("actualS").asDouble(), doc.path("workload").path("plannedS").asText(),
+                doc.path("interrupted").asBoolean() ? " (interrupted)" : "", m.path("cores").asInt(),
+                m.path("loadAvg1Before").asText(), m.path("loadAvg1During").path("mean").asText(),
+                m.path("loadAvg1During").path("max").asText(), m.path("cpuBusyPct").asText(), m.path("cpuStealPct").asText(),
+                m.path("source").asText(), 100 * org.edgefm.trial.RunConditions.CALIBRATION_MARGIN))).append("</p>");
+        for (var w : doc.path("warnings")) {
+            h.append("<p><strong>Warning:</strong> ").append(ReportWriter.esc(w.asText())).append("</p>");
+        }
+        return h.toString();
+    }
+
     /** Writes summary.json and report/index.html into the run folder (and --json / --report), then says where. */
     private void writeResults(TrialSummary summary, Path run, String chartsMissing, PrintWriter out,
-            Map<String, Double> deadlines) throws IOException {
+            Map<String, Double> deadlines, TrialMonitor monitor) throws IOException {
         Path summaryJson = run.resolve("summary.json");
-        summary.writeJson(summaryJson);
+        com.fasterxml.jackson.databind.node.ObjectNode doc = summary.toJson();
+        monitor.conditions().addTo(doc, monitor.serviceKernels());
+        String text = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
+        java.nio.file.Files.writeString(summaryJson, text);
         agreement.addToJson(summaryJson);
         if (json != null) {
-            summary.writeJson(json);
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+            java.nio.file.Files.writeString(json, text);
             agreement.addToJson(json);
             out.println("wrote " + json);
         }
         Path index = null;
         if (chartsMissing == null) {
-            ReportWriter page = agreement.insertInto(summary.report(deadlines), "EdgeFM trial: " + summary.scenario());
+            String conditions = conditionsHtml(monitor);
+            ReportWriter page = agreement.insertInto(summary.report(deadlines), "EdgeFM trial: " + summary.scenario())
+                    .section("Run conditions", conditions);
             index = page.write(run.resolve("report"));
             if (report != null) {
                 out.println("wrote " + page.write(report));
@@ -893,7 +929,10 @@ final class TrialCommand implements Callable<Integer> {
                 gate(gate, elapsed >= impairSpec.fromMs() && (impairSpec.toMs() < 0 || elapsed < impairSpec.toMs()));
             }
             progress(monitor, elapsed, durationMs, false);
+            monitor.conditions().sample(System.currentTimeMillis());
         }
+        long stoppedAt = System.currentTimeMillis();
+        monitor.conditions().workloadEnded(stoppedAt, stop.get() && stoppedAt < end);
         for (Thread t : streams) {
             t.interrupt();
             t.join(2000);

@@ -97,6 +97,8 @@ public final class TrialMonitor implements AutoCloseable {
     private final long startMs = System.currentTimeMillis();
     /** Timeline: when the workload started (-1: not yet), the window width and the impaired part of the workload. */
     private long workloadStartMs = -1;
+    /** The machine and workload conditions (load before the trial is read when the monitor is made). */
+    private final RunConditions conditions = new RunConditions();
     private long windowMs = 5_000;
     private long workloadMs = -1;
     private long impairedFromMs = -1;
@@ -211,6 +213,7 @@ public final class TrialMonitor implements AutoCloseable {
                 profiles.put(b.nodeId(), b.profile());
                 bornAt.putIfAbsent(b.nodeId(), now);
                 sessions.computeIfAbsent(b.nodeId(), k -> new HashSet<>()).add(b.sessionEpoch());
+                conditions.calibration(b.nodeId(), b.calibration());
                 upMs.putIfAbsent(b.nodeId(), 0.0);
             } else if (msg instanceof Death d) {
                 if (d.sessionEpoch() < session.getOrDefault(d.nodeId(), Long.MIN_VALUE)) {
@@ -241,6 +244,7 @@ public final class TrialMonitor implements AutoCloseable {
             } else if (msg instanceof Telemetry t) {
                 Map<String, PeerMetrics> m = peers.computeIfAbsent(t.nodeId(), k -> new TreeMap<>());
                 t.peers().forEach(p -> m.put(p.peer(), p));
+                t.services().forEach(sm -> conditions.measured(t.nodeId(), sm.service(), sm.rateSamplesMbPerMs()));
             } else if (msg instanceof Result r) {
                 for (TaskCompletion c : r.completions()) {
                     if (completions.putIfAbsent(c.taskId(), c) != null) {
@@ -370,10 +374,32 @@ public final class TrialMonitor implements AutoCloseable {
             throw new IllegalArgumentException("windowMs: " + windowMs + " (expected > 0)");
         }
         this.workloadStartMs = startMs;
+        conditions.workloadStarted(startMs, workloadMs);
         this.windowMs = windowMs;
         this.workloadMs = workloadMs;
         this.impairedFromMs = impairedFromMs;
         this.impairedToMs = impairedToMs;
+    }
+
+    /** The machine and workload conditions of the trial ({@link RunConditions}). */
+    public RunConditions conditions() {
+        return conditions;
+    }
+
+    /** Per service of the scenario with a kernel, what one task computes (for {@link RunConditions}). */
+    public Map<String, RunConditions.ServiceWork> serviceKernels() {
+        Map<String, RunConditions.ServiceWork> m = new LinkedHashMap<>();
+        scenario.services().forEach(sv -> {
+            if (sv.kernel() != null) {
+                try {
+                    m.put(sv.id(), new RunConditions.ServiceWork(sv.kernel().kind(), sv.workloadMb(),
+                            org.edgefm.profiles.KernelCost.of(sv.kernel()).flops()));
+                } catch (RuntimeException e) {
+                    // a kernel kind without a cost model: not compared
+                }
+            }
+        });
+        return m;
     }
 
     /** Records a task its agent did not accept. */

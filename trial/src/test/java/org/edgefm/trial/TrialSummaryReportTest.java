@@ -28,12 +28,16 @@ class TrialSummaryReportTest {
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(index.toFile());
         NodeList imgs = doc.getElementsByTagName("img");
         assertThat(imgs.getLength()).isEqualTo(2);
-        assertThat(((Element) imgs.item(0)).getAttribute("alt")).isEqualTo("On-time completion per task type");
+        assertThat(((Element) imgs.item(0)).getAttribute("alt")).isEqualTo("On-time completion per task type (95% Wilson interval)");
         assertThat(((Element) imgs.item(1)).getAttribute("alt")).contains("End-to-end latency (5 completed tasks)");
         NodeList h2 = doc.getElementsByTagName("h2");
         assertThat(h2.item(h2.getLength() - 1).getTextContent()).isEqualTo("Links");
         assertThat(doc.getElementsByTagName("h1").item(0).getTextContent()).isEqualTo("EdgeFM trial: lab");
         assertThat(doc.getDocumentElement().getTextContent()).contains("a <lab>").contains("93.3%");
         assertThat(s.writeReport(dir.resolve("r"))).exists();
+        // each chart also as SVG and CSV beside the page
+        assertThat(dir.resolve("r").resolve("figures").resolve("01-on-time-completion-per-task-type-95-wilson-interval.svg")).exists();
+        assertThat(java.nio.file.Files.readString(dir.resolve("r").resolve("figures")
+                .resolve("01-on-time-completion-per-task-type-95-wilson-interval.csv"))).startsWith("series,category,");
     }
 }

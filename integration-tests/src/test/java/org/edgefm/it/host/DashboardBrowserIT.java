@@ -128,11 +128,63 @@ class DashboardBrowserIT {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(row("orin-nx").get(1)).isEqualTo("offline"));
                 assertThat(row("orin-nano").get(1)).isEqualTo("online");
                 assertThat(chromium.evaluate("window.edgefmProbe")).isEqualTo("\"same-document\"");
+                // the offline node is marked (red row) and listed first; profile and memory columns are filled
+                assertThat(chromium.evaluate("document.querySelector('#nodes tbody tr').className")).isEqualTo("\"down\"");
+                assertThat(row("orin-nx").get(0)).isEqualTo("orin-nx");
+                assertThat(chromium.evaluate("document.querySelector('#nodes tbody tr td').textContent")).isEqualTo("\"orin-nx\"");
+                assertThat(row("orin-nano").get(8)).isEqualTo("it");
+                assertThat(row("orin-nano").get(9)).endsWith("GiB");
+                // directives say why they wait: a node that never joined, and the applied ones
+                h.host.fleet().apply(new org.edgefm.wire.Directive(WireCodec.SCHEMA, "jetson-never", e, 3, 1,
+                        new org.edgefm.wire.DesiredState(List.of(), List.of(), Map.of())));
+                h.host.fleet().flush();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(directiveWhy("jetson-never"))
+                        .startsWith("pending: the node never joined this host"));
+                assertThat(directiveWhy("orin-nano")).isEqualTo("applied by the node");
+                screenshot("dashboard-2-nodes.png");
+                // 100 nodes: 50 rows a page, a pager, offline ones first (the page's own renderer on made-up rows)
+                String paged = chromium.evaluate("(() => { const real = lastNodes; lastNodes = [...Array(100).keys()].map(i => ({"
+                        + "node: 'n' + String(i).padStart(3, '0'), online: i % 10 !== 3, sessionAlive: i % 20 !== 3, sessionEpoch: 1,"
+                        + " appliedEpoch: 1, appliedVersion: 1, telemetryAgeMs: 500, cpuLoad: 0.5, services: [], switches: null,"
+                        + " profile: 'jetson-orin-nano-8gb', host: {memUsedBytes: 2 ** 32, memTotalBytes: 2 ** 33, cpuTemperatureC: 50},"
+                        + " gpus: [{index: 0, utilization: 0.5, memUsedBytes: 2 ** 30, memTotalBytes: 2 ** 33, temperatureC: 48, powerW: 7.5}]}));"
+                        + " renderNodes(); const r = [document.querySelectorAll('#nodes tbody tr').length,"
+                        + " document.querySelectorAll('#pager button').length, document.querySelector('#nodes tbody tr').className,"
+                        + " document.getElementById('nodecounts').textContent]; return JSON.stringify(r); })()");
+                screenshot("dashboard-100-nodes.png");
+                JsonArray p = new JsonArray(new io.vertx.core.json.JsonArray("[" + paged + "]").getString(0));
+                assertThat(p.getInteger(0)).isEqualTo(50);
+                assertThat(p.getInteger(1)).isEqualTo(2);
+                assertThat(p.getString(2)).isEqualTo("down");
+                assertThat(p.getString(3)).isEqualTo("100 nodes: 90 online, 5 stale, 5 offline");
                 System.out.println("dashboard in chromium: listed orin-nano and orin-nx, showed orin-nano's model switches, CPU 10 % -> 73 % and orin-nx offline, same document");
             }
         } finally {
             telemetry.shutdownNow();
         }
+    }
+
+    /** The "why" cell of {@code node}'s directive, or null when the page shows none. */
+    private static String directiveWhy(String node) {
+        JsonArray rows = new JsonArray(chromium.evaluate("[...document.querySelectorAll('#directives tbody tr')]"
+                + ".map(r => [...r.cells].map(c => c.textContent.trim()))"));
+        for (Object r : rows) {
+            JsonArray cells = (JsonArray) r;
+            if (node.equals(cells.getString(0))) {
+                return cells.getString(5);
+            }
+        }
+        return null;
+    }
+
+    /** Saves a PNG of the page under target/screenshots (the test output) and says where. */
+    private static void screenshot(String name) throws java.io.IOException {
+        io.vertx.core.json.JsonObject shot = chromium.call("Page.captureScreenshot", new io.vertx.core.json.JsonObject()
+                .put("format", "png").put("captureBeyondViewport", true));
+        Path out = Path.of("target", "screenshots", name).toAbsolutePath();
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.write(out, java.util.Base64.getDecoder().decode(shot.getString("data")));
+        System.out.println("dashboard screenshot: " + out);
     }
 
     /** The nodes-table row of {@code node} as cell texts, or an empty list when the page shows none. */

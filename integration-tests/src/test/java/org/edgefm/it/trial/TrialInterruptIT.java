@@ -70,6 +70,14 @@ class TrialInterruptIT {
             JsonNode j = new ObjectMapper().readTree(Files.readString(json));
             assertThat(j.path("tasks").path("submitted").asLong()).isPositive();
             assertThat(j.path("agents").size()).isEqualTo(2);
+            // the summary says the workload was cut short, and how long it really ran
+            assertThat(j.path("interrupted").asBoolean()).isTrue();
+            assertThat(j.path("workload").path("plannedS").asDouble()).isEqualTo(120.0);
+            assertThat(j.path("workload").path("actualS").asDouble()).isBetween(1.0, 119.0);
+            assertThat(j.path("machine").path("cores").asInt()).isPositive();
+            assertThat(j.path("warnings").get(0).asText()).contains("interrupted after");
+            assertThat(Files.list(report.resolve("figures")).map(f -> f.getFileName().toString()))
+                    .anyMatch(f -> f.endsWith(".svg")).anyMatch(f -> f.endsWith(".csv"));
             assertThat(Files.size(report.resolve("index.html"))).isPositive();
             // the run folder too: summary, report and the host's log
             assertThat(new ObjectMapper().readTree(Files.readString(run.resolve("summary.json"))).path("timeline").size())
