@@ -248,6 +248,19 @@ final class ModelCommand implements Runnable {
                 out.printf(Locale.ROOT, "%-20s %-6s %-12s %12.2f %10.4f %12d%n", p.id(), p.kind(), holds, m.weightBytes(p.id()) / 1e6, gflop,
                         m.outputWireBytes(p.id(), tokens));
             }
+            // what a scenario's services put as their kernels (docs/scenario-format.md, "Real models")
+            out.println("scenario kernels (weights relative to the agents' model folder, as FILE#PART):");
+            String file = manifest.getFileName().toString();
+            for (ModelManifest.PartSpec p : m.parts()) {
+                try {
+                    KernelSpec k = m.kernelSpec(p.id(), tokens, file);
+                    out.printf(Locale.ROOT, "  %-20s {\"kind\": \"%s\", \"dims\": %s, \"weights\": \"%s\"}%n", p.id(), k.kind(),
+                            new java.util.TreeMap<>(k.dims()).toString().replace("=", "\": ").replace("{", "{\"").replace(", ", ", \""),
+                            k.weights());
+                } catch (org.edgefm.scenario.ScenarioException e) {
+                    out.printf(Locale.ROOT, "  %-20s (no kernel: %s)%n", p.id(), e.getMessage());
+                }
+            }
         }
     }
 }

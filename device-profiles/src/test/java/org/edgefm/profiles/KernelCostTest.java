@@ -45,7 +45,18 @@ class KernelCostTest {
     void of_unknownKind_listsTheKnownKinds() {
         assertThatThrownBy(() -> KernelCost.of(new KernelSpec("convnet", Map.of(), null)))
                 .isInstanceOf(EdgeFmException.class)
-                .hasMessage("unknown kernel kind 'convnet' (expected one of: transformer-encoder, patchify, fusion, head)");
+                .hasMessage("unknown kernel kind 'convnet' (expected one of: transformer-encoder, patchify, fusion, head, preprocess)");
+    }
+
+    @Test
+    void preprocess_costsOneMultiplyAddPerOutputValue_andNoWeights() {
+        KernelCost c = KernelCost.of(new KernelSpec("preprocess", Map.of("in", 3072, "rows", 3, "cols", 1024, "tokens", 17), null));
+        assertThat(c.flops()).isEqualTo(2.0 * 3 * 1024);
+        assertThat(c.weightBytes()).isZero();
+        assertThat(c.inputShape()).containsExactly(1, 3072);
+        assertThat(c.outputShape()).containsExactly(3, 1024);
+        assertThatThrownBy(() -> KernelCost.of(new KernelSpec("preprocess", Map.of("in", 8, "rows", 1), null)))
+                .hasMessage("kernel 'preprocess': dims.cols is missing");
     }
 
     @Test

@@ -70,6 +70,17 @@ class ShippedScenariosTest {
         assertThat(st.refusedDirectives()).isZero();
     }
 
+    @Test
+    void realModels_runsInTheSimulator_withItsPartsRealShapes() {
+        Scenario s = ScenarioLoader.load(DIR.resolve("real-models.json"));
+        assertThat(s.models()).hasSize(2);
+        assertThat(s.services()).filteredOn(x -> x.kernel() != null).extracting(x -> x.kernel().weights())
+                .allMatch(w -> w.contains(".json#"));
+        SimStats st = runBriefly(s);
+        assertThat(st.completed()).isGreaterThan(0);
+        assertThat(st.refusedDirectives()).isZero();
+    }
+
     private static SimStats runBriefly(Scenario s) {
         SimulatedFleet f = new SimulatedFleet(s, 1, 1.0);
         List<Directive> plan = ReferenceDeployment.directives(f.model(), 4, 2.0);

@@ -64,4 +64,48 @@ class ModelPartKernelTest {
                 "vit/manifest.json#nope");
         assertThatThrownBy(() -> Kernel.load(missing, MODEL_DIR, 0)).isInstanceOf(EdgeFmException.class).hasMessageContaining("no part 'nope'");
     }
+
+    @Test
+    void fromPngBytes_throughFp16Wire_answersTheWholeModelsLabel() {
+        ModelManifest m = ModelManifest.load(MODEL_DIR.resolve("vit/manifest.json"));
+        List<Kernel> services = List.of("vit-preprocess", "vit-a", "vit-b", "vit-classifier").stream()
+                .map(id -> Kernel.load(m.kernelSpec(id, 0, "vit/manifest.json"), MODEL_DIR, 0)).toList();
+        assertThat(services.get(0).spec().kind()).isEqualTo("preprocess");
+        long half = 0;
+        long full = 0;
+        for (int i = 0; i < 6; i++) {
+            byte[] png = org.edgefm.models.image.SampleImages.png(32, 40 + i);
+            org.edgefm.wire.TaskAnswer whole = org.edgefm.models.manifest.PartRunner.monolithic(m, png);
+            INDArray x = org.edgefm.models.manifest.PartRunner.bytesRow(png);
+            org.edgefm.wire.TaskAnswer answer = null;
+            for (Kernel k : services) {
+                try (Kernel.Output o = k.run(List.of(x))) {
+                    // hidden states (and only they) go as FP16; token ids and pixels stay exact
+                    assertThat(o.halfOnWire()).isEqualTo(k.spec().weights().endsWith("#vit-a") || k.spec().weights().endsWith("#vit-b"));
+                    byte[] wire = Tensors.write(o.array(), o.halfOnWire());
+                    if (o.halfOnWire()) {
+                        half += wire.length;
+                        full += Tensors.write(o.array()).length;
+                    }
+                    x = Tensors.read(wire, 0, wire.length);
+                    answer = o.answer();
+                }
+            }
+            assertThat(answer).isNotNull();
+            assertThat(answer.label()).isEqualTo(whole.label());
+            assertThat(answer.score()).isCloseTo(whole.score(), org.assertj.core.data.Offset.offset(5e-3));
+        }
+        assertThat((double) half / full).isBetween(0.5, 0.55);
+    }
+
+    @Test
+    void preprocessPart_refusesWhatIsNotAnImage_inOneLine() {
+        ModelManifest m = ModelManifest.load(MODEL_DIR.resolve("vit/manifest.json"));
+        Kernel pre = Kernel.load(m.kernelSpec("vit-preprocess", 0, "vit/manifest.json"), MODEL_DIR, 0);
+        INDArray notImage = org.edgefm.models.manifest.PartRunner.bytesRow("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> pre.run(List.of(notImage))).isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("request image").hasMessageNotContaining("\n");
+        INDArray notBytes = Nd4j.create(new float[] {1.5f, 300f}, new long[] {1, 2}, 'c');
+        assertThatThrownBy(() -> pre.run(List.of(notBytes))).isInstanceOf(EdgeFmException.class).hasMessageContaining("0..255");
+    }
 }

@@ -140,6 +140,31 @@ class ScenarioModelsTest {
     }
 
     @Test
+    void aManifestNextToTheScenario_isCopiedWithItsFiles_likeAUsersOwnModel() throws Exception {
+        // a user's own folder: config.json, model.safetensors and a manifest cutting it as the scenario's services do
+        Path mine = Files.createDirectories(dir.resolve("user/my-vit"));
+        Path builtin = Path.of("src/main/resources/org/edgefm/models/builtin/tiny-vit");
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(builtin.resolve(f), mine.resolve(f));
+        }
+        Files.writeString(mine.resolve("manifest.json"), "// my own cut\n" + Files.readString(builtin.resolve("manifest.json")));
+        Path scenarioFile = dir.resolve("user/scenario.json");
+        Files.writeString(scenarioFile, Files.readString(SCENARIO).replace("builtin:tiny-vit", "my-vit/manifest.json"));
+        Scenario s = ScenarioLoader.load(scenarioFile);
+        Path agents = dir; // the built-in MiniLM there is exported already (kept as it is)
+        ScenarioModels m = ScenarioModels.prepare(s, scenarioFile.getParent(), agents, 3);
+        assertThat(Files.readString(agents.resolve("tiny-vit/manifest.json"))).startsWith("// my own cut");
+        assertThat(agents.resolve("tiny-vit/model.safetensors")).hasSameBinaryContentAs(mine.resolve("model.safetensors"));
+        assertThat(agents.resolve("tiny-vit/config.json")).exists();
+        assertThat(m.inputs("classify")).hasSize(ScenarioModels.IMAGES);
+        assertThat(m.model("classify")).isEqualTo("tiny-vit");
+
+        Files.delete(mine.resolve("config.json"));
+        assertThatThrownBy(() -> ScenarioModels.prepare(s, scenarioFile.getParent(), agents, 3))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("models[1].manifest").hasMessageContaining("'config.json'");
+    }
+
+    @Test
     void anUnknownBuiltinModel_isRefusedNamingIt() throws Exception {
         String text = Files.readString(SCENARIO).replace("builtin:tiny-vit", "builtin:tiny-vot");
         Scenario bad = ScenarioLoader.parse(text, "bad.json");

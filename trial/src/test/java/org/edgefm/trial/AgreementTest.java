@@ -1,0 +1,86 @@
+package org.edgefm.trial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.edgefm.trial.report.ReportWriter;
+import org.edgefm.wire.TaskAnswer;
+import org.edgefm.wire.TaskCompletion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The share of real-model answers equal to the monolithic model's, in the console, summary.json and the report. */
+class AgreementTest {
+    @TempDir
+    Path dir;
+
+    static TaskCompletion done(String id, String type, TaskAnswer answer, boolean success) {
+        return new TaskCompletion(id, type, "n1", 1000, 1200, 2000, success, success ? null : "boom", List.of(), answer);
+    }
+
+    @Test
+    void countsAnsweredTasks_aMissingAnswerDisagrees_failedTasksAreNotAnswers() throws Exception {
+        Agreement a = new Agreement();
+        a.taskType("retrieve", "minilm");
+        a.taskType("classify", "tiny-vit");
+        a.expect("t1", "retrieve", new TaskAnswer("doc one", 0.8));
+        a.expect("t2", "retrieve", new TaskAnswer("doc two", 0.7));
+        a.expect("t3", "classify", new TaskAnswer("cat", 0.4));
+        a.expect("t4", "classify", new TaskAnswer("dog", 0.5));
+        a.expect("t5", "classify", new TaskAnswer("dog", 0.5));
+        a.expect("t6", "classify", new TaskAnswer("dog", 0.5));
+        a.withdraw("t6"); // refused by its agent: never sent
+        a.observe(done("t1", "retrieve", new TaskAnswer("doc one", 0.8004), true));
+        a.observe(done("t2", "retrieve", new TaskAnswer("doc three", 0.9), true));
+        a.observe(done("t3", "classify", new TaskAnswer("cat", 0.4), true));
+        a.observe(done("t4", "classify", null, true));
+        a.observe(done("t5", "classify", null, false));
+        a.observe(done("t9", "classify", new TaskAnswer("cat", 0.4), true)); // not a task this trial expects
+        assertThat(a.answered()).isEqualTo(4);
+        assertThat(a.agreed()).isEqualTo(2);
+        assertThat(a.rate()).isEqualTo(0.5);
+        assertThat(a.maxScoreDelta()).isCloseTo(4e-4, org.assertj.core.data.Offset.offset(1e-9));
+
+        StringWriter s = new StringWriter();
+        a.print(new PrintWriter(s, true));
+        assertThat(s.toString()).contains("agreement with the monolithic model: 50.0 % (2 of 4 answers")
+                .contains("task t2 (retrieve): answered 'doc three', the whole model 'doc two'")
+                .contains("task t4 (classify): answered nothing");
+
+        Path json = dir.resolve("summary.json");
+        Files.writeString(json, "{\"scenario\": \"real-models\", \"onTimeRate\": 1.0}");
+        a.addToJson(json);
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("onTimeRate").asDouble()).isEqualTo(1.0); // the summary's own fields stay
+        assertThat(root.at("/agreement/rate").asDouble()).isEqualTo(0.5);
+        assertThat(root.at("/agreement/taskTypes/classify/sent").asLong()).isEqualTo(3);
+        assertThat(root.at("/agreement/taskTypes/classify/agreed").asLong()).isEqualTo(1);
+
+        ReportWriter base = new ReportWriter("t");
+        base.table("Summary", List.of("x"), List.of(List.of("1")));
+        base.paragraph("after");
+        ReportWriter page = a.insertInto(base, "t");
+        assertThat(page.sections()).extracting(ReportWriter.Section::title).startsWith("Summary", "Agreement with the monolithic model");
+        assertThat(page.html()).contains("50.0 %");
+    }
+
+    @Test
+    void withoutRealModels_nothingIsAdded() throws Exception {
+        Agreement a = new Agreement();
+        StringWriter s = new StringWriter();
+        a.print(new PrintWriter(s, true));
+        assertThat(s.toString()).isEmpty();
+        Path json = dir.resolve("summary.json");
+        Files.writeString(json, "{\"scenario\": \"trial-lab\"}");
+        a.addToJson(json);
+        assertThat(Files.readString(json)).doesNotContain("agreement");
+        ReportWriter base = new ReportWriter("t");
+        assertThat(a.insertInto(base, "t")).isSameAs(base);
+    }
+}
