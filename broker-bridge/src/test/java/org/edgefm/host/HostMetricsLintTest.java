@@ -93,12 +93,21 @@ class HostMetricsLintTest {
             agent.publish(topics.telemetry("n1"), new String(codec.encode(t), StandardCharsets.UTF_8));
             long now = System.currentTimeMillis();
             Result r = new Result(1, "n1", 1, List.of(
-                    new TaskCompletion("a", "t", "n1", now - 120, now, 200, true, null, List.of()),
-                    new TaskCompletion("b", "t", "n1", now - 1500, now, 200, true, null, List.of()),
-                    new TaskCompletion("c", "t", "n1", now - 50, now, 200, false, "stage failed", List.of())));
+                    new TaskCompletion("a", "t", "n1", now - 120, now, 200, true, null, List.of(), ticket(host, "a", now - 120)),
+                    new TaskCompletion("b", "t", "n1", now - 1500, now, 200, true, null, List.of(), ticket(host, "b", now - 1500)),
+                    new TaskCompletion("c", "t", "n1", now - 50, now, 200, false, "stage failed", List.of(),
+                            ticket(host, "c", now - 50))));
             agent.publish(topics.result("n1"), new String(codec.encode(r), StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(15)).until(() -> host.meters().totalCompleted() == 3);
         }
+    }
+
+    /** The ticket agent n1 signs task {@code id} of type t with, from the key the host derives from its task secret. */
+    private static String ticket(PlannerHost host, String id, long submittedAtMs) throws java.io.IOException {
+        byte[] secret = java.nio.file.Files.readAllBytes(dir.resolve("data").resolve("task-secret"));
+        long epoch = host.plannerEpoch();
+        return org.edgefm.wire.TaskTicket.sign(org.edgefm.wire.TaskTicket.nodeKey(secret, "t", "n1", epoch), epoch, id, "n1",
+                "t", submittedAtMs);
     }
 
     @Test
