@@ -735,6 +735,12 @@ public final class ControlLoop implements AutoCloseable {
         }
         Map<String, String> endpoints = fleet.peerEndpoints();
         Map<String, String> peers = new TreeMap<>();
+        if (fleetModel != null && endpoints.size() <= PROBE_ALL_PEERS_UP_TO) {
+            // a fleet that joins declares no links: the planners learn them from what the agents measure, and
+            // an agent measures the peers its directive names. Routes alone would name none (without a link no
+            // node reaches another, so nothing is routed): every node is named, so the links appear
+            peers.putAll(endpoints);
+        }
         for (Route r : routes) {
             for (WeightedTarget t : r.targets()) {
                 String ep = endpoints.get(t.node());
@@ -758,6 +764,13 @@ public final class ControlLoop implements AutoCloseable {
         });
         return out;
     }
+
+    /**
+     * In a fleet that joins, every node's directive names every node with an endpoint as a peer (so each
+     * agent measures its links to all of them) while the fleet has at most this many; a larger fleet names
+     * the routes' targets only (its links come from what those agents measure).
+     */
+    public static final int PROBE_ALL_PEERS_UP_TO = 64;
 
     private List<Route> lastRoutes = List.of();
     private Map<String, String> lastPeers = Map.of();

@@ -282,6 +282,19 @@ class ControlLoopTest {
     }
 
     @Test
+    void joinedFleet_withoutDeclaredLinks_namesEveryJoinedNodeAsAPeer_soAgentsMeasureTheLinks() {
+        FakeFleet fleet = new FakeFleet();
+        try (ControlLoop loop = joinedLoop(fleet, ScenarioLoader.resolve("tiny-fleet"), new FleetNotices(), 0)) {
+            fleet.join("cam-7", "generic-cpu", List.of("camera"));
+            fleet.join("box-2", "generic-cpu", List.of());
+            loop.step();
+            assertThat(loop.plannersModel().topology().links()).isEmpty();
+            assertThat(loop.directives().get("cam-7").desired().peers()).containsOnlyKeys("cam-7", "box-2");
+            assertThat(loop.directives().get("box-2").desired().peers()).containsKey("cam-7");
+        }
+    }
+
+    @Test
     void joinedFleet_aNodeThatLeaves_isFailedOver() {
         FakeFleet fleet = new FakeFleet();
         try (ControlLoop loop = joinedLoop(fleet, TINY, new FleetNotices(), 0)) {
