@@ -756,14 +756,92 @@ public final class ControlLoop implements AutoCloseable {
         lastRoutes = routes;
         lastPeers = peers;
         Map<String, DesiredState> out = new TreeMap<>();
+        boolean slice = fleetModel != null && perNode.size() > PROBE_ALL_PEERS_UP_TO;
+        RouteSlices[] slices = {null};
         perNode.forEach((node, services) -> {
             List<DesiredService> list = List.copyOf(services.values());
             DesiredState prev = given.get(node);
-            out.put(node, !routingChanged && prev != null && prev.services().equals(list) ? prev
-                    : new DesiredState(list, routes, peers));
+            if (!routingChanged && prev != null && prev.services().equals(list)) {
+                out.put(node, prev);
+            } else if (slice && !routingChanged && prev != null) {
+                out.put(node, new DesiredState(list, prev.routing(), prev.peers()));
+            } else if (slice) {
+                if (slices[0] == null) {
+                    slices[0] = new RouteSlices(routes, endpoints);
+                }
+                out.put(node, new DesiredState(list, slices[0].routes(node), slices[0].peers(node)));
+            } else {
+                out.put(node, new DesiredState(list, routes, peers));
+            }
         });
         return out;
     }
+
+    /**
+     * Each node's share of the routing table in a large fleet that joins (more than
+     * {@link #PROBE_ALL_PEERS_UP_TO} nodes): the routes of every stream (task type, origin) the node
+     * takes part in, as its origin or as a target of one of its stages, and the origin-less fallback
+     * routes cut to their {@link #FALLBACK_TARGETS} heaviest targets; its peers are those routes'
+     * targets. A node given the whole table would get hundreds of kilobytes (thousands of routes, more
+     * than one MQTT message of the wire carries) and a new directive whenever any stream's route moved.
+     * An agent that forwards a task of a stream it has no route for uses the fallback route.
+     */
+    private static final class RouteSlices {
+        private final List<Route> fallback = new ArrayList<>();
+        private final Map<String, List<Route>> byStream = new LinkedHashMap<>();
+        private final Map<String, Set<String>> streamsOf = new java.util.HashMap<>();
+        private final Map<String, String> endpoints;
+
+        RouteSlices(List<Route> routes, Map<String, String> endpoints) {
+            this.endpoints = endpoints;
+            for (Route r : routes) {
+                if (r.origin() == null) {
+                    fallback.add(heaviest(r));
+                    continue;
+                }
+                String k = r.taskType() + "|" + r.origin();
+                byStream.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
+                streamsOf.computeIfAbsent(r.origin(), x -> new java.util.LinkedHashSet<>()).add(k);
+                for (WeightedTarget t : r.targets()) {
+                    streamsOf.computeIfAbsent(t.node(), x -> new java.util.LinkedHashSet<>()).add(k);
+                }
+            }
+        }
+
+        private static Route heaviest(Route r) {
+            if (r.targets().size() <= FALLBACK_TARGETS) {
+                return r;
+            }
+            List<WeightedTarget> t = new ArrayList<>(r.targets());
+            t.sort(java.util.Comparator.comparingDouble(WeightedTarget::weight).reversed()
+                    .thenComparing(WeightedTarget::node));
+            return new Route(r.taskType(), r.stage(), null, List.copyOf(t.subList(0, FALLBACK_TARGETS)));
+        }
+
+        List<Route> routes(String node) {
+            List<Route> out = new ArrayList<>(fallback);
+            for (String k : new java.util.TreeSet<>(streamsOf.getOrDefault(node, Set.of()))) {
+                out.addAll(byStream.get(k));
+            }
+            return out;
+        }
+
+        Map<String, String> peers(String node) {
+            Map<String, String> out = new TreeMap<>();
+            for (Route r : routes(node)) {
+                for (WeightedTarget t : r.targets()) {
+                    String ep = endpoints.get(t.node());
+                    if (ep != null) {
+                        out.put(t.node(), ep);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The most targets an origin-less fallback route keeps in a node's share of the routing table. */
+    static final int FALLBACK_TARGETS = 16;
 
     /**
      * In a fleet that joins, every node's directive names every node with an endpoint as a peer (so each

@@ -295,6 +295,30 @@ class ControlLoopTest {
     }
 
     @Test
+    void joinedFleet_large_eachNodeGetsTheRoutesOfItsStreamsAndTheHeaviestFallbackTargets() {
+        FakeFleet fleet = new FakeFleet();
+        FleetModel fm = new FleetModel(TINY, new FleetModel.Settings(FleetModel.Source.JOINED, 0, 1.0), new FleetNotices());
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 7, false,
+                () -> 42L);
+        try (ControlLoop loop = new ControlLoop(fleet, fm, registry.resolve("first-fit+ring"), PlannerConfig.EMPTY, s,
+                LinkEstimator.Settings.defaults(), null)) {
+            int n = ControlLoop.PROBE_ALL_PEERS_UP_TO + 6;
+            for (int i = 0; i < n; i++) {
+                fleet.join(String.format("b%03d", i), "generic-cpu", List.of());
+            }
+            loop.step();
+            Directive d = loop.directives().get("b010");
+            // its own stream (to b011), the stream it serves (b009's), and the fallback cut to 16 targets
+            assertThat(d.desired().routing()).hasSize(3);
+            assertThat(d.desired().routing()).filteredOn(r -> r.origin() == null).singleElement()
+                    .satisfies(r -> assertThat(r.targets()).hasSize(ControlLoop.FALLBACK_TARGETS)
+                            .extracting(org.edgefm.api.spi.WeightedTarget::node).contains(String.format("b%03d", n - 1)));
+            assertThat(d.desired().routing()).extracting(org.edgefm.api.spi.Route::origin).contains("b010", "b009");
+            assertThat(d.desired().peers()).containsKeys("b011", "b010").doesNotContainKey("b040");
+        }
+    }
+
+    @Test
     void joinedFleet_aNodeThatLeaves_isFailedOver() {
         FakeFleet fleet = new FakeFleet();
         try (ControlLoop loop = joinedLoop(fleet, TINY, new FleetNotices(), 0)) {
