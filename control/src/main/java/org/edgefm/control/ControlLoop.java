@@ -767,7 +767,7 @@ public final class ControlLoop implements AutoCloseable {
                 out.put(node, new DesiredState(list, prev.routing(), prev.peers()));
             } else if (slice) {
                 if (slices[0] == null) {
-                    slices[0] = new RouteSlices(routes, endpoints);
+                    slices[0] = new RouteSlices(routes, endpoints, model);
                 }
                 out.put(node, new DesiredState(list, slices[0].routes(node), slices[0].peers(node)));
             } else {
@@ -779,31 +779,53 @@ public final class ControlLoop implements AutoCloseable {
 
     /**
      * Each node's share of the routing table in a large fleet that joins (more than
-     * {@link #PROBE_ALL_PEERS_UP_TO} nodes): the routes of every stream (task type, origin) the node
-     * takes part in, as its origin or as a target of one of its stages, and the origin-less fallback
-     * routes cut to their {@link #FALLBACK_TARGETS} heaviest targets; its peers are those routes'
-     * targets. A node given the whole table would get hundreds of kilobytes (thousands of routes, more
+     * {@link #PROBE_ALL_PEERS_UP_TO} nodes): every route of the streams (task type, origin) it is the
+     * origin of; for each stage of a stream it is a target of, the route of the stage that follows (where
+     * it sends the output); and the origin-less fallback routes cut to their {@link #FALLBACK_TARGETS}
+     * heaviest targets. Its peers are those routes' targets. A node given the whole table would get hundreds of kilobytes (thousands of routes, more
      * than one MQTT message of the wire carries) and a new directive whenever any stream's route moved.
      * An agent that forwards a task of a stream it has no route for uses the fallback route.
      */
     private static final class RouteSlices {
         private final List<Route> fallback = new ArrayList<>();
-        private final Map<String, List<Route>> byStream = new LinkedHashMap<>();
-        private final Map<String, Set<String>> streamsOf = new java.util.HashMap<>();
+        /** Per node, the routes it gets (by identity, in table order). */
+        private final Map<String, Set<Route>> of = new java.util.HashMap<>();
+        private final List<Route> all;
         private final Map<String, String> endpoints;
 
-        RouteSlices(List<Route> routes, Map<String, String> endpoints) {
+        RouteSlices(List<Route> routes, Map<String, String> endpoints, SystemModel model) {
             this.endpoints = endpoints;
+            this.all = routes;
+            Map<String, Route> byStage = new java.util.HashMap<>();
+            for (Route r : routes) {
+                if (r.origin() != null) {
+                    byStage.put(r.taskType() + "|" + r.origin() + "|" + r.stage(), r);
+                }
+            }
+            Map<String, org.edgefm.api.model.TaskType> types = new java.util.HashMap<>();
+            model.taskTypes().forEach(t -> types.put(t.id(), t));
             for (Route r : routes) {
                 if (r.origin() == null) {
                     fallback.add(heaviest(r));
                     continue;
                 }
-                String k = r.taskType() + "|" + r.origin();
-                byStream.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
-                streamsOf.computeIfAbsent(r.origin(), x -> new java.util.LinkedHashSet<>()).add(k);
-                for (WeightedTarget t : r.targets()) {
-                    streamsOf.computeIfAbsent(t.node(), x -> new java.util.LinkedHashSet<>()).add(k);
+                of.computeIfAbsent(r.origin(), x -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())).add(r);
+                org.edgefm.api.model.TaskType t = types.get(r.taskType());
+                String next = null;
+                if (t != null) {
+                    try {
+                        next = t.stage(r.stage()).next();
+                    } catch (IllegalArgumentException e) {
+                        next = null;
+                    }
+                }
+                Route following = next == null ? null : byStage.get(r.taskType() + "|" + r.origin() + "|" + next);
+                if (following == null) {
+                    continue;
+                }
+                for (WeightedTarget w : r.targets()) {
+                    of.computeIfAbsent(w.node(), x -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))
+                            .add(following);
                 }
             }
         }
@@ -820,8 +842,13 @@ public final class ControlLoop implements AutoCloseable {
 
         List<Route> routes(String node) {
             List<Route> out = new ArrayList<>(fallback);
-            for (String k : new java.util.TreeSet<>(streamsOf.getOrDefault(node, Set.of()))) {
-                out.addAll(byStream.get(k));
+            Set<Route> mine = of.get(node);
+            if (mine != null) {
+                for (Route r : all) {
+                    if (mine.contains(r)) {
+                        out.add(r);
+                    }
+                }
             }
             return out;
         }

@@ -308,13 +308,16 @@ class ControlLoopTest {
             }
             loop.step();
             Directive d = loop.directives().get("b010");
-            // its own stream (to b011), the stream it serves (b009's), and the fallback cut to 16 targets
-            assertThat(d.desired().routing()).hasSize(3);
+            // its own stream's routes (e to b011, h to b012), the route after the stage it serves for b009 (h to
+            // b011; the h it serves for b008 is the sink), and the fallback cut to its 16 heaviest targets
+            assertThat(d.desired().routing()).hasSize(4);
+            assertThat(d.desired().routing()).filteredOn(r -> "b009".equals(r.origin())).singleElement()
+                    .satisfies(r -> assertThat(r.stage()).isEqualTo("h"));
             assertThat(d.desired().routing()).filteredOn(r -> r.origin() == null).singleElement()
                     .satisfies(r -> assertThat(r.targets()).hasSize(ControlLoop.FALLBACK_TARGETS)
                             .extracting(org.edgefm.api.spi.WeightedTarget::node).contains(String.format("b%03d", n - 1)));
             assertThat(d.desired().routing()).extracting(org.edgefm.api.spi.Route::origin).contains("b010", "b009");
-            assertThat(d.desired().peers()).containsKeys("b011", "b010").doesNotContainKey("b040");
+            assertThat(d.desired().peers()).containsKeys("b011", "b012").doesNotContainKey("b040");
         }
     }
 
