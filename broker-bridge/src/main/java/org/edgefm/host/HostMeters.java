@@ -504,6 +504,33 @@ public final class HostMeters implements ControlLoop.Listener {
         counter("edgefm.placements", "Core placements computed, by trigger", "trigger", trigger.name().toLowerCase()).increment();
     }
 
+    /** Counts a core placement computed in the background and dropped because the fleet changed under it. */
+    @Override
+    public void onCorePlacementDropped(CorePlacementContext.Trigger trigger, String reason) {
+        registry.counter("edgefm.placements.dropped", "trigger", trigger.name().toLowerCase()).increment();
+    }
+
+    /** Core placements that came into force so far (every trigger). */
+    public long corePlacements() {
+        return (long) registry.find("edgefm.placements").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Background core placements dropped so far because the fleet changed under them. */
+    public long corePlacementsDropped() {
+        return (long) registry.find("edgefm.placements.dropped").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Plugin failures so far of one role ({@code core-planner} or {@code light-controller}) and reason. */
+    public long pluginFailures(String role, String reason) {
+        return (long) registry.find("edgefm.plugin.failures").tag("role", role).tag("reason", reason).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    /** Wall time of each core placement that came into force. */
+    public Timer placementTimer() {
+        return placementTimer;
+    }
+
     @Override
     public void onDirective(Directive directive) {
         counter("edgefm.directives.issued", ISSUED_HELP).increment();

@@ -156,6 +156,11 @@ public final class PlannerHost implements AutoCloseable {
         toClose.add(0, fleet);
         if (scenario != null) {
             fleet.taskTypes(scenario.taskTypes());
+            if (config.fleetModel().source() == FleetModel.Source.JOINED && scenario.topology().links().isEmpty()) {
+                // no link declared: the planners' topology is what the agents measure, to any node of the fleet
+                // (a directive names peers only along routes, and routes need links first)
+                fleet.validator().acceptLinksTo(fleet.state()::everBorn);
+            }
         }
         fleet.taskSecret(org.edgefm.host.fleet.TaskSecret.loadOrCreate(config.dataDir().resolve("task-secret")));
         org.edgefm.host.fleet.TaskSecret.writeDataToken(config.dataDir().resolve("data-token"), fleet.dataToken());

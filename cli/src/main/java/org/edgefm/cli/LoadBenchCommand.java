@@ -177,6 +177,8 @@ final class LoadBenchCommand implements Callable<Integer> {
             out.flush();
 
             Sample s0 = Sample.take(host);
+            double loadMin = s0.loadAverage;
+            double loadMax = s0.loadAverage;
             long peakHeap = 0;
             long end = System.nanoTime() + durationMs * 1_000_000;
             Sample prev = s0;
@@ -184,6 +186,8 @@ final class LoadBenchCommand implements Callable<Integer> {
                 Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 Sample s = Sample.take(host);
                 peakHeap = Math.max(peakHeap, s.heapUsed);
+                loadMin = Math.min(loadMin, s.loadAverage);
+                loadMax = Math.max(loadMax, s.loadAverage);
                 err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (30 s) %.1f ms,"
                                 + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos - s0.nanos) / 1e9,
                         (s.telemetryIn - prev.telemetryIn) / ((s.nanos - prev.nanos) / 1e9), s.directivesOut, s.resent,
@@ -211,6 +215,11 @@ final class LoadBenchCommand implements Callable<Integer> {
             awaitQuiet(host, agentSide.totals());
             Map<String, Object> result = report(host, scaled, s0, s1, peakHeap, agentSide);
             result.put("join", joined.asMap());
+            // the machine may be shared: its 1-minute load average over the window says how much
+            result.put("machineLoadAverage", Map.of("min", round(loadMin), "max", round(loadMax),
+                    "cores", Runtime.getRuntime().availableProcessors()));
+            out.printf(Locale.ROOT, "machine:        load average %.1f to %.1f on %d cores during the window%n", loadMin, loadMax,
+                    Runtime.getRuntime().availableProcessors());
             result.put("streams", q == null ? Map.of() : Map.of("streams", q.streams(), "routedShare", round(q.routedShare()),
                     "onTimeShareEstimate", round(q.onTimeShare()), "meanLatencyMsEstimate", round(q.meanLatencyMs())));
             if (q != null) {
@@ -270,7 +279,8 @@ final class LoadBenchCommand implements Callable<Integer> {
                 stableSince = System.nanoTime();
             }
             boolean stable = System.nanoTime() - stableSince > 2 * periodMs * 1_000_000L;
-            if (n >= nodes && !host.loop().joinPending() && (l >= expectedLinks || stable)) {
+            // the join re-placement has come into force (it runs off the loop's thread)
+            if (n >= nodes && !host.loop().joinPending() && !host.loop().corePlanning() && (l >= expectedLinks || stable)) {
                 break;
             }
             Thread.sleep(100);
@@ -331,13 +341,16 @@ final class LoadBenchCommand implements Callable<Integer> {
 
     /** Host-side counters at one moment. */
     private record Sample(long nanos, long cpuNanos, long heapUsed, long telemetryIn, long directivesOut, long resent,
-            long slots, long skipped, EmbeddedBroker.Counts broker) {
+            long slots, long skipped, EmbeddedBroker.Counts broker, long corePlacements, long lightOverruns,
+            double loadAverage) {
         static Sample take(PlannerHost host) {
             HostMeters m = host.meters();
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             return new Sample(System.nanoTime(), VirtualAgentsCommand.cpuNanos(), heap.getUsed(), m.messagesIn("telemetry"),
                     m.messagesOut("directive"), m.directivesResent(), m.decisionLagSummary(0).count(), host.skippedSlots(),
-                    host.broker() == null ? null : host.broker().counts());
+                    host.broker() == null ? null : host.broker().counts(), m.corePlacements(),
+                    m.pluginFailures(org.edgefm.control.PluginInfo.LIGHT, "overran"),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 
@@ -404,6 +417,10 @@ final class LoadBenchCommand implements Callable<Integer> {
         r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
                 "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
         r.put("controllerCallP99MsLast30s", round(pct(m.decisionTimer(), 0.99)));
+        r.put("planners", Map.of("corePlacementsInWindow", s1.corePlacements - s0.corePlacements,
+                "corePlacements", s1.corePlacements, "corePlacementMeanMs", round(m.placementTimer().mean(TimeUnit.MILLISECONDS)),
+                "corePlacementsDropped", m.corePlacementsDropped(),
+                "lightOverrunsInWindow", s1.lightOverruns - s0.lightOverruns));
         int cpus = Runtime.getRuntime().availableProcessors();
         double cores = (s1.cpuNanos - s0.cpuNanos) / (double) (s1.nanos - s0.nanos);
         r.put("host", Map.of("cpuCores", round(cores), "cpuPercentOfMachine", round(100 * cores / cpus), "machineCores", cpus,
@@ -451,6 +468,11 @@ final class LoadBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
                         + " (controller call p99 over the last 30 s %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"),
                 l.get("slots"), l.get("skippedSlots"), r.get("controllerCallP99MsLast30s"));
+        Map<String, Object> p = (Map<String, Object>) r.get("planners");
+        out.printf(Locale.ROOT, "planners:       %s core placements (mean %s ms, off the loop's thread), %s in the window, %s dropped"
+                        + " as stale; light controller overran its budget %s times in the window%n", p.get("corePlacements"),
+                p.get("corePlacementMeanMs"), p.get("corePlacementsInWindow"), p.get("corePlacementsDropped"),
+                p.get("lightOverrunsInWindow"));
         out.printf(Locale.ROOT, "host process:   CPU %s cores (%s%% of %s), heap peak %s MiB of %s MiB%n", h.get("cpuCores"),
                 h.get("cpuPercentOfMachine"), h.get("machineCores"), h.get("heapPeakMiB"), h.get("heapMaxMiB"));
         out.printf(Locale.ROOT, "broker:         %s%n", r.get("broker"));

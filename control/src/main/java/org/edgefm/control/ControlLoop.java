@@ -747,6 +747,12 @@ public final class ControlLoop implements AutoCloseable {
         }
         Map<String, String> endpoints = fleet.peerEndpoints();
         Map<String, String> peers = new TreeMap<>();
+        if (fleetModel != null && endpoints.size() <= PROBE_ALL_PEERS_UP_TO) {
+            // a fleet that joins declares no links: the planners learn them from what the agents measure, and
+            // an agent measures the peers its directive names. Routes alone would name none (without a link no
+            // node reaches another, so nothing is routed): every node is named, so the links appear
+            peers.putAll(endpoints);
+        }
         for (Route r : routes) {
             for (WeightedTarget t : r.targets()) {
                 String ep = endpoints.get(t.node());
@@ -762,14 +768,126 @@ public final class ControlLoop implements AutoCloseable {
         lastRoutes = routes;
         lastPeers = peers;
         Map<String, DesiredState> out = new TreeMap<>();
+        boolean slice = fleetModel != null && perNode.size() > PROBE_ALL_PEERS_UP_TO;
+        RouteSlices[] slices = {null};
         perNode.forEach((node, services) -> {
             List<DesiredService> list = List.copyOf(services.values());
             DesiredState prev = given.get(node);
-            out.put(node, !routingChanged && prev != null && prev.services().equals(list) ? prev
-                    : new DesiredState(list, routes, peers));
+            if (!routingChanged && prev != null && prev.services().equals(list)) {
+                out.put(node, prev);
+            } else if (slice && !routingChanged && prev != null) {
+                out.put(node, new DesiredState(list, prev.routing(), prev.peers()));
+            } else if (slice) {
+                if (slices[0] == null) {
+                    slices[0] = new RouteSlices(routes, endpoints, model);
+                }
+                out.put(node, new DesiredState(list, slices[0].routes(node), slices[0].peers(node)));
+            } else {
+                out.put(node, new DesiredState(list, routes, peers));
+            }
         });
         return out;
     }
+
+    /**
+     * Each node's share of the routing table in a large fleet that joins (more than
+     * {@link #PROBE_ALL_PEERS_UP_TO} nodes): every route of the streams (task type, origin) it is the
+     * origin of; for each stage of a stream it is a target of, the route of the stage that follows (where
+     * it sends the output); and the origin-less fallback routes cut to their {@link #FALLBACK_TARGETS}
+     * heaviest targets. Its peers are those routes' targets. A node given the whole table would get hundreds of kilobytes (thousands of routes, more
+     * than one MQTT message of the wire carries) and a new directive whenever any stream's route moved.
+     * An agent that forwards a task of a stream it has no route for uses the fallback route.
+     */
+    private static final class RouteSlices {
+        private final List<Route> fallback = new ArrayList<>();
+        /** Per node, the routes it gets (by identity, in table order). */
+        private final Map<String, Set<Route>> of = new java.util.HashMap<>();
+        private final List<Route> all;
+        private final Map<String, String> endpoints;
+
+        RouteSlices(List<Route> routes, Map<String, String> endpoints, SystemModel model) {
+            this.endpoints = endpoints;
+            this.all = routes;
+            Map<String, Route> byStage = new java.util.HashMap<>();
+            for (Route r : routes) {
+                if (r.origin() != null) {
+                    byStage.put(r.taskType() + "|" + r.origin() + "|" + r.stage(), r);
+                }
+            }
+            Map<String, org.edgefm.api.model.TaskType> types = new java.util.HashMap<>();
+            model.taskTypes().forEach(t -> types.put(t.id(), t));
+            for (Route r : routes) {
+                if (r.origin() == null) {
+                    fallback.add(heaviest(r));
+                    continue;
+                }
+                of.computeIfAbsent(r.origin(), x -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())).add(r);
+                org.edgefm.api.model.TaskType t = types.get(r.taskType());
+                String next = null;
+                if (t != null) {
+                    try {
+                        next = t.stage(r.stage()).next();
+                    } catch (IllegalArgumentException e) {
+                        next = null;
+                    }
+                }
+                Route following = next == null ? null : byStage.get(r.taskType() + "|" + r.origin() + "|" + next);
+                if (following == null) {
+                    continue;
+                }
+                for (WeightedTarget w : r.targets()) {
+                    of.computeIfAbsent(w.node(), x -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))
+                            .add(following);
+                }
+            }
+        }
+
+        private static Route heaviest(Route r) {
+            if (r.targets().size() <= FALLBACK_TARGETS) {
+                return r;
+            }
+            List<WeightedTarget> t = new ArrayList<>(r.targets());
+            t.sort(java.util.Comparator.comparingDouble(WeightedTarget::weight).reversed()
+                    .thenComparing(WeightedTarget::node));
+            return new Route(r.taskType(), r.stage(), null, List.copyOf(t.subList(0, FALLBACK_TARGETS)));
+        }
+
+        List<Route> routes(String node) {
+            List<Route> out = new ArrayList<>(fallback);
+            Set<Route> mine = of.get(node);
+            if (mine != null) {
+                for (Route r : all) {
+                    if (mine.contains(r)) {
+                        out.add(r);
+                    }
+                }
+            }
+            return out;
+        }
+
+        Map<String, String> peers(String node) {
+            Map<String, String> out = new TreeMap<>();
+            for (Route r : routes(node)) {
+                for (WeightedTarget t : r.targets()) {
+                    String ep = endpoints.get(t.node());
+                    if (ep != null) {
+                        out.put(t.node(), ep);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The most targets an origin-less fallback route keeps in a node's share of the routing table. */
+    static final int FALLBACK_TARGETS = 16;
+
+    /**
+     * In a fleet that joins, every node's directive names every node with an endpoint as a peer (so each
+     * agent measures its links to all of them) while the fleet has at most this many; a larger fleet names
+     * the routes' targets only (its links come from what those agents measure).
+     */
+    public static final int PROBE_ALL_PEERS_UP_TO = 64;
 
     private List<Route> lastRoutes = List.of();
     private Map<String, String> lastPeers = Map.of();

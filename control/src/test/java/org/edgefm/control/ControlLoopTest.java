@@ -282,6 +282,46 @@ class ControlLoopTest {
     }
 
     @Test
+    void joinedFleet_withoutDeclaredLinks_namesEveryJoinedNodeAsAPeer_soAgentsMeasureTheLinks() {
+        FakeFleet fleet = new FakeFleet();
+        try (ControlLoop loop = joinedLoop(fleet, ScenarioLoader.resolve("tiny-fleet"), new FleetNotices(), 0)) {
+            fleet.join("cam-7", "generic-cpu", List.of("camera"));
+            fleet.join("box-2", "generic-cpu", List.of());
+            loop.step();
+            assertThat(loop.plannersModel().topology().links()).isEmpty();
+            assertThat(loop.directives().get("cam-7").desired().peers()).containsOnlyKeys("cam-7", "box-2");
+            assertThat(loop.directives().get("box-2").desired().peers()).containsKey("cam-7");
+        }
+    }
+
+    @Test
+    void joinedFleet_large_eachNodeGetsTheRoutesOfItsStreamsAndTheHeaviestFallbackTargets() {
+        FakeFleet fleet = new FakeFleet();
+        FleetModel fm = new FleetModel(TINY, new FleetModel.Settings(FleetModel.Source.JOINED, 0, 1.0), new FleetNotices());
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 7, false,
+                () -> 42L);
+        try (ControlLoop loop = new ControlLoop(fleet, fm, registry.resolve("first-fit+ring"), PlannerConfig.EMPTY, s,
+                LinkEstimator.Settings.defaults(), null)) {
+            int n = ControlLoop.PROBE_ALL_PEERS_UP_TO + 6;
+            for (int i = 0; i < n; i++) {
+                fleet.join(String.format("b%03d", i), "generic-cpu", List.of());
+            }
+            loop.step();
+            Directive d = loop.directives().get("b010");
+            // its own stream's routes (e to b011, h to b012), the route after the stage it serves for b009 (h to
+            // b011; the h it serves for b008 is the sink), and the fallback cut to its 16 heaviest targets
+            assertThat(d.desired().routing()).hasSize(4);
+            assertThat(d.desired().routing()).filteredOn(r -> "b009".equals(r.origin())).singleElement()
+                    .satisfies(r -> assertThat(r.stage()).isEqualTo("h"));
+            assertThat(d.desired().routing()).filteredOn(r -> r.origin() == null).singleElement()
+                    .satisfies(r -> assertThat(r.targets()).hasSize(ControlLoop.FALLBACK_TARGETS)
+                            .extracting(org.edgefm.api.spi.WeightedTarget::node).contains(String.format("b%03d", n - 1)));
+            assertThat(d.desired().routing()).extracting(org.edgefm.api.spi.Route::origin).contains("b010", "b009");
+            assertThat(d.desired().peers()).containsKeys("b011", "b012").doesNotContainKey("b040");
+        }
+    }
+
+    @Test
     void joinedFleet_aNodeThatLeaves_isFailedOver() {
         FakeFleet fleet = new FakeFleet();
         try (ControlLoop loop = joinedLoop(fleet, TINY, new FleetNotices(), 0)) {

@@ -34,6 +34,17 @@ public final class FakeFleet implements Fleet {
     }
 
     @Override
+    public Map<String, String> peerEndpoints() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        births.forEach((id, b) -> {
+            if (b.dataEndpoint() != null && !b.dataEndpoint().isBlank()) {
+                m.put(id, b.dataEndpoint());
+            }
+        });
+        return m;
+    }
+
+    @Override
     public List<JoinedNode> joined() {
         return List.copyOf(births.values());
     }

@@ -136,6 +136,21 @@ public final class TestPlugin implements PlannerPlugin {
                 al.add(new ServiceAllocation(a.node(), a.service(), 1, (int) (o.slot() % 3) + 1));
             }
             return PlanResult.planned(new LightDecision(o.slot(), al, RoutingTable.EMPTY, List.of(), List.of()));
+        }), factory("ring", c -> o -> {
+            // one stream per online node: stage e on the next node, h on the one after; an origin-less h route to every node
+            List<String> up = o.nodes().stream().filter(NodeObservation::online).map(NodeObservation::node).sorted().toList();
+            List<org.edgefm.api.spi.Route> routes = new ArrayList<>();
+            List<org.edgefm.api.spi.WeightedTarget> all = new ArrayList<>();
+            for (int i = 0; i < up.size(); i++) {
+                routes.add(new org.edgefm.api.spi.Route("t", "e", up.get(i),
+                        List.of(new org.edgefm.api.spi.WeightedTarget(up.get((i + 1) % up.size()), 1.0))));
+                routes.add(new org.edgefm.api.spi.Route("t", "h", up.get(i),
+                        List.of(new org.edgefm.api.spi.WeightedTarget(up.get((i + 2) % up.size()), 1.0))));
+                all.add(new org.edgefm.api.spi.WeightedTarget(up.get(i), 1.0 + i));
+            }
+            routes.add(new org.edgefm.api.spi.Route("t", "h", null, all));
+            LightDecision d = oneEach(o);
+            return PlanResult.planned(new LightDecision(o.slot(), d.allocations(), new RoutingTable(routes), List.of(), List.of()));
         }), factory("record", c -> o -> {
             OBSERVED.add(o);
             return PlanResult.planned(oneEach(o));

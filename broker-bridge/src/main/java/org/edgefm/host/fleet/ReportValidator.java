@@ -205,6 +205,18 @@ public final class ReportValidator {
         }
     }
 
+    /**
+     * Link reports to a node that {@code joined} accepts count too, not only to the peers the node's
+     * directive names: in a fleet that joins, no link is declared and the routes that would name peers
+     * need links first, so the agents' measured links to other nodes of the fleet are how the planners'
+     * topology comes to be. Still bounded: only nodes that joined this fleet.
+     */
+    public void acceptLinksTo(java.util.function.Predicate<String> joined) {
+        this.linkPeers = java.util.Objects.requireNonNull(joined, "joined is null");
+    }
+
+    private volatile java.util.function.Predicate<String> linkPeers = id -> false;
+
     /** Records a directive the host sent (called for every directive the fleet publishes). */
     public void issued(Directive d) {
         Issued i = issued.computeIfAbsent(d.nodeId(), k -> new Issued());
@@ -309,8 +321,9 @@ public final class ReportValidator {
         Set<String> peers = d == null ? Set.of() : d.desired().peers().keySet();
         List<PeerMetrics> links = new ArrayList<>();
         for (PeerMetrics p : t.peers()) {
-            if (!peers.contains(p.peer()) || p.peer().equals(t.nodeId())) {
-                reject(t.nodeId(), Reason.UNDECLARED_LINK, "link to '" + clip(p.peer()) + "', a peer it was not given");
+            if ((!peers.contains(p.peer()) && !linkPeers.test(p.peer())) || p.peer().equals(t.nodeId())) {
+                reject(t.nodeId(), Reason.UNDECLARED_LINK, "link to '" + clip(p.peer()) + "', a peer it was not given"
+                        + " and no node of this fleet");
                 continue;
             }
             if (p.rttMs() == null || p.throughputMbPerMs() == null) {

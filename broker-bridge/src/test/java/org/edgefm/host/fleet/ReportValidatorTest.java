@@ -83,6 +83,18 @@ class ReportValidatorTest {
     }
 
     @Test
+    void telemetry_linkToAJoinedNodeNotGivenAsPeer_countsOnlyWhereLinksToTheFleetAreAccepted() {
+        v.issued(directive("n1", 1, Map.of(), "vit"));
+        Telemetry t = telemetry("n1", List.of(), List.of(new PeerMetrics("n2", 4.0, 1.0, 3L, 0L),
+                new PeerMetrics("stranger", 4.0, 1.0, 3L, 0L)));
+        assertThat(v.telemetry(t).peers()).isEmpty();
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(2);
+        v.acceptLinksTo(id -> id.equals("n2"));
+        assertThat(v.telemetry(t).peers()).extracting(PeerMetrics::peer).containsExactly("n2");
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(3);
+    }
+
+    @Test
     void links_moveAtMostByTheStepFactorPerReport() {
         v.issued(directive("n1", 1, Map.of("n2", "h:1"), "vit"));
         v.telemetry(telemetry("n1", List.of(), List.of(new PeerMetrics("n2", 10.0, 1.0, 1L, 0L))));
