@@ -49,6 +49,9 @@ import org.edgefm.sim.SimSettings;
 import org.edgefm.trial.report.ReportWriter;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
+import org.edgefm.trial.PluginsSection;
+import org.edgefm.control.PluginCallGuard;
+import org.edgefm.control.PluginHealth;
 import org.edgefm.profiles.KernelCost;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -164,8 +167,18 @@ final class TrialCommand implements Callable<Integer> {
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
+    @Option(names = "--fallback-planner", paramLabel = "NAME", defaultValue = PluginCallGuard.DEFAULT_FALLBACK,
+            description = "Light controller that decides while the planner's controller has never produced a usable"
+                    + " decision (default: ${DEFAULT-VALUE}; none: no fallback). The summary says how many slots ran on it.")
+    String fallbackPlanner;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The plugin calls' books, taken from the host's loop before it closes. */
+    private PluginHealth pluginHealth;
+    /** The exit code: 1 when the trial's verdict is that it failed. */
+    private int exitCode;
 
     /** Width of a timeline window in ms. */
     static final long WINDOW_MS = 5_000;
@@ -385,6 +398,7 @@ final class TrialCommand implements Callable<Integer> {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fleet", fleet);
         o.put("planner", planner);
+        o.put("fallbackPlanner", fallbackPlanner);
         o.put("scenario", scenarioArg);
         List<NodeSpec> running = nodes.subList(0, agents);
         Map<String, String> localOrigins = fleetMode ? Map.of() : mapUsers(scenario, running, out);
@@ -532,6 +546,9 @@ final class TrialCommand implements Callable<Integer> {
                 monitor.close();
             }
             if (host != null) {
+                if (host.loop() != null) {
+                    pluginHealth = host.loop().pluginHealth();
+                }
                 host.close();
             }
             deleteTree(work); // configurations, journal and gate; the logs are in the run folder
@@ -539,7 +556,16 @@ final class TrialCommand implements Callable<Integer> {
                 if (monitor != null) {
                     TrialSummary summary = monitor.summary(planner, broker == null ? "embedded" : broker);
                     summary.print(out);
+                    if (pluginHealth != null) {
+                        out.println();
+                        PluginsSection.lines(Map.of(planner, pluginHealth)).forEach(out::println);
+                    }
                     writeResults(summary, run, chartsMissing, out);
+                    String verdict = pluginHealth == null ? null : pluginHealth.verdict(summary.completed(), summary.submitted());
+                    if (verdict != null) {
+                        out.println(verdict);
+                        exitCode = Main.EXIT_FAILED;
+                    }
                 }
             } finally {
                 logs.close();
@@ -551,22 +577,43 @@ final class TrialCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
+        return exitCode;
+    }
+
+    /** The summary's JSON with the {@code plugins} section (calls, failures by reason, slots on the fallback). */
+    private void writeJson(TrialSummary summary, Path file) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode j = summary.toJson();
+        if (pluginHealth != null) {
+            j.set("plugins", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(PluginsSection.json(pluginHealth)));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(j) + "\n", java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private ReportWriter withPlugins(ReportWriter w) {
+        if (pluginHealth != null) {
+            PluginsSection.addTo(w, Map.of(planner, pluginHealth));
+        }
+        return w;
     }
 
     /** Writes summary.json and report/index.html into the run folder (and --json / --report), then says where. */
     private void writeResults(TrialSummary summary, Path run, String chartsMissing, PrintWriter out) throws IOException {
         Path summaryJson = run.resolve("summary.json");
-        summary.writeJson(summaryJson);
+        writeJson(summary, summaryJson);
         if (json != null) {
-            summary.writeJson(json);
+            writeJson(summary, json);
             out.println("wrote " + json);
         }
         Path index = null;
         if (chartsMissing == null) {
-            index = summary.writeReport(run.resolve("report"));
+            index = withPlugins(summary.report()).write(run.resolve("report"));
             if (report != null) {
-                out.println("wrote " + summary.writeReport(report));
+                out.println("wrote " + withPlugins(summary.report()).write(report));
             }
         }
         out.println();
