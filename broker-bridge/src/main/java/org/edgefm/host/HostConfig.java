@@ -57,13 +57,16 @@ import org.edgefm.host.broker.Credentials;
  * @param advertiseHost    the host name or address agents and users reach this machine at, for the startup
  *                         line (default: the bind addresses as they are)
  * @param coreBudgetMs     time budget of one core-placement call (default 10000)
+ * @param fallbackPlanner  the light controller (or preset, for its controller) that decides while the planner's
+ *                         controller has never produced a usable decision (default {@code greedy-light};
+ *                         {@code none}: no fallback)
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
         String httpBind, int httpPort, Path dataDir, Path pluginsDir, String planner, String scenario, Double slotMs,
         Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links,
         HostSecurity security, FleetModel.Settings fleetModel, String advertiseHost,
-        double coreBudgetMs) {
+        double coreBudgetMs, String fallbackPlanner) {
 
     private static final Set<String> KEYS = Set.of("fleet", "hostId", "brokerUrl", "brokerBind", "brokerPort", "tlsPort",
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
@@ -72,7 +75,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
             "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs",
             "insecure", "clientCa", "broker.maxPacketBytes", "broker.maxRetainedBytes", "broker.publishesPerSecond",
             "broker.publishBurst", "httpTokenFile", "httpHosts", "fleet.model",
-            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost", "coreBudgetMs");
+            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost", "coreBudgetMs", "fallbackPlanner");
 
     /** Validates every field. */
     public HostConfig {
@@ -128,7 +131,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         return new HostConfig("default", "host", null, "127.0.0.1", 1883, 0, null, null, null,
                 Credentials.DEFAULT_HOST_USER, null, "127.0.0.1", 8080, Path.of("host-data"), Path.of("plugins"),
                 null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults(), HostSecurity.defaults(),
-                FleetModel.Settings.defaults(), null, 10_000);
+                FleetModel.Settings.defaults(), null, 10_000, org.edgefm.control.PluginCallGuard.DEFAULT_FALLBACK);
     }
 
     /** Reads a configuration file over the defaults. */
@@ -192,7 +195,8 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 new FleetModel.Settings(o.containsKey("fleet.model") ? FleetModel.Source.parse(String.valueOf(
                         o.get("fleet.model"))) : fleetModel.source(), d(o, "fleet.joinSettleMs", fleetModel.joinSettleMs()),
                         d(o, "fleet.defaultSpeedFactor", fleetModel.defaultSpeedFactor())),
-                s(o, "advertiseHost", advertiseHost), d(o, "coreBudgetMs", coreBudgetMs));
+                s(o, "advertiseHost", advertiseHost), d(o, "coreBudgetMs", coreBudgetMs),
+                s(o, "fallbackPlanner", fallbackPlanner));
     }
 
     private HostSecurity security(Map<String, Object> o) {

@@ -196,6 +196,7 @@ public final class PlannerHost implements AutoCloseable {
             loop = new ControlLoop(fleet, fleetModel, planner, scenario.plannerConfig().with(config.plannerSettings()),
                     coreBudget(ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch)), config.links(), listeners);
             toClose.add(0, loop);
+            org.edgefm.control.PluginFallback.declare(loop, registry, config.fallbackPlanner());
             // On close the fleet stops receiving first, then the loop hands what it took in since the
             // last slot to the meters and the journal: a result the broker acknowledged is never dropped.
             ControlLoop last = loop;

@@ -68,6 +68,11 @@ final class HostCommand implements Callable<Integer> {
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
+    @Option(names = "--fallback-planner", paramLabel = "NAME",
+            description = "Light controller that decides while the planner's controller has never produced a usable"
+                    + " decision (default greedy-light; none: no fallback).")
+    String fallbackPlanner;
+
     @Option(names = "--add-account", paramLabel = "USER",
             description = "Add or replace USER (a node id, or the host account) in the --credentials file; the password is read from standard input.")
     String addAccount;
@@ -98,6 +103,7 @@ final class HostCommand implements Callable<Integer> {
             put(o, "pluginsDir", PluginsCli.folder(pluginsDir));
         }
         put(o, "clientCa", clientCa);
+        put(o, "fallbackPlanner", fallbackPlanner);
         if (insecure) {
             o.put("insecure", "true");
         }

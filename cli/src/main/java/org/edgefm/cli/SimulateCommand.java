@@ -28,6 +28,10 @@ import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.control.ResolvedPlanner;
+import org.edgefm.control.PluginCallGuard;
+import org.edgefm.control.PluginFallback;
+import org.edgefm.control.PluginHealth;
+import org.edgefm.trial.PluginsSection;
 import org.edgefm.trial.report.ReportWriter;
 import org.edgefm.sim.FluidLpBound;
 import org.edgefm.sim.SimSettings;
@@ -90,6 +94,16 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--plugins-dir", paramLabel = "DIR",
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
+
+    @Option(names = "--no-budget", description = "Measure plugin calls without cutting them: no time budget (profiling)."
+            + " By default every call is charged its thread's CPU and waiting time against the live budget (half a slot"
+            + " per controller call, 10 s per core placement) and an overrunning call's decision is discarded as live.")
+    boolean noBudget;
+
+    @Option(names = "--fallback-planner", paramLabel = "NAME", defaultValue = PluginCallGuard.DEFAULT_FALLBACK,
+            description = "Light controller that decides while a planner's controller has never produced a usable"
+                    + " decision, as the live host does (default: ${DEFAULT-VALUE}; none: no fallback).")
+    String fallbackPlanner;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -342,6 +356,7 @@ final class SimulateCommand implements Callable<Integer> {
             resolved.put(p.trim(), registry.resolve(p.trim()));
         }
         List<Entry> entries = entries(scenario, resolved, registry, out);
+        SimulationRun.Options runOptions = new SimulationRun.Options(!noBudget, PluginFallback.resolve(registry, fallbackPlanner));
         long firstSeed = scenario.run().seed() + seedOffset;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
         int total = entries.size() * loads.size() * seeds;
@@ -362,7 +377,7 @@ final class SimulateCommand implements Callable<Integer> {
                         long seed = firstSeed + s;
                         list.add(pool.submit(() -> {
                             SimulationRun.Outcome o = SimulationRun.run(scenario, p.planner(), p.config(),
-                                    seed, load, null);
+                                    seed, load, null, runOptions);
                             progress(err, done.incrementAndGet(), total, t0);
                             return o;
                         }));
@@ -390,6 +405,11 @@ final class SimulateCommand implements Callable<Integer> {
             printTables(out, scenario, cells, lp, bound);
             out.printf(Locale.ROOT, "upper bound on on-time completion (each task alone on its best nodes, any load): "
                     + "%.2f%% (± %.2f%%, %d sampled tasks)%n", 100 * bound.onTimeRate(), 196 * bound.stdError(), bound.samples());
+            out.println();
+            PluginsSection.lines(pluginHealth(cells)).forEach(out::println);
+            if (noBudget) {
+                out.println("  (--no-budget: calls measured, none cut)");
+            }
             List<Frontier> frontiers = sweeps.isEmpty() ? List.of() : frontiers(entries, cells);
             printFrontiers(out, frontiers);
             double wallS = (System.nanoTime() - t0) / 1e9;
@@ -417,6 +437,19 @@ final class SimulateCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The plugin calls' books per planner, summed over its seeds and loads. */
+    static Map<String, PluginHealth> pluginHealth(List<Cell> cells) {
+        Map<String, List<PluginHealth>> by = new LinkedHashMap<>();
+        for (Cell c : cells) {
+            for (SimulationRun.Outcome o : c.runs()) {
+                by.computeIfAbsent(c.planner(), k -> new ArrayList<>()).add(o.plugins());
+            }
+        }
+        Map<String, PluginHealth> out = new LinkedHashMap<>();
+        by.forEach((k, v) -> out.put(k, PluginHealth.sum(v)));
+        return out;
     }
 
     private static String key(String planner, double load) {
@@ -592,7 +625,7 @@ final class SimulateCommand implements Callable<Integer> {
         out.println();
         out.println("on-time: share of tasks finished within their deadline (mean over seeds); cost: C^cr + C^lt"
                 + " (eqs. 6-7); p50/p95: mean over seeds of each run's end-to-end latency quantiles;"
-                + " failures: plugin calls that threw, overran or returned no plan; refused: directives the simulated"
+                + " failures: plugin calls that threw, overran, were infeasible or empty (by reason below); refused: directives the simulated"
                 + " nodes refused because they exceed the node's capacity (eq. 8); LP bound: the offline fluid upper"
                 + " bound on the expected on-time rate for the same seeds' arrivals, capped at the zero-contention bound"
                 + " (docs/simulator.md); a short run can exceed it by its own sampling error.");
@@ -682,6 +715,8 @@ final class SimulateCommand implements Callable<Integer> {
         ObjectNode root = m.createObjectNode();
         root.put("scenario", scenario.name());
         root.put("firstSeed", firstSeed);
+        root.put("budgets", !noBudget);
+        root.set("plugins", m.valueToTree(PluginsSection.json(pluginHealth(cells))));
         ArrayNode bounds = root.putArray("bounds");
         for (double load : loads) {
             ObjectNode z = bounds.addObject();
@@ -883,6 +918,7 @@ final class SimulateCommand implements Callable<Integer> {
                 w.charts(null, ReportWriter.lines("On-time against cost, load " + fmt(f.load()), COST_AXIS, "on-time %",
                         series));
             }
+            PluginsSection.addTo(w, pluginHealth(cells));
             w.paragraph("On-time: share of tasks finished within their deadline. Cost: C^cr + C^lt (paper 1, eqs. 6-7)."
                     + " Violins: Gaussian kernel density of the per-seed values, clipped to their range, black point the"
                     + " median.");

@@ -53,6 +53,9 @@ import org.edgefm.models.manifest.ScenarioModels;
 import org.edgefm.trial.Agreement;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
+import org.edgefm.trial.PluginsSection;
+import org.edgefm.control.PluginCallGuard;
+import org.edgefm.control.PluginHealth;
 import org.edgefm.profiles.KernelCost;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -168,8 +171,18 @@ final class TrialCommand implements Callable<Integer> {
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
+    @Option(names = "--fallback-planner", paramLabel = "NAME", defaultValue = PluginCallGuard.DEFAULT_FALLBACK,
+            description = "Light controller that decides while the planner's controller has never produced a usable"
+                    + " decision (default: ${DEFAULT-VALUE}; none: no fallback). The summary says how many slots ran on it.")
+    String fallbackPlanner;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The plugin calls' books, taken from the host's loop before it closes. */
+    private PluginHealth pluginHealth;
+    /** The exit code: 1 when the trial's verdict is that it failed. */
+    private int exitCode;
 
     /** Width of a timeline window in ms. */
     static final long WINDOW_MS = 5_000;
@@ -393,6 +406,7 @@ final class TrialCommand implements Callable<Integer> {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fleet", fleet);
         o.put("planner", planner);
+        o.put("fallbackPlanner", fallbackPlanner);
         o.put("scenario", scenarioArg);
         List<NodeSpec> running = nodes.subList(0, agents);
         Map<String, String> localOrigins = fleetMode ? Map.of() : mapUsers(scenario, running, out);
@@ -543,6 +557,9 @@ final class TrialCommand implements Callable<Integer> {
                 monitor.close();
             }
             if (host != null) {
+                if (host.loop() != null) {
+                    pluginHealth = host.loop().pluginHealth();
+                }
                 host.close();
             }
             deleteTree(work); // configurations, journal and gate; the logs are in the run folder
@@ -560,7 +577,16 @@ final class TrialCommand implements Callable<Integer> {
                     Map<String, Double> deadlines = new java.util.LinkedHashMap<>();
                     scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
                     agreement.print(out);
+                    if (pluginHealth != null) {
+                        out.println();
+                        PluginsSection.lines(Map.of(planner, pluginHealth)).forEach(out::println);
+                    }
                     writeResults(summary, run, chartsMissing, out, deadlines, monitor);
+                    String verdict = pluginHealth == null ? null : pluginHealth.verdict(summary.completed(), summary.submitted());
+                    if (verdict != null) {
+                        out.println(verdict);
+                        exitCode = Main.EXIT_FAILED;
+                    }
                 }
             } finally {
                 logs.close();
@@ -572,7 +598,33 @@ final class TrialCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
+        return exitCode;
+    }
+
+    /**
+     * The summary's JSON with the run conditions (workload length, machine, warnings), the {@code plugins}
+     * section (calls, failures by reason, slots on the fallback) and, for real models, {@code agreement}.
+     */
+    private void writeJson(TrialSummary summary, Path file, TrialMonitor monitor) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode j = summary.toJson();
+        monitor.conditions().addTo(j, monitor.serviceKernels());
+        if (pluginHealth != null) {
+            j.set("plugins", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(PluginsSection.json(pluginHealth)));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(j) + "\n", java.nio.charset.StandardCharsets.UTF_8);
+        agreement.addToJson(file);
+    }
+
+    private ReportWriter withPlugins(ReportWriter w) {
+        if (pluginHealth != null) {
+            PluginsSection.addTo(w, Map.of(planner, pluginHealth));
+        }
+        return w;
     }
 
     /** The report's "Run conditions" section: workload length, machine load, warnings. */
@@ -599,25 +651,16 @@ final class TrialCommand implements Callable<Integer> {
     private void writeResults(TrialSummary summary, Path run, String chartsMissing, PrintWriter out,
             Map<String, Double> deadlines, TrialMonitor monitor) throws IOException {
         Path summaryJson = run.resolve("summary.json");
-        com.fasterxml.jackson.databind.node.ObjectNode doc = summary.toJson();
-        monitor.conditions().addTo(doc, monitor.serviceKernels());
-        String text = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
-        java.nio.file.Files.writeString(summaryJson, text);
-        agreement.addToJson(summaryJson);
+        writeJson(summary, summaryJson, monitor);
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                java.nio.file.Files.createDirectories(parent);
-            }
-            java.nio.file.Files.writeString(json, text);
-            agreement.addToJson(json);
+            writeJson(summary, json, monitor);
             out.println("wrote " + json);
         }
         Path index = null;
         if (chartsMissing == null) {
             String conditions = conditionsHtml(monitor);
-            ReportWriter page = agreement.insertInto(summary.report(deadlines), "EdgeFM trial: " + summary.scenario())
-                    .section("Run conditions", conditions);
+            ReportWriter page = withPlugins(agreement.insertInto(summary.report(deadlines), "EdgeFM trial: " + summary.scenario())
+                    .section("Run conditions", conditions));
             index = page.write(run.resolve("report"));
             if (report != null) {
                 out.println("wrote " + page.write(report));

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The time budgets of plugin calls: one definition for the live host, {@code ./edgefm simulate} and
  * the test kit. A light-service controller gets {@value #LIGHT_SHARE_OF_SLOT} of a slot per call
- * (250 ms at the usual 500 ms slot); a core-placement planner gets {@value #CORE_BUDGET_MS} ms per call
+ * (250 ms at the usual 500 ms slot; its first {@value #WARMUP_CALLS} calls, which load classes and warm the JIT, at least
+ * {@value #FIRST_CALL_MS} ms); a core-placement planner gets {@value #CORE_BUDGET_MS} ms per call
  * (the host's {@code coreBudgetMs}). Live, a call runs on the plugin's own thread and is abandoned at
  * its budget (its late result is discarded); in simulation the call runs inline and its thread's CPU
  * time plus the time it spent waiting or blocked is charged against the same budget, and a call over
@@ -19,6 +20,13 @@ public final class PluginBudgets {
     public static final double LIGHT_SHARE_OF_SLOT = 0.5;
     /** Default budget of one core-placement call, in ms. */
     public static final long CORE_BUDGET_MS = 10_000;
+    /**
+     * The least budget of a controller's first {@value #WARMUP_CALLS} calls, in ms: they pay for loading
+     * its classes and for the JIT's first compilations, which later calls do not.
+     */
+    public static final long FIRST_CALL_MS = 1_000;
+    /** How many first calls of a controller get at least {@value #FIRST_CALL_MS} ms. */
+    public static final int WARMUP_CALLS = 3;
     /** The slot length most scenarios use, in ms (for the stated example figure). */
     public static final double TYPICAL_SLOT_MS = 500;
 
@@ -30,6 +38,14 @@ public final class PluginBudgets {
         return Duration.ofNanos((long) (slotMs * LIGHT_SHARE_OF_SLOT * 1e6));
     }
 
+    /**
+     * The budget of a controller's call number {@code callIndex} (from 0): {@code light}, but at least
+     * {@value #FIRST_CALL_MS} ms for the first {@value #WARMUP_CALLS}.
+     */
+    public static Duration light(Duration light, long callIndex) {
+        return callIndex >= WARMUP_CALLS || light.toMillis() >= FIRST_CALL_MS ? light : Duration.ofMillis(FIRST_CALL_MS);
+    }
+
     /** The default core planner's budget. */
     public static Duration core() {
         return Duration.ofMillis(CORE_BUDGET_MS);
@@ -38,8 +54,9 @@ public final class PluginBudgets {
     /** One line for {@code ./edgefm plugins}. */
     public static String summary() {
         return String.format(Locale.ROOT, "light controller %.0f%% of a slot per call (%.0f ms at a %.0f ms slot),"
-                + " core planner %d ms per call (host coreBudgetMs); the same in simulate (CPU + waiting time)",
-                LIGHT_SHARE_OF_SLOT * 100, TYPICAL_SLOT_MS * LIGHT_SHARE_OF_SLOT, TYPICAL_SLOT_MS, CORE_BUDGET_MS);
+                + " its first %d calls at least %d ms; core planner %d ms per call (host coreBudgetMs); the same in simulate"
+                + " (CPU + waiting time)", LIGHT_SHARE_OF_SLOT * 100, TYPICAL_SLOT_MS * LIGHT_SHARE_OF_SLOT, TYPICAL_SLOT_MS,
+                WARMUP_CALLS, FIRST_CALL_MS, CORE_BUDGET_MS);
     }
 
     /** The budgets as data, for {@code ./edgefm plugins --json}. */
@@ -48,6 +65,8 @@ public final class PluginBudgets {
         m.put("lightShareOfSlot", LIGHT_SHARE_OF_SLOT);
         m.put("lightMsAtTypicalSlot", TYPICAL_SLOT_MS * LIGHT_SHARE_OF_SLOT);
         m.put("typicalSlotMs", TYPICAL_SLOT_MS);
+        m.put("lightWarmupCalls", WARMUP_CALLS);
+        m.put("lightWarmupMinMs", FIRST_CALL_MS);
         m.put("coreMs", CORE_BUDGET_MS);
         m.put("live", "the call runs on the plugin's thread; at the budget it is abandoned and its result discarded");
         m.put("simulate", "the call's thread CPU time plus waiting and blocked time is charged; over the budget its"

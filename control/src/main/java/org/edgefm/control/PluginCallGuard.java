@@ -114,7 +114,8 @@ public final class PluginCallGuard implements AutoCloseable {
     public synchronized Decided decide(SlotObservation obs) {
         boolean anyOnline = obs.nodes().stream().anyMatch(NodeObservation::online);
         Counter c = counters.get(PluginInfo.LIGHT + "/" + name);
-        PluginCaller.Outcome<PlanResult<LightDecision>> out = caller.call(() -> controller.decide(obs), budget);
+        PluginCaller.Outcome<PlanResult<LightDecision>> out = caller.call(() -> controller.decide(obs),
+                PluginBudgets.light(budget, c.calls));
         c.call(out.elapsedMs());
         String reason;
         String detail;
@@ -149,7 +150,7 @@ public final class PluginCallGuard implements AutoCloseable {
         } else {
             PluginCaller.Failed<PlanResult<LightDecision>> f = (PluginCaller.Failed<PlanResult<LightDecision>>) out;
             reason = f.reason();
-            detail = f.detail() + (PluginHealth.OVERRAN.equals(f.reason()) ? "; a late result is discarded" : "");
+            detail = f.detail() + (PluginHealth.OVERRAN.equals(f.reason()) ? "; its result is discarded" : "");
         }
         c.fail(reason);
         listener.onPluginFailure(name, PluginInfo.LIGHT, reason, detail);
@@ -170,7 +171,8 @@ public final class PluginCallGuard implements AutoCloseable {
 
     private Decided runFallback(SlotObservation obs, boolean anyOnline) {
         Counter fc = counter(fallbackName, PluginHealth.FALLBACK_ROLE);
-        PluginCaller.Outcome<PlanResult<LightDecision>> out = fallbackCaller.call(() -> fallback.decide(obs), budget);
+        PluginCaller.Outcome<PlanResult<LightDecision>> out = fallbackCaller.call(() -> fallback.decide(obs),
+                PluginBudgets.light(budget, fc.calls));
         fc.call(out.elapsedMs());
         if (out instanceof PluginCaller.Returned<PlanResult<LightDecision>> r && r.value() != null
                 && r.value().plan().isPresent() && (usable(r.value().plan().get()) || !anyOnline)) {

@@ -111,16 +111,19 @@ class PluginCallGuardTest {
         }
     }
 
+    // The first PluginBudgets.WARMUP_CALLS calls get at least 1 s (class loading, JIT): 300 ms passes there.
     @Test
-    void sleepingController_live_isAbandonedAtTheBudget_andItsLateResultNeverUsed() {
+    void sleepingController_live_isAbandonedAtTheBudgetAfterWarmUp_andItsLateResultNeverUsed() {
         FakeFleet fleet = new FakeFleet("n1", "n2");
         try (ControlLoop loop = loop(fleet, "first-fit+jar-sleeps", true, Duration.ofMillis(50), true)) {
-            loop.step();
-            loop.step();
+            for (int i = 0; i < PluginBudgets.WARMUP_CALLS + 2; i++) {
+                loop.step();
+            }
             PluginHealth h = loop.pluginHealth();
             assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 2L);
-            assertThat(planner(h, PluginInfo.LIGHT).usable()).isZero();
-            assertThat(h.slotsOnFallback()).isEqualTo(2);
+            assertThat(planner(h, PluginInfo.LIGHT).usable()).isEqualTo(PluginBudgets.WARMUP_CALLS);
+            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS - 1); // its last good one
+            assertThat(h.slotsOnFallback()).isZero();
         }
     }
 
@@ -128,11 +131,13 @@ class PluginCallGuardTest {
     void sleepingController_inVirtualTime_isChargedItsWaiting_andDiscardedAsLive() {
         FakeFleet fleet = new FakeFleet("n1", "n2");
         try (ControlLoop loop = loop(fleet, "first-fit+jar-sleeps", false, Duration.ofMillis(50), true)) {
-            loop.step();
+            for (int i = 0; i < PluginBudgets.WARMUP_CALLS + 2; i++) {
+                loop.step();
+            }
             PluginHealth h = loop.pluginHealth();
-            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 1L);
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 2L);
             assertThat(planner(h, PluginInfo.LIGHT).slowestMs()).isGreaterThanOrEqualTo(250);
-            assertThat(h.slotsOnFallback()).isEqualTo(1);
+            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS - 1);
         }
     }
 
@@ -140,9 +145,11 @@ class PluginCallGuardTest {
     void cpuBurningController_inVirtualTime_overrunsByCpuTime_andPassesWithALargerBudget() {
         try (ControlLoop tight = loop(new FakeFleet("n1"), "first-fit+jar-burns", false, Duration.ofMillis(40), true);
                 ControlLoop roomy = loop(new FakeFleet("n1"), "first-fit+jar-burns", false, Duration.ofMillis(2000), true)) {
-            tight.step();
-            roomy.step();
-            assertThat(planner(tight.pluginHealth(), PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 1L);
+            for (int i = 0; i < PluginBudgets.WARMUP_CALLS + 2; i++) {
+                tight.step();
+                roomy.step();
+            }
+            assertThat(planner(tight.pluginHealth(), PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 2L);
             assertThat(planner(roomy.pluginHealth(), PluginInfo.LIGHT).failures()).isEmpty();
             assertThat(planner(roomy.pluginHealth(), PluginInfo.LIGHT).slowestMs()).isGreaterThanOrEqualTo(80);
             assertThat(roomy.pluginHealth().slotsOnFallback()).isZero();

@@ -6,16 +6,25 @@ import java.util.function.IntConsumer;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.control.ControlLoop;
+import org.edgefm.control.PluginBudgets;
+import org.edgefm.control.PluginHealth;
 import org.edgefm.control.ResolvedPlanner;
+import org.edgefm.api.spi.LightServiceControllerFactory;
 
 /**
  * One simulated trial: a scenario at a load factor and seed, controlled by a planner through the
  * same {@link ControlLoop} a field trial uses. Each slot the loop steps at the slot's start
  * (snapshot, decision, directives applied at once), then the fleet simulates to the slot's end.
- * Plugin calls run inline (virtual time) with generous budgets; a failing plugin is counted, and the
- * loop keeps its last good decision, exactly as in the field.
+ * Plugin calls run inline (virtual time) against the same budgets as live ({@link PluginBudgets}),
+ * charged with the calling thread's CPU and waiting time so that a run stays repeatable; an overrunning
+ * call's decision is discarded, a failing plugin is counted ({@link PluginHealth}), the loop keeps its
+ * last good decision and the declared fallback decides while there has been none, exactly as in the
+ * field. {@link Options#budget()} false measures only (profiling).
  */
 public final class SimulationRun {
+    /** The budget of {@code --no-budget}: calls are measured, never cut. */
+    private static final Duration NO_BUDGET = Duration.ofDays(1);
+
     private SimulationRun() {
     }
 
@@ -29,9 +38,27 @@ public final class SimulationRun {
      * @param pluginFailures plugin calls that threw, overran or returned no plan
      * @param plannerMs      wall time spent inside the planner's calls, in ms
      * @param wallMs         wall time of the whole trial, in ms
+     * @param plugins        the plugin calls' books: calls, failures by reason, slots on the fallback
      */
     public record Outcome(String planner, long seed, double load, SimStats stats, int pluginFailures, double plannerMs,
-            double wallMs) {
+            double wallMs, PluginHealth plugins) {
+    }
+
+    /**
+     * How plugin calls are run.
+     *
+     * @param budget   true: the live budgets, an overrun discarded; false: measured only (no budget)
+     * @param fallback the fallback controller, or null for none
+     */
+    public record Options(boolean budget, LightServiceControllerFactory fallback) {
+        /** The live budgets, no fallback. */
+        public static final Options DEFAULTS = new Options(true, null);
+    }
+
+    /** Runs one trial with {@link Options#DEFAULTS}. */
+    public static Outcome run(Scenario scenario, ResolvedPlanner planner, PlannerConfig config, long seed, double load,
+            IntConsumer onSlot) {
+        return run(scenario, planner, config, seed, load, onSlot, Options.DEFAULTS);
     }
 
     /**
@@ -43,9 +70,10 @@ public final class SimulationRun {
      * @param seed     the seed
      * @param load     factor on every arrival rate
      * @param onSlot   called after each slot with the slot index, or null
+     * @param options  budgets and fallback
      */
     public static Outcome run(Scenario scenario, ResolvedPlanner planner, PlannerConfig config, long seed, double load,
-            IntConsumer onSlot) {
+            IntConsumer onSlot, Options options) {
         Objects.requireNonNull(scenario, "scenario is null");
         Objects.requireNonNull(planner, "planner is null");
         long t0 = System.nanoTime();
@@ -75,11 +103,15 @@ public final class SimulationRun {
             }
         };
         ControlLoop.Settings settings = new ControlLoop.Settings(slotMs, scenario.run().planningEpochMs(),
-                Duration.ofMinutes(5), Duration.ofMinutes(1), 1, false, () -> 0L);
+                options.budget() ? PluginBudgets.core() : NO_BUDGET, options.budget() ? PluginBudgets.light(slotMs) : NO_BUDGET,
+                1, false, () -> 0L);
         try (SimulatedFleet fleet = new SimulatedFleet(scenario, seed, load);
                 ControlLoop loop = new ControlLoop(fleet, fleet.model(), planner,
                         config == null ? scenario.plannerConfig() : config, settings, listener)) {
             fleetRef[0] = fleet;
+            if (options.fallback() != null && !options.fallback().name().equals(planner.controller().name())) {
+                loop.fallback(options.fallback());
+            }
             loop.start();
             for (int k = 0; k < slots; k++) {
                 loop.step();
@@ -89,7 +121,7 @@ public final class SimulationRun {
                 }
             }
             return new Outcome(planner.name(), seed, load, fleet.stats(), failures[0], plannerMs[0],
-                    (System.nanoTime() - t0) / 1e6);
+                    (System.nanoTime() - t0) / 1e6, loop.pluginHealth());
         }
     }
 }

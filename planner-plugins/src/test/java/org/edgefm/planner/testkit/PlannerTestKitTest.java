@@ -152,4 +152,23 @@ class PlannerTestKitTest {
         assertThatThrownBy(() -> PlannerTestKit.planner("two-tier").config(Map.of("ec-lyapunov.epsilon", 2)).run())
                 .isInstanceOf(ConfigException.class).hasMessage("ec-lyapunov.epsilon: 2.0 (expected: in (0, 1))");
     }
+
+    @Test
+    void kit_builtInPlanners_onA200NodeFleet_callWithinTheHostsBudget_andReportTheSlowest() {
+        for (String p : List.of("two-tier", "greedy", "reference")) {
+            PlannerTestKit.Run run = PlannerTestKit.planner(p).on(TestScenarios.fleet(50)).slotMs(500).slots(8).run();
+            System.out.println(p + ": " + run.slowestCall());
+            run.assertWithinBudget();
+            assertThat(run.callMs()).hasSize(8).allSatisfy(ms -> assertThat(ms).isGreaterThanOrEqualTo(0));
+            assertThat(run.slowestCall()).startsWith("slowest controller call ").contains("budget 250.0 ms");
+        }
+    }
+
+    @Test
+    void kit_fleet_isCellsOfTheSmallScenario() {
+        var m = TestScenarios.fleet(50);
+        assertThat(m.topology().nodes()).hasSize(200);
+        assertThat(m.users()).hasSize(100);
+        assertThat(m.topology().links()).hasSize(50 * 4 + 49);
+    }
 }

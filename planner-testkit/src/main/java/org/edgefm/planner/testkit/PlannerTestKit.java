@@ -34,6 +34,18 @@ import org.edgefm.api.spi.SlotObservation;
  * }</pre>
  */
 public final class PlannerTestKit {
+    /**
+     * Share of the slot a light-service controller's call may take: the host's budget
+     * ({@code org.edgefm.control.PluginBudgets}), the same live and in {@code ./edgefm simulate}.
+     */
+    public static final double LIGHT_SHARE_OF_SLOT = 0.5;
+    /** The first {@value #WARMUP_CALLS} controller calls may take at least {@value #WARMUP_MS} ms (class loading, JIT). */
+    public static final int WARMUP_CALLS = 3;
+    /** See {@link #WARMUP_CALLS}. */
+    public static final long WARMUP_MS = 1_000;
+    /** The host's default budget of one core placement, in ms. */
+    public static final long CORE_BUDGET_MS = 10_000;
+
     private final String name;
     private SystemModel model = TestScenarios.small();
     private PlannerConfig config = PlannerConfig.EMPTY;
@@ -70,6 +82,15 @@ public final class PlannerTestKit {
         return this;
     }
 
+    /** Slot length in ms (default 100): the controller's budget is half of it. */
+    public PlannerTestKit slotMs(double ms) {
+        if (!(ms > 0)) {
+            throw new IllegalArgumentException("slotMs: " + ms + " (expected: > 0)");
+        }
+        this.slotMs = ms;
+        return this;
+    }
+
     /** Nodes that are offline from the start. */
     public PlannerTestKit offline(Set<String> nodes) {
         this.offline = Set.copyOf(nodes);
@@ -97,23 +118,53 @@ public final class PlannerTestKit {
         }
         PlanResult<CorePlacement> core = null;
         CorePlacement placement = CorePlacement.EMPTY;
+        double coreMs = 0;
         if (r.core() != null) {
+            CallTime t0 = CallTime.now();
             core = r.core().create(config).place(new CorePlacementContext(model, demand, offline, CorePlacement.EMPTY,
-                    CorePlacementContext.Trigger.START, Duration.ofSeconds(10)));
+                    CorePlacementContext.Trigger.START, Duration.ofMillis(CORE_BUDGET_MS)));
+            coreMs = CallTime.now().minus(t0);
             placement = core.plan().orElse(CorePlacement.EMPTY);
         }
+        List<Double> callMs = new ArrayList<>();
         LightServiceController controller = r.light().create(config);
         List<SlotObservation> observations = new ArrayList<>();
         List<PlanResult<LightDecision>> decisions = new ArrayList<>();
         LightDecision previous = null;
         for (int t = 0; t < slots; t++) {
             SlotObservation o = tamper.apply(observe(t, placement, demand, previous));
+            CallTime t0 = CallTime.now();
             PlanResult<LightDecision> d = controller.decide(o);
+            callMs.add(CallTime.now().minus(t0));
             observations.add(o);
             decisions.add(d);
             previous = d.plan().orElse(previous);
         }
-        return new Run(model, core, placement, observations, decisions);
+        return new Run(model, core, placement, observations, decisions, coreMs, callMs, slotMs);
+    }
+
+    /** The calling thread's CPU time plus its waiting and blocked time: what the host charges in simulation. */
+    private record CallTime(long cpuNanos, long waitedMs) {
+        private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+
+        static CallTime now() {
+            long waited = 0;
+            try {
+                if (MX.isThreadContentionMonitoringSupported()) {
+                    MX.setThreadContentionMonitoringEnabled(true);
+                    java.lang.management.ThreadInfo i = MX.getThreadInfo(Thread.currentThread().getId());
+                    waited = i == null ? 0 : Math.max(0, i.getWaitedTime()) + Math.max(0, i.getBlockedTime());
+                }
+            } catch (UnsupportedOperationException | SecurityException e) {
+                // CPU time alone
+            }
+            return new CallTime(MX.isCurrentThreadCpuTimeSupported() ? MX.getCurrentThreadCpuTime() : System.nanoTime(),
+                    waited);
+        }
+
+        double minus(CallTime start) {
+            return (cpuNanos - start.cpuNanos) / 1e6 + (waitedMs - start.waitedMs);
+        }
     }
 
     private SlotObservation observe(int t, CorePlacement placement, List<DemandEstimate> demand, LightDecision previous) {
@@ -136,14 +187,59 @@ public final class PlannerTestKit {
         private final CorePlacement placement;
         private final List<SlotObservation> observations;
         private final List<PlanResult<LightDecision>> decisions;
+        private final double coreMs;
+        private final List<Double> callMs;
+        private final double slotMs;
 
         Run(SystemModel model, PlanResult<CorePlacement> core, CorePlacement placement, List<SlotObservation> observations,
-                List<PlanResult<LightDecision>> decisions) {
+                List<PlanResult<LightDecision>> decisions, double coreMs, List<Double> callMs, double slotMs) {
+            this.coreMs = coreMs;
+            this.callMs = List.copyOf(callMs);
+            this.slotMs = slotMs;
             this.model = model;
             this.core = core;
             this.placement = placement;
             this.observations = observations;
             this.decisions = decisions;
+        }
+
+        /** Each controller call's charged time in ms (thread CPU plus waiting), in slot order. */
+        public List<Double> callMs() {
+            return callMs;
+        }
+
+        /** The slowest controller call in ms, and its slot, as one line. */
+        public String slowestCall() {
+            int k = 0;
+            for (int i = 1; i < callMs.size(); i++) {
+                if (callMs.get(i) > callMs.get(k)) {
+                    k = i;
+                }
+            }
+            return callMs.isEmpty() ? "no controller call" : String.format(java.util.Locale.ROOT,
+                    "slowest controller call %.2f ms (slot %d, budget %.1f ms); core placement %.1f ms", callMs.get(k), k,
+                    slotMs * LIGHT_SHARE_OF_SLOT, coreMs);
+        }
+
+        /**
+         * Asserts every call within the host's budgets: each controller call after the first {@value #WARMUP_CALLS}
+         * within half a slot (those within max(half a slot, {@value #WARMUP_MS} ms)), the core placement within
+         * {@value #CORE_BUDGET_MS} ms; the message names the slowest call. Charged as {@code simulate} charges it.
+         */
+        public Run assertWithinBudget() {
+            double budget = slotMs * LIGHT_SHARE_OF_SLOT;
+            for (int i = 0; i < callMs.size(); i++) {
+                double b = i < WARMUP_CALLS ? Math.max(budget, WARMUP_MS) : budget;
+                if (callMs.get(i) > b) {
+                    throw new AssertionError(String.format(java.util.Locale.ROOT, "controller call of slot %d took %.2f ms"
+                            + " (budget %.1f ms); %s", i, callMs.get(i), b, slowestCall()));
+                }
+            }
+            if (coreMs > CORE_BUDGET_MS) {
+                throw new AssertionError(String.format(java.util.Locale.ROOT, "core placement took %.1f ms (budget %d ms)",
+                        coreMs, CORE_BUDGET_MS));
+            }
+            return this;
         }
 
         /** The core planner's result, or null for a planner without core placement. */

@@ -62,4 +62,40 @@ public final class TestScenarios {
         }
         return new SystemModel(new Topology(nodes, links), services, List.of(t), users, work);
     }
+
+    /**
+     * A fleet of a realistic size for budget checks: {@code cells} copies of {@link #small()} (4 nodes and 2
+     * users each, ids suffixed {@code -c}), their first edge servers linked in a chain.
+     *
+     * @param cells at least 1 (50 cells: 200 nodes, 100 users)
+     */
+    public static SystemModel fleet(int cells) {
+        if (cells < 1) {
+            throw new IllegalArgumentException("cells: " + cells + " (expected: >= 1)");
+        }
+        SystemModel one = small();
+        List<NodeSpec> nodes = new ArrayList<>();
+        List<LinkSpec> links = new ArrayList<>();
+        List<UserSpec> users = new ArrayList<>();
+        List<Demand> work = new ArrayList<>();
+        for (int c = 0; c < cells; c++) {
+            String sfx = "-" + c;
+            for (NodeSpec n : one.topology().nodes()) {
+                nodes.add(new NodeSpec(n.id() + sfx, n.kind(), n.capacity(), n.profile(), n.speedFactor()));
+            }
+            for (LinkSpec l : one.topology().links()) {
+                links.add(new LinkSpec(l.a() + sfx, l.b() + sfx, l.bandwidthMbPerMs(), l.lengthKm(), l.extraLatencyMs()));
+            }
+            if (c > 0) {
+                links.add(new LinkSpec("es-1-" + (c - 1), "es-1" + sfx, 1.0, 2.0, 0));
+            }
+            for (UserSpec u : one.users()) {
+                users.add(new UserSpec(u.id() + sfx, u.node() + sfx, u.uplinkBandwidthMbPerMs(), u.channel()));
+            }
+            for (Demand d : one.workload()) {
+                work.add(new Demand(d.user() + sfx, d.taskType(), d.arrivals()));
+            }
+        }
+        return new SystemModel(new Topology(nodes, links), one.services(), one.taskTypes(), users, work);
+    }
 }
