@@ -31,10 +31,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class FleetAttackMosquittoIT extends FleetAttackIT {
-    /** Hides {@link FleetAttackIT#start()}: the same host, on Mosquitto. */
+    /**
+     * The same host, on Mosquitto, in a folder of its own (JUnit may also run the embedded-broker
+     * start of {@link FleetAttackIT} first: that host is closed here).
+     */
     @BeforeAll
-    static void start() throws Exception {
-        h = new HostHarness(dir);
+    static void startOnMosquitto() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+        // Mosquitto started as root drops to its own user: it must traverse the test's folder
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        h = new HostHarness(Files.createDirectories(dir.resolve("on-mosquitto")));
         h.startOnMosquitto(null, Map.of());
     }
 
