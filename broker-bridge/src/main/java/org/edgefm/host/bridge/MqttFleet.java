@@ -235,8 +235,10 @@ public final class MqttFleet implements Fleet {
         try {
             client.connect(o).waitForCompletion(15_000);
         } catch (MqttException e) {
+            String tls = org.edgefm.wire.TlsFailures.describe(e, "give the broker's CA in the JVM's trust store"
+                    + " (javax.net.ssl.trustStore)", "check the host's keystore");
             throw new EdgeFmException("broker " + options.brokerUrl() + ": connect as '" + options.username()
-                    + "' failed: " + e.getMessage() + " (reason code " + e.getReasonCode() + ")", e);
+                    + "' failed: " + (tls != null ? tls : e.getMessage() + " (reason code " + e.getReasonCode() + ")"), e);
         }
         timer.scheduleWithFixedDelay(this::resendDue, 200, 200, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::replaceStuckClient, 1, 1, TimeUnit.SECONDS);

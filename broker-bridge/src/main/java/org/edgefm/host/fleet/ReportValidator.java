@@ -82,7 +82,10 @@ public final class ReportValidator {
         BAD_TASK,
         /** A completion without a valid ticket of its origin (invented or altered task, another fleet or run). */
         FORGED_TASK,
-        /** A completion of a task id already counted, or older than the once-only window. */
+        /**
+         * A completion of a task id already counted with other figures or from another node, or older than the
+         * once-only window (the same report again, as an agent re-sends it, is dropped without counting).
+         */
         REPLAY;
 
         /** The label value. */
@@ -156,8 +159,15 @@ public final class ReportValidator {
     private volatile String fleet;
     /** Services the previous host run's directives named, per node (a restarted host has sent nothing yet). */
     private final Map<String, Set<String>> previousRun = new ConcurrentHashMap<>();
-    /** Task ids counted, with their submit time, oldest first (bounded). */
-    private final LinkedHashMap<String, Long> counted = new LinkedHashMap<>();
+    /** What was counted of a task: its submit time and a fingerprint of who reported what. */
+    private record Counted(long submittedAtMs, int fingerprint) {
+    }
+
+    /** The fingerprint of ids the previous host run counted (its figures are not known). */
+    private static final int PREVIOUS_RUN = Integer.MIN_VALUE;
+
+    /** Task ids counted, oldest first (bounded). */
+    private final LinkedHashMap<String, Counted> counted = new LinkedHashMap<>();
     /** Completions submitted before this are refused: their ids may have left {@link #counted}. */
     private long countedFloorMs;
 
@@ -200,7 +210,7 @@ public final class ReportValidator {
         servicesByNode.forEach((n, s) -> previousRun.put(n, Set.copyOf(s)));
         synchronized (counted) {
             for (String id : countedIds) {
-                remember(id, 0);
+                remember(id, 0, PREVIOUS_RUN); // counted by the previous run: dropped again without a count
             }
         }
     }
@@ -423,12 +433,19 @@ public final class ReportValidator {
                 continue;
             }
             String replay;
+            int fingerprint = java.util.Objects.hash(r.nodeId(), c.origin(), c.ticket(), c.completedAtMs(), c.success());
             synchronized (counted) {
-                replay = counted.containsKey(c.taskId()) ? "already counted"
+                Counted before = counted.get(c.taskId());
+                if (before != null && (before.fingerprint() == fingerprint || before.fingerprint() == PREVIOUS_RUN)) {
+                    // the same report again (an agent re-sends what the broker did not acknowledge, also to a restarted
+                    // host): counted once, dropped without counting it as an attack
+                    continue;
+                }
+                replay = before != null ? "already counted (reported again, by this node or another, with other figures)"
                         : c.submittedAtMs() < countedFloorMs ? "submitted at " + c.submittedAtMs()
                                 + ", before the once-only window (" + countedFloorMs + ")" : null;
                 if (replay == null) {
-                    remember(c.taskId(), c.submittedAtMs());
+                    remember(c.taskId(), c.submittedAtMs(), fingerprint);
                 }
             }
             if (replay != null) {
@@ -442,11 +459,11 @@ public final class ReportValidator {
     }
 
     /** Holding {@code counted}: remembers an id, forgetting the oldest beyond the window. */
-    private void remember(String taskId, long submittedAtMs) {
-        counted.put(taskId, submittedAtMs);
+    private void remember(String taskId, long submittedAtMs, int fingerprint) {
+        counted.put(taskId, new Counted(submittedAtMs, fingerprint));
         while (counted.size() > ONCE_WINDOW) {
             var it = counted.entrySet().iterator();
-            countedFloorMs = Math.max(countedFloorMs, it.next().getValue());
+            countedFloorMs = Math.max(countedFloorMs, it.next().getValue().submittedAtMs());
             it.remove();
         }
     }

@@ -143,6 +143,14 @@ class FleetAttackIT {
                 }
                 attacker.publish(new Result(WireCodec.SCHEMA, "orin-nx", now, forged), T.result("orin-nx"));
             }
+            // 500 more with the task type's deadline but no origin's ticket: none, invented, or another task's
+            List<TaskCompletion> unsigned = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                unsigned.add(new TaskCompletion("unsigned-" + i, "vqa", "edge-l4", now - 10, now, 250, true, null, List.of(),
+                        i % 3 == 0 ? null : i % 3 == 1 ? h.host.plannerEpoch() + ".AAAAAAAAAAAAAAAAAAAAAA"
+                                : "1." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[16])));
+            }
+            attacker.publish(new Result(WireCodec.SCHEMA, "orin-nx", now, unsigned), T.result("orin-nx"));
             // acks with agent-chosen service and weights names (the metrics label explosion)
             for (int i = 0; i < 20; i++) {
                 attacker.publish(new Ack(WireCodec.SCHEMA, "orin-nx", h.host.plannerEpoch(), 1000 + i, AckOutcome.APPLIED, null,
@@ -152,6 +160,8 @@ class FleetAttackIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> h.host.fleet().validator().rejected("orin-nx",
                     org.edgefm.host.fleet.ReportValidator.Reason.UNKNOWN_DIRECTIVE) == 20);
             var v = h.host.fleet().validator();
+            await().atMost(Duration.ofSeconds(20)).until(() -> v.rejected("orin-nx",
+                    org.edgefm.host.fleet.ReportValidator.Reason.FORGED_TASK) == 500);
             assertThat(v.rejected("orin-nx", org.edgefm.host.fleet.ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(2);
             assertThat(v.rejected("orin-nx", org.edgefm.host.fleet.ReportValidator.Reason.UNASKED_SERVICE)).isEqualTo(1);
             assertThat(v.rejected("orin-nx", org.edgefm.host.fleet.ReportValidator.Reason.BAD_TASK)
@@ -163,7 +173,7 @@ class FleetAttackIT {
             assertThat(metrics).doesNotContain("svc-x").doesNotContain("wwww");
             assertThat(h.get("/api/reports")).contains("\"orin-nx\"").contains("\"flagged\":true");
             assertThat(h.get("/api/fleet")).containsPattern("\"flaggedNodes\":\\[[^\\]]*\"orin-nx\"");
-            Figures.of("FleetAttackIT.forgedReports").put("completionsForged", 2_000).put("completionsCounted", 0)
+            Figures.of(getClass().getSimpleName() + ".forgedReports").put("completionsForged", 2_500).put("completionsCounted", 0)
                     .put("metricsBytes", metrics.length()).print();
         }
     }
@@ -207,7 +217,7 @@ class FleetAttackIT {
             assertThat(heapGrowth).as("heap growth").isLessThan(64L << 20);
             assertThat(h.host.meters().totalCompleted()).isZero();
             assertThat(h.get("/health")).contains("\"status\":\"ok\"");
-            Figures.of("FleetAttackIT.fuzzer").put("seed", seed).put("messages", sent).put("counted", counted() - counted0)
+            Figures.of(getClass().getSimpleName() + ".fuzzer").put("seed", seed).put("messages", sent).put("counted", counted() - counted0)
                     .put("metricsBytes", metrics.length()).put("heapGrowthMiB", heapGrowth >> 20).print();
         }
     }
@@ -234,7 +244,8 @@ class FleetAttackIT {
                     List.of());
             case 2 -> new Result(WireCodec.SCHEMA, "orin-nano", now, List.of(new TaskCompletion("fz-" + r.nextLong(),
                     r.nextBoolean() ? "vqa" : "t" + r.nextInt(1000), someone, Math.max(0, now - r.nextInt(1000)),
-                    now + (r.nextBoolean() ? 0 : 86_400_000L), 1 + r.nextInt(100_000), true, null, List.of())));
+                    now + (r.nextBoolean() ? 0 : 86_400_000L), r.nextBoolean() ? 250 : 1 + r.nextInt(100_000), true, null,
+                    List.of(), r.nextBoolean() ? null : r.nextLong(0, 1L << 40) + "." + Long.toHexString(r.nextLong()))));
             default -> new Birth(WireCodec.SCHEMA, "orin-nano", a.session, now, "p", "v",
                     new Capabilities(ResourceVector.ZERO, "amd64", "none", List.of()), r.nextLong(1, 1L << 40),
                     h.host.plannerEpoch() + 1 + r.nextLong(0, 1L << 40), List.of(), "");

@@ -31,6 +31,8 @@ final class HostHarness implements AutoCloseable {
     final Path credentials;
     final HttpClient http = HttpClient.newHttpClient();
     PlannerHost host;
+    /** Debian's Mosquitto with the shipped configuration, or null on the embedded broker. */
+    MosquittoBroker mosquitto;
 
     HostHarness(Path dir) throws IOException {
         this.dir = dir;
@@ -48,15 +50,54 @@ final class HostHarness implements AutoCloseable {
     }
 
     String url() {
-        return "tcp://127.0.0.1:" + brokerPort;
+        return mosquitto != null ? mosquitto.url() : "tcp://127.0.0.1:" + brokerPort;
+    }
+
+    /**
+     * Starts Debian's Mosquitto with the files the project ships ({@code MosquittoFiles}: settings and
+     * the fleet's ACL) and a password file of the same accounts plus the host's, then a host on it
+     * ({@code brokerUrl}); {@code planner} may be null.
+     */
+    PlannerHost startOnMosquitto(String planner, Map<String, Object> extra) throws IOException, InterruptedException {
+        MosquittoBroker.assumeInstalled();
+        Path passwd = dir.resolve("passwd");
+        java.nio.file.Files.deleteIfExists(passwd);
+        java.nio.file.Files.createFile(passwd);
+        Map<String, String> all = new LinkedHashMap<>(passwords);
+        String hostPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        all.put("edgefm-host", hostPassword);
+        for (Map.Entry<String, String> e : all.entrySet()) {
+            Process p = new ProcessBuilder("mosquitto_passwd", "-b", passwd.toString(), e.getKey(), e.getValue())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("mosquitto_passwd: " + out);
+            }
+        }
+        Path acl = java.nio.file.Files.writeString(dir.resolve("edgefm.acl"), org.edgefm.host.broker.MosquittoFiles.acl(FLEET));
+        // Mosquitto started as root drops to its own user: let it traverse and read the test's files
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (Path f : new Path[] {passwd, acl}) {
+            java.nio.file.Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        mosquitto = MosquittoBroker.start(java.nio.file.Files.createDirectories(dir.resolve("mosquitto")),
+                java.util.List.of(org.edgefm.host.broker.MosquittoFiles.conf(passwd, acl).split("\n")));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("brokerUrl", mosquitto.url());
+        o.put("hostUser", "edgefm-host");
+        o.put("hostPassword", hostPassword);
+        o.putAll(extra);
+        return start(planner, o);
     }
 
     /** Starts a host on the embedded broker; {@code planner} may be null. */
     PlannerHost start(String planner, Map<String, Object> extra) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("fleet", FLEET);
-        o.put("brokerPort", brokerPort);
-        o.put("credentialsFile", credentials.toString());
+        if (!extra.containsKey("brokerUrl")) {
+            o.put("brokerPort", brokerPort);
+            o.put("credentialsFile", credentials.toString());
+        }
         o.put("httpPort", 0);
         o.put("dataDir", dir.resolve("data").toString());
         o.put("pluginsDir", dir.resolve("plugins").toString());
@@ -98,5 +139,8 @@ final class HostHarness implements AutoCloseable {
     @Override
     public void close() {
         stopHost();
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
     }
 }
