@@ -117,6 +117,10 @@ public final class Agent {
             LOG.info("agent {} started: fleet {}, profile {}, broker {}, data {}", config.nodeId(), config.fleet(),
                     profile.name(), config.broker(), config.dataDir());
             LOG.info("{}", reachability(config, ctx.dataEndpoint()));
+            String foreign = foreignAdvertise(config.advertiseHost(), localAddresses());
+            if (foreign != null) {
+                LOG.warn("{}", foreign);
+            }
             return agent;
         } catch (java.util.concurrent.ExecutionException e) {
             close(vertx, store);
@@ -168,6 +172,49 @@ public final class Agent {
                 + "), announced to the fleet as " + endpoint + (loopback && !config.advertiseHost().equals(config.httpHost())
                         ? " (but it listens on loopback: use --bind)" : "")
                 + "; outgoing only: MQTT to " + config.broker() + (config.labels().isEmpty() ? "" : "; labels " + config.labels());
+    }
+
+    /**
+     * The warning for an announced address that is an IP literal but no address of this machine
+     * (tasks and peers' stage data then reach the agent only where the network forwards that address
+     * here, as a NAT port forward does), else null: a host name, the wildcard or a local address.
+     *
+     * @param local this machine's addresses, or null when they are unknown (no check)
+     */
+    static String foreignAdvertise(String advertiseHost, java.util.Set<java.net.InetAddress> local) {
+        if (advertiseHost == null || local == null || local.isEmpty()) {
+            return null;
+        }
+        String h = advertiseHost.startsWith("[") && advertiseHost.endsWith("]")
+                ? advertiseHost.substring(1, advertiseHost.length() - 1) : advertiseHost;
+        if (!h.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !h.contains(":")) {
+            return null; // a host name: resolving it here may not say what the fleet resolves it to
+        }
+        java.net.InetAddress a;
+        try {
+            a = java.net.InetAddress.getByName(h); // a literal: no name lookup
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+        if (a.isAnyLocalAddress() || local.contains(a)) {
+            return null;
+        }
+        java.util.List<String> mine = local.stream().map(java.net.InetAddress::getHostAddress)
+                .map(x -> x.replaceFirst("%.*$", "")).sorted().distinct().toList();
+        return "the announced address " + advertiseHost + " is no address of this machine (" + String.join(", ", mine)
+                + "): the host's tasks and the peers' stage data reach this agent only where the network forwards "
+                + advertiseHost + " to it; check --advertise";
+    }
+
+    /** This machine's interface addresses, or null when they cannot be listed. */
+    static java.util.Set<java.net.InetAddress> localAddresses() {
+        try {
+            java.util.Set<java.net.InetAddress> s = new java.util.HashSet<>();
+            java.net.NetworkInterface.networkInterfaces().forEach(n -> n.inetAddresses().forEach(s::add));
+            return s;
+        } catch (java.net.SocketException e) {
+            return null;
+        }
     }
 
     /** Publishes the death, undeploys the verticles, stops the services and closes the state. */

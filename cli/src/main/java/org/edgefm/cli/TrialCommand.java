@@ -915,6 +915,7 @@ final class TrialCommand implements Callable<Integer> {
         String runNonce = Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffffL);
         int i = 0;
         AtomicLong sent = new AtomicLong();
+        TaskRefusals refusals = new TaskRefusals();
         for (Demand d : scenario.workload()) {
             SplittableRandom random = new SplittableRandom(scenario.run().seed() + 31L * i++);
             String node = origin.get(d.user());
@@ -950,9 +951,11 @@ final class TrialCommand implements Callable<Integer> {
                                         + "?id=" + taskId)).timeout(Duration.ofSeconds(5))
                                         .header("Authorization", "Bearer " + host.dataToken())
                                         .POST(body).build(),
-                                HttpResponse.BodyHandlers.discarding())
+                                HttpResponse.BodyHandlers.ofString())
                                 .whenComplete((r, e) -> {
                                     if (e != null || r.statusCode() != 202) {
+                                        refusals.refused(taskId, node, ep, r == null ? -1 : r.statusCode(),
+                                                r == null ? null : r.body(), e);
                                         monitor.refused(taskId);
                                         agreement.withdraw(taskId);
                                     }

@@ -17,6 +17,7 @@ import org.edgefm.agent.AgentConfig;
  * {@link Shaper}, like stage data, so an imposed impairment shows in the measured figures.
  */
 public final class PeerProbes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerProbes.class);
     private static final long TIMEOUT_MS = 5_000;
 
     private final Vertx vertx;
@@ -25,6 +26,8 @@ public final class PeerProbes {
     private final LinkMeter meter;
     private final AgentConfig.Links settings;
     private final Buffer payload;
+    /** Peers whose last probe failed (said once when they fail, once when they answer again). */
+    private final java.util.Set<String> unreachable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Probes sent with {@code client}, shaped by {@code shaper}, measured into {@code meter}. */
     public PeerProbes(Vertx vertx, HttpClientAgent client, Shaper shaper, LinkMeter meter, AgentConfig.Links settings) {
@@ -56,11 +59,15 @@ public final class PeerProbes {
         if (settings.probeIntervalS() <= 0) {
             return;
         }
-        vertx.setPeriodic((long) (settings.probeIntervalS() * 1000), id -> peers.get().forEach((peer, endpoint) -> {
-            if (!peer.equals(self)) {
-                probe(peer, endpoint);
-            }
-        }));
+        vertx.setPeriodic((long) (settings.probeIntervalS() * 1000), id -> {
+            Map<String, String> now = peers.get();
+            unreachable.retainAll(now.keySet());
+            now.forEach((peer, endpoint) -> {
+                if (!peer.equals(self)) {
+                    probe(peer, endpoint);
+                }
+            });
+        });
     }
 
     /**
@@ -70,7 +77,24 @@ public final class PeerProbes {
     public Future<Void> probe(String peer, String endpoint) {
         return send(peer, endpoint, HttpMethod.GET, "/v1/peer/ping", null, Double.NaN)
                 .compose(rtt -> send(peer, endpoint, HttpMethod.POST, "/v1/peer/probe", payload, rtt))
+                .onSuccess(v -> {
+                    if (unreachable.remove(peer)) {
+                        LOG.info("peer {} at {} answers link probes again", peer, endpoint);
+                    }
+                })
+                .onFailure(e -> {
+                    if (unreachable.add(peer)) {
+                        LOG.warn("link probe to peer {} at {} failed: {}; that link is not measured until it answers"
+                                + " (check that the peer's announced address reaches it from here)", peer, endpoint,
+                                e.getMessage());
+                    }
+                })
                 .mapEmpty();
+    }
+
+    /** The peers whose last probe failed. */
+    public java.util.Set<String> unreachable() {
+        return java.util.Set.copyOf(unreachable);
     }
 
     /** Sends one probe; its time in ms when it succeeds. */

@@ -67,6 +67,23 @@ class PeerProbesTest {
     }
 
     @Test
+    void aPeerThatDoesNotAnswer_isUnreachableUntilItAnswers_andItsLinkIsNotMeasured() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            closed = s.getLocalPort(); // closed again: nothing listens there
+        }
+        LinkMeter meter = new LinkMeter(LINKS);
+        PeerProbes probes = new PeerProbes(vertx, client, new Shaper(AgentConfig.Impairment.none(), 1), meter, LINKS);
+        assertThat(probes.probe("b", "127.0.0.1:" + closed).toCompletionStage().toCompletableFuture()
+                .handle((v, e) -> e).get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(probes.unreachable()).containsExactly("b");
+        assertThat(meter.metrics(System.currentTimeMillis())).noneMatch(p -> p.peer().equals("b"));
+        probes.probe("b", peer("none")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(probes.unreachable()).isEmpty();
+    }
+
+    @Test
     void imposedDelay_showsInTheMeasuredRoundTrip() throws Exception {
         AgentConfig.Links lastSample = new AgentConfig.Links(0.0, 1024, 16_384, null, 1.0, 60.0, 1);
         String plain = peer("none");

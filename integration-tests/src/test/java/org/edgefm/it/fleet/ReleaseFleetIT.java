@@ -39,15 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
  * host is {@code edgefm trial --agents 0 --wait-for 3} on a machine of its own, with its embedded
  * broker open to the LAN. Three agents join before the workload; the fourth joins in the middle of
  * it and gets a directive; one of the first three leaves (SIGTERM: exit 143, its death) and is
- * failed over: a directive to a survivor, and every core service it ran runs on a survivor. Printed
- * figures: join to first directive per agent, join to first work of the late agent, failover time,
- * tasks and on-time rate (work for the late agent and completed tasks are reported, not asserted:
- * on an overloaded machine the planners overrun their budgets and keep their last decision).
+ * failed over: a directive to a survivor, and every service it ran runs on a survivor. The late
+ * agent gets a service within {@link #LATE_WORK_WITHIN_S} s of its birth, tasks complete, and the
+ * on-time rate is at least {@link #ON_TIME_FLOOR}. Printed figures: join to first directive per agent,
+ * join to first work of the late agent, failover time, tasks and on-time rate.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ReleaseFleetIT {
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.ALLOW_COMMENTS, true);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /**
+     * Floor of the trial's on-time rate: the agents share this machine's cores with the host and each
+     * other (and, in CI, with the build), so the floor is far below what idle boards reach.
+     */
+    static final double ON_TIME_FLOOR = 0.3;
+    /** The late agent gets a service within this many seconds of its birth (join settle, re-placement, a slot). */
+    static final double LATE_WORK_WITHIN_S = 60;
 
     @TempDir
     Path dir;
@@ -97,7 +104,10 @@ class ReleaseFleetIT {
                 assertThat(out).contains("wrote " + root.resolve("etc/systemd/system/edgefm-agent.service"));
                 String unit = Files.readString(root.resolve("etc/systemd/system/edgefm-agent.service"));
                 assertThat(unit).doesNotContain(root.toString()).contains("User=edgefm", "SuccessExitStatus=143");
-                agentCommands.add(execStart(unit, root, javacppCache));
+                // on its own machine: the LAN namespace's prefix, then the unit's command
+                List<String> onBoard = new ArrayList<>(boards[i].prefix());
+                onBoard.addAll(execStart(unit, root, javacppCache));
+                agentCommands.add(onBoard);
             }
 
             // The host: a trial that starts no agent, on its own machine.
@@ -162,9 +172,9 @@ class ReleaseFleetIT {
                         .filter(t -> t.atNanos() > deathAt && !t.message().nodeId().equals(gone)).findFirst().orElseThrow().atNanos();
                 fig.seconds("failover(death to first directive)", deathAt, failoverAt);
                 fig.put("leaver", gone + " " + leaverServices);
-                // every core service the leaver ran runs on a survivor afterwards
-                Awaitility.await("the leaver's core services re-placed").atMost(Duration.ofSeconds(60))
-                        .until(() -> survivorsRun(rec, ids, gone).containsAll(coreServices(rec, gone)));
+                // every service the leaver ran (core and light) runs on a survivor afterwards
+                Awaitility.await("the leaver's services moved to survivors").atMost(Duration.ofSeconds(60))
+                        .until(() -> survivorsRun(rec, ids, gone).containsAll(leaverServices));
 
                 Awaitility.await("the trial ends").atMost(Duration.ofSeconds(150)).until(() -> !host.isAlive());
                 String log = read(trialLog);
@@ -177,8 +187,6 @@ class ReleaseFleetIT {
                 fig.put("late-board services", services(rec, ids[3]));
                 fig.seconds("workload start to late join", workloadNanos, birthNanos(rec, ids[3]));
                 fig.put("tbf", lan.qdisc(boards[0]).replaceAll("\\s+", " "));
-                // Work for the late agent (at its join's re-placement or at the failover) and completed
-                // tasks depend on the planners keeping their time budgets: reported, not asserted.
                 long lateWork = rec.timed(ids[3], Directive.class).stream().filter(t -> !t.message().desired().services().isEmpty())
                         .mapToLong(FleetRecorder.Timed::atNanos).findFirst().orElse(-1);
                 if (lateWork < 0) {
@@ -187,11 +195,11 @@ class ReleaseFleetIT {
                     fig.seconds("joinToWork." + ids[3], birthNanos(rec, ids[3]), lateWork);
                 }
                 fig.print();
-                if (lateWork < 0 || summary.path("tasks").path("completed").asLong() == 0) {
-                    System.out.println("[warn] ReleaseFleetIT: " + (lateWork < 0 ? "late-board got no service; " : "")
-                            + summary.path("tasks").path("completed").asLong() + " task(s) completed; planner warnings: "
-                            + log.lines().filter(l -> l.contains("overran")).count());
-                }
+                assertThat(lateWork).as(ids[3] + " gets a service during the trial").isNotEqualTo(-1L);
+                assertThat((lateWork - birthNanos(rec, ids[3])) / 1e9).as("join to first work of " + ids[3] + ", s")
+                        .isLessThan(LATE_WORK_WITHIN_S);
+                assertThat(summary.path("tasks").path("completed").asLong()).as(log).isPositive();
+                assertThat(summary.path("onTimeRate").asDouble()).as("on-time rate").isGreaterThanOrEqualTo(ON_TIME_FLOOR);
             } catch (AssertionError | RuntimeException e) {
                 String tl = read(trialLog);
                 System.out.println("[trial.log, last 4000 chars] " + tl.substring(Math.max(0, tl.length() - 4000)));
