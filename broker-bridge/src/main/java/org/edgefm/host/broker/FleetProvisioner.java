@@ -184,14 +184,7 @@ public final class FleetProvisioner {
         byte[] r = new byte[24];
         new SecureRandom().nextBytes(r);
         String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(r);
-        Path f = password(keystore);
-        Files.deleteIfExists(f);
-        try {
-            Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(f);
-        }
-        Files.writeString(f, pw + "\n");
+        Credentials.writeOwnerOnly(password(keystore), List.of(pw));
         return pw;
     }
 

@@ -23,13 +23,7 @@ public final class TaskSecret {
     /** Writes the fleet's data token for task sources, owner-only (0600), replacing an older one. */
     public static void writeDataToken(Path file, String token) {
         try {
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, token + "\n");
+            org.edgefm.host.broker.Credentials.writeOwnerOnly(file, java.util.List.of(token));
         } catch (IOException e) {
             throw new EdgeFmException("data token " + file + ": " + e.getMessage(), e);
         }
