@@ -58,6 +58,17 @@ class SimulateCommandTest extends CliTestBase {
             assertThat(((Element) imgs.item(i)).getAttribute("src")).startsWith("data:image/png;base64,iVBOR");
         }
         assertThat(((Element) imgs.item(0)).getAttribute("alt")).contains("load 1");
+        // the latency CDFs mark each task type's deadline (in the chart and its CSV)
+        try (var figures = Files.list(report.resolve("figures"))) {
+            assertThat(figures.filter(f -> f.getFileName().toString().endsWith(".csv") && f.toString().contains("latency"))
+                    .map(f -> {
+                        try {
+                            return Files.readString(f);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })).isNotEmpty().allMatch(csv -> csv.contains("\r\ndeadline "));
+        }
         assertThat(((Element) imgs.item(3)).getAttribute("alt")).contains("load 2");
         assertThat(out.toString()).contains("upper bound on on-time completion").containsPattern("simulator events \\([0-9.]+ M/s\\)");
         assertThat(err.toString()).doesNotContain("\r"); // not a terminal: plain progress lines
