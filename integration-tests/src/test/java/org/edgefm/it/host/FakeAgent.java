@@ -17,6 +17,7 @@ import org.edgefm.wire.Topics;
 import org.edgefm.wire.WireCodec;
 import org.edgefm.wire.WireMessage;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -75,11 +76,27 @@ final class FakeAgent implements AutoCloseable {
         birth(appliedEpoch, appliedVersion);
     }
 
+    /**
+     * Publishes at QoS 1. The broker's receive maximum bounds the messages in flight (Mosquitto's
+     * default is 20); a burst past it waits for acknowledgements, as a well-behaved client does, for up
+     * to 10 s.
+     */
     void publish(WireMessage m, String topic) throws MqttException {
         MqttMessage msg = new MqttMessage(codec.encode(m));
         msg.setQos(1);
         msg.setRetained(m.type() == MessageType.BIRTH);
-        mqtt.publish(topic, msg);
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                mqtt.publish(topic, msg);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || System.nanoTime() > until) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+            }
+        }
     }
 
     void birth(long appliedEpoch, long appliedVersion) throws MqttException {
