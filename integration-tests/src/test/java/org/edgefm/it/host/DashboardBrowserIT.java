@@ -157,6 +157,19 @@ class DashboardBrowserIT {
                 assertThat(p.getInteger(1)).isEqualTo(2);
                 assertThat(p.getString(2)).isEqualTo("down");
                 assertThat(p.getString(3)).isEqualTo("100 nodes: 90 online, 5 stale, 5 offline");
+                // the chart on 60 slots of made-up completions (the page's own renderer): axes, units, time of day,
+                // and both series drawn (green on-time and blue latency pixels inside the plot area)
+                String drawn = chromium.evaluate("(() => { const now = Date.now(); drawChart([...Array(60).keys()].map(i => ({"
+                        + "nowMs: now - (59 - i) * 500, completed: 10, onTime: 10 - (i % 7 === 0 ? 3 : 0),"
+                        + " meanLatencyMs: 40 + 25 * Math.sin(i / 6)}))); const c = document.getElementById('chart');"
+                        + " const d = c.getContext('2d').getImageData(60, 12, c.width - 130, c.height - 52).data; let green = 0, blue = 0;"
+                        + " for (let k = 0; k < d.length; k += 4) { if (d[k + 3] > 0 && d[k] < 60 && d[k + 1] > 100 && d[k + 2] < 60) green++;"
+                        + " if (d[k + 3] > 0 && d[k] < 60 && d[k + 1] > 70 && d[k + 1] < 140 && d[k + 2] > 160) blue++; }"
+                        + " return JSON.stringify([green, blue]); })()");
+                screenshot("dashboard-chart.png");
+                JsonArray px = new JsonArray(new io.vertx.core.json.JsonArray("[" + drawn + "]").getString(0));
+                assertThat(px.getInteger(0)).as("green (on-time) pixels in the plot").isGreaterThan(100);
+                assertThat(px.getInteger(1)).as("blue (latency) pixels in the plot").isGreaterThan(100);
                 System.out.println("dashboard in chromium: listed orin-nano and orin-nx, showed orin-nano's model switches, CPU 10 % -> 73 % and orin-nx offline, same document");
             }
         } finally {
