@@ -105,6 +105,29 @@ public final class Credentials {
         Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Creates {@code file} owner-only (0600) with {@code content}, failing if it exists: the permissions
+     * hold before any byte is written, and of two processes racing to make the same secret only one
+     * writes it.
+     *
+     * @return false when the file already existed (read it instead)
+     */
+    public static boolean createOwnerOnly(Path file, byte[] content) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file); // non-POSIX file systems keep their default permissions
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+            return false;
+        }
+        Files.write(file, content);
+        return true;
+    }
+
     /** These accounts plus (or with a new password for) {@code user}. */
     public Credentials with(String user, char[] password) {
         Map<String, String> m = new LinkedHashMap<>(hashes);

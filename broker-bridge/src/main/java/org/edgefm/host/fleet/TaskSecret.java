@@ -1,10 +1,8 @@
 package org.edgefm.host.fleet;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import org.edgefm.api.EdgeFmException;
 
@@ -35,19 +33,7 @@ public final class TaskSecret {
             if (!Files.exists(file)) {
                 byte[] r = new byte[32];
                 new SecureRandom().nextBytes(r);
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } catch (UnsupportedOperationException notPosix) {
-                    Files.createFile(file);
-                } catch (FileAlreadyExistsException raced) {
-                    return loadOrCreate(file);
-                }
-                Files.write(file, r);
-                return r;
+                return org.edgefm.host.broker.Credentials.createOwnerOnly(file, r) ? r : loadOrCreate(file);
             }
             byte[] b = Files.readAllBytes(file);
             if (b.length < 16) {

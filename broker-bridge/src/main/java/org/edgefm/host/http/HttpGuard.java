@@ -7,10 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -163,19 +161,8 @@ public final class HttpGuard implements Handler<RoutingContext> {
                 byte[] r = new byte[32];
                 new SecureRandom().nextBytes(r);
                 String t = Base64.getUrlEncoder().withoutPadding().encodeToString(r);
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } catch (UnsupportedOperationException notPosix) {
-                    Files.createFile(file);
-                } catch (FileAlreadyExistsException raced) {
-                    return loadOrCreate(file);
-                }
-                Files.writeString(file, t + "\n", StandardCharsets.UTF_8);
-                return new Token(t, true);
+                return org.edgefm.host.broker.Credentials.createOwnerOnly(file, (t + "\n").getBytes(StandardCharsets.UTF_8))
+                        ? new Token(t, true) : loadOrCreate(file);
             }
             String t = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (t.length() < 16 || !t.matches("[A-Za-z0-9._~+/=-]+")) {

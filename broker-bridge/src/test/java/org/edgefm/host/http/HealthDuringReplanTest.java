@@ -84,9 +84,8 @@ class HealthDuringReplanTest {
     void loop_duringATenSecondCoreReplan_keepsDecidingEverySlot(VertxTestContext ctx) throws Exception {
         assertThat(SlowCorePlugin.entered.await(20, TimeUnit.SECONDS)).as("a core re-plan started").isTrue();
         long slotBefore = host.loop().view().slot();
-        while (host.loop().view().slot() < slotBefore + 3) {
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(8))
+                .until(() -> host.loop().view().slot() >= slotBefore + 3);
         assertThat(SlowCorePlugin.inReplan).as("core re-plan still in progress").isTrue();
         assertThat(host.loop().corePlanning()).isTrue();
         assertThat(host.loop().placement().assignments()).as("the placement in force stays").isNotEmpty();
