@@ -605,19 +605,23 @@ final class TrialCommand implements Callable<Integer> {
      * The summary's JSON with the run conditions (workload length, machine, warnings), the {@code plugins}
      * section (calls, failures by reason, slots on the fallback) and, for real models, {@code agreement}.
      */
-    private void writeJson(TrialSummary summary, Path file, TrialMonitor monitor) throws IOException {
+    private String summaryJson(TrialSummary summary, TrialMonitor monitor) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode j = summary.toJson();
         monitor.conditions().addTo(j, monitor.serviceKernels());
         if (pluginHealth != null) {
-            j.set("plugins", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(PluginsSection.json(pluginHealth)));
+            j.set("plugins", om.valueToTree(PluginsSection.json(pluginHealth)));
         }
+        agreement.addTo(j);
+        return om.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
+    }
+
+    private static void writeText(Path file, String text) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(j) + "\n", java.nio.charset.StandardCharsets.UTF_8);
-        agreement.addToJson(file);
+        Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private ReportWriter withPlugins(ReportWriter w) {
@@ -651,9 +655,10 @@ final class TrialCommand implements Callable<Integer> {
     private void writeResults(TrialSummary summary, Path run, String chartsMissing, PrintWriter out,
             Map<String, Double> deadlines, TrialMonitor monitor) throws IOException {
         Path summaryJson = run.resolve("summary.json");
-        writeJson(summary, summaryJson, monitor);
+        String text = summaryJson(summary, monitor);
+        writeText(summaryJson, text);
         if (json != null) {
-            writeJson(summary, json, monitor);
+            writeText(json, text);
             out.println("wrote " + json);
         }
         Path index = null;

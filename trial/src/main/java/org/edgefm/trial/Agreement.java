@@ -1,13 +1,8 @@
 package org.edgefm.trial;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,16 +139,10 @@ public final class Agreement {
         return o;
     }
 
-    /** Adds {@code agreement} to a summary.json written already (the summary's own fields stay as they are). */
-    public void addToJson(Path summaryJson) throws IOException {
-        if (isEmpty()) {
-            return;
-        }
-        ObjectMapper om = new ObjectMapper();
-        JsonNode root = om.readTree(summaryJson.toFile());
-        if (root instanceof ObjectNode o) {
-            o.set("agreement", toJson());
-            Files.writeString(summaryJson, om.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n", StandardCharsets.UTF_8);
+    /** Adds {@code agreement} to a summary's JSON (nothing without real models; the other fields stay as they are). */
+    public void addTo(ObjectNode summary) {
+        if (!isEmpty()) {
+            summary.set("agreement", toJson());
         }
     }
 

@@ -2,23 +2,18 @@ package org.edgefm.trial;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.edgefm.trial.report.ReportWriter;
 import org.edgefm.wire.TaskAnswer;
 import org.edgefm.wire.TaskCompletion;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The share of real-model answers equal to the monolithic model's, in the console, summary.json and the report. */
 class AgreementTest {
-    @TempDir
-    Path dir;
 
     static TaskCompletion done(String id, String type, TaskAnswer answer, boolean success) {
         return new TaskCompletion(id, type, "n1", 1000, 1200, 2000, success, success ? null : "boom", List.of(), answer);
@@ -53,10 +48,8 @@ class AgreementTest {
                 .contains("task t2 (retrieve): answered 'doc three', the whole model 'doc two'")
                 .contains("task t4 (classify): answered nothing");
 
-        Path json = dir.resolve("summary.json");
-        Files.writeString(json, "{\"scenario\": \"real-models\", \"onTimeRate\": 1.0}");
-        a.addToJson(json);
-        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree("{\"scenario\": \"real-models\", \"onTimeRate\": 1.0}");
+        a.addTo(root);
         assertThat(root.get("onTimeRate").asDouble()).isEqualTo(1.0); // the summary's own fields stay
         assertThat(root.at("/agreement/rate").asDouble()).isEqualTo(0.5);
         assertThat(root.at("/agreement/taskTypes/classify/sent").asLong()).isEqualTo(3);
@@ -76,10 +69,9 @@ class AgreementTest {
         StringWriter s = new StringWriter();
         a.print(new PrintWriter(s, true));
         assertThat(s.toString()).isEmpty();
-        Path json = dir.resolve("summary.json");
-        Files.writeString(json, "{\"scenario\": \"trial-lab\"}");
-        a.addToJson(json);
-        assertThat(Files.readString(json)).doesNotContain("agreement");
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree("{\"scenario\": \"trial-lab\"}");
+        a.addTo(root);
+        assertThat(root.toString()).doesNotContain("agreement");
         ReportWriter base = new ReportWriter("t");
         assertThat(a.insertInto(base, "t")).isSameAs(base);
     }
