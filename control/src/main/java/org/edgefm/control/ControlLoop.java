@@ -330,6 +330,9 @@ public final class ControlLoop implements AutoCloseable {
      * times that (a fleet that never stops joining is still placed).
      */
     private boolean joinsSettled(double nowMs) {
+        if (fleetModel == null) {
+            return true; // a scenario's fixed fleet: nothing joins
+        }
         double settle = fleetModel.settings().joinSettleMs();
         if (Double.isNaN(fleetModel.changedAtMs())) {
             return true; // fleet.model=declared: the model never grows
@@ -494,7 +497,14 @@ public final class ControlLoop implements AutoCloseable {
                 newlyLost.add(n);
             }
         }
+        // Nodes whose core services were failed over and that are back (their telemetry resumed in the same
+        // session, e.g. after a stall or a short partition) are planned for again, as a join is.
+        List<String> returned = lostCoreNodes.stream().filter(n -> !offline.contains(n)).sorted().toList();
         lostCoreNodes.retainAll(offline);
+        if (!returned.isEmpty()) {
+            LOG.info("nodes {} that lost their core services are back online; core re-placement once joins settle", returned);
+            joinPending = true;
+        }
         if (!newlyLost.isEmpty()) {
             CorePlacement failed = placement;
             for (String n : newlyLost) {

@@ -104,6 +104,25 @@ class ControlLoopTest {
     }
 
     @Test
+    void step_everyCoreNodeLost_thenBack_isPlacedAgain() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "test-pair", Map.of(), false, Duration.ofSeconds(1))) {
+            loop.step();
+            assertThat(loop.placement().assignments()).isNotEmpty();
+            // a stall: every node's telemetry stops at once, so the failover leaves no core service placed
+            fleet.online.replaceAll((n, up) -> false);
+            fleet.now = 100;
+            loop.step();
+            assertThat(loop.placement().assignments()).isEmpty();
+            fleet.online.replaceAll((n, up) -> true);
+            fleet.now = 10_000;
+            loop.step();
+            assertThat(placements).last().isEqualTo(CorePlacementContext.Trigger.NODE_JOINED);
+            assertThat(loop.placement().nodesHosting("enc")).isNotEmpty();
+        }
+    }
+
+    @Test
     void step_throwingController_keepsLastDecisionAndNamesPlugin() {
         FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
         try (ControlLoop loop = loop(fleet, "first-fit+throw-after", Map.of("throw-after.slots", "1"), true,
