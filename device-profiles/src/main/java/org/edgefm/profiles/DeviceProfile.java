@@ -100,10 +100,11 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
         PowerMode m = findMode(mode).orElseThrow(() -> new IllegalArgumentException(name + ": no power mode '" + mode
                 + "' (expected one of: " + String.join(", ", powerModes.stream().map(PowerMode::name).toList()) + ")"));
         Gpu g = gpu;
-        if (g != null && m.gpuClockGhz() > 0) {
-            double f = m.gpuClockGhz() / g.clockGhz();
+        if (g != null && (m.gpuClockGhz() > 0 || m.tpcFraction() < 1)) {
+            double clockGhz = m.gpuClockGhz() > 0 ? m.gpuClockGhz() : g.clockGhz();
+            double f = clockGhz / g.clockGhz() * m.tpcFraction();
             g = new Gpu(g.name(), g.memoryGb(), g.sharedMemory(), g.fp32Tflops() * f, g.fp16Tflops() * f, g.int8Tops() * f,
-                    m.gpuClockGhz());
+                    clockGhz);
         }
         int cores = m.cpuCores() > 0 ? m.cpuCores() : cpu.cores();
         double clock = m.cpuClockGhz() > 0 ? m.cpuClockGhz() : cpu.clockGhz();
@@ -207,12 +208,16 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
      * @param cpuClockGhz           CPU top clock, GHz
      * @param memoryBandwidthGbPerS memory bandwidth at the mode's EMC clock, GB/s
      * @param powerW                the mode's power budget, W
+     * @param gpuTpcFraction        the fraction of the GPU's TPCs (texture processing clusters, two SMs
+     *                              each on Orin) the mode leaves powered ({@code TPC_POWER_GATING} in the
+     *                              board's nvpmodel configuration), 0 = all of them; the GPU's peaks scale
+     *                              with it as with the clock
      * @param source                the public source of the mode's figures; a mode whose figures have
      *                              no checked public source says so with a source that begins with
      *                              {@code assumption:} (and what the figures rest on)
      */
     public record PowerMode(String name, double gpuClockGhz, int cpuCores, double cpuClockGhz,
-            double memoryBandwidthGbPerS, double powerW, String source) {
+            double memoryBandwidthGbPerS, double powerW, double gpuTpcFraction, String source) {
         /** Validates every field. */
         public PowerMode {
             requireNonNull(name, "powerModes.name is null");
@@ -223,6 +228,15 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
             if (gpuClockGhz < 0 || cpuCores < 0 || cpuClockGhz < 0 || memoryBandwidthGbPerS < 0) {
                 throw new IllegalArgumentException("powerModes." + name + ": negative figure (expected: >= 0, 0 = base value)");
             }
+            if (!(gpuTpcFraction >= 0 && gpuTpcFraction <= 1)) {
+                throw new IllegalArgumentException("powerModes." + name + ".gpuTpcFraction: " + gpuTpcFraction
+                        + " (expected: 0 < fraction <= 1, or 0 for all TPCs)");
+            }
+        }
+
+        /** The fraction of the GPU's TPCs powered in this mode (1 when the mode gates none). */
+        public double tpcFraction() {
+            return gpuTpcFraction > 0 ? gpuTpcFraction : 1.0;
         }
 
         /** True when the mode's figures are an assumption (its source begins with {@code assumption:}). */

@@ -30,10 +30,14 @@ class ProfileCatalogTest {
     @Test
     void powerModes_withoutACheckedSource_areMarkedAsAssumptions() {
         DeviceProfile agx = ProfileCatalog.builtIn().get("jetson-agx-orin-64gb");
-        assertThat(agx.powerModes()).filteredOn(DeviceProfile.PowerMode::assumed).extracting(DeviceProfile.PowerMode::name)
-                .containsExactlyInAnyOrder("50W", "30W", "15W");
-        assertThat(agx.findMode("MAXN").orElseThrow().assumed()).isFalse();
-        assertThat(ProfileCatalog.builtIn().get("jetson-orin-nx-16gb").findMode("MAXN_SUPER").orElseThrow().assumed()).isTrue();
+        // AGX Orin's modes come from NVIDIA's nvpmodel configuration file: none is an assumption
+        assertThat(agx.powerModes()).extracting(DeviceProfile.PowerMode::name).containsExactly("MAXN", "50W", "30W", "15W");
+        assertThat(agx.powerModes()).noneMatch(DeviceProfile.PowerMode::assumed);
+        assertThat(agx.powerModes()).allSatisfy(m -> assertThat(m.source()).contains("nvpmodel_p3701_0000.conf"));
+        // the only assumed mode left: Orin NX 16GB MAXN_SUPER (its file sets no clock caps, so its top clocks are not stated)
+        assertThat(ProfileCatalog.builtIn().allVariants()).filteredOn(p -> p.powerMode() != null
+                && p.findMode(p.powerMode()).orElseThrow().assumed()).extracting(DeviceProfile::qualifiedName)
+                .containsExactly("jetson-orin-nx-16gb@MAXN_SUPER");
         // a mode either cites a document or begins with "assumption:"; every Orin-era mode not assumed names its URL or data sheet
         for (DeviceProfile p : ProfileCatalog.builtIn().all()) {
             for (DeviceProfile.PowerMode m : p.powerModes()) {
@@ -54,6 +58,18 @@ class ProfileCatalogTest {
         assertThat(sup.memoryBandwidthGbPerS()).isEqualTo(102);
         assertThat(sup.sources()).containsKey("powerMode");
         assertThat(catalog.get("jetson-agx-orin-64gb@15W").memoryBandwidthGbPerS()).isEqualTo(136.5);
+        // TPC power gating scales the GPU peaks with the clock: AGX Orin 30W powers 4 of 8 TPCs at 612 MHz
+        DeviceProfile agx = catalog.get("jetson-agx-orin-64gb");
+        DeviceProfile agx30 = catalog.get("jetson-agx-orin-64gb@MODE_30W");
+        assertThat(agx30.gpu().fp16Tflops()).isCloseTo(agx.gpu().fp16Tflops() * 0.612 / 1.3 * 0.5, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(agx30.gpu().clockGhz()).isEqualTo(0.612);
+        assertThat(agx30.cpu().cores()).isEqualTo(8);
+        assertThat(agx30.memoryBandwidthGbPerS()).isEqualTo(204.8);
+        assertThat(catalog.get("jetson-agx-orin-64gb@50W").gpu().int8Tops()).isCloseTo(agx.gpu().int8Tops() * 0.816 / 1.3,
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(catalog.get("jetson-orin-nano-8gb@25W").gpu().clockGhz()).isEqualTo(0.918);
+        assertThat(catalog.get("jetson-orin-nx-16gb@40W").gpu().clockGhz()).isEqualTo(1.173);
+        assertThat(catalog.get("jetson-agx-orin-32gb@MODE_40W").cpu().clockGhz()).isEqualTo(1.4976);
         assertThat(catalog.allVariants()).hasSizeGreaterThan(catalog.all().size());
         assertThatThrownBy(() -> catalog.get("jetson-orin-nano-8gb@60W")).isInstanceOf(EdgeFmException.class)
                 .hasMessageContaining("no power mode '60W'").hasMessageContaining("MAXN_SUPER");
@@ -61,8 +77,10 @@ class ProfileCatalogTest {
 
     @Test
     void powerMode_withoutSource_isRefused() {
-        assertThatThrownBy(() -> new DeviceProfile.PowerMode("15W", 0.6, 4, 1.0, 50, 15, " "))
+        assertThatThrownBy(() -> new DeviceProfile.PowerMode("15W", 0.6, 4, 1.0, 50, 15, 0, " "))
                 .hasMessageContaining("powerModes.15W.source: missing");
+        assertThatThrownBy(() -> new DeviceProfile.PowerMode("15W", 0.6, 4, 1.0, 50, 15, 1.5, "a data sheet"))
+                .hasMessageContaining("powerModes.15W.gpuTpcFraction: 1.5");
     }
 
     @Test

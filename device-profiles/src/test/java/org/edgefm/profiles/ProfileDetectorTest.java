@@ -42,17 +42,23 @@ class ProfileDetectorTest {
     }
 
     @Test
-    void detect_agxOrinModeNamedWithModePrefix_picksTheModeAndSaysItsFiguresAreAnAssumption() {
+    void detect_agxOrinModeNamedWithModePrefix_picksTheMode_anAssumedModeSaysSo() {
         // AGX Orin's nvpmodel configuration names its modes MODE_15W, MODE_30W, MODE_50W (and MAXN)
         MachineFacts f = new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 8, 64_300_000_000L,
                 "NVIDIA Jetson AGX Orin Developer Kit", List.of(), List.of(), null,
                 MachineFacts.parseNvpmodel("NV Power Mode: MODE_30W\n2\n"));
         Detection d = detector.detect(f);
         assertThat(d.profile().qualifiedName()).isEqualTo("jetson-agx-orin-64gb@30W");
-        assertThat(d.reason()).contains("nvpmodel mode MODE_30W (its figures are an assumption");
+        assertThat(d.reason()).contains("nvpmodel mode MODE_30W").doesNotContain("assumption");
         MachineFacts maxn = new MachineFacts("ARMv8", "aarch64", 12, 64_300_000_000L, "NVIDIA Jetson AGX Orin Developer Kit",
                 List.of(), List.of(), null, "MAXN");
         assertThat(detector.detect(maxn).reason()).doesNotContain("assumption");
+        // Orin NX 16GB's MAXN_SUPER sets no clock caps, so its top clocks are an assumption, and detection says so
+        MachineFacts nxSuper = new MachineFacts("ARMv8", "aarch64", 8, 15_600_000_000L,
+                "NVIDIA Jetson Orin NX Engineering Reference Developer Kit", List.of(), List.of(), null, "MAXN_SUPER");
+        Detection ds = detector.detect(nxSuper);
+        assertThat(ds.profile().qualifiedName()).isEqualTo("jetson-orin-nx-16gb@MAXN_SUPER");
+        assertThat(ds.reason()).contains("its figures are an assumption");
     }
 
     @Test

@@ -13,13 +13,14 @@ import org.edgefm.wire.GpuMetrics;
  * Parses one line of Jetson's {@code tegrastats}, in the shapes of JetPack 4, 5 and 6:
  * <ul>
  *   <li>shared memory from {@code RAM used/totalMB};</li>
- *   <li>GPU load from {@code GR3D_FREQ n%} (JetPack 4: {@code n%@f}; 5 and 6: {@code n%@[f]} or
- *       {@code n%@[f,f]}; some boards add {@code GR3D2_FREQ n%} for the second GPC: the larger of
+ *   <li>GPU load from {@code GR3D_FREQ n%} (JetPack 4: {@code n%@f}; 5, 6 and 7: {@code n%@[f]} or, on
+ *       AGX Orin's two GPCs, {@code n%@[f,f]} with one load for both; some boards add {@code GR3D2_FREQ n%} for the second GPC: the larger of
  *       the two counts; the legacy {@code GR3D n%} of early releases is read too);</li>
  *   <li>every temperature {@code name@tC}, in any case ({@code GPU@45.5C}, and {@code gpu@63.5C}
  *       since JetPack 5.1.2); a sensor reading -256 (absent on some Orin modules) is left out; the
  *       GPU temperature is the {@code gpu} sensor;</li>
- *   <li>every named power rail {@code NAME cur/avg} with or without the {@code mW} unit
+ *   <li>every named power rail {@code NAME cur/avg} with or without the {@code mW} unit, and JetPack 7's
+ *       {@code NAME cur/avg/max}
  *       ({@code VDD_IN}, {@code VDD_CPU_GPU_CV}, {@code VDD_SOC}, {@code VDD_GPU_SOC},
  *       {@code VDD_CPU_CV}, {@code VIN_SYS_5V0}, {@code VDDQ_VDD2_1V8AO}, {@code POM_5V_*}, and the
  *       AGX Xavier's {@code GPU CPU SOC CV VDDRQ SYS5V}); the not-connected {@code NC} channels are
@@ -38,7 +39,7 @@ public final class TegrastatsParser {
     private static final Pattern RAM = Pattern.compile("\\bRAM (\\d+)/(\\d+)MB");
     private static final Pattern GR3D = Pattern.compile("\\bGR3D2?(?:_FREQ)? (\\d+)%");
     private static final Pattern TEMP = Pattern.compile("\\b([A-Za-z][A-Za-z0-9_-]{0,31})@(-?\\d+(?:\\.\\d+)?)C\\b");
-    private static final Pattern RAIL = Pattern.compile("\\b([A-Z][A-Z0-9_]{0,31}) (\\d+)(?:mW)?/(\\d+)(?:mW)?(?=\\s|$)");
+    private static final Pattern RAIL = Pattern.compile("\\b([A-Z][A-Z0-9_]{0,31}) (\\d+)(?:mW)?/(\\d+)(?:mW)?(?:/\\d+(?:mW)?)?(?=\\s|$)");
 
     /**
      * One parsed line.

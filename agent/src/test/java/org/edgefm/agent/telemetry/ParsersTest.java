@@ -59,7 +59,7 @@ class ParsersTest {
             assertThat(java.util.Objects.toString(m.get().totalFrom(), "none")).as(line).isEqualTo(exp[5]);
             assertThat(m.get().railsW()).as(line).hasSize(Integer.parseInt(exp[6]));
         }
-        assertThat(checked).isEqualTo(11);
+        assertThat(checked).isEqualTo(14);
     }
 
     @Test
@@ -75,17 +75,27 @@ class ParsersTest {
     }
 
     @Test
-    void tegrastats_gr3d2_theBusierGpcCounts() {
-        // a constructed line (no recorded line with two busy GPCs was found): the rule, not a device's output
-        String line = "RAM 100/7620MB GR3D_FREQ 10%@[305] GR3D2_FREQ 64%@[305] gpu@50C VDD_IN 5000mW/5000mW";
-        assertThat(TegrastatsParser.parse(line, "g").orElseThrow().utilization()).isEqualTo(0.64);
+    void tegrastats_recordedBusyGpuAndTwoGpcLines_readTheLoadAndEveryRail() throws IOException {
+        // recorded lines, not constructed ones (sources in tegrastats-samples.txt): a GPU burn at 99 %, an AGX Orin's
+        // two-GPC form at 39 %, and JetPack 7.2's three-value rails
+        List<TegrastatsParser.Reading> busy = recorded("GR3D_FREQ 99%", "GR3D_FREQ 39%@[305,0]", "GR3D_FREQ 12%@[1300,1300]");
+        assertThat(busy.get(0).gpu().utilization()).isEqualTo(0.99);
+        assertThat(busy.get(0).railsW()).containsEntry("VDD_IN", 13.353).containsEntry("VDD_CPU_GPU_CV", 7.34);
+        assertThat(busy.get(1).gpu().utilization()).isEqualTo(0.39);
+        assertThat(busy.get(1).railsW()).containsOnlyKeys("VDD_GPU_SOC", "VDD_CPU_CV", "VIN_SYS_5V0");
+        assertThat(busy.get(2).gpu().utilization()).isEqualTo(0.12);
+        assertThat(busy.get(2).railsW()).containsEntry("VDD_GPU_SOC", 5.139).containsEntry("VIN_SYS_5V0", 5.5);
+        assertThat(busy.get(2).temperaturesC()).containsEntry("gpu", 47.625).containsEntry("soc2", 48.406);
     }
 
-    @Test
-    void tegrastats_busyGpu_readsTheLoad() {
-        // a constructed line in the Orin Nano JetPack 6 format of the recorded fixtures, with a busy GPU
-        String line = "RAM 6712/7620MB (lfb 12x4MB) SWAP 369/3810MB (cached 8MB) CPU [40%@1497] GR3D_FREQ 87%@[624] gpu@55C VDD_IN 9120mW/8535mW";
-        assertThat(TegrastatsParser.parse(line, "g").orElseThrow().utilization()).isEqualTo(0.87);
+    private static List<TegrastatsParser.Reading> recorded(String... marks) throws IOException {
+        List<String> lines = fixture("tegrastats-samples.txt").lines().filter(l -> !l.startsWith("#")).toList();
+        List<TegrastatsParser.Reading> out = new java.util.ArrayList<>();
+        for (String mark : marks) {
+            String line = lines.stream().filter(l -> l.contains(mark + " ")).findFirst().orElseThrow();
+            out.add(TegrastatsParser.parseReading(line, "g").orElseThrow());
+        }
+        return out;
     }
 
     @Test
