@@ -13,7 +13,7 @@ package org.edgefm.api.spi;
  *       not count as the controller's first usable decision: until a call meets the plain budget, a
  *       failing call still hands the slot to the host's fallback controller.</li>
  *   <li>A {@link CorePlacementPlanner#place} call gets {@value #CORE_BUDGET_MS} ms unless the host
- *       is configured otherwise ({@link CorePlacementContext#budget()} says what applies).</li>
+ *       is configured otherwise ({@link CorePlacementContext#timeBudget()} says what applies).</li>
  * </ul>
  *
  * <p>Live, a call runs on the plugin's own thread and is abandoned at its budget; its late result is
