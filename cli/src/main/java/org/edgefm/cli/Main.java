@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 ProfilesCommand.class,
                 HostCommand.class,
                 PluginsCommand.class,
+                PluginCommand.class,
                 SimulateCommand.class,
                 TrialCommand.class,
                 BenchCommand.class,

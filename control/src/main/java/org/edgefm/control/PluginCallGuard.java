@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>What a failure does: once the controller has produced a usable decision (one that runs or
  * routes something), a failed call keeps that last good decision in force. Until then a declared
  * fallback controller decides instead (announced once), until the controller's first usable
- * decision. A call that overran its budget is never used, not even when its result comes later.
+ * decision. A call that overran its budget is never used, not even when its result comes later. A
+ * decision accepted only by the first calls' warm-up allowance ({@link org.edgefm.api.spi.PluginBudget},
+ * slower than the plain budget) is put in force but is not the controller's first usable decision.
  *
  * <p>Logging is throttled: the first failure of each planner and reason is logged with its detail,
  * later ones are counted and logged as one line every {@value #LOG_EVERY_SLOTS} slots.
@@ -135,6 +137,17 @@ public final class PluginCallGuard implements AutoCloseable {
                 }
                 reason = PluginHealth.EMPTY;
                 detail = "decided to run and route nothing while " + online(obs) + " node(s) are online";
+            } else if (r.elapsedMs() > budget.toNanos() / 1e6) {
+                // Within the first calls' warm-up allowance but over the plain budget: the decision is
+                // better than none and goes into force, but it does not prove the controller, so a later
+                // failure still hands the slot to the fallback rather than keeping this decision forever.
+                c.usable++;
+                inForceUsable = true;
+                onFallback = false;
+                if (!everUsable) {
+                    lastGoodSlot = obs.slot();
+                }
+                return new Decided(v.plan().get(), r.elapsedMs(), false);
             } else {
                 c.usable++;
                 if (onFallback) {
@@ -179,7 +192,7 @@ public final class PluginCallGuard implements AutoCloseable {
             fc.usable++;
             if (!fallbackAnnounced) {
                 fallbackAnnounced = true;
-                LOG.warn("planner '{}' has not produced a usable decision: the fallback controller '{}' decides from slot"
+                LOG.warn("planner '{}' has not produced a usable decision within its budget: the fallback controller '{}' decides from slot"
                         + " {} until it does", name, fallbackName, obs.slot());
             }
             onFallback = true;

@@ -35,6 +35,9 @@ class PluginCallGuardTest {
         PluginJars.plugin(jars, "infeasible", "jar-infeasible", PluginJars.INFEASIBLE);
         PluginJars.plugin(jars, "null", "jar-null", PluginJars.NULL);
         PluginJars.plugin(jars, "good", "jar-good", PluginJars.DECIDE);
+        // slow in its first slot (within the warm-up allowance only), fast in slots 1-3, throws from slot 4
+        PluginJars.plugin(jars, "warms", "jar-warms", "if (o.slot() == 0) { " + PluginJars.sleep(300).replace(PluginJars.DECIDE, "")
+                + "} if (o.slot() >= 4) { " + PluginJars.THROW + " } " + PluginJars.DECIDE);
         registry = PluginRegistry.load(PluginCallGuardTest.class.getClassLoader(), jars);
         assertThat(registry.quarantined()).isEmpty();
     }
@@ -111,9 +114,11 @@ class PluginCallGuardTest {
         }
     }
 
-    // The first PluginBudgets.WARMUP_CALLS calls get at least 1 s (class loading, JIT): 300 ms passes there.
+    // The first PluginBudgets.WARMUP_CALLS calls get at least 1 s (class loading, JIT): 300 ms passes there, and
+    // those decisions go into force; but they do not prove the controller, so its overruns afterwards hand the
+    // slots to the fallback instead of keeping a warm-up decision for the rest of the run.
     @Test
-    void sleepingController_live_isAbandonedAtTheBudgetAfterWarmUp_andItsLateResultNeverUsed() {
+    void sleepingController_live_warmUpDecisionsUsed_thenAbandonedAtTheBudget_fallbackDecides() {
         FakeFleet fleet = new FakeFleet("n1", "n2");
         try (ControlLoop loop = loop(fleet, "first-fit+jar-sleeps", true, Duration.ofMillis(50), true)) {
             for (int i = 0; i < PluginBudgets.WARMUP_CALLS + 2; i++) {
@@ -122,8 +127,8 @@ class PluginCallGuardTest {
             PluginHealth h = loop.pluginHealth();
             assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 2L);
             assertThat(planner(h, PluginInfo.LIGHT).usable()).isEqualTo(PluginBudgets.WARMUP_CALLS);
-            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS - 1); // its last good one
-            assertThat(h.slotsOnFallback()).isZero();
+            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS + 1); // the fallback's, this slot
+            assertThat(h.slotsOnFallback()).isEqualTo(2);
         }
     }
 
@@ -137,7 +142,23 @@ class PluginCallGuardTest {
             PluginHealth h = loop.pluginHealth();
             assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 2L);
             assertThat(planner(h, PluginInfo.LIGHT).slowestMs()).isGreaterThanOrEqualTo(250);
-            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS - 1);
+            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS + 1);
+            assertThat(h.slotsOnFallback()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void slowFirstCall_thenWithinBudget_isProven_andALaterFailureKeepsItsLastGoodDecision() {
+        FakeFleet fleet = new FakeFleet("n1", "n2");
+        try (ControlLoop loop = loop(fleet, "first-fit+jar-warms", false, Duration.ofMillis(50), true)) {
+            for (int i = 0; i < 6; i++) {
+                loop.step();
+            }
+            PluginHealth h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).usable()).isEqualTo(4);
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.THREW, 2L);
+            assertThat(loop.decision().slot()).isEqualTo(3); // its last good decision, not the fallback's
+            assertThat(h.slotsOnFallback()).isZero();
         }
     }
 

@@ -20,6 +20,7 @@ import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.NodeObservation;
 import org.edgefm.api.spi.PlanResult;
 import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.api.spi.PluginBudget;
 import org.edgefm.api.spi.SlotObservation;
 
 /**
@@ -34,18 +35,6 @@ import org.edgefm.api.spi.SlotObservation;
  * }</pre>
  */
 public final class PlannerTestKit {
-    /**
-     * Share of the slot a light-service controller's call may take: the host's budget
-     * ({@code org.edgefm.control.PluginBudgets}), the same live and in {@code ./edgefm simulate}.
-     */
-    public static final double LIGHT_SHARE_OF_SLOT = 0.5;
-    /** The first {@value #WARMUP_CALLS} controller calls may take at least {@value #WARMUP_MS} ms (class loading, JIT). */
-    public static final int WARMUP_CALLS = 3;
-    /** See {@link #WARMUP_CALLS}. */
-    public static final long WARMUP_MS = 1_000;
-    /** The host's default budget of one core placement, in ms. */
-    public static final long CORE_BUDGET_MS = 10_000;
-
     private final String name;
     private SystemModel model = TestScenarios.small();
     private PlannerConfig config = PlannerConfig.EMPTY;
@@ -122,7 +111,7 @@ public final class PlannerTestKit {
         if (r.core() != null) {
             CallTime t0 = CallTime.now();
             core = r.core().create(config).place(new CorePlacementContext(model, demand, offline, CorePlacement.EMPTY,
-                    CorePlacementContext.Trigger.START, Duration.ofMillis(CORE_BUDGET_MS)));
+                    CorePlacementContext.Trigger.START, Duration.ofMillis(PluginBudget.CORE_BUDGET_MS)));
             coreMs = CallTime.now().minus(t0);
             placement = core.plan().orElse(CorePlacement.EMPTY);
         }
@@ -218,26 +207,27 @@ public final class PlannerTestKit {
             }
             return callMs.isEmpty() ? "no controller call" : String.format(java.util.Locale.ROOT,
                     "slowest controller call %.2f ms (slot %d, budget %.1f ms); core placement %.1f ms", callMs.get(k), k,
-                    slotMs * LIGHT_SHARE_OF_SLOT, coreMs);
+                    PluginBudget.lightMs(slotMs), coreMs);
         }
 
         /**
-         * Asserts every call within the host's budgets: each controller call after the first {@value #WARMUP_CALLS}
-         * within half a slot (those within max(half a slot, {@value #WARMUP_MS} ms)), the core placement within
-         * {@value #CORE_BUDGET_MS} ms; the message names the slowest call. Charged as {@code simulate} charges it.
+         * Asserts every call within the host's budgets ({@link PluginBudget}): each controller call within
+         * {@link PluginBudget#lightMs(double, long)} (half a slot; the first {@value PluginBudget#WARMUP_CALLS} at
+         * least {@value PluginBudget#WARMUP_MIN_MS} ms), the core placement within {@value PluginBudget#CORE_BUDGET_MS}
+         * ms; the message names the slowest call. Charged as {@code simulate} charges it.
          */
         public Run assertWithinBudget() {
-            double budget = slotMs * LIGHT_SHARE_OF_SLOT;
+            double budget = PluginBudget.lightMs(slotMs);
             for (int i = 0; i < callMs.size(); i++) {
-                double b = i < WARMUP_CALLS ? Math.max(budget, WARMUP_MS) : budget;
+                double b = PluginBudget.lightMs(budget, i);
                 if (callMs.get(i) > b) {
                     throw new AssertionError(String.format(java.util.Locale.ROOT, "controller call of slot %d took %.2f ms"
                             + " (budget %.1f ms); %s", i, callMs.get(i), b, slowestCall()));
                 }
             }
-            if (coreMs > CORE_BUDGET_MS) {
+            if (coreMs > PluginBudget.CORE_BUDGET_MS) {
                 throw new AssertionError(String.format(java.util.Locale.ROOT, "core placement took %.1f ms (budget %d ms)",
-                        coreMs, CORE_BUDGET_MS));
+                        coreMs, PluginBudget.CORE_BUDGET_MS));
             }
             return this;
         }
