@@ -133,6 +133,10 @@ public final class PlannerHost implements AutoCloseable {
                     config.dataDir().resolve("broker"), config.fleet(), sec.clientCa(), sec.limits()));
             broker.start();
             toClose.add(0, broker);
+            if (secured) {
+                // fleet revoke: a removed account or a revoked certificate is cut within a second or two
+                toClose.add(0, new org.edgefm.host.internal.RevocationWatcher(broker, config.credentialsFile(), config.hostUser()));
+            }
             meters.broker(broker);
             String bind = config.brokerBind().equals("0.0.0.0") || config.brokerBind().equals("::") ? "127.0.0.1"
                     : config.brokerBind();
