@@ -160,6 +160,13 @@ public final class PlannerHost implements AutoCloseable {
         toClose.add(0, fleet);
         if (scenario != null) {
             fleet.taskTypes(scenario.taskTypes());
+            // after a host restart agents report their previous directive's peers and stops until this run's
+            // first directive: nodes of this fleet (born, or declared) and the scenario's services
+            java.util.Set<String> declared = scenario.topology().nodes().stream().map(org.edgefm.api.model.NodeSpec::id)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            org.edgefm.host.fleet.FleetState st = fleet.state();
+            fleet.validator().fleet(id -> declared.contains(id) || st.everBorn(id),
+                    scenario.services().stream().map(org.edgefm.api.model.ServiceSpec::id).toList());
             if (config.fleetModel().source() == FleetModel.Source.JOINED && scenario.topology().links().isEmpty()) {
                 // no link declared: the planners' topology is what the agents measure, to any node of the fleet
                 // (a directive names peers only along routes, and routes need links first)

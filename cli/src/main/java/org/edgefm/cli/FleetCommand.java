@@ -153,6 +153,10 @@ final class FleetCommand implements Callable<Integer> {
                 }
             }
             if (ca != null) {
+                if (!Files.isReadable(ca.resolve("ca.pem")) || !Files.isReadable(ca.resolve("ca.p12"))
+                        || !Files.isReadable(FleetProvisioner.password(ca.resolve("ca.p12")))) {
+                    throw new org.edgefm.api.EdgeFmException("--ca " + ca + ": expected ca.p12, ca.p12.password and ca.pem there");
+                }
                 Path file = cert != null ? cert : ca.toAbsolutePath().getParent().resolve("nodes").resolve(node).resolve(node + ".pem");
                 if (!Files.isReadable(file)) {
                     throw new org.edgefm.api.EdgeFmException("certificate of " + node + ": " + file + " is not readable"

@@ -222,7 +222,7 @@ public final class TaskVerticle extends VerticleBase {
                     .end(new JsonObject().put("error", NOT_PLACED_YET).encode());
             return;
         }
-        String token = d == null ? null : d.dataToken();
+        String token = ctx.dataToken();
         String given = rc.request().getHeader("Authorization");
         if (token == null || (given != null && java.security.MessageDigest.isEqual(
                 ("Bearer " + token).getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII)))) {
@@ -242,8 +242,8 @@ public final class TaskVerticle extends VerticleBase {
 
     /** The Authorization header value for this agent's requests to peers, or null without a data token. */
     private String authorization() {
-        Directive d = ctx.applied();
-        return d == null || d.dataToken() == null ? null : "Bearer " + d.dataToken();
+        String token = ctx.dataToken();
+        return token == null ? null : "Bearer " + token;
     }
 
     private void onSubmit(RoutingContext rc) {
@@ -280,6 +280,10 @@ public final class TaskVerticle extends VerticleBase {
      * directive ({@link TaskTicket}); null without a key (a host that signs no tasks).
      */
     private String ticket(String taskId, TaskType tt, long submittedAtMs) {
+        org.edgefm.wire.TaskKeys k = ctx.keys();
+        if (k != null) {
+            return TaskTicket.sign(k.taskKey(), k.plannerEpoch(), taskId, ctx.nodeId(), tt.id(), submittedAtMs);
+        }
         Directive d = ctx.applied();
         return d == null || d.taskKey() == null ? null
                 : TaskTicket.sign(d.taskKey(), d.plannerEpoch(), taskId, ctx.nodeId(), tt.id(), submittedAtMs);

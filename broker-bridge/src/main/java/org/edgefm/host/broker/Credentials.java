@@ -119,7 +119,8 @@ public final class Credentials {
 
     /**
      * Removes one account from a credentials file (EdgeFM's or Mosquitto's {@code password_file}: both
-     * are {@code USERNAME:HASH} lines), keeping every other line, owner-only, replaced atomically.
+     * are {@code USERNAME:HASH} lines), keeping every other line and the file's permissions, owner and
+     * group, replaced atomically.
      *
      * @return false when the file has no such account (the file is left as it was)
      */
@@ -134,7 +135,28 @@ public final class Credentials {
         if (kept.size() == lines.size()) {
             return false;
         }
-        writeOwnerOnly(file, kept);
+        // the same permissions, owner and group as before: Mosquitto, dropped to its own user, must still read it
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            var view = Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+            if (view != null) {
+                var attrs = view.readAttributes();
+                var to = Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class);
+                try {
+                    to.setGroup(attrs.group());
+                    to.setOwner(attrs.owner());
+                } catch (IOException notPermitted) {
+                    // an unprivileged user keeps its own ownership
+                }
+                to.setPermissions(attrs.permissions());
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         return true;
     }
 

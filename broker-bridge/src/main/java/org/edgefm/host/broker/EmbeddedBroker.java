@@ -14,6 +14,9 @@ import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInpu
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishOutboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishOutboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishOutboundOutput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
@@ -482,7 +485,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
             Services.securityRegistry().setAuthenticatorProvider(i -> new Authenticator());
             PublishGuard guard = new PublishGuard();
-            Services.initializerRegistry().setClientInitializer((input, client) -> client.addPublishInboundInterceptor(guard));
+            KeysGuard keys = new KeysGuard();
+            Services.initializerRegistry().setClientInitializer((input, client) -> {
+                client.addPublishInboundInterceptor(guard);
+                if (!settings.open()) {
+                    client.addPublishOutboundInterceptor(keys);
+                }
+            });
             Services.eventRegistry().setClientLifecycleEventListener(i -> new SessionEnd());
         }
 
@@ -493,6 +502,24 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static final String ROLE_ATTRIBUTE = "edgefm.role";
     private static final String SESSION_ATTRIBUTE = "edgefm.session";
+    private static final String IDENTITY_ATTRIBUTE = "edgefm.identity";
+
+    /**
+     * A node's keys reach that node and the host only: a wildcard subscription the permissions allow
+     * ({@code #} of the monitor) does not carry them, whatever the subscriber asked for.
+     */
+    private final class KeysGuard implements PublishOutboundInterceptor {
+        @Override
+        public void onOutboundPublish(PublishOutboundInput input, PublishOutboundOutput output) {
+            var attrs = input.getConnectionInformation().getConnectionAttributeStore();
+            String role = attrs.getAsString(ROLE_ATTRIBUTE).orElse(null);
+            String identity = attrs.getAsString(IDENTITY_ATTRIBUTE).orElse("");
+            BrokerPolicy.Role r = role == null ? BrokerPolicy.Role.MONITOR : BrokerPolicy.Role.valueOf(role);
+            if (!policy.mayReceive(r, identity, input.getPublishPacket().getTopic())) {
+                output.preventPublishDelivery();
+            }
+        }
+    }
 
     /** Forgets a session when its connection closes (only that connection's entry: the same client id may be back already). */
     private final class SessionEnd implements ClientLifecycleEventListener {
@@ -562,6 +589,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 return;
             }
             input.getConnectionInformation().getConnectionAttributeStore().putAsString(ROLE_ATTRIBUTE, d.role().name());
+            input.getConnectionInformation().getConnectionAttributeStore().putAsString(IDENTITY_ATTRIBUTE, identity);
             String token = UUID.randomUUID().toString();
             input.getConnectionInformation().getConnectionAttributeStore().putAsString(SESSION_ATTRIBUTE, token);
             Session session = new Session(identity, d.role(), token, passwordHash, cn != null ? cert : null);
@@ -577,7 +605,12 @@ public final class EmbeddedBroker implements AutoCloseable {
             perms.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
             switch (d.role()) {
                 case HOST -> perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.ALL));
-                case MONITOR -> perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.SUBSCRIBE));
+                case MONITOR -> {
+                    // first match wins: the nodes' keys are denied before the rest of the fleet is allowed
+                    perms.add(Builders.topicPermission().topicFilter(policy.keysFilter())
+                            .type(TopicPermission.PermissionType.DENY).activity(TopicPermission.MqttActivity.ALL).build());
+                    perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.SUBSCRIBE));
+                }
                 case NODE -> {
                     for (String filter : policy.nodePublishFilters(identity)) {
                         perms.add(allow(filter, TopicPermission.MqttActivity.PUBLISH));
