@@ -134,6 +134,14 @@ public final class Agent {
 
     /** Runs the services of the directive persisted before a restart, without any new directive. */
     private Future<Void> restore() {
+        byte[] keys = store.keys().orElse(null);
+        if (keys != null) {
+            try {
+                ctx.keys(ctx.codec().decode(ctx.topics().keys(ctx.nodeId()), keys, org.edgefm.wire.TaskKeys.class));
+            } catch (org.edgefm.wire.WireFormatException e) {
+                LOG.warn("stored keys not usable ({}): waiting for the host's", e.getMessage());
+            }
+        }
         byte[] saved = store.directive().orElse(null);
         if (saved == null) {
             return Future.succeededFuture();

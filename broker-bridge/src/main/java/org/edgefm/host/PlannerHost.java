@@ -133,6 +133,10 @@ public final class PlannerHost implements AutoCloseable {
                     config.dataDir().resolve("broker"), config.fleet(), sec.clientCa(), sec.limits()));
             broker.start();
             toClose.add(0, broker);
+            if (secured) {
+                // fleet revoke: a removed account or a revoked certificate is cut within a second or two
+                toClose.add(0, new org.edgefm.host.internal.RevocationWatcher(broker, config.credentialsFile(), config.hostUser()));
+            }
             meters.broker(broker);
             String bind = config.brokerBind().equals("0.0.0.0") || config.brokerBind().equals("::") ? "127.0.0.1"
                     : config.brokerBind();
@@ -156,6 +160,13 @@ public final class PlannerHost implements AutoCloseable {
         toClose.add(0, fleet);
         if (scenario != null) {
             fleet.taskTypes(scenario.taskTypes());
+            // after a host restart agents report their previous directive's peers and stops until this run's
+            // first directive: nodes of this fleet (born, or declared) and the scenario's services
+            java.util.Set<String> declared = scenario.topology().nodes().stream().map(org.edgefm.api.model.NodeSpec::id)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            org.edgefm.host.fleet.FleetState st = fleet.state();
+            fleet.validator().fleet(id -> declared.contains(id) || st.everBorn(id),
+                    scenario.services().stream().map(org.edgefm.api.model.ServiceSpec::id).toList());
             if (config.fleetModel().source() == FleetModel.Source.JOINED && scenario.topology().links().isEmpty()) {
                 // no link declared: the planners' topology is what the agents measure, to any node of the fleet
                 // (a directive names peers only along routes, and routes need links first)

@@ -138,6 +138,35 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void nodeKeys_reachThatNodeAndTheHostOnly_neverTheMonitorOrAnotherNode() throws Exception {
+        try (TestClients.Client host = new TestClients.Client(url, "edgefm-host-keys", "edgefm-host", HOST_PW);
+             TestClients.Client mon = new TestClients.Client(url, "edgefm-trial-monitor-2", BrokerPolicy.MONITOR_USER, MON_PW);
+             TestClients.Client j1 = new TestClients.Client(url, J1, "j1", J1_PW);
+             TestClients.Client j2 = new TestClients.Client(url, T.agentClientId("j2"), "j2", J2_PW)) {
+            mon.mqtt.subscribe(broker.policy().fleetFilter(), 1); // everything, as a trial monitor does
+            var explicit = mon.mqtt.subscribe(T.keys("j1"), 1);
+            assertThat(explicit.getReasonCodes()[0]).as("asking for the keys themselves").isGreaterThanOrEqualTo(0x80);
+            j1.mqtt.subscribe(T.keys("j1"), 1);
+            var other = j2.mqtt.subscribe(T.keys("j1"), 1);
+            assertThat(other.getReasonCodes()[0]).as("another node's keys").isGreaterThanOrEqualTo(0x80);
+            host.mqtt.subscribe(broker.policy().fleetFilter(), 1);
+            // the host sends keys, then the directive (as MqttFleet does): each reader that gets the directive
+            // got the keys before it, if it was ever going to
+            host.publish(T.keys("j1"), "{\"taskKey\":\"k\"}");
+            host.publish(T.directive("j1"), "{\"v\":1}");
+            j1.mqtt.subscribe(T.directive("j1"), 1);
+            host.publish(T.directive("j1"), "{\"v\":2}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> mon.received.stream().filter(r -> r.topic().equals(T.directive("j1")))
+                    .count() == 2 && j1.got(T.directive("j1")) && host.got(T.directive("j1")));
+            assertThat(j1.got(T.keys("j1"))).isTrue();
+            assertThat(host.got(T.keys("j1"))).isTrue();
+            assertThat(mon.received).extracting(TestClients.Received::topic).noneMatch(t -> t.endsWith("/keys"));
+            assertThat(j2.received).isEmpty();
+            assertThat(mon.publish(T.keys("j1"), "{}")[0]).as("nor publish them").isGreaterThanOrEqualTo(0x80);
+        }
+    }
+
+    @Test
     void retainedMessage_overTheLimit_isRefused_andCounted() throws Exception {
         try (TestClients.Client agent = new TestClients.Client(url, J1, "j1", J1_PW)) {
             long before = broker.refusals().getOrDefault("retained-size", 0L);

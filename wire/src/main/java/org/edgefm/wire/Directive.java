@@ -55,7 +55,7 @@ public record Directive(int schema, String nodeId, long plannerEpoch, long versi
                 + (taskKey == null ? "none" : "(set)") + ", dataToken=" + (dataToken == null ? "none" : "(set)") + "]";
     }
 
-    private static void secret(String value, String field) {
+    static void secret(String value, String field) {
         if (value != null && (value.length() < 16 || value.length() > 128 || !value.matches("[A-Za-z0-9_-]+"))) {
             throw new org.edgefm.api.InvalidFieldException(field, "(hidden) (expected: 16-128 characters of [A-Za-z0-9_-])");
         }

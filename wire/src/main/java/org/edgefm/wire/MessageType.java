@@ -19,6 +19,8 @@ public enum MessageType {
     RESULT("result", Result.class, Qos.AT_LEAST_ONCE, false, Publisher.AGENT),
     /** A host request to one node: rebirth, recalibrate. */
     COMMAND("command", Command.class, Qos.AT_LEAST_ONCE, false, Publisher.HOST),
+    /** The node's task key and the fleet's data token: readable by that node and the host only. */
+    KEYS("keys", TaskKeys.class, Qos.AT_LEAST_ONCE, false, Publisher.HOST),
     /** The host's own state; retained, with an offline Will. */
     HOST_STATE("state", HostState.class, Qos.AT_LEAST_ONCE, true, Publisher.HOST);
 

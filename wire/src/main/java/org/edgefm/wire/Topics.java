@@ -77,6 +77,11 @@ public final class Topics {
         return node(nodeId, MessageType.COMMAND);
     }
 
+    /** {@code edgefm/v1/{fleet}/node/{nodeId}/keys}: the node's secrets ({@link TaskKeys}). */
+    public String keys(String nodeId) {
+        return node(nodeId, MessageType.KEYS);
+    }
+
     /**
      * The MQTT client id of node {@code nodeId}'s agent in this fleet: {@code edgefm-{fleet}-{id}}.
      * The embedded broker accepts an agent's account only with this client id, so one account can

@@ -39,6 +39,7 @@ public final class AgentContext {
     private final AtomicLong rejectedMessages = new AtomicLong();
     private final org.edgefm.agent.telemetry.AgentMeters meters;
     private volatile Directive applied;
+    private volatile org.edgefm.wire.TaskKeys keys;
     private volatile List<KernelCalibration> calibration = List.of();
     private volatile long sessionEpoch;
     private volatile boolean connected;
@@ -107,6 +108,22 @@ public final class AgentContext {
 
     public void applied(Directive d) {
         this.applied = d;
+    }
+
+    /** The host's newest secrets for this node (task key, data token), or null before any. */
+    public org.edgefm.wire.TaskKeys keys() {
+        return keys;
+    }
+
+    public void keys(org.edgefm.wire.TaskKeys k) {
+        this.keys = k;
+    }
+
+    /** The fleet's data token: from the host's keys, else from the applied directive (older hosts); null: none. */
+    public String dataToken() {
+        org.edgefm.wire.TaskKeys k = keys;
+        Directive d = applied;
+        return k != null ? k.dataToken() : d == null ? null : d.dataToken();
     }
 
     public long appliedVersion() {

@@ -20,6 +20,7 @@ import org.mapdb.Serializer;
  */
 public final class AgentStore implements AutoCloseable {
     private static final String DIRECTIVE = "directive";
+    private static final String KEYS = "keys";
     private static final String EPOCH = "sessionEpoch";
     private static final String CALIBRATION = "calibration";
 
@@ -63,6 +64,17 @@ public final class AgentStore implements AutoCloseable {
     /** The applied directive's wire JSON, if any. */
     public synchronized Optional<byte[]> directive() {
         return Optional.ofNullable(kv.get(DIRECTIVE));
+    }
+
+    /** Stores the host's newest secrets for this node (the wire JSON of its {@code TaskKeys}); committed. */
+    public synchronized void saveKeys(byte[] keysJson) {
+        kv.put(KEYS, keysJson);
+        db.commit();
+    }
+
+    /** The newest stored secrets, if any. */
+    public synchronized Optional<byte[]> keys() {
+        return Optional.ofNullable(kv.get(KEYS));
     }
 
     /** Stores the calibration (JSON); committed. */

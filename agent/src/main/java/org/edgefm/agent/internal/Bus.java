@@ -6,6 +6,8 @@ public final class Bus {
     public static final String PUBLISH = "edgefm.agent.publish";
     /** A directive arrived: body Buffer, header {@code topic}. */
     public static final String DIRECTIVE_IN = "edgefm.agent.directive";
+    /** The host's secrets for this node arrived: body Buffer, header {@code topic}. */
+    public static final String KEYS_IN = "edgefm.agent.keys";
     /** The link is up and the birth is out (published, no body). */
     public static final String CONNECTED = "edgefm.agent.connected";
     /** The host announced itself online on {@code host/state} (no body). */

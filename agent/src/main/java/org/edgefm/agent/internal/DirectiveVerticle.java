@@ -54,6 +54,11 @@ public final class DirectiveVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         vertx.eventBus().<Buffer>consumer(Bus.DIRECTIVE_IN, this::onDirective);
+        vertx.eventBus().<Buffer>consumer(Bus.KEYS_IN, m -> {
+            String topic = m.headers().get("topic");
+            byte[] bytes = m.body().getBytes();
+            chain = chain.eventually(() -> keys(topic, bytes));
+        });
         return Future.succeededFuture();
     }
 
@@ -61,6 +66,34 @@ public final class DirectiveVerticle extends VerticleBase {
         String topic = m.headers().get("topic");
         byte[] bytes = m.body().getBytes();
         chain = chain.eventually(() -> handle(topic, bytes));
+    }
+
+    /**
+     * The host's secrets for this node, in the same order as its directives: taken from the host's
+     * account only (broker ACL), never from an epoch beyond the one the host announced, persisted so
+     * that a restarted agent signs its tasks without waiting for the host.
+     */
+    private Future<Void> keys(String topic, byte[] bytes) {
+        org.edgefm.wire.TaskKeys k;
+        try {
+            k = ctx.codec().decode(topic, bytes, org.edgefm.wire.TaskKeys.class);
+        } catch (WireFormatException e) {
+            LOG.warn("refused keys: {} (refused so far: {})", e.getMessage(), ctx.countRejected());
+            return Future.succeededFuture();
+        }
+        if (k.plannerEpoch() > ctx.hostEpoch()) {
+            LOG.warn("ignored keys of planner epoch {}: beyond the epoch {} the host announced (refused so far: {})",
+                    k.plannerEpoch(), ctx.hostEpoch(), ctx.countRejected());
+            return Future.succeededFuture();
+        }
+        org.edgefm.wire.TaskKeys cur = ctx.keys();
+        if (cur != null && k.plannerEpoch() < cur.plannerEpoch()) {
+            return Future.succeededFuture(); // a late copy of older keys
+        }
+        return vertx.executeBlocking(() -> {
+            ctx.store().saveKeys(bytes);
+            return null;
+        }, false).onSuccess(v -> ctx.keys(k)).mapEmpty();
     }
 
     private Future<Void> handle(String topic, byte[] bytes) {

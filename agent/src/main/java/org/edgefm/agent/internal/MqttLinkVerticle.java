@@ -114,7 +114,7 @@ public final class MqttLinkVerticle extends VerticleBase {
             MqttTransport tr = open(will, conn);
             conn.transport = tr;
             ctx.hostOnline(false); // until this connection's retained host/state says otherwise
-            tr.subscribe(t.directive(ctx.nodeId()), t.command(ctx.nodeId()), t.hostState());
+            tr.subscribe(t.keys(ctx.nodeId()), t.directive(ctx.nodeId()), t.command(ctx.nodeId()), t.hostState());
             return epoch;
         }, false).onComplete(ar -> {
             connecting = false;
@@ -297,6 +297,8 @@ public final class MqttLinkVerticle extends VerticleBase {
             } catch (WireFormatException e) {
                 LOG.warn("refused host state: {} (refused so far: {})", e.getMessage(), ctx.countRejected());
             }
+        } else if (type == MessageType.KEYS) {
+            vertx.eventBus().send(Bus.KEYS_IN, Buffer.buffer(payload), new DeliveryOptions().addHeader("topic", topic));
         } else if (type == MessageType.DIRECTIVE) {
             vertx.eventBus().send(Bus.DIRECTIVE_IN, Buffer.buffer(payload), new DeliveryOptions().addHeader("topic", topic));
         } else if (type == MessageType.COMMAND) {

@@ -63,6 +63,13 @@ public final class TaskVerticle extends VerticleBase {
     static final long JOIN_MIN_KEEP_MS = 60_000;
     /** How often expired joins are looked for. */
     static final long JOIN_SWEEP_MS = 10_000;
+    /** Seconds a client is asked to wait ({@code Retry-After}) when a request comes before the first directive. */
+    static final long RETRY_BEFORE_DIRECTIVE_S = 5;
+    /** The link-probe paths, open before the first directive. */
+    private static final java.util.Set<String> PROBES = java.util.Set.of("/v1/peer/ping", "/v1/peer/probe");
+    /** The answer to a task or stage request before the first directive. */
+    static final String NOT_PLACED_YET = "this agent has no directive from its host yet: it runs no service and cannot"
+            + " check the fleet's data token; retry once the host has placed work here";
     /** Least time a forward to a peer may take before the task is failed. */
     static final long FORWARD_MIN_TIMEOUT_MS = 2_000;
 
@@ -195,12 +202,27 @@ public final class TaskVerticle extends VerticleBase {
      * The data plane's credential: once the host's directive gives the fleet's data token, a task
      * submission, stage data from a peer and a link probe must carry it as
      * {@code Authorization: Bearer}; anything else is answered 401 before its body is read, and
-     * counted ({@code refusedRequests} in {@code /v1/health}). Before the first directive (nothing
-     * runs here yet) the data plane is open.
+     * counted ({@code refusedRequests} in {@code /v1/health}). Before the first directive the agent
+     * runs nothing and has no token to check a request against: task submissions and stage data are
+     * answered 503 with {@code Retry-After} and a one-line reason, counted the same way (link probes,
+     * which carry no task, stay open so that peers can measure the link the host needs to place work
+     * here). A host that gives no token (an open, development broker) leaves the data plane open once
+     * its first directive is applied.
      */
     private void guard(RoutingContext rc) {
         Directive d = ctx.applied();
-        String token = d == null ? null : d.dataToken();
+        if (d == null && !PROBES.contains(rc.normalizedPath())) {
+            long n = refusedRequests.incrementAndGet();
+            if (n == 1 || Long.bitCount(n) == 1) {
+                LOG.info("refused {} {} from {}: no directive from the host yet; {} refused so far", rc.request().method(),
+                        rc.request().path(), rc.request().remoteAddress(), n);
+            }
+            rc.response().setStatusCode(503).putHeader("content-type", "application/json")
+                    .putHeader("Retry-After", Long.toString(RETRY_BEFORE_DIRECTIVE_S))
+                    .end(new JsonObject().put("error", NOT_PLACED_YET).encode());
+            return;
+        }
+        String token = ctx.dataToken();
         String given = rc.request().getHeader("Authorization");
         if (token == null || (given != null && java.security.MessageDigest.isEqual(
                 ("Bearer " + token).getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII)))) {
@@ -220,8 +242,8 @@ public final class TaskVerticle extends VerticleBase {
 
     /** The Authorization header value for this agent's requests to peers, or null without a data token. */
     private String authorization() {
-        Directive d = ctx.applied();
-        return d == null || d.dataToken() == null ? null : "Bearer " + d.dataToken();
+        String token = ctx.dataToken();
+        return token == null ? null : "Bearer " + token;
     }
 
     private void onSubmit(RoutingContext rc) {
@@ -258,6 +280,10 @@ public final class TaskVerticle extends VerticleBase {
      * directive ({@link TaskTicket}); null without a key (a host that signs no tasks).
      */
     private String ticket(String taskId, TaskType tt, long submittedAtMs) {
+        org.edgefm.wire.TaskKeys k = ctx.keys();
+        if (k != null) {
+            return TaskTicket.sign(k.taskKey(), k.plannerEpoch(), taskId, ctx.nodeId(), tt.id(), submittedAtMs);
+        }
         Directive d = ctx.applied();
         return d == null || d.taskKey() == null ? null
                 : TaskTicket.sign(d.taskKey(), d.plannerEpoch(), taskId, ctx.nodeId(), tt.id(), submittedAtMs);

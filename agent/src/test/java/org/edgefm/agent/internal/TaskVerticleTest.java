@@ -237,6 +237,33 @@ class TaskVerticleTest {
     }
 
     @Test
+    void beforeItsFirstDirective_anAgentRefusesTasksAndStageData_with503AndWhy_butAnswersLinkProbes() throws Exception {
+        Peer fresh = peer("n3"); // no directive applied
+        try {
+            byte[] stage = peerBody(new TaskVerticle.Header("early-2", FORK, "n1", System.currentTimeMillis(), "b", null,
+                    List.of(), null, null), false);
+            HttpResponse<String> task = http.send(HttpRequest.newBuilder(URI.create("http://" + fresh.ctx().dataEndpoint()
+                    + "/v1/tasks/fork?id=early-1")).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(task.statusCode()).isEqualTo(503);
+            assertThat(task.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(task.body()).contains("no directive from its host yet");
+            assertThat(post(fresh.ctx(), "/v1/peer/stage", stage, "Bearer anything-at-all-here")).isEqualTo(503);
+            assertThat(post(fresh.ctx(), "/v1/peer/./stage", stage, null)).as("a path spelled otherwise").isEqualTo(503);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://" + fresh.ctx().dataEndpoint() + "/v1/peer/ping"))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode()).as("link probe").isEqualTo(204);
+            assertThat(health(fresh.ctx())).contains("\"refusedRequests\":3");
+            // once placed (a host that gives no token: an open development broker) it accepts tasks
+            apply(fresh.ctx(), 1_000, "n3", Map.of(), "x", "y", "z");
+            assertThat(post(fresh.ctx(), "/v1/tasks/fork?id=placed-1", new byte[0], null)).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !fresh.results().isEmpty());
+            assertThat(fresh.results()).extracting(TaskCompletion::taskId).containsOnly("placed-1"); // accepted and run (its routes lead elsewhere)
+        } finally {
+            close(fresh);
+        }
+    }
+
+    @Test
     void withTheFleetsDataToken_tasksAndStageDataNeedIt_agentsSendItToTheirPeers_andRefusalsAreCounted() throws Exception {
         Peer n2 = splitRouting();
         try {

@@ -2,6 +2,7 @@ package org.edgefm.host.bridge;
 
 import org.edgefm.host.fleet.ReportValidator;
 import org.edgefm.wire.TaskTicket;
+import org.edgefm.wire.TaskKeys;
 import org.edgefm.control.FleetNotices;
 import org.edgefm.control.JoinedNode;
 import java.nio.charset.StandardCharsets;
@@ -479,10 +480,17 @@ public final class MqttFleet implements Fleet {
         }
         try {
             byte[] secret = taskSecret;
-            byte[] payload = codec.encode(m instanceof Directive d && secret != null
-                    ? d.withSecrets(TaskTicket.nodeKey(secret, options.fleet(), d.nodeId(), d.plannerEpoch()),
-                            TaskTicket.dataToken(secret, options.fleet()))
-                    : m);
+            if (m instanceof Directive d && secret != null) {
+                // the secrets go first, on the node's own keys topic, which a monitor account cannot read
+                // (the directive itself is readable by monitors, so it carries none)
+                TaskKeys keys = new TaskKeys(WireCodec.SCHEMA, d.nodeId(), d.plannerEpoch(),
+                        TaskTicket.nodeKey(secret, options.fleet(), d.nodeId(), d.plannerEpoch()),
+                        TaskTicket.dataToken(secret, options.fleet()));
+                client.publish(topics.keys(d.nodeId()), codec.encode(keys), MessageType.KEYS.qos().level(),
+                        MessageType.KEYS.retained());
+                meters.messageOut(MessageType.KEYS.level());
+            }
+            byte[] payload = codec.encode(m instanceof Directive d ? d.withoutSecrets() : m);
             client.publish(topic, payload, m.type().qos().level(), m.type().retained());
             meters.messageOut(m.type().level());
             if (m instanceof Directive) {

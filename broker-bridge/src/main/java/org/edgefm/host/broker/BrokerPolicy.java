@@ -17,7 +17,8 @@ import org.edgefm.wire.Topics;
  *   <li>the host account ({@code edgefm-host} by default) may use all of {@code edgefm/v1/FLEET/};
  *       its client id may be anything but an agent's client id;</li>
  *   <li>the monitor account ({@value #MONITOR_USER}) may only subscribe to the fleet's topics (a
- *       trial's progress monitor, dashboards);</li>
+ *       trial's progress monitor, dashboards), and never receives a node's {@code keys} (its task key
+ *       and the fleet's data token: what would let it submit tasks or sign results);</li>
  *   <li>every other identity is the node of that id: its client id must be
  *       {@code edgefm-FLEET-ID} (so no account can take over another node's session), it may publish
  *       only its own {@code node/ID/} birth, death, telemetry, ack and result, and subscribe only to
@@ -113,6 +114,22 @@ public final class BrokerPolicy {
                 .filter(t -> t.perNode() && t.publisher() == Publisher.HOST).map(t -> topics.node(node, t)).toList());
         out.add(topics.hostState());
         return out;
+    }
+
+    /**
+     * Every node's secrets topic ({@code node/+/keys}): only that node and the host may read a node's
+     * keys; the monitor, which reads the rest of the fleet, is denied them.
+     */
+    public String keysFilter() {
+        return topics.filter(MessageType.KEYS);
+    }
+
+    /** Whether a message on {@code topic} may go to {@code identity} of {@code role}: a node's keys only to that node and the host. */
+    public boolean mayReceive(Role role, String identity, String topic) {
+        if (role == Role.HOST || !topic.endsWith("/" + MessageType.KEYS.level())) {
+            return true;
+        }
+        return role == Role.NODE && topic.equals(topics.keys(identity));
     }
 
     /** Everything in the fleet: the host's (all activities) and the monitor's (subscribe only) filter. */

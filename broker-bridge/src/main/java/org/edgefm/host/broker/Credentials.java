@@ -94,15 +94,75 @@ public final class Credentials {
         writeOwnerOnly(file, lines);
     }
 
-    /** Writes lines to a file created owner-only (0600) before anything is in it. */
+    /**
+     * Writes lines to a file created owner-only (0600) before anything is in it, replacing {@code file}
+     * atomically: a reader (the host watching its credentials file) sees the old or the new content,
+     * never a half-written file.
+     */
     public static void writeOwnerOnly(Path file, List<String> lines) throws IOException {
-        Files.deleteIfExists(file);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp;
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file); // non-POSIX file systems keep their default permissions
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp"); // non-POSIX: default permissions
         }
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        try {
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Removes one account from a credentials file (EdgeFM's or Mosquitto's {@code password_file}: both
+     * are {@code USERNAME:HASH} lines), keeping every other line and the file's permissions, owner and
+     * group, replaced atomically.
+     *
+     * @return false when the file has no such account (the file is left as it was)
+     */
+    public static boolean removeAccount(Path file, String user) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("credentials file " + file + ": does not exist");
+        }
+        List<String> kept = lines.stream().filter(l -> !l.strip().startsWith(user + ":")).toList();
+        if (kept.size() == lines.size()) {
+            return false;
+        }
+        // the same permissions, owner and group as before: Mosquitto, dropped to its own user, must still read it
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            var view = Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+            if (view != null) {
+                var attrs = view.readAttributes();
+                var to = Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class);
+                try {
+                    to.setGroup(attrs.group());
+                    to.setOwner(attrs.owner());
+                } catch (IOException notPermitted) {
+                    // an unprivileged user keeps its own ownership
+                }
+                to.setPermissions(attrs.permissions());
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return true;
+    }
+
+    /** The stored hash of an account, or null (to tell whether a reloaded file changed its password). */
+    String hashOf(String user) {
+        return hashes.get(user);
     }
 
     /**
@@ -132,6 +192,20 @@ public final class Credentials {
     public Credentials with(String user, char[] password) {
         Map<String, String> m = new LinkedHashMap<>(hashes);
         m.put(user, hash(password));
+        return new Credentials(m);
+    }
+
+    /**
+     * These accounts plus {@code user}'s account exactly as {@code other} has it (same hash), or
+     * without it when {@code other} has none: a reloaded file keeps an account that is not in it,
+     * such as the host's own, without changing its hash.
+     */
+    public Credentials withAccountOf(Credentials other, String user) {
+        Map<String, String> m = new LinkedHashMap<>(hashes);
+        String h = other == null ? null : other.hashes.get(user);
+        if (h != null) {
+            m.put(user, h);
+        }
         return new Credentials(m);
     }
 

@@ -8,7 +8,15 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
+import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishOutboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishOutboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishOutboundOutput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
@@ -30,6 +38,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -179,6 +189,23 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final Settings settings;
     private final BrokerPolicy policy;
+    /** The accounts in force: the settings' at start, then each {@link #reload}'s. */
+    private volatile Credentials credentials;
+    /** The client CA's revocation list in force (null: none), see {@link Revocations}. */
+    private volatile X509CRL crl;
+    /** The client CA's certificates (null without client certificates). */
+    private List<X509Certificate> clientCas;
+    /**
+     * Authenticated sessions by client id, so that {@link #reload} can cut those whose account or
+     * certificate is no longer valid. A node's client id is bound to its identity, so the map holds at
+     * most one entry per account plus the host's and monitors' connections; each entry leaves when its
+     * connection closes.
+     */
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** One authenticated connection: who, how (password hash or certificate), and its connection's token. */
+    private record Session(String identity, BrokerPolicy.Role role, String token, String passwordHash, X509Certificate cert) {
+    }
     /** Refusals by kind ({@code login}, {@code client-id}, {@code rate}, {@code retained-size}); fixed keys. */
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private EmbeddedHiveMQ hivemq;
@@ -189,10 +216,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     public EmbeddedBroker(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.policy = new BrokerPolicy(settings.fleet(), settings.hostUser());
+        this.credentials = settings.credentials();
     }
 
     /** Starts the broker and waits until it listens. */
     public void start() {
+        if (settings.clientCa() != null) {
+            clientCas = ClientCertificates.readCertificates(settings.clientCa());
+            crl = Revocations.load(Revocations.crlBeside(settings.clientCa()), clientCas);
+            if (crl != null) {
+                LOG.info("embedded broker: {} revoked client certificate(s) in {}", Revocations.serials(crl).size(),
+                        Revocations.crlBeside(settings.clientCa()));
+            }
+        }
         Path conf = settings.workDir().resolve("conf");
         Path data = settings.workDir().resolve("data");
         try {
@@ -321,7 +357,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** Every kind of refusal {@link #refusals()} counts. */
-    public static final List<String> REFUSAL_KINDS = List.of("login", "client-id", "rate", "retained-size");
+    public static final List<String> REFUSAL_KINDS = List.of("login", "client-id", "rate", "retained-size", "revoked");
 
     /** Clients connected now (HiveMQ's {@code com.hivemq.networking.connections.current}; 0 before {@link #start()}). */
     public long connections() {
@@ -333,7 +369,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         return g instanceof com.codahale.metrics.Gauge<?> gauge && gauge.getValue() instanceof Number n ? n.longValue() : 0;
     }
 
-    /** Connections and publishes refused so far, by kind ({@code login}, {@code client-id}, {@code rate}, {@code retained-size}). */
+    /**
+     * Connections and publishes refused so far, by kind ({@code login}, {@code client-id}, {@code rate},
+     * {@code retained-size}, {@code revoked}: a revoked certificate's connect, or a session cut by {@link #reload}).
+     */
     public Map<String, Long> refusals() {
         Map<String, Long> m = new TreeMap<>();
         refusals.forEach((k, v) -> m.put(k, v.sum()));
@@ -369,6 +408,63 @@ public final class EmbeddedBroker implements AutoCloseable {
         return metric instanceof com.codahale.metrics.Counting c ? c.getCount() : 0;
     }
 
+    /** The accounts in force (null: none). */
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    /** The client CA's certificates (null without client certificates or before {@link #start()}). */
+    public List<X509Certificate> clientCas() {
+        return clientCas;
+    }
+
+    /** The CRL file this broker reads (beside the client CA), or null without client certificates. */
+    public Path revocationList() {
+        return settings.clientCa() == null ? null : Revocations.crlBeside(settings.clientCa());
+    }
+
+    /**
+     * Puts new accounts and a new revocation list in force and cuts every live session they no
+     * longer admit: a password session whose account is gone or has another password, a certificate
+     * session whose certificate the list names. A cut node's Will (its death) is published, so the
+     * host fails its services over at once. An open broker stays open (nothing to reload).
+     *
+     * @param accounts the accounts now (null keeps none: password logins are then refused)
+     * @param revoked  the client CA's revocation list now (null: none)
+     * @return the client ids cut
+     */
+    public synchronized List<String> reload(Credentials accounts, X509CRL revoked) {
+        if (settings.open()) {
+            return List.of();
+        }
+        this.credentials = accounts;
+        this.crl = revoked;
+        List<String> cut = new ArrayList<>();
+        for (Map.Entry<String, Session> e : sessions.entrySet()) {
+            Session s = e.getValue();
+            String why;
+            if (s.cert() != null) {
+                why = Revocations.revoked(revoked, s.cert()) ? "its certificate (serial " + s.cert().getSerialNumber().toString(16)
+                        + ") was revoked" : null;
+            } else {
+                String h = accounts == null ? null : accounts.hashOf(s.identity());
+                why = h == null ? "its account was removed" : h.equals(s.passwordHash()) ? null : "its password was changed";
+            }
+            if (why == null) {
+                continue;
+            }
+            sessions.remove(e.getKey(), s);
+            cut.add(e.getKey());
+            refused("revoked");
+            LOG.warn("cut MQTT session {} of {}: {}", Check.quote(e.getKey()), Check.quote(s.identity()), why);
+            if (hivemq != null) {
+                Services.clientService().disconnectClient(e.getKey(), false, DisconnectReasonCode.NOT_AUTHORIZED,
+                        "identity " + s.identity() + ": " + why);
+            }
+        }
+        return cut;
+    }
+
     /** Stops the broker. */
     @Override
     public void close() {
@@ -389,7 +485,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
             Services.securityRegistry().setAuthenticatorProvider(i -> new Authenticator());
             PublishGuard guard = new PublishGuard();
-            Services.initializerRegistry().setClientInitializer((input, client) -> client.addPublishInboundInterceptor(guard));
+            KeysGuard keys = new KeysGuard();
+            Services.initializerRegistry().setClientInitializer((input, client) -> {
+                client.addPublishInboundInterceptor(guard);
+                if (!settings.open()) {
+                    client.addPublishOutboundInterceptor(keys);
+                }
+            });
+            Services.eventRegistry().setClientLifecycleEventListener(i -> new SessionEnd());
         }
 
         @Override
@@ -398,6 +501,45 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private static final String ROLE_ATTRIBUTE = "edgefm.role";
+    private static final String SESSION_ATTRIBUTE = "edgefm.session";
+    private static final String IDENTITY_ATTRIBUTE = "edgefm.identity";
+
+    /**
+     * A node's keys reach that node and the host only: a wildcard subscription the permissions allow
+     * ({@code #} of the monitor) does not carry them, whatever the subscriber asked for.
+     */
+    private final class KeysGuard implements PublishOutboundInterceptor {
+        @Override
+        public void onOutboundPublish(PublishOutboundInput input, PublishOutboundOutput output) {
+            var attrs = input.getConnectionInformation().getConnectionAttributeStore();
+            String role = attrs.getAsString(ROLE_ATTRIBUTE).orElse(null);
+            String identity = attrs.getAsString(IDENTITY_ATTRIBUTE).orElse("");
+            BrokerPolicy.Role r = role == null ? BrokerPolicy.Role.MONITOR : BrokerPolicy.Role.valueOf(role);
+            if (!policy.mayReceive(r, identity, input.getPublishPacket().getTopic())) {
+                output.preventPublishDelivery();
+            }
+        }
+    }
+
+    /** Forgets a session when its connection closes (only that connection's entry: the same client id may be back already). */
+    private final class SessionEnd implements ClientLifecycleEventListener {
+        @Override
+        public void onMqttConnectionStart(ConnectionStartInput input) {
+        }
+
+        @Override
+        public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
+        }
+
+        @Override
+        public void onDisconnect(DisconnectEventInput input) {
+            String token = input.getConnectionInformation().getConnectionAttributeStore().getAsString(SESSION_ATTRIBUTE).orElse(null);
+            if (token != null) {
+                sessions.computeIfPresent(input.getClientInformation().getClientId(),
+                        (k, s) -> s.token().equals(token) ? null : s);
+            }
+        }
+    }
 
     private final class Authenticator implements SimpleAuthenticator {
         @Override
@@ -410,10 +552,18 @@ public final class EmbeddedBroker implements AutoCloseable {
                 return;
             }
             String user = input.getConnectPacket().getUserName().orElse(null);
-            String cn = input.getConnectionInformation().getClientTlsInformation()
-                    .flatMap(ClientTlsInformation::getClientCertificate).map(ClientCertificates::commonName).orElse(null);
+            X509Certificate cert = input.getConnectionInformation().getClientTlsInformation()
+                    .flatMap(ClientTlsInformation::getClientCertificate).orElse(null);
+            String cn = cert == null ? null : ClientCertificates.commonName(cert);
             String identity;
+            String passwordHash = null;
             if (cn != null) {
+                if (Revocations.revoked(crl, cert)) {
+                    refuse(output, "revoked", ConnackReasonCode.NOT_AUTHORIZED, "client " + Check.quote(clientId) + ": the"
+                            + " certificate of " + Check.quote(cn) + " (serial " + cert.getSerialNumber().toString(16)
+                            + ") is revoked (" + revocationList() + ")");
+                    return;
+                }
                 // a client certificate from the fleet CA is the identity; a username, if any, must agree
                 if (user != null && !user.equals(cn)) {
                     refuse(output, "login", ConnackReasonCode.NOT_AUTHORIZED, "client " + Check.quote(clientId)
@@ -423,13 +573,15 @@ public final class EmbeddedBroker implements AutoCloseable {
                 identity = cn;
             } else {
                 byte[] pw = input.getConnectPacket().getPassword().map(EmbeddedBroker::bytes).orElse(null);
-                if (user == null || settings.credentials() == null || !settings.credentials().verify(user, pw)) {
+                Credentials accounts = credentials;
+                if (user == null || accounts == null || !accounts.verify(user, pw)) {
                     refuse(output, "login", ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "client " + Check.quote(clientId)
                             + " as " + (user == null ? "(no username)" : Check.quote(user)) + ": bad username or password"
                             + (settings.clientCa() != null ? " and no client certificate" : ""));
                     return;
                 }
                 identity = user;
+                passwordHash = accounts.hashOf(user);
             }
             BrokerPolicy.Decision d = policy.bind(identity, clientId);
             if (!d.allowed()) {
@@ -437,10 +589,28 @@ public final class EmbeddedBroker implements AutoCloseable {
                 return;
             }
             input.getConnectionInformation().getConnectionAttributeStore().putAsString(ROLE_ATTRIBUTE, d.role().name());
+            input.getConnectionInformation().getConnectionAttributeStore().putAsString(IDENTITY_ATTRIBUTE, identity);
+            String token = UUID.randomUUID().toString();
+            input.getConnectionInformation().getConnectionAttributeStore().putAsString(SESSION_ATTRIBUTE, token);
+            Session session = new Session(identity, d.role(), token, passwordHash, cn != null ? cert : null);
+            sessions.put(clientId, session);
+            // a reload that ran while this connect was checked did not see it: check against what is in force now
+            Credentials now = credentials;
+            if (cn != null ? Revocations.revoked(crl, cert) : now == null || !passwordHash.equals(now.hashOf(identity))) {
+                sessions.remove(clientId, session);
+                refuse(output, "revoked", ConnackReasonCode.NOT_AUTHORIZED, "client " + Check.quote(clientId) + ": "
+                        + Check.quote(identity) + " was revoked while it connected");
+                return;
+            }
             perms.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
             switch (d.role()) {
                 case HOST -> perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.ALL));
-                case MONITOR -> perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.SUBSCRIBE));
+                case MONITOR -> {
+                    // first match wins: the nodes' keys are denied before the rest of the fleet is allowed
+                    perms.add(Builders.topicPermission().topicFilter(policy.keysFilter())
+                            .type(TopicPermission.PermissionType.DENY).activity(TopicPermission.MqttActivity.ALL).build());
+                    perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.SUBSCRIBE));
+                }
                 case NODE -> {
                     for (String filter : policy.nodePublishFilters(identity)) {
                         perms.add(allow(filter, TopicPermission.MqttActivity.PUBLISH));

@@ -105,14 +105,32 @@ public final class ReportValidator {
      * @param maxCount         largest credible queue, in-flight, arrival or completion count per message (default 1,000,000)
      * @param clockSkewMs      how far in the future a completion time may lie (default 60,000 ms)
      * @param flagAfter        rejections within a minute that flag a node (default 20)
+     * @param maxUnnamedLinkPeers [I] distinct peers outside its directives a node may report links to
+     *                         (a joined fleet's bootstrap, a restarted host's first minutes; default 16)
      */
     public record Settings(double maxLinkMbPerMs, double maxRttMs, double linkStepFactor, double maxLatencyMs,
-            double maxRateMbPerMs, int maxCount, long clockSkewMs, int flagAfter) {
+            double maxRateMbPerMs, int maxCount, long clockSkewMs, int flagAfter, int maxUnnamedLinkPeers) {
         /** The defaults. */
         public static Settings defaults() {
-            return new Settings(12.5, 60_000, 4, 3_600_000, 1e6, 1_000_000, 60_000, 20);
+            return new Settings(12.5, 60_000, 4, 3_600_000, 1e6, 1_000_000, 60_000, 20, UNNAMED_LINK_PEERS);
+        }
+
+        /** The settings before {@code maxUnnamedLinkPeers}, with its default. */
+        public Settings(double maxLinkMbPerMs, double maxRttMs, double linkStepFactor, double maxLatencyMs,
+                double maxRateMbPerMs, int maxCount, long clockSkewMs, int flagAfter) {
+            this(maxLinkMbPerMs, maxRttMs, linkStepFactor, maxLatencyMs, maxRateMbPerMs, maxCount, clockSkewMs, flagAfter,
+                    UNNAMED_LINK_PEERS);
         }
     }
+
+    /**
+     * [I] How many distinct peers outside the directives kept for it a node may report links to. A
+     * real agent probes the peers its directive names; a joined fleet's nodes start from links to
+     * their neighbours (in {@code bench load}: cell mates and backbone tree, at most 8), and after a
+     * host restart a node reports its previous directive's peers. 16 bounds how far one hostile node
+     * can reach into the planners' topology of a large fleet (instead of every node that joined).
+     */
+    static final int UNNAMED_LINK_PEERS = 16;
 
     /** A node's rejections, for the API and the dashboard. */
     public record NodeRejections(String node, Map<String, Long> byReason, long total, boolean flagged) {
@@ -226,9 +244,31 @@ public final class ReportValidator {
     }
 
     private volatile java.util.function.Predicate<String> linkPeers = id -> false;
+    /** The nodes of this fleet (born, or declared by the scenario). */
+    private volatile java.util.function.Predicate<String> fleetNodes = id -> false;
+    /** Services of the scenario: what a node restarted under an older planner epoch may say it stopped. */
+    private volatile Set<String> scenarioServices = Set.of();
+    /** Per node, the distinct peers outside its directives whose links were accepted (at most maxUnnamedLinkPeers each). */
+    private final Map<String, Set<String>> unnamedPeers = new ConcurrentHashMap<>();
+    /** Per node, the planner epoch its newest birth said it applied (what it ran before this host run). */
+    private final Map<String, Long> bornUnder = new ConcurrentHashMap<>();
+    /** Per node, the first directive this host run sent it ({epoch, version}). */
+    private final Map<String, long[]> firstIssued = new ConcurrentHashMap<>();
+
+    /**
+     * The nodes of this fleet and the scenario's services, for what a legitimate agent sends right after
+     * a host restart, before this host has sent it anything: links to the peers of its previous
+     * directive (nodes of this fleet, counted against {@code maxUnnamedLinkPeers}), and, in the ack of
+     * the first directive of this run, the services of its previous directive that this one stops.
+     */
+    public void fleet(java.util.function.Predicate<String> nodes, java.util.Collection<String> services) {
+        this.fleetNodes = java.util.Objects.requireNonNull(nodes, "nodes is null");
+        this.scenarioServices = Set.copyOf(services);
+    }
 
     /** Records a directive the host sent (called for every directive the fleet publishes). */
     public void issued(Directive d) {
+        firstIssued.putIfAbsent(d.nodeId(), new long[] {d.plannerEpoch(), d.version()});
         Issued i = issued.computeIfAbsent(d.nodeId(), k -> new Issued());
         synchronized (i) {
             if (i.find(d.plannerEpoch(), d.version()) == null) {
@@ -263,6 +303,7 @@ public final class ReportValidator {
     /** The birth as the host may believe it: a claimed planner epoch beyond the host's is dropped. */
     public Birth birth(Birth b) {
         if (b.plannerEpoch() <= hostEpoch.getAsLong()) {
+            bornUnder.put(b.nodeId(), b.plannerEpoch());
             return b;
         }
         reject(b.nodeId(), Reason.FUTURE_EPOCH, "birth claims applied directive " + b.plannerEpoch() + "/" + b.appliedVersion()
@@ -299,8 +340,14 @@ public final class ReportValidator {
             }
         }
         List<InstanceStop> stopped = new ArrayList<>();
+        // the ack of the first directive this host run sent a node that ran another epoch's directive before
+        // (a host restart): it stops what that directive started, which only the previous run knew
+        long[] first = firstIssued.get(a.nodeId());
+        boolean afterRestart = first != null && first[0] == a.plannerEpoch() && first[1] == a.version()
+                && bornUnder.getOrDefault(a.nodeId(), Long.MAX_VALUE) < a.plannerEpoch();
         for (InstanceStop s : a.stopped()) {
-            if (knownService(a.nodeId(), s.service())) {
+            if (knownService(a.nodeId(), s.service()) || previousRun.getOrDefault(a.nodeId(), Set.of()).contains(s.service())
+                    || (afterRestart && scenarioServices.contains(s.service()))) {
                 stopped.add(s);
             } else {
                 reject(a.nodeId(), Reason.UNASKED_SERVICE, "ack " + a.plannerEpoch() + "/" + a.version() + " stopped '"
@@ -327,13 +374,21 @@ public final class ReportValidator {
                 services.add(s);
             }
         }
-        Directive d = newest(t.nodeId());
-        Set<String> peers = d == null ? Set.of() : d.desired().peers().keySet();
+        Set<String> peers = recentPeers(t.nodeId());
+        // before this host run sent the node anything (a host restart), it reports its previous directive's peers
+        boolean nothingSent = !issued.containsKey(t.nodeId());
         List<PeerMetrics> links = new ArrayList<>();
         for (PeerMetrics p : t.peers()) {
-            if ((!peers.contains(p.peer()) && !linkPeers.test(p.peer())) || p.peer().equals(t.nodeId())) {
+            boolean unnamed = !peers.contains(p.peer());
+            if (p.peer().equals(t.nodeId())
+                    || (unnamed && !(linkPeers.test(p.peer()) || (nothingSent && fleetNodes.test(p.peer()))))) {
                 reject(t.nodeId(), Reason.UNDECLARED_LINK, "link to '" + clip(p.peer()) + "', a peer it was not given"
                         + " and no node of this fleet");
+                continue;
+            }
+            if (unnamed && !unnamedPeerAllowed(t.nodeId(), p.peer())) {
+                reject(t.nodeId(), Reason.UNDECLARED_LINK, "link to '" + clip(p.peer()) + "': already "
+                        + settings.maxUnnamedLinkPeers() + " peers outside its directives (reports.maxUnnamedLinkPeers)");
                 continue;
             }
             if (p.rttMs() == null || p.throughputMbPerMs() == null) {
@@ -475,6 +530,27 @@ public final class ReportValidator {
         }
         synchronized (i) {
             return i.newest();
+        }
+    }
+
+    /** The peers of every directive kept for the node (a re-plan may drop a peer whose report is on its way). */
+    private Set<String> recentPeers(String node) {
+        Issued i = issued.get(node);
+        if (i == null) {
+            return Set.of();
+        }
+        Set<String> s = new java.util.HashSet<>();
+        synchronized (i) {
+            i.directives.forEach(d -> s.addAll(d.desired().peers().keySet()));
+        }
+        return s;
+    }
+
+    /** Whether {@code peer} is, or may become, one of the node's at most maxUnnamedLinkPeers peers outside its directives. */
+    private boolean unnamedPeerAllowed(String node, String peer) {
+        Set<String> s = unnamedPeers.computeIfAbsent(node, k -> ConcurrentHashMap.newKeySet());
+        synchronized (s) {
+            return s.contains(peer) || (s.size() < settings.maxUnnamedLinkPeers() && s.add(peer));
         }
     }
 

@@ -94,6 +94,72 @@ class ReportValidatorTest {
         assertThat(v.rejected("n1", ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(3);
     }
 
+    private Birth bornUnder(String node, long epoch) {
+        return new Birth(1, node, 1, 1, "p", "v", new Capabilities(ResourceVector.ZERO, "amd64", "none", List.of()),
+                3, epoch, List.of(), "");
+    }
+
+    @Test
+    void afterAHostRestart_linksToTheFleetsNodes_andStopsOfThePreviousDirective_areAccepted() {
+        // host epoch 7 restarted; n1 ran epoch 6's directive with peers edge-l4 and n2, and services detok, vit
+        v.fleet(id -> List.of("n1", "n2", "edge-l4").contains(id), List.of("vit", "head", "detok"));
+        assertThat(v.birth(bornUnder("n1", 6)).plannerEpoch()).isEqualTo(6);
+        Telemetry early = telemetry("n1", List.of(), List.of(new PeerMetrics("edge-l4", 4.0, 1.0, 3L, 0L),
+                new PeerMetrics("n2", 4.0, 1.0, 3L, 0L)));
+        assertThat(v.telemetry(early).peers()).extracting(PeerMetrics::peer).containsExactly("edge-l4", "n2");
+        // this run's first directive (7/1) stops what epoch 6 had started: the agent's ack says so
+        v.issued(directive("n1", 1, Map.of("n2", "h:1"), "vit"));
+        Ack a = v.ack(new Ack(1, "n1", 7, 1, AckOutcome.APPLIED, null, 1, List.of(),
+                List.of(new org.edgefm.wire.InstanceStop("detok"))));
+        assertThat(a.stopped()).extracting(org.edgefm.wire.InstanceStop::service).containsExactly("detok");
+        assertThat(v.rejections()).isEmpty();
+    }
+
+    @Test
+    void afterAHostRestart_aHostileNode_stillCannotReachBeyondTheFleet_orClaimStopsLater() {
+        v.fleet(id -> List.of("n1", "n2").contains(id), List.of("vit", "detok"));
+        v.birth(bornUnder("n1", 6));
+        Telemetry t = telemetry("n1", List.of(), List.of(new PeerMetrics("stranger", 4.0, 1.0, 3L, 0L),
+                new PeerMetrics("n1", 4.0, 1.0, 3L, 0L), new PeerMetrics("n2", 0.0, 1e12, 3L, 0L)));
+        assertThat(v.telemetry(t).peers()).isEmpty();
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNDECLARED_LINK)).as("no node of the fleet; itself").isEqualTo(2);
+        assertThat(v.rejected("n1", ReportValidator.Reason.BAD_LINK)).as("bounds hold as ever").isEqualTo(1);
+        // once this run sent it a directive, only its peers count (no joined-fleet rule here)
+        v.issued(directive("n1", 1, Map.of(), "vit"));
+        v.issued(directive("n1", 2, Map.of(), "vit"));
+        assertThat(v.telemetry(telemetry("n1", List.of(), List.of(new PeerMetrics("n2", 4.0, 1.0, 3L, 0L)))).peers()).isEmpty();
+        // a stop outside this run's directives counts only in the ack of its first directive, and only of the scenario's
+        Ack first = v.ack(new Ack(1, "n1", 7, 1, AckOutcome.APPLIED, null, 1, List.of(),
+                List.of(new org.edgefm.wire.InstanceStop("x".repeat(40)))));
+        Ack later = v.ack(new Ack(1, "n1", 7, 2, AckOutcome.APPLIED, null, 1, List.of(),
+                List.of(new org.edgefm.wire.InstanceStop("detok"))));
+        assertThat(first.stopped()).isEmpty();
+        assertThat(later.stopped()).isEmpty();
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNASKED_SERVICE)).isEqualTo(2);
+        // a node born under this host's epoch (no restart behind it) gets no such leniency
+        v.birth(bornUnder("n2", 7));
+        v.issued(directive("n2", 1, Map.of(), "vit"));
+        assertThat(v.ack(new Ack(1, "n2", 7, 1, AckOutcome.APPLIED, null, 1, List.of(),
+                List.of(new org.edgefm.wire.InstanceStop("detok")))).stopped()).isEmpty();
+    }
+
+    @Test
+    void joinedFleet_linksOutsideTheDirectives_areBoundedPerNode() {
+        v.acceptLinksTo(id -> id.startsWith("j"));
+        v.issued(directive("n1", 1, Map.of("p", "h:1"), "vit"));
+        List<PeerMetrics> many = new java.util.ArrayList<>();
+        many.add(new PeerMetrics("p", 4.0, 1.0, 3L, 0L));
+        for (int i = 0; i < 40; i++) {
+            many.add(new PeerMetrics("j" + i, 4.0, 1.0, 3L, 0L));
+        }
+        List<PeerMetrics> got = v.telemetry(telemetry("n1", List.of(), many)).peers();
+        assertThat(got).hasSize(1 + ReportValidator.UNNAMED_LINK_PEERS);
+        assertThat(got.get(0).peer()).isEqualTo("p");
+        assertThat(v.rejected("n1", ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(40 - ReportValidator.UNNAMED_LINK_PEERS);
+        // the same first 16 keep being accepted in later reports
+        assertThat(v.telemetry(telemetry("n1", List.of(), many.subList(0, 17))).peers()).hasSize(17);
+    }
+
     @Test
     void links_moveAtMostByTheStepFactorPerReport() {
         v.issued(directive("n1", 1, Map.of("n2", "h:1"), "vit"));
