@@ -15,17 +15,19 @@ import org.edgefm.api.spi.WeightedTarget;
 /**
  * Admission control of the light engine ({@code light.admission = reject}; assumption: paper 1 has no
  * admission step, this is a guard against overload): when the demand routed to a (node, service) pair
- * exceeds {@code light.admission-utilization} times what the pair can serve, the streams through it
- * get a {@link WeightedTarget#REJECT} share on their entry stages, so the excess is refused at arrival
- * instead of queueing until every task through the pair is late.
+ * exceeds the load the pair may take, the streams through it get a {@link WeightedTarget#REJECT} share
+ * on their entry stages, so the excess is refused at arrival instead of queueing until every task
+ * through the pair is late.
  *
  * <p>Each stream (origin, task type) with rate {@code λ_k} loads every pair its routes name with
  * {@code λ_k · w} per stage ({@code w} the route's normalised weight). The admitted fraction {@code p_k}
- * starts at 1 and is updated a few rounds as {@code p_k ← min(1, p_k · min_P ρ·cap_P / load_P)} over
+ * starts at 1 and is updated a few rounds as {@code p_k ← min(1, p_k · min_P limit_P / load_P)} over
  * the pairs {@code P} it loads: the first round makes every pair's admitted load at most
- * {@code ρ·cap_P}, later rounds give back what a stream throttled elsewhere left unused. The capacity
- * of a light pair is its sizer's admissible rate for the instances granted; that of a core pair is
- * instances over the mean processing time {@code a/(f·speed)} (one task per instance, eq. 10).
+ * {@code limit_P}, later rounds give back what a stream throttled elsewhere left unused. The limit of
+ * a light pair is its sizer's admissible rate for the instances granted (which carries the sizer's own
+ * guard: ec-lyapunov's utilisation cap, the mean sizer's headroom); that of a core pair is
+ * {@code light.admission-utilization} times its instances over the mean processing time
+ * {@code a/(f·speed)} (one task per instance, eq. 10).
  */
 final class Admission {
     /** A stream's reject share below this is not emitted (the smoothed demand's noise). */
@@ -45,12 +47,10 @@ final class Admission {
      *
      * @param routing     the engine's routes
      * @param streams     the planned streams
-     * @param capacity    per pair {@code node|service}, tasks/ms the pair can serve (absent = 0)
-     * @param utilization ρ: the admitted load of a pair is at most ρ·capacity
+     * @param limit       per pair {@code node|service}, the most tasks/ms it may be given (absent = 0)
      * @param notes       receives one note when tasks are to be rejected
      */
-    static RoutingTable apply(RoutingTable routing, List<Stream> streams, Map<String, Double> capacity, double utilization,
-            List<Reason> notes) {
+    static RoutingTable apply(RoutingTable routing, List<Stream> streams, Map<String, Double> limit, List<Reason> notes) {
         int n = streams.size();
         // per stream: the pairs it loads and its load on each per unit rate
         List<Map<String, Double>> uses = new ArrayList<>(n);
@@ -89,7 +89,7 @@ final class Admission {
                 for (String pair : uses.get(i).keySet()) {
                     double l = load.get(pair);
                     if (l > 0) {
-                        f = Math.min(f, utilization * capacity.getOrDefault(pair, 0.0) / l);
+                        f = Math.min(f, limit.getOrDefault(pair, 0.0) / l);
                     }
                 }
                 double next = f == Double.POSITIVE_INFINITY ? p[i] : Math.min(1.0, p[i] * f);
@@ -144,9 +144,9 @@ final class Admission {
             }
         }
         notes.add(new Reason("admission-reject", String.format(java.util.Locale.ROOT,
-                "demand above %.0f%% of what the pairs serve: %.1f%% of the offered tasks are rejected at arrival"
+                "demand above what the pairs serve: %.1f%% of the offered tasks are rejected at arrival"
                         + " (%d of %d streams throttled; light.admission = reject)",
-                utilization * 100, offered > 0 ? 100 * refused / offered : 0.0, reject.size(), n)));
+                offered > 0 ? 100 * refused / offered : 0.0, reject.size(), n)));
         return new RoutingTable(out);
     }
 

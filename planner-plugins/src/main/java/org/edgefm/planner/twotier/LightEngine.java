@@ -317,13 +317,14 @@ public final class LightEngine implements LightServiceController {
             NodeSpec n = nodes.get(a.node());
             ServiceSpec svc = cache.services.get(a.service());
             if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
-                // eq. (10): one task per core instance, for a/(f·speed) ms
-                capacity.merge(a.node() + "|" + a.service(), a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
+                // eq. (10): one task per core instance, for a/(f·speed) ms; light pairs: the sizer's admissible rate
+                capacity.merge(a.node() + "|" + a.service(),
+                        s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
             }
         }
         List<Admission.Stream> streams = new ArrayList<>();
         rates.forEach((k, r) -> streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r)));
-        return Admission.apply(routing, streams, capacity, s.admissionUtilization(), notes);
+        return Admission.apply(routing, streams, capacity, notes);
     }
 
     private MeanValueRouting routing(StreamKey k, SystemModel model) {

@@ -41,7 +41,7 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param candidatesPerOrigin K: a stream's light stages are analysed on the K hosts nearest to its origin (plus the
  *                           core hosts); 0 = every reachable host
  * @param admission          admission control: entry-stage routes reject the demand the pairs cannot serve ({@link Admission})
- * @param admissionUtilization ρ of admission control: a pair's admitted load is at most ρ times its capacity
+ * @param admissionUtilization ρ of admission control: a core pair's admitted load is at most ρ times its capacity
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
@@ -140,12 +140,13 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("light.seed", "1", "seed of random-light", false),
             new ConfigKey("light.admission", "reject",
                     "admission control of every light controller on the light engine (assumption: paper 1 has none; a"
-                    + " guard against overload): reject = where the demand routed to a (node, service) pair exceeds"
-                    + " admission-utilization times its capacity (light: the sizer's admissible rate; core: instances over"
-                    + " a/(f·speed)), the streams through it get a reject share on their entry stages, refused at arrival"
-                    + " and counted as rejected; off = every task is admitted and overload queues", true),
+                    + " guard against overload): reject = where the demand routed to a (node, service) pair exceeds what it"
+                    + " may take (light: the sizer's admissible rate, with the sizer's own guard; core: admission-utilization"
+                    + " times instances over a/(f·speed)), the streams through it get a reject share on their entry stages,"
+                    + " refused at arrival and counted as rejected; off = every task is admitted and overload queues", true),
             new ConfigKey("light.admission-utilization", "0.9",
-                    "ρ of light.admission: a pair's admitted load is at most ρ times its capacity, in (0, 1]", true));
+                    "ρ of light.admission for core pairs: a core pair is given at most ρ times instances/(a/(f·speed)) tasks"
+                    + " per ms, in (0, 1]", true));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
