@@ -780,6 +780,7 @@ final class SimulateCommand implements Callable<Integer> {
             ObjectNode cost = r.putObject("cost");
             double[] costCi = meanCi95(c.cost());
             cost.put("mean", costCi[0]);
+            cost.put("ci95", costCi[1]);
             ObjectNode l = r.putObject("latencyMs");
             l.put("p50", c.meanQuantile(0.5));
             l.put("p95", c.meanQuantile(0.95));
@@ -791,13 +792,13 @@ final class SimulateCommand implements Callable<Integer> {
             oc.put("expired", c.runs().stream().mapToLong(x -> x.stats().failedExpired()).sum());
             oc.put("nodeDown", c.runs().stream().mapToLong(x -> x.stats().failedNodeDown()).sum());
             oc.put("noPath", c.runs().stream().mapToLong(x -> x.stats().failedNoPath()).sum());
+            oc.put("rejected", c.runs().stream().mapToLong(x -> x.stats().rejected()).sum());
             oc.put("pending", c.runs().stream().mapToLong(x -> x.stats().pending()).sum());
             double[] delay = meanCi95(c.delay());
             ObjectNode d = r.putObject("delayMs");
             d.put("mean", delay[0]);
             d.put("ci95", delay[1]);
             if (c.genai()) {
-                cost.put("ci95", costCi[1]);
                 cost.put("model", "paper2");
                 cost.put("delayCost", genaiMean(c, g -> g.delayCost()));
                 cost.put("resourceCost", genaiMean(c, g -> g.resourceCost()));

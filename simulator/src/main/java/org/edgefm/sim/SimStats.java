@@ -17,6 +17,7 @@ public final class SimStats {
     long failedUnrouted;
     long failedExpired;
     long failedNoPath;
+    long rejected;
     long pendingOverdue;
     long pending;
     long events;
@@ -118,6 +119,14 @@ public final class SimStats {
     /** Tasks lost because the topology has no path between two nodes of their route. */
     public long failedNoPath() {
         return failedNoPath;
+    }
+
+    /**
+     * Tasks refused at arrival by admission control (a {@code WeightedTarget.REJECT} share on an entry
+     * stage's route): never started, not on time, and not counted in {@link #failed()}.
+     */
+    public long rejected() {
+        return rejected;
     }
 
     /** Tasks still in the system at the end whose deadline has already passed (certainly late). */

@@ -167,6 +167,7 @@ public final class SimulatedFleet implements Fleet {
     private final int[] intervalStreamArrivals;
     private final SplittableRandom serviceRandom;
     private final SplittableRandom routeRandom;
+    private final SplittableRandom admissionRandom;
     private final SplittableRandom channelRandom;
 
     // Tasks (parallel arrays, slot reuse through a free list).
@@ -408,6 +409,8 @@ public final class SimulatedFleet implements Fleet {
         serviceRandom = master.split();
         routeRandom = master.split();
         channelRandom = master.split();
+        // a stream of its own, not split from master: that would move every later draw of runs without admission
+        admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
 
         // assumption (sim.channel-coherence): paper 1 draws a channel per task; LyMDO-style block
         // fading (papers.md 4.2) keeps one draw per user for a whole slot.
@@ -563,6 +566,11 @@ public final class SimulatedFleet implements Fleet {
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u))
         double uplink = inputMb[t] / (userBandwidth[u] * (Math.log1p(snr) / Math.log(2)));
         int base = task * maxStages;
+        if (rejected(t, origin)) {
+            kill(task, "rejected by admission control");
+            release(task);
+            return;
+        }
         for (int leaf : leaves[t]) {
             int target = choose(t, leaf, origin, origin, inputMb[t]);
             if (target < 0) {
@@ -931,6 +939,29 @@ public final class SimulatedFleet implements Fleet {
         return nearest >= 0 ? nearest : chosen;
     }
 
+    /**
+     * Admission control: the task is refused with the largest {@code REJECT} share among its entry
+     * stages' routes at its origin (counted as rejected, never started). No random draw is taken when
+     * no route rejects, so runs without admission control are unchanged.
+     */
+    private boolean rejected(int t, int origin) {
+        Routes r = nodeRoutes[origin];
+        if (r == null) {
+            return false;
+        }
+        double share = 0;
+        for (int leaf : leaves[t]) {
+            Target tg = r.get(t, leaf, origin);
+            if (tg != null) {
+                share = Math.max(share, tg.reject());
+            }
+        }
+        if (share <= 0 || admissionRandom.nextDouble() >= share) {
+            return false;
+        }
+        return true;
+    }
+
     private boolean usable(int node, int s, int from) {
         return online[node] && servers[node * serviceCount + s] > 0 && network.reachable(from, node);
     }
@@ -990,8 +1021,8 @@ public final class SimulatedFleet implements Fleet {
         return best;
     }
 
-    /** One stage's targets: node indices and weights. */
-    private record Target(int[] nodes, double[] weights) {
+    /** One stage's targets: node indices and weights, and the share of new tasks refused (admission control). */
+    private record Target(int[] nodes, double[] weights, double reject) {
     }
 
     /** A routing table compiled to arrays indexed by (type, stage, origin). */
@@ -1048,15 +1079,24 @@ public final class SimulatedFleet implements Fleet {
             int[] nodes = new int[targets.size()];
             double[] weights = new double[targets.size()];
             int n = 0;
+            double total = 0;
+            double reject = 0;
             for (WeightedTarget w : targets) {
-                Integer i = nodeIndex.get(w.node());
+                total += w.weight();
+                if (w.isReject()) {
+                    reject += w.weight();
+                }
+            }
+            for (WeightedTarget w : targets) {
+                Integer i = w.isReject() ? null : nodeIndex.get(w.node());
                 if (i != null) {
                     nodes[n] = i;
                     weights[n] = w.weight();
                     n++;
                 }
             }
-            return n == 0 ? null : new Target(Arrays.copyOf(nodes, n), Arrays.copyOf(weights, n));
+            double share = total > 0 ? reject / total : 0;
+            return n == 0 && share == 0 ? null : new Target(Arrays.copyOf(nodes, n), Arrays.copyOf(weights, n), share);
         }
     }
 
@@ -1131,7 +1171,9 @@ public final class SimulatedFleet implements Fleet {
             return;
         }
         tState[task] = ENDED;
-        if (why.startsWith("unrouted")) {
+        if (why.startsWith("rejected")) {
+            stats.rejected++;
+        } else if (why.startsWith("unrouted")) {
             stats.failedUnrouted++;
         } else if (why.startsWith("no path")) {
             stats.failedNoPath++;

@@ -165,6 +165,28 @@ class SimulatedFleetTest {
     }
 
     @Test
+    void rejectTarget_onEntryStage_refusesThatShareAtArrival_countedApartFromFailures() {
+        ServiceSpec enc = coreService("enc", 0.1, 0.1, 10.0);
+        SystemModel m = model(List.of(node("a", 1.0), node("b", 1.0)), List.of(AB), List.of(enc),
+                List.of(chain("j", 0.01, 100, "enc")), List.of(user("u", "a", 10, 3.0)),
+                List.of(poisson("u", "j", 0.5)));
+        SimulatedFleet f = new SimulatedFleet(m, 100, List.of(), 3, SimSettings.DEFAULTS);
+        // a quarter of the stream from origin a is rejected; the route without origin (no reject) is not used for it
+        List<Route> routes = List.of(new Route("j", "s0", null, List.of(new WeightedTarget("b", 1))),
+                new Route("j", "s0", "a", List.of(new WeightedTarget("b", 3), WeightedTarget.reject(1))));
+        f.apply(directive("a", 1, List.of(), routes));
+        f.apply(directive("b", 1, List.of(core(enc, 4)), routes));
+        f.advanceTo(20_000);
+        SimStats st = f.stats();
+        assertThat((double) st.rejected() / st.submitted()).isCloseTo(0.25, within(0.02));
+        assertThat(st.failed()).isZero();
+        assertThat(st.completed() + st.rejected() + st.pending()).isEqualTo(st.submitted());
+        assertThat(st.onTimeRate()).isCloseTo((double) st.onTime() / (st.submitted() - st.pending() + st.pendingOverdue()), within(1e-12));
+        assertThat(f.snapshot().completions()).filteredOn(c -> !c.success())
+                .allMatch(c -> c.error().startsWith("rejected by admission control"));
+    }
+
+    @Test
     void unroutedStage_dropPolicyFailsTask_nearestHostServesIt() {
         SimulatedFleet drop = twoStage(50, List.of());
         drop.apply(directive("a", 2, List.of(light(PRE, 1, 1)), List.of(route("cap", "s0", "a"))));

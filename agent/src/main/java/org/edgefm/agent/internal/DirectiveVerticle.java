@@ -176,7 +176,7 @@ public final class DirectiveVerticle extends VerticleBase {
         }
         for (Route r : s.routing()) {
             for (WeightedTarget t : r.targets()) {
-                if (!t.node().equals(ctx.nodeId()) && !s.peers().containsKey(t.node())) {
+                if (!t.isReject() && !t.node().equals(ctx.nodeId()) && !s.peers().containsKey(t.node())) {
                     return "routing: " + r.taskType() + "/" + r.stage() + " names node '" + t.node()
                             + "' without a data endpoint in peers";
                 }

@@ -81,6 +81,10 @@ public final class TaskVerticle extends VerticleBase {
     private HttpServer server;
     private Shaper shaper;
     private final java.util.concurrent.atomic.AtomicLong refusedRequests = new java.util.concurrent.atomic.AtomicLong();
+    /** Tasks refused at submission by admission control ({@code rejectedTasks} in {@code /v1/health}). */
+    private final java.util.concurrent.atomic.AtomicLong rejectedTasks = new java.util.concurrent.atomic.AtomicLong();
+    /** The error of a task refused by admission control. */
+    static final String REJECTED = "rejected by admission control";
 
     /** The data plane of one agent. */
     public TaskVerticle(AgentContext ctx) {
@@ -189,7 +193,8 @@ public final class TaskVerticle extends VerticleBase {
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ctx.meters().scrape()));
         r.get("/v1/health").handler(rc -> rc.json(new JsonObject().put("nodeId", ctx.nodeId())
                 .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())
-                .put("rejectedMessages", ctx.rejectedMessages()).put("refusedRequests", refusedRequests.get())));
+                .put("rejectedMessages", ctx.rejectedMessages()).put("refusedRequests", refusedRequests.get())
+                .put("rejectedTasks", rejectedTasks.get())));
         return vertx.createHttpServer().requestHandler(r).listen(ctx.config().httpPort(), ctx.config().httpHost())
                 .onSuccess(s -> {
                     server = s;
@@ -258,6 +263,19 @@ public final class TaskVerticle extends VerticleBase {
         String id = rc.queryParams().get("id");
         String taskId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
+        if (admissionRejects(tt, taskId)) {
+            long n = rejectedTasks.incrementAndGet();
+            if (Long.bitCount(n) == 1) {
+                LOG.info("task {} of type '{}' rejected by admission control (the planner's route rejects part of this"
+                        + " stream); {} rejected so far", taskId, typeId, n);
+            }
+            rc.response().setStatusCode(503).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("taskId", taskId).put("taskType", typeId)
+                            .put("error", "rejected by admission control: the fleet is over capacity for this stream").encode());
+            complete(new Header(taskId, tt, ctx.nodeId(), now, tt.leaves().get(0).id(), null, List.of(), null,
+                    ticket(taskId, tt, now)), List.of(), now, false, REJECTED, null);
+            return;
+        }
         // decoding a tensor is work proportional to its size: off the event loop
         vertx.executeBlocking(() -> Tensors.read(body, 0, body.length), false).onComplete(ar -> {
             if (ar.failed()) {
@@ -503,6 +521,34 @@ public final class TaskVerticle extends VerticleBase {
         return best;
     }
 
+    /**
+     * Admission control ({@code WeightedTarget.REJECT}): the task is refused with the largest reject
+     * share among its entry stages' routes for this origin, decided by the task id so that it is
+     * reproducible.
+     */
+    private boolean admissionRejects(TaskType tt, String taskId) {
+        Directive d = ctx.applied();
+        double share = 0;
+        for (Stage leaf : tt.leaves()) {
+            Route r = routeOf(d, tt, leaf, ctx.nodeId());
+            if (r == null) {
+                continue;
+            }
+            double total = 0;
+            double reject = 0;
+            for (WeightedTarget t : r.targets()) {
+                total += t.weight();
+                reject += t.isReject() ? t.weight() : 0;
+            }
+            share = Math.max(share, total > 0 ? reject / total : 0);
+        }
+        if (share <= 0) {
+            return false;
+        }
+        double u = ((taskId + "/admission").hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE;
+        return u < share;
+    }
+
     /** A node of a route, or this node if there is no route and it hosts the service. */
     private String choose(Route route, String taskId, Stage stage) {
         if (route == null) {
@@ -514,15 +560,21 @@ public final class TaskVerticle extends VerticleBase {
         }
         // deterministic weighted choice by task id, so a task's stages go to the same nodes on every
         // agent that has the same routing table
-        double total = route.targets().stream().mapToDouble(WeightedTarget::weight).sum();
+        // the admission target is decided at submission (admissionRejects); the real targets share the rest
+        List<WeightedTarget> real = route.targets().stream().filter(t -> !t.isReject()).toList();
+        if (real.isEmpty()) {
+            throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
+                    + "'): the route rejects every task (admission control)");
+        }
+        double total = real.stream().mapToDouble(WeightedTarget::weight).sum();
         double u = ((taskId + "/" + stage.id()).hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE * total;
-        for (WeightedTarget t : route.targets()) {
+        for (WeightedTarget t : real) {
             u -= t.weight();
             if (u <= 0) {
                 return t.node();
             }
         }
-        return route.targets().get(route.targets().size() - 1).node();
+        return real.get(real.size() - 1).node();
     }
 
     /**

@@ -39,14 +39,29 @@ import org.edgefm.planner.latency.NetworkPaths;
  * @param lightReserve     C1 keeps the light services' share of every node free
  * @param candidatesPerOrigin K: the mean-value estimates consider, per stream and stage, only the K
  *                         hosts nearest to the stream's origin; 0 = all
- * @param lightReserveShared when the reserve and C2 do not fit together, both tiers get the same share of their demand
+ * @param reserveConflict  what happens when the light reserve and C2 do not fit together
  */
 public record CoreSettings(double xi, double beta, String qosScore, String demandMode, double slotMs, double headroom,
         CorePlacementProblem.Sparsity sparsity, int minNodes, int maxNodes, int maxTypesPerNode,
         CorePlacementProblem.CapacityMode capacityMode, String solver, long timeLimitMs, double relativeGap,
         int maxPerNode, boolean allLightCandidates, double kmPerMs, LatencyModel.MeanChannel meanChannel,
         LatencyModel.LeafInput leafInput, long seed, boolean keepCurrent, int candidateNodes, BestEffort bestEffort,
-        boolean liftMaxNodes, boolean lightReserve, int candidatesPerOrigin, boolean lightReserveShared) {
+        boolean liftMaxNodes, boolean lightReserve, int candidatesPerOrigin, ReserveConflict reserveConflict) {
+
+    /** {@code sparse-ip.light-reserve-conflict}: the core and light tiers' split when C2 and the light reserve conflict. */
+    public enum ReserveConflict {
+        /** Split by the estimated on-time cost of each tier's shortage ({@code SparseCorePlanner.shortageSplit}). */
+        SHORTAGE,
+        /** Both tiers get the same, largest fraction θ of their demand. */
+        SHARE,
+        /** The reserve is dropped; the core tier uses the full capacity. */
+        DROP
+    }
+
+    /** True unless the reserve is dropped on a conflict. */
+    public boolean lightReserveShared() {
+        return reserveConflict != ReserveConflict.DROP;
+    }
 
     /** What {@code sparse-ip} plans when no placement meets C2 (more demand than capacity). */
     public enum BestEffort {
@@ -105,10 +120,14 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                             + " origin (network delay of the measured topology for the task's input), so their cost grows with"
                             + " the streams, not with streams x fleet size (assumption for large connected fleets; 32 keeps every"
                             + " shipped scenario whole); 0 = every reachable host", true),
-            new ConfigKey("sparse-ip.light-reserve-conflict", "share",
-                    "when C2 and the light reserve do not fit together but C2 alone does: share = both tiers get the same,"
-                            + " largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share); drop = the reserve is dropped and"
-                            + " the core tier uses the full capacity (before this key)", true));
+            new ConfigKey("sparse-ip.light-reserve-conflict", "shortage",
+                    "when C2 and the light reserve do not fit together (assumption: paper 1 places the core tier alone):"
+                            + " shortage = try light-reserve fractions 0, 1/4, 1/2, 3/4 and 1, give the core tier the largest"
+                            + " θ·z̃ that fits beside each, and keep the split whose estimated on-time share is highest (a task"
+                            + " needs both tiers: per task type the smaller of the core coverage and the light capacity that the"
+                            + " core placement leaves, per node in the light demand's resource mix); share = both tiers get the"
+                            + " same, largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share); drop = the reserve is"
+                            + " dropped and the core tier uses the full capacity (before this key)", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -157,7 +176,8 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                 kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
                 c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
                 c.getBoolean("sparse-ip.light-reserve", true), atLeastZero(c, "sparse-ip.candidates-per-origin", 32),
-                c.getChoice("sparse-ip.light-reserve-conflict", "share", "share", "drop").equals("share"));
+                ReserveConflict.valueOf(c.getChoice("sparse-ip.light-reserve-conflict", "shortage", "shortage", "share", "drop")
+                        .toUpperCase(java.util.Locale.ROOT)));
     }
 
     static double kmPerMs(PlannerConfig c) {

@@ -298,7 +298,33 @@ public final class LightEngine implements LightServiceController {
 
         // 6. routing for every stage of every task type
         RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
+        if (s.admission()) {
+            routing = admit(routing, rates, pairs, obs.corePlacement(), nodes, unusable, paths, notes);
+        }
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
+    }
+
+    /** {@code light.admission = reject}: reject shares where the routed demand exceeds what the pairs serve ({@link Admission}). */
+    private RoutingTable admit(RoutingTable routing, Map<StreamKey, Double> rates, Map<Long, Pair> pairs, CorePlacement placement,
+            Map<String, NodeSpec> nodes, Set<String> unusable, NetworkPaths paths, List<Reason> notes) {
+        Map<String, Double> capacity = new HashMap<>();
+        for (Pair p : pairs.values()) {
+            if (p.x > 0) {
+                capacity.merge(paths.node(p.node).id() + "|" + p.service.id(), p.ladder.capacity()[p.x], Double::sum);
+            }
+        }
+        for (var a : placement.assignments()) {
+            NodeSpec n = nodes.get(a.node());
+            ServiceSpec svc = cache.services.get(a.service());
+            if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
+                // eq. (10): one task per core instance, for a/(f·speed) ms; light pairs: the sizer's admissible rate
+                capacity.merge(a.node() + "|" + a.service(),
+                        s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
+            }
+        }
+        List<Admission.Stream> streams = new ArrayList<>();
+        rates.forEach((k, r) -> streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r)));
+        return Admission.apply(routing, streams, capacity, notes);
     }
 
     private MeanValueRouting routing(StreamKey k, SystemModel model) {

@@ -40,13 +40,16 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param drainBacklog       the mean-sized baselines add the reported backlog (cleared in one slot) to the mean demand
  * @param candidatesPerOrigin K: a stream's light stages are analysed on the K hosts nearest to its origin (plus the
  *                           core hosts); 0 = every reachable host
+ * @param admission          admission control: entry-stage routes reject the demand the pairs cannot serve ({@link Admission})
+ * @param admissionUtilization ρ of admission control: a core pair's admitted load is at most ρ times its capacity
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
         boolean allLightCandidates, double coreRouteSlackMs, double demandSmoothing, double demandFloor, double headroom, long seed, double kmPerMs,
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
-        boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin) {
+        boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
+        boolean admission, double admissionUtilization) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -134,14 +137,24 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("light.drain-backlog", "true",
                     "the mean-sized baselines (except static-light) add each pair's reported backlog, cleared in one slot,"
                     + " to the mean demand, as ec-lyapunov's virtual queue is raised to it", true),
-            new ConfigKey("light.seed", "1", "seed of random-light", false));
+            new ConfigKey("light.seed", "1", "seed of random-light", false),
+            new ConfigKey("light.admission", "reject",
+                    "admission control of every light controller on the light engine (assumption: paper 1 has none; a"
+                    + " guard against overload): reject = where the demand routed to a (node, service) pair exceeds what it"
+                    + " may take (light: the sizer's admissible rate, with the sizer's own guard; core: admission-utilization"
+                    + " times instances over a/(f·speed)), the streams through it get a reject share on their entry stages,"
+                    + " refused at arrival and counted as rejected; off = every task is admitted and overload queues", true),
+            new ConfigKey("light.admission-utilization", "0.9",
+                    "ρ of light.admission for core pairs: a core pair is given at most ρ times instances/(a/(f·speed)) tasks"
+                    + " per ms, in (0, 1]", true));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
             "ec-lyapunov.max-parallelism", "ec-lyapunov.parallelism-exponent", "ec-lyapunov.parallelism-cost",
             "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.candidates-per-origin", "ec-lyapunov.spill-rounds",
             "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
-            "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent");
+            "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent", "light.admission",
+            "light.admission-utilization");
 
     /** Keys only the ec-lyapunov sizer reads. */
     public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
@@ -211,9 +224,15 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                 throw new ConfigException("ec-lyapunov.release-after-slots: '" + release + "' (expected: auto or an integer >= 0)");
             }
         }
+        boolean admission = c.getChoice("light.admission", "reject", "reject", "off").equals("reject");
+        double admissionUtil = c.getDouble("light.admission-utilization", 0.9);
+        if (!(admissionUtil > 0 && admissionUtil <= 1)) {
+            throw new ConfigException("light.admission-utilization: " + admissionUtil + " (expected: in (0, 1])");
+        }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
-                ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32));
+                ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
+                admission, admissionUtil);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

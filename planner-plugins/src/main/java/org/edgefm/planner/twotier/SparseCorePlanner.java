@@ -103,10 +103,10 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                 p = reserved;
                 notes.addAll(reserveNotes);
                 if (settings.lightReserveShared()) {
-                    full = sharedReserve(full, ctx, notes);
+                    full = conflict(full, ctx, notes);
                 }
             } else if (settings.lightReserveShared()) {
-                p = sharedReserve(p, ctx, notes);
+                p = conflict(p, ctx, notes);
             } else {
                 notes.add(new Reason("light-reserve-dropped", "with the light services' share kept free C2 cannot be met, without it"
                         + " it can: the core placement uses the full capacity (sparse-ip.light-reserve)"));
@@ -350,6 +350,186 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
                         + " fit together: both tiers get %.1f%% of it (sparse-ip.light-reserve-conflict = share)", 100 * share[0],
                 100 * share[1], 100 * share[2], 100 * share[3], 100 * lo)));
         return scaledTiers(p, share, lo);
+    }
+
+    private CorePlacementProblem conflict(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
+        return settings.reserveConflict() == CoreSettings.ReserveConflict.SHORTAGE ? shortageSplit(p, ctx, notes)
+                : sharedReserve(p, ctx, notes);
+    }
+
+    /** Light-reserve fractions {@link #shortageSplit} tries (0 = the reserve dropped, 1 = all of it). */
+    private static final double[] RESERVE_FRACTIONS = {0, 0.25, 0.5, 0.75, 1};
+
+    /**
+     * When the light reserve and C2 do not fit together, the split between the tiers chosen by the on-time
+     * cost of each tier's shortage ({@code sparse-ip.light-reserve-conflict = shortage}, assumption). For
+     * each light-reserve fraction φ in {@link #RESERVE_FRACTIONS} every node keeps φ times the light share
+     * (at the demand headroom) and C2 asks for the largest {@code θ·z̃} the greedy or the water filling meets
+     * beside it (bisection). Each candidate is scored by the share of tasks both tiers can carry: the core
+     * coverage {@code c_C} (the worst-covered service's share of its full C2 requirement) and the light
+     * coverage {@code c_L}: the light tier's mean demand is a bundle of resources (its busy instances'
+     * demand vectors), each node left by the core placement can hold {@code min_k residual_k / bundle_k}
+     * of it, and {@code c_L} is the sum over nodes, at most 1. A task type with core and light stages is
+     * carried at {@code min(c_C, c_L)}, one with only one tier at that tier's coverage; the score weighs the
+     * types by their rates. The fluid light estimate ignores where the light stages may run and packing
+     * into whole instances, so it is an estimate, not a bound. Ties keep the larger core coverage.
+     */
+    private CorePlacementProblem shortageSplit(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
+        double[] share = lightShare(ctx.model(), ctx.demand(), p);
+        for (int k = 0; k < share.length; k++) {
+            share[k] = Math.min(0.5, share[k] * settings.headroom());
+        }
+        Resource[] kinds = {Resource.CPU, Resource.RAM, Resource.GPU, Resource.VRAM};
+        double[] bundle = new double[4];
+        for (int k = 0; k < 4; k++) {
+            for (ResourceVector c : p.capacity()) {
+                bundle[k] += share[k] * c.get(kinds[k]);
+            }
+        }
+        double[] weights = typeWeights(ctx, p);
+        double bestScore = -1;
+        double bestCore = -1;
+        double bestPhi = 0;
+        double bestTheta = 0;
+        double bestLight = 0;
+        for (double phi : RESERVE_FRACTIONS) {
+            double[] reserve = new double[4];
+            for (int k = 0; k < 4; k++) {
+                reserve[k] = phi * share[k];
+            }
+            double lo = 0;
+            double hi = 1;
+            int[][] x = null;
+            CorePlacementProblem top = scaledTiers(p, reserve, 1, 1);
+            GreedyCoreSolver.Result whole = meets(top);
+            if (whole != null) {
+                lo = 1;
+                x = whole.x();
+            } else {
+                for (int i = 0; i < 10; i++) {
+                    double theta = (lo + hi) / 2;
+                    GreedyCoreSolver.Result r = meets(scaledTiers(p, reserve, 1, theta));
+                    if (r != null) {
+                        lo = theta;
+                        x = r.x();
+                    } else {
+                        hi = theta;
+                    }
+                }
+            }
+            if (x == null) {
+                continue;
+            }
+            double core = Math.min(1, p.coverage(x));
+            double light = 0;
+            for (int v = 0; v < p.nodeCount(); v++) {
+                ResourceVector used = ResourceVector.ZERO;
+                for (int m = 0; m < p.serviceCount(); m++) {
+                    used = used.plus(p.demand()[m].times(x[v][m]));
+                }
+                double fits = Double.POSITIVE_INFINITY;
+                for (int k = 0; k < 4; k++) {
+                    if (bundle[k] > 0) {
+                        fits = Math.min(fits, Math.max(0, p.capacity()[v].get(kinds[k]) - used.get(kinds[k])) / bundle[k]);
+                    }
+                }
+                light += fits == Double.POSITIVE_INFINITY ? 1 : fits;
+            }
+            light = Math.min(1, light);
+            double score = weights[0] * Math.min(core, light) + weights[1] * core + weights[2] * light;
+            if (score > bestScore + 1e-9 || Math.abs(score - bestScore) <= 1e-9 && core > bestCore) {
+                bestScore = score;
+                bestCore = core;
+                bestPhi = phi;
+                bestTheta = lo;
+                bestLight = light;
+            }
+        }
+        if (bestScore < 0) {
+            notes.add(new Reason("light-reserve-dropped", "no share of C2 fits beside any part of the light reserve: the core"
+                    + " placement uses the full capacity (sparse-ip.light-reserve)"));
+            return p;
+        }
+        notes.add(new Reason("light-reserve-split", String.format(Locale.ROOT,
+                "C2 and the light services' share at the demand headroom (%.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM) do not"
+                        + " fit together: the light tier keeps %.0f%% of it and C2 asks for %.1f%% of z̃ (estimated coverage: core"
+                        + " %.1f%%, light %.1f%%; sparse-ip.light-reserve-conflict = shortage)", 100 * share[0], 100 * share[1],
+                100 * share[2], 100 * share[3], 100 * bestPhi, 100 * bestTheta, 100 * bestCore, 100 * bestLight)));
+        double[] reserve = new double[4];
+        for (int k = 0; k < 4; k++) {
+            reserve[k] = bestPhi * share[k];
+        }
+        return scaledTiers(p, reserve, 1, bestTheta);
+    }
+
+    /** The greedy's or the water filling's plan when one meets C2, else null. */
+    private static GreedyCoreSolver.Result meets(CorePlacementProblem q) {
+        GreedyCoreSolver.Result g = GreedyCoreSolver.solve(q);
+        if (g.unmet().isEmpty()) {
+            return g;
+        }
+        GreedyCoreSolver.Result e = GreedyCoreSolver.solveEvenly(q);
+        return e.unmet().isEmpty() ? e : null;
+    }
+
+    /**
+     * Rate shares of the task types with both tiers, with core stages only and with light stages only
+     * (the declared workload when no demand is counted); types whose core services have no requirement
+     * in the problem count as light only.
+     */
+    private static double[] typeWeights(CorePlacementContext ctx, CorePlacementProblem p) {
+        Map<String, Double> rateByType = new HashMap<>();
+        if (ctx.demand().isEmpty()) {
+            ctx.model().workload().forEach(w -> rateByType.merge(w.taskType(), w.arrivals().meanRatePerMs(), Double::sum));
+        } else {
+            ctx.demand().forEach(d -> rateByType.merge(d.taskType(), Math.max(0, d.ratePerMs()), Double::sum));
+        }
+        Map<String, ServiceSpec> services = ctx.model().servicesById();
+        double[] w = new double[3];
+        for (org.edgefm.api.model.TaskType t : ctx.model().taskTypes()) {
+            boolean core = false;
+            boolean light = false;
+            for (org.edgefm.api.model.Stage st : t.stages()) {
+                ServiceSpec svc = services.get(st.service());
+                if (svc == null) {
+                    continue;
+                }
+                if (svc.kind() == org.edgefm.api.model.ServiceKind.LIGHT) {
+                    light = true;
+                } else if (p.services().contains(svc.id())) {
+                    core = true;
+                }
+            }
+            double r = rateByType.getOrDefault(t.id(), 0.0);
+            w[core && light ? 0 : core ? 1 : 2] += light || core ? r : 0;
+        }
+        double total = w[0] + w[1] + w[2];
+        if (total <= 0) {
+            return new double[] {1, 0, 0};
+        }
+        for (int i = 0; i < 3; i++) {
+            w[i] /= total;
+        }
+        return w;
+    }
+
+    /** The problem with {@code lightFraction·share} of every node kept free and C2 at {@code theta·z̃}. */
+    private static CorePlacementProblem scaledTiers(CorePlacementProblem p, double[] share, double lightFraction, double theta) {
+        double[] s = new double[share.length];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = share[k] * lightFraction;
+        }
+        ResourceVector[] cap = new ResourceVector[p.nodeCount()];
+        for (int v = 0; v < cap.length; v++) {
+            ResourceVector c = p.capacity()[v];
+            cap[v] = ResourceVector.of(c.get(Resource.CPU) * (1 - s[0]), c.get(Resource.RAM) * (1 - s[1]),
+                    c.get(Resource.GPU) * (1 - s[2]), c.get(Resource.VRAM) * (1 - s[3]));
+        }
+        double[] req = new double[p.serviceCount()];
+        for (int m = 0; m < req.length; m++) {
+            req[m] = p.required()[m] * theta;
+        }
+        return p.withCapacity(cap).withRequired(req);
     }
 
     private static CorePlacementProblem scaledTiers(CorePlacementProblem p, double[] share, double theta) {

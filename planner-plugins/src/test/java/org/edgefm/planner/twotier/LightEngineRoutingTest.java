@@ -78,6 +78,9 @@ class LightEngineRoutingTest {
             }
             light++;
             for (WeightedTarget t : r.targets()) {
+                if (t.isReject()) {
+                    continue; // admission control, not a node
+                }
                 ServiceAllocation a = d.allocation(t.node(), svc);
                 if (a == null || a.instances() == 0) {
                     bad++;

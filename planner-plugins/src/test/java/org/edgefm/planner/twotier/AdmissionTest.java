@@ -1,0 +1,77 @@
+package org.edgefm.planner.twotier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.spi.Reason;
+import org.edgefm.api.spi.Route;
+import org.edgefm.api.spi.RoutingTable;
+import org.edgefm.api.spi.WeightedTarget;
+import org.junit.jupiter.api.Test;
+
+/** {@code light.admission = reject}: reject shares on entry stages where the routed demand exceeds what a pair may take. */
+class AdmissionTest {
+    // chain j: s0 (light "pre" at the origin) -> s1 (core "enc" at c)
+    private static final TaskType J = new TaskType("j", 1, 100, List.of(new Stage("s0", "pre", "s1"), new Stage("s1", "enc", null)));
+    private static final RoutingTable ROUTES = new RoutingTable(List.of(
+            new Route("j", "s0", "a", List.of(new WeightedTarget("a", 1))),
+            new Route("j", "s0", "b", List.of(new WeightedTarget("b", 1))),
+            new Route("j", "s1", null, List.of(new WeightedTarget("c", 1)))));
+    private static final List<Admission.Stream> STREAMS = List.of(new Admission.Stream("a", J, 1.0), new Admission.Stream("b", J, 1.0));
+
+    private static double rejectShare(RoutingTable t, String origin) {
+        double total = 0;
+        double reject = 0;
+        for (WeightedTarget w : t.targets("j", "s0", origin)) {
+            total += w.weight();
+            reject += w.isReject() ? w.weight() : 0;
+        }
+        return reject / total;
+    }
+
+    @Test
+    void capacityCoversDemand_tableUnchanged_noNote() {
+        List<Reason> notes = new ArrayList<>();
+        RoutingTable out = Admission.apply(ROUTES, STREAMS, Map.of("a|pre", 10.0, "b|pre", 10.0, "c|enc", 4.5), notes);
+        assertThat(out).isSameAs(ROUTES);
+        assertThat(notes).isEmpty();
+    }
+
+    @Test
+    void sharedCoreShort_bothStreamsRejectTheExcess_onTheEntryStageOnly() {
+        List<Reason> notes = new ArrayList<>();
+        // enc may take 0.9 task/ms, two streams bring 2: each keeps 0.45
+        RoutingTable out = Admission.apply(ROUTES, STREAMS, Map.of("a|pre", 9.0, "b|pre", 9.0, "c|enc", 0.9), notes);
+        assertThat(rejectShare(out, "a")).isCloseTo(0.55, within(1e-6));
+        assertThat(rejectShare(out, "b")).isCloseTo(0.55, within(1e-6));
+        assertThat(out.targets("j", "s1", "a")).noneMatch(WeightedTarget::isReject);
+        assertThat(notes).extracting(Reason::code).containsExactly("admission-reject");
+    }
+
+    @Test
+    void oneStreamThrottledByItsOwnLightPair_theOtherTakesTheCoreCapacityLeft() {
+        RoutingTable out = Admission.apply(ROUTES, STREAMS, Map.of("a|pre", 0.18, "b|pre", 9.0, "c|enc", 0.9), new ArrayList<>());
+        double pa = 1 - rejectShare(out, "a");
+        double pb = 1 - rejectShare(out, "b");
+        assertThat(pa).isCloseTo(0.18, within(1e-3));
+        // the core keeps 0.9: what a cannot use goes to b
+        assertThat(pb).isCloseTo(0.72, within(0.01));
+        assertThat(pa + pb).isLessThanOrEqualTo(0.9 + 1e-9);
+    }
+
+    @Test
+    void entryStageOnTheRouteWithoutOrigin_getsARouteOfItsOwnForTheThrottledStream() {
+        RoutingTable shared = new RoutingTable(List.of(new Route("j", "s0", null, List.of(new WeightedTarget("a", 1))),
+                new Route("j", "s1", null, List.of(new WeightedTarget("c", 1)))));
+        RoutingTable out = Admission.apply(shared, List.of(new Admission.Stream("a", J, 2.0)),
+                Map.of("a|pre", 10.0, "c|enc", 1.0), new ArrayList<>());
+        assertThat(rejectShare(out, "a")).isCloseTo(0.5, within(1e-6));
+        // other origins keep the route without origin, without a reject share
+        assertThat(out.targets("j", "s0", "z")).containsExactly(new WeightedTarget("a", 1));
+    }
+}
