@@ -54,6 +54,7 @@ import org.edgefm.trial.Agreement;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
 import org.edgefm.trial.PluginsSection;
+import org.edgefm.trial.Warmup;
 import org.edgefm.control.PluginCallGuard;
 import org.edgefm.control.PluginHealth;
 import org.edgefm.profiles.KernelCost;
@@ -176,8 +177,23 @@ final class TrialCommand implements Callable<Integer> {
                     + " decision (default: ${DEFAULT-VALUE}; none: no fallback). The summary says how many slots ran on it.")
     String fallbackPlanner;
 
+    @Option(names = "--warmup", paramLabel = "wait|separate", defaultValue = "wait", description = "wait: the workload"
+            + " starts once the fleet is ready (agents born, core services placed, newest directives applied with their"
+            + " instances loaded); separate: it starts once agents are up and the report separates the tasks before and"
+            + " after the fleet was ready (default: ${DEFAULT-VALUE}).")
+    String warmupMode;
+
+    @Option(names = "--ready-timeout", paramLabel = "D", defaultValue = "120s", description = "With --warmup wait: the"
+            + " longest wait for a ready fleet; then the workload starts and the results are separated (default:"
+            + " ${DEFAULT-VALUE}).")
+    String readyTimeout;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The fleet's warm-up: when it was ready, and whether the workload waited for it. */
+    private Warmup warmup;
+    private WarmupWait warmupWait;
 
     /** The plugin calls' books, taken from the host's loop before it closes. */
     private PluginHealth pluginHealth;
@@ -353,6 +369,15 @@ final class TrialCommand implements Callable<Integer> {
         } catch (EdgeFmException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--impair: " + e.getMessage());
         }
+        if (!"wait".equals(warmupMode) && !"separate".equals(warmupMode)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup: '" + warmupMode
+                    + "' (expected: wait or separate)");
+        }
+        long readyTimeoutMs = parseDurationMs(readyTimeout);
+        if (readyTimeoutMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ready-timeout: '" + readyTimeout
+                    + "' (expected: at least 1 second, as 120s or 5m)");
+        }
         long progressMs = parseDurationMs(progressInterval, 100);
         if (progressMs < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--progress-interval: '" + progressInterval
@@ -467,6 +492,7 @@ final class TrialCommand implements Callable<Integer> {
         try {
             out.println("run folder: " + run);
             out.flush();
+            warmup = new Warmup("wait".equals(warmupMode), System.currentTimeMillis());
             host = new PlannerHost(cfg, TrialCommand.class.getClassLoader()).start();
             if (fleetMode) {
                 out.printf(Locale.ROOT, "trial %s on the existing fleet %s: planner %s, broker %s, waiting for %d agent(s)"
@@ -517,12 +543,19 @@ final class TrialCommand implements Callable<Integer> {
                 }
                 lines.forEach(out::println);
                 out.flush();
+                PlannerHost h = host;
+                warmupWait = new WarmupWait(host, monitor, () -> ExistingFleet.online(h.fleet().joined()), warmup, console);
             } else {
                 waitForAgents(monitor, running, procs);
                 origin = new LinkedHashMap<>();
                 for (UserSpec u : scenario.users()) {
                     origin.put(u.id(), localOrigins.getOrDefault(u.id(), u.node()));
                 }
+                List<String> ids = running.stream().map(NodeSpec::id).toList();
+                warmupWait = new WarmupWait(host, monitor, () -> ids, warmup, console);
+            }
+            if (!stop.get() && "wait".equals(warmupMode)) {
+                warmupWait.await(readyTimeoutMs, stop);
             }
             if (!stop.get()) {
                 drive(scenario, host, monitor, origin, durationMs, impairSpec, gate);
@@ -577,6 +610,9 @@ final class TrialCommand implements Callable<Integer> {
                     Map<String, Double> deadlines = new java.util.LinkedHashMap<>();
                     scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
                     agreement.print(out);
+                    if (warmup != null) {
+                        warmup.lines(monitor).forEach(out::println);
+                    }
                     if (pluginHealth != null) {
                         out.println();
                         PluginsSection.lines(Map.of(planner, pluginHealth)).forEach(out::println);
@@ -613,6 +649,9 @@ final class TrialCommand implements Callable<Integer> {
             j.set("plugins", om.valueToTree(PluginsSection.json(pluginHealth)));
         }
         agreement.addTo(j);
+        if (warmup != null) {
+            warmup.addTo(j, monitor);
+        }
         return om.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
     }
 
@@ -666,6 +705,9 @@ final class TrialCommand implements Callable<Integer> {
             String conditions = conditionsHtml(monitor);
             ReportWriter page = withPlugins(agreement.insertInto(summary.report(deadlines), "EdgeFM trial: " + summary.scenario())
                     .section("Run conditions", conditions));
+            if (warmup != null) {
+                warmup.addTo(page, monitor);
+            }
             index = page.write(run.resolve("report"));
             if (report != null) {
                 out.println("wrote " + page.write(report));
@@ -914,6 +956,7 @@ final class TrialCommand implements Callable<Integer> {
         long t0 = System.currentTimeMillis();
         boolean impaired = !impairSpec.profile().isNone();
         monitor.workloadStarted(t0, durationMs, WINDOW_MS, impaired ? impairSpec.fromMs() : -1, impaired ? impairSpec.toMs() : -1);
+        warmup.workloadStarted(t0);
         long end = t0 + durationMs;
         List<Thread> streams = new ArrayList<>();
         AtomicLong ids = new AtomicLong();
@@ -979,6 +1022,7 @@ final class TrialCommand implements Callable<Integer> {
             if (gate != null) {
                 gate(gate, elapsed >= impairSpec.fromMs() && (impairSpec.toMs() < 0 || elapsed < impairSpec.toMs()));
             }
+            warmupWait.duringWorkload();
             progress(monitor, elapsed, durationMs, false);
             monitor.conditions().sample(System.currentTimeMillis());
         }
