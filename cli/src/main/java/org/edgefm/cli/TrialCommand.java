@@ -54,6 +54,7 @@ import org.edgefm.trial.Agreement;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
 import org.edgefm.trial.PluginsSection;
+import org.edgefm.trial.ShadowSection;
 import org.edgefm.trial.Warmup;
 import org.edgefm.control.PluginCallGuard;
 import org.edgefm.control.PluginHealth;
@@ -188,8 +189,16 @@ final class TrialCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     String readyTimeout;
 
+    @Option(names = "--shadow", paramLabel = "PLANNER", description = "Also run PLANNER (a preset or CORE+LIGHT) in shadow"
+            + " mode on the live observations, never applied; the summary and report show where its decisions differ from"
+            + " the live planner's, per window.")
+    String shadow;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The shadow planner's books, taken from the host before it closes, or null. */
+    private ShadowSection shadowSection;
 
     /** The fleet's warm-up: when it was ready, and whether the workload waited for it. */
     private Warmup warmup;
@@ -432,6 +441,9 @@ final class TrialCommand implements Callable<Integer> {
         o.put("fleet", fleet);
         o.put("planner", planner);
         o.put("fallbackPlanner", fallbackPlanner);
+        if (shadow != null) {
+            o.put("shadowPlanner", shadow);
+        }
         o.put("scenario", scenarioArg);
         List<NodeSpec> running = nodes.subList(0, agents);
         Map<String, String> localOrigins = fleetMode ? Map.of() : mapUsers(scenario, running, out);
@@ -518,6 +530,9 @@ final class TrialCommand implements Callable<Integer> {
                     : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
             monitor.impairment(impaired);
             out.println("  impairment: " + impaired);
+            if (shadow != null) {
+                out.println("  shadow planner: " + shadow + " (decides on the live observations on its own thread; never applied)");
+            }
             out.println("  weights: " + (fleetMode ? "the agents' own model directories"
                     : modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
             if (!scenario.models().isEmpty()) {
@@ -593,6 +608,10 @@ final class TrialCommand implements Callable<Integer> {
                 if (host.loop() != null) {
                     pluginHealth = host.loop().pluginHealth();
                 }
+                if (host.shadow() != null) {
+                    shadowSection = ShadowSection.of(host.shadow().report(), warmup == null ? -1 : warmup.workloadStartMs(),
+                            WINDOW_MS);
+                }
                 host.close();
             }
             deleteTree(work); // configurations, journal and gate; the logs are in the run folder
@@ -612,6 +631,10 @@ final class TrialCommand implements Callable<Integer> {
                     agreement.print(out);
                     if (warmup != null) {
                         warmup.lines(monitor).forEach(out::println);
+                    }
+                    if (shadowSection != null) {
+                        out.println();
+                        shadowSection.lines().forEach(out::println);
                     }
                     if (pluginHealth != null) {
                         out.println();
@@ -651,6 +674,9 @@ final class TrialCommand implements Callable<Integer> {
         agreement.addTo(j);
         if (warmup != null) {
             warmup.addTo(j, monitor);
+        }
+        if (shadowSection != null) {
+            shadowSection.addTo(j);
         }
         return om.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
     }
@@ -707,6 +733,9 @@ final class TrialCommand implements Callable<Integer> {
                     .section("Run conditions", conditions));
             if (warmup != null) {
                 warmup.addTo(page, monitor);
+            }
+            if (shadowSection != null) {
+                shadowSection.addTo(page);
             }
             index = page.write(run.resolve("report"));
             if (report != null) {

@@ -100,6 +100,11 @@ public final class Warmup {
         workloadStartMs = atMs;
     }
 
+    /** When the workload started (wall clock), or -1 before it did. */
+    public synchronized long workloadStartMs() {
+        return workloadStartMs;
+    }
+
     /** True once the fleet was found ready. */
     public synchronized boolean ready() {
         return readyMs >= 0;
