@@ -60,13 +60,15 @@ import org.edgefm.host.broker.Credentials;
  * @param fallbackPlanner  the light controller (or preset, for its controller) that decides while the planner's
  *                         controller has never produced a usable decision (default {@code greedy-light};
  *                         {@code none}: no fallback)
+ * @param shadowPlanner    a planner (preset or {@code CORE+LIGHT}) run in shadow mode on the live observations,
+ *                         its decisions compared with the live ones and never applied, or null for none
  */
 public record HostConfig(String fleet, String hostId, String brokerUrl, String brokerBind, int brokerPort, int tlsPort,
         Path keystore, char[] keystorePassword, Path credentialsFile, String hostUser, char[] hostPassword,
         String httpBind, int httpPort, Path dataDir, Path pluginsDir, String planner, String scenario, Double slotMs,
         Double planningEpochMs, double staleAfterMs, Map<String, String> plannerSettings, LinkEstimator.Settings links,
         HostSecurity security, FleetModel.Settings fleetModel, String advertiseHost,
-        double coreBudgetMs, String fallbackPlanner) {
+        double coreBudgetMs, String fallbackPlanner, String shadowPlanner) {
 
     private static final Set<String> KEYS = Set.of("fleet", "hostId", "brokerUrl", "brokerBind", "brokerPort", "tlsPort",
             "keystore", "keystorePassword", "credentialsFile", "hostUser", "hostPassword", "httpBind", "httpPort",
@@ -75,7 +77,8 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
             "links.kmPerMs", "links.rebuildNoiseK", "links.noiseWeight", "links.rebuildMinIntervalMs",
             "insecure", "clientCa", "broker.maxPacketBytes", "broker.maxRetainedBytes", "broker.publishesPerSecond",
             "broker.publishBurst", "httpTokenFile", "httpHosts", "fleet.model",
-            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost", "coreBudgetMs", "fallbackPlanner");
+            "fleet.joinSettleMs", "fleet.defaultSpeedFactor", "advertiseHost", "coreBudgetMs", "fallbackPlanner",
+            "shadowPlanner");
 
     /** Validates every field. */
     public HostConfig {
@@ -108,6 +111,10 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         if (planner != null && scenario == null) {
             throw new ConfigException("planner '" + planner + "' needs a scenario (the system model the planners get)");
         }
+        if (shadowPlanner != null && planner == null) {
+            throw new ConfigException("shadowPlanner '" + shadowPlanner + "' needs a planner (the shadow runs on the live"
+                    + " planner's observations)");
+        }
         if (!(staleAfterMs > 0)) {
             throw new ConfigException("staleAfterMs: " + staleAfterMs + " (expected: > 0)");
         }
@@ -131,7 +138,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
         return new HostConfig("default", "host", null, "127.0.0.1", 1883, 0, null, null, null,
                 Credentials.DEFAULT_HOST_USER, null, "127.0.0.1", 8080, Path.of("host-data"), Path.of("plugins"),
                 null, null, null, null, 10_000, Map.of(), LinkEstimator.Settings.defaults(), HostSecurity.defaults(),
-                FleetModel.Settings.defaults(), null, 10_000, org.edgefm.control.PluginCallGuard.DEFAULT_FALLBACK);
+                FleetModel.Settings.defaults(), null, 10_000, org.edgefm.control.PluginCallGuard.DEFAULT_FALLBACK, null);
     }
 
     /** Reads a configuration file over the defaults. */
@@ -196,7 +203,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                         o.get("fleet.model"))) : fleetModel.source(), d(o, "fleet.joinSettleMs", fleetModel.joinSettleMs()),
                         d(o, "fleet.defaultSpeedFactor", fleetModel.defaultSpeedFactor())),
                 s(o, "advertiseHost", advertiseHost), d(o, "coreBudgetMs", coreBudgetMs),
-                s(o, "fallbackPlanner", fallbackPlanner));
+                s(o, "fallbackPlanner", fallbackPlanner), s(o, "shadowPlanner", shadowPlanner));
     }
 
     private HostSecurity security(Map<String, Object> o) {
@@ -265,7 +272,7 @@ public record HostConfig(String fleet, String hostId, String brokerUrl, String b
                 + ", credentialsFile=" + credentialsFile + ", hostUser=" + hostUser
                 + ", hostPassword=" + (hostPassword == null ? "none" : "***") + ", http=" + httpBind + ":" + httpPort
                 + ", dataDir=" + dataDir + ", pluginsDir=" + pluginsDir + ", planner=" + planner
-                + ", scenario=" + scenario + ", links=" + links + ", insecure=" + security.insecure()
+                + ", scenario=" + scenario + (shadowPlanner == null ? "" : ", shadowPlanner=" + shadowPlanner) + ", links=" + links + ", insecure=" + security.insecure()
                 + ", clientCa=" + security.clientCa() + ", limits=" + security.limits() + ", fleetModel=" + fleetModel
                 + (advertiseHost == null ? "" : ", advertiseHost=" + advertiseHost) + "]";
     }

@@ -50,6 +50,8 @@ public final class PlannerHost implements AutoCloseable {
     private DirectiveOutbox outbox;
     private MqttFleet fleet;
     private ControlLoop loop;
+    /** The planner run in shadow mode ({@code shadowPlanner}), or null. */
+    private org.edgefm.control.ShadowPlanner shadow;
     private FleetModel fleetModel;
     private TrialJournal journal;
     private Vertx vertx;
@@ -202,7 +204,14 @@ public final class PlannerHost implements AutoCloseable {
             double slotMs = config.slotMs() != null ? config.slotMs() : scenario.run().slotMs();
             double epochMs = config.planningEpochMs() != null ? config.planningEpochMs() : scenario.run().planningEpochMs();
             meters.pluginsInUse(planner.coreName(), planner.controller().name());
-            ControlLoop.Listener listeners = fanOut(List.of(meters, journal));
+            List<ControlLoop.Listener> ls = new ArrayList<>(List.of(meters, journal));
+            if (config.shadowPlanner() != null) {
+                shadow = ShadowSetup.start(registry, config.shadowPlanner(), scenario.plannerConfig()
+                        .with(config.plannerSettings()), config.coreBudgetMs(), slotMs, epochMs, meters, planner);
+                toClose.add(0, shadow);
+                ls.add(shadow);
+            }
+            ControlLoop.Listener listeners = fanOut(ls);
             fleetModel = new FleetModel(scenario, config.fleetModel(), fleet.notices());
             loop = new ControlLoop(fleet, fleetModel, planner, scenario.plannerConfig().with(config.plannerSettings()),
                     coreBudget(ControlLoop.Settings.of(slotMs, epochMs, plannerEpoch)), config.links(), listeners);
@@ -284,6 +293,11 @@ public final class PlannerHost implements AutoCloseable {
             public void onCorePlacementDropped(CorePlacementContext.Trigger trigger, String reason) {
                 ls.forEach(l -> l.onCorePlacementDropped(trigger, reason));
             }
+
+            @Override
+            public void onObservation(long slot, org.edgefm.api.spi.SlotObservation observation, LightDecision inForce) {
+                ls.forEach(l -> l.onObservation(slot, observation, inForce));
+            }
         };
     }
 
@@ -352,6 +366,11 @@ public final class PlannerHost implements AutoCloseable {
     /** The real fleet. */
     public MqttFleet fleet() {
         return fleet;
+    }
+
+    /** The planner run in shadow mode, or null without one. */
+    public org.edgefm.control.ShadowPlanner shadow() {
+        return shadow;
     }
 
     /** The control loop, or null without a planner. */

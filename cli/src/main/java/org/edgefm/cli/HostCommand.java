@@ -73,6 +73,11 @@ final class HostCommand implements Callable<Integer> {
                     + " decision (default greedy-light; none: no fallback).")
     String fallbackPlanner;
 
+    @Option(names = "--shadow", paramLabel = "PLANNER", description = "Also run PLANNER (a preset or CORE+LIGHT) in shadow"
+            + " mode: it decides on the live observations on its own thread, its decisions are compared with the live ones"
+            + " (GET /api/shadow, edgefm_shadow_* meters) and never applied.")
+    String shadow;
+
     @Option(names = "--add-account", paramLabel = "USER",
             description = "Add or replace USER (a node id, or the host account) in the --credentials file; the password is read from standard input.")
     String addAccount;
@@ -104,6 +109,7 @@ final class HostCommand implements Callable<Integer> {
         }
         put(o, "clientCa", clientCa);
         put(o, "fallbackPlanner", fallbackPlanner);
+        put(o, "shadowPlanner", shadow);
         if (insecure) {
             o.put("insecure", "true");
         }

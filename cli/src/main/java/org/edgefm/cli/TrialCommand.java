@@ -54,6 +54,8 @@ import org.edgefm.trial.Agreement;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.TrialSummary;
 import org.edgefm.trial.PluginsSection;
+import org.edgefm.trial.ShadowSection;
+import org.edgefm.trial.Warmup;
 import org.edgefm.control.PluginCallGuard;
 import org.edgefm.control.PluginHealth;
 import org.edgefm.profiles.KernelCost;
@@ -176,8 +178,31 @@ final class TrialCommand implements Callable<Integer> {
                     + " decision (default: ${DEFAULT-VALUE}; none: no fallback). The summary says how many slots ran on it.")
     String fallbackPlanner;
 
+    @Option(names = "--warmup", paramLabel = "wait|separate", defaultValue = "wait", description = "wait: the workload"
+            + " starts once the fleet is ready (agents born, core services placed, newest directives applied with their"
+            + " instances loaded); separate: it starts once agents are up and the report separates the tasks before and"
+            + " after the fleet was ready (default: ${DEFAULT-VALUE}).")
+    String warmupMode;
+
+    @Option(names = "--ready-timeout", paramLabel = "D", defaultValue = "120s", description = "With --warmup wait: the"
+            + " longest wait for a ready fleet; then the workload starts and the results are separated (default:"
+            + " ${DEFAULT-VALUE}).")
+    String readyTimeout;
+
+    @Option(names = "--shadow", paramLabel = "PLANNER", description = "Also run PLANNER (a preset or CORE+LIGHT) in shadow"
+            + " mode on the live observations, never applied; the summary and report show where its decisions differ from"
+            + " the live planner's, per window.")
+    String shadow;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The shadow planner's books, taken from the host before it closes, or null. */
+    private ShadowSection shadowSection;
+
+    /** The fleet's warm-up: when it was ready, and whether the workload waited for it. */
+    private Warmup warmup;
+    private WarmupWait warmupWait;
 
     /** The plugin calls' books, taken from the host's loop before it closes. */
     private PluginHealth pluginHealth;
@@ -353,6 +378,15 @@ final class TrialCommand implements Callable<Integer> {
         } catch (EdgeFmException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--impair: " + e.getMessage());
         }
+        if (!"wait".equals(warmupMode) && !"separate".equals(warmupMode)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup: '" + warmupMode
+                    + "' (expected: wait or separate)");
+        }
+        long readyTimeoutMs = parseDurationMs(readyTimeout);
+        if (readyTimeoutMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ready-timeout: '" + readyTimeout
+                    + "' (expected: at least 1 second, as 120s or 5m)");
+        }
         long progressMs = parseDurationMs(progressInterval, 100);
         if (progressMs < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--progress-interval: '" + progressInterval
@@ -407,6 +441,9 @@ final class TrialCommand implements Callable<Integer> {
         o.put("fleet", fleet);
         o.put("planner", planner);
         o.put("fallbackPlanner", fallbackPlanner);
+        if (shadow != null) {
+            o.put("shadowPlanner", shadow);
+        }
         o.put("scenario", scenarioArg);
         List<NodeSpec> running = nodes.subList(0, agents);
         Map<String, String> localOrigins = fleetMode ? Map.of() : mapUsers(scenario, running, out);
@@ -467,6 +504,7 @@ final class TrialCommand implements Callable<Integer> {
         try {
             out.println("run folder: " + run);
             out.flush();
+            warmup = new Warmup("wait".equals(warmupMode), System.currentTimeMillis());
             host = new PlannerHost(cfg, TrialCommand.class.getClassLoader()).start();
             if (fleetMode) {
                 out.printf(Locale.ROOT, "trial %s on the existing fleet %s: planner %s, broker %s, waiting for %d agent(s)"
@@ -492,6 +530,9 @@ final class TrialCommand implements Callable<Integer> {
                     : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
             monitor.impairment(impaired);
             out.println("  impairment: " + impaired);
+            if (shadow != null) {
+                out.println("  shadow planner: " + shadow + " (decides on the live observations on its own thread; never applied)");
+            }
             out.println("  weights: " + (fleetMode ? "the agents' own model directories"
                     : modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
             if (!scenario.models().isEmpty()) {
@@ -517,12 +558,19 @@ final class TrialCommand implements Callable<Integer> {
                 }
                 lines.forEach(out::println);
                 out.flush();
+                PlannerHost h = host;
+                warmupWait = new WarmupWait(host, monitor, () -> ExistingFleet.online(h.fleet().joined()), warmup, console);
             } else {
                 waitForAgents(monitor, running, procs);
                 origin = new LinkedHashMap<>();
                 for (UserSpec u : scenario.users()) {
                     origin.put(u.id(), localOrigins.getOrDefault(u.id(), u.node()));
                 }
+                List<String> ids = running.stream().map(NodeSpec::id).toList();
+                warmupWait = new WarmupWait(host, monitor, () -> ids, warmup, console);
+            }
+            if (!stop.get() && "wait".equals(warmupMode)) {
+                warmupWait.await(readyTimeoutMs, stop);
             }
             if (!stop.get()) {
                 drive(scenario, host, monitor, origin, durationMs, impairSpec, gate);
@@ -560,6 +608,10 @@ final class TrialCommand implements Callable<Integer> {
                 if (host.loop() != null) {
                     pluginHealth = host.loop().pluginHealth();
                 }
+                if (host.shadow() != null) {
+                    shadowSection = ShadowSection.of(host.shadow().report(), warmup == null ? -1 : warmup.workloadStartMs(),
+                            WINDOW_MS);
+                }
                 host.close();
             }
             deleteTree(work); // configurations, journal and gate; the logs are in the run folder
@@ -577,6 +629,13 @@ final class TrialCommand implements Callable<Integer> {
                     Map<String, Double> deadlines = new java.util.LinkedHashMap<>();
                     scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
                     agreement.print(out);
+                    if (warmup != null) {
+                        warmup.lines(monitor).forEach(out::println);
+                    }
+                    if (shadowSection != null) {
+                        out.println();
+                        shadowSection.lines().forEach(out::println);
+                    }
                     if (pluginHealth != null) {
                         out.println();
                         PluginsSection.lines(Map.of(planner, pluginHealth)).forEach(out::println);
@@ -613,6 +672,12 @@ final class TrialCommand implements Callable<Integer> {
             j.set("plugins", om.valueToTree(PluginsSection.json(pluginHealth)));
         }
         agreement.addTo(j);
+        if (warmup != null) {
+            warmup.addTo(j, monitor);
+        }
+        if (shadowSection != null) {
+            shadowSection.addTo(j);
+        }
         return om.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
     }
 
@@ -666,6 +731,12 @@ final class TrialCommand implements Callable<Integer> {
             String conditions = conditionsHtml(monitor);
             ReportWriter page = withPlugins(agreement.insertInto(summary.report(deadlines), "EdgeFM trial: " + summary.scenario())
                     .section("Run conditions", conditions));
+            if (warmup != null) {
+                warmup.addTo(page, monitor);
+            }
+            if (shadowSection != null) {
+                shadowSection.addTo(page);
+            }
             index = page.write(run.resolve("report"));
             if (report != null) {
                 out.println("wrote " + page.write(report));
@@ -914,6 +985,7 @@ final class TrialCommand implements Callable<Integer> {
         long t0 = System.currentTimeMillis();
         boolean impaired = !impairSpec.profile().isNone();
         monitor.workloadStarted(t0, durationMs, WINDOW_MS, impaired ? impairSpec.fromMs() : -1, impaired ? impairSpec.toMs() : -1);
+        warmup.workloadStarted(t0);
         long end = t0 + durationMs;
         List<Thread> streams = new ArrayList<>();
         AtomicLong ids = new AtomicLong();
@@ -979,6 +1051,7 @@ final class TrialCommand implements Callable<Integer> {
             if (gate != null) {
                 gate(gate, elapsed >= impairSpec.fromMs() && (impairSpec.toMs() < 0 || elapsed < impairSpec.toMs()));
             }
+            warmupWait.duringWorkload();
             progress(monitor, elapsed, durationMs, false);
             monitor.conditions().sample(System.currentTimeMillis());
         }

@@ -147,6 +147,15 @@ public final class ControlLoop implements AutoCloseable {
          */
         default void onCorePlacementDropped(CorePlacementContext.Trigger trigger, String reason) {
         }
+
+        /**
+         * The slot's observation as the controller got it, and the light decision in force after this slot's
+         * call (null before the first): for observers that plan alongside without applying anything (a
+         * {@link ShadowPlanner}). Called once per planned slot; MUST return at once (hand the work to another
+         * thread), or the live loop waits.
+         */
+        default void onObservation(long slot, SlotObservation observation, LightDecision inForce) {
+        }
     }
 
     /**
@@ -534,6 +543,7 @@ public final class ControlLoop implements AutoCloseable {
             listener.onDecision(slot, decision, d.elapsedMs());
         }
         guard.endOfSlot(obs);
+        listener.onObservation(slot, obs, decision);
         List<Directive> sent = diffAndApply();
         StepReport report = new StepReport(slot, decided, sent);
         slot++;

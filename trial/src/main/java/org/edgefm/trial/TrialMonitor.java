@@ -334,6 +334,52 @@ public final class TrialMonitor implements AutoCloseable {
         return appliedNodes.contains(node);
     }
 
+    /** Whether the node acknowledged the directive of this planner epoch and version as applied (its instances loaded). */
+    public synchronized boolean appliedAck(String node, long plannerEpoch, long version) {
+        return directivesAcked.contains(node + "/" + plannerEpoch + "/" + version);
+    }
+
+    /** The largest preload an applied ack reported so far, in ms, or null without one. */
+    public synchronized Double maxPreloadMs() {
+        Double max = null;
+        for (List<TrialSummary.Load> l : loads.values()) {
+            for (TrialSummary.Load x : l) {
+                if (x.preloadMs() != null && (max == null || x.preloadMs() > max)) {
+                    max = x.preloadMs();
+                }
+            }
+        }
+        return max;
+    }
+
+    /**
+     * The tasks submitted before {@code atMs} and those submitted from then on, each as submitted, completed and
+     * on-time counts with the completed tasks' latencies ({@link Warmup}).
+     */
+    public synchronized Warmup.Part[] split(long atMs) {
+        long[][] c = new long[2][3];
+        List<List<Double>> lat = List.of(new ArrayList<>(), new ArrayList<>());
+        for (Map.Entry<String, Long> e : submittedAt.entrySet()) {
+            int part = e.getValue() < atMs ? 0 : 1;
+            c[part][0]++;
+            TaskCompletion tc = completions.get(e.getKey());
+            if (tc != null && tc.success()) {
+                c[part][1]++;
+                double l = tc.completedAtMs() - tc.submittedAtMs();
+                lat.get(part).add(l);
+                if (l <= tc.deadlineMs()) {
+                    c[part][2]++;
+                }
+            }
+        }
+        Warmup.Part[] out = new Warmup.Part[2];
+        for (int i = 0; i < 2; i++) {
+            out[i] = new Warmup.Part(c[i][0], c[i][1], c[i][2],
+                    lat.get(i).stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        }
+        return out;
+    }
+
     /** Whether every directive seen so far is acknowledged as applied. */
     public synchronized boolean directivesSettled() {
         // A node's directive counts as settled once it, or a later one for that node, was applied
@@ -354,8 +400,13 @@ public final class TrialMonitor implements AutoCloseable {
 
     /** Records a submitted task. */
     public synchronized void submitted(String taskId, String taskType) {
+        submitted(taskId, taskType, System.currentTimeMillis());
+    }
+
+    /** Records a task submitted at {@code atMs} (ms since the epoch; package-private for replays and tests). */
+    synchronized void submitted(String taskId, String taskType, long atMs) {
         submittedType.put(taskId, taskType);
-        submittedAt.put(taskId, System.currentTimeMillis());
+        submittedAt.put(taskId, atMs);
     }
 
     /**

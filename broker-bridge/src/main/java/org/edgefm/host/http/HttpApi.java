@@ -33,6 +33,8 @@ import org.edgefm.host.fleet.FleetState;
  *       streams whose origin has not joined, directives for nodes that never joined), per-node state (with each node's model switches: instances
  *       started and stopped by its directives, measured preloads), the core placement and light
  *       decision in force, every node's newest directive and its delivery state, live trial figures;</li>
+ *   <li>{@code GET /api/shadow}: the shadow planner's decisions and where they differ from the live ones
+ *       ({@link ShadowApi});</li>
  *   <li>{@code GET /api/journal?after=SEQ&limit=N}: the trial journal as JSON lines, one page at a time
  *       (streamed; {@code X-Journal-Next} names the next page);</li>
  *   <li>{@code GET /metrics}: Prometheus text exposition;</li>
@@ -75,6 +77,7 @@ public final class HttpApi {
         r.get("/api/placement").handler(ctx -> json(ctx, placement()));
         r.get("/api/directives").handler(ctx -> json(ctx, directives()));
         r.get("/api/trial").handler(ctx -> json(ctx, trial()));
+        r.get("/api/shadow").handler(ctx -> json(ctx, ShadowApi.body(host.shadow())));
         r.get("/api/reports").handler(ctx -> json(ctx, host.fleet().validator().rejections()));
         r.get("/api/journal").blockingHandler(this::journalPage);
         r.get("/metrics").handler(ctx -> ctx.response()
