@@ -116,8 +116,7 @@ final class SimulateCommand implements Callable<Integer> {
 
         /** Per seed: seed paper 2's total cost when the scenario has switchable models, else C^cr + C^lt. */
         double[] cost() {
-            return runs.stream().mapToDouble(r -> r.stats().genai() != null ? r.stats().genai().cost()
-                    : r.stats().totalCost()).toArray();
+            return org.edgefm.trial.SimResults.costs(runs);
         }
 
         /** Per seed: the mean end-to-end delay of completed tasks (seed paper 3's metric). */
@@ -134,8 +133,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
 
         double meanQuantile(double q) {
-            return runs.stream().mapToDouble(r -> r.stats().latencyQuantileMs(q)).filter(d -> !Double.isNaN(d))
-                    .average().orElse(Double.NaN);
+            return org.edgefm.trial.SimResults.meanQuantile(runs, q);
         }
     }
 
@@ -498,29 +496,9 @@ final class SimulateCommand implements Callable<Integer> {
     /** The label of cost axes: the scenario's prices are in price units (paper 1, eqs. 6-7). */
     static final String COST_AXIS = "total cost C^cr + C^lt (price units)";
 
-    /** Mean and half-width of the 95% confidence interval (Student t). */
+    /** Mean and half-width of the 95% confidence interval (Student t): {@link org.edgefm.control.stats.MeanIntervals}. */
     static double[] meanCi95(double[] x) {
-        double[] v = Arrays.stream(x).filter(d -> !Double.isNaN(d)).toArray();
-        if (v.length == 0) {
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        double mean = Arrays.stream(v).average().orElse(Double.NaN);
-        if (v.length == 1) {
-            return new double[] {mean, 0};
-        }
-        double ss = 0;
-        for (double d : v) {
-            ss += (d - mean) * (d - mean);
-        }
-        double sd = Math.sqrt(ss / (v.length - 1));
-        return new double[] {mean, tQuantile975(v.length - 1) * sd / Math.sqrt(v.length)};
-    }
-
-    private static double tQuantile975(int df) {
-        double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-                2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
-                2.045, 2.042};
-        return df <= t.length ? t[df - 1] : 1.96;
+        return org.edgefm.control.stats.MeanIntervals.meanCi95(x);
     }
 
     /** A planner variant's mean result at one load. */
@@ -712,8 +690,7 @@ final class SimulateCommand implements Callable<Integer> {
     private void writeJson(Scenario scenario, List<Cell> cells, Map<Double, double[]> lp, ZeroContentionBound.Estimate zc,
             List<Frontier> frontiers, long firstSeed) throws IOException {
         ObjectMapper m = new ObjectMapper();
-        ObjectNode root = m.createObjectNode();
-        root.put("scenario", scenario.name());
+        ObjectNode root = m.createObjectNode(); // the simulation's own sections of the results document
         root.put("firstSeed", firstSeed);
         root.put("budgets", !noBudget);
         root.set("plugins", m.valueToTree(PluginsSection.json(pluginHealth(cells))));
@@ -758,73 +735,9 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             }
         }
-        ArrayNode results = root.putArray("results");
-        for (Cell c : cells) {
-            ObjectNode r = results.addObject();
-            r.put("planner", c.planner());
-            double[] costs = c.cost();
-            double[] ots = c.onTime();
-            ArrayNode perSeed = r.putArray("perSeed");
-            for (int i = 0; i < ots.length; i++) {
-                ObjectNode ps = perSeed.addObject();
-                ps.put("seed", c.runs().get(i).seed());
-                ps.put("onTimeRate", ots[i]);
-                ps.put("cost", costs[i]);
-            }
-            r.put("load", c.load());
-            r.put("seeds", c.runs().size());
-            double[] ot = meanCi95(c.onTime());
-            ObjectNode o = r.putObject("onTimeRate");
-            o.put("mean", ot[0]);
-            o.put("ci95", ot[1]);
-            ObjectNode cost = r.putObject("cost");
-            double[] costCi = meanCi95(c.cost());
-            cost.put("mean", costCi[0]);
-            cost.put("ci95", costCi[1]);
-            ObjectNode l = r.putObject("latencyMs");
-            l.put("p50", c.meanQuantile(0.5));
-            l.put("p95", c.meanQuantile(0.95));
-            ObjectNode oc = r.putObject("outcomes");
-            oc.put("submitted", c.runs().stream().mapToLong(x -> x.stats().submitted()).sum());
-            oc.put("onTime", c.runs().stream().mapToLong(x -> x.stats().onTime()).sum());
-            oc.put("completedLate", c.runs().stream().mapToLong(x -> x.stats().completed() - x.stats().onTime()).sum());
-            oc.put("unrouted", c.runs().stream().mapToLong(x -> x.stats().failedUnrouted()).sum());
-            oc.put("expired", c.runs().stream().mapToLong(x -> x.stats().failedExpired()).sum());
-            oc.put("nodeDown", c.runs().stream().mapToLong(x -> x.stats().failedNodeDown()).sum());
-            oc.put("noPath", c.runs().stream().mapToLong(x -> x.stats().failedNoPath()).sum());
-            oc.put("rejected", c.runs().stream().mapToLong(x -> x.stats().rejected()).sum());
-            oc.put("pending", c.runs().stream().mapToLong(x -> x.stats().pending()).sum());
-            double[] delay = meanCi95(c.delay());
-            ObjectNode d = r.putObject("delayMs");
-            d.put("mean", delay[0]);
-            d.put("ci95", delay[1]);
-            if (c.genai()) {
-                cost.put("model", "paper2");
-                cost.put("delayCost", genaiMean(c, g -> g.delayCost()));
-                cost.put("resourceCost", genaiMean(c, g -> g.resourceCost()));
-                cost.put("cloudCost", genaiMean(c, g -> g.cloudCost()));
-                ObjectNode g = r.putObject("genai");
-                g.put("cloudRequests", genaiMean(c, x -> x.cloudRequests()));
-                g.put("switches", genaiMean(c, x -> x.switches()));
-                g.put("meanSwitchMs", genaiMean(c, x -> x.meanSwitchMs()));
-                g.put("energyJ", genaiMean(c, x -> x.energyJ()));
-                g.put("slotsOverEnergyBudget", genaiMean(c, x -> x.slotsOverEnergyBudget()));
-            }
-            if (c.partition()) {
-                ObjectNode e = r.putObject("energy");
-                e.put("budget", partitionMean(c, p -> p.budgetW()));
-                e.put("timeAverage", partitionMean(c, p -> p.timeAverageW()));
-                e.put("worstRatio", c.runs().stream().mapToDouble(x -> x.stats().partition().ratio()).max().orElse(Double.NaN));
-                long ok = c.runs().stream().filter(x -> x.stats().partition().satisfied()).count();
-                e.put("satisfied", ok == c.runs().size());
-                e.put("satisfiedSeeds", ok);
-            }
-        }
-        Path parent = json.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(json, m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+        org.edgefm.trial.Results.of("simulate", scenario.name(),
+                cells.stream().map(c -> org.edgefm.trial.SimResults.of(c.planner(), c.load(), c.runs())).toList(), root)
+                .write(json);
     }
 
     /**
@@ -934,7 +847,7 @@ final class SimulateCommand implements Callable<Integer> {
             return w.write(dir);
         }
 
-        /** Per run 1,000 evenly spaced latency quantiles, pooled: each seed weighs the same in the CDF. */
+        /** Per run 1,000 evenly spaced latency quantiles ({@link org.edgefm.control.stats.Quantiles}), pooled: each seed weighs the same in the CDF. */
         private static double[] pooledQuantiles(List<SimulationRun.Outcome> runs) {
             int per = 1_000;
             double[] out = new double[0];
@@ -943,11 +856,11 @@ final class SimulateCommand implements Callable<Integer> {
                 if (v.length == 0) {
                     continue;
                 }
-                Arrays.sort(v);
-                double[] q = new double[per];
+                double[] qs = new double[per];
                 for (int i = 0; i < per; i++) {
-                    q[i] = v[(int) Math.min(v.length - 1, Math.floor((i + 0.5) / per * v.length))];
+                    qs[i] = (i + 0.5) / per;
                 }
+                double[] q = org.edgefm.control.stats.Quantiles.of(v, qs); // the project's one quantile definition
                 double[] merged = Arrays.copyOf(out, out.length + per);
                 System.arraycopy(q, 0, merged, out.length, per);
                 out = merged;

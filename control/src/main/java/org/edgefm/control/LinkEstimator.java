@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.edgefm.api.ConfigException;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.SystemModel;
@@ -125,7 +126,7 @@ public final class LinkEstimator {
 
         /** The defaults. */
         public static Settings defaults() {
-            return new Settings(Mode.MEASURED, 0.3, 30_000, 0.2, 1.0, 200.0);
+            return new Settings(Mode.MEASURED, 0.3, 30_000, 0.2, 1.0, Latency.DEFAULT_KM_PER_MS);
         }
     }
 
@@ -225,7 +226,7 @@ public final class LinkEstimator {
 
     /** The round trip of a link spec in ms: twice its one-way latency (propagation plus fixed latency). */
     public double specRttMs(LinkSpec l) {
-        return 2 * (l.lengthKm() / settings.kmPerMs() + l.extraLatencyMs());
+        return Latency.roundTripMs(l, settings.kmPerMs());
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Resource;
 import org.edgefm.api.model.ServiceKind;
@@ -303,48 +304,32 @@ public final class FluidLpBound {
         int n = nodeList.size();
         int k = stages.size();
         double snr = user.channel().sampleSnr(rnd);
-        double uplink = type.inputMb() / (user.uplinkBandwidthMbPerMs() * (Math.log1p(snr) / Math.log(2)));
+        double uplink = Latency.uplinkMs(type.inputMb(), user.uplinkBandwidthMbPerMs(), snr);
         double[][] proc = new double[k][n];
         for (int i = 0; i < k; i++) {
             ServiceSpec spec = model.services().get(stageService[i]);
             double base = spec.kind() == ServiceKind.CORE ? spec.rate().mean() : spec.rate().sample(rnd);
             for (int v = 0; v < n; v++) {
                 proc[i][v] = spec.demand().fitsIn(nodeList.get(v).capacity())
-                        ? spec.workloadMb() / (base * factor[v * ns + stageService[i]]) : Double.POSITIVE_INFINITY;
+                        ? Latency.processingMs(spec.workloadMb(), base * factor[v * ns + stageService[i]]) : Double.POSITIVE_INFINITY;
             }
         }
         // earliest finish of each stage at each node (eq. 4 with each parent on its best node)
+        List<Stage> topo = type.topologicalOrder();
+        double[][] earliest = Latency.earliestCompletionMs(type, n, origin, uplink, type.inputMb(),
+                st -> model.services().get(stageService[stageIdx.get(st.id())]).outputMb(),
+                (j, v) -> proc[stageIdx.get(topo.get(j).id())][v], net::delay);
         double[][] finish = new double[k][];
         int sink = -1;
-        for (Stage st : type.topologicalOrder()) {
-            int i = stageIdx.get(st.id());
-            List<Stage> parents = type.parents(st.id());
-            double[] f = new double[n];
-            for (int v = 0; v < n; v++) {
-                double ready;
-                if (parents.isEmpty()) {
-                    ready = uplink + net.delay(origin, v, type.inputMb());
-                } else {
-                    ready = 0;
-                    for (Stage p : parents) {
-                        int pi = stageIdx.get(p.id());
-                        double mb = model.services().get(stageService[pi]).outputMb();
-                        double best = Double.POSITIVE_INFINITY;
-                        for (int w = 0; w < n; w++) {
-                            best = Math.min(best, finish[pi][w] + net.delay(w, v, mb));
-                        }
-                        ready = Math.max(ready, best);
-                    }
-                }
-                f[v] = ready + proc[i][v];
-            }
-            finish[i] = f;
-            if (st.isSink()) {
+        for (int j = 0; j < topo.size(); j++) {
+            int i = stageIdx.get(topo.get(j).id());
+            finish[i] = earliest[j];
+            if (topo.get(j).isSink()) {
                 sink = i;
             }
         }
         // shortest time from a stage's end at a node to the sink's end (reverse topological order)
-        List<Stage> order = type.topologicalOrder();
+        List<Stage> order = topo;
         double[][] rest = new double[k][n];
         for (int j = order.size() - 1; j >= 0; j--) {
             Stage st = order.get(j);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
 
@@ -14,8 +15,8 @@ import org.edgefm.api.model.NodeSpec;
  * path fastest for 1 MB, fixed for the run); links are not contended.
  */
 final class Network {
-    /** Propagation speed l in km/ms (2·10^8 m/s, as {@link LinkSpec} documents). */
-    static final double KM_PER_MS = 200.0;
+    /** Propagation speed l in km/ms: {@link Latency#DEFAULT_KM_PER_MS}, the planners' and host's default. */
+    static final double KM_PER_MS = Latency.DEFAULT_KM_PER_MS;
 
     private final int n;
     private final double[] invBw;
@@ -46,8 +47,9 @@ final class Network {
         for (LinkSpec l : links) {
             int a = index.get(l.a());
             int b = index.get(l.b());
-            double ib = 1.0 / l.bandwidthMbPerMs();
-            double p = l.lengthKm() / KM_PER_MS + l.extraLatencyMs();
+            // eq. (2) per link (Latency): b/w per MB and the payload-free part W/l + extra
+            double ib = Latency.transferMs(1.0, l.bandwidthMbPerMs());
+            double p = Latency.fixedDelayMs(l, KM_PER_MS);
             for (int[] e : new int[][] {{a, b}, {b, a}}) {
                 int k = e[0] * n + e[1];
                 if (ib + p < cost[k]) {

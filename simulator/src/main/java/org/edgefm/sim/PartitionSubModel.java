@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.spi.UserAllocation;
 
 /**
@@ -347,7 +348,7 @@ final class PartitionSubModel {
         } else if (q.phase == TX_DONE) {
             double p = follow ? positive(psi[u], lastPsi[u]) : Math.max(psi[u], 1e-6);
             double b = follow ? positive(beta[u], lastBeta[u]) : Math.max(beta[u], 1e-6);
-            rate = b * pool * (Math.log1p(p * q.snr) / Math.log(2));
+            rate = b * pool * Latency.spectralEfficiency(p * q.snr);
             power = txPowerW * p;
         } else {
             rate = follow ? positive(eta[u], lastEta[u]) : Math.max(eta[u], 1e-6);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.ResourceVector;
@@ -107,8 +108,7 @@ public final class ReferenceDeployment {
             }
             var link = model.topology().link(device, s.id());
             if (link.isPresent()) {
-                double c = 1.0 / link.get().bandwidthMbPerMs() + link.get().lengthKm() / Network.KM_PER_MS
-                        + link.get().extraLatencyMs();
+                double c = Latency.linkDelayMs(link.get(), 1.0, Network.KM_PER_MS);
                 if (c < bestCost) {
                     bestCost = c;
                     best = s.id();

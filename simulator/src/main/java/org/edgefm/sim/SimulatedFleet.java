@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.ChannelModel;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeSpec;
@@ -564,7 +565,7 @@ public final class SimulatedFleet implements Fleet {
         }
         double snr = userSnr(u);
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u))
-        double uplink = inputMb[t] / (userBandwidth[u] * (Math.log1p(snr) / Math.log(2)));
+        double uplink = Latency.uplinkMs(inputMb[t], userBandwidth[u], snr);
         int base = task * maxStages;
         if (rejected(t, origin)) {
             kill(task, "rejected by admission control");

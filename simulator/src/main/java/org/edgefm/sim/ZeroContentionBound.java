@@ -1,10 +1,10 @@
 package org.edgefm.sim;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.edgefm.api.model.Demand;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.model.ServiceSpec;
@@ -85,7 +85,7 @@ public final class ZeroContentionBound {
             TaskType type = model.taskType(d.taskType());
             int origin = index.get(user.node());
             double snr = user.channel().sampleSnr(rnd);
-            double uplink = type.inputMb() / (user.uplinkBandwidthMbPerMs() * (Math.log1p(snr) / Math.log(2)));
+            double uplink = Latency.uplinkMs(type.inputMb(), user.uplinkBandwidthMbPerMs(), snr);
             if (bestLatency(model, type, nodes, net, factor, origin, uplink, rnd) <= type.deadlineMs()) {
                 onTime++;
             }
@@ -94,49 +94,27 @@ public final class ZeroContentionBound {
         return new Estimate(p, Math.sqrt(p * (1 - p) / samples), samples);
     }
 
-    /** Eq. (4) minimised over the node of every stage, stages in topological order. */
+    /** Eq. (4) minimised over the node of every stage ({@link Latency#earliestCompletionMs}): the sink's best. */
     private static double bestLatency(SystemModel model, TaskType type, List<NodeSpec> nodes, Network net,
             double[] factor, int origin, double uplink, SplittableRandom rnd) {
         int services = model.services().size();
         int n = nodes.size();
-        Map<String, double[]> finish = new HashMap<>();
-        double[] sink = null;
-        for (Stage st : type.topologicalOrder()) {
-            ServiceSpec spec = model.service(st.service());
+        List<Stage> order = type.topologicalOrder();
+        // eq. (3) per stage and node; light rates drawn once per stage, in topological order
+        double[][] proc = new double[order.size()][n];
+        for (int i = 0; i < order.size(); i++) {
+            ServiceSpec spec = model.service(order.get(i).service());
             int si = model.services().indexOf(spec);
             double base = spec.kind() == ServiceKind.CORE ? spec.rate().mean() : spec.rate().sample(rnd);
-            List<Stage> parents = type.parents(st.id());
-            double[] f = new double[n];
             for (int v = 0; v < n; v++) {
-                NodeSpec node = nodes.get(v);
-                if (!spec.demand().fitsIn(node.capacity())) {
-                    f[v] = Double.POSITIVE_INFINITY;
-                    continue;
-                }
-                double ready;
-                if (parents.isEmpty()) {
-                    ready = uplink + net.delay(origin, v, type.inputMb());
-                } else {
-                    ready = 0;
-                    for (Stage p : parents) {
-                        double[] fp = finish.get(p.id());
-                        double mb = model.service(p.service()).outputMb();
-                        double best = Double.POSITIVE_INFINITY;
-                        for (int w = 0; w < n; w++) {
-                            best = Math.min(best, fp[w] + net.delay(w, v, mb));
-                        }
-                        ready = Math.max(ready, best);
-                    }
-                }
-                f[v] = ready + spec.workloadMb() / (base * factor[v * services + si]);
-            }
-            finish.put(st.id(), f);
-            if (st.isSink()) {
-                sink = f;
+                proc[i][v] = spec.demand().fitsIn(nodes.get(v).capacity())
+                        ? Latency.processingMs(spec.workloadMb(), base * factor[v * services + si]) : Double.POSITIVE_INFINITY;
             }
         }
+        double[][] finish = Latency.earliestCompletionMs(type, n, origin, uplink, type.inputMb(),
+                st -> model.service(st.service()).outputMb(), (i, v) -> proc[i][v], net::delay);
         double best = Double.POSITIVE_INFINITY;
-        for (double x : sink) {
+        for (double x : finish[order.size() - 1]) {
             best = Math.min(best, x);
         }
         return best;

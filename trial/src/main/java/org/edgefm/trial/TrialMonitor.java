@@ -18,6 +18,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.model.ServiceSpec;
@@ -650,7 +651,7 @@ public final class TrialMonitor implements AutoCloseable {
             Double mbPerMs = mean(measured.stream().map(PeerMetrics::throughputMbPerMs).toList());
             long samples = measured.stream().mapToLong(m -> m.samples() == null ? 0 : m.samples()).sum();
             out.add(new TrialSummary.Link(p[0], p[1], d == null ? null : d.bandwidthMbPerMs() * 8000,
-                    d == null ? null : 2 * (d.lengthKm() / kmPerMs + d.extraLatencyMs()), mbPerMs == null ? null : mbPerMs * 8000,
+                    d == null ? null : Latency.roundTripMs(d, kmPerMs), mbPerMs == null ? null : mbPerMs * 8000,
                     rtt, samples));
         }
         return out;

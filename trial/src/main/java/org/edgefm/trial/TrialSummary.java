@@ -295,12 +295,19 @@ public record TrialSummary(String scenario, String description, String planner, 
         out.flush();
     }
 
-    /** The JSON document. */
+    /** The JSON document: {@link #results()} serialised. */
     public ObjectNode toJson() {
+        return results().toJson();
+    }
+
+    /**
+     * The trial as a results document ({@link Results}, the format {@code simulate --json} writes): its
+     * one {@link #result()} and the trial's own sections (directives, tasks, agents, links, model
+     * switches, timeline).
+     */
+    public Results results() {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
-        root.put("scenario", scenario);
-        root.put("mode", "trial");
         root.put("planner", planner);
         root.put("broker", broker);
         root.put("wallS", wallS);
@@ -351,20 +358,18 @@ public record TrialSummary(String scenario, String description, String planner, 
         }
         switchesJson(root.putObject("modelSwitches"));
         timelineJson(root);
-        // The entry of simulate --json, for tools that read both.
-        ArrayNode results = root.putArray("results");
-        ObjectNode r = results.addObject();
-        r.put("planner", planner);
-        r.put("load", 1.0);
-        r.put("seeds", 1);
-        ObjectNode o = r.putObject("onTimeRate");
-        o.put("mean", onTimeRate());
-        o.put("ci95", 0.0);
-        r.putObject("cost").put("mean", cost);
-        ObjectNode l = r.putObject("latencyMs");
-        l.put("p50", latencyQuantileMs(0.5));
-        l.put("p95", latencyQuantileMs(0.95));
-        return root;
+        return Results.of("trial", scenario, List.of(result()), root);
+    }
+
+    /**
+     * The trial's entry of the results document, field for field what a simulation reports per
+     * planner and load: one run at load 1, so each interval is 0 wide.
+     */
+    public Results.Result result() {
+        return new Results.Result(planner, 1.0, 1, new Results.Interval(onTimeRate(), 0.0), new Results.Cost(cost, 0.0,
+                null, null, null, null), new Results.LatencyMs(latencyQuantileMs(0.5), latencyQuantileMs(0.95),
+                latencyQuantileMs(0.99)), new Results.Outcomes(submitted, onTime, completed - onTime, failed, refused, null,
+                null, null, null, null, null), null, null, null, null);
     }
 
     /**

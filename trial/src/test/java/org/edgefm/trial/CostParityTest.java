@@ -12,12 +12,14 @@ import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.sim.SimSettings;
 import org.edgefm.sim.SimulatedFleet;
+import org.edgefm.sim.SimulationRun;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.DesiredState;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.Topics;
 import org.edgefm.wire.WireCodec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same directives cost the same in a trial and in a simulation: one sequence of directives (core
@@ -60,7 +62,18 @@ class CostParityTest {
         return out;
     }
 
+    /** The simulated fleet and the trial's monitor after the same directives, both charged up to the horizon. */
+    private record Replay(SimulatedFleet sim, TrialMonitor trial, double trialCost) {
+    }
+
     private static double[] bothCosts(SimSettings settings) {
+        Replay r = replay(settings);
+        double simCost = r.sim().stats().totalCost();
+        r.sim().close();
+        return new double[] {r.trialCost(), simCost};
+    }
+
+    private static Replay replay(SimSettings settings) {
         double slotMs = LAB.run().slotMs();
         SimulatedFleet sim = new SimulatedFleet(LAB.model(), slotMs, List.of(), 7, settings);
         TrialMonitor trial = new TrialMonitor("tcp://127.0.0.1:1", "f", LAB)
@@ -77,10 +90,28 @@ class CostParityTest {
             }
         }
         sim.advanceTo(HORIZON_SLOTS * slotMs);
-        double simCost = sim.stats().totalCost();
-        double trialCost = trial.costUntil(T0 + (long) (HORIZON_SLOTS * slotMs));
-        sim.close();
-        return new double[] {trialCost, simCost};
+        return new Replay(sim, trial, trial.costUntil(T0 + (long) (HORIZON_SLOTS * slotMs)));
+    }
+
+    @Test
+    void sameDirectives_resultsDocumentsOfTrialAndSimulation_reportTheSameCost(@TempDir Path dir) throws Exception {
+        Replay r = replay(SimSettings.DEFAULTS);
+        Results.Result sim = SimResults.of("fixed", 1.0,
+                List.of(new SimulationRun.Outcome("fixed", 7, 1.0, r.sim().stats(), 0, 0, 0, null)));
+        r.sim().close();
+        Results.Result trial = r.trial().summary("fixed", "none").result();
+        // each written as its command writes it, and read back by the one reader
+        Results.of("simulate", LAB.name(), List.of(sim), null).write(dir.resolve("simulate.json"));
+        r.trial().summary("fixed", "none").results().write(dir.resolve("summary.json"));
+        Results simDoc = Results.read(dir.resolve("simulate.json"));
+        Results trialDoc = Results.read(dir.resolve("summary.json"));
+        assertThat(simDoc.mode()).isEqualTo("simulate");
+        assertThat(trialDoc.mode()).isEqualTo("trial");
+        double simCost = simDoc.results().get(0).cost().mean();
+        double trialCost = trialDoc.results().get(0).cost().mean();
+        assertThat(trialCost).isCloseTo(simCost, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(simCost).isEqualTo(sim.cost().mean()).isEqualTo(r.sim().stats().totalCost());
+        assertThat(trialCost).isEqualTo(trial.cost().mean()).isGreaterThan(0);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.ServiceKind;
+import org.edgefm.control.stats.Quantiles;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.DesiredState;
 import org.edgefm.wire.InstanceStart;
@@ -206,11 +206,10 @@ public final class ServiceRuntime {
     public synchronized List<ServiceMetrics> drainMetrics() {
         List<ServiceMetrics> out = new ArrayList<>();
         for (Hosted h : services.values()) {
-            List<Double> lat = new ArrayList<>(h.latencies);
-            Collections.sort(lat);
+            double[] lat = h.latencies.stream().mapToDouble(v -> Math.max(0, v)).toArray();
             List<Double> preloads = h.kernels.stream().filter(Objects::nonNull).map(k -> roundMs(k.preloadMs())).toList();
             out.add(new ServiceMetrics(h.spec.service(), h.kernels.size(), h.spec.parallelism(), h.queue.size(), h.inFlight,
-                    h.arrivals, h.completed, percentile(lat, 0.50), percentile(lat, 0.95), List.copyOf(h.rates), preloads));
+                    h.arrivals, h.completed, quantile(lat, 0.50), quantile(lat, 0.95), List.copyOf(h.rates), preloads));
             h.arrivals = 0;
             h.completed = 0;
             h.latencies.clear();
@@ -227,12 +226,9 @@ public final class ServiceRuntime {
         services.clear();
     }
 
-    private static Double percentile(List<Double> sorted, double q) {
-        if (sorted.isEmpty()) {
-            return null;
-        }
-        int i = (int) Math.ceil(q * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    /** A stage-latency quantile by the project's one definition ({@link Quantiles}); null without samples. */
+    private static Double quantile(double[] latenciesMs, double q) {
+        return latenciesMs.length == 0 ? null : Quantiles.of(latenciesMs, q);
     }
 
     private void dispatch(Hosted h) {

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Resource;
@@ -157,8 +158,8 @@ public final class VirtualFleet implements AutoCloseable {
             List<PeerMetrics> peers = new ArrayList<>();
             for (LinkSpec l : settings.links()) {
                 if (l.a().equals(n.id()) || l.b().equals(n.id())) {
-                    // propagation at 200 km/ms, as the host's links.kmPerMs default
-                    peers.add(new PeerMetrics(l.other(n.id()), 2 * (l.lengthKm() / 200.0 + l.extraLatencyMs()),
+                    // propagation at the host's links.kmPerMs default
+                    peers.add(new PeerMetrics(l.other(n.id()), Latency.roundTripMs(l, Latency.DEFAULT_KM_PER_MS),
                             l.bandwidthMbPerMs(), 0L, 0L));
                 }
             }

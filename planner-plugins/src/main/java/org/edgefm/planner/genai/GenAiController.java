@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
@@ -92,7 +93,7 @@ public final class GenAiController implements LightServiceController {
         double slotS = obs.slotMs() / 1000.0;
         LinkSpec backhaul = cloud.flatMap(c -> model.topology().link(c.id(), edgeId)).orElse(null);
         double bw = backhaul == null ? settings.backhaulMbPerMs() : backhaul.bandwidthMbPerMs();
-        double rtt = backhaul == null ? 0 : 2 * (backhaul.lengthKm() / 200.0 + backhaul.extraLatencyMs());
+        double rtt = backhaul == null ? 0 : Latency.roundTripMs(backhaul, Latency.DEFAULT_KM_PER_MS);
 
         List<DeploymentProblem.Model> ms = new ArrayList<>();
         boolean[] prev = new boolean[models.size()];

@@ -1,11 +1,10 @@
 package org.edgefm.planner.latency;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.edgefm.api.model.ChannelModel;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.Stage;
@@ -84,25 +83,24 @@ public final class LatencyModel {
         return paths;
     }
 
-    /** Eq. (1): uplink time {@code A_n / (b_u log2(1 + γ_u))} in ms. */
+    /** Eq. (1): uplink time {@code A_n / (b_u log2(1 + γ_u))} in ms ({@link Latency#uplinkMs}). */
     public static double uplinkMs(double inputMb, double bandwidthMbPerMs, double snr) {
-        double se = Math.log1p(snr) / Math.log(2);
-        return se <= 0 ? Double.POSITIVE_INFINITY : inputMb / (bandwidthMbPerMs * se);
+        return Latency.uplinkMs(inputMb, bandwidthMbPerMs, snr);
     }
 
-    /** Eq. (2), transfer part: {@code b / w} in ms. */
+    /** Eq. (2), transfer part: {@code b / w} in ms ({@link Latency#transferMs}). */
     public static double transferMs(double outputMb, double bandwidthMbPerMs) {
-        return outputMb / bandwidthMbPerMs;
+        return Latency.transferMs(outputMb, bandwidthMbPerMs);
     }
 
-    /** Eq. (2), propagation part: {@code W / l} in ms. */
+    /** Eq. (2), propagation part: {@code W / l} in ms ({@link Latency#propagationMs}). */
     public static double propagationMs(double lengthKm, double kmPerMs) {
-        return lengthKm / kmPerMs;
+        return Latency.propagationMs(lengthKm, kmPerMs);
     }
 
-    /** Eq. (3): processing time {@code a / f} in ms. */
+    /** Eq. (3): processing time {@code a / f} in ms ({@link Latency#processingMs}). */
     public static double processingMs(double workloadMb, double rateMbPerMs) {
-        return workloadMb / rateMbPerMs;
+        return Latency.processingMs(workloadMb, rateMbPerMs);
     }
 
     /** The input each leaf receives. */
@@ -123,13 +121,13 @@ public final class LatencyModel {
 
     private double spectralEfficiency(ChannelModel channel) {
         if (meanChannel == MeanChannel.LOG_OF_MEAN) {
-            return Math.log1p(channel.meanSnr()) / Math.log(2);
+            return Latency.spectralEfficiency(channel.meanSnr());
         }
         SplittableRandom r = new SplittableRandom(0x5eed);
         double s = 0;
         int n = 4096;
         for (int i = 0; i < n; i++) {
-            s += Math.log1p(channel.sampleSnr(r)) / Math.log(2);
+            s += Latency.spectralEfficiency(channel.sampleSnr(r));
         }
         return s / n;
     }
@@ -152,28 +150,11 @@ public final class LatencyModel {
      */
     public Map<String, Double> completionTimes(TaskType type, String origin, Map<String, String> placement,
             double uplinkMs, Map<String, Double> stageRates) {
-        Map<String, Double> t = new LinkedHashMap<>();
-        for (Stage s : type.topologicalOrder()) {
-            String v = placement.get(s.id());
-            ServiceSpec m = services.get(s.service());
-            double pc = processingMs(m.workloadMb(), stageRates.get(s.id()));
-            List<Stage> parents = type.parents(s.id());
-            double ready;
-            if (parents.isEmpty()) {
-                // eq. (4), first node: uplink, plus the input's trip from the user's device (assumption)
-                ready = uplinkMs + paths.delayMs(origin, v, leafInputMb(type));
-            } else {
-                ready = 0;
-                for (Stage p : parents) {
-                    // eq. (4): wait for the slowest parent, each paying transfer + propagation
-                    double arrive = t.get(p.id()) + paths.delayMs(placement.get(p.id()), v,
-                            services.get(p.service()).outputMb());
-                    ready = Math.max(ready, arrive);
-                }
-            }
-            t.put(s.id(), ready + pc);
-        }
-        return t;
+        // eqs. (4)-(5), written once in Latency
+        return Latency.completionTimesMs(type, s -> paths.indexOf(placement.get(s.id())), paths.indexOf(origin), uplinkMs,
+                leafInputMb(type), s -> services.get(s.service()).outputMb(),
+                s -> processingMs(services.get(s.service()).workloadMb(), stageRates.get(s.id())),
+                (from, to, mb) -> from < 0 || to < 0 ? Double.POSITIVE_INFINITY : paths.delayMs(from, to, mb));
     }
 
     /** Eq. (5): the end-to-end latency, the sink's completion time. */

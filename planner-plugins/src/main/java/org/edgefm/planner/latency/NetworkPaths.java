@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Topology;
@@ -19,8 +20,8 @@ import org.edgefm.api.model.Topology;
  * instance is cheap to query repeatedly but is not thread-safe.
  */
 public final class NetworkPaths {
-    /** Propagation speed in fibre, 2·10^8 m/s = 200 km/ms (assumption: paper 1 does not give l). */
-    public static final double DEFAULT_KM_PER_MS = 200.0;
+    /** Propagation speed in fibre, 2·10^8 m/s = 200 km/ms (assumption: paper 1 does not give l): {@link Latency#DEFAULT_KM_PER_MS}. */
+    public static final double DEFAULT_KM_PER_MS = Latency.DEFAULT_KM_PER_MS;
 
     private final List<NodeSpec> nodes;
     private final Map<String, Integer> index = new HashMap<>();
@@ -100,8 +101,7 @@ public final class NetworkPaths {
 
     /** One link's delay for {@code sizeMb}: eq. (2), transfer {@code b/w} plus propagation {@code W/l} (+ extra). */
     public double linkDelayMs(LinkSpec link, double sizeMb) {
-        return LatencyModel.transferMs(sizeMb, link.bandwidthMbPerMs())
-                + LatencyModel.propagationMs(link.lengthKm(), kmPerMs) + link.extraLatencyMs();
+        return Latency.linkDelayMs(link, sizeMb, kmPerMs);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.edgefm.planner.lymdo;
 
 import java.util.Arrays;
+import org.edgefm.api.model.Latency;
 
 /**
  * The resource allocation of LyMDO for fixed cut points (papers.md 4.2 and 5.3 item 5; the paper's
@@ -372,7 +373,7 @@ public final class ConvexAllocator {
 
     /** {@code R(ψ) = B log2(1 + ψγ)} in MB/ms for the whole pool. */
     static double rate(SlotProblem p, SlotProblem.Ue u, double psi) {
-        return p.bandwidthMbPerMs() * Math.log1p(psi * u.snr()) / Math.log(2);
+        return p.bandwidthMbPerMs() * Latency.spectralEfficiency(psi * u.snr());
     }
 
     private static String fmt(double x) {

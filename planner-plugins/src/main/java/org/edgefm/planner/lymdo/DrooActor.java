@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.edgefm.api.model.Latency;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -189,7 +190,7 @@ public final class DrooActor implements PartitionSelector {
             double full = u.profile().local(u.profile().cuts());
             double tasks = u.ratePerMs() * p.slotMs();
             f[3 * i] = (float) (u.ratePerMs() * full);
-            f[3 * i + 1] = (float) (Math.log1p(u.snr()) / Math.log(2) / 10.0);
+            f[3 * i + 1] = (float) (Latency.spectralEfficiency(u.snr()) / 10.0);
             double r = u.queue() * u.energyBudgetJ() / Math.max(1e-12, p.v() * Math.max(tasks, 1e-3) * full);
             f[3 * i + 2] = (float) (r / (1 + r));
         }

@@ -707,8 +707,8 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         for (int m = 0; m < nm; m++) {
             ServiceSpec svc = model.service(services.get(m));
             dem[m] = svc.demand();
-            // paper 1, eq. (14): c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m
-            cost[m] = svc.costs().deploy() + svc.costs().maintain();
+            // paper 1, eq. (14): c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m, eq. (6) for one new instance in one slot
+            cost[m] = svc.costs().coreSlot(1, 0);
             int hosts = 0;
             for (int v = 0; v < nv; v++) {
                 q[v][m] = e.qos[nodeSel.get(v)][svcSel.get(m)];
