@@ -104,7 +104,7 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
             double clockGhz = m.gpuClockGhz() > 0 ? m.gpuClockGhz() : g.clockGhz();
             double f = clockGhz / g.clockGhz() * m.tpcFraction();
             g = new Gpu(g.name(), g.memoryGb(), g.sharedMemory(), g.fp32Tflops() * f, g.fp16Tflops() * f, g.int8Tops() * f,
-                    clockGhz);
+                    clockGhz, g.fp8Tflops() * f);
         }
         int cores = m.cpuCores() > 0 ? m.cpuCores() : cpu.cores();
         double clock = m.cpuClockGhz() > 0 ? m.cpuClockGhz() : cpu.clockGhz();
@@ -183,9 +183,11 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
      * @param fp16Tflops   peak dense FP16 (and BF16) tensor TFLOP/s
      * @param int8Tops     peak dense INT8 tensor TOP/s (the FP16 rate on GPUs without INT8 tensor math)
      * @param clockGhz     the GPU clock the peaks are quoted at (boost clock, or the board's top mode)
+     * @param fp8Tflops    peak dense FP8 tensor TFLOP/s, 0 (or absent in the catalog file) for a GPU without
+     *                     FP8 tensor math
      */
     public record Gpu(String name, double memoryGb, boolean sharedMemory, double fp32Tflops, double fp16Tflops,
-            double int8Tops, double clockGhz) {
+            double int8Tops, double clockGhz, double fp8Tflops) {
         /** Validates every field. */
         public Gpu {
             requireNonNull(name, "name is null");
@@ -194,6 +196,14 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
             positive(fp16Tflops, "gpu.fp16Tflops");
             positive(int8Tops, "gpu.int8Tops");
             positive(clockGhz, "gpu.clockGhz");
+            if (!(fp8Tflops >= 0) || Double.isInfinite(fp8Tflops)) {
+                throw new IllegalArgumentException("gpu.fp8Tflops: " + fp8Tflops + " (expected: >= 0, 0 = no FP8 tensor math)");
+            }
+        }
+
+        /** True when the GPU has FP8 tensor math (Hopper, Ada). */
+        public boolean hasFp8() {
+            return fp8Tflops > 0;
         }
     }
 

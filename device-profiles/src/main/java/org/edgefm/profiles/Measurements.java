@@ -215,6 +215,13 @@ public final class Measurements {
         } catch (IllegalArgumentException e) {
             throw new EdgeFmException(at + ": " + e.getMessage());
         }
+        if (p == PerformanceModel.Precision.FP8) {
+            DeviceProfile d = ProfileCatalog.builtIn().get(q);
+            if (d.gpu() == null || !d.gpu().hasFp8()) {
+                throw new EdgeFmException(at + ": precision fp8 on " + q + ", whose GPU has no FP8 tensor math"
+                        + " (expected a device with gpu.fp8Tflops: Hopper or Ada)");
+            }
+        }
         String b = need(r, "batch", at);
         int batch = b.equalsIgnoreCase("max") ? 0 : positiveInt(b, "batch", at);
         if (batch == 0 && !metric.equals("items_per_s")) {

@@ -42,7 +42,9 @@ public final class PerformanceModel {
         /** 8-bit integers on tensor cores: dense INT8 peak, 1-byte weights and activations. */
         INT8(1, 1),
         /** 4-bit weights with one FP16 scale per 32 (W4A16): FP16 compute, 0.5625-byte weights, FP16 activations. */
-        INT4(0.5625, 2);
+        INT4(0.5625, 2),
+        /** 8-bit floats on tensor cores (Hopper, Ada): dense FP8 peak, 1-byte weights and activations. */
+        FP8(1, 1);
 
         private final double weightBytes;
         private final double activationBytes;
@@ -70,7 +72,7 @@ public final class PerformanceModel {
                     return p;
                 }
             }
-            throw new IllegalArgumentException("precision '" + s + "' (expected one of: fp32, fp16, bf16, int8, int4)");
+            throw new IllegalArgumentException("precision '" + s + "' (expected one of: fp32, fp16, bf16, int8, int4, fp8)");
         }
     }
 
@@ -187,6 +189,13 @@ public final class PerformanceModel {
                 case FP32 -> g.fp32Tflops();
                 case FP16, BF16, INT4 -> g.fp16Tflops();
                 case INT8 -> g.int8Tops();
+                case FP8 -> {
+                    if (!g.hasFp8()) {
+                        throw new IllegalArgumentException(profile.qualifiedName() + ": the GPU (" + g.name()
+                                + ") has no FP8 tensor math (expected a Hopper or Ada GPU with gpu.fp8Tflops)");
+                    }
+                    yield g.fp8Tflops();
+                }
             } * 1e12;
         }
         return profile.cpu().fp32Gflops() * 1e9;

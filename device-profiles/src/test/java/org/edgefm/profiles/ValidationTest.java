@@ -76,6 +76,8 @@ class ValidationTest {
                 .hasMessageContaining("value -1.0 (expected: > 0)");
         assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,resnet50,int8,1,nvidia-l4,9W,latency_ms,1,,x,https://x\n", "t.csv", models))
                 .hasMessageContaining("has no power mode '9W'");
+        assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,bert-large,fp8,max,nvidia-a100-80gb,,items_per_s,3000,,x,https://x\n", "t.csv", models))
+                .hasMessageContaining("t.csv: row at line 2: precision fp8 on nvidia-a100-80gb, whose GPU has no FP8 tensor math");
         assertThatThrownBy(() -> Measurements.parse("[{\"model\":\"resnet50\"}]", "t.json", models))
                 .hasMessageContaining("t.json: row #1: device is missing");
     }
@@ -101,6 +103,30 @@ class ValidationTest {
         assertThat(s.medianAbsLog()).isLessThanOrEqualTo(Validation.MEDIAN_GOAL);
         assertThat(s.worstAbsLog()).isLessThanOrEqualTo(Validation.WORST_GOAL);
         assertThat(c.sources().keySet()).noneMatch(k -> k.toLowerCase(java.util.Locale.ROOT).contains("encoder"));
+    }
+
+    @Test
+    void fp8AndVisionTransformerRows_areHeldOut_andWithinTwoFold() {
+        // FP8 (MLPerf bert-99.9 on Hopper) and ViT rows are never fitted on: they check the model's physics
+        List<Measurements.Row> added = table.rows().stream()
+                .filter(r -> r.precision() == Precision.FP8 || r.model().startsWith("vit-") || r.model().startsWith("owlvit-"))
+                .toList();
+        assertThat(added.stream().filter(r -> r.precision() == Precision.FP8)).hasSize(2);
+        assertThat(added.stream().filter(r -> r.precision() != Precision.FP8)).hasSize(6);
+        assertThat(added).allSatisfy(r -> assertThat(r.split()).isEqualTo("test"));
+        Validation.Summary s = Validation.summarize(Validation.run(table, added, c));
+        assertThat(s.worstAbsLog()).isLessThanOrEqualTo(Validation.WORST_GOAL);
+    }
+
+    @Test
+    void fp8_usesTheFp8Peak_andIsRefusedOnAGpuWithoutFp8() {
+        PerformanceModel h100 = PerformanceModel.calibrated(ProfileCatalog.builtIn().get("nvidia-h100-80gb"));
+        assertThat(h100.peakFlopsPerS(Engine.GPU, Precision.FP8)).isEqualTo(1979e12);
+        assertThat(Precision.parse("fp8-e4m3")).isEqualTo(Precision.FP8);
+        assertThat(Precision.FP8.weightBytes()).isEqualTo(1.0);
+        PerformanceModel a100 = PerformanceModel.calibrated(ProfileCatalog.builtIn().get("nvidia-a100-80gb"));
+        assertThatThrownBy(() -> a100.peakFlopsPerS(Engine.GPU, Precision.FP8))
+                .hasMessageContaining("nvidia-a100-80gb").hasMessageContaining("no FP8 tensor math");
     }
 
     @Test
