@@ -198,4 +198,12 @@ class TrialCommandTest extends CliTestBase {
         assertThat(run("trial", "--progress-interval", "10ms")).isEqualTo(2);
         assertThat(err.toString()).contains("--progress-interval: '10ms'");
     }
+
+    @Test
+    void warmupAndReadyTimeout_badValues_areMisuseExit2() {
+        assertThat(run("trial", "--warmup", "later")).isEqualTo(2);
+        assertThat(err.toString()).contains("--warmup: 'later' (expected: wait or separate)");
+        assertThat(run("trial", "--ready-timeout", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("--ready-timeout: 'soon'");
+    }
 }

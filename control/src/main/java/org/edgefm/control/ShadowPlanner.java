@@ -264,8 +264,8 @@ public final class ShadowPlanner implements ControlLoop.Listener, AutoCloseable 
         }
     }
 
-    /** Decides one slot in the shadow and compares (the worker's thread; package-private for tests). */
-    void process(Pending p) {
+    /** Decides one slot in the shadow and compares (the worker's thread). */
+    private void process(Pending p) {
         SlotObservation obs = p.obs();
         placeCore(obs);
         CorePlacement mine = placement != null ? placement : obs.corePlacement();
@@ -298,14 +298,6 @@ public final class ShadowPlanner implements ControlLoop.Listener, AutoCloseable 
             latestSlot = obs.slot();
             differences = diffs.size() > MAX_DIFFERENCES ? List.copyOf(diffs.subList(0, MAX_DIFFERENCES)) : List.copyOf(diffs);
         }
-    }
-
-    /** Test hook: handles an observation on the caller's thread, as the worker would. */
-    void processNow(SlotObservation obs, LightDecision live, long atMs) {
-        synchronized (lock) {
-            observed++;
-        }
-        process(new Pending(obs, live, atMs));
     }
 
     private void placeCore(SlotObservation obs) {
