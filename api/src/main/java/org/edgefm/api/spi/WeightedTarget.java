@@ -9,7 +9,12 @@ import org.edgefm.api.Check;
  * @param weight relative share, {@code > 0}
  */
 public record WeightedTarget(String node, double weight) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param node node id
+     * @param weight relative share, {@code > 0}
+     */
     public WeightedTarget {
         Check.id(node, "node");
         Check.positive(weight, "weight");
