@@ -23,7 +23,14 @@ public final class Check {
     private Check() {
     }
 
-    /** Requires a non-null value. */
+    /**
+     * Requires a non-null value.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @param <T> the value's type
+     * @return {@code value}
+     */
     public static <T> T notNull(T value, String field) {
         if (value == null) {
             throw new InvalidFieldException(field, "missing");
@@ -34,6 +41,10 @@ public final class Check {
     /**
      * Requires a valid identifier (node, service, stage, task type, user, fleet ids). Ids end up in
      * MQTT topic levels, so the MQTT separators and wildcards {@code / + #} are refused.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
      */
     public static String id(String value, String field) {
         notNull(value, field);
@@ -49,7 +60,13 @@ public final class Check {
         return value;
     }
 
-    /** Requires a valid node id ({@link #NODE_ID}). */
+    /**
+     * Requires a valid node id ({@link #NODE_ID}).
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static String nodeId(String value, String field) {
         id(value, field);
         if (!NODE_ID.matcher(value).matches()) {
@@ -59,7 +76,13 @@ public final class Check {
         return value;
     }
 
-    /** Requires {@code value > 0} and finite. */
+    /**
+     * Requires {@code value > 0} and finite.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static double positive(double value, String field) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new InvalidFieldException(field, value + " (expected: > 0)");
@@ -67,7 +90,13 @@ public final class Check {
         return value;
     }
 
-    /** Requires {@code value >= 0} and finite. */
+    /**
+     * Requires {@code value >= 0} and finite.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static double nonNegative(double value, String field) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new InvalidFieldException(field, value + " (expected: >= 0)");
@@ -75,7 +104,13 @@ public final class Check {
         return value;
     }
 
-    /** Requires {@code value >= 0}. */
+    /**
+     * Requires {@code value >= 0}.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static long nonNegative(long value, String field) {
         if (value < 0) {
             throw new InvalidFieldException(field, value + " (expected: >= 0)");
@@ -83,7 +118,13 @@ public final class Check {
         return value;
     }
 
-    /** Requires {@code value >= 0}. */
+    /**
+     * Requires {@code value >= 0}.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static int nonNegative(int value, String field) {
         if (value < 0) {
             throw new InvalidFieldException(field, value + " (expected: >= 0)");
@@ -91,7 +132,13 @@ public final class Check {
         return value;
     }
 
-    /** Requires {@code value >= 1}. */
+    /**
+     * Requires {@code value >= 1}.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static long positive(long value, String field) {
         if (value < 1) {
             throw new InvalidFieldException(field, value + " (expected: >= 1)");
@@ -99,7 +146,13 @@ public final class Check {
         return value;
     }
 
-    /** Requires {@code value >= 1}. */
+    /**
+     * Requires {@code value >= 1}.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static int positive(int value, String field) {
         if (value < 1) {
             throw new InvalidFieldException(field, value + " (expected: >= 1)");
@@ -107,7 +160,15 @@ public final class Check {
         return value;
     }
 
-    /** Requires {@code min <= value <= max}. */
+    /**
+     * Requires {@code min <= value <= max}.
+     *
+     * @param value the value to check
+     * @param min the least allowed value
+     * @param max the greatest allowed value
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @return {@code value}
+     */
     public static double inRange(double value, double min, double max, String field) {
         if (!(value >= min && value <= max)) {
             throw new InvalidFieldException(field, value + " (expected: in [" + min + ", " + max + "])");
@@ -115,7 +176,14 @@ public final class Check {
         return value;
     }
 
-    /** Requires a non-null, non-empty collection. */
+    /**
+     * Requires a non-null, non-empty collection.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @param <C> the collection type
+     * @return {@code value}
+     */
     public static <C extends Collection<?>> C notEmpty(C value, String field) {
         notNull(value, field);
         if (value.isEmpty()) {
@@ -124,7 +192,14 @@ public final class Check {
         return value;
     }
 
-    /** An immutable copy of a list that may be null (null becomes empty); null entries are refused. */
+    /**
+     * An immutable copy of a list that may be null (null becomes empty); null entries are refused.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @param <T> the value's type
+     * @return the copy
+     */
     public static <T> List<T> listOf(List<T> value, String field) {
         if (value == null) {
             return List.of();
@@ -137,7 +212,15 @@ public final class Check {
         return List.copyOf(value);
     }
 
-    /** An immutable copy of a map that may be null (null becomes empty); null keys and values are refused. */
+    /**
+     * An immutable copy of a map that may be null (null becomes empty); null keys and values are refused.
+     *
+     * @param value the value to check
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the copy
+     */
     public static <K, V> Map<K, V> mapOf(Map<K, V> value, String field) {
         if (value == null) {
             return Map.of();
@@ -150,7 +233,12 @@ public final class Check {
         return Map.copyOf(value);
     }
 
-    /** Quotes a string for an error message, shortening long values. */
+    /**
+     * Quotes a string for an error message, shortening long values.
+     *
+     * @param value the text, or null
+     * @return the text in double quotes, cut with an ellipsis past 80 characters, or {@code null}
+     */
     public static String quote(String value) {
         String v = value.length() > 80 ? value.substring(0, 77) + "..." : value;
         return "'" + v + "'";

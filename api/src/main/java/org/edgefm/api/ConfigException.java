@@ -7,7 +7,11 @@ package org.edgefm.api;
 public class ConfigException extends EdgeFmException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a one-line message naming the key. */
+    /**
+     * Creates the exception with a one-line message naming the key.
+     *
+     * @param message one line saying what is wrong and where
+     */
     public ConfigException(String message) {
         super(message);
     }

@@ -10,12 +10,21 @@ package org.edgefm.api;
 public class EdgeFmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates an exception with a one-line message. */
+    /**
+     * Creates an exception with a one-line message.
+     *
+     * @param message one line saying what is wrong and where
+     */
     public EdgeFmException(String message) {
         super(message);
     }
 
-    /** Creates an exception with a one-line message and the underlying cause. */
+    /**
+     * Creates an exception with a one-line message and the underlying cause.
+     *
+     * @param message one line saying what is wrong and where
+     * @param cause the underlying exception
+     */
     public EdgeFmException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -10,22 +10,29 @@ package org.edgefm.api;
 public final class InvalidFieldException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The field's name. */
     private final String field;
+    /** What is wrong with the value. */
     private final String problem;
 
-    /** Creates the exception for {@code field} with a problem text such as {@code "-1 (expected: >= 0)"}. */
+    /**
+     * Creates the exception for {@code field} with a problem text such as {@code "-1 (expected: >= 0)"}.
+     *
+     * @param field the field's name, for the error message (e.g. {@code capacity.cpu})
+     * @param problem what is wrong with it, with what was expected
+     */
     public InvalidFieldException(String field, String problem) {
         super(field + ": " + problem);
         this.field = field;
         this.problem = problem;
     }
 
-    /** The field name as the record declares it (a JSON property name). */
+    /** {@return the field name as the record declares it (a JSON property name)} */
     public String field() {
         return field;
     }
 
-    /** What is wrong with the value, without the field name. */
+    /** {@return what is wrong with the value, without the field name} */
     public String problem() {
         return problem;
     }

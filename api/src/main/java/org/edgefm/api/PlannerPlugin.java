@@ -15,27 +15,27 @@ import java.util.List;
  * unique across installed plugins; the host refuses duplicates, naming both sources.
  */
 public interface PlannerPlugin {
-    /** The plugin's name (kebab case), e.g. {@code paper1}. */
+    /** {@return the plugin's name (kebab case), e.g. {@code paper1}} */
     String name();
 
-    /** The plugin's version, shown by {@code ./edgefm plugins}. */
+    /** {@return the plugin's version, shown by {@code ./edgefm plugins}} */
     default String version() {
         Package p = getClass().getPackage();
         String v = p == null ? null : p.getImplementationVersion();
         return v == null ? "dev" : v;
     }
 
-    /** Core-placement planners this plugin provides. */
+    /** {@return core-placement planners this plugin provides} */
     default List<CorePlacementPlannerFactory> corePlacementPlanners() {
         return List.of();
     }
 
-    /** Light-service controllers this plugin provides. */
+    /** {@return light-service controllers this plugin provides} */
     default List<LightServiceControllerFactory> lightServiceControllers() {
         return List.of();
     }
 
-    /** Complete planners (core planner + controller pairs) this plugin names. */
+    /** {@return complete planners (core planner + controller pairs) this plugin names} */
     default List<PlannerPreset> planners() {
         return List.of();
     }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 PluginsCommand.class,
                 PluginCommand.class,
                 SimulateCommand.class,
+                CompareCommand.class,
                 TrialCommand.class,
                 BenchCommand.class,
                 ModelCommand.class,

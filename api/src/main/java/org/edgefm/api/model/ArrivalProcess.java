@@ -20,21 +20,35 @@ import org.edgefm.api.Check;
 })
 public sealed interface ArrivalProcess permits ArrivalProcess.Poisson, ArrivalProcess.Periodic {
 
-    /** The long-run mean arrival rate in tasks per ms. */
+    /** {@return the long-run mean arrival rate in tasks per ms} */
     double meanRatePerMs();
 
-    /** The time to the next arrival in ms, for a process whose rate does not change over time. */
+    /**
+     * The time to the next arrival in ms, for a process whose rate does not change over time.
+     *
+     * @param random the random source (seeded by the caller, so runs repeat)
+     * @return the time to the next arrival in ms, for a process whose rate does not change over time
+     */
     double nextGapMs(RandomGenerator random);
 
     /**
      * The time to the next arrival in ms when the previous one (or the start) was at {@code nowMs}
      * since the run start; differs from {@link #nextGapMs(RandomGenerator)} only for a scheduled rate.
+     *
+     * @param random the random source (seeded by the caller, so runs repeat)
+     * @param nowMs the previous arrival (or the start), in ms since the run start
+     * @return the time to the next arrival in ms when the previous one (or the start) was at {@code nowMs} since the run start; differs from {@link #nextGapMs(RandomGenerator)} only for a scheduled rate
      */
     default double nextGapMs(RandomGenerator random, double nowMs) {
         return nextGapMs(random);
     }
 
-    /** The same process with its rate multiplied by {@code factor} (load scaling). */
+    /**
+     * The same process with its rate multiplied by {@code factor} (load scaling).
+     *
+     * @param factor the load factor (> 0)
+     * @return the same process with its rate multiplied by {@code factor} (load scaling)
+     */
     ArrivalProcess scaled(double factor);
 
     /**
@@ -44,12 +58,21 @@ public sealed interface ArrivalProcess permits ArrivalProcess.Poisson, ArrivalPr
      * @param schedule  factors on the rate over time, or null for a constant rate
      */
     record Poisson(double ratePerMs, RateSchedule schedule) implements ArrivalProcess {
-        /** Validates the rate. */
+        /**
+         * Validates the rate.
+         *
+         * @param ratePerMs mean arrivals per ms (before the schedule's factor)
+         * @param schedule  factors on the rate over time, or null for a constant rate
+         */
         public Poisson {
             Check.positive(ratePerMs, "ratePerMs");
         }
 
-        /** Poisson arrivals at a constant rate. */
+        /**
+         * Poisson arrivals at a constant rate.
+         *
+         * @param ratePerMs mean arrivals per ms
+         */
         public Poisson(double ratePerMs) {
             this(ratePerMs, null);
         }
@@ -104,7 +127,11 @@ public sealed interface ArrivalProcess permits ArrivalProcess.Poisson, ArrivalPr
      * @param periodMs time between arrivals in ms
      */
     record Periodic(double periodMs) implements ArrivalProcess {
-        /** Validates the period. */
+        /**
+         * Validates the period.
+         *
+         * @param periodMs the period in ms
+         */
         public Periodic {
             Check.positive(periodMs, "periodMs");
         }

@@ -18,10 +18,15 @@ import org.edgefm.api.Check;
 })
 public sealed interface ChannelModel permits ChannelModel.Nakagami, ChannelModel.Fixed {
 
-    /** Draws one SNR value (linear, not dB). */
+    /**
+     * Draws one SNR value (linear, not dB).
+     *
+     * @param random the random source (seeded by the caller, so runs repeat)
+     * @return one SNR value drawn (linear, not dB)
+     */
     double sampleSnr(RandomGenerator random);
 
-    /** The mean SNR (linear). */
+    /** {@return the mean SNR (linear)} */
     double meanSnr();
 
     /**
@@ -33,7 +38,13 @@ public sealed interface ChannelModel permits ChannelModel.Nakagami, ChannelModel
      * @param snrGain transmit SNR multiplying the power gain; null = 1
      */
     record Nakagami(double m, double omega, Double snrGain) implements ChannelModel {
-        /** Validates the parameters. */
+        /**
+         * Validates the parameters.
+         *
+         * @param m the Nakagami shape {@code m}
+         * @param omega the Nakagami spread Ω
+         * @param snrGain the mean SNR, linear (the channel's gain times transmit power over noise)
+         */
         public Nakagami {
             Check.inRange(m, 0.5, 1e6, "m");
             Check.positive(omega, "omega");
@@ -60,7 +71,11 @@ public sealed interface ChannelModel permits ChannelModel.Nakagami, ChannelModel
      * @param snr the SNR, linear
      */
     record Fixed(double snr) implements ChannelModel {
-        /** Validates the SNR. */
+        /**
+         * Validates the SNR.
+         *
+         * @param snr the SNR, linear, {@code > 0}
+         */
         public Fixed {
             Check.positive(snr, "snr");
         }

@@ -10,7 +10,13 @@ import org.edgefm.api.Check;
  * @param arrivals the arrival process
  */
 public record Demand(String user, String taskType, ArrivalProcess arrivals) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param user user id
+     * @param taskType task type id
+     * @param arrivals the arrival process
+     */
     public Demand {
         Check.id(user, "user");
         Check.id(taskType, "taskType");

@@ -15,7 +15,14 @@ import org.edgefm.api.Check;
  *                deterministic seeded weights
  */
 public record KernelSpec(String kind, Map<String, Integer> dims, String weights) {
-    /** Validates the kind and copies the dimensions. */
+    /**
+     * Validates the kind and copies the dimensions.
+     *
+     * @param kind the kernel kind; agents list the kinds they support in their birth message
+     * @param dims named integer dimensions (for example {@code layers}, {@code hidden}, {@code heads}, {@code tokens})
+     * @param weights path of a weights file relative to the agent's model directory, or null for deterministic seeded
+     *     weights
+     */
     public KernelSpec {
         Check.id(kind, "kind");
         dims = Check.mapOf(dims, "dims");

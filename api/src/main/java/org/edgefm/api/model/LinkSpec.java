@@ -14,7 +14,15 @@ import org.edgefm.api.Check;
  * @param extraLatencyMs   fixed extra one-way latency in ms (0 in paper 1)
  */
 public record LinkSpec(String a, String b, double bandwidthMbPerMs, double lengthKm, double extraLatencyMs) {
-    /** Validates every field; a link from a node to itself is refused. */
+    /**
+     * Validates every field; a link from a node to itself is refused.
+     *
+     * @param a one end
+     * @param b the other end
+     * @param bandwidthMbPerMs bandwidth {@code w} in MB/ms (1 MB/ms = 8 Gbit/s)
+     * @param lengthKm physical length {@code W} in km
+     * @param extraLatencyMs fixed extra one-way latency in ms (0 in paper 1)
+     */
     public LinkSpec {
         Check.id(a, "a");
         Check.id(b, "b");
@@ -26,12 +34,23 @@ public record LinkSpec(String a, String b, double bandwidthMbPerMs, double lengt
         Check.nonNegative(extraLatencyMs, "extraLatencyMs");
     }
 
-    /** True when this link joins {@code x} and {@code y} in either direction. */
+    /**
+     * True when this link joins {@code x} and {@code y} in either direction.
+     *
+     * @param x one node id
+     * @param y the other node id
+     * @return true when this link joins {@code x} and {@code y} in either direction
+     */
     public boolean joins(String x, String y) {
         return (a.equals(x) && b.equals(y)) || (a.equals(y) && b.equals(x));
     }
 
-    /** The end opposite to {@code node}. */
+    /**
+     * The end opposite to {@code node}.
+     *
+     * @param node one end of this link
+     * @return the other end
+     */
     public String other(String node) {
         return a.equals(node) ? b : a;
     }

@@ -22,13 +22,18 @@ import org.edgefm.api.InvalidFieldException;
 })
 public sealed interface RateModel permits RateModel.Deterministic, RateModel.Gamma, RateModel.Empirical {
 
-    /** The mean rate {@code E[f]} in MB/ms. */
+    /** {@return the mean rate {@code E[f]} in MB/ms} */
     double mean();
 
-    /** The variance of the rate. */
+    /** {@return the variance of the rate} */
     double variance();
 
-    /** Draws one rate; never returns a value below a tiny positive floor, so {@code a/f} stays finite. */
+    /**
+     * Draws one rate; never returns a value below a tiny positive floor, so {@code a/f} stays finite.
+     *
+     * @param random the random source (seeded by the caller, so runs repeat)
+     * @return one rate drawn, in MB/ms; never below a tiny positive floor, so {@code a/f} stays finite
+     */
     double sample(RandomGenerator random);
 
     /**
@@ -37,7 +42,11 @@ public sealed interface RateModel permits RateModel.Deterministic, RateModel.Gam
      * @param rate the rate in MB/ms
      */
     record Deterministic(double rate) implements RateModel {
-        /** Validates the rate. */
+        /**
+         * Validates the rate.
+         *
+         * @param rate the rate in MB/ms, {@code > 0}
+         */
         public Deterministic {
             Check.positive(rate, "rate");
         }
@@ -65,7 +74,12 @@ public sealed interface RateModel permits RateModel.Deterministic, RateModel.Gam
      * @param scale the scale σ in MB/ms
      */
     record Gamma(double shape, double scale) implements RateModel {
-        /** Validates both parameters. */
+        /**
+         * Validates both parameters.
+         *
+         * @param shape the shape k
+         * @param scale the scale σ in MB/ms
+         */
         public Gamma {
             Check.positive(shape, "shape");
             Check.positive(scale, "scale");
@@ -115,7 +129,11 @@ public sealed interface RateModel permits RateModel.Deterministic, RateModel.Gam
      * @param samples measured rates in MB/ms, at least one, all positive
      */
     record Empirical(double[] samples) implements RateModel {
-        /** Validates and copies the samples. */
+        /**
+         * Validates and copies the samples.
+         *
+         * @param samples the measured rates in MB/ms, at least one, each {@code > 0}
+         */
         public Empirical {
             Check.notNull(samples, "samples");
             if (samples.length == 0) {
@@ -127,6 +145,7 @@ public sealed interface RateModel permits RateModel.Deterministic, RateModel.Gam
             }
         }
 
+        /** {@return a copy of the samples, in MB/ms} */
         @Override
         public double[] samples() {
             return samples.clone();

@@ -25,14 +25,24 @@ public record RateSchedule(List<Step> steps, Double repeatMs) {
      * @param factor the factor on the rate from then on, ≥ 0
      */
     public record Step(double fromMs, double factor) {
-        /** Validates every field. */
+        /**
+         * Validates every field.
+         *
+         * @param fromMs when it starts, ms since the run start (within one period when repeating)
+         * @param factor the factor on the rate from then on, ≥ 0
+         */
         public Step {
             Check.nonNegative(fromMs, "fromMs");
             Check.nonNegative(factor, "factor");
         }
     }
 
-    /** Validates the steps and the period. */
+    /**
+     * Validates the steps and the period.
+     *
+     * @param steps the steps, the first from 0 ms, strictly increasing {@code fromMs}, factors ≥ 0 and not all 0
+     * @param repeatMs the period of the pattern (greater than the last step's start), or null for none
+     */
     public RateSchedule {
         steps = Check.listOf(steps, "steps");
         Check.notEmpty(steps, "steps");
@@ -63,7 +73,12 @@ public record RateSchedule(List<Step> steps, Double repeatMs) {
         }
     }
 
-    /** The factor in force at {@code timeMs}. */
+    /**
+     * The factor in force at {@code timeMs}.
+     *
+     * @param timeMs the time in ms since the run start
+     * @return the factor in force at {@code timeMs}
+     */
     public double factorAt(double timeMs) {
         double t = local(timeMs);
         double f = steps.get(0).factor();
@@ -77,7 +92,12 @@ public record RateSchedule(List<Step> steps, Double repeatMs) {
         return f;
     }
 
-    /** The first time after {@code timeMs} at which the factor may change (infinity when never). */
+    /**
+     * The first time after {@code timeMs} at which the factor may change (infinity when never).
+     *
+     * @param timeMs the time in ms since the run start
+     * @return the first time after {@code timeMs} at which the factor may change (infinity when never)
+     */
     public double nextChangeAfter(double timeMs) {
         double t = local(timeMs);
         double base = timeMs - t;
@@ -89,7 +109,7 @@ public record RateSchedule(List<Step> steps, Double repeatMs) {
         return repeatMs == null ? Double.POSITIVE_INFINITY : base + repeatMs;
     }
 
-    /** The long-run mean factor: the time average over one period, or the last factor without a period. */
+    /** {@return the long-run mean factor: the time average over one period, or the last factor without a period} */
     public double meanFactor() {
         if (repeatMs == null) {
             return steps.get(steps.size() - 1).factor();

@@ -24,13 +24,18 @@ public enum Resource {
     /** Power or energy budget. */
     POWER;
 
-    /** The JSON name: lower case ({@code "vram"}). */
+    /** {@return the JSON name: lower case ({@code "vram"})} */
     @JsonValue
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a JSON name, case-insensitively. */
+    /**
+     * Parses a JSON name, case-insensitively.
+     *
+     * @param name {@code cpu}, {@code ram}, {@code gpu}, {@code vram}, {@code storage} or {@code power}, any case
+     * @return the dimension
+     */
     @JsonCreator
     public static Resource fromJson(String name) {
         for (Resource r : values()) {

@@ -24,7 +24,12 @@ public final class ResourceVector {
         this.values = values;
     }
 
-    /** Builds a vector from a map; absent dimensions are 0, negative or non-finite values are refused. */
+    /**
+     * Builds a vector from a map; absent dimensions are 0, negative or non-finite values are refused.
+     *
+     * @param values the value per dimension, or null for the zero vector
+     * @return the vector
+     */
     @JsonCreator
     public static ResourceVector of(Map<Resource, Double> values) {
         double[] v = new double[DIMS.length];
@@ -38,7 +43,15 @@ public final class ResourceVector {
         return new ResourceVector(v);
     }
 
-    /** Paper 1's K = 4 vector: CPU, RAM, GPU, VRAM. */
+    /**
+     * Paper 1's K = 4 vector: CPU, RAM, GPU, VRAM.
+     *
+     * @param cpu CPU cores
+     * @param ram main memory (GB in the shipped scenarios)
+     * @param gpu GPU compute units
+     * @param vram GPU memory (GB in the shipped scenarios)
+     * @return the vector, storage and power 0
+     */
     public static ResourceVector of(double cpu, double ram, double gpu, double vram) {
         Map<Resource, Double> m = new EnumMap<>(Resource.class);
         m.put(Resource.CPU, cpu);
@@ -48,19 +61,35 @@ public final class ResourceVector {
         return of(m);
     }
 
-    /** The value of one dimension. */
+    /**
+     * The value of one dimension.
+     *
+     * @param r the dimension
+     * @return its value, 0 when absent
+     */
     public double get(Resource r) {
         return values[r.ordinal()];
     }
 
-    /** A copy with one dimension replaced. */
+    /**
+     * A copy with one dimension replaced.
+     *
+     * @param r the dimension
+     * @param value its new value, {@code >= 0} and finite
+     * @return the copy
+     */
     public ResourceVector with(Resource r, double value) {
         double[] v = values.clone();
         v[r.ordinal()] = Check.nonNegative(value, r.jsonName());
         return new ResourceVector(v);
     }
 
-    /** Component-wise sum. */
+    /**
+     * Component-wise sum.
+     *
+     * @param o the other vector
+     * @return {@code this + o}
+     */
     public ResourceVector plus(ResourceVector o) {
         double[] v = new double[DIMS.length];
         for (int i = 0; i < v.length; i++) {
@@ -69,7 +98,12 @@ public final class ResourceVector {
         return new ResourceVector(v);
     }
 
-    /** Component-wise difference, floored at 0 (residual capacity never goes negative). */
+    /**
+     * Component-wise difference, floored at 0 (residual capacity never goes negative).
+     *
+     * @param o the other vector
+     * @return {@code max(0, this - o)} per dimension
+     */
     public ResourceVector minusFloored(ResourceVector o) {
         double[] v = new double[DIMS.length];
         for (int i = 0; i < v.length; i++) {
@@ -78,7 +112,12 @@ public final class ResourceVector {
         return new ResourceVector(v);
     }
 
-    /** This vector times a non-negative scalar (a demand times an instance count). */
+    /**
+     * This vector times a non-negative scalar (a demand times an instance count).
+     *
+     * @param factor the scalar, {@code >= 0}
+     * @return {@code factor · this}
+     */
     public ResourceVector times(double factor) {
         Check.nonNegative(factor, "factor");
         double[] v = new double[DIMS.length];
@@ -88,7 +127,12 @@ public final class ResourceVector {
         return new ResourceVector(v);
     }
 
-    /** True when this demand fits into {@code capacity} in every dimension (with a 1e-9 tolerance). */
+    /**
+     * True when this demand fits into {@code capacity} in every dimension (with a 1e-9 tolerance).
+     *
+     * @param capacity the capacity (or residual) to fit into
+     * @return true when this demand fits into {@code capacity} in every dimension (with a 1e-9 tolerance)
+     */
     public boolean fitsIn(ResourceVector capacity) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] > capacity.values[i] + 1e-9) {
@@ -101,6 +145,9 @@ public final class ResourceVector {
     /**
      * How many copies of this demand fit into {@code capacity}: the minimum over demanded dimensions
      * of {@code floor(capacity / demand)}; {@link Integer#MAX_VALUE} for an all-zero demand.
+     *
+     * @param capacity the capacity (or residual) to fit into
+     * @return the number of copies, {@code >= 0}
      */
     public int copiesFittingIn(ResourceVector capacity) {
         long best = Integer.MAX_VALUE;
@@ -112,7 +159,7 @@ public final class ResourceVector {
         return (int) Math.max(0, best);
     }
 
-    /** The JSON form: only the non-zero dimensions. */
+    /** {@return the JSON form: only the non-zero dimensions} */
     @JsonValue
     public Map<Resource, Double> toMap() {
         Map<Resource, Double> m = new EnumMap<>(Resource.class);

@@ -17,7 +17,13 @@ public record ServiceCosts(double deploy, double maintain, double parallelism) {
     /** Paper 1, Table I: light services 4; 1; 0.5. */
     public static final ServiceCosts PAPER1_LIGHT = new ServiceCosts(4.0, 1.0, 0.5);
 
-    /** Validates every price. */
+    /**
+     * Validates every price.
+     *
+     * @param deploy {@code c^dp}: per instance started
+     * @param maintain {@code c^mt}: per instance and slot
+     * @param parallelism {@code c^pl}: per unit of parallelism (light services), 0 for core services
+     */
     public ServiceCosts {
         Check.nonNegative(deploy, "deploy");
         Check.nonNegative(maintain, "maintain");
@@ -30,6 +36,7 @@ public record ServiceCosts(double deploy, double maintain, double parallelism) {
      *
      * @param x     instances now
      * @param prevX instances before
+     * @return the price, in the scenario's price units
      */
     public double deployment(int x, int prevX) {
         return deploy * Math.max(0, x - prevX);
@@ -45,6 +52,7 @@ public record ServiceCosts(double deploy, double maintain, double parallelism) {
      * @param x                 instances in force
      * @param y                 parallelism per instance (ignored for core services)
      * @param parallelismTimesY the form of the parallelism price
+     * @return the price, in the scenario's price units
      */
     public double running(ServiceKind kind, int x, int y, boolean parallelismTimesY) {
         if (kind == ServiceKind.CORE) {
@@ -56,6 +64,10 @@ public record ServiceCosts(double deploy, double maintain, double parallelism) {
     /**
      * Eq. (6) for one core (node, service) pair and one slot: deployment of the new instances plus
      * maintenance of those in force.
+     *
+     * @param x instances in force this slot
+     * @param prevX instances in the previous slot
+     * @return the price, in the scenario's price units
      */
     public double coreSlot(int x, int prevX) {
         return deployment(x, prevX) + running(ServiceKind.CORE, x, 1, false);
@@ -66,6 +78,10 @@ public record ServiceCosts(double deploy, double maintain, double parallelism) {
      *
      * @param chargeDeploy      false in slot {@code t = 0}, which eq. (7)'s instantiation sum skips
      * @param parallelismTimesY see {@link #running}
+     * @param x instances in force this slot
+     * @param y parallelism per instance
+     * @param prevX instances in the previous slot
+     * @return the price, in the scenario's price units
      */
     public double lightSlot(int x, int y, int prevX, boolean chargeDeploy, boolean parallelismTimesY) {
         // the same sum as running(), written out so that every caller adds in one order

@@ -12,7 +12,13 @@ import org.edgefm.api.Check;
  * @param next    id of the successor stage, or null for the sink (the final stage)
  */
 public record Stage(String id, String service, String next) {
-    /** Validates the ids. */
+    /**
+     * Validates the ids.
+     *
+     * @param id stage id, unique within its task type
+     * @param service id of the service that runs this stage
+     * @param next id of the successor stage, or null for the sink (the final stage)
+     */
     public Stage {
         Check.id(id, "id");
         Check.id(service, "service");
@@ -21,7 +27,7 @@ public record Stage(String id, String service, String next) {
         }
     }
 
-    /** True for the sink stage. */
+    /** {@return true for the sink stage} */
     @JsonIgnore
     public boolean isSink() {
         return next == null;

@@ -12,7 +12,13 @@ import org.edgefm.api.Check;
  * @param preloadEnergyJ energy spent on one preload, in J (0 when unknown)
  */
 public record SwitchingProfile(double transferMb, double preloadMs, double preloadEnergyJ) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param transferMb size moved from the cloud to the edge, in MB
+     * @param preloadMs time to load weights from storage into (GPU) memory, in ms
+     * @param preloadEnergyJ energy spent on one preload, in J (0 when unknown)
+     */
     public SwitchingProfile {
         Check.nonNegative(transferMb, "transferMb");
         Check.nonNegative(preloadMs, "preloadMs");

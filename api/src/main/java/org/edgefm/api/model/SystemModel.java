@@ -21,7 +21,15 @@ import org.edgefm.api.InvalidFieldException;
  */
 public record SystemModel(Topology topology, List<ServiceSpec> services, List<TaskType> taskTypes,
         List<UserSpec> users, List<Demand> workload) {
-    /** Validates ids and cross references, naming the path of the first bad one. */
+    /**
+     * Validates ids and cross references, naming the path of the first bad one.
+     *
+     * @param topology nodes and links
+     * @param services the service catalog {@code M = M^cr ∪ M^lt}
+     * @param taskTypes the task types
+     * @param users the users
+     * @param workload the demand streams
+     */
     public SystemModel {
         Check.notNull(topology, "topology");
         Check.notEmpty(topology.nodes(), "topology.nodes");
@@ -37,6 +45,12 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
      * one: every stage names a catalog service, every demand a user and a task type, and, when
      * {@code nodeIds} is not null, every user a node among them (null: users name their origin
      * node or label, resolved against the fleet that joins).
+     *
+     * @param services the services to keep
+     * @param taskTypes the task types to keep
+     * @param users the users to keep
+     * @param workload the workload to keep
+     * @param nodeIds the node ids to keep
      */
     public static void checkReferences(List<ServiceSpec> services, List<TaskType> taskTypes, List<UserSpec> users,
             List<Demand> workload, Set<String> nodeIds) {
@@ -80,7 +94,12 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
         return seen;
     }
 
-    /** The service with this id, or an exception naming it. */
+    /**
+     * The service with this id, or an exception naming it.
+     *
+     * @param id a service id
+     * @return the service with this id, or an exception naming it
+     */
     public ServiceSpec service(String id) {
         for (ServiceSpec s : services) {
             if (s.id().equals(id)) {
@@ -90,7 +109,12 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
         throw new IllegalArgumentException("no service '" + id + "' in the catalog");
     }
 
-    /** The task type with this id, or an exception naming it. */
+    /**
+     * The task type with this id, or an exception naming it.
+     *
+     * @param id a task type id
+     * @return the task type with this id, or an exception naming it
+     */
     public TaskType taskType(String id) {
         for (TaskType t : taskTypes) {
             if (t.id().equals(id)) {
@@ -100,7 +124,12 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
         throw new IllegalArgumentException("no task type '" + id + "'");
     }
 
-    /** The user with this id, or an exception naming it. */
+    /**
+     * The user with this id, or an exception naming it.
+     *
+     * @param id a user id
+     * @return the user with this id, or an exception naming it
+     */
     public UserSpec user(String id) {
         for (UserSpec u : users) {
             if (u.id().equals(id)) {
@@ -110,12 +139,17 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
         throw new IllegalArgumentException("no user '" + id + "'");
     }
 
-    /** The services of one kind, in catalog order. */
+    /**
+     * The services of one kind, in catalog order.
+     *
+     * @param kind core or light
+     * @return the services of one kind, in catalog order
+     */
     public List<ServiceSpec> services(ServiceKind kind) {
         return services.stream().filter(s -> s.kind() == kind).toList();
     }
 
-    /** Services by id, in catalog order. */
+    /** {@return services by id, in catalog order} */
     public Map<String, ServiceSpec> servicesById() {
         Map<String, ServiceSpec> m = new LinkedHashMap<>();
         for (ServiceSpec s : services) {
@@ -124,7 +158,12 @@ public record SystemModel(Topology topology, List<ServiceSpec> services, List<Ta
         return m;
     }
 
-    /** This model with every arrival rate multiplied by {@code factor} ({@code --load}). */
+    /**
+     * This model with every arrival rate multiplied by {@code factor} ({@code --load}).
+     *
+     * @param factor the load factor, {@code > 0}
+     * @return this model with every arrival rate multiplied by {@code factor} ({@code --load})
+     */
     public SystemModel withLoad(double factor) {
         List<Demand> scaled = workload.stream()
                 .map(d -> new Demand(d.user(), d.taskType(), d.arrivals().scaled(factor)))

@@ -20,7 +20,14 @@ import org.edgefm.api.InvalidFieldException;
  * @param stages     the stages; exactly one sink, every stage reaches it, no cycles
  */
 public record TaskType(String id, double inputMb, double deadlineMs, List<Stage> stages) {
-    /** Validates the DAG: unique stage ids, known successors, exactly one sink, no cycles. */
+    /**
+     * Validates the DAG: unique stage ids, known successors, exactly one sink, no cycles.
+     *
+     * @param id unique task type id
+     * @param inputMb input payload {@code A_n} in MB (each leaf receives it; see papers.md 1.2)
+     * @param deadlineMs end-to-end deadline {@code D_n} in ms
+     * @param stages the stages; exactly one sink, every stage reaches it, no cycles
+     */
     public TaskType {
         Check.id(id, "id");
         Check.positive(inputMb, "inputMb");
@@ -57,7 +64,12 @@ public record TaskType(String id, double inputMb, double deadlineMs, List<Stage>
         }
     }
 
-    /** The stage with this id, or an exception naming it. */
+    /**
+     * The stage with this id, or an exception naming it.
+     *
+     * @param stageId the stage id
+     * @return the stage with this id, or an exception naming it
+     */
     public Stage stage(String stageId) {
         for (Stage s : stages) {
             if (s.id().equals(stageId)) {
@@ -67,7 +79,7 @@ public record TaskType(String id, double inputMb, double deadlineMs, List<Stage>
         throw new IllegalArgumentException("task type '" + id + "' has no stage '" + stageId + "'");
     }
 
-    /** The sink stage. */
+    /** {@return the sink stage} */
     public Stage sink() {
         for (Stage s : stages) {
             if (s.isSink()) {
@@ -77,7 +89,12 @@ public record TaskType(String id, double inputMb, double deadlineMs, List<Stage>
         throw new AssertionError("validated in the constructor");
     }
 
-    /** The parents of a stage (the stages whose {@code next} is it), in declaration order. */
+    /**
+     * The parents of a stage (the stages whose {@code next} is it), in declaration order.
+     *
+     * @param stageId the stage id
+     * @return the parents of a stage (the stages whose {@code next} is it), in declaration order
+     */
     public List<Stage> parents(String stageId) {
         List<Stage> out = new ArrayList<>();
         for (Stage s : stages) {
@@ -88,7 +105,7 @@ public record TaskType(String id, double inputMb, double deadlineMs, List<Stage>
         return out;
     }
 
-    /** The leaves: stages without parents, which receive the task's input. */
+    /** {@return the leaves: stages without parents, which receive the task's input} */
     public List<Stage> leaves() {
         Set<String> hasParent = new HashSet<>();
         for (Stage s : stages) {
@@ -108,6 +125,8 @@ public record TaskType(String id, double inputMb, double deadlineMs, List<Stage>
     /**
      * The stages in an order where every parent precedes its child (leaves first, sink last), the
      * order in which eq. (4)'s recursion can be evaluated.
+     *
+     * @return the stages, parents before children
      */
     public List<Stage> topologicalOrder() {
         Map<String, Integer> pending = new HashMap<>();

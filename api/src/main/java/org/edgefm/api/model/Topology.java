@@ -18,7 +18,12 @@ import org.edgefm.api.InvalidFieldException;
  * @param links the links
  */
 public record Topology(List<NodeSpec> nodes, List<LinkSpec> links) {
-    /** Validates ids and references. */
+    /**
+     * Validates ids and references.
+     *
+     * @param nodes the nodes
+     * @param links the links
+     */
     public Topology {
         nodes = Check.listOf(nodes, "nodes");
         links = Check.listOf(links, "links");
@@ -49,7 +54,12 @@ public record Topology(List<NodeSpec> nodes, List<LinkSpec> links) {
     /** A topology without nodes or links. */
     public static final Topology EMPTY = new Topology(List.of(), List.of());
 
-    /** The node with this id, if any. */
+    /**
+     * The node with this id, if any.
+     *
+     * @param id a node id
+     * @return the node with this id, if any
+     */
     public Optional<NodeSpec> node(String id) {
         for (NodeSpec n : nodes) {
             if (n.id().equals(id)) {
@@ -59,7 +69,13 @@ public record Topology(List<NodeSpec> nodes, List<LinkSpec> links) {
         return Optional.empty();
     }
 
-    /** The link between two nodes, if any. */
+    /**
+     * The link between two nodes, if any.
+     *
+     * @param x one node id
+     * @param y the other node id
+     * @return the link between two nodes, if any
+     */
     public Optional<LinkSpec> link(String x, String y) {
         for (LinkSpec l : links) {
             if (l.joins(x, y)) {
@@ -69,7 +85,7 @@ public record Topology(List<NodeSpec> nodes, List<LinkSpec> links) {
         return Optional.empty();
     }
 
-    /** Nodes by id, in declaration order. */
+    /** {@return nodes by id, in declaration order} */
     public Map<String, NodeSpec> nodesById() {
         Map<String, NodeSpec> m = new LinkedHashMap<>();
         for (NodeSpec n : nodes) {

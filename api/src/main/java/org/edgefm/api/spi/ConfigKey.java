@@ -13,7 +13,14 @@ import org.edgefm.api.Check;
  * @param assumption   true when the key encodes our reconstruction rather than a stated value
  */
 public record ConfigKey(String name, String defaultValue, String description, boolean assumption) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param name full key, {@code <planner>.<setting>} in kebab case (e.g. {@code two-tier.xi})
+     * @param defaultValue the default, as text
+     * @param description one line: what it does and its unit
+     * @param assumption true when the key encodes our reconstruction rather than a stated value
+     */
     public ConfigKey {
         Check.notNull(name, "name");
         Check.notNull(defaultValue, "defaultValue");

@@ -10,7 +10,13 @@ import org.edgefm.api.Check;
  * @param instances number of instances, at least 1
  */
 public record CoreAssignment(String node, String service, int instances) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param node node id
+     * @param service core service id
+     * @param instances number of instances, at least 1
+     */
     public CoreAssignment {
         Check.id(node, "node");
         Check.id(service, "service");

@@ -21,7 +21,12 @@ public record CorePlacement(List<CoreAssignment> assignments, Map<String, List<C
     /** The placement without any core instance. */
     public static final CorePlacement EMPTY = new CorePlacement(List.of(), Map.of());
 
-    /** Validates that no (node, service) pair appears twice. */
+    /**
+     * Validates that no (node, service) pair appears twice.
+     *
+     * @param assignments the instances, at most one entry per (node, service)
+     * @param failover for a node id: the assignments to add elsewhere when that node is lost
+     */
     public CorePlacement {
         assignments = Check.listOf(assignments, "assignments");
         Set<String> seen = new LinkedHashSet<>();
@@ -37,7 +42,13 @@ public record CorePlacement(List<CoreAssignment> assignments, Map<String, List<C
         failover = Map.copyOf(f);
     }
 
-    /** Instances of {@code service} on {@code node} (0 when none). */
+    /**
+     * Instances of {@code service} on {@code node} (0 when none).
+     *
+     * @param node the node id
+     * @param service the service id
+     * @return instances of {@code service} on {@code node} (0 when none)
+     */
     public int instances(String node, String service) {
         for (CoreAssignment a : assignments) {
             if (a.node().equals(node) && a.service().equals(service)) {
@@ -47,12 +58,22 @@ public record CorePlacement(List<CoreAssignment> assignments, Map<String, List<C
         return 0;
     }
 
-    /** The nodes hosting at least one instance of {@code service}. */
+    /**
+     * The nodes hosting at least one instance of {@code service}.
+     *
+     * @param service the service id
+     * @return the nodes hosting at least one instance of {@code service}
+     */
     public List<String> nodesHosting(String service) {
         return assignments.stream().filter(a -> a.service().equals(service)).map(CoreAssignment::node).toList();
     }
 
-    /** The assignments on one node. */
+    /**
+     * The assignments on one node.
+     *
+     * @param node the node id
+     * @return the assignments on one node
+     */
     public List<CoreAssignment> onNode(String node) {
         return assignments.stream().filter(a -> a.node().equals(node)).toList();
     }
@@ -60,6 +81,9 @@ public record CorePlacement(List<CoreAssignment> assignments, Map<String, List<C
     /**
      * The placement after losing {@code node}: its assignments removed and its failover assignments
      * added to the survivors (instances add up where a survivor already hosts the service).
+     *
+     * @param node the node id
+     * @return the placement after losing {@code node}: its assignments removed and its failover assignments added to the survivors (instances add up where a survivor already hosts the service)
      */
     public CorePlacement withoutNode(String node) {
         Map<String, Integer> counts = new LinkedHashMap<>();

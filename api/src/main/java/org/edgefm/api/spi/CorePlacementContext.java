@@ -31,7 +31,16 @@ public record CorePlacementContext(SystemModel model, List<DemandEstimate> deman
         NODE_JOINED
     }
 
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param model topology, catalog, task types, users and declared workload
+     * @param demand long-term arrival-rate estimates per (user, task type)
+     * @param offlineNodes nodes that MUST NOT receive core instances (lost or partitioned)
+     * @param current the placement in force, or {@link CorePlacement#EMPTY} at start
+     * @param trigger why the planner is called
+     * @param timeBudget wall time the planner may use; the host reports an overrun by name
+     */
     public CorePlacementContext {
         Check.notNull(model, "model");
         demand = Check.listOf(demand, "demand");

@@ -9,6 +9,9 @@ public interface CorePlacementPlanner {
     /**
      * Computes a placement. Expected failures (no capacity, stale input) MUST be returned as an
      * {@link PlanResult.Infeasible} with reasons, never thrown.
+     *
+     * @param context what the planner is given
+     * @return the placement, or an infeasible result with reasons (and a best effort where one exists)
      */
     PlanResult<CorePlacement> place(CorePlacementContext context);
 }

@@ -11,7 +11,13 @@ import org.edgefm.api.Check;
  * @param ratePerMs tasks per ms
  */
 public record DemandEstimate(String user, String taskType, double ratePerMs) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param user user id
+     * @param taskType task type id
+     * @param ratePerMs tasks per ms
+     */
     public DemandEstimate {
         Check.id(user, "user");
         Check.id(taskType, "taskType");

@@ -15,7 +15,15 @@ import org.edgefm.api.Check;
  */
 public record LightDecision(long slot, List<ServiceAllocation> allocations, RoutingTable routing,
         List<UserAllocation> users, List<Reason> notes) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param slot the slot it was made for
+     * @param allocations light-service allocations; a (node, service) pair not listed runs 0 instances
+     * @param routing where each stage of each task type runs (core stages included)
+     * @param users per-user resource allocations, empty when not controlled
+     * @param notes remarks, e.g. demand that could not be served
+     */
     public LightDecision {
         Check.nonNegative(slot, "slot");
         allocations = Check.listOf(allocations, "allocations");
@@ -24,7 +32,13 @@ public record LightDecision(long slot, List<ServiceAllocation> allocations, Rout
         notes = Check.listOf(notes, "notes");
     }
 
-    /** The allocation of {@code service} at {@code node}, or null when none. */
+    /**
+     * The allocation of {@code service} at {@code node}, or null when none.
+     *
+     * @param node the node id
+     * @param service the service id
+     * @return the allocation of {@code service} at {@code node}, or null when none
+     */
     public ServiceAllocation allocation(String node, String service) {
         for (ServiceAllocation a : allocations) {
             if (a.node().equals(node) && a.service().equals(service)) {

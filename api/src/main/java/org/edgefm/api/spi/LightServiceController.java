@@ -9,6 +9,9 @@ public interface LightServiceController {
     /**
      * Decides for one slot. Stale or missing metrics MUST yield a result with reasons, never an
      * exception.
+     *
+     * @param observation the slot's observation
+     * @return the decision, or an infeasible result with reasons (and a best effort where one exists)
      */
     PlanResult<LightDecision> decide(SlotObservation observation);
 }

@@ -4,18 +4,23 @@ import java.util.List;
 
 /** Creates {@link LightServiceController}s; one factory per controller name. */
 public interface LightServiceControllerFactory {
-    /** Stable kebab-case name, unique across all installed plugins (e.g. {@code ec-lyapunov}). */
+    /** {@return stable kebab-case name, unique across all installed plugins (e.g. {@code ec-lyapunov})} */
     String name();
 
-    /** One line for {@code ./edgefm plugins}. */
+    /** {@return one line for {@code ./edgefm plugins}} */
     String description();
 
-    /** The configuration keys the controller reads, with defaults. */
+    /** {@return the configuration keys the controller reads, with defaults} */
     default List<ConfigKey> configKeys() {
         return List.of();
     }
 
-    /** Creates a controller; a bad setting is a {@link org.edgefm.api.ConfigException} naming the key. */
+    /**
+     * Creates a controller; a bad setting is a {@link org.edgefm.api.ConfigException} naming the key.
+     *
+     * @param config the settings (scenario planner section and overrides)
+     * @return a new controller, with its own state
+     */
     LightServiceController create(PlannerConfig config);
 
     /**

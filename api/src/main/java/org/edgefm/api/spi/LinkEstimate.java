@@ -11,7 +11,14 @@ import org.edgefm.api.Check;
  * @param bandwidthMbPerMs measured throughput in MB/ms
  */
 public record LinkEstimate(String a, String b, double rttMs, double bandwidthMbPerMs) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param a one end
+     * @param b the other end
+     * @param rttMs measured round-trip time in ms
+     * @param bandwidthMbPerMs measured throughput in MB/ms
+     */
     public LinkEstimate {
         Check.id(a, "a");
         Check.id(b, "b");

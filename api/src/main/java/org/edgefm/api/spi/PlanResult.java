@@ -14,23 +14,43 @@ import org.edgefm.api.Check;
  */
 public sealed interface PlanResult<T> permits PlanResult.Planned, PlanResult.Infeasible {
 
-    /** The plan to apply: the plan, or the best-effort plan of an infeasible result. */
+    /** {@return the plan to apply: the plan, or the best-effort plan of an infeasible result} */
     Optional<T> plan();
 
-    /** Notes or reasons, in the order the planner found them. */
+    /** {@return notes or reasons, in the order the planner found them} */
     List<Reason> reasons();
 
-    /** A plan, with optional notes. */
+    /**
+     * A plan, with optional notes.
+     *
+     * @param value the plan, not null
+     * @param notes remarks on the plan (may be empty)
+     * @param <T> the plan's type
+     * @return the result
+     */
     static <T> PlanResult<T> planned(T value, List<Reason> notes) {
         return new Planned<>(value, notes);
     }
 
-    /** A plan without notes. */
+    /**
+     * A plan without notes.
+     *
+     * @param value the plan, not null
+     * @param <T> the plan's type
+     * @return the result
+     */
     static <T> PlanResult<T> planned(T value) {
         return new Planned<>(value, List.of());
     }
 
-    /** No feasible plan; {@code bestEffort} may be null. */
+    /**
+     * No feasible plan; {@code bestEffort} may be null.
+     *
+     * @param reasons why no feasible plan exists (at least one)
+     * @param bestEffort the best plan found despite the reasons, or null
+     * @param <T> the plan's type
+     * @return the result
+     */
     static <T> PlanResult<T> infeasible(List<Reason> reasons, T bestEffort) {
         return new Infeasible<>(reasons, bestEffort);
     }
@@ -43,7 +63,12 @@ public sealed interface PlanResult<T> permits PlanResult.Planned, PlanResult.Inf
      * @param <T>   the decision type
      */
     record Planned<T>(T value, List<Reason> notes) implements PlanResult<T> {
-        /** Validates the fields. */
+        /**
+         * Validates the fields.
+         *
+         * @param value the plan, not null
+         * @param notes remarks on the plan (may be empty)
+         */
         public Planned {
             Check.notNull(value, "value");
             notes = Check.listOf(notes, "notes");
@@ -68,7 +93,12 @@ public sealed interface PlanResult<T> permits PlanResult.Planned, PlanResult.Inf
      * @param <T>        the decision type
      */
     record Infeasible<T>(List<Reason> reasons, T bestEffort) implements PlanResult<T> {
-        /** Validates the fields. */
+        /**
+         * Validates the fields.
+         *
+         * @param reasons why no feasible plan exists (at least one)
+         * @param bestEffort the best plan found despite the reasons, or null
+         */
         public Infeasible {
             reasons = Check.listOf(Check.notEmpty(reasons, "reasons"), "reasons");
         }

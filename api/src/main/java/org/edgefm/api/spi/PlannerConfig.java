@@ -16,31 +16,57 @@ public record PlannerConfig(Map<String, String> values) {
     /** The empty configuration: every getter returns its default. */
     public static final PlannerConfig EMPTY = new PlannerConfig(Map.of());
 
-    /** Copies the values. */
+    /**
+     * Copies the values.
+     *
+     * @param values the settings by key
+     */
     public PlannerConfig {
         values = Map.copyOf(Check.mapOf(values, "values"));
     }
 
-    /** Builds a configuration from values of any type (numbers, booleans, text). */
+    /**
+     * Builds a configuration from values of any type (numbers, booleans, text).
+     *
+     * @param raw the settings by key, values of any type (numbers, booleans, text); null for none
+     * @return the configuration
+     */
     public static PlannerConfig of(Map<String, ?> raw) {
         Map<String, String> m = new TreeMap<>();
         raw.forEach((k, v) -> m.put(k, String.valueOf(v)));
         return new PlannerConfig(m);
     }
 
-    /** This configuration with {@code overrides} taking precedence. */
+    /**
+     * This configuration with {@code overrides} taking precedence.
+     *
+     * @param overrides settings that replace these
+     * @return this configuration with {@code overrides} taking precedence
+     */
     public PlannerConfig with(Map<String, String> overrides) {
         Map<String, String> m = new TreeMap<>(values);
         m.putAll(overrides);
         return new PlannerConfig(m);
     }
 
-    /** A text value, or the default. */
+    /**
+     * A text value, or the default.
+     *
+     * @param key the configuration key
+     * @param defaultValue the value when the key is absent
+     * @return the value, or {@code defaultValue}
+     */
     public String getString(String key, String defaultValue) {
         return values.getOrDefault(key, defaultValue);
     }
 
-    /** A floating-point value, or the default; a malformed value is a {@link ConfigException}. */
+    /**
+     * A floating-point value, or the default; a malformed value is a {@link ConfigException}.
+     *
+     * @param key the configuration key
+     * @param defaultValue the value when the key is absent
+     * @return the value, or {@code defaultValue}
+     */
     public double getDouble(String key, double defaultValue) {
         String v = values.get(key);
         if (v == null) {
@@ -53,7 +79,13 @@ public record PlannerConfig(Map<String, String> values) {
         }
     }
 
-    /** An integer value, or the default; a malformed value is a {@link ConfigException}. */
+    /**
+     * An integer value, or the default; a malformed value is a {@link ConfigException}.
+     *
+     * @param key the configuration key
+     * @param defaultValue the value when the key is absent
+     * @return the value, or {@code defaultValue}
+     */
     public int getInt(String key, int defaultValue) {
         String v = values.get(key);
         if (v == null) {
@@ -66,7 +98,13 @@ public record PlannerConfig(Map<String, String> values) {
         }
     }
 
-    /** A boolean value ({@code true}/{@code false}), or the default. */
+    /**
+     * A boolean value ({@code true}/{@code false}), or the default.
+     *
+     * @param key the configuration key
+     * @param defaultValue the value when the key is absent
+     * @return the value, or {@code defaultValue}
+     */
     public boolean getBoolean(String key, boolean defaultValue) {
         String v = values.get(key);
         if (v == null) {
@@ -79,7 +117,14 @@ public record PlannerConfig(Map<String, String> values) {
         };
     }
 
-    /** A value from a fixed set of choices, or the default. */
+    /**
+     * A value from a fixed set of choices, or the default.
+     *
+     * @param key the configuration key
+     * @param defaultValue the value when the key is absent
+     * @param choices the allowed values
+     * @return the value, or {@code defaultValue}
+     */
     public String getChoice(String key, String defaultValue, String... choices) {
         String v = getString(key, defaultValue).trim();
         for (String c : choices) {

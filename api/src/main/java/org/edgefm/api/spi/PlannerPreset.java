@@ -28,7 +28,14 @@ public record PlannerPreset(String name, String corePlanner, String controller, 
         return new PlannerPreset(controller.name(), NO_CORE, controller.name(), controller.description());
     }
 
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param name stable kebab-case name
+     * @param corePlanner name of a core-placement planner, or {@value #NO_CORE}
+     * @param controller name of a light-service controller
+     * @param description one line for {@code ./edgefm plugins}
+     */
     public PlannerPreset {
         Check.id(name, "name");
         Check.id(corePlanner, "corePlanner");

@@ -11,7 +11,12 @@ import org.edgefm.api.Check;
  * @param message one-line explanation naming the nodes and services involved
  */
 public record Reason(String code, String message) {
-    /** Validates both fields. */
+    /**
+     * Validates both fields.
+     *
+     * @param code stable kebab-case code
+     * @param message one-line explanation naming the nodes and services involved
+     */
     public Reason {
         Check.id(code, "code");
         Check.notNull(message, "message");

@@ -15,7 +15,14 @@ import org.edgefm.api.Check;
  * @param targets  the nodes serving the stage, at least one
  */
 public record Route(String taskType, String stage, String origin, List<WeightedTarget> targets) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param taskType task type id
+     * @param stage stage id within the task type
+     * @param origin the node where the task entered, or null for any
+     * @param targets the nodes serving the stage, at least one
+     */
     public Route {
         Check.id(taskType, "taskType");
         Check.id(stage, "stage");

@@ -14,7 +14,15 @@ import org.edgefm.api.Check;
  *                     no explicit share
  */
 public record ServiceAllocation(String node, String service, int instances, int parallelism, Double computeShare) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param node node id
+     * @param service service id
+     * @param instances instances, 0 to stop the service there
+     * @param parallelism tasks one instance serves at once, at least 1
+     * @param computeShare fraction of the node's compute given to this service in (0, 1], or null for no explicit share
+     */
     public ServiceAllocation {
         Check.id(node, "node");
         Check.id(service, "service");
@@ -25,7 +33,14 @@ public record ServiceAllocation(String node, String service, int instances, int 
         }
     }
 
-    /** An allocation without an explicit compute share. */
+    /**
+     * An allocation without an explicit compute share.
+     *
+     * @param node the node id
+     * @param service the service id
+     * @param instances instances, 0 to stop the service there
+     * @param parallelism tasks one instance serves at once, at least 1
+     */
     public ServiceAllocation(String node, String service, int instances, int parallelism) {
         this(node, service, instances, parallelism, null);
     }

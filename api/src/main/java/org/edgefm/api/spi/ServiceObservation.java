@@ -21,7 +21,20 @@ import org.edgefm.api.Check;
  */
 public record ServiceObservation(String node, String service, int instances, int parallelism, int queueLength,
         int inFlight, int arrivals, int completed, double[] rateSamplesMbPerMs, Double latencyP95Ms) {
-    /** Validates every field and copies the samples. */
+    /**
+     * Validates every field and copies the samples.
+     *
+     * @param node node id
+     * @param service service id
+     * @param instances running instances
+     * @param parallelism parallelism level {@code y} of each instance (1 for core services)
+     * @param queueLength tasks waiting for an instance
+     * @param inFlight tasks being served
+     * @param arrivals tasks that arrived during the slot ({@code z_{v,m,t}})
+     * @param completed tasks completed during the slot
+     * @param rateSamplesMbPerMs measured per-task processing rates (for empirical effective capacity); may be empty
+     * @param latencyP95Ms measured 95th-percentile stage latency, or null when unknown
+     */
     public ServiceObservation {
         Check.id(node, "node");
         Check.id(service, "service");
@@ -34,6 +47,7 @@ public record ServiceObservation(String node, String service, int instances, int
         rateSamplesMbPerMs = rateSamplesMbPerMs == null ? new double[0] : rateSamplesMbPerMs.clone();
     }
 
+    /** {@return a copy of the measured rates, in MB/ms} */
     @Override
     public double[] rateSamplesMbPerMs() {
         return rateSamplesMbPerMs.clone();

@@ -15,7 +15,15 @@ import org.edgefm.api.Check;
  */
 public record UserAllocation(String user, Double bandwidthShare, Double localComputeShare, Double txPowerShare,
         Double edgeComputeShare) {
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param user user id
+     * @param bandwidthShare share of the uplink bandwidth
+     * @param localComputeShare local CPU frequency as a share of the device's maximum
+     * @param txPowerShare transmit power as a share of the maximum
+     * @param edgeComputeShare share of the edge server's compute for this user's back part
+     */
     public UserAllocation {
         Check.id(user, "user");
         share(bandwidthShare, "bandwidthShare");

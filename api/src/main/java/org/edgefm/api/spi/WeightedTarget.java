@@ -18,7 +18,12 @@ public record WeightedTarget(String node, double weight) {
     /** The reserved target of admission control (no node id can take this form: ids start with a letter or digit). */
     public static final String REJECT = "@reject";
 
-    /** Validates every field. */
+    /**
+     * Validates every field.
+     *
+     * @param node node id
+     * @param weight relative share, {@code > 0}
+     */
     public WeightedTarget {
         if (!REJECT.equals(node)) {
             Check.id(node, "node");
@@ -26,12 +31,21 @@ public record WeightedTarget(String node, double weight) {
         Check.positive(weight, "weight");
     }
 
-    /** The admission-control target with this weight. */
+    /**
+     * The admission-control target with this weight.
+     *
+     * @param weight relative share of the tasks turned away, {@code > 0}
+     * @return the target
+     */
     public static WeightedTarget reject(double weight) {
         return new WeightedTarget(REJECT, weight);
     }
 
-    /** True for the admission-control target. */
+    /**
+     * Whether this is the admission-control target.
+     *
+     * @return true for {@link #REJECT}
+     */
     public boolean isReject() {
         return REJECT.equals(node);
     }

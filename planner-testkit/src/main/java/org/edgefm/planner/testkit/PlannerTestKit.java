@@ -48,30 +48,55 @@ public final class PlannerTestKit {
         this.name = name;
     }
 
-    /** Starts a run of the planner with this name (a preset or {@code CORE+LIGHT}). */
+    /**
+     * Starts a run of the planner with this name (a preset or {@code CORE+LIGHT}).
+     *
+     * @param name a preset name or {@code CORE+LIGHT}
+     * @return this kit, for chaining
+     */
     public static PlannerTestKit planner(String name) {
         return new PlannerTestKit(name);
     }
 
-    /** The scenario (default {@link TestScenarios#small()}). */
+    /**
+     * The scenario (default {@link TestScenarios#small()}).
+     *
+     * @param m the system to plan for
+     * @return this kit, for chaining
+     */
     public PlannerTestKit on(SystemModel m) {
         this.model = m;
         return this;
     }
 
-    /** Planner settings. */
+    /**
+     * Planner settings.
+     *
+     * @param values settings by key ({@code <planner>.<setting>})
+     * @return this kit, for chaining
+     */
     public PlannerTestKit config(Map<String, ?> values) {
         this.config = PlannerConfig.of(values);
         return this;
     }
 
-    /** Number of light-controller slots (default 3). */
+    /**
+     * Number of light-controller slots (default 3).
+     *
+     * @param n the number of slots, {@code >= 1}
+     * @return this kit, for chaining
+     */
     public PlannerTestKit slots(int n) {
         this.slots = n;
         return this;
     }
 
-    /** Slot length in ms (default 100): the controller's budget is half of it. */
+    /**
+     * Slot length in ms (default 100): the controller's budget is half of it.
+     *
+     * @param ms the slot length in ms, {@code > 0}
+     * @return this kit, for chaining
+     */
     public PlannerTestKit slotMs(double ms) {
         if (!(ms > 0)) {
             throw new IllegalArgumentException("slotMs: " + ms + " (expected: > 0)");
@@ -80,25 +105,44 @@ public final class PlannerTestKit {
         return this;
     }
 
-    /** Nodes that are offline from the start. */
+    /**
+     * Nodes that are offline from the start.
+     *
+     * @param nodes ids of the nodes that are offline
+     * @return this kit, for chaining
+     */
     public PlannerTestKit offline(Set<String> nodes) {
         this.offline = Set.copyOf(nodes);
         return this;
     }
 
-    /** Changes every observation before the controller sees it (stale or missing metrics). */
+    /**
+     * Changes every observation before the controller sees it (stale or missing metrics).
+     *
+     * @param f applied to every observation before the controller sees it
+     * @return this kit, for chaining
+     */
     public PlannerTestKit tamper(UnaryOperator<SlotObservation> f) {
         this.tamper = f;
         return this;
     }
 
-    /** The class loader plugins are found with (default: this class's). */
+    /**
+     * The class loader plugins are found with (default: this class's).
+     *
+     * @param l the loader to find plugins with
+     * @return this kit, for chaining
+     */
     public PlannerTestKit loader(ClassLoader l) {
         this.loader = l;
         return this;
     }
 
-    /** Runs: one core placement and {@code slots} light decisions. Exceptions from the plugin propagate. */
+    /**
+     * Runs: one core placement and {@code slots} light decisions. Exceptions from the plugin propagate.
+     *
+     * @return what the run produced
+     */
     public Run run() {
         PluginCatalog.Resolved r = PluginCatalog.load(loader).resolve(name);
         List<DemandEstimate> demand = new ArrayList<>();
@@ -192,12 +236,12 @@ public final class PlannerTestKit {
             this.decisions = decisions;
         }
 
-        /** Each controller call's charged time in ms (thread CPU plus waiting), in slot order. */
+        /** {@return each controller call's charged time in ms (thread CPU plus waiting), in slot order} */
         public List<Double> callMs() {
             return callMs;
         }
 
-        /** The slowest controller call in ms, and its slot, as one line. */
+        /** {@return the slowest controller call in ms, and its slot, as one line} */
         public String slowestCall() {
             int k = 0;
             for (int i = 1; i < callMs.size(); i++) {
@@ -215,6 +259,8 @@ public final class PlannerTestKit {
          * {@link PluginBudget#lightMs(double, long)} (half a slot; the first {@value PluginBudget#WARMUP_CALLS} at
          * least {@value PluginBudget#WARMUP_MIN_MS} ms), the core placement within {@value PluginBudget#CORE_BUDGET_MS}
          * ms; the message names the slowest call. Charged as {@code simulate} charges it.
+         *
+         * @return this run, for chaining
          */
         public Run assertWithinBudget() {
             double budget = PluginBudget.lightMs(slotMs);
@@ -232,33 +278,37 @@ public final class PlannerTestKit {
             return this;
         }
 
-        /** The core planner's result, or null for a planner without core placement. */
+        /** {@return the core planner's result, or null for a planner without core placement} */
         public PlanResult<CorePlacement> core() {
             return core;
         }
 
-        /** The core placement in force (empty when none). */
+        /** {@return the core placement in force (empty when none)} */
         public CorePlacement placement() {
             return placement;
         }
 
-        /** The light decisions, one per slot. */
+        /** {@return the light decisions, one per slot} */
         public List<PlanResult<LightDecision>> decisions() {
             return decisions;
         }
 
-        /** The observation each decision was made on. */
+        /** {@return the observation each decision was made on} */
         public List<SlotObservation> observations() {
             return observations;
         }
 
-        /** The last slot's decision (fails when it has no plan). */
+        /** {@return the last slot's decision (fails when it has no plan)} */
         public LightDecision lastDecision() {
             return decisions.get(decisions.size() - 1).plan()
                     .orElseThrow(() -> new AssertionError("the last slot has no decision: " + decisions.get(decisions.size() - 1).reasons()));
         }
 
-        /** The core result is a feasible plan. */
+        /**
+         * Asserts that the core result is a feasible plan.
+         *
+         * @return this run, for chaining
+         */
         public Run assertCorePlanned() {
             if (!(core instanceof PlanResult.Planned)) {
                 throw new AssertionError("core placement is not planned: " + (core == null ? "no core planner" : core.reasons()));
@@ -266,7 +316,11 @@ public final class PlannerTestKit {
             return this;
         }
 
-        /** Every light decision keeps each node within its residual capacity. */
+        /**
+         * Asserts that every light decision keeps each node within its residual capacity.
+         *
+         * @return this run, for chaining
+         */
         public Run assertWithinCapacity() {
             for (int t = 0; t < decisions.size(); t++) {
                 LightDecision d = decisions.get(t).plan().orElse(null);
@@ -287,7 +341,11 @@ public final class PlannerTestKit {
             return this;
         }
 
-        /** The last decision routes every stage of every task type somewhere. */
+        /**
+         * Asserts that the last decision routes every stage of every task type somewhere.
+         *
+         * @return this run, for chaining
+         */
         public Run assertEveryStageRouted() {
             LightDecision d = lastDecision();
             for (var t : model.taskTypes()) {

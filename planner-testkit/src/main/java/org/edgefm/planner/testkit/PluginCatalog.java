@@ -33,7 +33,12 @@ public final class PluginCatalog {
     public record Resolved(String name, CorePlacementPlannerFactory core, LightServiceControllerFactory light) {
     }
 
-    /** Loads every plugin visible to {@code loader}. */
+    /**
+     * Loads every plugin visible to {@code loader}.
+     *
+     * @param loader the class loader to search
+     * @return the catalog
+     */
     public static PluginCatalog load(ClassLoader loader) {
         PluginCatalog c = new PluginCatalog();
         for (PlannerPlugin p : ServiceLoader.load(PlannerPlugin.class, loader)) {
@@ -42,12 +47,20 @@ public final class PluginCatalog {
         return c;
     }
 
-    /** Loads every plugin visible to this class's loader. */
+    /**
+     * Loads every plugin visible to this class's loader.
+     *
+     * @return the catalog
+     */
     public static PluginCatalog load() {
         return load(PluginCatalog.class.getClassLoader());
     }
 
-    /** Adds one plugin; a name already taken is a {@link ConfigException} naming both plugins. */
+    /**
+     * Adds one plugin; a name already taken is a {@link ConfigException} naming both plugins.
+     *
+     * @param plugin a plugin found by the loader
+     */
     public void register(PlannerPlugin plugin) {
         plugins.add(plugin);
         for (CorePlacementPlannerFactory f : plugin.corePlacementPlanners()) {
@@ -72,27 +85,32 @@ public final class PluginCatalog {
         }
     }
 
-    /** The plugins, in load order. */
+    /** {@return the plugins, in load order} */
     public List<PlannerPlugin> plugins() {
         return List.copyOf(plugins);
     }
 
-    /** Core planners by name. */
+    /** {@return core planners by name} */
     public Map<String, CorePlacementPlannerFactory> corePlanners() {
         return Map.copyOf(cores);
     }
 
-    /** Light controllers by name. */
+    /** {@return light controllers by name} */
     public Map<String, LightServiceControllerFactory> lightControllers() {
         return Map.copyOf(lights);
     }
 
-    /** Presets by name. */
+    /** {@return presets by name} */
     public Map<String, PlannerPreset> presets() {
         return Map.copyOf(presets);
     }
 
-    /** Resolves a preset name or {@code CORE+LIGHT}; an unknown name is a {@link ConfigException} listing the known ones. */
+    /**
+     * Resolves a preset name or {@code CORE+LIGHT}; an unknown name is a {@link ConfigException} listing the known ones.
+     *
+     * @param name a preset name or {@code CORE+LIGHT}
+     * @return the core-planner factory (null for a preset without one) and the controller factory
+     */
     public Resolved resolve(String name) {
         String core;
         String light;

@@ -27,6 +27,8 @@ public final class TestScenarios {
     /**
      * Two devices and two edge servers; one in-tree task type ({@code image} and {@code text}
      * pre-processing leaves → {@code encoder} core → {@code head} light sink), one user per device.
+     *
+     * @return the system
      */
     public static SystemModel small() {
         List<NodeSpec> nodes = List.of(
@@ -68,6 +70,7 @@ public final class TestScenarios {
      * users each, ids suffixed {@code -c}), their first edge servers linked in a chain.
      *
      * @param cells at least 1 (50 cells: 200 nodes, 100 users)
+     * @return the system
      */
     public static SystemModel fleet(int cells) {
         if (cells < 1) {
