@@ -28,7 +28,12 @@ public final class Latency {
     private Latency() {
     }
 
-    /** Spectral efficiency {@code log2(1 + γ)} in bit/s/Hz of a channel at signal-to-noise ratio {@code snr}. */
+    /**
+     * Spectral efficiency {@code log2(1 + γ)} of a channel.
+     *
+     * @param snr signal-to-noise ratio {@code γ} (linear, not dB)
+     * @return bit/s/Hz
+     */
     public static double spectralEfficiency(double snr) {
         return Math.log1p(snr) / Math.log(2);
     }
@@ -40,41 +45,77 @@ public final class Latency {
      * @param inputMb          {@code A_n}, the payload sent
      * @param bandwidthMbPerMs {@code b_u}, the user's uplink bandwidth
      * @param snr              {@code γ_u}, one realisation of the channel
+     * @return the uplink time in ms
      */
     public static double uplinkMs(double inputMb, double bandwidthMbPerMs, double snr) {
         double se = spectralEfficiency(snr);
         return se <= 0 ? Double.POSITIVE_INFINITY : inputMb / (bandwidthMbPerMs * se);
     }
 
-    /** Eq. (2), transfer part: {@code b / w} in ms for {@code mb} MB over a link of {@code w} MB/ms. */
+    /**
+     * Eq. (2), transfer part: {@code b / w}.
+     *
+     * @param mb               {@code b}, the payload in MB
+     * @param bandwidthMbPerMs {@code w}, the link's bandwidth in MB/ms
+     * @return the transfer time in ms
+     */
     public static double transferMs(double mb, double bandwidthMbPerMs) {
         return mb / bandwidthMbPerMs;
     }
 
-    /** Eq. (2), propagation part: {@code W / l} in ms for a link {@code W} km long at {@code l} km/ms. */
+    /**
+     * Eq. (2), propagation part: {@code W / l}.
+     *
+     * @param lengthKm {@code W}, the link's length in km
+     * @param kmPerMs  {@code l}, the propagation speed in km/ms
+     * @return the propagation time in ms
+     */
     public static double propagationMs(double lengthKm, double kmPerMs) {
         return lengthKm / kmPerMs;
     }
 
     /**
      * Eq. (2) for one link: transfer {@code b/w} plus propagation {@code W/l} plus the link's fixed
-     * extra latency, in ms.
+     * extra latency.
+     *
+     * @param link    the link
+     * @param mb      the payload in MB
+     * @param kmPerMs the propagation speed in km/ms
+     * @return the delay in ms
      */
     public static double linkDelayMs(LinkSpec link, double mb, double kmPerMs) {
         return transferMs(mb, link.bandwidthMbPerMs()) + fixedDelayMs(link, kmPerMs);
     }
 
-    /** The part of eq. (2) that does not depend on the payload: propagation plus the fixed extra latency. */
+    /**
+     * The part of eq. (2) that does not depend on the payload: propagation plus the fixed extra latency.
+     *
+     * @param link    the link
+     * @param kmPerMs the propagation speed in km/ms
+     * @return the delay in ms
+     */
     public static double fixedDelayMs(LinkSpec link, double kmPerMs) {
         return propagationMs(link.lengthKm(), kmPerMs) + link.extraLatencyMs();
     }
 
-    /** The round trip of a declared link in ms: twice its payload-free one-way delay. */
+    /**
+     * The round trip of a declared link: twice its payload-free one-way delay.
+     *
+     * @param link    the link
+     * @param kmPerMs the propagation speed in km/ms
+     * @return the round trip in ms
+     */
     public static double roundTripMs(LinkSpec link, double kmPerMs) {
         return 2 * fixedDelayMs(link, kmPerMs);
     }
 
-    /** Eq. (3): processing time {@code a / f} in ms of a workload of {@code a} MB at rate {@code f} MB/ms. */
+    /**
+     * Eq. (3): processing time {@code a / f}.
+     *
+     * @param workloadMb  {@code a}, the workload in MB
+     * @param rateMbPerMs {@code f}, the processing rate in MB/ms
+     * @return the processing time in ms
+     */
     public static double processingMs(double workloadMb, double rateMbPerMs) {
         return workloadMb / rateMbPerMs;
     }
@@ -82,7 +123,14 @@ public final class Latency {
     /** Network delay in ms of {@code mb} MB from node index {@code from} to {@code to} (0 when they are equal). */
     @FunctionalInterface
     public interface Delays {
-        /** The delay; infinite when there is no path. */
+        /**
+         * The delay; infinite when there is no path.
+         *
+         * @param from node index the data leaves
+         * @param to   node index it reaches
+         * @param mb   the payload in MB
+         * @return the delay in ms
+         */
         double ms(int from, int to, double mb);
     }
 
@@ -125,7 +173,13 @@ public final class Latency {
     /** Processing time in ms of a stage (by its position in topological order) at a node index. */
     @FunctionalInterface
     public interface StageProcessing {
-        /** The time; infinite when the node cannot run the stage. */
+        /**
+         * The time; infinite when the node cannot run the stage.
+         *
+         * @param stage the stage's position in topological order
+         * @param node  the node index
+         * @return the processing time in ms
+         */
         double ms(int stage, int node);
     }
 
