@@ -204,7 +204,7 @@ public final class TaskVerticle extends VerticleBase {
     }
 
     /**
-     * The data plane's credential: once the host's directive gives the fleet's data token, a task
+     * The data plane's credential: once the host gave the fleet's data token (its keys message), a task
      * submission, stage data from a peer and a link probe must carry it as
      * {@code Authorization: Bearer}; anything else is answered 401 before its body is read, and
      * counted ({@code refusedRequests} in {@code /v1/health}). Before the first directive the agent
@@ -294,8 +294,9 @@ public final class TaskVerticle extends VerticleBase {
     }
 
     /**
-     * The task's ticket: this node's signature of the task with the task key of its applied
-     * directive ({@link TaskTicket}); null without a key (a host that signs no tasks).
+     * The task's ticket: this node's signature of the task with the newest task key the host sent it
+     * ({@link TaskTicket}; from an older host, the applied directive's); null without a key (a host
+     * that signs no tasks).
      */
     private String ticket(String taskId, TaskType tt, long submittedAtMs) {
         org.edgefm.wire.TaskKeys k = ctx.keys();
