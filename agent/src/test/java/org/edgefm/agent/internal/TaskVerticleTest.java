@@ -124,6 +124,25 @@ class TaskVerticleTest {
     }
 
     @Test
+    void entryRouteWithTheRejectTarget_refusesThatShareWith503_reportsItAndCountsIt() throws Exception {
+        Directive d = ctx.applied();
+        // this origin's entry route rejects every task; others would go to n2
+        ctx.applied(new Directive(WireCodec.SCHEMA, "n1", 1, 1, 2, new DesiredState(List.of(),
+                List.of(new Route("remote", "s1", null, List.of(new WeightedTarget("n2", 1))),
+                        new Route("remote", "s1", "n1", List.of(WeightedTarget.reject(1)))),
+                d.desired().peers())));
+        assertThat(post("/v1/tasks/remote?id=rej-1", new byte[0])).isEqualTo(503);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !results.isEmpty());
+        TaskCompletion c = results.get(0);
+        assertThat(c.taskId()).isEqualTo("rej-1");
+        assertThat(c.success()).isFalse();
+        assertThat(c.error()).isEqualTo(TaskVerticle.REJECTED);
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://" + ctx.dataEndpoint() + "/v1/health"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).contains("\"rejectedTasks\":1");
+    }
+
+    @Test
     void forwardToAPeerThatNeverAnswers_failsTheTaskAfterTheForwardTimeout() throws Exception {
         assertThat(TaskVerticle.forwardTimeoutMs(REMOTE)).isEqualTo(TaskVerticle.FORWARD_MIN_TIMEOUT_MS);
         assertThat(post("/v1/tasks/remote?id=fwd-1", new byte[0])).isEqualTo(202);

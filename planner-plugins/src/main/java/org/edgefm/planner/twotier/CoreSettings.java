@@ -120,14 +120,15 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                             + " origin (network delay of the measured topology for the task's input), so their cost grows with"
                             + " the streams, not with streams x fleet size (assumption for large connected fleets; 32 keeps every"
                             + " shipped scenario whole); 0 = every reachable host", true),
-            new ConfigKey("sparse-ip.light-reserve-conflict", "shortage",
+            new ConfigKey("sparse-ip.light-reserve-conflict", "share",
                     "when C2 and the light reserve do not fit together (assumption: paper 1 places the core tier alone):"
+                            + " share = both tiers get the same, largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share);"
                             + " shortage = try light-reserve fractions 0, 1/4, 1/2, 3/4 and 1, give the core tier the largest"
                             + " θ·z̃ that fits beside each, and keep the split whose estimated on-time share is highest (a task"
                             + " needs both tiers: per task type the smaller of the core coverage and the light capacity that the"
-                            + " core placement leaves, per node in the light demand's resource mix); share = both tiers get the"
-                            + " same, largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share); drop = the reserve is"
-                            + " dropped and the core tier uses the full capacity (before this key)", true));
+                            + " core placement leaves, per node in the light demand's resource mix; measured worse than share on"
+                            + " paper-table1-contended and a held-out draw, docs/simulator.md); drop = the reserve is dropped and"
+                            + " the core tier uses the full capacity (before this key)", true));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
@@ -176,7 +177,7 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                 kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
                 c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
                 c.getBoolean("sparse-ip.light-reserve", true), atLeastZero(c, "sparse-ip.candidates-per-origin", 32),
-                ReserveConflict.valueOf(c.getChoice("sparse-ip.light-reserve-conflict", "shortage", "shortage", "share", "drop")
+                ReserveConflict.valueOf(c.getChoice("sparse-ip.light-reserve-conflict", "share", "shortage", "share", "drop")
                         .toUpperCase(java.util.Locale.ROOT)));
     }
 

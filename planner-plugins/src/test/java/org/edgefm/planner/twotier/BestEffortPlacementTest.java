@@ -100,6 +100,22 @@ class BestEffortPlacementTest {
         assertThat(worstShare(built, withShare)).isGreaterThan(0.2);
     }
 
+    @Test
+    void tenfoldDemand_shortageSplit_fitsAndTakesNoMoreCpuThanDroppingTheReserve() {
+        SystemModel m = tenfold();
+        SparseCorePlanner shortage = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
+                "shortage"))), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner dropped = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
+                "drop"))), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner.Built built = shortage.build(m, ctx(m));
+        PlanResult<CorePlacement> r = shortage.place(ctx(m));
+        CorePlacement plan = r.plan().orElseThrow();
+        assertFits(m, plan);
+        // the split never gives the core tier more of the CPU than dropping the reserve, and no core service goes empty
+        assertThat(coreCpu(m, plan)).isLessThanOrEqualTo(coreCpu(m, dropped.place(ctx(m)).plan().orElseThrow()) + 1e-9);
+        assertThat(worstShare(built, plan)).isPositive();
+    }
+
     private static double coreCpu(SystemModel m, CorePlacement p) {
         double cpu = 0;
         for (CoreAssignment a : p.assignments()) {
