@@ -70,6 +70,51 @@ class FleetStateTest {
         assertThat(state.sessionAlive("j1")).isTrue();
     }
 
+    @Test
+    void snapshot_oneNodeSilentWhileOthersTalk_marksOnlyThatNodeOffline() {
+        for (String n : List.of("j1", "j2", "j3")) {
+            state.onBirth(WireSamples.birth(n, 1, 0, 0), 0);
+            state.onTelemetry(WireSamples.telemetry(n, 1, 0, 0), 100);
+        }
+        state.onTelemetry(WireSamples.telemetry("j2", 1, 1, 0), 4000);
+        state.onTelemetry(WireSamples.telemetry("j3", 1, 1, 0), 4000);
+        FleetSnapshot s = state.snapshot(4500);
+        assertThat(status(s, "j1").online()).isFalse();
+        assertThat(status(s, "j2").online()).isTrue();
+        assertThat(status(s, "j3").online()).isTrue();
+    }
+
+    @Test
+    void snapshot_wholeFleetSilentAtOnce_keepsNodesOnline_untilOneSpeaksAgain() {
+        for (String n : List.of("j1", "j2")) {
+            state.onBirth(WireSamples.birth(n, 1, 0, 0), 0);
+            state.onTelemetry(WireSamples.telemetry(n, 1, 0, 0), 100);
+        }
+        // nothing reaches the host for far longer than the stale limit: the host or broker stalled
+        FleetSnapshot silent = state.snapshot(60_000);
+        assertThat(status(silent, "j1").online()).isTrue();
+        assertThat(status(silent, "j2").online()).isTrue();
+        assertThat(status(silent, "j1").telemetryAgeMs()).isEqualTo(59_900.0);
+        assertThat(state.view(60_000)).allMatch(v -> v.online() && !v.stale());
+        // j2 speaks again, j1 does not: j1 is stale measured against the fleet's newest telemetry
+        state.onTelemetry(WireSamples.telemetry("j2", 1, 1, 0), 60_100);
+        FleetSnapshot after = state.snapshot(60_200);
+        assertThat(status(after, "j1").online()).isFalse();
+        assertThat(status(after, "j2").online()).isTrue();
+    }
+
+    @Test
+    void snapshot_wholeFleetSilent_nodeWithEndedSessionIsOfflineAtOnce() {
+        for (String n : List.of("j1", "j2", "j3")) {
+            state.onBirth(WireSamples.birth(n, 1, 0, 0), 0);
+            state.onTelemetry(WireSamples.telemetry(n, 1, 0, 0), 100);
+        }
+        state.onDeath(new org.edgefm.wire.Death(1, "j3", 1, 200, "will"));
+        FleetSnapshot s = state.snapshot(60_000);
+        assertThat(status(s, "j3").online()).isFalse();
+        assertThat(status(s, "j1").online()).isTrue();
+    }
+
     private static org.edgefm.wire.Telemetry withPeer(long seq, Long samples) {
         org.edgefm.wire.Telemetry t = WireSamples.telemetry("j1", 1, seq, 0);
         return new org.edgefm.wire.Telemetry(t.schema(), t.nodeId(), t.sessionEpoch(), t.seq(), t.timestampMs(),

@@ -107,7 +107,9 @@ final class TrialCommand implements Callable<Integer> {
     Integer waitFor;
 
     @Option(names = "--wait-timeout", paramLabel = "D", defaultValue = "90s", description = "How long to wait for the"
-            + " agents; then the trial fails, naming who is missing (default: ${DEFAULT-VALUE}).")
+            + " agents (their births, and for the trial's own agents their first applied directive); then the trial fails,"
+            + " naming who is missing (default: ${DEFAULT-VALUE}; agents loading real models' parts on a busy machine may"
+            + " need more).")
     String waitTimeout;
 
     @Option(names = "--broker-port", paramLabel = "N", description = "With --agents 0 and no --broker: the port of this"
@@ -561,7 +563,7 @@ final class TrialCommand implements Callable<Integer> {
                 PlannerHost h = host;
                 warmupWait = new WarmupWait(host, monitor, () -> ExistingFleet.online(h.fleet().joined()), warmup, console);
             } else {
-                waitForAgents(monitor, running, procs);
+                waitForAgents(monitor, running, procs, waitTimeoutMs);
                 origin = new LinkedHashMap<>();
                 for (UserSpec u : scenario.users()) {
                     origin.put(u.id(), localOrigins.getOrDefault(u.id(), u.node()));
@@ -808,8 +810,9 @@ final class TrialCommand implements Callable<Integer> {
         for (org.edgefm.scenario.ModelRef r : scenario.models()) {
             for (String t : r.taskTypes()) {
                 agreement.taskType(t, m.model(t));
-                out.printf(Locale.ROOT, "  model %s for %s: %d %s, answered by the whole model in this process%n", m.model(t), t,
-                        m.inputs(t).size(), r.inputs());
+                agreement.wholeModelMs(t, m.wholeModelMs(t));
+                out.printf(Locale.ROOT, "  model %s for %s: %d %s, answered by the whole model in this process (median %.1f ms"
+                        + " per input)%n", m.model(t), t, m.inputs(t).size(), r.inputs(), m.wholeModelMs(t));
             }
         }
         out.printf(Locale.ROOT, "  models written to %s and checked against the services in %d ms%n", models,
@@ -905,9 +908,9 @@ final class TrialCommand implements Callable<Integer> {
         }
     }
 
-    private void waitForAgents(TrialMonitor monitor, List<NodeSpec> running, List<AgentProc> procs)
+    private void waitForAgents(TrialMonitor monitor, List<NodeSpec> running, List<AgentProc> procs, long timeoutMs)
             throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
+        long deadline = System.currentTimeMillis() + timeoutMs;
         while (!stop.get()) {
             long born = running.stream().filter(n -> monitor.endpoint(n.id()) != null).count();
             long applied = running.stream().filter(n -> monitor.applied(n.id())).count();
@@ -925,8 +928,9 @@ final class TrialCommand implements Callable<Integer> {
             }
             if (System.currentTimeMillis() > deadline) {
                 console.endProgress();
-                throw new EdgeFmException("agents not ready after 90 s (" + born + "/" + running.size()
-                        + " up); see the agent logs");
+                throw new EdgeFmException(String.format(Locale.ROOT, "agents not ready after %.0f s (%d/%d up, %d with an"
+                        + " applied directive); see the agent logs, or give them longer with --wait-timeout", timeoutMs / 1000.0, born,
+                        running.size(), applied));
             }
             Thread.sleep(250);
         }

@@ -31,12 +31,24 @@ public final class Agreement {
     private final Map<String, String> models = new LinkedHashMap<>();
     private final Map<String, long[]> perType = new LinkedHashMap<>(); // sent, answered, agreed
     private final List<String> examples = new ArrayList<>();
+    private final Map<String, Double> wholeModelMs = new LinkedHashMap<>();
+    /** End-to-end latencies (ms) of the answered tasks, per task type; at most {@value #LATENCIES} kept each. */
+    private final Map<String, List<Double>> splitMs = new LinkedHashMap<>();
     private double maxScoreDelta;
+    static final int LATENCIES = 100_000;
 
     /** Declares a task type answered by a real model (so it shows with zero tasks too). */
     public synchronized void taskType(String taskType, String model) {
         models.put(taskType, model);
         perType.computeIfAbsent(taskType, k -> new long[3]);
+    }
+
+    /**
+     * The median time of one input through the whole model in the trial's own process (no wire, no
+     * queue), the single-process side of the speed comparison.
+     */
+    public synchronized void wholeModelMs(String taskType, double ms) {
+        wholeModelMs.put(taskType, ms);
     }
 
     /** A task was sent; {@code answer} is the whole model's answer to its input. */
@@ -62,6 +74,10 @@ public final class Agreement {
         }
         long[] n = perType.get(e.taskType());
         n[1]++;
+        List<Double> l = splitMs.computeIfAbsent(e.taskType(), k -> new ArrayList<>());
+        if (l.size() < LATENCIES) {
+            l.add((double) (c.completedAtMs() - c.submittedAtMs()));
+        }
         TaskAnswer got = c.answer();
         if (got != null && got.label().equals(e.answer().label())) {
             n[2]++;
@@ -111,6 +127,28 @@ public final class Agreement {
                     pct(n[1] == 0 ? Double.NaN : (double) n[2] / n[1]), n[2], n[1], n[0]);
         }
         examples.forEach(x -> out.println("  disagreement: " + x));
+        for (String t : perType.keySet()) {
+            double whole = wholeModelMs.getOrDefault(t, Double.NaN);
+            double split = median(splitMs.get(t));
+            if (!Double.isNaN(whole)) {
+                out.printf(Locale.ROOT, "  speed %-12s split across agents %s per answer (median, end to end); whole model in one"
+                        + " process %.1f ms per input (median, no wire)%s%n", t, Double.isNaN(split) ? "-" : String.format(Locale.ROOT,
+                        "%.1f ms", split), whole, Double.isNaN(split) ? "" : String.format(Locale.ROOT, ": %.2fx", split / whole));
+            }
+        }
+    }
+
+    /** The median of the split run's end-to-end latencies of a task type's answers, in ms; NaN without any. */
+    public synchronized double splitMedianMs(String taskType) {
+        return median(splitMs.get(taskType));
+    }
+
+    private static double median(List<Double> l) {
+        if (l == null || l.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] a = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
     /** The {@code agreement} object of summary.json. */
@@ -134,9 +172,19 @@ public final class Agreement {
             t.put("sent", n[0]);
             t.put("answered", n[1]);
             t.put("agreed", n[2]);
+            putMs(t, "splitMedianMs", median(splitMs.get(e.getKey())));
+            putMs(t, "wholeModelMedianMs", wholeModelMs.getOrDefault(e.getKey(), Double.NaN));
         }
         examples.forEach(o.putArray("disagreements")::add);
         return o;
+    }
+
+    private static void putMs(ObjectNode o, String key, double ms) {
+        if (Double.isNaN(ms)) {
+            o.putNull(key);
+        } else {
+            o.put(key, Math.round(ms * 100) / 100.0);
+        }
     }
 
     /** Adds {@code agreement} to a summary's JSON (nothing without real models; the other fields stay as they are). */

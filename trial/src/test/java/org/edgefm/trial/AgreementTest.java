@@ -64,6 +64,28 @@ class AgreementTest {
     }
 
     @Test
+    void speed_splitMedianOfAnsweredTasks_nextToTheWholeModelsTime() throws Exception {
+        Agreement a = new Agreement();
+        a.taskType("retrieve", "minilm");
+        a.wholeModelMs("retrieve", 40.0);
+        long[] latencies = {300, 100, 200, 900};
+        for (int i = 0; i < latencies.length; i++) {
+            a.expect("t" + i, "retrieve", new TaskAnswer("doc", 0.5));
+            a.observe(new TaskCompletion("t" + i, "retrieve", "n1", 1000, 1000 + latencies[i], 2000, i != 3, i != 3 ? null : "late",
+                    List.of(), new TaskAnswer("doc", 0.5)));
+        }
+        assertThat(a.splitMedianMs("retrieve")).isEqualTo(200.0); // the failed task (900 ms) is not an answer
+        StringWriter s = new StringWriter();
+        a.print(new PrintWriter(s, true));
+        assertThat(s.toString()).contains("speed retrieve     split across agents 200.0 ms per answer")
+                .contains("whole model in one process 40.0 ms per input").contains(": 5.00x");
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        a.addTo(root);
+        assertThat(root.at("/agreement/taskTypes/retrieve/splitMedianMs").asDouble()).isEqualTo(200.0);
+        assertThat(root.at("/agreement/taskTypes/retrieve/wholeModelMedianMs").asDouble()).isEqualTo(40.0);
+    }
+
+    @Test
     void withoutRealModels_nothingIsAdded() throws Exception {
         Agreement a = new Agreement();
         StringWriter s = new StringWriter();

@@ -360,10 +360,11 @@ public final class FleetState {
     /** Every node that announced a birth, by id, as its newest birth says. */
     public synchronized List<JoinedNode> joined(double nowMs) {
         List<JoinedNode> out = new ArrayList<>();
+        double reference = staleReference(nowMs);
         for (Node n : nodes.values()) {
             if (n.birth != null) {
                 out.add(new JoinedNode(n.id, n.birth.profile(), n.birth.capabilities().capacity(), n.birth.labels(),
-                        n.birth.dataEndpoint(), n.alive && !stale(n, nowMs)));
+                        n.birth.dataEndpoint(), n.alive && !stale(n, reference)));
             }
         }
         return out;
@@ -380,15 +381,38 @@ public final class FleetState {
         return m;
     }
 
-    private boolean stale(Node n, double nowMs) {
-        return n.lastTelemetryAtMs < 0 || nowMs - n.lastTelemetryAtMs > staleAfterMs;
+    private boolean stale(Node n, double referenceMs) {
+        return n.lastTelemetryAtMs < 0 || referenceMs - n.lastTelemetryAtMs > staleAfterMs;
+    }
+
+    /**
+     * The time telemetry ages are measured against: now, unless two or more live nodes have all gone
+     * silent together, in which case the newest telemetry of any live node. A whole fleet falling
+     * silent at once says that the host (a long pause of this process, a loaded machine) or the broker
+     * stopped delivering, not that every node failed: failing every node over would leave nowhere to
+     * place its services and make each agent reload its parts once the messages flow again (seen on a
+     * loaded machine while agents loaded real models' parts). One node that stops while others keep
+     * talking is still stale after {@code staleAfterMs}; a node whose session ends is offline at once
+     * (its Will), whatever the others do.
+     */
+    private double staleReference(double nowMs) {
+        int alive = 0;
+        long newest = -1;
+        for (Node n : nodes.values()) {
+            if (n.alive) {
+                alive++;
+                newest = Math.max(newest, n.lastTelemetryAtMs);
+            }
+        }
+        return alive >= 2 && newest >= 0 && nowMs - newest > staleAfterMs ? newest : nowMs;
     }
 
     /** Every node as the HTTP API shows it. */
     public synchronized List<NodeView> view(double nowMs) {
         List<NodeView> out = new ArrayList<>();
+        double reference = staleReference(nowMs);
         for (Node n : nodes.values()) {
-            boolean stale = stale(n, nowMs);
+            boolean stale = stale(n, reference);
             out.add(new NodeView(n.id, n.alive && !stale, n.alive, stale, Math.max(0, n.sessionEpoch),
                     n.birth == null ? null : n.birth.profile(), n.birth == null ? null : n.birth.dataEndpoint(),
                     n.appliedEpoch, n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
@@ -407,8 +431,9 @@ public final class FleetState {
         List<NodeStatus> st = new ArrayList<>();
         List<ServiceObservation> services = new ArrayList<>();
         List<LinkEstimate> links = new ArrayList<>();
+        double reference = staleReference(nowMs);
         for (Node n : nodes.values()) {
-            boolean stale = stale(n, nowMs);
+            boolean stale = stale(n, reference);
             st.add(new NodeStatus(n.id, n.alive && !stale, Math.max(0, n.sessionEpoch), n.appliedEpoch,
                     n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
                     n.last == null ? null : n.last.host().cpuLoad()));

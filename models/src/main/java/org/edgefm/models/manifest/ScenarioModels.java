@@ -49,6 +49,7 @@ public final class ScenarioModels {
 
     private final Map<String, List<Input>> inputs = new LinkedHashMap<>();
     private final Map<String, String> modelOf = new LinkedHashMap<>();
+    private final Map<String, Double> wholeModelMs = new LinkedHashMap<>();
 
     private ScenarioModels() {
     }
@@ -106,16 +107,24 @@ public final class ScenarioModels {
                     runners.add(PartRunner.load(m, p.id()));
                 }
                 int n = texts != null ? texts.size() : IMAGES;
+                double[] ms = new double[n];
                 for (int k = 0; k < n; k++) {
+                    long t0 = System.nanoTime();
                     String name = texts != null ? texts.get(k) : "image " + (seed + k);
                     byte[] bytes = texts != null ? texts.get(k).getBytes(StandardCharsets.UTF_8)
                             : SampleImages.png(m.arch().imageSize(), seed * 1_000_003L + k);
                     TaskAnswer a = PartRunner.monolithic(runners, bytes);
+                    ms[k] = (System.nanoTime() - t0) / 1e6;
                     if (a == null) {
                         throw new ScenarioException(scenario.name(), at + ".manifest", m.source() + " gives no answer (expected: a head"
                                 + " with labels, a retrieval corpus or an lm head)");
                     }
                     list.add(new Input(name, bytes, a));
+                }
+                java.util.Arrays.sort(ms); // the median: the first inputs pay for class loading and the JIT
+                double median = n == 0 ? Double.NaN : n % 2 == 1 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
+                for (String t : ref.taskTypes()) {
+                    out.wholeModelMs.put(t, median);
                 }
             } finally {
                 runners.forEach(PartRunner::close);
@@ -142,6 +151,14 @@ public final class ScenarioModels {
     public Input input(String taskType, long index) {
         List<Input> l = Objects.requireNonNull(inputs.get(taskType), taskType);
         return l.get((int) Math.floorMod(index, (long) l.size()));
+    }
+
+    /**
+     * The median wall time of one input through the whole model in this process (all parts in turn,
+     * FP32 between them, no wire), in ms; NaN for a task type no model serves.
+     */
+    public double wholeModelMs(String taskType) {
+        return wholeModelMs.getOrDefault(taskType, Double.NaN);
     }
 
     /** The inputs of a task type. */
