@@ -127,6 +127,31 @@ class FleetModelTest {
     }
 
     @Test
+    void pinnedScenario_originsByLabelOrUnpinnedNode_bindToTheAgentsThatJoin() {
+        Scenario pinned = ScenarioLoader.resolve("pinned-labels");
+        FleetModel m = new FleetModel(pinned, FleetModel.Settings.defaults(), notices);
+        SystemModel model = m.refresh(List.of(node("srv", "nvidia-l4")), 0);
+        // neither origin joined: both streams reported and left out, nothing bound to the pinned server
+        assertThat(model.users()).isEmpty();
+        assertThat(kinds()).containsExactly("origin-missing cam-a", "origin-missing door");
+
+        SystemModel grown = m.refresh(List.of(node("srv", "nvidia-l4"), node("cam-x", "generic-cpu", "camera"),
+                node("gate-1", "jetson-orin-nx-16gb")), 1);
+        assertThat(m.origins()).containsEntry("cam-a", "cam-x").containsEntry("door", "gate-1");
+        assertThat(grown.users()).extracting(u -> u.id() + "@" + u.node()).containsExactly("cam-a@cam-x", "door@gate-1");
+        assertThat(grown.workload()).hasSize(2);
+        // the joiners the scenario does not pin are planned for and reported as such
+        assertThat(kinds()).containsExactlyInAnyOrder("unexpected-node cam-x", "unexpected-node gate-1");
+    }
+
+    @Test
+    void declared_pinnedScenarioWithALabelOrigin_isRefusedNamingTheUser() {
+        assertThatThrownBy(() -> new FleetModel(ScenarioLoader.resolve("pinned-labels"),
+                new FleetModel.Settings(FleetModel.Source.DECLARED, 0, 1), notices))
+                .hasMessageStartingWith("users[0].node: 'camera' is not a node in 'topology.nodes' of scenario 'pinned-labels'");
+    }
+
+    @Test
     void settings_refuseBadValues() {
         assertThatThrownBy(() -> FleetModel.Source.parse("all")).hasMessage("fleet.model: 'all' (expected: joined or declared)");
         assertThatThrownBy(() -> new FleetModel.Settings(FleetModel.Source.JOINED, -1, 1)).hasMessageContaining("fleet.joinSettleMs");

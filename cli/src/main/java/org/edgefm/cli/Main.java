@@ -87,7 +87,8 @@ public final class Main implements Runnable {
 
     private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (e instanceof EdgeFmException || e instanceof IOException) {
+        // InvalidFieldException: a scenario or setting refused with its path and what was expected (one line)
+        if (e instanceof EdgeFmException || e instanceof IOException || e instanceof org.edgefm.api.InvalidFieldException) {
             err.println(cl.getCommandSpec().qualifiedName() + ": " + firstLine(e.getMessage()));
         } else {
             err.println(cl.getCommandSpec().qualifiedName() + ": internal error: " + e);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -97,12 +98,27 @@ final class ScenarioCommand implements Runnable {
     }
 
     static String summary(Scenario s) {
-        var m = s.model();
-        return String.format("%d nodes, %d links, %d services (%d core, %d light), %d task types, %d users, "
+        long core = s.services().stream().filter(v -> v.kind() == ServiceKind.CORE).count();
+        String nodes = s.pinsNodes()
+                ? String.format("%d nodes, %d links", s.topology().nodes().size(), s.topology().links().size())
+                : "no nodes (a workload for a live host: its nodes are the agents that join)";
+        String text = String.format("%s, %d services (%d core, %d light), %d task types, %d users, "
                         + "%d demand streams, %d slots of %s ms, %d scheduled failures",
-                m.topology().nodes().size(), m.topology().links().size(), m.services().size(),
-                m.services(ServiceKind.CORE).size(), m.services(ServiceKind.LIGHT).size(), m.taskTypes().size(),
-                m.users().size(), m.workload().size(), s.run().slots(), trim(s.run().slotMs()), s.failures().size());
+                nodes, s.services().size(), core, s.services().size() - core, s.taskTypes().size(),
+                s.users().size(), s.workload().size(), s.run().slots(), trim(s.run().slotMs()), s.failures().size());
+        Map<String, String> unpinned = s.unpinnedOrigins();
+        if (!unpinned.isEmpty()) {
+            List<String> shown = new ArrayList<>();
+            unpinned.forEach((user, origin) -> {
+                if (shown.size() < 10) {
+                    shown.add(user + " (" + origin + ")");
+                }
+            });
+            text += "; origins a live host binds to the agent that joins with that id or label: " + String.join(", ", shown)
+                    + (unpinned.size() > shown.size() ? " and " + (unpinned.size() - shown.size()) + " more" : "")
+                    + (s.pinsNodes() ? " (the simulator needs them pinned)" : "");
+        }
+        return text;
     }
 
     private static String trim(double d) {

@@ -52,6 +52,37 @@ class MainTest extends CliTestBase {
     }
 
     @Test
+    void scenarioValidate_scenarioWithoutNodes_okAndSaysItIsForALiveHost(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String good = org.edgefm.scenario.ScenarioLoader.toJson(org.edgefm.scenario.ScenarioLoader.resolve("example"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(good);
+        tree.remove("topology");
+        tree.remove("failures");
+        java.nio.file.Path f = dir.resolve("no-nodes.json");
+        java.nio.file.Files.writeString(f, json.writeValueAsString(tree));
+        assertThat(run("scenario", "validate", f.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(": ok: no nodes (a workload for a live host")
+                .contains("origins a live host binds to the agent that joins with that id or label");
+    }
+
+    @Test
+    void simulate_userWhoseOriginIsNotPinned_oneLineErrorNamingIt_exit1(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String good = org.edgefm.scenario.ScenarioLoader.toJson(org.edgefm.scenario.ScenarioLoader.resolve("example"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(good);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("users").get(0)).put("node", "camera");
+        java.nio.file.Path f = dir.resolve("label.json");
+        java.nio.file.Files.writeString(f, json.writeValueAsString(tree));
+        assertThat(run("scenario", "validate", f.toString())).isZero();
+        assertThat(out.toString()).contains("(camera)").contains("the simulator needs them pinned");
+        assertThat(run("simulate", "--scenario", f.toString(), "--slots", "5")).isEqualTo(1);
+        assertThat(err.toString()).contains("users[0].node: 'camera' is not a node in 'topology.nodes'")
+                .doesNotContain("internal error").doesNotContain("\tat ");
+    }
+
+    @Test
     void scenarioValidate_noArgument_isUsageError() {
         assertThat(run("scenario", "validate")).isEqualTo(2);
         assertThat(err.toString().split("\n")[0]).isEqualTo("edgefm scenario validate: Missing required parameter: 'FILE|NAME'");

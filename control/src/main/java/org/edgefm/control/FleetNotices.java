@@ -16,12 +16,15 @@ import org.slf4j.LoggerFactory;
  * notice is logged once (a warning, or an info line for what is only news), counted per kind, and
  * listed for the HTTP API and the dashboard until it is resolved (the awaited node joined, the
  * stream's origin came). Bounded: at most {@value #MAX_NOTICES} open notices; further ones are only
- * counted. Thread-safe.
+ * counted, each once while it stays unresolved (up to {@value #MAX_OVERFLOW} of them remembered), and
+ * the first of them logs that the list is full. Thread-safe.
  */
 public final class FleetNotices {
     private static final Logger LOG = LoggerFactory.getLogger(FleetNotices.class);
     /** Open notices kept; more are counted, not listed. */
     public static final int MAX_NOTICES = 500;
+    /** Notices raised while the list was full that are remembered, so a repeated raise is not counted again. */
+    public static final int MAX_OVERFLOW = 10 * MAX_NOTICES;
 
     /** The kinds of mismatch; each is a fixed metric label. */
     public enum Kind {
@@ -65,6 +68,13 @@ public final class FleetNotices {
     }
 
     private final Map<String, Notice> open = new LinkedHashMap<>();
+    private final Map<String, Boolean> overflow = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_OVERFLOW;
+        }
+    };
+    private boolean fullLogged;
     private final Map<Kind, Counter> counters = new EnumMap<>(Kind.class);
     private final Map<Kind, Long> totals = new EnumMap<>(Kind.class);
 
@@ -92,7 +102,7 @@ public final class FleetNotices {
      */
     public synchronized boolean raise(Kind kind, String subject, String reason) {
         String key = kind + "|" + subject;
-        if (open.containsKey(key)) {
+        if (open.containsKey(key) || overflow.containsKey(key)) {
             return false;
         }
         totals.merge(kind, 1L, Long::sum);
@@ -101,6 +111,12 @@ public final class FleetNotices {
             c.increment();
         }
         if (open.size() >= MAX_NOTICES) {
+            overflow.put(key, Boolean.TRUE);
+            if (!fullLogged) {
+                fullLogged = true;
+                LOG.warn("{} fleet notices are open; further ones ({} {}: {}) are counted once each, not listed or logged",
+                        MAX_NOTICES, kind.label(), subject, reason);
+            }
             return false;
         }
         Notice n = new Notice(kind, subject, reason, System.currentTimeMillis());
@@ -115,6 +131,7 @@ public final class FleetNotices {
 
     /** Resolves a notice (the node joined, the origin came); logged when it was open. */
     public synchronized void resolve(Kind kind, String subject, String how) {
+        overflow.remove(kind + "|" + subject);
         Notice n = open.remove(kind + "|" + subject);
         if (n != null) {
             LOG.info("resolved {} {}: {}", kind.label(), subject, how);

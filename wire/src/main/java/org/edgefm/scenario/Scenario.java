@@ -1,7 +1,9 @@
 package org.edgefm.scenario;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.edgefm.api.Check;
 import org.edgefm.api.InvalidFieldException;
 import org.edgefm.api.model.Demand;
@@ -56,18 +58,15 @@ public record Scenario(int schema, String name, String description, Topology top
             }
         }
         topology = topology == null ? Topology.EMPTY : topology;
-        if (topology.nodes().isEmpty()) {
-            services = Check.listOf(Check.notEmpty(services, "services"), "services");
-            taskTypes = Check.listOf(Check.notEmpty(taskTypes, "taskTypes"), "taskTypes");
-            users = Check.listOf(users, "users");
-            workload = Check.listOf(workload, "workload");
-            SystemModel.checkReferences(services, taskTypes, users, workload, null);
-        } else {
-            SystemModel model = new SystemModel(topology, services, taskTypes, users, workload);
-            services = model.services();
-            taskTypes = model.taskTypes();
-            users = model.users();
-            workload = model.workload();
+        services = Check.listOf(Check.notEmpty(services, "services"), "services");
+        taskTypes = Check.listOf(Check.notEmpty(taskTypes, "taskTypes"), "taskTypes");
+        users = Check.listOf(users, "users");
+        workload = Check.listOf(workload, "workload");
+        // a user may name a node the scenario does not pin, or a label: a live host binds it to the agent
+        // that joins with that id or label; model() (the simulator, fleet.model=declared) needs it pinned
+        SystemModel.checkReferences(services, taskTypes, users, workload, null);
+        if (!topology.nodes().isEmpty()) {
+            new SystemModel(topology, services, taskTypes, List.of(), List.of());
         }
         for (int i = 0; i < failures.size(); i++) {
             if (topology.node(failures.get(i).node()).isEmpty()) {
@@ -150,7 +149,27 @@ public record Scenario(int schema, String name, String description, Topology top
                     + " (expected: at least one node; a scenario without nodes serves a live host, whose nodes are the"
                     + " agents that join)");
         }
+        Set<String> pinned = topology.nodesById().keySet();
+        for (int u = 0; u < users.size(); u++) {
+            if (!pinned.contains(users.get(u).node())) {
+                throw new InvalidFieldException("users[" + u + "].node", Check.quote(users.get(u).node())
+                        + " is not a node in 'topology.nodes' of scenario " + Check.quote(name) + " (expected: a pinned"
+                        + " node here; a live host binds an origin that is a label or a node that joins later, the"
+                        + " simulator cannot)");
+            }
+        }
         return new SystemModel(topology, services, taskTypes, users, workload);
+    }
+
+    /**
+     * The users whose origin is not a pinned node (a label, or a node that joins a live host later), with
+     * that origin; every user when the scenario pins no nodes.
+     */
+    public Map<String, String> unpinnedOrigins() {
+        Set<String> pinned = topology.nodesById().keySet();
+        Map<String, String> m = new LinkedHashMap<>();
+        users.stream().filter(u -> !pinned.contains(u.node())).forEach(u -> m.put(u.id(), u.node()));
+        return m;
     }
 
     /** The planner settings as a {@link PlannerConfig}. */

@@ -26,6 +26,12 @@ public final class MeanValueRouting {
     private final double[][] arrival;
     private final double[][] forward;
     private final double[][] backward;
+    /** What the analysis read, for {@link #unchangedUnder}: the origin, the leaf input and each stage's output size. */
+    private int origin;
+    private double leafMb;
+    private final double[] outMb;
+    private final int[][] parents;
+    private final int[] next;
 
     private MeanValueRouting(List<Stage> order, int[][] candidates) {
         this.order = order;
@@ -36,6 +42,9 @@ public final class MeanValueRouting {
         arrival = new double[order.size()][];
         forward = new double[order.size()][];
         backward = new double[order.size()][];
+        outMb = new double[order.size()];
+        parents = new int[order.size()][];
+        next = new int[order.size()];
     }
 
     /**
@@ -61,13 +70,21 @@ public final class MeanValueRouting {
 
     private void run(LatencyModel latency, TaskType type, int origin, double uplinkMs) {
         NetworkPaths paths = latency.paths();
+        this.origin = origin;
+        this.leafMb = latency.leafInputMb(type);
+        for (int si = 0; si < order.size(); si++) {
+            Stage s = order.get(si);
+            outMb[si] = outputMb(latency, s);
+            next[si] = s.isSink() ? -1 : position.get(s.next());
+            parents[si] = type.parents(s.id()).stream().mapToInt(p -> position.get(p.id())).toArray();
+        }
         for (int si = 0; si < order.size(); si++) {
             Stage s = order.get(si);
             int[] cs = candidates[si];
             double[] arr = new double[cs.length];
             List<Stage> parents = type.parents(s.id());
             if (parents.isEmpty()) {
-                double[] fromOrigin = paths.distances(origin, latency.leafInputMb(type));
+                double[] fromOrigin = paths.distances(origin, leafMb);
                 for (int j = 0; j < cs.length; j++) {
                     arr[j] = uplinkMs + (cs[j] == origin ? 0 : fromOrigin[cs[j]]);
                 }
@@ -137,6 +154,52 @@ public final class MeanValueRouting {
 
     private static double processingMs(LatencyModel latency, Stage s, int node) {
         return LatencyModel.meanProcessingMs(latency.service(s.service()), latency.paths().node(node));
+    }
+
+    /**
+     * True when every delay this analysis read is the same in {@code paths} ({@link NetworkPaths#changed}
+     * is false for each), so running it again on {@code paths} with the same candidates, task type, origin
+     * and uplink gives this analysis again. It reads a delay for each (leaf candidate, from the origin),
+     * (parent candidate, stage candidate) and (stage candidate, next stage candidate) pair.
+     */
+    public boolean unchangedUnder(NetworkPaths paths) {
+        for (int si = 0; si < order.size(); si++) {
+            int[] cs = candidates[si];
+            if (parents[si].length == 0 && !unchanged(paths, new int[] {origin}, null, cs, leafMb)) {
+                return false;
+            }
+            for (int pi : parents[si]) {
+                // a parent candidate its inputs never reach was not read from (see run)
+                if (!unchanged(paths, candidates[pi], forward[pi], cs, outMb[pi])) {
+                    return false;
+                }
+            }
+            if (next[si] >= 0 && !unchanged(paths, cs, null, candidates[next[si]], outMb[si])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean unchanged(NetworkPaths paths, int[] from, double[] reached, int[] to, double sizeMb) {
+        for (int i = 0; i < from.length; i++) {
+            if (reached != null && reached[i] == Double.POSITIVE_INFINITY) {
+                continue;
+            }
+            java.util.BitSet c = paths.changedFrom(from[i], sizeMb);
+            if (c == null) {
+                return false;
+            }
+            if (c.isEmpty()) {
+                continue;
+            }
+            for (int b : to) {
+                if (b != from[i] && c.get(b)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The stages in topological order (leaves first, sink last). */

@@ -2,6 +2,7 @@ package org.edgefm.planner.latency;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,9 @@ import org.edgefm.api.model.Topology;
  * sum over its links (store and forward). Nodes in {@code excluded} carry no traffic.
  *
  * <p>Distances are computed by Dijkstra per (source, payload size) on first use and cached, so an
- * instance is cheap to query repeatedly but is not thread-safe.
+ * instance is cheap to query repeatedly but is not thread-safe. {@link #withExcluded} gives the paths
+ * for another set of excluded nodes, repairing the cached distances where the change touches them
+ * instead of recomputing them, and says which distances changed ({@link #changed}).
  */
 public final class NetworkPaths {
     /** Propagation speed in fibre, 2·10^8 m/s = 200 km/ms (assumption: paper 1 does not give l): {@link Latency#DEFAULT_KM_PER_MS}. */
@@ -29,9 +32,18 @@ public final class NetworkPaths {
     private final LinkSpec[][] adjacencyLinks;
     private final boolean[] excluded;
     private final double kmPerMs;
-    private final Map<Long, double[]> cache = new HashMap<>();
+    /** Per payload size id, per source: the distances, or null until asked for. */
+    private final List<double[][]> dist = new ArrayList<>();
+    /** Per payload size id, per source: each node's predecessor on one shortest path (-1: none). */
+    private final List<int[][]> pred = new ArrayList<>();
+    /**
+     * Per payload size id, per source, after {@link #withExcluded}: the targets whose distance differs from
+     * the previous instance's; null where the previous instance had not computed it (unknown).
+     */
+    private final List<BitSet[]> changed = new ArrayList<>();
     private final Map<Double, Integer> sizeIds = new HashMap<>();
     private int[] component;
+    private static final BitSet NONE = new BitSet(0);
 
     /**
      * @param topology the network
@@ -71,6 +83,16 @@ public final class NetworkPaths {
             adjacency[i] = adj.get(i).stream().mapToInt(Integer::intValue).toArray();
             adjacencyLinks[i] = adjL.get(i).toArray(new LinkSpec[0]);
         }
+    }
+
+    /** The same network with another set of excluded nodes; no distance computed yet. */
+    private NetworkPaths(NetworkPaths base, boolean[] excluded) {
+        this.nodes = base.nodes;
+        this.kmPerMs = base.kmPerMs;
+        this.index.putAll(base.index);
+        this.adjacency = base.adjacency;
+        this.adjacencyLinks = base.adjacencyLinks;
+        this.excluded = excluded;
     }
 
     /** Paths over the whole topology at the default propagation speed. */
@@ -174,19 +196,37 @@ public final class NetworkPaths {
             return candidates;
         }
         double[] d = distances(origin, sizeMb);
-        Integer[] order = new Integer[candidates.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        // the k first in the order: the origin, then by delay, then by node index: a max-heap of k positions, no boxing
+        int[] heap = new int[k];
+        int size = 0;
+        for (int i = 0; i < candidates.length; i++) {
+            if (size < k) {
+                heap[size] = i;
+                int c = size++;
+                while (c > 0 && farther(candidates, d, origin, heap[c], heap[(c - 1) >>> 1])) {
+                    swap(heap, c, (c - 1) >>> 1);
+                    c = (c - 1) >>> 1;
+                }
+            } else if (farther(candidates, d, origin, heap[0], i)) {
+                heap[0] = i;
+                int c = 0;
+                while (true) {
+                    int l = 2 * c + 1;
+                    if (l >= size) {
+                        break;
+                    }
+                    int m = l + 1 < size && farther(candidates, d, origin, heap[l + 1], heap[l]) ? l + 1 : l;
+                    if (!farther(candidates, d, origin, heap[m], heap[c])) {
+                        break;
+                    }
+                    swap(heap, c, m);
+                    c = m;
+                }
+            }
         }
-        Arrays.sort(order, (a, b) -> {
-            double da = candidates[a] == origin ? -1 : d[candidates[a]];
-            double db = candidates[b] == origin ? -1 : d[candidates[b]];
-            int c = Double.compare(da, db);
-            return c != 0 ? c : Integer.compare(candidates[a], candidates[b]);
-        });
         boolean[] keep = new boolean[candidates.length];
-        for (int i = 0; i < k; i++) {
-            keep[order[i]] = true;
+        for (int i = 0; i < size; i++) {
+            keep[heap[i]] = true;
         }
         int[] out = new int[k];
         int n = 0;
@@ -198,22 +238,282 @@ public final class NetworkPaths {
         return out;
     }
 
+    /** True when candidate position {@code a} ranks after {@code b} in {@link #nearest}'s order. */
+    private static boolean farther(int[] candidates, double[] d, int origin, int a, int b) {
+        double da = candidates[a] == origin ? -1 : d[candidates[a]];
+        double db = candidates[b] == origin ? -1 : d[candidates[b]];
+        int c = Double.compare(da, db);
+        return c != 0 ? c > 0 : candidates[a] > candidates[b];
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
     /** All delays from one source for one payload size (shared array: do not modify). */
     public double[] distances(int from, double sizeMb) {
-        int sid = sizeIds.computeIfAbsent(sizeMb, k -> sizeIds.size());
-        long key = ((long) sid << 32) | from;
-        double[] d = cache.get(key);
+        int sid = sizeId(sizeMb);
+        double[][] row = dist.get(sid);
+        double[] d = row[from];
         if (d == null) {
-            d = dijkstra(from, sizeMb);
-            cache.put(key, d);
+            int[] p = new int[nodes.size()];
+            d = dijkstra(from, sizeMb, p);
+            row[from] = d;
+            pred.get(sid)[from] = p;
         }
         return d;
     }
 
-    private double[] dijkstra(int from, double sizeMb) {
+    private int sizeId(double sizeMb) {
+        Integer sid = sizeIds.get(sizeMb);
+        if (sid == null) {
+            sid = sizeIds.size();
+            sizeIds.put(sizeMb, sid);
+            dist.add(new double[nodes.size()][]);
+            pred.add(new int[nodes.size()][]);
+            changed.add(new BitSet[nodes.size()]);
+        }
+        return sid;
+    }
+
+    /**
+     * True when {@code distances(from, sizeMb)[to]} may differ from what the instance this one was made
+     * from by {@link #withExcluded} gave: it differs, or the previous instance had not computed it. Always
+     * true on an instance made by a constructor.
+     */
+    public boolean changed(int from, double sizeMb, int to) {
+        BitSet c = changedFrom(from, sizeMb);
+        return c == null || c.get(to);
+    }
+
+    /** The targets whose distance from {@code from} changed ({@link #changed}), or null when unknown (all). */
+    BitSet changedFrom(int from, double sizeMb) {
+        Integer sid = sizeIds.get(sizeMb);
+        return sid == null ? null : changed.get(sid)[from];
+    }
+
+    /**
+     * The paths of the same network with {@code excludedIds} excluded instead. Every distance this instance
+     * computed moves to the new one, repaired exactly where the change touches it (the nodes whose shortest
+     * path ran through a node that is now excluded, and the nodes a node that is back brings closer), and
+     * {@link #changed} on the new instance names the distances that differ. The result equals what a fresh
+     * instance computes: a shortest delay is the smallest sum over the paths left, whichever way it is
+     * found. This instance gives up its cached distances (it recomputes them if asked again).
+     */
+    public NetworkPaths withExcluded(Set<String> excludedIds) {
+        int n = nodes.size();
+        boolean[] ex = new boolean[n];
+        for (String id : excludedIds) {
+            Integer i = index.get(id);
+            if (i != null) {
+                ex[i] = true;
+            }
+        }
+        NetworkPaths next = new NetworkPaths(this, ex);
+        boolean[] gone = new boolean[n];
+        List<Integer> back = new ArrayList<>();
+        boolean anyGone = false;
+        for (int v = 0; v < n; v++) {
+            gone[v] = ex[v] && !excluded[v];
+            anyGone |= gone[v];
+            if (excluded[v] && !ex[v]) {
+                back.add(v);
+            }
+        }
+        Repair r = new Repair(n);
+        List<Double> sizes = new ArrayList<>(sizeIds.keySet());
+        sizes.sort((a, b) -> Integer.compare(sizeIds.get(a), sizeIds.get(b)));
+        for (double size : sizes) {
+            int sid = sizeIds.get(size);
+            int nid = next.sizeId(size);
+            double[][] row = dist.get(sid);
+            int[][] prow = pred.get(sid);
+            for (int s = 0; s < n; s++) {
+                if (row[s] == null) {
+                    continue;
+                }
+                BitSet c = next.repair(s, size, row[s], prow[s], excluded, gone, anyGone, back, r);
+                next.dist.get(nid)[s] = row[s];
+                next.pred.get(nid)[s] = prow[s];
+                next.changed.get(nid)[s] = c;
+                row[s] = null;
+                prow[s] = null;
+            }
+        }
+        return next;
+    }
+
+    /** Scratch arrays of one {@link #withExcluded}, reset after each source. */
+    private static final class Repair {
+        final int[] heap;
+        final int[] pos;
+        final byte[] state;
+        final double[] old;
+        final int[] touched;
+        int nTouched;
+
+        Repair(int n) {
+            heap = new int[n];
+            pos = new int[n];
+            Arrays.fill(pos, -1);
+            state = new byte[n];
+            old = new double[n];
+            touched = new int[n];
+        }
+
+        void touch(int v, double before) {
+            if (state[v] != TOUCHED) {
+                state[v] = TOUCHED;
+                old[v] = before;
+                touched[nTouched++] = v;
+            }
+        }
+    }
+
+    private static final byte UNKNOWN = 0;
+    private static final byte AFFECTED = 1;
+    private static final byte KEPT = 2;
+    private static final byte TOUCHED = 3;
+
+    /**
+     * Repairs, in place, the distances {@code d} and predecessors {@code p} from source {@code s} computed
+     * with {@code wasExcluded} for this instance's excluded nodes; returns the targets whose distance changed.
+     */
+    private BitSet repair(int s, double sizeMb, double[] d, int[] p, boolean[] wasExcluded, boolean[] gone, boolean anyGone,
+            List<Integer> back, Repair r) {
+        int n = nodes.size();
+        if (excluded[s] || wasExcluded[s]) {
+            double[] fresh = excluded[s] ? null : dijkstra(s, sizeMb, p);
+            BitSet c = new BitSet(n);
+            for (int v = 0; v < n; v++) {
+                double now = fresh == null ? Double.POSITIVE_INFINITY : fresh[v];
+                if (Double.compare(now, d[v]) != 0) {
+                    c.set(v);
+                }
+                d[v] = now;
+                if (fresh == null) {
+                    p[v] = -1;
+                }
+            }
+            return c.isEmpty() ? NONE : c;
+        }
+        // 1. a node whose recorded shortest path runs through a node now excluded loses its distance
+        if (anyGone) {
+            boolean through = false;
+            for (int v = 0; v < n && !through; v++) {
+                through = gone[v] && d[v] < Double.POSITIVE_INFINITY || p[v] >= 0 && gone[p[v]];
+            }
+            if (through) {
+                byte[] st = r.state;
+                int[] stack = r.heap;
+                for (int v = 0; v < n; v++) {
+                    if (gone[v]) {
+                        st[v] = AFFECTED;
+                    }
+                }
+                for (int v = 0; v < n; v++) {
+                    int top = 0;
+                    int u = v;
+                    while (st[u] == UNKNOWN && p[u] >= 0) {
+                        stack[top++] = u;
+                        u = p[u];
+                    }
+                    byte verdict = st[u] == AFFECTED ? AFFECTED : KEPT;
+                    st[u] = st[u] == UNKNOWN ? KEPT : st[u];
+                    while (top > 0) {
+                        st[stack[--top]] = verdict;
+                    }
+                }
+                for (int v = 0; v < n; v++) {
+                    if (st[v] == AFFECTED) {
+                        st[v] = UNKNOWN;
+                        r.touch(v, d[v]);
+                        d[v] = Double.POSITIVE_INFINITY;
+                        p[v] = -1;
+                    } else {
+                        st[v] = UNKNOWN;
+                    }
+                }
+            }
+        }
+        for (int y : back) {
+            r.touch(y, d[y]);
+        }
+        // 2. the nodes that lost their distance and the nodes that are back take the best offer of a neighbour
+        int size = 0;
+        int seeds = r.nTouched;
+        for (int i = 0; i < seeds; i++) {
+            int v = r.touched[i];
+            if (excluded[v]) {
+                continue;
+            }
+            for (int e = 0; e < adjacency[v].length; e++) {
+                int u = adjacency[v][e];
+                if (excluded[u] || d[u] == Double.POSITIVE_INFINITY) {
+                    continue;
+                }
+                double nd = d[u] + linkDelayMs(adjacencyLinks[v][e], sizeMb);
+                if (nd < d[v]) {
+                    d[v] = nd;
+                    p[v] = u;
+                }
+            }
+            if (d[v] < Double.POSITIVE_INFINITY) {
+                r.heap[size] = v;
+                r.pos[v] = size++;
+                siftUp(r.heap, r.pos, d, r.pos[v]);
+            }
+        }
+        // 3. improvements spread as in Dijkstra's algorithm
+        while (size > 0) {
+            int u = r.heap[0];
+            r.pos[u] = -1;
+            size--;
+            if (size > 0) {
+                r.heap[0] = r.heap[size];
+                r.pos[r.heap[0]] = 0;
+                siftDown(r.heap, r.pos, d, 0, size);
+            }
+            for (int e = 0; e < adjacency[u].length; e++) {
+                int v = adjacency[u][e];
+                if (excluded[v]) {
+                    continue;
+                }
+                double nd = d[u] + linkDelayMs(adjacencyLinks[u][e], sizeMb);
+                if (nd < d[v]) {
+                    r.touch(v, d[v]);
+                    d[v] = nd;
+                    p[v] = u;
+                    if (r.pos[v] < 0) {
+                        r.heap[size] = v;
+                        r.pos[v] = size++;
+                    }
+                    siftUp(r.heap, r.pos, d, r.pos[v]);
+                }
+            }
+        }
+        BitSet c = null;
+        for (int i = 0; i < r.nTouched; i++) {
+            int v = r.touched[i];
+            r.state[v] = UNKNOWN;
+            if (Double.compare(r.old[v], d[v]) != 0) {
+                if (c == null) {
+                    c = new BitSet(n);
+                }
+                c.set(v);
+            }
+        }
+        r.nTouched = 0;
+        return c == null ? NONE : c;
+    }
+
+    private double[] dijkstra(int from, double sizeMb, int[] pred) {
         int n = nodes.size();
         double[] dist = new double[n];
         Arrays.fill(dist, Double.POSITIVE_INFINITY);
+        Arrays.fill(pred, -1);
         if (excluded[from]) {
             return dist;
         }
@@ -245,6 +545,7 @@ public final class NetworkPaths {
                 double nd = dist[u] + linkDelayMs(adjacencyLinks[u][e], sizeMb);
                 if (nd < dist[v]) {
                     dist[v] = nd;
+                    pred[v] = u;
                     if (pos[v] < 0) {
                         heap[size] = v;
                         pos[v] = size++;

@@ -45,8 +45,11 @@ import org.edgefm.planner.latency.NetworkPaths;
  * and emits allocations plus routes for every stage of every task type (core stages included).
  *
  * <p>Per slot it costs {@code O(P·x_max·y_max + P log P)} for {@code P} (node, service) pairs with
- * demand, times {@code 1 + spill-rounds}; the mean-value routing analysis is redone only when the
- * core placement or the set of usable nodes changes.
+ * demand, times {@code 1 + spill-rounds}. The mean-value routing analyses are kept while the model and
+ * the core placement stay; when only the set of usable nodes changes, the network delays are repaired
+ * where the change touches them ({@link NetworkPaths#withExcluded}) and a stream is analysed again only
+ * when its candidates or a delay its analysis read changed, so the decision is the one a fresh analysis
+ * gives.
  */
 public final class LightEngine implements LightServiceController {
     /** How candidate nodes of a light stage are ordered. */
@@ -69,6 +72,10 @@ public final class LightEngine implements LightServiceController {
     private final Ranking ranking;
     private final java.util.SplittableRandom random;
     private Cache cache;
+    /** Tests only: analyse every stream again after each change of the usable nodes. */
+    private boolean fromScratch;
+    /** Streams analysed so far (tests read it to see analyses kept across a change). */
+    private long analyses;
     private final Map<String, Integer> previousX = new HashMap<>();
     /** Per pair, the instance counts the sizer wanted in the most recent slots, newest first (release hysteresis). */
     private final Map<String, java.util.ArrayDeque<Integer>> wantedX = new HashMap<>();
@@ -96,6 +103,19 @@ public final class LightEngine implements LightServiceController {
     private record StreamKey(String origin, String type) {
     }
 
+    private record LightKey(int origin, String service, double leafMb) {
+    }
+
+    /** Tests only: every change of the usable nodes analyses every stream from scratch (the reference). */
+    void analyseFromScratch() {
+        fromScratch = true;
+    }
+
+    /** The number of stream analyses run so far. */
+    long analyses() {
+        return analyses;
+    }
+
     /** Per (core placement, usable nodes): the mean-value analyses and candidates. */
     private static final class Cache {
         final SystemModel model;
@@ -107,15 +127,37 @@ public final class LightEngine implements LightServiceController {
         final Map<String, int[]> ranked = new HashMap<>();
         final Map<String, TaskType> types = new HashMap<>();
         final Map<String, ServiceSpec> services;
+        /** The nodes hosting any core instance. */
+        final Set<String> coreHosts = new HashSet<>();
+        /** Per light service: the usable nodes that may run it, by kind and capacity, ascending. */
+        final Map<String, int[]> lightBase = new HashMap<>();
+        /** Per (origin, light service, leaf input size): the stage's candidates. */
+        final Map<LightKey, int[]> lightCandidates = new HashMap<>();
+        /** The analyses of the cache this one replaced when only the usable nodes changed, or empty. */
+        final Map<StreamKey, MeanValueRouting> before;
+        final Map<String, int[]> rankedBefore;
 
         Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s) {
+            this(model, placement, unusable, s, new NetworkPaths(model.topology(), s.kmPerMs(), unusable), Map.of(), Map.of());
+        }
+
+        private Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s, NetworkPaths paths,
+                Map<StreamKey, MeanValueRouting> before, Map<String, int[]> rankedBefore) {
             this.model = model;
             model.taskTypes().forEach(t -> types.put(t.id(), t));
             this.services = model.servicesById();
             this.placement = placement;
             this.unusable = unusable;
-            this.paths = new NetworkPaths(model.topology(), s.kmPerMs(), unusable);
+            this.paths = paths;
             this.latency = new LatencyModel(model, paths, s.meanChannel(), s.leafInput());
+            placement.assignments().forEach(a -> coreHosts.add(a.node()));
+            this.before = before;
+            this.rankedBefore = rankedBefore;
+        }
+
+        /** The cache for other usable nodes under the same model and placement: delays repaired, analyses kept for checking. */
+        Cache withUnusable(Set<String> unusable, LightSettings s) {
+            return new Cache(model, placement, unusable, s, paths.withExcluded(unusable), routing, ranked);
         }
     }
 
@@ -212,8 +254,10 @@ public final class LightEngine implements LightServiceController {
             notes.add(new Reason("no-cloud-node", "the scenario has no usable node of kind cloud"));
             return PlanResult.infeasible(notes, new LightDecision(obs.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));
         }
-        if (cache == null || cache.model != model || !cache.placement.equals(obs.corePlacement()) || !cache.unusable.equals(unusable)) {
+        if (cache == null || cache.model != model || !cache.placement.equals(obs.corePlacement())) {
             cache = new Cache(model, obs.corePlacement(), unusable, s);
+        } else if (!cache.unusable.equals(unusable)) {
+            cache = fromScratch ? new Cache(model, obs.corePlacement(), unusable, s) : cache.withUnusable(unusable, s);
         }
         NetworkPaths paths = cache.paths;
 
@@ -335,6 +379,17 @@ public final class LightEngine implements LightServiceController {
                 return null;
             }
             TaskType t = cache.types.get(key.type());
+            MeanValueRouting kept = cache.before.get(key);
+            if (kept != null && stillValid(kept, t, origin, model)) {
+                for (Stage st : t.stages()) {
+                    String rk = key.origin() + "|" + key.type() + "|" + st.id();
+                    int[] ranked = cache.rankedBefore.get(rk);
+                    if (ranked != null) {
+                        cache.ranked.put(rk, ranked);
+                    }
+                }
+                return kept;
+            }
             double uplink = 0;
             int n = 0;
             for (UserSpec u : model.users()) {
@@ -344,8 +399,23 @@ public final class LightEngine implements LightServiceController {
                 }
             }
             uplink = n == 0 ? 0 : uplink / n;
+            analyses++;
             return MeanValueRouting.analyse(cache.latency, t, origin, uplink, st -> candidates(st, t, origin, model));
         });
+    }
+
+    /**
+     * True when an analysis made before the usable nodes changed is what analysing the stream now gives:
+     * the same candidates for every stage, and no delay it read changed (the model, placement, origin and
+     * uplink are the same by construction of the cache).
+     */
+    private boolean stillValid(MeanValueRouting r, TaskType t, int origin, SystemModel model) {
+        for (Stage st : r.stages()) {
+            if (!Arrays.equals(r.candidates(st.id()), candidates(st, t, origin, model))) {
+                return false;
+            }
+        }
+        return r.unchangedUnder(cache.paths);
     }
 
     private int[] candidates(Stage st, TaskType type, int origin, SystemModel model) {
@@ -360,38 +430,73 @@ public final class LightEngine implements LightServiceController {
                 }
             }
         } else {
-            Set<String> coreHosts = new HashSet<>();
-            cache.placement.assignments().forEach(a -> coreHosts.add(a.node()));
-            for (int v = 0; v < paths.size(); v++) {
-                NodeSpec n = paths.node(v);
-                // a node the origin cannot reach would get an infinite latency and never be ranked:
-                // leaving it out changes nothing and keeps the analysis to the reachable part of the fleet
-                if (paths.isExcluded(v) || !paths.reachable(origin, v) || !svc.demand().fitsIn(n.capacity())) {
-                    continue;
-                }
-                // assumption: light stages run at the origin, on servers, in the cloud or beside core
-                // instances (ec-lyapunov.light-candidates = all lifts this)
-                boolean ok = switch (ranking) {
-                    case CLOUD_ONLY -> n.kind() == NodeKind.CLOUD;
-                    default -> s.allLightCandidates() || v == origin || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
-                };
-                if (ok) {
-                    out.add(v);
-                }
-            }
-            // ec-lyapunov.candidates-per-origin: the K nearest to the origin, and the core hosts (few; a light
-            // stage beside its core stage saves a trip)
-            int[] all = out.stream().mapToInt(Integer::intValue).toArray();
-            int[] near = paths.nearest(origin, all, s.candidatesPerOrigin(), cache.latency.leafInputMb(type));
-            if (near.length < all.length) {
-                Set<Integer> keep = new HashSet<>();
-                for (int v : near) {
-                    keep.add(v);
-                }
-                out.removeIf(v -> !keep.contains(v) && !coreHosts.contains(paths.node(v).id()));
-            }
+            // the same for every task type with this service and leaf input size from this origin
+            double leafMb = cache.latency.leafInputMb(type);
+            return cache.lightCandidates.computeIfAbsent(new LightKey(origin, svc.id(), leafMb),
+                    k -> lightCandidates(svc, origin, leafMb));
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private int[] lightCandidates(ServiceSpec svc, int origin, double leafMb) {
+        NetworkPaths paths = cache.paths;
+        Set<String> coreHosts = cache.coreHosts;
+        // assumption: light stages run at the origin, on servers, in the cloud or beside core instances
+        // (ec-lyapunov.light-candidates = all lifts this)
+        int[] base = cache.lightBase.computeIfAbsent(svc.id(), k -> {
+            List<Integer> b = new ArrayList<>();
+            for (int v = 0; v < paths.size(); v++) {
+                NodeSpec n = paths.node(v);
+                if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
+                    continue;
+                }
+                boolean ok = switch (ranking) {
+                    case CLOUD_ONLY -> n.kind() == NodeKind.CLOUD;
+                    default -> s.allLightCandidates() || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
+                };
+                if (ok) {
+                    b.add(v);
+                }
+            }
+            return b.stream().mapToInt(Integer::intValue).toArray();
+        });
+        // the origin is a candidate where it can run the service (not with CLOUD_ONLY unless it is a cloud)
+        boolean originToo = ranking != Ranking.CLOUD_ONLY && !paths.isExcluded(origin)
+                && svc.demand().fitsIn(paths.node(origin).capacity()) && Arrays.binarySearch(base, origin) < 0;
+        int[] out = new int[base.length + 1];
+        int n = 0;
+        for (int v : base) {
+            if (originToo && origin < v) {
+                out[n++] = origin;
+                originToo = false;
+            }
+            // a node the origin cannot reach would get an infinite latency and never be ranked: leaving it out
+            // changes nothing and keeps the analysis to the reachable part of the fleet
+            if (paths.reachable(origin, v)) {
+                out[n++] = v;
+            }
+        }
+        if (originToo) {
+            out[n++] = origin;
+        }
+        int[] all = Arrays.copyOf(out, n);
+        // ec-lyapunov.candidates-per-origin: the K nearest to the origin, and the core hosts (few; a light
+        // stage beside its core stage saves a trip)
+        int[] near = paths.nearest(origin, all, s.candidatesPerOrigin(), leafMb);
+        if (near.length == all.length) {
+            return all;
+        }
+        boolean[] keep = new boolean[paths.size()];
+        for (int v : near) {
+            keep[v] = true;
+        }
+        int m = 0;
+        for (int v : all) {
+            if (keep[v] || coreHosts.contains(paths.node(v).id())) {
+                all[m++] = v;
+            }
+        }
+        return Arrays.copyOf(all, m);
     }
 
     /** The ordered candidates of one stage for one stream (top K): {node indices, positions in the analysis}. */
