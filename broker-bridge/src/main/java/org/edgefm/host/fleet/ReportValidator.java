@@ -375,8 +375,10 @@ public final class ReportValidator {
             }
         }
         Set<String> peers = recentPeers(t.nodeId());
-        // before this host run sent the node anything (a host restart), it reports its previous directive's peers
-        boolean nothingSent = !issued.containsKey(t.nodeId());
+        // before this host run sent the node anything (a host restart), it reports its previous directive's peers:
+        // only a node whose birth says it ran a directive of an earlier host run (a fresh node has no such peers)
+        long bornEpoch = bornUnder.getOrDefault(t.nodeId(), 0L);
+        boolean nothingSent = !issued.containsKey(t.nodeId()) && bornEpoch > 0 && bornEpoch < hostEpoch.getAsLong();
         List<PeerMetrics> links = new ArrayList<>();
         for (PeerMetrics p : t.peers()) {
             boolean unnamed = !peers.contains(p.peer());

@@ -124,6 +124,10 @@ class ReportValidatorTest {
         assertThat(v.telemetry(t).peers()).isEmpty();
         assertThat(v.rejected("n1", ReportValidator.Reason.UNDECLARED_LINK)).as("no node of the fleet; itself").isEqualTo(2);
         assertThat(v.rejected("n1", ReportValidator.Reason.BAD_LINK)).as("bounds hold as ever").isEqualTo(1);
+        // a node that ran no earlier host run's directive (born with nothing applied) gets no such leniency
+        v.birth(bornUnder("n3", 0));
+        assertThat(v.telemetry(telemetry("n3", List.of(), List.of(new PeerMetrics("n2", 4.0, 1.0, 3L, 0L)))).peers()).isEmpty();
+        assertThat(v.rejected("n3", ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(1);
         // once this run sent it a directive, only its peers count (no joined-fleet rule here)
         v.issued(directive("n1", 1, Map.of(), "vit"));
         v.issued(directive("n1", 2, Map.of(), "vit"));
