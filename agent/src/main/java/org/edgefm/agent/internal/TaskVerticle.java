@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * parents of a fusion stage before running it (in-tree DAG; the node of a fusion stage is pinned at
  * the task's origin, see {@link Pins}), and hands the completion of the sink
  * (or of a failure) with per-stage timestamps to the result outbox. {@code GET /v1/health} says
- * what runs here. Every transfer to a peer is a link measurement ({@link LinkMeter}); the agent
+ * what runs here, what was refused and how many fusion stages wait for a parent ({@code pendingJoins}). Every transfer to a peer is a link measurement ({@link LinkMeter}); the agent
  * also probes its peers ({@link PeerProbes}); what it sends on the data plane goes through its
  * {@link Shaper}.
  * No accepted task ends silently: a forward that gets no answer within
@@ -194,7 +194,7 @@ public final class TaskVerticle extends VerticleBase {
         r.get("/v1/health").handler(rc -> rc.json(new JsonObject().put("nodeId", ctx.nodeId())
                 .put("appliedVersion", ctx.appliedVersion()).put("services", ctx.runtime().serviceIds())
                 .put("rejectedMessages", ctx.rejectedMessages()).put("refusedRequests", refusedRequests.get())
-                .put("rejectedTasks", rejectedTasks.get())));
+                .put("rejectedTasks", rejectedTasks.get()).put("pendingJoins", joins.size())));
         return vertx.createHttpServer().requestHandler(r).listen(ctx.config().httpPort(), ctx.config().httpHost())
                 .onSuccess(s -> {
                     server = s;
