@@ -11,7 +11,7 @@ class AgentAndProfilesCommandTest extends CliTestBase {
     void profiles_listsTheWholeCatalog() {
         assertThat(run("profiles")).isZero();
         assertThat(out.toString()).contains("jetson-orin-nano-8gb", "jetson-orin-nx-16gb", "jetson-agx-orin-64gb",
-                "jetson-xavier-nx-8gb", "nvidia-t4", "nvidia-l4", "nvidia-a100-80gb", "nvidia-h100-80gb", "rtx-4090", "generic-cpu");
+                "jetson-xavier-nx-8gb", "nvidia-t4", "nvidia-l4", "nvidia-a100-80gb", "nvidia-h100-80gb", "rtx-4090", "rtx-3090-ti", "generic-cpu");
     }
 
     @Test

@@ -30,7 +30,9 @@ public final class Measurements {
     /** The built-in model list. */
     public static final String MODELS_RESOURCE = "models.json";
     /** The metrics a row may state. */
-    public static final List<String> METRICS = List.of("latency_ms", "items_per_s", "tokens_per_s");
+    public static final List<String> METRICS = List.of("latency_ms", "items_per_s", "tokens_per_s", "prefill_tokens_per_s");
+    /** The metrics of LLM rows: decode tokens/s and prefill (prompt) tokens/s. */
+    public static final List<String> LLM_METRICS = List.of("tokens_per_s", "prefill_tokens_per_s");
     /** The columns, in the built-in table's order. */
     public static final List<String> COLUMNS = List.of("id", "split", "model", "precision", "batch", "device", "power_mode",
             "metric", "value", "context", "runtime", "source");
@@ -62,7 +64,8 @@ public final class Measurements {
      * @param powerMode the power mode, or null
      * @param metric    one of {@link #METRICS}
      * @param value     the measured value
-     * @param context   decode context tokens, 0 when not stated
+     * @param context   decode context tokens (mean over the generated tokens), 0 when not stated; for
+     *                  {@code prefill_tokens_per_s} the prompt length
      * @param runtime   the software and scenario
      * @param source    the public source
      * @param hostLaunch true when the runtime launched each kernel from the host ({@code launch} {@code stream}),
@@ -131,7 +134,10 @@ public final class Measurements {
         return split == null || split.equals("all") ? rows : rows.stream().filter(r -> r.split().equals(split)).toList();
     }
 
-    /** The workload of a row's model (a decode step at the row's context for an LLM). */
+    /**
+     * The workload of a row's model: for an LLM a decode step at the row's context, or for
+     * {@code prefill_tokens_per_s} the prefill of a prompt of the row's context.
+     */
     public Workload workload(Row r) {
         JsonNode m = models.get(r.model());
         String kind = m.path("kind").asText();
@@ -145,7 +151,7 @@ public final class Measurements {
         }
         Workload.Llm llm = new Workload.Llm(r.model(), m.path("params").asDouble(), m.path("layers").asInt(),
                 m.path("hidden").asInt(), m.path("kvDim").asInt());
-        return llm.decode(r.context());
+        return r.metric().equals("prefill_tokens_per_s") ? llm.prefill(r.context()) : llm.decode(r.context());
     }
 
     /** The built-in model list, by name. */
@@ -206,8 +212,9 @@ public final class Measurements {
         if (!METRICS.contains(metric)) {
             throw new EdgeFmException(at + ": metric '" + metric + "' (expected one of: " + String.join(", ", METRICS) + ")");
         }
-        if (metric.equals("tokens_per_s") != models.get(model).path("kind").asText().equals("llm")) {
-            throw new EdgeFmException(at + ": metric " + metric + " does not fit model '" + model + "' (tokens_per_s is for llm models only)");
+        if (LLM_METRICS.contains(metric) != models.get(model).path("kind").asText().equals("llm")) {
+            throw new EdgeFmException(at + ": metric " + metric + " does not fit model '" + model + "' ("
+                    + String.join(" and ", LLM_METRICS) + " are for llm models, and llm models take only those)");
         }
         PerformanceModel.Precision p;
         try {
@@ -238,6 +245,12 @@ public final class Measurements {
         }
         String c = blankToNull(r.get("context"));
         int context = c == null ? 0 : positiveInt(c, "context", at);
+        if (metric.equals("prefill_tokens_per_s") && context == 0) {
+            throw new EdgeFmException(at + ": metric prefill_tokens_per_s needs context (the prompt length in tokens)");
+        }
+        if (metric.equals("prefill_tokens_per_s") && batch != 1) {
+            throw new EdgeFmException(at + ": metric prefill_tokens_per_s is for one prompt at a time (batch 1)");
+        }
         String split = r.getOrDefault("split", "test");
         split = split == null || split.isBlank() ? "test" : split.strip().toLowerCase(Locale.ROOT);
         if (!split.equals("train") && !split.equals("test")) {

@@ -21,7 +21,7 @@ public final class ProfileCatalog {
             "jetson-nano-4gb", "jetson-orin-nano-8gb", "jetson-orin-nx-8gb", "jetson-orin-nx-16gb",
             "jetson-agx-orin-32gb", "jetson-agx-orin-64gb", "jetson-xavier-nx-8gb",
             "nvidia-t4", "nvidia-l4", "nvidia-a10", "nvidia-a10g", "nvidia-l40s", "nvidia-a100-40gb", "nvidia-a100-80gb",
-            "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb", "nvidia-h100-pcie", "nvidia-h100-80gb", "rtx-4090",
+            "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb", "nvidia-h100-pcie", "nvidia-h100-80gb", "rtx-4090", "rtx-3090-ti",
             "generic-cpu");
     /** The profile of a machine without a recognised accelerator. */
     public static final String GENERIC_CPU = "generic-cpu";

@@ -61,6 +61,7 @@ public final class Validation {
         return switch (r.metric()) {
             case "latency_ms" -> m.timeMs(w, e, r.precision(), r.batch(), h);
             case "tokens_per_s" -> r.batch() * 1e3 / m.timeMs(w, e, r.precision(), r.batch(), h);
+            case "prefill_tokens_per_s" -> r.context() * 1e3 / m.timeMs(w, e, r.precision(), 1, h);
             default -> r.batch() == 0 ? asymptoticItemsPerS(m, w, e, r.precision())
                     : r.batch() * 1e3 / m.timeMs(w, e, r.precision(), r.batch(), h);
         };

@@ -93,7 +93,9 @@ class ProfileDetectorTest {
             "NVIDIA A100-PCIE-40GB, 40960, nvidia-a100-pcie-40gb",
             "NVIDIA H100 80GB HBM3, 81559, nvidia-h100-80gb",
             "NVIDIA H100 PCIe, 81559, nvidia-h100-pcie",
-            "NVIDIA GeForce RTX 4090, 24564, rtx-4090"})
+            "NVIDIA GeForce RTX 4090, 24564, rtx-4090",
+            // the name llama.cpp's CUDA backend printed for the 3090 Ti of measurements.csv rows 79-80
+            "NVIDIA GeForce RTX 3090 Ti, 24564, rtx-3090-ti"})
     void detect_nvidiaSmiNameAndMemory_picksTheGpu(String gpu, long mib, String expected) {
         Detection d = detector.detect(new MachineFacts("AMD EPYC 7R13", "amd64", 8, 32_000_000_000L, null, List.of(gpu),
                 List.of(mib), null, null));

@@ -119,6 +119,53 @@ class ValidationTest {
     }
 
     @Test
+    void llmPrefillAndDecodeRows_areHeldOut_onThreeDevices_andWithinTwoFold() {
+        // llama.cpp prefill (pp512) and decode (tg128) on an RTX 4090, MLC decode on AGX Orin and Orin Nano: never
+        // fitted on; prefill is priced with the compute efficiency fitted on CNNs and encoders (no prefill coefficient)
+        List<Measurements.Row> llm = table.rows().stream()
+                .filter(r -> Measurements.LLM_METRICS.contains(r.metric()) && Integer.parseInt(r.id()) >= 73).toList();
+        assertThat(llm).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(llm.stream().filter(r -> r.metric().equals("prefill_tokens_per_s"))).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(llm.stream().filter(r -> r.metric().equals("tokens_per_s"))).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(llm.stream().map(Measurements.Row::qualifiedDevice).distinct()).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(llm).allSatisfy(r -> assertThat(r.split()).isEqualTo("test"));
+        Validation.Summary s = Validation.summarize(Validation.run(table, llm, c));
+        assertThat(s.worstAbsLog()).isLessThanOrEqualTo(Validation.WORST_GOAL);
+        assertThat(c.sources().keySet()).noneMatch(k -> k.toLowerCase(java.util.Locale.ROOT).contains("prefill"));
+    }
+
+    @Test
+    void prefillRow_isThePromptOverThePrefillTime() {
+        Measurements.Row r = table.rows().stream()
+                .filter(x -> x.metric().equals("prefill_tokens_per_s") && x.precision() == Precision.FP16).findFirst().orElseThrow();
+        assertThat(r.context()).isEqualTo(512);
+        Workload w = table.workload(r);
+        assertThat(w.kind()).isEqualTo("decoder-prefill");
+        // 2 x params x prompt + causal attention: 2 x layers x prompt^2 x hidden
+        assertThat(w.flopsPerItem()).isCloseTo(2 * 6.607e9 * 512 + 2.0 * 32 * 512 * 512 * 4096, within(1.0));
+        PerformanceModel m = PerformanceModel.calibrated(ProfileCatalog.builtIn().get(r.qualifiedDevice()), c);
+        assertThat(Validation.predict(table, r, c)).isCloseTo(512 * 1e3 / m.timeMs(w, Engine.GPU, Precision.FP16, 1), within(1e-6));
+        // compute-bound: 6.8 TFLOP against 13 GB of weights on a 1008 GB/s, 165 TFLOPS GPU
+        assertThat(m.computeBound(w.flopsPerItem(), w.weightParams() * 2, Engine.GPU, Precision.FP16)).isTrue();
+    }
+
+    @Test
+    void prefillMetric_needsAPromptLength_batchOne_andAnLlm() {
+        Map<String, com.fasterxml.jackson.databind.JsonNode> models = Measurements.builtInModels();
+        String hdr = String.join(",", Measurements.COLUMNS) + "\n";
+        assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,codellama-7b,fp16,1,rtx-4090,,prefill_tokens_per_s,9000,,x,https://x\n",
+                "t.csv", models)).isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("t.csv: row at line 2: metric prefill_tokens_per_s needs context (the prompt length in tokens)");
+        assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,codellama-7b,fp16,4,rtx-4090,,prefill_tokens_per_s,9000,512,x,https://x\n",
+                "t.csv", models)).hasMessageContaining("is for one prompt at a time (batch 1)");
+        assertThatThrownBy(() -> Measurements.parse(hdr + "1,test,resnet50,fp16,1,rtx-4090,,prefill_tokens_per_s,9000,512,x,https://x\n",
+                "t.csv", models)).hasMessageContaining("metric prefill_tokens_per_s does not fit model 'resnet50'");
+        Measurements ok = Measurements.parse(hdr + "1,test,codellama-7b,int4,1,rtx-4090,,prefill_tokens_per_s,8000,512,x,https://x\n",
+                "t.csv", models);
+        assertThat(ok.workload(ok.rows().get(0)).kind()).isEqualTo("decoder-prefill");
+    }
+
+    @Test
     void fp8_usesTheFp8Peak_andIsRefusedOnAGpuWithoutFp8() {
         PerformanceModel h100 = PerformanceModel.calibrated(ProfileCatalog.builtIn().get("nvidia-h100-80gb"));
         assertThat(h100.peakFlopsPerS(Engine.GPU, Precision.FP8)).isEqualTo(1979e12);
