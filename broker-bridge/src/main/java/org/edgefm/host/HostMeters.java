@@ -451,6 +451,14 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Records the encoded size of a published directive. */
     public void directiveBytes(int bytes) {
         directiveBytes.record(bytes);
+        largestDirective.accumulateAndGet(bytes, Math::max);
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong largestDirective = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The largest directive published so far, in bytes (0 before the first). */
+    public long largestDirectiveBytes() {
+        return largestDirective.get();
     }
 
     /** Sizes of published directives (benchmarks). */

@@ -441,7 +441,7 @@ final class LoadBenchCommand implements Callable<Integer> {
         d.put("resent", m.directivesResent());
         d.put("pendingAtEnd", host.fleet().outbox().size());
         d.put("meanBytes", round(m.directiveSizes().mean()));
-        d.put("maxBytes", round(m.directiveSizes().max()));
+        d.put("maxBytes", m.largestDirectiveBytes());
         d.put("notSentOversize", m.messagesOversize("directive"));
         r.put("directives", d);
         r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
@@ -493,7 +493,7 @@ final class LoadBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
                 t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
         out.printf(Locale.ROOT, "directives:     issued %s, published %s, received %s, acked %s (stale %s), re-sent %s,"
-                        + " pending at end %s, mean size %s B (recent max %s B; %s not sent: over the wire's limit)%n", d.get("issued"),
+                        + " pending at end %s, mean size %s B (largest %s B; %s not sent: over the wire's limit)%n", d.get("issued"),
                 d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
                 d.get("meanBytes"), d.get("maxBytes"), d.get("notSentOversize"));
         out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"

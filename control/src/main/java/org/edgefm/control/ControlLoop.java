@@ -777,8 +777,8 @@ public final class ControlLoop implements AutoCloseable {
     /** False: every slot computes every node's desired state (the reference the skip is tested against). */
     private boolean skipUnchanged = true;
 
-    /** Tests: compute every node's desired state every slot, also when nothing it depends on changed. */
-    synchronized void diffEverySlot() {
+    /** Tests and benchmarks: compute every node's desired state every slot, also when nothing it depends on changed. */
+    public synchronized void diffEverySlot() {
         skipUnchanged = false;
     }
 

@@ -486,6 +486,9 @@ public final class MqttFleet implements Fleet {
                 meters.messageOversize(m.type().level());
                 LOG.warn("not sending {} to {}: {} bytes, above the wire's limit of {} bytes", m.type().level(), topic,
                         payload.length, WireCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+                if (m instanceof Directive d) {
+                    outbox.sent(d.nodeId(), nowMs()); // tried again with the outbox's backoff, not every 200 ms
+                }
                 return false;
             }
             byte[] secret = taskSecret;

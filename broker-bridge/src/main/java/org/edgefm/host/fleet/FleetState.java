@@ -171,9 +171,9 @@ public final class FleetState {
 
     /**
      * Creates an empty state; with {@code incremental} false every snapshot builds every node's service rows
-     * and reads every link anew (the reference the incremental snapshots are tested against).
+     * and reads every link anew (the reference the incremental snapshots are tested and benchmarked against).
      */
-    FleetState(double staleAfterMs, List<UserSpec> users, boolean incremental) {
+    public FleetState(double staleAfterMs, List<UserSpec> users, boolean incremental) {
         this.incremental = incremental;
         this.staleAfterMs = staleAfterMs;
         for (UserSpec u : users) {
