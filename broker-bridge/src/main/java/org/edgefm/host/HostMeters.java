@@ -428,6 +428,21 @@ public final class HostMeters implements ControlLoop.Listener {
         return new LagSummary(s.length, q[0], q[1], max);
     }
 
+    /**
+     * Counts a message the host did not publish because it is larger than the wire allows
+     * ({@code edgefm_messages_oversize_total{type}}): the broker would have cut the host's connection.
+     */
+    public void messageOversize(String type) {
+        Counter.builder("edgefm.messages.oversize").description("Messages the host did not publish: larger than the"
+                + " wire's payload limit (the broker would cut the connection)").tag("type", type).register(registry).increment();
+    }
+
+    /** Messages of {@code type} not published for their size so far. */
+    public long messagesOversize(String type) {
+        var c = registry.find("edgefm.messages.oversize").tag("type", type).counter();
+        return c == null ? 0 : (long) c.count();
+    }
+
     /** Counts a directive published again by the outbox. */
     public void directiveResent() {
         resent.increment();
@@ -436,6 +451,14 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Records the encoded size of a published directive. */
     public void directiveBytes(int bytes) {
         directiveBytes.record(bytes);
+        largestDirective.accumulateAndGet(bytes, Math::max);
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong largestDirective = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The largest directive published so far, in bytes (0 before the first). */
+    public long largestDirectiveBytes() {
+        return largestDirective.get();
     }
 
     /** Sizes of published directives (benchmarks). */

@@ -411,6 +411,16 @@ public final class PlannerHost implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * Starts recording each control-loop step's costs (start delay, wall and thread CPU time, allocation)
+     * in {@code costs}; nothing without a planner.
+     */
+    public void recordStepCosts(StepCosts costs) {
+        if (driver != null) {
+            driver.costs(costs);
+        }
+    }
+
     /** Slots the control loop skipped because the previous step was still running (0 without a planner). */
     public long skippedSlots() {
         return driver == null ? 0 : driver.skipped();

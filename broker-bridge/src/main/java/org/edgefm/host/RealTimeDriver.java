@@ -24,6 +24,8 @@ public final class RealTimeDriver implements AutoCloseable {
     private final java.util.function.LongConsumer stepNanos;
     private final java.util.function.LongConsumer lagNanos;
     private volatile long skipped;
+    /** Receives each step's costs on the loop's thread, or null. */
+    private volatile StepCosts costs;
     private long timer = -1;
     private long startNanos;
     private long periodNanos;
@@ -47,6 +49,24 @@ public final class RealTimeDriver implements AutoCloseable {
         this.lagNanos = Objects.requireNonNull(lagNanos, "lagNanos is null");
     }
 
+    /** Records each step's start delay, wall time, thread CPU time and allocation in {@code costs} from now on. */
+    public void costs(StepCosts costs) {
+        this.costs = costs;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU time of the current thread in ns, or -1 where the JVM does not measure it. */
+    private static long threadCpu() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
+
+    /** Bytes the current thread allocated so far, or -1 where the JVM does not count them. */
+    private static long threadAllocated() {
+        return THREADS instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                ? t.getThreadAllocatedBytes(Thread.currentThread().getId()) : -1;
+    }
+
     /** Places core services, then steps every slot. */
     public synchronized void start() {
         if (timer >= 0) {
@@ -66,11 +86,19 @@ public final class RealTimeDriver implements AutoCloseable {
         long fired = System.nanoTime();
         long slotStart = startNanos + Math.max(1, (fired - startNanos) / periodNanos) * periodNanos;
         vertx.executeBlocking(() -> {
+            StepCosts c = costs;
+            long c0 = c == null ? -1 : threadCpu();
+            long a0 = c == null ? -1 : threadAllocated();
             long t0 = System.nanoTime();
             loop.step();
             long t1 = System.nanoTime();
             stepNanos.accept(t1 - t0);
             lagNanos.accept(t1 - slotStart);
+            if (c != null) {
+                long c1 = threadCpu();
+                long a1 = threadAllocated();
+                c.record(t0 - slotStart, t1 - t0, c0 < 0 || c1 < 0 ? -1 : c1 - c0, a0 < 0 || a1 < 0 ? -1 : a1 - a0);
+            }
             return null;
         }, false).onComplete(ar -> {
             busy.set(false);

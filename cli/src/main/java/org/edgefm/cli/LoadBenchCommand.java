@@ -169,6 +169,8 @@ final class LoadBenchCommand implements Callable<Integer> {
             out.println("  " + ready.substring(VirtualAgentsCommand.READY.length()).strip());
             out.flush();
             CompletableFuture.runAsync(() -> lines.lines().forEach(l -> { })); // keep the pipe drained
+            org.edgefm.host.StepCosts costs = new org.edgefm.host.StepCosts();
+            host.recordStepCosts(costs);
             Joined joined = awaitJoined(host, agents, scaled.topology().links().size(), periodMs, joinStart);
             out.printf(Locale.ROOT, "  fleet joined %.1f s after the agents started: %d nodes and %d links in the planners'"
                     + " model; decision lag while joining p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d slots%n",
@@ -177,6 +179,8 @@ final class LoadBenchCommand implements Callable<Integer> {
             out.flush();
 
             Sample s0 = Sample.take(host);
+            int steps0 = costs.count();
+            long[] gc0 = gc();
             double loadMin = s0.loadAverage;
             double loadMax = s0.loadAverage;
             long peakHeap = 0;
@@ -197,6 +201,8 @@ final class LoadBenchCommand implements Callable<Integer> {
                 prev = s;
             }
             Sample s1 = Sample.take(host);
+            long[] gc1 = gc();
+            org.edgefm.host.StepCosts.Summary stepCosts = costs.summary(steps0);
             // evaluated while every agent is still online, after the CPU sample (it takes the host a few seconds)
             StreamQuality q = host.loop().plannersModel() == null || host.loop().decision() == null ? null
                     : StreamQuality.of(host.loop().plannersModel(), host.loop().decision().routing());
@@ -215,6 +221,12 @@ final class LoadBenchCommand implements Callable<Integer> {
             awaitQuiet(host, agentSide.totals());
             Map<String, Object> result = report(host, scaled, s0, s1, peakHeap, agentSide);
             result.put("join", joined.asMap());
+            result.put("loopThread", Map.of("steps", stepCosts.steps(), "cpuMs", triple(stepCosts.cpuMs()),
+                    "wallMs", triple(stepCosts.wallMs()), "startDelayMs", triple(stepCosts.delayMs()),
+                    "allocatedMiB", triple(stepCosts.allocatedMiB())));
+            double windowMs = (s1.nanos - s0.nanos) / 1e6;
+            result.put("gc", Map.of("collections", gc1[0] - gc0[0], "timeMs", gc1[1] - gc0[1],
+                    "shareOfWindow", round((gc1[1] - gc0[1]) / windowMs)));
             // the machine may be shared: its 1-minute load average over the window says how much
             result.put("machineLoadAverage", Map.of("min", round(loadMin), "max", round(loadMax),
                     "cores", Runtime.getRuntime().availableProcessors()));
@@ -239,6 +251,22 @@ final class LoadBenchCommand implements Callable<Integer> {
                 agentsProc.destroyForcibly();
             }
         }
+    }
+
+    /** Collections and their total time in ms so far, over every collector of this JVM. */
+    private static long[] gc() {
+        long n = 0;
+        long ms = 0;
+        for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionCount());
+            ms += Math.max(0, b.getCollectionTime());
+        }
+        return new long[] {n, ms};
+    }
+
+    /** p50, p99 and mean, rounded, as a map. */
+    private static Map<String, Object> triple(double[] v) {
+        return Map.of("p50", round(v[0]), "p99", round(v[1]), "mean", round(v[2]));
     }
 
     private CommandLine.ParameterException usage(String msg) {
@@ -413,6 +441,8 @@ final class LoadBenchCommand implements Callable<Integer> {
         d.put("resent", m.directivesResent());
         d.put("pendingAtEnd", host.fleet().outbox().size());
         d.put("meanBytes", round(m.directiveSizes().mean()));
+        d.put("maxBytes", m.largestDirectiveBytes());
+        d.put("notSentOversize", m.messagesOversize("directive"));
         r.put("directives", d);
         r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
                 "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
@@ -463,11 +493,25 @@ final class LoadBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
                 t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
         out.printf(Locale.ROOT, "directives:     issued %s, published %s, received %s, acked %s (stale %s), re-sent %s,"
-                        + " pending at end %s, mean size %s B%n", d.get("issued"), d.get("published"), d.get("received"),
-                d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"), d.get("meanBytes"));
+                        + " pending at end %s, mean size %s B (largest %s B; %s not sent: over the wire's limit)%n", d.get("issued"),
+                d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
+                d.get("meanBytes"), d.get("maxBytes"), d.get("notSentOversize"));
         out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
                         + " (controller call p99 over the last 30 s %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"),
                 l.get("slots"), l.get("skippedSlots"), r.get("controllerCallP99MsLast30s"));
+        Map<String, Object> lt = (Map<String, Object>) r.get("loopThread");
+        if (lt != null) {
+            Map<String, Object> cpu = (Map<String, Object>) lt.get("cpuMs");
+            Map<String, Object> wall = (Map<String, Object>) lt.get("wallMs");
+            Map<String, Object> delay = (Map<String, Object>) lt.get("startDelayMs");
+            Map<String, Object> alloc = (Map<String, Object>) lt.get("allocatedMiB");
+            Map<String, Object> gc = (Map<String, Object>) r.get("gc");
+            out.printf(Locale.ROOT, "loop thread:    per step CPU p50 %s ms, p99 %s ms (mean %s), wall p50 %s ms, p99 %s ms, start"
+                            + " delay p50 %s ms, p99 %s ms, allocated %s MiB (mean) over %s steps; GC %s collections,"
+                            + " %s ms in the window%n", cpu.get("p50"), cpu.get("p99"), cpu.get("mean"), wall.get("p50"),
+                    wall.get("p99"), delay.get("p50"), delay.get("p99"), alloc.get("mean"), lt.get("steps"),
+                    gc.get("collections"), gc.get("timeMs"));
+        }
         Map<String, Object> p = (Map<String, Object>) r.get("planners");
         out.printf(Locale.ROOT, "planners:       %s core placements (mean %s ms, off the loop's thread), %s in the window, %s dropped"
                         + " as stale; light controller overran its budget %s times in the window%n", p.get("corePlacements"),

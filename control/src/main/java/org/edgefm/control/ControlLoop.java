@@ -725,7 +725,7 @@ public final class ControlLoop implements AutoCloseable {
         List<NodeObservation> nodes = new ArrayList<>();
         for (NodeSpec n : model.topology().nodes()) {
             ResourceVector used = ResourceVector.ZERO;
-            for (CoreAssignment a : placement.onNode(n.id())) {
+            for (CoreAssignment a : onNode(n.id())) {
                 ServiceSpec spec = catalog.get(a.service());
                 if (spec != null) {
                     used = used.plus(spec.demand().times(a.instances()));
@@ -737,6 +737,49 @@ public final class ControlLoop implements AutoCloseable {
         }
         return new SlotObservation(slot, snap.nowMs(), settings.slotMs(), links.model(), placement, nodes,
                 snap.services(), snap.arrivals(), snap.users(), links.current(), decision);
+    }
+
+    /** The placement {@link #byNode} indexes. */
+    private CorePlacement indexed;
+    /** The assignments of {@link #indexed} by node, in placement order. */
+    private Map<String, List<CoreAssignment>> byNode = Map.of();
+
+    /**
+     * {@code placement.onNode(node)} from an index built once per placement: asked for every node of the
+     * model each slot, the placement's scan made the observation cost nodes times assignments.
+     */
+    private List<CoreAssignment> onNode(String node) {
+        if (indexed != placement) {
+            Map<String, List<CoreAssignment>> m = new java.util.HashMap<>();
+            for (CoreAssignment a : placement.assignments()) {
+                m.computeIfAbsent(a.node(), k -> new ArrayList<>()).add(a);
+            }
+            byNode = m;
+            indexed = placement;
+        }
+        return byNode.getOrDefault(node, List.of());
+    }
+
+    /**
+     * What the desired states are computed from: the model, the placement, the decision's allocations and
+     * routes, the peers' endpoints. When none changed since the last slot, no node's desired state did.
+     */
+    private record DesiredInputs(SystemModel model, CorePlacement placement, List<ServiceAllocation> allocations,
+            List<Route> routes, Map<String, String> endpoints) {
+        boolean sameAs(DesiredInputs o) {
+            return o != null && model == o.model && Objects.equals(placement, o.placement)
+                    && Objects.equals(allocations, o.allocations) && routes.equals(o.routes) && endpoints.equals(o.endpoints);
+        }
+    }
+
+    /** The inputs of the last desired states handed out, or null. */
+    private DesiredInputs lastInputs;
+    /** False: every slot computes every node's desired state (the reference the skip is tested against). */
+    private boolean skipUnchanged = true;
+
+    /** Tests and benchmarks: compute every node's desired state every slot, also when nothing it depends on changed. */
+    public synchronized void diffEverySlot() {
+        skipUnchanged = false;
     }
 
     /** The desired state of every node under the placement and decision in force. */
@@ -765,7 +808,7 @@ public final class ControlLoop implements AutoCloseable {
                                 a.computeShare(), spec.workloadMb(), spec.kernel()));
             }
         }
-        Map<String, String> endpoints = fleet.peerEndpoints();
+        Map<String, String> endpoints = inputs().endpoints();
         Map<String, String> peers = new TreeMap<>();
         if (fleetModel != null && endpoints.size() <= PROBE_ALL_PEERS_UP_TO) {
             // a fleet that joins declares no links: the planners learn them from what the agents measure, and
@@ -801,7 +844,8 @@ public final class ControlLoop implements AutoCloseable {
                 if (slices[0] == null) {
                     slices[0] = new RouteSlices(routes, endpoints, model);
                 }
-                out.put(node, new DesiredState(list, slices[0].routes(node), slices[0].peers(node)));
+                List<Route> mine = slices[0].routes(node);
+                out.put(node, new DesiredState(list, mine, slices[0].peers(mine)));
             } else {
                 out.put(node, new DesiredState(list, routes, peers));
             }
@@ -821,7 +865,9 @@ public final class ControlLoop implements AutoCloseable {
     private static final class RouteSlices {
         private final List<Route> fallback = new ArrayList<>();
         /** Per node, the routes it gets (by identity, in table order). */
-        private final Map<String, Set<Route>> of = new java.util.HashMap<>();
+        private final Map<String, java.util.BitSet> of = new java.util.HashMap<>();
+        /** Each route's positions in the table (by identity). */
+        private final Map<Route, List<Integer>> at = new java.util.IdentityHashMap<>();
         private final List<Route> all;
         private final Map<String, String> endpoints;
 
@@ -829,6 +875,9 @@ public final class ControlLoop implements AutoCloseable {
             this.endpoints = endpoints;
             this.all = routes;
             Map<String, Route> byStage = new java.util.HashMap<>();
+            for (int i = 0; i < routes.size(); i++) {
+                at.computeIfAbsent(routes.get(i), x -> new ArrayList<>(1)).add(i);
+            }
             for (Route r : routes) {
                 if (r.origin() != null) {
                     byStage.put(r.taskType() + "|" + r.origin() + "|" + r.stage(), r);
@@ -841,7 +890,7 @@ public final class ControlLoop implements AutoCloseable {
                     fallback.add(heaviest(r));
                     continue;
                 }
-                of.computeIfAbsent(r.origin(), x -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())).add(r);
+                mark(r.origin(), r);
                 org.edgefm.api.model.TaskType t = types.get(r.taskType());
                 String next = null;
                 if (t != null) {
@@ -856,9 +905,16 @@ public final class ControlLoop implements AutoCloseable {
                     continue;
                 }
                 for (WeightedTarget w : r.targets()) {
-                    of.computeIfAbsent(w.node(), x -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))
-                            .add(following);
+                    mark(w.node(), following);
                 }
+            }
+        }
+
+        /** Gives {@code node} the route {@code r} (at each of its positions in the table). */
+        private void mark(String node, Route r) {
+            java.util.BitSet b = of.computeIfAbsent(node, x -> new java.util.BitSet());
+            for (int i : at.get(r)) {
+                b.set(i);
             }
         }
 
@@ -874,20 +930,20 @@ public final class ControlLoop implements AutoCloseable {
 
         List<Route> routes(String node) {
             List<Route> out = new ArrayList<>(fallback);
-            Set<Route> mine = of.get(node);
+            java.util.BitSet mine = of.get(node);
             if (mine != null) {
-                for (Route r : all) {
-                    if (mine.contains(r)) {
-                        out.add(r);
-                    }
+                // the node's routes in table order, found without a scan of the whole table per node
+                for (int i = mine.nextSetBit(0); i >= 0; i = mine.nextSetBit(i + 1)) {
+                    out.add(all.get(i));
                 }
             }
             return out;
         }
 
-        Map<String, String> peers(String node) {
+        /** The endpoints of the targets of {@code routes} (a node's share). */
+        Map<String, String> peers(List<Route> routes) {
             Map<String, String> out = new TreeMap<>();
-            for (Route r : routes(node)) {
+            for (Route r : routes) {
                 for (WeightedTarget t : r.targets()) {
                     String ep = endpoints.get(t.node());
                     if (ep != null) {
@@ -912,9 +968,38 @@ public final class ControlLoop implements AutoCloseable {
     private List<Route> lastRoutes = List.of();
     private Map<String, String> lastPeers = Map.of();
 
+    /** The inputs of this slot's desired states (the routes: the decision's, or none before the first). */
+    private DesiredInputs inputs() {
+        DesiredInputs in = currentInputs;
+        if (in == null) {
+            in = new DesiredInputs(model, placement, decision == null ? null : decision.allocations(),
+                    decision == null ? List.of() : decision.routing().routes(), fleet.peerEndpoints());
+            currentInputs = in;
+        }
+        return in;
+    }
+
+    /** This slot's inputs while {@link #diffAndApply} runs, else null. */
+    private DesiredInputs currentInputs;
+
     private List<Directive> diffAndApply() {
+        currentInputs = null;
+        DesiredInputs in = inputs();
+        try {
+            if (skipUnchanged && in.sameAs(lastInputs)) {
+                return List.of(); // every node's desired state is the one it was given
+            }
+            List<Directive> sent = diffAndApply(desired());
+            lastInputs = in;
+            return sent;
+        } finally {
+            currentInputs = null;
+        }
+    }
+
+    private List<Directive> diffAndApply(Map<String, DesiredState> desired) {
         List<Directive> sent = new ArrayList<>();
-        for (Map.Entry<String, DesiredState> e : desired().entrySet()) {
+        for (Map.Entry<String, DesiredState> e : desired.entrySet()) {
             String node = e.getKey();
             if (e.getValue().equals(given.get(node))) {
                 continue;

@@ -479,6 +479,18 @@ public final class MqttFleet implements Fleet {
             }
         }
         try {
+            byte[] payload = codec.encode(m instanceof Directive d ? d.withoutSecrets() : m);
+            if (payload.length > WireCodec.DEFAULT_MAX_PAYLOAD_BYTES) {
+                // a packet over the broker's limit makes the broker cut the host's whole connection (and with it
+                // every node's telemetry); the agents would refuse the payload anyway
+                meters.messageOversize(m.type().level());
+                LOG.warn("not sending {} to {}: {} bytes, above the wire's limit of {} bytes", m.type().level(), topic,
+                        payload.length, WireCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+                if (m instanceof Directive d) {
+                    outbox.sent(d.nodeId(), nowMs()); // tried again with the outbox's backoff, not every 200 ms
+                }
+                return false;
+            }
             byte[] secret = taskSecret;
             if (m instanceof Directive d && secret != null) {
                 // the secrets go first, on the node's own keys topic, which a monitor account cannot read
@@ -490,7 +502,6 @@ public final class MqttFleet implements Fleet {
                         MessageType.KEYS.retained());
                 meters.messageOut(MessageType.KEYS.level());
             }
-            byte[] payload = codec.encode(m instanceof Directive d ? d.withoutSecrets() : m);
             client.publish(topic, payload, m.type().qos().level(), m.type().retained());
             meters.messageOut(m.type().level());
             if (m instanceof Directive) {

@@ -124,6 +124,15 @@ public final class FleetState {
         /** (planner epoch, version) of the newest directive whose switches were recorded; -1 before any. */
         long switchEpoch = -1;
         long switchVersion = -1;
+        /** Telemetry or a new session since the last snapshot: its figures and links are news. */
+        boolean fresh = true;
+        /**
+         * The service rows of {@link #last} for a snapshot interval without telemetry (no arrival, no completion,
+         * no rate sample), built once per telemetry message and handed to every such snapshot; null until needed.
+         */
+        List<ServiceObservation> idle;
+        /** At the last snapshot with news, every link's sample count of {@link #last} was recorded as reported. */
+        boolean peersSettled;
 
         Node(String id) {
             this.id = id;
@@ -137,6 +146,8 @@ public final class FleetState {
     private static final int DEDUP_WINDOW = 100_000;
 
     private final double staleAfterMs;
+    /** Reuse what did not change since the last snapshot (false only in tests, as the reference). */
+    private final boolean incremental;
     private final Map<String, Node> nodes = new TreeMap<>();
     private final Map<String, String> userByNode = new LinkedHashMap<>();
     private final LinkedHashSet<String> seenTasks = new LinkedHashSet<>();
@@ -155,6 +166,15 @@ public final class FleetState {
      * @param users        the scenario's users (to attribute arrivals), may be empty
      */
     public FleetState(double staleAfterMs, List<UserSpec> users) {
+        this(staleAfterMs, users, true);
+    }
+
+    /**
+     * Creates an empty state; with {@code incremental} false every snapshot builds every node's service rows
+     * and reads every link anew (the reference the incremental snapshots are tested and benchmarked against).
+     */
+    public FleetState(double staleAfterMs, List<UserSpec> users, boolean incremental) {
+        this.incremental = incremental;
         this.staleAfterMs = staleAfterMs;
         for (UserSpec u : users) {
             userByNode.putIfAbsent(u.node(), u.id());
@@ -174,6 +194,7 @@ public final class FleetState {
         if (b.sessionEpoch() > n.sessionEpoch) {
             n.lastSeq = -1;
             n.peerSamples.clear(); // a restarted agent counts its link samples from 0 again
+            n.fresh = true;
         }
         n.sessionEpoch = b.sessionEpoch();
         n.alive = true;
@@ -226,6 +247,8 @@ public final class FleetState {
             n.lastSeq = t.seq();
         }
         n.last = t;
+        n.fresh = true;
+        n.idle = null;
         n.lastTelemetryAtMs = (long) nowMs;
         n.appliedVersion = Math.max(n.appliedVersion, t.appliedVersion());
         for (ServiceMetrics s : t.services()) {
@@ -370,16 +393,25 @@ public final class FleetState {
         return out;
     }
 
-    /** Data endpoints from births, by node. */
+    /** Data endpoints from births, by node (unmodifiable; the same map while no birth changed one). */
     public synchronized Map<String, String> dataEndpoints() {
-        Map<String, String> m = new TreeMap<>();
-        nodes.values().forEach(n -> {
-            if (n.birth != null && !n.birth.dataEndpoint().isBlank()) {
-                m.put(n.id, n.birth.dataEndpoint());
-            }
-        });
-        return m;
+        // births that change an endpoint or add a node grow membershipVersion: until then the map stands
+        if (endpoints == null || endpointsVersion != membershipVersion) {
+            Map<String, String> m = new TreeMap<>();
+            nodes.values().forEach(n -> {
+                if (n.birth != null && !n.birth.dataEndpoint().isBlank()) {
+                    m.put(n.id, n.birth.dataEndpoint());
+                }
+            });
+            endpoints = java.util.Collections.unmodifiableMap(m);
+            endpointsVersion = membershipVersion;
+        }
+        return endpoints;
     }
+
+    /** {@link #dataEndpoints()} as of {@link #endpointsVersion}, or null. */
+    private Map<String, String> endpoints;
+    private long endpointsVersion;
 
     private boolean stale(Node n, double referenceMs) {
         return n.lastTelemetryAtMs < 0 || referenceMs - n.lastTelemetryAtMs > staleAfterMs;
@@ -405,6 +437,20 @@ public final class FleetState {
             }
         }
         return alive >= 2 && newest >= 0 && nowMs - newest > staleAfterMs ? newest : nowMs;
+    }
+
+    /**
+     * True when the sample count recorded for every link of the node's newest telemetry is the count that
+     * telemetry reports, so reading it again finds nothing new (false when it lists a peer twice).
+     */
+    private static boolean settled(Node n) {
+        for (PeerMetrics p : n.last.peers()) {
+            if (p.rttMs() != null && p.throughputMbPerMs() != null && p.samples() != null
+                    && !p.samples().equals(n.peerSamples.get(p.peer()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every node as the HTTP API shows it. */
@@ -438,15 +484,28 @@ public final class FleetState {
                     n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
                     n.last == null ? null : n.last.host().cpuLoad()));
             if (n.last != null) {
-                for (ServiceMetrics s : n.last.services()) {
-                    int[] c = n.counts.getOrDefault(s.service(), new int[2]);
-                    List<Double> r = n.rates.getOrDefault(s.service(), List.of());
-                    double[] samples = r.stream().mapToDouble(Double::doubleValue).toArray();
-                    services.add(new ServiceObservation(n.id, s.service(), s.instances(), s.parallelism(),
-                            s.queueLength(), s.inFlight(), c[0], c[1], samples, s.latencyP95Ms()));
+                boolean idle = incremental && n.counts.isEmpty() && n.rates.isEmpty();
+                if (idle && n.idle != null) {
+                    services.addAll(n.idle); // nothing reported since: the rows built once for this telemetry
+                } else {
+                    int from = services.size();
+                    for (ServiceMetrics s : n.last.services()) {
+                        int[] c = n.counts.getOrDefault(s.service(), new int[2]);
+                        List<Double> r = n.rates.getOrDefault(s.service(), List.of());
+                        double[] samples = r.stream().mapToDouble(Double::doubleValue).toArray();
+                        services.add(new ServiceObservation(n.id, s.service(), s.instances(), s.parallelism(),
+                                s.queueLength(), s.inFlight(), c[0], c[1], samples, s.latencyP95Ms()));
+                    }
+                    if (idle) {
+                        n.idle = List.copyOf(services.subList(from, services.size()));
+                    }
                 }
                 for (PeerMetrics p : n.last.peers()) {
                     if (p.rttMs() == null || p.throughputMbPerMs() == null) {
+                        continue;
+                    }
+                    if (incremental && !n.fresh && n.peersSettled && p.samples() != null) {
+                        // the same telemetry as at the previous snapshot, which recorded this count: no new sample
                         continue;
                     }
                     // a link is reported in every telemetry; only a grown sample count is a new measurement
@@ -460,8 +519,12 @@ public final class FleetState {
                     }
                 }
             }
+            if (n.fresh && n.last != null) {
+                n.peersSettled = settled(n);
+            }
             n.counts.clear();
             n.rates.clear();
+            n.fresh = false;
         }
         // assumption: arrivals per (user, task type) are counted from the completions of tasks that
         // entered at the user's node; telemetry carries per-service, not per-user, arrivals.

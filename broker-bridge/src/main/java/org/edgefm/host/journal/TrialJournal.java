@@ -27,7 +27,8 @@ import org.mapdb.Serializer;
 /**
  * The trial journal: every snapshot (with the task results and model switches it carries), core
  * placement, decision, directive and plugin failure of a run, appended to a transactional MapDB file
- * in order, so that a trial can be exported as JSON lines and replayed against another plugin. Entries are committed at
+ * in order (snapshots and repeated decisions stored as what changed, {@link JournalDeltas}; read back
+ * whole), so that a trial can be exported as JSON lines and replayed against another plugin. Entries are committed at
  * most once a second (at the start of a slot) and on close, so a crash loses at most the last second. A
  * {@link ControlLoop.Listener}; thread-safe.
  *
@@ -42,9 +43,20 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     private final Atomic.Long seq;
     private volatile long slot;
     private long lastCommitNanos = System.nanoTime();
+    /** Snapshots and decisions as what changed since the previous ones ({@link JournalDeltas}). */
+    private final JournalDeltas deltas;
 
     /** Opens (or creates and continues) a journal file. */
     public TrialJournal(Path file) {
+        this(file, JournalDeltas.DEFAULT_KEYFRAME_EVERY);
+    }
+
+    /**
+     * Opens (or creates and continues) a journal file that stores a whole snapshot at least every
+     * {@code keyframeEvery} snapshots (1: every snapshot whole) and the others as deltas.
+     */
+    public TrialJournal(Path file, int keyframeEvery) {
+        this.deltas = new JournalDeltas(JSON, keyframeEvery);
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
@@ -61,11 +73,21 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
 
     private synchronized void append(String kind, Object data) {
         long n = seq.incrementAndGet();
+        String field = "data";
+        if (data instanceof FleetSnapshot s) {
+            JournalDeltas.Encoded e = deltas.snapshot(n, s);
+            field = e.delta() ? "delta" : "data";
+            data = e.data();
+        } else if (data instanceof DecisionEntry d) {
+            Object[] e = deltas.decision(n, d.decision(), d.elapsedMs());
+            field = (String) e[0];
+            data = e[1];
+        }
         Map<String, Object> line = new java.util.LinkedHashMap<>();
         line.put("seq", n);
         line.put("kind", kind);
         line.put("slot", slot);
-        line.put("data", data);
+        line.put(field, data);
         try {
             entries.put(n, JSON.writeValueAsString(line));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -93,7 +115,11 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
 
     @Override
     public void onDecision(long slot, LightDecision decision, double elapsedMs) {
-        append("decision", Map.of("decision", decision, "elapsedMs", elapsedMs));
+        append("decision", new DecisionEntry(decision, elapsedMs));
+    }
+
+    /** A decision to append ({@link JournalDeltas#decision}). */
+    private record DecisionEntry(LightDecision decision, double elapsedMs) {
     }
 
     @Override
@@ -124,7 +150,8 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
                 continue;
             }
             try {
-                for (JsonNode c : JSON.readTree(line).path("data").path("completions")) {
+                JsonNode l = JSON.readTree(line);
+                for (JsonNode c : (l.has("delta") ? l.path("delta") : l.path("data")).path("completions")) {
                     ids.add(c.path("taskId").asText());
                 }
             } catch (IOException e) {
@@ -174,19 +201,32 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
      */
     public List<Map.Entry<Long, String>> page(long afterSeq, int limit) {
         List<Map.Entry<Long, String>> out = new ArrayList<>(Math.min(limit, 1024));
+        JournalDeltas.Reader whole = reader();
         for (Map.Entry<Long, String> e : entries.tailMap(afterSeq, false).entrySet()) {
             if (out.size() >= limit) {
                 break;
             }
-            out.add(Map.entry(e.getKey(), e.getValue()));
+            out.add(Map.entry(e.getKey(), whole.line(e.getValue())));
         }
         return out;
     }
 
-    /** Writes every entry as one JSON line, in order. */
+    /** The line stored at {@code seq} (a delta or a reference where one was stored), or null; for tests. */
+    String stored(long seq) {
+        return entries.get(seq);
+    }
+
+    /** Rebuilds whole lines from the stored ones (deltas, references). */
+    private JournalDeltas.Reader reader() {
+        return new JournalDeltas.Reader(JSON, entries::get);
+    }
+
+    /** Writes every entry as one JSON line, in order (snapshots and decisions whole, as recorded). */
     public void exportJsonLines(Writer out) {
         try {
-            for (String line : entries.values()) {
+            JournalDeltas.Reader whole = reader();
+            for (String stored : entries.values()) {
+                String line = whole.line(stored);
                 out.write(line);
                 out.write('\n');
             }

@@ -52,12 +52,13 @@ final class Admission {
      */
     static RoutingTable apply(RoutingTable routing, List<Stream> streams, Map<String, Double> limit, List<Reason> notes) {
         int n = streams.size();
+        Lookup lookup = new Lookup(routing);
         // per stream: the pairs it loads and its load on each per unit rate
         List<Map<String, Double>> uses = new ArrayList<>(n);
         for (Stream k : streams) {
             Map<String, Double> u = new LinkedHashMap<>();
             for (Stage st : k.type().stages()) {
-                List<WeightedTarget> targets = routing.targets(k.type().id(), st.id(), k.origin());
+                List<WeightedTarget> targets = lookup.targets(k.type().id(), st.id(), k.origin());
                 double total = 0;
                 for (WeightedTarget t : targets) {
                     if (!t.isReject()) {
@@ -118,9 +119,13 @@ final class Admission {
         }
         List<Route> out = new ArrayList<>(routing.routes().size() + reject.size());
         java.util.Set<String> done = new java.util.HashSet<>();
+        Map<String, TaskType> types = new HashMap<>();
+        for (Stream k : streams) {
+            types.putIfAbsent(k.type().id(), k.type());
+        }
         for (Route r : routing.routes()) {
             Double share = r.origin() == null ? null : reject.get(r.origin() + "|" + r.taskType());
-            if (share != null && isEntry(streams, r.taskType(), r.stage())) {
+            if (share != null && isEntry(types, r.taskType(), r.stage())) {
                 out.add(withReject(r, r.origin(), share));
                 done.add(r.origin() + "|" + r.taskType() + "|" + r.stage());
             } else {
@@ -137,7 +142,7 @@ final class Admission {
                 if (done.contains(k.origin() + "|" + k.type().id() + "|" + leaf.id())) {
                     continue;
                 }
-                List<WeightedTarget> any = routing.targets(k.type().id(), leaf.id(), k.origin());
+                List<WeightedTarget> any = lookup.targets(k.type().id(), leaf.id(), k.origin());
                 if (!any.isEmpty()) {
                     out.add(withReject(new Route(k.type().id(), leaf.id(), k.origin(), any), k.origin(), share));
                 }
@@ -150,13 +155,37 @@ final class Admission {
         return new RoutingTable(out);
     }
 
-    private static boolean isEntry(List<Stream> streams, String type, String stage) {
-        for (Stream k : streams) {
-            if (k.type().id().equals(type)) {
-                return k.type().parents(stage).isEmpty();
+    /** True when {@code stage} has no parent in the first planned stream's task type {@code type}. */
+    private static boolean isEntry(Map<String, TaskType> types, String type, String stage) {
+        TaskType t = types.get(type);
+        return t != null && t.parents(stage).isEmpty();
+    }
+
+    /**
+     * {@link RoutingTable#targets} answered from an index built once per table: a lookup per stream and
+     * stage scanned the whole table (streams times routes per controller call, a third of the host's
+     * CPU with 750 streams). Same answers: the first route for the origin, else the last without one.
+     */
+    static final class Lookup {
+        private final Map<String, List<WeightedTarget>> byOrigin = new HashMap<>();
+        private final Map<String, List<WeightedTarget>> fallback = new HashMap<>();
+
+        Lookup(RoutingTable routing) {
+            for (Route r : routing.routes()) {
+                String stage = r.taskType() + '\u0000' + r.stage();
+                if (r.origin() == null) {
+                    fallback.put(stage, r.targets());
+                } else {
+                    byOrigin.putIfAbsent(stage + '\u0000' + r.origin(), r.targets());
+                }
             }
         }
-        return false;
+
+        List<WeightedTarget> targets(String taskType, String stage, String origin) {
+            String key = taskType + '\u0000' + stage;
+            List<WeightedTarget> own = origin == null ? null : byOrigin.get(key + '\u0000' + origin);
+            return own != null ? own : fallback.getOrDefault(key, List.of());
+        }
     }
 
     /** The route's real targets scaled to {@code 1 − share}, plus the reject target with {@code share}. */

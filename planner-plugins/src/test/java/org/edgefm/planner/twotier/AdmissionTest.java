@@ -74,4 +74,31 @@ class AdmissionTest {
         // other origins keep the route without origin, without a reject share
         assertThat(out.targets("j", "s0", "z")).containsExactly(new WeightedTarget("a", 1));
     }
+
+    @Test
+    void lookup_randomTables_answersAsTheTableDoes() {
+        // duplicates per (type, stage, origin) and several origin-less routes: the table's first own route and
+        // last origin-less route win; the index must agree on every question, asked or not of a routed stage
+        for (long seed : new long[] {1, 2, 3, 17, 42, 99, 1234, 98765}) {
+            java.util.Random rnd = new java.util.Random(seed);
+            List<Route> routes = new ArrayList<>();
+            String[] types = {"j", "k"};
+            String[] stages = {"s0", "s1", "s2"};
+            String[] origins = {null, "a", "b", "c", "d"};
+            for (int i = 0; i < 60; i++) {
+                routes.add(new Route(types[rnd.nextInt(2)], stages[rnd.nextInt(3)], origins[rnd.nextInt(origins.length)],
+                        List.of(new WeightedTarget("n" + i, 1 + rnd.nextInt(3)))));
+            }
+            RoutingTable table = new RoutingTable(routes);
+            Admission.Lookup lookup = new Admission.Lookup(table);
+            for (String t : new String[] {"j", "k", "x"}) {
+                for (String st : new String[] {"s0", "s1", "s2", "s9"}) {
+                    for (String o : new String[] {null, "a", "b", "c", "d", "e"}) {
+                        assertThat(lookup.targets(t, st, o)).as("seed %d: %s/%s from %s", seed, t, st, o)
+                                .isEqualTo(table.targets(t, st, o));
+                    }
+                }
+            }
+        }
+    }
 }

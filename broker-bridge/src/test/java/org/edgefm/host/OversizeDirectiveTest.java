@@ -1,0 +1,69 @@
+package org.edgefm.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.spi.Route;
+import org.edgefm.api.spi.WeightedTarget;
+import org.edgefm.wire.DesiredState;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.Topics;
+import org.edgefm.wire.WireCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A directive larger than the wire's payload limit is not published (the broker would cut the host's
+ * connection, and every node's telemetry with it): it is counted and the host goes on sending the
+ * others over the same connection.
+ */
+@Timeout(60)
+class OversizeDirectiveTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void directiveOverTheWireLimit_isCountedNotSent_andTheNextOneArrives() throws Exception {
+        HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", TestClients.freePort(), "httpPort", -1,
+                "dataDir", dir.resolve("data").toString(), "pluginsDir", dir.resolve("plugins").toString(), "fleet", "t"));
+        Topics t = Topics.forFleet("t");
+        WireCodec codec = new WireCodec();
+        try (PlannerHost host = new PlannerHost(cfg, getClass().getClassLoader()).start();
+                TestClients.Client agent = new TestClients.Client(host.brokerUrl(), "agent-n1", null, null)) {
+            agent.mqtt.subscribe(t.hostState(), 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> agent.received.stream()
+                    .anyMatch(r -> r.topic().equals(t.hostState()) && r.payload().contains("\"online\"")));
+            agent.mqtt.subscribe(t.directive("n1"), 1);
+            agent.mqtt.subscribe(t.directive("n2"), 1);
+            for (String n : List.of("n1", "n2")) {
+                agent.publish(t.birth(n), new String(codec.encode(WireSamples.birth(n, 1, 0, 0)), StandardCharsets.UTF_8));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.fleet().state().sessionAlive("n1")
+                    && host.fleet().state().sessionAlive("n2"));
+            long e = host.plannerEpoch();
+            List<Route> routes = new ArrayList<>();
+            for (int k = 0; routes.size() < 4_000; k++) {
+                routes.add(new Route("vqa", "s" + k, "origin-node-" + k, List.of(new WeightedTarget("target-node-" + k, 1))));
+            }
+            Directive big = new Directive(WireCodec.SCHEMA, "n2", e, 1, 1, new DesiredState(List.of(), routes, Map.of()));
+            assertThat(codec.encode(big).length).isGreaterThan(WireCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+            host.fleet().apply(big);
+            host.fleet().flush();
+            host.fleet().apply(WireSamples.directive("n1", e, 1));
+            host.fleet().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> agent.received.stream()
+                    .anyMatch(r -> r.topic().equals(t.directive("n1"))));
+            // counted (again at each of the outbox's re-tries, with its backoff), never published
+            assertThat(host.meters().messagesOversize("directive")).isPositive();
+            assertThat(agent.received).noneMatch(r -> r.topic().equals(t.directive("n2")));
+            assertThat(host.fleet().connected()).isTrue();
+        }
+    }
+}
