@@ -293,7 +293,10 @@ public final class LightEngine implements LightServiceController {
                 }
             }
         }
-        Map<Long, Pair> pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths, null, null);
+        // with admission control the pairs' queues receive the admitted tasks: size for those (light.admission-sizing)
+        Map<StreamKey, Double> sizing = guards.admission() && s.sizeForAdmitted()
+                ? coreAdmitted(rates, obs.corePlacement(), nodes, unusable) : rates;
+        Map<Long, Pair> pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, null, null);
         for (int round = 0; round < s.spillRounds(); round++) {
             Set<Integer> dirty = new HashSet<>();
             List<Contribution> moved = spill(pairs, cands, dirty);
@@ -302,7 +305,7 @@ public final class LightEngine implements LightServiceController {
             }
             contributions = merge(contributions, moved);
             // only the nodes that lost or gained demand are sized and resolved again
-            pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths, pairs, dirty);
+            pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, pairs, dirty);
         }
 
         // 5. virtual queues, allocations, notes
@@ -353,6 +356,45 @@ public final class LightEngine implements LightServiceController {
             routing = admit(routing, rates, pairs, obs.corePlacement(), nodes, unusable, paths, notes);
         }
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
+    }
+
+    /**
+     * Per stream, the rate its core stages admit ({@code light.admission-sizing = admitted}): per core service
+     * the admission capacity of its hosts ({@code light.admission-utilization} × instances / (a/(f·speed)),
+     * as {@link #admit} counts it) against the demand of every stream through it; a stream keeps the
+     * smallest of those shares over its core services, at most 1. A fluid estimate of what {@link Admission}
+     * will let through, so the light pairs are not sized, and the nodes' resources not spent, for tasks the
+     * core tier rejects at arrival.
+     */
+    private Map<StreamKey, Double> coreAdmitted(Map<StreamKey, Double> rates, CorePlacement placement, Map<String, NodeSpec> nodes,
+            Set<String> unusable) {
+        Map<String, Double> capacity = new HashMap<>();
+        for (var a : placement.assignments()) {
+            NodeSpec n = nodes.get(a.node());
+            ServiceSpec svc = cache.services.get(a.service());
+            if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
+                capacity.merge(a.service(), s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
+            }
+        }
+        Map<String, Double> demand = new HashMap<>();
+        rates.forEach((k, r) -> {
+            for (Stage st : cache.types.get(k.type()).stages()) {
+                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
+                    demand.merge(st.service(), r, Double::sum);
+                }
+            }
+        });
+        Map<StreamKey, Double> out = new LinkedHashMap<>();
+        rates.forEach((k, r) -> {
+            double share = 1;
+            for (Stage st : cache.types.get(k.type()).stages()) {
+                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
+                    share = Math.min(share, capacity.getOrDefault(st.service(), 0.0) / demand.get(st.service()));
+                }
+            }
+            out.put(k, r * share);
+        });
+        return out;
     }
 
     /** {@code light.admission = reject}: reject shares where the routed demand exceeds what the pairs serve ({@link Admission}). */
