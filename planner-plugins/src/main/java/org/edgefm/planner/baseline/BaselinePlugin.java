@@ -5,10 +5,7 @@ import org.edgefm.api.PlannerPlugin;
 import org.edgefm.api.spi.CorePlacementPlannerFactory;
 import org.edgefm.api.spi.LightServiceControllerFactory;
 import org.edgefm.api.spi.PlannerPreset;
-import org.edgefm.planner.twotier.LightEngine;
 import org.edgefm.planner.twotier.LightSettings;
-import org.edgefm.planner.twotier.MeanSizer;
-import org.edgefm.planner.twotier.SparseCorePlanner;
 import org.edgefm.planner.twotier.TwoTierPlugin;
 
 /**
@@ -27,28 +24,25 @@ public final class BaselinePlugin implements PlannerPlugin {
     public List<CorePlacementPlannerFactory> corePlacementPlanners() {
         return List.of(
                 TwoTierPlugin.coreFactory("greedy-core", "baseline: eq. (14)'s greedy alone (best c - ξQ first), no solver",
-                        SparseCorePlanner.Mode.GREEDY),
+                        GreedyCorePlanner::new),
                 TwoTierPlugin.coreFactory("random-core", "baseline: core instances on random feasible nodes (seeded)",
-                        SparseCorePlanner.Mode.RANDOM),
-                TwoTierPlugin.coreFactory("cloud-core", "baseline: every core instance on cloud nodes",
-                        SparseCorePlanner.Mode.CLOUD));
+                        RandomCorePlanner::new),
+                TwoTierPlugin.coreFactory("cloud-core", "baseline: every core instance on cloud nodes", CloudCorePlanner::new));
     }
 
     @Override
     public List<LightServiceControllerFactory> lightServiceControllers() {
         return List.of(
                 TwoTierPlugin.lightFactory("prop-avg", "paper 1's ablation: capacity proportional to average demand,"
-                        + " no effective capacity, no virtual queues", LightSettings.MEAN_KEYS,
-                        s -> new LightEngine(s, new MeanSizer(s, s.maxParallelism()), LightEngine.Ranking.MEAN_LATENCY)),
-                TwoTierPlugin.lightFactory("greedy-light", "baseline: nearest node first, spill to the least-loaded, y = 1, mean sizing", LightSettings.MEAN_KEYS,
-                        s -> new LightEngine(s, new MeanSizer(s, 1), LightEngine.Ranking.NEAREST_THEN_LEAST_LOADED)),
-                TwoTierPlugin.lightFactory("random-light", "baseline: random candidate nodes every slot, y = 1, mean sizing", LightSettings.MEAN_RANDOM_KEYS,
-                        s -> new LightEngine(s, new MeanSizer(s, 1), LightEngine.Ranking.RANDOM)),
-                TwoTierPlugin.lightFactory("static-light", "baseline: light services placed once on declared demand, never changed", LightSettings.MEAN_KEYS,
-                        s -> new StaticLightController(new LightEngine(s, new MeanSizer(s, s.maxParallelism()),
-                                LightEngine.Ranking.MEAN_LATENCY))),
+                        + " no effective capacity, no virtual queues", LightSettings.MEAN_KEYS, PropAvgController::new),
+                TwoTierPlugin.lightFactory("greedy-light", "baseline: nearest node first, spill to the least-loaded, y = 1, mean sizing",
+                        LightSettings.MEAN_KEYS, GreedyLightController::new),
+                TwoTierPlugin.lightFactory("random-light", "baseline: random candidate nodes every slot, y = 1, mean sizing",
+                        LightSettings.MEAN_RANDOM_KEYS, RandomLightController::new),
+                TwoTierPlugin.lightFactory("static-light", "baseline: light services placed once on declared demand, never changed",
+                        LightSettings.MEAN_KEYS, StaticLightController::new),
                 TwoTierPlugin.lightFactory("cloud-light", "baseline: every light stage on cloud nodes, mean sizing", LightSettings.MEAN_KEYS,
-                        s -> new LightEngine(s, new MeanSizer(s, s.maxParallelism()), LightEngine.Ranking.CLOUD_ONLY)));
+                        CloudLightController::new));
     }
 
     @Override

@@ -19,6 +19,15 @@ public final class StaticLightController implements LightServiceController {
     private final LightServiceController planner;
     private LightDecision fixed;
 
+    /**
+     * The baseline as shipped: its one decision is {@code prop-avg}'s on the declared demand.
+     *
+     * @param s validated settings
+     */
+    public StaticLightController(org.edgefm.planner.twotier.LightSettings s) {
+        this(new PropAvgController(s));
+    }
+
     /** @param planner the controller that makes the one decision (mean sizing on declared demand) */
     public StaticLightController(LightServiceController planner) {
         this.planner = planner;

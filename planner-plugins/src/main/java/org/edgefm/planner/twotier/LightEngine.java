@@ -38,7 +38,9 @@ import org.edgefm.planner.latency.MeanValueRouting;
 import org.edgefm.planner.latency.NetworkPaths;
 
 /**
- * The per-slot light-service controller shared by {@code ec-lyapunov} and the light baselines:
+ * The per-slot light-service pipeline that {@code ec-lyapunov} ({@link EcLyapunovController}) and each
+ * light baseline (its own class in {@code org.edgefm.planner.baseline}) compose with their own
+ * {@link Sizer}, {@link CandidateOrder} and {@link Guards}:
  * attributes each stream's demand to candidate nodes per stage, sizes every (node, service) pair
  * with a {@link Sizer}, resolves each node's residual capacity greedily (largest objective gain per
  * unit of bottleneck resource first), re-routes what a node could not take to the next candidate,
@@ -52,16 +54,18 @@ import org.edgefm.planner.latency.NetworkPaths;
  * gives.
  */
 public final class LightEngine implements LightServiceController {
-    /** How candidate nodes of a light stage are ordered. */
-    public enum Ranking {
-        /** By mean end-to-end latency through the node (paper 1's network awareness). */
-        MEAN_LATENCY,
-        /** The origin first, then the least-loaded (largest residual) nodes. */
-        NEAREST_THEN_LEAST_LOADED,
-        /** A fresh random order every slot. */
-        RANDOM,
-        /** Cloud nodes only, by mean latency. */
-        CLOUD_ONLY
+    /**
+     * The engine's optional guards; each controller names the ones it takes, so a baseline carries
+     * only what its class says.
+     *
+     * @param admission         {@code light.admission = reject}: reject the share of a stream's tasks
+     *                          that its pairs cannot take ({@link Admission})
+     * @param idleBacklogPairs  a pair with reported backlog but no demand attributed this slot is still
+     *                          sized (with {@code λ = 0}), so its waiting tasks are not stranded
+     * @param releaseHysteresis instances the sizer wanted in the last {@link Sizer#releaseAfterSlots}
+     *                          slots are kept while the node has room (ski rental on release)
+     */
+    public record Guards(boolean admission, boolean idleBacklogPairs, boolean releaseHysteresis) {
     }
 
     /** A smoothed rate below this (about one task a day) of an undeclared stream is dropped. */
@@ -69,8 +73,8 @@ public final class LightEngine implements LightServiceController {
 
     private final LightSettings s;
     private final Sizer sizer;
-    private final Ranking ranking;
-    private final java.util.SplittableRandom random;
+    private final CandidateOrder order;
+    private final Guards guards;
     private Cache cache;
     /** Tests only: analyse every stream again after each change of the usable nodes. */
     private boolean fromScratch;
@@ -86,13 +90,14 @@ public final class LightEngine implements LightServiceController {
     /**
      * @param settings the settings
      * @param sizer    how pairs are sized
-     * @param ranking  how light-stage candidates are ordered
+     * @param order    which nodes may run light stages and how a stage's candidates are ordered
+     * @param guards   the optional guards this controller takes
      */
-    public LightEngine(LightSettings settings, Sizer sizer, Ranking ranking) {
+    public LightEngine(LightSettings settings, Sizer sizer, CandidateOrder order, Guards guards) {
         this.s = settings;
         this.sizer = sizer;
-        this.ranking = ranking;
-        this.random = new java.util.SplittableRandom(settings.seed());
+        this.order = order;
+        this.guards = guards;
     }
 
     /** The sizer (tests read its virtual queues). */
@@ -250,7 +255,7 @@ public final class LightEngine implements LightServiceController {
             notes.add(new Reason("no-usable-node", "no node is online with fresh telemetry; nothing can be allocated"));
             return PlanResult.infeasible(notes, new LightDecision(obs.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));
         }
-        if (ranking == Ranking.CLOUD_ONLY && residual.keySet().stream().noneMatch(id -> nodes.get(id).kind() == NodeKind.CLOUD)) {
+        if (order.cloudOnly() && residual.keySet().stream().noneMatch(id -> nodes.get(id).kind() == NodeKind.CLOUD)) {
             notes.add(new Reason("no-cloud-node", "the scenario has no usable node of kind cloud"));
             return PlanResult.infeasible(notes, new LightDecision(obs.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));
         }
@@ -288,7 +293,10 @@ public final class LightEngine implements LightServiceController {
                 }
             }
         }
-        Map<Long, Pair> pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths, null, null);
+        // with admission control the pairs' queues receive the admitted tasks: size for those (light.admission-sizing)
+        Map<StreamKey, Double> sizing = guards.admission() && s.sizeForAdmitted()
+                ? coreAdmitted(rates, obs.corePlacement(), nodes, unusable) : rates;
+        Map<Long, Pair> pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, null, null);
         for (int round = 0; round < s.spillRounds(); round++) {
             Set<Integer> dirty = new HashSet<>();
             List<Contribution> moved = spill(pairs, cands, dirty);
@@ -297,7 +305,7 @@ public final class LightEngine implements LightServiceController {
             }
             contributions = merge(contributions, moved);
             // only the nodes that lost or gained demand are sized and resolved again
-            pairs = allocate(obs, model, services, cands, rates, contributions, residual, paths, pairs, dirty);
+            pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, pairs, dirty);
         }
 
         // 5. virtual queues, allocations, notes
@@ -312,7 +320,9 @@ public final class LightEngine implements LightServiceController {
             double arrivals = so != null ? so.arrivals() : p.lambda * obs.slotMs();
             sizer.commit(node, p.service.id(), arrivals, capacity, obs.slotMs());
             decided.add(node + "|" + p.service.id());
-            remember(node + "|" + p.service.id(), p.wanted, sizer.releaseAfterSlots(p.service));
+            if (guards.releaseHysteresis()) {
+                remember(node + "|" + p.service.id(), p.wanted, sizer.releaseAfterSlots(p.service));
+            }
             if (p.x > 0) {
                 allocations.add(new ServiceAllocation(node, p.service.id(), p.x, p.ladder.y()[p.x]));
                 previousX.put(node + "|" + p.service.id(), p.x);
@@ -342,10 +352,49 @@ public final class LightEngine implements LightServiceController {
 
         // 6. routing for every stage of every task type
         RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
-        if (s.admission()) {
+        if (guards.admission()) {
             routing = admit(routing, rates, pairs, obs.corePlacement(), nodes, unusable, paths, notes);
         }
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
+    }
+
+    /**
+     * Per stream, the rate its core stages admit ({@code light.admission-sizing = admitted}): per core service
+     * the admission capacity of its hosts ({@code light.admission-utilization} × instances / (a/(f·speed)),
+     * as {@link #admit} counts it) against the demand of every stream through it; a stream keeps the
+     * smallest of those shares over its core services, at most 1. A fluid estimate of what {@link Admission}
+     * will let through, so the light pairs are not sized, and the nodes' resources not spent, for tasks the
+     * core tier rejects at arrival.
+     */
+    private Map<StreamKey, Double> coreAdmitted(Map<StreamKey, Double> rates, CorePlacement placement, Map<String, NodeSpec> nodes,
+            Set<String> unusable) {
+        Map<String, Double> capacity = new HashMap<>();
+        for (var a : placement.assignments()) {
+            NodeSpec n = nodes.get(a.node());
+            ServiceSpec svc = cache.services.get(a.service());
+            if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
+                capacity.merge(a.service(), s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
+            }
+        }
+        Map<String, Double> demand = new HashMap<>();
+        rates.forEach((k, r) -> {
+            for (Stage st : cache.types.get(k.type()).stages()) {
+                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
+                    demand.merge(st.service(), r, Double::sum);
+                }
+            }
+        });
+        Map<StreamKey, Double> out = new LinkedHashMap<>();
+        rates.forEach((k, r) -> {
+            double share = 1;
+            for (Stage st : cache.types.get(k.type()).stages()) {
+                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
+                    share = Math.min(share, capacity.getOrDefault(st.service(), 0.0) / demand.get(st.service()));
+                }
+            }
+            out.put(k, r * share);
+        });
+        return out;
     }
 
     /** {@code light.admission = reject}: reject shares where the routed demand exceeds what the pairs serve ({@link Admission}). */
@@ -450,10 +499,8 @@ public final class LightEngine implements LightServiceController {
                 if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
                     continue;
                 }
-                boolean ok = switch (ranking) {
-                    case CLOUD_ONLY -> n.kind() == NodeKind.CLOUD;
-                    default -> s.allLightCandidates() || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
-                };
+                boolean ok = order.cloudOnly() ? n.kind() == NodeKind.CLOUD
+                        : s.allLightCandidates() || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
                 if (ok) {
                     b.add(v);
                 }
@@ -461,7 +508,7 @@ public final class LightEngine implements LightServiceController {
             return b.stream().mapToInt(Integer::intValue).toArray();
         });
         // the origin is a candidate where it can run the service (not with CLOUD_ONLY unless it is a cloud)
-        boolean originToo = ranking != Ranking.CLOUD_ONLY && !paths.isExcluded(origin)
+        boolean originToo = !order.cloudOnly() && !paths.isExcluded(origin)
                 && svc.demand().fitsIn(paths.node(origin).capacity()) && Arrays.binarySearch(base, origin) < 0;
         int[] out = new int[base.length + 1];
         int n = 0;
@@ -506,28 +553,7 @@ public final class LightEngine implements LightServiceController {
         ServiceSpec svc = cache.services.get(st.service());
         int[] ordered = byLatency;
         if (svc.kind() == ServiceKind.LIGHT) {
-            NetworkPaths paths = cache.paths;
-            if (ranking == Ranking.NEAREST_THEN_LEAST_LOADED) {
-                int origin = paths.indexOf(k.origin());
-                Integer[] boxed = Arrays.stream(byLatency).boxed().toArray(Integer[]::new);
-                Arrays.sort(boxed, (a, b) -> {
-                    int na = cand[a];
-                    int nb = cand[b];
-                    if (na == origin || nb == origin) {
-                        return na == origin ? (nb == origin ? 0 : -1) : 1;
-                    }
-                    return Double.compare(load(residual, paths.node(nb).id()), load(residual, paths.node(na).id()));
-                });
-                ordered = Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
-            } else if (ranking == Ranking.RANDOM) {
-                ordered = byLatency.clone();
-                for (int i = ordered.length - 1; i > 0; i--) {
-                    int j = random.nextInt(i + 1);
-                    int t = ordered[i];
-                    ordered[i] = ordered[j];
-                    ordered[j] = t;
-                }
-            }
+            ordered = order.order(byLatency, cand, cache.paths.indexOf(k.origin()), residual, cache.paths);
             ordered = Arrays.copyOf(ordered, Math.min(ordered.length, s.candidates()));
         }
         int[] nodes = new int[ordered.length];
@@ -535,11 +561,6 @@ public final class LightEngine implements LightServiceController {
             nodes[i] = cand[ordered[i]];
         }
         return new int[][] {nodes, ordered};
-    }
-
-    private static double load(Map<String, ResourceVector> residual, String node) {
-        ResourceVector r = residual.get(node);
-        return r == null ? -1 : r.get(Resource.CPU) + r.get(Resource.GPU);
     }
 
     /**
@@ -632,7 +653,9 @@ public final class LightEngine implements LightServiceController {
             double budget = t.deadlineMs() - r.preceding(c.stage, j) - r.toSink(c.stage, j);
             p.budget = Math.min(p.budget, budget);
         }
-        drainPairs(model, services, serviceIndex, residual, paths, pairs);
+        if (guards.idleBacklogPairs()) {
+            drainPairs(model, services, serviceIndex, residual, paths, pairs);
+        }
         // size each pair, then resolve each node's residual capacity greedily
         Map<Integer, List<Pair>> byNode = new HashMap<>();
         Set<Integer> redo = dirty == null ? null : new HashSet<>(dirty);
@@ -661,7 +684,7 @@ public final class LightEngine implements LightServiceController {
             int maxX = res == null ? 0 : Math.min(s.maxInstances(), p.service.demand().copiesFittingIn(res));
             double[] samples = so == null ? new double[0] : so.rateSamplesMbPerMs();
             int sy = so == null ? 1 : Math.max(1, so.parallelism());
-            p.hold = Math.min(maxX, held(node + "|" + p.service.id()));
+            p.hold = guards.releaseHysteresis() ? Math.min(maxX, held(node + "|" + p.service.id())) : 0;
             p.ladder = sizer.ladder(new Sizer.Input(paths.node(p.node), p.service, p.lambda, p.budget,
                     previousX.getOrDefault(node + "|" + p.service.id(), 0), sizer.queue(node, p.service.id()), obs.slotMs(),
                     samples, sy, maxX, p.hold));

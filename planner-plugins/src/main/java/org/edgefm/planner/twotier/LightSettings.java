@@ -42,6 +42,8 @@ import org.edgefm.planner.latency.LatencyModel;
  *                           core hosts); 0 = every reachable host
  * @param admission          admission control: entry-stage routes reject the demand the pairs cannot serve ({@link Admission})
  * @param admissionUtilization ρ of admission control: a core pair's admitted load is at most ρ times its capacity
+ * @param sizeForAdmitted    with admission control, light pairs are sized for the share of each stream its core stages
+ *                           admit, not for the offered demand ({@code light.admission-sizing})
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
@@ -49,7 +51,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
         boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
-        boolean admission, double admissionUtilization) {
+        boolean admission, double admissionUtilization, boolean sizeForAdmitted) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -146,7 +148,14 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " refused at arrival and counted as rejected; off = every task is admitted and overload queues", true),
             new ConfigKey("light.admission-utilization", "0.9",
                     "ρ of light.admission for core pairs: a core pair is given at most ρ times instances/(a/(f·speed)) tasks"
-                    + " per ms, in (0, 1]", true));
+                    + " per ms, in (0, 1]", true),
+            new ConfigKey("light.admission-sizing", "admitted",
+                    "with light.admission = reject, the demand the light pairs are sized for (assumption: paper 1 has no"
+                    + " admission step): admitted = per stream the share its core stages admit (per core service"
+                    + " admission-utilization times instances over a/(f·speed), summed over its hosts, against the demand of every"
+                    + " stream through it; a stream takes the smallest share over its core services), as the drift-plus-penalty"
+                    + " step's arrivals are the tasks that reach a pair's queue; offered = the whole offered demand (before this"
+                    + " key: light instances were sized, and resources spent, for tasks the core tier rejects)", true));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
@@ -154,7 +163,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.candidates-per-origin", "ec-lyapunov.spill-rounds",
             "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
             "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent", "light.admission",
-            "light.admission-utilization");
+            "light.admission-utilization", "light.admission-sizing");
 
     /** Keys only the ec-lyapunov sizer reads. */
     public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
@@ -229,10 +238,11 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         if (!(admissionUtil > 0 && admissionUtil <= 1)) {
             throw new ConfigException("light.admission-utilization: " + admissionUtil + " (expected: in (0, 1])");
         }
+        boolean sizeForAdmitted = c.getChoice("light.admission-sizing", "admitted", "admitted", "offered").equals("admitted");
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
-                admission, admissionUtil);
+                admission, admissionUtil, sizeForAdmitted);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

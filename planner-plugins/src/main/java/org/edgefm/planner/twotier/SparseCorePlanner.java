@@ -4,12 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.Resource;
 import org.edgefm.api.model.ResourceVector;
@@ -27,25 +24,12 @@ import org.edgefm.api.spi.Reason;
  * of eq. (14) from the {@link CoreEstimates}, solves it with the MIP under a time limit (greedy
  * fallback, reported, when the solver runs out of time), and adds a failover plan per node.
  *
- * <p>The same class serves the core baselines through {@link Mode}: {@code greedy-core} (the greedy
- * alone), {@code random-core} (random feasible nodes) and {@code cloud-core} (cloud nodes only).
+ * <p>Only {@code sparse-ip} runs this class; the core baselines ({@code greedy-core},
+ * {@code random-core}, {@code cloud-core}) are their own classes in {@code org.edgefm.planner.baseline}
+ * over the shared {@link CoreProblems}, without the solver, the light reserve or the best effort.
  */
 public final class SparseCorePlanner implements CorePlacementPlanner {
-    /** Which algorithm solves the placement. */
-    public enum Mode {
-        /** The MIP of eq. (14) with greedy fallback ({@code sparse-ip}). */
-        MIP,
-        /** The greedy alone ({@code greedy-core}). */
-        GREEDY,
-        /** Random feasible nodes ({@code random-core}). */
-        RANDOM,
-        /** Only nodes of kind cloud, greedy ({@code cloud-core}). */
-        CLOUD
-    }
-
     private final CoreSettings settings;
-    private final Mode mode;
-    private final SplittableRandom random;
     private final Backend backend;
     private final Backend coverage;
 
@@ -58,39 +42,32 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
 
     /**
      * @param settings validated settings
-     * @param mode     the algorithm
      */
-    public SparseCorePlanner(CoreSettings settings, Mode mode) {
-        this(settings, mode, new MipCoreSolver(settings.solver(), settings.relativeGap())::solve);
+    public SparseCorePlanner(CoreSettings settings) {
+        this(settings, new MipCoreSolver(settings.solver(), settings.relativeGap())::solve);
     }
 
     /** A planner with its own exact solver (tests: a solver that runs out of time). */
-    public SparseCorePlanner(CoreSettings settings, Mode mode, Backend backend) {
-        this(settings, mode, backend, new MipCoreSolver(settings.solver(), settings.relativeGap())::maxCoverage);
+    public SparseCorePlanner(CoreSettings settings, Backend backend) {
+        this(settings, backend, new MipCoreSolver(settings.solver(), settings.relativeGap())::maxCoverage);
     }
 
     /** A planner with its own exact solvers for eq. (14) and for the best-effort coverage of an infeasible instance. */
-    public SparseCorePlanner(CoreSettings settings, Mode mode, Backend backend, Backend coverage) {
+    public SparseCorePlanner(CoreSettings settings, Backend backend, Backend coverage) {
         this.settings = settings;
-        this.mode = mode;
-        this.random = new SplittableRandom(settings.seed());
         this.backend = backend;
         this.coverage = coverage;
-    }
-
-    /** The problem instance and its estimates, as {@link #place} builds them. */
-    public record Built(CorePlacementProblem problem, CoreEstimates estimates, List<Reason> notes, List<Reason> blockers) {
     }
 
     @Override
     public PlanResult<CorePlacement> place(CorePlacementContext ctx) {
         long startNanos = System.nanoTime();
-        Built b = build(ctx.model(), ctx);
+        CoreProblems.Built b = build(ctx.model(), ctx);
         List<Reason> notes = new ArrayList<>(b.notes());
         List<Reason> blockers = new ArrayList<>(b.blockers());
         CorePlacementProblem p = b.problem();
         CorePlacementProblem full = p;
-        if (settings.lightReserve() && mode == Mode.MIP && p.nodeCount() > 0) {
+        if (settings.lightReserve() && p.nodeCount() > 0) {
             List<Reason> reserveNotes = new ArrayList<>();
             CorePlacementProblem reserved = withLightReserve(p, ctx, reserveNotes);
             boolean fitsFull = GreedyCoreSolver.solve(p).unmet().isEmpty();
@@ -121,91 +98,79 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
         }
         int[][] x;
         List<String> unmet;
-        switch (mode) {
-            case MIP -> {
-                // the greedy first: the solver's start incumbent, and the plan whenever the solver does no better
-                GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
-                boolean greedyFeasible = g.unmet().isEmpty();
-                double greedyObjective = greedyFeasible ? p.objective(g.x()) : Double.POSITIVE_INFINITY;
-                long limit = solverLimit(ctx.timeBudget(), startNanos);
-                if (limit < MIN_SOLVER_MS) {
+        mip: {
+            // the greedy first: the solver's start incumbent, and the plan whenever the solver does no better
+            GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
+            boolean greedyFeasible = g.unmet().isEmpty();
+            double greedyObjective = greedyFeasible ? p.objective(g.x()) : Double.POSITIVE_INFINITY;
+            long limit = solverLimit(ctx.timeBudget(), startNanos);
+            if (limit < MIN_SOLVER_MS) {
+                GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(full, g, ctx, startNanos, notes);
+                x = be.x();
+                unmet = be.unmet();
+                notes.add(new Reason("greedy-fallback", String.format(Locale.ROOT,
+                        "the estimates took %d ms of the %d ms budget, leaving %d ms for %s; the greedy placement is used",
+                        (System.nanoTime() - startNanos) / 1_000_000, ctx.timeBudget().toMillis(), Math.max(0, limit),
+                        settings.solver())));
+                break mip;
+            }
+            CorePlacementProblem reduced = reduce(p, greedyFeasible ? g.x() : null, notes);
+            MipCoreSolver.Solution sol = backend.solve(reduced, limit, greedyFeasible ? g.x() : null);
+            switch (sol.outcome()) {
+                case OPTIMAL, FEASIBLE -> {
+                    double solved = p.objective(sol.x());
+                    boolean greedyBetter = greedyObjective < solved;
+                    x = greedyBetter ? g.x() : sol.x();
+                    unmet = List.of();
+                    String tail = greedyBetter ? String.format(Locale.ROOT,
+                            "; the greedy's plan (objective %.3f) is better and is used", greedyObjective)
+                            : greedyFeasible ? String.format(Locale.ROOT, " (greedy %.3f)", greedyObjective) : "";
+                    if (sol.outcome() == MipCoreSolver.Outcome.OPTIMAL) {
+                        notes.add(new Reason("solver-optimal", String.format(Locale.ROOT,
+                                "%s proved the placement optimal%s: objective %.3f in %d ms%s", settings.solver(),
+                                reduced == p ? "" : " among the pruned candidates", solved, sol.millis(), tail)));
+                    } else {
+                        String bound = Double.isNaN(sol.bound()) ? "no bound yet"
+                                : String.format(Locale.ROOT, "bound %.3f (gap %.2f%%)", sol.bound(), 100 * sol.gap());
+                        notes.add(new Reason("solver-time-limit", String.format(Locale.ROOT,
+                                "%s hit its %d ms limit with objective %.3f, %s%s", settings.solver(), limit,
+                                solved, bound, tail)));
+                    }
+                }
+                case INFEASIBLE -> {
+                    if (greedyFeasible) {
+                        // the greedy's plan meets every constraint, so the solver's verdict is numerical noise
+                        x = g.x();
+                        unmet = List.of();
+                        notes.add(new Reason("greedy-fallback", settings.solver() + " reported the model infeasible although"
+                                + " the greedy's plan satisfies it (" + sol.detail() + "); the greedy placement is used"));
+                        break;
+                    }
+                    if (reduced != p) {
+                        // without a greedy plan to keep, pruning might have removed every feasible placement:
+                        // say so rather than claim a proof
+                        blockers.add(new Reason("infeasible", settings.solver() + " found no placement among the "
+                                + settings.candidateNodes() + " candidate nodes per service (sparse-ip.candidate-nodes)"
+                                + " and the greedy none at all; the plan is a best effort (sparse-ip.best-effort)"));
+                    } else {
+                        blockers.add(new Reason("infeasible", settings.solver()
+                                + " proved that no placement satisfies C1, C2 and the " + p.sparsity().name().toLowerCase(Locale.ROOT)
+                                + " constraint; the plan is a best effort (sparse-ip.best-effort)"));
+                    }
+                    GreedyCoreSolver.Result be = bestEffort(full, g, ctx, startNanos, blockers);
+                    be.unmet().forEach(u -> blockers.add(new Reason("unmet", u)));
+                    return PlanResult.infeasible(blockers, CoreProblems.assemble(p, be.x(), notes));
+                }
+                default -> {
                     GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(full, g, ctx, startNanos, notes);
                     x = be.x();
                     unmet = be.unmet();
-                    notes.add(new Reason("greedy-fallback", String.format(Locale.ROOT,
-                            "the estimates took %d ms of the %d ms budget, leaving %d ms for %s; the greedy placement is used",
-                            (System.nanoTime() - startNanos) / 1_000_000, ctx.timeBudget().toMillis(), Math.max(0, limit),
-                            settings.solver())));
-                    break;
+                    notes.add(new Reason("greedy-fallback", settings.solver() + " found no solution within " + limit
+                            + " ms (" + sol.detail() + "); the greedy placement is used"));
                 }
-                CorePlacementProblem reduced = reduce(p, greedyFeasible ? g.x() : null, notes);
-                MipCoreSolver.Solution sol = backend.solve(reduced, limit, greedyFeasible ? g.x() : null);
-                switch (sol.outcome()) {
-                    case OPTIMAL, FEASIBLE -> {
-                        double solved = p.objective(sol.x());
-                        boolean greedyBetter = greedyObjective < solved;
-                        x = greedyBetter ? g.x() : sol.x();
-                        unmet = List.of();
-                        String tail = greedyBetter ? String.format(Locale.ROOT,
-                                "; the greedy's plan (objective %.3f) is better and is used", greedyObjective)
-                                : greedyFeasible ? String.format(Locale.ROOT, " (greedy %.3f)", greedyObjective) : "";
-                        if (sol.outcome() == MipCoreSolver.Outcome.OPTIMAL) {
-                            notes.add(new Reason("solver-optimal", String.format(Locale.ROOT,
-                                    "%s proved the placement optimal%s: objective %.3f in %d ms%s", settings.solver(),
-                                    reduced == p ? "" : " among the pruned candidates", solved, sol.millis(), tail)));
-                        } else {
-                            String bound = Double.isNaN(sol.bound()) ? "no bound yet"
-                                    : String.format(Locale.ROOT, "bound %.3f (gap %.2f%%)", sol.bound(), 100 * sol.gap());
-                            notes.add(new Reason("solver-time-limit", String.format(Locale.ROOT,
-                                    "%s hit its %d ms limit with objective %.3f, %s%s", settings.solver(), limit,
-                                    solved, bound, tail)));
-                        }
-                    }
-                    case INFEASIBLE -> {
-                        if (greedyFeasible) {
-                            // the greedy's plan meets every constraint, so the solver's verdict is numerical noise
-                            x = g.x();
-                            unmet = List.of();
-                            notes.add(new Reason("greedy-fallback", settings.solver() + " reported the model infeasible although"
-                                    + " the greedy's plan satisfies it (" + sol.detail() + "); the greedy placement is used"));
-                            break;
-                        }
-                        if (reduced != p) {
-                            // without a greedy plan to keep, pruning might have removed every feasible placement:
-                            // say so rather than claim a proof
-                            blockers.add(new Reason("infeasible", settings.solver() + " found no placement among the "
-                                    + settings.candidateNodes() + " candidate nodes per service (sparse-ip.candidate-nodes)"
-                                    + " and the greedy none at all; the plan is a best effort (sparse-ip.best-effort)"));
-                        } else {
-                            blockers.add(new Reason("infeasible", settings.solver()
-                                    + " proved that no placement satisfies C1, C2 and the " + p.sparsity().name().toLowerCase(Locale.ROOT)
-                                    + " constraint; the plan is a best effort (sparse-ip.best-effort)"));
-                        }
-                        GreedyCoreSolver.Result be = bestEffort(full, g, ctx, startNanos, blockers);
-                        be.unmet().forEach(u -> blockers.add(new Reason("unmet", u)));
-                        return PlanResult.infeasible(blockers, assemble(p, be.x(), notes));
-                    }
-                    default -> {
-                        GreedyCoreSolver.Result be = greedyFeasible ? g : bestEffort(full, g, ctx, startNanos, notes);
-                        x = be.x();
-                        unmet = be.unmet();
-                        notes.add(new Reason("greedy-fallback", settings.solver() + " found no solution within " + limit
-                                + " ms (" + sol.detail() + "); the greedy placement is used"));
-                    }
-                }
-            }
-            case RANDOM -> {
-                GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p, (v, m) -> random.nextDouble());
-                x = g.x();
-                unmet = g.unmet();
-            }
-            default -> {
-                GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
-                x = g.x();
-                unmet = g.unmet();
             }
         }
-        CorePlacement placement = assemble(p, x, notes);
+        CorePlacement placement = CoreProblems.assemble(p, x, notes);
         if (!unmet.isEmpty() || !blockers.isEmpty()) {
             unmet.forEach(u -> blockers.add(new Reason("unmet", u)));
             return PlanResult.infeasible(blockers, placement);
@@ -658,194 +623,7 @@ public final class SparseCorePlanner implements CorePlacementPlanner {
     }
 
     /** Builds the problem instance (public for tests and benchmarks). */
-    public Built build(SystemModel model, CorePlacementContext ctx) {
-        List<Reason> notes = new ArrayList<>();
-        List<Reason> blockers = new ArrayList<>();
-        CoreEstimates e = CoreEstimates.compute(model, ctx.demand(), ctx.offlineNodes(), settings);
-        notes.addAll(e.notes);
-        Map<String, NodeSpec> nodesById = model.topology().nodesById();
-        List<Integer> nodeSel = new ArrayList<>();
-        for (int v = 0; v < e.nodes.size(); v++) {
-            if (mode != Mode.CLOUD || nodesById.get(e.nodes.get(v)).kind() == NodeKind.CLOUD) {
-                nodeSel.add(v);
-            }
-        }
-        if (mode == Mode.CLOUD && nodeSel.isEmpty()) {
-            blockers.add(new Reason("no-cloud-node", "the scenario has no online node of kind cloud"));
-        }
-        List<Integer> svcSel = new ArrayList<>();
-        for (int m = 0; m < e.services.size(); m++) {
-            double req = 0;
-            for (int v = 0; v < e.nodes.size(); v++) {
-                req += e.load[v][m];
-            }
-            if (req > 0) {
-                svcSel.add(m);
-            } else if (e.rate[m] > 0) {
-                ServiceSpec svc = model.service(e.services.get(m));
-                blockers.add(new Reason("no-host", "no online node can host (or be reached for) core service " + svc.id()
-                        + " (needs " + svc.demand() + " per instance)"));
-            } else {
-                notes.add(new Reason("no-demand", "core service " + e.services.get(m) + " has no demand; not placed"));
-            }
-        }
-        int nv = nodeSel.size();
-        int nm = svcSel.size();
-        List<String> nodes = nodeSel.stream().map(e.nodes::get).toList();
-        List<String> services = svcSel.stream().map(e.services::get).toList();
-        ResourceVector[] cap = new ResourceVector[nv];
-        for (int v = 0; v < nv; v++) {
-            cap[v] = nodesById.get(nodes.get(v)).capacity();
-        }
-        ResourceVector[] dem = new ResourceVector[nm];
-        double[] cost = new double[nm];
-        double[] required = new double[nm];
-        int[] minNodes = new int[nm];
-        int[] maxNodes = new int[nm];
-        double[][] q = new double[nv][nm];
-        int[][] upper = new int[nv][nm];
-        for (int m = 0; m < nm; m++) {
-            ServiceSpec svc = model.service(services.get(m));
-            dem[m] = svc.demand();
-            // paper 1, eq. (14): c^cr_m = c^{cr,dp}_m + c^{cr,mt}_m, eq. (6) for one new instance in one slot
-            cost[m] = svc.costs().coreSlot(1, 0);
-            int hosts = 0;
-            for (int v = 0; v < nv; v++) {
-                q[v][m] = e.qos[nodeSel.get(v)][svcSel.get(m)];
-                required[m] += mode == Mode.CLOUD ? 0 : e.load[nodeSel.get(v)][svcSel.get(m)];
-                upper[v][m] = CorePlacementProblem.copies(dem[m], cap[v], settings.maxPerNode());
-                hosts += upper[v][m] > 0 ? 1 : 0;
-            }
-            if (mode == Mode.CLOUD) {
-                for (int v = 0; v < e.nodes.size(); v++) {
-                    required[m] += e.load[v][svcSel.get(m)];
-                }
-            }
-            minNodes[m] = Math.min(settings.minNodes(), hosts);
-            maxNodes[m] = Math.max(minNodes[m], settings.maxNodes());
-            if (hosts == 0) {
-                blockers.add(new Reason("no-host", "no online node can host core service " + services.get(m)
-                        + " (needs " + dem[m] + " per instance)"));
-                minNodes[m] = 0;
-            } else if (settings.sparsity().diversity() && hosts < settings.minNodes()) {
-                notes.add(new Reason("diversity-relaxed", "core service " + services.get(m) + " fits on only " + hosts
-                        + " online node(s); S_min lowered from " + settings.minNodes() + " to " + hosts
-                        + ", so one node loss may remove it"));
-            }
-        }
-        int[][] current = new int[nv][nm];
-        double[] deploy = new double[nm];
-        if (settings.keepCurrent()) {
-            for (int m = 0; m < nm; m++) {
-                deploy[m] = model.service(services.get(m)).costs().deploy();
-                for (int v = 0; v < nv; v++) {
-                    current[v][m] = ctx.current().instances(nodes.get(v), services.get(m));
-                }
-            }
-        }
-        CorePlacementProblem p = new CorePlacementProblem(nodes, services, cap, dem, cost, q, settings.xi(), required, upper,
-                settings.capacityMode(), mode == Mode.CLOUD ? CorePlacementProblem.Sparsity.NONE : settings.sparsity(),
-                minNodes, maxNodes, settings.maxTypesPerNode(), current, deploy);
-        return new Built(p, e, notes, blockers);
-    }
-
-    /** The placement and its failover plan from a solution. */
-    static CorePlacement assemble(CorePlacementProblem p, int[][] x, List<Reason> notes) {
-        List<CoreAssignment> assignments = new ArrayList<>();
-        for (int v = 0; v < p.nodeCount(); v++) {
-            for (int m = 0; m < p.serviceCount(); m++) {
-                if (x[v][m] > 0) {
-                    assignments.add(new CoreAssignment(p.nodes().get(v), p.services().get(m), x[v][m]));
-                }
-            }
-        }
-        return new CorePlacement(assignments, failover(p, x, notes));
-    }
-
-    /**
-     * Backups (assumption: the paper's "fault-tolerant backbone" criterion was not retrievable): for each node that hosts core instances, where to re-create them when it is lost —
-     * first on survivors not yet hosting the service (to keep diversity), best coefficient first,
-     * within the survivors' spare capacity. Each node's plan assumes only that node fails.
-     */
-    static Map<String, List<CoreAssignment>> failover(CorePlacementProblem p, int[][] x, List<Reason> notes) {
-        Map<String, List<CoreAssignment>> plan = new LinkedHashMap<>();
-        int nv = p.nodeCount();
-        int nm = p.serviceCount();
-        for (int lost = 0; lost < nv; lost++) {
-            int[][] y = new int[nv][];
-            for (int v = 0; v < nv; v++) {
-                y[v] = x[v].clone();
-            }
-            Arrays.fill(y[lost], 0);
-            ResourceVector[] used = new ResourceVector[nv];
-            int[] types = new int[nv];
-            for (int v = 0; v < nv; v++) {
-                used[v] = ResourceVector.ZERO;
-                for (int m = 0; m < nm; m++) {
-                    used[v] = used[v].plus(p.demand()[m].times(y[v][m]));
-                    types[v] += y[v][m] > 0 ? 1 : 0;
-                }
-            }
-            Map<String, Integer> add = new LinkedHashMap<>();
-            boolean any = false;
-            for (int m = 0; m < nm; m++) {
-                int need = x[lost][m];
-                if (need == 0) {
-                    continue;
-                }
-                any = true;
-                final int mm = m;
-                final int[][] yy = y;
-                Integer[] order = new Integer[nv];
-                for (int v = 0; v < nv; v++) {
-                    order[v] = v;
-                }
-                Arrays.sort(order, (a, b) -> {
-                    int fa = yy[a][mm] > 0 ? 1 : 0;
-                    int fb = yy[b][mm] > 0 ? 1 : 0;
-                    return fa != fb ? Integer.compare(fa, fb) : Double.compare(p.coefficient(a, mm), p.coefficient(b, mm));
-                });
-                boolean progress = true;
-                while (need > 0 && progress) {
-                    progress = false;
-                    for (int v : order) {
-                        if (v != lost && GreedyCoreSolver.fits(p, y, used, types, v, m)) {
-                            if (y[v][m] == 0) {
-                                types[v]++;
-                            }
-                            y[v][m]++;
-                            used[v] = used[v].plus(p.demand()[m]);
-                            add.merge(p.nodes().get(v) + "|" + p.services().get(m), 1, Integer::sum);
-                            need--;
-                            progress = true;
-                            break;
-                        }
-                    }
-                }
-                if (need > 0) {
-                    notes.add(new Reason("failover-partial", "if " + p.nodes().get(lost) + " is lost, " + need + " instance(s) of "
-                            + p.services().get(m) + " have no spare capacity elsewhere"));
-                }
-            }
-            if (any) {
-                List<CoreAssignment> list = new ArrayList<>();
-                add.forEach((k, n) -> list.add(new CoreAssignment(k.substring(0, k.indexOf('|')), k.substring(k.indexOf('|') + 1), n)));
-                plan.put(p.nodes().get(lost), list);
-            }
-        }
-        return plan;
-    }
-
-    /** Used by tests: the map from (node, service) to instances of a solution. */
-    static Map<String, Integer> asMap(CorePlacementProblem p, int[][] x) {
-        Map<String, Integer> m = new HashMap<>();
-        for (int v = 0; v < p.nodeCount(); v++) {
-            for (int s = 0; s < p.serviceCount(); s++) {
-                if (x[v][s] > 0) {
-                    m.put(p.nodes().get(v) + "|" + p.services().get(s), x[v][s]);
-                }
-            }
-        }
-        return m;
+    public CoreProblems.Built build(SystemModel model, CorePlacementContext ctx) {
+        return CoreProblems.build(model, ctx, settings, false);
     }
 }

@@ -28,14 +28,14 @@ public final class TwoTierPlugin implements PlannerPlugin {
     @Override
     public List<CorePlacementPlannerFactory> corePlacementPlanners() {
         return List.of(coreFactory(SPARSE_IP, "paper 1 tier 1: eq. (14) with C1, C2 and sparsity, OR-Tools MIP under a time limit,"
-                + " greedy fallback, failover plan", SparseCorePlanner.Mode.MIP));
+                + " greedy fallback, failover plan", SparseCorePlanner::new));
     }
 
     @Override
     public List<LightServiceControllerFactory> lightServiceControllers() {
         return List.of(lightFactory(EC_LYAPUNOV, "paper 1 tier 2: effective-capacity deadline check, virtual queues,"
                 + " drift-plus-penalty over (x, y), greedy node resolution, routes for every stage",
-                LightSettings.EC_LYAPUNOV_KEYS, s -> new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY)));
+                LightSettings.EC_LYAPUNOV_KEYS, EcLyapunovController::new));
     }
 
     @Override
@@ -73,10 +73,10 @@ public final class TwoTierPlugin implements PlannerPlugin {
         return List.copyOf(k);
     }
 
-    /** A core factory over {@link SparseCorePlanner} in one mode. */
-    public static CorePlacementPlannerFactory coreFactory(String name, String description, SparseCorePlanner.Mode mode) {
-        return CorePlacementPlannerFactory.of(name, description, coreKeys(),
-                config -> new SparseCorePlanner(CoreSettings.from(config), mode));
+    /** A core factory of this family: the planner {@code make} builds from validated settings. */
+    public static CorePlacementPlannerFactory coreFactory(String name, String description,
+            java.util.function.Function<CoreSettings, org.edgefm.api.spi.CorePlacementPlanner> make) {
+        return CorePlacementPlannerFactory.of(name, description, coreKeys(), config -> make.apply(CoreSettings.from(config)));
     }
 
     /**

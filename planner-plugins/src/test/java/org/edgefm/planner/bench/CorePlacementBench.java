@@ -17,6 +17,7 @@ import org.edgefm.planner.twotier.CorePlacementProblem;
 import org.edgefm.planner.twotier.CoreSettings;
 import org.edgefm.planner.twotier.GreedyCoreSolver;
 import org.edgefm.planner.twotier.MipCoreSolver;
+import org.edgefm.planner.twotier.CoreProblems;
 import org.edgefm.planner.twotier.SparseCorePlanner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,7 +55,7 @@ public class CorePlacementBench {
     private SystemModel model;
     private SparseCorePlanner planner;
     private CorePlacementContext ctx;
-    private SparseCorePlanner.Built built;
+    private CoreProblems.Built built;
     private MipCoreSolver solver;
     private MipCoreSolver.Solution last;
     private GreedyCoreSolver.Result greedy;
@@ -93,7 +94,7 @@ public class CorePlacementBench {
             model = BenchSystems.of(nodes, cores, cores, 17);
         }
         CoreSettings s = CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", k)));
-        planner = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP);
+        planner = new SparseCorePlanner(s);
         ctx = new CorePlacementContext(model, List.of(), Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
                 Duration.ofSeconds(10));
         built = planner.build(model, ctx);

@@ -56,7 +56,7 @@ public class CoreSolverLimitBench {
         CoreSettings s = CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", 0)));
         CorePlacementContext ctx = new CorePlacementContext(model, List.of(), Set.of(), CorePlacement.EMPTY,
                 CorePlacementContext.Trigger.START, Duration.ofSeconds(10));
-        problem = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP).build(model, ctx).problem();
+        problem = new SparseCorePlanner(s).build(model, ctx).problem();
         greedy = GreedyCoreSolver.solve(problem);
         solver = new MipCoreSolver(s.solver(), s.relativeGap());
         MipCoreSolver.loadNatives();

@@ -24,7 +24,7 @@ import org.edgefm.planner.twotier.CoreSettings;
 import org.edgefm.planner.twotier.EcLyapunovSizer;
 import org.edgefm.planner.twotier.LightEngine;
 import org.edgefm.planner.twotier.LightSettings;
-import org.edgefm.planner.twotier.SparseCorePlanner;
+import org.edgefm.planner.twotier.EcLyapunovController;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -81,7 +81,7 @@ public class LightControllerBench {
         int nodes = Integer.parseInt(p[0]);
         int lights = Integer.parseInt(p[1]);
         SystemModel m = BenchSystems.of(nodes, Math.max(2, lights / 5), lights, 23);
-        CorePlacement placement = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY)
+        CorePlacement placement = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
                 .place(new CorePlacementContext(m, List.of(), Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
                         Duration.ofSeconds(10))).plan().orElseThrow();
         Map<String, ResourceVector> used = new HashMap<>();
@@ -99,7 +99,7 @@ public class LightControllerBench {
         }
         obs = new SlotObservation(0, 0, 100, m, placement, obsNodes, List.of(), demand, List.of(), List.of(), null);
         LightSettings s = LightSettings.from(PlannerConfig.EMPTY);
-        controller = new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY);
+        controller = EcLyapunovController.engine(s);
         PlanResult<LightDecision> first = controller.decide(obs);
         System.out.printf("%n[light %s] %d allocations, %d routes, notes %s%n", size, first.plan().orElseThrow().allocations().size(),
                 first.plan().orElseThrow().routing().routes().size(), first.reasons().stream().map(r -> r.code()).toList());

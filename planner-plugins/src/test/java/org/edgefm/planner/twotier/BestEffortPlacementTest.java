@@ -34,7 +34,7 @@ class BestEffortPlacementTest {
     }
 
     /** The smallest share of its C2 requirement that any core service gets from {@code placement}. */
-    private static double worstShare(SparseCorePlanner.Built b, CorePlacement placement) {
+    private static double worstShare(CoreProblems.Built b, CorePlacement placement) {
         CorePlacementProblem p = b.problem();
         double worst = Double.POSITIVE_INFINITY;
         for (int m = 0; m < p.serviceCount(); m++) {
@@ -62,10 +62,10 @@ class BestEffortPlacementTest {
         SystemModel m = tenfold();
         // the core tier alone: the light reserve is dropped where it conflicts with C2 (sharing it is the next test)
         SparseCorePlanner maxMin = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
-                "drop"))), SparseCorePlanner.Mode.MIP);
+                "drop"))));
         SparseCorePlanner greedy = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.best-effort", "greedy",
-                "sparse-ip.light-reserve-conflict", "drop"))), SparseCorePlanner.Mode.MIP);
-        SparseCorePlanner.Built built = maxMin.build(m, ctx(m));
+                "sparse-ip.light-reserve-conflict", "drop"))));
+        CoreProblems.Built built = maxMin.build(m, ctx(m));
         PlanResult<CorePlacement> even = maxMin.place(ctx(m));
         PlanResult<CorePlacement> before = greedy.place(ctx(m));
 
@@ -86,10 +86,10 @@ class BestEffortPlacementTest {
     @Test
     void tenfoldDemand_sharedReserve_leavesTheLightTierRoomOnEveryNodeAndStillCoversEveryCoreService() {
         SystemModel m = tenfold();
-        SparseCorePlanner shared = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner shared = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY));
         SparseCorePlanner dropped = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
-                "drop"))), SparseCorePlanner.Mode.MIP);
-        SparseCorePlanner.Built built = shared.build(m, ctx(m));
+                "drop"))));
+        CoreProblems.Built built = shared.build(m, ctx(m));
         CorePlacement withShare = shared.place(ctx(m)).plan().orElseThrow();
         CorePlacement without = dropped.place(ctx(m)).plan().orElseThrow();
         assertFits(m, withShare);
@@ -104,10 +104,10 @@ class BestEffortPlacementTest {
     void tenfoldDemand_shortageSplit_fitsAndTakesNoMoreCpuThanDroppingTheReserve() {
         SystemModel m = tenfold();
         SparseCorePlanner shortage = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
-                "shortage"))), SparseCorePlanner.Mode.MIP);
+                "shortage"))));
         SparseCorePlanner dropped = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.light-reserve-conflict",
-                "drop"))), SparseCorePlanner.Mode.MIP);
-        SparseCorePlanner.Built built = shortage.build(m, ctx(m));
+                "drop"))));
+        CoreProblems.Built built = shortage.build(m, ctx(m));
         PlanResult<CorePlacement> r = shortage.place(ctx(m));
         CorePlacement plan = r.plan().orElseThrow();
         assertFits(m, plan);
@@ -127,7 +127,7 @@ class BestEffortPlacementTest {
     @Test
     void waterFilling_raisesTheWorstCoverageAboveTheGreedys() {
         SystemModel m = tenfold();
-        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY);
+        org.edgefm.planner.baseline.GreedyCorePlanner planner = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY));
         CorePlacementProblem p = planner.build(m, ctx(m)).problem();
         GreedyCoreSolver.Result greedy = GreedyCoreSolver.solve(p);
         GreedyCoreSolver.Result even = GreedyCoreSolver.solveEvenly(p);
@@ -140,7 +140,7 @@ class BestEffortPlacementTest {
     @Test
     void nominalDemand_isUnchanged_noBestEffort() {
         SystemModel m = ScenarioLoader.load(Path.of("..", "scenarios", "paper-table1.json")).model();
-        PlanResult<CorePlacement> r = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP)
+        PlanResult<CorePlacement> r = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
                 .place(ctx(m));
         assertThat(r).isInstanceOf(PlanResult.Planned.class);
         assertThat(r.reasons().stream().map(Reason::code)).doesNotContain("best-effort");
@@ -149,7 +149,7 @@ class BestEffortPlacementTest {
     @Test
     void lightReserve_keepsTheLightServicesShareOfEveryNodeFree() {
         SystemModel m = ScenarioLoader.load(Path.of("..", "scenarios", "paper-table1.json")).model().withLoad(3);
-        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY));
         PlanResult<CorePlacement> r = planner.place(ctx(m));
         assertThat(r).isInstanceOf(PlanResult.Planned.class);
         assertThat(r.reasons().stream().map(Reason::code)).contains("light-reserve");

@@ -44,7 +44,7 @@ class CorePlacementScaleTest {
         SystemModel m = Fixtures.random(seed, 4, 24, 5, 5, 5);
         for (int k : new int[] {0, 4}) {
             CoreSettings s = CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", k)));
-            SparseCorePlanner planner = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP);
+            SparseCorePlanner planner = new SparseCorePlanner(s);
             CorePlacementProblem p = planner.build(m, ctx(m)).problem();
             GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
             PlanResult<CorePlacement> r = planner.place(ctx(m));
@@ -62,7 +62,7 @@ class CorePlacementScaleTest {
         SystemModel m = Fixtures.random(3, 4, 24, 5, 5, 5);
         CoreSettings s = CoreSettings.from(PlannerConfig.EMPTY);
         // a "solver" that stops at its limit with a feasible but poor plan: every service on its worst hosts
-        SparseCorePlanner planner = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP, (problem, limit, hint) -> {
+        SparseCorePlanner planner = new SparseCorePlanner(s,  (problem, limit, hint) -> {
             assertThat(hint).as("the greedy's plan is passed as the start").isNotNull();
             int[][] worse = hint.clone();
             for (int v = 0; v < worse.length; v++) {
@@ -104,7 +104,7 @@ class CorePlacementScaleTest {
     void realTimeLimitedSolve_returnsAFeasiblePlanNoWorseThanItsStart() {
         SystemModel m = Fixtures.random(17, 20, 180, 12, 12, 12);
         CoreSettings s = CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", 0)));
-        CorePlacementProblem p = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP).build(m, ctx(m)).problem();
+        CorePlacementProblem p = new SparseCorePlanner(s).build(m, ctx(m)).problem();
         GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
         assertThat(g.unmet()).isEmpty();
         MipCoreSolver.Solution sol = new MipCoreSolver("SCIP", 0).solve(p, 200, g.x());
@@ -120,8 +120,7 @@ class CorePlacementScaleTest {
     @Test
     void noBudgetLeft_theGreedyIsUsedAndSaid() {
         SystemModel m = Fixtures.random(3, 4, 24, 5, 5, 5);
-        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP,
-                (problem, limit, hint) -> {
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY),  (problem, limit, hint) -> {
                     throw new AssertionError("the solver must not start without time");
                 });
         CorePlacementContext tight = new CorePlacementContext(m, List.of(), Set.of(), CorePlacement.EMPTY,
@@ -134,8 +133,7 @@ class CorePlacementScaleTest {
     @Test
     void solverSaysInfeasibleButTheGreedyIsFeasible_theGreedysPlanIsUsed() {
         SystemModel m = Fixtures.random(3, 4, 24, 5, 5, 5);
-        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.MIP,
-                (problem, limit, hint) -> new MipCoreSolver.Solution(MipCoreSolver.Outcome.INFEASIBLE, null, Double.NaN, Double.NaN,
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY),  (problem, limit, hint) -> new MipCoreSolver.Solution(MipCoreSolver.Outcome.INFEASIBLE, null, Double.NaN, Double.NaN,
                         1, "INFEASIBLE"));
         PlanResult<CorePlacement> r = planner.place(ctx(m));
         assertThat(r).isInstanceOf(PlanResult.Planned.class);
@@ -152,8 +150,7 @@ class CorePlacementScaleTest {
     @Test
     void pruning_keepsTheGreedysHostsAndAtMostKOthersPerService() {
         SystemModel m = Fixtures.random(5, 10, 90, 6, 6, 6);
-        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", 8))),
-                SparseCorePlanner.Mode.MIP);
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of("sparse-ip.candidate-nodes", 8))));
         CorePlacementProblem p = planner.build(m, ctx(m)).problem();
         GreedyCoreSolver.Result g = GreedyCoreSolver.solve(p);
         List<Reason> notes = new java.util.ArrayList<>();

@@ -34,11 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EcLyapunovControllerTest {
     private static LightEngine controller(Map<String, ?> cfg) {
         LightSettings s = LightSettings.from(PlannerConfig.of(cfg));
-        return new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY);
+        return EcLyapunovController.engine(s);
     }
 
     private static CorePlacement core(SystemModel m) {
-        return new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY)
+        return new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
                 .place(new CorePlacementContext(m, List.of(), Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
                         Duration.ofSeconds(5))).plan().orElseThrow();
     }

@@ -69,7 +69,7 @@ public class LightChurnBench {
         for (Demand d : model.workload()) {
             demand.add(new DemandEstimate(d.user(), d.taskType(), d.arrivals().meanRatePerMs()));
         }
-        placement = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY)
+        placement = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
                 .place(new CorePlacementContext(model, demand, Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
                         Duration.ofSeconds(60))).plan().orElseThrow();
         used = new HashMap<>();
@@ -78,7 +78,7 @@ public class LightChurnBench {
         }
         ids = new ArrayList<>(model.topology().nodesById().keySet());
         LightSettings s = LightSettings.from(PlannerConfig.EMPTY);
-        engine = new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY);
+        engine = EcLyapunovController.engine(s);
         if (mode.equals("from-scratch")) {
             engine.analyseFromScratch();
         }

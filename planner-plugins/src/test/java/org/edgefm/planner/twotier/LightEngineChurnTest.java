@@ -81,12 +81,12 @@ class LightEngineChurnTest {
         SystemModel m = withShortcuts(CandidatesPerOriginTest.linkedCells(160), new SplittableRandom(5));
         PlannerConfig config = PlannerConfig.of(Map.of("ec-lyapunov.candidates-per-origin", 10));
         List<DemandEstimate> declared = arrivals(m, new SplittableRandom(3));
-        CorePlacement p = new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY)
+        CorePlacement p = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
                 .place(new CorePlacementContext(m, declared, Set.of(), CorePlacement.EMPTY,
                         CorePlacementContext.Trigger.START, Duration.ofSeconds(30))).plan().orElseThrow();
         LightSettings s = LightSettings.from(config);
-        LightEngine incremental = new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY);
-        LightEngine reference = new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY);
+        LightEngine incremental = EcLyapunovController.engine(s);
+        LightEngine reference = EcLyapunovController.engine(s);
         reference.analyseFromScratch();
 
         SplittableRandom r = new SplittableRandom(11);

@@ -48,7 +48,7 @@ class LightEngineRoutingTest {
     }
 
     private static CorePlacement core() {
-        return new SparseCorePlanner(CoreSettings.from(PlannerConfig.EMPTY), SparseCorePlanner.Mode.GREEDY)
+        return new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
                 .place(new CorePlacementContext(MODEL, declared(), Set.of(), CorePlacement.EMPTY,
                         CorePlacementContext.Trigger.START, Duration.ofSeconds(5))).plan().orElseThrow();
     }
@@ -95,9 +95,8 @@ class LightEngineRoutingTest {
     void everyLightTargetRunsItsService_forEachController() {
         CorePlacement p = core();
         LightSettings s = LightSettings.from(PlannerConfig.EMPTY);
-        for (LightEngine c : List.of(new LightEngine(s, new EcLyapunovSizer(s), LightEngine.Ranking.MEAN_LATENCY),
-                new LightEngine(s, new MeanSizer(s, s.maxParallelism()), LightEngine.Ranking.MEAN_LATENCY),
-                new LightEngine(s, new MeanSizer(s, 1), LightEngine.Ranking.NEAREST_THEN_LEAST_LOADED))) {
+        for (org.edgefm.api.spi.LightServiceController c : List.of(new EcLyapunovController(s),
+                new org.edgefm.planner.baseline.PropAvgController(s), new org.edgefm.planner.baseline.GreedyLightController(s))) {
             for (long k = 0; k < 3; k++) {
                 LightDecision d = c.decide(new SlotObservation(k, k * SLOT_MS, SLOT_MS, MODEL, p, nodes(p), List.of(), declared(),
                         List.of(), List.of(), null)).plan().orElseThrow();

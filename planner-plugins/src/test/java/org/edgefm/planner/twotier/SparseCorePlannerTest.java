@@ -26,7 +26,7 @@ class SparseCorePlannerTest {
     }
 
     private static SparseCorePlanner planner(Map<String, ?> cfg) {
-        return new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(cfg)), SparseCorePlanner.Mode.MIP);
+        return new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(cfg)));
     }
 
     private static List<String> codes(PlanResult<?> r) {
@@ -73,8 +73,7 @@ class SparseCorePlannerTest {
     void solverWithoutSolution_usesTheGreedyAndSaysSo() {
         SystemModel m = Fixtures.star(4, 0.2);
         CoreSettings s = CoreSettings.from(PlannerConfig.EMPTY);
-        SparseCorePlanner p = new SparseCorePlanner(s, SparseCorePlanner.Mode.MIP,
-                (problem, limit, hint) -> new MipCoreSolver.Solution(MipCoreSolver.Outcome.NO_SOLUTION, null, Double.NaN, Double.NaN,
+        SparseCorePlanner p = new SparseCorePlanner(s,  (problem, limit, hint) -> new MipCoreSolver.Solution(MipCoreSolver.Outcome.NO_SOLUTION, null, Double.NaN, Double.NaN,
                         limit, "NOT_SOLVED"));
         PlanResult<CorePlacement> r = p.place(ctx(m, Set.of()));
         assertThat(r).isInstanceOf(PlanResult.Planned.class);
