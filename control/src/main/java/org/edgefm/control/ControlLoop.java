@@ -210,6 +210,16 @@ public final class ControlLoop implements AutoCloseable {
     private LightDecision decision;
     private long slot;
     private double lastPlanMs = Double.NaN;
+    /** The trigger of the last core call that failed (threw, overran, infeasible, empty); null after one that came into force. */
+    private CorePlacementContext.Trigger failedCoreTrigger;
+    /** The trigger of the last core call asked for. */
+    private CorePlacementContext.Trigger lastCoreTrigger;
+    /** How long after a failed core call another is asked for while core services lack a placement; doubles up to the cap. */
+    private double coreRetryMs = CORE_RETRY_FIRST_MS;
+    /** The first wait before a failed core placement is asked for again (then doubled per failure, up to {@link #CORE_RETRY_MAX_MS}). */
+    static final double CORE_RETRY_FIRST_MS = 5_000;
+    /** The longest wait between two retries of a failed core placement. */
+    static final double CORE_RETRY_MAX_MS = 120_000;
     private boolean started;
     /** The start's snapshot, until the first slot hands out its completions. */
     private FleetSnapshot carried;
@@ -530,6 +540,12 @@ public final class ControlLoop implements AutoCloseable {
         } else if (settings.planningEpochMs() > 0 && !Double.isNaN(lastPlanMs)
                 && snap.nowMs() - lastPlanMs >= settings.planningEpochMs()) {
             planCore(CorePlacementContext.Trigger.EPOCH, offline, snap.nowMs());
+        } else if (coreRetryDue(snap.nowMs())) {
+            CorePlacementContext.Trigger retry = failedCoreTrigger;
+            LOG.info("core services {} have no placement after the core planner's {} call failed; asking again ({} ms after"
+                    + " the last call)", unplacedCoreServices(), retry, Math.round(coreRetryMs));
+            coreRetryMs = Math.min(CORE_RETRY_MAX_MS, 2 * coreRetryMs);
+            planCore(retry, offline, snap.nowMs());
         }
         // a placement started in this step that returns within the light budget is applied in this step
         collectCore(offline, snap.nowMs(), true);
@@ -559,6 +575,7 @@ public final class ControlLoop implements AutoCloseable {
      */
     private void planCore(CorePlacementContext.Trigger trigger, Set<String> offline, double nowMs) {
         lastPlanMs = nowMs;
+        lastCoreTrigger = trigger;
         if (corePlanner == null) {
             return;
         }
@@ -603,6 +620,8 @@ public final class ControlLoop implements AutoCloseable {
             return;
         }
         guard.coreCall(slot, planner.coreName(), null, null, r.elapsedMs());
+        failedCoreTrigger = null;
+        coreRetryMs = CORE_RETRY_FIRST_MS;
         placement = p;
         listener.onCorePlacement(trigger, p, r.elapsedMs());
     }
@@ -687,6 +706,30 @@ public final class ControlLoop implements AutoCloseable {
     /** Reports and counts a failed core placement ({@link PluginCallGuard#coreCall}); the placement in force stays. */
     private void coreFailure(String reason, String detail, double elapsedMs) {
         guard.coreCall(slot, planner.coreName(), reason, detail, elapsedMs);
+        if (failedCoreTrigger == null) {
+            failedCoreTrigger = lastCoreTrigger;
+        }
+    }
+
+    /**
+     * True when a failed core call left core services without a placement (e.g. the first placement
+     * overran its budget: no join, loss or epoch would ask again) and the retry wait since the last
+     * call has passed; no call is running.
+     */
+    private boolean coreRetryDue(double nowMs) {
+        return corePlanner != null && failedCoreTrigger != null && !corePlanning && (coreJob == null || !coreJob.pending())
+                && !Double.isNaN(lastPlanMs) && nowMs - lastPlanMs >= coreRetryMs && !unplacedCoreServices().isEmpty();
+    }
+
+    /** The declared core services that no node hosts in the placement in force. */
+    private List<String> unplacedCoreServices() {
+        List<String> out = new ArrayList<>();
+        for (ServiceSpec spec : catalog.values()) {
+            if (spec.kind() == ServiceKind.CORE && placement.nodesHosting(spec.id()).isEmpty()) {
+                out.add(spec.id());
+            }
+        }
+        return out;
     }
 
     /**

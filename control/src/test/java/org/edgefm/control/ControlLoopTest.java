@@ -123,6 +123,33 @@ class ControlLoopTest {
     }
 
     @Test
+    void step_firstCorePlacementFails_isAskedForAgainWithABackoff_untilOneComesIntoForce() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "flaky+one-each", Map.of("flaky.failures", "2"), false, Duration.ofSeconds(1))) {
+            loop.step(); // t = 0: the first call throws; no join, loss or epoch would ask again
+            assertThat(failures).containsExactly("flaky/threw");
+            assertThat(loop.placement().assignments()).isEmpty();
+            fleet.now = ControlLoop.CORE_RETRY_FIRST_MS - 1;
+            loop.step();
+            assertThat(failures).as("no retry before the wait").hasSize(1);
+            fleet.now = ControlLoop.CORE_RETRY_FIRST_MS;
+            loop.step(); // the second call throws too: the wait doubles
+            assertThat(failures).containsExactly("flaky/threw", "flaky/threw");
+            fleet.now = 3 * ControlLoop.CORE_RETRY_FIRST_MS - 1;
+            loop.step();
+            assertThat(failures).hasSize(2);
+            assertThat(placements).isEmpty();
+            fleet.now = 3 * ControlLoop.CORE_RETRY_FIRST_MS;
+            loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
+            assertThat(loop.placement().nodesHosting("enc")).isNotEmpty();
+            fleet.now = 100 * ControlLoop.CORE_RETRY_FIRST_MS;
+            loop.step();
+            assertThat(placements).as("placed: no more retries").hasSize(1);
+        }
+    }
+
+    @Test
     void step_throwingController_keepsLastDecisionAndNamesPlugin() {
         FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
         try (ControlLoop loop = loop(fleet, "first-fit+throw-after", Map.of("throw-after.slots", "1"), true,

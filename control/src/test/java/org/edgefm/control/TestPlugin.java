@@ -40,7 +40,7 @@ public final class TestPlugin implements PlannerPlugin {
 
     @Override
     public List<CorePlacementPlannerFactory> corePlacementPlanners() {
-        return List.of(firstFit(), new CorePlacementPlannerFactory() {
+        return List.of(firstFit(), flaky(), new CorePlacementPlannerFactory() {
             @Override
             public String name() {
                 return "gated";
@@ -62,6 +62,34 @@ public final class TestPlugin implements PlannerPlugin {
                 };
             }
         });
+    }
+
+    /** First-fit after its first {@code flaky.failures} calls (default 1) have thrown. */
+    private static CorePlacementPlannerFactory flaky() {
+        return new CorePlacementPlannerFactory() {
+            @Override
+            public String name() {
+                return "flaky";
+            }
+
+            @Override
+            public String description() {
+                return "throws on its first flaky.failures calls, then places as first-fit";
+            }
+
+            @Override
+            public CorePlacementPlanner create(PlannerConfig config) {
+                CorePlacementPlanner inner = firstFit().create(config);
+                java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(
+                        config.getInt("flaky.failures", 1));
+                return ctx -> {
+                    if (left.getAndDecrement() > 0) {
+                        throw new IllegalStateException("flaky core planner: not yet");
+                    }
+                    return inner.place(ctx);
+                };
+            }
+        };
     }
 
     private static CorePlacementPlannerFactory firstFit() {
