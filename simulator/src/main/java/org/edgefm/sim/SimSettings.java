@@ -123,9 +123,15 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
      * Reads the {@code sim.*} keys of a scenario's planner section over {@link #DEFAULTS}; other keys
      * are ignored (they belong to planners).
      *
-     * @throws ConfigException naming the key of a malformed value
+     * @throws ConfigException naming the key of a malformed value, or a {@code sim.*} key that
+     *                         {@link SimKeys} does not declare (a misspelt key would otherwise change nothing)
      */
     public static SimSettings from(Map<String, ?> planner) {
+        for (String k : planner.keySet()) {
+            if (k.startsWith("sim.") && SimKeys.canonical(k) == null) {
+                throw new ConfigException(k + ": unknown simulator key (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
         SimSettings d = DEFAULTS;
         return new SimSettings(
                 choice(planner, "sim.routing", Routing.class, d.routing),

@@ -88,4 +88,13 @@ class SimKeysTest {
         assertThat(SimSettings.canonical("sim.nope")).isNull();
         SimKeys.DEPRECATED_ALIASES.values().forEach(k -> assertThat(SimSettings.KEYS).contains(k));
     }
+
+    @Test
+    void undeclaredSimKey_inAScenario_isRefusedWithItsName() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SimSettings.from(Map.of("sim.routng", "weighted")))
+                .isInstanceOf(org.edgefm.api.ConfigException.class)
+                .hasMessageStartingWith("sim.routng: unknown simulator key (known: sim.routing,");
+        // planner keys are not the simulator's business
+        assertThat(SimSettings.from(Map.of("sparse-ip.xi", "3")).routing()).isEqualTo(SimSettings.DEFAULTS.routing());
+    }
 }
