@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 ProfilesCommand.class,
                 HostCommand.class,
                 PluginsCommand.class,
+                KeysCommand.class,
                 PluginCommand.class,
                 SimulateCommand.class,
                 CompareCommand.class,

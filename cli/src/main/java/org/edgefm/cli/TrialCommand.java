@@ -519,7 +519,7 @@ final class TrialCommand implements Callable<Integer> {
                         scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort(),
                         host.httpToken().token());
             }
-            // cost accounting as a simulation of the same scenario reads it (sim.parallelismCost, sim.chargeInitialLightDeploy)
+            // cost accounting as a simulation of the same scenario reads it (sim.parallelism-cost, sim.charge-initial-light-deploy)
             SimSettings costForm = SimSettings.from(scenario.planner());
             monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario)
                     .costForm(costForm.parallelismCostTimesY(), costForm.chargeInitialLightDeploy());

@@ -153,7 +153,8 @@ class SimulateCommandTest extends CliTestBase {
         Path b = dir.resolve("b.json");
         assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
                 "--slots", "20", "--threads", "1", "--json", a.toString())).as(err.toString()).isZero();
-        // kebab-case alias of sim.parallelismCost; greedy runs y = 1, so only the cost form can change its cost
+        // a declared key and a deprecated camel-case spelling (still read); greedy runs y = 1, so only the cost form can
+        // change its cost
         assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
                 "--slots", "20", "--threads", "1", "--set", "sim.parallelism-cost=x", "--set", "sim.chargeInitialLightDeploy=true",
                 "--json", b.toString())).as(err.toString()).isZero();
@@ -164,11 +165,11 @@ class SimulateCommandTest extends CliTestBase {
         err.getBuffer().setLength(0);
         assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
                 "--slots", "2", "--set", "sim.nope=1")).isEqualTo(1);
-        assertThat(err.toString()).contains("unknown simulator key 'sim.nope'").contains("sim.parallelismExponent");
+        assertThat(err.toString()).contains("unknown simulator key 'sim.nope'").contains("sim.parallelism-exponent");
         err.getBuffer().setLength(0);
         assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--seeds", "1",
                 "--slots", "2", "--set", "sim.parallelism-exponent=3")).isEqualTo(1);
-        assertThat(err.toString()).contains("sim.parallelismExponent: 3.0 (expected: 0 to 1)");
+        assertThat(err.toString()).contains("sim.parallelism-exponent: 3.0 (expected: 0 to 1)");
     }
 
     @Test

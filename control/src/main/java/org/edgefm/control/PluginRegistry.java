@@ -317,6 +317,29 @@ public final class PluginRegistry {
         infos.put(name, new PluginInfo(name, List.of(role), plugin, version, source, description));
     }
 
+    /**
+     * The configuration keys each core planner and light controller declares, by part name, in
+     * registration order. A part whose declaration throws is listed with no keys (a plugin bug that
+     * must not stop a listing).
+     */
+    public Map<String, List<org.edgefm.api.spi.ConfigKey>> configKeys() {
+        Map<String, List<org.edgefm.api.spi.ConfigKey>> out = new LinkedHashMap<>();
+        cores.forEach((n, f) -> out.put(n, declared(n, f::configKeys)));
+        controllers.forEach((n, f) -> out.put(n, declared(n, f::configKeys)));
+        return out;
+    }
+
+    private static List<org.edgefm.api.spi.ConfigKey> declared(String part,
+            java.util.function.Supplier<List<org.edgefm.api.spi.ConfigKey>> keys) {
+        try {
+            List<org.edgefm.api.spi.ConfigKey> k = keys.get();
+            return k == null ? List.of() : List.copyOf(k);
+        } catch (RuntimeException e) {
+            LOG.warn("planner part {}: its config keys could not be read ({}); listed without keys", part, e.toString());
+            return List.of();
+        }
+    }
+
     /** Every registered part, in registration order. */
     public List<PluginInfo> list() {
         return List.copyOf(infos.values());

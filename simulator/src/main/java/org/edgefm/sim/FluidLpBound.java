@@ -44,7 +44,7 @@ import org.edgefm.api.model.UserSpec;
  * </pre>
  * where {@code τ_{m,v} = a_m / (E[f_m] · factor_{v,m})} is the instance time one task of service
  * {@code m} holds at {@code v} (core services; light services with
- * {@code sim.parallelismExponent} α = 1; with α &lt; 1 a light instance's unbounded parallelism
+ * {@code sim.parallelism-exponent} α = 1; with α &lt; 1 a light instance's unbounded parallelism
  * makes it 0), {@code r_m} the demand vector, {@code C_v} the node's capacity and {@code D_max} the
  * largest deadline: a task that arrives in the window and is on time is processed within the
  * window extended by {@code D_max}, and at every instant the instances running at {@code v} fit

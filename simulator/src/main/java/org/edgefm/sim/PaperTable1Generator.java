@@ -42,10 +42,10 @@ public final class PaperTable1Generator {
      * @param eds                 edge devices
      * @param ess                 edge servers
      * @param users               users, one stream each
-     * @param parallelismExponent {@code sim.parallelismExponent} written into the planner section (0 = not written)
+     * @param parallelismExponent {@code sim.parallelism-exponent} written into the planner section (0 = not written)
      * @param allLights           t1-fusion's text leaf runs light3, so that every light service is used
      *                            (the shipped paper-table1 keeps light1 there and leaves light3 unused)
-     * @param dropExpired         {@code sim.deadlineAction = drop-expired} written into the planner section
+     * @param dropExpired         {@code sim.deadline-action = drop-expired} written into the planner section
      */
     public record Setting(String name, int eds, int ess, int users, double parallelismExponent, boolean allLights,
             boolean dropExpired) {
@@ -63,8 +63,8 @@ public final class PaperTable1Generator {
     /**
      * The shipped {@code paper-table1-contended}: the same Table I ranges on a fleet with one edge
      * server and 104 users, where a light instance's rate is shared by its concurrent tasks
-     * ({@code sim.parallelismExponent} 1), a task whose deadline passed before a stage starts is
-     * abandoned ({@code sim.deadlineAction = drop-expired}), and every light service is used; its LP
+     * ({@code sim.parallelism-exponent} 1), a task whose deadline passed before a stage starts is
+     * abandoned ({@code sim.deadline-action = drop-expired}), and every light service is used; its LP
      * bound is near 90% at load 1 (docs/simulator.md).
      */
     public static final Setting CONTENDED = new Setting("paper-table1-contended", EDS, 1, 104, 1.0, true, true);
@@ -183,7 +183,7 @@ public final class PaperTable1Generator {
             line("//    late tasks run to completion, parallelism cost c^pl·x·y, no light instantiation charge in slot 0.");
         }
         if (setting.dropExpired()) {
-            line("//  - sim.deadlineAction = drop-expired [I]: a task whose deadline passed before one of its stages");
+            line("//  - sim.deadline-action = drop-expired [I]: a task whose deadline passed before one of its stages");
             line("//    starts is abandoned there (counted as expired), as a serving system drops a request nobody waits for.");
         }
         if (setting.allLights()) {
@@ -292,10 +292,10 @@ public final class PaperTable1Generator {
         line("  \"failures\": [],");
         List<String> sim = new ArrayList<>();
         if (setting.parallelismExponent() > 0) {
-            sim.add("\"sim.parallelismExponent\": " + f(setting.parallelismExponent()));
+            sim.add("\"sim.parallelism-exponent\": " + f(setting.parallelismExponent()));
         }
         if (setting.dropExpired()) {
-            sim.add("\"sim.deadlineAction\": \"drop-expired\"");
+            sim.add("\"sim.deadline-action\": \"drop-expired\"");
         }
         line("  \"planner\": {" + String.join(", ", sim) + "}");
         line("}");

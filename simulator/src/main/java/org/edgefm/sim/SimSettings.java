@@ -15,22 +15,22 @@ import org.edgefm.api.ConfigException;
  * @param unrouted              what happens to a stage whose table names no usable node
  *                              ({@code sim.unrouted}: {@code drop} | {@code nearest-host})
  * @param parallelismExponent   α in the per-task rate {@code f·y^(−α)} of a light instance with
- *                              parallelism y ({@code sim.parallelismExponent}, in [0, 1]); 0 = each of
+ *                              parallelism y ({@code sim.parallelism-exponent}, in [0, 1]); 0 = each of
  *                              the y concurrent tasks draws its own Gamma rate (eq. 11 read
  *                              literally: capacity x·y), 1 = the instance's rate is split evenly
- * @param deadlineAction        {@code sim.deadlineAction}: {@code complete-late} (a late task runs to
+ * @param deadlineAction        {@code sim.deadline-action}: {@code complete-late} (a late task runs to
  *                              the end and counts as late) | {@code drop-expired} (a task whose
  *                              deadline passed before a stage starts is abandoned there)
- * @param enforceCapacity       {@code sim.enforceCapacity}: a directive whose instances exceed the
+ * @param enforceCapacity       {@code sim.enforce-capacity}: a directive whose instances exceed the
  *                              node's capacity vector (eq. 8) is refused, as an agent refuses it
- * @param parallelismCostTimesY {@code sim.parallelismCost}: {@code x-times-y} (default, papers.md
+ * @param parallelismCostTimesY {@code sim.parallelism-cost}: {@code x-times-y} (default, papers.md
  *                              1.3) charges {@code c^pl·x·y} per slot, {@code x} charges {@code c^pl·x}
  *                              (eq. 7 as typeset)
- * @param chargeInitialLightDeploy {@code sim.chargeInitialLightDeploy}: eq. (7) sums the light
+ * @param chargeInitialLightDeploy {@code sim.charge-initial-light-deploy}: eq. (7) sums the light
  *                              instantiation price over {@code t ≠ 0}; true charges slot 0 as well
- * @param stageTimings          {@code sim.stageTimings}: put per-stage timings into each
+ * @param stageTimings          {@code sim.stage-timings}: put per-stage timings into each
  *                              {@code TaskCompletion} (costs allocations; off by default)
- * @param rateSamples           {@code sim.rateSamples}: measured per-task rates reported per
+ * @param rateSamples           {@code sim.rate-samples}: measured per-task rates reported per
  *                              (node, service) and snapshot, at most
  * @param compute               {@code sim.compute-model}, {@code sim.compute-precision},
  *                              {@code sim.compute-efficiency}: where processing rates come from
@@ -112,10 +112,10 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
         Objects.requireNonNull(deadlineAction, "deadlineAction is null");
         Objects.requireNonNull(compute, "compute is null");
         if (!(parallelismExponent >= 0 && parallelismExponent <= 1)) {
-            throw new ConfigException("sim.parallelismExponent: " + parallelismExponent + " (expected: 0 to 1)");
+            throw new ConfigException("sim.parallelism-exponent: " + parallelismExponent + " (expected: 0 to 1)");
         }
         if (rateSamples < 0) {
-            throw new ConfigException("sim.rateSamples: " + rateSamples + " (expected: >= 0)");
+            throw new ConfigException("sim.rate-samples: " + rateSamples + " (expected: >= 0)");
         }
     }
 
@@ -123,20 +123,26 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
      * Reads the {@code sim.*} keys of a scenario's planner section over {@link #DEFAULTS}; other keys
      * are ignored (they belong to planners).
      *
-     * @throws ConfigException naming the key of a malformed value
+     * @throws ConfigException naming the key of a malformed value, or a {@code sim.*} key that
+     *                         {@link SimKeys} does not declare (a misspelt key would otherwise change nothing)
      */
     public static SimSettings from(Map<String, ?> planner) {
+        for (String k : planner.keySet()) {
+            if (k.startsWith("sim.") && SimKeys.canonical(k) == null) {
+                throw new ConfigException(k + ": unknown simulator key (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
         SimSettings d = DEFAULTS;
         return new SimSettings(
                 choice(planner, "sim.routing", Routing.class, d.routing),
                 choice(planner, "sim.unrouted", Unrouted.class, d.unrouted),
-                number(planner, "sim.parallelismExponent", d.parallelismExponent),
-                choice(planner, "sim.deadlineAction", DeadlineAction.class, d.deadlineAction),
-                bool(planner, "sim.enforceCapacity", d.enforceCapacity),
-                text(planner, "sim.parallelismCost", "x-times-y", "x-times-y", "x").equals("x-times-y"),
-                bool(planner, "sim.chargeInitialLightDeploy", d.chargeInitialLightDeploy),
-                bool(planner, "sim.stageTimings", d.stageTimings),
-                (int) number(planner, "sim.rateSamples", d.rateSamples),
+                number(planner, "sim.parallelism-exponent", d.parallelismExponent),
+                choice(planner, "sim.deadline-action", DeadlineAction.class, d.deadlineAction),
+                bool(planner, "sim.enforce-capacity", d.enforceCapacity),
+                text(planner, "sim.parallelism-cost", "x-times-y", "x-times-y", "x").equals("x-times-y"),
+                bool(planner, "sim.charge-initial-light-deploy", d.chargeInitialLightDeploy),
+                bool(planner, "sim.stage-timings", d.stageTimings),
+                (int) number(planner, "sim.rate-samples", d.rateSamples),
                 new Compute(choice(planner, "sim.compute-model", ComputeModel.class, d.compute.model()),
                         text(planner, "sim.compute-precision", "fp16", "fp16", "fp32").equals("fp16"),
                         number(planner, "sim.compute-efficiency", d.compute.efficiency())));
@@ -167,37 +173,29 @@ public record SimSettings(Routing routing, Unrouted unrouted, double parallelism
     }
 
     /**
-     * Every {@code sim.*} key the simulator reads (this class, the seed-paper sub-models and the fleet),
-     * in the spelling the scenario files use; {@link #canonical} also accepts the camel-case keys in
-     * kebab case ({@code sim.parallelism-exponent} for {@code sim.parallelismExponent}).
+     * Every {@code sim.*} key the simulator reads, as {@link SimKeys#DECLARED} declares them (kebab case);
+     * {@link #canonical} also maps the deprecated camel-case spellings.
      */
-    public static final java.util.List<String> KEYS = java.util.List.of("sim.routing", "sim.unrouted",
-            "sim.parallelismExponent", "sim.deadlineAction", "sim.enforceCapacity", "sim.parallelismCost",
-            "sim.chargeInitialLightDeploy", "sim.stageTimings", "sim.rateSamples", "sim.compute-model",
-            "sim.compute-precision", "sim.compute-efficiency", "sim.channel-coherence", "sim.genai.delay-weight",
-            "sim.genai.storage-price", "sim.genai.gpu-price", "sim.genai.cloud-request-price", "sim.genai.cloud-library",
-            "sim.genai.keep-on-disk", "sim.partition", "sim.partition.local-power-w", "sim.partition.tx-power-w",
-            "sim.partition.bandwidth-pool-mb-per-ms", "sim.partition.energy-budget-w", "sim.partition.energy-tolerance",
-            "sim.partition.share-changes");
+    public static final java.util.List<String> KEYS = SimKeys.names();
 
-    /** The key as {@link #KEYS} spells it (a kebab-case alias of a camel-case key mapped), or null if unknown. */
+    /** The key as {@link #KEYS} spells it (a deprecated camel-case spelling mapped, with a warning), or null if unknown. */
     public static String canonical(String key) {
-        for (String k : KEYS) {
-            if (k.equals(key) || kebab(k).equals(key)) {
-                return k;
+        return SimKeys.canonical(key);
+    }
+
+    /** A value by its declared key or, with a deprecation warning, by the key's deprecated camel-case spelling. */
+    private static Object lookup(Map<String, ?> m, String key) {
+        Object v = m.get(key);
+        if (v != null) {
+            return v;
+        }
+        for (Map.Entry<String, String> e : SimKeys.DEPRECATED_ALIASES.entrySet()) {
+            if (e.getValue().equals(key) && m.get(e.getKey()) != null) {
+                SimKeys.warnDeprecated(e.getKey(), key);
+                return m.get(e.getKey());
             }
         }
         return null;
-    }
-
-    private static String kebab(String key) {
-        return key.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-    }
-
-    /** A value by its key or the key's kebab-case alias. */
-    private static Object lookup(Map<String, ?> m, String key) {
-        Object v = m.get(key);
-        return v != null ? v : m.get(kebab(key));
     }
 
     private static <E extends Enum<E>> E choice(Map<String, ?> m, String key, Class<E> type, E def) {

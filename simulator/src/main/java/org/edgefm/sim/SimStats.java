@@ -111,7 +111,7 @@ public final class SimStats {
         return failedUnrouted;
     }
 
-    /** Tasks abandoned after their deadline ({@code sim.deadlineAction = drop-expired}). */
+    /** Tasks abandoned after their deadline ({@code sim.deadline-action = drop-expired}). */
     public long failedExpired() {
         return failedExpired;
     }

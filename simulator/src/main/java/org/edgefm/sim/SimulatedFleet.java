@@ -765,7 +765,7 @@ public final class SimulatedFleet implements Fleet {
         int s = st % serviceCount;
         int y = core[s] ? 1 : Math.max(1, parallelism[st]);
         servers[st] = genai == null ? instances[st] * y : genai.servers(st / serviceCount, s, instances[st] * y);
-        // assumption (sim.parallelismExponent): per-task rate f · compute factor · y^(−α)
+        // assumption (sim.parallelism-exponent): per-task rate f · compute factor · y^(−α)
         rateFactor[st] = computeFactor[st] * (core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
         meanProcMs[st] = workload[s] / (rates[s].mean() * rateFactor[st]);
     }

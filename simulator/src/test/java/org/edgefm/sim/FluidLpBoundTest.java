@@ -60,7 +60,7 @@ class FluidLpBoundTest {
         SystemModel m = model(PRE, 100, 5);
         assertThat(FluidLpBound.prepare(m, 100, SimSettings.DEFAULTS, 50, 1).onTimeRate(1.0, 100, 7)).isEqualTo(1.0);
         // light demand (0.5, 0.5, 0, 0): two instances fit, each holding 10 ms per task: 220 of ~200 per window
-        SimSettings processorSharing = SimSettings.from(Map.of("sim.parallelismExponent", "1"));
+        SimSettings processorSharing = SimSettings.from(Map.of("sim.parallelism-exponent", "1"));
         assertThat(FluidLpBound.prepare(m, 100, processorSharing, 50, 1).onTimeRate(1.0, 100, 7)).isEqualTo(1.0);
         assertThat(FluidLpBound.prepare(model(PRE, 100, 2.5), 100, processorSharing, 50, 1).onTimeRate(1.0, 100, 7))
                 .isCloseTo(0.55, within(1e-9));

@@ -181,8 +181,8 @@ public final class TrialMonitor implements AutoCloseable {
     }
 
     /**
-     * How the cost of eqs. (6)-(7) is read, as in the simulator ({@code sim.parallelismCost},
-     * {@code sim.chargeInitialLightDeploy}); the defaults are the simulator's: {@code c^pl·x·y}, and
+     * How the cost of eqs. (6)-(7) is read, as in the simulator ({@code sim.parallelism-cost},
+     * {@code sim.charge-initial-light-deploy}); the defaults are the simulator's: {@code c^pl·x·y}, and
      * no instantiation price for the light instances of slot 0.
      */
     public synchronized TrialMonitor costForm(boolean parallelismTimesY, boolean chargeInitialLightDeploy) {

@@ -126,7 +126,7 @@ class CostParityTest {
 
     @Test
     void sameDirectives_equationAsTypesetAndSlotZeroCharged_stillTheSameCost() {
-        SimSettings typeset = SimSettings.from(Map.of("sim.parallelismCost", "x", "sim.chargeInitialLightDeploy", true));
+        SimSettings typeset = SimSettings.from(Map.of("sim.parallelism-cost", "x", "sim.charge-initial-light-deploy", true));
         double[] c = bothCosts(typeset);
         assertThat(c[0]).isCloseTo(c[1], org.assertj.core.data.Offset.offset(1e-9));
         assertThat(c[1]).isNotCloseTo(bothCosts(SimSettings.DEFAULTS)[1], org.assertj.core.data.Offset.offset(1e-6));

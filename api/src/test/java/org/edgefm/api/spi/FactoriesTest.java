@@ -9,7 +9,7 @@ import org.edgefm.api.InvalidFieldException;
 import org.junit.jupiter.api.Test;
 
 class FactoriesTest {
-    private static final ConfigKey Y = new ConfigKey("t.y", "2", "parallelism", true);
+    private static final ConfigKey Y = new ConfigKey("t.y", "2", "parallelism", KeyOrigin.SOLVER, "a test key");
 
     @Test
     void lightFactoryOf_exposesPartsAndPassesTheConfig() {

@@ -3,6 +3,7 @@ package org.edgefm.planner.genai;
 import java.util.List;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.spi.ConfigKey;
+import org.edgefm.api.spi.KeyOrigin;
 import org.edgefm.api.spi.PlannerConfig;
 
 /**
@@ -27,26 +28,43 @@ public record GenAiSettings(String edgeNode, String cloudNode, double delayWeigh
 
     /** Configuration keys shared by every paper-2 controller. */
     public static final List<ConfigKey> COMMON_KEYS = List.of(
-            new ConfigKey("genai.edge-node", "", "id of the edge server whose models are planned; empty = the first edge-server node", false),
-            new ConfigKey("genai.cloud-node", "", "id of the cloud node serving requests for models not at the edge; empty = the first cloud node", false),
-            new ConfigKey("genai.delay-weight", "0.001", "w_d: cost per ms of request delay (papers.md 3.3)", true),
-            new ConfigKey("genai.storage-price", "0.002", "alpha_s: cost per storage unit (GB) kept for one slot", true),
-            new ConfigKey("genai.gpu-price", "0.02", "alpha_g: cost per GPU-memory unit (GB) kept for one slot", true),
-            new ConfigKey("genai.rate-smoothing", "0.5", "EWMA weight of the last slot's request count in the forecast for the next slot, in (0, 1]", true),
-            new ConfigKey("genai.backhaul-mb-per-ms", "1.25", "cloud-to-edge bandwidth in MB/ms when no link joins the cloud and edge nodes (1.25 = 10 Gbit/s)", true),
-            new ConfigKey("genai.parallelism", "16", "requests one resident model serves at once (continuous batching); paper 2 does not model queueing", true),
-            new ConfigKey("genai.cloud-instances", "false", "also allocate every model at the cloud node, so a live cloud agent in a trial runs what is routed to it (the cloud keeps the whole library)", true));
+            new ConfigKey("genai.edge-node", "", "id of the edge server whose models are planned; empty = the first edge-server node",
+                    KeyOrigin.SOLVER, "which scenario node is paper 2's edge server"),
+            new ConfigKey("genai.cloud-node", "", "id of the cloud node serving requests for models not at the edge; empty = the first cloud node",
+                    KeyOrigin.SOLVER, "which scenario node is paper 2's cloud"),
+            new ConfigKey("genai.delay-weight", "0.001", "w_d: cost per ms of request delay (papers.md 3.3)",
+                    KeyOrigin.RECONSTRUCTION, "w_d, weight of request delay in paper 2's cost; equations not retrievable (papers.md 3.3 [I])"),
+            new ConfigKey("genai.storage-price", "0.002", "alpha_s: cost per storage unit (GB) kept for one slot",
+                    KeyOrigin.RECONSTRUCTION, "alpha_s, storage price of paper 2's cost (papers.md 3.3 [I])"),
+            new ConfigKey("genai.gpu-price", "0.02", "alpha_g: cost per GPU-memory unit (GB) kept for one slot",
+                    KeyOrigin.RECONSTRUCTION, "alpha_g, GPU-memory price of paper 2's cost (papers.md 3.3 [I])"),
+            new ConfigKey("genai.rate-smoothing", "0.5", "EWMA weight of the last slot's request count in the forecast for the next slot, in (0, 1]",
+                    KeyOrigin.RECONSTRUCTION, "forecast of the next slot's requests; not stated (papers.md 3.3 [I])"),
+            new ConfigKey("genai.backhaul-mb-per-ms", "1.25", "cloud-to-edge bandwidth in MB/ms when no link joins the cloud and edge nodes (1.25 = 10 Gbit/s)",
+                    KeyOrigin.RECONSTRUCTION, "cloud-to-edge bandwidth of a model transfer when no link is declared (papers.md 3.3 [I])"),
+            new ConfigKey("genai.parallelism", "16", "requests one resident model serves at once (continuous batching); paper 2 does not model queueing",
+                    KeyOrigin.RECONSTRUCTION, "requests a resident model serves at once; paper 2 does not model queueing (papers.md 3.3 [I])"),
+            new ConfigKey("genai.cloud-instances", "false", "also allocate every model at the cloud node, so a live cloud agent in a trial runs what is routed to it (the cloud keeps the whole library)",
+                    KeyOrigin.GUARD, "live trials: a cloud agent runs only what it is allocated, so the cloud's whole library is allocated there (docs/seed-papers-2-3.md)"));
 
     /** Configuration keys of the genetic algorithm. */
     public static final List<ConfigKey> GA_KEYS = List.of(
-            new ConfigKey("genai-ga.population", "60", "individuals per generation", true),
-            new ConfigKey("genai-ga.generations", "60", "generations per slot", true),
-            new ConfigKey("genai-ga.crossover-rate", "0.9", "probability of uniform crossover of two parents", true),
-            new ConfigKey("genai-ga.mutation-rate", "0", "bit-flip probability per gene; 0 = 1/number of models", true),
-            new ConfigKey("genai-ga.tournament", "3", "tournament size of the selection", true),
-            new ConfigKey("genai-ga.warm-start", "true", "seed the population with the previous slot's deployment", true),
-            new ConfigKey("genai-ga.horizon-slots", "10", "expected residency of a switched-in model in slots: the GA's fitness spreads a switch-in's transfer and preload delay over this many slots; 1 = myopic (>= 1)", true),
-            new ConfigKey("genai-ga.seed", "1", "base random seed (slot t uses a stream derived from it and t)", false));
+            new ConfigKey("genai-ga.population", "60", "individuals per generation",
+                    KeyOrigin.SOLVER, "genetic algorithm: individuals per generation (papers.md 3.2: GA-based, parameters unknown)"),
+            new ConfigKey("genai-ga.generations", "60", "generations per slot",
+                    KeyOrigin.SOLVER, "genetic algorithm: generations per slot"),
+            new ConfigKey("genai-ga.crossover-rate", "0.9", "probability of uniform crossover of two parents",
+                    KeyOrigin.SOLVER, "genetic algorithm: crossover probability"),
+            new ConfigKey("genai-ga.mutation-rate", "0", "bit-flip probability per gene; 0 = 1/number of models",
+                    KeyOrigin.SOLVER, "genetic algorithm: mutation probability"),
+            new ConfigKey("genai-ga.tournament", "3", "tournament size of the selection",
+                    KeyOrigin.SOLVER, "genetic algorithm: tournament size"),
+            new ConfigKey("genai-ga.warm-start", "true", "seed the population with the previous slot's deployment",
+                    KeyOrigin.SOLVER, "genetic algorithm: seed with the previous slot's deployment"),
+            new ConfigKey("genai-ga.horizon-slots", "10", "expected residency of a switched-in model in slots: the GA's fitness spreads a switch-in's transfer and preload delay over this many slots; 1 = myopic (>= 1)",
+                    KeyOrigin.RECONSTRUCTION, "the GA's fitness spreads a switch-in's delay over the model's expected residency; paper 2's fitness is not stated (papers.md 3.3 [I])"),
+            new ConfigKey("genai-ga.seed", "1", "base random seed (slot t uses a stream derived from it and t)",
+                    KeyOrigin.SOLVER, "seed of the genetic algorithm"));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static GenAiSettings from(PlannerConfig c) {

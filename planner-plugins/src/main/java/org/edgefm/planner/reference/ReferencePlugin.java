@@ -18,6 +18,7 @@ import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.CorePlacementContext;
 import org.edgefm.api.spi.CorePlacementPlanner;
 import org.edgefm.api.spi.CorePlacementPlannerFactory;
+import org.edgefm.api.spi.KeyOrigin;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.LightServiceControllerFactory;
@@ -42,7 +43,7 @@ import org.edgefm.api.spi.WeightedTarget;
 public final class ReferencePlugin implements PlannerPlugin {
     /** The only setting. */
     static final ConfigKey PARALLELISM = new ConfigKey("reference.parallelism", "1",
-            "parallelism of every light instance", false);
+            "parallelism of every light instance", KeyOrigin.SOLVER, "the template's fixed parallelism");
 
     @Override
     public String name() {

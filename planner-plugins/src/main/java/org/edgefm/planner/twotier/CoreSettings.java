@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.spi.ConfigKey;
+import org.edgefm.api.spi.KeyOrigin;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.planner.latency.LatencyModel;
 import org.edgefm.planner.latency.NetworkPaths;
@@ -73,53 +74,79 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
 
     /** Shared latency-model keys (all planners of this family). */
     public static final List<ConfigKey> LATENCY_KEYS = List.of(
-            new ConfigKey("latency.propagation-km-per-ms", "200", "propagation speed l of eq. (2) in km/ms", true),
+            new ConfigKey("latency.propagation-km-per-ms", "200", "propagation speed l of eq. (2) in km/ms",
+                    KeyOrigin.PAPER, "l of eq. (2), tau_pp = W/l; paper 1 gives no value: 200 km/ms (2x10^8 m/s) is ours (papers.md 5.1)"),
             new ConfigKey("latency.mean-channel", "log-of-mean",
-                    "mean uplink in T̄: log-of-mean = log2(1+E[γ]), mean-of-log = E[log2(1+γ)]", true),
-            new ConfigKey("latency.leaf-input", "full", "input A_n per leaf of an in-tree: full or split", true));
+                    "mean uplink in T̄: log-of-mean = log2(1+E[γ]), mean-of-log = E[log2(1+γ)]",
+                    KeyOrigin.PAPER_AMBIGUITY, "T-bar of Sec. III-A is eq. (4) 'with mean values'; for eq. (1)'s log(1+gamma) the mean can be taken inside or outside the log (papers.md 1.4)"),
+            new ConfigKey("latency.leaf-input", "full", "input A_n per leaf of an in-tree: full or split",
+                    KeyOrigin.PAPER_AMBIGUITY, "eq. (4)'s first-node rule on an in-tree with several leaves: each leaf pays the full A_n or a modality share; not stated (papers.md 1.2)"));
 
     /** The keys of the core planners, prefix {@code sparse-ip.}. */
     public static final List<ConfigKey> KEYS = List.of(
-            new ConfigKey("sparse-ip.xi", "10", "ξ of eq. (14): cost units per unit of QoS score Q (Q is in [0,1])", true),
-            new ConfigKey("sparse-ip.beta", "0.1", "β of the exponential-decay apportioning of z̃ over nodes, per ms", true),
-            new ConfigKey("sparse-ip.qos-score", "slack", "Q: slack = rate-share-weighted deadline slack / D_n; exp = exp(-T̄/D_n)", true),
+            new ConfigKey("sparse-ip.xi", "10", "ξ of eq. (14): cost units per unit of QoS score Q (Q is in [0,1])",
+                    KeyOrigin.PAPER, "xi of eq. (14), weight of the QoS score Q_{v,m} against cost; no value given (papers.md 1.6)"),
+            new ConfigKey("sparse-ip.beta", "0.1", "β of the exponential-decay apportioning of z̃ over nodes, per ms",
+                    KeyOrigin.RECONSTRUCTION, "beta of the exponential-decay apportioning of z-tilde_{v,m} over nodes: the formula was cut off (papers.md 1.4 [I])"),
+            new ConfigKey("sparse-ip.qos-score", "slack", "Q: slack = rate-share-weighted deadline slack / D_n; exp = exp(-T̄/D_n)",
+                    KeyOrigin.RECONSTRUCTION, "Q_{v,m} of eq. (14): its formula was not retrievable; slack or exp reading (papers.md 1.4 [I])"),
             new ConfigKey("sparse-ip.demand-mode", "concurrent",
-                    "z̃ in C2: concurrent = λ·a_m/f_m busy instances (Little); per-slot = λ·Δt tasks per slot", true),
-            new ConfigKey("sparse-ip.slot-ms", "100", "Δt in ms for demand-mode per-slot", true),
-            new ConfigKey("sparse-ip.demand-headroom", "1.25", "multiplier on Σ_v z̃_{v,m} in C2 (1 = the mean)", true),
-            new ConfigKey("sparse-ip.sparsity", "diversity", "sparsity reading: diversity, isolation, both or none", true),
-            new ConfigKey("sparse-ip.min-nodes", "2", "S_min: distinct nodes per core service (diversity)", true),
-            new ConfigKey("sparse-ip.max-nodes", "4", "S_max: distinct nodes per core service (diversity)", true),
-            new ConfigKey("sparse-ip.max-types-per-node", "1", "S: core service types per node (isolation)", true),
+                    "z̃ in C2: concurrent = λ·a_m/f_m busy instances (Little); per-slot = λ·Δt tasks per slot",
+                    KeyOrigin.RECONSTRUCTION, "z-tilde_{v,m} of C2: tasks in service (Little) or arrivals per slot; not stated (papers.md 1.4 [I])"),
+            new ConfigKey("sparse-ip.slot-ms", "100", "Δt in ms for demand-mode per-slot",
+                    KeyOrigin.RECONSTRUCTION, "Delta-t of the per-slot reading of z-tilde; paper 1 gives no slot length (papers.md 5.1)"),
+            new ConfigKey("sparse-ip.demand-headroom", "1.25", "multiplier on Σ_v z̃_{v,m} in C2 (1 = the mean)",
+                    KeyOrigin.GUARD, "C2 on the mean demand leaves Poisson bursts no room; 1.25 matches ec-lyapunov's 0.8 utilisation guard (docs/simulator.md, 'The benchmark, fairly')"),
+            new ConfigKey("sparse-ip.sparsity", "diversity", "sparsity reading: diversity, isolation, both or none",
+                    KeyOrigin.PAPER_AMBIGUITY, "the sparsity constraint of eq. (14) was not retrievable; 'deployment diversity' reads as S_min..S_max nodes per service, the per-service C1 as S types per node (papers.md 1.4)"),
+            new ConfigKey("sparse-ip.min-nodes", "2", "S_min: distinct nodes per core service (diversity)",
+                    KeyOrigin.RECONSTRUCTION, "S_min of the diversity reading of the sparsity constraint (papers.md 1.4 [I])"),
+            new ConfigKey("sparse-ip.max-nodes", "4", "S_max: distinct nodes per core service (diversity)",
+                    KeyOrigin.RECONSTRUCTION, "S_max of the diversity reading of the sparsity constraint (papers.md 1.4 [I])"),
+            new ConfigKey("sparse-ip.max-types-per-node", "1", "S: core service types per node (isolation)",
+                    KeyOrigin.RECONSTRUCTION, "S of the isolation reading of the sparsity constraint (papers.md 1.4 [I])"),
             new ConfigKey("sparse-ip.capacity", "aggregate",
-                    "C1: aggregate = Σ_m r_m x_{v,m} <= R_v (eq. 8); per-service = r_m x_{v,m} <= R_v as printed", true),
-            new ConfigKey("sparse-ip.solver", "SCIP", "OR-Tools MIP backend: SCIP, CP_SAT or CBC", false),
-            new ConfigKey("sparse-ip.time-limit-ms", "0", "solver time limit in ms; 0 = the host's time budget", false),
-            new ConfigKey("sparse-ip.relative-gap", "0.0001", "relative MIP gap at which the solver may stop", false),
-            new ConfigKey("sparse-ip.max-instances-per-node", "64", "upper bound of x_{v,m}", false),
+                    "C1: aggregate = Σ_m r_m x_{v,m} <= R_v (eq. 8); per-service = r_m x_{v,m} <= R_v as printed",
+                    KeyOrigin.PAPER_AMBIGUITY, "C1 as printed is per service (r_{m,k} x_{v,m} <= R_{v,k}); eq. (8) sums over services (papers.md 1.4)"),
+            new ConfigKey("sparse-ip.solver", "SCIP", "OR-Tools MIP backend: SCIP, CP_SAT or CBC",
+                    KeyOrigin.SOLVER, "OR-Tools MIP backend; paper 1's solver is unknown (papers.md 1.4)"),
+            new ConfigKey("sparse-ip.time-limit-ms", "0", "solver time limit in ms; 0 = the host's time budget",
+                    KeyOrigin.SOLVER, "time limit of the MIP; the host's core budget by default"),
+            new ConfigKey("sparse-ip.relative-gap", "0.0001", "relative MIP gap at which the solver may stop",
+                    KeyOrigin.SOLVER, "stopping gap of the MIP"),
+            new ConfigKey("sparse-ip.max-instances-per-node", "64", "upper bound of x_{v,m}",
+                    KeyOrigin.SOLVER, "upper bound of x^cr_{v,m} in the MIP model"),
             new ConfigKey("sparse-ip.light-candidates", "origin-and-servers",
-                    "nodes light stages may use in the mean-value analysis: origin-and-servers or all", true),
-            new ConfigKey("sparse-ip.seed", "1", "seed of the random-core baseline", false),
+                    "nodes light stages may use in the mean-value analysis: origin-and-servers or all",
+                    KeyOrigin.RECONSTRUCTION, "which nodes a light stage may use in the mean-value analysis of Sec. III-A; not stated"),
+            new ConfigKey("sparse-ip.seed", "1", "seed of the random-core baseline",
+                    KeyOrigin.SOLVER, "seed of random-core"),
             new ConfigKey("sparse-ip.keep-current", "true",
-                    "re-planning (epoch, node loss): running instances pay maintenance only, not c^dp again (eq. 6)", true),
+                    "re-planning (epoch, node loss): running instances pay maintenance only, not c^dp again (eq. 6)",
+                    KeyOrigin.RECONSTRUCTION, "re-planning (epochs, node loss) is ours, paper 1 places once; eq. (6) charges c^{cr,dp} once per instance"),
             new ConfigKey("sparse-ip.candidate-nodes", "64",
                     "K: the MIP considers per core service only its K nodes of lowest coefficient c_m - ξQ_{v,m} plus the greedy's"
-                            + " and the running hosts (the others are fixed to 0); 0 = all nodes", true),
+                            + " and the running hosts (the others are fixed to 0); 0 = all nodes",
+                    KeyOrigin.SOLVER, "scale: the MIP keeps per core service its K best nodes plus the greedy's and the running hosts; CorePlacementScaleTest"),
             new ConfigKey("sparse-ip.best-effort", "max-min",
                     "plan when C2 cannot be met: max-min = every core service gets the same, largest possible share of its"
-                            + " requirement (then eq. 14 at that share); greedy = the greedy's plan (largest demand first)", true),
+                            + " requirement (then eq. 14 at that share); greedy = the greedy's plan (largest demand first)",
+                    KeyOrigin.GUARD, "paper 1 assumes C2 can be met; at 7x load on paper-table1 the greedy's plan starved three core services, max-min raised on-time 30.14% -> 87.28% (docs/simulator.md, load sweep)"),
             new ConfigKey("sparse-ip.best-effort-lift-max-nodes", "false",
                     "when C2 cannot be met, the max-min best effort may use more than S_max nodes per core service if that raises"
-                            + " the share (S_min still holds)", true),
+                            + " the share (S_min still holds)",
+                    KeyOrigin.GUARD, "overload: more than S_max nodes per core service when that raises the best effort's share (docs/simulator.md: 77% at 7x, 16% at 10x)"),
             new ConfigKey("sparse-ip.light-reserve", "true",
                     "C1 keeps on every node the share of each resource that the light services' mean demand (Σ λ·E[a/f]·r over"
                             + " light stages, parallelism 1) takes of the fleet's total, so the core placement leaves the light tier room;"
-                            + " false = C1 on the full capacity", true),
+                            + " false = C1 on the full capacity",
+                    KeyOrigin.GUARD, "paper 1 places the core tier alone; without a reserve it took 225.6 of the edge server's 228.4 CPU units on paper-table1-contended and starved the light tier (docs/simulator.md)"),
             new ConfigKey("sparse-ip.candidates-per-origin", "32",
                     "K: the mean-value estimates analyse each stream's stages on only the K hosts nearest to the stream's"
                             + " origin (network delay of the measured topology for the task's input), so their cost grows with"
                             + " the streams, not with streams x fleet size (assumption for large connected fleets; 32 keeps every"
-                            + " shipped scenario whole); 0 = every reachable host", true),
+                            + " shipped scenario whole); 0 = every reachable host",
+                    KeyOrigin.SOLVER, "scale: the mean-value estimates analyse each stream on its K nearest hosts; 32 keeps every shipped scenario whole"),
             new ConfigKey("sparse-ip.light-reserve-conflict", "share",
                     "when C2 and the light reserve do not fit together (assumption: paper 1 places the core tier alone):"
                             + " share = both tiers get the same, largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share);"
@@ -128,7 +155,8 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                             + " needs both tiers: per task type the smaller of the core coverage and the light capacity that the"
                             + " core placement leaves, per node in the light demand's resource mix; measured worse than share on"
                             + " paper-table1-contended and a held-out draw, docs/simulator.md); drop = the reserve is dropped and"
-                            + " the core tier uses the full capacity (before this key)", true));
+                            + " the core tier uses the full capacity (before this key)",
+                    KeyOrigin.GUARD, "when C2 and the light reserve do not fit together: share raised two-tier on paper-table1-contended from 4.85% to 78.06% at load 0.5 (one seed, docs/simulator.md)"));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {

@@ -3,6 +3,7 @@ package org.edgefm.planner.twotier;
 import java.util.List;
 import org.edgefm.api.ConfigException;
 import org.edgefm.api.spi.ConfigKey;
+import org.edgefm.api.spi.KeyOrigin;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.planner.latency.LatencyModel;
 
@@ -77,85 +78,117 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
 
     /** The keys of the light controllers. */
     public static final List<ConfigKey> KEYS = List.of(
-            new ConfigKey("ec-lyapunov.epsilon", "0.05", "ε: allowed probability that a stage overruns its delay budget", true),
-            new ConfigKey("ec-lyapunov.v", "10", "V of drift-plus-penalty: weight of the cost (7) against the virtual queues", true),
-            new ConfigKey("ec-lyapunov.max-parallelism", "8", "y_max: highest parallelism level per instance", true),
-            new ConfigKey("ec-lyapunov.max-instances", "16", "x_max: most instances of one light service per node", false),
+            new ConfigKey("ec-lyapunov.epsilon", "0.05", "ε: allowed probability that a stage overruns its delay budget",
+                    KeyOrigin.RECONSTRUCTION, "epsilon, violation probability of the statistical latency bound that Sec. III-B states; its equations were not retrievable (papers.md 1.5 [I])"),
+            new ConfigKey("ec-lyapunov.v", "10", "V of drift-plus-penalty: weight of the cost (7) against the virtual queues",
+                    KeyOrigin.RECONSTRUCTION, "V of drift-plus-penalty in the Lyapunov framework Sec. III-B names (papers.md 1.5 [I])"),
+            new ConfigKey("ec-lyapunov.max-parallelism", "8", "y_max: highest parallelism level per instance",
+                    KeyOrigin.RECONSTRUCTION, "y_max, upper bound of the parallelism level y_{v,m,t} of eqs. (11)-(12); not given (papers.md 5.1)"),
+            new ConfigKey("ec-lyapunov.max-instances", "16", "x_max: most instances of one light service per node",
+                    KeyOrigin.SOLVER, "x_max, search bound of x^lt per (node, service) pair"),
             new ConfigKey("ec-lyapunov.parallelism-exponent", "0.7",
                     "α: a task's rate at parallelism y is f/y^α (1 = processor sharing, no batching gain); with"
-                    + " measure-parallelism-exponent the starting value of each pair's estimate", true),
+                    + " measure-parallelism-exponent the starting value of each pair's estimate",
+                    KeyOrigin.RECONSTRUCTION, "alpha, a task's rate at parallelism y (f/y^alpha); the parallelism model is not stated (papers.md 1.5 [I])"),
             new ConfigKey("ec-lyapunov.parallelism-cost", "x-times-y",
-                    "parallelism term of eq. (7): x-times-y = c^pl·x·y; x = c^pl·x as printed", true),
-            new ConfigKey("ec-lyapunov.ec-interval-ms", "0", "Δt of the effective capacity (i.i.d. service per interval); 0 = slot length", true),
-            new ConfigKey("ec-lyapunov.min-samples", "20", "measured rate samples needed before the empirical EC replaces the catalog's Gamma", false),
-            new ConfigKey("ec-lyapunov.stale-after-ms", "0", "telemetry older than this makes a node unavailable; 0 = no check beyond the host's online verdict", false),
-            new ConfigKey("ec-lyapunov.candidates", "3", "K: candidate nodes per (origin, stage), best mean latency first", true),
+                    "parallelism term of eq. (7): x-times-y = c^pl·x·y; x = c^pl·x as printed",
+                    KeyOrigin.PAPER_AMBIGUITY, "eq. (7)'s parallelism price as typeset multiplies x only; c^pl x y is the likely intent (papers.md 1.3)"),
+            new ConfigKey("ec-lyapunov.ec-interval-ms", "0", "Δt of the effective capacity (i.i.d. service per interval); 0 = slot length",
+                    KeyOrigin.RECONSTRUCTION, "Delta-t of the effective capacity EC(theta) (papers.md 1.5 [I])"),
+            new ConfigKey("ec-lyapunov.min-samples", "20", "measured rate samples needed before the empirical EC replaces the catalog's Gamma",
+                    KeyOrigin.SOLVER, "measured rate samples before the empirical effective capacity replaces the catalog's Gamma"),
+            new ConfigKey("ec-lyapunov.stale-after-ms", "0", "telemetry older than this makes a node unavailable; 0 = no check beyond the host's online verdict",
+                    KeyOrigin.GUARD, "telemetry older than this takes a node out; off by default: a fixed three-slot limit took live nodes out of trials on a loaded machine (docs/trial.md)"),
+            new ConfigKey("ec-lyapunov.candidates", "3", "K: candidate nodes per (origin, stage), best mean latency first",
+                    KeyOrigin.RECONSTRUCTION, "K candidates per (origin, stage) of the greedy node resolution (papers.md 1.5 [I])"),
             new ConfigKey("ec-lyapunov.candidates-per-origin", "32",
                     "K: the mean-value analysis of a stream's light stages considers only the K hosts nearest to its origin"
                     + " (network delay of the measured topology) plus the core hosts, so a slot costs in proportion to the"
                     + " streams, not to streams x fleet size (assumption for large connected fleets; 32 keeps every shipped"
-                    + " scenario whole); 0 = every reachable host", true),
-            new ConfigKey("ec-lyapunov.spill-rounds", "2", "rounds that re-route demand a node could not take to the next candidate", true),
+                    + " scenario whole); 0 = every reachable host",
+                    KeyOrigin.SOLVER, "scale: a stream's light stages are analysed on its K nearest hosts plus the core hosts; LightChurnBench"),
+            new ConfigKey("ec-lyapunov.spill-rounds", "2", "rounds that re-route demand a node could not take to the next candidate",
+                    KeyOrigin.RECONSTRUCTION, "rounds that move demand a node could not take to the next candidate (papers.md 1.5 [I])"),
             new ConfigKey("ec-lyapunov.light-candidates", "origin-and-servers",
-                    "where light stages may run: origin-and-servers (origin, servers, cloud, core hosts) or all", true),
+                    "where light stages may run: origin-and-servers (origin, servers, cloud, core hosts) or all",
+                    KeyOrigin.RECONSTRUCTION, "where light stages may run; not stated"),
             new ConfigKey("ec-lyapunov.core-route-slack-ms", "10",
-                    "core hosts within this many ms of the best mean latency share a core stage's traffic", true),
+                    "core hosts within this many ms of the best mean latency share a core stage's traffic",
+                    KeyOrigin.RECONSTRUCTION, "run-time routing of core stages among hosts (papers.md 5.1 item 6 [I])"),
             new ConfigKey("ec-lyapunov.demand-smoothing", "0.2",
                     "weight of the newest slot's arrival count in the smoothed per-stream demand (EWMA from the declared"
-                    + " rate); 1 = the last slot's count only", true),
+                    + " rate); 1 = the last slot's count only",
+                    KeyOrigin.GUARD, "a slot's arrival count is a poor forecast for sparse streams: on jetson-lab every missed two-tier task was unrouted (60 of 829) before it (docs/simulator.md, 'jetson-lab'; LightEngineDemandTest)"),
             new ConfigKey("ec-lyapunov.demand-floor", "0.1",
                     "a declared stream is planned for at least this fraction of its declared rate, so its stages keep an"
-                    + " instance and a route through lulls; 0 = none", true),
+                    + " instance and a route through lulls; 0 = none",
+                    KeyOrigin.GUARD, "a declared stream keeps an instance and a route through lulls (docs/simulator.md, 'jetson-lab'; LightEngineDemandTest)"),
             new ConfigKey("ec-lyapunov.mean-time-utilization", "0.8",
                     "stability guard of the ec-lyapunov sizer: a pair's admissible rate is at most this times x·y^(1−α)/E[a/f],"
-                    + " the mean per-task service time when a task draws its rate once (heavy-tailed for Gamma shapes near 1); 0 = off", true),
+                    + " the mean per-task service time when a task draws its rate once (heavy-tailed for Gamma shapes near 1); 0 = off",
+                    KeyOrigin.GUARD, "stability: for Gamma shapes near 1 a task holds a slot 2-3x longer than a/E[f]; without it queues grow (docs/simulator.md, 'The benchmark, fairly'; sweep 0.8,0)"),
             new ConfigKey("ec-lyapunov.cost-optimal-x", "false",
                     "the ec-lyapunov sizer goes on past the first instance count that covers the backlog while more"
                     + " instances at a lower parallelism could cost less in the slot (false = stop at the first covering x;"
-                    + " measured: true costs more on paper-table1, docs/simulator.md)", true),
+                    + " measured: true costs more on paper-table1, docs/simulator.md)",
+                    KeyOrigin.SOLVER, "search of the slot problem: stop at the first covering x or go on; true measured costlier on paper-table1 (docs/simulator.md)"),
             new ConfigKey("ec-lyapunov.measure-parallelism-exponent", "true",
                     "true: the ec-lyapunov sizer estimates α per pair from the measured per-task rates (least squares of the"
                     + " mean ln rate on ln y over the levels with min-samples samples), the configured α until two levels"
-                    + " are measured; false = the configured α", true),
+                    + " are measured; false = the configured α",
+                    KeyOrigin.RECONSTRUCTION, "alpha per pair from the agents' measured per-task rates, the y-dependent fit papers.md 1.5 [I] suggests"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
-                    + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits", true),
+                    + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits",
+                    KeyOrigin.RECONSTRUCTION, "how fast the virtual queue H is drained (papers.md 1.5 [I])"),
             new ConfigKey("ec-lyapunov.release-after-slots", "0",
                     "a surplus light instance is kept this many slots after it was last needed before it is released"
                     + " (ski rental); auto = ceil(c^dp/c^mt) of the service, 0 = release at once (measured: no saving on"
-                    + " paper-table1, docs/simulator.md)", true),
+                    + " paper-table1, docs/simulator.md)",
+                    KeyOrigin.GUARD, "release hysteresis (ski rental) against scale-down/scale-up churn; off by default: no saving measured on paper-table1 (docs/simulator.md)"),
             new ConfigKey("ec-lyapunov.ec-check", "true",
                     "ablation: false sizes the ec-lyapunov pairs on the mean rate x·y^(1−α)·E[f]/a instead of the"
-                    + " effective-capacity deadline check (the stability guard and the virtual queues stay)", true),
+                    + " effective-capacity deadline check (the stability guard and the virtual queues stay)",
+                    KeyOrigin.RECONSTRUCTION, "ablation switch of the effective-capacity deadline check (papers.md 1.5 [I])"),
             new ConfigKey("ec-lyapunov.virtual-queues", "true",
-                    "ablation: false keeps the ec-lyapunov virtual queues at 0 (no drift term, no backlog drain)", true),
+                    "ablation: false keeps the ec-lyapunov virtual queues at 0 (no drift term, no backlog drain)",
+                    KeyOrigin.RECONSTRUCTION, "ablation switch of the virtual queues H (papers.md 1.5 [I])"),
             new ConfigKey("light.headroom", "1.25", "mean-demand multiplier of prop-avg, greedy-light, random-light, cloud-light"
                     + " and static-light: busy instance slots λ·E[a/f] times this (1.25 = ec-lyapunov's 0.8 utilisation guard);"
-                    + " compare planners over a sweep of it (simulate --sweep), not at one value", true),
+                    + " compare planners over a sweep of it (simulate --sweep), not at one value",
+                    KeyOrigin.RECONSTRUCTION, "PropAvg's 'capacity proportional to average demand': the factor is not stated (papers.md 1.7 [I]); swept, not fixed (docs/simulator.md, 'The benchmark, fairly')"),
             new ConfigKey("light.mean-time", "measured",
                     "the time a task holds a slot in the mean-sized baselines: measured = E[a/f] from the measured per-task"
                     + " rates (the catalog's rate model until min-samples), as ec-lyapunov's guard reads it; mean-rate = a/E[f]"
-                    + " (before this key: 2-3x too low for Table I's Gamma shapes)", true),
+                    + " (before this key: 2-3x too low for Table I's Gamma shapes)",
+                    KeyOrigin.GUARD, "fair comparison: the mean-sized baselines read E[a/f] as ec-lyapunov's guard does; a/E[f] was 2-3x too low for Table I's Gamma shapes (docs/simulator.md, 'The benchmark, fairly')"),
             new ConfigKey("light.drain-backlog", "true",
                     "the mean-sized baselines (except static-light) add each pair's reported backlog, cleared in one slot,"
-                    + " to the mean demand, as ec-lyapunov's virtual queue is raised to it", true),
-            new ConfigKey("light.seed", "1", "seed of random-light", false),
+                    + " to the mean demand, as ec-lyapunov's virtual queue is raised to it",
+                    KeyOrigin.GUARD, "fair comparison: the mean-sized baselines see the backlog that ec-lyapunov's virtual queue is raised to (docs/simulator.md, 'The benchmark, fairly')"),
+            new ConfigKey("light.seed", "1", "seed of random-light",
+                    KeyOrigin.SOLVER, "seed of random-light"),
             new ConfigKey("light.admission", "reject",
                     "admission control of every light controller on the light engine (assumption: paper 1 has none; a"
                     + " guard against overload): reject = where the demand routed to a (node, service) pair exceeds what it"
                     + " may take (light: the sizer's admissible rate, with the sizer's own guard; core: admission-utilization"
                     + " times instances over a/(f·speed)), the streams through it get a reject share on their entry stages,"
-                    + " refused at arrival and counted as rejected; off = every task is admitted and overload queues", true),
+                    + " refused at arrival and counted as rejected; off = every task is admitted and overload queues",
+                    KeyOrigin.GUARD, "paper 1 has no admission control; under overload queues grow without bound: paper-table1 at 8x two-tier 2.80% -> 57.6% on time (docs/simulator.md, admission)"),
             new ConfigKey("light.admission-utilization", "0.9",
                     "ρ of light.admission for core pairs: a core pair is given at most ρ times instances/(a/(f·speed)) tasks"
-                    + " per ms, in (0, 1]", true),
+                    + " per ms, in (0, 1]",
+                    KeyOrigin.GUARD, "rho of light.admission for core pairs (docs/simulator.md, admission)"),
             new ConfigKey("light.admission-sizing", "admitted",
-                    "with light.admission = reject, the demand the light pairs are sized for (assumption: paper 1 has no"
-                    + " admission step): admitted = per stream the share its core stages admit (per core service"
-                    + " admission-utilization times instances over a/(f·speed), summed over its hosts, against the demand of every"
-                    + " stream through it; a stream takes the smallest share over its core services), as the drift-plus-penalty"
-                    + " step's arrivals are the tasks that reach a pair's queue; offered = the whole offered demand (before this"
-                    + " key: light instances were sized, and resources spent, for tasks the core tier rejects)", true));
+                    "with light.admission = reject, the demand the light pairs are sized for: admitted = per stream the"
+                    + " share its core stages admit (per core service admission-utilization times instances over a/(f·speed),"
+                    + " summed over its hosts, against the demand of every stream through it; a stream takes the smallest"
+                    + " share over its core services), as the drift-plus-penalty step's arrivals are the tasks that reach a"
+                    + " pair's queue; offered = the whole offered demand (before this key: light instances were sized, and"
+                    + " resources spent, for tasks the core tier rejects)",
+                    KeyOrigin.GUARD, "paper 1 has no admission step; on paper-table1-contended (held-out seeds 501-505, load 1)"
+                    + " admitted sizing takes two-tier from 31.41% to 35.50% on time at two thirds of the cost"
+                    + " (docs/simulator.md, admission sizing)"));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",

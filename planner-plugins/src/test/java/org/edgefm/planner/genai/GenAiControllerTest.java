@@ -81,7 +81,7 @@ class GenAiControllerTest {
         assertThat(p.planners()).extracting(PlannerPreset::name)
                 .containsExactly("genai-ga", "all-cloud", "popularity-greedy", "density-greedy", "lru");
         assertThat(p.planners()).allMatch(x -> x.corePlanner().equals(PlannerPreset.NO_CORE));
-        assertThat(p.lightServiceControllers().get(0).configKeys()).anyMatch(k -> k.name().equals("genai.delay-weight") && k.assumption());
+        assertThat(p.lightServiceControllers().get(0).configKeys()).anyMatch(k -> k.name().equals("genai.delay-weight") && k.origin() == org.edgefm.api.spi.KeyOrigin.RECONSTRUCTION);
     }
 
     @Test

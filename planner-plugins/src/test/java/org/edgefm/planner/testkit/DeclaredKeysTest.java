@@ -16,8 +16,9 @@ import org.edgefm.api.spi.ConfigKey;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every configuration key the built-in planners read is declared by a factory (so {@code ./edgefm
- * plugins} and the README list it), and every declared key is kebab-case. The keys read are found in
+ * Every configuration key the built-in planners read is declared by a factory (so {@code ./edgefm keys}
+ * and the generated {@code docs/keys.md} list it), every declared key is kebab-case, and every
+ * declaration names its origin and basis, the same for every part that declares the key. The keys read are found in
  * the sources: a literal passed to a {@code PlannerConfig} getter, or to a settings helper that takes
  * the configuration first ({@code positive(c, "sparse-ip.xi", ...)}).
  */
@@ -70,5 +71,31 @@ class DeclaredKeysTest {
         c.lightControllers().values().forEach(f -> keys.addAll(f.configKeys()));
         assertThat(keys).isNotEmpty();
         assertThat(keys).allSatisfy(k -> assertThat(k.name()).as(k.name()).matches(KEBAB));
+    }
+
+    @Test
+    void everyDeclaredKey_namesItsOriginAndBasis_andOneDeclarationPerKey() {
+        PluginCatalog c = PluginCatalog.load();
+        Map<String, ConfigKey> first = new TreeMap<>();
+        Map<String, String> conflicting = new TreeMap<>();
+        java.util.List<ConfigKey> keys = new java.util.ArrayList<>();
+        c.corePlanners().values().forEach(f -> keys.addAll(f.configKeys()));
+        c.lightControllers().values().forEach(f -> keys.addAll(f.configKeys()));
+        for (ConfigKey k : keys) {
+            ConfigKey prev = first.putIfAbsent(k.name(), k);
+            if (prev != null && !prev.equals(k)) {
+                conflicting.put(k.name(), prev + " vs " + k);
+            }
+        }
+        assertThat(conflicting).as("keys declared differently by two parts").isEmpty();
+        assertThat(first.values()).allSatisfy(k -> {
+            assertThat(k.origin()).as(k.name()).isNotNull();
+            assertThat(k.basis()).as(k.name() + ": the paper symbol, or the reason and evidence").isNotBlank();
+        });
+        // paper keys name the paper's symbol and where it is; guards name their evidence
+        assertThat(first.values()).filteredOn(k -> k.origin() == org.edgefm.api.spi.KeyOrigin.PAPER)
+                .allSatisfy(k -> assertThat(k.basis()).as(k.name()).containsPattern("eq\\. \\(\\d+\\)"));
+        assertThat(first.values()).filteredOn(k -> k.origin() == org.edgefm.api.spi.KeyOrigin.GUARD)
+                .allSatisfy(k -> assertThat(k.basis()).as(k.name()).containsPattern("docs/|Test"));
     }
 }

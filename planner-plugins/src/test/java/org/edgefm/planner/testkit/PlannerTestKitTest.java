@@ -41,7 +41,7 @@ class PlannerTestKitTest {
         c.corePlanners().values().forEach(f -> keys.addAll(f.configKeys()));
         c.lightControllers().values().forEach(f -> keys.addAll(f.configKeys()));
         assertThat(keys).isNotEmpty().allMatch(k -> k.name().matches("[a-z0-9-]+\\.[a-z0-9-]+") && !k.description().isBlank());
-        assertThat(keys).anyMatch(k -> k.name().equals("sparse-ip.sparsity") && k.assumption());
+        assertThat(keys).anyMatch(k -> k.name().equals("sparse-ip.sparsity") && k.origin() == org.edgefm.api.spi.KeyOrigin.PAPER_AMBIGUITY);
     }
 
     @Test
