@@ -275,6 +275,13 @@ public final class ScenarioModels {
         return out;
     }
 
+    /** The documents of the built-in retrieval corpus (what a text encoder's corpus is made of). */
+    public static List<String> documents() {
+        List<String> docs = new ArrayList<>();
+        sentences().get("documents").forEach(d -> docs.add(d.asText()));
+        return docs;
+    }
+
     private static JsonNode sentences() {
         try {
             return new ObjectMapper().readTree(Objects.requireNonNull(resource(SENTENCES), SENTENCES));
