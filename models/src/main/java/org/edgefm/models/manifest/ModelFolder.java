@@ -301,6 +301,11 @@ public final class ModelFolder {
         }
     }
 
+    /** The manifest of {@link #manifest} read in place (its files are the folder's own; nothing is written). */
+    public ModelManifest inPlace(String cut) {
+        return ModelManifest.parse(manifest(cut, "fp32", null), dir + " (made from its config.json)", dir.toAbsolutePath());
+    }
+
     /** The service-id prefix: the family's short name. */
     private String prefix() {
         return switch (arch.family()) {
