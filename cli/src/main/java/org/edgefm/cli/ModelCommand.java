@@ -221,8 +221,12 @@ final class ModelCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", description = "the manifest (JSON)")
+        @Parameters(index = "0", description = "the manifest (JSON), or a model folder (config.json, model.safetensors): its"
+                + " manifest is made as trial --model-dir makes it")
         Path manifest;
+        @Option(names = "--cut", paramLabel = "N|FROM:TO,...", description = "a model folder's core parts: a count, or block"
+                + " ranges such as 0:6,6:12 (default: 2 parts)")
+        String cut;
 
         @Option(names = "--tokens", defaultValue = "128", description = "text models: tokens per request (default: ${DEFAULT-VALUE})")
         int tokens;
@@ -232,7 +236,8 @@ final class ModelCommand implements Runnable {
             if (tokens < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tokens must be >= 1");
             }
-            ModelManifest m = ModelManifest.load(manifest);
+            ModelManifest m = org.edgefm.models.manifest.ModelFolder.isModelFolder(manifest)
+                    ? org.edgefm.models.manifest.ModelFolder.open(manifest, null).inPlace(cut) : ModelManifest.load(manifest);
             PrintWriter out = spec.commandLine().getOut();
             Arch a = m.arch();
             out.printf(Locale.ROOT, "%s: %s, %d layers x %d wide, %d heads, wire %s%n", m.name(), a.family(), a.layers(), a.hidden(),

@@ -166,10 +166,16 @@ final class TrialCommand implements Callable<Integer> {
             + " not a terminal: time between two progress lines (default: ${DEFAULT-VALUE}).")
     String progressInterval;
 
-    @Option(names = "--model-dir", paramLabel = "DIR", description = "Folder of the .npy weight files the scenario's"
-            + " kernels name, given to every agent as its model directory (default: the trial writes seeded weights of"
-            + " each kernel's size into its work folder).")
+    @Option(names = "--model-dir", paramLabel = "DIR", description = "A model folder in the Hugging Face layout"
+            + " (config.json, model.safetensors, tokenizer.json; vit, bert, gpt2 or llama): the trial cuts it into services"
+            + " and serves it with no manifest or scenario to write (see --cut). Any other folder: the .npy weight files"
+            + " the scenario's kernels name, given to every agent as its model directory (default: the trial writes seeded"
+            + " weights of each kernel's size into its work folder).")
     Path modelDir;
+
+    @Option(names = "--cut", paramLabel = "N|FROM:TO,...", description = "With --model-dir and a model folder: the core"
+            + " parts, as a count (blocks split evenly) or block ranges such as 0:6,6:12 (default: 2 parts).")
+    String cut;
 
     @Option(names = "--plugins-dir", paramLabel = "DIR",
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
@@ -393,6 +399,18 @@ final class TrialCommand implements Callable<Integer> {
         if (progressMs < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--progress-interval: '" + progressInterval
                     + "' (expected: at least 100ms, as 5s or 500ms)");
+        }
+        if (cut != null && !org.edgefm.models.manifest.ModelFolder.isModelFolder(modelDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cut: only with --model-dir and a model folder");
+        }
+        if (org.edgefm.models.manifest.ModelFolder.isModelFolder(modelDir)) { // a user's model: its scenario is made for it
+            if (!DEFAULT_SCENARIO.equals(scenarioRef) || fleetMode) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--model-dir " + modelDir + " holds a model"
+                        + " (config.json): it makes its own scenario for the agents the trial starts (leave out --scenario"
+                        + " and --agents 0)");
+            }
+            scenarioRef = org.edgefm.trial.ModelDirTrial.scenario(modelDir, cut, agents, Path.of("trials", "models"), out).toString();
+            modelDir = null; // the agents' model folder is the trial's own, which the manifest's files are linked into
         }
         Scenario scenario = ScenarioLoader.resolve(scenarioRef);
         List<NodeSpec> nodes = scenario.topology().nodes();

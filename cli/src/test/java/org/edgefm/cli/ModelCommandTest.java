@@ -37,6 +37,16 @@ class ModelCommandTest extends CliTestBase {
     }
 
     @Test
+    void plan_modelFolder_makesItsManifest_withTheCutGiven() {
+        Path llama = Path.of("..", "models", "src", "test", "resources", "hf", "llama").toAbsolutePath().normalize();
+        assertThat(run("model", "plan", llama.toString(), "--cut", "0:1,1:3")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("llama: llama, 3 layers x 48 wide, 6 heads").contains("llama-a")
+                .contains("emb+[0,1)").contains("[1,3)+head").doesNotContain("llama-c");
+        assertThat(run("model", "plan", llama.toString(), "--cut", "9")).isEqualTo(1);
+        assertThat(err.toString()).contains("cut '9': 9 core parts (expected: 1..3, the model's blocks)");
+    }
+
+    @Test
     void misuse_exit2_missingConfig_exit1OneLine() {
         assertThat(run("model", "run", "--model-dir", "x", "--builtin", "all-minilm-l6-v2", "--text", "a")).isEqualTo(2);
         assertThat(run("model", "run", "--model-dir", dir.toString(), "--text", "a")).isEqualTo(1);

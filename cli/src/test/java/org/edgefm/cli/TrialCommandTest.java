@@ -41,6 +41,21 @@ class TrialCommandTest extends CliTestBase {
     }
 
     @Test
+    void modelDir_ofAnUnsupportedModel_failsInOneLine_exit1_andItsFlagsAreChecked_exit2() throws Exception {
+        Path model = Files.createDirectories(dir.resolve("t5-small"));
+        Files.writeString(model.resolve("config.json"), "{\"model_type\": \"t5\", \"architectures\": [\"T5ForConditionalGeneration\"]}");
+        assertThat(run("trial", "--model-dir", model.toString())).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("edgefm trial: " + model.resolve("config.json") + ": model_type 't5'"
+                + " (T5ForConditionalGeneration) is not a supported family (expected one of vit, clip, bert, gpt2, llama)");
+        err.getBuffer().setLength(0);
+        assertThat(run("trial", "--model-dir", model.toString(), "--scenario", "real-models")).isEqualTo(2);
+        assertThat(err.toString()).contains("holds a model (config.json): it makes its own scenario");
+        err.getBuffer().setLength(0);
+        assertThat(run("trial", "--cut", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--cut: only with --model-dir and a model folder");
+    }
+
+    @Test
     void existingFleet_withoutBroker_isMisuseExit2() {
         assertThat(run("trial", "--agents", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--agents 0 drives agents that already run: name their broker (--broker URL)");

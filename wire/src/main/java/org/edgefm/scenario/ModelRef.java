@@ -19,11 +19,12 @@ import org.edgefm.api.InvalidFieldException;
  *                  path relative to the scenario file (a model folder the user brought)
  * @param taskTypes the task types whose requests this model answers
  * @param inputs    what a trial sends: {@code sentences} (built-in queries, for a text encoder with
- *                  a retrieval corpus) or {@code images} (images the trial generates)
+ *                  a retrieval corpus), {@code images} (images the trial generates) or {@code prompts}
+ *                  (the built-in queries as prompts for a decoder, which answers with its next token)
  */
 public record ModelRef(String file, String manifest, List<String> taskTypes, String inputs) {
     /** The kinds of input a trial can generate. */
-    public static final Set<String> INPUTS = Set.of("sentences", "images");
+    public static final Set<String> INPUTS = Set.of("sentences", "images", "prompts");
 
     /** Validates the fields on their own (cross references: {@link Scenario}). */
     public ModelRef {

@@ -63,6 +63,6 @@ class ScenarioModelsRefTest {
                 .hasMessageContaining("models[0].file");
         String inputs = text().replace("\"inputs\": \"images\"", "\"inputs\": \"video\"");
         assertThatThrownBy(() -> ScenarioLoader.parse(inputs, "bad.json")).isInstanceOf(ScenarioException.class)
-                .hasMessageContaining("inputs").hasMessageContaining("'video' (expected one of [images, sentences])");
+                .hasMessageContaining("inputs").hasMessageContaining("'video' (expected one of [images, prompts, sentences])");
     }
 }

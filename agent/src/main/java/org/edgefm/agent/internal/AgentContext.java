@@ -58,7 +58,11 @@ public final class AgentContext {
         this.taskTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(taskTypes)); // keeps declaration order
         this.topics = Topics.forFleet(config.fleet());
         this.links = new LinkMeter(config.links());
+        // link samples taken while parts load measure the busy CPU, not the link: the meter drops them
+        runtime.onLoading(links::loadingStarted, () -> links.loadingEnded(System.currentTimeMillis()));
         this.meters = new org.edgefm.agent.telemetry.AgentMeters(config.nodeId(), AGENT_VERSION);
+        meters.countOf("edgefm.agent.link.samples.discarded", "Link samples not used because an end of the link was loading"
+                + " model parts", links::discarded);
     }
 
     public AgentConfig config() {

@@ -18,6 +18,13 @@ import org.edgefm.wire.PeerMetrics;
  * {@code links.window} samples, and the window's median is one step of an exponentially weighted
  * moving average with weight {@code links.ewmaWeight}; until the window is full (and when it first
  * is) the figure is the median of the samples so far (the lower one of an even count). Thread-safe.
+ *
+ * <p>Samples taken while an end of the link is loading model parts are not link measurements: the
+ * load saturates the CPU (memory-mapping and converting weights, JIT), so a probe or transfer then
+ * measures the busy process, not the network, and a few such samples would make the planners see a
+ * slow link for minutes. A sample is discarded (and counted, {@link #discarded()}) when this agent
+ * was loading at any time during it ({@link #loadingStarted()}, {@link #loadingEnded(long)}) or when
+ * the peer's answer said it was loading ({@link #LOADING_HEADER}).
  */
 public final class LinkMeter {
     /** The last samples of one figure and its smoothed value. */
@@ -58,6 +65,17 @@ public final class LinkMeter {
     private final double minSendShare;
     private final long maxAgeMs;
     private final Map<String, Link> links = new TreeMap<>();
+    /** Loads in progress on this agent. */
+    private int loading;
+    /** When the last load ended (ms), or {@link Long#MIN_VALUE}. */
+    private long loadEndedMs = Long.MIN_VALUE;
+    private long discarded;
+
+    /**
+     * The response header an agent sets on its answers (probes and stage transfers) while it loads
+     * model parts; a sample whose answer carries it is discarded.
+     */
+    public static final String LOADING_HEADER = "EdgeFM-Loading";
 
     /** A meter with the agent's {@code links.*} settings. */
     public LinkMeter(AgentConfig.Links settings) {
@@ -68,8 +86,48 @@ public final class LinkMeter {
         this.maxAgeMs = (long) (settings.maxAgeS() * 1000);
     }
 
+    /** This agent starts loading model parts (calls nest: each start needs its {@link #loadingEnded}). */
+    public synchronized void loadingStarted() {
+        loading++;
+    }
+
+    /** A load that {@link #loadingStarted()} announced ended at {@code nowMs}. */
+    public synchronized void loadingEnded(long nowMs) {
+        loading = Math.max(0, loading - 1);
+        loadEndedMs = Math.max(loadEndedMs, nowMs);
+    }
+
+    /** True while this agent loads model parts (its answers then carry {@link #LOADING_HEADER}). */
+    public synchronized boolean loading() {
+        return loading > 0;
+    }
+
+    /** Samples discarded because an end of the link was loading model parts. */
+    public synchronized long discarded() {
+        return discarded;
+    }
+
+    /**
+     * A sample that the peer's answer marked as taken while it loaded model parts: counted, not used.
+     */
+    public synchronized void discardPeerLoading() {
+        discarded++;
+    }
+
+    /** True (and counted) when a sample that took {@code elapsedMs} up to {@code nowMs} overlaps a load here. */
+    private boolean duringLoad(double elapsedMs, long nowMs) {
+        if (loading > 0 || (loadEndedMs != Long.MIN_VALUE && loadEndedMs >= nowMs - Math.ceil(elapsedMs))) {
+            discarded++;
+            return true;
+        }
+        return false;
+    }
+
     /** A round-trip sample to {@code peer}, measured at {@code nowMs}. */
     public synchronized void roundTrip(String peer, double rttMs, long nowMs) {
+        if (duringLoad(rttMs, nowMs)) {
+            return;
+        }
         Link l = links.computeIfAbsent(peer, k -> new Link());
         l.rtt.add(rttMs, weight);
         l.samples++;
@@ -84,6 +142,9 @@ public final class LinkMeter {
     public synchronized void transfer(String peer, long bytes, double elapsedMs, double rttMs, long nowMs) {
         if (bytes < minThroughputBytes) {
             roundTrip(peer, elapsedMs, nowMs);
+            return;
+        }
+        if (duringLoad(elapsedMs, nowMs)) {
             return;
         }
         Link l = links.computeIfAbsent(peer, k -> new Link());

@@ -49,9 +49,14 @@ public final class PeerProbes {
     /** Installs the two answering routes; the answers wait for this agent's shaper. */
     public void routes(Router r) {
         r.get("/v1/peer/ping").handler(rc -> shaper.beforeSend(vertx, 0)
-                .onComplete(v -> rc.response().setStatusCode(204).end()));
+                .onComplete(v -> markLoading(rc.response()).setStatusCode(204).end()));
         r.post("/v1/peer/probe").handler(rc -> shaper.beforeSend(vertx, 0)
-                .onComplete(v -> rc.response().setStatusCode(204).end()));
+                .onComplete(v -> markLoading(rc.response()).setStatusCode(204).end()));
+    }
+
+    /** Marks an answer as given while this agent loads model parts ({@link LinkMeter#LOADING_HEADER}). */
+    io.vertx.core.http.HttpServerResponse markLoading(io.vertx.core.http.HttpServerResponse r) {
+        return meter.loading() ? r.putHeader(LinkMeter.LOADING_HEADER, "1") : r;
     }
 
     /** Starts probing every peer the applied directive names, every {@code links.probeIntervalS}; 0 = never. */
@@ -111,14 +116,19 @@ public final class PeerProbes {
         return shaper.beforeSend(vertx, bytes)
                 .compose(v -> client.request(o))
                 .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(resp -> resp.statusCode() == 204 ? Future.succeededFuture((System.nanoTime() - t0) / 1e6)
-                        : Future.<Double>failedFuture("HTTP " + resp.statusCode()))
-                .onSuccess(ms -> {
-                    if (body == null) {
+                .compose(resp -> resp.statusCode() == 204 ? Future.succeededFuture(Map.entry(
+                                (System.nanoTime() - t0) / 1e6, resp.getHeader(LinkMeter.LOADING_HEADER) != null))
+                        : Future.<Map.Entry<Double, Boolean>>failedFuture("HTTP " + resp.statusCode()))
+                .map(e -> {
+                    double ms = e.getKey();
+                    if (e.getValue()) {
+                        meter.discardPeerLoading(); // the peer was loading model parts: its answer timed its CPU
+                    } else if (body == null) {
                         meter.roundTrip(peer, ms, System.currentTimeMillis());
                     } else {
                         meter.transfer(peer, bytes, ms, rttMs, System.currentTimeMillis());
                     }
+                    return ms;
                 });
     }
 }

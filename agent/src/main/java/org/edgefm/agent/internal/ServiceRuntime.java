@@ -94,6 +94,34 @@ public final class ServiceRuntime {
             }
         }
         return vertx.executeBlocking(() -> {
+            boolean loads = desired.services().stream().anyMatch(d -> d.kernel() != null
+                    && reuse.getOrDefault(d.service(), List.of()).size() < d.instances());
+            if (!loads) {
+                return load(desired, reuse);
+            }
+            loadStarted.run();
+            try {
+                return load(desired, reuse);
+            } finally {
+                loadEnded.run();
+            }
+        }, false);
+    }
+
+    private Runnable loadStarted = () -> { };
+    private Runnable loadEnded = () -> { };
+
+    /**
+     * Tells {@code started} and {@code ended} when this runtime loads kernels (weights read or
+     * generated, model parts mapped): the CPU is then saturated, which the link meter must know.
+     */
+    public void onLoading(Runnable started, Runnable ended) {
+        this.loadStarted = java.util.Objects.requireNonNull(started, "started");
+        this.loadEnded = java.util.Objects.requireNonNull(ended, "ended");
+    }
+
+    private Plan load(DesiredState desired, Map<String, List<Kernel>> reuse) {
+        {
             Map<String, List<Kernel>> out = new HashMap<>();
             Map<String, Integer> kept = new HashMap<>();
             for (DesiredService d : desired.services()) {
@@ -114,7 +142,7 @@ public final class ServiceRuntime {
                 out.put(d.service(), ks);
             }
             return new Plan(desired, out, kept);
-        }, false);
+        }
     }
 
     /**

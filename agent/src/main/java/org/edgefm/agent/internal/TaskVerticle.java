@@ -327,7 +327,8 @@ public final class TaskVerticle extends VerticleBase {
                 rc.response().setStatusCode(400).end(new JsonObject().put("error", String.valueOf(ar.cause().getMessage())).encode());
                 return;
             }
-            shaper.beforeSend(vertx, 0).onComplete(v -> rc.response().setStatusCode(202).end());
+            shaper.beforeSend(vertx, 0).onComplete(v -> (ctx.links().loading()
+                    ? rc.response().putHeader(LinkMeter.LOADING_HEADER, "1") : rc.response()).setStatusCode(202).end());
             arrive(ar.result().getKey(), Data.of(ar.result().getValue().orElse(null)));
         });
     }
@@ -387,11 +388,18 @@ public final class TaskVerticle extends VerticleBase {
                 .compose(body -> client.request(withAuthorization(new RequestOptions().setMethod(HttpMethod.POST).setHost(host)
                         .setPort(port).setURI("/v1/peer/stage").setTimeout(forwardTimeoutMs(h.taskType()))))
                         .compose(req -> req.send(body)).map(resp -> Map.entry(resp, body.length())))
-                .compose(e -> e.getKey().statusCode() == 202 ? Future.succeededFuture(e.getValue())
+                .compose(e -> e.getKey().statusCode() == 202 ? Future.succeededFuture(
+                                e.getKey().getHeader(LinkMeter.LOADING_HEADER) != null ? -1 : e.getValue())
                         : e.getKey().body().compose(b -> Future.failedFuture("HTTP " + e.getKey().statusCode() + " "
                                 + b.toString(StandardCharsets.UTF_8))))
-                .onSuccess(bytes -> ctx.links().transfer(target, bytes, (System.nanoTime() - t0[0]) / 1e6, Double.NaN,
-                        System.currentTimeMillis()))
+                .onSuccess(bytes -> {
+                    if (bytes < 0) {
+                        ctx.links().discardPeerLoading(); // the peer was loading model parts: not a link figure
+                    } else {
+                        ctx.links().transfer(target, bytes, (System.nanoTime() - t0[0]) / 1e6, Double.NaN,
+                                System.currentTimeMillis());
+                    }
+                })
                 .onFailure(e -> fail(h, "forwarding stage '" + h.stage() + "' to node '" + target + "' failed: " + e.getMessage()));
     }
 

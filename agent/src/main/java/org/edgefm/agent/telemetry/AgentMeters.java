@@ -124,6 +124,15 @@ public final class AgentMeters {
         seen.add(key);
     }
 
+    private final List<java.util.function.LongSupplier> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Registers a counter whose value {@code count} reads (a count kept elsewhere, never reset). */
+    public void countOf(String name, String help, java.util.function.LongSupplier count) {
+        counted.add(count); // the counter holds its object weakly
+        io.micrometer.core.instrument.FunctionCounter.builder(name, count, c -> c.getAsLong()).description(help)
+                .register(registry);
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

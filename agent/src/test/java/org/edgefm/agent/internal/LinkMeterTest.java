@@ -110,4 +110,43 @@ class LinkMeterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AgentConfig.Links(null, null, null, null, null, null, 0))
                 .hasMessageContaining("links.window: 0");
     }
+
+    @Test
+    void samplesWhileLoadingParts_areDiscardedAndCounted_andTheLinkKeepsItsFigure() {
+        meter.roundTrip("b", 2, 1000);
+        meter.loadingStarted();
+        meter.roundTrip("b", 400, 2000);
+        meter.transfer("b", 1_000_000, 500, Double.NaN, 2100);
+        meter.loadingEnded(3000);
+        PeerMetrics p = meter.metrics(3000).get(0);
+        assertThat(p.rttMs()).isEqualTo(2.0);
+        assertThat(p.throughputMbPerMs()).isNull();
+        assertThat(p.samples()).isEqualTo(1L);
+        assertThat(meter.discarded()).isEqualTo(2L);
+    }
+
+    @Test
+    void sampleThatBeganBeforeALoadEnded_isDiscarded_oneThatBeganAfter_isKept() {
+        meter.loadingStarted();
+        meter.loadingEnded(5000);
+        meter.roundTrip("b", 30, 5020); // sent at 4990, while loading
+        assertThat(meter.metrics(5020)).isEmpty();
+        meter.roundTrip("b", 10, 5020); // sent at 5010, after the load
+        assertThat(meter.metrics(5020).get(0).rttMs()).isEqualTo(10.0);
+        assertThat(meter.discarded()).isEqualTo(1L);
+        assertThat(meter.loading()).isFalse();
+    }
+
+    @Test
+    void nestedLoads_keepDiscardingUntilTheLastEnds() {
+        meter.loadingStarted();
+        meter.loadingStarted();
+        meter.loadingEnded(1000);
+        assertThat(meter.loading()).isTrue();
+        meter.roundTrip("b", 1, 2000);
+        meter.loadingEnded(2500);
+        meter.roundTrip("b", 1, 3000);
+        assertThat(meter.discarded()).isEqualTo(1L);
+        assertThat(meter.metrics(3000).get(0).samples()).isEqualTo(1L);
+    }
 }

@@ -27,9 +27,14 @@ class PeerProbesTest {
 
     /** A peer answering probes on a free loopback port, its answers shaped by {@code impairment}. */
     private String peer(String impairment) throws Exception {
+        return peer(impairment, new LinkMeter(LINKS));
+    }
+
+    /** A peer whose own link meter is {@code own} (it says in its answers whether it is loading parts). */
+    private String peer(String impairment, LinkMeter own) throws Exception {
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create());
-        new PeerProbes(vertx, client, new Shaper(AgentConfig.Impairment.parse(impairment), 7), new LinkMeter(LINKS), LINKS)
+        new PeerProbes(vertx, client, new Shaper(AgentConfig.Impairment.parse(impairment), 7), own, LINKS)
                 .routes(r);
         HttpServer s = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -52,6 +57,34 @@ class PeerProbesTest {
         assertThat(p.rttMs()).isPositive();
         assertThat(p.throughputMbPerMs()).isPositive();
         assertThat(p.samples()).isEqualTo(6L);
+    }
+
+    @Test
+    void probesOfAPeerLoadingParts_areDiscarded_andCountedUntilItHasLoaded() throws Exception {
+        LinkMeter peerMeter = new LinkMeter(LINKS);
+        String endpoint = peer("none", peerMeter);
+        LinkMeter meter = new LinkMeter(LINKS);
+        PeerProbes probes = new PeerProbes(vertx, client, new Shaper(AgentConfig.Impairment.none(), 1), meter, LINKS);
+        peerMeter.loadingStarted();
+        probes.probe("b", endpoint).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(meter.metrics(System.currentTimeMillis())).noneMatch(p -> p.peer().equals("b"));
+        assertThat(meter.discarded()).isEqualTo(2L); // the round trip and the throughput probe
+        assertThat(probes.unreachable()).isEmpty(); // a loading peer answers: it is not unreachable
+        peerMeter.loadingEnded(System.currentTimeMillis());
+        PeerMetrics p = measure(meter, probes, "b", endpoint);
+        assertThat(p.samples()).isEqualTo(6L);
+        assertThat(meter.discarded()).isEqualTo(2L);
+    }
+
+    @Test
+    void probesWhileThisAgentLoadsParts_areDiscarded() throws Exception {
+        String endpoint = peer("none");
+        LinkMeter meter = new LinkMeter(LINKS);
+        PeerProbes probes = new PeerProbes(vertx, client, new Shaper(AgentConfig.Impairment.none(), 1), meter, LINKS);
+        meter.loadingStarted();
+        probes.probe("b", endpoint).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(meter.metrics(System.currentTimeMillis())).isEmpty();
+        assertThat(meter.discarded()).isEqualTo(2L);
     }
 
     /** The smallest round trip over five probes (weight 1: each reading is the last sample), after a warm-up. */

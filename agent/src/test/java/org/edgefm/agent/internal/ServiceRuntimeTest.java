@@ -142,6 +142,31 @@ class ServiceRuntimeTest {
     }
 
     @Test
+    void prepare_tellsTheLinkMeterWhileItLoads_alsoWhenTheLoadFails_andNotWhenNothingLoads() throws Exception {
+        ServiceRuntime r = new ServiceRuntime(vertx, Path.of("no-such-dir"));
+        LinkMeter meter = new LinkMeter(new org.edgefm.agent.AgentConfig.Links(null, null, 10_000, null, 0.5, 60.0, 1));
+        java.util.concurrent.atomic.AtomicBoolean sawLoading = new java.util.concurrent.atomic.AtomicBoolean();
+        r.onLoading(() -> {
+            meter.loadingStarted();
+            sawLoading.set(meter.loading());
+        }, () -> meter.loadingEnded(System.currentTimeMillis()));
+        DesiredService gen = new DesiredService("gen", ServiceKind.LIGHT, 1, 1, null, 1, ENCODER);
+        r.commit(r.prepare(new DesiredState(List.of(gen), List.of(), Map.of())).toCompletionStage().toCompletableFuture()
+                .get(60, TimeUnit.SECONDS));
+        assertThat(sawLoading).isTrue();
+        assertThat(meter.loading()).isFalse();
+        sawLoading.set(false);
+        r.prepare(new DesiredState(List.of(gen), List.of(), Map.of())).toCompletionStage().toCompletableFuture()
+                .get(60, TimeUnit.SECONDS); // the running kernel is kept: nothing loads
+        assertThat(sawLoading).isFalse();
+        DesiredState bad = new DesiredState(List.of(new DesiredService("h", ServiceKind.LIGHT, 1, 1, null, 1,
+                new KernelSpec("head", Map.of("in", 4, "out", 2), "w.npy"))), List.of(), Map.of());
+        assertThatThrownBy(() -> r.prepare(bad).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertThat(sawLoading).isTrue();
+        assertThat(meter.loading()).isFalse();
+    }
+
+    @Test
     void prepare_badNpyFile_failsNamingTheService() {
         ServiceRuntime r = new ServiceRuntime(vertx, Path.of("no-such-dir"));
         DesiredState s = new DesiredState(List.of(new DesiredService("h", ServiceKind.LIGHT, 1, 1, null, 1,

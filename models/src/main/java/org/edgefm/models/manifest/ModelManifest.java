@@ -20,6 +20,7 @@ import org.edgefm.models.Weights;
 import org.edgefm.models.family.Arch;
 import org.edgefm.models.family.Transformer;
 import org.edgefm.models.manifest.ActivationCodec.WireType;
+import org.edgefm.models.safetensors.ShardedSafeTensors;
 
 /**
  * A model manifest: which model (family, weight files, config, tokenizer) and how it is cut into
@@ -623,6 +624,11 @@ public final class ModelManifest {
             }
             return f;
         }
+    }
+
+    /** The shard files a {@code model.safetensors.index.json} names (checked as {@link ShardedSafeTensors#open} checks them). */
+    public static List<String> shards(Path index) {
+        return org.edgefm.models.safetensors.ShardedSafeTensors.open(index).shardFiles();
     }
 
     /** All part ids. */

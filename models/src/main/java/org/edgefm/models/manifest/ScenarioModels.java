@@ -34,6 +34,8 @@ public final class ScenarioModels {
     static final String BUILTIN_DIR = "org/edgefm/models/builtin/";
     /** The built-in retrieval corpus and queries. */
     static final String SENTENCES = BUILTIN_DIR + "retrieval-sentences.json";
+    /** Files from this size on are linked into the model folder, not copied. */
+    static final long LINK_BYTES = 1 << 20;
     /** Images generated per vision model. */
     public static final int IMAGES = 12;
 
@@ -95,9 +97,18 @@ public final class ScenarioModels {
                 for (JsonNode q : s.get("queries")) {
                     texts.add(q.asText());
                 }
+            } else if (ref.inputs().equals("prompts")) {
+                if (!m.arch().isDecoder()) {
+                    throw new ScenarioException(scenario.name(), at + ".inputs", "prompts for " + m.source() + ", a " + m.arch().family()
+                            + " model (expected: prompts only for a decoder, gpt2 or llama)");
+                }
+                texts = new ArrayList<>();
+                for (JsonNode q : sentences().get("queries")) {
+                    texts.add(q.asText()); // each answered with the decoder's next token
+                }
             } else if (!m.arch().isVision()) {
                 throw new ScenarioException(scenario.name(), at + ".inputs", "images for " + m.source() + ", a " + m.arch().family()
-                        + " model (expected: sentences)");
+                        + " model (expected: " + (m.arch().isDecoder() ? "prompts" : "sentences") + ")");
             }
             checkServices(scenario, ref, m, at); // after the corpus: a retrieval head's cost counts its entries
             List<PartRunner> runners = new ArrayList<>();
@@ -225,14 +236,29 @@ public final class ScenarioModels {
         }
         byte[] manifest = Files.readAllBytes(src);
         Files.write(file, manifest);
-        for (String f : namedFiles(manifest)) {
+        List<String> files = new ArrayList<>(namedFiles(manifest));
+        for (String f : List.copyOf(files)) {
+            Path from = src.getParent().resolve(f).normalize();
+            if (f.endsWith(".index.json") && from.startsWith(src.getParent()) && Files.isRegularFile(from)) {
+                try {
+                    files.addAll(ModelManifest.shards(from)); // a sharded checkpoint: its shards go along
+                } catch (org.edgefm.api.EdgeFmException e) {
+                    throw new ScenarioException(scenario, at + ".manifest", e.getMessage());
+                }
+            }
+        }
+        for (String f : files) {
             Path from = src.getParent().resolve(f).normalize();
             if (!from.startsWith(src.getParent()) || !Files.isRegularFile(from)) {
                 throw new ScenarioException(scenario, at + ".manifest", src + " names '" + f + "' (expected: a file next to it)");
             }
             Path to = file.getParent().resolve(f).normalize();
-            Files.createDirectories(to.getParent());
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.size(from) >= LINK_BYTES) {
+                ModelFolder.link(from, to); // weights of a real model: a link, not a copy of gigabytes
+            } else {
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
@@ -247,6 +273,13 @@ public final class ScenarioModels {
             }
         }
         return out;
+    }
+
+    /** The documents of the built-in retrieval corpus (what a text encoder's corpus is made of). */
+    public static List<String> documents() {
+        List<String> docs = new ArrayList<>();
+        sentences().get("documents").forEach(d -> docs.add(d.asText()));
+        return docs;
     }
 
     private static JsonNode sentences() {

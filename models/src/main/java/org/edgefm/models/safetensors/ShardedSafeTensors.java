@@ -56,6 +56,11 @@ public final class ShardedSafeTensors implements Weights {
         return new ShardedSafeTensors(index, Collections.unmodifiableMap(map));
     }
 
+    /** The shard files the index names, each once, in the order first named. */
+    public java.util.List<String> shardFiles() {
+        return java.util.List.copyOf(new java.util.LinkedHashSet<>(weightMap.values()));
+    }
+
     private synchronized SafeTensors shardOf(String name) {
         String shard = weightMap.get(name);
         if (shard == null) {

@@ -1,0 +1,316 @@
+package org.edgefm.models.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.models.Weights;
+import org.edgefm.models.family.Generator;
+import org.edgefm.models.family.Transformer;
+import org.edgefm.models.safetensors.SafeTensors;
+import org.edgefm.models.safetensors.SafeTensorsWriter;
+import org.edgefm.scenario.ScenarioException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Model folders in the Hugging Face layout made by tools/make_hf_models.py (src/test/resources/hf:
+ * config.json as transformers writes it, hub tensor names with the buffers older versions saved, a
+ * sharded Llama, tokenizer.json files), read through {@link ModelFolder} with no manifest written by
+ * hand, cut into parts and run part by part as services run them: outputs equal PyTorch's within
+ * 1e-4 relative, tokenisers give the reference ids, greedy tokens are exactly PyTorch's.
+ */
+class ModelFolderTest {
+    static final double TOL = 1e-4;
+
+    static Path folder(String name) {
+        try {
+            return Path.of(ModelFolderTest.class.getResource("/hf/" + name + "/config.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode reference(Path dir) throws IOException {
+        return new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
+    }
+
+    static double relErr(INDArray actual, INDArray expected) {
+        float[] a = actual.dup('c').data().asFloat();
+        float[] e = expected.dup('c').data().asFloat();
+        assertThat(a.length).as("element count").isEqualTo(e.length);
+        double maxDiff = 0;
+        double maxRef = 1e-12;
+        for (int i = 0; i < a.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(a[i] - e[i]));
+            maxRef = Math.max(maxRef, Math.abs(e[i]));
+        }
+        return maxDiff / maxRef;
+    }
+
+    /** The folder's manifest as {@code --model-dir} makes it, written next to links to its files. */
+    static ModelManifest manifest(Path dir, Path out, String cut) throws IOException {
+        return ModelManifest.load(ModelFolder.open(dir, null).write(out, cut, "fp32", null));
+    }
+
+    static List<PartRunner> load(ModelManifest m) {
+        List<PartRunner> rs = new ArrayList<>();
+        for (ModelManifest.PartSpec p : m.parts()) {
+            rs.add(PartRunner.load(m, p.id()));
+        }
+        return rs;
+    }
+
+    /** Runs the model parts (all but pre-processing) on {@code in}, each part as its own runner. */
+    static INDArray runModelParts(List<PartRunner> rs, INDArray in) {
+        INDArray x = in;
+        for (PartRunner r : rs.subList(1, rs.size())) {
+            x = r.run(x);
+        }
+        return x;
+    }
+
+    static INDArray idsRow(JsonNode ids) {
+        float[] f = new float[ids.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = ids.get(i).asInt();
+        }
+        return Nd4j.create(f, new long[] {1, f.length}, 'c');
+    }
+
+    static int[] ints(JsonNode a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asInt();
+        }
+        return out;
+    }
+
+    @Test
+    void vit_familyAndShapesFromTheConfig_normalisationFromThePreprocessorConfig_logitsEqualPyTorch(@TempDir Path tmp)
+            throws IOException {
+        Path dir = folder("vit");
+        ModelFolder f = ModelFolder.open(dir, null);
+        assertThat(f.arch().family()).isEqualTo("vit");
+        assertThat(f.arch().layers()).isEqualTo(3);
+        assertThat(f.arch().hidden()).isEqualTo(48);
+        assertThat(f.arch().heads()).isEqualTo(6);
+        assertThat(f.arch().labels()).containsExactly("ant", "bee", "cow", "doe");
+        assertThat(f.inputs()).isEqualTo("images");
+        ModelManifest m = manifest(dir, tmp, null);
+        // default cut: preprocess (light), blocks split in two core parts, the classifier (light)
+        assertThat(m.parts()).extracting(ModelManifest.PartSpec::id).containsExactly("vit-preprocess", "vit-a", "vit-b", "vit-head");
+        assertThat(m.parts()).extracting(ModelManifest.PartSpec::kind).containsExactly("light", "core", "core", "light");
+        assertThat(m.part("vit-a").part().to()).isEqualTo(1);
+        assertThat(m.imageMean()).containsExactly(0.485f, 0.456f, 0.406f);
+        assertThat(m.imageStd()).containsExactly(0.229f, 0.224f, 0.225f);
+        assertThat(Files.isSymbolicLink(tmp.resolve("model.safetensors"))).isTrue(); // the user's folder is linked, not copied
+        try (SafeTensors ref = SafeTensors.open(dir.resolve("reference.safetensors"))) {
+            INDArray pixels = ref.get("input.pixels").reshape('c', 3, 24 * 24);
+            List<PartRunner> rs = load(m);
+            try {
+                INDArray logits = runModelParts(rs, pixels);
+                assertThat(relErr(logits, ref.get("output.logits"))).isLessThanOrEqualTo(TOL);
+                assertThat(rs.get(rs.size() - 1).answer(logits).label()).isEqualTo(reference(dir).get("top_label").asText());
+            } finally {
+                rs.forEach(PartRunner::close);
+            }
+        }
+    }
+
+    @Test
+    void bert_sentenceTransformersFolder_meanPooling_tokenizerIds_andEmbeddingsEqualPyTorch(@TempDir Path tmp) throws IOException {
+        Path dir = folder("bert");
+        ModelManifest m = manifest(dir, tmp, "3"); // one core part per block
+        assertThat(m.arch().pooling()).isEqualTo("mean"); // from 1_Pooling/config.json
+        assertThat(m.parts()).extracting(ModelManifest.PartSpec::id).containsExactly("bert-preprocess", "bert-a", "bert-b", "bert-c",
+                "bert-head");
+        JsonNode r = reference(dir);
+        List<PartRunner> rs = load(m);
+        try (SafeTensors ref = SafeTensors.open(dir.resolve("reference.safetensors"))) {
+            for (int j = 0; j < r.get("texts").size(); j++) {
+                INDArray ids = rs.get(0).run(PartRunner.bytesRow(r.get("texts").get(j).asText().getBytes(StandardCharsets.UTF_8)));
+                assertThat(ints(r.get("ids").get(j))).as("token ids of text %d", j)
+                        .containsExactly(ids.data().asInt());
+                INDArray emb = runModelParts(rs, ids);
+                assertThat(relErr(emb, ref.get("output.embedding." + j))).as("text %d", j).isLessThanOrEqualTo(TOL);
+            }
+        } finally {
+            rs.forEach(PartRunner::close);
+        }
+    }
+
+    @Test
+    void gpt2_tiedLmHead_staleMaskBuffers_logitsAndGreedyTokensEqualPyTorch(@TempDir Path tmp) throws IOException {
+        decoder("gpt2", tmp, null);
+    }
+
+    @Test
+    void llama_shardedCheckpoint_groupedQueryAttention_logitsAndGreedyTokensEqualPyTorch(@TempDir Path tmp) throws IOException {
+        ModelFolder f = ModelFolder.open(folder("llama"), null);
+        assertThat(f.weights()).isEqualTo("model.safetensors.index.json");
+        assertThat(f.files()).contains("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors");
+        assertThat(f.arch().kvHeads()).isEqualTo(2);
+        assertThat(f.arch().ropeTheta()).isEqualTo(500000.0);
+        decoder("llama", tmp, "0:1,1:3");
+    }
+
+    private static void decoder(String name, Path tmp, String cut) throws IOException {
+        Path dir = folder(name);
+        ModelManifest m = manifest(dir, tmp, cut);
+        assertThat(ModelFolder.open(dir, null).inputs()).isEqualTo("prompts");
+        // the lm head stays on the last core part
+        assertThat(m.parts()).extracting(ModelManifest.PartSpec::kind).containsExactly("light", "core", "core");
+        assertThat(m.parts().get(2).part().head()).isTrue();
+        JsonNode r = reference(dir);
+        List<PartRunner> rs = load(m);
+        try (SafeTensors ref = SafeTensors.open(dir.resolve("reference.safetensors"))) {
+            for (int j = 0; j < r.get("texts").size(); j++) {
+                byte[] prompt = r.get("texts").get(j).asText().getBytes(StandardCharsets.UTF_8);
+                INDArray ids = rs.get(0).run(PartRunner.bytesRow(prompt));
+                int[] want = ints(r.get("ids").get(j));
+                assertThat(ids.data().asInt()).as("token ids of prompt %d", j)
+                        .containsExactly(want);
+                INDArray logits = runModelParts(rs, ids);
+                assertThat(relErr(logits, ref.get("output.logits." + j))).as("prompt %d", j).isLessThanOrEqualTo(TOL);
+                int[] greedy = ints(r.get("greedy").get(j));
+                // the split run's answer for the prompt is the first greedy token
+                assertThat(PartRunner.monolithic(rs, prompt).label()).isEqualTo("token " + greedy[0]);
+                // token by token with each part's key/value cache, parts as loaded from the folder
+                List<Transformer> parts = rs.subList(1, rs.size()).stream().map(PartRunner::transformer).toList();
+                assertThat(new Generator(parts).generate(want, greedy.length, Generator.Sampling.greedy(), -1))
+                        .as("greedy tokens of prompt %d", j).containsExactly(greedy);
+            }
+        } finally {
+            rs.forEach(PartRunner::close);
+        }
+    }
+
+    // ------------------------------------------------------------------ cuts
+
+    @Test
+    void cut_evenByCount_byRanges_andEveryWrongCutSaysWhy() {
+        assertThat(ModelFolder.parseCut(null, 12)).extracting(c -> c[0] + ":" + c[1]).containsExactly("0:6", "6:12");
+        assertThat(ModelFolder.parseCut("3", 7)).extracting(c -> c[0] + ":" + c[1]).containsExactly("0:2", "2:4", "4:7");
+        assertThat(ModelFolder.parseCut(null, 1)).extracting(c -> c[0] + ":" + c[1]).containsExactly("0:1");
+        assertThat(ModelFolder.parseCut("0:4, 4:5,5:12", 12)).extracting(c -> c[0] + ":" + c[1]).containsExactly("0:4", "4:5", "5:12");
+        assertThatThrownBy(() -> ModelFolder.parseCut("13", 12)).hasMessage("cut '13': 13 core parts (expected: 1..12, the model's blocks)");
+        assertThatThrownBy(() -> ModelFolder.parseCut("0:4,5:12", 12)).hasMessage("cut '0:4,5:12': '5:12' (expected: a non-empty"
+                + " range starting at block 4, where the previous one ended)");
+        assertThatThrownBy(() -> ModelFolder.parseCut("0:6", 12)).hasMessage("cut '0:6': ends at block 6 (expected: 12, the model's blocks)");
+        assertThatThrownBy(() -> ModelFolder.parseCut("half", 12)).hasMessageContaining("'half' (expected: N core parts, or FROM:TO");
+    }
+
+    // ------------------------------------------------------------------ a folder that is not right
+
+    /** A copy of a fixture folder whose files can be changed. */
+    private static Path copy(String name, Path tmp) throws IOException {
+        Path src = folder(name);
+        Path out = tmp.resolve(name);
+        try (Stream<Path> s = Files.walk(src)) {
+            for (Path p : s.toList()) {
+                Path to = out.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void editConfig(Path dir, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode c = (ObjectNode) json.readTree(dir.resolve("config.json").toFile());
+        edit.accept(c);
+        json.writeValue(dir.resolve("config.json").toFile(), c);
+    }
+
+    @Test
+    void unsupportedModelType_namesItAndTheSupportedFamilies(@TempDir Path tmp) throws IOException {
+        Path dir = copy("bert", tmp);
+        editConfig(dir, c -> c.put("model_type", "t5").putArray("architectures").add("T5ForConditionalGeneration"));
+        assertThatThrownBy(() -> ModelFolder.open(dir, null)).isInstanceOf(EdgeFmException.class)
+                .hasMessage(dir.resolve("config.json") + ": model_type 't5' (T5ForConditionalGeneration) is not a supported family"
+                        + " (expected one of vit, clip, bert, gpt2, llama)");
+        editConfig(dir, c -> c.put("model_type", "clip"));
+        assertThatThrownBy(() -> ModelFolder.open(dir, null)).hasMessageContaining("model_type 'clip' holds two towers");
+    }
+
+    @Test
+    void noModelType_theFamilyComesFromArchitectures(@TempDir Path tmp) throws IOException {
+        Path dir = copy("vit", tmp);
+        editConfig(dir, c -> c.remove("model_type"));
+        assertThat(ModelFolder.open(dir, null).arch().family()).isEqualTo("vit");
+    }
+
+    @Test
+    void missingTokenizer_orWeights_saysWhatIsMissing(@TempDir Path tmp) throws IOException {
+        Path dir = copy("gpt2", tmp);
+        Files.delete(dir.resolve("tokenizer.json"));
+        assertThatThrownBy(() -> ModelFolder.open(dir, null)).hasMessageStartingWith(dir + ": no tokenizer.json (a gpt2 model needs its"
+                + " own tokenizer.json");
+        Files.move(dir.resolve("model.safetensors"), dir.resolve("pytorch_model.bin"));
+        assertThatThrownBy(() -> ModelFolder.open(dir, null)).hasMessageStartingWith(dir + ": no model.safetensors or"
+                + " model.safetensors.index.json (found pytorch_model.bin: only safetensors weights load");
+        assertThatThrownBy(() -> ModelFolder.open(tmp.resolve("none"), null)).hasMessageContaining("not a folder");
+        assertThatThrownBy(() -> ModelFolder.open(tmp, null)).hasMessageContaining(": no config.json (expected: a Hugging Face model folder");
+    }
+
+    @Test
+    void missingTensor_isNamed_whenThePartThatNeedsItLoads(@TempDir Path tmp) throws IOException {
+        Path dir = copy("vit", tmp);
+        Map<String, INDArray> kept = new LinkedHashMap<>();
+        try (Weights w = Weights.open(dir.resolve("model.safetensors"))) {
+            for (String n : w.names()) {
+                if (!n.equals("vit.encoder.layer.2.intermediate.dense.weight")) {
+                    kept.put(n, w.get(n));
+                }
+            }
+        }
+        SafeTensorsWriter.write(kept, dir.resolve("model.safetensors"));
+        ModelManifest m = manifest(dir, tmp.resolve("m"), null);
+        PartRunner.load(m, "vit-a").close(); // block 0 is whole
+        assertThatThrownBy(() -> PartRunner.load(m, "vit-b")).isInstanceOf(EdgeFmException.class)
+                .hasMessageEndingWith(": tensor 'vit.encoder.layer.2.intermediate.dense.weight' not found (family vit)")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void configThatDisagreesWithTheTensors_namesTheTensorAndBothShapes(@TempDir Path tmp) throws IOException {
+        Path dir = copy("llama", tmp);
+        editConfig(dir, c -> c.put("intermediate_size", 100));
+        ModelManifest m = manifest(dir, tmp.resolve("m"), null);
+        assertThatThrownBy(() -> PartRunner.load(m, "llama-a")).isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("tensor 'model.layers.0.mlp.gate_proj.weight' has shape [128, 48] (expected: [100, 48] from the"
+                        + " model config)");
+    }
+
+    @Test
+    void memoryOfEachPart_isWhatItsTensorsTakeAsFp32(@TempDir Path tmp) throws IOException {
+        ModelManifest m = manifest(folder("llama"), tmp, null);
+        try (Weights w = m.openWeights()) {
+            for (ModelManifest.PartSpec p : m.parts()) {
+                if (p.role() == ModelManifest.Role.MODEL) {
+                    assertThat(m.loadPart(p.id(), w).weightBytes()).as(p.id()).isEqualTo(m.weightBytes(p.id()));
+                }
+            }
+        }
+    }
+}
