@@ -600,9 +600,11 @@ public final class ReportWriter {
         Map<String, double[]> ci = new java.util.HashMap<>();
         List<List<String>> rows = new ArrayList<>();
         double hi = 0;
+        boolean whole = true; // counts: labels without decimals
         for (Map.Entry<String, Map<String, Double>> s : values.entrySet()) {
             for (Map.Entry<String, Double> c : s.getValue().entrySet()) {
                 ds.addValue(c.getValue(), s.getKey(), c.getKey());
+                whole &= c.getValue() == null || c.getValue() == Math.rint(c.getValue());
                 double[] iv = intervals.getOrDefault(s.getKey(), Map.of()).get(c.getKey());
                 if (iv != null) {
                     ci.put(ValueBarRenderer.key(s.getKey(), c.getKey()), iv.clone());
@@ -618,12 +620,15 @@ public final class ReportWriter {
         JFreeChart chart = ChartFactory.createBarChart(title, null, yLabel, ds, PlotOrientation.VERTICAL,
                 values.size() > 1, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
-        java.text.DecimalFormat f = new java.text.DecimalFormat(hi >= 100 ? "#,##0" : hi >= 10 ? "#,##0.0" : "#,##0.00",
+        java.text.DecimalFormat f = new java.text.DecimalFormat(whole || hi >= 100 ? "#,##0" : hi >= 10 ? "#,##0.0" : "#,##0.00",
                 java.text.DecimalFormatSymbols.getInstance(Locale.ROOT));
         plot.setRenderer(new ValueBarRenderer(ci, f));
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setAutoRangeIncludesZero(true);
         y.setUpperMargin(0.15); // room for the value labels
+        if (hi == 0) {
+            y.setRange(0, 1); // all zero: a flat axis from 0 to 1, not a degenerate one
+        }
         y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
         return FigureData.register(style(chart), new FigureData.Table(List.of("series", "category", yLabel, "ci low", "ci high"),
                 rows));
