@@ -600,11 +600,9 @@ public final class ReportWriter {
         Map<String, double[]> ci = new java.util.HashMap<>();
         List<List<String>> rows = new ArrayList<>();
         double hi = 0;
-        boolean whole = true; // counts: labels without decimals
         for (Map.Entry<String, Map<String, Double>> s : values.entrySet()) {
             for (Map.Entry<String, Double> c : s.getValue().entrySet()) {
                 ds.addValue(c.getValue(), s.getKey(), c.getKey());
-                whole &= c.getValue() == null || c.getValue() == Math.rint(c.getValue());
                 double[] iv = intervals.getOrDefault(s.getKey(), Map.of()).get(c.getKey());
                 if (iv != null) {
                     ci.put(ValueBarRenderer.key(s.getKey(), c.getKey()), iv.clone());
@@ -620,7 +618,7 @@ public final class ReportWriter {
         JFreeChart chart = ChartFactory.createBarChart(title, null, yLabel, ds, PlotOrientation.VERTICAL,
                 values.size() > 1, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
-        java.text.DecimalFormat f = new java.text.DecimalFormat(whole || hi >= 100 ? "#,##0" : hi >= 10 ? "#,##0.0" : "#,##0.00",
+        java.text.DecimalFormat f = new java.text.DecimalFormat(hi >= 100 || hi == 0 ? "#,##0" : hi >= 10 ? "#,##0.0" : "#,##0.00",
                 java.text.DecimalFormatSymbols.getInstance(Locale.ROOT));
         plot.setRenderer(new ValueBarRenderer(ci, f));
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
