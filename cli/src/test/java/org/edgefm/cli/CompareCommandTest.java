@@ -60,6 +60,9 @@ class CompareCommandTest extends CliTestBase {
         assertThat(bad.get("failuresByReason").get("threw").asLong()).isEqualTo(2 * 20);
         assertThat(bad.get("slotsOnFallback").asLong()).isEqualTo(2 * 20);
         assertThat(c.get("rows").get(0).get("slotsOnFallback").asLong()).isZero();
+        assertThat(c.get("pluginFailures").toString()).contains("reference-core+jar-throws: jar-throws (light-controller) failed"
+                + " threw 40 of 40 calls").contains("reference-core+jar-throws: 40 of 40 slots were decided by the fallback"
+                + " (greedy-light)");
     }
 
     @Test

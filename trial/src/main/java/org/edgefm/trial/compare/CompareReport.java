@@ -65,12 +65,12 @@ public final class CompareReport {
         Map<String, List<Comparison.Result>> byScenario = new LinkedHashMap<>();
         results.forEach(r -> byScenario.computeIfAbsent(r.scenario().name(), k -> new ArrayList<>()).add(r));
         for (List<Comparison.Result> group : byScenario.values()) {
-            addCase(w, group, names);
+            addCase(w, comparison, group, names);
         }
         return w;
     }
 
-    private static void addCase(ReportWriter w, List<Comparison.Result> group, List<String> names) {
+    private static void addCase(ReportWriter w, Comparison comparison, List<Comparison.Result> group, List<String> names) {
         Comparison.Result first = group.get(0);
         Scenario s = first.scenario();
         w.section(s.name() + ": " + first.what(), "<p>" + ReportWriter.esc(String.format(Locale.ROOT,
@@ -106,7 +106,7 @@ public final class CompareReport {
                         Double.isNaN(dec[0]) ? "-" : String.format(Locale.ROOT, "%.2f / %.1f", dec[0], dec[1]),
                         num(row.slowestCoreMs())));
             }
-            notes.addAll(Comparison.failureLines(r));
+            notes.addAll(comparison.failureLines(r));
         }
         w.table(null, List.of("planner", "load", "on-time % (95% CI)", "Δ on-time (pp)", "cost", "Δ cost", "p95 ms",
                 "tasks lost", "failed calls", "threw/overran/infeasible/empty", "fallback slots / slots", "decide ms mean / max",

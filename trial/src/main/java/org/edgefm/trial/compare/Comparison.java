@@ -311,17 +311,30 @@ public final class Comparison {
         }
     }
 
-    /** Per planner plugin that failed in the case: which plugin, its role, the failures by reason and of how many calls. */
-    public static List<String> failureLines(Result r) {
+    /**
+     * Per planner plugin that failed in the case: which plugin, its role, the failures by reason and of
+     * how many calls; and per planner with more than half of its slots decided by the fallback, that its
+     * figures are mostly the fallback's.
+     */
+    public List<String> failureLines(Result r) {
         List<String> lines = new ArrayList<>();
         for (Row row : r.rows()) {
-            if (row.notApplicable() == null && row.health().failures() > 0) {
-                for (PluginHealth.Planner p : row.health().planners()) {
+            if (row.notApplicable() != null) {
+                continue;
+            }
+            PluginHealth h = row.health();
+            if (h.failures() > 0) {
+                for (PluginHealth.Planner p : h.planners()) {
                     if (p.failed() > 0) {
                         lines.add(String.format(Locale.ROOT, "%s: %s (%s) failed %s of %d calls", row.planner(), p.name(),
                                 p.role(), p.failuresText(), p.calls()));
                     }
                 }
+            }
+            if (h.slots() > 0 && 2 * h.slotsOnFallback() > h.slots()) {
+                lines.add(String.format(Locale.ROOT, "%s: %d of %d slots were decided by the fallback (%s): its on-time"
+                        + " and cost are mostly the fallback's, not the planner's", row.planner(), h.slotsOnFallback(),
+                        h.slots(), settings.fallback()));
             }
         }
         return lines;
