@@ -104,7 +104,8 @@ final class PluginNewCommand implements Callable<Integer> {
         out.println("  mvn -B package        # needs org.edgefm:edgefm-api and edgefm-planner-testkit " + values.get("EDGEFM_VERSION")
                 + " in a Maven repository; from an EdgeFM source tree: mvn -B install -pl api,planner-testkit -am -DskipTests");
         out.println("  cp target/" + name + "-0.1.0-SNAPSHOT.jar <edgefm>/plugins/ && ./edgefm plugins");
-        out.println("  ./edgefm compare --planners " + name + ",two-tier --scenario paper-table1");
+        out.println("  ./edgefm compare --planners " + name + ",two-tier --suite quick --out compare-report");
+        out.println("  ./edgefm trial --planner " + name + " --duration 30s     # the whole path: docs/plugins.md");
         return 0;
     }
 

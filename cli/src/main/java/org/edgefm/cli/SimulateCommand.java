@@ -255,9 +255,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!any) {
             return scenario;
         }
-        Scenario out = new Scenario(scenario.schema(), scenario.name(), scenario.description(), scenario.topology(),
-                scenario.services(), scenario.taskTypes(), scenario.users(), scenario.workload(), scenario.run(),
-                scenario.failures(), planner);
+        Scenario out = scenario.withPlanner(planner);
         SimSettings.from(out.planner()); // a malformed value fails here with its key
         return out;
     }
@@ -489,8 +487,7 @@ final class SimulateCommand implements Callable<Integer> {
             throw new ConfigException("--slots: " + slots + " (expected: >= 1)");
         }
         RunSettings r = s.run();
-        return new Scenario(s.schema(), s.name(), s.description(), s.topology(), s.services(), s.taskTypes(), s.users(),
-                s.workload(), new RunSettings(r.slotMs(), slots, r.planningEpochMs(), r.seed()), s.failures(), s.planner());
+        return s.withRun(new RunSettings(r.slotMs(), slots, r.planningEpochMs(), r.seed()));
     }
 
     /** The label of cost axes: the scenario's prices are in price units (paper 1, eqs. 6-7). */

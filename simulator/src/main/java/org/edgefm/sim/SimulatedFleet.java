@@ -22,6 +22,8 @@ import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.model.TaskType;
 import org.edgefm.api.model.UserSpec;
 import org.edgefm.scenario.FailureEvent;
+import org.edgefm.scenario.LinkImpairment;
+import org.edgefm.api.model.LinkSpec;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LinkEstimate;
@@ -60,6 +62,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Transfers {@code b_m / w} plus propagation between nodes (eq. 2; 0 when co-located).</li>
  *   <li>Deadlines {@code D_n} (eq. 9), node failures and recoveries on the scenario's schedule
  *       (tasks at or sent to an offline node are lost).</li>
+ *   <li>Link impairments on the scenario's schedule ({@link LinkImpairment}): a window's bandwidth
+ *       factor, added latency or cut applies to transfers that start inside it (a transfer already
+ *       under way keeps the delay it started with; assumption); from a window's start on, every slot's
+ *       snapshot reports each link that has been impaired with its figures then (as agents' link probes
+ *       would), so the host's link estimator ({@code links.estimate}) hands the planners what they
+ *       would measure live. Links never impaired are not reported: the planners keep the declared ones.</li>
  *   <li>Run-time routing by the routing tables of the directives (the table of the node that
  *       hands the data on), and the cost {@code C^cr + C^lt} of eqs. (6)–(7) charged per slot.</li>
  *   <li>Seed paper 2's model switching ({@link GenAiSubModel}, when services have switching
@@ -82,6 +90,7 @@ public final class SimulatedFleet implements Fleet {
     private static final int EV_RECOVER = 5;
     private static final int EV_READY = 6;
     private static final int EV_PART = 7;
+    private static final int EV_LINK = 8;
 
     private static final byte FREE = 0;
     private static final byte LIVE = 1;
@@ -111,7 +120,12 @@ public final class SimulatedFleet implements Fleet {
     private final long[] appliedEpoch;
     private final long[] appliedVersion;
     private final Routes[] nodeRoutes;
-    private final Network network;
+    private Network network;
+    private final List<LinkSpec> declaredLinks;
+    private final List<LinkImpairment> impairments;
+    /** Declared links that have been impaired so far (reported in every snapshot from then on), in declared order. */
+    private final boolean[] linkReported;
+    private List<LinkSpec> effectiveLinks;
 
     // Services.
     private final int serviceCount;
@@ -211,7 +225,7 @@ public final class SimulatedFleet implements Fleet {
      */
     public SimulatedFleet(Scenario scenario, long seed, double load) {
         this(scenario.model().withLoad(load), scenario.run().slotMs(), scenario.failures(), seed,
-                SimSettings.from(scenario.planner()), scenario.planner());
+                SimSettings.from(scenario.planner()), scenario.planner(), scenario.impairments());
     }
 
     /**
@@ -241,7 +255,24 @@ public final class SimulatedFleet implements Fleet {
      */
     public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
             Map<String, ?> subModelKeys) {
+        this(model, slotMs, failures, seed, settings, subModelKeys, List.of());
+    }
+
+    /**
+     * A simulated fleet with link impairments.
+     *
+     * @param model    nodes, links, services, task types, users and workload (already load-scaled)
+     * @param slotMs   slot length Δt: the period at which eqs. (6)–(7) charge costs
+     * @param failures the failure schedule
+     * @param seed     the random seed
+     * @param settings the modelling settings
+     * @param subModelKeys the scenario's planner section (the seed papers' sub-model keys)
+     * @param impairments the link impairment schedule; each must name a link of the model
+     */
+    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
+            Map<String, ?> subModelKeys, List<LinkImpairment> impairments) {
         Objects.requireNonNull(subModelKeys, "subModelKeys is null");
+        this.impairments = List.copyOf(Objects.requireNonNull(impairments, "impairments is null"));
         this.model = Objects.requireNonNull(model, "model is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         Objects.requireNonNull(failures, "failures is null");
@@ -268,7 +299,10 @@ public final class SimulatedFleet implements Fleet {
             nodeIndex.put(n.id(), i);
             online[i] = true;
         }
-        network = new Network(nodeCount, model.topology().links(), nodeIndex);
+        declaredLinks = model.topology().links();
+        effectiveLinks = declaredLinks;
+        linkReported = new boolean[declaredLinks.size()];
+        network = new Network(nodeCount, declaredLinks, nodeIndex);
 
         serviceCount = model.services().size();
         serviceIds = new String[serviceCount];
@@ -449,6 +483,15 @@ public final class SimulatedFleet implements Fleet {
                 events.push(f.atMs() + f.durationMs(), pack(EV_RECOVER, 0, 0, n));
             }
         }
+        for (LinkImpairment m : this.impairments) {
+            if (declaredLinks.stream().noneMatch(m::concerns)) {
+                throw new IllegalArgumentException("impairment names no link '" + m.a() + "-" + m.b() + "'");
+            }
+            events.push(m.atMs(), pack(EV_LINK, 0, 0, 0));
+            if (m.durationMs() != null) {
+                events.push(m.endMs(), pack(EV_LINK, 0, 0, 0));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ driving
@@ -528,6 +571,7 @@ public final class SimulatedFleet implements Fleet {
             case EV_DONE -> onDone(idx, stage, inc);
             case EV_FAIL -> onFail(idx);
             case EV_RECOVER -> onRecover(idx);
+            case EV_LINK -> onLinkChange();
             case EV_READY -> drain(idx);
             case EV_PART -> {
                 tOutstanding[idx]--;
@@ -689,6 +733,59 @@ public final class SimulatedFleet implements Fleet {
         online[node] = true;
         sessions[node]++;
         LOG.debug("t={} ms: node {} recovered", now, nodeIds[node]);
+    }
+
+    /** An impairment window opened or closed: the links in force now, and the paths over them. */
+    private void onLinkChange() {
+        List<LinkSpec> links = new ArrayList<>(declaredLinks.size());
+        for (int i = 0; i < declaredLinks.size(); i++) {
+            LinkSpec l = declaredLinks.get(i);
+            double bw = l.bandwidthMbPerMs();
+            double extra = l.extraLatencyMs();
+            boolean down = false;
+            for (LinkImpairment m : impairments) {
+                if (m.concerns(l) && m.activeAt(now)) {
+                    linkReported[i] = true;
+                    down |= m.down();
+                    bw *= m.bandwidthFactor();
+                    extra += m.extraLatencyMs();
+                }
+            }
+            if (!down) {
+                links.add(bw == l.bandwidthMbPerMs() && extra == l.extraLatencyMs() ? l
+                        : new LinkSpec(l.a(), l.b(), bw, l.lengthKm(), extra));
+            }
+        }
+        if (!links.equals(effectiveLinks)) {
+            effectiveLinks = List.copyOf(links);
+            network = new Network(nodeCount, effectiveLinks, nodeIndex);
+            LOG.debug("t={} ms: links in force changed ({} of {} declared up)", now, links.size(), declaredLinks.size());
+        }
+    }
+
+    /** What agents' probes would report now for each link impaired so far: a cut link is not reported (no probe answers). */
+    private List<LinkEstimate> linkReports() {
+        List<LinkEstimate> out = null;
+        for (int i = 0; i < linkReported.length; i++) {
+            if (!linkReported[i]) {
+                continue;
+            }
+            LinkSpec d = declaredLinks.get(i);
+            for (LinkSpec l : effectiveLinks) {
+                if (l.a().equals(d.a()) && l.b().equals(d.b())) {
+                    if (out == null) {
+                        out = new ArrayList<>();
+                    }
+                    out.add(new LinkEstimate(l.a(), l.b(), Latency.roundTripMs(l, Network.KM_PER_MS), l.bandwidthMbPerMs()));
+                }
+            }
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** The links in force now: the declared ones with the impairments open now applied, cut ones left out. */
+    public List<LinkSpec> linksInForce() {
+        return effectiveLinks;
     }
 
     // ------------------------------------------------------------------ stations
@@ -1363,7 +1460,7 @@ public final class SimulatedFleet implements Fleet {
         long submitted = intervalSubmitted;
         intervalSubmitted = 0;
         lastSnapshotMs = now;
-        return new FleetSnapshot(now, nodes, obs, demand, users, List.<LinkEstimate>of(), done, submitted);
+        return new FleetSnapshot(now, nodes, obs, demand, users, linkReports(), done, submitted);
     }
 
     /**

@@ -15,7 +15,8 @@ import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.spi.PlannerConfig;
 
 /**
- * A scenario file: the system model plus run settings, a failure schedule and planner settings.
+ * A scenario file: the system model plus run settings, a failure schedule, link impairments and planner
+ * settings.
  * Constructing one validates every cross reference.
  *
  * @param schema      format version, 1
@@ -33,10 +34,12 @@ import org.edgefm.api.spi.PlannerConfig;
  * @param planner     planner settings by key ({@code two-tier.xi: 1.0}); values are numbers,
  *                    booleans or text
  * @param models      real models the services run parts of ({@link ModelRef}); optional
+ * @param impairments scheduled impairments of declared links ({@link LinkImpairment}); optional
  */
 public record Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
         List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
-        List<FailureEvent> failures, Map<String, Object> planner, List<ModelRef> models) {
+        List<FailureEvent> failures, Map<String, Object> planner, List<ModelRef> models,
+        List<LinkImpairment> impairments) {
     /** The format version this code reads. */
     public static final int SCHEMA = 1;
 
@@ -76,13 +79,30 @@ public record Scenario(int schema, String name, String description, Topology top
         }
         models = Check.listOf(models, "models");
         checkModels(models, services, taskTypes);
+        impairments = Check.listOf(impairments, "impairments");
+        for (int i = 0; i < impairments.size(); i++) {
+            LinkImpairment m = impairments.get(i);
+            if (topology.links().stream().noneMatch(m::concerns)) {
+                throw new InvalidFieldException("impairments[" + i + "]", "link " + Check.quote(m.a()) + "-"
+                        + Check.quote(m.b()) + " is not in 'topology.links' (expected: a declared link)");
+            }
+        }
+    }
+
+    /** A scenario without link impairments (the form before {@code impairments} existed). */
+    public Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
+            List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
+            List<FailureEvent> failures, Map<String, Object> planner, List<ModelRef> models) {
+        this(schema, name, description, topology, services, taskTypes, users, workload, run, failures, planner, models,
+                null);
     }
 
     /** A scenario without real models (the form before {@code models} existed). */
     public Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
             List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
             List<FailureEvent> failures, Map<String, Object> planner) {
-        this(schema, name, description, topology, services, taskTypes, users, workload, run, failures, planner, null);
+        this(schema, name, description, topology, services, taskTypes, users, workload, run, failures, planner, null,
+                null);
     }
 
     /**
@@ -130,6 +150,25 @@ public record Scenario(int schema, String name, String description, Topology top
                 }
             }
         }
+    }
+
+    /** This scenario with other run settings (everything else kept). */
+    public Scenario withRun(RunSettings newRun) {
+        return new Scenario(schema, name, description, topology, services, taskTypes, users, workload, newRun, failures,
+                planner, models, impairments);
+    }
+
+    /** This scenario with another name and description, failure schedule and link impairments (everything else kept). */
+    public Scenario withEvents(String newName, String newDescription, List<FailureEvent> newFailures,
+            List<LinkImpairment> newImpairments) {
+        return new Scenario(schema, newName, newDescription, topology, services, taskTypes, users, workload, run,
+                newFailures, planner, models, newImpairments);
+    }
+
+    /** This scenario with other planner settings (everything else kept). */
+    public Scenario withPlanner(Map<String, Object> newPlanner) {
+        return new Scenario(schema, name, description, topology, services, taskTypes, users, workload, run, failures,
+                newPlanner, models, impairments);
     }
 
     /** True when the scenario pins nodes (a node-less one is a workload specification for a live host). */

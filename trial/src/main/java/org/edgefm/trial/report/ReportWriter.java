@@ -618,12 +618,15 @@ public final class ReportWriter {
         JFreeChart chart = ChartFactory.createBarChart(title, null, yLabel, ds, PlotOrientation.VERTICAL,
                 values.size() > 1, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
-        java.text.DecimalFormat f = new java.text.DecimalFormat(hi >= 100 ? "#,##0" : hi >= 10 ? "#,##0.0" : "#,##0.00",
+        java.text.DecimalFormat f = new java.text.DecimalFormat(hi >= 100 || hi == 0 ? "#,##0" : hi >= 10 ? "#,##0.0" : "#,##0.00",
                 java.text.DecimalFormatSymbols.getInstance(Locale.ROOT));
         plot.setRenderer(new ValueBarRenderer(ci, f));
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setAutoRangeIncludesZero(true);
         y.setUpperMargin(0.15); // room for the value labels
+        if (hi == 0) {
+            y.setRange(0, 1); // all zero: a flat axis from 0 to 1, not a degenerate one
+        }
         y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
         return FigureData.register(style(chart), new FigureData.Table(List.of("series", "category", yLabel, "ci low", "ci high"),
                 rows));
