@@ -650,7 +650,7 @@ final class TrialCommand implements Callable<Integer> {
                         PluginsSection.lines(Map.of(planner, pluginHealth)).forEach(out::println);
                     }
                     parity = org.edgefm.trial.parity.TrialParity.after(monitor.trialLog(), scenario, planner,
-                            fallbackPlanner, () -> PluginsCli.registry(pluginsDir), run, !noParity);
+                            fallbackPlanner, shadow, () -> PluginsCli.registry(pluginsDir), run, !noParity);
                     out.println();
                     parity.lines().forEach(out::println);
                     writeResults(summary, run, chartsMissing, out, deadlines, monitor);

@@ -28,6 +28,10 @@ public final class ParitySection {
     private final ParitySide sim;
     private final Calibration calibration;
     private final String failure;
+    /** The shadow planner, the twin's prediction of it on the same arrivals, or why there is none. */
+    private String shadowPlanner;
+    private ParitySide shadowSide;
+    private String shadowFailure;
 
     private ParitySection(String planner, ParitySide live, ParitySide sim, Calibration calibration, String failure) {
         this.planner = planner;
@@ -45,6 +49,39 @@ public final class ParitySection {
     /** A replay that could not run (or was not asked for), with the reason in one line. */
     public static ParitySection failed(String planner, String reason) {
         return new ParitySection(planner, null, null, null, reason);
+    }
+
+    /**
+     * Adds the twin's prediction for a shadow planner: the same arrivals and calibration under the shadow.
+     *
+     * @param planner the shadow planner
+     * @param side    its simulated side, or null
+     * @param failure why there is none, or null
+     */
+    public void shadow(String planner, ParitySide side, String failure) {
+        this.shadowPlanner = planner;
+        this.shadowSide = side;
+        this.shadowFailure = failure;
+    }
+
+    /** The twin's prediction for the shadow planner, or null. */
+    public ParitySide shadowSide() {
+        return shadowSide;
+    }
+
+    /** The shadow's line: what the twin predicts it would have achieved, next to the live planner's replay. */
+    private String shadowLine() {
+        if (shadowPlanner == null) {
+            return null;
+        }
+        if (shadowSide == null) {
+            return "shadow " + shadowPlanner + ": no prediction: " + shadowFailure;
+        }
+        return String.format(Locale.ROOT, "shadow %s as the twin predicts it on the same arrivals: on time %s (live planner"
+                + " in the twin %s), p50 %s / p95 %s ms (%s / %s), cost %.1f (%.1f), placement changes %d (%d)", shadowPlanner,
+                pct(shadowSide.onTimeRate()), pct(sim.onTimeRate()), ms(shadowSide.p50Ms()), ms(shadowSide.p95Ms()),
+                ms(sim.p50Ms()), ms(sim.p95Ms()), shadowSide.cost(), sim.cost(), shadowSide.placementChanges(),
+                sim.placementChanges());
     }
 
     /** Whether the replay ran. */
@@ -108,6 +145,9 @@ public final class ParitySection {
         out.add(String.format(Locale.ROOT, "  targets (on time within %.0f pp, p50 and p95 within %.0f %%): %s",
                 ON_TIME_TARGET_PP, LATENCY_TARGET_PCT, targetsMet() ? "met" : "not met"));
         effects().forEach(e -> out.add("  " + e));
+        if (shadowLine() != null) {
+            out.add("  " + shadowLine());
+        }
         return out;
     }
 
@@ -167,6 +207,15 @@ public final class ParitySection {
         }
         ArrayNode e = p.putArray("effects");
         effects().forEach(e::add);
+        if (shadowPlanner != null) {
+            ObjectNode sh = p.putObject("shadow");
+            sh.put("planner", shadowPlanner);
+            if (shadowSide == null) {
+                sh.put("reason", shadowFailure);
+            } else {
+                side(sh.putObject("predicted"), shadowSide);
+            }
+        }
     }
 
     /** Adds the report's "Parity with the simulator" section. */
@@ -211,6 +260,9 @@ public final class ParitySection {
                 + " %.0f %%: %s.", Calibration.FILE, ON_TIME_TARGET_PP, LATENCY_TARGET_PCT, targetsMet() ? "met" : "not met")))
                 .append("</p><ul>");
         effects().forEach(e -> h.append("<li>").append(ReportWriter.esc(e)).append("</li>"));
+        if (shadowLine() != null) {
+            h.append("<li>").append(ReportWriter.esc(shadowLine())).append("</li>");
+        }
         w.section("Parity: measured effects", h.append("</ul>").toString());
     }
 

@@ -33,6 +33,18 @@ public final class TrialParity {
     public static ParitySection after(TrialLog log, Scenario scenario, String planner, String fallback,
             java.util.function.Supplier<PluginRegistry> registry, Path runFolder,
             boolean replay) {
+        return after(log, scenario, planner, fallback, null, registry, runFolder, replay);
+    }
+
+    /**
+     * As {@link #after(TrialLog, Scenario, String, String, java.util.function.Supplier, Path, boolean)},
+     * and with a shadow planner: the twin also predicts what the shadow would have achieved on the
+     * same arrivals (its replay failing is said in the section, the rest stands).
+     *
+     * @param shadow the shadow planner (a preset or CORE+LIGHT), or null
+     */
+    public static ParitySection after(TrialLog log, Scenario scenario, String planner, String fallback, String shadow,
+            java.util.function.Supplier<PluginRegistry> registry, Path runFolder, boolean replay) {
         Calibration calibration;
         try {
             calibration = CalibrationRecorder.record(log, scenario, planner);
@@ -51,7 +63,16 @@ public final class TrialParity {
             ResolvedPlanner resolved = plugins.resolve(planner);
             ParitySide sim = ParityReplay.simulate(scenario, calibration, resolved, scenario.plannerConfig(),
                     PluginFallback.resolve(plugins, fallback));
-            return ParitySection.of(planner, ParityReplay.live(log, scenario), sim, calibration);
+            ParitySection section = ParitySection.of(planner, ParityReplay.live(log, scenario), sim, calibration);
+            if (shadow != null) {
+                try {
+                    section.shadow(shadow, ParityReplay.simulate(scenario, calibration, plugins.resolve(shadow),
+                            scenario.plannerConfig(), PluginFallback.resolve(plugins, fallback)), null);
+                } catch (RuntimeException e) {
+                    section.shadow(shadow, null, oneLine(e));
+                }
+            }
+            return section;
         } catch (RuntimeException | StackOverflowError e) {
             return ParitySection.failed(planner, "the replay failed: " + oneLine(e));
         }
