@@ -95,6 +95,11 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
+    @Option(names = "--calibrate-from", paramLabel = "RUN|FILE", description = "A trial's run folder (its calibration.json)"
+            + " or a calibration file: the simulator takes its service times, links, preloads and per-hop overheads from"
+            + " those measurements and keeps only the nodes that took part (docs/simulator.md, \"Calibrated twin\").")
+    Path calibrateFrom;
+
     @Option(names = "--no-budget", description = "Measure plugin calls without cutting them: no time budget (profiling)."
             + " By default every call is charged its thread's CPU and waiting time against the live budget (half a slot"
             + " per controller call, 10 s per core placement) and an overrunning call's decision is discarded as live.")
@@ -345,14 +350,21 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         Scenario base = ScenarioLoader.resolve(scenarioRef);
-        Scenario scenario = withSimOverrides(slots == null ? base : withSlots(base, slots));
+        org.edgefm.sim.calibration.Calibration calibration = calibrateFrom == null ? null
+                : org.edgefm.sim.calibration.Calibration.read(calibrateFrom);
+        Scenario prepared = withSimOverrides(slots == null ? base : withSlots(base, slots));
+        Scenario scenario = calibration == null ? prepared : calibration.apply(prepared);
+        if (calibration != null) {
+            out.println(calibration.describe(calibrateFrom));
+        }
         PluginRegistry registry = PluginsCli.registry(pluginsDir);
         Map<String, ResolvedPlanner> resolved = new LinkedHashMap<>();
         for (String p : planners) {
             resolved.put(p.trim(), registry.resolve(p.trim()));
         }
         List<Entry> entries = entries(scenario, resolved, registry, out);
-        SimulationRun.Options runOptions = new SimulationRun.Options(!noBudget, PluginFallback.resolve(registry, fallbackPlanner));
+        SimulationRun.Options runOptions = new SimulationRun.Options(!noBudget, PluginFallback.resolve(registry, fallbackPlanner),
+                calibration == null ? null : calibration.twin(false), null);
         long firstSeed = scenario.run().seed() + seedOffset;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
         int total = entries.size() * loads.size() * seeds;

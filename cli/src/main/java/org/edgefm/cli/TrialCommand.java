@@ -202,8 +202,15 @@ final class TrialCommand implements Callable<Integer> {
             + " the live planner's, per window.")
     String shadow;
 
+    @Option(names = "--no-parity", description = "Skip the replay of the trial's arrivals through the simulator"
+            + " calibrated by this trial (the parity section of the summary and report); calibration.json is still written.")
+    boolean noParity;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The trial's parity with its calibrated twin, or null before the trial ended. */
+    private org.edgefm.trial.parity.ParitySection parity;
 
     /** The shadow planner's books, taken from the host before it closes, or null. */
     private ShadowSection shadowSection;
@@ -660,6 +667,10 @@ final class TrialCommand implements Callable<Integer> {
                         out.println();
                         PluginsSection.lines(Map.of(planner, pluginHealth)).forEach(out::println);
                     }
+                    parity = org.edgefm.trial.parity.TrialParity.after(monitor.trialLog(), scenario, planner,
+                            fallbackPlanner, shadow, () -> PluginsCli.registry(pluginsDir), run, !noParity);
+                    out.println();
+                    parity.lines().forEach(out::println);
                     writeResults(summary, run, chartsMissing, out, deadlines, monitor);
                     String verdict = pluginHealth == null ? null : pluginHealth.verdict(summary.completed(), summary.submitted());
                     if (verdict != null) {
@@ -697,6 +708,9 @@ final class TrialCommand implements Callable<Integer> {
         }
         if (shadowSection != null) {
             shadowSection.addTo(j);
+        }
+        if (parity != null) {
+            parity.addTo(j);
         }
         return om.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
     }
@@ -756,6 +770,9 @@ final class TrialCommand implements Callable<Integer> {
             }
             if (shadowSection != null) {
                 shadowSection.addTo(page);
+            }
+            if (parity != null) {
+                parity.addTo(page);
             }
             index = page.write(run.resolve("report"));
             if (report != null) {
@@ -1044,7 +1061,7 @@ final class TrialCommand implements Callable<Integer> {
                             agreement.expect(taskId, d.taskType(), in.expected());
                             body = HttpRequest.BodyPublishers.ofByteArray(Tensors.write(PartRunner.bytesRow(in.bytes())));
                         }
-                        monitor.submitted(taskId, d.taskType());
+                        monitor.submitted(taskId, d.taskType(), d.user(), node);
                         host.fleet().validator().taskIssued(taskId, node);
                         http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + d.taskType()
                                         + "?id=" + taskId)).timeout(Duration.ofSeconds(5))

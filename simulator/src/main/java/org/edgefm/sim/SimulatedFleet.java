@@ -91,6 +91,7 @@ public final class SimulatedFleet implements Fleet {
     private static final int EV_READY = 6;
     private static final int EV_PART = 7;
     private static final int EV_LINK = 8;
+    private static final int EV_TWIN_APPLY = 9;
 
     private static final byte FREE = 0;
     private static final byte LIVE = 1;
@@ -210,6 +211,16 @@ public final class SimulatedFleet implements Fleet {
     private final int[][] chainServices;
     private final boolean[] streamPartitioned;
 
+    // The calibrated twin (null: the model alone): measured service times and preloads per station,
+    // hop overheads, a replayed task log per stream, directives waiting for their instances' preload.
+    private final Twin twin;
+    private final double[][] twinServiceMs;
+    private final double[] twinPreloadMs;
+    private final double[][] traceMs;
+    private final int[] traceNext;
+    private final SplittableRandom twinRandom;
+    private final List<Directive> deferred = new ArrayList<>();
+
     private final List<TaskCompletion> completions = new ArrayList<>();
     private long intervalSubmitted;
     private double lastSnapshotMs;
@@ -255,7 +266,7 @@ public final class SimulatedFleet implements Fleet {
      */
     public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
             Map<String, ?> subModelKeys) {
-        this(model, slotMs, failures, seed, settings, subModelKeys, List.of());
+        this(model, slotMs, failures, seed, settings, subModelKeys, List.of(), null);
     }
 
     /**
@@ -271,8 +282,45 @@ public final class SimulatedFleet implements Fleet {
      */
     public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
             Map<String, ?> subModelKeys, List<LinkImpairment> impairments) {
+        this(model, slotMs, failures, seed, settings, subModelKeys, impairments, null);
+    }
+
+    /**
+     * A simulated fleet calibrated as a twin of a measured one ({@link Twin}: measured service times,
+     * preloads and hop overheads, optionally a recorded task log in place of the arrival processes).
+     *
+     * @param model    nodes, links, services, task types, users and workload (already load-scaled)
+     * @param slotMs   slot length Δt
+     * @param failures the failure schedule
+     * @param seed     the random seed
+     * @param settings the modelling settings
+     * @param subModelKeys the scenario's planner section (the seed papers' sub-model keys)
+     * @param twin     the calibration, or null for the model alone
+     * @throws IllegalArgumentException when the twin's task log names a (user, task type) without a
+     *                                  stream in the workload
+     */
+    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
+            Map<String, ?> subModelKeys, Twin twin) {
+        this(model, slotMs, failures, seed, settings, subModelKeys, List.of(), twin);
+    }
+
+    /**
+     * A simulated fleet with link impairments, calibrated as a twin of a measured one or not.
+     *
+     * @param model    nodes, links, services, task types, users and workload (already load-scaled)
+     * @param slotMs   slot length Δt: the period at which eqs. (6)–(7) charge costs
+     * @param failures the failure schedule
+     * @param seed     the random seed
+     * @param settings the modelling settings
+     * @param subModelKeys the scenario's planner section (the seed papers' sub-model keys)
+     * @param impairments the link impairment schedule; each must name a link of the model
+     * @param twin     the calibration, or null for the model alone
+     */
+    public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
+            Map<String, ?> subModelKeys, List<LinkImpairment> impairments, Twin twin) {
         Objects.requireNonNull(subModelKeys, "subModelKeys is null");
         this.impairments = List.copyOf(Objects.requireNonNull(impairments, "impairments is null"));
+        this.twin = twin;
         this.model = Objects.requireNonNull(model, "model is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         Objects.requireNonNull(failures, "failures is null");
@@ -470,8 +518,34 @@ public final class SimulatedFleet implements Fleet {
             partition = null;
         }
 
-        for (int i = 0; i < streamCount; i++) {
-            events.push(arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
+        // the twin's own stream: runs without a twin keep every draw they made before
+        twinRandom = new SplittableRandom(seed * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
+        twinServiceMs = new double[stations][];
+        twinPreloadMs = new double[stations];
+        Arrays.fill(twinPreloadMs, Double.NaN);
+        if (twin != null) {
+            for (int st = 0; st < stations; st++) {
+                String k = Twin.key(nodeIds[st / serviceCount], serviceIds[st % serviceCount]);
+                double[] ms = twin.serviceMs().get(k);
+                twinServiceMs[st] = ms == null || ms.length == 0 ? null : ms;
+                twinPreloadMs[st] = twin.preloadMs().getOrDefault(k, Double.NaN);
+            }
+        }
+        if (twin != null && twin.arrivals() != null) {
+            traceMs = tracePerStream(twin.arrivals(), workloadList);
+            traceNext = new int[streamCount];
+            for (int i = 0; i < streamCount; i++) {
+                if (traceMs[i].length > 0) {
+                    events.push(traceMs[i][0], pack(EV_ARRIVAL, 0, 0, i));
+                    traceNext[i] = 1;
+                }
+            }
+        } else {
+            traceMs = null;
+            traceNext = null;
+            for (int i = 0; i < streamCount; i++) {
+                events.push(arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
+            }
         }
         for (FailureEvent f : failures) {
             Integer n = nodeIndex.get(f.node());
@@ -573,6 +647,7 @@ public final class SimulatedFleet implements Fleet {
             case EV_RECOVER -> onRecover(idx);
             case EV_LINK -> onLinkChange();
             case EV_READY -> drain(idx);
+            case EV_TWIN_APPLY -> applyNow(deferred.set(idx, null));
             case EV_PART -> {
                 tOutstanding[idx]--;
                 partition.onEvent(idx, stage, inc);
@@ -588,8 +663,35 @@ public final class SimulatedFleet implements Fleet {
 
     // ------------------------------------------------------------------ events
 
+    /** Per stream of the workload, the sorted arrival times of the task log's entries of its (user, task type). */
+    private static double[][] tracePerStream(List<Twin.Arrival> log, List<Demand> workloadList) {
+        Map<String, Integer> byKey = new HashMap<>();
+        for (int i = 0; i < workloadList.size(); i++) {
+            byKey.putIfAbsent(workloadList.get(i).user() + "\u0000" + workloadList.get(i).taskType(), i);
+        }
+        List<List<Double>> per = new ArrayList<>();
+        workloadList.forEach(d -> per.add(new ArrayList<>()));
+        for (Twin.Arrival a : log) {
+            Integer i = byKey.get(a.user() + "\u0000" + a.taskType());
+            if (i == null) {
+                throw new IllegalArgumentException("task log: user '" + a.user() + "' with task type '" + a.taskType()
+                        + "' has no stream in the workload");
+            }
+            per.get(i).add(a.atMs());
+        }
+        double[][] out = new double[per.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = per.get(i).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+        return out;
+    }
+
     private void onArrival(int stream) {
-        events.push(now + arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
+        if (traceMs == null) {
+            events.push(now + arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
+        } else if (traceNext[stream] < traceMs[stream].length) {
+            events.push(traceMs[stream][traceNext[stream]++], pack(EV_ARRIVAL, 0, 0, stream));
+        }
         intervalStreamArrivals[stream]++;
         intervalSubmitted++;
         stats.submitted++;
@@ -608,8 +710,9 @@ public final class SimulatedFleet implements Fleet {
             return;
         }
         double snr = userSnr(u);
-        // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u))
-        double uplink = Latency.uplinkMs(inputMb[t], userBandwidth[u], snr);
+        // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u)); a twin: the measured ingress instead
+        double uplink = twin != null ? Twin.draw(twin.ingressMs(), twinRandom)
+                : Latency.uplinkMs(inputMb[t], userBandwidth[u], snr);
         int base = task * maxStages;
         if (rejected(t, origin)) {
             kill(task, "rejected by admission control");
@@ -700,6 +803,9 @@ public final class SimulatedFleet implements Fleet {
             kill(task, "no path");
             release(task);
             return;
+        }
+        if (twin != null) {
+            d += Twin.draw(node == target ? twin.localHopMs() : twin.remoteHopMs(), twinRandom);
         }
         tOutstanding[task]++;
         // paper 1, eq. (2): transfer b_m / w plus propagation W / l; 0 when co-located
@@ -802,6 +908,11 @@ public final class SimulatedFleet implements Fleet {
         double rate = core[s] ? rates[s].mean() * rateFactor[st] : rates[s].sample(serviceRandom) * rateFactor[st];
         // paper 1, eq. (3): processing time a_m / f_m
         double ms = workload[s] / rate;
+        if (twinServiceMs[st] != null) {
+            // a twin: a measured service time of this (node, service); the planner sees its rate
+            ms = Twin.draw(twinServiceMs[st], twinRandom);
+            rate = workload[s] / Math.max(ms, 1e-3);
+        }
         if (rateSamples[st] == null && settings.rateSamples() > 0) {
             rateSamples[st] = new double[settings.rateSamples()];
         }
@@ -1317,6 +1428,41 @@ public final class SimulatedFleet implements Fleet {
         if (directive.plannerEpoch() < appliedEpoch[node]
                 || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
             return;
+        }
+        double preload = now > 0 ? twinPreload(node, directive) : 0;
+        if (preload > 0) {
+            // a twin: the agent loads the instances the directive starts, then swaps the whole state in
+            deferred.add(directive);
+            events.push(now + preload, pack(EV_TWIN_APPLY, 0, 0, deferred.size() - 1));
+            return;
+        }
+        applyNow(directive);
+    }
+
+    /** A twin's delay before {@code directive} takes effect: the longest measured preload of an instance it starts. */
+    private double twinPreload(int node, Directive directive) {
+        if (twin == null) {
+            return 0;
+        }
+        double max = 0;
+        for (DesiredService d : directive.desired().services()) {
+            Integer s = serviceIndex.get(d.service());
+            if (s == null) {
+                continue;
+            }
+            int st = node * serviceCount + s;
+            if (d.instances() > instances[st] && !Double.isNaN(twinPreloadMs[st])) {
+                max = Math.max(max, twinPreloadMs[st]);
+            }
+        }
+        return max;
+    }
+
+    private void applyNow(Directive directive) {
+        int node = nodeIndex.get(directive.nodeId());
+        if (directive.plannerEpoch() < appliedEpoch[node]
+                || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
+            return; // a newer one was applied while this one's instances loaded
         }
         int[] inst = new int[serviceCount];
         int[] par = new int[serviceCount];

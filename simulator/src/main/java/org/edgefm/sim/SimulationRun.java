@@ -45,14 +45,30 @@ public final class SimulationRun {
     }
 
     /**
-     * How plugin calls are run.
+     * How plugin calls are run, and what the fleet is.
      *
      * @param budget   true: the live budgets, an overrun discarded; false: measured only (no budget)
      * @param fallback the fallback controller, or null for none
+     * @param twin     the calibration of a twin ({@link Twin}), or null for the model alone
+     * @param observer told of every directive applied and every task finished, or null
      */
-    public record Options(boolean budget, LightServiceControllerFactory fallback) {
+    public record Options(boolean budget, LightServiceControllerFactory fallback, Twin twin, Observer observer) {
         /** The live budgets, no fallback. */
         public static final Options DEFAULTS = new Options(true, null);
+
+        /** Options without a twin or an observer. */
+        public Options(boolean budget, LightServiceControllerFactory fallback) {
+            this(budget, fallback, null, null);
+        }
+    }
+
+    /** Sees what the control loop hands the simulated fleet and what it hands back (parity's replay). */
+    public interface Observer {
+        /** A directive the loop applied at virtual time {@code nowMs}. */
+        void onDirective(double nowMs, org.edgefm.wire.Directive directive);
+
+        /** Tasks that ended (completed or failed) since the previous snapshot. */
+        void onCompletions(java.util.List<org.edgefm.wire.TaskCompletion> completions);
     }
 
     /** Runs one trial with {@link Options#DEFAULTS}. */
@@ -105,8 +121,10 @@ public final class SimulationRun {
         ControlLoop.Settings settings = new ControlLoop.Settings(slotMs, scenario.run().planningEpochMs(),
                 options.budget() ? PluginBudgets.core() : NO_BUDGET, options.budget() ? PluginBudgets.light(slotMs) : NO_BUDGET,
                 1, false, () -> 0L);
-        try (SimulatedFleet fleet = new SimulatedFleet(scenario, seed, load);
-                ControlLoop loop = new ControlLoop(fleet, fleet.model(), planner,
+        try (SimulatedFleet fleet = new SimulatedFleet(scenario.model().withLoad(load), scenario.run().slotMs(),
+                scenario.failures(), seed, org.edgefm.sim.SimSettings.from(scenario.planner()), scenario.planner(),
+                scenario.impairments(), options.twin());
+                ControlLoop loop = new ControlLoop(observed(fleet, options.observer()), fleet.model(), planner,
                         config == null ? scenario.plannerConfig() : config, settings, listener)) {
             fleetRef[0] = fleet;
             if (options.fallback() != null && !options.fallback().name().equals(planner.controller().name())) {
@@ -123,5 +141,36 @@ public final class SimulationRun {
             return new Outcome(planner.name(), seed, load, fleet.stats(), failures[0], plannerMs[0],
                     (System.nanoTime() - t0) / 1e6, loop.pluginHealth());
         }
+    }
+
+    /** The fleet as the loop sees it: itself, or with the observer told of directives and finished tasks. */
+    private static org.edgefm.control.Fleet observed(SimulatedFleet fleet, Observer observer) {
+        if (observer == null) {
+            return fleet;
+        }
+        return new org.edgefm.control.Fleet() {
+            @Override
+            public double nowMs() {
+                return fleet.nowMs();
+            }
+
+            @Override
+            public org.edgefm.control.FleetSnapshot snapshot() {
+                org.edgefm.control.FleetSnapshot s = fleet.snapshot();
+                observer.onCompletions(s.completions());
+                return s;
+            }
+
+            @Override
+            public void apply(org.edgefm.wire.Directive directive) {
+                observer.onDirective(fleet.nowMs(), directive);
+                fleet.apply(directive);
+            }
+
+            @Override
+            public void close() {
+                fleet.close();
+            }
+        };
     }
 }

@@ -110,6 +110,15 @@ public final class TrialMonitor implements AutoCloseable {
     private long endMs = -1;
     /** Compares real models' answers with the monolithic model's, or null. */
     private Agreement agreement;
+    /** For parity: each task's user and origin, directives in order, instance starts, kernel calibrations. */
+    private final Map<String, String[]> taskSource = new HashMap<>();
+    private final List<org.edgefm.trial.parity.TrialLog.DirectiveEvent> directiveLog = new ArrayList<>();
+    private final List<org.edgefm.trial.parity.TrialLog.Load> loadLog = new ArrayList<>();
+    private final Map<String, List<org.edgefm.wire.KernelCalibration>> kernelCalibrations = new TreeMap<>();
+    private final Map<String, Long> telemetryAt = new HashMap<>();
+    /** Per directive published, the age of the node's newest telemetry (bounded: the first ones kept). */
+    private final List<Double> telemetryAges = new ArrayList<>();
+    private static final int MAX_TELEMETRY_AGES = 100_000;
 
     /**
      * Creates the monitor.
@@ -215,6 +224,7 @@ public final class TrialMonitor implements AutoCloseable {
                 bornAt.putIfAbsent(b.nodeId(), now);
                 sessions.computeIfAbsent(b.nodeId(), k -> new HashSet<>()).add(b.sessionEpoch());
                 conditions.calibration(b.nodeId(), b.calibration());
+                kernelCalibrations.put(b.nodeId(), List.copyOf(b.calibration()));
                 upMs.putIfAbsent(b.nodeId(), 0.0);
             } else if (msg instanceof Death d) {
                 if (d.sessionEpoch() < session.getOrDefault(d.nodeId(), Long.MIN_VALUE)) {
@@ -231,6 +241,10 @@ public final class TrialMonitor implements AutoCloseable {
                     resent++;
                 } else {
                     directiveTimes.add(now);
+                    Long seen = telemetryAt.get(d.nodeId());
+                    if (seen != null && telemetryAges.size() < MAX_TELEMETRY_AGES) {
+                        telemetryAges.add((double) (now - seen));
+                    }
                     onDesired(d, now);
                 }
             } else if (msg instanceof Ack a) {
@@ -243,6 +257,7 @@ public final class TrialMonitor implements AutoCloseable {
                     }
                 }
             } else if (msg instanceof Telemetry t) {
+                telemetryAt.put(t.nodeId(), now);
                 Map<String, PeerMetrics> m = peers.computeIfAbsent(t.nodeId(), k -> new TreeMap<>());
                 t.peers().forEach(p -> m.put(p.peer(), p));
                 t.services().forEach(sm -> conditions.measured(t.nodeId(), sm.service(), sm.rateSamplesMbPerMs()));
@@ -264,6 +279,7 @@ public final class TrialMonitor implements AutoCloseable {
         List<TrialSummary.Load> l = loads.computeIfAbsent(a.nodeId(), k -> new ArrayList<>());
         for (InstanceStart s : a.started()) {
             l.add(new TrialSummary.Load(s.service(), a.version(), atS, s.preloadMs(), s.weights()));
+            loadLog.add(new org.edgefm.trial.parity.TrialLog.Load(a.nodeId(), s.service(), s.preloadMs()));
         }
         List<TrialSummary.Unload> u = unloads.computeIfAbsent(a.nodeId(), k -> new ArrayList<>());
         for (InstanceStop s : a.stopped()) {
@@ -302,6 +318,7 @@ public final class TrialMonitor implements AutoCloseable {
         }
         desired.put(d.nodeId(), after);
         desiredSince.put(d.nodeId(), now);
+        directiveLog.add(new org.edgefm.trial.parity.TrialLog.DirectiveEvent(now, d.nodeId(), after));
     }
 
     private void accrue(String node, long now) {
@@ -402,6 +419,30 @@ public final class TrialMonitor implements AutoCloseable {
     /** Records a submitted task. */
     public synchronized void submitted(String taskId, String taskType) {
         submitted(taskId, taskType, System.currentTimeMillis());
+    }
+
+    /** Records a submitted task with its stream's user and the node it is sent to (for parity's replay). */
+    public synchronized void submitted(String taskId, String taskType, String user, String origin) {
+        submitted(taskId, taskType, System.currentTimeMillis());
+        taskSource.put(taskId, new String[] {user, origin});
+    }
+
+    /**
+     * What parity needs of the trial ({@link org.edgefm.trial.parity.TrialLog}): the task log, the
+     * directives, links, preloads, kernel calibrations and telemetry ages.
+     */
+    public synchronized org.edgefm.trial.parity.TrialLog trialLog() {
+        List<org.edgefm.trial.parity.TrialLog.Task> tasks = new ArrayList<>();
+        for (Map.Entry<String, String> e : submittedType.entrySet()) {
+            String[] src = taskSource.getOrDefault(e.getKey(), new String[2]);
+            tasks.add(new org.edgefm.trial.parity.TrialLog.Task(e.getKey(), e.getValue(), src[0], src[1],
+                    submittedAt.getOrDefault(e.getKey(), -1L), refused.contains(e.getKey()), completions.get(e.getKey())));
+        }
+        tasks.sort(java.util.Comparator.comparingLong(org.edgefm.trial.parity.TrialLog.Task::submittedMs));
+        Map<String, Map<String, PeerMetrics>> p = new TreeMap<>();
+        peers.forEach((k, v) -> p.put(k, Map.copyOf(v)));
+        return new org.edgefm.trial.parity.TrialLog(workloadStartMs, workloadMs, windowMs, List.copyOf(profiles.keySet()),
+                tasks, directiveLog, p, loadLog, kernelCalibrations, telemetryAges);
     }
 
     /** Records a task submitted at {@code atMs} (ms since the epoch; package-private for replays and tests). */

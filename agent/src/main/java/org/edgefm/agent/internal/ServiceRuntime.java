@@ -51,9 +51,10 @@ public final class ServiceRuntime {
     /**
      * The result of one stage: output and service start/end, ms since the epoch. {@code owner} is
      * the kernel's pooled result the output belongs to (close it once the output has been read), or
-     * null when the stage ran no kernel and passed its first input through.
+     * null when the stage ran no kernel and passed its first input through. {@code queuedAtMs} is when
+     * the stage entered the service's queue here (its wait in the worker pool is {@code startMs - queuedAtMs}).
      */
-    public record StageRun(INDArray output, Kernel.Output owner, long startMs, long endMs) {
+    public record StageRun(INDArray output, Kernel.Output owner, long startMs, long endMs, long queuedAtMs) {
     }
 
     /** Kernels loaded for a desired state, ready to swap in. */
@@ -268,12 +269,13 @@ public final class ServiceRuntime {
             Kernel k = h.kernels.get(inst);
             h.executor.<StageRun>executeBlocking(() -> {
                 long start = System.currentTimeMillis();
+                long queued = Math.min(job.enqueuedMs, start);
                 if (k == null) {
                     INDArray passed = job.inputs.isEmpty() ? null : job.inputs.get(0);
-                    return new StageRun(passed, null, start, System.currentTimeMillis());
+                    return new StageRun(passed, null, start, System.currentTimeMillis(), queued);
                 }
                 Kernel.Output out = k.run(job.inputs);
-                return new StageRun(out.array(), out, start, System.currentTimeMillis());
+                return new StageRun(out.array(), out, start, System.currentTimeMillis(), queued);
             }, false).onComplete(ar -> {
                 synchronized (ServiceRuntime.this) {
                     h.busy[inst]--;

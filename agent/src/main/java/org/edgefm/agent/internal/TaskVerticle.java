@@ -471,7 +471,7 @@ public final class TaskVerticle extends VerticleBase {
             }
             ServiceRuntime.StageRun run = ar.result();
             List<StageTiming> next = new ArrayList<>(done);
-            next.add(new StageTiming(stage.id(), ctx.nodeId(), run.startMs(), run.endMs()));
+            next.add(new StageTiming(stage.id(), ctx.nodeId(), run.startMs(), run.endMs(), run.queuedAtMs()));
             if (stage.isSink()) {
                 // a real model's head answers (label and score): the completion carries it
                 org.edgefm.wire.TaskAnswer answer = run.owner() == null ? null : run.owner().answer();

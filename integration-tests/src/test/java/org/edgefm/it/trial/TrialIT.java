@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs the real {@code edgefm trial} in-process (embedded broker and planner host) with two real
  * agent processes for 20 s, and checks the JSON summary, the run folder (summary with its timeline,
- * report, host and agent logs), a console without HiveMQ's logging, and that no agent process is left.
+ * report, host and agent logs), a console without HiveMQ's logging, that no agent process is left, and
+ * parity: the run folder's calibration file and the replay of the trial's arrivals through the simulator
+ * calibrated by it, side by side with the live figures.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class TrialIT {
@@ -80,6 +82,25 @@ class TrialIT {
         assertThat(j.path("impairment").asText()).isEqualTo("none");
         assertThat(j.path("links").path(0).path("declaredMbps").asDouble()).isEqualTo(100.0);
         assertThat(Files.exists(dir.resolve("report").resolve("index.html"))).isTrue();
+        // parity: the calibration holds the trial's task log and measured stations; the replay ran the same arrivals
+        org.edgefm.sim.calibration.Calibration cal = org.edgefm.sim.calibration.Calibration.read(run);
+        assertThat(cal.taskLog()).hasSize((int) submitted);
+        assertThat(cal.stations()).isNotEmpty().allSatisfy(st -> assertThat(st.serviceMs().n()).isPositive());
+        assertThat(cal.overheads().ingressMs().n()).isPositive();
+        JsonNode parity = summary.path("parity");
+        assertThat(parity.path("status").asText()).as(parity.toString()).isEqualTo("ok");
+        assertThat(parity.path("live").path("submitted").asLong()).isEqualTo(submitted);
+        assertThat(parity.path("simulated").path("submitted").asLong()).isEqualTo(submitted);
+        for (String side : new String[] {"live", "simulated"}) {
+            assertThat(parity.path(side).path("onTimeRate").asDouble()).isBetween(0.0, 1.0);
+            assertThat(parity.path(side).path("p50Ms").asDouble()).isPositive();
+            assertThat(parity.path(side).path("cost").asDouble()).isPositive();
+        }
+        assertThat(parity.path("gap").has("onTimePp")).isTrue();
+        assertThat(parity.path("windows").size()).isEqualTo(4);
+        assertThat(parity.path("perType").size()).isEqualTo(2);
+        assertThat(Files.readString(run.resolve("report").resolve("index.html"))).contains("Parity with the simulator");
+        assertThat(out.toString()).contains("parity: the trial's");
         // Every agent process started by the trial has exited: this JVM has no java child left (a
         // command line is cut at 4 KiB in /proc, class path first, so the command is what is checked).
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)

@@ -1,0 +1,228 @@
+package org.edgefm.trial.parity;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.edgefm.api.model.Latency;
+import org.edgefm.api.model.LinkSpec;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.wire.KernelCalibration;
+import org.edgefm.wire.PeerMetrics;
+import org.edgefm.wire.StageTiming;
+import org.edgefm.wire.TaskCompletion;
+
+/**
+ * Writes a trial's measurements as a {@link Calibration}: service times and worker-pool waits per
+ * (node, service) from the stage timings of the task log, the link figures the agents reported,
+ * preloads from the applied acks, and the per-hop overheads, each measured as the time the task log
+ * shows between two points minus what the model accounts for with the measured link figures
+ * ({@link Latency#linkDelayMs}, the one formula of eq. 2):
+ * <ul>
+ *   <li>ingress: submission at the origin to the leaf stage's queue, minus the origin-to-leaf link;</li>
+ *   <li>hop: the last parent's end to the stage's queue, minus the parent-to-stage link (local when
+ *       both ran on one node, remote otherwise);</li>
+ *   <li>residual, per task: end-to-end latency minus the critical path of service and link times
+ *       (so it holds the queueing as well as the hops' overheads).</li>
+ * </ul>
+ * Stage timings without a queueing time (older agents) use the stage's start instead.
+ */
+public final class CalibrationRecorder {
+    private final Scenario scenario;
+    private final Map<String, ServiceSpec> services = new HashMap<>();
+    private final Map<String, TaskType> types = new HashMap<>();
+    private final Map<String, LinkSpec> measured = new HashMap<>();
+
+    private CalibrationRecorder(Scenario scenario) {
+        this.scenario = scenario;
+        scenario.services().forEach(s -> services.put(s.id(), s));
+        scenario.taskTypes().forEach(t -> types.put(t.id(), t));
+    }
+
+    /**
+     * The calibration of a trial.
+     *
+     * @param log      what the trial's monitor recorded
+     * @param scenario the scenario it ran
+     * @param planner  its planner
+     */
+    public static Calibration record(TrialLog log, Scenario scenario, String planner) {
+        return new CalibrationRecorder(scenario).build(log, planner);
+    }
+
+    private Calibration build(TrialLog log, String planner) {
+        List<Calibration.Link> links = links(log.peers());
+        for (Calibration.Link l : links) {
+            if (l.mbPerMs() != null && l.rttMs() != null) {
+                measured.put(pair(l.a(), l.b()), new LinkSpec(l.a(), l.b(), l.mbPerMs(), 0, l.rttMs() / 2));
+            }
+        }
+        Map<String, List<Double>> serviceMs = new TreeMap<>();
+        Map<String, List<Double>> queueMs = new TreeMap<>();
+        List<Double> ingress = new ArrayList<>();
+        List<Double> localHop = new ArrayList<>();
+        List<Double> remoteHop = new ArrayList<>();
+        List<Double> residual = new ArrayList<>();
+        List<Calibration.Task> taskLog = new ArrayList<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        for (TrialLog.Task t : log.tasks()) {
+            if (log.workloadStartMs() >= 0 && t.user() != null && t.origin() != null && t.submittedMs() >= log.workloadStartMs()) {
+                taskLog.add(new Calibration.Task(t.submittedMs() - log.workloadStartMs(), t.user(), t.taskType(), t.origin()));
+                origins.putIfAbsent(t.user(), t.origin());
+            }
+            TaskCompletion c = t.completion();
+            TaskType type = c == null ? null : types.get(c.taskType());
+            if (c == null || !c.success() || type == null || c.stages().size() != type.stages().size()) {
+                continue;
+            }
+            Map<String, StageTiming> at = new HashMap<>();
+            c.stages().forEach(s -> at.put(s.stage(), s));
+            if (!at.keySet().containsAll(type.stages().stream().map(Stage::id).toList())) {
+                continue;
+            }
+            Map<String, Double> critical = new HashMap<>();
+            for (Stage s : topological(type)) {
+                StageTiming st = at.get(s.id());
+                double service = st.endMs() - st.startMs();
+                String station = st.node() + "\u0000" + s.service();
+                serviceMs.computeIfAbsent(station, k -> new ArrayList<>()).add(service);
+                long queued = st.queuedAtMs() == null ? st.startMs() : st.queuedAtMs();
+                if (st.queuedAtMs() != null) {
+                    queueMs.computeIfAbsent(station, k -> new ArrayList<>()).add((double) (st.startMs() - st.queuedAtMs()));
+                }
+                List<Stage> parents = type.parents(s.id());
+                double ready;
+                if (parents.isEmpty()) {
+                    double link = linkMs(c.origin(), st.node(), type.inputMb());
+                    ingress.add(queued - c.submittedAtMs() - link);
+                    ready = link;
+                } else {
+                    double lastEnd = Double.NEGATIVE_INFINITY;
+                    StageTiming last = null;
+                    ready = 0;
+                    for (Stage p : parents) {
+                        StageTiming pt = at.get(p.id());
+                        double link = linkMs(pt.node(), st.node(), services.get(p.service()).outputMb());
+                        if (pt.endMs() + link > lastEnd) {
+                            lastEnd = pt.endMs() + link;
+                            last = pt;
+                        }
+                        ready = Math.max(ready, critical.get(p.id()) + link);
+                    }
+                    (last.node().equals(st.node()) ? localHop : remoteHop).add(queued - lastEnd);
+                }
+                critical.put(s.id(), ready + service);
+            }
+            double path = critical.get(type.sink().id());
+            residual.add(c.completedAtMs() - c.submittedAtMs() - path);
+        }
+        List<Calibration.Station> stations = new ArrayList<>();
+        serviceMs.forEach((k, v) -> {
+            String[] ns = k.split("\u0000");
+            stations.add(new Calibration.Station(ns[0], ns[1], Calibration.Dist.of(v),
+                    Calibration.Dist.of(queueMs.getOrDefault(k, List.of())), calibrated(log, ns[0], ns[1])));
+        });
+        Map<String, List<Double>> preload = new TreeMap<>();
+        for (TrialLog.Load l : log.loads()) {
+            if (l.preloadMs() != null) {
+                preload.computeIfAbsent(l.node() + "\u0000" + l.service(), k -> new ArrayList<>()).add(l.preloadMs());
+            }
+        }
+        List<Calibration.Preload> preloads = new ArrayList<>();
+        preload.forEach((k, v) -> {
+            String[] ns = k.split("\u0000");
+            preloads.add(new Calibration.Preload(ns[0], ns[1], v.stream().mapToDouble(Double::doubleValue).toArray()));
+        });
+        return new Calibration(Calibration.SCHEMA, scenario.name(), planner,
+                new Calibration.Workload(Math.max(0, log.workloadMs()), log.windowMs(), log.nodes(), origins), stations,
+                links, preloads, new Calibration.Overheads(Calibration.Dist.of(ingress), Calibration.Dist.of(localHop),
+                        Calibration.Dist.of(remoteHop), Calibration.Dist.of(residual)),
+                Calibration.Dist.of(log.telemetryAgeMs()), taskLog);
+    }
+
+    /** Eq. (2) between two nodes with the measured link, else the declared one; 0 on one node or without a link. */
+    private double linkMs(String from, String to, double mb) {
+        if (from == null || from.equals(to)) {
+            return 0;
+        }
+        LinkSpec l = measured.get(pair(from, to));
+        if (l == null) {
+            l = scenario.topology().link(from, to).orElse(null);
+        }
+        return l == null ? 0 : Latency.linkDelayMs(l, mb, Latency.DEFAULT_KM_PER_MS);
+    }
+
+    /** The node's calibrated rate for the service's kernel kind (MB/ms), or null. */
+    private Double calibrated(TrialLog log, String node, String service) {
+        ServiceSpec s = services.get(service);
+        if (s == null || s.kernel() == null) {
+            return null;
+        }
+        for (KernelCalibration k : log.calibrations().getOrDefault(node, List.of())) {
+            if (k.kernel().equals(s.kernel().kind())) {
+                return k.mbPerMs();
+            }
+        }
+        return null;
+    }
+
+    /** Per pair of nodes, the mean of both directions' figures. */
+    private static List<Calibration.Link> links(Map<String, Map<String, PeerMetrics>> peers) {
+        Map<String, List<PeerMetrics>> byPair = new TreeMap<>();
+        peers.forEach((node, m) -> m.forEach((peer, pm) -> {
+            if (!peer.equals(node)) {
+                byPair.computeIfAbsent(pair(node, peer), k -> new ArrayList<>()).add(pm);
+            }
+        }));
+        List<Calibration.Link> out = new ArrayList<>();
+        byPair.forEach((k, list) -> {
+            String[] ab = k.split("\\|");
+            out.add(new Calibration.Link(ab[0], ab[1], mean(list.stream().map(PeerMetrics::rttMs).toList()),
+                    positive(mean(list.stream().map(PeerMetrics::throughputMbPerMs).toList())),
+                    list.stream().mapToLong(p -> p.samples() == null ? 0 : p.samples()).sum()));
+        });
+        return out;
+    }
+
+    /** The stages of a task type, each after all of its parents. */
+    private static List<Stage> topological(TaskType type) {
+        List<Stage> out = new ArrayList<>();
+        List<Stage> left = new ArrayList<>(type.stages());
+        while (!left.isEmpty()) {
+            for (java.util.Iterator<Stage> it = left.iterator(); it.hasNext();) {
+                Stage s = it.next();
+                if (out.containsAll(type.parents(s.id()))) {
+                    out.add(s);
+                    it.remove();
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Double positive(Double x) {
+        return x == null || !(x > 0) ? null : x;
+    }
+
+    private static Double mean(List<Double> xs) {
+        double sum = 0;
+        int n = 0;
+        for (Double x : xs) {
+            if (x != null) {
+                sum += x;
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
+    }
+
+    static String pair(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+    }
+}

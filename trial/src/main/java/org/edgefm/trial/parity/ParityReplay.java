@@ -1,0 +1,126 @@
+package org.edgefm.trial.parity;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.spi.LightServiceControllerFactory;
+import org.edgefm.api.spi.PlannerConfig;
+import org.edgefm.control.ResolvedPlanner;
+import org.edgefm.scenario.RunSettings;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.sim.SimSettings;
+import org.edgefm.sim.SimulationRun;
+import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.DesiredService;
+import org.edgefm.wire.TaskCompletion;
+
+/**
+ * Replays a trial's arrivals (its task log: times, task types, users and the nodes their tasks
+ * entered) through the simulator calibrated by the trial's own measurements ({@link Calibration#twin}),
+ * under the same planner, planner keys and control loop, and measures both sides the same way
+ * ({@link ParitySide}, {@link CostLedger}). The simulation runs the workload's time plus the trial's
+ * drain (the longest deadline and 3 s), so tasks submitted late can finish as they could live.
+ */
+public final class ParityReplay {
+    /** The margin after the longest deadline the trial waits for tasks in flight, ms. */
+    static final double DRAIN_MARGIN_MS = 3_000;
+
+    private ParityReplay() {
+    }
+
+    /**
+     * The simulated side.
+     *
+     * @param scenario    the scenario the trial ran
+     * @param calibration the trial's calibration (its task log is replayed)
+     * @param planner     the trial's planner
+     * @param config      its settings (the scenario's, as the host read them)
+     * @param fallback    the fallback controller, or null
+     */
+    public static ParitySide simulate(Scenario scenario, Calibration calibration, ResolvedPlanner planner, PlannerConfig config,
+            LightServiceControllerFactory fallback) {
+        double workloadMs = calibration.workload().durationMs();
+        Scenario s = calibration.apply(scenario);
+        double slotMs = s.run().slotMs();
+        double maxDeadline = s.taskTypes().stream().mapToDouble(TaskType::deadlineMs).max().orElse(0);
+        int slots = (int) Math.max(1, Math.ceil((workloadMs + maxDeadline + DRAIN_MARGIN_MS) / slotMs));
+        s = new Scenario(s.schema(), s.name(), s.description(), s.topology(), s.services(), s.taskTypes(), s.users(),
+                s.workload(), new RunSettings(slotMs, slots, s.run().planningEpochMs(), s.run().seed()), s.failures(),
+                s.planner(), s.models());
+        List<TrialLog.DirectiveEvent> directives = new ArrayList<>();
+        List<TaskCompletion> done = new ArrayList<>();
+        SimulationRun.Observer observer = new SimulationRun.Observer() {
+            @Override
+            public void onDirective(double nowMs, Directive d) {
+                Map<String, int[]> m = new HashMap<>();
+                for (DesiredService x : d.desired().services()) {
+                    m.put(x.service(), new int[] {x.instances(), x.parallelism()});
+                }
+                directives.add(new TrialLog.DirectiveEvent((long) Math.floor(nowMs), d.nodeId(), m));
+            }
+
+            @Override
+            public void onCompletions(List<TaskCompletion> completions) {
+                done.addAll(completions);
+            }
+        };
+        SimulationRun.run(s, planner, config, s.run().seed(), 1.0, null,
+                new SimulationRun.Options(true, fallback, calibration.twin(true), observer));
+        Map<String, Double> deadlines = deadlines(s);
+        // match each logged arrival with the simulated task of its type submitted then; the rest never finished
+        Map<String, List<TaskCompletion>> byArrival = new HashMap<>();
+        for (TaskCompletion c : done) {
+            byArrival.computeIfAbsent(c.taskType() + "@" + c.submittedAtMs(), k -> new ArrayList<>()).add(c);
+        }
+        List<ParitySide.Outcome> outcomes = new ArrayList<>();
+        for (Calibration.Task t : calibration.taskLog()) {
+            if (t.atMs() >= workloadMs) {
+                continue;
+            }
+            List<TaskCompletion> l = byArrival.get(t.taskType() + "@" + (long) Math.floor(t.atMs()));
+            TaskCompletion c = l == null || l.isEmpty() ? null : l.remove(l.size() - 1);
+            outcomes.add(new ParitySide.Outcome(t.atMs(), t.taskType(), c != null && c.success(),
+                    c == null ? Double.NaN : c.latencyMs(), deadlines.getOrDefault(t.taskType(), 0.0)));
+        }
+        CostLedger.Tally tally = CostLedger.charge(directives, s, SimSettings.from(s.planner()).parallelismCostTimesY(), 0,
+                workloadMs);
+        return ParitySide.of(outcomes, tally, s.taskTypes().stream().map(TaskType::id).toList(),
+                calibration.workload().windowMs(), workloadMs);
+    }
+
+    /**
+     * The live side, from the trial's log: the tasks submitted during the workload and the directives
+     * over its time, on the workload's clock.
+     */
+    public static ParitySide live(TrialLog log, Scenario scenario) {
+        double workloadMs = Math.max(0, log.workloadMs());
+        Map<String, Double> deadlines = deadlines(scenario);
+        List<ParitySide.Outcome> outcomes = new ArrayList<>();
+        for (TrialLog.Task t : log.tasks()) {
+            double at = t.submittedMs() - log.workloadStartMs();
+            if (log.workloadStartMs() < 0 || at < 0 || at >= workloadMs) {
+                continue;
+            }
+            TaskCompletion c = t.completion();
+            outcomes.add(new ParitySide.Outcome(at, t.taskType(), c != null && c.success(),
+                    c == null ? Double.NaN : c.latencyMs(), deadlines.getOrDefault(t.taskType(), 0.0)));
+        }
+        List<TrialLog.DirectiveEvent> shifted = new ArrayList<>();
+        for (TrialLog.DirectiveEvent e : log.directives()) {
+            shifted.add(new TrialLog.DirectiveEvent(e.atMs() - log.workloadStartMs(), e.node(), e.instances()));
+        }
+        CostLedger.Tally tally = CostLedger.charge(shifted, scenario,
+                SimSettings.from(scenario.planner()).parallelismCostTimesY(), 0, workloadMs);
+        return ParitySide.of(outcomes, tally, scenario.taskTypes().stream().map(TaskType::id).toList(), log.windowMs(),
+                workloadMs);
+    }
+
+    private static Map<String, Double> deadlines(Scenario s) {
+        Map<String, Double> m = new HashMap<>();
+        s.taskTypes().forEach(t -> m.put(t.id(), t.deadlineMs()));
+        return m;
+    }
+}
