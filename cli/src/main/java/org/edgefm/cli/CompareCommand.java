@@ -28,6 +28,7 @@ import org.edgefm.control.ResolvedPlanner;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.sim.SimulationRun;
+import org.edgefm.trial.run.SimulateRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -176,7 +177,7 @@ final class CompareCommand implements Callable<Integer> {
         try {
             for (Case c : cases) {
                 Scenario base = ScenarioLoader.resolve(c.scenario());
-                Scenario scenario = slots == null ? base : SimulateCommand.withSlots(base, slots);
+                Scenario scenario = slots == null ? base : SimulateRunner.withSlots(base, slots);
                 for (double load : c.loads()) {
                     results.add(runCase(pool, scenario, load, resolved, options));
                 }
@@ -289,13 +290,13 @@ final class CompareCommand implements Callable<Integer> {
         for (int i = 0; i < a.length; i++) {
             d[i] = a[i] - ref[i];
         }
-        return SimulateCommand.meanCi95(d);
+        return SimulateRunner.meanCi95(d);
     }
 
     private void print(PrintWriter out, Result r, List<String> names) {
         out.println();
         out.printf(Locale.ROOT, "%s, load %s: %d seed(s) %d..%d, %d slots of %.0f ms; task arrivals %s%n", r.scenario().name(),
-                SimulateCommand.fmt(r.load()), r.seeds().size(), r.seeds().get(0), r.seeds().get(r.seeds().size() - 1),
+                SimulateRunner.fmt(r.load()), r.seeds().size(), r.seeds().get(0), r.seeds().get(r.seeds().size() - 1),
                 r.scenario().run().slots(), r.scenario().run().slotMs(), r.sameArrivals()
                         ? "identical for every planner" : "DIFFERED between planners (the comparison is not paired)");
         int w = Math.max(14, names.stream().mapToInt(String::length).max().orElse(0));
@@ -308,8 +309,8 @@ final class CompareCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, name + " n/a: %s%n", row.planner(), row.notApplicable());
                 continue;
             }
-            double[] ot = SimulateCommand.meanCi95(row.onTime());
-            double[] cost = SimulateCommand.meanCi95(row.cost());
+            double[] ot = SimulateRunner.meanCi95(row.onTime());
+            double[] cost = SimulateRunner.meanCi95(row.cost());
             boolean isRef = row == ref || ref.notApplicable() != null;
             double[] dOt = isRef ? null : paired(row.onTime(), ref.onTime());
             double[] dCost = isRef ? null : paired(row.cost(), ref.cost());
@@ -367,8 +368,8 @@ final class CompareCommand implements Callable<Integer> {
                     rows.add(m);
                     continue;
                 }
-                m.put("onTime", stat(SimulateCommand.meanCi95(row.onTime()), row.onTime()));
-                m.put("cost", stat(SimulateCommand.meanCi95(row.cost()), row.cost()));
+                m.put("onTime", stat(SimulateRunner.meanCi95(row.onTime()), row.onTime()));
+                m.put("cost", stat(SimulateRunner.meanCi95(row.cost()), row.cost()));
                 if (row != ref && ref.notApplicable() == null) {
                     m.put("deltaOnTime", stat(paired(row.onTime(), ref.onTime()), null));
                     m.put("deltaCost", stat(paired(row.cost(), ref.cost()), null));
