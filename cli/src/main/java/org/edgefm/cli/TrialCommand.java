@@ -85,8 +85,8 @@ final class TrialCommand implements Callable<Integer> {
 
 
     @Option(names = "--broker-accounts", paramLabel = "FILE",
-            description = "With --broker, or with --agents 0 on the embedded broker: the broker accounts as USER:PASSWORD lines (edgefm-host for the host and the trial's"
-                    + " monitor, edgefm-monitor for the trial's read-only monitor, each node id for its agent), the clear-text"
+            description = "With --broker, or with --agents 0 on the embedded broker: the broker accounts as USER:PASSWORD lines (edgefm-host for the host,"
+                    + " each node id for its agent; on the embedded broker every line is an account), the clear-text"
                     + " source of Mosquitto's password_file.")
     Path brokerAccounts;
 

@@ -58,7 +58,7 @@ class TrialCommandTest extends CliTestBase {
     }
 
     @Test
-    void existingFleet_hostConfigWithAccounts_theMonitorLogsInAsTheHost_andTheWaitNamesWhoIsMissing() throws Exception {
+    void existingFleet_hostConfigWithAccounts_theWaitNamesWhoIsMissing() throws Exception {
         Path accounts = Files.writeString(dir.resolve("accounts.txt"), "jetson-1:"
                 + org.edgefm.host.broker.Credentials.hash("pw-of-jetson-1".toCharArray()) + "\n");
         int port = org.edgefm.trial.run.TrialRunner.freePort();

@@ -38,6 +38,47 @@ import org.edgefm.control.NodeStatus;
  * loop and the HTTP API read).
  */
 public final class FleetState {
+    /**
+     * Sees what the host takes in, as it takes it in: only validated messages that change this state (an
+     * older session's birth, death or telemetry never reaches it). Called on the receiving thread while this
+     * state's lock is held: MUST return at once and never call back into this state.
+     */
+    public interface Observer {
+        /**
+         * A birth was accepted.
+         *
+         * @param newSession true when it opens a session other than the node's last birth's (not a birth
+         *                   published again within a session, after calibrating or on the host's request)
+         */
+        default void onBirth(Birth birth, boolean newSession) {
+        }
+
+        /** A death of the node's current (or a newer) session was accepted. */
+        default void onDeath(Death death) {
+        }
+
+        /** Telemetry of the current session with new content (not a duplicate delivery) was taken in. */
+        default void onTelemetry(Telemetry telemetry) {
+        }
+
+        /**
+         * A validated ack.
+         *
+         * @param switches the model switches it added (once per directive: {@link AckSwitches#NONE} for a
+         *                 rejected or stale ack, one delivered again, or an older directive's)
+         */
+        default void onAck(Ack ack, AckSwitches switches) {
+        }
+
+        /**
+         * A validated task completion.
+         *
+         * @param repeat true when its task was counted already (a result delivered again)
+         */
+        default void onCompletion(TaskCompletion completion, boolean repeat) {
+        }
+    }
+
     /** What the bridge should do after a telemetry message. */
     public enum TelemetryVerdict {
         /** In sequence. */
@@ -147,6 +188,7 @@ public final class FleetState {
     private double lastSnapshotMs = -1;
     /** Grows when a node joins for the first time or a birth changes its profile, capacity, labels or endpoint. */
     private long membershipVersion;
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Creates an empty state.
@@ -159,6 +201,11 @@ public final class FleetState {
         for (UserSpec u : users) {
             userByNode.putIfAbsent(u.node(), u.id());
         }
+    }
+
+    /** Adds an observer of what this state takes in from now on. */
+    public void observe(Observer observer) {
+        observers.add(java.util.Objects.requireNonNull(observer, "observer is null"));
     }
 
     private Node node(String id) {
@@ -178,6 +225,7 @@ public final class FleetState {
         n.sessionEpoch = b.sessionEpoch();
         n.alive = true;
         Birth was = n.birth;
+        boolean newSession = was == null || was.sessionEpoch() != b.sessionEpoch();
         if (was == null || !was.profile().equals(b.profile()) || !was.capabilities().capacity().equals(b.capabilities().capacity())
                 || !was.labels().equals(b.labels()) || !was.dataEndpoint().equals(b.dataEndpoint())) {
             membershipVersion++;
@@ -186,6 +234,7 @@ public final class FleetState {
         n.appliedEpoch = b.plannerEpoch();
         n.appliedVersion = b.appliedVersion();
         n.lastTelemetryAtMs = (long) nowMs; // a birth counts as a sign of life
+        observers.forEach(o -> o.onBirth(b, newSession));
         return true;
     }
 
@@ -203,6 +252,7 @@ public final class FleetState {
             n.lastSeq = -1;
         }
         n.alive = false;
+        observers.forEach(o -> o.onDeath(d));
         return true;
     }
 
@@ -239,6 +289,7 @@ public final class FleetState {
                 }
             }
         }
+        observers.forEach(o -> o.onTelemetry(t));
         return v;
     }
 
@@ -250,6 +301,12 @@ public final class FleetState {
      * @return the switches this ack added, for the meters
      */
     public synchronized AckSwitches onAck(Ack a) {
+        AckSwitches added = switchesOf(a);
+        observers.forEach(o -> o.onAck(a, added));
+        return added;
+    }
+
+    private AckSwitches switchesOf(Ack a) {
         if (a.outcome() != AckOutcome.APPLIED || (a.started().isEmpty() && a.stopped().isEmpty())) {
             return AckSwitches.NONE;
         }
@@ -311,7 +368,9 @@ public final class FleetState {
     public synchronized int onResult(Result r) {
         int added = 0;
         for (TaskCompletion c : r.completions()) {
-            if (seenTasks.add(c.taskId())) {
+            boolean fresh = seenTasks.add(c.taskId());
+            observers.forEach(o -> o.onCompletion(c, !fresh));
+            if (fresh) {
                 completions.add(c);
                 added++;
                 if (seenTasks.size() > DEDUP_WINDOW) {

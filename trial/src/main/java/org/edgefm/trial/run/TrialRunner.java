@@ -39,7 +39,6 @@ import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.UserSpec;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
-import org.edgefm.host.broker.BrokerPolicy;
 import org.edgefm.host.broker.Credentials;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.PlannerHost;
@@ -71,7 +70,7 @@ import org.edgefm.profiles.KernelCost;
 public final class TrialRunner {
     /** The scenario of a trial without --scenario. */
     public static final String DEFAULT_SCENARIO = "trial-lab";
-    /** The broker account of the host (and of the trial's monitor, which reads every node's topics). */
+    /** The broker account of the host. */
     static final String HOST_ACCOUNT = "edgefm-host";
     /** Exit code of a trial that ran and failed. */
     public static final int EXIT_FAILED = 1;
@@ -436,7 +435,7 @@ public final class TrialRunner {
             if (bind != null) {
                 o.put("brokerBind", bind);
             }
-            // the embedded broker gets this run's own accounts: one per local agent and one for the monitor;
+            // the embedded broker gets this run's own accounts: one per local agent;
             // the agents of an existing fleet log in with the accounts given by --broker-accounts
             perRunAccounts(running).forEach(accounts::putIfAbsent);
             Path credentials = work.resolve("credentials");
@@ -472,7 +471,14 @@ public final class TrialRunner {
             out.println("run folder: " + run);
             out.flush();
             warmup = new Warmup("wait".equals(warmupMode), System.currentTimeMillis());
-            host = new PlannerHost(cfg, TrialRunner.class.getClassLoader()).start();
+            // the trial's books are a view of the host: its fleet state, outbox and loop tell the monitor what they
+            // take in and send, from the first birth on (the monitor runs no MQTT client of its own); cost is charged
+            // as a simulation of the same scenario charges it (sim.parallelismCost, sim.chargeInitialLightDeploy)
+            SimSettings costForm = SimSettings.from(scenario.planner());
+            TrialMonitor books = new TrialMonitor(scenario)
+                    .costForm(costForm.parallelismCostTimesY(), costForm.chargeInitialLightDeploy());
+            host = new PlannerHost(cfg, TrialRunner.class.getClassLoader()).observe(books).start();
+            monitor = books;
             if (fleetMode) {
                 out.printf(Locale.ROOT, "trial %s on the existing fleet %s: planner %s, broker %s, waiting for %d agent(s)"
                         + " (up to %s), %s of workload; dashboard http://%s:%d/login?token=%s%n", scenario.name(), fleet, planner,
@@ -484,15 +490,6 @@ public final class TrialRunner {
                         scenario.name(), planner, host.brokerUrl(), agents, duration, cfg.httpBind(), host.httpPort(),
                         host.httpToken().token());
             }
-            // cost accounting as a simulation of the same scenario reads it (sim.parallelismCost, sim.chargeInitialLightDeploy)
-            SimSettings costForm = SimSettings.from(scenario.planner());
-            monitor = new TrialMonitor(host.brokerUrl(), fleet, scenario)
-                    .costForm(costForm.parallelismCostTimesY(), costForm.chargeInitialLightDeploy());
-            // the read-only monitor account where there is one (on Mosquitto with use_username_as_clientid, the
-            // host's account would take over the host's own session)
-            String monitorAccount = accounts.containsKey(BrokerPolicy.MONITOR_USER) ? BrokerPolicy.MONITOR_USER
-                    : accounts.isEmpty() ? null : HOST_ACCOUNT;
-            monitor.connect(monitorAccount, monitorAccount == null ? null : accounts.get(monitorAccount));
             String impaired = impairSpec.profile().isNone() ? "none"
                     : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
             monitor.impairment(impaired);
@@ -567,8 +564,11 @@ public final class TrialRunner {
                 deleteTree(models); // written for this trial; the logs stay
             }
             if (monitor != null) {
-                // Deaths published by the agents arrive before the monitor goes.
+                // Deaths published by the agents reach the host before the monitor's books close.
                 Thread.sleep(300);
+                if (host != null && host.fleet() != null) {
+                    monitor.repeatedReports(host.fleet().validator().repeatedReports());
+                }
                 monitor.close();
             }
             if (host != null) {
@@ -808,13 +808,12 @@ public final class TrialRunner {
      * Reads {@code USER:PASSWORD} lines (blank lines and {@code #} comments skipped); the host's
      * account and one per running node must be there.
      */
-    /** Random passwords for this run: one account per running node and the monitor's; never written in clear. */
+    /** Random passwords for this run: one account per running node; never written in clear. */
     static Map<String, String> perRunAccounts(List<NodeSpec> running) {
         java.security.SecureRandom r = new java.security.SecureRandom();
         Map<String, String> m = new LinkedHashMap<>();
         List<String> users = new ArrayList<>();
         running.forEach(n -> users.add(n.id()));
-        users.add(BrokerPolicy.MONITOR_USER);
         for (String u : users) {
             byte[] b = new byte[18];
             r.nextBytes(b);
