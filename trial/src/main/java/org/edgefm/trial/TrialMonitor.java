@@ -79,7 +79,8 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
     private final Map<String, List<TrialSummary.Load>> loads = new TreeMap<>();
     private final Map<String, List<TrialSummary.Unload>> unloads = new TreeMap<>();
     private String impairment = "none";
-    private final long startMs = System.currentTimeMillis();
+    /** Where the trial's wall time and the switches' {@code atS} count from: the host's start ({@link #hostStarted}). */
+    private long startMs = System.currentTimeMillis();
     /** Timeline: when the workload started (-1: not yet), the window width and the impaired part of the workload. */
     private long workloadStartMs = -1;
     /** The machine and workload conditions (load before the trial is read when the monitor is made). */
@@ -103,6 +104,14 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
     public TrialMonitor(Scenario scenario) {
         this.scenario = scenario;
         scenario.services().forEach(s -> services.put(s.id(), s));
+    }
+
+    /**
+     * The host it observes is up: the trial's wall time and the switches' times count from {@code nowMs} (the
+     * events of the host's start, such as retained births of a running fleet, are kept).
+     */
+    public synchronized void hostStarted(long nowMs) {
+        this.startMs = nowMs;
     }
 
     /** Hands every first completion of a task to {@code a} (a trial of real models). */

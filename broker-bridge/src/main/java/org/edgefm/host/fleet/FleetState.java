@@ -189,6 +189,7 @@ public final class FleetState {
     /** Grows when a node joins for the first time or a birth changes its profile, capacity, labels or endpoint. */
     private long membershipVersion;
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetState.class);
 
     /**
      * Creates an empty state.
@@ -206,6 +207,17 @@ public final class FleetState {
     /** Adds an observer of what this state takes in from now on. */
     public void observe(Observer observer) {
         observers.add(java.util.Objects.requireNonNull(observer, "observer is null"));
+    }
+
+    /** Hands an event to every observer; one that throws is logged and never stops the host taking messages in. */
+    private void tell(java.util.function.Consumer<Observer> event) {
+        for (Observer o : observers) {
+            try {
+                event.accept(o);
+            } catch (RuntimeException e) {
+                LOG.warn("fleet state observer {} failed: {}", o.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     private Node node(String id) {
@@ -234,7 +246,7 @@ public final class FleetState {
         n.appliedEpoch = b.plannerEpoch();
         n.appliedVersion = b.appliedVersion();
         n.lastTelemetryAtMs = (long) nowMs; // a birth counts as a sign of life
-        observers.forEach(o -> o.onBirth(b, newSession));
+        tell(o -> o.onBirth(b, newSession));
         return true;
     }
 
@@ -252,7 +264,7 @@ public final class FleetState {
             n.lastSeq = -1;
         }
         n.alive = false;
-        observers.forEach(o -> o.onDeath(d));
+        tell(o -> o.onDeath(d));
         return true;
     }
 
@@ -289,7 +301,7 @@ public final class FleetState {
                 }
             }
         }
-        observers.forEach(o -> o.onTelemetry(t));
+        tell(o -> o.onTelemetry(t));
         return v;
     }
 
@@ -302,7 +314,7 @@ public final class FleetState {
      */
     public synchronized AckSwitches onAck(Ack a) {
         AckSwitches added = switchesOf(a);
-        observers.forEach(o -> o.onAck(a, added));
+        tell(o -> o.onAck(a, added));
         return added;
     }
 
@@ -369,7 +381,7 @@ public final class FleetState {
         int added = 0;
         for (TaskCompletion c : r.completions()) {
             boolean fresh = seenTasks.add(c.taskId());
-            observers.forEach(o -> o.onCompletion(c, !fresh));
+            tell(o -> o.onCompletion(c, !fresh));
             if (fresh) {
                 completions.add(c);
                 added++;

@@ -262,7 +262,14 @@ public final class DirectiveOutbox implements AutoCloseable {
         Directive d = cache.get(node);
         if (d != null) {
             int sends = r.attempts;
-            observers.forEach(o -> o.onSent(d, sends));
+            for (Observer o : observers) {
+                try {
+                    o.onSent(d, sends);
+                } catch (RuntimeException e) {
+                    // an observer never stops the host sending
+                    LOG.warn("outbox observer {} failed: {}", o.getClass().getSimpleName(), e.toString());
+                }
+            }
         }
         return r.attempts;
     }

@@ -95,7 +95,7 @@ public final class TrialRunner {
     private final List<String> agentMain;
 
     // the options, as TrialOptions names them
-    private final String scenarioRef;
+    private String scenarioRef;
     private final Integer agentsArg;
     private int agents;
     private final boolean existing;
@@ -114,7 +114,7 @@ public final class TrialRunner {
     private final Path report;
     private final String impair;
     private final String progressInterval;
-    private final Path modelDir;
+    private Path modelDir;
     private final Path pluginsDir;
     private final String fallbackPlanner;
     private final String warmupMode;
@@ -478,6 +478,7 @@ public final class TrialRunner {
             TrialMonitor books = new TrialMonitor(scenario)
                     .costForm(costForm.parallelismCostTimesY(), costForm.chargeInitialLightDeploy());
             host = new PlannerHost(cfg, TrialRunner.class.getClassLoader()).observe(books).start();
+            books.hostStarted(System.currentTimeMillis());
             monitor = books;
             if (fleetMode) {
                 out.printf(Locale.ROOT, "trial %s on the existing fleet %s: planner %s, broker %s, waiting for %d agent(s)"
