@@ -63,6 +63,8 @@ public final class PlannerHost implements AutoCloseable {
     private long plannerEpoch;
     /** The host account's password on its broker (the random one on an embedded broker with accounts), or null. */
     private char[] accountPassword;
+    /** Observers of the fleet state, the outbox and the loop ({@link #observe}). */
+    private final List<HostObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Creates the host.
@@ -73,6 +75,20 @@ public final class PlannerHost implements AutoCloseable {
     public PlannerHost(HostConfig config, ClassLoader loader) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.loader = Objects.requireNonNull(loader, "loader is null");
+    }
+
+    /**
+     * Adds an observer of the host's fleet state, outbox and control loop; call it before {@link #start()}.
+     *
+     * @throws IllegalStateException once the host started
+     */
+    public synchronized PlannerHost observe(HostObserver observer) {
+        Objects.requireNonNull(observer, "observer is null");
+        if (outbox != null) {
+            throw new IllegalStateException("observe: the host started already (observers are added before start)");
+        }
+        observers.add(observer);
+        return this;
     }
 
     /**
@@ -108,6 +124,7 @@ public final class PlannerHost implements AutoCloseable {
         outbox = new DirectiveOutbox(config.dataDir().resolve("outbox.db"), 1_000, 30_000);
         toClose.add(outbox);
         plannerEpoch = outbox.nextPlannerEpoch();
+        observers.forEach(outbox::observe);
         meters.outboxSize(outbox::size);
 
         char[] hostPassword = config.hostPassword();
@@ -160,6 +177,7 @@ public final class PlannerHost implements AutoCloseable {
                 hostPassword == null && config.brokerUrl() == null ? null : config.hostUser(), hostPassword, hostSockets,
                 config.staleAfterMs()), scenario == null ? List.of() : scenario.users(), outbox, meters);
         toClose.add(0, fleet);
+        observers.forEach(fleet.state()::observe);
         if (scenario != null) {
             fleet.taskTypes(scenario.taskTypes());
             // after a host restart agents report their previous directive's peers and stops until this run's
@@ -205,6 +223,7 @@ public final class PlannerHost implements AutoCloseable {
             double epochMs = config.planningEpochMs() != null ? config.planningEpochMs() : scenario.run().planningEpochMs();
             meters.pluginsInUse(planner.coreName(), planner.controller().name());
             List<ControlLoop.Listener> ls = new ArrayList<>(List.of(meters, journal));
+            ls.addAll(observers);
             if (config.shadowPlanner() != null) {
                 shadow = ShadowSetup.start(registry, config.shadowPlanner(), scenario.plannerConfig()
                         .with(config.plannerSettings()), config.coreBudgetMs(), slotMs, epochMs, meters, planner);

@@ -20,6 +20,36 @@ class FleetStateTest {
     }
 
     @Test
+    void observer_seesAcceptedBirthsWithTheirSessionRule_andOneThatThrowsStopsNothing() {
+        List<String> seen = new java.util.ArrayList<>();
+        state.observe(new FleetState.Observer() {
+            @Override
+            public void onBirth(org.edgefm.wire.Birth b, boolean newSession) {
+                throw new IllegalStateException("a broken observer");
+            }
+        });
+        state.observe(new FleetState.Observer() {
+            @Override
+            public void onBirth(org.edgefm.wire.Birth b, boolean newSession) {
+                seen.add(b.sessionEpoch() + (newSession ? " new" : " again"));
+            }
+
+            @Override
+            public void onDeath(org.edgefm.wire.Death d) {
+                seen.add("death " + d.sessionEpoch());
+            }
+        });
+        assertThat(state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0)).isTrue();
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 1); // published again within the session
+        state.onDeath(WireSamples.death("j1", 0)); // an older session's: never reaches the observers
+        state.onBirth(WireSamples.birth("j1", 2, 0, 0), 2);
+        state.onBirth(WireSamples.birth("j1", 1, 0, 0), 3); // a stale retained birth
+        state.onDeath(WireSamples.death("j1", 2));
+        assertThat(seen).containsExactly("1 new", "1 again", "2 new", "death 2");
+        assertThat(state.everBorn("j1")).isTrue();
+    }
+
+    @Test
     void death_fromOlderSession_doesNotMarkFreshSessionOffline() {
         state.onBirth(WireSamples.birth("j1", 1, 0, 0), 0);
         state.onBirth(WireSamples.birth("j1", 2, 0, 0), 10);

@@ -163,7 +163,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         return scenarios.stream().map(s -> {
             var sc = ScenarioLoader.resolve(s.trim());
-            return new CompareSuite.Case(slots == null ? sc : SimulateCommand.withSlots(sc, slots), loads, sc.description());
+            return new CompareSuite.Case(slots == null ? sc : org.edgefm.trial.run.SimulateRunner.withSlots(sc, slots), loads, sc.description());
         }).toList();
     }
 

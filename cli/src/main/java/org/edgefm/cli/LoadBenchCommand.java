@@ -29,6 +29,7 @@ import org.edgefm.host.fleet.FleetState;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.HostMeters;
 import org.edgefm.host.PlannerHost;
+import org.edgefm.trial.run.TrialRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -100,15 +101,15 @@ final class LoadBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        long durationMs = TrialCommand.parseDurationMs(duration);
+        long durationMs = TrialRunner.parseDurationMs(duration);
         if (durationMs < 0) {
             throw usage("--duration: '" + duration + "' (expected: at least 1 second, as 60s, 10m or 90)");
         }
-        long periodMs = TrialCommand.parseDurationMs(telemetryPeriod, 10);
+        long periodMs = TrialRunner.parseDurationMs(telemetryPeriod, 10);
         if (periodMs < 0) {
             throw usage("--telemetry-period: '" + telemetryPeriod + "' (expected: at least 10ms, as 1s or 500ms)");
         }
-        long epochMs = "0".equals(planningEpoch.strip()) ? 0 : TrialCommand.parseDurationMs(planningEpoch);
+        long epochMs = "0".equals(planningEpoch.strip()) ? 0 : TrialRunner.parseDurationMs(planningEpoch);
         if (epochMs < 0) {
             throw usage("--planning-epoch: '" + planningEpoch + "' (expected: 0 or at least 1 second, as 60s or 5m)");
         }
@@ -140,7 +141,7 @@ final class LoadBenchCommand implements Callable<Integer> {
         o.put("pluginsDir", PluginsCli.folder(pluginsDir).toString());
         o.put("httpPort", -1);
         o.put("planningEpochMs", epochMs);
-        long coreBudgetMs = TrialCommand.parseDurationMs(coreBudget);
+        long coreBudgetMs = TrialRunner.parseDurationMs(coreBudget);
         if (coreBudgetMs < 0) {
             throw usage("--core-budget: '" + coreBudget + "' (expected: at least 1 second, as 10s or 60s)");
         }
@@ -149,7 +150,7 @@ final class LoadBenchCommand implements Callable<Integer> {
         if (broker != null) {
             o.put("brokerUrl", broker);
         } else {
-            o.put("brokerPort", TrialCommand.freePort());
+            o.put("brokerPort", TrialRunner.freePort());
         }
         HostConfig cfg = HostConfig.defaults().with(o);
         Process agentsProc = null;
@@ -421,7 +422,7 @@ final class LoadBenchCommand implements Callable<Integer> {
         r.put("planner", planner);
         r.put("slotMs", host.loop().settings().slotMs());
         r.put("planningEpochMs", host.loop().settings().planningEpochMs());
-        r.put("telemetryPeriodMs", TrialCommand.parseDurationMs(telemetryPeriod, 10));
+        r.put("telemetryPeriodMs", TrialRunner.parseDurationMs(telemetryPeriod, 10));
         r.put("measuredS", round(seconds));
         r.put("nothingLost", nothingLost);
         r.put("births", Map.of("sent", t.births(), "received", birthsIn, "nodesBorn", t.agents() - unborn));

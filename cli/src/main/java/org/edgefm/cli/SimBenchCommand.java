@@ -12,6 +12,7 @@ import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.control.ResolvedPlanner;
 import org.edgefm.sim.SimBenchmark;
+import org.edgefm.trial.run.SimulateRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,10 +74,10 @@ final class SimBenchCommand implements Callable<Integer> {
         if (nThreads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads: " + nThreads + " (expected: >= 1)");
         }
-        Scenario scenario = SimulateCommand.withSlots(ScenarioLoader.resolve(scenarioRef), slots);
+        Scenario scenario = SimulateRunner.withSlots(ScenarioLoader.resolve(scenarioRef), slots);
         String mode = planner == null ? "event loop alone (fixed reference deployment)" : "planner " + planner + " in the loop";
         out.printf(Locale.ROOT, "bench sim %s, load %s: %d seeds x %d slots of %.0f ms on %d thread(s), %s%n",
-                scenario.name(), SimulateCommand.fmt(load), seeds, slots, scenario.run().slotMs(), nThreads, mode);
+                scenario.name(), SimulateRunner.fmt(load), seeds, slots, scenario.run().slotMs(), nThreads, mode);
         out.flush();
         SimBenchmark.Result r;
         if (planner == null) {

@@ -8,16 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.ServiceKind;
@@ -32,46 +22,40 @@ import org.edgefm.wire.Directive;
 import org.edgefm.wire.InstanceStart;
 import org.edgefm.wire.InstanceStop;
 import org.edgefm.wire.PeerMetrics;
-import org.edgefm.wire.Result;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.wire.Telemetry;
-import org.edgefm.wire.Topics;
-import org.edgefm.wire.WireCodec;
-import org.edgefm.wire.WireMessage;
 import org.edgefm.control.LinkEstimator;
+import org.edgefm.host.HostObserver;
+import org.edgefm.host.fleet.FleetState;
 
 /**
- * Watches a live trial from the broker: a separate MQTT client subscribed to the fleet's node
- * topics. It learns the agents' data endpoints from their births, counts directives as published
- * (first publication of a planner epoch and version = sent, later ones = re-sent) and applied acks,
- * records task completions by task id (a duplicate is counted once), integrates the deployment
- * cost of the directives in force, counts placement changes, keeps the newest measured link figures
- * each agent reports in its telemetry, and tracks each agent's uptime from birth to death and its
- * births as sessions: an agent publishes its birth again within a session (after calibrating, or
- * when the host asks), and only a new session epoch counts as a new birth. From the applied acks it
- * records each node's model switches: the instances a directive started (loads, with the agent's
- * measured preload) and stopped (unloads), once per directive.
+ * A live trial's bookkeeping, as a view of the in-process planner host ({@link HostObserver}, registered
+ * with {@code PlannerHost.observe} before the host starts): no MQTT client of its own. From the host's
+ * fleet state it takes the agents' data endpoints, profiles and sessions (births and deaths, with the
+ * host's session rule: only a birth of another session is a new one, a death or birth of an older session
+ * never reaches it), the measured links and kernel rates of telemetry, applied acks and the model
+ * switches the fleet state records once per directive, and task completions the host's validator
+ * accepted (a task reported again counted once). From the host's outbox it takes each publication of a
+ * directive (first publication of a planner epoch and version = sent, later ones = re-sent); the cost of
+ * eqs. (6)-(7) of the directives in force, charged from their first publication through
+ * {@link org.edgefm.api.model.ServiceCosts} exactly as the simulator charges them; and placement changes.
+ * Each agent's uptime runs from birth to death. Events after {@link #close()} are ignored.
  */
-public final class TrialMonitor implements AutoCloseable {
+public final class TrialMonitor implements HostObserver, AutoCloseable {
     /** Live counters for the progress line. */
     public record Counts(long submitted, long completed, long onTime, long directivesSent, long directivesAcked,
             long directivesResent) {
     }
 
-    private final String brokerUrl;
-    private final Topics topics;
     private final Scenario scenario;
-    private final WireCodec codec = new WireCodec();
     private final Map<String, ServiceSpec> services = new HashMap<>();
-    private MqttClient client;
 
     private final Map<String, String> endpoints = new HashMap<>();
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private final Map<String, Long> bornAt = new HashMap<>();
     private final Map<String, Double> upMs = new LinkedHashMap<>();
-    /** Session epochs seen per node: a birth re-sent within a session (calibration, host request) is not a new one. */
-    private final Map<String, Set<Long>> sessions = new HashMap<>();
-    private final Map<String, Long> session = new HashMap<>();
+    /** Sessions per node, as the host's fleet state tells them apart. */
+    private final Map<String, Integer> sessions = new HashMap<>();
     private final Set<String> appliedNodes = new HashSet<>();
     private final Set<String> directivesSeen = new HashSet<>();
     private final Set<String> directivesAcked = new HashSet<>();
@@ -80,6 +64,8 @@ public final class TrialMonitor implements AutoCloseable {
     private final Set<String> refused = new HashSet<>();
     private final Map<String, TaskCompletion> completions = new LinkedHashMap<>();
     private long duplicates;
+    /** Completions the host's validator dropped as the same report again (read from the host at the end). */
+    private long repeatedReports;
     private final Map<String, Map<String, int[]>> desired = new HashMap<>();
     private final Map<String, Long> desiredSince = new HashMap<>();
     private double cost;
@@ -92,10 +78,9 @@ public final class TrialMonitor implements AutoCloseable {
     private final Map<String, Map<String, PeerMetrics>> peers = new TreeMap<>();
     private final Map<String, List<TrialSummary.Load>> loads = new TreeMap<>();
     private final Map<String, List<TrialSummary.Unload>> unloads = new TreeMap<>();
-    /** Directives whose started and stopped instances were recorded (an ack may arrive twice). */
-    private final Set<String> switchesRecorded = new HashSet<>();
     private String impairment = "none";
-    private final long startMs = System.currentTimeMillis();
+    /** Where the trial's wall time and the switches' {@code atS} count from: the host's start ({@link #hostStarted}). */
+    private long startMs = System.currentTimeMillis();
     /** Timeline: when the workload started (-1: not yet), the window width and the impaired part of the workload. */
     private long workloadStartMs = -1;
     /** The machine and workload conditions (load before the trial is read when the monitor is made). */
@@ -121,72 +106,26 @@ public final class TrialMonitor implements AutoCloseable {
     private static final int MAX_TELEMETRY_AGES = 100_000;
 
     /**
-     * Creates the monitor.
+     * Creates the monitor; hand it to {@code PlannerHost.observe} before the host starts.
      *
-     * @param brokerUrl the broker
-     * @param fleet     the trial's fleet
-     * @param scenario  the scenario (task deadlines and service costs)
+     * @param scenario the scenario (task deadlines and service costs)
      */
-    public TrialMonitor(String brokerUrl, String fleet, Scenario scenario) {
-        this.brokerUrl = brokerUrl;
-        this.topics = Topics.forFleet(fleet);
+    public TrialMonitor(Scenario scenario) {
         this.scenario = scenario;
         scenario.services().forEach(s -> services.put(s.id(), s));
+    }
+
+    /**
+     * The host it observes is up: the trial's wall time and the switches' times count from {@code nowMs} (the
+     * events of the host's start, such as retained births of a running fleet, are kept).
+     */
+    public synchronized void hostStarted(long nowMs) {
+        this.startMs = nowMs;
     }
 
     /** Hands every first completion of a task to {@code a} (a trial of real models). */
     public synchronized void agreement(Agreement a) {
         this.agreement = a;
-    }
-
-    /**
-     * Connects and subscribes.
-     *
-     * @param username the broker account (on an external broker with an ACL, one that may read every
-     *                 node's topics: the host's), or null for anonymous
-     * @param password its password, or null
-     */
-    public void connect(String username, String password) {
-        try {
-            client = new MqttClient(brokerUrl, "edgefm-trial-monitor-" + System.nanoTime(), new MemoryPersistence());
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void disconnected(MqttDisconnectResponse r) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException e) {
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage m) {
-                    handle(topic, m.getPayload());
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken t) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String uri) {
-                }
-
-                @Override
-                public void authPacketArrived(int reason, MqttProperties p) {
-                }
-            });
-            MqttConnectionOptions o = new MqttConnectionOptions();
-            o.setCleanStart(true);
-            o.setConnectionTimeout(5);
-            if (username != null) {
-                o.setUserName(username);
-                o.setPassword(password == null ? null : password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            client.connect(o);
-            client.subscribe(topics.allNodesFilter(), 1);
-        } catch (MqttException e) {
-            throw new EdgeFmException("trial monitor: cannot connect to " + brokerUrl + ": " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -200,89 +139,129 @@ public final class TrialMonitor implements AutoCloseable {
         return this;
     }
 
-    /** Handles one message from the fleet's node topics (package-private for tests). */
-    void handle(String topic, byte[] payload) {
-        handle(topic, payload, System.currentTimeMillis());
+    @Override
+    public void onBirth(Birth b, boolean newSession) {
+        birth(b, newSession, System.currentTimeMillis());
     }
 
-    /** Handles one message received at {@code now} (ms since the epoch; package-private for replays). */
-    void handle(String topic, byte[] payload, long now) {
-        WireMessage msg;
-        try {
-            msg = codec.decode(topic, payload);
-        } catch (RuntimeException e) {
-            return; // the host counts malformed messages; the monitor ignores them
+    /** A birth the host accepted at {@code now} (ms since the epoch; package-private for replays and tests). */
+    synchronized void birth(Birth b, boolean newSession, long now) {
+        if (closed()) {
+            return;
         }
-        synchronized (this) {
-            if (msg instanceof Birth b) {
-                if (b.sessionEpoch() < session.getOrDefault(b.nodeId(), Long.MIN_VALUE)) {
-                    return; // a retained birth of an older session
-                }
-                session.put(b.nodeId(), b.sessionEpoch());
-                endpoints.put(b.nodeId(), b.dataEndpoint());
-                profiles.put(b.nodeId(), b.profile());
-                bornAt.putIfAbsent(b.nodeId(), now);
-                sessions.computeIfAbsent(b.nodeId(), k -> new HashSet<>()).add(b.sessionEpoch());
-                conditions.calibration(b.nodeId(), b.calibration());
-                kernelCalibrations.put(b.nodeId(), List.copyOf(b.calibration()));
-                upMs.putIfAbsent(b.nodeId(), 0.0);
-            } else if (msg instanceof Death d) {
-                if (d.sessionEpoch() < session.getOrDefault(d.nodeId(), Long.MIN_VALUE)) {
-                    return; // the will of an older connection does not end the current session
-                }
-                endpoints.remove(d.nodeId());
-                Long since = bornAt.remove(d.nodeId());
-                if (since != null) {
-                    upMs.merge(d.nodeId(), (double) (now - since), Double::sum);
-                }
-            } else if (msg instanceof Directive d) {
-                String key = d.nodeId() + "/" + d.plannerEpoch() + "/" + d.version();
-                if (!directivesSeen.add(key)) {
-                    resent++;
-                } else {
-                    directiveTimes.add(now);
-                    Long seen = telemetryAt.get(d.nodeId());
-                    if (seen != null && telemetryAges.size() < MAX_TELEMETRY_AGES) {
-                        telemetryAges.add((double) (now - seen));
-                    }
-                    onDesired(d, now);
-                }
-            } else if (msg instanceof Ack a) {
-                if (a.outcome() == AckOutcome.APPLIED) {
-                    String key = a.nodeId() + "/" + a.plannerEpoch() + "/" + a.version();
-                    directivesAcked.add(key);
-                    appliedNodes.add(a.nodeId());
-                    if ((!a.started().isEmpty() || !a.stopped().isEmpty()) && switchesRecorded.add(key)) {
-                        onSwitches(a, now);
-                    }
-                }
-            } else if (msg instanceof Telemetry t) {
-                telemetryAt.put(t.nodeId(), now);
-                Map<String, PeerMetrics> m = peers.computeIfAbsent(t.nodeId(), k -> new TreeMap<>());
-                t.peers().forEach(p -> m.put(p.peer(), p));
-                t.services().forEach(sm -> conditions.measured(t.nodeId(), sm.service(), sm.rateSamplesMbPerMs()));
-            } else if (msg instanceof Result r) {
-                for (TaskCompletion c : r.completions()) {
-                    if (completions.putIfAbsent(c.taskId(), c) != null) {
-                        duplicates++;
-                    } else if (agreement != null) {
-                        agreement.observe(c);
-                    }
-                }
+        endpoints.put(b.nodeId(), b.dataEndpoint());
+        profiles.put(b.nodeId(), b.profile());
+        bornAt.putIfAbsent(b.nodeId(), now);
+        if (newSession) {
+            sessions.merge(b.nodeId(), 1, Integer::sum);
+        }
+        conditions.calibration(b.nodeId(), b.calibration());
+        kernelCalibrations.put(b.nodeId(), List.copyOf(b.calibration()));
+        upMs.putIfAbsent(b.nodeId(), 0.0);
+    }
+
+    @Override
+    public void onDeath(Death d) {
+        death(d, System.currentTimeMillis());
+    }
+
+    /** A death the host accepted at {@code now} (package-private for replays and tests). */
+    synchronized void death(Death d, long now) {
+        if (closed()) {
+            return;
+        }
+        endpoints.remove(d.nodeId());
+        Long since = bornAt.remove(d.nodeId());
+        if (since != null) {
+            upMs.merge(d.nodeId(), (double) (now - since), Double::sum);
+        }
+    }
+
+    @Override
+    public synchronized void onTelemetry(Telemetry t) {
+        if (closed()) {
+            return;
+        }
+        telemetryAt.put(t.nodeId(), System.currentTimeMillis());
+        Map<String, PeerMetrics> m = peers.computeIfAbsent(t.nodeId(), k -> new TreeMap<>());
+        t.peers().forEach(p -> m.put(p.peer(), p));
+        t.services().forEach(sm -> conditions.measured(t.nodeId(), sm.service(), sm.rateSamplesMbPerMs()));
+    }
+
+    @Override
+    public void onSent(Directive d, int sends) {
+        sent(d, System.currentTimeMillis());
+    }
+
+    /** A publication of {@code d} by the host's outbox at {@code now} (package-private for replays and tests). */
+    synchronized void sent(Directive d, long now) {
+        if (closed()) {
+            return;
+        }
+        String key = d.nodeId() + "/" + d.plannerEpoch() + "/" + d.version();
+        if (!directivesSeen.add(key)) {
+            resent++;
+        } else {
+            directiveTimes.add(now);
+            Long seen = telemetryAt.get(d.nodeId());
+            if (seen != null && telemetryAges.size() < MAX_TELEMETRY_AGES) {
+                telemetryAges.add((double) (now - seen));
             }
+            onDesired(d, now);
         }
     }
 
-    /** Records the loads and unloads an applied ack reports. */
-    private void onSwitches(Ack a, long now) {
+    @Override
+    public void onAck(Ack a, FleetState.AckSwitches switches) {
+        ack(a, switches, System.currentTimeMillis());
+    }
+
+    /** A validated ack at {@code now}, with the switches the host recorded for it (package-private for tests). */
+    synchronized void ack(Ack a, FleetState.AckSwitches switches, long now) {
+        if (closed() || a.outcome() != AckOutcome.APPLIED) {
+            return;
+        }
+        directivesAcked.add(a.nodeId() + "/" + a.plannerEpoch() + "/" + a.version());
+        appliedNodes.add(a.nodeId());
+        if (!switches.isEmpty()) {
+            onSwitches(a, switches, now);
+        }
+    }
+
+    @Override
+    public synchronized void onCompletion(TaskCompletion c, boolean repeat) {
+        if (closed()) {
+            return;
+        }
+        if (repeat || completions.putIfAbsent(c.taskId(), c) != null) {
+            duplicates++;
+        } else if (agreement != null) {
+            agreement.observe(c);
+        }
+    }
+
+    /**
+     * The completions the host's validator dropped as the same report again ({@code ReportValidator.repeatedReports}):
+     * with the repeats the fleet state saw, the summary's {@code duplicates}.
+     */
+    public synchronized void repeatedReports(long n) {
+        this.repeatedReports = n;
+    }
+
+    private boolean closed() {
+        return endMs >= 0;
+    }
+
+    /** Records the loads and unloads the host recorded for an applied ack. */
+    private void onSwitches(Ack a, FleetState.AckSwitches sw, long now) {
         double atS = (now - startMs) / 1000.0;
         List<TrialSummary.Load> l = loads.computeIfAbsent(a.nodeId(), k -> new ArrayList<>());
-        for (InstanceStart s : a.started()) {
+        for (InstanceStart s : sw.started()) {
             l.add(new TrialSummary.Load(s.service(), a.version(), atS, s.preloadMs(), s.weights()));
             loadLog.add(new org.edgefm.trial.parity.TrialLog.Load(a.nodeId(), s.service(), s.preloadMs()));
         }
         List<TrialSummary.Unload> u = unloads.computeIfAbsent(a.nodeId(), k -> new ArrayList<>());
-        for (InstanceStop s : a.stopped()) {
+        for (InstanceStop s : sw.stopped()) {
             u.add(new TrialSummary.Unload(s.service(), a.version(), atS));
         }
     }
@@ -529,7 +508,7 @@ public final class TrialMonitor implements AutoCloseable {
         return cost;
     }
 
-    /** Disconnects; uptimes of agents still alive end now. */
+    /** Ends the books: uptimes of agents still alive end now, and later events are ignored. */
     @Override
     public synchronized void close() {
         if (endMs < 0) {
@@ -541,16 +520,6 @@ public final class TrialMonitor implements AutoCloseable {
             for (String n : new ArrayList<>(desired.keySet())) {
                 accrue(n, endMs);
             }
-        }
-        try {
-            if (client != null && client.isConnected()) {
-                client.disconnect(2000);
-            }
-            if (client != null) {
-                client.close();
-            }
-        } catch (MqttException e) {
-            // closing anyway
         }
     }
 
@@ -592,10 +561,10 @@ public final class TrialMonitor implements AutoCloseable {
         Map<String, TrialSummary.Agent> agents = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : upMs.entrySet()) {
             agents.put(e.getKey(), new TrialSummary.Agent(profiles.get(e.getKey()), e.getValue() / 1000.0,
-                    sessions.getOrDefault(e.getKey(), Set.of()).size()));
+                    sessions.getOrDefault(e.getKey(), 0)));
         }
         return new TrialSummary(scenario.name(), scenario.description(), planner, broker, (end - startMs) / 1000.0,
-                submittedType.size(), refused.size(), completed, onTime, failed, duplicates,
+                submittedType.size(), refused.size(), completed, onTime, failed, duplicates + repeatedReports,
                 latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray(), cost, directivesSeen.size(),
                 directivesAcked.size(), resent, perType, agents, impairment, placementChanges, links(), switches(),
                 timeline(end));

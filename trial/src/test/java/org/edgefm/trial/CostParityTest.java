@@ -16,7 +16,6 @@ import org.edgefm.sim.SimulationRun;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.DesiredState;
 import org.edgefm.wire.Directive;
-import org.edgefm.wire.Topics;
 import org.edgefm.wire.WireCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,17 +75,15 @@ class CostParityTest {
     private static Replay replay(SimSettings settings) {
         double slotMs = LAB.run().slotMs();
         SimulatedFleet sim = new SimulatedFleet(LAB.model(), slotMs, List.of(), 7, settings);
-        TrialMonitor trial = new TrialMonitor("tcp://127.0.0.1:1", "f", LAB)
+        TrialMonitor trial = new TrialMonitor(LAB)
                 .costForm(settings.parallelismCostTimesY(), settings.chargeInitialLightDeploy());
-        Topics topics = Topics.forFleet("f");
-        WireCodec codec = new WireCodec();
         Map<String, Long> versions = new TreeMap<>();
         for (var e : plan().entrySet()) {
             int slot = e.getKey();
             sim.advanceTo(slot * slotMs);
             for (Directive d : directives(slot, e.getValue(), versions)) {
                 sim.apply(d);
-                trial.handle(topics.directive(d.nodeId()), codec.encode(d), T0 + (long) (slot * slotMs));
+                trial.sent(d, T0 + (long) (slot * slotMs)); // the host's outbox publishing it
             }
         }
         sim.advanceTo(HORIZON_SLOTS * slotMs);

@@ -17,23 +17,19 @@ import org.edgefm.wire.Capabilities;
 import org.edgefm.wire.DesiredState;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.InstanceStart;
-import org.edgefm.wire.Result;
 import org.edgefm.wire.TaskCompletion;
-import org.edgefm.wire.Topics;
 import org.edgefm.wire.WireCodec;
+import org.edgefm.host.fleet.FleetState;
 import org.junit.jupiter.api.Test;
 
-/** Fleet readiness from the monitor's births and applied acks, and the warm-up split of a trial's tasks. */
+/** Fleet readiness from the births and applied acks the host hands the monitor, and the warm-up split of a trial's tasks. */
 class WarmupTest {
-    private final Topics topics = Topics.forFleet("f");
-    private final WireCodec codec = new WireCodec();
-    private final TrialMonitor monitor = new TrialMonitor("tcp://127.0.0.1:1", "f",
-            ScenarioLoader.load(Path.of("../scenarios/trial-lab.json")));
+    private final TrialMonitor monitor = new TrialMonitor(ScenarioLoader.load(Path.of("../scenarios/trial-lab.json")));
 
     private void birth(String node) {
-        monitor.handle(topics.birth(node), codec.encode(new Birth(WireCodec.SCHEMA, node, 1, 1000, "p", "test",
+        monitor.onBirth(new Birth(WireCodec.SCHEMA, node, 1, 1000, "p", "test",
                 new Capabilities(ResourceVector.of(4, 8, 0, 0), "amd64", "nd4j-cpu", List.of()), 0, 0, List.of(),
-                "127.0.0.1:1000")));
+                "127.0.0.1:1000"), true);
     }
 
     private static Directive directive(String node, long version) {
@@ -41,14 +37,14 @@ class WarmupTest {
     }
 
     private void applied(String node, long version, double preloadMs) {
-        monitor.handle(topics.ack(node), codec.encode(new Ack(WireCodec.SCHEMA, node, 3, version, AckOutcome.APPLIED, null,
-                1000, List.of(new InstanceStart("vision-encoder", preloadMs, "npy")), List.of())));
+        List<InstanceStart> started = List.of(new InstanceStart("vision-encoder", preloadMs, "npy"));
+        monitor.onAck(new Ack(WireCodec.SCHEMA, node, 3, version, AckOutcome.APPLIED, null, 1000, started, List.of()),
+                new FleetState.AckSwitches(started, List.of()));
     }
 
     private void complete(String id, long submittedAt, long latencyMs, double deadlineMs) {
-        monitor.handle(topics.result("a"), codec.encode(new Result(WireCodec.SCHEMA, "a", submittedAt + latencyMs,
-                List.of(new TaskCompletion(id, "vqa", "a", submittedAt, submittedAt + latencyMs, deadlineMs, true, null,
-                        List.of())))));
+        monitor.onCompletion(new TaskCompletion(id, "vqa", "a", submittedAt, submittedAt + latencyMs, deadlineMs, true, null,
+                List.of()), false);
     }
 
     @Test

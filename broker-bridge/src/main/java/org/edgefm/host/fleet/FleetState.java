@@ -38,6 +38,47 @@ import org.edgefm.control.NodeStatus;
  * loop and the HTTP API read).
  */
 public final class FleetState {
+    /**
+     * Sees what the host takes in, as it takes it in: only validated messages that change this state (an
+     * older session's birth, death or telemetry never reaches it). Called on the receiving thread while this
+     * state's lock is held: MUST return at once and never call back into this state.
+     */
+    public interface Observer {
+        /**
+         * A birth was accepted.
+         *
+         * @param newSession true when it opens a session other than the node's last birth's (not a birth
+         *                   published again within a session, after calibrating or on the host's request)
+         */
+        default void onBirth(Birth birth, boolean newSession) {
+        }
+
+        /** A death of the node's current (or a newer) session was accepted. */
+        default void onDeath(Death death) {
+        }
+
+        /** Telemetry of the current session with new content (not a duplicate delivery) was taken in. */
+        default void onTelemetry(Telemetry telemetry) {
+        }
+
+        /**
+         * A validated ack.
+         *
+         * @param switches the model switches it added (once per directive: {@link AckSwitches#NONE} for a
+         *                 rejected or stale ack, one delivered again, or an older directive's)
+         */
+        default void onAck(Ack ack, AckSwitches switches) {
+        }
+
+        /**
+         * A validated task completion.
+         *
+         * @param repeat true when its task was counted already (a result delivered again)
+         */
+        default void onCompletion(TaskCompletion completion, boolean repeat) {
+        }
+    }
+
     /** What the bridge should do after a telemetry message. */
     public enum TelemetryVerdict {
         /** In sequence. */
@@ -158,6 +199,8 @@ public final class FleetState {
     private double lastSnapshotMs = -1;
     /** Grows when a node joins for the first time or a birth changes its profile, capacity, labels or endpoint. */
     private long membershipVersion;
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetState.class);
 
     /**
      * Creates an empty state.
@@ -181,6 +224,22 @@ public final class FleetState {
         }
     }
 
+    /** Adds an observer of what this state takes in from now on. */
+    public void observe(Observer observer) {
+        observers.add(java.util.Objects.requireNonNull(observer, "observer is null"));
+    }
+
+    /** Hands an event to every observer; one that throws is logged and never stops the host taking messages in. */
+    private void tell(java.util.function.Consumer<Observer> event) {
+        for (Observer o : observers) {
+            try {
+                event.accept(o);
+            } catch (RuntimeException e) {
+                LOG.warn("fleet state observer {} failed: {}", o.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
     private Node node(String id) {
         return nodes.computeIfAbsent(id, Node::new);
     }
@@ -199,6 +258,7 @@ public final class FleetState {
         n.sessionEpoch = b.sessionEpoch();
         n.alive = true;
         Birth was = n.birth;
+        boolean newSession = was == null || was.sessionEpoch() != b.sessionEpoch();
         if (was == null || !was.profile().equals(b.profile()) || !was.capabilities().capacity().equals(b.capabilities().capacity())
                 || !was.labels().equals(b.labels()) || !was.dataEndpoint().equals(b.dataEndpoint())) {
             membershipVersion++;
@@ -207,6 +267,7 @@ public final class FleetState {
         n.appliedEpoch = b.plannerEpoch();
         n.appliedVersion = b.appliedVersion();
         n.lastTelemetryAtMs = (long) nowMs; // a birth counts as a sign of life
+        tell(o -> o.onBirth(b, newSession));
         return true;
     }
 
@@ -224,6 +285,7 @@ public final class FleetState {
             n.lastSeq = -1;
         }
         n.alive = false;
+        tell(o -> o.onDeath(d));
         return true;
     }
 
@@ -262,6 +324,7 @@ public final class FleetState {
                 }
             }
         }
+        tell(o -> o.onTelemetry(t));
         return v;
     }
 
@@ -273,6 +336,12 @@ public final class FleetState {
      * @return the switches this ack added, for the meters
      */
     public synchronized AckSwitches onAck(Ack a) {
+        AckSwitches added = switchesOf(a);
+        tell(o -> o.onAck(a, added));
+        return added;
+    }
+
+    private AckSwitches switchesOf(Ack a) {
         if (a.outcome() != AckOutcome.APPLIED || (a.started().isEmpty() && a.stopped().isEmpty())) {
             return AckSwitches.NONE;
         }
@@ -334,7 +403,9 @@ public final class FleetState {
     public synchronized int onResult(Result r) {
         int added = 0;
         for (TaskCompletion c : r.completions()) {
-            if (seenTasks.add(c.taskId())) {
+            boolean fresh = seenTasks.add(c.taskId());
+            tell(o -> o.onCompletion(c, !fresh));
+            if (fresh) {
                 completions.add(c);
                 added++;
                 if (seenTasks.size() > DEDUP_WINDOW) {

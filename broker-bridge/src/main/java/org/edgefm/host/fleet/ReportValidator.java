@@ -186,6 +186,7 @@ public final class ReportValidator {
 
     /** Task ids counted, oldest first (bounded). */
     private final LinkedHashMap<String, Counted> counted = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong repeatedReports = new java.util.concurrent.atomic.AtomicLong();
     /** Completions submitted before this are refused: their ids may have left {@link #counted}. */
     private long countedFloorMs;
 
@@ -446,6 +447,14 @@ public final class ReportValidator {
         return true;
     }
 
+    /**
+     * Completions reported again with the same figures (a result re-sent or delivered twice), dropped here
+     * before the fleet state: counted once, never as an attack.
+     */
+    public long repeatedReports() {
+        return repeatedReports.get();
+    }
+
     /** The result with only the completions the host can believe, or null when none is left. */
     public Result result(Result r) {
         List<TaskCompletion> ok = new ArrayList<>();
@@ -496,6 +505,7 @@ public final class ReportValidator {
                 if (before != null && (before.fingerprint() == fingerprint || before.fingerprint() == PREVIOUS_RUN)) {
                     // the same report again (an agent re-sends what the broker did not acknowledge, also to a restarted
                     // host): counted once, dropped without counting it as an attack
+                    repeatedReports.incrementAndGet();
                     continue;
                 }
                 replay = before != null ? "already counted (reported again, by this node or another, with other figures)"

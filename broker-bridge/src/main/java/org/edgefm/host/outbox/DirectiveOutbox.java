@@ -27,6 +27,27 @@ import org.slf4j.LoggerFactory;
  * returns, settlements at the next {@link #flush()} (or store, or close).
  */
 public final class DirectiveOutbox implements AutoCloseable {
+    /**
+     * Sees every publication of a pending directive. Called while the outbox's lock is held: MUST return at
+     * once and never call back into the outbox.
+     */
+    @FunctionalInterface
+    public interface Observer {
+        /**
+         * {@code directive} was published.
+         *
+         * @param sends the publications of that directive so far in this host run (above 1: a re-send)
+         */
+        void onSent(Directive directive, int sends);
+    }
+
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds an observer of the publications from now on. */
+    public void observe(Observer observer) {
+        observers.add(java.util.Objects.requireNonNull(observer, "observer is null"));
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DirectiveOutbox.class);
 
     /** Delivery state of a node's newest directive. */
@@ -238,6 +259,18 @@ public final class DirectiveOutbox implements AutoCloseable {
         r.attempts++;
         long delay = Math.min(maxBackoffMs, initialBackoffMs << Math.min(20, r.attempts - 1));
         r.nextAtMs = nowMs + delay;
+        Directive d = cache.get(node);
+        if (d != null) {
+            int sends = r.attempts;
+            for (Observer o : observers) {
+                try {
+                    o.onSent(d, sends);
+                } catch (RuntimeException e) {
+                    // an observer never stops the host sending
+                    LOG.warn("outbox observer {} failed: {}", o.getClass().getSimpleName(), e.toString());
+                }
+            }
+        }
         return r.attempts;
     }
 

@@ -1,4 +1,4 @@
-package org.edgefm.cli;
+package org.edgefm.trial.run;
 
 import java.io.PrintWriter;
 

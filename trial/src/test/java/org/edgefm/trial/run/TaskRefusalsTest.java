@@ -1,4 +1,4 @@
-package org.edgefm.cli;
+package org.edgefm.trial.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.edgefm.cli;
+package org.edgefm.trial.run;
 
 import java.util.List;
 import java.util.Locale;
