@@ -49,7 +49,12 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(args, out, err);
+        out.flush(); // autoflush covers println only: a command's last print (keys --markdown) would be lost at exit
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs the command line, writing to the given streams, and returns the exit code. */
