@@ -67,8 +67,9 @@ public final class ParityReplay {
                 done.addAll(completions);
             }
         };
-        SimulationRun.run(s, planner, config, s.run().seed(), 1.0, null,
-                new SimulationRun.Options(true, fallback, calibration.twin(true), observer));
+        Scenario replayed = s;
+        onReplayThread(() -> SimulationRun.run(replayed, planner, config, replayed.run().seed(), 1.0, null,
+                new SimulationRun.Options(true, fallback, calibration.twin(true), observer)));
         Map<String, Double> deadlines = deadlines(s);
         // match each logged arrival with the simulated task of its type submitted then; the rest never finished
         Map<String, List<TaskCompletion>> byArrival = new HashMap<>();
@@ -122,5 +123,31 @@ public final class ParityReplay {
         Map<String, Double> m = new HashMap<>();
         s.taskTypes().forEach(t -> m.put(t.id(), t.deadlineMs()));
         return m;
+    }
+
+    /** The name of the thread a replay runs on: its log lines (a plugin's failures in the replay) say they are not the host's. */
+    public static final String THREAD = "parity-replay";
+
+    /** Runs {@code replay} on a thread named {@link #THREAD} and waits for it; its exception is rethrown here. */
+    private static void onReplayThread(Runnable replay) {
+        RuntimeException[] failed = new RuntimeException[1];
+        Thread t = new Thread(() -> {
+            try {
+                replay.run();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        }, THREAD);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("parity replay interrupted", e);
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
     }
 }
