@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.models.References;
 import org.edgefm.models.Weights;
 import org.edgefm.models.family.Transformer.Part;
 import org.edgefm.models.safetensors.SafeTensors;
@@ -23,31 +22,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * difference over the reference's largest magnitude), greedy tokens exactly.
  */
 class FamilyFixturesTest {
-    static final double TOL = 1e-4;
+    static final double TOL = References.TOL;
 
     static Path fixture(String name) {
-        try {
-            return Path.of(FamilyFixturesTest.class.getResource("/fixtures/" + name + "/config.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return References.folder("fixtures", name);
     }
 
     static JsonNode json(Path dir) throws IOException {
-        return new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
+        return References.reference(dir);
     }
 
     static double relErr(INDArray actual, INDArray expected) {
-        float[] a = actual.dup('c').data().asFloat();
-        float[] e = expected.dup('c').data().asFloat();
-        assertThat(a.length).as("element count").isEqualTo(e.length);
-        double maxDiff = 0;
-        double maxRef = 1e-12;
-        for (int i = 0; i < a.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(a[i] - e[i]));
-            maxRef = Math.max(maxRef, Math.abs(e[i]));
-        }
-        return maxDiff / maxRef;
+        return References.relErr(actual, expected);
     }
 
     static void assertClose(String what, INDArray actual, INDArray expected) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.models.References;
 import org.edgefm.models.Weights;
 import org.edgefm.models.family.Generator;
 import org.edgefm.models.family.Transformer;
@@ -36,31 +36,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * 1e-4 relative, tokenisers give the reference ids, greedy tokens are exactly PyTorch's.
  */
 class ModelFolderTest {
-    static final double TOL = 1e-4;
+    static final double TOL = References.TOL;
 
     static Path folder(String name) {
-        try {
-            return Path.of(ModelFolderTest.class.getResource("/hf/" + name + "/config.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return References.folder("hf", name);
     }
 
     static JsonNode reference(Path dir) throws IOException {
-        return new ObjectMapper().readTree(dir.resolve("reference.json").toFile());
+        return References.reference(dir);
     }
 
     static double relErr(INDArray actual, INDArray expected) {
-        float[] a = actual.dup('c').data().asFloat();
-        float[] e = expected.dup('c').data().asFloat();
-        assertThat(a.length).as("element count").isEqualTo(e.length);
-        double maxDiff = 0;
-        double maxRef = 1e-12;
-        for (int i = 0; i < a.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(a[i] - e[i]));
-            maxRef = Math.max(maxRef, Math.abs(e[i]));
-        }
-        return maxDiff / maxRef;
+        return References.relErr(actual, expected);
     }
 
     /** The folder's manifest as {@code --model-dir} makes it, written next to links to its files. */
