@@ -642,44 +642,20 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
         Map<String, String[]> pairs = new TreeMap<>();
         for (LinkSpec l : scenario.topology().links()) {
             if (nodes.contains(l.a()) && nodes.contains(l.b())) {
-                pairs.put(key(l.a(), l.b()), new String[] {l.a(), l.b()});
+                pairs.put(MeasuredLink.pair(l.a(), l.b()), new String[] {l.a(), l.b()});
             }
         }
-        peers.forEach((node, m) -> m.keySet().forEach(peer -> pairs.putIfAbsent(key(node, peer), new String[] {node, peer})));
+        peers.forEach((node, m) -> m.keySet().forEach(peer -> pairs.putIfAbsent(MeasuredLink.pair(node, peer), new String[] {node, peer})));
         double kmPerMs = LinkEstimator.Settings.defaults().kmPerMs();
         List<TrialSummary.Link> out = new ArrayList<>();
         for (String[] p : pairs.values()) {
             LinkSpec d = scenario.topology().link(p[0], p[1]).orElse(null);
-            List<PeerMetrics> measured = new ArrayList<>();
-            for (String[] dir : List.of(p, new String[] {p[1], p[0]})) {
-                PeerMetrics m = peers.getOrDefault(dir[0], Map.of()).get(dir[1]);
-                if (m != null) {
-                    measured.add(m);
-                }
-            }
-            Double rtt = mean(measured.stream().map(PeerMetrics::rttMs).toList());
-            Double mbPerMs = mean(measured.stream().map(PeerMetrics::throughputMbPerMs).toList());
-            long samples = measured.stream().mapToLong(m -> m.samples() == null ? 0 : m.samples()).sum();
+            MeasuredLink m = MeasuredLink.fold(peers, p[0], p[1]);
             out.add(new TrialSummary.Link(p[0], p[1], d == null ? null : d.bandwidthMbPerMs() * 8000,
-                    d == null ? null : Latency.roundTripMs(d, kmPerMs), mbPerMs == null ? null : mbPerMs * 8000,
-                    rtt, samples));
+                    d == null ? null : Latency.roundTripMs(d, kmPerMs), m.mbPerMs() == null ? null : m.mbPerMs() * 8000,
+                    m.rttMs(), m.samples()));
         }
         return out;
     }
 
-    private static String key(String a, String b) {
-        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
-    }
-
-    private static Double mean(List<Double> xs) {
-        double sum = 0;
-        int n = 0;
-        for (Double x : xs) {
-            if (x != null) {
-                sum += x;
-                n++;
-            }
-        }
-        return n == 0 ? null : sum / n;
-    }
 }

@@ -14,6 +14,7 @@ import org.edgefm.api.model.TaskType;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.calibration.Calibration;
 import org.edgefm.wire.KernelCalibration;
+import org.edgefm.trial.MeasuredLink;
 import org.edgefm.wire.PeerMetrics;
 import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
@@ -60,7 +61,7 @@ public final class CalibrationRecorder {
         List<Calibration.Link> links = links(log.peers());
         for (Calibration.Link l : links) {
             if (l.mbPerMs() != null && l.rttMs() != null) {
-                measured.put(pair(l.a(), l.b()), new LinkSpec(l.a(), l.b(), l.mbPerMs(), 0, l.rttMs() / 2));
+                measured.put(MeasuredLink.pair(l.a(), l.b()), new LinkSpec(l.a(), l.b(), l.mbPerMs(), 0, l.rttMs() / 2));
             }
         }
         Map<String, List<Double>> serviceMs = new TreeMap<>();
@@ -151,7 +152,7 @@ public final class CalibrationRecorder {
         if (from == null || from.equals(to)) {
             return 0;
         }
-        LinkSpec l = measured.get(pair(from, to));
+        LinkSpec l = measured.get(MeasuredLink.pair(from, to));
         if (l == null) {
             l = scenario.topology().link(from, to).orElse(null);
         }
@@ -172,21 +173,20 @@ public final class CalibrationRecorder {
         return null;
     }
 
-    /** Per pair of nodes, the mean of both directions' figures. */
+    /** Per pair of nodes, the mean of both directions' figures ({@link MeasuredLink}, as the trial's link table). */
     private static List<Calibration.Link> links(Map<String, Map<String, PeerMetrics>> peers) {
-        Map<String, List<PeerMetrics>> byPair = new TreeMap<>();
-        peers.forEach((node, m) -> m.forEach((peer, pm) -> {
+        Map<String, String[]> pairs = new TreeMap<>();
+        peers.forEach((node, m) -> m.keySet().forEach(peer -> {
             if (!peer.equals(node)) {
-                byPair.computeIfAbsent(pair(node, peer), k -> new ArrayList<>()).add(pm);
+                pairs.putIfAbsent(MeasuredLink.pair(node, peer), node.compareTo(peer) < 0
+                        ? new String[] {node, peer} : new String[] {peer, node});
             }
         }));
         List<Calibration.Link> out = new ArrayList<>();
-        byPair.forEach((k, list) -> {
-            String[] ab = k.split("\\|");
-            out.add(new Calibration.Link(ab[0], ab[1], mean(list.stream().map(PeerMetrics::rttMs).toList()),
-                    positive(mean(list.stream().map(PeerMetrics::throughputMbPerMs).toList())),
-                    list.stream().mapToLong(p -> p.samples() == null ? 0 : p.samples()).sum()));
-        });
+        for (String[] ab : pairs.values()) {
+            MeasuredLink l = MeasuredLink.fold(peers, ab[0], ab[1]);
+            out.add(new Calibration.Link(l.a(), l.b(), l.rttMs(), positive(l.mbPerMs()), l.samples()));
+        }
         return out;
     }
 
@@ -210,19 +210,4 @@ public final class CalibrationRecorder {
         return x == null || !(x > 0) ? null : x;
     }
 
-    private static Double mean(List<Double> xs) {
-        double sum = 0;
-        int n = 0;
-        for (Double x : xs) {
-            if (x != null) {
-                sum += x;
-                n++;
-            }
-        }
-        return n == 0 ? null : sum / n;
-    }
-
-    static String pair(String a, String b) {
-        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
-    }
 }
