@@ -2,6 +2,7 @@ package org.edgefm.it.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -81,6 +82,8 @@ class FleetFaultsIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Pattern TASK_ID = Pattern.compile("\"taskId\":\"([^\"]+)\"");
     static final Pattern APPLIED_VERSION = Pattern.compile("\"appliedVersion\":(\\d+)");
+    /** The health gauge of joins waiting for a parent: it moves with the traffic, not with the desired state. */
+    static final Pattern PENDING_JOINS = Pattern.compile(",?\"pendingJoins\":\\d+");
     /** Tasks that may be lost: in flight when their agent process was killed (its memory died with it). */
     static final Set<String> IN_FLIGHT_AT_KILL = new HashSet<>();
     /** What the hosts stopped in this test counted, by task id. */
@@ -193,6 +196,11 @@ class FleetFaultsIT {
                 + "/v1/health")).timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
+    }
+
+    /** A node's health without its traffic gauges: applied version, services and rejection counters. */
+    static String servingState(String health) {
+        return PENDING_JOINS.matcher(health).replaceAll("");
     }
 
     /**
@@ -422,7 +430,7 @@ class FleetFaultsIT {
                 .allMatch(a -> a.log().contains("lost the broker connection")));
         Map<String, String> healthBefore = new LinkedHashMap<>();
         for (String n : AGENTS.keySet()) {
-            healthBefore.put(n, health(n));
+            healthBefore.put(n, servingState(health(n)));
             Matcher v = APPLIED_VERSION.matcher(healthBefore.get(n));
             assertThat(v.find()).as(n + " health names its applied version: " + healthBefore.get(n)).isTrue();
             assertThat(Long.parseLong(v.group(1))).as(n + " applied version while the host is down")
@@ -431,7 +439,7 @@ class FleetFaultsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> driver.accepted("host-down").size() >= 6);
         // still serving: same applied version and services while the host is away
         for (String n : AGENTS.keySet()) {
-            assertThat(health(n)).as(n).isEqualTo(healthBefore.get(n));
+            assertThat(servingState(health(n))).as(n).isEqualTo(healthBefore.get(n));
         }
         int whileDown = driver.accepted("host-down").size();
         long restart = System.nanoTime();
@@ -478,6 +486,7 @@ class FleetFaultsIT {
     @Test
     @Order(4)
     void everyAcceptedTask_isCountedOnce_butThoseInFlightInAKilledAgent() throws Exception {
+        assumeTrue(host != null, "the host restart step failed and left no host to count");
         driver.close();
         long t0 = System.nanoTime();
         // a fusion stage whose parents went to different nodes (directives applied at different
