@@ -48,11 +48,12 @@ final class ProfilesCommand implements Runnable {
                     p.cpu().arch(), fmt(p.ramGb()), gpuMem, fp16, int8, fmt(p.memoryBandwidthGbPerS()),
                     fmt(p.power().minW()) + "-" + fmt(p.power().maxW()),
                     p.powerModes().isEmpty() ? "-" : String.join(" ", p.powerModes().stream()
-                            .map(m -> m.name() + (m.assumed() ? "(a)" : "")).toList()));
+                            .map(m -> m.name() + (m.assumed() ? "(a)" : "") + (m.uncapped() ? "(u)" : "")).toList()));
         }
         out.println("* GPU shares main memory. FP16 TF / INT8 TO: dense tensor peaks. A power mode is profile NAME@MODE"
                 + " (e.g. jetson-orin-nano-8gb@MAXN_SUPER); (a): the mode's figures are an assumption, not a checked"
-                + " public figure. 'edgefm profiles detect': this machine.");
+                + " public figure; (u): no power cap (nvpmodel's NONE power model), priced at the data sheet's top or the board's highest"
+                + " capped budget. 'edgefm profiles detect': this machine.");
     }
 
     private static String fmt(double d) {

@@ -110,11 +110,37 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
         double clock = m.cpuClockGhz() > 0 ? m.cpuClockGhz() : cpu.clockGhz();
         Cpu c = new Cpu(cores, cpu.arch(), cpu.model(), clock, cpu.fp32Gflops() * cores * clock / (cpu.cores() * cpu.clockGhz()));
         double bw = m.memoryBandwidthGbPerS() > 0 ? m.memoryBandwidthGbPerS() : memoryBandwidthGbPerS;
-        Power p = new Power(Math.min(power.minW(), m.powerW()), m.powerW());
+        double budgetW = powerBudgetW(m);
+        Power p = new Power(Math.min(power.minW(), budgetW), budgetW);
         Map<String, String> src = new java.util.HashMap<>(sources);
-        src.put("powerMode", m.source());
+        src.put("powerMode", m.uncapped() && m.powerW() <= 0
+                ? m.source() + "; uncapped: the model uses " + fmtW(budgetW) + " W, the highest budget of the board's capped modes"
+                : m.source());
         return new DeviceProfile(name, displayName + " (" + m.name() + ")", kind, c, ramGb, g, bw, p, storage, detect, src,
                 perfClass, powerModes, m.name());
+    }
+
+    /**
+     * The power figure the model uses for a mode: its budget; for an uncapped mode (nvpmodel's "NONE power
+     * model", e.g. {@code MAXN_SUPER}) the figure its sources state ({@link PowerMode#powerW()}, e.g. the data
+     * sheet's module maximum) or, where they state none, the highest budget of the board's capped modes (a
+     * lower bound of what the mode may draw: the mode has no cap), or the base envelope's top where the board
+     * has no capped mode.
+     */
+    public double powerBudgetW(PowerMode m) {
+        if (m.powerW() > 0) {
+            return m.powerW();
+        }
+        return powerModes.stream().filter(x -> !x.uncapped()).mapToDouble(PowerMode::powerW).max().orElse(power.maxW());
+    }
+
+    /** True when this profile is a power mode without a power cap ({@link PowerMode#uncapped()}). */
+    public boolean uncapped() {
+        return powerMode != null && findMode(powerMode).map(PowerMode::uncapped).orElse(false);
+    }
+
+    private static String fmtW(double w) {
+        return w == Math.rint(w) ? String.valueOf((long) w) : String.valueOf(w);
     }
 
     /** The name with the power mode, e.g. {@code jetson-orin-nano-8gb@MAXN_SUPER}. */
@@ -217,7 +243,10 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
      * @param cpuCores              online CPU cores
      * @param cpuClockGhz           CPU top clock, GHz
      * @param memoryBandwidthGbPerS memory bandwidth at the mode's EMC clock, GB/s
-     * @param powerW                the mode's power budget, W
+     * @param powerW                the mode's power budget, W; for an uncapped mode the highest draw its
+     *                              sources state (e.g. the data sheet's module maximum), or 0 where they
+     *                              state none ({@link DeviceProfile#powerBudgetW(PowerMode)} then takes
+     *                              the highest budget of the board's capped modes)
      * @param gpuTpcFraction        the fraction of the GPU's TPCs (texture processing clusters, two SMs
      *                              each on Orin) the mode leaves powered ({@code TPC_POWER_GATING} in the
      *                              board's nvpmodel configuration), 0 = all of them; the GPU's peaks scale
@@ -225,16 +254,32 @@ public record DeviceProfile(String name, String displayName, String kind, Cpu cp
      * @param source                the public source of the mode's figures; a mode whose figures have
      *                              no checked public source says so with a source that begins with
      *                              {@code assumption:} (and what the figures rest on)
+     * @param uncapped              true for a mode without a power cap: nvpmodel's "NONE power model to
+     *                              release all constraints" ({@code MAXN}, {@code MAXN_SUPER} on Orin), which
+     *                              sets no clock caps and no power budget
      */
     public record PowerMode(String name, double gpuClockGhz, int cpuCores, double cpuClockGhz,
-            double memoryBandwidthGbPerS, double powerW, double gpuTpcFraction, String source) {
+            double memoryBandwidthGbPerS, double powerW, double gpuTpcFraction, String source, boolean uncapped) {
+        /** A capped mode. */
+        public PowerMode(String name, double gpuClockGhz, int cpuCores, double cpuClockGhz, double memoryBandwidthGbPerS,
+                double powerW, double gpuTpcFraction, String source) {
+            this(name, gpuClockGhz, cpuCores, cpuClockGhz, memoryBandwidthGbPerS, powerW, gpuTpcFraction, source, false);
+        }
+
         /** Validates every field. */
         public PowerMode {
             requireNonNull(name, "powerModes.name is null");
             if (source == null || source.isBlank()) {
                 throw new IllegalArgumentException("powerModes." + name + ".source: missing (expected: the public source of the figures)");
             }
-            positive(powerW, "powerModes." + name + ".powerW");
+            if (uncapped) {
+                if (!(powerW >= 0) || Double.isInfinite(powerW)) {
+                    throw new IllegalArgumentException("powerModes." + name + ".powerW: " + powerW
+                            + " (expected: >= 0 for an uncapped mode, 0 = the board's highest capped budget)");
+                }
+            } else {
+                positive(powerW, "powerModes." + name + ".powerW");
+            }
             if (gpuClockGhz < 0 || cpuCores < 0 || cpuClockGhz < 0 || memoryBandwidthGbPerS < 0) {
                 throw new IllegalArgumentException("powerModes." + name + ": negative figure (expected: >= 0, 0 = base value)");
             }

@@ -46,6 +46,9 @@ public final class ProfileDetector {
                         if (assumed) {
                             why.append(" (its figures are an assumption, see the catalog's source)");
                         }
+                        if (p.uncapped()) {
+                            why.append(String.format(Locale.ROOT, " (no power cap; power priced at %.0f W)", p.power().maxW()));
+                        }
                     } else {
                         why.append("; nvpmodel mode ").append(facts.powerMode()).append(" is not catalogued for this board (base figures)");
                     }

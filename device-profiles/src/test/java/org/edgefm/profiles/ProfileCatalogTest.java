@@ -2,6 +2,7 @@ package org.edgefm.profiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import org.edgefm.api.EdgeFmException;
 import org.junit.jupiter.api.Test;
@@ -34,10 +35,10 @@ class ProfileCatalogTest {
         assertThat(agx.powerModes()).extracting(DeviceProfile.PowerMode::name).containsExactly("MAXN", "50W", "30W", "15W");
         assertThat(agx.powerModes()).noneMatch(DeviceProfile.PowerMode::assumed);
         assertThat(agx.powerModes()).allSatisfy(m -> assertThat(m.source()).contains("nvpmodel_p3701_0000.conf"));
-        // the only assumed mode left: Orin NX 16GB MAXN_SUPER (its file sets no clock caps, so its top clocks are not stated)
+        // no mode is an assumption any more: the MAXN_SUPER clocks come from NVIDIA's JetPack 6.2 material and files
         assertThat(ProfileCatalog.builtIn().allVariants()).filteredOn(p -> p.powerMode() != null
                 && p.findMode(p.powerMode()).orElseThrow().assumed()).extracting(DeviceProfile::qualifiedName)
-                .containsExactly("jetson-orin-nx-16gb@MAXN_SUPER");
+                .isEmpty();
         // a mode either cites a document or begins with "assumption:"; every Orin-era mode not assumed names its URL or data sheet
         for (DeviceProfile p : ProfileCatalog.builtIn().all()) {
             for (DeviceProfile.PowerMode m : p.powerModes()) {
@@ -55,7 +56,8 @@ class ProfileCatalogTest {
         DeviceProfile sup = catalog.get("jetson-orin-nano-8gb@maxn-super");
         assertThat(sup.qualifiedName()).isEqualTo("jetson-orin-nano-8gb@MAXN_SUPER");
         assertThat(sup.gpu().fp16Tflops()).isCloseTo(base.gpu().fp16Tflops() * 1.02 / 0.625, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(sup.memoryBandwidthGbPerS()).isEqualTo(102);
+        assertThat(sup.memoryBandwidthGbPerS()).isEqualTo(102.4);
+        assertThat(sup.cpu().clockGhz()).isEqualTo(1.728);
         assertThat(sup.sources()).containsKey("powerMode");
         assertThat(catalog.get("jetson-agx-orin-64gb@15W").memoryBandwidthGbPerS()).isEqualTo(136.5);
         // TPC power gating scales the GPU peaks with the clock: AGX Orin 30W powers 4 of 8 TPCs at 612 MHz
@@ -73,6 +75,78 @@ class ProfileCatalogTest {
         assertThat(catalog.allVariants()).hasSizeGreaterThan(catalog.all().size());
         assertThatThrownBy(() -> catalog.get("jetson-orin-nano-8gb@60W")).isInstanceOf(EdgeFmException.class)
                 .hasMessageContaining("no power mode '60W'").hasMessageContaining("MAXN_SUPER");
+    }
+
+    @Test
+    void superModes_areTheirOwnVariants_maxnSuperIsUncapped_pricedAtTheHighestCappedBudget() {
+        // Orin Nano 8GB under JetPack 6.2: 15W (0), 25W (1, default), MAXN_SUPER (2), and the original kit's 7W
+        DeviceProfile nano = catalog.get("jetson-orin-nano-8gb");
+        assertThat(nano.powerModes()).extracting(DeviceProfile.PowerMode::name).containsExactly("15W", "7W", "25W", "MAXN_SUPER");
+        DeviceProfile n25 = catalog.get("jetson-orin-nano-8gb@25W");
+        DeviceProfile nSup = catalog.get("jetson-orin-nano-8gb@MAXN_SUPER");
+        assertThat(n25.uncapped()).isFalse();
+        assertThat(n25.power().maxW()).isEqualTo(25);
+        assertThat(nSup.uncapped()).isTrue();
+        assertThat(nano.findMode("MAXN_SUPER").orElseThrow().powerW()).isZero();
+        assertThat(nSup.power().maxW()).isEqualTo(25);   // no budget: the highest capped one (25W), a lower bound
+        assertThat(nSup.sources().get("powerMode")).contains("uncapped: the model uses 25 W").contains("nvpmodel_p3767_0004_super.conf");
+        // one step above 25W: a higher GPU and CPU clock at the same EMC clock
+        assertThat(nSup.gpu().clockGhz()).isGreaterThan(n25.gpu().clockGhz());
+        assertThat(nSup.cpu().clockGhz()).isGreaterThan(n25.cpu().clockGhz());
+        assertThat(nSup.memoryBandwidthGbPerS()).isEqualTo(n25.memoryBandwidthGbPerS());
+        DeviceProfile n7 = catalog.get("jetson-orin-nano-8gb@7W");
+        assertThat(n7.gpu().fp16Tflops()).isCloseTo(nano.gpu().fp16Tflops() * 0.408 / 0.625 * 0.5, within(1e-9));
+        assertThat(n7.cpu().cores()).isEqualTo(4);
+
+        // Orin NX 16GB MAXN_SUPER: the 40W mode's GPU clock, the CPU's top step, no cap: priced at 40 W
+        DeviceProfile nx = catalog.get("jetson-orin-nx-16gb@MAXN_SUPER");
+        assertThat(nx.uncapped()).isTrue();
+        assertThat(nx.gpu().clockGhz()).isEqualTo(1.173);
+        assertThat(nx.cpu().clockGhz()).isEqualTo(1.984);
+        assertThat(nx.power().maxW()).isEqualTo(40);
+        assertThat(catalog.get("jetson-orin-nx-16gb@MAXN").power().maxW()).isEqualTo(25);   // uncapped, the data sheet's top
+        assertThat(catalog.get("jetson-agx-orin-64gb@MAXN").uncapped()).isTrue();
+        assertThat(catalog.get("jetson-agx-orin-64gb@MAXN").power().maxW()).isEqualTo(60);
+
+        // Orin NX 8GB has its own modes (JetPack 6.2's Super file and the MAXN before it)
+        DeviceProfile nx8 = catalog.get("jetson-orin-nx-8gb");
+        assertThat(nx8.powerModes()).extracting(DeviceProfile.PowerMode::name)
+                .containsExactly("MAXN", "MAXN_SUPER", "40W", "20W", "15W", "10W");
+        assertThat(catalog.get("jetson-orin-nx-8gb@MAXN_SUPER").gpu().fp16Tflops())
+                .isCloseTo(nx8.gpu().fp16Tflops() * 1.173 / 0.765, within(1e-9));
+        assertThat(catalog.get("jetson-orin-nx-8gb@MAXN_SUPER").power().maxW()).isEqualTo(40);
+        assertThat(catalog.get("jetson-orin-nx-8gb@10W").memoryBandwidthGbPerS()).isEqualTo(68.3);
+        assertThat(catalog.get("jetson-orin-nx-8gb@15W").gpu().int8Tops())
+                .isCloseTo(nx8.gpu().int8Tops() * 0.612 / 0.765 * 0.5, within(1e-9));
+
+        // every MAXN* mode of an Orin board is uncapped; every other mode has a budget named after it
+        for (DeviceProfile p : catalog.all()) {
+            for (DeviceProfile.PowerMode m : p.powerModes()) {
+                if (p.perfClass().equals("orin")) {
+                    assertThat(m.uncapped()).as(p.name() + "@" + m.name()).isEqualTo(m.name().startsWith("MAXN"));
+                }
+                assertThat(p.inMode(m.name()).power().maxW()).as(p.name() + "@" + m.name()).isPositive();
+            }
+        }
+        // a capped mode needs a budget; an uncapped one may leave it out, but not give a negative one
+        assertThatThrownBy(() -> new DeviceProfile.PowerMode("25W", 0.9, 6, 1.3, 100, 0, 0, "a file", false))
+                .hasMessageContaining("powerModes.25W.powerW: 0.0");
+        assertThatThrownBy(() -> new DeviceProfile.PowerMode("MAXN", 0.9, 6, 1.3, 100, -1, 0, "a file", true))
+                .hasMessageContaining("powerModes.MAXN.powerW: -1.0").hasMessageContaining("uncapped");
+    }
+
+    @Test
+    void rtx3090Ti_tensorPeaks_areSmCountTimesClockTimesTheGa102PerSmRates() {
+        // GA102 per SM and clock (whitepaper): 4 Tensor Cores x 128 dense FP16 FMA = 1024 FLOP with FP16 accumulate,
+        // 512 with FP32 accumulate on GeForce, 2048 INT8 OP; the whitepaper's RTX 3090 table (82 SMs, 1.695 GHz): 142 / 71 / 284
+        assertThat(82 * 1024 * 1.695 / 1000).isCloseTo(142, within(0.5));
+        assertThat(82 * 512 * 1.695 / 1000).isCloseTo(71, within(0.5));
+        assertThat(82 * 2048 * 1.695 / 1000).isCloseTo(284, within(1.0));
+        DeviceProfile ti = catalog.get("rtx-3090-ti");
+        int sms = 10752 / 128;
+        assertThat(ti.gpu().fp16Tflops()).isCloseTo(sms * 512 * ti.gpu().clockGhz() / 1000, within(0.05));
+        assertThat(ti.gpu().int8Tops()).isCloseTo(sms * 2048 * ti.gpu().clockGhz() / 1000, within(0.05));
+        assertThat(ti.gpu().fp32Tflops()).isCloseTo(10752 * 2 * ti.gpu().clockGhz() / 1000, within(0.05));
     }
 
     @Test

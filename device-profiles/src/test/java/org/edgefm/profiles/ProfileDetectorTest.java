@@ -36,9 +36,16 @@ class ProfileDetectorTest {
                 MachineFacts.parseNvpmodel("NV Power Mode: MAXN_SUPER\n2\n"));
         Detection d = detector.detect(f);
         assertThat(d.profile().qualifiedName()).isEqualTo("jetson-orin-nano-8gb@MAXN_SUPER");
-        assertThat(d.profile().memoryBandwidthGbPerS()).isEqualTo(102);
+        assertThat(d.profile().memoryBandwidthGbPerS()).isEqualTo(102.4);
         assertThat(d.profile().gpu().clockGhz()).isEqualTo(1.02);
-        assertThat(d.reason()).contains("L4T R36.4.3").contains("nvpmodel mode MAXN_SUPER");
+        assertThat(d.reason()).contains("L4T R36.4.3").contains("nvpmodel mode MAXN_SUPER")
+                .contains("no power cap; power priced at 25 W").doesNotContain("assumption");
+        // the default mode of the same board is capped, and the reason says nothing of a cap
+        Detection d25 = detector.detect(new MachineFacts("ARMv8", "aarch64", 6, 7_620_000_000L,
+                "NVIDIA Jetson Orin Nano Engineering Reference Developer Kit Super", List.of(), List.of(), null,
+                MachineFacts.parseNvpmodel("NV Power Mode: 25W\n1\n")));
+        assertThat(d25.profile().qualifiedName()).isEqualTo("jetson-orin-nano-8gb@25W");
+        assertThat(d25.reason()).doesNotContain("power cap");
     }
 
     @Test
@@ -53,12 +60,16 @@ class ProfileDetectorTest {
         MachineFacts maxn = new MachineFacts("ARMv8", "aarch64", 12, 64_300_000_000L, "NVIDIA Jetson AGX Orin Developer Kit",
                 List.of(), List.of(), null, "MAXN");
         assertThat(detector.detect(maxn).reason()).doesNotContain("assumption");
-        // Orin NX 16GB's MAXN_SUPER sets no clock caps, so its top clocks are an assumption, and detection says so
+        // Orin NX 16GB's MAXN_SUPER: its clocks are sourced now; detection says it has no power cap
         MachineFacts nxSuper = new MachineFacts("ARMv8", "aarch64", 8, 15_600_000_000L,
                 "NVIDIA Jetson Orin NX Engineering Reference Developer Kit", List.of(), List.of(), null, "MAXN_SUPER");
         Detection ds = detector.detect(nxSuper);
         assertThat(ds.profile().qualifiedName()).isEqualTo("jetson-orin-nx-16gb@MAXN_SUPER");
-        assertThat(ds.reason()).contains("its figures are an assumption");
+        assertThat(ds.reason()).doesNotContain("assumption").contains("no power cap; power priced at 40 W");
+        // the 8GB module (by its RAM) in the same mode gets its own variant
+        MachineFacts nx8Super = new MachineFacts("ARMv8", "aarch64", 6, 7_620_000_000L,
+                "NVIDIA Jetson Orin NX Engineering Reference Developer Kit", List.of(), List.of(), null, "MAXN_SUPER");
+        assertThat(detector.detect(nx8Super).profile().qualifiedName()).isEqualTo("jetson-orin-nx-8gb@MAXN_SUPER");
     }
 
     @Test
