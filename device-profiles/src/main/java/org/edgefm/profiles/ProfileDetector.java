@@ -25,6 +25,12 @@ public final class ProfileDetector {
         this.catalog = requireNonNull(catalog, "catalog is null");
     }
 
+    /**
+     * The ratio of reported to nominal RAM beyond which a board's module is not the catalogued one (the OS
+     * reports 7.4-7.6 GB of an 8 GB module, 15.3-15.6 of 16, 62.8 of 64: well within it).
+     */
+    static final double RAM_MISMATCH = 1.5;
+
     /** Detects the profile of the machine described by {@code facts}. */
     public Detection detect(MachineFacts facts) {
         double ramGb = facts.ramBytes() / 1e9;
@@ -34,6 +40,11 @@ public final class ProfileDetector {
             if (p != null) {
                 StringBuilder why = new StringBuilder("/proc/device-tree/model is '" + facts.deviceTreeModel() + "' (" + facts.arch()
                         + ", " + facts.logicalCores() + " cores, " + ram + String.format(Locale.ROOT, ": the %.0f GB module", p.ramGb()) + ")");
+                if (ramGb > 0 && Math.abs(Math.log(ramGb / p.ramGb())) > Math.log(RAM_MISMATCH)) {
+                    // e.g. an Orin Nano 4GB or a Xavier NX 16GB module: no catalogued module of this board has that much RAM
+                    why.append(String.format(Locale.ROOT, "; no catalogued module of this board has %.1f GB RAM: the nearest one's"
+                            + " figures (%.0f GB)", ramGb, p.ramGb()));
+                }
                 String l4t = MachineFacts.l4tVersion(facts.tegraRelease());
                 if (l4t != null) {
                     why.append("; L4T ").append(l4t);

@@ -73,6 +73,20 @@ class ProfileDetectorTest {
     }
 
     @Test
+    void detect_moduleWithRamOfNoCataloguedModule_saysTheFiguresAreTheNearestModules() {
+        // a Xavier NX 16GB module (p3668-0003) reports about 15.4 GB; the catalog has the 8 GB module only
+        MachineFacts x16 = new MachineFacts("ARMv8 Processor rev 0 (v8l)", "aarch64", 6, 15_400_000_000L,
+                "NVIDIA Jetson Xavier NX Developer Kit", List.of());
+        Detection d = detector.detect(x16);
+        assertThat(d.profile().name()).isEqualTo("jetson-xavier-nx-8gb");
+        assertThat(d.reason()).contains("no catalogued module of this board has 15.4 GB RAM").contains("(8 GB)");
+        // the 8 GB module itself (7.6 GB reported) gets no such note
+        MachineFacts x8 = new MachineFacts("ARMv8 Processor rev 0 (v8l)", "aarch64", 6, 7_600_000_000L,
+                "NVIDIA Jetson Xavier NX Developer Kit", List.of());
+        assertThat(detector.detect(x8).reason()).doesNotContain("no catalogued module");
+    }
+
+    @Test
     void detect_unknownNvpmodelMode_keepsTheBaseFiguresAndSaysSo() {
         MachineFacts f = new MachineFacts("ARMv8", "aarch64", 4, 4_150_000_000L, "NVIDIA Jetson Nano Developer Kit", List.of(),
                 List.of(), "# R32 (release), REVISION: 7.1, GCID: 29818004, BOARD: t210ref, EABI: aarch64, DATE: Sat Feb 19 17:05:08 UTC 2022",
