@@ -29,7 +29,7 @@ class ProfileCatalogTest {
     }
 
     @Test
-    void powerModes_withoutACheckedSource_areMarkedAsAssumptions() {
+    void powerModes_citeTheirDocuments_noneIsLeftAnAssumption() {
         DeviceProfile agx = ProfileCatalog.builtIn().get("jetson-agx-orin-64gb");
         // AGX Orin's modes come from NVIDIA's nvpmodel configuration file: none is an assumption
         assertThat(agx.powerModes()).extracting(DeviceProfile.PowerMode::name).containsExactly("MAXN", "50W", "30W", "15W");
@@ -48,6 +48,9 @@ class ProfileCatalogTest {
             }
         }
         assertThat(agx.findMode("mode_50w")).isPresent();
+        // how a mode without a checked source would be marked (none is left in the catalog)
+        assertThat(new DeviceProfile.PowerMode("9W", 0.5, 4, 1.0, 50, 9, 0, "assumption: half the 15W mode").assumed()).isTrue();
+        assertThat(new DeviceProfile.PowerMode("9W", 0.5, 4, 1.0, 50, 9, 0, "a data sheet").assumed()).isFalse();
     }
 
     @Test

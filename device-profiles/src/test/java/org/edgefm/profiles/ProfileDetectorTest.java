@@ -49,7 +49,7 @@ class ProfileDetectorTest {
     }
 
     @Test
-    void detect_agxOrinModeNamedWithModePrefix_picksTheMode_anAssumedModeSaysSo() {
+    void detect_agxOrinModeNamedWithModePrefix_picksTheMode_anUncappedModeSaysSo() {
         // AGX Orin's nvpmodel configuration names its modes MODE_15W, MODE_30W, MODE_50W (and MAXN)
         MachineFacts f = new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 8, 64_300_000_000L,
                 "NVIDIA Jetson AGX Orin Developer Kit", List.of(), List.of(), null,
