@@ -10,7 +10,7 @@ class AgentAndProfilesCommandTest extends CliTestBase {
     @Test
     void profiles_listsTheWholeCatalog() {
         assertThat(run("profiles")).isZero();
-        assertThat(out.toString()).contains("jetson-orin-nano-8gb", "jetson-orin-nx-16gb", "jetson-agx-orin-64gb",
+        assertThat(out.toString()).contains("jetson-orin-nano-8gb", "jetson-orin-nano-4gb", "jetson-orin-nx-16gb", "jetson-agx-orin-64gb",
                 "jetson-xavier-nx-8gb", "nvidia-t4", "nvidia-l4", "nvidia-a100-80gb", "nvidia-h100-80gb", "rtx-4090", "rtx-3090-ti", "generic-cpu");
         // MAXN_SUPER is marked uncapped, not assumed; the 25W mode is capped
         assertThat(out.toString()).contains("15W 7W 25W MAXN_SUPER(u)").contains("(u): no power cap")

@@ -18,7 +18,7 @@ import org.edgefm.api.EdgeFmException;
 public final class ProfileCatalog {
     /** The profile names, in catalog order; each has a resource file. */
     public static final List<String> NAMES = List.of(
-            "jetson-nano-4gb", "jetson-orin-nano-8gb", "jetson-orin-nx-8gb", "jetson-orin-nx-16gb",
+            "jetson-nano-4gb", "jetson-orin-nano-8gb", "jetson-orin-nano-4gb", "jetson-orin-nx-8gb", "jetson-orin-nx-16gb",
             "jetson-agx-orin-32gb", "jetson-agx-orin-64gb", "jetson-xavier-nx-8gb",
             "nvidia-t4", "nvidia-l4", "nvidia-a10", "nvidia-a10g", "nvidia-l40s", "nvidia-a100-40gb", "nvidia-a100-80gb",
             "nvidia-a100-pcie-40gb", "nvidia-a100-pcie-80gb", "nvidia-h100-pcie", "nvidia-h100-80gb", "rtx-4090", "rtx-3090-ti",

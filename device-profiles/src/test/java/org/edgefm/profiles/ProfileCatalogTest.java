@@ -122,6 +122,19 @@ class ProfileCatalogTest {
         assertThat(catalog.get("jetson-orin-nx-8gb@15W").gpu().int8Tops())
                 .isCloseTo(nx8.gpu().int8Tops() * 0.612 / 0.765 * 0.5, within(1e-9));
 
+        // Orin Nano 4GB: its 25W mode already caps at the top steps, so MAXN_SUPER differs from it in the budget only
+        DeviceProfile n4 = catalog.get("jetson-orin-nano-4gb");
+        assertThat(n4.powerModes()).extracting(DeviceProfile.PowerMode::name)
+                .containsExactly("10W", "7W_AI", "7W_CPU", "25W", "MAXN_SUPER");
+        DeviceProfile n4s = catalog.get("jetson-orin-nano-4gb@MAXN_SUPER");
+        DeviceProfile n425 = catalog.get("jetson-orin-nano-4gb@25W");
+        assertThat(n4s.gpu().fp16Tflops()).isEqualTo(n425.gpu().fp16Tflops());
+        assertThat(n4s.memoryBandwidthGbPerS()).isEqualTo(51.2);
+        assertThat(n4s.uncapped()).isTrue();
+        assertThat(n425.uncapped()).isFalse();
+        assertThat(n4s.power().maxW()).isEqualTo(25);
+        assertThat(n4.gpu().fp16Tflops()).isCloseTo(nano.gpu().fp16Tflops() / 2, within(0.05));   // half the 8GB's GPU
+
         // every MAXN* mode of an Orin board is uncapped; every other mode has a budget named after it
         for (DeviceProfile p : catalog.all()) {
             for (DeviceProfile.PowerMode m : p.powerModes()) {

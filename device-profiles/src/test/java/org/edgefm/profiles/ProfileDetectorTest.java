@@ -19,7 +19,9 @@ class ProfileDetectorTest {
             "Jetson AGX Orin, 64_335_000_000, jetson-agx-orin-64gb",
             "NVIDIA Jetson AGX Orin Developer Kit, 31_400_000_000, jetson-agx-orin-32gb",
             "NVIDIA Jetson Xavier NX Developer Kit, 7_760_000_000, jetson-xavier-nx-8gb",
-            "NVIDIA Jetson Nano Developer Kit, 4_150_000_000, jetson-nano-4gb"})
+            "NVIDIA Jetson Nano Developer Kit, 4_150_000_000, jetson-nano-4gb",
+            // an Orin Nano 4GB module on the developer kit's carrier: the board string of the 8GB kit, half the RAM
+            "NVIDIA Jetson Orin Nano Engineering Reference Developer Kit, 3_560_000_000, jetson-orin-nano-4gb"})
     void detect_jetsonBoardModelAndRam_picksTheModule(String model, String ram, String expected) {
         long bytes = Long.parseLong(ram.replace("_", ""));
         Detection d = detector.detect(new MachineFacts("ARMv8 Processor rev 1 (v8l)", "aarch64", 6, bytes, model, List.of()));
