@@ -35,7 +35,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *     [1, T] row;
  * <li>between model parts: hidden states [tokens, width];
  * <li>out of the head: class logits [1, labels], next-token logits [tokens, vocabulary], the
- *     similarity with every corpus entry [1, N], or the pooled or projected embedding.
+ *     similarity with every corpus entry [1, N], CLIP's zero-shot logits
+ *     ({@code scale · cos(image, label)}, [1, labels]), or the pooled or projected embedding.
  * </ul>
  */
 public final class PartRunner implements AutoCloseable {
@@ -65,6 +66,7 @@ public final class PartRunner implements AutoCloseable {
         }
         if (p.part().head()) {
             m.corpus(); // a missing or malformed corpus fails the load, not the first request
+            m.zeroShot(); // so do zero-shot labels
         }
         try (Weights w = m.openWeights()) {
             return new PartRunner(m, p, m.loadPart(id, w), null, null);
@@ -160,6 +162,11 @@ public final class PartRunner implements AutoCloseable {
             return h;
         }
         INDArray out = part.head(h, seq);
+        ZeroShotLabels z = manifest.zeroShot();
+        if (z != null) {
+            float[] logits = z.logits(Heads.vector(out));
+            return Nd4j.create(logits, new long[] {1, logits.length}, 'c');
+        }
         Corpus c = manifest.corpus();
         if (c == null) {
             return out;
@@ -173,7 +180,8 @@ public final class PartRunner implements AutoCloseable {
     }
 
     /**
-     * The answer of a head part's output: the top label and its probability (classifier), the
+     * The answer of a head part's output: the top label and its probability (classifier, or CLIP's
+     * zero-shot labels), the
      * nearest corpus entry and its cosine similarity (retrieval), or the next token and its
      * probability (decoder); null for a part without a head, and for a head whose output is an
      * embedding with nothing to compare it with.
@@ -188,6 +196,11 @@ public final class PartRunner implements AutoCloseable {
     /** {@link #answer(INDArray)} for the head of {@code m}. */
     public static TaskAnswer answer(ModelManifest m, INDArray out) {
         Arch arch = m.arch();
+        ZeroShotLabels z = m.zeroShot();
+        if (z != null) {
+            Heads.Scored s = Heads.topLabels(Heads.vector(out), z.labels(), 1).get(0);
+            return TaskAnswer.of(s.label(), s.score());
+        }
         Corpus c = m.corpus();
         if (c != null) {
             float[] sims = Heads.vector(out);
