@@ -28,6 +28,10 @@ import org.edgefm.models.family.Arch;
  * the head: a light part of its own for an encoder (a classifier, pooling or a retrieval corpus: small
  * next to the blocks), on the last core part for a decoder (its lm head is a vocabulary-wide product,
  * as heavy as several blocks). {@link #parseCut} reads an override.
+ *
+ * <p>A whole CLIP checkpoint ({@code model_type} {@code clip}) is read as its vision tower with a
+ * zero-shot head: its text tower embeds the labels once ({@link #zeroShotLabels}) into the file the
+ * manifest names as {@code zeroShot}.
  */
 public final class ModelFolder {
     /** Core parts of the default cut (fewer when the model has fewer blocks). */
