@@ -24,6 +24,7 @@ modelling code), reusing only the small primitives (linear, attention, GELU form
 import json
 import math
 import os
+import re
 import struct
 import sys
 
@@ -31,7 +32,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_tiny_models import causal, gelu_new, linear, mha  # noqa: E402
+from make_tiny_models import causal, gelu_new, linear, mha, quick_gelu  # noqa: E402
 
 torch.set_num_threads(1)
 TRANSFORMERS = "4.40.0"
@@ -455,6 +456,169 @@ def llama(out):
                    {"bos_token": "<|begin_of_text|>", "eos_token": "<|end_of_text|>"}, shards=2)
 
 
+# ------------------------------------------------------------------ CLIP (CLIPModel: both towers, zero-shot)
+
+CLIP_PATTERN = r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"
+CLIP_WORDS = "a an the photo picture of cat dog car bird tree cup red blue green circle square bar gradient".split()
+
+
+def clip_bpe():
+    """CLIP's tokenizer.json layout: lower-case, words by CLIP's regex, byte-level BPE with an end-of-word suffix </w>."""
+    b2u = bytes_to_unicode()
+    chars = [b2u[b] for b in range(256)]
+    vocab = {}
+    for ch in chars:
+        vocab[ch] = len(vocab)
+    for ch in chars:
+        vocab[ch + "</w>"] = len(vocab)
+    merges = []
+    for w in CLIP_WORDS:  # chain merges left to right, as a trained BPE would learn frequent words
+        syms = list(w[:-1]) + [w[-1] + "</w>"]
+        while len(syms) > 1:
+            mg = syms[0] + " " + syms[1]
+            if mg not in merges:
+                merges.append(mg)
+                vocab.setdefault(syms[0] + syms[1], len(vocab))
+            syms = [syms[0] + syms[1]] + syms[2:]
+    bos, eos = "<|startoftext|>", "<|endoftext|>"
+    vocab[bos] = len(vocab)
+    vocab[eos] = len(vocab)  # the highest id: CLIP's text tower pools there (legacy eos_token_id 2 means argmax)
+    added = [{"id": vocab[s], "content": s, "single_word": False, "lstrip": False, "rstrip": False, "normalized": s == bos,
+              "special": True} for s in (bos, eos)]
+    tok = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": added,
+           "normalizer": {"type": "Sequence", "normalizers": [{"type": "NFC"},
+                                                              {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "},
+                                                              {"type": "Lowercase"}]},
+           "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+               {"type": "Split", "pattern": {"Regex": CLIP_PATTERN}, "behavior": "Removed", "invert": True},
+               {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False}]},
+           "post_processor": {"type": "RobertaProcessing", "sep": [eos, vocab[eos]], "cls": [bos, vocab[bos]], "trim_offsets": False,
+                              "add_prefix_space": False},
+           "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+           "model": {"type": "BPE", "dropout": None, "unk_token": eos, "continuing_subword_prefix": "", "end_of_word_suffix": "</w>",
+                     "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": merges}}
+    ranks = {tuple(mg.split(" ")): r for r, mg in enumerate(merges)}
+
+    def encode(text):  # lower case, CLIP's word regex (ASCII here), bytes to characters, </w> on the last, merges by rank
+        ids = [vocab[bos]]
+        for w in re.findall(r"[a-z]+|[0-9]|[^\sa-z0-9]+", " ".join(text.split()).lower()):
+            parts = [b2u[b] for b in w.encode("utf-8")]
+            parts[-1] += "</w>"
+            while True:
+                pairs = [(ranks.get((parts[i], parts[i + 1]), 1 << 30), i) for i in range(len(parts) - 1)]
+                if not pairs or min(pairs)[0] == 1 << 30:
+                    break
+                _, i = min(pairs)
+                parts = parts[:i] + [parts[i] + parts[i + 1]] + parts[i + 2:]
+            ids += [vocab[p] for p in parts]
+        return ids + [vocab[eos]]
+
+    return vocab, tok, encode, bos, eos
+
+
+def clip(out):
+    gen = torch.Generator().manual_seed(3005)
+    vocab, tok, encode, bos, eos = clip_bpe()
+    V = len(vocab)
+    dv, hv, Lv, mv, img, p, c = 48, 6, 3, 96, 32, 8, 3
+    dt, ht, Lt, mt, maxpos = 40, 4, 2, 80, 24
+    proj, eps = 24, 1e-5
+    n = (img // p) ** 2
+    mean, std = [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711]
+    names = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.out_proj"]
+    VM, TM = "vision_model.", "text_model."
+    sd = {VM + "embeddings.class_embedding": rand(gen, dv), VM + "embeddings.patch_embedding.weight": rand(gen, dv, c, p, p),
+          VM + "embeddings.position_embedding.weight": rand(gen, n + 1, dv),
+          VM + "embeddings.position_ids": torch.arange(n + 1, dtype=torch.int64)[None],
+          TM + "embeddings.token_embedding.weight": rand(gen, V, dt, scale=0.3),
+          TM + "embeddings.position_embedding.weight": rand(gen, maxpos, dt),
+          TM + "embeddings.position_ids": torch.arange(maxpos, dtype=torch.int64)[None]}
+    sd[VM + "pre_layrnorm.weight"], sd[VM + "pre_layrnorm.bias"] = ln(gen, dv)
+    for tower, d, L, m in ((VM, dv, Lv, mv), (TM, dt, Lt, mt)):
+        for i in range(L):
+            pre = f"{tower}encoder.layers.{i}."
+            for nm in names:
+                sd[pre + nm + ".weight"], sd[pre + nm + ".bias"] = rand(gen, d, d), rand(gen, d, scale=0.02)
+            sd[pre + "layer_norm1.weight"], sd[pre + "layer_norm1.bias"] = ln(gen, d)
+            sd[pre + "layer_norm2.weight"], sd[pre + "layer_norm2.bias"] = ln(gen, d)
+            sd[pre + "mlp.fc1.weight"], sd[pre + "mlp.fc1.bias"] = rand(gen, m, d), rand(gen, m, scale=0.02)
+            sd[pre + "mlp.fc2.weight"], sd[pre + "mlp.fc2.bias"] = rand(gen, d, m), rand(gen, d, scale=0.02)
+    sd[VM + "post_layernorm.weight"], sd[VM + "post_layernorm.bias"] = ln(gen, dv)
+    sd[TM + "final_layer_norm.weight"], sd[TM + "final_layer_norm.bias"] = ln(gen, dt)
+    sd["visual_projection.weight"] = rand(gen, proj, dv, scale=0.3)
+    sd["text_projection.weight"] = rand(gen, proj, dt, scale=0.3)
+    sd["logit_scale"] = torch.tensor(4.6052)  # exp: 100, as trained CLIP checkpoints hold
+
+    def encoder(h, tower, d, heads, L, mask):  # CLIPEncoderLayer: pre-norm, quick_gelu MLP
+        for i in range(L):
+            pre = f"{tower}encoder.layers.{i}."
+            W = {k: sd[pre + nm + ".weight"] for k, nm in zip("qkvo", names)}
+            W.update({k + "b": sd[pre + nm + ".bias"] for k, nm in zip("qkvo", names)})
+            a = F.layer_norm(h, (d,), sd[pre + "layer_norm1.weight"], sd[pre + "layer_norm1.bias"], eps)
+            h = h + mha(a, a, W, heads, heads, mask)
+            a = F.layer_norm(h, (d,), sd[pre + "layer_norm2.weight"], sd[pre + "layer_norm2.bias"], eps)
+            h = h + linear(sd[pre + "mlp.fc2.weight"], sd[pre + "mlp.fc2.bias"],
+                           quick_gelu(linear(sd[pre + "mlp.fc1.weight"], sd[pre + "mlp.fc1.bias"], a)))
+        return h
+
+    def image_embeds(x):  # CLIPVisionTransformer + visual_projection
+        e = F.conv2d(x[None], sd[VM + "embeddings.patch_embedding.weight"], None, stride=p).flatten(2).transpose(1, 2)[0]
+        h = torch.cat([sd[VM + "embeddings.class_embedding"][None], e], 0) + sd[VM + "embeddings.position_embedding.weight"]
+        h = F.layer_norm(h, (dv,), sd[VM + "pre_layrnorm.weight"], sd[VM + "pre_layrnorm.bias"], eps)
+        h = encoder(h, VM, dv, hv, Lv, None)
+        pooled = F.layer_norm(h[0:1], (dv,), sd[VM + "post_layernorm.weight"], sd[VM + "post_layernorm.bias"], eps)
+        return pooled @ sd["visual_projection.weight"].T
+
+    def text_embeds(ids):  # CLIPTextTransformer (causal mask, pooled at the highest id: legacy eos_token_id 2) + text_projection
+        t = len(ids)
+        h = sd[TM + "embeddings.token_embedding.weight"][ids] + sd[TM + "embeddings.position_embedding.weight"][:t]
+        h = encoder(h, TM, dt, ht, Lt, causal(t))
+        h = F.layer_norm(h, (dt,), sd[TM + "final_layer_norm.weight"], sd[TM + "final_layer_norm.bias"], eps)
+        return h[int(torch.tensor(ids).argmax())][None] @ sd["text_projection.weight"].T
+
+    labels = ["cat", "dog", "car"]
+    template = "a photo of a {}"
+    prompts = [template.format(lb) for lb in labels]
+    refs, ids_all, texts = {}, [], []
+    for j, pr in enumerate(prompts):
+        ids = encode(pr)
+        ids_all.append(ids)
+        refs[f"input.ids.{j}"] = torch.tensor(ids, dtype=torch.int32)
+        te = text_embeds(ids)
+        refs[f"output.text_embeds.{j}"] = te
+        texts.append(F.normalize(te[0], dim=0))
+    top = []
+    for k in range(2):
+        x = torch.randn(c, img, img, generator=torch.Generator().manual_seed(4005 + k))
+        ie = image_embeds(x)
+        refs[f"input.pixels.{k}"] = x
+        refs[f"output.image_embeds.{k}"] = ie
+        probs = torch.softmax(sd["logit_scale"].exp() * torch.stack(texts) @ F.normalize(ie[0], dim=0), dim=0)
+        refs[f"output.probs.{k}"] = probs[None]
+        top.append(labels[int(torch.argmax(probs))])
+    text_config = {"attention_dropout": 0.0, "bos_token_id": 0, "dropout": 0.0, "eos_token_id": 2, "hidden_act": "quick_gelu",
+                   "hidden_size": dt, "initializer_factor": 1.0, "initializer_range": 0.02, "intermediate_size": mt,
+                   "layer_norm_eps": eps, "max_position_embeddings": maxpos, "model_type": "clip_text_model",
+                   "num_attention_heads": ht, "num_hidden_layers": Lt, "pad_token_id": 1, "projection_dim": proj, "vocab_size": V}
+    vision_config = {"attention_dropout": 0.0, "dropout": 0.0, "hidden_act": "quick_gelu", "hidden_size": dv, "image_size": img,
+                     "initializer_factor": 1.0, "initializer_range": 0.02, "intermediate_size": mv, "layer_norm_eps": eps,
+                     "model_type": "clip_vision_model", "num_attention_heads": hv, "num_channels": c, "num_hidden_layers": Lv,
+                     "patch_size": p, "projection_dim": proj}
+    config = {"architectures": ["CLIPModel"], "initializer_factor": 1.0, "logit_scale_init_value": 2.6592, "model_type": "clip",
+              "projection_dim": proj, "text_config": text_config, "vision_config": vision_config}
+    folder = save_folder(out, "clip", config, sd, refs, {"labels": labels, "template": template, "texts": prompts, "ids": ids_all,
+                                                         "top_label": top})
+    write_json(folder, "tokenizer.json", tok)
+    write_json(folder, "tokenizer_config.json", {"bos_token": bos, "clean_up_tokenization_spaces": True, "do_lower_case": True,
+                                                 "eos_token": eos, "errors": "replace", "model_max_length": maxpos,
+                                                 "pad_token": eos, "tokenizer_class": "CLIPTokenizer", "unk_token": eos})
+    write_json(folder, "special_tokens_map.json", {"bos_token": bos, "eos_token": eos, "pad_token": eos, "unk_token": eos})
+    write_json(folder, "preprocessor_config.json", {
+        "crop_size": {"height": img, "width": img}, "do_center_crop": True, "do_convert_rgb": True, "do_normalize": True,
+        "do_rescale": True, "do_resize": True, "image_mean": mean, "image_processor_type": "CLIPImageProcessor", "image_std": std,
+        "resample": 3, "rescale_factor": 0.00392156862745098, "size": {"shortest_edge": img}})
+
+
 def decoder_folder(out, name, config, sd, forward, encode, tok, tok_config, special_map, shards=1):
     prompts = ["where is the train", "how do i bake bread"]
     refs, ids_all, greedy_all = {}, [], []
@@ -479,6 +643,7 @@ def main():
     bert(out)
     gpt2(out)
     llama(out)
+    clip(out)
 
 
 if __name__ == "__main__":

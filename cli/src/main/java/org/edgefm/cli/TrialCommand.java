@@ -113,7 +113,7 @@ final class TrialCommand implements Callable<Integer> {
     String progressInterval;
 
     @Option(names = "--model-dir", paramLabel = "DIR", description = "A model folder in the Hugging Face layout"
-            + " (config.json, model.safetensors, tokenizer.json; vit, bert, gpt2 or llama): the trial cuts it into services"
+            + " (config.json, model.safetensors, tokenizer.json; vit, clip, bert, gpt2 or llama): the trial cuts it into services"
             + " and serves it with no manifest or scenario to write (see --cut). Any other folder: the .npy weight files"
             + " the scenario's kernels name, given to every agent as its model directory (default: the trial writes seeded"
             + " weights of each kernel's size into its work folder).")
@@ -122,6 +122,19 @@ final class TrialCommand implements Callable<Integer> {
     @Option(names = "--cut", paramLabel = "N|FROM:TO,...", description = "With --model-dir and a model folder: the core"
             + " parts, as a count (blocks split evenly) or block ranges such as 0:6,6:12 (default: 2 parts).")
     String cut;
+
+    @Option(names = "--labels", paramLabel = "LIST|FILE", description = "With --model-dir and a CLIP model: the zero-shot"
+            + " labels, comma-separated (cat,dog,car) or a file of one a line; each goes into --label-prompt and through"
+            + " the text tower (default: circle,square,stripe,gradient, what the generated images show).")
+    String labels;
+
+    @Option(names = "--label-prompt", paramLabel = "TEXT", description = "With --labels: the prompt, {} where the label"
+            + " goes (default: 'a photo of a {}'; a label that already starts like it is used as it is).")
+    String labelPrompt;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Send these images (PNG, JPEG, BMP, GIF; in name order,"
+            + " at most 256) to the vision models instead of generated ones.")
+    Path images;
 
     @Option(names = "--plugins-dir", paramLabel = "DIR",
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
@@ -162,7 +175,8 @@ final class TrialCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrialOptions options = new TrialOptions(scenarioRef, agentsArg, existing, fleetName, waitFor, waitTimeout,
                 brokerPort, hostConfig, bind, duration, planner, broker, brokerAccounts, outDir, json, report, impair,
-                progressInterval, modelDir, pluginsDir, fallbackPlanner, warmupMode, readyTimeout, shadow, cut, noParity);
+                progressInterval, modelDir, pluginsDir, fallbackPlanner, warmupMode, readyTimeout, shadow, cut, noParity,
+                labels, labelPrompt, images);
         TrialRunner runner = new TrialRunner(options, (file, console) -> CliLogging.capture(file, console)::close,
                 AGENT_MAIN);
         try {

@@ -42,6 +42,12 @@ class TrialCommandTest extends CliTestBase {
         err.getBuffer().setLength(0);
         assertThat(run("trial", "--cut", "2")).isEqualTo(2);
         assertThat(err.toString()).contains("--cut: only with --model-dir and a model folder");
+        err.getBuffer().setLength(0);
+        assertThat(run("trial", "--labels", "cat,dog")).isEqualTo(2);
+        assertThat(err.toString()).contains("--labels: only with --model-dir and a CLIP model folder");
+        err.getBuffer().setLength(0);
+        assertThat(run("trial", "--images", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--images: " + dir.resolve("none") + " is not a folder");
     }
 
     @Test

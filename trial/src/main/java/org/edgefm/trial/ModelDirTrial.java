@@ -16,6 +16,7 @@ import org.edgefm.models.manifest.ModelFolder;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.manifest.PartRunner;
 import org.edgefm.models.manifest.ScenarioModels;
+import org.edgefm.models.manifest.ZeroShotLabels;
 
 /**
  * {@code ./edgefm trial --model-dir DIR}: a user's own model folder (Hugging Face layout) served by a
@@ -27,6 +28,10 @@ import org.edgefm.models.manifest.ScenarioModels;
  * Both files are written into {@code trials/models/NAME/} (next to links to the model's files, which
  * stay where they are) so the user can edit the cut, the demands or the workload and run the edited
  * scenario with {@code --scenario}.
+ *
+ * <p>A whole CLIP checkpoint is served as a zero-shot image classifier: its vision tower is cut into
+ * the services, and its text tower embeds the labels ({@code --labels}, each put into
+ * {@code --label-prompt}) once, here, into the head's {@code labels.json}.
  */
 public final class ModelDirTrial {
     /** Text tokens per request the kernels are sized for (the built-in queries are shorter). */
@@ -53,10 +58,35 @@ public final class ModelDirTrial {
      * @throws EdgeFmException one line on a folder that cannot be served
      */
     public static Path scenario(Path modelDir, String cut, int nodes, Path outRoot, PrintWriter out) throws IOException {
+        return scenario(modelDir, cut, null, null, nodes, outRoot, out);
+    }
+
+    /**
+     * {@link #scenario(Path, String, int, Path, PrintWriter)} with the zero-shot labels of a CLIP model.
+     *
+     * @param labels      {@code --labels}: comma-separated class names or a file of one a line
+     *                    ({@link ZeroShotLabels#parse}), or null for {@link ZeroShotLabels#DEFAULT_LABELS}; CLIP only
+     * @param labelPrompt {@code --label-prompt}: the prompt with {} for the label, or null for
+     *                    {@link ZeroShotLabels#DEFAULT_TEMPLATE}; CLIP only
+     */
+    public static Path scenario(Path modelDir, String cut, String labels, String labelPrompt, int nodes, Path outRoot, PrintWriter out)
+            throws IOException {
         ModelFolder f = ModelFolder.open(modelDir, null);
-        if (f.arch().family().equals("clip-vision") || f.arch().family().equals("clip-text")) {
-            throw new EdgeFmException(modelDir + ": a CLIP tower answers with an embedding, which a trial cannot check against"
-                    + " labels (expected: vit, bert, gpt2 or llama; run CLIP with ./edgefm model run)");
+        if (f.arch().family().equals("clip-text")) {
+            throw new EdgeFmException(modelDir + ": a CLIP text tower alone answers with an embedding, which a trial cannot check"
+                    + " against labels (expected: a whole CLIP model, whose vision tower answers with zero-shot labels)");
+        }
+        if (f.arch().family().equals("clip-vision") && !f.zeroShot()) {
+            throw new EdgeFmException(modelDir + ": a CLIP vision tower without its text tower has no labels to answer with (expected: the"
+                    + " whole CLIP model, config.json with text_config and vision_config, and its tokenizer.json)");
+        }
+        if (!f.zeroShot() && (labels != null || labelPrompt != null)) {
+            throw new EdgeFmException((labels != null ? "--labels" : "--label-prompt") + ": only for a CLIP model (" + modelDir + " holds a "
+                    + f.arch().family() + " model)");
+        }
+        List<String> labelList = f.zeroShot() ? ZeroShotLabels.parse(labels, "--labels") : null;
+        if (f.zeroShot()) {
+            ZeroShotLabels.prompt("x", labelPrompt); // a template without {} is refused before anything is written
         }
         try {
             ModelFolder.parseCut(cut, f.arch().layers());
@@ -64,10 +94,19 @@ public final class ModelDirTrial {
             throw new EdgeFmException("--cut: " + e.getMessage());
         }
         Path dir = outRoot.resolve(f.name());
-        String corpus = f.inputs().equals("sentences") ? "corpus.json" : null;
+        String corpus = f.inputs().equals("sentences") ? "corpus.json" : f.zeroShot() ? "labels.json" : null;
+        if (f.zeroShot()) {
+            // the text tower runs here, once: the services hold the vision tower and score against these
+            Files.createDirectories(dir);
+            ZeroShotLabels z = f.zeroShotLabels(labelList, labelPrompt);
+            z.write(dir.resolve(corpus));
+            out.printf(Locale.ROOT, "  zero-shot labels: %d through the text tower (%s; logit scale %.1f), written to %s%n",
+                    z.labels().size(), z.prompts().size() == 1 ? "'" + z.prompts().get(0) + "'" : "'" + z.prompts().get(0) + "', ...",
+                    z.scale(), dir.resolve(corpus));
+        }
         Path manifestFile = f.write(dir, cut, "fp32", corpus);
         ModelManifest m = ModelManifest.load(manifestFile);
-        if (corpus != null) {
+        if (corpus != null && !f.zeroShot()) {
             // the head's kernel is sized by the corpus: embed the built-in documents now (the trial writes it again)
             PartRunner.embedCorpus(m, ScenarioModels.documents()).write(m.corpusFile());
         }

@@ -38,7 +38,7 @@ class ModelDirTrialTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"vit, classify, 4", "bert, retrieve, 4", "gpt2, next-token, 3", "llama, next-token, 3"})
+    @CsvSource({"vit, classify, 4", "bert, retrieve, 4", "gpt2, next-token, 3", "llama, next-token, 3", "clip, classify, 4"})
     void folder_becomesAScenario_whosePartsRunAsServices_answerAsTheWholeModel(String name, String taskType, int services,
             @TempDir Path tmp) throws IOException {
         StringWriter said = new StringWriter();
@@ -86,6 +86,45 @@ class ModelDirTrialTest {
         Files.createDirectories(tmp.resolve("empty"));
         assertThatThrownBy(() -> ModelDirTrial.scenario(tmp.resolve("empty"), null, 3, tmp, out))
                 .hasMessageContaining("no config.json").hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void clip_labelsFromTheFlag_imagesFromAUserFolder_answerWithTheLabels(@TempDir Path tmp) throws IOException {
+        StringWriter said = new StringWriter();
+        Path file = ModelDirTrial.scenario(hf("clip"), "3", "cat,a photo of a dog,car", "a photo of a {}", 3, tmp.resolve("generated"),
+                new PrintWriter(said));
+        assertThat(said.toString()).contains("zero-shot labels: 3 through the text tower ('a photo of a cat', ...; logit scale 100.0)");
+        Scenario s = ScenarioLoader.load(file);
+        assertThat(s.services()).extracting(ServiceSpec::id).containsExactly("clipv-preprocess", "clipv-a", "clipv-b", "clipv-c",
+                "clipv-head");
+        Path images = Files.createDirectories(tmp.resolve("pictures"));
+        for (int i = 0; i < 3; i++) {
+            Files.write(images.resolve("img-" + i + ".png"), org.edgefm.models.image.SampleImages.png(40 + 10 * i, 100 + i));
+        }
+        Files.writeString(images.resolve("notes.txt"), "not an image: skipped by its extension");
+        ScenarioModels prepared = ScenarioModels.prepare(s, file.getParent(), tmp.resolve("agents-models"), 5, images);
+        assertThat(prepared.inputs("classify")).extracting(ScenarioModels.Input::name).containsExactly("img-0.png", "img-1.png",
+                "img-2.png");
+        assertThat(prepared.inputs("classify")).allSatisfy(in -> assertThat(in.expected().label()).isIn("cat", "a photo of a dog", "car"));
+        // an image file that does not decode is named before anything is sent
+        Files.write(images.resolve("img-3.png"), new byte[] {1, 2, 3, 4});
+        assertThatThrownBy(() -> ScenarioModels.prepare(s, file.getParent(), tmp.resolve("agents-models"), 5, images))
+                .isInstanceOf(EdgeFmException.class).hasMessageStartingWith(images.resolve("img-3.png").toString())
+                .hasMessageNotContaining("\n");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThatThrownBy(() -> ScenarioModels.prepare(s, file.getParent(), tmp.resolve("agents-models"), 5, empty))
+                .hasMessage(empty + ": no image files (expected: .png, .jpg, .jpeg, .bmp or .gif files)");
+    }
+
+    @Test
+    void labelsForAnotherFamily_orAPromptWithoutItsPlace_areRefusedInOneLine(@TempDir Path tmp) {
+        PrintWriter out = new PrintWriter(new StringWriter());
+        assertThatThrownBy(() -> ModelDirTrial.scenario(hf("vit"), null, "cat,dog", null, 3, tmp, out))
+                .hasMessage("--labels: only for a CLIP model (" + hf("vit") + " holds a vit model)");
+        assertThatThrownBy(() -> ModelDirTrial.scenario(hf("clip"), null, "cat", "a photo", 3, tmp, out))
+                .hasMessageContaining("label prompt 'a photo': expected one {} where the label goes");
+        assertThatThrownBy(() -> ModelDirTrial.scenario(hf("clip"), null, "cat,cat", null, 3, tmp, out))
+                .hasMessage("--labels 'cat,cat': label 'cat' given twice");
     }
 
     @Test

@@ -106,7 +106,8 @@ public final class Generator {
         return Arrays.copyOf(out, n);
     }
 
-    static int choose(float[] logits, Sampling s, SplittableRandom rnd) {
+    /** The next token from {@code logits}: the best one (greedy), or a seeded draw among the k best. */
+    public static int choose(float[] logits, Sampling s, SplittableRandom rnd) {
         if (s.k() <= 1) {
             int best = 0;
             for (int i = 1; i < logits.length; i++) {

@@ -28,28 +28,34 @@ import org.edgefm.models.family.Arch;
  * the head: a light part of its own for an encoder (a classifier, pooling or a retrieval corpus: small
  * next to the blocks), on the last core part for a decoder (its lm head is a vocabulary-wide product,
  * as heavy as several blocks). {@link #parseCut} reads an override.
+ *
+ * <p>A whole CLIP checkpoint ({@code model_type} {@code clip}) is read as its vision tower with a
+ * zero-shot head: its text tower embeds the labels once ({@link #zeroShotLabels}) into the file the
+ * manifest names as {@code zeroShot}.
  */
 public final class ModelFolder {
     /** Core parts of the default cut (fewer when the model has fewer blocks). */
     public static final int DEFAULT_CORE_PARTS = 2;
     /** Families a folder may hold, as {@code model_type} names them. */
     static final Map<String, String> MODEL_TYPES = Map.of("vit", "vit", "bert", "bert", "gpt2", "gpt2", "llama", "llama",
-            "clip_vision_model", "clip-vision", "clip_text_model", "clip-text");
+            "clip", "clip-vision", "clip_vision_model", "clip-vision", "clip_text_model", "clip-text");
     /** Families by the class names of {@code architectures} (configs without {@code model_type}). */
     static final Map<String, String> ARCHITECTURES = Map.of("ViTModel", "vit", "ViTForImageClassification", "vit",
             "BertModel", "bert", "BertForMaskedLM", "bert", "BertForPreTraining", "bert", "GPT2Model", "gpt2",
-            "GPT2LMHeadModel", "gpt2", "LlamaModel", "llama", "LlamaForCausalLM", "llama");
+            "GPT2LMHeadModel", "gpt2", "LlamaModel", "llama", "LlamaForCausalLM", "llama", "CLIPModel", "clip-vision");
 
     private final Path dir;
     private final Arch arch;
     private final String weights;
     private final boolean tokenizer;
+    private final boolean zeroShot;
 
-    private ModelFolder(Path dir, Arch arch, String weights, boolean tokenizer) {
+    private ModelFolder(Path dir, Arch arch, String weights, boolean tokenizer, boolean zeroShot) {
         this.dir = dir;
         this.arch = arch;
         this.weights = weights;
         this.tokenizer = tokenizer;
+        this.zeroShot = zeroShot;
     }
 
     /** True when {@code dir} is a folder holding a {@code config.json} (a model folder, not a folder of .npy files). */
@@ -109,17 +115,19 @@ public final class ModelFolder {
             throw new EdgeFmException(dir + ": no tokenizer.json (a " + fam + " model needs its own tokenizer.json to turn text into"
                     + " token ids; the model hub ships it next to config.json)");
         }
-        return new ModelFolder(dir, arch, weights, tok);
+        // a whole CLIP checkpoint (both towers): the vision tower is served, the text tower makes the zero-shot labels
+        boolean zero = fam.equals("clip-vision") && root.has("text_config") && arch.projection() > 0;
+        if (zero && !tok) {
+            throw new EdgeFmException(dir + ": no tokenizer.json (a CLIP model's zero-shot labels go through its text tower, which needs"
+                    + " the model's own tokenizer.json; the model hub ships it next to config.json)");
+        }
+        return new ModelFolder(dir, arch, weights, tok, zero);
     }
 
     /** The family a config names: {@code model_type}, else its {@code architectures}. */
     static String family(JsonNode root, Path config) {
         String type = root.path("model_type").asText("");
-        if (type.equals("clip")) {
-            throw new EdgeFmException(config + ": model_type 'clip' holds two towers (expected: name one, clip-vision or"
-                    + " clip-text)");
-        }
-        String f = MODEL_TYPES.get(type);
+        String f = MODEL_TYPES.get(type); // clip: the vision tower, a zero-shot classifier whose labels the text tower embeds
         if (f != null) {
             return f;
         }
@@ -158,6 +166,32 @@ public final class ModelFolder {
     /** The weights file: {@code model.safetensors} or {@code model.safetensors.index.json}. */
     public String weights() {
         return weights;
+    }
+
+    /**
+     * True for a whole CLIP checkpoint read as its vision tower: its head answers with zero-shot labels
+     * ({@link #zeroShotLabels}) that its text tower embeds.
+     */
+    public boolean zeroShot() {
+        return zeroShot;
+    }
+
+    /**
+     * The zero-shot labels of a CLIP folder: each label's prompt through the folder's own tokenizer,
+     * text tower and text projection ({@link ZeroShotLabels#embed}).
+     *
+     * @param labels   the class names ({@link ZeroShotLabels#parse})
+     * @param template the prompt, with {} where the label goes, or null for {@link ZeroShotLabels#DEFAULT_TEMPLATE}
+     * @throws EdgeFmException when the folder is not a whole CLIP checkpoint, or a text-tower tensor is missing
+     */
+    public ZeroShotLabels zeroShotLabels(List<String> labels, String template) {
+        if (!zeroShot) {
+            throw new EdgeFmException(dir + ": a " + arch.family() + " model has no zero-shot head (expected: a CLIP model, config.json"
+                    + " with text_config and vision_config)");
+        }
+        try (org.edgefm.models.Weights w = org.edgefm.models.Weights.open(dir.resolve(weights))) {
+            return ZeroShotLabels.embed(dir.resolve("config.json"), w, dir.resolve("tokenizer.json"), labels, template);
+        }
     }
 
     /** The files a copy of this model needs: config, weights (and every shard an index names), tokenizer. */
@@ -246,7 +280,8 @@ public final class ModelFolder {
      *
      * @param cut    the cut, or null for the default
      * @param wire   {@code fp32} (exact) or {@code fp16} (half the bytes between parts)
-     * @param corpus for a text encoder: the retrieval corpus file the head answers from, or null
+     * @param corpus for a text encoder: the retrieval corpus file the head answers from; for a CLIP
+     *               model: the zero-shot label file ({@link ZeroShotLabels}); or null
      */
     public String manifest(String cut, String wire, String corpus) {
         List<int[]> cores = parseCut(cut, arch.layers());
@@ -274,6 +309,9 @@ public final class ModelFolder {
         }
         if (corpus != null && !arch.isVision() && !arch.isDecoder()) {
             m.put("corpus", corpus);
+        }
+        if (corpus != null && zeroShot) {
+            m.put("zeroShot", corpus);
         }
         String p = prefix();
         ArrayNode parts = m.putArray("parts");

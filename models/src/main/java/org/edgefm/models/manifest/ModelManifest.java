@@ -68,9 +68,11 @@ public final class ModelManifest {
     private final Map<String, PartSpec> parts;
     private final Path corpusFile;
     private Corpus corpus;
+    private final Path zeroShotFile;
+    private ZeroShotLabels zeroShot;
 
     private ModelManifest(String source, Path baseDir, String name, Arch arch, String weights, Path tokenizer, WireType wire,
-            float[] imageMean, float[] imageStd, int maxTokens, Map<String, PartSpec> parts, Path corpusFile) {
+            float[] imageMean, float[] imageStd, int maxTokens, Map<String, PartSpec> parts, Path corpusFile, Path zeroShotFile) {
         this.source = source;
         this.baseDir = baseDir;
         this.name = name;
@@ -83,6 +85,7 @@ public final class ModelManifest {
         this.maxTokens = maxTokens;
         this.parts = parts;
         this.corpusFile = corpusFile;
+        this.zeroShotFile = zeroShotFile;
     }
 
     /** Reads and validates a manifest file; relative file names resolve against its folder. */
@@ -129,7 +132,7 @@ public final class ModelManifest {
         }
         Reader r = new Reader(source, baseDir);
         r.known(root, "", Set.of("schema", "name", "description", "family", "weights", "config", "tokenizer", "pooling", "wire", "input",
-                "parts", "corpus"));
+                "parts", "corpus", "zeroShot"));
         int schema = r.integer(root, "schema");
         if (schema != SCHEMA) {
             throw new ScenarioException(source, "schema", schema + " (expected: " + SCHEMA + ")");
@@ -209,7 +212,21 @@ public final class ModelManifest {
             }
             corpusFile = baseDir.resolve(cp).normalize(); // read when first needed: it is written with the model itself
         }
-        return new ModelManifest(source, baseDir, name, arch, weights, tokenizer, wire, mean, std, maxTokens, parts, corpusFile);
+        Path zeroShotFile = null;
+        if (root.has("zeroShot")) {
+            if (!arch.family().equals("clip-vision") || arch.projection() <= 0) {
+                throw new ScenarioException(source, "zeroShot", "a " + arch.family() + " model (expected: zero-shot labels only for a CLIP"
+                        + " vision tower with a projection, family clip-vision)");
+            }
+            String z = r.text(root, "zeroShot");
+            Path zp = Path.of(z);
+            if (zp.isAbsolute() || zp.normalize().startsWith("..") || z.contains("\\")) {
+                throw new ScenarioException(source, "zeroShot", "'" + z + "' (expected: a path inside the manifest's folder)");
+            }
+            zeroShotFile = baseDir.resolve(zp).normalize(); // read when first needed
+        }
+        return new ModelManifest(source, baseDir, name, arch, weights, tokenizer, wire, mean, std, maxTokens, parts, corpusFile,
+                zeroShotFile);
     }
 
     private static Map<String, PartSpec> parts(Reader r, JsonNode root, Arch arch) {
@@ -373,6 +390,27 @@ public final class ModelManifest {
         return corpus;
     }
 
+    /** The zero-shot label file of a CLIP vision tower's head, or null. */
+    public Path zeroShotFile() {
+        return zeroShotFile;
+    }
+
+    /**
+     * The zero-shot labels of a CLIP vision tower's head (read once, on first use), or null when the
+     * manifest names none.
+     *
+     * @throws ScenarioException when the file is missing or malformed
+     */
+    public synchronized ZeroShotLabels zeroShot() {
+        if (zeroShot == null && zeroShotFile != null) {
+            if (!Files.isRegularFile(zeroShotFile)) {
+                throw new ScenarioException(source, "zeroShot", "'" + zeroShotFile.getFileName() + "': no such file next to the manifest");
+            }
+            zeroShot = ZeroShotLabels.read(zeroShotFile, arch.projection());
+        }
+        return zeroShot;
+    }
+
     /** Width of the pooled or projected embedding a text encoder's head gives. */
     public int embeddingWidth() {
         return arch.family().equals("clip-text") || arch.family().equals("clip-vision") ? arch.projection() : arch.hidden();
@@ -445,6 +483,10 @@ public final class ModelManifest {
             }
             if (outWidth > 0) {
                 out.add(new KernelSpec("head", Map.of("in", d, "out", outWidth, "tokens", t), null));
+            }
+            if (zeroShotFile != null) {
+                // CLIP's zero-shot head: the projected embedding against every label, one [1, proj] x [proj, L] product
+                out.add(new KernelSpec("head", Map.of("in", arch.projection(), "out", zeroShot().labels().size(), "tokens", 1), null));
             }
         }
         return out;
@@ -522,6 +564,9 @@ public final class ModelManifest {
             };
             if (corpusFile != null) {
                 n += (long) corpus().texts().size() * embeddingWidth();
+            }
+            if (zeroShotFile != null) {
+                n += (long) zeroShot().labels().size() * arch.projection();
             }
         }
         return 4 * n;

@@ -35,7 +35,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *     [1, T] row;
  * <li>between model parts: hidden states [tokens, width];
  * <li>out of the head: class logits [1, labels], next-token logits [tokens, vocabulary], the
- *     similarity with every corpus entry [1, N], or the pooled or projected embedding.
+ *     similarity with every corpus entry [1, N], CLIP's zero-shot logits
+ *     ({@code scale · cos(image, label)}, [1, labels]), or the pooled or projected embedding.
  * </ul>
  */
 public final class PartRunner implements AutoCloseable {
@@ -44,6 +45,7 @@ public final class PartRunner implements AutoCloseable {
     private final Transformer part;
     private final TextTokenizer tokenizer;
     private final ImagePreprocessor images;
+    private SequenceCache sequences;
 
     private PartRunner(ModelManifest manifest, PartSpec spec, Transformer part, TextTokenizer tokenizer, ImagePreprocessor images) {
         this.manifest = manifest;
@@ -65,6 +67,7 @@ public final class PartRunner implements AutoCloseable {
         }
         if (p.part().head()) {
             m.corpus(); // a missing or malformed corpus fails the load, not the first request
+            m.zeroShot(); // so do zero-shot labels
         }
         try (Weights w = m.openWeights()) {
             return new PartRunner(m, p, m.loadPart(id, w), null, null);
@@ -87,6 +90,85 @@ public final class PartRunner implements AutoCloseable {
     /** The loaded model part, or null for pre-processing. */
     public Transformer transformer() {
         return part;
+    }
+
+    /**
+     * Runs one step of a decoder sequence through this part, keeping the key/value cache of its blocks
+     * for the sequence's next step ({@link SequenceCache}, bounded; {@link #useSequenceCache} sets the
+     * limit). The first part takes the step's new token ids [1, t], later parts the previous part's
+     * hidden states [t, width] for those tokens; the part holding the lm head gives their logits.
+     *
+     * @param sequence the sequence id every step of one generation carries
+     * @param start    tokens of the sequence before this step (0: begin it, or replay it, again)
+     * @throws SequenceCache.Miss when this part holds no cache of the sequence up to {@code start}:
+     *                            the sender replays the sequence from token 0
+     */
+    public INDArray decode(String sequence, int start, INDArray in) {
+        Arch arch = manifest.arch();
+        if (spec.role() != Role.MODEL || !arch.isDecoder()) {
+            throw new EdgeFmException("part '" + spec.id() + "': decode steps only through a decoder's model parts (gpt2, llama)");
+        }
+        SequenceCache cache = sequenceCache();
+        Sequence seq = cache.take(sequence, start, spec.id());
+        int t;
+        if (spec.part().embed()) {
+            float[] f = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            int[] ids = new int[f.length];
+            for (int i = 0; i < f.length; i++) {
+                ids[i] = Math.round(f[i]);
+                if (ids[i] < 0 || ids[i] >= arch.vocab() || ids[i] != f[i]) {
+                    throw new EdgeFmException("model part '" + spec.id() + "': token id " + f[i] + " at " + i + " (expected: an integer 0.."
+                            + (arch.vocab() - 1) + ")");
+                }
+            }
+            t = ids.length;
+            seq.append(ids);
+        } else {
+            if (in.rank() != 2 || in.columns() != arch.hidden()) {
+                throw new EdgeFmException("model part '" + spec.id() + "': input of shape " + Arrays.toString(in.shape())
+                        + " (expected: [tokens, " + arch.hidden() + "] hidden states)");
+            }
+            t = (int) in.rows();
+            seq.append(new int[t]); // positions only: the ids stay with the first part
+        }
+        if (t == 0) {
+            throw new EdgeFmException("model part '" + spec.id() + "': a step of no tokens");
+        }
+        INDArray out = part.forwardText(seq, spec.part().embed() ? null : in.castTo(DataType.FLOAT));
+        cache.put(sequence, seq);
+        return out;
+    }
+
+    /** Bounds this part's per-sequence key/value caches (a decoder part; default {@link SequenceCache#DEFAULT_MAX_BYTES}). */
+    public synchronized PartRunner useSequenceCache(long maxBytes) {
+        sequences = new SequenceCache(maxBytes, bytesPerToken());
+        return this;
+    }
+
+    /** The counters of this part's per-sequence caches (zeros before the first step). */
+    public synchronized SequenceCache.Stats sequenceStats() {
+        return sequences == null ? new SequenceCache.Stats(0, 0, 0, 0, 0, 0) : sequences.stats();
+    }
+
+    /** Forgets a finished sequence's caches. */
+    public synchronized void endSequence(String sequence) {
+        if (sequences != null) {
+            sequences.end(sequence);
+        }
+    }
+
+    private synchronized SequenceCache sequenceCache() {
+        if (sequences == null) {
+            sequences = new SequenceCache(SequenceCache.DEFAULT_MAX_BYTES, bytesPerToken());
+        }
+        return sequences;
+    }
+
+    /** Bytes one token's keys and values take in this part: blocks x 2 x kv width x 4 (at least 4: the position). */
+    long bytesPerToken() {
+        Arch a = manifest.arch();
+        long blocks = spec.part().to() - spec.part().from();
+        return Math.max(4, blocks * 2L * a.kvHeads() * a.headDim() * Float.BYTES);
     }
 
     /** True when the part's output is hidden states for the next part (those may travel as FP16). */
@@ -160,6 +242,11 @@ public final class PartRunner implements AutoCloseable {
             return h;
         }
         INDArray out = part.head(h, seq);
+        ZeroShotLabels z = manifest.zeroShot();
+        if (z != null) {
+            float[] logits = z.logits(Heads.vector(out));
+            return Nd4j.create(logits, new long[] {1, logits.length}, 'c');
+        }
         Corpus c = manifest.corpus();
         if (c == null) {
             return out;
@@ -173,7 +260,8 @@ public final class PartRunner implements AutoCloseable {
     }
 
     /**
-     * The answer of a head part's output: the top label and its probability (classifier), the
+     * The answer of a head part's output: the top label and its probability (classifier, or CLIP's
+     * zero-shot labels), the
      * nearest corpus entry and its cosine similarity (retrieval), or the next token and its
      * probability (decoder); null for a part without a head, and for a head whose output is an
      * embedding with nothing to compare it with.
@@ -188,6 +276,11 @@ public final class PartRunner implements AutoCloseable {
     /** {@link #answer(INDArray)} for the head of {@code m}. */
     public static TaskAnswer answer(ModelManifest m, INDArray out) {
         Arch arch = m.arch();
+        ZeroShotLabels z = m.zeroShot();
+        if (z != null) {
+            Heads.Scored s = Heads.topLabels(Heads.vector(out), z.labels(), 1).get(0);
+            return TaskAnswer.of(s.label(), s.score());
+        }
         Corpus c = m.corpus();
         if (c != null) {
             float[] sims = Heads.vector(out);

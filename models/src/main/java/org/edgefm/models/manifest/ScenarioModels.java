@@ -38,6 +38,10 @@ public final class ScenarioModels {
     static final long LINK_BYTES = 1 << 20;
     /** Images generated per vision model. */
     public static final int IMAGES = 12;
+    /** Most images read from a user's image folder. */
+    public static final int MAX_USER_IMAGES = 256;
+    /** Largest image file read from a user's image folder. */
+    public static final long MAX_IMAGE_BYTES = 32L << 20;
 
     /**
      * One request a trial sends.
@@ -66,6 +70,19 @@ public final class ScenarioModels {
      * @throws ScenarioException naming the scenario, model and field on any problem
      */
     public static ScenarioModels prepare(Scenario scenario, Path scenarioDir, Path modelDir, long seed) {
+        return prepare(scenario, scenarioDir, modelDir, seed, null);
+    }
+
+    /**
+     * {@link #prepare(Scenario, Path, Path, long)} with a user's images for the vision models instead of
+     * generated ones.
+     *
+     * @param images a folder of images (PNG, JPEG, BMP, GIF; read with ImageIO, files in name order, at
+     *               most {@value #MAX_USER_IMAGES}), or null to generate {@value #IMAGES} per model
+     * @throws org.edgefm.api.EdgeFmException naming the folder or file when an image cannot be read or decoded
+     */
+    public static ScenarioModels prepare(Scenario scenario, Path scenarioDir, Path modelDir, long seed, Path images) {
+        List<Map.Entry<String, byte[]>> userImages = images == null ? null : readImages(images);
         ScenarioModels out = new ScenarioModels();
         for (int i = 0; i < scenario.models().size(); i++) {
             ModelRef ref = scenario.models().get(i);
@@ -117,13 +134,20 @@ public final class ScenarioModels {
                 for (ModelManifest.PartSpec p : m.parts()) {
                     runners.add(PartRunner.load(m, p.id()));
                 }
-                int n = texts != null ? texts.size() : IMAGES;
+                if (texts == null && userImages != null) {
+                    org.edgefm.models.image.ImagePreprocessor check = new org.edgefm.models.image.ImagePreprocessor(m.arch().imageSize(),
+                            m.imageMean(), m.imageStd());
+                    for (Map.Entry<String, byte[]> e : userImages) {
+                        check.prepare(new java.io.ByteArrayInputStream(e.getValue()), images.resolve(e.getKey()).toString()); // named before sent
+                    }
+                }
+                int n = texts != null ? texts.size() : userImages != null ? userImages.size() : IMAGES;
                 double[] ms = new double[n];
                 for (int k = 0; k < n; k++) {
                     long t0 = System.nanoTime();
-                    String name = texts != null ? texts.get(k) : "image " + (seed + k);
+                    String name = texts != null ? texts.get(k) : userImages != null ? userImages.get(k).getKey() : "image " + (seed + k);
                     byte[] bytes = texts != null ? texts.get(k).getBytes(StandardCharsets.UTF_8)
-                            : SampleImages.png(m.arch().imageSize(), seed * 1_000_003L + k);
+                            : userImages != null ? userImages.get(k).getValue() : SampleImages.png(m.arch().imageSize(), seed * 1_000_003L + k);
                     TaskAnswer a = PartRunner.monolithic(runners, bytes);
                     ms[k] = (System.nanoTime() - t0) / 1e6;
                     if (a == null) {
@@ -143,6 +167,40 @@ public final class ScenarioModels {
             for (String t : ref.taskTypes()) {
                 out.inputs.put(t, List.copyOf(list));
                 out.modelOf.put(t, m.name());
+            }
+        }
+        return out;
+    }
+
+    /** The image files of a folder (by name; image extensions only), each read whole, with its name. */
+    static List<Map.Entry<String, byte[]>> readImages(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new org.edgefm.api.EdgeFmException(dir + ": not a folder (expected: a folder of images, PNG, JPEG, BMP or GIF)");
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                    .matches(".*\\.(png|jpe?g|bmp|gif|wbmp)")).sorted().toList();
+        } catch (IOException e) {
+            throw new org.edgefm.api.EdgeFmException(dir + ": cannot list (" + e.getMessage() + ")");
+        }
+        if (files.isEmpty()) {
+            throw new org.edgefm.api.EdgeFmException(dir + ": no image files (expected: .png, .jpg, .jpeg, .bmp or .gif files)");
+        }
+        if (files.size() > MAX_USER_IMAGES) {
+            throw new org.edgefm.api.EdgeFmException(dir + ": " + files.size() + " images (expected: at most " + MAX_USER_IMAGES
+                    + "; the trial sends them in turn)");
+        }
+        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                long size = Files.size(f);
+                if (size > MAX_IMAGE_BYTES) {
+                    throw new org.edgefm.api.EdgeFmException(f + ": " + size + " bytes (expected: at most " + MAX_IMAGE_BYTES + ")");
+                }
+                out.add(Map.entry(f.getFileName().toString(), Files.readAllBytes(f)));
+            } catch (IOException e) {
+                throw new org.edgefm.api.EdgeFmException(f + ": cannot read (" + e.getMessage() + ")");
             }
         }
         return out;
@@ -262,11 +320,11 @@ public final class ScenarioModels {
         }
     }
 
-    /** The weights, config and tokenizer files a manifest names (not the built-in weights). */
+    /** The weights, config, tokenizer and zero-shot label files a manifest names (not the built-in weights). */
     private static List<String> namedFiles(byte[] manifest) throws IOException {
         JsonNode root = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS).readTree(manifest);
         List<String> out = new ArrayList<>();
-        for (String k : List.of("weights", "config", "tokenizer")) {
+        for (String k : List.of("weights", "config", "tokenizer", "zeroShot")) {
             JsonNode v = root == null ? null : root.get(k);
             if (v != null && v.isTextual() && !v.asText().startsWith("builtin:")) {
                 out.add(v.asText());

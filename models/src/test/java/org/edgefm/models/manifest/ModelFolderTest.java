@@ -18,10 +18,13 @@ import java.util.stream.Stream;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.References;
 import org.edgefm.models.Weights;
+import org.edgefm.models.family.Arch;
 import org.edgefm.models.family.Generator;
+import org.edgefm.models.family.Sequence;
 import org.edgefm.models.family.Transformer;
 import org.edgefm.models.safetensors.SafeTensors;
 import org.edgefm.models.safetensors.SafeTensorsWriter;
+import org.edgefm.models.text.TextTokenizer;
 import org.edgefm.scenario.ScenarioException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,6 +191,102 @@ class ModelFolderTest {
         }
     }
 
+    @Test
+    void clip_wholeCheckpoint_visionTowerCutIntoParts_textTowerLabels_embeddingsAndZeroShotProbabilitiesEqualPyTorch(@TempDir Path tmp)
+            throws IOException {
+        Path dir = folder("clip");
+        ModelFolder f = ModelFolder.open(dir, null);
+        assertThat(f.arch().family()).isEqualTo("clip-vision"); // model_type clip: the vision tower is served
+        assertThat(f.zeroShot()).isTrue();
+        assertThat(f.inputs()).isEqualTo("images");
+        assertThat(f.arch().layers()).isEqualTo(3);
+        assertThat(f.arch().hidden()).isEqualTo(48); // vision_config, not text_config (40)
+        assertThat(f.arch().projection()).isEqualTo(24);
+        JsonNode r = reference(dir);
+        List<String> labels = ZeroShotLabels.parse("cat, dog,car", "--labels");
+        assertThat(labels).containsExactly("cat", "dog", "car");
+        ZeroShotLabels z = f.zeroShotLabels(labels, null);
+        assertThat(z.scale()).isCloseTo(Math.exp(4.6052), org.assertj.core.data.Offset.offset(1e-3));
+        Arch text = Arch.fromConfig(dir.resolve("config.json"), "clip-text");
+        try (SafeTensors ref = SafeTensors.open(dir.resolve("reference.safetensors")); Weights w = Weights.open(dir.resolve("model.safetensors"));
+                TextTokenizer tok = TextTokenizer.open(dir.resolve("tokenizer.json"), text.maxPositions())) {
+            Transformer tower = Transformer.load(text, w, Transformer.Part.all(text));
+            for (int j = 0; j < labels.size(); j++) {
+                assertThat(z.prompts().get(j)).isEqualTo(r.get("texts").get(j).asText()); // "a photo of a cat"
+                Sequence seq = tok.encode(z.prompts().get(j));
+                assertThat(seq.ids()).as("token ids of prompt %d", j).containsExactly(ints(r.get("ids").get(j)));
+                INDArray emb = tower.forwardText(seq, null);
+                assertThat(relErr(emb, ref.get("output.text_embeds." + j))).as("text embedding %d", j).isLessThanOrEqualTo(TOL);
+                INDArray unit = ref.get("output.text_embeds." + j).div(ref.get("output.text_embeds." + j).norm2Number());
+                assertThat(relErr(Nd4j.create(z.embeddings().get(j), new long[] {1, 24}, 'c'), unit)).isLessThanOrEqualTo(TOL);
+            }
+            z.write(tmp.resolve("labels.json"));
+            ModelManifest m = ModelManifest.load(f.write(tmp, "3", "fp32", "labels.json"));
+            assertThat(m.parts()).extracting(ModelManifest.PartSpec::id).containsExactly("clipv-preprocess", "clipv-a", "clipv-b",
+                    "clipv-c", "clipv-head");
+            assertThat(m.parts()).extracting(ModelManifest.PartSpec::kind).containsExactly("light", "core", "core", "core", "light");
+            assertThat(m.zeroShot().labels()).containsExactly("cat", "dog", "car");
+            assertThat(m.imageMean()).containsExactly(0.48145466f, 0.4578275f, 0.40821073f); // CLIP's, from preprocessor_config.json
+            // the head's cost counts the projection and the label similarities; its output is one logit per label
+            assertThat(m.costSpecs("clipv-head", 0)).extracting(k -> k.dims().get("out")).containsExactly(24, 3);
+            assertThat(m.outputWireBytes("clipv-head", 0)).isEqualTo(ActivationCodec.size(1, 3, 0, ActivationCodec.WireType.FP32));
+            List<PartRunner> rs = load(m);
+            try {
+                for (int k = 0; k < 2; k++) {
+                    INDArray pixels = ref.get("input.pixels." + k).reshape('c', 3, 32 * 32);
+                    INDArray h = pixels;
+                    for (PartRunner pr : rs.subList(1, rs.size() - 1)) {
+                        h = pr.run(h); // the vision tower's blocks, part by part
+                    }
+                    PartRunner head = rs.get(rs.size() - 1);
+                    INDArray imageEmb = head.transformer().head(h, new Sequence());
+                    assertThat(relErr(imageEmb, ref.get("output.image_embeds." + k))).as("image embedding %d", k).isLessThanOrEqualTo(TOL);
+                    INDArray logits = head.run(h);
+                    double[] p = org.edgefm.models.family.Heads.softmax(logits.dup('c').data().asFloat());
+                    INDArray probs = Nd4j.create(p, new long[] {1, p.length}, 'c').castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+                    assertThat(relErr(probs, ref.get("output.probs." + k))).as("zero-shot probabilities %d", k).isLessThanOrEqualTo(TOL);
+                    assertThat(head.answer(logits).label()).isEqualTo(r.get("top_label").get(k).asText());
+                }
+                // a PNG through every part, pre-processing included, answers with one of the labels
+                byte[] png = org.edgefm.models.image.SampleImages.png(64, 7);
+                assertThat(PartRunner.monolithic(rs, png).label()).isIn("cat", "dog", "car");
+            } finally {
+                rs.forEach(PartRunner::close);
+            }
+        }
+    }
+
+    @Test
+    void clip_labelsAndPromptAndLabelFile_everyMistakeSaysWhat(@TempDir Path tmp) throws IOException {
+        assertThat(ZeroShotLabels.parse(null, "--labels")).isEqualTo(ZeroShotLabels.DEFAULT_LABELS);
+        Path file = tmp.resolve("labels.txt");
+        Files.writeString(file, "# animals\ncat\n\n  a photo of a dog  \n");
+        assertThat(ZeroShotLabels.parse(file.toString(), "--labels")).containsExactly("cat", "a photo of a dog");
+        assertThat(ZeroShotLabels.prompt("cat", null)).isEqualTo("a photo of a cat");
+        assertThat(ZeroShotLabels.prompt("a photo of a dog", null)).isEqualTo("a photo of a dog"); // already a prompt
+        assertThat(ZeroShotLabels.prompt("cat", "a sketch of a {}.")).isEqualTo("a sketch of a cat.");
+        assertThatThrownBy(() -> ZeroShotLabels.parse("cat,,dog", "--labels")).hasMessage("--labels 'cat,,dog': an empty label (expected:"
+                + " labels separated by commas, e.g. cat,dog,car, or a file with one label a line)");
+        assertThatThrownBy(() -> ZeroShotLabels.parse("cat,dog,cat", "--labels")).hasMessage("--labels 'cat,dog,cat': label 'cat' given twice");
+        Files.writeString(file, "# nothing\n");
+        assertThatThrownBy(() -> ZeroShotLabels.parse(file.toString(), "--labels")).hasMessage("--labels " + file + ": 0 labels (expected: 1-1024)");
+        assertThatThrownBy(() -> ZeroShotLabels.prompt("cat", "a photo")).hasMessageContaining("expected one {} where the label goes");
+        // a label file that does not fit the model, and zero-shot labels on another family
+        Path dir = folder("clip");
+        ModelFolder f = ModelFolder.open(dir, null);
+        new ZeroShotLabels(List.of("cat"), List.of("a photo of a cat"), List.of(new float[5]), 100).write(tmp.resolve("labels.json"));
+        ModelManifest m = ModelManifest.load(f.write(tmp.resolve("m"), null, "fp32", "labels.json"));
+        Files.copy(tmp.resolve("labels.json"), tmp.resolve("m").resolve("labels.json"));
+        assertThatThrownBy(() -> PartRunner.load(m, "clipv-head")).isInstanceOf(ScenarioException.class)
+                .hasMessageContaining("embeddings[0]").hasMessageContaining("5 numbers (expected: 24 numbers, the model's projection width)");
+        assertThatThrownBy(() -> ModelFolder.open(folder("vit"), null).zeroShotLabels(List.of("cat"), null))
+                .hasMessageContaining("a vit model has no zero-shot head");
+        Path noTok = copy("clip", tmp.resolve("c"));
+        Files.delete(noTok.resolve("tokenizer.json"));
+        assertThatThrownBy(() -> ModelFolder.open(noTok, null)).hasMessageStartingWith(noTok + ": no tokenizer.json (a CLIP model's"
+                + " zero-shot labels go through its text tower");
+    }
+
     // ------------------------------------------------------------------ cuts
 
     @Test
@@ -236,8 +335,9 @@ class ModelFolderTest {
         assertThatThrownBy(() -> ModelFolder.open(dir, null)).isInstanceOf(EdgeFmException.class)
                 .hasMessage(dir.resolve("config.json") + ": model_type 't5' (T5ForConditionalGeneration) is not a supported family"
                         + " (expected one of vit, clip, bert, gpt2, llama)");
-        editConfig(dir, c -> c.put("model_type", "clip"));
-        assertThatThrownBy(() -> ModelFolder.open(dir, null)).hasMessageContaining("model_type 'clip' holds two towers");
+        editConfig(dir, c -> c.put("model_type", "clip")); // read as its vision tower, which a BERT config does not describe
+        assertThatThrownBy(() -> ModelFolder.open(dir, null)).hasMessageStartingWith(dir.resolve("config.json") + ": ")
+                .hasMessageContaining("image_size/patch_size");
     }
 
     @Test

@@ -34,10 +34,13 @@ import java.nio.file.Path;
  * @param shadow           {@code --shadow}: a planner run in shadow mode, or null
  * @param cut              {@code --cut}: with a model folder, the core parts (a count or block ranges), or null
  * @param noParity         {@code --no-parity}: skip the replay through the calibrated simulator
+ * @param labels           {@code --labels}: a CLIP model folder's zero-shot labels (a list or a file), or null
+ * @param labelPrompt      {@code --label-prompt}: the prompt the labels go into, or null
+ * @param images           {@code --images}: a folder of images for the vision models, or null (generated images)
  */
 public record TrialOptions(String scenario, Integer agents, boolean existing, String fleet, Integer waitFor,
         String waitTimeout, Integer brokerPort, Path hostConfig, String bind, String duration, String planner,
         String broker, Path brokerAccounts, Path out, Path json, Path report, String impair, String progressInterval,
         Path modelDir, Path pluginsDir, String fallbackPlanner, String warmup, String readyTimeout, String shadow,
-        String cut, boolean noParity) {
+        String cut, boolean noParity, String labels, String labelPrompt, Path images) {
 }

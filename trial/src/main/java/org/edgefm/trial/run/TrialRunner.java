@@ -121,6 +121,9 @@ public final class TrialRunner {
     private final String readyTimeout;
     private final String shadow;
     private final String cut;
+    private final String labels;
+    private final String labelPrompt;
+    private final Path images;
     private final boolean noParity;
 
     /**
@@ -160,6 +163,9 @@ public final class TrialRunner {
         readyTimeout = options.readyTimeout() == null ? "120s" : options.readyTimeout();
         shadow = options.shadow();
         cut = options.cut();
+        labels = options.labels();
+        labelPrompt = options.labelPrompt();
+        images = options.images();
         noParity = options.noParity();
     }
 
@@ -368,12 +374,19 @@ public final class TrialRunner {
         if (cut != null && !org.edgefm.models.manifest.ModelFolder.isModelFolder(modelDir)) {
             throw new UsageException("--cut: only with --model-dir and a model folder");
         }
+        if ((labels != null || labelPrompt != null) && !org.edgefm.models.manifest.ModelFolder.isModelFolder(modelDir)) {
+            throw new UsageException((labels != null ? "--labels" : "--label-prompt") + ": only with --model-dir and a CLIP model folder");
+        }
+        if (images != null && !Files.isDirectory(images)) {
+            throw new UsageException("--images: " + images + " is not a folder (expected: a folder of PNG, JPEG, BMP or GIF files)");
+        }
         if (org.edgefm.models.manifest.ModelFolder.isModelFolder(modelDir)) { // a user's model: its scenario is made for it
             if (!DEFAULT_SCENARIO.equals(scenarioRef) || fleetMode) {
                 throw new UsageException("--model-dir " + modelDir + " holds a model (config.json): it makes its own scenario"
                         + " for the agents the trial starts (leave out --scenario and --agents 0)");
             }
-            scenarioRef = org.edgefm.trial.ModelDirTrial.scenario(modelDir, cut, agents, Path.of("trials", "models"), out)
+            scenarioRef = org.edgefm.trial.ModelDirTrial.scenario(modelDir, cut, labels, labelPrompt, agents, Path.of("trials", "models"),
+                    out)
                     .toString();
             modelDir = null; // the agents' model folder is the trial's own, which the manifest's files are linked into
         }
@@ -802,7 +815,7 @@ public final class TrialRunner {
         long t0 = System.nanoTime();
         Path ref = Path.of(scenarioRef);
         ScenarioModels m = ScenarioModels.prepare(scenario, Files.isRegularFile(ref) ? ref.toAbsolutePath().getParent() : null,
-                models, scenario.run().seed());
+                models, scenario.run().seed(), images);
         for (org.edgefm.scenario.ModelRef r : scenario.models()) {
             for (String t : r.taskTypes()) {
                 agreement.taskType(t, m.model(t));
