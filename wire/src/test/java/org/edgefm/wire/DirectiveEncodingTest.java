@@ -45,6 +45,26 @@ class DirectiveEncodingTest {
     }
 
     @Test
+    void theDocumentedExample_decodes() {
+        String json = """
+                {"schema": 2, "nodeId": "edge-l4-0000", "plannerEpoch": 3, "version": 17, "issuedAtMs": 1700000000000,
+                 "desired": {
+                   "services": [{"service": "clip-vit", "kind": "core", "instances": 1, "parallelism": 1, "workloadMb": 0.68}],
+                   "ids":     ["vqa", "pre", "agx-orin-0001", "vit", "edge-l4-0001", "edge-l4-0002"],
+                   "targets": [[2, 1.0], [4, 0.6, 5, 0.4]],
+                   "routes":  [[0, 1, 2, 0], [0, 3, 2, 1], [0, 3, -1, 1]],
+                   "peers":   [[2, "10.0.0.7:7400"], [4, "10.0.0.9:7400"], [5, "10.0.0.10:7400"]]}}
+                """;
+        Directive d = codec.decode(TOPICS.directive("edge-l4-0000"), json.getBytes(StandardCharsets.UTF_8), Directive.class);
+        List<WeightedTarget> edge = List.of(new WeightedTarget("edge-l4-0001", 0.6), new WeightedTarget("edge-l4-0002", 0.4));
+        assertThat(d.desired().routing()).containsExactly(
+                new Route("vqa", "pre", "agx-orin-0001", List.of(new WeightedTarget("agx-orin-0001", 1.0))),
+                new Route("vqa", "vit", "agx-orin-0001", edge), new Route("vqa", "vit", null, edge));
+        assertThat(d.desired().peers()).hasSize(3).containsEntry("edge-l4-0002", "10.0.0.10:7400");
+        assertThat(d.desired().services().get(0).kind()).isEqualTo(ServiceKind.CORE);
+    }
+
+    @Test
     void sharedTargetLists_areWrittenOnce_andTheEncodingIsMuchSmallerThanSchema1() throws Exception {
         List<Route> routes = new ArrayList<>();
         List<WeightedTarget> core = List.of(new WeightedTarget("gpu-server-0001", 0.5), new WeightedTarget("gpu-server-0002", 0.5));
