@@ -146,6 +146,11 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
         }
     }
 
+    /** CPU time the writer thread has used so far, in ns (benchmarks), or -1 where the JVM does not measure it. */
+    public long writerCpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(writer.getId());
+    }
+
     /** Entries the writer could not store (logged). */
     public long failures() {
         return failures.get();
