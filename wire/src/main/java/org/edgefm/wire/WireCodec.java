@@ -159,7 +159,12 @@ public final class WireCodec {
         }
         if (type == Directive.class) {
             if (schema.isIntegralNumber() && schema.asLong() == DIRECTIVE_SCHEMA) {
-                return DirectiveFormat.read(topic, tree);
+                try {
+                    return DirectiveFormat.read(topic, tree);
+                } catch (IllegalArgumentException e) {
+                    throw new WireFormatException(topic, "payload", String.valueOf(e.getMessage()),
+                            WireFormatException.Kind.BAD_VALUE);
+                }
             }
             if (!schema.isIntegralNumber() || schema.asLong() != SCHEMA) {
                 throw new WireFormatException(topic, "schema", "unsupported version " + schema + " (expected: "

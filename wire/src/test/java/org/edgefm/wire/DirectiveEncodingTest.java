@@ -165,6 +165,68 @@ class DirectiveEncodingTest {
     }
 
     @Test
+    void mutatedPayloads_decodeOrAreRefusedWithAWireFormatException_neverAnotherFailure() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        String topic = TOPICS.directive("n1");
+        Random rnd = new Random(17);
+        byte[] whole = codec.encode(random(new Random(2), 30, 5).withSecrets("k".repeat(20), "t".repeat(20)));
+        byte[] part = new WireCodec(2048).encodeDirective(random(new Random(2), 60, 10)).get(1);
+        JsonNode[] odd = {m.readTree("-1"), m.readTree("1e300"), m.readTree("\"x\""), m.readTree("[]"), m.readTree("{}"),
+            m.readTree("null"), m.readTree("[1]"), m.readTree("999999999999"), m.readTree("0.5"), m.readTree("true"),
+            m.readTree("\"@reject\""), m.readTree("\"a/b\"")};
+        int refused = 0;
+        for (int i = 0; i < 600; i++) {
+            JsonNode tree = m.readTree(i % 2 == 0 ? whole : part);
+            for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                mutate(tree, rnd, odd);
+            }
+            try {
+                codec.decode(topic, m.writeValueAsBytes(tree));
+            } catch (WireFormatException e) {
+                refused++;
+                assertThat(e.getMessage()).startsWith(topic + ": ");
+            }
+        }
+        assertThat(refused).isGreaterThan(200);
+    }
+
+    private static String field(JsonNode n, int i) {
+        java.util.Iterator<String> it = n.fieldNames();
+        for (int k = 0; k < i; k++) {
+            it.next();
+        }
+        return it.next();
+    }
+
+    /** Replaces or removes one value somewhere in the tree. */
+    private static void mutate(JsonNode root, Random rnd, JsonNode[] odd) {
+        JsonNode n = root;
+        while (true) {
+            if (!n.isContainerNode() || n.isEmpty()) {
+                return;
+            }
+            int i = rnd.nextInt(n.size());
+            JsonNode child = n.isArray() ? n.get(i) : n.get(field(n, i));
+            if (child.isContainerNode() && !child.isEmpty() && rnd.nextInt(4) != 0) {
+                n = child;
+                continue;
+            }
+            JsonNode v = odd[rnd.nextInt(odd.length)].deepCopy();
+            if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+                a.set(i, v);
+            } else {
+                String f = field(n, i);
+                if (rnd.nextBoolean()) {
+                    ((ObjectNode) n).remove(f);
+                } else {
+                    ((ObjectNode) n).set(f, v);
+                }
+            }
+            return;
+        }
+    }
+
+    @Test
     void schema1Directives_ofAnOlderHost_areStillRead_andOtherVersionsRefused() throws Exception {
         String topic = TOPICS.directive(WireFixtures.NODE);
         Directive d = WireFixtures.directive();
