@@ -146,7 +146,9 @@ public final class Agent {
         if (saved == null) {
             return Future.succeededFuture();
         }
-        Directive d = ctx.codec().decode(ctx.topics().directive(ctx.nodeId()), saved, Directive.class);
+        // stored whole: a directive that came in parts may be larger than one payload
+        Directive d = org.edgefm.wire.WireCodec.forStoredDirectives().decode(ctx.topics().directive(ctx.nodeId()), saved,
+                Directive.class);
         return ctx.runtime().prepare(d.desired()).map(plan -> {
             ctx.runtime().commit(plan);
             ctx.applied(d);

@@ -437,6 +437,20 @@ public final class HostMeters implements ControlLoop.Listener {
                 + " wire's payload limit (the broker would cut the connection)").tag("type", type).register(registry).increment();
     }
 
+    /** Counts a directive published in {@code parts} parts (its compact encoding was over the wire's limit). */
+    public void directiveSplit(int parts) {
+        Counter.builder("edgefm.directives.split").description("Directives published in parts: their compact encoding"
+                + " is over the wire's payload limit; an agent applies one only with all its parts").register(registry).increment();
+        Counter.builder("edgefm.directive.parts").description("Parts of split directives published")
+                .register(registry).increment(parts);
+    }
+
+    /** Directives published in parts so far. */
+    public long directivesSplit() {
+        var c = registry.find("edgefm.directives.split").counter();
+        return c == null ? 0 : (long) c.count();
+    }
+
     /** Messages of {@code type} not published for their size so far. */
     public long messagesOversize(String type) {
         var c = registry.find("edgefm.messages.oversize").tag("type", type).counter();

@@ -46,6 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "edgefm.bench", matches = "true")
 class HostStepBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Bytes allocated by the calling thread (HotSpot's extension), or null where not available. */
+    private static final com.sun.management.ThreadMXBean ALLOC = THREADS instanceof com.sun.management.ThreadMXBean t ? t : null;
+
+    private static long allocated() {
+        return ALLOC == null ? 0 : ALLOC.getCurrentThreadAllocatedBytes();
+    }
 
     @TempDir
     Path dir;
@@ -75,6 +81,9 @@ class HostStepBench {
         LightDecision decision = decision();
         long[] snapshotCpu = new long[slots];
         long[] journalCpu = new long[slots];
+        long[] snapshotAlloc = new long[slots];
+        long[] journalAlloc = new long[slots];
+        long writerCpu = 0;
         long bytes;
         Path file = dir.resolve("journal-" + incremental + "-" + System.nanoTime() + ".db");
         try (TrialJournal journal = new TrialJournal(file, incremental ? 120 : 1)) {
@@ -83,28 +92,40 @@ class HostStepBench {
                 for (int i = (s & 1); i < nodes; i += 2) { // 1 s telemetry, 500 ms slots: half the nodes report
                     state.onTelemetry(telemetry(i, ++seq[i]), now - 250);
                 }
+                long a0 = allocated();
                 long c0 = THREADS.getCurrentThreadCpuTime();
                 FleetSnapshot snap = state.snapshot(now);
                 long c1 = THREADS.getCurrentThreadCpuTime();
+                long a1 = allocated();
                 journal.onSnapshot(s + 40, snap);
                 journal.onDecision(s + 40, new LightDecision(s + 40, decision.allocations(), decision.routing(),
                         decision.users(), decision.notes()), 12.5);
                 long c2 = THREADS.getCurrentThreadCpuTime();
+                long a2 = allocated();
                 if (s >= 0) {
                     snapshotCpu[s] = c1 - c0;
                     journalCpu[s] = c2 - c1;
+                    snapshotAlloc[s] = a1 - a0;
+                    journalAlloc[s] = a2 - a1;
+                }
+                if (s == -1) {
+                    journal.commit();
+                    writerCpu = journal.writerCpuNanos();
                 }
             }
             journal.commit();
+            writerCpu = journal.writerCpuNanos() - writerCpu;
         }
         try {
             bytes = Files.size(file);
         } catch (java.io.IOException e) {
             bytes = -1;
         }
-        System.out.printf(Locale.ROOT, "STEPBENCH %s, %d nodes: fleet snapshot CPU %s; journal (snapshot + decision) CPU %s;"
+        System.out.printf(Locale.ROOT, "STEPBENCH %s, %d nodes: fleet snapshot CPU %s, allocates %s; journal (snapshot +"
+                + " decision) on the loop's thread CPU %s, allocates %s; on the journal's writer thread %.2f ms per slot;"
                 + " journal file %.1f MiB after %d slots%n", incremental ? "incremental" : "from scratch", nodes,
-                stats(snapshotCpu), stats(journalCpu), bytes / 1048576.0, slots + 40);
+                stats(snapshotCpu), kib(snapshotAlloc), stats(journalCpu), kib(journalAlloc), writerCpu / 1e6 / slots,
+                bytes / 1048576.0, slots + 40);
     }
 
     private void loop(boolean skip) throws Exception {
@@ -119,6 +140,7 @@ class HostStepBench {
         ControlLoop.Settings st = new ControlLoop.Settings(500, 0, java.time.Duration.ofSeconds(60),
                 java.time.Duration.ofSeconds(60), 1, false, () -> 0L);
         long[] cpu = new long[slots];
+        long[] alloc = new long[slots];
         try (ControlLoop loop = new ControlLoop(fleet, ScenarioLoader.load(sc).model(), registry.resolve("test-pair"),
                 PlannerConfig.EMPTY, st, null)) {
             if (!skip) {
@@ -126,16 +148,19 @@ class HostStepBench {
             }
             for (int s = -40; s < slots; s++) {
                 fleet.now += 500;
+                long a0 = allocated();
                 long c0 = THREADS.getCurrentThreadCpuTime();
                 loop.step();
                 long c1 = THREADS.getCurrentThreadCpuTime();
                 if (s >= 0) {
                     cpu[s] = c1 - c0;
+                    alloc[s] = allocated() - a0;
                 }
             }
         }
         System.out.printf(Locale.ROOT, "STEPBENCH control-loop step (test-pair, settled), %d nodes, %s: CPU %s%n", nodes,
-                skip ? "desired states only when their inputs changed" : "every node diffed every slot", stats(cpu));
+                skip ? "desired states only when their inputs changed" : "every node diffed every slot", stats(cpu) + ", allocates "
+                + kib(alloc));
     }
 
     private static String id(int i) {
@@ -171,6 +196,11 @@ class HostStepBench {
             }
         }
         return new LightDecision(0, alloc, new RoutingTable(routes), List.of(), List.of());
+    }
+
+    /** Mean bytes per slot in KiB. */
+    private static String kib(long[] bytes) {
+        return String.format(Locale.ROOT, "%.0f KiB/slot", Arrays.stream(bytes).average().orElse(0) / 1024);
     }
 
     /** p50, p99 and mean in ms. */

@@ -21,6 +21,24 @@ public final class WireCodec {
     public static final int SCHEMA = 1;
     /** Default maximum payload size: 256 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+    /**
+     * The wire schema of directives: the compact encoding with a table of ids and shared target lists, and
+     * parts for a directive over the payload limit (docs/wire-protocol.md, "Directive encoding"). A
+     * {@link Directive} record keeps {@link #SCHEMA}; this codec writes every directive in this form and
+     * still reads schema-1 directives. An agent that knows schema 1 only refuses these with a
+     * {@code schema: unsupported version 2} rejected ack.
+     */
+    public static final int DIRECTIVE_SCHEMA = 2;
+    /** The most parts a directive is split into; an agent refuses a larger count. */
+    public static final int MAX_DIRECTIVE_PARTS = 64;
+
+    /**
+     * A codec for stored whole directives (the host's outbox, the agent's applied directive): a directive
+     * split on the wire is stored as one document of up to {@link #MAX_DIRECTIVE_PARTS} payloads.
+     */
+    public static WireCodec forStoredDirectives() {
+        return new WireCodec(MAX_DIRECTIVE_PARTS * DEFAULT_MAX_PAYLOAD_BYTES);
+    }
 
     private final int maxPayloadBytes;
 
@@ -39,11 +57,21 @@ public final class WireCodec {
         return maxPayloadBytes;
     }
 
-    /** Encodes a message as UTF-8 JSON; a message of another schema version is refused. */
+    /**
+     * Encodes a message as UTF-8 JSON; a message of another schema version is refused. A directive is
+     * written whole in its compact encoding (schema {@value #DIRECTIVE_SCHEMA}), whatever its size: to
+     * publish one, use {@link #encodeDirective}.
+     */
     public byte[] encode(WireMessage message) {
         if (message.schema() != SCHEMA) {
             throw new IllegalArgumentException("schema: " + message.schema() + " (expected: " + SCHEMA
                     + "; this code writes schema " + SCHEMA + " only)");
+        }
+        if (message instanceof Directive d) {
+            return DirectiveFormat.write(d, 0, 0);
+        }
+        if (message instanceof DirectivePart p) {
+            return DirectiveFormat.write(p.piece(), p.index(), p.count());
         }
         try {
             return Json.WIRE.writeValueAsBytes(message);
@@ -53,7 +81,22 @@ public final class WireCodec {
     }
 
     /**
-     * Decodes a payload received on {@code topic}; the topic decides the message type.
+     * The payloads that carry a directive: one when its compact encoding fits this codec's payload limit,
+     * else 2 to {@link #MAX_DIRECTIVE_PARTS} parts, each within the limit, to be published in order.
+     *
+     * @throws IllegalArgumentException when no split carries it (a single route, peer or the services alone
+     *                                  over the limit), naming the node, version and size
+     */
+    public java.util.List<byte[]> encodeDirective(Directive d) {
+        if (d.schema() != SCHEMA) {
+            throw new IllegalArgumentException("schema: " + d.schema() + " (expected: " + SCHEMA + ")");
+        }
+        return DirectiveFormat.split(d, maxPayloadBytes);
+    }
+
+    /**
+     * Decodes a payload received on {@code topic}; the topic decides the message type. On a directive
+     * topic the result is a {@link Directive} or, for a split one, a {@link DirectivePart}.
      *
      * @throws WireFormatException naming the topic and field when the message is not acceptable
      */
@@ -75,6 +118,10 @@ public final class WireCodec {
      */
     public <T extends WireMessage> T decode(String topic, byte[] payload, Class<T> type) {
         WireMessage m = decode(topic, payload);
+        if (m instanceof DirectivePart p && type == Directive.class) {
+            throw new WireFormatException(topic, "part", p.index() + "/" + p.count() + ": a part of a split directive"
+                    + " (expected: a whole directive here)", WireFormatException.Kind.BAD_VALUE);
+        }
         if (!type.isInstance(m)) {
             throw new WireFormatException(topic, "topic", "carries " + m.type().level() + ", not "
                     + type.getSimpleName(), WireFormatException.Kind.UNKNOWN_TOPIC);
@@ -106,10 +153,24 @@ public final class WireCodec {
         }
         JsonNode schema = tree.get("schema");
         if (schema == null || schema.isNull()) {
-            throw new WireFormatException(topic, "schema", "missing (expected: " + SCHEMA + ")",
+            throw new WireFormatException(topic, "schema", "missing (expected: " + (type == Directive.class
+                    ? DIRECTIVE_SCHEMA : SCHEMA) + ")",
                     WireFormatException.Kind.SCHEMA);
         }
-        if (!schema.isIntegralNumber() || schema.asLong() != SCHEMA) {
+        if (type == Directive.class) {
+            if (schema.isIntegralNumber() && schema.asLong() == DIRECTIVE_SCHEMA) {
+                try {
+                    return DirectiveFormat.read(topic, tree);
+                } catch (IllegalArgumentException e) {
+                    throw new WireFormatException(topic, "payload", String.valueOf(e.getMessage()),
+                            WireFormatException.Kind.BAD_VALUE);
+                }
+            }
+            if (!schema.isIntegralNumber() || schema.asLong() != SCHEMA) {
+                throw new WireFormatException(topic, "schema", "unsupported version " + schema + " (expected: "
+                        + DIRECTIVE_SCHEMA + " for a directive, or the older " + SCHEMA + ")", WireFormatException.Kind.SCHEMA);
+            }
+        } else if (!schema.isIntegralNumber() || schema.asLong() != SCHEMA) {
             throw new WireFormatException(topic, "schema", "unsupported version " + schema
                     + " (expected: " + SCHEMA + ")", WireFormatException.Kind.SCHEMA);
         }

@@ -44,6 +44,8 @@ public final class DirectiveVerticle extends VerticleBase {
     private final AgentContext ctx;
     private final long memoryBudgetBytes;
     private Future<?> chain = Future.succeededFuture();
+    /** The parts of a split directive received so far (touched on the directive chain only). */
+    private final org.edgefm.wire.DirectiveAssembler parts = new org.edgefm.wire.DirectiveAssembler();
 
     /** The directive executor of one agent; services may use up to {@code memoryBudgetBytes}. */
     public DirectiveVerticle(AgentContext ctx, long memoryBudgetBytes) {
@@ -97,9 +99,13 @@ public final class DirectiveVerticle extends VerticleBase {
     }
 
     private Future<Void> handle(String topic, byte[] bytes) {
-        Directive d;
+        org.edgefm.wire.WireMessage m;
         try {
-            d = ctx.codec().decode(topic, bytes, Directive.class);
+            m = ctx.codec().decode(topic, bytes);
+            if (!(m instanceof Directive) && !(m instanceof org.edgefm.wire.DirectivePart)) {
+                throw new WireFormatException(topic, "topic", "carries " + m.type().level() + ", not a directive",
+                        WireFormatException.Kind.UNKNOWN_TOPIC);
+            }
         } catch (WireFormatException e) {
             LOG.warn("refused directive: {} (refused so far: {})", e.getMessage(), ctx.countRejected());
             long[] ev = bestEffortIds(bytes);
@@ -108,6 +114,41 @@ public final class DirectiveVerticle extends VerticleBase {
             ack(ev[0], ev[1], AckOutcome.REJECTED, e.field() + ": " + e.problem());
             return Future.succeededFuture();
         }
+        if (m instanceof org.edgefm.wire.DirectivePart p) {
+            return part(p);
+        }
+        return handle((Directive) m);
+    }
+
+    /**
+     * One part of a split directive: held until every part of its {@code (plannerEpoch, version)} is here,
+     * then applied as one directive. A directive with a part missing is never applied, in part or whole; a
+     * part of a newer directive drops an older incomplete one.
+     */
+    private Future<Void> part(org.edgefm.wire.DirectivePart p) {
+        Directive cur = ctx.applied();
+        if (p.plannerEpoch() <= ctx.hostEpoch() && cur != null && p.plannerEpoch() == cur.plannerEpoch()
+                && p.version() == cur.version()) {
+            return ack(p.plannerEpoch(), p.version(), AckOutcome.APPLIED, null); // re-delivery of the version in force
+        }
+        Directive whole;
+        try {
+            whole = parts.offer(p);
+        } catch (org.edgefm.api.InvalidFieldException e) {
+            LOG.warn("rejected directive v{}: its {} parts do not form one directive: {}: {}", p.version(), p.count(),
+                    e.field(), e.problem());
+            return ack(p.plannerEpoch(), p.version(), AckOutcome.REJECTED, e.field() + ": " + e.problem());
+        }
+        if (whole == null) {
+            LOG.debug("directive v{} (planner epoch {}): part {} of {} received, {} held", p.version(), p.plannerEpoch(),
+                    p.index() + 1, p.count(), parts.pending());
+            return Future.succeededFuture();
+        }
+        LOG.info("directive v{} (planner epoch {}): all {} parts received", whole.version(), whole.plannerEpoch(), p.count());
+        return handle(whole);
+    }
+
+    private Future<Void> handle(Directive d) {
         if (d.plannerEpoch() > ctx.hostEpoch()) {
             // only the host's account may publish directives (broker ACL), and its retained host/state names
             // its planner epoch: a directive from a later epoch is forged or arrived before that state. Not
@@ -138,7 +179,8 @@ public final class DirectiveVerticle extends VerticleBase {
         }
         return ctx.runtime().prepare(d.desired())
                 .compose(plan -> vertx.executeBlocking(() -> {
-                    ctx.store().saveDirective(bytes);
+                    // stored whole, in the compact encoding (also a directive that came in parts)
+                    ctx.store().saveDirective(ctx.codec().encode(d));
                     return plan;
                 }, false))
                 .compose(plan -> {

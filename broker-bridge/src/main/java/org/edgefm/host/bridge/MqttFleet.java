@@ -479,17 +479,27 @@ public final class MqttFleet implements Fleet {
             }
         }
         try {
-            byte[] payload = codec.encode(m instanceof Directive d ? d.withoutSecrets() : m);
-            if (payload.length > WireCodec.DEFAULT_MAX_PAYLOAD_BYTES) {
+            List<byte[]> payloads;
+            try {
+                // a directive goes in its compact encoding, in parts where it is over the wire's limit
+                payloads = m instanceof Directive d ? codec.encodeDirective(d.withoutSecrets()) : List.of(codec.encode(m));
+            } catch (IllegalArgumentException e) {
                 // a packet over the broker's limit makes the broker cut the host's whole connection (and with it
                 // every node's telemetry); the agents would refuse the payload anyway
                 meters.messageOversize(m.type().level());
-                LOG.warn("not sending {} to {}: {} bytes, above the wire's limit of {} bytes", m.type().level(), topic,
-                        payload.length, WireCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+                LOG.warn("not sending {} to {}: {}", m.type().level(), topic, e.getMessage());
                 if (m instanceof Directive d) {
                     outbox.sent(d.nodeId(), nowMs()); // tried again with the outbox's backoff, not every 200 ms
                 }
                 return false;
+            }
+            for (byte[] payload : payloads) {
+                if (payload.length > WireCodec.DEFAULT_MAX_PAYLOAD_BYTES) {
+                    meters.messageOversize(m.type().level());
+                    LOG.warn("not sending {} to {}: {} bytes, above the wire's limit of {} bytes", m.type().level(), topic,
+                            payload.length, WireCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+                    return false;
+                }
             }
             byte[] secret = taskSecret;
             if (m instanceof Directive d && secret != null) {
@@ -502,10 +512,17 @@ public final class MqttFleet implements Fleet {
                         MessageType.KEYS.retained());
                 meters.messageOut(MessageType.KEYS.level());
             }
-            client.publish(topic, payload, m.type().qos().level(), m.type().retained());
-            meters.messageOut(m.type().level());
+            int bytes = 0;
+            for (byte[] payload : payloads) {
+                client.publish(topic, payload, m.type().qos().level(), m.type().retained());
+                meters.messageOut(m.type().level());
+                bytes += payload.length;
+            }
             if (m instanceof Directive) {
-                meters.directiveBytes(payload.length);
+                meters.directiveBytes(bytes);
+                if (payloads.size() > 1) {
+                    meters.directiveSplit(payloads.size());
+                }
             }
             return true;
         } catch (MqttException e) {

@@ -32,6 +32,12 @@ import org.mapdb.Serializer;
  * most once a second (at the start of a slot) and on close, so a crash loses at most the last second. A
  * {@link ControlLoop.Listener}; thread-safe.
  *
+ * <p>The listener calls only queue their entry: one writer thread ({@code edgefm-journal}) encodes them
+ * (deltas, JSON) and stores them in the order they were queued, so the control loop's thread does not
+ * serialise a 1,000-node snapshot each slot. The queue is bounded ({@value #QUEUE} entries): a writer that
+ * falls that far behind slows the loop down rather than losing entries or memory. Every read
+ * ({@link #size}, {@link #page}, the export) and {@link #commit} first waits for the queued entries.
+ *
  * <p>Each line is {@code {"seq":N,"kind":"snapshot|placement|decision|directive|plugin-failure",
  * "slot":S,"data":{...}}}.
  */
@@ -45,6 +51,13 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     private long lastCommitNanos = System.nanoTime();
     /** Snapshots and decisions as what changed since the previous ones ({@link JournalDeltas}). */
     private final JournalDeltas deltas;
+    /** Entries queued for the writer thread at most. */
+    static final int QUEUE = 1024;
+    private final java.util.concurrent.BlockingQueue<Runnable> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUE);
+    private final Thread writer;
+    private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrialJournal.class);
 
     /** Opens (or creates and continues) a journal file. */
     public TrialJournal(Path file) {
@@ -69,6 +82,78 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
         // does not rewrite its neighbours.
         entries = db.treeMap("entries", Serializer.LONG, Serializer.STRING).valuesOutsideNodesEnable().createOrOpen();
         seq = db.atomicLong("seq").createOrOpen();
+        writer = new Thread(this::writeLoop, "edgefm-journal-" + file.getFileName());
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** The writer thread: runs the queued entries in order until {@link #close}. */
+    private void writeLoop() {
+        while (true) {
+            Runnable r;
+            try {
+                r = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (r == STOP) {
+                return;
+            }
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                if (failures.getAndIncrement() == 0) {
+                    LOG.error("journal: an entry could not be stored: {}", e.toString(), e);
+                } else {
+                    LOG.warn("journal: an entry could not be stored ({} so far): {}", failures.get(), e.toString());
+                }
+            }
+        }
+    }
+
+    private static final Runnable STOP = () -> { };
+
+    /** Queues work for the writer thread, in order; waits while the queue is full. */
+    private void submit(Runnable r) {
+        if (closing) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(r); // an interrupt does not lose the entry: it is queued all the same, in order
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until every entry queued so far is stored. */
+    private void drain() {
+        if (Thread.currentThread() == writer || !writer.isAlive()) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try {
+            queue.put(done::countDown);
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** CPU time the writer thread has used so far, in ns (benchmarks), or -1 where the JVM does not measure it. */
+    public long writerCpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(writer.getId());
+    }
+
+    /** Entries the writer could not store (logged). */
+    public long failures() {
+        return failures.get();
     }
 
     private synchronized void append(String kind, Object data) {
@@ -97,25 +182,28 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
 
     @Override
     public void onSnapshot(long slot, FleetSnapshot snapshot) {
-        synchronized (this) {
-            // the previous slots' entries, at most once a second: a crash loses at most a second
-            if (System.nanoTime() - lastCommitNanos >= 1_000_000_000L) {
-                db.commit();
-                lastCommitNanos = System.nanoTime();
+        submit(() -> {
+            synchronized (this) {
+                // the previous slots' entries, at most once a second: a crash loses at most a second
+                if (System.nanoTime() - lastCommitNanos >= 1_000_000_000L) {
+                    db.commit();
+                    lastCommitNanos = System.nanoTime();
+                }
+                this.slot = slot;
             }
-            this.slot = slot;
-        }
-        append("snapshot", snapshot);
+            append("snapshot", snapshot);
+        });
     }
 
     @Override
     public void onCorePlacement(CorePlacementContext.Trigger trigger, CorePlacement placement, double elapsedMs) {
-        append("placement", Map.of("trigger", trigger.name().toLowerCase(), "placement", placement, "elapsedMs", elapsedMs));
+        submit(() -> append("placement", Map.of("trigger", trigger.name().toLowerCase(), "placement", placement,
+                "elapsedMs", elapsedMs)));
     }
 
     @Override
     public void onDecision(long slot, LightDecision decision, double elapsedMs) {
-        append("decision", new DecisionEntry(decision, elapsedMs));
+        submit(() -> append("decision", new DecisionEntry(decision, elapsedMs)));
     }
 
     /** A decision to append ({@link JournalDeltas#decision}). */
@@ -124,26 +212,33 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
 
     @Override
     public void onDirective(Directive directive) {
-        append("directive", directive);
+        submit(() -> append("directive", directive));
     }
 
     @Override
     public void onPluginFailure(String plugin, String role, String reason, String detail) {
-        append("plugin-failure", Map.of("plugin", plugin, "role", role, "reason", reason, "detail", detail));
+        submit(() -> append("plugin-failure", Map.of("plugin", plugin, "role", role, "reason", reason, "detail", detail)));
     }
 
-    /** Commits what was appended. */
-    public synchronized void commit() {
-        db.commit();
+    /** Commits what was appended (after the queued entries are stored). */
+    public void commit() {
+        drain();
+        synchronized (this) {
+            db.commit();
+        }
     }
 
     /** Entries written so far. */
-    public synchronized long size() {
-        return entries.size();
+    public long size() {
+        drain();
+        synchronized (this) {
+            return entries.size();
+        }
     }
 
     /** The ids of the tasks whose completions the journal's snapshots carry, in order. */
     public List<String> completedTaskIds() {
+        drain();
         List<String> ids = new ArrayList<>();
         for (String line : entries.values()) {
             if (!line.contains("\"kind\":\"snapshot\"")) {
@@ -166,6 +261,7 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
      * what a restarted host knows the nodes may still run.
      */
     public Map<String, java.util.Set<String>> directiveServices() {
+        drain();
         Map<String, java.util.ArrayDeque<java.util.Set<String>>> byNode = new java.util.TreeMap<>();
         for (String line : entries.values()) {
             if (!line.contains("\"kind\":\"directive\"")) {
@@ -200,6 +296,7 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
      * {@code afterSeq}, in order, read from the file without copying the rest of the journal.
      */
     public List<Map.Entry<Long, String>> page(long afterSeq, int limit) {
+        drain();
         List<Map.Entry<Long, String>> out = new ArrayList<>(Math.min(limit, 1024));
         JournalDeltas.Reader whole = reader();
         for (Map.Entry<Long, String> e : entries.tailMap(afterSeq, false).entrySet()) {
@@ -213,6 +310,7 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
 
     /** The line stored at {@code seq} (a delta or a reference where one was stored), or null; for tests. */
     String stored(long seq) {
+        drain();
         return entries.get(seq);
     }
 
@@ -223,6 +321,7 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
 
     /** Writes every entry as one JSON line, in order (snapshots and decisions whole, as recorded). */
     public void exportJsonLines(Writer out) {
+        drain();
         try {
             JournalDeltas.Reader whole = reader();
             for (String stored : entries.values()) {
@@ -237,7 +336,21 @@ public final class TrialJournal implements ControlLoop.Listener, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        drain();
+        closing = true;
+        try {
+            queue.put(STOP);
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            closeDb();
+        }
+    }
+
+    private void closeDb() {
         if (!db.isClosed()) {
             db.commit();
             db.close();

@@ -83,7 +83,7 @@ public final class DirectiveOutbox implements AutoCloseable {
     private final DB db;
     private final ConcurrentMap<String, byte[]> pending;
     private final Atomic.Long epochCounter;
-    private final WireCodec codec = new WireCodec();
+    private final WireCodec codec = WireCodec.forStoredDirectives();
     private final long initialBackoffMs;
     private final long maxBackoffMs;
     private final Map<String, Retry> retries = new LinkedHashMap<>();

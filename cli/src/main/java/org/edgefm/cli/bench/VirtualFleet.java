@@ -285,6 +285,7 @@ public final class VirtualFleet implements AutoCloseable {
         long seq;
         long timer = -1;
         Directive applied;
+        final org.edgefm.wire.DirectiveAssembler parts = new org.edgefm.wire.DirectiveAssembler();
 
         /** Links this node is an end of, as it reports them (the sample count grows with every telemetry). */
         final List<PeerMetrics> peers;
@@ -407,6 +408,13 @@ public final class VirtualFleet implements AutoCloseable {
                 m = codec.decode(msg.topicName(), msg.payload().getBytes());
             } catch (WireFormatException e) {
                 return; // a real agent would reject it; the host never sends one
+            }
+            if (m instanceof org.edgefm.wire.DirectivePart p) {
+                try {
+                    m = parts.offer(p); // a split directive counts (and is acknowledged) once, when all its parts are here
+                } catch (IllegalArgumentException e) {
+                    return;
+                }
             }
             if (m instanceof Directive d) {
                 directives.incrementAndGet();
