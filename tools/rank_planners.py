@@ -35,10 +35,21 @@ def load_avg():
 
 
 def ranking(rows, key_rate, key_p95):
-    """Planners by on-time rate (descending), ties broken by p95 (ascending)."""
+    """Planners by on-time rate (descending, to 0.1 pp), ties broken by p95 (ascending, to 1 ms);
+    planners equal on both are joined by '='."""
     usable = [r for r in rows if r.get(key_rate) is not None]
-    usable.sort(key=lambda r: (-round(r[key_rate], 3), r.get(key_p95) or float("inf")))
-    return [r["planner"] for r in usable]
+
+    def key(r):
+        p95 = r.get(key_p95)
+        return (-round(r[key_rate], 3), round(p95) if p95 is not None else float("inf"))
+
+    usable.sort(key=key)
+    out = ""
+    for i, r in enumerate(usable):
+        if i > 0:
+            out += " = " if key(r) == key(usable[i - 1]) else " > "
+        out += r["planner"]
+    return out
 
 
 def fmt(rate, p50, p95):
@@ -104,7 +115,8 @@ def main():
         by[r.get("planner")] = r
     for row in rows:
         r = by.get(row["planner"]) or {}
-        row["twin"] = r.get("onTimeRate")
+        rate = r.get("onTimeRate")
+        row["twin"] = rate.get("mean") if isinstance(rate, dict) else rate
         lat = r.get("latencyMs") or {}
         row["twinP50"] = lat.get("p50")
         row["twinP95"] = lat.get("p95")
@@ -123,9 +135,9 @@ def main():
     replay_rank = ranking(rows, "replay", "replayP95")
     twin_rank = ranking(rows, "twin", "twinP95")
     print()
-    print("ranking live:   " + " > ".join(live_rank))
-    print("ranking replay: " + " > ".join(replay_rank) + ("  (same order)" if replay_rank == live_rank else "  (differs)"))
-    print("ranking twin:   " + " > ".join(twin_rank) + ("  (same order)" if twin_rank == live_rank else "  (differs)"))
+    print("ranking live:   " + live_rank)
+    print("ranking replay: " + replay_rank + ("  (same order)" if replay_rank == live_rank else "  (differs)"))
+    print("ranking twin:   " + twin_rank + ("  (same order)" if twin_rank == live_rank else "  (differs)"))
     with open(os.path.join(out, "ranking.json"), "w") as f:
         json.dump({"scenario": a.scenario, "duration": a.duration, "rows": rows, "live": live_rank, "replay": replay_rank,
                    "twin": twin_rank}, f, indent=2)
