@@ -144,6 +144,7 @@ public final class CalibrationRecorder {
                         (double) c.latencyMs(), true, inFlight.at(t.submittedMs()), round(rest), runs));
             }
         }
+        taskLog = thinStages(taskLog);
         List<Calibration.Station> stations = new ArrayList<>();
         serviceMs.forEach((k, v) -> {
             String[] ns = k.split("\u0000");
@@ -240,6 +241,35 @@ public final class CalibrationRecorder {
                     it.remove();
                 }
             }
+        }
+        return out;
+    }
+
+    /** Most tasks of the log that keep their stage timings (a long trial's file stays bounded). */
+    static final int MAX_STAGED_TASKS = 20_000;
+
+    /** Beyond {@link #MAX_STAGED_TASKS} tasks with stages, keeps the stages of evenly spaced ones (time coverage stays). */
+    static List<Calibration.Task> thinStages(List<Calibration.Task> log) {
+        long staged = log.stream().filter(t -> !t.stages().isEmpty()).count();
+        if (staged <= MAX_STAGED_TASKS) {
+            return log;
+        }
+        double stride = (double) staged / MAX_STAGED_TASKS;
+        List<Calibration.Task> out = new ArrayList<>(log.size());
+        long i = 0;
+        long kept = 0;
+        for (Calibration.Task t : log) {
+            if (!t.stages().isEmpty()) {
+                boolean keep = kept < MAX_STAGED_TASKS && i >= Math.round(kept * stride);
+                i++;
+                if (keep) {
+                    kept++;
+                } else {
+                    t = new Calibration.Task(t.atMs(), t.user(), t.taskType(), t.origin(), t.latencyMs(), t.success(),
+                            t.inFlight(), t.residualMs(), List.of());
+                }
+            }
+            out.add(t);
         }
         return out;
     }
