@@ -71,6 +71,11 @@ final class SimulateCommand implements Callable<Integer> {
             + " those measurements and keeps only the nodes that took part (docs/simulator.md, \"Calibrated twin\").")
     Path calibrateFrom;
 
+    @Option(names = "--replay-task-log", description = "With --calibrate-from: replay the trial's recorded arrivals"
+            + " (its task log) instead of the scenario's arrival processes, over the trial's workload and drain"
+            + " (unless --slots says otherwise): each planner on the arrivals the trial saw.")
+    boolean replayTaskLog;
+
     @Option(names = "--no-budget", description = "Measure plugin calls without cutting them: no time budget (profiling)."
             + " By default every call is charged its thread's CPU and waiting time against the live budget (half a slot"
             + " per controller call, 10 s per core placement) and an overrunning call's decision is discarded as live.")
@@ -87,7 +92,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimulateOptions options = new SimulateOptions(scenarioRef, planners, seeds, loads, slots, threads, seedOffset,
-                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom);
+                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog);
         try {
             return new SimulateRunner(options).run(spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

@@ -206,4 +206,32 @@ class SimulateCommandTest extends CliTestBase {
         assertThat(pts.get(0).get("efficient").asBoolean()).isTrue();
         assertThat(out.toString()).contains("frontier, load 1").contains("matched cost, load 1, against two-tier");
     }
+
+    @Test
+    void replayTaskLog_feedsExactlyTheTrialsArrivals_andNeedsACalibration() throws Exception {
+        java.util.List<org.edgefm.sim.calibration.Calibration.Task> log = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            log.add(new org.edgefm.sim.calibration.Calibration.Task(250 + 900.0 * i, "cam-1", "vqa", "agx-orin"));
+        }
+        org.edgefm.sim.calibration.Calibration c = new org.edgefm.sim.calibration.Calibration(
+                org.edgefm.sim.calibration.Calibration.SCHEMA, "trial-lab", "greedy",
+                new org.edgefm.sim.calibration.Calibration.Workload(7_000, 5_000, java.util.List.of("agx-orin", "orin-nx",
+                        "edge-l4"), java.util.Map.of("cam-1", "agx-orin", "cam-2", "orin-nx", "cam-3", "agx-orin")),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(),
+                new org.edgefm.sim.calibration.Calibration.Overheads(null, null, null, null), null, log);
+        Path file = dir.resolve("calibration.json");
+        c.write(file);
+        Path json = dir.resolve("r.json");
+        int rc = run("simulate", "--scenario", "../scenarios/trial-lab.json", "--planners", "greedy", "--seeds", "1",
+                "--threads", "1", "--calibrate-from", file.toString(), "--replay-task-log", "--json", json.toString());
+        assertThat(rc).as(err.toString()).isZero();
+        JsonNode r = new ObjectMapper().readTree(json.toFile()).get("results").get(0);
+        assertThat(r.get("outcomes").get("submitted").asLong()).isEqualTo(7);
+
+        assertThat(run("simulate", "--scenario", "../scenarios/trial-lab.json", "--replay-task-log")).isEqualTo(2);
+        assertThat(err.toString()).contains("--replay-task-log replays a trial's task log: it needs --calibrate-from");
+        assertThat(run("simulate", "--scenario", "../scenarios/trial-lab.json", "--calibrate-from", file.toString(),
+                "--replay-task-log", "--load", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--load does not apply");
+    }
 }

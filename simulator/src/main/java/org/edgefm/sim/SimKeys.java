@@ -87,7 +87,18 @@ public final class SimKeys {
             key("sim.partition.share-changes", "follow", "follow: tasks in service continue at new shares at once;"
                     + " at-start: a task keeps the shares in force when its service began", KeyOrigin.GUARD,
                     "at-start let a transmission begun under a near-zero share never finish and keep the radio powered"
-                            + " (docs/simulator.md, sim.partition keys)"));
+                            + " (docs/simulator.md, sim.partition keys)"),
+            key(Twin.NEIGHBOURS_KEY, String.valueOf(Twin.DEFAULT_NEIGHBOURS), "a calibrated twin draws each measured"
+                    + " service time, ingress and hop overhead from the k samples of its kind (per node and service for"
+                    + " service times) measured nearest in time to the simulated moment; 0 draws from all of them, pooled",
+                    KeyOrigin.RECONSTRUCTION, "measured: a trial's slow samples cluster in time (a fresh JVM's first"
+                            + " calls, a busy machine), which pooled draws spread evenly over the run (docs/simulator.md,"
+                            + " \"Calibrated twin\")"),
+            key(Twin.UNMEASURED_KEY, "same-service", "a calibrated twin's (node, service) that served nothing in the"
+                    + " trial: same-service (the service's times measured at the other nodes, scaled by the ratio of the"
+                    + " agents' kernel calibrations) or model (the scenario's compute model)", KeyOrigin.RECONSTRUCTION,
+                    "measured: the compute model rates the scenario's device profiles, not the hardware a trial ran on"
+                            + " (docs/simulator.md, \"Calibrated twin\")"));
 
     /** Camel-case spellings of earlier versions, still read with a deprecation warning: old → new. */
     public static final Map<String, String> DEPRECATED_ALIASES = aliases();

@@ -215,6 +215,8 @@ public final class SimulatedFleet implements Fleet {
     // hop overheads, a replayed task log per stream, directives waiting for their instances' preload.
     private final Twin twin;
     private final double[][] twinServiceMs;
+    private final Twin.Series[] twinServiceSeries;
+    private final int twinNeighbours;
     private final double[] twinPreloadMs;
     private final double[][] traceMs;
     private final int[] traceNext;
@@ -521,6 +523,8 @@ public final class SimulatedFleet implements Fleet {
         // the twin's own stream: runs without a twin keep every draw they made before
         twinRandom = new SplittableRandom(seed * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
         twinServiceMs = new double[stations][];
+        twinServiceSeries = new Twin.Series[stations];
+        twinNeighbours = Twin.neighbours(subModelKeys);
         twinPreloadMs = new double[stations];
         Arrays.fill(twinPreloadMs, Double.NaN);
         if (twin != null) {
@@ -528,6 +532,7 @@ public final class SimulatedFleet implements Fleet {
                 String k = Twin.key(nodeIds[st / serviceCount], serviceIds[st % serviceCount]);
                 double[] ms = twin.serviceMs().get(k);
                 twinServiceMs[st] = ms == null || ms.length == 0 ? null : ms;
+                twinServiceSeries[st] = twin.timeline().service().get(k);
                 twinPreloadMs[st] = twin.preloadMs().getOrDefault(k, Double.NaN);
             }
         }
@@ -711,7 +716,8 @@ public final class SimulatedFleet implements Fleet {
         }
         double snr = userSnr(u);
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u)); a twin: the measured ingress instead
-        double uplink = twin != null ? Twin.draw(twin.ingressMs(), twinRandom)
+        double uplink = twin != null
+                ? Twin.draw(twin.timeline().ingress(), twinNeighbours, twin.ingressMs(), now, twinRandom)
                 : Latency.uplinkMs(inputMb[t], userBandwidth[u], snr);
         int base = task * maxStages;
         if (rejected(t, origin)) {
@@ -805,7 +811,9 @@ public final class SimulatedFleet implements Fleet {
             return;
         }
         if (twin != null) {
-            d += Twin.draw(node == target ? twin.localHopMs() : twin.remoteHopMs(), twinRandom);
+            d += node == target
+                    ? Twin.draw(twin.timeline().localHop(), twinNeighbours, twin.localHopMs(), now, twinRandom)
+                    : Twin.draw(twin.timeline().remoteHop(), twinNeighbours, twin.remoteHopMs(), now, twinRandom);
         }
         tOutstanding[task]++;
         // paper 1, eq. (2): transfer b_m / w plus propagation W / l; 0 when co-located
@@ -910,7 +918,7 @@ public final class SimulatedFleet implements Fleet {
         double ms = workload[s] / rate;
         if (twinServiceMs[st] != null) {
             // a twin: a measured service time of this (node, service); the planner sees its rate
-            ms = Twin.draw(twinServiceMs[st], twinRandom);
+            ms = Twin.draw(twinServiceSeries[st], twinNeighbours, twinServiceMs[st], now, twinRandom);
             rate = workload[s] / Math.max(ms, 1e-3);
         }
         if (rateSamples[st] == null && settings.rateSamples() > 0) {

@@ -33,9 +33,105 @@ import java.util.SplittableRandom;
  * @param localHopMs  overhead samples of a hop on one node, ms (empty: none)
  * @param remoteHopMs overhead samples of a hop between nodes, ms (empty: none)
  * @param arrivals    the task log to replay, or null
+ * @param timeline    the same measurements with the times they were taken, for draws local in time
+ *                    ({@link Timeline}); {@link Timeline#NONE}: every draw is from the pooled samples
  */
 public record Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadMs, double[] ingressMs,
-        double[] localHopMs, double[] remoteHopMs, List<Arrival> arrivals) {
+        double[] localHopMs, double[] remoteHopMs, List<Arrival> arrivals, Timeline timeline) {
+
+    /** A twin drawing from its pooled samples only. */
+    public Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadMs, double[] ingressMs,
+            double[] localHopMs, double[] remoteHopMs, List<Arrival> arrivals) {
+        this(serviceMs, preloadMs, ingressMs, localHopMs, remoteHopMs, arrivals, Timeline.NONE);
+    }
+
+    /**
+     * Measurements in the order they were taken: each sample with its time on the workload's clock
+     * (ms after its start; the simulation's clock starts there too).
+     *
+     * @param atMs the times, ascending
+     * @param ms   the measured times, one per {@code atMs}
+     */
+    public record Series(double[] atMs, double[] ms) {
+        /** Validates and copies. */
+        public Series {
+            atMs = Objects.requireNonNull(atMs, "atMs is null").clone();
+            ms = check(ms, "ms");
+            if (atMs.length != ms.length) {
+                throw new IllegalArgumentException("atMs and ms differ in length: " + atMs.length + " and " + ms.length);
+            }
+            for (int i = 0; i < atMs.length; i++) {
+                if (Double.isNaN(atMs[i]) || Double.isInfinite(atMs[i]) || (i > 0 && atMs[i] < atMs[i - 1])) {
+                    throw new IllegalArgumentException("atMs[" + i + "]: " + atMs[i] + " (expected: finite, ascending)");
+                }
+            }
+        }
+
+        /** How many samples. */
+        public int size() {
+            return ms.length;
+        }
+
+        /**
+         * One of the {@code k} samples taken nearest in time to {@code nowMs}, drawn uniformly (all of
+         * them when there are fewer; before the first or after the last, the first or last {@code k}).
+         */
+        public double near(double nowMs, int k, SplittableRandom random) {
+            int n = ms.length;
+            if (n == 0) {
+                return 0;
+            }
+            if (k >= n) {
+                return ms[random.nextInt(n)];
+            }
+            // the first index at or after nowMs, then widen the window [lo, hi) to k samples by nearness
+            int lo = 0;
+            int hi = n;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (atMs[mid] < nowMs) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            int left = lo;
+            int right = lo;
+            while (right - left < k) {
+                if (left == 0) {
+                    right++;
+                } else if (right == n) {
+                    left--;
+                } else if (nowMs - atMs[left - 1] <= atMs[right] - nowMs) {
+                    left--;
+                } else {
+                    right++;
+                }
+            }
+            return ms[left + random.nextInt(k)];
+        }
+    }
+
+    /**
+     * The twin's measurements with their times: with {@code sim.twin.neighbours} k &gt; 0, a draw at
+     * simulated time t takes one of the k samples of its kind measured nearest to t, so effects that
+     * cluster in time in the field (a fresh JVM's first calls, a burst, a busy machine) cluster in the
+     * twin too, instead of spreading evenly over the run as draws from the pooled samples do.
+     *
+     * @param service    per {@link #key(String, String) node/service}, service times by stage start
+     * @param ingress    ingress overheads by submission
+     * @param localHop   overheads of hops on one node, by arrival in the worker pool
+     * @param remoteHop  overheads of hops between nodes, by arrival in the worker pool
+     */
+    public record Timeline(Map<String, Series> service, Series ingress, Series localHop, Series remoteHop) {
+        /** No times: pooled draws. */
+        public static final Timeline NONE = new Timeline(Map.of(), null, null, null);
+
+        /** Validates and copies. */
+        public Timeline {
+            service = Map.copyOf(Objects.requireNonNull(service, "service is null"));
+        }
+    }
 
     /**
      * One recorded arrival.
@@ -69,6 +165,7 @@ public record Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadM
             }
         });
         arrivals = arrivals == null ? null : List.copyOf(arrivals);
+        timeline = timeline == null ? Timeline.NONE : timeline;
     }
 
     /** The key of a (node, service) pair in {@link #serviceMs} and {@link #preloadMs}. */
@@ -78,7 +175,48 @@ public record Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadM
 
     /** The same twin replaying {@code log} (or the scenario's arrival processes for null). */
     public Twin withArrivals(List<Arrival> log) {
-        return new Twin(serviceMs, preloadMs, ingressMs, localHopMs, remoteHopMs, log);
+        return new Twin(serviceMs, preloadMs, ingressMs, localHopMs, remoteHopMs, log, timeline);
+    }
+
+    /** The key of {@link #neighbours}. */
+    public static final String NEIGHBOURS_KEY = "sim.twin.neighbours";
+    /** Its default. */
+    public static final int DEFAULT_NEIGHBOURS = 8;
+
+    /**
+     * {@value #NEIGHBOURS_KEY} of a scenario's planner section: from how many samples measured nearest
+     * in time a twin draws (0: from all of its kind, pooled).
+     */
+    public static int neighbours(Map<String, ?> planner) {
+        double k = SimSettings.nonNegative(planner == null ? Map.of() : planner, NEIGHBOURS_KEY, DEFAULT_NEIGHBOURS);
+        if (k != Math.rint(k) || k > 1_000_000) {
+            throw new org.edgefm.api.ConfigException(NEIGHBOURS_KEY + ": " + k + " (expected: a whole number >= 0)");
+        }
+        return (int) k;
+    }
+
+    /** The key of {@link #unmeasuredFromSameService}. */
+    public static final String UNMEASURED_KEY = "sim.twin.unmeasured";
+
+    /**
+     * {@value #UNMEASURED_KEY} of a scenario's planner section: {@code same-service} (default: a
+     * (node, service) that served nothing in the trial takes the service's times measured at the
+     * other nodes, scaled by the kernel calibrations) or {@code model} (it keeps the scenario's model).
+     */
+    public static boolean unmeasuredFromSameService(Map<String, ?> planner) {
+        return SimSettings.oneOf(planner == null ? Map.of() : planner, UNMEASURED_KEY, "same-service", "same-service",
+                "model").equals("same-service");
+    }
+
+    /**
+     * A draw at {@code nowMs}: from the {@link Timeline}'s series when it has one with samples and
+     * draws locally in time, else uniformly from the pooled {@code samples} (0 when there are none).
+     */
+    static double draw(Series timed, int neighbours, double[] samples, double nowMs, SplittableRandom random) {
+        if (neighbours > 0 && timed != null && timed.size() > 0) {
+            return timed.near(nowMs, neighbours, random);
+        }
+        return draw(samples, random);
     }
 
     /** One of {@code samples} drawn uniformly, or 0 when there are none. */

@@ -34,10 +34,14 @@ class TwinTest {
     private static final List<Route> ROUTES = List.of(route("cap", "s0", "a"), route("cap", "s1", "b"));
 
     private static SimulatedFleet fleet(Twin twin) {
+        return fleet(twin, Map.of());
+    }
+
+    private static SimulatedFleet fleet(Twin twin, Map<String, ?> keys) {
         SystemModel m = model(List.of(node("a", 1.0), node("b", 2.0)), List.of(AB), List.of(PRE, ENC),
                 List.of(chain("cap", 2.0, 1000, "pre", "enc")), List.of(user("u", "a", 0.5, 3.0)),
                 List.of(periodic("u", "cap", 100)));
-        SimulatedFleet f = new SimulatedFleet(m, 100, List.of(), 1, SimSettings.DEFAULTS, Map.of(), twin);
+        SimulatedFleet f = new SimulatedFleet(m, 100, List.of(), 1, SimSettings.DEFAULTS, keys, twin);
         f.apply(directive("a", 1, List.of(light(PRE, 1, 1)), ROUTES));
         f.apply(directive("b", 1, List.of(core(ENC, 1)), ROUTES));
         return f;
@@ -117,5 +121,56 @@ class TwinTest {
     void taskLog_userWithoutStream_isRefusedByName() {
         assertThatThrownBy(() -> fleet(twin(List.of(new Twin.Arrival(0, "nobody", "cap")))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nobody'");
+    }
+
+    @Test
+    void series_near_drawsAmongTheKSamplesNearestInTime() {
+        Twin.Series s = new Twin.Series(new double[] {0, 10, 20, 30, 40, 50}, new double[] {0, 1, 2, 3, 4, 5});
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        java.util.Set<Double> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < 200; i++) {
+            assertThat(s.near(14, 1, r)).isEqualTo(1);
+            assertThat(s.near(16, 1, r)).isEqualTo(2);
+            seen.add(s.near(22, 3, r));
+        }
+        assertThat(seen).containsExactly(1.0, 2.0, 3.0);
+        seen.clear();
+        for (int i = 0; i < 200; i++) {
+            seen.add(s.near(1_000, 2, r)); // after the last sample: the last two
+            seen.add(s.near(-5, 1, r));    // before the first: the first
+        }
+        assertThat(seen).containsExactly(0.0, 4.0, 5.0);
+        assertThat(s.near(25, 10, r)).isBetween(0.0, 5.0);
+        assertThat(new Twin.Series(new double[0], new double[0]).near(5, 3, r)).isZero();
+        assertThatThrownBy(() -> new Twin.Series(new double[] {5, 1}, new double[] {1, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ascending");
+    }
+
+    @Test
+    void timeline_slowSamplesEarly_areDrawnEarlyOnly_andPooledDrawsSpreadThem() {
+        // enc at b measured 50 ms in the first second (a cold JVM), 5 ms later; pooled: 11 ms
+        Twin.Timeline timeline = new Twin.Timeline(Map.of(Twin.key("b", "enc"),
+                new Twin.Series(new double[] {0, 100, 2_000, 2_100}, new double[] {50, 50, 5, 5})), null, null, null);
+        List<Twin.Arrival> log = List.of(new Twin.Arrival(0, "u", "cap"), new Twin.Arrival(3_000, "u", "cap"));
+        Twin t = new Twin(Map.of(Twin.key("a", "pre"), new double[] {7}, Twin.key("b", "enc"), new double[] {11}),
+                Map.of(), new double[] {3}, new double[] {0.5}, new double[] {4}, log, timeline);
+        SimulatedFleet local = fleet(t, Map.of(Twin.NEIGHBOURS_KEY, 2));
+        local.advanceTo(5_000);
+        // 3 + 7 + 2.75 + 4 = 16.75 before enc (the ingress and hops have no series: pooled draws)
+        assertThat(Arrays.stream(local.stats().latenciesMs()).boxed().toList())
+                .containsExactly(16.75 + 50, 16.75 + 5);
+        SimulatedFleet pooled = fleet(t, Map.of(Twin.NEIGHBOURS_KEY, 0));
+        pooled.advanceTo(5_000);
+        assertThat(Arrays.stream(pooled.stats().latenciesMs()).boxed().toList()).containsExactly(16.75 + 11, 16.75 + 11);
+    }
+
+    @Test
+    void neighboursKey_badValue_isRefusedByName() {
+        assertThatThrownBy(() -> Twin.neighbours(Map.of(Twin.NEIGHBOURS_KEY, 2.5)))
+                .hasMessageContaining(Twin.NEIGHBOURS_KEY).hasMessageContaining("whole number");
+        assertThatThrownBy(() -> Twin.neighbours(Map.of(Twin.NEIGHBOURS_KEY, -1))).hasMessageContaining(">= 0");
+        assertThat(Twin.neighbours(Map.of())).isEqualTo(Twin.DEFAULT_NEIGHBOURS);
+        assertThatThrownBy(() -> Twin.unmeasuredFromSameService(Map.of(Twin.UNMEASURED_KEY, "guess")))
+                .hasMessageContaining(Twin.UNMEASURED_KEY).hasMessageContaining("same-service, model");
     }
 }

@@ -1,5 +1,6 @@
 package org.edgefm.sim.calibration;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -44,9 +45,11 @@ import org.edgefm.wire.internal.Json;
  * @param telemetryAgeMs the age of each node's newest telemetry when a directive was published
  *                       (not modelled by the simulator: a known gap, measured)
  * @param taskLog        the trial's arrivals (time after the workload's start, user, task type, origin node)
+ * @param kernels        per node, its agent's kernel calibration: MB/ms per kernel kind (empty in files of earlier versions)
  */
 public record Calibration(String schema, String scenario, String planner, Workload workload, List<Station> stations,
-        List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog) {
+        List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> kernels) {
     /** The schema this code reads and writes. */
     public static final String SCHEMA = "edgefm-calibration/1";
     /** The file name in a trial's run folder. */
@@ -68,6 +71,18 @@ public record Calibration(String schema, String scenario, String planner, Worklo
         Check.notNull(overheads, "overheads");
         telemetryAgeMs = telemetryAgeMs == null ? Dist.EMPTY : telemetryAgeMs;
         taskLog = Check.listOf(taskLog, "taskLog");
+        kernels = kernels == null ? Map.of() : Map.copyOf(kernels);
+        kernels.forEach((node, m) -> m.forEach((kind, rate) -> {
+            if (!(rate != null && rate > 0) || rate.isInfinite()) {
+                throw new InvalidFieldException("kernels." + node + "." + kind, rate + " (expected: > 0)");
+            }
+        }));
+    }
+
+    /** A calibration without per-node kernel calibrations. */
+    public Calibration(String schema, String scenario, String planner, Workload workload, List<Station> stations,
+            List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog) {
+        this(schema, scenario, planner, workload, stations, links, preloads, overheads, telemetryAgeMs, taskLog, Map.of());
     }
 
     /**
@@ -234,20 +249,82 @@ public record Calibration(String schema, String scenario, String planner, Worklo
     }
 
     /**
-     * One task of the trial's log.
+     * One task of the trial's log, and what it measured where it completed.
      *
-     * @param atMs     submission, ms after the workload's start
-     * @param user     the scenario user of its stream
-     * @param taskType its task type
-     * @param origin   the node it was sent to
+     * @param atMs      submission, ms after the workload's start
+     * @param user      the scenario user of its stream
+     * @param taskType  its task type
+     * @param origin    the node it was sent to
+     * @param latencyMs end-to-end latency where it completed, or null
+     * @param success   whether it completed successfully, or null where it never completed
+     * @param inFlight  tasks of the workload submitted before it and not yet completed when it was submitted, or null
+     * @param residualMs latency minus its critical path's service and link times, or null
+     * @param stages    per stage (successful tasks with every stage timed), in the task type's order; empty otherwise
      */
-    public record Task(double atMs, String user, String taskType, String origin) {
+    public record Task(double atMs, String user, String taskType, String origin,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double latencyMs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean success,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer inFlight,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double residualMs,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StageRun> stages) {
         /** Validates. */
         public Task {
             Check.nonNegative(atMs, "atMs");
             Check.id(user, "user");
             Check.id(taskType, "taskType");
             Check.nodeId(origin, "origin");
+            if (latencyMs != null) {
+                Check.nonNegative(latencyMs, "latencyMs");
+            }
+            if (inFlight != null) {
+                Check.nonNegative(inFlight, "inFlight");
+            }
+            stages = stages == null ? List.of() : Check.listOf(stages, "stages");
+        }
+
+        /** An arrival without measurements. */
+        public Task(double atMs, String user, String taskType, String origin) {
+            this(atMs, user, taskType, origin, null, null, null, null, List.of());
+        }
+    }
+
+    /**
+     * One stage of a logged task, on the workload's clock (ms after its start).
+     *
+     * @param stage      the stage
+     * @param node       the node that ran it
+     * @param service    its service
+     * @param queuedMs   when its input entered the node's worker pool (its start where the agent does not say)
+     * @param startMs    start of service
+     * @param endMs      end of service
+     * @param hop        {@code ingress} (a leaf stage: from the submission), {@code local} or {@code remote}
+     *                   (from its last parent on the same node or another one)
+     * @param overheadMs the hop's time beyond the modelled link (the time to {@code queuedMs})
+     */
+    public record StageRun(String stage, String node, String service, double queuedMs, double startMs, double endMs,
+            String hop, double overheadMs) {
+        /** Validates. */
+        public StageRun {
+            Check.id(stage, "stage");
+            Check.nodeId(node, "node");
+            Check.id(service, "service");
+            if (!(endMs >= startMs) || !(startMs >= queuedMs)) {
+                throw new InvalidFieldException("endMs", queuedMs + " <= " + startMs + " <= " + endMs
+                        + " (expected: queued <= start <= end)");
+            }
+            if (!List.of("ingress", "local", "remote").contains(hop)) {
+                throw new InvalidFieldException("hop", Check.quote(hop) + " (expected: ingress, local or remote)");
+            }
+        }
+
+        /** The service time. */
+        public double serviceMs() {
+            return endMs - startMs;
+        }
+
+        /** The wait in the worker pool. */
+        public double waitMs() {
+            return startMs - queuedMs;
         }
     }
 
@@ -326,8 +403,56 @@ public record Calibration(String schema, String scenario, String planner, Worklo
      * replaying the task log when {@code replayTaskLog}.
      */
     public Twin twin(boolean replayTaskLog) {
+        return twin(replayTaskLog, null);
+    }
+
+    /**
+     * The twin of {@link #twin(boolean)}; with {@code scenario} and {@value Twin#UNMEASURED_KEY} =
+     * {@code same-service} (its planner section; the default), a (node, service) of the trial's nodes
+     * that served no stage takes the same service's measured times at the other nodes, scaled by
+     * the ratio of the two agents' kernel calibrations for the service's kernel kind (1 where either
+     * is unknown), instead of the scenario's model: the model rates a device profile, not the
+     * hardware the trial ran on.
+     */
+    public Twin twin(boolean replayTaskLog, Scenario scenario) {
         Map<String, double[]> service = new HashMap<>();
         stations.forEach(s -> service.put(Twin.key(s.node(), s.service()), s.serviceMs().samplesMs()));
+        Twin.Timeline timeline = timeline();
+        if (scenario != null && Twin.unmeasuredFromSameService(scenario.planner())) {
+            Map<String, Twin.Series> series = new HashMap<>(timeline.service());
+            List<String> nodes = workload.nodes().isEmpty() ? scenario.topology().nodes().stream().map(NodeSpec::id).toList()
+                    : workload.nodes();
+            for (org.edgefm.api.model.ServiceSpec spec : scenario.services()) {
+                String kind = spec.kernel() == null ? null : spec.kernel().kind();
+                for (String n : nodes) {
+                    if (service.containsKey(Twin.key(n, spec.id()))) {
+                        continue;
+                    }
+                    List<Double> pooled = new ArrayList<>();
+                    List<double[]> timed = new ArrayList<>();
+                    for (Station s : stations) {
+                        if (!s.service().equals(spec.id()) || s.node().equals(n)) {
+                            continue;
+                        }
+                        double f = scale(s.node(), n, kind);
+                        for (double x : s.serviceMs().samplesMs()) {
+                            pooled.add(x * f);
+                        }
+                        Twin.Series t = timeline.service().get(Twin.key(s.node(), s.service()));
+                        for (int i = 0; t != null && i < t.size(); i++) {
+                            timed.add(new double[] {t.atMs()[i], t.ms()[i] * f});
+                        }
+                    }
+                    if (!pooled.isEmpty()) {
+                        service.put(Twin.key(n, spec.id()), pooled.stream().mapToDouble(Double::doubleValue).toArray());
+                        if (!timed.isEmpty()) {
+                            series.put(Twin.key(n, spec.id()), series(timed));
+                        }
+                    }
+                }
+            }
+            timeline = new Twin.Timeline(series, timeline.ingress(), timeline.localHop(), timeline.remoteHop());
+        }
         Map<String, Double> preload = new HashMap<>();
         preloads.forEach(p -> {
             if (p.preloadMs().length > 0) {
@@ -342,7 +467,56 @@ public record Calibration(String schema, String scenario, String planner, Worklo
             }
         }
         return new Twin(service, preload, overheads.ingressMs().samplesMs(), overheads.localHopMs().samplesMs(),
-                overheads.remoteHopMs().samplesMs(), log);
+                overheads.remoteHopMs().samplesMs(), log, timeline);
+    }
+
+    /** Time at {@code to} per time at {@code from} for a kernel kind: their calibrated rates' ratio, or 1. */
+    private double scale(String from, String to, String kind) {
+        Double a = kind == null ? null : kernels.getOrDefault(from, Map.of()).get(kind);
+        Double b = kind == null ? null : kernels.getOrDefault(to, Map.of()).get(kind);
+        return a == null || b == null ? 1 : a / b;
+    }
+
+    /**
+     * The measurements of the task log's completed tasks with the times they were taken (service
+     * times per node and service by stage start, ingress overheads by submission, hop overheads by
+     * the parent's end), for a twin's draws local in time; {@link Twin.Timeline#NONE} when the log
+     * holds no stage (files of earlier versions).
+     */
+    public Twin.Timeline timeline() {
+        Map<String, List<double[]>> service = new HashMap<>();
+        List<double[]> ingress = new ArrayList<>();
+        List<double[]> local = new ArrayList<>();
+        List<double[]> remote = new ArrayList<>();
+        for (Task t : taskLog) {
+            for (StageRun r : t.stages()) {
+                service.computeIfAbsent(Twin.key(r.node(), r.service()), k -> new ArrayList<>())
+                        .add(new double[] {r.startMs(), r.serviceMs()});
+                double overhead = Math.max(0, r.overheadMs());
+                switch (r.hop()) {
+                    case "ingress" -> ingress.add(new double[] {t.atMs(), overhead});
+                    case "local" -> local.add(new double[] {Math.max(0, r.queuedMs() - overhead), overhead});
+                    default -> remote.add(new double[] {Math.max(0, r.queuedMs() - overhead), overhead});
+                }
+            }
+        }
+        if (service.isEmpty()) {
+            return Twin.Timeline.NONE;
+        }
+        Map<String, Twin.Series> bySt = new HashMap<>();
+        service.forEach((k, v) -> bySt.put(k, series(v)));
+        return new Twin.Timeline(bySt, series(ingress), series(local), series(remote));
+    }
+
+    private static Twin.Series series(List<double[]> timed) {
+        timed.sort((x, y) -> Double.compare(x[0], y[0]));
+        double[] at = new double[timed.size()];
+        double[] ms = new double[timed.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = timed.get(i)[0];
+            ms[i] = timed.get(i)[1];
+        }
+        return new Twin.Series(at, ms);
     }
 
     /**

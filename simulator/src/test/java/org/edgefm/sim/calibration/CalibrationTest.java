@@ -121,4 +121,53 @@ class CalibrationTest {
         assertThat(t.arrivals()).containsExactly(new Twin.Arrival(12.5, "cam-1", "vqa"));
         assertThat(sample().twin(false).arrivals()).isNull();
     }
+
+    private static Calibration withTasks(Map<String, Map<String, Double>> kernels) {
+        Calibration c = sample();
+        List<Calibration.Task> log = List.of(
+                new Calibration.Task(1_000, "cam-3", "caption", "edge-l4", 60.0, true, 2, 9.0, List.of(
+                        new Calibration.StageRun("s0", "edge-l4", "clip-vit", 1_004, 1_006, 1_046, "ingress", 3.5),
+                        new Calibration.StageRun("s1", "edge-l4", "llm", 1_047, 1_047, 1_060, "local", 1.0))),
+                new Calibration.Task(200, "cam-3", "caption", "edge-l4", 30.0, true, 0, 2.0, List.of(
+                        new Calibration.StageRun("s0", "edge-l4", "clip-vit", 202, 202, 222, "ingress", 2.0),
+                        new Calibration.StageRun("s1", "agx-orin", "llm", 230, 231, 240, "remote", 6.0))),
+                new Calibration.Task(300, "cam-3", "caption", "edge-l4"));
+        return new Calibration(c.schema(), c.scenario(), c.planner(), c.workload(), c.stations(), c.links(), c.preloads(),
+                c.overheads(), c.telemetryAgeMs(), log, kernels);
+    }
+
+    @Test
+    void timeline_fromTheTaskLogsStages_perStationInTimeOrder() throws Exception {
+        Calibration c = withTasks(Map.of());
+        c.write(dir.resolve(Calibration.FILE));
+        assertThat(Calibration.read(dir).taskLog()).isEqualTo(c.taskLog());
+        Twin.Timeline t = c.timeline();
+        Twin.Series clip = t.service().get(Twin.key("edge-l4", "clip-vit"));
+        assertThat(clip.atMs()).containsExactly(202, 1_006);
+        assertThat(clip.ms()).containsExactly(20, 40);
+        assertThat(t.ingress().atMs()).containsExactly(200, 1_000);
+        assertThat(t.ingress().ms()).containsExactly(2.0, 3.5);
+        assertThat(t.localHop().ms()).containsExactly(1.0);
+        assertThat(t.remoteHop().ms()).containsExactly(6.0);
+        assertThat(t.remoteHop().atMs()).containsExactly(224.0); // queued 230 minus its 6 ms: the parent's end plus the link
+        assertThat(sample().timeline()).isEqualTo(Twin.Timeline.NONE);
+    }
+
+    @Test
+    void twin_unmeasuredStation_takesTheServiceFromOtherNodes_scaledByKernelCalibrations() {
+        Scenario s = ScenarioLoader.load(Path.of("../scenarios/trial-lab.json"));
+        // clip-vit (transformer-encoder) was measured at edge-l4 only; orin-nx's agent calibrated half as fast
+        Calibration c = withTasks(Map.of("edge-l4", Map.of("transformer-encoder", 0.2),
+                "orin-nx", Map.of("transformer-encoder", 0.1)));
+        Twin t = c.twin(true, s);
+        assertThat(t.serviceMs().get(Twin.key("orin-nx", "clip-vit"))).containsExactly(20, 24, 28);
+        assertThat(t.timeline().service().get(Twin.key("orin-nx", "clip-vit")).ms()).containsExactly(40, 80);
+        // agx-orin has no calibration: unscaled; measured stations keep their own samples
+        assertThat(t.serviceMs().get(Twin.key("agx-orin", "clip-vit"))).containsExactly(10, 12, 14);
+        assertThat(t.serviceMs().get(Twin.key("edge-l4", "clip-vit"))).containsExactly(10, 12, 14);
+        Scenario model = new Scenario(s.schema(), s.name(), s.description(), s.topology(), s.services(), s.taskTypes(),
+                s.users(), s.workload(), s.run(), s.failures(), Map.of(Twin.UNMEASURED_KEY, "model"), s.models(),
+                s.impairments());
+        assertThat(c.twin(true, model).serviceMs()).containsOnlyKeys(Twin.key("edge-l4", "clip-vit"));
+    }
 }

@@ -72,21 +72,29 @@ public final class CalibrationRecorder {
         List<Double> residual = new ArrayList<>();
         List<Calibration.Task> taskLog = new ArrayList<>();
         Map<String, String> origins = new LinkedHashMap<>();
+        long start = log.workloadStartMs();
+        InFlight inFlight = new InFlight(log, start);
         for (TrialLog.Task t : log.tasks()) {
-            if (log.workloadStartMs() >= 0 && t.user() != null && t.origin() != null && t.submittedMs() >= log.workloadStartMs()) {
-                taskLog.add(new Calibration.Task(t.submittedMs() - log.workloadStartMs(), t.user(), t.taskType(), t.origin()));
+            boolean logged = start >= 0 && t.user() != null && t.origin() != null && t.submittedMs() >= start;
+            if (logged) {
                 origins.putIfAbsent(t.user(), t.origin());
             }
             TaskCompletion c = t.completion();
             TaskType type = c == null ? null : types.get(c.taskType());
-            if (c == null || !c.success() || type == null || c.stages().size() != type.stages().size()) {
-                continue;
-            }
             Map<String, StageTiming> at = new HashMap<>();
-            c.stages().forEach(s -> at.put(s.stage(), s));
-            if (!at.keySet().containsAll(type.stages().stream().map(Stage::id).toList())) {
+            if (c != null) {
+                c.stages().forEach(s -> at.put(s.stage(), s));
+            }
+            if (c == null || !c.success() || type == null || c.stages().size() != type.stages().size()
+                    || !at.keySet().containsAll(type.stages().stream().map(Stage::id).toList())) {
+                if (logged) {
+                    taskLog.add(new Calibration.Task(t.submittedMs() - start, t.user(), t.taskType(), t.origin(),
+                            c == null ? null : (double) c.latencyMs(), c == null ? null : c.success(),
+                            inFlight.at(t.submittedMs()), null, List.of()));
+                }
                 continue;
             }
+            List<Calibration.StageRun> runs = new ArrayList<>();
             Map<String, Double> critical = new HashMap<>();
             for (Stage s : topological(type)) {
                 StageTiming st = at.get(s.id());
@@ -99,9 +107,13 @@ public final class CalibrationRecorder {
                 }
                 List<Stage> parents = type.parents(s.id());
                 double ready;
+                double overhead;
+                String hop;
                 if (parents.isEmpty()) {
                     double link = linkMs(c.origin(), st.node(), type.inputMb());
-                    ingress.add(queued - c.submittedAtMs() - link);
+                    overhead = queued - c.submittedAtMs() - link;
+                    hop = "ingress";
+                    ingress.add(overhead);
                     ready = link;
                 } else {
                     double lastEnd = Double.NEGATIVE_INFINITY;
@@ -116,13 +128,23 @@ public final class CalibrationRecorder {
                         }
                         ready = Math.max(ready, critical.get(p.id()) + link);
                     }
-                    (last.node().equals(st.node()) ? localHop : remoteHop).add(queued - lastEnd);
+                    overhead = queued - lastEnd;
+                    hop = last.node().equals(st.node()) ? "local" : "remote";
+                    (last.node().equals(st.node()) ? localHop : remoteHop).add(overhead);
                 }
                 critical.put(s.id(), ready + service);
+                runs.add(new Calibration.StageRun(s.id(), st.node(), s.service(), Math.max(0, queued - start),
+                        Math.max(0, st.startMs() - start), Math.max(0, st.endMs() - start), hop, round(overhead)));
             }
             double path = critical.get(type.sink().id());
-            residual.add(c.completedAtMs() - c.submittedAtMs() - path);
+            double rest = c.completedAtMs() - c.submittedAtMs() - path;
+            residual.add(rest);
+            if (logged) {
+                taskLog.add(new Calibration.Task(t.submittedMs() - start, t.user(), t.taskType(), t.origin(),
+                        (double) c.latencyMs(), true, inFlight.at(t.submittedMs()), round(rest), runs));
+            }
         }
+        taskLog = thinStages(taskLog);
         List<Calibration.Station> stations = new ArrayList<>();
         serviceMs.forEach((k, v) -> {
             String[] ns = k.split("\u0000");
@@ -144,7 +166,7 @@ public final class CalibrationRecorder {
                 new Calibration.Workload(Math.max(0, log.workloadMs()), log.windowMs(), log.nodes(), origins), stations,
                 links, preloads, new Calibration.Overheads(Calibration.Dist.of(ingress), Calibration.Dist.of(localHop),
                         Calibration.Dist.of(remoteHop), Calibration.Dist.of(residual)),
-                Calibration.Dist.of(log.telemetryAgeMs()), taskLog);
+                Calibration.Dist.of(log.telemetryAgeMs()), taskLog, kernels(log));
     }
 
     /** Eq. (2) between two nodes with the measured link, else the declared one; 0 on one node or without a link. */
@@ -157,6 +179,23 @@ public final class CalibrationRecorder {
             l = scenario.topology().link(from, to).orElse(null);
         }
         return l == null ? 0 : Latency.linkDelayMs(l, mb, Latency.DEFAULT_KM_PER_MS);
+    }
+
+    /** Per node, its birth's kernel calibration (MB/ms per kernel kind; rates of 0 left out). */
+    private static Map<String, Map<String, Double>> kernels(TrialLog log) {
+        Map<String, Map<String, Double>> out = new TreeMap<>();
+        log.calibrations().forEach((node, ks) -> {
+            Map<String, Double> m = new TreeMap<>();
+            ks.forEach(k -> {
+                if (k.mbPerMs() > 0 && !Double.isInfinite(k.mbPerMs())) {
+                    m.put(k.kernel(), k.mbPerMs());
+                }
+            });
+            if (!m.isEmpty()) {
+                out.put(node, m);
+            }
+        });
+        return out;
     }
 
     /** The node's calibrated rate for the service's kernel kind (MB/ms), or null. */
@@ -204,6 +243,79 @@ public final class CalibrationRecorder {
             }
         }
         return out;
+    }
+
+    /** Most tasks of the log that keep their stage timings (a long trial's file stays bounded). */
+    static final int MAX_STAGED_TASKS = 20_000;
+
+    /** Beyond {@link #MAX_STAGED_TASKS} tasks with stages, keeps the stages of evenly spaced ones (time coverage stays). */
+    static List<Calibration.Task> thinStages(List<Calibration.Task> log) {
+        long staged = log.stream().filter(t -> !t.stages().isEmpty()).count();
+        if (staged <= MAX_STAGED_TASKS) {
+            return log;
+        }
+        double stride = (double) staged / MAX_STAGED_TASKS;
+        List<Calibration.Task> out = new ArrayList<>(log.size());
+        long i = 0;
+        long kept = 0;
+        for (Calibration.Task t : log) {
+            if (!t.stages().isEmpty()) {
+                boolean keep = kept < MAX_STAGED_TASKS && i >= Math.round(kept * stride);
+                i++;
+                if (keep) {
+                    kept++;
+                } else {
+                    t = new Calibration.Task(t.atMs(), t.user(), t.taskType(), t.origin(), t.latencyMs(), t.success(),
+                            t.inFlight(), t.residualMs(), List.of());
+                }
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    /** How many of the workload's tasks were submitted before a time and not completed by then. */
+    private static final class InFlight {
+        private final long[] submitted;
+        private final long[] completed;
+
+        InFlight(TrialLog log, long start) {
+            List<Long> s = new ArrayList<>();
+            List<Long> c = new ArrayList<>();
+            for (TrialLog.Task t : log.tasks()) {
+                if (start >= 0 && t.submittedMs() >= start) {
+                    s.add(t.submittedMs());
+                    if (t.completion() != null) {
+                        c.add(t.completion().completedAtMs());
+                    }
+                }
+            }
+            submitted = s.stream().mapToLong(Long::longValue).sorted().toArray();
+            completed = c.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+
+        Integer at(long ms) {
+            return Math.max(0, below(submitted, ms) - below(completed, ms + 1));
+        }
+
+        /** How many of the sorted {@code a} are below {@code x}. */
+        private static int below(long[] a, long x) {
+            int lo = 0;
+            int hi = a.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (a[mid] < x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
     }
 
     private static Double positive(Double x) {

@@ -69,7 +69,7 @@ public final class ParityReplay {
         };
         Scenario replayed = s;
         onReplayThread(() -> SimulationRun.run(replayed, planner, config, replayed.run().seed(), 1.0, null,
-                new SimulationRun.Options(true, fallback, calibration.twin(true), observer)));
+                new SimulationRun.Options(true, fallback, calibration.twin(true, replayed), observer)));
         Map<String, Double> deadlines = deadlines(s);
         // match each logged arrival with the simulated task of its type submitted then; the rest never finished
         Map<String, List<TaskCompletion>> byArrival = new HashMap<>();

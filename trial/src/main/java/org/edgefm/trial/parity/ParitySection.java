@@ -116,6 +116,18 @@ public final class ParitySection {
                 && Math.abs(gapPct(live.p95Ms(), sim.p95Ms())) <= LATENCY_TARGET_PCT;
     }
 
+    /** Whether the targets hold for the tasks submitted after the first window (the warm-up). */
+    public boolean targetsMetAfterWarmup() {
+        if (!ran()) {
+            return false;
+        }
+        ParitySide.Row l = live.afterWarmup();
+        ParitySide.Row s = sim.afterWarmup();
+        return Math.abs(gapPp(l.onTimeRate(), s.onTimeRate())) <= ON_TIME_TARGET_PP
+                && Math.abs(gapPct(l.p50Ms(), s.p50Ms())) <= LATENCY_TARGET_PCT
+                && Math.abs(gapPct(l.p95Ms(), s.p95Ms())) <= LATENCY_TARGET_PCT;
+    }
+
     /** The console's lines. */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
@@ -142,8 +154,15 @@ public final class ParitySection {
             out.add(String.format(Locale.ROOT, "  %-18s on time %s / %s (%s), p95 %s / %s ms (%s)", t, pct(l.onTimeRate()),
                     pct(s.onTimeRate()), pp(l.onTimeRate(), s.onTimeRate()), ms(l.p95Ms()), ms(s.p95Ms()), rel(l.p95Ms(), s.p95Ms())));
         }
-        out.add(String.format(Locale.ROOT, "  targets (on time within %.0f pp, p50 and p95 within %.0f %%): %s",
-                ON_TIME_TARGET_PP, LATENCY_TARGET_PCT, targetsMet() ? "met" : "not met"));
+        ParitySide.Row la = live.afterWarmup();
+        ParitySide.Row sa = sim.afterWarmup();
+        out.add(String.format(Locale.ROOT, "  after warm-up (from %.0f s) on time %s / %s (%s), p50 %s / %s ms (%s), p95 %s / %s ms (%s)",
+                calibration.workload().windowMs() / 1000, pct(la.onTimeRate()), pct(sa.onTimeRate()),
+                pp(la.onTimeRate(), sa.onTimeRate()), ms(la.p50Ms()), ms(sa.p50Ms()), rel(la.p50Ms(), sa.p50Ms()),
+                ms(la.p95Ms()), ms(sa.p95Ms()), rel(la.p95Ms(), sa.p95Ms())));
+        out.add(String.format(Locale.ROOT, "  targets (on time within %.0f pp, p50 and p95 within %.0f %%): %s; after warm-up: %s",
+                ON_TIME_TARGET_PP, LATENCY_TARGET_PCT, targetsMet() ? "met" : "not met",
+                targetsMetAfterWarmup() ? "met" : "not met"));
         effects().forEach(e -> out.add("  " + e));
         if (shadowLine() != null) {
             out.add("  " + shadowLine());
@@ -161,6 +180,10 @@ public final class ParitySection {
                 .max().orElse(0);
         out.add("measured per task, latency minus the critical path's service and link times: " + dist(o.residualMs())
                 + String.format(Locale.ROOT, " (worker-pool waits, modelled as FIFO queues: largest station p95 %.1f ms)", queueP95));
+        ResidualEffects r = ResidualEffects.of(calibration);
+        if (r != null) {
+            out.add(r.line());
+        }
         out.add("not modelled: telemetry age when a directive went out " + dist(calibration.telemetryAgeMs())
                 + "; the simulator decides on a snapshot of age 0");
         return out;
@@ -191,6 +214,11 @@ public final class ParitySection {
         t.put("onTimePp", ON_TIME_TARGET_PP);
         t.put("latencyPct", LATENCY_TARGET_PCT);
         t.put("met", targetsMet());
+        t.put("metAfterWarmup", targetsMetAfterWarmup());
+        ObjectNode aw = p.putObject("afterWarmup");
+        aw.put("fromMs", calibration.workload().windowMs());
+        row(aw.putObject("live"), live.afterWarmup());
+        row(aw.putObject("simulated"), sim.afterWarmup());
         ArrayNode types = p.putArray("perType");
         for (String type : live.perType().keySet()) {
             ObjectNode o = types.addObject();

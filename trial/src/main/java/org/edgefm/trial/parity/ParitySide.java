@@ -23,9 +23,10 @@ import org.edgefm.control.stats.Quantiles;
  * @param placementChanges of those, the ones that changed a node's instance counts
  * @param perType          per task type: submitted, completed, on time, p50, p95
  * @param windows          per window: submitted, completed, on time, p50, p95, directives, placement changes
+ * @param afterWarmup      the tasks submitted after the first window (the warm-up: a fresh JVM's first calls)
  */
 public record ParitySide(long submitted, long completed, long onTime, double p50Ms, double p95Ms, double p99Ms,
-        double cost, long directives, long placementChanges, Map<String, Row> perType, List<Row> windows) {
+        double cost, long directives, long placementChanges, Map<String, Row> perType, List<Row> windows, Row afterWarmup) {
 
     /**
      * One task's outcome.
@@ -96,8 +97,9 @@ public record ParitySide(long submitted, long completed, long onTime, double p50
         }
         Row all = row("all", outcomes, 0, 0);
         double[] lat = latencies(outcomes);
+        Row steady = row("after warm-up", outcomes.stream().filter(o -> o.atMs() >= windowMs).toList(), 0, 0);
         return new ParitySide(all.submitted(), all.completed(), all.onTime(), all.p50Ms(), all.p95Ms(), quantile(lat, 0.99),
-                tally.cost(), tally.directives(), tally.placementChanges(), perType, windows);
+                tally.cost(), tally.directives(), tally.placementChanges(), perType, windows, steady);
     }
 
     private static Row row(String label, List<Outcome> in, long directives, long changes) {

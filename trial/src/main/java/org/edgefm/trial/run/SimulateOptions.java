@@ -22,8 +22,18 @@ import java.util.List;
  * @param noBudget        {@code --no-budget}: measure plugin calls without cutting them
  * @param fallbackPlanner {@code --fallback-planner}: the light controller while a planner's never decided
  * @param calibrateFrom   {@code --calibrate-from}: a trial's run folder or a calibration file, or null (the model alone)
+ * @param replayTaskLog   {@code --replay-task-log}: with {@code --calibrate-from}, the trial's recorded arrivals
+ *                        instead of the scenario's arrival processes
  */
 public record SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
         Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
-        Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom) {
+        Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog) {
+
+    /** Options without {@code --replay-task-log}. */
+    public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
+            Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
+            Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom) {
+        this(scenario, planners, seeds, loads, slots, threads, seedOffset, sets, sweeps, json, report, pluginsDir, noBudget,
+                fallbackPlanner, calibrateFrom, false);
+    }
 }

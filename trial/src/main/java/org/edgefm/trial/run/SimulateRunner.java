@@ -59,6 +59,7 @@ public final class SimulateRunner {
     private final boolean noBudget;
     private final String fallbackPlanner;
     private final Path calibrateFrom;
+    private final boolean replayTaskLog;
 
     /** One simulation campaign. */
     public SimulateRunner(SimulateOptions options) {
@@ -78,6 +79,7 @@ public final class SimulateRunner {
         noBudget = options.noBudget();
         fallbackPlanner = options.fallbackPlanner() == null ? PluginCallGuard.DEFAULT_FALLBACK : options.fallbackPlanner();
         calibrateFrom = options.calibrateFrom();
+        replayTaskLog = options.replayTaskLog();
     }
 
     /** The trials of one (planner, load). */
@@ -322,7 +324,19 @@ public final class SimulateRunner {
         Scenario base = ScenarioLoader.resolve(scenarioRef);
         org.edgefm.sim.calibration.Calibration calibration = calibrateFrom == null ? null
                 : org.edgefm.sim.calibration.Calibration.read(calibrateFrom);
-        Scenario prepared = withSimOverrides(slots == null ? base : withSlots(base, slots));
+        if (replayTaskLog && calibration == null) {
+            throw new UsageException("--replay-task-log replays a trial's task log: it needs --calibrate-from RUN|FILE");
+        }
+        if (replayTaskLog && !loads.equals(List.of(1.0))) {
+            throw new UsageException("--replay-task-log replays the recorded arrivals: --load does not apply");
+        }
+        Integer runSlots = slots;
+        if (replayTaskLog && runSlots == null) {
+            // the trial's workload and its drain (the longest deadline and 3 s), as a trial's parity replay runs
+            double deadline = base.taskTypes().stream().mapToDouble(org.edgefm.api.model.TaskType::deadlineMs).max().orElse(0);
+            runSlots = (int) Math.max(1, Math.ceil((calibration.workload().durationMs() + deadline + 3_000) / base.run().slotMs()));
+        }
+        Scenario prepared = withSimOverrides(runSlots == null ? base : withSlots(base, runSlots));
         Scenario scenario = calibration == null ? prepared : calibration.apply(prepared);
         if (calibration != null) {
             out.println(calibration.describe(calibrateFrom));
@@ -336,7 +350,7 @@ public final class SimulateRunner {
         }
         List<Entry> entries = entries(scenario, resolved, registry, out);
         SimulationRun.Options runOptions = new SimulationRun.Options(!noBudget, PluginFallback.resolve(registry, fallbackPlanner),
-                calibration == null ? null : calibration.twin(false), null);
+                calibration == null ? null : calibration.twin(replayTaskLog, scenario), null);
         long firstSeed = scenario.run().seed() + seedOffset;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
         int total = entries.size() * loads.size() * seeds;

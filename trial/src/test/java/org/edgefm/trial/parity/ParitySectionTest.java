@@ -78,4 +78,21 @@ class ParitySectionTest {
         assertThat(j.path("parity").path("shadow").path("predicted").path("onTimeRate").asDouble()).isEqualTo(0.5);
         assertThat(p.lines()).anyMatch(l -> l.startsWith("  shadow greedy as the twin predicts it") && l.contains("on time 50.0%"));
     }
+
+    @Test
+    void afterWarmup_lateTasksOfTheFirstWindowOnly_targetsMetAfterItNotOverall() {
+        // live: the first 30 of 100 tasks (all in the first 5 s window) at 150 ms; simulated: none late
+        ParitySection p = ParitySection.of("two-tier", side(100, 50, 30, NONE), side(100, 50, 0, NONE), calibration());
+        ObjectNode j = new ObjectMapper().createObjectNode();
+        p.addTo(j);
+        var aw = j.path("parity").path("afterWarmup");
+        assertThat(aw.path("fromMs").asDouble()).isEqualTo(5_000);
+        assertThat(aw.path("live").path("submitted").asLong()).isEqualTo(50);
+        assertThat(aw.path("live").path("onTime").asLong()).isEqualTo(50);
+        assertThat(p.targetsMet()).isFalse();
+        assertThat(p.targetsMetAfterWarmup()).isTrue();
+        assertThat(j.path("parity").path("targets").path("metAfterWarmup").asBoolean()).isTrue();
+        assertThat(p.lines()).anyMatch(l -> l.contains("after warm-up (from 5 s) on time 100.0% / 100.0%"))
+                .anyMatch(l -> l.contains("not met; after warm-up: met"));
+    }
 }
