@@ -35,6 +35,7 @@ import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.wire.TaskTicket;
 import org.edgefm.wire.WireCodec;
+import org.edgefm.wire.routing.StageRouter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -512,22 +513,9 @@ public final class TaskVerticle extends VerticleBase {
         return pin != null ? pin : choose(own, h.taskId(), stage);
     }
 
-    /** The route of a stage in a routing table: the one for this origin first, else the one for any origin; null if none. */
+    /** The route of a stage in a routing table ({@link StageRouter#routeOf}); null if none. */
     private static Route routeOf(Directive d, TaskType tt, Stage stage, String origin) {
-        Route best = null;
-        if (d != null) {
-            for (Route r : d.desired().routing()) {
-                if (r.taskType().equals(tt.id()) && r.stage().equals(stage.id())) {
-                    if (origin.equals(r.origin())) {
-                        return r;
-                    }
-                    if (r.origin() == null && best == null) {
-                        best = r;
-                    }
-                }
-            }
-        }
-        return best;
+        return d == null ? null : StageRouter.routeOf(d.desired().routing(), tt.id(), stage.id(), origin);
     }
 
     /**
@@ -540,22 +528,11 @@ public final class TaskVerticle extends VerticleBase {
         double share = 0;
         for (Stage leaf : tt.leaves()) {
             Route r = routeOf(d, tt, leaf, ctx.nodeId());
-            if (r == null) {
-                continue;
+            if (r != null) {
+                share = Math.max(share, StageRouter.rejectShare(r.targets()));
             }
-            double total = 0;
-            double reject = 0;
-            for (WeightedTarget t : r.targets()) {
-                total += t.weight();
-                reject += t.isReject() ? t.weight() : 0;
-            }
-            share = Math.max(share, total > 0 ? reject / total : 0);
         }
-        if (share <= 0) {
-            return false;
-        }
-        double u = ((taskId + "/admission").hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE;
-        return u < share;
+        return StageRouter.rejects(share, StageRouter.keyed(taskId + "/admission"));
     }
 
     /** A node of a route, or this node if there is no route and it hosts the service. */
@@ -567,23 +544,34 @@ public final class TaskVerticle extends VerticleBase {
             throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
                     + "'): no route, and the service does not run on node '" + ctx.nodeId() + "'");
         }
-        // deterministic weighted choice by task id, so a task's stages go to the same nodes on every
-        // agent that has the same routing table
-        // the admission target is decided at submission (admissionRejects); the real targets share the rest
-        List<WeightedTarget> real = route.targets().stream().filter(t -> !t.isReject()).toList();
-        if (real.isEmpty()) {
+        // the admission target is decided at submission (admissionRejects); the real targets share the
+        // rest, by the task id, so a task's stage goes to the same node on every agent that has the same
+        // routing table, and a retry of the task goes where the first try went
+        if (route.targets().stream().allMatch(WeightedTarget::isReject)) {
             throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
                     + "'): the route rejects every task (admission control)");
         }
-        double total = real.stream().mapToDouble(WeightedTarget::weight).sum();
-        double u = ((taskId + "/" + stage.id()).hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE * total;
-        for (WeightedTarget t : real) {
-            u -= t.weight();
-            if (u <= 0) {
-                return t.node();
-            }
+        WeightedTarget t = StageRouter.pick(route.targets(), this::usable, StageRouter.keyed(taskId + "/" + stage.id()));
+        if (t == null) {
+            throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
+                    + "'): no node of its route has a data endpoint");
         }
-        return real.get(real.size() - 1).node();
+        return t.node();
+    }
+
+    /**
+     * Whether this agent can send a stage to a route's target (the simulator's "online, runs the
+     * service and reachable", as far as an agent knows): this node, or a peer with a data endpoint in
+     * the applied directive. A directive naming a peer without one is refused, so every target of a
+     * table in force is usable today; whether a node runs the service is its own to say (a stage sent
+     * to a node that does not run it fails there, naming the node).
+     */
+    private boolean usable(WeightedTarget t) {
+        if (t.node().equals(ctx.nodeId())) {
+            return true;
+        }
+        Directive d = ctx.applied();
+        return d != null && d.desired().peers().get(t.node()) != null;
     }
 
     /**
