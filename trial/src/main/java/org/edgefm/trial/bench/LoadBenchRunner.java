@@ -184,10 +184,10 @@ public final class LoadBenchRunner {
                 peakHeap = Math.max(peakHeap, s.heapUsed);
                 loadMin = Math.min(loadMin, s.loadAverage);
                 loadMax = Math.max(loadMax, s.loadAverage);
-                err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (30 s) %.1f ms,"
+                err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (since the last line) %.1f ms,"
                                 + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos - s0.nanos) / 1e9,
                         (s.telemetryIn - prev.telemetryIn) / ((s.nanos - prev.nanos) / 1e9), s.directivesOut, s.resent,
-                        p99(host.meters()), (s.cpuNanos - prev.cpuNanos) / (double) (s.nanos - prev.nanos), s.heapUsed >> 20,
+                        host.meters().decisionLagSummary(prev.slots).p99Ms(), (s.cpuNanos - prev.cpuNanos) / (double) (s.nanos - prev.nanos), s.heapUsed >> 20,
                         s.broker == null ? "n/a" : Long.toString(s.broker.dropped()));
                 err.flush();
                 prev = s;
@@ -344,15 +344,6 @@ public final class LoadBenchRunner {
             last = seen;
             Thread.sleep(1_000);
         }
-    }
-
-    private static double p99(HostMeters m) {
-        for (var v : m.decisionLagTimer().takeSnapshot().percentileValues()) {
-            if (Math.abs(v.percentile() - 0.99) < 1e-9) {
-                return v.value(TimeUnit.MILLISECONDS);
-            }
-        }
-        return Double.NaN;
     }
 
     /** Host-side counters at one moment. */
