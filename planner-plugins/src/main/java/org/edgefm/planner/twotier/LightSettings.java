@@ -197,9 +197,10 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " after the node resolution): reject = the whole stream is rejected at arrival and its load is not"
                     + " counted on the pairs of its other stages, which it would only occupy before failing as unrouted;"
                     + " admit = it is admitted and its tasks fail at that stage (before this key)",
-                    KeyOrigin.GUARD, "paper 1 has no admission step; on paper-table1-contended at 4x load the light tier leaves"
-                    + " some light services without an instance, and the tasks through them were admitted, ran their core"
-                    + " stages and failed as unrouted (docs/simulator.md, admitted-but-unroutable)"));
+                    KeyOrigin.GUARD, "paper 1 has no admission step; on paper-table1-contended at 4x the light tier leaves light7"
+                    + " without an instance and t2-audio's tasks run their core stage, then fail as unrouted; reject removes"
+                    + " them but gives two-tier 6.02% -> 5.32% (development seeds 201-205) and 5.83% -> 5.84% (held-out"
+                    + " 501-510), 1.67% -> 2.03% at 8x (docs/simulator.md, the 4x gap)"));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
