@@ -51,12 +51,25 @@ final class Admission {
      * @param notes       receives one note when tasks are to be rejected
      */
     static RoutingTable apply(RoutingTable routing, List<Stream> streams, Map<String, Double> limit, List<Reason> notes) {
+        return apply(routing, streams, limit, false, notes);
+    }
+
+    /**
+     * {@link #apply(RoutingTable, List, Map, List)}; with {@code rejectUnserved}, a stream with a stage the table
+     * routes nowhere ({@code light.admission-unserved = reject}) is rejected whole: its tasks would fail at that
+     * stage after occupying the pairs of the stages before it, so its load is not counted on them either.
+     */
+    static RoutingTable apply(RoutingTable routing, List<Stream> streams, Map<String, Double> limit, boolean rejectUnserved,
+            List<Reason> notes) {
         int n = streams.size();
         Lookup lookup = new Lookup(routing);
         // per stream: the pairs it loads and its load on each per unit rate
         List<Map<String, Double>> uses = new ArrayList<>(n);
+        boolean[] unserved = new boolean[n];
+        int unservedStreams = 0;
         for (Stream k : streams) {
             Map<String, Double> u = new LinkedHashMap<>();
+            boolean served = true;
             for (Stage st : k.type().stages()) {
                 List<WeightedTarget> targets = lookup.targets(k.type().id(), st.id(), k.origin());
                 double total = 0;
@@ -66,6 +79,7 @@ final class Admission {
                     }
                 }
                 if (total <= 0) {
+                    served = false;
                     continue;
                 }
                 for (WeightedTarget t : targets) {
@@ -74,10 +88,19 @@ final class Admission {
                     }
                 }
             }
+            if (rejectUnserved && !served) {
+                unserved[uses.size()] = true;
+                unservedStreams++;
+            }
             uses.add(u);
         }
         double[] p = new double[n];
         java.util.Arrays.fill(p, 1.0);
+        for (int i = 0; i < n; i++) {
+            if (unserved[i]) {
+                p[i] = 0;
+            }
+        }
         for (int round = 0; round < ROUNDS; round++) {
             Map<String, Double> load = new HashMap<>();
             for (int i = 0; i < n; i++) {
@@ -150,8 +173,8 @@ final class Admission {
         }
         notes.add(new Reason("admission-reject", String.format(java.util.Locale.ROOT,
                 "demand above what the pairs serve: %.1f%% of the offered tasks are rejected at arrival"
-                        + " (%d of %d streams throttled; light.admission = reject)",
-                offered > 0 ? 100 * refused / offered : 0.0, reject.size(), n)));
+                        + " (%d of %d streams throttled, %d of them whole for a stage no node serves; light.admission = reject)",
+                offered > 0 ? 100 * refused / offered : 0.0, reject.size(), n, unservedStreams)));
         return new RoutingTable(out);
     }
 
@@ -198,12 +221,10 @@ final class Admission {
         }
         List<WeightedTarget> w = new ArrayList<>();
         for (WeightedTarget t : r.targets()) {
-            if (!t.isReject()) {
+            // a whole stream rejected keeps no real target (a weight of 0 is not a valid target)
+            if (!t.isReject() && share < 1 - 1e-9) {
                 w.add(new WeightedTarget(t.node(), (1 - share) * t.weight() / total));
             }
-        }
-        if (share >= 1 - 1e-9) {
-            w.clear();
         }
         w.add(WeightedTarget.reject(share));
         return new Route(r.taskType(), r.stage(), origin, w);

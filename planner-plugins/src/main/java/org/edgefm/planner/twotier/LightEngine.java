@@ -417,7 +417,7 @@ public final class LightEngine implements LightServiceController {
         }
         List<Admission.Stream> streams = new ArrayList<>();
         rates.forEach((k, r) -> streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r)));
-        return Admission.apply(routing, streams, capacity, notes);
+        return Admission.apply(routing, streams, capacity, s.rejectUnserved(), notes);
     }
 
     private MeanValueRouting routing(StreamKey k, SystemModel model) {

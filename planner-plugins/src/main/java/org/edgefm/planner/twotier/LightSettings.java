@@ -45,6 +45,9 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param admissionUtilization ρ of admission control: a core pair's admitted load is at most ρ times its capacity
  * @param sizeForAdmitted    with admission control, light pairs are sized for the share of each stream its core stages
  *                           admit, not for the offered demand ({@code light.admission-sizing})
+ * @param rejectUnserved     with admission control, a stream with a stage that no node serves this slot is rejected
+ *                           whole at arrival and its load is not counted on its other stages' pairs
+ *                           ({@code light.admission-unserved})
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
@@ -52,7 +55,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
         boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
-        boolean admission, double admissionUtilization, boolean sizeForAdmitted) {
+        boolean admission, double admissionUtilization, boolean sizeForAdmitted, boolean rejectUnserved) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -188,7 +191,16 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " resources spent, for tasks the core tier rejects)",
                     KeyOrigin.GUARD, "paper 1 has no admission step; on paper-table1-contended (held-out seeds 501-505, load 1)"
                     + " admitted sizing takes two-tier from 31.41% to 35.50% on time at two thirds of the cost"
-                    + " (docs/simulator.md, admission sizing)"));
+                    + " (docs/simulator.md, admission sizing)"),
+            new ConfigKey("light.admission-unserved", "admit",
+                    "with light.admission = reject, a stream with a stage that no usable node serves this slot (no route"
+                    + " after the node resolution): reject = the whole stream is rejected at arrival and its load is not"
+                    + " counted on the pairs of its other stages, which it would only occupy before failing as unrouted;"
+                    + " admit = it is admitted and its tasks fail at that stage (before this key)",
+                    KeyOrigin.GUARD, "paper 1 has no admission step; on paper-table1-contended at 4x the light tier leaves light7"
+                    + " without an instance and t2-audio's tasks run their core stage, then fail as unrouted; reject removes"
+                    + " them but gives two-tier 6.02% -> 5.32% (development seeds 201-205) and 5.83% -> 5.84% (held-out"
+                    + " 501-510), 1.67% -> 2.03% at 8x (docs/simulator.md, the 4x gap)"));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
@@ -196,7 +208,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.candidates-per-origin", "ec-lyapunov.spill-rounds",
             "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
             "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent", "light.admission",
-            "light.admission-utilization", "light.admission-sizing");
+            "light.admission-utilization", "light.admission-sizing", "light.admission-unserved");
 
     /** Keys only the ec-lyapunov sizer reads. */
     public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
@@ -272,10 +284,11 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             throw new ConfigException("light.admission-utilization: " + admissionUtil + " (expected: in (0, 1])");
         }
         boolean sizeForAdmitted = c.getChoice("light.admission-sizing", "admitted", "admitted", "offered").equals("admitted");
+        boolean rejectUnserved = c.getChoice("light.admission-unserved", "admit", "reject", "admit").equals("reject");
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
-                admission, admissionUtil, sizeForAdmitted);
+                admission, admissionUtil, sizeForAdmitted, rejectUnserved);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

@@ -76,6 +76,32 @@ class AdmissionTest {
     }
 
     @Test
+    void streamWithAStageRoutedNowhere_rejectedWhole_andItsCoreLoadGoesToTheOthers() {
+        // chain u: s0 (light "pre") -> s1 (core "enc" at c) -> s2 (light "post", no node serves it this slot)
+        TaskType u = new TaskType("u", 1, 100, List.of(new Stage("s0", "pre", "s1"), new Stage("s1", "enc", "s2"),
+                new Stage("s2", "post", null)));
+        RoutingTable routes = new RoutingTable(List.of(
+                new Route("j", "s0", "a", List.of(new WeightedTarget("a", 1))),
+                new Route("j", "s1", null, List.of(new WeightedTarget("c", 1))),
+                new Route("u", "s0", "b", List.of(new WeightedTarget("b", 1))),
+                new Route("u", "s1", null, List.of(new WeightedTarget("c", 1)))));
+        List<Admission.Stream> streams = List.of(new Admission.Stream("a", J, 1.0), new Admission.Stream("b", u, 1.0));
+        Map<String, Double> limit = Map.of("a|pre", 9.0, "b|pre", 9.0, "c|enc", 1.0);
+
+        // admit (the default): u's tasks share enc with j and would fail at s2
+        RoutingTable kept = Admission.apply(routes, streams, limit, false, new ArrayList<>());
+        assertThat(kept.targets("j", "s0", "a")).anyMatch(WeightedTarget::isReject);
+        assertThat(kept.targets("u", "s0", "b")).anyMatch(WeightedTarget::isReject);
+
+        List<Reason> notes = new ArrayList<>();
+        RoutingTable out = Admission.apply(routes, streams, limit, true, notes);
+        assertThat(out.targets("u", "s0", "b")).containsExactly(WeightedTarget.reject(1.0));
+        // enc takes 1 task/ms: all of j's
+        assertThat(out.targets("j", "s0", "a")).containsExactly(new WeightedTarget("a", 1));
+        assertThat(notes).extracting(Reason::message).singleElement().asString().contains("1 of them whole");
+    }
+
+    @Test
     void lookup_randomTables_answersAsTheTableDoes() {
         // duplicates per (type, stage, origin) and several origin-less routes: the table's first own route and
         // last origin-less route win; the index must agree on every question, asked or not of a routed stage
