@@ -8,9 +8,6 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -31,7 +28,11 @@ import org.edgefm.host.fleet.FleetState;
  * size, task completions and the on-time rate, model switches (instances started and stopped per node
  * and service, measured preloads per service), new planners' topologies from the measured links (by
  * reason); plus a short history of per-slot trial figures for
- * the dashboard. Also a {@link ControlLoop.Listener}. Thread-safe.
+ * the dashboard. Also a {@link ControlLoop.Listener}. Thread-safe. The meters of one job each live
+ * in their own class, this one the registry and the entry points: {@link MeterLabels} (bounded label
+ * values), {@link NodeMeters} (model switches and rejected reports per node), {@link TaskMeters}
+ * (completions, latency, on-time rate, the dashboard's history), {@link LagSamples} (the whole run's
+ * decision lag) and {@link BrokerMeters} (the embedded broker's counters).
  *
  * <p>The host's Vert.x writes its own meters (HTTP server by route, pools, Netty, JVM) into the same
  * registry ({@link HostVertx}); this class shapes two of them: requests that matched no route get
@@ -50,15 +51,8 @@ public final class HostMeters implements ControlLoop.Listener {
     public record SlotPoint(long slot, double nowMs, int completed, int onTime, Double meanLatencyMs) {
     }
 
-    private static final int HISTORY = 600;
-    private static final int MAX_LAG_SAMPLES = 1 << 20;
     /** Percentiles cover roughly the last 20 to 30 s. */
     private static final java.time.Duration WINDOW = java.time.Duration.ofSeconds(30);
-    /** Histogram buckets of {@code edgefm_instance_preload_seconds}: 10 ms to 30 s. */
-    private static final java.time.Duration[] PRELOAD_BUCKETS = java.util.stream.LongStream
-            .of(10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000)
-            .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
-
     /** Buckets of the loop's timers (decision lag, step, light decision, core placement): 1 ms to 10 s. */
     static final java.time.Duration[] LOOP_BUCKETS = ms(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
     /** Buckets of message timings (telemetry lag, publish to acknowledgement): 5 ms to 30 s. */
@@ -66,12 +60,8 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Buckets of {@code edgefm_task_latency_seconds}: 10 ms to 60 s (deadlines of edge tasks lie in this range). */
     static final java.time.Duration[] TASK_BUCKETS = ms(10, 25, 50, 100, 150, 200, 300, 500, 750, 1_000, 1_500, 2_000,
             3_000, 5_000, 10_000, 30_000, 60_000);
-    private static final String LOADS_HELP = "Service instances started by applied directives, by node and service";
-    private static final String UNLOADS_HELP = "Service instances stopped by applied directives, by node and service";
     private static final String ISSUED_HELP = "Directives the control loop handed to the fleet";
     private static final String TOPOLOGY_HELP = "New topologies handed to the planners from the measured links, by reason";
-    private static final String TASKS_HELP = "Task completions by task type and outcome (on_time, late, failed)";
-    private static final String ORIGIN_HELP = "Task completions by origin node and outcome (on_time, late, failed)";
 
     private static java.time.Duration[] ms(double... ms) {
         return java.util.Arrays.stream(ms).mapToObj(m -> java.time.Duration.ofNanos((long) (m * 1e6)))
@@ -87,14 +77,9 @@ public final class HostMeters implements ControlLoop.Listener {
     private final Timer decisionLag;
     private final Counter resent;
     private final io.micrometer.core.instrument.DistributionSummary directiveBytes;
-    /** Every decision lag of the run in ns (up to {@link #MAX_LAG_SAMPLES}), for whole-run percentiles. */
-    private long[] lagSamples = new long[1024];
-    private int lagCount;
-    private final Counter completed;
-    private final Counter onTime;
-    private final Deque<SlotPoint> history = new ArrayDeque<>();
-    private long totalCompleted;
-    private long totalOnTime;
+    /** Every decision lag of the run, for whole-run percentiles. */
+    private final LagSamples lagSamples = new LagSamples();
+    private final TaskMeters tasks;
 
     /** Buckets of Vert.x's {@code vertx_http_server_response_time_seconds} histogram: 5 ms to 5 s. */
     private static final java.time.Duration[] HTTP_BUCKETS = java.util.stream.LongStream.of(5, 25, 100, 250, 1_000, 5_000)
@@ -134,11 +119,9 @@ public final class HostMeters implements ControlLoop.Listener {
                 .description("Directives published again because no acknowledgement came in time").register(registry);
         directiveBytes = io.micrometer.core.instrument.DistributionSummary.builder("edgefm.directive.size")
                 .description("Encoded size of published directives").baseUnit("bytes").register(registry);
-        completed = Counter.builder("edgefm.tasks.completed").description("Task completions counted (every outcome)").register(registry);
-        onTime = Counter.builder("edgefm.tasks.ontime").description("Task completions within their deadline").register(registry);
-        Gauge.builder("edgefm.tasks.ontime.rate", this, HostMeters::onTimeRate)
-                .description("Share of completed tasks that met their deadline").register(registry);
         nodeGauges = new NodeGauges(registry, this::nodeLabel, this::serviceLabel);
+        nodes = new NodeMeters(registry, labels);
+        tasks = new TaskMeters(registry, labels);
         PrometheusLint.registerReplacements(registry);
         BuildInfo.register(registry);
         for (LinkEstimator.Change c : LinkEstimator.Change.values()) {
@@ -178,33 +161,22 @@ public final class HostMeters implements ControlLoop.Listener {
      * any other is counted under {@value #OTHER}.
      */
     public void knownTaskTypes(java.util.Collection<String> taskTypes) {
-        knownTaskTypes = java.util.Set.copyOf(taskTypes);
+        labels.knownTaskTypes(taskTypes);
     }
 
     /** A task type as a label value: the id when the host knows it, else {@value #OTHER}. */
     String taskTypeLabel(String taskType) {
-        return taskType != null && knownTaskTypes.contains(taskType) ? taskType : OTHER;
+        return labels.taskType(taskType);
     }
 
     /** The outcome label of a completion: {@code failed}, {@code on_time} or {@code late}. */
     static String outcome(TaskCompletion c) {
-        return !c.success() ? "failed" : c.onTime() ? "on_time" : "late";
-    }
-
-    private void countTask(TaskCompletion c) {
-        String type = taskTypeLabel(c.taskType());
-        String outcome = outcome(c);
-        counter("edgefm.tasks", TASKS_HELP, "task_type", type, "outcome", outcome).increment();
-        counter("edgefm.tasks.by.origin", ORIGIN_HELP, "node", nodeLabel(c.origin()), "outcome", outcome).increment();
-        Timer.builder("edgefm.task.latency").description("End-to-end latency of completed tasks (submission at the origin"
-                + " to the end of the sink stage), by task type").tag("task_type", type).serviceLevelObjectives(TASK_BUCKETS)
-                .register(registry).record(Math.max(0, c.latencyMs()), TimeUnit.MILLISECONDS);
+        return TaskMeters.outcome(c);
     }
 
     /** Completions of {@code taskType} with {@code outcome} ({@code on_time}, {@code late}, {@code failed}) so far. */
     public long tasks(String taskType, String outcome) {
-        var c = registry.find("edgefm.tasks").tags("task_type", taskTypeLabel(taskType), "outcome", outcome).counter();
-        return c == null ? 0 : (long) c.count();
+        return tasks.count(taskType, outcome);
     }
 
     /**
@@ -213,22 +185,7 @@ public final class HostMeters implements ControlLoop.Listener {
      * reads the embedded broker's own counters at scrape time.
      */
     public void broker(org.edgefm.host.broker.EmbeddedBroker broker) {
-        io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.publishes.received", broker,
-                b -> b.counts().publishesIn()).description("PUBLISH packets the embedded broker received from clients")
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.publishes.sent", broker,
-                b -> b.counts().publishesOut()).description("PUBLISH packets the embedded broker sent to subscribers")
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.messages.dropped", broker,
-                b -> b.counts().dropped()).description("Messages the embedded broker dropped (full queues, QoS 0 to slow clients)")
-                .register(registry);
-        Gauge.builder("edgefm.broker.connections", broker, b -> b.connections())
-                .description("Clients connected to the embedded broker").register(registry);
-        for (String kind : org.edgefm.host.broker.EmbeddedBroker.REFUSAL_KINDS) {
-            io.micrometer.core.instrument.FunctionCounter.builder("edgefm.broker.refusals", broker,
-                    b -> b.refusals().getOrDefault(kind, 0L)).tag("reason", kind)
-                    .description("Connections and publishes the embedded broker refused, by reason").register(registry);
-        }
+        BrokerMeters.register(registry, broker);
     }
 
     /** {@code edgefm_broker_connected}: 1 while the host's own MQTT client is connected to its broker. */
@@ -261,16 +218,12 @@ public final class HostMeters implements ControlLoop.Listener {
     }
 
     /** The label value of every agent-reported name the host does not know. */
-    public static final String OTHER = "other";
+    public static final String OTHER = MeterLabels.OTHER;
     /** Distinct node label values at most; later nodes share {@value #OTHER}. */
-    public static final int MAX_NODE_LABELS = 2_048;
-    private volatile java.util.Set<String> knownServices = java.util.Set.of();
-    private volatile java.util.Set<String> knownTaskTypes = java.util.Set.of();
+    public static final int MAX_NODE_LABELS = MeterLabels.MAX_NODE_LABELS;
     private final NodeGauges nodeGauges;
-    /** Strong references to the flagged-node gauges' values (Micrometer holds them weakly). */
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> flaggedGauges =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Set<String> nodeLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final MeterLabels labels = new MeterLabels();
+    private final NodeMeters nodes;
 
     /**
      * The services the host knows (its scenario's catalog): only these become {@code service} label
@@ -278,12 +231,12 @@ public final class HostMeters implements ControlLoop.Listener {
      * grow {@code /metrics} without bound.
      */
     public void knownServices(java.util.Collection<String> services) {
-        knownServices = java.util.Set.copyOf(services);
+        labels.knownServices(services);
     }
 
     /** A service name as a label value: the name when the host knows it, else {@value #OTHER}. */
     String serviceLabel(String service) {
-        return service != null && knownServices.contains(service) ? service : OTHER;
+        return labels.service(service);
     }
 
     /**
@@ -291,14 +244,7 @@ public final class HostMeters implements ControlLoop.Listener {
      * one the first {@value #MAX_NODE_LABELS} get their own value, later ones {@value #OTHER}.
      */
     String nodeLabel(String node) {
-        if (nodeLabels.contains(node)) {
-            return node;
-        }
-        if (nodeLabels.size() < MAX_NODE_LABELS) {
-            nodeLabels.add(node);
-            return node;
-        }
-        return OTHER;
+        return labels.node(node);
     }
 
     /**
@@ -308,61 +254,27 @@ public final class HostMeters implements ControlLoop.Listener {
      * {@code generated} or {@code other}); services the host does not know count as {@value #OTHER}.
      */
     public void instanceSwitches(String node, FleetState.AckSwitches switches) {
-        String n = nodeLabel(node);
-        for (org.edgefm.wire.InstanceStop s : switches.stopped()) {
-            counter("edgefm.instance.unloads", UNLOADS_HELP, "node", n, "service", serviceLabel(s.service())).increment();
-        }
-        for (org.edgefm.wire.InstanceStart s : switches.started()) {
-            counter("edgefm.instance.loads", LOADS_HELP, "node", n, "service", serviceLabel(s.service())).increment();
-            if (s.preloadMs() != null && Double.isFinite(s.preloadMs()) && s.preloadMs() >= 0) {
-                long nanos = (long) (Math.min(s.preloadMs(), 3.6e6) * 1e6);
-                preloadTimer(serviceLabel(s.service()), weightsKind(s.weights())).record(nanos, TimeUnit.NANOSECONDS);
-            }
-        }
-    }
-
-    private Timer preloadTimer(String service, String weights) {
-        return Timer.builder("edgefm.instance.preload")
-                .description("Agents' measured time to load a started instance's weights")
-                .tags("service", service, "weights", weights).serviceLevelObjectives(PRELOAD_BUCKETS)
-                .register(registry);
-    }
-
-    /** {@code npy} for {@code npy FILE}, {@code generated}, {@code unknown} if absent, else {@value #OTHER}. */
-    private static String weightsKind(String weights) {
-        if (weights == null || weights.isBlank()) {
-            return "unknown";
-        }
-        int sp = weights.indexOf(' ');
-        String kind = sp < 0 ? weights : weights.substring(0, sp);
-        return kind.equals("npy") || kind.equals("generated") ? kind : OTHER;
+        nodes.instanceSwitches(node, switches);
     }
 
     /** Counts one rejected report: {@code edgefm_reports_rejected_total{node,reason}} (reasons are a fixed set). */
     public void reportRejected(String node, String reason) {
-        counter("edgefm.reports.rejected", "Agent reports rejected by the host's validation, by node and reason", "node", nodeLabel(node), "reason", reason).increment();
+        nodes.reportRejected(node, reason);
     }
 
     /** Marks a node as flagged for repeatedly rejected reports: {@code edgefm_reports_flagged{node} 1}. */
     public void nodeFlagged(String node) {
-        String n = nodeLabel(node);
-        flaggedGauges.computeIfAbsent(n, k -> {
-            var one = new java.util.concurrent.atomic.AtomicInteger(1);
-            Gauge.builder("edgefm.reports.flagged", one, Number::doubleValue).tag("node", k).strongReference(true)
-                    .description("1 for a node flagged for repeatedly rejected reports").register(registry);
-            return one;
-        });
+        nodes.nodeFlagged(node);
     }
 
     /** Reports of {@code node} rejected for {@code reason} so far. */
     public long reportsRejected(String node, String reason) {
-        var c = registry.find("edgefm.reports.rejected").tags("node", nodeLabel(node), "reason", reason).counter();
-        return c == null ? 0 : (long) c.count();
+        return nodes.reportsRejected(node, reason);
     }
 
     /** Instances started on {@code node} for {@code service} so far. */
     public long instanceLoads(String node, String service) {
-        return (long) counter("edgefm.instance.loads", LOADS_HELP, "node", nodeLabel(node), "service", serviceLabel(service)).count();
+        return nodes.instanceLoads(node, service);
     }
 
     /** Records the lag of one telemetry message in ms (negative values, from clock offset, count as 0). */
@@ -383,14 +295,7 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Records one slot's decision lag: slot start to directives handed to the fleet. */
     public void decisionLag(long nanos) {
         decisionLag.record(nanos, TimeUnit.NANOSECONDS);
-        synchronized (this) {
-            if (lagCount < MAX_LAG_SAMPLES) {
-                if (lagCount == lagSamples.length) {
-                    lagSamples = java.util.Arrays.copyOf(lagSamples, lagCount * 2);
-                }
-                lagSamples[lagCount++] = nanos;
-            }
-        }
+        lagSamples.add(nanos);
     }
 
     /**
@@ -410,22 +315,7 @@ public final class HostMeters implements ControlLoop.Listener {
      * @param skip slots to leave out, e.g. the count of an earlier summary (warm-up)
      */
     public LagSummary decisionLagSummary(long skip) {
-        long[] s;
-        synchronized (this) {
-            int from = (int) Math.min(lagCount, Math.max(0, skip));
-            s = java.util.Arrays.copyOfRange(lagSamples, from, lagCount);
-        }
-        if (s.length == 0) {
-            return new LagSummary(0, Double.NaN, Double.NaN, Double.NaN);
-        }
-        double[] ms = new double[s.length];
-        double max = 0;
-        for (int i = 0; i < s.length; i++) {
-            ms[i] = Math.max(0, s[i] / 1e6);
-            max = Math.max(max, ms[i]);
-        }
-        double[] q = Quantiles.of(ms, 0.5, 0.99);
-        return new LagSummary(s.length, q[0], q[1], max);
+        return lagSamples.summary(skip);
     }
 
     /**
@@ -603,42 +493,22 @@ public final class HostMeters implements ControlLoop.Listener {
 
     @Override
     public void onSnapshot(long slot, FleetSnapshot snapshot) {
-        int n = 0;
-        int ok = 0;
-        double latency = 0;
-        for (TaskCompletion c : snapshot.completions()) {
-            countTask(c);
-            n++;
-            latency += c.latencyMs();
-            if (c.onTime()) {
-                ok++;
-            }
-        }
-        completed.increment(n);
-        onTime.increment(ok);
-        synchronized (this) {
-            totalCompleted += n;
-            totalOnTime += ok;
-            history.addLast(new SlotPoint(slot, snapshot.nowMs(), n, ok, n == 0 ? null : latency / n));
-            while (history.size() > HISTORY) {
-                history.removeFirst();
-            }
-        }
+        tasks.onSnapshot(slot, snapshot);
     }
 
     /** The on-time rate over the run, or NaN before the first completion. */
-    public synchronized double onTimeRate() {
-        return totalCompleted == 0 ? Double.NaN : (double) totalOnTime / totalCompleted;
+    public double onTimeRate() {
+        return tasks.onTimeRate();
     }
 
     /** Completions over the run. */
-    public synchronized long totalCompleted() {
-        return totalCompleted;
+    public long totalCompleted() {
+        return tasks.totalCompleted();
     }
 
     /** The recent per-slot figures, oldest first. */
-    public synchronized List<SlotPoint> history() {
-        return new ArrayList<>(history);
+    public List<SlotPoint> history() {
+        return tasks.history();
     }
 
     /** The Micrometer registry (to add meters). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.edgefm.api.model.ArrivalProcess;
 import org.edgefm.api.model.ChannelModel;
 import org.edgefm.api.model.Latency;
@@ -36,6 +37,7 @@ import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
+import org.edgefm.wire.routing.StageRouter;
 import org.edgefm.control.Fleet;
 import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.NodeStatus;
@@ -183,6 +185,7 @@ public final class SimulatedFleet implements Fleet {
     private final int[] intervalStreamArrivals;
     private final SplittableRandom serviceRandom;
     private final SplittableRandom routeRandom;
+    private final DoubleSupplier routeDraw;
     private final SplittableRandom admissionRandom;
     private final SplittableRandom channelRandom;
 
@@ -491,6 +494,7 @@ public final class SimulatedFleet implements Fleet {
         }
         serviceRandom = master.split();
         routeRandom = master.split();
+        routeDraw = routeRandom::nextDouble;
         channelRandom = master.split();
         // a stream of its own, not split from master: that would move every later draw of runs without admission
         admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
@@ -1165,47 +1169,33 @@ public final class SimulatedFleet implements Fleet {
                 share = Math.max(share, tg.reject());
             }
         }
-        if (share <= 0 || admissionRandom.nextDouble() >= share) {
-            return false;
-        }
-        return true;
+        return StageRouter.rejects(share, admissionRandom::nextDouble);
     }
 
     private boolean usable(int node, int s, int from) {
         return online[node] && servers[node * serviceCount + s] > 0 && network.reachable(from, node);
     }
 
+    /**
+     * {@link StageRouter#pick}: a weighted choice among the targets that are online, run the service
+     * and are reachable from {@code from}, by one draw of the run's route generator; NO_PATH when a
+     * target runs the service but none is reachable, else UNROUTED.
+     */
     private int weighted(Target tg, int s, int from) {
         if (tg == null) {
             return UNROUTED;
         }
-        double total = 0;
-        boolean hostedSomewhere = false;
-        for (int i = 0; i < tg.nodes.length; i++) {
-            int n = tg.nodes[i];
+        int[] nodes = tg.nodes;
+        int i = StageRouter.pick(tg.weights, nodes.length, k -> usable(nodes[k], s, from), routeDraw);
+        if (i != StageRouter.NONE) {
+            return nodes[i];
+        }
+        for (int n : nodes) {
             if (online[n] && servers[n * serviceCount + s] > 0) {
-                hostedSomewhere = true;
-                if (network.reachable(from, n)) {
-                    total += tg.weights[i];
-                }
+                return NO_PATH;
             }
         }
-        if (total == 0) {
-            return hostedSomewhere ? NO_PATH : UNROUTED;
-        }
-        double u = routeRandom.nextDouble() * total;
-        int last = UNROUTED;
-        for (int i = 0; i < tg.nodes.length; i++) {
-            int n = tg.nodes[i];
-            if (usable(n, s, from)) {
-                last = n;
-                u -= tg.weights[i];
-                if (u < 0) {
-                    return n;
-                }
-            }
-        }
-        return last;
+        return UNROUTED;
     }
 
     /** papers.md 5.1 item 6: smallest expected transfer + wait + processing, free capacity first. */
@@ -1242,9 +1232,12 @@ public final class SimulatedFleet implements Fleet {
         Routes(List<Route> routes) {
             source = routes;
             table = new Target[typeCount * maxStages * nodeCount];
-            // Routes without an origin first, so a route for a specific origin overrides them.
+            // Routes without an origin first, so a route for a specific origin overrides them; within a
+            // pass the table is read backwards, so the first of two routes for the same stage (and
+            // origin) wins, as StageRouter.routeOf reads it for the agents.
             for (int pass = 0; pass < 2; pass++) {
-                for (Route r : routes) {
+                for (int k = routes.size() - 1; k >= 0; k--) {
+                    Route r = routes.get(k);
                     if ((r.origin() == null) != (pass == 0)) {
                         continue;
                     }
@@ -1288,14 +1281,6 @@ public final class SimulatedFleet implements Fleet {
             int[] nodes = new int[targets.size()];
             double[] weights = new double[targets.size()];
             int n = 0;
-            double total = 0;
-            double reject = 0;
-            for (WeightedTarget w : targets) {
-                total += w.weight();
-                if (w.isReject()) {
-                    reject += w.weight();
-                }
-            }
             for (WeightedTarget w : targets) {
                 Integer i = w.isReject() ? null : nodeIndex.get(w.node());
                 if (i != null) {
@@ -1304,7 +1289,7 @@ public final class SimulatedFleet implements Fleet {
                     n++;
                 }
             }
-            double share = total > 0 ? reject / total : 0;
+            double share = StageRouter.rejectShare(targets);
             return n == 0 && share == 0 ? null : new Target(Arrays.copyOf(nodes, n), Arrays.copyOf(weights, n), share);
         }
     }

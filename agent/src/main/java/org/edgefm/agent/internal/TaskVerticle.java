@@ -17,18 +17,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.TaskType;
-import org.edgefm.api.spi.Route;
-import org.edgefm.api.spi.WeightedTarget;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.Result;
 import org.edgefm.wire.StageTiming;
@@ -43,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * Task ingress and the data plane. {@code POST /v1/tasks/{taskType}} accepts a task (body: an
  * optional tensor in {@link Tensors} form; {@code ?id=} an optional task id) and answers 202 with
  * the task id. The agent runs each stage it hosts, forwards a stage's output agent-to-agent with
- * {@code POST /v1/peer/stage} (Vert.x HTTP on Netty) to the node the routing table names, joins all
- * parents of a fusion stage before running it (in-tree DAG; the node of a fusion stage is pinned at
- * the task's origin, see {@link Pins}), and hands the completion of the sink
+ * {@code POST /v1/peer/stage} (Vert.x HTTP on Netty) to the node the routing table names
+ * ({@link TaskRouting}), joins all parents of a fusion stage before running it ({@link Joins}; in-tree
+ * DAG; the node of a fusion stage is pinned at the task's origin, see {@link Pins}), and hands the completion of the sink
  * (or of a failure) with per-stage timestamps to the result outbox. {@code GET /v1/health} says
  * what runs here, what was refused and how many fusion stages wait for a parent ({@code pendingJoins}). Every transfer to a peer is a link measurement ({@link LinkMeter}); the agent
  * also probes its peers ({@link PeerProbes}); what it sends on the data plane goes through its
@@ -76,7 +71,8 @@ public final class TaskVerticle extends VerticleBase {
     private final AgentContext ctx;
     private final long joinMinKeepMs;
     private final long joinSweepMs;
-    private final Map<String, Join> joins = new HashMap<>();
+    private final Joins joins;
+    private final TaskRouting routing;
     private HttpClientAgent client;
     private HttpServer server;
     private Shaper shaper;
@@ -96,6 +92,8 @@ public final class TaskVerticle extends VerticleBase {
         this.ctx = ctx;
         this.joinMinKeepMs = joinMinKeepMs;
         this.joinSweepMs = joinSweepMs;
+        this.routing = new TaskRouting(ctx);
+        this.joins = new Joins(joinMinKeepMs);
     }
 
     /**
@@ -147,23 +145,6 @@ public final class TaskVerticle extends VerticleBase {
             if (owner != null) {
                 owner.close();
             }
-        }
-    }
-
-    private static final class Join {
-        final long createdMs = System.currentTimeMillis();
-        final long keepMs;
-        final Header first;
-        final Map<String, Data> inputs = new LinkedHashMap<>();
-        final List<StageTiming> timings = new ArrayList<>();
-
-        /**
-         * A parent may never come: it failed elsewhere (reported there), or it went to another node
-         * because the routing changed while the task was under way (reported here on expiry).
-         */
-        Join(Header first, long minKeepMs) {
-            this.first = first;
-            this.keepMs = (long) Math.max(minKeepMs, 2 * first.taskType().deadlineMs());
         }
     }
 
@@ -263,7 +244,7 @@ public final class TaskVerticle extends VerticleBase {
         String id = rc.queryParams().get("id");
         String taskId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
-        if (admissionRejects(tt, taskId)) {
+        if (routing.admissionRejects(tt, taskId)) {
             long n = rejectedTasks.incrementAndGet();
             if (Long.bitCount(n) == 1) {
                 LOG.info("task {} of type '{}' rejected by admission control (the planner's route rejects part of this"
@@ -284,7 +265,7 @@ public final class TaskVerticle extends VerticleBase {
             }
             rc.response().setStatusCode(202).putHeader("content-type", "application/json")
                     .end(new JsonObject().put("taskId", taskId).put("taskType", typeId).encode());
-            Pins pins = pins(tt, taskId);
+            Pins pins = routing.pins(tt, taskId);
             String ticket = ticket(taskId, tt, now);
             for (Stage leaf : tt.leaves()) {
                 deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of(), pins, ticket),
@@ -337,7 +318,7 @@ public final class TaskVerticle extends VerticleBase {
     private void deliver(Header h, Data data) {
         String target;
         try {
-            target = route(h);
+            target = routing.route(h);
         } catch (EdgeFmException e) {
             data.release();
             fail(h, e.getMessage());
@@ -409,17 +390,9 @@ public final class TaskVerticle extends VerticleBase {
     }
 
     private void expireJoins() {
-        long now = System.currentTimeMillis();
-        for (var it = joins.values().iterator(); it.hasNext();) {
-            Join j = it.next();
-            if (now - j.createdMs > j.keepMs) {
-                it.remove();
-                j.inputs.values().forEach(Data::release);
-                List<String> missing = j.first.taskType().parents(j.first.stage()).stream().map(Stage::id)
-                        .filter(p -> !j.inputs.containsKey(p)).toList();
-                fail(j.first.at(j.first.stage(), j.first.fromStage(), j.timings), "stage '" + j.first.stage() + "' on node '"
-                        + ctx.nodeId() + "': parent(s) " + missing + " did not arrive within " + j.keepMs + " ms");
-            }
+        for (Joins.Expired j : joins.expire(System.currentTimeMillis())) {
+            fail(j.first().at(j.first().stage(), j.first().fromStage(), j.timings()), "stage '" + j.first().stage()
+                    + "' on node '" + ctx.nodeId() + "': parent(s) " + j.missing() + " did not arrive within " + j.keepMs() + " ms");
         }
     }
 
@@ -433,29 +406,12 @@ public final class TaskVerticle extends VerticleBase {
             inputs = data.array() == null ? List.of() : List.of(data);
             timings = h.timings();
         } else {
-            String key = h.taskId() + "/" + h.stage();
-            Join j = joins.computeIfAbsent(key, k -> new Join(h, joinMinKeepMs));
-            Data replaced = j.inputs.put(h.fromStage(), data);
-            if (replaced != null && replaced.owner() != data.owner()) {
-                replaced.release(); // the same parent twice (a resend): keep the latest
-            }
-            for (StageTiming t : h.timings()) {
-                if (j.timings.stream().noneMatch(x -> x.stage().equals(t.stage()))) {
-                    j.timings.add(t);
-                }
-            }
-            if (j.inputs.size() < parents.size()) {
+            Joins.Ready ready = joins.offer(h, data, parents);
+            if (ready == null) {
                 return; // wait for the other parents of this fusion stage
             }
-            joins.remove(key);
-            inputs = new ArrayList<>();
-            for (Stage p : parents) {
-                Data in = j.inputs.get(p.id());
-                if (in != null && in.array() != null) {
-                    inputs.add(in);
-                }
-            }
-            timings = j.timings;
+            inputs = ready.inputs();
+            timings = ready.timings();
         }
         Stage stage = tt.stage(h.stage());
         List<StageTiming> done = timings;
@@ -466,7 +422,7 @@ public final class TaskVerticle extends VerticleBase {
             if (ar.failed()) {
                 inputs.forEach(Data::release);
                 fail(h.at(h.stage(), h.fromStage(), done), "stage '" + stage.id() + "' on node '" + ctx.nodeId() + "': "
-                        + ar.cause().getMessage() + (pinnedHere(h) ? " (the task's origin chose this node for it)" : ""));
+                        + ar.cause().getMessage() + (routing.pinnedHere(h) ? " (the task's origin chose this node for it)" : ""));
                 return;
             }
             ServiceRuntime.StageRun run = ar.result();
@@ -497,147 +453,6 @@ public final class TaskVerticle extends VerticleBase {
             }
         }
         return new Data(run.output(), run.owner() != null ? run.owner() : carried);
-    }
-
-    /**
-     * The node serving a stage: for a fusion stage the node the task's origin pinned (see
-     * {@link #pinned}), else the route for this origin, else the route for any origin, else this
-     * node if it hosts the service.
-     */
-    private String route(Header h) {
-        Stage stage = h.taskType().stage(h.stage());
-        Directive d = ctx.applied();
-        Route own = routeOf(d, h.taskType(), stage, h.origin());
-        String pin = pinned(h, stage, d, own);
-        return pin != null ? pin : choose(own, h.taskId(), stage);
-    }
-
-    /** The route of a stage in a routing table: the one for this origin first, else the one for any origin; null if none. */
-    private static Route routeOf(Directive d, TaskType tt, Stage stage, String origin) {
-        Route best = null;
-        if (d != null) {
-            for (Route r : d.desired().routing()) {
-                if (r.taskType().equals(tt.id()) && r.stage().equals(stage.id())) {
-                    if (origin.equals(r.origin())) {
-                        return r;
-                    }
-                    if (r.origin() == null && best == null) {
-                        best = r;
-                    }
-                }
-            }
-        }
-        return best;
-    }
-
-    /**
-     * Admission control ({@code WeightedTarget.REJECT}): the task is refused with the largest reject
-     * share among its entry stages' routes for this origin, decided by the task id so that it is
-     * reproducible.
-     */
-    private boolean admissionRejects(TaskType tt, String taskId) {
-        Directive d = ctx.applied();
-        double share = 0;
-        for (Stage leaf : tt.leaves()) {
-            Route r = routeOf(d, tt, leaf, ctx.nodeId());
-            if (r == null) {
-                continue;
-            }
-            double total = 0;
-            double reject = 0;
-            for (WeightedTarget t : r.targets()) {
-                total += t.weight();
-                reject += t.isReject() ? t.weight() : 0;
-            }
-            share = Math.max(share, total > 0 ? reject / total : 0);
-        }
-        if (share <= 0) {
-            return false;
-        }
-        double u = ((taskId + "/admission").hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE;
-        return u < share;
-    }
-
-    /** A node of a route, or this node if there is no route and it hosts the service. */
-    private String choose(Route route, String taskId, Stage stage) {
-        if (route == null) {
-            if (ctx.runtime().hosts(stage.service())) {
-                return ctx.nodeId();
-            }
-            throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
-                    + "'): no route, and the service does not run on node '" + ctx.nodeId() + "'");
-        }
-        // deterministic weighted choice by task id, so a task's stages go to the same nodes on every
-        // agent that has the same routing table
-        // the admission target is decided at submission (admissionRejects); the real targets share the rest
-        List<WeightedTarget> real = route.targets().stream().filter(t -> !t.isReject()).toList();
-        if (real.isEmpty()) {
-            throw new EdgeFmException("stage '" + stage.id() + "' (service '" + stage.service()
-                    + "'): the route rejects every task (admission control)");
-        }
-        double total = real.stream().mapToDouble(WeightedTarget::weight).sum();
-        double u = ((taskId + "/" + stage.id()).hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE * total;
-        for (WeightedTarget t : real) {
-            u -= t.weight();
-            if (u <= 0) {
-                return t.node();
-            }
-        }
-        return real.get(real.size() - 1).node();
-    }
-
-    /**
-     * At a task's origin: the node of each of its fusion stages, from this agent's routing table;
-     * null for a task type without fusion stages. A fusion stage without a route is not pinned
-     * (each forwarder then reports the missing route itself).
-     */
-    private Pins pins(TaskType tt, String taskId) {
-        Directive d = ctx.applied();
-        Map<String, String> nodes = new TreeMap<>();
-        for (Stage s : tt.stages()) {
-            if (tt.parents(s.id()).size() > 1) {
-                try {
-                    nodes.put(s.id(), choose(routeOf(d, tt, s, ctx.nodeId()), taskId, s));
-                } catch (EdgeFmException e) {
-                    LOG.debug("task {}: stage '{}' not pinned: {}", taskId, s.id(), e.getMessage());
-                }
-            }
-        }
-        return nodes.isEmpty() ? null : new Pins(d == null ? 0 : d.plannerEpoch(), d == null ? 0 : d.issuedAtMs(), nodes);
-    }
-
-    /**
-     * The pinned node of a fusion stage, or null to use this agent's own route. The pin is used
-     * when this agent can send there (the node is this one or a peer with an endpoint in its
-     * applied directive) and either the stage's service is expected there (this node runs it, or
-     * this agent's route for the stage names the node) or this agent's routing table is not newer
-     * than the origin's, so cannot know better. Otherwise the pin is dropped: a node without an
-     * endpoint cannot be sent to at all, and a node that a newer table no longer routes the stage
-     * to would fail it; the other parents' agents, applying the same rule to the same tables,
-     * mostly make the same choice. A pinned node that no longer runs the service when the parents
-     * arrive fails the stage there, saying that the origin chose the node.
-     */
-    private String pinned(Header h, Stage stage, Directive d, Route own) {
-        Pins p = h.pins();
-        String node = p == null || p.nodes() == null ? null : p.nodes().get(stage.id());
-        if (node == null || h.taskType().parents(stage.id()).size() <= 1) {
-            return null;
-        }
-        boolean self = node.equals(ctx.nodeId());
-        if (!self && (d == null || d.desired().peers().get(node) == null)) {
-            return null;
-        }
-        boolean expected = self && ctx.runtime().hosts(stage.service())
-                || own != null && own.targets().stream().anyMatch(t -> t.node().equals(node));
-        boolean newer = d != null && (d.plannerEpoch() > p.plannerEpoch()
-                || d.plannerEpoch() == p.plannerEpoch() && d.issuedAtMs() > p.issuedAtMs());
-        return expected || !newer ? node : null;
-    }
-
-    /** True when this node is the one the task's origin pinned for the header's (fusion) stage. */
-    private boolean pinnedHere(Header h) {
-        return h.pins() != null && h.pins().nodes() != null && ctx.nodeId().equals(h.pins().nodes().get(h.stage()))
-                && h.taskType().parents(h.stage()).size() > 1;
     }
 
     private void fail(Header h, String error) {

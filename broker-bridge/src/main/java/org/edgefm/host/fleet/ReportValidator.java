@@ -1,20 +1,16 @@
 package org.edgefm.host.fleet;
 
 import org.edgefm.host.HostMeters;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.edgefm.api.model.TaskType;
 import org.edgefm.wire.Ack;
 import org.edgefm.wire.Birth;
-import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.InstanceStart;
 import org.edgefm.wire.InstanceStop;
@@ -24,8 +20,6 @@ import org.edgefm.wire.ServiceMetrics;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.wire.TaskTicket;
 import org.edgefm.wire.Telemetry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Checks what agents report against what the host knows before anything reaches the fleet state,
@@ -55,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Every rejection is counted per node and {@link Reason}, logged once per node and reason, and a node
  * with {@code reports.flagAfter} rejections within a minute is flagged (dashboard, {@code /api/fleet},
- * {@code edgefm_reports_flagged}). Thread-safe.
+ * {@code edgefm_reports_flagged}). Thread-safe. The checks are here; what the host sent each node is
+ * {@link IssuedDirectives}, the once-only count of task ids {@link OnceOnly}, and the rejection books
+ * {@link Rejections}.
  */
 public final class ReportValidator {
-    private static final Logger LOG = LoggerFactory.getLogger(ReportValidator.class);
-
     /** Why a report (or part of one) was rejected; the {@code reason} label values. */
     public enum Reason {
         /** A birth claimed a planner epoch beyond the host's. */
@@ -136,25 +130,6 @@ public final class ReportValidator {
     public record NodeRejections(String node, Map<String, Long> byReason, long total, boolean flagged) {
     }
 
-    /** What the host sent one node: its directives (newest last, bounded). */
-    private static final class Issued {
-        final Deque<Directive> directives = new ArrayDeque<>();
-
-        Directive newest() {
-            return directives.peekLast();
-        }
-
-        Directive find(long epoch, long version) {
-            for (Directive d : directives) {
-                if (d.plannerEpoch() == epoch && d.version() == version) {
-                    return d;
-                }
-            }
-            return null;
-        }
-    }
-
-    private static final int KEPT_DIRECTIVES = 32;
     private static final int MAX_TASKS = 1_000_000;
     /** Task ids remembered for the once-only check; beyond it the oldest go and their submit time becomes the floor. */
     static final int ONCE_WINDOW = 262_144;
@@ -162,33 +137,17 @@ public final class ReportValidator {
     private final Settings settings;
     private final LongSupplier hostEpoch;
     private final LongSupplier clock;
-    private final HostMeters meters;
     private final Map<String, TaskType> taskTypes;
-    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+    private final IssuedDirectives issued = new IssuedDirectives();
     private final Map<String, double[]> lastLink = new ConcurrentHashMap<>();
-    private final Map<String, Map<Reason, Long>> rejected = new TreeMap<>();
-    private final Map<String, Deque<Long>> recent = new LinkedHashMap<>();
-    private final Set<String> flagged = ConcurrentHashMap.newKeySet();
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final Rejections rejections;
     /** Task ids the task source issued, with their origin; null until it registers one. */
     private volatile Map<String, String> tasks;
     /** The host's task secret and fleet; null: tickets are not checked (no secret configured). */
     private volatile byte[] taskSecret;
     private volatile String fleet;
-    /** Services the previous host run's directives named, per node (a restarted host has sent nothing yet). */
-    private final Map<String, Set<String>> previousRun = new ConcurrentHashMap<>();
-    /** What was counted of a task: its submit time and a fingerprint of who reported what. */
-    private record Counted(long submittedAtMs, int fingerprint) {
-    }
-
-    /** The fingerprint of ids the previous host run counted (its figures are not known). */
-    private static final int PREVIOUS_RUN = Integer.MIN_VALUE;
-
-    /** Task ids counted, oldest first (bounded). */
-    private final LinkedHashMap<String, Counted> counted = new LinkedHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong repeatedReports = new java.util.concurrent.atomic.AtomicLong();
-    /** Completions submitted before this are refused: their ids may have left {@link #counted}. */
-    private long countedFloorMs;
+    /** Each task id counted once. */
+    private final OnceOnly onceOnly = new OnceOnly(ONCE_WINDOW);
 
     /**
      * A validator.
@@ -205,7 +164,7 @@ public final class ReportValidator {
         this.settings = settings;
         this.hostEpoch = hostEpoch;
         this.clock = clock;
-        this.meters = meters;
+        this.rejections = new Rejections(settings.flagAfter(), clock, meters);
         Map<String, TaskType> t = new LinkedHashMap<>();
         taskTypes.forEach(x -> t.put(x.id(), x));
         this.taskTypes = Map.copyOf(t);
@@ -226,12 +185,8 @@ public final class ReportValidator {
      * nodes finish before it sends them anything, and counts none of those ids again.
      */
     public void previousRun(Map<String, Set<String>> servicesByNode, List<String> countedIds) {
-        servicesByNode.forEach((n, s) -> previousRun.put(n, Set.copyOf(s)));
-        synchronized (counted) {
-            for (String id : countedIds) {
-                remember(id, 0, PREVIOUS_RUN); // counted by the previous run: dropped again without a count
-            }
-        }
+        issued.previousRun(servicesByNode);
+        onceOnly.previousRun(countedIds);
     }
 
     /**
@@ -253,8 +208,6 @@ public final class ReportValidator {
     private final Map<String, Set<String>> unnamedPeers = new ConcurrentHashMap<>();
     /** Per node, the planner epoch its newest birth said it applied (what it ran before this host run). */
     private final Map<String, Long> bornUnder = new ConcurrentHashMap<>();
-    /** Per node, the first directive this host run sent it ({epoch, version}). */
-    private final Map<String, long[]> firstIssued = new ConcurrentHashMap<>();
 
     /**
      * The nodes of this fleet and the scenario's services, for what a legitimate agent sends right after
@@ -269,16 +222,7 @@ public final class ReportValidator {
 
     /** Records a directive the host sent (called for every directive the fleet publishes). */
     public void issued(Directive d) {
-        firstIssued.putIfAbsent(d.nodeId(), new long[] {d.plannerEpoch(), d.version()});
-        Issued i = issued.computeIfAbsent(d.nodeId(), k -> new Issued());
-        synchronized (i) {
-            if (i.find(d.plannerEpoch(), d.version()) == null) {
-                i.directives.addLast(d);
-                while (i.directives.size() > KEPT_DIRECTIVES) {
-                    i.directives.removeFirst();
-                }
-            }
-        }
+        issued.add(d);
     }
 
     /**
@@ -315,21 +259,13 @@ public final class ReportValidator {
 
     /** The ack, or null when it names no directive the host sent; unasked instances are removed. */
     public Ack ack(Ack a) {
-        Issued i = issued.get(a.nodeId());
-        Directive d;
-        if (i == null) {
-            d = null;
-        } else {
-            synchronized (i) {
-                d = i.find(a.plannerEpoch(), a.version());
-            }
-        }
+        Directive d = issued.find(a.nodeId(), a.plannerEpoch(), a.version());
         if (d == null) {
             reject(a.nodeId(), Reason.UNKNOWN_DIRECTIVE, "ack for directive " + a.plannerEpoch() + "/" + a.version()
                     + ", which the host never sent it");
             return null;
         }
-        Set<String> asked = services(d);
+        Set<String> asked = IssuedDirectives.services(d);
         List<InstanceStart> started = new ArrayList<>();
         for (InstanceStart s : a.started()) {
             if (asked.contains(s.service()) && (s.preloadMs() == null || (Double.isFinite(s.preloadMs())
@@ -343,11 +279,11 @@ public final class ReportValidator {
         List<InstanceStop> stopped = new ArrayList<>();
         // the ack of the first directive this host run sent a node that ran another epoch's directive before
         // (a host restart): it stops what that directive started, which only the previous run knew
-        long[] first = firstIssued.get(a.nodeId());
+        long[] first = issued.first(a.nodeId());
         boolean afterRestart = first != null && first[0] == a.plannerEpoch() && first[1] == a.version()
                 && bornUnder.getOrDefault(a.nodeId(), Long.MAX_VALUE) < a.plannerEpoch();
         for (InstanceStop s : a.stopped()) {
-            if (knownService(a.nodeId(), s.service()) || previousRun.getOrDefault(a.nodeId(), Set.of()).contains(s.service())
+            if (issued.knownService(a.nodeId(), s.service()) || issued.previousRun(a.nodeId()).contains(s.service())
                     || (afterRestart && scenarioServices.contains(s.service()))) {
                 stopped.add(s);
             } else {
@@ -364,7 +300,7 @@ public final class ReportValidator {
 
     /** The telemetry with only the service figures and links the host can believe (clamped links). */
     public Telemetry telemetry(Telemetry t) {
-        Set<String> asked = recentServices(t.nodeId());
+        Set<String> asked = issued.recentServices(t.nodeId());
         List<ServiceMetrics> services = new ArrayList<>();
         for (ServiceMetrics s : t.services()) {
             if (!asked.contains(s.service())) {
@@ -375,11 +311,11 @@ public final class ReportValidator {
                 services.add(s);
             }
         }
-        Set<String> peers = recentPeers(t.nodeId());
+        Set<String> peers = issued.recentPeers(t.nodeId());
         // before this host run sent the node anything (a host restart), it reports its previous directive's peers:
         // only a node whose birth says it ran a directive of an earlier host run (a fresh node has no such peers)
         long bornEpoch = bornUnder.getOrDefault(t.nodeId(), 0L);
-        boolean nothingSent = !issued.containsKey(t.nodeId()) && bornEpoch > 0 && bornEpoch < hostEpoch.getAsLong();
+        boolean nothingSent = !issued.sentTo(t.nodeId()) && bornEpoch > 0 && bornEpoch < hostEpoch.getAsLong();
         List<PeerMetrics> links = new ArrayList<>();
         for (PeerMetrics p : t.peers()) {
             boolean unnamed = !peers.contains(p.peer());
@@ -452,15 +388,15 @@ public final class ReportValidator {
      * before the fleet state: counted once, never as an attack.
      */
     public long repeatedReports() {
-        return repeatedReports.get();
+        return onceOnly.repeated();
     }
 
     /** The result with only the completions the host can believe, or null when none is left. */
     public Result result(Result r) {
         List<TaskCompletion> ok = new ArrayList<>();
         long now = clock.getAsLong();
-        Set<String> ran = recentServices(r.nodeId());
-        boolean known = issued.containsKey(r.nodeId()) || previousRun.containsKey(r.nodeId());
+        Set<String> ran = issued.recentServices(r.nodeId());
+        boolean known = issued.sentTo(r.nodeId()) || issued.inPreviousRun(r.nodeId());
         Map<String, String> issuedTasks = tasks;
         byte[] secret = taskSecret;
         for (TaskCompletion c : r.completions()) {
@@ -498,22 +434,10 @@ public final class ReportValidator {
                         + tt.sink().service() + "', the sink of " + tt.id());
                 continue;
             }
-            String replay;
             int fingerprint = java.util.Objects.hash(r.nodeId(), c.origin(), c.ticket(), c.completedAtMs(), c.success());
-            synchronized (counted) {
-                Counted before = counted.get(c.taskId());
-                if (before != null && (before.fingerprint() == fingerprint || before.fingerprint() == PREVIOUS_RUN)) {
-                    // the same report again (an agent re-sends what the broker did not acknowledge, also to a restarted
-                    // host): counted once, dropped without counting it as an attack
-                    repeatedReports.incrementAndGet();
-                    continue;
-                }
-                replay = before != null ? "already counted (reported again, by this node or another, with other figures)"
-                        : c.submittedAtMs() < countedFloorMs ? "submitted at " + c.submittedAtMs()
-                                + ", before the once-only window (" + countedFloorMs + ")" : null;
-                if (replay == null) {
-                    remember(c.taskId(), c.submittedAtMs(), fingerprint);
-                }
+            String replay = onceOnly.count(c.taskId(), c.submittedAtMs(), fingerprint);
+            if (replay == OnceOnly.REPEATED) {
+                continue; // the same report again (an agent re-sends what the broker did not acknowledge): counted once
             }
             if (replay != null) {
                 reject(r.nodeId(), Reason.REPLAY, "completion of task '" + clip(c.taskId()) + "': " + replay);
@@ -525,39 +449,6 @@ public final class ReportValidator {
                 : new Result(r.schema(), r.nodeId(), r.timestampMs(), ok);
     }
 
-    /** Holding {@code counted}: remembers an id, forgetting the oldest beyond the window. */
-    private void remember(String taskId, long submittedAtMs, int fingerprint) {
-        counted.put(taskId, new Counted(submittedAtMs, fingerprint));
-        while (counted.size() > ONCE_WINDOW) {
-            var it = counted.entrySet().iterator();
-            countedFloorMs = Math.max(countedFloorMs, it.next().getValue().submittedAtMs());
-            it.remove();
-        }
-    }
-
-    private Directive newest(String node) {
-        Issued i = issued.get(node);
-        if (i == null) {
-            return null;
-        }
-        synchronized (i) {
-            return i.newest();
-        }
-    }
-
-    /** The peers of every directive kept for the node (a re-plan may drop a peer whose report is on its way). */
-    private Set<String> recentPeers(String node) {
-        Issued i = issued.get(node);
-        if (i == null) {
-            return Set.of();
-        }
-        Set<String> s = new java.util.HashSet<>();
-        synchronized (i) {
-            i.directives.forEach(d -> s.addAll(d.desired().peers().keySet()));
-        }
-        return s;
-    }
-
     /** Whether {@code peer} is, or may become, one of the node's at most maxUnnamedLinkPeers peers outside its directives. */
     private boolean unnamedPeerAllowed(String node, String peer) {
         Set<String> s = unnamedPeers.computeIfAbsent(node, k -> ConcurrentHashMap.newKeySet());
@@ -566,63 +457,8 @@ public final class ReportValidator {
         }
     }
 
-    private boolean knownService(String node, String service) {
-        Issued i = issued.get(node);
-        if (i == null) {
-            return false;
-        }
-        synchronized (i) {
-            return i.directives.stream().anyMatch(d -> services(d).contains(service));
-        }
-    }
-
-    /**
-     * The services of every directive kept for the node (the newest {@value #KEPT_DIRECTIVES}):
-     * reports and completions of work started under an earlier directive arrive after a re-plan or
-     * failover moved it (telemetry lags a directive by a period, in-flight tasks finish where they ran).
-     */
-    private Set<String> recentServices(String node) {
-        Issued i = issued.get(node);
-        if (i == null) {
-            return previousRun.getOrDefault(node, Set.of());
-        }
-        Set<String> s = new java.util.HashSet<>(previousRun.getOrDefault(node, Set.of()));
-        synchronized (i) {
-            i.directives.forEach(d -> s.addAll(services(d)));
-        }
-        return s;
-    }
-
-    private static Set<String> services(Directive d) {
-        Set<String> s = new java.util.HashSet<>();
-        for (DesiredService x : d.desired().services()) {
-            s.add(x.service());
-        }
-        return s;
-    }
-
     private void reject(String node, Reason reason, String what) {
-        meters.reportRejected(node, reason.label());
-        boolean flag;
-        synchronized (this) {
-            rejected.computeIfAbsent(node, k -> new TreeMap<>()).merge(reason, 1L, Long::sum);
-            Deque<Long> times = recent.computeIfAbsent(node, k -> new ArrayDeque<>());
-            long now = clock.getAsLong();
-            times.addLast(now);
-            while (!times.isEmpty() && (times.peekFirst() < now - 60_000 || times.size() > settings.flagAfter())) {
-                times.removeFirst();
-            }
-            flag = times.size() >= settings.flagAfter() && flagged.add(node);
-        }
-        if (logged.add(node + "|" + reason)) {
-            LOG.warn("rejected report of node {} ({}): {} (further rejections of this kind are counted, not logged)",
-                    node, reason.label(), what);
-        }
-        if (flag) {
-            meters.nodeFlagged(node);
-            LOG.warn("node {} flagged: {} of its reports rejected within a minute; check the device and its credentials",
-                    node, settings.flagAfter());
-        }
+        rejections.reject(node, reason, what);
     }
 
     private static String clip(String s) {
@@ -630,23 +466,17 @@ public final class ReportValidator {
     }
 
     /** Rejections per node and reason, and which nodes are flagged. */
-    public synchronized List<NodeRejections> rejections() {
-        List<NodeRejections> out = new ArrayList<>();
-        rejected.forEach((n, m) -> {
-            Map<String, Long> by = new TreeMap<>();
-            m.forEach((r, c) -> by.put(r.label(), c));
-            out.add(new NodeRejections(n, by, m.values().stream().mapToLong(Long::longValue).sum(), flagged.contains(n)));
-        });
-        return out;
+    public List<NodeRejections> rejections() {
+        return rejections.byNode();
     }
 
     /** True when {@code node} is flagged. */
     public boolean flagged(String node) {
-        return flagged.contains(node);
+        return rejections.flagged(node);
     }
 
     /** Rejections of {@code node} for {@code reason} so far. */
-    public synchronized long rejected(String node, Reason reason) {
-        return rejected.getOrDefault(node, Map.of()).getOrDefault(reason, 0L);
+    public long rejected(String node, Reason reason) {
+        return rejections.count(node, reason);
     }
 }

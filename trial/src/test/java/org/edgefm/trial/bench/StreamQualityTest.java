@@ -1,4 +1,4 @@
-package org.edgefm.cli.bench;
+package org.edgefm.trial.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,7 @@ import org.edgefm.api.spi.WeightedTarget;
 import org.junit.jupiter.api.Test;
 
 class StreamQualityTest {
-    static final SystemModel LAB = ScenarioLoader.resolve("trial-lab").model();
+    static final SystemModel LAB = ScenarioLoader.load(java.nio.file.Path.of("../scenarios/trial-lab.json")).model();
 
     static RoutingTable allOn(String node, String skipStage) {
         List<Route> routes = new ArrayList<>();

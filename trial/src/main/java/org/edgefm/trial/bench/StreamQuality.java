@@ -1,4 +1,4 @@
-package org.edgefm.cli.bench;
+package org.edgefm.trial.bench;
 
 import java.util.HashMap;
 import java.util.List;

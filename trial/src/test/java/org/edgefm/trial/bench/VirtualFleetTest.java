@@ -1,4 +1,4 @@
-package org.edgefm.cli.bench;
+package org.edgefm.trial.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ class VirtualFleetTest {
     @Test
     @Timeout(120)
     void twentyAgents_fewSeconds_hostSeesEveryBirthTelemetryAckAndDeath() throws Exception {
-        Scenario s = ScenarioCells.expand(ScenarioLoader.resolve("trial-lab"), 20);
+        Scenario s = ScenarioCells.expand(ScenarioLoader.load(java.nio.file.Path.of("../scenarios/trial-lab.json")), 20);
         Path file = dir.resolve("s.json");
         Files.writeString(file, ScenarioLoader.toJson(s));
         HostConfig cfg = HostConfig.defaults().with(Map.of("brokerPort", freePort(), "httpPort", -1, "fleet", "vf",

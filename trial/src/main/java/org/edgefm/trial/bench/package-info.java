@@ -1,2 +1,2 @@
 /** The load benchmark's parts: virtual agents that speak the wire protocol, and scenarios scaled to N nodes. */
-package org.edgefm.cli.bench;
+package org.edgefm.trial.bench;

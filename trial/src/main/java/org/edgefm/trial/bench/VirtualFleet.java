@@ -1,4 +1,4 @@
-package org.edgefm.cli.bench;
+package org.edgefm.trial.bench;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;

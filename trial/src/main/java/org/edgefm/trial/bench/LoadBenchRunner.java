@@ -1,0 +1,507 @@
+package org.edgefm.trial.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.edgefm.control.PluginsFolder;
+import org.edgefm.host.HostConfig;
+import org.edgefm.host.HostMeters;
+import org.edgefm.host.PlannerHost;
+import org.edgefm.host.broker.EmbeddedBroker;
+import org.edgefm.host.fleet.FleetState;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioCells;
+import org.edgefm.scenario.ScenarioLoader;
+import org.edgefm.trial.run.TrialRunner;
+import org.edgefm.trial.run.UsageException;
+
+/**
+ * {@code edgefm bench load}: N virtual agents against one planner host. The host (with the embedded
+ * broker, or {@code --broker}) runs in this process on the scenario scaled to N nodes
+ * ({@link ScenarioCells}); the virtual agents ({@link VirtualFleet}, {@link VirtualAgentsRunner}) run
+ * in a child process, so the CPU and heap figures of this process are the host's (and its embedded
+ * broker's). At the end it checks that nothing was lost (births and telemetry the host counted against
+ * what the agents sent, and each node's last telemetry sequence number and gap count), and reports
+ * directives sent, acknowledged and re-sent, decision lag, host CPU and heap, and broker throughput.
+ */
+public final class LoadBenchRunner {
+    /**
+     * The default planner: paper 1's {@code two-tier}. Its core placement at 1,000 nodes takes well
+     * under its 10 s budget (planner-plugins/README.md, "Benchmarks"); {@code greedy} remains available.
+     */
+    public static final String DEFAULT_PLANNER = "two-tier";
+
+    private final LoadBenchOptions o;
+    private final int agents;
+    private final String duration;
+    private final String scenarioRef;
+    private final String planner;
+    private final String broker;
+    private final String telemetryPeriod;
+    private final String planningEpoch;
+    private final String coreBudget;
+    private final Path json;
+
+    /**
+     * A runner for these options.
+     *
+     * @param options what was asked for
+     */
+    public LoadBenchRunner(LoadBenchOptions options) {
+        this.o = options;
+        this.agents = options.agents();
+        this.duration = options.duration();
+        this.scenarioRef = options.scenario();
+        this.planner = options.planner();
+        this.broker = options.broker();
+        this.telemetryPeriod = options.telemetryPeriod();
+        this.planningEpoch = options.planningEpoch();
+        this.coreBudget = options.coreBudget();
+        this.json = options.json();
+    }
+
+    /** The plugins folder: {@code --plugins-dir} (must exist), else the default; a missing default is mentioned once. */
+    private Path pluginsFolder() {
+        PluginsFolder f = PluginsFolder.resolve(o.pluginsDir());
+        f.mentionIfMissing();
+        return f.path();
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param out the figures
+     * @param err the progress lines during the measured window
+     * @return 0 when nothing was lost, else 1
+     * @throws UsageException naming the flag that is wrong
+     * @throws Exception      when the host or the agents' process fails
+     */
+    public int run(PrintWriter out, PrintWriter err) throws Exception {
+        long durationMs = TrialRunner.parseDurationMs(duration);
+        if (durationMs < 0) {
+            throw new UsageException("--duration: '" + duration + "' (expected: at least 1 second, as 60s, 10m or 90)");
+        }
+        long periodMs = TrialRunner.parseDurationMs(telemetryPeriod, 10);
+        if (periodMs < 0) {
+            throw new UsageException("--telemetry-period: '" + telemetryPeriod + "' (expected: at least 10ms, as 1s or 500ms)");
+        }
+        long epochMs = "0".equals(planningEpoch.strip()) ? 0 : TrialRunner.parseDurationMs(planningEpoch);
+        if (epochMs < 0) {
+            throw new UsageException("--planning-epoch: '" + planningEpoch + "' (expected: 0 or at least 1 second, as 60s or 5m)");
+        }
+        long coreBudgetMs = TrialRunner.parseDurationMs(coreBudget);
+        if (coreBudgetMs < 0) {
+            throw new UsageException("--core-budget: '" + coreBudget + "' (expected: at least 1 second, as 10s or 60s)");
+        }
+        if (agents < 1 || agents > 100_000) {
+            throw new UsageException("--agents: " + agents + " (expected: 1-100000)");
+        }
+        if (broker != null && !broker.matches("tcp://[^/:]+:\\d+")) {
+            throw new UsageException("--broker: '" + broker + "' (expected: tcp://host:port)");
+        }
+        // One line per node birth would drown the figures.
+        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.host.bridge.MqttFleet", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.edgefm.control.FleetNotices", "warn");
+        // The virtual agents' network: the cell repeated, cells linked by a backbone tree. The agents build it
+        // themselves; the host gets only the workload (services, task types, streams with their origin
+        // nodes) and learns nodes from births and links from what the agents report.
+        Scenario scaled = ScenarioCells.expand(ScenarioLoader.resolve(scenarioRef), agents, ScenarioCells.Backbone.metro());
+        Path work = Files.createTempDirectory("edgefm-bench-");
+        Path scenarioFile = work.resolve(scaled.name() + "-workload.json");
+        Scenario workload = new Scenario(Scenario.SCHEMA, scaled.name(), "Load benchmark workload: no nodes, the host"
+                + " plans for the agents that join.", null, scaled.services(), scaled.taskTypes(), scaled.users(),
+                scaled.workload(), scaled.run(), List.of(), scaled.planner());
+        Files.writeString(scenarioFile, ScenarioLoader.toJson(workload), StandardCharsets.UTF_8);
+        String fleet = "bench-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("fleet", fleet);
+        o.put("planner", planner);
+        o.put("scenario", scenarioFile.toString());
+        o.put("dataDir", work.resolve("host").toString());
+        o.put("pluginsDir", pluginsFolder().toString());
+        o.put("httpPort", -1);
+        o.put("planningEpochMs", epochMs);
+        o.put("coreBudgetMs", coreBudgetMs);
+        o.put("staleAfterMs", Math.max(10_000, 3 * periodMs));
+        if (broker != null) {
+            o.put("brokerUrl", broker);
+        } else {
+            o.put("brokerPort", TrialRunner.freePort());
+        }
+        HostConfig cfg = HostConfig.defaults().with(o);
+        Process agentsProc = null;
+        try (PlannerHost host = new PlannerHost(cfg, LoadBenchRunner.class.getClassLoader()).start()) {
+            out.printf(Locale.ROOT, "bench load: %d virtual agents, workload %s (%s x %d cells, linked by a backbone tree;"
+                            + " the host learns nodes from births and links from the agents' reports), planner %s, slot %.0f"
+                            + " ms, planning epoch %d ms, telemetry every %d ms, broker %s, %s measured after the fleet"
+                            + " joined%n", agents, scaled.name(), scenarioRef, (agents + cellSize(scaled, agents) - 1)
+                            / cellSize(scaled, agents), planner, host.loop().settings().slotMs(), epochMs, periodMs,
+                    host.brokerUrl(), duration);
+            out.flush();
+            Path summaryFile = work.resolve("agents.json");
+            long joinStart = System.nanoTime();
+            agentsProc = startAgents(host.brokerUrl(), fleet, scenarioRef, periodMs, summaryFile, work);
+            BufferedReader lines = new BufferedReader(new InputStreamReader(agentsProc.getInputStream(), StandardCharsets.UTF_8));
+            String ready = awaitReady(lines, agentsProc, work);
+            out.println("  " + ready.substring(VirtualAgentsRunner.READY.length()).strip());
+            out.flush();
+            CompletableFuture.runAsync(() -> lines.lines().forEach(l -> { })); // keep the pipe drained
+            org.edgefm.host.StepCosts costs = new org.edgefm.host.StepCosts();
+            host.recordStepCosts(costs);
+            Joined joined = awaitJoined(host, agents, scaled.topology().links().size(), periodMs, joinStart);
+            out.printf(Locale.ROOT, "  fleet joined %.1f s after the agents started: %d nodes and %d links in the planners'"
+                    + " model; decision lag while joining p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d slots%n",
+                    joined.seconds(), joined.nodes(), joined.links(), joined.lag().p50Ms(), joined.lag().p99Ms(),
+                    joined.lag().maxMs(), joined.lag().count());
+            out.flush();
+
+            Sample s0 = Sample.take(host);
+            int steps0 = costs.count();
+            long[] gc0 = gc();
+            double loadMin = s0.loadAverage;
+            double loadMax = s0.loadAverage;
+            long peakHeap = 0;
+            long end = System.nanoTime() + durationMs * 1_000_000;
+            Sample prev = s0;
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                Sample s = Sample.take(host);
+                peakHeap = Math.max(peakHeap, s.heapUsed);
+                loadMin = Math.min(loadMin, s.loadAverage);
+                loadMax = Math.max(loadMax, s.loadAverage);
+                err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (since the last line) %.1f ms,"
+                                + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos - s0.nanos) / 1e9,
+                        (s.telemetryIn - prev.telemetryIn) / ((s.nanos - prev.nanos) / 1e9), s.directivesOut, s.resent,
+                        host.meters().decisionLagSummary(prev.slots).p99Ms(), (s.cpuNanos - prev.cpuNanos) / (double) (s.nanos - prev.nanos), s.heapUsed >> 20,
+                        s.broker == null ? "n/a" : Long.toString(s.broker.dropped()));
+                err.flush();
+                prev = s;
+            }
+            Sample s1 = Sample.take(host);
+            long[] gc1 = gc();
+            org.edgefm.host.StepCosts.Summary stepCosts = costs.summary(steps0);
+            // evaluated while every agent is still online, after the CPU sample (it takes the host a few seconds)
+            StreamQuality q = host.loop().plannersModel() == null || host.loop().decision() == null ? null
+                    : StreamQuality.of(host.loop().plannersModel(), host.loop().decision().routing());
+            try (Writer w = new OutputStreamWriter(agentsProc.getOutputStream(), StandardCharsets.UTF_8)) {
+                w.write("stop\n");
+            }
+            if (!agentsProc.waitFor(90, TimeUnit.SECONDS)) {
+                throw new org.edgefm.api.EdgeFmException("virtual agents did not stop within 90 s; log: " + work.resolve("agents.log"));
+            }
+            if (agentsProc.exitValue() != 0 || !Files.exists(summaryFile)) {
+                throw new org.edgefm.api.EdgeFmException("virtual agents failed (exit " + agentsProc.exitValue() + "); log: "
+                        + work.resolve("agents.log"));
+            }
+            VirtualAgentsRunner.Summary agentSide = new ObjectMapper().readValue(summaryFile.toFile(),
+                    VirtualAgentsRunner.Summary.class);
+            awaitQuiet(host, agentSide.totals());
+            Map<String, Object> result = report(host, scaled, s0, s1, peakHeap, agentSide);
+            result.put("join", joined.asMap());
+            result.put("loopThread", Map.of("steps", stepCosts.steps(), "cpuMs", triple(stepCosts.cpuMs()),
+                    "wallMs", triple(stepCosts.wallMs()), "startDelayMs", triple(stepCosts.delayMs()),
+                    "allocatedMiB", triple(stepCosts.allocatedMiB())));
+            double windowMs = (s1.nanos - s0.nanos) / 1e6;
+            result.put("gc", Map.of("collections", gc1[0] - gc0[0], "timeMs", gc1[1] - gc0[1],
+                    "shareOfWindow", round((gc1[1] - gc0[1]) / windowMs)));
+            // the machine may be shared: its 1-minute load average over the window says how much
+            result.put("machineLoadAverage", Map.of("min", round(loadMin), "max", round(loadMax),
+                    "cores", Runtime.getRuntime().availableProcessors()));
+            out.printf(Locale.ROOT, "machine:        load average %.1f to %.1f on %d cores during the window%n", loadMin, loadMax,
+                    Runtime.getRuntime().availableProcessors());
+            result.put("streams", q == null ? Map.of() : Map.of("streams", q.streams(), "routedShare", round(q.routedShare()),
+                    "onTimeShareEstimate", round(q.onTimeShare()), "meanLatencyMsEstimate", round(q.meanLatencyMs())));
+            if (q != null) {
+                out.printf(Locale.ROOT, "virtual streams: %d; routed to every stage %.1f%%, on time %.1f%% (estimate from the"
+                        + " routes in force: mean-value latency, eqs. (4)-(5), no queueing; mean %.0f ms)%n", q.streams(),
+                        100 * q.routedShare(), 100 * q.onTimeShare(), q.meanLatencyMs());
+            }
+            print(out, result);
+            if (json != null) {
+                Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n",
+                        StandardCharsets.UTF_8);
+                out.println("JSON written to " + json);
+            }
+            return Boolean.TRUE.equals(result.get("nothingLost")) ? 0 : 1;
+        } finally {
+            if (agentsProc != null && agentsProc.isAlive()) {
+                agentsProc.destroyForcibly();
+            }
+        }
+    }
+
+    /** Collections and their total time in ms so far, over every collector of this JVM. */
+    private static long[] gc() {
+        long n = 0;
+        long ms = 0;
+        for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionCount());
+            ms += Math.max(0, b.getCollectionTime());
+        }
+        return new long[] {n, ms};
+    }
+
+    /** p50, p99 and mean, rounded, as a map. */
+    private static Map<String, Object> triple(double[] v) {
+        return Map.of("p50", round(v[0]), "p99", round(v[1]), "mean", round(v[2]));
+    }
+
+    private static int cellSize(Scenario scaled, int agents) {
+        long cell0 = scaled.topology().nodes().stream().filter(n -> n.id().endsWith("-0000")).count();
+        return (int) Math.max(1, Math.min(cell0, agents));
+    }
+
+    /**
+     * How the fleet joined: seconds from the agents' start until the planners' model held every node, the
+     * join re-placement ran and the measured links stopped growing; the model's size; the lag meanwhile.
+     */
+    private record Joined(double seconds, int nodes, int links, HostMeters.LagSummary lag) {
+        Map<String, Object> asMap() {
+            return Map.of("seconds", round(seconds), "nodes", nodes, "links", links, "lagP50Ms", round(lag.p50Ms()),
+                    "lagP99Ms", round(lag.p99Ms()), "lagMaxMs", round(lag.maxMs()), "slots", lag.count());
+        }
+    }
+
+    /**
+     * Waits until the planners' model has every node, no join re-placement is pending, and its link
+     * count (measured links) has not grown for two telemetry periods; at most 120 s.
+     */
+    private static Joined awaitJoined(PlannerHost host, int nodes, int expectedLinks, long periodMs, long startNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        int lastLinks = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            var m = host.loop().plannersModel();
+            int n = m == null ? 0 : m.topology().nodes().size();
+            int l = m == null ? 0 : m.topology().links().size();
+            if (l != lastLinks) {
+                lastLinks = l;
+                stableSince = System.nanoTime();
+            }
+            boolean stable = System.nanoTime() - stableSince > 2 * periodMs * 1_000_000L;
+            // the join re-placement has come into force (it runs off the loop's thread)
+            if (n >= nodes && !host.loop().joinPending() && !host.loop().corePlanning() && (l >= expectedLinks || stable)) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        var m = host.loop().plannersModel();
+        return new Joined((System.nanoTime() - startNanos) / 1e9, m == null ? 0 : m.topology().nodes().size(),
+                m == null ? 0 : m.topology().links().size(), host.meters().decisionLagSummary(0));
+    }
+
+    private Process startAgents(String brokerUrl, String fleet, String scenarioRef, long periodMs, Path summary, Path work)
+            throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx1g",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                o.virtualAgentsMain(), "bench", "virtual-agents", "--broker", brokerUrl, "--fleet", fleet,
+                "--scenario", scenarioRef, "--cells", "--agents", Integer.toString(agents),
+                "--telemetry-period-ms", Long.toString(periodMs), "--summary", summary.toString()));
+        return new ProcessBuilder(cmd).redirectError(work.resolve("agents.log").toFile()).start();
+    }
+
+    private static String awaitReady(BufferedReader lines, Process p, Path work) throws java.io.IOException {
+        for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+            if (l.startsWith(VirtualAgentsRunner.READY)) {
+                return l;
+            }
+        }
+        throw new org.edgefm.api.EdgeFmException("virtual agents exited before all were connected; log: "
+                + work.resolve("agents.log"));
+    }
+
+    /** Waits (up to 10 s) until the host has counted what the agents sent, or its counts stop moving. */
+    private static void awaitQuiet(PlannerHost host, VirtualFleet.Totals t) throws InterruptedException {
+        HostMeters m = host.meters();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            long seen = m.messagesIn("telemetry") + m.messagesIn("ack") + m.messagesIn("death");
+            if (m.messagesIn("telemetry") >= t.telemetry() && m.messagesIn("ack") >= t.acks()
+                    && m.messagesIn("death") >= t.deaths()) {
+                return;
+            }
+            if (seen == last) {
+                return;
+            }
+            last = seen;
+            Thread.sleep(1_000);
+        }
+    }
+
+    /** Host-side counters at one moment. */
+    private record Sample(long nanos, long cpuNanos, long heapUsed, long telemetryIn, long directivesOut, long resent,
+            long slots, long skipped, EmbeddedBroker.Counts broker, long corePlacements, long lightOverruns,
+            double loadAverage) {
+        static Sample take(PlannerHost host) {
+            HostMeters m = host.meters();
+            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            return new Sample(System.nanoTime(), VirtualAgentsRunner.cpuNanos(), heap.getUsed(), m.messagesIn("telemetry"),
+                    m.messagesOut("directive"), m.directivesResent(), m.decisionLagSummary(0).count(), host.skippedSlots(),
+                    host.broker() == null ? null : host.broker().counts(), m.corePlacements(),
+                    m.pluginFailures(org.edgefm.control.PluginInfo.LIGHT, "overran"),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    private Map<String, Object> report(PlannerHost host, Scenario scaled, Sample s0, Sample s1, long peakHeap,
+            VirtualAgentsRunner.Summary agentSide) {
+        HostMeters m = host.meters();
+        VirtualFleet.Totals t = agentSide.totals();
+        Map<String, FleetState.NodeView> views = new LinkedHashMap<>();
+        host.fleet().state().view(host.fleet().nowMs()).forEach(v -> views.put(v.node(), v));
+        long gaps = 0;
+        int seqMismatch = 0;
+        int unborn = 0;
+        List<String> examples = new ArrayList<>();
+        for (VirtualFleet.AgentCounts a : t.perAgent()) {
+            FleetState.NodeView v = views.get(a.node());
+            if (v == null || v.profile() == null) {
+                unborn++;
+                continue;
+            }
+            gaps += v.gaps();
+            if (v.lastSeq() != a.lastSeq()) {
+                seqMismatch++;
+                if (examples.size() < 5) {
+                    examples.add(a.node() + ": sent up to " + a.lastSeq() + ", host has " + v.lastSeq());
+                }
+            }
+        }
+        double seconds = (s1.nanos - s0.nanos) / 1e9;
+        long telemetryIn = m.messagesIn("telemetry");
+        long birthsIn = m.messagesIn("birth");
+        long acksIn = m.messagesIn("ack");
+        boolean nothingLost = unborn == 0 && gaps == 0 && seqMismatch == 0 && telemetryIn == t.telemetry()
+                && birthsIn == t.births() && acksIn == t.acks() && m.messagesIn("death") == t.deaths()
+                && m.badTotal() == 0 && t.connectionsLost() == 0 && t.sendFailures() == 0;
+        HostMeters.LagSummary lag = m.decisionLagSummary(s0.slots);
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("agents", t.agents());
+        r.put("scenario", scaled.name());
+        r.put("planner", planner);
+        r.put("slotMs", host.loop().settings().slotMs());
+        r.put("planningEpochMs", host.loop().settings().planningEpochMs());
+        r.put("telemetryPeriodMs", TrialRunner.parseDurationMs(telemetryPeriod, 10));
+        r.put("measuredS", round(seconds));
+        r.put("nothingLost", nothingLost);
+        r.put("births", Map.of("sent", t.births(), "received", birthsIn, "nodesBorn", t.agents() - unborn));
+        r.put("telemetry", new LinkedHashMap<>(Map.of("sent", t.telemetry(), "received", telemetryIn, "gaps", gaps,
+                "lastSeqMismatches", seqMismatch, "mismatchExamples", examples)));
+        r.put("deaths", Map.of("sent", t.deaths(), "received", m.messagesIn("death")));
+        r.put("badMessages", (long) m.badTotal());
+        r.put("agentSide", Map.of("connectionsLost", t.connectionsLost(), "sendFailures", t.sendFailures(),
+                "rebirthCommands", t.rebirths(), "cpuCores", round(agentSide.cpuCores()), "heapMiB", agentSide.heapBytes() >> 20));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("issued", m.directivesIssued());
+        d.put("published", m.messagesOut("directive"));
+        d.put("received", t.directives());
+        d.put("acksSent", t.acks());
+        d.put("acked", acksIn);
+        d.put("staleAcks", t.staleAcks());
+        d.put("resent", m.directivesResent());
+        d.put("pendingAtEnd", host.fleet().outbox().size());
+        d.put("meanBytes", round(m.directiveSizes().mean()));
+        d.put("maxBytes", m.largestDirectiveBytes());
+        d.put("notSentOversize", m.messagesOversize("directive"));
+        r.put("directives", d);
+        r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
+                "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
+        r.put("controllerCallP99MsLast30s", round(pct(m.decisionTimer(), 0.99)));
+        r.put("planners", Map.of("corePlacementsInWindow", s1.corePlacements - s0.corePlacements,
+                "corePlacements", s1.corePlacements, "corePlacementMeanMs", round(m.placementTimer().mean(TimeUnit.MILLISECONDS)),
+                "corePlacementsDropped", m.corePlacementsDropped(),
+                "lightOverrunsInWindow", s1.lightOverruns - s0.lightOverruns));
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double cores = (s1.cpuNanos - s0.cpuNanos) / (double) (s1.nanos - s0.nanos);
+        r.put("host", Map.of("cpuCores", round(cores), "cpuPercentOfMachine", round(100 * cores / cpus), "machineCores", cpus,
+                "heapPeakMiB", Math.max(peakHeap, s1.heapUsed) >> 20,
+                "heapMaxMiB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));
+        if (s0.broker != null) {
+            r.put("broker", Map.of("publishesInPerS", round((s1.broker.publishesIn() - s0.broker.publishesIn()) / seconds),
+                    "publishesOutPerS", round((s1.broker.publishesOut() - s0.broker.publishesOut()) / seconds),
+                    "droppedBeforeWindow", s0.broker.dropped(), "droppedInWindow", s1.broker.dropped() - s0.broker.dropped()));
+        } else {
+            r.put("broker", Map.of("external", true, "hostInPerS", round((s1.telemetryIn - s0.telemetryIn) / seconds)));
+        }
+        return r;
+    }
+
+    private static double pct(io.micrometer.core.instrument.Timer timer, double p) {
+        for (var v : timer.takeSnapshot().percentileValues()) {
+            if (Math.abs(v.percentile() - p) < 1e-9) {
+                return v.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static double round(double x) {
+        return Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(PrintWriter out, Map<String, Object> r) {
+        Map<String, Object> b = (Map<String, Object>) r.get("births");
+        Map<String, Object> t = (Map<String, Object>) r.get("telemetry");
+        Map<String, Object> d = (Map<String, Object>) r.get("directives");
+        Map<String, Object> l = (Map<String, Object>) r.get("decisionLagMs");
+        Map<String, Object> h = (Map<String, Object>) r.get("host");
+        Map<String, Object> a = (Map<String, Object>) r.get("agentSide");
+        out.printf(Locale.ROOT, "nothing lost:   %s%n", Boolean.TRUE.equals(r.get("nothingLost")) ? "yes" : "NO");
+        out.printf(Locale.ROOT, "births:         sent %s, received %s (%s of %s nodes born)%n", b.get("sent"), b.get("received"),
+                b.get("nodesBorn"), r.get("agents"));
+        out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
+                t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
+        out.printf(Locale.ROOT, "directives:     issued %s, published %s, received %s, acked %s (stale %s), re-sent %s,"
+                        + " pending at end %s, mean size %s B (largest %s B; %s not sent: over the wire's limit)%n", d.get("issued"),
+                d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
+                d.get("meanBytes"), d.get("maxBytes"), d.get("notSentOversize"));
+        out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
+                        + " (controller call p99 over the last 30 s %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"),
+                l.get("slots"), l.get("skippedSlots"), r.get("controllerCallP99MsLast30s"));
+        Map<String, Object> lt = (Map<String, Object>) r.get("loopThread");
+        if (lt != null) {
+            Map<String, Object> cpu = (Map<String, Object>) lt.get("cpuMs");
+            Map<String, Object> wall = (Map<String, Object>) lt.get("wallMs");
+            Map<String, Object> delay = (Map<String, Object>) lt.get("startDelayMs");
+            Map<String, Object> alloc = (Map<String, Object>) lt.get("allocatedMiB");
+            Map<String, Object> gc = (Map<String, Object>) r.get("gc");
+            out.printf(Locale.ROOT, "loop thread:    per step CPU p50 %s ms, p99 %s ms (mean %s), wall p50 %s ms, p99 %s ms, start"
+                            + " delay p50 %s ms, p99 %s ms, allocated %s MiB (mean) over %s steps; GC %s collections,"
+                            + " %s ms in the window%n", cpu.get("p50"), cpu.get("p99"), cpu.get("mean"), wall.get("p50"),
+                    wall.get("p99"), delay.get("p50"), delay.get("p99"), alloc.get("mean"), lt.get("steps"),
+                    gc.get("collections"), gc.get("timeMs"));
+        }
+        Map<String, Object> p = (Map<String, Object>) r.get("planners");
+        out.printf(Locale.ROOT, "planners:       %s core placements (mean %s ms, off the loop's thread), %s in the window, %s dropped"
+                        + " as stale; light controller overran its budget %s times in the window%n", p.get("corePlacements"),
+                p.get("corePlacementMeanMs"), p.get("corePlacementsInWindow"), p.get("corePlacementsDropped"),
+                p.get("lightOverrunsInWindow"));
+        out.printf(Locale.ROOT, "host process:   CPU %s cores (%s%% of %s), heap peak %s MiB of %s MiB%n", h.get("cpuCores"),
+                h.get("cpuPercentOfMachine"), h.get("machineCores"), h.get("heapPeakMiB"), h.get("heapMaxMiB"));
+        out.printf(Locale.ROOT, "broker:         %s%n", r.get("broker"));
+        out.printf(Locale.ROOT, "agents process: CPU %s cores, heap %s MiB, connections lost %s, send failures %s,"
+                        + " rebirth commands %s, bad messages at host %s%n", a.get("cpuCores"), a.get("heapMiB"),
+                a.get("connectionsLost"), a.get("sendFailures"), a.get("rebirthCommands"), r.get("badMessages"));
+        out.flush();
+    }
+}
