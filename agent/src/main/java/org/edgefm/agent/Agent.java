@@ -97,6 +97,7 @@ public final class Agent {
         Vertx vertx = Vertx.vertx();
         try {
             ServiceRuntime runtime = new ServiceRuntime(vertx, Path.of(config.modelDir()));
+            runtime.sequenceCacheBytes(config.sequenceCacheBytes());
             AgentContext ctx = new AgentContext(config, profile, capacity, store, runtime, types);
             Agent agent = new Agent(vertx, ctx, store);
             agent.restore().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);

@@ -52,12 +52,14 @@ import org.edgefm.api.model.TaskType;
  * @param tlsKeystore       PKCS#12 file with this node's client key and certificate (mutual TLS, CN = node
  *                          id; {@code ./edgefm fleet provision} writes it), its password in {@code FILE.password}
  *                          (owner-only) or the environment variable {@code EDGEFM_TLS_KEYSTORE_PASSWORD}; or null
+ * @param sequenceCacheMb   MiB of key/value caches each decoder model part keeps for the sequences it serves
+ *                          token by token (least recently used dropped past it), 1 to 65536, default 64
  */
 public record AgentConfig(String fleet, String nodeId, String broker, String username, String password, String tlsCaFile,
         String mqttVersion, String profile, String dataDir, String modelDir, String httpHost, Integer httpPort,
         String advertiseHost, Long telemetryPeriodMs, Long reconnectMinMs, Long reconnectMaxMs, Boolean calibrate,
         String scenario, List<TaskType> taskTypes, Links links, Impairment impairment, List<String> labels,
-        String tlsKeystore) {
+        String tlsKeystore, Integer sequenceCacheMb) {
 
     /**
      * How the agent measures the links to the peers it exchanges task data with: passively from
@@ -290,6 +292,18 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
         for (String l : labels) {
             id(l, "labels");
         }
+        sequenceCacheMb = sequenceCacheMb == null ? DEFAULT_SEQUENCE_CACHE_MB : sequenceCacheMb;
+        if (sequenceCacheMb < 1 || sequenceCacheMb > 65_536) {
+            throw new EdgeFmException("sequenceCacheMb: " + sequenceCacheMb + " (expected: 1 to 65536 MiB a decoder part)");
+        }
+    }
+
+    /** Default of {@code sequenceCacheMb}: 64 MiB of key/value caches a decoder part. */
+    public static final int DEFAULT_SEQUENCE_CACHE_MB = 64;
+
+    /** {@code sequenceCacheMb} in bytes. */
+    public long sequenceCacheBytes() {
+        return (long) sequenceCacheMb << 20;
     }
 
     /** A configuration without labels. */
@@ -299,13 +313,13 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
             String scenario, List<TaskType> taskTypes, Links links, Impairment impairment) {
         this(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir, httpHost,
                 httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes,
-                links, impairment, List.of(), null);
+                links, impairment, List.of(), null, null);
     }
 
     /** A configuration with every default. */
     public static AgentConfig defaults() {
         return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -344,7 +358,8 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
                 profile != null ? profile : this.profile,
                 dataDir != null ? dataDir : (nodeId != null && !nodeId.equals(this.nodeId) ? null : this.dataDir),
                 modelDir, httpHost, httpPort != null ? httpPort : this.httpPort, advertiseHost,
-                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment, labels, tlsKeystore);
+                telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario, taskTypes, links, impairment, labels, tlsKeystore,
+                sequenceCacheMb);
     }
 
     /**
@@ -364,14 +379,14 @@ public record AgentConfig(String fleet, String nodeId, String broker, String use
         return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
                 bind, httpPort, adv, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate,
                 scenario != null ? scenario : this.scenario, taskTypes, links, impairment, labels != null ? labels : this.labels,
-                tlsKeystore);
+                tlsKeystore, sequenceCacheMb);
     }
 
     /** A copy with another telemetry period and calibration switch (tests, benchmarks). */
     public AgentConfig withTiming(long telemetryPeriodMs, boolean calibrate) {
         return new AgentConfig(fleet, nodeId, broker, username, password, tlsCaFile, mqttVersion, profile, dataDir, modelDir,
                 httpHost, httpPort, advertiseHost, telemetryPeriodMs, reconnectMinMs, reconnectMaxMs, calibrate, scenario,
-                taskTypes, links, impairment, labels, tlsKeystore);
+                taskTypes, links, impairment, labels, tlsKeystore, sequenceCacheMb);
     }
 
     @Override

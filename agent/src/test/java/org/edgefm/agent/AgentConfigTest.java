@@ -99,4 +99,18 @@ class AgentConfigTest {
         assertThatThrownBy(() -> AgentConfig.Impairment.parse("loss=100%"))
                 .hasMessage("impairment.lossRate: 1.0 (expected: in [0, 1))");
     }
+
+    @Test
+    void sequenceCacheMb_defaultFileAndRange() throws Exception {
+        assertThat(AgentConfig.defaults().sequenceCacheMb()).isEqualTo(64);
+        assertThat(AgentConfig.defaults().sequenceCacheBytes()).isEqualTo(64L << 20);
+        Path f = dir.resolve("kv.json");
+        Files.writeString(f, "{\"sequenceCacheMb\": 8}");
+        AgentConfig c = AgentConfig.load(f).withTiming(500, false).withNetwork("0.0.0.0", "10.0.0.2", null, null);
+        assertThat(c.sequenceCacheBytes()).as("kept by the copies with flags").isEqualTo(8L << 20);
+        Files.writeString(f, "{\"sequenceCacheMb\": 0}");
+        assertThatThrownBy(() -> AgentConfig.load(f)).isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("sequenceCacheMb: 0 (expected: 1 to 65536 MiB a decoder part)");
+    }
+
 }

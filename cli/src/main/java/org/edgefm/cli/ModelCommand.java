@@ -18,6 +18,7 @@ import org.edgefm.models.family.Heads;
 import org.edgefm.models.family.Sequence;
 import org.edgefm.models.family.Transformer;
 import org.edgefm.models.image.ImagePreprocessor;
+import org.edgefm.models.manifest.ModelFolder;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.text.TextTokenizer;
 import org.edgefm.profiles.KernelCost;
@@ -137,7 +138,7 @@ final class ModelCommand implements Runnable {
         }
 
         private float[] image(Path file, Arch arch) {
-            ImagePreprocessor pre = new ImagePreprocessor(arch.imageSize(), new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+            ImagePreprocessor pre = ModelFolder.imagePreprocessor(modelDir, arch);
             try (InputStream in = Files.newInputStream(file)) {
                 return pre.prepare(in, file.toString());
             } catch (IOException e) {

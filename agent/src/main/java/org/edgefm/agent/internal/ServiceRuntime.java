@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.edgefm.agent.kernel.DecodeStep;
 import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.ServiceKind;
@@ -41,11 +42,17 @@ public final class ServiceRuntime {
     private final Path modelDir;
     private final Map<String, Hosted> services = new LinkedHashMap<>();
     private int generation;
+    private volatile long sequenceCacheBytes = (long) org.edgefm.agent.AgentConfig.DEFAULT_SEQUENCE_CACHE_MB << 20;
 
     /** A runtime loading {@code .npy} weights from {@code modelDir}. */
     public ServiceRuntime(Vertx vertx, Path modelDir) {
         this.vertx = vertx;
         this.modelDir = modelDir;
+    }
+
+    /** Bounds the per-sequence key/value caches of each decoder part loaded from now on (the agent's {@code sequenceCacheMb}). */
+    public void sequenceCacheBytes(long maxBytes) {
+        this.sequenceCacheBytes = maxBytes;
     }
 
     /**
@@ -135,7 +142,9 @@ public final class ServiceRuntime {
                         continue;
                     }
                     try {
-                        ks.add(Kernel.load(d.kernel(), modelDir, d.service().hashCode()));
+                        Kernel k = Kernel.load(d.kernel(), modelDir, d.service().hashCode());
+                        k.limitSequenceCaches(sequenceCacheBytes);
+                        ks.add(k);
                     } catch (EdgeFmException e) {
                         throw new EdgeFmException("services." + d.service() + ".kernel: " + e.getMessage(), e);
                     }
@@ -209,14 +218,22 @@ public final class ServiceRuntime {
     }
 
     /** Runs one stage on a service: queued, then served on its worker pool. */
-    public synchronized Future<StageRun> execute(String service, List<INDArray> inputs) {
+    public Future<StageRun> execute(String service, List<INDArray> inputs) {
+        return execute(service, inputs, null);
+    }
+
+    /**
+     * Runs one stage that may be a step of a generation ({@code step}, null for none: a decoder's model
+     * part then continues its key/value cache of the sequence).
+     */
+    public synchronized Future<StageRun> execute(String service, List<INDArray> inputs, DecodeStep step) {
         Hosted h = services.get(service);
         if (h == null) {
             return Future.failedFuture(new EdgeFmException("service '" + service + "' is not running here"));
         }
         Promise<StageRun> p = Promise.promise();
         h.arrivals++;
-        h.queue.add(new Job(inputs, p, System.currentTimeMillis()));
+        h.queue.add(new Job(inputs, step, p, System.currentTimeMillis()));
         dispatch(h);
         return p.future();
     }
@@ -274,7 +291,7 @@ public final class ServiceRuntime {
                     INDArray passed = job.inputs.isEmpty() ? null : job.inputs.get(0);
                     return new StageRun(passed, null, start, System.currentTimeMillis(), queued);
                 }
-                Kernel.Output out = k.run(job.inputs);
+                Kernel.Output out = k.run(job.inputs, job.step);
                 return new StageRun(out.array(), out, start, System.currentTimeMillis(), queued);
             }, false).onComplete(ar -> {
                 synchronized (ServiceRuntime.this) {
@@ -299,7 +316,7 @@ public final class ServiceRuntime {
         }
     }
 
-    private record Job(List<INDArray> inputs, Promise<StageRun> promise, long enqueuedMs) {
+    private record Job(List<INDArray> inputs, DecodeStep step, Promise<StageRun> promise, long enqueuedMs) {
     }
 
     private final class Hosted {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.edgefm.agent.internal.TaskVerticle.Header;
 import org.edgefm.agent.internal.TaskVerticle.Pins;
+import org.edgefm.agent.kernel.DecodeStep;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.TaskType;
@@ -39,7 +40,17 @@ final class TaskRouting {
         Directive d = ctx.applied();
         Route own = routeOf(d, h.taskType(), stage, h.origin());
         String pin = pinned(h, stage, d, own);
-        return pin != null ? pin : choose(own, h.taskId(), stage);
+        return pin != null ? pin : choose(own, key(h.taskId(), h.decode()), stage);
+    }
+
+    /**
+     * What the choice among a route's targets is keyed by: the task id, or for a step of a generation
+     * its sequence id, so that every step of a sequence reaches the same instance of each stage (whose
+     * key/value cache of the sequence it continues) on every agent with the same routing table. A new
+     * routing table may move the sequence; the part there answers with a miss and the origin replays it.
+     */
+    static String key(String taskId, DecodeStep step) {
+        return StageRouter.taskKey(taskId, step == null ? null : step.sequence());
     }
 
     /** The route of a stage in a routing table ({@link StageRouter#routeOf}); null if none. */

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.edgefm.agent.kernel.DecodeStep;
 import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Stage;
@@ -108,13 +109,15 @@ public final class TaskVerticle extends VerticleBase {
     /**
      * Where a task is: which task, and the timings of the stages done so far. {@code pins} is the
      * node of each fusion stage as the task's origin chose it (see {@link Pins}); null in a header
-     * from an agent that does not pin, and for a task type without fusion stages.
+     * from an agent that does not pin, and for a task type without fusion stages. {@code decode} is the
+     * generation step the task is (sequence id and start; null for a task that is none), which every
+     * stage's kernel is given.
      */
     record Header(String taskId, TaskType taskType, String origin, long submittedAtMs, String stage, String fromStage,
-            List<StageTiming> timings, Pins pins, String ticket) {
+            List<StageTiming> timings, Pins pins, String ticket, DecodeStep decode) {
         /** The same task at another stage. */
         Header at(String nextStage, String from, List<StageTiming> doneSoFar) {
-            return new Header(taskId, taskType, origin, submittedAtMs, nextStage, from, doneSoFar, pins, ticket);
+            return new Header(taskId, taskType, origin, submittedAtMs, nextStage, from, doneSoFar, pins, ticket, decode);
         }
     }
 
@@ -243,8 +246,16 @@ public final class TaskVerticle extends VerticleBase {
         byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
         String id = rc.queryParams().get("id");
         String taskId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
+        DecodeStep step;
+        try {
+            step = decodeStep(rc.queryParams().get("sequence"), rc.queryParams().get("start"));
+        } catch (EdgeFmException e) {
+            rc.response().setStatusCode(400).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("error", e.getMessage()).encode());
+            return;
+        }
         long now = System.currentTimeMillis();
-        if (routing.admissionRejects(tt, taskId)) {
+        if (routing.admissionRejects(tt, TaskRouting.key(taskId, step))) { // a generation is admitted or refused as a whole
             long n = rejectedTasks.incrementAndGet();
             if (Long.bitCount(n) == 1) {
                 LOG.info("task {} of type '{}' rejected by admission control (the planner's route rejects part of this"
@@ -254,7 +265,7 @@ public final class TaskVerticle extends VerticleBase {
                     .end(new JsonObject().put("taskId", taskId).put("taskType", typeId)
                             .put("error", "rejected by admission control: the fleet is over capacity for this stream").encode());
             complete(new Header(taskId, tt, ctx.nodeId(), now, tt.leaves().get(0).id(), null, List.of(), null,
-                    ticket(taskId, tt, now)), List.of(), now, false, REJECTED, null);
+                    ticket(taskId, tt, now), step), List.of(), now, false, REJECTED, null);
             return;
         }
         // decoding a tensor is work proportional to its size: off the event loop
@@ -268,10 +279,34 @@ public final class TaskVerticle extends VerticleBase {
             Pins pins = routing.pins(tt, taskId);
             String ticket = ticket(taskId, tt, now);
             for (Stage leaf : tt.leaves()) {
-                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of(), pins, ticket),
+                deliver(new Header(taskId, tt, ctx.nodeId(), now, leaf.id(), null, List.of(), pins, ticket, step),
                         Data.of(ar.result()));
             }
         });
+    }
+
+    /**
+     * The generation step a submission names ({@code ?sequence=ID&start=N}: the sequence's tokens before
+     * this task's), or null when it names none; a start without a sequence, or a malformed one, is a
+     * one-line error.
+     */
+    static DecodeStep decodeStep(String sequence, String start) {
+        if (sequence == null) {
+            if (start != null) {
+                throw new EdgeFmException("start: given without sequence (expected: both, or neither)");
+            }
+            return null;
+        }
+        if (start == null) {
+            throw new EdgeFmException("sequence '" + sequence + "': no start (expected: start=N, the sequence's tokens before this task)");
+        }
+        int n;
+        try {
+            n = Integer.parseInt(start);
+        } catch (NumberFormatException e) {
+            throw new EdgeFmException("start: '" + start + "' (expected: an integer >= 0)");
+        }
+        return new DecodeStep(sequence, n);
     }
 
     /**
@@ -417,7 +452,7 @@ public final class TaskVerticle extends VerticleBase {
         List<StageTiming> done = timings;
         List<INDArray> arrays = new ArrayList<>(inputs.size());
         inputs.forEach(d -> arrays.add(d.array()));
-        ctx.runtime().execute(stage.service(), arrays).onComplete(ar -> {
+        ctx.runtime().execute(stage.service(), arrays, h.decode()).onComplete(ar -> {
             Data out = ar.succeeded() ? consumed(inputs, ar.result()) : null;
             if (ar.failed()) {
                 inputs.forEach(Data::release);

@@ -157,6 +157,21 @@ public abstract class Kernel {
         return new Output(out, outputs);
     }
 
+    /**
+     * Bounds the key/value caches a decoder's model part keeps per sequence (bytes); other kernels
+     * keep none and ignore it.
+     */
+    public void limitSequenceCaches(long maxBytes) {
+    }
+
+    /**
+     * Runs one request that may be a step of a generation ({@code step}, null for none): a decoder's
+     * model part continues the sequence's key/value cache; every other kernel runs as {@link #run(List)}.
+     */
+    public Output run(List<INDArray> inputs, DecodeStep step) {
+        return run(inputs);
+    }
+
     /** Runs one request and returns a copy of the output that the caller owns (tests, one-off calls). */
     public INDArray runDetached(List<INDArray> inputs) {
         try (Output o = run(inputs)) {

@@ -28,8 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * hidden states [T, width]; the head gives logits, corpus similarities or an embedding, and its
  * output carries the answer (label and score) that the task's completion reports. Hidden states of
  * a manifest with {@code "wire": "fp16"} travel to the next agent as FP16. Encoder text parts see
- * one unpadded sentence per request; decoder parts run the whole sequence each call (no
- * per-request cache across agents yet).
+ * one unpadded sentence per request. A decoder part runs the whole sequence a request carries, or,
+ * for a task that is a step of a generation ({@link DecodeStep}: sequence id and start), only the
+ * step's new tokens, continuing its key/value cache of the sequence.
  */
 final class ModelPartKernel extends Kernel {
     private final PartRunner runner;
@@ -76,6 +77,36 @@ final class ModelPartKernel extends Kernel {
         INDArray in = inputs.isEmpty() || inputs.get(0) == null ? sampleInput(0) : inputs.get(0);
         INDArray out = runner.run(in);
         return Output.detached(out, runner.answer(out), runner.outputsHidden() && manifest.wire() == ActivationCodec.WireType.FP16);
+    }
+
+    /**
+     * A step of a generation through a decoder's model part continues the part's key/value cache of
+     * the sequence ({@link PartRunner#decode}; a step the cache cannot continue fails with
+     * {@code SequenceCache.Miss}, whose message says so); a pre-processing part, or any part of a
+     * model that is not a decoder, runs the request as a whole.
+     */
+    @Override
+    public Output run(List<INDArray> inputs, DecodeStep step) {
+        if (step == null || runner.spec().role() != ModelManifest.Role.MODEL || !manifest.arch().isDecoder()) {
+            return run(inputs);
+        }
+        if (inputs.isEmpty() || inputs.get(0) == null) {
+            throw new EdgeFmException("model part '" + runner.spec().id() + "': a step of sequence '" + step.sequence() + "' without input");
+        }
+        INDArray out = runner.decode(step.sequence(), step.start(), inputs.get(0));
+        return Output.detached(out, runner.answer(out), runner.outputsHidden() && manifest.wire() == ActivationCodec.WireType.FP16);
+    }
+
+    @Override
+    public void limitSequenceCaches(long maxBytes) {
+        if (runner.spec().role() == ModelManifest.Role.MODEL && manifest.arch().isDecoder()) {
+            runner.useSequenceCache(maxBytes);
+        }
+    }
+
+    /** The counters of this part's per-sequence caches. */
+    org.edgefm.models.manifest.SequenceCache.Stats sequenceStats() {
+        return runner.sequenceStats();
     }
 
     @Override

@@ -174,7 +174,7 @@ class TaskVerticleTest {
     @Test
     @ExpiringJoins
     void fusionStageWhoseOtherParentNeverArrives_isReportedAsFailedWhenItsJoinExpires() throws Exception {
-        TaskVerticle.Header h = new TaskVerticle.Header("join-1", FORK, "n1", System.currentTimeMillis(), "j", "a", List.of(), null, null);
+        TaskVerticle.Header h = new TaskVerticle.Header("join-1", FORK, "n1", System.currentTimeMillis(), "j", "a", List.of(), null, null, null);
         assertThat(post("/v1/peer/stage", peerBody(h, false))).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty());
         TaskCompletion c = results.get(0);
@@ -280,7 +280,7 @@ class TaskVerticleTest {
         Peer fresh = peer("n3"); // no directive applied
         try {
             byte[] stage = peerBody(new TaskVerticle.Header("early-2", FORK, "n1", System.currentTimeMillis(), "b", null,
-                    List.of(), null, null), false);
+                    List.of(), null, null, null), false);
             HttpResponse<String> task = http.send(HttpRequest.newBuilder(URI.create("http://" + fresh.ctx().dataEndpoint()
                     + "/v1/tasks/fork?id=early-1")).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -312,7 +312,7 @@ class TaskVerticleTest {
                 c.applied(c.applied().withSecrets(org.edgefm.wire.TaskTicket.nodeKey(secret, "f", c.nodeId(), 1), token));
             }
             byte[] stage = peerBody(new TaskVerticle.Header("in-1", FORK, "n1", System.currentTimeMillis(), "b", null,
-                    List.of(), null, null), false);
+                    List.of(), null, null, null), false);
             assertThat(post(ctx, "/v1/tasks/fork?id=no-token", new byte[0], null)).isEqualTo(401);
             assertThat(post(ctx, "/v1/tasks/fork?id=wrong", new byte[0], "Bearer " + token.substring(1) + "x")).isEqualTo(401);
             assertThat(post(n2.ctx(), "/v1/peer/stage", stage, null)).isEqualTo(401);
@@ -346,9 +346,9 @@ class TaskVerticleTest {
             long now = System.currentTimeMillis();
             // as an origin that does not pin would send the two branches
             assertThat(post(ctx, "/v1/peer/stage", peerBody(new TaskVerticle.Header("old-1", FORK, "n1", now, "a", null,
-                    List.of(), null, null), false))).isEqualTo(202);
+                    List.of(), null, null, null), false))).isEqualTo(202);
             assertThat(post(n2.ctx(), "/v1/peer/stage", peerBody(new TaskVerticle.Header("old-1", FORK, "n1", now, "b", null,
-                    List.of(), null, null), false))).isEqualTo(202);
+                    List.of(), null, null, null), false))).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> !results.isEmpty() && !n2.results().isEmpty());
             assertThat(results.get(0).error()).isEqualTo("stage 'j' on node 'n1': parent(s) [b] did not arrive within 300 ms");
             assertThat(n2.results().get(0).error()).isEqualTo("stage 'j' on node 'n2': parent(s) [a] did not arrive within 300 ms");
@@ -364,7 +364,7 @@ class TaskVerticleTest {
         try {
             TaskVerticle.Pins pins = new TaskVerticle.Pins(1, 2_000, Map.of("j", "n9"));
             assertThat(post(n2.ctx(), "/v1/peer/stage", peerBody(new TaskVerticle.Header("far-1", FORK, "n1",
-                    System.currentTimeMillis(), "b", null, List.of(), pins, null), true))).isEqualTo(202);
+                    System.currentTimeMillis(), "b", null, List.of(), pins, null, null), true))).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> !n2.results().isEmpty());
             assertThat(n2.results().get(0).error()).isEqualTo("stage 'j' on node 'n2': parent(s) [a] did not arrive within 300 ms");
         } finally {

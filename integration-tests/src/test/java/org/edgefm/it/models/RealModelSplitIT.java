@@ -31,6 +31,8 @@ import org.edgefm.it.support.MqttCallbacks;
 import org.edgefm.models.image.SampleImages;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.manifest.PartRunner;
+import org.edgefm.models.manifest.SequenceCache;
+import org.edgefm.models.manifest.TokenChain;
 import org.edgefm.wire.Ack;
 import org.edgefm.wire.AckOutcome;
 import org.edgefm.wire.Birth;
@@ -61,8 +63,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * processes over a real broker, a Paho client playing the host: the tiny ViT as decode/resize/normalise,
  * block 0, block 1, classifier, and the tiny Llama as embedding + block 0, block 1, lm head. Generated
  * PNGs get the label the whole model gives in this process, and greedy decoding token by token through
- * the three agents gives exactly PyTorch's reference tokens; then the agent running the middle core
- * parts is killed, the parts fail over to another node, and the answers are the same again.
+ * the three agents gives exactly PyTorch's reference tokens, both as one task per token carrying the
+ * whole sequence and as a chain of tasks carrying one new token each, with the sequence id, through
+ * the parts' key/value caches; then the agent running the middle core parts is killed mid-sequence,
+ * the parts fail over to another node, the sequence is replayed once, and the answers are the same again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -157,13 +161,34 @@ class RealModelSplitIT {
         List<TaskCompletion> done = classifyAll("split");
         assertThat(done.get(0).stages()).extracting(StageTiming::node).containsExactly(A, A, B, C);
         assertThat(greedy("split")).containsExactlyElementsOf(referenceTokens());
+        TokenChain chain = chain("split");
+        assertThat(generate(chain, "seq-split", null)).containsExactlyElementsOf(referenceTokens());
+        assertThat(chain.replays()).as("every step continued the parts' caches").isZero();
+        assertThat(chain.steps()).isEqualTo(referenceTokens().size());
     }
 
     @Test
     @Order(2)
     void afterTheMiddleNodeDies_itsCorePartsFailOverToAnother_andAnswersStayTheSame() throws Exception {
-        AGENTS.get(B).kill9();
-        place(Map.of("vit-preprocess", A, "vit-a", A, "vit-b", C, "vit-classifier", C, "llama-a", A, "llama-b", C, "llama-head", C));
+        // a generation token by token with the parts' key/value caches; after its 3rd token the node of
+        // the middle part dies and the part moves to a node that never saw the sequence: that step is a
+        // miss, the origin replays the sequence from token 0, and the tokens are the reference's
+        TokenChain chain = chain("failover");
+        List<Integer> tokens = generate(chain, "seq-failover", n -> {
+            if (n == 3) {
+                try {
+                    AGENTS.get(B).kill9();
+                    place(Map.of("vit-preprocess", A, "vit-a", A, "vit-b", C, "vit-classifier", C, "llama-a", A, "llama-b", C,
+                            "llama-head", C));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        assertThat(tokens).containsExactlyElementsOf(referenceTokens());
+        assertThat(chain.replays()).as("the step after the failover, and only it, was replayed").isEqualTo(1);
+        assertThat(MISSES).singleElement().asString().contains("stage 'b' on node '" + C + "'")
+                .contains(SequenceCache.Miss.MARK + "sequence 'seq-failover': part 'llama-b' holds no tokens of it");
         List<TaskCompletion> done = classifyAll("failover");
         assertThat(done.get(0).stages()).extracting(StageTiming::node).containsExactly(A, A, C, C);
         assertThat(greedy("failover")).containsExactlyElementsOf(referenceTokens());
@@ -203,6 +228,46 @@ class RealModelSplitIT {
             seq.add(next);
         }
         return generated;
+    }
+
+    /** Failed steps that reported a key/value cache miss, their one-line errors. */
+    static final List<String> MISSES = new CopyOnWriteArrayList<>();
+
+    /**
+     * The origin's loop: one task per token through the three agents, each carrying the sequence id
+     * and its start (only the new token after the prompt); a step that fails with a miss is replayed.
+     */
+    static TokenChain chain(String tag) {
+        int[] n = {0};
+        return new TokenChain((sequence, start, tokens) -> {
+            float[] ids = new float[tokens.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = tokens[i];
+            }
+            byte[] body = Tensors.write(Nd4j.create(ids, new long[] {1, ids.length}, 'c'));
+            try {
+                TaskCompletion c = awaitCompletion(submit("next-token", tag + "-kv-" + n[0]++, body, "&sequence=" + sequence
+                        + "&start=" + start));
+                if (!c.success() && SequenceCache.Miss.reports(c.error())) {
+                    MISSES.add(c.error());
+                    throw new SequenceCache.Miss(c.error());
+                }
+                assertThat(c.success()).as(c.error()).isTrue();
+                assertThat(c.answer().label()).startsWith("token ");
+                return Integer.parseInt(c.answer().label().substring("token ".length()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    static List<Integer> generate(TokenChain chain, String sequence, java.util.function.IntConsumer afterToken) throws IOException {
+        int[] p = prompt().stream().mapToInt(Integer::intValue).toArray();
+        int[] out = chain.generate(sequence, p, referenceTokens().size(), -1, afterToken);
+        return java.util.Arrays.stream(out).boxed().toList();
     }
 
     static List<Integer> prompt() throws IOException {
@@ -262,8 +327,14 @@ class RealModelSplitIT {
     }
 
     static String submit(String taskType, String taskId, byte[] body) throws IOException, InterruptedException {
+        return submit(taskType, taskId, body, "");
+    }
+
+    /** Submits a task at node A; {@code query} adds query parameters ({@code &name=value}). */
+    static String submit(String taskType, String taskId, byte[] body, String query) throws IOException, InterruptedException {
         String ep = lastBirth(A).dataEndpoint();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + taskType + "?id=" + taskId))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + taskType + "?id=" + taskId
+                + query))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return taskId;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.family.Arch;
+import org.edgefm.models.image.ImagePreprocessor;
 
 /**
  * A model folder as model hubs ship it (Hugging Face layout: {@code config.json},
@@ -301,7 +302,7 @@ public final class ModelFolder {
             m.put("pooling", "mean");
         }
         m.put("wire", wire == null ? "fp32" : wire);
-        JsonNode pre = arch.isVision() ? imageProcessor() : null;
+        JsonNode pre = arch.isVision() ? imageProcessor(dir, arch.channels()) : null;
         if (pre != null) {
             ObjectNode in = m.putObject("input");
             in.set("mean", pre.get("image_mean"));
@@ -357,7 +358,7 @@ public final class ModelFolder {
      * The image normalisation of {@code preprocessor_config.json} ({@code image_mean}, {@code image_std},
      * one number per channel), or null when the folder has none (then 0.5 / 0.5, ViT's default).
      */
-    private JsonNode imageProcessor() {
+    private static JsonNode imageProcessor(Path dir, int channels) {
         Path f = dir.resolve("preprocessor_config.json");
         if (!Files.isRegularFile(f)) {
             return null;
@@ -370,8 +371,8 @@ public final class ModelFolder {
         }
         for (String k : List.of("image_mean", "image_std")) {
             JsonNode v = n == null ? null : n.get(k);
-            if (v == null || !v.isArray() || v.size() != arch.channels()) {
-                throw new EdgeFmException(f + ": " + k + " " + v + " (expected: " + arch.channels() + " numbers, one per channel)");
+            if (v == null || !v.isArray() || v.size() != channels) {
+                throw new EdgeFmException(f + ": " + k + " " + v + " (expected: " + channels + " numbers, one per channel)");
             }
             for (JsonNode x : v) {
                 if (!x.isNumber()) {
@@ -380,6 +381,26 @@ public final class ModelFolder {
             }
         }
         return n;
+    }
+
+    /**
+     * The image pre-processing of a vision model folder: resize to the model's image side, then normalise
+     * with the {@code image_mean} and {@code image_std} of its {@code preprocessor_config.json}, or with
+     * 0.5 / 0.5 (ViT's default) when the folder has none. A malformed file is a one-line error naming it.
+     */
+    public static ImagePreprocessor imagePreprocessor(Path dir, Arch vision) {
+        JsonNode pre = imageProcessor(dir, vision.channels());
+        float[] mean = new float[vision.channels()];
+        float[] std = new float[vision.channels()];
+        java.util.Arrays.fill(mean, 0.5f);
+        java.util.Arrays.fill(std, 0.5f);
+        if (pre != null) {
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] = (float) pre.get("image_mean").get(c).asDouble();
+                std[c] = (float) pre.get("image_std").get(c).asDouble();
+            }
+        }
+        return new ImagePreprocessor(vision.imageSize(), mean, std);
     }
 
     /** A sentence-transformers folder whose pooling config says mean pooling ({@code 1_Pooling/config.json}). */

@@ -24,9 +24,20 @@ public final class SequenceCache {
     /** A step that the cache cannot continue: the sequence was dropped, or never ran here. */
     public static final class Miss extends EdgeFmException {
         private static final long serialVersionUID = 1L;
+        /**
+         * How every miss's message begins, so that a miss reported from another process (a failed
+         * stage's one-line error, which a node prefixes with the stage and node) is told from other failures.
+         */
+        public static final String MARK = "key/value cache miss: ";
 
-        Miss(String message) {
-            super(message);
+        /** A miss with its message; {@link #MARK} is added in front when the message does not contain it. */
+        public Miss(String message) {
+            super(message.contains(MARK) ? message : MARK + message);
+        }
+
+        /** True when a failure's one-line error reports a miss ({@link #MARK}), wherever it was raised. */
+        public static boolean reports(String error) {
+            return error != null && error.contains(MARK);
         }
     }
 

@@ -305,6 +305,34 @@ class ModelFolderTest {
     // ------------------------------------------------------------------ a folder that is not right
 
     /** A copy of a fixture folder whose files can be changed. */
+
+    @Test
+    void imagePreprocessor_normalisesWithTheFoldersMeanAndStd_orHalfWithoutAConfig(@TempDir Path tmp) throws IOException {
+        Path dir = folder("clip");
+        Arch vision = Arch.fromConfig(dir.resolve("config.json"), "clip-vision");
+        java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(7, 5, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 7; x++) {
+                grey.setRGB(x, y, 0x336699);
+            }
+        }
+        JsonNode pre = new ObjectMapper().readTree(dir.resolve("preprocessor_config.json").toFile());
+        float[] px = ModelFolder.imagePreprocessor(dir, vision).prepare(grey);
+        int plane = vision.imageSize() * vision.imageSize();
+        int[] rgb = {0x33, 0x66, 0x99};
+        for (int c = 0; c < 3; c++) {
+            double want = (rgb[c] / 255.0 - pre.get("image_mean").get(c).asDouble()) / pre.get("image_std").get(c).asDouble();
+            assertThat(px[c * plane + plane / 2]).as("channel %d", c).isCloseTo((float) want, org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        Path bare = copy("clip", tmp.resolve("bare"));
+        Files.delete(bare.resolve("preprocessor_config.json"));
+        float[] half = ModelFolder.imagePreprocessor(bare, vision).prepare(grey);
+        assertThat(half[0]).isCloseTo((float) ((0x33 / 255.0 - 0.5) / 0.5), org.assertj.core.data.Offset.offset(1e-5f));
+        Files.writeString(bare.resolve("preprocessor_config.json"), "{\"image_mean\": [0.5, 0.5], \"image_std\": [1, 1, 1]}");
+        assertThatThrownBy(() -> ModelFolder.imagePreprocessor(bare, vision)).isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("preprocessor_config.json: image_mean [0.5,0.5] (expected: 3 numbers, one per channel)");
+    }
+
     private static Path copy(String name, Path tmp) throws IOException {
         Path src = folder(name);
         Path out = tmp.resolve(name);

@@ -135,7 +135,7 @@ class SplitDecodingTest {
         first.decode("x", 0, Nd4j.create(new float[] {1, 2, 3}, new long[] {1, 3}, 'c'));
         assertThatThrownBy(() -> first.decode("x", 5, Nd4j.create(new float[] {4}, new long[] {1, 1}, 'c')))
                 .isInstanceOf(SequenceCache.Miss.class)
-                .hasMessage("sequence 'x': part '" + first.spec().id() + "' holds 3 tokens of it, the step starts at token 5 (expected: a"
+                .hasMessage("key/value cache miss: sequence 'x': part '" + first.spec().id() + "' holds 3 tokens of it, the step starts at token 5 (expected: a"
                         + " replay from token 0)");
         assertThatThrownBy(() -> first.decode("never", 2, Nd4j.create(new float[] {4}, new long[] {1, 1}, 'c')))
                 .hasMessageContaining("holds no tokens of it");

@@ -177,4 +177,19 @@ public final class StageRouter {
         Objects.requireNonNull(key, "key is null");
         return () -> uniform(key);
     }
+
+    /**
+     * What a task's decisions are keyed by ({@link #keyed}): its task id, or, for a task that is one step
+     * of a generation, its sequence id, so that every step of a sequence reaches the same target of each
+     * route (sticky routing: the state a part keeps per sequence, such as a key/value cache, is where the
+     * next step goes). A new routing table may still move a sequence; the part there reports that it
+     * holds none of it, and the sender replays the sequence.
+     *
+     * @param taskId   the task's id
+     * @param sequence the sequence id of a generation step, or null
+     * @return the key, e.g. {@code key + "/" + stageId} for {@link #keyed}
+     */
+    public static String taskKey(String taskId, String sequence) {
+        return sequence == null ? taskId : "sequence:" + sequence;
+    }
 }

@@ -143,4 +143,22 @@ class StageRouterTest {
         assertThat(StageRouter.routeOf(table, "tt", "s2", "n2")).isNull();
         assertThat(StageRouter.routeOf(table, "other", "s1", "n1")).isNull();
     }
+
+    @Test
+    void taskKey_stepsOfASequence_shareOneKey_otherTasksKeepTheirOwn() {
+        assertThat(StageRouter.taskKey("t-1", null)).isEqualTo("t-1");
+        assertThat(StageRouter.taskKey("t-1", "gen-7")).isEqualTo(StageRouter.taskKey("t-2", "gen-7")).isNotEqualTo("t-1");
+        List<WeightedTarget> ts = List.of(new WeightedTarget("a", 1), new WeightedTarget("b", 1), new WeightedTarget("c", 1));
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        for (int s = 0; s < 30; s++) {
+            String first = StageRouter.pick(ts, t -> true, StageRouter.keyed(StageRouter.taskKey("task-" + s + "-0", "gen-" + s) + "/s1")).node();
+            for (int step = 1; step < 8; step++) {
+                assertThat(StageRouter.pick(ts, t -> true, StageRouter.keyed(StageRouter.taskKey("task-" + s + "-" + step, "gen-" + s) + "/s1"))
+                        .node()).isEqualTo(first);
+            }
+            nodes.add(first);
+        }
+        assertThat(nodes).as("sequences spread over the targets").containsExactlyInAnyOrder("a", "b", "c");
+    }
+
 }
