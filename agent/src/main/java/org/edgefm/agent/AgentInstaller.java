@@ -21,17 +21,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.edgefm.agent.install.ClientIdentity;
-import org.edgefm.agent.install.InstallPlan;
-import org.edgefm.agent.install.SystemUser;
-import org.edgefm.agent.install.UnitTemplate;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.install.InstallPlan;
+import org.edgefm.install.SystemUser;
+import org.edgefm.install.UnitTemplate;
 
 /**
  * Installs the agent from its release as a systemd service: the jar and launcher under
  * {@value #HOME}, the configuration {@value #CONFIG} (mode 640, group {@code edgefm}: it may hold
  * the MQTT password), the broker's CA certificate, the unit {@value #UNIT_PATH} (run as the
- * {@code edgefm} user with systemd's hardening; see {@code edgefm-agent.service} next to
- * {@link UnitTemplate}), and the {@code sysusers.d}/{@code tmpfiles.d} entries that give a staged
+ * {@code edgefm} user with systemd's hardening; its template is the resource
+ * {@code install/edgefm-agent.service} next to this class, filled in by {@link UnitTemplate}), and the {@code sysusers.d}/{@code tmpfiles.d} entries that give a staged
  * image the user and the files' ownership at boot. State lives in {@value #STATE}, the only folder
  * the unit may write.
  *
@@ -240,7 +240,7 @@ public final class AgentInstaller {
             case JETSON -> "# " + (r.devicesWhy().isEmpty() ? "Jetson" : r.devicesWhy())
                     + ": tegrastats and the GPU need /dev/nvhost-* and /dev/nvmap.\nPrivateDevices=no";
         });
-        String unit = UnitTemplate.render(UnitTemplate.load("edgefm-agent.service"), v);
+        String unit = UnitTemplate.render(UnitTemplate.load(AgentInstaller.class, "install/edgefm-agent.service"), v);
 
         // The Debian package put the release and its unit in place: write the configuration only.
         boolean packaged = packaged(root, r.jar());

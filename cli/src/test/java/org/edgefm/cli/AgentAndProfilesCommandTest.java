@@ -82,50 +82,33 @@ class AgentAndProfilesCommandTest extends CliTestBase {
     }
 
     @Test
-    void hostInstall_stagesTheReleaseLibConfigAndAHardenedUnit() throws Exception {
+    void hostInstall_passesItsFlagsToTheInstaller_exit2ForABadFlag_exit1ForAFailure() throws Exception {
+        // what the install writes is HostInstallerTest's (broker-bridge); here: flags in, exit codes out
         Path home = dir.resolve("edgefm-1.0");
         Files.writeString(Files.createDirectories(home.resolve("lib")).resolve("edgefm-cli.jar"), "jar");
-        Files.writeString(Files.createDirectories(home.resolve("bin")).resolve("edgefm"), "#!/bin/sh\n");
         Path creds = Files.writeString(dir.resolve("accounts"), "host:hash\n");
         Path root = dir.resolve("image");
         Path lib = home.resolve("lib");
         assertThat(run("host", "install", "--lib", lib.toString(), "--root", root.toString(), "--fleet", "lab",
-                "--credentials", creds.toString(), "--java", "/usr/bin/java", "--planner", "two-tier", "--scenario", "trial-lab")).as(err.toString()).isZero();
-        String unit = Files.readString(root.resolve("etc/systemd/system/edgefm-host.service"));
-        assertThat(unit).doesNotContain(root.toString()).contains("User=edgefm", "SuccessExitStatus=143", "Restart=on-failure",
-                "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/edgefm\n", "CapabilityBoundingSet=\n",
-                "ExecStart=/usr/bin/java -Xmx1g", "-cp /opt/edgefm/host/lib/* org.edgefm.cli.Main host --config /etc/edgefm/host.json");
-        String cfg = Files.readString(root.resolve("etc/edgefm/host.json"));
-        assertThat(cfg).contains("\"fleet\" : \"lab\"", "\"brokerBind\" : \"0.0.0.0\"", "\"dataDir\" : \"/var/lib/edgefm/host\"",
-                "\"credentialsFile\" : \"/etc/edgefm/host-credentials\"");
-        assertThat(root.resolve("opt/edgefm/host/lib/edgefm-cli.jar")).hasContent("jar");
-        assertThat(root.resolve("etc/edgefm/host-credentials")).hasContent("host:hash");
-
-        // a port below 1024 keeps exactly one capability
-        assertThat(run("host", "install", "--lib", lib.toString(), "--root", root.toString(), "--broker-port", "883",
-                "--java", "/usr/bin/java")).as(err.toString()).isZero();
+                "--credentials", creds.toString(), "--java", "/usr/bin/java", "--heap", "2g", "--planner", "two-tier",
+                "--scenario", "trial-lab", "--broker-port", "883", "--http-bind", "127.0.0.1", "--http-port", "9090"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("systemctl --root=" + root.toAbsolutePath() + " enable edgefm-host.service");
         assertThat(Files.readString(root.resolve("etc/systemd/system/edgefm-host.service")))
-                .contains("AmbientCapabilities=CAP_NET_BIND_SERVICE");
-        assertThat(Files.readString(root.resolve("etc/edgefm/host.json"))).contains("\"fleet\" : \"lab\"");
+                .contains("ExecStart=/usr/bin/java -Xmx2g", "AmbientCapabilities=CAP_NET_BIND_SERVICE");
+        assertThat(Files.readString(root.resolve("etc/edgefm/host.json"))).contains("\"fleet\" : \"lab\"",
+                "\"planner\" : \"two-tier\"", "\"scenario\" : \"trial-lab\"", "\"brokerPort\" : 883",
+                "\"httpBind\" : \"127.0.0.1\"", "\"httpPort\" : 9090", "\"credentialsFile\" : \"/etc/edgefm/host-credentials\"");
 
+        Path dry = dir.resolve("dry");
+        assertThat(run("host", "install", "--lib", lib.toString(), "--root", dry.toString(), "--dry-run")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("would write " + dry.resolve("etc/systemd/system/edgefm-host.service"));
+        assertThat(dry).doesNotExist();
+
+        assertThat(run("host", "install", "--lib", lib.toString(), "--root", root.toString(), "--heap", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("--heap: 'lots' (expected: a size such as 1g)");
         assertThat(run("host", "install", "--root", root.toString(), "--lib", dir.resolve("nolib").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("no release lib folder at " + dir.resolve("nolib"));
-    }
-
-    @Test
-    void hostInstall_onAMachineWithTheDebianPackage_writesTheConfigurationAndALowPortDropInOnly() throws Exception {
-        Path root = dir.resolve("pkgroot");
-        Path lib = Files.createDirectories(root.resolve("opt/edgefm/host/lib"));
-        Files.writeString(lib.resolve("edgefm-cli.jar"), "packaged jar");
-        Files.writeString(Files.createDirectories(root.resolve("usr/lib/systemd/system")).resolve("edgefm-host.service"), "[Unit]\n");
-        assertThat(run("host", "install", "--lib", lib.toString(), "--root", root.toString(), "--fleet", "lab",
-                "--broker-port", "883")).as(err.toString()).isZero();
-        assertThat(root.resolve("etc/edgefm/host.json")).content().contains("\"fleet\" : \"lab\"");
-        assertThat(root.resolve("etc/systemd/system/edgefm-host.service")).doesNotExist();
-        assertThat(root.resolve("etc/systemd/system/edgefm-host.service.d/low-port.conf")).content()
-                .contains("CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "AmbientCapabilities=CAP_NET_BIND_SERVICE");
-        assertThat(lib.resolve("edgefm-cli.jar")).hasContent("packaged jar");
-        assertThat(out.toString()).contains("the Debian package's unit /usr/lib/systemd/system/edgefm-host.service runs it");
     }
 
     @Test

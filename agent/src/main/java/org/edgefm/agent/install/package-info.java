@@ -1,6 +1,8 @@
 /**
- * Installing EdgeFM as systemd services from a release: the files an install writes (staged under a
- * root folder or written in place), the unit templates and their hardening, and the Java runtime
- * the units run.
+ * The agent's client identity for an install ({@link org.edgefm.agent.install.ClientIdentity}): a
+ * node's certificate and key for mutual TLS, checked against its node id and put into the PKCS#12
+ * keystore the agent reads. The generic install steps, unit templates and system user are in
+ * {@code org.edgefm.install} (module {@code install}); the agent's unit template is this package's
+ * resource {@code edgefm-agent.service}.
  */
 package org.edgefm.agent.install;

@@ -1,4 +1,4 @@
-package org.edgefm.agent.install;
+package org.edgefm.install;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package org.edgefm.agent.install;
+package org.edgefm.install;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +18,12 @@ public final class UnitTemplate {
     private UnitTemplate() {
     }
 
-    /** The text of a template resource next to this class. */
-    public static String load(String name) {
-        try (InputStream in = UnitTemplate.class.getResourceAsStream(name)) {
+    /**
+     * The text of a template resource, found as {@code owner.getResourceAsStream(name)} would: a
+     * relative name next to {@code owner}, one starting with {@code /} from the class path's root.
+     */
+    public static String load(Class<?> owner, String name) {
+        try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("unit template " + name + " is missing from the jar");
             }

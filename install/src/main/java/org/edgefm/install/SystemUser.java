@@ -1,4 +1,4 @@
-package org.edgefm.agent.install;
+package org.edgefm.install;
 
 import java.io.IOException;
 import java.nio.file.Files;
