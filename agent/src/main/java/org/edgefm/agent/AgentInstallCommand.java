@@ -73,7 +73,7 @@ public final class AgentInstallCommand {
             if (args.contains("--dry-run")) {
                 out.print(plan.describe());
             } else {
-                for (String line : AgentInstaller.apply(plan)) {
+                for (String line : plan.applyWithUser()) {
                     out.println(line);
                 }
             }

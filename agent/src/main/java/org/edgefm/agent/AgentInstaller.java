@@ -294,15 +294,6 @@ public final class AgentInstaller {
         return new InstallPlan(root, steps, notes);
     }
 
-    /** Applies a plan, creating the system user first when installing in place as root. */
-    public static List<String> apply(InstallPlan plan) {
-        List<String> done = new ArrayList<>();
-        if (!plan.staging() && SystemUser.runningAsRoot()) {
-            done.add(SystemUser.ensure());
-        }
-        done.addAll(plan.apply());
-        return done;
-    }
 
     /**
      * True when the Debian package installed the release under {@code root}: its unit is in place

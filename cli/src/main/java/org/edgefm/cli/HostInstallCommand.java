@@ -66,7 +66,7 @@ final class HostInstallCommand implements Callable<Integer> {
         if (dryRun) {
             out.print(plan.describe());
         } else {
-            HostInstaller.apply(plan).forEach(out::println);
+            plan.applyWithUser().forEach(out::println);
         }
         plan.notes().forEach(out::println);
         out.flush();

@@ -167,6 +167,21 @@ public final class InstallPlan {
     }
 
     /**
+     * Performs the steps as {@link #apply()} does, creating the system user {@link SystemUser#NAME}
+     * first when installing in place as root (a staged image gets its user from systemd-sysusers).
+     *
+     * @return the user's creation, if any, then one line per step done
+     */
+    public List<String> applyWithUser() {
+        List<String> done = new ArrayList<>();
+        if (!staging() && SystemUser.runningAsRoot()) {
+            done.add(SystemUser.ensure());
+        }
+        done.addAll(apply());
+        return done;
+    }
+
+    /**
      * Performs the steps. Files are written to a temporary name and moved into place, so a failed
      * install leaves the previous file whole.
      *

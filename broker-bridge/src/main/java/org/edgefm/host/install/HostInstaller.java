@@ -188,15 +188,6 @@ public final class HostInstaller {
         return new InstallPlan(r, steps, notes);
     }
 
-    /** Applies a plan, creating the system user first when installing in place as root. */
-    public static List<String> apply(InstallPlan plan) {
-        List<String> done = new ArrayList<>();
-        if (!plan.staging() && SystemUser.runningAsRoot()) {
-            done.add(SystemUser.ensure());
-        }
-        done.addAll(plan.apply());
-        return done;
-    }
 
     /** True when the Debian package installed the release under {@code root} and {@code libDir} is its lib folder. */
     static boolean packaged(Path root, Path libDir) {

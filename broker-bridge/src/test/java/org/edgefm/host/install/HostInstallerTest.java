@@ -49,7 +49,7 @@ class HostInstallerTest {
         InstallPlan plan = HostInstaller.plan(options(root, lib, "lab", null, "two-tier", "trial-lab", creds, "/usr/bin/java"));
         assertThat(plan.staging()).isTrue();
         assertThat(plan.notes()).anyMatch(n -> n.contains("systemctl --root=" + root.toAbsolutePath() + " enable edgefm-host.service"));
-        assertThat(HostInstaller.apply(plan)).isNotEmpty();
+        assertThat(plan.applyWithUser()).isNotEmpty();
         String unit = Files.readString(root.resolve("etc/systemd/system/edgefm-host.service"));
         assertThat(unit).doesNotContain(root.toString()).doesNotContainPattern("@[A-Z_]+@").contains("User=edgefm", "SuccessExitStatus=143",
                 "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/edgefm\n",
@@ -69,7 +69,7 @@ class HostInstallerTest {
         assertThat(root.resolve("etc/sysusers.d/edgefm.conf")).content().contains("edgefm");
 
         // again with a port below 1024: exactly one capability; the earlier install's keys stay
-        HostInstaller.apply(HostInstaller.plan(options(root, lib, null, 883, null, null, null, "/usr/bin/java")));
+        HostInstaller.plan(options(root, lib, null, 883, null, null, null, "/usr/bin/java")).applyWithUser();
         assertThat(Files.readString(root.resolve("etc/systemd/system/edgefm-host.service")))
                 .contains("CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "AmbientCapabilities=CAP_NET_BIND_SERVICE");
         HostConfig again = HostConfig.load(root.resolve("etc/edgefm/host.json"));
@@ -80,7 +80,7 @@ class HostInstallerTest {
     @Test
     void aScenarioFile_isCopiedToEtcAndNamedInTheConfiguration() throws Exception {
         Path scenario = Files.writeString(dir.resolve("lab.json"), "{}");
-        HostInstaller.apply(HostInstaller.plan(options(root, lib, null, null, null, scenario.toString(), null, "/usr/bin/java")));
+        HostInstaller.plan(options(root, lib, null, null, null, scenario.toString(), null, "/usr/bin/java")).applyWithUser();
         assertThat(root.resolve("etc/edgefm/lab.json")).hasContent("{}");
         assertThat(root.resolve("etc/edgefm/host.json")).content().contains("\"scenario\" : \"/etc/edgefm/lab.json\"");
     }
@@ -92,7 +92,7 @@ class HostInstallerTest {
         Files.writeString(pkgLib.resolve("edgefm-cli.jar"), "packaged jar");
         Files.writeString(Files.createDirectories(pkgRoot.resolve("usr/lib/systemd/system")).resolve("edgefm-host.service"), "[Unit]\n");
         InstallPlan plan = HostInstaller.plan(options(pkgRoot, pkgLib, "lab", 883, null, null, null, null));
-        HostInstaller.apply(plan);
+        plan.applyWithUser();
         assertThat(pkgRoot.resolve("etc/edgefm/host.json")).content().contains("\"fleet\" : \"lab\"");
         assertThat(pkgRoot.resolve("etc/systemd/system/edgefm-host.service")).doesNotExist();
         assertThat(pkgRoot.resolve("etc/systemd/system/edgefm-host.service.d/low-port.conf")).content()
@@ -139,7 +139,7 @@ class HostInstallerTest {
         assumeThat(systemdAnalyze()).as("systemd-analyze 250 or newer (Debian: apt-get install systemd)").isTrue();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().toString();
         for (Integer port : List.of(1883, 883)) {
-            HostInstaller.apply(HostInstaller.plan(options(root, lib, "lab", port, null, null, null, java)));
+            HostInstaller.plan(options(root, lib, "lab", port, null, null, null, java)).applyWithUser();
             Path unit = root.resolve("etc/systemd/system/edgefm-host.service");
             Result verify = run("systemd-analyze", "verify", "--man=no", unit.toString());
             assertThat(verify.rc()).as(port + ": " + verify.out()).isZero();

@@ -96,19 +96,7 @@ public record Corpus(List<String> texts, List<float[]> embeddings) {
                 throw new ScenarioException(src, "texts[" + i + "]", t.get(i) + " (expected: a string)");
             }
             texts.add(t.get(i).asText());
-            JsonNode v = e.get(i);
-            if (!v.isArray() || v.size() != width) {
-                throw new ScenarioException(src, "embeddings[" + i + "]", (v.isArray() ? v.size() + " numbers" : v.toString())
-                        + " (expected: " + width + " numbers, the model's embedding width)");
-            }
-            float[] f = new float[width];
-            for (int j = 0; j < width; j++) {
-                if (!v.get(j).isNumber() || !Double.isFinite(v.get(j).asDouble())) {
-                    throw new ScenarioException(src, "embeddings[" + i + "][" + j + "]", v.get(j) + " (expected: a finite number)");
-                }
-                f[j] = (float) v.get(j).asDouble();
-            }
-            emb.add(f);
+            emb.add(EmbeddingRows.read(src, e.get(i), i, width, "the model's embedding width"));
         }
         return new Corpus(texts, emb);
     }

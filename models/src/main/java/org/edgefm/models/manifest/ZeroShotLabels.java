@@ -225,19 +225,7 @@ public record ZeroShotLabels(List<String> labels, List<String> prompts, List<flo
         }
         List<float[]> emb = new ArrayList<>();
         for (int i = 0; i < e.size(); i++) {
-            JsonNode v = e.get(i);
-            if (!v.isArray() || v.size() != width) {
-                throw new ScenarioException(src, "embeddings[" + i + "]", (v.isArray() ? v.size() + " numbers" : v.toString())
-                        + " (expected: " + width + " numbers, the model's projection width)");
-            }
-            float[] f = new float[width];
-            for (int j = 0; j < width; j++) {
-                if (!v.get(j).isNumber() || !Double.isFinite(v.get(j).asDouble())) {
-                    throw new ScenarioException(src, "embeddings[" + i + "][" + j + "]", v.get(j) + " (expected: a finite number)");
-                }
-                f[j] = (float) v.get(j).asDouble();
-            }
-            emb.add(f);
+            emb.add(EmbeddingRows.read(src, e.get(i), i, width, "the model's projection width"));
         }
         return new ZeroShotLabels(labels, prompts, emb, s.asDouble());
     }
