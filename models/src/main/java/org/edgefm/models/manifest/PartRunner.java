@@ -112,15 +112,7 @@ public final class PartRunner implements AutoCloseable {
         Sequence seq = cache.take(sequence, start, spec.id());
         int t;
         if (spec.part().embed()) {
-            float[] f = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
-            int[] ids = new int[f.length];
-            for (int i = 0; i < f.length; i++) {
-                ids[i] = Math.round(f[i]);
-                if (ids[i] < 0 || ids[i] >= arch.vocab() || ids[i] != f[i]) {
-                    throw new EdgeFmException("model part '" + spec.id() + "': token id " + f[i] + " at " + i + " (expected: an integer 0.."
-                            + (arch.vocab() - 1) + ")");
-                }
-            }
+            int[] ids = tokenIds(in, arch);
             t = ids.length;
             seq.append(ids);
         } else {
@@ -217,15 +209,7 @@ public final class PartRunner implements AutoCloseable {
                 seq = new Sequence();
                 h = part.embedImage(in.castTo(DataType.FLOAT).dup('c').data().asFloat());
             } else {
-                float[] f = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
-                int[] ids = new int[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    ids[i] = Math.round(f[i]);
-                    if (ids[i] < 0 || ids[i] >= arch.vocab() || ids[i] != f[i]) {
-                        throw new EdgeFmException("model part '" + spec.id() + "': token id " + f[i] + " at " + i + " (expected: an integer 0.."
-                                + (arch.vocab() - 1) + ")");
-                    }
-                }
+                int[] ids = tokenIds(in, arch);
                 seq = new Sequence(ids, null, null);
                 h = part.embedTokens(seq, 0);
             }
@@ -370,5 +354,19 @@ public final class PartRunner implements AutoCloseable {
         if (tokenizer != null) {
             tokenizer.close();
         }
+    }
+
+    /** The token ids a text part's input carries (floats that must be whole numbers in the vocabulary). */
+    private int[] tokenIds(INDArray in, Arch arch) {
+        float[] f = in.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int[] ids = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            ids[i] = Math.round(f[i]);
+            if (ids[i] < 0 || ids[i] >= arch.vocab() || ids[i] != f[i]) {
+                throw new EdgeFmException("model part '" + spec.id() + "': token id " + f[i] + " at " + i + " (expected: an integer 0.."
+                        + (arch.vocab() - 1) + ")");
+            }
+        }
+        return ids;
     }
 }
