@@ -67,15 +67,7 @@ public record Corpus(List<String> texts, List<float[]> embeddings) {
      */
     public static Corpus read(Path file, int width) {
         String src = file.toString();
-        JsonNode root;
-        try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new ScenarioException(src, "(file)", Files.size(file) + " bytes (expected: at most " + MAX_BYTES + ")");
-            }
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ScenarioException(src, "(file)", "cannot read: " + e.getMessage());
-        }
+        JsonNode root = EmbeddingRows.readJson(file, MAX_BYTES);
         if (root == null || !root.isObject()) {
             throw new ScenarioException(src, "(root)", "not a JSON object (expected: {\"texts\": [...], \"embeddings\": [[...]]})");
         }

@@ -1,11 +1,32 @@
 package org.edgefm.models.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.edgefm.scenario.ScenarioException;
 
-/** Reads one stored embedding (a row of {@code embeddings}) from a JSON file the project wrote, checking it. */
+/** Reads the JSON files of stored embeddings the project wrote (corpus, zero-shot labels), checking them. */
 final class EmbeddingRows {
     private EmbeddingRows() {
+    }
+
+    /**
+     * Reads a JSON file of at most {@code maxBytes}; a file too large or unreadable is a one-line error.
+     *
+     * @return the parsed root (null for an empty file)
+     */
+    static JsonNode readJson(Path file, long maxBytes) {
+        String src = file.toString();
+        try {
+            if (Files.size(file) > maxBytes) {
+                throw new ScenarioException(src, "(file)", Files.size(file) + " bytes (expected: at most " + maxBytes + ")");
+            }
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ScenarioException(src, "(file)", "cannot read: " + e.getMessage());
+        }
     }
 
     /**

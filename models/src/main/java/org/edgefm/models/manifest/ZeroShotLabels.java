@@ -198,15 +198,7 @@ public record ZeroShotLabels(List<String> labels, List<String> prompts, List<flo
      */
     public static ZeroShotLabels read(Path file, int width) {
         String src = file.toString();
-        JsonNode root;
-        try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new ScenarioException(src, "(file)", Files.size(file) + " bytes (expected: at most " + MAX_BYTES + ")");
-            }
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ScenarioException(src, "(file)", "cannot read: " + e.getMessage());
-        }
+        JsonNode root = EmbeddingRows.readJson(file, MAX_BYTES);
         if (root == null || !root.isObject()) {
             throw new ScenarioException(src, "(root)", "not a JSON object (expected: {\"labels\": [...], \"prompts\": [...], \"scale\": 100,"
                     + " \"embeddings\": [[...]]})");
