@@ -3,6 +3,7 @@ package org.edgefm.agent.internal;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -99,6 +100,20 @@ public final class AgentStore implements AutoCloseable {
         if (outbox.remove(taskId) != null) {
             db.commit();
         }
+    }
+
+    /**
+     * Removes a delivered result if it is still the one stored under its task id; committed.
+     *
+     * @return the newer result stored under that task id meanwhile, which is kept, or empty
+     */
+    public synchronized Optional<byte[]> outboxRemoveIfSame(String taskId, byte[] delivered) {
+        byte[] stored = outbox.get(taskId);
+        if (stored != null && !Arrays.equals(stored, delivered)) {
+            return Optional.of(stored);
+        }
+        outboxRemove(taskId);
+        return Optional.empty();
     }
 
     /** The results not yet delivered, by task id. */

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.Message;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.edgefm.wire.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,14 +19,23 @@ import org.slf4j.LoggerFactory;
  * published again after a reconnect. Results are published only while the host is online (its
  * retained {@code host/state}): a broker acknowledges a message that no subscriber takes, so a
  * result published while the host is away or not yet subscribed (a restarted broker or host) would
- * be lost. A result is never in flight twice at once; a result whose acknowledgement was lost may be
- * published twice, and the host counts it once by task id.
+ * be lost.
+ *
+ * <p>A publish that fails while the link stays up (the client's in-flight window full, a timeout) is
+ * retried from the outbox after a capped exponential backoff, so a result never waits for a reconnect
+ * that may not come. A result is never in flight twice at once; a newer result for a task whose older
+ * one is in flight is published after it, and is not removed by the older one's acknowledgement. A
+ * result whose acknowledgement was lost may be published twice, and the host counts it once by task id.
  */
 public final class ResultOutboxVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ResultOutboxVerticle.class);
+    static final long RETRY_MIN_MS = 250;
+    static final long RETRY_MAX_MS = 30_000;
 
     private final AgentContext ctx;
     private final Set<String> inFlight = new HashSet<>();
+    private int failuresInARow;
+    private long retryTimer = -1;
 
     /** The outbox of one agent. */
     public ResultOutboxVerticle(AgentContext ctx) {
@@ -35,8 +45,8 @@ public final class ResultOutboxVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         vertx.eventBus().<Buffer>consumer(Bus.RESULT, this::onResult);
-        vertx.eventBus().consumer(Bus.CONNECTED, m -> flush());
-        vertx.eventBus().consumer(Bus.HOST_ONLINE, m -> flush());
+        vertx.eventBus().consumer(Bus.CONNECTED, m -> flush("after reconnect"));
+        vertx.eventBus().consumer(Bus.HOST_ONLINE, m -> flush("now that the host is online"));
         return Future.succeededFuture();
     }
 
@@ -46,19 +56,23 @@ public final class ResultOutboxVerticle extends VerticleBase {
         vertx.executeBlocking(() -> {
             ctx.store().outboxPut(taskId, bytes);
             return null;
-        }, false).onSuccess(v -> send(taskId, bytes));
+        }, false).onSuccess(v -> send(taskId, bytes)); // if an older one is in flight, this one follows it
     }
 
-    private void flush() {
+    private void flush(String why) {
         if (!ctx.connected() || !ctx.hostOnline()) {
             return;
         }
         vertx.executeBlocking(() -> ctx.store().outbox(), false).onSuccess(all -> {
-            if (!all.isEmpty()) {
-                LOG.info("sending {} stored result(s) after reconnect", all.size());
-            }
+            int waiting = 0;
             for (Map.Entry<String, byte[]> e : all.entrySet()) {
-                send(e.getKey(), e.getValue());
+                if (!inFlight.contains(e.getKey())) {
+                    waiting++;
+                    send(e.getKey(), e.getValue());
+                }
+            }
+            if (waiting > 0) {
+                LOG.info("sending {} stored result(s) {}", waiting, why);
             }
         });
     }
@@ -72,13 +86,46 @@ public final class ResultOutboxVerticle extends VerticleBase {
                 .addHeader("qos", String.valueOf(MessageType.RESULT.qos().level()))
                 .addHeader("retain", "false")).onComplete(ar -> {
                     if (ar.succeeded()) {
-                        vertx.executeBlocking(() -> {
-                            ctx.store().outboxRemove(taskId);
-                            return null;
-                        }, false).onComplete(x -> inFlight.remove(taskId));
+                        failuresInARow = 0;
+                        delivered(taskId, bytes);
                     } else {
-                        inFlight.remove(taskId); // kept in the outbox; sent again after the next reconnect
+                        inFlight.remove(taskId); // kept in the outbox
+                        scheduleRetry(ar.cause().getMessage());
                     }
                 });
+    }
+
+    /** Removes the delivered result, unless a newer one was stored meanwhile: that one is sent next. */
+    private void delivered(String taskId, byte[] bytes) {
+        vertx.executeBlocking(() -> ctx.store().outboxRemoveIfSame(taskId, bytes), false).onComplete(ar -> {
+            inFlight.remove(taskId);
+            if (ar.succeeded() && ar.result().isPresent()) {
+                send(taskId, ar.result().get());
+            }
+        });
+    }
+
+    /** One retry of everything stored, after a backoff that grows with the failures in a row. */
+    private void scheduleRetry(String cause) {
+        if (retryTimer >= 0) {
+            return;
+        }
+        long delay = MqttLinkVerticle.backoffMs(failuresInARow++, RETRY_MIN_MS, RETRY_MAX_MS,
+                ThreadLocalRandom.current().nextDouble());
+        if (failuresInARow == 1 || failuresInARow % 10 == 0) {
+            LOG.warn("publishing a result failed ({} in a row): {}; retrying in {} ms", failuresInARow, cause, delay);
+        }
+        retryTimer = vertx.setTimer(delay, t -> {
+            retryTimer = -1;
+            flush("after a failed publish");
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (retryTimer >= 0) {
+            vertx.cancelTimer(retryTimer);
+        }
+        return Future.succeededFuture();
     }
 }
