@@ -129,21 +129,21 @@ class ControlLoopTest {
             loop.step(); // t = 0: the first call throws; no join, loss or epoch would ask again
             assertThat(failures).containsExactly("flaky/threw");
             assertThat(loop.placement().assignments()).isEmpty();
-            fleet.now = ControlLoop.CORE_RETRY_FIRST_MS - 1;
+            fleet.now = CoreScheduler.RETRY_FIRST_MS - 1;
             loop.step();
             assertThat(failures).as("no retry before the wait").hasSize(1);
-            fleet.now = ControlLoop.CORE_RETRY_FIRST_MS;
+            fleet.now = CoreScheduler.RETRY_FIRST_MS;
             loop.step(); // the second call throws too: the wait doubles
             assertThat(failures).containsExactly("flaky/threw", "flaky/threw");
-            fleet.now = 3 * ControlLoop.CORE_RETRY_FIRST_MS - 1;
+            fleet.now = 3 * CoreScheduler.RETRY_FIRST_MS - 1;
             loop.step();
             assertThat(failures).hasSize(2);
             assertThat(placements).isEmpty();
-            fleet.now = 3 * ControlLoop.CORE_RETRY_FIRST_MS;
+            fleet.now = 3 * CoreScheduler.RETRY_FIRST_MS;
             loop.step();
             assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
             assertThat(loop.placement().nodesHosting("enc")).isNotEmpty();
-            fleet.now = 100 * ControlLoop.CORE_RETRY_FIRST_MS;
+            fleet.now = 100 * CoreScheduler.RETRY_FIRST_MS;
             loop.step();
             assertThat(placements).as("placed: no more retries").hasSize(1);
         }
@@ -360,7 +360,7 @@ class ControlLoopTest {
             assertThat(d.desired().routing()).filteredOn(r -> "b009".equals(r.origin())).singleElement()
                     .satisfies(r -> assertThat(r.stage()).isEqualTo("h"));
             assertThat(d.desired().routing()).filteredOn(r -> r.origin() == null).singleElement()
-                    .satisfies(r -> assertThat(r.targets()).hasSize(ControlLoop.FALLBACK_TARGETS)
+                    .satisfies(r -> assertThat(r.targets()).hasSize(RouteSlices.FALLBACK_TARGETS)
                             .extracting(org.edgefm.api.spi.WeightedTarget::node).contains(String.format("b%03d", n - 1)));
             assertThat(d.desired().routing()).extracting(org.edgefm.api.spi.Route::origin).contains("b010", "b009");
             assertThat(d.desired().peers()).containsKeys("b011", "b012").doesNotContainKey("b040");

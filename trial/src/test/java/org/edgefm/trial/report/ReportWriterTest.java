@@ -73,13 +73,13 @@ class ReportWriterTest {
     void violin_widestWhereTheValuesCluster_andAChartForEveryCategory() throws Exception {
         // values crowded near 10 with one at 20: the outline is widest at the low end and narrow at the top
         double[] v = {9.8, 9.9, 10, 10, 10.1, 10.2, 20};
-        double[] w = ReportWriter.violinOutline(v, 50);
+        double[] w = DistributionCharts.violinOutline(v, 50);
         assertThat(java.util.Arrays.stream(w).min().orElseThrow()).isGreaterThanOrEqualTo(0.0);
         assertThat(java.util.Arrays.stream(w).max().orElseThrow()).isEqualTo(1.0);
         assertThat(java.util.stream.IntStream.range(0, 50).reduce((a, b) -> w[b] > w[a] ? b : a).orElseThrow()).isLessThan(3);
         assertThat(w[25]).isLessThan(0.05);
         assertThat(w[49]).isGreaterThan(w[40]); // the single high value still shows
-        assertThat(ReportWriter.violinOutline(new double[] {5, 5, 5}, 10)).containsOnly(1.0);
+        assertThat(DistributionCharts.violinOutline(new double[] {5, 5, 5}, 10)).containsOnly(1.0);
         Map<String, double[]> values = new LinkedHashMap<>();
         values.put("a", v);
         values.put("b", new double[] {1, 2, 3});

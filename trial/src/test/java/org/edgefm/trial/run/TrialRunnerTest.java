@@ -42,14 +42,14 @@ class TrialRunnerTest {
     @Test
     void writeWeights_writesOneLoadableFilePerNamedWeights_ofTheKernelsSize() {
         Scenario genai = ScenarioLoader.load(Path.of("../scenarios/genai-trial.json"));
-        assertThat(TrialRunner.writeWeights(genai, dir)).startsWith("4 .npy file(s), 14.7 MB");
+        assertThat(TrialWeights.write(genai, dir)).startsWith("4 .npy file(s), 14.7 MB");
         for (ServiceSpec s : genai.services()) {
             Kernel k = Kernel.load(s.kernel(), dir, 1);
             assertThat(dir.resolve(s.kernel().weights())).isRegularFile();
             assertThat(k.preloadMs()).isPositive();
         }
-        assertThat(TrialRunner.checkWeights(genai, dir)).isEqualTo("4 .npy file(s) read from " + dir);
-        assertThat(TrialRunner.checkWeights(genai, dir.resolve("x"))).contains("missing: gpt-j-6b.npy, llama2-7b-int4.npy");
+        assertThat(TrialWeights.check(genai, dir)).isEqualTo("4 .npy file(s) read from " + dir);
+        assertThat(TrialWeights.check(genai, dir.resolve("x"))).contains("missing: gpt-j-6b.npy, llama2-7b-int4.npy");
     }
 
     /**
@@ -64,8 +64,8 @@ class TrialRunnerTest {
         SplittableRandom r = new SplittableRandom(3);
         double start = 1_700_000_000_123.0;
         int[] perSecond = new int[20];
-        for (double t = TrialRunner.nextArrivalMs(p, r, start, start); t < start + 20_000;
-                t = TrialRunner.nextArrivalMs(p, r, start, t)) {
+        for (double t = WorkloadDriver.nextArrivalMs(p, r, start, start); t < start + 20_000;
+                t = WorkloadDriver.nextArrivalMs(p, r, start, t)) {
             perSecond[(int) ((t - start) / 1000)]++;
         }
         for (int s = 0; s < 20; s++) {
@@ -92,28 +92,28 @@ class TrialRunnerTest {
 
     @Test
     void parseImpair_profileWithAndWithoutAWindow() {
-        TrialRunner.ImpairSpec whole = TrialRunner.parseImpair("delay=40ms,loss=1%");
+        ImpairSpec whole = ImpairSpec.parse("delay=40ms,loss=1%");
         assertThat(whole.windowed()).isFalse();
         assertThat(whole.profile().delayMs()).isEqualTo(40.0);
         assertThat(whole.describe()).isEqualTo("delay=40ms,loss=1%");
-        TrialRunner.ImpairSpec from = TrialRunner.parseImpair("delay=40ms,loss=1%@20s");
+        ImpairSpec from = ImpairSpec.parse("delay=40ms,loss=1%@20s");
         assertThat(from.profile().lossRate()).isEqualTo(0.01);
         assertThat(from.fromMs()).isEqualTo(20_000);
         assertThat(from.toMs()).isEqualTo(-1);
         assertThat(from.describe()).isEqualTo("delay=40ms,loss=1% from 20 s to the end of the workload");
-        TrialRunner.ImpairSpec window = TrialRunner.parseImpair("delay=40ms@20s-1m");
+        ImpairSpec window = ImpairSpec.parse("delay=40ms@20s-1m");
         assertThat(window.windowed()).isTrue();
         assertThat(window.fromMs()).isEqualTo(20_000);
         assertThat(window.toMs()).isEqualTo(60_000);
         assertThat(window.describe()).isEqualTo("delay=40ms from 20 s to 60 s of the workload");
-        assertThat(TrialRunner.parseImpair("none").windowed()).isFalse();
+        assertThat(ImpairSpec.parse("none").windowed()).isFalse();
     }
 
     @Test
     void parseImpair_badWindows_areOneLineErrors() {
-        assertThatThrownBy(() -> TrialRunner.parseImpair("delay=40ms@40s-20s")).hasMessageContaining("ends before it starts");
-        assertThatThrownBy(() -> TrialRunner.parseImpair("delay=40ms@soon")).hasMessageContaining("expected @START or @START-END");
-        assertThatThrownBy(() -> TrialRunner.parseImpair("delay=40ms@20s-")).hasMessageContaining("expected @START or @START-END");
-        assertThatThrownBy(() -> TrialRunner.parseImpair("none@20s")).hasMessageContaining("a window needs a profile");
+        assertThatThrownBy(() -> ImpairSpec.parse("delay=40ms@40s-20s")).hasMessageContaining("ends before it starts");
+        assertThatThrownBy(() -> ImpairSpec.parse("delay=40ms@soon")).hasMessageContaining("expected @START or @START-END");
+        assertThatThrownBy(() -> ImpairSpec.parse("delay=40ms@20s-")).hasMessageContaining("expected @START or @START-END");
+        assertThatThrownBy(() -> ImpairSpec.parse("none@20s")).hasMessageContaining("a window needs a profile");
     }
 }
