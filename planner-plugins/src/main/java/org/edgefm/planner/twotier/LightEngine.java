@@ -294,8 +294,9 @@ public final class LightEngine implements LightServiceController {
             }
         }
         // with admission control the pairs' queues receive the admitted tasks: size for those (light.admission-sizing)
+        EngineAdmission admission = new EngineAdmission(s, cache.types, cache.services, obs.corePlacement(), nodes, unusable);
         Map<StreamKey, Double> sizing = guards.admission() && s.sizeForAdmitted()
-                ? coreAdmitted(rates, obs.corePlacement(), nodes, unusable) : rates;
+                ? admission.coreAdmitted(rates, StreamKey::type) : rates;
         Map<Long, Pair> pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, null, null);
         for (int round = 0; round < s.spillRounds(); round++) {
             Set<Integer> dirty = new HashSet<>();
@@ -353,71 +354,20 @@ public final class LightEngine implements LightServiceController {
         // 6. routing for every stage of every task type
         RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
         if (guards.admission()) {
-            routing = admit(routing, rates, pairs, obs.corePlacement(), nodes, unusable, paths, notes);
+            Map<String, Double> lightCapacity = new HashMap<>();
+            for (Pair p : pairs.values()) {
+                if (p.x > 0) {
+                    lightCapacity.merge(paths.node(p.node).id() + "|" + p.service.id(), p.ladder.capacity()[p.x], Double::sum);
+                }
+            }
+            List<Admission.Stream> streams = new ArrayList<>();
+            rates.forEach((k, r) -> {
+                MeanValueRouting mv = cache.routing.get(k);
+                streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r, mv == null ? Double.NaN : mv.bestEndToEnd()));
+            });
+            routing = admission.admit(routing, streams, lightCapacity, notes);
         }
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
-    }
-
-    /**
-     * Per stream, the rate its core stages admit ({@code light.admission-sizing = admitted}): per core service
-     * the admission capacity of its hosts ({@code light.admission-utilization} × instances / (a/(f·speed)),
-     * as {@link #admit} counts it) against the demand of every stream through it; a stream keeps the
-     * smallest of those shares over its core services, at most 1. A fluid estimate of what {@link Admission}
-     * will let through, so the light pairs are not sized, and the nodes' resources not spent, for tasks the
-     * core tier rejects at arrival.
-     */
-    private Map<StreamKey, Double> coreAdmitted(Map<StreamKey, Double> rates, CorePlacement placement, Map<String, NodeSpec> nodes,
-            Set<String> unusable) {
-        Map<String, Double> capacity = new HashMap<>();
-        for (var a : placement.assignments()) {
-            NodeSpec n = nodes.get(a.node());
-            ServiceSpec svc = cache.services.get(a.service());
-            if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
-                capacity.merge(a.service(), s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
-            }
-        }
-        Map<String, Double> demand = new HashMap<>();
-        rates.forEach((k, r) -> {
-            for (Stage st : cache.types.get(k.type()).stages()) {
-                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    demand.merge(st.service(), r, Double::sum);
-                }
-            }
-        });
-        Map<StreamKey, Double> out = new LinkedHashMap<>();
-        rates.forEach((k, r) -> {
-            double share = 1;
-            for (Stage st : cache.types.get(k.type()).stages()) {
-                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    share = Math.min(share, capacity.getOrDefault(st.service(), 0.0) / demand.get(st.service()));
-                }
-            }
-            out.put(k, r * share);
-        });
-        return out;
-    }
-
-    /** {@code light.admission = reject}: reject shares where the routed demand exceeds what the pairs serve ({@link Admission}). */
-    private RoutingTable admit(RoutingTable routing, Map<StreamKey, Double> rates, Map<Long, Pair> pairs, CorePlacement placement,
-            Map<String, NodeSpec> nodes, Set<String> unusable, NetworkPaths paths, List<Reason> notes) {
-        Map<String, Double> capacity = new HashMap<>();
-        for (Pair p : pairs.values()) {
-            if (p.x > 0) {
-                capacity.merge(paths.node(p.node).id() + "|" + p.service.id(), p.ladder.capacity()[p.x], Double::sum);
-            }
-        }
-        for (var a : placement.assignments()) {
-            NodeSpec n = nodes.get(a.node());
-            ServiceSpec svc = cache.services.get(a.service());
-            if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
-                // eq. (10): one task per core instance, for a/(f·speed) ms; light pairs: the sizer's admissible rate
-                capacity.merge(a.node() + "|" + a.service(),
-                        s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
-            }
-        }
-        List<Admission.Stream> streams = new ArrayList<>();
-        rates.forEach((k, r) -> streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r)));
-        return Admission.apply(routing, streams, capacity, s.rejectUnserved(), notes);
     }
 
     private MeanValueRouting routing(StreamKey k, SystemModel model) {
