@@ -308,6 +308,9 @@ public final class LightEngine implements LightServiceController {
             // only the nodes that lost or gained demand are sized and resolved again
             pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, pairs, dirty);
         }
+        if (s.serviceFloor()) {
+            floor(obs, model, services, cands, sizing, residual, paths, pairs, notes);
+        }
 
         // 5. virtual queues, allocations, notes
         List<ServiceAllocation> allocations = new ArrayList<>();
@@ -368,6 +371,73 @@ public final class LightEngine implements LightServiceController {
             routing = admission.admit(routing, streams, lightCapacity, notes);
         }
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
+    }
+
+    /** {@code light.service-floor = one}: one instance for every light stage of a planned stream that no candidate serves ({@link ServiceFloor}). */
+    private void floor(SlotObservation obs, SystemModel model, Map<String, ServiceSpec> services, Map<StreamKey, Map<String, int[][]>> cands,
+            Map<StreamKey, Double> rates, Map<String, ResourceVector> residual, NetworkPaths paths, Map<Long, Pair> pairs, List<Reason> notes) {
+        List<ServiceFloor.Need> needs = new ArrayList<>();
+        for (Map.Entry<StreamKey, Map<String, int[][]>> e : cands.entrySet()) {
+            double rate = rates.getOrDefault(e.getKey(), 0.0);
+            if (!(rate > 0)) {
+                continue;
+            }
+            TaskType t = cache.types.get(e.getKey().type());
+            MeanValueRouting r = routing(e.getKey(), model);
+            for (Stage st : t.stages()) {
+                ServiceSpec svc = services.get(st.service());
+                int[][] cs = e.getValue().get(st.id());
+                if (svc.kind() == ServiceKind.LIGHT && cs[0].length > 0) {
+                    double budget = t.deadlineMs() - r.preceding(st.id(), cs[1][0]) - r.toSink(st.id(), cs[1][0]);
+                    needs.add(new ServiceFloor.Need(svc, cs[0], rate, budget));
+                }
+            }
+        }
+        Map<String, Integer> serviceIndex = new HashMap<>();
+        for (ServiceSpec sv : model.services()) {
+            serviceIndex.put(sv.id(), serviceIndex.size());
+        }
+        Map<Integer, ResourceVector> used = new HashMap<>();
+        for (Pair p : pairs.values()) {
+            if (p.x > 0) {
+                used.merge(p.node, p.service.demand().times(p.x), ResourceVector::plus);
+            }
+        }
+        int added = ServiceFloor.apply(needs, new ServiceFloor.Nodes() {
+            @Override
+            public boolean runs(int node, String service) {
+                Pair p = pairs.get(((long) node << 20) | serviceIndex.get(service));
+                return p != null && p.x > 0;
+            }
+
+            @Override
+            public boolean fitsOneMore(int node, ServiceSpec service) {
+                ResourceVector res = residual.get(paths.node(node).id());
+                return res != null && used.getOrDefault(node, ResourceVector.ZERO).plus(service.demand()).fitsIn(res);
+            }
+
+            @Override
+            public void addOne(int node, ServiceFloor.Need need) {
+                ServiceSpec svc = need.service();
+                long key = ((long) node << 20) | serviceIndex.get(svc.id());
+                Pair p = pairs.computeIfAbsent(key, k -> new Pair(node, svc, k));
+                if (p.ladder == null || p.ladder.y().length < 2) {
+                    String id = paths.node(node).id();
+                    ServiceObservation so = observed.get(id + "|" + svc.id());
+                    p.budget = Math.min(p.budget, need.budgetMs());
+                    p.ladder = sizer.ladder(new Sizer.Input(paths.node(node), svc, p.lambda, p.budget,
+                            previousX.getOrDefault(id + "|" + svc.id(), 0), sizer.queue(id, svc.id()), obs.slotMs(),
+                            so == null ? new double[0] : so.rateSamplesMbPerMs(), so == null ? 1 : Math.max(1, so.parallelism()), 1, 0));
+                }
+                p.x = 1;
+                p.wanted = Math.max(p.wanted, 1);
+                used.merge(node, svc.demand(), ResourceVector::plus);
+            }
+        });
+        if (added > 0) {
+            notes.add(new Reason("service-floor", added + " light instance(s) added so that every light stage of a planned stream"
+                    + " has a serving candidate (light.service-floor = one)"));
+        }
     }
 
     private MeanValueRouting routing(StreamKey k, SystemModel model) {

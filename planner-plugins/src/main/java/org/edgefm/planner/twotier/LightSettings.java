@@ -51,6 +51,8 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param admissionDeadline  with admission control, also admit no more than what each route finishes before its deadline
  *                           ({@code light.admission-deadline}, {@link DeadlineAdmission})
  * @param admissionEpsilon   the deadline rule's target violation probability per stage ({@code light.admission-epsilon})
+ * @param serviceFloor       every light stage of a planned stream gets at least one instance on a candidate where room is left
+ *                           ({@code light.service-floor}, {@link ServiceFloor})
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
@@ -59,7 +61,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
         boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
         boolean admission, double admissionUtilization, boolean sizeForAdmitted, boolean rejectUnserved,
-        boolean admissionDeadline, double admissionEpsilon) {
+        boolean admissionDeadline, double admissionEpsilon, boolean serviceFloor) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -220,7 +222,13 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             new ConfigKey("light.admission-epsilon", "0.05",
                     "target violation probability per stage of light.admission-deadline = split, in (0, 1)",
                     KeyOrigin.RECONSTRUCTION, "epsilon of the deadline-aware admission; same default as ec-lyapunov.epsilon"
-                    + " (docs/simulator.md, deadline-aware admission)"));
+                    + " (docs/simulator.md, deadline-aware admission)"),
+            new ConfigKey("light.service-floor", "off",
+                    "one = after the node resolution, every light stage of a planned stream that none of its candidate nodes"
+                    + " serves gets one instance on its first candidate with room left (streams by decreasing rate); off = the"
+                    + " resolution alone decides, and a service with little demand can get no instance anywhere (before this key)",
+                    KeyOrigin.GUARD, "paper 1 sizes each pair on its own; on paper-table1-contended at 4x light7 got no instance"
+                    + " and t2-audio's admitted tasks failed as unrouted (docs/simulator.md, deadline-aware admission)"));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
@@ -229,7 +237,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
             "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent", "light.admission",
             "light.admission-utilization", "light.admission-sizing", "light.admission-unserved", "light.admission-deadline",
-            "light.admission-epsilon");
+            "light.admission-epsilon", "light.service-floor");
 
     /** Keys only the ec-lyapunov sizer reads. */
     public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
@@ -311,10 +319,12 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         if (!(admissionEps > 0 && admissionEps < 1)) {
             throw new ConfigException("light.admission-epsilon: " + admissionEps + " (expected: in (0, 1))");
         }
+        boolean serviceFloor = c.getChoice("light.service-floor", "off", "one", "off").equals("one");
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
-                admission, admissionUtil, sizeForAdmitted, rejectUnserved, admissionDeadline, admissionEps);
+                admission, admissionUtil, sizeForAdmitted, rejectUnserved, admissionDeadline, admissionEps,
+                serviceFloor);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {
