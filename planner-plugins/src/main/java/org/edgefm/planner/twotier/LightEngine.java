@@ -178,6 +178,8 @@ public final class LightEngine implements LightServiceController {
         int hold;
         /** What the greedy resolution chose before the floor was applied. */
         int wanted;
+        /** Instances given before the greedy resolution ({@code light.service-floor}). */
+        int floor;
 
         final long key;
 
@@ -373,7 +375,10 @@ public final class LightEngine implements LightServiceController {
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
     }
 
-    /** {@code light.service-floor = one}: one instance for every light stage of a planned stream that no candidate serves ({@link ServiceFloor}). */
+    /**
+     * {@code light.service-floor = one}: one instance reserved for every light stage of a planned stream that no
+     * candidate serves, taken before the greedy resolution of its node, which then runs again ({@link ServiceFloor}).
+     */
     private void floor(SlotObservation obs, SystemModel model, Map<String, ServiceSpec> services, Map<StreamKey, Map<String, int[][]>> cands,
             Map<StreamKey, Double> rates, Map<String, ResourceVector> residual, NetworkPaths paths, Map<Long, Pair> pairs, List<Reason> notes) {
         List<ServiceFloor.Need> needs = new ArrayList<>();
@@ -397,43 +402,53 @@ public final class LightEngine implements LightServiceController {
         for (ServiceSpec sv : model.services()) {
             serviceIndex.put(sv.id(), serviceIndex.size());
         }
-        Map<Integer, ResourceVector> used = new HashMap<>();
-        for (Pair p : pairs.values()) {
-            if (p.x > 0) {
-                used.merge(p.node, p.service.demand().times(p.x), ResourceVector::plus);
+        int added = 0;
+        for (int round = 0; round < 3; round++) {
+            Set<Integer> touched = new HashSet<>();
+            added += ServiceFloor.apply(needs, new ServiceFloor.Nodes() {
+                @Override
+                public boolean runs(int node, String service) {
+                    Pair p = pairs.get(((long) node << 20) | serviceIndex.get(service));
+                    return p != null && (p.x > 0 || p.floor > 0);
+                }
+
+                @Override
+                public boolean fitsOneMore(int node, ServiceSpec service) {
+                    ResourceVector res = residual.get(paths.node(node).id());
+                    return res != null && service.demand().fitsIn(res);
+                }
+
+                @Override
+                public void addOne(int node, ServiceFloor.Need need) {
+                    ServiceSpec svc = need.service();
+                    long key = ((long) node << 20) | serviceIndex.get(svc.id());
+                    Pair p = pairs.computeIfAbsent(key, k -> new Pair(node, svc, k));
+                    if (p.ladder == null || p.ladder.y().length < 2) {
+                        String id = paths.node(node).id();
+                        ServiceObservation so = observed.get(id + "|" + svc.id());
+                        p.budget = Math.min(p.budget, need.budgetMs());
+                        p.ladder = sizer.ladder(new Sizer.Input(paths.node(node), svc, p.lambda, p.budget,
+                                previousX.getOrDefault(id + "|" + svc.id(), 0), sizer.queue(id, svc.id()), obs.slotMs(),
+                                so == null ? new double[0] : so.rateSamplesMbPerMs(), so == null ? 1 : Math.max(1, so.parallelism()), 1, 0));
+                    }
+                    p.floor = 1;
+                    touched.add(node);
+                }
+            });
+            if (touched.isEmpty()) {
+                break;
+            }
+            // the touched nodes are resolved again with the reserved instances first
+            for (int v : touched) {
+                List<Pair> at = new ArrayList<>();
+                for (Pair p : pairs.values()) {
+                    if (p.node == v) {
+                        at.add(p);
+                    }
+                }
+                resolveNode(residual.get(paths.node(v).id()), at);
             }
         }
-        int added = ServiceFloor.apply(needs, new ServiceFloor.Nodes() {
-            @Override
-            public boolean runs(int node, String service) {
-                Pair p = pairs.get(((long) node << 20) | serviceIndex.get(service));
-                return p != null && p.x > 0;
-            }
-
-            @Override
-            public boolean fitsOneMore(int node, ServiceSpec service) {
-                ResourceVector res = residual.get(paths.node(node).id());
-                return res != null && used.getOrDefault(node, ResourceVector.ZERO).plus(service.demand()).fitsIn(res);
-            }
-
-            @Override
-            public void addOne(int node, ServiceFloor.Need need) {
-                ServiceSpec svc = need.service();
-                long key = ((long) node << 20) | serviceIndex.get(svc.id());
-                Pair p = pairs.computeIfAbsent(key, k -> new Pair(node, svc, k));
-                if (p.ladder == null || p.ladder.y().length < 2) {
-                    String id = paths.node(node).id();
-                    ServiceObservation so = observed.get(id + "|" + svc.id());
-                    p.budget = Math.min(p.budget, need.budgetMs());
-                    p.ladder = sizer.ladder(new Sizer.Input(paths.node(node), svc, p.lambda, p.budget,
-                            previousX.getOrDefault(id + "|" + svc.id(), 0), sizer.queue(id, svc.id()), obs.slotMs(),
-                            so == null ? new double[0] : so.rateSamplesMbPerMs(), so == null ? 1 : Math.max(1, so.parallelism()), 1, 0));
-                }
-                p.x = 1;
-                p.wanted = Math.max(p.wanted, 1);
-                used.merge(node, svc.demand(), ResourceVector::plus);
-            }
-        });
         if (added > 0) {
             notes.add(new Reason("service-floor", added + " light instance(s) added so that every light stage of a planned stream"
                     + " has a serving candidate (light.service-floor = one)"));
@@ -766,6 +781,13 @@ public final class LightEngine implements LightServiceController {
         ResourceVector used = ResourceVector.ZERO;
         for (Pair p : pairs) {
             p.x = 0;
+        }
+        // light.service-floor: the reserved instances first
+        for (Pair p : pairs) {
+            while (p.x < p.floor && p.x + 1 < p.ladder.value().length && used.plus(p.service.demand()).fitsIn(residual)) {
+                p.x++;
+                used = used.plus(p.service.demand());
+            }
         }
 
         while (true) {

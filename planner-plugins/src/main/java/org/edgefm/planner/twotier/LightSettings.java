@@ -225,8 +225,9 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " (docs/simulator.md, deadline-aware admission)"),
             new ConfigKey("light.service-floor", "off",
                     "one = after the node resolution, every light stage of a planned stream that none of its candidate nodes"
-                    + " serves gets one instance on its first candidate with room left (streams by decreasing rate); off = the"
-                    + " resolution alone decides, and a service with little demand can get no instance anywhere (before this key)",
+                    + " serves gets one instance reserved on its first candidate that can hold one (streams by decreasing rate),"
+                    + " and that node is resolved again with the reserved instance first; off = the resolution alone decides,"
+                    + " and a service with little demand can get no instance anywhere (before this key)",
                     KeyOrigin.GUARD, "paper 1 sizes each pair on its own; on paper-table1-contended at 4x light7 got no instance"
                     + " and t2-audio's admitted tasks failed as unrouted (docs/simulator.md, deadline-aware admission)"));
 

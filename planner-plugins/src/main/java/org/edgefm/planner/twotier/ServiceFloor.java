@@ -8,8 +8,9 @@ import org.edgefm.api.model.ServiceSpec;
  * every light stage of a planned stream gets at least one instance of its service on one of the stage's
  * candidate nodes. The resolution ranks pairs by objective gain per unit of bottleneck resource, so a
  * service with little demand can lose every candidate to busier pairs; its streams are then admitted, run
- * their first stages and fail as unrouted at that stage (docs/simulator.md, "The 4× gap"). The floor takes
- * only the room the resolution left: a need whose candidates have no room stays unserved.
+ * their first stages and fail as unrouted at that stage (docs/simulator.md, "The 4× gap"). The instance is
+ * reserved on the first candidate whose capacity can hold one, and the node's resolution runs again with
+ * it first, so it takes room from the busier pairs there.
  */
 final class ServiceFloor {
     private ServiceFloor() {
@@ -20,10 +21,10 @@ final class ServiceFloor {
         /** True when the node runs at least one instance of the service after the resolution. */
         boolean runs(int node, String service);
 
-        /** True when one more instance of the service fits the node's residual capacity. */
+        /** True when one instance of the service fits the node's residual capacity (before the other pairs' share). */
         boolean fitsOneMore(int node, ServiceSpec service);
 
-        /** Adds one instance of the service on the node for this need. */
+        /** Reserves one instance of the service on the node for this need. */
         void addOne(int node, Need need);
     }
 
@@ -39,8 +40,8 @@ final class ServiceFloor {
     }
 
     /**
-     * Meets the needs in decreasing rate: a need is met when a candidate already runs the service, else one
-     * instance goes to its first candidate with room.
+     * Meets the needs in decreasing rate: a need is met when a candidate already runs (or reserves) the service,
+     * else one instance is reserved on its first candidate that can hold one.
      *
      * @return the number of instances added
      */
