@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.model.Resource;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.model.ServiceSpec;
@@ -45,6 +44,9 @@ import org.edgefm.planner.latency.NetworkPaths;
  * with a {@link Sizer}, resolves each node's residual capacity greedily (largest objective gain per
  * unit of bottleneck resource first), re-routes what a node could not take to the next candidate,
  * and emits allocations plus routes for every stage of every task type (core stages included).
+ * Steps with a class of their own: the node resolution ({@link NodeResolution}), the service floor
+ * ({@link EngineFloor}, {@link ServiceFloor}) and admission ({@link EngineAdmission}, {@link Admission},
+ * {@link DeadlineAdmission}).
  *
  * <p>Per slot it costs {@code O(P·x_max·y_max + P log P)} for {@code P} (node, service) pairs with
  * demand, times {@code 1 + spill-rounds}. The mean-value routing analyses are kept while the model and
@@ -105,7 +107,8 @@ public final class LightEngine implements LightServiceController {
         return sizer;
     }
 
-    private record StreamKey(String origin, String type) {
+    /** A stream: origin node and task type. */
+    record StreamKey(String origin, String type) {
     }
 
     private record LightKey(int origin, String service, double leafMb) {
@@ -166,7 +169,8 @@ public final class LightEngine implements LightServiceController {
         }
     }
 
-    private static final class Pair {
+    /** A (node, light service) pair of one call: demand, ladder, instances (package-private for the resolution steps). */
+    static final class Pair {
         final int node;
         final ServiceSpec service;
         double lambda;
@@ -311,7 +315,8 @@ public final class LightEngine implements LightServiceController {
             pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, pairs, dirty);
         }
         if (s.serviceFloor()) {
-            floor(obs, model, services, cands, sizing, residual, paths, pairs, notes);
+            new EngineFloor(sizer, observed, previousX, obs.slotMs(), cache.types, k -> routing(k, model))
+                    .reserve(model, services, cands, sizing, residual, paths, pairs, notes);
         }
 
         // 5. virtual queues, allocations, notes
@@ -375,85 +380,6 @@ public final class LightEngine implements LightServiceController {
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
     }
 
-    /**
-     * {@code light.service-floor = one}: one instance reserved for every light stage of a planned stream that no
-     * candidate serves, taken before the greedy resolution of its node, which then runs again ({@link ServiceFloor}).
-     */
-    private void floor(SlotObservation obs, SystemModel model, Map<String, ServiceSpec> services, Map<StreamKey, Map<String, int[][]>> cands,
-            Map<StreamKey, Double> rates, Map<String, ResourceVector> residual, NetworkPaths paths, Map<Long, Pair> pairs, List<Reason> notes) {
-        List<ServiceFloor.Need> needs = new ArrayList<>();
-        for (Map.Entry<StreamKey, Map<String, int[][]>> e : cands.entrySet()) {
-            double rate = rates.getOrDefault(e.getKey(), 0.0);
-            if (!(rate > 0)) {
-                continue;
-            }
-            TaskType t = cache.types.get(e.getKey().type());
-            MeanValueRouting r = routing(e.getKey(), model);
-            for (Stage st : t.stages()) {
-                ServiceSpec svc = services.get(st.service());
-                int[][] cs = e.getValue().get(st.id());
-                if (svc.kind() == ServiceKind.LIGHT && cs[0].length > 0) {
-                    double budget = t.deadlineMs() - r.preceding(st.id(), cs[1][0]) - r.toSink(st.id(), cs[1][0]);
-                    needs.add(new ServiceFloor.Need(svc, cs[0], rate, budget));
-                }
-            }
-        }
-        Map<String, Integer> serviceIndex = new HashMap<>();
-        for (ServiceSpec sv : model.services()) {
-            serviceIndex.put(sv.id(), serviceIndex.size());
-        }
-        int added = 0;
-        for (int round = 0; round < 3; round++) {
-            Set<Integer> touched = new HashSet<>();
-            added += ServiceFloor.apply(needs, new ServiceFloor.Nodes() {
-                @Override
-                public boolean runs(int node, String service) {
-                    Pair p = pairs.get(((long) node << 20) | serviceIndex.get(service));
-                    return p != null && (p.x > 0 || p.floor > 0);
-                }
-
-                @Override
-                public boolean fitsOneMore(int node, ServiceSpec service) {
-                    ResourceVector res = residual.get(paths.node(node).id());
-                    return res != null && service.demand().fitsIn(res);
-                }
-
-                @Override
-                public void addOne(int node, ServiceFloor.Need need) {
-                    ServiceSpec svc = need.service();
-                    long key = ((long) node << 20) | serviceIndex.get(svc.id());
-                    Pair p = pairs.computeIfAbsent(key, k -> new Pair(node, svc, k));
-                    if (p.ladder == null || p.ladder.y().length < 2) {
-                        String id = paths.node(node).id();
-                        ServiceObservation so = observed.get(id + "|" + svc.id());
-                        p.budget = Math.min(p.budget, need.budgetMs());
-                        p.ladder = sizer.ladder(new Sizer.Input(paths.node(node), svc, p.lambda, p.budget,
-                                previousX.getOrDefault(id + "|" + svc.id(), 0), sizer.queue(id, svc.id()), obs.slotMs(),
-                                so == null ? new double[0] : so.rateSamplesMbPerMs(), so == null ? 1 : Math.max(1, so.parallelism()), 1, 0));
-                    }
-                    p.floor = 1;
-                    touched.add(node);
-                }
-            });
-            if (touched.isEmpty()) {
-                break;
-            }
-            // the touched nodes are resolved again with the reserved instances first
-            for (int v : touched) {
-                List<Pair> at = new ArrayList<>();
-                for (Pair p : pairs.values()) {
-                    if (p.node == v) {
-                        at.add(p);
-                    }
-                }
-                resolveNode(residual.get(paths.node(v).id()), at);
-            }
-        }
-        if (added > 0) {
-            notes.add(new Reason("service-floor", added + " light instance(s) added so that every light stage of a planned stream"
-                    + " has a serving candidate (light.service-floor = one)"));
-        }
-    }
 
     private MeanValueRouting routing(StreamKey k, SystemModel model) {
         return cache.routing.computeIfAbsent(k, key -> {
@@ -726,7 +652,7 @@ public final class LightEngine implements LightServiceController {
             byNode.computeIfAbsent(p.node, k -> new ArrayList<>()).add(p);
         }
         for (Map.Entry<Integer, List<Pair>> e : byNode.entrySet()) {
-            resolveNode(residual.get(paths.node(e.getKey()).id()), e.getValue());
+            NodeResolution.resolveNode(residual.get(paths.node(e.getKey()).id()), e.getValue());
         }
         return pairs;
     }
@@ -770,61 +696,6 @@ public final class LightEngine implements LightServiceController {
         }
     }
 
-    /**
-     * Greedy resolution of one node's resources (papers.md 1.5): repeatedly give one more instance to
-     * the pair whose objective drops most per unit of its bottleneck resource share, while it fits.
-     */
-    static void resolveNode(ResourceVector residual, List<Pair> pairs) {
-        if (residual == null) {
-            return;
-        }
-        ResourceVector used = ResourceVector.ZERO;
-        for (Pair p : pairs) {
-            p.x = 0;
-        }
-        // light.service-floor: the reserved instances first
-        for (Pair p : pairs) {
-            while (p.x < p.floor && p.x + 1 < p.ladder.value().length && used.plus(p.service.demand()).fitsIn(residual)) {
-                p.x++;
-                used = used.plus(p.service.demand());
-            }
-        }
-
-        while (true) {
-            Pair best = null;
-            double bestScore = 0;
-            for (Pair p : pairs) {
-                if (p.x + 1 >= p.ladder.value().length) {
-                    continue;
-                }
-                double base = p.x == 0 ? 0 : p.ladder.value()[p.x];
-                double gain = base - p.ladder.value()[p.x + 1];
-                if (gain <= 1e-12 || !used.plus(p.service.demand()).fitsIn(residual)) {
-                    continue;
-                }
-                double score = gain / Math.max(1e-9, bottleneck(p.service.demand(), residual));
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = p;
-                }
-            }
-            if (best == null) {
-                break;
-            }
-            best.x++;
-            used = used.plus(best.service.demand());
-        }
-        // release hysteresis: instances wanted in the last few slots stay while the node has room
-        for (Pair p : pairs) {
-            p.wanted = p.x;
-        }
-        for (Pair p : pairs) {
-            while (p.x < p.hold && p.x + 1 < p.ladder.value().length && used.plus(p.service.demand()).fitsIn(residual)) {
-                p.x++;
-                used = used.plus(p.service.demand());
-            }
-        }
-    }
 
     /**
      * Ski rental on release: the most instances the sizer wanted for a pair over the last
@@ -854,16 +725,6 @@ public final class LightEngine implements LightServiceController {
         }
     }
 
-    private static double bottleneck(ResourceVector demand, ResourceVector residual) {
-        double b = 0;
-        for (Resource k : Resource.values()) {
-            double d = demand.get(k);
-            if (d > 0) {
-                b = Math.max(b, d / Math.max(1e-9, residual.get(k)));
-            }
-        }
-        return b;
-    }
 
     /** Moves the share a pair could not serve to each owner's next candidate. */
     private static List<Contribution> spill(Map<Long, Pair> pairs, Map<StreamKey, Map<String, int[][]>> cands, Set<Integer> dirty) {
