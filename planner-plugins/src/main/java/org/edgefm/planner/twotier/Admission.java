@@ -37,8 +37,14 @@ final class Admission {
     private Admission() {
     }
 
-    /** A stream: origin node, task type and planned rate (tasks/ms). */
-    record Stream(String origin, TaskType type, double rate) {
+    /**
+     * A stream: origin node, task type, planned rate (tasks/ms) and the mean-value end-to-end time of its best
+     * route without queueing ({@code T̄}, ms; NaN = unknown, no deadline check for it).
+     */
+    record Stream(String origin, TaskType type, double rate, double baseMs) {
+        Stream(String origin, TaskType type, double rate) {
+            this(origin, type, rate, Double.NaN);
+        }
     }
 
     /**
@@ -61,6 +67,17 @@ final class Admission {
      */
     static RoutingTable apply(RoutingTable routing, List<Stream> streams, Map<String, Double> limit, boolean rejectUnserved,
             List<Reason> notes) {
+        return apply(routing, streams, limit, rejectUnserved, null, notes);
+    }
+
+    /**
+     * {@link #apply(RoutingTable, List, Map, boolean, List)}; with a {@code deadline} rule
+     * ({@code light.admission-deadline = split}, {@link DeadlineAdmission}) a stream that cannot meet its
+     * deadline even through empty queues is rejected whole, and every pair's limit is at most the load whose
+     * queueing-delay bound stays within the per-stage budget of the streams through it.
+     */
+    static RoutingTable apply(RoutingTable routing, List<Stream> streams, Map<String, Double> limit, boolean rejectUnserved,
+            DeadlineAdmission.Rule deadline, List<Reason> notes) {
         int n = streams.size();
         Lookup lookup = new Lookup(routing);
         // per stream: the pairs it loads and its load on each per unit rate
@@ -100,6 +117,20 @@ final class Admission {
             if (unserved[i]) {
                 p[i] = 0;
             }
+        }
+        int late = 0;
+        if (deadline != null) {
+            double[] budgets = new double[n];
+            for (int i = 0; i < n; i++) {
+                Stream k = streams.get(i);
+                budgets[i] = unserved[i] ? 0 : DeadlineAdmission.stageBudgetMs(k.type(), k.baseMs());
+                if (!(budgets[i] > 0) && !unserved[i]) {
+                    // cannot finish in time even through empty queues: admit nothing
+                    p[i] = 0;
+                    late++;
+                }
+            }
+            limit = DeadlineAdmission.limits(limit, uses, budgets, deadline);
         }
         for (int round = 0; round < ROUNDS; round++) {
             Map<String, Double> load = new HashMap<>();
@@ -173,8 +204,9 @@ final class Admission {
         }
         notes.add(new Reason("admission-reject", String.format(java.util.Locale.ROOT,
                 "demand above what the pairs serve: %.1f%% of the offered tasks are rejected at arrival"
-                        + " (%d of %d streams throttled, %d of them whole for a stage no node serves; light.admission = reject)",
-                offered > 0 ? 100 * refused / offered : 0.0, reject.size(), n, unservedStreams)));
+                        + " (%d of %d streams throttled, %d of them whole for a stage no node serves, %d whole for a deadline"
+                        + " they cannot meet; light.admission = reject)",
+                offered > 0 ? 100 * refused / offered : 0.0, reject.size(), n, unservedStreams, late)));
         return new RoutingTable(out);
     }
 

@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.model.Resource;
 import org.edgefm.api.model.ResourceVector;
 import org.edgefm.api.model.ServiceKind;
 import org.edgefm.api.model.ServiceSpec;
@@ -45,6 +44,9 @@ import org.edgefm.planner.latency.NetworkPaths;
  * with a {@link Sizer}, resolves each node's residual capacity greedily (largest objective gain per
  * unit of bottleneck resource first), re-routes what a node could not take to the next candidate,
  * and emits allocations plus routes for every stage of every task type (core stages included).
+ * Steps with a class of their own: the node resolution ({@link NodeResolution}), the service floor
+ * ({@link EngineFloor}, {@link ServiceFloor}) and admission ({@link EngineAdmission}, {@link Admission},
+ * {@link DeadlineAdmission}).
  *
  * <p>Per slot it costs {@code O(P·x_max·y_max + P log P)} for {@code P} (node, service) pairs with
  * demand, times {@code 1 + spill-rounds}. The mean-value routing analyses are kept while the model and
@@ -105,7 +107,8 @@ public final class LightEngine implements LightServiceController {
         return sizer;
     }
 
-    private record StreamKey(String origin, String type) {
+    /** A stream: origin node and task type. */
+    record StreamKey(String origin, String type) {
     }
 
     private record LightKey(int origin, String service, double leafMb) {
@@ -166,7 +169,8 @@ public final class LightEngine implements LightServiceController {
         }
     }
 
-    private static final class Pair {
+    /** A (node, light service) pair of one call: demand, ladder, instances (package-private for the resolution steps). */
+    static final class Pair {
         final int node;
         final ServiceSpec service;
         double lambda;
@@ -178,6 +182,8 @@ public final class LightEngine implements LightServiceController {
         int hold;
         /** What the greedy resolution chose before the floor was applied. */
         int wanted;
+        /** Instances given before the greedy resolution ({@code light.service-floor}). */
+        int floor;
 
         final long key;
 
@@ -294,8 +300,9 @@ public final class LightEngine implements LightServiceController {
             }
         }
         // with admission control the pairs' queues receive the admitted tasks: size for those (light.admission-sizing)
+        EngineAdmission admission = new EngineAdmission(s, cache.types, cache.services, obs.corePlacement(), nodes, unusable);
         Map<StreamKey, Double> sizing = guards.admission() && s.sizeForAdmitted()
-                ? coreAdmitted(rates, obs.corePlacement(), nodes, unusable) : rates;
+                ? admission.coreAdmitted(rates, StreamKey::type) : rates;
         Map<Long, Pair> pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, null, null);
         for (int round = 0; round < s.spillRounds(); round++) {
             Set<Integer> dirty = new HashSet<>();
@@ -306,6 +313,10 @@ public final class LightEngine implements LightServiceController {
             contributions = merge(contributions, moved);
             // only the nodes that lost or gained demand are sized and resolved again
             pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, pairs, dirty);
+        }
+        if (s.serviceFloor()) {
+            new EngineFloor(sizer, observed, previousX, obs.slotMs(), cache.types, k -> routing(k, model))
+                    .reserve(model, services, cands, sizing, residual, paths, pairs, notes);
         }
 
         // 5. virtual queues, allocations, notes
@@ -353,72 +364,22 @@ public final class LightEngine implements LightServiceController {
         // 6. routing for every stage of every task type
         RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
         if (guards.admission()) {
-            routing = admit(routing, rates, pairs, obs.corePlacement(), nodes, unusable, paths, notes);
+            Map<String, Double> lightCapacity = new HashMap<>();
+            for (Pair p : pairs.values()) {
+                if (p.x > 0) {
+                    lightCapacity.merge(paths.node(p.node).id() + "|" + p.service.id(), p.ladder.capacity()[p.x], Double::sum);
+                }
+            }
+            List<Admission.Stream> streams = new ArrayList<>();
+            rates.forEach((k, r) -> {
+                MeanValueRouting mv = cache.routing.get(k);
+                streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r, mv == null ? Double.NaN : mv.bestEndToEnd()));
+            });
+            routing = admission.admit(routing, streams, lightCapacity, notes);
         }
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
     }
 
-    /**
-     * Per stream, the rate its core stages admit ({@code light.admission-sizing = admitted}): per core service
-     * the admission capacity of its hosts ({@code light.admission-utilization} × instances / (a/(f·speed)),
-     * as {@link #admit} counts it) against the demand of every stream through it; a stream keeps the
-     * smallest of those shares over its core services, at most 1. A fluid estimate of what {@link Admission}
-     * will let through, so the light pairs are not sized, and the nodes' resources not spent, for tasks the
-     * core tier rejects at arrival.
-     */
-    private Map<StreamKey, Double> coreAdmitted(Map<StreamKey, Double> rates, CorePlacement placement, Map<String, NodeSpec> nodes,
-            Set<String> unusable) {
-        Map<String, Double> capacity = new HashMap<>();
-        for (var a : placement.assignments()) {
-            NodeSpec n = nodes.get(a.node());
-            ServiceSpec svc = cache.services.get(a.service());
-            if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
-                capacity.merge(a.service(), s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
-            }
-        }
-        Map<String, Double> demand = new HashMap<>();
-        rates.forEach((k, r) -> {
-            for (Stage st : cache.types.get(k.type()).stages()) {
-                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    demand.merge(st.service(), r, Double::sum);
-                }
-            }
-        });
-        Map<StreamKey, Double> out = new LinkedHashMap<>();
-        rates.forEach((k, r) -> {
-            double share = 1;
-            for (Stage st : cache.types.get(k.type()).stages()) {
-                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    share = Math.min(share, capacity.getOrDefault(st.service(), 0.0) / demand.get(st.service()));
-                }
-            }
-            out.put(k, r * share);
-        });
-        return out;
-    }
-
-    /** {@code light.admission = reject}: reject shares where the routed demand exceeds what the pairs serve ({@link Admission}). */
-    private RoutingTable admit(RoutingTable routing, Map<StreamKey, Double> rates, Map<Long, Pair> pairs, CorePlacement placement,
-            Map<String, NodeSpec> nodes, Set<String> unusable, NetworkPaths paths, List<Reason> notes) {
-        Map<String, Double> capacity = new HashMap<>();
-        for (Pair p : pairs.values()) {
-            if (p.x > 0) {
-                capacity.merge(paths.node(p.node).id() + "|" + p.service.id(), p.ladder.capacity()[p.x], Double::sum);
-            }
-        }
-        for (var a : placement.assignments()) {
-            NodeSpec n = nodes.get(a.node());
-            ServiceSpec svc = cache.services.get(a.service());
-            if (n != null && svc != null && !unusable.contains(a.node()) && a.instances() > 0) {
-                // eq. (10): one task per core instance, for a/(f·speed) ms; light pairs: the sizer's admissible rate
-                capacity.merge(a.node() + "|" + a.service(),
-                        s.admissionUtilization() * a.instances() / LatencyModel.meanProcessingMs(svc, n), Double::sum);
-            }
-        }
-        List<Admission.Stream> streams = new ArrayList<>();
-        rates.forEach((k, r) -> streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r)));
-        return Admission.apply(routing, streams, capacity, s.rejectUnserved(), notes);
-    }
 
     private MeanValueRouting routing(StreamKey k, SystemModel model) {
         return cache.routing.computeIfAbsent(k, key -> {
@@ -691,7 +652,7 @@ public final class LightEngine implements LightServiceController {
             byNode.computeIfAbsent(p.node, k -> new ArrayList<>()).add(p);
         }
         for (Map.Entry<Integer, List<Pair>> e : byNode.entrySet()) {
-            resolveNode(residual.get(paths.node(e.getKey()).id()), e.getValue());
+            NodeResolution.resolveNode(residual.get(paths.node(e.getKey()).id()), e.getValue());
         }
         return pairs;
     }
@@ -735,54 +696,6 @@ public final class LightEngine implements LightServiceController {
         }
     }
 
-    /**
-     * Greedy resolution of one node's resources (papers.md 1.5): repeatedly give one more instance to
-     * the pair whose objective drops most per unit of its bottleneck resource share, while it fits.
-     */
-    static void resolveNode(ResourceVector residual, List<Pair> pairs) {
-        if (residual == null) {
-            return;
-        }
-        ResourceVector used = ResourceVector.ZERO;
-        for (Pair p : pairs) {
-            p.x = 0;
-        }
-
-        while (true) {
-            Pair best = null;
-            double bestScore = 0;
-            for (Pair p : pairs) {
-                if (p.x + 1 >= p.ladder.value().length) {
-                    continue;
-                }
-                double base = p.x == 0 ? 0 : p.ladder.value()[p.x];
-                double gain = base - p.ladder.value()[p.x + 1];
-                if (gain <= 1e-12 || !used.plus(p.service.demand()).fitsIn(residual)) {
-                    continue;
-                }
-                double score = gain / Math.max(1e-9, bottleneck(p.service.demand(), residual));
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = p;
-                }
-            }
-            if (best == null) {
-                break;
-            }
-            best.x++;
-            used = used.plus(best.service.demand());
-        }
-        // release hysteresis: instances wanted in the last few slots stay while the node has room
-        for (Pair p : pairs) {
-            p.wanted = p.x;
-        }
-        for (Pair p : pairs) {
-            while (p.x < p.hold && p.x + 1 < p.ladder.value().length && used.plus(p.service.demand()).fitsIn(residual)) {
-                p.x++;
-                used = used.plus(p.service.demand());
-            }
-        }
-    }
 
     /**
      * Ski rental on release: the most instances the sizer wanted for a pair over the last
@@ -812,16 +725,6 @@ public final class LightEngine implements LightServiceController {
         }
     }
 
-    private static double bottleneck(ResourceVector demand, ResourceVector residual) {
-        double b = 0;
-        for (Resource k : Resource.values()) {
-            double d = demand.get(k);
-            if (d > 0) {
-                b = Math.max(b, d / Math.max(1e-9, residual.get(k)));
-            }
-        }
-        return b;
-    }
 
     /** Moves the share a pair could not serve to each owner's next candidate. */
     private static List<Contribution> spill(Map<Long, Pair> pairs, Map<StreamKey, Map<String, int[][]>> cands, Set<Integer> dirty) {

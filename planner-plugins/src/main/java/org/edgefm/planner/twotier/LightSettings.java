@@ -48,6 +48,11 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param rejectUnserved     with admission control, a stream with a stage that no node serves this slot is rejected
  *                           whole at arrival and its load is not counted on its other stages' pairs
  *                           ({@code light.admission-unserved})
+ * @param admissionDeadline  with admission control, also admit no more than what each route finishes before its deadline
+ *                           ({@code light.admission-deadline}, {@link DeadlineAdmission})
+ * @param admissionEpsilon   the deadline rule's target violation probability per stage ({@code light.admission-epsilon})
+ * @param serviceFloor       every light stage of a planned stream gets at least one instance on a candidate where room is left
+ *                           ({@code light.service-floor}, {@link ServiceFloor})
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
@@ -55,7 +60,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         LatencyModel.MeanChannel meanChannel, LatencyModel.LeafInput leafInput,
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
         boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
-        boolean admission, double admissionUtilization, boolean sizeForAdmitted, boolean rejectUnserved) {
+        boolean admission, double admissionUtilization, boolean sizeForAdmitted, boolean rejectUnserved,
+        boolean admissionDeadline, double admissionEpsilon, boolean serviceFloor) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -200,7 +206,30 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     KeyOrigin.GUARD, "paper 1 has no admission step; on paper-table1-contended at 4x the light tier leaves light7"
                     + " without an instance and t2-audio's tasks run their core stage, then fail as unrouted; reject removes"
                     + " them but gives two-tier 6.02% -> 5.32% (development seeds 201-205) and 5.83% -> 5.84% (held-out"
-                    + " 501-510), 1.67% -> 2.03% at 8x (docs/simulator.md, the 4x gap)"));
+                    + " 501-510), 1.67% -> 2.03% at 8x (docs/simulator.md, the 4x gap)"),
+            new ConfigKey("light.admission-deadline", "off",
+                    "with light.admission = reject, deadline-aware admission: split = a stream whose deadline D is below the"
+                    + " mean-value end-to-end time T of its best route (no queueing) is rejected whole, and every (node, service)"
+                    + " pair takes at most the load whose queueing delay stays within its budget with probability 1 - epsilon:"
+                    + " each pair a server of rate C (light: the sizer's admissible rate for the instances granted, i.e."
+                    + " ec-lyapunov's effective capacity with its guard or the mean sizer's mean capacity; core: instances over"
+                    + " a/(f·speed)) fed by Poisson arrivals, limit C·t/(e^t - 1) with t = -ln(epsilon)/(C·b), b the smallest"
+                    + " (D - T)/n among the streams through it (n: stages on the longest leaf-to-sink path); off = mean-rate"
+                    + " limits only (before this key)",
+                    KeyOrigin.RECONSTRUCTION, "paper 1 has no admission step; the delay bound is papers.md 1.5's effective-capacity"
+                    + " reading (Wu and Negi) with the effective bandwidth of Poisson arrivals, the equal split of a route's slack"
+                    + " over its stages is ours (docs/simulator.md, deadline-aware admission)"),
+            new ConfigKey("light.admission-epsilon", "0.05",
+                    "target violation probability per stage of light.admission-deadline = split, in (0, 1)",
+                    KeyOrigin.RECONSTRUCTION, "epsilon of the deadline-aware admission; same default as ec-lyapunov.epsilon"
+                    + " (docs/simulator.md, deadline-aware admission)"),
+            new ConfigKey("light.service-floor", "off",
+                    "one = after the node resolution, every light stage of a planned stream that none of its candidate nodes"
+                    + " serves gets one instance reserved on its first candidate that can hold one (streams by decreasing rate),"
+                    + " and that node is resolved again with the reserved instance first; off = the resolution alone decides,"
+                    + " and a service with little demand can get no instance anywhere (before this key)",
+                    KeyOrigin.GUARD, "paper 1 sizes each pair on its own; on paper-table1-contended at 4x light7 got no instance"
+                    + " and t2-audio's admitted tasks failed as unrouted (docs/simulator.md, deadline-aware admission)"));
 
     /** Keys the light engine reads for every light controller (candidates, routing, demand, limits, measurement). */
     public static final java.util.Set<String> ENGINE_KEYS = java.util.Set.of("ec-lyapunov.max-instances",
@@ -208,7 +237,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.candidates-per-origin", "ec-lyapunov.spill-rounds",
             "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
             "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent", "light.admission",
-            "light.admission-utilization", "light.admission-sizing", "light.admission-unserved");
+            "light.admission-utilization", "light.admission-sizing", "light.admission-unserved", "light.admission-deadline",
+            "light.admission-epsilon", "light.service-floor");
 
     /** Keys only the ec-lyapunov sizer reads. */
     public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
@@ -285,10 +315,17 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         }
         boolean sizeForAdmitted = c.getChoice("light.admission-sizing", "admitted", "admitted", "offered").equals("admitted");
         boolean rejectUnserved = c.getChoice("light.admission-unserved", "admit", "reject", "admit").equals("reject");
+        boolean admissionDeadline = c.getChoice("light.admission-deadline", "off", "split", "off").equals("split");
+        double admissionEps = c.getDouble("light.admission-epsilon", 0.05);
+        if (!(admissionEps > 0 && admissionEps < 1)) {
+            throw new ConfigException("light.admission-epsilon: " + admissionEps + " (expected: in (0, 1))");
+        }
+        boolean serviceFloor = c.getChoice("light.service-floor", "off", "one", "off").equals("one");
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
-                admission, admissionUtil, sizeForAdmitted, rejectUnserved);
+                admission, admissionUtil, sizeForAdmitted, rejectUnserved, admissionDeadline, admissionEps,
+                serviceFloor);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {
