@@ -191,6 +191,7 @@ public final class TrialRunner {
     private TrialConsole console;
     /** The scenario's real models (inputs and the monolithic answers), or null for a scenario without any. */
     private ScenarioModels realModels;
+    private org.edgefm.trial.Generations generations;
     /** Answers of real-model tasks against the monolithic model's. */
     private final Agreement agreement = new Agreement();
 
@@ -534,6 +535,10 @@ public final class TrialRunner {
                     : modelDir != null ? checkWeights(scenario, models) : writeWeights(scenario, models)));
             if (!scenario.models().isEmpty()) {
                 realModels = prepareModels(scenario, models, monitor, out);
+                generations = org.edgefm.trial.Generations.prepare(scenario, models, realModels, agreement, out);
+                if (generations != null) {
+                    monitor.completionHook(generations::onCompletion);
+                }
             }
             for (NodeSpec n : running) {
                 procs.add(AgentProc.start(agentMain, n, host.brokerUrl(), accounts.get(n.id()), fleet, scenarioArg, work, models,
@@ -571,6 +576,9 @@ public final class TrialRunner {
             }
             if (!stop.get()) {
                 drive(scenario, host, monitor, origin, durationMs, impairSpec, gate);
+            }
+            if (generations != null) {
+                generations.finish(stop.get() ? 0 : org.edgefm.trial.Generations.FINISH_MS); // generations in flight run to their end
             }
             // Let tasks in flight finish (bounded by the longest deadline plus a margin).
             long drainUntil = System.currentTimeMillis() + 3000 + (long) scenario.taskTypes().stream()
@@ -629,6 +637,9 @@ public final class TrialRunner {
                     Map<String, Double> deadlines = new java.util.LinkedHashMap<>();
                     scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
                     agreement.print(out);
+                    if (generations != null) {
+                        generations.print(out);
+                    }
                     if (warmup != null) {
                         warmup.lines(monitor).forEach(out::println);
                     }
@@ -677,6 +688,9 @@ public final class TrialRunner {
             j.set("plugins", om.valueToTree(PluginsSection.json(pluginHealth)));
         }
         agreement.addTo(j);
+        if (generations != null) {
+            generations.addTo(j);
+        }
         if (warmup != null) {
             warmup.addTo(j, monitor);
         }
@@ -1038,6 +1052,13 @@ public final class TrialRunner {
                     String taskId = "t" + ids.incrementAndGet() + "-" + d.user() + "-" + runNonce;
                     String ep = monitor.endpoint(node);
                     if (ep != null) {
+                        if (generations != null && generations.serves(d.taskType())) {
+                            // a decoder's arrival is a generation: one task per token, each sent by sendStep
+                            generations.start(d.taskType(), sent.getAndIncrement(), taskId, (stepId, query, stepBody) ->
+                                    sendStep(http, host, monitor, refusals, d.taskType(), d.user(), node, stepId, query, stepBody));
+                            next = nextArrivalMs(d.arrivals(), random, t0, next);
+                            continue;
+                        }
                         // a real model's task carries a real input (a question, an image) whose whole-model answer is known
                         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
                         if (realModels != null && realModels.serves(d.taskType())) {
@@ -1084,6 +1105,36 @@ public final class TrialRunner {
             t.interrupt();
             t.join(2000);
         }
+    }
+
+    /**
+     * Sends one step of a generation ({@link org.edgefm.trial.Generations}) as the workload sends a
+     * task: booked by the monitor and the validator, authorised, a refusal counted; true when accepted.
+     */
+    private static boolean sendStep(HttpClient http, PlannerHost host, TrialMonitor monitor, TaskRefusals refusals, String taskType,
+            String user, String node, String taskId, String query, byte[] body) {
+        String ep = monitor.endpoint(node);
+        if (ep == null) {
+            return false;
+        }
+        monitor.submitted(taskId, taskType, user, node);
+        host.fleet().validator().taskIssued(taskId, node);
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + taskType + "?id=" + taskId
+                    + query)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + host.dataToken())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 202) {
+                return true;
+            }
+            refusals.refused(taskId, node, ep, r.statusCode(), r.body(), null);
+        } catch (IOException e) {
+            refusals.refused(taskId, node, ep, -1, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refusals.refused(taskId, node, ep, -1, null, e);
+        }
+        monitor.refused(taskId);
+        return false;
     }
 
     /**
