@@ -121,7 +121,9 @@ public final class ModelBench {
     }
 
     static double median(Runnable r, int reps) {
-        for (int i = 0; i < Math.max(10, reps); i++) { // the JIT compiles the fused passes
+        // warm-up: at least 10 runs and 3 s, so the JIT has compiled the fused passes (Java loops)
+        long until = System.nanoTime() + 3_000_000_000L;
+        for (int i = 0; i < 10 || System.nanoTime() < until; i++) {
             r.run();
         }
         double[] ms = new double[reps];

@@ -77,6 +77,14 @@ public final class Transformer {
     private INDArray poolerW;
     private INDArray poolerB;
     private float logitScale = Float.NaN;
+    // the vectors the fused passes read, as floats (null where the tensor is absent)
+    private final float[] clsF;
+    private final float[] patchBF;
+    private final float[] embLnGF;
+    private final float[] embLnBF;
+    private final float[] finalGF;
+    private final float[] finalBF;
+    private final float[] headBF;
 
     private Transformer(Arch arch, Part part, Weights w) {
         this.arch = arch;
@@ -97,6 +105,13 @@ public final class Transformer {
             loadHead(w);
         }
         this.weightBytes = w.loadedBytes() - before;
+        clsF = Fused.floats(clsToken);
+        patchBF = Fused.floats(patchB);
+        embLnGF = Fused.floats(embLnG);
+        embLnBF = Fused.floats(embLnB);
+        finalGF = Fused.floats(finalG);
+        finalBF = Fused.floats(finalB);
+        headBF = Fused.floats(headB);
     }
 
     /** Loads a part's tensors; a missing or misshapen tensor is an {@link EdgeFmException} naming it. */
@@ -409,9 +424,9 @@ public final class Transformer {
         INDArray e = Fused.linear(Nd4j.create(patches, new long[] {(long) g * g, k}, 'c'), patchW, null, null);
         // [class token; patches + bias] + positions, in one pass
         int d = arch.hidden();
-        float[] cls = Fused.floats(clsToken);
+        float[] cls = clsF;
         float[] pos = posFloats();
-        float[] bias = patchB == null ? null : Fused.floats(patchB);
+        float[] bias = patchBF;
         float[] pe = e.data().asFloat();
         float[] hv = new float[(g * g + 1) * d];
         for (int j = 0; j < d; j++) {
@@ -427,7 +442,7 @@ public final class Transformer {
             }
         }
         INDArray h = Nd4j.create(hv, new long[] {(long) g * g + 1, d}, 'c');
-        return embLnG != null ? Fused.layerNorm(h, Fused.floats(embLnG), Fused.floats(embLnB), arch.eps(), h) : h;
+        return embLnG != null ? Fused.layerNorm(h, embLnGF, embLnBF, arch.eps(), h) : h;
     }
 
     /**
@@ -472,7 +487,7 @@ public final class Transformer {
             }
             h.addi(gatherRows(typeEmb, types));
         }
-        return embLnG != null ? Fused.layerNorm(h, Fused.floats(embLnG), Fused.floats(embLnB), arch.eps(), Fused.dense(h)) : h;
+        return embLnG != null ? Fused.layerNorm(h, embLnGF, embLnBF, arch.eps(), h) : h;
     }
 
     private float[] posFloats;
@@ -572,12 +587,11 @@ public final class Transformer {
         }
         return switch (arch.family()) {
             case "vit" -> {
-                INDArray cls = Fused.layerNorm(h.getRow(0).reshape(1, arch.hidden()), Fused.floats(finalG), Fused.floats(finalB), arch.eps());
-                yield headW == null ? cls : Ops.linear(cls, headW, headB);
+                INDArray cls = Fused.layerNorm(h.getRow(0).reshape(1, arch.hidden()), finalGF, finalBF, arch.eps());
+                yield headW == null ? cls : Fused.linear(cls, headW, headBF, null);
             }
             case "clip-vision" -> {
-                INDArray pooled = Fused.layerNorm(h.getRow(0).reshape(1, arch.hidden()), Fused.floats(finalG), Fused.floats(finalB),
-                        arch.eps());
+                INDArray pooled = Fused.layerNorm(h.getRow(0).reshape(1, arch.hidden()), finalGF, finalBF, arch.eps());
                 yield headW == null ? pooled : pooled.mmul(headW);
             }
             case "clip-text" -> {
@@ -587,8 +601,8 @@ public final class Transformer {
                 yield headW == null ? pooled : pooled.mmul(headW);
             }
             case "bert" -> pool(h, seq.attention());
-            case "gpt2" -> Fused.linear(Fused.layerNorm(h, Fused.floats(finalG), Fused.floats(finalB), arch.eps()), headW, null, null);
-            case "llama" -> Fused.linear(Fused.rmsNorm(h, Fused.floats(finalG), arch.eps()), headW, null, null);
+            case "gpt2" -> Fused.linear(Fused.layerNorm(h, finalGF, finalBF, arch.eps()), headW, null, null);
+            case "llama" -> Fused.linear(Fused.rmsNorm(h, finalGF, arch.eps()), headW, null, null);
             default -> throw new AssertionError(arch.family());
         };
     }
