@@ -34,7 +34,7 @@ import org.edgefm.wire.TaskCompletion;
 /**
  * Text generation across the agents for a decoder's task types ({@code "inputs": "prompts"}): each
  * arrival of the workload starts a greedy generation of {@value #NEW_TOKENS} tokens after one of the
- * built-in prompts, driven by a {@link TokenChain}: the first task carries the prompt's token ids
+ * first {@value #PROMPTS} built-in prompts, driven by a {@link TokenChain}: the first task carries the prompt's token ids
  * (tokenised here with the model's tokenizer; the agents' tokenizer part passes ids on), each next
  * task only the token the previous one answered, with the sequence id and its start
  * ({@code ?sequence=SEQ&start=N}), so every part continues its key/value cache of the sequence; a
@@ -48,6 +48,11 @@ import org.edgefm.wire.TaskCompletion;
 public final class Generations {
     /** Tokens generated after each prompt. */
     public static final int NEW_TOKENS = 8;
+    /**
+     * Prompts generated from (the first of the task type's inputs, in turn): each costs the trial
+     * {@value #NEW_TOKENS} steps of the whole model before the agents start.
+     */
+    static final int PROMPTS = 4;
     /** Generations driven at once; an arrival when this many run is not started (counted). */
     static final int MAX_IN_FLIGHT = 4;
     /** How long a step waits for its completion before its generation counts as failed. */
@@ -114,7 +119,7 @@ public final class Generations {
             }
             ModelManifest m = ModelManifest.load(modelDir.resolve(r.file()).normalize());
             for (String t : r.taskTypes()) {
-                List<String> p = prepared.inputs(t).stream().map(ScenarioModels.Input::name).toList();
+                List<String> p = prepared.inputs(t).stream().map(ScenarioModels.Input::name).limit(PROMPTS).toList();
                 if (p.isEmpty()) {
                     continue;
                 }
