@@ -7,7 +7,9 @@
 #
 # Writes a ViT-B/16-shaped model (12 layers x 768, 197 tokens, seeded random weights, 346 MB) to a
 # temporary folder, then times the tiny ViT fixture and ViT-B/16 end to end on one image in both
-# engines, and one ND4J block against its matrix products alone.
+# engines, and one ND4J block against its matrix products alone and against the unfused reference
+# block. Wall time (median) and the calling thread's CPU time (mean); with THREADS=1 the CPU time is
+# the whole work and hardly moves with the machine's load.
 set -euo pipefail
 threads=${1:-2}
 reps=${2:-20}
@@ -28,9 +30,16 @@ java -Xmx3g -cp "$cp" org.edgefm.models.bench.ModelBench "$reps" "${models[@]}" 
 import json, sys
 j = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2]))
 print(f"threads {t['threads']}; {j['engine']} vs {t['engine']}; median of the runs, ms")
-print(f"{'model':10} {'tokens':>6} {'nd4j e2e':>9} {'torch e2e':>9} {'ratio':>6} {'block':>8} {'gemms':>8} {'ratio':>6}")
+print(f"{'model':10} {'tokens':>6} {'nd4j e2e':>9} {'torch e2e':>9} {'ratio':>6} {'block':>8} {'gemms':>8} {'ratio':>6}"
+      f" {'unfused':>8}")
 for name, r in j["models"].items():
     te = t["models"][name]["medianMs"]
     print(f"{name:10} {r['tokens']:>6} {r['endToEndMs']:>9.2f} {te:>9.2f} {r['endToEndMs']/te:>6.2f} "
-          f"{r['blockMs']:>8.3f} {r['blockGemmsMs']:>8.3f} {r['blockOverGemms']:>6.2f}")
+          f"{r['blockMs']:>8.3f} {r['blockGemmsMs']:>8.3f} {r['blockOverGemms']:>6.2f} {r['blockUnfusedMs']:>8.3f}")
+print("CPU time of the calling thread per run, ms (the whole work only with THREADS=1; steady under load)")
+print(f"{'model':10} {'nd4j e2e':>9} {'torch e2e':>9} {'ratio':>6} {'block':>8} {'gemms':>8} {'ratio':>6}")
+for name, r in j["models"].items():
+    tc = t["models"][name]["cpuMs"]
+    print(f"{name:10} {r['endToEndCpuMs']:>9.2f} {tc:>9.2f} {r['endToEndCpuMs']/tc:>6.2f} "
+          f"{r['blockCpuMs']:>8.3f} {r['blockGemmsCpuMs']:>8.3f} {r['blockCpuMs']/r['blockGemmsCpuMs']:>6.2f}")
 PY

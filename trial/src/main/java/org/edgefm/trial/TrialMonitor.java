@@ -95,6 +95,7 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
     private long endMs = -1;
     /** Compares real models' answers with the monolithic model's, or null. */
     private Agreement agreement;
+    private volatile java.util.function.Consumer<TaskCompletion> completionHook;
     /** For parity: each task's user and origin, directives in order, instance starts, kernel calibrations. */
     private final Map<String, String[]> taskSource = new HashMap<>();
     private final List<org.edgefm.trial.parity.TrialLog.DirectiveEvent> directiveLog = new ArrayList<>();
@@ -235,9 +236,19 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
         }
         if (repeat || completions.putIfAbsent(c.taskId(), c) != null) {
             duplicates++;
-        } else if (agreement != null) {
+            return;
+        }
+        if (agreement != null) {
             agreement.observe(c);
         }
+        if (completionHook != null) {
+            completionHook.accept(c);
+        }
+    }
+
+    /** Also gives each task's first completion to {@code hook} (the generations waiting for their steps' answers). */
+    public void completionHook(java.util.function.Consumer<TaskCompletion> hook) {
+        this.completionHook = hook;
     }
 
     /**

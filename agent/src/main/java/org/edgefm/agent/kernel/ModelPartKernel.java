@@ -82,12 +82,13 @@ final class ModelPartKernel extends Kernel {
     /**
      * A step of a generation through a decoder's model part continues the part's key/value cache of
      * the sequence ({@link PartRunner#decode}; a step the cache cannot continue fails with
-     * {@code SequenceCache.Miss}, whose message says so); a pre-processing part, or any part of a
-     * model that is not a decoder, runs the request as a whole.
+     * {@code SequenceCache.Miss}, whose message says so); a decoder's tokenizer part passes the step's
+     * token ids on (a step carries ids, not text); any part of a model that is not a decoder runs the
+     * request as a whole.
      */
     @Override
     public Output run(List<INDArray> inputs, DecodeStep step) {
-        if (step == null || runner.spec().role() != ModelManifest.Role.MODEL || !manifest.arch().isDecoder()) {
+        if (step == null || !manifest.arch().isDecoder()) {
             return run(inputs);
         }
         if (inputs.isEmpty() || inputs.get(0) == null) {

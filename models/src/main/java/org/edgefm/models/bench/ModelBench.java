@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Times vision models (safetensors folders with a config.json) on ND4J: end-to-end latency of one
  * image, one block's latency, and the time of that block's matrix products alone (the same shapes,
- * preallocated outputs: the floor any implementation of the block pays). Prints JSON. Run by
+ * preallocated outputs: the floor any implementation of the block pays); the block and the model
+ * also through the unfused reference blocks (every op dispatched on its own), for comparison. Prints JSON. Run by
  * {@code tools/bench-models.sh}, which times PyTorch on the same folders with the same thread count.
  *
  * <p>Usage: {@code ModelBench REPS DIR...}; the thread count is ND4J's (OMP_NUM_THREADS).
@@ -55,14 +56,24 @@ public final class ModelBench {
             int t = arch.gridSide() * arch.gridSide() + 1;
             INDArray h = Nd4j.randn(2L, new long[] {t, arch.hidden()}).castTo(DataType.FLOAT);
             Runnable oneBlock = () -> block.runBlocks(h, new Sequence());
+            Runnable unfused = () -> block.runBlocksUnfused(h, new Sequence());
+            Runnable e2eUnfused = () -> model.head(model.runBlocksUnfused(model.embedImage(image), new Sequence()), new Sequence());
             Runnable gemms = gemmsOfBlock(t, arch.hidden(), arch.heads(), arch.intermediate());
             r.put("tokens", t);
-            r.put("endToEndMs", median(e2e, reps));
-            double b = median(oneBlock, reps);
-            double g = median(gemms, reps);
-            r.put("blockMs", b);
-            r.put("blockGemmsMs", g);
-            r.put("blockOverGemms", b / g);
+            double[] e = time(e2e, reps);
+            double[] b = time(oneBlock, reps);
+            double[] g = time(gemms, reps);
+            r.put("endToEndMs", e[0]);
+            r.put("blockMs", b[0]);
+            r.put("blockGemmsMs", g[0]);
+            r.put("blockOverGemms", b[0] / g[0]);
+            r.put("blockUnfusedMs", time(unfused, reps)[0]);
+            r.put("endToEndUnfusedMs", time(e2eUnfused, reps)[0]);
+            // CPU time of this thread per run: the work itself, whatever else the machine runs (the
+            // whole work only with one thread: ND4J's and OpenBLAS's other threads are not counted)
+            r.put("endToEndCpuMs", e[1]);
+            r.put("blockCpuMs", b[1]);
+            r.put("blockGemmsCpuMs", g[1]);
         }
         return r;
     }
@@ -97,8 +108,22 @@ public final class ModelBench {
         };
     }
 
+    /** {median wall ms, mean CPU ms of this thread} over {@code reps} runs after a warm-up. */
+    static double[] time(Runnable r, int reps) {
+        double wall = median(r, reps);
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        for (int i = 0; i < reps; i++) {
+            r.run();
+        }
+        double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / reps;
+        return new double[] {wall, Math.round(cpu * 1000) / 1000.0};
+    }
+
     static double median(Runnable r, int reps) {
-        for (int i = 0; i < 3; i++) {
+        // warm-up: at least 10 runs and 3 s, so the JIT has compiled the fused passes (Java loops)
+        long until = System.nanoTime() + 3_000_000_000L;
+        for (int i = 0; i < 10 || System.nanoTime() < until; i++) {
             r.run();
         }
         double[] ms = new double[reps];

@@ -1,8 +1,11 @@
 package org.edgefm.models.family;
 
+import org.edgefm.models.nn.Fused;
 import org.edgefm.models.nn.Ops;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One transformer block in canonical form: weights [in, out], optional biases, pre- or post-norm,
@@ -31,6 +34,16 @@ final class Block {
     final INDArray wUp;     // SwiGLU up (null for a GELU MLP)
     final INDArray w2;      // down
     final INDArray b2;
+    // the fused path's forms of the same weights: Q, K and V in one matrix [d, q + 2·kv], vectors as floats
+    private final INDArray wqkv;
+    private final float[] bqkv;
+    private final float[] fln1g;
+    private final float[] fln1b;
+    private final float[] fln2g;
+    private final float[] fln2b;
+    private final float[] fbo;
+    private final float[] fb1;
+    private final float[] fb2;
 
     Block(Arch arch, boolean preNorm, boolean rms, boolean rotary, INDArray[] norms, INDArray[] attn, INDArray[] mlp) {
         this.arch = arch;
@@ -41,11 +54,15 @@ final class Block {
         ln1b = norms[1];
         ln2g = norms[2];
         ln2b = norms[3];
-        wq = attn[0];
+        // Q, K and V as one matrix; the separate ones are views of it (the unfused reference reads them)
+        wqkv = Nd4j.concat(1, Fused.dense(attn[0]), Fused.dense(attn[2]), Fused.dense(attn[4]));
+        long qw = attn[0].columns();
+        long kw = attn[2].columns();
+        wq = wqkv.get(NDArrayIndex.all(), NDArrayIndex.interval(0, qw));
+        wk = wqkv.get(NDArrayIndex.all(), NDArrayIndex.interval(qw, qw + kw));
+        wv = wqkv.get(NDArrayIndex.all(), NDArrayIndex.interval(qw + kw, qw + 2 * kw));
         bq = attn[1];
-        wk = attn[2];
         bk = attn[3];
-        wv = attn[4];
         bv = attn[5];
         wo = attn[6];
         bo = attn[7];
@@ -54,6 +71,25 @@ final class Block {
         wUp = mlp[2];
         w2 = mlp[3];
         b2 = mlp[4];
+        if (bq != null || bk != null || bv != null) {
+            bqkv = new float[(int) wqkv.columns()];
+            int at = 0;
+            for (INDArray[] wb : new INDArray[][] {{wq, bq}, {wk, bk}, {wv, bv}}) {
+                if (wb[1] != null) {
+                    System.arraycopy(Fused.floats(wb[1]), 0, bqkv, at, (int) wb[0].columns());
+                }
+                at += (int) wb[0].columns();
+            }
+        } else {
+            bqkv = null;
+        }
+        fln1g = Fused.floats(ln1g);
+        fln1b = Fused.floats(ln1b);
+        fln2g = Fused.floats(ln2g);
+        fln2b = Fused.floats(ln2b);
+        fbo = Fused.floats(bo);
+        fb1 = Fused.floats(b1);
+        fb2 = Fused.floats(b2);
     }
 
     /** Key/value cache of one block for one sequence. */
@@ -70,11 +106,71 @@ final class Block {
         return rms ? Ops.rmsNorm(x, g, arch.eps()) : Ops.layerNorm(x, g, b, arch.eps());
     }
 
+    private INDArray normFused(INDArray x, float[] g, float[] b, INDArray out) {
+        return rms ? Fused.rmsNorm(x, g, arch.eps(), out) : Fused.layerNorm(x, g, b, arch.eps(), out);
+    }
+
+    /**
+     * x [T, d] → [T, d]: the block with its element-wise work fused ({@link Fused}): one matrix
+     * product for Q, K and V, attention over all heads in two batched products, the bias, activation,
+     * residual and norm passes in place. {@code mask} is an additive [T, S] mask (S = past + T) or
+     * null; {@code cache} (may be null) receives this call's keys and values.
+     */
+    INDArray forward(INDArray x, INDArray mask, KvCache cache) {
+        x = Fused.dense(x);
+        int t = (int) x.rows();
+        int past = cache == null ? 0 : cache.length();
+        int qw = (int) wq.columns();
+        int kw = (int) wk.columns();
+        INDArray a = preNorm ? normFused(x, fln1g, fln1b, Fused.alloc(t, x.columns())) : x;
+        INDArray qkv = Fused.linear(a, wqkv, bqkv, null);
+        if (rotary) {
+            Fused.rotary(qkv, 0, arch.heads(), arch.headDim(), past, arch.ropeTheta());
+            Fused.rotary(qkv, qw, arch.kvHeads(), arch.headDim(), past, arch.ropeTheta());
+        }
+        INDArray k;
+        INDArray v;
+        if (cache == null) {
+            k = Fused.columns(qkv, qw, kw, null);
+            v = Fused.columns(qkv, qw + kw, kw, null);
+        } else {
+            // the cache outlives the pass: outside the pass's workspace
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                k = Fused.columns(qkv, qw, kw, cache.k);
+                v = Fused.columns(qkv, qw + kw, kw, cache.v);
+            }
+            cache.k = k;
+            cache.v = v;
+        }
+        INDArray ctx = Fused.attention(qkv, 0, k, v, arch.heads(), arch.kvHeads(), mask);
+        INDArray h = Fused.linear(ctx, wo, fbo, x);
+        if (!preNorm) {
+            normFused(h, fln1g, fln1b, h);
+        }
+        INDArray m = preNorm ? normFused(h, fln2g, fln2b, Fused.alloc(t, h.columns())) : h;
+        INDArray up;
+        if (wUp != null) {
+            up = Fused.swiglu(Fused.linear(m, w1, null, null), Fused.linear(m, wUp, null, null));
+        } else {
+            up = Fused.biasActivation(arch.act(), Fused.linear(m, w1, null, null), fb1);
+        }
+        INDArray out = Fused.linear(up, w2, fb2, h);
+        return preNorm ? out : normFused(out, fln2g, fln2b, out);
+    }
+
+    /**
+     * The unfused reference of {@link #forward}: the same block composed op by op from {@link Ops}
+     * (kept to check the fused path against, and to time the difference).
+     */
+    INDArray forwardUnfused(INDArray x, INDArray mask, KvCache cache) {
+        return forwardOps(x, mask, cache);
+    }
+
     /**
      * x [T, d] → [T, d]. {@code mask} is an additive [T, S] mask (S = past + T) or null;
      * {@code cache} (may be null) receives this call's keys and values.
      */
-    INDArray forward(INDArray x, INDArray mask, KvCache cache) {
+    private INDArray forwardOps(INDArray x, INDArray mask, KvCache cache) {
         int past = cache == null ? 0 : cache.length();
         INDArray a = preNorm ? norm(x, ln1g, ln1b) : x;
         INDArray q = Ops.linear(a, wq, bq);

@@ -6,8 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.Weights;
+import org.edgefm.models.nn.Fused;
 import org.edgefm.models.nn.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -70,6 +77,14 @@ public final class Transformer {
     private INDArray poolerW;
     private INDArray poolerB;
     private float logitScale = Float.NaN;
+    // the vectors the fused passes read, as floats (null where the tensor is absent)
+    private final float[] clsF;
+    private final float[] patchBF;
+    private final float[] embLnGF;
+    private final float[] embLnBF;
+    private final float[] finalGF;
+    private final float[] finalBF;
+    private final float[] headBF;
 
     private Transformer(Arch arch, Part part, Weights w) {
         this.arch = arch;
@@ -90,6 +105,13 @@ public final class Transformer {
             loadHead(w);
         }
         this.weightBytes = w.loadedBytes() - before;
+        clsF = Fused.floats(clsToken);
+        patchBF = Fused.floats(patchB);
+        embLnGF = Fused.floats(embLnG);
+        embLnBF = Fused.floats(embLnB);
+        finalGF = Fused.floats(finalG);
+        finalBF = Fused.floats(finalB);
+        headBF = Fused.floats(headB);
     }
 
     /** Loads a part's tensors; a missing or misshapen tensor is an {@link EdgeFmException} naming it. */
@@ -399,9 +421,28 @@ public final class Transformer {
                 }
             }
         }
-        INDArray e = Ops.linear(Nd4j.create(patches, new long[] {(long) g * g, k}, 'c'), patchW, patchB);
-        INDArray h = Nd4j.concat(0, clsToken, e).addi(posEmb);
-        return embLnG != null ? Ops.layerNorm(h, embLnG, embLnB, arch.eps()) : h;
+        INDArray e = Fused.linear(Nd4j.create(patches, new long[] {(long) g * g, k}, 'c'), patchW, null, null);
+        // [class token; patches + bias] + positions, in one pass
+        int d = arch.hidden();
+        float[] cls = clsF;
+        float[] pos = posFloats();
+        float[] bias = patchBF;
+        float[] pe = e.data().asFloat();
+        float[] hv = new float[(g * g + 1) * d];
+        for (int j = 0; j < d; j++) {
+            hv[j] = cls[j] + pos[j];
+        }
+        for (int i = 0; i < g * g; i++) {
+            for (int j = 0; j < d; j++) {
+                float v = pe[i * d + j];
+                if (bias != null) {
+                    v += bias[j];
+                }
+                hv[(i + 1) * d + j] = v + pos[(i + 1) * d + j];
+            }
+        }
+        INDArray h = Nd4j.create(hv, new long[] {(long) g * g + 1, d}, 'c');
+        return embLnG != null ? Fused.layerNorm(h, embLnGF, embLnBF, arch.eps(), h) : h;
     }
 
     /**
@@ -446,7 +487,17 @@ public final class Transformer {
             }
             h.addi(gatherRows(typeEmb, types));
         }
-        return embLnG != null ? Ops.layerNorm(h, embLnG, embLnB, arch.eps()) : h;
+        return embLnG != null ? Fused.layerNorm(h, embLnGF, embLnBF, arch.eps(), h) : h;
+    }
+
+    private float[] posFloats;
+
+    /** The position embeddings as floats, read once. */
+    private float[] posFloats() {
+        if (posFloats == null) {
+            posFloats = Fused.floats(posEmb);
+        }
+        return posFloats;
     }
 
     private static INDArray gatherRows(INDArray table, int[] rows) {
@@ -462,6 +513,40 @@ public final class Transformer {
      * (T new tokens after the cached ones); encoders mask padded keys (text) or nothing (images).
      */
     public INDArray runBlocks(INDArray h, Sequence seq) {
+        return runBlocks(h, seq, true);
+    }
+
+    /**
+     * {@link #runBlocks(INDArray, Sequence)} through the unfused reference blocks (each op of a block
+     * dispatched to ND4J on its own), which the fused blocks are checked and timed against.
+     */
+    public INDArray runBlocksUnfused(INDArray h, Sequence seq) {
+        return runBlocks(h, seq, false);
+    }
+
+    /**
+     * The per-thread ND4J workspace of a pass through a part's fused blocks: the temporaries of every
+     * block (norms, Q/K/V, scores, MLP activations) are bump-allocated in it and dropped together at
+     * the end of the pass instead of each being a native allocation with its own deallocator. It
+     * learns its size on the first pass, and grows (reallocates) when a longer input comes; it keeps
+     * the largest pass's temporaries per thread that ran the part. What outlives the pass (the output,
+     * key/value caches) is allocated or copied outside it.
+     */
+    static final WorkspaceConfiguration BLOCKS_WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.25).policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP).policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
+    static final String BLOCKS_WORKSPACE_ID = "edgefm-blocks";
+
+    private INDArray runBlocks(INDArray h, Sequence seq, boolean fused) {
+        if (!fused || blocks.isEmpty()) {
+            return runBlocksIn(h, seq, fused);
+        }
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(BLOCKS_WORKSPACE, BLOCKS_WORKSPACE_ID)) {
+            return runBlocksIn(h, seq, true).detach();
+        }
+    }
+
+    private INDArray runBlocksIn(INDArray h, Sequence seq, boolean fused) {
         if (h.rank() != 2 || h.columns() != arch.hidden()) {
             throw new EdgeFmException(arch.family() + ": hidden states of shape " + java.util.Arrays.toString(h.shape())
                     + " (expected: [tokens, " + arch.hidden() + "])");
@@ -486,7 +571,7 @@ public final class Transformer {
             } else {
                 mask = Ops.paddingMask(t, seq.attention());
             }
-            x = blocks.get(i).forward(x, mask, cache);
+            x = fused ? blocks.get(i).forward(x, mask, cache) : blocks.get(i).forwardUnfused(x, mask, cache);
         }
         return x;
     }
@@ -502,11 +587,11 @@ public final class Transformer {
         }
         return switch (arch.family()) {
             case "vit" -> {
-                INDArray cls = Ops.layerNorm(h.getRow(0).reshape(1, arch.hidden()), finalG, finalB, arch.eps());
-                yield headW == null ? cls : Ops.linear(cls, headW, headB);
+                INDArray cls = Fused.layerNorm(h.getRow(0).reshape(1, arch.hidden()), finalGF, finalBF, arch.eps());
+                yield headW == null ? cls : Fused.linear(cls, headW, headBF, null);
             }
             case "clip-vision" -> {
-                INDArray pooled = Ops.layerNorm(h.getRow(0).reshape(1, arch.hidden()), finalG, finalB, arch.eps());
+                INDArray pooled = Fused.layerNorm(h.getRow(0).reshape(1, arch.hidden()), finalGF, finalBF, arch.eps());
                 yield headW == null ? pooled : pooled.mmul(headW);
             }
             case "clip-text" -> {
@@ -516,8 +601,8 @@ public final class Transformer {
                 yield headW == null ? pooled : pooled.mmul(headW);
             }
             case "bert" -> pool(h, seq.attention());
-            case "gpt2" -> Ops.layerNorm(h, finalG, finalB, arch.eps()).mmul(headW);
-            case "llama" -> Ops.rmsNorm(h, finalG, arch.eps()).mmul(headW);
+            case "gpt2" -> Fused.linear(Fused.layerNorm(h, finalGF, finalBF, arch.eps()), headW, null, null);
+            case "llama" -> Fused.linear(Fused.rmsNorm(h, finalGF, arch.eps()), headW, null, null);
             default -> throw new AssertionError(arch.family());
         };
     }

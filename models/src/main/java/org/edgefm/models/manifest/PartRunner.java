@@ -96,7 +96,9 @@ public final class PartRunner implements AutoCloseable {
      * Runs one step of a decoder sequence through this part, keeping the key/value cache of its blocks
      * for the sequence's next step ({@link SequenceCache}, bounded; {@link #useSequenceCache} sets the
      * limit). The first part takes the step's new token ids [1, t], later parts the previous part's
-     * hidden states [t, width] for those tokens; the part holding the lm head gives their logits.
+     * hidden states [t, width] for those tokens; the part holding the lm head gives their logits. The
+     * tokenizer part of a decoder passes a step's token ids on (checked): the steps of a generation
+     * carry ids, which the sender tokenised once from the prompt.
      *
      * @param sequence the sequence id every step of one generation carries
      * @param start    tokens of the sequence before this step (0: begin it, or replay it, again)
@@ -105,8 +107,21 @@ public final class PartRunner implements AutoCloseable {
      */
     public INDArray decode(String sequence, int start, INDArray in) {
         Arch arch = manifest.arch();
-        if (spec.role() != Role.MODEL || !arch.isDecoder()) {
-            throw new EdgeFmException("part '" + spec.id() + "': decode steps only through a decoder's model parts (gpt2, llama)");
+        if (!arch.isDecoder()) {
+            throw new EdgeFmException("part '" + spec.id() + "': decode steps only through a decoder's parts (gpt2, llama)");
+        }
+        if (spec.role() == Role.PREPROCESS) {
+            // a step carries token ids, never text: the sender tokenised the prompt once, and each next
+            // step is a token the lm head chose; the tokenizer part checks and passes them on
+            int[] ids = tokenIds(in, arch);
+            if (ids.length == 0) {
+                throw new EdgeFmException("part '" + spec.id() + "': a step of no tokens");
+            }
+            float[] f = new float[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                f[i] = ids[i];
+            }
+            return Nd4j.create(f, new long[] {1, f.length}, 'c');
         }
         SequenceCache cache = sequenceCache();
         Sequence seq = cache.take(sequence, start, spec.id());

@@ -15,6 +15,7 @@ import org.edgefm.control.PluginHealth;
 import org.edgefm.control.PluginRegistry;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.trial.Agreement;
+import org.edgefm.trial.Generations;
 import org.edgefm.trial.PluginsSection;
 import org.edgefm.trial.RunConditions;
 import org.edgefm.trial.ShadowSection;
@@ -33,6 +34,7 @@ import org.edgefm.trial.report.ReportWriter;
 final class TrialOutput {
     private final TrialPlan plan;
     private final Agreement agreement;
+    private final Generations generations;
     private final Warmup warmup;
     private final ShadowSection shadowSection;
     private final PluginHealth pluginHealth;
@@ -44,9 +46,11 @@ final class TrialOutput {
      * @param shadowSection the shadow planner's books, or null
      * @param pluginHealth  the plugin calls' books taken from the host's loop, or null
      */
-    TrialOutput(TrialPlan plan, Agreement agreement, Warmup warmup, ShadowSection shadowSection, PluginHealth pluginHealth) {
+    TrialOutput(TrialPlan plan, Agreement agreement, Generations generations, Warmup warmup, ShadowSection shadowSection,
+            PluginHealth pluginHealth) {
         this.plan = plan;
         this.agreement = agreement;
+        this.generations = generations;
         this.warmup = warmup;
         this.shadowSection = shadowSection;
         this.pluginHealth = pluginHealth;
@@ -67,6 +71,9 @@ final class TrialOutput {
         Map<String, Double> deadlines = new LinkedHashMap<>();
         scenario.taskTypes().forEach(t -> deadlines.put(t.id(), t.deadlineMs()));
         agreement.print(out);
+        if (generations != null) {
+            generations.print(out);
+        }
         if (warmup != null) {
             warmup.lines(monitor).forEach(out::println);
         }
@@ -104,6 +111,9 @@ final class TrialOutput {
             j.set("plugins", om.valueToTree(PluginsSection.json(pluginHealth)));
         }
         agreement.addTo(j);
+        if (generations != null) {
+            generations.addTo(j);
+        }
         if (warmup != null) {
             warmup.addTo(j, monitor);
         }

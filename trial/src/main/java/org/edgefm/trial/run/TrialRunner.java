@@ -23,6 +23,7 @@ import org.edgefm.models.manifest.ScenarioModels;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.SimSettings;
 import org.edgefm.trial.Agreement;
+import org.edgefm.trial.Generations;
 import org.edgefm.trial.ShadowSection;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.Warmup;
@@ -73,6 +74,8 @@ public final class TrialRunner {
     private final AtomicBoolean stop = new AtomicBoolean();
     /** Answers of real-model tasks against the monolithic model's. */
     private final Agreement agreement = new Agreement();
+    /** The decoder task types' generations token by token across the agents, or null when the scenario has none. */
+    private Generations generations;
 
     /**
      * One trial (a runner runs once).
@@ -225,6 +228,12 @@ public final class TrialRunner {
                     : plan.modelDir != null ? TrialWeights.check(scenario, models) : TrialWeights.write(scenario, models)));
             ScenarioModels realModels = scenario.models().isEmpty() ? null
                     : TrialWeights.prepareModels(scenario, plan.scenarioRef, models, plan.images, agreement, monitor, out);
+            if (realModels != null) {
+                generations = Generations.prepare(scenario, models, realModels, agreement, out);
+                if (generations != null) {
+                    monitor.completionHook(generations::onCompletion);
+                }
+            }
             agents.start(agentMain, running, host.brokerUrl(), plan.accounts, fleet, plan.scenarioArg, work, models, impairment,
                     agentLogs, out);
             out.flush();
@@ -243,10 +252,12 @@ public final class TrialRunner {
             if (!stop.get() && "wait".equals(plan.warmupMode)) {
                 warmupWait.await(plan.readyTimeoutMs, stop);
             }
-            WorkloadDriver driver = new WorkloadDriver(stop, console, host, monitor, warmup, warmupWait, realModels, agreement);
+            WorkloadDriver driver = new WorkloadDriver(stop, console, host, monitor, warmup, warmupWait, realModels, agreement,
+                    generations);
             if (!stop.get()) {
                 driver.drive(scenario, origin, plan.durationMs, impairSpec, gate);
             }
+            driver.finishGenerations();
             driver.drain(scenario, plan.durationMs);
         } finally {
             console.endProgress();
@@ -285,7 +296,7 @@ public final class TrialRunner {
                         // the workload never ran to its end: stopped before or while it was being driven
                         monitor.conditions().workloadEnded(System.currentTimeMillis(), true);
                     }
-                    exitCode = new TrialOutput(plan, agreement, warmup, shadowSection, pluginHealth)
+                    exitCode = new TrialOutput(plan, agreement, generations, warmup, shadowSection, pluginHealth)
                             .write(monitor, scenario, run, chartsMissing, out);
                 }
             } finally {

@@ -24,6 +24,7 @@ import org.edgefm.models.manifest.PartRunner;
 import org.edgefm.models.manifest.ScenarioModels;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.trial.Agreement;
+import org.edgefm.trial.Generations;
 import org.edgefm.trial.TrialMonitor;
 import org.edgefm.trial.Warmup;
 
@@ -41,13 +42,15 @@ final class WorkloadDriver {
     private final WarmupWait warmupWait;
     private final ScenarioModels realModels;
     private final Agreement agreement;
+    private final Generations generations;
 
     /**
-     * @param realModels the scenario's real models, or null for a scenario without any
-     * @param agreement  where real-model tasks' expected answers go
+     * @param realModels  the scenario's real models, or null for a scenario without any
+     * @param agreement   where real-model tasks' expected answers go
+     * @param generations the decoder task types' generations, or null when the scenario has no decoder
      */
     WorkloadDriver(AtomicBoolean stop, TrialConsole console, PlannerHost host, TrialMonitor monitor, Warmup warmup,
-            WarmupWait warmupWait, ScenarioModels realModels, Agreement agreement) {
+            WarmupWait warmupWait, ScenarioModels realModels, Agreement agreement, Generations generations) {
         this.stop = stop;
         this.console = console;
         this.host = host;
@@ -56,6 +59,7 @@ final class WorkloadDriver {
         this.warmupWait = warmupWait;
         this.realModels = realModels;
         this.agreement = agreement;
+        this.generations = generations;
     }
 
     /**
@@ -126,7 +130,11 @@ final class WorkloadDriver {
             // a run nonce makes the ids unguessable; the host counts completions of these ids only
             String taskId = "t" + ids.incrementAndGet() + "-" + d.user() + "-" + runNonce;
             String ep = monitor.endpoint(node);
-            if (ep != null) {
+            if (ep != null && generations != null && generations.serves(d.taskType())) {
+                // a decoder's arrival is a generation: one task per token, each sent by sendStep
+                generations.start(d.taskType(), sent.getAndIncrement(), taskId, (stepId, query, stepBody) ->
+                        sendStep(http, refusals, d.taskType(), d.user(), node, stepId, query, stepBody));
+            } else if (ep != null) {
                 // a real model's task carries a real input (a question, an image) whose whole-model answer is known
                 HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
                 if (realModels != null && realModels.serves(d.taskType())) {
@@ -151,6 +159,43 @@ final class WorkloadDriver {
                         });
             }
             next = nextArrivalMs(d.arrivals(), random, t0, next);
+        }
+    }
+
+    /**
+     * Sends one step of a generation ({@link Generations}) as the workload sends a task: booked by the
+     * monitor and the validator, authorised, a refusal counted; true when accepted.
+     */
+    private boolean sendStep(HttpClient http, TaskRefusals refusals, String taskType, String user, String node, String taskId,
+            String query, byte[] body) {
+        String ep = monitor.endpoint(node);
+        if (ep == null) {
+            return false;
+        }
+        monitor.submitted(taskId, taskType, user, node);
+        host.fleet().validator().taskIssued(taskId, node);
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + taskType + "?id=" + taskId
+                    + query)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + host.dataToken())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 202) {
+                return true;
+            }
+            refusals.refused(taskId, node, ep, r.statusCode(), r.body(), null);
+        } catch (IOException e) {
+            refusals.refused(taskId, node, ep, -1, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refusals.refused(taskId, node, ep, -1, null, e);
+        }
+        monitor.refused(taskId);
+        return false;
+    }
+
+    /** Lets generations in flight run to their end (none after a stop), then tasks in flight finish. */
+    void finishGenerations() throws InterruptedException {
+        if (generations != null) {
+            generations.finish(stop.get() ? 0 : Generations.FINISH_MS);
         }
     }
 

@@ -1,0 +1,505 @@
+package org.edgefm.models.nn;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Fused forms of {@link Ops}: the element-wise work of a transformer block done in one pass over
+ * the activations (bias + activation, bias + residual, the whole layer/RMS norm, rotary positions,
+ * the head split and merge of attention) in Java on the arrays' own memory, so a block dispatches
+ * only its matrix products and three native transcendental ops (erf/tanh/sigmoid, softmax) to ND4J
+ * instead of some forty small ops, each of which allocated a new array. Activations are dense
+ * row-major FP32 matrices [tokens, width] ({@link #dense}); vectors (norm gains, biases) are Java
+ * float arrays. Each kernel computes the same float expression, in the same order, as its
+ * {@link Ops} counterpart, which stays as the unfused reference ({@code FusedTest} compares them).
+ */
+public final class Fused {
+    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    /**
+     * Element-wise transcendental passes over fewer values than this run in Java; larger ones are one
+     * native (vectorised, multi-threaded) ND4J op. A native op costs tens of microseconds to dispatch,
+     * which is the whole time of a small model's pass.
+     */
+    public static final int NATIVE_ELEMENTS = 1 << 16;
+    /** Attention with fewer multiply-adds than this (heads x queries x keys x head width) runs in Java; larger, as batched ND4J products. */
+    public static final long NATIVE_ATTENTION_MACS = 1L << 19;
+
+    private Fused() {
+    }
+
+    /** A new uninitialised FP32 matrix [rows, cols] (every kernel here writes all of its output). */
+    public static INDArray alloc(long rows, long cols) {
+        return Nd4j.createUninitialized(DataType.FLOAT, rows, cols);
+    }
+
+    /** True when {@code x} is FP32, row-major and contiguous from the start of its buffer, so its memory can be walked directly. */
+    public static boolean isDense(INDArray x) {
+        if (x.dataType() != DataType.FLOAT || x.offset() != 0 || x.data().offset() != 0 || x.length() > x.data().length()) {
+            return false;
+        }
+        long[] shape = x.shape();
+        long[] stride = x.stride();
+        long want = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != want) {
+                return false;
+            }
+            want *= shape[i];
+        }
+        return true;
+    }
+
+    /** {@code x} itself when {@link #isDense}, else a dense FP32 copy. */
+    public static INDArray dense(INDArray x) {
+        return isDense(x) ? x : x.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** The values of an array in row-major order (or null for null). */
+    public static float[] floats(INDArray v) {
+        return v == null ? null : v.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    private static FloatBuffer buf(INDArray x) {
+        if (!isDense(x)) {
+            throw new IllegalArgumentException("not a dense FP32 row-major array: " + x.shapeInfoToString());
+        }
+        return x.data().asNioFloat();
+    }
+
+    /**
+     * Layer normalisation of each row of {@code x} into {@code out} (may be {@code x}):
+     * (x − μ)·(σ² + eps)^−½·g + b, σ² the biased variance; g and b may be null.
+     */
+    public static INDArray layerNorm(INDArray x, float[] g, float[] b, double eps, INDArray out) {
+        FloatBuffer in = buf(x);
+        FloatBuffer o = buf(out);
+        int rows = (int) x.rows();
+        int d = (int) x.columns();
+        float[] r = new float[d];
+        for (int i = 0; i < rows; i++) {
+            in.get(i * d, r, 0, d);
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                s += r[j];
+            }
+            float mean = (float) (s / d);
+            double v = 0;
+            for (int j = 0; j < d; j++) {
+                float c = r[j] - mean;
+                r[j] = c;
+                v += c * c;
+            }
+            float inv = (float) (1.0 / Math.sqrt((float) (v / d) + eps));
+            for (int j = 0; j < d; j++) {
+                float y = r[j] * inv;
+                if (g != null) {
+                    y *= g[j];
+                }
+                if (b != null) {
+                    y += b[j];
+                }
+                r[j] = y;
+            }
+            o.put(i * d, r, 0, d);
+        }
+        return out;
+    }
+
+    /** A new array: {@link #layerNorm(INDArray, float[], float[], double, INDArray)} of {@code x}. */
+    public static INDArray layerNorm(INDArray x, float[] g, float[] b, double eps) {
+        INDArray in = dense(x);
+        return layerNorm(in, g, b, eps, alloc(in.rows(), in.columns()));
+    }
+
+    /** RMS normalisation of each row into {@code out} (may be {@code x}): x·(mean(x²) + eps)^−½·g; g may be null. */
+    public static INDArray rmsNorm(INDArray x, float[] g, double eps, INDArray out) {
+        FloatBuffer in = buf(x);
+        FloatBuffer o = buf(out);
+        int rows = (int) x.rows();
+        int d = (int) x.columns();
+        float[] r = new float[d];
+        for (int i = 0; i < rows; i++) {
+            in.get(i * d, r, 0, d);
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                s += r[j] * r[j];
+            }
+            float inv = (float) (1.0 / Math.sqrt((float) (s / d) + eps));
+            for (int j = 0; j < d; j++) {
+                float y = r[j] * inv;
+                r[j] = g == null ? y : y * g[j];
+            }
+            o.put(i * d, r, 0, d);
+        }
+        return out;
+    }
+
+    /** A new array: {@link #rmsNorm(INDArray, float[], double, INDArray)} of {@code x}. */
+    public static INDArray rmsNorm(INDArray x, float[] g, double eps) {
+        INDArray in = dense(x);
+        return rmsNorm(in, g, eps, alloc(in.rows(), in.columns()));
+    }
+
+    /** y = x·W into a new array (W [in, out]), with b (may be null) and {@code residual} (may be null) added to each row: (x·W + b) + r. */
+    public static INDArray linear(INDArray x, INDArray w, float[] b, INDArray residual) {
+        INDArray y = alloc(x.rows(), w.columns());
+        Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
+        if (b != null || residual != null) {
+            addRows(y, b, residual);
+        }
+        return y;
+    }
+
+    /** In place: y = (y + b) + r for each row, b (may be null) a row vector, r (may be null) of y's shape. */
+    public static INDArray addRows(INDArray y, float[] b, INDArray residual) {
+        FloatBuffer o = buf(y);
+        FloatBuffer res = residual == null ? null : buf(residual);
+        int rows = (int) y.rows();
+        int d = (int) y.columns();
+        float[] r = new float[d];
+        float[] s = residual == null ? null : new float[d];
+        for (int i = 0; i < rows; i++) {
+            o.get(i * d, r, 0, d);
+            if (b != null) {
+                for (int j = 0; j < d; j++) {
+                    r[j] += b[j];
+                }
+            }
+            if (res != null) {
+                res.get(i * d, s, 0, d);
+                for (int j = 0; j < d; j++) {
+                    r[j] += s[j];
+                }
+            }
+            o.put(i * d, r, 0, d);
+        }
+        return y;
+    }
+
+    /**
+     * In place: the bias b (may be null) added to each row of y, then the activation named as in
+     * Hugging Face configs ({@link Ops#activation}); one native op (erf, tanh or sigmoid) on a
+     * temporary, the rest in two passes.
+     */
+    public static INDArray biasActivation(String act, INDArray y, float[] b) {
+        FloatBuffer o = buf(y);
+        int rows = (int) y.rows();
+        int d = (int) y.columns();
+        float[] r = new float[d];
+        float[] u = new float[d];
+        switch (act) {
+            case "relu" -> {
+                for (int i = 0; i < rows; i++) {
+                    o.get(i * d, r, 0, d);
+                    for (int j = 0; j < d; j++) {
+                        float v = b == null ? r[j] : r[j] + b[j];
+                        r[j] = Math.max(v, 0f);
+                    }
+                    o.put(i * d, r, 0, d);
+                }
+                return y;
+            }
+            case "gelu", "gelu_python", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "quick_gelu", "silu", "swish" -> {
+                // known below
+            }
+            default -> throw new IllegalArgumentException("activation '" + act + "' is not supported");
+        }
+        if ((long) rows * d < NATIVE_ELEMENTS) {
+            for (int i = 0; i < rows; i++) {
+                o.get(i * d, r, 0, d);
+                for (int j = 0; j < d; j++) {
+                    float x = b == null ? r[j] : r[j] + b[j];
+                    r[j] = activate(act, x);
+                }
+                o.put(i * d, r, 0, d);
+            }
+            return y;
+        }
+        INDArray tmp = alloc(rows, d);
+        FloatBuffer t = buf(tmp);
+        for (int i = 0; i < rows; i++) {
+            o.get(i * d, r, 0, d);
+            for (int j = 0; j < d; j++) {
+                float x = b == null ? r[j] : r[j] + b[j];
+                r[j] = x;
+                u[j] = switch (act) {
+                    case "gelu", "gelu_python" -> x * SQRT_HALF;
+                    case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> (x * x * x * 0.044715f + x) * SQRT_2_OVER_PI;
+                    case "quick_gelu" -> x * 1.702f;
+                    default -> x; // silu
+                };
+            }
+            if (b != null) {
+                o.put(i * d, r, 0, d);
+            }
+            t.put(i * d, u, 0, d);
+        }
+        switch (act) {
+            case "gelu", "gelu_python" -> Nd4j.exec(new Erf(tmp, tmp));
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Transforms.tanh(tmp, false);
+            default -> Transforms.sigmoid(tmp, false);
+        }
+        boolean gelu = act.startsWith("gelu");
+        for (int i = 0; i < rows; i++) {
+            o.get(i * d, r, 0, d);
+            t.get(i * d, u, 0, d);
+            for (int j = 0; j < d; j++) {
+                r[j] = gelu ? (u[j] + 1f) * r[j] * 0.5f : u[j] * r[j];
+            }
+            o.put(i * d, r, 0, d);
+        }
+        return y;
+    }
+
+    /** One value through the activation, in Java (the small-array path of {@link #biasActivation}). */
+    static float activate(String act, float x) {
+        return switch (act) {
+            case "gelu", "gelu_python" -> (float) (0.5 * x * erfc(-x * SQRT_HALF));
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" ->
+                    ((float) Math.tanh((x * x * x * 0.044715f + x) * SQRT_2_OVER_PI) + 1f) * x * 0.5f;
+            case "quick_gelu" -> sigmoid(x * 1.702f) * x;
+            default -> sigmoid(x) * x; // silu
+        };
+    }
+
+    static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    /**
+     * The complementary error function, fractional error below 1.2e-7 everywhere (the Chebyshev fit
+     * of Numerical Recipes, {@code erfcc}); GELU as 0.5·x·erfc(−x/√2) keeps that relative accuracy for
+     * negative x too, where 1 + erf(x/√2) cancels.
+     */
+    static double erfc(double x) {
+        double z = Math.abs(x);
+        double t = 1.0 / (1.0 + 0.5 * z);
+        double ans = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+                + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? ans : 2.0 - ans;
+    }
+
+    /** In place on {@code gate}: SwiGLU, (σ(gate)·gate)·up, with one native sigmoid. */
+    public static INDArray swiglu(INDArray gate, INDArray up) {
+        FloatBuffer g = buf(gate);
+        if (gate.length() < NATIVE_ELEMENTS) {
+            FloatBuffer ub = buf(up);
+            for (int i = 0; i < gate.length(); i++) {
+                float x = g.get(i);
+                g.put(i, sigmoid(x) * x * ub.get(i));
+            }
+            return gate;
+        }
+        INDArray s = Transforms.sigmoid(gate, true);
+        FloatBuffer sb = buf(s);
+        FloatBuffer ub = buf(up);
+        long n = gate.length();
+        for (int i = 0; i < n; i++) {
+            g.put(i, sb.get(i) * g.get(i) * ub.get(i));
+        }
+        return gate;
+    }
+
+    /**
+     * Rotary positions (Hugging Face Llama's rotate-half layout), in place, on the {@code heads}
+     * heads of width {@code dh} that start at column {@code col} of each row of x, for positions
+     * start..start+rows−1.
+     */
+    public static void rotary(INDArray x, int col, int heads, int dh, int start, double theta) {
+        FloatBuffer o = buf(x);
+        int rows = (int) x.rows();
+        int w = (int) x.columns();
+        int half = dh / 2;
+        float[] c = new float[half];
+        float[] s = new float[half];
+        float[] r = new float[heads * dh];
+        for (int p = 0; p < rows; p++) {
+            for (int i = 0; i < half; i++) {
+                double invFreq = 1.0 / Math.pow(theta, (2.0 * i) / dh);
+                float ang = (float) (start + p) * (float) invFreq; // PyTorch's float32 angle
+                c[i] = (float) Math.cos(ang);
+                s[i] = (float) Math.sin(ang);
+            }
+            o.get(p * w + col, r, 0, r.length);
+            for (int h = 0; h < heads; h++) {
+                int at = h * dh;
+                for (int i = 0; i < half; i++) {
+                    float x1 = r[at + i];
+                    float x2 = r[at + i + half];
+                    r[at + i] = x1 * c[i] + (-x2) * s[i];
+                    r[at + i + half] = x2 * c[i] + x1 * s[i];
+                }
+            }
+            o.put(p * w + col, r, 0, r.length);
+        }
+    }
+
+    /**
+     * The rows [from, from+n) of columns [col, col+width) of a dense matrix into a new dense [n, width]
+     * matrix, or appended below {@code past} (may be null) — the key/value cache of a sequence.
+     */
+    public static INDArray columns(INDArray x, int col, int width, INDArray past) {
+        FloatBuffer in = buf(x);
+        int rows = (int) x.rows();
+        int w = (int) x.columns();
+        int before = past == null ? 0 : (int) past.rows();
+        INDArray out = alloc(before + rows, width);
+        FloatBuffer o = buf(out);
+        float[] r = new float[width];
+        if (past != null) {
+            FloatBuffer p = buf(past);
+            float[] all = new float[before * width];
+            p.get(0, all, 0, all.length);
+            o.put(0, all, 0, all.length);
+        }
+        for (int i = 0; i < rows; i++) {
+            in.get(i * w + col, r, 0, width);
+            o.put((before + i) * width, r, 0, width);
+        }
+        return out;
+    }
+
+    /**
+     * Multi-head scaled dot-product attention in two batched matrix products over all heads: the
+     * queries are columns [qCol, qCol + H·dh) of {@code qx} [T, ·]; k and v are dense [S, Hkv·dh]
+     * (grouped-query attention when Hkv &lt; H); {@code mask} is an additive [T, S] matrix or null.
+     * Returns [T, H·dh]. The scale 1/√dh is applied to the queries.
+     */
+    public static INDArray attention(INDArray qx, int qCol, INDArray k, INDArray v, int heads, int kvHeads, INDArray mask) {
+        int t = (int) qx.rows();
+        int s = (int) k.rows();
+        int w = (int) qx.columns();
+        int kw = (int) k.columns();
+        int dh = kw / kvHeads;
+        int group = heads / kvHeads;
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        if ((long) heads * t * s * dh < NATIVE_ATTENTION_MACS) {
+            return attentionSmall(qx, qCol, k, v, heads, kvHeads, mask, scale);
+        }
+        INDArray qh = Nd4j.createUninitialized(DataType.FLOAT, heads, t, dh);
+        INDArray kh = Nd4j.createUninitialized(DataType.FLOAT, heads, s, dh);
+        INDArray vh = Nd4j.createUninitialized(DataType.FLOAT, heads, s, dh);
+        FloatBuffer q = buf(qx);
+        FloatBuffer qo = buf(qh);
+        float[] row = new float[Math.max(heads * dh, kw)];
+        for (int i = 0; i < t; i++) {
+            q.get(i * w + qCol, row, 0, heads * dh);
+            for (int h = 0; h < heads; h++) {
+                int at = h * dh;
+                for (int j = 0; j < dh; j++) {
+                    row[at + j] *= scale;
+                }
+                qo.put((h * t + i) * dh, row, at, dh);
+            }
+        }
+        toHeads(k, kh, kvHeads, group, dh, row);
+        toHeads(v, vh, kvHeads, group, dh, row);
+        INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, heads, t, s);
+        Nd4j.matmul(qh, kh, scores, false, true, false);
+        if (mask != null) {
+            float[] m = mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            FloatBuffer sc = buf(scores);
+            float[] r = new float[t * s];
+            for (int h = 0; h < heads; h++) {
+                sc.get(h * t * s, r, 0, r.length);
+                for (int j = 0; j < r.length; j++) {
+                    r[j] += m[j];
+                }
+                sc.put(h * t * s, r, 0, r.length);
+            }
+        }
+        INDArray probs = Nd4j.createUninitialized(DataType.FLOAT, heads, t, s);
+        Nd4j.exec(new SoftMax(scores, probs, 2));
+        INDArray ctx = Nd4j.createUninitialized(DataType.FLOAT, heads, t, dh);
+        Nd4j.matmul(probs, vh, ctx, false, false, false);
+        INDArray out = alloc(t, (long) heads * dh);
+        FloatBuffer c = buf(ctx);
+        FloatBuffer o = buf(out);
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < t; i++) {
+                c.get((h * t + i) * dh, row, 0, dh);
+                o.put(i * heads * dh + h * dh, row, 0, dh);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #attention} in Java on heap arrays: no native op, one allocation (the output). */
+    private static INDArray attentionSmall(INDArray qx, int qCol, INDArray k, INDArray v, int heads, int kvHeads, INDArray mask,
+            float scale) {
+        int t = (int) qx.rows();
+        int s = (int) k.rows();
+        int w = (int) qx.columns();
+        int kw = (int) k.columns();
+        int dh = kw / kvHeads;
+        int group = heads / kvHeads;
+        float[] q = new float[t * w];
+        buf(qx).get(0, q, 0, q.length);
+        float[] ka = new float[s * kw];
+        float[] va = new float[s * kw];
+        buf(k).get(0, ka, 0, ka.length);
+        buf(v).get(0, va, 0, va.length);
+        float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] out = new float[t * heads * dh];
+        float[] p = new float[s];
+        float[] qs = new float[dh];
+        for (int h = 0; h < heads; h++) {
+            int kc = (h / group) * dh;
+            for (int i = 0; i < t; i++) {
+                int qc = i * w + qCol + h * dh;
+                for (int c = 0; c < dh; c++) {
+                    qs[c] = q[qc + c] * scale;
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < s; j++) {
+                    int kr = j * kw + kc;
+                    float dot = 0;
+                    for (int c = 0; c < dh; c++) {
+                        dot += qs[c] * ka[kr + c];
+                    }
+                    if (m != null) {
+                        dot += m[i * s + j];
+                    }
+                    p[j] = dot;
+                    max = Math.max(max, dot);
+                }
+                float sum = 0;
+                for (int j = 0; j < s; j++) {
+                    p[j] = (float) Math.exp(p[j] - max);
+                    sum += p[j];
+                }
+                int oc = i * heads * dh + h * dh;
+                for (int j = 0; j < s; j++) {
+                    float pj = p[j] / sum;
+                    int vr = j * kw + kc;
+                    for (int c = 0; c < dh; c++) {
+                        out[oc + c] += pj * va[vr + c];
+                    }
+                }
+            }
+        }
+        return Nd4j.create(out, new long[] {t, (long) heads * dh}, 'c');
+    }
+
+    /** [S, Hkv·dh] → [H, S, dh], each key/value head repeated for the {@code group} query heads it serves. */
+    private static void toHeads(INDArray x, INDArray out, int kvHeads, int group, int dh, float[] row) {
+        FloatBuffer in = buf(x);
+        FloatBuffer o = buf(out);
+        int s = (int) x.rows();
+        int w = (int) x.columns();
+        for (int i = 0; i < s; i++) {
+            in.get(i * w, row, 0, w);
+            for (int h = 0; h < kvHeads; h++) {
+                for (int g = 0; g < group; g++) {
+                    o.put(((h * group + g) * s + i) * dh, row, h * dh, dh);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.edgefm.trial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.edgefm.agent.internal.Tensors;
+import org.edgefm.models.manifest.ModelManifest;
+import org.edgefm.models.manifest.PartRunner;
+import org.edgefm.models.manifest.ScenarioModels;
+import org.edgefm.models.manifest.SequenceCache;
+import org.edgefm.scenario.Scenario;
+import org.edgefm.scenario.ScenarioLoader;
+import org.edgefm.wire.TaskCompletion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The trial's generation loop with the three parts of the tiny Llama run in this process as the
+ * agents would run them (each step through {@link PartRunner#decode} of every part, its answer
+ * handed back as a completion): the generated tokens equal the whole model's; when the last part
+ * loses its caches mid-sequence (a fresh instance, as after a failover), the step fails with a miss,
+ * is replayed from token 0 once, and the text is still the whole model's; every step's answer agrees.
+ */
+class GenerationsTest {
+    @Test
+    void generation_stepByStepThroughTheParts_equalsTheWholeModel_alsoAfterAMissAndReplay(@TempDir Path tmp) throws Exception {
+        Path file = ModelDirTrial.scenario(Path.of("../models/src/test/resources/hf/llama"), "0:1,1:3", 3, tmp.resolve("gen"),
+                new PrintWriter(new StringWriter()));
+        Scenario s = ScenarioLoader.load(file);
+        Path models = tmp.resolve("agents-models");
+        ScenarioModels prepared = ScenarioModels.prepare(s, file.getParent(), models, 5);
+        Agreement agreement = new Agreement();
+        agreement.taskType("next-token", "llama");
+        StringWriter said = new StringWriter();
+        Generations g = Generations.prepare(s, models, prepared, agreement, new PrintWriter(said, true));
+        assertThat(g).isNotNull();
+        assertThat(g.serves("next-token")).isTrue();
+        assertThat(said.toString()).contains("generation for next-token: 4 prompts x 8 tokens");
+        ModelManifest m = ModelManifest.load(models.resolve(s.models().get(0).file()).normalize());
+        List<PartRunner> parts = new ArrayList<>();
+        for (ModelManifest.PartSpec p : m.parts()) {
+            parts.add(PartRunner.load(m, p.id()));
+        }
+        AtomicInteger calls = new AtomicInteger();
+        Generations.Submitter agents = (taskId, query, body) -> {
+            Map<String, String> q = new java.util.HashMap<>();
+            for (String kv : query.substring(1).split("&")) {
+                q.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+            if (calls.incrementAndGet() == 4) {
+                parts.set(2, PartRunner.load(m, m.parts().get(2).id())); // the last part failed over: its caches are gone
+            }
+            long now = System.currentTimeMillis();
+            TaskCompletion c;
+            try {
+                INDArray x = Tensors.read(body, 0, body.length);
+                for (PartRunner r : parts) {
+                    x = r.decode(q.get("sequence"), Integer.parseInt(q.get("start")), x);
+                }
+                c = new TaskCompletion(taskId, "next-token", "node-1", now, now, 5000, true, null, List.of(), parts.get(parts.size() - 1)
+                        .answer(x));
+            } catch (SequenceCache.Miss e) {
+                c = new TaskCompletion(taskId, "next-token", "node-1", now, now, 5000, false, e.getMessage(), List.of());
+            }
+            agreement.observe(c);
+            g.onCompletion(c);
+            return true;
+        };
+        g.start("next-token", 0, "t1-user-1-x", agents);
+        g.finish(60_000);
+        parts.forEach(PartRunner::close);
+        assertThat(g.finished()).isEqualTo(1);
+        assertThat(g.equal()).isEqualTo(1);
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        g.addTo(json);
+        assertThat(json.path("generation").path("replays").asLong()).as(json.toString()).isEqualTo(1);
+        assertThat(json.path("generation").path("steps").asLong()).isEqualTo(8);
+        assertThat(json.path("generation").path("tokens").asLong()).isEqualTo(8);
+        assertThat(json.path("generation").path("splitTokensPerSecond").asDouble()).isPositive();
+        assertThat(agreement.answered()).isEqualTo(8);
+        assertThat(agreement.agreed()).isEqualTo(8);
+        StringWriter printed = new StringWriter();
+        g.print(new PrintWriter(printed, true));
+        assertThat(printed.toString()).contains("1 finished, 1 equal to the whole model's text, 0 failed")
+                .contains("1 replayed from token 0");
+    }
+}
