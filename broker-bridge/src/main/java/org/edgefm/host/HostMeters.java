@@ -53,6 +53,9 @@ public final class HostMeters implements ControlLoop.Listener {
 
     /** Percentiles cover roughly the last 20 to 30 s. */
     private static final java.time.Duration WINDOW = java.time.Duration.ofSeconds(30);
+    /** Samples each timer's window keeps per 10 s (a uniform sample beyond that). */
+    private static final int WINDOW_SAMPLES = 8_192;
+    private static final double[] WINDOW_QUANTILES = {0.5, 0.99};
     /** Buckets of the loop's timers (decision lag, step, light decision, core placement): 1 ms to 10 s. */
     static final java.time.Duration[] LOOP_BUCKETS = ms(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
     /** Buckets of message timings (telemetry lag, publish to acknowledgement): 5 ms to 30 s. */
@@ -77,6 +80,8 @@ public final class HostMeters implements ControlLoop.Listener {
     private final Timer decisionLag;
     private final Counter resent;
     private final io.micrometer.core.instrument.DistributionSummary directiveBytes;
+    /** Recent samples of the timers above (ms), for p50/p99 by {@link org.edgefm.control.stats.Quantiles}. */
+    private final java.util.Map<Timer, WindowedQuantiles> windows = new java.util.IdentityHashMap<>();
     /** Every decision lag of the run, for whole-run percentiles. */
     private final LagSamples lagSamples = new LagSamples();
     private final TaskMeters tasks;
@@ -95,26 +100,31 @@ public final class HostMeters implements ControlLoop.Listener {
                 .meterFilter(httpResponseTimeBuckets())
                 .meterFilter(PrometheusLint.FILTER);
         decisionTimer = Timer.builder("edgefm.decision.time").description("Light-controller call time")
-                .serviceLevelObjectives(LOOP_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(LOOP_BUCKETS)
                 .register(registry);
         placementTimer = Timer.builder("edgefm.placement.time").description("Core-placement call time")
                 .serviceLevelObjectives(LOOP_BUCKETS).register(registry);
         telemetryLag = Timer.builder("edgefm.telemetry.lag")
                 .description("Receipt time minus the agent's telemetry timestamp (includes clock offset)")
-                .serviceLevelObjectives(MESSAGE_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(MESSAGE_BUCKETS)
                 .register(registry);
         ackTime = Timer.builder("edgefm.directive.ack.time")
                 .description("From the first publish of a directive to its acknowledgement")
-                .serviceLevelObjectives(MESSAGE_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(MESSAGE_BUCKETS)
                 .register(registry);
         stepTime = Timer.builder("edgefm.step.time")
                 .description("One control-loop slot: snapshot, decision, diff, directives handed out")
-                .serviceLevelObjectives(LOOP_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(LOOP_BUCKETS)
                 .register(registry);
         decisionLag = Timer.builder("edgefm.decision.lag")
                 .description("From a slot's start to its directives handed to the fleet (timer delay, queueing, step)")
-                .serviceLevelObjectives(LOOP_BUCKETS).publishPercentiles(0.5, 0.99).distributionStatisticExpiry(WINDOW).distributionStatisticBufferLength(3)
+                .serviceLevelObjectives(LOOP_BUCKETS)
                 .register(registry);
+        window(decisionTimer, "edgefm.decision.time.window", "Light-controller call time");
+        window(telemetryLag, "edgefm.telemetry.lag.window", "Telemetry lag");
+        window(ackTime, "edgefm.directive.ack.time.window", "Directive acknowledgement time");
+        window(stepTime, "edgefm.step.time.window", "Control-loop step time");
+        window(decisionLag, "edgefm.decision.lag.window", "Decision lag");
         resent = Counter.builder("edgefm.directives.resent")
                 .description("Directives published again because no acknowledgement came in time").register(registry);
         directiveBytes = io.micrometer.core.instrument.DistributionSummary.builder("edgefm.directive.size")
@@ -129,6 +139,37 @@ public final class HostMeters implements ControlLoop.Listener {
                 counter("edgefm.topology.rebuilds", TOPOLOGY_HELP, "reason", c.label());
             }
         }
+    }
+
+    /** Quantiles of a timer's window and the gauges that publish them ({@code NAME_p50_seconds}, {@code NAME_p99_seconds}). */
+    private void window(Timer timer, String name, String what) {
+        WindowedQuantiles w = new WindowedQuantiles(WINDOW.toNanos(), WINDOW_SAMPLES, System::nanoTime);
+        windows.put(timer, w);
+        for (double q : WINDOW_QUANTILES) {
+            // a gauge per quantile: Prometheus reserves the "quantile" label for summaries
+            String p = "p" + Math.round(q * 100);
+            // 0 while the window is empty, as Micrometer's percentiles (a NaN sample breaks rate rules and dashboards)
+            io.micrometer.core.instrument.Gauge.builder(name + "." + p, w, x -> {
+                double v = x.quantile(q);
+                return Double.isNaN(v) ? 0 : v / 1e3;
+            })
+                    .description(what + ": " + p + " over the last 20 to 30 s (nearest rank, as every EdgeFM percentile)")
+                    .baseUnit("seconds").register(registry);
+        }
+    }
+
+    private void recordWindow(Timer timer, long nanos) {
+        windows.get(timer).record(Math.max(0, nanos) / 1e6);
+    }
+
+    /**
+     * The {@code q}-quantile (ms) of {@code timer}'s samples in the last 20 to 30 s, by the project's
+     * one quantile definition ({@link org.edgefm.control.stats.Quantiles}); NaN without samples or for
+     * a timer that keeps no window (the core-placement timer).
+     */
+    public double windowQuantileMs(Timer timer, double q) {
+        WindowedQuantiles w = windows.get(timer);
+        return w == null ? Double.NaN : w.quantile(q);
     }
 
     private static MeterFilter httpResponseTimeBuckets() {
@@ -280,21 +321,25 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Records the lag of one telemetry message in ms (negative values, from clock offset, count as 0). */
     public void telemetryLag(long ms) {
         telemetryLag.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+        recordWindow(telemetryLag, Math.max(0, ms) * 1_000_000L);
     }
 
     /** Records a directive's publish-to-acknowledgement time. */
     public void ackTime(long nanos) {
         ackTime.record(nanos, TimeUnit.NANOSECONDS);
+        recordWindow(ackTime, nanos);
     }
 
     /** Records one control-loop step's wall time. */
     public void stepTime(long nanos) {
         stepTime.record(nanos, TimeUnit.NANOSECONDS);
+        recordWindow(stepTime, nanos);
     }
 
     /** Records one slot's decision lag: slot start to directives handed to the fleet. */
     public void decisionLag(long nanos) {
         decisionLag.record(nanos, TimeUnit.NANOSECONDS);
+        recordWindow(decisionLag, nanos);
         lagSamples.add(nanos);
     }
 
@@ -423,6 +468,7 @@ public final class HostMeters implements ControlLoop.Listener {
     @Override
     public void onDecision(long slot, LightDecision decision, double elapsedMs) {
         decisionTimer.record((long) (elapsedMs * 1e6), TimeUnit.NANOSECONDS);
+        recordWindow(decisionTimer, (long) (elapsedMs * 1e6));
     }
 
     @Override

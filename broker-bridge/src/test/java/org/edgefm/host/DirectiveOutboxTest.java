@@ -56,6 +56,25 @@ class DirectiveOutboxTest {
     }
 
     @Test
+    void ackTimeoutFloor_delaysReSends_untilLateAcksCouldHaveArrived() {
+        try (DirectiveOutbox o = new DirectiveOutbox(dir.resolve("o.db"), 1000, 30_000)) {
+            o.put(WireSamples.directive("j1", 1, 1));
+            o.ackTimeoutFloor(4_500); // acks arrive 1.5 s late at p99: wait three times that
+            o.sent("j1", 0);
+            assertThat(o.due(4_499, n -> true)).isEmpty();
+            assertThat(o.due(4_500, n -> true)).hasSize(1);
+            o.ackTimeoutFloor(0); // acks are prompt again: the backoff alone (2 s after the second send)
+            o.sent("j1", 4_500);
+            assertThat(o.due(6_499, n -> true)).isEmpty();
+            assertThat(o.due(6_500, n -> true)).hasSize(1);
+            o.ackTimeoutFloor(Long.MAX_VALUE); // capped at the longest backoff
+            o.sent("j1", 6_500);
+            assertThat(o.due(36_499, n -> true)).isEmpty();
+            assertThat(o.due(36_500, n -> true)).hasSize(1);
+        }
+    }
+
+    @Test
     void settle_thenFlush_isGoneAfterReopen() {
         Path f = dir.resolve("o.db");
         try (DirectiveOutbox o = new DirectiveOutbox(f, 1000, 30_000)) {

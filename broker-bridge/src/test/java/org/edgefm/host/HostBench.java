@@ -2,7 +2,6 @@ package org.edgefm.host;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,9 +124,9 @@ class HostBench {
                             + "lag[p50=%.1f p99=%.1f max=%.1f ms] step[p50=%.2f p99=%.2f ms] decision[p99=%.3f ms] "
                             + "ack[n=%d p50=%.1f p99=%.1f ms] jvmCpu=%.2f cores (of %d) skippedSlots=%s%n",
                     planner, n, slotMs, seconds, m.telemetryLagTimer().count() - lag0,
-                    pct(m.telemetryLagTimer(), 0.5), pct(m.telemetryLagTimer(), 0.99),
-                    m.telemetryLagTimer().max(TimeUnit.MILLISECONDS), pct(m.stepTimer(), 0.5), pct(m.stepTimer(), 0.99),
-                    pct(m.decisionTimer(), 0.99), m.ackTimer().count(), pct(m.ackTimer(), 0.5), pct(m.ackTimer(), 0.99),
+                    m.windowQuantileMs(m.telemetryLagTimer(), 0.5), m.windowQuantileMs(m.telemetryLagTimer(), 0.99),
+                    m.telemetryLagTimer().max(TimeUnit.MILLISECONDS), m.windowQuantileMs(m.stepTimer(), 0.5), m.windowQuantileMs(m.stepTimer(), 0.99),
+                    m.windowQuantileMs(m.decisionTimer(), 0.99), m.ackTimer().count(), m.windowQuantileMs(m.ackTimer(), 0.5), m.windowQuantileMs(m.ackTimer(), 0.99),
                     cpu, Runtime.getRuntime().availableProcessors(), "n/a");
         } finally {
             tick.shutdownNow();
@@ -140,15 +139,6 @@ class HostBench {
                 }
             }
         }
-    }
-
-    static double pct(Timer t, double p) {
-        for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
-            if (Math.abs(v.percentile() - p) < 1e-9) {
-                return v.value(TimeUnit.MILLISECONDS);
-            }
-        }
-        return Double.NaN;
     }
 
     static MqttAsyncClient agent(String url, Topics topics, String node) throws MqttException {

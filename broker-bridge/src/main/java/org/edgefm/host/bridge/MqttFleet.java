@@ -50,6 +50,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.edgefm.host.outbox.DirectiveOutbox;
+import org.edgefm.host.outbox.SendPacer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,8 @@ import org.slf4j.LoggerFactory;
 public final class MqttFleet implements Fleet {
     private static final Logger LOG = LoggerFactory.getLogger(MqttFleet.class);
     private static final long REBIRTH_INTERVAL_MS = 5_000;
+    /** The outbox waits at least this many times the recent p99 acknowledgement time before a re-send. */
+    static final double ACK_TIMEOUT_P99_FACTOR = 3;
 
     /**
      * How to reach the broker.
@@ -129,6 +132,8 @@ public final class MqttFleet implements Fleet {
     private final Object sending = new Object();
     /** First publish time (nanoTime) of each node's newest directive, keyed "node|epoch|version". */
     private final Map<String, Long> firstSent = new ConcurrentHashMap<>();
+    /** Paces directive publications and keeps a node's directive from going again while it is in flight. */
+    private final SendPacer pacer = new SendPacer(SendPacer.Settings.defaults(), System::nanoTime);
     private volatile long plannerEpoch;
     private volatile boolean closed;
     private volatile ReportValidator validator;
@@ -247,7 +252,7 @@ public final class MqttFleet implements Fleet {
 
     private MqttAsyncClient newClient() {
         try {
-            return new MqttAsyncClient(options.brokerUrl(), "edgefm-host-" + options.hostId() + "-"
+            return new MqttAsyncClient(options.brokerUrl(), org.edgefm.host.broker.BrokerPolicy.HOST_CLIENT_ID_PREFIX + options.hostId() + "-"
                     + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
         } catch (MqttException e) {
             throw new EdgeFmException("broker " + options.brokerUrl() + ": " + e.getMessage(), e);
@@ -307,6 +312,7 @@ public final class MqttFleet implements Fleet {
                 return;
             }
             lostAtMs = -1;
+            pacer.reset(); // a clean session: what was in flight on the old connection is gone
             try {
                 MqttSubscription[] subs = new MqttSubscription[] {
                     new MqttSubscription(topics.filter(MessageType.BIRTH), 1),
@@ -502,19 +508,86 @@ public final class MqttFleet implements Fleet {
                 }
             }
             byte[] secret = taskSecret;
+            Confirmation confirm = m instanceof Directive d ? new Confirmation(d.nodeId()) : null;
+            try {
+                return publishAll(topic, m, payloads, secret, confirm);
+            } finally {
+                if (confirm != null) {
+                    confirm.handedOver();
+                }
+            }
+        } catch (MqttException e) {
+            LOG.debug("publish to {} failed: {}", topic, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Releases a directive's place in the {@link SendPacer} once every publication of it (keys,
+     * directive or parts) is confirmed or failed, and the publishing method has returned.
+     */
+    private final class Confirmation implements MqttActionListener {
+        private final String node;
+        private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(1);
+
+        Confirmation(String node) {
+            this.node = node;
+        }
+
+        void add() {
+            open.incrementAndGet();
+        }
+
+        void handedOver() {
+            if (open.decrementAndGet() == 0) {
+                pacer.done(node);
+            }
+        }
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            handedOver();
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+            LOG.debug("publication to node {} failed: {}", node, e == null ? "no reason" : e.getMessage());
+            handedOver();
+        }
+    }
+
+    private boolean publishAll(String topic, WireMessage m, List<byte[]> payloads, byte[] secret, Confirmation confirm)
+            throws MqttException {
+        {
             if (m instanceof Directive d && secret != null) {
                 // the secrets go first, on the node's own keys topic, which a monitor account cannot read
                 // (the directive itself is readable by monitors, so it carries none)
                 TaskKeys keys = new TaskKeys(WireCodec.SCHEMA, d.nodeId(), d.plannerEpoch(),
                         TaskTicket.nodeKey(secret, options.fleet(), d.nodeId(), d.plannerEpoch()),
                         TaskTicket.dataToken(secret, options.fleet()));
-                client.publish(topics.keys(d.nodeId()), codec.encode(keys), MessageType.KEYS.qos().level(),
-                        MessageType.KEYS.retained());
+                confirm.add();
+                try {
+                    client.publish(topics.keys(d.nodeId()), codec.encode(keys), MessageType.KEYS.qos().level(),
+                            MessageType.KEYS.retained(), null, confirm);
+                } catch (MqttException | RuntimeException e) {
+                    confirm.handedOver();
+                    throw e;
+                }
                 meters.messageOut(MessageType.KEYS.level());
             }
             int bytes = 0;
             for (byte[] payload : payloads) {
-                client.publish(topic, payload, m.type().qos().level(), m.type().retained());
+                if (confirm == null) {
+                    client.publish(topic, payload, m.type().qos().level(), m.type().retained());
+                } else {
+                    confirm.add();
+                    try {
+                        client.publish(topic, payload, m.type().qos().level(), m.type().retained(), null, confirm);
+                    } catch (MqttException | RuntimeException e) {
+                        confirm.handedOver();
+                        throw e;
+                    }
+                }
                 meters.messageOut(m.type().level());
                 bytes += payload.length;
             }
@@ -525,9 +598,6 @@ public final class MqttFleet implements Fleet {
                 }
             }
             return true;
-        } catch (MqttException e) {
-            LOG.debug("publish to {} failed: {}", topic, e.getMessage());
-            return false;
         }
     }
 
@@ -535,10 +605,19 @@ public final class MqttFleet implements Fleet {
         try {
             flush();
             outbox.flush();
+            // an ack is late only when it is later than the acks that do arrive: wait three times their recent
+            // p99 (a host reading its messages late sees every ack late, and would re-send what was applied)
+            double ackP99 = meters.windowQuantileMs(meters.ackTimer(), 0.99);
+            outbox.ackTimeoutFloor(Double.isNaN(ackP99) ? 0 : Math.round(ACK_TIMEOUT_P99_FACTOR * ackP99));
             synchronized (sending) {
                 double now = nowMs();
                 for (Directive d : outbox.due(now, state::sessionAlive)) {
-                    if (publish(topics.directive(d.nodeId()), d) && outbox.sent(d.nodeId(), now) > 1) {
+                    if (!pacer.tryStart(d.nodeId())) {
+                        continue; // in flight still, or over the pace: a later pass
+                    }
+                    if (!publish(topics.directive(d.nodeId()), d)) {
+                        pacer.done(d.nodeId());
+                    } else if (outbox.sent(d.nodeId(), now) > 1) {
                         meters.directiveResent();
                     }
                 }
@@ -593,8 +672,14 @@ public final class MqttFleet implements Fleet {
             outbox.putAll(todo);
             double now = nowMs();
             for (Directive d : todo) {
-                if (state.sessionAlive(d.nodeId()) && publish(topics.directive(d.nodeId()), d)) {
+                // a directive over the pace stays due; the outbox timer sends it within a few passes
+                if (!state.sessionAlive(d.nodeId()) || !pacer.tryStart(d.nodeId())) {
+                    continue;
+                }
+                if (publish(topics.directive(d.nodeId()), d)) {
                     outbox.sent(d.nodeId(), now);
+                } else {
+                    pacer.done(d.nodeId());
                 }
             }
         }

@@ -77,6 +77,9 @@ public final class BrokerPolicy {
         return identity.equals(hostUser) ? Role.HOST : identity.equals(MONITOR_USER) ? Role.MONITOR : Role.NODE;
     }
 
+    /** How the host's MQTT client ids begin ({@code edgefm-host-HOSTID-RANDOM}). */
+    public static final String HOST_CLIENT_ID_PREFIX = "edgefm-host-";
+
     /**
      * Binds an authenticated identity to the client id it connects with.
      *
@@ -94,7 +97,7 @@ public final class BrokerPolicy {
                 return Decision.refuse("client id " + Check.quote(clientId) + " is not bound to node " + identity
                         + " (expected: '" + expected + "')");
             }
-        } else if (clientId.startsWith("edgefm-" + topics.fleet() + "-") && !clientId.startsWith("edgefm-host-")
+        } else if (clientId.startsWith("edgefm-" + topics.fleet() + "-") && !clientId.startsWith(HOST_CLIENT_ID_PREFIX)
                 && !clientId.startsWith("edgefm-trial-")) {
             return Decision.refuse("client id " + Check.quote(clientId) + " looks like an agent's; account " + identity
                     + " may not use it");

@@ -548,6 +548,14 @@ public final class EmbeddedBroker implements AutoCloseable {
             String clientId = input.getClientInformation().getClientId();
             if (settings.open()) {
                 perms.setDefaultBehaviour(DefaultAuthorizationBehaviour.ALLOW);
+                if (clientId.startsWith(BrokerPolicy.HOST_CLIENT_ID_PREFIX)) {
+                    // the host publishes a directive and its keys per node, thousands at once when a fleet joins: the
+                    // per-client rate limit (200/s, bursts of 1,000) refused half of them (QUOTA_EXCEEDED, counted by
+                    // HiveMQ as "extension prevented onward delivery") and the outbox re-sent them. On an open broker
+                    // any client may already publish anything, so exempting the host's client id weakens nothing.
+                    input.getConnectionInformation().getConnectionAttributeStore().putAsString(ROLE_ATTRIBUTE,
+                            BrokerPolicy.Role.HOST.name());
+                }
                 output.authenticateSuccessfully();
                 return;
             }

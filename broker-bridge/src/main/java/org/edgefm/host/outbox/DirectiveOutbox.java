@@ -86,6 +86,7 @@ public final class DirectiveOutbox implements AutoCloseable {
     private final WireCodec codec = WireCodec.forStoredDirectives();
     private final long initialBackoffMs;
     private final long maxBackoffMs;
+    private long ackTimeoutFloorMs;
     private final Map<String, Retry> retries = new LinkedHashMap<>();
     /** The pending directives, decoded: the MapDB map mirrored in memory. */
     private final Map<String, Directive> cache = new TreeMap<>();
@@ -257,7 +258,7 @@ public final class DirectiveOutbox implements AutoCloseable {
     public synchronized int sent(String node, double nowMs) {
         Retry r = retries.computeIfAbsent(node, k -> new Retry());
         r.attempts++;
-        long delay = Math.min(maxBackoffMs, initialBackoffMs << Math.min(20, r.attempts - 1));
+        long delay = Math.max(ackTimeoutFloorMs, Math.min(maxBackoffMs, initialBackoffMs << Math.min(20, r.attempts - 1)));
         r.nextAtMs = nowMs + delay;
         Directive d = cache.get(node);
         if (d != null) {
@@ -272,6 +273,16 @@ public final class DirectiveOutbox implements AutoCloseable {
             }
         }
         return r.attempts;
+    }
+
+    /**
+     * The shortest wait for an acknowledgement before a re-send (ms; 0 = the backoff alone): the host
+     * sets it from the acknowledgement times it sees, so a host that reads its messages late (a busy
+     * machine, a GC pause) does not re-send what its agents already acknowledged; capped at the
+     * longest backoff.
+     */
+    public synchronized void ackTimeoutFloor(long ms) {
+        ackTimeoutFloorMs = Math.max(0, Math.min(maxBackoffMs, ms));
     }
 
     /** Makes the pending directive of {@code node} due at once (its agent was just reborn). */

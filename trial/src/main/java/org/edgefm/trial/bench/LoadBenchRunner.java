@@ -425,7 +425,7 @@ public final class LoadBenchRunner {
         r.put("directives", d);
         r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
                 "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
-        r.put("controllerCallP99MsLast30s", round(pct(m.decisionTimer(), 0.99)));
+        r.put("controllerCallP99MsLast30s", round(m.windowQuantileMs(m.decisionTimer(), 0.99)));
         r.put("planners", Map.of("corePlacementsInWindow", s1.corePlacements - s0.corePlacements,
                 "corePlacements", s1.corePlacements, "corePlacementMeanMs", round(m.placementTimer().mean(TimeUnit.MILLISECONDS)),
                 "corePlacementsDropped", m.corePlacementsDropped(),
@@ -438,20 +438,13 @@ public final class LoadBenchRunner {
         if (s0.broker != null) {
             r.put("broker", Map.of("publishesInPerS", round((s1.broker.publishesIn() - s0.broker.publishesIn()) / seconds),
                     "publishesOutPerS", round((s1.broker.publishesOut() - s0.broker.publishesOut()) / seconds),
-                    "droppedBeforeWindow", s0.broker.dropped(), "droppedInWindow", s1.broker.dropped() - s0.broker.dropped()));
+                    "droppedBeforeWindow", s0.broker.dropped(), "droppedInWindow", s1.broker.dropped() - s0.broker.dropped(),
+                    // what the broker's own limits refused over the run, by reason (HiveMQ counts these as dropped)
+                    "refusedByReason", host.broker().refusals()));
         } else {
             r.put("broker", Map.of("external", true, "hostInPerS", round((s1.telemetryIn - s0.telemetryIn) / seconds)));
         }
         return r;
-    }
-
-    private static double pct(io.micrometer.core.instrument.Timer timer, double p) {
-        for (var v : timer.takeSnapshot().percentileValues()) {
-            if (Math.abs(v.percentile() - p) < 1e-9) {
-                return v.value(TimeUnit.MILLISECONDS);
-            }
-        }
-        return Double.NaN;
     }
 
     private static double round(double x) {
