@@ -190,6 +190,33 @@ public final class FluidLpBound {
      * @throws IllegalStateException when OR-Tools cannot be loaded or GLOP fails
      */
     public double onTimeRate(double load, int slots, long seed) {
+        return solve(load, slots, seed, null);
+    }
+
+    /**
+     * What the bound's solution serves, summed over the windows of one run: per stream the tasks
+     * served and offered, per (node, service) the tasks the solution sends there and the instance
+     * time {@code Σ y·τ} (ms) they hold. GLOP returns one optimum among possibly many, so the split
+     * over nodes is one feasible witness of the bound, not the only one.
+     *
+     * @param served    tasks served per stream, in workload order
+     * @param offered   arrivals per stream
+     * @param pairTasks tasks per [node * services + service]
+     * @param pairBusy  instance time {@code y·τ} per [node * services + service], ms (0 where τ does not bind)
+     * @param onTimeRate the bound itself
+     */
+    public record Solution(double[] served, long[] offered, double[] pairTasks, double[] pairBusy, double onTimeRate) {
+    }
+
+    /** The bound of one run with its solution summed over the windows ({@link Solution}). */
+    public Solution solution(double load, int slots, long seed) {
+        int ns = model.services().size();
+        Solution out = new Solution(new double[streams], new long[streams], new double[nodes * ns], new double[nodes * ns], 0);
+        double rate = solve(load, slots, seed, out);
+        return new Solution(out.served(), out.offered(), out.pairTasks(), out.pairBusy(), rate);
+    }
+
+    private double solve(double load, int slots, long seed, Solution collect) {
         int windows = (slots + windowSlots - 1) / windowSlots;
         double horizon = slots * slotMs;
         double windowMs = windowSlots * slotMs;
@@ -203,6 +230,13 @@ public final class FluidLpBound {
         if (total == 0) {
             return Double.NaN;
         }
+        if (collect != null) {
+            for (long[] w : arrivals) {
+                for (int s = 0; s < streams; s++) {
+                    collect.offered()[s] += w[s];
+                }
+            }
+        }
         loadNatives();
         MPSolver solver = MPSolver.createSolver("GLOP");
         if (solver == null) {
@@ -214,6 +248,8 @@ public final class FluidLpBound {
             List<Resource> resources = List.of(Resource.values());
             int ns = model.services().size();
             MPConstraint[][] cap = new MPConstraint[nodes][resources.size()];
+            List<MPVariable> ys = new ArrayList<>();
+            List<int[]> yAt = new ArrayList<>();
             double[][] capacity = new double[nodes][resources.size()];
             for (int v = 0; v < nodes; v++) {
                 for (Resource r : resources) {
@@ -231,6 +267,8 @@ public final class FluidLpBound {
                     for (int v : usable[s][k]) {
                         MPVariable y = solver.makeNumVar(0, Double.POSITIVE_INFINITY, "y_" + s + "_" + k + "_" + v);
                         flow.setCoefficient(y, 1);
+                        ys.add(y);
+                        yAt.add(new int[] {v * ns + m});
                         double t = tau[v * ns + m];
                         if (!capacityBinds || t == 0) {
                             continue;
@@ -267,6 +305,17 @@ public final class FluidLpBound {
                     throw new IllegalStateException("GLOP ended with " + status + " in window " + w);
                 }
                 sum += objective.value();
+                if (collect != null) {
+                    for (int s = 0; s < streams; s++) {
+                        collect.served()[s] += served[s].solutionValue();
+                    }
+                    for (int j = 0; j < ys.size(); j++) {
+                        int at = yAt.get(j)[0];
+                        double y = ys.get(j).solutionValue();
+                        collect.pairTasks()[at] += y;
+                        collect.pairBusy()[at] += y * tau[at];
+                    }
+                }
             }
             return Math.min(1.0, sum / total);
         } finally {
