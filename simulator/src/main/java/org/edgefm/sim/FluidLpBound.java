@@ -80,9 +80,17 @@ public final class FluidLpBound {
     /** Instance time {@code τ} per [node * services + service], 0 where it does not bind. */
     private final double[] tau;
     private final boolean capacityBinds;
+    /** Diagnostic: cap each pair's busy time at the whole instances of its service that fit the node alone. */
+    private final boolean wholeInstanceCaps;
 
     private FluidLpBound(SystemModel model, double slotMs, int windowSlots, double maxDeadlineMs, double[] feasibleShare,
             int[][][] usable, int[][] stageService, double[] tau, boolean capacityBinds) {
+        this(model, slotMs, windowSlots, maxDeadlineMs, feasibleShare, usable, stageService, tau, capacityBinds, false);
+    }
+
+    private FluidLpBound(SystemModel model, double slotMs, int windowSlots, double maxDeadlineMs, double[] feasibleShare,
+            int[][][] usable, int[][] stageService, double[] tau, boolean capacityBinds, boolean wholeInstanceCaps) {
+        this.wholeInstanceCaps = wholeInstanceCaps;
         this.model = model;
         this.slotMs = slotMs;
         this.windowSlots = windowSlots;
@@ -172,6 +180,44 @@ public final class FluidLpBound {
                 settings.enforceCapacity());
     }
 
+    /**
+     * A diagnostic variant, not a bound: the same LP with a light task's instance time taken as the
+     * mean {@code E[a/f]} (Gamma rate of shape {@code k > 1}: {@code a/((k-1)·θ)}) instead of
+     * {@code a/E[f]}. A policy that cannot see a task's rate before starting it spends {@code E[a/f]}
+     * per started task on average (Wald), but the bound counts only on-time tasks, which are biased
+     * towards fast draws, and capacity is counted per window; so this variant says how much of the
+     * LP's room comes from the light tier's mean-rate relaxation, and is not printed as a bound
+     * (docs/simulator.md, "Is the LP bound loose").
+     */
+    FluidLpBound withMeanInverseRate() {
+        int ns = model.services().size();
+        double[] t = tau.clone();
+        for (int v = 0; v < nodes; v++) {
+            for (int m = 0; m < ns; m++) {
+                ServiceSpec spec = model.services().get(m);
+                if (t[v * ns + m] > 0 && spec.kind() != ServiceKind.CORE
+                        && spec.rate() instanceof org.edgefm.api.model.RateModel.Gamma g && g.shape() > 1) {
+                    t[v * ns + m] *= g.shape() / (g.shape() - 1);
+                }
+            }
+        }
+        return new FluidLpBound(model, slotMs, windowSlots, maxDeadlineMs, feasibleShare, usable, stageService, t,
+                capacityBinds, wholeInstanceCaps);
+    }
+
+    /**
+     * A tightening that stays a bound: at every instant a node runs a whole number of instances of a
+     * service, at most {@code ⌊min_i C_v[i]/r_m[i]⌋} (the instances that fit the node with nothing else
+     * on it), so the busy time of the pair over a window is at most that many times the window's length.
+     * The run's on-time tasks still satisfy it, so the LP with this row added is still an upper bound;
+     * it only removes fractional instances of one service beyond what fits whole (mixing services on a
+     * node stays fractional). Used by {@link CapacityAccounting}; not yet the printed bound.
+     */
+    FluidLpBound withWholeInstanceCaps() {
+        return new FluidLpBound(model, slotMs, windowSlots, maxDeadlineMs, feasibleShare, usable, stageService, tau,
+                capacityBinds, true);
+    }
+
     /** Window length W in slots. */
     public int windowSlots() {
         return windowSlots;
@@ -249,6 +295,8 @@ public final class FluidLpBound {
             int ns = model.services().size();
             MPConstraint[][] cap = new MPConstraint[nodes][resources.size()];
             List<MPVariable> ys = new ArrayList<>();
+            MPConstraint[] whole = new MPConstraint[nodes * ns];
+            double[] wholeCount = new double[nodes * ns];
             List<int[]> yAt = new ArrayList<>();
             double[][] capacity = new double[nodes][resources.size()];
             for (int v = 0; v < nodes; v++) {
@@ -273,6 +321,21 @@ public final class FluidLpBound {
                         if (!capacityBinds || t == 0) {
                             continue;
                         }
+                        if (wholeInstanceCaps) {
+                            int at = v * ns + m;
+                            if (whole[at] == null) {
+                                double fit = Double.POSITIVE_INFINITY;
+                                for (Resource r : resources) {
+                                    double need = spec.demand().get(r);
+                                    if (need > 0) {
+                                        fit = Math.min(fit, Math.floor(capacity[v][r.ordinal()] / need + 1e-9));
+                                    }
+                                }
+                                wholeCount[at] = fit;
+                                whole[at] = solver.makeConstraint(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, "whole_" + at);
+                            }
+                            whole[at].setCoefficient(y, t);
+                        }
                         for (Resource r : resources) {
                             double need = spec.demand().get(r) * t;
                             if (need <= 0) {
@@ -295,6 +358,11 @@ public final class FluidLpBound {
                         if (cap[v][r] != null) {
                             cap[v][r].setUb(capacity[v][r] * length);
                         }
+                    }
+                }
+                for (int at = 0; at < whole.length; at++) {
+                    if (whole[at] != null && wholeCount[at] < Double.POSITIVE_INFINITY) {
+                        whole[at].setUb(wholeCount[at] * length);
                     }
                 }
                 for (int s = 0; s < streams; s++) {
