@@ -80,9 +80,17 @@ public final class FluidLpBound {
     /** Instance time {@code τ} per [node * services + service], 0 where it does not bind. */
     private final double[] tau;
     private final boolean capacityBinds;
+    /** Diagnostic: cap each pair's busy time at the whole instances of its service that fit the node alone. */
+    private final boolean wholeInstanceCaps;
 
     private FluidLpBound(SystemModel model, double slotMs, int windowSlots, double maxDeadlineMs, double[] feasibleShare,
             int[][][] usable, int[][] stageService, double[] tau, boolean capacityBinds) {
+        this(model, slotMs, windowSlots, maxDeadlineMs, feasibleShare, usable, stageService, tau, capacityBinds, false);
+    }
+
+    private FluidLpBound(SystemModel model, double slotMs, int windowSlots, double maxDeadlineMs, double[] feasibleShare,
+            int[][][] usable, int[][] stageService, double[] tau, boolean capacityBinds, boolean wholeInstanceCaps) {
+        this.wholeInstanceCaps = wholeInstanceCaps;
         this.model = model;
         this.slotMs = slotMs;
         this.windowSlots = windowSlots;
@@ -172,6 +180,44 @@ public final class FluidLpBound {
                 settings.enforceCapacity());
     }
 
+    /**
+     * A diagnostic variant, not a bound: the same LP with a light task's instance time taken as the
+     * mean {@code E[a/f]} (Gamma rate of shape {@code k > 1}: {@code a/((k-1)·θ)}) instead of
+     * {@code a/E[f]}. A policy that cannot see a task's rate before starting it spends {@code E[a/f]}
+     * per started task on average (Wald), but the bound counts only on-time tasks, which are biased
+     * towards fast draws, and capacity is counted per window; so this variant says how much of the
+     * LP's room comes from the light tier's mean-rate relaxation, and is not printed as a bound
+     * (docs/simulator.md, "Is the LP bound loose").
+     */
+    FluidLpBound withMeanInverseRate() {
+        int ns = model.services().size();
+        double[] t = tau.clone();
+        for (int v = 0; v < nodes; v++) {
+            for (int m = 0; m < ns; m++) {
+                ServiceSpec spec = model.services().get(m);
+                if (t[v * ns + m] > 0 && spec.kind() != ServiceKind.CORE
+                        && spec.rate() instanceof org.edgefm.api.model.RateModel.Gamma g && g.shape() > 1) {
+                    t[v * ns + m] *= g.shape() / (g.shape() - 1);
+                }
+            }
+        }
+        return new FluidLpBound(model, slotMs, windowSlots, maxDeadlineMs, feasibleShare, usable, stageService, t,
+                capacityBinds, wholeInstanceCaps);
+    }
+
+    /**
+     * A tightening that stays a bound: at every instant a node runs a whole number of instances of a
+     * service, at most {@code ⌊min_i C_v[i]/r_m[i]⌋} (the instances that fit the node with nothing else
+     * on it), so the busy time of the pair over a window is at most that many times the window's length.
+     * The run's on-time tasks still satisfy it, so the LP with this row added is still an upper bound;
+     * it only removes fractional instances of one service beyond what fits whole (mixing services on a
+     * node stays fractional). Used by {@link CapacityAccounting}; not yet the printed bound.
+     */
+    FluidLpBound withWholeInstanceCaps() {
+        return new FluidLpBound(model, slotMs, windowSlots, maxDeadlineMs, feasibleShare, usable, stageService, tau,
+                capacityBinds, true);
+    }
+
     /** Window length W in slots. */
     public int windowSlots() {
         return windowSlots;
@@ -190,6 +236,33 @@ public final class FluidLpBound {
      * @throws IllegalStateException when OR-Tools cannot be loaded or GLOP fails
      */
     public double onTimeRate(double load, int slots, long seed) {
+        return solve(load, slots, seed, null);
+    }
+
+    /**
+     * What the bound's solution serves, summed over the windows of one run: per stream the tasks
+     * served and offered, per (node, service) the tasks the solution sends there and the instance
+     * time {@code Σ y·τ} (ms) they hold. GLOP returns one optimum among possibly many, so the split
+     * over nodes is one feasible witness of the bound, not the only one.
+     *
+     * @param served    tasks served per stream, in workload order
+     * @param offered   arrivals per stream
+     * @param pairTasks tasks per [node * services + service]
+     * @param pairBusy  instance time {@code y·τ} per [node * services + service], ms (0 where τ does not bind)
+     * @param onTimeRate the bound itself
+     */
+    public record Solution(double[] served, long[] offered, double[] pairTasks, double[] pairBusy, double onTimeRate) {
+    }
+
+    /** The bound of one run with its solution summed over the windows ({@link Solution}). */
+    public Solution solution(double load, int slots, long seed) {
+        int ns = model.services().size();
+        Solution out = new Solution(new double[streams], new long[streams], new double[nodes * ns], new double[nodes * ns], 0);
+        double rate = solve(load, slots, seed, out);
+        return new Solution(out.served(), out.offered(), out.pairTasks(), out.pairBusy(), rate);
+    }
+
+    private double solve(double load, int slots, long seed, Solution collect) {
         int windows = (slots + windowSlots - 1) / windowSlots;
         double horizon = slots * slotMs;
         double windowMs = windowSlots * slotMs;
@@ -203,6 +276,13 @@ public final class FluidLpBound {
         if (total == 0) {
             return Double.NaN;
         }
+        if (collect != null) {
+            for (long[] w : arrivals) {
+                for (int s = 0; s < streams; s++) {
+                    collect.offered()[s] += w[s];
+                }
+            }
+        }
         loadNatives();
         MPSolver solver = MPSolver.createSolver("GLOP");
         if (solver == null) {
@@ -214,6 +294,10 @@ public final class FluidLpBound {
             List<Resource> resources = List.of(Resource.values());
             int ns = model.services().size();
             MPConstraint[][] cap = new MPConstraint[nodes][resources.size()];
+            List<MPVariable> ys = new ArrayList<>();
+            MPConstraint[] whole = new MPConstraint[nodes * ns];
+            double[] wholeCount = new double[nodes * ns];
+            List<int[]> yAt = new ArrayList<>();
             double[][] capacity = new double[nodes][resources.size()];
             for (int v = 0; v < nodes; v++) {
                 for (Resource r : resources) {
@@ -231,9 +315,26 @@ public final class FluidLpBound {
                     for (int v : usable[s][k]) {
                         MPVariable y = solver.makeNumVar(0, Double.POSITIVE_INFINITY, "y_" + s + "_" + k + "_" + v);
                         flow.setCoefficient(y, 1);
+                        ys.add(y);
+                        yAt.add(new int[] {v * ns + m});
                         double t = tau[v * ns + m];
                         if (!capacityBinds || t == 0) {
                             continue;
+                        }
+                        if (wholeInstanceCaps) {
+                            int at = v * ns + m;
+                            if (whole[at] == null) {
+                                double fit = Double.POSITIVE_INFINITY;
+                                for (Resource r : resources) {
+                                    double need = spec.demand().get(r);
+                                    if (need > 0) {
+                                        fit = Math.min(fit, Math.floor(capacity[v][r.ordinal()] / need + 1e-9));
+                                    }
+                                }
+                                wholeCount[at] = fit;
+                                whole[at] = solver.makeConstraint(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, "whole_" + at);
+                            }
+                            whole[at].setCoefficient(y, t);
                         }
                         for (Resource r : resources) {
                             double need = spec.demand().get(r) * t;
@@ -259,6 +360,11 @@ public final class FluidLpBound {
                         }
                     }
                 }
+                for (int at = 0; at < whole.length; at++) {
+                    if (whole[at] != null && wholeCount[at] < Double.POSITIVE_INFINITY) {
+                        whole[at].setUb(wholeCount[at] * length);
+                    }
+                }
                 for (int s = 0; s < streams; s++) {
                     served[s].setUb(feasibleShare[s] * arrivals[w][s]);
                 }
@@ -267,6 +373,17 @@ public final class FluidLpBound {
                     throw new IllegalStateException("GLOP ended with " + status + " in window " + w);
                 }
                 sum += objective.value();
+                if (collect != null) {
+                    for (int s = 0; s < streams; s++) {
+                        collect.served()[s] += served[s].solutionValue();
+                    }
+                    for (int j = 0; j < ys.size(); j++) {
+                        int at = yAt.get(j)[0];
+                        double y = ys.get(j).solutionValue();
+                        collect.pairTasks()[at] += y;
+                        collect.pairBusy()[at] += y * tau[at];
+                    }
+                }
             }
             return Math.min(1.0, sum / total);
         } finally {

@@ -38,6 +38,32 @@ class FluidLpBoundTest {
     }
 
     @Test
+    void wholeInstanceCaps_removeTheFractionalInstance() {
+        // A node of capacity 1.5 fits 1.5 instances fractionally but one whole: the plain LP serves
+        // 1.5 · 1,100 ms / 10 ms = 165 of ~200 tasks per window, the capped one 110, as on a node of capacity 1.
+        NodeSpec oneAndAHalf = new NodeSpec("a", NodeKind.EDGE_SERVER, ResourceVector.of(1.5, 1.5, 1.5, 1.5), null, 1.0);
+        SystemModel m = SimFixtures.model(List.of(oneAndAHalf), List.of(), List.of(ENC), List.of(chain("t", 0.5, 100, "enc")),
+                List.of(user("u", "a", 0.5, 3.0)), List.of(periodic("u", "t", 5)));
+        FluidLpBound b = FluidLpBound.prepare(m, 100, SimSettings.DEFAULTS, 200, 1);
+        assertThat(b.onTimeRate(1.0, 100, 7)).isCloseTo(0.825, within(1e-9));
+        assertThat(b.withWholeInstanceCaps().onTimeRate(1.0, 100, 7)).isCloseTo(0.55, within(1e-9));
+        // where one whole instance is what fits, the caps change nothing
+        FluidLpBound one = FluidLpBound.prepare(model(ENC, 100, 5), 100, SimSettings.DEFAULTS, 200, 1);
+        assertThat(one.withWholeInstanceCaps().onTimeRate(1.0, 100, 7)).isCloseTo(one.onTimeRate(1.0, 100, 7), within(1e-9));
+    }
+
+    @Test
+    void solution_servesWhatTheBoundCountsOnTheNodeThatRunsIt() {
+        FluidLpBound b = FluidLpBound.prepare(model(ENC, 100, 5), 100, SimSettings.DEFAULTS, 200, 1);
+        FluidLpBound.Solution s = b.solution(1.0, 100, 7);
+        assertThat(s.onTimeRate()).isCloseTo(b.onTimeRate(1.0, 100, 7), within(1e-12));
+        assertThat(s.served()[0] / s.offered()[0]).isCloseTo(s.onTimeRate(), within(1e-9));
+        assertThat(s.pairTasks()[0]).isCloseTo(s.served()[0], within(1e-6));
+        // 10 ms of instance time per task
+        assertThat(s.pairBusy()[0]).isCloseTo(10 * s.served()[0], within(1e-6));
+    }
+
+    @Test
     void capacityBinds_boundsTheSimulatedFleetWithTheBestDeployment() {
         SystemModel m = model(ENC, 100, 5);
         SimulatedFleet f = new SimulatedFleet(m, 100, List.of(), 7, SimSettings.DEFAULTS);
