@@ -105,6 +105,7 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--reuse", action="store_true")
     ap.add_argument("--from", dest="src", default=None)
+    ap.add_argument("--edgefm", default=None, help="the launcher to run (default: ./edgefm of this tree)")
     a = ap.parse_args()
     planners = [p.strip() for p in a.planners.split(",") if p.strip()]
     if len(planners) < 2:
@@ -114,7 +115,7 @@ def main():
         print("rank_significance: --repeats %d (expected: >= 2, an interval needs two)" % a.repeats, file=sys.stderr)
         return 2
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    edgefm = os.path.join(root, "edgefm")
+    edgefm = a.edgefm or os.path.join(root, "edgefm")
     out = os.path.abspath(a.src or a.out or os.path.join("trials", "rank-sig-%s-%s" % (a.scenario,
                                                                                     time.strftime("%Y%m%d-%H%M%S"))))
     if a.src is None:

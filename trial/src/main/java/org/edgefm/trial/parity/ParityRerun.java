@@ -44,7 +44,9 @@ public final class ParityRerun {
         DirectivesParity d;
         ParityReplay.Directives replay = null;
         try {
-            replay = ParityReplay.simulateDirectives(scenario, calibration);
+            java.util.Map<String, Object> keys = new java.util.LinkedHashMap<>(scenario.planner());
+            keys.put("sim.stage-timings", true); // the per-stage breakdown below
+            replay = ParityReplay.simulateDirectives(scenario.withPlanner(keys), calibration);
             d = DirectivesParity.of(replay);
         } catch (EdgeFmException e) {
             d = DirectivesParity.failed(e.getMessage());

@@ -40,7 +40,7 @@ public final class StageBreakdown {
             }
             Map<String, double[]> at = new HashMap<>();
             t.stages().forEach(s -> at.put(s.stage(), new double[] {s.startMs(), s.endMs()}));
-            add(l, type, at, t.atMs());
+            add(l, type, at, t.atMs(), t.latencyMs() == null ? Double.NaN : t.latencyMs());
         }
         for (TaskCompletion c : replayed) {
             TaskType type = types.get(c.taskType());
@@ -51,10 +51,11 @@ public final class StageBreakdown {
             for (StageTiming s : c.stages()) {
                 at.put(s.stage(), new double[] {s.startMs(), s.endMs()});
             }
-            add(r, type, at, c.submittedAtMs());
+            add(r, type, at, c.submittedAtMs(), c.latencyMs());
         }
         List<String> out = new ArrayList<>();
-        out.add("where the time goes (p50 / p95 ms, live -> replayed): before service = hop, link and worker-pool wait");
+        out.add("where the time goes (p50 / p95 ms, live -> replayed): before service = hop, link and worker-pool wait;"
+                + " for a whole task: after its last stage, then its latency");
         for (String k : l.keySet()) {
             List<double[]> a = l.get(k);
             List<double[]> b = r.getOrDefault(k, List.of());
@@ -64,10 +65,15 @@ public final class StageBreakdown {
         return out;
     }
 
-    private static void add(Map<String, List<double[]>> into, TaskType type, Map<String, double[]> at, double submitted) {
+    private static void add(Map<String, List<double[]>> into, TaskType type, Map<String, double[]> at, double submitted,
+            double latencyMs) {
         if (!at.keySet().containsAll(type.stages().stream().map(Stage::id).toList())) {
             return;
         }
+        double sinkEnd = at.get(type.sink().id())[1];
+        // the whole task: its latency, and what of it lies after the sink stage's end (the result's way back)
+        into.computeIfAbsent(type.id() + " (task)", x -> new ArrayList<>())
+                .add(new double[] {Math.max(0, latencyMs - (sinkEnd - submitted)), latencyMs});
         for (Stage s : type.stages()) {
             double[] se = at.get(s.id());
             double ready = submitted;
