@@ -76,6 +76,12 @@ final class SimulateCommand implements Callable<Integer> {
             + " (unless --slots says otherwise): each planner on the arrivals the trial saw.")
     boolean replayTaskLog;
 
+    @Option(names = "--parity", description = "With --calibrate-from RUN: compute the trial's parity again from its"
+            + " calibration file (live side as recorded; the planner replayed on its arrivals from the live deployment;"
+            + " the live directives replayed with no planner, the twin's service model alone), e.g. after --set sim.twin.*"
+            + " (docs/simulator.md, \"Parity\").")
+    boolean parity;
+
     @Option(names = "--no-budget", description = "Measure plugin calls without cutting them: no time budget (profiling)."
             + " By default every call is charged its thread's CPU and waiting time against the live budget (half a slot"
             + " per controller call, 10 s per core placement) and an overrunning call's decision is discarded as live.")
@@ -92,7 +98,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimulateOptions options = new SimulateOptions(scenarioRef, planners, seeds, loads, slots, threads, seedOffset,
-                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog);
+                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog, parity);
         try {
             return new SimulateRunner(options).run(spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

@@ -217,6 +217,8 @@ public final class SimulatedFleet implements Fleet {
     // The calibrated twin (null: the model alone): measured service times and preloads per station,
     // hop overheads, a replayed task log per stream, directives waiting for their instances' preload.
     private final Twin twin;
+    /** Told of each directive put in force or refused, or null. */
+    private Applied appliedListener;
     private final double[][] twinServiceMs;
     private final Twin.Series[] twinServiceSeries;
     private final int twinNeighbours;
@@ -1432,6 +1434,20 @@ public final class SimulatedFleet implements Fleet {
         applyNow(directive);
     }
 
+    /** Sees which directives a fleet put in force and which it refused (a directives replay checks them). */
+    public interface Applied {
+        /** {@code directive} took effect at virtual time {@code nowMs}. */
+        void applied(double nowMs, Directive directive);
+
+        /** {@code directive} was refused at {@code nowMs}, for {@code why}. */
+        void refused(double nowMs, Directive directive, String why);
+    }
+
+    /** Tells {@code listener} of every directive put in force or refused from now on (null: nobody). */
+    public void onApplied(Applied listener) {
+        this.appliedListener = listener;
+    }
+
     /** A twin's delay before {@code directive} takes effect: the longest measured preload of an instance it starts. */
     private double twinPreload(int node, Directive directive) {
         if (twin == null) {
@@ -1505,6 +1521,9 @@ public final class SimulatedFleet implements Fleet {
         if (genai != null) {
             forwardEvicted(node);
         }
+        if (appliedListener != null) {
+            appliedListener.applied(now, directive);
+        }
     }
 
     /** Compiled tables are shared between nodes that got the same route list (the control loop's case). */
@@ -1522,6 +1541,9 @@ public final class SimulatedFleet implements Fleet {
 
     private void refuse(Directive d, String why) {
         stats.refusedDirectives++;
+        if (appliedListener != null) {
+            appliedListener.refused(now, d, why);
+        }
         LOG.warn("t={} ms: node {} refuses directive version {}: {}", now, d.nodeId(), d.version(), why);
     }
 

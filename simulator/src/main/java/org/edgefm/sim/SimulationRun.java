@@ -51,10 +51,25 @@ public final class SimulationRun {
      * @param fallback the fallback controller, or null for none
      * @param twin     the calibration of a twin ({@link Twin}), or null for the model alone
      * @param observer told of every directive applied and every task finished, or null
+     * @param initial  desired states put in force before the loop starts (a replay starting from the
+     *                 deployment a field trial had when its workload started); each is applied as
+     *                 planner epoch 0, so the loop's own directives (epoch 1) replace it as in the
+     *                 field after a host restart. Empty: the fleet starts bare
      */
-    public record Options(boolean budget, LightServiceControllerFactory fallback, Twin twin, Observer observer) {
+    public record Options(boolean budget, LightServiceControllerFactory fallback, Twin twin, Observer observer,
+            java.util.List<org.edgefm.wire.Directive> initial) {
         /** The live budgets, no fallback. */
         public static final Options DEFAULTS = new Options(true, null);
+
+        /** Copies. */
+        public Options {
+            initial = initial == null ? java.util.List.of() : java.util.List.copyOf(initial);
+        }
+
+        /** Options starting from a bare fleet. */
+        public Options(boolean budget, LightServiceControllerFactory fallback, Twin twin, Observer observer) {
+            this(budget, fallback, twin, observer, java.util.List.of());
+        }
 
         /** Options without a twin or an observer. */
         public Options(boolean budget, LightServiceControllerFactory fallback) {
@@ -129,6 +144,10 @@ public final class SimulationRun {
             fleetRef[0] = fleet;
             if (options.fallback() != null && !options.fallback().name().equals(planner.controller().name())) {
                 loop.fallback(options.fallback());
+            }
+            long v = 0;
+            for (org.edgefm.wire.Directive d : options.initial()) {
+                fleet.apply(new org.edgefm.wire.Directive(d.schema(), d.nodeId(), 0, ++v, d.issuedAtMs(), d.desired()));
             }
             loop.start();
             for (int k = 0; k < slots; k++) {

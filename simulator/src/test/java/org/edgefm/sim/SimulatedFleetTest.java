@@ -216,6 +216,28 @@ class SimulatedFleetTest {
     }
 
     @Test
+    void appliedListener_toldOfEachDirectivePutInForceOrRefused_notOfStaleOnes() {
+        SimulatedFleet f = twoStage(50, List.of());
+        List<String> seen = new ArrayList<>();
+        f.onApplied(new SimulatedFleet.Applied() {
+            @Override
+            public void applied(double nowMs, org.edgefm.wire.Directive d) {
+                seen.add("applied " + d.nodeId() + " v" + d.version() + " at " + nowMs);
+            }
+
+            @Override
+            public void refused(double nowMs, org.edgefm.wire.Directive d, String why) {
+                seen.add("refused " + d.nodeId() + " v" + d.version());
+            }
+        });
+        f.advanceTo(100);
+        f.apply(directive("b", 5, List.of(core(ENC, 1)), List.of()));
+        f.apply(directive("b", 4, List.of(core(ENC, 1)), List.of())); // stale: neither applied nor refused
+        f.apply(directive("b", 6, List.of(core(ENC, 2000)), List.of()));
+        assertThat(seen).containsExactly("applied b v5 at 100.0", "refused b v6");
+    }
+
+    @Test
     void cost_coreDeployOncePlusMaintenance_lightScaleUpOnlyAfterSlotZero() {
         // Slot 100 ms, 5 slots. Core: 20 + 5·4 = 40. Light (2 instances, y = 1 at a): slot 0 free
         // instantiation, then 5·(2·1 + 0.5·2·1) = 15; scale-up to 3 in slot 2: +4, slots 2-4 add 3·1.5.

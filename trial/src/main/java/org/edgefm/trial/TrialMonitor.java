@@ -308,7 +308,7 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
         }
         desired.put(d.nodeId(), after);
         desiredSince.put(d.nodeId(), now);
-        directiveLog.add(new org.edgefm.trial.parity.TrialLog.DirectiveEvent(now, d.nodeId(), after));
+        directiveLog.add(new org.edgefm.trial.parity.TrialLog.DirectiveEvent(now, d.nodeId(), after, d.withoutSecrets()));
     }
 
     private void accrue(String node, long now) {

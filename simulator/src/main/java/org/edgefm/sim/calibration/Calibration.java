@@ -46,12 +46,21 @@ import org.edgefm.wire.internal.Json;
  *                       (not modelled by the simulator: a known gap, measured)
  * @param taskLog        the trial's arrivals (time after the workload's start, user, task type, origin node)
  * @param kernels        per node, its agent's kernel calibration: MB/ms per kernel kind (empty in files of earlier versions)
+ * @param directives     every directive the trial's host published, in order, with the full desired state
+ *                       (instances and routes; peer endpoints left out): what a directives replay
+ *                       ({@code org.edgefm.sim.DirectivesReplay}) applies; null in files of schema
+ *                       {@value #SCHEMA_1}, which did not record them
  */
 public record Calibration(String schema, String scenario, String planner, Workload workload, List<Station> stations,
         List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> kernels) {
-    /** The schema this code reads and writes. */
-    public static final String SCHEMA = "edgefm-calibration/1";
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> kernels,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Issued> directives) {
+    /** The schema this code writes: what the first one holds, and the directives the host published. */
+    public static final String SCHEMA = "edgefm-calibration/2";
+    /** The first schema (no directives), still read. */
+    public static final String SCHEMA_1 = "edgefm-calibration/1";
+    /** Most directives a file keeps; a trial that published more records none ({@link #directivesOmitted}). */
+    public static final int MAX_DIRECTIVES = 50_000;
     /** The file name in a trial's run folder. */
     public static final String FILE = "calibration.json";
     /** Most samples kept per distribution (more are thinned to this many evenly spaced order statistics). */
@@ -59,9 +68,9 @@ public record Calibration(String schema, String scenario, String planner, Worklo
 
     /** Validates. */
     public Calibration {
-        if (!SCHEMA.equals(schema)) {
+        if (!SCHEMA.equals(schema) && !SCHEMA_1.equals(schema)) {
             throw new InvalidFieldException("schema", (schema == null ? "missing" : Check.quote(schema))
-                    + " (expected: " + SCHEMA + ")");
+                    + " (expected: " + SCHEMA + " or " + SCHEMA_1 + ")");
         }
         Check.id(scenario, "scenario");
         Check.notNull(workload, "workload");
@@ -72,6 +81,10 @@ public record Calibration(String schema, String scenario, String planner, Worklo
         telemetryAgeMs = telemetryAgeMs == null ? Dist.EMPTY : telemetryAgeMs;
         taskLog = Check.listOf(taskLog, "taskLog");
         kernels = kernels == null ? Map.of() : Map.copyOf(kernels);
+        if (directives != null && SCHEMA_1.equals(schema)) {
+            throw new InvalidFieldException("directives", "present in a file of schema " + SCHEMA_1 + " (expected: schema " + SCHEMA + ")");
+        }
+        directives = directives == null ? null : Check.listOf(directives, "directives");
         kernels.forEach((node, m) -> m.forEach((kind, rate) -> {
             if (!(rate != null && rate > 0) || rate.isInfinite()) {
                 throw new InvalidFieldException("kernels." + node + "." + kind, rate + " (expected: > 0)");
@@ -79,10 +92,79 @@ public record Calibration(String schema, String scenario, String planner, Worklo
         }));
     }
 
-    /** A calibration without per-node kernel calibrations. */
+    /** A calibration without per-node kernel calibrations and without directives. */
     public Calibration(String schema, String scenario, String planner, Workload workload, List<Station> stations,
             List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog) {
-        this(schema, scenario, planner, workload, stations, links, preloads, overheads, telemetryAgeMs, taskLog, Map.of());
+        this(schema, scenario, planner, workload, stations, links, preloads, overheads, telemetryAgeMs, taskLog, Map.of(),
+                null);
+    }
+
+    /** A calibration without directives. */
+    public Calibration(String schema, String scenario, String planner, Workload workload, List<Station> stations,
+            List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog,
+            Map<String, Map<String, Double>> kernels) {
+        this(schema, scenario, planner, workload, stations, links, preloads, overheads, telemetryAgeMs, taskLog, kernels,
+                null);
+    }
+
+    /**
+     * One directive as the trial's host published it.
+     *
+     * @param atMs         when it was published, ms after the workload's start (negative: before it, while the
+     *                     fleet was brought up)
+     * @param node         the node it went to
+     * @param plannerEpoch its planner epoch
+     * @param version      its version
+     * @param desired      the desired state (services, instances, parallelism, routes; no peer endpoints)
+     */
+    public record Issued(double atMs, String node, long plannerEpoch, long version,
+            @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = WireState.class) org.edgefm.wire.DesiredState desired) {
+        /** Validates. */
+        public Issued {
+            if (Double.isNaN(atMs) || Double.isInfinite(atMs)) {
+                throw new InvalidFieldException("atMs", atMs + " (expected: finite)");
+            }
+            Check.nodeId(node, "node");
+            Check.nonNegative(plannerEpoch, "plannerEpoch");
+            Check.positive(version, "version");
+            Check.notNull(desired, "desired");
+        }
+
+        /** The directive to hand a fleet. */
+        public org.edgefm.wire.Directive directive() {
+            return new org.edgefm.wire.Directive(org.edgefm.wire.WireCodec.SCHEMA, node, plannerEpoch, version, 0, desired);
+        }
+    }
+
+    /**
+     * Reads a recorded desired state as an agent reads a directive's ({@link Json#WIRE}: the wire's
+     * records may carry derived or newer properties that the file's strict mapper would refuse).
+     */
+    static final class WireState extends com.fasterxml.jackson.databind.JsonDeserializer<org.edgefm.wire.DesiredState> {
+        @Override
+        public org.edgefm.wire.DesiredState deserialize(com.fasterxml.jackson.core.JsonParser p,
+                com.fasterxml.jackson.databind.DeserializationContext ctx) throws IOException {
+            JsonNode tree = ctx.readTree(p);
+            return Json.WIRE.treeToValue(tree, org.edgefm.wire.DesiredState.class);
+        }
+    }
+
+    /**
+     * The recorded directives, for a replay that applies them.
+     *
+     * @throws EdgeFmException one line saying why there are none: a file of schema {@value #SCHEMA_1}
+     *                         (recorded before directives were kept) or a trial that published none
+     */
+    public List<Issued> recordedDirectives() {
+        if (directives == null) {
+            throw new EdgeFmException("calibration of " + scenario + " (schema " + schema + ") holds no directives: a trial"
+                    + " records them from " + SCHEMA + " on; only the planner-in-the-loop replay can run on it");
+        }
+        if (directives.isEmpty()) {
+            throw new EdgeFmException("calibration of " + scenario + " holds no directives: its trial published none"
+                    + " (or more than " + MAX_DIRECTIVES + ", which are not kept)");
+        }
+        return directives;
     }
 
     /**
@@ -359,9 +441,10 @@ public record Calibration(String schema, String scenario, String planner, Worklo
             if (tree == null || !tree.isObject()) {
                 throw fail(file, "(document)", "expected a JSON object at the top level");
             }
-            if (!tree.path("schema").isTextual() || !SCHEMA.equals(tree.path("schema").asText())) {
+            if (!tree.path("schema").isTextual() || !(SCHEMA.equals(tree.path("schema").asText())
+                    || SCHEMA_1.equals(tree.path("schema").asText()))) {
                 throw fail(file, "schema", (tree.has("schema") ? tree.get("schema").toString() : "missing")
-                        + " (expected: \"" + SCHEMA + "\")");
+                        + " (expected: \"" + SCHEMA + "\" or \"" + SCHEMA_1 + "\")");
             }
             return Json.FILES.treeToValue(tree, Calibration.class);
         } catch (JsonProcessingException e) {

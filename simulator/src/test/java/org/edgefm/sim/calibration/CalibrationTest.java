@@ -64,7 +64,7 @@ class CalibrationTest {
         Path f = dir.resolve("c.json");
         Files.writeString(f, "{\"schema\": \"edgefm-calibration/9\"}");
         assertThatThrownBy(() -> Calibration.read(f)).isInstanceOf(EdgeFmException.class)
-                .hasMessage("calibration " + f + ": schema: \"edgefm-calibration/9\" (expected: \"edgefm-calibration/1\")");
+                .hasMessage("calibration " + f + ": schema: \"edgefm-calibration/9\" (expected: \"edgefm-calibration/2\" or \"edgefm-calibration/1\")");
     }
 
     @Test

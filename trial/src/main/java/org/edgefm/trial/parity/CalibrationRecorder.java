@@ -32,7 +32,8 @@ import org.edgefm.wire.TaskCompletion;
  *   <li>residual, per task: end-to-end latency minus the critical path of service and link times
  *       (so it holds the queueing as well as the hops' overheads).</li>
  * </ul>
- * Stage timings without a queueing time (older agents) use the stage's start instead.
+ * Stage timings without a queueing time (older agents) use the stage's start instead. The directives
+ * the host published are kept whole (instances and routes) for a replay that applies them.
  */
 public final class CalibrationRecorder {
     private final Scenario scenario;
@@ -166,7 +167,27 @@ public final class CalibrationRecorder {
                 new Calibration.Workload(Math.max(0, log.workloadMs()), log.windowMs(), log.nodes(), origins), stations,
                 links, preloads, new Calibration.Overheads(Calibration.Dist.of(ingress), Calibration.Dist.of(localHop),
                         Calibration.Dist.of(remoteHop), Calibration.Dist.of(residual)),
-                Calibration.Dist.of(log.telemetryAgeMs()), taskLog, kernels(log));
+                Calibration.Dist.of(log.telemetryAgeMs()), taskLog, kernels(log), issued(log));
+    }
+
+    /**
+     * The directives the host published, on the workload's clock (those before its start negative),
+     * without peer endpoints; none when more than {@link Calibration#MAX_DIRECTIVES} were published.
+     */
+    static List<Calibration.Issued> issued(TrialLog log) {
+        if (log.directives().size() > Calibration.MAX_DIRECTIVES) {
+            return List.of();
+        }
+        long start = Math.max(0, log.workloadStartMs());
+        List<Calibration.Issued> out = new ArrayList<>(log.directives().size());
+        for (TrialLog.DirectiveEvent e : log.directives()) {
+            org.edgefm.wire.Directive d = e.directive();
+            if (d != null) {
+                out.add(new Calibration.Issued(e.atMs() - start, d.nodeId(), d.plannerEpoch(), d.version(),
+                        new org.edgefm.wire.DesiredState(d.desired().services(), d.desired().routing(), Map.of())));
+            }
+        }
+        return out;
     }
 
     /** Eq. (2) between two nodes with the measured link, else the declared one; 0 on one node or without a link. */

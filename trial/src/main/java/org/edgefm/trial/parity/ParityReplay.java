@@ -10,6 +10,7 @@ import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.control.ResolvedPlanner;
 import org.edgefm.scenario.RunSettings;
 import org.edgefm.scenario.Scenario;
+import org.edgefm.sim.DirectivesReplay;
 import org.edgefm.sim.SimSettings;
 import org.edgefm.sim.SimulationRun;
 import org.edgefm.sim.calibration.Calibration;
@@ -43,23 +44,13 @@ public final class ParityReplay {
     public static ParitySide simulate(Scenario scenario, Calibration calibration, ResolvedPlanner planner, PlannerConfig config,
             LightServiceControllerFactory fallback) {
         double workloadMs = calibration.workload().durationMs();
-        Scenario s = calibration.apply(scenario);
-        double slotMs = s.run().slotMs();
-        double maxDeadline = s.taskTypes().stream().mapToDouble(TaskType::deadlineMs).max().orElse(0);
-        int slots = (int) Math.max(1, Math.ceil((workloadMs + maxDeadline + DRAIN_MARGIN_MS) / slotMs));
-        s = new Scenario(s.schema(), s.name(), s.description(), s.topology(), s.services(), s.taskTypes(), s.users(),
-                s.workload(), new RunSettings(slotMs, slots, s.run().planningEpochMs(), s.run().seed()), s.failures(),
-                s.planner(), s.models());
+        Scenario s = prepared(scenario, calibration);
         List<TrialLog.DirectiveEvent> directives = new ArrayList<>();
         List<TaskCompletion> done = new ArrayList<>();
         SimulationRun.Observer observer = new SimulationRun.Observer() {
             @Override
             public void onDirective(double nowMs, Directive d) {
-                Map<String, int[]> m = new HashMap<>();
-                for (DesiredService x : d.desired().services()) {
-                    m.put(x.service(), new int[] {x.instances(), x.parallelism()});
-                }
-                directives.add(new TrialLog.DirectiveEvent((long) Math.floor(nowMs), d.nodeId(), m));
+                directives.add(event((long) Math.floor(nowMs), d));
             }
 
             @Override
@@ -68,10 +59,109 @@ public final class ParityReplay {
             }
         };
         Scenario replayed = s;
+        List<Directive> initial = inForceAtStart(calibration);
         onReplayThread(() -> SimulationRun.run(replayed, planner, config, replayed.run().seed(), 1.0, null,
-                new SimulationRun.Options(true, fallback, calibration.twin(true, replayed), observer)));
+                new SimulationRun.Options(true, fallback, calibration.twin(true, replayed), observer, initial)));
+        // the deployment the replay started from is the live one at the workload's start: the ledger starts there too
+        List<TrialLog.DirectiveEvent> ledger = new ArrayList<>();
+        initial.forEach(d -> ledger.add(event(-1, d)));
+        ledger.addAll(directives);
+        return side(s, calibration, done, ledger);
+    }
+
+    /**
+     * The simulated side of a directives replay: the live host's directives applied as published
+     * ({@link DirectivesReplay}), no planner, so the gap to the live side is the twin's service model's.
+     *
+     * @param scenario    the scenario the trial ran
+     * @param calibration the trial's calibration, with its directives (schema {@value Calibration#SCHEMA})
+     * @throws org.edgefm.api.EdgeFmException one line when the calibration holds no directives
+     */
+    public static Directives simulateDirectives(Scenario scenario, Calibration calibration) {
+        List<DirectivesReplay.Timed> recorded = new ArrayList<>();
+        for (Calibration.Issued i : calibration.recordedDirectives()) {
+            recorded.add(new DirectivesReplay.Timed(i.atMs(), i.directive()));
+        }
+        Scenario s = prepared(scenario, calibration);
+        DirectivesReplay.Outcome[] out = new DirectivesReplay.Outcome[1];
+        onReplayThread(() -> out[0] = DirectivesReplay.run(s, calibration.twin(true, s), recorded, s.run().seed()));
+        java.util.Set<String> applied = new java.util.HashSet<>();
+        out[0].applied().forEach(t -> applied.add(id(t.directive())));
+        List<TrialLog.DirectiveEvent> ledger = new ArrayList<>();
+        for (DirectivesReplay.Timed t : recorded) {
+            if (applied.contains(id(t.directive()))) {
+                ledger.add(event((long) Math.floor(t.atMs()), t.directive()));
+            }
+        }
+        return new Directives(side(s, calibration, out[0].completions(), ledger), out[0]);
+    }
+
+    /**
+     * A directives replay's result.
+     *
+     * @param side    the simulated side (directives and placement changes: those the fleet put in force)
+     * @param outcome what the fleet was handed, applied and refused
+     */
+    public record Directives(ParitySide side, DirectivesReplay.Outcome outcome) {
+    }
+
+    /**
+     * The live side as a calibration file recorded it (a finished trial replayed later): its task
+     * log's outcomes and, where the file holds them, its directives.
+     */
+    public static ParitySide live(Calibration calibration, Scenario scenario) {
+        double workloadMs = calibration.workload().durationMs();
+        Map<String, Double> deadlines = deadlines(scenario);
+        List<ParitySide.Outcome> outcomes = new ArrayList<>();
+        for (Calibration.Task t : calibration.taskLog()) {
+            if (t.atMs() >= workloadMs) {
+                continue;
+            }
+            boolean ok = Boolean.TRUE.equals(t.success());
+            outcomes.add(new ParitySide.Outcome(t.atMs(), t.taskType(), ok,
+                    t.latencyMs() == null ? Double.NaN : t.latencyMs(), deadlines.getOrDefault(t.taskType(), 0.0)));
+        }
+        List<TrialLog.DirectiveEvent> ledger = new ArrayList<>();
+        if (calibration.directives() != null) {
+            calibration.directives().forEach(i -> ledger.add(event((long) Math.floor(i.atMs()), i.directive())));
+        }
+        CostLedger.Tally tally = CostLedger.charge(ledger, scenario,
+                SimSettings.from(scenario.planner()).parallelismCostTimesY(), 0, workloadMs);
+        return ParitySide.of(outcomes, tally, scenario.taskTypes().stream().map(TaskType::id).toList(),
+                calibration.workload().windowMs(), workloadMs);
+    }
+
+    /** Per node, the last directive the live host published before the workload started (none for older files). */
+    static List<Directive> inForceAtStart(Calibration calibration) {
+        if (calibration.directives() == null) {
+            return List.of();
+        }
+        Map<String, Directive> last = new java.util.LinkedHashMap<>();
+        for (Calibration.Issued i : calibration.directives()) {
+            if (i.atMs() <= 0) {
+                last.put(i.node(), i.directive());
+            }
+        }
+        return List.copyOf(last.values());
+    }
+
+    /** The scenario as the trial ran it, over the workload's time plus its drain. */
+    private static Scenario prepared(Scenario scenario, Calibration calibration) {
+        double workloadMs = calibration.workload().durationMs();
+        Scenario s = calibration.apply(scenario);
+        double slotMs = s.run().slotMs();
+        double maxDeadline = s.taskTypes().stream().mapToDouble(TaskType::deadlineMs).max().orElse(0);
+        int slots = (int) Math.max(1, Math.ceil((workloadMs + maxDeadline + DRAIN_MARGIN_MS) / slotMs));
+        return new Scenario(s.schema(), s.name(), s.description(), s.topology(), s.services(), s.taskTypes(), s.users(),
+                s.workload(), new RunSettings(slotMs, slots, s.run().planningEpochMs(), s.run().seed()), s.failures(),
+                s.planner(), s.models());
+    }
+
+    /** Matches each logged arrival with the simulated task of its type submitted then (the rest never finished), and charges. */
+    private static ParitySide side(Scenario s, Calibration calibration, List<TaskCompletion> done,
+            List<TrialLog.DirectiveEvent> directives) {
+        double workloadMs = calibration.workload().durationMs();
         Map<String, Double> deadlines = deadlines(s);
-        // match each logged arrival with the simulated task of its type submitted then; the rest never finished
         Map<String, List<TaskCompletion>> byArrival = new HashMap<>();
         for (TaskCompletion c : done) {
             byArrival.computeIfAbsent(c.taskType() + "@" + c.submittedAtMs(), k -> new ArrayList<>()).add(c);
@@ -90,6 +180,18 @@ public final class ParityReplay {
                 workloadMs);
         return ParitySide.of(outcomes, tally, s.taskTypes().stream().map(TaskType::id).toList(),
                 calibration.workload().windowMs(), workloadMs);
+    }
+
+    private static TrialLog.DirectiveEvent event(long atMs, Directive d) {
+        Map<String, int[]> m = new HashMap<>();
+        for (DesiredService x : d.desired().services()) {
+            m.put(x.service(), new int[] {x.instances(), x.parallelism()});
+        }
+        return new TrialLog.DirectiveEvent(atMs, d.nodeId(), m, d);
+    }
+
+    private static String id(Directive d) {
+        return d.nodeId() + "/" + d.plannerEpoch() + "/" + d.version();
     }
 
     /**

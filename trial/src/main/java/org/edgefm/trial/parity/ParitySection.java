@@ -32,6 +32,8 @@ public final class ParitySection {
     private String shadowPlanner;
     private ParitySide shadowSide;
     private String shadowFailure;
+    /** The directives replay (the live directives applied to the twin), or null where not run. */
+    private DirectivesParity directives;
 
     private ParitySection(String planner, ParitySide live, ParitySide sim, Calibration calibration, String failure) {
         this.planner = planner;
@@ -62,6 +64,16 @@ public final class ParitySection {
         this.shadowPlanner = planner;
         this.shadowSide = side;
         this.shadowFailure = failure;
+    }
+
+    /** Adds the directives replay ({@link DirectivesParity}). */
+    public void directives(DirectivesParity d) {
+        this.directives = d;
+    }
+
+    /** The directives replay, or null. */
+    public DirectivesParity directives() {
+        return directives;
     }
 
     /** The twin's prediction for the shadow planner, or null. */
@@ -163,6 +175,9 @@ public final class ParitySection {
         out.add(String.format(Locale.ROOT, "  targets (on time within %.0f pp, p50 and p95 within %.0f %%): %s; after warm-up: %s",
                 ON_TIME_TARGET_PP, LATENCY_TARGET_PCT, targetsMet() ? "met" : "not met",
                 targetsMetAfterWarmup() ? "met" : "not met"));
+        if (directives != null) {
+            out.add("  " + directives.line(live));
+        }
         effects().forEach(e -> out.add("  " + e));
         if (shadowLine() != null) {
             out.add("  " + shadowLine());
@@ -233,6 +248,9 @@ public final class ParitySection {
             row(o.putObject("live"), live.windows().get(i));
             row(o.putObject("simulated"), sim.windows().get(i));
         }
+        if (directives != null) {
+            directives.addTo(p, live);
+        }
         ArrayNode e = p.putArray("effects");
         effects().forEach(e::add);
         if (shadowPlanner != null) {
@@ -287,6 +305,9 @@ public final class ParitySection {
                 + " quantiles, eqs. (6)-(7) over the workload's time). Targets: on time within %.0f pp, p50 and p95 within"
                 + " %.0f %%: %s.", Calibration.FILE, ON_TIME_TARGET_PP, LATENCY_TARGET_PCT, targetsMet() ? "met" : "not met")))
                 .append("</p><ul>");
+        if (directives != null) {
+            h.append("<li>").append(ReportWriter.esc(directives.line(live))).append("</li>");
+        }
         effects().forEach(e -> h.append("<li>").append(ReportWriter.esc(e)).append("</li>"));
         if (shadowLine() != null) {
             h.append("<li>").append(ReportWriter.esc(shadowLine())).append("</li>");

@@ -58,8 +58,14 @@ public record TrialLog(long workloadStartMs, long workloadMs, long windowMs, Lis
      * @param atMs      when
      * @param node      to which node
      * @param instances per service, {instances, parallelism}
+     * @param directive the directive itself (desired state with its routes, epoch and version; no
+     *                  secrets), or null where not recorded
      */
-    public record DirectiveEvent(long atMs, String node, Map<String, int[]> instances) {
+    public record DirectiveEvent(long atMs, String node, Map<String, int[]> instances, org.edgefm.wire.Directive directive) {
+        /** An event without the directive. */
+        public DirectiveEvent(long atMs, String node, Map<String, int[]> instances) {
+            this(atMs, node, instances, null);
+        }
     }
 
     /**

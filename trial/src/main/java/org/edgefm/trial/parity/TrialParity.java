@@ -12,7 +12,8 @@ import org.edgefm.sim.calibration.Calibration;
 /**
  * What a trial does for parity once its workload ended: write {@value Calibration#FILE} into the run
  * folder, then (unless skipped) replay the trial's arrivals through the simulator calibrated by it
- * ({@link ParityReplay}) and compare. Neither step can fail the trial: a failure is the section's one line.
+ * ({@link ParityReplay}) and compare, and apply the live directives to the same twin with no planner
+ * ({@link DirectivesParity}) to separate the service model's gap from the planning's. Neither step can fail the trial: a failure is the section's one line.
  */
 public final class TrialParity {
     private TrialParity() {
@@ -64,6 +65,11 @@ public final class TrialParity {
             ParitySide sim = ParityReplay.simulate(scenario, calibration, resolved, scenario.plannerConfig(),
                     PluginFallback.resolve(plugins, fallback));
             ParitySection section = ParitySection.of(planner, ParityReplay.live(log, scenario), sim, calibration);
+            try {
+                section.directives(DirectivesParity.of(ParityReplay.simulateDirectives(scenario, calibration)));
+            } catch (RuntimeException e) {
+                section.directives(DirectivesParity.failed(oneLine(e)));
+            }
             if (shadow != null) {
                 try {
                     section.shadow(shadow, ParityReplay.simulate(scenario, calibration, plugins.resolve(shadow),

@@ -24,10 +24,21 @@ import java.util.List;
  * @param calibrateFrom   {@code --calibrate-from}: a trial's run folder or a calibration file, or null (the model alone)
  * @param replayTaskLog   {@code --replay-task-log}: with {@code --calibrate-from}, the trial's recorded arrivals
  *                        instead of the scenario's arrival processes
+ * @param parity          {@code --parity}: with {@code --calibrate-from}, the trial's parity computed again
+ *                        ({@code org.edgefm.trial.parity.ParityRerun}) instead of a campaign
  */
 public record SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
         Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
-        Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog) {
+        Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
+        boolean parity) {
+
+    /** Options without {@code --parity}. */
+    public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
+            Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
+            Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog) {
+        this(scenario, planners, seeds, loads, slots, threads, seedOffset, sets, sweeps, json, report, pluginsDir, noBudget,
+                fallbackPlanner, calibrateFrom, replayTaskLog, false);
+    }
 
     /** Options without {@code --replay-task-log}. */
     public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,

@@ -20,6 +20,7 @@ import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.sim.SimulationRun;
 import org.edgefm.sim.calibration.Calibration;
 import org.edgefm.trial.PluginsSection;
+import org.edgefm.trial.parity.ParityRerun;
 
 /**
  * What {@code edgefm simulate} does: runs planners on a scenario in virtual time, through the same
@@ -52,12 +53,15 @@ public final class SimulateRunner {
     private final String fallbackPlanner;
     private final Path calibrateFrom;
     private final boolean replayTaskLog;
+    private final boolean parity;
+    private final boolean plannersGiven;
 
     /** One simulation campaign. */
     public SimulateRunner(SimulateOptions options) {
         java.util.Objects.requireNonNull(options, "options is null");
         scenarioRef = java.util.Objects.requireNonNull(options.scenario(), "options.scenario is null");
         planners = options.planners() == null ? List.of("two-tier") : List.copyOf(options.planners());
+        plannersGiven = options.planners() != null;
         seeds = options.seeds();
         loads = options.loads() == null ? List.of(1.0) : List.copyOf(options.loads());
         slots = options.slots();
@@ -72,6 +76,7 @@ public final class SimulateRunner {
         fallbackPlanner = options.fallbackPlanner() == null ? PluginCallGuard.DEFAULT_FALLBACK : options.fallbackPlanner();
         calibrateFrom = options.calibrateFrom();
         replayTaskLog = options.replayTaskLog();
+        parity = options.parity();
     }
 
     /**
@@ -91,6 +96,18 @@ public final class SimulateRunner {
         }
         Scenario base = ScenarioLoader.resolve(scenarioRef);
         Calibration calibration = calibrateFrom == null ? null : Calibration.read(calibrateFrom);
+        if (parity) {
+            if (calibration == null) {
+                throw new UsageException("--parity compares with a recorded trial: it needs --calibrate-from RUN|FILE");
+            }
+            if (planners.size() > 1) {
+                throw new UsageException("--parity replays one planner (default: the trial's): --planners " + planners);
+            }
+            PluginRegistry registry = PluginRegistry.load(SimulateRunner.class.getClassLoader(),
+                    PluginsFolder.resolve(pluginsDir).path());
+            return ParityRerun.print(out, PlannerVariants.withSimOverrides(base, sets), calibration, calibrateFrom, registry,
+                    plannersGiven ? planners.get(0).trim() : null, fallbackPlanner);
+        }
         if (replayTaskLog && calibration == null) {
             throw new UsageException("--replay-task-log replays a trial's task log: it needs --calibrate-from RUN|FILE");
         }
