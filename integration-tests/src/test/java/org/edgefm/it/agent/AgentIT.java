@@ -445,7 +445,7 @@ class AgentIT {
             assertThat(completions(id)).as(id).hasSize(1);
             assertThat(completions(id).get(0).success()).isTrue();
         }
-        assertThat(agentA.log()).contains("sending 3 stored result(s) after reconnect");
+        assertThat(agentA.log()).contains("sending 3 stored result(s)");
     }
 
     @Test
