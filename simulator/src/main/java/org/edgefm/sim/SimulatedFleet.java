@@ -8,31 +8,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
-import org.edgefm.api.model.ArrivalProcess;
-import org.edgefm.api.model.ChannelModel;
 import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.Demand;
-import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.model.RateModel;
 import org.edgefm.api.model.Resource;
-import org.edgefm.api.model.ServiceKind;
-import org.edgefm.api.model.ServiceSpec;
-import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.model.TaskType;
-import org.edgefm.api.model.UserSpec;
 import org.edgefm.scenario.FailureEvent;
 import org.edgefm.scenario.LinkImpairment;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.api.spi.DemandEstimate;
-import org.edgefm.api.spi.LinkEstimate;
 import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.UserAllocation;
 import org.edgefm.api.spi.UserObservation;
-import org.edgefm.api.spi.WeightedTarget;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.StageTiming;
@@ -110,37 +99,25 @@ public final class SimulatedFleet implements Fleet {
     private final SimStats stats = new SimStats();
     private double now;
 
+    // The model compiled to arrays (nodes, services, task types, users, streams).
+    private final CompiledModel m;
+    /** Aliases of {@code m}'s counts (read on every event). */
+    private final int nodeCount, serviceCount, maxStages;
+
     // Nodes.
-    private final int nodeCount;
-    private final String[] nodeIds;
-    private final Map<String, Integer> nodeIndex = new HashMap<>();
-    private final NodeSpec[] nodeSpecs;
-    /** Per station: the factor on the service's rate at the node ({@link ComputeRates}). */
-    private final double[] computeFactor;
     private final boolean[] online;
     private final int[] incarnation;
     private final long[] sessions;
     private final long[] appliedEpoch;
     private final long[] appliedVersion;
-    private final Routes[] nodeRoutes;
+    private final RouteTable[] nodeRoutes;
+    private final LinkWindows links;
+    /** Transfer times over the links in force now ({@link LinkWindows#network()}). */
     private Network network;
-    private final List<LinkSpec> declaredLinks;
-    private final List<LinkImpairment> impairments;
-    /** Declared links that have been impaired so far (reported in every snapshot from then on), in declared order. */
-    private final boolean[] linkReported;
-    private List<LinkSpec> effectiveLinks;
-
-    // Services.
-    private final int serviceCount;
-    private final String[] serviceIds;
-    private final Map<String, Integer> serviceIndex = new HashMap<>();
-    private final ServiceSpec[] services;
-    private final boolean[] core;
-    private final double[] workload;
-    private final double[] output;
-    private final RateModel[] rates;
 
     // Stations: (node, service) pairs, index node * serviceCount + service.
+    /** Per station: the factor on the service's rate at the node ({@link ComputeRates}). */
+    private final double[] computeFactor;
     private final int[] instances;
     private final int[] parallelism;
     private final int[] servers;
@@ -157,30 +134,8 @@ public final class SimulatedFleet implements Fleet {
     private final int[] chargedInstances;
     private long chargedSlots;
 
-    // Task types.
-    private final int typeCount;
-    private final int maxStages;
-    private final TaskType[] types;
-    private final String[] typeIds;
-    private final Map<String, Integer> typeIndex = new HashMap<>();
-    private final String[][] stageIds;
-    private final int[][] stageService;
-    private final int[][] stageNext;
-    private final int[][] stageParents;
-    private final int[][] leaves;
-    private final double[] inputMb;
-    private final double[] deadline;
-
     // Users and streams.
-    private final String[] userIds;
-    private final double[] userBandwidth;
-    private final ChannelModel[] channels;
     private final double[] lastSnr;
-    private final int streamCount;
-    private final int[] streamUser;
-    private final int[] streamType;
-    private final int[] streamOrigin;
-    private final ArrivalProcess[] arrivals;
     private final SplittableRandom[] streamRandom;
     private final int[] intervalStreamArrivals;
     private final SplittableRandom serviceRandom;
@@ -210,8 +165,6 @@ public final class SimulatedFleet implements Fleet {
     private final GenAiSubModel genai;
     private final PartitionSubModel partition;
     private final boolean slotChannels;
-    private final int[][] chainStages;
-    private final int[][] chainServices;
     private final boolean[] streamPartitioned;
 
     // The calibrated twin (null: the model alone): measured service times and preloads per station,
@@ -326,7 +279,6 @@ public final class SimulatedFleet implements Fleet {
     public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
             Map<String, ?> subModelKeys, List<LinkImpairment> impairments, Twin twin) {
         Objects.requireNonNull(subModelKeys, "subModelKeys is null");
-        this.impairments = List.copyOf(Objects.requireNonNull(impairments, "impairments is null"));
         this.twin = twin;
         this.model = Objects.requireNonNull(model, "model is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
@@ -337,47 +289,22 @@ public final class SimulatedFleet implements Fleet {
         this.slotMs = slotMs;
         this.seed = seed;
 
-        List<NodeSpec> nodes = model.topology().nodes();
-        nodeCount = nodes.size();
-        nodeIds = new String[nodeCount];
-        nodeSpecs = new NodeSpec[nodeCount];
+        m = new CompiledModel(model);
+        nodeCount = m.nodeCount;
+        serviceCount = m.serviceCount;
+        maxStages = m.maxStages;
         online = new boolean[nodeCount];
+        Arrays.fill(online, true);
         incarnation = new int[nodeCount];
         sessions = new long[nodeCount];
         appliedEpoch = new long[nodeCount];
         appliedVersion = new long[nodeCount];
-        nodeRoutes = new Routes[nodeCount];
-        for (int i = 0; i < nodeCount; i++) {
-            NodeSpec n = nodes.get(i);
-            nodeIds[i] = n.id();
-            nodeSpecs[i] = n;
-            nodeIndex.put(n.id(), i);
-            online[i] = true;
-        }
-        declaredLinks = model.topology().links();
-        effectiveLinks = declaredLinks;
-        linkReported = new boolean[declaredLinks.size()];
-        network = new Network(nodeCount, declaredLinks, nodeIndex);
+        nodeRoutes = new RouteTable[nodeCount];
+        links = new LinkWindows(nodeCount, m.nodeIndex, model.topology().links(),
+                List.copyOf(Objects.requireNonNull(impairments, "impairments is null")));
+        network = links.network();
 
-        serviceCount = model.services().size();
-        serviceIds = new String[serviceCount];
-        services = new ServiceSpec[serviceCount];
-        core = new boolean[serviceCount];
-        workload = new double[serviceCount];
-        output = new double[serviceCount];
-        rates = new RateModel[serviceCount];
-        for (int s = 0; s < serviceCount; s++) {
-            ServiceSpec spec = model.services().get(s);
-            services[s] = spec;
-            serviceIds[s] = spec.id();
-            serviceIndex.put(spec.id(), s);
-            core[s] = spec.kind() == ServiceKind.CORE;
-            workload[s] = spec.workloadMb();
-            output[s] = spec.outputMb();
-            rates[s] = spec.rate();
-        }
-
-        genai = GenAiSubModel.create(subModelKeys, nodeSpecs, services, slotMs);
+        genai = GenAiSubModel.create(subModelKeys, m.nodeSpecs, m.services, slotMs);
         int stations = nodeCount * serviceCount;
         computeFactor = ComputeRates.factors(model, settings.compute());
         instances = new int[stations];
@@ -399,62 +326,6 @@ public final class SimulatedFleet implements Fleet {
             updateStation(st);
         }
 
-        typeCount = model.taskTypes().size();
-        types = new TaskType[typeCount];
-        typeIds = new String[typeCount];
-        stageIds = new String[typeCount][];
-        stageService = new int[typeCount][];
-        stageNext = new int[typeCount][];
-        stageParents = new int[typeCount][];
-        leaves = new int[typeCount][];
-        inputMb = new double[typeCount];
-        deadline = new double[typeCount];
-        int max = 1;
-        for (int t = 0; t < typeCount; t++) {
-            TaskType tt = model.taskTypes().get(t);
-            types[t] = tt;
-            typeIds[t] = tt.id();
-            typeIndex.put(tt.id(), t);
-            inputMb[t] = tt.inputMb();
-            deadline[t] = tt.deadlineMs();
-            List<Stage> st = tt.stages();
-            int k = st.size();
-            max = Math.max(max, k);
-            stageIds[t] = new String[k];
-            stageService[t] = new int[k];
-            stageNext[t] = new int[k];
-            stageParents[t] = new int[k];
-            Map<String, Integer> idx = new HashMap<>();
-            for (int i = 0; i < k; i++) {
-                idx.put(st.get(i).id(), i);
-            }
-            for (int i = 0; i < k; i++) {
-                stageIds[t][i] = st.get(i).id();
-                stageService[t][i] = serviceIndex.get(st.get(i).service());
-                stageNext[t][i] = st.get(i).isSink() ? -1 : idx.get(st.get(i).next());
-            }
-            for (int i = 0; i < k; i++) {
-                if (stageNext[t][i] >= 0) {
-                    stageParents[t][stageNext[t][i]]++;
-                }
-            }
-            leaves[t] = tt.leaves().stream().mapToInt(s -> idx.get(s.id())).toArray();
-        }
-        if (max > 255) {
-            throw new IllegalArgumentException("a task type has " + max + " stages (expected: at most 255)");
-        }
-        maxStages = max;
-        chainStages = new int[typeCount][];
-        chainServices = new int[typeCount][];
-        for (int t = 0; t < typeCount; t++) {
-            chainStages[t] = chainOrder(t);
-            if (chainStages[t] != null) {
-                chainServices[t] = new int[chainStages[t].length];
-                for (int k = 0; k < chainStages[t].length; k++) {
-                    chainServices[t][k] = stageService[t][chainStages[t][k]];
-                }
-            }
-        }
         tStageNode = new int[taskCapacity * maxStages];
         tPending = new int[taskCapacity * maxStages];
         if (settings.stageTimings()) {
@@ -462,38 +333,16 @@ public final class SimulatedFleet implements Fleet {
             tEnd = new double[taskCapacity * maxStages];
         }
 
-        List<UserSpec> users = model.users();
-        Map<String, Integer> userIndex = new HashMap<>();
-        userIds = new String[users.size()];
-        userBandwidth = new double[users.size()];
-        channels = new ChannelModel[users.size()];
-        lastSnr = new double[users.size()];
-        int[] userNode = new int[users.size()];
-        for (int u = 0; u < users.size(); u++) {
-            UserSpec us = users.get(u);
-            userIds[u] = us.id();
-            userIndex.put(us.id(), u);
-            userBandwidth[u] = us.uplinkBandwidthMbPerMs();
-            channels[u] = us.channel();
-            lastSnr[u] = us.channel().meanSnr();
-            userNode[u] = nodeIndex.get(us.node());
+        lastSnr = new double[m.userIds.length];
+        for (int u = 0; u < lastSnr.length; u++) {
+            lastSnr[u] = m.channels[u].meanSnr();
         }
 
         SplittableRandom master = new SplittableRandom(seed);
         List<Demand> workloadList = model.workload();
-        streamCount = workloadList.size();
-        streamUser = new int[streamCount];
-        streamType = new int[streamCount];
-        streamOrigin = new int[streamCount];
-        arrivals = new ArrivalProcess[streamCount];
-        streamRandom = new SplittableRandom[streamCount];
-        intervalStreamArrivals = new int[streamCount];
-        for (int i = 0; i < streamCount; i++) {
-            Demand d = workloadList.get(i);
-            streamUser[i] = userIndex.get(d.user());
-            streamType[i] = typeIndex.get(d.taskType());
-            streamOrigin[i] = userNode[streamUser[i]];
-            arrivals[i] = d.arrivals();
+        streamRandom = new SplittableRandom[m.streamCount];
+        intervalStreamArrivals = new int[m.streamCount];
+        for (int i = 0; i < m.streamCount; i++) {
             streamRandom[i] = master.split();
         }
         serviceRandom = master.split();
@@ -510,17 +359,17 @@ public final class SimulatedFleet implements Fleet {
             drawSlotChannels();
         }
         boolean serial = SimSettings.oneOf(subModelKeys, "sim.partition", "off", "off", "serial").equals("serial");
-        streamPartitioned = new boolean[streamCount];
+        streamPartitioned = new boolean[m.streamCount];
         if (serial) {
-            double[] devicePower = new double[users.size()];
-            for (int u = 0; u < users.size(); u++) {
-                devicePower[u] = nodeSpecs[userNode[u]].capacity().get(Resource.POWER);
+            double[] devicePower = new double[m.userIds.length];
+            for (int u = 0; u < devicePower.length; u++) {
+                devicePower[u] = m.nodeSpecs[m.userNode[u]].capacity().get(Resource.POWER);
             }
-            partition = new PartitionSubModel(subModelKeys, userIds, userBandwidth, devicePower, nodeCount,
+            partition = new PartitionSubModel(subModelKeys, m.userIds, m.userBandwidth, devicePower, nodeCount,
                     new PartitionHost());
-            for (int i = 0; i < streamCount; i++) {
-                streamPartitioned[i] = chainStages[streamType[i]] != null
-                        && nodeSpecs[streamOrigin[i]].kind() == NodeKind.DEVICE;
+            for (int i = 0; i < m.streamCount; i++) {
+                streamPartitioned[i] = m.chainStages[m.streamType[i]] != null
+                        && m.nodeSpecs[m.streamOrigin[i]].kind() == NodeKind.DEVICE;
             }
         } else {
             partition = null;
@@ -535,7 +384,7 @@ public final class SimulatedFleet implements Fleet {
         Arrays.fill(twinPreloadMs, Double.NaN);
         if (twin != null) {
             for (int st = 0; st < stations; st++) {
-                String k = Twin.key(nodeIds[st / serviceCount], serviceIds[st % serviceCount]);
+                String k = Twin.key(m.nodeIds[st / serviceCount], m.serviceIds[st % serviceCount]);
                 double[] ms = twin.serviceMs().get(k);
                 twinServiceMs[st] = ms == null || ms.length == 0 ? null : ms;
                 twinServiceSeries[st] = twin.timeline().service().get(k);
@@ -544,8 +393,8 @@ public final class SimulatedFleet implements Fleet {
         }
         if (twin != null && twin.arrivals() != null) {
             traceMs = tracePerStream(twin.arrivals(), workloadList);
-            traceNext = new int[streamCount];
-            for (int i = 0; i < streamCount; i++) {
+            traceNext = new int[m.streamCount];
+            for (int i = 0; i < m.streamCount; i++) {
                 if (traceMs[i].length > 0) {
                     events.push(traceMs[i][0], pack(EV_ARRIVAL, 0, 0, i));
                     traceNext[i] = 1;
@@ -554,12 +403,12 @@ public final class SimulatedFleet implements Fleet {
         } else {
             traceMs = null;
             traceNext = null;
-            for (int i = 0; i < streamCount; i++) {
-                events.push(arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
+            for (int i = 0; i < m.streamCount; i++) {
+                events.push(m.arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
             }
         }
         for (FailureEvent f : failures) {
-            Integer n = nodeIndex.get(f.node());
+            Integer n = m.nodeIndex.get(f.node());
             if (n == null) {
                 throw new IllegalArgumentException("failure names unknown node '" + f.node() + "'");
             }
@@ -568,13 +417,10 @@ public final class SimulatedFleet implements Fleet {
                 events.push(f.atMs() + f.durationMs(), pack(EV_RECOVER, 0, 0, n));
             }
         }
-        for (LinkImpairment m : this.impairments) {
-            if (declaredLinks.stream().noneMatch(m::concerns)) {
-                throw new IllegalArgumentException("impairment names no link '" + m.a() + "-" + m.b() + "'");
-            }
-            events.push(m.atMs(), pack(EV_LINK, 0, 0, 0));
-            if (m.durationMs() != null) {
-                events.push(m.endMs(), pack(EV_LINK, 0, 0, 0));
+        for (LinkImpairment w : links.impairments()) {
+            events.push(w.atMs(), pack(EV_LINK, 0, 0, 0));
+            if (w.durationMs() != null) {
+                events.push(w.endMs(), pack(EV_LINK, 0, 0, 0));
             }
         }
     }
@@ -674,7 +520,7 @@ public final class SimulatedFleet implements Fleet {
 
     // ------------------------------------------------------------------ events
 
-    /** Per stream of the workload, the sorted arrival times of the task log's entries of its (user, task type). */
+    /** Per stream of the m.workload, the sorted arrival times of the task log's entries of its (user, task type). */
     private static double[][] tracePerStream(List<Twin.Arrival> log, List<Demand> workloadList) {
         Map<String, Integer> byKey = new HashMap<>();
         for (int i = 0; i < workloadList.size(); i++) {
@@ -686,7 +532,7 @@ public final class SimulatedFleet implements Fleet {
             Integer i = byKey.get(a.user() + "\u0000" + a.taskType());
             if (i == null) {
                 throw new IllegalArgumentException("task log: user '" + a.user() + "' with task type '" + a.taskType()
-                        + "' has no stream in the workload");
+                        + "' has no stream in the m.workload");
             }
             per.get(i).add(a.atMs());
         }
@@ -699,22 +545,22 @@ public final class SimulatedFleet implements Fleet {
 
     private void onArrival(int stream) {
         if (traceMs == null) {
-            events.push(now + arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
+            events.push(now + m.arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
         } else if (traceNext[stream] < traceMs[stream].length) {
             events.push(traceMs[stream][traceNext[stream]++], pack(EV_ARRIVAL, 0, 0, stream));
         }
         intervalStreamArrivals[stream]++;
         intervalSubmitted++;
         stats.submitted++;
-        int t = streamType[stream];
+        int t = m.streamType[stream];
         int task = allocTask(t, stream);
-        int origin = streamOrigin[stream];
+        int origin = m.streamOrigin[stream];
         if (!online[origin]) {
-            kill(task, "node " + nodeIds[origin] + " offline");
+            kill(task, "node " + m.nodeIds[origin] + " offline");
             release(task);
             return;
         }
-        int u = streamUser[stream];
+        int u = m.streamUser[stream];
         if (streamPartitioned[stream]) {
             arrivePartitioned(task, stream, t, origin, u);
             release(task);
@@ -724,22 +570,22 @@ public final class SimulatedFleet implements Fleet {
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u)); a twin: the measured ingress instead
         double uplink = twin != null
                 ? Twin.draw(twin.timeline().ingress(), twinNeighbours, twin.ingressMs(), now, twinRandom)
-                : Latency.uplinkMs(inputMb[t], userBandwidth[u], snr);
+                : Latency.uplinkMs(m.inputMb[t], m.userBandwidth[u], snr);
         int base = task * maxStages;
         if (rejected(t, origin)) {
             kill(task, "rejected by admission control");
             release(task);
             return;
         }
-        for (int leaf : leaves[t]) {
-            int target = choose(t, leaf, origin, origin, inputMb[t]);
+        for (int leaf : m.leaves[t]) {
+            int target = choose(t, leaf, origin, origin, m.inputMb[t]);
             if (target < 0) {
                 kill(task, target == NO_PATH ? "no path" : "unrouted");
                 break;
             }
             tStageNode[base + leaf] = target;
             tOutstanding[task]++;
-            events.push(now + uplink + network.delay(origin, target, inputMb[t]), pack(EV_INPUT, leaf, 0, task));
+            events.push(now + uplink + network.delay(origin, target, m.inputMb[t]), pack(EV_INPUT, leaf, 0, task));
         }
         release(task);
     }
@@ -753,14 +599,14 @@ public final class SimulatedFleet implements Fleet {
         int k = task * maxStages + stage;
         int node = tStageNode[k];
         if (!online[node]) {
-            kill(task, "node " + nodeIds[node] + " offline");
+            kill(task, "node " + m.nodeIds[node] + " offline");
             release(task);
             return;
         }
         if (--tPending[k] > 0) {
             return;
         }
-        int st = node * serviceCount + stageService[tType[task]][stage];
+        int st = node * serviceCount + m.stageService[tType[task]][stage];
         intervalArrivals[st]++;
         if (busy[st] < servers[st] && queueSize[st] == 0 && ready(st)) {
             start(task, stage, st);
@@ -777,11 +623,11 @@ public final class SimulatedFleet implements Fleet {
         int node = tStageNode[k];
         if ((incarnation[node] & 0xFFFFF) != inc) {
             // The node failed while serving: its servers were reset then, the task is lost.
-            kill(task, "node " + nodeIds[node] + " failed");
+            kill(task, "node " + m.nodeIds[node] + " failed");
             release(task);
             return;
         }
-        int st = node * serviceCount + stageService[t][stage];
+        int st = node * serviceCount + m.stageService[t][stage];
         busy[st]--;
         intervalCompleted[st]++;
         drain(st);
@@ -792,7 +638,7 @@ public final class SimulatedFleet implements Fleet {
         if (tEnd != null) {
             tEnd[k] = now;
         }
-        int next = stageNext[t][stage];
+        int next = m.stageNext[t][stage];
         if (next < 0) {
             finish(task);
             release(task);
@@ -800,9 +646,9 @@ public final class SimulatedFleet implements Fleet {
         }
         int kn = task * maxStages + next;
         int target = tStageNode[kn];
-        double mb = output[stageService[t][stage]];
+        double mb = m.output[m.stageService[t][stage]];
         if (target < 0) {
-            target = choose(t, next, node, streamOrigin[tStream[task]], mb);
+            target = choose(t, next, node, m.streamOrigin[tStream[task]], mb);
             if (target < 0) {
                 kill(task, target == NO_PATH ? "no path" : "unrouted");
                 release(task);
@@ -839,11 +685,11 @@ public final class SimulatedFleet implements Fleet {
                 long e = dequeue(st);
                 int task = (int) (e >>> 8);
                 tOutstanding[task]--;
-                kill(task, "node " + nodeIds[node] + " failed");
+                kill(task, "node " + m.nodeIds[node] + " failed");
                 release(task);
             }
         }
-        LOG.debug("t={} ms: node {} failed", now, nodeIds[node]);
+        LOG.debug("t={} ms: node {} failed", now, m.nodeIds[node]);
     }
 
     private void onRecover(int node) {
@@ -852,80 +698,41 @@ public final class SimulatedFleet implements Fleet {
         }
         online[node] = true;
         sessions[node]++;
-        LOG.debug("t={} ms: node {} recovered", now, nodeIds[node]);
+        LOG.debug("t={} ms: node {} recovered", now, m.nodeIds[node]);
     }
 
     /** An impairment window opened or closed: the links in force now, and the paths over them. */
     private void onLinkChange() {
-        List<LinkSpec> links = new ArrayList<>(declaredLinks.size());
-        for (int i = 0; i < declaredLinks.size(); i++) {
-            LinkSpec l = declaredLinks.get(i);
-            double bw = l.bandwidthMbPerMs();
-            double extra = l.extraLatencyMs();
-            boolean down = false;
-            for (LinkImpairment m : impairments) {
-                if (m.concerns(l) && m.activeAt(now)) {
-                    linkReported[i] = true;
-                    down |= m.down();
-                    bw *= m.bandwidthFactor();
-                    extra += m.extraLatencyMs();
-                }
-            }
-            if (!down) {
-                links.add(bw == l.bandwidthMbPerMs() && extra == l.extraLatencyMs() ? l
-                        : new LinkSpec(l.a(), l.b(), bw, l.lengthKm(), extra));
-            }
+        if (links.update(now)) {
+            network = links.network();
+            LOG.debug("t={} ms: links in force changed ({} of {} declared up)", now, links.inForce().size(),
+                    model.topology().links().size());
         }
-        if (!links.equals(effectiveLinks)) {
-            effectiveLinks = List.copyOf(links);
-            network = new Network(nodeCount, effectiveLinks, nodeIndex);
-            LOG.debug("t={} ms: links in force changed ({} of {} declared up)", now, links.size(), declaredLinks.size());
-        }
-    }
-
-    /** What agents' probes would report now for each link impaired so far: a cut link is not reported (no probe answers). */
-    private List<LinkEstimate> linkReports() {
-        List<LinkEstimate> out = null;
-        for (int i = 0; i < linkReported.length; i++) {
-            if (!linkReported[i]) {
-                continue;
-            }
-            LinkSpec d = declaredLinks.get(i);
-            for (LinkSpec l : effectiveLinks) {
-                if (l.a().equals(d.a()) && l.b().equals(d.b())) {
-                    if (out == null) {
-                        out = new ArrayList<>();
-                    }
-                    out.add(new LinkEstimate(l.a(), l.b(), Latency.roundTripMs(l, Network.KM_PER_MS), l.bandwidthMbPerMs()));
-                }
-            }
-        }
-        return out == null ? List.of() : out;
     }
 
     /** The links in force now: the declared ones with the impairments open now applied, cut ones left out. */
     public List<LinkSpec> linksInForce() {
-        return effectiveLinks;
+        return links.inForce();
     }
 
     // ------------------------------------------------------------------ stations
 
     private void start(int task, int stage, int st) {
         int t = tType[task];
-        if (settings.deadlineAction() == SimSettings.DeadlineAction.DROP_EXPIRED && now - tArrive[task] > deadline[t]) {
-            kill(task, "deadline passed before stage " + stageIds[t][stage]);
+        if (settings.deadlineAction() == SimSettings.DeadlineAction.DROP_EXPIRED && now - tArrive[task] > m.deadline[t]) {
+            kill(task, "m.deadline passed before stage " + m.stageIds[t][stage]);
             release(task);
             return;
         }
         busy[st]++;
         int s = st % serviceCount;
-        double rate = core[s] ? rates[s].mean() * rateFactor[st] : rates[s].sample(serviceRandom) * rateFactor[st];
+        double rate = m.core[s] ? m.rates[s].mean() * rateFactor[st] : m.rates[s].sample(serviceRandom) * rateFactor[st];
         // paper 1, eq. (3): processing time a_m / f_m
-        double ms = workload[s] / rate;
+        double ms = m.workload[s] / rate;
         if (twinServiceMs[st] != null) {
             // a twin: a measured service time of this (node, service); the planner sees its rate
             ms = Twin.draw(twinServiceSeries[st], twinNeighbours, twinServiceMs[st], now, twinRandom);
-            rate = workload[s] / Math.max(ms, 1e-3);
+            rate = m.workload[s] / Math.max(ms, 1e-3);
         }
         if (rateSamples[st] == null && settings.rateSamples() > 0) {
             rateSamples[st] = new double[settings.rateSamples()];
@@ -985,11 +792,11 @@ public final class SimulatedFleet implements Fleet {
     /** Recomputes servers, the per-task rate factor and the mean processing time of a station. */
     private void updateStation(int st) {
         int s = st % serviceCount;
-        int y = core[s] ? 1 : Math.max(1, parallelism[st]);
+        int y = m.core[s] ? 1 : Math.max(1, parallelism[st]);
         servers[st] = genai == null ? instances[st] * y : genai.servers(st / serviceCount, s, instances[st] * y);
         // assumption (sim.parallelism-exponent): per-task rate f · compute factor · y^(−α)
-        rateFactor[st] = computeFactor[st] * (core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
-        meanProcMs[st] = workload[s] / (rates[s].mean() * rateFactor[st]);
+        rateFactor[st] = computeFactor[st] * (m.core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
+        meanProcMs[st] = m.workload[s] / (m.rates[s].mean() * rateFactor[st]);
     }
 
     // ------------------------------------------------------------------ seed papers 2 and 3
@@ -1003,7 +810,7 @@ public final class SimulatedFleet implements Fleet {
     private void switchModel(int node, int s, int before, int after) {
         if (before == 0 && after > 0) {
             int cloud = genai.cloudSource();
-            double transfer = cloud < 0 ? 0 : network.delay(cloud, node, services[s].switching().transferMb());
+            double transfer = cloud < 0 ? 0 : network.delay(cloud, node, m.services[s].switching().transferMb());
             double readyAt = genai.switchIn(node, s, now, transfer == Double.POSITIVE_INFINITY ? 0 : transfer);
             events.push(readyAt, pack(EV_READY, 0, 0, node * serviceCount + s));
         } else if (before > 0 && after == 0) {
@@ -1028,7 +835,7 @@ public final class SimulatedFleet implements Fleet {
                     continue;
                 }
                 int t = tType[task];
-                int target = choose(t, stage, node, streamOrigin[tStream[task]], inputMb[t]);
+                int target = choose(t, stage, node, m.streamOrigin[tStream[task]], m.inputMb[t]);
                 if (target < 0) {
                     kill(task, target == NO_PATH ? "no path" : "unrouted");
                     release(task);
@@ -1038,7 +845,7 @@ public final class SimulatedFleet implements Fleet {
                 tStageNode[k] = target;
                 tPending[k] = 1;
                 tOutstanding[task]++;
-                events.push(now + network.delay(node, target, inputMb[t]), pack(EV_INPUT, stage, 0, task));
+                events.push(now + network.delay(node, target, m.inputMb[t]), pack(EV_INPUT, stage, 0, task));
             }
         }
     }
@@ -1048,42 +855,24 @@ public final class SimulatedFleet implements Fleet {
         if (slotChannels) {
             return lastSnr[u];
         }
-        double snr = channels[u].sampleSnr(channelRandom);
+        double snr = m.channels[u].sampleSnr(channelRandom);
         lastSnr[u] = snr;
         return snr;
     }
 
     private void drawSlotChannels() {
-        for (int u = 0; u < channels.length; u++) {
-            lastSnr[u] = channels[u].sampleSnr(channelRandom);
+        for (int u = 0; u < m.channels.length; u++) {
+            lastSnr[u] = m.channels[u].sampleSnr(channelRandom);
         }
-    }
-
-    /** The stages of a chain-shaped task type from its leaf to its sink, or null for another shape. */
-    private int[] chainOrder(int t) {
-        if (leaves[t].length != 1) {
-            return null;
-        }
-        int[] order = new int[stageIds[t].length];
-        int k = leaves[t][0];
-        int n = 0;
-        while (k >= 0) {
-            if (stageParents[t][k] > 1 || n == order.length) {
-                return null;
-            }
-            order[n++] = k;
-            k = stageNext[t][k];
-        }
-        return n == order.length ? order : null;
     }
 
     /** Paper 3: the task's cut from its origin's routes, then the serial queues of the sub-model. */
     private void arrivePartitioned(int task, int stream, int t, int origin, int u) {
-        int[] stages = chainStages[t];
+        int[] stages = m.chainStages[t];
         int cut = 0;
         int edgeNode = origin;
         while (cut < stages.length) {
-            double mb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
+            double mb = cut == 0 ? m.inputMb[t] : m.output[m.chainServices[t][cut - 1]];
             int target = choose(t, stages[cut], origin, origin, mb);
             if (target < 0) {
                 kill(task, target == NO_PATH ? "no path" : "unrouted");
@@ -1095,8 +884,8 @@ public final class SimulatedFleet implements Fleet {
             }
             cut++;
         }
-        double upMb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
-        partition.arrive(task, u, origin, edgeNode, chainServices[t], cut, upMb);
+        double upMb = cut == 0 ? m.inputMb[t] : m.output[m.chainServices[t][cut - 1]];
+        partition.arrive(task, u, origin, edgeNode, m.chainServices[t], cut, upMb);
     }
 
     /** The fleet as the partition sub-model sees it. */
@@ -1109,8 +898,8 @@ public final class SimulatedFleet implements Fleet {
 
         @Override
         public double processingMs(int s, int node) {
-            double rate = core[s] ? rates[s].mean() : rates[s].sample(serviceRandom);
-            return workload[s] / (rate * computeFactor[node * serviceCount + s]);
+            double rate = m.core[s] ? m.rates[s].mean() : m.rates[s].sample(serviceRandom);
+            return m.workload[s] / (rate * computeFactor[node * serviceCount + s]);
         }
 
         @Override
@@ -1146,9 +935,9 @@ public final class SimulatedFleet implements Fleet {
      * handing the data on) for a task that entered at {@code origin}; UNROUTED or NO_PATH.
      */
     private int choose(int t, int stage, int from, int origin, double mb) {
-        int s = stageService[t][stage];
-        Routes r = nodeRoutes[from];
-        Target tg = r == null ? null : r.get(t, stage, origin);
+        int s = m.stageService[t][stage];
+        RouteTable r = nodeRoutes[from];
+        RouteTable.Target tg = r == null ? null : r.get(t, stage, origin);
         int chosen;
         if (settings.routing() == SimSettings.Routing.CAPACITY_AWARE) {
             chosen = bestByExpectedTime(tg, s, from, mb, true);
@@ -1168,13 +957,13 @@ public final class SimulatedFleet implements Fleet {
      * no route rejects, so runs without admission control are unchanged.
      */
     private boolean rejected(int t, int origin) {
-        Routes r = nodeRoutes[origin];
+        RouteTable r = nodeRoutes[origin];
         if (r == null) {
             return false;
         }
         double share = 0;
-        for (int leaf : leaves[t]) {
-            Target tg = r.get(t, leaf, origin);
+        for (int leaf : m.leaves[t]) {
+            RouteTable.Target tg = r.get(t, leaf, origin);
             if (tg != null) {
                 share = Math.max(share, tg.reject());
             }
@@ -1191,12 +980,12 @@ public final class SimulatedFleet implements Fleet {
      * and are reachable from {@code from}, by one draw of the run's route generator; NO_PATH when a
      * target runs the service but none is reachable, else UNROUTED.
      */
-    private int weighted(Target tg, int s, int from) {
+    private int weighted(RouteTable.Target tg, int s, int from) {
         if (tg == null) {
             return UNROUTED;
         }
-        int[] nodes = tg.nodes;
-        int i = StageRouter.pick(tg.weights, nodes.length, k -> usable(nodes[k], s, from), routeDraw);
+        int[] nodes = tg.nodes();
+        int i = StageRouter.pick(tg.weights(), nodes.length, k -> usable(nodes[k], s, from), routeDraw);
         if (i != StageRouter.NONE) {
             return nodes[i];
         }
@@ -1209,12 +998,12 @@ public final class SimulatedFleet implements Fleet {
     }
 
     /** papers.md 5.1 item 6: smallest expected transfer + wait + processing, free capacity first. */
-    private int bestByExpectedTime(Target tg, int s, int from, double mb, boolean useTable) {
+    private int bestByExpectedTime(RouteTable.Target tg, int s, int from, double mb, boolean useTable) {
         int best = UNROUTED;
         double bestScore = Double.POSITIVE_INFINITY;
-        int count = useTable && tg != null ? tg.nodes.length : nodeCount;
+        int count = useTable && tg != null ? tg.nodes().length : nodeCount;
         for (int i = 0; i < count; i++) {
-            int n = useTable && tg != null ? tg.nodes[i] : i;
+            int n = useTable && tg != null ? tg.nodes()[i] : i;
             if (!usable(n, s, from)) {
                 continue;
             }
@@ -1228,80 +1017,6 @@ public final class SimulatedFleet implements Fleet {
             }
         }
         return best;
-    }
-
-    /** One stage's targets: node indices and weights, and the share of new tasks refused (admission control). */
-    private record Target(int[] nodes, double[] weights, double reject) {
-    }
-
-    /** A routing table compiled to arrays indexed by (type, stage, origin). */
-    private final class Routes {
-        final List<Route> source;
-        final Target[] table;
-
-        Routes(List<Route> routes) {
-            source = routes;
-            table = new Target[typeCount * maxStages * nodeCount];
-            // Routes without an origin first, so a route for a specific origin overrides them; within a
-            // pass the table is read backwards, so the first of two routes for the same stage (and
-            // origin) wins, as StageRouter.routeOf reads it for the agents.
-            for (int pass = 0; pass < 2; pass++) {
-                for (int k = routes.size() - 1; k >= 0; k--) {
-                    Route r = routes.get(k);
-                    if ((r.origin() == null) != (pass == 0)) {
-                        continue;
-                    }
-                    Integer t = typeIndex.get(r.taskType());
-                    if (t == null) {
-                        continue;
-                    }
-                    int stage = -1;
-                    for (int i = 0; i < stageIds[t].length; i++) {
-                        if (stageIds[t][i].equals(r.stage())) {
-                            stage = i;
-                        }
-                    }
-                    if (stage < 0) {
-                        continue;
-                    }
-                    Target tg = compile(r.targets());
-                    if (tg == null) {
-                        continue;
-                    }
-                    int base = (t * maxStages + stage) * nodeCount;
-                    if (r.origin() == null) {
-                        for (int o = 0; o < nodeCount; o++) {
-                            table[base + o] = tg;
-                        }
-                    } else {
-                        Integer o = nodeIndex.get(r.origin());
-                        if (o != null) {
-                            table[base + o] = tg;
-                        }
-                    }
-                }
-            }
-        }
-
-        Target get(int t, int stage, int origin) {
-            return table[(t * maxStages + stage) * nodeCount + origin];
-        }
-
-        private Target compile(List<WeightedTarget> targets) {
-            int[] nodes = new int[targets.size()];
-            double[] weights = new double[targets.size()];
-            int n = 0;
-            for (WeightedTarget w : targets) {
-                Integer i = w.isReject() ? null : nodeIndex.get(w.node());
-                if (i != null) {
-                    nodes[n] = i;
-                    weights[n] = w.weight();
-                    n++;
-                }
-            }
-            double share = StageRouter.rejectShare(targets);
-            return n == 0 && share == 0 ? null : new Target(Arrays.copyOf(nodes, n), Arrays.copyOf(weights, n), share);
-        }
     }
 
     // ------------------------------------------------------------------ tasks
@@ -1323,7 +1038,7 @@ public final class SimulatedFleet implements Fleet {
         tState[task] = LIVE;
         tSeq[task] = taskSeq++;
         int base = task * maxStages;
-        int[] parents = stageParents[t];
+        int[] parents = m.stageParents[t];
         for (int k = 0; k < parents.length; k++) {
             tStageNode[base + k] = -1;
             tPending[base + k] = Math.max(1, parents[k]);
@@ -1361,7 +1076,7 @@ public final class SimulatedFleet implements Fleet {
         int t = tType[task];
         tState[task] = ENDED;
         double latency = now - tArrive[task];
-        boolean onTime = latency <= deadline[t];
+        boolean onTime = latency <= m.deadline[t];
         stats.completed++;
         if (onTime) {
             stats.onTime++;
@@ -1381,7 +1096,7 @@ public final class SimulatedFleet implements Fleet {
             stats.failedUnrouted++;
         } else if (why.startsWith("no path")) {
             stats.failedNoPath++;
-        } else if (why.startsWith("deadline")) {
+        } else if (why.startsWith("m.deadline")) {
             stats.failedExpired++;
         } else {
             stats.failedNodeDown++;
@@ -1394,20 +1109,20 @@ public final class SimulatedFleet implements Fleet {
         long submitted = (long) Math.floor(tArrive[task]);
         // Whole-ms timestamps chosen so that TaskCompletion.onTime() agrees with the exact latency.
         long whole = onTime ? (long) Math.floor(latency)
-                : Math.max((long) Math.ceil(latency), (long) Math.floor(deadline[t]) + 1);
+                : Math.max((long) Math.ceil(latency), (long) Math.floor(m.deadline[t]) + 1);
         List<StageTiming> timings = List.of();
         if (tStart != null && success) {
-            List<StageTiming> list = new ArrayList<>(stageIds[t].length);
+            List<StageTiming> list = new ArrayList<>(m.stageIds[t].length);
             int base = task * maxStages;
-            for (int k = 0; k < stageIds[t].length; k++) {
+            for (int k = 0; k < m.stageIds[t].length; k++) {
                 long a = (long) Math.floor(tStart[base + k]);
-                list.add(new StageTiming(stageIds[t][k], nodeIds[tStageNode[base + k]], a,
+                list.add(new StageTiming(m.stageIds[t][k], m.nodeIds[tStageNode[base + k]], a,
                         Math.max(a, (long) Math.floor(tEnd[base + k]))));
             }
             timings = list;
         }
-        return new TaskCompletion("t" + tSeq[task], typeIds[t], nodeIds[streamOrigin[tStream[task]]], submitted,
-                submitted + whole, deadline[t], success, error, timings);
+        return new TaskCompletion("t" + tSeq[task], m.typeIds[t], m.nodeIds[m.streamOrigin[tStream[task]]], submitted,
+                submitted + whole, m.deadline[t], success, error, timings);
     }
 
     // ------------------------------------------------------------------ directives and cost
@@ -1415,7 +1130,7 @@ public final class SimulatedFleet implements Fleet {
     @Override
     public void apply(Directive directive) {
         Objects.requireNonNull(directive, "directive is null");
-        Integer boxed = nodeIndex.get(directive.nodeId());
+        Integer boxed = m.nodeIndex.get(directive.nodeId());
         if (boxed == null) {
             throw new IllegalArgumentException("directive for unknown node '" + directive.nodeId() + "'");
         }
@@ -1455,7 +1170,7 @@ public final class SimulatedFleet implements Fleet {
         }
         double max = 0;
         for (DesiredService d : directive.desired().services()) {
-            Integer s = serviceIndex.get(d.service());
+            Integer s = m.serviceIndex.get(d.service());
             if (s == null) {
                 continue;
             }
@@ -1468,7 +1183,7 @@ public final class SimulatedFleet implements Fleet {
     }
 
     private void applyNow(Directive directive) {
-        int node = nodeIndex.get(directive.nodeId());
+        int node = m.nodeIndex.get(directive.nodeId());
         if (directive.plannerEpoch() < appliedEpoch[node]
                 || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
             return; // a newer one was applied while this one's instances loaded
@@ -1478,20 +1193,20 @@ public final class SimulatedFleet implements Fleet {
         Arrays.fill(par, 1);
         double[] used = new double[Resource.values().length];
         for (DesiredService d : directive.desired().services()) {
-            Integer s = serviceIndex.get(d.service());
+            Integer s = m.serviceIndex.get(d.service());
             if (s == null) {
                 refuse(directive, "unknown service '" + d.service() + "'");
                 return;
             }
             inst[s] = d.instances();
-            par[s] = core[s] ? 1 : d.parallelism();
+            par[s] = m.core[s] ? 1 : d.parallelism();
             for (Resource r : Resource.values()) {
-                used[r.ordinal()] += services[s].demand().get(r) * d.instances();
+                used[r.ordinal()] += m.services[s].demand().get(r) * d.instances();
             }
         }
         if (settings.enforceCapacity()) {
             for (Resource r : Resource.values()) {
-                double cap = nodeSpecs[node].capacity().get(r);
+                double cap = m.nodeSpecs[node].capacity().get(r);
                 if (used[r.ordinal()] > cap + 1e-9) {
                     refuse(directive, String.format(java.util.Locale.ROOT, "needs %s %.3f, node has %.3f",
                             r.jsonName(), used[r.ordinal()], cap));
@@ -1511,7 +1226,7 @@ public final class SimulatedFleet implements Fleet {
             updateStation(st);
         }
         List<Route> routes = directive.desired().routing();
-        Routes previous = nodeRoutes[node];
+        RouteTable previous = nodeRoutes[node];
         nodeRoutes[node] = reuse(routes, previous);
         if (online[node]) {
             for (int s = 0; s < serviceCount; s++) {
@@ -1527,16 +1242,16 @@ public final class SimulatedFleet implements Fleet {
     }
 
     /** Compiled tables are shared between nodes that got the same route list (the control loop's case). */
-    private Routes reuse(List<Route> routes, Routes previous) {
+    private RouteTable reuse(List<Route> routes, RouteTable previous) {
         if (previous != null && (previous.source == routes || previous.source.equals(routes))) {
             return previous;
         }
-        for (Routes r : nodeRoutes) {
+        for (RouteTable r : nodeRoutes) {
             if (r != null && r.source == routes) {
                 return r;
             }
         }
-        return new Routes(routes);
+        return new RouteTable(m, routes);
     }
 
     private void refuse(Directive d, String why) {
@@ -1565,8 +1280,8 @@ public final class SimulatedFleet implements Fleet {
                 int x = online[node] ? instances[st] : 0;
                 int prev = chargedInstances[st];
                 chargedInstances[st] = x;
-                var c = services[s].costs();
-                if (core[s]) {
+                var c = m.services[s].costs();
+                if (m.core[s]) {
                     // eq. (6): deployment once per new instance, maintenance per instance and slot
                     stats.coreCost += c.coreSlot(x, prev);
                 } else {
@@ -1585,7 +1300,7 @@ public final class SimulatedFleet implements Fleet {
         double interval = now - lastSnapshotMs;
         List<NodeStatus> nodes = new ArrayList<>(nodeCount);
         for (int n = 0; n < nodeCount; n++) {
-            nodes.add(new NodeStatus(nodeIds[n], online[n], sessions[n], appliedEpoch[n], appliedVersion[n], 0.0, null));
+            nodes.add(new NodeStatus(m.nodeIds[n], online[n], sessions[n], appliedEpoch[n], appliedVersion[n], 0.0, null));
         }
         List<ServiceObservation> obs = new ArrayList<>();
         for (int n = 0; n < nodeCount; n++) {
@@ -1597,23 +1312,23 @@ public final class SimulatedFleet implements Fleet {
                 }
                 double[] samples = rateSampleCount[st] == 0 ? new double[0]
                         : Arrays.copyOf(rateSamples[st], rateSampleCount[st]);
-                obs.add(new ServiceObservation(nodeIds[n], serviceIds[s], online[n] ? instances[st] : 0,
-                        core[s] ? 1 : parallelism[st], queueSize[st], busy[st], intervalArrivals[st],
+                obs.add(new ServiceObservation(m.nodeIds[n], m.serviceIds[s], online[n] ? instances[st] : 0,
+                        m.core[s] ? 1 : parallelism[st], queueSize[st], busy[st], intervalArrivals[st],
                         intervalCompleted[st], samples, null));
                 intervalArrivals[st] = 0;
                 intervalCompleted[st] = 0;
                 rateSampleCount[st] = 0;
             }
         }
-        List<DemandEstimate> demand = new ArrayList<>(streamCount);
-        for (int i = 0; i < streamCount; i++) {
+        List<DemandEstimate> demand = new ArrayList<>(m.streamCount);
+        for (int i = 0; i < m.streamCount; i++) {
             double rate = interval > 0 ? intervalStreamArrivals[i] / interval : 0;
-            demand.add(new DemandEstimate(userIds[streamUser[i]], typeIds[streamType[i]], rate));
+            demand.add(new DemandEstimate(m.userIds[m.streamUser[i]], m.typeIds[m.streamType[i]], rate));
             intervalStreamArrivals[i] = 0;
         }
-        List<UserObservation> users = new ArrayList<>(userIds.length);
-        for (int u = 0; u < userIds.length; u++) {
-            users.add(new UserObservation(userIds[u], lastSnr[u],
+        List<UserObservation> users = new ArrayList<>(m.userIds.length);
+        for (int u = 0; u < m.userIds.length; u++) {
+            users.add(new UserObservation(m.userIds[u], lastSnr[u],
                     partition != null && chargedSlots > 0 ? partition.lastSlotEnergyJ(u) : null));
         }
         List<TaskCompletion> done = List.copyOf(completions);
@@ -1621,12 +1336,12 @@ public final class SimulatedFleet implements Fleet {
         long submitted = intervalSubmitted;
         intervalSubmitted = 0;
         lastSnapshotMs = now;
-        return new FleetSnapshot(now, nodes, obs, demand, users, linkReports(), done, submitted);
+        return new FleetSnapshot(now, nodes, obs, demand, users, links.reports(), done, submitted);
     }
 
     /**
      * The run's statistics so far, with the tasks still in the system counted as of
-     * {@link #nowMs()} (those past their deadline are certainly late).
+     * {@link #nowMs()} (those past their m.deadline are certainly late).
      */
     public SimStats stats() {
         long pending = 0;
@@ -1634,7 +1349,7 @@ public final class SimulatedFleet implements Fleet {
         for (int task = 0; task < taskHigh; task++) {
             if (tState[task] == LIVE) {
                 pending++;
-                if (now - tArrive[task] > deadline[tType[task]]) {
+                if (now - tArrive[task] > m.deadline[tType[task]]) {
                     overdue++;
                 }
             }
@@ -1652,7 +1367,7 @@ public final class SimulatedFleet implements Fleet {
 
     /** True while the node is online. */
     public boolean online(String node) {
-        Integer n = nodeIndex.get(node);
+        Integer n = m.nodeIndex.get(node);
         if (n == null) {
             throw new IllegalArgumentException("unknown node '" + node + "'");
         }
