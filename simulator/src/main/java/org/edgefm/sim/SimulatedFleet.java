@@ -24,7 +24,6 @@ import org.edgefm.api.spi.UserAllocation;
 import org.edgefm.api.spi.UserObservation;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.Directive;
-import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.wire.routing.StageRouter;
 import org.edgefm.control.Fleet;
@@ -84,10 +83,6 @@ public final class SimulatedFleet implements Fleet {
     private static final int EV_LINK = 8;
     private static final int EV_TWIN_APPLY = 9;
 
-    private static final byte FREE = 0;
-    private static final byte LIVE = 1;
-    private static final byte ENDED = 2;
-
     private static final int UNROUTED = -1;
     private static final int NO_PATH = -2;
 
@@ -115,23 +110,9 @@ public final class SimulatedFleet implements Fleet {
     /** Transfer times over the links in force now ({@link LinkWindows#network()}). */
     private Network network;
 
-    // Stations: (node, service) pairs, index node * serviceCount + service.
-    /** Per station: the factor on the service's rate at the node ({@link ComputeRates}). */
-    private final double[] computeFactor;
-    private final int[] instances;
-    private final int[] parallelism;
-    private final int[] servers;
-    private final int[] busy;
-    private final double[] rateFactor;
-    private final double[] meanProcMs;
-    private final long[][] queue;
-    private final int[] queueHead;
-    private final int[] queueSize;
-    private final int[] intervalArrivals;
-    private final int[] intervalCompleted;
-    private final double[][] rateSamples;
-    private final int[] rateSampleCount;
-    private final int[] chargedInstances;
+    // Stations: (node, service) pairs, index node * serviceCount + service; the cost meter.
+    private final Stations stations;
+    private final SlotCosts costs;
     private long chargedSlots;
 
     // Users and streams.
@@ -144,22 +125,9 @@ public final class SimulatedFleet implements Fleet {
     private final SplittableRandom admissionRandom;
     private final SplittableRandom channelRandom;
 
-    // Tasks (parallel arrays, slot reuse through a free list).
-    private int taskCapacity = 1024;
-    private int[] tType = new int[taskCapacity];
-    private int[] tStream = new int[taskCapacity];
-    private double[] tArrive = new double[taskCapacity];
-    private int[] tOutstanding = new int[taskCapacity];
-    private byte[] tState = new byte[taskCapacity];
-    private long[] tSeq = new long[taskCapacity];
-    private int[] tStageNode;
-    private int[] tPending;
-    private double[] tStart;
-    private double[] tEnd;
-    private int[] freeList = new int[taskCapacity];
-    private int freeCount;
-    private int taskHigh;
-    private long taskSeq;
+    // Tasks and how they ended.
+    private final TaskTable tasks;
+    private final TaskOutcomes outcomes;
 
     // Sub-models of seed papers 2 and 3 (null when inactive) and per-slot channels.
     private final GenAiSubModel genai;
@@ -181,7 +149,6 @@ public final class SimulatedFleet implements Fleet {
     private final SplittableRandom twinRandom;
     private final List<Directive> deferred = new ArrayList<>();
 
-    private final List<TaskCompletion> completions = new ArrayList<>();
     private long intervalSubmitted;
     private double lastSnapshotMs;
     private boolean closed;
@@ -305,34 +272,10 @@ public final class SimulatedFleet implements Fleet {
         network = links.network();
 
         genai = GenAiSubModel.create(subModelKeys, m.nodeSpecs, m.services, slotMs);
-        int stations = nodeCount * serviceCount;
-        computeFactor = ComputeRates.factors(model, settings.compute());
-        instances = new int[stations];
-        parallelism = new int[stations];
-        servers = new int[stations];
-        busy = new int[stations];
-        rateFactor = new double[stations];
-        meanProcMs = new double[stations];
-        queue = new long[stations][];
-        queueHead = new int[stations];
-        queueSize = new int[stations];
-        intervalArrivals = new int[stations];
-        intervalCompleted = new int[stations];
-        rateSamples = new double[stations][];
-        rateSampleCount = new int[stations];
-        chargedInstances = new int[stations];
-        for (int st = 0; st < stations; st++) {
-            parallelism[st] = 1;
-            updateStation(st);
-        }
-
-        tStageNode = new int[taskCapacity * maxStages];
-        tPending = new int[taskCapacity * maxStages];
-        if (settings.stageTimings()) {
-            tStart = new double[taskCapacity * maxStages];
-            tEnd = new double[taskCapacity * maxStages];
-        }
-
+        stations = new Stations(m, ComputeRates.factors(model, settings.compute()), settings, genai);
+        costs = new SlotCosts(m, settings);
+        tasks = new TaskTable(m, settings.stageTimings());
+        outcomes = new TaskOutcomes(m, tasks, stats);
         lastSnr = new double[m.userIds.length];
         for (int u = 0; u < lastSnr.length; u++) {
             lastSnr[u] = m.channels[u].meanSnr();
@@ -377,13 +320,13 @@ public final class SimulatedFleet implements Fleet {
 
         // the twin's own stream: runs without a twin keep every draw they made before
         twinRandom = new SplittableRandom(seed * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
-        twinServiceMs = new double[stations][];
-        twinServiceSeries = new Twin.Series[stations];
+        twinServiceMs = new double[m.stations()][];
+        twinServiceSeries = new Twin.Series[m.stations()];
         twinNeighbours = Twin.neighbours(subModelKeys);
-        twinPreloadMs = new double[stations];
+        twinPreloadMs = new double[m.stations()];
         Arrays.fill(twinPreloadMs, Double.NaN);
         if (twin != null) {
-            for (int st = 0; st < stations; st++) {
+            for (int st = 0; st < m.stations(); st++) {
                 String k = Twin.key(m.nodeIds[st / serviceCount], m.serviceIds[st % serviceCount]);
                 double[] ms = twin.serviceMs().get(k);
                 twinServiceMs[st] = ms == null || ms.length == 0 ? null : ms;
@@ -506,7 +449,7 @@ public final class SimulatedFleet implements Fleet {
             case EV_READY -> drain(idx);
             case EV_TWIN_APPLY -> applyNow(deferred.set(idx, null));
             case EV_PART -> {
-                tOutstanding[idx]--;
+                tasks.outstanding[idx]--;
                 partition.onEvent(idx, stage, inc);
                 release(idx);
             }
@@ -520,7 +463,7 @@ public final class SimulatedFleet implements Fleet {
 
     // ------------------------------------------------------------------ events
 
-    /** Per stream of the m.workload, the sorted arrival times of the task log's entries of its (user, task type). */
+    /** Per stream of the workload, the sorted arrival times of the task log's entries of its (user, task type). */
     private static double[][] tracePerStream(List<Twin.Arrival> log, List<Demand> workloadList) {
         Map<String, Integer> byKey = new HashMap<>();
         for (int i = 0; i < workloadList.size(); i++) {
@@ -532,7 +475,7 @@ public final class SimulatedFleet implements Fleet {
             Integer i = byKey.get(a.user() + "\u0000" + a.taskType());
             if (i == null) {
                 throw new IllegalArgumentException("task log: user '" + a.user() + "' with task type '" + a.taskType()
-                        + "' has no stream in the m.workload");
+                        + "' has no stream in the workload");
             }
             per.get(i).add(a.atMs());
         }
@@ -553,7 +496,7 @@ public final class SimulatedFleet implements Fleet {
         intervalSubmitted++;
         stats.submitted++;
         int t = m.streamType[stream];
-        int task = allocTask(t, stream);
+        int task = tasks.alloc(t, stream, now);
         int origin = m.streamOrigin[stream];
         if (!online[origin]) {
             kill(task, "node " + m.nodeIds[origin] + " offline");
@@ -583,44 +526,44 @@ public final class SimulatedFleet implements Fleet {
                 kill(task, target == NO_PATH ? "no path" : "unrouted");
                 break;
             }
-            tStageNode[base + leaf] = target;
-            tOutstanding[task]++;
+            tasks.stageNode[base + leaf] = target;
+            tasks.outstanding[task]++;
             events.push(now + uplink + network.delay(origin, target, m.inputMb[t]), pack(EV_INPUT, leaf, 0, task));
         }
         release(task);
     }
 
     private void onInput(int task, int stage) {
-        tOutstanding[task]--;
-        if (tState[task] != LIVE) {
+        tasks.outstanding[task]--;
+        if (tasks.state[task] != TaskTable.LIVE) {
             release(task);
             return;
         }
         int k = task * maxStages + stage;
-        int node = tStageNode[k];
+        int node = tasks.stageNode[k];
         if (!online[node]) {
             kill(task, "node " + m.nodeIds[node] + " offline");
             release(task);
             return;
         }
-        if (--tPending[k] > 0) {
+        if (--tasks.pending[k] > 0) {
             return;
         }
-        int st = node * serviceCount + m.stageService[tType[task]][stage];
-        intervalArrivals[st]++;
-        if (busy[st] < servers[st] && queueSize[st] == 0 && ready(st)) {
+        int st = node * serviceCount + m.stageService[tasks.type[task]][stage];
+        stations.intervalArrivals[st]++;
+        if (stations.busy[st] < stations.servers[st] && stations.queueSize[st] == 0 && ready(st)) {
             start(task, stage, st);
         } else {
-            enqueue(st, task, stage);
-            tOutstanding[task]++;
+            stations.enqueue(st, task, stage);
+            tasks.outstanding[task]++;
         }
     }
 
     private void onDone(int task, int stage, int inc) {
-        tOutstanding[task]--;
-        int t = tType[task];
+        tasks.outstanding[task]--;
+        int t = tasks.type[task];
         int k = task * maxStages + stage;
-        int node = tStageNode[k];
+        int node = tasks.stageNode[k];
         if ((incarnation[node] & 0xFFFFF) != inc) {
             // The node failed while serving: its servers were reset then, the task is lost.
             kill(task, "node " + m.nodeIds[node] + " failed");
@@ -628,15 +571,15 @@ public final class SimulatedFleet implements Fleet {
             return;
         }
         int st = node * serviceCount + m.stageService[t][stage];
-        busy[st]--;
-        intervalCompleted[st]++;
+        stations.busy[st]--;
+        stations.intervalCompleted[st]++;
         drain(st);
-        if (tState[task] != LIVE) {
+        if (tasks.state[task] != TaskTable.LIVE) {
             release(task);
             return;
         }
-        if (tEnd != null) {
-            tEnd[k] = now;
+        if (tasks.end != null) {
+            tasks.end[k] = now;
         }
         int next = m.stageNext[t][stage];
         if (next < 0) {
@@ -645,16 +588,16 @@ public final class SimulatedFleet implements Fleet {
             return;
         }
         int kn = task * maxStages + next;
-        int target = tStageNode[kn];
+        int target = tasks.stageNode[kn];
         double mb = m.output[m.stageService[t][stage]];
         if (target < 0) {
-            target = choose(t, next, node, m.streamOrigin[tStream[task]], mb);
+            target = choose(t, next, node, m.streamOrigin[tasks.stream[task]], mb);
             if (target < 0) {
                 kill(task, target == NO_PATH ? "no path" : "unrouted");
                 release(task);
                 return;
             }
-            tStageNode[kn] = target;
+            tasks.stageNode[kn] = target;
         }
         double d = network.delay(node, target, mb);
         if (d == Double.POSITIVE_INFINITY) {
@@ -667,7 +610,7 @@ public final class SimulatedFleet implements Fleet {
                     ? Twin.draw(twin.timeline().localHop(), twinNeighbours, twin.localHopMs(), now, twinRandom)
                     : Twin.draw(twin.timeline().remoteHop(), twinNeighbours, twin.remoteHopMs(), now, twinRandom);
         }
-        tOutstanding[task]++;
+        tasks.outstanding[task]++;
         // paper 1, eq. (2): transfer b_m / w plus propagation W / l; 0 when co-located
         events.push(now + d, pack(EV_INPUT, next, 0, task));
     }
@@ -680,11 +623,11 @@ public final class SimulatedFleet implements Fleet {
         incarnation[node]++;
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
-            busy[st] = 0;
-            while (queueSize[st] > 0) {
-                long e = dequeue(st);
+            stations.busy[st] = 0;
+            while (stations.queueSize[st] > 0) {
+                long e = stations.dequeue(st);
                 int task = (int) (e >>> 8);
-                tOutstanding[task]--;
+                tasks.outstanding[task]--;
                 kill(task, "node " + m.nodeIds[node] + " failed");
                 release(task);
             }
@@ -718,15 +661,15 @@ public final class SimulatedFleet implements Fleet {
     // ------------------------------------------------------------------ stations
 
     private void start(int task, int stage, int st) {
-        int t = tType[task];
-        if (settings.deadlineAction() == SimSettings.DeadlineAction.DROP_EXPIRED && now - tArrive[task] > m.deadline[t]) {
-            kill(task, "m.deadline passed before stage " + m.stageIds[t][stage]);
+        int t = tasks.type[task];
+        if (settings.deadlineAction() == SimSettings.DeadlineAction.DROP_EXPIRED && now - tasks.arrive[task] > m.deadline[t]) {
+            kill(task, "deadline passed before stage " + m.stageIds[t][stage]);
             release(task);
             return;
         }
-        busy[st]++;
+        stations.busy[st]++;
         int s = st % serviceCount;
-        double rate = m.core[s] ? m.rates[s].mean() * rateFactor[st] : m.rates[s].sample(serviceRandom) * rateFactor[st];
+        double rate = m.core[s] ? m.rates[s].mean() * stations.rateFactor[st] : m.rates[s].sample(serviceRandom) * stations.rateFactor[st];
         // paper 1, eq. (3): processing time a_m / f_m
         double ms = m.workload[s] / rate;
         if (twinServiceMs[st] != null) {
@@ -734,69 +677,30 @@ public final class SimulatedFleet implements Fleet {
             ms = Twin.draw(twinServiceSeries[st], twinNeighbours, twinServiceMs[st], now, twinRandom);
             rate = m.workload[s] / Math.max(ms, 1e-3);
         }
-        if (rateSamples[st] == null && settings.rateSamples() > 0) {
-            rateSamples[st] = new double[settings.rateSamples()];
-        }
-        if (rateSampleCount[st] < settings.rateSamples()) {
-            rateSamples[st][rateSampleCount[st]++] = rate;
-        }
+        stations.sampleRate(st, rate);
         int node = st / serviceCount;
         if (genai != null) {
             genai.onServed(node, s);
         }
-        if (tStart != null) {
-            tStart[task * maxStages + stage] = now;
+        if (tasks.start != null) {
+            tasks.start[task * maxStages + stage] = now;
         }
-        tOutstanding[task]++;
+        tasks.outstanding[task]++;
         events.push(now + ms, pack(EV_DONE, stage, incarnation[node], task));
     }
 
     private void drain(int st) {
-        while (busy[st] < servers[st] && queueSize[st] > 0 && ready(st)) {
-            long e = dequeue(st);
+        while (stations.busy[st] < stations.servers[st] && stations.queueSize[st] > 0 && ready(st)) {
+            long e = stations.dequeue(st);
             int task = (int) (e >>> 8);
             int stage = (int) (e & 0xFF);
-            tOutstanding[task]--;
-            if (tState[task] != LIVE) {
+            tasks.outstanding[task]--;
+            if (tasks.state[task] != TaskTable.LIVE) {
                 release(task);
                 continue;
             }
             start(task, stage, st);
         }
-    }
-
-    private void enqueue(int st, int task, int stage) {
-        long[] q = queue[st];
-        if (q == null) {
-            q = queue[st] = new long[16];
-        } else if (queueSize[st] == q.length) {
-            long[] g = new long[q.length * 2];
-            for (int i = 0; i < queueSize[st]; i++) {
-                g[i] = q[(queueHead[st] + i) % q.length];
-            }
-            queueHead[st] = 0;
-            q = queue[st] = g;
-        }
-        q[(queueHead[st] + queueSize[st]) % q.length] = ((long) task << 8) | stage;
-        queueSize[st]++;
-    }
-
-    private long dequeue(int st) {
-        long[] q = queue[st];
-        long e = q[queueHead[st]];
-        queueHead[st] = (queueHead[st] + 1) % q.length;
-        queueSize[st]--;
-        return e;
-    }
-
-    /** Recomputes servers, the per-task rate factor and the mean processing time of a station. */
-    private void updateStation(int st) {
-        int s = st % serviceCount;
-        int y = m.core[s] ? 1 : Math.max(1, parallelism[st]);
-        servers[st] = genai == null ? instances[st] * y : genai.servers(st / serviceCount, s, instances[st] * y);
-        // assumption (sim.parallelism-exponent): per-task rate f · compute factor · y^(−α)
-        rateFactor[st] = computeFactor[st] * (m.core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
-        meanProcMs[st] = m.workload[s] / (m.rates[s].mean() * rateFactor[st]);
     }
 
     // ------------------------------------------------------------------ seed papers 2 and 3
@@ -822,29 +726,29 @@ public final class SimulatedFleet implements Fleet {
     private void forwardEvicted(int node) {
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
-            if (servers[st] > 0 || queueSize[st] == 0 || !genai.isModel(s)) {
+            if (stations.servers[st] > 0 || stations.queueSize[st] == 0 || !genai.isModel(s)) {
                 continue;
             }
-            while (queueSize[st] > 0) {
-                long e = dequeue(st);
+            while (stations.queueSize[st] > 0) {
+                long e = stations.dequeue(st);
                 int task = (int) (e >>> 8);
                 int stage = (int) (e & 0xFF);
-                tOutstanding[task]--;
-                if (tState[task] != LIVE) {
+                tasks.outstanding[task]--;
+                if (tasks.state[task] != TaskTable.LIVE) {
                     release(task);
                     continue;
                 }
-                int t = tType[task];
-                int target = choose(t, stage, node, m.streamOrigin[tStream[task]], m.inputMb[t]);
+                int t = tasks.type[task];
+                int target = choose(t, stage, node, m.streamOrigin[tasks.stream[task]], m.inputMb[t]);
                 if (target < 0) {
                     kill(task, target == NO_PATH ? "no path" : "unrouted");
                     release(task);
                     continue;
                 }
                 int k = task * maxStages + stage;
-                tStageNode[k] = target;
-                tPending[k] = 1;
-                tOutstanding[task]++;
+                tasks.stageNode[k] = target;
+                tasks.pending[k] = 1;
+                tasks.outstanding[task]++;
                 events.push(now + network.delay(node, target, m.inputMb[t]), pack(EV_INPUT, stage, 0, task));
             }
         }
@@ -892,14 +796,14 @@ public final class SimulatedFleet implements Fleet {
     private final class PartitionHost implements PartitionSubModel.Host {
         @Override
         public void push(double afterMs, int phase, int task, int epoch) {
-            tOutstanding[task]++;
+            tasks.outstanding[task]++;
             events.push(now + afterMs, pack(EV_PART, phase, epoch, task));
         }
 
         @Override
         public double processingMs(int s, int node) {
             double rate = m.core[s] ? m.rates[s].mean() : m.rates[s].sample(serviceRandom);
-            return m.workload[s] / (rate * computeFactor[node * serviceCount + s]);
+            return m.workload[s] / (rate * stations.computeFactor[node * serviceCount + s]);
         }
 
         @Override
@@ -972,7 +876,7 @@ public final class SimulatedFleet implements Fleet {
     }
 
     private boolean usable(int node, int s, int from) {
-        return online[node] && servers[node * serviceCount + s] > 0 && network.reachable(from, node);
+        return online[node] && stations.servers[node * serviceCount + s] > 0 && network.reachable(from, node);
     }
 
     /**
@@ -990,7 +894,7 @@ public final class SimulatedFleet implements Fleet {
             return nodes[i];
         }
         for (int n : nodes) {
-            if (online[n] && servers[n * serviceCount + s] > 0) {
+            if (online[n] && stations.servers[n * serviceCount + s] > 0) {
                 return NO_PATH;
             }
         }
@@ -1008,9 +912,9 @@ public final class SimulatedFleet implements Fleet {
                 continue;
             }
             int st = n * serviceCount + s;
-            int waiting = busy[st] + queueSize[st] - servers[st] + 1;
-            double wait = waiting > 0 ? waiting * meanProcMs[st] / servers[st] : 0;
-            double score = network.delay(from, n, mb) + wait + meanProcMs[st];
+            int waiting = stations.busy[st] + stations.queueSize[st] - stations.servers[st] + 1;
+            double wait = waiting > 0 ? waiting * stations.meanProcMs[st] / stations.servers[st] : 0;
+            double score = network.delay(from, n, mb) + wait + stations.meanProcMs[st];
             if (score < bestScore) {
                 bestScore = score;
                 best = n;
@@ -1021,108 +925,16 @@ public final class SimulatedFleet implements Fleet {
 
     // ------------------------------------------------------------------ tasks
 
-    private int allocTask(int t, int stream) {
-        int task;
-        if (freeCount > 0) {
-            task = freeList[--freeCount];
-        } else {
-            if (taskHigh == taskCapacity) {
-                growTasks();
-            }
-            task = taskHigh++;
-        }
-        tType[task] = t;
-        tStream[task] = stream;
-        tArrive[task] = now;
-        tOutstanding[task] = 0;
-        tState[task] = LIVE;
-        tSeq[task] = taskSeq++;
-        int base = task * maxStages;
-        int[] parents = m.stageParents[t];
-        for (int k = 0; k < parents.length; k++) {
-            tStageNode[base + k] = -1;
-            tPending[base + k] = Math.max(1, parents[k]);
-        }
-        return task;
-    }
-
-    private void growTasks() {
-        int n = taskCapacity * 2;
-        tType = Arrays.copyOf(tType, n);
-        tStream = Arrays.copyOf(tStream, n);
-        tArrive = Arrays.copyOf(tArrive, n);
-        tOutstanding = Arrays.copyOf(tOutstanding, n);
-        tState = Arrays.copyOf(tState, n);
-        tSeq = Arrays.copyOf(tSeq, n);
-        tStageNode = Arrays.copyOf(tStageNode, n * maxStages);
-        tPending = Arrays.copyOf(tPending, n * maxStages);
-        if (tStart != null) {
-            tStart = Arrays.copyOf(tStart, n * maxStages);
-            tEnd = Arrays.copyOf(tEnd, n * maxStages);
-        }
-        freeList = Arrays.copyOf(freeList, n);
-        taskCapacity = n;
-    }
-
-    /** Returns the task's slot to the free list once it has ended and nothing refers to it. */
     private void release(int task) {
-        if (tState[task] == ENDED && tOutstanding[task] == 0) {
-            tState[task] = FREE;
-            freeList[freeCount++] = task;
-        }
+        tasks.release(task);
     }
 
     private void finish(int task) {
-        int t = tType[task];
-        tState[task] = ENDED;
-        double latency = now - tArrive[task];
-        boolean onTime = latency <= m.deadline[t];
-        stats.completed++;
-        if (onTime) {
-            stats.onTime++;
-        }
-        stats.addLatency(latency);
-        completions.add(completion(task, latency, onTime, true, null));
+        outcomes.finish(task, now);
     }
 
     private void kill(int task, String why) {
-        if (tState[task] != LIVE) {
-            return;
-        }
-        tState[task] = ENDED;
-        if (why.startsWith("rejected")) {
-            stats.rejected++;
-        } else if (why.startsWith("unrouted")) {
-            stats.failedUnrouted++;
-        } else if (why.startsWith("no path")) {
-            stats.failedNoPath++;
-        } else if (why.startsWith("m.deadline")) {
-            stats.failedExpired++;
-        } else {
-            stats.failedNodeDown++;
-        }
-        completions.add(completion(task, now - tArrive[task], false, false, why));
-    }
-
-    private TaskCompletion completion(int task, double latency, boolean onTime, boolean success, String error) {
-        int t = tType[task];
-        long submitted = (long) Math.floor(tArrive[task]);
-        // Whole-ms timestamps chosen so that TaskCompletion.onTime() agrees with the exact latency.
-        long whole = onTime ? (long) Math.floor(latency)
-                : Math.max((long) Math.ceil(latency), (long) Math.floor(m.deadline[t]) + 1);
-        List<StageTiming> timings = List.of();
-        if (tStart != null && success) {
-            List<StageTiming> list = new ArrayList<>(m.stageIds[t].length);
-            int base = task * maxStages;
-            for (int k = 0; k < m.stageIds[t].length; k++) {
-                long a = (long) Math.floor(tStart[base + k]);
-                list.add(new StageTiming(m.stageIds[t][k], m.nodeIds[tStageNode[base + k]], a,
-                        Math.max(a, (long) Math.floor(tEnd[base + k]))));
-            }
-            timings = list;
-        }
-        return new TaskCompletion("t" + tSeq[task], m.typeIds[t], m.nodeIds[m.streamOrigin[tStream[task]]], submitted,
-                submitted + whole, m.deadline[t], success, error, timings);
+        outcomes.kill(task, why, now);
     }
 
     // ------------------------------------------------------------------ directives and cost
@@ -1175,7 +987,7 @@ public final class SimulatedFleet implements Fleet {
                 continue;
             }
             int st = node * serviceCount + s;
-            if (d.instances() > instances[st] && !Double.isNaN(twinPreloadMs[st])) {
+            if (d.instances() > stations.instances[st] && !Double.isNaN(twinPreloadMs[st])) {
                 max = Math.max(max, twinPreloadMs[st]);
             }
         }
@@ -1219,11 +1031,11 @@ public final class SimulatedFleet implements Fleet {
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
             if (genai != null && genai.switchable(node, s)) {
-                switchModel(node, s, instances[st], inst[s]);
+                switchModel(node, s, stations.instances[st], inst[s]);
             }
-            instances[st] = inst[s];
-            parallelism[st] = par[s];
-            updateStation(st);
+            stations.instances[st] = inst[s];
+            stations.parallelism[st] = par[s];
+            stations.update(st, genai);
         }
         List<Route> routes = directive.desired().routing();
         RouteTable previous = nodeRoutes[node];
@@ -1265,7 +1077,7 @@ public final class SimulatedFleet implements Fleet {
     /** Charges the slot that just ended with the instances in force (paper 1, eqs. 6 and 7). */
     private void chargeSlot() {
         if (genai != null) {
-            genai.chargeSlot(instances, online);
+            genai.chargeSlot(stations.instances, online);
         }
         if (partition != null) {
             partition.chargeSlot(now);
@@ -1273,24 +1085,7 @@ public final class SimulatedFleet implements Fleet {
         if (slotChannels) {
             drawSlotChannels();
         }
-        long slot = chargedSlots++;
-        for (int node = 0; node < nodeCount; node++) {
-            for (int s = 0; s < serviceCount; s++) {
-                int st = node * serviceCount + s;
-                int x = online[node] ? instances[st] : 0;
-                int prev = chargedInstances[st];
-                chargedInstances[st] = x;
-                var c = m.services[s].costs();
-                if (m.core[s]) {
-                    // eq. (6): deployment once per new instance, maintenance per instance and slot
-                    stats.coreCost += c.coreSlot(x, prev);
-                } else {
-                    // eq. (7): instantiation on scale-up only (t ≠ 0), maintenance, parallelism
-                    stats.lightCost += c.lightSlot(x, parallelism[st], prev, slot > 0 || settings.chargeInitialLightDeploy(),
-                            settings.parallelismCostTimesY());
-                }
-            }
-        }
+        costs.charge(chargedSlots++, stations.instances, stations.parallelism, online, stats);
     }
 
     // ------------------------------------------------------------------ observation
@@ -1306,18 +1101,15 @@ public final class SimulatedFleet implements Fleet {
         for (int n = 0; n < nodeCount; n++) {
             for (int s = 0; s < serviceCount; s++) {
                 int st = n * serviceCount + s;
-                if (instances[st] == 0 && busy[st] == 0 && queueSize[st] == 0 && intervalArrivals[st] == 0
-                        && intervalCompleted[st] == 0) {
+                if (stations.idle(st)) {
                     continue;
                 }
-                double[] samples = rateSampleCount[st] == 0 ? new double[0]
-                        : Arrays.copyOf(rateSamples[st], rateSampleCount[st]);
-                obs.add(new ServiceObservation(m.nodeIds[n], m.serviceIds[s], online[n] ? instances[st] : 0,
-                        m.core[s] ? 1 : parallelism[st], queueSize[st], busy[st], intervalArrivals[st],
-                        intervalCompleted[st], samples, null));
-                intervalArrivals[st] = 0;
-                intervalCompleted[st] = 0;
-                rateSampleCount[st] = 0;
+                int arrived = stations.intervalArrivals[st];
+                int completed = stations.intervalCompleted[st];
+                double[] samples = stations.takeInterval(st);
+                obs.add(new ServiceObservation(m.nodeIds[n], m.serviceIds[s], online[n] ? stations.instances[st] : 0,
+                        m.core[s] ? 1 : stations.parallelism[st], stations.queueSize[st], stations.busy[st], arrived,
+                        completed, samples, null));
             }
         }
         List<DemandEstimate> demand = new ArrayList<>(m.streamCount);
@@ -1331,8 +1123,7 @@ public final class SimulatedFleet implements Fleet {
             users.add(new UserObservation(m.userIds[u], lastSnr[u],
                     partition != null && chargedSlots > 0 ? partition.lastSlotEnergyJ(u) : null));
         }
-        List<TaskCompletion> done = List.copyOf(completions);
-        completions.clear();
+        List<TaskCompletion> done = outcomes.take();
         long submitted = intervalSubmitted;
         intervalSubmitted = 0;
         lastSnapshotMs = now;
@@ -1341,15 +1132,15 @@ public final class SimulatedFleet implements Fleet {
 
     /**
      * The run's statistics so far, with the tasks still in the system counted as of
-     * {@link #nowMs()} (those past their m.deadline are certainly late).
+     * {@link #nowMs()} (those past their deadline are certainly late).
      */
     public SimStats stats() {
         long pending = 0;
         long overdue = 0;
-        for (int task = 0; task < taskHigh; task++) {
-            if (tState[task] == LIVE) {
+        for (int task = 0; task < tasks.high; task++) {
+            if (tasks.state[task] == TaskTable.LIVE) {
                 pending++;
-                if (now - tArrive[task] > m.deadline[tType[task]]) {
+                if (now - tasks.arrive[task] > m.deadline[tasks.type[task]]) {
                     overdue++;
                 }
             }
