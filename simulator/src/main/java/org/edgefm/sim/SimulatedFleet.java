@@ -2,12 +2,10 @@ package org.edgefm.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.function.DoubleSupplier;
 import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.Demand;
@@ -25,7 +23,6 @@ import org.edgefm.api.spi.UserObservation;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.TaskCompletion;
-import org.edgefm.wire.routing.StageRouter;
 import org.edgefm.control.Fleet;
 import org.edgefm.control.FleetSnapshot;
 import org.edgefm.control.NodeStatus;
@@ -83,9 +80,6 @@ public final class SimulatedFleet implements Fleet {
     private static final int EV_LINK = 8;
     private static final int EV_TWIN_APPLY = 9;
 
-    private static final int UNROUTED = -1;
-    private static final int NO_PATH = -2;
-
     private final SystemModel model;
     private final SimSettings settings;
     private final double slotMs;
@@ -107,6 +101,7 @@ public final class SimulatedFleet implements Fleet {
     private final long[] appliedVersion;
     private final RouteTable[] nodeRoutes;
     private final LinkWindows links;
+    private final StageRouting routing;
     /** Transfer times over the links in force now ({@link LinkWindows#network()}). */
     private Network network;
 
@@ -120,9 +115,6 @@ public final class SimulatedFleet implements Fleet {
     private final SplittableRandom[] streamRandom;
     private final int[] intervalStreamArrivals;
     private final SplittableRandom serviceRandom;
-    private final SplittableRandom routeRandom;
-    private final DoubleSupplier routeDraw;
-    private final SplittableRandom admissionRandom;
     private final SplittableRandom channelRandom;
 
     // Tasks and how they ended.
@@ -135,19 +127,12 @@ public final class SimulatedFleet implements Fleet {
     private final boolean slotChannels;
     private final boolean[] streamPartitioned;
 
-    // The calibrated twin (null: the model alone): measured service times and preloads per station,
-    // hop overheads, a replayed task log per stream, directives waiting for their instances' preload.
-    private final Twin twin;
+    // The calibrated twin's draws (inactive without a calibration); directives waiting for their
+    // instances' preload.
+    private final TwinDraws twin;
+    private final List<Directive> deferred = new ArrayList<>();
     /** Told of each directive put in force or refused, or null. */
     private Applied appliedListener;
-    private final double[][] twinServiceMs;
-    private final Twin.Series[] twinServiceSeries;
-    private final int twinNeighbours;
-    private final double[] twinPreloadMs;
-    private final double[][] traceMs;
-    private final int[] traceNext;
-    private final SplittableRandom twinRandom;
-    private final List<Directive> deferred = new ArrayList<>();
 
     private long intervalSubmitted;
     private double lastSnapshotMs;
@@ -241,12 +226,11 @@ public final class SimulatedFleet implements Fleet {
      * @param settings the modelling settings
      * @param subModelKeys the scenario's planner section (the seed papers' sub-model keys)
      * @param impairments the link impairment schedule; each must name a link of the model
-     * @param twin     the calibration, or null for the model alone
+     * @param calibration the calibration ({@link Twin}), or null for the model alone
      */
     public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
-            Map<String, ?> subModelKeys, List<LinkImpairment> impairments, Twin twin) {
+            Map<String, ?> subModelKeys, List<LinkImpairment> impairments, Twin calibration) {
         Objects.requireNonNull(subModelKeys, "subModelKeys is null");
-        this.twin = twin;
         this.model = Objects.requireNonNull(model, "model is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         Objects.requireNonNull(failures, "failures is null");
@@ -289,11 +273,11 @@ public final class SimulatedFleet implements Fleet {
             streamRandom[i] = master.split();
         }
         serviceRandom = master.split();
-        routeRandom = master.split();
-        routeDraw = routeRandom::nextDouble;
+        SplittableRandom routeRandom = master.split();
         channelRandom = master.split();
         // a stream of its own, not split from master: that would move every later draw of runs without admission
-        admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
+        SplittableRandom admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
+        routing = new StageRouting(m, settings, nodeRoutes, online, stations, links, routeRandom, admissionRandom);
 
         // assumption (sim.channel-coherence): paper 1 draws a channel per task; LyMDO-style block
         // fading (papers.md 4.2) keeps one draw per user for a whole slot.
@@ -318,34 +302,15 @@ public final class SimulatedFleet implements Fleet {
             partition = null;
         }
 
-        // the twin's own stream: runs without a twin keep every draw they made before
-        twinRandom = new SplittableRandom(seed * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
-        twinServiceMs = new double[m.stations()][];
-        twinServiceSeries = new Twin.Series[m.stations()];
-        twinNeighbours = Twin.neighbours(subModelKeys);
-        twinPreloadMs = new double[m.stations()];
-        Arrays.fill(twinPreloadMs, Double.NaN);
-        if (twin != null) {
-            for (int st = 0; st < m.stations(); st++) {
-                String k = Twin.key(m.nodeIds[st / serviceCount], m.serviceIds[st % serviceCount]);
-                double[] ms = twin.serviceMs().get(k);
-                twinServiceMs[st] = ms == null || ms.length == 0 ? null : ms;
-                twinServiceSeries[st] = twin.timeline().service().get(k);
-                twinPreloadMs[st] = twin.preloadMs().getOrDefault(k, Double.NaN);
-            }
-        }
-        if (twin != null && twin.arrivals() != null) {
-            traceMs = tracePerStream(twin.arrivals(), workloadList);
-            traceNext = new int[m.streamCount];
+        twin = new TwinDraws(m, calibration, subModelKeys, seed, workloadList);
+        if (twin.replays()) {
             for (int i = 0; i < m.streamCount; i++) {
-                if (traceMs[i].length > 0) {
-                    events.push(traceMs[i][0], pack(EV_ARRIVAL, 0, 0, i));
-                    traceNext[i] = 1;
+                double at = twin.nextArrival(i);
+                if (!Double.isNaN(at)) {
+                    events.push(at, pack(EV_ARRIVAL, 0, 0, i));
                 }
             }
         } else {
-            traceMs = null;
-            traceNext = null;
             for (int i = 0; i < m.streamCount; i++) {
                 events.push(m.arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
             }
@@ -463,34 +428,14 @@ public final class SimulatedFleet implements Fleet {
 
     // ------------------------------------------------------------------ events
 
-    /** Per stream of the workload, the sorted arrival times of the task log's entries of its (user, task type). */
-    private static double[][] tracePerStream(List<Twin.Arrival> log, List<Demand> workloadList) {
-        Map<String, Integer> byKey = new HashMap<>();
-        for (int i = 0; i < workloadList.size(); i++) {
-            byKey.putIfAbsent(workloadList.get(i).user() + "\u0000" + workloadList.get(i).taskType(), i);
-        }
-        List<List<Double>> per = new ArrayList<>();
-        workloadList.forEach(d -> per.add(new ArrayList<>()));
-        for (Twin.Arrival a : log) {
-            Integer i = byKey.get(a.user() + "\u0000" + a.taskType());
-            if (i == null) {
-                throw new IllegalArgumentException("task log: user '" + a.user() + "' with task type '" + a.taskType()
-                        + "' has no stream in the workload");
-            }
-            per.get(i).add(a.atMs());
-        }
-        double[][] out = new double[per.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = per.get(i).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        }
-        return out;
-    }
-
     private void onArrival(int stream) {
-        if (traceMs == null) {
+        if (!twin.replays()) {
             events.push(now + m.arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
-        } else if (traceNext[stream] < traceMs[stream].length) {
-            events.push(traceMs[stream][traceNext[stream]++], pack(EV_ARRIVAL, 0, 0, stream));
+        } else {
+            double at = twin.nextArrival(stream);
+            if (!Double.isNaN(at)) {
+                events.push(at, pack(EV_ARRIVAL, 0, 0, stream));
+            }
         }
         intervalStreamArrivals[stream]++;
         intervalSubmitted++;
@@ -511,19 +456,17 @@ public final class SimulatedFleet implements Fleet {
         }
         double snr = userSnr(u);
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u)); a twin: the measured ingress instead
-        double uplink = twin != null
-                ? Twin.draw(twin.timeline().ingress(), twinNeighbours, twin.ingressMs(), now, twinRandom)
-                : Latency.uplinkMs(m.inputMb[t], m.userBandwidth[u], snr);
+        double uplink = twin.active() ? twin.ingressMs(now) : Latency.uplinkMs(m.inputMb[t], m.userBandwidth[u], snr);
         int base = task * maxStages;
-        if (rejected(t, origin)) {
+        if (routing.rejected(t, origin)) {
             kill(task, "rejected by admission control");
             release(task);
             return;
         }
         for (int leaf : m.leaves[t]) {
-            int target = choose(t, leaf, origin, origin, m.inputMb[t]);
+            int target = routing.choose(t, leaf, origin, origin, m.inputMb[t]);
             if (target < 0) {
-                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                 break;
             }
             tasks.stageNode[base + leaf] = target;
@@ -591,9 +534,9 @@ public final class SimulatedFleet implements Fleet {
         int target = tasks.stageNode[kn];
         double mb = m.output[m.stageService[t][stage]];
         if (target < 0) {
-            target = choose(t, next, node, m.streamOrigin[tasks.stream[task]], mb);
+            target = routing.choose(t, next, node, m.streamOrigin[tasks.stream[task]], mb);
             if (target < 0) {
-                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                 release(task);
                 return;
             }
@@ -605,10 +548,8 @@ public final class SimulatedFleet implements Fleet {
             release(task);
             return;
         }
-        if (twin != null) {
-            d += node == target
-                    ? Twin.draw(twin.timeline().localHop(), twinNeighbours, twin.localHopMs(), now, twinRandom)
-                    : Twin.draw(twin.timeline().remoteHop(), twinNeighbours, twin.remoteHopMs(), now, twinRandom);
+        if (twin.active()) {
+            d += twin.hopMs(node == target, now);
         }
         tasks.outstanding[task]++;
         // paper 1, eq. (2): transfer b_m / w plus propagation W / l; 0 when co-located
@@ -672,9 +613,9 @@ public final class SimulatedFleet implements Fleet {
         double rate = m.core[s] ? m.rates[s].mean() * stations.rateFactor[st] : m.rates[s].sample(serviceRandom) * stations.rateFactor[st];
         // paper 1, eq. (3): processing time a_m / f_m
         double ms = m.workload[s] / rate;
-        if (twinServiceMs[st] != null) {
+        if (twin.measures(st)) {
             // a twin: a measured service time of this (node, service); the planner sees its rate
-            ms = Twin.draw(twinServiceSeries[st], twinNeighbours, twinServiceMs[st], now, twinRandom);
+            ms = twin.serviceMs(st, now);
             rate = m.workload[s] / Math.max(ms, 1e-3);
         }
         stations.sampleRate(st, rate);
@@ -739,9 +680,9 @@ public final class SimulatedFleet implements Fleet {
                     continue;
                 }
                 int t = tasks.type[task];
-                int target = choose(t, stage, node, m.streamOrigin[tasks.stream[task]], m.inputMb[t]);
+                int target = routing.choose(t, stage, node, m.streamOrigin[tasks.stream[task]], m.inputMb[t]);
                 if (target < 0) {
-                    kill(task, target == NO_PATH ? "no path" : "unrouted");
+                    kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                     release(task);
                     continue;
                 }
@@ -777,9 +718,9 @@ public final class SimulatedFleet implements Fleet {
         int edgeNode = origin;
         while (cut < stages.length) {
             double mb = cut == 0 ? m.inputMb[t] : m.output[m.chainServices[t][cut - 1]];
-            int target = choose(t, stages[cut], origin, origin, mb);
+            int target = routing.choose(t, stages[cut], origin, origin, mb);
             if (target < 0) {
-                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                 return;
             }
             if (target != origin) {
@@ -832,97 +773,6 @@ public final class SimulatedFleet implements Fleet {
         }
     }
 
-    // ------------------------------------------------------------------ routing
-
-    /**
-     * The node for {@code stage} of a task of type {@code t}, decided by node {@code from} (the one
-     * handing the data on) for a task that entered at {@code origin}; UNROUTED or NO_PATH.
-     */
-    private int choose(int t, int stage, int from, int origin, double mb) {
-        int s = m.stageService[t][stage];
-        RouteTable r = nodeRoutes[from];
-        RouteTable.Target tg = r == null ? null : r.get(t, stage, origin);
-        int chosen;
-        if (settings.routing() == SimSettings.Routing.CAPACITY_AWARE) {
-            chosen = bestByExpectedTime(tg, s, from, mb, true);
-        } else {
-            chosen = weighted(tg, s, from);
-        }
-        if (chosen >= 0 || settings.unrouted() == SimSettings.Unrouted.DROP) {
-            return chosen;
-        }
-        int nearest = bestByExpectedTime(null, s, from, mb, false);
-        return nearest >= 0 ? nearest : chosen;
-    }
-
-    /**
-     * Admission control: the task is refused with the largest {@code REJECT} share among its entry
-     * stages' routes at its origin (counted as rejected, never started). No random draw is taken when
-     * no route rejects, so runs without admission control are unchanged.
-     */
-    private boolean rejected(int t, int origin) {
-        RouteTable r = nodeRoutes[origin];
-        if (r == null) {
-            return false;
-        }
-        double share = 0;
-        for (int leaf : m.leaves[t]) {
-            RouteTable.Target tg = r.get(t, leaf, origin);
-            if (tg != null) {
-                share = Math.max(share, tg.reject());
-            }
-        }
-        return StageRouter.rejects(share, admissionRandom::nextDouble);
-    }
-
-    private boolean usable(int node, int s, int from) {
-        return online[node] && stations.servers[node * serviceCount + s] > 0 && network.reachable(from, node);
-    }
-
-    /**
-     * {@link StageRouter#pick}: a weighted choice among the targets that are online, run the service
-     * and are reachable from {@code from}, by one draw of the run's route generator; NO_PATH when a
-     * target runs the service but none is reachable, else UNROUTED.
-     */
-    private int weighted(RouteTable.Target tg, int s, int from) {
-        if (tg == null) {
-            return UNROUTED;
-        }
-        int[] nodes = tg.nodes();
-        int i = StageRouter.pick(tg.weights(), nodes.length, k -> usable(nodes[k], s, from), routeDraw);
-        if (i != StageRouter.NONE) {
-            return nodes[i];
-        }
-        for (int n : nodes) {
-            if (online[n] && stations.servers[n * serviceCount + s] > 0) {
-                return NO_PATH;
-            }
-        }
-        return UNROUTED;
-    }
-
-    /** papers.md 5.1 item 6: smallest expected transfer + wait + processing, free capacity first. */
-    private int bestByExpectedTime(RouteTable.Target tg, int s, int from, double mb, boolean useTable) {
-        int best = UNROUTED;
-        double bestScore = Double.POSITIVE_INFINITY;
-        int count = useTable && tg != null ? tg.nodes().length : nodeCount;
-        for (int i = 0; i < count; i++) {
-            int n = useTable && tg != null ? tg.nodes()[i] : i;
-            if (!usable(n, s, from)) {
-                continue;
-            }
-            int st = n * serviceCount + s;
-            int waiting = stations.busy[st] + stations.queueSize[st] - stations.servers[st] + 1;
-            double wait = waiting > 0 ? waiting * stations.meanProcMs[st] / stations.servers[st] : 0;
-            double score = network.delay(from, n, mb) + wait + stations.meanProcMs[st];
-            if (score < bestScore) {
-                bestScore = score;
-                best = n;
-            }
-        }
-        return best;
-    }
-
     // ------------------------------------------------------------------ tasks
 
     private void release(int task) {
@@ -951,7 +801,7 @@ public final class SimulatedFleet implements Fleet {
                 || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
             return;
         }
-        double preload = now > 0 ? twinPreload(node, directive) : 0;
+        double preload = now > 0 ? twin.preloadMs(node, directive, stations.instances) : 0;
         if (preload > 0) {
             // a twin: the agent loads the instances the directive starts, then swaps the whole state in
             deferred.add(directive);
@@ -973,25 +823,6 @@ public final class SimulatedFleet implements Fleet {
     /** Tells {@code listener} of every directive put in force or refused from now on (null: nobody). */
     public void onApplied(Applied listener) {
         this.appliedListener = listener;
-    }
-
-    /** A twin's delay before {@code directive} takes effect: the longest measured preload of an instance it starts. */
-    private double twinPreload(int node, Directive directive) {
-        if (twin == null) {
-            return 0;
-        }
-        double max = 0;
-        for (DesiredService d : directive.desired().services()) {
-            Integer s = m.serviceIndex.get(d.service());
-            if (s == null) {
-                continue;
-            }
-            int st = node * serviceCount + s;
-            if (d.instances() > stations.instances[st] && !Double.isNaN(twinPreloadMs[st])) {
-                max = Math.max(max, twinPreloadMs[st]);
-            }
-        }
-        return max;
     }
 
     private void applyNow(Directive directive) {
