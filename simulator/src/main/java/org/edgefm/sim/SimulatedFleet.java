@@ -15,17 +15,11 @@ import org.edgefm.scenario.FailureEvent;
 import org.edgefm.scenario.LinkImpairment;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.scenario.Scenario;
-import org.edgefm.api.spi.DemandEstimate;
-import org.edgefm.api.spi.Route;
-import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.UserAllocation;
-import org.edgefm.api.spi.UserObservation;
-import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.control.Fleet;
 import org.edgefm.control.FleetSnapshot;
-import org.edgefm.control.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,9 +91,8 @@ public final class SimulatedFleet implements Fleet {
     private final boolean[] online;
     private final int[] incarnation;
     private final long[] sessions;
-    private final long[] appliedEpoch;
-    private final long[] appliedVersion;
-    private final RouteTable[] nodeRoutes;
+    /** The directive in force per node and its routing table. */
+    private final NodeDirectives directives;
     private final LinkWindows links;
     private final StageRouting routing;
     /** Transfer times over the links in force now ({@link LinkWindows#network()}). */
@@ -113,7 +106,6 @@ public final class SimulatedFleet implements Fleet {
     // Users and streams.
     private final double[] lastSnr;
     private final SplittableRandom[] streamRandom;
-    private final int[] intervalStreamArrivals;
     private final SplittableRandom serviceRandom;
     private final SplittableRandom channelRandom;
 
@@ -134,8 +126,7 @@ public final class SimulatedFleet implements Fleet {
     /** Told of each directive put in force or refused, or null. */
     private Applied appliedListener;
 
-    private long intervalSubmitted;
-    private double lastSnapshotMs;
+    private final FleetObserver observer;
     private boolean closed;
 
     /**
@@ -248,9 +239,7 @@ public final class SimulatedFleet implements Fleet {
         Arrays.fill(online, true);
         incarnation = new int[nodeCount];
         sessions = new long[nodeCount];
-        appliedEpoch = new long[nodeCount];
-        appliedVersion = new long[nodeCount];
-        nodeRoutes = new RouteTable[nodeCount];
+        directives = new NodeDirectives(m, settings);
         links = new LinkWindows(nodeCount, m.nodeIndex, model.topology().links(),
                 List.copyOf(Objects.requireNonNull(impairments, "impairments is null")));
         network = links.network();
@@ -264,11 +253,11 @@ public final class SimulatedFleet implements Fleet {
         for (int u = 0; u < lastSnr.length; u++) {
             lastSnr[u] = m.channels[u].meanSnr();
         }
+        observer = new FleetObserver(m, stations, outcomes, links, directives, online, sessions, lastSnr);
 
         SplittableRandom master = new SplittableRandom(seed);
         List<Demand> workloadList = model.workload();
         streamRandom = new SplittableRandom[m.streamCount];
-        intervalStreamArrivals = new int[m.streamCount];
         for (int i = 0; i < m.streamCount; i++) {
             streamRandom[i] = master.split();
         }
@@ -277,7 +266,7 @@ public final class SimulatedFleet implements Fleet {
         channelRandom = master.split();
         // a stream of its own, not split from master: that would move every later draw of runs without admission
         SplittableRandom admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
-        routing = new StageRouting(m, settings, nodeRoutes, online, stations, links, routeRandom, admissionRandom);
+        routing = new StageRouting(m, settings, directives.routes, online, stations, links, routeRandom, admissionRandom);
 
         // assumption (sim.channel-coherence): paper 1 draws a channel per task; LyMDO-style block
         // fading (papers.md 4.2) keeps one draw per user for a whole slot.
@@ -437,8 +426,7 @@ public final class SimulatedFleet implements Fleet {
                 events.push(at, pack(EV_ARRIVAL, 0, 0, stream));
             }
         }
-        intervalStreamArrivals[stream]++;
-        intervalSubmitted++;
+        observer.arrived(stream);
         stats.submitted++;
         int t = m.streamType[stream];
         int task = tasks.alloc(t, stream, now);
@@ -797,8 +785,7 @@ public final class SimulatedFleet implements Fleet {
             throw new IllegalArgumentException("directive for unknown node '" + directive.nodeId() + "'");
         }
         int node = boxed;
-        if (directive.plannerEpoch() < appliedEpoch[node]
-                || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
+        if (directives.stale(node, directive)) {
             return;
         }
         double preload = now > 0 ? twin.preloadMs(node, directive, stations.instances) : 0;
@@ -827,38 +814,16 @@ public final class SimulatedFleet implements Fleet {
 
     private void applyNow(Directive directive) {
         int node = m.nodeIndex.get(directive.nodeId());
-        if (directive.plannerEpoch() < appliedEpoch[node]
-                || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
+        if (directives.stale(node, directive)) {
             return; // a newer one was applied while this one's instances loaded
         }
-        int[] inst = new int[serviceCount];
-        int[] par = new int[serviceCount];
-        Arrays.fill(par, 1);
-        double[] used = new double[Resource.values().length];
-        for (DesiredService d : directive.desired().services()) {
-            Integer s = m.serviceIndex.get(d.service());
-            if (s == null) {
-                refuse(directive, "unknown service '" + d.service() + "'");
-                return;
-            }
-            inst[s] = d.instances();
-            par[s] = m.core[s] ? 1 : d.parallelism();
-            for (Resource r : Resource.values()) {
-                used[r.ordinal()] += m.services[s].demand().get(r) * d.instances();
-            }
+        NodeDirectives.Decoded decoded = directives.decode(node, directive);
+        if (decoded.refusal() != null) {
+            refuse(directive, decoded.refusal());
+            return;
         }
-        if (settings.enforceCapacity()) {
-            for (Resource r : Resource.values()) {
-                double cap = m.nodeSpecs[node].capacity().get(r);
-                if (used[r.ordinal()] > cap + 1e-9) {
-                    refuse(directive, String.format(java.util.Locale.ROOT, "needs %s %.3f, node has %.3f",
-                            r.jsonName(), used[r.ordinal()], cap));
-                    return;
-                }
-            }
-        }
-        appliedEpoch[node] = directive.plannerEpoch();
-        appliedVersion[node] = directive.version();
+        int[] inst = decoded.instances();
+        int[] par = decoded.parallelism();
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
             if (genai != null && genai.switchable(node, s)) {
@@ -868,9 +833,7 @@ public final class SimulatedFleet implements Fleet {
             stations.parallelism[st] = par[s];
             stations.update(st, genai);
         }
-        List<Route> routes = directive.desired().routing();
-        RouteTable previous = nodeRoutes[node];
-        nodeRoutes[node] = reuse(routes, previous);
+        directives.accept(node, directive);
         if (online[node]) {
             for (int s = 0; s < serviceCount; s++) {
                 drain(node * serviceCount + s);
@@ -882,19 +845,6 @@ public final class SimulatedFleet implements Fleet {
         if (appliedListener != null) {
             appliedListener.applied(now, directive);
         }
-    }
-
-    /** Compiled tables are shared between nodes that got the same route list (the control loop's case). */
-    private RouteTable reuse(List<Route> routes, RouteTable previous) {
-        if (previous != null && (previous.source == routes || previous.source.equals(routes))) {
-            return previous;
-        }
-        for (RouteTable r : nodeRoutes) {
-            if (r != null && r.source == routes) {
-                return r;
-            }
-        }
-        return new RouteTable(m, routes);
     }
 
     private void refuse(Directive d, String why) {
@@ -923,42 +873,7 @@ public final class SimulatedFleet implements Fleet {
 
     @Override
     public FleetSnapshot snapshot() {
-        double interval = now - lastSnapshotMs;
-        List<NodeStatus> nodes = new ArrayList<>(nodeCount);
-        for (int n = 0; n < nodeCount; n++) {
-            nodes.add(new NodeStatus(m.nodeIds[n], online[n], sessions[n], appliedEpoch[n], appliedVersion[n], 0.0, null));
-        }
-        List<ServiceObservation> obs = new ArrayList<>();
-        for (int n = 0; n < nodeCount; n++) {
-            for (int s = 0; s < serviceCount; s++) {
-                int st = n * serviceCount + s;
-                if (stations.idle(st)) {
-                    continue;
-                }
-                int arrived = stations.intervalArrivals[st];
-                int completed = stations.intervalCompleted[st];
-                double[] samples = stations.takeInterval(st);
-                obs.add(new ServiceObservation(m.nodeIds[n], m.serviceIds[s], online[n] ? stations.instances[st] : 0,
-                        m.core[s] ? 1 : stations.parallelism[st], stations.queueSize[st], stations.busy[st], arrived,
-                        completed, samples, null));
-            }
-        }
-        List<DemandEstimate> demand = new ArrayList<>(m.streamCount);
-        for (int i = 0; i < m.streamCount; i++) {
-            double rate = interval > 0 ? intervalStreamArrivals[i] / interval : 0;
-            demand.add(new DemandEstimate(m.userIds[m.streamUser[i]], m.typeIds[m.streamType[i]], rate));
-            intervalStreamArrivals[i] = 0;
-        }
-        List<UserObservation> users = new ArrayList<>(m.userIds.length);
-        for (int u = 0; u < m.userIds.length; u++) {
-            users.add(new UserObservation(m.userIds[u], lastSnr[u],
-                    partition != null && chargedSlots > 0 ? partition.lastSlotEnergyJ(u) : null));
-        }
-        List<TaskCompletion> done = outcomes.take();
-        long submitted = intervalSubmitted;
-        intervalSubmitted = 0;
-        lastSnapshotMs = now;
-        return new FleetSnapshot(now, nodes, obs, demand, users, links.reports(), done, submitted);
+        return observer.snapshot(now, partition, chargedSlots);
     }
 
     /**
