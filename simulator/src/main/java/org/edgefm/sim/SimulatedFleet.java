@@ -104,19 +104,17 @@ public final class SimulatedFleet implements Fleet {
     private long chargedSlots;
 
     // Users and streams.
-    private final double[] lastSnr;
     private final SplittableRandom[] streamRandom;
     private final SplittableRandom serviceRandom;
-    private final SplittableRandom channelRandom;
 
     // Tasks and how they ended.
     private final TaskTable tasks;
     private final TaskOutcomes outcomes;
 
-    // Sub-models of seed papers 2 and 3 (null when inactive) and per-slot channels.
+    // Sub-models of seed papers 2 and 3 (null when inactive) and the users' channels.
     private final GenAiSubModel genai;
     private final PartitionSubModel partition;
-    private final boolean slotChannels;
+    private final UserChannels channels;
     private final boolean[] streamPartitioned;
 
     // The calibrated twin's draws (inactive without a calibration); directives waiting for their
@@ -249,11 +247,6 @@ public final class SimulatedFleet implements Fleet {
         costs = new SlotCosts(m, settings);
         tasks = new TaskTable(m, settings.stageTimings());
         outcomes = new TaskOutcomes(m, tasks, stats);
-        lastSnr = new double[m.userIds.length];
-        for (int u = 0; u < lastSnr.length; u++) {
-            lastSnr[u] = m.channels[u].meanSnr();
-        }
-        observer = new FleetObserver(m, stations, outcomes, links, directives, online, sessions, lastSnr);
 
         SplittableRandom master = new SplittableRandom(seed);
         List<Demand> workloadList = model.workload();
@@ -263,17 +256,16 @@ public final class SimulatedFleet implements Fleet {
         }
         serviceRandom = master.split();
         SplittableRandom routeRandom = master.split();
-        channelRandom = master.split();
+        SplittableRandom channelRandom = master.split();
         // a stream of its own, not split from master: that would move every later draw of runs without admission
         SplittableRandom admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
         routing = new StageRouting(m, settings, directives.routes, online, stations, links, routeRandom, admissionRandom);
 
         // assumption (sim.channel-coherence): paper 1 draws a channel per task; LyMDO-style block
         // fading (papers.md 4.2) keeps one draw per user for a whole slot.
-        slotChannels = SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot");
-        if (slotChannels) {
-            drawSlotChannels();
-        }
+        channels = new UserChannels(m, channelRandom,
+                SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot"));
+        observer = new FleetObserver(m, stations, outcomes, links, directives, online, sessions, channels.lastSnr);
         boolean serial = SimSettings.oneOf(subModelKeys, "sim.partition", "off", "off", "serial").equals("serial");
         streamPartitioned = new boolean[m.streamCount];
         if (serial) {
@@ -442,7 +434,7 @@ public final class SimulatedFleet implements Fleet {
             release(task);
             return;
         }
-        double snr = userSnr(u);
+        double snr = channels.snr(u);
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u)); a twin: the measured ingress instead
         double uplink = twin.active() ? twin.ingressMs(now) : Latency.uplinkMs(m.inputMb[t], m.userBandwidth[u], snr);
         int base = task * maxStages;
@@ -683,22 +675,6 @@ public final class SimulatedFleet implements Fleet {
         }
     }
 
-    /** The SNR of user {@code u} for a transmission starting now: the slot's draw or a fresh one. */
-    private double userSnr(int u) {
-        if (slotChannels) {
-            return lastSnr[u];
-        }
-        double snr = m.channels[u].sampleSnr(channelRandom);
-        lastSnr[u] = snr;
-        return snr;
-    }
-
-    private void drawSlotChannels() {
-        for (int u = 0; u < m.channels.length; u++) {
-            lastSnr[u] = m.channels[u].sampleSnr(channelRandom);
-        }
-    }
-
     /** Paper 3: the task's cut from its origin's routes, then the serial queues of the sub-model. */
     private void arrivePartitioned(int task, int stream, int t, int origin, int u) {
         int[] stages = m.chainStages[t];
@@ -747,12 +723,12 @@ public final class SimulatedFleet implements Fleet {
 
         @Override
         public double snr(int u) {
-            return userSnr(u);
+            return channels.snr(u);
         }
 
         @Override
         public boolean slotChannels() {
-            return slotChannels;
+            return channels.perSlot();
         }
 
         @Override
@@ -863,9 +839,7 @@ public final class SimulatedFleet implements Fleet {
         if (partition != null) {
             partition.chargeSlot(now);
         }
-        if (slotChannels) {
-            drawSlotChannels();
-        }
+        channels.drawSlot();
         costs.charge(chargedSlots++, stations.instances, stations.parallelism, online, stats);
     }
 
