@@ -87,23 +87,25 @@ public final class SimulatedFleet implements Fleet {
     /** Aliases of {@code m}'s counts (read on every event). */
     private final int nodeCount, serviceCount, maxStages;
 
-    // Nodes.
+    // Nodes: online, failure incarnation (events of a failed node's servers are stale), session.
     private final boolean[] online;
     private final int[] incarnation;
     private final long[] sessions;
     /** The directive in force per node and its routing table. */
     private final NodeDirectives directives;
+
+    // Links under the impairment schedule, and run-time routing over them.
     private final LinkWindows links;
-    private final StageRouting routing;
     /** Transfer times over the links in force now ({@link LinkWindows#network()}). */
     private Network network;
+    private final StageRouting routing;
 
     // Stations: (node, service) pairs, index node * serviceCount + service; the cost meter.
     private final Stations stations;
     private final SlotCosts costs;
     private long chargedSlots;
 
-    // Users and streams.
+    // Per stream its arrival draws; the light services' rate draws.
     private final SplittableRandom[] streamRandom;
     private final SplittableRandom serviceRandom;
 
@@ -266,6 +268,7 @@ public final class SimulatedFleet implements Fleet {
         channels = new UserChannels(m, channelRandom,
                 SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot"));
         observer = new FleetObserver(m, stations, outcomes, links, directives, online, sessions, channels.lastSnr);
+
         boolean serial = SimSettings.oneOf(subModelKeys, "sim.partition", "off", "off", "serial").equals("serial");
         streamPartitioned = new boolean[m.streamCount];
         if (serial) {
