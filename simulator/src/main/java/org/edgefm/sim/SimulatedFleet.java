@@ -2,45 +2,24 @@ package org.edgefm.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.function.DoubleSupplier;
-import org.edgefm.api.model.ArrivalProcess;
-import org.edgefm.api.model.ChannelModel;
 import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.Demand;
-import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.model.RateModel;
 import org.edgefm.api.model.Resource;
-import org.edgefm.api.model.ServiceKind;
-import org.edgefm.api.model.ServiceSpec;
-import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.model.TaskType;
-import org.edgefm.api.model.UserSpec;
 import org.edgefm.scenario.FailureEvent;
 import org.edgefm.scenario.LinkImpairment;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.scenario.Scenario;
-import org.edgefm.api.spi.DemandEstimate;
-import org.edgefm.api.spi.LinkEstimate;
-import org.edgefm.api.spi.Route;
-import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.UserAllocation;
-import org.edgefm.api.spi.UserObservation;
-import org.edgefm.api.spi.WeightedTarget;
-import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.Directive;
-import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
-import org.edgefm.wire.routing.StageRouter;
 import org.edgefm.control.Fleet;
 import org.edgefm.control.FleetSnapshot;
-import org.edgefm.control.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,13 +74,6 @@ public final class SimulatedFleet implements Fleet {
     private static final int EV_LINK = 8;
     private static final int EV_TWIN_APPLY = 9;
 
-    private static final byte FREE = 0;
-    private static final byte LIVE = 1;
-    private static final byte ENDED = 2;
-
-    private static final int UNROUTED = -1;
-    private static final int NO_PATH = -2;
-
     private final SystemModel model;
     private final SimSettings settings;
     private final double slotMs;
@@ -110,127 +82,51 @@ public final class SimulatedFleet implements Fleet {
     private final SimStats stats = new SimStats();
     private double now;
 
-    // Nodes.
-    private final int nodeCount;
-    private final String[] nodeIds;
-    private final Map<String, Integer> nodeIndex = new HashMap<>();
-    private final NodeSpec[] nodeSpecs;
-    /** Per station: the factor on the service's rate at the node ({@link ComputeRates}). */
-    private final double[] computeFactor;
+    // The model compiled to arrays (nodes, services, task types, users, streams).
+    private final CompiledModel m;
+    /** Aliases of {@code m}'s counts (read on every event). */
+    private final int nodeCount, serviceCount, maxStages;
+
+    // Nodes: online, failure incarnation (events of a failed node's servers are stale), session.
     private final boolean[] online;
     private final int[] incarnation;
     private final long[] sessions;
-    private final long[] appliedEpoch;
-    private final long[] appliedVersion;
-    private final Routes[] nodeRoutes;
+    /** The directive in force per node and its routing table. */
+    private final NodeDirectives directives;
+
+    // Links under the impairment schedule, and run-time routing over them.
+    private final LinkWindows links;
+    /** Transfer times over the links in force now ({@link LinkWindows#network()}). */
     private Network network;
-    private final List<LinkSpec> declaredLinks;
-    private final List<LinkImpairment> impairments;
-    /** Declared links that have been impaired so far (reported in every snapshot from then on), in declared order. */
-    private final boolean[] linkReported;
-    private List<LinkSpec> effectiveLinks;
+    private final StageRouting routing;
 
-    // Services.
-    private final int serviceCount;
-    private final String[] serviceIds;
-    private final Map<String, Integer> serviceIndex = new HashMap<>();
-    private final ServiceSpec[] services;
-    private final boolean[] core;
-    private final double[] workload;
-    private final double[] output;
-    private final RateModel[] rates;
-
-    // Stations: (node, service) pairs, index node * serviceCount + service.
-    private final int[] instances;
-    private final int[] parallelism;
-    private final int[] servers;
-    private final int[] busy;
-    private final double[] rateFactor;
-    private final double[] meanProcMs;
-    private final long[][] queue;
-    private final int[] queueHead;
-    private final int[] queueSize;
-    private final int[] intervalArrivals;
-    private final int[] intervalCompleted;
-    private final double[][] rateSamples;
-    private final int[] rateSampleCount;
-    private final int[] chargedInstances;
+    // Stations: (node, service) pairs, index node * serviceCount + service; the cost meter.
+    private final Stations stations;
+    private final SlotCosts costs;
     private long chargedSlots;
 
-    // Task types.
-    private final int typeCount;
-    private final int maxStages;
-    private final TaskType[] types;
-    private final String[] typeIds;
-    private final Map<String, Integer> typeIndex = new HashMap<>();
-    private final String[][] stageIds;
-    private final int[][] stageService;
-    private final int[][] stageNext;
-    private final int[][] stageParents;
-    private final int[][] leaves;
-    private final double[] inputMb;
-    private final double[] deadline;
-
-    // Users and streams.
-    private final String[] userIds;
-    private final double[] userBandwidth;
-    private final ChannelModel[] channels;
-    private final double[] lastSnr;
-    private final int streamCount;
-    private final int[] streamUser;
-    private final int[] streamType;
-    private final int[] streamOrigin;
-    private final ArrivalProcess[] arrivals;
+    // Per stream its arrival draws; the light services' rate draws.
     private final SplittableRandom[] streamRandom;
-    private final int[] intervalStreamArrivals;
     private final SplittableRandom serviceRandom;
-    private final SplittableRandom routeRandom;
-    private final DoubleSupplier routeDraw;
-    private final SplittableRandom admissionRandom;
-    private final SplittableRandom channelRandom;
 
-    // Tasks (parallel arrays, slot reuse through a free list).
-    private int taskCapacity = 1024;
-    private int[] tType = new int[taskCapacity];
-    private int[] tStream = new int[taskCapacity];
-    private double[] tArrive = new double[taskCapacity];
-    private int[] tOutstanding = new int[taskCapacity];
-    private byte[] tState = new byte[taskCapacity];
-    private long[] tSeq = new long[taskCapacity];
-    private int[] tStageNode;
-    private int[] tPending;
-    private double[] tStart;
-    private double[] tEnd;
-    private int[] freeList = new int[taskCapacity];
-    private int freeCount;
-    private int taskHigh;
-    private long taskSeq;
+    // Tasks and how they ended.
+    private final TaskTable tasks;
+    private final TaskOutcomes outcomes;
 
-    // Sub-models of seed papers 2 and 3 (null when inactive) and per-slot channels.
+    // Sub-models of seed papers 2 and 3 (null when inactive) and the users' channels.
     private final GenAiSubModel genai;
     private final PartitionSubModel partition;
-    private final boolean slotChannels;
-    private final int[][] chainStages;
-    private final int[][] chainServices;
+    private final UserChannels channels;
     private final boolean[] streamPartitioned;
 
-    // The calibrated twin (null: the model alone): measured service times and preloads per station,
-    // hop overheads, a replayed task log per stream, directives waiting for their instances' preload.
-    private final Twin twin;
+    // The calibrated twin's draws (inactive without a calibration); directives waiting for their
+    // instances' preload.
+    private final TwinDraws twin;
+    private final List<Directive> deferred = new ArrayList<>();
     /** Told of each directive put in force or refused, or null. */
     private Applied appliedListener;
-    private final double[][] twinServiceMs;
-    private final Twin.Series[] twinServiceSeries;
-    private final int twinNeighbours;
-    private final double[] twinPreloadMs;
-    private final double[][] traceMs;
-    private final int[] traceNext;
-    private final SplittableRandom twinRandom;
-    private final List<Directive> deferred = new ArrayList<>();
 
-    private final List<TaskCompletion> completions = new ArrayList<>();
-    private long intervalSubmitted;
-    private double lastSnapshotMs;
+    private final FleetObserver observer;
     private boolean closed;
 
     /**
@@ -321,13 +217,11 @@ public final class SimulatedFleet implements Fleet {
      * @param settings the modelling settings
      * @param subModelKeys the scenario's planner section (the seed papers' sub-model keys)
      * @param impairments the link impairment schedule; each must name a link of the model
-     * @param twin     the calibration, or null for the model alone
+     * @param calibration the calibration ({@link Twin}), or null for the model alone
      */
     public SimulatedFleet(SystemModel model, double slotMs, List<FailureEvent> failures, long seed, SimSettings settings,
-            Map<String, ?> subModelKeys, List<LinkImpairment> impairments, Twin twin) {
+            Map<String, ?> subModelKeys, List<LinkImpairment> impairments, Twin calibration) {
         Objects.requireNonNull(subModelKeys, "subModelKeys is null");
-        this.impairments = List.copyOf(Objects.requireNonNull(impairments, "impairments is null"));
-        this.twin = twin;
         this.model = Objects.requireNonNull(model, "model is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         Objects.requireNonNull(failures, "failures is null");
@@ -337,229 +231,76 @@ public final class SimulatedFleet implements Fleet {
         this.slotMs = slotMs;
         this.seed = seed;
 
-        List<NodeSpec> nodes = model.topology().nodes();
-        nodeCount = nodes.size();
-        nodeIds = new String[nodeCount];
-        nodeSpecs = new NodeSpec[nodeCount];
+        m = new CompiledModel(model);
+        nodeCount = m.nodeCount;
+        serviceCount = m.serviceCount;
+        maxStages = m.maxStages;
         online = new boolean[nodeCount];
+        Arrays.fill(online, true);
         incarnation = new int[nodeCount];
         sessions = new long[nodeCount];
-        appliedEpoch = new long[nodeCount];
-        appliedVersion = new long[nodeCount];
-        nodeRoutes = new Routes[nodeCount];
-        for (int i = 0; i < nodeCount; i++) {
-            NodeSpec n = nodes.get(i);
-            nodeIds[i] = n.id();
-            nodeSpecs[i] = n;
-            nodeIndex.put(n.id(), i);
-            online[i] = true;
-        }
-        declaredLinks = model.topology().links();
-        effectiveLinks = declaredLinks;
-        linkReported = new boolean[declaredLinks.size()];
-        network = new Network(nodeCount, declaredLinks, nodeIndex);
+        directives = new NodeDirectives(m, settings);
+        links = new LinkWindows(nodeCount, m.nodeIndex, model.topology().links(),
+                List.copyOf(Objects.requireNonNull(impairments, "impairments is null")));
+        network = links.network();
 
-        serviceCount = model.services().size();
-        serviceIds = new String[serviceCount];
-        services = new ServiceSpec[serviceCount];
-        core = new boolean[serviceCount];
-        workload = new double[serviceCount];
-        output = new double[serviceCount];
-        rates = new RateModel[serviceCount];
-        for (int s = 0; s < serviceCount; s++) {
-            ServiceSpec spec = model.services().get(s);
-            services[s] = spec;
-            serviceIds[s] = spec.id();
-            serviceIndex.put(spec.id(), s);
-            core[s] = spec.kind() == ServiceKind.CORE;
-            workload[s] = spec.workloadMb();
-            output[s] = spec.outputMb();
-            rates[s] = spec.rate();
-        }
-
-        genai = GenAiSubModel.create(subModelKeys, nodeSpecs, services, slotMs);
-        int stations = nodeCount * serviceCount;
-        computeFactor = ComputeRates.factors(model, settings.compute());
-        instances = new int[stations];
-        parallelism = new int[stations];
-        servers = new int[stations];
-        busy = new int[stations];
-        rateFactor = new double[stations];
-        meanProcMs = new double[stations];
-        queue = new long[stations][];
-        queueHead = new int[stations];
-        queueSize = new int[stations];
-        intervalArrivals = new int[stations];
-        intervalCompleted = new int[stations];
-        rateSamples = new double[stations][];
-        rateSampleCount = new int[stations];
-        chargedInstances = new int[stations];
-        for (int st = 0; st < stations; st++) {
-            parallelism[st] = 1;
-            updateStation(st);
-        }
-
-        typeCount = model.taskTypes().size();
-        types = new TaskType[typeCount];
-        typeIds = new String[typeCount];
-        stageIds = new String[typeCount][];
-        stageService = new int[typeCount][];
-        stageNext = new int[typeCount][];
-        stageParents = new int[typeCount][];
-        leaves = new int[typeCount][];
-        inputMb = new double[typeCount];
-        deadline = new double[typeCount];
-        int max = 1;
-        for (int t = 0; t < typeCount; t++) {
-            TaskType tt = model.taskTypes().get(t);
-            types[t] = tt;
-            typeIds[t] = tt.id();
-            typeIndex.put(tt.id(), t);
-            inputMb[t] = tt.inputMb();
-            deadline[t] = tt.deadlineMs();
-            List<Stage> st = tt.stages();
-            int k = st.size();
-            max = Math.max(max, k);
-            stageIds[t] = new String[k];
-            stageService[t] = new int[k];
-            stageNext[t] = new int[k];
-            stageParents[t] = new int[k];
-            Map<String, Integer> idx = new HashMap<>();
-            for (int i = 0; i < k; i++) {
-                idx.put(st.get(i).id(), i);
-            }
-            for (int i = 0; i < k; i++) {
-                stageIds[t][i] = st.get(i).id();
-                stageService[t][i] = serviceIndex.get(st.get(i).service());
-                stageNext[t][i] = st.get(i).isSink() ? -1 : idx.get(st.get(i).next());
-            }
-            for (int i = 0; i < k; i++) {
-                if (stageNext[t][i] >= 0) {
-                    stageParents[t][stageNext[t][i]]++;
-                }
-            }
-            leaves[t] = tt.leaves().stream().mapToInt(s -> idx.get(s.id())).toArray();
-        }
-        if (max > 255) {
-            throw new IllegalArgumentException("a task type has " + max + " stages (expected: at most 255)");
-        }
-        maxStages = max;
-        chainStages = new int[typeCount][];
-        chainServices = new int[typeCount][];
-        for (int t = 0; t < typeCount; t++) {
-            chainStages[t] = chainOrder(t);
-            if (chainStages[t] != null) {
-                chainServices[t] = new int[chainStages[t].length];
-                for (int k = 0; k < chainStages[t].length; k++) {
-                    chainServices[t][k] = stageService[t][chainStages[t][k]];
-                }
-            }
-        }
-        tStageNode = new int[taskCapacity * maxStages];
-        tPending = new int[taskCapacity * maxStages];
-        if (settings.stageTimings()) {
-            tStart = new double[taskCapacity * maxStages];
-            tEnd = new double[taskCapacity * maxStages];
-        }
-
-        List<UserSpec> users = model.users();
-        Map<String, Integer> userIndex = new HashMap<>();
-        userIds = new String[users.size()];
-        userBandwidth = new double[users.size()];
-        channels = new ChannelModel[users.size()];
-        lastSnr = new double[users.size()];
-        int[] userNode = new int[users.size()];
-        for (int u = 0; u < users.size(); u++) {
-            UserSpec us = users.get(u);
-            userIds[u] = us.id();
-            userIndex.put(us.id(), u);
-            userBandwidth[u] = us.uplinkBandwidthMbPerMs();
-            channels[u] = us.channel();
-            lastSnr[u] = us.channel().meanSnr();
-            userNode[u] = nodeIndex.get(us.node());
-        }
+        genai = GenAiSubModel.create(subModelKeys, m.nodeSpecs, m.services, slotMs);
+        stations = new Stations(m, ComputeRates.factors(model, settings.compute()), settings, genai);
+        costs = new SlotCosts(m, settings);
+        tasks = new TaskTable(m, settings.stageTimings());
+        outcomes = new TaskOutcomes(m, tasks, stats);
 
         SplittableRandom master = new SplittableRandom(seed);
         List<Demand> workloadList = model.workload();
-        streamCount = workloadList.size();
-        streamUser = new int[streamCount];
-        streamType = new int[streamCount];
-        streamOrigin = new int[streamCount];
-        arrivals = new ArrivalProcess[streamCount];
-        streamRandom = new SplittableRandom[streamCount];
-        intervalStreamArrivals = new int[streamCount];
-        for (int i = 0; i < streamCount; i++) {
-            Demand d = workloadList.get(i);
-            streamUser[i] = userIndex.get(d.user());
-            streamType[i] = typeIndex.get(d.taskType());
-            streamOrigin[i] = userNode[streamUser[i]];
-            arrivals[i] = d.arrivals();
+        streamRandom = new SplittableRandom[m.streamCount];
+        for (int i = 0; i < m.streamCount; i++) {
             streamRandom[i] = master.split();
         }
         serviceRandom = master.split();
-        routeRandom = master.split();
-        routeDraw = routeRandom::nextDouble;
-        channelRandom = master.split();
+        SplittableRandom routeRandom = master.split();
+        SplittableRandom channelRandom = master.split();
         // a stream of its own, not split from master: that would move every later draw of runs without admission
-        admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
+        SplittableRandom admissionRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x2545F4914F6CDD1DL);
+        routing = new StageRouting(m, settings, directives.routes, online, stations, links, routeRandom, admissionRandom);
 
         // assumption (sim.channel-coherence): paper 1 draws a channel per task; LyMDO-style block
         // fading (papers.md 4.2) keeps one draw per user for a whole slot.
-        slotChannels = SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot");
-        if (slotChannels) {
-            drawSlotChannels();
-        }
+        channels = new UserChannels(m, channelRandom,
+                SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot"));
+        observer = new FleetObserver(m, stations, outcomes, links, directives, online, sessions, channels.lastSnr);
+
         boolean serial = SimSettings.oneOf(subModelKeys, "sim.partition", "off", "off", "serial").equals("serial");
-        streamPartitioned = new boolean[streamCount];
+        streamPartitioned = new boolean[m.streamCount];
         if (serial) {
-            double[] devicePower = new double[users.size()];
-            for (int u = 0; u < users.size(); u++) {
-                devicePower[u] = nodeSpecs[userNode[u]].capacity().get(Resource.POWER);
+            double[] devicePower = new double[m.userIds.length];
+            for (int u = 0; u < devicePower.length; u++) {
+                devicePower[u] = m.nodeSpecs[m.userNode[u]].capacity().get(Resource.POWER);
             }
-            partition = new PartitionSubModel(subModelKeys, userIds, userBandwidth, devicePower, nodeCount,
+            partition = new PartitionSubModel(subModelKeys, m.userIds, m.userBandwidth, devicePower, nodeCount,
                     new PartitionHost());
-            for (int i = 0; i < streamCount; i++) {
-                streamPartitioned[i] = chainStages[streamType[i]] != null
-                        && nodeSpecs[streamOrigin[i]].kind() == NodeKind.DEVICE;
+            for (int i = 0; i < m.streamCount; i++) {
+                streamPartitioned[i] = m.chainStages[m.streamType[i]] != null
+                        && m.nodeSpecs[m.streamOrigin[i]].kind() == NodeKind.DEVICE;
             }
         } else {
             partition = null;
         }
 
-        // the twin's own stream: runs without a twin keep every draw they made before
-        twinRandom = new SplittableRandom(seed * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
-        twinServiceMs = new double[stations][];
-        twinServiceSeries = new Twin.Series[stations];
-        twinNeighbours = Twin.neighbours(subModelKeys);
-        twinPreloadMs = new double[stations];
-        Arrays.fill(twinPreloadMs, Double.NaN);
-        if (twin != null) {
-            for (int st = 0; st < stations; st++) {
-                String k = Twin.key(nodeIds[st / serviceCount], serviceIds[st % serviceCount]);
-                double[] ms = twin.serviceMs().get(k);
-                twinServiceMs[st] = ms == null || ms.length == 0 ? null : ms;
-                twinServiceSeries[st] = twin.timeline().service().get(k);
-                twinPreloadMs[st] = twin.preloadMs().getOrDefault(k, Double.NaN);
-            }
-        }
-        if (twin != null && twin.arrivals() != null) {
-            traceMs = tracePerStream(twin.arrivals(), workloadList);
-            traceNext = new int[streamCount];
-            for (int i = 0; i < streamCount; i++) {
-                if (traceMs[i].length > 0) {
-                    events.push(traceMs[i][0], pack(EV_ARRIVAL, 0, 0, i));
-                    traceNext[i] = 1;
+        twin = new TwinDraws(m, calibration, subModelKeys, seed, workloadList);
+        if (twin.replays()) {
+            for (int i = 0; i < m.streamCount; i++) {
+                double at = twin.nextArrival(i);
+                if (!Double.isNaN(at)) {
+                    events.push(at, pack(EV_ARRIVAL, 0, 0, i));
                 }
             }
         } else {
-            traceMs = null;
-            traceNext = null;
-            for (int i = 0; i < streamCount; i++) {
-                events.push(arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
+            for (int i = 0; i < m.streamCount; i++) {
+                events.push(m.arrivals[i].nextGapMs(streamRandom[i], 0), pack(EV_ARRIVAL, 0, 0, i));
             }
         }
         for (FailureEvent f : failures) {
-            Integer n = nodeIndex.get(f.node());
+            Integer n = m.nodeIndex.get(f.node());
             if (n == null) {
                 throw new IllegalArgumentException("failure names unknown node '" + f.node() + "'");
             }
@@ -568,13 +309,10 @@ public final class SimulatedFleet implements Fleet {
                 events.push(f.atMs() + f.durationMs(), pack(EV_RECOVER, 0, 0, n));
             }
         }
-        for (LinkImpairment m : this.impairments) {
-            if (declaredLinks.stream().noneMatch(m::concerns)) {
-                throw new IllegalArgumentException("impairment names no link '" + m.a() + "-" + m.b() + "'");
-            }
-            events.push(m.atMs(), pack(EV_LINK, 0, 0, 0));
-            if (m.durationMs() != null) {
-                events.push(m.endMs(), pack(EV_LINK, 0, 0, 0));
+        for (LinkImpairment w : links.impairments()) {
+            events.push(w.atMs(), pack(EV_LINK, 0, 0, 0));
+            if (w.durationMs() != null) {
+                events.push(w.endMs(), pack(EV_LINK, 0, 0, 0));
             }
         }
     }
@@ -660,7 +398,7 @@ public final class SimulatedFleet implements Fleet {
             case EV_READY -> drain(idx);
             case EV_TWIN_APPLY -> applyNow(deferred.set(idx, null));
             case EV_PART -> {
-                tOutstanding[idx]--;
+                tasks.outstanding[idx]--;
                 partition.onEvent(idx, stage, inc);
                 release(idx);
             }
@@ -674,141 +412,118 @@ public final class SimulatedFleet implements Fleet {
 
     // ------------------------------------------------------------------ events
 
-    /** Per stream of the workload, the sorted arrival times of the task log's entries of its (user, task type). */
-    private static double[][] tracePerStream(List<Twin.Arrival> log, List<Demand> workloadList) {
-        Map<String, Integer> byKey = new HashMap<>();
-        for (int i = 0; i < workloadList.size(); i++) {
-            byKey.putIfAbsent(workloadList.get(i).user() + "\u0000" + workloadList.get(i).taskType(), i);
-        }
-        List<List<Double>> per = new ArrayList<>();
-        workloadList.forEach(d -> per.add(new ArrayList<>()));
-        for (Twin.Arrival a : log) {
-            Integer i = byKey.get(a.user() + "\u0000" + a.taskType());
-            if (i == null) {
-                throw new IllegalArgumentException("task log: user '" + a.user() + "' with task type '" + a.taskType()
-                        + "' has no stream in the workload");
-            }
-            per.get(i).add(a.atMs());
-        }
-        double[][] out = new double[per.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = per.get(i).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        }
-        return out;
-    }
-
     private void onArrival(int stream) {
-        if (traceMs == null) {
-            events.push(now + arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
-        } else if (traceNext[stream] < traceMs[stream].length) {
-            events.push(traceMs[stream][traceNext[stream]++], pack(EV_ARRIVAL, 0, 0, stream));
+        if (!twin.replays()) {
+            events.push(now + m.arrivals[stream].nextGapMs(streamRandom[stream], now), pack(EV_ARRIVAL, 0, 0, stream));
+        } else {
+            double at = twin.nextArrival(stream);
+            if (!Double.isNaN(at)) {
+                events.push(at, pack(EV_ARRIVAL, 0, 0, stream));
+            }
         }
-        intervalStreamArrivals[stream]++;
-        intervalSubmitted++;
+        observer.arrived(stream);
         stats.submitted++;
-        int t = streamType[stream];
-        int task = allocTask(t, stream);
-        int origin = streamOrigin[stream];
+        int t = m.streamType[stream];
+        int task = tasks.alloc(t, stream, now);
+        int origin = m.streamOrigin[stream];
         if (!online[origin]) {
-            kill(task, "node " + nodeIds[origin] + " offline");
+            kill(task, "node " + m.nodeIds[origin] + " offline");
             release(task);
             return;
         }
-        int u = streamUser[stream];
+        int u = m.streamUser[stream];
         if (streamPartitioned[stream]) {
             arrivePartitioned(task, stream, t, origin, u);
             release(task);
             return;
         }
-        double snr = userSnr(u);
+        double snr = channels.snr(u);
         // paper 1, eq. (1): uplink A_n / (b_u log2(1 + γ_u)); a twin: the measured ingress instead
-        double uplink = twin != null
-                ? Twin.draw(twin.timeline().ingress(), twinNeighbours, twin.ingressMs(), now, twinRandom)
-                : Latency.uplinkMs(inputMb[t], userBandwidth[u], snr);
+        double uplink = twin.active() ? twin.ingressMs(now) : Latency.uplinkMs(m.inputMb[t], m.userBandwidth[u], snr);
         int base = task * maxStages;
-        if (rejected(t, origin)) {
+        if (routing.rejected(t, origin)) {
             kill(task, "rejected by admission control");
             release(task);
             return;
         }
-        for (int leaf : leaves[t]) {
-            int target = choose(t, leaf, origin, origin, inputMb[t]);
+        for (int leaf : m.leaves[t]) {
+            int target = routing.choose(t, leaf, origin, origin, m.inputMb[t]);
             if (target < 0) {
-                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                 break;
             }
-            tStageNode[base + leaf] = target;
-            tOutstanding[task]++;
-            events.push(now + uplink + network.delay(origin, target, inputMb[t]), pack(EV_INPUT, leaf, 0, task));
+            tasks.stageNode[base + leaf] = target;
+            tasks.outstanding[task]++;
+            events.push(now + uplink + network.delay(origin, target, m.inputMb[t]), pack(EV_INPUT, leaf, 0, task));
         }
         release(task);
     }
 
     private void onInput(int task, int stage) {
-        tOutstanding[task]--;
-        if (tState[task] != LIVE) {
+        tasks.outstanding[task]--;
+        if (tasks.state[task] != TaskTable.LIVE) {
             release(task);
             return;
         }
         int k = task * maxStages + stage;
-        int node = tStageNode[k];
+        int node = tasks.stageNode[k];
         if (!online[node]) {
-            kill(task, "node " + nodeIds[node] + " offline");
+            kill(task, "node " + m.nodeIds[node] + " offline");
             release(task);
             return;
         }
-        if (--tPending[k] > 0) {
+        if (--tasks.pending[k] > 0) {
             return;
         }
-        int st = node * serviceCount + stageService[tType[task]][stage];
-        intervalArrivals[st]++;
-        if (busy[st] < servers[st] && queueSize[st] == 0 && ready(st)) {
+        int st = node * serviceCount + m.stageService[tasks.type[task]][stage];
+        stations.intervalArrivals[st]++;
+        if (stations.busy[st] < stations.servers[st] && stations.queueSize[st] == 0 && ready(st)) {
             start(task, stage, st);
         } else {
-            enqueue(st, task, stage);
-            tOutstanding[task]++;
+            stations.enqueue(st, task, stage);
+            tasks.outstanding[task]++;
         }
     }
 
     private void onDone(int task, int stage, int inc) {
-        tOutstanding[task]--;
-        int t = tType[task];
+        tasks.outstanding[task]--;
+        int t = tasks.type[task];
         int k = task * maxStages + stage;
-        int node = tStageNode[k];
+        int node = tasks.stageNode[k];
         if ((incarnation[node] & 0xFFFFF) != inc) {
             // The node failed while serving: its servers were reset then, the task is lost.
-            kill(task, "node " + nodeIds[node] + " failed");
+            kill(task, "node " + m.nodeIds[node] + " failed");
             release(task);
             return;
         }
-        int st = node * serviceCount + stageService[t][stage];
-        busy[st]--;
-        intervalCompleted[st]++;
+        int st = node * serviceCount + m.stageService[t][stage];
+        stations.busy[st]--;
+        stations.intervalCompleted[st]++;
         drain(st);
-        if (tState[task] != LIVE) {
+        if (tasks.state[task] != TaskTable.LIVE) {
             release(task);
             return;
         }
-        if (tEnd != null) {
-            tEnd[k] = now;
+        if (tasks.end != null) {
+            tasks.end[k] = now;
         }
-        int next = stageNext[t][stage];
+        int next = m.stageNext[t][stage];
         if (next < 0) {
             finish(task);
             release(task);
             return;
         }
         int kn = task * maxStages + next;
-        int target = tStageNode[kn];
-        double mb = output[stageService[t][stage]];
+        int target = tasks.stageNode[kn];
+        double mb = m.output[m.stageService[t][stage]];
         if (target < 0) {
-            target = choose(t, next, node, streamOrigin[tStream[task]], mb);
+            target = routing.choose(t, next, node, m.streamOrigin[tasks.stream[task]], mb);
             if (target < 0) {
-                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                 release(task);
                 return;
             }
-            tStageNode[kn] = target;
+            tasks.stageNode[kn] = target;
         }
         double d = network.delay(node, target, mb);
         if (d == Double.POSITIVE_INFINITY) {
@@ -816,12 +531,10 @@ public final class SimulatedFleet implements Fleet {
             release(task);
             return;
         }
-        if (twin != null) {
-            d += node == target
-                    ? Twin.draw(twin.timeline().localHop(), twinNeighbours, twin.localHopMs(), now, twinRandom)
-                    : Twin.draw(twin.timeline().remoteHop(), twinNeighbours, twin.remoteHopMs(), now, twinRandom);
+        if (twin.active()) {
+            d += twin.hopMs(node == target, now);
         }
-        tOutstanding[task]++;
+        tasks.outstanding[task]++;
         // paper 1, eq. (2): transfer b_m / w plus propagation W / l; 0 when co-located
         events.push(now + d, pack(EV_INPUT, next, 0, task));
     }
@@ -834,16 +547,16 @@ public final class SimulatedFleet implements Fleet {
         incarnation[node]++;
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
-            busy[st] = 0;
-            while (queueSize[st] > 0) {
-                long e = dequeue(st);
+            stations.busy[st] = 0;
+            while (stations.queueSize[st] > 0) {
+                long e = stations.dequeue(st);
                 int task = (int) (e >>> 8);
-                tOutstanding[task]--;
-                kill(task, "node " + nodeIds[node] + " failed");
+                tasks.outstanding[task]--;
+                kill(task, "node " + m.nodeIds[node] + " failed");
                 release(task);
             }
         }
-        LOG.debug("t={} ms: node {} failed", now, nodeIds[node]);
+        LOG.debug("t={} ms: node {} failed", now, m.nodeIds[node]);
     }
 
     private void onRecover(int node) {
@@ -852,144 +565,66 @@ public final class SimulatedFleet implements Fleet {
         }
         online[node] = true;
         sessions[node]++;
-        LOG.debug("t={} ms: node {} recovered", now, nodeIds[node]);
+        LOG.debug("t={} ms: node {} recovered", now, m.nodeIds[node]);
     }
 
     /** An impairment window opened or closed: the links in force now, and the paths over them. */
     private void onLinkChange() {
-        List<LinkSpec> links = new ArrayList<>(declaredLinks.size());
-        for (int i = 0; i < declaredLinks.size(); i++) {
-            LinkSpec l = declaredLinks.get(i);
-            double bw = l.bandwidthMbPerMs();
-            double extra = l.extraLatencyMs();
-            boolean down = false;
-            for (LinkImpairment m : impairments) {
-                if (m.concerns(l) && m.activeAt(now)) {
-                    linkReported[i] = true;
-                    down |= m.down();
-                    bw *= m.bandwidthFactor();
-                    extra += m.extraLatencyMs();
-                }
-            }
-            if (!down) {
-                links.add(bw == l.bandwidthMbPerMs() && extra == l.extraLatencyMs() ? l
-                        : new LinkSpec(l.a(), l.b(), bw, l.lengthKm(), extra));
-            }
+        if (links.update(now)) {
+            network = links.network();
+            LOG.debug("t={} ms: links in force changed ({} of {} declared up)", now, links.inForce().size(),
+                    model.topology().links().size());
         }
-        if (!links.equals(effectiveLinks)) {
-            effectiveLinks = List.copyOf(links);
-            network = new Network(nodeCount, effectiveLinks, nodeIndex);
-            LOG.debug("t={} ms: links in force changed ({} of {} declared up)", now, links.size(), declaredLinks.size());
-        }
-    }
-
-    /** What agents' probes would report now for each link impaired so far: a cut link is not reported (no probe answers). */
-    private List<LinkEstimate> linkReports() {
-        List<LinkEstimate> out = null;
-        for (int i = 0; i < linkReported.length; i++) {
-            if (!linkReported[i]) {
-                continue;
-            }
-            LinkSpec d = declaredLinks.get(i);
-            for (LinkSpec l : effectiveLinks) {
-                if (l.a().equals(d.a()) && l.b().equals(d.b())) {
-                    if (out == null) {
-                        out = new ArrayList<>();
-                    }
-                    out.add(new LinkEstimate(l.a(), l.b(), Latency.roundTripMs(l, Network.KM_PER_MS), l.bandwidthMbPerMs()));
-                }
-            }
-        }
-        return out == null ? List.of() : out;
     }
 
     /** The links in force now: the declared ones with the impairments open now applied, cut ones left out. */
     public List<LinkSpec> linksInForce() {
-        return effectiveLinks;
+        return links.inForce();
     }
 
     // ------------------------------------------------------------------ stations
 
     private void start(int task, int stage, int st) {
-        int t = tType[task];
-        if (settings.deadlineAction() == SimSettings.DeadlineAction.DROP_EXPIRED && now - tArrive[task] > deadline[t]) {
-            kill(task, "deadline passed before stage " + stageIds[t][stage]);
+        int t = tasks.type[task];
+        if (settings.deadlineAction() == SimSettings.DeadlineAction.DROP_EXPIRED && now - tasks.arrive[task] > m.deadline[t]) {
+            kill(task, "deadline passed before stage " + m.stageIds[t][stage]);
             release(task);
             return;
         }
-        busy[st]++;
+        stations.busy[st]++;
         int s = st % serviceCount;
-        double rate = core[s] ? rates[s].mean() * rateFactor[st] : rates[s].sample(serviceRandom) * rateFactor[st];
+        double rate = m.core[s] ? m.rates[s].mean() * stations.rateFactor[st] : m.rates[s].sample(serviceRandom) * stations.rateFactor[st];
         // paper 1, eq. (3): processing time a_m / f_m
-        double ms = workload[s] / rate;
-        if (twinServiceMs[st] != null) {
+        double ms = m.workload[s] / rate;
+        if (twin.measures(st)) {
             // a twin: a measured service time of this (node, service); the planner sees its rate
-            ms = Twin.draw(twinServiceSeries[st], twinNeighbours, twinServiceMs[st], now, twinRandom);
-            rate = workload[s] / Math.max(ms, 1e-3);
+            ms = twin.serviceMs(st, now);
+            rate = m.workload[s] / Math.max(ms, 1e-3);
         }
-        if (rateSamples[st] == null && settings.rateSamples() > 0) {
-            rateSamples[st] = new double[settings.rateSamples()];
-        }
-        if (rateSampleCount[st] < settings.rateSamples()) {
-            rateSamples[st][rateSampleCount[st]++] = rate;
-        }
+        stations.sampleRate(st, rate);
         int node = st / serviceCount;
         if (genai != null) {
             genai.onServed(node, s);
         }
-        if (tStart != null) {
-            tStart[task * maxStages + stage] = now;
+        if (tasks.start != null) {
+            tasks.start[task * maxStages + stage] = now;
         }
-        tOutstanding[task]++;
+        tasks.outstanding[task]++;
         events.push(now + ms, pack(EV_DONE, stage, incarnation[node], task));
     }
 
     private void drain(int st) {
-        while (busy[st] < servers[st] && queueSize[st] > 0 && ready(st)) {
-            long e = dequeue(st);
+        while (stations.busy[st] < stations.servers[st] && stations.queueSize[st] > 0 && ready(st)) {
+            long e = stations.dequeue(st);
             int task = (int) (e >>> 8);
             int stage = (int) (e & 0xFF);
-            tOutstanding[task]--;
-            if (tState[task] != LIVE) {
+            tasks.outstanding[task]--;
+            if (tasks.state[task] != TaskTable.LIVE) {
                 release(task);
                 continue;
             }
             start(task, stage, st);
         }
-    }
-
-    private void enqueue(int st, int task, int stage) {
-        long[] q = queue[st];
-        if (q == null) {
-            q = queue[st] = new long[16];
-        } else if (queueSize[st] == q.length) {
-            long[] g = new long[q.length * 2];
-            for (int i = 0; i < queueSize[st]; i++) {
-                g[i] = q[(queueHead[st] + i) % q.length];
-            }
-            queueHead[st] = 0;
-            q = queue[st] = g;
-        }
-        q[(queueHead[st] + queueSize[st]) % q.length] = ((long) task << 8) | stage;
-        queueSize[st]++;
-    }
-
-    private long dequeue(int st) {
-        long[] q = queue[st];
-        long e = q[queueHead[st]];
-        queueHead[st] = (queueHead[st] + 1) % q.length;
-        queueSize[st]--;
-        return e;
-    }
-
-    /** Recomputes servers, the per-task rate factor and the mean processing time of a station. */
-    private void updateStation(int st) {
-        int s = st % serviceCount;
-        int y = core[s] ? 1 : Math.max(1, parallelism[st]);
-        servers[st] = genai == null ? instances[st] * y : genai.servers(st / serviceCount, s, instances[st] * y);
-        // assumption (sim.parallelism-exponent): per-task rate f · compute factor · y^(−α)
-        rateFactor[st] = computeFactor[st] * (core[s] ? 1.0 : Math.pow(y, -settings.parallelismExponent()));
-        meanProcMs[st] = workload[s] / (rates[s].mean() * rateFactor[st]);
     }
 
     // ------------------------------------------------------------------ seed papers 2 and 3
@@ -1003,7 +638,7 @@ public final class SimulatedFleet implements Fleet {
     private void switchModel(int node, int s, int before, int after) {
         if (before == 0 && after > 0) {
             int cloud = genai.cloudSource();
-            double transfer = cloud < 0 ? 0 : network.delay(cloud, node, services[s].switching().transferMb());
+            double transfer = cloud < 0 ? 0 : network.delay(cloud, node, m.services[s].switching().transferMb());
             double readyAt = genai.switchIn(node, s, now, transfer == Double.POSITIVE_INFINITY ? 0 : transfer);
             events.push(readyAt, pack(EV_READY, 0, 0, node * serviceCount + s));
         } else if (before > 0 && after == 0) {
@@ -1015,78 +650,44 @@ public final class SimulatedFleet implements Fleet {
     private void forwardEvicted(int node) {
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
-            if (servers[st] > 0 || queueSize[st] == 0 || !genai.isModel(s)) {
+            if (stations.servers[st] > 0 || stations.queueSize[st] == 0 || !genai.isModel(s)) {
                 continue;
             }
-            while (queueSize[st] > 0) {
-                long e = dequeue(st);
+            while (stations.queueSize[st] > 0) {
+                long e = stations.dequeue(st);
                 int task = (int) (e >>> 8);
                 int stage = (int) (e & 0xFF);
-                tOutstanding[task]--;
-                if (tState[task] != LIVE) {
+                tasks.outstanding[task]--;
+                if (tasks.state[task] != TaskTable.LIVE) {
                     release(task);
                     continue;
                 }
-                int t = tType[task];
-                int target = choose(t, stage, node, streamOrigin[tStream[task]], inputMb[t]);
+                int t = tasks.type[task];
+                int target = routing.choose(t, stage, node, m.streamOrigin[tasks.stream[task]], m.inputMb[t]);
                 if (target < 0) {
-                    kill(task, target == NO_PATH ? "no path" : "unrouted");
+                    kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                     release(task);
                     continue;
                 }
                 int k = task * maxStages + stage;
-                tStageNode[k] = target;
-                tPending[k] = 1;
-                tOutstanding[task]++;
-                events.push(now + network.delay(node, target, inputMb[t]), pack(EV_INPUT, stage, 0, task));
+                tasks.stageNode[k] = target;
+                tasks.pending[k] = 1;
+                tasks.outstanding[task]++;
+                events.push(now + network.delay(node, target, m.inputMb[t]), pack(EV_INPUT, stage, 0, task));
             }
         }
-    }
-
-    /** The SNR of user {@code u} for a transmission starting now: the slot's draw or a fresh one. */
-    private double userSnr(int u) {
-        if (slotChannels) {
-            return lastSnr[u];
-        }
-        double snr = channels[u].sampleSnr(channelRandom);
-        lastSnr[u] = snr;
-        return snr;
-    }
-
-    private void drawSlotChannels() {
-        for (int u = 0; u < channels.length; u++) {
-            lastSnr[u] = channels[u].sampleSnr(channelRandom);
-        }
-    }
-
-    /** The stages of a chain-shaped task type from its leaf to its sink, or null for another shape. */
-    private int[] chainOrder(int t) {
-        if (leaves[t].length != 1) {
-            return null;
-        }
-        int[] order = new int[stageIds[t].length];
-        int k = leaves[t][0];
-        int n = 0;
-        while (k >= 0) {
-            if (stageParents[t][k] > 1 || n == order.length) {
-                return null;
-            }
-            order[n++] = k;
-            k = stageNext[t][k];
-        }
-        return n == order.length ? order : null;
     }
 
     /** Paper 3: the task's cut from its origin's routes, then the serial queues of the sub-model. */
     private void arrivePartitioned(int task, int stream, int t, int origin, int u) {
-        int[] stages = chainStages[t];
+        int[] stages = m.chainStages[t];
         int cut = 0;
         int edgeNode = origin;
         while (cut < stages.length) {
-            double mb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
-            int target = choose(t, stages[cut], origin, origin, mb);
+            double mb = cut == 0 ? m.inputMb[t] : m.output[m.chainServices[t][cut - 1]];
+            int target = routing.choose(t, stages[cut], origin, origin, mb);
             if (target < 0) {
-                kill(task, target == NO_PATH ? "no path" : "unrouted");
+                kill(task, target == StageRouting.NO_PATH ? "no path" : "unrouted");
                 return;
             }
             if (target != origin) {
@@ -1095,22 +696,22 @@ public final class SimulatedFleet implements Fleet {
             }
             cut++;
         }
-        double upMb = cut == 0 ? inputMb[t] : output[chainServices[t][cut - 1]];
-        partition.arrive(task, u, origin, edgeNode, chainServices[t], cut, upMb);
+        double upMb = cut == 0 ? m.inputMb[t] : m.output[m.chainServices[t][cut - 1]];
+        partition.arrive(task, u, origin, edgeNode, m.chainServices[t], cut, upMb);
     }
 
     /** The fleet as the partition sub-model sees it. */
     private final class PartitionHost implements PartitionSubModel.Host {
         @Override
         public void push(double afterMs, int phase, int task, int epoch) {
-            tOutstanding[task]++;
+            tasks.outstanding[task]++;
             events.push(now + afterMs, pack(EV_PART, phase, epoch, task));
         }
 
         @Override
         public double processingMs(int s, int node) {
-            double rate = core[s] ? rates[s].mean() : rates[s].sample(serviceRandom);
-            return workload[s] / (rate * computeFactor[node * serviceCount + s]);
+            double rate = m.core[s] ? m.rates[s].mean() : m.rates[s].sample(serviceRandom);
+            return m.workload[s] / (rate * stations.computeFactor[node * serviceCount + s]);
         }
 
         @Override
@@ -1125,12 +726,12 @@ public final class SimulatedFleet implements Fleet {
 
         @Override
         public double snr(int u) {
-            return userSnr(u);
+            return channels.snr(u);
         }
 
         @Override
         public boolean slotChannels() {
-            return slotChannels;
+            return channels.perSlot();
         }
 
         @Override
@@ -1139,275 +740,18 @@ public final class SimulatedFleet implements Fleet {
         }
     }
 
-    // ------------------------------------------------------------------ routing
-
-    /**
-     * The node for {@code stage} of a task of type {@code t}, decided by node {@code from} (the one
-     * handing the data on) for a task that entered at {@code origin}; UNROUTED or NO_PATH.
-     */
-    private int choose(int t, int stage, int from, int origin, double mb) {
-        int s = stageService[t][stage];
-        Routes r = nodeRoutes[from];
-        Target tg = r == null ? null : r.get(t, stage, origin);
-        int chosen;
-        if (settings.routing() == SimSettings.Routing.CAPACITY_AWARE) {
-            chosen = bestByExpectedTime(tg, s, from, mb, true);
-        } else {
-            chosen = weighted(tg, s, from);
-        }
-        if (chosen >= 0 || settings.unrouted() == SimSettings.Unrouted.DROP) {
-            return chosen;
-        }
-        int nearest = bestByExpectedTime(null, s, from, mb, false);
-        return nearest >= 0 ? nearest : chosen;
-    }
-
-    /**
-     * Admission control: the task is refused with the largest {@code REJECT} share among its entry
-     * stages' routes at its origin (counted as rejected, never started). No random draw is taken when
-     * no route rejects, so runs without admission control are unchanged.
-     */
-    private boolean rejected(int t, int origin) {
-        Routes r = nodeRoutes[origin];
-        if (r == null) {
-            return false;
-        }
-        double share = 0;
-        for (int leaf : leaves[t]) {
-            Target tg = r.get(t, leaf, origin);
-            if (tg != null) {
-                share = Math.max(share, tg.reject());
-            }
-        }
-        return StageRouter.rejects(share, admissionRandom::nextDouble);
-    }
-
-    private boolean usable(int node, int s, int from) {
-        return online[node] && servers[node * serviceCount + s] > 0 && network.reachable(from, node);
-    }
-
-    /**
-     * {@link StageRouter#pick}: a weighted choice among the targets that are online, run the service
-     * and are reachable from {@code from}, by one draw of the run's route generator; NO_PATH when a
-     * target runs the service but none is reachable, else UNROUTED.
-     */
-    private int weighted(Target tg, int s, int from) {
-        if (tg == null) {
-            return UNROUTED;
-        }
-        int[] nodes = tg.nodes;
-        int i = StageRouter.pick(tg.weights, nodes.length, k -> usable(nodes[k], s, from), routeDraw);
-        if (i != StageRouter.NONE) {
-            return nodes[i];
-        }
-        for (int n : nodes) {
-            if (online[n] && servers[n * serviceCount + s] > 0) {
-                return NO_PATH;
-            }
-        }
-        return UNROUTED;
-    }
-
-    /** papers.md 5.1 item 6: smallest expected transfer + wait + processing, free capacity first. */
-    private int bestByExpectedTime(Target tg, int s, int from, double mb, boolean useTable) {
-        int best = UNROUTED;
-        double bestScore = Double.POSITIVE_INFINITY;
-        int count = useTable && tg != null ? tg.nodes.length : nodeCount;
-        for (int i = 0; i < count; i++) {
-            int n = useTable && tg != null ? tg.nodes[i] : i;
-            if (!usable(n, s, from)) {
-                continue;
-            }
-            int st = n * serviceCount + s;
-            int waiting = busy[st] + queueSize[st] - servers[st] + 1;
-            double wait = waiting > 0 ? waiting * meanProcMs[st] / servers[st] : 0;
-            double score = network.delay(from, n, mb) + wait + meanProcMs[st];
-            if (score < bestScore) {
-                bestScore = score;
-                best = n;
-            }
-        }
-        return best;
-    }
-
-    /** One stage's targets: node indices and weights, and the share of new tasks refused (admission control). */
-    private record Target(int[] nodes, double[] weights, double reject) {
-    }
-
-    /** A routing table compiled to arrays indexed by (type, stage, origin). */
-    private final class Routes {
-        final List<Route> source;
-        final Target[] table;
-
-        Routes(List<Route> routes) {
-            source = routes;
-            table = new Target[typeCount * maxStages * nodeCount];
-            // Routes without an origin first, so a route for a specific origin overrides them; within a
-            // pass the table is read backwards, so the first of two routes for the same stage (and
-            // origin) wins, as StageRouter.routeOf reads it for the agents.
-            for (int pass = 0; pass < 2; pass++) {
-                for (int k = routes.size() - 1; k >= 0; k--) {
-                    Route r = routes.get(k);
-                    if ((r.origin() == null) != (pass == 0)) {
-                        continue;
-                    }
-                    Integer t = typeIndex.get(r.taskType());
-                    if (t == null) {
-                        continue;
-                    }
-                    int stage = -1;
-                    for (int i = 0; i < stageIds[t].length; i++) {
-                        if (stageIds[t][i].equals(r.stage())) {
-                            stage = i;
-                        }
-                    }
-                    if (stage < 0) {
-                        continue;
-                    }
-                    Target tg = compile(r.targets());
-                    if (tg == null) {
-                        continue;
-                    }
-                    int base = (t * maxStages + stage) * nodeCount;
-                    if (r.origin() == null) {
-                        for (int o = 0; o < nodeCount; o++) {
-                            table[base + o] = tg;
-                        }
-                    } else {
-                        Integer o = nodeIndex.get(r.origin());
-                        if (o != null) {
-                            table[base + o] = tg;
-                        }
-                    }
-                }
-            }
-        }
-
-        Target get(int t, int stage, int origin) {
-            return table[(t * maxStages + stage) * nodeCount + origin];
-        }
-
-        private Target compile(List<WeightedTarget> targets) {
-            int[] nodes = new int[targets.size()];
-            double[] weights = new double[targets.size()];
-            int n = 0;
-            for (WeightedTarget w : targets) {
-                Integer i = w.isReject() ? null : nodeIndex.get(w.node());
-                if (i != null) {
-                    nodes[n] = i;
-                    weights[n] = w.weight();
-                    n++;
-                }
-            }
-            double share = StageRouter.rejectShare(targets);
-            return n == 0 && share == 0 ? null : new Target(Arrays.copyOf(nodes, n), Arrays.copyOf(weights, n), share);
-        }
-    }
-
     // ------------------------------------------------------------------ tasks
 
-    private int allocTask(int t, int stream) {
-        int task;
-        if (freeCount > 0) {
-            task = freeList[--freeCount];
-        } else {
-            if (taskHigh == taskCapacity) {
-                growTasks();
-            }
-            task = taskHigh++;
-        }
-        tType[task] = t;
-        tStream[task] = stream;
-        tArrive[task] = now;
-        tOutstanding[task] = 0;
-        tState[task] = LIVE;
-        tSeq[task] = taskSeq++;
-        int base = task * maxStages;
-        int[] parents = stageParents[t];
-        for (int k = 0; k < parents.length; k++) {
-            tStageNode[base + k] = -1;
-            tPending[base + k] = Math.max(1, parents[k]);
-        }
-        return task;
-    }
-
-    private void growTasks() {
-        int n = taskCapacity * 2;
-        tType = Arrays.copyOf(tType, n);
-        tStream = Arrays.copyOf(tStream, n);
-        tArrive = Arrays.copyOf(tArrive, n);
-        tOutstanding = Arrays.copyOf(tOutstanding, n);
-        tState = Arrays.copyOf(tState, n);
-        tSeq = Arrays.copyOf(tSeq, n);
-        tStageNode = Arrays.copyOf(tStageNode, n * maxStages);
-        tPending = Arrays.copyOf(tPending, n * maxStages);
-        if (tStart != null) {
-            tStart = Arrays.copyOf(tStart, n * maxStages);
-            tEnd = Arrays.copyOf(tEnd, n * maxStages);
-        }
-        freeList = Arrays.copyOf(freeList, n);
-        taskCapacity = n;
-    }
-
-    /** Returns the task's slot to the free list once it has ended and nothing refers to it. */
     private void release(int task) {
-        if (tState[task] == ENDED && tOutstanding[task] == 0) {
-            tState[task] = FREE;
-            freeList[freeCount++] = task;
-        }
+        tasks.release(task);
     }
 
     private void finish(int task) {
-        int t = tType[task];
-        tState[task] = ENDED;
-        double latency = now - tArrive[task];
-        boolean onTime = latency <= deadline[t];
-        stats.completed++;
-        if (onTime) {
-            stats.onTime++;
-        }
-        stats.addLatency(latency);
-        completions.add(completion(task, latency, onTime, true, null));
+        outcomes.finish(task, now);
     }
 
     private void kill(int task, String why) {
-        if (tState[task] != LIVE) {
-            return;
-        }
-        tState[task] = ENDED;
-        if (why.startsWith("rejected")) {
-            stats.rejected++;
-        } else if (why.startsWith("unrouted")) {
-            stats.failedUnrouted++;
-        } else if (why.startsWith("no path")) {
-            stats.failedNoPath++;
-        } else if (why.startsWith("deadline")) {
-            stats.failedExpired++;
-        } else {
-            stats.failedNodeDown++;
-        }
-        completions.add(completion(task, now - tArrive[task], false, false, why));
-    }
-
-    private TaskCompletion completion(int task, double latency, boolean onTime, boolean success, String error) {
-        int t = tType[task];
-        long submitted = (long) Math.floor(tArrive[task]);
-        // Whole-ms timestamps chosen so that TaskCompletion.onTime() agrees with the exact latency.
-        long whole = onTime ? (long) Math.floor(latency)
-                : Math.max((long) Math.ceil(latency), (long) Math.floor(deadline[t]) + 1);
-        List<StageTiming> timings = List.of();
-        if (tStart != null && success) {
-            List<StageTiming> list = new ArrayList<>(stageIds[t].length);
-            int base = task * maxStages;
-            for (int k = 0; k < stageIds[t].length; k++) {
-                long a = (long) Math.floor(tStart[base + k]);
-                list.add(new StageTiming(stageIds[t][k], nodeIds[tStageNode[base + k]], a,
-                        Math.max(a, (long) Math.floor(tEnd[base + k]))));
-            }
-            timings = list;
-        }
-        return new TaskCompletion("t" + tSeq[task], typeIds[t], nodeIds[streamOrigin[tStream[task]]], submitted,
-                submitted + whole, deadline[t], success, error, timings);
+        outcomes.kill(task, why, now);
     }
 
     // ------------------------------------------------------------------ directives and cost
@@ -1415,16 +759,15 @@ public final class SimulatedFleet implements Fleet {
     @Override
     public void apply(Directive directive) {
         Objects.requireNonNull(directive, "directive is null");
-        Integer boxed = nodeIndex.get(directive.nodeId());
+        Integer boxed = m.nodeIndex.get(directive.nodeId());
         if (boxed == null) {
             throw new IllegalArgumentException("directive for unknown node '" + directive.nodeId() + "'");
         }
         int node = boxed;
-        if (directive.plannerEpoch() < appliedEpoch[node]
-                || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
+        if (directives.stale(node, directive)) {
             return;
         }
-        double preload = now > 0 ? twinPreload(node, directive) : 0;
+        double preload = now > 0 ? twin.preloadMs(node, directive, stations.instances) : 0;
         if (preload > 0) {
             // a twin: the agent loads the instances the directive starts, then swaps the whole state in
             deferred.add(directive);
@@ -1448,71 +791,28 @@ public final class SimulatedFleet implements Fleet {
         this.appliedListener = listener;
     }
 
-    /** A twin's delay before {@code directive} takes effect: the longest measured preload of an instance it starts. */
-    private double twinPreload(int node, Directive directive) {
-        if (twin == null) {
-            return 0;
-        }
-        double max = 0;
-        for (DesiredService d : directive.desired().services()) {
-            Integer s = serviceIndex.get(d.service());
-            if (s == null) {
-                continue;
-            }
-            int st = node * serviceCount + s;
-            if (d.instances() > instances[st] && !Double.isNaN(twinPreloadMs[st])) {
-                max = Math.max(max, twinPreloadMs[st]);
-            }
-        }
-        return max;
-    }
-
     private void applyNow(Directive directive) {
-        int node = nodeIndex.get(directive.nodeId());
-        if (directive.plannerEpoch() < appliedEpoch[node]
-                || (directive.plannerEpoch() == appliedEpoch[node] && directive.version() <= appliedVersion[node])) {
+        int node = m.nodeIndex.get(directive.nodeId());
+        if (directives.stale(node, directive)) {
             return; // a newer one was applied while this one's instances loaded
         }
-        int[] inst = new int[serviceCount];
-        int[] par = new int[serviceCount];
-        Arrays.fill(par, 1);
-        double[] used = new double[Resource.values().length];
-        for (DesiredService d : directive.desired().services()) {
-            Integer s = serviceIndex.get(d.service());
-            if (s == null) {
-                refuse(directive, "unknown service '" + d.service() + "'");
-                return;
-            }
-            inst[s] = d.instances();
-            par[s] = core[s] ? 1 : d.parallelism();
-            for (Resource r : Resource.values()) {
-                used[r.ordinal()] += services[s].demand().get(r) * d.instances();
-            }
+        NodeDirectives.Decoded decoded = directives.decode(node, directive);
+        if (decoded.refusal() != null) {
+            refuse(directive, decoded.refusal());
+            return;
         }
-        if (settings.enforceCapacity()) {
-            for (Resource r : Resource.values()) {
-                double cap = nodeSpecs[node].capacity().get(r);
-                if (used[r.ordinal()] > cap + 1e-9) {
-                    refuse(directive, String.format(java.util.Locale.ROOT, "needs %s %.3f, node has %.3f",
-                            r.jsonName(), used[r.ordinal()], cap));
-                    return;
-                }
-            }
-        }
-        appliedEpoch[node] = directive.plannerEpoch();
-        appliedVersion[node] = directive.version();
+        int[] inst = decoded.instances();
+        int[] par = decoded.parallelism();
         for (int s = 0; s < serviceCount; s++) {
             int st = node * serviceCount + s;
             if (genai != null && genai.switchable(node, s)) {
-                switchModel(node, s, instances[st], inst[s]);
+                switchModel(node, s, stations.instances[st], inst[s]);
             }
-            instances[st] = inst[s];
-            parallelism[st] = par[s];
-            updateStation(st);
+            stations.instances[st] = inst[s];
+            stations.parallelism[st] = par[s];
+            stations.update(st, genai);
         }
-        List<Route> routes = directive.desired().routing();
-        Routes previous = nodeRoutes[node];
-        nodeRoutes[node] = reuse(routes, previous);
+        directives.accept(node, directive);
         if (online[node]) {
             for (int s = 0; s < serviceCount; s++) {
                 drain(node * serviceCount + s);
@@ -1526,19 +826,6 @@ public final class SimulatedFleet implements Fleet {
         }
     }
 
-    /** Compiled tables are shared between nodes that got the same route list (the control loop's case). */
-    private Routes reuse(List<Route> routes, Routes previous) {
-        if (previous != null && (previous.source == routes || previous.source.equals(routes))) {
-            return previous;
-        }
-        for (Routes r : nodeRoutes) {
-            if (r != null && r.source == routes) {
-                return r;
-            }
-        }
-        return new Routes(routes);
-    }
-
     private void refuse(Directive d, String why) {
         stats.refusedDirectives++;
         if (appliedListener != null) {
@@ -1550,78 +837,20 @@ public final class SimulatedFleet implements Fleet {
     /** Charges the slot that just ended with the instances in force (paper 1, eqs. 6 and 7). */
     private void chargeSlot() {
         if (genai != null) {
-            genai.chargeSlot(instances, online);
+            genai.chargeSlot(stations.instances, online);
         }
         if (partition != null) {
             partition.chargeSlot(now);
         }
-        if (slotChannels) {
-            drawSlotChannels();
-        }
-        long slot = chargedSlots++;
-        for (int node = 0; node < nodeCount; node++) {
-            for (int s = 0; s < serviceCount; s++) {
-                int st = node * serviceCount + s;
-                int x = online[node] ? instances[st] : 0;
-                int prev = chargedInstances[st];
-                chargedInstances[st] = x;
-                var c = services[s].costs();
-                if (core[s]) {
-                    // eq. (6): deployment once per new instance, maintenance per instance and slot
-                    stats.coreCost += c.coreSlot(x, prev);
-                } else {
-                    // eq. (7): instantiation on scale-up only (t ≠ 0), maintenance, parallelism
-                    stats.lightCost += c.lightSlot(x, parallelism[st], prev, slot > 0 || settings.chargeInitialLightDeploy(),
-                            settings.parallelismCostTimesY());
-                }
-            }
-        }
+        channels.drawSlot();
+        costs.charge(chargedSlots++, stations.instances, stations.parallelism, online, stats);
     }
 
     // ------------------------------------------------------------------ observation
 
     @Override
     public FleetSnapshot snapshot() {
-        double interval = now - lastSnapshotMs;
-        List<NodeStatus> nodes = new ArrayList<>(nodeCount);
-        for (int n = 0; n < nodeCount; n++) {
-            nodes.add(new NodeStatus(nodeIds[n], online[n], sessions[n], appliedEpoch[n], appliedVersion[n], 0.0, null));
-        }
-        List<ServiceObservation> obs = new ArrayList<>();
-        for (int n = 0; n < nodeCount; n++) {
-            for (int s = 0; s < serviceCount; s++) {
-                int st = n * serviceCount + s;
-                if (instances[st] == 0 && busy[st] == 0 && queueSize[st] == 0 && intervalArrivals[st] == 0
-                        && intervalCompleted[st] == 0) {
-                    continue;
-                }
-                double[] samples = rateSampleCount[st] == 0 ? new double[0]
-                        : Arrays.copyOf(rateSamples[st], rateSampleCount[st]);
-                obs.add(new ServiceObservation(nodeIds[n], serviceIds[s], online[n] ? instances[st] : 0,
-                        core[s] ? 1 : parallelism[st], queueSize[st], busy[st], intervalArrivals[st],
-                        intervalCompleted[st], samples, null));
-                intervalArrivals[st] = 0;
-                intervalCompleted[st] = 0;
-                rateSampleCount[st] = 0;
-            }
-        }
-        List<DemandEstimate> demand = new ArrayList<>(streamCount);
-        for (int i = 0; i < streamCount; i++) {
-            double rate = interval > 0 ? intervalStreamArrivals[i] / interval : 0;
-            demand.add(new DemandEstimate(userIds[streamUser[i]], typeIds[streamType[i]], rate));
-            intervalStreamArrivals[i] = 0;
-        }
-        List<UserObservation> users = new ArrayList<>(userIds.length);
-        for (int u = 0; u < userIds.length; u++) {
-            users.add(new UserObservation(userIds[u], lastSnr[u],
-                    partition != null && chargedSlots > 0 ? partition.lastSlotEnergyJ(u) : null));
-        }
-        List<TaskCompletion> done = List.copyOf(completions);
-        completions.clear();
-        long submitted = intervalSubmitted;
-        intervalSubmitted = 0;
-        lastSnapshotMs = now;
-        return new FleetSnapshot(now, nodes, obs, demand, users, linkReports(), done, submitted);
+        return observer.snapshot(now, partition, chargedSlots);
     }
 
     /**
@@ -1631,10 +860,10 @@ public final class SimulatedFleet implements Fleet {
     public SimStats stats() {
         long pending = 0;
         long overdue = 0;
-        for (int task = 0; task < taskHigh; task++) {
-            if (tState[task] == LIVE) {
+        for (int task = 0; task < tasks.high; task++) {
+            if (tasks.state[task] == TaskTable.LIVE) {
                 pending++;
-                if (now - tArrive[task] > deadline[tType[task]]) {
+                if (now - tasks.arrive[task] > m.deadline[tasks.type[task]]) {
                     overdue++;
                 }
             }
@@ -1652,7 +881,7 @@ public final class SimulatedFleet implements Fleet {
 
     /** True while the node is online. */
     public boolean online(String node) {
-        Integer n = nodeIndex.get(node);
+        Integer n = m.nodeIndex.get(node);
         if (n == null) {
             throw new IllegalArgumentException("unknown node '" + node + "'");
         }
