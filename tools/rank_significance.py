@@ -30,6 +30,8 @@ import subprocess
 import sys
 import time
 
+from rank_planners import load_avg  # the same machine-load line as the ranking tool
+
 # two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
@@ -75,12 +77,6 @@ def separated(d, h):
     return 1 if d - h > 0 else (-1 if d + h < 0 else 0)
 
 
-def load_avg():
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "unknown"
 
 
 def read(run):

@@ -24,7 +24,8 @@ class AdmissionTest {
             new Route("j", "s1", null, List.of(new WeightedTarget("c", 1)))));
     private static final List<Admission.Stream> STREAMS = List.of(new Admission.Stream("a", J, 1.0), new Admission.Stream("b", J, 1.0));
 
-    private static double rejectShare(RoutingTable t, String origin) {
+    /** The share of stage s0 of task type j from {@code origin} that the table sends to the reject target. */
+    static double rejectShare(RoutingTable t, String origin) {
         double total = 0;
         double reject = 0;
         for (WeightedTarget w : t.targets("j", "s0", origin)) {

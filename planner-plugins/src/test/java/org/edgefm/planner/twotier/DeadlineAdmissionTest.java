@@ -25,16 +25,6 @@ class DeadlineAdmissionTest {
     /** −ln ε = 10. */
     private static final double EPS = Math.exp(-10);
 
-    private static double rejectShare(RoutingTable t, String origin) {
-        double total = 0;
-        double reject = 0;
-        for (WeightedTarget w : t.targets("j", "s0", origin)) {
-            total += w.weight();
-            reject += w.isReject() ? w.weight() : 0;
-        }
-        return reject / total;
-    }
-
     @Test
     void routeThatCannotMeetItsDeadline_admitsNothing_theOtherKeepsEverything() {
         // a: mean-value time 120 ms > D = 100 ms even through empty queues; b: 20 ms, capacity to spare
@@ -59,10 +49,10 @@ class DeadlineAdmissionTest {
         Map<String, Double> limit = Map.of("a|pre", 0.5, "c|enc", 90.0);
         DeadlineAdmission.Rule rule = new DeadlineAdmission.Rule(EPS, Map.of("a|pre", 0.5, "c|enc", 100.0));
         RoutingTable out = Admission.apply(ROUTES, streams, limit, false, rule, new ArrayList<>());
-        assertThat(1 - rejectShare(out, "a")).isCloseTo(0.5 / (Math.E - 1), within(1e-6));
+        assertThat(1 - AdmissionTest.rejectShare(out, "a")).isCloseTo(0.5 / (Math.E - 1), within(1e-6));
         // without the rule the mean-rate limit alone admits half
         RoutingTable mean = Admission.apply(ROUTES, streams, limit, false, new ArrayList<>());
-        assertThat(1 - rejectShare(mean, "a")).isCloseTo(0.5, within(1e-6));
+        assertThat(1 - AdmissionTest.rejectShare(mean, "a")).isCloseTo(0.5, within(1e-6));
     }
 
     @Test
