@@ -142,13 +142,7 @@ final class WorkloadDriver {
                     agreement.expect(taskId, d.taskType(), in.expected());
                     body = HttpRequest.BodyPublishers.ofByteArray(Tensors.write(PartRunner.bytesRow(in.bytes())));
                 }
-                monitor.submitted(taskId, d.taskType(), d.user(), node);
-                host.fleet().validator().taskIssued(taskId, node);
-                http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + d.taskType()
-                                + "?id=" + taskId)).timeout(Duration.ofSeconds(5))
-                                .header("Authorization", "Bearer " + host.dataToken())
-                                .POST(body).build(),
-                        HttpResponse.BodyHandlers.ofString())
+                http.sendAsync(issue(ep, d.taskType(), d.user(), node, taskId, "", body), HttpResponse.BodyHandlers.ofString())
                         .whenComplete((r, e) -> {
                             if (e != null || r.statusCode() != 202) {
                                 refusals.refused(taskId, node, ep, r == null ? -1 : r.statusCode(),
@@ -172,12 +166,9 @@ final class WorkloadDriver {
         if (ep == null) {
             return false;
         }
-        monitor.submitted(taskId, taskType, user, node);
-        host.fleet().validator().taskIssued(taskId, node);
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + taskType + "?id=" + taskId
-                    + query)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + host.dataToken())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(issue(ep, taskType, user, node, taskId, query,
+                    HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 202) {
                 return true;
             }
@@ -190,6 +181,18 @@ final class WorkloadDriver {
         }
         monitor.refused(taskId);
         return false;
+    }
+
+    /**
+     * Books a task as issued (the monitor and the validator) and builds its authorised request to the
+     * agent's task endpoint; {@code query} is appended to {@code ?id=TASK} (empty, or {@code &...}).
+     */
+    private HttpRequest issue(String ep, String taskType, String user, String node, String taskId, String query,
+            HttpRequest.BodyPublisher body) {
+        monitor.submitted(taskId, taskType, user, node);
+        host.fleet().validator().taskIssued(taskId, node);
+        return HttpRequest.newBuilder(URI.create("http://" + ep + "/v1/tasks/" + taskType + "?id=" + taskId + query))
+                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + host.dataToken()).POST(body).build();
     }
 
     /** Lets generations in flight run to their end (none after a stop), then tasks in flight finish. */
