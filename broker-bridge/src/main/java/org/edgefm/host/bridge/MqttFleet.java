@@ -1,43 +1,14 @@
 package org.edgefm.host.bridge;
 
-import org.edgefm.host.fleet.ReportValidator;
-import org.edgefm.wire.TaskTicket;
-import org.edgefm.wire.TaskKeys;
-import org.edgefm.control.FleetNotices;
-import org.edgefm.control.JoinedNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
-import org.edgefm.api.EdgeFmException;
-import org.edgefm.api.model.UserSpec;
-import org.edgefm.wire.Ack;
-import org.edgefm.wire.AckOutcome;
-import org.edgefm.wire.Birth;
-import org.edgefm.wire.Command;
-import org.edgefm.wire.CommandKind;
-import org.edgefm.wire.Death;
-import org.edgefm.wire.Directive;
-import org.edgefm.wire.HostState;
-import org.edgefm.wire.HostStatus;
-import org.edgefm.wire.MessageType;
-import org.edgefm.wire.Result;
-import org.edgefm.wire.Telemetry;
-import org.edgefm.wire.Topics;
-import org.edgefm.wire.WireCodec;
-import org.edgefm.wire.WireFormatException;
-import org.edgefm.wire.WireMessage;
-import org.edgefm.control.Fleet;
-import org.edgefm.control.FleetSnapshot;
-import org.edgefm.host.HostMeters;
-import org.edgefm.host.fleet.FleetState;
-import org.edgefm.host.internal.BadMessageLog;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -49,28 +20,41 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.edgefm.api.EdgeFmException;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.control.Fleet;
+import org.edgefm.control.FleetNotices;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.JoinedNode;
+import org.edgefm.host.HostMeters;
+import org.edgefm.host.fleet.FleetState;
+import org.edgefm.host.fleet.ReportValidator;
 import org.edgefm.host.outbox.DirectiveOutbox;
-import org.edgefm.host.outbox.SendPacer;
+import org.edgefm.wire.Directive;
+import org.edgefm.wire.HostState;
+import org.edgefm.wire.HostStatus;
+import org.edgefm.wire.MessageType;
+import org.edgefm.wire.TaskTicket;
+import org.edgefm.wire.Topics;
+import org.edgefm.wire.WireCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real fleet: agents over MQTT 5 (Paho). It subscribes to births, deaths, telemetry, acks and
- * results of its fleet; decodes and validates each message (a bad one is logged once per sender and
- * reason, counted and dropped); keeps {@link FleetState} (including each node's model switches from
- * its applied acks, counted in {@link HostMeters}); asks for a rebirth on a telemetry gap or an
- * unknown session; and delivers directives at least once through the durable
- * {@link DirectiveOutbox}, reconciled with the versions agents report. {@code host/state} is
- * published retained, with a retained offline Will; after every (re)connect the host subscribes
- * again and, once the broker acknowledged the subscriptions, re-publishes {@code online}, so a Will
- * fired by a broken connection is overwritten (Hono's reconnect race) and agents, which hold their
- * results until the host is online, never publish one before the host can receive it.
+ * The real fleet: agents over MQTT 5 (Paho). This class owns the broker connection and is the
+ * control loop's {@link Fleet}: it connects, subscribes to births, deaths, telemetry, acks and
+ * results of its fleet, replaces a Paho client whose reconnect hangs, and hands each message to
+ * {@link AgentMessageHandler} (decode, validate, route into {@link FleetState} and the outbox) and
+ * each directive to {@link DirectiveSender} (at least once through the durable
+ * {@link DirectiveOutbox}, paced, re-sent until acknowledged); {@link MqttPublisher} puts both on the
+ * wire. {@code host/state} is published retained, with a retained offline Will; after every
+ * (re)connect the host subscribes again and, once the broker acknowledged the subscriptions,
+ * re-publishes {@code online}, so a Will fired by a broken connection is overwritten (Hono's
+ * reconnect race) and agents, which hold their results until the host is online, never publish one
+ * before the host can receive it.
  */
 public final class MqttFleet implements Fleet {
     private static final Logger LOG = LoggerFactory.getLogger(MqttFleet.class);
-    private static final long REBIRTH_INTERVAL_MS = 5_000;
-    /** The outbox waits at least this many times the recent p99 acknowledgement time before a re-send. */
-    static final double ACK_TIMEOUT_P99_FACTOR = 3;
 
     /**
      * How to reach the broker.
@@ -108,7 +92,6 @@ public final class MqttFleet implements Fleet {
     private final FleetState state;
     private final DirectiveOutbox outbox;
     private final HostMeters meters;
-    private final BadMessageLog badLog = new BadMessageLog(LOG);
     private final FleetNotices notices;
     private final long startNanos = System.nanoTime();
     /**
@@ -122,18 +105,9 @@ public final class MqttFleet implements Fleet {
     /** When the broker connection was lost (epoch ms), or -1 while connected. */
     private volatile long lostAtMs = -1;
     private final ScheduledExecutorService timer;
-    private final Map<String, Long> lastRebirthMs = new ConcurrentHashMap<>();
-    private final List<Directive> batch = new java.util.ArrayList<>();
-    /**
-     * Held while directives are stored and first sent, and while the outbox timer re-sends: without
-     * it the timer saw a directive stored but not yet sent as due and sent it, and the control loop's
-     * flush sent it again (every new directive twice, found by {@code edgefm bench load}).
-     */
-    private final Object sending = new Object();
-    /** First publish time (nanoTime) of each node's newest directive, keyed "node|epoch|version". */
-    private final Map<String, Long> firstSent = new ConcurrentHashMap<>();
-    /** Paces directive publications and keeps a node's directive from going again while it is in flight. */
-    private final SendPacer pacer = new SendPacer(SendPacer.Settings.defaults(), System::nanoTime);
+    private final MqttPublisher publisher;
+    private final DirectiveSender directives;
+    private final AgentMessageHandler inbound;
     private volatile long plannerEpoch;
     private volatile boolean closed;
     private volatile ReportValidator validator;
@@ -196,6 +170,11 @@ public final class MqttFleet implements Fleet {
         this.validator = new ReportValidator(ReportValidator.Settings.defaults(), List.of(), () -> plannerEpoch,
                 System::currentTimeMillis, meters);
         this.client = newClient();
+        this.publisher = new MqttPublisher(() -> client, codec, meters);
+        this.directives = new DirectiveSender(publisher, codec, topics, state, outbox, meters, () -> validator,
+                () -> taskSecret, this::nowMs);
+        this.inbound = new AgentMessageHandler(codec, topics, state, outbox, meters, notices, () -> validator, directives,
+                publisher, this::nowMs);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "edgefm-outbox");
             t.setDaemon(true);
@@ -246,7 +225,7 @@ public final class MqttFleet implements Fleet {
             throw new EdgeFmException("broker " + options.brokerUrl() + ": connect as '" + options.username()
                     + "' failed: " + (tls != null ? tls : e.getMessage() + " (reason code " + e.getReasonCode() + ")"), e);
         }
-        timer.scheduleWithFixedDelay(this::resendDue, 200, 200, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(directives::resendDue, 200, 200, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::replaceStuckClient, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -312,7 +291,7 @@ public final class MqttFleet implements Fleet {
                 return;
             }
             lostAtMs = -1;
-            pacer.reset(); // a clean session: what was in flight on the old connection is gone
+            directives.connectionReset(); // a clean session: what was in flight on the old connection is gone
             try {
                 MqttSubscription[] subs = new MqttSubscription[] {
                     new MqttSubscription(topics.filter(MessageType.BIRTH), 1),
@@ -325,7 +304,7 @@ public final class MqttFleet implements Fleet {
                 client.subscribe(subs, null, new MqttActionListener() {
                     @Override
                     public void onSuccess(IMqttToken token) {
-                        publish(topics.hostState(), hostState(HostStatus.ONLINE));
+                        publisher.publish(topics.hostState(), hostState(HostStatus.ONLINE));
                         LOG.info("{} to broker {} as host {} (fleet {}, planner epoch {})",
                                 reconnect ? "reconnected" : "connected", uri, options.hostId(), options.fleet(), plannerEpoch);
                     }
@@ -380,251 +359,7 @@ public final class MqttFleet implements Fleet {
 
     /** Decodes, validates and routes one received message; public for tests and benchmarks. */
     public void handle(String topic, byte[] payload) {
-        WireMessage m;
-        try {
-            m = codec.decode(topic, payload);
-        } catch (WireFormatException e) {
-            String type;
-            String sender;
-            try {
-                Topics.ParsedTopic p = Topics.parse(topic);
-                type = p.type().level();
-                sender = p.nodeId() == null ? "host" : p.nodeId();
-            } catch (WireFormatException notOurs) {
-                type = "unknown";
-                sender = "topic " + (topic.length() > 120 ? topic.substring(0, 120) + "..." : topic);
-            }
-            meters.messageBad(type, e.kind().name().toLowerCase());
-            badLog.refused(sender, type, e.kind().name().toLowerCase(), e.getMessage());
-            return;
-        }
-        meters.messageIn(m.type().level());
-        double now = nowMs();
-        if (m instanceof Birth raw) {
-            Birth b = validator.birth(raw);
-            if (state.onBirth(b, now)) {
-                outbox.settle(b.nodeId(), b.plannerEpoch(), b.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
-                outbox.expedite(b.nodeId());
-                notices.resolve(FleetNotices.Kind.DIRECTIVE_FOR_ABSENT_NODE, b.nodeId(), "the node joined");
-                LOG.info("node {} born (session {}, profile {}, applied {}/{})", b.nodeId(), b.sessionEpoch(),
-                        b.profile(), b.plannerEpoch(), b.appliedVersion());
-            }
-        } else if (m instanceof Death d) {
-            if (state.onDeath(d)) {
-                LOG.info("node {} died (session {}, {})", d.nodeId(), d.sessionEpoch(), d.reason());
-            } else {
-                LOG.debug("ignored death of node {} for session {}: not the current session", d.nodeId(), d.sessionEpoch());
-            }
-        } else if (m instanceof Telemetry raw) {
-            Telemetry t = validator.telemetry(raw);
-            meters.telemetryLag(System.currentTimeMillis() - t.timestampMs());
-            FleetState.TelemetryVerdict v = state.onTelemetry(t, now);
-            if (v == FleetState.TelemetryVerdict.GAP || v == FleetState.TelemetryVerdict.UNKNOWN_SESSION) {
-                requestRebirth(t.nodeId(), v == FleetState.TelemetryVerdict.GAP ? "telemetry gap" : "unknown session");
-            }
-            if (v != FleetState.TelemetryVerdict.STALE_SESSION) {
-                long[] applied = state.applied(t.nodeId());
-                outbox.settle(t.nodeId(), applied[0], t.appliedVersion(), DirectiveOutbox.State.APPLIED, null);
-            }
-        } else if (m instanceof Ack raw) {
-            Ack a = validator.ack(raw);
-            if (a == null) {
-                return;
-            }
-            Long sentAt = firstSent.remove(a.nodeId() + "|" + a.plannerEpoch() + "|" + a.version());
-            if (sentAt != null && a.outcome() == AckOutcome.APPLIED) {
-                meters.ackTime(System.nanoTime() - sentAt);
-            }
-            DirectiveOutbox.State s = switch (a.outcome()) {
-                case APPLIED -> DirectiveOutbox.State.APPLIED;
-                case REJECTED -> DirectiveOutbox.State.REJECTED;
-                case STALE -> DirectiveOutbox.State.STALE;
-            };
-            if (outbox.settle(a.nodeId(), a.plannerEpoch(), a.version(), s, a.error()) && a.outcome() == AckOutcome.REJECTED) {
-                LOG.warn("node {} rejected directive {}/{}: {}", a.nodeId(), a.plannerEpoch(), a.version(), a.error());
-            }
-            FleetState.AckSwitches sw = state.onAck(a);
-            if (!sw.isEmpty()) {
-                meters.instanceSwitches(a.nodeId(), sw);
-                LOG.debug("node {} directive {}/{}: started {}, stopped {}", a.nodeId(), a.plannerEpoch(), a.version(),
-                        sw.started(), sw.stopped());
-            }
-        } else if (m instanceof Result raw) {
-            Result r = validator.result(raw);
-            if (r != null) {
-                state.onResult(r);
-            }
-        } else {
-            LOG.debug("ignored {} on {}", m.type(), topic);
-        }
-    }
-
-    private void requestRebirth(String node, String why) {
-        long now = System.currentTimeMillis();
-        Long last = lastRebirthMs.get(node);
-        if (last != null && now - last < REBIRTH_INTERVAL_MS) {
-            return;
-        }
-        lastRebirthMs.put(node, now);
-        LOG.info("asking node {} for a rebirth ({})", node, why);
-        publish(topics.command(node), new Command(WireCodec.SCHEMA, node, CommandKind.REBIRTH,
-                UUID.randomUUID().toString(), now));
-    }
-
-    private boolean publish(String topic, WireMessage m) {
-        if (m instanceof Directive d) {
-            validator.issued(d);
-        }
-        if (!client.isConnected()) {
-            return false;
-        }
-        if (m instanceof Directive d) {
-            firstSent.putIfAbsent(d.nodeId() + "|" + d.plannerEpoch() + "|" + d.version(), System.nanoTime());
-            if (firstSent.size() > 100_000) {
-                firstSent.clear(); // unacknowledged entries of nodes that never answered
-            }
-        }
-        try {
-            List<byte[]> payloads;
-            try {
-                // a directive goes in its compact encoding, in parts where it is over the wire's limit
-                payloads = m instanceof Directive d ? codec.encodeDirective(d.withoutSecrets()) : List.of(codec.encode(m));
-            } catch (IllegalArgumentException e) {
-                // a packet over the broker's limit makes the broker cut the host's whole connection (and with it
-                // every node's telemetry); the agents would refuse the payload anyway
-                meters.messageOversize(m.type().level());
-                LOG.warn("not sending {} to {}: {}", m.type().level(), topic, e.getMessage());
-                if (m instanceof Directive d) {
-                    outbox.sent(d.nodeId(), nowMs()); // tried again with the outbox's backoff, not every 200 ms
-                }
-                return false;
-            }
-            for (byte[] payload : payloads) {
-                if (payload.length > WireCodec.DEFAULT_MAX_PAYLOAD_BYTES) {
-                    meters.messageOversize(m.type().level());
-                    LOG.warn("not sending {} to {}: {} bytes, above the wire's limit of {} bytes", m.type().level(), topic,
-                            payload.length, WireCodec.DEFAULT_MAX_PAYLOAD_BYTES);
-                    return false;
-                }
-            }
-            byte[] secret = taskSecret;
-            Confirmation confirm = m instanceof Directive d ? new Confirmation(d.nodeId()) : null;
-            try {
-                return publishAll(topic, m, payloads, secret, confirm);
-            } finally {
-                if (confirm != null) {
-                    confirm.handedOver();
-                }
-            }
-        } catch (MqttException e) {
-            LOG.debug("publish to {} failed: {}", topic, e.getMessage());
-            return false;
-        }
-    }
-
-    /**
-     * Releases a directive's place in the {@link SendPacer} once every publication of it (keys,
-     * directive or parts) is confirmed or failed, and the publishing method has returned.
-     */
-    private final class Confirmation implements MqttActionListener {
-        private final String node;
-        private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(1);
-
-        Confirmation(String node) {
-            this.node = node;
-        }
-
-        void add() {
-            open.incrementAndGet();
-        }
-
-        void handedOver() {
-            if (open.decrementAndGet() == 0) {
-                pacer.done(node);
-            }
-        }
-
-        @Override
-        public void onSuccess(IMqttToken token) {
-            handedOver();
-        }
-
-        @Override
-        public void onFailure(IMqttToken token, Throwable e) {
-            LOG.debug("publication to node {} failed: {}", node, e == null ? "no reason" : e.getMessage());
-            handedOver();
-        }
-    }
-
-    private boolean publishAll(String topic, WireMessage m, List<byte[]> payloads, byte[] secret, Confirmation confirm)
-            throws MqttException {
-        {
-            if (m instanceof Directive d && secret != null) {
-                // the secrets go first, on the node's own keys topic, which a monitor account cannot read
-                // (the directive itself is readable by monitors, so it carries none)
-                TaskKeys keys = new TaskKeys(WireCodec.SCHEMA, d.nodeId(), d.plannerEpoch(),
-                        TaskTicket.nodeKey(secret, options.fleet(), d.nodeId(), d.plannerEpoch()),
-                        TaskTicket.dataToken(secret, options.fleet()));
-                confirm.add();
-                try {
-                    client.publish(topics.keys(d.nodeId()), codec.encode(keys), MessageType.KEYS.qos().level(),
-                            MessageType.KEYS.retained(), null, confirm);
-                } catch (MqttException | RuntimeException e) {
-                    confirm.handedOver();
-                    throw e;
-                }
-                meters.messageOut(MessageType.KEYS.level());
-            }
-            int bytes = 0;
-            for (byte[] payload : payloads) {
-                if (confirm == null) {
-                    client.publish(topic, payload, m.type().qos().level(), m.type().retained());
-                } else {
-                    confirm.add();
-                    try {
-                        client.publish(topic, payload, m.type().qos().level(), m.type().retained(), null, confirm);
-                    } catch (MqttException | RuntimeException e) {
-                        confirm.handedOver();
-                        throw e;
-                    }
-                }
-                meters.messageOut(m.type().level());
-                bytes += payload.length;
-            }
-            if (m instanceof Directive) {
-                meters.directiveBytes(bytes);
-                if (payloads.size() > 1) {
-                    meters.directiveSplit(payloads.size());
-                }
-            }
-            return true;
-        }
-    }
-
-    private void resendDue() {
-        try {
-            flush();
-            outbox.flush();
-            // an ack is late only when it is later than the acks that do arrive: wait three times their recent
-            // p99 (a host reading its messages late sees every ack late, and would re-send what was applied)
-            double ackP99 = meters.windowQuantileMs(meters.ackTimer(), 0.99);
-            outbox.ackTimeoutFloor(Double.isNaN(ackP99) ? 0 : Math.round(ACK_TIMEOUT_P99_FACTOR * ackP99));
-            synchronized (sending) {
-                double now = nowMs();
-                for (Directive d : outbox.due(now, state::sessionAlive)) {
-                    if (!pacer.tryStart(d.nodeId())) {
-                        continue; // in flight still, or over the pace: a later pass
-                    }
-                    if (!publish(topics.directive(d.nodeId()), d)) {
-                        pacer.done(d.nodeId());
-                    } else if (outbox.sent(d.nodeId(), now) > 1) {
-                        meters.directiveResent();
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.error("outbox re-send failed: {}", e.toString(), e);
-        }
+        inbound.handle(topic, payload);
     }
 
     /** True while the host's MQTT client is connected to the broker. */
@@ -651,38 +386,13 @@ public final class MqttFleet implements Fleet {
                     + directive.plannerEpoch() + "/" + directive.version() + " for a node that never joined this host:"
                     + " it waits in the outbox until the node is born");
         }
-        validator.issued(directive);
-        synchronized (batch) {
-            batch.add(directive);
-        }
+        directives.queue(directive);
     }
 
     /** Stores the queued directives in one outbox transaction, then sends those whose node is alive. */
     @Override
     public void flush() {
-        synchronized (sending) {
-            List<Directive> todo;
-            synchronized (batch) {
-                if (batch.isEmpty()) {
-                    return;
-                }
-                todo = new java.util.ArrayList<>(batch);
-                batch.clear();
-            }
-            outbox.putAll(todo);
-            double now = nowMs();
-            for (Directive d : todo) {
-                // a directive over the pace stays due; the outbox timer sends it within a few passes
-                if (!state.sessionAlive(d.nodeId()) || !pacer.tryStart(d.nodeId())) {
-                    continue;
-                }
-                if (publish(topics.directive(d.nodeId()), d)) {
-                    outbox.sent(d.nodeId(), now);
-                } else {
-                    pacer.done(d.nodeId());
-                }
-            }
-        }
+        directives.flush();
     }
 
     @Override
