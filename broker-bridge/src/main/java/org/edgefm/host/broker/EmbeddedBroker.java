@@ -3,59 +3,27 @@ package org.edgefm.host.broker;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
-import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
-import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
-import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
-import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
-import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
-import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
-import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
-import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
-import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
-import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
-import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishOutboundInterceptor;
-import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishOutboundInput;
-import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishOutboundOutput;
-import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
-import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
-import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
-import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
-import com.hivemq.extension.sdk.api.packets.auth.ModifiableDefaultPermissions;
-import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
-import com.hivemq.extension.sdk.api.services.builder.Builders;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import org.edgefm.api.Check;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.wire.WireCodec;
-import org.edgefm.wire.MessageType;
-import org.edgefm.wire.Publisher;
-import org.edgefm.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * {@link MosquittoFiles}) and limits what each client may publish ({@link Limits}). Secrets are
  * never written to the broker's configuration. Without credentials or a client CA the broker is
  * open (trials and development on loopback only; the host refuses other bind addresses).
+ *
+ * <p>This class starts and stops HiveMQ and reports on it (connections, message counts, refusals);
+ * {@link BrokerConfigFile} writes its configuration, {@link BrokerAccess} decides who may connect
+ * and what each session may do, {@link PublishLimiter} enforces the publish limits and
+ * {@link RefusalCounts} counts what was refused.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -189,46 +162,22 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final Settings settings;
     private final BrokerPolicy policy;
-    /** The accounts in force: the settings' at start, then each {@link #reload}'s. */
-    private volatile Credentials credentials;
-    /** The client CA's revocation list in force (null: none), see {@link Revocations}. */
-    private volatile X509CRL crl;
-    /** The client CA's certificates (null without client certificates). */
-    private List<X509Certificate> clientCas;
-    /**
-     * Authenticated sessions by client id, so that {@link #reload} can cut those whose account or
-     * certificate is no longer valid. A node's client id is bound to its identity, so the map holds at
-     * most one entry per account plus the host's and monitors' connections; each entry leaves when its
-     * connection closes.
-     */
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-
-    /** One authenticated connection: who, how (password hash or certificate), and its connection's token. */
-    private record Session(String identity, BrokerPolicy.Role role, String token, String passwordHash, X509Certificate cert) {
-    }
-    /** Refusals by kind ({@code login}, {@code client-id}, {@code rate}, {@code retained-size}); fixed keys. */
-    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
-    private EmbeddedHiveMQ hivemq;
-    /** System properties that carry the keystore and truststore passwords to HiveMQ while it starts. */
-    private final List<String> secretProperties = new ArrayList<>();
+    private final RefusalCounts refusals = new RefusalCounts();
+    private final BrokerAccess access;
+    private final BrokerConfigFile configFile;
+    private volatile EmbeddedHiveMQ hivemq;
 
     /** Creates the broker; {@link #start()} starts it. */
     public EmbeddedBroker(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.policy = new BrokerPolicy(settings.fleet(), settings.hostUser());
-        this.credentials = settings.credentials();
+        this.access = new BrokerAccess(settings, policy, refusals, () -> hivemq != null);
+        this.configFile = new BrokerConfigFile(settings);
     }
 
     /** Starts the broker and waits until it listens. */
     public void start() {
-        if (settings.clientCa() != null) {
-            clientCas = ClientCertificates.readCertificates(settings.clientCa());
-            crl = Revocations.load(Revocations.crlBeside(settings.clientCa()), clientCas);
-            if (crl != null) {
-                LOG.info("embedded broker: {} revoked client certificate(s) in {}", Revocations.serials(crl).size(),
-                        Revocations.crlBeside(settings.clientCa()));
-            }
-        }
+        access.readClientCa();
         Path conf = settings.workDir().resolve("conf");
         Path data = settings.workDir().resolve("data");
         try {
@@ -236,14 +185,14 @@ public final class EmbeddedBroker implements AutoCloseable {
             Files.createDirectories(data);
             // empty: the broker's only extension is embedded, but HiveMQ warns when the folder is missing
             Files.createDirectories(settings.workDir().resolve("extensions"));
-            Files.writeString(conf.resolve("config.xml"), configXml(conf), StandardCharsets.UTF_8);
+            Files.writeString(conf.resolve("config.xml"), configFile.xml(conf), StandardCharsets.UTF_8);
             try {
                 Files.setPosixFilePermissions(conf.resolve("config.xml"), PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException notPosix) {
                 // keep defaults
             }
         } catch (IOException | GeneralSecurityException e) {
-            clearSecrets();
+            configFile.clearSecrets();
             throw new EdgeFmException("embedded broker: cannot write its configuration under " + settings.workDir()
                     + ": " + e.getMessage(), e);
         }
@@ -270,85 +219,12 @@ public final class EmbeddedBroker implements AutoCloseable {
             Throwable c = e.getCause() == null ? e : e.getCause();
             throw new EdgeFmException("embedded broker: cannot start on port " + settings.port() + ": " + c.getMessage(), e);
         } finally {
-            clearSecrets();
+            configFile.clearSecrets();
         }
         LOG.info("embedded broker listening on {}{}{} (fleet {}, {}{})", settings.bindAddress(),
                 settings.port() > 0 ? ":" + settings.port() : "", settings.tlsPort() > 0 ? ", TLS on " + settings.tlsPort() : "",
                 settings.fleet(), settings.credentials() == null ? "no accounts" : settings.credentials().users().size() + " accounts",
                 settings.clientCa() == null ? "" : ", client certificates of " + settings.clientCa());
-    }
-
-    /** The broker configuration. Passwords appear only as placeholders HiveMQ fills from system properties. */
-    private String configXml(Path conf) throws IOException, GeneralSecurityException {
-        StringBuilder x = new StringBuilder("<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n");
-        if (settings.port() > 0) {
-            x.append("    <tcp-listener><port>").append(settings.port()).append("</port><bind-address>")
-                    .append(xml(settings.bindAddress())).append("</bind-address></tcp-listener>\n");
-        }
-        if (settings.tlsPort() > 0) {
-            x.append("    <tls-tcp-listener><port>").append(settings.tlsPort()).append("</port><bind-address>")
-                    .append(xml(settings.bindAddress())).append("</bind-address><tls>\n      <keystore><path>")
-                    .append(xml(settings.keystore().toAbsolutePath().toString())).append("</path><password>")
-                    .append(secret(settings.keystorePassword())).append("</password><private-key-password>")
-                    .append(secret(settings.keystorePassword())).append("</private-key-password></keystore>\n");
-            if (settings.clientCa() != null) {
-                char[] tsPassword = randomPassword();
-                Path ts = conf.resolve("client-ca.p12");
-                ClientCertificates.writeTrustStore(settings.clientCa(), ts, tsPassword);
-                x.append("      <truststore><path>").append(xml(ts.toAbsolutePath().toString())).append("</path><password>")
-                        .append(secret(tsPassword)).append("</password></truststore>\n");
-                // OPTIONAL: a node may log in with a certificate or, where accounts exist, a password;
-                // the authenticator refuses a connection that has neither
-                x.append("      <client-authentication-mode>OPTIONAL</client-authentication-mode>\n");
-            }
-            x.append("      <protocols>");
-            TLS_PROTOCOLS.forEach(p -> x.append("<protocol>").append(p).append("</protocol>"));
-            x.append("</protocols>\n      <cipher-suites>");
-            TLS_CIPHER_SUITES.forEach(c -> x.append("<cipher-suite>").append(c).append("</cipher-suite>"));
-            x.append("</cipher-suites>\n      <prefer-server-cipher-suites>true</prefer-server-cipher-suites>\n")
-                    .append("    </tls></tls-tcp-listener>\n");
-        }
-        Limits l = settings.limits();
-        x.append("  </listeners>\n")
-                .append("  <mqtt><receive-maximum><server-receive-maximum>1000</server-receive-maximum></receive-maximum>\n")
-                // The host subscribes to every agent's acks: 1,000 agents acknowledging one burst of
-                // directives overflowed HiveMQ's default queue of 1,000 messages per client.
-                .append("    <queued-messages><max-queue-size>").append(QUEUED_MESSAGES_PER_CLIENT)
-                .append("</max-queue-size></queued-messages>\n")
-                .append("    <packets><max-packet-size>").append(l.maxPacketBytes()).append("</max-packet-size></packets>\n")
-                .append("  </mqtt>\n")
-                .append("  <restrictions><max-client-id-length>128</max-client-id-length>")
-                .append("<max-topic-length>256</max-topic-length></restrictions>\n")
-                .append("  <persistence><mode>in-memory</mode></persistence>\n")
-                .append("  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n")
-                .append("</hivemq>\n");
-        return x.toString();
-    }
-
-    /**
-     * A placeholder for a secret: HiveMQ replaces {@code ${NAME}} in its configuration with the system
-     * property NAME, set here until the broker has started, so the secret is never written to disk.
-     */
-    private String secret(char[] value) {
-        String name = "edgefm.broker.secret." + UUID.randomUUID().toString().replace("-", "");
-        System.setProperty(name, new String(value));
-        secretProperties.add(name);
-        return "${" + name + "}";
-    }
-
-    private void clearSecrets() {
-        secretProperties.forEach(System::clearProperty);
-        secretProperties.clear();
-    }
-
-    private static char[] randomPassword() {
-        byte[] r = new byte[24];
-        new SecureRandom().nextBytes(r);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(r).toCharArray();
-    }
-
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** The policy this broker enforces. */
@@ -357,7 +233,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** Every kind of refusal {@link #refusals()} counts. */
-    public static final List<String> REFUSAL_KINDS = List.of("login", "client-id", "rate", "retained-size", "revoked");
+    public static final List<String> REFUSAL_KINDS = RefusalCounts.KINDS;
 
     /** Clients connected now (HiveMQ's {@code com.hivemq.networking.connections.current}; 0 before {@link #start()}). */
     public long connections() {
@@ -374,13 +250,7 @@ public final class EmbeddedBroker implements AutoCloseable {
      * {@code retained-size}, {@code revoked}: a revoked certificate's connect, or a session cut by {@link #reload}).
      */
     public Map<String, Long> refusals() {
-        Map<String, Long> m = new TreeMap<>();
-        refusals.forEach((k, v) -> m.put(k, v.sum()));
-        return m;
-    }
-
-    private void refused(String kind) {
-        refusals.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        return refusals.snapshot();
     }
 
     /**
@@ -410,17 +280,17 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The accounts in force (null: none). */
     public Credentials credentials() {
-        return credentials;
+        return access.credentials();
     }
 
     /** The client CA's certificates (null without client certificates or before {@link #start()}). */
     public List<X509Certificate> clientCas() {
-        return clientCas;
+        return access.clientCas();
     }
 
     /** The CRL file this broker reads (beside the client CA), or null without client certificates. */
     public Path revocationList() {
-        return settings.clientCa() == null ? null : Revocations.crlBeside(settings.clientCa());
+        return access.revocationList();
     }
 
     /**
@@ -433,36 +303,8 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @param revoked  the client CA's revocation list now (null: none)
      * @return the client ids cut
      */
-    public synchronized List<String> reload(Credentials accounts, X509CRL revoked) {
-        if (settings.open()) {
-            return List.of();
-        }
-        this.credentials = accounts;
-        this.crl = revoked;
-        List<String> cut = new ArrayList<>();
-        for (Map.Entry<String, Session> e : sessions.entrySet()) {
-            Session s = e.getValue();
-            String why;
-            if (s.cert() != null) {
-                why = Revocations.revoked(revoked, s.cert()) ? "its certificate (serial " + s.cert().getSerialNumber().toString(16)
-                        + ") was revoked" : null;
-            } else {
-                String h = accounts == null ? null : accounts.hashOf(s.identity());
-                why = h == null ? "its account was removed" : h.equals(s.passwordHash()) ? null : "its password was changed";
-            }
-            if (why == null) {
-                continue;
-            }
-            sessions.remove(e.getKey(), s);
-            cut.add(e.getKey());
-            refused("revoked");
-            LOG.warn("cut MQTT session {} of {}: {}", Check.quote(e.getKey()), Check.quote(s.identity()), why);
-            if (hivemq != null) {
-                Services.clientService().disconnectClient(e.getKey(), false, DisconnectReasonCode.NOT_AUTHORIZED,
-                        "identity " + s.identity() + ": " + why);
-            }
-        }
-        return cut;
+    public List<String> reload(Credentials accounts, X509CRL revoked) {
+        return access.reload(accounts, revoked);
     }
 
     /** Stops the broker. */
@@ -483,224 +325,21 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final class SecurityExtension implements ExtensionMain {
         @Override
         public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
-            Services.securityRegistry().setAuthenticatorProvider(i -> new Authenticator());
-            PublishGuard guard = new PublishGuard();
-            KeysGuard keys = new KeysGuard();
+            Services.securityRegistry().setAuthenticatorProvider(i -> access.authenticator());
+            PublishLimiter limiter = new PublishLimiter(settings.limits(), refusals);
+            PublishOutboundInterceptor keys = access.keysGuard();
             Services.initializerRegistry().setClientInitializer((input, client) -> {
-                client.addPublishInboundInterceptor(guard);
+                client.addPublishInboundInterceptor(limiter);
                 if (!settings.open()) {
                     client.addPublishOutboundInterceptor(keys);
                 }
             });
-            Services.eventRegistry().setClientLifecycleEventListener(i -> new SessionEnd());
+            Services.eventRegistry().setClientLifecycleEventListener(i -> access.sessionEnd());
         }
 
         @Override
         public void extensionStop(ExtensionStopInput in, ExtensionStopOutput out) {
         }
-    }
-
-    private static final String ROLE_ATTRIBUTE = "edgefm.role";
-    private static final String SESSION_ATTRIBUTE = "edgefm.session";
-    private static final String IDENTITY_ATTRIBUTE = "edgefm.identity";
-
-    /**
-     * A node's keys reach that node and the host only: a wildcard subscription the permissions allow
-     * ({@code #} of the monitor) does not carry them, whatever the subscriber asked for.
-     */
-    private final class KeysGuard implements PublishOutboundInterceptor {
-        @Override
-        public void onOutboundPublish(PublishOutboundInput input, PublishOutboundOutput output) {
-            var attrs = input.getConnectionInformation().getConnectionAttributeStore();
-            String role = attrs.getAsString(ROLE_ATTRIBUTE).orElse(null);
-            String identity = attrs.getAsString(IDENTITY_ATTRIBUTE).orElse("");
-            BrokerPolicy.Role r = role == null ? BrokerPolicy.Role.MONITOR : BrokerPolicy.Role.valueOf(role);
-            if (!policy.mayReceive(r, identity, input.getPublishPacket().getTopic())) {
-                output.preventPublishDelivery();
-            }
-        }
-    }
-
-    /** Forgets a session when its connection closes (only that connection's entry: the same client id may be back already). */
-    private final class SessionEnd implements ClientLifecycleEventListener {
-        @Override
-        public void onMqttConnectionStart(ConnectionStartInput input) {
-        }
-
-        @Override
-        public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
-        }
-
-        @Override
-        public void onDisconnect(DisconnectEventInput input) {
-            String token = input.getConnectionInformation().getConnectionAttributeStore().getAsString(SESSION_ATTRIBUTE).orElse(null);
-            if (token != null) {
-                sessions.computeIfPresent(input.getClientInformation().getClientId(),
-                        (k, s) -> s.token().equals(token) ? null : s);
-            }
-        }
-    }
-
-    private final class Authenticator implements SimpleAuthenticator {
-        @Override
-        public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
-            ModifiableDefaultPermissions perms = output.getDefaultPermissions();
-            String clientId = input.getClientInformation().getClientId();
-            if (settings.open()) {
-                perms.setDefaultBehaviour(DefaultAuthorizationBehaviour.ALLOW);
-                if (clientId.startsWith(BrokerPolicy.HOST_CLIENT_ID_PREFIX)) {
-                    // the host publishes a directive and its keys per node, thousands at once when a fleet joins: the
-                    // per-client rate limit (200/s, bursts of 1,000) refused half of them (QUOTA_EXCEEDED, counted by
-                    // HiveMQ as "extension prevented onward delivery") and the outbox re-sent them. On an open broker
-                    // any client may already publish anything, so exempting the host's client id weakens nothing.
-                    input.getConnectionInformation().getConnectionAttributeStore().putAsString(ROLE_ATTRIBUTE,
-                            BrokerPolicy.Role.HOST.name());
-                }
-                output.authenticateSuccessfully();
-                return;
-            }
-            String user = input.getConnectPacket().getUserName().orElse(null);
-            X509Certificate cert = input.getConnectionInformation().getClientTlsInformation()
-                    .flatMap(ClientTlsInformation::getClientCertificate).orElse(null);
-            String cn = cert == null ? null : ClientCertificates.commonName(cert);
-            String identity;
-            String passwordHash = null;
-            if (cn != null) {
-                if (Revocations.revoked(crl, cert)) {
-                    refuse(output, "revoked", ConnackReasonCode.NOT_AUTHORIZED, "client " + Check.quote(clientId) + ": the"
-                            + " certificate of " + Check.quote(cn) + " (serial " + cert.getSerialNumber().toString(16)
-                            + ") is revoked (" + revocationList() + ")");
-                    return;
-                }
-                // a client certificate from the fleet CA is the identity; a username, if any, must agree
-                if (user != null && !user.equals(cn)) {
-                    refuse(output, "login", ConnackReasonCode.NOT_AUTHORIZED, "client " + Check.quote(clientId)
-                            + ": username " + Check.quote(user) + " differs from its certificate's CN " + Check.quote(cn));
-                    return;
-                }
-                identity = cn;
-            } else {
-                byte[] pw = input.getConnectPacket().getPassword().map(EmbeddedBroker::bytes).orElse(null);
-                Credentials accounts = credentials;
-                if (user == null || accounts == null || !accounts.verify(user, pw)) {
-                    refuse(output, "login", ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "client " + Check.quote(clientId)
-                            + " as " + (user == null ? "(no username)" : Check.quote(user)) + ": bad username or password"
-                            + (settings.clientCa() != null ? " and no client certificate" : ""));
-                    return;
-                }
-                identity = user;
-                passwordHash = accounts.hashOf(user);
-            }
-            BrokerPolicy.Decision d = policy.bind(identity, clientId);
-            if (!d.allowed()) {
-                refuse(output, "client-id", ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID, d.reason());
-                return;
-            }
-            input.getConnectionInformation().getConnectionAttributeStore().putAsString(ROLE_ATTRIBUTE, d.role().name());
-            input.getConnectionInformation().getConnectionAttributeStore().putAsString(IDENTITY_ATTRIBUTE, identity);
-            String token = UUID.randomUUID().toString();
-            input.getConnectionInformation().getConnectionAttributeStore().putAsString(SESSION_ATTRIBUTE, token);
-            Session session = new Session(identity, d.role(), token, passwordHash, cn != null ? cert : null);
-            sessions.put(clientId, session);
-            // a reload that ran while this connect was checked did not see it: check against what is in force now
-            Credentials now = credentials;
-            if (cn != null ? Revocations.revoked(crl, cert) : now == null || !passwordHash.equals(now.hashOf(identity))) {
-                sessions.remove(clientId, session);
-                refuse(output, "revoked", ConnackReasonCode.NOT_AUTHORIZED, "client " + Check.quote(clientId) + ": "
-                        + Check.quote(identity) + " was revoked while it connected");
-                return;
-            }
-            perms.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
-            switch (d.role()) {
-                case HOST -> perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.ALL));
-                case MONITOR -> {
-                    // first match wins: the nodes' keys are denied before the rest of the fleet is allowed
-                    perms.add(Builders.topicPermission().topicFilter(policy.keysFilter())
-                            .type(TopicPermission.PermissionType.DENY).activity(TopicPermission.MqttActivity.ALL).build());
-                    perms.add(allow(policy.fleetFilter(), TopicPermission.MqttActivity.SUBSCRIBE));
-                }
-                case NODE -> {
-                    for (String filter : policy.nodePublishFilters(identity)) {
-                        perms.add(allow(filter, TopicPermission.MqttActivity.PUBLISH));
-                    }
-                    for (String filter : policy.nodeSubscribeFilters(identity)) {
-                        perms.add(allow(filter, TopicPermission.MqttActivity.SUBSCRIBE));
-                    }
-                }
-                default -> throw new AssertionError(d.role());
-            }
-            output.authenticateSuccessfully();
-        }
-
-        private void refuse(SimpleAuthOutput output, String kind, ConnackReasonCode code, String why) {
-            refused(kind);
-            LOG.warn("refused MQTT connect: {}", why);
-            output.failAuthentication(code, why);
-        }
-
-        private static TopicPermission allow(String filter, TopicPermission.MqttActivity activity) {
-            return Builders.topicPermission().topicFilter(filter).type(TopicPermission.PermissionType.ALLOW)
-                    .activity(activity).build();
-        }
-    }
-
-    /**
-     * Per-client limits on inbound PUBLISH packets: retained payload size, and a token bucket of
-     * {@link Limits#publishesPerSecond()} (the host's own connections are exempt). A refused publish
-     * is answered with QUOTA_EXCEEDED (MQTT 5) and never delivered; the client stays connected.
-     */
-    private final class PublishGuard implements PublishInboundInterceptor {
-        /** Buckets by client id; cleared if it ever holds more clients than this (an open broker's churn). */
-        private static final int MAX_BUCKETS = 100_000;
-        private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
-
-        @Override
-        public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
-            String role = input.getConnectionInformation().getConnectionAttributeStore().getAsString(ROLE_ATTRIBUTE).orElse("");
-            if (role.equals(BrokerPolicy.Role.HOST.name())) {
-                return;
-            }
-            String clientId = input.getClientInformation().getClientId();
-            var packet = input.getPublishPacket();
-            Limits l = settings.limits();
-            if (packet.getRetain()) {
-                int size = packet.getPayload().map(ByteBuffer::remaining).orElse(0);
-                if (size > l.maxRetainedBytes()) {
-                    refused("retained-size");
-                    LOG.warn("refused a retained message of {} bytes from client {} on {} (limit {} bytes)", size,
-                            Check.quote(clientId), Check.quote(packet.getTopic()), l.maxRetainedBytes());
-                    output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "retained message larger than "
-                            + l.maxRetainedBytes() + " bytes");
-                    return;
-                }
-            }
-            if (buckets.size() > MAX_BUCKETS) {
-                buckets.clear();
-            }
-            double[] b = buckets.computeIfAbsent(clientId, k -> new double[] {l.publishBurst(), System.nanoTime()});
-            boolean allowed;
-            synchronized (b) {
-                long now = System.nanoTime();
-                b[0] = Math.min(l.publishBurst(), b[0] + (now - (long) b[1]) / 1e9 * l.publishesPerSecond());
-                b[1] = now;
-                allowed = b[0] >= 1;
-                if (allowed) {
-                    b[0] -= 1;
-                }
-            }
-            if (!allowed) {
-                refused("rate");
-                output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "more than " + l.publishesPerSecond()
-                        + " publishes per second");
-            }
-        }
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return out;
     }
 
     /** Whether {@code bind} is a loopback address (127.0.0.0/8, ::1 or localhost); false when it cannot be resolved. */
