@@ -1,11 +1,8 @@
 package org.edgefm.host.fleet;
 
-import org.edgefm.control.JoinedNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,20 +10,19 @@ import org.edgefm.api.model.UserSpec;
 import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LinkEstimate;
 import org.edgefm.api.spi.ServiceObservation;
+import org.edgefm.control.FleetSnapshot;
+import org.edgefm.control.JoinedNode;
+import org.edgefm.control.ModelSwitch;
+import org.edgefm.control.NodeStatus;
 import org.edgefm.wire.Ack;
-import org.edgefm.wire.AckOutcome;
 import org.edgefm.wire.Birth;
 import org.edgefm.wire.Death;
 import org.edgefm.wire.InstanceStart;
 import org.edgefm.wire.InstanceStop;
-import org.edgefm.wire.PeerMetrics;
 import org.edgefm.wire.Result;
 import org.edgefm.wire.ServiceMetrics;
 import org.edgefm.wire.TaskCompletion;
 import org.edgefm.wire.Telemetry;
-import org.edgefm.control.FleetSnapshot;
-import org.edgefm.control.ModelSwitch;
-import org.edgefm.control.NodeStatus;
 
 /**
  * The host's view of every node of a real fleet, built from validated births, deaths, telemetry and
@@ -36,6 +32,10 @@ import org.edgefm.control.NodeStatus;
  * telemetry from an older session never changes a fresh one. Telemetry sequence gaps within a session
  * are reported so the bridge can ask for a rebirth. Thread-safe (network threads write, the control
  * loop and the HTTP API read).
+ *
+ * <p>This class keeps the sessions, membership and staleness of the fleet, tells its observers and
+ * assembles snapshots; each node's own records and rows are a {@link NodeRecord}, the task
+ * completions and the arrival rates they give are {@link TaskCompletions}.
  */
 public final class FleetState {
     /**
@@ -142,60 +142,17 @@ public final class FleetState {
         }
     }
 
-    private static final class Node {
-        final String id;
-        long sessionEpoch = -1;
-        boolean alive;
-        Birth birth;
-        Telemetry last;
-        long lastTelemetryAtMs = -1;
-        long lastSeq = -1;
-        long gaps;
-        long appliedEpoch;
-        long appliedVersion;
-        final Map<String, int[]> counts = new LinkedHashMap<>();
-        final Map<String, List<Double>> rates = new LinkedHashMap<>();
-        final Map<String, Long> peerSamples = new TreeMap<>();
-        final Deque<ModelSwitch> switches = new ArrayDeque<>();
-        long loads;
-        long unloads;
-        long timedLoads;
-        double preloadSumMs;
-        double preloadMaxMs;
-        /** (planner epoch, version) of the newest directive whose switches were recorded; -1 before any. */
-        long switchEpoch = -1;
-        long switchVersion = -1;
-        /** Telemetry or a new session since the last snapshot: its figures and links are news. */
-        boolean fresh = true;
-        /**
-         * The service rows of {@link #last} for a snapshot interval without telemetry (no arrival, no completion,
-         * no rate sample), built once per telemetry message and handed to every such snapshot; null until needed.
-         */
-        List<ServiceObservation> idle;
-        /** At the last snapshot with news, every link's sample count of {@link #last} was recorded as reported. */
-        boolean peersSettled;
-
-        Node(String id) {
-            this.id = id;
-        }
-    }
-
     /** Model switches kept per node for the HTTP API. */
     public static final int RECENT_SWITCHES = 50;
-    private static final int MAX_RATE_SAMPLES = 64;
     private static final int MAX_PENDING_SWITCHES = 10_000;
-    private static final int DEDUP_WINDOW = 100_000;
 
     private final double staleAfterMs;
     /** Reuse what did not change since the last snapshot (false only in tests, as the reference). */
     private final boolean incremental;
-    private final Map<String, Node> nodes = new TreeMap<>();
-    private final Map<String, String> userByNode = new LinkedHashMap<>();
-    private final LinkedHashSet<String> seenTasks = new LinkedHashSet<>();
-    private final List<TaskCompletion> completions = new ArrayList<>();
+    private final Map<String, NodeRecord> nodes = new TreeMap<>();
+    private final TaskCompletions tasks = new TaskCompletions();
     /** Model switches since the previous snapshot, for the snapshot (and so the trial journal). */
     private final Deque<ModelSwitch> sinceSnapshot = new ArrayDeque<>();
-    private long submitted;
     private double lastSnapshotMs = -1;
     /** Grows when a node joins for the first time or a birth changes its profile, capacity, labels or endpoint. */
     private long membershipVersion;
@@ -219,9 +176,7 @@ public final class FleetState {
     public FleetState(double staleAfterMs, List<UserSpec> users, boolean incremental) {
         this.incremental = incremental;
         this.staleAfterMs = staleAfterMs;
-        for (UserSpec u : users) {
-            userByNode.putIfAbsent(u.node(), u.id());
-        }
+        tasks.users(users);
     }
 
     /** Adds an observer of what this state takes in from now on. */
@@ -240,20 +195,18 @@ public final class FleetState {
         }
     }
 
-    private Node node(String id) {
-        return nodes.computeIfAbsent(id, Node::new);
+    private NodeRecord node(String id) {
+        return nodes.computeIfAbsent(id, NodeRecord::new);
     }
 
     /** Records a birth; returns false when it is older than the current session (ignored). */
     public synchronized boolean onBirth(Birth b, double nowMs) {
-        Node n = node(b.nodeId());
+        NodeRecord n = node(b.nodeId());
         if (b.sessionEpoch() < n.sessionEpoch) {
             return false;
         }
         if (b.sessionEpoch() > n.sessionEpoch) {
-            n.lastSeq = -1;
-            n.peerSamples.clear(); // a restarted agent counts its link samples from 0 again
-            n.fresh = true;
+            n.newSession();
         }
         n.sessionEpoch = b.sessionEpoch();
         n.alive = true;
@@ -276,7 +229,7 @@ public final class FleetState {
      * must not end the fresh session). A death of a newer session whose birth was missed ends it.
      */
     public synchronized boolean onDeath(Death d) {
-        Node n = node(d.nodeId());
+        NodeRecord n = node(d.nodeId());
         if (d.sessionEpoch() < n.sessionEpoch) {
             return false;
         }
@@ -291,7 +244,7 @@ public final class FleetState {
 
     /** Records telemetry and says whether a rebirth is needed. */
     public synchronized TelemetryVerdict onTelemetry(Telemetry t, double nowMs) {
-        Node n = node(t.nodeId());
+        NodeRecord n = node(t.nodeId());
         if (t.sessionEpoch() < n.sessionEpoch) {
             return TelemetryVerdict.STALE_SESSION;
         }
@@ -308,22 +261,7 @@ public final class FleetState {
         if (t.sessionEpoch() == n.sessionEpoch) {
             n.lastSeq = t.seq();
         }
-        n.last = t;
-        n.fresh = true;
-        n.idle = null;
-        n.lastTelemetryAtMs = (long) nowMs;
-        n.appliedVersion = Math.max(n.appliedVersion, t.appliedVersion());
-        for (ServiceMetrics s : t.services()) {
-            int[] c = n.counts.computeIfAbsent(s.service(), k -> new int[2]);
-            c[0] += s.arrivals();
-            c[1] += s.completed();
-            List<Double> r = n.rates.computeIfAbsent(s.service(), k -> new ArrayList<>());
-            for (Double x : s.rateSamplesMbPerMs()) {
-                if (r.size() < MAX_RATE_SAMPLES && x != null) {
-                    r.add(x);
-                }
-            }
-        }
+        n.takeTelemetry(t, nowMs);
         tell(o -> o.onTelemetry(t));
         return v;
     }
@@ -342,48 +280,17 @@ public final class FleetState {
     }
 
     private AckSwitches switchesOf(Ack a) {
-        if (a.outcome() != AckOutcome.APPLIED || (a.started().isEmpty() && a.stopped().isEmpty())) {
+        List<ModelSwitch> added = node(a.nodeId()).recordSwitches(a, RECENT_SWITCHES);
+        if (added.isEmpty()) {
             return AckSwitches.NONE;
         }
-        Node n = node(a.nodeId());
-        if (a.plannerEpoch() < n.switchEpoch || (a.plannerEpoch() == n.switchEpoch && a.version() <= n.switchVersion)) {
-            return AckSwitches.NONE;
-        }
-        n.switchEpoch = a.plannerEpoch();
-        n.switchVersion = a.version();
-        for (InstanceStop s : a.stopped()) {
-            n.unloads++;
-            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.UNLOAD, s.service(), a.plannerEpoch(), a.version(),
-                    a.timestampMs(), null, null));
-        }
-        for (InstanceStart s : a.started()) {
-            n.loads++;
-            if (s.preloadMs() != null) {
-                n.timedLoads++;
-                n.preloadSumMs += s.preloadMs();
-                n.preloadMaxMs = Math.max(n.preloadMaxMs, s.preloadMs());
+        for (ModelSwitch s : added) {
+            sinceSnapshot.addLast(s);
+            if (sinceSnapshot.size() > MAX_PENDING_SWITCHES) {
+                sinceSnapshot.removeFirst(); // no control loop takes snapshots (a host without a planner)
             }
-            remember(n, new ModelSwitch(n.id, ModelSwitch.Kind.LOAD, s.service(), a.plannerEpoch(), a.version(),
-                    a.timestampMs(), s.preloadMs(), s.weights()));
         }
         return new AckSwitches(a.started(), a.stopped());
-    }
-
-    private void remember(Node n, ModelSwitch s) {
-        n.switches.addLast(s);
-        sinceSnapshot.add(s);
-        if (sinceSnapshot.size() > MAX_PENDING_SWITCHES) {
-            sinceSnapshot.removeFirst(); // no control loop takes snapshots (a host without a planner)
-        }
-        while (n.switches.size() > RECENT_SWITCHES) {
-            n.switches.removeFirst();
-        }
-    }
-
-    private static SwitchView switches(Node n) {
-        boolean timed = n.timedLoads > 0;
-        return new SwitchView(n.loads, n.unloads, n.timedLoads, timed ? n.preloadSumMs / n.timedLoads : null,
-                timed ? n.preloadMaxMs : null, List.copyOf(n.switches));
     }
 
     /**
@@ -391,41 +298,31 @@ public final class FleetState {
      * publishes again after a host restart is not counted a second time.
      */
     public synchronized void alreadyCounted(List<String> taskIds) {
-        for (String id : taskIds) {
-            seenTasks.add(id);
-            if (seenTasks.size() > DEDUP_WINDOW) {
-                seenTasks.remove(seenTasks.iterator().next());
-            }
-        }
+        tasks.alreadyCounted(taskIds);
     }
 
     /** Records task completions; a task id already seen (a re-sent result) is counted once. */
     public synchronized int onResult(Result r) {
         int added = 0;
         for (TaskCompletion c : r.completions()) {
-            boolean fresh = seenTasks.add(c.taskId());
+            boolean fresh = tasks.add(c);
             tell(o -> o.onCompletion(c, !fresh));
             if (fresh) {
-                completions.add(c);
                 added++;
-                if (seenTasks.size() > DEDUP_WINDOW) {
-                    seenTasks.remove(seenTasks.iterator().next());
-                }
             }
         }
-        submitted += added;
         return added;
     }
 
     /** The applied (planner epoch, version) of a node as its birth and telemetry report it. */
     public synchronized long[] applied(String node) {
-        Node n = nodes.get(node);
+        NodeRecord n = nodes.get(node);
         return n == null ? new long[] {0, 0} : new long[] {n.appliedEpoch, n.appliedVersion};
     }
 
     /** True while the node's session is alive (its telemetry may be stale). */
     public synchronized boolean sessionAlive(String node) {
-        Node n = nodes.get(node);
+        NodeRecord n = nodes.get(node);
         return n != null && n.alive;
     }
 
@@ -434,10 +331,7 @@ public final class FleetState {
      * its tasks enter at (the fleet model binds users to joined nodes).
      */
     public synchronized void users(List<UserSpec> users) {
-        userByNode.clear();
-        for (UserSpec u : users) {
-            userByNode.putIfAbsent(u.node(), u.id());
-        }
+        tasks.users(users);
     }
 
     /** A counter that grows whenever the set of joined nodes or what their births announce changes. */
@@ -447,7 +341,7 @@ public final class FleetState {
 
     /** True when the node has announced a birth to this host. */
     public synchronized boolean everBorn(String node) {
-        Node n = nodes.get(node);
+        NodeRecord n = nodes.get(node);
         return n != null && n.birth != null;
     }
 
@@ -455,10 +349,10 @@ public final class FleetState {
     public synchronized List<JoinedNode> joined(double nowMs) {
         List<JoinedNode> out = new ArrayList<>();
         double reference = staleReference(nowMs);
-        for (Node n : nodes.values()) {
+        for (NodeRecord n : nodes.values()) {
             if (n.birth != null) {
                 out.add(new JoinedNode(n.id, n.birth.profile(), n.birth.capabilities().capacity(), n.birth.labels(),
-                        n.birth.dataEndpoint(), n.alive && !stale(n, reference)));
+                        n.birth.dataEndpoint(), n.alive && !n.stale(reference, staleAfterMs)));
             }
         }
         return out;
@@ -484,10 +378,6 @@ public final class FleetState {
     private Map<String, String> endpoints;
     private long endpointsVersion;
 
-    private boolean stale(Node n, double referenceMs) {
-        return n.lastTelemetryAtMs < 0 || referenceMs - n.lastTelemetryAtMs > staleAfterMs;
-    }
-
     /**
      * The time telemetry ages are measured against: now, unless two or more live nodes have all gone
      * silent together, in which case the newest telemetry of any live node. A whole fleet falling
@@ -501,7 +391,7 @@ public final class FleetState {
     private double staleReference(double nowMs) {
         int alive = 0;
         long newest = -1;
-        for (Node n : nodes.values()) {
+        for (NodeRecord n : nodes.values()) {
             if (n.alive) {
                 alive++;
                 newest = Math.max(newest, n.lastTelemetryAtMs);
@@ -510,32 +400,12 @@ public final class FleetState {
         return alive >= 2 && newest >= 0 && nowMs - newest > staleAfterMs ? newest : nowMs;
     }
 
-    /**
-     * True when the sample count recorded for every link of the node's newest telemetry is the count that
-     * telemetry reports, so reading it again finds nothing new (false when it lists a peer twice).
-     */
-    private static boolean settled(Node n) {
-        for (PeerMetrics p : n.last.peers()) {
-            if (p.rttMs() != null && p.throughputMbPerMs() != null && p.samples() != null
-                    && !p.samples().equals(n.peerSamples.get(p.peer()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Every node as the HTTP API shows it. */
     public synchronized List<NodeView> view(double nowMs) {
         List<NodeView> out = new ArrayList<>();
         double reference = staleReference(nowMs);
-        for (Node n : nodes.values()) {
-            boolean stale = stale(n, reference);
-            out.add(new NodeView(n.id, n.alive && !stale, n.alive, stale, Math.max(0, n.sessionEpoch),
-                    n.birth == null ? null : n.birth.profile(), n.birth == null ? null : n.birth.dataEndpoint(),
-                    n.appliedEpoch, n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
-                    n.lastSeq, n.gaps, n.last == null ? null : n.last.host().cpuLoad(),
-                    n.last == null ? List.of() : n.last.services(), switches(n), n.last == null ? null : n.last.host(),
-                    n.last == null ? List.of() : n.last.gpus()));
+        for (NodeRecord n : nodes.values()) {
+            out.add(n.view(nowMs, n.stale(reference, staleAfterMs)));
         }
         return out;
     }
@@ -549,76 +419,14 @@ public final class FleetState {
         List<ServiceObservation> services = new ArrayList<>();
         List<LinkEstimate> links = new ArrayList<>();
         double reference = staleReference(nowMs);
-        for (Node n : nodes.values()) {
-            boolean stale = stale(n, reference);
-            st.add(new NodeStatus(n.id, n.alive && !stale, Math.max(0, n.sessionEpoch), n.appliedEpoch,
-                    n.appliedVersion, n.lastTelemetryAtMs < 0 ? null : nowMs - n.lastTelemetryAtMs,
-                    n.last == null ? null : n.last.host().cpuLoad()));
-            if (n.last != null) {
-                boolean idle = incremental && n.counts.isEmpty() && n.rates.isEmpty();
-                if (idle && n.idle != null) {
-                    services.addAll(n.idle); // nothing reported since: the rows built once for this telemetry
-                } else {
-                    int from = services.size();
-                    for (ServiceMetrics s : n.last.services()) {
-                        int[] c = n.counts.getOrDefault(s.service(), new int[2]);
-                        List<Double> r = n.rates.getOrDefault(s.service(), List.of());
-                        double[] samples = r.stream().mapToDouble(Double::doubleValue).toArray();
-                        services.add(new ServiceObservation(n.id, s.service(), s.instances(), s.parallelism(),
-                                s.queueLength(), s.inFlight(), c[0], c[1], samples, s.latencyP95Ms()));
-                    }
-                    if (idle) {
-                        n.idle = List.copyOf(services.subList(from, services.size()));
-                    }
-                }
-                for (PeerMetrics p : n.last.peers()) {
-                    if (p.rttMs() == null || p.throughputMbPerMs() == null) {
-                        continue;
-                    }
-                    if (incremental && !n.fresh && n.peersSettled && p.samples() != null) {
-                        // the same telemetry as at the previous snapshot, which recorded this count: no new sample
-                        continue;
-                    }
-                    // a link is reported in every telemetry; only a grown sample count is a new measurement
-                    // (an agent that does not send the count: every snapshot counts)
-                    Long seen = n.peerSamples.get(p.peer());
-                    if (p.samples() == null || seen == null || p.samples() > seen) {
-                        links.add(new LinkEstimate(n.id, p.peer(), p.rttMs(), p.throughputMbPerMs()));
-                    }
-                    if (p.samples() != null) {
-                        n.peerSamples.put(p.peer(), p.samples());
-                    }
-                }
-            }
-            if (n.fresh && n.last != null) {
-                n.peersSettled = settled(n);
-            }
-            n.counts.clear();
-            n.rates.clear();
-            n.fresh = false;
+        for (NodeRecord n : nodes.values()) {
+            n.snapshot(nowMs, n.stale(reference, staleAfterMs), incremental, st, services, links);
         }
-        // assumption: arrivals per (user, task type) are counted from the completions of tasks that
-        // entered at the user's node; telemetry carries per-service, not per-user, arrivals.
         double interval = lastSnapshotMs < 0 ? 0 : nowMs - lastSnapshotMs;
-        Map<String, Integer> perStream = new TreeMap<>();
-        for (TaskCompletion c : completions) {
-            String user = userByNode.get(c.origin());
-            if (user != null) {
-                perStream.merge(user + "|" + c.taskType(), 1, Integer::sum);
-            }
-        }
-        List<DemandEstimate> arrivals = new ArrayList<>();
-        if (interval > 0) {
-            perStream.forEach((k, v) -> {
-                int bar = k.indexOf('|');
-                arrivals.add(new DemandEstimate(k.substring(0, bar), k.substring(bar + 1), v / interval));
-            });
-        }
+        List<DemandEstimate> arrivals = tasks.arrivals(interval);
         lastSnapshotMs = nowMs;
-        List<TaskCompletion> done = List.copyOf(completions);
-        completions.clear();
-        long sub = submitted;
-        submitted = 0;
+        List<TaskCompletion> done = tasks.drain();
+        long sub = tasks.drainSubmitted();
         List<ModelSwitch> switched = List.copyOf(sinceSnapshot);
         sinceSnapshot.clear();
         return new FleetSnapshot(nowMs, st, services, arrivals, List.of(), links, done, sub, switched);
