@@ -98,7 +98,16 @@ public final class SimKeys {
                     + " trial: same-service (the service's times measured at the other nodes, scaled by the ratio of the"
                     + " agents' kernel calibrations) or model (the scenario's compute model)", KeyOrigin.RECONSTRUCTION,
                     "measured: the compute model rates the scenario's device profiles, not the hardware a trial ran on"
-                            + " (docs/simulator.md, \"Calibrated twin\")"));
+                            + " (docs/simulator.md, \"Calibrated twin\")"),
+            key(SharedCores.KEY, "0", "N > 0: a calibrated twin's stations share N cores (a trial's agents on one"
+                    + " machine): each stage in service progresses at min(1, N / (n + b)) of its pace, n the stages in"
+                    + " service on all nodes, and draws work (a measured time times the pace it had live) instead of a"
+                    + " wall time; 0 = each draw is the wall time measured", KeyOrigin.RECONSTRUCTION,
+                    "an agent runs each stage on a worker thread and every agent's threads share the machine's cores"
+                            + " (docs/simulator.md, \"Shared cores\")"),
+            key(SharedCores.BACKGROUND_KEY, "0", "b, the machine's other runnable threads in the pace of"
+                    + " sim.twin.shared-cores", KeyOrigin.RECONSTRUCTION,
+                    "a trial's machine runs the host, the broker and whatever else (its load average)"));
 
     /** Camel-case spellings of earlier versions, still read with a deprecation warning: old → new. */
     public static final Map<String, String> DEPRECATED_ALIASES = aliases();

@@ -73,6 +73,7 @@ public final class SimulatedFleet implements Fleet {
     private static final int EV_PART = 7;
     private static final int EV_LINK = 8;
     private static final int EV_TWIN_APPLY = 9;
+    private static final int EV_CORES = 10;
 
     private final SystemModel model;
     private final SimSettings settings;
@@ -122,6 +123,8 @@ public final class SimulatedFleet implements Fleet {
     // The calibrated twin's draws (inactive without a calibration); directives waiting for their
     // instances' preload.
     private final TwinDraws twin;
+    /** The twin's stations sharing the machine's cores ({@code sim.twin.shared-cores}), or null. */
+    private final SharedCores sharedCores;
     private final List<Directive> deferred = new ArrayList<>();
     /** Told of each directive put in force or refused, or null. */
     private Applied appliedListener;
@@ -287,6 +290,8 @@ public final class SimulatedFleet implements Fleet {
         }
 
         twin = new TwinDraws(m, calibration, subModelKeys, seed, workloadList);
+        sharedCores = twin.active() && SharedCores.cores(subModelKeys) > 0
+                ? new SharedCores(SharedCores.cores(subModelKeys), SharedCores.background(subModelKeys)) : null;
         if (twin.replays()) {
             for (int i = 0; i < m.streamCount; i++) {
                 double at = twin.nextArrival(i);
@@ -397,6 +402,7 @@ public final class SimulatedFleet implements Fleet {
             case EV_LINK -> onLinkChange();
             case EV_READY -> drain(idx);
             case EV_TWIN_APPLY -> applyNow(deferred.set(idx, null));
+            case EV_CORES -> onCoresEnd(idx);
             case EV_PART -> {
                 tasks.outstanding[idx]--;
                 partition.onEvent(idx, stage, inc);
@@ -610,7 +616,32 @@ public final class SimulatedFleet implements Fleet {
             tasks.start[task * maxStages + stage] = now;
         }
         tasks.outstanding[task]++;
-        events.push(now + ms, pack(EV_DONE, stage, incarnation[node], task));
+        long done = pack(EV_DONE, stage, incarnation[node], task);
+        if (sharedCores == null) {
+            events.push(now + ms, done);
+        } else {
+            // ms is work here: the stage ends when the shared cores have served it
+            sharedCores.start(now, ms, done);
+            scheduleCoresEnd();
+        }
+    }
+
+    /** The shared cores' next stage end (an event of an older epoch is stale). */
+    private void onCoresEnd(int epoch) {
+        if (epoch != (int) sharedCores.epoch()) {
+            return;
+        }
+        for (long done : sharedCores.finished(now)) {
+            dispatch(done);
+        }
+        scheduleCoresEnd();
+    }
+
+    private void scheduleCoresEnd() {
+        double at = sharedCores.nextEndMs(now);
+        if (!Double.isNaN(at)) {
+            events.push(at, pack(EV_CORES, 0, 0, (int) sharedCores.epoch()));
+        }
     }
 
     private void drain(int st) {

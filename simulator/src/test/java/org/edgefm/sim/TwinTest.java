@@ -78,6 +78,29 @@ class TwinTest {
     }
 
     @Test
+    void sharedCores_overlappingStagesOnOneCore_shareIt_aLoneTaskDoesNot() {
+        // arrivals at 0 and 8: task 2's pre (11 to 18 alone) overlaps task 1's enc (16.75 to 27.75). On
+        // one shared core both run at half pace while they overlap: pre ends at 19.25, enc at 29; task 2's
+        // enc waits for b's one server until 29 and ends at 40. Without sharing: 27.75 and 30.75.
+        List<Twin.Arrival> log = List.of(new Twin.Arrival(0, "u", "cap"), new Twin.Arrival(8, "u", "cap"));
+        SimulatedFleet shared = fleet(twin(log), Map.of(SharedCores.KEY, 1));
+        shared.advanceTo(2_000);
+        assertThat(sorted(shared.stats().latenciesMs())).containsExactly(new double[] {29.0, 32.0}, within(1e-9));
+        SimulatedFleet own = fleet(twin(log));
+        own.advanceTo(2_000);
+        assertThat(sorted(own.stats().latenciesMs())).containsExactly(new double[] {27.75, 30.75}, within(1e-9));
+        SimulatedFleet lone = fleet(twin(List.of(new Twin.Arrival(0, "u", "cap"))), Map.of(SharedCores.KEY, 1));
+        lone.advanceTo(2_000);
+        assertThat(lone.stats().latenciesMs()).containsExactly(new double[] {27.75}, within(1e-9));
+    }
+
+    private static double[] sorted(double[] xs) {
+        double[] c = xs.clone();
+        Arrays.sort(c);
+        return c;
+    }
+
+    @Test
     void noTwin_sameFleet_keepsTheModel() {
         // the model alone: uplink 2, pre 2, link 2.75, enc 1.5 (SimulatedFleetTest's hand computation)
         SimulatedFleet f = fleet(null);

@@ -24,6 +24,7 @@ import org.edgefm.api.model.UserSpec;
 import org.edgefm.control.stats.Quantiles;
 import org.edgefm.scenario.FailureEvent;
 import org.edgefm.scenario.Scenario;
+import org.edgefm.sim.SharedCores;
 import org.edgefm.sim.Twin;
 import org.edgefm.wire.internal.Json;
 
@@ -501,6 +502,13 @@ public record Calibration(String schema, String scenario, String planner, Worklo
         Map<String, double[]> service = new HashMap<>();
         stations.forEach(s -> service.put(Twin.key(s.node(), s.service()), s.serviceMs().samplesMs()));
         Twin.Timeline timeline = timeline();
+        Map<String, ?> planner = scenario == null ? Map.of() : scenario.planner();
+        if (SharedCores.cores(planner) > 0 && !timeline.service().isEmpty()) {
+            // the stations share the machine's cores in the twin: draw work, not the wall times measured
+            Map<String, Twin.Series> work = SharedCores.deflate(timeline.service(), planner);
+            work.forEach((k, v) -> service.put(k, v.ms()));
+            timeline = new Twin.Timeline(work, timeline.ingress(), timeline.localHop(), timeline.remoteHop());
+        }
         if (scenario != null && Twin.unmeasuredFromSameService(scenario.planner())) {
             Map<String, Twin.Series> series = new HashMap<>(timeline.service());
             List<String> nodes = workload.nodes().isEmpty() ? scenario.topology().nodes().stream().map(NodeSpec::id).toList()
@@ -518,7 +526,7 @@ public record Calibration(String schema, String scenario, String planner, Worklo
                             continue;
                         }
                         double f = scale(s.node(), n, kind);
-                        for (double x : s.serviceMs().samplesMs()) {
+                        for (double x : service.get(Twin.key(s.node(), s.service()))) {
                             pooled.add(x * f);
                         }
                         Twin.Series t = timeline.service().get(Twin.key(s.node(), s.service()));
