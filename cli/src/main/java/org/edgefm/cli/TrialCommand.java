@@ -165,6 +165,14 @@ final class TrialCommand implements Callable<Integer> {
             + " calibrated by this trial (the parity section of the summary and report); calibration.json is still written.")
     boolean noParity;
 
+    @Option(names = "--new-tokens", paramLabel = "N", description = "Tokens each generation of a decoder model makes after its"
+            + " prompt, 1 to 256 (default: 8); the whole model's reference makes as many before the agents start.")
+    Integer newTokens;
+
+    @Option(names = "--stop-at-eos", description = "End each generation at the model's end-of-sequence token (eos_token_id of"
+            + " its config.json), across the agents and in the whole model's reference alike.")
+    boolean stopAtEos;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -176,7 +184,7 @@ final class TrialCommand implements Callable<Integer> {
         TrialOptions options = new TrialOptions(scenarioRef, agentsArg, existing, fleetName, waitFor, waitTimeout,
                 brokerPort, hostConfig, bind, duration, planner, broker, brokerAccounts, outDir, json, report, impair,
                 progressInterval, modelDir, pluginsDir, fallbackPlanner, warmupMode, readyTimeout, shadow, cut, noParity,
-                labels, labelPrompt, images);
+                labels, labelPrompt, images, newTokens, stopAtEos);
         TrialRunner runner = new TrialRunner(options, (file, console) -> CliLogging.capture(file, console)::close,
                 AGENT_MAIN);
         try {

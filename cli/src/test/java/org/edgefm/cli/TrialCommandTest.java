@@ -129,4 +129,14 @@ class TrialCommandTest extends CliTestBase {
         assertThat(run("trial", "--ready-timeout", "soon")).isEqualTo(2);
         assertThat(err.toString()).contains("--ready-timeout: 'soon'");
     }
+
+    @Test
+    void newTokens_outOfRangeOrNotANumber_isMisuseExit2() {
+        assertThat(run("trial", "--new-tokens", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--new-tokens: 0 (expected: 1 to 256)");
+        assertThat(run("trial", "--new-tokens", "257", "--stop-at-eos")).isEqualTo(2);
+        assertThat(err.toString()).contains("--new-tokens: 257 (expected: 1 to 256)");
+        assertThat(run("trial", "--new-tokens", "many")).isEqualTo(2);
+        assertThat(err.toString()).contains("--new-tokens").contains("'many'");
+    }
 }

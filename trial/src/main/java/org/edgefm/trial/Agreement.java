@@ -32,6 +32,7 @@ public final class Agreement {
     private final Map<String, long[]> perType = new LinkedHashMap<>(); // sent, answered, agreed
     private final List<String> examples = new ArrayList<>();
     private final Map<String, Double> wholeModelMs = new LinkedHashMap<>();
+    private final java.util.Set<String> decoding = new java.util.HashSet<>();
     /** End-to-end latencies (ms) of the answered tasks, per task type; at most {@value #LATENCIES} kept each. */
     private final Map<String, List<Double>> splitMs = new LinkedHashMap<>();
     private double maxScoreDelta;
@@ -41,6 +42,14 @@ public final class Agreement {
     public synchronized void taskType(String taskType, String model) {
         models.put(taskType, model);
         perType.computeIfAbsent(taskType, k -> new long[3]);
+    }
+
+    /**
+     * Declares a task type whose tasks are decoding steps of generations (the prompt's pass, then one
+     * token each with the parts' key/value caches), whose speed line says so.
+     */
+    public synchronized void decodes(String taskType) {
+        decoding.add(taskType);
     }
 
     /**
@@ -130,7 +139,13 @@ public final class Agreement {
         for (String t : perType.keySet()) {
             double whole = wholeModelMs.getOrDefault(t, Double.NaN);
             double split = median(splitMs.get(t));
-            if (!Double.isNaN(whole)) {
+            if (!Double.isNaN(whole) && decoding.contains(t)) {
+                // not the same work: a step is mostly one cached token, the whole model's figure one uncached prompt pass
+                out.printf(Locale.ROOT, "  speed %-12s one decoding step across agents %s (median over every step, end to end: the"
+                        + " prompt's pass or one new token on the parts' key/value caches); the whole model in one process %.1f ms per"
+                        + " prompt pass without a cache (median, no wire); see generation for tokens/s%n", t, Double.isNaN(split) ? "-"
+                        : String.format(Locale.ROOT, "%.1f ms", split), whole);
+            } else if (!Double.isNaN(whole)) {
                 out.printf(Locale.ROOT, "  speed %-12s split across agents %s per answer (median, end to end); whole model in one"
                         + " process %.1f ms per input (median, no wire)%s%n", t, Double.isNaN(split) ? "-" : String.format(Locale.ROOT,
                         "%.1f ms", split), whole, Double.isNaN(split) ? "" : String.format(Locale.ROOT, ": %.2fx", split / whole));

@@ -33,8 +33,9 @@ import org.edgefm.wire.TaskCompletion;
 
 /**
  * Text generation across the agents for a decoder's task types ({@code "inputs": "prompts"}): each
- * arrival of the workload starts a greedy generation of {@value #NEW_TOKENS} tokens after one of the
- * first {@value #PROMPTS} built-in prompts, driven by a {@link TokenChain}: the first task carries the prompt's token ids
+ * arrival of the workload starts a greedy generation of {@link Settings#newTokens} tokens (default
+ * {@value #NEW_TOKENS}; with {@link Settings#stopAtEos} ending early at the model's end-of-sequence token)
+ * after one of the first {@value #PROMPTS} built-in prompts, driven by a {@link TokenChain}: the first task carries the prompt's token ids
  * (tokenised here with the model's tokenizer; the agents' tokenizer part passes ids on), each next
  * task only the token the previous one answered, with the sequence id and its start
  * ({@code ?sequence=SEQ&start=N}), so every part continues its key/value cache of the sequence; a
@@ -46,11 +47,13 @@ import org.edgefm.wire.TaskCompletion;
  * (split and whole), steps and replays.
  */
 public final class Generations {
-    /** Tokens generated after each prompt. */
+    /** Tokens generated after each prompt unless the trial says otherwise ({@code --new-tokens}). */
     public static final int NEW_TOKENS = 8;
+    /** The most tokens a generation may ask for: the whole model's reference runs every step before the agents start. */
+    public static final int MAX_NEW_TOKENS = 256;
     /**
      * Prompts generated from (the first of the task type's inputs, in turn): each costs the trial
-     * {@value #NEW_TOKENS} steps of the whole model before the agents start.
+     * {@link Settings#newTokens} steps of the whole model before the agents start.
      */
     static final int PROMPTS = 4;
     /** Generations driven at once; an arrival when this many run is not started (counted). */
@@ -61,6 +64,25 @@ public final class Generations {
     public static final long FINISH_MS = 20_000;
     /** Examples kept of generations that differ from the whole model's or failed. */
     static final int EXAMPLES = 5;
+
+    /**
+     * How a trial's generations run.
+     *
+     * @param newTokens tokens generated after each prompt, 1 to {@value #MAX_NEW_TOKENS} ({@code --new-tokens})
+     * @param stopAtEos end a generation at the model's end-of-sequence token ({@code eos_token_id} of its
+     *                  config; {@code --stop-at-eos}), in the split run and in the whole model's reference alike
+     */
+    public record Settings(int newTokens, boolean stopAtEos) {
+        /** The defaults: {@value #NEW_TOKENS} tokens, no stop. */
+        public static final Settings DEFAULT = new Settings(NEW_TOKENS, false);
+
+        /** Checks the range. */
+        public Settings {
+            if (newTokens < 1 || newTokens > MAX_NEW_TOKENS) {
+                throw new EdgeFmException("--new-tokens: " + newTokens + " (expected: 1 to " + MAX_NEW_TOKENS + ")");
+            }
+        }
+    }
 
     /** Sends one step task; true when the agent accepted it (202), false when it refused it (already accounted). */
     @FunctionalInterface
@@ -75,6 +97,9 @@ public final class Generations {
 
     private final Map<String, GreedyReference> references = new LinkedHashMap<>();
     private final Map<String, String> models = new LinkedHashMap<>();
+    /** The end-of-sequence token of each task type's model, or −1 where generations do not stop at one. */
+    private final Map<String, Integer> eos = new LinkedHashMap<>();
+    private final Settings settings;
     private final Agreement agreement;
     private final Map<String, CompletableFuture<TaskCompletion>> waiting = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -99,8 +124,9 @@ public final class Generations {
     private final List<String> examples = new ArrayList<>();
     private String sample;
 
-    private Generations(Agreement agreement) {
+    private Generations(Agreement agreement, Settings settings) {
         this.agreement = agreement;
+        this.settings = settings;
     }
 
     /**
@@ -110,9 +136,11 @@ public final class Generations {
      *
      * @param modelDir the agents' model folder (the manifests are there, written by {@link ScenarioModels})
      * @param prepared the scenario's prepared models (the prompts of each task type are their inputs)
+     * @throws EdgeFmException with {@link Settings#stopAtEos} when a decoder's config names no end-of-sequence token
      */
-    public static Generations prepare(Scenario scenario, Path modelDir, ScenarioModels prepared, Agreement agreement, PrintWriter out) {
-        Generations g = new Generations(agreement);
+    public static Generations prepare(Scenario scenario, Path modelDir, ScenarioModels prepared, Agreement agreement, Settings settings,
+            PrintWriter out) {
+        Generations g = new Generations(agreement, settings);
         for (ModelRef r : scenario.models()) {
             if (!r.inputs().equals("prompts")) {
                 continue;
@@ -123,15 +151,23 @@ public final class Generations {
                 if (p.isEmpty()) {
                     continue;
                 }
-                GreedyReference ref = GreedyReference.generate(m, p, NEW_TOKENS);
+                int eos = settings.stopAtEos() ? m.arch().eosTokenId() : -1;
+                if (settings.stopAtEos() && eos < 0) {
+                    throw new EdgeFmException("--stop-at-eos: the model " + m.name() + " of " + t + " names no end-of-sequence token"
+                            + " (eos_token_id in its config.json)");
+                }
+                GreedyReference ref = GreedyReference.generate(m, p, settings.newTokens(), eos);
                 g.references.put(t, ref);
                 g.models.put(t, m.name());
+                g.eos.put(t, eos);
+                agreement.decodes(t);
                 double tps = ref.generations().stream().mapToDouble(GreedyReference.Generation::tokensPerSecond).sorted()
                         .skip(ref.generations().size() / 2).findFirst().orElse(Double.NaN);
                 GreedyReference.Generation first = ref.generations().get(0);
-                out.printf(Locale.ROOT, "  generation for %s: %d prompts x %d tokens, greedy, token by token across the agents with"
+                out.printf(Locale.ROOT, "  generation for %s: %d prompts x %d tokens%s, greedy, token by token across the agents with"
                         + " their key/value caches; the whole model here: %.1f tokens/s (median), e.g. '%s' -> '%s'%n", t, p.size(),
-                        NEW_TOKENS, tps, first.prompt(), first.text());
+                        settings.newTokens(), eos < 0 ? "" : " (or up to end-of-sequence token " + eos + ")", tps, first.prompt(),
+                        first.text());
             }
         }
         if (g.references.isEmpty()) {
@@ -220,7 +256,7 @@ public final class Generations {
         String sequence = idBase + "-g";
         long t0 = System.nanoTime();
         try {
-            int[] got = chain.generate(sequence, expected.promptIds(), NEW_TOKENS, -1, null);
+            int[] got = chain.generate(sequence, expected.promptIds(), settings.newTokens(), eos.get(taskType), null);
             double s = (System.nanoTime() - t0) / 1e9;
             boolean same = Arrays.equals(got, expected.tokens());
             String text = ref.text(got);
@@ -304,9 +340,9 @@ public final class Generations {
 
     /** Prints the generation lines of the console summary. */
     public synchronized void print(PrintWriter out) {
-        out.printf(Locale.ROOT, "generation (%s, greedy, %d tokens each, token by token across the agents): %d started, %d finished,"
+        out.printf(Locale.ROOT, "generation (%s, greedy, %d tokens each%s, token by token across the agents): %d started, %d finished,"
                 + " %d equal to the whole model's text, %d failed, %d unfinished at the end, %d not started (%d already running)%n",
-                String.join(", ", models.keySet()), NEW_TOKENS, started, finished, equal, failed, unfinished, notStarted, MAX_IN_FLIGHT);
+                String.join(", ", models.keySet()), settings.newTokens(), settings.stopAtEos() ? " or up to end-of-sequence" : "", started, finished, equal, failed, unfinished, notStarted, MAX_IN_FLIGHT);
         out.printf(Locale.ROOT, "  tokens/s: split %.2f (all tokens over all generations' time; median of generations %.2f),"
                 + " the whole model in this process %.1f; %d steps, %d replayed from token 0 after a cache miss%n",
                 splitSeconds == 0 ? Double.NaN : tokens / splitSeconds, median(splitTokensPerSecond), wholeTokensPerSecond(), steps, replays);
@@ -322,7 +358,8 @@ public final class Generations {
         ObjectNode o = summary.putObject("generation");
         o.put("models", String.join(",", models.values()));
         o.put("taskTypes", String.join(",", models.keySet()));
-        o.put("newTokens", NEW_TOKENS);
+        o.put("newTokens", settings.newTokens());
+        o.put("stopAtEos", settings.stopAtEos());
         o.put("started", started);
         o.put("finished", finished);
         o.put("equalToWholeModel", equal);

@@ -1,6 +1,7 @@
 package org.edgefm.trial;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.edgefm.agent.internal.Tensors;
+import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.manifest.PartRunner;
 import org.edgefm.models.manifest.ScenarioModels;
@@ -41,7 +43,8 @@ class GenerationsTest {
         Agreement agreement = new Agreement();
         agreement.taskType("next-token", "llama");
         StringWriter said = new StringWriter();
-        Generations g = Generations.prepare(s, models, prepared, agreement, new PrintWriter(said, true));
+        Generations g = Generations.prepare(s, models, prepared, agreement, Generations.Settings.DEFAULT,
+                new PrintWriter(said, true));
         assertThat(g).isNotNull();
         assertThat(g.serves("next-token")).isTrue();
         assertThat(said.toString()).contains("generation for next-token: 4 prompts x 8 tokens");
@@ -92,5 +95,33 @@ class GenerationsTest {
         g.print(new PrintWriter(printed, true));
         assertThat(printed.toString()).contains("1 finished, 1 equal to the whole model's text, 0 failed")
                 .contains("1 replayed from token 0");
+        agreement.wholeModelMs("next-token", 3.0);
+        StringWriter speed = new StringWriter();
+        agreement.print(new PrintWriter(speed, true));
+        assertThat(speed.toString()).contains("one decoding step across agents").contains("per prompt pass without a cache")
+                .doesNotContain("per answer");
+    }
+
+    @Test
+    void settings_newTokensAndStopAtEos_reachTheReferenceAndTheSummary(@TempDir Path tmp) throws Exception {
+        Path file = ModelDirTrial.scenario(Path.of("../models/src/test/resources/hf/llama"), "0:1,1:3", 3, tmp.resolve("gen"),
+                new PrintWriter(new StringWriter()));
+        Scenario s = ScenarioLoader.load(file);
+        Path models = tmp.resolve("agents-models");
+        ScenarioModels prepared = ScenarioModels.prepare(s, file.getParent(), models, 5);
+        StringWriter said = new StringWriter();
+        Generations g = Generations.prepare(s, models, prepared, new Agreement(), new Generations.Settings(3, true),
+                new PrintWriter(said, true));
+        // the tiny Llama's config.json names eos_token_id 277
+        assertThat(said.toString()).contains("4 prompts x 3 tokens (or up to end-of-sequence token 277)");
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        g.addTo(json);
+        assertThat(json.path("generation").path("newTokens").asInt()).isEqualTo(3);
+        assertThat(json.path("generation").path("stopAtEos").asBoolean()).isTrue();
+        g.finish(0);
+        for (int bad : new int[] {0, Generations.MAX_NEW_TOKENS + 1}) {
+            assertThatThrownBy(() -> new Generations.Settings(bad, false)).isInstanceOf(EdgeFmException.class)
+                    .hasMessage("--new-tokens: " + bad + " (expected: 1 to " + Generations.MAX_NEW_TOKENS + ")");
+        }
     }
 }

@@ -44,11 +44,12 @@ public final class GreedyReference implements AutoCloseable {
     }
 
     /**
-     * Generates {@code newTokens} tokens greedily after each prompt with the whole model of {@code m}.
+     * Generates {@code newTokens} tokens greedily after each prompt with the whole model of {@code m},
+     * ending a generation early at {@code eos} (−1: never), as {@link TokenChain#generate} does.
      *
      * @throws EdgeFmException when the model is not a decoder, or a prompt has no tokens
      */
-    public static GreedyReference generate(ModelManifest m, List<String> prompts, int newTokens) {
+    public static GreedyReference generate(ModelManifest m, List<String> prompts, int newTokens, int eos) {
         if (!m.arch().isDecoder()) {
             throw new EdgeFmException(m.source() + ": generation needs a decoder (gpt2, llama), not " + m.arch().family());
         }
@@ -76,17 +77,19 @@ public final class GreedyReference implements AutoCloseable {
                 int[] tokens = new int[newTokens];
                 int start = 0;
                 int[] in = ids;
-                for (int i = 0; i < newTokens; i++) {
+                int made = 0;
+                while (made < newTokens && (made == 0 || tokens[made - 1] != eos)) {
                     INDArray x = ids(in);
                     for (PartRunner r : parts) {
                         x = r.decode(seq, start, x);
                     }
                     TaskAnswer a = PartRunner.answer(m, x);
                     steps.add(a);
-                    tokens[i] = token(a);
+                    tokens[made] = token(a);
                     start += in.length;
-                    in = new int[] {tokens[i]};
+                    in = new int[] {tokens[made++]};
                 }
+                tokens = Arrays.copyOf(tokens, made);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 parts.forEach(r -> r.endSequence(seq));
                 out.add(new Generation(prompt, ids, steps, tokens, tok.decode(tokens), ms));

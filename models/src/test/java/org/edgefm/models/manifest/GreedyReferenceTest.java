@@ -30,7 +30,7 @@ class GreedyReferenceTest {
         ModelManifest m = ModelManifest.load(ModelFolder.open(dir, null).write(tmp, "2", "fp32", null));
         List<String> prompts = new ArrayList<>();
         ref.get("texts").forEach(t -> prompts.add(t.asText()));
-        try (GreedyReference g = GreedyReference.generate(m, prompts, 8)) {
+        try (GreedyReference g = GreedyReference.generate(m, prompts, 8, -1)) {
             assertThat(g.generations()).hasSize(prompts.size());
             for (int i = 0; i < prompts.size(); i++) {
                 GreedyReference.Generation gen = g.generations().get(i);
@@ -42,6 +42,13 @@ class GreedyReferenceTest {
                 assertThat(gen.text()).isEqualTo(g.text(gen.tokens())).isNotEmpty();
                 assertThat(gen.tokensPerSecond()).isPositive();
             }
+        }
+        // stopping at an end-of-sequence token: the run ends with it (here the third greedy token of the first prompt)
+        int[] greedy = ints(ref.get("greedy").get(0));
+        try (GreedyReference g = GreedyReference.generate(m, prompts.subList(0, 1), 8, greedy[2])) {
+            int end = java.util.stream.IntStream.range(0, 3).filter(i -> greedy[i] == greedy[2]).findFirst().getAsInt() + 1;
+            assertThat(g.generations().get(0).tokens()).as("stopped at %d", greedy[2]).containsExactly(java.util.Arrays.copyOf(greedy, end));
+            assertThat(g.generations().get(0).steps()).hasSize(end);
         }
         // the tokenizer part passes a step's ids on, and refuses what is not a token id
         ModelManifest.PartSpec pre = m.parts().get(0);

@@ -37,10 +37,12 @@ import java.nio.file.Path;
  * @param labels           {@code --labels}: a CLIP model folder's zero-shot labels (a list or a file), or null
  * @param labelPrompt      {@code --label-prompt}: the prompt the labels go into, or null
  * @param images           {@code --images}: a folder of images for the vision models, or null (generated images)
+ * @param newTokens        {@code --new-tokens}: tokens each generation of a decoder makes, or null (8)
+ * @param stopAtEos        {@code --stop-at-eos}: generations end at the model's end-of-sequence token
  */
 public record TrialOptions(String scenario, Integer agents, boolean existing, String fleet, Integer waitFor,
         String waitTimeout, Integer brokerPort, Path hostConfig, String bind, String duration, String planner,
         String broker, Path brokerAccounts, Path out, Path json, Path report, String impair, String progressInterval,
         Path modelDir, Path pluginsDir, String fallbackPlanner, String warmup, String readyTimeout, String shadow,
-        String cut, boolean noParity, String labels, String labelPrompt, Path images) {
+        String cut, boolean noParity, String labels, String labelPrompt, Path images, Integer newTokens, boolean stopAtEos) {
 }

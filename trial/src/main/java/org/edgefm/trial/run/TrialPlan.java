@@ -13,6 +13,7 @@ import org.edgefm.control.PluginCallGuard;
 import org.edgefm.models.manifest.ModelFolder;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
+import org.edgefm.trial.Generations;
 import org.edgefm.trial.ModelDirTrial;
 
 /**
@@ -44,6 +45,8 @@ final class TrialPlan {
     final String shadow;
     final Path images;
     final boolean noParity;
+    /** How decoder models' generations run ({@code --new-tokens}, {@code --stop-at-eos}). */
+    final Generations.Settings generation;
 
     // what the checks derived
     final long durationMs;
@@ -80,6 +83,11 @@ final class TrialPlan {
         shadow = o.shadow();
         images = o.images();
         noParity = o.noParity();
+        try {
+            generation = new Generations.Settings(o.newTokens() == null ? Generations.NEW_TOKENS : o.newTokens(), o.stopAtEos());
+        } catch (EdgeFmException e) {
+            throw new UsageException(e.getMessage());
+        }
         Path models = o.modelDir();
         String impair = o.impair() == null ? "none" : o.impair();
         String readyTimeout = o.readyTimeout() == null ? "120s" : o.readyTimeout();

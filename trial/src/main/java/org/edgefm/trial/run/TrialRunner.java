@@ -229,7 +229,7 @@ public final class TrialRunner {
             ScenarioModels realModels = scenario.models().isEmpty() ? null
                     : TrialWeights.prepareModels(scenario, plan.scenarioRef, models, plan.images, agreement, monitor, out);
             if (realModels != null) {
-                generations = Generations.prepare(scenario, models, realModels, agreement, out);
+                generations = Generations.prepare(scenario, models, realModels, agreement, plan.generation, out);
                 if (generations != null) {
                     monitor.completionHook(generations::onCompletion);
                 }
