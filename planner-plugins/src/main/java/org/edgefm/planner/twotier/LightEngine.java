@@ -137,6 +137,15 @@ public final class LightEngine implements LightServiceController {
             this.service = service;
             this.key = key;
         }
+
+        /**
+         * The key of a (node index, service index) pair in the maps of one call. The node is in the low bits: a
+         * hash map spreads only the low bits of a {@code Long}'s hash, and with the node in the high bits the
+         * pairs of a 1,000-node fleet fell into a few tree bins.
+         */
+        static long key(int node, int service) {
+            return ((long) service << 32) | node;
+        }
     }
 
     /** A stream's share of one stage at its rank-th candidate, with what the steps read of the stream and stage. */
@@ -350,6 +359,9 @@ public final class LightEngine implements LightServiceController {
         for (ServiceSpec sv : model.services()) {
             serviceIndex.put(sv.id(), serviceIndex.size());
         }
+        // the contributions' streams are the rate map's own keys: identity look-ups spare the record's hash,
+        // which collides often for the fleet's node ids (tree bins)
+        Map<StreamKey, Double> rate = new java.util.IdentityHashMap<>(rates);
         for (Contribution c : contributions) {
             int[][] cs = c.cands;
             if (c.rank >= cs[0].length || c.share <= 0) {
@@ -357,9 +369,9 @@ public final class LightEngine implements LightServiceController {
             }
             int v = cs[0][c.rank];
             ServiceSpec svc = c.service;
-            long key = ((long) v << 20) | serviceIndex.get(svc.id());
+            long key = Pair.key(v, serviceIndex.get(svc.id()));
             Pair p = pairs.computeIfAbsent(key, k -> new Pair(v, svc, k));
-            p.lambda += rates.get(c.stream) * c.share;
+            p.lambda += rate.get(c.stream) * c.share;
             p.owners.add(c);
             MeanValueRouting r = c.routing;
             int j = cs[1][c.rank];
@@ -431,7 +443,7 @@ public final class LightEngine implements LightServiceController {
             if (v < 0 || paths.isExcluded(v)) {
                 continue;
             }
-            long key = ((long) v << 20) | serviceIndex.get(svc.id());
+            long key = Pair.key(v, serviceIndex.get(svc.id()));
             if (pairs.containsKey(key)) {
                 continue;
             }
