@@ -80,7 +80,7 @@ final class EngineFloor {
             added += ServiceFloor.apply(needs, new ServiceFloor.Nodes() {
                 @Override
                 public boolean runs(int node, String service) {
-                    Pair p = pairs.get(((long) node << 20) | serviceIndex.get(service));
+                    Pair p = pairs.get(Pair.key(node, serviceIndex.get(service)));
                     return p != null && (p.x > 0 || p.floor > 0);
                 }
 
@@ -93,7 +93,7 @@ final class EngineFloor {
                 @Override
                 public void addOne(int node, ServiceFloor.Need need) {
                     ServiceSpec svc = need.service();
-                    long key = ((long) node << 20) | serviceIndex.get(svc.id());
+                    long key = Pair.key(node, serviceIndex.get(svc.id()));
                     Pair p = pairs.computeIfAbsent(key, k -> new Pair(node, svc, k));
                     if (p.ladder == null || p.ladder.y().length < 2) {
                         String id = paths.node(node).id();

@@ -1,7 +1,6 @@
 package org.edgefm.planner.twotier;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.edgefm.api.model.Demand;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.ResourceVector;
@@ -18,21 +16,15 @@ import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.model.TaskType;
-import org.edgefm.api.model.UserSpec;
-import org.edgefm.api.spi.CorePlacement;
-import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.NodeObservation;
 import org.edgefm.api.spi.PlanResult;
 import org.edgefm.api.spi.Reason;
-import org.edgefm.api.spi.Route;
 import org.edgefm.api.spi.RoutingTable;
 import org.edgefm.api.spi.ServiceAllocation;
 import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.SlotObservation;
-import org.edgefm.api.spi.WeightedTarget;
-import org.edgefm.planner.latency.LatencyModel;
 import org.edgefm.planner.latency.MeanValueRouting;
 import org.edgefm.planner.latency.NetworkPaths;
 
@@ -44,9 +36,10 @@ import org.edgefm.planner.latency.NetworkPaths;
  * with a {@link Sizer}, resolves each node's residual capacity greedily (largest objective gain per
  * unit of bottleneck resource first), re-routes what a node could not take to the next candidate,
  * and emits allocations plus routes for every stage of every task type (core stages included).
- * Steps with a class of their own: the node resolution ({@link NodeResolution}), the service floor
- * ({@link EngineFloor}, {@link ServiceFloor}) and admission ({@link EngineAdmission}, {@link Admission},
- * {@link DeadlineAdmission}).
+ * Steps with a class of their own: the demand per stream ({@link StreamDemand}), the analyses and
+ * candidates ({@link StreamAnalyses}), the node resolution ({@link NodeResolution}), the service floor
+ * ({@link EngineFloor}, {@link ServiceFloor}), the routes ({@link EngineRoutes}) and admission
+ * ({@link EngineAdmission}, {@link Admission}, {@link DeadlineAdmission}).
  *
  * <p>Per slot it costs {@code O(P·x_max·y_max + P log P)} for {@code P} (node, service) pairs with
  * demand, times {@code 1 + spill-rounds}. The mean-value routing analyses are kept while the model and
@@ -70,24 +63,21 @@ public final class LightEngine implements LightServiceController {
     public record Guards(boolean admission, boolean idleBacklogPairs, boolean releaseHysteresis) {
     }
 
-    /** A smoothed rate below this (about one task a day) of an undeclared stream is dropped. */
-    private static final double FORGET_BELOW_PER_MS = 1e-8;
-
     private final LightSettings s;
     private final Sizer sizer;
     private final CandidateOrder order;
     private final Guards guards;
-    private Cache cache;
-    /** Tests only: analyse every stream again after each change of the usable nodes. */
-    private boolean fromScratch;
-    /** Streams analysed so far (tests read it to see analyses kept across a change). */
-    private long analyses;
+    private final StreamDemand demand;
+    private final StreamAnalyses analyses;
+    private final EngineRoutes routes;
     private final Map<String, Integer> previousX = new HashMap<>();
     /** Per pair, the instance counts the sizer wanted in the most recent slots, newest first (release hysteresis). */
     private final Map<String, java.util.ArrayDeque<Integer>> wantedX = new HashMap<>();
-    /** Smoothed arrival rate per stream, tasks per ms (see {@link #streamRates}). */
-    private final Map<StreamKey, Double> smoothed = new LinkedHashMap<>();
     private Map<String, ServiceObservation> observed = Map.of();
+    /** The model {@link #shortestDeadline} was taken from. */
+    private SystemModel deadlineModel;
+    /** Per service, the shortest deadline among the task types that use it. */
+    private final Map<String, Double> shortestDeadline = new HashMap<>();
 
     /**
      * @param settings the settings
@@ -98,8 +88,11 @@ public final class LightEngine implements LightServiceController {
     public LightEngine(LightSettings settings, Sizer sizer, CandidateOrder order, Guards guards) {
         this.s = settings;
         this.sizer = sizer;
-        this.order = order;
         this.guards = guards;
+        this.demand = new StreamDemand(settings);
+        this.analyses = new StreamAnalyses(settings, order);
+        this.routes = new EngineRoutes(settings, analyses);
+        this.order = order;
     }
 
     /** The sizer (tests read its virtual queues). */
@@ -111,62 +104,14 @@ public final class LightEngine implements LightServiceController {
     record StreamKey(String origin, String type) {
     }
 
-    private record LightKey(int origin, String service, double leafMb) {
-    }
-
     /** Tests only: every change of the usable nodes analyses every stream from scratch (the reference). */
     void analyseFromScratch() {
-        fromScratch = true;
+        analyses.analyseFromScratch();
     }
 
-    /** The number of stream analyses run so far. */
+    /** The number of stream analyses run so far (tests read it to see analyses kept across a change). */
     long analyses() {
-        return analyses;
-    }
-
-    /** Per (core placement, usable nodes): the mean-value analyses and candidates. */
-    private static final class Cache {
-        final SystemModel model;
-        final CorePlacement placement;
-        final Set<String> unusable;
-        final NetworkPaths paths;
-        final LatencyModel latency;
-        final Map<StreamKey, MeanValueRouting> routing = new HashMap<>();
-        final Map<String, int[]> ranked = new HashMap<>();
-        final Map<String, TaskType> types = new HashMap<>();
-        final Map<String, ServiceSpec> services;
-        /** The nodes hosting any core instance. */
-        final Set<String> coreHosts = new HashSet<>();
-        /** Per light service: the usable nodes that may run it, by kind and capacity, ascending. */
-        final Map<String, int[]> lightBase = new HashMap<>();
-        /** Per (origin, light service, leaf input size): the stage's candidates. */
-        final Map<LightKey, int[]> lightCandidates = new HashMap<>();
-        /** The analyses of the cache this one replaced when only the usable nodes changed, or empty. */
-        final Map<StreamKey, MeanValueRouting> before;
-        final Map<String, int[]> rankedBefore;
-
-        Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s) {
-            this(model, placement, unusable, s, new NetworkPaths(model.topology(), s.kmPerMs(), unusable), Map.of(), Map.of());
-        }
-
-        private Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s, NetworkPaths paths,
-                Map<StreamKey, MeanValueRouting> before, Map<String, int[]> rankedBefore) {
-            this.model = model;
-            model.taskTypes().forEach(t -> types.put(t.id(), t));
-            this.services = model.servicesById();
-            this.placement = placement;
-            this.unusable = unusable;
-            this.paths = paths;
-            this.latency = new LatencyModel(model, paths, s.meanChannel(), s.leafInput());
-            placement.assignments().forEach(a -> coreHosts.add(a.node()));
-            this.before = before;
-            this.rankedBefore = rankedBefore;
-        }
-
-        /** The cache for other usable nodes under the same model and placement: delays repaired, analyses kept for checking. */
-        Cache withUnusable(Set<String> unusable, LightSettings s) {
-            return new Cache(model, placement, unusable, s, paths.withExcluded(unusable), routing, ranked);
-        }
+        return analyses.analyses();
     }
 
     /** A (node, light service) pair of one call: demand, ladder, instances (package-private for the resolution steps). */
@@ -192,25 +137,49 @@ public final class LightEngine implements LightServiceController {
             this.service = service;
             this.key = key;
         }
+
+        /**
+         * The key of a (node index, service index) pair in the maps of one call. The node is in the low bits: a
+         * hash map spreads only the low bits of a {@code Long}'s hash, and with the node in the high bits the
+         * pairs of a 1,000-node fleet fell into a few tree bins.
+         */
+        static long key(int node, int service) {
+            return ((long) service << 32) | node;
+        }
     }
 
-    /** A stream's share of one stage at its rank-th candidate. */
-    private static final class Contribution {
+    /** A stream's share of one stage at its rank-th candidate, with what the steps read of the stream and stage. */
+    static final class Contribution {
         final StreamKey stream;
-        final String stage;
+        final TaskType type;
+        final Stage stage;
+        final ServiceSpec service;
+        /** The stage's ordered candidates for this stream: {node indices, positions in the analysis}. */
+        final int[][] cands;
+        final MeanValueRouting routing;
         final int rank;
         double share;
 
-        Contribution(StreamKey stream, String stage, int rank, double share) {
+        Contribution(StreamKey stream, TaskType type, Stage stage, ServiceSpec service, int[][] cands, MeanValueRouting routing,
+                int rank, double share) {
             this.stream = stream;
+            this.type = type;
             this.stage = stage;
+            this.service = service;
+            this.cands = cands;
+            this.routing = routing;
             this.rank = rank;
             this.share = share;
         }
 
-        String key() {
-            return stream.origin() + "|" + stream.type() + "|" + stage + "|" + rank;
+        /** The same stream and stage at another candidate. */
+        Contribution at(int otherRank, double otherShare) {
+            return new Contribution(stream, type, stage, service, cands, routing, otherRank, otherShare);
         }
+    }
+
+    /** Identifies a contribution when merging: the stage's candidates array (one per stream and stage) and the rank. */
+    private record ContributionKey(int[][] cands, int rank) {
     }
 
     @Override
@@ -265,26 +234,23 @@ public final class LightEngine implements LightServiceController {
             notes.add(new Reason("no-cloud-node", "the scenario has no usable node of kind cloud"));
             return PlanResult.infeasible(notes, new LightDecision(obs.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));
         }
-        if (cache == null || cache.model != model || !cache.placement.equals(obs.corePlacement())) {
-            cache = new Cache(model, obs.corePlacement(), unusable, s);
-        } else if (!cache.unusable.equals(unusable)) {
-            cache = fromScratch ? new Cache(model, obs.corePlacement(), unusable, s) : cache.withUnusable(unusable, s);
-        }
-        NetworkPaths paths = cache.paths;
+        analyses.update(model, obs.corePlacement(), unusable);
+        NetworkPaths paths = analyses.paths();
+        Map<String, TaskType> types = analyses.types();
 
         // 2. demand per stream (origin device, task type)
-        Map<StreamKey, Double> rates = streamRates(obs, model, notes);
+        Map<StreamKey, Double> rates = demand.rates(obs, model, notes);
 
         // 3. candidates per (stream, stage)
         Map<StreamKey, Map<String, int[][]>> cands = new LinkedHashMap<>();
         for (StreamKey k : rates.keySet()) {
-            MeanValueRouting r = routing(k, model);
+            MeanValueRouting r = analyses.routing(k);
             if (r == null) {
                 continue;
             }
             Map<String, int[][]> perStage = new LinkedHashMap<>();
-            for (Stage st : cache.types.get(k.type()).stages()) {
-                perStage.put(st.id(), rank(r, st, k, residual, model));
+            for (Stage st : types.get(k.type()).stages()) {
+                perStage.put(st.id(), analyses.rank(r, st, k, residual));
             }
             cands.put(k, perStage);
         }
@@ -293,20 +259,24 @@ public final class LightEngine implements LightServiceController {
         Map<String, ServiceSpec> services = model.servicesById();
         List<Contribution> contributions = new ArrayList<>();
         for (Map.Entry<StreamKey, Map<String, int[][]>> e : cands.entrySet()) {
-            for (Stage st : cache.types.get(e.getKey().type()).stages()) {
-                if (services.get(st.service()).kind() == ServiceKind.LIGHT && e.getValue().get(st.id())[0].length > 0) {
-                    contributions.add(new Contribution(e.getKey(), st.id(), 0, 1.0));
+            StreamKey k = e.getKey();
+            TaskType t = types.get(k.type());
+            for (Stage st : t.stages()) {
+                ServiceSpec svc = services.get(st.service());
+                int[][] cs = e.getValue().get(st.id());
+                if (svc.kind() == ServiceKind.LIGHT && cs[0].length > 0) {
+                    contributions.add(new Contribution(k, t, st, svc, cs, analyses.routing(k), 0, 1.0));
                 }
             }
         }
         // with admission control the pairs' queues receive the admitted tasks: size for those (light.admission-sizing)
-        EngineAdmission admission = new EngineAdmission(s, cache.types, cache.services, obs.corePlacement(), nodes, unusable);
+        EngineAdmission admission = new EngineAdmission(s, types, analyses.services(), obs.corePlacement(), nodes, unusable);
         Map<StreamKey, Double> sizing = guards.admission() && s.sizeForAdmitted()
                 ? admission.coreAdmitted(rates, StreamKey::type) : rates;
         Map<Long, Pair> pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, null, null);
         for (int round = 0; round < s.spillRounds(); round++) {
             Set<Integer> dirty = new HashSet<>();
-            List<Contribution> moved = spill(pairs, cands, dirty);
+            List<Contribution> moved = spill(pairs, dirty);
             if (moved.isEmpty()) {
                 break;
             }
@@ -315,7 +285,7 @@ public final class LightEngine implements LightServiceController {
             pairs = allocate(obs, model, services, cands, sizing, contributions, residual, paths, pairs, dirty);
         }
         if (s.serviceFloor()) {
-            new EngineFloor(sizer, observed, previousX, obs.slotMs(), cache.types, k -> routing(k, model))
+            new EngineFloor(sizer, observed, previousX, obs.slotMs(), types, analyses::routing)
                     .reserve(model, services, cands, sizing, residual, paths, pairs, notes);
         }
 
@@ -362,7 +332,7 @@ public final class LightEngine implements LightServiceController {
         }
 
         // 6. routing for every stage of every task type
-        RoutingTable routing = routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
+        RoutingTable routing = routes.routes(model, cands, contributions, obs.corePlacement(), allocations, paths, unusable, notes);
         if (guards.admission()) {
             Map<String, Double> lightCapacity = new HashMap<>();
             for (Pair p : pairs.values()) {
@@ -372,219 +342,14 @@ public final class LightEngine implements LightServiceController {
             }
             List<Admission.Stream> streams = new ArrayList<>();
             rates.forEach((k, r) -> {
-                MeanValueRouting mv = cache.routing.get(k);
-                streams.add(new Admission.Stream(k.origin(), cache.types.get(k.type()), r, mv == null ? Double.NaN : mv.bestEndToEnd()));
+                MeanValueRouting mv = analyses.analysed(k);
+                streams.add(new Admission.Stream(k.origin(), types.get(k.type()), r, mv == null ? Double.NaN : mv.bestEndToEnd()));
             });
             routing = admission.admit(routing, streams, lightCapacity, notes);
         }
         return PlanResult.planned(new LightDecision(obs.slot(), allocations, routing, List.of(), List.of()), notes);
     }
 
-
-    private MeanValueRouting routing(StreamKey k, SystemModel model) {
-        return cache.routing.computeIfAbsent(k, key -> {
-            NetworkPaths paths = cache.paths;
-            int origin = paths.indexOf(key.origin());
-            if (origin < 0 || paths.isExcluded(origin)) {
-                return null;
-            }
-            TaskType t = cache.types.get(key.type());
-            MeanValueRouting kept = cache.before.get(key);
-            if (kept != null && stillValid(kept, t, origin, model)) {
-                for (Stage st : t.stages()) {
-                    String rk = key.origin() + "|" + key.type() + "|" + st.id();
-                    int[] ranked = cache.rankedBefore.get(rk);
-                    if (ranked != null) {
-                        cache.ranked.put(rk, ranked);
-                    }
-                }
-                return kept;
-            }
-            double uplink = 0;
-            int n = 0;
-            for (UserSpec u : model.users()) {
-                if (u.node().equals(key.origin())) {
-                    uplink += cache.latency.meanUplinkMs(u, t);
-                    n++;
-                }
-            }
-            uplink = n == 0 ? 0 : uplink / n;
-            analyses++;
-            return MeanValueRouting.analyse(cache.latency, t, origin, uplink, st -> candidates(st, t, origin, model));
-        });
-    }
-
-    /**
-     * True when an analysis made before the usable nodes changed is what analysing the stream now gives:
-     * the same candidates for every stage, and no delay it read changed (the model, placement, origin and
-     * uplink are the same by construction of the cache).
-     */
-    private boolean stillValid(MeanValueRouting r, TaskType t, int origin, SystemModel model) {
-        for (Stage st : r.stages()) {
-            if (!Arrays.equals(r.candidates(st.id()), candidates(st, t, origin, model))) {
-                return false;
-            }
-        }
-        return r.unchangedUnder(cache.paths);
-    }
-
-    private int[] candidates(Stage st, TaskType type, int origin, SystemModel model) {
-        NetworkPaths paths = cache.paths;
-        ServiceSpec svc = cache.services.get(st.service());
-        List<Integer> out = new ArrayList<>();
-        if (svc.kind() == ServiceKind.CORE) {
-            for (String host : cache.placement.nodesHosting(svc.id())) {
-                int v = paths.indexOf(host);
-                if (v >= 0 && !paths.isExcluded(v)) {
-                    out.add(v);
-                }
-            }
-        } else {
-            // the same for every task type with this service and leaf input size from this origin
-            double leafMb = cache.latency.leafInputMb(type);
-            return cache.lightCandidates.computeIfAbsent(new LightKey(origin, svc.id(), leafMb),
-                    k -> lightCandidates(svc, origin, leafMb));
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private int[] lightCandidates(ServiceSpec svc, int origin, double leafMb) {
-        NetworkPaths paths = cache.paths;
-        Set<String> coreHosts = cache.coreHosts;
-        // assumption: light stages run at the origin, on servers, in the cloud or beside core instances
-        // (ec-lyapunov.light-candidates = all lifts this)
-        int[] base = cache.lightBase.computeIfAbsent(svc.id(), k -> {
-            List<Integer> b = new ArrayList<>();
-            for (int v = 0; v < paths.size(); v++) {
-                NodeSpec n = paths.node(v);
-                if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
-                    continue;
-                }
-                boolean ok = order.cloudOnly() ? n.kind() == NodeKind.CLOUD
-                        : s.allLightCandidates() || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
-                if (ok) {
-                    b.add(v);
-                }
-            }
-            return b.stream().mapToInt(Integer::intValue).toArray();
-        });
-        // the origin is a candidate where it can run the service (not with CLOUD_ONLY unless it is a cloud)
-        boolean originToo = !order.cloudOnly() && !paths.isExcluded(origin)
-                && svc.demand().fitsIn(paths.node(origin).capacity()) && Arrays.binarySearch(base, origin) < 0;
-        int[] out = new int[base.length + 1];
-        int n = 0;
-        for (int v : base) {
-            if (originToo && origin < v) {
-                out[n++] = origin;
-                originToo = false;
-            }
-            // a node the origin cannot reach would get an infinite latency and never be ranked: leaving it out
-            // changes nothing and keeps the analysis to the reachable part of the fleet
-            if (paths.reachable(origin, v)) {
-                out[n++] = v;
-            }
-        }
-        if (originToo) {
-            out[n++] = origin;
-        }
-        int[] all = Arrays.copyOf(out, n);
-        // ec-lyapunov.candidates-per-origin: the K nearest to the origin, and the core hosts (few; a light
-        // stage beside its core stage saves a trip)
-        int[] near = paths.nearest(origin, all, s.candidatesPerOrigin(), leafMb);
-        if (near.length == all.length) {
-            return all;
-        }
-        boolean[] keep = new boolean[paths.size()];
-        for (int v : near) {
-            keep[v] = true;
-        }
-        int m = 0;
-        for (int v : all) {
-            if (keep[v] || coreHosts.contains(paths.node(v).id())) {
-                all[m++] = v;
-            }
-        }
-        return Arrays.copyOf(all, m);
-    }
-
-    /** The ordered candidates of one stage for one stream (top K): {node indices, positions in the analysis}. */
-    private int[][] rank(MeanValueRouting r, Stage st, StreamKey k, Map<String, ResourceVector> residual, SystemModel model) {
-        int[] cand = r.candidates(st.id());
-        int[] byLatency = cache.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
-        ServiceSpec svc = cache.services.get(st.service());
-        int[] ordered = byLatency;
-        if (svc.kind() == ServiceKind.LIGHT) {
-            ordered = order.order(byLatency, cand, cache.paths.indexOf(k.origin()), residual, cache.paths);
-            ordered = Arrays.copyOf(ordered, Math.min(ordered.length, s.candidates()));
-        }
-        int[] nodes = new int[ordered.length];
-        for (int i = 0; i < ordered.length; i++) {
-            nodes[i] = cand[ordered[i]];
-        }
-        return new int[][] {nodes, ordered};
-    }
-
-    /**
-     * The demand the slot is planned for, per stream (origin node, task type). A slot's arrival count
-     * is a poor forecast of the next slot when a stream brings a task or two per slot: a stream that
-     * happened to bring none would lose its light instances and every route, and its next task would
-     * find no serving node. So the counted rates are smoothed (EWMA with weight
-     * {@code ec-lyapunov.demand-smoothing} on the newest slot, starting from the declared workload), and
-     * a declared stream is planned for at least {@code ec-lyapunov.demand-floor} of its declared rate.
-     */
-    private Map<StreamKey, Double> streamRates(SlotObservation obs, SystemModel model, List<Reason> notes) {
-        Map<String, String> userNode = new HashMap<>();
-        for (UserSpec u : model.users()) {
-            userNode.put(u.id(), u.node());
-        }
-        Set<String> typeIds = new HashSet<>();
-        model.taskTypes().forEach(t -> typeIds.add(t.id()));
-        Map<StreamKey, Double> declared = new LinkedHashMap<>();
-        for (Demand w : model.workload()) {
-            String node = userNode.get(w.user());
-            if (node != null && typeIds.contains(w.taskType())) {
-                declared.merge(new StreamKey(node, w.taskType()), w.arrivals().meanRatePerMs(), Double::sum);
-            }
-        }
-        if (smoothed.isEmpty()) {
-            smoothed.putAll(declared);
-        }
-        List<DemandEstimate> d = obs.arrivals();
-        if (d.isEmpty()) {
-            // nothing counted: the estimates stay as they are (the declared workload before any count)
-            if (obs.slot() > 0 && !declared.isEmpty()) {
-                notes.add(new Reason("missing-arrivals", "no arrival counts in this slot; planning for the smoothed"
-                        + " estimates (the declared workload before any count)"));
-            }
-        } else {
-            Map<StreamKey, Double> counted = new HashMap<>();
-            List<String> unknown = new ArrayList<>();
-            for (DemandEstimate de : d) {
-                String node = userNode.get(de.user());
-                if (node == null || !typeIds.contains(de.taskType())) {
-                    unknown.add(de.user() + "/" + de.taskType());
-                    continue;
-                }
-                counted.merge(new StreamKey(node, de.taskType()), de.ratePerMs(), Double::sum);
-            }
-            if (!unknown.isEmpty()) {
-                notes.add(new Reason("unknown-demand", "arrivals for unknown user/task type ignored: " + String.join(", ", unknown)));
-            }
-            double w = s.demandSmoothing();
-            counted.keySet().forEach(k -> smoothed.putIfAbsent(k, 0.0));
-            // a stream neither declared nor counted for long is forgotten
-            smoothed.replaceAll((k, old) -> (1 - w) * old + w * counted.getOrDefault(k, 0.0));
-            smoothed.entrySet().removeIf(e -> e.getValue() < FORGET_BELOW_PER_MS && !declared.containsKey(e.getKey()));
-        }
-        Map<StreamKey, Double> rates = new LinkedHashMap<>();
-        smoothed.forEach((k, r) -> {
-            double rate = Math.max(r, s.demandFloor() * declared.getOrDefault(k, 0.0));
-            if (rate > 0) {
-                rates.put(k, rate);
-            }
-        });
-        return rates;
-    }
 
     private Map<Long, Pair> allocate(SlotObservation obs, SystemModel model, Map<String, ServiceSpec> services,
             Map<StreamKey, Map<String, int[][]>> cands, Map<StreamKey, Double> rates, List<Contribution> contributions,
@@ -594,24 +359,26 @@ public final class LightEngine implements LightServiceController {
         for (ServiceSpec sv : model.services()) {
             serviceIndex.put(sv.id(), serviceIndex.size());
         }
+        // the contributions' streams are the rate map's own keys: identity look-ups spare the record's hash,
+        // which collides often for the fleet's node ids (tree bins)
+        Map<StreamKey, Double> rate = new java.util.IdentityHashMap<>(rates);
         for (Contribution c : contributions) {
-            int[][] cs = cands.get(c.stream).get(c.stage);
+            int[][] cs = c.cands;
             if (c.rank >= cs[0].length || c.share <= 0) {
                 continue;
             }
             int v = cs[0][c.rank];
-            TaskType t = cache.types.get(c.stream.type());
-            Stage st = t.stage(c.stage);
-            ServiceSpec svc = services.get(st.service());
-            long key = ((long) v << 20) | serviceIndex.get(svc.id());
+            ServiceSpec svc = c.service;
+            long key = Pair.key(v, serviceIndex.get(svc.id()));
             Pair p = pairs.computeIfAbsent(key, k -> new Pair(v, svc, k));
-            p.lambda += rates.get(c.stream) * c.share;
+            p.lambda += rate.get(c.stream) * c.share;
             p.owners.add(c);
-            MeanValueRouting r = routing(c.stream, model);
+            MeanValueRouting r = c.routing;
             int j = cs[1][c.rank];
             // assumption: the budget left for this stage is D_n − d^pr − (best mean time from here to the
             // sink), the worst over the streams the pair serves
-            double budget = t.deadlineMs() - r.preceding(c.stage, j) - r.toSink(c.stage, j);
+            String stage = c.stage.id();
+            double budget = c.type.deadlineMs() - r.preceding(stage, j) - r.toSink(stage, j);
             p.budget = Math.min(p.budget, budget);
         }
         if (guards.idleBacklogPairs()) {
@@ -637,7 +404,8 @@ public final class LightEngine implements LightServiceController {
                 continue;
             }
             String node = paths.node(p.node).id();
-            ServiceObservation so = observed.get(node + "|" + p.service.id());
+            String pair = node + "|" + p.service.id();
+            ServiceObservation so = observed.get(pair);
             if (so != null) {
                 sizer.observeBacklog(node, p.service.id(), so.queueLength());
             }
@@ -645,9 +413,9 @@ public final class LightEngine implements LightServiceController {
             int maxX = res == null ? 0 : Math.min(s.maxInstances(), p.service.demand().copiesFittingIn(res));
             double[] samples = so == null ? new double[0] : so.rateSamplesMbPerMs();
             int sy = so == null ? 1 : Math.max(1, so.parallelism());
-            p.hold = guards.releaseHysteresis() ? Math.min(maxX, held(node + "|" + p.service.id())) : 0;
+            p.hold = guards.releaseHysteresis() ? Math.min(maxX, held(pair)) : 0;
             p.ladder = sizer.ladder(new Sizer.Input(paths.node(p.node), p.service, p.lambda, p.budget,
-                    previousX.getOrDefault(node + "|" + p.service.id(), 0), sizer.queue(node, p.service.id()), obs.slotMs(),
+                    previousX.getOrDefault(pair, 0), sizer.queue(node, p.service.id()), obs.slotMs(),
                     samples, sy, maxX, p.hold));
             byNode.computeIfAbsent(p.node, k -> new ArrayList<>()).add(p);
         }
@@ -675,18 +443,11 @@ public final class LightEngine implements LightServiceController {
             if (v < 0 || paths.isExcluded(v)) {
                 continue;
             }
-            long key = ((long) v << 20) | serviceIndex.get(svc.id());
+            long key = Pair.key(v, serviceIndex.get(svc.id()));
             if (pairs.containsKey(key)) {
                 continue;
             }
-            double budget = Double.POSITIVE_INFINITY;
-            for (TaskType t : model.taskTypes()) {
-                for (Stage st : t.stages()) {
-                    if (st.service().equals(svc.id())) {
-                        budget = Math.min(budget, t.deadlineMs());
-                    }
-                }
-            }
+            double budget = shortestDeadline(model, svc.id());
             if (budget == Double.POSITIVE_INFINITY) {
                 continue;
             }
@@ -696,6 +457,20 @@ public final class LightEngine implements LightServiceController {
         }
     }
 
+
+    /** The shortest deadline among the task types that use the service, or infinity when none does. */
+    private double shortestDeadline(SystemModel model, String service) {
+        if (deadlineModel != model) {
+            shortestDeadline.clear();
+            for (TaskType t : model.taskTypes()) {
+                for (Stage st : t.stages()) {
+                    shortestDeadline.merge(st.service(), t.deadlineMs(), Math::min);
+                }
+            }
+            deadlineModel = model;
+        }
+        return shortestDeadline.getOrDefault(service, Double.POSITIVE_INFINITY);
+    }
 
     /**
      * Ski rental on release: the most instances the sizer wanted for a pair over the last
@@ -727,7 +502,7 @@ public final class LightEngine implements LightServiceController {
 
 
     /** Moves the share a pair could not serve to each owner's next candidate. */
-    private static List<Contribution> spill(Map<Long, Pair> pairs, Map<StreamKey, Map<String, int[][]>> cands, Set<Integer> dirty) {
+    private static List<Contribution> spill(Map<Long, Pair> pairs, Set<Integer> dirty) {
         List<Contribution> moved = new ArrayList<>();
         for (Pair p : pairs.values()) {
             double cap = p.x > 0 ? p.ladder.capacity()[p.x] : 0;
@@ -736,13 +511,13 @@ public final class LightEngine implements LightServiceController {
             }
             double fraction = 1 - cap / p.lambda;
             for (Contribution c : p.owners) {
-                int[] next = cands.get(c.stream).get(c.stage)[0];
+                int[] next = c.cands[0];
                 if (c.rank + 1 < next.length) {
                     dirty.add(p.node);
                     dirty.add(next[c.rank + 1]);
                     double m = c.share * fraction;
                     c.share -= m;
-                    moved.add(new Contribution(c.stream, c.stage, c.rank + 1, m));
+                    moved.add(c.at(c.rank + 1, m));
                 }
             }
         }
@@ -750,14 +525,15 @@ public final class LightEngine implements LightServiceController {
     }
 
     private static List<Contribution> merge(List<Contribution> a, List<Contribution> moved) {
-        Map<String, Contribution> m = new LinkedHashMap<>();
+        Map<ContributionKey, Contribution> m = new LinkedHashMap<>();
         for (Contribution c : a) {
-            m.put(c.key(), c);
+            m.put(new ContributionKey(c.cands, c.rank), c);
         }
         for (Contribution c : moved) {
-            Contribution old = m.get(c.key());
+            ContributionKey key = new ContributionKey(c.cands, c.rank);
+            Contribution old = m.get(key);
             if (old == null) {
-                m.put(c.key(), c);
+                m.put(key, c);
             } else {
                 old.share += c.share;
             }
@@ -765,124 +541,4 @@ public final class LightEngine implements LightServiceController {
         return new ArrayList<>(m.values());
     }
 
-    private RoutingTable routes(SystemModel model, Map<StreamKey, Map<String, int[][]>> cands, List<Contribution> contributions,
-            CorePlacement placement, List<ServiceAllocation> allocations, NetworkPaths paths, Set<String> unusable,
-            List<Reason> notes) {
-        List<Route> routes = new ArrayList<>();
-        Map<String, Map<String, Double>> fallback = new LinkedHashMap<>();
-        Map<String, Map<String, Double>> perStream = new LinkedHashMap<>();
-        // A light stage is routed only to nodes that run an instance of its service after the node
-        // resolution: demand attributed to a pair that got no instance (its node's residual went to
-        // other pairs, or its spill found no further candidate) would otherwise send tasks to a node
-        // that cannot serve them, where they are lost as unrouted. The stream's other targets take its
-        // share; a stream left with none falls back to every node running the service.
-        Set<String> running = new HashSet<>();
-        for (ServiceAllocation a : allocations) {
-            if (a.instances() > 0) {
-                running.add(a.node() + "|" + a.service());
-            }
-        }
-        for (Contribution c : contributions) {
-            int[][] cs = cands.get(c.stream).get(c.stage);
-            if (c.rank < cs[0].length && c.share > 1e-12) {
-                String node = paths.node(cs[0][c.rank]).id();
-                String service = cache.types.get(c.stream.type()).stage(c.stage).service();
-                if (!running.contains(node + "|" + service)) {
-                    continue;
-                }
-                perStream.computeIfAbsent(c.stream.origin() + "|" + c.stream.type() + "|" + c.stage, k -> new LinkedHashMap<>())
-                        .merge(node, c.share, Double::sum);
-            }
-        }
-        for (Map.Entry<StreamKey, Map<String, int[][]>> e : cands.entrySet()) {
-            StreamKey k = e.getKey();
-            TaskType t = cache.types.get(k.type());
-            MeanValueRouting r = routing(k, model);
-            for (Stage st : t.stages()) {
-                Map<String, Double> targets;
-                if (cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    targets = coreTargets(r, st, k, placement, paths);
-                } else {
-                    targets = perStream.getOrDefault(k.origin() + "|" + k.type() + "|" + st.id(), Map.of());
-                }
-                if (targets.isEmpty()) {
-                    continue;
-                }
-                List<WeightedTarget> w = weighted(targets);
-                if (w.isEmpty()) {
-                    continue;
-                }
-                routes.add(new Route(k.type(), st.id(), k.origin(), w));
-                Map<String, Double> fb = fallback.computeIfAbsent(k.type() + "|" + st.id(), x -> new LinkedHashMap<>());
-                targets.forEach((n, wt) -> fb.merge(n, wt, Double::sum));
-            }
-        }
-        List<String> unrouted = new ArrayList<>();
-        for (TaskType t : model.taskTypes()) {
-            for (Stage st : t.stages()) {
-                Map<String, Double> fb = fallback.get(t.id() + "|" + st.id());
-                if (fb == null && cache.services.get(st.service()).kind() == ServiceKind.CORE) {
-                    // no demand seen for this type: route core stages to every usable host
-                    fb = new LinkedHashMap<>();
-                    for (var a : placement.assignments()) {
-                        if (a.service().equals(st.service()) && !unusable.contains(a.node())) {
-                            fb.merge(a.node(), (double) a.instances(), Double::sum);
-                        }
-                    }
-                } else if (fb == null || fb.isEmpty()) {
-                    // no demand seen for this type, or none of its targets got an instance: a light stage
-                    // shares the instances other types and streams run
-                    fb = new LinkedHashMap<>();
-                    for (ServiceAllocation a : allocations) {
-                        if (a.service().equals(st.service())) {
-                            fb.merge(a.node(), (double) a.instances(), Double::sum);
-                        }
-                    }
-                }
-                List<WeightedTarget> w = fb == null ? List.of() : weighted(fb);
-                if (w.isEmpty()) {
-                    unrouted.add(t.id() + "/" + st.id());
-                    continue;
-                }
-                routes.add(new Route(t.id(), st.id(), null, w));
-            }
-        }
-        if (!unrouted.isEmpty()) {
-            notes.add(new Reason("unrouted-stage", "no serving node for " + String.join(", ", unrouted)
-                    + " (no demand or no usable host this slot)"));
-        }
-        return new RoutingTable(routes);
-    }
-
-    /** Core stage: usable hosts within the slack of the best mean latency, weighted by instances (assumption: papers.md 5.1 item 6). */
-    private Map<String, Double> coreTargets(MeanValueRouting r, Stage st, StreamKey k, CorePlacement placement, NetworkPaths paths) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (r == null) {
-            return out;
-        }
-        int[] cand = r.candidates(st.id());
-        int[] ranked = cache.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
-        if (ranked.length == 0) {
-            return out;
-        }
-        double best = r.through(st.id(), ranked[0]);
-        for (int j : ranked) {
-            if (r.through(st.id(), j) <= best + s.coreRouteSlackMs()) {
-                String node = paths.node(cand[j]).id();
-                out.put(node, (double) placement.instances(node, st.service()));
-            }
-        }
-        return out;
-    }
-
-    private static List<WeightedTarget> weighted(Map<String, Double> m) {
-        double total = m.values().stream().mapToDouble(Double::doubleValue).sum();
-        List<WeightedTarget> out = new ArrayList<>();
-        m.forEach((n, w) -> {
-            if (w > 0) {
-                out.add(new WeightedTarget(n, w / total));
-            }
-        });
-        return out;
-    }
 }

@@ -1,0 +1,283 @@
+package org.edgefm.planner.twotier;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.edgefm.api.model.NodeKind;
+import org.edgefm.api.model.NodeSpec;
+import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.model.UserSpec;
+import org.edgefm.api.spi.CorePlacement;
+import org.edgefm.planner.latency.LatencyModel;
+import org.edgefm.planner.latency.MeanValueRouting;
+import org.edgefm.planner.latency.NetworkPaths;
+import org.edgefm.planner.twotier.LightEngine.StreamKey;
+
+/**
+ * The light engine's step 3: each stream's mean-value analysis ({@link MeanValueRouting}) and the ordered
+ * candidates of its stages, kept while the model and the core placement stay. When only the set of usable
+ * nodes changes, the network delays are repaired where the change touches them
+ * ({@link NetworkPaths#withExcluded}) and a stream is analysed again only when its candidates or a delay its
+ * analysis read changed, so the analyses are those a fresh analysis gives.
+ */
+final class StreamAnalyses {
+    private record LightKey(int origin, String service, double leafMb) {
+    }
+
+    private final LightSettings s;
+    private final CandidateOrder order;
+    private Cache cache;
+    /** Tests only: analyse every stream again after each change of the usable nodes. */
+    private boolean fromScratch;
+    /** Streams analysed so far. */
+    private long analyses;
+
+    StreamAnalyses(LightSettings settings, CandidateOrder order) {
+        this.s = settings;
+        this.order = order;
+    }
+
+    /** Per (core placement, usable nodes): the mean-value analyses and candidates. */
+    private static final class Cache {
+        final SystemModel model;
+        final CorePlacement placement;
+        final Set<String> unusable;
+        final NetworkPaths paths;
+        final LatencyModel latency;
+        final Map<StreamKey, MeanValueRouting> routing = new HashMap<>();
+        final Map<String, int[]> ranked = new HashMap<>();
+        final Map<String, TaskType> types = new HashMap<>();
+        final Map<String, ServiceSpec> services;
+        /** The nodes hosting any core instance. */
+        final Set<String> coreHosts = new HashSet<>();
+        /** Per light service: the usable nodes that may run it, by kind and capacity, ascending. */
+        final Map<String, int[]> lightBase = new HashMap<>();
+        /** Per (origin, light service, leaf input size): the stage's candidates. */
+        final Map<LightKey, int[]> lightCandidates = new HashMap<>();
+        /** The users at each node, in the model's order (a stream's uplink is their mean). */
+        final Map<String, List<UserSpec>> usersAt = new HashMap<>();
+        /** The analyses of the cache this one replaced when only the usable nodes changed, or empty. */
+        final Map<StreamKey, MeanValueRouting> before;
+        final Map<String, int[]> rankedBefore;
+
+        Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s) {
+            this(model, placement, unusable, s, new NetworkPaths(model.topology(), s.kmPerMs(), unusable), Map.of(), Map.of());
+        }
+
+        private Cache(SystemModel model, CorePlacement placement, Set<String> unusable, LightSettings s, NetworkPaths paths,
+                Map<StreamKey, MeanValueRouting> before, Map<String, int[]> rankedBefore) {
+            this.model = model;
+            model.taskTypes().forEach(t -> types.put(t.id(), t));
+            this.services = model.servicesById();
+            this.placement = placement;
+            this.unusable = unusable;
+            this.paths = paths;
+            this.latency = new LatencyModel(model, paths, s.meanChannel(), s.leafInput());
+            placement.assignments().forEach(a -> coreHosts.add(a.node()));
+            model.users().forEach(u -> usersAt.computeIfAbsent(u.node(), k -> new ArrayList<>()).add(u));
+            this.before = before;
+            this.rankedBefore = rankedBefore;
+        }
+
+        /** The cache for other usable nodes under the same model and placement: delays repaired, analyses kept for checking. */
+        Cache withUnusable(Set<String> unusable, LightSettings s) {
+            return new Cache(model, placement, unusable, s, paths.withExcluded(unusable), routing, ranked);
+        }
+    }
+
+    /** Tests only: every change of the usable nodes analyses every stream from scratch (the reference). */
+    void analyseFromScratch() {
+        fromScratch = true;
+    }
+
+    /** The number of stream analyses run so far. */
+    long analyses() {
+        return analyses;
+    }
+
+    /** Keeps the analyses for this model, core placement and set of unusable nodes (repaired, or built anew). */
+    void update(SystemModel model, CorePlacement placement, Set<String> unusable) {
+        if (cache == null || cache.model != model || !cache.placement.equals(placement)) {
+            cache = new Cache(model, placement, unusable, s);
+        } else if (!cache.unusable.equals(unusable)) {
+            cache = fromScratch ? new Cache(model, placement, unusable, s) : cache.withUnusable(unusable, s);
+        }
+    }
+
+    /** The network delays over the usable nodes. */
+    NetworkPaths paths() {
+        return cache.paths;
+    }
+
+    /** Task types by id. */
+    Map<String, TaskType> types() {
+        return cache.types;
+    }
+
+    /** Services by id. */
+    Map<String, ServiceSpec> services() {
+        return cache.services;
+    }
+
+    /** The stream's analysis if it has one already (no analysis run), else null. */
+    MeanValueRouting analysed(StreamKey k) {
+        return cache.routing.get(k);
+    }
+
+    /** The stream's analysis, run on first use; null when its origin is unknown or unusable. */
+    MeanValueRouting routing(StreamKey k) {
+        return cache.routing.computeIfAbsent(k, key -> {
+            NetworkPaths paths = cache.paths;
+            int origin = paths.indexOf(key.origin());
+            if (origin < 0 || paths.isExcluded(origin)) {
+                return null;
+            }
+            TaskType t = cache.types.get(key.type());
+            MeanValueRouting kept = cache.before.get(key);
+            if (kept != null && stillValid(kept, t, origin)) {
+                for (Stage st : t.stages()) {
+                    String rk = key.origin() + "|" + key.type() + "|" + st.id();
+                    int[] ranked = cache.rankedBefore.get(rk);
+                    if (ranked != null) {
+                        cache.ranked.put(rk, ranked);
+                    }
+                }
+                return kept;
+            }
+            double uplink = 0;
+            int n = 0;
+            for (UserSpec u : cache.usersAt.getOrDefault(key.origin(), List.of())) {
+                uplink += cache.latency.meanUplinkMs(u, t);
+                n++;
+            }
+            uplink = n == 0 ? 0 : uplink / n;
+            analyses++;
+            return MeanValueRouting.analyse(cache.latency, t, origin, uplink, st -> candidates(st, t, origin));
+        });
+    }
+
+    /** A stage's candidates of the stream's analysis, ascending by mean latency through the node (positions in the analysis). */
+    int[] ranked(StreamKey k, MeanValueRouting r, Stage st) {
+        return cache.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
+    }
+
+    /**
+     * True when an analysis made before the usable nodes changed is what analysing the stream now gives:
+     * the same candidates for every stage, and no delay it read changed (the model, placement, origin and
+     * uplink are the same by construction of the cache).
+     */
+    private boolean stillValid(MeanValueRouting r, TaskType t, int origin) {
+        for (Stage st : r.stages()) {
+            if (!Arrays.equals(r.candidates(st.id()), candidates(st, t, origin))) {
+                return false;
+            }
+        }
+        return r.unchangedUnder(cache.paths);
+    }
+
+    private int[] candidates(Stage st, TaskType type, int origin) {
+        NetworkPaths paths = cache.paths;
+        ServiceSpec svc = cache.services.get(st.service());
+        List<Integer> out = new ArrayList<>();
+        if (svc.kind() == ServiceKind.CORE) {
+            for (String host : cache.placement.nodesHosting(svc.id())) {
+                int v = paths.indexOf(host);
+                if (v >= 0 && !paths.isExcluded(v)) {
+                    out.add(v);
+                }
+            }
+        } else {
+            // the same for every task type with this service and leaf input size from this origin
+            double leafMb = cache.latency.leafInputMb(type);
+            return cache.lightCandidates.computeIfAbsent(new LightKey(origin, svc.id(), leafMb),
+                    k -> lightCandidates(svc, origin, leafMb));
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private int[] lightCandidates(ServiceSpec svc, int origin, double leafMb) {
+        NetworkPaths paths = cache.paths;
+        Set<String> coreHosts = cache.coreHosts;
+        // assumption: light stages run at the origin, on servers, in the cloud or beside core instances
+        // (ec-lyapunov.light-candidates = all lifts this)
+        int[] base = cache.lightBase.computeIfAbsent(svc.id(), k -> {
+            List<Integer> b = new ArrayList<>();
+            for (int v = 0; v < paths.size(); v++) {
+                NodeSpec n = paths.node(v);
+                if (paths.isExcluded(v) || !svc.demand().fitsIn(n.capacity())) {
+                    continue;
+                }
+                boolean ok = order.cloudOnly() ? n.kind() == NodeKind.CLOUD
+                        : s.allLightCandidates() || n.kind() != NodeKind.DEVICE || coreHosts.contains(n.id());
+                if (ok) {
+                    b.add(v);
+                }
+            }
+            return b.stream().mapToInt(Integer::intValue).toArray();
+        });
+        // the origin is a candidate where it can run the service (not with CLOUD_ONLY unless it is a cloud)
+        boolean originToo = !order.cloudOnly() && !paths.isExcluded(origin)
+                && svc.demand().fitsIn(paths.node(origin).capacity()) && Arrays.binarySearch(base, origin) < 0;
+        int[] out = new int[base.length + 1];
+        int n = 0;
+        for (int v : base) {
+            if (originToo && origin < v) {
+                out[n++] = origin;
+                originToo = false;
+            }
+            // a node the origin cannot reach would get an infinite latency and never be ranked: leaving it out
+            // changes nothing and keeps the analysis to the reachable part of the fleet
+            if (paths.reachable(origin, v)) {
+                out[n++] = v;
+            }
+        }
+        if (originToo) {
+            out[n++] = origin;
+        }
+        int[] all = Arrays.copyOf(out, n);
+        // ec-lyapunov.candidates-per-origin: the K nearest to the origin, and the core hosts (few; a light
+        // stage beside its core stage saves a trip)
+        int[] near = paths.nearest(origin, all, s.candidatesPerOrigin(), leafMb);
+        if (near.length == all.length) {
+            return all;
+        }
+        boolean[] keep = new boolean[paths.size()];
+        for (int v : near) {
+            keep[v] = true;
+        }
+        int m = 0;
+        for (int v : all) {
+            if (keep[v] || coreHosts.contains(paths.node(v).id())) {
+                all[m++] = v;
+            }
+        }
+        return Arrays.copyOf(all, m);
+    }
+
+    /** The ordered candidates of one stage for one stream (top K): {node indices, positions in the analysis}. */
+    int[][] rank(MeanValueRouting r, Stage st, StreamKey k, Map<String, ResourceVector> residual) {
+        int[] cand = r.candidates(st.id());
+        int[] byLatency = ranked(k, r, st);
+        ServiceSpec svc = cache.services.get(st.service());
+        int[] ordered = byLatency;
+        if (svc.kind() == ServiceKind.LIGHT) {
+            ordered = order.order(byLatency, cand, cache.paths.indexOf(k.origin()), residual, cache.paths);
+            ordered = Arrays.copyOf(ordered, Math.min(ordered.length, s.candidates()));
+        }
+        int[] nodes = new int[ordered.length];
+        for (int i = 0; i < ordered.length; i++) {
+            nodes[i] = cand[ordered[i]];
+        }
+        return new int[][] {nodes, ordered};
+    }
+
+}
