@@ -62,6 +62,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Write an HTML report with plots (index.html).")
     Path report;
 
+    @Option(names = "--figures", paramLabel = "DIR", description = "Write the paper's figures (Fig. 3: violins of on-time"
+            + " rate and cost per seed, per load; Fig. 4: on-time rate against load) as SVG and CSV here, named by"
+            + " their titles, so that a rerun replaces the same files.")
+    Path figures;
+
     @Option(names = "--plugins-dir", paramLabel = "DIR",
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
@@ -98,7 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimulateOptions options = new SimulateOptions(scenarioRef, planners, seeds, loads, slots, threads, seedOffset,
-                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog, parity);
+                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog, parity, figures);
         try {
             return new SimulateRunner(options).run(spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

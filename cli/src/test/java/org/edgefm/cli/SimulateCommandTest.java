@@ -19,10 +19,20 @@ class SimulateCommandTest extends CliTestBase {
         Path report = dir.resolve("report");
         int rc = run("simulate", "--scenario", "../scenarios/jetson-lab.json", "--planners", "reference,greedy",
                 "--seeds", "2", "--slots", "30", "--load", "1,2", "--threads", "1", "--json", json.toString(),
-                "--report", report.toString());
+                "--report", report.toString(), "--figures", dir.resolve("paper").toString());
         assertThat(rc).as(err.toString()).isZero();
         assertThat(out.toString()).contains("jetson-lab, load 1 (2 seeds)").contains("jetson-lab, load 2 (2 seeds)")
-                .contains("reference").contains("greedy");
+                .contains("reference").contains("greedy")
+                .containsPattern("\\(reference − greedy\\) +[+-][0-9.]+ ± +[0-9.]+ points, paired by seed \\(2 seeds\\)");
+        // --figures: paper 1's Fig. 3 per load (on-time, cost) and Fig. 4, each as SVG and CSV, named by title
+        try (var paper = Files.list(dir.resolve("paper"))) {
+            assertThat(paper.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+                    "fig-3-on-time-completion-per-seed-load-1.svg", "fig-3-on-time-completion-per-seed-load-1.csv",
+                    "fig-3-total-cost-per-seed-load-1.svg", "fig-3-total-cost-per-seed-load-1.csv",
+                    "fig-3-on-time-completion-per-seed-load-2.svg", "fig-3-on-time-completion-per-seed-load-2.csv",
+                    "fig-3-total-cost-per-seed-load-2.svg", "fig-3-total-cost-per-seed-load-2.csv",
+                    "fig-4-mean-on-time-completion-against-load.svg", "fig-4-mean-on-time-completion-against-load.csv");
+        }
         assertThat(err.toString()).contains("4/8 trials").contains("8/8 trials");
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());

@@ -181,6 +181,34 @@ public final class ReportWriter {
         return index;
     }
 
+    /**
+     * Writes the charts whose title starts with {@code titlePrefix} as {@code slug.svg} and
+     * {@code slug.csv} under {@code dir} (created when missing), named by the title alone (no running
+     * number), so that the same command run again replaces the same files; returns the SVG files.
+     *
+     * @throws IllegalStateException when two such charts have the same name
+     */
+    public List<Path> writeFigures(Path dir, String titlePrefix) throws IOException {
+        Objects.requireNonNull(titlePrefix, "titlePrefix is null");
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (Figure f : figures) {
+            String t = f.chart().getTitle() == null ? "" : f.chart().getTitle().getText();
+            if (!t.startsWith(titlePrefix)) {
+                continue;
+            }
+            Path svg = dir.resolve(ChartFiles.slug(f.chart()) + ".svg");
+            if (out.contains(svg)) {
+                throw new IllegalStateException("two figures are named " + svg.getFileName() + " ('" + t + "')");
+            }
+            Files.writeString(svg, ChartFiles.svg(f.chart()), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(ChartFiles.slug(f.chart()) + ".csv"), FigureData.csv(FigureData.of(f.chart())),
+                    StandardCharsets.UTF_8);
+            out.add(svg);
+        }
+        return out;
+    }
+
     /** The chart as an SVG document ({@link #CHART_WIDTH} × {@link #CHART_HEIGHT}, text as text). */
     public static String svg(JFreeChart chart) {
         return ChartFiles.svg(chart);

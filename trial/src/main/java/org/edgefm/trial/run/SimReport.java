@@ -1,7 +1,5 @@
 package org.edgefm.trial.run;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,13 +27,12 @@ final class SimReport {
         return out;
     }
 
-    static Path write(Path dir, Scenario scenario, List<SimCell> cells, List<Double> loads, List<String> planners,
-            List<String> bounds) throws IOException {
-        return write(dir, scenario, cells, loads, planners, bounds, Map.of(), List.of());
-    }
+    /** The charts {@code --figures} writes: paper 1's Fig. 3 (violins per load) and Fig. 4 (on-time against load). */
+    static final String PAPER_FIGURES = "Fig. ";
 
-    static Path write(Path dir, Scenario scenario, List<SimCell> cells, List<Double> loads, List<String> planners,
-            List<String> bounds, Map<Double, double[]> lp, List<Frontiers.Frontier> frontiers) throws IOException {
+    /** The report's page, not yet written: {@link ReportWriter#write} for the page, {@link ReportWriter#writeFigures} for the figures. */
+    static ReportWriter of(Scenario scenario, List<SimCell> cells, List<Double> loads, List<String> planners,
+            List<String> bounds, Map<Double, double[]> lp, List<Frontiers.Frontier> frontiers) {
         ReportWriter w = new ReportWriter("EdgeFM simulate: " + scenario.name());
         w.paragraph(scenario.description());
         w.paragraph(cells.get(0).runs().size() + " seeds per planner and load; " + scenario.run().slots()
@@ -117,7 +114,7 @@ final class SimReport {
         w.paragraph("On-time: share of tasks finished within their deadline. Cost: C^cr + C^lt (paper 1, eqs. 6-7)."
                 + " Violins: Gaussian kernel density of the per-seed values, clipped to their range, black point the"
                 + " median.");
-        return w.write(dir);
+        return w;
     }
 
     /** Per run 1,000 evenly spaced latency quantiles ({@link Quantiles}), pooled: each seed weighs the same in the CDF. */

@@ -2,8 +2,10 @@ package org.edgefm.trial.run;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.SimStats;
@@ -42,6 +44,7 @@ final class SimTables {
             }
             out.printf(Locale.ROOT, name + " %6.2f%% ± %5.2f%%%n", "(zero-contention bnd)",
                     100 * bounds.zeroContention().onTimeRate(), 196 * bounds.zeroContention().stdError());
+            printPaired(out, name, atLoad);
         }
         printPaperTables(out, cells);
         out.println();
@@ -51,6 +54,30 @@ final class SimTables {
                 + " nodes refused because they exceed the node's capacity (eq. 8); LP bound: the offline fluid upper"
                 + " bound on the expected on-time rate for the same seeds' arrivals, capped at the zero-contention bound"
                 + " (docs/simulator.md); a short run can exceed it by its own sampling error.");
+    }
+
+    /**
+     * Per other planner at one load, the first planner's on-time rate minus its own, paired by seed (the
+     * same arrivals): mean and 95% interval (Student t) in percentage points. Pairing removes the spread
+     * between seeds that both share, so it separates planners the unpaired intervals leave overlapping.
+     */
+    private static void printPaired(PrintWriter out, String name, List<SimCell> atLoad) {
+        SimCell ref = atLoad.get(0);
+        if (atLoad.size() < 2 || ref.runs().size() < 2) {
+            return;
+        }
+        Map<Long, Double> bySeed = new HashMap<>();
+        ref.runs().forEach(r -> bySeed.put(r.seed(), r.stats().onTimeRate()));
+        for (SimCell c : atLoad.subList(1, atLoad.size())) {
+            double[] d = c.runs().stream().filter(r -> bySeed.containsKey(r.seed()))
+                    .mapToDouble(r -> bySeed.get(r.seed()) - r.stats().onTimeRate()).toArray();
+            if (d.length < 2) {
+                continue;
+            }
+            double[] m = SimulateRunner.meanCi95(d);
+            out.printf(Locale.ROOT, name + " %+6.2f ± %5.2f points, paired by seed (%d seeds)%n",
+                    "(" + ref.planner() + " − " + c.planner() + ")", 100 * m[0], 100 * m[1], d.length);
+        }
     }
 
     /** The seed papers' own metrics (paper 2: cost and its parts; paper 3: delay and energy budget). */

@@ -26,11 +26,21 @@ import java.util.List;
  *                        instead of the scenario's arrival processes
  * @param parity          {@code --parity}: with {@code --calibrate-from}, the trial's parity computed again
  *                        ({@code org.edgefm.trial.parity.ParityRerun}) instead of a campaign
+ * @param figures         {@code --figures}: the folder for the paper's figures (Fig. 3, Fig. 4) as SVG and CSV, or null
  */
 public record SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
         Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
         Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
-        boolean parity) {
+        boolean parity, Path figures) {
+
+    /** Options without {@code --figures}. */
+    public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
+            Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
+            Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
+            boolean parity) {
+        this(scenario, planners, seeds, loads, slots, threads, seedOffset, sets, sweeps, json, report, pluginsDir, noBudget,
+                fallbackPlanner, calibrateFrom, replayTaskLog, parity, null);
+    }
 
     /** Options without {@code --parity}. */
     public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,

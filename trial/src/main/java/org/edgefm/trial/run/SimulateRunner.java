@@ -21,6 +21,7 @@ import org.edgefm.sim.SimulationRun;
 import org.edgefm.sim.calibration.Calibration;
 import org.edgefm.trial.PluginsSection;
 import org.edgefm.trial.parity.ParityRerun;
+import org.edgefm.trial.report.ReportWriter;
 
 /**
  * What {@code edgefm simulate} does: runs planners on a scenario in virtual time, through the same
@@ -48,6 +49,7 @@ public final class SimulateRunner {
     private final List<String> sweeps;
     private final Path json;
     private final Path report;
+    private final Path figures;
     private final Path pluginsDir;
     private final boolean noBudget;
     private final String fallbackPlanner;
@@ -71,6 +73,7 @@ public final class SimulateRunner {
         sweeps = options.sweeps() == null ? List.of() : List.copyOf(options.sweeps());
         json = options.json();
         report = options.report();
+        figures = options.figures();
         pluginsDir = options.pluginsDir();
         noBudget = options.noBudget();
         fallbackPlanner = options.fallbackPlanner() == null ? PluginCallGuard.DEFAULT_FALLBACK : options.fallbackPlanner();
@@ -168,10 +171,16 @@ public final class SimulateRunner {
             SimJson.write(json, scenario, loads, cells, bounds, frontiers, firstSeed, !noBudget);
             out.println("wrote " + json);
         }
-        if (report != null) {
-            Path index = SimReport.write(report, scenario, cells, loads, variants.stream().map(PlannerVariant::label).toList(),
+        if (report != null || figures != null) {
+            ReportWriter page = SimReport.of(scenario, cells, loads, variants.stream().map(PlannerVariant::label).toList(),
                     bounds.reportLines(), bounds.lp(), frontiers);
-            out.println("wrote " + index);
+            if (report != null) {
+                out.println("wrote " + page.write(report));
+            }
+            if (figures != null) {
+                List<Path> written = page.writeFigures(figures, SimReport.PAPER_FIGURES);
+                out.println("wrote " + written.size() + " figures (SVG and CSV) under " + figures);
+            }
         }
         return 0;
     }

@@ -122,6 +122,30 @@ class ReportWriterTest {
         assertThat(near.getCategoryPlot().getDataset(1)).isNotNull();
     }
 
+
+    @Test
+    void writeFigures_onlyTheTitledFigures_namedByTitleWithoutNumber(@TempDir Path dir) throws Exception {
+        Map<String, double[]> seeds = new LinkedHashMap<>();
+        seeds.put("two-tier", new double[] {0.31, 0.33, 0.35});
+        seeds.put("prop-avg", new double[] {0.32, 0.34});
+        ReportWriter w = new ReportWriter("figures").charts(null, ReportWriter.boxPlot("Cost per seed", "cost", seeds),
+                ReportWriter.violin("Fig. 3: on-time completion per seed, load 4", "on-time %", seeds));
+        List<Path> written = w.writeFigures(dir.resolve("paper"), "Fig. ");
+        Path svg = dir.resolve("paper").resolve("fig-3-on-time-completion-per-seed-load-4.svg");
+        assertThat(written).containsExactly(svg);
+        assertThat(Files.readString(svg)).contains("load 4</text>");
+        assertThat(Files.readAllLines(dir.resolve("paper").resolve("fig-3-on-time-completion-per-seed-load-4.csv")))
+                .contains("two-tier,3,0.35", "prop-avg,2,0.34").hasSize(6);
+        try (var files = Files.list(dir.resolve("paper"))) {
+            assertThat(files).hasSize(2); // the box plot is not a paper figure: not written
+        }
+        // the same charts written again replace the same files
+        assertThat(w.writeFigures(dir.resolve("paper"), "Fig. ")).containsExactly(svg);
+        // two paper figures with one title would overwrite each other: refused, naming the file
+        ReportWriter twice = new ReportWriter("twice").charts(null, ReportWriter.violin("Fig. 3: x", "v", seeds),
+                ReportWriter.violin("Fig. 3: x", "v", seeds));
+        assertThatThrownBy(() -> twice.writeFigures(dir.resolve("twice"), "Fig. ")).hasMessageContaining("fig-3-x.svg");
+    }
     @Test
     void latencyCdf_readsPlainMilliseconds_andMarksEachDeadline() throws Exception {
         double[] lat = new double[200];
