@@ -15,8 +15,8 @@ import java.util.Map;
  * by them and a lone one is not, where the plain twin draws a wall time that carries the sharing as
  * it was live at that moment, whatever the twin's own overlap.
  *
- * <p>The measured wall times are turned into work first ({@link #deflate}, where the twin is built): each sample times
- * {@code min(1, N / (n̄ + b))}, n̄ being the stages in service live, averaged over the sample's own
+ * <p>The measured wall times are turned into work first ({@link #deflate}, where the twin is
+ * built): each sample times {@code min(1, N / (n̄ + b))}, n̄ being the stages in service live, averaged over the sample's own
  * interval (from the task log's stage timings). The event loop then serves work at the shared pace:
  * a virtual clock advances at that pace and a stage ends when it has advanced by its work.
  * Reconstruction: one thread per stage (an agent's ND4J products may use more), every node on one
@@ -57,11 +57,6 @@ public final class SharedCores {
     /** The pace of each of {@code n} stages in service: the share of a core each gets, at most 1. */
     double pace(double n) {
         return Math.min(1.0, cores / Math.max(1e-9, n + background));
-    }
-
-    /** The stages in service now. */
-    int inService() {
-        return size;
     }
 
     /** The epoch of the pending end event; an event of an older one is stale. */
