@@ -2,14 +2,14 @@ package org.edgefm.trial.run;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.SimStats;
 import org.edgefm.sim.SimulationRun;
+import org.edgefm.trial.compare.Comparison;
 
 /**
  * A simulation campaign's console tables: per load, each planner's on-time rate, cost, latency
@@ -66,18 +66,18 @@ final class SimTables {
         if (atLoad.size() < 2 || ref.runs().size() < 2) {
             return;
         }
-        Map<Long, Double> bySeed = new HashMap<>();
-        ref.runs().forEach(r -> bySeed.put(r.seed(), r.stats().onTimeRate()));
         for (SimCell c : atLoad.subList(1, atLoad.size())) {
-            double[] d = c.runs().stream().filter(r -> bySeed.containsKey(r.seed()))
-                    .mapToDouble(r -> bySeed.get(r.seed()) - r.stats().onTimeRate()).toArray();
-            if (d.length < 2) {
-                continue;
+            double[] m = Comparison.paired(onTimeBySeed(ref), onTimeBySeed(c)); // NaN when the seed counts differ
+            if (!Double.isNaN(m[0])) {
+                out.printf(Locale.ROOT, name + " %+6.2f ± %5.2f points, paired by seed (%d seeds)%n",
+                        "(" + ref.planner() + " − " + c.planner() + ")", 100 * m[0], 100 * m[1], c.runs().size());
             }
-            double[] m = SimulateRunner.meanCi95(d);
-            out.printf(Locale.ROOT, name + " %+6.2f ± %5.2f points, paired by seed (%d seeds)%n",
-                    "(" + ref.planner() + " − " + c.planner() + ")", 100 * m[0], 100 * m[1], d.length);
         }
+    }
+
+    private static double[] onTimeBySeed(SimCell c) {
+        return c.runs().stream().sorted(Comparator.comparingLong(SimulationRun.Outcome::seed))
+                .mapToDouble(r -> r.stats().onTimeRate()).toArray();
     }
 
     /** The seed papers' own metrics (paper 2: cost and its parts; paper 3: delay and energy budget). */
