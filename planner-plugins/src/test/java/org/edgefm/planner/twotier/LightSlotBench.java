@@ -1,23 +1,11 @@
 package org.edgefm.planner.twotier;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.edgefm.api.model.Demand;
-import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.model.ResourceVector;
-import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.spi.CoreAssignment;
-import org.edgefm.api.spi.CorePlacement;
-import org.edgefm.api.spi.CorePlacementContext;
-import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LightDecision;
-import org.edgefm.api.spi.NodeObservation;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.ServiceAllocation;
 import org.edgefm.api.spi.ServiceObservation;
@@ -54,10 +42,7 @@ public class LightSlotBench {
     public String phase;
 
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-    private SystemModel model;
-    private CorePlacement placement;
-    private Map<String, ResourceVector> used;
-    private List<DemandEstimate> demand;
+    private LoadBenchFleet fleet;
     private final SplittableRandom random = new SplittableRandom(29);
     private LightEngine engine;
     private LightDecision last;
@@ -68,18 +53,7 @@ public class LightSlotBench {
     /** The fleet and the core placement. */
     @Setup(Level.Trial)
     public void setUp() {
-        model = CandidatesPerOriginTest.linkedCells(1000);
-        demand = new ArrayList<>();
-        for (Demand d : model.workload()) {
-            demand.add(new DemandEstimate(d.user(), d.taskType(), d.arrivals().meanRatePerMs()));
-        }
-        placement = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
-                .place(new CorePlacementContext(model, demand, Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
-                        Duration.ofSeconds(60))).plan().orElseThrow();
-        used = new HashMap<>();
-        for (CoreAssignment a : placement.assignments()) {
-            used.merge(a.node(), model.service(a.service()).demand().times(a.instances()), ResourceVector::plus);
-        }
+        fleet = new LoadBenchFleet(1000);
         if (!phase.equals("join")) {
             freshEngine();
             int warm = phase.equals("second") ? 1 : 20;
@@ -123,11 +97,6 @@ public class LightSlotBench {
 
     /** The host's observation: every node online, the last decision's light pairs with agent-like figures. */
     private SlotObservation observation() {
-        List<NodeObservation> nodes = new ArrayList<>();
-        for (NodeSpec n : model.topology().nodes()) {
-            nodes.add(new NodeObservation(n.id(), true, n.capacity().minusFloored(used.getOrDefault(n.id(), ResourceVector.ZERO)),
-                    0.0, null));
-        }
         List<ServiceObservation> services = new ArrayList<>();
         if (last != null) {
             for (ServiceAllocation a : last.allocations()) {
@@ -136,7 +105,7 @@ public class LightSlotBench {
                         random.nextInt(2), arrivals, arrivals, new double[] {0.05 + 0.1 * random.nextDouble()}, null));
             }
         }
-        return new SlotObservation(slot, slot * 500.0, 500, model, placement, nodes, services, List.of(), List.of(), List.of(), null);
+        return new SlotObservation(slot, slot * 500.0, 500, fleet.model, fleet.placement, fleet.nodes(Set.of()), services, List.of(), List.of(), List.of(), null);
     }
 
     private LightDecision slot() {
