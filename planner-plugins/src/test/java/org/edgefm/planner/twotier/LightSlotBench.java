@@ -10,6 +10,7 @@ import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.ServiceAllocation;
 import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.SlotObservation;
+import org.edgefm.planner.bench.CpuPerOp;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,14 +42,12 @@ public class LightSlotBench {
     @Param({"join", "second", "steady"})
     public String phase;
 
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private final CpuPerOp cpu = new CpuPerOp();
     private LoadBenchFleet fleet;
     private final SplittableRandom random = new SplittableRandom(29);
     private LightEngine engine;
     private LightDecision last;
     private long slot;
-    private long cpuNanos;
-    private long ops;
 
     /** The fleet and the core placement. */
     @Setup(Level.Trial)
@@ -80,19 +79,16 @@ public class LightSlotBench {
         slot = 0;
     }
 
-    /** Resets the CPU-time counters. */
+    /** Resets the CPU-time counter. */
     @Setup(Level.Iteration)
     public void resetCpu() {
-        cpuNanos = 0;
-        ops = 0;
+        cpu.reset();
     }
 
     /** Prints this iteration's mean thread CPU time per slot. */
     @TearDown(Level.Iteration)
     public void printCpu() {
-        if (ops > 0) {
-            System.out.printf(java.util.Locale.ROOT, " [cpu %s %.1f ms/slot over %d slots]", phase, cpuNanos / 1e6 / ops, ops);
-        }
+        cpu.print(phase);
     }
 
     /** The host's observation: every node online, the last decision's light pairs with agent-like figures. */
@@ -122,10 +118,6 @@ public class LightSlotBench {
     @Benchmark
     public Object decide() {
         SlotObservation obs = observation();
-        long t0 = CPU.getCurrentThreadCpuTime();
-        Object r = slot(obs);
-        cpuNanos += CPU.getCurrentThreadCpuTime() - t0;
-        ops++;
-        return r;
+        return cpu.measure(() -> slot(obs));
     }
 }
