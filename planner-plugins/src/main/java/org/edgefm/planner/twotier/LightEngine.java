@@ -71,8 +71,7 @@ public final class LightEngine implements LightServiceController {
     private final StreamAnalyses analyses;
     private final EngineRoutes routes;
     private final Map<String, Integer> previousX = new HashMap<>();
-    /** Per pair, the instance counts the sizer wanted in the most recent slots, newest first (release hysteresis). */
-    private final Map<String, java.util.ArrayDeque<Integer>> wantedX = new HashMap<>();
+    private final ReleaseHysteresis hysteresis = new ReleaseHysteresis();
     private Map<String, ServiceObservation> observed = Map.of();
     /** The model {@link #shortestDeadline} was taken from. */
     private SystemModel deadlineModel;
@@ -302,7 +301,7 @@ public final class LightEngine implements LightServiceController {
             sizer.commit(node, p.service.id(), arrivals, capacity, obs.slotMs());
             decided.add(node + "|" + p.service.id());
             if (guards.releaseHysteresis()) {
-                remember(node + "|" + p.service.id(), p.wanted, sizer.releaseAfterSlots(p.service));
+                hysteresis.remember(node + "|" + p.service.id(), p.wanted, sizer.releaseAfterSlots(p.service));
             }
             if (p.x > 0) {
                 allocations.add(new ServiceAllocation(node, p.service.id(), p.x, p.ladder.y()[p.x]));
@@ -318,7 +317,7 @@ public final class LightEngine implements LightServiceController {
             }
         }
         previousX.keySet().removeIf(k -> !decided.contains(k));
-        wantedX.keySet().removeIf(k -> !decided.contains(k));
+        hysteresis.retain(decided);
         allocations.sort(java.util.Comparator.comparing(ServiceAllocation::node).thenComparing(ServiceAllocation::service));
         if (!unserved.isEmpty()) {
             StringBuilder b = new StringBuilder();
@@ -413,7 +412,7 @@ public final class LightEngine implements LightServiceController {
             int maxX = res == null ? 0 : Math.min(s.maxInstances(), p.service.demand().copiesFittingIn(res));
             double[] samples = so == null ? new double[0] : so.rateSamplesMbPerMs();
             int sy = so == null ? 1 : Math.max(1, so.parallelism());
-            p.hold = guards.releaseHysteresis() ? Math.min(maxX, held(pair)) : 0;
+            p.hold = guards.releaseHysteresis() ? Math.min(maxX, hysteresis.held(pair)) : 0;
             p.ladder = sizer.ladder(new Sizer.Input(paths.node(p.node), p.service, p.lambda, p.budget,
                     previousX.getOrDefault(pair, 0), sizer.queue(node, p.service.id()), obs.slotMs(),
                     samples, sy, maxX, p.hold));
@@ -471,35 +470,6 @@ public final class LightEngine implements LightServiceController {
         }
         return shortestDeadline.getOrDefault(service, Double.POSITIVE_INFINITY);
     }
-
-    /**
-     * Ski rental on release: the most instances the sizer wanted for a pair over the last
-     * {@link Sizer#releaseAfterSlots} slots, so a surplus instance is released only once it has gone
-     * unwanted that long (keeping it costs c^mt per slot, re-deploying it c^dp).
-     */
-    private int held(String pair) {
-        java.util.ArrayDeque<Integer> q = wantedX.get(pair);
-        int h = 0;
-        if (q != null) {
-            for (int w : q) {
-                h = Math.max(h, w);
-            }
-        }
-        return h;
-    }
-
-    private void remember(String pair, int wanted, int slots) {
-        if (slots <= 0) {
-            wantedX.remove(pair);
-            return;
-        }
-        java.util.ArrayDeque<Integer> q = wantedX.computeIfAbsent(pair, k -> new java.util.ArrayDeque<>());
-        q.addFirst(wanted);
-        while (q.size() > slots) {
-            q.removeLast();
-        }
-    }
-
 
     /** Moves the share a pair could not serve to each owner's next candidate. */
     private static List<Contribution> spill(Map<Long, Pair> pairs, Set<Integer> dirty) {

@@ -106,8 +106,14 @@ final class StreamAnalyses {
 
     /** Keeps the analyses for this model, core placement and set of unusable nodes (repaired, or built anew). */
     void update(SystemModel model, CorePlacement placement, Set<String> unusable) {
-        if (cache == null || cache.model != model || !cache.placement.equals(placement)) {
+        if (cache == null || cache.model != model || fromScratch && !cache.placement.equals(placement)) {
             cache = new Cache(model, placement, unusable, s);
+        } else if (!cache.placement.equals(placement)) {
+            // a new core placement on the same network: every analysis again, but the shortest delays depend on
+            // the network and the usable nodes alone, so those already computed are kept (repaired where the
+            // usable nodes changed too)
+            NetworkPaths paths = cache.unusable.equals(unusable) ? cache.paths : cache.paths.withExcluded(unusable);
+            cache = new Cache(model, placement, unusable, s, paths, Map.of(), Map.of());
         } else if (!cache.unusable.equals(unusable)) {
             cache = fromScratch ? new Cache(model, placement, unusable, s) : cache.withUnusable(unusable, s);
         }

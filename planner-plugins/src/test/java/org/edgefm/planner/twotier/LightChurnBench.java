@@ -1,23 +1,11 @@
 package org.edgefm.planner.twotier;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.edgefm.api.model.Demand;
-import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.model.ResourceVector;
-import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.spi.CoreAssignment;
-import org.edgefm.api.spi.CorePlacement;
-import org.edgefm.api.spi.CorePlacementContext;
-import org.edgefm.api.spi.DemandEstimate;
-import org.edgefm.api.spi.NodeObservation;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.SlotObservation;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,10 +36,7 @@ public class LightChurnBench {
     public String mode;
 
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-    private SystemModel model;
-    private CorePlacement placement;
-    private Map<String, ResourceVector> used;
-    private List<DemandEstimate> demand;
+    private LoadBenchFleet fleet;
     private LightEngine engine;
     private List<String> ids;
     private final SplittableRandom random = new SplittableRandom(17);
@@ -64,19 +49,8 @@ public class LightChurnBench {
     /** The fleet, the core placement and a first decision (every stream analysed once). */
     @Setup(Level.Trial)
     public void setUp() {
-        model = CandidatesPerOriginTest.linkedCells(1000);
-        demand = new ArrayList<>();
-        for (Demand d : model.workload()) {
-            demand.add(new DemandEstimate(d.user(), d.taskType(), d.arrivals().meanRatePerMs()));
-        }
-        placement = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
-                .place(new CorePlacementContext(model, demand, Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
-                        Duration.ofSeconds(60))).plan().orElseThrow();
-        used = new HashMap<>();
-        for (CoreAssignment a : placement.assignments()) {
-            used.merge(a.node(), model.service(a.service()).demand().times(a.instances()), ResourceVector::plus);
-        }
-        ids = new ArrayList<>(model.topology().nodesById().keySet());
+        fleet = new LoadBenchFleet(1000);
+        ids = new ArrayList<>(fleet.model.topology().nodesById().keySet());
         LightSettings s = LightSettings.from(PlannerConfig.EMPTY);
         engine = EcLyapunovController.engine(s);
         if (mode.equals("from-scratch")) {
@@ -102,12 +76,8 @@ public class LightChurnBench {
     }
 
     private SlotObservation observation() {
-        List<NodeObservation> nodes = new ArrayList<>();
-        for (NodeSpec n : model.topology().nodes()) {
-            nodes.add(new NodeObservation(n.id(), !down.contains(n.id()),
-                    n.capacity().minusFloored(used.getOrDefault(n.id(), ResourceVector.ZERO)), 0.0, null));
-        }
-        return new SlotObservation(slot, slot * 500.0, 500, model, placement, nodes, List.of(), demand, List.of(), List.of(), null);
+        return new SlotObservation(slot, slot * 500.0, 500, fleet.model, fleet.placement, fleet.nodes(down), List.of(), fleet.demand,
+                List.of(), List.of(), null);
     }
 
     /** One slot after a change: a random node leaves, or the one that left comes back. */

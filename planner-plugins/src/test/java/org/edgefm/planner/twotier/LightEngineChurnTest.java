@@ -124,4 +124,40 @@ class LightEngineChurnTest {
         assertThat(incremental.analyses()).isLessThan(reference.analyses() / 2);
         assertThat(incremental.analyses()).isGreaterThan(m.workload().size());
     }
+
+    @Test
+    void decide_onNewCorePlacements_keepsTheDelaysAndEqualsAnalysingFromScratch() {
+        SystemModel m = withShortcuts(CandidatesPerOriginTest.linkedCells(120), new SplittableRandom(7));
+        List<DemandEstimate> declared = arrivals(m, new SplittableRandom(3));
+        CorePlacement p = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
+                .place(new CorePlacementContext(m, declared, Set.of(), CorePlacement.EMPTY,
+                        CorePlacementContext.Trigger.START, Duration.ofSeconds(30))).plan().orElseThrow();
+        List<String> hosts = p.assignments().stream().map(a -> a.node()).distinct().toList();
+        LightSettings s = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.candidates-per-origin", 10)));
+        LightEngine incremental = EcLyapunovController.engine(s);
+        LightEngine reference = EcLyapunovController.engine(s);
+        reference.analyseFromScratch();
+        SplittableRandom r = new SplittableRandom(13);
+        Set<String> down = new HashSet<>();
+        CorePlacement current = p;
+        int placements = 0;
+        for (long k = 0; k < 24; k++) {
+            if (k % 3 == 2) {
+                // a host lost (its instances fail over), in the same slot as the usable nodes change, or the plan back
+                String host = hosts.get(r.nextInt(hosts.size()));
+                boolean lose = current == p;
+                current = lose ? p.withoutNode(host) : p;
+                if (lose) {
+                    down.add(host);
+                } else {
+                    down.clear();
+                }
+                placements++;
+            }
+            SlotObservation obs = new SlotObservation(k, k * 500.0, 500, m, current, nodes(m, current, down), List.of(),
+                    arrivals(m, r), List.of(), List.of(), null);
+            assertThat(incremental.decide(obs).plan()).as("slot %d", k).isEqualTo(reference.decide(obs).plan());
+        }
+        assertThat(placements).isGreaterThan(5);
+    }
 }

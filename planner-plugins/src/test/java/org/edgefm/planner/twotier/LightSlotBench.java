@@ -1,27 +1,16 @@
 package org.edgefm.planner.twotier;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.edgefm.api.model.Demand;
-import org.edgefm.api.model.NodeSpec;
-import org.edgefm.api.model.ResourceVector;
-import org.edgefm.api.model.SystemModel;
-import org.edgefm.api.spi.CoreAssignment;
-import org.edgefm.api.spi.CorePlacement;
-import org.edgefm.api.spi.CorePlacementContext;
-import org.edgefm.api.spi.DemandEstimate;
 import org.edgefm.api.spi.LightDecision;
-import org.edgefm.api.spi.NodeObservation;
 import org.edgefm.api.spi.PlannerConfig;
 import org.edgefm.api.spi.ServiceAllocation;
 import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.SlotObservation;
+import org.edgefm.planner.bench.CpuPerOp;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,33 +42,17 @@ public class LightSlotBench {
     @Param({"join", "second", "steady"})
     public String phase;
 
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-    private SystemModel model;
-    private CorePlacement placement;
-    private Map<String, ResourceVector> used;
-    private List<DemandEstimate> demand;
+    private final CpuPerOp cpu = new CpuPerOp();
+    private LoadBenchFleet fleet;
     private final SplittableRandom random = new SplittableRandom(29);
     private LightEngine engine;
     private LightDecision last;
     private long slot;
-    private long cpuNanos;
-    private long ops;
 
     /** The fleet and the core placement. */
     @Setup(Level.Trial)
     public void setUp() {
-        model = CandidatesPerOriginTest.linkedCells(1000);
-        demand = new ArrayList<>();
-        for (Demand d : model.workload()) {
-            demand.add(new DemandEstimate(d.user(), d.taskType(), d.arrivals().meanRatePerMs()));
-        }
-        placement = new org.edgefm.planner.baseline.GreedyCorePlanner(CoreSettings.from(PlannerConfig.EMPTY))
-                .place(new CorePlacementContext(model, demand, Set.of(), CorePlacement.EMPTY, CorePlacementContext.Trigger.START,
-                        Duration.ofSeconds(60))).plan().orElseThrow();
-        used = new HashMap<>();
-        for (CoreAssignment a : placement.assignments()) {
-            used.merge(a.node(), model.service(a.service()).demand().times(a.instances()), ResourceVector::plus);
-        }
+        fleet = new LoadBenchFleet(1000);
         if (!phase.equals("join")) {
             freshEngine();
             int warm = phase.equals("second") ? 1 : 20;
@@ -106,28 +79,20 @@ public class LightSlotBench {
         slot = 0;
     }
 
-    /** Resets the CPU-time counters. */
+    /** Resets the CPU-time counter. */
     @Setup(Level.Iteration)
     public void resetCpu() {
-        cpuNanos = 0;
-        ops = 0;
+        cpu.reset();
     }
 
     /** Prints this iteration's mean thread CPU time per slot. */
     @TearDown(Level.Iteration)
     public void printCpu() {
-        if (ops > 0) {
-            System.out.printf(java.util.Locale.ROOT, " [cpu %s %.1f ms/slot over %d slots]", phase, cpuNanos / 1e6 / ops, ops);
-        }
+        cpu.print(phase);
     }
 
     /** The host's observation: every node online, the last decision's light pairs with agent-like figures. */
     private SlotObservation observation() {
-        List<NodeObservation> nodes = new ArrayList<>();
-        for (NodeSpec n : model.topology().nodes()) {
-            nodes.add(new NodeObservation(n.id(), true, n.capacity().minusFloored(used.getOrDefault(n.id(), ResourceVector.ZERO)),
-                    0.0, null));
-        }
         List<ServiceObservation> services = new ArrayList<>();
         if (last != null) {
             for (ServiceAllocation a : last.allocations()) {
@@ -136,7 +101,7 @@ public class LightSlotBench {
                         random.nextInt(2), arrivals, arrivals, new double[] {0.05 + 0.1 * random.nextDouble()}, null));
             }
         }
-        return new SlotObservation(slot, slot * 500.0, 500, model, placement, nodes, services, List.of(), List.of(), List.of(), null);
+        return new SlotObservation(slot, slot * 500.0, 500, fleet.model, fleet.placement, fleet.nodes(Set.of()), services, List.of(), List.of(), List.of(), null);
     }
 
     private LightDecision slot() {
@@ -153,10 +118,6 @@ public class LightSlotBench {
     @Benchmark
     public Object decide() {
         SlotObservation obs = observation();
-        long t0 = CPU.getCurrentThreadCpuTime();
-        Object r = slot(obs);
-        cpuNanos += CPU.getCurrentThreadCpuTime() - t0;
-        ops++;
-        return r;
+        return cpu.measure(() -> slot(obs));
     }
 }
