@@ -1,7 +1,6 @@
 package org.edgefm.models.nn;
 
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -30,15 +29,6 @@ public final class Fused {
     public static final int NATIVE_ELEMENTS = 1 << 16;
     /** Attention with fewer multiply-adds than this (heads x queries x keys x head width) runs in Java; larger, as batched ND4J products. */
     public static final long NATIVE_ATTENTION_MACS = 1L << 19;
-    /**
-     * Matrix products with fewer multiply-adds than this (about 0.2 ms on one core) run on the calling
-     * thread: OpenBLAS splits products from 2¹⁸ multiply-adds up across its threads, and waking a
-     * second thread costs more than it saves below this size. Larger products use all of BLAS's threads.
-     */
-    public static final long CALLER_GEMM_MACS = 1L << 22;
-    private static final Blas BLAS = Nd4j.factory().blas();
-    /** BLAS's thread count as configured at start-up (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS), restored after each small product. */
-    private static final int BLAS_THREADS = BLAS.getMaxThreads();
 
     private Fused() {
     }
@@ -159,42 +149,11 @@ public final class Fused {
     /** y = x·W into a new array (W [in, out]), with b (may be null) and {@code residual} (may be null) added to each row: (x·W + b) + r. */
     public static INDArray linear(INDArray x, INDArray w, float[] b, INDArray residual) {
         INDArray y = alloc(x.rows(), w.columns());
-        gemm(x, w, y);
+        Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
         if (b != null || residual != null) {
             addRows(y, b, residual);
         }
         return y;
-    }
-
-    /**
-     * y = x·W into {@code y} (preallocated [rows of x, columns of W]); with fewer than
-     * {@link #CALLER_GEMM_MACS} multiply-adds on the calling thread alone. OpenBLAS (0.3.19) has only
-     * a process-wide thread count: it is set to one for the product and put back to the start-up
-     * count (not to what another thread may have set meanwhile, so concurrent callers cannot leave it
-     * lowered); a large product another thread starts in that window runs on one thread.
-     */
-    public static INDArray gemm(INDArray x, INDArray w, INDArray y) {
-        if (BLAS_THREADS > 1 && onCaller(x.rows(), x.columns(), w.columns())) {
-            BLAS.setMaxThreads(1);
-            try {
-                Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
-            } finally {
-                BLAS.setMaxThreads(BLAS_THREADS);
-            }
-        } else {
-            Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
-        }
-        return y;
-    }
-
-    /** True when a [m, k]·[k, n] product is small enough to run on the calling thread ({@link #CALLER_GEMM_MACS}). */
-    static boolean onCaller(long m, long k, long n) {
-        return m * k * n < CALLER_GEMM_MACS;
-    }
-
-    /** BLAS's thread count as configured at start-up (what {@link #gemm} uses for large products). */
-    static int blasThreads() {
-        return BLAS_THREADS;
     }
 
     /** In place: y = (y + b) + r for each row, b (may be null) a row vector, r (may be null) of y's shape. */

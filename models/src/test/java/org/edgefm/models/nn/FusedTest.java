@@ -56,23 +56,6 @@ class FusedTest {
     }
 
     @Test
-    void gemm_smallOnCallerAndLargeOnAllThreads_equalTheProductAndRestoreTheThreadCount() {
-        int configured = Nd4j.factory().blas().getMaxThreads();
-        assertThat(Fused.blasThreads()).as("start-up count").isEqualTo(configured);
-        // [rows, 256]·[256, 256]: 16 rows is below the threshold, 65 rows above it
-        for (long rows : new long[] {16, Fused.CALLER_GEMM_MACS / (256 * 256) + 1}) {
-            INDArray x = rand(20 + rows, rows, 256);
-            INDArray w = rand(21, 256, 256);
-            INDArray b = rand(22, 1, 256);
-            INDArray r = rand(23, rows, 256);
-            assertThat(Fused.onCaller(rows, 256, 256)).as(rows + " rows on the caller").isEqualTo(rows == 16);
-            close("x·W on " + rows + " rows", Fused.gemm(x, w, Fused.alloc(rows, 256)), x.mmul(w));
-            close("x·W + b + r on " + rows + " rows", Fused.linear(x, w, Fused.floats(b), r), Ops.linear(x, w, b).addi(r));
-            assertThat(Nd4j.factory().blas().getMaxThreads()).as("BLAS threads after " + rows + " rows").isEqualTo(configured);
-        }
-    }
-
-    @Test
     void erfc_matchesTheNativeErfAcrossTheRange() {
         INDArray x = Nd4j.linspace(-6, 6, 2001, DataType.DOUBLE);
         INDArray erf = x.dup();
