@@ -35,11 +35,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class GenerationsTest {
     @Test
     void generation_stepByStepThroughTheParts_equalsTheWholeModel_alsoAfterAMissAndReplay(@TempDir Path tmp) throws Exception {
-        Path file = ModelDirTrial.scenario(Path.of("../models/src/test/resources/hf/llama"), "0:1,1:3", 3, tmp.resolve("gen"),
-                new PrintWriter(new StringWriter()));
-        Scenario s = ScenarioLoader.load(file);
-        Path models = tmp.resolve("agents-models");
-        ScenarioModels prepared = ScenarioModels.prepare(s, file.getParent(), models, 5);
+        Llama llama = Llama.split(tmp);
+        Scenario s = llama.scenario();
+        Path models = llama.models();
+        ScenarioModels prepared = llama.prepared();
         Agreement agreement = new Agreement();
         agreement.taskType("next-token", "llama");
         StringWriter said = new StringWriter();
@@ -104,11 +103,10 @@ class GenerationsTest {
 
     @Test
     void settings_newTokensAndStopAtEos_reachTheReferenceAndTheSummary(@TempDir Path tmp) throws Exception {
-        Path file = ModelDirTrial.scenario(Path.of("../models/src/test/resources/hf/llama"), "0:1,1:3", 3, tmp.resolve("gen"),
-                new PrintWriter(new StringWriter()));
-        Scenario s = ScenarioLoader.load(file);
-        Path models = tmp.resolve("agents-models");
-        ScenarioModels prepared = ScenarioModels.prepare(s, file.getParent(), models, 5);
+        Llama llama = Llama.split(tmp);
+        Scenario s = llama.scenario();
+        Path models = llama.models();
+        ScenarioModels prepared = llama.prepared();
         StringWriter said = new StringWriter();
         Generations g = Generations.prepare(s, models, prepared, new Agreement(), new Generations.Settings(3, true),
                 new PrintWriter(said, true));
@@ -122,6 +120,17 @@ class GenerationsTest {
         for (int bad : new int[] {0, Generations.MAX_NEW_TOKENS + 1}) {
             assertThatThrownBy(() -> new Generations.Settings(bad, false)).isInstanceOf(EdgeFmException.class)
                     .hasMessage("--new-tokens: " + bad + " (expected: 1 to " + Generations.MAX_NEW_TOKENS + ")");
+        }
+    }
+
+    /** The tiny Llama fixture cut into 3 parts (0:1, 1:3), its scenario and the agents' prepared models. */
+    private record Llama(Scenario scenario, Path models, ScenarioModels prepared) {
+        static Llama split(Path tmp) throws Exception {
+            Path file = ModelDirTrial.scenario(Path.of("../models/src/test/resources/hf/llama"), "0:1,1:3", 3, tmp.resolve("gen"),
+                    new PrintWriter(new StringWriter()));
+            Scenario s = ScenarioLoader.load(file);
+            Path models = tmp.resolve("agents-models");
+            return new Llama(s, models, ScenarioModels.prepare(s, file.getParent(), models, 5));
         }
     }
 }

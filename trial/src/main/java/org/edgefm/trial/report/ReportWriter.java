@@ -175,7 +175,7 @@ public final class ReportWriter {
             Path fig = Files.createDirectories(dir.resolve("figures"));
             for (Figure f : figures) {
                 Files.writeString(fig.resolve(f.name() + ".svg"), ChartFiles.svg(f.chart()), StandardCharsets.UTF_8);
-                Files.writeString(fig.resolve(f.name() + ".csv"), FigureData.csv(FigureData.of(f.chart())), StandardCharsets.UTF_8);
+                Files.writeString(fig.resolve(f.name() + ".csv"), ChartFiles.csv(f.chart()), StandardCharsets.UTF_8);
             }
         }
         return index;
@@ -197,13 +197,13 @@ public final class ReportWriter {
             if (!t.startsWith(titlePrefix)) {
                 continue;
             }
-            Path svg = dir.resolve(ChartFiles.slug(f.chart()) + ".svg");
+            String slug = ChartFiles.slug(f.chart());
+            Path svg = dir.resolve(slug + ".svg");
             if (out.contains(svg)) {
                 throw new IllegalStateException("two figures are named " + svg.getFileName() + " ('" + t + "')");
             }
             Files.writeString(svg, ChartFiles.svg(f.chart()), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(ChartFiles.slug(f.chart()) + ".csv"), FigureData.csv(FigureData.of(f.chart())),
-                    StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(slug + ".csv"), ChartFiles.csv(f.chart()), StandardCharsets.UTF_8);
             out.add(svg);
         }
         return out;
