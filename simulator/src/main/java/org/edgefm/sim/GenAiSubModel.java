@@ -33,6 +33,21 @@ final class GenAiSubModel {
     /** Servers a cloud node gives a model from its library: no limit in practice. */
     static final int CLOUD_SERVERS = 1 << 20;
 
+    /** What the sub-model needs from the fleet when a directive changes a node's models. */
+    interface Host {
+        /** The virtual time now, in ms. */
+        double nowMs();
+
+        /** Network delay of {@code mb} from node {@code from} to {@code to} (infinite without a path). */
+        double networkDelay(int from, int to, double mb);
+
+        /** Station {@code st} can serve from {@code atMs} on: its queue drains then. */
+        void readyAt(double atMs, int st);
+
+        /** The requests waiting at station {@code st} of {@code node} go where the node's routes say now. */
+        void forwardQueued(int node, int st);
+    }
+
     private final boolean cloudLibrary;
     private final boolean keepOnDisk;
     private final double delayWeight;
@@ -42,6 +57,7 @@ final class GenAiSubModel {
     private final int serviceCount;
     private final ServiceSpec[] services;
     private final boolean[] cloudNode;
+    /** The cloud node models are transferred from, or -1 when the topology has none (then no transfer). */
     private final int firstCloud;
     private final NodeSpec[] nodes;
     private final double slotMs;
@@ -108,10 +124,41 @@ final class GenAiSubModel {
     }
 
     /**
+     * Model {@code s}'s instances at {@code node} (a {@link #switchable} one) change from {@code before}
+     * to {@code after}: from none to some it is switched in (transferred from the cloud unless still
+     * stored, then preloaded) and its station serves once it is ready; to none it is evicted.
+     */
+    void instancesChange(int node, int s, int before, int after, Host host) {
+        if (before == 0 && after > 0) {
+            double transfer = firstCloud < 0 ? 0 : host.networkDelay(firstCloud, node, services[s].switching().transferMb());
+            double readyAt = switchIn(node, s, host.nowMs(), transfer == Double.POSITIVE_INFINITY ? 0 : transfer);
+            host.readyAt(readyAt, node * serviceCount + s);
+        } else if (before > 0 && after == 0) {
+            evict(node, s);
+        }
+    }
+
+    /**
+     * After a directive at {@code node}: the requests queued for a model the node no longer serves
+     * (no servers left) go where its new routes say (normally to the cloud).
+     *
+     * @param servers   per station its servers now
+     * @param queueSize per station the requests waiting
+     */
+    void forwardEvicted(int node, int[] servers, int[] queueSize, Host host) {
+        for (int s = 0; s < serviceCount; s++) {
+            int st = node * serviceCount + s;
+            if (servers[st] == 0 && queueSize[st] > 0 && isModel(s)) {
+                host.forwardQueued(node, st);
+            }
+        }
+    }
+
+    /**
      * Starts a switch-in of model {@code s} at {@code node} at time {@code now} and returns when it
      * is ready to serve; {@code transferMs} is the network delay of its weights from the cloud.
      */
-    double switchIn(int node, int s, double now, double transferMs) {
+    private double switchIn(int node, int s, double now, double transferMs) {
         int st = node * serviceCount + s;
         double transfer = stored[st] ? 0 : transferMs;
         double ready = now + transfer + services[s].switching().preloadMs();
@@ -124,7 +171,7 @@ final class GenAiSubModel {
     }
 
     /** Evicts model {@code s} at {@code node}: no longer loaded; deleted unless keep-on-disk. */
-    void evict(int node, int s) {
+    private void evict(int node, int s) {
         int st = node * serviceCount + s;
         readyAt[st] = 0;
         stored[st] = keepOnDisk;
@@ -133,11 +180,6 @@ final class GenAiSubModel {
     /** True when a switch-in of a model at {@code node} is transferred from a cloud node. */
     boolean switchable(int node, int s) {
         return isModel(s) && !cloudNode[node];
-    }
-
-    /** The cloud node models are transferred from, or -1 when the topology has none (then no transfer). */
-    int cloudSource() {
-        return firstCloud;
     }
 
     /** Counts a request served at {@code node} (charged when it is a cloud node). */

@@ -28,6 +28,8 @@ public final class SharedCores {
     /** The key of the machine's other runnable threads. */
     public static final String BACKGROUND_KEY = "sim.twin.background-threads";
 
+    private static final long[] NONE = new long[0];
+
     private final double cores;
     private final double background;
     /** Virtual work clock: ms of work each stage in service has received since the start. */
@@ -80,11 +82,13 @@ public final class SharedCores {
     long[] finished(double nowMs) {
         advance(nowMs);
         int done = 0;
-        long[] out = new long[0];
+        long[] out = NONE;
         for (int i = 0; i < size; i++) {
             // a relative tolerance: the end time was computed from the same clock
             if (endsAt[i] <= virtual + 1e-9 * Math.max(1, virtual)) {
-                out = Arrays.copyOf(out, done + 1);
+                if (done == out.length) {
+                    out = Arrays.copyOf(out, Math.max(4, 2 * done));
+                }
                 out[done++] = payload[i];
                 endsAt[i] = endsAt[size - 1];
                 payload[i] = payload[size - 1];
@@ -92,7 +96,7 @@ public final class SharedCores {
                 i--;
             }
         }
-        return out;
+        return done == out.length ? out : Arrays.copyOf(out, done);
     }
 
     /**
