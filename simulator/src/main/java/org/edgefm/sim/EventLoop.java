@@ -113,18 +113,22 @@ final class EventLoop {
         return ((long) kind << 60) | ((long) stage << 52) | ((long) (inc & 0xFFFFF) << 32) | (index & 0xFFFFFFFFL);
     }
 
+    /** The kind of a packed event. */
     static int kind(long p) {
         return (int) (p >>> 60);
     }
 
+    /** The stage (or phase) of a packed event. */
     static int stage(long p) {
         return (int) ((p >>> 52) & 0xFF);
     }
 
+    /** The incarnation (or epoch, low 20 bits) of a packed event. */
     static int inc(long p) {
         return (int) ((p >>> 32) & 0xFFFFF);
     }
 
+    /** The index of a packed event. */
     static int index(long p) {
         return (int) p;
     }

@@ -3,7 +3,9 @@ package org.edgefm.sim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,21 @@ class SharedCoresTest {
     void stagesInService_shareOneCore_eachAtHalfPace() {
         double[] end = endTimes(new SharedCores(1, 0), new double[] {0, 0}, new double[] {10, 10});
         assertArrayEquals(new double[] {20, 20}, end, 1e-9);
+    }
+
+    @Test
+    void finished_manyStagesEndingTogether_returnsEachPayloadOnce() {
+        // nine stages of 10 ms work on three cores: each at a third of its pace, all end at 30, and only then
+        SharedCores cores = new SharedCores(3, 0);
+        for (int i = 0; i < 9; i++) {
+            cores.start(0, 10, 100 + i);
+        }
+        assertEquals(0, cores.finished(29.9).length);
+        long[] done = cores.finished(30);
+        Arrays.sort(done);
+        assertArrayEquals(new long[] {100, 101, 102, 103, 104, 105, 106, 107, 108}, done);
+        assertEquals(0, cores.finished(40).length);
+        assertTrue(Double.isNaN(cores.nextEndMs(40)));
     }
 
     @Test
