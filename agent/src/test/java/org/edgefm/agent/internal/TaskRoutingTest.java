@@ -95,4 +95,21 @@ class TaskRoutingTest {
         assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "-1")).hasMessageContaining("start: -1 (expected: >= 0");
         assertThatThrownBy(() -> TaskVerticle.decodeStep("x".repeat(129), "0")).hasMessage("sequence: 129 characters (expected: 1 to 128 characters, not blank)");
     }
+
+    @Test
+    void aSubmissionsSampling_topKTemperatureSeed_isParsedOrRefusedInOneLine() {
+        assertThat(TaskVerticle.decodeStep("g", "7", "5", "0.8", "-3"))
+                .isEqualTo(new DecodeStep("g", 7, new org.edgefm.models.family.Generator.Sampling(5, 0.8, -3)));
+        assertThat(TaskVerticle.decodeStep("g", "7", "1", null, null)).as("k = 1 is greedy").isEqualTo(new DecodeStep("g", 7));
+        assertThat(TaskVerticle.decodeStep("g", "7", "4", null, null).sampling().temperature()).isEqualTo(1.0);
+        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "7", "0", null, null)).hasMessage("topK: '0' (expected: an integer >= 1)");
+        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "7", "k", null, null)).hasMessage("topK: 'k' (expected: an integer >= 1)");
+        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "7", "5", "0", null)).hasMessage("temperature: '0' (expected: a number > 0)");
+        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "7", "5", "NaN", null)).hasMessage("temperature: 'NaN' (expected: a number > 0)");
+        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "7", "5", null, "1.5")).hasMessage("seed: '1.5' (expected: an integer)");
+        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "7", null, "0.5", null))
+                .hasMessage("temperature, seed: given without topK (expected: topK=K with them, or none of them)");
+        assertThatThrownBy(() -> TaskVerticle.decodeStep(null, null, "5", null, null))
+                .hasMessageStartingWith("topK, temperature, seed: given without sequence");
+    }
 }
