@@ -112,4 +112,13 @@ class TaskRoutingTest {
         assertThatThrownBy(() -> TaskVerticle.decodeStep(null, null, "5", null, null))
                 .hasMessageStartingWith("topK, temperature, seed: given without sequence");
     }
+
+    @Test
+    void aStepsSampling_survivesTheStageHeadersJson_toTheAgentThatHoldsTheLmHead() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (DecodeStep step : new DecodeStep[] {new DecodeStep("g", 3, new org.edgefm.models.family.Generator.Sampling(5, 0.8, -7)),
+            new DecodeStep("g", 3)}) {
+            assertThat(json.readValue(json.writeValueAsBytes(step), DecodeStep.class)).isEqualTo(step);
+        }
+    }
 }
