@@ -41,7 +41,8 @@ import org.edgefm.wire.TaskCompletion;
  * after one of the first {@value #PROMPTS} built-in prompts, driven by a {@link TokenChain}: the first task carries the prompt's token ids
  * (tokenised here with the model's tokenizer; the agents' tokenizer part passes ids on), each next
  * task only the token the previous one answered, with the sequence id and its start
- * ({@code ?sequence=SEQ&start=N}), so every part continues its key/value cache of the sequence; a
+ * ({@code ?sequence=SEQ&start=N}, and with top-k {@code &topK=K&temperature=T&seed=S}: the lm head's
+ * agent draws the token as the reference does), so every part continues its key/value cache of the sequence; a
  * step a part cannot continue (a cache miss: the part moved, or its cache dropped the sequence) is
  * sent again from token 0 with the whole sequence. Every step is a task like any other (on-time
  * rate, latency) and its answer is checked against the same step of the whole model's generation in
