@@ -25,7 +25,6 @@ import org.edgefm.agent.kernel.Kernel;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.TaskType;
-import org.edgefm.models.family.Generator;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.Result;
 import org.edgefm.wire.StageTiming;
@@ -249,7 +248,7 @@ public final class TaskVerticle extends VerticleBase {
         String taskId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
         DecodeStep step;
         try {
-            step = decodeStep(rc.queryParams().get("sequence"), rc.queryParams().get("start"), rc.queryParams().get("topK"),
+            step = DecodeStep.fromQuery(rc.queryParams().get("sequence"), rc.queryParams().get("start"), rc.queryParams().get("topK"),
                     rc.queryParams().get("temperature"), rc.queryParams().get("seed"));
         } catch (EdgeFmException e) {
             rc.response().setStatusCode(400).putHeader("content-type", "application/json")
@@ -285,74 +284,6 @@ public final class TaskVerticle extends VerticleBase {
                         Data.of(ar.result()));
             }
         });
-    }
-
-    /** {@link #decodeStep(String, String, String, String, String)} of a greedy step. */
-    static DecodeStep decodeStep(String sequence, String start) {
-        return decodeStep(sequence, start, null, null, null);
-    }
-
-    /**
-     * The generation step a submission names ({@code ?sequence=ID&start=N}: the sequence's tokens before
-     * this task's; with {@code &topK=K&temperature=T&seed=S} the lm head draws among the K best tokens,
-     * K &gt; 1, with the generation's seed; without them, or with K = 1, it takes the best), or null when
-     * it names none; a start without a sequence, sampling without a sequence, or a malformed value, is a
-     * one-line error.
-     */
-    static DecodeStep decodeStep(String sequence, String start, String topK, String temperature, String seed) {
-        if (sequence == null) {
-            if (start != null) {
-                throw new EdgeFmException("start: given without sequence (expected: both, or neither)");
-            }
-            if (topK != null || temperature != null || seed != null) {
-                throw new EdgeFmException("topK, temperature, seed: given without sequence (expected: sampling only for a step of a generation)");
-            }
-            return null;
-        }
-        if (start == null) {
-            throw new EdgeFmException("sequence '" + sequence + "': no start (expected: start=N, the sequence's tokens before this task)");
-        }
-        int n;
-        try {
-            n = Integer.parseInt(start);
-        } catch (NumberFormatException e) {
-            throw new EdgeFmException("start: '" + start + "' (expected: an integer >= 0)");
-        }
-        if (topK == null) {
-            if (temperature != null || seed != null) {
-                throw new EdgeFmException("temperature, seed: given without topK (expected: topK=K with them, or none of them)");
-            }
-            return new DecodeStep(sequence, n);
-        }
-        int k;
-        try {
-            k = Integer.parseInt(topK);
-        } catch (NumberFormatException e) {
-            k = 0;
-        }
-        if (k < 1) {
-            throw new EdgeFmException("topK: '" + topK + "' (expected: an integer >= 1)");
-        }
-        double t = 1.0;
-        if (temperature != null) {
-            try {
-                t = Double.parseDouble(temperature);
-            } catch (NumberFormatException e) {
-                t = Double.NaN;
-            }
-            if (!(t > 0) || Double.isInfinite(t)) {
-                throw new EdgeFmException("temperature: '" + temperature + "' (expected: a number > 0)");
-            }
-        }
-        long s = 0;
-        if (seed != null) {
-            try {
-                s = Long.parseLong(seed);
-            } catch (NumberFormatException e) {
-                throw new EdgeFmException("seed: '" + seed + "' (expected: an integer)");
-            }
-        }
-        return new DecodeStep(sequence, n, k == 1 ? null : new Generator.Sampling(k, t, s));
     }
 
     /**
