@@ -173,6 +173,18 @@ final class TrialCommand implements Callable<Integer> {
             + " its config.json), across the agents and in the whole model's reference alike.")
     boolean stopAtEos;
 
+    @Option(names = "--top-k", paramLabel = "K", description = "Each generation draws every token among the K most likely"
+            + " ones (K >= 1; default 1: greedy), on the agent that holds the lm head, with a random number from the seed and"
+            + " the token's position alone, so the whole model's reference draws the same tokens.")
+    Integer topK;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "The temperature of --top-k's draw, > 0 (default: 1).")
+    Double temperature;
+
+    @Option(names = "--sample-seed", paramLabel = "S", description = "The seed of --top-k's draws (default: 0); the n-th"
+            + " prompt's generations use it mixed with n.")
+    Long sampleSeed;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -184,7 +196,7 @@ final class TrialCommand implements Callable<Integer> {
         TrialOptions options = new TrialOptions(scenarioRef, agentsArg, existing, fleetName, waitFor, waitTimeout,
                 brokerPort, hostConfig, bind, duration, planner, broker, brokerAccounts, outDir, json, report, impair,
                 progressInterval, modelDir, pluginsDir, fallbackPlanner, warmupMode, readyTimeout, shadow, cut, noParity,
-                labels, labelPrompt, images, newTokens, stopAtEos);
+                labels, labelPrompt, images, newTokens, stopAtEos, topK, temperature, sampleSeed);
         TrialRunner runner = new TrialRunner(options, (file, console) -> CliLogging.capture(file, console)::close,
                 AGENT_MAIN);
         try {

@@ -139,4 +139,22 @@ class TrialCommandTest extends CliTestBase {
         assertThat(run("trial", "--new-tokens", "many")).isEqualTo(2);
         assertThat(err.toString()).contains("--new-tokens").contains("'many'");
     }
+
+    @Test
+    void sampling_badValues_areMisuseExit2WithOneLine() {
+        assertThat(run("trial", "--top-k", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--top-k: 0 (expected: >= 1; 1 is greedy)");
+        assertThat(run("trial", "--top-k", "5", "--temperature", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--temperature: 0.0 (expected: > 0)");
+        assertThat(run("trial", "--top-k", "5", "--temperature", "-1.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--temperature: -1.5 (expected: > 0)");
+        assertThat(run("trial", "--temperature", "0.7")).isEqualTo(2);
+        assertThat(err.toString()).contains("--temperature: given with greedy decoding (expected: --top-k K with K > 1 too)");
+        assertThat(run("trial", "--top-k", "1", "--sample-seed", "3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--sample-seed: given with greedy decoding (expected: --top-k K with K > 1 too)");
+        assertThat(run("trial", "--top-k", "many")).isEqualTo(2);
+        assertThat(err.toString()).contains("--top-k").contains("'many'");
+        assertThat(run("trial", "--sample-seed", "x", "--top-k", "3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--sample-seed").contains("'x'").doesNotContain("Exception");
+    }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.edgefm.agent.internal.Tensors;
 import org.edgefm.api.EdgeFmException;
-import org.edgefm.models.manifest.GreedyReference;
+import org.edgefm.models.family.Generator;
+import org.edgefm.models.manifest.GenerationReference;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.manifest.ScenarioModels;
 import org.edgefm.models.manifest.SequenceCache;
@@ -33,16 +35,18 @@ import org.edgefm.wire.TaskCompletion;
 
 /**
  * Text generation across the agents for a decoder's task types ({@code "inputs": "prompts"}): each
- * arrival of the workload starts a greedy generation of {@link Settings#newTokens} tokens (default
+ * arrival of the workload starts a generation (greedy, or seeded top-k: {@link Settings#sampling}) of
+ * {@link Settings#newTokens} tokens (default
  * {@value #NEW_TOKENS}; with {@link Settings#stopAtEos} ending early at the model's end-of-sequence token)
  * after one of the first {@value #PROMPTS} built-in prompts, driven by a {@link TokenChain}: the first task carries the prompt's token ids
  * (tokenised here with the model's tokenizer; the agents' tokenizer part passes ids on), each next
  * task only the token the previous one answered, with the sequence id and its start
- * ({@code ?sequence=SEQ&start=N}), so every part continues its key/value cache of the sequence; a
+ * ({@code ?sequence=SEQ&start=N}, and with top-k {@code &topK=K&temperature=T&seed=S}: the lm head's
+ * agent draws the token as the reference does), so every part continues its key/value cache of the sequence; a
  * step a part cannot continue (a cache miss: the part moved, or its cache dropped the sequence) is
  * sent again from token 0 with the whole sequence. Every step is a task like any other (on-time
  * rate, latency) and its answer is checked against the same step of the whole model's generation in
- * this process ({@link GreedyReference}, through {@link Agreement}). The section {@code generation}
+ * this process ({@link GenerationReference}, through {@link Agreement}). The section {@code generation}
  * says how many generations finished, how many equal the whole model's text, tokens per second
  * (split and whole), steps and replays.
  */
@@ -71,9 +75,12 @@ public final class Generations {
      * @param newTokens tokens generated after each prompt, 1 to {@value #MAX_NEW_TOKENS} ({@code --new-tokens})
      * @param stopAtEos end a generation at the model's end-of-sequence token ({@code eos_token_id} of its
      *                  config; {@code --stop-at-eos}), in the split run and in the whole model's reference alike
+     * @param sampling  how each token is chosen ({@code --top-k}, {@code --temperature}, {@code --sample-seed}):
+     *                  greedy (k = 1) or a draw among the k best; the n-th prompt's generations draw with
+     *                  {@code sampling.forStream(n)}, across the agents and in the whole model's reference alike
      */
-    public record Settings(int newTokens, boolean stopAtEos) {
-        /** The defaults: {@value #NEW_TOKENS} tokens, no stop. */
+    public record Settings(int newTokens, boolean stopAtEos, Generator.Sampling sampling) {
+        /** The defaults: {@value #NEW_TOKENS} tokens, no stop, greedy. */
         public static final Settings DEFAULT = new Settings(NEW_TOKENS, false);
 
         /** Checks the range. */
@@ -81,6 +88,43 @@ public final class Generations {
             if (newTokens < 1 || newTokens > MAX_NEW_TOKENS) {
                 throw new EdgeFmException("--new-tokens: " + newTokens + " (expected: 1 to " + MAX_NEW_TOKENS + ")");
             }
+            Objects.requireNonNull(sampling, "sampling is null");
+        }
+
+        /** Greedy generations. */
+        public Settings(int newTokens, boolean stopAtEos) {
+            this(newTokens, stopAtEos, Generator.Sampling.greedy());
+        }
+
+        /**
+         * The settings from the trial's flags (null: not given): {@code --top-k} K &ge; 1 (absent or 1: greedy),
+         * {@code --temperature} T &gt; 0 (default 1) and {@code --sample-seed} S (default 0) only with K &gt; 1.
+         *
+         * @throws EdgeFmException naming the flag, in one line, for a value out of range
+         */
+        public static Settings of(Integer newTokens, boolean stopAtEos, Integer topK, Double temperature, Long seed) {
+            int n = newTokens == null ? NEW_TOKENS : newTokens;
+            if (topK != null && topK < 1) {
+                throw new EdgeFmException("--top-k: " + topK + " (expected: >= 1; 1 is greedy)");
+            }
+            if (temperature != null && (!(temperature > 0) || temperature.isInfinite())) {
+                throw new EdgeFmException("--temperature: " + temperature + " (expected: > 0)");
+            }
+            if (topK == null || topK == 1) {
+                if (temperature != null || seed != null) {
+                    throw new EdgeFmException((temperature != null ? "--temperature" : "--sample-seed")
+                            + ": given with greedy decoding (expected: --top-k K with K > 1 too)");
+                }
+                return new Settings(n, stopAtEos);
+            }
+            return new Settings(n, stopAtEos, new Generator.Sampling(topK, temperature == null ? 1.0 : temperature,
+                    seed == null ? 0 : seed));
+        }
+
+        /** How tokens are chosen, in words: {@code greedy} or {@code top-k 5, temperature 0.8, seed 7}. */
+        public String describeSampling() {
+            return sampling.k() <= 1 ? "greedy" : String.format(Locale.ROOT, "top-k %d, temperature %s, seed %d", sampling.k(),
+                    sampling.temperature(), sampling.seed());
         }
     }
 
@@ -95,7 +139,7 @@ public final class Generations {
         boolean submit(String taskId, String query, byte[] body);
     }
 
-    private final Map<String, GreedyReference> references = new LinkedHashMap<>();
+    private final Map<String, GenerationReference> references = new LinkedHashMap<>();
     private final Map<String, String> models = new LinkedHashMap<>();
     /** The end-of-sequence token of each task type's model, or −1 where generations do not stop at one. */
     private final Map<String, Integer> eos = new LinkedHashMap<>();
@@ -130,7 +174,7 @@ public final class Generations {
     }
 
     /**
-     * The generations of a scenario's decoder models: each one's whole-model greedy generation of
+     * The generations of a scenario's decoder models: each one's whole-model generation of
      * every prompt the trial sends is made here, once (said on {@code out}); null when the scenario
      * has no decoder model.
      *
@@ -156,18 +200,18 @@ public final class Generations {
                     throw new EdgeFmException("--stop-at-eos: the model " + m.name() + " of " + t + " names no end-of-sequence token"
                             + " (eos_token_id in its config.json)");
                 }
-                GreedyReference ref = GreedyReference.generate(m, p, settings.newTokens(), eos);
+                GenerationReference ref = GenerationReference.generate(m, p, settings.newTokens(), eos, settings.sampling());
                 g.references.put(t, ref);
                 g.models.put(t, m.name());
                 g.eos.put(t, eos);
                 agreement.decodes(t);
-                double tps = ref.generations().stream().mapToDouble(GreedyReference.Generation::tokensPerSecond).sorted()
+                double tps = ref.generations().stream().mapToDouble(GenerationReference.Generation::tokensPerSecond).sorted()
                         .skip(ref.generations().size() / 2).findFirst().orElse(Double.NaN);
-                GreedyReference.Generation first = ref.generations().get(0);
-                out.printf(Locale.ROOT, "  generation for %s: %d prompts x %d tokens%s, greedy, token by token across the agents with"
+                GenerationReference.Generation first = ref.generations().get(0);
+                out.printf(Locale.ROOT, "  generation for %s: %d prompts x %d tokens%s, %s, token by token across the agents with"
                         + " their key/value caches; the whole model here: %.1f tokens/s (median), e.g. '%s' -> '%s'%n", t, p.size(),
-                        settings.newTokens(), eos < 0 ? "" : " (or up to end-of-sequence token " + eos + ")", tps, first.prompt(),
-                        first.text());
+                        settings.newTokens(), eos < 0 ? "" : " (or up to end-of-sequence token " + eos + ")", settings.describeSampling(),
+                        tps, first.prompt(), first.text());
             }
         }
         if (g.references.isEmpty()) {
@@ -197,14 +241,14 @@ public final class Generations {
      * @param idBase the task id the arrival would have had; steps are {@code idBase-sN} (a replay {@code -sNr})
      */
     public void start(String taskType, long index, String idBase, Submitter submitter) {
-        GreedyReference ref = references.get(taskType);
+        GenerationReference ref = references.get(taskType);
         if (closing.get() || !slots.tryAcquire()) {
             synchronized (this) {
                 notStarted++;
             }
             return;
         }
-        GreedyReference.Generation expected = ref.generations().get((int) Math.floorMod(index, (long) ref.generations().size()));
+        GenerationReference.Generation expected = ref.generations().get((int) Math.floorMod(index, (long) ref.generations().size()));
         synchronized (this) {
             started++;
         }
@@ -217,7 +261,7 @@ public final class Generations {
         });
     }
 
-    private void run(String taskType, GreedyReference ref, GreedyReference.Generation expected, String idBase, Submitter submitter) {
+    private void run(String taskType, GenerationReference ref, GenerationReference.Generation expected, String idBase, Submitter submitter) {
         int prompt = expected.promptIds().length;
         TokenChain chain = new TokenChain((sequence, start, ids) -> {
             // the generated token this step answers: 0 for the prompt, then one a step; a replay answers the same one again
@@ -227,8 +271,8 @@ public final class Generations {
             agreement.expect(taskId, taskType, want);
             CompletableFuture<TaskCompletion> done = new CompletableFuture<>();
             waiting.put(taskId, done);
-            String query = "&sequence=" + sequence + "&start=" + start;
-            if (!submitter.submit(taskId, query, Tensors.write(GreedyReference.ids(ids)))) {
+            String query = "&sequence=" + sequence + "&start=" + start + sampling(expected.sampling());
+            if (!submitter.submit(taskId, query, Tensors.write(GenerationReference.ids(ids)))) {
                 waiting.remove(taskId);
                 agreement.withdraw(taskId);
                 throw new EdgeFmException("step " + position + " (task " + taskId + ") refused by the agent");
@@ -251,7 +295,7 @@ public final class Generations {
                 }
                 throw new EdgeFmException("step " + position + " (task " + taskId + ") failed: " + c.error());
             }
-            return GreedyReference.token(c.answer());
+            return GenerationReference.token(c.answer());
         });
         String sequence = idBase + "-g";
         long t0 = System.nanoTime();
@@ -294,6 +338,14 @@ public final class Generations {
     }
 
     /**
+     * A step's sampling as query parameters ({@code &topK=K&temperature=T&seed=S}, the generation's own seed);
+     * none for greedy.
+     */
+    static String sampling(Generator.Sampling s) {
+        return s.k() <= 1 ? "" : "&topK=" + s.k() + "&temperature=" + s.temperature() + "&seed=" + s.seed();
+    }
+
+    /**
      * The workload ended: no generation starts any more; those running may finish within
      * {@code waitMs}, the rest are stopped and counted unfinished.
      */
@@ -305,7 +357,7 @@ public final class Generations {
             pool.awaitTermination(5, TimeUnit.SECONDS);
         }
         closing.set(true);
-        references.values().forEach(GreedyReference::close);
+        references.values().forEach(GenerationReference::close);
     }
 
     /** Generations that ran to their last token. */
@@ -321,8 +373,8 @@ public final class Generations {
     private double wholeTokensPerSecond() {
         double tokens = 0;
         double seconds = 0;
-        for (GreedyReference r : references.values()) {
-            for (GreedyReference.Generation g : r.generations()) {
+        for (GenerationReference r : references.values()) {
+            for (GenerationReference.Generation g : r.generations()) {
                 tokens += g.tokens().length;
                 seconds += g.ms() / 1000;
             }
@@ -340,9 +392,9 @@ public final class Generations {
 
     /** Prints the generation lines of the console summary. */
     public synchronized void print(PrintWriter out) {
-        out.printf(Locale.ROOT, "generation (%s, greedy, %d tokens each%s, token by token across the agents): %d started, %d finished,"
+        out.printf(Locale.ROOT, "generation (%s, %s, %d tokens each%s, token by token across the agents): %d started, %d finished,"
                 + " %d equal to the whole model's text, %d failed, %d unfinished at the end, %d not started (%d already running)%n",
-                String.join(", ", models.keySet()), settings.newTokens(), settings.stopAtEos() ? " or up to end-of-sequence" : "", started, finished, equal, failed, unfinished, notStarted, MAX_IN_FLIGHT);
+                String.join(", ", models.keySet()), settings.describeSampling(), settings.newTokens(), settings.stopAtEos() ? " or up to end-of-sequence" : "", started, finished, equal, failed, unfinished, notStarted, MAX_IN_FLIGHT);
         out.printf(Locale.ROOT, "  tokens/s: split %.2f (all tokens over all generations' time; median of generations %.2f),"
                 + " the whole model in this process %.1f; %d steps, %d replayed from token 0 after a cache miss%n",
                 splitSeconds == 0 ? Double.NaN : tokens / splitSeconds, median(splitTokensPerSecond), wholeTokensPerSecond(), steps, replays);
@@ -360,6 +412,13 @@ public final class Generations {
         o.put("taskTypes", String.join(",", models.keySet()));
         o.put("newTokens", settings.newTokens());
         o.put("stopAtEos", settings.stopAtEos());
+        ObjectNode sm = o.putObject("sampling");
+        sm.put("decoding", settings.sampling().k() <= 1 ? "greedy" : "top-k");
+        sm.put("topK", Math.max(1, settings.sampling().k()));
+        if (settings.sampling().k() > 1) {
+            sm.put("temperature", settings.sampling().temperature());
+            sm.put("seed", settings.sampling().seed());
+        }
         o.put("started", started);
         o.put("finished", finished);
         o.put("equalToWholeModel", equal);

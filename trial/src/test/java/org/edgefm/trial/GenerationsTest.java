@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.edgefm.agent.internal.Tensors;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.models.family.Generator;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.manifest.PartRunner;
 import org.edgefm.models.manifest.ScenarioModels;
@@ -121,6 +122,65 @@ class GenerationsTest {
             assertThatThrownBy(() -> new Generations.Settings(bad, false)).isInstanceOf(EdgeFmException.class)
                     .hasMessage("--new-tokens: " + bad + " (expected: 1 to " + Generations.MAX_NEW_TOKENS + ")");
         }
+    }
+
+    @Test
+    void topK_travelsInEachStepsQuery_theHeadPartDrawsTheReferencesTokens_andTheSummarySaysHow(@TempDir Path tmp) throws Exception {
+        Llama llama = Llama.split(tmp);
+        Scenario s = llama.scenario();
+        Path models = llama.models();
+        Agreement agreement = new Agreement();
+        agreement.taskType("next-token", "llama");
+        Generations.Settings settings = Generations.Settings.of(6, false, 5, 40.0, 9L);
+        StringWriter said = new StringWriter();
+        Generations g = Generations.prepare(s, models, llama.prepared(), agreement, settings, new PrintWriter(said, true));
+        assertThat(said.toString()).contains("4 prompts x 6 tokens, top-k 5, temperature 40.0, seed 9,");
+        ModelManifest m = ModelManifest.load(models.resolve(s.models().get(0).file()).normalize());
+        List<PartRunner> parts = new ArrayList<>();
+        for (ModelManifest.PartSpec p : m.parts()) {
+            parts.add(PartRunner.load(m, p.id()));
+        }
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Generations.Submitter agents = (taskId, query, body) -> {
+            queries.add(query);
+            Map<String, String> q = new java.util.HashMap<>();
+            for (String kv : query.substring(1).split("&")) {
+                q.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+            Generator.Sampling sampling = new Generator.Sampling(Integer.parseInt(q.get("topK")), Double.parseDouble(q.get("temperature")),
+                    Long.parseLong(q.get("seed")));
+            int start = Integer.parseInt(q.get("start"));
+            INDArray x = Tensors.read(body, 0, body.length);
+            for (PartRunner r : parts) {
+                x = r.decode(q.get("sequence"), start, x);
+            }
+            long now = System.currentTimeMillis();
+            TaskCompletion c = new TaskCompletion(taskId, "next-token", "node-1", now, now, 5000, true, null, List.of(),
+                    parts.get(parts.size() - 1).answer(x, sampling, start + (int) x.rows()));
+            agreement.observe(c);
+            g.onCompletion(c);
+            return true;
+        };
+        g.start("next-token", 1, "t1-user-1-y", agents);
+        g.finish(60_000);
+        parts.forEach(PartRunner::close);
+        assertThat(g.finished()).isEqualTo(1);
+        assertThat(g.equal()).as(said.toString()).isEqualTo(1);
+        assertThat(agreement.agreed()).isEqualTo(6);
+        // the second prompt's generation draws with the run's seed mixed with its index
+        assertThat(queries).hasSize(6).allSatisfy(q -> assertThat(q)
+                .endsWith("&topK=5&temperature=40.0&seed=" + settings.sampling().forStream(1).seed()));
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        g.addTo(json);
+        assertThat(json.path("generation").path("sampling").toString())
+                .isEqualTo("{\"decoding\":\"top-k\",\"topK\":5,\"temperature\":40.0,\"seed\":9}");
+        assertThat(Generations.Settings.DEFAULT.describeSampling()).isEqualTo("greedy");
+        assertThat(Generations.Settings.of(null, false, 1, null, null)).isEqualTo(Generations.Settings.DEFAULT);
+        assertThatThrownBy(() -> Generations.Settings.of(null, false, 0, null, null)).hasMessage("--top-k: 0 (expected: >= 1; 1 is greedy)");
+        assertThatThrownBy(() -> Generations.Settings.of(null, false, 3, Double.POSITIVE_INFINITY, null))
+                .hasMessage("--temperature: Infinity (expected: > 0)");
+        assertThatThrownBy(() -> Generations.Settings.of(null, false, null, null, 4L))
+                .hasMessage("--sample-seed: given with greedy decoding (expected: --top-k K with K > 1 too)");
     }
 
     /** The tiny Llama fixture cut into 3 parts (0:1, 1:3), its scenario and the agents' prepared models. */

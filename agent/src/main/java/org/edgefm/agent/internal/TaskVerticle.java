@@ -248,7 +248,8 @@ public final class TaskVerticle extends VerticleBase {
         String taskId = id != null && !id.isBlank() && id.length() <= 128 ? id : UUID.randomUUID().toString();
         DecodeStep step;
         try {
-            step = decodeStep(rc.queryParams().get("sequence"), rc.queryParams().get("start"));
+            step = DecodeStep.fromQuery(rc.queryParams().get("sequence"), rc.queryParams().get("start"), rc.queryParams().get("topK"),
+                    rc.queryParams().get("temperature"), rc.queryParams().get("seed"));
         } catch (EdgeFmException e) {
             rc.response().setStatusCode(400).putHeader("content-type", "application/json")
                     .end(new JsonObject().put("error", e.getMessage()).encode());
@@ -283,30 +284,6 @@ public final class TaskVerticle extends VerticleBase {
                         Data.of(ar.result()));
             }
         });
-    }
-
-    /**
-     * The generation step a submission names ({@code ?sequence=ID&start=N}: the sequence's tokens before
-     * this task's), or null when it names none; a start without a sequence, or a malformed one, is a
-     * one-line error.
-     */
-    static DecodeStep decodeStep(String sequence, String start) {
-        if (sequence == null) {
-            if (start != null) {
-                throw new EdgeFmException("start: given without sequence (expected: both, or neither)");
-            }
-            return null;
-        }
-        if (start == null) {
-            throw new EdgeFmException("sequence '" + sequence + "': no start (expected: start=N, the sequence's tokens before this task)");
-        }
-        int n;
-        try {
-            n = Integer.parseInt(start);
-        } catch (NumberFormatException e) {
-            throw new EdgeFmException("start: '" + start + "' (expected: an integer >= 0)");
-        }
-        return new DecodeStep(sequence, n);
     }
 
     /**

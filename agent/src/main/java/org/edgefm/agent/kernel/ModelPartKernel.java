@@ -12,6 +12,7 @@ import org.edgefm.models.manifest.ActivationCodec;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.image.SampleImages;
 import org.edgefm.models.manifest.PartRunner;
+import org.edgefm.wire.TaskAnswer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,8 +84,9 @@ final class ModelPartKernel extends Kernel {
      * A step of a generation through a decoder's model part continues the part's key/value cache of
      * the sequence ({@link PartRunner#decode}; a step the cache cannot continue fails with
      * {@code SequenceCache.Miss}, whose message says so); a decoder's tokenizer part passes the step's
-     * token ids on (a step carries ids, not text); any part of a model that is not a decoder runs the
-     * request as a whole.
+     * token ids on (a step carries ids, not text); the part that holds the lm head chooses the next
+     * token with the step's sampling (greedy without one); any part of a model that is not a decoder
+     * runs the request as a whole.
      */
     @Override
     public Output run(List<INDArray> inputs, DecodeStep step) {
@@ -95,7 +97,9 @@ final class ModelPartKernel extends Kernel {
             throw new EdgeFmException("model part '" + runner.spec().id() + "': a step of sequence '" + step.sequence() + "' without input");
         }
         INDArray out = runner.decode(step.sequence(), step.start(), inputs.get(0));
-        return Output.detached(out, runner.answer(out), runner.outputsHidden() && manifest.wire() == ActivationCodec.WireType.FP16);
+        // the lm head's token is the one at position start + this step's tokens (the rows of its logits)
+        TaskAnswer answer = runner.answer(out, step.sampling(), step.start() + (int) out.rows());
+        return Output.detached(out, answer, runner.outputsHidden() && manifest.wire() == ActivationCodec.WireType.FP16);
     }
 
     @Override

@@ -86,13 +86,39 @@ class TaskRoutingTest {
 
     @Test
     void aSubmissionsStep_needsBothSequenceAndStart_andSaysWhatIsWrong() {
-        assertThat(TaskVerticle.decodeStep(null, null)).isNull();
-        assertThat(TaskVerticle.decodeStep("g", "7")).isEqualTo(new DecodeStep("g", 7));
-        assertThatThrownBy(() -> TaskVerticle.decodeStep(null, "3")).isInstanceOf(EdgeFmException.class)
+        assertThat(DecodeStep.fromQuery(null, null)).isNull();
+        assertThat(DecodeStep.fromQuery("g", "7")).isEqualTo(new DecodeStep("g", 7));
+        assertThatThrownBy(() -> DecodeStep.fromQuery(null, "3")).isInstanceOf(EdgeFmException.class)
                 .hasMessage("start: given without sequence (expected: both, or neither)");
-        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", null)).hasMessageContaining("sequence 'g': no start");
-        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "x")).hasMessage("start: 'x' (expected: an integer >= 0)");
-        assertThatThrownBy(() -> TaskVerticle.decodeStep("g", "-1")).hasMessageContaining("start: -1 (expected: >= 0");
-        assertThatThrownBy(() -> TaskVerticle.decodeStep("x".repeat(129), "0")).hasMessage("sequence: 129 characters (expected: 1 to 128 characters, not blank)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", null)).hasMessageContaining("sequence 'g': no start");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "x")).hasMessage("start: 'x' (expected: an integer >= 0)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "-1")).hasMessageContaining("start: -1 (expected: >= 0");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("x".repeat(129), "0")).hasMessage("sequence: 129 characters (expected: 1 to 128 characters, not blank)");
+    }
+
+    @Test
+    void aSubmissionsSampling_topKTemperatureSeed_isParsedOrRefusedInOneLine() {
+        assertThat(DecodeStep.fromQuery("g", "7", "5", "0.8", "-3"))
+                .isEqualTo(new DecodeStep("g", 7, new org.edgefm.models.family.Generator.Sampling(5, 0.8, -3)));
+        assertThat(DecodeStep.fromQuery("g", "7", "1", null, null)).as("k = 1 is greedy").isEqualTo(new DecodeStep("g", 7));
+        assertThat(DecodeStep.fromQuery("g", "7", "4", null, null).sampling().temperature()).isEqualTo(1.0);
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "7", "0", null, null)).hasMessage("topK: '0' (expected: an integer >= 1)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "7", "k", null, null)).hasMessage("topK: 'k' (expected: an integer >= 1)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "7", "5", "0", null)).hasMessage("temperature: '0' (expected: a number > 0)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "7", "5", "NaN", null)).hasMessage("temperature: 'NaN' (expected: a number > 0)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "7", "5", null, "1.5")).hasMessage("seed: '1.5' (expected: an integer)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery("g", "7", null, "0.5", null))
+                .hasMessage("temperature, seed: given without topK (expected: topK=K with them, or none of them)");
+        assertThatThrownBy(() -> DecodeStep.fromQuery(null, null, "5", null, null))
+                .hasMessageStartingWith("topK, temperature, seed: given without sequence");
+    }
+
+    @Test
+    void aStepsSampling_survivesTheStageHeadersJson_toTheAgentThatHoldsTheLmHead() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (DecodeStep step : new DecodeStep[] {new DecodeStep("g", 3, new org.edgefm.models.family.Generator.Sampling(5, 0.8, -7)),
+            new DecodeStep("g", 3)}) {
+            assertThat(json.readValue(json.writeValueAsBytes(step), DecodeStep.class)).isEqualTo(step);
+        }
     }
 }

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.edgefm.agent.internal.Tensors;
+import org.edgefm.models.Weights;
+import org.edgefm.models.family.Generator;
+import org.edgefm.models.family.Transformer;
 import org.edgefm.models.manifest.ModelManifest;
 import org.edgefm.models.manifest.SequenceCache;
 import org.edgefm.models.manifest.TokenChain;
@@ -112,6 +115,41 @@ class DecodeStepKernelTest {
         assertThat(moved.replays()).isEqualTo(1);
         assertThat(((ModelPartKernel) services.get(1)).sequenceStats().misses()).isEqualTo(1);
         assertThat(Arrays.stream(out).boxed().toList()).hasSize(greedy.length);
+    }
+
+    @Test
+    void topKSteps_drawOnTheHeadService_theTokensOfTheInProcessGenerator_forTheSeed_andOthersForAnotherSeed()
+            throws IOException {
+        List<Kernel> services = services();
+        int[] prompt = ints("prompt");
+        int n = 12;
+        List<int[]> split = new ArrayList<>();
+        List<int[]> whole = new ArrayList<>();
+        for (long seed : new long[] {7, 8}) {
+            // a high temperature so that the draw, not the logits, decides: greedy would give one answer for both seeds
+            Generator.Sampling s = new Generator.Sampling(5, 50.0, seed);
+            TokenChain chain = new TokenChain((seq, start, tokens) -> task(services, new DecodeStep(seq, start, s), tokens));
+            split.add(chain.generate("sampled-" + seed, prompt, n, -1, null));
+            ModelManifest m = ModelManifest.load(dir.resolve("llama/manifest.json"));
+            try (Weights w = Weights.open(dir.resolve("llama"))) {
+                whole.add(new Generator(List.of(Transformer.load(m.arch(), w, Transformer.Part.all(m.arch())))).generate(prompt, n, s, -1));
+            }
+        }
+        assertThat(split.get(0)).hasSize(n).containsExactly(whole.get(0));
+        assertThat(split.get(1)).hasSize(n).containsExactly(whole.get(1));
+        assertThat(split.get(1)).isNotEqualTo(split.get(0));
+        assertThat(split.get(0)).isNotEqualTo(ints("greedy"));
+
+        // the middle service replaced mid-generation: the replay from token 0 draws the same tokens again
+        Generator.Sampling s = new Generator.Sampling(5, 50.0, 7);
+        TokenChain moved = new TokenChain((seq, start, tokens) -> task(services, new DecodeStep(seq, start, s), tokens));
+        int[] out = moved.generate("sampled-moved", prompt, n, -1, k -> {
+            if (k == 4) {
+                services.set(1, load("llama-b"));
+            }
+        });
+        assertThat(moved.replays()).isEqualTo(1);
+        assertThat(out).containsExactly(whole.get(0));
     }
 
     @Test

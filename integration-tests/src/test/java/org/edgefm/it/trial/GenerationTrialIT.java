@@ -59,4 +59,36 @@ class GenerationTrialIT {
         assertThat(a.path("agreed").asLong()).as(a.toString()).isEqualTo(a.path("answered").asLong());
         assertThat(out.toString()).contains("generation (").contains("tokens/s: split");
     }
+
+    /**
+     * The same with {@code --top-k 5 --temperature 3 --sample-seed 7}: the agent holding the lm head
+     * draws each token with the step's sampling, and every generation still equals the whole model's
+     * in the trial's process drawing with the same settings, step by step.
+     */
+    @Test
+    void decoderTrial_withSeededTopK_drawsOnTheAgents_theTokensOfTheWholeModel() throws Exception {
+        StringWriter made = new StringWriter();
+        Path scenario = ModelDirTrial.scenario(Path.of("../models/src/test/resources/hf/llama"), "0:1,1:3", 3, dir.resolve("models"),
+                new PrintWriter(made, true));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path run = dir.resolve("run-top-k");
+        int rc = Main.run(new String[] {"trial", "--scenario", scenario.toString(), "--agents", "3", "--duration", "12s", "--out",
+            run.toString(), "--new-tokens", "6", "--top-k", "5", "--temperature", "3", "--sample-seed", "7"},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        System.out.println(out);
+        System.out.println(err);
+        assertThat(rc).as(err.toString()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(Files.readString(run.resolve("summary.json")));
+        JsonNode g = summary.path("generation");
+        assertThat(g.path("sampling").toString()).isEqualTo("{\"decoding\":\"top-k\",\"topK\":5,\"temperature\":3.0,\"seed\":7}");
+        long finished = g.path("finished").asLong();
+        assertThat(finished).as(g.toString()).isGreaterThanOrEqualTo(3);
+        assertThat(g.path("equalToWholeModel").asLong()).as(g.toString()).isEqualTo(finished);
+        assertThat(g.path("tokens").asLong()).isEqualTo(6 * finished);
+        JsonNode a = summary.path("agreement");
+        assertThat(a.path("answered").asLong()).as(a.toString()).isGreaterThanOrEqualTo(6 * finished);
+        assertThat(a.path("agreed").asLong()).as(a.toString()).isEqualTo(a.path("answered").asLong());
+        assertThat(out.toString()).contains("top-k 5, temperature 3.0, seed 7");
+    }
 }

@@ -1,6 +1,7 @@
 package org.edgefm.models.family;
 
 import org.edgefm.models.nn.Fused;
+import org.edgefm.models.nn.FusedAttention;
 import org.edgefm.models.nn.Ops;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -142,7 +143,7 @@ final class Block {
             cache.k = k;
             cache.v = v;
         }
-        INDArray ctx = Fused.attention(qkv, 0, k, v, arch.heads(), arch.kvHeads(), mask);
+        INDArray ctx = FusedAttention.attention(qkv, 0, k, v, arch.heads(), arch.kvHeads(), mask);
         INDArray h = Fused.linear(ctx, wo, fbo, x);
         if (!preNorm) {
             normFused(h, fln1g, fln1b, h);

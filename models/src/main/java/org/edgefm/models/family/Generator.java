@@ -10,10 +10,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Token-by-token decoding over a decoder cut into parts: the prompt is run once (prefill), then
  * each new token runs only its own position through every part, which keeps each part's
- * key/value cache. Greedy, or top-k sampling with a seed (the same seed gives the same tokens).
+ * key/value cache. Greedy, or top-k sampling with a seed (the same seed gives the same tokens, also
+ * across processes: {@link Sampling#choose(float[], int)}).
  */
 public final class Generator {
-    /** How the next token is chosen: {@code k <= 1} is greedy. */
+    /**
+     * How the next token is chosen: {@code k <= 1} is greedy; otherwise a draw among the {@code k}
+     * best logits at {@code temperature}. The random number of the draw for the token at position
+     * {@code p} of a sequence comes from ({@code seed}, {@code p}) alone ({@link #choose(float[], int)}),
+     * so any process that holds the same logits (this generator, or an agent that holds the lm head
+     * of a decoder split across agents, or a replay after a lost cache) draws the same token.
+     */
     public record Sampling(int k, double temperature, long seed) {
         /** Greedy decoding. */
         public static Sampling greedy() {
@@ -22,9 +29,33 @@ public final class Generator {
 
         /** Checks the values. */
         public Sampling {
-            if (!(temperature > 0)) {
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
                 throw new EdgeFmException("temperature: " + temperature + " (expected: > 0)");
             }
+        }
+
+        /**
+         * The token at {@code position} of a sequence (the count of tokens before it: prompt and
+         * tokens generated so far) from the logits of the position before it.
+         */
+        public int choose(float[] logits, int position) {
+            return Generator.choose(logits, this, k <= 1 ? null : new SplittableRandom(mix(seed, position)));
+        }
+
+        /**
+         * The same settings for one of several generations of a run (e.g. the n-th prompt): the seed
+         * mixed with {@code stream}, so generations differ in their draws but each is reproducible.
+         */
+        public Sampling forStream(long stream) {
+            return new Sampling(k, temperature, mix(seed, stream));
+        }
+
+        private static long mix(long seed, long n) {
+            // SplitMix64's finaliser of the pair: neighbouring (seed, n) give unrelated seeds
+            long z = seed * 0x9E3779B97F4A7C15L + n + 0x632BE59BD9B4E019L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
         }
     }
 
@@ -90,13 +121,12 @@ public final class Generator {
 
     /** Generates up to {@code maxNew} tokens after the prompt; stops early at {@code eos} (−1: never). */
     public int[] generate(int[] prompt, int maxNew, Sampling sampling, int eos) {
-        SplittableRandom rnd = new SplittableRandom(sampling.seed());
         int[] out = new int[maxNew];
         int n = 0;
         INDArray logits = step(prompt);
         while (n < maxNew) {
             float[] last = Heads.vector(logits.getRow(logits.rows() - 1));
-            int next = choose(last, sampling, rnd);
+            int next = sampling.choose(last, history.length);
             out[n++] = next;
             if (next == eos || n == maxNew) {
                 break;
@@ -106,7 +136,10 @@ public final class Generator {
         return Arrays.copyOf(out, n);
     }
 
-    /** The next token from {@code logits}: the best one (greedy), or a seeded draw among the k best. */
+    /**
+     * The next token from {@code logits}: the best one (greedy; {@code rnd} unused, may be null), or
+     * a draw among the k best with one number from {@code rnd}.
+     */
     public static int choose(float[] logits, Sampling s, SplittableRandom rnd) {
         if (s.k() <= 1) {
             int best = 0;

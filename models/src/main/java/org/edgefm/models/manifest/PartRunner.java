@@ -9,6 +9,7 @@ import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.BuiltinModels;
 import org.edgefm.models.Weights;
 import org.edgefm.models.family.Arch;
+import org.edgefm.models.family.Generator;
 import org.edgefm.models.family.Heads;
 import org.edgefm.models.family.Sequence;
 import org.edgefm.models.family.Transformer;
@@ -272,8 +273,25 @@ public final class PartRunner implements AutoCloseable {
         return answer(manifest, out);
     }
 
+    /**
+     * {@link #answer(INDArray)} of a step of a generation: a decoder's next token drawn with
+     * {@code sampling} as the token at {@code position} of the sequence ({@link Generator.Sampling#choose},
+     * the draw {@link Generator} makes), with its softmax probability; null or k &le; 1: the best token.
+     */
+    public TaskAnswer answer(INDArray out, Generator.Sampling sampling, int position) {
+        if (spec.role() != Role.MODEL || !spec.part().head()) {
+            return null;
+        }
+        return answer(manifest, out, sampling, position);
+    }
+
     /** {@link #answer(INDArray)} for the head of {@code m}. */
     public static TaskAnswer answer(ModelManifest m, INDArray out) {
+        return answer(m, out, null, 0);
+    }
+
+    /** {@link #answer(INDArray, Generator.Sampling, int)} for the head of {@code m}. */
+    public static TaskAnswer answer(ModelManifest m, INDArray out, Generator.Sampling sampling, int position) {
         Arch arch = m.arch();
         ZeroShotLabels z = m.zeroShot();
         if (z != null) {
@@ -293,6 +311,11 @@ public final class PartRunner implements AutoCloseable {
         }
         if (arch.isDecoder()) {
             INDArray last = out.getRow(out.rows() - 1);
+            if (sampling != null && sampling.k() > 1) {
+                float[] logits = Heads.vector(last);
+                int token = sampling.choose(logits, position);
+                return TaskAnswer.of("token " + token, Heads.softmax(logits)[token]);
+            }
             Heads.Scored s = Heads.topLabels(Heads.vector(last), List.of(), 1).get(0);
             return TaskAnswer.of("token " + s.index(), s.score());
         }

@@ -3,7 +3,6 @@ package org.edgefm.models.manifest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.family.Generator;
 import org.edgefm.models.family.Heads;
@@ -50,13 +49,12 @@ public final class SplitDecoding {
      */
     public int[] generate(String sequence, int[] prompt, int maxNew, Generator.Sampling sampling, int eos,
             java.util.function.IntConsumer afterToken) {
-        SplittableRandom rnd = new SplittableRandom(sampling.seed());
         int[] history = prompt.clone();
         int[] out = new int[maxNew];
         int n = 0;
         INDArray logits = step(sequence, 0, prompt, history);
         while (n < maxNew) {
-            int next = Generator.choose(Heads.vector(logits.getRow(logits.rows() - 1)), sampling, rnd);
+            int next = sampling.choose(Heads.vector(logits.getRow(logits.rows() - 1)), history.length);
             out[n++] = next;
             if (afterToken != null) {
                 afterToken.accept(n);

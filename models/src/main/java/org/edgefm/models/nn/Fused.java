@@ -3,7 +3,6 @@ package org.edgefm.models.nn;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -11,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Fused forms of {@link Ops}: the element-wise work of a transformer block done in one pass over
  * the activations (bias + activation, bias + residual, the whole layer/RMS norm, rotary positions,
- * the head split and merge of attention) in Java on the arrays' own memory, so a block dispatches
+ * the head split and merge of attention: {@link FusedAttention}) in Java on the arrays' own memory, so a block dispatches
  * only its matrix products and three native transcendental ops (erf/tanh/sigmoid, softmax) to ND4J
  * instead of some forty small ops, each of which allocated a new array. Activations are dense
  * row-major FP32 matrices [tokens, width] ({@link #dense}); vectors (norm gains, biases) are Java
@@ -27,8 +26,6 @@ public final class Fused {
      * which is the whole time of a small model's pass.
      */
     public static final int NATIVE_ELEMENTS = 1 << 16;
-    /** Attention with fewer multiply-adds than this (heads x queries x keys x head width) runs in Java; larger, as batched ND4J products. */
-    public static final long NATIVE_ATTENTION_MACS = 1L << 19;
 
     private Fused() {
     }
@@ -65,7 +62,8 @@ public final class Fused {
         return v == null ? null : v.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
-    private static FloatBuffer buf(INDArray x) {
+    /** The memory of a dense FP32 array ({@link #isDense}) as floats; anything else is refused. */
+    static FloatBuffer buf(INDArray x) {
         if (!isDense(x)) {
             throw new IllegalArgumentException("not a dense FP32 row-major array: " + x.shapeInfoToString());
         }
@@ -182,41 +180,42 @@ public final class Fused {
         return y;
     }
 
+    private static final int RELU = 0;
+    private static final int GELU = 1;       // exact: 0.5·x·erfc(−x/√2)
+    private static final int GELU_TANH = 2;  // gelu_new: tanh approximation
+    private static final int QUICK_GELU = 3; // x·σ(1.702x)
+    private static final int SILU = 4;
+
+    /** The activation named as in Hugging Face configs, as one of the constants above. */
+    private static int kind(String act) {
+        return switch (act) {
+            case "relu" -> RELU;
+            case "gelu", "gelu_python" -> GELU;
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> GELU_TANH;
+            case "quick_gelu" -> QUICK_GELU;
+            case "silu", "swish" -> SILU;
+            default -> throw new IllegalArgumentException("activation '" + act + "' is not supported");
+        };
+    }
+
     /**
      * In place: the bias b (may be null) added to each row of y, then the activation named as in
      * Hugging Face configs ({@link Ops#activation}); one native op (erf, tanh or sigmoid) on a
-     * temporary, the rest in two passes.
+     * temporary, the rest in two passes. The activation is chosen once per call, not per value (a
+     * string switch per value cost more than the native erf on ViT-B/16's 605k values).
      */
     public static INDArray biasActivation(String act, INDArray y, float[] b) {
+        int kind = kind(act);
         FloatBuffer o = buf(y);
         int rows = (int) y.rows();
         int d = (int) y.columns();
         float[] r = new float[d];
         float[] u = new float[d];
-        switch (act) {
-            case "relu" -> {
-                for (int i = 0; i < rows; i++) {
-                    o.get(i * d, r, 0, d);
-                    for (int j = 0; j < d; j++) {
-                        float v = b == null ? r[j] : r[j] + b[j];
-                        r[j] = Math.max(v, 0f);
-                    }
-                    o.put(i * d, r, 0, d);
-                }
-                return y;
-            }
-            case "gelu", "gelu_python", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "quick_gelu", "silu", "swish" -> {
-                // known below
-            }
-            default -> throw new IllegalArgumentException("activation '" + act + "' is not supported");
-        }
-        if ((long) rows * d < NATIVE_ELEMENTS) {
+        if (kind == RELU || (long) rows * d < NATIVE_ELEMENTS) {
             for (int i = 0; i < rows; i++) {
                 o.get(i * d, r, 0, d);
-                for (int j = 0; j < d; j++) {
-                    float x = b == null ? r[j] : r[j] + b[j];
-                    r[j] = activate(act, x);
-                }
+                addBias(r, b, d);
+                activateRow(kind, r, d);
                 o.put(i * d, r, 0, d);
             }
             return y;
@@ -225,47 +224,95 @@ public final class Fused {
         FloatBuffer t = buf(tmp);
         for (int i = 0; i < rows; i++) {
             o.get(i * d, r, 0, d);
-            for (int j = 0; j < d; j++) {
-                float x = b == null ? r[j] : r[j] + b[j];
-                r[j] = x;
-                u[j] = switch (act) {
-                    case "gelu", "gelu_python" -> x * SQRT_HALF;
-                    case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> (x * x * x * 0.044715f + x) * SQRT_2_OVER_PI;
-                    case "quick_gelu" -> x * 1.702f;
-                    default -> x; // silu
-                };
+            addBias(r, b, d);
+            switch (kind) {
+                case GELU -> {
+                    for (int j = 0; j < d; j++) {
+                        u[j] = r[j] * SQRT_HALF;
+                    }
+                }
+                case GELU_TANH -> {
+                    for (int j = 0; j < d; j++) {
+                        float x = r[j];
+                        u[j] = (x * x * x * 0.044715f + x) * SQRT_2_OVER_PI;
+                    }
+                }
+                case QUICK_GELU -> {
+                    for (int j = 0; j < d; j++) {
+                        u[j] = r[j] * 1.702f;
+                    }
+                }
+                default -> System.arraycopy(r, 0, u, 0, d); // silu
             }
             if (b != null) {
                 o.put(i * d, r, 0, d);
             }
             t.put(i * d, u, 0, d);
         }
-        switch (act) {
-            case "gelu", "gelu_python" -> Nd4j.exec(new Erf(tmp, tmp));
-            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Transforms.tanh(tmp, false);
+        switch (kind) {
+            case GELU -> Nd4j.exec(new Erf(tmp, tmp));
+            case GELU_TANH -> Transforms.tanh(tmp, false);
             default -> Transforms.sigmoid(tmp, false);
         }
-        boolean gelu = act.startsWith("gelu");
+        boolean gelu = kind == GELU || kind == GELU_TANH;
         for (int i = 0; i < rows; i++) {
             o.get(i * d, r, 0, d);
             t.get(i * d, u, 0, d);
-            for (int j = 0; j < d; j++) {
-                r[j] = gelu ? (u[j] + 1f) * r[j] * 0.5f : u[j] * r[j];
+            if (gelu) {
+                for (int j = 0; j < d; j++) {
+                    r[j] = (u[j] + 1f) * r[j] * 0.5f;
+                }
+            } else {
+                for (int j = 0; j < d; j++) {
+                    r[j] = u[j] * r[j];
+                }
             }
             o.put(i * d, r, 0, d);
         }
         return y;
     }
 
-    /** One value through the activation, in Java (the small-array path of {@link #biasActivation}). */
-    static float activate(String act, float x) {
-        return switch (act) {
-            case "gelu", "gelu_python" -> (float) (0.5 * x * erfc(-x * SQRT_HALF));
-            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" ->
-                    ((float) Math.tanh((x * x * x * 0.044715f + x) * SQRT_2_OVER_PI) + 1f) * x * 0.5f;
-            case "quick_gelu" -> sigmoid(x * 1.702f) * x;
-            default -> sigmoid(x) * x; // silu
-        };
+    private static void addBias(float[] r, float[] b, int d) {
+        if (b != null) {
+            for (int j = 0; j < d; j++) {
+                r[j] += b[j];
+            }
+        }
+    }
+
+    /** A row through the activation, in Java (the small-array path of {@link #biasActivation}). */
+    private static void activateRow(int kind, float[] r, int d) {
+        switch (kind) {
+            case RELU -> {
+                for (int j = 0; j < d; j++) {
+                    r[j] = Math.max(r[j], 0f);
+                }
+            }
+            case GELU -> {
+                for (int j = 0; j < d; j++) {
+                    float x = r[j];
+                    r[j] = (float) (0.5 * x * erfc(-x * SQRT_HALF));
+                }
+            }
+            case GELU_TANH -> {
+                for (int j = 0; j < d; j++) {
+                    float x = r[j];
+                    r[j] = ((float) Math.tanh((x * x * x * 0.044715f + x) * SQRT_2_OVER_PI) + 1f) * x * 0.5f;
+                }
+            }
+            case QUICK_GELU -> {
+                for (int j = 0; j < d; j++) {
+                    float x = r[j];
+                    r[j] = sigmoid(x * 1.702f) * x;
+                }
+            }
+            default -> {
+                for (int j = 0; j < d; j++) {
+                    float x = r[j];
+                    r[j] = sigmoid(x) * x; // silu
+                }
+            }
+        }
     }
 
     static float sigmoid(float x) {
@@ -363,143 +410,5 @@ public final class Fused {
             o.put((before + i) * width, r, 0, width);
         }
         return out;
-    }
-
-    /**
-     * Multi-head scaled dot-product attention in two batched matrix products over all heads: the
-     * queries are columns [qCol, qCol + H·dh) of {@code qx} [T, ·]; k and v are dense [S, Hkv·dh]
-     * (grouped-query attention when Hkv &lt; H); {@code mask} is an additive [T, S] matrix or null.
-     * Returns [T, H·dh]. The scale 1/√dh is applied to the queries.
-     */
-    public static INDArray attention(INDArray qx, int qCol, INDArray k, INDArray v, int heads, int kvHeads, INDArray mask) {
-        int t = (int) qx.rows();
-        int s = (int) k.rows();
-        int w = (int) qx.columns();
-        int kw = (int) k.columns();
-        int dh = kw / kvHeads;
-        int group = heads / kvHeads;
-        float scale = (float) (1.0 / Math.sqrt(dh));
-        if ((long) heads * t * s * dh < NATIVE_ATTENTION_MACS) {
-            return attentionSmall(qx, qCol, k, v, heads, kvHeads, mask, scale);
-        }
-        INDArray qh = Nd4j.createUninitialized(DataType.FLOAT, heads, t, dh);
-        INDArray kh = Nd4j.createUninitialized(DataType.FLOAT, heads, s, dh);
-        INDArray vh = Nd4j.createUninitialized(DataType.FLOAT, heads, s, dh);
-        FloatBuffer q = buf(qx);
-        FloatBuffer qo = buf(qh);
-        float[] row = new float[Math.max(heads * dh, kw)];
-        for (int i = 0; i < t; i++) {
-            q.get(i * w + qCol, row, 0, heads * dh);
-            for (int h = 0; h < heads; h++) {
-                int at = h * dh;
-                for (int j = 0; j < dh; j++) {
-                    row[at + j] *= scale;
-                }
-                qo.put((h * t + i) * dh, row, at, dh);
-            }
-        }
-        toHeads(k, kh, kvHeads, group, dh, row);
-        toHeads(v, vh, kvHeads, group, dh, row);
-        INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, heads, t, s);
-        Nd4j.matmul(qh, kh, scores, false, true, false);
-        if (mask != null) {
-            float[] m = mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
-            FloatBuffer sc = buf(scores);
-            float[] r = new float[t * s];
-            for (int h = 0; h < heads; h++) {
-                sc.get(h * t * s, r, 0, r.length);
-                for (int j = 0; j < r.length; j++) {
-                    r[j] += m[j];
-                }
-                sc.put(h * t * s, r, 0, r.length);
-            }
-        }
-        INDArray probs = Nd4j.createUninitialized(DataType.FLOAT, heads, t, s);
-        Nd4j.exec(new SoftMax(scores, probs, 2));
-        INDArray ctx = Nd4j.createUninitialized(DataType.FLOAT, heads, t, dh);
-        Nd4j.matmul(probs, vh, ctx, false, false, false);
-        INDArray out = alloc(t, (long) heads * dh);
-        FloatBuffer c = buf(ctx);
-        FloatBuffer o = buf(out);
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < t; i++) {
-                c.get((h * t + i) * dh, row, 0, dh);
-                o.put(i * heads * dh + h * dh, row, 0, dh);
-            }
-        }
-        return out;
-    }
-
-    /** {@link #attention} in Java on heap arrays: no native op, one allocation (the output). */
-    private static INDArray attentionSmall(INDArray qx, int qCol, INDArray k, INDArray v, int heads, int kvHeads, INDArray mask,
-            float scale) {
-        int t = (int) qx.rows();
-        int s = (int) k.rows();
-        int w = (int) qx.columns();
-        int kw = (int) k.columns();
-        int dh = kw / kvHeads;
-        int group = heads / kvHeads;
-        float[] q = new float[t * w];
-        buf(qx).get(0, q, 0, q.length);
-        float[] ka = new float[s * kw];
-        float[] va = new float[s * kw];
-        buf(k).get(0, ka, 0, ka.length);
-        buf(v).get(0, va, 0, va.length);
-        float[] m = mask == null ? null : mask.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] out = new float[t * heads * dh];
-        float[] p = new float[s];
-        float[] qs = new float[dh];
-        for (int h = 0; h < heads; h++) {
-            int kc = (h / group) * dh;
-            for (int i = 0; i < t; i++) {
-                int qc = i * w + qCol + h * dh;
-                for (int c = 0; c < dh; c++) {
-                    qs[c] = q[qc + c] * scale;
-                }
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < s; j++) {
-                    int kr = j * kw + kc;
-                    float dot = 0;
-                    for (int c = 0; c < dh; c++) {
-                        dot += qs[c] * ka[kr + c];
-                    }
-                    if (m != null) {
-                        dot += m[i * s + j];
-                    }
-                    p[j] = dot;
-                    max = Math.max(max, dot);
-                }
-                float sum = 0;
-                for (int j = 0; j < s; j++) {
-                    p[j] = (float) Math.exp(p[j] - max);
-                    sum += p[j];
-                }
-                int oc = i * heads * dh + h * dh;
-                for (int j = 0; j < s; j++) {
-                    float pj = p[j] / sum;
-                    int vr = j * kw + kc;
-                    for (int c = 0; c < dh; c++) {
-                        out[oc + c] += pj * va[vr + c];
-                    }
-                }
-            }
-        }
-        return Nd4j.create(out, new long[] {t, (long) heads * dh}, 'c');
-    }
-
-    /** [S, Hkv·dh] → [H, S, dh], each key/value head repeated for the {@code group} query heads it serves. */
-    private static void toHeads(INDArray x, INDArray out, int kvHeads, int group, int dh, float[] row) {
-        FloatBuffer in = buf(x);
-        FloatBuffer o = buf(out);
-        int s = (int) x.rows();
-        int w = (int) x.columns();
-        for (int i = 0; i < s; i++) {
-            in.get(i * w, row, 0, w);
-            for (int h = 0; h < kvHeads; h++) {
-                for (int g = 0; g < group; g++) {
-                    o.put(((h * group + g) * s + i) * dh, row, h * dh, dh);
-                }
-            }
-        }
     }
 }

@@ -119,7 +119,7 @@ class FusedTest {
                 String what = heads + "/" + kvHeads + " heads, " + t + "x" + s + (mask == null ? "" : ", causal");
                 // the queries as the first columns of a wider matrix (as in a fused Q|K|V product)
                 INDArray qx = Nd4j.concat(1, rand(53, t, 5), q, rand(54, t, 3));
-                close(what, Fused.attention(qx, 5, k, v, heads, kvHeads, mask), Ops.attention(q, k, v, heads, kvHeads, mask));
+                close(what, FusedAttention.attention(qx, 5, k, v, heads, kvHeads, mask), Ops.attention(q, k, v, heads, kvHeads, mask));
             }
         }
     }

@@ -39,10 +39,14 @@ import java.nio.file.Path;
  * @param images           {@code --images}: a folder of images for the vision models, or null (generated images)
  * @param newTokens        {@code --new-tokens}: tokens each generation of a decoder makes, or null (8)
  * @param stopAtEos        {@code --stop-at-eos}: generations end at the model's end-of-sequence token
+ * @param topK             {@code --top-k}: generations draw among the K best tokens, or null (greedy)
+ * @param temperature      {@code --temperature}: the draw's temperature, or null (1)
+ * @param sampleSeed       {@code --sample-seed}: the draws' seed, or null (0)
  */
 public record TrialOptions(String scenario, Integer agents, boolean existing, String fleet, Integer waitFor,
         String waitTimeout, Integer brokerPort, Path hostConfig, String bind, String duration, String planner,
         String broker, Path brokerAccounts, Path out, Path json, Path report, String impair, String progressInterval,
         Path modelDir, Path pluginsDir, String fallbackPlanner, String warmup, String readyTimeout, String shadow,
-        String cut, boolean noParity, String labels, String labelPrompt, Path images, Integer newTokens, boolean stopAtEos) {
+        String cut, boolean noParity, String labels, String labelPrompt, Path images, Integer newTokens, boolean stopAtEos,
+        Integer topK, Double temperature, Long sampleSeed) {
 }

@@ -45,7 +45,7 @@ final class TrialPlan {
     final String shadow;
     final Path images;
     final boolean noParity;
-    /** How decoder models' generations run ({@code --new-tokens}, {@code --stop-at-eos}). */
+    /** How decoder models' generations run ({@code --new-tokens}, {@code --stop-at-eos}, {@code --top-k}, {@code --temperature}, {@code --sample-seed}). */
     final Generations.Settings generation;
 
     // what the checks derived
@@ -84,7 +84,7 @@ final class TrialPlan {
         images = o.images();
         noParity = o.noParity();
         try {
-            generation = new Generations.Settings(o.newTokens() == null ? Generations.NEW_TOKENS : o.newTokens(), o.stopAtEos());
+            generation = Generations.Settings.of(o.newTokens(), o.stopAtEos(), o.topK(), o.temperature(), o.sampleSeed());
         } catch (EdgeFmException e) {
             throw new UsageException(e.getMessage());
         }

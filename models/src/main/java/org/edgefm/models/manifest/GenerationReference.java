@@ -4,31 +4,35 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.models.family.Generator;
 import org.edgefm.models.text.TextTokenizer;
 import org.edgefm.wire.TaskAnswer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The greedy generations of a decoder's whole model in this process: each prompt tokenised with the
- * model's tokenizer, then {@code newTokens} steps through the model's parts one after the other, each
- * continuing the parts' key/value caches ({@link PartRunner#decode}), exactly as a generation across
- * agents runs them, with FP32 between the parts. Each step's answer (the lm head's token and its
- * probability, as an agent answers) is kept: the reference a split generation's steps must equal.
+ * The generations of a decoder's whole model in this process, greedy or seeded top-k: each prompt
+ * tokenised with the model's tokenizer, then {@code newTokens} steps through the model's parts one
+ * after the other, each continuing the parts' key/value caches ({@link PartRunner#decode}), exactly as
+ * a generation across agents runs them, with FP32 between the parts. Each step's answer (the lm
+ * head's token and its probability, as an agent answers: {@link PartRunner#answer(ModelManifest,
+ * INDArray, Generator.Sampling, int)}) is kept: the reference a split generation's steps must equal.
  * Holds the tokenizer until closed, to turn a split run's tokens into text.
  */
-public final class GreedyReference implements AutoCloseable {
+public final class GenerationReference implements AutoCloseable {
     /**
      * One prompt's generation.
      *
      * @param prompt     the prompt text
+     * @param sampling   how its tokens were chosen (for a top-k draw, the run's seed mixed with the prompt's
+     *                   index: {@link Generator.Sampling#forStream}); a split run of it draws with the same
      * @param promptIds  its token ids
      * @param steps      each step's answer ("token N" and its probability), the first for the prompt
      * @param tokens     the generated token ids
      * @param text       the generated tokens as text
      * @param ms         wall time of the whole generation in this process
      */
-    public record Generation(String prompt, int[] promptIds, List<TaskAnswer> steps, int[] tokens, String text, double ms) {
+    public record Generation(String prompt, Generator.Sampling sampling, int[] promptIds, List<TaskAnswer> steps, int[] tokens, String text, double ms) {
         /** New tokens per second in this process. */
         public double tokensPerSecond() {
             return tokens.length / (ms / 1000);
@@ -38,7 +42,7 @@ public final class GreedyReference implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final List<Generation> generations;
 
-    private GreedyReference(TextTokenizer tokenizer, List<Generation> generations) {
+    private GenerationReference(TextTokenizer tokenizer, List<Generation> generations) {
         this.tokenizer = tokenizer;
         this.generations = List.copyOf(generations);
     }
@@ -49,7 +53,16 @@ public final class GreedyReference implements AutoCloseable {
      *
      * @throws EdgeFmException when the model is not a decoder, or a prompt has no tokens
      */
-    public static GreedyReference generate(ModelManifest m, List<String> prompts, int newTokens, int eos) {
+    public static GenerationReference generate(ModelManifest m, List<String> prompts, int newTokens, int eos) {
+        return generate(m, prompts, newTokens, eos, Generator.Sampling.greedy());
+    }
+
+    /**
+     * {@link #generate(ModelManifest, List, int, int)} choosing each token with {@code sampling}: the
+     * n-th prompt's draws with {@code sampling.forStream(n)} (greedy: as it is).
+     */
+    public static GenerationReference generate(ModelManifest m, List<String> prompts, int newTokens, int eos,
+            Generator.Sampling sampling) {
         if (!m.arch().isDecoder()) {
             throw new EdgeFmException(m.source() + ": generation needs a decoder (gpt2, llama), not " + m.arch().family());
         }
@@ -71,6 +84,7 @@ public final class GreedyReference implements AutoCloseable {
                 if (ids.length == 0) {
                     throw new EdgeFmException(m.source() + ": the prompt '" + prompt + "' has no tokens");
                 }
+                Generator.Sampling s = sampling.k() <= 1 ? sampling : sampling.forStream(n);
                 String seq = "reference-" + n++;
                 long t0 = System.nanoTime();
                 List<TaskAnswer> steps = new ArrayList<>();
@@ -83,7 +97,7 @@ public final class GreedyReference implements AutoCloseable {
                     for (PartRunner r : parts) {
                         x = r.decode(seq, start, x);
                     }
-                    TaskAnswer a = PartRunner.answer(m, x);
+                    TaskAnswer a = PartRunner.answer(m, x, s, start + in.length);
                     steps.add(a);
                     tokens[made] = token(a);
                     start += in.length;
@@ -92,9 +106,9 @@ public final class GreedyReference implements AutoCloseable {
                 tokens = Arrays.copyOf(tokens, made);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 parts.forEach(r -> r.endSequence(seq));
-                out.add(new Generation(prompt, ids, steps, tokens, tok.decode(tokens), ms));
+                out.add(new Generation(prompt, s, ids, steps, tokens, tok.decode(tokens), ms));
             }
-            return new GreedyReference(tok, out);
+            return new GenerationReference(tok, out);
         } catch (RuntimeException e) {
             tok.close();
             throw e;
