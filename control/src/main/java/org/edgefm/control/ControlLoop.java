@@ -244,7 +244,7 @@ public final class ControlLoop implements AutoCloseable {
         LightServiceController controller = planner.controller().create(cfg);
         this.config = cfg;
         this.guard = new PluginCallGuard(planner.controller().name(), controller, settings.lightBudget(),
-                settings.enforceBudget(), this.listener);
+                settings.slotMs(), settings.enforceBudget(), this.listener);
         Map<String, ServiceSpec> catalog = (model != null ? model.services() : fleetModel.spec().services()).stream()
                 .collect(java.util.stream.Collectors.toMap(ServiceSpec::id, x -> x, (a, b) -> a, LinkedHashMap::new));
         this.models = new PlanningModel(fleet, model, fleetModel, links);
@@ -342,8 +342,16 @@ public final class ControlLoop implements AutoCloseable {
         if (!models.refresh(s.nowMs())) {
             return;
         }
+        if (models.joins()) {
+            // the links measured while the fleet joins go into the first slot's model and the first core
+            // placement, rather than arriving over the first slots as one new model after another
+            models.links().observe(s.links(), s.nowMs());
+        }
         if (models.joins() && !models.joinsSettled(s.nowMs())) {
             return; // the first placement waits until joins settle: a fleet that joins at once is placed once
+        }
+        if (models.joins() && models.links().release(s.nowMs()) != LinkEstimator.Change.NONE) {
+            LOG.info("planners' first topology: {}", models.links().describe());
         }
         started = true;
         models.joinsPlaced();
