@@ -175,6 +175,9 @@ public final class ControlLoop implements AutoCloseable {
     private final DirectiveBuilder directives;
 
     private LightDecision decision;
+    /** The model the controller got in the previous slot, and how many slots brought it a different one. */
+    private SystemModel lastObserved;
+    private volatile long modelChanges;
     private long slot;
     private boolean started;
     /** The start's snapshot, until the first slot hands out its completions. */
@@ -393,6 +396,10 @@ public final class ControlLoop implements AutoCloseable {
         core.step(offline, snap.nowMs());
 
         SlotObservation obs = observations.of(slot, snap, models.model(), models.links(), core.placement(), decision);
+        if (obs.model() != lastObserved) {
+            lastObserved = obs.model();
+            modelChanges++;
+        }
         boolean decided = false;
         PluginCallGuard.Decided d = guard.decide(obs); // failures, fallback and their books: PluginCallGuard
         if (d != null) {
@@ -435,6 +442,14 @@ public final class ControlLoop implements AutoCloseable {
      */
     public synchronized void fallback(LightServiceControllerFactory factory) {
         guard.fallback(factory.name(), factory.create(config), settings.enforceBudget());
+    }
+
+    /**
+     * The slots whose observation gave the controller a model other than the previous slot's (the first slot's
+     * included): a new network for it, which a planner that caches per model analyses again (any thread).
+     */
+    public long modelChanges() {
+        return modelChanges;
     }
 
     /** The plugin calls' books: calls, failures by reason, slots on the fallback (any thread). */
