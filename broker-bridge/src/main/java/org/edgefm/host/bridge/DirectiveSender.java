@@ -88,9 +88,11 @@ final class DirectiveSender {
         this.nowMs = Objects.requireNonNull(nowMs, "nowMs is null");
     }
 
-    /** Queues a directive for the next {@link #flush()}. */
+    /**
+     * Queues a directive for the next {@link #flush()}. The report validator learns of it when it is sent
+     * ({@link #send}), once: a directive superseded before it went out was never the node's to report.
+     */
     void queue(Directive directive) {
-        validator.get().issued(directive);
         synchronized (batch) {
             batch.add(directive);
         }
@@ -107,7 +109,7 @@ final class DirectiveSender {
                 todo = new ArrayList<>(batch);
                 batch.clear();
             }
-            outbox.putAll(todo);
+            meters.directivesSuperseded(outbox.putAll(todo));
             double now = nowMs.getAsDouble();
             for (Directive d : todo) {
                 // a directive over the pace stays due; the outbox timer sends it within a few passes
@@ -166,7 +168,10 @@ final class DirectiveSender {
         }
     }
 
-    /** Publishes one directive (its task keys first); false when not connected or it could not go. */
+    /**
+     * Publishes one directive (its task keys first); false when not connected or it could not go. The report
+     * validator is told first (also of a re-send from the outbox, which may hold a previous host run's directive).
+     */
     private boolean send(Directive d) {
         validator.get().issued(d);
         if (!publisher.connected()) {

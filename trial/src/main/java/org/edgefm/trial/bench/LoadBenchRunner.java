@@ -447,6 +447,7 @@ public final class LoadBenchRunner {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("issued", m.directivesIssued());
         d.put("published", m.messagesOut("directive"));
+        d.put("superseded", m.directivesSuperseded());
         d.put("received", t.directives());
         d.put("acksSent", t.acks());
         d.put("acked", acksIn);
@@ -498,9 +499,9 @@ public final class LoadBenchRunner {
                 b.get("nodesBorn"), r.get("agents"));
         out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
                 t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
-        out.printf(Locale.ROOT, "directives:     issued %s, published %s, received %s, acked %s (stale %s), re-sent %s,"
-                        + " pending at end %s, mean size %s B (largest %s B; %s not sent: over the wire's limit)%n", d.get("issued"),
-                d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
+        out.printf(Locale.ROOT, "directives:     issued %s, superseded before they were published %s, published %s, received %s,"
+                        + " acked %s (stale %s), re-sent %s, pending at end %s, mean size %s B (largest %s B; %s not sent: over the"
+                        + " wire's limit)%n", d.get("issued"), d.get("superseded"), d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
                 d.get("meanBytes"), d.get("maxBytes"), d.get("notSentOversize"));
         out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
                         + " (controller call p99 over the last 30 s %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"),
