@@ -382,6 +382,7 @@ public final class ControlLoop implements AutoCloseable {
      * the guard, the directives of the nodes whose desired state changed, the published view.
      */
     public synchronized StepReport step() {
+        guard.slotStarted(System.nanoTime());
         start();
         if (!started) {
             // no node has joined yet (or joins have not settled): nothing is planned and slot 0 is still to come;

@@ -81,6 +81,8 @@ public final class PluginCallGuard implements AutoCloseable {
     private long slotsWithout;
     /** The controller's previous call overran its budget. */
     private boolean lastOverran;
+    /** {@link System#nanoTime()} when the current slot's step began, or {@code Long.MIN_VALUE} when not told. */
+    private long slotStartNanos = Long.MIN_VALUE;
     /** Overruns whose late call landed within the slot, so the fallback was not asked. */
     private long lateWithinSlot;
 
@@ -235,8 +237,16 @@ public final class PluginCallGuard implements AutoCloseable {
         if (!caller.busy()) {
             return out.elapsedMs() <= slotMs; // virtual time: the call returned, charged its CPU and waiting
         }
-        double leftMs = slotMs - callBudget.toNanos() / 1e6;
+        // live: until the slot's end, counted from the step's start when the loop told it (so the step ends
+        // before the next slot's timer), else from the call's start
+        double leftMs = slotStartNanos == Long.MIN_VALUE ? slotMs - callBudget.toNanos() / 1e6
+                : slotMs - (System.nanoTime() - slotStartNanos) / 1e6;
         return leftMs > 0 && caller.awaitAbandoned(Duration.ofNanos((long) (leftMs * 1e6)));
+    }
+
+    /** The loop's step for a slot began now ({@link System#nanoTime()}): a late call is waited for until the slot ends. */
+    public synchronized void slotStarted(long nanos) {
+        this.slotStartNanos = nanos;
     }
 
     /** Overruns whose late call landed within the slot, so that the fallback was not asked (any thread). */
