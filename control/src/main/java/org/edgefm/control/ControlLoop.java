@@ -353,8 +353,10 @@ public final class ControlLoop implements AutoCloseable {
         if (models.joins() && !models.joinsSettled(s.nowMs())) {
             return; // the first placement waits until joins settle: a fleet that joins at once is placed once
         }
-        if (models.joins() && models.links().release(s.nowMs()) != LinkEstimator.Change.NONE) {
+        LinkEstimator.Change first = models.joins() ? models.links().release(s.nowMs()) : LinkEstimator.Change.NONE;
+        if (first != LinkEstimator.Change.NONE) {
             LOG.info("planners' first topology: {}", models.links().describe());
+            listener.onTopologyChange(first);
         }
         started = true;
         models.joinsPlaced();
