@@ -89,10 +89,11 @@ final class DirectiveSender {
     }
 
     /**
-     * Queues a directive for the next {@link #flush()}. The report validator learns of it when it is sent
-     * ({@link #send}), once: a directive superseded before it went out was never the node's to report.
+     * Queues a directive for the next {@link #flush()}; the report validator learns of it here, once (a
+     * send of it, first or again, does not tell it again).
      */
     void queue(Directive directive) {
+        validator.get().issued(directive);
         synchronized (batch) {
             batch.add(directive);
         }
@@ -169,11 +170,15 @@ final class DirectiveSender {
     }
 
     /**
-     * Publishes one directive (its task keys first); false when not connected or it could not go. The report
-     * validator is told first (also of a re-send from the outbox, which may hold a previous host run's directive).
+     * Publishes one directive (its task keys first); false when not connected or it could not go. A directive of
+     * an earlier host run (the outbox re-sends what was pending when that run stopped) never passed
+     * {@link #queue}: the report validator is told of it here.
      */
     private boolean send(Directive d) {
-        validator.get().issued(d);
+        ReportValidator v = validator.get();
+        if (d.plannerEpoch() < v.hostEpoch()) {
+            v.issued(d);
+        }
         if (!publisher.connected()) {
             return false;
         }
