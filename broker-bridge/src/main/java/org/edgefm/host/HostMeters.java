@@ -79,6 +79,7 @@ public final class HostMeters implements ControlLoop.Listener {
     private final Timer stepTime;
     private final Timer decisionLag;
     private final Counter resent;
+    private final Counter superseded;
     private final io.micrometer.core.instrument.DistributionSummary directiveBytes;
     /** Recent samples of the timers above (ms), for p50/p99 by {@link org.edgefm.control.stats.Quantiles}. */
     private final java.util.Map<Timer, WindowedQuantiles> windows = new java.util.IdentityHashMap<>();
@@ -127,6 +128,9 @@ public final class HostMeters implements ControlLoop.Listener {
         window(decisionLag, "edgefm.decision.lag.window", "Decision lag");
         resent = Counter.builder("edgefm.directives.resent")
                 .description("Directives published again because no acknowledgement came in time").register(registry);
+        superseded = Counter.builder("edgefm.directives.superseded")
+                .description("Directives replaced by a newer one for the same node before they were published")
+                .register(registry);
         directiveBytes = io.micrometer.core.instrument.DistributionSummary.builder("edgefm.directive.size")
                 .description("Encoded size of published directives").baseUnit("bytes").register(registry);
         nodeGauges = new NodeGauges(registry, this::nodeLabel, this::serviceLabel);
@@ -395,6 +399,18 @@ public final class HostMeters implements ControlLoop.Listener {
     /** Counts a directive published again by the outbox. */
     public void directiveResent() {
         resent.increment();
+    }
+
+    /** Counts {@code n} directives replaced by a newer one for their node before they were published. */
+    public void directivesSuperseded(int n) {
+        if (n > 0) {
+            superseded.increment(n);
+        }
+    }
+
+    /** Directives replaced before they were published, so far. */
+    public long directivesSuperseded() {
+        return (long) superseded.count();
     }
 
     /** Records the encoded size of a published directive. */

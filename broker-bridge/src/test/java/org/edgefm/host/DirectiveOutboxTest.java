@@ -38,6 +38,21 @@ class DirectiveOutboxTest {
     }
 
     @Test
+    void putAll_countsPendingDirectivesReplacedBeforeTheyWereSent_notThoseSentOrSettled() {
+        try (DirectiveOutbox o = new DirectiveOutbox(dir.resolve("o.db"), 1000, 30_000)) {
+            assertThat(o.putAll(java.util.List.of(WireSamples.directive("j1", 1, 1), WireSamples.directive("j2", 1, 1),
+                    WireSamples.directive("j3", 1, 1)))).isZero();
+            o.sent("j2", 0); // in flight: replacing it is no supersession
+            o.settle("j3", 1, 1, DirectiveOutbox.State.APPLIED, null); // delivered
+            assertThat(o.putAll(java.util.List.of(WireSamples.directive("j1", 1, 2), WireSamples.directive("j2", 1, 2),
+                    WireSamples.directive("j3", 1, 2)))).isEqualTo(1); // j1's version 1 never went out
+            assertThat(o.putAll(java.util.List.of(WireSamples.directive("j1", 1, 1)))).isZero(); // older: ignored
+            assertThat(o.due(0, n -> true)).extracting(Directive::nodeId, Directive::version).contains(
+                    org.assertj.core.groups.Tuple.tuple("j1", 2L));
+        }
+    }
+
+    @Test
     void sent_backsOff_untilSettledByAppliedVersion() {
         try (DirectiveOutbox o = new DirectiveOutbox(dir.resolve("o.db"), 1000, 4000)) {
             o.put(WireSamples.directive("j1", 1, 1));

@@ -175,6 +175,9 @@ public final class ControlLoop implements AutoCloseable {
     private final DirectiveBuilder directives;
 
     private LightDecision decision;
+    /** The model the controller got in the previous slot, and how many slots brought it a different one. */
+    private SystemModel lastObserved;
+    private volatile long modelChanges;
     private long slot;
     private boolean started;
     /** The start's snapshot, until the first slot hands out its completions. */
@@ -244,7 +247,7 @@ public final class ControlLoop implements AutoCloseable {
         LightServiceController controller = planner.controller().create(cfg);
         this.config = cfg;
         this.guard = new PluginCallGuard(planner.controller().name(), controller, settings.lightBudget(),
-                settings.enforceBudget(), this.listener);
+                settings.slotMs(), settings.enforceBudget(), this.listener);
         Map<String, ServiceSpec> catalog = (model != null ? model.services() : fleetModel.spec().services()).stream()
                 .collect(java.util.stream.Collectors.toMap(ServiceSpec::id, x -> x, (a, b) -> a, LinkedHashMap::new));
         this.models = new PlanningModel(fleet, model, fleetModel, links);
@@ -342,8 +345,18 @@ public final class ControlLoop implements AutoCloseable {
         if (!models.refresh(s.nowMs())) {
             return;
         }
+        if (models.joins()) {
+            // the links measured while the fleet joins go into the first slot's model and the first core
+            // placement, rather than arriving over the first slots as one new model after another
+            models.links().observe(s.links(), s.nowMs());
+        }
         if (models.joins() && !models.joinsSettled(s.nowMs())) {
             return; // the first placement waits until joins settle: a fleet that joins at once is placed once
+        }
+        LinkEstimator.Change first = models.joins() ? models.links().release(s.nowMs()) : LinkEstimator.Change.NONE;
+        if (first != LinkEstimator.Change.NONE) {
+            LOG.info("planners' first topology: {}", models.links().describe());
+            listener.onTopologyChange(first);
         }
         started = true;
         models.joinsPlaced();
@@ -371,6 +384,7 @@ public final class ControlLoop implements AutoCloseable {
      * the guard, the directives of the nodes whose desired state changed, the published view.
      */
     public synchronized StepReport step() {
+        guard.slotStarted(System.nanoTime());
         start();
         if (!started) {
             // no node has joined yet (or joins have not settled): nothing is planned and slot 0 is still to come;
@@ -385,6 +399,10 @@ public final class ControlLoop implements AutoCloseable {
         core.step(offline, snap.nowMs());
 
         SlotObservation obs = observations.of(slot, snap, models.model(), models.links(), core.placement(), decision);
+        if (obs.model() != lastObserved) {
+            lastObserved = obs.model();
+            modelChanges++;
+        }
         boolean decided = false;
         PluginCallGuard.Decided d = guard.decide(obs); // failures, fallback and their books: PluginCallGuard
         if (d != null) {
@@ -427,6 +445,14 @@ public final class ControlLoop implements AutoCloseable {
      */
     public synchronized void fallback(LightServiceControllerFactory factory) {
         guard.fallback(factory.name(), factory.create(config), settings.enforceBudget());
+    }
+
+    /**
+     * The slots whose observation gave the controller a model other than the previous slot's (the first slot's
+     * included): a new network for it, which a planner that caches per model analyses again (any thread).
+     */
+    public long modelChanges() {
+        return modelChanges;
     }
 
     /** The plugin calls' books: calls, failures by reason, slots on the fallback (any thread). */

@@ -29,8 +29,8 @@ import org.edgefm.api.spi.LinkEstimate;
  * {@code blend}, a measured pair the scenario does not link directly is added as a link.
  *
  * <p>The model handed out stays the same instance until a link appears or expires (a new model at
- * once) or a figure moves by more than its noise and by more than matters to a planner, no sooner
- * than {@code links.rebuildMinIntervalMs} after the last new model; so planners that cache per
+ * once, but see below for links that keep appearing) or a figure moves by more than its noise and by
+ * more than matters to a planner, no sooner than {@code links.rebuildMinIntervalMs} after the last new model; so planners that cache per
  * model do not re-plan on measurement jitter. Per link the samples' mean and mean absolute
  * deviation {@code dev} are kept as moving averages (weights {@code links.ewmaWeight} and
  * {@code links.noiseWeight}). A one-way latency {@code L} has moved when {@code |L - L0| >
@@ -40,7 +40,17 @@ import org.edgefm.api.spi.LinkEstimate;
  * (largest task input or service output) changes by more than {@code rebuildMinMs}:
  * {@code S * |1/B - 1/B0| > rebuildMinMs}. Planners use a link's bandwidth for transfer times, so a
  * swing between 1,600 and 2,500 Mbit/s under a payload of a few hundred kB is no change, while 1,000
- * to 20 Mbit/s is. Not thread-safe: the control loop's thread uses it.
+ * to 20 Mbit/s is.
+ *
+ * <p>Links that keep appearing are coalesced: a link that appears after an observation that brought no new
+ * link gives a new model at once (a node that joins alone has its links in the next slot's model), but while
+ * every observation brings new links (a fleet joining, its agents' reports arriving over a few slots) the
+ * model is held, and the links that appeared meanwhile enter it together at the first observation that
+ * brings none, or {@code links.rebuildMinIntervalMs} after the first held one (a fleet that never stops
+ * growing still gets its links). A burst of link births so costs the planners two new models, not one per
+ * observation (a planner that analyses each new network from scratch pays for each). A link that expires
+ * and a new declared model ({@link #redeclare}) publish whatever is held. {@link #release} publishes it at
+ * once. Not thread-safe: the control loop's thread uses it.
  */
 public final class LinkEstimator {
     /** What the planners' topology is built from. */
@@ -195,6 +205,12 @@ public final class LinkEstimator {
     /** The measured links in {@link #effective}. */
     private Set<String> publishedMeasured = Set.of();
     private double lastRebuildMs = Double.NaN;
+    /** The previous observation brought a link not estimated before. */
+    private boolean grewLast;
+    /** Fleet clock of the first appearance held back, NaN when none is held. */
+    private double heldSinceMs = Double.NaN;
+    /** Appearances held back so far (each an observation whose new links waited). */
+    private long held;
 
     /** An estimator over the declared model's topology. */
     public LinkEstimator(Settings settings, SystemModel declared) {
@@ -236,6 +252,7 @@ public final class LinkEstimator {
      * @return why {@link #model()} is a new instance, or {@link Change#NONE}
      */
     public Change observe(List<LinkEstimate> reports, double nowMs) {
+        boolean grew = false;
         for (LinkEstimate r : reports) {
             if (r.a().equals(r.b()) || !nodes.contains(r.a()) || !nodes.contains(r.b())) {
                 continue;
@@ -251,6 +268,7 @@ public final class LinkEstimator {
                 e.sampleRttMs = r.rttMs();
                 e.sampleMbPerMs = r.bandwidthMbPerMs();
                 estimates.put(k, e);
+                grew = true;
                 if (!seedDeclared) {
                     e.lastMs = nowMs;
                     continue;
@@ -264,11 +282,43 @@ public final class LinkEstimator {
         }
         estimates.values().removeIf(e -> nowMs - e.lastMs > settings.maxAgeMs());
         Change c = change(nowMs);
+        boolean keepAppearing = grew && grewLast;
+        grewLast = grew;
+        if (c == Change.APPEARED && keepAppearing
+                && (Double.isNaN(heldSinceMs) || nowMs - heldSinceMs < settings.rebuildMinIntervalMs())) {
+            // links keep appearing: held until an observation brings none, or the interval since the first held one
+            if (Double.isNaN(heldSinceMs)) {
+                heldSinceMs = nowMs;
+            }
+            held++;
+            return Change.NONE;
+        }
         if (c != Change.NONE) {
             rebuild();
             lastRebuildMs = nowMs;
         }
         return c;
+    }
+
+    /**
+     * Publishes the links held back while they kept appearing (the planners are about to get their first
+     * model, so waiting buys nothing).
+     *
+     * @return why the model is a new instance, or {@link Change#NONE}
+     */
+    public Change release(double nowMs) {
+        if (settings.mode() == Mode.DECLARED || estimates.keySet().equals(publishedMeasured)) {
+            return Change.NONE;
+        }
+        Change c = publishedMeasured.containsAll(estimates.keySet()) ? Change.EXPIRED : Change.APPEARED;
+        rebuild();
+        lastRebuildMs = nowMs;
+        return c;
+    }
+
+    /** Observations whose new links were held back while links kept appearing, so far. */
+    public long heldAppearances() {
+        return held;
     }
 
     private Change change(double nowMs) {
@@ -338,6 +388,7 @@ public final class LinkEstimator {
         });
         effectiveLinks = links;
         publishedMeasured = Set.copyOf(estimates.keySet());
+        heldSinceMs = Double.NaN;
         Topology t = new Topology(declared.topology().nodes(), List.copyOf(links.values()));
         effective = new SystemModel(t, declared.services(), declared.taskTypes(), declared.users(), declared.workload());
     }

@@ -28,6 +28,14 @@ import org.slf4j.LoggerFactory;
  * decision accepted only by the first calls' warm-up allowance ({@link org.edgefm.api.spi.PluginBudget},
  * slower than the plain budget) is put in force but is not the controller's first usable decision.
  *
+ * <p>A late call is not replaced at once: when the controller overran its budget while its previous call did
+ * not (a one-off slow slot, as its first slot on a newly joined fleet is), the guard waits for the late call
+ * until the slot ends, without computing the fallback meanwhile. If it lands within the slot, its result is
+ * still discarded, the fallback is not asked for that slot (it would compete for the CPU with the late call and
+ * hand every node a decision that the controller replaces a slot later), and the decision in force stays. A
+ * late call that does not land within the slot, a second overrun in a row, a call refused because the earlier
+ * one still runs, and every other failure hand the slot to the fallback as before.
+ *
  * <p>Logging is throttled: the first failure of each planner and reason is logged with its detail,
  * later ones are counted and logged as one line every {@value #LOG_EVERY_SLOTS} slots.
  *
@@ -54,6 +62,8 @@ public final class PluginCallGuard implements AutoCloseable {
     private final LightServiceController controller;
     private final PluginCaller caller;
     private final Duration budget;
+    /** The slot length in ms, or NaN when a late call is never waited for. */
+    private final double slotMs;
     private final ControlLoop.Listener listener;
     private String fallbackName;
     private LightServiceController fallback;
@@ -69,6 +79,12 @@ public final class PluginCallGuard implements AutoCloseable {
     private long slots;
     private long slotsOnFallback;
     private long slotsWithout;
+    /** The controller's previous call overran its budget. */
+    private boolean lastOverran;
+    /** {@link System#nanoTime()} when the current slot's step began, or {@code Long.MIN_VALUE} when not told. */
+    private long slotStartNanos = Long.MIN_VALUE;
+    /** Overruns whose late call landed within the slot, so the fallback was not asked. */
+    private long lateWithinSlot;
 
     /**
      * Creates the guard of one controller.
@@ -82,6 +98,23 @@ public final class PluginCallGuard implements AutoCloseable {
      */
     public PluginCallGuard(String name, LightServiceController controller, Duration budget, boolean enforce,
             ControlLoop.Listener listener) {
+        this(name, controller, budget, Double.NaN, enforce, listener);
+    }
+
+    /**
+     * Creates the guard of one controller that waits for a one-off late call until the slot ends before the
+     * fallback decides (see the class comment).
+     *
+     * @param name       the controller's name
+     * @param controller the controller
+     * @param budget     its time budget per call
+     * @param slotMs     the slot length in ms; NaN: a late call is never waited for
+     * @param enforce    as in {@link #PluginCallGuard(String, LightServiceController, Duration, boolean, ControlLoop.Listener)}
+     * @param listener   told of every failure
+     */
+    public PluginCallGuard(String name, LightServiceController controller, Duration budget, double slotMs,
+            boolean enforce, ControlLoop.Listener listener) {
+        this.slotMs = slotMs;
         this.name = Objects.requireNonNull(name, "name is null");
         this.controller = Objects.requireNonNull(controller, "controller is null");
         this.budget = Objects.requireNonNull(budget, "budget is null");
@@ -116,9 +149,14 @@ public final class PluginCallGuard implements AutoCloseable {
     public synchronized Decided decide(SlotObservation obs) {
         boolean anyOnline = obs.nodes().stream().anyMatch(NodeObservation::online);
         Counter c = counters.get(PluginInfo.LIGHT + "/" + name);
-        PluginCaller.Outcome<PlanResult<LightDecision>> out = caller.call(() -> controller.decide(obs),
-                PluginBudgets.light(budget, c.calls));
+        boolean refused = caller.busy(); // an earlier late call still runs: this one fails at once
+        Duration callBudget = PluginBudgets.light(budget, c.calls);
+        PluginCaller.Outcome<PlanResult<LightDecision>> out = caller.call(() -> controller.decide(obs), callBudget);
         c.call(out.elapsedMs());
+        boolean overran = out instanceof PluginCaller.Failed<PlanResult<LightDecision>> f0
+                && PluginHealth.OVERRAN.equals(f0.reason());
+        boolean oneOff = overran && !refused && !lastOverran;
+        lastOverran = overran;
         String reason;
         String detail;
         if (out instanceof PluginCaller.Returned<PlanResult<LightDecision>> r) {
@@ -177,9 +215,43 @@ public final class PluginCallGuard implements AutoCloseable {
                     + " nodes keep what they run");
             return null;
         }
+        if (oneOff && landsWithinSlot(out, callBudget)) {
+            lateWithinSlot++;
+            log(obs.slot(), name, PluginInfo.LIGHT, reason, detail, "its late call landed within the slot: the fallback"
+                    + " is not asked, the decision in force stays (a second overrun in a row hands the slot to the fallback)");
+            return null;
+        }
         log(obs.slot(), name, PluginInfo.LIGHT, reason, detail, "no usable decision yet: the fallback '" + fallbackName
                 + "' decides");
         return runFallback(obs, anyOnline);
+    }
+
+    /**
+     * Whether a call that overran its budget finished within the slot: in virtual time by the time it was
+     * charged, live by waiting for it until the slot ends (nothing else is computed meanwhile).
+     */
+    private boolean landsWithinSlot(PluginCaller.Outcome<?> out, Duration callBudget) {
+        if (Double.isNaN(slotMs)) {
+            return false;
+        }
+        if (!caller.busy()) {
+            return out.elapsedMs() <= slotMs; // virtual time: the call returned, charged its CPU and waiting
+        }
+        // live: until the slot's end, counted from the step's start when the loop told it (so the step ends
+        // before the next slot's timer), else from the call's start
+        double leftMs = slotStartNanos == Long.MIN_VALUE ? slotMs - callBudget.toNanos() / 1e6
+                : slotMs - (System.nanoTime() - slotStartNanos) / 1e6;
+        return leftMs > 0 && caller.awaitAbandoned(Duration.ofNanos((long) (leftMs * 1e6)));
+    }
+
+    /** The loop's step for a slot began now ({@link System#nanoTime()}): a late call is waited for until the slot ends. */
+    public synchronized void slotStarted(long nanos) {
+        this.slotStartNanos = nanos;
+    }
+
+    /** Overruns whose late call landed within the slot, so that the fallback was not asked (any thread). */
+    public synchronized long lateWithinSlot() {
+        return lateWithinSlot;
     }
 
     private Decided runFallback(SlotObservation obs, boolean anyOnline) {

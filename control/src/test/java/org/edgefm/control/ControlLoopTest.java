@@ -328,6 +328,23 @@ class ControlLoopTest {
     }
 
     @Test
+    void joinedFleet_linksMeasuredWhileJoinsSettle_areInTheFirstSlotsModel_andItsFirstPlacement() {
+        FakeFleet fleet = new FakeFleet();
+        try (ControlLoop loop = joinedLoop(fleet, TINY, new FleetNotices(), 150)) {
+            fleet.join("n1", "generic-cpu", List.of());
+            fleet.join("n2", "generic-cpu", List.of());
+            fleet.links.add(new org.edgefm.api.spi.LinkEstimate("n2", "n1", 80, 0.002)); // reported once, while joining
+            loop.step();
+            assertThat(placements).isEmpty();
+            fleet.now = 150;
+            loop.step();
+            assertThat(placements).containsExactly(CorePlacementContext.Trigger.START);
+            assertThat(loop.plannersModel().topology().link("n1", "n2")).hasValueSatisfying(
+                    l -> assertThat(l.extraLatencyMs()).isEqualTo(40.0));
+        }
+    }
+
+    @Test
     void joinedFleet_withoutDeclaredLinks_namesEveryJoinedNodeAsAPeer_soAgentsMeasureTheLinks() {
         FakeFleet fleet = new FakeFleet();
         try (ControlLoop loop = joinedLoop(fleet, ScenarioLoader.resolve("tiny-fleet"), new FleetNotices(), 0)) {

@@ -225,4 +225,62 @@ class LinkEstimatorTest {
         assertThat(e.observe(List.of(new LinkEstimate("n1", "n2", 80, 0.002)), 0)).isEqualTo(LinkEstimator.Change.NONE);
         assertThat(e.model()).isSameAs(TINY);
     }
+
+    /** TINY's three nodes plus {@code extra} more of n1's kind (m0, m1, ...), no declared links among the extra ones. */
+    private static SystemModel wider(int extra) {
+        List<org.edgefm.api.model.NodeSpec> nodes = new java.util.ArrayList<>(TINY.topology().nodes());
+        org.edgefm.api.model.NodeSpec n1 = TINY.topology().node("n1").orElseThrow();
+        for (int i = 0; i < extra; i++) {
+            nodes.add(new org.edgefm.api.model.NodeSpec("m" + i, n1.kind(), n1.capacity(), n1.profile(), n1.speedFactor()));
+        }
+        return new SystemModel(new org.edgefm.api.model.Topology(nodes, TINY.topology().links()), TINY.services(),
+                TINY.taskTypes(), TINY.users(), TINY.workload());
+    }
+
+    @Test
+    void burstOfLinkBirths_overConsecutiveObservations_givesTwoNewModels_notOnePerObservation() {
+        LinkEstimator e = new LinkEstimator(LinkEstimator.Settings.defaults(), wider(10));
+        List<LinkEstimator.Change> changes = new java.util.ArrayList<>();
+        // a fleet joining: each observation (500 ms apart) brings the links of one more node
+        for (int i = 0; i < 10; i++) {
+            changes.add(e.observe(List.of(new LinkEstimate("n1", "m" + i, 2, 0.1)), 500.0 * i));
+        }
+        SystemModel during = e.model();
+        changes.add(e.observe(List.of(new LinkEstimate("n1", "m0", 2, 0.1)), 5_000)); // nothing new: the burst ended
+        assertThat(changes.stream().filter(c -> c != LinkEstimator.Change.NONE))
+                .containsExactly(LinkEstimator.Change.APPEARED, LinkEstimator.Change.APPEARED);
+        assertThat(changes.get(0)).isEqualTo(LinkEstimator.Change.APPEARED); // the first at once
+        assertThat(during.topology().links()).hasSize(TINY.topology().links().size() + 1);
+        assertThat(e.model().topology().links()).hasSize(TINY.topology().links().size() + 10);
+        assertThat(e.heldAppearances()).isEqualTo(9);
+    }
+
+    @Test
+    void linkOfANodeJoiningAlone_afterAQuietObservation_entersTheModelAtOnce() {
+        LinkEstimator e = new LinkEstimator(LinkEstimator.Settings.defaults(), wider(2));
+        assertThat(e.observe(List.of(new LinkEstimate("n1", "m0", 2, 0.1)), 0)).isEqualTo(LinkEstimator.Change.APPEARED);
+        assertThat(e.observe(List.of(), 500)).isEqualTo(LinkEstimator.Change.NONE);
+        assertThat(e.observe(List.of(new LinkEstimate("m1", "n1", 2, 0.1)), 1_000)).isEqualTo(LinkEstimator.Change.APPEARED);
+        assertThat(e.model().topology().link("n1", "m1")).isPresent();
+        assertThat(e.heldAppearances()).isZero();
+    }
+
+    @Test
+    void linksThatNeverStopAppearing_enterTheModelOncePerRebuildInterval() {
+        LinkEstimator e = estimator(LinkEstimator.Mode.MEASURED, 2_000);
+        e.redeclare(wider(12));
+        int models = 0;
+        for (int i = 0; i < 12; i++) {
+            if (e.observe(List.of(new LinkEstimate("n1", "m" + i, 2, 0.1)), 500.0 * i) != LinkEstimator.Change.NONE) {
+                models++;
+            }
+        }
+        // at 0 ms (the first), then held from 500 ms: published at 2,500 and 5,000 ms
+        assertThat(models).isEqualTo(3);
+        assertThat(e.model().topology().link("n1", "m10")).isPresent();
+        assertThat(e.model().topology().link("n1", "m11")).isEmpty();
+        assertThat(e.release(6_000)).isEqualTo(LinkEstimator.Change.APPEARED);
+        assertThat(e.model().topology().link("n1", "m11")).isPresent();
+        assertThat(e.release(6_500)).isEqualTo(LinkEstimator.Change.NONE);
+    }
 }

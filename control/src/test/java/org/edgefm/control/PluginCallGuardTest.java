@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Failures, fallback and budgets of plugin calls, with real plugin jars (compiled by {@link PluginJars})
@@ -35,6 +37,7 @@ class PluginCallGuardTest {
         PluginJars.plugin(jars, "infeasible", "jar-infeasible", PluginJars.INFEASIBLE);
         PluginJars.plugin(jars, "null", "jar-null", PluginJars.NULL);
         PluginJars.plugin(jars, "good", "jar-good", PluginJars.DECIDE);
+        PluginJars.plugin(jars, "late", "jar-late", PluginJars.sleep(120));
         // slow in its first slot (within the warm-up allowance only), fast in slots 1-3, throws from slot 4
         PluginJars.plugin(jars, "warms", "jar-warms", "if (o.slot() == 0) { " + PluginJars.sleep(300).replace(PluginJars.DECIDE, "")
                 + "} if (o.slot() >= 4) { " + PluginJars.THROW + " } " + PluginJars.DECIDE);
@@ -43,7 +46,12 @@ class PluginCallGuardTest {
     }
 
     ControlLoop loop(FakeFleet fleet, String planner, boolean enforce, Duration lightBudget, boolean withFallback) {
-        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), lightBudget, 1, enforce, () -> 0L);
+        return loop(fleet, planner, enforce, 100, lightBudget, withFallback);
+    }
+
+    ControlLoop loop(FakeFleet fleet, String planner, boolean enforce, double slotMs, Duration lightBudget,
+            boolean withFallback) {
+        ControlLoop.Settings s = new ControlLoop.Settings(slotMs, 0, Duration.ofSeconds(5), lightBudget, 1, enforce, () -> 0L);
         ControlLoop loop = new ControlLoop(fleet, TINY.model(), registry.resolve(planner), PlannerConfig.EMPTY, s,
                 new ControlLoop.Listener() {
                     @Override
@@ -212,5 +220,32 @@ class PluginCallGuardTest {
         assertThat(s.slotsOnFallback()).isEqualTo(2);
         assertThat(s.slotsWithout()).isEqualTo(1);
         assertThat(s.toMap()).containsEntry("failures", 2L);
+    }
+
+    // jar-late takes 120 ms per call: within the warm-up allowance, over the 50 ms budget after it, but within
+    // the 500 ms slot. Its first overrun is waited for (live) or charged (virtual time) and lands within the
+    // slot: the fallback is not asked and the warm-up decision stays; the second overrun in a row hands the slot
+    // to the fallback.
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void lateCall_landingWithinTheSlot_fallbackNotAsked_secondOverrunInARow_fallbackDecides(boolean live) {
+        FakeFleet fleet = new FakeFleet("n1", "n2");
+        try (ControlLoop loop = loop(fleet, "first-fit+jar-late", live, 500, Duration.ofMillis(50), true)) {
+            for (int i = 0; i < PluginBudgets.WARMUP_CALLS + 1; i++) {
+                loop.step();
+            }
+            PluginHealth h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 1L);
+            assertThat(h.planners()).extracting(PluginHealth.Planner::role).doesNotContain(PluginHealth.FALLBACK_ROLE);
+            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS - 1); // the last warm-up decision
+            assertThat(h.slotsOnFallback()).isZero();
+
+            loop.step();
+            h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.OVERRAN, 2L);
+            assertThat(planner(h, PluginHealth.FALLBACK_ROLE).calls()).isEqualTo(1);
+            assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS + 1); // the fallback's
+            assertThat(h.slotsOnFallback()).isEqualTo(1);
+        }
     }
 }

@@ -88,7 +88,10 @@ final class DirectiveSender {
         this.nowMs = Objects.requireNonNull(nowMs, "nowMs is null");
     }
 
-    /** Queues a directive for the next {@link #flush()}. */
+    /**
+     * Queues a directive for the next {@link #flush()}; the report validator learns of it here, once (a
+     * send of it, first or again, does not tell it again).
+     */
     void queue(Directive directive) {
         validator.get().issued(directive);
         synchronized (batch) {
@@ -107,7 +110,7 @@ final class DirectiveSender {
                 todo = new ArrayList<>(batch);
                 batch.clear();
             }
-            outbox.putAll(todo);
+            meters.directivesSuperseded(outbox.putAll(todo));
             double now = nowMs.getAsDouble();
             for (Directive d : todo) {
                 // a directive over the pace stays due; the outbox timer sends it within a few passes
@@ -166,9 +169,16 @@ final class DirectiveSender {
         }
     }
 
-    /** Publishes one directive (its task keys first); false when not connected or it could not go. */
+    /**
+     * Publishes one directive (its task keys first); false when not connected or it could not go. A directive of
+     * an earlier host run (the outbox re-sends what was pending when that run stopped) never passed
+     * {@link #queue}: the report validator is told of it here.
+     */
     private boolean send(Directive d) {
-        validator.get().issued(d);
+        ReportValidator v = validator.get();
+        if (d.plannerEpoch() < v.hostEpoch()) {
+            v.issued(d);
+        }
         if (!publisher.connected()) {
             return false;
         }

@@ -465,6 +465,16 @@ public final class ReportValidator {
         return s == null ? "" : s.length() > 64 ? s.substring(0, 61) + "..." : s;
     }
 
+    /** The host's planner epoch: directives of an older one were issued by an earlier host run. */
+    public long hostEpoch() {
+        return hostEpoch.getAsLong();
+    }
+
+    /** Log lines written about rejected reports so far (tests: a joining fleet's links are one line, not one per node). */
+    long rejectionLines() {
+        return rejections.linesLogged();
+    }
+
     /** Rejections per node and reason, and which nodes are flagged. */
     public List<NodeRejections> rejections() {
         return rejections.byNode();

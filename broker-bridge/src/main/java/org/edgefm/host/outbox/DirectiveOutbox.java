@@ -141,13 +141,20 @@ public final class DirectiveOutbox implements AutoCloseable {
     /**
      * Stores directives (each replacing its node's pending one unless that is newer) in one
      * transaction, committed before the method returns: a directive is durable before it is sent.
+     *
+     * @return how many pending directives were replaced before they were ever sent (superseded: the node
+     *         never gets them, latest wins)
      */
-    public void putAll(List<Directive> directives) {
+    public int putAll(List<Directive> directives) {
+        int superseded = 0;
         synchronized (this) {
             for (Directive d : directives) {
                 Directive old = cache.get(d.nodeId());
                 if (old != null && newer(old.plannerEpoch(), old.version(), d.plannerEpoch(), d.version())) {
                     continue;
+                }
+                if (old != null && !retries.containsKey(d.nodeId())) {
+                    superseded++; // pending and never sent (a send books a retry until the ack settles it)
                 }
                 unstored.remove(d.nodeId());
                 pending.put(d.nodeId(), codec.encode(d));
@@ -164,6 +171,7 @@ public final class DirectiveOutbox implements AutoCloseable {
         // The sync to disk runs outside this object's lock, so acks and telemetry (network threads)
         // never wait for it; MapDB serialises commits with concurrent changes itself.
         db.commit();
+        return superseded;
     }
 
     /**

@@ -116,6 +116,25 @@ class ReportValidatorTest {
     }
 
     @Test
+    void undeclaredLinks_ofAJoiningFleet_areLoggedOnce_thenSummedUpOnceAMinute_andEachIsCounted() {
+        for (int i = 0; i < 50; i++) {
+            v.birth(bornUnder("m" + i, 0));
+            v.telemetry(telemetry("m" + i, List.of(), List.of(new PeerMetrics("not-joined-yet", 4.0, 1.0, 3L, 0L))));
+        }
+        assertThat(v.rejected("m49", ReportValidator.Reason.UNDECLARED_LINK)).isEqualTo(1);
+        assertThat(v.rejections()).hasSize(50);
+        assertThat(v.rejectionLines()).isEqualTo(1);
+        now.addAndGet(Rejections.SUMMARY_EVERY_MS);
+        v.telemetry(telemetry("m0", List.of(), List.of(new PeerMetrics("not-joined-yet", 4.0, 1.0, 4L, 0L))));
+        assertThat(v.rejectionLines()).isEqualTo(2); // "50 more report(s) of 50 node(s) rejected (undeclared-link) ..."
+        // other reasons keep their line per node: acks of directives the host never sent
+        v.ack(new Ack(1, "m1", 7, 100, AckOutcome.APPLIED, null, 1, List.of(), List.of()));
+        v.ack(new Ack(1, "m2", 7, 100, AckOutcome.APPLIED, null, 1, List.of(), List.of()));
+        assertThat(v.rejected("m2", ReportValidator.Reason.UNKNOWN_DIRECTIVE)).isEqualTo(1);
+        assertThat(v.rejectionLines()).isEqualTo(4);
+    }
+
+    @Test
     void afterAHostRestart_aHostileNode_stillCannotReachBeyondTheFleet_orClaimStopsLater() {
         v.fleet(id -> List.of("n1", "n2").contains(id), List.of("vit", "detok"));
         v.birth(bornUnder("n1", 6));

@@ -108,6 +108,38 @@ public final class PluginCaller implements AutoCloseable {
         }
     }
 
+    /** True while a call abandoned at its budget is still running (live only); the next call would fail at once. */
+    public boolean busy() {
+        return running != null && !running.isDone();
+    }
+
+    /**
+     * Waits up to {@code wait} for a call abandoned at its budget to finish (live only); its result stays
+     * discarded. In virtual time nothing runs after a call returns.
+     *
+     * @return true when no abandoned call is running any more
+     */
+    public boolean awaitAbandoned(Duration wait) {
+        Future<?> f = running;
+        if (f == null || f.isDone()) {
+            return true;
+        }
+        if (wait.isNegative() || wait.isZero()) {
+            return false;
+        }
+        try {
+            f.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // it threw after its budget: finished all the same
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return f.isDone();
+        }
+    }
+
     /** The current thread's CPU time plus its accumulated waiting and blocked time. */
     private record ThreadTime(long cpuNanos, long waitedMs) {
         private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();

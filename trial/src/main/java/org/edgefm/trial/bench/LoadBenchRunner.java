@@ -178,6 +178,7 @@ public final class LoadBenchRunner {
             long peakHeap = 0;
             long end = System.nanoTime() + durationMs * 1_000_000;
             Sample prev = s0;
+            Sample first20 = null;
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 Sample s = Sample.take(host);
@@ -191,6 +192,9 @@ public final class LoadBenchRunner {
                         s.broker == null ? "n/a" : Long.toString(s.broker.dropped()));
                 err.flush();
                 prev = s;
+                if (first20 == null && s.nanos - s0.nanos >= 19_500_000_000L) {
+                    first20 = s;
+                }
             }
             Sample s1 = Sample.take(host);
             long[] gc1 = gc();
@@ -213,6 +217,14 @@ public final class LoadBenchRunner {
             awaitQuiet(host, agentSide.totals());
             Map<String, Object> result = report(host, scaled, s0, s1, peakHeap, agentSide);
             result.put("join", joined.asMap());
+            Map<String, Object> planned = new LinkedHashMap<>();
+            planned.put("joining", s0.workSince(null));
+            planned.put("first20s", (first20 == null ? s1 : first20).workSince(s0));
+            planned.put("window", s1.workSince(s0));
+            result.put("plannersWork", planned);
+            out.printf(Locale.ROOT, "planners' work:  while joining %s; first 20 s after the join %s; whole window %s (new models:"
+                    + " slots that gave the controller a new network)%n", planned.get("joining"), planned.get("first20s"),
+                    planned.get("window"));
             result.put("loopThread", Map.of("steps", stepCosts.steps(), "cpuMs", triple(stepCosts.cpuMs()),
                     "wallMs", triple(stepCosts.wallMs()), "startDelayMs", triple(stepCosts.delayMs()),
                     "allocatedMiB", triple(stepCosts.allocatedMiB())));
@@ -349,15 +361,37 @@ public final class LoadBenchRunner {
     /** Host-side counters at one moment. */
     private record Sample(long nanos, long cpuNanos, long heapUsed, long telemetryIn, long directivesOut, long resent,
             long slots, long skipped, EmbeddedBroker.Counts broker, long corePlacements, long lightOverruns,
-            double loadAverage) {
+            double loadAverage, long modelChanges, long lightCalls, long fallbackCalls) {
         static Sample take(PlannerHost host) {
             HostMeters m = host.meters();
             MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            org.edgefm.control.PluginHealth ph = host.loop().pluginHealth();
             return new Sample(System.nanoTime(), VirtualAgentsRunner.cpuNanos(), heap.getUsed(), m.messagesIn("telemetry"),
                     m.messagesOut("directive"), m.directivesResent(), m.decisionLagSummary(0).count(), host.skippedSlots(),
                     host.broker() == null ? null : host.broker().counts(), m.corePlacements(),
                     m.pluginFailures(org.edgefm.control.PluginInfo.LIGHT, "overran"),
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), host.loop().modelChanges(),
+                    calls(ph, org.edgefm.control.PluginInfo.LIGHT), calls(ph, org.edgefm.control.PluginHealth.FALLBACK_ROLE));
+        }
+
+        private static long calls(org.edgefm.control.PluginHealth h, String role) {
+            return h.planners().stream().filter(p -> p.role().equals(role)).mapToLong(org.edgefm.control.PluginHealth.Planner::calls)
+                    .sum();
+        }
+
+        /**
+         * The planners' work from {@code from} to this sample, counts that do not depend on how busy the machine
+         * is: slots that gave the controller a new model, its calls and overruns, the fallback's calls, core
+         * placements that came into force.
+         */
+        Map<String, Object> workSince(Sample from) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("newModels", modelChanges - (from == null ? 0 : from.modelChanges));
+            w.put("controllerCalls", lightCalls - (from == null ? 0 : from.lightCalls));
+            w.put("controllerOverruns", lightOverruns - (from == null ? 0 : from.lightOverruns));
+            w.put("fallbackCalls", fallbackCalls - (from == null ? 0 : from.fallbackCalls));
+            w.put("corePlacements", corePlacements - (from == null ? 0 : from.corePlacements));
+            return w;
         }
     }
 
@@ -413,6 +447,7 @@ public final class LoadBenchRunner {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("issued", m.directivesIssued());
         d.put("published", m.messagesOut("directive"));
+        d.put("superseded", m.directivesSuperseded());
         d.put("received", t.directives());
         d.put("acksSent", t.acks());
         d.put("acked", acksIn);
@@ -464,9 +499,9 @@ public final class LoadBenchRunner {
                 b.get("nodesBorn"), r.get("agents"));
         out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
                 t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
-        out.printf(Locale.ROOT, "directives:     issued %s, published %s, received %s, acked %s (stale %s), re-sent %s,"
-                        + " pending at end %s, mean size %s B (largest %s B; %s not sent: over the wire's limit)%n", d.get("issued"),
-                d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
+        out.printf(Locale.ROOT, "directives:     issued %s, superseded before they were published %s, published %s, received %s,"
+                        + " acked %s (stale %s), re-sent %s, pending at end %s, mean size %s B (largest %s B; %s not sent: over the"
+                        + " wire's limit)%n", d.get("issued"), d.get("superseded"), d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
                 d.get("meanBytes"), d.get("maxBytes"), d.get("notSentOversize"));
         out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
                         + " (controller call p99 over the last 30 s %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"),
