@@ -34,11 +34,17 @@ import org.edgefm.sim.Twin;
  *                       (instances and routes; peer endpoints left out): what a directives replay
  *                       ({@code org.edgefm.sim.DirectivesReplay}) applies; null in files of schema
  *                       {@value #SCHEMA_1}, which did not record them
+ * @param warmup         where the trial's warm-up ended and which stations it measured only then
+ *                       ({@link WarmupCut}); null in earlier files (the twin takes the report's first window)
+ * @param observed       what the live host's loop observed of the fleet at each slot: node readings and
+ *                       link reports ({@link Observed}), for a planner replay; null in earlier files
  */
 public record Calibration(String schema, String scenario, String planner, Workload workload, List<Station> stations,
         List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> kernels,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<Issued> directives) implements CalibrationRecords {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Issued> directives,
+        @JsonInclude(JsonInclude.Include.NON_NULL) WarmupCut warmup,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Observed observed) implements CalibrationRecords {
     /** The schema this code writes: what the first one holds, and the directives the host published. */
     public static final String SCHEMA = "edgefm-calibration/2";
     /** The first schema (no directives), still read. */
@@ -74,6 +80,20 @@ public record Calibration(String schema, String scenario, String planner, Worklo
                 throw new InvalidFieldException("kernels." + node + "." + kind, rate + " (expected: > 0)");
             }
         }));
+    }
+
+    /** A calibration without a warm-up cut and without recorded readings. */
+    public Calibration(String schema, String scenario, String planner, Workload workload, List<Station> stations,
+            List<Link> links, List<Preload> preloads, Overheads overheads, Dist telemetryAgeMs, List<Task> taskLog,
+            Map<String, Map<String, Double>> kernels, List<Issued> directives) {
+        this(schema, scenario, planner, workload, stations, links, preloads, overheads, telemetryAgeMs, taskLog, kernels,
+                directives, null, null);
+    }
+
+    /** The same calibration with {@code cut} and {@code readings}. */
+    public Calibration with(WarmupCut cut, Observed readings) {
+        return new Calibration(schema, scenario, planner, workload, stations, links, preloads, overheads, telemetryAgeMs,
+                taskLog, kernels, directives, cut, readings);
     }
 
     /** A calibration without per-node kernel calibrations and without directives. */

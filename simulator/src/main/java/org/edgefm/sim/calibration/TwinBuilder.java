@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.scenario.Scenario;
+import org.edgefm.sim.RecordedReadings;
 import org.edgefm.sim.SharedCores;
 import org.edgefm.sim.Twin;
 
 /**
  * Turns a {@link Calibration} into the simulator's {@link Twin}: the service-time samples and their
- * timeline per station (shared cores and unmeasured stations handled), the median preloads, the hop
- * overheads and the task log to replay.
+ * timeline per station (shared cores, the warm-up kept apart, unmeasured stations handled), the median
+ * preloads, the hop overheads, the task log to replay and the live host's recorded readings.
  */
 final class TwinBuilder {
     private TwinBuilder() {
@@ -37,6 +38,23 @@ final class TwinBuilder {
             work.forEach((k, v) -> service.put(k, v.ms()));
             timeline = new Twin.Timeline(work, timeline.ingress(), timeline.localHop(), timeline.remoteHop());
         }
+        double warmupEnd = warmupEndMs(c, planner);
+        if (warmupEnd > 0 && !timeline.service().isEmpty()) {
+            // a station's steady state is what it measured after the warm-up; its warm-up samples are drawn
+            // during the twin's warm-up only, and a station with none after it takes a substitute (SteadyStations)
+            SteadyStations.Split split = SteadyStations.split(timeline.service(), warmupEnd, c, scenario);
+            for (String k : split.warm().keySet()) {
+                // a station measured during the warm-up: its pooled samples are its steady ones (or the substitute's)
+                Twin.Series steady = split.steady().get(k);
+                if (steady == null) {
+                    service.remove(k);
+                } else {
+                    service.put(k, steady.ms());
+                }
+            }
+            timeline = new Twin.Timeline(split.steady(), timeline.ingress(), timeline.localHop(), timeline.remoteHop(),
+                    split.warm(), warmupEnd);
+        }
         if (scenario != null && Twin.unmeasuredFromSameService(scenario.planner())) {
             Map<String, Twin.Series> series = new HashMap<>(timeline.service());
             List<String> nodes = c.workload().nodes().isEmpty() ? scenario.topology().nodes().stream().map(NodeSpec::id).toList()
@@ -53,8 +71,12 @@ final class TwinBuilder {
                         if (!s.service().equals(spec.id()) || s.node().equals(n)) {
                             continue;
                         }
+                        double[] measured = service.get(Twin.key(s.node(), s.service()));
+                        if (measured == null) {
+                            continue;
+                        }
                         double f = scale(c, s.node(), n, kind);
-                        for (double x : service.get(Twin.key(s.node(), s.service()))) {
+                        for (double x : measured) {
                             pooled.add(x * f);
                         }
                         Twin.Series t = timeline.service().get(Twin.key(s.node(), s.service()));
@@ -70,7 +92,8 @@ final class TwinBuilder {
                     }
                 }
             }
-            timeline = new Twin.Timeline(series, timeline.ingress(), timeline.localHop(), timeline.remoteHop());
+            timeline = new Twin.Timeline(series, timeline.ingress(), timeline.localHop(), timeline.remoteHop(),
+                    timeline.warmService(), timeline.warmupEndMs());
         }
         Map<String, Double> preload = new HashMap<>();
         c.preloads().forEach(p -> {
@@ -85,12 +108,26 @@ final class TwinBuilder {
                 log.add(new Twin.Arrival(t.atMs(), t.user(), t.taskType()));
             }
         }
+        // a replay of the trial's own arrivals runs on its clock: its planners may see what the live host saw
+        RecordedReadings readings = replayTaskLog && c.observed() != null && RecordedReadings.recorded(planner)
+                ? c.observed().readings() : null;
         return new Twin(service, preload, c.overheads().ingressMs().samplesMs(), c.overheads().localHopMs().samplesMs(),
-                c.overheads().remoteHopMs().samplesMs(), log, timeline);
+                c.overheads().remoteHopMs().samplesMs(), log, timeline, readings);
+    }
+
+    /**
+     * Where the twin's warm-up ends: the file's {@link WarmupCut} (older files: the report's first
+     * window), or 0 with {@value Twin#WARMUP_KEY} = {@code mixed} (every sample drawn all run, as before).
+     */
+    static double warmupEndMs(Calibration c, Map<String, ?> planner) {
+        if (!Twin.warmupApart(planner)) {
+            return 0;
+        }
+        return c.warmup() != null ? c.warmup().endMs() : c.workload().windowMs();
     }
 
     /** Time at {@code to} per time at {@code from} for a kernel kind: their calibrated rates' ratio, or 1. */
-    private static double scale(Calibration c, String from, String to, String kind) {
+    static double scale(Calibration c, String from, String to, String kind) {
         Double a = kind == null ? null : c.kernels().getOrDefault(from, Map.of()).get(kind);
         Double b = kind == null ? null : c.kernels().getOrDefault(to, Map.of()).get(kind);
         return a == null || b == null ? 1 : a / b;
@@ -127,7 +164,7 @@ final class TwinBuilder {
         return new Twin.Timeline(bySt, series(ingress), series(local), series(remote));
     }
 
-    private static Twin.Series series(List<double[]> timed) {
+    static Twin.Series series(List<double[]> timed) {
         timed.sort((x, y) -> Double.compare(x[0], y[0]));
         double[] at = new double[timed.size()];
         double[] ms = new double[timed.size()];
