@@ -158,7 +158,24 @@ public record Calibration(String schema, String scenario, String planner, Worklo
                 + " ingress %s / local %s / remote %s ms", from, scenario, planner, workload.nodes().size(), stations.size(),
                 samples, links.stream().filter(l -> l.mbPerMs() != null && l.rttMs() != null).count(),
                 preloads.stream().mapToInt(p -> p.preloadMs().length).sum(), p50(overheads.ingressMs()),
-                p50(overheads.localHopMs()), p50(overheads.remoteHopMs()));
+                p50(overheads.localHopMs()), p50(overheads.remoteHopMs())) + warmupNote() + (observed == null ? ""
+                : String.format(java.util.Locale.ROOT, "; the live loop's readings: %d node reading(s), %d link report(s)",
+                        observed.nodes().size(), observed.links().size()));
+    }
+
+    /** The warm-up's end and the stations measured only during it, for {@link #describe}; empty without a cut. */
+    private String warmupNote() {
+        if (warmup == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "; warm-up to %.1f s (%s)",
+                warmup.endMs() / 1000, warmup.basis()));
+        for (WarmupCut.ColdStation c : warmup.coldStations()) {
+            b.append(String.format(java.util.Locale.ROOT, ", %s/%s measured during it only (%d): after it %s", c.node(),
+                    c.service(), c.warmupSamples(), WarmupCut.MODEL.equals(c.drawsFrom()) ? "the model"
+                            : "the service at " + String.join(", ", c.fromNodes())));
+        }
+        return b.toString();
     }
 
     private static String p50(Dist d) {

@@ -242,6 +242,9 @@ class CalibrationTest {
         Calibration back = Calibration.read(dir);
         assertThat(back.warmup()).isEqualTo(full.warmup());
         assertThat(back.observed()).isEqualTo(observed);
+        assertThat(back.describe(dir)).contains("warm-up to 5.0 s (first-window), agx-orin/llm measured during it only (1):"
+                + " after it the model, edge-l4/clip-vit measured during it only (2): after it the service at agx-orin")
+                .endsWith("the live loop's readings: 2 node reading(s), 1 link report(s)");
         org.edgefm.sim.RecordedReadings r = back.observed().readings();
         assertThat(r.at("edge-l4", 0).online()).isTrue();
         assertThat(r.at("edge-l4", 4_000).online()).isFalse();
