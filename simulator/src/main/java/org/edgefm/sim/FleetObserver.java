@@ -3,6 +3,7 @@ package org.edgefm.sim;
 import java.util.ArrayList;
 import java.util.List;
 import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LinkEstimate;
 import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.UserObservation;
 import org.edgefm.control.FleetSnapshot;
@@ -92,7 +93,7 @@ final class FleetObserver {
         List<TaskCompletion> done = outcomes.take();
         long count = submitted;
         submitted = 0;
-        List<org.edgefm.api.spi.LinkEstimate> probes = links.reports();
+        List<LinkEstimate> probes = links.reports();
         if (recorded != null) {
             // the link reports the live host received since the last snapshot; those from before the workload in
             // every snapshot at time 0 (the loop's start takes one whose link reports it does not fold in)

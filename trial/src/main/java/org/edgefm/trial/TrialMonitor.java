@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.edgefm.control.FleetSnapshot;
 import org.edgefm.host.HostObserver;
 import org.edgefm.host.fleet.FleetState;
 import org.edgefm.scenario.Scenario;
@@ -128,12 +129,12 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
     }
 
     @Override
-    public void onSnapshot(long slot, org.edgefm.control.FleetSnapshot snapshot) {
+    public void onSnapshot(long slot, FleetSnapshot snapshot) {
         snapshot(snapshot, System.currentTimeMillis());
     }
 
     /** A snapshot the host's loop took at {@code now} (package-private for tests). */
-    synchronized void snapshot(org.edgefm.control.FleetSnapshot snapshot, long now) {
+    synchronized void snapshot(FleetSnapshot snapshot, long now) {
         if (closed()) {
             return;
         }
