@@ -3,6 +3,7 @@ package org.edgefm.sim;
 import java.util.ArrayList;
 import java.util.List;
 import org.edgefm.api.spi.DemandEstimate;
+import org.edgefm.api.spi.LinkEstimate;
 import org.edgefm.api.spi.ServiceObservation;
 import org.edgefm.api.spi.UserObservation;
 import org.edgefm.control.FleetSnapshot;
@@ -13,7 +14,8 @@ import org.edgefm.wire.TaskCompletion;
  * What a simulated fleet reports to the control loop each slot, as agents' telemetry would: node
  * status (online, session, directive in force), per-station observations (instances, queue, busy,
  * arrivals, completions, rate samples since the last snapshot), per-stream demand rates, users' SNR
- * (and seed paper 3's energy), link probe reports and the tasks that ended.
+ * (and seed paper 3's energy), link probe reports and the tasks that ended. A twin replaying a trial
+ * with {@link RecordedReadings} reports the live host's node readings and link reports instead.
  */
 final class FleetObserver {
     private final CompiledModel m;
@@ -24,12 +26,14 @@ final class FleetObserver {
     private final boolean[] online;
     private final long[] sessions;
     private final double[] lastSnr;
+    /** What the live host observed, reported in place of the twin's own node readings and link probes, or null. */
+    private final RecordedReadings recorded;
     private final int[] streamArrivals;
     private long submitted;
     private double lastSnapshotMs;
 
     FleetObserver(CompiledModel m, Stations stations, TaskOutcomes outcomes, LinkWindows links, NodeDirectives directives,
-            boolean[] online, long[] sessions, double[] lastSnr) {
+            boolean[] online, long[] sessions, double[] lastSnr, Twin twin) {
         this.m = m;
         this.stations = stations;
         this.outcomes = outcomes;
@@ -38,6 +42,7 @@ final class FleetObserver {
         this.online = online;
         this.sessions = sessions;
         this.lastSnr = lastSnr;
+        this.recorded = twin == null ? null : twin.readings();
         streamArrivals = new int[m.streamCount];
     }
 
@@ -52,8 +57,12 @@ final class FleetObserver {
         double interval = now - lastSnapshotMs;
         List<NodeStatus> nodes = new ArrayList<>(m.nodeCount);
         for (int n = 0; n < m.nodeCount; n++) {
-            nodes.add(new NodeStatus(m.nodeIds[n], online[n], sessions[n], directives.appliedEpoch[n],
-                    directives.appliedVersion[n], 0.0, null));
+            RecordedReadings.Node r = recorded == null ? null : recorded.at(m.nodeIds[n], now);
+            // replaying a trial: the live host's verdict, telemetry age and CPU load at this moment (a node
+            // the twin has down stays down); otherwise the twin's own, telemetry of age 0
+            nodes.add(new NodeStatus(m.nodeIds[n], online[n] && (r == null || r.online()), sessions[n],
+                    directives.appliedEpoch[n], directives.appliedVersion[n], r == null ? 0.0 : r.telemetryAgeMs(),
+                    r == null ? null : r.cpuLoad()));
         }
         List<ServiceObservation> obs = new ArrayList<>();
         for (int n = 0; n < m.nodeCount; n++) {
@@ -84,7 +93,14 @@ final class FleetObserver {
         List<TaskCompletion> done = outcomes.take();
         long count = submitted;
         submitted = 0;
+        List<LinkEstimate> probes = links.reports();
+        if (recorded != null) {
+            // the link reports the live host received since the last snapshot; those from before the workload in
+            // every snapshot at time 0 (the loop's start takes one whose link reports it does not fold in)
+            probes = new ArrayList<>(probes);
+            probes.addAll(recorded.between(lastSnapshotMs, now, now <= 0));
+        }
         lastSnapshotMs = now;
-        return new FleetSnapshot(now, nodes, obs, demand, users, links.reports(), done, count);
+        return new FleetSnapshot(now, nodes, obs, demand, users, probes, done, count);
     }
 }

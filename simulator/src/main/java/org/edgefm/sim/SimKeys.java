@@ -99,6 +99,21 @@ public final class SimKeys {
                     + " agents' kernel calibrations) or model (the scenario's compute model)", KeyOrigin.RECONSTRUCTION,
                     "measured: the compute model rates the scenario's device profiles, not the hardware a trial ran on"
                             + " (docs/simulator.md, \"Calibrated twin\")"),
+            key(Twin.WARMUP_KEY, "apart", "a calibrated twin's samples taken during the trial's warm-up (calibration's"
+                    + " warmup.endMs; older files: the report's first window): apart (drawn during the twin's warm-up only;"
+                    + " a station with none after it takes the service's steady samples at the other nodes, scaled by the"
+                    + " kernel calibrations, or the compute model) or mixed (every sample drawn all run)",
+                    KeyOrigin.RECONSTRUCTION, "measured: a station the live planner left during the warm-up holds cold"
+                            + " samples only (a greedy trial: edge-l4's clip-vit 173 ms mean against 31 ms steady at"
+                            + " agx-orin; docs/simulator.md, \"Warm-up samples\")"),
+            key(RecordedReadings.KEY, "recorded", "a twin replaying a trial's own arrivals (a trial's planner replay,"
+                    + " simulate --replay-task-log): recorded (its snapshots report the live host's node readings (online"
+                    + " verdict, telemetry age, CPU load) and the link reports it received, from the calibration's"
+                    + " observed section) or twin (its own: every node online with telemetry of age 0, no link report)",
+                    KeyOrigin.RECONSTRUCTION, "measured: live, the planners' topology is built from the agents' link"
+                            + " reports (a greedy trial's host: agx-orin-edge-l4 at a 242.6 ms round trip as the workload"
+                            + " began) and a node with stale telemetry is offline; the twin's from the calibration's final"
+                            + " link figures, every node online (docs/simulator.md, \"Recorded readings\")"),
             key(SharedCores.KEY, "0", "N > 0: a calibrated twin's stations share N cores (a trial's agents on one"
                     + " machine): each stage in service progresses at min(1, N / (n + b)) of its pace, n the stages in"
                     + " service on all nodes, and draws work (a measured time times the pace it had live) instead of a"

@@ -233,7 +233,8 @@ public final class SimulatedFleet implements Fleet {
         // fading (papers.md 4.2) keeps one draw per user for a whole slot.
         channels = new UserChannels(m, channelRandom,
                 SimSettings.oneOf(subModelKeys, "sim.channel-coherence", "task", "task", "slot").equals("slot"));
-        observer = new FleetObserver(m, stations, outcomes, links, directives, online, sessions, channels.lastSnr);
+        observer = new FleetObserver(m, stations, outcomes, links, directives, online, sessions, channels.lastSnr,
+                calibration);
         partitioned = PartitionedStreams.create(subModelKeys, m, loop, tasks, outcomes, stations, routing, links,
                 channels, serviceRandom);
 

@@ -35,9 +35,17 @@ import java.util.SplittableRandom;
  * @param arrivals    the task log to replay, or null
  * @param timeline    the same measurements with the times they were taken, for draws local in time
  *                    ({@link Timeline}); {@link Timeline#NONE}: every draw is from the pooled samples
+ * @param readings    what the live host observed of the fleet at each decision, for the twin's snapshots
+ *                    ({@link RecordedReadings}), or null: the twin reports its own
  */
 public record Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadMs, double[] ingressMs,
-        double[] localHopMs, double[] remoteHopMs, List<Arrival> arrivals, Timeline timeline) {
+        double[] localHopMs, double[] remoteHopMs, List<Arrival> arrivals, Timeline timeline, RecordedReadings readings) {
+
+    /** A twin whose snapshots report its own readings. */
+    public Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadMs, double[] ingressMs,
+            double[] localHopMs, double[] remoteHopMs, List<Arrival> arrivals, Timeline timeline) {
+        this(serviceMs, preloadMs, ingressMs, localHopMs, remoteHopMs, arrivals, timeline, null);
+    }
 
     /** A twin drawing from its pooled samples only. */
     public Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadMs, double[] ingressMs,
@@ -118,18 +126,34 @@ public record Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadM
      * cluster in time in the field (a fresh JVM's first calls, a burst, a busy machine) cluster in the
      * twin too, instead of spreading evenly over the run as draws from the pooled samples do.
      *
-     * @param service    per {@link #key(String, String) node/service}, service times by stage start
-     * @param ingress    ingress overheads by submission
-     * @param localHop   overheads of hops on one node, by arrival in the worker pool
-     * @param remoteHop  overheads of hops between nodes, by arrival in the worker pool
+     * <p>Service times measured before {@code warmupEndMs} (the trial's warm-up: a fresh JVM's first
+     * calls, first loads) are kept apart in {@code warmService}: a draw before that time takes one of
+     * them where the station has any, a later draw one of {@code service}, the station's steady state.
+     *
+     * @param service     per {@link #key(String, String) node/service}, service times by stage start (after the warm-up)
+     * @param ingress     ingress overheads by submission
+     * @param localHop    overheads of hops on one node, by arrival in the worker pool
+     * @param remoteHop   overheads of hops between nodes, by arrival in the worker pool
+     * @param warmService per node/service, the service times measured during the warm-up
+     * @param warmupEndMs the warm-up's end on the workload's clock (0: none kept apart)
      */
-    public record Timeline(Map<String, Series> service, Series ingress, Series localHop, Series remoteHop) {
+    public record Timeline(Map<String, Series> service, Series ingress, Series localHop, Series remoteHop,
+            Map<String, Series> warmService, double warmupEndMs) {
         /** No times: pooled draws. */
         public static final Timeline NONE = new Timeline(Map.of(), null, null, null);
 
         /** Validates and copies. */
         public Timeline {
             service = Map.copyOf(Objects.requireNonNull(service, "service is null"));
+            warmService = Map.copyOf(Objects.requireNonNull(warmService, "warmService is null"));
+            if (!(warmupEndMs >= 0) || Double.isInfinite(warmupEndMs)) {
+                throw new IllegalArgumentException("warmupEndMs: " + warmupEndMs + " (expected: >= 0)");
+            }
+        }
+
+        /** A timeline without a warm-up kept apart. */
+        public Timeline(Map<String, Series> service, Series ingress, Series localHop, Series remoteHop) {
+            this(service, ingress, localHop, remoteHop, Map.of(), 0);
         }
     }
 
@@ -175,7 +199,12 @@ public record Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadM
 
     /** The same twin replaying {@code log} (or the scenario's arrival processes for null). */
     public Twin withArrivals(List<Arrival> log) {
-        return new Twin(serviceMs, preloadMs, ingressMs, localHopMs, remoteHopMs, log, timeline);
+        return new Twin(serviceMs, preloadMs, ingressMs, localHopMs, remoteHopMs, log, timeline, readings);
+    }
+
+    /** The same twin with its snapshots reporting {@code recorded} (null: its own readings). */
+    public Twin withReadings(RecordedReadings recorded) {
+        return new Twin(serviceMs, preloadMs, ingressMs, localHopMs, remoteHopMs, arrivals, timeline, recorded);
     }
 
     /** The key of {@link #neighbours}. */
@@ -206,6 +235,19 @@ public record Twin(Map<String, double[]> serviceMs, Map<String, Double> preloadM
     public static boolean unmeasuredFromSameService(Map<String, ?> planner) {
         return SimSettings.oneOf(planner == null ? Map.of() : planner, UNMEASURED_KEY, "same-service", "same-service",
                 "model").equals("same-service");
+    }
+
+    /** The key of {@link #warmupApart}. */
+    public static final String WARMUP_KEY = "sim.twin.warmup";
+
+    /**
+     * {@value #WARMUP_KEY} of a scenario's planner section: {@code apart} (default: a station's samples
+     * measured during the trial's warm-up are drawn during the twin's warm-up only, and a station with
+     * none after it takes the same service's steady samples at the other nodes) or {@code mixed} (every
+     * sample drawn all run).
+     */
+    public static boolean warmupApart(Map<String, ?> planner) {
+        return SimSettings.oneOf(planner == null ? Map.of() : planner, WARMUP_KEY, "apart", "apart", "mixed").equals("apart");
     }
 
     /**

@@ -22,6 +22,9 @@ final class TwinDraws {
     private final SplittableRandom random;
     private final double[][] serviceMs;
     private final Twin.Series[] serviceSeries;
+    /** Per station its service times measured during the trial's warm-up, or null. */
+    private final Twin.Series[] warmSeries;
+    private final double warmupEndMs;
     private final double[] preloadMs;
     private final Map<String, Integer> serviceIndex;
     private final int serviceCount;
@@ -41,6 +44,8 @@ final class TwinDraws {
         random = new SplittableRandom(seed * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
         serviceMs = new double[m.stations()][];
         serviceSeries = new Twin.Series[m.stations()];
+        warmSeries = new Twin.Series[m.stations()];
+        warmupEndMs = twin == null ? 0 : twin.timeline().warmupEndMs();
         neighbours = Twin.neighbours(subModelKeys);
         preloadMs = new double[m.stations()];
         Arrays.fill(preloadMs, Double.NaN);
@@ -50,6 +55,7 @@ final class TwinDraws {
                 double[] ms = twin.serviceMs().get(k);
                 serviceMs[st] = ms == null || ms.length == 0 ? null : ms;
                 serviceSeries[st] = twin.timeline().service().get(k);
+                warmSeries[st] = twin.timeline().warmService().get(k);
                 preloadMs[st] = twin.preloadMs().getOrDefault(k, Double.NaN);
             }
         }
@@ -94,8 +100,15 @@ final class TwinDraws {
         return serviceMs[st] != null;
     }
 
-    /** A measured service time of the station (only where {@link #measures}). */
+    /**
+     * A measured service time of the station (only where {@link #measures}): during the trial's warm-up
+     * one the station measured then, where it has any; after it one of its steady state.
+     */
     double serviceMs(int st, double now) {
+        Twin.Series warm = warmSeries[st];
+        if (now < warmupEndMs && warm != null && warm.size() > 0) {
+            return neighbours > 0 ? warm.near(now, neighbours, random) : Twin.draw(warm.ms(), random);
+        }
         return Twin.draw(serviceSeries[st], neighbours, serviceMs[st], now, random);
     }
 

@@ -188,6 +188,23 @@ class TwinTest {
     }
 
     @Test
+    void timeline_warmupKeptApart_warmSamplesDrawnBeforeItsEndOnly() {
+        // enc at b: 50 ms during the warm-up (to 1 s), 5 ms after; the nearest samples to 1.2 s would be warm ones
+        Twin.Timeline timeline = new Twin.Timeline(Map.of(Twin.key("b", "enc"),
+                new Twin.Series(new double[] {4_000, 4_100}, new double[] {5, 5})), null, null, null,
+                Map.of(Twin.key("b", "enc"), new Twin.Series(new double[] {0, 900}, new double[] {50, 50})), 1_000);
+        List<Twin.Arrival> log = List.of(new Twin.Arrival(0, "u", "cap"), new Twin.Arrival(1_200, "u", "cap"));
+        Twin t = new Twin(Map.of(Twin.key("a", "pre"), new double[] {7}, Twin.key("b", "enc"), new double[] {5}),
+                Map.of(), new double[] {3}, new double[] {0.5}, new double[] {4}, log, timeline);
+        for (int k : new int[] {0, 2}) {
+            SimulatedFleet f = fleet(t, Map.of(Twin.NEIGHBOURS_KEY, k));
+            f.advanceTo(5_000);
+            assertThat(Arrays.stream(f.stats().latenciesMs()).boxed().toList()).as("k = " + k)
+                    .containsExactly(16.75 + 50, 16.75 + 5);
+        }
+    }
+
+    @Test
     void neighboursKey_badValue_isRefusedByName() {
         assertThatThrownBy(() -> Twin.neighbours(Map.of(Twin.NEIGHBOURS_KEY, 2.5)))
                 .hasMessageContaining(Twin.NEIGHBOURS_KEY).hasMessageContaining("whole number");

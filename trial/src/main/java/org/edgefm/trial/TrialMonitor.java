@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.edgefm.control.FleetSnapshot;
 import org.edgefm.host.HostObserver;
 import org.edgefm.host.fleet.FleetState;
 import org.edgefm.scenario.Scenario;
@@ -45,6 +46,7 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
     private final DirectiveBook directives = new DirectiveBook();
     private final CostBook costs;
     private final SwitchBook switches = new SwitchBook();
+    private final ReadingBook readings = new ReadingBook();
     private final TrialTimeline timeline = new TrialTimeline();
     /** The machine and workload conditions (load before the trial is read when the monitor is made). */
     private final RunConditions conditions = new RunConditions();
@@ -124,6 +126,19 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
         directives.telemetry(t.nodeId(), System.currentTimeMillis());
         links.measured(t.nodeId(), t.peers());
         t.services().forEach(sm -> conditions.measured(t.nodeId(), sm.service(), sm.rateSamplesMbPerMs()));
+    }
+
+    @Override
+    public void onSnapshot(long slot, FleetSnapshot snapshot) {
+        snapshot(snapshot, System.currentTimeMillis());
+    }
+
+    /** A snapshot the host's loop took at {@code now} (package-private for tests). */
+    synchronized void snapshot(FleetSnapshot snapshot, long now) {
+        if (closed()) {
+            return;
+        }
+        readings.snapshot(snapshot, now);
     }
 
     @Override
@@ -243,12 +258,12 @@ public final class TrialMonitor implements HostObserver, AutoCloseable {
 
     /**
      * What parity needs of the trial ({@link TrialLog}): the task log, the directives, links, preloads, kernel
-     * calibrations and telemetry ages.
+     * calibrations, telemetry ages and what the loop's snapshots held ({@link ReadingBook}).
      */
     public synchronized TrialLog trialLog() {
         return new TrialLog(timeline.workloadStartMs(), timeline.workloadMs(), timeline.windowMs(), List.copyOf(agents.nodes()),
                 tasks.log(), costs.directiveLog(), links.peers(), switches.loadLog(), agents.kernelCalibrations(),
-                directives.telemetryAges());
+                directives.telemetryAges(), readings.nodes(), readings.links(), -1);
     }
 
     /**

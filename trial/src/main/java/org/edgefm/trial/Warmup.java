@@ -105,6 +105,11 @@ public final class Warmup {
         return workloadStartMs;
     }
 
+    /** When the fleet was found ready (wall clock), or -1 before it was. */
+    public synchronized long readyAtMs() {
+        return readyMs;
+    }
+
     /** True once the fleet was found ready. */
     public synchronized boolean ready() {
         return readyMs >= 0;

@@ -60,6 +60,21 @@ class TrialMonitorTest {
     }
 
     @Test
+    void snapshotsOfTheLoop_nodeReadingsAndLinkReports_reachTheTrialLog() {
+        org.edgefm.control.FleetSnapshot snap = new org.edgefm.control.FleetSnapshot(1_000, List.of(
+                new org.edgefm.control.NodeStatus("agx-orin", true, 1, 1, 2, 350.0, 0.97),
+                new org.edgefm.control.NodeStatus("edge-l4", false, 1, 1, 2, null, Double.NaN)), List.of(), List.of(),
+                List.of(), List.of(new org.edgefm.api.spi.LinkEstimate("agx-orin", "edge-l4", 242.6, 6.1)), List.of(), 0);
+        monitor.snapshot(snap, 5_000);
+        var log = monitor.trialLog();
+        assertThat(log.nodeReadings()).containsExactly(
+                new org.edgefm.sim.calibration.Observed.NodeReading(5_000, "agx-orin", true, 350.0, 0.97),
+                new org.edgefm.sim.calibration.Observed.NodeReading(5_000, "edge-l4", false, null, null));
+        assertThat(log.linkReadings()).containsExactly(
+                new org.edgefm.sim.calibration.Observed.LinkReading(5_000, "agx-orin", "edge-l4", 242.6, 6.1));
+    }
+
+    @Test
     void birthRepublishedInTheSameSession_countsOnce() {
         birth("a", 10, "127.0.0.1:1000");
         birth("a", 10, "127.0.0.1:1000"); // after calibration

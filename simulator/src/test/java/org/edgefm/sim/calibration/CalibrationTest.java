@@ -132,7 +132,10 @@ class CalibrationTest {
                         new Calibration.StageRun("s0", "edge-l4", "clip-vit", 202, 202, 222, "ingress", 2.0),
                         new Calibration.StageRun("s1", "agx-orin", "llm", 230, 231, 240, "remote", 6.0))),
                 new Calibration.Task(300, "cam-3", "caption", "edge-l4"));
-        return new Calibration(c.schema(), c.scenario(), c.planner(), c.workload(), c.stations(), c.links(), c.preloads(),
+        // a first window of 100 ms: every stage above is after the warm-up (steady samples)
+        Calibration.Workload w = new Calibration.Workload(c.workload().durationMs(), 100, c.workload().nodes(),
+                c.workload().origins());
+        return new Calibration(c.schema(), c.scenario(), c.planner(), w, c.stations(), c.links(), c.preloads(),
                 c.overheads(), c.telemetryAgeMs(), log, kernels);
     }
 
@@ -169,5 +172,87 @@ class CalibrationTest {
                 s.users(), s.workload(), s.run(), s.failures(), Map.of(Twin.UNMEASURED_KEY, "model"), s.models(),
                 s.impairments());
         assertThat(c.twin(true, model).serviceMs()).containsOnlyKeys(Twin.key("edge-l4", "clip-vit"));
+    }
+
+    /** clip-vit cold at edge-l4 (warm-up only) and steady at agx-orin; llm measured during the warm-up only, at both. */
+    private static Calibration coldEdge() {
+        Calibration c = sample();
+        List<Calibration.Task> log = List.of(
+                task(300, "edge-l4", 170, "agx-orin", 200),
+                task(1_000, "edge-l4", 176, "edge-l4", 380),
+                vitOnly(task(6_000, "agx-orin", 30, "agx-orin", 38)),
+                vitOnly(task(7_000, "agx-orin", 32, "agx-orin", 40)));
+        List<Calibration.Station> stations = List.of(
+                new Calibration.Station("edge-l4", "clip-vit", Calibration.Dist.of(List.of(170.0, 176.0)), null, null),
+                new Calibration.Station("agx-orin", "clip-vit", Calibration.Dist.of(List.of(30.0, 32.0)), null, null),
+                new Calibration.Station("edge-l4", "llm", Calibration.Dist.of(List.of(380.0)), null, null),
+                new Calibration.Station("agx-orin", "llm", Calibration.Dist.of(List.of(200.0, 38.0, 40.0)), null, null));
+        return new Calibration(c.schema(), c.scenario(), c.planner(), c.workload(), stations, c.links(), c.preloads(),
+                c.overheads(), c.telemetryAgeMs(), log, Map.of("edge-l4", Map.of("transformer-encoder", 0.4),
+                        "agx-orin", Map.of("transformer-encoder", 0.2)));
+    }
+
+    private static Calibration.Task vitOnly(Calibration.Task t) {
+        return new Calibration.Task(t.atMs(), t.user(), t.taskType(), t.origin(), t.latencyMs(), t.success(), t.inFlight(),
+                t.residualMs(), t.stages().subList(0, 1));
+    }
+
+    private static Calibration.Task task(double at, String vitNode, double vitMs, String llmNode, double llmMs) {
+        return new Calibration.Task(at, "cam-3", "caption", "edge-l4", vitMs + llmMs, true, 0, 0.0, List.of(
+                new Calibration.StageRun("s0", vitNode, "clip-vit", at + 1, at + 1, at + 1 + vitMs, "ingress", 1.0),
+                new Calibration.StageRun("s1", llmNode, "llm", at + 2 + vitMs, at + 2 + vitMs, at + 2 + vitMs + llmMs,
+                        vitNode.equals(llmNode) ? "local" : "remote", 1.0)));
+    }
+
+    @Test
+    void warmupCut_stationMeasuredDuringTheWarmupOnly_takesTheServiceElsewhereOrTheModel() {
+        Scenario s = ScenarioLoader.load(Path.of("../scenarios/trial-lab.json"));
+        Calibration c = coldEdge();
+        WarmupCut cut = WarmupCut.of(c, 5_000, WarmupCut.FIRST_WINDOW, s);
+        // edge-l4's clip-vit: agx-orin's steady samples, scaled by the kernel calibrations (edge-l4 twice as fast)
+        assertThat(cut.coldStations()).containsExactly(
+                new WarmupCut.ColdStation("agx-orin", "llm", 1, WarmupCut.MODEL, List.of()),
+                new WarmupCut.ColdStation("edge-l4", "clip-vit", 2, WarmupCut.SAME_SERVICE, List.of("agx-orin")),
+                new WarmupCut.ColdStation("edge-l4", "llm", 1, WarmupCut.MODEL, List.of()));
+        Twin t = c.with(cut, null).twin(true, s);
+        assertThat(t.serviceMs().get(Twin.key("edge-l4", "clip-vit"))).containsExactly(15, 16);
+        assertThat(t.timeline().warmService().get(Twin.key("edge-l4", "clip-vit")).ms()).containsExactly(170, 176);
+        assertThat(t.timeline().warmupEndMs()).isEqualTo(5_000);
+        // agx-orin's clip-vit: its steady samples; llm, measured nowhere after the warm-up, keeps the model
+        assertThat(t.serviceMs().get(Twin.key("agx-orin", "clip-vit"))).containsExactly(30, 32);
+        assertThat(t.serviceMs()).doesNotContainKeys(Twin.key("edge-l4", "llm"), Twin.key("agx-orin", "llm"));
+        // a file without a cut: the report's first window (5 s here) is the warm-up
+        assertThat(c.twin(true, s).serviceMs().get(Twin.key("edge-l4", "clip-vit"))).containsExactly(15, 16);
+        // mixed: every sample all run, as before
+        Scenario mixed = new Scenario(s.schema(), s.name(), s.description(), s.topology(), s.services(), s.taskTypes(),
+                s.users(), s.workload(), s.run(), s.failures(), Map.of(Twin.WARMUP_KEY, "mixed"), s.models(),
+                s.impairments());
+        assertThat(c.twin(true, mixed).serviceMs().get(Twin.key("edge-l4", "clip-vit"))).containsExactly(170, 176);
+        assertThat(c.twin(true, mixed).timeline().warmupEndMs()).isZero();
+    }
+
+    @Test
+    void writeThenRead_warmupCutAndReadings_roundTrip() throws Exception {
+        Calibration c = coldEdge();
+        Observed observed = new Observed(List.of(new Observed.NodeReading(-20, "edge-l4", true, 350.0, 0.97),
+                new Observed.NodeReading(3_450, "edge-l4", false, 2_100.0, null)),
+                List.of(new Observed.LinkReading(-10, "agx-orin", "edge-l4", 242.6, 6.1)));
+        Calibration full = c.with(WarmupCut.of(c, 5_000, WarmupCut.FIRST_WINDOW, null), observed);
+        full.write(dir.resolve(Calibration.FILE));
+        Calibration back = Calibration.read(dir);
+        assertThat(back.warmup()).isEqualTo(full.warmup());
+        assertThat(back.observed()).isEqualTo(observed);
+        assertThat(back.describe(dir)).contains("warm-up to 5.0 s (first-window), agx-orin/llm measured during it only (1):"
+                + " after it the model, edge-l4/clip-vit measured during it only (2): after it the service at agx-orin")
+                .endsWith("the live loop's readings: 2 node reading(s), 1 link report(s)");
+        org.edgefm.sim.RecordedReadings r = back.observed().readings();
+        assertThat(r.at("edge-l4", 0).online()).isTrue();
+        assertThat(r.at("edge-l4", 4_000).online()).isFalse();
+        assertThat(r.between(-1, 0, true)).hasSize(1);
+        assertThat(r.between(0, 5_000, false)).isEmpty();
+        Files.writeString(dir.resolve("bad.json"), Files.readString(dir.resolve(Calibration.FILE))
+                .replace("\"first-window\"", "\"whenever\""));
+        assertThatThrownBy(() -> Calibration.read(dir.resolve("bad.json"))).isInstanceOf(EdgeFmException.class)
+                .hasMessageContaining("warmup.basis").hasMessageContaining("first-window or fleet-ready");
     }
 }

@@ -13,6 +13,8 @@ import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.TaskType;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Observed;
+import org.edgefm.sim.calibration.WarmupCut;
 import org.edgefm.wire.KernelCalibration;
 import org.edgefm.trial.MeasuredLink;
 import org.edgefm.wire.PeerMetrics;
@@ -33,7 +35,9 @@ import org.edgefm.wire.TaskCompletion;
  *       (so it holds the queueing as well as the hops' overheads).</li>
  * </ul>
  * Stage timings without a queueing time (older agents) use the stage's start instead. The directives
- * the host published are kept whole (instances and routes) for a replay that applies them.
+ * the host published are kept whole (instances and routes) for a replay that applies them; the warm-up's
+ * end and the stations measured only during it ({@link WarmupCut}), and what the host's loop observed
+ * at each slot ({@link Observed}), for a planner replay that decides on the same readings.
  */
 public final class CalibrationRecorder {
     private final Scenario scenario;
@@ -163,11 +167,40 @@ public final class CalibrationRecorder {
             String[] ns = k.split("\u0000");
             preloads.add(new Calibration.Preload(ns[0], ns[1], v.stream().mapToDouble(Double::doubleValue).toArray()));
         });
-        return new Calibration(Calibration.SCHEMA, scenario.name(), planner,
+        Calibration c = new Calibration(Calibration.SCHEMA, scenario.name(), planner,
                 new Calibration.Workload(Math.max(0, log.workloadMs()), log.windowMs(), log.nodes(), origins), stations,
                 links, preloads, new Calibration.Overheads(Calibration.Dist.of(ingress), Calibration.Dist.of(localHop),
                         Calibration.Dist.of(remoteHop), Calibration.Dist.of(residual)),
                 Calibration.Dist.of(log.telemetryAgeMs()), taskLog, kernels(log), issued(log));
+        return start < 0 ? c : c.with(warmupCut(c, log, scenario), observed(log));
+    }
+
+    /**
+     * Where the warm-up ends on the workload's clock: the moment the fleet was ready where the workload
+     * started before it (and the first window if that is later), else the report's first window (a fresh
+     * JVM's first calls); and which stations measured nothing after it.
+     */
+    static WarmupCut warmupCut(Calibration c, TrialLog log, Scenario scenario) {
+        long start = log.workloadStartMs();
+        if (log.readyMs() > start) {
+            return WarmupCut.of(c, Math.max(log.windowMs(), log.readyMs() - start), WarmupCut.FLEET_READY, scenario);
+        }
+        return WarmupCut.of(c, log.windowMs(), WarmupCut.FIRST_WINDOW, scenario);
+    }
+
+    /** The loop's readings on the workload's clock, at most {@link Observed#MAX_READINGS} per list; null without any. */
+    static Observed observed(TrialLog log) {
+        long start = log.workloadStartMs();
+        if (log.nodeReadings().isEmpty() && log.linkReadings().isEmpty()) {
+            return null;
+        }
+        List<Observed.NodeReading> nodes = new ArrayList<>(log.nodeReadings().size());
+        log.nodeReadings().forEach(r -> nodes.add(new Observed.NodeReading(r.atMs() - start, r.node(), r.online(),
+                r.telemetryAgeMs(), r.cpuLoad())));
+        List<Observed.LinkReading> links = new ArrayList<>(log.linkReadings().size());
+        log.linkReadings().forEach(r -> links.add(new Observed.LinkReading(r.atMs() - start, r.a(), r.b(), r.rttMs(),
+                r.mbPerMs())));
+        return new Observed(Observed.thin(nodes), Observed.thin(links));
     }
 
     /**

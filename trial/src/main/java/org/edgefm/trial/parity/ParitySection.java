@@ -199,8 +199,21 @@ public final class ParitySection {
         if (r != null) {
             out.add(r.line());
         }
-        out.add("not modelled: telemetry age when a directive went out " + dist(calibration.telemetryAgeMs())
-                + "; the simulator decides on a snapshot of age 0");
+        out.add("telemetry age when a directive went out " + dist(calibration.telemetryAgeMs()) + (calibration.observed() == null
+                ? "; not modelled: the simulator decides on a snapshot of age 0"
+                : String.format(Locale.ROOT, "; recorded, the live loop's readings (%d node reading(s), %d link report(s):"
+                        + " online verdicts, telemetry ages, CPU loads, links), reported to a planner replay unless"
+                        + " sim.twin.readings=twin",
+                        calibration.observed().nodes().size(), calibration.observed().links().size())));
+        if (calibration.warmup() != null && !calibration.warmup().coldStations().isEmpty()) {
+            List<String> cold = new ArrayList<>();
+            for (org.edgefm.sim.calibration.WarmupCut.ColdStation c : calibration.warmup().coldStations()) {
+                cold.add(c.node() + "/" + c.service() + " (" + c.warmupSamples() + ", after it "
+                        + (c.fromNodes().isEmpty() ? "the model" : "the service at " + String.join(", ", c.fromNodes())) + ")");
+            }
+            out.add(String.format(Locale.ROOT, "measured during the warm-up (to %.1f s) only: %s; sim.twin.warmup",
+                    calibration.warmup().endMs() / 1000, String.join(", ", cold)));
+        }
         return out;
     }
 

@@ -2,6 +2,7 @@ package org.edgefm.trial.parity;
 
 import java.util.List;
 import java.util.Map;
+import org.edgefm.sim.calibration.Observed;
 import org.edgefm.wire.KernelCalibration;
 import org.edgefm.wire.PeerMetrics;
 import org.edgefm.wire.TaskCompletion;
@@ -21,13 +22,33 @@ import org.edgefm.wire.TaskCompletion;
  * @param loads           every instance start an applied ack reported
  * @param calibrations    per node, its birth's kernel calibration
  * @param telemetryAgeMs  per directive published, the age of the receiving node's newest telemetry
+ * @param nodeReadings    per slot's snapshot of the host's loop, each node's status (wall-clock {@code atMs})
+ * @param linkReadings    each link report a snapshot of the host's loop carried (wall-clock {@code atMs})
+ * @param readyMs         when the fleet was found ready (wall clock), or -1 where unknown
  */
 public record TrialLog(long workloadStartMs, long workloadMs, long windowMs, List<String> nodes, List<Task> tasks,
         List<DirectiveEvent> directives, Map<String, Map<String, PeerMetrics>> peers, List<Load> loads,
-        Map<String, List<KernelCalibration>> calibrations, List<Double> telemetryAgeMs) {
+        Map<String, List<KernelCalibration>> calibrations, List<Double> telemetryAgeMs,
+        List<Observed.NodeReading> nodeReadings, List<Observed.LinkReading> linkReadings, long readyMs) {
+
+    /** A log without the loop's readings and without the fleet's readiness. */
+    public TrialLog(long workloadStartMs, long workloadMs, long windowMs, List<String> nodes, List<Task> tasks,
+            List<DirectiveEvent> directives, Map<String, Map<String, PeerMetrics>> peers, List<Load> loads,
+            Map<String, List<KernelCalibration>> calibrations, List<Double> telemetryAgeMs) {
+        this(workloadStartMs, workloadMs, windowMs, nodes, tasks, directives, peers, loads, calibrations, telemetryAgeMs,
+                List.of(), List.of(), -1);
+    }
+
+    /** The same log with the fleet found ready at {@code atMs} (wall clock; -1: unknown). */
+    public TrialLog withReadyMs(long atMs) {
+        return new TrialLog(workloadStartMs, workloadMs, windowMs, nodes, tasks, directives, peers, loads, calibrations,
+                telemetryAgeMs, nodeReadings, linkReadings, atMs);
+    }
 
     /** Copies. */
     public TrialLog {
+        nodeReadings = List.copyOf(nodeReadings);
+        linkReadings = List.copyOf(linkReadings);
         nodes = List.copyOf(nodes);
         tasks = List.copyOf(tasks);
         directives = List.copyOf(directives);

@@ -85,7 +85,7 @@ final class TrialOutput {
             out.println();
             PluginsSection.lines(Map.of(plan.planner, pluginHealth)).forEach(out::println);
         }
-        parity = TrialParity.after(monitor.trialLog(), scenario, plan.planner, plan.fallbackPlanner, plan.shadow,
+        parity = TrialParity.after(monitor.trialLog().withReadyMs(warmup == null ? -1 : warmup.readyAtMs()), scenario, plan.planner, plan.fallbackPlanner, plan.shadow,
                 () -> PluginRegistry.load(TrialRunner.class.getClassLoader(), TrialHostConfig.pluginsFolder(plan.pluginsDir)),
                 run, !plan.noParity);
         out.println();

@@ -95,4 +95,20 @@ class ParitySectionTest {
         assertThat(p.lines()).anyMatch(l -> l.contains("after warm-up (from 5 s) on time 100.0% / 100.0%"))
                 .anyMatch(l -> l.contains("not met; after warm-up: met"));
     }
+
+    @Test
+    void effects_warmupOnlyStationsAndRecordedReadings_areNamed() {
+        ParitySide live = side(100, 50, 10, NONE);
+        assertThat(ParitySection.of("greedy", live, live, calibration()).effects())
+                .anyMatch(l -> l.endsWith("not modelled: the simulator decides on a snapshot of age 0"));
+        org.edgefm.sim.calibration.WarmupCut cut = new org.edgefm.sim.calibration.WarmupCut(5_000,
+                org.edgefm.sim.calibration.WarmupCut.FIRST_WINDOW, List.of(new org.edgefm.sim.calibration.WarmupCut.ColdStation(
+                        "edge-l4", "clip-vit", 12, org.edgefm.sim.calibration.WarmupCut.SAME_SERVICE, List.of("agx-orin"))));
+        org.edgefm.sim.calibration.Observed observed = new org.edgefm.sim.calibration.Observed(List.of(),
+                List.of(new org.edgefm.sim.calibration.Observed.LinkReading(-5, "agx-orin", "edge-l4", 242.6, 6.1)));
+        List<String> effects = ParitySection.of("greedy", live, live, calibration().with(cut, observed)).effects();
+        assertThat(effects).contains("measured during the warm-up (to 5.0 s) only: edge-l4/clip-vit (12, after it the service"
+                + " at agx-orin); sim.twin.warmup");
+        assertThat(effects).anyMatch(l -> l.contains("0 node reading(s), 1 link report(s)"));
+    }
 }
