@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -32,6 +34,18 @@ class SimulateCommandTest extends CliTestBase {
                     "fig-3-on-time-completion-per-seed-load-2.svg", "fig-3-on-time-completion-per-seed-load-2.csv",
                     "fig-3-total-cost-per-seed-load-2.svg", "fig-3-total-cost-per-seed-load-2.csv",
                     "fig-4-mean-on-time-completion-against-load.svg", "fig-4-mean-on-time-completion-against-load.csv");
+        }
+        // built without the page, each figure is the page's chart of that title (figures/NN-slug), byte for byte
+        // but for JFreeSVG's clip-path id prefix, which it draws from the clock for every document
+        try (var paper = Files.list(dir.resolve("paper")); var page = Files.list(report.resolve("figures"))) {
+            List<Path> pageFiles = page.toList();
+            for (Path f : paper.toList()) {
+                String name = f.getFileName().toString();
+                List<Path> same = pageFiles.stream().filter(p -> p.getFileName().toString().matches("[0-9]{2}-" + Pattern.quote(name)))
+                        .toList();
+                assertThat(same).as(name).hasSize(1);
+                assertThat(clipIdsOff(Files.readString(f))).as(name).isEqualTo(clipIdsOff(Files.readString(same.get(0))));
+            }
         }
         assertThat(err.toString()).contains("4/8 trials").contains("8/8 trials");
 
@@ -243,5 +257,10 @@ class SimulateCommandTest extends CliTestBase {
         assertThat(run("simulate", "--scenario", "../scenarios/trial-lab.json", "--calibrate-from", file.toString(),
                 "--replay-task-log", "--load", "2")).isEqualTo(2);
         assertThat(err.toString()).contains("--load does not apply");
+    }
+
+    /** The SVG with JFreeSVG's per-document clip-path id prefix ({@code _<digits>clip-}) taken out. */
+    private static String clipIdsOff(String svg) {
+        return svg.replaceAll("_[0-9]+clip-", "clip-");
     }
 }

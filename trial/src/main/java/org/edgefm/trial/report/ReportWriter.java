@@ -190,20 +190,36 @@ public final class ReportWriter {
      */
     public List<Path> writeFigures(Path dir, String titlePrefix) throws IOException {
         Objects.requireNonNull(titlePrefix, "titlePrefix is null");
-        Files.createDirectories(dir);
-        List<Path> out = new ArrayList<>();
+        List<JFreeChart> charts = new ArrayList<>();
         for (Figure f : figures) {
             String t = f.chart().getTitle() == null ? "" : f.chart().getTitle().getText();
-            if (!t.startsWith(titlePrefix)) {
-                continue;
+            if (t.startsWith(titlePrefix)) {
+                charts.add(f.chart());
             }
-            String slug = ChartFiles.slug(f.chart());
+        }
+        return writeFigures(dir, charts);
+    }
+
+    /**
+     * Writes each chart as {@code slug.svg} and {@code slug.csv} under {@code dir} (created when
+     * missing), named by its title alone, as {@link #writeFigures(Path, String)} does, for charts
+     * built without a page; returns the SVG files.
+     *
+     * @throws IllegalStateException when two charts have the same name
+     */
+    public static List<Path> writeFigures(Path dir, List<JFreeChart> charts) throws IOException {
+        Objects.requireNonNull(charts, "charts is null");
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (JFreeChart c : charts) {
+            String slug = ChartFiles.slug(c);
             Path svg = dir.resolve(slug + ".svg");
             if (out.contains(svg)) {
+                String t = c.getTitle() == null ? "" : c.getTitle().getText();
                 throw new IllegalStateException("two figures are named " + svg.getFileName() + " ('" + t + "')");
             }
-            Files.writeString(svg, ChartFiles.svg(f.chart()), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(slug + ".csv"), ChartFiles.csv(f.chart()), StandardCharsets.UTF_8);
+            Files.writeString(svg, ChartFiles.svg(c), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(slug + ".csv"), ChartFiles.csv(c), StandardCharsets.UTF_8);
             out.add(svg);
         }
         return out;

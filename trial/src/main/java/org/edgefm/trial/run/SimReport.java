@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.edgefm.control.stats.Quantiles;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.SimulationRun;
 import org.edgefm.trial.PluginsSection;
 import org.edgefm.trial.report.ReportWriter;
+import org.jfree.chart.JFreeChart;
 
 /**
  * The HTML report, written by the shared {@link ReportWriter}: a table per load level, box plots
@@ -30,7 +32,7 @@ final class SimReport {
     /** The charts {@code --figures} writes: paper 1's Fig. 3 (violins per load) and Fig. 4 (on-time against load). */
     static final String PAPER_FIGURES = "Fig. ";
 
-    /** The report's page, not yet written: {@link ReportWriter#write} for the page, {@link ReportWriter#writeFigures} for the figures. */
+    /** The report's page, not yet written: {@link ReportWriter#write} for the page, {@link ReportWriter#writeFigures(java.nio.file.Path, String)} for the figures ({@link #paperFigures} builds them without the page). */
     static ReportWriter of(Scenario scenario, List<SimCell> cells, List<Double> loads, List<String> planners,
             List<String> bounds, Map<Double, double[]> lp, List<Frontiers.Frontier> frontiers) {
         ReportWriter w = new ReportWriter("EdgeFM simulate: " + scenario.name());
@@ -43,8 +45,6 @@ final class SimReport {
         for (double load : loads) {
             List<SimCell> atLoad = cells.stream().filter(c -> c.load() == load).toList();
             List<List<String>> rows = new ArrayList<>();
-            Map<String, double[]> onTime = new LinkedHashMap<>();
-            Map<String, double[]> cost = new LinkedHashMap<>();
             Map<String, double[]> latency = new LinkedHashMap<>();
             for (SimCell c : atLoad) {
                 double[] ot = SimulateRunner.meanCi95(c.onTime());
@@ -52,47 +52,19 @@ final class SimReport {
                         ReportWriter.fmt("%.1f", Arrays.stream(c.cost()).average().orElse(Double.NaN)),
                         ReportWriter.fmt("%.2f", c.meanQuantile(0.5)), ReportWriter.fmt("%.2f", c.meanQuantile(0.95)),
                         String.valueOf(c.runs().stream().mapToInt(SimulationRun.Outcome::pluginFailures).sum())));
-                onTime.put(c.planner(), Arrays.stream(c.onTime()).map(v -> 100 * v).toArray());
-                cost.put(c.planner(), c.cost());
                 latency.put(c.planner(), pooledQuantiles(c.runs()));
             }
             w.table("Load " + SimulateRunner.fmt(load), List.of("planner", "on-time (mean ± 95% CI)", "cost C^cr + C^lt", "p50 ms",
                     "p95 ms", "plugin failures"), rows);
-            w.charts(null,
-                    ReportWriter.violin("Fig. 3: on-time completion per seed, load " + SimulateRunner.fmt(load), "on-time %", onTime),
-                    ReportWriter.violin("Fig. 3: total cost per seed, load " + SimulateRunner.fmt(load), SimulateRunner.COST_AXIS, cost),
+            List<JFreeChart> fig3 = fig3(load, atLoad);
+            w.charts(null, fig3.get(0), fig3.get(1),
                     ReportWriter.cdf("End-to-end latency, load " + SimulateRunner.fmt(load) + " (seeds pooled)", "latency ms", latency,
                             deadlines(scenario)));
         }
         if (loads.size() > 1) {
-            Map<String, double[][]> onTime = new LinkedHashMap<>();
-            Map<String, double[][]> cost = new LinkedHashMap<>();
-            for (String p : planners) {
-                double[] x = new double[loads.size()];
-                double[] ot = new double[loads.size()];
-                double[] c = new double[loads.size()];
-                for (int i = 0; i < loads.size(); i++) {
-                    double l = loads.get(i);
-                    SimCell cell = cells.stream().filter(k -> k.planner().equals(p) && k.load() == l).findFirst().orElseThrow();
-                    x[i] = l;
-                    ot[i] = 100 * SimulateRunner.meanCi95(cell.onTime())[0];
-                    c[i] = Arrays.stream(cell.cost()).average().orElse(Double.NaN);
-                }
-                onTime.put(p, new double[][] {x, ot});
-                cost.put(p, new double[][] {x, c});
-            }
-            if (lp.size() == loads.size()) {
-                double[] x = new double[loads.size()];
-                double[] b = new double[loads.size()];
-                for (int i = 0; i < loads.size(); i++) {
-                    x[i] = loads.get(i);
-                    b[i] = 100 * lp.get(loads.get(i))[0];
-                }
-                onTime.put("LP bound", new double[][] {x, b});
-            }
-            w.charts("Against load",
-                    ReportWriter.lines("Fig. 4: mean on-time completion against load", "load factor", "on-time %", onTime),
-                    ReportWriter.lines("Mean total cost against load", "load factor", SimulateRunner.COST_AXIS, cost));
+            w.charts("Against load", fig4(cells, loads, planners, lp),
+                    ReportWriter.lines("Mean total cost against load", "load factor", SimulateRunner.COST_AXIS,
+                            againstLoad(cells, loads, planners, c -> Arrays.stream(c.cost()).average().orElse(Double.NaN))));
         }
         for (Frontiers.Frontier f : frontiers) {
             Map<String, double[][]> series = new LinkedHashMap<>();
@@ -115,6 +87,68 @@ final class SimReport {
                 + " Violins: Gaussian kernel density of the per-seed values, clipped to their range, black point the"
                 + " median.");
         return w;
+    }
+
+    /**
+     * The charts {@code --figures} writes, built alone (no page, no latency CDFs): per load paper 1's
+     * Fig. 3 (on-time and cost per seed), then Fig. 4 (on-time against load) when there are several
+     * loads; the same charts, by the same methods, as the page's charts titled {@link #PAPER_FIGURES}.
+     */
+    static List<JFreeChart> paperFigures(List<SimCell> cells, List<Double> loads, List<String> planners, Map<Double, double[]> lp) {
+        List<JFreeChart> out = new ArrayList<>();
+        for (double load : loads) {
+            out.addAll(fig3(load, cells.stream().filter(c -> c.load() == load).toList()));
+        }
+        if (loads.size() > 1) {
+            out.add(fig4(cells, loads, planners, lp));
+        }
+        return out;
+    }
+
+    /** Paper 1, Fig. 3 at one load: the per-seed on-time rate and the per-seed cost, a violin per planner. */
+    private static List<JFreeChart> fig3(double load, List<SimCell> atLoad) {
+        Map<String, double[]> onTime = new LinkedHashMap<>();
+        Map<String, double[]> cost = new LinkedHashMap<>();
+        for (SimCell c : atLoad) {
+            onTime.put(c.planner(), Arrays.stream(c.onTime()).map(v -> 100 * v).toArray());
+            cost.put(c.planner(), c.cost());
+        }
+        return List.of(
+                ReportWriter.violin("Fig. 3: on-time completion per seed, load " + SimulateRunner.fmt(load), "on-time %", onTime),
+                ReportWriter.violin("Fig. 3: total cost per seed, load " + SimulateRunner.fmt(load), SimulateRunner.COST_AXIS, cost));
+    }
+
+    /** Paper 1, Fig. 4: the mean on-time rate against load per planner, with the LP bound where it was computed at every load. */
+    private static JFreeChart fig4(List<SimCell> cells, List<Double> loads, List<String> planners, Map<Double, double[]> lp) {
+        Map<String, double[][]> onTime = againstLoad(cells, loads, planners, c -> 100 * SimulateRunner.meanCi95(c.onTime())[0]);
+        if (lp.size() == loads.size()) {
+            double[] x = new double[loads.size()];
+            double[] b = new double[loads.size()];
+            for (int i = 0; i < loads.size(); i++) {
+                x[i] = loads.get(i);
+                b[i] = 100 * lp.get(loads.get(i))[0];
+            }
+            onTime.put("LP bound", new double[][] {x, b});
+        }
+        return ReportWriter.lines("Fig. 4: mean on-time completion against load", "load factor", "on-time %", onTime);
+    }
+
+    /** Per planner, the series (load, value of its cell at that load). */
+    private static Map<String, double[][]> againstLoad(List<SimCell> cells, List<Double> loads, List<String> planners,
+            ToDoubleFunction<SimCell> value) {
+        Map<String, double[][]> out = new LinkedHashMap<>();
+        for (String p : planners) {
+            double[] x = new double[loads.size()];
+            double[] y = new double[loads.size()];
+            for (int i = 0; i < loads.size(); i++) {
+                double l = loads.get(i);
+                SimCell cell = cells.stream().filter(k -> k.planner().equals(p) && k.load() == l).findFirst().orElseThrow();
+                x[i] = l;
+                y[i] = value.applyAsDouble(cell);
+            }
+            out.put(p, new double[][] {x, y});
+        }
+        return out;
     }
 
     /** Per run 1,000 evenly spaced latency quantiles ({@link Quantiles}), pooled: each seed weighs the same in the CDF. */
