@@ -47,6 +47,23 @@ class CalibrationTest {
     }
 
     @Test
+    void read_goldenFile_rewritesTheSameBytes() throws Exception {
+        // every part of the document: arrivals with and without stages, a station without queue times,
+        // a link without figures, directives, a warm-up cut and the live loop's readings; its maps have
+        // one entry each, as Map.copyOf's iteration order changes from one JVM to the next
+        Path golden = Path.of("src/test/resources/calibration/golden-schema-2.json");
+        Calibration c = Calibration.read(golden);
+        assertThat(c.recordedDirectives()).hasSize(2);
+        assertThat(c.warmup().coldStations()).hasSize(3);
+        assertThat(c.observed().nodes()).hasSize(2);
+        assertThat(c.taskLog()).extracting(t -> t.stages().size()).containsExactly(0, 2, 2, 1, 0);
+        Path again = dir.resolve(Calibration.FILE);
+        c.write(again);
+        assertThat(Files.readString(again)).isEqualTo(Files.readString(golden));
+        assertThat(Files.mismatch(again, golden)).isEqualTo(-1L);
+    }
+
+    @Test
     void dist_manySamples_thinnedToTheCapKeepingTheExtremes() {
         List<Double> v = new java.util.ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
