@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.edgefm.sim.calibration.Overheads;
+import org.edgefm.sim.calibration.Task;
+import org.edgefm.sim.calibration.Workload;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -233,16 +236,16 @@ class SimulateCommandTest extends CliTestBase {
 
     @Test
     void replayTaskLog_feedsExactlyTheTrialsArrivals_andNeedsACalibration() throws Exception {
-        java.util.List<org.edgefm.sim.calibration.Calibration.Task> log = new java.util.ArrayList<>();
+        java.util.List<org.edgefm.sim.calibration.Task> log = new java.util.ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            log.add(new org.edgefm.sim.calibration.Calibration.Task(250 + 900.0 * i, "cam-1", "vqa", "agx-orin"));
+            log.add(new org.edgefm.sim.calibration.Task(250 + 900.0 * i, "cam-1", "vqa", "agx-orin"));
         }
         org.edgefm.sim.calibration.Calibration c = new org.edgefm.sim.calibration.Calibration(
                 org.edgefm.sim.calibration.Calibration.SCHEMA, "trial-lab", "greedy",
-                new org.edgefm.sim.calibration.Calibration.Workload(7_000, 5_000, java.util.List.of("agx-orin", "orin-nx",
+                new org.edgefm.sim.calibration.Workload(7_000, 5_000, java.util.List.of("agx-orin", "orin-nx",
                         "edge-l4"), java.util.Map.of("cam-1", "agx-orin", "cam-2", "orin-nx", "cam-3", "agx-orin")),
                 java.util.List.of(), java.util.List.of(), java.util.List.of(),
-                new org.edgefm.sim.calibration.Calibration.Overheads(null, null, null, null), null, log);
+                new org.edgefm.sim.calibration.Overheads(null, null, null, null), null, log);
         Path file = dir.resolve("calibration.json");
         c.write(file);
         Path json = dir.resolve("r.json");

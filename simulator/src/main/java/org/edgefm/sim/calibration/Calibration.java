@@ -14,7 +14,9 @@ import org.edgefm.sim.Twin;
 /**
  * What a field trial measured, for a calibrated twin: the calibration file {@code calibration.json}
  * every trial writes into its run folder (schema {@value #SCHEMA}; docs/simulator.md, "Calibrated
- * twin", describes each field). All times are in ms.
+ * twin", describes each field). All times are in ms. Its parts are records of this package:
+ * {@link Workload}, {@link Station}, {@link Link}, {@link Preload}, {@link Overheads}, {@link Dist},
+ * {@link Task} with its {@link StageRun}s, and {@link Issued}.
  *
  * @param schema         {@value #SCHEMA}
  * @param scenario       the scenario the trial ran
@@ -44,7 +46,7 @@ public record Calibration(String schema, String scenario, String planner, Worklo
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> kernels,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Issued> directives,
         @JsonInclude(JsonInclude.Include.NON_NULL) WarmupCut warmup,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Observed observed) implements CalibrationRecords {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Observed observed) {
     /** The schema this code writes: what the first one holds, and the directives the host published. */
     public static final String SCHEMA = "edgefm-calibration/2";
     /** The first schema (no directives), still read. */

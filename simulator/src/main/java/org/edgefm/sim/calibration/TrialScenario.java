@@ -47,7 +47,7 @@ final class TrialScenario {
                 links.put(pair(l.a(), l.b()), l);
             }
         }
-        for (Calibration.Link l : c.links()) {
+        for (Link l : c.links()) {
             if (keep.contains(l.a()) && keep.contains(l.b()) && !l.a().equals(l.b()) && l.mbPerMs() != null
                     && l.rttMs() != null) {
                 links.put(pair(l.a(), l.b()), new LinkSpec(l.a(), l.b(), l.mbPerMs(), 0, l.rttMs() / 2));

@@ -67,7 +67,7 @@ final class TwinBuilder {
                     }
                     List<Double> pooled = new ArrayList<>();
                     List<double[]> timed = new ArrayList<>();
-                    for (Calibration.Station s : c.stations()) {
+                    for (Station s : c.stations()) {
                         if (!s.service().equals(spec.id()) || s.node().equals(n)) {
                             continue;
                         }
@@ -104,7 +104,7 @@ final class TwinBuilder {
         List<Twin.Arrival> log = null;
         if (replayTaskLog) {
             log = new ArrayList<>(c.taskLog().size());
-            for (Calibration.Task t : c.taskLog()) {
+            for (Task t : c.taskLog()) {
                 log.add(new Twin.Arrival(t.atMs(), t.user(), t.taskType()));
             }
         }
@@ -144,8 +144,8 @@ final class TwinBuilder {
         List<double[]> ingress = new ArrayList<>();
         List<double[]> local = new ArrayList<>();
         List<double[]> remote = new ArrayList<>();
-        for (Calibration.Task t : c.taskLog()) {
-            for (Calibration.StageRun r : t.stages()) {
+        for (Task t : c.taskLog()) {
+            for (StageRun r : t.stages()) {
                 service.computeIfAbsent(Twin.key(r.node(), r.service()), k -> new ArrayList<>())
                         .add(new double[] {r.startMs(), r.serviceMs()});
                 double overhead = Math.max(0, r.overheadMs());

@@ -20,17 +20,17 @@ class CalibrationTest {
     Path dir;
 
     static Calibration sample() {
-        Calibration.Dist service = Calibration.Dist.of(List.of(10.0, 12.0, 14.0));
+        Dist service = Dist.of(List.of(10.0, 12.0, 14.0));
         return new Calibration(Calibration.SCHEMA, "trial-lab", "two-tier",
-                new Calibration.Workload(20_000, 5_000, List.of("agx-orin", "orin-nx", "edge-l4"),
+                new Workload(20_000, 5_000, List.of("agx-orin", "orin-nx", "edge-l4"),
                         Map.of("cam-3", "edge-l4")),
-                List.of(new Calibration.Station("edge-l4", "clip-vit", service, Calibration.Dist.of(List.of(1.0)), 0.2)),
-                List.of(new Calibration.Link("agx-orin", "edge-l4", 1.5, 0.05, 40)),
-                List.of(new Calibration.Preload("edge-l4", "clip-vit", new double[] {800, 1200, 1000})),
-                new Calibration.Overheads(Calibration.Dist.of(List.of(2.0, 3.0)), Calibration.Dist.EMPTY,
-                        Calibration.Dist.of(List.of(4.0)), Calibration.Dist.of(List.of(5.0, 6.0))),
-                Calibration.Dist.of(List.of(300.0, 700.0)),
-                List.of(new Calibration.Task(12.5, "cam-1", "vqa", "agx-orin")));
+                List.of(new Station("edge-l4", "clip-vit", service, Dist.of(List.of(1.0)), 0.2)),
+                List.of(new Link("agx-orin", "edge-l4", 1.5, 0.05, 40)),
+                List.of(new Preload("edge-l4", "clip-vit", new double[] {800, 1200, 1000})),
+                new Overheads(Dist.of(List.of(2.0, 3.0)), Dist.EMPTY,
+                        Dist.of(List.of(4.0)), Dist.of(List.of(5.0, 6.0))),
+                Dist.of(List.of(300.0, 700.0)),
+                List.of(new Task(12.5, "cam-1", "vqa", "agx-orin")));
     }
 
     @Test
@@ -47,12 +47,29 @@ class CalibrationTest {
     }
 
     @Test
+    void read_goldenFile_rewritesTheSameBytes() throws Exception {
+        // every part of the document: arrivals with and without stages, a station without queue times,
+        // a link without figures, directives, a warm-up cut and the live loop's readings; its maps have
+        // one entry each, as Map.copyOf's iteration order changes from one JVM to the next
+        Path golden = Path.of("src/test/resources/calibration/golden-schema-2.json");
+        Calibration c = Calibration.read(golden);
+        assertThat(c.recordedDirectives()).hasSize(2);
+        assertThat(c.warmup().coldStations()).hasSize(3);
+        assertThat(c.observed().nodes()).hasSize(2);
+        assertThat(c.taskLog()).extracting(t -> t.stages().size()).containsExactly(0, 2, 2, 1, 0);
+        Path again = dir.resolve(Calibration.FILE);
+        c.write(again);
+        assertThat(Files.readString(again)).isEqualTo(Files.readString(golden));
+        assertThat(Files.mismatch(again, golden)).isEqualTo(-1L);
+    }
+
+    @Test
     void dist_manySamples_thinnedToTheCapKeepingTheExtremes() {
         List<Double> v = new java.util.ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             v.add((double) i);
         }
-        Calibration.Dist d = Calibration.Dist.of(v);
+        Dist d = Dist.of(v);
         assertThat(d.n()).isEqualTo(10_000);
         assertThat(d.samplesMs()).hasSize(Calibration.MAX_SAMPLES);
         assertThat(d.samplesMs()[0]).isZero();
@@ -106,7 +123,7 @@ class CalibrationTest {
     void apply_nodeTheScenarioLacks_failsNamingIt() {
         Calibration c = sample();
         Calibration other = new Calibration(c.schema(), c.scenario(), c.planner(),
-                new Calibration.Workload(1, 1, List.of("ghost"), Map.of()), c.stations(), c.links(), c.preloads(),
+                new Workload(1, 1, List.of("ghost"), Map.of()), c.stations(), c.links(), c.preloads(),
                 c.overheads(), c.telemetryAgeMs(), c.taskLog());
         assertThatThrownBy(() -> other.apply(ScenarioLoader.load(Path.of("../scenarios/trial-lab.json")))).isInstanceOf(EdgeFmException.class)
                 .hasMessageContaining("'ghost' is not a node");
@@ -124,16 +141,16 @@ class CalibrationTest {
 
     private static Calibration withTasks(Map<String, Map<String, Double>> kernels) {
         Calibration c = sample();
-        List<Calibration.Task> log = List.of(
-                new Calibration.Task(1_000, "cam-3", "caption", "edge-l4", 60.0, true, 2, 9.0, List.of(
-                        new Calibration.StageRun("s0", "edge-l4", "clip-vit", 1_004, 1_006, 1_046, "ingress", 3.5),
-                        new Calibration.StageRun("s1", "edge-l4", "llm", 1_047, 1_047, 1_060, "local", 1.0))),
-                new Calibration.Task(200, "cam-3", "caption", "edge-l4", 30.0, true, 0, 2.0, List.of(
-                        new Calibration.StageRun("s0", "edge-l4", "clip-vit", 202, 202, 222, "ingress", 2.0),
-                        new Calibration.StageRun("s1", "agx-orin", "llm", 230, 231, 240, "remote", 6.0))),
-                new Calibration.Task(300, "cam-3", "caption", "edge-l4"));
+        List<Task> log = List.of(
+                new Task(1_000, "cam-3", "caption", "edge-l4", 60.0, true, 2, 9.0, List.of(
+                        new StageRun("s0", "edge-l4", "clip-vit", 1_004, 1_006, 1_046, "ingress", 3.5),
+                        new StageRun("s1", "edge-l4", "llm", 1_047, 1_047, 1_060, "local", 1.0))),
+                new Task(200, "cam-3", "caption", "edge-l4", 30.0, true, 0, 2.0, List.of(
+                        new StageRun("s0", "edge-l4", "clip-vit", 202, 202, 222, "ingress", 2.0),
+                        new StageRun("s1", "agx-orin", "llm", 230, 231, 240, "remote", 6.0))),
+                new Task(300, "cam-3", "caption", "edge-l4"));
         // a first window of 100 ms: every stage above is after the warm-up (steady samples)
-        Calibration.Workload w = new Calibration.Workload(c.workload().durationMs(), 100, c.workload().nodes(),
+        Workload w = new Workload(c.workload().durationMs(), 100, c.workload().nodes(),
                 c.workload().origins());
         return new Calibration(c.schema(), c.scenario(), c.planner(), w, c.stations(), c.links(), c.preloads(),
                 c.overheads(), c.telemetryAgeMs(), log, kernels);
@@ -177,30 +194,30 @@ class CalibrationTest {
     /** clip-vit cold at edge-l4 (warm-up only) and steady at agx-orin; llm measured during the warm-up only, at both. */
     private static Calibration coldEdge() {
         Calibration c = sample();
-        List<Calibration.Task> log = List.of(
+        List<Task> log = List.of(
                 task(300, "edge-l4", 170, "agx-orin", 200),
                 task(1_000, "edge-l4", 176, "edge-l4", 380),
                 vitOnly(task(6_000, "agx-orin", 30, "agx-orin", 38)),
                 vitOnly(task(7_000, "agx-orin", 32, "agx-orin", 40)));
-        List<Calibration.Station> stations = List.of(
-                new Calibration.Station("edge-l4", "clip-vit", Calibration.Dist.of(List.of(170.0, 176.0)), null, null),
-                new Calibration.Station("agx-orin", "clip-vit", Calibration.Dist.of(List.of(30.0, 32.0)), null, null),
-                new Calibration.Station("edge-l4", "llm", Calibration.Dist.of(List.of(380.0)), null, null),
-                new Calibration.Station("agx-orin", "llm", Calibration.Dist.of(List.of(200.0, 38.0, 40.0)), null, null));
+        List<Station> stations = List.of(
+                new Station("edge-l4", "clip-vit", Dist.of(List.of(170.0, 176.0)), null, null),
+                new Station("agx-orin", "clip-vit", Dist.of(List.of(30.0, 32.0)), null, null),
+                new Station("edge-l4", "llm", Dist.of(List.of(380.0)), null, null),
+                new Station("agx-orin", "llm", Dist.of(List.of(200.0, 38.0, 40.0)), null, null));
         return new Calibration(c.schema(), c.scenario(), c.planner(), c.workload(), stations, c.links(), c.preloads(),
                 c.overheads(), c.telemetryAgeMs(), log, Map.of("edge-l4", Map.of("transformer-encoder", 0.4),
                         "agx-orin", Map.of("transformer-encoder", 0.2)));
     }
 
-    private static Calibration.Task vitOnly(Calibration.Task t) {
-        return new Calibration.Task(t.atMs(), t.user(), t.taskType(), t.origin(), t.latencyMs(), t.success(), t.inFlight(),
+    private static Task vitOnly(Task t) {
+        return new Task(t.atMs(), t.user(), t.taskType(), t.origin(), t.latencyMs(), t.success(), t.inFlight(),
                 t.residualMs(), t.stages().subList(0, 1));
     }
 
-    private static Calibration.Task task(double at, String vitNode, double vitMs, String llmNode, double llmMs) {
-        return new Calibration.Task(at, "cam-3", "caption", "edge-l4", vitMs + llmMs, true, 0, 0.0, List.of(
-                new Calibration.StageRun("s0", vitNode, "clip-vit", at + 1, at + 1, at + 1 + vitMs, "ingress", 1.0),
-                new Calibration.StageRun("s1", llmNode, "llm", at + 2 + vitMs, at + 2 + vitMs, at + 2 + vitMs + llmMs,
+    private static Task task(double at, String vitNode, double vitMs, String llmNode, double llmMs) {
+        return new Task(at, "cam-3", "caption", "edge-l4", vitMs + llmMs, true, 0, 0.0, List.of(
+                new StageRun("s0", vitNode, "clip-vit", at + 1, at + 1, at + 1 + vitMs, "ingress", 1.0),
+                new StageRun("s1", llmNode, "llm", at + 2 + vitMs, at + 2 + vitMs, at + 2 + vitMs + llmMs,
                         vitNode.equals(llmNode) ? "local" : "remote", 1.0)));
     }
 

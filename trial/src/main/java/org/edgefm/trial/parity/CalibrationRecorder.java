@@ -13,8 +13,17 @@ import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.TaskType;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Dist;
+import org.edgefm.sim.calibration.Issued;
+import org.edgefm.sim.calibration.Link;
 import org.edgefm.sim.calibration.Observed;
+import org.edgefm.sim.calibration.Overheads;
+import org.edgefm.sim.calibration.Preload;
+import org.edgefm.sim.calibration.StageRun;
+import org.edgefm.sim.calibration.Station;
+import org.edgefm.sim.calibration.Task;
 import org.edgefm.sim.calibration.WarmupCut;
+import org.edgefm.sim.calibration.Workload;
 import org.edgefm.wire.KernelCalibration;
 import org.edgefm.trial.MeasuredLink;
 import org.edgefm.wire.PeerMetrics;
@@ -63,8 +72,8 @@ public final class CalibrationRecorder {
     }
 
     private Calibration build(TrialLog log, String planner) {
-        List<Calibration.Link> links = links(log.peers());
-        for (Calibration.Link l : links) {
+        List<Link> links = links(log.peers());
+        for (Link l : links) {
             if (l.mbPerMs() != null && l.rttMs() != null) {
                 measured.put(MeasuredLink.pair(l.a(), l.b()), new LinkSpec(l.a(), l.b(), l.mbPerMs(), 0, l.rttMs() / 2));
             }
@@ -75,7 +84,7 @@ public final class CalibrationRecorder {
         List<Double> localHop = new ArrayList<>();
         List<Double> remoteHop = new ArrayList<>();
         List<Double> residual = new ArrayList<>();
-        List<Calibration.Task> taskLog = new ArrayList<>();
+        List<Task> taskLog = new ArrayList<>();
         Map<String, String> origins = new LinkedHashMap<>();
         long start = log.workloadStartMs();
         InFlight inFlight = new InFlight(log, start);
@@ -93,13 +102,13 @@ public final class CalibrationRecorder {
             if (c == null || !c.success() || type == null || c.stages().size() != type.stages().size()
                     || !at.keySet().containsAll(type.stages().stream().map(Stage::id).toList())) {
                 if (logged) {
-                    taskLog.add(new Calibration.Task(t.submittedMs() - start, t.user(), t.taskType(), t.origin(),
+                    taskLog.add(new Task(t.submittedMs() - start, t.user(), t.taskType(), t.origin(),
                             c == null ? null : (double) c.latencyMs(), c == null ? null : c.success(),
                             inFlight.at(t.submittedMs()), null, List.of()));
                 }
                 continue;
             }
-            List<Calibration.StageRun> runs = new ArrayList<>();
+            List<StageRun> runs = new ArrayList<>();
             Map<String, Double> critical = new HashMap<>();
             for (Stage s : topological(type)) {
                 StageTiming st = at.get(s.id());
@@ -138,23 +147,23 @@ public final class CalibrationRecorder {
                     (last.node().equals(st.node()) ? localHop : remoteHop).add(overhead);
                 }
                 critical.put(s.id(), ready + service);
-                runs.add(new Calibration.StageRun(s.id(), st.node(), s.service(), Math.max(0, queued - start),
+                runs.add(new StageRun(s.id(), st.node(), s.service(), Math.max(0, queued - start),
                         Math.max(0, st.startMs() - start), Math.max(0, st.endMs() - start), hop, round(overhead)));
             }
             double path = critical.get(type.sink().id());
             double rest = c.completedAtMs() - c.submittedAtMs() - path;
             residual.add(rest);
             if (logged) {
-                taskLog.add(new Calibration.Task(t.submittedMs() - start, t.user(), t.taskType(), t.origin(),
+                taskLog.add(new Task(t.submittedMs() - start, t.user(), t.taskType(), t.origin(),
                         (double) c.latencyMs(), true, inFlight.at(t.submittedMs()), round(rest), runs));
             }
         }
         taskLog = thinStages(taskLog);
-        List<Calibration.Station> stations = new ArrayList<>();
+        List<Station> stations = new ArrayList<>();
         serviceMs.forEach((k, v) -> {
             String[] ns = k.split("\u0000");
-            stations.add(new Calibration.Station(ns[0], ns[1], Calibration.Dist.of(v),
-                    Calibration.Dist.of(queueMs.getOrDefault(k, List.of())), calibrated(log, ns[0], ns[1])));
+            stations.add(new Station(ns[0], ns[1], Dist.of(v),
+                    Dist.of(queueMs.getOrDefault(k, List.of())), calibrated(log, ns[0], ns[1])));
         });
         Map<String, List<Double>> preload = new TreeMap<>();
         for (TrialLog.Load l : log.loads()) {
@@ -162,16 +171,16 @@ public final class CalibrationRecorder {
                 preload.computeIfAbsent(l.node() + "\u0000" + l.service(), k -> new ArrayList<>()).add(l.preloadMs());
             }
         }
-        List<Calibration.Preload> preloads = new ArrayList<>();
+        List<Preload> preloads = new ArrayList<>();
         preload.forEach((k, v) -> {
             String[] ns = k.split("\u0000");
-            preloads.add(new Calibration.Preload(ns[0], ns[1], v.stream().mapToDouble(Double::doubleValue).toArray()));
+            preloads.add(new Preload(ns[0], ns[1], v.stream().mapToDouble(Double::doubleValue).toArray()));
         });
         Calibration c = new Calibration(Calibration.SCHEMA, scenario.name(), planner,
-                new Calibration.Workload(Math.max(0, log.workloadMs()), log.windowMs(), log.nodes(), origins), stations,
-                links, preloads, new Calibration.Overheads(Calibration.Dist.of(ingress), Calibration.Dist.of(localHop),
-                        Calibration.Dist.of(remoteHop), Calibration.Dist.of(residual)),
-                Calibration.Dist.of(log.telemetryAgeMs()), taskLog, kernels(log), issued(log));
+                new Workload(Math.max(0, log.workloadMs()), log.windowMs(), log.nodes(), origins), stations,
+                links, preloads, new Overheads(Dist.of(ingress), Dist.of(localHop),
+                        Dist.of(remoteHop), Dist.of(residual)),
+                Dist.of(log.telemetryAgeMs()), taskLog, kernels(log), issued(log));
         return start < 0 ? c : c.with(warmupCut(c, log, scenario), observed(log));
     }
 
@@ -207,16 +216,16 @@ public final class CalibrationRecorder {
      * The directives the host published, on the workload's clock (those before its start negative),
      * without peer endpoints; none when more than {@link Calibration#MAX_DIRECTIVES} were published.
      */
-    static List<Calibration.Issued> issued(TrialLog log) {
+    static List<Issued> issued(TrialLog log) {
         if (log.directives().size() > Calibration.MAX_DIRECTIVES) {
             return List.of();
         }
         long start = Math.max(0, log.workloadStartMs());
-        List<Calibration.Issued> out = new ArrayList<>(log.directives().size());
+        List<Issued> out = new ArrayList<>(log.directives().size());
         for (TrialLog.DirectiveEvent e : log.directives()) {
             org.edgefm.wire.Directive d = e.directive();
             if (d != null) {
-                out.add(new Calibration.Issued(e.atMs() - start, d.nodeId(), d.plannerEpoch(), d.version(),
+                out.add(new Issued(e.atMs() - start, d.nodeId(), d.plannerEpoch(), d.version(),
                         new org.edgefm.wire.DesiredState(d.desired().services(), d.desired().routing(), Map.of())));
             }
         }
@@ -267,7 +276,7 @@ public final class CalibrationRecorder {
     }
 
     /** Per pair of nodes, the mean of both directions' figures ({@link MeasuredLink}, as the trial's link table). */
-    private static List<Calibration.Link> links(Map<String, Map<String, PeerMetrics>> peers) {
+    private static List<Link> links(Map<String, Map<String, PeerMetrics>> peers) {
         Map<String, String[]> pairs = new TreeMap<>();
         peers.forEach((node, m) -> m.keySet().forEach(peer -> {
             if (!peer.equals(node)) {
@@ -275,10 +284,10 @@ public final class CalibrationRecorder {
                         ? new String[] {node, peer} : new String[] {peer, node});
             }
         }));
-        List<Calibration.Link> out = new ArrayList<>();
+        List<Link> out = new ArrayList<>();
         for (String[] ab : pairs.values()) {
             MeasuredLink l = MeasuredLink.fold(peers, ab[0], ab[1]);
-            out.add(new Calibration.Link(l.a(), l.b(), l.rttMs(), positive(l.mbPerMs()), l.samples()));
+            out.add(new Link(l.a(), l.b(), l.rttMs(), positive(l.mbPerMs()), l.samples()));
         }
         return out;
     }
@@ -303,23 +312,23 @@ public final class CalibrationRecorder {
     static final int MAX_STAGED_TASKS = 20_000;
 
     /** Beyond {@link #MAX_STAGED_TASKS} tasks with stages, keeps the stages of evenly spaced ones (time coverage stays). */
-    static List<Calibration.Task> thinStages(List<Calibration.Task> log) {
+    static List<Task> thinStages(List<Task> log) {
         long staged = log.stream().filter(t -> !t.stages().isEmpty()).count();
         if (staged <= MAX_STAGED_TASKS) {
             return log;
         }
         double stride = (double) staged / MAX_STAGED_TASKS;
-        List<Calibration.Task> out = new ArrayList<>(log.size());
+        List<Task> out = new ArrayList<>(log.size());
         long i = 0;
         long kept = 0;
-        for (Calibration.Task t : log) {
+        for (Task t : log) {
             if (!t.stages().isEmpty()) {
                 boolean keep = kept < MAX_STAGED_TASKS && i >= Math.round(kept * stride);
                 i++;
                 if (keep) {
                     kept++;
                 } else {
-                    t = new Calibration.Task(t.atMs(), t.user(), t.taskType(), t.origin(), t.latencyMs(), t.success(),
+                    t = new Task(t.atMs(), t.user(), t.taskType(), t.origin(), t.latencyMs(), t.success(),
                             t.inFlight(), t.residualMs(), List.of());
                 }
             }

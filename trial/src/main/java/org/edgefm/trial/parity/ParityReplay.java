@@ -14,6 +14,8 @@ import org.edgefm.sim.DirectivesReplay;
 import org.edgefm.sim.SimSettings;
 import org.edgefm.sim.SimulationRun;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Issued;
+import org.edgefm.sim.calibration.Task;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.TaskCompletion;
@@ -79,7 +81,7 @@ public final class ParityReplay {
      */
     public static Directives simulateDirectives(Scenario scenario, Calibration calibration) {
         List<DirectivesReplay.Timed> recorded = new ArrayList<>();
-        for (Calibration.Issued i : calibration.recordedDirectives()) {
+        for (Issued i : calibration.recordedDirectives()) {
             recorded.add(new DirectivesReplay.Timed(i.atMs(), i.directive()));
         }
         Scenario s = prepared(scenario, calibration);
@@ -113,7 +115,7 @@ public final class ParityReplay {
         double workloadMs = calibration.workload().durationMs();
         Map<String, Double> deadlines = deadlines(scenario);
         List<ParitySide.Outcome> outcomes = new ArrayList<>();
-        for (Calibration.Task t : calibration.taskLog()) {
+        for (Task t : calibration.taskLog()) {
             if (t.atMs() >= workloadMs) {
                 continue;
             }
@@ -137,7 +139,7 @@ public final class ParityReplay {
             return List.of();
         }
         Map<String, Directive> last = new java.util.LinkedHashMap<>();
-        for (Calibration.Issued i : calibration.directives()) {
+        for (Issued i : calibration.directives()) {
             if (i.atMs() <= 0) {
                 last.put(i.node(), i.directive());
             }
@@ -167,7 +169,7 @@ public final class ParityReplay {
             byArrival.computeIfAbsent(c.taskType() + "@" + c.submittedAtMs(), k -> new ArrayList<>()).add(c);
         }
         List<ParitySide.Outcome> outcomes = new ArrayList<>();
-        for (Calibration.Task t : calibration.taskLog()) {
+        for (Task t : calibration.taskLog()) {
             if (t.atMs() >= workloadMs) {
                 continue;
             }

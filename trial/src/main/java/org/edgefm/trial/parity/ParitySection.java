@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Dist;
+import org.edgefm.sim.calibration.Overheads;
 import org.edgefm.trial.report.ReportWriter;
 
 /**
@@ -188,7 +190,7 @@ public final class ParitySection {
     /** What the simulator does not model (or models from these measurements), measured in this trial. */
     List<String> effects() {
         List<String> out = new ArrayList<>();
-        Calibration.Overheads o = calibration.overheads();
+        Overheads o = calibration.overheads();
         out.add("measured per hop, beyond the modelled links (added by the twin): ingress " + dist(o.ingressMs())
                 + "; hop on one node " + dist(o.localHopMs()) + "; hop between nodes " + dist(o.remoteHopMs()));
         double queueP95 = calibration.stations().stream().mapToDouble(s -> s.queueMs().p95Ms() == null ? 0 : s.queueMs().p95Ms())
@@ -364,7 +366,7 @@ public final class ParitySection {
         return String.format(Locale.ROOT, "  %-18s %10s %10s %10s", label, l, s, gap);
     }
 
-    private static String dist(Calibration.Dist d) {
+    private static String dist(Dist d) {
         return d.n() == 0 ? "not measured" : String.format(Locale.ROOT, "p50 %.1f / p95 %.1f / p99 %.1f ms (%d)",
                 d.p50Ms(), d.p95Ms(), d.p99Ms(), d.n());
     }

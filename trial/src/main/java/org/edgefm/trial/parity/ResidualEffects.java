@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.StageRun;
+import org.edgefm.sim.calibration.Task;
 
 /**
  * What a trial's per-task residual (latency minus the critical path's service and link times)
@@ -35,7 +37,7 @@ public record ResidualEffects(int tasks, double warmupP50Ms, double warmupP95Ms,
         double residual = 0;
         double waits = 0;
         double overheads = 0;
-        for (Calibration.Task t : c.taskLog()) {
+        for (Task t : c.taskLog()) {
             if (t.residualMs() == null || t.stages().isEmpty()) {
                 continue;
             }
@@ -43,7 +45,7 @@ public record ResidualEffects(int tasks, double warmupP50Ms, double warmupP95Ms,
             (t.atMs() < window ? warm : steady).add(r);
             rows.add(new double[] {r, t.inFlight() == null ? 0 : t.inFlight(), t.atMs()});
             residual += r;
-            for (Calibration.StageRun s : t.stages()) {
+            for (StageRun s : t.stages()) {
                 waits += s.waitMs();
                 overheads += Math.max(0, s.overheadMs());
             }

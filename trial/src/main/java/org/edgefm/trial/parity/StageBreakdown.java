@@ -11,6 +11,7 @@ import org.edgefm.api.model.TaskType;
 import org.edgefm.control.stats.Quantiles;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Task;
 import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
 
@@ -33,7 +34,7 @@ public final class StageBreakdown {
         Map<String, TaskType> types = new HashMap<>();
         scenario.taskTypes().forEach(t -> types.put(t.id(), t));
         double workloadMs = calibration.workload().durationMs();
-        for (Calibration.Task t : calibration.taskLog()) {
+        for (Task t : calibration.taskLog()) {
             TaskType type = types.get(t.taskType());
             if (type == null || t.stages().size() != type.stages().size() || t.atMs() >= workloadMs) {
                 continue;

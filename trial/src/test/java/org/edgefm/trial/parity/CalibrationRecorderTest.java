@@ -10,6 +10,8 @@ import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.sim.calibration.Calibration;
 import org.edgefm.sim.calibration.Observed;
+import org.edgefm.sim.calibration.StageRun;
+import org.edgefm.sim.calibration.Task;
 import org.edgefm.sim.calibration.WarmupCut;
 import org.junit.jupiter.api.Test;
 
@@ -17,20 +19,20 @@ class CalibrationRecorderTest {
     @Test
     void thinStages_longLog_keepsTheCapEvenlySpreadInTime_andEveryTask() {
         int n = CalibrationRecorder.MAX_STAGED_TASKS * 3 + 7;
-        List<Calibration.Task> log = new ArrayList<>();
+        List<Task> log = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            log.add(new Calibration.Task(i, "cam-1", "caption", "edge-l4", 5.0, true, 0, 1.0, List.of(
-                    new Calibration.StageRun("s0", "edge-l4", "clip-vit", i, i, i + 4, "ingress", 1.0))));
+            log.add(new Task(i, "cam-1", "caption", "edge-l4", 5.0, true, 0, 1.0, List.of(
+                    new StageRun("s0", "edge-l4", "clip-vit", i, i, i + 4, "ingress", 1.0))));
         }
-        List<Calibration.Task> thin = CalibrationRecorder.thinStages(log);
+        List<Task> thin = CalibrationRecorder.thinStages(log);
         assertThat(thin).hasSize(n);
-        List<Calibration.Task> staged = thin.stream().filter(t -> !t.stages().isEmpty()).toList();
+        List<Task> staged = thin.stream().filter(t -> !t.stages().isEmpty()).toList();
         assertThat(staged).hasSize(CalibrationRecorder.MAX_STAGED_TASKS);
         assertThat(staged.get(0).atMs()).isZero();
         assertThat(staged.get(staged.size() - 1).atMs()).isGreaterThan(n * 0.99);
         assertThat(thin.get(1).stages()).isEmpty();
         assertThat(thin.get(1).latencyMs()).isEqualTo(5.0);
-        List<Calibration.Task> small = log.subList(0, 10);
+        List<Task> small = log.subList(0, 10);
         assertThat(CalibrationRecorder.thinStages(small)).isSameAs(small);
     }
 

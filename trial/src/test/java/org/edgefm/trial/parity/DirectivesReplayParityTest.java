@@ -19,6 +19,13 @@ import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.sim.SimulationRun;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Dist;
+import org.edgefm.sim.calibration.Issued;
+import org.edgefm.sim.calibration.Link;
+import org.edgefm.sim.calibration.Overheads;
+import org.edgefm.sim.calibration.Station;
+import org.edgefm.sim.calibration.Task;
+import org.edgefm.sim.calibration.Workload;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.DesiredState;
 import org.edgefm.wire.Directive;
@@ -53,25 +60,25 @@ class DirectivesReplayParityTest {
         return out;
     }
 
-    private static Calibration calibration(List<Calibration.Issued> directives, String schema) {
-        List<Calibration.Station> stations = new ArrayList<>();
+    private static Calibration calibration(List<Issued> directives, String schema) {
+        List<Station> stations = new ArrayList<>();
         for (String node : NODES) {
             for (ServiceSpec s : LAB.services()) {
-                stations.add(new Calibration.Station(node, s.id(), Calibration.Dist.of(List.of(4.0, 5.0, 6.0)),
-                        Calibration.Dist.EMPTY, null));
+                stations.add(new Station(node, s.id(), Dist.of(List.of(4.0, 5.0, 6.0)),
+                        Dist.EMPTY, null));
             }
         }
-        List<Calibration.Task> log = new ArrayList<>();
+        List<Task> log = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            log.add(new Calibration.Task(100 + 240.0 * i, "cam-1", "vqa", "agx-orin", 30.0, true, null, null, List.of()));
-            log.add(new Calibration.Task(170 + 240.0 * i, "cam-2", "caption", "orin-nx", 35.0, true, null, null, List.of()));
+            log.add(new Task(100 + 240.0 * i, "cam-1", "vqa", "agx-orin", 30.0, true, null, null, List.of()));
+            log.add(new Task(170 + 240.0 * i, "cam-2", "caption", "orin-nx", 35.0, true, null, null, List.of()));
         }
         return new Calibration(schema, LAB.name(), "two-tier",
-                new Calibration.Workload(10_000, 5_000, NODES, Map.of("cam-3", "edge-l4")), stations,
-                List.of(new Calibration.Link("agx-orin", "edge-l4", 1.0, 1.0, 10)), List.of(),
-                new Calibration.Overheads(Calibration.Dist.of(List.of(1.0)), Calibration.Dist.of(List.of(0.5)),
-                        Calibration.Dist.of(List.of(2.0)), Calibration.Dist.EMPTY),
-                Calibration.Dist.EMPTY, log, Map.of(), directives);
+                new Workload(10_000, 5_000, NODES, Map.of("cam-3", "edge-l4")), stations,
+                List.of(new Link("agx-orin", "edge-l4", 1.0, 1.0, 10)), List.of(),
+                new Overheads(Dist.of(List.of(1.0)), Dist.of(List.of(0.5)),
+                        Dist.of(List.of(2.0)), Dist.EMPTY),
+                Dist.EMPTY, log, Map.of(), directives);
     }
 
     /** The state with {@code service}'s instances set to {@code n} (added where absent). */
@@ -94,17 +101,17 @@ class DirectivesReplayParityTest {
     }
 
     /** A live history: the planner's start before the workload, then two placement changes and one routes-only directive. */
-    private static List<Calibration.Issued> history() {
+    private static List<Issued> history() {
         Map<String, DesiredState> start = plannedStart(calibration(null, Calibration.SCHEMA));
         assertThat(start).containsKeys("edge-l4", "agx-orin");
-        List<Calibration.Issued> h = new ArrayList<>();
-        start.forEach((node, d) -> h.add(new Calibration.Issued(-1_500, node, 3, 1, d)));
+        List<Issued> h = new ArrayList<>();
+        start.forEach((node, d) -> h.add(new Issued(-1_500, node, 3, 1, d)));
         DesiredState l4 = start.get("edge-l4");
         int projectors = l4.services().stream().filter(s -> s.service().equals("projector")).mapToInt(DesiredService::instances)
                 .findFirst().orElse(0);
-        h.add(new Calibration.Issued(2_600, "edge-l4", 3, 2, with(l4, "projector", projectors + 1)));
-        h.add(new Calibration.Issued(5_100, "agx-orin", 3, 2, start.get("agx-orin"))); // same instances: no change
-        h.add(new Calibration.Issued(7_300, "edge-l4", 3, 3, with(l4, "projector", projectors + 2)));
+        h.add(new Issued(2_600, "edge-l4", 3, 2, with(l4, "projector", projectors + 1)));
+        h.add(new Issued(5_100, "agx-orin", 3, 2, start.get("agx-orin"))); // same instances: no change
+        h.add(new Issued(7_300, "edge-l4", 3, 3, with(l4, "projector", projectors + 2)));
         return h;
     }
 
@@ -186,7 +193,7 @@ class DirectivesReplayParityTest {
         TrialLog log = new TrialLog(10_000, 5_000, 5_000, NODES, List.of(),
                 List.of(new TrialLog.DirectiveEvent(9_000, "edge-l4", Map.of(), d),
                         new TrialLog.DirectiveEvent(12_000, "edge-l4", Map.of())), Map.of(), List.of(), Map.of(), List.of());
-        List<Calibration.Issued> issued = CalibrationRecorder.issued(log);
+        List<Issued> issued = CalibrationRecorder.issued(log);
         assertThat(issued).hasSize(1);
         assertThat(issued.get(0).atMs()).isEqualTo(-1_000);
         assertThat(issued.get(0).plannerEpoch()).isEqualTo(4);

@@ -17,6 +17,12 @@ import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.sim.SimSettings;
 import org.edgefm.sim.SimulatedFleet;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Dist;
+import org.edgefm.sim.calibration.Link;
+import org.edgefm.sim.calibration.Overheads;
+import org.edgefm.sim.calibration.Station;
+import org.edgefm.sim.calibration.Task;
+import org.edgefm.sim.calibration.Workload;
 import org.edgefm.wire.DesiredService;
 import org.edgefm.wire.DesiredState;
 import org.edgefm.wire.Directive;
@@ -33,35 +39,35 @@ class ParityReplayTest {
     }
 
     /** A calibration with the given task log and measured service times, links and overheads of a lab fleet. */
-    private static Calibration calibration(List<Calibration.Task> log, double durationMs) {
-        List<Calibration.Station> stations = new ArrayList<>();
+    private static Calibration calibration(List<Task> log, double durationMs) {
+        List<Station> stations = new ArrayList<>();
         for (String node : List.of("agx-orin", "orin-nx", "edge-l4")) {
             for (ServiceSpec s : LAB.services()) {
-                stations.add(new Calibration.Station(node, s.id(), Calibration.Dist.of(List.of(4.0, 5.0, 6.0)),
-                        Calibration.Dist.EMPTY, null));
+                stations.add(new Station(node, s.id(), Dist.of(List.of(4.0, 5.0, 6.0)),
+                        Dist.EMPTY, null));
             }
         }
         return new Calibration(Calibration.SCHEMA, LAB.name(), "two-tier",
-                new Calibration.Workload(durationMs, 5_000, List.of("agx-orin", "orin-nx", "edge-l4"),
+                new Workload(durationMs, 5_000, List.of("agx-orin", "orin-nx", "edge-l4"),
                         Map.of("cam-3", "edge-l4")),
-                stations, List.of(new Calibration.Link("agx-orin", "edge-l4", 1.0, 1.0, 10)), List.of(),
-                new Calibration.Overheads(Calibration.Dist.of(List.of(1.0)), Calibration.Dist.of(List.of(0.5)),
-                        Calibration.Dist.of(List.of(2.0)), Calibration.Dist.EMPTY),
-                Calibration.Dist.EMPTY, log);
+                stations, List.of(new Link("agx-orin", "edge-l4", 1.0, 1.0, 10)), List.of(),
+                new Overheads(Dist.of(List.of(1.0)), Dist.of(List.of(0.5)),
+                        Dist.of(List.of(2.0)), Dist.EMPTY),
+                Dist.EMPTY, log);
     }
 
     @Test
     void replay_syntheticTaskLog_everyLoggedTaskIsSubmittedAndCountedOnce() {
-        List<Calibration.Task> log = new ArrayList<>();
+        List<Task> log = new ArrayList<>();
         // 40 vqa from cam-1 and 25 caption from cam-2 in 10 s, 7 vqa from cam-3 (re-homed to edge-l4)
         for (int i = 0; i < 40; i++) {
-            log.add(new Calibration.Task(100 + 240.0 * i, "cam-1", "vqa", "agx-orin"));
+            log.add(new Task(100 + 240.0 * i, "cam-1", "vqa", "agx-orin"));
         }
         for (int i = 0; i < 25; i++) {
-            log.add(new Calibration.Task(37 + 390.0 * i, "cam-2", "caption", "orin-nx"));
+            log.add(new Task(37 + 390.0 * i, "cam-2", "caption", "orin-nx"));
         }
         for (int i = 0; i < 7; i++) {
-            log.add(new Calibration.Task(500 + 1400.0 * i, "cam-3", "vqa", "edge-l4"));
+            log.add(new Task(500 + 1400.0 * i, "cam-3", "vqa", "edge-l4"));
         }
         ParitySide sim = ParityReplay.simulate(LAB, calibration(log, 10_000), planner("two-tier"), LAB.plannerConfig(), null);
         assertThat(sim.submitted()).isEqualTo(72);

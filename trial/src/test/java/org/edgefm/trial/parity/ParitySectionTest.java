@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Dist;
+import org.edgefm.sim.calibration.Overheads;
+import org.edgefm.sim.calibration.Workload;
 import org.edgefm.trial.report.ReportWriter;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +28,9 @@ class ParitySectionTest {
     }
 
     private static Calibration calibration() {
-        return new Calibration(Calibration.SCHEMA, "trial-lab", "two-tier", new Calibration.Workload(10_000, 5_000, List.of(),
-                Map.of()), List.of(), List.of(), List.of(), new Calibration.Overheads(Calibration.Dist.of(List.of(2.0)),
-                        null, null, null), Calibration.Dist.of(List.of(400.0, 800.0)), List.of());
+        return new Calibration(Calibration.SCHEMA, "trial-lab", "two-tier", new Workload(10_000, 5_000, List.of(),
+                Map.of()), List.of(), List.of(), List.of(), new Overheads(Dist.of(List.of(2.0)),
+                        null, null, null), Dist.of(List.of(400.0, 800.0)), List.of());
     }
 
     @Test

@@ -16,7 +16,13 @@ import org.edgefm.scenario.ScenarioLoader;
 import org.edgefm.sim.RecordedReadings;
 import org.edgefm.sim.SimulationRun;
 import org.edgefm.sim.calibration.Calibration;
+import org.edgefm.sim.calibration.Dist;
+import org.edgefm.sim.calibration.Link;
 import org.edgefm.sim.calibration.Observed;
+import org.edgefm.sim.calibration.Overheads;
+import org.edgefm.sim.calibration.Station;
+import org.edgefm.sim.calibration.Task;
+import org.edgefm.sim.calibration.Workload;
 import org.edgefm.wire.Directive;
 import org.edgefm.wire.StageTiming;
 import org.edgefm.wire.TaskCompletion;
@@ -33,25 +39,25 @@ class RecordedReadingsReplayTest {
 
     /** 20 s of vqa from cam-1 (at agx-orin) and caption from cam-2 (at orin-nx), every service measured at 4-6 ms everywhere. */
     private static Calibration calibration(Observed observed) {
-        List<Calibration.Station> stations = new ArrayList<>();
+        List<Station> stations = new ArrayList<>();
         for (String node : NODES) {
             for (ServiceSpec s : CONTENDED.services()) {
-                stations.add(new Calibration.Station(node, s.id(), Calibration.Dist.of(List.of(4.0, 5.0, 6.0)),
-                        Calibration.Dist.EMPTY, null));
+                stations.add(new Station(node, s.id(), Dist.of(List.of(4.0, 5.0, 6.0)),
+                        Dist.EMPTY, null));
             }
         }
-        List<Calibration.Task> log = new ArrayList<>();
+        List<Task> log = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            log.add(new Calibration.Task(100 + 200.0 * i, "cam-1", "vqa", "agx-orin"));
-            log.add(new Calibration.Task(150 + 200.0 * i, "cam-2", "caption", "orin-nx"));
+            log.add(new Task(100 + 200.0 * i, "cam-1", "vqa", "agx-orin"));
+            log.add(new Task(150 + 200.0 * i, "cam-2", "caption", "orin-nx"));
         }
-        List<Calibration.Link> links = List.of(new Calibration.Link("agx-orin", "edge-l4", 1.0, 1.0, 10),
-                new Calibration.Link("agx-orin", "orin-nx", 1.0, 1.0, 10), new Calibration.Link("edge-l4", "orin-nx", 1.0, 1.0, 10));
+        List<Link> links = List.of(new Link("agx-orin", "edge-l4", 1.0, 1.0, 10),
+                new Link("agx-orin", "orin-nx", 1.0, 1.0, 10), new Link("edge-l4", "orin-nx", 1.0, 1.0, 10));
         Calibration c = new Calibration(Calibration.SCHEMA, CONTENDED.name(), "greedy",
-                new Calibration.Workload(20_000, 5_000, NODES, Map.of("cam-3", "edge-l4")), stations, links, List.of(),
-                new Calibration.Overheads(Calibration.Dist.of(List.of(1.0)), Calibration.Dist.of(List.of(0.5)),
-                        Calibration.Dist.of(List.of(2.0)), Calibration.Dist.EMPTY),
-                Calibration.Dist.EMPTY, log);
+                new Workload(20_000, 5_000, NODES, Map.of("cam-3", "edge-l4")), stations, links, List.of(),
+                new Overheads(Dist.of(List.of(1.0)), Dist.of(List.of(0.5)),
+                        Dist.of(List.of(2.0)), Dist.EMPTY),
+                Dist.EMPTY, log);
         return c.with(null, observed);
     }
 
