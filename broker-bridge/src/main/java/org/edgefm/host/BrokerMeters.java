@@ -3,12 +3,14 @@ package org.edgefm.host;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.BooleanSupplier;
 import org.edgefm.host.broker.EmbeddedBroker;
 
 /**
  * The embedded broker's meters: {@code edgefm_broker_connections} (clients connected), PUBLISH
  * packets received and sent, messages dropped, and connections or publishes the broker refused (by
- * reason); each reads the broker's own counters at scrape time. Part of {@link HostMeters}.
+ * reason); each reads the broker's own counters at scrape time; and whether the host's own MQTT client
+ * is connected to its broker. Part of {@link HostMeters}.
  */
 final class BrokerMeters {
     private BrokerMeters() {
@@ -31,5 +33,11 @@ final class BrokerMeters {
                     b -> b.refusals().getOrDefault(kind, 0L)).tag("reason", kind)
                     .description("Connections and publishes the embedded broker refused, by reason").register(registry);
         }
+    }
+
+    /** {@code edgefm_broker_connected}: 1 while the host's own MQTT client is connected to its broker. */
+    static void registerLink(MeterRegistry registry, BooleanSupplier connected) {
+        Gauge.builder("edgefm.broker.connected", connected, c -> c.getAsBoolean() ? 1 : 0).strongReference(true)
+                .description("1 while the host's MQTT client is connected to the broker").register(registry);
     }
 }

@@ -33,7 +33,7 @@ import org.edgefm.wire.ServiceMetrics;
  *       {@code edgefm_fleet_node_service_instances{service}}, {@code edgefm_fleet_node_queue_length{service}},
  *       {@code edgefm_fleet_node_in_flight_tasks{service}}.</li>
  * </ul>
- * Label values are bounded: {@code node} by {@link HostMeters#nodeLabel} (a node past the bound is
+ * Label values are bounded: {@code node} by {@link MeterLabels#node} (a node past the bound is
  * counted in {@code edgefm_fleet_nodes} but gets no series of its own), {@code service} by the
  * services the host knows (others are summed under {@code other}).
  */

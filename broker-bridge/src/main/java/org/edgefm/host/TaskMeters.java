@@ -55,7 +55,7 @@ final class TaskMeters {
         counter("edgefm.tasks", TASKS_HELP, "task_type", type, "outcome", outcome).increment();
         counter("edgefm.tasks.by.origin", ORIGIN_HELP, "node", labels.node(c.origin()), "outcome", outcome).increment();
         Timer.builder("edgefm.task.latency").description("End-to-end latency of completed tasks (submission at the origin"
-                + " to the end of the sink stage), by task type").tag("task_type", type).serviceLevelObjectives(HostMeters.TASK_BUCKETS)
+                + " to the end of the sink stage), by task type").tag("task_type", type).serviceLevelObjectives(MeterBuckets.TASK)
                 .register(registry).record(Math.max(0, c.latencyMs()), TimeUnit.MILLISECONDS);
     }
 

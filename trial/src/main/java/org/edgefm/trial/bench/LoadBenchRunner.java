@@ -1,5 +1,8 @@
 package org.edgefm.trial.bench;
 
+import static org.edgefm.trial.bench.LoadBenchReport.round;
+import static org.edgefm.trial.bench.LoadBenchReport.triple;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -7,7 +10,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +24,6 @@ import org.edgefm.control.PluginsFolder;
 import org.edgefm.host.HostConfig;
 import org.edgefm.host.HostMeters;
 import org.edgefm.host.PlannerHost;
-import org.edgefm.host.broker.EmbeddedBroker;
-import org.edgefm.host.fleet.FleetState;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioCells;
 import org.edgefm.scenario.ScenarioLoader;
@@ -38,6 +38,8 @@ import org.edgefm.trial.run.UsageException;
  * broker's). At the end it checks that nothing was lost (births and telemetry the host counted against
  * what the agents sent, and each node's last telemetry sequence number and gap count), and reports
  * directives sent, acknowledged and re-sent, decision lag, host CPU and heap, and broker throughput.
+ * This class runs the benchmark; the host's counters are sampled as {@link LoadBenchSample}s, and the
+ * results document and its printed lines are {@link LoadBenchReport}'s.
  */
 public final class LoadBenchRunner {
     /**
@@ -170,33 +172,33 @@ public final class LoadBenchRunner {
                     joined.lag().maxMs(), joined.lag().count());
             out.flush();
 
-            Sample s0 = Sample.take(host);
+            LoadBenchSample s0 = LoadBenchSample.take(host);
             int steps0 = costs.count();
             long[] gc0 = gc();
-            double loadMin = s0.loadAverage;
-            double loadMax = s0.loadAverage;
+            double loadMin = s0.loadAverage();
+            double loadMax = s0.loadAverage();
             long peakHeap = 0;
             long end = System.nanoTime() + durationMs * 1_000_000;
-            Sample prev = s0;
-            Sample first20 = null;
+            LoadBenchSample prev = s0;
+            LoadBenchSample first20 = null;
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                Sample s = Sample.take(host);
-                peakHeap = Math.max(peakHeap, s.heapUsed);
-                loadMin = Math.min(loadMin, s.loadAverage);
-                loadMax = Math.max(loadMax, s.loadAverage);
+                LoadBenchSample s = LoadBenchSample.take(host);
+                peakHeap = Math.max(peakHeap, s.heapUsed());
+                loadMin = Math.min(loadMin, s.loadAverage());
+                loadMax = Math.max(loadMax, s.loadAverage());
                 err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (since the last line) %.1f ms,"
-                                + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos - s0.nanos) / 1e9,
-                        (s.telemetryIn - prev.telemetryIn) / ((s.nanos - prev.nanos) / 1e9), s.directivesOut, s.resent,
-                        host.meters().decisionLagSummary(prev.slots).p99Ms(), (s.cpuNanos - prev.cpuNanos) / (double) (s.nanos - prev.nanos), s.heapUsed >> 20,
-                        s.broker == null ? "n/a" : Long.toString(s.broker.dropped()));
+                                + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos() - s0.nanos()) / 1e9,
+                        (s.telemetryIn() - prev.telemetryIn()) / ((s.nanos() - prev.nanos()) / 1e9), s.directivesOut(), s.resent(),
+                        host.meters().decisionLagSummary(prev.slots()).p99Ms(), (s.cpuNanos() - prev.cpuNanos()) / (double) (s.nanos() - prev.nanos()), s.heapUsed() >> 20,
+                        s.broker() == null ? "n/a" : Long.toString(s.broker().dropped()));
                 err.flush();
                 prev = s;
-                if (first20 == null && s.nanos - s0.nanos >= 19_500_000_000L) {
+                if (first20 == null && s.nanos() - s0.nanos() >= 19_500_000_000L) {
                     first20 = s;
                 }
             }
-            Sample s1 = Sample.take(host);
+            LoadBenchSample s1 = LoadBenchSample.take(host);
             long[] gc1 = gc();
             org.edgefm.host.StepCosts.Summary stepCosts = costs.summary(steps0);
             // evaluated while every agent is still online, after the CPU sample (it takes the host a few seconds)
@@ -215,7 +217,7 @@ public final class LoadBenchRunner {
             VirtualAgentsRunner.Summary agentSide = new ObjectMapper().readValue(summaryFile.toFile(),
                     VirtualAgentsRunner.Summary.class);
             awaitQuiet(host, agentSide.totals());
-            Map<String, Object> result = report(host, scaled, s0, s1, peakHeap, agentSide);
+            Map<String, Object> result = LoadBenchReport.figures(host, scaled, planner, periodMs, s0, s1, peakHeap, agentSide);
             result.put("join", joined.asMap());
             Map<String, Object> planned = new LinkedHashMap<>();
             planned.put("joining", s0.workSince(null));
@@ -228,7 +230,7 @@ public final class LoadBenchRunner {
             result.put("loopThread", Map.of("steps", stepCosts.steps(), "cpuMs", triple(stepCosts.cpuMs()),
                     "wallMs", triple(stepCosts.wallMs()), "startDelayMs", triple(stepCosts.delayMs()),
                     "allocatedMiB", triple(stepCosts.allocatedMiB())));
-            double windowMs = (s1.nanos - s0.nanos) / 1e6;
+            double windowMs = (s1.nanos() - s0.nanos()) / 1e6;
             result.put("gc", Map.of("collections", gc1[0] - gc0[0], "timeMs", gc1[1] - gc0[1],
                     "shareOfWindow", round((gc1[1] - gc0[1]) / windowMs)));
             // the machine may be shared: its 1-minute load average over the window says how much
@@ -243,7 +245,7 @@ public final class LoadBenchRunner {
                         + " routes in force: mean-value latency, eqs. (4)-(5), no queueing; mean %.0f ms)%n", q.streams(),
                         100 * q.routedShare(), 100 * q.onTimeShare(), q.meanLatencyMs());
             }
-            print(out, result);
+            LoadBenchReport.print(out, result);
             if (json != null) {
                 Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n",
                         StandardCharsets.UTF_8);
@@ -266,11 +268,6 @@ public final class LoadBenchRunner {
             ms += Math.max(0, b.getCollectionTime());
         }
         return new long[] {n, ms};
-    }
-
-    /** p50, p99 and mean, rounded, as a map. */
-    private static Map<String, Object> triple(double[] v) {
-        return Map.of("p50", round(v[0]), "p99", round(v[1]), "mean", round(v[2]));
     }
 
     private static int cellSize(Scenario scaled, int agents) {
@@ -356,180 +353,5 @@ public final class LoadBenchRunner {
             last = seen;
             Thread.sleep(1_000);
         }
-    }
-
-    /** Host-side counters at one moment. */
-    private record Sample(long nanos, long cpuNanos, long heapUsed, long telemetryIn, long directivesOut, long resent,
-            long slots, long skipped, EmbeddedBroker.Counts broker, long corePlacements, long lightOverruns,
-            double loadAverage, long modelChanges, long lightCalls, long fallbackCalls) {
-        static Sample take(PlannerHost host) {
-            HostMeters m = host.meters();
-            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-            org.edgefm.control.PluginHealth ph = host.loop().pluginHealth();
-            return new Sample(System.nanoTime(), VirtualAgentsRunner.cpuNanos(), heap.getUsed(), m.messagesIn("telemetry"),
-                    m.messagesOut("directive"), m.directivesResent(), m.decisionLagSummary(0).count(), host.skippedSlots(),
-                    host.broker() == null ? null : host.broker().counts(), m.corePlacements(),
-                    m.pluginFailures(org.edgefm.control.PluginInfo.LIGHT, "overran"),
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), host.loop().modelChanges(),
-                    calls(ph, org.edgefm.control.PluginInfo.LIGHT), calls(ph, org.edgefm.control.PluginHealth.FALLBACK_ROLE));
-        }
-
-        private static long calls(org.edgefm.control.PluginHealth h, String role) {
-            return h.planners().stream().filter(p -> p.role().equals(role)).mapToLong(org.edgefm.control.PluginHealth.Planner::calls)
-                    .sum();
-        }
-
-        /**
-         * The planners' work from {@code from} to this sample, counts that do not depend on how busy the machine
-         * is: slots that gave the controller a new model, its calls and overruns, the fallback's calls, core
-         * placements that came into force.
-         */
-        Map<String, Object> workSince(Sample from) {
-            Map<String, Object> w = new LinkedHashMap<>();
-            w.put("newModels", modelChanges - (from == null ? 0 : from.modelChanges));
-            w.put("controllerCalls", lightCalls - (from == null ? 0 : from.lightCalls));
-            w.put("controllerOverruns", lightOverruns - (from == null ? 0 : from.lightOverruns));
-            w.put("fallbackCalls", fallbackCalls - (from == null ? 0 : from.fallbackCalls));
-            w.put("corePlacements", corePlacements - (from == null ? 0 : from.corePlacements));
-            return w;
-        }
-    }
-
-    private Map<String, Object> report(PlannerHost host, Scenario scaled, Sample s0, Sample s1, long peakHeap,
-            VirtualAgentsRunner.Summary agentSide) {
-        HostMeters m = host.meters();
-        VirtualFleet.Totals t = agentSide.totals();
-        Map<String, FleetState.NodeView> views = new LinkedHashMap<>();
-        host.fleet().state().view(host.fleet().nowMs()).forEach(v -> views.put(v.node(), v));
-        long gaps = 0;
-        int seqMismatch = 0;
-        int unborn = 0;
-        List<String> examples = new ArrayList<>();
-        for (VirtualFleet.AgentCounts a : t.perAgent()) {
-            FleetState.NodeView v = views.get(a.node());
-            if (v == null || v.profile() == null) {
-                unborn++;
-                continue;
-            }
-            gaps += v.gaps();
-            if (v.lastSeq() != a.lastSeq()) {
-                seqMismatch++;
-                if (examples.size() < 5) {
-                    examples.add(a.node() + ": sent up to " + a.lastSeq() + ", host has " + v.lastSeq());
-                }
-            }
-        }
-        double seconds = (s1.nanos - s0.nanos) / 1e9;
-        long telemetryIn = m.messagesIn("telemetry");
-        long birthsIn = m.messagesIn("birth");
-        long acksIn = m.messagesIn("ack");
-        boolean nothingLost = unborn == 0 && gaps == 0 && seqMismatch == 0 && telemetryIn == t.telemetry()
-                && birthsIn == t.births() && acksIn == t.acks() && m.messagesIn("death") == t.deaths()
-                && m.badTotal() == 0 && t.connectionsLost() == 0 && t.sendFailures() == 0;
-        HostMeters.LagSummary lag = m.decisionLagSummary(s0.slots);
-
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("agents", t.agents());
-        r.put("scenario", scaled.name());
-        r.put("planner", planner);
-        r.put("slotMs", host.loop().settings().slotMs());
-        r.put("planningEpochMs", host.loop().settings().planningEpochMs());
-        r.put("telemetryPeriodMs", TrialRunner.parseDurationMs(telemetryPeriod, 10));
-        r.put("measuredS", round(seconds));
-        r.put("nothingLost", nothingLost);
-        r.put("births", Map.of("sent", t.births(), "received", birthsIn, "nodesBorn", t.agents() - unborn));
-        r.put("telemetry", new LinkedHashMap<>(Map.of("sent", t.telemetry(), "received", telemetryIn, "gaps", gaps,
-                "lastSeqMismatches", seqMismatch, "mismatchExamples", examples)));
-        r.put("deaths", Map.of("sent", t.deaths(), "received", m.messagesIn("death")));
-        r.put("badMessages", (long) m.badTotal());
-        r.put("agentSide", Map.of("connectionsLost", t.connectionsLost(), "sendFailures", t.sendFailures(),
-                "rebirthCommands", t.rebirths(), "cpuCores", round(agentSide.cpuCores()), "heapMiB", agentSide.heapBytes() >> 20));
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("issued", m.directivesIssued());
-        d.put("published", m.messagesOut("directive"));
-        d.put("superseded", m.directivesSuperseded());
-        d.put("received", t.directives());
-        d.put("acksSent", t.acks());
-        d.put("acked", acksIn);
-        d.put("staleAcks", t.staleAcks());
-        d.put("resent", m.directivesResent());
-        d.put("pendingAtEnd", host.fleet().outbox().size());
-        d.put("meanBytes", round(m.directiveSizes().mean()));
-        d.put("maxBytes", m.largestDirectiveBytes());
-        d.put("notSentOversize", m.messagesOversize("directive"));
-        r.put("directives", d);
-        r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped - s0.skipped, "p50", round(lag.p50Ms()),
-                "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
-        r.put("controllerCallP99MsLast30s", round(m.windowQuantileMs(m.decisionTimer(), 0.99)));
-        r.put("planners", Map.of("corePlacementsInWindow", s1.corePlacements - s0.corePlacements,
-                "corePlacements", s1.corePlacements, "corePlacementMeanMs", round(m.placementTimer().mean(TimeUnit.MILLISECONDS)),
-                "corePlacementsDropped", m.corePlacementsDropped(),
-                "lightOverrunsInWindow", s1.lightOverruns - s0.lightOverruns));
-        int cpus = Runtime.getRuntime().availableProcessors();
-        double cores = (s1.cpuNanos - s0.cpuNanos) / (double) (s1.nanos - s0.nanos);
-        r.put("host", Map.of("cpuCores", round(cores), "cpuPercentOfMachine", round(100 * cores / cpus), "machineCores", cpus,
-                "heapPeakMiB", Math.max(peakHeap, s1.heapUsed) >> 20,
-                "heapMaxMiB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));
-        if (s0.broker != null) {
-            r.put("broker", Map.of("publishesInPerS", round((s1.broker.publishesIn() - s0.broker.publishesIn()) / seconds),
-                    "publishesOutPerS", round((s1.broker.publishesOut() - s0.broker.publishesOut()) / seconds),
-                    "droppedBeforeWindow", s0.broker.dropped(), "droppedInWindow", s1.broker.dropped() - s0.broker.dropped(),
-                    // what the broker's own limits refused over the run, by reason (HiveMQ counts these as dropped)
-                    "refusedByReason", host.broker().refusals()));
-        } else {
-            r.put("broker", Map.of("external", true, "hostInPerS", round((s1.telemetryIn - s0.telemetryIn) / seconds)));
-        }
-        return r;
-    }
-
-    private static double round(double x) {
-        return Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void print(PrintWriter out, Map<String, Object> r) {
-        Map<String, Object> b = (Map<String, Object>) r.get("births");
-        Map<String, Object> t = (Map<String, Object>) r.get("telemetry");
-        Map<String, Object> d = (Map<String, Object>) r.get("directives");
-        Map<String, Object> l = (Map<String, Object>) r.get("decisionLagMs");
-        Map<String, Object> h = (Map<String, Object>) r.get("host");
-        Map<String, Object> a = (Map<String, Object>) r.get("agentSide");
-        out.printf(Locale.ROOT, "nothing lost:   %s%n", Boolean.TRUE.equals(r.get("nothingLost")) ? "yes" : "NO");
-        out.printf(Locale.ROOT, "births:         sent %s, received %s (%s of %s nodes born)%n", b.get("sent"), b.get("received"),
-                b.get("nodesBorn"), r.get("agents"));
-        out.printf(Locale.ROOT, "telemetry:      sent %s, received %s, sequence gaps %s, last-seq mismatches %s %s%n",
-                t.get("sent"), t.get("received"), t.get("gaps"), t.get("lastSeqMismatches"), t.get("mismatchExamples"));
-        out.printf(Locale.ROOT, "directives:     issued %s, superseded before they were published %s, published %s, received %s,"
-                        + " acked %s (stale %s), re-sent %s, pending at end %s, mean size %s B (largest %s B; %s not sent: over the"
-                        + " wire's limit)%n", d.get("issued"), d.get("superseded"), d.get("published"), d.get("received"), d.get("acked"), d.get("staleAcks"), d.get("resent"), d.get("pendingAtEnd"),
-                d.get("meanBytes"), d.get("maxBytes"), d.get("notSentOversize"));
-        out.printf(Locale.ROOT, "decision lag:   p50 %s ms, p99 %s ms, max %s ms over %s slots, %s slots skipped"
-                        + " (controller call p99 over the last 30 s %s ms)%n", l.get("p50"), l.get("p99"), l.get("max"),
-                l.get("slots"), l.get("skippedSlots"), r.get("controllerCallP99MsLast30s"));
-        Map<String, Object> lt = (Map<String, Object>) r.get("loopThread");
-        if (lt != null) {
-            Map<String, Object> cpu = (Map<String, Object>) lt.get("cpuMs");
-            Map<String, Object> wall = (Map<String, Object>) lt.get("wallMs");
-            Map<String, Object> delay = (Map<String, Object>) lt.get("startDelayMs");
-            Map<String, Object> alloc = (Map<String, Object>) lt.get("allocatedMiB");
-            Map<String, Object> gc = (Map<String, Object>) r.get("gc");
-            out.printf(Locale.ROOT, "loop thread:    per step CPU p50 %s ms, p99 %s ms (mean %s), wall p50 %s ms, p99 %s ms, start"
-                            + " delay p50 %s ms, p99 %s ms, allocated %s MiB (mean) over %s steps; GC %s collections,"
-                            + " %s ms in the window%n", cpu.get("p50"), cpu.get("p99"), cpu.get("mean"), wall.get("p50"),
-                    wall.get("p99"), delay.get("p50"), delay.get("p99"), alloc.get("mean"), lt.get("steps"),
-                    gc.get("collections"), gc.get("timeMs"));
-        }
-        Map<String, Object> p = (Map<String, Object>) r.get("planners");
-        out.printf(Locale.ROOT, "planners:       %s core placements (mean %s ms, off the loop's thread), %s in the window, %s dropped"
-                        + " as stale; light controller overran its budget %s times in the window%n", p.get("corePlacements"),
-                p.get("corePlacementMeanMs"), p.get("corePlacementsInWindow"), p.get("corePlacementsDropped"),
-                p.get("lightOverrunsInWindow"));
-        out.printf(Locale.ROOT, "host process:   CPU %s cores (%s%% of %s), heap peak %s MiB of %s MiB%n", h.get("cpuCores"),
-                h.get("cpuPercentOfMachine"), h.get("machineCores"), h.get("heapPeakMiB"), h.get("heapMaxMiB"));
-        out.printf(Locale.ROOT, "broker:         %s%n", r.get("broker"));
-        out.printf(Locale.ROOT, "agents process: CPU %s cores, heap %s MiB, connections lost %s, send failures %s,"
-                        + " rebirth commands %s, bad messages at host %s%n", a.get("cpuCores"), a.get("heapMiB"),
-                a.get("connectionsLost"), a.get("sendFailures"), a.get("rebirthCommands"), r.get("badMessages"));
-        out.flush();
     }
 }
