@@ -150,16 +150,26 @@ final class TaskFlow implements GenAiSubModel.Host {
     /** Starts the tasks waiting at station {@code st} while it has free servers and its model is ready. */
     void drain(int st) {
         while (stations.busy[st] < stations.servers[st] && stations.queueSize[st] > 0 && ready(st)) {
-            long e = stations.dequeue(st);
-            int task = (int) (e >>> 8);
-            int stage = (int) (e & 0xFF);
-            tasks.outstanding[task]--;
-            if (tasks.state[task] != TaskTable.LIVE) {
-                tasks.release(task);
-                continue;
+            long e = dequeueLive(st);
+            if (e >= 0) {
+                start((int) (e >>> 8), (int) (e & 0xFF), st);
             }
-            start(task, stage, st);
         }
+    }
+
+    /**
+     * Takes the next queued stage off station {@code st}: its packed (task, stage), or -1 when that task is no
+     * longer live (then released).
+     */
+    private long dequeueLive(int st) {
+        long e = stations.dequeue(st);
+        int task = (int) (e >>> 8);
+        tasks.outstanding[task]--;
+        if (tasks.state[task] != TaskTable.LIVE) {
+            tasks.release(task);
+            return -1;
+        }
+        return e;
     }
 
     private void start(int task, int stage, int st) {
@@ -275,14 +285,12 @@ final class TaskFlow implements GenAiSubModel.Host {
     public void forwardQueued(int node, int st) {
         double now = loop.now();
         while (stations.queueSize[st] > 0) {
-            long e = stations.dequeue(st);
-            int task = (int) (e >>> 8);
-            int stage = (int) (e & 0xFF);
-            tasks.outstanding[task]--;
-            if (tasks.state[task] != TaskTable.LIVE) {
-                tasks.release(task);
+            long e = dequeueLive(st);
+            if (e < 0) {
                 continue;
             }
+            int task = (int) (e >>> 8);
+            int stage = (int) (e & 0xFF);
             int t = tasks.type[task];
             int target = routing.choose(t, stage, node, m.streamOrigin[tasks.stream[task]], m.inputMb[t]);
             if (target < 0) {
