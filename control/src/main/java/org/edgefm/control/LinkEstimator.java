@@ -30,8 +30,8 @@ import org.edgefm.api.spi.LinkEstimate;
  *
  * <p>The model handed out stays the same instance until a link appears or expires (a new model at
  * once, but see below for links that keep appearing) or a figure moves by more than its noise and by
- * more than matters to a planner, no sooner than {@code links.rebuildMinIntervalMs} after the last new model; so planners that cache per
- * model do not re-plan on measurement jitter. Per link the samples' mean and mean absolute
+ * more than matters to a planner, no sooner than {@code links.rebuildMinIntervalMs} after the last new
+ * model; so planners that cache per model do not re-plan on measurement jitter. Per link the samples' mean and mean absolute
  * deviation {@code dev} are kept as moving averages (weights {@code links.ewmaWeight} and
  * {@code links.noiseWeight}). A one-way latency {@code L} has moved when {@code |L - L0| >
  * max(rebuildThreshold * L0, rebuildMinMs, rebuildNoiseK * dev(L))}, {@code L0} the figure the
