@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToDoubleFunction;
 import org.edgefm.api.spi.LinkEstimate;
 
 /**
@@ -83,37 +84,32 @@ public record RecordedReadings(Map<String, List<Node>> nodes, List<Link> links) 
         if (l == null || l.isEmpty()) {
             return null;
         }
-        int lo = 0;
-        int hi = l.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (l.get(mid).atMs() <= nowMs) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return l.get(Math.max(0, lo - 1));
+        return l.get(Math.max(0, atOrBefore(l, Node::atMs, nowMs) - 1));
     }
 
     /** The link reports received after {@code fromMs} and at or before {@code toMs} (every earlier one when {@code first}). */
     public List<LinkEstimate> between(double fromMs, double toMs, boolean first) {
+        List<LinkEstimate> out = new ArrayList<>();
+        for (int i = first ? 0 : atOrBefore(links, Link::atMs, fromMs); i < links.size() && links.get(i).atMs() <= toMs; i++) {
+            Link l = links.get(i);
+            out.add(new LinkEstimate(l.a(), l.b(), l.rttMs(), l.mbPerMs()));
+        }
+        return out;
+    }
+
+    /** How many entries of {@code l}, in time order, are at or before {@code ms}. */
+    private static <T> int atOrBefore(List<T> l, ToDoubleFunction<T> atMs, double ms) {
         int lo = 0;
-        int hi = links.size();
-        while (!first && lo < hi) {
+        int hi = l.size();
+        while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (links.get(mid).atMs() <= fromMs) {
+            if (atMs.applyAsDouble(l.get(mid)) <= ms) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        List<LinkEstimate> out = new ArrayList<>();
-        for (int i = first ? 0 : lo; i < links.size() && links.get(i).atMs() <= toMs; i++) {
-            Link l = links.get(i);
-            out.add(new LinkEstimate(l.a(), l.b(), l.rttMs(), l.mbPerMs()));
-        }
-        return out;
+        return lo;
     }
 
     private static void finite(double x, String what) {
