@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * a failed call). Inline in virtual time; in wall-clock runs on its own thread ({@link BackgroundCall}),
  * the placement in force staying until the new one is collected, one computed for nodes that left
  * meanwhile dropped, requests made while one runs queued (a node loss first). Every call is counted
- * through the loop's {@link PluginCallGuard}. Used on the loop's thread only.
+ * through the loop's {@link PluginCallGuard}. In the background, the light controller prepares for a
+ * returned placement on the core planner's thread before it is collected
+ * ({@link org.edgefm.api.spi.LightServiceController#prepare}), so its first slot on the placement does not
+ * hold the loop. Used on the loop's thread only.
  */
 final class CoreScheduler implements AutoCloseable {
     // logs under the loop's name: what the loop does is found in one place in the logs
@@ -180,7 +183,12 @@ final class CoreScheduler implements AutoCloseable {
                 }
                 return;
             }
-            coreJob.submit(() -> corePlanner.place(ctx));
+            // the controller prepares for the new placement on this thread, before it can come into force
+            coreJob.submit(() -> corePlanner.place(ctx), r -> {
+                if (r != null && r.plan().isPresent()) {
+                    guard.prepare(ctx.model(), r.plan().get());
+                }
+            });
             coreJobTrigger = trigger;
             coreJobAbandoned = false;
             coreJobOffline = Set.copyOf(offline);

@@ -2,11 +2,19 @@ package org.edgefm.control;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.edgefm.api.model.ServiceKind;
+import org.edgefm.api.model.ServiceSpec;
+import org.edgefm.api.model.Stage;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.model.TaskType;
+import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.NodeObservation;
@@ -35,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * hand every node a decision that the controller replaces a slot later), and the decision in force stays. A
  * late call that does not land within the slot, a second overrun in a row, a call refused because the earlier
  * one still runs, and every other failure hand the slot to the fallback as before.
+ *
+ * <p>While no task type can be served end to end (each has a core stage whose service no node hosts: no core
+ * placement is in force yet while a fleet joins, or the core planner failed), an empty decision is no failure
+ * and the fallback is not asked: no decision can complete a task then.
  *
  * <p>Logging is throttled: the first failure of each planner and reason is logged with its detail,
  * later ones are counted and logged as one line every {@value #LOG_EVERY_SLOTS} slots.
@@ -85,6 +97,8 @@ public final class PluginCallGuard implements AutoCloseable {
     private long slotStartNanos = Long.MIN_VALUE;
     /** Overruns whose late call landed within the slot, so the fallback was not asked. */
     private long lateWithinSlot;
+    /** A failed {@link #prepare} was logged (written on the core planner's thread only). */
+    private volatile boolean prepareFailureLogged;
 
     /**
      * Creates the guard of one controller.
@@ -168,8 +182,9 @@ public final class PluginCallGuard implements AutoCloseable {
                 reason = PluginHealth.INFEASIBLE;
                 detail = "infeasible without a best-effort plan: " + v.reasons();
             } else if (!usable(v.plan().get())) {
-                if (!anyOnline) {
-                    // nothing is online: an empty decision is the right one, and no failure
+                if (!anyOnline || !anyTypeServable(obs)) {
+                    // nothing is online, or no task type can be served before a core placement is in force: an
+                    // empty decision is the right one, and no failure
                     inForceUsable = false;
                     return new Decided(v.plan().get(), r.elapsedMs(), false);
                 }
@@ -215,6 +230,13 @@ public final class PluginCallGuard implements AutoCloseable {
                     + " nodes keep what they run");
             return null;
         }
+        if (!anyTypeServable(obs)) {
+            // every task type has a core stage that no node hosts yet (the fleet is joining, or the core planner
+            // failed): no decision can serve a task end to end, so the fallback is not asked either
+            log(obs.slot(), name, PluginInfo.LIGHT, reason, detail, "no task type can be served before a core placement"
+                    + " is in force: the fallback is not asked");
+            return null;
+        }
         if (oneOff && landsWithinSlot(out, callBudget)) {
             lateWithinSlot++;
             log(obs.slot(), name, PluginInfo.LIGHT, reason, detail, "its late call landed within the slot: the fallback"
@@ -242,6 +264,29 @@ public final class PluginCallGuard implements AutoCloseable {
         double leftMs = slotStartNanos == Long.MIN_VALUE ? slotMs - callBudget.toNanos() / 1e6
                 : slotMs - (System.nanoTime() - slotStartNanos) / 1e6;
         return leftMs > 0 && caller.awaitAbandoned(Duration.ofNanos((long) (leftMs * 1e6)));
+    }
+
+    /**
+     * Lets the controller prepare for a core placement about to come into force
+     * ({@link LightServiceController#prepare}); called on the core planner's thread, without the guard's lock,
+     * while {@link #decide} may run. A prepare that throws is logged once (with its one-line reason) and
+     * otherwise ignored: the controller's first slot on the placement then does the work itself.
+     */
+    public void prepare(SystemModel model, CorePlacement placement) {
+        long t0 = System.nanoTime();
+        try {
+            controller.prepare(model, placement);
+            LOG.debug("planner '{}' (light-controller) prepared for a core placement in {} ms", name,
+                    Math.round((System.nanoTime() - t0) / 1e6));
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            if (!prepareFailureLogged) {
+                prepareFailureLogged = true;
+                String line = String.valueOf(e);
+                int nl = line.indexOf('\n');
+                LOG.warn("planner '{}' (light-controller) threw while preparing for a core placement: {}; its first slot on"
+                        + " the placement does that work itself (logged once)", name, nl < 0 ? line : line.substring(0, nl));
+            }
+        }
     }
 
     /** The loop's step for a slot began now ({@link System#nanoTime()}): a late call is waited for until the slot ends. */
@@ -338,6 +383,31 @@ public final class PluginCallGuard implements AutoCloseable {
             t.loggedSlot = slot;
             t.count = 0;
         }
+    }
+
+    /**
+     * True when some task type of the model can be served end to end under the core placement in force: each
+     * of its core stages' services has a host. False when none can (no placement yet while the fleet joins,
+     * or a failed core planner), where no light decision can complete a task.
+     */
+    static boolean anyTypeServable(SlotObservation obs) {
+        Set<String> hosted = new HashSet<>();
+        obs.corePlacement().assignments().forEach(a -> hosted.add(a.service()));
+        Map<String, ServiceSpec> services = obs.model().servicesById();
+        for (TaskType t : obs.model().taskTypes()) {
+            boolean servable = true;
+            for (Stage st : t.stages()) {
+                ServiceSpec svc = services.get(st.service());
+                if (svc != null && svc.kind() == ServiceKind.CORE && !hosted.contains(svc.id())) {
+                    servable = false;
+                    break;
+                }
+            }
+            if (servable) {
+                return true;
+            }
+        }
+        return obs.model().taskTypes().isEmpty();
     }
 
     private static boolean usable(LightDecision d) {

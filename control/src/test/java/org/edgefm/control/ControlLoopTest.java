@@ -225,6 +225,36 @@ class ControlLoopTest {
     }
 
     @Test
+    void background_controllerPreparesForAPlacement_onTheCoreThread_beforeItsFirstSlotOnIt() throws Exception {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        java.util.concurrent.Semaphore gate = TestPlugin.GATES.computeIfAbsent("prep", k -> new java.util.concurrent.Semaphore(0));
+        ControlLoop.Settings s = new ControlLoop.Settings(100, 0, Duration.ofSeconds(20), Duration.ofMillis(200), 7, true,
+                () -> 42L, true);
+        try (ControlLoop loop = new ControlLoop(fleet, TINY.model(), registry.resolve("gated+prepares"),
+                PlannerConfig.EMPTY.with(Map.of("gated.name", "prep", "prepares.name", "background")), s, null)) {
+            loop.step();
+            gate.release();
+            stepUntil(loop, () -> !loop.placement().assignments().isEmpty());
+            loop.step();
+            List<String> events = List.copyOf(TestPlugin.PREPARES.get("background"));
+            int prepared = events.indexOf("prepare 1 edgefm-core-gated");
+            int firstOnIt = events.indexOf("decide 1 edgefm-light-prepares");
+            assertThat(prepared).as("prepared on the core planner's thread: %s", events).isNotNegative();
+            assertThat(firstOnIt).as("decided on the placement: %s", events).isGreaterThan(prepared);
+        }
+        // in virtual time the placement completes inside its step: nothing is prepared
+        ControlLoop.Settings inline = new ControlLoop.Settings(100, 0, Duration.ofSeconds(20), Duration.ofSeconds(1), 7, false,
+                () -> 42L);
+        try (ControlLoop loop = new ControlLoop(fleet, TINY.model(), registry.resolve("first-fit+prepares"),
+                PlannerConfig.EMPTY.with(Map.of("prepares.name", "inline")), inline, null)) {
+            loop.step();
+            loop.step();
+            assertThat(TestPlugin.PREPARES.get("inline")).noneMatch(e -> e.startsWith("prepare"))
+                    .anyMatch(e -> e.startsWith("decide 1"));
+        }
+    }
+
+    @Test
     void background_placementForANodeThatLeftMeanwhile_isDropped_andTheSurvivorsArePlaced() throws Exception {
         FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
         java.util.concurrent.Semaphore gate = TestPlugin.GATES.computeIfAbsent("stale", k -> new java.util.concurrent.Semaphore(0));

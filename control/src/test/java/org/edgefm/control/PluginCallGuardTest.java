@@ -38,6 +38,8 @@ class PluginCallGuardTest {
         PluginJars.plugin(jars, "null", "jar-null", PluginJars.NULL);
         PluginJars.plugin(jars, "good", "jar-good", PluginJars.DECIDE);
         PluginJars.plugin(jars, "late", "jar-late", PluginJars.sleep(120));
+        PluginJars.plugin(jars, "empty", "jar-empty",
+                "return PlanResult.planned(new LightDecision(o.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));");
         // slow in its first slot (within the warm-up allowance only), fast in slots 1-3, throws from slot 4
         PluginJars.plugin(jars, "warms", "jar-warms", "if (o.slot() == 0) { " + PluginJars.sleep(300).replace(PluginJars.DECIDE, "")
                 + "} if (o.slot() >= 4) { " + PluginJars.THROW + " } " + PluginJars.DECIDE);
@@ -246,6 +248,43 @@ class PluginCallGuardTest {
             assertThat(planner(h, PluginHealth.FALLBACK_ROLE).calls()).isEqualTo(1);
             assertThat(loop.decision().slot()).isEqualTo(PluginBudgets.WARMUP_CALLS + 1); // the fallback's
             assertThat(h.slotsOnFallback()).isEqualTo(1);
+        }
+    }
+
+    // tiny's one task type needs the core service enc: without a core planner no placement is ever in force, so
+    // no decision can serve a task; the throwing controller's failures are booked but the fallback is not asked
+    @Test
+    void throwingController_noCorePlacementInForce_failuresBooked_fallbackNotAsked() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "jar-throws", false, Duration.ofSeconds(1), true)) {
+            for (int i = 0; i < 5; i++) {
+                loop.step();
+            }
+            PluginHealth h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.THREW, 5L);
+            assertThat(h.planners()).extracting(PluginHealth.Planner::role).doesNotContain(PluginHealth.FALLBACK_ROLE);
+            assertThat(loop.decision()).isNull();
+        }
+    }
+
+    @Test
+    void emptyDecision_noCorePlacementInForce_isNoFailure_withAPlacement_fallbackDecides() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        try (ControlLoop loop = loop(fleet, "jar-empty", false, Duration.ofSeconds(1), true)) {
+            for (int i = 0; i < 3; i++) {
+                loop.step();
+            }
+            PluginHealth h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).isEmpty();
+            assertThat(h.planners()).extracting(PluginHealth.Planner::role).doesNotContain(PluginHealth.FALLBACK_ROLE);
+            assertThat(failures).isEmpty();
+        }
+        try (ControlLoop loop = loop(fleet, "first-fit+jar-empty", false, Duration.ofSeconds(1), true)) {
+            loop.step();
+            PluginHealth h = loop.pluginHealth();
+            assertThat(planner(h, PluginInfo.LIGHT).failures()).containsEntry(PluginHealth.EMPTY, 1L);
+            assertThat(planner(h, PluginHealth.FALLBACK_ROLE).calls()).isEqualTo(1);
+            assertThat(loop.decision().routing().routes()).isNotEmpty();
         }
     }
 }

@@ -27,13 +27,19 @@ import org.edgefm.api.spi.ServiceAllocation;
  * failover to the next; {@code one-each} runs one instance of every light service on every online
  * node; {@code throw-after} decides like one-each for {@code throw-after.slots} slots, then throws;
  * {@code sleepy} sleeps {@code sleepy.ms} per call; {@code gated} places like first-fit once the test
- * released a permit of its gate.
+ * released a permit of its gate; {@code prepares} decides like one-each and records its calls ({@link #PREPARES}).
  */
 public final class TestPlugin implements PlannerPlugin {
     @Override
     public String name() {
         return "test";
     }
+
+    /**
+     * What each {@code prepares} controller was asked, by {@code prepares.name}: "prepare N THREAD" and
+     * "decide N THREAD", N the core assignments of the placement it was given.
+     */
+    public static final Map<String, List<String>> PREPARES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Permits of the {@code gated} core planner by {@code gated.name}: each call takes one, waiting for it. */
     public static final Map<String, java.util.concurrent.Semaphore> GATES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -147,7 +153,11 @@ public final class TestPlugin implements PlannerPlugin {
 
     @Override
     public List<LightServiceControllerFactory> lightServiceControllers() {
-        return List.of(factory("one-each", c -> o -> PlanResult.planned(oneEach(o))), factory("throw-after", c -> {
+        return List.of(factory("one-each", c -> o -> PlanResult.planned(oneEach(o))), factory("prepares", c -> {
+            List<String> events = PREPARES.computeIfAbsent(c.getString("prepares.name", "default"),
+                    k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+            return new Preparing(events);
+        }), factory("throw-after", c -> {
             int n = c.getInt("throw-after.slots", 1);
             int[] calls = {0};
             return o -> {
@@ -191,6 +201,26 @@ public final class TestPlugin implements PlannerPlugin {
         }));
     }
 
+    /** The {@code prepares} controller: a {@link Decider} that is its own controller, so its {@code prepare} is called. */
+    private static final class Preparing implements Decider, LightServiceController {
+        private final List<String> events;
+
+        Preparing(List<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        public PlanResult<LightDecision> decide(org.edgefm.api.spi.SlotObservation o) {
+            events.add("decide " + o.corePlacement().assignments().size() + " " + Thread.currentThread().getName());
+            return PlanResult.planned(oneEach(o));
+        }
+
+        @Override
+        public void prepare(org.edgefm.api.model.SystemModel model, CorePlacement placement) {
+            events.add("prepare " + placement.assignments().size() + " " + Thread.currentThread().getName());
+        }
+    }
+
     interface Decider {
         PlanResult<LightDecision> decide(org.edgefm.api.spi.SlotObservation o) throws Exception;
     }
@@ -211,6 +241,9 @@ public final class TestPlugin implements PlannerPlugin {
             @Override
             public LightServiceController create(PlannerConfig config) {
                 Decider d = make.apply(config);
+                if (d instanceof LightServiceController c) {
+                    return c;
+                }
                 return o -> {
                     try {
                         return d.decide(o);

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * One plugin call at a time on its own daemon thread, collected later: the caller submits, goes on
@@ -54,6 +55,16 @@ public final class BackgroundCall<T> implements AutoCloseable {
      * @throws IllegalStateException when a call is still pending
      */
     public void submit(Callable<T> call) {
+        submit(call, v -> { });
+    }
+
+    /**
+     * Starts {@code call}, then, on the same thread, {@code then} with what it returned: the call's outcome is
+     * polled once both are done, its time is the call's alone.
+     *
+     * @throws IllegalStateException when a call is still pending
+     */
+    public void submit(Callable<T> call, Consumer<T> then) {
         if (future != null) {
             throw new IllegalStateException("a call is still pending");
         }
@@ -61,7 +72,9 @@ public final class BackgroundCall<T> implements AutoCloseable {
         future = executor.submit(() -> {
             long t0 = System.nanoTime();
             T v = call.call();
-            return new Timed<>(v, (System.nanoTime() - t0) / 1e6);
+            Timed<T> timed = new Timed<>(v, (System.nanoTime() - t0) / 1e6);
+            then.accept(v);
+            return timed;
         });
     }
 

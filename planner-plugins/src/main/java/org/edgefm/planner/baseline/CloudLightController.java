@@ -2,6 +2,8 @@ package org.edgefm.planner.baseline;
 
 import java.util.Map;
 import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.PlanResult;
@@ -39,5 +41,11 @@ public final class CloudLightController implements LightServiceController {
     @Override
     public PlanResult<LightDecision> decide(SlotObservation obs) {
         return engine.decide(obs);
+    }
+
+    /** The engine's stream analyses of a placement about to come into force ({@link LightEngine#prepare}). */
+    @Override
+    public void prepare(SystemModel model, CorePlacement placement) {
+        engine.prepare(model, placement);
     }
 }

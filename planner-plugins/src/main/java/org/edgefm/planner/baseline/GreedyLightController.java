@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Map;
 import org.edgefm.api.model.Resource;
 import org.edgefm.api.model.ResourceVector;
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.PlanResult;
@@ -51,5 +53,11 @@ public final class GreedyLightController implements LightServiceController {
     @Override
     public PlanResult<LightDecision> decide(SlotObservation obs) {
         return engine.decide(obs);
+    }
+
+    /** The engine's stream analyses of a placement about to come into force ({@link LightEngine#prepare}). */
+    @Override
+    public void prepare(SystemModel model, CorePlacement placement) {
+        engine.prepare(model, placement);
     }
 }

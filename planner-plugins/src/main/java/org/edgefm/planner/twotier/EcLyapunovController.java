@@ -1,5 +1,7 @@
 package org.edgefm.planner.twotier;
 
+import org.edgefm.api.model.SystemModel;
+import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.PlanResult;
@@ -28,5 +30,11 @@ public final class EcLyapunovController implements LightServiceController {
     @Override
     public PlanResult<LightDecision> decide(SlotObservation obs) {
         return engine.decide(obs);
+    }
+
+    /** The stream analyses of a placement about to come into force ({@link LightEngine#prepare}). */
+    @Override
+    public void prepare(SystemModel model, CorePlacement placement) {
+        engine.prepare(model, placement);
     }
 }

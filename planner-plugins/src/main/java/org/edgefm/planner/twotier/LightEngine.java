@@ -16,6 +16,7 @@ import org.edgefm.api.model.ServiceSpec;
 import org.edgefm.api.model.Stage;
 import org.edgefm.api.model.SystemModel;
 import org.edgefm.api.model.TaskType;
+import org.edgefm.api.spi.CorePlacement;
 import org.edgefm.api.spi.LightDecision;
 import org.edgefm.api.spi.LightServiceController;
 import org.edgefm.api.spi.NodeObservation;
@@ -73,6 +74,8 @@ public final class LightEngine implements LightServiceController {
     private final Map<String, Integer> previousX = new HashMap<>();
     private final ReleaseHysteresis hysteresis = new ReleaseHysteresis();
     private Map<String, ServiceObservation> observed = Map.of();
+    /** The nodes unusable in the latest slot, for {@link #prepare} on another thread. */
+    private volatile Set<String> lastUnusable = Set.of();
     /** The model {@link #shortestDeadline} was taken from. */
     private SystemModel deadlineModel;
     /** Per service, the shortest deadline among the task types that use it. */
@@ -97,6 +100,21 @@ public final class LightEngine implements LightServiceController {
     /** The sizer (tests read its virtual queues). */
     public Sizer sizer() {
         return sizer;
+    }
+
+    /** The number of stream analyses {@link #prepare} ran so far (tests). */
+    long preparedAnalyses() {
+        return analyses.preparedAnalyses();
+    }
+
+    /**
+     * Analyses the declared streams for a core placement before it comes into force (on the caller's
+     * thread, while {@link #decide} may run on another): the first slot on it then takes these analyses
+     * instead of running them ({@link StreamAnalyses#prepare}); its decision is the one it would have been.
+     */
+    @Override
+    public void prepare(SystemModel model, CorePlacement placement) {
+        analyses.prepare(model, placement, lastUnusable, StreamDemand.declared(model).keySet());
     }
 
     /** A stream: origin node and task type. */
@@ -233,6 +251,7 @@ public final class LightEngine implements LightServiceController {
             notes.add(new Reason("no-cloud-node", "the scenario has no usable node of kind cloud"));
             return PlanResult.infeasible(notes, new LightDecision(obs.slot(), List.of(), RoutingTable.EMPTY, List.of(), List.of()));
         }
+        lastUnusable = Set.copyOf(unusable);
         analyses.update(model, obs.corePlacement(), unusable);
         NetworkPaths paths = analyses.paths();
         Map<String, TaskType> types = analyses.types();

@@ -36,6 +36,13 @@ final class StreamAnalyses {
     private final LightSettings s;
     private final CandidateOrder order;
     private Cache cache;
+    /**
+     * The analyses of a core placement that is about to come into force, made by {@link #prepare} on
+     * another thread (published through this field, never changed after), or null.
+     */
+    private volatile Cache prepared;
+    /** Streams analysed by {@link #prepare} (on the preparing thread). */
+    private final java.util.concurrent.atomic.AtomicLong preparedAnalyses = new java.util.concurrent.atomic.AtomicLong();
     /** Tests only: analyse every stream again after each change of the usable nodes. */
     private boolean fromScratch;
     /** Streams analysed so far. */
@@ -104,8 +111,48 @@ final class StreamAnalyses {
         return analyses;
     }
 
+    /** The number of stream analyses run by {@link #prepare} so far. */
+    long preparedAnalyses() {
+        return preparedAnalyses.get();
+    }
+
+    /**
+     * Analyses {@code streams} for a core placement before it comes into force, on the caller's thread (the
+     * core planner's): {@link #update} takes these analyses when the placement comes into force on this
+     * model. Built from scratch in a cache of its own, so nothing the engine reads meanwhile changes, and
+     * what a later {@link #update} takes is what analysing the streams then gives.
+     *
+     * @param unusable the nodes unusable in the engine's latest slot (repaired by {@link #update} if they changed)
+     */
+    void prepare(SystemModel model, CorePlacement placement, Set<String> unusable, Iterable<StreamKey> streams) {
+        Cache c = new Cache(model, placement, Set.copyOf(unusable), s);
+        long n = 0;
+        for (StreamKey k : streams) {
+            MeanValueRouting r = routing(c, k);
+            if (r != null) {
+                n++;
+                for (Stage st : c.types.get(k.type()).stages()) {
+                    ranked(c, k, r, st);
+                }
+            }
+        }
+        preparedAnalyses.addAndGet(n);
+        prepared = c;
+    }
+
     /** Keeps the analyses for this model, core placement and set of unusable nodes (repaired, or built anew). */
     void update(SystemModel model, CorePlacement placement, Set<String> unusable) {
+        Cache p = prepared;
+        if (p != null && p.model != model) {
+            prepared = null; // prepared for a model that is no longer the planners'
+        } else if (p != null && p.placement.equals(placement)
+                && (cache == null || cache.model != model || !cache.placement.equals(placement))
+                && (!fromScratch || p.unusable.equals(unusable))) {
+            // the placement prepared before it came into force: its analyses, repaired if the usable nodes changed
+            prepared = null;
+            cache = p.unusable.equals(unusable) ? p : p.withUnusable(unusable, s);
+            return;
+        }
         if (cache == null || cache.model != model || fromScratch && !cache.placement.equals(placement)) {
             cache = new Cache(model, placement, unusable, s);
         } else if (!cache.placement.equals(placement)) {
@@ -141,39 +188,49 @@ final class StreamAnalyses {
 
     /** The stream's analysis, run on first use; null when its origin is unknown or unusable. */
     MeanValueRouting routing(StreamKey k) {
-        return cache.routing.computeIfAbsent(k, key -> {
-            NetworkPaths paths = cache.paths;
+        return routing(cache, k);
+    }
+
+    private MeanValueRouting routing(Cache c, StreamKey k) {
+        return c.routing.computeIfAbsent(k, key -> {
+            NetworkPaths paths = c.paths;
             int origin = paths.indexOf(key.origin());
             if (origin < 0 || paths.isExcluded(origin)) {
                 return null;
             }
-            TaskType t = cache.types.get(key.type());
-            MeanValueRouting kept = cache.before.get(key);
-            if (kept != null && stillValid(kept, t, origin)) {
+            TaskType t = c.types.get(key.type());
+            MeanValueRouting kept = c.before.get(key);
+            if (kept != null && stillValid(c, kept, t, origin)) {
                 for (Stage st : t.stages()) {
                     String rk = key.origin() + "|" + key.type() + "|" + st.id();
-                    int[] ranked = cache.rankedBefore.get(rk);
+                    int[] ranked = c.rankedBefore.get(rk);
                     if (ranked != null) {
-                        cache.ranked.put(rk, ranked);
+                        c.ranked.put(rk, ranked);
                     }
                 }
                 return kept;
             }
             double uplink = 0;
             int n = 0;
-            for (UserSpec u : cache.usersAt.getOrDefault(key.origin(), List.of())) {
-                uplink += cache.latency.meanUplinkMs(u, t);
+            for (UserSpec u : c.usersAt.getOrDefault(key.origin(), List.of())) {
+                uplink += c.latency.meanUplinkMs(u, t);
                 n++;
             }
             uplink = n == 0 ? 0 : uplink / n;
-            analyses++;
-            return MeanValueRouting.analyse(cache.latency, t, origin, uplink, st -> candidates(st, t, origin));
+            if (c == cache) {
+                analyses++;
+            }
+            return MeanValueRouting.analyse(c.latency, t, origin, uplink, st -> candidates(c, st, t, origin));
         });
     }
 
     /** A stage's candidates of the stream's analysis, ascending by mean latency through the node (positions in the analysis). */
     int[] ranked(StreamKey k, MeanValueRouting r, Stage st) {
-        return cache.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
+        return ranked(cache, k, r, st);
+    }
+
+    private static int[] ranked(Cache c, StreamKey k, MeanValueRouting r, Stage st) {
+        return c.ranked.computeIfAbsent(k.origin() + "|" + k.type() + "|" + st.id(), key -> r.ranked(st.id()));
     }
 
     /**
@@ -181,21 +238,21 @@ final class StreamAnalyses {
      * the same candidates for every stage, and no delay it read changed (the model, placement, origin and
      * uplink are the same by construction of the cache).
      */
-    private boolean stillValid(MeanValueRouting r, TaskType t, int origin) {
+    private boolean stillValid(Cache c, MeanValueRouting r, TaskType t, int origin) {
         for (Stage st : r.stages()) {
-            if (!Arrays.equals(r.candidates(st.id()), candidates(st, t, origin))) {
+            if (!Arrays.equals(r.candidates(st.id()), candidates(c, st, t, origin))) {
                 return false;
             }
         }
-        return r.unchangedUnder(cache.paths);
+        return r.unchangedUnder(c.paths);
     }
 
-    private int[] candidates(Stage st, TaskType type, int origin) {
-        NetworkPaths paths = cache.paths;
-        ServiceSpec svc = cache.services.get(st.service());
+    private int[] candidates(Cache c, Stage st, TaskType type, int origin) {
+        NetworkPaths paths = c.paths;
+        ServiceSpec svc = c.services.get(st.service());
         List<Integer> out = new ArrayList<>();
         if (svc.kind() == ServiceKind.CORE) {
-            for (String host : cache.placement.nodesHosting(svc.id())) {
+            for (String host : c.placement.nodesHosting(svc.id())) {
                 int v = paths.indexOf(host);
                 if (v >= 0 && !paths.isExcluded(v)) {
                     out.add(v);
@@ -203,19 +260,19 @@ final class StreamAnalyses {
             }
         } else {
             // the same for every task type with this service and leaf input size from this origin
-            double leafMb = cache.latency.leafInputMb(type);
-            return cache.lightCandidates.computeIfAbsent(new LightKey(origin, svc.id(), leafMb),
-                    k -> lightCandidates(svc, origin, leafMb));
+            double leafMb = c.latency.leafInputMb(type);
+            return c.lightCandidates.computeIfAbsent(new LightKey(origin, svc.id(), leafMb),
+                    k -> lightCandidates(c, svc, origin, leafMb));
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private int[] lightCandidates(ServiceSpec svc, int origin, double leafMb) {
-        NetworkPaths paths = cache.paths;
-        Set<String> coreHosts = cache.coreHosts;
+    private int[] lightCandidates(Cache c, ServiceSpec svc, int origin, double leafMb) {
+        NetworkPaths paths = c.paths;
+        Set<String> coreHosts = c.coreHosts;
         // assumption: light stages run at the origin, on servers, in the cloud or beside core instances
         // (ec-lyapunov.light-candidates = all lifts this)
-        int[] base = cache.lightBase.computeIfAbsent(svc.id(), k -> {
+        int[] base = c.lightBase.computeIfAbsent(svc.id(), k -> {
             List<Integer> b = new ArrayList<>();
             for (int v = 0; v < paths.size(); v++) {
                 NodeSpec n = paths.node(v);

@@ -39,7 +39,8 @@ final class StreamDemand {
      * {@code ec-lyapunov.demand-smoothing} on the newest slot, starting from the declared workload), and
      * a declared stream is planned for at least {@code ec-lyapunov.demand-floor} of its declared rate.
      */
-    Map<StreamKey, Double> rates(SlotObservation obs, SystemModel model, List<Reason> notes) {
+    /** The declared workload's rate per stream (origin node, task type), in the model's order. */
+    static Map<StreamKey, Double> declared(SystemModel model) {
         Map<String, String> userNode = new HashMap<>();
         for (UserSpec u : model.users()) {
             userNode.put(u.id(), u.node());
@@ -53,6 +54,17 @@ final class StreamDemand {
                 declared.merge(new StreamKey(node, w.taskType()), w.arrivals().meanRatePerMs(), Double::sum);
             }
         }
+        return declared;
+    }
+
+    Map<StreamKey, Double> rates(SlotObservation obs, SystemModel model, List<Reason> notes) {
+        Map<String, String> userNode = new HashMap<>();
+        for (UserSpec u : model.users()) {
+            userNode.put(u.id(), u.node());
+        }
+        Set<String> typeIds = new HashSet<>();
+        model.taskTypes().forEach(t -> typeIds.add(t.id()));
+        Map<StreamKey, Double> declared = declared(model);
         if (smoothed.isEmpty()) {
             smoothed.putAll(declared);
         }
