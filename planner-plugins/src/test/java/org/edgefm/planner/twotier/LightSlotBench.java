@@ -30,16 +30,18 @@ import org.openjdk.jmh.annotations.TearDown;
  * running light pair the figures a virtual agent reports (queue 0–2, 0–3 arrivals, one rate sample).
  * {@code phase}: {@code join} is the first slot of a fresh controller (the host's first slot after the
  * fleet joined, or after a new core placement: every shortest delay and every stream's analysis
- * computed), {@code second} the slot after it (the first with the agents' service figures),
- * {@code steady} a slot of a controller that has run 20 slots.
+ * computed), {@code prepared} that slot when the controller prepared the placement beforehand
+ * ({@link LightEngine#prepare}, as the host has it done on the core planner's thread; not measured),
+ * {@code second} the slot after it (the first with the agents' service figures), {@code steady} a slot of
+ * a controller that has run 20 slots.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
 public class LightSlotBench {
-    /** join, second or steady. */
-    @Param({"join", "second", "steady"})
+    /** join, prepared, second or steady. */
+    @Param({"join", "prepared", "second", "steady"})
     public String phase;
 
     private final CpuPerOp cpu = new CpuPerOp();
@@ -53,7 +55,7 @@ public class LightSlotBench {
     @Setup(Level.Trial)
     public void setUp() {
         fleet = new LoadBenchFleet(1000);
-        if (!phase.equals("join")) {
+        if (!phase.equals("join") && !phase.equals("prepared")) {
             freshEngine();
             int warm = phase.equals("second") ? 1 : 20;
             for (int i = 0; i < warm; i++) {
@@ -62,11 +64,14 @@ public class LightSlotBench {
         }
     }
 
-    /** {@code join}: a fresh controller before every slot. */
+    /** {@code join}: a fresh controller before every slot ({@code prepared}: and its preparation of the placement). */
     @Setup(Level.Invocation)
     public void perInvocation() {
         if (phase.equals("join")) {
             freshEngine();
+        } else if (phase.equals("prepared")) {
+            freshEngine();
+            engine.prepare(fleet.model, fleet.placement);
         } else if (phase.equals("second")) {
             freshEngine();
             slot();
