@@ -60,6 +60,11 @@ final class CoreScheduler implements AutoCloseable {
     private Set<String> coreJobOffline = Set.of();
     /** The pending background placement was started in the current start or step (it may be waited for). */
     private boolean coreJobJustStarted;
+    /**
+     * How long the core planner's last background call ran (ms), NaN before the first: a step waits for a
+     * just-started placement only while the last one returned within the light budget.
+     */
+    private double lastCoreRunMs = Double.NaN;
     /** A placement asked for while one ran: started once the running one is collected; null when none. */
     private CorePlacementContext.Trigger queuedTrigger;
     private volatile boolean corePlanning;
@@ -229,7 +234,8 @@ final class CoreScheduler implements AutoCloseable {
     /**
      * Collects the background placement (nothing inline). With {@code wait}, first waits for it up to
      * the light budget, so a placement that takes less comes into force in the step that asked for it,
-     * as inline. A placement past its budget is reported once as overrun and dropped when it returns.
+     * as inline; not when the core planner's last call ran longer than the light budget (it comes into
+     * force in the first step after it returned, and this step is not held). A placement past its budget is reported once as overrun and dropped when it returns.
      * A returned placement whose nodes went offline or left the model while it ran was computed for a
      * fleet that no longer exists: it is dropped ({@link ControlLoop.Listener#onCorePlacementDropped}) and the
      * failover already applied stays; the re-placement that the loss asked for follows. Then a queued
@@ -239,8 +245,11 @@ final class CoreScheduler implements AutoCloseable {
         if (coreJob == null || !coreJob.pending()) {
             return;
         }
-        if (wait && coreJobJustStarted) {
-            coreJob.await(settings.lightBudget().toNanos() / 1e6);
+        double lightMs = settings.lightBudget().toNanos() / 1e6;
+        // a planner whose last placement took longer than the light budget will not return within it now either:
+        // waiting would only make this step late
+        if (wait && coreJobJustStarted && !(lastCoreRunMs > lightMs)) {
+            coreJob.await(lightMs);
         }
         if (wait) {
             coreJobJustStarted = false;
@@ -256,6 +265,7 @@ final class CoreScheduler implements AutoCloseable {
             return;
         }
         corePlanning = false;
+        lastCoreRunMs = out.elapsedMs();
         CorePlacementContext.Trigger trigger = coreJobTrigger;
         if (coreJobAbandoned) {
             LOG.info("core placement ({}) returned after its budget; dropped", trigger);

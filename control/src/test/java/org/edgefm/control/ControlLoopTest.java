@@ -254,6 +254,30 @@ class ControlLoopTest {
         }
     }
 
+    // the first placement is waited for up to the light budget (200 ms) in the step that asked for it; it took
+    // longer, so the re-placement after a node loss is not waited for: that step is not held
+    @Test
+    void background_corePlannerSlowerThanTheLightBudget_nextPlacementNotWaitedFor() throws Exception {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        java.util.concurrent.Semaphore gate = TestPlugin.GATES.computeIfAbsent("slower", k -> new java.util.concurrent.Semaphore(0));
+        try (ControlLoop loop = backgroundLoop(fleet, "slower", new ArrayList<>())) {
+            long t0 = System.nanoTime();
+            loop.step();
+            assertThat((System.nanoTime() - t0) / 1e6).isGreaterThanOrEqualTo(190); // waited for the light budget
+            gate.release();
+            stepUntil(loop, () -> !placements.isEmpty());
+            fleet.online.put("n1", false);
+            fleet.now = 100;
+            long t1 = System.nanoTime();
+            loop.step(); // failover at once, re-placement asked for
+            assertThat((System.nanoTime() - t1) / 1e6).isLessThan(150);
+            assertThat(loop.corePlanning()).isTrue();
+            gate.release();
+            stepUntil(loop, () -> placements.size() == 3);
+            assertThat(loop.placement().nodesHosting("enc")).containsExactly("n2");
+        }
+    }
+
     @Test
     void background_placementForANodeThatLeftMeanwhile_isDropped_andTheSurvivorsArePlaced() throws Exception {
         FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
