@@ -176,6 +176,11 @@ public final class LightEngine implements LightServiceController {
         final MeanValueRouting routing;
         final int rank;
         double share;
+        /**
+         * The delay budget of the stage at this candidate: {@code D_n − d^pr − (best mean time from here to the
+         * sink)}, or NaN past the last candidate; computed once, not in every allocation round.
+         */
+        final double stageBudget;
 
         Contribution(StreamKey stream, TaskType type, Stage stage, ServiceSpec service, int[][] cands, MeanValueRouting routing,
                 int rank, double share) {
@@ -187,6 +192,14 @@ public final class LightEngine implements LightServiceController {
             this.routing = routing;
             this.rank = rank;
             this.share = share;
+            if (rank < cands[0].length) {
+                int j = cands[1][rank];
+                // assumption: the budget left for this stage is D_n − d^pr − (best mean time from here to the
+                // sink), the worst over the streams the pair serves
+                this.stageBudget = type.deadlineMs() - routing.preceding(stage.id(), j) - routing.toSink(stage.id(), j);
+            } else {
+                this.stageBudget = Double.NaN;
+            }
         }
 
         /** The same stream and stage at another candidate. */
@@ -391,13 +404,7 @@ public final class LightEngine implements LightServiceController {
             Pair p = pairs.computeIfAbsent(key, k -> new Pair(v, svc, k));
             p.lambda += rate.get(c.stream) * c.share;
             p.owners.add(c);
-            MeanValueRouting r = c.routing;
-            int j = cs[1][c.rank];
-            // assumption: the budget left for this stage is D_n − d^pr − (best mean time from here to the
-            // sink), the worst over the streams the pair serves
-            String stage = c.stage.id();
-            double budget = c.type.deadlineMs() - r.preceding(stage, j) - r.toSink(stage, j);
-            p.budget = Math.min(p.budget, budget);
+            p.budget = Math.min(p.budget, c.stageBudget); // the worst over the streams the pair serves
         }
         if (guards.idleBacklogPairs()) {
             drainPairs(model, services, serviceIndex, residual, paths, pairs);
