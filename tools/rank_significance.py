@@ -10,9 +10,13 @@ side when that interval excludes 0. The rankings agree at that significance when
 separated live is separated the same way in the twin and no pair is separated in opposite ways;
 pairs separated on neither side are ties at this K (more repeats may separate them).
 
+The last line is the verdict: the order of the planners by mean on-time rate on each side (">" between
+neighbours whose pair is separated, "=" where it is not), how many pairs are separated live, and
+whether the twin ranks them the same way at 95 %.
+
 Usage (from the repository root):
   tools/rank_significance.py [--scenario trial-lab-contended] [--planners two-tier,prop-avg,greedy]
-                             [--repeats 3] [--duration 40s] [--out DIR] [--reuse]
+                             [--repeats 3] [--duration 40s] [--impair [NODE:]PROFILE] [--out DIR] [--reuse]
   tools/rank_significance.py --from DIR [--planners ...]      # only read DIR/PLANNER/r*/summary.json
 
 Trials run one after another, planners interleaved (r1 of each planner, then r2, ...) so that a
@@ -101,6 +105,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--duration", default="40s")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--impair", default=None, help="passed to every trial (./edgefm trial --impair), e.g."
+                    " orin-nx:delay=400ms for trial-lab-slow-link")
     ap.add_argument("--reuse", action="store_true")
     ap.add_argument("--from", dest="src", default=None)
     ap.add_argument("--edgefm", default=None, help="the launcher to run (default: ./edgefm of this tree)")
@@ -126,10 +132,12 @@ def main():
                 print("live trial %d/%d: %s, planner %s, %s (load average %s)" % (k, a.repeats, a.scenario, p,
                                                                                  a.duration, load_avg()), flush=True)
                 os.makedirs(os.path.dirname(run), exist_ok=True)
+                cmd = [edgefm, "trial", "--scenario", a.scenario, "--planner", p, "--duration", a.duration,
+                       "--wait-timeout", "300s", "--out", run]
+                if a.impair:
+                    cmd += ["--impair", a.impair]
                 with open(run + ".log", "w") as log:
-                    rc = subprocess.call([edgefm, "trial", "--scenario", a.scenario, "--planner", p, "--duration",
-                                          a.duration, "--wait-timeout", "300s", "--out", run],
-                                         stdout=log, stderr=subprocess.STDOUT)
+                    rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT)
                 if not os.path.exists(os.path.join(run, "summary.json")):
                     print("rank_significance: the trial %s failed (exit %d); see %s.log" % (run, rc, run), file=sys.stderr)
                     return 1
@@ -185,9 +193,41 @@ def main():
     print()
     print("rankings agree at 95 %%: %s" % ("yes (every pair separated live is separated the same way in the twin)"
                                           if agree else "no"))
+    live_order = order(planners, summary, pairs, "live")
+    twin_order = order(planners, summary, pairs, "twin")
+    verdict = verdict_line(pairs, agree, live_order, twin_order, a.repeats)
+    print(verdict)
     with open(os.path.join(out, "significance.json"), "w") as f:
-        json.dump({"scenario": a.scenario, "planners": summary, "pairs": pairs, "agree": agree}, f, indent=2)
+        json.dump({"scenario": a.scenario, "impair": a.impair, "planners": summary, "pairs": pairs, "agree": agree,
+                   "liveOrder": live_order, "twinOrder": twin_order, "verdict": verdict}, f, indent=2)
     return 0
+
+
+def order(planners, summary, pairs, side):
+    """The planners by mean on-time rate on one side, '>' between neighbours whose pair is separated, else '='."""
+    key = side + "Mean"
+    ranked = sorted(planners, key=lambda p: -summary[p][key])
+    sep = {}
+    for pr in pairs:
+        d, h = pr[side]
+        sep[(pr["a"], pr["b"])] = sep[(pr["b"], pr["a"])] = separated(d, h) != 0
+    text = ranked[0]
+    for x, y in zip(ranked, ranked[1:]):
+        text += (" > " if sep[(x, y)] else " = ") + y
+    return text
+
+
+def verdict_line(pairs, agree, live_order, twin_order, k):
+    """One line: the orders on both sides, the pairs separated live, and whether the twin ranks them the same way."""
+    live_sep = [pr for pr in pairs if separated(*pr["live"]) != 0]
+    head = "verdict: live %s; twin %s; %d of %d pairs separated live at 95 %% (K = %d)" % (
+        live_order, twin_order, len(live_sep), len(pairs), k)
+    if not live_sep:
+        return head + ": no pair differs by more than its trial-to-trial spread, so there is no live order to match"
+    if agree:
+        return head + ": SAME ORDER (each separated live pair is separated the same way in the twin)"
+    wrong = ["%s-%s" % (pr["a"], pr["b"]) for pr in live_sep if separated(*pr["twin"]) != separated(*pr["live"])]
+    return head + ": NOT THE SAME ORDER (the twin does not separate %s the same way)" % ", ".join(wrong)
 
 
 if __name__ == "__main__":

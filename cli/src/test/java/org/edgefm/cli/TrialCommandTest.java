@@ -115,6 +115,14 @@ class TrialCommandTest extends CliTestBase {
         assertThat(err.toString()).contains("--impair: impairment 'delay=40ms@40s-20s': window '40s-20s' ends before it starts");
     }
 
+    @Test
+    void impairOfANodeWithoutAnAgent_isMisuseExit2() {
+        assertThat(run("trial", "--scenario", "trial-lab-slow-link", "--agents", "2", "--impair", "edge-l4:delay=400ms"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--impair edge-l4:delay=400ms: node edge-l4 runs no agent in this trial"
+                + " (its agents: agx-orin, orin-nx)");
+    }
+
 
     @Test
     void progressIntervalTooShort_isMisuseExit2() {

@@ -2,6 +2,7 @@ package org.edgefm.sim.calibration;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -61,9 +62,14 @@ final class CalibrationFiles {
         }
     }
 
-    /** Writes {@code c} (pretty-printed JSON). */
+    /**
+     * Writes {@code c} (pretty-printed JSON), every map's entries sorted by key: maps read back are
+     * {@code Map.copyOf} maps, whose order changes from one JVM to the next, so the same content is
+     * always the same bytes.
+     */
     static void write(Calibration c, Path file) throws IOException {
-        Files.writeString(file, Json.FILES.writerWithDefaultPrettyPrinter().writeValueAsString(c) + "\n");
+        Files.writeString(file, Json.FILES.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .withDefaultPrettyPrinter().writeValueAsString(c) + "\n");
     }
 
     private static EdgeFmException fail(Path file, String path, String problem) {

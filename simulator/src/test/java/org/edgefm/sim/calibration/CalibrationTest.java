@@ -64,6 +64,32 @@ class CalibrationTest {
     }
 
     @Test
+    void write_mapsWithManyKeys_sortedByKey() throws Exception {
+        // workload.origins and kernels are read into Map.copyOf maps, whose iteration order changes
+        // from one JVM to the next: written sorted, the same content is the same bytes
+        String text = Files.readString(Path.of("src/test/resources/calibration/golden-schema-2.json"))
+                .replace("\"origins\" : {\n      \"cam-3\" : \"edge-l4\"\n    }", "\"origins\": {\"cam-9\": \"edge-l4\", \"cam-3\":"
+                        + " \"edge-l4\", \"cam-7\": \"agx-orin\", \"cam-1\": \"orin-nx\", \"cam-5\": \"agx-orin\"}")
+                .replace("\"kernels\" : {\n    \"edge-l4\" : {\n      \"transformer-encoder\" : 0.4\n    }\n  }", "\"kernels\":"
+                        + " {\"orin-nx\": {\"patchify\": 0.2, \"head\": 0.1, \"fusion\": 0.3}, \"edge-l4\":"
+                        + " {\"transformer-encoder\": 0.4}, \"agx-orin\": {\"transformer-encoder\": 0.5, \"fusion\": 0.6}}");
+        Path in = Files.writeString(dir.resolve("many.json"), text);
+        Calibration c = Calibration.read(in);
+        assertThat(c.workload().origins()).hasSize(5);
+        assertThat(c.kernels()).hasSize(3);
+        Path out = dir.resolve(Calibration.FILE);
+        c.write(out);
+        String written = Files.readString(out);
+        assertThat(written).containsSubsequence("\"cam-1\"", "\"cam-3\"", "\"cam-5\"", "\"cam-7\"", "\"cam-9\"");
+        assertThat(written).containsSubsequence("\"agx-orin\" : {", "\"fusion\"", "\"transformer-encoder\"",
+                "\"edge-l4\" : {", "\"orin-nx\" : {", "\"fusion\"", "\"head\"", "\"patchify\"");
+        Calibration again = Calibration.read(out);
+        Path second = dir.resolve("second.json");
+        again.write(second);
+        assertThat(Files.mismatch(out, second)).isEqualTo(-1L);
+    }
+
+    @Test
     void dist_manySamples_thinnedToTheCapKeepingTheExtremes() {
         List<Double> v = new java.util.ArrayList<>();
         for (int i = 0; i < 10_000; i++) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.edgefm.host.HostMeters;
 import org.edgefm.host.PlannerHost;
@@ -76,12 +77,12 @@ final class LoadBenchReport {
         r.put("telemetryPeriodMs", telemetryPeriodMs);
         r.put("measuredS", round(seconds));
         r.put("nothingLost", nothingLost);
-        r.put("births", Map.of("sent", t.births(), "received", birthsIn, "nodesBorn", t.agents() - unborn));
-        r.put("telemetry", new LinkedHashMap<>(Map.of("sent", t.telemetry(), "received", telemetryIn, "gaps", gaps,
-                "lastSeqMismatches", seqMismatch, "mismatchExamples", examples)));
-        r.put("deaths", Map.of("sent", t.deaths(), "received", m.messagesIn("death")));
+        r.put("births", ordered("sent", t.births(), "received", birthsIn, "nodesBorn", t.agents() - unborn));
+        r.put("telemetry", ordered("sent", t.telemetry(), "received", telemetryIn, "gaps", gaps,
+                "lastSeqMismatches", seqMismatch, "mismatchExamples", examples));
+        r.put("deaths", ordered("sent", t.deaths(), "received", m.messagesIn("death")));
         r.put("badMessages", (long) m.badTotal());
-        r.put("agentSide", Map.of("connectionsLost", t.connectionsLost(), "sendFailures", t.sendFailures(),
+        r.put("agentSide", ordered("connectionsLost", t.connectionsLost(), "sendFailures", t.sendFailures(),
                 "rebirthCommands", t.rebirths(), "cpuCores", round(agentSide.cpuCores()), "heapMiB", agentSide.heapBytes() >> 20));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("issued", m.directivesIssued());
@@ -97,26 +98,26 @@ final class LoadBenchReport {
         d.put("maxBytes", m.largestDirectiveBytes());
         d.put("notSentOversize", m.messagesOversize("directive"));
         r.put("directives", d);
-        r.put("decisionLagMs", Map.of("slots", lag.count(), "skippedSlots", s1.skipped() - s0.skipped(), "p50", round(lag.p50Ms()),
+        r.put("decisionLagMs", ordered("slots", lag.count(), "skippedSlots", s1.skipped() - s0.skipped(), "p50", round(lag.p50Ms()),
                 "p99", round(lag.p99Ms()), "max", round(lag.maxMs())));
         r.put("controllerCallP99MsLast30s", round(m.windowQuantileMs(m.decisionTimer(), 0.99)));
-        r.put("planners", Map.of("corePlacementsInWindow", s1.corePlacements() - s0.corePlacements(),
+        r.put("planners", ordered("corePlacementsInWindow", s1.corePlacements() - s0.corePlacements(),
                 "corePlacements", s1.corePlacements(), "corePlacementMeanMs", round(m.placementTimer().mean(TimeUnit.MILLISECONDS)),
                 "corePlacementsDropped", m.corePlacementsDropped(),
                 "lightOverrunsInWindow", s1.lightOverruns() - s0.lightOverruns()));
         int cpus = Runtime.getRuntime().availableProcessors();
         double cores = (s1.cpuNanos() - s0.cpuNanos()) / (double) (s1.nanos() - s0.nanos());
-        r.put("host", Map.of("cpuCores", round(cores), "cpuPercentOfMachine", round(100 * cores / cpus), "machineCores", cpus,
+        r.put("host", ordered("cpuCores", round(cores), "cpuPercentOfMachine", round(100 * cores / cpus), "machineCores", cpus,
                 "heapPeakMiB", Math.max(peakHeap, s1.heapUsed()) >> 20,
                 "heapMaxMiB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20));
         if (s0.broker() != null) {
-            r.put("broker", Map.of("publishesInPerS", round((s1.broker().publishesIn() - s0.broker().publishesIn()) / seconds),
+            r.put("broker", ordered("publishesInPerS", round((s1.broker().publishesIn() - s0.broker().publishesIn()) / seconds),
                     "publishesOutPerS", round((s1.broker().publishesOut() - s0.broker().publishesOut()) / seconds),
                     "droppedBeforeWindow", s0.broker().dropped(), "droppedInWindow", s1.broker().dropped() - s0.broker().dropped(),
                     // what the broker's own limits refused over the run, by reason (HiveMQ counts these as dropped)
-                    "refusedByReason", host.broker().refusals()));
+                    "refusedByReason", new TreeMap<>(host.broker().refusals())));
         } else {
-            r.put("broker", Map.of("external", true, "hostInPerS", round((s1.telemetryIn() - s0.telemetryIn()) / seconds)));
+            r.put("broker", ordered("external", true, "hostInPerS", round((s1.telemetryIn() - s0.telemetryIn()) / seconds)));
         }
         return r;
     }
@@ -126,9 +127,24 @@ final class LoadBenchReport {
         return Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x;
     }
 
+    /**
+     * A map of {@code keysAndValues} (key, value, key, value, ...) in that order: {@code Map.of}'s order
+     * changes from one JVM to the next, so the JSON and the printed lines would too.
+     */
+    static Map<String, Object> ordered(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keysAndValues: " + keysAndValues.length + " (expected: an even count)");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
     /** p50, p99 and mean, rounded, as a map. */
     static Map<String, Object> triple(double[] v) {
-        return Map.of("p50", round(v[0]), "p99", round(v[1]), "mean", round(v[2]));
+        return ordered("p50", round(v[0]), "p99", round(v[1]), "mean", round(v[2]));
     }
 
     @SuppressWarnings("unchecked")

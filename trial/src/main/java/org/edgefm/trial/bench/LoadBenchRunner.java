@@ -1,5 +1,6 @@
 package org.edgefm.trial.bench;
 
+import static org.edgefm.trial.bench.LoadBenchReport.ordered;
 import static org.edgefm.trial.bench.LoadBenchReport.round;
 import static org.edgefm.trial.bench.LoadBenchReport.triple;
 
@@ -227,18 +228,18 @@ public final class LoadBenchRunner {
             out.printf(Locale.ROOT, "planners' work:  while joining %s; first 20 s after the join %s; whole window %s (new models:"
                     + " slots that gave the controller a new network)%n", planned.get("joining"), planned.get("first20s"),
                     planned.get("window"));
-            result.put("loopThread", Map.of("steps", stepCosts.steps(), "cpuMs", triple(stepCosts.cpuMs()),
+            result.put("loopThread", ordered("steps", stepCosts.steps(), "cpuMs", triple(stepCosts.cpuMs()),
                     "wallMs", triple(stepCosts.wallMs()), "startDelayMs", triple(stepCosts.delayMs()),
                     "allocatedMiB", triple(stepCosts.allocatedMiB())));
             double windowMs = (s1.nanos() - s0.nanos()) / 1e6;
-            result.put("gc", Map.of("collections", gc1[0] - gc0[0], "timeMs", gc1[1] - gc0[1],
+            result.put("gc", ordered("collections", gc1[0] - gc0[0], "timeMs", gc1[1] - gc0[1],
                     "shareOfWindow", round((gc1[1] - gc0[1]) / windowMs)));
             // the machine may be shared: its 1-minute load average over the window says how much
-            result.put("machineLoadAverage", Map.of("min", round(loadMin), "max", round(loadMax),
+            result.put("machineLoadAverage", ordered("min", round(loadMin), "max", round(loadMax),
                     "cores", Runtime.getRuntime().availableProcessors()));
             out.printf(Locale.ROOT, "machine:        load average %.1f to %.1f on %d cores during the window%n", loadMin, loadMax,
                     Runtime.getRuntime().availableProcessors());
-            result.put("streams", q == null ? Map.of() : Map.of("streams", q.streams(), "routedShare", round(q.routedShare()),
+            result.put("streams", q == null ? Map.of() : ordered("streams", q.streams(), "routedShare", round(q.routedShare()),
                     "onTimeShareEstimate", round(q.onTimeShare()), "meanLatencyMsEstimate", round(q.meanLatencyMs())));
             if (q != null) {
                 out.printf(Locale.ROOT, "virtual streams: %d; routed to every stage %.1f%%, on time %.1f%% (estimate from the"
@@ -281,7 +282,7 @@ public final class LoadBenchRunner {
      */
     private record Joined(double seconds, int nodes, int links, HostMeters.LagSummary lag) {
         Map<String, Object> asMap() {
-            return Map.of("seconds", round(seconds), "nodes", nodes, "links", links, "lagP50Ms", round(lag.p50Ms()),
+            return ordered("seconds", round(seconds), "nodes", nodes, "links", links, "lagP50Ms", round(lag.p50Ms()),
                     "lagP99Ms", round(lag.p99Ms()), "lagMaxMs", round(lag.maxMs()), "slots", lag.count());
         }
     }

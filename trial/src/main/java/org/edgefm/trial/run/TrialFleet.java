@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.edgefm.agent.AgentConfig;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.api.model.NodeSpec;
@@ -54,13 +55,16 @@ final class TrialFleet {
         return origin;
     }
 
-    /** Starts one agent process per running node, each logging to {@code agentLogs/NODE.log}; says which. */
+    /**
+     * Starts one agent process per running node, each logging to {@code agentLogs/NODE.log} with the
+     * impairment {@code impairment} gives its node id; says which.
+     */
     void start(List<String> agentMain, List<NodeSpec> running, String brokerUrl, Map<String, String> accounts, String fleet,
-            String scenarioArg, Path work, Path models, AgentConfig.Impairment impairment, Path agentLogs, PrintWriter out)
-            throws IOException {
+            String scenarioArg, Path work, Path models, Function<String, AgentConfig.Impairment> impairment, Path agentLogs,
+            PrintWriter out) throws IOException {
         for (NodeSpec n : running) {
             procs.add(AgentProc.start(agentMain, n, brokerUrl, accounts.get(n.id()), fleet, scenarioArg, work, models,
-                    impairment, agentLogs.resolve(n.id() + ".log")));
+                    impairment.apply(n.id()), agentLogs.resolve(n.id() + ".log")));
             out.printf(Locale.ROOT, "  agent %-10s profile %-22s log %s%n", n.id(), n.profile() == null ? "(detected)" : n.profile(),
                     agentLogs.resolve(n.id() + ".log"));
         }

@@ -23,7 +23,7 @@ import java.nio.file.Path;
  * @param out              {@code --out}: the run folder, or null for trials/SCENARIO-TIME
  * @param json             {@code --json}: also write the summary here, or null
  * @param report           {@code --report}: also write the HTML report here, or null
- * @param impair           {@code --impair}: PROFILE[@START[-END]]
+ * @param impair           {@code --impair}: [NODE:]PROFILE[@START[-END]]
  * @param progressInterval {@code --progress-interval}: off a terminal, time between progress lines
  * @param modelDir         {@code --model-dir}: a model folder in the Hugging Face layout (the trial makes its scenario),
  *                         or the agents' weights folder, or null (seeded weights)

@@ -136,6 +136,10 @@ final class TrialPlan {
         } catch (EdgeFmException e) {
             throw new UsageException("--impair: " + e.getMessage());
         }
+        if (impairSpec.node() != null && fleetMode) {
+            throw new UsageException("--impair " + impair.trim() + ": a node's impairment needs the trial's own agents"
+                    + " (not --agents 0)");
+        }
         if (!"wait".equals(warmupMode) && !"separate".equals(warmupMode)) {
             throw new UsageException("--warmup: '" + warmupMode
                     + "' (expected: wait or separate)");
@@ -189,6 +193,10 @@ final class TrialPlan {
                     + scenario.name() + " has " + nodes.size() + " nodes)");
         }
         running = nodes.subList(0, agents);
+        if (impairSpec.node() != null && running.stream().noneMatch(n -> n.id().equals(impairSpec.node()))) {
+            throw new UsageException("--impair " + impair.trim() + ": node " + impairSpec.node() + " runs no agent in this"
+                    + " trial (its agents: " + String.join(", ", running.stream().map(NodeSpec::id).toList()) + ")");
+        }
         Path brokerAccounts = o.brokerAccounts();
         if (brokerAccounts != null && broker == null && !fleetMode) {
             throw new UsageException("--broker-accounts: needs --broker or --agents 0"

@@ -218,7 +218,7 @@ public final class TrialRunner {
             monitor = books;
             banner(plan, cfg, host, fleet, out);
             String impaired = impairSpec.profile().isNone() ? "none"
-                    : impairSpec.describe() + " (in-process shaper in each agent's data plane)";
+                    : impairSpec.describe() + " (in-process shaper in " + impairSpec.where() + ")";
             monitor.impairment(impaired);
             out.println("  impairment: " + impaired);
             if (plan.shadow != null) {
@@ -234,8 +234,8 @@ public final class TrialRunner {
                     monitor.completionHook(generations::onCompletion);
                 }
             }
-            agents.start(agentMain, running, host.brokerUrl(), plan.accounts, fleet, plan.scenarioArg, work, models, impairment,
-                    agentLogs, out);
+            agents.start(agentMain, running, host.brokerUrl(), plan.accounts, fleet, plan.scenarioArg, work, models,
+                    n -> impairSpec.forNode(n, impairment), agentLogs, out);
             out.flush();
             Map<String, String> origin;
             WarmupWait warmupWait;

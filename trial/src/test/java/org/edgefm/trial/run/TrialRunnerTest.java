@@ -116,4 +116,28 @@ class TrialRunnerTest {
         assertThatThrownBy(() -> ImpairSpec.parse("delay=40ms@20s-")).hasMessageContaining("expected @START or @START-END");
         assertThatThrownBy(() -> ImpairSpec.parse("none@20s")).hasMessageContaining("a window needs a profile");
     }
+
+    @Test
+    void parseImpair_nodePrefix_impairsThatAgentAlone() {
+        ImpairSpec one = ImpairSpec.parse("orin-nx:delay=400ms@5s");
+        assertThat(one.node()).isEqualTo("orin-nx");
+        assertThat(one.profile().delayMs()).isEqualTo(400.0);
+        assertThat(one.fromMs()).isEqualTo(5_000);
+        assertThat(one.describe()).isEqualTo("orin-nx: delay=400ms from 5 s to the end of the workload");
+        assertThat(one.where()).isEqualTo("orin-nx's data plane alone");
+        assertThat(one.forNode("orin-nx", one.profile()).delayMs()).isEqualTo(400.0);
+        assertThat(one.forNode("edge-l4", one.profile()).isNone()).isTrue();
+        ImpairSpec every = ImpairSpec.parse("delay=40ms");
+        assertThat(every.node()).isNull();
+        assertThat(every.forNode("edge-l4", every.profile()).delayMs()).isEqualTo(40.0);
+        assertThat(every.where()).isEqualTo("each agent's data plane");
+    }
+
+    @Test
+    void parseImpair_badNodePrefix_isAOneLineError() {
+        assertThatThrownBy(() -> ImpairSpec.parse(":delay=40ms")).hasMessage(
+                "impairment ':delay=40ms': no node before ':' (expected NODE:PROFILE, as orin-nx:delay=400ms)");
+        assertThatThrownBy(() -> ImpairSpec.parse("orin-nx:none")).hasMessage(
+                "impairment 'orin-nx:none': node orin-nx needs a profile (as orin-nx:delay=400ms)");
+    }
 }
