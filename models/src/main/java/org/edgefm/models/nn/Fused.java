@@ -2,8 +2,10 @@ package org.edgefm.models.nn;
 
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -59,7 +61,27 @@ public final class Fused {
 
     /** The values of an array in row-major order (or null for null). */
     public static float[] floats(INDArray v) {
-        return v == null ? null : v.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        if (v == null) {
+            return null;
+        }
+        if (isDense(v)) {
+            float[] f = new float[(int) v.length()];
+            buf(v).get(0, f, 0, f.length);
+            return f;
+        }
+        return v.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** A new dense FP32 copy of a dense array, outside any open workspace (so it outlives one). */
+    public static INDArray copy(INDArray x) {
+        INDArray out;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            out = alloc(x.rows(), x.columns());
+        }
+        float[] f = new float[(int) x.length()];
+        buf(x).get(0, f, 0, f.length);
+        buf(out).put(0, f, 0, f.length);
+        return out;
     }
 
     /** The memory of a dense FP32 array ({@link #isDense}) as floats; anything else is refused. */
@@ -146,7 +168,15 @@ public final class Fused {
 
     /** y = x·W into a new array (W [in, out]), with b (may be null) and {@code residual} (may be null) added to each row: (x·W + b) + r. */
     public static INDArray linear(INDArray x, INDArray w, float[] b, INDArray residual) {
-        INDArray y = alloc(x.rows(), w.columns());
+        return linear(x, w, b, residual, alloc(x.rows(), w.columns()));
+    }
+
+    /**
+     * {@link #linear(INDArray, INDArray, float[], INDArray)} into {@code y} [rows of x, columns of W]
+     * (dense; neither x nor W, but it may be the residual's own memory only where the residual is not
+     * read: pass null then).
+     */
+    public static INDArray linear(INDArray x, INDArray w, float[] b, INDArray residual, INDArray y) {
         Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
         if (b != null || residual != null) {
             addRows(y, b, residual);
@@ -205,6 +235,14 @@ public final class Fused {
      * string switch per value cost more than the native erf on ViT-B/16's 605k values).
      */
     public static INDArray biasActivation(String act, INDArray y, float[] b) {
+        return biasActivation(act, y, b, null);
+    }
+
+    /**
+     * {@link #biasActivation(String, INDArray, float[])} with {@code tmp} (dense, y's shape, or null
+     * for a new one) as the native op's temporary where the array is large enough to take that path.
+     */
+    public static INDArray biasActivation(String act, INDArray y, float[] b, INDArray tmp) {
         int kind = kind(act);
         FloatBuffer o = buf(y);
         int rows = (int) y.rows();
@@ -220,7 +258,9 @@ public final class Fused {
             }
             return y;
         }
-        INDArray tmp = alloc(rows, d);
+        if (tmp == null) {
+            tmp = alloc(rows, d);
+        }
         FloatBuffer t = buf(tmp);
         for (int i = 0; i < rows; i++) {
             o.get(i * d, r, 0, d);
@@ -334,6 +374,11 @@ public final class Fused {
 
     /** In place on {@code gate}: SwiGLU, (σ(gate)·gate)·up, with one native sigmoid. */
     public static INDArray swiglu(INDArray gate, INDArray up) {
+        return swiglu(gate, up, null);
+    }
+
+    /** {@link #swiglu(INDArray, INDArray)} with {@code tmp} (dense, gate's shape, or null for a new one) for the native sigmoid. */
+    public static INDArray swiglu(INDArray gate, INDArray up, INDArray tmp) {
         FloatBuffer g = buf(gate);
         if (gate.length() < NATIVE_ELEMENTS) {
             FloatBuffer ub = buf(up);
@@ -343,7 +388,8 @@ public final class Fused {
             }
             return gate;
         }
-        INDArray s = Transforms.sigmoid(gate, true);
+        INDArray s = tmp == null ? alloc(gate.rows(), gate.columns()) : tmp;
+        Nd4j.exec(new Sigmoid(gate, s));
         FloatBuffer sb = buf(s);
         FloatBuffer ub = buf(up);
         long n = gate.length();
