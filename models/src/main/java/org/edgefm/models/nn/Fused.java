@@ -391,7 +391,30 @@ public final class Fused {
     }
 
     static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return 1f / (1f + exp(-x));
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float ROUND = 12582912f; // 1.5·2²³: adding and subtracting it rounds a float to an integer
+
+    /**
+     * e^x in float within 1.2e-7 relative (Cephes' {@code expf}: x = n·ln 2 + r with |r| ≤ ½ ln 2, a
+     * degree-6 polynomial for e^r, 2^n from its exponent bits); 0 below −87.34, where e^x is subnormal,
+     * +∞ above 88.37, NaN for NaN. About a third of {@code Math.exp}'s time, which is most of a small
+     * attention's softmax and of a small SiLU or quick GELU.
+     */
+    static float exp(float x) {
+        if (!(x > -87.3365478515625f)) {
+            return x != x ? x : 0f;
+        }
+        if (x > 88.37626f) {
+            return Float.POSITIVE_INFINITY;
+        }
+        float n = (x * LOG2E + ROUND) - ROUND;
+        float r = x - n * 0.693359375f - n * -2.12194440e-4f;
+        float y = (((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
+                + 1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r + 1f;
+        return y * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
     /**

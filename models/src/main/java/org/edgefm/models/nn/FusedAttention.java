@@ -157,7 +157,7 @@ public final class FusedAttention {
                 }
                 float sum = 0;
                 for (int j = 0; j < s; j++) {
-                    p[j] = (float) Math.exp(p[j] - max);
+                    p[j] = Fused.exp(p[j] - max);
                     sum += p[j];
                 }
                 int oc = i * heads * dh + h * dh;

@@ -90,6 +90,21 @@ class FusedTest {
     }
 
     @Test
+    void exp_withinARoundingOfMathExp_andItsEdges() {
+        double worst = 0;
+        for (float x = -87.3f; x < 88.3f; x += 0.0007f) {
+            double want = Math.exp(x);
+            worst = Math.max(worst, Math.abs(Fused.exp(x) - want) / want);
+        }
+        assertThat(worst).as("largest relative error").isLessThanOrEqualTo(1.2e-7);
+        assertThat(Fused.exp(0f)).isEqualTo(1f);
+        assertThat(Fused.exp(-100f)).isEqualTo(0f);
+        assertThat(Fused.exp(Float.NEGATIVE_INFINITY)).isEqualTo(0f);
+        assertThat(Fused.exp(89f)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(Fused.exp(Float.NaN)).isNaN();
+    }
+
+    @Test
     void swiglu_bothPaths_equalSiluTimesUp() {
         for (long rows : new long[] {3, Fused.NATIVE_ELEMENTS / 64 + 1}) {
             INDArray g = rand(20, rows, 64);
