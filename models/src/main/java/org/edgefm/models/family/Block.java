@@ -112,50 +112,60 @@ final class Block {
     }
 
     /**
-     * x [T, d] → [T, d]: the block with its element-wise work fused ({@link Fused}): one matrix
-     * product for Q, K and V, attention over all heads in two batched products, the bias, activation,
-     * residual and norm passes in place. {@code mask} is an additive [T, S] mask (S = past + T) or
-     * null; {@code cache} (may be null) receives this call's keys and values.
+     * x [T, d] → a new [T, d]: {@link #forward(INDArray, INDArray, KvCache, BlockScratch)} with
+     * scratch arrays of its own.
      */
     INDArray forward(INDArray x, INDArray mask, KvCache cache) {
+        return forward(x, mask, cache, new BlockScratch(this).shaped((int) x.rows()));
+    }
+
+    /**
+     * x [T, d] → [T, d] in {@code s.out}: the block with its element-wise work fused ({@link Fused}):
+     * one matrix product for Q, K and V, attention over all heads ({@link FusedAttention}), the bias,
+     * activation, residual and norm passes in place, every array from {@code s} (shaped for T; x may
+     * be {@code s.out}). {@code mask} is an additive [T, S] mask (S = past + T) or null;
+     * {@code cache} (may be null) receives this call's keys and values.
+     */
+    INDArray forward(INDArray x, INDArray mask, KvCache cache, BlockScratch s) {
         x = Fused.dense(x);
-        int t = (int) x.rows();
         int past = cache == null ? 0 : cache.length();
         int qw = (int) wq.columns();
         int kw = (int) wk.columns();
-        INDArray a = preNorm ? normFused(x, fln1g, fln1b, Fused.alloc(t, x.columns())) : x;
-        INDArray qkv = Fused.linear(a, wqkv, bqkv, null);
+        INDArray a = preNorm ? normFused(x, fln1g, fln1b, s.norm) : x;
+        INDArray qkv = Fused.linear(a, wqkv, bqkv, null, s.qkv);
         if (rotary) {
             Fused.rotary(qkv, 0, arch.heads(), arch.headDim(), past, arch.ropeTheta());
             Fused.rotary(qkv, qw, arch.kvHeads(), arch.headDim(), past, arch.ropeTheta());
         }
-        INDArray k;
-        INDArray v;
-        if (cache == null) {
-            k = Fused.columns(qkv, qw, kw, null);
-            v = Fused.columns(qkv, qw + kw, kw, null);
-        } else {
-            // the cache outlives the pass: outside the pass's workspace
+        INDArray k = qkv;
+        INDArray v = qkv;
+        int kCol = qw;
+        int vCol = qw + kw;
+        if (cache != null) {
+            // the cache outlives the pass: outside any workspace
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 k = Fused.columns(qkv, qw, kw, cache.k);
                 v = Fused.columns(qkv, qw + kw, kw, cache.v);
             }
             cache.k = k;
             cache.v = v;
+            kCol = 0;
+            vCol = 0;
         }
-        INDArray ctx = FusedAttention.attention(qkv, 0, k, v, arch.heads(), arch.kvHeads(), mask);
-        INDArray h = Fused.linear(ctx, wo, fbo, x);
+        INDArray ctx = FusedAttention.attention(qkv, 0, k, kCol, v, vCol, arch.heads(), arch.kvHeads(), kw / arch.kvHeads(), mask, s.ctx);
+        INDArray h = Fused.linear(ctx, wo, fbo, x, s.h);
         if (!preNorm) {
             normFused(h, fln1g, fln1b, h);
         }
-        INDArray m = preNorm ? normFused(h, fln2g, fln2b, Fused.alloc(t, h.columns())) : h;
+        INDArray m = preNorm ? normFused(h, fln2g, fln2b, s.norm) : h;
         INDArray up;
         if (wUp != null) {
-            up = Fused.swiglu(Fused.linear(m, w1, null, null), Fused.linear(m, wUp, null, null));
+            up = Fused.swiglu(Fused.linear(m, w1, null, null, s.up), Fused.linear(m, wUp, null, null, s.up2), s.tmp);
         } else {
-            up = Fused.biasActivation(arch.act(), Fused.linear(m, w1, null, null), fb1);
+            up = Fused.biasActivation(arch.act(), Fused.linear(m, w1, null, null, s.up), fb1, s.tmp);
         }
-        INDArray out = Fused.linear(up, w2, fb2, h);
+        // x is read no more: the output may take its place (x is s.out after the first block of a pass)
+        INDArray out = Fused.linear(up, w2, fb2, h, s.out);
         return preNorm ? out : normFused(out, fln2g, fln2b, out);
     }
 

@@ -7,15 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.edgefm.api.EdgeFmException;
 import org.edgefm.models.Weights;
+import org.edgefm.models.nn.Fused;
 import org.edgefm.models.nn.Ops;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One part of a transformer model of a supported family: optionally its embedding, a contiguous
@@ -58,6 +52,8 @@ public final class Transformer {
     private final long weightBytes;
     private final Embedding embedding; // null unless the part holds the embedding
     private final Head head;           // null unless the part holds the head
+    // each thread's working arrays for this part's fused blocks (they all have the same shapes)
+    private final ThreadLocal<BlockScratch> scratch = new ThreadLocal<>();
 
     private Transformer(Arch arch, Part part, Weights w) {
         this.arch = arch;
@@ -135,54 +131,49 @@ public final class Transformer {
         return runBlocks(h, seq, false);
     }
 
-    /**
-     * The per-thread ND4J workspace of a pass through a part's fused blocks: the temporaries of every
-     * block (norms, Q/K/V, scores, MLP activations) are bump-allocated in it and dropped together at
-     * the end of the pass instead of each being a native allocation with its own deallocator. It
-     * learns its size on the first pass, and grows (reallocates) when a longer input comes; it keeps
-     * the largest pass's temporaries per thread that ran the part. What outlives the pass (the output,
-     * key/value caches) is allocated or copied outside it.
-     */
-    static final WorkspaceConfiguration BLOCKS_WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.25).policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
-    static final String BLOCKS_WORKSPACE_ID = "edgefm-blocks";
-
     private INDArray runBlocks(INDArray h, Sequence seq, boolean fused) {
         if (!fused || blocks.isEmpty()) {
-            return runBlocksIn(h, seq, fused);
+            return runBlocksIn(h, seq, fused, null);
         }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(BLOCKS_WORKSPACE, BLOCKS_WORKSPACE_ID)) {
-            return runBlocksIn(h, seq, true).detach();
+        BlockScratch s = scratch.get();
+        if (s == null) {
+            s = new BlockScratch(blocks.get(0));
+            scratch.set(s);
         }
+        // the blocks write into this thread's scratch; the caller gets its own copy
+        return Fused.copy(runBlocksIn(h, seq, true, s.shaped((int) h.rows())));
     }
 
-    private INDArray runBlocksIn(INDArray h, Sequence seq, boolean fused) {
+    private INDArray runBlocksIn(INDArray h, Sequence seq, boolean fused, BlockScratch s) {
         if (h.rank() != 2 || h.columns() != arch.hidden()) {
             throw new EdgeFmException(arch.family() + ": hidden states of shape " + Arrays.toString(h.shape())
                     + " (expected: [tokens, " + arch.hidden() + "])");
         }
         int t = (int) h.rows();
         INDArray x = h;
+        INDArray mask = null;
+        int maskPast = -1; // the past length the decoder's mask was made for
         for (int i = 0; i < blocks.size(); i++) {
             int index = part.from() + i;
-            INDArray mask;
             Block.KvCache cache = null;
             if (arch.isDecoder()) {
                 cache = seq.caches.computeIfAbsent(index, k -> new Block.KvCache());
-                mask = Ops.causalMask(t, cache.length());
+                if (cache.length() != maskPast) {
+                    maskPast = cache.length();
+                    mask = Ops.causalMask(t, maskPast);
+                }
+            } else if (i > 0) {
+                // an encoder's mask is the same for every block
             } else if (arch.family().equals("clip-text")) {
                 mask = Ops.causalMask(t, 0);
                 INDArray pad = Ops.paddingMask(t, seq.attention());
                 if (pad != null) {
                     mask.addi(pad);
                 }
-            } else if (arch.isVision()) {
-                mask = null;
-            } else {
+            } else if (!arch.isVision()) {
                 mask = Ops.paddingMask(t, seq.attention());
             }
-            x = fused ? blocks.get(i).forward(x, mask, cache) : blocks.get(i).forwardUnfused(x, mask, cache);
+            x = fused ? blocks.get(i).forward(x, mask, cache, s) : blocks.get(i).forwardUnfused(x, mask, cache);
         }
         return x;
     }

@@ -2,8 +2,9 @@ package org.edgefm.models.nn;
 
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -11,11 +12,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Fused forms of {@link Ops}: the element-wise work of a transformer block done in one pass over
  * the activations (bias + activation, bias + residual, the whole layer/RMS norm, rotary positions,
  * the head split and merge of attention: {@link FusedAttention}) in Java on the arrays' own memory, so a block dispatches
- * only its matrix products and three native transcendental ops (erf/tanh/sigmoid, softmax) to ND4J
+ * only its matrix products and at most two native transcendental ops (tanh/sigmoid, softmax) to ND4J
  * instead of some forty small ops, each of which allocated a new array. Activations are dense
  * row-major FP32 matrices [tokens, width] ({@link #dense}); vectors (norm gains, biases) are Java
  * float arrays. Each kernel computes the same float expression, in the same order, as its
- * {@link Ops} counterpart, which stays as the unfused reference ({@code FusedTest} compares them).
+ * {@link Ops} counterpart (exact GELU: an erf approximation of the same accuracy), which stays as
+ * the unfused reference ({@code FusedTest} compares them).
  */
 public final class Fused {
     private static final float SQRT_HALF = (float) Math.sqrt(0.5);
@@ -59,7 +61,27 @@ public final class Fused {
 
     /** The values of an array in row-major order (or null for null). */
     public static float[] floats(INDArray v) {
-        return v == null ? null : v.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        if (v == null) {
+            return null;
+        }
+        if (isDense(v)) {
+            float[] f = new float[(int) v.length()];
+            buf(v).get(0, f, 0, f.length);
+            return f;
+        }
+        return v.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** A new dense FP32 copy of a dense array, outside any open workspace (so it outlives one). */
+    public static INDArray copy(INDArray x) {
+        INDArray out;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            out = alloc(x.rows(), x.columns());
+        }
+        float[] f = new float[(int) x.length()];
+        buf(x).get(0, f, 0, f.length);
+        buf(out).put(0, f, 0, f.length);
+        return out;
     }
 
     /** The memory of a dense FP32 array ({@link #isDense}) as floats; anything else is refused. */
@@ -146,7 +168,15 @@ public final class Fused {
 
     /** y = x·W into a new array (W [in, out]), with b (may be null) and {@code residual} (may be null) added to each row: (x·W + b) + r. */
     public static INDArray linear(INDArray x, INDArray w, float[] b, INDArray residual) {
-        INDArray y = alloc(x.rows(), w.columns());
+        return linear(x, w, b, residual, alloc(x.rows(), w.columns()));
+    }
+
+    /**
+     * {@link #linear(INDArray, INDArray, float[], INDArray)} into {@code y} [rows of x, columns of W]
+     * (dense; neither x nor W, but it may be the residual's own memory only where the residual is not
+     * read: pass null then).
+     */
+    public static INDArray linear(INDArray x, INDArray w, float[] b, INDArray residual, INDArray y) {
         Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
         if (b != null || residual != null) {
             addRows(y, b, residual);
@@ -181,7 +211,7 @@ public final class Fused {
     }
 
     private static final int RELU = 0;
-    private static final int GELU = 1;       // exact: 0.5·x·erfc(−x/√2)
+    private static final int GELU = 1;       // exact: 0.5·x·(1 + erf(x/√2))
     private static final int GELU_TANH = 2;  // gelu_new: tanh approximation
     private static final int QUICK_GELU = 3; // x·σ(1.702x)
     private static final int SILU = 4;
@@ -200,17 +230,36 @@ public final class Fused {
 
     /**
      * In place: the bias b (may be null) added to each row of y, then the activation named as in
-     * Hugging Face configs ({@link Ops#activation}); one native op (erf, tanh or sigmoid) on a
-     * temporary, the rest in two passes. The activation is chosen once per call, not per value (a
-     * string switch per value cost more than the native erf on ViT-B/16's 605k values).
+     * Hugging Face configs ({@link Ops#activation}). Exact GELU runs in Java at every size (a
+     * vectorised pass, {@link #gelu}); the others, from {@link #NATIVE_ELEMENTS} values up, as one
+     * native op (tanh or sigmoid) on a temporary with the rest in two passes, in Java below. The
+     * activation is chosen once per call, not per value (a string switch per value cost more than
+     * the native erf on ViT-B/16's 605k values).
      */
     public static INDArray biasActivation(String act, INDArray y, float[] b) {
+        return biasActivation(act, y, b, null);
+    }
+
+    /**
+     * {@link #biasActivation(String, INDArray, float[])} with {@code tmp} (dense, y's shape, or null
+     * for a new one) as the native op's temporary where the array is large enough to take that path.
+     */
+    public static INDArray biasActivation(String act, INDArray y, float[] b, INDArray tmp) {
         int kind = kind(act);
         FloatBuffer o = buf(y);
         int rows = (int) y.rows();
         int d = (int) y.columns();
         float[] r = new float[d];
         float[] u = new float[d];
+        if (kind == GELU) {
+            for (int i = 0; i < rows; i++) {
+                o.get(i * d, r, 0, d);
+                addBias(r, b, d);
+                gelu(r, u, d);
+                o.put(i * d, u, 0, d);
+            }
+            return y;
+        }
         if (kind == RELU || (long) rows * d < NATIVE_ELEMENTS) {
             for (int i = 0; i < rows; i++) {
                 o.get(i * d, r, 0, d);
@@ -220,17 +269,14 @@ public final class Fused {
             }
             return y;
         }
-        INDArray tmp = alloc(rows, d);
+        if (tmp == null) {
+            tmp = alloc(rows, d);
+        }
         FloatBuffer t = buf(tmp);
         for (int i = 0; i < rows; i++) {
             o.get(i * d, r, 0, d);
             addBias(r, b, d);
             switch (kind) {
-                case GELU -> {
-                    for (int j = 0; j < d; j++) {
-                        u[j] = r[j] * SQRT_HALF;
-                    }
-                }
                 case GELU_TANH -> {
                     for (int j = 0; j < d; j++) {
                         float x = r[j];
@@ -250,11 +296,10 @@ public final class Fused {
             t.put(i * d, u, 0, d);
         }
         switch (kind) {
-            case GELU -> Nd4j.exec(new Erf(tmp, tmp));
             case GELU_TANH -> Transforms.tanh(tmp, false);
             default -> Transforms.sigmoid(tmp, false);
         }
-        boolean gelu = kind == GELU || kind == GELU_TANH;
+        boolean gelu = kind == GELU_TANH;
         for (int i = 0; i < rows; i++) {
             o.get(i * d, r, 0, d);
             t.get(i * d, u, 0, d);
@@ -280,18 +325,48 @@ public final class Fused {
         }
     }
 
+    /** Below this x, exact GELU takes {@link #erfc}: 1 + erf(x/√2) < 0.05 there, and the rational erf's absolute error would show. */
+    private static final float GELU_TAIL = -2f;
+
+    /**
+     * Exact GELU, 0.5·x·(1 + erf(x/√2)), of r[0, n) into u, in Java at every size. The first loop is
+     * branch-free arithmetic, which the JIT vectorises (under a nanosecond a value, against about
+     * 20 ns for {@link #erfc}'s {@code Math.exp}): erf as a rational function of x/√2 clamped to
+     * [−4, 4] (the one Eigen, XLA and TVM use for float erf; absolute error below 5e-7; erf(±4) is ±1 in
+     * float). Where x &lt; −2, 1 + erf cancels, so the few such values are redone through
+     * {@link #erfc} (relative error below 1.2e-7).
+     */
+    private static void gelu(float[] r, float[] u, int n) {
+        for (int j = 0; j < n; j++) {
+            float v = r[j];
+            float x = Math.max(Math.min(v * SQRT_HALF, 4f), -4f);
+            float x2 = x * x;
+            float p = x2 * -2.72614225801306e-10f + 2.77068142495902e-08f;
+            p = x2 * p + -2.10102402082508e-06f;
+            p = x2 * p + -5.69250639462346e-05f;
+            p = x2 * p + -7.34990630326855e-04f;
+            p = x2 * p + -2.95459980854025e-03f;
+            p = x2 * p + -1.60960333262415e-02f;
+            float q = x2 * -1.45660718464996e-05f + -2.13374055278905e-04f;
+            q = x2 * q + -1.68282697438203e-03f;
+            q = x2 * q + -7.37332916720468e-03f;
+            q = x2 * q + -1.42647390514189e-02f;
+            u[j] = (x * p / q + 1f) * v * 0.5f;
+        }
+        for (int j = 0; j < n; j++) {
+            float v = r[j];
+            if (v < GELU_TAIL) {
+                u[j] = (float) (0.5 * v * erfc(-v * SQRT_HALF));
+            }
+        }
+    }
+
     /** A row through the activation, in Java (the small-array path of {@link #biasActivation}). */
     private static void activateRow(int kind, float[] r, int d) {
         switch (kind) {
             case RELU -> {
                 for (int j = 0; j < d; j++) {
                     r[j] = Math.max(r[j], 0f);
-                }
-            }
-            case GELU -> {
-                for (int j = 0; j < d; j++) {
-                    float x = r[j];
-                    r[j] = (float) (0.5 * x * erfc(-x * SQRT_HALF));
                 }
             }
             case GELU_TANH -> {
@@ -316,7 +391,30 @@ public final class Fused {
     }
 
     static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return 1f / (1f + exp(-x));
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float ROUND = 12582912f; // 1.5·2²³: adding and subtracting it rounds a float to an integer
+
+    /**
+     * e^x in float within 1.2e-7 relative (Cephes' {@code expf}: x = n·ln 2 + r with |r| ≤ ½ ln 2, a
+     * degree-6 polynomial for e^r, 2^n from its exponent bits); 0 below −87.34, where e^x is subnormal,
+     * +∞ above 88.37, NaN for NaN. About a third of {@code Math.exp}'s time, which is most of a small
+     * attention's softmax and of a small SiLU or quick GELU.
+     */
+    static float exp(float x) {
+        if (!(x > -87.3365478515625f)) {
+            return x != x ? x : 0f;
+        }
+        if (x > 88.37626f) {
+            return Float.POSITIVE_INFINITY;
+        }
+        float n = (x * LOG2E + ROUND) - ROUND;
+        float r = x - n * 0.693359375f - n * -2.12194440e-4f;
+        float y = (((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
+                + 1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r + 1f;
+        return y * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
     /**
@@ -334,6 +432,11 @@ public final class Fused {
 
     /** In place on {@code gate}: SwiGLU, (σ(gate)·gate)·up, with one native sigmoid. */
     public static INDArray swiglu(INDArray gate, INDArray up) {
+        return swiglu(gate, up, null);
+    }
+
+    /** {@link #swiglu(INDArray, INDArray)} with {@code tmp} (dense, gate's shape, or null for a new one) for the native sigmoid. */
+    public static INDArray swiglu(INDArray gate, INDArray up, INDArray tmp) {
         FloatBuffer g = buf(gate);
         if (gate.length() < NATIVE_ELEMENTS) {
             FloatBuffer ub = buf(up);
@@ -343,7 +446,8 @@ public final class Fused {
             }
             return gate;
         }
-        INDArray s = Transforms.sigmoid(gate, true);
+        INDArray s = tmp == null ? alloc(gate.rows(), gate.columns()) : tmp;
+        Nd4j.exec(new Sigmoid(gate, s));
         FloatBuffer sb = buf(s);
         FloatBuffer ub = buf(up);
         long n = gate.length();

@@ -68,6 +68,43 @@ class FusedTest {
     }
 
     @Test
+    void biasActivation_exactGelu_withinItsStatedErrorOfTheDoubleFormula() {
+        int n = 40_001;
+        INDArray y = Nd4j.linspace(-10, 10, n, DataType.FLOAT).reshape(1, n);
+        float[] x = Fused.floats(y);
+        float[] got = Fused.floats(Fused.biasActivation("gelu", y, null));
+        double worstAbs = 0;
+        double worstRel = 0;
+        for (int i = 0; i < n; i++) {
+            double want = 0.5 * x[i] * Fused.erfc(-x[i] * Math.sqrt(0.5));
+            double err = Math.abs(got[i] - want);
+            worstAbs = Math.max(worstAbs, err / Math.max(1, Math.abs(x[i])));
+            if (want != 0) {
+                worstRel = Math.max(worstRel, err / Math.abs(want));
+            }
+        }
+        // the rational erf's 5e-7 absolute error, halved and scaled by |x|, plus float rounding
+        assertThat(worstAbs).as("largest absolute error over max(1, |x|)").isLessThanOrEqualTo(5e-7);
+        // where 1 + erf is smallest (x just above −2) that error is relative to 0.0455; below −2 erfc's 1.2e-7
+        assertThat(worstRel).as("largest relative error").isLessThanOrEqualTo(2e-5);
+    }
+
+    @Test
+    void exp_withinARoundingOfMathExp_andItsEdges() {
+        double worst = 0;
+        for (float x = -87.3f; x < 88.3f; x += 0.0007f) {
+            double want = Math.exp(x);
+            worst = Math.max(worst, Math.abs(Fused.exp(x) - want) / want);
+        }
+        assertThat(worst).as("largest relative error").isLessThanOrEqualTo(1.2e-7);
+        assertThat(Fused.exp(0f)).isEqualTo(1f);
+        assertThat(Fused.exp(-100f)).isEqualTo(0f);
+        assertThat(Fused.exp(Float.NEGATIVE_INFINITY)).isEqualTo(0f);
+        assertThat(Fused.exp(89f)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(Fused.exp(Float.NaN)).isNaN();
+    }
+
+    @Test
     void swiglu_bothPaths_equalSiluTimesUp() {
         for (long rows : new long[] {3, Fused.NATIVE_ELEMENTS / 64 + 1}) {
             INDArray g = rand(20, rows, 64);
