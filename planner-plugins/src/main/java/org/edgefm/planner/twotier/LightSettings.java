@@ -147,13 +147,14 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " mean ln rate on ln y over the levels with min-samples samples), the configured α until two levels"
                     + " are measured; false = the configured α",
                     KeyOrigin.RECONSTRUCTION, "alpha per pair from the agents' measured per-task rates, the y-dependent fit papers.md 1.5 [I] suggests"),
-            new ConfigKey("ec-lyapunov.parallelism-exponent-confidence", "2",
+            new ConfigKey("ec-lyapunov.parallelism-exponent-confidence", "0",
                     "z: with measure-parallelism-exponent, every light sizer takes a pair's α as the least-squares estimate plus z"
                     + " standard errors of its slope (from the spread of ln rate at each level), at most 1, so parallelism is"
-                    + " counted as throughput only once the measurements show the gain; 0 = the point estimate (before this key)",
-                    KeyOrigin.GUARD, "the point estimate clamped to [0, 1] is biased below 1 where parallelism gains nothing:"
-                    + " on paper-table1-contended (α = 1) the sizers bought y up to 8 for a gain that was noise, over-admitted"
-                    + " and lost tasks as expired (docs/simulator.md, 'Behind at 2x: parallelism bought on noise')"),
+                    + " counted as throughput only once the measurements show the gain; 0 = the point estimate",
+                    KeyOrigin.GUARD, "the clamped point estimate is biased below 1 where parallelism gains nothing; z = 2 took"
+                    + " y from 6.8 to 1 on paper-table1-contended's busiest pairs and cut both planners' cost 9-12% at 2x over"
+                    + " 2,000 slots at the same on-time rate, but cost two-tier 0.1-1.3 points at 0.5, 4, 8 and 12x in the"
+                    + " 40-slot runs, so it is off (docs/simulator.md, 'Behind at 2x: parallelism bought on noise')"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
                     + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits",
@@ -336,7 +337,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
                 admission, admissionUtil, sizeForAdmitted, rejectUnserved, admissionDeadline, admissionEps,
-                serviceFloor, CoreSettings.nonNegative(c, "ec-lyapunov.parallelism-exponent-confidence", 2));
+                serviceFloor, CoreSettings.nonNegative(c, "ec-lyapunov.parallelism-exponent-confidence", 0));
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

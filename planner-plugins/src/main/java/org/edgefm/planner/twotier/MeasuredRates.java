@@ -50,27 +50,26 @@ public final class MeasuredRates {
         }
         int n = 0;
         double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
         for (int y = 1; y < l.length; y++) {
             if (l[y][0] >= s.minSamples()) {
+                double lx = Math.log(y);
+                double ly = l[y][1] / l[y][0];
                 n++;
-                sx += Math.log(y);
+                sx += lx;
+                sy += ly;
+                sxx += lx * lx;
+                sxy += lx * ly;
             }
         }
         if (n < 2) {
             return s.alpha();
         }
-        double mx = sx / n;
-        double sxx = 0;
-        double sxy = 0;
-        for (int y = 1; y < l.length; y++) {
-            if (l[y][0] >= s.minSamples()) {
-                double dx = Math.log(y) - mx;
-                sxx += dx * dx;
-                sxy += dx * l[y][1] / l[y][0];
-            }
-        }
-        double slope = sxy / sxx;
-        return Math.max(0, Math.min(1, -slope + s.alphaConfidence() * slopeError(l, mx, sxx)));
+        double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        double bound = s.alphaConfidence() > 0 ? s.alphaConfidence() * slopeError(l, sx / n, sxx - sx * sx / n) : 0;
+        return Math.max(0, Math.min(1, -slope + bound));
     }
 
     /**
