@@ -33,6 +33,7 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param meanTimeUtilization utilisation cap of the stability guard on mean per-task service time (0 = off)
  * @param costOptimalX       the sizer also weighs more instances at a lower parallelism once an x covers the backlog
  * @param measureAlpha       α per pair from the measured per-task rates at the parallelism levels it ran at
+ * @param alphaConfidence    z: a measured α is taken this many standard errors of its slope above the point estimate
  * @param drainSlots         K: a slot's capacity is sized to clear 1/K of the virtual queue (1 = all of it)
  * @param releaseAfterSlots  a surplus instance is kept this many slots before release; -1 = auto, ceil(c^dp/c^mt) per service
  * @param ecCheck            ablation switch: false sizes ec-lyapunov on the mean rate instead of the effective capacity
@@ -61,7 +62,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
         boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
         boolean admission, double admissionUtilization, boolean sizeForAdmitted, boolean rejectUnserved,
-        boolean admissionDeadline, double admissionEpsilon, boolean serviceFloor) {
+        boolean admissionDeadline, double admissionEpsilon, boolean serviceFloor, double alphaConfidence) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -146,6 +147,14 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " mean ln rate on ln y over the levels with min-samples samples), the configured α until two levels"
                     + " are measured; false = the configured α",
                     KeyOrigin.RECONSTRUCTION, "alpha per pair from the agents' measured per-task rates, the y-dependent fit papers.md 1.5 [I] suggests"),
+            new ConfigKey("ec-lyapunov.parallelism-exponent-confidence", "0",
+                    "z: with measure-parallelism-exponent, every light sizer takes a pair's α as the least-squares estimate plus z"
+                    + " standard errors of its slope (from the spread of ln rate at each level), at most 1, so parallelism is"
+                    + " counted as throughput only once the measurements show the gain; 0 = the point estimate",
+                    KeyOrigin.GUARD, "the clamped point estimate is biased below 1 where parallelism gains nothing; z = 2 took"
+                    + " y from 6.8 to 1 on paper-table1-contended's busiest pairs and cut both planners' cost 9-12% at 2x over"
+                    + " 2,000 slots at the same on-time rate, but cost two-tier 0.1-1.3 points at 0.5, 4, 8 and 12x in the"
+                    + " 40-slot runs, so it is off (docs/simulator.md, 'Behind at 2x: parallelism bought on noise')"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
                     + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits",
@@ -238,7 +247,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             "ec-lyapunov.max-parallelism", "ec-lyapunov.parallelism-exponent", "ec-lyapunov.parallelism-cost",
             "ec-lyapunov.min-samples", "ec-lyapunov.stale-after-ms", "ec-lyapunov.candidates", "ec-lyapunov.candidates-per-origin", "ec-lyapunov.spill-rounds",
             "ec-lyapunov.light-candidates", "ec-lyapunov.core-route-slack-ms", "ec-lyapunov.demand-smoothing",
-            "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent", "light.admission",
+            "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent",
+            "ec-lyapunov.parallelism-exponent-confidence", "light.admission",
             "light.admission-utilization", "light.admission-sizing", "light.admission-unserved", "light.admission-deadline",
             "light.admission-epsilon", "light.service-floor");
 
@@ -327,7 +337,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
                 admission, admissionUtil, sizeForAdmitted, rejectUnserved, admissionDeadline, admissionEps,
-                serviceFloor);
+                serviceFloor, CoreSettings.nonNegative(c, "ec-lyapunov.parallelism-exponent-confidence", 0));
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

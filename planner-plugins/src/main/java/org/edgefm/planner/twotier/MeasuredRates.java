@@ -13,7 +13,7 @@ import org.edgefm.api.model.ServiceSpec;
  */
 public final class MeasuredRates {
     private final LightSettings s;
-    /** Per pair and parallelism level y: count and sum of ln(measured per-task rate). */
+    /** Per pair and parallelism level y: count, sum and sum of squares of ln(measured per-task rate). */
     private final Map<String, double[][]> rateLevels = new HashMap<>();
 
     /** Estimates under the given settings ({@code measure-parallelism-exponent}, {@code min-samples}, α). */
@@ -26,11 +26,13 @@ public final class MeasuredRates {
         if (!s.measureAlpha() || samples.length == 0 || parallelism < 1 || parallelism > s.maxParallelism()) {
             return;
         }
-        double[][] l = rateLevels.computeIfAbsent(node + "|" + service, k -> new double[s.maxParallelism() + 1][2]);
+        double[][] l = rateLevels.computeIfAbsent(node + "|" + service, k -> new double[s.maxParallelism() + 1][3]);
         for (double f : samples) {
             if (f > 0) {
+                double lf = Math.log(f);
                 l[parallelism][0]++;
-                l[parallelism][1] += Math.log(f);
+                l[parallelism][1] += lf;
+                l[parallelism][2] += lf * lf;
             }
         }
     }
@@ -38,8 +40,8 @@ public final class MeasuredRates {
     /**
      * α of a pair: the configured one, or (measured) minus the least-squares slope of the mean
      * {@code ln f} on {@code ln y} over the parallelism levels with at least
-     * {@code ec-lyapunov.min-samples} samples each, clamped to [0, 1]; the configured α until two
-     * levels are measured.
+     * {@code ec-lyapunov.min-samples} samples each, plus {@code ec-lyapunov.parallelism-exponent-confidence}
+     * standard errors of that slope, clamped to [0, 1]; the configured α until two levels are measured.
      */
     public double alpha(String pair) {
         double[][] l = s.measureAlpha() ? rateLevels.get(pair) : null;
@@ -66,7 +68,29 @@ public final class MeasuredRates {
             return s.alpha();
         }
         double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-        return Math.max(0, Math.min(1, -slope));
+        double bound = s.alphaConfidence() > 0 ? s.alphaConfidence() * slopeError(l, sx / n, sxx - sx * sx / n) : 0;
+        return Math.max(0, Math.min(1, -slope + bound));
+    }
+
+    /**
+     * The standard error of the slope of {@link #alpha}: the level means are fitted unweighted, so its variance is
+     * {@code Σ ((ln y − mean)/Sxx)² · s_y²/n_y} with {@code s_y²} the sample variance of {@code ln f} at level y.
+     * A clamped point estimate is biased below 1 where parallelism gains nothing (the noise of a few samples per
+     * level can only lower it), and every sizer reads {@code y^(1−α)} as throughput it can buy: the bound
+     * asks the measurements to show the gain before the sizers count on it.
+     */
+    private double slopeError(double[][] l, double mx, double sxx) {
+        double var = 0;
+        for (int y = 1; y < l.length; y++) {
+            double c = l[y][0];
+            if (c >= s.minSamples()) {
+                double mean = l[y][1] / c;
+                double sampleVar = c > 1 ? Math.max(0, (l[y][2] - c * mean * mean) / (c - 1)) : 0;
+                double w = (Math.log(y) - mx) / sxx;
+                var += w * w * sampleVar / c;
+            }
+        }
+        return Math.sqrt(var);
     }
 
     /**

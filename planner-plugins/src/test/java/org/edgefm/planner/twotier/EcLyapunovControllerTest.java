@@ -402,7 +402,8 @@ class EcLyapunovControllerTest {
 
     @Test
     void measuredParallelismExponent_recoversTheSlopeOfTheRatesAndFallsBackUntilTwoLevels() {
-        LightSettings on = LightSettings.from(PlannerConfig.EMPTY); // on by default
+        // on by default; the point estimate here (ParallelismExponentConfidenceTest covers the bound above it)
+        LightSettings on = LightSettings.from(PlannerConfig.of(Map.of("ec-lyapunov.parallelism-exponent-confidence", 0)));
         EcLyapunovSizer sizer = new EcLyapunovSizer(on);
         java.util.Random rnd = new java.util.Random(3);
         // per-task rates f·y^(−0.4), f log-normal around 2
