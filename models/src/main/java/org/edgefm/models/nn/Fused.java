@@ -251,21 +251,18 @@ public final class Fused {
         int d = (int) y.columns();
         float[] r = new float[d];
         float[] u = new float[d];
-        if (kind == GELU) {
+        // exact GELU always in Java (its pass writes into u); the others in Java while small
+        if (kind == GELU || kind == RELU || (long) rows * d < NATIVE_ELEMENTS) {
             for (int i = 0; i < rows; i++) {
                 o.get(i * d, r, 0, d);
                 addBias(r, b, d);
-                gelu(r, u, d);
-                o.put(i * d, u, 0, d);
-            }
-            return y;
-        }
-        if (kind == RELU || (long) rows * d < NATIVE_ELEMENTS) {
-            for (int i = 0; i < rows; i++) {
-                o.get(i * d, r, 0, d);
-                addBias(r, b, d);
-                activateRow(kind, r, d);
-                o.put(i * d, r, 0, d);
+                if (kind == GELU) {
+                    gelu(r, u, d);
+                    o.put(i * d, u, 0, d);
+                } else {
+                    activateRow(kind, r, d);
+                    o.put(i * d, r, 0, d);
+                }
             }
             return y;
         }
