@@ -151,31 +151,34 @@ public final class Transformer {
         }
         int t = (int) h.rows();
         INDArray x = h;
-        INDArray mask = null;
+        // an encoder's mask is the same for every block; a decoder's depends on its cache's length
+        INDArray mask = arch.isDecoder() ? null : encoderMask(t, seq);
         int maskPast = -1; // the past length the decoder's mask was made for
         for (int i = 0; i < blocks.size(); i++) {
-            int index = part.from() + i;
             Block.KvCache cache = null;
             if (arch.isDecoder()) {
-                cache = seq.caches.computeIfAbsent(index, k -> new Block.KvCache());
+                cache = seq.caches.computeIfAbsent(part.from() + i, k -> new Block.KvCache());
                 if (cache.length() != maskPast) {
                     maskPast = cache.length();
                     mask = Ops.causalMask(t, maskPast);
                 }
-            } else if (i > 0) {
-                // an encoder's mask is the same for every block
-            } else if (arch.family().equals("clip-text")) {
-                mask = Ops.causalMask(t, 0);
-                INDArray pad = Ops.paddingMask(t, seq.attention());
-                if (pad != null) {
-                    mask.addi(pad);
-                }
-            } else if (!arch.isVision()) {
-                mask = Ops.paddingMask(t, seq.attention());
             }
             x = fused ? blocks.get(i).forward(x, mask, cache, s) : blocks.get(i).forwardUnfused(x, mask, cache);
         }
         return x;
+    }
+
+    /** The additive mask of an encoder's blocks: none for vision, causal plus padding for CLIP's text tower, padding otherwise. */
+    private INDArray encoderMask(int t, Sequence seq) {
+        if (arch.isVision()) {
+            return null;
+        }
+        if (!arch.family().equals("clip-text")) {
+            return Ops.paddingMask(t, seq.attention());
+        }
+        INDArray mask = Ops.causalMask(t, 0);
+        INDArray pad = Ops.paddingMask(t, seq.attention());
+        return pad == null ? mask : mask.addi(pad);
     }
 
     /**

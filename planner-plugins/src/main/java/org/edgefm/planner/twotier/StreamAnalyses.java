@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.edgefm.api.model.NodeKind;
 import org.edgefm.api.model.NodeSpec;
 import org.edgefm.api.model.ResourceVector;
@@ -42,7 +43,7 @@ final class StreamAnalyses {
      */
     private volatile Cache prepared;
     /** Streams analysed by {@link #prepare} (on the preparing thread). */
-    private final java.util.concurrent.atomic.AtomicLong preparedAnalyses = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong preparedAnalyses = new AtomicLong();
     /** Tests only: analyse every stream again after each change of the usable nodes. */
     private boolean fromScratch;
     /** Streams analysed so far. */

@@ -31,14 +31,6 @@ final class StreamDemand {
         this.s = settings;
     }
 
-    /**
-     * The demand the slot is planned for, per stream (origin node, task type). A slot's arrival count
-     * is a poor forecast of the next slot when a stream brings a task or two per slot: a stream that
-     * happened to bring none would lose its light instances and every route, and its next task would
-     * find no serving node. So the counted rates are smoothed (EWMA with weight
-     * {@code ec-lyapunov.demand-smoothing} on the newest slot, starting from the declared workload), and
-     * a declared stream is planned for at least {@code ec-lyapunov.demand-floor} of its declared rate.
-     */
     /** The declared workload's rate per stream (origin node, task type), in the model's order. */
     static Map<StreamKey, Double> declared(SystemModel model) {
         Map<String, String> userNode = new HashMap<>();
@@ -57,6 +49,14 @@ final class StreamDemand {
         return declared;
     }
 
+    /**
+     * The demand the slot is planned for, per stream (origin node, task type). A slot's arrival count
+     * is a poor forecast of the next slot when a stream brings a task or two per slot: a stream that
+     * happened to bring none would lose its light instances and every route, and its next task would
+     * find no serving node. So the counted rates are smoothed (EWMA with weight
+     * {@code ec-lyapunov.demand-smoothing} on the newest slot, starting from the declared workload), and
+     * a declared stream is planned for at least {@code ec-lyapunov.demand-floor} of its declared rate.
+     */
     Map<StreamKey, Double> rates(SlotObservation obs, SystemModel model, List<Reason> notes) {
         Map<String, String> userNode = new HashMap<>();
         for (UserSpec u : model.users()) {
