@@ -106,7 +106,8 @@ def main():
     ap.add_argument("--duration", default="40s")
     ap.add_argument("--out", default=None)
     ap.add_argument("--impair", default=None, help="passed to every trial (./edgefm trial --impair), e.g."
-                    " orin-nx:delay=400ms for trial-lab-slow-link")
+                    " orin-nx:delay=400ms; default: the scenario's own trial.impair (trial-lab-slow-link:"
+                    " orin-nx:delay=500ms), 'none' switches it off")
     ap.add_argument("--reuse", action="store_true")
     ap.add_argument("--from", dest="src", default=None)
     ap.add_argument("--edgefm", default=None, help="the launcher to run (default: ./edgefm of this tree)")

@@ -103,10 +103,11 @@ final class TrialCommand implements Callable<Integer> {
             + " always in the run folder's report/).")
     Path report;
 
-    @Option(names = "--impair", paramLabel = "[NODE:]PROFILE[@START[-END]]", defaultValue = "none", description = "Impair"
+    @Option(names = "--impair", paramLabel = "[NODE:]PROFILE[@START[-END]]", description = "Impair"
             + " the agents' data plane, e.g. delay=40ms,loss=1%%,rate=20mbit (in-process shaper in each agent); NODE:"
             + " impairs that node's agent alone (what it sends: a node behind a slow link, as orin-nx:delay=400ms);"
-            + " @20s or @20s-40s limits it to that part of the workload's time (default: ${DEFAULT-VALUE}).")
+            + " @20s or @20s-40s limits it to that part of the workload's time; 'none' for no impairment (default:"
+            + " the scenario's trial.impair, else none).")
     String impair;
 
     @Option(names = "--progress-interval", paramLabel = "D", defaultValue = "5s", description = "When the console is"

@@ -35,11 +35,13 @@ import org.edgefm.api.spi.PlannerConfig;
  *                    booleans or text
  * @param models      real models the services run parts of ({@link ModelRef}); optional
  * @param impairments scheduled impairments of declared links ({@link LinkImpairment}); optional
+ * @param trial       what a live trial does by default ({@link TrialSettings}: the agents' impairment that
+ *                    stands for the declared slow links); optional
  */
 public record Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
         List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
         List<FailureEvent> failures, Map<String, Object> planner, List<ModelRef> models,
-        List<LinkImpairment> impairments) {
+        List<LinkImpairment> impairments, TrialSettings trial) {
     /** The format version this code reads. */
     public static final int SCHEMA = 1;
 
@@ -87,6 +89,17 @@ public record Scenario(int schema, String name, String description, Topology top
                         + Check.quote(m.b()) + " is not in 'topology.links' (expected: a declared link)");
             }
         }
+        trial = trial == null ? TrialSettings.NONE : trial;
+        trial.check(topology);
+    }
+
+    /** A scenario without live-trial defaults (the form before {@code trial} existed). */
+    public Scenario(int schema, String name, String description, Topology topology, List<ServiceSpec> services,
+            List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
+            List<FailureEvent> failures, Map<String, Object> planner, List<ModelRef> models,
+            List<LinkImpairment> impairments) {
+        this(schema, name, description, topology, services, taskTypes, users, workload, run, failures, planner, models,
+                impairments, null);
     }
 
     /** A scenario without link impairments (the form before {@code impairments} existed). */
@@ -94,7 +107,7 @@ public record Scenario(int schema, String name, String description, Topology top
             List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
             List<FailureEvent> failures, Map<String, Object> planner, List<ModelRef> models) {
         this(schema, name, description, topology, services, taskTypes, users, workload, run, failures, planner, models,
-                null);
+                null, null);
     }
 
     /** A scenario without real models (the form before {@code models} existed). */
@@ -102,7 +115,7 @@ public record Scenario(int schema, String name, String description, Topology top
             List<TaskType> taskTypes, List<UserSpec> users, List<Demand> workload, RunSettings run,
             List<FailureEvent> failures, Map<String, Object> planner) {
         this(schema, name, description, topology, services, taskTypes, users, workload, run, failures, planner, null,
-                null);
+                null, null);
     }
 
     /**
@@ -155,20 +168,20 @@ public record Scenario(int schema, String name, String description, Topology top
     /** This scenario with other run settings (everything else kept). */
     public Scenario withRun(RunSettings newRun) {
         return new Scenario(schema, name, description, topology, services, taskTypes, users, workload, newRun, failures,
-                planner, models, impairments);
+                planner, models, impairments, trial);
     }
 
     /** This scenario with another name and description, failure schedule and link impairments (everything else kept). */
     public Scenario withEvents(String newName, String newDescription, List<FailureEvent> newFailures,
             List<LinkImpairment> newImpairments) {
         return new Scenario(schema, newName, newDescription, topology, services, taskTypes, users, workload, run,
-                newFailures, planner, models, newImpairments);
+                newFailures, planner, models, newImpairments, trial);
     }
 
     /** This scenario with other planner settings (everything else kept). */
     public Scenario withPlanner(Map<String, Object> newPlanner) {
         return new Scenario(schema, name, description, topology, services, taskTypes, users, workload, run, failures,
-                newPlanner, models, impairments);
+                newPlanner, models, impairments, trial);
     }
 
     /** True when the scenario pins nodes (a node-less one is a workload specification for a live host). */

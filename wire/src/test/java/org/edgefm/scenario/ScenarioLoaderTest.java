@@ -145,6 +145,27 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void parse_trialImpairment_keptAndRoundTripped() {
+        Scenario s = ScenarioLoader.resolve("trial-lab-slow-link");
+        assertThat(s.trial().impair()).isEqualTo("orin-nx:delay=500ms");
+        assertThat(s.trial().impairedNode()).isEqualTo("orin-nx");
+        assertThat(ScenarioLoader.parse(ScenarioLoader.toJson(s), "again.json")).isEqualTo(s);
+        Scenario plain = ScenarioLoader.resolve("example");
+        assertThat(plain.trial()).isEqualTo(TrialSettings.NONE);
+        assertThat(ScenarioLoader.toJson(plain)).doesNotContain("impair\"");
+        assertThat(new TrialSettings("delay=40ms").impairedNode()).isNull();
+        assertThat(new TrialSettings("  ").impair()).isNull();
+    }
+
+    @Test
+    void parse_trialImpairmentOfAnUnpinnedNode_isRefused() {
+        String bad = example().replace("\"planner\": {}", "\"planner\": {}, \"trial\": {\"impair\": \"ghost:delay=5ms\"}");
+        assertThatThrownBy(() -> ScenarioLoader.parse(bad, "t.json"))
+                .hasMessage("t.json: trial.impair: 'ghost' is not a node in 'topology.nodes' (expected: NODE:PROFILE with a"
+                        + " pinned node, as orin-nx:delay=500ms)");
+    }
+
+    @Test
     void withLoad_scalesEveryArrivalRate() {
         Scenario s = ScenarioLoader.resolve("example");
         double base = s.model().workload().stream().mapToDouble(d -> d.arrivals().meanRatePerMs()).sum();

@@ -54,6 +54,8 @@ final class TrialPlan {
     final long readyTimeoutMs;
     final long progressMs;
     final ImpairSpec impairSpec;
+    /** Where {@link #impairSpec} comes from: {@code --impair}, or the scenario's {@code trial.impair} default. */
+    final boolean impairFromScenario;
     final Scenario scenario;
     /** How many agents of an existing fleet to wait for (-1 when the scenario pins no nodes). */
     final int expected;
@@ -131,12 +133,13 @@ final class TrialPlan {
         if (waitFor != null && waitFor < 1) {
             throw new UsageException("--wait-for: " + waitFor + " (expected: >= 1)");
         }
+        ImpairSpec cliImpair;
         try {
-            impairSpec = ImpairSpec.parse(impair);
+            cliImpair = ImpairSpec.parse(impair);
         } catch (EdgeFmException e) {
             throw new UsageException("--impair: " + e.getMessage());
         }
-        if (impairSpec.node() != null && fleetMode) {
+        if (cliImpair.node() != null && fleetMode) {
             throw new UsageException("--impair " + impair.trim() + ": a node's impairment needs the trial's own agents"
                     + " (not --agents 0)");
         }
@@ -193,10 +196,13 @@ final class TrialPlan {
                     + scenario.name() + " has " + nodes.size() + " nodes)");
         }
         running = nodes.subList(0, agents);
-        if (impairSpec.node() != null && running.stream().noneMatch(n -> n.id().equals(impairSpec.node()))) {
-            throw new UsageException("--impair " + impair.trim() + ": node " + impairSpec.node() + " runs no agent in this"
+        if (cliImpair.node() != null && !runs(cliImpair.node())) {
+            throw new UsageException("--impair " + impair.trim() + ": node " + cliImpair.node() + " runs no agent in this"
                     + " trial (its agents: " + String.join(", ", running.stream().map(NodeSpec::id).toList()) + ")");
         }
+        ImpairSpec declared = o.impair() == null ? scenarioImpairment(out) : null;
+        impairFromScenario = declared != null;
+        impairSpec = impairFromScenario ? declared : cliImpair;
         Path brokerAccounts = o.brokerAccounts();
         if (brokerAccounts != null && broker == null && !fleetMode) {
             throw new UsageException("--broker-accounts: needs --broker or --agents 0"
@@ -213,6 +219,36 @@ final class TrialPlan {
             throw new UsageException("--model-dir: " + models + " is not a folder");
         }
         modelDir = models;
+    }
+
+    private boolean runs(String node) {
+        return running.stream().anyMatch(n -> n.id().equals(node));
+    }
+
+    /**
+     * The scenario's live impairment ({@code trial.impair}) where this trial can apply it, else null; says
+     * on {@code out} why one it cannot apply is left out (agents that already run have real links; a node
+     * that runs no agent here).
+     */
+    private ImpairSpec scenarioImpairment(PrintWriter out) {
+        String declared = scenario.trial().impair();
+        if (declared == null) {
+            return null;
+        }
+        ImpairSpec spec;
+        try {
+            spec = ImpairSpec.parse(declared);
+        } catch (EdgeFmException e) {
+            throw new UsageException("scenario " + scenario.name() + ": trial.impair: " + e.getMessage());
+        }
+        String skip = fleetMode ? "--agents 0 drives agents that run already, over their own links"
+                : spec.node() != null && !runs(spec.node()) ? spec.node() + " runs no agent in this trial" : null;
+        if (skip != null) {
+            out.println("scenario " + scenario.name() + "'s live impairment (" + declared + ") is not applied: " + skip);
+            out.flush();
+            return null;
+        }
+        return spec;
     }
 
     /**

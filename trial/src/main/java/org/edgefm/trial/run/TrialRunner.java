@@ -220,7 +220,8 @@ public final class TrialRunner {
             String impaired = impairSpec.profile().isNone() ? "none"
                     : impairSpec.describe() + " (in-process shaper in " + impairSpec.where() + ")";
             monitor.impairment(impaired);
-            out.println("  impairment: " + impaired);
+            out.println("  impairment: " + impaired
+                    + (plan.impairFromScenario ? "; the scenario's trial.impair (--impair none switches it off)" : ""));
             if (plan.shadow != null) {
                 out.println("  shadow planner: " + plan.shadow + " (decides on the live observations on its own thread; never applied)");
             }
