@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
@@ -34,9 +33,9 @@ public final class NetworkPaths {
     private final PathGraph graph;
     private final boolean[] excluded;
     /** This instance's view of the store's rows per payload size (a look-up without boxing for the size asked last). */
-    private final Map<Double, AtomicReferenceArray<PathStore.Row>> sized = new HashMap<>();
+    private final Map<Double, PathStore.Sized> sized = new HashMap<>();
     private double lastSize = Double.NaN;
-    private AtomicReferenceArray<PathStore.Row> lastRows;
+    private PathStore.Sized lastRows;
     /**
      * Per payload size, per source, after {@link #withExcluded}: the targets whose distance differs from
      * the previous instance's; null where the previous instance had not computed it (unknown).
@@ -140,14 +139,14 @@ public final class NetworkPaths {
 
     /** All delays from one source for one payload size (shared array, also read by other threads: do not modify). */
     public double[] distances(int from, double sizeMb) {
-        return store.row(rows(sizeMb), from, sizeMb).dist();
+        return rows(sizeMb).row(from).dist();
     }
 
-    private AtomicReferenceArray<PathStore.Row> rows(double sizeMb) {
+    private PathStore.Sized rows(double sizeMb) {
         if (sizeMb == lastSize && lastRows != null) {
             return lastRows;
         }
-        AtomicReferenceArray<PathStore.Row> r = sized.computeIfAbsent(sizeMb, store::rows);
+        PathStore.Sized r = sized.computeIfAbsent(sizeMb, store::rows);
         lastSize = sizeMb;
         lastRows = r;
         return r;
@@ -194,19 +193,19 @@ public final class NetworkPaths {
             }
         }
         DistanceRepair r = new DistanceRepair(n);
-        for (Map.Entry<Double, AtomicReferenceArray<PathStore.Row>> e : store.allRows().entrySet()) {
+        for (Map.Entry<Double, PathStore.Sized> e : store.allRows().entrySet()) {
             double size = e.getKey();
-            AtomicReferenceArray<PathStore.Row> row = e.getValue();
-            AtomicReferenceArray<PathStore.Row> nextRow = next.rows(size);
+            PathStore.Sized row = e.getValue();
+            PathStore.Sized nextRow = next.rows(size);
             BitSet[] c = new BitSet[n];
             next.changed.put(size, c);
             for (int s = 0; s < n; s++) {
-                PathStore.Row old = row.get(s);
+                PathStore.Row old = row.published(s);
                 if (old == null) {
                     continue;
                 }
                 DistanceRepair.Repaired fixed = r.repair(graph, ex, s, size, old, excluded, gone, anyGone, back);
-                next.store.put(nextRow, s, fixed.row());
+                nextRow.put(s, fixed.row());
                 c[s] = fixed.changed();
             }
         }

@@ -6,8 +6,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.edgefm.api.model.Topology;
 
 /**
@@ -19,8 +23,8 @@ import org.edgefm.api.model.Topology;
  * <p>A row (one source's delays and predecessors for one size) is complete before it is published and
  * never written after (an {@link AtomicReferenceArray} publishes it), so a reader on another thread sees
  * either nothing or the whole row; {@link NetworkPaths#withExcluded} copies a row before it repairs it
- * ({@link DistanceRepair}). Two threads that miss the same row at once may both compute it; the first to
- * publish wins and both return its arrays (the values are the same either way).
+ * ({@link DistanceRepair}). A row is computed once: the first thread to miss it claims it, and a thread
+ * that asks for it meanwhile waits for that one's result.
  *
  * <p>Memory: a row is {@code 12·n} bytes ({@code n} doubles and {@code n} ints); a store holds at most one
  * row per (source, size). {@link #of} keeps the newest store it handed out strongly and the others only
@@ -46,8 +50,9 @@ final class PathStore {
     final PathGraph graph;
     /** The excluded nodes' mask: read only. */
     final boolean[] excluded;
-    /** Per payload size: per source, the published row or null. */
-    private final Map<Double, AtomicReferenceArray<Row>> rows = new ConcurrentHashMap<>();
+    /** Per payload size: per source, the row. */
+    private final Map<Double, Sized> rows = new ConcurrentHashMap<>();
+    private final LongAdder computed = new LongAdder();
 
     PathStore(PathGraph graph, boolean[] excluded) {
         this.graph = graph;
@@ -98,33 +103,82 @@ final class PathStore {
     }
 
     /** The rows of one payload size (created empty on first use). */
-    AtomicReferenceArray<Row> rows(double sizeMb) {
-        return rows.computeIfAbsent(sizeMb, k -> new AtomicReferenceArray<>(graph.size()));
+    Sized rows(double sizeMb) {
+        return rows.computeIfAbsent(sizeMb, k -> new Sized(k));
     }
 
-    /** The payload sizes with rows, and their rows (a snapshot of the keys; rows may be added meanwhile). */
-    Map<Double, AtomicReferenceArray<Row>> allRows() {
+    /** The payload sizes with rows, and their rows (rows may be added meanwhile). */
+    Map<Double, Sized> allRows() {
         return rows;
     }
 
-    /** The row of {@code from} for {@code sizeMb}, computed (Dijkstra) and published on first use. */
-    Row row(AtomicReferenceArray<Row> sized, int from, double sizeMb) {
-        Row r = sized.get(from);
-        if (r == null) {
-            int[] p = new int[graph.size()];
-            double[] d = ShortestPaths.dijkstra(graph, excluded, from, sizeMb, p);
-            Row mine = new Row(d, p);
-            r = sized.compareAndExchange(from, null, mine);
-            if (r == null) {
-                r = mine;
-            }
-        }
-        return r;
+    /** Rows computed by Dijkstra in this store so far (tests: each at most once). */
+    long computedRows() {
+        return computed.sum();
     }
 
-    /** Publishes a row computed elsewhere (a repaired one) where none is yet; returns the row that is there. */
-    Row put(AtomicReferenceArray<Row> sized, int from, Row row) {
-        Row r = sized.compareAndExchange(from, null, row);
-        return r == null ? row : r;
+    /**
+     * One payload size's rows, per source: null, a row being computed (the future the computing thread
+     * completes), or the published row.
+     */
+    final class Sized {
+        private final double sizeMb;
+        private final AtomicReferenceArray<Object> slots = new AtomicReferenceArray<>(graph.size());
+
+        private Sized(double sizeMb) {
+            this.sizeMb = sizeMb;
+        }
+
+        /** The published row of {@code from}, or null (none yet, or one still being computed). */
+        Row published(int from) {
+            return slots.get(from) instanceof Row r ? r : null;
+        }
+
+        /**
+         * The row of {@code from}, computed (Dijkstra) and published on first use; a thread that asks for a row
+         * another thread is computing waits for it instead of computing it again (both need it; at the join
+         * the core planner and the light controller ask for the same rows at the same time).
+         */
+        @SuppressWarnings("unchecked")
+        Row row(int from) {
+            while (true) {
+                Object o = slots.get(from);
+                if (o instanceof Row r) {
+                    return r;
+                }
+                if (o == null) {
+                    CompletableFuture<Row> mine = new CompletableFuture<>();
+                    if (slots.compareAndSet(from, null, mine)) {
+                        return compute(from, mine);
+                    }
+                    continue;
+                }
+                try {
+                    return ((CompletableFuture<Row>) o).join();
+                } catch (CompletionException | CancellationException e) {
+                    // the computing thread failed and cleared the slot: the next round computes it here
+                }
+            }
+        }
+
+        private Row compute(int from, CompletableFuture<Row> mine) {
+            try {
+                int[] p = new int[graph.size()];
+                Row r = new Row(ShortestPaths.dijkstra(graph, excluded, from, sizeMb, p), p);
+                computed.increment();
+                slots.set(from, r);
+                mine.complete(r);
+                return r;
+            } catch (RuntimeException | Error e) {
+                slots.compareAndSet(from, mine, null);
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        /** Publishes a row computed elsewhere (a repaired one) where none is yet. */
+        void put(int from, Row row) {
+            slots.compareAndSet(from, null, row);
+        }
     }
 }

@@ -141,4 +141,39 @@ class PathStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void threads_askingForTheSameRowsAtOnce_computeEachRowOnce() throws Exception {
+        // as at the join: the core planner's estimates and the light controller walk the same sources together
+        Topology t = ring(1500, 13.5);
+        int threads = 4;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<NetworkPaths> views = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            views.add(new NetworkPaths(t, 200, Set.of("n7")));
+        }
+        try {
+            List<Future<double[]>> done = new ArrayList<>();
+            for (NetworkPaths v : views) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    double[] last = null;
+                    for (int s = 0; s < 300; s++) {
+                        last = v.distances(s, 0.15);
+                    }
+                    return last;
+                }));
+            }
+            for (Future<double[]> f : done) {
+                assertThat(f.get(50, TimeUnit.SECONDS)).isSameAs(done.get(0).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        PathStore store = PathStore.of(t, 200, Set.of("n7"));
+        assertThat(store.computedRows()).isEqualTo(300);
+        assertThat(views.get(0).distances(299, 0.15)).containsExactly(reference(t, 200, Set.of("n7"), 299, 0.15));
+    }
 }
