@@ -90,14 +90,15 @@ public final class RealTimeDriver implements AutoCloseable {
             long c0 = c == null ? -1 : threadCpu();
             long a0 = c == null ? -1 : threadAllocated();
             long t0 = System.nanoTime();
-            loop.step();
+            ControlLoop.StepReport report = loop.step();
             long t1 = System.nanoTime();
             stepNanos.accept(t1 - t0);
             lagNanos.accept(t1 - slotStart);
             if (c != null) {
                 long c1 = threadCpu();
                 long a1 = threadAllocated();
-                c.record(t0 - slotStart, t1 - t0, c0 < 0 || c1 < 0 ? -1 : c1 - c0, a0 < 0 || a1 < 0 ? -1 : a1 - a0);
+                c.record(t0 - slotStart, t1 - t0, c0 < 0 || c1 < 0 ? -1 : c1 - c0, a0 < 0 || a1 < 0 ? -1 : a1 - a0,
+                        report.phases());
             }
             return null;
         }, false).onComplete(ar -> {

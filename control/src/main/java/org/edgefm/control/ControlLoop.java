@@ -151,8 +151,24 @@ public final class ControlLoop implements AutoCloseable {
      * @param slot       the slot index
      * @param decided    true when the controller produced a new decision
      * @param directives directives handed to the fleet in this step
+     * @param phases     the step's wall time by phase
      */
-    public record StepReport(long slot, boolean decided, List<Directive> directives) {
+    public record StepReport(long slot, boolean decided, List<Directive> directives, StepPhases phases) {
+    }
+
+    /**
+     * A step's wall time by phase, in ns (0 where the step ended before the phase): what a slot's decision
+     * lag is made of besides the wait before the step started.
+     *
+     * @param observeNanos the snapshot, the model, the measured links, the core tier's step and the observation
+     * @param decideNanos  the controller's call through the guard (its budget, or the fallback)
+     * @param handOutNanos the listeners of the decision, the desired states and the directives handed to the
+     *                     fleet (its outbox) and to the listeners (the journal's queue)
+     * @param publishNanos the published view
+     */
+    public record StepPhases(long observeNanos, long decideNanos, long handOutNanos, long publishNanos) {
+        /** No phase ran. */
+        public static final StepPhases NONE = new StepPhases(0, 0, 0, 0);
     }
 
     /**
@@ -389,8 +405,9 @@ public final class ControlLoop implements AutoCloseable {
         if (!started) {
             // no node has joined yet (or joins have not settled): nothing is planned and slot 0 is still to come;
             // the snapshot's completions wait in the carried one
-            return new StepReport(slot, false, List.of());
+            return new StepReport(slot, false, List.of(), StepPhases.NONE);
         }
+        long t0 = System.nanoTime();
         FleetSnapshot snap = withCarried(fleet.snapshot());
         listener.onSnapshot(slot, snap);
         models.refresh(snap.nowMs());
@@ -404,7 +421,9 @@ public final class ControlLoop implements AutoCloseable {
             modelChanges++;
         }
         boolean decided = false;
+        long t1 = System.nanoTime();
         PluginCallGuard.Decided d = guard.decide(obs); // failures, fallback and their books: PluginCallGuard
+        long t2 = System.nanoTime();
         if (d != null) {
             decision = d.decision();
             decided = true;
@@ -413,10 +432,11 @@ public final class ControlLoop implements AutoCloseable {
         guard.endOfSlot(obs);
         listener.onObservation(slot, obs, decision);
         List<Directive> sent = directives.handOut(core.placement(), decision, slot);
-        StepReport report = new StepReport(slot, decided, sent);
+        long t3 = System.nanoTime();
+        long thisSlot = slot;
         slot++;
         publish();
-        return report;
+        return new StepReport(thisSlot, decided, sent, new StepPhases(t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3));
     }
 
     /** The measured links into the planners' topology; a change is logged and told to the listener. */

@@ -68,6 +68,42 @@ class ControlLoopTest {
     }
 
     @Test
+    void step_phases_containTheControllersCallAndTheDirectivesListenersTime() {
+        FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
+        long[] inDirectives = new long[1];
+        double[] decideMs = new double[1];
+        ControlLoop.Settings st = new ControlLoop.Settings(100, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 7, false,
+                () -> 42L);
+        try (ControlLoop loop = new ControlLoop(fleet, TINY.model(), registry.resolve("test-pair"), PlannerConfig.EMPTY, st,
+                new ControlLoop.Listener() {
+                    @Override
+                    public void onDecision(long slot, LightDecision decision, double elapsedMs) {
+                        decideMs[0] = elapsedMs;
+                    }
+
+                    @Override
+                    public void onDirective(Directive d) {
+                        long t = System.nanoTime();
+                        // a journal that takes its time over each entry
+                        while (System.nanoTime() - t < 200_000) {
+                            Thread.onSpinWait();
+                        }
+                        inDirectives[0] += System.nanoTime() - t;
+                    }
+                })) {
+            long t0 = System.nanoTime();
+            ControlLoop.StepReport r = loop.step();
+            long wall = System.nanoTime() - t0;
+            assertThat(r.directives()).hasSize(3);
+            ControlLoop.StepPhases p = r.phases();
+            assertThat(p.handOutNanos()).isGreaterThanOrEqualTo(inDirectives[0]).isGreaterThanOrEqualTo(600_000);
+            assertThat(p.decideNanos()).isGreaterThanOrEqualTo((long) Math.floor(decideMs[0] * 1e6) - 1).isPositive();
+            assertThat(p.observeNanos()).isPositive();
+            assertThat(p.observeNanos() + p.decideNanos() + p.handOutNanos() + p.publishNanos()).isLessThanOrEqualTo(wall);
+        }
+    }
+
+    @Test
     void step_firstSlot_placesCoreAndSendsOneDirectivePerNode() {
         FakeFleet fleet = new FakeFleet("n1", "n2", "n3");
         try (ControlLoop loop = loop(fleet, "test-pair", Map.of(), false, Duration.ofSeconds(1))) {

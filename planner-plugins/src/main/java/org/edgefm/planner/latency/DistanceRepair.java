@@ -5,10 +5,11 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * Repairs one source's shortest delays in place when the set of excluded nodes changes, instead of
- * recomputing them ({@link NetworkPaths#withExcluded}): the nodes whose shortest path ran through a node
- * now excluded lose their distance, they and the nodes that are back take the best offer of a neighbour,
- * and improvements spread as in Dijkstra's algorithm. Holds the scratch arrays of one
+ * Repairs one source's shortest delays when the set of excluded nodes changes, instead of recomputing
+ * them ({@link NetworkPaths#withExcluded}), on a copy where anything changes (the row it is given is shared:
+ * {@link PathStore}): the nodes whose shortest path ran through a node now excluded lose their distance,
+ * they and the nodes that are back take the best offer of a neighbour, and improvements spread as in
+ * Dijkstra's algorithm. Holds the scratch arrays of one
  * {@code withExcluded}, reset after each source; not thread-safe.
  */
 final class DistanceRepair {
@@ -44,33 +45,44 @@ final class DistanceRepair {
         }
     }
 
+    /** A repaired row and the targets whose distance changed ({@link #NONE}: none, and the row is the one given). */
+    record Repaired(PathStore.Row row, BitSet changed) {
+    }
+
     /**
-     * Repairs, in place, the distances {@code d} and predecessors {@code p} from source {@code s} computed
-     * with {@code wasExcluded} for the nodes now {@code excluded}; returns the targets whose distance changed.
+     * Repairs the distances and predecessors {@code row} from source {@code s} computed with {@code wasExcluded}
+     * for the nodes now {@code excluded}. The row is never written (other instances and threads may read it):
+     * where anything changes, a copy is repaired and returned; where nothing does, the row itself.
      *
      * @param gone    nodes excluded now that were not before
      * @param anyGone whether {@code gone} has any node
      * @param back    nodes excluded before that are not now
      */
-    BitSet repair(PathGraph g, boolean[] excluded, int s, double sizeMb, double[] d, int[] p, boolean[] wasExcluded,
+    Repaired repair(PathGraph g, boolean[] excluded, int s, double sizeMb, PathStore.Row row, boolean[] wasExcluded,
             boolean[] gone, boolean anyGone, List<Integer> back) {
+        double[] d = row.dist();
+        int[] p = row.pred();
         int n = g.size();
         int[][] adjacency = g.adjacency;
         if (excluded[s] || wasExcluded[s]) {
-            double[] fresh = excluded[s] ? null : ShortestPaths.dijkstra(g, excluded, s, sizeMb, p);
+            int[] fp = new int[n];
+            double[] fresh;
+            if (excluded[s]) {
+                fresh = new double[n];
+                Arrays.fill(fresh, Double.POSITIVE_INFINITY);
+                Arrays.fill(fp, -1);
+            } else {
+                fresh = ShortestPaths.dijkstra(g, excluded, s, sizeMb, fp);
+            }
             BitSet c = new BitSet(n);
             for (int v = 0; v < n; v++) {
-                double now = fresh == null ? Double.POSITIVE_INFINITY : fresh[v];
-                if (Double.compare(now, d[v]) != 0) {
+                if (Double.compare(fresh[v], d[v]) != 0) {
                     c.set(v);
                 }
-                d[v] = now;
-                if (fresh == null) {
-                    p[v] = -1;
-                }
             }
-            return c.isEmpty() ? NONE : c;
+            return new Repaired(new PathStore.Row(fresh, fp), c.isEmpty() ? NONE : c);
         }
+        double[][] w = g.weights(sizeMb);
         // 1. a node whose recorded shortest path runs through a node now excluded loses its distance
         if (anyGone) {
             boolean through = false;
@@ -78,6 +90,9 @@ final class DistanceRepair {
                 through = gone[v] && d[v] < Double.POSITIVE_INFINITY || p[v] >= 0 && gone[p[v]];
             }
             if (through) {
+                // copy on repair: the row given is shared
+                d = d.clone();
+                p = p.clone();
                 byte[] st = state;
                 int[] stack = heap;
                 for (int v = 0; v < n; v++) {
@@ -110,6 +125,10 @@ final class DistanceRepair {
                 }
             }
         }
+        if (!back.isEmpty() && d == row.dist()) {
+            d = d.clone();
+            p = p.clone();
+        }
         for (int y : back) {
             touch(y, d[y]);
         }
@@ -126,7 +145,7 @@ final class DistanceRepair {
                 if (excluded[u] || d[u] == Double.POSITIVE_INFINITY) {
                     continue;
                 }
-                double nd = d[u] + g.linkDelayMs(g.adjacencyLinks[v][e], sizeMb);
+                double nd = d[u] + w[v][e];
                 if (nd < d[v]) {
                     d[v] = nd;
                     p[v] = u;
@@ -153,7 +172,7 @@ final class DistanceRepair {
                 if (excluded[v]) {
                     continue;
                 }
-                double nd = d[u] + g.linkDelayMs(g.adjacencyLinks[u][e], sizeMb);
+                double nd = d[u] + w[u][e];
                 if (nd < d[v]) {
                     touch(v, d[v]);
                     d[v] = nd;
@@ -178,6 +197,9 @@ final class DistanceRepair {
             }
         }
         nTouched = 0;
-        return c == null ? NONE : c;
+        if (d == row.dist()) {
+            return new Repaired(row, NONE);
+        }
+        return new Repaired(new PathStore.Row(d, p), c == null ? NONE : c);
     }
 }

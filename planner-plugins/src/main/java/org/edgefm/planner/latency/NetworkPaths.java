@@ -17,27 +17,30 @@ import org.edgefm.api.model.Topology;
  * sum over its links (store and forward). Nodes in {@code excluded} carry no traffic.
  *
  * <p>Distances are computed by Dijkstra ({@link ShortestPaths}) per (source, payload size) on first use
- * and cached, so an instance is cheap to query repeatedly but is not thread-safe. {@link #withExcluded}
- * gives the paths for another set of excluded nodes, repairing the cached distances where the change
- * touches them ({@link DistanceRepair}) instead of recomputing them, and says which distances changed
- * ({@link #changed}). The network itself ({@link PathGraph}) is shared between such instances.
+ * and kept in a {@link PathStore} that every instance made for an equal topology, speed and excluded set
+ * shares, on any thread (the core planner's estimates, the light controller and its preparation compute
+ * each distance once between them); an instance itself is not thread-safe (one thread at a time, handed
+ * over with a happens-before edge). {@link #withExcluded} gives the paths for another set of excluded
+ * nodes, repairing copies of the computed distances where the change touches them ({@link DistanceRepair})
+ * instead of recomputing them, and says which distances changed ({@link #changed}). The network itself
+ * ({@link PathGraph}) is shared between such instances.
  */
 public final class NetworkPaths {
     /** Propagation speed in fibre, 2·10^8 m/s = 200 km/ms (assumption: paper 1 does not give l): {@link Latency#DEFAULT_KM_PER_MS}. */
     public static final double DEFAULT_KM_PER_MS = Latency.DEFAULT_KM_PER_MS;
 
+    private final PathStore store;
     private final PathGraph graph;
     private final boolean[] excluded;
-    /** Per payload size id, per source: the distances, or null until asked for. */
-    private final List<double[][]> dist = new ArrayList<>();
-    /** Per payload size id, per source: each node's predecessor on one shortest path (-1: none). */
-    private final List<int[][]> pred = new ArrayList<>();
+    /** This instance's view of the store's rows per payload size (a look-up without boxing for the size asked last). */
+    private final Map<Double, PathStore.Sized> sized = new HashMap<>();
+    private double lastSize = Double.NaN;
+    private PathStore.Sized lastRows;
     /**
-     * Per payload size id, per source, after {@link #withExcluded}: the targets whose distance differs from
+     * Per payload size, per source, after {@link #withExcluded}: the targets whose distance differs from
      * the previous instance's; null where the previous instance had not computed it (unknown).
      */
-    private final List<BitSet[]> changed = new ArrayList<>();
-    private final Map<Double, Integer> sizeIds = new HashMap<>();
+    private final Map<Double, BitSet[]> changed = new HashMap<>();
     private int[] component;
 
     /**
@@ -46,14 +49,14 @@ public final class NetworkPaths {
      * @param excluded ids of nodes that carry no traffic (offline)
      */
     public NetworkPaths(Topology topology, double kmPerMs, Set<String> excluded) {
-        this.graph = new PathGraph(topology, kmPerMs);
-        this.excluded = graph.mask(excluded);
+        this(PathStore.of(topology, kmPerMs, excluded));
     }
 
-    /** The same network with another set of excluded nodes; no distance computed yet. */
-    private NetworkPaths(NetworkPaths base, boolean[] excluded) {
-        this.graph = base.graph;
-        this.excluded = excluded;
+    /** Paths over a store's distances (shared, or this instance's own after {@link #withExcluded}). */
+    private NetworkPaths(PathStore store) {
+        this.store = store;
+        this.graph = store.graph;
+        this.excluded = store.excluded;
     }
 
     /** Paths over the whole topology at the default propagation speed. */
@@ -134,31 +137,19 @@ public final class NetworkPaths {
         return NearestCandidates.select(origin, candidates, k, distances(origin, sizeMb));
     }
 
-    /** All delays from one source for one payload size (shared array: do not modify). */
+    /** All delays from one source for one payload size (shared array, also read by other threads: do not modify). */
     public double[] distances(int from, double sizeMb) {
-        int sid = sizeId(sizeMb);
-        double[][] row = dist.get(sid);
-        double[] d = row[from];
-        if (d == null) {
-            int[] p = new int[graph.size()];
-            d = ShortestPaths.dijkstra(graph, excluded, from, sizeMb, p);
-            row[from] = d;
-            pred.get(sid)[from] = p;
-        }
-        return d;
+        return rows(sizeMb).row(from).dist();
     }
 
-    private int sizeId(double sizeMb) {
-        Integer sid = sizeIds.get(sizeMb);
-        if (sid == null) {
-            int n = graph.size();
-            sid = sizeIds.size();
-            sizeIds.put(sizeMb, sid);
-            dist.add(new double[n][]);
-            pred.add(new int[n][]);
-            changed.add(new BitSet[n]);
+    private PathStore.Sized rows(double sizeMb) {
+        if (sizeMb == lastSize && lastRows != null) {
+            return lastRows;
         }
-        return sid;
+        PathStore.Sized r = sized.computeIfAbsent(sizeMb, store::rows);
+        lastSize = sizeMb;
+        lastRows = r;
+        return r;
     }
 
     /**
@@ -173,22 +164,24 @@ public final class NetworkPaths {
 
     /** The targets whose distance from {@code from} changed ({@link #changed}), or null when unknown (all). */
     BitSet changedFrom(int from, double sizeMb) {
-        Integer sid = sizeIds.get(sizeMb);
-        return sid == null ? null : changed.get(sid)[from];
+        BitSet[] c = changed.get(sizeMb);
+        return c == null ? null : c[from];
     }
 
     /**
-     * The paths of the same network with {@code excludedIds} excluded instead. Every distance this instance
-     * computed moves to the new one, repaired exactly where the change touches it (the nodes whose shortest
-     * path ran through a node that is now excluded, and the nodes a node that is back brings closer), and
-     * {@link #changed} on the new instance names the distances that differ. The result equals what a fresh
-     * instance computes: a shortest delay is the smallest sum over the paths left, whichever way it is
-     * found. This instance gives up its cached distances (it recomputes them if asked again).
+     * The paths of the same network with {@code excludedIds} excluded instead. Every distance computed for this
+     * instance's network and excluded set (by it, or by another instance sharing its {@link PathStore}) moves to
+     * the new one, repaired exactly where the change touches it (the nodes whose shortest path ran through a
+     * node that is now excluded, and the nodes a node that is back brings closer), and {@link #changed} on the
+     * new instance names the distances that differ. The result equals what a fresh instance computes: a
+     * shortest delay is the smallest sum over the paths left, whichever way it is found. Repairs work on
+     * copies ({@link DistanceRepair}): this instance, and every other that shares its distances, keeps them
+     * as they were. The new instance's distances are its own (not shared through {@link PathStore#of}).
      */
     public NetworkPaths withExcluded(Set<String> excludedIds) {
         int n = graph.size();
         boolean[] ex = graph.mask(excludedIds);
-        NetworkPaths next = new NetworkPaths(this, ex);
+        NetworkPaths next = new NetworkPaths(new PathStore(graph, ex));
         boolean[] gone = new boolean[n];
         List<Integer> back = new ArrayList<>();
         boolean anyGone = false;
@@ -200,23 +193,20 @@ public final class NetworkPaths {
             }
         }
         DistanceRepair r = new DistanceRepair(n);
-        List<Double> sizes = new ArrayList<>(sizeIds.keySet());
-        sizes.sort((a, b) -> Integer.compare(sizeIds.get(a), sizeIds.get(b)));
-        for (double size : sizes) {
-            int sid = sizeIds.get(size);
-            int nid = next.sizeId(size);
-            double[][] row = dist.get(sid);
-            int[][] prow = pred.get(sid);
+        for (Map.Entry<Double, PathStore.Sized> e : store.allRows().entrySet()) {
+            double size = e.getKey();
+            PathStore.Sized row = e.getValue();
+            PathStore.Sized nextRow = next.rows(size);
+            BitSet[] c = new BitSet[n];
+            next.changed.put(size, c);
             for (int s = 0; s < n; s++) {
-                if (row[s] == null) {
+                PathStore.Row old = row.published(s);
+                if (old == null) {
                     continue;
                 }
-                BitSet c = r.repair(graph, ex, s, size, row[s], prow[s], excluded, gone, anyGone, back);
-                next.dist.get(nid)[s] = row[s];
-                next.pred.get(nid)[s] = prow[s];
-                next.changed.get(nid)[s] = c;
-                row[s] = null;
-                prow[s] = null;
+                DistanceRepair.Repaired fixed = r.repair(graph, ex, s, size, old, excluded, gone, anyGone, back);
+                nextRow.put(s, fixed.row());
+                c[s] = fixed.changed();
             }
         }
         return next;

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.edgefm.api.model.Latency;
 import org.edgefm.api.model.LinkSpec;
 import org.edgefm.api.model.NodeSpec;
@@ -14,7 +15,8 @@ import org.edgefm.api.model.Topology;
 /**
  * The network as {@link NetworkPaths} searches it: node indices, adjacency lists with the link of each
  * edge, the link weight of eq. (2) and the connected components left when some nodes are excluded.
- * Immutable once built, so instances of {@link NetworkPaths} for other excluded sets share it.
+ * Immutable once built (the per-size edge delays are computed once and then only read), so instances of
+ * {@link NetworkPaths} for other excluded sets, and threads, share it.
  */
 final class PathGraph {
     final List<NodeSpec> nodes;
@@ -24,6 +26,8 @@ final class PathGraph {
     /** Per node: the link to each neighbour, parallel to {@link #adjacency}. */
     final LinkSpec[][] adjacencyLinks;
     final double kmPerMs;
+    /** Per payload size: each edge's delay, parallel to {@link #adjacency} (computed once per size, never modified). */
+    private final Map<Double, double[][]> weights = new ConcurrentHashMap<>();
 
     PathGraph(Topology topology, double kmPerMs) {
         this.nodes = topology.nodes();
@@ -78,6 +82,26 @@ final class PathGraph {
     /** One link's delay for {@code sizeMb}: eq. (2), transfer {@code b/w} plus propagation {@code W/l} (+ extra). */
     double linkDelayMs(LinkSpec link, double sizeMb) {
         return Latency.linkDelayMs(link, sizeMb, kmPerMs);
+    }
+
+    /**
+     * Every edge's delay for {@code sizeMb} ({@link #linkDelayMs}), parallel to {@link #adjacency}: computed once
+     * per size, so a search adds a number per edge instead of evaluating eq. (2) (read only; shared by threads).
+     */
+    double[][] weights(double sizeMb) {
+        double[][] w = weights.get(sizeMb);
+        if (w == null) {
+            w = new double[adjacency.length][];
+            for (int u = 0; u < adjacency.length; u++) {
+                w[u] = new double[adjacency[u].length];
+                for (int e = 0; e < w[u].length; e++) {
+                    w[u][e] = linkDelayMs(adjacencyLinks[u][e], sizeMb);
+                }
+            }
+            double[][] had = weights.putIfAbsent(sizeMb, w);
+            w = had == null ? w : had;
+        }
+        return w;
     }
 
     /** Per node, a representative of its connected component over nodes not excluded; -1 for excluded nodes. */

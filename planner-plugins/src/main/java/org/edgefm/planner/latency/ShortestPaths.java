@@ -29,6 +29,7 @@ final class ShortestPaths {
         int[] pos = new int[n];
         Arrays.fill(pos, -1);
         boolean[] done = new boolean[n];
+        double[][] w = g.weights(sizeMb);
         int size = 0;
         dist[from] = 0;
         heap[size] = from;
@@ -43,12 +44,15 @@ final class ShortestPaths {
                 pos[heap[0]] = 0;
                 siftDown(heap, pos, dist, 0, size);
             }
-            for (int e = 0; e < g.adjacency[u].length; e++) {
-                int v = g.adjacency[u][e];
+            int[] adj = g.adjacency[u];
+            double[] wu = w[u];
+            double du = dist[u];
+            for (int e = 0; e < adj.length; e++) {
+                int v = adj[e];
                 if (excluded[v] || done[v]) {
                     continue;
                 }
-                double nd = dist[u] + g.linkDelayMs(g.adjacencyLinks[u][e], sizeMb);
+                double nd = du + wu[e];
                 if (nd < dist[v]) {
                     dist[v] = nd;
                     pred[v] = u;

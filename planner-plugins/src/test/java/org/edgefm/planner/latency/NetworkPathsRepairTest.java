@@ -125,7 +125,7 @@ class NetworkPathsRepairTest {
     }
 
     @Test
-    void withExcluded_givesUpTheOldInstancesCache_whichThenRecomputes() {
+    void withExcluded_leavesTheOldInstancesDistancesAsTheyWere() {
         Topology t = network(new SplittableRandom(7), 30);
         NetworkPaths a = new NetworkPaths(t);
         double[] before = a.distances(0, 0.15).clone();

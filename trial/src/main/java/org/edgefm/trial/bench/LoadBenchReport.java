@@ -175,11 +175,18 @@ final class LoadBenchReport {
             Map<String, Object> delay = (Map<String, Object>) lt.get("startDelayMs");
             Map<String, Object> alloc = (Map<String, Object>) lt.get("allocatedMiB");
             Map<String, Object> gc = (Map<String, Object>) r.get("gc");
+            Map<String, Object> decide = (Map<String, Object>) lt.get("controllerMs");
+            Map<String, Object> handOut = (Map<String, Object>) lt.get("handOutMs");
             out.printf(Locale.ROOT, "loop thread:    per step CPU p50 %s ms, p99 %s ms (mean %s), wall p50 %s ms, p99 %s ms, start"
                             + " delay p50 %s ms, p99 %s ms, allocated %s MiB (mean) over %s steps; GC %s collections,"
                             + " %s ms in the window%n", cpu.get("p50"), cpu.get("p99"), cpu.get("mean"), wall.get("p50"),
                     wall.get("p99"), delay.get("p50"), delay.get("p99"), alloc.get("mean"), lt.get("steps"),
                     gc.get("collections"), gc.get("timeMs"));
+            if (decide != null && handOut != null) {
+                out.printf(Locale.ROOT, "step parts:     the controller's call p50 %s ms, p99 %s ms; the directives' hand-out p50 %s ms,"
+                        + " p99 %s ms (wall; per 10 s window in the JSON's windows)%n", decide.get("p50"), decide.get("p99"),
+                        handOut.get("p50"), handOut.get("p99"));
+            }
         }
         Map<String, Object> p = (Map<String, Object>) r.get("planners");
         out.printf(Locale.ROOT, "planners:       %s core placements (mean %s ms, off the loop's thread), %s in the window, %s dropped"

@@ -182,17 +182,26 @@ public final class LoadBenchRunner {
             long end = System.nanoTime() + durationMs * 1_000_000;
             LoadBenchSample prev = s0;
             LoadBenchSample first20 = null;
+            int prevSteps = steps0;
+            List<Map<String, Object>> windows = new ArrayList<>();
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 LoadBenchSample s = LoadBenchSample.take(host);
+                int steps = costs.count();
+                // what the window's slots waited for: the step's start, the controller, the hand-out, the rest
+                windows.add(window(s, prev, s0, host.meters().decisionLagSummary(prev.slots()), costs.summary(prevSteps, steps)));
+                prevSteps = steps;
                 peakHeap = Math.max(peakHeap, s.heapUsed());
                 loadMin = Math.min(loadMin, s.loadAverage());
                 loadMax = Math.max(loadMax, s.loadAverage());
+                Map<String, Object> w = windows.get(windows.size() - 1);
                 err.printf(Locale.ROOT, "  %4.0f s: telemetry in %6.0f/s, directives %d (re-sent %d), decision lag p99 (since the last line) %.1f ms,"
-                                + " host CPU %.2f cores, heap %d MiB, broker dropped %s%n", (s.nanos() - s0.nanos()) / 1e9,
+                                + " host CPU %.2f cores, heap %d MiB, broker dropped %s; step p99: start delay %s, controller %s,"
+                                + " hand-out %s, rest %s ms%n", (s.nanos() - s0.nanos()) / 1e9,
                         (s.telemetryIn() - prev.telemetryIn()) / ((s.nanos() - prev.nanos()) / 1e9), s.directivesOut(), s.resent(),
                         host.meters().decisionLagSummary(prev.slots()).p99Ms(), (s.cpuNanos() - prev.cpuNanos()) / (double) (s.nanos() - prev.nanos()), s.heapUsed() >> 20,
-                        s.broker() == null ? "n/a" : Long.toString(s.broker().dropped()));
+                        s.broker() == null ? "n/a" : Long.toString(s.broker().dropped()), w.get("startDelayP99Ms"),
+                        w.get("controllerP99Ms"), w.get("handOutP99Ms"), w.get("restP99Ms"));
                 err.flush();
                 prev = s;
                 if (first20 == null && s.nanos() - s0.nanos() >= 19_500_000_000L) {
@@ -230,7 +239,9 @@ public final class LoadBenchRunner {
                     planned.get("window"));
             result.put("loopThread", ordered("steps", stepCosts.steps(), "cpuMs", triple(stepCosts.cpuMs()),
                     "wallMs", triple(stepCosts.wallMs()), "startDelayMs", triple(stepCosts.delayMs()),
-                    "allocatedMiB", triple(stepCosts.allocatedMiB())));
+                    "allocatedMiB", triple(stepCosts.allocatedMiB()), "controllerMs", triple(stepCosts.decideMs()),
+                    "handOutMs", triple(stepCosts.handOutMs()), "restMs", triple(stepCosts.otherMs())));
+            result.put("windows", windows);
             double windowMs = (s1.nanos() - s0.nanos()) / 1e6;
             result.put("gc", ordered("collections", gc1[0] - gc0[0], "timeMs", gc1[1] - gc0[1],
                     "shareOfWindow", round((gc1[1] - gc0[1]) / windowMs)));
@@ -269,6 +280,20 @@ public final class LoadBenchRunner {
             ms += Math.max(0, b.getCollectionTime());
         }
         return new long[] {n, ms};
+    }
+
+    /**
+     * One progress window's figures (the slots since the previous sample): its end in s after the join, the decision
+     * lag, the host's CPU, and the p99 of each part of a step's wall time (the wait before the step started, the
+     * controller's call, the directives' hand-out, the rest).
+     */
+    private static Map<String, Object> window(LoadBenchSample s, LoadBenchSample prev, LoadBenchSample s0,
+            HostMeters.LagSummary lag, org.edgefm.host.StepCosts.Summary steps) {
+        return ordered("endS", round((s.nanos() - s0.nanos()) / 1e9), "slots", lag.count(), "lagP99Ms", round(lag.p99Ms()),
+                "lagMaxMs", round(lag.maxMs()), "hostCpuCores", round((s.cpuNanos() - prev.cpuNanos()) / (double) (s.nanos() - prev.nanos())),
+                "steps", steps.steps(), "startDelayP99Ms", round(steps.delayMs()[1]), "controllerP99Ms", round(steps.decideMs()[1]),
+                "handOutP99Ms", round(steps.handOutMs()[1]), "restP99Ms", round(steps.otherMs()[1]),
+                "stepWallP99Ms", round(steps.wallMs()[1]), "stepCpuP99Ms", round(steps.cpuMs()[1]));
     }
 
     private static int cellSize(Scenario scaled, int agents) {
