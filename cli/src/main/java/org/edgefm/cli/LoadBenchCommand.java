@@ -58,13 +58,19 @@ final class LoadBenchCommand implements Callable<Integer> {
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
 
+    @Option(names = "--agents-nice", paramLabel = "N", defaultValue = "" + LoadBenchRunner.DEFAULT_AGENTS_NICE,
+            description = "Niceness (0-19) of the virtual agents' process: they stand for devices on other machines, so on"
+                    + " one machine they yield the CPU to the host under test; 0 runs them at the host's priority"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int agentsNice;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         LoadBenchOptions options = new LoadBenchOptions(agents, duration, scenarioRef, planner, broker, telemetryPeriod,
-                planningEpoch, coreBudget, json, pluginsDir, Main.class.getName());
+                planningEpoch, coreBudget, json, pluginsDir, agentsNice, Main.class.getName());
         try {
             return new LoadBenchRunner(options).run(spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

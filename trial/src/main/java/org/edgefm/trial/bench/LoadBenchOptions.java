@@ -16,10 +16,12 @@ import java.nio.file.Path;
  * @param coreBudget        {@code --core-budget}: one core placement's time budget
  * @param json              {@code --json}: the figures' file, or null
  * @param pluginsDir        {@code --plugins-dir}: the plugin jars' folder, or null for the default
+ * @param agentsNice        {@code --agents-nice}: the niceness the agents' process runs at (0-19), or null for
+ *                          {@link LoadBenchRunner#DEFAULT_AGENTS_NICE}
  * @param virtualAgentsMain the main class whose {@code bench virtual-agents} command runs the agents'
  *                          process (on this process's class path)
  */
 public record LoadBenchOptions(int agents, String duration, String scenario, String planner, String broker,
         String telemetryPeriod, String planningEpoch, String coreBudget, Path json, Path pluginsDir,
-        String virtualAgentsMain) {
+        Integer agentsNice, String virtualAgentsMain) {
 }

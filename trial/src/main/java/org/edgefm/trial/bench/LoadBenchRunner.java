@@ -48,6 +48,13 @@ public final class LoadBenchRunner {
      * under its 10 s budget (planner-plugins/README.md, "Benchmarks"); {@code greedy} remains available.
      */
     public static final String DEFAULT_PLANNER = "two-tier";
+    /**
+     * The niceness of the virtual agents' process: they stand for devices on other machines, and on one
+     * machine a load generator at the host's priority takes its CPU share from the host under test (at the
+     * join, the 1,000 agents' handling of the directive roll-out ran the controller's thread at a fraction
+     * of a core). {@code --agents-nice 0} runs them at the host's priority.
+     */
+    public static final int DEFAULT_AGENTS_NICE = 10;
 
     private final LoadBenchOptions o;
     private final int agents;
@@ -114,6 +121,10 @@ public final class LoadBenchRunner {
         if (agents < 1 || agents > 100_000) {
             throw new UsageException("--agents: " + agents + " (expected: 1-100000)");
         }
+        int nice = o.agentsNice() == null ? DEFAULT_AGENTS_NICE : o.agentsNice();
+        if (nice < 0 || nice > 19) {
+            throw new UsageException("--agents-nice: " + nice + " (expected: 0-19; 0 runs the agents at the host's priority)");
+        }
         if (broker != null && !broker.matches("tcp://[^/:]+:\\d+")) {
             throw new UsageException("--broker: '" + broker + "' (expected: tcp://host:port)");
         }
@@ -158,7 +169,13 @@ public final class LoadBenchRunner {
             out.flush();
             Path summaryFile = work.resolve("agents.json");
             long joinStart = System.nanoTime();
-            agentsProc = startAgents(host.brokerUrl(), fleet, scenarioRef, periodMs, summaryFile, work);
+            String niceTool = nice == 0 ? null : niceTool();
+            out.println(nice == 0 ? "  the agents' process runs at the host's priority (--agents-nice 0)"
+                    : niceTool == null ? "  'nice' not found on PATH: the agents' process runs at the host's priority"
+                    : "  the agents' process runs at nice " + nice + " (they stand for devices on other machines;"
+                    + " --agents-nice 0 to share the CPU evenly)");
+            agentsProc = startAgents(host.brokerUrl(), fleet, scenarioRef, periodMs, summaryFile, work,
+                    niceTool == null ? 0 : nice, niceTool);
             BufferedReader lines = new BufferedReader(new InputStreamReader(agentsProc.getInputStream(), StandardCharsets.UTF_8));
             String ready = awaitReady(lines, agentsProc, work);
             out.println("  " + ready.substring(VirtualAgentsRunner.READY.length()).strip());
@@ -228,6 +245,7 @@ public final class LoadBenchRunner {
                     VirtualAgentsRunner.Summary.class);
             awaitQuiet(host, agentSide.totals());
             Map<String, Object> result = LoadBenchReport.figures(host, scaled, planner, periodMs, s0, s1, peakHeap, agentSide);
+            result.put("agentsNice", niceTool == null ? 0 : nice);
             result.put("join", joined.asMap());
             Map<String, Object> planned = new LinkedHashMap<>();
             planned.put("joining", s0.workSince(null));
@@ -341,10 +359,26 @@ public final class LoadBenchRunner {
                 m == null ? 0 : m.topology().links().size(), host.meters().decisionLagSummary(0));
     }
 
-    private Process startAgents(String brokerUrl, String fleet, String scenarioRef, long periodMs, Path summary, Path work)
-            throws java.io.IOException {
+    /** The {@code nice} program on PATH, or null. */
+    private static String niceTool() {
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+            Path f = dir.isEmpty() ? null : Path.of(dir, "nice");
+            if (f != null && Files.isExecutable(f)) {
+                return f.toString();
+            }
+        }
+        return null;
+    }
+
+    private Process startAgents(String brokerUrl, String fleet, String scenarioRef, long periodMs, Path summary, Path work,
+            int nice, String niceTool) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx1g",
+        List<String> cmd = new ArrayList<>();
+        if (nice > 0) {
+            cmd.addAll(List.of(niceTool, "-n", Integer.toString(nice)));
+        }
+        cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx1g",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 o.virtualAgentsMain(), "bench", "virtual-agents", "--broker", brokerUrl, "--fleet", fleet,
                 "--scenario", scenarioRef, "--cells", "--agents", Integer.toString(agents),

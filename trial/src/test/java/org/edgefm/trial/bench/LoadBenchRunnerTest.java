@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LoadBenchRunnerTest {
     private static LoadBenchOptions options(int agents, String duration, String broker, String coreBudget) {
         return new LoadBenchOptions(agents, duration, "../scenarios/trial-lab.json", LoadBenchRunner.DEFAULT_PLANNER, broker, "1s", "5m",
-                coreBudget, null, null, "unused.Main");
+                coreBudget, null, null, null, "unused.Main");
     }
 
     private static void run(LoadBenchOptions o) throws Exception {
@@ -27,5 +27,10 @@ class LoadBenchRunnerTest {
                 .hasMessage("--broker: 'http://broker:1883' (expected: tcp://host:port)");
         assertThatThrownBy(() -> run(options(10, "10s", null, "0"))).isInstanceOf(UsageException.class)
                 .hasMessageStartingWith("--core-budget: '0'");
+        LoadBenchOptions o = options(10, "10s", null, "60s");
+        assertThatThrownBy(() -> run(new LoadBenchOptions(o.agents(), o.duration(), o.scenario(), o.planner(), o.broker(),
+                o.telemetryPeriod(), o.planningEpoch(), o.coreBudget(), null, null, 20, o.virtualAgentsMain())))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--agents-nice: 20 (expected: 0-19; 0 runs the agents at the host's priority)");
     }
 }
