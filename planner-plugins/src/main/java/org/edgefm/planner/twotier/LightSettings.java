@@ -169,7 +169,9 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " backlog the mean-sized baselines drain",
                     KeyOrigin.RECONSTRUCTION, "H of papers.md 1.5 [I] counts unmet demand; under admission control a pair's"
                     + " arrivals are held at its admissible rate S, so the virtual update has no downward drift and keeps"
-                    + " the largest backlog ever reported (docs/simulator.md, 'Behind at 2x')"),
+                    + " the largest backlog ever reported; reported alone: two-tier 2-13% cheaper on paper-table1-contended"
+                    + " over 2,000 slots (held-out seeds) but behind prop-avg on every seed at 4x and 12x, so virtual stays"
+                    + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
                     + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits",
@@ -218,10 +220,13 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     "ρ_l of light.admission for light pairs, one rule for every light controller: a light pair is given at"
                     + " most ρ_l times the mean capacity x·y^(1−α)/E[a/f] of its instances (E[a/f] and α as measured), in"
                     + " (0, 1]; 0 = each sizer's own admissible rate (before this key: ec-lyapunov's effective capacity with"
-                    + " its mean-time-utilization guard, 0.8 of the mean capacity, and the mean sizer's mean capacity, 1.0)",
+                    + " its mean-time-utilization guard, 0.8 of the mean capacity, and the mean sizer's mean capacity, 1.0);"
+                    + " with light.admission-deadline = split the same limit is each light pair's rate C",
                     KeyOrigin.GUARD, "paper 1 has no admission step; by default the two light tiers admit against different"
-                    + " limits (0.8 and 1.0 of the same mean capacity), so a difference between them is partly the limit"
-                    + " (docs/simulator.md, 'Behind at 2x')"),
+                    + " limits (0.8 and 1.0 of the same mean capacity); with ec-lyapunov.queue-source = reported, 0.9 for both"
+                    + " or 1 (prop-avg's own limit) puts two-tier level with prop-avg at every load over 2,000 held-out slots"
+                    + " but costs both planners at 4x (0.9) or leaves the 2x and 40-slot 4x gaps (1), so 0 stays"
+                    + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
             new ConfigKey("light.admission-sizing", "admitted",
                     "with light.admission = reject, the demand the light pairs are sized for: admitted = per stream the"
                     + " share its core stages admit (per core service admission-utilization times instances over a/(f·speed),"
