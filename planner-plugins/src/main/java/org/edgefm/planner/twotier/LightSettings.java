@@ -170,7 +170,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     KeyOrigin.RECONSTRUCTION, "H of papers.md 1.5 [I] counts unmet demand; under admission control a pair's"
                     + " arrivals are held at its admissible rate S, so the virtual update has no downward drift and keeps"
                     + " the largest backlog ever reported; reported alone: two-tier 2-13% cheaper on paper-table1-contended"
-                    + " over 2,000 slots (held-out seeds) but behind prop-avg on every seed at 4x and 12x, so virtual stays"
+                    + " over 2,000 slots (held-out seeds) but behind prop-avg at 4x and 12x over six seeds, so virtual stays"
                     + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
@@ -224,8 +224,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " with light.admission-deadline = split the same limit is each light pair's rate C",
                     KeyOrigin.GUARD, "paper 1 has no admission step; by default the two light tiers admit against different"
                     + " limits (0.8 and 1.0 of the same mean capacity); with ec-lyapunov.queue-source = reported, 0.9 for both"
-                    + " or 1 (prop-avg's own limit) puts two-tier level with prop-avg at every load over 2,000 held-out slots"
-                    + " but costs both planners at 4x (0.9) or leaves the 2x and 40-slot 4x gaps (1), so 0 stays"
+                    + " or 1 (prop-avg's own limit) puts two-tier level with prop-avg at 0.5-8x over 2,000 held-out slots"
+                    + " but behind at 12x over six seeds, and 0.9 costs both planners at 4x, so 0 stays"
                     + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
             new ConfigKey("light.admission-sizing", "admitted",
                     "with light.admission = reject, the demand the light pairs are sized for: admitted = per stream the"
