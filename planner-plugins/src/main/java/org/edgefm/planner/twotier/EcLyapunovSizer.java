@@ -13,7 +13,8 @@ import org.edgefm.api.model.ServiceSpec;
  * {@code max(0, λ − S)} (eq. (11) in rate form), then the drift-plus-penalty
  * {@code V·C^lt(x, y) − H·min((S − λ)⁺Δt, H)} where {@code C^lt} is eq. (7) with the scale-up-only
  * instantiation price and {@code H} the virtual queue
- * {@code H(t+1) = max(H(t) + z(t) − S(t)Δt, 0)} (at least the observed queue), which drains
+ * {@code H(t+1) = max(H(t) + z(t) − S(t)Δt, 0)} (at least the observed queue, or the observed queue itself with
+ * {@code ec-lyapunov.queue-source = reported}), which drains
  * backlog that the expected demand did not foresee, spread over {@code ec-lyapunov.drain-slots} slots
  * (the queue term rewards clearing at most {@code H/K} in one slot).
  */
@@ -73,7 +74,9 @@ public final class EcLyapunovSizer implements Sizer {
         }
         // stability guard: a task holds its slot for a/f with f drawn once per task, so x instances at
         // parallelism y serve at most x·y^(1−α)/E[a/f] tasks per ms on average, however the EC check reads
-        double meanTaskMs = s.meanTimeUtilization() > 0 ? measured.meanTaskMs(svc, speed, in.samples(), in.samplesY(), alpha) : 0;
+        double meanTaskMs = s.meanTimeUtilization() > 0 || s.admissionLightUtilization() > 0
+                ? measured.meanTaskMs(svc, speed, in.samples(), in.samplesY(), alpha) : 0;
+        double guard = s.meanTimeUtilization();
         double bestCovering = Double.POSITIVE_INFINITY;
         for (int x = 1; x <= xmax; x++) {
             double best = Double.POSITIVE_INFINITY;
@@ -81,8 +84,8 @@ public final class EcLyapunovSizer implements Sizer {
                 double c = !s.ecCheck() ? x * Math.pow(y, 1 - alpha) * meanRate / svc.workloadMb()
                         : gamma != null ? num[y] / Math.expm1(arg[y] / x)
                         : admissibleTasksPerMs(svc, x, y, delayY[y], dt, speed, empirical, in, alpha);
-                if (meanTaskMs > 0) {
-                    c = Math.min(c, s.meanTimeUtilization() * x * Math.pow(y, 1 - alpha) / meanTaskMs);
+                if (guard > 0 && meanTaskMs > 0) {
+                    c = Math.min(c, guard * x * Math.pow(y, 1 - alpha) / meanTaskMs);
                 }
                 double v = value(svc, x, y, c, in, h);
                 if (v < best - 1e-12) {
@@ -115,11 +118,20 @@ public final class EcLyapunovSizer implements Sizer {
                 break;
             }
         }
+        // the mean capacity x·y^(1−α)/E[a/f] of each option, what light.admission-light-utilization admits against
+        double[] meanCap = new double[xmax + 1];
+        java.util.Arrays.fill(meanCap, Double.NaN);
+        if (meanTaskMs > 0) {
+            for (int x = 1; x <= Math.min(last, xmax); x++) {
+                meanCap[x] = x * Math.pow(bestY[x], 1 - alpha) / meanTaskMs;
+            }
+        }
         if (last < xmax) {
             return new Ladder(java.util.Arrays.copyOf(bestY, last + 1), java.util.Arrays.copyOf(value, last + 1),
-                    java.util.Arrays.copyOf(cap, last + 1), java.util.Arrays.copyOf(risk, last + 1));
+                    java.util.Arrays.copyOf(cap, last + 1), java.util.Arrays.copyOf(risk, last + 1),
+                    java.util.Arrays.copyOf(meanCap, last + 1));
         }
-        return new Ladder(bestY, value, cap, risk);
+        return new Ladder(bestY, value, cap, risk, meanCap);
     }
 
     /**
@@ -198,14 +210,25 @@ public final class EcLyapunovSizer implements Sizer {
         }
     }
 
-    /** Raises a pair's virtual queue to at least the backlog an agent reports. */
+    /**
+     * Raises a pair's virtual queue to at least the backlog an agent reports, or with
+     * {@code ec-lyapunov.queue-source = reported} sets it to that backlog.
+     */
     @Override
     public void observeBacklog(String node, String service, double queueLength) {
         if (!s.virtualQueues()) {
             return;
         }
         String k = node + "|" + service;
-        if (queueLength > queues.getOrDefault(k, 0.0)) {
+        if (s.queueReported()) {
+            // assumption: the measured backlog replaces the virtual one; under admission control the arrivals are held at
+            // S, so H + z − SΔt has no downward drift and would keep a spike that was already served or expired
+            if (queueLength > 0) {
+                queues.put(k, queueLength);
+            } else {
+                queues.remove(k);
+            }
+        } else if (queueLength > queues.getOrDefault(k, 0.0)) {
             queues.put(k, queueLength);
         }
     }

@@ -368,7 +368,8 @@ public final class LightEngine implements LightServiceController {
             Map<String, Double> lightCapacity = new HashMap<>();
             for (Pair p : pairs.values()) {
                 if (p.x > 0) {
-                    lightCapacity.merge(paths.node(p.node).id() + "|" + p.service.id(), p.ladder.capacity()[p.x], Double::sum);
+                    lightCapacity.merge(paths.node(p.node).id() + "|" + p.service.id(),
+                            p.ladder.admissible(p.x, s.admissionLightUtilization()), Double::sum);
                 }
             }
             List<Admission.Stream> streams = new ArrayList<>();

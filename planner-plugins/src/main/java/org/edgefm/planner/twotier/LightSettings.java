@@ -33,7 +33,6 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param meanTimeUtilization utilisation cap of the stability guard on mean per-task service time (0 = off)
  * @param costOptimalX       the sizer also weighs more instances at a lower parallelism once an x covers the backlog
  * @param measureAlpha       α per pair from the measured per-task rates at the parallelism levels it ran at
- * @param alphaConfidence    z: a measured α is taken this many standard errors of its slope above the point estimate
  * @param drainSlots         K: a slot's capacity is sized to clear 1/K of the virtual queue (1 = all of it)
  * @param releaseAfterSlots  a surplus instance is kept this many slots before release; -1 = auto, ceil(c^dp/c^mt) per service
  * @param ecCheck            ablation switch: false sizes ec-lyapunov on the mean rate instead of the effective capacity
@@ -54,6 +53,12 @@ import org.edgefm.planner.latency.LatencyModel;
  * @param admissionEpsilon   the deadline rule's target violation probability per stage ({@code light.admission-epsilon})
  * @param serviceFloor       every light stage of a planned stream gets at least one instance on a candidate where room is left
  *                           ({@code light.service-floor}, {@link ServiceFloor})
+ * @param alphaConfidence    z: a measured α is taken this many standard errors of its slope above the point estimate
+ * @param admissionLightUtilization ρ_l of admission control for light pairs: a light pair admits at most ρ_l times its mean
+ *                           capacity x·y^(1−α)/E[a/f], for every sizer; 0 = the sizer's own admissible rate
+ *                           ({@code light.admission-light-utilization})
+ * @param queueReported      ec-lyapunov's virtual queue is set to the backlog reported for a pair each slot, instead of
+ *                           raised to at least it ({@code ec-lyapunov.queue-source})
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
@@ -62,7 +67,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         double meanTimeUtilization, boolean costOptimalX, boolean measureAlpha, int drainSlots, int releaseAfterSlots,
         boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
         boolean admission, double admissionUtilization, boolean sizeForAdmitted, boolean rejectUnserved,
-        boolean admissionDeadline, double admissionEpsilon, boolean serviceFloor, double alphaConfidence) {
+        boolean admissionDeadline, double admissionEpsilon, boolean serviceFloor, double alphaConfidence, boolean queueReported,
+        double admissionLightUtilization) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -155,6 +161,17 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " y from 6.8 to 1 on paper-table1-contended's busiest pairs and cut both planners' cost 9-12% at 2x over"
                     + " 2,000 slots at the same on-time rate, but cost two-tier 0.1-1.3 points at 0.5, 4, 8 and 12x in the"
                     + " 40-slot runs, so it is off (docs/simulator.md, 'Behind at 2x: parallelism bought on noise')"),
+            new ConfigKey("ec-lyapunov.queue-source", "virtual",
+                    "the virtual queue H of a (node, service) pair in the ec-lyapunov sizer: virtual ="
+                    + " H(t+1) = max(H(t) + z(t) - S(t)Δt, 0), raised to at least the backlog the agent reports (before this"
+                    + " key); reported = H is the backlog the agent reports for the pair each slot (the virtual update only"
+                    + " where no report came), so a spike that has been served or expired is forgotten and H is the same"
+                    + " backlog the mean-sized baselines drain",
+                    KeyOrigin.RECONSTRUCTION, "H of papers.md 1.5 [I] counts unmet demand; under admission control a pair's"
+                    + " arrivals are held at its admissible rate S, so the virtual update has no downward drift and keeps"
+                    + " the largest backlog ever reported; reported alone: two-tier 2-13% cheaper on paper-table1-contended"
+                    + " over 2,000 slots (held-out seeds) but behind prop-avg at 4x and 12x over six seeds, so virtual stays"
+                    + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
                     + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits",
@@ -199,6 +216,17 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     KeyOrigin.GUARD, "rho of light.admission for core pairs (docs/simulator.md, admission); 1.0 over 2,000 slots"
                     + " (held-out seeds 501-503, 0.5-12x) puts two-tier ahead of prop-avg at 4x but behind on every seed at 1x,"
                     + " 2x and 8x, so 0.9 stays (docs/simulator.md, 'Paper-length runs')"),
+            new ConfigKey("light.admission-light-utilization", "0",
+                    "ρ_l of light.admission for light pairs, one rule for every light controller: a light pair is given at"
+                    + " most ρ_l times the mean capacity x·y^(1−α)/E[a/f] of its instances (E[a/f] and α as measured), in"
+                    + " (0, 1]; 0 = each sizer's own admissible rate (before this key: ec-lyapunov's effective capacity with"
+                    + " its mean-time-utilization guard, 0.8 of the mean capacity, and the mean sizer's mean capacity, 1.0);"
+                    + " with light.admission-deadline = split the same limit is each light pair's rate C",
+                    KeyOrigin.GUARD, "paper 1 has no admission step; by default the two light tiers admit against different"
+                    + " limits (0.8 and 1.0 of the same mean capacity); with ec-lyapunov.queue-source = reported, 0.9 for both"
+                    + " or 1 (prop-avg's own limit) puts two-tier level with prop-avg at 0.5-8x over 2,000 held-out slots"
+                    + " but behind at 12x over six seeds, and 0.9 costs both planners at 4x, so 0 stays"
+                    + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
             new ConfigKey("light.admission-sizing", "admitted",
                     "with light.admission = reject, the demand the light pairs are sized for: admitted = per stream the"
                     + " share its core stages admit (per core service admission-utilization times instances over a/(f·speed),"
@@ -250,12 +278,13 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             "ec-lyapunov.demand-floor", "ec-lyapunov.measure-parallelism-exponent",
             "ec-lyapunov.parallelism-exponent-confidence", "light.admission",
             "light.admission-utilization", "light.admission-sizing", "light.admission-unserved", "light.admission-deadline",
-            "light.admission-epsilon", "light.service-floor");
+            "light.admission-epsilon", "light.service-floor", "light.admission-light-utilization");
 
     /** Keys only the ec-lyapunov sizer reads. */
     public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
             "ec-lyapunov.ec-interval-ms", "ec-lyapunov.mean-time-utilization", "ec-lyapunov.cost-optimal-x",
-            "ec-lyapunov.drain-slots", "ec-lyapunov.release-after-slots", "ec-lyapunov.ec-check", "ec-lyapunov.virtual-queues");
+            "ec-lyapunov.drain-slots", "ec-lyapunov.release-after-slots", "ec-lyapunov.ec-check", "ec-lyapunov.virtual-queues",
+            "ec-lyapunov.queue-source");
 
     /** Keys the mean sizer of the baselines reads ({@link MeanSizer}). */
     public static final java.util.Set<String> MEAN_KEYS = java.util.Set.of("light.headroom", "light.mean-time",
@@ -333,11 +362,16 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             throw new ConfigException("light.admission-epsilon: " + admissionEps + " (expected: in (0, 1))");
         }
         boolean serviceFloor = c.getChoice("light.service-floor", "off", "one", "off").equals("one");
+        double lightUtil = c.getDouble("light.admission-light-utilization", 0);
+        if (!(lightUtil >= 0 && lightUtil <= 1)) {
+            throw new ConfigException("light.admission-light-utilization: " + lightUtil + " (expected: 0 or in (0, 1])");
+        }
         return new LightSettings(eps, v, ymax, xmax, alpha, xy, dt, minS, stale, k, spill, all, slack, smoothing, floor, head, seed,
                 CoreSettings.kmPerMs(c), CoreSettings.meanChannel(c), CoreSettings.leafInput(c), meanUtil, costOptimalX, measureAlpha, drainSlots, releaseAfter,
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
                 admission, admissionUtil, sizeForAdmitted, rejectUnserved, admissionDeadline, admissionEps,
-                serviceFloor, CoreSettings.nonNegative(c, "ec-lyapunov.parallelism-exponent-confidence", 0));
+                serviceFloor, CoreSettings.nonNegative(c, "ec-lyapunov.parallelism-exponent-confidence", 0),
+                c.getChoice("ec-lyapunov.queue-source", "virtual", "virtual", "reported").equals("reported"), lightUtil);
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

@@ -69,8 +69,9 @@ public final class MeanSizer implements Sizer {
                 break;
             }
         }
+        // the sizer's capacity is the mean capacity x·y^(1−α)/E[a/f] itself
         return new Ladder(Arrays.copyOf(bestY, last + 1), Arrays.copyOf(value, last + 1), Arrays.copyOf(cap, last + 1),
-                Arrays.copyOf(risk, last + 1));
+                Arrays.copyOf(risk, last + 1), Arrays.copyOf(cap, last + 1));
     }
 
     @Override

@@ -35,8 +35,28 @@ public interface Sizer {
      * @param value     slot objective per x (value[0] is the x = 0 option)
      * @param capacity  admissible service rate per x in tasks/ms
      * @param atRisk    true where no parallelism passes the statistical deadline check
+     * @param meanCapacity per x, the mean capacity {@code x·y^(1−α)/E[a/f]} of the chosen (x, y) in tasks/ms, the
+     *                  base of {@code light.admission-light-limit = rho}; NaN where the sizer does not know it
      */
-    record Ladder(int[] y, double[] value, double[] capacity, boolean[] atRisk) {
+    record Ladder(int[] y, double[] value, double[] capacity, boolean[] atRisk, double[] meanCapacity) {
+        /** A ladder without mean capacities (every admission limit is the sizer's capacity). */
+        public Ladder(int[] y, double[] value, double[] capacity, boolean[] atRisk) {
+            this(y, value, capacity, atRisk, nan(capacity.length));
+        }
+
+        private static double[] nan(int n) {
+            double[] a = new double[n];
+            java.util.Arrays.fill(a, Double.NaN);
+            return a;
+        }
+
+        /**
+         * What the pair may admit at x instances: the sizer's capacity, or with {@code rho > 0} and a known mean
+         * capacity, rho times that mean capacity ({@code light.admission-light-limit}).
+         */
+        public double admissible(int x, double rho) {
+            return rho > 0 && !Double.isNaN(meanCapacity[x]) ? rho * meanCapacity[x] : capacity[x];
+        }
     }
 
     /** Builds the ladder of a pair. */
