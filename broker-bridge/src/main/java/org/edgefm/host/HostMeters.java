@@ -293,6 +293,14 @@ public final class HostMeters implements ControlLoop.Listener {
         return loop.decisionLagSummary(skip);
     }
 
+    /**
+     * Decision lag of the slots after the first {@code skip} up to the first {@code upTo}: a measured window
+     * that has ended (the slots after it, as a benchmark's fleet going away, are not in it).
+     */
+    public LagSummary decisionLagSummary(long skip, long upTo) {
+        return loop.decisionLagSummary(skip, upTo);
+    }
+
     /** Registers the planners' failure counters at 0, so that an alert on their increase fires on the first failure. */
     public void pluginsInUse(String corePlanner, String lightController) {
         loop.pluginsInUse(corePlanner, lightController);

@@ -30,8 +30,17 @@ final class LagSamples {
      * @param skip slots to leave out, e.g. the count of an earlier summary (warm-up)
      */
     synchronized HostMeters.LagSummary summary(long skip) {
-        int from = (int) Math.min(count, Math.max(0, skip));
-        long[] s = Arrays.copyOfRange(samples, from, count);
+        return summary(skip, count);
+    }
+
+    /**
+     * Decision lag of the slots after the first {@code skip} and up to the first {@code upTo} (a window that
+     * has ended: later slots, as those of a fleet going away, are not in it).
+     */
+    synchronized HostMeters.LagSummary summary(long skip, long upTo) {
+        int to = (int) Math.min(count, Math.max(0, upTo));
+        int from = (int) Math.min(to, Math.max(0, skip));
+        long[] s = Arrays.copyOfRange(samples, from, to);
         if (s.length == 0) {
             return new HostMeters.LagSummary(0, Double.NaN, Double.NaN, Double.NaN);
         }

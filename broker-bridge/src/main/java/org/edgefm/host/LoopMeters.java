@@ -83,6 +83,10 @@ final class LoopMeters {
         return lagSamples.summary(skip);
     }
 
+    HostMeters.LagSummary decisionLagSummary(long skip, long upTo) {
+        return lagSamples.summary(skip, upTo);
+    }
+
     /** Records one light-controller call. */
     void decision(double elapsedMs) {
         decisionTimer.record((long) (elapsedMs * 1e6), TimeUnit.NANOSECONDS);

@@ -66,7 +66,8 @@ final class LoadBenchReport {
         boolean nothingLost = unborn == 0 && gaps == 0 && seqMismatch == 0 && telemetryIn == t.telemetry()
                 && birthsIn == t.births() && acksIn == t.acks() && m.messagesIn("death") == t.deaths()
                 && m.badTotal() == 0 && t.connectionsLost() == 0 && t.sendFailures() == 0;
-        HostMeters.LagSummary lag = m.decisionLagSummary(s0.slots());
+        // the window's slots alone: the ones after s1 are the agents going away (offline nodes, failover)
+        HostMeters.LagSummary lag = m.decisionLagSummary(s0.slots(), s1.slots());
 
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("agents", t.agents());

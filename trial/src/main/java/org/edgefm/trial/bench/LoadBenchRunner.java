@@ -206,7 +206,7 @@ public final class LoadBenchRunner {
                 LoadBenchSample s = LoadBenchSample.take(host);
                 int steps = costs.count();
                 // what the window's slots waited for: the step's start, the controller, the hand-out, the rest
-                windows.add(window(s, prev, s0, host.meters().decisionLagSummary(prev.slots()), costs.summary(prevSteps, steps)));
+                windows.add(window(s, prev, s0, host.meters().decisionLagSummary(prev.slots(), s.slots()), costs.summary(prevSteps, steps)));
                 prevSteps = steps;
                 peakHeap = Math.max(peakHeap, s.heapUsed());
                 loadMin = Math.min(loadMin, s.loadAverage());
@@ -216,7 +216,7 @@ public final class LoadBenchRunner {
                                 + " host CPU %.2f cores, heap %d MiB, broker dropped %s; step p99: start delay %s, controller %s,"
                                 + " hand-out %s, rest %s ms%n", (s.nanos() - s0.nanos()) / 1e9,
                         (s.telemetryIn() - prev.telemetryIn()) / ((s.nanos() - prev.nanos()) / 1e9), s.directivesOut(), s.resent(),
-                        host.meters().decisionLagSummary(prev.slots()).p99Ms(), (s.cpuNanos() - prev.cpuNanos()) / (double) (s.nanos() - prev.nanos()), s.heapUsed() >> 20,
+                        host.meters().decisionLagSummary(prev.slots(), s.slots()).p99Ms(), (s.cpuNanos() - prev.cpuNanos()) / (double) (s.nanos() - prev.nanos()), s.heapUsed() >> 20,
                         s.broker() == null ? "n/a" : Long.toString(s.broker().dropped()), w.get("startDelayP99Ms"),
                         w.get("controllerP99Ms"), w.get("handOutP99Ms"), w.get("restP99Ms"));
                 err.flush();
