@@ -59,9 +59,9 @@ final class LoadBenchCommand implements Callable<Integer> {
     Path pluginsDir;
 
     @Option(names = "--agents-nice", paramLabel = "N", defaultValue = "" + LoadBenchRunner.DEFAULT_AGENTS_NICE,
-            description = "Niceness (0-19) of the virtual agents' process: they stand for devices on other machines, so on"
-                    + " one machine they yield the CPU to the host under test; 0 runs them at the host's priority"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Niceness (0-19) of the virtual agents' process: above 0 they yield the CPU to the host under test"
+                    + " (they stand for devices on other machines), at the price of later acknowledgements (default:"
+                    + " ${DEFAULT-VALUE}, the host's priority).")
     int agentsNice;
 
     @CommandLine.Spec
