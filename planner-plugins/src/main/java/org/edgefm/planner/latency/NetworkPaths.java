@@ -1,6 +1,7 @@
 package org.edgefm.planner.latency;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -122,6 +123,30 @@ public final class NetworkPaths {
             component = graph.components(excluded);
         }
         return component[from] == component[to];
+    }
+
+    /**
+     * The nodes of {@code sorted} (ascending indices) that {@code origin} reaches, with {@code origin} itself
+     * merged in index order when {@code originToo}; a candidate list for one stream's stage. A node the
+     * origin cannot reach would get an infinite latency and never be chosen: leaving it out changes no
+     * decision and keeps an analysis linear in the reachable part of a large fleet.
+     */
+    public int[] reachableFrom(int origin, int[] sorted, boolean originToo) {
+        int[] out = new int[sorted.length + 1];
+        int n = 0;
+        for (int v : sorted) {
+            if (originToo && origin < v) {
+                out[n++] = origin;
+                originToo = false;
+            }
+            if (reachable(origin, v)) {
+                out[n++] = v;
+            }
+        }
+        if (originToo) {
+            out[n++] = origin;
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /**

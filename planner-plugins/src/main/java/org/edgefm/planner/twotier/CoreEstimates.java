@@ -1,7 +1,6 @@
 package org.edgefm.planner.twotier;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,26 +203,12 @@ public final class CoreEstimates {
             // a device may run a light stage of its own streams only (unless every node may): the origin joins in order
             boolean originToo = light && !allLight && !paths.isExcluded(origin) && paths.node(origin).kind() == NodeKind.DEVICE
                     && svc.demand().fitsIn(paths.node(origin).capacity());
-            int[] out = new int[b.length + 1];
-            int n = 0;
-            for (int v : b) {
-                if (originToo && origin < v) {
-                    out[n++] = origin;
-                    originToo = false;
-                }
-                // a node the origin cannot reach gets an infinite d^pr and no share of z̃ or Q: leaving it
-                // out changes no estimate, and keeps the analysis linear in the reachable part of a large fleet
-                if (paths.reachable(origin, v)) {
-                    out[n++] = v;
-                }
-            }
-            if (originToo) {
-                out[n++] = origin;
-            }
-            if (n == 0 && light && !paths.isExcluded(origin)) {
+            // a node the origin cannot reach gets an infinite d^pr and no share of z̃ or Q: left out
+            int[] out = paths.reachableFrom(origin, b, originToo);
+            if (out.length == 0 && light && !paths.isExcluded(origin)) {
                 return new int[] {origin};
             }
-            return Arrays.copyOf(out, n);
+            return out;
         }
 
         /** The online nodes with room for the service, devices left out for a light one (unless every node may run it). */

@@ -291,23 +291,7 @@ final class StreamAnalyses {
         // the origin is a candidate where it can run the service (not with CLOUD_ONLY unless it is a cloud)
         boolean originToo = !order.cloudOnly() && !paths.isExcluded(origin)
                 && svc.demand().fitsIn(paths.node(origin).capacity()) && Arrays.binarySearch(base, origin) < 0;
-        int[] out = new int[base.length + 1];
-        int n = 0;
-        for (int v : base) {
-            if (originToo && origin < v) {
-                out[n++] = origin;
-                originToo = false;
-            }
-            // a node the origin cannot reach would get an infinite latency and never be ranked: leaving it out
-            // changes nothing and keeps the analysis to the reachable part of the fleet
-            if (paths.reachable(origin, v)) {
-                out[n++] = v;
-            }
-        }
-        if (originToo) {
-            out[n++] = origin;
-        }
-        int[] all = Arrays.copyOf(out, n);
+        int[] all = paths.reachableFrom(origin, base, originToo);
         // ec-lyapunov.candidates-per-origin: the K nearest to the origin, and the core hosts (few; a light
         // stage beside its core stage saves a trip)
         int[] near = paths.nearest(origin, all, s.candidatesPerOrigin(), leafMb);
