@@ -235,7 +235,8 @@ final class CoreScheduler implements AutoCloseable {
      * Collects the background placement (nothing inline). With {@code wait}, first waits for it up to
      * the light budget, so a placement that takes less comes into force in the step that asked for it,
      * as inline; not when the core planner's last call ran longer than the light budget (it comes into
-     * force in the first step after it returned, and this step is not held). A placement past its budget is reported once as overrun and dropped when it returns.
+     * force in the first step after it returned, and this step is not held). A placement past its budget
+     * is reported once as overrun and dropped when it returns.
      * A returned placement whose nodes went offline or left the model while it ran was computed for a
      * fleet that no longer exists: it is dropped ({@link ControlLoop.Listener#onCorePlacementDropped}) and the
      * failover already applied stays; the re-placement that the loss asked for follows. Then a queued

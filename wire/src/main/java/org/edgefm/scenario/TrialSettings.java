@@ -25,12 +25,21 @@ public record TrialSettings(@JsonInclude(JsonInclude.Include.NON_NULL) String im
 
     /** The node {@link #impair} names before its ':', or null when it names none (every agent) or there is none. */
     public String impairedNode() {
-        if (impair == null) {
-            return null;
+        int colon = nodeColon(impair);
+        return colon < 0 ? null : impair.substring(0, colon).trim();
+    }
+
+    /**
+     * Where an impairment text {@code [NODE:]PROFILE} ends its NODE: the index of a ':' before any '=' (a profile's
+     * own values follow '='), or -1 when it names no node; null text names none.
+     */
+    public static int nodeColon(String impairText) {
+        if (impairText == null) {
+            return -1;
         }
-        int colon = impair.indexOf(':');
-        int eq = impair.indexOf('=');
-        return colon >= 0 && (eq < 0 || colon < eq) ? impair.substring(0, colon).trim() : null;
+        int colon = impairText.indexOf(':');
+        int eq = impairText.indexOf('=');
+        return colon >= 0 && (eq < 0 || colon < eq) ? colon : -1;
     }
 
     /** Checks that a named node is pinned by {@code topology}. */

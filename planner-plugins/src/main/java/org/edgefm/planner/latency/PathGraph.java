@@ -89,19 +89,16 @@ final class PathGraph {
      * per size, so a search adds a number per edge instead of evaluating eq. (2) (read only; shared by threads).
      */
     double[][] weights(double sizeMb) {
-        double[][] w = weights.get(sizeMb);
-        if (w == null) {
-            w = new double[adjacency.length][];
+        return weights.computeIfAbsent(sizeMb, size -> {
+            double[][] w = new double[adjacency.length][];
             for (int u = 0; u < adjacency.length; u++) {
                 w[u] = new double[adjacency[u].length];
                 for (int e = 0; e < w[u].length; e++) {
-                    w[u][e] = linkDelayMs(adjacencyLinks[u][e], sizeMb);
+                    w[u][e] = linkDelayMs(adjacencyLinks[u][e], size);
                 }
             }
-            double[][] had = weights.putIfAbsent(sizeMb, w);
-            w = had == null ? w : had;
-        }
-        return w;
+            return w;
+        });
     }
 
     /** Per node, a representative of its connected component over nodes not excluded; -1 for excluded nodes. */

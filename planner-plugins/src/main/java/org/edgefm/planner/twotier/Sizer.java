@@ -36,7 +36,7 @@ public interface Sizer {
      * @param capacity  admissible service rate per x in tasks/ms
      * @param atRisk    true where no parallelism passes the statistical deadline check
      * @param meanCapacity per x, the mean capacity {@code x·y^(1−α)/E[a/f]} of the chosen (x, y) in tasks/ms, the
-     *                  base of {@code light.admission-light-limit = rho}; NaN where the sizer does not know it
+     *                  base of {@code light.admission-light-utilization = rho}; NaN where the sizer does not know it
      */
     record Ladder(int[] y, double[] value, double[] capacity, boolean[] atRisk, double[] meanCapacity) {
         /** A ladder without mean capacities (every admission limit is the sizer's capacity). */
@@ -52,7 +52,7 @@ public interface Sizer {
 
         /**
          * What the pair may admit at x instances: the sizer's capacity, or with {@code rho > 0} and a known mean
-         * capacity, rho times that mean capacity ({@code light.admission-light-limit}).
+         * capacity, rho times that mean capacity ({@code light.admission-light-utilization}).
          */
         public double admissible(int x, double rho) {
             return rho > 0 && !Double.isNaN(meanCapacity[x]) ? rho * meanCapacity[x] : capacity[x];

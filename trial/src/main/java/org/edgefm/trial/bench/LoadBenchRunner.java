@@ -171,11 +171,12 @@ public final class LoadBenchRunner {
             Path summaryFile = work.resolve("agents.json");
             long joinStart = System.nanoTime();
             String niceTool = nice == 0 ? null : niceTool();
+            int agentsNice = niceTool == null ? 0 : nice; // what the agents' process gets
             out.println(nice == 0 ? "  the agents' process shares the CPU with the host at its priority (--agents-nice N to"
                     + " let it yield)" : niceTool == null ? "  'nice' not found on PATH: the agents' process runs at the host's"
                     + " priority" : "  the agents' process runs at nice " + nice + " (it yields the CPU to the host)");
             agentsProc = startAgents(host.brokerUrl(), fleet, scenarioRef, periodMs, summaryFile, work,
-                    niceTool == null ? 0 : nice, niceTool);
+                    agentsNice == 0 ? List.of() : List.of(niceTool, "-n", Integer.toString(agentsNice)));
             BufferedReader lines = new BufferedReader(new InputStreamReader(agentsProc.getInputStream(), StandardCharsets.UTF_8));
             String ready = awaitReady(lines, agentsProc, work);
             out.println("  " + ready.substring(VirtualAgentsRunner.READY.length()).strip());
@@ -206,7 +207,8 @@ public final class LoadBenchRunner {
                 LoadBenchSample s = LoadBenchSample.take(host);
                 int steps = costs.count();
                 // what the window's slots waited for: the step's start, the controller, the hand-out, the rest
-                windows.add(window(s, prev, s0, host.meters().decisionLagSummary(prev.slots(), s.slots()), costs.summary(prevSteps, steps)));
+                HostMeters.LagSummary lag = host.meters().decisionLagSummary(prev.slots(), s.slots());
+                windows.add(window(s, prev, s0, lag, costs.summary(prevSteps, steps)));
                 prevSteps = steps;
                 peakHeap = Math.max(peakHeap, s.heapUsed());
                 loadMin = Math.min(loadMin, s.loadAverage());
@@ -216,7 +218,7 @@ public final class LoadBenchRunner {
                                 + " host CPU %.2f cores, heap %d MiB, broker dropped %s; step p99: start delay %s, controller %s,"
                                 + " hand-out %s, rest %s ms%n", (s.nanos() - s0.nanos()) / 1e9,
                         (s.telemetryIn() - prev.telemetryIn()) / ((s.nanos() - prev.nanos()) / 1e9), s.directivesOut(), s.resent(),
-                        host.meters().decisionLagSummary(prev.slots(), s.slots()).p99Ms(), (s.cpuNanos() - prev.cpuNanos()) / (double) (s.nanos() - prev.nanos()), s.heapUsed() >> 20,
+                        lag.p99Ms(), (s.cpuNanos() - prev.cpuNanos()) / (double) (s.nanos() - prev.nanos()), s.heapUsed() >> 20,
                         s.broker() == null ? "n/a" : Long.toString(s.broker().dropped()), w.get("startDelayP99Ms"),
                         w.get("controllerP99Ms"), w.get("handOutP99Ms"), w.get("restP99Ms"));
                 err.flush();
@@ -245,7 +247,7 @@ public final class LoadBenchRunner {
                     VirtualAgentsRunner.Summary.class);
             awaitQuiet(host, agentSide.totals());
             Map<String, Object> result = LoadBenchReport.figures(host, scaled, planner, periodMs, s0, s1, peakHeap, agentSide);
-            result.put("agentsNice", niceTool == null ? 0 : nice);
+            result.put("agentsNice", agentsNice);
             result.put("join", joined.asMap());
             Map<String, Object> planned = new LinkedHashMap<>();
             planned.put("joining", s0.workSince(null));
@@ -372,12 +374,9 @@ public final class LoadBenchRunner {
     }
 
     private Process startAgents(String brokerUrl, String fleet, String scenarioRef, long periodMs, Path summary, Path work,
-            int nice, String niceTool) throws java.io.IOException {
+            List<String> prefix) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>();
-        if (nice > 0) {
-            cmd.addAll(List.of(niceTool, "-n", Integer.toString(nice)));
-        }
+        List<String> cmd = new ArrayList<>(prefix); // the niceness: nice -n N, or nothing
         cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx1g",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 o.virtualAgentsMain(), "bench", "virtual-agents", "--broker", brokerUrl, "--fleet", fleet,

@@ -3,6 +3,7 @@ package org.edgefm.trial.run;
 import java.util.Locale;
 import org.edgefm.agent.AgentConfig;
 import org.edgefm.api.EdgeFmException;
+import org.edgefm.scenario.TrialSettings;
 
 /**
  * An {@code --impair} argument: the profile, the agent it applies to, and the part of the workload's
@@ -25,9 +26,8 @@ record ImpairSpec(AgentConfig.Impairment profile, String node, long fromMs, long
     static ImpairSpec parse(String arg) {
         String text = arg == null ? "" : arg.trim();
         String node = null;
-        int colon = text.indexOf(':');
-        int eq = text.indexOf('=');
-        if (colon >= 0 && (eq < 0 || colon < eq)) {
+        int colon = TrialSettings.nodeColon(text);
+        if (colon >= 0) {
             node = text.substring(0, colon).trim();
             if (node.isEmpty()) {
                 throw new EdgeFmException("impairment '" + text + "': no node before ':' (expected NODE:PROFILE, as"
