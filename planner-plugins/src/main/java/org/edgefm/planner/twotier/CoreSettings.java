@@ -55,6 +55,8 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
         SHORTAGE,
         /** Both tiers get the same, largest fraction θ of their demand. */
         SHARE,
+        /** As SHARE with the light need capped at 1/2 before it is scaled (the behaviour before). */
+        SHARE_CAPPED,
         /** The reserve is dropped; the core tier uses the full capacity. */
         DROP
     }
@@ -149,7 +151,10 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                     KeyOrigin.SOLVER, "scale: the mean-value estimates analyse each stream on its K nearest hosts; 32 keeps every shipped scenario whole"),
             new ConfigKey("sparse-ip.light-reserve-conflict", "share",
                     "when C2 and the light reserve do not fit together (assumption: paper 1 places the core tier alone):"
-                            + " share = both tiers get the same, largest fraction θ of their demand (C2 at θ·z̃, reserve θ·share);"
+                            + " share = both tiers get the same, largest fraction θ of their demand (C2 at θ·z̃, reserve θ times"
+                            + " the light services' need of the fleet, at most 1/2 of a node); share-capped = the same with the need"
+                            + " capped at 1/2 before scaling (the behaviour before: under overload the core tier grew with the offered"
+                            + " load and starved the light stages, docs/simulator.md 'The cliff past 2x');"
                             + " shortage = try light-reserve fractions 0, 1/4, 1/2, 3/4 and 1, give the core tier the largest"
                             + " θ·z̃ that fits beside each, and keep the split whose estimated on-time share is highest (a task"
                             + " needs both tiers: per task type the smaller of the core coverage and the light capacity that the"
@@ -205,8 +210,8 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                 kmPerMs(c), meanChannel(c), leafInput(c), seed, keep, k, be,
                 c.getBoolean("sparse-ip.best-effort-lift-max-nodes", false),
                 c.getBoolean("sparse-ip.light-reserve", true), atLeastZero(c, "sparse-ip.candidates-per-origin", 32),
-                ReserveConflict.valueOf(c.getChoice("sparse-ip.light-reserve-conflict", "share", "shortage", "share", "drop")
-                        .toUpperCase(java.util.Locale.ROOT)));
+                ReserveConflict.valueOf(c.getChoice("sparse-ip.light-reserve-conflict", "share", "shortage", "share", "share-capped", "drop")
+                        .toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
     }
 
     static double kmPerMs(PlannerConfig c) {

@@ -19,6 +19,8 @@ import org.edgefm.api.spi.Reason;
  * shortage). Shapes the problem only; the solving stays in {@link SparseCorePlanner}.
  */
 final class LightReserve {
+    /** The most of any node's resource the light reserve keeps. */
+    private static final double MAX_RESERVE = 0.5;
     private final CoreSettings settings;
 
     LightReserve(CoreSettings settings) {
@@ -49,18 +51,25 @@ final class LightReserve {
     /**
      * When the full light reserve and C2 do not fit together, both tiers get the same, largest fraction
      * {@code θ} of what they ask for ({@code sparse-ip.light-reserve-conflict = share}, assumption): every
-     * node keeps {@code θ} times the light share (taken at {@code sparse-ip.demand-headroom}, as C2 takes the
-     * core demand), and C2 asks for {@code θ·z̃_m}; {@code θ} is the largest value at which the greedy or the
-     * water filling meets that. Where C2 alone fits, this is the problem solved; where it does not, the solver
+     * node keeps {@code θ} times the light need (the light services' mean demand as a share of the fleet,
+     * {@link #lightNeed}, taken at {@code sparse-ip.demand-headroom} as C2 takes the core demand; above 1 when the
+     * light tier alone would need more than the fleet), at most {@link #MAX_RESERVE} of any resource, and C2 asks
+     * for {@code θ·z̃_m}; {@code θ} is the largest value at which the greedy or the water filling meets that. So
+     * under any overload the two tiers keep the proportion they need at the load the fleet can carry: the
+     * core tier does not grow with an offered load its light stages cannot serve. {@code share-capped} caps the
+     * need at 1/2 before scaling (the behaviour before): past about 3× on paper-table1-contended that let C2 take
+     * θ of a demand that kept growing while the light tier's θ·1/2 shrank, and the on-time tasks per unit time
+     * fell to a third (docs/simulator.md, "The cliff past 2×"). Where C2 alone fits, this is the problem solved; where it does not, the solver
      * first tries C2 with the full reserve, and the best effort, if it comes to that, plans on this problem. Without
      * it the reserve was dropped and the core tier took every node it fitted on to the last unit, which left
      * the light stages of a busy fleet almost nothing (docs/simulator.md, "paper-table1-contended"). θ is
      * found by bisection (10 steps, two greedy solves each), so it follows the demand estimates.
      */
     private CorePlacementProblem sharedReserve(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
-        double[] share = lightShare(ctx.model(), ctx.demand(), p);
+        boolean capped = settings.reserveConflict() == CoreSettings.ReserveConflict.SHARE_CAPPED;
+        double[] share = capped ? lightShare(ctx.model(), ctx.demand(), p) : lightNeed(ctx.model(), ctx.demand(), p);
         for (int k = 0; k < share.length; k++) {
-            share[k] = Math.min(0.5, share[k] * settings.headroom());
+            share[k] = capped ? Math.min(MAX_RESERVE, share[k] * settings.headroom()) : share[k] * settings.headroom();
         }
         double lo = 0;
         double hi = 1;
@@ -79,9 +88,9 @@ final class LightReserve {
             return p;
         }
         notes.add(new Reason("light-reserve-shared", String.format(Locale.ROOT,
-                "C2 and the light services' share at the demand headroom (%.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM) do not"
-                        + " fit together: both tiers get %.1f%% of it (sparse-ip.light-reserve-conflict = share)", 100 * share[0],
-                100 * share[1], 100 * share[2], 100 * share[3], 100 * lo)));
+                "C2 and the light services' need at the demand headroom (%.1f%% CPU, %.1f%% RAM, %.1f%% GPU, %.1f%% VRAM of the"
+                        + " fleet) do not fit together: both tiers get %.1f%% of it (sparse-ip.light-reserve-conflict = %s)",
+                100 * share[0], 100 * share[1], 100 * share[2], 100 * share[3], 100 * lo, capped ? "share-capped" : "share")));
         return scaledTiers(p, share, lo);
     }
 
@@ -270,8 +279,10 @@ final class LightReserve {
         ResourceVector[] cap = new ResourceVector[p.nodeCount()];
         for (int v = 0; v < cap.length; v++) {
             ResourceVector c = p.capacity()[v];
-            cap[v] = ResourceVector.of(c.get(Resource.CPU) * (1 - theta * share[0]), c.get(Resource.RAM) * (1 - theta * share[1]),
-                    c.get(Resource.GPU) * (1 - theta * share[2]), c.get(Resource.VRAM) * (1 - theta * share[3]));
+            cap[v] = ResourceVector.of(c.get(Resource.CPU) * (1 - Math.min(MAX_RESERVE, theta * share[0])),
+                    c.get(Resource.RAM) * (1 - Math.min(MAX_RESERVE, theta * share[1])),
+                    c.get(Resource.GPU) * (1 - Math.min(MAX_RESERVE, theta * share[2])),
+                    c.get(Resource.VRAM) * (1 - Math.min(MAX_RESERVE, theta * share[3])));
         }
         double[] req = new double[p.serviceCount()];
         for (int m = 0; m < req.length; m++) {
@@ -284,9 +295,9 @@ final class LightReserve {
      * Per resource (CPU, RAM, GPU, VRAM), the share of the online nodes' total capacity that the light
      * services' mean demand occupies: {@code Σ} over the light stages of every stream of
      * {@code λ·E[a_m/f_m]·r_m} (busy instances by Little's law at parallelism 1, a task drawing its rate
-     * once), capped at 1/2.
+     * once); above 1 when the fleet could not hold it.
      */
-    static double[] lightShare(SystemModel model, List<org.edgefm.api.spi.DemandEstimate> demand, CorePlacementProblem p) {
+    static double[] lightNeed(SystemModel model, List<org.edgefm.api.spi.DemandEstimate> demand, CorePlacementProblem p) {
         Map<String, Double> rateByType = new HashMap<>();
         if (demand.isEmpty()) {
             model.workload().forEach(w -> rateByType.merge(w.taskType(), w.arrivals().meanRatePerMs(), Double::sum));
@@ -318,7 +329,16 @@ final class LightReserve {
             for (ResourceVector c : p.capacity()) {
                 total += c.get(kinds[k]);
             }
-            share[k] = total > 0 ? Math.min(0.5, need[k] / total) : 0;
+            share[k] = total > 0 ? need[k] / total : 0;
+        }
+        return share;
+    }
+
+    /** {@link #lightNeed} capped at {@link #MAX_RESERVE}: the reserve kept where C2 fits beside it. */
+    static double[] lightShare(SystemModel model, List<org.edgefm.api.spi.DemandEstimate> demand, CorePlacementProblem p) {
+        double[] share = lightNeed(model, demand, p);
+        for (int k = 0; k < 4; k++) {
+            share[k] = Math.min(MAX_RESERVE, share[k]);
         }
         return share;
     }

@@ -116,6 +116,31 @@ class BestEffortPlacementTest {
         assertThat(worstShare(built, plan)).isPositive();
     }
 
+    /**
+     * Once C2 and the light reserve conflict, the shared reserve keeps the tiers in the proportion they need, so the
+     * core tier stops growing with the offered load: paper-table1-contended conflicts already at 1×, and at 4× and
+     * 12× the core placement takes no more CPU than at 1×. With the light need capped at 1/2 before scaling
+     * ({@code share-capped}, the behaviour before) C2 kept growing at 12× and took the light stages' room.
+     */
+    @Test
+    void overload_sharedReserve_coreTierStopsGrowingWithTheOfferedLoad() {
+        Path file = Path.of("..", "scenarios", "paper-table1-contended.json");
+        double atOne = coreCpu(file, 1, "share");
+        for (double load : new double[] {4, 12}) {
+            assertThat(coreCpu(file, load, "share")).as("load %s", load).isLessThanOrEqualTo(atOne + 1e-9);
+        }
+        assertThat(coreCpu(file, 12, "share-capped")).isGreaterThan(atOne + 1);
+    }
+
+    private static double coreCpu(Path scenario, double load, String conflict) {
+        SystemModel m = ScenarioLoader.load(scenario).model().withLoad(load);
+        SparseCorePlanner planner = new SparseCorePlanner(CoreSettings.from(PlannerConfig.of(Map.of(
+                "sparse-ip.light-reserve-conflict", conflict))));
+        CorePlacement plan = planner.place(ctx(m)).plan().orElseThrow();
+        assertFits(m, plan);
+        return coreCpu(m, plan);
+    }
+
     private static double coreCpu(SystemModel m, CorePlacement p) {
         double cpu = 0;
         for (CoreAssignment a : p.assignments()) {
