@@ -161,7 +161,7 @@ public record CoreSettings(double xi, double beta, String qosScore, String deman
                             + " core placement leaves, per node in the light demand's resource mix; measured worse than share on"
                             + " paper-table1-contended and a held-out draw, docs/simulator.md); drop = the reserve is dropped and"
                             + " the core tier uses the full capacity (before this key)",
-                    KeyOrigin.GUARD, "when C2 and the light reserve do not fit together: share raised two-tier on paper-table1-contended from 4.85% to 78.06% at load 0.5 (one seed, docs/simulator.md)"));
+                    KeyOrigin.GUARD, "when C2 and the light reserve do not fit together: share raised two-tier on paper-table1-contended from 4.85% to 78.06% at load 0.5 (one seed); scaling the uncapped light need (share against share-capped) took it from 5.91% to 9.16% at 4x and 1.11% to 3.00% at 12x (20 held-out seeds, 40 slots), the on-time tasks per unit time flat from 0.5x to 12x (docs/simulator.md, 'The cliff past 2x')"));
 
     /** Reads and validates the settings; a bad value is a {@link ConfigException} naming the key. */
     public static CoreSettings from(PlannerConfig c) {
