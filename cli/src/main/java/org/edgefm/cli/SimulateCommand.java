@@ -67,6 +67,11 @@ final class SimulateCommand implements Callable<Integer> {
             + " their titles, so that a rerun replaces the same files.")
     Path figures;
 
+    @Option(names = "--deployment-at", paramLabel = "SLOT", split = ",", description = "Record, for every run, what each"
+            + " node was told to run (core and light services, instances, parallelism) at the start of these slots, in the"
+            + " --json file's 'deployments' section, e.g. to see where two planners differ (docs/simulator.md).")
+    List<Integer> deploymentAt;
+
     @Option(names = "--plugins-dir", paramLabel = "DIR",
             description = "Folder of plugin jars; it must exist (default: $EDGEFM_PLUGINS, else plugins/ next to the installation).")
     Path pluginsDir;
@@ -103,7 +108,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimulateOptions options = new SimulateOptions(scenarioRef, planners, seeds, loads, slots, threads, seedOffset,
-                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog, parity, figures);
+                sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog, parity, figures,
+                deploymentAt == null ? List.of() : deploymentAt);
         try {
             return new SimulateRunner(options).run(spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

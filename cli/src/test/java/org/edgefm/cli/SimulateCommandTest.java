@@ -216,6 +216,48 @@ class SimulateCommandTest extends CliTestBase {
     }
 
     @Test
+    void simulate_deploymentAt_recordsEachRunsDeploymentAtTheSlotsAsked() throws Exception {
+        Path a = dir.resolve("a.json");
+        int rc = run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier,greedy", "--seeds", "2",
+                "--slots", "20", "--threads", "1", "--deployment-at", "0,12", "--json", a.toString());
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("deployments at slots 0, 12 of every run");
+        JsonNode deployments = new ObjectMapper().readTree(a.toFile()).get("deployments");
+        // two planners x two seeds x two slots, in the order asked for
+        assertThat(deployments).hasSize(8);
+        assertThat(deployments).extracting(d -> d.get("planner").asText() + "/" + d.get("seed").asLong() + "/" + d.get("slot").asInt())
+                .containsExactly("two-tier/1/0", "two-tier/1/12", "two-tier/2/0", "two-tier/2/12", "greedy/1/0", "greedy/1/12",
+                        "greedy/2/0", "greedy/2/12");
+        for (JsonNode d : deployments) {
+            int core = 0;
+            int light = 0;
+            for (JsonNode n : d.get("nodes")) {
+                for (JsonNode sv : n.get("services")) {
+                    assertThat(sv.get("parallelism").asInt()).isPositive();
+                    if (sv.get("kind").asText().equals("core")) {
+                        core += sv.get("instances").asInt();
+                    } else {
+                        assertThat(sv.get("kind").asText()).isEqualTo("light");
+                        light += sv.get("instances").asInt();
+                    }
+                }
+            }
+            // the core tier is placed in slot 0 and every run has light instances by slot 12
+            assertThat(core).as(d.toString()).isPositive();
+            if (d.get("slot").asInt() == 12) {
+                assertThat(light).as(d.toString()).isPositive();
+            }
+        }
+
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--slots", "20",
+                "--deployment-at", "20", "--json", a.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--deployment-at: slot 20 (expected: 0 to 19");
+        assertThat(run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "greedy", "--slots", "20",
+                "--deployment-at", "3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--deployment-at records deployments in the results document: it needs --json FILE");
+    }
+
+    @Test
     void simulate_sweep_runsEveryReaderPerValueAndReportsTheFrontier() throws Exception {
         Path a = dir.resolve("a.json");
         int rc = run("simulate", "--scenario", "../scenarios/paper-table1.json", "--planners", "two-tier,prop-avg,greedy",

@@ -27,15 +27,22 @@ final class SimCampaign {
     private final int seeds;
     private final long firstSeed;
     private final SimulationRun.Options options;
+    private final List<Integer> deploymentAt;
 
+    /**
+     * A campaign.
+     *
+     * @param deploymentAt slots at whose start each run's deployment is recorded ({@link DeploymentRecorder}); empty: none
+     */
     SimCampaign(Scenario scenario, List<PlannerVariant> variants, List<Double> loads, int seeds, long firstSeed,
-            SimulationRun.Options options) {
+            SimulationRun.Options options, List<Integer> deploymentAt) {
         this.scenario = scenario;
         this.variants = variants;
         this.loads = loads;
         this.seeds = seeds;
         this.firstSeed = firstSeed;
         this.options = options;
+        this.deploymentAt = List.copyOf(deploymentAt);
     }
 
     /** How many runs the campaign makes. */
@@ -54,20 +61,30 @@ final class SimCampaign {
         AtomicInteger done = new AtomicInteger();
         int total = total();
         Map<String, List<Future<SimulationRun.Outcome>>> futures = new LinkedHashMap<>();
+        Map<String, List<DeploymentRecorder>> recorders = new LinkedHashMap<>();
         try {
             for (double load : loads) {
                 for (PlannerVariant p : variants) {
                     List<Future<SimulationRun.Outcome>> list = new ArrayList<>();
+                    List<DeploymentRecorder> recorded = new ArrayList<>();
                     for (int s = 0; s < seeds; s++) {
                         long seed = firstSeed + s;
+                        DeploymentRecorder recorder = deploymentAt.isEmpty() ? null
+                                : new DeploymentRecorder(scenario.run().slotMs(), deploymentAt);
+                        SimulationRun.Options runOptions = recorder == null ? options : new SimulationRun.Options(
+                                options.budget(), options.fallback(), options.twin(), recorder, options.initial());
+                        if (recorder != null) {
+                            recorded.add(recorder);
+                        }
                         list.add(pool.submit(() -> {
                             SimulationRun.Outcome o = SimulationRun.run(scenario, p.planner(), p.config(),
-                                    seed, load, null, options);
+                                    seed, load, null, runOptions);
                             progress(err, done.incrementAndGet(), total, t0);
                             return o;
                         }));
                     }
                     futures.put(key(p.label(), load), list);
+                    recorders.put(key(p.label(), load), recorded);
                 }
             }
             List<SimCell> cells = new ArrayList<>();
@@ -77,7 +94,8 @@ final class SimCampaign {
                     for (Future<SimulationRun.Outcome> f : futures.get(key(p, load))) {
                         runs.add(unwrap(f));
                     }
-                    cells.add(new SimCell(p, load, runs));
+                    List<DeploymentRecorder> recorded = recorders.get(key(p, load));
+                    cells.add(new SimCell(p, load, runs, recorded.stream().map(DeploymentRecorder::deployments).toList()));
                 }
             }
             return cells;

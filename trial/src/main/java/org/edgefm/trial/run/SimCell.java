@@ -12,9 +12,10 @@ import org.edgefm.trial.SimResults;
  * The runs of one planner variant at one load, one per seed, with the per-seed figures the tables,
  * the report and the frontier read.
  *
- * @param planner the variant's label
+ * @param planner     the variant's label
+ * @param deployments per seed, the deployments {@code --deployment-at} asked for (empty without it)
  */
-record SimCell(String planner, double load, List<SimulationRun.Outcome> runs) {
+record SimCell(String planner, double load, List<SimulationRun.Outcome> runs, List<List<DeploymentRecorder.AtSlot>> deployments) {
     double[] onTime() {
         return runs.stream().mapToDouble(r -> r.stats().onTimeRate()).toArray();
     }

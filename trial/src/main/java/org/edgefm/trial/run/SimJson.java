@@ -43,8 +43,42 @@ final class SimJson {
             }
         }
         Frontiers.addTo(root, frontiers);
+        addDeployments(root, cells);
         Results.of("simulate", scenario.name(),
                 cells.stream().map(c -> SimResults.of(c.planner(), c.load(), c.runs())).toList(), root)
                 .write(json);
+    }
+
+    /** {@code deployments} ({@code --deployment-at}): per planner, load, seed and slot, each node's desired services. */
+    private static void addDeployments(ObjectNode root, List<SimCell> cells) {
+        if (cells.stream().allMatch(c -> c.deployments().isEmpty())) {
+            return;
+        }
+        ArrayNode array = root.putArray("deployments");
+        for (SimCell c : cells) {
+            for (int i = 0; i < c.deployments().size(); i++) {
+                long seed = c.runs().get(i).seed();
+                for (DeploymentRecorder.AtSlot at : c.deployments().get(i)) {
+                    ObjectNode d = array.addObject();
+                    d.put("planner", c.planner());
+                    d.put("load", c.load());
+                    d.put("seed", seed);
+                    d.put("slot", at.slot());
+                    ArrayNode nodes = d.putArray("nodes");
+                    for (DeploymentRecorder.NodeDeployment n : at.nodes()) {
+                        ObjectNode node = nodes.addObject();
+                        node.put("node", n.node());
+                        ArrayNode services = node.putArray("services");
+                        for (org.edgefm.wire.DesiredService s : n.services()) {
+                            ObjectNode o = services.addObject();
+                            o.put("service", s.service());
+                            o.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+                            o.put("instances", s.instances());
+                            o.put("parallelism", s.parallelism());
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -27,11 +27,22 @@ import java.util.List;
  * @param parity          {@code --parity}: with {@code --calibrate-from}, the trial's parity computed again
  *                        ({@code org.edgefm.trial.parity.ParityRerun}) instead of a campaign
  * @param figures         {@code --figures}: the folder for the paper's figures (Fig. 3, Fig. 4) as SVG and CSV, or null
+ * @param deploymentAt    {@code --deployment-at}: slots at whose start every run's deployment is recorded in the
+ *                        {@code --json} file (empty: none)
  */
 public record SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
         Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
         Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
-        boolean parity, Path figures) {
+        boolean parity, Path figures, List<Integer> deploymentAt) {
+
+    /** Options without {@code --deployment-at}. */
+    public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
+            Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
+            Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
+            boolean parity, Path figures) {
+        this(scenario, planners, seeds, loads, slots, threads, seedOffset, sets, sweeps, json, report, pluginsDir, noBudget,
+                fallbackPlanner, calibrateFrom, replayTaskLog, parity, figures, List.of());
+    }
 
     /** Options without {@code --figures}. */
     public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,

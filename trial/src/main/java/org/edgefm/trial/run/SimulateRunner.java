@@ -56,6 +56,7 @@ public final class SimulateRunner {
     private final Path calibrateFrom;
     private final boolean replayTaskLog;
     private final boolean parity;
+    private final List<Integer> deploymentAt;
     private final boolean plannersGiven;
 
     /** One simulation campaign. */
@@ -80,6 +81,7 @@ public final class SimulateRunner {
         calibrateFrom = options.calibrateFrom();
         replayTaskLog = options.replayTaskLog();
         parity = options.parity();
+        deploymentAt = options.deploymentAt() == null ? List.of() : List.copyOf(options.deploymentAt());
     }
 
     /**
@@ -125,6 +127,17 @@ public final class SimulateRunner {
         }
         Scenario prepared = PlannerVariants.withSimOverrides(runSlots == null ? base : withSlots(base, runSlots), sets);
         Scenario scenario = calibration == null ? prepared : calibration.apply(prepared);
+        if (!deploymentAt.isEmpty()) {
+            if (json == null) {
+                throw new UsageException("--deployment-at records deployments in the results document: it needs --json FILE");
+            }
+            for (int k : deploymentAt) {
+                if (k < 0 || k >= scenario.run().slots()) {
+                    throw new UsageException("--deployment-at: slot " + k + " (expected: 0 to " + (scenario.run().slots() - 1)
+                            + ", the run's " + scenario.run().slots() + " slots)");
+                }
+            }
+        }
         if (calibration != null) {
             out.println(calibration.describe(calibrateFrom));
         }
@@ -140,7 +153,7 @@ public final class SimulateRunner {
                 calibration == null ? null : calibration.twin(replayTaskLog, scenario), null);
         long firstSeed = scenario.run().seed() + seedOffset;
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
-        SimCampaign campaign = new SimCampaign(scenario, variants, loads, seeds, firstSeed, runOptions);
+        SimCampaign campaign = new SimCampaign(scenario, variants, loads, seeds, firstSeed, runOptions, deploymentAt);
         out.printf(Locale.ROOT, "simulate %s: %d planner(s) x %d load level(s) x %d seed(s) (%d to %d), %d slots of %.0f ms,"
                 + " %d thread(s)%n", scenario.name(), variants.size(), loads.size(), seeds, firstSeed, firstSeed + seeds - 1,
                 scenario.run().slots(), scenario.run().slotMs(), nThreads);
@@ -169,6 +182,11 @@ public final class SimulateRunner {
                 wallS, events, events / wallS / 1e6, plannerS);
         if (json != null) {
             SimJson.write(json, scenario, loads, cells, bounds, frontiers, firstSeed, !noBudget);
+            if (!deploymentAt.isEmpty()) {
+                out.println("deployments at slot" + (deploymentAt.size() > 1 ? "s " : " ") + deploymentAt.stream()
+                        .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of every run: in "
+                        + json + ", section deployments");
+            }
             out.println("wrote " + json);
         }
         List<String> labels = variants.stream().map(PlannerVariant::label).toList();
