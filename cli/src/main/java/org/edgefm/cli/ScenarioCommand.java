@@ -18,21 +18,23 @@ import org.edgefm.api.model.ServiceKind;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.scenario.ScenarioException;
 import org.edgefm.scenario.ScenarioLoader;
+import org.edgefm.sim.PaperTable1Generator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code edgefm scenario validate|show|list}: work with scenario files. */
+/** {@code edgefm scenario validate|show|list|generate}: work with scenario files. */
 @Command(name = "scenario", mixinStandardHelpOptions = true,
-        description = "Validate, show and list scenario files (docs/scenario-format.md).",
-        subcommands = {ScenarioCommand.Validate.class, ScenarioCommand.Show.class, ScenarioCommand.ListBuiltIn.class})
+        description = "Validate, show, list and generate scenario files (docs/scenario-format.md).",
+        subcommands = {ScenarioCommand.Validate.class, ScenarioCommand.Show.class, ScenarioCommand.ListBuiltIn.class,
+                ScenarioCommand.Generate.class})
 final class ScenarioCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (validate, show or list)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (validate, show, list or generate)");
     }
 
     /** {@code edgefm scenario validate FILE...}. */
@@ -94,6 +96,73 @@ final class ScenarioCommand implements Runnable {
                 out.printf("%-16s %s%n", name, s.description());
             }
             return 0;
+        }
+    }
+
+    /** {@code edgefm scenario generate}: another draw of paper 1's Table I ranges ({@link PaperTable1Generator}). */
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Draw a scenario from paper 1's Table I ranges, as the shipped paper-table1 and"
+                    + " paper-table1-contended were drawn: the same generator with another seed (and optionally another"
+                    + " fleet size) gives a held-out draw to check a result on (docs/simulator.md, \"Other draws\").")
+    static final class Generate implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Option(names = "--from", paramLabel = "NAME", defaultValue = "paper-table1-contended",
+                description = "The setting: paper-table1 (the idle reference) or paper-table1-contended (default: ${DEFAULT-VALUE}).")
+        String from;
+
+        @CommandLine.Option(names = "--seed", paramLabel = "N", description = "The draw's seed (default: the shipped"
+                + " files' seed, which reproduces them); another seed names the scenario NAME-sN.")
+        Long seed;
+
+        @CommandLine.Option(names = "--eds", paramLabel = "N", description = "Edge devices (default: the setting's).")
+        Integer eds;
+
+        @CommandLine.Option(names = "--ess", paramLabel = "N", description = "Edge servers (default: the setting's).")
+        Integer ess;
+
+        @CommandLine.Option(names = "--users", paramLabel = "N", description = "Users, one stream each (default: the setting's).")
+        Integer users;
+
+        @CommandLine.Option(names = "--parallelism-exponent", paramLabel = "A",
+                description = "sim.parallelism-exponent written into the scenario, in [0, 1] (default: the setting's).")
+        Double parallelismExponent;
+
+        @CommandLine.Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (default: standard output).")
+        Path output;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            PaperTable1Generator.Setting base = switch (from) {
+                case "paper-table1" -> PaperTable1Generator.TABLE1;
+                case "paper-table1-contended" -> PaperTable1Generator.CONTENDED;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--from: '" + from + "' (expected: paper-table1 or paper-table1-contended)");
+            };
+            int e = atLeastOne("--eds", eds, base.eds());
+            int s = atLeastOne("--ess", ess, base.ess());
+            int u = atLeastOne("--users", users, base.users());
+            double a = parallelismExponent == null ? base.parallelismExponent() : parallelismExponent;
+            if (!(a >= 0 && a <= 1)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--parallelism-exponent: " + a + " (expected: in [0, 1])");
+            }
+            String text = PaperTable1Generator.generate(seed == null ? PaperTable1Generator.SEED : seed,
+                    new PaperTable1Generator.Setting(base.name(), e, s, u, a, base.allLights(), base.dropExpired()));
+            if (output == null) {
+                spec.commandLine().getOut().print(text);
+            } else {
+                Files.writeString(output, text, java.nio.charset.StandardCharsets.UTF_8);
+                spec.commandLine().getOut().println("wrote " + output + ": " + summary(ScenarioLoader.load(output)));
+            }
+            return 0;
+        }
+
+        private int atLeastOne(String option, Integer value, int fallback) {
+            if (value != null && value < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + value + " (expected: >= 1)");
+            }
+            return value == null ? fallback : value;
         }
     }
 

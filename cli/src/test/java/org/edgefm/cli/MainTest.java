@@ -96,6 +96,31 @@ class MainTest extends CliTestBase {
     }
 
     @Test
+    void scenarioGenerate_reproducesTheShippedDrawsAndWritesOthers() throws Exception {
+        // the default seed gives the shipped files byte for byte
+        assertThat(run("scenario", "generate")).as(err.toString()).isZero();
+        assertThat(out.toString()).isEqualTo(Files.readString(Path.of("../scenarios/paper-table1-contended.json")));
+        out.getBuffer().setLength(0);
+        assertThat(run("scenario", "generate", "--from", "paper-table1")).isZero();
+        assertThat(out.toString()).isEqualTo(Files.readString(Path.of("../scenarios/paper-table1.json")));
+        // another seed and fleet: a valid scenario of its own name and size, a different draw
+        Path f = dir.resolve("s7.json");
+        assertThat(run("scenario", "generate", "--seed", "7", "--users", "52", "-o", f.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote " + f).contains("52 users");
+        assertThat(run("scenario", "validate", f.toString())).isZero();
+        String drawn = Files.readString(f);
+        assertThat(drawn).contains("\"name\": \"paper-table1-contended-s7\"")
+                .isNotEqualTo(Files.readString(Path.of("../scenarios/paper-table1-contended.json")));
+        // misuse: one line, exit 2
+        assertThat(run("scenario", "generate", "--ess", "0")).isEqualTo(2);
+        assertThat(err.toString().split("\n")[0]).isEqualTo("edgefm scenario generate: --ess: 0 (expected: >= 1)");
+        err.getBuffer().setLength(0);
+        assertThat(run("scenario", "generate", "--from", "jetson-lab")).isEqualTo(2);
+        assertThat(err.toString().split("\n")[0])
+                .isEqualTo("edgefm scenario generate: --from: 'jetson-lab' (expected: paper-table1 or paper-table1-contended)");
+    }
+
+    @Test
     void scenarioList_includesExample() throws Exception {
         assertThat(ScenarioCommand.builtInNames()).contains("example");
     }
