@@ -126,6 +126,10 @@ final class ScenarioCommand implements Runnable {
                 description = "sim.parallelism-exponent written into the scenario, in [0, 1] (default: the setting's).")
         Double parallelismExponent;
 
+        @CommandLine.Option(names = "--name", paramLabel = "NAME", description = "The scenario's name (default: the setting's,"
+                + " with -sN for another seed).")
+        String name;
+
         @CommandLine.Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (default: standard output).")
         Path output;
 
@@ -148,7 +152,8 @@ final class ScenarioCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--parallelism-exponent: " + a + " (expected: in [0, 1])");
             }
             String text = PaperTable1Generator.generate(seed == null ? PaperTable1Generator.SEED : seed,
-                    new PaperTable1Generator.Setting(base.name(), e, s, u, a, base.allLights(), base.dropExpired()));
+                    new PaperTable1Generator.Setting(name == null ? base.name() : name, e, s, u, a, base.allLights(),
+                            base.dropExpired()));
             if (output == null) {
                 spec.commandLine().getOut().print(text);
             } else {

@@ -108,6 +108,9 @@ class MainTest extends CliTestBase {
         assertThat(run("scenario", "generate", "--seed", "7", "--users", "52", "-o", f.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).contains("wrote " + f).contains("52 users");
         assertThat(run("scenario", "validate", f.toString())).isZero();
+        Path named = dir.resolve("named.json");
+        assertThat(run("scenario", "generate", "--ess", "2", "--name", "two-servers", "-o", named.toString())).isZero();
+        assertThat(Files.readString(named)).contains("\"name\": \"two-servers\"");
         String drawn = Files.readString(f);
         assertThat(drawn).contains("\"name\": \"paper-table1-contended-s7\"")
                 .isNotEqualTo(Files.readString(Path.of("../scenarios/paper-table1-contended.json")));

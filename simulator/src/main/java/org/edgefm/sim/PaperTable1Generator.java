@@ -1,9 +1,5 @@
 package org.edgefm.sim;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,39 +89,6 @@ public final class PaperTable1Generator {
     /** The scenario drawn with another seed (named {@code paper-table1-s<seed>} unless it is {@link #SEED}). */
     public static String generate(long seed) {
         return generate(seed, TABLE1);
-    }
-
-    /** Prints the scenario, or writes it to the file named by the last argument. */
-    public static void main(String[] args) throws IOException {
-        long seed = SEED;
-        String file = null;
-        Setting st = TABLE1;
-        for (int i = 0; i < args.length; i++) {
-            boolean more = i + 1 < args.length;
-            if (args[i].equals("--seed") && more) {
-                seed = Long.parseLong(args[++i]);
-            } else if (args[i].equals("--contended")) {
-                st = CONTENDED;
-            } else if (args[i].equals("--eds") && more) {
-                st = new Setting(st.name(), Integer.parseInt(args[++i]), st.ess(), st.users(), st.parallelismExponent(), st.allLights(), st.dropExpired());
-            } else if (args[i].equals("--ess") && more) {
-                st = new Setting(st.name(), st.eds(), Integer.parseInt(args[++i]), st.users(), st.parallelismExponent(), st.allLights(), st.dropExpired());
-            } else if (args[i].equals("--users") && more) {
-                st = new Setting(st.name(), st.eds(), st.ess(), Integer.parseInt(args[++i]), st.parallelismExponent(), st.allLights(), st.dropExpired());
-            } else if (args[i].equals("--parallelism-exponent") && more) {
-                st = new Setting(st.name(), st.eds(), st.ess(), st.users(), Double.parseDouble(args[++i]), st.allLights(), st.dropExpired());
-            } else if (args[i].equals("--name") && more) {
-                st = new Setting(args[++i], st.eds(), st.ess(), st.users(), st.parallelismExponent(), st.allLights(), st.dropExpired());
-            } else {
-                file = args[i];
-            }
-        }
-        String text = generate(seed, st);
-        if (file == null) {
-            System.out.print(text);
-        } else {
-            Files.writeString(Path.of(file), text, StandardCharsets.UTF_8);
-        }
     }
 
     private double u(double lo, double hi) {

@@ -67,10 +67,7 @@ final class LightReserve {
      */
     private CorePlacementProblem sharedReserve(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
         boolean capped = settings.reserveConflict() == CoreSettings.ReserveConflict.SHARE_CAPPED;
-        double[] share = capped ? lightShare(ctx.model(), ctx.demand(), p) : lightNeed(ctx.model(), ctx.demand(), p);
-        for (int k = 0; k < share.length; k++) {
-            share[k] = capped ? Math.min(MAX_RESERVE, share[k] * settings.headroom()) : share[k] * settings.headroom();
-        }
+        double[] share = capped ? cappedAtHeadroom(ctx, p) : atHeadroom(lightNeed(ctx.model(), ctx.demand(), p));
         double lo = 0;
         double hi = 1;
         for (int i = 0; i < 10; i++) {
@@ -92,6 +89,23 @@ final class LightReserve {
                         + " fleet) do not fit together: both tiers get %.1f%% of it (sparse-ip.light-reserve-conflict = %s)",
                 100 * share[0], 100 * share[1], 100 * share[2], 100 * share[3], 100 * lo, capped ? "share-capped" : "share")));
         return scaledTiers(p, share, lo);
+    }
+
+    /** Each share times {@code sparse-ip.demand-headroom} (the light need taken as C2 takes the core demand). */
+    private double[] atHeadroom(double[] share) {
+        for (int k = 0; k < share.length; k++) {
+            share[k] *= settings.headroom();
+        }
+        return share;
+    }
+
+    /** {@link #lightShare} at the demand headroom, capped again at {@link #MAX_RESERVE}. */
+    private double[] cappedAtHeadroom(CorePlacementContext ctx, CorePlacementProblem p) {
+        double[] share = atHeadroom(lightShare(ctx.model(), ctx.demand(), p));
+        for (int k = 0; k < share.length; k++) {
+            share[k] = Math.min(MAX_RESERVE, share[k]);
+        }
+        return share;
     }
 
     /** C2 and the light reserve when they do not fit together, as {@code sparse-ip.light-reserve-conflict} says. */
@@ -118,10 +132,7 @@ final class LightReserve {
      * into whole instances, so it is an estimate, not a bound. Ties keep the larger core coverage.
      */
     private CorePlacementProblem shortageSplit(CorePlacementProblem p, CorePlacementContext ctx, List<Reason> notes) {
-        double[] share = lightShare(ctx.model(), ctx.demand(), p);
-        for (int k = 0; k < share.length; k++) {
-            share[k] = Math.min(0.5, share[k] * settings.headroom());
-        }
+        double[] share = cappedAtHeadroom(ctx, p);
         Resource[] kinds = {Resource.CPU, Resource.RAM, Resource.GPU, Resource.VRAM};
         double[] bundle = new double[4];
         for (int k = 0; k < 4; k++) {

@@ -60,42 +60,35 @@ final class SimCampaign {
         ExecutorService pool = Executors.newFixedThreadPool(nThreads);
         AtomicInteger done = new AtomicInteger();
         int total = total();
-        Map<String, List<Future<SimulationRun.Outcome>>> futures = new LinkedHashMap<>();
-        Map<String, List<DeploymentRecorder>> recorders = new LinkedHashMap<>();
+        Map<String, List<Future<Ran>>> futures = new LinkedHashMap<>();
         try {
             for (double load : loads) {
                 for (PlannerVariant p : variants) {
-                    List<Future<SimulationRun.Outcome>> list = new ArrayList<>();
-                    List<DeploymentRecorder> recorded = new ArrayList<>();
+                    List<Future<Ran>> list = new ArrayList<>();
                     for (int s = 0; s < seeds; s++) {
                         long seed = firstSeed + s;
-                        DeploymentRecorder recorder = deploymentAt.isEmpty() ? null
-                                : new DeploymentRecorder(scenario.run().slotMs(), deploymentAt);
-                        SimulationRun.Options runOptions = recorder == null ? options : new SimulationRun.Options(
-                                options.budget(), options.fallback(), options.twin(), recorder, options.initial());
-                        if (recorder != null) {
-                            recorded.add(recorder);
-                        }
                         list.add(pool.submit(() -> {
-                            SimulationRun.Outcome o = SimulationRun.run(scenario, p.planner(), p.config(),
-                                    seed, load, null, runOptions);
+                            Ran r = runOne(p, seed, load);
                             progress(err, done.incrementAndGet(), total, t0);
-                            return o;
+                            return r;
                         }));
                     }
                     futures.put(key(p.label(), load), list);
-                    recorders.put(key(p.label(), load), recorded);
                 }
             }
             List<SimCell> cells = new ArrayList<>();
             for (double load : loads) {
                 for (String p : variants.stream().map(PlannerVariant::label).toList()) {
                     List<SimulationRun.Outcome> runs = new ArrayList<>();
-                    for (Future<SimulationRun.Outcome> f : futures.get(key(p, load))) {
-                        runs.add(unwrap(f));
+                    List<List<DeploymentRecorder.AtSlot>> deployments = new ArrayList<>();
+                    for (Future<Ran> f : futures.get(key(p, load))) {
+                        Ran r = unwrap(f);
+                        runs.add(r.outcome());
+                        if (r.deployments() != null) {
+                            deployments.add(r.deployments());
+                        }
                     }
-                    List<DeploymentRecorder> recorded = recorders.get(key(p, load));
-                    cells.add(new SimCell(p, load, runs, recorded.stream().map(DeploymentRecorder::deployments).toList()));
+                    cells.add(new SimCell(p, load, runs, deployments));
                 }
             }
             return cells;
@@ -104,11 +97,27 @@ final class SimCampaign {
         }
     }
 
+    /** One run's outcome, and its deployments at the slots asked for (null when none were). */
+    private record Ran(SimulationRun.Outcome outcome, List<DeploymentRecorder.AtSlot> deployments) {
+    }
+
+    /** One run, watched by a {@link DeploymentRecorder} when deployments were asked for. */
+    private Ran runOne(PlannerVariant p, long seed, double load) {
+        if (deploymentAt.isEmpty()) {
+            return new Ran(SimulationRun.run(scenario, p.planner(), p.config(), seed, load, null, options), null);
+        }
+        DeploymentRecorder recorder = new DeploymentRecorder(scenario.run().slotMs(), deploymentAt);
+        SimulationRun.Options watched = new SimulationRun.Options(options.budget(), options.fallback(), options.twin(),
+                recorder, options.initial());
+        SimulationRun.Outcome o = SimulationRun.run(scenario, p.planner(), p.config(), seed, load, null, watched);
+        return new Ran(o, recorder.deployments());
+    }
+
     private static String key(String planner, double load) {
         return planner + "@" + load;
     }
 
-    private static SimulationRun.Outcome unwrap(Future<SimulationRun.Outcome> f) throws Exception {
+    private static <T> T unwrap(Future<T> f) throws Exception {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -35,22 +35,13 @@ public record SimulateOptions(String scenario, List<String> planners, int seeds,
         Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
         boolean parity, Path figures, List<Integer> deploymentAt) {
 
-    /** Options without {@code --deployment-at}. */
-    public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
-            Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
-            Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
-            boolean parity, Path figures) {
-        this(scenario, planners, seeds, loads, slots, threads, seedOffset, sets, sweeps, json, report, pluginsDir, noBudget,
-                fallbackPlanner, calibrateFrom, replayTaskLog, parity, figures, List.of());
-    }
-
     /** Options without {@code --figures}. */
     public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
             Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
             Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
             boolean parity) {
         this(scenario, planners, seeds, loads, slots, threads, seedOffset, sets, sweeps, json, report, pluginsDir, noBudget,
-                fallbackPlanner, calibrateFrom, replayTaskLog, parity, null);
+                fallbackPlanner, calibrateFrom, replayTaskLog, parity, null, List.of());
     }
 
     /** Options without {@code --parity}. */
