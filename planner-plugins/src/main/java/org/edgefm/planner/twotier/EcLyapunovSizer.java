@@ -9,14 +9,15 @@ import org.edgefm.api.model.ServiceSpec;
  * Tier 2 of paper 1 for one pair (reconstruction, papers.md 1.5). The service {@code S(x, y)} is
  * the arrival rate that passes the statistical deadline check
  * ({@link EffectiveCapacity#admissibleRateGamma}, or the empirical EC from measured samples). Per
- * slot the pair minimises, lexicographically, first the uncovered expected demand
- * {@code max(0, λ − S)} (eq. (11) in rate form), then the drift-plus-penalty
- * {@code V·C^lt(x, y) − H·min((S − λ)⁺Δt, H)} where {@code C^lt} is eq. (7) with the scale-up-only
- * instantiation price and {@code H} the virtual queue
- * {@code H(t+1) = max(H(t) + z(t) − S(t)Δt, 0)} (at least the observed queue, or the observed queue itself with
- * {@code ec-lyapunov.queue-source = reported}), which drains
- * backlog that the expected demand did not foresee, spread over {@code ec-lyapunov.drain-slots} slots
- * (the queue term rewards clearing at most {@code H/K} in one slot).
+ * slot the pair minimises, lexicographically, first the uncovered demand, then the cost {@code V·C^lt(x, y)}
+ * where {@code C^lt} is eq. (7) with the scale-up-only instantiation price. The demand is the expected demand
+ * {@code λΔt} (eq. (11) in rate form) plus the share of the queue {@code H} the slot clears, at most
+ * {@code H/K} ({@code ec-lyapunov.drain-slots}), so a backlogged pair competes for its node's resources as a pair
+ * with that much expected demand does ({@code ec-lyapunov.queue-term = demand}); with {@code queue-term = drift}
+ * only the expected demand is covered first and the queue enters as the drift term
+ * {@code −H·min((S − λ)⁺Δt, H/K)} beside the cost. {@code H} is the backlog the agent reports for the pair
+ * ({@code ec-lyapunov.queue-source = reported}) or the virtual queue {@code H(t+1) = max(H(t) + z(t) − S(t)Δt, 0)}
+ * raised to at least it ({@code virtual}).
  */
 public final class EcLyapunovSizer implements Sizer {
     private static final double COVER_WEIGHT = 1e6;
@@ -135,22 +136,32 @@ public final class EcLyapunovSizer implements Sizer {
     }
 
     /**
-     * Coverage of the expected demand first (weight W), then {@code V·C − H·min((S − λ)⁺Δt, H)}.
-     * Assumption: paper 1's Sec. III-B objective was not retrievable; this is the standard
-     * drift-plus-penalty with eq. (11) kept as a constraint on the expected demand.
+     * Coverage first (weight W): of the expected demand and the backlog cleared ({@code queue-term = demand}), then
+     * {@code V·C}; or of the expected demand, then {@code V·C − H·min((S − λ)⁺Δt, H/K)} ({@code drift}).
+     * Assumption: paper 1's Sec. III-B objective was not retrievable; drift is the standard drift-plus-penalty
+     * with eq. (11) kept as a constraint on the expected demand.
      */
     private double value(ServiceSpec svc, int x, int y, double capacity, Input in, double h) {
         double cover = Math.min(capacity, in.lambda()) * in.slotMs();
         double extra = Math.min(Math.max(0, capacity - in.lambda()) * in.slotMs(), h / s.drainSlots());
-        return -COVER_WEIGHT * cover + s.v() * Sizer.cost(svc, x, y, in.prevX(), s.parallelismTimesY()) - h * extra;
+        double price = s.v() * Sizer.cost(svc, x, y, in.prevX(), s.parallelismTimesY());
+        if (s.queueAsDemand()) {
+            // ec-lyapunov.queue-term = demand: the backlog cleared this slot is covered demand like the expected demand
+            return -COVER_WEIGHT * (cover + extra) + price;
+        }
+        return -COVER_WEIGHT * cover + price - h * extra;
     }
 
     /**
-     * A lower bound on {@link #value} at {@code x} instances: the whole expected demand covered, the
-     * cheapest parallelism (y = 1) and the largest possible queue term {@code H²}.
+     * A lower bound on {@link #value} at {@code x} instances: the whole expected demand (and the backlog share) covered,
+     * the cheapest parallelism (y = 1) and, with the drift term, the largest possible queue term {@code H²}.
      */
     private double valueBound(ServiceSpec svc, int x, Input in, double h) {
-        return -COVER_WEIGHT * in.lambda() * in.slotMs() + s.v() * Sizer.cost(svc, x, 1, in.prevX(), s.parallelismTimesY()) - h * h;
+        double price = s.v() * Sizer.cost(svc, x, 1, in.prevX(), s.parallelismTimesY());
+        if (s.queueAsDemand()) {
+            return -COVER_WEIGHT * (in.lambda() * in.slotMs() + h / s.drainSlots()) + price;
+        }
+        return -COVER_WEIGHT * in.lambda() * in.slotMs() + price - h * h;
     }
 
     /** {@code E[1/f]} for {@code f ~ Gamma(k, σ)} ({@link MeasuredRates#meanInverseGamma}). */

@@ -59,6 +59,8 @@ import org.edgefm.planner.latency.LatencyModel;
  *                           ({@code light.admission-light-utilization})
  * @param queueReported      ec-lyapunov's virtual queue is set to the backlog reported for a pair each slot, instead of
  *                           raised to at least it ({@code ec-lyapunov.queue-source})
+ * @param queueAsDemand      the share of H a slot clears counts as covered demand in ec-lyapunov's slot objective, instead
+ *                           of the drift term ({@code ec-lyapunov.queue-term})
  */
 public record LightSettings(double epsilon, double v, int maxParallelism, int maxInstances, double alpha,
         boolean parallelismTimesY, double ecIntervalMs, int minSamples, double staleAfterMs, int candidates, int spillRounds,
@@ -68,7 +70,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
         boolean ecCheck, boolean virtualQueues, MeanTime meanTime, boolean drainBacklog, int candidatesPerOrigin,
         boolean admission, double admissionUtilization, boolean sizeForAdmitted, boolean rejectUnserved,
         boolean admissionDeadline, double admissionEpsilon, boolean serviceFloor, double alphaConfidence, boolean queueReported,
-        double admissionLightUtilization) {
+        double admissionLightUtilization, boolean queueAsDemand) {
 
     /** How the mean-sized baselines read the time a task holds an instance slot. */
     public enum MeanTime {
@@ -161,17 +163,28 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " y from 6.8 to 1 on paper-table1-contended's busiest pairs and cut both planners' cost 9-12% at 2x over"
                     + " 2,000 slots at the same on-time rate, but cost two-tier 0.1-1.3 points at 0.5, 4, 8 and 12x in the"
                     + " 40-slot runs, so it is off (docs/simulator.md, 'Behind at 2x: parallelism bought on noise')"),
-            new ConfigKey("ec-lyapunov.queue-source", "virtual",
-                    "the virtual queue H of a (node, service) pair in the ec-lyapunov sizer: virtual ="
-                    + " H(t+1) = max(H(t) + z(t) - S(t)Δt, 0), raised to at least the backlog the agent reports (before this"
-                    + " key); reported = H is the backlog the agent reports for the pair each slot (the virtual update only"
-                    + " where no report came), so a spike that has been served or expired is forgotten and H is the same"
-                    + " backlog the mean-sized baselines drain",
+            new ConfigKey("ec-lyapunov.queue-source", "reported",
+                    "the virtual queue H of a (node, service) pair in the ec-lyapunov sizer: reported = H is the backlog the"
+                    + " agent reports for the pair each slot (the virtual update only where no report came), so a spike that"
+                    + " has been served or expired is forgotten and H is the same backlog the mean-sized baselines drain;"
+                    + " virtual = H(t+1) = max(H(t) + z(t) - S(t)Δt, 0), raised to at least the reported backlog (the default"
+                    + " before ec-lyapunov.queue-term)",
                     KeyOrigin.RECONSTRUCTION, "H of papers.md 1.5 [I] counts unmet demand; under admission control a pair's"
-                    + " arrivals are held at its admissible rate S, so the virtual update has no downward drift and keeps"
-                    + " the largest backlog ever reported; reported alone: two-tier 2-13% cheaper on paper-table1-contended"
-                    + " over 2,000 slots (held-out seeds) but behind prop-avg at 4x and 12x over six seeds, so virtual stays"
-                    + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
+                    + " arrivals are held at its admissible rate S (or above it, light.admission-light-utilization = 1), so"
+                    + " the virtual update has no downward drift and keeps the largest backlog ever reported; with"
+                    + " queue-term = demand the sizer would chase that stale backlog (docs/simulator.md, 'The backlog as"
+                    + " demand'); alone, reported was cheaper but behind at 4x and 12x ('Behind at 2x and 8x: the queue"
+                    + " two-tier reads')"),
+            new ConfigKey("ec-lyapunov.queue-term", "demand",
+                    "how the virtual queue H enters the ec-lyapunov sizer's slot objective: demand = the share of H a slot's"
+                    + " capacity clears (at most H/drain-slots) counts as covered demand, with the expected demand's weight, so"
+                    + " a backlogged pair competes for its node's resources as a pair with that much expected demand does;"
+                    + " drift = the drift term -H·min((S - λ)⁺Δt, H/K) beside the cost (before this key), which a pair's"
+                    + " expected demand elsewhere on the node outweighs by six orders of magnitude",
+                    KeyOrigin.RECONSTRUCTION, "paper 1's Sec. III-B objective was not retrievable (papers.md 1.5 [I]); with"
+                    + " drift a backlogged pair on a full node got no instances while its queue held 150-650 tasks (draw 11"
+                    + " of Table I, es0|light4); demand with queue-source = reported removes two-tier's deficits on seven"
+                    + " draws (docs/simulator.md, 'The backlog as demand')"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
                     + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits",
@@ -216,17 +229,18 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     KeyOrigin.GUARD, "rho of light.admission for core pairs (docs/simulator.md, admission); 1.0 over 2,000 slots"
                     + " (held-out seeds 501-503, 0.5-12x) puts two-tier ahead of prop-avg at 4x but behind on every seed at 1x,"
                     + " 2x and 8x, so 0.9 stays (docs/simulator.md, 'Paper-length runs')"),
-            new ConfigKey("light.admission-light-utilization", "0",
+            new ConfigKey("light.admission-light-utilization", "1",
                     "ρ_l of light.admission for light pairs, one rule for every light controller: a light pair is given at"
                     + " most ρ_l times the mean capacity x·y^(1−α)/E[a/f] of its instances (E[a/f] and α as measured), in"
-                    + " (0, 1]; 0 = each sizer's own admissible rate (before this key: ec-lyapunov's effective capacity with"
-                    + " its mean-time-utilization guard, 0.8 of the mean capacity, and the mean sizer's mean capacity, 1.0);"
+                    + " (0, 1]; sizing is unchanged (ec-lyapunov still sizes and spills on its guarded rate); 0 = each sizer's"
+                    + " own admissible rate (before 1 was the default: ec-lyapunov's effective capacity with its"
+                    + " mean-time-utilization guard, 0.8 of the mean capacity, and the mean sizer's mean capacity, 1.0);"
                     + " with light.admission-deadline = split the same limit is each light pair's rate C",
-                    KeyOrigin.GUARD, "paper 1 has no admission step; by default the two light tiers admit against different"
-                    + " limits (0.8 and 1.0 of the same mean capacity); with ec-lyapunov.queue-source = reported, 0.9 for both"
-                    + " or 1 (prop-avg's own limit) puts two-tier level with prop-avg at 0.5-8x over 2,000 held-out slots"
-                    + " but behind at 12x over six seeds, and 0.9 costs both planners at 4x, so 0 stays"
-                    + " (docs/simulator.md, 'Behind at 2x and 8x: the queue two-tier reads')"),
+                    KeyOrigin.GUARD, "paper 1 has no admission step; one limit for every light tier is the fair comparison"
+                    + " (the sizers differ, not what they may admit); 1 = the mean sizer's own limit, so prop-avg is"
+                    + " unchanged; with 0 two-tier trailed prop-avg at 1x on six of seven draws of Table I (40 slots, admitting"
+                    + " less); with 1 it is first or level at every load on six of them and over 2,000 held-out slots"
+                    + " (docs/simulator.md, 'One admission limit for every light tier')"),
             new ConfigKey("light.admission-sizing", "admitted",
                     "with light.admission = reject, the demand the light pairs are sized for: admitted = per stream the"
                     + " share its core stages admit (per core service admission-utilization times instances over a/(f·speed),"
@@ -284,7 +298,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
     public static final java.util.Set<String> EC_LYAPUNOV_KEYS = java.util.Set.of("ec-lyapunov.epsilon", "ec-lyapunov.v",
             "ec-lyapunov.ec-interval-ms", "ec-lyapunov.mean-time-utilization", "ec-lyapunov.cost-optimal-x",
             "ec-lyapunov.drain-slots", "ec-lyapunov.release-after-slots", "ec-lyapunov.ec-check", "ec-lyapunov.virtual-queues",
-            "ec-lyapunov.queue-source");
+            "ec-lyapunov.queue-source", "ec-lyapunov.queue-term");
 
     /** Keys the mean sizer of the baselines reads ({@link MeanSizer}). */
     public static final java.util.Set<String> MEAN_KEYS = java.util.Set.of("light.headroom", "light.mean-time",
@@ -362,7 +376,7 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
             throw new ConfigException("light.admission-epsilon: " + admissionEps + " (expected: in (0, 1))");
         }
         boolean serviceFloor = c.getChoice("light.service-floor", "off", "one", "off").equals("one");
-        double lightUtil = c.getDouble("light.admission-light-utilization", 0);
+        double lightUtil = c.getDouble("light.admission-light-utilization", 1);
         if (!(lightUtil >= 0 && lightUtil <= 1)) {
             throw new ConfigException("light.admission-light-utilization: " + lightUtil + " (expected: 0 or in (0, 1])");
         }
@@ -371,7 +385,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                 ecCheck, virtualQueues, meanTime, drainBacklog, CoreSettings.atLeastZero(c, "ec-lyapunov.candidates-per-origin", 32),
                 admission, admissionUtil, sizeForAdmitted, rejectUnserved, admissionDeadline, admissionEps,
                 serviceFloor, CoreSettings.nonNegative(c, "ec-lyapunov.parallelism-exponent-confidence", 0),
-                c.getChoice("ec-lyapunov.queue-source", "virtual", "virtual", "reported").equals("reported"), lightUtil);
+                c.getChoice("ec-lyapunov.queue-source", "reported", "virtual", "reported").equals("reported"), lightUtil,
+                c.getChoice("ec-lyapunov.queue-term", "demand", "demand", "drift").equals("demand"));
     }
 
     private static int atLeast(PlannerConfig c, String key, int def, int min) {

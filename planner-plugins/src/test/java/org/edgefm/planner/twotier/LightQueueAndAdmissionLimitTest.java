@@ -16,7 +16,8 @@ import org.edgefm.planner.fixtures.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ec-lyapunov.queue-source} (the virtual queue follows the reported backlog) and
+ * {@code ec-lyapunov.queue-source} (the virtual queue follows the reported backlog), {@code ec-lyapunov.queue-term} (the
+ * backlog a slot clears counts as demand) and
  * {@code light.admission-light-utilization} (one admission limit, a fraction of the mean capacity, for every sizer).
  */
 class LightQueueAndAdmissionLimitTest {
@@ -44,16 +45,41 @@ class LightQueueAndAdmissionLimitTest {
     }
 
     @Test
-    void virtualQueue_arrivalsHeldAtCapacity_keepsTheSpikeByDefault() {
-        assertThat(queueAfterSpike(new EcLyapunovSizer(settings(Map.of())))).isEqualTo(500);
+    void virtualQueue_arrivalsHeldAtCapacity_keepsTheSpike() {
+        assertThat(queueAfterSpike(new EcLyapunovSizer(settings(Map.of("ec-lyapunov.queue-source", "virtual"))))).isEqualTo(500);
     }
 
     @Test
-    void reportedQueue_spikeServed_followsTheReportedBacklog() {
-        EcLyapunovSizer sizer = new EcLyapunovSizer(settings(Map.of("ec-lyapunov.queue-source", "reported")));
+    void reportedQueue_byDefault_spikeServed_followsTheReportedBacklog() {
+        EcLyapunovSizer sizer = new EcLyapunovSizer(settings(Map.of()));
         assertThat(queueAfterSpike(sizer)).isEqualTo(20);
         sizer.observeBacklog("n", "l", 0);
         assertThat(sizer.queue("n", "l")).isZero();
+    }
+
+    /**
+     * What one more instance is worth to a pair ({@code value[1] − value[2]}, lower objective is better): the node's greedy
+     * resolution gives its resources to the pairs whose next instance gains most.
+     */
+    private static double gainOfSecondInstance(LightSettings s, double lambda, double queue) {
+        Sizer.Input in = new Sizer.Input(NODE, SVC, lambda, 10_000, 0, queue, 20, new double[0], 1, 16, 0);
+        Sizer.Ladder l = new EcLyapunovSizer(s).ladder(in);
+        assertThat(l.value().length).as("the ladder reaches two instances").isGreaterThan(2);
+        return l.value()[1] - l.value()[2];
+    }
+
+    @Test
+    void queueTerm_demand_aBacklogWinsResourcesAsTheSameExpectedDemandDoes() {
+        double meanTaskMs = SVC.workloadMb() * MeasuredRates.meanInverseGamma(1.2, 2);
+        double oneInstance = 0.8 / meanTaskMs; // tasks/ms one instance is sized for (the guard)
+        // two instances' worth of work: as expected demand in the slot, or as a backlog with no expected demand
+        double tasks = 2 * oneInstance * 20;
+        LightSettings demand = settings(Map.of());
+        LightSettings drift = settings(Map.of("ec-lyapunov.queue-term", "drift"));
+        double byDemand = gainOfSecondInstance(demand, tasks / 20, 0);
+        assertThat(gainOfSecondInstance(demand, 0, tasks)).isCloseTo(byDemand, offset(1e-6 * byDemand));
+        // with the drift term the backlog's second instance is worth six orders of magnitude less than the demand's
+        assertThat(gainOfSecondInstance(drift, 0, tasks)).isLessThan(byDemand * 1e-3);
     }
 
     @Test
@@ -65,9 +91,9 @@ class LightQueueAndAdmissionLimitTest {
     }
 
     @Test
-    void admissionLimit_default_isEachSizersOwnCapacity() {
+    void admissionLimit_zero_isEachSizersOwnCapacity() {
         Sizer.Input in = new Sizer.Input(NODE, SVC, 1.0, 10_000, 0, 0, 20, new double[0], 1, 16, 0);
-        LightSettings s = settings(Map.of());
+        LightSettings s = settings(Map.of("light.admission-light-utilization", 0));
         Sizer.Ladder ec = new EcLyapunovSizer(s).ladder(in);
         Sizer.Ladder mean = new MeanSizer(s, 1).ladder(in);
         double meanTaskMs = SVC.workloadMb() * MeasuredRates.meanInverseGamma(1.2, 2);
@@ -76,6 +102,24 @@ class LightQueueAndAdmissionLimitTest {
             assertThat(ec.admissible(x, s.admissionLightUtilization())).isEqualTo(ec.capacity()[x])
                     .isCloseTo(0.8 * x / meanTaskMs, offset(1e-9));
             assertThat(mean.admissible(x, s.admissionLightUtilization())).isCloseTo(x / meanTaskMs, offset(1e-9));
+        }
+    }
+
+    @Test
+    void admissionLimit_default_isTheMeanCapacityForBothSizers_andTheMeanSizersOwn() {
+        Sizer.Input in = new Sizer.Input(NODE, SVC, 1.0, 10_000, 0, 0, 20, new double[0], 1, 16, 0);
+        LightSettings s = settings(Map.of());
+        LightSettings own = settings(Map.of("light.admission-light-utilization", 0));
+        Sizer.Ladder ec = new EcLyapunovSizer(s).ladder(in);
+        Sizer.Ladder mean = new MeanSizer(s, 1).ladder(in);
+        double meanTaskMs = SVC.workloadMb() * MeasuredRates.meanInverseGamma(1.2, 2);
+        for (int x = 1; x < Math.min(ec.y().length, mean.y().length); x++) {
+            assertThat(ec.admissible(x, s.admissionLightUtilization())).isCloseTo(x / meanTaskMs, offset(1e-9));
+            // the mean sizer's limit is the one it had on its own: prop-avg is unchanged by the default
+            assertThat(mean.admissible(x, s.admissionLightUtilization()))
+                    .isCloseTo(mean.admissible(x, own.admissionLightUtilization()), offset(1e-12));
+            // sizing is unchanged: ec-lyapunov still sizes (and spills) on its guarded rate
+            assertThat(ec.capacity()[x]).isCloseTo(0.8 * x / meanTaskMs, offset(1e-9));
         }
     }
 
