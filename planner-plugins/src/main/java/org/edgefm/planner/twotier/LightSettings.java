@@ -183,8 +183,9 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     + " expected demand elsewhere on the node outweighs by six orders of magnitude",
                     KeyOrigin.RECONSTRUCTION, "paper 1's Sec. III-B objective was not retrievable (papers.md 1.5 [I]); with"
                     + " drift a backlogged pair on a full node got no instances while its queue held 150-650 tasks (draw 11"
-                    + " of Table I, es0|light4); demand with queue-source = reported removes two-tier's deficits on seven"
-                    + " draws (docs/simulator.md, 'The backlog as demand')"),
+                    + " of Table I, es0|light4); demand with queue-source = reported leaves two-tier with no significant"
+                    + " deficit against prop-avg on eleven draws and topology variants at 0.5-12x (40 slots) and level or"
+                    + " ahead over 2,000 held-out slots, 1-8% dearer (docs/simulator.md, 'The backlog as demand')"),
             new ConfigKey("ec-lyapunov.drain-slots", "1",
                     "K: the ec-lyapunov sizer sizes a slot's capacity to clear 1/K of the pair's virtual queue (backlog) on top"
                     + " of the expected demand; 1 = all of it in one slot; larger K = fewer scale-ups, longer waits",
@@ -239,8 +240,8 @@ public record LightSettings(double epsilon, double v, int maxParallelism, int ma
                     KeyOrigin.GUARD, "paper 1 has no admission step; one limit for every light tier is the fair comparison"
                     + " (the sizers differ, not what they may admit); 1 = the mean sizer's own limit, so prop-avg is"
                     + " unchanged; with 0 two-tier trailed prop-avg at 1x on six of seven draws of Table I (40 slots, admitting"
-                    + " less); with 1 it is first or level at every load on six of them and over 2,000 held-out slots"
-                    + " (docs/simulator.md, 'One admission limit for every light tier')"),
+                    + " less); with 1 it is first or level at every load on six of them and at 2-12x over 2,000 held-out"
+                    + " slots (docs/simulator.md, 'One admission limit for every light tier')"),
             new ConfigKey("light.admission-sizing", "admitted",
                     "with light.admission = reject, the demand the light pairs are sized for: admitted = per stream the"
                     + " share its core stages admit (per core service admission-utilization times instances over a/(f·speed),"
