@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -104,7 +106,7 @@ final class ScenarioCommand implements Runnable {
             description = "Draw a scenario from paper 1's Table I ranges, as the shipped paper-table1 and"
                     + " paper-table1-contended were drawn: the same generator with another seed (and optionally another"
                     + " fleet size) gives a held-out draw to check a result on (docs/simulator.md, \"Other draws\").")
-    static final class Generate implements java.util.concurrent.Callable<Integer> {
+    static final class Generate implements Callable<Integer> {
         @CommandLine.Option(names = "--from", paramLabel = "NAME", defaultValue = "paper-table1-contended",
                 description = "The setting: paper-table1 (the idle reference) or paper-table1-contended (default: ${DEFAULT-VALUE}).")
         String from;
@@ -157,7 +159,7 @@ final class ScenarioCommand implements Runnable {
             if (output == null) {
                 spec.commandLine().getOut().print(text);
             } else {
-                Files.writeString(output, text, java.nio.charset.StandardCharsets.UTF_8);
+                Files.writeString(output, text, StandardCharsets.UTF_8);
                 spec.commandLine().getOut().println("wrote " + output + ": " + summary(ScenarioLoader.load(output)));
             }
             return 0;

@@ -109,7 +109,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulateOptions options = new SimulateOptions(scenarioRef, planners, seeds, loads, slots, threads, seedOffset,
                 sets, sweeps, json, report, pluginsDir, noBudget, fallbackPlanner, calibrateFrom, replayTaskLog, parity, figures,
-                deploymentAt == null ? List.of() : deploymentAt);
+                deploymentAt);
         try {
             return new SimulateRunner(options).run(spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (UsageException e) {

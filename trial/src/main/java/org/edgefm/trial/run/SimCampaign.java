@@ -42,7 +42,7 @@ final class SimCampaign {
         this.seeds = seeds;
         this.firstSeed = firstSeed;
         this.options = options;
-        this.deploymentAt = List.copyOf(deploymentAt);
+        this.deploymentAt = deploymentAt;
     }
 
     /** How many runs the campaign makes. */

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.edgefm.scenario.Scenario;
 import org.edgefm.trial.PluginsSection;
 import org.edgefm.trial.Results;
 import org.edgefm.trial.SimResults;
+import org.edgefm.wire.DesiredService;
 
 /**
  * {@code simulate --json}: the results document ({@link Results}, one {@code Result} per planner and
@@ -69,10 +71,10 @@ final class SimJson {
                         ObjectNode node = nodes.addObject();
                         node.put("node", n.node());
                         ArrayNode services = node.putArray("services");
-                        for (org.edgefm.wire.DesiredService s : n.services()) {
+                        for (DesiredService s : n.services()) {
                             ObjectNode o = services.addObject();
                             o.put("service", s.service());
-                            o.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+                            o.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
                             o.put("instances", s.instances());
                             o.put("parallelism", s.parallelism());
                         }

@@ -28,12 +28,17 @@ import java.util.List;
  *                        ({@code org.edgefm.trial.parity.ParityRerun}) instead of a campaign
  * @param figures         {@code --figures}: the folder for the paper's figures (Fig. 3, Fig. 4) as SVG and CSV, or null
  * @param deploymentAt    {@code --deployment-at}: slots at whose start every run's deployment is recorded in the
- *                        {@code --json} file (empty: none)
+ *                        {@code --json} file (null or empty: none)
  */
 public record SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,
         Integer threads, long seedOffset, List<String> sets, List<String> sweeps, Path json, Path report,
         Path pluginsDir, boolean noBudget, String fallbackPlanner, Path calibrateFrom, boolean replayTaskLog,
         boolean parity, Path figures, List<Integer> deploymentAt) {
+
+    /** Takes its own copy of {@code deploymentAt}, empty for null. */
+    public SimulateOptions {
+        deploymentAt = deploymentAt == null ? List.of() : List.copyOf(deploymentAt);
+    }
 
     /** Options without {@code --figures}. */
     public SimulateOptions(String scenario, List<String> planners, int seeds, List<Double> loads, Integer slots,

@@ -81,7 +81,7 @@ public final class SimulateRunner {
         calibrateFrom = options.calibrateFrom();
         replayTaskLog = options.replayTaskLog();
         parity = options.parity();
-        deploymentAt = options.deploymentAt() == null ? List.of() : List.copyOf(options.deploymentAt());
+        deploymentAt = options.deploymentAt();
     }
 
     /**
